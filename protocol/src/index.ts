@@ -1,0 +1,1 @@
+// Public surface of @retail/protocol: what the store edge and the HQ hub must agree on.

@@ -1,0 +1,60 @@
+// Imports point one way (ARCHITECTURE.md): protocol <- firmware-bridge <- store-edge;
+// protocol <- hq-hub; the UIs import protocol (types) only. A relative import may not leave
+// its package. Prints every offending import with file and line; exits 1 if there is any.
+import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+
+const root = resolve(import.meta.dir, "..");
+export const allowed: Record<string, string[]> = {
+  protocol: [],
+  "firmware-bridge": ["protocol"],
+  "store-edge": ["protocol", "firmware-bridge"],
+  "hq-hub": ["protocol"],
+  "terminal-ui": ["protocol"],
+  "hq-console": ["protocol"],
+};
+
+function* sources(dir: string): Generator<string> {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (["node_modules", "build", ".svelte-kit", "data"].includes(e.name) || e.name.startsWith(".")) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) yield* sources(p);
+    else if (/\.(ts|js|svelte|mjs)$/.test(e.name)) yield p;
+  }
+}
+
+const importRe = /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
+const problems: string[] = [];
+for (const pkg of Object.keys(allowed)) {
+  const pkgDir = join(root, pkg);
+  let files: string[] = [];
+  try {
+    files = [...sources(pkgDir)];
+  } catch {
+    continue;
+  }
+  for (const file of files) {
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(importRe)) {
+      const spec = m[1] ?? m[2] ?? m[3] ?? "";
+      const line = text.slice(0, m.index).split("\n").length;
+      const where = `${relative(root, file)}:${line}`;
+      if (spec.startsWith("@retail/")) {
+        const target = spec.slice("@retail/".length).split("/")[0] ?? "";
+        if (target !== pkg && !allowed[pkg]?.includes(target)) {
+          problems.push(`${where}: ${pkg} may not import ${spec} (allowed: ${allowed[pkg]?.join(", ") || "none"})`);
+        }
+        if (spec.split("/").length > 2) problems.push(`${where}: import ${spec} reaches into a package's internals`);
+      } else if (spec.startsWith(".")) {
+        const target = resolve(dirname(file), spec);
+        if (!target.startsWith(pkgDir + sep)) problems.push(`${where}: relative import ${spec} leaves ${pkg}/`);
+      }
+    }
+  }
+}
+if (problems.length) {
+  console.error(problems.join("\n"));
+  console.error(`${problems.length} import(s) point the wrong way`);
+  process.exit(1);
+}
+console.log("imports: every package imports only what ARCHITECTURE.md allows");
