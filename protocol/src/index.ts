@@ -1,2 +1,6 @@
 // Public surface of @retail/protocol: what the store edge and the HQ hub must agree on.
 export * from "./barcodes.ts";
+export * from "./catalog.ts";
+export * from "./examples.ts";
+export * from "./messages.ts";
+export * from "./topics.ts";

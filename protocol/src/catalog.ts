@@ -1,0 +1,167 @@
+// The store's copy of master data, as HQ sends it down in change sets. HQ resolves price lists
+// (chain base, region and store overrides) before sending, so a store receives only its own
+// effective prices, each with the window in which it applies.
+import { z } from "zod";
+import { PromotionV1 } from "./pricing/index.ts";
+
+/** Units of measure: a fixed code list (the chain's data standard). */
+export const UNIT_CODES = [
+  "EA",
+  "KG",
+  "G",
+  "L",
+  "ML",
+  "BOX",
+  "PACK",
+  "BTL",
+  "CAN",
+  "BAG",
+  "PCS",
+  "SET",
+] as const;
+export const UnitCode = z.enum(UNIT_CODES);
+
+/** Retail VAT rates in China, percent. */
+export const TAX_RATES = [0, 6, 9, 13] as const;
+export const TaxRate = z.union(
+  TAX_RATES.map((r) => z.literal(r)) as [z.ZodLiteral<0>, z.ZodLiteral<6>, z.ZodLiteral<9>, z.ZodLiteral<13>],
+);
+
+export const Sku = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, "SKU: 1-32 letters, digits, . _ -");
+export const IsoTime = z.iso.datetime({ offset: true });
+
+export const ProductV1 = z.strictObject({
+  sku: Sku,
+  name: z.string().min(1).max(80),
+  nameEn: z.string().max(80).optional(),
+  /** Category code path, most general first, e.g. ["10", "1001", "100103"]. */
+  category: z
+    .array(z.string().regex(/^[0-9A-Z]{1,12}$/))
+    .min(1)
+    .max(6),
+  unit: UnitCode,
+  taxRate: TaxRate,
+  weighed: z.boolean(),
+  /** Scale PLU for weighed goods, as printed on scale labels (leading zeros dropped). */
+  plu: z
+    .string()
+    .regex(/^[1-9]\d{0,5}$/)
+    .optional(),
+  status: z.enum(["active", "inactive"]),
+  /** Lower-case pinyin initials of `name` (e.g. 可口可乐 -> "kkkl"), for search at the till. */
+  pinyin: z
+    .string()
+    .regex(/^[a-z0-9]*$/)
+    .max(80)
+    .optional(),
+});
+export type Product = z.infer<typeof ProductV1>;
+
+export const BarcodeV1 = z.strictObject({
+  /** Normalised GTIN (see normalizeGtin) or a CODE128 in-store code. */
+  code: z.string().min(1).max(48),
+  sku: Sku,
+});
+export type Barcode = z.infer<typeof BarcodeV1>;
+
+export const PriceWindowV1 = z.strictObject({
+  /** Shelf price, tax included: fen per unit, or fen per kg for weighed goods. */
+  price: z.int().nonnegative(),
+  /** Where the price came from, for audit: chain base, region or store override. */
+  source: z.enum(["chain", "region", "store"]),
+  /** Active when startsAt <= now < endsAt; absent bounds are open. */
+  startsAt: IsoTime.optional(),
+  endsAt: IsoTime.optional(),
+});
+
+/**
+ * A SKU's whole price schedule at this store; an upsert replaces the previous schedule, so a
+ * future price arrives ahead of time and takes effect on the store's clock.
+ */
+export const PriceV1 = z.strictObject({ sku: Sku, windows: z.array(PriceWindowV1).min(1).max(50) });
+export type Price = z.infer<typeof PriceV1>;
+export type PriceWindow = z.infer<typeof PriceWindowV1>;
+
+/**
+ * The price in effect at `at` (epoch ms): among the windows that contain it, the most specific
+ * source wins (store over region over chain), then the latest start.
+ */
+export function priceAt(price: Price, at: number): PriceWindow | undefined {
+  const rank = { store: 3, region: 2, chain: 1 } as const;
+  let best: PriceWindow | undefined;
+  for (const w of price.windows) {
+    const from = w.startsAt ? Date.parse(w.startsAt) : Number.NEGATIVE_INFINITY;
+    const to = w.endsAt ? Date.parse(w.endsAt) : Number.POSITIVE_INFINITY;
+    if (!(from <= at && at < to)) continue;
+    if (
+      !best ||
+      rank[w.source] > rank[best.source] ||
+      (rank[w.source] === rank[best.source] &&
+        from > (best.startsAt ? Date.parse(best.startsAt) : Number.NEGATIVE_INFINITY))
+    ) {
+      best = w;
+    }
+  }
+  return best;
+}
+
+export const MemberV1 = z.strictObject({
+  id: z.string().min(1).max(40),
+  phone: z.string().regex(/^1\d{10}$/, "phone: a mainland mobile number of 11 digits"),
+  name: z.string().max(40).optional(),
+  tier: z.string().min(1).max(20),
+  points: z.int().nonnegative(),
+  status: z.enum(["active", "blocked"]),
+});
+export type Member = z.infer<typeof MemberV1>;
+
+export const CashierV1 = z.strictObject({
+  id: z.string().regex(/^\d{3,8}$/, "cashier code: 3-8 digits"),
+  name: z.string().min(1).max(40),
+  role: z.enum(["cashier", "supervisor", "manager"]),
+  /** Hash of the PIN (Bun.password format), so the till can check it offline. */
+  pinHash: z.string().min(10).max(200),
+  status: z.enum(["active", "inactive"]),
+});
+export type Cashier = z.infer<typeof CashierV1>;
+
+export const CouponV1 = z.strictObject({
+  code: z.string().min(1).max(40),
+  promotionId: z.string().min(1),
+  memberId: z.string().optional(),
+  validUntil: IsoTime.optional(),
+  status: z.enum(["issued", "redeemed", "void"]),
+});
+export type Coupon = z.infer<typeof CouponV1>;
+
+export const CATALOG_ENTITIES = [
+  "product",
+  "barcode",
+  "price",
+  "promotion",
+  "member",
+  "cashier",
+  "coupon",
+] as const;
+export const CatalogEntity = z.enum(CATALOG_ENTITIES);
+export type CatalogEntity = z.infer<typeof CatalogEntity>;
+
+const UpsertItemV1 = z.discriminatedUnion("entity", [
+  z.strictObject({ op: z.literal("upsert"), entity: z.literal("product"), data: ProductV1 }),
+  z.strictObject({ op: z.literal("upsert"), entity: z.literal("barcode"), data: BarcodeV1 }),
+  z.strictObject({ op: z.literal("upsert"), entity: z.literal("price"), data: PriceV1 }),
+  z.strictObject({ op: z.literal("upsert"), entity: z.literal("promotion"), data: PromotionV1 }),
+  z.strictObject({ op: z.literal("upsert"), entity: z.literal("member"), data: MemberV1 }),
+  z.strictObject({ op: z.literal("upsert"), entity: z.literal("cashier"), data: CashierV1 }),
+  z.strictObject({ op: z.literal("upsert"), entity: z.literal("coupon"), data: CouponV1 }),
+]);
+const DeleteItemV1 = z.strictObject({
+  op: z.literal("delete"),
+  entity: CatalogEntity,
+  /** sku (product, price), barcode code, promotion id, member id, cashier id or coupon code. */
+  key: z.string().min(1).max(48),
+});
+
+/** One change in a change set: an upsert of a whole record, or a delete by key. */
+export const ChangeItemV1 = z.union([UpsertItemV1, DeleteItemV1]);
+export type ChangeItem = z.infer<typeof ChangeItemV1>;

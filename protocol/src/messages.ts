@@ -1,0 +1,616 @@
+// Every message between a store and HQ travels in one versioned envelope:
+//   { v, id, type, storeId, seq, occurredAt, payload }
+// `id` is a UUIDv7 (time-ordered, unique chain-wide). `seq` is the store's gapless counter for
+// the events of its outbox (the business ledger: sales, returns, shifts, cash, stock) and 0 for
+// everything else (status, telemetry, requests, and every HQ -> store message).
+// Parsing is strict: unknown type, unknown version, missing or extra field, oversized payload
+// all throw a MessageError naming the field at fault.
+import { z } from "zod";
+import { ChangeItemV1, IsoTime, Sku, TaxRate } from "./catalog.ts";
+import { STORE_ID_RE } from "./topics.ts";
+
+/** A single envelope may not exceed this many bytes of UTF-8 JSON. */
+export const MAX_ENVELOPE_BYTES = 128 * 1024;
+/** One MQTT payload (an event batch or a change-set page) may not exceed this. */
+export const MAX_MQTT_PAYLOAD_BYTES = 512 * 1024;
+/** The embedded broker refuses packets larger than this (payload + topic + headers). */
+export const MAX_MQTT_PACKET_BYTES = 1024 * 1024;
+
+export type MessageErrorCode = "too_large" | "bad_json" | "unknown_type" | "unknown_version" | "invalid";
+
+export class MessageError extends Error {
+  override readonly name = "MessageError";
+  constructor(
+    readonly code: MessageErrorCode,
+    /** Dotted path of the field at fault, e.g. "payload.lines.2.qty"; "" for the whole message. */
+    readonly field: string,
+    message: string,
+  ) {
+    super(field ? `${field}: ${message}` : message);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces.
+
+const Fen = z.int();
+const FenNonNeg = z.int().nonnegative();
+const Id = z.string().min(1).max(64);
+const StoreId = z.string().regex(STORE_ID_RE, "store id: 1-16 upper-case letters or digits");
+const LaneId = z.string().regex(/^[0-9]{1,2}$/, "lane: 1-2 digits");
+const CashierCode = z.string().regex(/^\d{3,8}$/, "cashier code: 3-8 digits");
+const BusinessDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "business day: YYYY-MM-DD");
+const TenderKind = z.enum(["cash", "card", "wechat", "alipay", "voucher"]);
+
+const DiscountV1 = z.strictObject({ promotionId: Id, amount: FenNonNeg });
+
+export const SaleLineV1 = z.strictObject({
+  lineId: Id,
+  sku: Sku,
+  name: z.string().max(80),
+  barcode: z.string().max(48).optional(),
+  category: z.string().max(12),
+  /** Units, or grams when weighed. */
+  qty: z.int().positive(),
+  weighed: z.boolean(),
+  /** Fen per unit, or fen per kg when weighed. */
+  unitPrice: FenNonNeg,
+  taxRate: TaxRate,
+  /** The catalog version whose price this line was sold at. */
+  priceVersion: z.int().nonnegative(),
+  gross: FenNonNeg,
+  discounts: z.array(DiscountV1),
+  net: FenNonNeg,
+  tax: FenNonNeg,
+  /** A supervisor-approved price override replaced the catalog price. */
+  override: z
+    .strictObject({ catalogPrice: FenNonNeg, supervisorId: CashierCode, reason: z.string().max(80) })
+    .optional(),
+});
+
+export const TenderV1 = z.strictObject({
+  kind: TenderKind,
+  /** What this tender pays towards the sale (change already deducted for cash). */
+  amount: FenNonNeg,
+  /** Cash handed over, and change given back, for cash tenders. */
+  received: FenNonNeg.optional(),
+  change: FenNonNeg.optional(),
+  /** Card approval code, or the payment provider's transaction id. */
+  reference: z.string().max(64).optional(),
+});
+
+const TotalsV1 = z.strictObject({ gross: FenNonNeg, discount: FenNonNeg, net: FenNonNeg, tax: FenNonNeg });
+
+// ---------------------------------------------------------------------------------------------
+// Store -> HQ: the outbox ledger (seq >= 1).
+
+export const SaleCompletedV1 = z.strictObject({
+  saleId: Id,
+  receiptNo: z.string().max(40),
+  laneId: LaneId,
+  cashierId: CashierCode,
+  shiftId: Id,
+  businessDay: BusinessDay,
+  /** Training sales reach HQ as training activity only: no stock, cash, points or revenue. */
+  training: z.boolean(),
+  catalogVersion: z.int().nonnegative(),
+  member: z.strictObject({ id: Id, tier: z.string().max(20) }).optional(),
+  coupons: z.array(z.string().max(40)).max(20),
+  lines: z.array(SaleLineV1).min(1).max(500),
+  totals: TotalsV1,
+  applied: z.array(Id),
+  tenders: z.array(TenderV1).min(1).max(10),
+  completedAt: IsoTime,
+});
+
+export const SaleReturnedV1 = z.strictObject({
+  returnId: Id,
+  receiptNo: z.string().max(40),
+  /** The sale returned against; absent for a return without receipt (supervisor required). */
+  original: z.strictObject({ saleId: Id, receiptNo: z.string().max(40), storeId: StoreId }).optional(),
+  supervisorId: CashierCode.optional(),
+  reason: z.string().max(80),
+  laneId: LaneId,
+  cashierId: CashierCode,
+  shiftId: Id,
+  businessDay: BusinessDay,
+  training: z.boolean(),
+  lines: z
+    .array(
+      z.strictObject({
+        lineId: Id,
+        sku: Sku,
+        qty: z.int().positive(),
+        weighed: z.boolean(),
+        /** Refunded net and tax for these units, by the PRICING.md return rule. */
+        refund: FenNonNeg,
+        tax: FenNonNeg,
+        /** Returned goods go back on the shelf (restock) or are written off. */
+        restock: z.boolean(),
+      }),
+    )
+    .min(1)
+    .max(500),
+  totals: z.strictObject({ refund: FenNonNeg, tax: FenNonNeg }),
+  tenders: z.array(TenderV1).min(1).max(10),
+  returnedAt: IsoTime,
+});
+
+export const ShiftOpenedV1 = z.strictObject({
+  shiftId: Id,
+  laneId: LaneId,
+  cashierId: CashierCode,
+  businessDay: BusinessDay,
+  training: z.boolean(),
+  float: FenNonNeg,
+  openedAt: IsoTime,
+});
+
+export const ShiftClosedV1 = z.strictObject({
+  shiftId: Id,
+  laneId: LaneId,
+  cashierId: CashierCode,
+  businessDay: BusinessDay,
+  training: z.boolean(),
+  /** Count by denomination: face value in fen -> number of notes/coins. */
+  denominations: z.record(z.string().regex(/^\d+$/), z.int().nonnegative()),
+  counted: FenNonNeg,
+  expected: FenNonNeg,
+  /** counted - expected: positive is over, negative is short. */
+  overShort: Fen,
+  sales: z.strictObject({ count: z.int().nonnegative(), net: FenNonNeg }),
+  returns: z.strictObject({ count: z.int().nonnegative(), refund: FenNonNeg }),
+  byTender: z.partialRecord(TenderKind, FenNonNeg),
+  cashIn: FenNonNeg,
+  cashOut: FenNonNeg,
+  closedAt: IsoTime,
+});
+
+export const CashMovedV1 = z.strictObject({
+  movementId: Id,
+  shiftId: Id,
+  laneId: LaneId,
+  cashierId: CashierCode,
+  training: z.boolean(),
+  direction: z.enum(["in", "out"]),
+  amount: z.int().positive(),
+  reason: z.string().max(80),
+  supervisorId: CashierCode.optional(),
+  movedAt: IsoTime,
+});
+
+export const StockCountedV1 = z.strictObject({
+  countId: Id,
+  countedBy: CashierCode,
+  /** Units, or grams for weighed goods; `expected` is the store's on-hand when counted. */
+  lines: z
+    .array(z.strictObject({ sku: Sku, counted: z.int().nonnegative(), expected: z.int() }))
+    .min(1)
+    .max(2000),
+  countedAt: IsoTime,
+});
+
+export const ReceivingConfirmedV1 = z.strictObject({
+  receivingId: Id,
+  purchaseOrderId: Id.optional(),
+  supplierId: Id.optional(),
+  confirmedBy: CashierCode,
+  lines: z
+    .array(z.strictObject({ sku: Sku, qty: z.int().positive(), expected: z.int().nonnegative().optional() }))
+    .min(1)
+    .max(2000),
+  confirmedAt: IsoTime,
+});
+
+export const AuditRecordedV1 = z.strictObject({
+  auditId: Id,
+  action: z.enum([
+    "line_void",
+    "sale_void",
+    "no_sale",
+    "price_override",
+    "return_without_receipt",
+    "training_on",
+    "training_off",
+    "drawer_open",
+  ]),
+  laneId: LaneId,
+  cashierId: CashierCode,
+  supervisorId: CashierCode.optional(),
+  saleId: Id.optional(),
+  sku: Sku.optional(),
+  amount: Fen.optional(),
+  detail: z.string().max(200),
+  at: IsoTime,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Store -> HQ: status, telemetry and requests (seq = 0).
+
+const DeviceHealthV1 = z.strictObject({
+  laneId: LaneId,
+  kind: z.enum(["scanner", "scale", "printer", "drawer", "display"]),
+  device: z.string().max(120),
+  state: z.enum(["connected", "ready", "error", "absent"]),
+  reason: z.string().max(200).optional(),
+});
+
+export const StoreStatusV1 = z.strictObject({
+  /** "offline" is what the last-will says when the store vanishes without a goodbye. */
+  state: z.enum(["online", "offline"]),
+  appVersion: z.string().max(40),
+  catalogVersion: z.int().nonnegative(),
+  outboxBacklog: z.int().nonnegative(),
+  oldestUnackedAgeSec: z.int().nonnegative().optional(),
+  lastSeq: z.int().nonnegative(),
+  devices: z.array(DeviceHealthV1).max(100),
+  at: IsoTime,
+});
+
+export const TelemetryV1 = z.strictObject({
+  /** Integer gauges and counters (e.g. cpu_pct, rss_mb, sales_today). */
+  metrics: z.record(z.string().regex(/^[a-z0-9_.]{1,64}$/), z.int()),
+  at: IsoTime,
+});
+
+export const CatalogFetchV1 = z.strictObject({
+  /** The last version this store applied; HQ answers with the next version after it. */
+  fromVersion: z.int().nonnegative(),
+  page: z.int().nonnegative(),
+});
+
+export const CatalogAppliedV1 = z.strictObject({ version: z.int().nonnegative(), appliedAt: IsoTime });
+
+export const StockQueryV1 = z.strictObject({ queryId: Id, sku: Sku });
+
+// ---------------------------------------------------------------------------------------------
+// HQ -> store (seq = 0; storeId is the addressee, "*" for broadcasts).
+
+export const CatalogPointerV1 = z.strictObject({
+  /** The newest change-set version released to this store. */
+  version: z.int().nonnegative(),
+  /** A store below this version cannot catch up by deltas and gets a snapshot. */
+  snapshotFloor: z.int().nonnegative(),
+});
+
+export const CatalogChangeSetV1 = z.strictObject({
+  /** delta: the changes of one version; snapshot: the whole catalog as of `version`. */
+  kind: z.enum(["delta", "snapshot"]),
+  version: z.int().positive(),
+  /** The version this page follows: the store must be at it (delta) or it is ignored. */
+  fromVersion: z.int().nonnegative(),
+  page: z.int().nonnegative(),
+  pages: z.int().positive(),
+  /** The change set's items take effect no earlier than this, on the store's clock. */
+  effectiveAt: IsoTime.optional(),
+  items: z.array(ChangeItemV1).max(5000),
+});
+
+export const EventsAckV1 = z.strictObject({
+  /** Every event with seq <= upToSeq is committed at HQ (or dead-lettered there for review). */
+  upToSeq: z.int().nonnegative(),
+  /** Gaps HQ saw above upToSeq: the store resends from `from`. */
+  missing: z.array(z.strictObject({ from: z.int().positive(), to: z.int().positive() })).max(100),
+});
+
+export const CommandV1 = z.strictObject({
+  commandId: Id,
+  name: z.enum(["resync_catalog", "resend_events", "reload_config", "publish_status"]),
+  /** resend_events: { fromSeq } */
+  args: z.record(z.string(), z.union([z.string(), z.int(), z.boolean()])),
+});
+
+export const StockMovementV1 = z.strictObject({
+  movementId: Id,
+  kind: z.enum(["transfer_in", "transfer_out", "receipt", "adjustment"]),
+  reference: z.string().max(64),
+  lines: z
+    .array(z.strictObject({ sku: Sku, qty: z.int() }))
+    .min(1)
+    .max(2000),
+  at: IsoTime,
+});
+
+export const StockAlertV1 = z.strictObject({
+  sku: Sku,
+  onHand: z.int(),
+  reorderPoint: z.int().nonnegative(),
+  at: IsoTime,
+});
+
+export const ReplenishmentStatusV1 = z.strictObject({
+  items: z
+    .array(
+      z.strictObject({
+        sku: Sku,
+        status: z.enum(["none", "suggested", "ordered", "in_transit", "received"]),
+        purchaseOrderId: Id.optional(),
+        qty: z.int().nonnegative().optional(),
+        expectedAt: IsoTime.optional(),
+      }),
+    )
+    .max(2000),
+});
+
+export const StockReplyV1 = z.strictObject({
+  queryId: Id,
+  sku: Sku,
+  stores: z
+    .array(
+      z.strictObject({
+        storeId: StoreId,
+        name: z.string().max(80),
+        onHand: z.int(),
+        distanceKm: z.int().nonnegative().optional(),
+      }),
+    )
+    .max(50),
+});
+
+// ---------------------------------------------------------------------------------------------
+// The registry: type name -> schema, version, direction, channel.
+
+export const MESSAGES = {
+  "sale.completed": { v: 1, schema: SaleCompletedV1, dir: "up", channel: "events", ledger: true },
+  "sale.returned": { v: 1, schema: SaleReturnedV1, dir: "up", channel: "events", ledger: true },
+  "shift.opened": { v: 1, schema: ShiftOpenedV1, dir: "up", channel: "events", ledger: true },
+  "shift.closed": { v: 1, schema: ShiftClosedV1, dir: "up", channel: "events", ledger: true },
+  "cash.moved": { v: 1, schema: CashMovedV1, dir: "up", channel: "events", ledger: true },
+  "stock.counted": { v: 1, schema: StockCountedV1, dir: "up", channel: "events", ledger: true },
+  "receiving.confirmed": { v: 1, schema: ReceivingConfirmedV1, dir: "up", channel: "events", ledger: true },
+  "audit.recorded": { v: 1, schema: AuditRecordedV1, dir: "up", channel: "events", ledger: true },
+  "store.status": { v: 1, schema: StoreStatusV1, dir: "up", channel: "status", ledger: false },
+  telemetry: { v: 1, schema: TelemetryV1, dir: "up", channel: "telemetry", ledger: false },
+  "catalog.fetch": { v: 1, schema: CatalogFetchV1, dir: "up", channel: "catalog", ledger: false },
+  "catalog.applied": { v: 1, schema: CatalogAppliedV1, dir: "up", channel: "catalog", ledger: false },
+  "stock.query": { v: 1, schema: StockQueryV1, dir: "up", channel: "query", ledger: false },
+  "catalog.pointer": { v: 1, schema: CatalogPointerV1, dir: "down", channel: "pointer", ledger: false },
+  "catalog.changeset": { v: 1, schema: CatalogChangeSetV1, dir: "down", channel: "catalog", ledger: false },
+  "events.ack": { v: 1, schema: EventsAckV1, dir: "down", channel: "ack", ledger: false },
+  command: { v: 1, schema: CommandV1, dir: "down", channel: "command", ledger: false },
+  "stock.movement": { v: 1, schema: StockMovementV1, dir: "down", channel: "stock", ledger: false },
+  "stock.alert": { v: 1, schema: StockAlertV1, dir: "down", channel: "stock", ledger: false },
+  "replenishment.status": {
+    v: 1,
+    schema: ReplenishmentStatusV1,
+    dir: "down",
+    channel: "replenishment",
+    ledger: false,
+  },
+  "stock.reply": { v: 1, schema: StockReplyV1, dir: "down", channel: "reply", ledger: false },
+} as const;
+
+export type MessageType = keyof typeof MESSAGES;
+export type Payload<T extends MessageType> = z.infer<(typeof MESSAGES)[T]["schema"]>;
+export const MESSAGE_TYPES = Object.keys(MESSAGES) as MessageType[];
+export const LEDGER_TYPES = MESSAGE_TYPES.filter((t) => MESSAGES[t].ledger);
+
+export type SaleCompleted = Payload<"sale.completed">;
+export type SaleReturned = Payload<"sale.returned">;
+export type SaleLine = z.infer<typeof SaleLineV1>;
+export type Tender = z.infer<typeof TenderV1>;
+export type StoreStatus = Payload<"store.status">;
+export type CatalogChangeSet = Payload<"catalog.changeset">;
+export type EventsAck = Payload<"events.ack">;
+
+export interface Envelope<T extends MessageType = MessageType> {
+  v: number;
+  id: string;
+  type: T;
+  storeId: string;
+  seq: number;
+  occurredAt: string;
+  payload: Payload<T>;
+}
+
+/** Any envelope, narrowed by `type`. */
+export type AnyEnvelope = { [T in MessageType]: Envelope<T> }[MessageType];
+
+const UUIDV7_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+const EnvelopeHead = z.strictObject({
+  v: z.int().positive(),
+  id: z.string().regex(UUIDV7_RE, "id: a lower-case UUIDv7"),
+  type: z.string().min(1).max(40),
+  storeId: z.union([StoreId, z.literal("*")]),
+  seq: z.int().nonnegative(),
+  occurredAt: IsoTime,
+  payload: z.unknown(),
+});
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+function byteLength(raw: string | Uint8Array): number {
+  return typeof raw === "string" ? encoder.encode(raw).byteLength : raw.byteLength;
+}
+
+function firstIssue(err: z.ZodError, prefix: string): { field: string; message: string } {
+  const issue = err.issues[0]!;
+  const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".");
+  return { field: path, message: issue.message };
+}
+
+function decodeJson(raw: string | Uint8Array, limit: number): unknown {
+  const size = byteLength(raw);
+  if (size > limit)
+    throw new MessageError("too_large", "", `message of ${size} bytes exceeds the ${limit}-byte limit`);
+  let text: string;
+  try {
+    text = typeof raw === "string" ? raw : decoder.decode(raw);
+  } catch {
+    throw new MessageError("bad_json", "", "not valid UTF-8");
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new MessageError("bad_json", "", `not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Validates an already-decoded value as an envelope. */
+export function validateEnvelope(value: unknown): AnyEnvelope {
+  const head = EnvelopeHead.safeParse(value);
+  if (!head.success) {
+    const { field, message } = firstIssue(head.error, "");
+    throw new MessageError("invalid", field, message);
+  }
+  const env = head.data;
+  const spec = MESSAGES[env.type as MessageType];
+  if (!spec)
+    throw new MessageError("unknown_type", "type", `unknown message type ${JSON.stringify(env.type)}`);
+  if (env.v !== spec.v)
+    throw new MessageError("unknown_version", "v", `${env.type} has no version ${env.v} (known: ${spec.v})`);
+  if (spec.ledger && env.seq < 1)
+    throw new MessageError("invalid", "seq", `${env.type} is a ledger event and needs seq >= 1`);
+  if (!spec.ledger && env.seq !== 0)
+    throw new MessageError("invalid", "seq", `${env.type} is not a ledger event; seq must be 0`);
+  if (spec.dir === "up" && env.storeId === "*")
+    throw new MessageError("invalid", "storeId", "a store message names its store");
+  const payload = (spec.schema as z.ZodType).safeParse(env.payload);
+  if (!payload.success) {
+    const { field, message } = firstIssue(payload.error, "payload");
+    throw new MessageError("invalid", field, message);
+  }
+  return { ...env, payload: payload.data } as AnyEnvelope;
+}
+
+/** Parses one envelope from the wire (bytes or text). Throws MessageError. */
+export function parseEnvelope(raw: string | Uint8Array): AnyEnvelope {
+  return validateEnvelope(decodeJson(raw, MAX_ENVELOPE_BYTES));
+}
+
+export type ParseResult = { ok: true; envelope: AnyEnvelope } | { ok: false; error: MessageError };
+
+export function safeParseEnvelope(raw: string | Uint8Array): ParseResult {
+  try {
+    return { ok: true, envelope: parseEnvelope(raw) };
+  } catch (e) {
+    if (e instanceof MessageError) return { ok: false, error: e };
+    throw e;
+  }
+}
+
+export interface BatchRejection {
+  index: number;
+  error: MessageError;
+  /** The offending element, re-serialised, for the dead-letter table. */
+  raw: string;
+}
+
+/**
+ * Parses an event batch: a JSON array of envelopes, one MQTT payload. A bad element is
+ * rejected alone, so one broken event never stops the ones around it. Throws MessageError only
+ * when the payload as a whole is unusable (too large, not JSON, not an array).
+ */
+export function parseEventBatch(raw: string | Uint8Array): {
+  events: AnyEnvelope[];
+  rejected: BatchRejection[];
+} {
+  const value = decodeJson(raw, MAX_MQTT_PAYLOAD_BYTES);
+  if (!Array.isArray(value))
+    throw new MessageError("invalid", "", "an event batch is a JSON array of envelopes");
+  const events: AnyEnvelope[] = [];
+  const rejected: BatchRejection[] = [];
+  value.forEach((element, index) => {
+    const text = JSON.stringify(element) ?? "null";
+    try {
+      if (byteLength(text) > MAX_ENVELOPE_BYTES) {
+        throw new MessageError(
+          "too_large",
+          "",
+          `event of ${byteLength(text)} bytes exceeds ${MAX_ENVELOPE_BYTES}`,
+        );
+      }
+      events.push(validateEnvelope(element));
+    } catch (e) {
+      if (!(e instanceof MessageError)) throw e;
+      rejected.push({ index, error: e, raw: text });
+    }
+  });
+  return { events, rejected };
+}
+
+export interface EnvelopeInit {
+  storeId: string;
+  seq?: number;
+  id?: string;
+  /** Defaults to the time of the UUIDv7 or now. */
+  occurredAt?: string;
+}
+
+/** Builds and validates an envelope; throws MessageError if the payload is not valid. */
+export function makeEnvelope<T extends MessageType>(
+  type: T,
+  payload: Payload<T>,
+  init: EnvelopeInit,
+): Envelope<T> {
+  const env = {
+    v: MESSAGES[type].v,
+    id: init.id ?? uuidv7(),
+    type,
+    storeId: init.storeId,
+    seq: init.seq ?? 0,
+    occurredAt: init.occurredAt ?? new Date().toISOString(),
+    payload,
+  };
+  return validateEnvelope(env) as Envelope<T>;
+}
+
+/** Serialises an envelope and checks the size limit, so nothing oversized is ever sent. */
+export function encodeEnvelope(env: Envelope): string {
+  const text = JSON.stringify(env);
+  const size = byteLength(text);
+  if (size > MAX_ENVELOPE_BYTES)
+    throw new MessageError("too_large", "", `envelope of ${size} bytes exceeds ${MAX_ENVELOPE_BYTES}`);
+  return text;
+}
+
+let lastMs = 0;
+let counter = 0;
+
+/**
+ * RFC 9562 UUIDv7: 48-bit Unix ms, then 74 random bits; within one millisecond a 12-bit
+ * counter in rand_a keeps ids from one process strictly increasing.
+ */
+export function uuidv7(
+  nowMs: number = Date.now(),
+  random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b),
+): string {
+  const bytes = random(new Uint8Array(16));
+  if (nowMs <= lastMs) {
+    counter = (counter + 1) & 0xfff;
+    if (counter === 0) lastMs++; // counter wrapped: borrow the next millisecond
+    nowMs = lastMs;
+  } else {
+    lastMs = nowMs;
+    counter = bytes[6]! & 0x03; // small random start leaves room to count up
+  }
+  const ms = BigInt(nowMs);
+  for (let i = 0; i < 6; i++) bytes[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
+  bytes[6] = 0x70 | ((counter >> 8) & 0x0f);
+  bytes[7] = counter & 0xff;
+  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The millisecond timestamp inside a UUIDv7. */
+export function uuidv7Time(id: string): number {
+  return Number.parseInt(id.replace(/-/g, "").slice(0, 12), 16);
+}
+
+/**
+ * Canonical JSON (keys sorted) of a payload, so that "same id, different content" can be told
+ * from a harmless duplicate by comparing strings or hashes.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const obj = value as Record<string, unknown>;
+  return `{${Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+    .join(",")}}`;
+}
