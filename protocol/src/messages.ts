@@ -257,6 +257,8 @@ export const CatalogFetchV1 = z.strictObject({
   /** The last version this store applied; HQ answers with the next version after it. */
   fromVersion: z.int().nonnegative(),
   page: z.int().nonnegative(),
+  /** When continuing a snapshot past page 0: the version the snapshot is pinned at. */
+  snapshotVersion: z.int().positive().optional(),
 });
 
 export const CatalogAppliedV1 = z.strictObject({ version: z.int().nonnegative(), appliedAt: IsoTime });
