@@ -1,7 +1,7 @@
 // Imports point one way (ARCHITECTURE.md): protocol <- firmware-bridge <- store-edge;
 // protocol <- hq-hub; the UIs import protocol (types) only. A relative import may not leave
 // its package. Prints every offending import with file and line; exits 1 if there is any.
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 
 const root = resolve(import.meta.dir, "..");
@@ -23,7 +23,8 @@ function* sources(dir: string): Generator<string> {
   }
 }
 
-const importRe = /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
+const importRe =
+  /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
 const problems: string[] = [];
 for (const pkg of Object.keys(allowed)) {
   const pkgDir = join(root, pkg);
@@ -42,12 +43,16 @@ for (const pkg of Object.keys(allowed)) {
       if (spec.startsWith("@retail/")) {
         const target = spec.slice("@retail/".length).split("/")[0] ?? "";
         if (target !== pkg && !allowed[pkg]?.includes(target)) {
-          problems.push(`${where}: ${pkg} may not import ${spec} (allowed: ${allowed[pkg]?.join(", ") || "none"})`);
+          problems.push(
+            `${where}: ${pkg} may not import ${spec} (allowed: ${allowed[pkg]?.join(", ") || "none"})`,
+          );
         }
-        if (spec.split("/").length > 2) problems.push(`${where}: import ${spec} reaches into a package's internals`);
+        if (spec.split("/").length > 2)
+          problems.push(`${where}: import ${spec} reaches into a package's internals`);
       } else if (spec.startsWith(".")) {
         const target = resolve(dirname(file), spec);
-        if (!target.startsWith(pkgDir + sep)) problems.push(`${where}: relative import ${spec} leaves ${pkg}/`);
+        if (!target.startsWith(pkgDir + sep))
+          problems.push(`${where}: relative import ${spec} leaves ${pkg}/`);
       }
     }
   }

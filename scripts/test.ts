@@ -2,7 +2,7 @@
 // which CI reads. Each package's bun tests run in their own process with a JUnit report, so the
 // count does not depend on the console format of any runner.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dir, "..");

@@ -1,0 +1,153 @@
+// Generates docs/protocol.md from the protocol package itself: every message type with its
+// direction, topic, ledger flag and a validated example envelope. `--check` fails when the
+// checked-in file is stale (run by `npm run lint`).
+import { readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import {
+  BROADCAST_CHANNELS,
+  DOWN_CHANNELS,
+  EXAMPLE_PAYLOADS,
+  LEDGER_TYPES,
+  MAX_ENVELOPE_BYTES,
+  MAX_MQTT_PACKET_BYTES,
+  MAX_MQTT_PAYLOAD_BYTES,
+  MESSAGE_TYPES,
+  MESSAGES,
+  makeEnvelope,
+  UP_CHANNELS,
+} from "@retail/protocol";
+
+const root = resolve(import.meta.dir, "..");
+const out = join(root, "docs/protocol.md");
+
+const purpose: Record<string, string> = {
+  "sale.completed":
+    "A sale committed at the till: lines priced by `priceBasket`, each stamped with the catalog version it was sold at, tenders, member, training flag.",
+  "sale.returned":
+    "A return against a receipt (or, with a supervisor, without one); refunds follow the PRICING.md return rule.",
+  "shift.opened": "A cashier opened a shift on a lane with a cash float.",
+  "shift.closed": "Shift close: counted cash by denomination, expected cash, over/short, totals by tender.",
+  "cash.moved": "Cash put into or taken out of the drawer during a shift (top-up, pick-up).",
+  "stock.counted": "A stock count; HQ posts the difference as a count adjustment.",
+  "receiving.confirmed": "Goods received at the store against a purchase order or delivery.",
+  "audit.recorded": "Void, no-sale, price override and other supervised actions, for loss prevention.",
+  "store.status": "Retained store status; the same topic carries the MQTT last-will with `state: offline`.",
+  telemetry: "Periodic integer gauges and counters from the store.",
+  "catalog.fetch":
+    "The store asks for the next catalog change set (or a page of it) after the version it has.",
+  "catalog.applied": "The store applied a catalog version (the whole change set, in one transaction).",
+  "stock.query": "The till asks HQ for an item's stock in nearby stores.",
+  "catalog.pointer": "Retained: the newest catalog version released to this store.",
+  "catalog.changeset": "One page of a catalog change set (delta) or of a full snapshot.",
+  "events.ack": "HQ committed every ledger event up to `upToSeq`; `missing` asks for a resend.",
+  command: "An instruction from HQ: re-sync the catalog, resend events, reload config, publish status.",
+  "stock.movement": "Stock moved by HQ: transfers, receipts due, adjustments.",
+  "stock.alert": "Stock of a SKU at this store fell to or below its reorder point.",
+  "replenishment.status": "Where replenishment of items stands (suggested, ordered, in transit, received).",
+  "stock.reply": "Answer to `stock.query`: on-hand in nearby stores.",
+};
+
+export function renderProtocolDoc(): string {
+  const lines: string[] = [];
+  lines.push("# Message catalogue");
+  lines.push("");
+  lines.push("Generated from `protocol/src` by `bun scripts/gen-protocol-docs.ts`; do not edit by hand.");
+  lines.push("How the messages are used together is in [sync.md](sync.md).");
+  lines.push("");
+  lines.push("## Envelope");
+  lines.push("");
+  lines.push("Every message is one JSON envelope `{ v, id, type, storeId, seq, occurredAt, payload }`:");
+  lines.push("");
+  lines.push("- `v`: schema version of `type` (all are 1 today); an unknown version is refused.");
+  lines.push("- `id`: a UUIDv7, unique chain-wide; HQ's inbox is keyed by it.");
+  lines.push("- `type`: one of the types below; an unknown type is refused.");
+  lines.push("- `storeId`: the sending store (up) or the addressee (down; `*` for a broadcast).");
+  lines.push("- `seq`: the store's gapless counter for ledger events (>= 1); 0 for every other message.");
+  lines.push("- `occurredAt`: ISO 8601 time with offset.");
+  lines.push(
+    "- `payload`: validated strictly by the type's zod schema: a missing, extra or mistyped field is refused with its path.",
+  );
+  lines.push("");
+  lines.push(
+    "All money is integer fen (1 元 = 100 fen), never decimals. Quantities are whole units, or grams for weighed goods (`weighed: true`, price per kg).",
+  );
+  lines.push("");
+  lines.push(
+    "Size limits: an envelope at most " +
+      `${MAX_ENVELOPE_BYTES / 1024} KiB; an MQTT payload (an event batch, a change-set page) at most ${MAX_MQTT_PAYLOAD_BYTES / 1024} KiB; the embedded broker refuses packets above ${MAX_MQTT_PACKET_BYTES / 1024} KiB.`,
+  );
+  lines.push(
+    "Ledger events travel on `up/events` as a JSON array of envelopes (a batch); each element is validated alone, so one bad event is dead-lettered without stopping the others.",
+  );
+  lines.push("");
+  lines.push("## Topics");
+  lines.push("");
+  lines.push("| topic | direction | channels | who may use it |");
+  lines.push("|---|---|---|---|");
+  lines.push(
+    `| \`retail/v1/s/{storeId}/up/{channel}\` | store -> HQ | ${UP_CHANNELS.map((c) => `\`${c}\``).join(", ")} | only store {storeId} publishes; the hub subscribes (events as MQTT 5 shared subscription \`$share/hub/...\`) |`,
+  );
+  lines.push(
+    `| \`retail/v1/s/{storeId}/down/{channel}\` | HQ -> store | ${DOWN_CHANNELS.map((c) => `\`${c}\``).join(", ")} | only store {storeId} subscribes |`,
+  );
+  lines.push(
+    `| \`retail/v1/all/{channel}\` | HQ -> every store | ${BROADCAST_CHANNELS.map((c) => `\`${c}\``).join(", ")} | every store subscribes |`,
+  );
+  lines.push("");
+  lines.push(
+    "Store ids are 1-16 upper-case letters or digits. A store's subscription filter may use `+`/`#` only for the channel level.",
+  );
+  lines.push("");
+  lines.push("## Messages");
+  lines.push("");
+  lines.push("| type | v | direction | channel | ledger (seq) |");
+  lines.push("|---|---|---|---|---|");
+  for (const type of MESSAGE_TYPES) {
+    const m = MESSAGES[type];
+    lines.push(
+      `| [\`${type}\`](#${type.replace(/\./g, "")}) | ${m.v} | ${m.dir === "up" ? "store -> HQ" : "HQ -> store"} | \`${m.channel}\` | ${LEDGER_TYPES.includes(type) ? "yes" : "no"} |`,
+    );
+  }
+  for (const type of MESSAGE_TYPES) {
+    const m = MESSAGES[type];
+    const env = makeEnvelope(type, EXAMPLE_PAYLOADS[type] as never, {
+      storeId: "S001",
+      seq: m.ledger ? 1234 : 0,
+      id: "0193e0a0-6f00-7000-8000-00000000beef",
+      occurredAt: "2026-11-25T09:30:00.000+08:00",
+    });
+    lines.push("");
+    lines.push(`### ${type}`);
+    lines.push("");
+    lines.push(purpose[type] ?? "");
+    lines.push("");
+    const topic = m.dir === "up" ? `retail/v1/s/S001/up/${m.channel}` : `retail/v1/s/S001/down/${m.channel}`;
+    lines.push(
+      `Topic: \`${topic}\`${m.ledger ? " (inside a batch array)" : ""}. Schema: \`${type}\` v${m.v} in \`protocol/src/messages.ts\`.`,
+    );
+    lines.push("");
+    lines.push("```json");
+    lines.push(JSON.stringify(env, null, 2));
+    lines.push("```");
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+
+if (import.meta.main) {
+  const text = renderProtocolDoc();
+  if (process.argv.includes("--check")) {
+    let current = "";
+    try {
+      current = readFileSync(out, "utf8");
+    } catch {}
+    if (current !== text) {
+      console.error("docs/protocol.md is stale: run `bun scripts/gen-protocol-docs.ts`");
+      process.exit(1);
+    }
+    console.log("docs/protocol.md is current");
+  } else {
+    writeFileSync(out, text);
+    console.log(`wrote ${out}`);
+  }
+}
