@@ -1,6 +1,9 @@
 // Public surface of @retail/protocol: what the store edge and the HQ hub must agree on.
 export * from "./barcodes.ts";
+export * from "./bench-row.ts";
 export * from "./catalog.ts";
 export * from "./examples.ts";
 export * from "./messages.ts";
+export * from "./money.ts";
+export * from "./pricing/index.ts";
 export * from "./topics.ts";

@@ -1,0 +1,5 @@
+// The pricing contract (shared/design/PRICING.md): schemas, priceBasket, refunds for returns.
+export * from "./engine.ts";
+export * from "./errors.ts";
+export * from "./refund.ts";
+export * from "./schema.ts";
