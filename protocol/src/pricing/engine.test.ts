@@ -588,6 +588,9 @@ describe("validation: PricingError names the field", () => {
     ["duplicate lineId", (r) => Object.assign(r.lines[2]!, { lineId: "1" }), "lines[2].lineId"],
     ["gross past 2^53", (r) => Object.assign(r.lines[0]!, { unitPrice: 2 ** 52, qty: 4 }), "lines[0].qty"],
     ["unknown kind", (r) => Object.assign(r.promotions[0]!, { kind: "bogo" }), "promotions[0].kind"],
+    ["no kind", (r) => delete (r.promotions[0] as Partial<Promotion>).kind, "promotions[0].kind"],
+    ["promotion not an object", (r) => r.promotions.push(null as unknown as Promotion), "promotions[1]"],
+    ["line not an object", (r) => r.lines.push(7 as unknown as PriceLine), "lines[3]"],
     [
       "missing kind field",
       (r) => delete (r.promotions[0] as Partial<{ percent: number }>).percent,

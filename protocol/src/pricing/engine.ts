@@ -6,7 +6,7 @@
 // free units" of a line is just a count. Sorted unit lists (multi_buy, buy_x_get_y) become runs
 // of equal units, whole groups inside a run are counted arithmetically, and only the groups
 // that straddle two lines are looked at part by part. The result is the same as expanding
-// every unit (engine.test.ts checks that against a unit-by-unit oracle), without a cost that
+// every unit (engine.property.test.ts checks that against a unit-by-unit oracle), without a cost that
 // grows with qty.
 import { z } from "zod";
 import { allocateLargestRemainder, mulDivRoundHalfUp } from "../money.ts";
@@ -413,11 +413,12 @@ function applyBasketLevel(promos: BasketPromotion[], index: LineIndex, applied: 
  * then item-level promotions greedily, then basket-level ones in priority/id order, then tax.
  */
 export function priceBasket(request: PriceRequest): PriceResult {
-  return priceValidRequest(parsePriceRequest(request));
+  return priceParsed(parsePriceRequest(request));
 }
 
-/** priceBasket without validation, for input that parsePriceRequest already returned. */
-export function priceValidRequest(req: PriceRequest): PriceResult {
+// Not exported: pricing input that has not been through parsePriceRequest would break the
+// contract's promise never to price garbage.
+function priceParsed(req: PriceRequest): PriceResult {
   const atMs = instantMs(req.at);
 
   const states: LineState[] = req.lines.map((line, index) => {

@@ -33,7 +33,7 @@ export const BASKET_LEVEL_KINDS = [
 export const DEFAULT_PRIORITY = 100;
 
 // zod 4's int() is already limited to safe integers, so every amount here is exact fen.
-const Fen = z.number().int("must be an integer number of fen").min(0, "must not be negative");
+const FenAmount = z.number().int("must be an integer number of fen").min(0, "must not be negative");
 const PositiveInt = z.number().int("must be a whole number").min(1, "must be at least 1");
 const Percent = z
   .number()
@@ -81,18 +81,18 @@ const common = {
 };
 
 const PercentOffV1 = z.strictObject({ ...common, kind: z.literal("percent_off"), percent: Percent });
-const SpecialPriceV1 = z.strictObject({ ...common, kind: z.literal("special_price"), price: Fen });
+const SpecialPriceV1 = z.strictObject({ ...common, kind: z.literal("special_price"), price: FenAmount });
 const MemberPriceV1 = z.strictObject({
   ...common,
   kind: z.literal("member_price"),
-  price: Fen,
+  price: FenAmount,
   tiers: NonEmptyList.optional(),
 });
 const MultiBuyV1 = z.strictObject({
   ...common,
   kind: z.literal("multi_buy"),
   count: PositiveInt,
-  price: Fen,
+  price: FenAmount,
 });
 const BuyXGetYV1 = z.strictObject({
   ...common,
@@ -104,15 +104,15 @@ const BuyXGetYV1 = z.strictObject({
 const ThresholdV1 = z.strictObject({
   ...common,
   kind: z.literal("threshold"),
-  min: Fen.min(1, "must be at least 1 fen"),
-  off: Fen.min(1, "must be at least 1 fen"),
+  min: FenAmount.min(1, "must be at least 1 fen"),
+  off: FenAmount.min(1, "must be at least 1 fen"),
   repeat: z.boolean().optional(),
-  cap: Fen.optional(),
+  cap: FenAmount.optional(),
 });
 const ThresholdPercentV1 = z.strictObject({
   ...common,
   kind: z.literal("threshold_percent"),
-  min: Fen,
+  min: FenAmount,
   percent: Percent,
 });
 
@@ -144,7 +144,7 @@ export const PriceLineSchema = z.strictObject({
   lineId: Id,
   sku: Id,
   category: z.string(),
-  unitPrice: Fen,
+  unitPrice: FenAmount,
   qty: PositiveInt,
   weighed: z.boolean().optional(),
   taxRate: z
@@ -207,21 +207,26 @@ export type PriceRequest = z.infer<typeof PriceRequestSchema>;
 
 export const LineDiscountSchema = z.strictObject({
   promotionId: Id,
-  amount: Fen.min(1, "must be above zero"),
+  amount: FenAmount.min(1, "must be above zero"),
 });
 export type LineDiscount = z.infer<typeof LineDiscountSchema>;
 
 /** A line of the result. Named PricedLine; PriceLine is the request line it answers. */
 export const PricedLineSchema = z.strictObject({
   lineId: Id,
-  gross: Fen,
+  gross: FenAmount,
   discounts: z.array(LineDiscountSchema),
-  net: Fen,
-  tax: Fen,
+  net: FenAmount,
+  tax: FenAmount,
 });
 export type PricedLine = z.infer<typeof PricedLineSchema>;
 
-export const PriceTotalsSchema = z.strictObject({ gross: Fen, discount: Fen, net: Fen, tax: Fen });
+export const PriceTotalsSchema = z.strictObject({
+  gross: FenAmount,
+  discount: FenAmount,
+  net: FenAmount,
+  tax: FenAmount,
+});
 export type PriceTotals = z.infer<typeof PriceTotalsSchema>;
 
 /** A priced basket. The refinement checks its arithmetic, so a receipt that does not add up is rejected. */
