@@ -42,7 +42,8 @@ const CashierCode = z.string().regex(/^\d{3,8}$/, "cashier code: 3-8 digits");
 const BusinessDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "business day: YYYY-MM-DD");
 const TenderKind = z.enum(["cash", "card", "wechat", "alipay", "voucher"]);
 
-const DiscountV1 = z.strictObject({ promotionId: Id, amount: FenNonNeg });
+// PRICING.md lists only non-zero discounts.
+const DiscountV1 = z.strictObject({ promotionId: Id, amount: z.int().positive() });
 
 export const SaleLineV1 = z.strictObject({
   lineId: Id,
