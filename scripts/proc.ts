@@ -36,7 +36,10 @@ export async function spawnReady<T>(
     }
   };
   const info = await new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${label}: no ${readyPrefix} line within ${opts.timeoutMs ?? 30000} ms`)), opts.timeoutMs ?? 30000);
+    const timer = setTimeout(
+      () => reject(new Error(`${label}: no ${readyPrefix} line within ${opts.timeoutMs ?? 30000} ms`)),
+      opts.timeoutMs ?? 30000,
+    );
     let ready = false;
     void pump(proc.stdout, (line) => {
       if (!ready && line.startsWith(`${readyPrefix} `)) {
