@@ -1,0 +1,224 @@
+// The cart as plain data and the pure operations on it. Every operation returns a new cart
+// (the lane persists it before answering), and pricing is one call to protocol's priceBasket
+// over the cart's lines, so the edge charges exactly what HQ's audit recomputes.
+import {
+  type PriceResult,
+  type Promotion,
+  priceBasket,
+  type SaleCompleted,
+  type SaleLine,
+  type Tender,
+} from "@retail/protocol";
+import { conflict, invalid, notFound } from "../errors.ts";
+
+export type TaxRate = SaleLine["taxRate"];
+
+export interface CartLine {
+  lineId: string;
+  sku: string;
+  name: string;
+  barcode?: string;
+  category: string;
+  /** Units, or grams when weighed. */
+  qty: number;
+  weighed: boolean;
+  /** Fen per unit, or fen per kg when weighed. */
+  unitPrice: number;
+  taxRate: TaxRate;
+  priceVersion: number;
+  override?: { catalogPrice: number; supervisorId: string; reason: string };
+}
+
+export interface CartMember {
+  id: string;
+  tier: string;
+  phone: string;
+  name?: string;
+}
+
+/** A return being built: against a receipt (original set) or without one (supervisor). */
+export interface ReturnDraft {
+  original?: { saleId: string; receiptNo: string; storeId: string };
+  supervisorId?: string;
+  reason: string;
+  /** Against a receipt: original line id -> units to return and whether they go back on the shelf. */
+  lines: { lineId: string; units: number; restock: boolean }[];
+}
+
+export interface Cart {
+  cartId: string;
+  startedAt: string;
+  nextLine: number;
+  lines: CartLine[];
+  member?: CartMember;
+  coupons: string[];
+  tenders: Tender[];
+  return?: ReturnDraft;
+}
+
+export function emptyCart(cartId: string, startedAt: string): Cart {
+  return { cartId, startedAt, nextLine: 1, lines: [], coupons: [], tenders: [] };
+}
+
+function requireNoTenders(cart: Cart): void {
+  if (cart.tenders.length > 0)
+    throw conflict("tenders", "payment has started: void the tenders before changing the basket");
+}
+
+function findLine(cart: Cart, lineId: string): CartLine {
+  const line = cart.lines.find((l) => l.lineId === lineId);
+  if (!line) throw notFound("lineId", `no line ${lineId} in the cart`);
+  return line;
+}
+
+export type NewLine = Omit<CartLine, "lineId">;
+
+/**
+ * Adds a line. A unit item already in the cart at the same price just gets its qty raised, so
+ * scanning six cans gives one line of 6 (weighed items and overrides always get their own).
+ */
+export function addLine(cart: Cart, line: NewLine): { cart: Cart; lineId: string } {
+  requireNoTenders(cart);
+  if (!Number.isSafeInteger(line.qty) || line.qty < 1)
+    throw invalid("qty", "must be a positive whole number");
+  if (!Number.isSafeInteger(line.unitPrice) || line.unitPrice < 0)
+    throw invalid("unitPrice", "must be whole fen, not negative");
+  if (!line.weighed) {
+    const same = cart.lines.find(
+      (l) => !l.weighed && !l.override && l.sku === line.sku && l.unitPrice === line.unitPrice,
+    );
+    if (same) {
+      return {
+        cart: {
+          ...cart,
+          lines: cart.lines.map((l) => (l === same ? { ...l, qty: l.qty + line.qty } : l)),
+        },
+        lineId: same.lineId,
+      };
+    }
+  }
+  const lineId = `l${cart.nextLine}`;
+  return {
+    cart: { ...cart, nextLine: cart.nextLine + 1, lines: [...cart.lines, { ...line, lineId }] },
+    lineId,
+  };
+}
+
+export function setQty(cart: Cart, lineId: string, qty: number): Cart {
+  requireNoTenders(cart);
+  const line = findLine(cart, lineId);
+  if (line.weighed) throw conflict("qty", "a weighed line's quantity is its weight: void and weigh again");
+  if (!Number.isSafeInteger(qty) || qty < 1 || qty > 9999)
+    throw invalid("qty", "must be a whole number 1..9999");
+  return { ...cart, lines: cart.lines.map((l) => (l.lineId === lineId ? { ...l, qty } : l)) };
+}
+
+export function voidLine(cart: Cart, lineId: string): { cart: Cart; line: CartLine } {
+  requireNoTenders(cart);
+  const line = findLine(cart, lineId);
+  return { cart: { ...cart, lines: cart.lines.filter((l) => l.lineId !== lineId) }, line };
+}
+
+export function overridePrice(
+  cart: Cart,
+  lineId: string,
+  price: number,
+  supervisorId: string,
+  reason: string,
+): { cart: Cart; line: CartLine } {
+  requireNoTenders(cart);
+  const line = findLine(cart, lineId);
+  if (!Number.isSafeInteger(price) || price < 0) throw invalid("price", "must be whole fen, not negative");
+  const catalogPrice = line.override?.catalogPrice ?? line.unitPrice;
+  const next: CartLine = { ...line, unitPrice: price, override: { catalogPrice, supervisorId, reason } };
+  return { cart: { ...cart, lines: cart.lines.map((l) => (l.lineId === lineId ? next : l)) }, line: next };
+}
+
+export function setMember(cart: Cart, member: CartMember | undefined): Cart {
+  requireNoTenders(cart);
+  const { member: _old, ...rest } = cart;
+  return member ? { ...rest, member } : rest;
+}
+
+export function addCoupon(cart: Cart, code: string): Cart {
+  requireNoTenders(cart);
+  if (cart.coupons.includes(code)) throw conflict("code", `coupon ${code} is already in the cart`);
+  if (cart.coupons.length >= 20) throw conflict("code", "at most 20 coupons per sale");
+  return { ...cart, coupons: [...cart.coupons, code] };
+}
+
+export function removeCoupon(cart: Cart, code: string): Cart {
+  requireNoTenders(cart);
+  if (!cart.coupons.includes(code)) throw notFound("code", `coupon ${code} is not in the cart`);
+  return { ...cart, coupons: cart.coupons.filter((c) => c !== code) };
+}
+
+/** Prices the cart with protocol's engine: exactly what HQ's audit recomputes. */
+export function priceCart(cart: Cart, promotions: Promotion[], storeId: string, at: string): PriceResult {
+  return priceBasket({
+    at,
+    storeId,
+    ...(cart.member ? { member: { id: cart.member.id, tier: cart.member.tier } } : {}),
+    coupons: cart.coupons,
+    lines: cart.lines.map((l) => ({
+      lineId: l.lineId,
+      sku: l.sku,
+      category: l.category,
+      unitPrice: l.unitPrice,
+      qty: l.qty,
+      weighed: l.weighed,
+      taxRate: l.taxRate,
+    })),
+    promotions,
+  });
+}
+
+export interface SaleContext {
+  saleId: string;
+  receiptNo: string;
+  laneId: string;
+  cashierId: string;
+  shiftId: string;
+  businessDay: string;
+  training: boolean;
+  catalogVersion: number;
+  completedAt: string;
+}
+
+/** The sale.completed payload of a fully paid cart. */
+export function buildSale(cart: Cart, priced: PriceResult, ctx: SaleContext): SaleCompleted {
+  if (cart.lines.length === 0) throw conflict("lines", "the cart is empty");
+  const byId = new Map(priced.lines.map((l) => [l.lineId, l]));
+  const lines: SaleLine[] = cart.lines.map((l) => {
+    const p = byId.get(l.lineId);
+    if (!p) throw new Error(`priced result lacks line ${l.lineId}`);
+    const line: SaleLine = {
+      lineId: l.lineId,
+      sku: l.sku,
+      name: l.name,
+      category: l.category,
+      qty: l.qty,
+      weighed: l.weighed,
+      unitPrice: l.unitPrice,
+      taxRate: l.taxRate,
+      priceVersion: l.priceVersion,
+      gross: p.gross,
+      discounts: p.discounts,
+      net: p.net,
+      tax: p.tax,
+    };
+    if (l.barcode) line.barcode = l.barcode;
+    if (l.override) line.override = l.override;
+    return line;
+  });
+  const sale: SaleCompleted = {
+    ...ctx,
+    coupons: cart.coupons,
+    lines,
+    totals: priced.totals,
+    applied: priced.applied,
+    tenders: cart.tenders,
+  };
+  if (cart.member) sale.member = { id: cart.member.id, tier: cart.member.tier };
+  return sale;
+}

@@ -1,0 +1,360 @@
+// Checkout through the edge in-process: scans of every kind, weighed goods, overrides, member
+// and coupons, suspend/recall, split tenders, wallet payments, returns, training, shifts, and a
+// restart from the same data directory.
+import { afterEach, describe, expect, test } from "bun:test";
+import { encodeScaleLabel, type SaleCompleted } from "@retail/protocol";
+import { manualClock } from "../clock.ts";
+import type { SimulatedDevices } from "../devices/port.ts";
+import { Edge } from "../edge.ts";
+import { EdgeError } from "../errors.ts";
+import {
+  applyPages,
+  gtinOf,
+  openLane,
+  pagesOf,
+  readyEdge,
+  skuOf,
+  T0,
+  tempDir,
+  testConfig,
+} from "../testing/fixtures.ts";
+
+const edges: Edge[] = [];
+afterEach(async () => {
+  for (const e of edges.splice(0)) await e.stop().catch(() => {});
+});
+
+async function edgeWithLane(opts: Parameters<typeof readyEdge>[0] = { products: 50, weighed: 5 }) {
+  const edge = await readyEdge(opts);
+  edges.push(edge);
+  await openLane(edge);
+  return edge;
+}
+
+async function rejects(p: Promise<unknown> | (() => unknown)): Promise<string> {
+  try {
+    await (typeof p === "function" ? p() : p);
+  } catch (e) {
+    if (e instanceof EdgeError) return `${e.code}:${e.field}`;
+    throw e;
+  }
+  throw new Error("did not throw");
+}
+
+const outboxTypes = (edge: Edge) =>
+  edge.db.sql
+    .query<{ type: string }, []>("SELECT type FROM outbox ORDER BY seq")
+    .all()
+    .map((r) => r.type);
+
+describe("scan", () => {
+  test("product, unknown barcode, scale labels, weighed goods only at stable weight", async () => {
+    const edge = await edgeWithLane();
+    const co = edge.checkout;
+    const r = await co.scan("1", gtinOf(10));
+    expect(r.kind).toBe("product");
+    expect(r.view.cart.lines[0]).toMatchObject({ sku: skuOf(10), qty: 1, unitPrice: 200, priceVersion: 1 });
+    expect(await rejects(co.scan("1", gtinOf(999)))).toBe("not_found:code");
+    expect(await rejects(co.scan("1", "6901234567890"))).toBe("invalid:code"); // bad check digit
+    expect(co.view("1").cart.lines.length).toBe(1);
+
+    const weightLabel = encodeScaleLabel({ pattern: "2 2 PPPPP VVVVV C", value: "weight_g" }, 3, 1250);
+    const w = await co.scan("1", weightLabel);
+    expect(w.view.cart.lines.at(-1)).toMatchObject({
+      sku: skuOf(3),
+      weighed: true,
+      qty: 1250,
+      unitPrice: 1280,
+    });
+    expect(w.view.priced.lines.at(-1)!.gross).toBe(1600);
+    const priceLabel = encodeScaleLabel({ pattern: "2 0 PPPPP VVVVV C", value: "price_fen" }, 4, 888);
+    expect((await co.scan("1", priceLabel)).view.cart.lines.at(-1)).toMatchObject({ qty: 1, unitPrice: 888 });
+
+    const scale = co.devices("1") as SimulatedDevices;
+    scale.simulateWeight(500, false);
+    expect(await rejects(co.scan("1", gtinOf(2)))).toBe("conflict:weight");
+    scale.simulateWeight(0, true);
+    expect(await rejects(co.scan("1", gtinOf(2)))).toBe("conflict:weight");
+    scale.simulateWeight(456, true);
+    expect((await co.scan("1", gtinOf(2))).view.cart.lines.at(-1)).toMatchObject({ qty: 456, weighed: true });
+  });
+
+  test("search by barcode, PLU, SKU, pinyin initials and name", async () => {
+    const edge = await edgeWithLane();
+    const l = edge.replica.lookup;
+    expect(l.search(gtinOf(7))[0]).toMatchObject({ sku: skuOf(7), matched: "barcode" });
+    expect(l.search(skuOf(7))[0]).toMatchObject({ matched: "sku" });
+    expect(l.search("3")[0]).toMatchObject({ sku: skuOf(3), matched: "plu" });
+    expect(l.search("kkkl").every((h) => h.matched === "pinyin")).toBe(true);
+    expect(l.search("kkkl").length).toBeGreaterThan(0);
+    const byName = l.search("可乐饮料");
+    expect(byName.length).toBeGreaterThan(0);
+    expect(byName.every((h) => h.name.includes("可乐饮料"))).toBe(true);
+  });
+});
+
+describe("sale", () => {
+  test("one transaction: sale, lines, tenders, stock, outbox; split card + cash with change", async () => {
+    const edge = await edgeWithLane();
+    const co = edge.checkout;
+    await co.scan("1", gtinOf(10));
+    await co.scan("1", gtinOf(10));
+    const due = co.view("1").due;
+    const card = co.tenderCard("1", 100, "AB1234");
+    expect(card.sale).toBeUndefined();
+    const done = co.tenderCash("1", 1000);
+    const sale = done.sale as SaleCompleted;
+    expect(sale.totals.net).toBe(due);
+    expect(sale.tenders).toEqual([
+      { kind: "card", amount: 100, reference: "AB1234" },
+      { kind: "cash", amount: due - 100, received: 1000, change: 1000 - (due - 100) },
+    ]);
+    expect(sale.receiptNo).toBe("RC-DEMO-01-20261125-0001");
+    expect(sale.lines[0]!.priceVersion).toBe(1);
+    expect(done.view.cart.lines).toEqual([]);
+    expect(edge.stock.onHand(skuOf(10))).toBe(-2);
+    expect(outboxTypes(edge)).toEqual(["shift.opened", "sale.completed"]);
+    expect(edge.outbox.lastSeq).toBe(2);
+    await Bun.sleep(0);
+    expect((co.devices("1") as SimulatedDevices).printed.at(-1)?.receiptNo).toBe(sale.receiptNo);
+  });
+
+  test("member price, coupons, supervisor override (audited), line void (audited)", async () => {
+    const edge = await edgeWithLane();
+    applyPages(
+      edge,
+      pagesOf("delta", 2, 1, [
+        {
+          op: "upsert",
+          entity: "promotion",
+          data: { id: "MP", kind: "member_price", price: 100, skus: [skuOf(20)] },
+        },
+        {
+          op: "upsert",
+          entity: "promotion",
+          data: { id: "P-CPN10", kind: "threshold", min: 100, off: 10, couponCode: "CPN10" },
+        },
+      ]),
+    );
+    const co = edge.checkout;
+    await co.scan("1", gtinOf(20)); // 100 + 20*10 = 300 fen
+    expect(co.view("1").due).toBe(300);
+    co.memberByPhone("1", "13800138000");
+    expect(co.view("1").due).toBe(100);
+    co.addCoupon("1", "CPN10");
+    expect(co.view("1").due).toBe(90);
+    expect(await rejects(() => co.addCoupon("1", "NOPE"))).toBe("not_found:code");
+    expect(await rejects(co.overridePrice("1", "l1", 50, "1001", "1234", "x"))).toBe(
+      "forbidden:supervisorId",
+    );
+    expect(await rejects(co.overridePrice("1", "l1", 50, "9001", "0000", "x"))).toBe("forbidden:pin");
+    await co.overridePrice("1", "l1", 250, "9001", "9999", "damaged box");
+    expect(co.view("1").cart.lines[0]!.override).toEqual({
+      catalogPrice: 300,
+      supervisorId: "9001",
+      reason: "damaged box",
+    });
+    await co.scan("1", gtinOf(21));
+    co.voidLine("1", "l2");
+    expect(outboxTypes(edge)).toEqual(["shift.opened", "audit.recorded", "audit.recorded"]);
+  });
+
+  test("suspend and recall on another lane", async () => {
+    const edge = await edgeWithLane();
+    await openLane(edge, "2");
+    const co = edge.checkout;
+    await co.scan("1", gtinOf(11));
+    const { suspendId } = co.suspend("1");
+    expect(co.view("1").cart.lines).toEqual([]);
+    expect(co.suspended().map((s) => s.id)).toEqual([suspendId]);
+    expect(co.recall("2", suspendId).cart.lines[0]!.sku).toBe(skuOf(11));
+    expect(co.suspended()).toEqual([]);
+  });
+
+  test("wallet payment codes: approve, decline, timeout then query", async () => {
+    const edge = await edgeWithLane({
+      products: 50,
+      config: { payments: { provider: "simulated", timeoutMs: 50, queryIntervalMs: 5, queryAttempts: 3 } },
+    });
+    const co = edge.checkout;
+    await co.scan("1", gtinOf(12));
+    expect(await rejects(co.scan("1", "134567890123450000"))).toBe("payment_declined:code");
+    expect(co.view("1").cart.lines.length).toBe(1);
+    const slow = await co.scan("1", "134567890123459999"); // no answer; approved on query
+    expect(slow.sale?.tenders[0]).toMatchObject({ kind: "wechat" });
+    await co.scan("1", gtinOf(13));
+    expect(await rejects(co.scan("1", "284567890123458888"))).toBe("payment_declined:code");
+    const ok = await co.scan("1", "284567890123451234");
+    expect(ok.sale?.tenders[0]?.kind).toBe("alipay");
+  });
+});
+
+describe("returns", () => {
+  test("against the receipt: partial and repeated, never more than paid; without receipt needs a supervisor", async () => {
+    const edge = await edgeWithLane();
+    applyPages(
+      edge,
+      pagesOf("delta", 2, 1, [
+        {
+          op: "upsert",
+          entity: "promotion",
+          data: { id: "M3", kind: "multi_buy", count: 3, price: 500, skus: [skuOf(15)] },
+        },
+      ]),
+    );
+    const co = edge.checkout;
+    for (let i = 0; i < 3; i++) await co.scan("1", gtinOf(15)); // 3 x 250 -> 500
+    const sale = co.tenderCash("1", 500).sale!;
+    expect(sale.lines[0]!.net).toBe(500);
+    const view = (await co.scan("1", sale.receiptNo)).view;
+    expect(view.mode).toBe("return");
+    co.setReturnLine("1", "l1", 1, true);
+    const r1 = co.completeReturn("1", "cash", "不想要了").returned;
+    expect(r1.totals.refund).toBe(167);
+    expect(r1.original?.receiptNo).toBe(sale.receiptNo);
+    co.startReturn("1", sale.receiptNo);
+    expect(await rejects(() => co.setReturnLine("1", "l1", 3, true))).toBe("invalid:lines.0.units");
+    co.setReturnLine("1", "l1", 2, true);
+    const r2 = co.completeReturn("1", "cash", "").returned;
+    expect(r1.totals.refund + r2.totals.refund).toBe(500);
+    expect(edge.stock.onHand(skuOf(15))).toBe(0);
+
+    expect(await rejects(co.startReturnWithoutReceipt("1", "1001", "1234", "no receipt"))).toBe(
+      "forbidden:supervisorId",
+    );
+    await co.startReturnWithoutReceipt("1", "9001", "9999", "no receipt");
+    await co.scan("1", gtinOf(16));
+    const r3 = co.completeReturn("1", "cash", "").returned;
+    expect(r3.supervisorId).toBe("9001");
+    expect(r3.original).toBeUndefined();
+    expect(outboxTypes(edge).slice(-2)).toEqual(["audit.recorded", "sale.returned"]);
+  });
+});
+
+describe("shift and training", () => {
+  test("cash in/out, X report, close with count and over/short; training moves no stock or cash", async () => {
+    const edge = await edgeWithLane();
+    const co = edge.checkout;
+    await co.scan("1", gtinOf(10)); // 200
+    co.tenderCash("1", 500);
+    await co.cashMove("1", "out", 3000, "bank drop");
+    await co.setTraining("1", true, "9001", "9999");
+    await co.scan("1", gtinOf(10));
+    const training = co.tenderCash("1", 200).sale!;
+    expect(training.training).toBe(true);
+    expect(edge.stock.onHand(skuOf(10))).toBe(-1);
+    await co.setTraining("1", false, "9001", "9999");
+    const x = co.xReport("1");
+    expect(x.expectedCash).toBe(10000 + 200 - 3000);
+    expect(x.sales).toEqual({ count: 1, net: 200 });
+    const closed = co.closeShift("1", { "5000": 1, "1000": 2, "100": 1 });
+    expect(closed.counted).toBe(7100);
+    expect(closed.overShort).toBe(7100 - 7200);
+    expect(co.view("1").shift).toBeUndefined();
+    expect(outboxTypes(edge)).toEqual([
+      "shift.opened",
+      "sale.completed",
+      "cash.moved",
+      "audit.recorded",
+      "sale.completed",
+      "audit.recorded",
+      "shift.closed",
+    ]);
+  });
+});
+
+describe("catalog replica", () => {
+  test("future effectiveAt and price windows take effect on the store's clock; snapshot replaces all", async () => {
+    const clock = manualClock(T0);
+    const edge = await edgeWithLane({ products: 20, clock });
+    const later = new Date(T0 + 3600_000).toISOString();
+    applyPages(
+      edge,
+      pagesOf(
+        "delta",
+        2,
+        1,
+        [
+          {
+            op: "upsert",
+            entity: "price",
+            data: { sku: skuOf(1), windows: [{ price: 999, source: "chain" }] },
+          },
+        ],
+        5000,
+        later,
+      ),
+    );
+    applyPages(
+      edge,
+      pagesOf("delta", 3, 2, [
+        {
+          op: "upsert",
+          entity: "price",
+          data: {
+            sku: skuOf(2),
+            windows: [
+              { price: 110, source: "chain" },
+              { price: 55, source: "store", startsAt: later },
+            ],
+          },
+        },
+      ]),
+    );
+    expect(edge.replica.applied).toBe(3);
+    expect(edge.replica.lookup.priceOf(skuOf(1), clock.now())!.price).toBe(110);
+    expect(edge.replica.lookup.priceOf(skuOf(2), clock.now())!.price).toBe(110);
+    clock.advance(3600_000);
+    expect(edge.replica.promoteDue()).toBe(1);
+    expect(edge.replica.lookup.priceOf(skuOf(1), clock.now())!.price).toBe(999);
+    expect(edge.replica.lookup.priceOf(skuOf(2), clock.now())!.price).toBe(55);
+
+    applyPages(
+      edge,
+      pagesOf("snapshot", 9, 0, [
+        { op: "upsert", entity: "product", data: { ...edge.replica.lookup.products.get(skuOf(5))! } },
+      ]),
+    );
+    expect(edge.replica.applied).toBe(9);
+    expect(edge.replica.lookup.products.size).toBe(1);
+  });
+
+  test("a half-received version is never applied", async () => {
+    const edge = await edgeWithLane({ products: 20 });
+    const pages = pagesOf(
+      "delta",
+      2,
+      1,
+      Array.from({ length: 10 }, (_, i) => ({
+        op: "delete" as const,
+        entity: "product" as const,
+        key: skuOf(i + 1),
+      })),
+      4,
+    );
+    edge.replica.stage(pages[0]!);
+    edge.replica.stage(pages[2]!);
+    expect(edge.replica.applyStaged()).toBeUndefined();
+    expect(edge.replica.lookup.products.size).toBe(20);
+    expect(edge.replica.progress().collecting).toEqual({ kind: "delta", version: 2, pages: 3, have: 2 });
+    edge.replica.stage(pages[1]!);
+    expect(edge.replica.applyStaged()?.version).toBe(2);
+    expect(edge.replica.lookup.products.size).toBe(10);
+  });
+});
+
+test("a restart from the same data directory resumes cart, cashier and shift", async () => {
+  const dir = tempDir();
+  const a = await readyEdge({ products: 20, dataDir: dir });
+  await openLane(a);
+  await a.checkout.scan("1", gtinOf(4));
+  await a.checkout.scan("1", gtinOf(5));
+  await a.stop();
+  const b = new Edge({ dataDir: dir, config: testConfig(), clock: manualClock(T0) });
+  edges.push(b);
+  const v = b.checkout.view("1");
+  expect(v.cart.lines.map((l) => l.sku)).toEqual([skuOf(4), skuOf(5)]);
+  expect(v.cashier?.id).toBe("1001");
+  expect(v.shift).toBeDefined();
+  expect(b.checkout.tenderCash("1", 10000).sale?.lines.length).toBe(2);
+});

@@ -1,0 +1,1302 @@
+// Checkout for every lane of the store: each lane has its own cart, cashier, shift and
+// devices. Domain rules live in the pure modules beside this one (cart, tender, returns,
+// shift); this file loads, persists and commits. Every cart change is saved before the call
+// returns (kill -9 mid-basket loses nothing); a sale is one transaction with its lines,
+// tenders, stock movements and outbox event; printing and payment providers are awaited per
+// lane, never holding up another lane.
+import {
+  type Cashier,
+  formatReceiptNo,
+  type ParsedScan,
+  type PriceResult,
+  type PriorReturns,
+  parseScan,
+  type SaleCompleted,
+  type SaleLine,
+  type SaleReturned,
+  type ScaleLabelLayout,
+  type Tender,
+  uuidv7,
+} from "@retail/protocol";
+import type { CatalogReplica } from "../catalog/replica.ts";
+import { businessDay, type Clock } from "../clock.ts";
+import { crashPoint } from "../crash.ts";
+import type { EdgeDb } from "../db.ts";
+import type { DeviceEvent, LaneDevices, ReceiptDoc } from "../devices/port.ts";
+import { conflict, EdgeError, forbidden, invalid, notFound } from "../errors.ts";
+import type { Outbox } from "../outbox/outbox.ts";
+import type { PaymentProvider, PayResult } from "../payments/provider.ts";
+import type { StockLedger } from "../stock.ts";
+import {
+  addCoupon,
+  addLine,
+  buildSale,
+  type Cart,
+  emptyCart,
+  type NewLine,
+  overridePrice,
+  priceCart,
+  removeCoupon,
+  setMember,
+  setQty,
+  voidLine,
+} from "./cart.ts";
+import { planReturn, returnable } from "./returns.ts";
+import { countTotal, overShort, type ShiftSummary, summarize } from "./shift.ts";
+import { cardTender, cashTender, paid, remaining, walletAmount, walletTender } from "./tender.ts";
+
+interface LaneRecord {
+  cashierId?: string;
+  shiftId?: string;
+  training: boolean;
+}
+
+export interface LaneView {
+  lane: string;
+  cashier?: { id: string; name: string; role: string };
+  shift?: { shiftId: string; openedAt: string; float: number; training: boolean };
+  training: boolean;
+  mode: "sale" | "return";
+  cart: Cart;
+  priced: PriceResult;
+  due: number;
+  paid: number;
+  remaining: number;
+  paymentInFlight?: string;
+  catalogVersion: number;
+}
+
+export type LaneMessage =
+  | { type: "cart"; view: LaneView }
+  | { type: "device"; event: DeviceEvent }
+  | { type: "error"; code: string; field: string; message: string }
+  | { type: "sale"; receiptNo: string; saleId: string; change: number; training: boolean }
+  | { type: "print"; receiptNo: string; ok: boolean; error?: string };
+
+interface LaneRuntime {
+  id: string;
+  record: LaneRecord;
+  cart: Cart;
+  devices: LaneDevices;
+  listeners: Set<(m: LaneMessage) => void>;
+  paymentInFlight?: string;
+  unsubscribe: () => void;
+}
+
+export interface CheckoutDeps {
+  db: EdgeDb;
+  outbox: Outbox;
+  replica: CatalogReplica;
+  stock: StockLedger;
+  clock: Clock;
+  storeId: () => string;
+  devicesFor: (lane: string) => LaneDevices;
+  payments: PaymentProvider;
+  paymentTiming: { timeoutMs: number; queryIntervalMs: number; queryAttempts: number };
+  scaleLayouts?: readonly ScaleLabelLayout[];
+  /** Called after a commit that appended to the outbox (wakes the publisher). */
+  onLedger: () => void;
+}
+
+export interface ScanOutcome {
+  kind: ParsedScan["kind"];
+  lineId?: string;
+  view: LaneView;
+  sale?: SaleCompleted;
+}
+
+const LANE_RE = /^[0-9]{1,2}$/;
+
+export class Checkout {
+  private readonly lanes = new Map<string, LaneRuntime>();
+
+  constructor(private readonly d: CheckoutDeps) {}
+
+  private get lookup() {
+    return this.d.replica.lookup;
+  }
+
+  private now(): { ms: number; iso: string } {
+    const ms = this.d.clock.now();
+    return { ms, iso: new Date(ms).toISOString() };
+  }
+
+  lane(id: string): LaneRuntime {
+    if (!LANE_RE.test(id)) throw invalid("lane", "a lane is 1-2 digits");
+    const rt = this.lanes.get(id);
+    if (rt) return rt;
+    const recRow = this.d.db.sql
+      .query<{ data: string }, [string]>("SELECT data FROM lanes WHERE lane = ?")
+      .get(id);
+    const cartRow = this.d.db.sql
+      .query<{ data: string }, [string]>("SELECT data FROM carts WHERE lane = ?")
+      .get(id);
+    const devices = this.d.devicesFor(id);
+    const runtime: LaneRuntime = {
+      id,
+      record: recRow ? JSON.parse(recRow.data) : { training: false },
+      cart: cartRow ? JSON.parse(cartRow.data) : emptyCart(uuidv7(), this.now().iso),
+      devices,
+      listeners: new Set(),
+      unsubscribe: () => {},
+    };
+    runtime.unsubscribe = devices.subscribe((e) => this.onDevice(runtime, e));
+    this.lanes.set(id, runtime);
+    return runtime;
+  }
+
+  /** Lanes with state on disk or in memory. */
+  laneIds(): string[] {
+    const ids = new Set(this.lanes.keys());
+    for (const r of this.d.db.sql
+      .query<{ lane: string }, []>("SELECT lane FROM carts UNION SELECT lane FROM lanes")
+      .all())
+      ids.add(r.lane);
+    return [...ids].sort((a, b) => Number(a) - Number(b));
+  }
+
+  subscribe(laneId: string, listener: (m: LaneMessage) => void): () => void {
+    const rt = this.lane(laneId);
+    rt.listeners.add(listener);
+    listener({ type: "cart", view: this.view(rt) });
+    return () => rt.listeners.delete(listener);
+  }
+
+  private emit(rt: LaneRuntime, m: LaneMessage): void {
+    for (const l of rt.listeners) {
+      try {
+        l(m);
+      } catch {
+        // a broken socket must not break the lane
+      }
+    }
+  }
+
+  private onDevice(rt: LaneRuntime, e: DeviceEvent): void {
+    this.emit(rt, { type: "device", event: e });
+    if (e.type === "scan") {
+      this.scan(rt.id, e.code, e.aim).catch((err) => {
+        const ee = err instanceof EdgeError ? err : undefined;
+        this.emit(rt, {
+          type: "error",
+          code: ee?.code ?? "internal",
+          field: ee?.field ?? "",
+          message: (err as Error).message,
+        });
+      });
+    }
+  }
+
+  devices(laneId: string): LaneDevices {
+    return this.lane(laneId).devices;
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // State, views and persistence.
+
+  view(rtOrId: LaneRuntime | string): LaneView {
+    const rt = typeof rtOrId === "string" ? this.lane(rtOrId) : rtOrId;
+    const priced = this.price(rt);
+    const due = rt.cart.return ? 0 : priced.totals.net;
+    const cashier = rt.record.cashierId ? this.lookup.cashiers.get(rt.record.cashierId) : undefined;
+    const v: LaneView = {
+      lane: rt.id,
+      training: rt.record.training,
+      mode: rt.cart.return ? "return" : "sale",
+      cart: rt.cart,
+      priced,
+      due,
+      paid: paid(rt.cart.tenders),
+      remaining: remaining(due, rt.cart.tenders),
+      catalogVersion: this.d.replica.applied,
+    };
+    if (rt.record.cashierId)
+      v.cashier = { id: rt.record.cashierId, name: cashier?.name ?? "", role: cashier?.role ?? "cashier" };
+    const shift = rt.record.shiftId ? this.shiftRow(rt.record.shiftId) : undefined;
+    if (shift)
+      v.shift = {
+        shiftId: shift.shift_id,
+        openedAt: shift.opened_at,
+        float: shift.float_fen,
+        training: shift.training === 1,
+      };
+    if (rt.paymentInFlight) v.paymentInFlight = rt.paymentInFlight;
+    return v;
+  }
+
+  private price(rt: LaneRuntime): PriceResult {
+    // A return without receipt refunds shelf prices: no promotions apply to it.
+    const promos = rt.cart.return ? [] : this.lookup.promotionArray();
+    return priceCart(rt.cart, promos, this.d.storeId(), this.now().iso);
+  }
+
+  private saveCart(rt: LaneRuntime, cart: Cart): void {
+    this.d.db.write(() => this.writeCart(rt.id, cart));
+    rt.cart = cart;
+    crashPoint("cart.after_save");
+  }
+
+  private writeCart(lane: string, cart: Cart): void {
+    this.d.db.sql
+      .query(
+        "INSERT INTO carts (lane, data, updated_at) VALUES (?1, ?2, ?3) ON CONFLICT (lane) DO UPDATE SET data = ?2, updated_at = ?3",
+      )
+      .run(lane, JSON.stringify(cart), this.now().iso);
+  }
+
+  private saveRecord(rt: LaneRuntime, record: LaneRecord): void {
+    this.d.db.write(() => this.writeRecord(rt.id, record));
+    rt.record = record;
+  }
+
+  private writeRecord(lane: string, record: LaneRecord): void {
+    this.d.db.sql
+      .query("INSERT INTO lanes (lane, data) VALUES (?1, ?2) ON CONFLICT (lane) DO UPDATE SET data = ?2")
+      .run(lane, JSON.stringify(record));
+  }
+
+  private changed(rt: LaneRuntime): LaneView {
+    const v = this.view(rt);
+    this.emit(rt, { type: "cart", view: v });
+    const last = rt.cart.lines.at(-1);
+    void rt.devices
+      .showCustomer(last ? `${last.name}` : "", `合计 ${(v.due / 100).toFixed(2)}`)
+      .catch(() => {});
+    return v;
+  }
+
+  /** Applies a pure cart change, persists it, pushes the new view. */
+  private mutate(rt: LaneRuntime, fn: (cart: Cart) => Cart): LaneView {
+    if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
+    const next = fn(rt.cart);
+    // Price before saving: a basket the engine rejects is never persisted.
+    priceCart(next, rt.cart.return ? [] : this.lookup.promotionArray(), this.d.storeId(), this.now().iso);
+    this.saveCart(rt, next);
+    return this.changed(rt);
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // People: cashiers, supervisors, shifts.
+
+  private async verify(id: string, pin: string, field: string, needSupervisor: boolean): Promise<Cashier> {
+    const c = this.lookup.cashiers.get(id);
+    if (c?.status !== "active") throw forbidden(field, `no active cashier ${id}`);
+    if (needSupervisor && c.role === "cashier") throw forbidden(field, `${id} is not a supervisor`);
+    if (!(await Bun.password.verify(pin, c.pinHash))) throw forbidden("pin", "wrong PIN");
+    return c;
+  }
+
+  async login(laneId: string, cashierId: string, pin: string): Promise<LaneView> {
+    const c = await this.verify(cashierId, pin, "cashierId", false);
+    const rt = this.lane(laneId);
+    if (rt.record.cashierId && rt.record.cashierId !== c.id && rt.record.shiftId)
+      throw conflict("cashierId", `cashier ${rt.record.cashierId} has an open shift on this lane`);
+    this.saveRecord(rt, { ...rt.record, cashierId: c.id });
+    return this.changed(rt);
+  }
+
+  logout(laneId: string): LaneView {
+    const rt = this.lane(laneId);
+    if (rt.record.shiftId) throw conflict("shift", "close the shift before signing out");
+    const { cashierId: _c, ...rest } = rt.record;
+    this.saveRecord(rt, rest);
+    return this.changed(rt);
+  }
+
+  private requireCashier(rt: LaneRuntime): string {
+    if (!rt.record.cashierId) throw conflict("cashier", "no cashier is signed in on this lane");
+    return rt.record.cashierId;
+  }
+
+  private requireShift(rt: LaneRuntime): string {
+    this.requireCashier(rt);
+    if (!rt.record.shiftId) throw conflict("shift", "open a shift first");
+    return rt.record.shiftId;
+  }
+
+  private shiftRow(shiftId: string) {
+    return this.d.db.sql
+      .query<
+        {
+          shift_id: string;
+          lane: string;
+          cashier_id: string;
+          business_day: string;
+          training: number;
+          float_fen: number;
+          opened_at: string;
+          closed_at: string | null;
+          closing: string | null;
+        },
+        [string]
+      >("SELECT * FROM shifts WHERE shift_id = ?")
+      .get(shiftId);
+  }
+
+  openShift(laneId: string, float: number): LaneView {
+    const rt = this.lane(laneId);
+    const cashierId = this.requireCashier(rt);
+    if (rt.record.shiftId) throw conflict("shift", "a shift is already open on this lane");
+    if (!Number.isSafeInteger(float) || float < 0) throw invalid("float", "must be whole fen, not negative");
+    const { ms, iso } = this.now();
+    const shiftId = uuidv7(ms);
+    const day = businessDay(ms);
+    const training = rt.record.training;
+    this.d.db.write(() => {
+      this.d.db.sql
+        .query(
+          "INSERT INTO shifts (shift_id, lane, cashier_id, business_day, training, float_fen, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .run(shiftId, laneId, cashierId, day, training ? 1 : 0, float, iso);
+      this.d.outbox.append(
+        "shift.opened",
+        { shiftId, laneId, cashierId, businessDay: day, training, float, openedAt: iso },
+        iso,
+      );
+      this.writeRecord(laneId, { ...rt.record, shiftId });
+    });
+    rt.record = { ...rt.record, shiftId };
+    this.d.onLedger();
+    void rt.devices.kickDrawer().catch(() => {});
+    return this.changed(rt);
+  }
+
+  async cashMove(
+    laneId: string,
+    direction: "in" | "out",
+    amount: number,
+    reason: string,
+    supervisor?: { id: string; pin: string },
+  ): Promise<{ movementId: string; summary: ShiftSummary }> {
+    if (!Number.isSafeInteger(amount) || amount <= 0)
+      throw invalid("amount", "must be a positive whole number of fen");
+    if (supervisor) await this.verify(supervisor.id, supervisor.pin, "supervisorId", true);
+    const rt = this.lane(laneId);
+    const shiftId = this.requireShift(rt);
+    const cashierId = rt.record.cashierId!;
+    const { ms, iso } = this.now();
+    const movementId = uuidv7(ms);
+    const training = rt.record.training;
+    this.d.db.write(() => {
+      // Training cash is make-believe: it goes up as training activity and moves no drawer total.
+      if (!training)
+        this.d.db.sql
+          .query(
+            "INSERT INTO cash_movements (movement_id, shift_id, direction, amount_fen, reason, moved_at) VALUES (?, ?, ?, ?, ?, ?)",
+          )
+          .run(movementId, shiftId, direction, amount, reason, iso);
+      this.d.outbox.append(
+        "cash.moved",
+        {
+          movementId,
+          shiftId,
+          laneId,
+          cashierId,
+          training,
+          direction,
+          amount,
+          reason,
+          ...(supervisor ? { supervisorId: supervisor.id } : {}),
+          movedAt: iso,
+        },
+        iso,
+      );
+    });
+    this.d.onLedger();
+    void rt.devices.kickDrawer().catch(() => {});
+    return { movementId, summary: this.shiftSummary(shiftId) };
+  }
+
+  /** The shift's figures so far (X report). */
+  shiftSummary(shiftId: string): ShiftSummary {
+    const shift = this.shiftRow(shiftId);
+    if (!shift) throw notFound("shiftId", `no shift ${shiftId}`);
+    const sql = this.d.db.sql;
+    const sales = sql
+      .query<{ sale_id: string; net_fen: number }, [string]>(
+        "SELECT sale_id, net_fen FROM sales WHERE shift_id = ? AND training = 0",
+      )
+      .all(shiftId);
+    const tenders = sql
+      .query<{ sale_id: string; kind: Tender["kind"]; amount_fen: number }, [string]>(
+        "SELECT t.sale_id, t.kind, t.amount_fen FROM tenders t JOIN sales s ON s.sale_id = t.sale_id WHERE s.shift_id = ? AND s.training = 0",
+      )
+      .all(shiftId);
+    const bySale = new Map<string, Tender[]>();
+    for (const t of tenders) {
+      const list = bySale.get(t.sale_id) ?? [];
+      list.push({ kind: t.kind, amount: t.amount_fen });
+      bySale.set(t.sale_id, list);
+    }
+    const returns = sql
+      .query<{ refund_fen: number; tender_kind: Tender["kind"] }, [string]>(
+        "SELECT refund_fen, tender_kind FROM returns WHERE shift_id = ? AND training = 0",
+      )
+      .all(shiftId);
+    const moves = sql
+      .query<{ direction: string; total: number }, [string]>(
+        "SELECT direction, sum(amount_fen) AS total FROM cash_movements WHERE shift_id = ? GROUP BY direction",
+      )
+      .all(shiftId);
+    return summarize({
+      float: shift.float_fen,
+      sales: sales.map((s) => ({ net: s.net_fen, tenders: bySale.get(s.sale_id) ?? [] })),
+      returns: returns.map((r) => ({ refund: r.refund_fen, tenderKind: r.tender_kind })),
+      cashIn: moves.find((m) => m.direction === "in")?.total ?? 0,
+      cashOut: moves.find((m) => m.direction === "out")?.total ?? 0,
+    });
+  }
+
+  xReport(laneId: string): ShiftSummary & { shiftId: string } {
+    const rt = this.lane(laneId);
+    const shiftId = this.requireShift(rt);
+    return { shiftId, ...this.shiftSummary(shiftId) };
+  }
+
+  closeShift(
+    laneId: string,
+    denominations: Record<string, number>,
+  ): ShiftSummary & { shiftId: string; counted: number; overShort: number } {
+    const rt = this.lane(laneId);
+    const shiftId = this.requireShift(rt);
+    if (rt.cart.lines.length || rt.cart.tenders.length)
+      throw conflict("cart", "finish or suspend the sale first");
+    const counted = countTotal(denominations);
+    const summary = this.shiftSummary(shiftId);
+    const diff = overShort(counted, summary.expectedCash);
+    const shift = this.shiftRow(shiftId)!;
+    const { iso } = this.now();
+    this.d.db.write(() => {
+      this.d.db.sql
+        .query("UPDATE shifts SET closed_at = ?, closing = ? WHERE shift_id = ?")
+        .run(iso, JSON.stringify({ denominations, counted, overShort: diff, ...summary }), shiftId);
+      this.d.outbox.append(
+        "shift.closed",
+        {
+          shiftId,
+          laneId,
+          cashierId: shift.cashier_id,
+          businessDay: shift.business_day,
+          training: shift.training === 1,
+          denominations,
+          counted,
+          expected: Math.max(0, summary.expectedCash),
+          overShort: diff,
+          sales: summary.sales,
+          returns: summary.returns,
+          byTender: summary.byTender,
+          cashIn: summary.cashIn,
+          cashOut: summary.cashOut,
+          closedAt: iso,
+        },
+        iso,
+      );
+      const { shiftId: _s, ...rest } = rt.record;
+      this.writeRecord(laneId, rest);
+    });
+    const { shiftId: _s, ...rest } = rt.record;
+    rt.record = rest;
+    this.d.onLedger();
+    this.changed(rt);
+    return { shiftId, ...summary, counted, overShort: diff };
+  }
+
+  async setTraining(laneId: string, on: boolean, supervisorId: string, pin: string): Promise<LaneView> {
+    await this.verify(supervisorId, pin, "supervisorId", true);
+    const rt = this.lane(laneId);
+    if (rt.cart.lines.length || rt.cart.tenders.length)
+      throw conflict("cart", "finish or void the sale first");
+    if (rt.record.training === on) return this.view(rt);
+    const { iso } = this.now();
+    this.d.db.write(() => {
+      this.d.outbox.append(
+        "audit.recorded",
+        {
+          auditId: uuidv7(),
+          action: on ? "training_on" : "training_off",
+          laneId,
+          cashierId: rt.record.cashierId ?? supervisorId,
+          supervisorId,
+          detail: on ? "training mode on" : "training mode off",
+          at: iso,
+        },
+        iso,
+      );
+      this.writeRecord(laneId, { ...rt.record, training: on });
+    });
+    rt.record = { ...rt.record, training: on };
+    this.d.onLedger();
+    return this.changed(rt);
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Building the basket.
+
+  /** One scan, from the lane's scanner or typed in: product, scale label, payment code, receipt. */
+  async scan(laneId: string, code: string, aim?: string): Promise<ScanOutcome> {
+    const rt = this.lane(laneId);
+    const parsed = parseScan(code, this.d.scaleLayouts ? { scaleLayouts: this.d.scaleLayouts } : {}, aim);
+    switch (parsed.kind) {
+      case "unknown":
+        throw invalid("code", `cannot read ${JSON.stringify(parsed.code)}: ${parsed.reason}`);
+      case "payment": {
+        const r = await this.payWallet(laneId, parsed.provider, parsed.code, undefined);
+        return { kind: parsed.kind, view: r.view, ...(r.sale ? { sale: r.sale } : {}) };
+      }
+      case "receipt":
+        return { kind: parsed.kind, view: this.startReturn(laneId, parsed.code) };
+      case "scale_label": {
+        const p = this.lookup.byPlu(parsed.label.plu);
+        if (!p) throw notFound("code", `no product with PLU ${parsed.label.plu} (label ${parsed.code})`);
+        const base = this.lineFor(p.sku, parsed.code);
+        // A price label carries the amount to charge; a weight label the grams at shelf price.
+        const line: NewLine =
+          parsed.label.priceFen !== undefined
+            ? { ...base, weighed: false, qty: 1, unitPrice: parsed.label.priceFen }
+            : { ...base, weighed: true, qty: this.positiveGrams(parsed.label.weightG, "code") };
+        return { kind: parsed.kind, ...this.add(rt, line) };
+      }
+      case "product": {
+        const p = this.lookup.byBarcode(parsed.gtin ?? parsed.code);
+        if (!p) throw notFound("code", `unknown barcode ${parsed.code}: nothing added`);
+        return { kind: parsed.kind, ...this.add(rt, this.lineFor(p.sku, parsed.code, rt)) };
+      }
+    }
+  }
+
+  /** Adds by SKU (search result or keypad); weighed goods take the lane scale's weight. */
+  addSku(laneId: string, sku: string, qty = 1): { lineId: string; view: LaneView } {
+    const rt = this.lane(laneId);
+    const line = this.lineFor(sku, undefined, rt);
+    if (!line.weighed) {
+      if (!Number.isSafeInteger(qty) || qty < 1 || qty > 9999)
+        throw invalid("qty", "must be a whole number 1..9999");
+      line.qty = qty;
+    }
+    return this.add(rt, line);
+  }
+
+  private positiveGrams(g: number | undefined, field: string): number {
+    if (g === undefined || !Number.isSafeInteger(g) || g <= 0)
+      throw invalid(field, "weight must be positive");
+    return g;
+  }
+
+  private lineFor(sku: string, barcode: string | undefined, rt?: LaneRuntime): NewLine {
+    const p = this.lookup.products.get(sku);
+    if (!p) throw notFound("sku", `no product ${sku}`);
+    if (p.status !== "active") throw conflict("sku", `${p.name} (${sku}) is not on sale`);
+    const price = this.lookup.priceOf(sku, this.d.clock.now());
+    if (!price) throw conflict("sku", `${p.name} (${sku}) has no price in effect`);
+    let qty = 1;
+    if (p.weighed && rt) {
+      const w = rt.devices.weight();
+      if (!w || w.grams === undefined) throw conflict("weight", "no reading from the lane scale");
+      if (!w.stable) throw conflict("weight", "the scale is not stable yet");
+      if (w.grams <= 0) throw conflict("weight", "put the item on the scale");
+      qty = w.grams;
+    }
+    const line: NewLine = {
+      sku,
+      name: p.name,
+      category: p.category.at(-1)!,
+      qty,
+      weighed: p.weighed,
+      unitPrice: price.price,
+      taxRate: p.taxRate,
+      priceVersion: this.d.replica.applied,
+    };
+    if (barcode && barcode.length <= 48) line.barcode = barcode;
+    return line;
+  }
+
+  private add(rt: LaneRuntime, line: NewLine): { lineId: string; view: LaneView } {
+    if (rt.cart.return?.original)
+      throw conflict("mode", "a return against a receipt takes lines from the receipt");
+    if (!rt.cart.return) this.requireShift(rt);
+    let lineId = "";
+    const view = this.mutate(rt, (cart) => {
+      const r = addLine(cart, line);
+      lineId = r.lineId;
+      return r.cart;
+    });
+    return { lineId, view };
+  }
+
+  changeQty(laneId: string, lineId: string, qty: number): LaneView {
+    const rt = this.lane(laneId);
+    return this.mutate(rt, (c) => setQty(c, lineId, qty));
+  }
+
+  voidLine(laneId: string, lineId: string): LaneView {
+    const rt = this.lane(laneId);
+    if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
+    const { cart, line } = voidLine(rt.cart, lineId);
+    const { iso } = this.now();
+    this.d.db.write(() => {
+      this.d.outbox.append(
+        "audit.recorded",
+        {
+          auditId: uuidv7(),
+          action: "line_void",
+          laneId,
+          cashierId: rt.record.cashierId ?? "000",
+          sku: line.sku,
+          amount: line.weighed ? Math.round((line.unitPrice * line.qty) / 1000) : line.unitPrice * line.qty,
+          detail: `${line.name} x${line.qty}${rt.record.training ? " (training)" : ""}`,
+          at: iso,
+        },
+        iso,
+      );
+      this.writeCart(laneId, cart);
+    });
+    rt.cart = cart;
+    this.d.onLedger();
+    return this.changed(rt);
+  }
+
+  async overridePrice(
+    laneId: string,
+    lineId: string,
+    price: number,
+    supervisorId: string,
+    pin: string,
+    reason: string,
+  ): Promise<LaneView> {
+    await this.verify(supervisorId, pin, "supervisorId", true);
+    const rt = this.lane(laneId);
+    if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
+    const { cart, line } = overridePrice(rt.cart, lineId, price, supervisorId, reason);
+    const { iso } = this.now();
+    this.d.db.write(() => {
+      this.d.outbox.append(
+        "audit.recorded",
+        {
+          auditId: uuidv7(),
+          action: "price_override",
+          laneId,
+          cashierId: rt.record.cashierId ?? supervisorId,
+          supervisorId,
+          sku: line.sku,
+          amount: price - (line.override?.catalogPrice ?? price),
+          detail: `${line.name}: ${line.override?.catalogPrice} -> ${price} fen; ${reason}`.slice(0, 200),
+          at: iso,
+        },
+        iso,
+      );
+      this.writeCart(laneId, cart);
+    });
+    rt.cart = cart;
+    this.d.onLedger();
+    return this.changed(rt);
+  }
+
+  memberByPhone(laneId: string, phone: string): LaneView {
+    if (!/^1\d{10}$/.test(phone)) throw invalid("phone", "a mainland mobile number of 11 digits");
+    const m = this.lookup.memberByPhone(phone);
+    if (!m) throw notFound("phone", `no member with phone ${phone}`);
+    if (m.status !== "active") throw conflict("phone", `member ${m.id} is blocked`);
+    const rt = this.lane(laneId);
+    return this.mutate(rt, (c) =>
+      setMember(c, { id: m.id, tier: m.tier, phone: m.phone, ...(m.name ? { name: m.name } : {}) }),
+    );
+  }
+
+  clearMember(laneId: string): LaneView {
+    return this.mutate(this.lane(laneId), (c) => setMember(c, undefined));
+  }
+
+  addCoupon(laneId: string, code: string): LaneView {
+    const rt = this.lane(laneId);
+    const coupon = this.lookup.coupons.get(code);
+    if (!coupon) throw notFound("code", `unknown coupon ${code}`);
+    if (coupon.status !== "issued") throw conflict("code", `coupon ${code} is ${coupon.status}`);
+    if (coupon.validUntil && Date.parse(coupon.validUntil) <= this.d.clock.now())
+      throw conflict("code", `coupon ${code} expired at ${coupon.validUntil}`);
+    if (coupon.memberId && coupon.memberId !== rt.cart.member?.id)
+      throw conflict("code", `coupon ${code} belongs to member ${coupon.memberId}`);
+    return this.mutate(rt, (c) => addCoupon(c, code));
+  }
+
+  removeCoupon(laneId: string, code: string): LaneView {
+    return this.mutate(this.lane(laneId), (c) => removeCoupon(c, code));
+  }
+
+  voidCart(laneId: string): LaneView {
+    const rt = this.lane(laneId);
+    if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
+    if (rt.cart.tenders.some((t) => t.kind !== "cash"))
+      throw conflict("tenders", "card or wallet payments were taken: complete the sale and return it");
+    const { iso } = this.now();
+    const old = rt.cart;
+    const fresh = emptyCart(uuidv7(), iso);
+    this.d.db.write(() => {
+      if (old.lines.length)
+        this.d.outbox.append(
+          "audit.recorded",
+          {
+            auditId: uuidv7(),
+            action: "sale_void",
+            laneId,
+            cashierId: rt.record.cashierId ?? "000",
+            amount: this.price(rt).totals.net,
+            detail: `${old.lines.length} line(s)${rt.record.training ? " (training)" : ""}`,
+            at: iso,
+          },
+          iso,
+        );
+      this.writeCart(laneId, fresh);
+    });
+    rt.cart = fresh;
+    this.d.onLedger();
+    return this.changed(rt);
+  }
+
+  suspend(laneId: string): { suspendId: string; view: LaneView } {
+    const rt = this.lane(laneId);
+    if (!rt.cart.lines.length) throw conflict("cart", "nothing to suspend");
+    if (rt.cart.tenders.length || rt.cart.return)
+      throw conflict("cart", "a paid or return cart cannot be suspended");
+    const { iso } = this.now();
+    const suspendId = rt.cart.cartId;
+    const fresh = emptyCart(uuidv7(), iso);
+    this.d.db.write(() => {
+      this.d.db.sql
+        .query("INSERT INTO suspended (id, lane, data, suspended_at) VALUES (?, ?, ?, ?)")
+        .run(suspendId, laneId, JSON.stringify(rt.cart), iso);
+      this.writeCart(laneId, fresh);
+    });
+    rt.cart = fresh;
+    return { suspendId, view: this.changed(rt) };
+  }
+
+  suspended(): { id: string; lane: string; suspendedAt: string; lines: number }[] {
+    return this.d.db.sql
+      .query<{ id: string; lane: string; data: string; suspended_at: string }, []>(
+        "SELECT * FROM suspended ORDER BY suspended_at",
+      )
+      .all()
+      .map((r) => ({
+        id: r.id,
+        lane: r.lane,
+        suspendedAt: r.suspended_at,
+        lines: (JSON.parse(r.data) as Cart).lines.length,
+      }));
+  }
+
+  /** Recalls a suspended cart onto this lane (any lane: the customer may change queues). */
+  recall(laneId: string, suspendId: string): LaneView {
+    const rt = this.lane(laneId);
+    if (rt.cart.lines.length || rt.cart.return) throw conflict("cart", "the lane's cart is not empty");
+    const row = this.d.db.sql
+      .query<{ data: string }, [string]>("SELECT data FROM suspended WHERE id = ?")
+      .get(suspendId);
+    if (!row) throw notFound("suspendId", `no suspended cart ${suspendId}`);
+    const cart = JSON.parse(row.data) as Cart;
+    this.d.db.write(() => {
+      this.d.db.sql.query("DELETE FROM suspended WHERE id = ?").run(suspendId);
+      this.writeCart(laneId, cart);
+    });
+    rt.cart = cart;
+    return this.changed(rt);
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Tenders and the sale commit.
+
+  private dueOf(rt: LaneRuntime): number {
+    if (rt.cart.return) throw conflict("mode", "this lane is doing a return");
+    if (!rt.cart.lines.length) throw conflict("cart", "the cart is empty");
+    return this.price(rt).totals.net;
+  }
+
+  /** Adds a tender; when the sale is fully paid it is committed and returned. */
+  private addTender(rt: LaneRuntime, tender: Tender): { view: LaneView; sale?: SaleCompleted } {
+    const cart = { ...rt.cart, tenders: [...rt.cart.tenders, tender] };
+    const due = this.dueOf(rt);
+    if (paid(cart.tenders) >= due) {
+      const sale = this.commitSale(rt, cart);
+      return { view: this.view(rt), sale };
+    }
+    this.saveCart(rt, cart);
+    return { view: this.changed(rt) };
+  }
+
+  tenderCash(laneId: string, received: number): { view: LaneView; sale?: SaleCompleted } {
+    const rt = this.lane(laneId);
+    this.requireShift(rt);
+    if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
+    return this.addTender(rt, cashTender(received, this.dueOf(rt), rt.cart.tenders));
+  }
+
+  tenderCard(
+    laneId: string,
+    amount: number | undefined,
+    approvalCode: string,
+  ): { view: LaneView; sale?: SaleCompleted } {
+    const rt = this.lane(laneId);
+    this.requireShift(rt);
+    if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
+    const due = this.dueOf(rt);
+    return this.addTender(
+      rt,
+      cardTender(amount ?? remaining(due, rt.cart.tenders), approvalCode, due, rt.cart.tenders),
+    );
+  }
+
+  /**
+   * Charges a WeChat Pay / Alipay payment code. The attempt is recorded first, so a crash while
+   * waiting leaves a row to query; after `timeoutMs` without an answer the provider is queried.
+   * Training lanes never call the provider: the payment is simulated as approved.
+   */
+  async payWallet(
+    laneId: string,
+    provider: "wechat" | "alipay",
+    authCode: string,
+    amount: number | undefined,
+  ): Promise<{ view: LaneView; sale?: SaleCompleted; paymentId: string }> {
+    const rt = this.lane(laneId);
+    this.requireShift(rt);
+    if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
+    const due = this.dueOf(rt);
+    const charge = walletAmount(amount, due, rt.cart.tenders);
+    const { ms, iso } = this.now();
+    const paymentId = uuidv7(ms);
+    if (rt.record.training) {
+      return {
+        paymentId,
+        ...this.addTender(rt, walletTender(provider, charge, `TRAINING-${paymentId.slice(-12)}`)),
+      };
+    }
+    this.d.db.write(() =>
+      this.d.db.sql
+        .query(
+          "INSERT INTO payments (payment_id, lane, cart_id, provider, amount_fen, status, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+        )
+        .run(paymentId, laneId, rt.cart.cartId, provider, charge, iso),
+    );
+    rt.paymentInFlight = paymentId;
+    this.changed(rt);
+    let result: PayResult;
+    try {
+      result = await this.awaitPayment(
+        this.d.payments.pay({ paymentId, provider, authCode, amount: charge, storeId: this.d.storeId() }),
+        paymentId,
+      );
+    } finally {
+      delete rt.paymentInFlight;
+    }
+    return { paymentId, ...this.settlePayment(rt, paymentId, provider, charge, result) };
+  }
+
+  private async awaitPayment(call: Promise<PayResult>, paymentId: string): Promise<PayResult> {
+    const t = this.d.paymentTiming;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<PayResult>((resolve) => {
+      timer = setTimeout(() => resolve({ status: "pending" }), t.timeoutMs);
+    });
+    let result = await Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+    for (let i = 0; result.status === "pending" && i < t.queryAttempts; i++) {
+      await Bun.sleep(t.queryIntervalMs);
+      result = await this.d.payments.query(paymentId);
+    }
+    return result;
+  }
+
+  private settlePayment(
+    rt: LaneRuntime,
+    paymentId: string,
+    provider: "wechat" | "alipay",
+    charge: number,
+    result: PayResult,
+  ): { view: LaneView; sale?: SaleCompleted } {
+    const setStatus = (status: string, reference?: string) =>
+      this.d.db.write(() =>
+        this.d.db.sql
+          .query("UPDATE payments SET status = ?, reference = ? WHERE payment_id = ?")
+          .run(status, reference ?? null, paymentId),
+      );
+    if (result.status === "declined") {
+      setStatus("declined");
+      this.changed(rt);
+      throw new EdgeError("payment_declined", "code", `payment declined: ${result.reason}`);
+    }
+    if (result.status === "pending") {
+      this.changed(rt);
+      throw new EdgeError(
+        "payment_pending",
+        "paymentId",
+        `no answer from ${provider} yet: query payment ${paymentId} again before taking another tender`,
+      );
+    }
+    setStatus("approved", result.transactionId);
+    return this.addTender(rt, walletTender(provider, charge, result.transactionId));
+  }
+
+  /** Asks the provider again about a payment that had no answer. */
+  async queryPayment(laneId: string, paymentId: string): Promise<{ view: LaneView; sale?: SaleCompleted }> {
+    const rt = this.lane(laneId);
+    const row = this.d.db.sql
+      .query<
+        { provider: "wechat" | "alipay"; amount_fen: number; status: string; cart_id: string },
+        [string, string]
+      >("SELECT provider, amount_fen, status, cart_id FROM payments WHERE payment_id = ? AND lane = ?")
+      .get(paymentId, laneId);
+    if (!row) throw notFound("paymentId", `no payment ${paymentId} on lane ${laneId}`);
+    if (row.status !== "pending") throw conflict("paymentId", `payment ${paymentId} is ${row.status}`);
+    if (row.cart_id !== rt.cart.cartId) throw conflict("paymentId", "the payment belongs to another cart");
+    const result = await this.d.payments.query(paymentId);
+    return this.settlePayment(rt, paymentId, row.provider, row.amount_fen, result);
+  }
+
+  private receiptNo(laneId: string, ms: number): string {
+    const day = businessDay(ms).replace(/-/g, "");
+    const key = `receipt:${laneId}:${day}`;
+    const n = this.d.db.metaInt(key) + 1;
+    this.d.db.setMeta(key, n);
+    return formatReceiptNo({ storeId: this.d.storeId(), lane: Number(laneId), day, number: n % 1_000_000 });
+  }
+
+  /** Sale, lines, tenders, stock, outbox and the emptied cart: one transaction. */
+  private commitSale(rt: LaneRuntime, cart: Cart): SaleCompleted {
+    const shiftId = this.requireShift(rt);
+    const { ms, iso } = this.now();
+    const priced = priceCart(cart, this.lookup.promotionArray(), this.d.storeId(), iso);
+    const training = rt.record.training;
+    const fresh = emptyCart(uuidv7(ms), iso);
+    const sql = this.d.db.sql;
+    const sale = this.d.db.write(() => {
+      const sale = buildSale(cart, priced, {
+        saleId: cart.cartId,
+        receiptNo: this.receiptNo(rt.id, ms),
+        laneId: rt.id,
+        cashierId: rt.record.cashierId!,
+        shiftId,
+        businessDay: businessDay(ms),
+        training,
+        catalogVersion: this.d.replica.applied,
+        completedAt: iso,
+      });
+      sql
+        .query(
+          "INSERT INTO sales (sale_id, receipt_no, lane, shift_id, training, business_day, net_fen, tax_fen, completed_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .run(
+          sale.saleId,
+          sale.receiptNo,
+          rt.id,
+          shiftId,
+          training ? 1 : 0,
+          sale.businessDay,
+          sale.totals.net,
+          sale.totals.tax,
+          iso,
+          JSON.stringify(sale),
+        );
+      const lineStmt = sql.query(
+        "INSERT INTO sale_lines (sale_id, line_id, sku, qty, weighed, net_fen, tax_fen, price_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      );
+      for (const l of sale.lines)
+        lineStmt.run(sale.saleId, l.lineId, l.sku, l.qty, l.weighed ? 1 : 0, l.net, l.tax, l.priceVersion);
+      const tenderStmt = sql.query(
+        "INSERT INTO tenders (sale_id, idx, kind, amount_fen, received_fen, change_fen, reference) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      );
+      sale.tenders.forEach((t, i) => {
+        tenderStmt.run(
+          sale.saleId,
+          i,
+          t.kind,
+          t.amount,
+          t.received ?? null,
+          t.change ?? null,
+          t.reference ?? null,
+        );
+      });
+      if (!training)
+        for (const l of sale.lines) this.d.stock.move(l.sku, -l.qty, "sale", sale.receiptNo, iso);
+      this.d.outbox.append("sale.completed", sale, iso);
+      sql
+        .query("UPDATE payments SET status = 'used' WHERE cart_id = ? AND status = 'approved'")
+        .run(cart.cartId);
+      this.writeCart(rt.id, fresh);
+      crashPoint("sale.before_commit");
+      return sale;
+    });
+    crashPoint("sale.after_commit");
+    rt.cart = fresh;
+    this.d.onLedger();
+    const change = sale.tenders.reduce((s, t) => s + (t.change ?? 0), 0);
+    this.emit(rt, { type: "sale", receiptNo: sale.receiptNo, saleId: sale.saleId, change, training });
+    this.changed(rt);
+    if (sale.tenders.some((t) => t.kind === "cash")) void rt.devices.kickDrawer().catch(() => {});
+    this.print(rt, saleReceipt(sale, this.d.storeId()));
+    return sale;
+  }
+
+  private print(rt: LaneRuntime, doc: ReceiptDoc): void {
+    rt.devices.printReceipt(doc).then(
+      () => this.emit(rt, { type: "print", receiptNo: doc.receiptNo, ok: true }),
+      (e) =>
+        this.emit(rt, { type: "print", receiptNo: doc.receiptNo, ok: false, error: (e as Error).message }),
+    );
+  }
+
+  /** Prints a sale's receipt again (marked as a copy). */
+  reprint(laneId: string, receiptNo: string): void {
+    const sale = this.saleByReceipt(receiptNo);
+    if (!sale) throw notFound("receiptNo", `no sale ${receiptNo} in this store`);
+    const doc = saleReceipt(sale, this.d.storeId());
+    doc.title = `${doc.title} (重印 COPY)`;
+    this.print(this.lane(laneId), doc);
+  }
+
+  saleByReceipt(receiptNo: string): SaleCompleted | undefined {
+    const row = this.d.db.sql
+      .query<{ data: string }, [string]>("SELECT data FROM sales WHERE receipt_no = ?")
+      .get(receiptNo);
+    return row ? JSON.parse(row.data) : undefined;
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Returns.
+
+  private priorReturns(saleId: string): Map<string, PriorReturns> {
+    const rows = this.d.db.sql
+      .query<{ line_id: string; units: number; net: number; tax: number }, [string]>(
+        "SELECT line_id, sum(qty) AS units, sum(refund_fen) AS net, sum(tax_fen) AS tax FROM return_lines WHERE sale_id = ? GROUP BY line_id",
+      )
+      .all(saleId);
+    return new Map(rows.map((r) => [r.line_id, { units: r.units, net: r.net, tax: r.tax }]));
+  }
+
+  /** Starts a return against a receipt of this store (scanned or typed). */
+  startReturn(laneId: string, receiptNo: string): LaneView {
+    const rt = this.lane(laneId);
+    this.requireShift(rt);
+    if (rt.cart.lines.length || rt.cart.tenders.length || rt.cart.return)
+      throw conflict("cart", "finish the current sale before a return");
+    const sale = this.saleByReceipt(receiptNo);
+    if (!sale) throw notFound("receiptNo", `no sale ${receiptNo} in this store`);
+    if (sale.training !== rt.record.training)
+      throw conflict(
+        "receiptNo",
+        sale.training
+          ? "a training sale can be returned only in training"
+          : "training mode cannot return a real sale",
+      );
+    return this.mutate(rt, (c) => ({
+      ...c,
+      return: {
+        original: { saleId: sale.saleId, receiptNo: sale.receiptNo, storeId: this.d.storeId() },
+        reason: "",
+        lines: [],
+      },
+    }));
+  }
+
+  /** Starts a return without receipt: a supervisor authorises it; items are then scanned. */
+  async startReturnWithoutReceipt(
+    laneId: string,
+    supervisorId: string,
+    pin: string,
+    reason: string,
+  ): Promise<LaneView> {
+    await this.verify(supervisorId, pin, "supervisorId", true);
+    const rt = this.lane(laneId);
+    this.requireShift(rt);
+    if (rt.cart.lines.length || rt.cart.tenders.length || rt.cart.return)
+      throw conflict("cart", "finish the current sale before a return");
+    return this.mutate(rt, (c) => ({ ...c, return: { supervisorId, reason, lines: [] } }));
+  }
+
+  /** What can still be returned of the receipt being returned. */
+  returnable(laneId: string) {
+    const rt = this.lane(laneId);
+    const original = rt.cart.return?.original;
+    if (!original) throw conflict("mode", "no return against a receipt in progress");
+    const sale = this.saleByReceipt(original.receiptNo)!;
+    return returnable(sale.lines, this.priorReturns(sale.saleId));
+  }
+
+  setReturnLine(laneId: string, lineId: string, units: number, restock: boolean): LaneView {
+    const rt = this.lane(laneId);
+    const draft = rt.cart.return;
+    if (!draft?.original) throw conflict("mode", "no return against a receipt in progress");
+    const sale = this.saleByReceipt(draft.original.receiptNo)!;
+    const lines = draft.lines.filter((l) => l.lineId !== lineId);
+    if (units > 0) lines.push({ lineId, units, restock });
+    // Validates against what earlier returns took back before anything is saved.
+    if (lines.length) planReturn(sale.lines, this.priorReturns(sale.saleId), lines);
+    return this.mutate(rt, (c) => ({ ...c, return: { ...draft, lines } }));
+  }
+
+  cancelReturn(laneId: string): LaneView {
+    const rt = this.lane(laneId);
+    if (!rt.cart.return) throw conflict("mode", "no return in progress");
+    return this.mutate(rt, () => emptyCart(uuidv7(), this.now().iso));
+  }
+
+  /** Refunds the return and commits it: return rows, stock, outbox, in one transaction. */
+  completeReturn(
+    laneId: string,
+    tenderKind: Tender["kind"],
+    reason: string,
+  ): { returned: SaleReturned; view: LaneView } {
+    const rt = this.lane(laneId);
+    const shiftId = this.requireShift(rt);
+    const draft = rt.cart.return;
+    if (!draft) throw conflict("mode", "no return in progress");
+    const { ms, iso } = this.now();
+    let original: SaleCompleted | undefined;
+    let lines: SaleReturned["lines"];
+    let totals: SaleReturned["totals"];
+    if (draft.original) {
+      original = this.saleByReceipt(draft.original.receiptNo)!;
+      const plan = planReturn(original.lines, this.priorReturns(original.saleId), draft.lines);
+      lines = plan.lines.map((l) => ({
+        lineId: l.lineId,
+        sku: l.sku,
+        qty: l.qty,
+        weighed: l.weighed,
+        refund: l.refund,
+        tax: l.tax,
+        restock: l.restock,
+      }));
+      totals = plan.totals;
+      // Refund to the original way of paying, cash when it was mixed (the usual store policy).
+      const kinds = new Set(original.tenders.map((t) => t.kind));
+      if (tenderKind !== "cash" && !kinds.has(tenderKind))
+        throw invalid("tender", `the sale was not paid by ${tenderKind}`);
+    } else {
+      if (!rt.cart.lines.length) throw conflict("lines", "scan the returned items first");
+      const priced = this.price(rt);
+      lines = rt.cart.lines.map((l, i) => ({
+        lineId: l.lineId,
+        sku: l.sku,
+        qty: l.qty,
+        weighed: l.weighed,
+        refund: priced.lines[i]!.net,
+        tax: priced.lines[i]!.tax,
+        restock: true,
+      }));
+      totals = { refund: priced.totals.net, tax: priced.totals.tax };
+    }
+    const training = rt.record.training;
+    const returnId = uuidv7(ms);
+    const fresh = emptyCart(uuidv7(ms), iso);
+    const sql = this.d.db.sql;
+    const returned = this.d.db.write(() => {
+      const payload: SaleReturned = {
+        returnId,
+        receiptNo: this.receiptNo(rt.id, ms),
+        reason: (reason || draft.reason || "customer return").slice(0, 80),
+        laneId: rt.id,
+        cashierId: rt.record.cashierId!,
+        shiftId,
+        businessDay: businessDay(ms),
+        training,
+        lines,
+        totals,
+        tenders: [{ kind: tenderKind, amount: totals.refund }],
+        returnedAt: iso,
+      };
+      if (draft.original) payload.original = draft.original;
+      if (draft.supervisorId) payload.supervisorId = draft.supervisorId;
+      sql
+        .query(
+          "INSERT INTO returns (return_id, receipt_no, original_sale_id, lane, shift_id, training, refund_fen, tender_kind, returned_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .run(
+          returnId,
+          payload.receiptNo,
+          original?.saleId ?? null,
+          rt.id,
+          shiftId,
+          training ? 1 : 0,
+          totals.refund,
+          tenderKind,
+          iso,
+          JSON.stringify(payload),
+        );
+      const lineStmt = sql.query(
+        "INSERT INTO return_lines (return_id, sale_id, line_id, qty, refund_fen, tax_fen) VALUES (?, ?, ?, ?, ?, ?)",
+      );
+      for (const l of lines) {
+        const units = draft.original
+          ? (draft.lines.find((x) => x.lineId === l.lineId)?.units ?? l.qty)
+          : l.qty;
+        lineStmt.run(returnId, original?.saleId ?? null, l.lineId, units, l.refund, l.tax);
+        if (!training && l.restock) this.d.stock.move(l.sku, l.qty, "return", payload.receiptNo, iso);
+      }
+      if (!draft.original)
+        this.d.outbox.append(
+          "audit.recorded",
+          {
+            auditId: uuidv7(ms),
+            action: "return_without_receipt",
+            laneId: rt.id,
+            cashierId: rt.record.cashierId!,
+            supervisorId: draft.supervisorId!,
+            amount: totals.refund,
+            detail: payload.reason,
+            at: iso,
+          },
+          iso,
+        );
+      this.d.outbox.append("sale.returned", payload, iso);
+      this.writeCart(rt.id, fresh);
+      return payload;
+    });
+    rt.cart = fresh;
+    this.d.onLedger();
+    if (tenderKind === "cash") void rt.devices.kickDrawer().catch(() => {});
+    this.print(rt, returnReceipt(returned));
+    return { returned, view: this.changed(rt) };
+  }
+
+  async close(): Promise<void> {
+    for (const rt of this.lanes.values()) {
+      rt.unsubscribe();
+      await rt.devices.close().catch(() => {});
+    }
+  }
+}
+
+const yuan = (fen: number) => (fen / 100).toFixed(2);
+
+function saleReceipt(sale: SaleCompleted, storeId: string): ReceiptDoc {
+  const lines: ReceiptDoc["lines"] = [];
+  for (const l of sale.lines) {
+    const qty = l.weighed ? `${(l.qty / 1000).toFixed(3)}kg` : `x${l.qty}`;
+    lines.push({ left: `${l.name} ${qty}`, right: yuan(l.gross) });
+    for (const d of l.discounts) lines.push({ left: `  优惠 ${d.promotionId}`, right: `-${yuan(d.amount)}` });
+  }
+  lines.push({ left: "合计 TOTAL", right: yuan(sale.totals.net) });
+  lines.push({ left: "其中税额 TAX", right: yuan(sale.totals.tax) });
+  for (const t of sale.tenders) {
+    lines.push({ left: t.kind, right: yuan(t.received ?? t.amount) });
+    if (t.change) lines.push({ left: "找零 CHANGE", right: yuan(t.change) });
+  }
+  return {
+    receiptNo: sale.receiptNo,
+    training: sale.training,
+    title: `${sale.training ? "*** 培训 TRAINING *** " : ""}${storeId} ${sale.completedAt}`,
+    lines,
+    barcode: sale.receiptNo,
+  };
+}
+
+function returnReceipt(r: SaleReturned): ReceiptDoc {
+  return {
+    receiptNo: r.receiptNo,
+    training: r.training,
+    title: `${r.training ? "*** 培训 TRAINING *** " : ""}退货 RETURN ${r.original?.receiptNo ?? "(无小票)"}`,
+    lines: [
+      ...r.lines.map((l) => ({ left: `${l.sku} x${l.qty}`, right: `-${yuan(l.refund)}` })),
+      { left: "退款 REFUND", right: yuan(r.totals.refund) },
+    ],
+    barcode: r.receiptNo,
+  };
+}
+
+export type { SaleLine };

@@ -1,0 +1,198 @@
+#!/usr/bin/env bun
+// store-edge: the store's edge server. `serve` runs it, `enroll` joins it to HQ with a one-time
+// code, `status` shows link, catalog and outbox progress.
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { CONFIG_FILE, defaultDataDir, loadConfig, saveConfig } from "./config.ts";
+import { Edge } from "./edge.ts";
+import { serveEdge } from "./http/server.ts";
+
+const HELP: Record<string, string> = {
+  main: `store-edge <command> [options]
+
+Commands:
+  serve    run the store edge (HTTP API, lanes, link to HQ)
+  enroll   join this store to HQ with a one-time enrollment code
+  status   show HQ link, catalog version and outbox backlog
+
+Run "store-edge <command> --help" for the options of a command.
+Configuration: <data>/${CONFIG_FILE}, environment STORE_EDGE_* (docs/store-edge.md).`,
+  serve: `store-edge serve [--port N] [--host H] [--data DIR]
+
+  --port N    HTTP port (0 picks a free one; default from config, 8080)
+  --host H    address to listen on (default 0.0.0.0)
+  --data DIR  data directory with ${CONFIG_FILE} and edge.db (default $STORE_EDGE_DATA or ./data)
+
+When ready prints one line: EDGE_READY {"http":"http://127.0.0.1:PORT"}. SIGTERM or Ctrl-C stops it cleanly.`,
+  enroll: `store-edge enroll --hq URL --code CODE [--data DIR]
+
+  --hq URL     HQ hub base URL, e.g. http://hq.example:8080
+  --code CODE  the one-time code from HQ (POST /api/v1/stores/{id}/enrollment-code)
+  --data DIR   data directory (default $STORE_EDGE_DATA or ./data)
+  --force      enroll again although this data directory is already enrolled
+
+Writes the store id and MQTT credentials into <data>/${CONFIG_FILE}.`,
+  status: `store-edge status [--data DIR] [--json]
+
+  Asks the running edge (via <data>/run.json) or, when it is not running, reads the database.
+  --json  print the raw JSON`,
+};
+
+function fail(msg: string): never {
+  console.error(`store-edge: ${msg}`);
+  process.exit(2);
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      data: { type: "string" },
+      help: { type: "boolean" },
+    },
+  });
+  if (values.help) return void console.log(HELP.serve);
+  const dataDir = values.data ? resolve(values.data) : defaultDataDir();
+  const config = loadConfig(dataDir);
+  if (values.port !== undefined) {
+    const p = Number(values.port);
+    if (!Number.isInteger(p) || p < 0 || p > 65535) fail(`--port: expected 0..65535, got ${values.port}`);
+    config.http.port = p;
+  }
+  if (values.host) config.http.host = values.host;
+  const staticDir =
+    config.http.staticDir ?? [resolve(import.meta.dir, "../../terminal-ui/build")].find((d) => existsSync(d));
+  const edge = new Edge({ dataDir, config, log: (m) => console.error(`[edge] ${m}`) });
+  edge.start();
+  const server = serveEdge(edge, {
+    port: config.http.port,
+    host: config.http.host,
+    ...(staticDir ? { staticDir } : {}),
+  });
+  const http = `http://127.0.0.1:${server.port}`;
+  writeFileSync(join(dataDir, "run.json"), JSON.stringify({ pid: process.pid, http }));
+  console.log(`EDGE_READY ${JSON.stringify({ http })}`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    server.stop(true);
+    await edge.stop();
+    rmSync(join(dataDir, "run.json"), { force: true });
+    process.exit(0);
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+async function enroll(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      hq: { type: "string" },
+      code: { type: "string" },
+      data: { type: "string" },
+      force: { type: "boolean" },
+      help: { type: "boolean" },
+    },
+  });
+  if (values.help) return void console.log(HELP.enroll);
+  if (!values.hq) fail("enroll: --hq URL is required");
+  if (!values.code) fail("enroll: --code CODE is required");
+  const dataDir = values.data ? resolve(values.data) : defaultDataDir();
+  const config = loadConfig(dataDir);
+  if (config.enrollment && !values.force)
+    fail(`already enrolled as ${config.enrollment.storeId}; use --force to enroll again`);
+  const hq = values.hq.replace(/\/+$/, "");
+  let res: Response;
+  try {
+    res = await fetch(`${hq}/api/v1/enroll`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: values.code }),
+    });
+  } catch (e) {
+    fail(`cannot reach HQ at ${hq}: ${(e as Error).message}`);
+  }
+  const text = await res.text();
+  if (!res.ok) fail(`HQ refused the code (${res.status}): ${text.slice(0, 300)}`);
+  const r = JSON.parse(text) as {
+    storeId: string;
+    storeName: string;
+    region?: string;
+    mqtt: { url: string; username: string; password: string; clientId: string };
+  };
+  saveConfig(dataDir, (raw) => {
+    raw.enrollment = {
+      hq,
+      storeId: r.storeId,
+      storeName: r.storeName,
+      ...(r.region ? { region: r.region } : {}),
+      mqtt: r.mqtt,
+      enrolledAt: new Date().toISOString(),
+    };
+  });
+  console.log(`enrolled as store ${r.storeId} (${r.storeName}); MQTT ${r.mqtt.url}`);
+}
+
+async function status(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { data: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean" } },
+  });
+  if (values.help) return void console.log(HELP.status);
+  const dataDir = values.data ? resolve(values.data) : defaultDataDir();
+  let s: ReturnType<Edge["status"]> | undefined;
+  let running = false;
+  const runFile = join(dataDir, "run.json");
+  if (existsSync(runFile)) {
+    try {
+      const { http } = JSON.parse(readFileSync(runFile, "utf8"));
+      const res = await fetch(`${http}/api/v1/status`, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) {
+        s = (await res.json()) as typeof s;
+        running = true;
+      }
+    } catch {
+      // not running: read the database
+    }
+  }
+  if (!s) {
+    if (!existsSync(join(dataDir, "edge.db"))) fail(`no edge database in ${dataDir}`);
+    const edge = new Edge({ dataDir, config: loadConfig(dataDir) });
+    s = edge.status();
+    await edge.stop();
+  }
+  if (values.json) return void console.log(JSON.stringify({ running, ...s }, null, 2));
+  const c = s.catalog;
+  const o = s.outbox;
+  console.log(
+    `store     ${s.store.storeId} ${s.store.name} ${s.store.enrolled ? `(HQ ${s.store.hq})` : "(not enrolled)"}`,
+  );
+  console.log(`edge      ${running ? "running" : "not running"}; HQ link ${s.link.state}`);
+  console.log(
+    `catalog   applied v${c.applied}${c.pointer !== undefined ? ` of v${c.pointer}` : ""}` +
+      (c.collecting
+        ? `; fetching ${c.collecting.kind} v${c.collecting.version}: page ${c.collecting.have}/${c.collecting.pages}`
+        : "") +
+      (c.scheduled.length ? `; ${c.scheduled.length} version(s) scheduled` : ""),
+  );
+  console.log(
+    `outbox    last seq ${o.lastSeq}, acked ${o.ackedUpTo}, backlog ${o.backlog}` +
+      (o.oldestUnackedAgeSec !== undefined ? `, oldest unacked ${o.oldestUnackedAgeSec} s` : ""),
+  );
+  console.log(`lanes     ${s.lanes.join(", ") || "none yet"}`);
+}
+
+const [cmd, ...rest] = process.argv.slice(2);
+const commands: Record<string, (a: string[]) => Promise<void>> = { serve, enroll, status };
+if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
+  console.log(HELP.main);
+} else if (commands[cmd]) {
+  await commands[cmd](rest).catch((e) => fail((e as Error).message));
+} else {
+  fail(`unknown command ${cmd}\n\n${HELP.main}`);
+}

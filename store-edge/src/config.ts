@@ -1,0 +1,132 @@
+// Configuration: one file, `store-edge.json` in the data directory (written by `enroll`,
+// edited by the installer), then environment overrides (STORE_EDGE_*). Documented in
+// docs/store-edge.md; every field has a default so a fresh store starts with an empty file.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+const LaneDevices = z.strictObject({
+  /** "simulated": in-process devices the API and tests drive; "none": no devices at all;
+   * "bridge": firmware-bridge drivers configured by `bridge` (its LaneDevicesConfig). */
+  mode: z.enum(["simulated", "none", "bridge"]).default("simulated"),
+  bridge: z.unknown().optional(),
+});
+
+export const ConfigSchema = z.strictObject({
+  http: z
+    .strictObject({
+      host: z.string().default("0.0.0.0"),
+      port: z.int().min(0).max(65535).default(8080),
+      /** Built terminal UI to serve at "/" when present. */
+      staticDir: z.string().optional(),
+    })
+    .default({ host: "0.0.0.0", port: 8080 }),
+  /** Written by `store-edge enroll`. */
+  enrollment: z
+    .strictObject({
+      hq: z.string(),
+      storeId: z.string(),
+      storeName: z.string(),
+      region: z.string().optional(),
+      mqtt: z.strictObject({
+        url: z.string(),
+        username: z.string(),
+        password: z.string(),
+        clientId: z.string(),
+      }),
+      enrolledAt: z.string(),
+    })
+    .optional(),
+  /** Lanes that exist at start; others are created when a terminal first uses them. */
+  lanes: z.record(z.string().regex(/^[0-9]{1,2}$/), LaneDevices).default({}),
+  /** Default device mode for lanes not listed. */
+  defaultDevices: LaneDevices.default({ mode: "simulated" }),
+  payments: z
+    .strictObject({
+      provider: z.enum(["simulated"]).default("simulated"),
+      /** How long to wait for the provider before switching to query. */
+      timeoutMs: z.int().positive().default(10_000),
+      queryIntervalMs: z.int().positive().default(2_000),
+      queryAttempts: z.int().positive().default(10),
+    })
+    .default({ provider: "simulated", timeoutMs: 10_000, queryIntervalMs: 2_000, queryAttempts: 10 }),
+  link: z
+    .strictObject({
+      /** Reconnect backoff: full jitter over [0, min(cap, base * 2^attempt)]. */
+      backoffBaseMs: z.int().positive().default(1_000),
+      backoffCapMs: z.int().positive().default(60_000),
+      /** Events in flight (sent, not yet acked) before the publisher waits for an ack. */
+      windowEvents: z.int().positive().default(5_000),
+      /** Resend everything unacked when HQ has not acked for this long. */
+      ackTimeoutMs: z.int().positive().default(15_000),
+      /** A catalog page not answered in this time is asked for again. */
+      pageTimeoutMs: z.int().positive().default(10_000),
+      statusMinIntervalMs: z.int().positive().default(5_000),
+    })
+    .default({
+      backoffBaseMs: 1_000,
+      backoffCapMs: 60_000,
+      windowEvents: 5_000,
+      ackTimeoutMs: 15_000,
+      pageTimeoutMs: 10_000,
+      statusMinIntervalMs: 5_000,
+    }),
+});
+export type EdgeConfig = z.infer<typeof ConfigSchema>;
+
+export const CONFIG_FILE = "store-edge.json";
+
+export function defaultDataDir(env: Record<string, string | undefined> = process.env): string {
+  return resolve(env.STORE_EDGE_DATA ?? "./data");
+}
+
+/** Reads the config file (missing = empty) and applies environment overrides. */
+export function loadConfig(
+  dataDir: string,
+  env: Record<string, string | undefined> = process.env,
+): EdgeConfig {
+  const file = join(dataDir, CONFIG_FILE);
+  let raw: unknown = {};
+  if (existsSync(file)) {
+    try {
+      raw = JSON.parse(readFileSync(file, "utf8"));
+    } catch (e) {
+      throw new Error(`${file}: not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${file}: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  }
+  const config = parsed.data;
+  const int = (name: string) => {
+    const v = env[name];
+    if (v === undefined || v === "") return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${name}: expected a whole number, got ${v}`);
+    return n;
+  };
+  config.http.port = int("STORE_EDGE_PORT") ?? config.http.port;
+  config.http.host = env.STORE_EDGE_HOST || config.http.host;
+  config.http.staticDir = env.STORE_EDGE_STATIC_DIR || config.http.staticDir;
+  if (config.enrollment && env.STORE_EDGE_MQTT_URL) config.enrollment.mqtt.url = env.STORE_EDGE_MQTT_URL;
+  config.link.backoffBaseMs = int("STORE_EDGE_BACKOFF_BASE_MS") ?? config.link.backoffBaseMs;
+  config.link.backoffCapMs = int("STORE_EDGE_BACKOFF_CAP_MS") ?? config.link.backoffCapMs;
+  config.link.ackTimeoutMs = int("STORE_EDGE_ACK_TIMEOUT_MS") ?? config.link.ackTimeoutMs;
+  config.link.statusMinIntervalMs = int("STORE_EDGE_STATUS_INTERVAL_MS") ?? config.link.statusMinIntervalMs;
+  config.payments.timeoutMs = int("STORE_EDGE_PAYMENT_TIMEOUT_MS") ?? config.payments.timeoutMs;
+  config.payments.queryIntervalMs = int("STORE_EDGE_PAYMENT_QUERY_MS") ?? config.payments.queryIntervalMs;
+  return config;
+}
+
+/** Writes the config file atomically (tmp + rename), keeping fields the caller did not touch. */
+export function saveConfig(dataDir: string, update: (raw: Record<string, unknown>) => void): void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, CONFIG_FILE);
+  const raw: Record<string, unknown> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+  update(raw);
+  ConfigSchema.parse(raw);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+}

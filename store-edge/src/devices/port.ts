@@ -1,0 +1,128 @@
+// A lane's devices as the checkout sees them: events in (scans, weights, printer and drawer
+// state, health) and commands out (print, drawer, scale, customer display). The simulated
+// implementation serves demos and tests; an adapter to @retail/firmware-bridge plugs in the
+// real drivers behind the same interface. Every command is async and per lane, so a slow
+// printer on one lane never holds up another lane's requests.
+
+export type DeviceKind = "scanner" | "scale" | "printer" | "drawer" | "display";
+
+export interface Weight {
+  grams: number | undefined;
+  stable: boolean;
+}
+
+export interface DeviceHealth {
+  kind: DeviceKind;
+  device: string;
+  state: "connected" | "ready" | "error" | "absent";
+  reason?: string;
+}
+
+export type DeviceEvent =
+  | { type: "scan"; code: string; aim?: string }
+  | { type: "weight"; weight: Weight }
+  | { type: "printer"; online: boolean; paperOut: boolean; coverOpen: boolean }
+  | { type: "drawer"; open: boolean }
+  | { type: "health"; health: DeviceHealth };
+
+/** What the printer gets: text lines already laid out, and the receipt number as a barcode. */
+export interface ReceiptDoc {
+  receiptNo: string;
+  training: boolean;
+  title: string;
+  lines: { left: string; right?: string }[];
+  barcode: string;
+}
+
+export interface LaneDevices {
+  subscribe(listener: (e: DeviceEvent) => void): () => void;
+  /** The scale's last reading (weighed items sell only at a stable, positive weight). */
+  weight(): Weight | undefined;
+  health(): DeviceHealth[];
+  printReceipt(doc: ReceiptDoc): Promise<void>;
+  kickDrawer(): Promise<void>;
+  zeroScale(): Promise<void>;
+  tareScale(): Promise<void>;
+  showCustomer(top: string, bottom: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** In-process devices: tests and the demo drive them through `simulate*`. */
+export class SimulatedDevices implements LaneDevices {
+  private readonly listeners = new Set<(e: DeviceEvent) => void>();
+  private lastWeight: Weight | undefined = { grams: 0, stable: true };
+  readonly printed: ReceiptDoc[] = [];
+  display: [string, string] = ["", ""];
+  drawerOpen = false;
+  /** Milliseconds a print takes (a slow printer, for tests). */
+  printDelayMs = 0;
+
+  constructor(readonly lane: string) {}
+
+  subscribe(listener: (e: DeviceEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(e: DeviceEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  simulateScan(code: string, aim?: string): void {
+    this.emit(aim ? { type: "scan", code, aim } : { type: "scan", code });
+  }
+
+  simulateWeight(grams: number | undefined, stable: boolean): void {
+    this.lastWeight = { grams, stable };
+    this.emit({ type: "weight", weight: this.lastWeight });
+  }
+
+  weight(): Weight | undefined {
+    return this.lastWeight;
+  }
+
+  health(): DeviceHealth[] {
+    return (["scanner", "scale", "printer", "drawer", "display"] as const).map((kind) => ({
+      kind,
+      device: `sim-${kind}-${this.lane}`,
+      state: "ready",
+    }));
+  }
+
+  async printReceipt(doc: ReceiptDoc): Promise<void> {
+    if (this.printDelayMs) await Bun.sleep(this.printDelayMs);
+    this.printed.push(doc);
+    if (this.printed.length > 50) this.printed.shift();
+  }
+
+  async kickDrawer(): Promise<void> {
+    this.drawerOpen = true;
+    this.emit({ type: "drawer", open: true });
+  }
+
+  async zeroScale(): Promise<void> {
+    this.simulateWeight(0, true);
+  }
+
+  async tareScale(): Promise<void> {
+    this.simulateWeight(0, true);
+  }
+
+  async showCustomer(top: string, bottom: string): Promise<void> {
+    this.display = [top, bottom];
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+  }
+}
+
+/** A lane without devices (a tablet lane, or devices disabled in the config). */
+export class NoDevices extends SimulatedDevices {
+  override health(): DeviceHealth[] {
+    return [];
+  }
+  override weight(): Weight | undefined {
+    return undefined;
+  }
+}

@@ -1,0 +1,195 @@
+// One store edge: the database, the catalog replica, checkout for every lane, the outbox and
+// the link to HQ, put together. `Edge.open` is what `store-edge serve` and the tests call.
+import { join } from "node:path";
+import type { AnyEnvelope, Payload, StoreStatus } from "@retail/protocol";
+import { uuidv7 } from "@retail/protocol";
+import { CatalogReplica } from "./catalog/replica.ts";
+import { Checkout } from "./checkout/lanes.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import type { EdgeConfig } from "./config.ts";
+import { EdgeDb } from "./db.ts";
+import { type LaneDevices, NoDevices, SimulatedDevices } from "./devices/port.ts";
+import { EdgeError } from "./errors.ts";
+import { HqLink } from "./link/hq-link.ts";
+import { Outbox } from "./outbox/outbox.ts";
+import { type PaymentProvider, SimulatedPaymentProvider } from "./payments/provider.ts";
+import { StockLedger } from "./stock.ts";
+
+export const APP_VERSION = "store-edge/0.1.0";
+/** The store id an edge that was never enrolled sells under (demo and benches only). */
+export const DEMO_STORE_ID = "DEMO";
+
+export interface EdgeOptions {
+  dataDir: string;
+  config: EdgeConfig;
+  clock?: Clock;
+  payments?: PaymentProvider;
+  devices?: (lane: string) => LaneDevices;
+  log?: (msg: string) => void;
+}
+
+export class Edge {
+  readonly db: EdgeDb;
+  readonly replica: CatalogReplica;
+  readonly outbox: Outbox;
+  readonly stock: StockLedger;
+  readonly checkout: Checkout;
+  readonly clock: Clock;
+  readonly storeId: string;
+  link: HqLink | undefined;
+  private promoteTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly queries = new Map<string, (reply: Payload<"stock.reply">) => void>();
+  private readonly log: (msg: string) => void;
+
+  constructor(readonly options: EdgeOptions) {
+    const { config } = options;
+    this.clock = options.clock ?? systemClock;
+    this.log = options.log ?? (() => {});
+    this.storeId = config.enrollment?.storeId ?? DEMO_STORE_ID;
+    this.db = new EdgeDb(join(options.dataDir, "edge.db"));
+    this.replica = new CatalogReplica(this.db, this.clock);
+    this.outbox = new Outbox(this.db, () => this.storeId);
+    this.stock = new StockLedger(this.db);
+    const simulated = new Map<string, LaneDevices>();
+    const devicesFor =
+      options.devices ??
+      ((lane: string) => {
+        const mode = (config.lanes[lane] ?? config.defaultDevices).mode;
+        // firmware-bridge drivers plug in here once its lane API is published; until then a
+        // "bridge" lane runs without devices rather than pretending.
+        const d = mode === "simulated" ? new SimulatedDevices(lane) : new NoDevices(lane);
+        simulated.set(lane, d);
+        return d;
+      });
+    this.checkout = new Checkout({
+      db: this.db,
+      outbox: this.outbox,
+      replica: this.replica,
+      stock: this.stock,
+      clock: this.clock,
+      storeId: () => this.storeId,
+      devicesFor,
+      payments: options.payments ?? new SimulatedPaymentProvider(),
+      paymentTiming: config.payments,
+      onLedger: () => this.link?.notify(),
+    });
+    for (const lane of Object.keys(config.lanes)) this.checkout.lane(lane);
+  }
+
+  start(): void {
+    const e = this.options.config.enrollment;
+    if (e) {
+      this.link = new HqLink({
+        creds: { storeId: e.storeId, ...e.mqtt },
+        config: this.options.config.link,
+        outbox: this.outbox,
+        replica: this.replica,
+        clock: this.clock,
+        status: () => this.storeStatus(),
+        onDown: (env) => this.onDown(env),
+        log: this.log,
+      });
+      this.link.start();
+    }
+    this.promoteTimer = setInterval(() => {
+      try {
+        if (this.replica.promoteDue()) this.log("scheduled catalog changes took effect");
+      } catch (err) {
+        this.log(`promoting scheduled catalog changes failed: ${(err as Error).message}`);
+      }
+    }, 1000);
+  }
+
+  private onDown(env: AnyEnvelope): void {
+    switch (env.type) {
+      case "stock.movement":
+        this.stock.applyMovement(env.payload);
+        return;
+      case "stock.alert":
+        this.stock.saveAlert(env.payload);
+        return;
+      case "replenishment.status":
+        this.stock.saveReplenishment(env.payload);
+        return;
+      case "stock.reply":
+        this.queries.get(env.payload.queryId)?.(env.payload);
+        return;
+      case "command":
+        if (env.payload.name === "resync_catalog") {
+          // Back to version 0: the next fetch brings a snapshot that replaces everything.
+          this.db.write(() => this.db.setMeta("catalog_version", 0));
+          this.link?.resyncCatalog();
+        } else this.log(`command ${env.payload.name} noted`);
+        return;
+      default:
+        this.log(`unexpected ${env.type} from HQ`);
+    }
+  }
+
+  /** Stock of a SKU in nearby stores, asked of HQ; fails fast when HQ is unreachable. */
+  async nearbyStock(sku: string, timeoutMs = 3000): Promise<Payload<"stock.reply">> {
+    const queryId = uuidv7();
+    if (!this.link?.send("stock.query", "query", { queryId, sku }))
+      throw new EdgeError("unavailable", "hq", "HQ is not reachable; nearby stock is not known");
+    try {
+      return await new Promise((resolve, reject) => {
+        const t = setTimeout(
+          () => reject(new EdgeError("unavailable", "hq", "HQ did not answer the stock query in time")),
+          timeoutMs,
+        );
+        this.queries.set(queryId, (r) => {
+          clearTimeout(t);
+          resolve(r);
+        });
+      });
+    } finally {
+      this.queries.delete(queryId);
+    }
+  }
+
+  storeStatus(): Omit<StoreStatus, "state" | "at"> {
+    const stats = this.outbox.stats(this.clock.now());
+    const devices: StoreStatus["devices"] = [];
+    for (const lane of this.checkout.laneIds()) {
+      for (const h of this.checkout.devices(lane).health()) {
+        devices.push({
+          laneId: lane,
+          kind: h.kind,
+          device: h.device.slice(0, 120),
+          state: h.state,
+          ...(h.reason ? { reason: h.reason.slice(0, 200) } : {}),
+        });
+        if (devices.length >= 100) break;
+      }
+    }
+    return {
+      appVersion: APP_VERSION,
+      catalogVersion: this.replica.applied,
+      outboxBacklog: stats.backlog,
+      ...(stats.oldestUnackedAgeSec !== undefined ? { oldestUnackedAgeSec: stats.oldestUnackedAgeSec } : {}),
+      lastSeq: stats.lastSeq,
+      devices: devices.slice(0, 100),
+    };
+  }
+
+  /** Everything an operator wants to see (CLI status, GET /api/v1/status). */
+  status() {
+    const e = this.options.config.enrollment;
+    return {
+      store: { storeId: this.storeId, name: e?.storeName ?? "", enrolled: !!e, hq: e?.hq },
+      link: this.link?.state ?? { state: "disabled" as const },
+      catalog: this.replica.progress(),
+      outbox: this.outbox.stats(this.clock.now()),
+      lanes: this.checkout.laneIds(),
+      stockAlerts: this.stock.alerts().length,
+      at: new Date(this.clock.now()).toISOString(),
+    };
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.promoteTimer);
+    await this.link?.stop();
+    await this.checkout.close();
+    this.db.close();
+  }
+}

@@ -1,0 +1,276 @@
+// The HTTP API the terminal UI talks to (documented in docs/store-edge.md). Routes are thin:
+// validate the body with zod (400 naming the field), call checkout, answer JSON. Domain errors
+// carry their own status and field.
+import { existsSync, statSync } from "node:fs";
+import { join, normalize } from "node:path";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import { SimulatedDevices } from "../devices/port.ts";
+import type { Edge } from "../edge.ts";
+import { EdgeError, invalid } from "../errors.ts";
+
+const Fen = z.int().nonnegative();
+const PositiveFen = z.int().positive();
+const Pin = z.string().regex(/^\d{4,8}$/, "PIN: 4-8 digits");
+const CashierId = z.string().regex(/^\d{3,8}$/, "cashier code: 3-8 digits");
+
+const schemas = {
+  login: z.strictObject({ cashierId: CashierId, pin: Pin }),
+  openShift: z.strictObject({ float: Fen }),
+  cash: z.strictObject({
+    direction: z.enum(["in", "out"]),
+    amount: PositiveFen,
+    reason: z.string().min(1).max(80),
+    supervisorId: CashierId.optional(),
+    pin: Pin.optional(),
+  }),
+  closeShift: z.strictObject({ denominations: z.record(z.string(), z.int().nonnegative()) }),
+  training: z.strictObject({ on: z.boolean(), supervisorId: CashierId, pin: Pin }),
+  scan: z.strictObject({ code: z.string().min(1).max(128), aim: z.string().max(3).optional() }),
+  item: z.strictObject({ sku: z.string().min(1).max(32), qty: z.int().min(1).max(9999).optional() }),
+  qty: z.strictObject({ qty: z.int().min(1).max(9999) }),
+  override: z.strictObject({
+    price: Fen,
+    supervisorId: CashierId,
+    pin: Pin,
+    reason: z.string().min(1).max(80),
+  }),
+  member: z.strictObject({ phone: z.string().regex(/^1\d{10}$/, "phone: 11 digits starting with 1") }),
+  coupon: z.strictObject({ code: z.string().min(1).max(40) }),
+  recall: z.strictObject({ suspendId: z.string().min(1).max(64) }),
+  tender: z.discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("cash"), received: PositiveFen }),
+    z.strictObject({
+      kind: z.literal("card"),
+      amount: PositiveFen.optional(),
+      approvalCode: z.string().regex(/^[A-Za-z0-9]{4,12}$/, "approval code: 4-12 letters or digits"),
+    }),
+    z.strictObject({
+      kind: z.enum(["wechat", "alipay"]),
+      code: z.string().regex(/^\d{16,24}$/, "payment code: 16-24 digits"),
+      amount: PositiveFen.optional(),
+    }),
+  ]),
+  startReturn: z.union([
+    z.strictObject({ receiptNo: z.string().min(1).max(40) }),
+    z.strictObject({ supervisorId: CashierId, pin: Pin, reason: z.string().min(1).max(80) }),
+  ]),
+  returnLine: z.strictObject({ units: z.int().min(0), restock: z.boolean().default(true) }),
+  completeReturn: z.strictObject({
+    tender: z.enum(["cash", "card", "wechat", "alipay", "voucher"]),
+    reason: z.string().max(80).optional(),
+  }),
+  reprint: z.strictObject({ receiptNo: z.string().min(1).max(40) }),
+  simWeight: z.strictObject({ grams: z.int().optional(), stable: z.boolean() }),
+};
+
+async function body<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  let raw: unknown;
+  try {
+    const text = await c.req.text();
+    raw = text ? JSON.parse(text) : {};
+  } catch {
+    throw invalid("body", "not valid JSON");
+  }
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const path = [...issue.path];
+    if (issue.code === "unrecognized_keys" && issue.keys[0]) path.push(issue.keys[0]);
+    throw invalid(path.join(".") || "body", issue.message);
+  }
+  return r.data;
+}
+
+export function createApp(edge: Edge, staticDir?: string): Hono {
+  const app = new Hono();
+  const co = edge.checkout;
+
+  app.onError((err, c) => {
+    if (err instanceof EdgeError)
+      return c.json({ error: err.code, field: err.field, message: err.message }, err.status as 400);
+    console.error(err);
+    return c.json({ error: "internal", field: "", message: (err as Error).message }, 500);
+  });
+  app.notFound((c) =>
+    c.json({ error: "not_found", field: "path", message: `no route ${c.req.method} ${c.req.path}` }, 404),
+  );
+
+  const api = new Hono();
+  api.get("/status", (c) => c.json(edge.status()));
+  api.get("/catalog/search", (c) => {
+    const q = c.req.query("q") ?? "";
+    const limit = Number(c.req.query("limit") ?? 20);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw invalid("limit", "1..100");
+    return c.json({ hits: edge.replica.lookup.search(q, limit) });
+  });
+  api.get("/products/:sku", (c) => {
+    const sku = c.req.param("sku");
+    const lookup = edge.replica.lookup;
+    const product = lookup.products.get(sku);
+    if (!product) throw new EdgeError("not_found", "sku", `no product ${sku}`);
+    return c.json({
+      product,
+      price: lookup.priceOf(sku, edge.clock.now()) ?? null,
+      barcodes: lookup.barcodesBySku.get(sku) ?? [],
+      onHand: edge.stock.onHand(sku),
+      replenishment: edge.stock.replenishment(sku) ?? null,
+    });
+  });
+  api.get("/stock/alerts", (c) => c.json({ alerts: edge.stock.alerts() }));
+  api.get("/stock/:sku/nearby", async (c) => c.json(await edge.nearbyStock(c.req.param("sku"))));
+  api.get("/sales/:receiptNo", (c) => {
+    const sale = co.saleByReceipt(c.req.param("receiptNo"));
+    if (!sale) throw new EdgeError("not_found", "receiptNo", `no sale ${c.req.param("receiptNo")}`);
+    return c.json(sale);
+  });
+  api.get("/suspended", (c) => c.json({ suspended: co.suspended() }));
+
+  api.get("/lanes", (c) => c.json({ lanes: co.laneIds().map((l) => co.view(l)) }));
+  api.get("/lanes/:lane", (c) => c.json(co.view(c.req.param("lane"))));
+  api.post("/lanes/:lane/login", async (c) => {
+    const b = await body(c, schemas.login);
+    return c.json(await co.login(c.req.param("lane"), b.cashierId, b.pin));
+  });
+  api.post("/lanes/:lane/logout", (c) => c.json(co.logout(c.req.param("lane"))));
+  api.post("/lanes/:lane/shift/open", async (c) =>
+    c.json(co.openShift(c.req.param("lane"), (await body(c, schemas.openShift)).float)),
+  );
+  api.post("/lanes/:lane/shift/cash", async (c) => {
+    const b = await body(c, schemas.cash);
+    if ((b.supervisorId === undefined) !== (b.pin === undefined))
+      throw invalid(b.pin === undefined ? "pin" : "supervisorId", "supervisorId and pin go together");
+    const sup = b.supervisorId && b.pin ? { id: b.supervisorId, pin: b.pin } : undefined;
+    return c.json(await co.cashMove(c.req.param("lane"), b.direction, b.amount, b.reason, sup));
+  });
+  api.get("/lanes/:lane/shift/x-report", (c) => c.json(co.xReport(c.req.param("lane"))));
+  api.post("/lanes/:lane/shift/close", async (c) =>
+    c.json(co.closeShift(c.req.param("lane"), (await body(c, schemas.closeShift)).denominations)),
+  );
+  api.post("/lanes/:lane/training", async (c) => {
+    const b = await body(c, schemas.training);
+    return c.json(await co.setTraining(c.req.param("lane"), b.on, b.supervisorId, b.pin));
+  });
+  api.post("/lanes/:lane/scan", async (c) => {
+    const b = await body(c, schemas.scan);
+    return c.json(await co.scan(c.req.param("lane"), b.code, b.aim));
+  });
+  api.post("/lanes/:lane/items", async (c) => {
+    const b = await body(c, schemas.item);
+    return c.json(co.addSku(c.req.param("lane"), b.sku, b.qty));
+  });
+  api.patch("/lanes/:lane/lines/:lineId", async (c) =>
+    c.json(co.changeQty(c.req.param("lane"), c.req.param("lineId"), (await body(c, schemas.qty)).qty)),
+  );
+  api.delete("/lanes/:lane/lines/:lineId", (c) =>
+    c.json(co.voidLine(c.req.param("lane"), c.req.param("lineId"))),
+  );
+  api.post("/lanes/:lane/lines/:lineId/override", async (c) => {
+    const b = await body(c, schemas.override);
+    return c.json(
+      await co.overridePrice(
+        c.req.param("lane"),
+        c.req.param("lineId"),
+        b.price,
+        b.supervisorId,
+        b.pin,
+        b.reason,
+      ),
+    );
+  });
+  api.post("/lanes/:lane/member", async (c) =>
+    c.json(co.memberByPhone(c.req.param("lane"), (await body(c, schemas.member)).phone)),
+  );
+  api.delete("/lanes/:lane/member", (c) => c.json(co.clearMember(c.req.param("lane"))));
+  api.post("/lanes/:lane/coupons", async (c) =>
+    c.json(co.addCoupon(c.req.param("lane"), (await body(c, schemas.coupon)).code)),
+  );
+  api.delete("/lanes/:lane/coupons/:code", (c) =>
+    c.json(co.removeCoupon(c.req.param("lane"), c.req.param("code"))),
+  );
+  api.post("/lanes/:lane/void", (c) => c.json(co.voidCart(c.req.param("lane"))));
+  api.post("/lanes/:lane/suspend", (c) => c.json(co.suspend(c.req.param("lane"))));
+  api.post("/lanes/:lane/recall", async (c) =>
+    c.json(co.recall(c.req.param("lane"), (await body(c, schemas.recall)).suspendId)),
+  );
+  api.post("/lanes/:lane/tenders", async (c) => {
+    const lane = c.req.param("lane");
+    const b = await body(c, schemas.tender);
+    if (b.kind === "cash") return c.json(co.tenderCash(lane, b.received));
+    if (b.kind === "card") return c.json(co.tenderCard(lane, b.amount, b.approvalCode));
+    return c.json(await co.payWallet(lane, b.kind, b.code, b.amount));
+  });
+  api.post("/lanes/:lane/payments/:paymentId/query", async (c) =>
+    c.json(await co.queryPayment(c.req.param("lane"), c.req.param("paymentId"))),
+  );
+  api.post("/lanes/:lane/returns", async (c) => {
+    const lane = c.req.param("lane");
+    const b = await body(c, schemas.startReturn);
+    if ("receiptNo" in b) return c.json(co.startReturn(lane, b.receiptNo));
+    return c.json(await co.startReturnWithoutReceipt(lane, b.supervisorId, b.pin, b.reason));
+  });
+  api.get("/lanes/:lane/returns/lines", (c) => c.json({ lines: co.returnable(c.req.param("lane")) }));
+  api.put("/lanes/:lane/returns/lines/:lineId", async (c) => {
+    const b = await body(c, schemas.returnLine);
+    return c.json(co.setReturnLine(c.req.param("lane"), c.req.param("lineId"), b.units, b.restock));
+  });
+  api.post("/lanes/:lane/returns/complete", async (c) => {
+    const b = await body(c, schemas.completeReturn);
+    return c.json(co.completeReturn(c.req.param("lane"), b.tender, b.reason ?? ""));
+  });
+  api.delete("/lanes/:lane/returns", (c) => c.json(co.cancelReturn(c.req.param("lane"))));
+  api.post("/lanes/:lane/reprint", async (c) => {
+    co.reprint(c.req.param("lane"), (await body(c, schemas.reprint)).receiptNo);
+    return c.json({ ok: true });
+  });
+  api.post("/lanes/:lane/devices/drawer", async (c) => {
+    await co.devices(c.req.param("lane")).kickDrawer();
+    return c.json({ ok: true });
+  });
+  api.post("/lanes/:lane/devices/scale/:action", async (c) => {
+    const d = co.devices(c.req.param("lane"));
+    const action = c.req.param("action");
+    if (action === "zero") await d.zeroScale();
+    else if (action === "tare") await d.tareScale();
+    else throw invalid("action", "zero or tare");
+    return c.json({ ok: true });
+  });
+  api.get("/lanes/:lane/devices", (c) =>
+    c.json({
+      devices: co.devices(c.req.param("lane")).health(),
+      weight: co.devices(c.req.param("lane")).weight() ?? null,
+    }),
+  );
+  // Simulated devices: the demo and tests press the scanner's trigger and put goods on the scale.
+  const sim = (lane: string) => {
+    const d = co.devices(lane);
+    if (!(d instanceof SimulatedDevices)) throw invalid("lane", "this lane's devices are not simulated");
+    return d;
+  };
+  api.post("/lanes/:lane/sim/scan", async (c) => {
+    const b = await body(c, schemas.scan);
+    sim(c.req.param("lane")).simulateScan(b.code, b.aim);
+    return c.json({ ok: true });
+  });
+  api.post("/lanes/:lane/sim/weight", async (c) => {
+    const b = await body(c, schemas.simWeight);
+    sim(c.req.param("lane")).simulateWeight(b.grams, b.stable);
+    return c.json({ ok: true });
+  });
+  api.get("/lanes/:lane/sim/printed", (c) => c.json({ printed: sim(c.req.param("lane")).printed }));
+
+  app.route("/api/v1", api);
+
+  if (staticDir && existsSync(staticDir)) {
+    // The built terminal UI (SvelteKit static adapter): files, with index.html as the fallback.
+    app.get("*", (c) => {
+      const rel = normalize(decodeURIComponent(c.req.path)).replace(/^(\.\.[/\\])+/, "");
+      let file = join(staticDir, rel);
+      if (!file.startsWith(staticDir) || !existsSync(file) || statSync(file).isDirectory())
+        file = join(staticDir, "index.html");
+      return new Response(Bun.file(file));
+    });
+  }
+  return app;
+}
