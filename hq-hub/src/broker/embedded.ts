@@ -1,0 +1,177 @@
+// The embedded broker: aedes on a TCP port, MQTT 3.1.1. Every store authenticates with its
+// own credentials (client id must equal its username), may publish only on its own up-topics
+// and subscribe only to its own down-topics and the broadcasts (the protocol's ACL), and a
+// packet above MAX_MQTT_PACKET_BYTES closes the connection before its body is buffered. The hub
+// itself is an in-process subscriber and publisher (no socket, no credentials).
+import { createServer, type Server, type Socket } from "node:net";
+import {
+  hubSubscriptions,
+  MAX_MQTT_PACKET_BYTES,
+  mayStorePublish,
+  mayStoreSubscribe,
+} from "@retail/protocol";
+import { Aedes, type AuthenticateError, type Client } from "aedes";
+import type { Bus, MessageHandler, PublishOptions } from "./bus.ts";
+
+export interface EmbeddedOptions {
+  host: string;
+  port: number;
+  /** Resolves to the store id when the credentials are right. */
+  verify: (username: string, password: string) => Promise<string | undefined>;
+  onMessage: MessageHandler;
+  /** For tests and metrics: a refused publish, subscribe, connect or oversize packet. */
+  onRefused?: (what: {
+    kind: "connect" | "publish" | "subscribe" | "oversize";
+    clientId: string;
+    detail: string;
+  }) => void;
+  /** Advertised URL; defaults to mqtt://host:port. */
+  publicUrl?: string;
+  maxPacketBytes?: number;
+}
+
+export interface EmbeddedBus extends Bus {
+  readonly port: number;
+  readonly broker: Aedes;
+}
+
+function authError(code: 4 | 5, message: string): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode: code }) as AuthenticateError;
+}
+
+const storeOf = new WeakMap<Client, string>();
+
+export async function startEmbeddedBroker(opts: EmbeddedOptions): Promise<EmbeddedBus> {
+  const maxPacket = opts.maxPacketBytes ?? MAX_MQTT_PACKET_BYTES;
+  const refused = opts.onRefused ?? (() => {});
+  const broker = await Aedes.createBroker({
+    authenticate(client, username, password, done) {
+      const user = username ?? "";
+      if (client.id !== user) {
+        refused({ kind: "connect", clientId: client.id, detail: "client id does not match username" });
+        return done(authError(5, "client id must equal the username"), false);
+      }
+      opts
+        .verify(user, password ? password.toString("utf8") : "")
+        .then((storeId) => {
+          if (!storeId) {
+            refused({ kind: "connect", clientId: client.id, detail: "bad username or password" });
+            return done(authError(4, "bad username or password"), false);
+          }
+          storeOf.set(client, storeId);
+          done(null, true);
+        })
+        .catch((e) => done(authError(4, (e as Error).message), false));
+    },
+    authorizePublish(client, packet, callback) {
+      if (!client) return callback(null); // the hub's own in-process publish
+      const storeId = storeOf.get(client);
+      if (storeId && mayStorePublish(storeId, packet.topic)) return callback(null);
+      refused({ kind: "publish", clientId: client.id, detail: packet.topic });
+      callback(new Error(`store may not publish on ${packet.topic}`));
+    },
+    authorizeSubscribe(client, sub, callback) {
+      const storeId = storeOf.get(client);
+      if (storeId && mayStoreSubscribe(storeId, sub.topic)) return callback(null, sub);
+      refused({ kind: "subscribe", clientId: client.id, detail: sub.topic });
+      // A null subscription makes aedes answer SUBACK 0x80 (failure) for this filter.
+      callback(null, null);
+    },
+  });
+
+  // The hub's own subscriptions, in process. Delivery waits for the handler (which commits
+  // before it returns), so the broker never runs ahead of the database by more than its queue.
+  for (const filter of hubSubscriptions()) {
+    await new Promise<void>((resolve) =>
+      broker.subscribe(
+        filter,
+        (packet, cb) => {
+          let done = false;
+          const finish = () => {
+            if (!done) {
+              done = true;
+              cb();
+            }
+          };
+          try {
+            const r = opts.onMessage(packet.topic, packet.payload as Buffer);
+            if (r && typeof (r as Promise<void>).then === "function")
+              (r as Promise<void>).then(finish, finish);
+            else finish();
+          } catch {
+            finish();
+          }
+        },
+        resolve,
+      ),
+    );
+  }
+
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    const client = broker.handle(socket) as Client & { _parser: SizeGuardedParser };
+    guardPacketSize(client, maxPacket, () =>
+      refused({ kind: "oversize", clientId: client.id ?? "", detail: `packet above ${maxPacket} bytes` }),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : opts.port;
+  const url = opts.publicUrl ?? `mqtt://${opts.host}:${port}`;
+
+  return {
+    url,
+    port,
+    broker,
+    publish(topic: string, payload: string | Buffer, p: PublishOptions = {}) {
+      return new Promise((resolve, reject) =>
+        broker.publish(
+          {
+            cmd: "publish",
+            topic,
+            payload: typeof payload === "string" ? Buffer.from(payload) : payload,
+            qos: p.qos ?? 1,
+            retain: p.retain ?? false,
+            dup: false,
+          },
+          (err) => (err ? reject(err) : resolve()),
+        ),
+      );
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+    },
+  };
+}
+
+interface SizeGuardedParser {
+  packet: { length: number };
+  _parseLength: () => boolean;
+  _emitError: (e: Error) => void;
+}
+
+/**
+ * aedes has no packet-size limit. Its mqtt-packet parser reads the fixed header's remaining
+ * length before the body, so checking it there refuses an oversize packet before buffering it:
+ * the parser errors and aedes closes the connection.
+ */
+function guardPacketSize(client: { _parser: SizeGuardedParser }, max: number, onOversize: () => void) {
+  const parser = client._parser;
+  const parseLength = parser._parseLength.bind(parser);
+  parser._parseLength = () => {
+    const ok = parseLength();
+    if (ok && parser.packet.length > max) {
+      onOversize();
+      parser._emitError(new Error(`packet of ${parser.packet.length} bytes exceeds ${max}`));
+      return false;
+    }
+    return ok;
+  };
+}

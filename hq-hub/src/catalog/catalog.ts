@@ -1,0 +1,889 @@
+// The catalog's I/O edge: master-data edits into draft change sets, release / promote /
+// rollback with an audit trail, pointers, store fetches answered in pages, and the catalog a
+// store had at a given version (for re-pricing its sales). Decisions live in rules.ts and
+// view.ts; this file reads and writes.
+import {
+  type CatalogChangeSet,
+  type ChangeItem,
+  makeEnvelope,
+  type Price,
+  type Promotion,
+} from "@retail/protocol";
+import type { Sqlite } from "../db/open.ts";
+import { NotFoundError, StateError, ValidationError } from "../errors.ts";
+import {
+  checkBarcode,
+  checkCashier,
+  checkCoupon,
+  checkMember,
+  checkPriceSchedule,
+  checkProduct,
+  checkPromotion,
+  type Entity,
+  keyOf,
+  type PriceSchedule,
+  parsePriceKey,
+  priceKey,
+} from "./rules.ts";
+import {
+  type ChangesetRef,
+  type ChangesetState,
+  type FetchPlan,
+  type ItemRow,
+  inTarget,
+  pagePayload,
+  paginate,
+  planFetch,
+  pointerFor,
+  type StoreRef,
+  storeItems,
+  type Target,
+  versionsFor,
+} from "./view.ts";
+
+export interface ChangesetRow extends ChangesetRef {
+  description: string;
+  compensates: number | null;
+  createdBy: string;
+  createdAt: string;
+  releasedBy: string | null;
+  releasedAt: string | null;
+  promotedBy: string | null;
+  promotedAt: string | null;
+  rolledBackBy: string | null;
+  rolledBackAt: string | null;
+}
+
+export interface CatalogDeps {
+  db: Sqlite;
+  now: () => Date;
+  /** Publishes a retained pointer to a store (after a release reaches it). */
+  publishPointer: (storeId: string, pointer: { version: number; snapshotFloor: number }) => void;
+}
+
+/** A page ready to send: the payload's JSON is built (and validated) once, then reused. */
+interface PageSet {
+  plan: Exclude<FetchPlan, { kind: "up_to_date" }>;
+  pagesJson: string[];
+}
+
+type Cached<T> = { value: T; at: number };
+
+export function createCatalog(deps: CatalogDeps) {
+  const { db, now } = deps;
+  let changesetCache: ChangesetRow[] | undefined;
+  const pageCache = new Map<string, Cached<PageSet>>();
+  const scheduleCache = new Map<string, PriceSchedule[]>();
+  const promoCache = new Map<string, Promotion[]>();
+
+  const invalidate = () => {
+    changesetCache = undefined;
+    versionOf.clear();
+    pageCache.clear();
+    scheduleCache.clear();
+    promoCache.clear();
+  };
+
+  function changesets(): ChangesetRow[] {
+    if (changesetCache) return changesetCache;
+    const rows = db.prepare("SELECT * FROM changesets ORDER BY id").all() as Record<string, unknown>[];
+    changesetCache = rows.map(toChangeset);
+    return changesetCache;
+  }
+
+  function store(id: string): StoreRef & { name: string } {
+    const row = db
+      .prepare("SELECT id, name, region, ring, snapshot_floor FROM stores WHERE id = ?")
+      .get(id) as
+      | { id: string; name: string; region: string; ring: string; snapshot_floor: number }
+      | undefined;
+    if (!row) throw new NotFoundError("store", id);
+    return {
+      id: row.id,
+      name: row.name,
+      region: row.region,
+      ring: row.ring,
+      snapshotFloor: row.snapshot_floor,
+    };
+  }
+
+  function allStores(): StoreRef[] {
+    return (
+      db
+        .prepare("SELECT id, region, ring, snapshot_floor FROM stores WHERE enrollment_state != 'revoked'")
+        .all() as {
+        id: string;
+        region: string;
+        ring: string;
+        snapshot_floor: number;
+      }[]
+    ).map((r) => ({ id: r.id, region: r.region, ring: r.ring, snapshotFloor: r.snapshot_floor }));
+  }
+
+  function globalFloor(): number {
+    const row = db.prepare("SELECT value FROM settings WHERE key = 'snapshot_floor'").get() as
+      | { value: string }
+      | undefined;
+    return row ? Number(row.value) : 0;
+  }
+
+  function pointerOf(s: StoreRef) {
+    return pointerFor(s, versionsFor(s, changesets()), globalFloor());
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Edits.
+
+  function draftFor(actor: string, changesetId?: number): number {
+    if (changesetId !== undefined) {
+      const cs = changesets().find((c) => c.id === changesetId);
+      if (!cs) throw new NotFoundError("changeset", String(changesetId));
+      if (cs.state !== "draft")
+        throw new StateError(String(changesetId), `change set ${changesetId} is ${cs.state}, not a draft`);
+      return changesetId;
+    }
+    // No change set named: the newest draft collects the edit (one is opened when none is).
+    const draft = [...changesets()].reverse().find((c) => c.state === "draft" && c.compensates === null);
+    return draft ? draft.id : createChangeset(actor, { description: "edits", target: { kind: "all" } }).id;
+  }
+
+  function createChangeset(
+    actor: string,
+    input: { description?: string; target: Target; effectiveAt?: string },
+  ): ChangesetRow {
+    const at = now().toISOString();
+    const info = db
+      .prepare(
+        "INSERT INTO changesets (description, target_json, state, effective_at, created_by, created_at) VALUES (?, ?, 'draft', ?, ?, ?)",
+      )
+      .run(input.description ?? "", JSON.stringify(input.target), input.effectiveAt ?? null, actor, at);
+    const id = Number(info.lastInsertRowid);
+    audit(id, "create", actor, input.description ?? "");
+    invalidate();
+    return getChangeset(id);
+  }
+
+  function getChangeset(id: number): ChangesetRow {
+    const cs = changesets().find((c) => c.id === id);
+    if (!cs) throw new NotFoundError("changeset", String(id));
+    return cs;
+  }
+
+  function audit(changesetId: number, action: string, actor: string, detail = "") {
+    db.prepare(
+      "INSERT INTO changeset_audit (changeset_id, action, actor, at, detail) VALUES (?, ?, ?, ?, ?)",
+    ).run(changesetId, action, actor, now().toISOString(), detail);
+  }
+
+  /** Validates an edit (schema + rules against the master data) and returns its item. */
+  async function validate(entity: Entity, input: unknown): Promise<{ key: string; data: unknown }> {
+    let data: unknown;
+    switch (entity) {
+      case "product":
+        data = checkProduct(input);
+        break;
+      case "barcode": {
+        const b = checkBarcode(input);
+        requireProduct(b.sku, "sku");
+        const owner = db.prepare("SELECT sku FROM barcodes WHERE code = ?").get(b.code) as
+          | { sku: string }
+          | undefined;
+        if (owner && owner.sku !== b.sku)
+          throw new ValidationError("code", `barcode ${b.code} already belongs to SKU ${owner.sku}`);
+        data = b;
+        break;
+      }
+      case "price": {
+        const s = checkPriceSchedule(input);
+        requireProduct(s.sku, "sku");
+        if (s.scope === "store") store(s.scopeKey);
+        if (
+          s.scope === "region" &&
+          !db.prepare("SELECT 1 FROM stores WHERE region = ? LIMIT 1").get(s.scopeKey)
+        )
+          throw new ValidationError("scopeKey", `no store is in region ${s.scopeKey}`);
+        data = s;
+        break;
+      }
+      case "promotion":
+        data = checkPromotion(input);
+        break;
+      case "member": {
+        const m = checkMember(input);
+        const other = db.prepare("SELECT id FROM members WHERE phone = ? AND id != ?").get(m.phone, m.id) as
+          | { id: string }
+          | undefined;
+        if (other) throw new ValidationError("phone", `phone already belongs to member ${other.id}`);
+        data = m;
+        break;
+      }
+      case "cashier":
+        data = await checkCashier(input);
+        break;
+      case "coupon": {
+        const c = checkCoupon(input);
+        if (!db.prepare("SELECT 1 FROM promotions WHERE id = ?").get(c.promotionId))
+          throw new ValidationError("promotionId", `unknown promotion ${c.promotionId}`);
+        if (c.memberId && !db.prepare("SELECT 1 FROM members WHERE id = ?").get(c.memberId))
+          throw new ValidationError("memberId", `unknown member ${c.memberId}`);
+        data = c;
+        break;
+      }
+    }
+    return { key: keyOf(entity, data), data };
+  }
+
+  function requireProduct(sku: string, field: string) {
+    if (!db.prepare("SELECT 1 FROM products WHERE sku = ?").get(sku))
+      throw new ValidationError(field, `unknown SKU ${sku}`);
+  }
+
+  /** Upserts a master record into a draft change set (and HQ's working copy). */
+  async function edit(actor: string, entity: Entity, input: unknown, changesetId?: number) {
+    const { key, data } = await validate(entity, input);
+    const id = draftFor(actor, changesetId);
+    db.transaction(() => {
+      putItem(id, entity, key, "upsert", data);
+      audit(id, "edit", actor, `upsert ${entity} ${key}`);
+    })();
+    return { changesetId: id, entity, key, data };
+  }
+
+  async function remove(actor: string, entity: Entity, key: string, changesetId?: number) {
+    if (readMaster(entity, key) === null) throw new NotFoundError(entity, key);
+    if (entity === "product" && db.prepare("SELECT 1 FROM barcodes WHERE sku = ? LIMIT 1").get(key))
+      throw new ValidationError(
+        "sku",
+        `SKU ${key} still has barcodes; delete them first or set status inactive`,
+      );
+    const id = draftFor(actor, changesetId);
+    db.transaction(() => {
+      putItem(id, entity, key, "delete", null);
+      audit(id, "edit", actor, `delete ${entity} ${key}`);
+    })();
+    return { changesetId: id, entity, key };
+  }
+
+  const stmtGetItem = () =>
+    db.prepare("SELECT prev_json FROM changeset_items WHERE changeset_id = ? AND entity = ? AND key = ?");
+  const stmtPutItem = () =>
+    db.prepare(
+      `INSERT INTO changeset_items (changeset_id, entity, key, op, data_json, prev_json, store_scope) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (changeset_id, entity, key) DO UPDATE SET op = excluded.op, data_json = excluded.data_json`,
+    );
+
+  /** Must run inside a transaction. The first edit of a key in a change set remembers the previous record. */
+  function putItem(changesetId: number, entity: Entity, key: string, op: "upsert" | "delete", data: unknown) {
+    const existing = stmtGetItem().get(changesetId, entity, key) as { prev_json: string | null } | undefined;
+    const prev = existing ? existing.prev_json : jsonOrNull(readMaster(entity, key));
+    const storeScope =
+      entity === "price" && parsePriceKey(key).scope === "store" ? parsePriceKey(key).scopeKey : null;
+    stmtPutItem().run(
+      changesetId,
+      entity,
+      key,
+      op,
+      data === null ? null : JSON.stringify(data),
+      prev,
+      storeScope,
+    );
+    writeMaster(entity, key, op === "upsert" ? data : null);
+  }
+
+  function readMaster(entity: Entity, key: string): unknown {
+    switch (entity) {
+      case "product": {
+        const r = db.prepare("SELECT data_json FROM products WHERE sku = ?").get(key) as
+          | { data_json: string }
+          | undefined;
+        return r ? JSON.parse(r.data_json) : null;
+      }
+      case "barcode": {
+        const r = db.prepare("SELECT code, sku FROM barcodes WHERE code = ?").get(key) as
+          | { code: string; sku: string }
+          | undefined;
+        return r ? { code: r.code, sku: r.sku } : null;
+      }
+      case "price": {
+        const k = parsePriceKey(key);
+        const r = db
+          .prepare("SELECT windows_json FROM price_schedules WHERE sku = ? AND scope = ? AND scope_key = ?")
+          .get(k.sku, k.scope, k.scopeKey) as { windows_json: string } | undefined;
+        return r ? { ...k, windows: JSON.parse(r.windows_json) } : null;
+      }
+      case "promotion": {
+        const r = db.prepare("SELECT data_json FROM promotions WHERE id = ?").get(key) as
+          | { data_json: string }
+          | undefined;
+        return r ? JSON.parse(r.data_json) : null;
+      }
+      case "member": {
+        const r = db
+          .prepare("SELECT id, phone, name, tier, points, status FROM members WHERE id = ?")
+          .get(key) as Record<string, unknown> | undefined;
+        return r ? memberRecord(r) : null;
+      }
+      case "cashier": {
+        const r = db.prepare("SELECT id, name, role, pin_hash, status FROM cashiers WHERE id = ?").get(key) as
+          | Record<string, string>
+          | undefined;
+        return r ? { id: r.id, name: r.name, role: r.role, pinHash: r.pin_hash, status: r.status } : null;
+      }
+      case "coupon": {
+        const r = db.prepare("SELECT * FROM coupons WHERE code = ?").get(key) as
+          | Record<string, string | null>
+          | undefined;
+        return r ? couponRecord(r) : null;
+      }
+    }
+  }
+
+  function writeMaster(entity: Entity, key: string, data: unknown) {
+    const d = data as Record<string, unknown> | null;
+    switch (entity) {
+      case "product":
+        if (!d) db.prepare("DELETE FROM products WHERE sku = ?").run(key);
+        else
+          db.prepare(
+            `INSERT INTO products (sku, name, name_en, category, unit, tax_rate, weighed, plu, status, data_json) VALUES (?,?,?,?,?,?,?,?,?,?)
+             ON CONFLICT (sku) DO UPDATE SET name=excluded.name, name_en=excluded.name_en, category=excluded.category, unit=excluded.unit,
+             tax_rate=excluded.tax_rate, weighed=excluded.weighed, plu=excluded.plu, status=excluded.status, data_json=excluded.data_json`,
+          ).run(
+            key,
+            d.name as string,
+            (d.nameEn as string) ?? null,
+            (d.category as string[]).at(-1)!,
+            d.unit as string,
+            d.taxRate as number,
+            d.weighed ? 1 : 0,
+            (d.plu as string) ?? null,
+            d.status as string,
+            JSON.stringify(d),
+          );
+        return;
+      case "barcode":
+        if (!d) db.prepare("DELETE FROM barcodes WHERE code = ?").run(key);
+        else
+          db.prepare(
+            "INSERT INTO barcodes (code, sku) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET sku = excluded.sku",
+          ).run(key, d.sku as string);
+        return;
+      case "price": {
+        const k = parsePriceKey(key);
+        if (!d)
+          db.prepare("DELETE FROM price_schedules WHERE sku = ? AND scope = ? AND scope_key = ?").run(
+            k.sku,
+            k.scope,
+            k.scopeKey,
+          );
+        else
+          db.prepare(
+            "INSERT INTO price_schedules (sku, scope, scope_key, windows_json) VALUES (?,?,?,?) ON CONFLICT (sku, scope, scope_key) DO UPDATE SET windows_json = excluded.windows_json",
+          ).run(k.sku, k.scope, k.scopeKey, JSON.stringify(d.windows));
+        return;
+      }
+      case "promotion":
+        if (!d) db.prepare("DELETE FROM promotions WHERE id = ?").run(key);
+        else
+          db.prepare(
+            "INSERT INTO promotions (id, kind, data_json) VALUES (?,?,?) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, data_json = excluded.data_json",
+          ).run(key, d.kind as string, JSON.stringify(d));
+        return;
+      case "member":
+        if (!d) db.prepare("DELETE FROM members WHERE id = ?").run(key);
+        else
+          db.prepare(
+            `INSERT INTO members (id, phone, name, tier, points, status) VALUES (?,?,?,?,?,?)
+             ON CONFLICT (id) DO UPDATE SET phone=excluded.phone, name=excluded.name, tier=excluded.tier, points=excluded.points, status=excluded.status, dirty=0`,
+          ).run(
+            key,
+            d.phone as string,
+            (d.name as string) ?? null,
+            d.tier as string,
+            d.points as number,
+            d.status as string,
+          );
+        return;
+      case "cashier":
+        if (!d) db.prepare("DELETE FROM cashiers WHERE id = ?").run(key);
+        else
+          db.prepare(
+            "INSERT INTO cashiers (id, name, role, pin_hash, status) VALUES (?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET name=excluded.name, role=excluded.role, pin_hash=excluded.pin_hash, status=excluded.status",
+          ).run(key, d.name as string, d.role as string, d.pinHash as string, d.status as string);
+        return;
+      case "coupon":
+        if (!d) db.prepare("DELETE FROM coupons WHERE code = ?").run(key);
+        else
+          db.prepare(
+            "INSERT INTO coupons (code, promotion_id, member_id, valid_until, status) VALUES (?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET promotion_id=excluded.promotion_id, member_id=excluded.member_id, valid_until=excluded.valid_until, status=excluded.status",
+          ).run(
+            key,
+            d.promotionId as string,
+            (d.memberId as string) ?? null,
+            (d.validUntil as string) ?? null,
+            d.status as string,
+          );
+        return;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Release, promote, rollback.
+
+  function nextVersion(): number {
+    const r = db.prepare("SELECT COALESCE(MAX(version), 0) AS v FROM changesets").get() as { v: number };
+    return r.v + 1;
+  }
+
+  /** Assigns the next version and releases to the pilot stores in the target (or to all of it). */
+  function release(actor: string, id: number, stage: "pilot" | "all" = "pilot"): ChangesetRow {
+    const cs = getChangeset(id);
+    if (cs.state !== "draft")
+      throw new StateError(String(id), `change set ${id} is ${cs.state}; only a draft can be released`);
+    const items = db.prepare("SELECT COUNT(*) AS n FROM changeset_items WHERE changeset_id = ?").get(id) as {
+      n: number;
+    };
+    if (items.n === 0) throw new StateError(String(id), `change set ${id} is empty`);
+    const before = new Map(allStores().map((s) => [s.id, pointerOf(s).version]));
+    const pilot = allStores()
+      .filter((s) => s.ring === "pilot" && inTarget(s, cs.target))
+      .map((s) => s.id);
+    const at = now().toISOString();
+    db.transaction(() => {
+      db.prepare(
+        `UPDATE changesets SET version = ?, state = ?, pilot_stores_json = ?, released_by = ?, released_at = ?,
+         promoted_by = CASE WHEN ? THEN ? END, promoted_at = CASE WHEN ? THEN ? END WHERE id = ?`,
+      ).run(
+        nextVersion(),
+        stage === "all" ? "released" : "pilot",
+        JSON.stringify(pilot),
+        actor,
+        at,
+        stage === "all" ? 1 : 0,
+        actor,
+        stage === "all" ? 1 : 0,
+        at,
+        id,
+      );
+      audit(
+        id,
+        "release",
+        actor,
+        stage === "all" ? "to the whole target" : `to pilot stores: ${pilot.join(",") || "none"}`,
+      );
+    })();
+    invalidate();
+    announce(before);
+    return getChangeset(id);
+  }
+
+  function promote(actor: string, id: number): ChangesetRow {
+    const cs = getChangeset(id);
+    if (cs.state !== "pilot")
+      throw new StateError(String(id), `change set ${id} is ${cs.state}; only a pilot can be promoted`);
+    const before = new Map(allStores().map((s) => [s.id, pointerOf(s).version]));
+    db.transaction(() => {
+      db.prepare(
+        "UPDATE changesets SET state = 'released', promoted_by = ?, promoted_at = ? WHERE id = ?",
+      ).run(actor, now().toISOString(), id);
+      audit(id, "promote", actor, "to the whole target");
+    })();
+    invalidate();
+    announce(before);
+    return getChangeset(id);
+  }
+
+  /**
+   * Rolls back a released change set: a compensating change set restores the records it
+   * replaced, with the same visibility, so every store that had it undoes it in a later
+   * version (stores only ever move forward). The master copy is restored too.
+   */
+  function rollback(actor: string, id: number): { rolledBack: ChangesetRow; compensation: ChangesetRow } {
+    const cs = getChangeset(id);
+    if (cs.state !== "pilot" && cs.state !== "released")
+      throw new StateError(
+        String(id),
+        `change set ${id} is ${cs.state}; only a released change set can be rolled back`,
+      );
+    const before = new Map(allStores().map((s) => [s.id, pointerOf(s).version]));
+    const at = now().toISOString();
+    let compId = 0;
+    db.transaction(() => {
+      const info = db
+        .prepare(
+          `INSERT INTO changesets (version, description, target_json, state, pilot_stores_json, compensates, created_by, created_at,
+           released_by, released_at, promoted_by, promoted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          nextVersion(),
+          `rollback of change set ${id}`,
+          JSON.stringify(cs.target),
+          cs.state,
+          JSON.stringify(cs.pilotStores ?? []),
+          id,
+          actor,
+          at,
+          actor,
+          at,
+          cs.promoted ? actor : null,
+          cs.promoted ? at : null,
+        );
+      compId = Number(info.lastInsertRowid);
+      const items = db
+        .prepare("SELECT entity, key, prev_json FROM changeset_items WHERE changeset_id = ?")
+        .all(id) as {
+        entity: Entity;
+        key: string;
+        prev_json: string | null;
+      }[];
+      for (const it of items) {
+        const prev = it.prev_json === null ? null : JSON.parse(it.prev_json);
+        putItem(compId, it.entity, it.key, prev === null ? "delete" : "upsert", prev);
+      }
+      db.prepare(
+        "UPDATE changesets SET state = 'rolled_back', rolled_back_by = ?, rolled_back_at = ? WHERE id = ?",
+      ).run(actor, at, id);
+      audit(id, "rollback", actor, `compensated by change set ${compId}`);
+      audit(compId, "create", actor, `compensates change set ${id}`);
+    })();
+    invalidate();
+    announce(before);
+    return { rolledBack: getChangeset(id), compensation: getChangeset(compId) };
+  }
+
+  /** Publishes the retained pointer of every store whose latest version moved. */
+  function announce(before: Map<string, number>) {
+    for (const s of allStores()) {
+      const p = pointerOf(s);
+      if (before.get(s.id) !== p.version) deps.publishPointer(s.id, p);
+    }
+  }
+
+  function republishPointers() {
+    for (const s of allStores()) deps.publishPointer(s.id, pointerOf(s));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Serving stores.
+
+  const versionOf = new Map<number, number>(); // version -> changeset id, rebuilt lazily
+  function changesetIdOf(version: number): ChangesetRow | undefined {
+    if (versionOf.size === 0) {
+      for (const c of changesets()) if (c.version !== null) versionOf.set(c.version, c.id);
+    }
+    const id = versionOf.get(version);
+    return id === undefined ? undefined : changesets().find((c) => c.id === id);
+  }
+
+  function hasStoreOverrides(storeId: string): boolean {
+    return (
+      db.prepare("SELECT 1 FROM changeset_items WHERE store_scope = ? LIMIT 1").get(storeId) !== undefined
+    );
+  }
+
+  /** Price schedules of the store's scopes for one SKU, as of `upTo` (visible versions only). */
+  function schedulesAsOf(
+    s: StoreRef,
+    visible: readonly number[],
+    upTo: number,
+    sku: string,
+  ): PriceSchedule[] {
+    const sig = `${s.region}|${hasStoreOverrides(s.id) ? s.id : ""}|${visibleSig(visible, upTo)}|${sku}`;
+    const hit = scheduleCache.get(sig);
+    if (hit) return hit;
+    const keys = [
+      priceKey({ sku, scope: "chain", scopeKey: "" }),
+      priceKey({ sku, scope: "region", scopeKey: s.region }),
+      priceKey({ sku, scope: "store", scopeKey: s.id }),
+    ];
+    const vis = new Set(visible);
+    const out: PriceSchedule[] = [];
+    const stmt = db.prepare(
+      `SELECT i.op, i.data_json, c.version FROM changeset_items i JOIN changesets c ON c.id = i.changeset_id
+       WHERE i.entity = 'price' AND i.key = ? AND c.version IS NOT NULL AND c.version <= ? ORDER BY c.version DESC`,
+    );
+    for (const key of keys) {
+      for (const r of stmt.all(key, upTo) as { op: string; data_json: string | null; version: number }[]) {
+        if (!vis.has(r.version)) continue;
+        if (r.op === "upsert" && r.data_json) out.push(JSON.parse(r.data_json));
+        break;
+      }
+    }
+    if (scheduleCache.size > 200_000) scheduleCache.clear();
+    scheduleCache.set(sig, out);
+    return out;
+  }
+
+  function visibleSig(visible: readonly number[], upTo: number): string {
+    return visible.filter((v) => v <= upTo).join(",");
+  }
+
+  function rowsOf(changesetId: number): ItemRow[] {
+    return (
+      db
+        .prepare("SELECT entity, key, op, data_json FROM changeset_items WHERE changeset_id = ?")
+        .all(changesetId) as {
+        entity: Entity;
+        key: string;
+        op: "upsert" | "delete";
+        data_json: string | null;
+      }[]
+    ).map((r) => ({
+      entity: r.entity,
+      key: r.key,
+      op: r.op,
+      data: r.data_json === null ? null : JSON.parse(r.data_json),
+    }));
+  }
+
+  /** The whole catalog a store has at `version`: the last item per key among its versions. */
+  function snapshotRows(visible: readonly number[], version: number): Map<string, ItemRow> {
+    const list = visible.filter((v) => v <= version);
+    const rows = db
+      .prepare(
+        `SELECT i.entity, i.key, i.op, i.data_json FROM changeset_items i JOIN changesets c ON c.id = i.changeset_id
+         WHERE c.version IN (SELECT value FROM json_each(?)) ORDER BY c.version`,
+      )
+      .all(JSON.stringify(list)) as {
+      entity: Entity;
+      key: string;
+      op: "upsert" | "delete";
+      data_json: string | null;
+    }[];
+    const folded = new Map<string, ItemRow>();
+    for (const r of rows) {
+      const k = `${r.entity}\u0000${r.key}`;
+      if (r.op === "delete") folded.delete(k);
+      else folded.set(k, { entity: r.entity, key: r.key, op: r.op, data: JSON.parse(r.data_json!) });
+    }
+    return folded;
+  }
+
+  function buildPages(
+    s: StoreRef,
+    visible: readonly number[],
+    plan: Exclude<FetchPlan, { kind: "up_to_date" }>,
+  ): PageSet {
+    const key = `${plan.kind}|${plan.fromVersion}|${plan.version}|${s.region}|${hasStoreOverrides(s.id) ? s.id : ""}|${visibleSig(visible, plan.version)}`;
+    const hit = pageCache.get(key);
+    if (hit) return hit.value;
+    let items: ChangeItem[];
+    let effectiveAt: string | null | undefined;
+    if (plan.kind === "snapshot") {
+      const folded = snapshotRows(visible, plan.version);
+      const byPriceKey = new Map<string, PriceSchedule>();
+      for (const r of folded.values())
+        if (r.entity === "price") byPriceKey.set(r.key, r.data as PriceSchedule);
+      const schedulesOf = (sku: string) =>
+        [
+          priceKey({ sku, scope: "chain", scopeKey: "" }),
+          priceKey({ sku, scope: "region", scopeKey: s.region }),
+          priceKey({ sku, scope: "store", scopeKey: s.id }),
+        ]
+          .map((k) => byPriceKey.get(k))
+          .filter((x): x is PriceSchedule => x !== undefined);
+      items = storeItems(s, [...folded.values()], schedulesOf, true);
+    } else {
+      const cs = changesetIdOf(plan.version);
+      if (!cs) throw new NotFoundError("version", String(plan.version));
+      effectiveAt = cs.effectiveAt;
+      items = storeItems(s, rowsOf(cs.id), (sku) => schedulesAsOf(s, visible, plan.version, sku), false);
+    }
+    const pages = paginate(items);
+    const pagesJson = pages.map((_, i) => {
+      const payload = pagePayload(plan, pages, i, effectiveAt)!;
+      // Validate once against the protocol schema; the JSON is then reused for every store.
+      makeEnvelope("catalog.changeset", payload, { storeId: s.id });
+      return JSON.stringify(payload);
+    });
+    const value = { plan, pagesJson };
+    if (pageCache.size >= 16) pageCache.delete(pageCache.keys().next().value!);
+    pageCache.set(key, { value, at: Date.now() });
+    return value;
+  }
+
+  /**
+   * Answers a catalog.fetch: the JSON of the requested page's payload, or undefined when the
+   * store is up to date or asked for a page that does not exist.
+   */
+  function fetchPage(
+    storeId: string,
+    fetch: { fromVersion: number; page: number; snapshotVersion?: number },
+  ): string | undefined {
+    const s = store(storeId);
+    const visible = versionsFor(s, changesets());
+    const plan = planFetch(visible, pointerFor(s, visible, globalFloor()), fetch);
+    if (plan.kind === "up_to_date") return undefined;
+    if (plan.kind === "snapshot" && !visible.includes(plan.version) && plan.version !== 0) return undefined;
+    return buildPages(s, visible, plan).pagesJson[fetch.page];
+  }
+
+  function recordApplied(storeId: string, version: number, appliedAt: string) {
+    db.prepare(
+      "INSERT INTO catalog_applied (store_id, version, applied_at, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    ).run(storeId, version, appliedAt, now().toISOString());
+  }
+
+  /** Per change set: the stores it is released to, and which of them applied it (or later). */
+  function rollout(id: number) {
+    const cs = getChangeset(id);
+    const applied = new Map(
+      (
+        db.prepare("SELECT store_id, MAX(version) AS v FROM catalog_applied GROUP BY store_id").all() as {
+          store_id: string;
+          v: number;
+        }[]
+      ).map((r) => [r.store_id, r.v]),
+    );
+    const stores = allStores()
+      .filter((s) => cs.version !== null && versionsFor(s, changesets()).includes(cs.version))
+      .map((s) => ({
+        storeId: s.id,
+        applied: (applied.get(s.id) ?? 0) >= (cs.version ?? Infinity),
+        appliedVersion: applied.get(s.id) ?? 0,
+      }));
+    const auditTrail = db
+      .prepare("SELECT action, actor, at, detail FROM changeset_audit WHERE changeset_id = ? ORDER BY id")
+      .all(id);
+    return { changeset: cs, stores, auditTrail };
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // The catalog a store had at a version, for re-pricing its sales.
+
+  function catalogAt(
+    storeId: string,
+    version: number,
+  ): { known: boolean; price: (sku: string) => Price | undefined; promotions: Promotion[] } {
+    const s = store(storeId);
+    const visible = versionsFor(s, changesets());
+    const known = version === 0 || visible.includes(version);
+    const sig = visibleSig(visible, version);
+    let promotions = promoCache.get(sig);
+    if (!promotions) {
+      const list = visible.filter((v) => v <= version);
+      const rows = db
+        .prepare(
+          `SELECT i.key, i.op, i.data_json FROM changeset_items i JOIN changesets c ON c.id = i.changeset_id
+           WHERE i.entity = 'promotion' AND c.version IN (SELECT value FROM json_each(?)) ORDER BY c.version`,
+        )
+        .all(JSON.stringify(list)) as { key: string; op: string; data_json: string | null }[];
+      const m = new Map<string, Promotion>();
+      for (const r of rows) {
+        if (r.op === "delete") m.delete(r.key);
+        else m.set(r.key, JSON.parse(r.data_json!));
+      }
+      promotions = [...m.values()];
+      if (promoCache.size > 1000) promoCache.clear();
+      promoCache.set(sig, promotions);
+    }
+    return {
+      known,
+      promotions,
+      price: (sku) => {
+        const schedules = schedulesAsOf(s, visible, version, sku);
+        const windows = schedules.flatMap((x) => x.windows);
+        if (windows.length === 0) return undefined;
+        return storeItems(
+          s,
+          [{ entity: "price", key: priceKey(schedules[0]!), op: "upsert", data: schedules[0] }],
+          () => schedules,
+          true,
+        ).map((i) => (i as { data: Price }).data)[0];
+      },
+    };
+  }
+
+  const LIST_SQL: Record<Entity, string> = {
+    product: "SELECT sku AS k FROM products ORDER BY sku LIMIT ? OFFSET ?",
+    barcode: "SELECT code AS k FROM barcodes ORDER BY code LIMIT ? OFFSET ?",
+    price:
+      "SELECT sku || '|' || scope || '|' || scope_key AS k FROM price_schedules ORDER BY sku, scope, scope_key LIMIT ? OFFSET ?",
+    promotion: "SELECT id AS k FROM promotions ORDER BY id LIMIT ? OFFSET ?",
+    member: "SELECT id AS k FROM members ORDER BY id LIMIT ? OFFSET ?",
+    cashier: "SELECT id AS k FROM cashiers ORDER BY id LIMIT ? OFFSET ?",
+    coupon: "SELECT code AS k FROM coupons ORDER BY code LIMIT ? OFFSET ?",
+  };
+
+  function listMaster(entity: Entity, limit: number, offset: number): unknown[] {
+    return (db.prepare(LIST_SQL[entity]).all(limit, offset) as { k: string }[]).map((r) =>
+      readMaster(entity, r.k),
+    );
+  }
+
+  return {
+    listMaster,
+    changesets,
+    getChangeset,
+    createChangeset,
+    edit,
+    remove,
+    release,
+    promote,
+    rollback,
+    rollout,
+    fetchPage,
+    recordApplied,
+    pointerOf: (storeId: string) => pointerOf(store(storeId)),
+    republishPointers,
+    catalogAt,
+    readMaster,
+    putItem,
+    draftFor,
+    audit,
+    invalidate,
+  };
+}
+
+export type Catalog = ReturnType<typeof createCatalog>;
+
+function jsonOrNull(v: unknown): string | null {
+  return v === null || v === undefined ? null : JSON.stringify(v);
+}
+
+function memberRecord(r: Record<string, unknown>) {
+  return {
+    id: r.id as string,
+    phone: r.phone as string,
+    ...(r.name ? { name: r.name as string } : {}),
+    tier: r.tier as string,
+    points: r.points as number,
+    status: r.status as string,
+  };
+}
+
+function couponRecord(r: Record<string, string | null>) {
+  return {
+    code: r.code!,
+    promotionId: r.promotion_id!,
+    ...(r.member_id ? { memberId: r.member_id } : {}),
+    ...(r.valid_until ? { validUntil: r.valid_until } : {}),
+    status: r.status!,
+  };
+}
+
+export { memberRecord };
+
+function toChangeset(r: Record<string, unknown>): ChangesetRow {
+  return {
+    id: r.id as number,
+    version: (r.version as number | null) ?? null,
+    state: r.state as ChangesetState,
+    target: JSON.parse(r.target_json as string) as Target,
+    pilotStores: r.pilot_stores_json ? (JSON.parse(r.pilot_stores_json as string) as string[]) : null,
+    promoted: r.promoted_at !== null && r.promoted_at !== undefined,
+    effectiveAt: (r.effective_at as string | null) ?? null,
+    description: r.description as string,
+    compensates: (r.compensates as number | null) ?? null,
+    createdBy: r.created_by as string,
+    createdAt: r.created_at as string,
+    releasedBy: (r.released_by as string | null) ?? null,
+    releasedAt: (r.released_at as string | null) ?? null,
+    promotedBy: (r.promoted_by as string | null) ?? null,
+    promotedAt: (r.promoted_at as string | null) ?? null,
+    rolledBackBy: (r.rolled_back_by as string | null) ?? null,
+    rolledBackAt: (r.rolled_back_at as string | null) ?? null,
+  };
+}
+
+export type { CatalogChangeSet };

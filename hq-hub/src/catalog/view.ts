@@ -1,0 +1,230 @@
+// What one store sees of the chain's change sets, as pure functions: which versions are
+// released to it, its pointer, and the store-facing items of a version (price schedules of
+// chain, its region and itself resolved into one PriceV1 per SKU), cut into bounded pages.
+import { type CatalogChangeSet, type ChangeItem, MAX_MQTT_PAYLOAD_BYTES, type Price } from "@retail/protocol";
+import { ENTITIES, type Entity, type PriceSchedule, parsePriceKey } from "./rules.ts";
+
+export type Target =
+  | { kind: "all" }
+  | { kind: "region"; regions: string[] }
+  | { kind: "ring"; ring: "pilot" | "general" }
+  | { kind: "stores"; stores: string[] };
+
+export interface StoreRef {
+  id: string;
+  region: string;
+  ring: string;
+  snapshotFloor: number;
+}
+
+export type ChangesetState = "draft" | "pilot" | "released" | "rolled_back";
+
+export interface ChangesetRef {
+  id: number;
+  version: number | null;
+  state: ChangesetState;
+  target: Target;
+  /** Stores of the pilot ring inside the target when the change set was released. */
+  pilotStores: string[] | null;
+  /** Promoted to the whole target (before any rollback). */
+  promoted: boolean;
+  effectiveAt?: string | null;
+}
+
+export function inTarget(store: Pick<StoreRef, "id" | "region" | "ring">, target: Target): boolean {
+  switch (target.kind) {
+    case "all":
+      return true;
+    case "region":
+      return target.regions.includes(store.region);
+    case "ring":
+      return store.ring === target.ring;
+    case "stores":
+      return target.stores.includes(store.id);
+  }
+}
+
+/**
+ * Whether a change set is released to a store. Pilot: the pilot stores recorded at release.
+ * Promoted: every store in the target, including stores enrolled later (that is how a new
+ * store bootstraps). A rolled-back change set stays visible to whoever had it, because its
+ * compensating change set (same visibility) undoes it in a later version.
+ */
+export function visibleTo(store: Pick<StoreRef, "id" | "region" | "ring">, cs: ChangesetRef): boolean {
+  if (cs.version === null || cs.state === "draft") return false;
+  if (cs.promoted || cs.state === "released") return inTarget(store, cs.target);
+  return (cs.pilotStores ?? []).includes(store.id);
+}
+
+/** The versions released to a store, ascending. */
+export function versionsFor(store: StoreRef, changesets: readonly ChangesetRef[]): number[] {
+  return changesets
+    .filter((cs) => visibleTo(store, cs))
+    .map((cs) => cs.version!)
+    .sort((a, b) => a - b);
+}
+
+export function pointerFor(
+  store: StoreRef,
+  versions: readonly number[],
+  globalFloor: number,
+): { version: number; snapshotFloor: number } {
+  return { version: versions.at(-1) ?? 0, snapshotFloor: Math.max(globalFloor, store.snapshotFloor) };
+}
+
+/** What a fetch gets: the next version after `fromVersion`, or a snapshot of the latest. */
+export type FetchPlan =
+  | { kind: "delta"; version: number; fromVersion: number }
+  | { kind: "snapshot"; version: number; fromVersion: number }
+  | { kind: "up_to_date" };
+
+export function planFetch(
+  versions: readonly number[],
+  pointer: { version: number; snapshotFloor: number },
+  fetch: { fromVersion: number; snapshotVersion?: number },
+): FetchPlan {
+  if (fetch.snapshotVersion !== undefined) {
+    // Continuing a snapshot: stay pinned to its version even if newer ones arrived meanwhile.
+    return { kind: "snapshot", version: fetch.snapshotVersion, fromVersion: fetch.fromVersion };
+  }
+  if (pointer.version === 0) return { kind: "up_to_date" };
+  if (fetch.fromVersion === 0 || fetch.fromVersion < pointer.snapshotFloor) {
+    return { kind: "snapshot", version: pointer.version, fromVersion: fetch.fromVersion };
+  }
+  const next = versions.find((v) => v > fetch.fromVersion);
+  if (next === undefined) return { kind: "up_to_date" };
+  // A store whose applied version is not one released to it (say its targeting changed) has
+  // no delta chain to follow: it gets a snapshot.
+  if (!versions.includes(fetch.fromVersion))
+    return { kind: "snapshot", version: pointer.version, fromVersion: fetch.fromVersion };
+  return { kind: "delta", version: next, fromVersion: fetch.fromVersion };
+}
+
+/** A stored change item (entity key, upsert data or delete). */
+export interface ItemRow {
+  entity: Entity;
+  key: string;
+  op: "upsert" | "delete";
+  data: unknown;
+}
+
+/** Whether a price schedule of this key applies at this store. */
+export function priceAppliesTo(store: Pick<StoreRef, "id" | "region">, key: string): boolean {
+  const { scope, scopeKey } = parsePriceKey(key);
+  return (
+    scope === "chain" ||
+    (scope === "region" && scopeKey === store.region) ||
+    (scope === "store" && scopeKey === store.id)
+  );
+}
+
+/** The schedules of chain, region and store for one SKU, combined into the store's PriceV1. */
+export function resolvePrice(sku: string, schedules: readonly PriceSchedule[]): Price | undefined {
+  const order = { chain: 0, region: 1, store: 2 } as const;
+  const windows = [...schedules]
+    .sort((a, b) => order[a.scope] - order[b.scope])
+    .flatMap((s) =>
+      s.windows.map((w) => ({
+        price: w.price,
+        source: s.scope,
+        ...(w.startsAt ? { startsAt: w.startsAt } : {}),
+        ...(w.endsAt ? { endsAt: w.endsAt } : {}),
+      })),
+    );
+  if (windows.length === 0) return undefined;
+  // PriceV1 carries at most 50 windows; the most specific ones come last, so keep those.
+  return { sku, windows: windows.slice(-50) };
+}
+
+const ENTITY_ORDER = new Map(ENTITIES.map((e, i) => [e, i]));
+
+/**
+ * The store-facing items of a set of rows (one version's, or a whole folded snapshot).
+ * `schedulesOf(sku)` returns the store's chain/region/store schedules of that SKU as of the
+ * version being built. Upserts come in dependency order (products before their barcodes and
+ * prices), deletes after them in reverse order; a snapshot has no deletes.
+ */
+export function storeItems(
+  store: Pick<StoreRef, "id" | "region">,
+  rows: readonly ItemRow[],
+  schedulesOf: (sku: string) => PriceSchedule[],
+  snapshot: boolean,
+): ChangeItem[] {
+  const upserts: { entity: Entity; key: string; item: ChangeItem }[] = [];
+  const deletes: { entity: Entity; key: string; item: ChangeItem }[] = [];
+  const priceSkus = new Set<string>();
+  for (const r of rows) {
+    if (r.entity === "price") {
+      if (priceAppliesTo(store, r.key)) priceSkus.add(parsePriceKey(r.key).sku);
+      continue;
+    }
+    if (r.op === "delete") {
+      if (!snapshot)
+        deletes.push({ entity: r.entity, key: r.key, item: { op: "delete", entity: r.entity, key: r.key } });
+    } else {
+      upserts.push({
+        entity: r.entity,
+        key: r.key,
+        item: { op: "upsert", entity: r.entity, data: r.data } as ChangeItem,
+      });
+    }
+  }
+  for (const sku of priceSkus) {
+    const price = resolvePrice(sku, schedulesOf(sku));
+    if (price)
+      upserts.push({ entity: "price", key: sku, item: { op: "upsert", entity: "price", data: price } });
+    else if (!snapshot)
+      deletes.push({ entity: "price", key: sku, item: { op: "delete", entity: "price", key: sku } });
+  }
+  const cmp = (a: { entity: Entity; key: string }, b: { entity: Entity; key: string }) =>
+    ENTITY_ORDER.get(a.entity)! - ENTITY_ORDER.get(b.entity)! || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  upserts.sort(cmp);
+  deletes.sort((a, b) => -cmp(a, b));
+  return [...upserts, ...deletes].map((x) => x.item);
+}
+
+export const MAX_PAGE_ITEMS = 5000;
+/** Room left in a page for the envelope around the items. */
+const PAGE_BYTES = MAX_MQTT_PAYLOAD_BYTES - 4096;
+
+/** Cuts items into pages of at most 5,000 items and about 508 KiB of JSON each. */
+export function paginate(
+  items: readonly ChangeItem[],
+  maxItems = MAX_PAGE_ITEMS,
+  maxBytes = PAGE_BYTES,
+): ChangeItem[][] {
+  const pages: ChangeItem[][] = [];
+  let page: ChangeItem[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(JSON.stringify(item)) + 1;
+    if (page.length > 0 && (page.length >= maxItems || bytes + size > maxBytes)) {
+      pages.push(page);
+      page = [];
+      bytes = 0;
+    }
+    page.push(item);
+    bytes += size;
+  }
+  pages.push(page); // an empty version still has one (empty) page, so the store can move on
+  return pages;
+}
+
+export function pagePayload(
+  plan: { kind: "delta" | "snapshot"; version: number; fromVersion: number },
+  pages: readonly ChangeItem[][],
+  page: number,
+  effectiveAt?: string | null,
+): CatalogChangeSet | undefined {
+  const items = pages[page];
+  if (!items) return undefined;
+  return {
+    kind: plan.kind,
+    version: plan.version,
+    fromVersion: plan.fromVersion,
+    page,
+    pages: pages.length,
+    ...(effectiveAt ? { effectiveAt } : {}),
+    items,
+  };
+}

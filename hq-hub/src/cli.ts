@@ -1,0 +1,296 @@
+#!/usr/bin/env bun
+// hq-hub command line. `serve` runs the hub; the other commands work on the data folder
+// directly (no hub needed), or on a running hub with --hq URL (and HQ_ADMIN_TOKEN), which is
+// the way to go while it runs so that it publishes the stores' pointers at once.
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { createCatalog } from "./catalog/catalog.ts";
+import { createImports } from "./catalog/import.ts";
+import { type HubConfig, loadConfig } from "./config.ts";
+import { migrate, openDatabase } from "./db/open.ts";
+import { mosquittoConfig } from "./http/app.ts";
+import { startHub } from "./hub.ts";
+import { createStores } from "./stores/stores.ts";
+
+const HELP: Record<string, string> = {
+  "": `hq-hub: the chain's HQ hub (ERP core, MQTT broker, store sync)
+
+Usage: hq-hub <command> [options]
+
+Commands:
+  serve               run the hub (HTTP API + embedded MQTT broker, or MQTT_URL)
+  migrate             apply database migrations and exit
+  store add           create a store and print its one-time enrollment code
+  import <file.csv>   import products, barcodes or prices (all-or-nothing)
+  changeset promote   promote a pilot change set to its whole target (also: release, rollback, list)
+  broker mosquitto-config  write Mosquitto password and ACL files for an external broker
+
+Common options: --data DIR, --config FILE; environment: HQ_PORT, HQ_MQTT_PORT, HQ_DATA_DIR,
+DATABASE_URL, MQTT_URL, HQ_ADMIN_TOKEN. Run "hq-hub <command> --help" for details.`,
+  serve: `Usage: hq-hub serve [--port N] [--mqtt-port N] [--host H] [--data DIR] [--config FILE]
+
+Runs the hub. Port 0 picks a free port. When ready prints exactly one line to stdout:
+  HQ_READY {"http":"http://127.0.0.1:P","mqtt":"mqtt://127.0.0.1:Q"}
+With MQTT_URL=mqtt://user:pass@host:port the hub uses that MQTT 5 broker instead of the
+embedded one. Ctrl-C or SIGTERM shuts down cleanly.`,
+  migrate: `Usage: hq-hub migrate [--data DIR]
+
+Applies the checked-in SQL migrations not applied yet and prints their names.`,
+  store: `Usage: hq-hub store add --id S001 --name NAME --region REGION [--address A] [--ring pilot|general]
+                     [--lat N --lng N] [--data DIR | --hq URL]
+
+Creates a store and prints its one-time enrollment code (redeem it with POST /api/v1/enroll).`,
+  import: `Usage: hq-hub import <file.csv> --kind products|barcodes|prices [--changeset ID] [--data DIR | --hq URL]
+
+All-or-nothing: every row is checked, errors are printed as "row N, column C: reason" and
+nothing is written unless every row is valid. The rows land in a draft change set.
+Columns: products: sku,name,category,unit,taxRate,weighed,status[,nameEn,plu,pinyin]
+         barcodes: code,sku
+         prices:   sku,price[,scope,scopeKey,startsAt,endsAt]   (price in fen)`,
+  changeset: `Usage: hq-hub changeset promote|release|rollback <id> [--stage pilot|all] [--by NAME] [--data DIR | --hq URL]
+       hq-hub changeset list [--data DIR]
+
+release: assign the next version, release to the pilot ring (--stage all: whole target);
+promote: release a pilot change set to the rest of its target; rollback: undo with a
+compensating version. Each is recorded with who and when.`,
+  broker: `Usage: hq-hub broker mosquitto-config [--out-dir DIR] [--data DIR]
+
+Writes mosquitto.passwd and mosquitto.acl (stores' PBKDF2 hashes and the protocol ACL; the hub
+user from MQTT_URL when set) for an external Mosquitto.`,
+};
+
+const args = process.argv.slice(2);
+const command = args[0] && !args[0].startsWith("-") ? args[0] : "";
+const rest = command ? args.slice(1) : args;
+
+const { values, positionals } = parseArgs({
+  args: rest,
+  allowPositionals: true,
+  options: {
+    help: { type: "boolean", short: "h" },
+    port: { type: "string" },
+    "mqtt-port": { type: "string" },
+    host: { type: "string" },
+    data: { type: "string" },
+    config: { type: "string" },
+    hq: { type: "string" },
+    id: { type: "string" },
+    name: { type: "string" },
+    region: { type: "string" },
+    address: { type: "string" },
+    ring: { type: "string" },
+    lat: { type: "string" },
+    lng: { type: "string" },
+    kind: { type: "string" },
+    changeset: { type: "string" },
+    stage: { type: "string" },
+    by: { type: "string" },
+    "out-dir": { type: "string" },
+  },
+});
+
+function fail(message: string): never {
+  console.error(`hq-hub: ${message}`);
+  process.exit(1);
+}
+
+if (values.help || !command) {
+  console.log(HELP[command] ?? HELP[""]);
+  process.exit(command || values.help ? 0 : 1);
+}
+
+const intFlag = (v: string | undefined, name: string) => {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) fail(`--${name} must be a number`);
+  return Number(v);
+};
+
+function config(): HubConfig {
+  try {
+    return loadConfig({
+      file: values.config,
+      overrides: {
+        port: intFlag(values.port, "port"),
+        mqttPort: intFlag(values["mqtt-port"], "mqtt-port"),
+        host: values.host,
+        dataDir: values.data,
+      },
+    });
+  } catch (e) {
+    fail((e as Error).message);
+  }
+}
+
+function local() {
+  const cfg = config();
+  const db = openDatabase({
+    dataDir: cfg.dataDir,
+    databaseUrl: cfg.databaseUrl,
+    authToken: cfg.databaseAuthToken,
+  });
+  migrate(db);
+  const now = () => new Date();
+  const catalog = createCatalog({ db, now, publishPointer: () => {} });
+  return { cfg, db, now, catalog, stores: createStores({ db, now, codeHours: cfg.enrollmentCodeHours }) };
+}
+
+async function remote(method: string, path: string, body?: unknown, contentType = "application/json") {
+  const token = process.env.HQ_ADMIN_TOKEN;
+  if (!token) fail("--hq needs HQ_ADMIN_TOKEN in the environment");
+  const res = await fetch(new URL(path, values.hq), {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": contentType },
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) fail(`${res.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+const actor = values.by ?? `cli:${process.env.USER ?? "admin"}`;
+
+switch (command) {
+  case "serve": {
+    const hub = await startHub(config());
+    console.log(`HQ_READY ${JSON.stringify({ http: hub.http.url, mqtt: hub.mqtt.url })}`);
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      await hub.stop();
+      process.exit(0);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    break;
+  }
+  case "migrate": {
+    const cfg = config();
+    const db = openDatabase({
+      dataDir: cfg.dataDir,
+      databaseUrl: cfg.databaseUrl,
+      authToken: cfg.databaseAuthToken,
+    });
+    const applied = migrate(db);
+    console.log(applied.length ? `applied: ${applied.join(", ")}` : "up to date");
+    db.close();
+    break;
+  }
+  case "store": {
+    if (positionals[0] !== "add") fail('usage: hq-hub store add --id ... (see "hq-hub store --help")');
+    const input = {
+      id: values.id,
+      name: values.name,
+      region: values.region,
+      ...(values.address ? { address: values.address } : {}),
+      ...(values.ring ? { ring: values.ring } : {}),
+      ...(values.lat ? { lat: Number(values.lat) } : {}),
+      ...(values.lng ? { lng: Number(values.lng) } : {}),
+    };
+    if (values.hq) {
+      const s = await remote("POST", "/api/v1/stores", input);
+      const code = await remote("POST", `/api/v1/stores/${s.id}/enrollment-code`);
+      console.log(JSON.stringify({ store: s, enrollment: code }));
+    } else {
+      const { stores, db } = local();
+      try {
+        const s = stores.add(input);
+        console.log(JSON.stringify({ store: s, enrollment: stores.issueCode(s.id) }));
+      } catch (e) {
+        fail((e as Error).message);
+      } finally {
+        db.close();
+      }
+    }
+    break;
+  }
+  case "import": {
+    const file = positionals[0];
+    if (!file) fail("usage: hq-hub import <file.csv> --kind products|barcodes|prices");
+    const kind = values.kind ?? (/(product|barcode|price)s?/i.exec(file)?.[1]?.toLowerCase() ?? "") + "s";
+    const csv = readFileSync(file, "utf8");
+    if (values.hq) {
+      const job = await remote(
+        "POST",
+        `/api/v1/imports/${kind}${values.changeset ? `?changeset=${values.changeset}` : ""}`,
+        csv,
+        "text/csv",
+      );
+      console.log(JSON.stringify(job));
+      break;
+    }
+    const { db, now, catalog } = local();
+    try {
+      const imports = createImports({ db, now, catalog });
+      const job = await imports.runToEnd(actor, kind, csv, intFlag(values.changeset, "changeset"));
+      for (const e of job.errors) console.error(`row ${e.row}, column ${e.column || "-"}: ${e.reason}`);
+      console.log(
+        JSON.stringify({
+          id: job.id,
+          state: job.state,
+          rows: job.totalRows,
+          errors: job.errors.length,
+          changesetId: job.changesetId,
+        }),
+      );
+      if (job.state !== "done") process.exitCode = 1;
+    } catch (e) {
+      fail((e as Error).message);
+    } finally {
+      db.close();
+    }
+    break;
+  }
+  case "changeset": {
+    const [action, idText] = positionals;
+    if (action === "list") {
+      const { catalog, db } = local();
+      for (const c of catalog.changesets()) console.log(JSON.stringify(c));
+      db.close();
+      break;
+    }
+    if (!["promote", "release", "rollback"].includes(action ?? "") || !idText)
+      fail('usage: hq-hub changeset promote <id> (see "hq-hub changeset --help")');
+    const id = intFlag(idText, "id")!;
+    if (values.hq) {
+      console.log(
+        JSON.stringify(
+          await remote(
+            "POST",
+            `/api/v1/changesets/${id}/${action}`,
+            action === "release" ? { stage: values.stage ?? "pilot" } : {},
+          ),
+        ),
+      );
+      break;
+    }
+    const { catalog, db } = local();
+    try {
+      const r =
+        action === "promote"
+          ? catalog.promote(actor, id)
+          : action === "release"
+            ? catalog.release(actor, id, values.stage === "all" ? "all" : "pilot")
+            : catalog.rollback(actor, id);
+      console.log(JSON.stringify(r));
+    } catch (e) {
+      fail((e as Error).message);
+    } finally {
+      db.close();
+    }
+    break;
+  }
+  case "broker": {
+    if (positionals[0] !== "mosquitto-config") fail("usage: hq-hub broker mosquitto-config [--out-dir DIR]");
+    const { cfg, stores, db } = local();
+    const files = mosquittoConfig({ stores, config: cfg });
+    const dir = values["out-dir"] ?? ".";
+    writeFileSync(`${dir}/mosquitto.passwd`, files.passwordFile);
+    writeFileSync(`${dir}/mosquitto.acl`, files.aclFile);
+    console.log(`wrote ${dir}/mosquitto.passwd and ${dir}/mosquitto.acl`);
+    db.close();
+    break;
+  }
+  default:
+    fail(`unknown command ${command}; see hq-hub --help`);
+}

@@ -1,0 +1,116 @@
+// Hub configuration: defaults, then an optional JSON file, then the environment, then CLI flags.
+// Later sources win. Everything is plain data so tests can build one in a line.
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+export const HubConfigSchema = z.strictObject({
+  /** HTTP port of the admin API and enrollment; 0 picks a free one. */
+  port: z.int().min(0).max(65535),
+  /** Host the HTTP and MQTT listeners bind to. */
+  host: z.string().min(1),
+  /** Port of the embedded MQTT broker (ignored with mqttUrl); 0 picks a free one. */
+  mqttPort: z.int().min(0).max(65535),
+  /** Where the local libSQL file lives. */
+  dataDir: z.string().min(1),
+  /** A remote libSQL server (libsql://, http(s)://); the local file is used when absent. */
+  databaseUrl: z.string().optional(),
+  databaseAuthToken: z.string().optional(),
+  /** An external MQTT 5 broker (mqtt://user:pass@host:port); the embedded aedes when absent. */
+  mqttUrl: z.string().optional(),
+  /** What enrolled stores are told to connect to; derived from the listener when absent. */
+  publicMqttUrl: z.string().optional(),
+  /** Bootstrap admin bearer token (role hq_admin). */
+  adminToken: z.string().min(16).optional(),
+  /** Several hub workers against one external broker share the events stream in this group. */
+  shareGroup: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  /** How often dirty member balances are sent down as a change set (ms; 0 = only on demand). */
+  memberSyncMs: z.int().nonnegative(),
+  /** Enrollment codes expire after this many hours. */
+  enrollmentCodeHours: z.int().positive(),
+});
+export type HubConfig = z.infer<typeof HubConfigSchema>;
+
+export function defaultConfig(cwd = process.cwd()): HubConfig {
+  return {
+    port: 8080,
+    host: "127.0.0.1",
+    mqttPort: 1883,
+    dataDir: join(cwd, "data"),
+    shareGroup: "hub",
+    memberSyncMs: 60_000,
+    enrollmentCodeHours: 72,
+  };
+}
+
+const ENV_KEYS: Record<string, keyof HubConfig> = {
+  HQ_PORT: "port",
+  HQ_HOST: "host",
+  HQ_MQTT_PORT: "mqttPort",
+  HQ_DATA_DIR: "dataDir",
+  DATABASE_URL: "databaseUrl",
+  DATABASE_AUTH_TOKEN: "databaseAuthToken",
+  MQTT_URL: "mqttUrl",
+  HQ_PUBLIC_MQTT_URL: "publicMqttUrl",
+  HQ_ADMIN_TOKEN: "adminToken",
+  HQ_SHARE_GROUP: "shareGroup",
+  HQ_MEMBER_SYNC_MS: "memberSyncMs",
+};
+const NUMERIC: ReadonlySet<keyof HubConfig> = new Set([
+  "port",
+  "mqttPort",
+  "memberSyncMs",
+  "enrollmentCodeHours",
+]);
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+/**
+ * Merges the sources. `file` defaults to hq-hub.json in the data dir or the working directory
+ * when it exists; a missing explicit file is an error.
+ */
+export function loadConfig(
+  opts: {
+    file?: string;
+    env?: Record<string, string | undefined>;
+    overrides?: Partial<HubConfig>;
+    cwd?: string;
+  } = {},
+): HubConfig {
+  const cwd = opts.cwd ?? process.cwd();
+  const env = opts.env ?? process.env;
+  let merged: Record<string, unknown> = { ...defaultConfig(cwd) };
+  const file =
+    opts.file ??
+    env.HQ_CONFIG ??
+    (existsSync(join(cwd, "hq-hub.json")) ? join(cwd, "hq-hub.json") : undefined);
+  if (file) {
+    if (!existsSync(file)) throw new ConfigError("file", `config file ${file} does not exist`);
+    try {
+      merged = { ...merged, ...JSON.parse(readFileSync(file, "utf8")) };
+    } catch (e) {
+      throw new ConfigError("file", `config file ${file} is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value === undefined || value === "") continue;
+    merged[key] = NUMERIC.has(key) ? Number(value) : value;
+  }
+  for (const [k, v] of Object.entries(opts.overrides ?? {})) if (v !== undefined) merged[k] = v;
+  if (typeof merged.dataDir === "string") merged.dataDir = resolve(cwd, merged.dataDir);
+  const parsed = HubConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(issue.path.join(".") || "config", issue.message);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,79 @@
+// Opens the hub's database: a local libSQL file (WAL) by default, or a remote libSQL server
+// by URL. The `libsql` package is synchronous (better-sqlite3 API), so a transaction is one
+// uninterrupted stretch of JS: nothing else can interleave with it.
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { BetterSQLiteSession } from "drizzle-orm/better-sqlite3/session";
+import { createTableRelationsHelpers, extractTablesRelationalConfig } from "drizzle-orm/relations";
+import { BaseSQLiteDatabase, SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
+import Database from "libsql";
+import * as schema from "./schema.ts";
+
+export type Sqlite = InstanceType<typeof Database>;
+export type Drizzle = ReturnType<typeof openDrizzle>;
+
+export interface OpenOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  authToken?: string;
+}
+
+export function openDatabase(opts: OpenOptions): Sqlite {
+  if (opts.databaseUrl) {
+    // A remote libSQL server: every statement is a network round trip; pragmas below are the
+    // server's business.
+    // biome-ignore lint/suspicious/noExplicitAny: authToken is accepted at runtime but missing from the typings
+    return new Database(opts.databaseUrl, (opts.authToken ? { authToken: opts.authToken } : {}) as any);
+  }
+  mkdirSync(opts.dataDir, { recursive: true });
+  const db = new Database(join(opts.dataDir, "hq.db"));
+  db.exec("PRAGMA journal_mode = WAL");
+  // NORMAL in WAL mode: a commit survives a process crash; a power cut may lose the last few
+  // commits, which the edge then resends because it never got their ack.
+  db.exec("PRAGMA synchronous = NORMAL");
+  db.exec("PRAGMA busy_timeout = 5000");
+  db.exec("PRAGMA foreign_keys = OFF");
+  return db;
+}
+
+/**
+ * Drizzle over the libsql handle with drizzle's better-sqlite3 session (libsql has the same
+ * synchronous API). Built by hand because drizzle's better-sqlite3 entry point imports the
+ * better-sqlite3 package itself, which we do not install.
+ */
+export function openDrizzle(db: Sqlite) {
+  const dialect = new SQLiteSyncDialect();
+  const tables = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
+  const relational = { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap };
+  // biome-ignore lint/suspicious/noExplicitAny: libsql is API-compatible with better-sqlite3
+  const session = new BetterSQLiteSession(db as any, dialect, relational, {});
+  return new BaseSQLiteDatabase("sync", dialect, session, relational) as BaseSQLiteDatabase<
+    "sync",
+    unknown,
+    typeof schema
+  >;
+}
+
+const MIGRATIONS_DIR = join(import.meta.dir, "migrations");
+
+/** Applies the numbered SQL files not applied yet, each in its own transaction. */
+export function migrate(db: Sqlite, now: () => Date = () => new Date()): string[] {
+  db.exec("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
+  const done = new Set(
+    (db.prepare("SELECT name FROM _migrations").all() as { name: string }[]).map((r) => r.name),
+  );
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d{4}_.+\.sql$/.test(f))
+    .sort();
+  const applied: string[] = [];
+  for (const f of files) {
+    if (done.has(f)) continue;
+    const sql = readFileSync(join(MIGRATIONS_DIR, f), "utf8");
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)").run(f, now().toISOString());
+    })();
+    applied.push(f);
+  }
+  return applied;
+}

@@ -1,0 +1,452 @@
+// Drizzle mirror of migrations/*.sql (the SQL files are the source of truth; schema.test.ts
+// checks that every table and column here exists in a migrated database).
+import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const stores = sqliteTable("stores", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  region: text("region").notNull(),
+  address: text("address").notNull().default(""),
+  ring: text("ring").notNull().default("general"),
+  latE6: integer("lat_e6"),
+  lngE6: integer("lng_e6"),
+  enrollmentState: text("enrollment_state").notNull().default("pending"),
+  enrollmentCodeHash: text("enrollment_code_hash"),
+  enrollmentCodeExpiresAt: text("enrollment_code_expires_at"),
+  mqttPasswordHash: text("mqtt_password_hash"),
+  mqttPasswordMosquitto: text("mqtt_password_mosquitto"),
+  snapshotFloor: integer("snapshot_floor").notNull().default(0),
+  createdAt: text("created_at").notNull(),
+  enrolledAt: text("enrolled_at"),
+});
+
+export const apiTokens = sqliteTable("api_tokens", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  tokenHash: text("token_hash").notNull().unique(),
+  name: text("name").notNull(),
+  role: text("role").notNull(),
+  region: text("region"),
+  createdAt: text("created_at").notNull(),
+});
+
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+export const changesets = sqliteTable("changesets", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  version: integer("version").unique(),
+  description: text("description").notNull().default(""),
+  targetJson: text("target_json").notNull(),
+  state: text("state").notNull().default("draft"),
+  pilotStoresJson: text("pilot_stores_json"),
+  effectiveAt: text("effective_at"),
+  compensates: integer("compensates"),
+  createdBy: text("created_by").notNull(),
+  createdAt: text("created_at").notNull(),
+  releasedBy: text("released_by"),
+  releasedAt: text("released_at"),
+  promotedBy: text("promoted_by"),
+  promotedAt: text("promoted_at"),
+  rolledBackBy: text("rolled_back_by"),
+  rolledBackAt: text("rolled_back_at"),
+});
+
+export const changesetItems = sqliteTable(
+  "changeset_items",
+  {
+    changesetId: integer("changeset_id").notNull(),
+    entity: text("entity").notNull(),
+    key: text("key").notNull(),
+    op: text("op").notNull(),
+    dataJson: text("data_json"),
+    prevJson: text("prev_json"),
+    storeScope: text("store_scope"),
+  },
+  (t) => [primaryKey({ columns: [t.changesetId, t.entity, t.key] })],
+);
+
+export const changesetAudit = sqliteTable("changeset_audit", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  changesetId: integer("changeset_id").notNull(),
+  action: text("action").notNull(),
+  actor: text("actor").notNull(),
+  at: text("at").notNull(),
+  detail: text("detail").notNull().default(""),
+});
+
+export const catalogApplied = sqliteTable(
+  "catalog_applied",
+  {
+    storeId: text("store_id").notNull(),
+    version: integer("version").notNull(),
+    appliedAt: text("applied_at").notNull(),
+    receivedAt: text("received_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.version] })],
+);
+
+export const products = sqliteTable("products", {
+  sku: text("sku").primaryKey(),
+  name: text("name").notNull(),
+  nameEn: text("name_en"),
+  category: text("category").notNull(),
+  unit: text("unit").notNull(),
+  taxRate: integer("tax_rate").notNull(),
+  weighed: integer("weighed").notNull(),
+  plu: text("plu").unique(),
+  status: text("status").notNull(),
+  dataJson: text("data_json").notNull(),
+});
+
+export const barcodes = sqliteTable("barcodes", {
+  code: text("code").primaryKey(),
+  sku: text("sku").notNull(),
+});
+
+export const priceSchedules = sqliteTable(
+  "price_schedules",
+  {
+    sku: text("sku").notNull(),
+    scope: text("scope").notNull(),
+    scopeKey: text("scope_key").notNull(),
+    windowsJson: text("windows_json").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sku, t.scope, t.scopeKey] })],
+);
+
+export const suppliers = sqliteTable("suppliers", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  leadTimeDays: integer("lead_time_days").notNull(),
+  minOrderQty: integer("min_order_qty").notNull(),
+  packSize: integer("pack_size").notNull(),
+  createdAt: text("created_at").notNull(),
+});
+
+export const promotions = sqliteTable("promotions", {
+  id: text("id").primaryKey(),
+  kind: text("kind").notNull(),
+  dataJson: text("data_json").notNull(),
+});
+
+export const members = sqliteTable("members", {
+  id: text("id").primaryKey(),
+  phone: text("phone").notNull().unique(),
+  name: text("name"),
+  tier: text("tier").notNull(),
+  points: integer("points").notNull(),
+  status: text("status").notNull(),
+  spendFen: integer("spend_fen").notNull().default(0),
+  lastVisitAt: text("last_visit_at"),
+  dirty: integer("dirty").notNull().default(0),
+});
+
+export const cashiers = sqliteTable("cashiers", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  role: text("role").notNull(),
+  pinHash: text("pin_hash").notNull(),
+  status: text("status").notNull(),
+});
+
+export const coupons = sqliteTable("coupons", {
+  code: text("code").primaryKey(),
+  promotionId: text("promotion_id").notNull(),
+  memberId: text("member_id"),
+  validUntil: text("valid_until"),
+  status: text("status").notNull(),
+});
+
+export const inbox = sqliteTable("inbox", {
+  eventId: text("event_id").primaryKey(),
+  storeId: text("store_id").notNull(),
+  seq: integer("seq").notNull(),
+  type: text("type").notNull(),
+  contentHash: text("content_hash").notNull(),
+  occurredAt: text("occurred_at").notNull(),
+  receivedAt: text("received_at").notNull(),
+});
+
+export const storeSeq = sqliteTable("store_seq", {
+  storeId: text("store_id").primaryKey(),
+  upToSeq: integer("up_to_seq").notNull(),
+});
+
+export const deadLetters = sqliteTable("dead_letters", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  storeId: text("store_id").notNull(),
+  seq: integer("seq"),
+  topic: text("topic").notNull(),
+  reason: text("reason").notNull(),
+  field: text("field").notNull(),
+  raw: text("raw").notNull(),
+  receivedAt: text("received_at").notNull(),
+  status: text("status").notNull().default("open"),
+  resolvedBy: text("resolved_by"),
+  resolvedAt: text("resolved_at"),
+});
+
+export const conflicts = sqliteTable("conflicts", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  storeId: text("store_id").notNull(),
+  seq: integer("seq").notNull(),
+  eventId: text("event_id").notNull(),
+  existingEventId: text("existing_event_id").notNull(),
+  reason: text("reason").notNull(),
+  existingHash: text("existing_hash").notNull(),
+  incomingHash: text("incoming_hash").notNull(),
+  raw: text("raw").notNull(),
+  receivedAt: text("received_at").notNull(),
+});
+
+export const sales = sqliteTable(
+  "sales",
+  {
+    storeId: text("store_id").notNull(),
+    saleId: text("sale_id").notNull(),
+    eventId: text("event_id").notNull(),
+    receiptNo: text("receipt_no").notNull(),
+    laneId: text("lane_id").notNull(),
+    cashierId: text("cashier_id").notNull(),
+    shiftId: text("shift_id").notNull(),
+    businessDay: text("business_day").notNull(),
+    catalogVersion: integer("catalog_version").notNull(),
+    memberId: text("member_id"),
+    grossFen: integer("gross_fen").notNull(),
+    discountFen: integer("discount_fen").notNull(),
+    netFen: integer("net_fen").notNull(),
+    taxFen: integer("tax_fen").notNull(),
+    completedAt: text("completed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.saleId] })],
+);
+
+export const saleLines = sqliteTable(
+  "sale_lines",
+  {
+    storeId: text("store_id").notNull(),
+    saleId: text("sale_id").notNull(),
+    lineId: text("line_id").notNull(),
+    sku: text("sku").notNull(),
+    qty: integer("qty").notNull(),
+    weighed: integer("weighed").notNull(),
+    unitPriceFen: integer("unit_price_fen").notNull(),
+    priceVersion: integer("price_version").notNull(),
+    taxRate: integer("tax_rate").notNull(),
+    grossFen: integer("gross_fen").notNull(),
+    discountFen: integer("discount_fen").notNull(),
+    netFen: integer("net_fen").notNull(),
+    taxFen: integer("tax_fen").notNull(),
+    overrideCatalogPriceFen: integer("override_catalog_price_fen"),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.saleId, t.lineId] })],
+);
+
+export const tenders = sqliteTable(
+  "tenders",
+  {
+    storeId: text("store_id").notNull(),
+    docId: text("doc_id").notNull(),
+    docKind: text("doc_kind").notNull(),
+    idx: integer("idx").notNull(),
+    kind: text("kind").notNull(),
+    amountFen: integer("amount_fen").notNull(),
+    receivedFen: integer("received_fen"),
+    changeFen: integer("change_fen"),
+    reference: text("reference"),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.docKind, t.docId, t.idx] })],
+);
+
+export const returns = sqliteTable(
+  "returns",
+  {
+    storeId: text("store_id").notNull(),
+    returnId: text("return_id").notNull(),
+    eventId: text("event_id").notNull(),
+    receiptNo: text("receipt_no").notNull(),
+    originalSaleId: text("original_sale_id"),
+    originalStoreId: text("original_store_id"),
+    reason: text("reason").notNull(),
+    cashierId: text("cashier_id").notNull(),
+    supervisorId: text("supervisor_id"),
+    businessDay: text("business_day").notNull(),
+    refundFen: integer("refund_fen").notNull(),
+    taxFen: integer("tax_fen").notNull(),
+    returnedAt: text("returned_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.returnId] })],
+);
+
+export const returnLines = sqliteTable(
+  "return_lines",
+  {
+    storeId: text("store_id").notNull(),
+    returnId: text("return_id").notNull(),
+    lineId: text("line_id").notNull(),
+    sku: text("sku").notNull(),
+    qty: integer("qty").notNull(),
+    refundFen: integer("refund_fen").notNull(),
+    taxFen: integer("tax_fen").notNull(),
+    restock: integer("restock").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.returnId, t.lineId] })],
+);
+
+export const shifts = sqliteTable(
+  "shifts",
+  {
+    storeId: text("store_id").notNull(),
+    shiftId: text("shift_id").notNull(),
+    laneId: text("lane_id").notNull(),
+    cashierId: text("cashier_id").notNull(),
+    businessDay: text("business_day").notNull(),
+    floatFen: integer("float_fen"),
+    openedAt: text("opened_at"),
+    closedAt: text("closed_at"),
+    countedFen: integer("counted_fen"),
+    expectedFen: integer("expected_fen"),
+    overShortFen: integer("over_short_fen"),
+    closeJson: text("close_json"),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.shiftId] })],
+);
+
+export const cashMovements = sqliteTable(
+  "cash_movements",
+  {
+    storeId: text("store_id").notNull(),
+    movementId: text("movement_id").notNull(),
+    shiftId: text("shift_id").notNull(),
+    direction: text("direction").notNull(),
+    amountFen: integer("amount_fen").notNull(),
+    reason: text("reason").notNull(),
+    movedAt: text("moved_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.movementId] })],
+);
+
+export const stockCounts = sqliteTable(
+  "stock_counts",
+  {
+    storeId: text("store_id").notNull(),
+    countId: text("count_id").notNull(),
+    countedBy: text("counted_by").notNull(),
+    linesJson: text("lines_json").notNull(),
+    countedAt: text("counted_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.countId] })],
+);
+
+export const receivings = sqliteTable(
+  "receivings",
+  {
+    storeId: text("store_id").notNull(),
+    receivingId: text("receiving_id").notNull(),
+    purchaseOrderId: text("purchase_order_id"),
+    supplierId: text("supplier_id"),
+    confirmedBy: text("confirmed_by").notNull(),
+    linesJson: text("lines_json").notNull(),
+    confirmedAt: text("confirmed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.receivingId] })],
+);
+
+export const audits = sqliteTable(
+  "audits",
+  {
+    storeId: text("store_id").notNull(),
+    auditId: text("audit_id").notNull(),
+    action: text("action").notNull(),
+    laneId: text("lane_id").notNull(),
+    cashierId: text("cashier_id").notNull(),
+    supervisorId: text("supervisor_id"),
+    saleId: text("sale_id"),
+    sku: text("sku"),
+    amountFen: integer("amount_fen"),
+    detail: text("detail").notNull(),
+    at: text("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.auditId] })],
+);
+
+export const trainingActivity = sqliteTable("training_activity", {
+  eventId: text("event_id").primaryKey(),
+  storeId: text("store_id").notNull(),
+  type: text("type").notNull(),
+  summaryJson: text("summary_json").notNull(),
+  at: text("at").notNull(),
+});
+
+export const stockLedger = sqliteTable("stock_ledger", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  storeId: text("store_id").notNull(),
+  sku: text("sku").notNull(),
+  qtyDelta: integer("qty_delta").notNull(),
+  kind: text("kind").notNull(),
+  ref: text("ref").notNull(),
+  eventId: text("event_id"),
+  at: text("at").notNull(),
+});
+
+export const stockLevels = sqliteTable(
+  "stock_levels",
+  {
+    storeId: text("store_id").notNull(),
+    sku: text("sku").notNull(),
+    onHand: integer("on_hand").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.sku] })],
+);
+
+export const reorderPoints = sqliteTable(
+  "reorder_points",
+  {
+    storeId: text("store_id").notNull(),
+    sku: text("sku").notNull(),
+    reorderPoint: integer("reorder_point").notNull(),
+    alerted: integer("alerted").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.sku] })],
+);
+
+export const priceFindings = sqliteTable("price_findings", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  storeId: text("store_id").notNull(),
+  saleId: text("sale_id").notNull(),
+  eventId: text("event_id").notNull(),
+  catalogVersion: integer("catalog_version").notNull(),
+  lineId: text("line_id"),
+  field: text("field").notNull(),
+  expected: text("expected").notNull(),
+  actual: text("actual").notNull(),
+  foundAt: text("found_at").notNull(),
+});
+
+export const storeStatus = sqliteTable("store_status", {
+  storeId: text("store_id").primaryKey(),
+  state: text("state").notNull(),
+  appVersion: text("app_version").notNull(),
+  catalogVersion: integer("catalog_version").notNull(),
+  outboxBacklog: integer("outbox_backlog").notNull(),
+  oldestUnackedAgeSec: integer("oldest_unacked_age_sec"),
+  lastSeq: integer("last_seq").notNull(),
+  devicesJson: text("devices_json").notNull(),
+  statusAt: text("status_at").notNull(),
+  lastSeenAt: text("last_seen_at").notNull(),
+});
+
+export const importJobs = sqliteTable("import_jobs", {
+  id: text("id").primaryKey(),
+  kind: text("kind").notNull(),
+  state: text("state").notNull(),
+  totalRows: integer("total_rows").notNull(),
+  processedRows: integer("processed_rows").notNull(),
+  errorsJson: text("errors_json").notNull().default("[]"),
+  changesetId: integer("changeset_id"),
+  createdBy: text("created_by").notNull(),
+  createdAt: text("created_at").notNull(),
+  finishedAt: text("finished_at"),
+});

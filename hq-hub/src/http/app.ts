@@ -1,0 +1,661 @@
+// The HTTP API (Hono). Each route is declared once with its access level and zod schemas; the
+// same declarations produce /openapi.json. Handlers validate, call the domain, respond.
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { mosquittoAclFile } from "../broker/external.ts";
+import { checkPriceSchedule, ENTITIES, type Entity, parsePriceKey, priceKey } from "../catalog/rules.ts";
+import type { Target } from "../catalog/view.ts";
+import { ForbiddenError, fromZod, NotFoundError, StateError, ValidationError } from "../errors.ts";
+import type { Hub } from "../hub.ts";
+import { ReorderInput, TransferInput } from "../stock/stock.ts";
+import { mosquittoHash, StoreInput, StorePatch } from "../stores/stores.ts";
+import { type Access, authorize, type Principal, TokenInput } from "./auth.ts";
+
+type Env = { Variables: { principal: Principal } };
+type Method = "get" | "post" | "put" | "patch" | "delete";
+
+interface RouteSpec {
+  method: Method;
+  path: string;
+  summary: string;
+  access: Access | "public";
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  /** Body sent as text (CSV). */
+  textBody?: boolean;
+}
+
+const TargetSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("all") }),
+  z.strictObject({ kind: z.literal("region"), regions: z.array(z.string().min(1)).min(1) }),
+  z.strictObject({ kind: z.literal("ring"), ring: z.enum(["pilot", "general"]) }),
+  z.strictObject({ kind: z.literal("stores"), stores: z.array(z.string().regex(/^[A-Z0-9]{1,16}$/)).min(1) }),
+]);
+const ChangesetInput = z.strictObject({
+  description: z.string().max(200).optional(),
+  target: TargetSchema,
+  effectiveAt: z.iso.datetime({ offset: true }).optional(),
+});
+const ReleaseInput = z.strictObject({ stage: z.enum(["pilot", "all"]).optional() });
+const EnrollInput = z.strictObject({ code: z.string() });
+const ReplayInput = z.strictObject({ raw: z.string().optional() });
+const SupplierInput = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
+  name: z.string().min(1).max(80),
+  leadTimeDays: z.int().min(0).max(365),
+  minOrderQty: z.int().min(1),
+  packSize: z.int().min(1),
+});
+const ChangesetQuery = z.object({ changeset: z.coerce.number().int().positive().optional() });
+
+function status(e: unknown): { code: 400 | 403 | 404 | 409 | 500; body: Record<string, unknown> } {
+  if (e instanceof ValidationError)
+    return {
+      code: 400,
+      body: { error: "validation", field: e.field, message: e.message, ...(e.row ? { row: e.row } : {}) },
+    };
+  if (e instanceof ForbiddenError) return { code: 403, body: { error: "forbidden", reason: e.message } };
+  if (e instanceof NotFoundError) return { code: 404, body: { error: "not_found", message: e.message } };
+  if (e instanceof StateError)
+    return { code: 409, body: { error: "conflict", id: e.id, message: e.message } };
+  return { code: 500, body: { error: "internal", message: (e as Error).message } };
+}
+
+export function createApp(hub: Hub) {
+  const app = new Hono<Env>();
+  const specs: RouteSpec[] = [];
+
+  app.onError((e, c) => {
+    const s = status(e);
+    if (s.code === 500) console.error(e);
+    return c.json(s.body, s.code);
+  });
+
+  /** Registers a route: auth by access level, body/query validation, then the handler. */
+  function route<B = unknown, Q = Record<string, string>>(
+    spec: RouteSpec,
+    handler: (
+      c: Context<Env>,
+      input: { body: B; query: Q; principal: Principal },
+    ) => Promise<unknown> | unknown,
+  ) {
+    specs.push(spec);
+    const honoPath = spec.path.replace(/\{(\w+)\}/g, ":$1");
+    app.on(spec.method.toUpperCase(), honoPath, async (c) => {
+      let principal: Principal = { name: "anonymous", role: "auditor" };
+      if (spec.access !== "public") {
+        const p = hub.tokens.authenticate(c.req.header("authorization"));
+        if (!p) return c.json({ error: "unauthorized", reason: "a valid bearer token is required" }, 401);
+        authorize(p, spec.access);
+        principal = p;
+      }
+      let body: unknown;
+      if (spec.textBody) body = await c.req.text();
+      else if (spec.body) {
+        let raw: unknown;
+        try {
+          raw = await c.req.json();
+        } catch {
+          throw new ValidationError("", "the body is not valid JSON");
+        }
+        const r = spec.body.safeParse(raw);
+        if (!r.success) throw fromZod(r.error);
+        body = r.data;
+      }
+      let query: unknown = c.req.query();
+      if (spec.query) {
+        const r = spec.query.safeParse(query);
+        if (!r.success) throw fromZod(r.error, "query");
+        query = r.data;
+      }
+      const result = await handler(c, { body: body as B, query: query as Q, principal });
+      if (result instanceof Response) return result;
+      return c.json(result ?? { ok: true });
+    });
+  }
+
+  const regionOfStore = (id: string) => hub.stores.get(id).region;
+  const actor = (p: Principal) => `${p.name} (${p.role})`;
+
+  /** Regional managers may edit prices of their region or its stores, nothing chain-wide. */
+  function checkEditScope(p: Principal, entity: Entity, key: string) {
+    if (p.role !== "regional_manager") return;
+    if (entity !== "price")
+      throw new ForbiddenError(`regional manager may edit only its region's prices, not ${entity} records`);
+    const k = parsePriceKey(key);
+    if (k.scope === "chain") throw new ForbiddenError("regional manager may not edit the chain base price");
+    authorize(p, "write", k.scope === "region" ? k.scopeKey : regionOfStore(k.scopeKey));
+  }
+
+  function checkTarget(p: Principal, target: Target) {
+    if (p.role !== "regional_manager") return;
+    if (target.kind === "region" && target.regions.every((r) => r === p.region)) return;
+    if (target.kind === "stores" && target.stores.every((s) => regionOfStore(s) === p.region)) return;
+    throw new ForbiddenError(`regional manager of ${p.region} may target only its own region or stores`);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Public.
+
+  route({ method: "get", path: "/api/v1/health", summary: "Liveness", access: "public" }, () => ({
+    ok: true,
+    mqtt: hub.mqtt.url,
+  }));
+
+  route<z.infer<typeof EnrollInput>>(
+    {
+      method: "post",
+      path: "/api/v1/enroll",
+      summary: "Redeem a one-time enrollment code for MQTT credentials",
+      access: "public",
+      body: EnrollInput,
+    },
+    (_c, { body }) => hub.stores.enroll(body.code, hub.mqtt.url),
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Stores and fleet.
+
+  route(
+    { method: "get", path: "/api/v1/stores", summary: "List stores", access: "read" },
+    (_c, { principal }) => hub.stores.list(principal.region),
+  );
+  route<StoreInput>(
+    { method: "post", path: "/api/v1/stores", summary: "Create a store", access: "write", body: StoreInput },
+    (_c, { body, principal }) => {
+      authorize(principal, "write", body.region);
+      return hub.stores.add(body);
+    },
+  );
+  route(
+    { method: "get", path: "/api/v1/stores/{id}", summary: "One store", access: "read" },
+    (c, { principal }) => {
+      const s = hub.stores.get(c.req.param("id")!);
+      authorize(principal, "read", s.region);
+      return { ...s, pointer: hub.catalog.pointerOf(s.id), ack: hub.ingest.ackFor(s.id) };
+    },
+  );
+  route<z.infer<typeof StorePatch>>(
+    {
+      method: "patch",
+      path: "/api/v1/stores/{id}",
+      summary: "Edit a store (moving region/ring forces a snapshot)",
+      access: "write",
+      body: StorePatch,
+    },
+    (c, { body, principal }) => {
+      const id = c.req.param("id")!;
+      authorize(principal, "write", regionOfStore(id));
+      if (body.region) authorize(principal, "write", body.region);
+      const current = hub.catalog.changesets().reduce((m, cs) => Math.max(m, cs.version ?? 0), 0);
+      const s = hub.stores.update(id, body, current);
+      hub.catalog.invalidate();
+      hub.catalog.republishPointers();
+      return s;
+    },
+  );
+  route(
+    {
+      method: "post",
+      path: "/api/v1/stores/{id}/enrollment-code",
+      summary: "Issue a one-time enrollment code",
+      access: "write",
+    },
+    (c, { principal }) => {
+      const id = c.req.param("id")!;
+      authorize(principal, "write", regionOfStore(id));
+      return hub.stores.issueCode(id);
+    },
+  );
+  route(
+    {
+      method: "post",
+      path: "/api/v1/stores/{id}/revoke",
+      summary: "Revoke a store's MQTT credentials",
+      access: "admin",
+    },
+    (c) => {
+      hub.stores.revoke(c.req.param("id")!);
+      return { ok: true };
+    },
+  );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/fleet",
+      summary: "Store status: online/offline, last seen, versions, backlog, devices",
+      access: "read",
+    },
+    (_c, { principal }) => hub.fleet.list(principal.region),
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Master data and change sets.
+
+  const entityOf = (c: Context<Env>): Entity => {
+    const e = c.req.param("entity") as Entity;
+    if (!ENTITIES.includes(e)) throw new NotFoundError("entity", e);
+    return e;
+  };
+
+  route<unknown, z.infer<typeof ChangesetQuery>>(
+    {
+      method: "post",
+      path: "/api/v1/catalog/{entity}",
+      summary:
+        "Upsert a record (product, barcode, price, promotion, member, cashier, coupon) into a draft change set",
+      access: "write",
+      body: z.unknown(),
+      query: ChangesetQuery,
+    },
+    async (c, { body, query, principal }) => {
+      const entity = entityOf(c);
+      if (principal.role === "regional_manager") {
+        if (entity !== "price") checkEditScope(principal, entity, "");
+        else checkEditScope(principal, entity, priceKey(checkPriceSchedule(body)));
+      }
+      return hub.catalog.edit(actor(principal), entity, body, query.changeset);
+    },
+  );
+  route<unknown, z.infer<typeof ChangesetQuery>>(
+    {
+      method: "delete",
+      path: "/api/v1/catalog/{entity}/{key}",
+      summary: "Delete a record in a draft change set",
+      access: "write",
+      query: ChangesetQuery,
+    },
+    (c, { query, principal }) => {
+      const entity = entityOf(c);
+      const key = decodeURIComponent(c.req.param("key")!);
+      checkEditScope(principal, entity, key);
+      return hub.catalog.remove(actor(principal), entity, key, query.changeset);
+    },
+  );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/catalog/{entity}/{key}",
+      summary: "One master record (HQ's working copy)",
+      access: "read",
+    },
+    (c) => {
+      const entity = entityOf(c);
+      const key = decodeURIComponent(c.req.param("key")!);
+      const r = hub.catalog.readMaster(entity, key);
+      if (r === null) throw new NotFoundError(entity, key);
+      return r;
+    },
+  );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/catalog/{entity}",
+      summary: "List master records (limit/offset)",
+      access: "read",
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+        offset: z.coerce.number().int().min(0).default(0),
+      }),
+    },
+    (c, { query }) =>
+      hub.catalog.listMaster(
+        entityOf(c),
+        (query as unknown as { limit: number }).limit,
+        (query as unknown as { offset: number }).offset,
+      ),
+  );
+
+  route<z.infer<typeof ChangesetInput>>(
+    {
+      method: "post",
+      path: "/api/v1/changesets",
+      summary: "Open a draft change set with a target",
+      access: "write",
+      body: ChangesetInput,
+    },
+    (_c, { body, principal }) => {
+      checkTarget(principal, body.target);
+      return hub.catalog.createChangeset(actor(principal), body);
+    },
+  );
+  route({ method: "get", path: "/api/v1/changesets", summary: "List change sets", access: "read" }, () =>
+    hub.catalog.changesets(),
+  );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/changesets/{id}",
+      summary: "A change set, the stores it reached and applied, its audit trail",
+      access: "read",
+    },
+    (c) => hub.catalog.rollout(Number(c.req.param("id"))),
+  );
+  const changesetAction = (name: "release" | "promote" | "rollback", summary: string) =>
+    route<z.infer<typeof ReleaseInput>>(
+      {
+        method: "post",
+        path: `/api/v1/changesets/{id}/${name}`,
+        summary,
+        access: "write",
+        ...(name === "release" ? { body: ReleaseInput } : {}),
+      },
+      (c, { body, principal }) => {
+        const id = Number(c.req.param("id"));
+        checkTarget(principal, hub.catalog.getChangeset(id).target);
+        if (name === "release") return hub.catalog.release(actor(principal), id, body?.stage ?? "pilot");
+        if (name === "promote") return hub.catalog.promote(actor(principal), id);
+        return hub.catalog.rollback(actor(principal), id);
+      },
+    );
+  changesetAction(
+    "release",
+    "Assign the next version and release to the pilot ring (stage=all: whole target)",
+  );
+  changesetAction("promote", "Release a pilot change set to the rest of its target");
+  changesetAction("rollback", "Undo a released change set with a compensating version");
+
+  route<string, z.infer<typeof ChangesetQuery>>(
+    {
+      method: "post",
+      path: "/api/v1/imports/{kind}",
+      summary: "Import CSV (products, barcodes, prices): all-or-nothing, returns a job",
+      access: "admin",
+      textBody: true,
+      query: ChangesetQuery,
+    },
+    (c, { body, query, principal }) => {
+      const kind = c.req.param("kind")!;
+      return hub.imports.start(actor(principal), kind, body, query.changeset);
+    },
+  );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/imports/{id}",
+      summary: "Import job progress (percent) and per-row errors",
+      access: "read",
+    },
+    (c) => hub.imports.get(c.req.param("id")!),
+  );
+
+  route<z.infer<typeof SupplierInput>>(
+    {
+      method: "post",
+      path: "/api/v1/suppliers",
+      summary: "Create or update a supplier",
+      access: "admin",
+      body: SupplierInput,
+    },
+    (_c, { body }) => {
+      hub.db
+        .prepare(
+          `INSERT INTO suppliers (id, name, lead_time_days, min_order_qty, pack_size, created_at) VALUES (?,?,?,?,?,?)
+           ON CONFLICT (id) DO UPDATE SET name=excluded.name, lead_time_days=excluded.lead_time_days, min_order_qty=excluded.min_order_qty, pack_size=excluded.pack_size`,
+        )
+        .run(
+          body.id,
+          body.name,
+          body.leadTimeDays,
+          body.minOrderQty,
+          body.packSize,
+          new Date().toISOString(),
+        );
+      return body;
+    },
+  );
+  route({ method: "get", path: "/api/v1/suppliers", summary: "List suppliers", access: "read" }, () =>
+    hub.db
+      .prepare(
+        "SELECT id, name, lead_time_days AS leadTimeDays, min_order_qty AS minOrderQty, pack_size AS packSize FROM suppliers ORDER BY id",
+      )
+      .all(),
+  );
+  route(
+    {
+      method: "post",
+      path: "/api/v1/members/sync",
+      summary: "Send changed member balances down now",
+      access: "admin",
+    },
+    (_c, { principal }) => hub.syncMembers(actor(principal)) ?? { members: 0 },
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Ingest administration.
+
+  route(
+    {
+      method: "get",
+      path: "/api/v1/dead-letters",
+      summary: "Dead letters (status=open by default)",
+      access: "read",
+      query: z.object({ status: z.string().default("open"), store: z.string().optional() }),
+    },
+    (_c, { query, principal }) => {
+      const q = query as unknown as { status: string; store?: string };
+      const rows = hub.db
+        .prepare(
+          "SELECT d.* FROM dead_letters d LEFT JOIN stores s ON s.id = d.store_id WHERE d.status = ? AND (? IS NULL OR d.store_id = ?) AND (? IS NULL OR s.region = ?) ORDER BY d.id",
+        )
+        .all(q.status, q.store ?? null, q.store ?? null, principal.region ?? null, principal.region ?? null);
+      return rows;
+    },
+  );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/dead-letters/{id}",
+      summary: "One dead letter with its raw payload",
+      access: "read",
+    },
+    (c) => {
+      const r = hub.db.prepare("SELECT * FROM dead_letters WHERE id = ?").get(Number(c.req.param("id")));
+      if (!r) throw new NotFoundError("dead letter", c.req.param("id")!);
+      return r;
+    },
+  );
+  route<z.infer<typeof ReplayInput>>(
+    {
+      method: "post",
+      path: "/api/v1/dead-letters/{id}/replay",
+      summary: "Replay a dead letter, optionally with fixed raw JSON",
+      access: "admin",
+      body: ReplayInput,
+    },
+    async (c, { body, principal }) => {
+      const out = hub.ingest.replay(Number(c.req.param("id")), actor(principal), body.raw);
+      await hub.send(out.storeId, "events.ack", out.ack);
+      return out;
+    },
+  );
+  route(
+    {
+      method: "post",
+      path: "/api/v1/dead-letters/{id}/discard",
+      summary: "Discard a dead letter",
+      access: "admin",
+    },
+    (c, { principal }) => {
+      hub.ingest.discard(Number(c.req.param("id")), actor(principal));
+      return { ok: true };
+    },
+  );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/conflicts",
+      summary: "Conflict alerts: same id or seq with different content",
+      access: "read",
+    },
+    () => hub.db.prepare("SELECT * FROM conflicts ORDER BY id").all(),
+  );
+  route(
+    { method: "get", path: "/api/v1/price-findings", summary: "Re-pricing audit findings", access: "read" },
+    () => hub.db.prepare("SELECT * FROM price_findings ORDER BY id LIMIT 1000").all(),
+  );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/stores/{id}/sales",
+      summary: "Sales received from a store (latest 100)",
+      access: "read",
+    },
+    (c, { principal }) => {
+      const id = c.req.param("id")!;
+      authorize(principal, "read", regionOfStore(id));
+      return hub.db
+        .prepare("SELECT * FROM sales WHERE store_id = ? ORDER BY completed_at DESC LIMIT 100")
+        .all(id);
+    },
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Stock.
+
+  route(
+    {
+      method: "get",
+      path: "/api/v1/stores/{id}/stock",
+      summary: "On-hand per SKU at a store",
+      access: "read",
+    },
+    (c, { principal }) => {
+      const id = c.req.param("id")!;
+      authorize(principal, "read", regionOfStore(id));
+      return hub.stock.onHand(id, c.req.query("sku"));
+    },
+  );
+  route<z.infer<typeof ReorderInput>>(
+    {
+      method: "put",
+      path: "/api/v1/stores/{id}/reorder-points",
+      summary: "Set a reorder point (low-stock alert threshold)",
+      access: "write",
+      body: ReorderInput,
+    },
+    (c, { body, principal }) => {
+      const id = c.req.param("id")!;
+      authorize(principal, "write", regionOfStore(id));
+      return hub.stock.setReorderPoint(id, body);
+    },
+  );
+  route<z.infer<typeof TransferInput>>(
+    {
+      method: "post",
+      path: "/api/v1/stock/transfers",
+      summary: "Transfer stock between stores (sent down as stock.movement)",
+      access: "write",
+      body: TransferInput,
+    },
+    async (_c, { body, principal }) => {
+      authorize(principal, "write", regionOfStore(body.from));
+      authorize(principal, "write", regionOfStore(body.to));
+      const moves = hub.stock.transfer(body);
+      for (const m of moves) await hub.send(m.storeId, "stock.movement", m.movement);
+      return moves;
+    },
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Tokens and broker configuration.
+
+  route<z.infer<typeof TokenInput>>(
+    {
+      method: "post",
+      path: "/api/v1/tokens",
+      summary: "Create an API token (shown once)",
+      access: "admin",
+      body: TokenInput,
+    },
+    (_c, { body }) => hub.tokens.create(body),
+  );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/broker/mosquitto-config",
+      summary: "Mosquitto password and ACL files for an external broker",
+      access: "admin",
+    },
+    () => mosquittoConfig(hub),
+  );
+
+  app.get("/openapi.json", (c) => c.json(openApi(specs)));
+  return app;
+}
+
+/** Password and ACL files for Mosquitto, from the hub's hashes (no secret leaves in clear). */
+export function mosquittoConfig(hub: Pick<Hub, "stores" | "config">): {
+  passwordFile: string;
+  aclFile: string;
+} {
+  const hubUser = hub.config.mqttUrl
+    ? decodeURIComponent(new URL(hub.config.mqttUrl).username) || undefined
+    : undefined;
+  const hubPass = hub.config.mqttUrl ? decodeURIComponent(new URL(hub.config.mqttUrl).password) : "";
+  const lines = hub.stores.mosquittoPasswords();
+  if (hubUser && hubPass) lines.unshift(`${hubUser}:${mosquittoHash(hubPass)}`);
+  return {
+    passwordFile: `${lines.join("\n")}\n`,
+    aclFile: mosquittoAclFile(hubUser, hub.stores.enrolledIds()),
+  };
+}
+
+function openApi(specs: RouteSpec[]) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const s of specs) {
+    const params = [...s.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
+    const query = s.query
+      ? Object.keys(s.query.shape).map((name) => ({
+          name,
+          in: "query",
+          required: false,
+          schema: { type: "string" },
+        }))
+      : [];
+    paths[s.path] ??= {};
+    paths[s.path]![s.method] = {
+      summary: s.summary,
+      ...(s.access === "public"
+        ? { security: [] }
+        : {
+            description: `Access: ${s.access === "read" ? "any role" : s.access === "write" ? "hq_admin or regional_manager (own region)" : "hq_admin"}`,
+          }),
+      parameters: [...params, ...query],
+      ...(s.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: z.toJSONSchema(s.body, { unrepresentable: "any" }) } },
+            },
+          }
+        : s.textBody
+          ? { requestBody: { required: true, content: { "text/csv": { schema: { type: "string" } } } } }
+          : {}),
+      responses: {
+        "200": { description: "OK" },
+        "400": { description: "Validation error: { error, field, message }" },
+        ...(s.access === "public"
+          ? {}
+          : {
+              "401": { description: "No or bad token" },
+              "403": { description: "Wrong role: { error, reason }" },
+            }),
+        "404": { description: "Not found" },
+        "409": { description: "Not allowed in the current state" },
+      },
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "HQ hub API", version: "1" },
+    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}

@@ -1,0 +1,310 @@
+// The hub assembled: database, catalog, ingest, stock, fleet, the broker (embedded aedes or an
+// external MQTT 5 broker) and the HTTP API. startHub() returns once everything listens.
+import {
+  type AnyEnvelope,
+  downTopic,
+  MessageError,
+  type MessageType,
+  makeEnvelope,
+  type Payload,
+  parseEnvelope,
+  parseTopic,
+  uuidv7,
+} from "@retail/protocol";
+import type { Bus } from "./broker/bus.ts";
+import { startEmbeddedBroker } from "./broker/embedded.ts";
+import { connectExternalBroker } from "./broker/external.ts";
+import { type Catalog, createCatalog } from "./catalog/catalog.ts";
+import { createImports, type Imports } from "./catalog/import.ts";
+import type { HubConfig } from "./config.ts";
+import { migrate, openDatabase, type Sqlite } from "./db/open.ts";
+import { createFleet, type Fleet } from "./fleet/fleet.ts";
+import { createApp } from "./http/app.ts";
+import { createTokens, type Tokens } from "./http/auth.ts";
+import { type BatchOutcome, createIngest, type Ingest } from "./ingest/ingest.ts";
+import { createStock, type Stock } from "./stock/stock.ts";
+import { createStores, type Stores } from "./stores/stores.ts";
+
+export interface Hub {
+  config: HubConfig;
+  db: Sqlite;
+  http: { url: string; port: number };
+  mqtt: { url: string };
+  stores: Stores;
+  catalog: Catalog;
+  ingest: Ingest;
+  stock: Stock;
+  fleet: Fleet;
+  tokens: Tokens;
+  imports: Imports;
+  /** Sends the dirty member balances down as a change set released to every store. */
+  syncMembers(actor: string): { changesetId: number; members: number } | undefined;
+  /** Publishes an HQ -> store message on the store's down-topic. */
+  send<T extends MessageType>(
+    storeId: string,
+    type: T,
+    payload: Payload<T>,
+    opts?: { retain?: boolean },
+  ): Promise<void>;
+  /** Counters for tests and the bench. */
+  stats: { batches: number; applied: number; acks: number; pagesSent: number; errors: number };
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+const CHANNEL_OF: Partial<Record<MessageType, Parameters<typeof downTopic>[1]>> = {
+  "catalog.pointer": "pointer",
+  "catalog.changeset": "catalog",
+  "events.ack": "ack",
+  command: "command",
+  "stock.movement": "stock",
+  "stock.alert": "stock",
+  "replenishment.status": "replenishment",
+  "stock.reply": "reply",
+};
+
+export async function startHub(config: HubConfig, opts: StartOptions = {}): Promise<Hub> {
+  const now = opts.now ?? (() => new Date());
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const db = openDatabase({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    authToken: config.databaseAuthToken,
+  });
+  migrate(db, now);
+
+  const stats = { batches: 0, applied: 0, acks: 0, pagesSent: 0, errors: 0 };
+  let bus: Bus | undefined;
+  const pending = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    pending.add(p);
+    p.catch((e) => {
+      stats.errors++;
+      log(`hq-hub: publish failed: ${(e as Error).message}`);
+    }).finally(() => pending.delete(p));
+  };
+
+  const publishText = (topic: string, text: string, retain = false) => {
+    if (bus) track(bus.publish(topic, text, { qos: 1, retain }));
+  };
+  const envelopeText = <T extends MessageType>(storeId: string, type: T, payload: Payload<T>) =>
+    JSON.stringify(makeEnvelope(type, payload, { storeId, occurredAt: now().toISOString() }));
+  const send = async <T extends MessageType>(
+    storeId: string,
+    type: T,
+    payload: Payload<T>,
+    o: { retain?: boolean } = {},
+  ) => {
+    const channel = CHANNEL_OF[type];
+    if (!channel) throw new Error(`${type} is not an HQ -> store message`);
+    if (bus)
+      await bus.publish(downTopic(storeId, channel), envelopeText(storeId, type, payload), {
+        qos: 1,
+        retain: o.retain ?? false,
+      });
+  };
+
+  const stores = createStores({ db, now, codeHours: config.enrollmentCodeHours });
+  const catalog = createCatalog({
+    db,
+    now,
+    publishPointer: (storeId, pointer) =>
+      publishText(downTopic(storeId, "pointer"), envelopeText(storeId, "catalog.pointer", pointer), true),
+  });
+  const ingest = createIngest({ db, now, catalogAt: (s, v) => catalog.catalogAt(s, v) });
+  const stock = createStock({ db, now });
+  const fleet = createFleet({ db, now });
+  const tokens = createTokens({ db, now, adminToken: config.adminToken });
+  const imports = createImports({ db, now, catalog });
+
+  function afterBatch(out: BatchOutcome) {
+    stats.batches++;
+    stats.applied += out.applied;
+    const s = out.storeId;
+    // Only now, after the commit, does the store learn its events are safe.
+    publishText(downTopic(s, "ack"), envelopeText(s, "events.ack", out.ack));
+    stats.acks++;
+    if (out.ack.missing.length > 0) {
+      publishText(
+        downTopic(s, "command"),
+        envelopeText(s, "command", {
+          commandId: uuidv7(),
+          name: "resend_events",
+          args: { fromSeq: out.ack.missing[0]!.from },
+        }),
+      );
+    }
+    for (const a of out.alerts) {
+      publishText(
+        downTopic(s, "stock"),
+        envelopeText(s, "stock.alert", {
+          sku: a.sku,
+          onHand: a.onHand,
+          reorderPoint: a.reorderPoint,
+          at: now().toISOString(),
+        }),
+      );
+    }
+  }
+
+  function handleRequest(storeId: string, topic: string, payload: Buffer) {
+    let env: AnyEnvelope;
+    try {
+      env = parseEnvelope(payload);
+    } catch (e) {
+      if (!(e instanceof MessageError)) throw e;
+      ingest.deadLetterRaw(storeId, topic, e, payload.toString("utf8"));
+      return;
+    }
+    if (env.storeId !== storeId) {
+      ingest.deadLetterRaw(
+        storeId,
+        topic,
+        { code: "invalid", field: "storeId", message: `names store ${env.storeId}` },
+        payload.toString("utf8"),
+      );
+      return;
+    }
+    switch (env.type) {
+      case "store.status":
+        fleet.recordStatus(storeId, env.payload);
+        return;
+      case "telemetry":
+        fleet.seen(storeId);
+        return;
+      case "catalog.fetch": {
+        const page = catalog.fetchPage(storeId, env.payload);
+        if (page === undefined) return;
+        stats.pagesSent++;
+        // The page payload was validated once when built; only the envelope head is new.
+        const text = `{"v":1,"id":"${uuidv7()}","type":"catalog.changeset","storeId":"${storeId}","seq":0,"occurredAt":"${now().toISOString()}","payload":${page}}`;
+        publishText(downTopic(storeId, "catalog"), text);
+        return;
+      }
+      case "catalog.applied":
+        catalog.recordApplied(storeId, env.payload.version, env.payload.appliedAt);
+        return;
+      case "stock.query":
+        void send(storeId, "stock.reply", {
+          queryId: env.payload.queryId,
+          sku: env.payload.sku,
+          stores: stock.nearby(storeId, env.payload.sku),
+        });
+        return;
+      default:
+        ingest.deadLetterRaw(
+          storeId,
+          topic,
+          { code: "invalid", field: "type", message: `${env.type} does not belong on ${topic}` },
+          payload.toString("utf8"),
+        );
+    }
+  }
+
+  function onMessage(topic: string, payload: Buffer) {
+    const t = parseTopic(topic);
+    if (t?.direction !== "up") return;
+    try {
+      if (t.channel === "events") afterBatch(ingest.handleBatch(t.storeId, topic, payload));
+      else handleRequest(t.storeId, topic, payload);
+    } catch (e) {
+      // Never let one message stop the pipeline; the store resends what was not acked.
+      stats.errors++;
+      log(`hq-hub: ${topic}: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  if (config.mqttUrl) {
+    bus = await connectExternalBroker({
+      url: config.mqttUrl,
+      shareGroup: config.shareGroup,
+      onMessage,
+      log,
+      publicUrl: config.publicMqttUrl,
+    });
+  } else {
+    bus = await startEmbeddedBroker({
+      host: config.host,
+      port: config.mqttPort,
+      verify: stores.verify,
+      onMessage,
+      publicUrl: config.publicMqttUrl,
+    });
+  }
+  // Retained pointers may be gone (the embedded broker keeps them in memory): restate them.
+  catalog.republishPointers();
+
+  function syncMembers(actor: string) {
+    const dirty = db
+      .prepare("SELECT id, phone, name, tier, points, status FROM members WHERE dirty = 1")
+      .all() as Record<string, unknown>[];
+    if (dirty.length === 0) return undefined;
+    const cs = catalog.createChangeset(actor, {
+      description: `member balances (${dirty.length})`,
+      target: { kind: "all" },
+    });
+    db.transaction(() => {
+      for (const m of dirty) {
+        const rec = {
+          id: m.id,
+          phone: m.phone,
+          ...(m.name ? { name: m.name } : {}),
+          tier: m.tier,
+          points: m.points,
+          status: m.status,
+        };
+        catalog.putItem(cs.id, "member", m.id as string, "upsert", rec);
+      }
+    })();
+    catalog.invalidate();
+    // Balances are data, not configuration: no pilot stage.
+    catalog.release(actor, cs.id, "all");
+    return { changesetId: cs.id, members: dirty.length };
+  }
+
+  const memberTimer =
+    config.memberSyncMs > 0
+      ? setInterval(() => {
+          try {
+            syncMembers("system");
+          } catch (e) {
+            log(`hq-hub: member sync failed: ${(e as Error).message}`);
+          }
+        }, config.memberSyncMs)
+      : undefined;
+
+  const hubRef = {} as Hub;
+  const app = createApp(hubRef);
+  const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
+  const httpPort = server.port ?? config.port;
+  const httpUrl = `http://${config.host}:${httpPort}`;
+
+  Object.assign(hubRef, {
+    config,
+    db,
+    http: { url: httpUrl, port: httpPort },
+    mqtt: { url: bus.url },
+    stores,
+    catalog,
+    ingest,
+    stock,
+    fleet,
+    tokens,
+    imports,
+    syncMembers,
+    send,
+    stats,
+    async stop() {
+      if (memberTimer) clearInterval(memberTimer);
+      server.stop(true);
+      await Promise.allSettled([...pending]);
+      await bus?.close();
+      db.close();
+    },
+  } satisfies Hub);
+  return hubRef;
+}

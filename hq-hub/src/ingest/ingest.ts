@@ -1,0 +1,595 @@
+// Exactly-once ingest of a store's event batches. One MQTT message = one transaction; inside
+// it every event gets a savepoint, so an event's effects commit together with its inbox row or
+// not at all, and an event that fails to apply is dead-lettered without touching the others.
+// The ack (and any stock alerts) are returned for the caller to publish after the commit.
+import {
+  type AnyEnvelope,
+  type EventsAck,
+  MessageError,
+  type Payload,
+  parseEventBatch,
+} from "@retail/protocol";
+import type { Sqlite } from "../db/open.ts";
+import { NotFoundError, StateError } from "../errors.ts";
+import { contentHash, decide, type InboxEntry, salvageSeq } from "./decide.ts";
+import {
+  isTraining,
+  type MemberChange,
+  memberChangeOfReturn,
+  memberChangeOfSale,
+  reorderTransition,
+  type StockMove,
+  stockMoves,
+} from "./effects.ts";
+import { auditSale, type CatalogView } from "./price-audit.ts";
+import { missing, receive, type SeqState } from "./seq.ts";
+
+export interface StockAlertOut {
+  storeId: string;
+  sku: string;
+  onHand: number;
+  reorderPoint: number;
+}
+
+export interface BatchOutcome {
+  storeId: string;
+  ack: EventsAck;
+  applied: number;
+  duplicates: number;
+  conflicts: number;
+  deadLettered: number;
+  alerts: StockAlertOut[];
+}
+
+export interface IngestDeps {
+  db: Sqlite;
+  now: () => Date;
+  /** The catalog a store had at a version (for re-pricing sales); undefined skips the audit. */
+  catalogAt?: (storeId: string, version: number) => CatalogView;
+}
+
+export function createIngest(deps: IngestDeps) {
+  const { db, now } = deps;
+  const seqs = new Map<string, SeqState>();
+
+  const q = {
+    byId: db.prepare("SELECT event_id, store_id, seq, content_hash FROM inbox WHERE event_id = ?"),
+    bySeq: db.prepare(
+      "SELECT event_id, store_id, seq, content_hash FROM inbox WHERE store_id = ? AND seq = ?",
+    ),
+    inbox: db.prepare(
+      "INSERT INTO inbox (event_id, store_id, seq, type, content_hash, occurred_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ),
+    seqUp: db.prepare(
+      "INSERT INTO store_seq (store_id, up_to_seq) VALUES (?, ?) ON CONFLICT (store_id) DO UPDATE SET up_to_seq = excluded.up_to_seq",
+    ),
+    dead: db.prepare(
+      "INSERT INTO dead_letters (store_id, seq, topic, reason, field, raw, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ),
+    deadSame: db.prepare(
+      "SELECT id FROM dead_letters WHERE store_id = ? AND seq IS ? AND raw = ? AND status = 'open'",
+    ),
+    supersede: db.prepare(
+      "UPDATE dead_letters SET status = 'superseded', resolved_by = 'ingest', resolved_at = ? WHERE store_id = ? AND seq = ? AND status = 'open'",
+    ),
+    conflict: db.prepare(
+      `INSERT INTO conflicts (store_id, seq, event_id, existing_event_id, reason, existing_hash, incoming_hash, raw, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    sale: db.prepare(
+      `INSERT INTO sales (store_id, sale_id, event_id, receipt_no, lane_id, cashier_id, shift_id, business_day, catalog_version,
+       member_id, gross_fen, discount_fen, net_fen, tax_fen, completed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    ),
+    saleLine: db.prepare(
+      `INSERT INTO sale_lines (store_id, sale_id, line_id, sku, qty, weighed, unit_price_fen, price_version, tax_rate, gross_fen,
+       discount_fen, net_fen, tax_fen, override_catalog_price_fen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    ),
+    tender: db.prepare(
+      `INSERT INTO tenders (store_id, doc_id, doc_kind, idx, kind, amount_fen, received_fen, change_fen, reference)
+       VALUES (?,?,?,?,?,?,?,?,?)`,
+    ),
+    ret: db.prepare(
+      `INSERT INTO returns (store_id, return_id, event_id, receipt_no, original_sale_id, original_store_id, reason, cashier_id,
+       supervisor_id, business_day, refund_fen, tax_fen, returned_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    ),
+    retLine: db.prepare(
+      "INSERT INTO return_lines (store_id, return_id, line_id, sku, qty, refund_fen, tax_fen, restock) VALUES (?,?,?,?,?,?,?,?)",
+    ),
+    saleMember: db.prepare("SELECT member_id FROM sales WHERE store_id = ? AND sale_id = ?"),
+    shiftOpen: db.prepare(
+      `INSERT INTO shifts (store_id, shift_id, lane_id, cashier_id, business_day, float_fen, opened_at) VALUES (?,?,?,?,?,?,?)
+       ON CONFLICT (store_id, shift_id) DO UPDATE SET float_fen = excluded.float_fen, opened_at = excluded.opened_at`,
+    ),
+    shiftClose: db.prepare(
+      `INSERT INTO shifts (store_id, shift_id, lane_id, cashier_id, business_day, closed_at, counted_fen, expected_fen, over_short_fen, close_json)
+       VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (store_id, shift_id) DO UPDATE SET closed_at = excluded.closed_at,
+       counted_fen = excluded.counted_fen, expected_fen = excluded.expected_fen, over_short_fen = excluded.over_short_fen, close_json = excluded.close_json`,
+    ),
+    cash: db.prepare(
+      "INSERT INTO cash_movements (store_id, movement_id, shift_id, direction, amount_fen, reason, moved_at) VALUES (?,?,?,?,?,?,?)",
+    ),
+    count: db.prepare(
+      "INSERT INTO stock_counts (store_id, count_id, counted_by, lines_json, counted_at) VALUES (?,?,?,?,?)",
+    ),
+    receiving: db.prepare(
+      `INSERT INTO receivings (store_id, receiving_id, purchase_order_id, supplier_id, confirmed_by, lines_json, confirmed_at)
+       VALUES (?,?,?,?,?,?,?)`,
+    ),
+    audit: db.prepare(
+      `INSERT INTO audits (store_id, audit_id, action, lane_id, cashier_id, supervisor_id, sale_id, sku, amount_fen, detail, at)
+       VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+    ),
+    training: db.prepare(
+      "INSERT INTO training_activity (event_id, store_id, type, summary_json, at) VALUES (?,?,?,?,?)",
+    ),
+    ledger: db.prepare(
+      "INSERT INTO stock_ledger (store_id, sku, qty_delta, kind, ref, event_id, at) VALUES (?,?,?,?,?,?,?)",
+    ),
+    level: db.prepare(
+      `INSERT INTO stock_levels (store_id, sku, on_hand) VALUES (?, ?, ?)
+       ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand RETURNING on_hand`,
+    ),
+    reorder: db.prepare("SELECT reorder_point, alerted FROM reorder_points WHERE store_id = ? AND sku = ?"),
+    reorderFlag: db.prepare("UPDATE reorder_points SET alerted = ? WHERE store_id = ? AND sku = ?"),
+    member: db.prepare(
+      `UPDATE members SET points = MAX(0, points + ?), spend_fen = spend_fen + ?, last_visit_at = COALESCE(?, last_visit_at), dirty = 1
+       WHERE id = ?`,
+    ),
+    finding: db.prepare(
+      `INSERT INTO price_findings (store_id, sale_id, event_id, catalog_version, line_id, field, expected, actual, found_at)
+       VALUES (?,?,?,?,?,?,?,?,?)`,
+    ),
+  };
+
+  function seqState(storeId: string): SeqState {
+    let s = seqs.get(storeId);
+    if (s) return s;
+    const row = db.prepare("SELECT up_to_seq FROM store_seq WHERE store_id = ?").get(storeId) as
+      | { up_to_seq: number }
+      | undefined;
+    const upTo = row?.up_to_seq ?? 0;
+    const above = new Set<number>();
+    for (const r of db.prepare("SELECT seq FROM inbox WHERE store_id = ? AND seq > ?").all(storeId, upTo) as {
+      seq: number;
+    }[])
+      above.add(r.seq);
+    for (const r of db
+      .prepare("SELECT seq FROM dead_letters WHERE store_id = ? AND seq > ? AND seq IS NOT NULL")
+      .all(storeId, upTo) as { seq: number }[])
+      above.add(r.seq);
+    s = { upTo, above };
+    seqs.set(storeId, s);
+    return s;
+  }
+
+  const entry = (r: Record<string, unknown> | undefined): InboxEntry | undefined =>
+    r
+      ? {
+          eventId: r.event_id as string,
+          storeId: r.store_id as string,
+          seq: r.seq as number,
+          hash: r.content_hash as string,
+        }
+      : undefined;
+
+  function deadLetter(
+    storeId: string,
+    seq: number | undefined,
+    topic: string,
+    error: { message: string; field: string; code?: string },
+    raw: string,
+    at: string,
+  ) {
+    // The same broken element resent is one dead letter, not one per resend.
+    if (q.deadSame.get(storeId, seq ?? null, raw)) return;
+    q.dead.run(
+      storeId,
+      seq ?? null,
+      topic,
+      error.code ? `${error.code}: ${error.message}` : error.message,
+      error.field,
+      raw,
+      at,
+    );
+  }
+
+  function moveStock(
+    storeId: string,
+    moves: StockMove[],
+    eventId: string,
+    at: string,
+    alerts: StockAlertOut[],
+  ) {
+    for (const m of moves) {
+      q.ledger.run(storeId, m.sku, m.qty, m.kind, m.ref, eventId, at);
+      const { on_hand } = q.level.get(storeId, m.sku, m.qty) as { on_hand: number };
+      const rp = q.reorder.get(storeId, m.sku) as { reorder_point: number; alerted: number } | undefined;
+      if (!rp) continue;
+      const t = reorderTransition(on_hand, rp.reorder_point, rp.alerted === 1);
+      if (t === "alert") {
+        q.reorderFlag.run(1, storeId, m.sku);
+        alerts.push({ storeId, sku: m.sku, onHand: on_hand, reorderPoint: rp.reorder_point });
+      } else if (t === "rearm") q.reorderFlag.run(0, storeId, m.sku);
+    }
+  }
+
+  function changeMember(c: MemberChange | undefined) {
+    if (c) q.member.run(c.points, c.spendFen, c.visitAt ?? null, c.memberId);
+  }
+
+  /** The effects of one valid event (inside the caller's savepoint). */
+  function applyEffects(env: AnyEnvelope, at: string, alerts: StockAlertOut[]) {
+    const s = env.storeId;
+    if (isTraining(env)) {
+      q.training.run(env.id, s, env.type, JSON.stringify(trainingSummary(env)), env.occurredAt);
+      return;
+    }
+    switch (env.type) {
+      case "sale.completed": {
+        const p = env.payload;
+        q.sale.run(
+          s,
+          p.saleId,
+          env.id,
+          p.receiptNo,
+          p.laneId,
+          p.cashierId,
+          p.shiftId,
+          p.businessDay,
+          p.catalogVersion,
+          p.member?.id ?? null,
+          p.totals.gross,
+          p.totals.discount,
+          p.totals.net,
+          p.totals.tax,
+          p.completedAt,
+        );
+        for (const l of p.lines) {
+          const discount = l.discounts.reduce((a, d) => a + d.amount, 0);
+          q.saleLine.run(
+            s,
+            p.saleId,
+            l.lineId,
+            l.sku,
+            l.qty,
+            l.weighed ? 1 : 0,
+            l.unitPrice,
+            l.priceVersion,
+            l.taxRate,
+            l.gross,
+            discount,
+            l.net,
+            l.tax,
+            l.override?.catalogPrice ?? null,
+          );
+        }
+        p.tenders.forEach((t, i) => {
+          q.tender.run(
+            s,
+            p.saleId,
+            "sale",
+            i,
+            t.kind,
+            t.amount,
+            t.received ?? null,
+            t.change ?? null,
+            t.reference ?? null,
+          );
+        });
+        moveStock(s, stockMoves(env), env.id, p.completedAt, alerts);
+        changeMember(memberChangeOfSale(p));
+        if (deps.catalogAt) {
+          for (const f of auditSale(p, deps.catalogAt(s, p.catalogVersion)))
+            q.finding.run(
+              s,
+              p.saleId,
+              env.id,
+              p.catalogVersion,
+              f.lineId ?? null,
+              f.field,
+              f.expected,
+              f.actual,
+              at,
+            );
+        }
+        return;
+      }
+      case "sale.returned": {
+        const p = env.payload;
+        q.ret.run(
+          s,
+          p.returnId,
+          env.id,
+          p.receiptNo,
+          p.original?.saleId ?? null,
+          p.original?.storeId ?? null,
+          p.reason,
+          p.cashierId,
+          p.supervisorId ?? null,
+          p.businessDay,
+          p.totals.refund,
+          p.totals.tax,
+          p.returnedAt,
+        );
+        for (const l of p.lines)
+          q.retLine.run(s, p.returnId, l.lineId, l.sku, l.qty, l.refund, l.tax, l.restock ? 1 : 0);
+        p.tenders.forEach((t, i) => {
+          q.tender.run(
+            s,
+            p.returnId,
+            "return",
+            i,
+            t.kind,
+            t.amount,
+            t.received ?? null,
+            t.change ?? null,
+            t.reference ?? null,
+          );
+        });
+        moveStock(s, stockMoves(env), env.id, p.returnedAt, alerts);
+        const orig = p.original
+          ? (q.saleMember.get(p.original.storeId, p.original.saleId) as
+              | { member_id: string | null }
+              | undefined)
+          : undefined;
+        changeMember(memberChangeOfReturn(p, orig?.member_id ?? undefined));
+        return;
+      }
+      case "shift.opened": {
+        const p = env.payload;
+        q.shiftOpen.run(s, p.shiftId, p.laneId, p.cashierId, p.businessDay, p.float, p.openedAt);
+        return;
+      }
+      case "shift.closed": {
+        const p = env.payload;
+        q.shiftClose.run(
+          s,
+          p.shiftId,
+          p.laneId,
+          p.cashierId,
+          p.businessDay,
+          p.closedAt,
+          p.counted,
+          p.expected,
+          p.overShort,
+          JSON.stringify(p),
+        );
+        return;
+      }
+      case "cash.moved": {
+        const p = env.payload;
+        q.cash.run(s, p.movementId, p.shiftId, p.direction, p.amount, p.reason, p.movedAt);
+        return;
+      }
+      case "stock.counted": {
+        const p = env.payload;
+        q.count.run(s, p.countId, p.countedBy, JSON.stringify(p.lines), p.countedAt);
+        moveStock(s, stockMoves(env), env.id, p.countedAt, alerts);
+        return;
+      }
+      case "receiving.confirmed": {
+        const p = env.payload;
+        q.receiving.run(
+          s,
+          p.receivingId,
+          p.purchaseOrderId ?? null,
+          p.supplierId ?? null,
+          p.confirmedBy,
+          JSON.stringify(p.lines),
+          p.confirmedAt,
+        );
+        moveStock(s, stockMoves(env), env.id, p.confirmedAt, alerts);
+        return;
+      }
+      case "audit.recorded": {
+        const p = env.payload;
+        q.audit.run(
+          s,
+          p.auditId,
+          p.action,
+          p.laneId,
+          p.cashierId,
+          p.supervisorId ?? null,
+          p.saleId ?? null,
+          p.sku ?? null,
+          p.amount ?? null,
+          p.detail,
+          p.at,
+        );
+        return;
+      }
+      default:
+        throw new StateError(env.id, `${env.type} is not a ledger event`);
+    }
+  }
+
+  /** One event inside the batch transaction. Returns the seq it accounts for, if any. */
+  function applyOne(
+    storeId: string,
+    topic: string,
+    env: AnyEnvelope,
+    raw: string,
+    at: string,
+    out: BatchOutcome,
+  ): number | undefined {
+    if (env.storeId !== storeId) {
+      deadLetter(
+        storeId,
+        env.seq,
+        topic,
+        {
+          code: "invalid",
+          field: "storeId",
+          message: `event names store ${env.storeId} but came on ${storeId}'s topic`,
+        },
+        raw,
+        at,
+      );
+      out.deadLettered++;
+      return env.seq;
+    }
+    const hash = contentHash(env);
+    const d = decide(
+      { eventId: env.id, storeId, seq: env.seq, hash },
+      entry(q.byId.get(env.id) as Record<string, unknown> | undefined),
+      entry(q.bySeq.get(storeId, env.seq) as Record<string, unknown> | undefined),
+    );
+    if (d.kind === "duplicate") {
+      out.duplicates++;
+      return env.seq;
+    }
+    if (d.kind === "conflict") {
+      q.conflict.run(storeId, env.seq, env.id, d.existing.eventId, d.reason, d.existing.hash, hash, raw, at);
+      out.conflicts++;
+      return undefined; // the committed event keeps its seq; nothing changes
+    }
+    db.exec("SAVEPOINT ev");
+    try {
+      q.inbox.run(env.id, storeId, env.seq, env.type, hash, env.occurredAt, at);
+      applyEffects(env, at, out.alerts);
+      q.supersede.run(at, storeId, env.seq);
+      db.exec("RELEASE ev");
+      out.applied++;
+    } catch (e) {
+      db.exec("ROLLBACK TO ev");
+      db.exec("RELEASE ev");
+      out.alerts.splice(0); // alerts of the failed event never happened
+      deadLetter(
+        storeId,
+        env.seq,
+        topic,
+        { code: "apply_failed", field: "", message: (e as Error).message },
+        raw,
+        at,
+      );
+      out.deadLettered++;
+    }
+    return env.seq;
+  }
+
+  function ackOf(state: SeqState): EventsAck {
+    return { upToSeq: state.upTo, missing: missing(state) };
+  }
+
+  /** Ingests one MQTT payload from a store's up/events topic. */
+  function handleBatch(storeId: string, topic: string, payload: Buffer | string): BatchOutcome {
+    const at = now().toISOString();
+    const out: BatchOutcome = {
+      storeId,
+      ack: { upToSeq: 0, missing: [] },
+      applied: 0,
+      duplicates: 0,
+      conflicts: 0,
+      deadLettered: 0,
+      alerts: [],
+    };
+    const state = seqState(storeId);
+    let parsed: ReturnType<typeof parseEventBatch> | undefined;
+    let whole: MessageError | undefined;
+    try {
+      parsed = parseEventBatch(payload);
+    } catch (e) {
+      if (!(e instanceof MessageError)) throw e;
+      whole = e;
+    }
+    const counted: number[] = [];
+    db.transaction(() => {
+      if (whole || !parsed) {
+        const raw = typeof payload === "string" ? payload : Buffer.from(payload).toString("utf8");
+        deadLetter(storeId, undefined, topic, whole ?? { message: "unreadable", field: "" }, raw, at);
+        out.deadLettered++;
+        return;
+      }
+      // Elements in their original order, valid or not, so seqs are counted as sent.
+      const rejectedAt = new Map(parsed.rejected.map((r) => [r.index, r]));
+      let v = 0;
+      const total = parsed.events.length + parsed.rejected.length;
+      for (let i = 0; i < total; i++) {
+        const rej = rejectedAt.get(i);
+        if (rej) {
+          let seq: number | undefined;
+          try {
+            seq = salvageSeq(JSON.parse(rej.raw));
+          } catch {
+            seq = undefined;
+          }
+          deadLetter(storeId, seq, topic, rej.error, rej.raw, at);
+          out.deadLettered++;
+          if (seq !== undefined) counted.push(seq);
+          continue;
+        }
+        const env = parsed.events[v++]!;
+        const seq = applyOne(storeId, topic, env, JSON.stringify(env), at, out);
+        if (seq !== undefined) counted.push(seq);
+      }
+      const before = state.upTo;
+      receive(state, counted);
+      if (state.upTo !== before || counted.length) q.seqUp.run(storeId, state.upTo);
+    })();
+    out.ack = ackOf(state);
+    return out;
+  }
+
+  /** An admin fixes (optionally) and replays a dead letter through the normal path. */
+  function replay(id: number, actor: string, fixedRaw?: string): BatchOutcome {
+    const dl = db.prepare("SELECT * FROM dead_letters WHERE id = ?").get(id) as
+      | { id: number; store_id: string; topic: string; raw: string; status: string }
+      | undefined;
+    if (!dl) throw new NotFoundError("dead letter", String(id));
+    if (dl.status !== "open") throw new StateError(String(id), `dead letter ${id} is ${dl.status}`);
+    const raw = fixedRaw ?? dl.raw;
+    // Replayed as a batch of one; the resolution is recorded only if it did not dead-letter again.
+    const text = raw.trim().startsWith("[") ? raw : `[${raw}]`;
+    const out = handleBatch(dl.store_id, dl.topic, text);
+    const ok = out.deadLettered === 0 && out.conflicts === 0;
+    if (ok)
+      db.prepare(
+        "UPDATE dead_letters SET status = 'replayed', resolved_by = ?, resolved_at = ? WHERE id = ?",
+      ).run(actor, now().toISOString(), id);
+    return out;
+  }
+
+  function discard(id: number, actor: string) {
+    const r = db
+      .prepare(
+        "UPDATE dead_letters SET status = 'discarded', resolved_by = ?, resolved_at = ? WHERE id = ? AND status = 'open'",
+      )
+      .run(actor, now().toISOString(), id);
+    if (r.changes !== 1) throw new NotFoundError("open dead letter", String(id));
+  }
+
+  /** A bad non-ledger message (status, fetch, query): kept for inspection, counts no seq. */
+  function deadLetterRaw(
+    storeId: string,
+    topic: string,
+    error: { message: string; field: string; code?: string },
+    raw: string,
+  ) {
+    deadLetter(storeId, undefined, topic, error, raw, now().toISOString());
+  }
+
+  return {
+    handleBatch,
+    replay,
+    discard,
+    deadLetterRaw,
+    ackFor: (storeId: string) => ackOf(seqState(storeId)),
+  };
+}
+
+export type Ingest = ReturnType<typeof createIngest>;
+
+function trainingSummary(env: AnyEnvelope): Record<string, unknown> {
+  switch (env.type) {
+    case "sale.completed": {
+      const p = env.payload as Payload<"sale.completed">;
+      return { saleId: p.saleId, cashierId: p.cashierId, net: p.totals.net, lines: p.lines.length };
+    }
+    case "sale.returned": {
+      const p = env.payload as Payload<"sale.returned">;
+      return { returnId: p.returnId, cashierId: p.cashierId, refund: p.totals.refund };
+    }
+    default:
+      return { type: env.type, payload: env.payload };
+  }
+}

@@ -1,0 +1,127 @@
+// Re-pricing a received sale with the same engine the till used, against the catalog the
+// store had at the sale's catalogVersion, pure. Differences become audit findings.
+import {
+  type Payload,
+  type Price,
+  type PriceRequest,
+  type Promotion,
+  priceAt,
+  priceBasket,
+} from "@retail/protocol";
+
+export interface Finding {
+  lineId?: string;
+  field: string;
+  expected: string;
+  actual: string;
+}
+
+export interface CatalogView {
+  /** The version is one released to this store. */
+  known: boolean;
+  price: (sku: string) => Price | undefined;
+  promotions: Promotion[];
+}
+
+export function auditSale(sale: Payload<"sale.completed">, catalog: CatalogView): Finding[] {
+  if (!catalog.known)
+    return [
+      {
+        field: "catalogVersion",
+        expected: "a version released to this store",
+        actual: String(sale.catalogVersion),
+      },
+    ];
+  const findings: Finding[] = [];
+  const at = Date.parse(sale.completedAt);
+  const lines: PriceRequest["lines"] = [];
+  for (const l of sale.lines) {
+    const window = catalog.price(l.sku);
+    const listed = window ? priceAt(window, at)?.price : undefined;
+    if (listed === undefined) {
+      findings.push({
+        lineId: l.lineId,
+        field: "unitPrice",
+        expected: "a price at this version",
+        actual: String(l.unitPrice),
+      });
+      lines.push({
+        lineId: l.lineId,
+        sku: l.sku,
+        category: l.category,
+        unitPrice: l.unitPrice,
+        qty: l.qty,
+        weighed: l.weighed,
+        taxRate: l.taxRate,
+      });
+      continue;
+    }
+    if (l.override) {
+      // A supervisor override is legitimate; what it claims the catalog said must be true.
+      if (l.override.catalogPrice !== listed)
+        findings.push({
+          lineId: l.lineId,
+          field: "override.catalogPrice",
+          expected: String(listed),
+          actual: String(l.override.catalogPrice),
+        });
+    } else if (l.unitPrice !== listed) {
+      findings.push({
+        lineId: l.lineId,
+        field: "unitPrice",
+        expected: String(listed),
+        actual: String(l.unitPrice),
+      });
+    }
+    lines.push({
+      lineId: l.lineId,
+      sku: l.sku,
+      category: l.category,
+      unitPrice: l.override ? l.unitPrice : listed,
+      qty: l.qty,
+      weighed: l.weighed,
+      taxRate: l.taxRate,
+    });
+  }
+  let result: ReturnType<typeof priceBasket>;
+  try {
+    result = priceBasket({
+      at: sale.completedAt,
+      storeId: "",
+      ...(sale.member ? { member: sale.member } : {}),
+      coupons: sale.coupons,
+      lines,
+      promotions: catalog.promotions,
+    } as PriceRequest);
+  } catch (e) {
+    return [
+      ...findings,
+      { field: "pricing", expected: "a basket the engine can price", actual: (e as Error).message },
+    ];
+  }
+  result.lines.forEach((r, i) => {
+    const l = sale.lines[i]!;
+    for (const f of ["gross", "net", "tax"] as const) {
+      if (r[f] !== l[f])
+        findings.push({ lineId: l.lineId, field: f, expected: String(r[f]), actual: String(l[f]) });
+    }
+    const want = JSON.stringify(r.discounts);
+    const got = JSON.stringify(l.discounts);
+    if (want !== got) findings.push({ lineId: l.lineId, field: "discounts", expected: want, actual: got });
+  });
+  for (const f of ["gross", "discount", "net", "tax"] as const) {
+    if (result.totals[f] !== sale.totals[f])
+      findings.push({
+        field: `totals.${f}`,
+        expected: String(result.totals[f]),
+        actual: String(sale.totals[f]),
+      });
+  }
+  if (JSON.stringify(result.applied) !== JSON.stringify(sale.applied))
+    findings.push({
+      field: "applied",
+      expected: JSON.stringify(result.applied),
+      actual: JSON.stringify(sale.applied),
+    });
+  return findings;
+}

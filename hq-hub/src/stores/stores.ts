@@ -1,0 +1,250 @@
+// Stores and their enrollment: an admin creates a store and gets a one-time code; the edge
+// redeems it once for its MQTT credentials. Only hashes are kept: the code as SHA-256, the
+// password as Bun.password (argon2id) plus the PBKDF2 form Mosquitto's password file needs.
+import { createHash, pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
+import { STORE_ID_RE } from "@retail/protocol";
+import { z } from "zod";
+import type { Sqlite } from "../db/open.ts";
+import { fromZod, NotFoundError, StateError, ValidationError } from "../errors.ts";
+
+export const StoreInput = z.strictObject({
+  id: z.string().regex(STORE_ID_RE, "store code: 1-16 upper-case letters or digits"),
+  name: z.string().min(1).max(80),
+  region: z.string().min(1).max(40),
+  address: z.string().max(200).optional(),
+  ring: z.enum(["pilot", "general"]).optional(),
+  lat: z.number().min(-90).max(90).optional(),
+  lng: z.number().min(-180).max(180).optional(),
+});
+export type StoreInput = z.infer<typeof StoreInput>;
+
+export const StorePatch = StoreInput.omit({ id: true }).partial();
+
+export interface StoreRow {
+  id: string;
+  name: string;
+  region: string;
+  address: string;
+  ring: string;
+  lat?: number;
+  lng?: number;
+  enrollmentState: string;
+  createdAt: string;
+  enrolledAt?: string;
+}
+
+export interface EnrollResponse {
+  storeId: string;
+  storeName: string;
+  region: string;
+  mqtt: { url: string; username: string; password: string; clientId: string };
+}
+
+/** MQTT identity of a store: username and client id are both `store-{id}` (docs/sync.md). */
+export const mqttIdentity = (storeId: string) => `store-${storeId}`;
+
+export function storeIdOfUsername(username: string): string | undefined {
+  const m = /^store-([A-Z0-9]{1,16})$/.exec(username);
+  return m?.[1];
+}
+
+const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; // no 0/O, 1/I: read over the phone
+
+export function newEnrollmentCode(random: (n: number) => Uint8Array = (n) => randomBytes(n)): string {
+  const bytes = random(8);
+  const chars = Array.from(bytes, (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]);
+  return `${chars.slice(0, 4).join("")}-${chars.slice(4).join("")}`;
+}
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+
+/** Mosquitto 2's `$7$` password hash: PBKDF2-SHA512, 101 iterations, 12-byte salt. */
+export function mosquittoHash(password: string, salt: Uint8Array = randomBytes(12)): string {
+  const hash = pbkdf2Sync(password, salt, 101, 64, "sha512");
+  return `$7$101$${Buffer.from(salt).toString("base64")}$${hash.toString("base64")}`;
+}
+
+export function createStores(deps: { db: Sqlite; now: () => Date; codeHours: number }) {
+  const { db, now } = deps;
+  // Verified passwords, so a reconnect storm costs one argon2 per store, not one per connect.
+  const verified = new Map<string, string>();
+
+  function toRow(r: Record<string, unknown>): StoreRow {
+    return {
+      id: r.id as string,
+      name: r.name as string,
+      region: r.region as string,
+      address: r.address as string,
+      ring: r.ring as string,
+      ...(r.lat_e6 !== null ? { lat: (r.lat_e6 as number) / 1e6 } : {}),
+      ...(r.lng_e6 !== null ? { lng: (r.lng_e6 as number) / 1e6 } : {}),
+      enrollmentState: r.enrollment_state as string,
+      createdAt: r.created_at as string,
+      ...(r.enrolled_at ? { enrolledAt: r.enrolled_at as string } : {}),
+    };
+  }
+
+  function get(id: string): StoreRow {
+    const r = db.prepare("SELECT * FROM stores WHERE id = ?").get(id) as Record<string, unknown> | undefined;
+    if (!r) throw new NotFoundError("store", id);
+    return toRow(r);
+  }
+
+  function list(region?: string): StoreRow[] {
+    const rows = (
+      region
+        ? db.prepare("SELECT * FROM stores WHERE region = ? ORDER BY id").all(region)
+        : db.prepare("SELECT * FROM stores ORDER BY id").all()
+    ) as Record<string, unknown>[];
+    return rows.map(toRow);
+  }
+
+  function add(input: unknown): StoreRow {
+    const r = StoreInput.safeParse(input);
+    if (!r.success) throw fromZod(r.error);
+    const s = r.data;
+    if (db.prepare("SELECT 1 FROM stores WHERE id = ?").get(s.id))
+      throw new ValidationError("id", `store ${s.id} already exists`);
+    db.prepare(
+      "INSERT INTO stores (id, name, region, address, ring, lat_e6, lng_e6, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    ).run(
+      s.id,
+      s.name,
+      s.region,
+      s.address ?? "",
+      s.ring ?? "general",
+      s.lat === undefined ? null : Math.round(s.lat * 1e6),
+      s.lng === undefined ? null : Math.round(s.lng * 1e6),
+      now().toISOString(),
+    );
+    return get(s.id);
+  }
+
+  /**
+   * Edits a store. Moving it to another region or ring changes which change sets it sees, so
+   * its delta chain no longer holds: it is sent a snapshot next time (snapshot floor raised).
+   */
+  function update(id: string, input: unknown, currentVersion: number): StoreRow {
+    const r = StorePatch.safeParse(input);
+    if (!r.success) throw fromZod(r.error);
+    const before = get(id);
+    const p = r.data;
+    const moved =
+      (p.region !== undefined && p.region !== before.region) ||
+      (p.ring !== undefined && p.ring !== before.ring);
+    db.prepare(
+      `UPDATE stores SET name = COALESCE(?, name), region = COALESCE(?, region), address = COALESCE(?, address), ring = COALESCE(?, ring),
+       lat_e6 = COALESCE(?, lat_e6), lng_e6 = COALESCE(?, lng_e6), snapshot_floor = CASE WHEN ? THEN ? ELSE snapshot_floor END WHERE id = ?`,
+    ).run(
+      p.name ?? null,
+      p.region ?? null,
+      p.address ?? null,
+      p.ring ?? null,
+      p.lat === undefined ? null : Math.round(p.lat * 1e6),
+      p.lng === undefined ? null : Math.round(p.lng * 1e6),
+      moved ? 1 : 0,
+      currentVersion + 1,
+      id,
+    );
+    return get(id);
+  }
+
+  /** A new one-time code (replacing any earlier one); also how a store is re-enrolled. */
+  function issueCode(id: string): { code: string; expiresAt: string } {
+    get(id);
+    const code = newEnrollmentCode();
+    const expiresAt = new Date(now().getTime() + deps.codeHours * 3600_000).toISOString();
+    db.prepare("UPDATE stores SET enrollment_code_hash = ?, enrollment_code_expires_at = ? WHERE id = ?").run(
+      sha256(code),
+      expiresAt,
+      id,
+    );
+    return { code, expiresAt };
+  }
+
+  async function enroll(code: unknown, mqttUrl: string): Promise<EnrollResponse> {
+    if (typeof code !== "string" || !/^[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code.trim().toUpperCase()))
+      throw new ValidationError("code", "an enrollment code looks like ABCD-EFGH");
+    const hash = sha256(code.trim().toUpperCase());
+    const r = db.prepare("SELECT * FROM stores WHERE enrollment_code_hash = ?").get(hash) as
+      | Record<string, unknown>
+      | undefined;
+    if (!r) throw new ValidationError("code", "unknown or already used enrollment code");
+    if (Date.parse(r.enrollment_code_expires_at as string) < now().getTime())
+      throw new ValidationError("code", "enrollment code expired; ask HQ for a new one");
+    const password = randomBytes(24).toString("base64url");
+    const pwHash = await Bun.password.hash(password, {
+      algorithm: "argon2id",
+      memoryCost: 19456,
+      timeCost: 2,
+    });
+    const id = r.id as string;
+    const info = db
+      .prepare(
+        `UPDATE stores SET enrollment_code_hash = NULL, enrollment_code_expires_at = NULL, enrollment_state = 'enrolled',
+         mqtt_password_hash = ?, mqtt_password_mosquitto = ?, enrolled_at = ? WHERE id = ? AND enrollment_code_hash = ?`,
+      )
+      .run(pwHash, mosquittoHash(password), now().toISOString(), id, hash);
+    // Two redemptions racing: only the one whose UPDATE still saw the code wins.
+    if (info.changes !== 1) throw new ValidationError("code", "unknown or already used enrollment code");
+    verified.delete(id);
+    return {
+      storeId: id,
+      storeName: r.name as string,
+      region: r.region as string,
+      mqtt: { url: mqttUrl, username: mqttIdentity(id), password, clientId: mqttIdentity(id) },
+    };
+  }
+
+  function revoke(id: string) {
+    get(id);
+    db.prepare(
+      "UPDATE stores SET enrollment_state = 'revoked', mqtt_password_hash = NULL, mqtt_password_mosquitto = NULL WHERE id = ?",
+    ).run(id);
+    verified.delete(id);
+  }
+
+  /** Checks MQTT credentials: `store-{id}` with the password issued at enrollment. */
+  async function verify(username: string, password: string): Promise<string | undefined> {
+    const storeId = storeIdOfUsername(username);
+    if (!storeId) return undefined;
+    const r = db
+      .prepare("SELECT mqtt_password_hash, enrollment_state FROM stores WHERE id = ?")
+      .get(storeId) as { mqtt_password_hash: string | null; enrollment_state: string } | undefined;
+    if (!r?.mqtt_password_hash || r.enrollment_state !== "enrolled") return undefined;
+    const cacheKey = `${r.mqtt_password_hash}`;
+    const seen = verified.get(storeId);
+    const digest = sha256(`${cacheKey}\u0000${password}`);
+    if (seen && timingSafeEqual(Buffer.from(seen), Buffer.from(digest))) return storeId;
+    if (!(await Bun.password.verify(password, r.mqtt_password_hash))) return undefined;
+    verified.set(storeId, digest);
+    return storeId;
+  }
+
+  /** Mosquitto password-file lines (`user:$7$...`) for every enrolled store. */
+  function mosquittoPasswords(): string[] {
+    return (
+      db
+        .prepare(
+          "SELECT id, mqtt_password_mosquitto FROM stores WHERE enrollment_state = 'enrolled' AND mqtt_password_mosquitto IS NOT NULL ORDER BY id",
+        )
+        .all() as {
+        id: string;
+        mqtt_password_mosquitto: string;
+      }[]
+    ).map((r) => `${mqttIdentity(r.id)}:${r.mqtt_password_mosquitto}`);
+  }
+
+  function enrolledIds(): string[] {
+    return (
+      db.prepare("SELECT id FROM stores WHERE enrollment_state = 'enrolled' ORDER BY id").all() as {
+        id: string;
+      }[]
+    ).map((r) => r.id);
+  }
+
+  return { get, list, add, update, issueCode, enroll, revoke, verify, mosquittoPasswords, enrolledIds };
+}
+
+export type Stores = ReturnType<typeof createStores>;
+export { StateError };
