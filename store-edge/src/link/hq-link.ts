@@ -208,7 +208,7 @@ export class HqLink {
     this.setState("online");
     // Everything above HQ's ack is resent after every (re)connect.
     this.sentUpTo = this.o.outbox.ackedUpTo;
-    this.lastAckProgressAt = this.o.clock.now();
+    this.lastAckProgressAt = performance.now();
     this.publishStatus(true);
     this.pump();
     // The retained pointer arrives through the subscription; ask anyway in case a fetch was
@@ -258,7 +258,7 @@ export class HqLink {
         }
         if (this.client !== client) return;
       }
-      if (this.sentUpTo === this.o.outbox.ackedUpTo) this.lastAckProgressAt = this.o.clock.now();
+      if (this.sentUpTo === this.o.outbox.ackedUpTo) this.lastAckProgressAt = performance.now();
       this.sentUpTo = rows[rows.length - 1]!.seq;
     }
   }
@@ -266,10 +266,10 @@ export class HqLink {
   private checkAckTimeout(): void {
     if (!this.online) return;
     const acked = this.o.outbox.ackedUpTo;
-    if (this.sentUpTo > acked && this.o.clock.now() - this.lastAckProgressAt > this.o.config.ackTimeoutMs) {
+    if (this.sentUpTo > acked && performance.now() - this.lastAckProgressAt > this.o.config.ackTimeoutMs) {
       this.log(`no ack above ${acked} for ${this.o.config.ackTimeoutMs} ms: resending`);
       this.sentUpTo = acked;
-      this.lastAckProgressAt = this.o.clock.now();
+      this.lastAckProgressAt = performance.now();
       this.pump();
     }
   }
@@ -279,7 +279,8 @@ export class HqLink {
     const client = this.client;
     if (!this.online || !client) return;
     const body = JSON.stringify(this.o.status());
-    const now = this.o.clock.now();
+    // Intervals run on the monotonic clock; the store's clock only stamps business events.
+    const now = performance.now();
     if (
       !force &&
       (body === this.lastStatusJson || now - this.lastStatusAt < this.o.config.statusMinIntervalMs)
@@ -341,7 +342,7 @@ export class HqLink {
     switch (env.type) {
       case "events.ack": {
         const moved = this.o.outbox.acknowledge(env.payload.upToSeq);
-        if (moved) this.lastAckProgressAt = this.o.clock.now();
+        if (moved) this.lastAckProgressAt = performance.now();
         const gap = env.payload.missing[0];
         if (gap && gap.from - 1 < this.sentUpTo)
           this.sentUpTo = Math.max(this.o.outbox.ackedUpTo, gap.from - 1);

@@ -1,0 +1,159 @@
+// The edge's side of docs/sync.md against a real MQTT broker (aedes on loopback) with a stub
+// HQ: outbox delivery only on events.ack, resend after reconnect, duplicated and replayed acks,
+// catalog bootstrap and deltas in pages with a lost page asked again, retained status.
+import { afterEach, describe, expect, test } from "bun:test";
+import { manualClock } from "../clock.ts";
+import { Edge } from "../edge.ts";
+import {
+  catalogItems,
+  gtinOf,
+  openLane,
+  skuOf,
+  T0,
+  tempDir,
+  testConfig,
+  until,
+} from "../testing/fixtures.ts";
+import { StubHq } from "../testing/stub-hq.ts";
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
+});
+
+async function setup(opts: { products?: number; perPage?: number; ackTimeoutMs?: number } = {}) {
+  const hq = await StubHq.start("S001");
+  cleanup.push(() => hq.stop());
+  hq.perPage = opts.perPage ?? 5000;
+  hq.release({ version: 1, items: catalogItems({ products: opts.products ?? 30, weighed: 2 }) });
+  const config = testConfig({
+    enrollment: {
+      hq: "http://unused",
+      storeId: "S001",
+      storeName: "测试店",
+      mqtt: hq.creds(),
+      enrolledAt: new Date(T0).toISOString(),
+    },
+  });
+  config.link = {
+    ...config.link,
+    backoffBaseMs: 20,
+    backoffCapMs: 200,
+    ackTimeoutMs: opts.ackTimeoutMs ?? 400,
+    pageTimeoutMs: 200,
+    statusMinIntervalMs: 50,
+  };
+  const dataDir = tempDir();
+  const edge = new Edge({ dataDir, config, clock: manualClock(T0) });
+  cleanup.push(() => edge.stop());
+  edge.start();
+  await until(() => edge.replica.applied === 1, 10_000, "catalog v1");
+  return { hq, edge, config, dataDir };
+}
+
+async function sell(edge: Edge, n: number, lane = "1") {
+  for (let i = 0; i < n; i++) {
+    await edge.checkout.scan(lane, gtinOf(10 + (i % 5)));
+    edge.checkout.tenderCash(lane, 100_00);
+  }
+}
+
+describe("outbox over MQTT", () => {
+  test("a sale travels edge -> broker -> HQ and only HQ's ack marks it delivered", async () => {
+    const { hq, edge } = await setup();
+    await openLane(edge);
+    await sell(edge, 1);
+    await until(() => edge.outbox.ackedUpTo === 2, 5000, "ack of seq 2");
+    expect(hq.seqs()).toEqual([1, 2]);
+    expect(hq.received.get(2)?.type).toBe("sale.completed");
+    expect(edge.status().outbox.backlog).toBe(0);
+
+    hq.acking = false;
+    await sell(edge, 3);
+    await until(() => hq.upTo === 5, 5000, "HQ has 5");
+    // The broker acked (QoS 1) but HQ did not: still unacked on the edge.
+    expect(edge.outbox.ackedUpTo).toBe(2);
+    expect(edge.status().outbox.backlog).toBe(3);
+    // Without an ack the edge resends after its ack timeout; HQ keeps each event once.
+    await until(() => hq.arrivals > 5, 5000, "resend");
+    expect(hq.seqs()).toEqual([1, 2, 3, 4, 5]);
+    hq.ack(5);
+    await until(() => edge.outbox.ackedUpTo === 5, 5000, "ack 5");
+  });
+
+  test("replayed, duplicated and bogus acks change nothing; missing ranges are resent", async () => {
+    const { hq, edge } = await setup({ ackTimeoutMs: 60_000 });
+    await openLane(edge);
+    await sell(edge, 2);
+    await until(() => edge.outbox.ackedUpTo === 3, 5000, "ack 3");
+    hq.ack(1);
+    hq.ack(3);
+    hq.ack(3);
+    hq.ack(99); // above anything the edge wrote: clamped to its last seq
+    hq.ack(2, [{ from: 1, to: 2 }]); // stale: below what is acked, nothing is resent
+    await Bun.sleep(100);
+    expect(edge.outbox.ackedUpTo).toBe(3);
+    expect(edge.outbox.stats(T0).backlog).toBe(0);
+
+    hq.acking = false;
+    await sell(edge, 2);
+    await until(() => hq.upTo === 5, 5000, "HQ has 5");
+    const before = hq.arrivals;
+    hq.ack(3, [{ from: 4, to: 5 }]);
+    await until(() => hq.arrivals >= before + 2, 5000, "resend of the missing range");
+    expect(hq.seqs()).toEqual([1, 2, 3, 4, 5]);
+    hq.ack(5);
+    await until(() => edge.outbox.ackedUpTo === 5, 5000, "ack 5");
+  });
+
+  test("HQ unreachable: selling is identical; back online, everything drains in order", async () => {
+    const { hq, edge } = await setup();
+    await openLane(edge);
+    const port = hq.port;
+    await hq.stop();
+    cleanup.pop();
+    await until(() => !edge.link!.online, 5000, "link down");
+    await sell(edge, 30);
+    expect(edge.status().outbox.backlog).toBe(31);
+    expect(edge.status().link.state).toBe("offline");
+    const hq2 = await StubHq.start("S001", port);
+    cleanup.push(() => hq2.stop());
+    await until(() => edge.outbox.ackedUpTo === 31, 10_000, "drain");
+    expect(hq2.seqs()).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+    await until(
+      () => hq2.statuses.some((s) => s.state === "online" && s.outboxBacklog === 0),
+      5000,
+      "status",
+    );
+  });
+});
+
+describe("catalog sync", () => {
+  test("bootstrap by snapshot pages, then deltas in order, catalog.applied each; a lost page is asked again", async () => {
+    const { hq, edge } = await setup({ products: 40, perPage: 25 });
+    expect(edge.replica.lookup.products.size).toBe(40);
+    await until(() => hq.applied.includes(1), 5000, "catalog.applied 1");
+    expect(hq.fetches.filter((f) => f.snapshotVersion === 1).length).toBeGreaterThan(0);
+
+    hq.dropFetches = 1;
+    hq.release({ version: 2, items: [{ op: "delete", entity: "product", key: skuOf(40) }] });
+    hq.release({
+      version: 3,
+      items: [
+        {
+          op: "upsert",
+          entity: "price",
+          data: { sku: skuOf(10), windows: [{ price: 777, source: "store" }] },
+        },
+      ],
+    });
+    await until(() => edge.replica.applied === 3, 5000, "v3");
+    await until(() => hq.applied.includes(3), 5000, "catalog.applied 3");
+    expect(hq.applied).toEqual([1, 2, 3]);
+    expect(edge.replica.lookup.products.has(skuOf(40))).toBe(false);
+    expect(edge.replica.lookup.priceOf(skuOf(10), T0)?.price).toBe(777);
+    await openLane(edge);
+    await edge.checkout.scan("1", gtinOf(10));
+    expect(edge.checkout.view("1").cart.lines[0]).toMatchObject({ unitPrice: 777, priceVersion: 3 });
+  });
+});

@@ -1,0 +1,177 @@
+// A stand-in for HQ over a real MQTT broker (aedes on loopback): it takes event batches,
+// "commits" them (in memory, exactly once by id, gapless by seq), publishes events.ack, keeps
+// a retained catalog pointer and answers catalog.fetch with pages. Used where the test or
+// bench is about the edge's side of docs/sync.md and the real hub would only add noise; the
+// tests against the real hub process live in e2e.test.ts.
+import { createServer, type Server } from "node:net";
+import {
+  type AnyEnvelope,
+  type CatalogChangeSet,
+  type ChangeItem,
+  downTopic,
+  encodeEnvelope,
+  type MessageType,
+  makeEnvelope,
+  type Payload,
+  parseEventBatch,
+  parseTopic,
+  validateEnvelope,
+} from "@retail/protocol";
+import { Aedes } from "aedes";
+import { pagesOf } from "./fixtures.ts";
+
+export interface StubVersion {
+  version: number;
+  items: ChangeItem[];
+  effectiveAt?: string;
+}
+
+export class StubHq {
+  readonly received = new Map<number, AnyEnvelope>();
+  /** Every event as it arrived, duplicates included. */
+  arrivals = 0;
+  upTo = 0;
+  acking = true;
+  versions: StubVersion[] = [];
+  snapshotFloor = 0;
+  perPage = 5000;
+  fetches: Payload<"catalog.fetch">[] = [];
+  applied: number[] = [];
+  statuses: Payload<"store.status">[] = [];
+  /** Drop the next N catalog.fetch requests (a lost page). */
+  dropFetches = 0;
+
+  private constructor(
+    readonly broker: Aedes,
+    private readonly server: Server,
+    readonly port: number,
+    readonly storeId: string,
+  ) {}
+
+  static async start(storeId = "S001", port = 0): Promise<StubHq> {
+    const broker = await Aedes.createBroker();
+    const server = createServer(broker.handle);
+    await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+    const addr = server.address();
+    const hq = new StubHq(broker, server, typeof addr === "object" && addr ? addr.port : port, storeId);
+    await new Promise<void>((resolve) =>
+      broker.subscribe(
+        "retail/v1/s/+/up/+",
+        (packet, cb) => {
+          try {
+            hq.onUp(packet.topic, Buffer.from(packet.payload as Buffer));
+          } finally {
+            cb();
+          }
+        },
+        () => resolve(),
+      ),
+    );
+    return hq;
+  }
+
+  get url(): string {
+    return `mqtt://127.0.0.1:${this.port}`;
+  }
+
+  creds() {
+    return {
+      url: this.url,
+      username: `store-${this.storeId}`,
+      password: "pw",
+      clientId: `store-${this.storeId}`,
+    };
+  }
+
+  publish<T extends MessageType>(
+    channel: Parameters<typeof downTopic>[1],
+    type: T,
+    payload: Payload<T>,
+    retain = false,
+  ) {
+    const env = makeEnvelope(type, payload, { storeId: this.storeId });
+    this.broker.publish(
+      {
+        cmd: "publish",
+        topic: downTopic(this.storeId, channel),
+        payload: Buffer.from(encodeEnvelope(env)),
+        qos: 1,
+        retain,
+        dup: false,
+      },
+      () => {},
+    );
+  }
+
+  ack(upToSeq = this.upTo, missing: { from: number; to: number }[] = []): void {
+    this.publish("ack", "events.ack", { upToSeq, missing });
+  }
+
+  /** Releases a version: retained pointer to the newest. */
+  release(v: StubVersion): void {
+    this.versions.push(v);
+    this.publish(
+      "pointer",
+      "catalog.pointer",
+      { version: v.version, snapshotFloor: this.snapshotFloor },
+      true,
+    );
+  }
+
+  private onUp(topic: string, payload: Buffer): void {
+    const t = parseTopic(topic);
+    if (!t || t.direction !== "up") return;
+    if (t.channel === "events") {
+      const { events } = parseEventBatch(payload);
+      for (const e of events) {
+        this.arrivals++;
+        if (!this.received.has(e.seq)) this.received.set(e.seq, e);
+      }
+      while (this.received.has(this.upTo + 1)) this.upTo++;
+      if (this.acking) this.ack();
+      return;
+    }
+    const env = validateEnvelope(JSON.parse(payload.toString("utf8")));
+    if (env.type === "store.status") this.statuses.push(env.payload);
+    if (env.type === "catalog.applied") this.applied.push(env.payload.version);
+    if (env.type === "catalog.fetch") {
+      this.fetches.push(env.payload);
+      if (this.dropFetches > 0) {
+        this.dropFetches--;
+        return;
+      }
+      for (const page of this.answer(env.payload)) this.publish("catalog", "catalog.changeset", page);
+    }
+  }
+
+  /** Page `page` of the next version after fromVersion (or of a snapshot). */
+  private answer(f: Payload<"catalog.fetch">): CatalogChangeSet[] {
+    const latest = this.versions.at(-1)?.version ?? 0;
+    if (f.fromVersion === 0 || f.fromVersion < this.snapshotFloor || f.snapshotVersion) {
+      const at = f.snapshotVersion ?? latest;
+      const all = new Map<string, ChangeItem>();
+      for (const v of this.versions.filter((x) => x.version <= at))
+        for (const item of v.items) {
+          const key = `${item.entity}:${item.op === "delete" ? item.key : String(Object.values(item.data)[0])}`;
+          if (item.op === "delete") all.delete(key);
+          else all.set(key, item);
+        }
+      const pages = pagesOf("snapshot", at, f.fromVersion, [...all.values()], this.perPage);
+      return pages.filter((p) => p.page === f.page);
+    }
+    const next = this.versions.find((v) => v.version > f.fromVersion);
+    if (!next) return [];
+    const pages = pagesOf("delta", next.version, f.fromVersion, next.items, this.perPage, next.effectiveAt);
+    return pages.filter((p) => p.page === f.page);
+  }
+
+  /** Seqs in the order first received. */
+  seqs(): number[] {
+    return [...this.received.keys()];
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((r) => this.broker.close(() => r()));
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}
