@@ -18,7 +18,31 @@ export interface OpenOptions {
   authToken?: string;
 }
 
+let getPatched = false;
+
+/**
+ * libsql's Statement.get() adds an enumerable `_metadata` (timing) to the row, which would
+ * leak into API responses and row comparisons. Strip it once, for every statement.
+ */
+function stripRowMetadata(db: Sqlite) {
+  if (getPatched) return;
+  getPatched = true;
+  const proto = Object.getPrototypeOf(db.prepare("SELECT 1")) as { get: (...a: unknown[]) => unknown };
+  const get = proto.get;
+  proto.get = function (this: unknown, ...args: unknown[]) {
+    const row = get.apply(this, args) as Record<string, unknown> | undefined;
+    if (row && typeof row === "object") delete row._metadata;
+    return row;
+  };
+}
+
 export function openDatabase(opts: OpenOptions): Sqlite {
+  const db = openRaw(opts);
+  stripRowMetadata(db);
+  return db;
+}
+
+function openRaw(opts: OpenOptions): Sqlite {
   if (opts.databaseUrl) {
     // A remote libSQL server: every statement is a network round trip; pragmas below are the
     // server's business.

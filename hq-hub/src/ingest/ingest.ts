@@ -279,7 +279,7 @@ export function createIngest(deps: IngestDeps) {
         moveStock(s, stockMoves(env), env.id, p.completedAt, alerts);
         changeMember(memberChangeOfSale(p));
         if (deps.catalogAt) {
-          for (const f of auditSale(p, deps.catalogAt(s, p.catalogVersion)))
+          for (const f of auditSale(s, p, deps.catalogAt(s, p.catalogVersion)))
             q.finding.run(
               s,
               p.saleId,

@@ -23,7 +23,7 @@ export interface CatalogView {
   promotions: Promotion[];
 }
 
-export function auditSale(sale: Payload<"sale.completed">, catalog: CatalogView): Finding[] {
+export function auditSale(storeId: string, sale: Payload<"sale.completed">, catalog: CatalogView): Finding[] {
   if (!catalog.known)
     return [
       {
@@ -87,7 +87,7 @@ export function auditSale(sale: Payload<"sale.completed">, catalog: CatalogView)
   try {
     result = priceBasket({
       at: sale.completedAt,
-      storeId: "",
+      storeId,
       ...(sale.member ? { member: sale.member } : {}),
       coupons: sale.coupons,
       lines,

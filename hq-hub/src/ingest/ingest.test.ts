@@ -1,0 +1,210 @@
+// Exactly-once ingest over real MQTT into a real libSQL file: duplicates, conflicts, gaps,
+// dead letters and their replay, and the effects (sales, stock, members, training).
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { uuidv7 } from "@retail/protocol";
+import {
+  api,
+  connectStore,
+  enrollStore,
+  event,
+  type StoreClient,
+  saleEvent,
+  startTestHub,
+} from "../test-kit.ts";
+
+let hub: Awaited<ReturnType<typeof startTestHub>>;
+let store: StoreClient;
+const count = (sql: string, ...args: unknown[]) =>
+  (hub.db.prepare(sql).get(...(args as string[])) as { n: number }).n;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  store = await connectStore(await enrollStore(hub, "S1"));
+});
+afterAll(async () => {
+  await store.close();
+  await hub.cleanup();
+});
+
+describe("ingest", () => {
+  test("a duplicate (same id, same content) is acked and changes nothing", async () => {
+    const sale = saleEvent("S1", 1);
+    await store.publishEvents([sale]);
+    expect((await store.next("events.ack")).payload).toEqual({ upToSeq: 1, missing: [] });
+    await store.publishEvents([sale, sale]);
+    expect((await store.next("events.ack")).payload).toEqual({ upToSeq: 1, missing: [] });
+    expect(count("SELECT COUNT(*) AS n FROM sales WHERE store_id = 'S1'")).toBe(1);
+    expect(count("SELECT COUNT(*) AS n FROM stock_ledger WHERE store_id = 'S1'")).toBe(5);
+    expect(count("SELECT COUNT(*) AS n FROM conflicts")).toBe(0);
+  });
+
+  test("same id with different content, or same seq with another id, is a conflict alert, never an overwrite", async () => {
+    const original = saleEvent("S1", 2);
+    await store.publishEvents([original]);
+    expect((await store.next("events.ack")).payload.upToSeq).toBe(2);
+    const tampered = { ...original, payload: { ...original.payload, receiptNo: "RC-TAMPERED" } };
+    const otherId = { ...saleEvent("S1", 2), id: uuidv7() };
+    await store.publishEvents([tampered, otherId]);
+    expect((await store.next("events.ack")).payload.upToSeq).toBe(2);
+    const conflicts = (await api(hub, "GET", "/api/v1/conflicts")).body as { reason: string; seq: number }[];
+    expect(conflicts.map((c) => c.reason)).toEqual([
+      "same_id_different_content",
+      "same_seq_different_content",
+    ]);
+    const kept = hub.db
+      .prepare("SELECT receipt_no FROM sales WHERE sale_id = ?")
+      .get(original.payload.saleId) as { receipt_no: string };
+    expect(kept.receipt_no).toBe(original.payload.receiptNo);
+  });
+
+  test("a gap is reported as missing with a resend command; filling it advances the ack", async () => {
+    const s3 = saleEvent("S1", 3);
+    const s5 = saleEvent("S1", 5);
+    await store.publishEvents([s5]);
+    const ack = await store.next("events.ack");
+    expect(ack.payload).toEqual({ upToSeq: 2, missing: [{ from: 3, to: 4 }] });
+    const cmd = await store.next("command");
+    expect(cmd.payload).toMatchObject({ name: "resend_events", args: { fromSeq: 3 } });
+    await store.publishEvents([s3, saleEvent("S1", 4), s5]);
+    expect((await store.next("events.ack", (a) => a.payload.upToSeq === 5)).payload).toEqual({
+      upToSeq: 5,
+      missing: [],
+    });
+  });
+
+  test("a malformed event is dead-lettered with reason and field, its seq still counts, and an admin can fix and replay it", async () => {
+    const good = saleEvent("S1", 7);
+    const bad = JSON.parse(JSON.stringify(saleEvent("S1", 6)));
+    bad.payload.lines[0].qty = -1;
+    await store.publishEvents(JSON.stringify([bad, good]));
+    expect((await store.next("events.ack")).payload).toEqual({ upToSeq: 7, missing: [] });
+    const letters = (await api(hub, "GET", "/api/v1/dead-letters")).body as {
+      id: number;
+      seq: number;
+      field: string;
+      reason: string;
+      raw: string;
+    }[];
+    const dl = letters.find((l) => l.seq === 6)!;
+    expect(dl.field).toBe("payload.lines.0.qty");
+    expect(dl.reason).toMatch(/invalid/);
+    const fixed = JSON.parse(dl.raw);
+    fixed.payload.lines[0].qty = 1;
+    const replay = await api(hub, "POST", `/api/v1/dead-letters/${dl.id}/replay`, {
+      raw: JSON.stringify(fixed),
+    });
+    expect(replay.status).toBe(200);
+    expect(replay.body.applied).toBe(1);
+    expect(count("SELECT COUNT(*) AS n FROM sales WHERE sale_id = ?", fixed.payload.saleId)).toBe(1);
+    expect((await api(hub, "GET", `/api/v1/dead-letters/${dl.id}`)).body.status).toBe("replayed");
+    // Replaying the same thing again is refused: it is no longer open.
+    expect((await api(hub, "POST", `/api/v1/dead-letters/${dl.id}/replay`, {})).status).toBe(409);
+  });
+
+  test("a payload that is not a JSON array is dead-lettered whole and the pipeline goes on", async () => {
+    await store.publishEvents("this is not json");
+    await store.publishEvents([saleEvent("S1", 8)]);
+    expect((await store.next("events.ack", (a) => a.payload.upToSeq === 8)).payload.upToSeq).toBe(8);
+    expect(count("SELECT COUNT(*) AS n FROM dead_letters WHERE raw = 'this is not json'")).toBe(1);
+  });
+
+  test("training sales are recorded as training activity only", async () => {
+    hub.db
+      .prepare(
+        "INSERT INTO members (id, phone, tier, points, status) VALUES ('M1', '13800000001', 'gold', 0, 'active')",
+      )
+      .run();
+    await store.publishEvents([saleEvent("S1", 9, { training: true, member: { id: "M1", tier: "gold" } })]);
+    expect((await store.next("events.ack")).payload.upToSeq).toBe(9);
+    expect(count("SELECT COUNT(*) AS n FROM training_activity WHERE store_id = 'S1'")).toBe(1);
+    expect(count("SELECT points AS n FROM members WHERE id = 'M1'")).toBe(0);
+    expect(count("SELECT COUNT(*) AS n FROM sales WHERE store_id = 'S1'")).toBe(8);
+  });
+
+  test("member sales earn points and spend; returns take them back; stock follows sales, returns, receipts and counts", async () => {
+    const sale = saleEvent("S1", 10, { member: { id: "M1", tier: "gold" }, unitPrice: 1000, lines: 2 });
+    const ret = event("sale.returned", "S1", 11, {
+      returnId: "R1",
+      receiptNo: "RC-R1",
+      original: { saleId: sale.payload.saleId, receiptNo: sale.payload.receiptNo, storeId: "S1" },
+      reason: "damaged",
+      laneId: "1",
+      cashierId: "1001",
+      shiftId: "shift-1",
+      businessDay: "2026-11-25",
+      training: false,
+      lines: [{ lineId: "l1", sku: "SKU1", qty: 1, weighed: false, refund: 1000, tax: 115, restock: true }],
+      totals: { refund: 1000, tax: 115 },
+      tenders: [{ kind: "cash", amount: 1000 }],
+      returnedAt: "2026-11-25T10:00:00.000+08:00",
+    });
+    const receipt = event("receiving.confirmed", "S1", 12, {
+      receivingId: "RCV1",
+      confirmedBy: "1001",
+      lines: [{ sku: "SKU9", qty: 24 }],
+      confirmedAt: "2026-11-25T10:00:00.000+08:00",
+    });
+    const countEv = event("stock.counted", "S1", 13, {
+      countId: "C1",
+      countedBy: "1001",
+      lines: [{ sku: "SKU9", counted: 20, expected: 24 }],
+      countedAt: "2026-11-25T11:00:00.000+08:00",
+    });
+    await store.publishEvents([sale, ret, receipt, countEv]);
+    expect((await store.next("events.ack", (a) => a.payload.upToSeq === 13)).payload.missing).toEqual([]);
+    const m = hub.db
+      .prepare("SELECT points, spend_fen, last_visit_at FROM members WHERE id = 'M1'")
+      .get() as Record<string, unknown>;
+    expect(m).toEqual({ points: 10, spend_fen: 1000, last_visit_at: sale.payload.completedAt });
+    expect(hub.stock.onHand("S1", "SKU9")).toEqual([{ sku: "SKU9", on_hand: 20 }]);
+    expect(hub.stock.ledgerOnHand("S1", "SKU9")).toBe(20);
+    expect(hub.stock.movements("S1", "SKU9").map((x) => (x as { kind: string }).kind)).toEqual([
+      "receipt",
+      "count_adjustment",
+    ]);
+    // SKU1: 9 sales of 1 unit (seq 1..8 and 10), one restocked return.
+    expect(hub.stock.ledgerOnHand("S1", "SKU1")).toBe(-8);
+  });
+
+  test("shifts, cash movements and audit events are stored", async () => {
+    await store.publishEvents([
+      event("shift.opened", "S1", 14, {
+        shiftId: "sh2",
+        laneId: "2",
+        cashierId: "1002",
+        businessDay: "2026-11-25",
+        training: false,
+        float: 50000,
+        openedAt: "2026-11-25T08:00:00.000+08:00",
+      }),
+      event("cash.moved", "S1", 15, {
+        movementId: "cm1",
+        shiftId: "sh2",
+        laneId: "2",
+        cashierId: "1002",
+        training: false,
+        direction: "out",
+        amount: 20000,
+        reason: "pickup",
+        movedAt: "2026-11-25T12:00:00.000+08:00",
+      }),
+      event("audit.recorded", "S1", 16, {
+        auditId: "a1",
+        action: "no_sale",
+        laneId: "2",
+        cashierId: "1002",
+        detail: "drawer",
+        at: "2026-11-25T12:01:00.000+08:00",
+      }),
+    ]);
+    expect((await store.next("events.ack", (a) => a.payload.upToSeq === 16)).payload.missing).toEqual([]);
+    expect(count("SELECT float_fen AS n FROM shifts WHERE shift_id = 'sh2'")).toBe(50000);
+    expect(count("SELECT amount_fen AS n FROM cash_movements WHERE movement_id = 'cm1'")).toBe(20000);
+    expect(count("SELECT COUNT(*) AS n FROM audits WHERE audit_id = 'a1'")).toBe(1);
+  });
+
+  test("the ack state survives a hub restart (recomputed from the database)", async () => {
+    const again = hub.ingest.ackFor("S1");
+    expect(again).toEqual({ upToSeq: 16, missing: [] });
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, test } from "bun:test";
+import { contentHash, decide, salvageSeq } from "./decide.ts";
+import { pointsFor, reorderTransition } from "./effects.ts";
+import { missing, receive } from "./seq.ts";
+
+describe("seq tracking", () => {
+  test("advances over contiguous seqs and reports gaps above", () => {
+    const s = receive({ upTo: 0, above: new Set() }, [1, 2, 5, 6, 9]);
+    expect(s.upTo).toBe(2);
+    expect(missing(s)).toEqual([
+      { from: 3, to: 4 },
+      { from: 7, to: 8 },
+    ]);
+    receive(s, [3, 4]);
+    expect(s.upTo).toBe(6);
+    expect(missing(s)).toEqual([{ from: 7, to: 8 }]);
+    receive(s, [2, 1]); // old seqs change nothing
+    expect(s.upTo).toBe(6);
+  });
+  test("caps the reported ranges", () => {
+    const s = receive(
+      { upTo: 0, above: new Set() },
+      Array.from({ length: 300 }, (_, i) => i * 2 + 2),
+    );
+    expect(missing(s, 100)).toHaveLength(100);
+  });
+});
+
+describe("exactly-once decision", () => {
+  const inc = { eventId: "e1", storeId: "S1", seq: 3, hash: "h1" };
+  test("new, duplicate, conflicts", () => {
+    expect(decide(inc, undefined, undefined)).toEqual({ kind: "apply" });
+    expect(decide(inc, { ...inc }, { ...inc })).toEqual({ kind: "duplicate" });
+    expect(decide(inc, { ...inc, hash: "h2" }, undefined)).toMatchObject({
+      kind: "conflict",
+      reason: "same_id_different_content",
+    });
+    expect(decide(inc, undefined, { ...inc, eventId: "e0", hash: "h0" })).toMatchObject({
+      kind: "conflict",
+      reason: "same_seq_different_content",
+    });
+  });
+  test("content hash ignores key order", () => {
+    expect(contentHash({ a: 1, b: [1, { c: 2, d: 3 }] })).toBe(contentHash({ b: [1, { d: 3, c: 2 }], a: 1 }));
+  });
+  test("salvages a sane seq from a broken element", () => {
+    expect(salvageSeq({ seq: 4, payload: "junk" })).toBe(4);
+    expect(salvageSeq({ seq: -1 })).toBeUndefined();
+    expect(salvageSeq([1])).toBeUndefined();
+  });
+});
+
+describe("effects", () => {
+  test("one point per whole yuan", () => {
+    expect(pointsFor(1999)).toBe(19);
+  });
+  test("reorder transitions alert once and re-arm on recovery", () => {
+    expect(reorderTransition(5, 5, false)).toBe("alert");
+    expect(reorderTransition(4, 5, true)).toBe("none");
+    expect(reorderTransition(6, 5, true)).toBe("rearm");
+  });
+});
