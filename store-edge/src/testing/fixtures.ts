@@ -104,6 +104,11 @@ export function catalogItems(o: CatalogOptions): ChangeItem[] {
       entity: "member",
       data: { id: "M001", phone: "13800138000", name: "张三", tier: "gold", points: 0, status: "active" },
     },
+    {
+      op: "upsert",
+      entity: "promotion",
+      data: { id: "P-CPN10", kind: "threshold", min: 100, off: 10, couponCode: "CPN10" },
+    },
     { op: "upsert", entity: "coupon", data: { code: "CPN10", promotionId: "P-CPN10", status: "issued" } },
   );
   return items;

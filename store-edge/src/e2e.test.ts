@@ -1,0 +1,157 @@
+// End to end with real processes over loopback: the HQ hub spawned from its CLI (embedded
+// aedes broker), the edge spawned from ours, enrolled with a one-time code, selling over HTTP.
+import { Database } from "bun:sqlite";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { catalogItems, gtinOf, tempDir, until } from "./testing/fixtures.ts";
+import { edgeCall, HubAdmin, type Proc, runEdgeCli, startEdge, startHub, stop } from "./testing/procs.ts";
+
+const hubDir = tempDir("hub-");
+const edgeDir = tempDir("edge-");
+let hub: Proc | undefined;
+let edge: Proc | undefined;
+let admin: HubAdmin;
+let mqttPort = 0;
+
+const http = () => edge!.ready.http!;
+type Status = {
+  outbox: { lastSeq: number; ackedUpTo: number; backlog: number };
+  link: { state: string };
+  catalog: { applied: number };
+};
+const status = async () => (await edgeCall<Status>(http(), "GET", "/status")).body;
+const localSales = () => {
+  const db = new Database(join(edgeDir, "edge.db"), { readonly: true });
+  try {
+    return db.query<{ n: number }, []>("SELECT count(*) AS n FROM sales").get()!.n;
+  } finally {
+    db.close();
+  }
+};
+function hq<T>(sql: string): T[] {
+  const db = new Database(join(hubDir, "hq.db"), { readonly: true });
+  try {
+    return db.query<T, []>(sql).all();
+  } finally {
+    db.close();
+  }
+}
+
+async function ok(method: string, path: string, body?: unknown) {
+  const r = await edgeCall(http(), method, path, body);
+  if (r.status !== 200) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+async function sale(skus: number[] = [10]): Promise<string> {
+  for (const i of skus) await ok("POST", "/lanes/1/scan", { code: gtinOf(i) });
+  const r = (await ok("POST", "/lanes/1/tenders", { kind: "cash", received: 100_000 })) as {
+    sale?: { receiptNo: string };
+  };
+  return r.sale!.receiptNo;
+}
+
+async function allDelivered(ms = 30_000) {
+  await until(
+    async () => {
+      const s = await status();
+      return s.outbox.lastSeq > 0 && s.outbox.ackedUpTo === s.outbox.lastSeq;
+    },
+    ms,
+    "outbox acked by HQ",
+  );
+}
+
+/** Every ledger event of the store at HQ exactly once, gapless, committed in seq order. */
+function expectExactlyOnceInOrder(lastSeq: number) {
+  const rows = hq<{ seq: number }>("SELECT seq FROM inbox WHERE store_id = 'S001' ORDER BY rowid");
+  expect(rows.length).toBe(lastSeq);
+  expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
+  expect(hq<{ n: number }>("SELECT count(*) AS n FROM conflicts")[0]!.n).toBe(0);
+  expect(hq<{ n: number }>("SELECT count(*) AS n FROM sales WHERE store_id = 'S001'")[0]!.n).toBe(
+    localSales(),
+  );
+}
+
+beforeAll(async () => {
+  hub = await startHub(hubDir);
+  mqttPort = Number(new URL(hub.ready.mqtt!).port);
+  admin = new HubAdmin(hub.ready.http!);
+  const code = await admin.addStore("S001");
+  await admin.release(catalogItems({ products: 20, weighed: 2 }));
+  const enrolled = await runEdgeCli(["enroll", "--hq", hub.ready.http!, "--code", code, "--data", edgeDir]);
+  expect(enrolled.code).toBe(0);
+  const again = await runEdgeCli(["enroll", "--hq", hub.ready.http!, "--code", code, "--data", edgeDir]);
+  expect(again.code).not.toBe(0); // already enrolled (and the code is spent)
+  edge = await startEdge(edgeDir);
+});
+
+afterAll(async () => {
+  await stop(edge);
+  await stop(hub);
+});
+
+describe("edge and hub as processes", () => {
+  test("enrollment, catalog bootstrap from HQ, a sale edge -> broker -> HQ and acked", async () => {
+    await until(async () => (await status()).catalog.applied >= 1, 20_000, "catalog from HQ");
+    await ok("POST", "/lanes/1/login", { cashierId: "1001", pin: "1234" });
+    await ok("POST", "/lanes/1/shift/open", { float: 20_000 });
+    const receiptNo = await sale([10, 11, 11]);
+    await allDelivered();
+    const sales = await admin.call<{ receipt_no: string; catalog_version: number }[]>(
+      "GET",
+      "/api/v1/stores/S001/sales",
+    );
+    expect(sales.map((s) => s.receipt_no)).toContain(receiptNo);
+    expect(sales[0]!.catalog_version).toBeGreaterThanOrEqual(1);
+    const cli = await runEdgeCli(["status", "--data", edgeDir]);
+    expect(cli.out).toContain("HQ link online");
+    expect(cli.out).toContain("backlog 0");
+  });
+
+  test("kill -9 mid-basket: the cart comes back", async () => {
+    await ok("POST", "/lanes/1/scan", { code: gtinOf(12) });
+    await ok("POST", "/lanes/1/scan", { code: gtinOf(13) });
+    await stop(edge, "SIGKILL");
+    edge = await startEdge(edgeDir);
+    const lane = (await ok("GET", "/lanes/1")) as { cart: { lines: { sku: string }[] } };
+    expect(lane.cart.lines.map((l) => l.sku)).toEqual(["SKU000012", "SKU000013"]);
+  });
+
+  test("kill -9 inside the sale transaction: no sale, cart intact; after the commit: the sale once, cart empty", async () => {
+    const before = localSales();
+    await stop(edge);
+    edge = await startEdge(edgeDir, { STORE_EDGE_CRASH_AT: "sale.before_commit" });
+    await expect(
+      edgeCall(http(), "POST", "/lanes/1/tenders", { kind: "cash", received: 100_000 }),
+    ).rejects.toThrow();
+    await edge.proc.exited;
+    edge = await startEdge(edgeDir);
+    expect(localSales()).toBe(before);
+    const lane = (await ok("GET", "/lanes/1")) as { cart: { lines: unknown[] } };
+    expect(lane.cart.lines.length).toBe(2);
+
+    await stop(edge);
+    edge = await startEdge(edgeDir, { STORE_EDGE_CRASH_AT: "sale.after_commit" });
+    await expect(
+      edgeCall(http(), "POST", "/lanes/1/tenders", { kind: "cash", received: 100_000 }),
+    ).rejects.toThrow();
+    await edge.proc.exited;
+    edge = await startEdge(edgeDir);
+    expect(localSales()).toBe(before + 1);
+    expect(((await ok("GET", "/lanes/1")) as { cart: { lines: unknown[] } }).cart.lines).toEqual([]);
+    await allDelivered();
+    expectExactlyOnceInOrder((await status()).outbox.lastSeq);
+  });
+
+  test("HQ down for 500 sales, then up: every sale at HQ exactly once, in order", async () => {
+    await stop(hub);
+    await until(async () => (await status()).link.state !== "online", 20_000, "link down");
+    for (let i = 0; i < 500; i++) await sale([10 + (i % 8)]);
+    const s = await status();
+    expect(s.outbox.backlog).toBeGreaterThanOrEqual(500);
+    hub = await startHub(hubDir, mqttPort);
+    await allDelivered(60_000);
+    expectExactlyOnceInOrder((await status()).outbox.lastSeq);
+  }, 120_000);
+});
