@@ -120,7 +120,7 @@ export class StubHq {
 
   private onUp(topic: string, payload: Buffer): void {
     const t = parseTopic(topic);
-    if (!t || t.direction !== "up") return;
+    if (t?.direction !== "up") return;
     if (t.channel === "events") {
       const { events } = parseEventBatch(payload);
       for (const e of events) {

@@ -1,0 +1,115 @@
+// The terminal UI's API over real HTTP and WebSocket: validation errors name the field, every
+// lane's socket gets its cart and device events, and a slow printer on one lane never delays
+// another lane.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { SimulatedDevices } from "../devices/port.ts";
+import type { Edge } from "../edge.ts";
+import { gtinOf, openLane, readyEdge, until } from "../testing/fixtures.ts";
+import { edgeCall } from "../testing/procs.ts";
+import { serveEdge } from "./server.ts";
+
+let edge: Edge;
+let server: ReturnType<typeof serveEdge>;
+let http: string;
+
+beforeAll(async () => {
+  edge = await readyEdge({ products: 30, weighed: 2 });
+  await openLane(edge, "1");
+  await openLane(edge, "2");
+  server = serveEdge(edge, { port: 0, host: "127.0.0.1" });
+  http = `http://127.0.0.1:${server.port}`;
+});
+afterAll(async () => {
+  server.stop(true);
+  await edge.stop();
+});
+
+const call = (method: string, path: string, body?: unknown) =>
+  edgeCall<{ error?: string; field?: string; message?: string }>(http, method, path, body);
+
+describe("bad requests get 4xx with a reason naming the field", () => {
+  test.each([
+    ["POST", "/lanes/1/scan", {}, 400, "code"],
+    ["POST", "/lanes/1/scan", { code: "" }, 400, "code"],
+    ["POST", "/lanes/1/scan", { code: "6901234567890" }, 400, "code"],
+    ["POST", "/lanes/1/scan", { code: gtinOf(999) }, 404, "code"],
+    ["POST", "/lanes/1/scan", { code: gtinOf(5), extra: 1 }, 400, "extra"],
+    ["POST", "/lanes/1/tenders", { kind: "cash", received: 12.5 }, 400, "received"],
+    ["POST", "/lanes/1/tenders", { kind: "bitcoin" }, 400, "kind"],
+    ["POST", "/lanes/1/tenders", { kind: "card", approvalCode: "!" }, 400, "approvalCode"],
+    ["POST", "/lanes/1/items", { sku: "NOPE" }, 404, "sku"],
+    ["PATCH", "/lanes/1/lines/l99", { qty: 2 }, 404, "lineId"],
+    ["PATCH", "/lanes/1/lines/l1", { qty: -1 }, 400, "qty"],
+    ["POST", "/lanes/1/member", { phone: "12345" }, 400, "phone"],
+    ["POST", "/lanes/1/login", { cashierId: "1001", pin: "0000" }, 403, "pin"],
+    ["POST", "/lanes/1/shift/close", { denominations: { "300": 1 } }, 400, "denominations.300"],
+    ["POST", "/lanes/abc/scan", { code: gtinOf(5) }, 400, "lane"],
+    ["GET", "/nope", undefined, 404, "path"],
+  ] as const)("%s %s %j -> %d on %s", async (method, path, body, status, field) => {
+    const r = await call(method, path, body);
+    expect(r.status).toBe(status);
+    expect(r.body.field).toBe(field);
+    expect(r.body.message?.length).toBeGreaterThan(3);
+  });
+
+  test("malformed JSON", async () => {
+    const res = await fetch(`${http}/api/v1/lanes/1/scan`, { method: "POST", body: "{nope" });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { field: string }).field).toBe("body");
+  });
+});
+
+describe("lanes over HTTP and WebSocket", () => {
+  test("the lane socket pushes cart state and device events; a device scan lands in the cart", async () => {
+    const ws = new WebSocket(`${http.replace("http", "ws")}/api/v1/lanes/2/ws`);
+    const msgs: { type: string; view?: { cart: { lines: unknown[] } }; event?: { type: string } }[] = [];
+    ws.onmessage = (m) => msgs.push(JSON.parse(String(m.data)));
+    await until(() => msgs.some((m) => m.type === "cart"), 5000, "initial cart");
+    (edge.checkout.devices("2") as SimulatedDevices).simulateScan(gtinOf(7));
+    await until(
+      () => msgs.some((m) => m.type === "cart" && m.view!.cart.lines.length === 1),
+      5000,
+      "cart with line",
+    );
+    expect(msgs.some((m) => m.type === "device" && m.event?.type === "scan")).toBe(true);
+    ws.send(JSON.stringify({ type: "scan", code: "nonsense\u0001" }));
+    await until(() => msgs.some((m) => m.type === "error"), 5000, "error message");
+    const r = await call("POST", "/lanes/2/tenders", { kind: "cash", received: 1000 });
+    expect(r.status).toBe(200);
+    await until(() => msgs.some((m) => m.type === "sale"), 5000, "sale message");
+    await until(() => msgs.some((m) => m.type === "print"), 5000, "print result");
+    ws.close();
+  });
+
+  test("a slow printer on lane 1 does not hold up lane 2", async () => {
+    const slow = edge.checkout.devices("1") as SimulatedDevices;
+    slow.printDelayMs = 3_000;
+    await call("POST", "/lanes/1/scan", { code: gtinOf(5) });
+    const sold = await call("POST", "/lanes/1/tenders", { kind: "cash", received: 1000 });
+    expect(sold.status).toBe(200);
+    // lane 1's receipt is still printing; lane 2 sells meanwhile
+    await call("POST", "/lanes/2/scan", { code: gtinOf(6) });
+    const other = await call("POST", "/lanes/2/tenders", { kind: "cash", received: 1000 });
+    expect(other.status).toBe(200);
+    expect(slow.printed.length).toBe(0);
+    slow.printDelayMs = 0;
+  });
+
+  test("status, search and product card", async () => {
+    const s = await edgeCall<{ catalog: { applied: number }; outbox: { lastSeq: number } }>(
+      http,
+      "GET",
+      "/status",
+    );
+    expect(s.body.catalog.applied).toBe(1);
+    const hits = await edgeCall<{ hits: { sku: string }[] }>(http, "GET", "/catalog/search?q=kkkl");
+    expect(hits.body.hits.length).toBeGreaterThan(0);
+    const card = await edgeCall<{ price: { price: number }; onHand: number }>(
+      http,
+      "GET",
+      "/products/SKU000005",
+    );
+    expect(card.body.price.price).toBe(150);
+    expect(card.body.onHand).toBe(-1);
+  });
+});
