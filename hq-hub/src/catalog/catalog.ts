@@ -69,6 +69,9 @@ interface PageSet {
 
 type Cached<T> = { value: T; at: number };
 
+/** Description of the chain-wide draft that collects edits made without naming a change set. */
+export const DEFAULT_DRAFT = "edits";
+
 export function createCatalog(deps: CatalogDeps) {
   const { db, now } = deps;
   let changesetCache: ChangesetRow[] | undefined;
@@ -143,8 +146,14 @@ export function createCatalog(deps: CatalogDeps) {
       return changesetId;
     }
     // No change set named: the newest draft collects the edit (one is opened when none is).
-    const draft = [...changesets()].reverse().find((c) => c.state === "draft" && c.compensates === null);
-    return draft ? draft.id : createChangeset(actor, { description: "edits", target: { kind: "all" } }).id;
+    // Only the default draft (chain-wide, opened this way) collects unnamed edits, never a
+    // draft someone opened for a narrower target.
+    const draft = [...changesets()]
+      .reverse()
+      .find((c) => c.state === "draft" && c.description === DEFAULT_DRAFT && c.target.kind === "all");
+    return draft
+      ? draft.id
+      : createChangeset(actor, { description: DEFAULT_DRAFT, target: { kind: "all" } }).id;
   }
 
   function createChangeset(

@@ -1,0 +1,234 @@
+// The admin API's gate (roles, 401/403 with a reason), OpenAPI, imports, stock and members.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import {
+  api,
+  connectStore,
+  enrollStore,
+  type StoreClient,
+  saleEvent,
+  startTestHub,
+  waitFor,
+} from "../test-kit.ts";
+
+let hub: Awaited<ReturnType<typeof startTestHub>>;
+let auditor: string;
+let eastManager: string;
+let s1: StoreClient;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  auditor = (await api(hub, "POST", "/api/v1/tokens", { name: "audit", role: "auditor" })).body.token;
+  eastManager = (
+    await api(hub, "POST", "/api/v1/tokens", { name: "zhang", role: "regional_manager", region: "east" })
+  ).body.token;
+  s1 = await connectStore(await enrollStore(hub, "E1", { region: "east", lat: 31.23, lng: 121.47 }));
+  await enrollStore(hub, "E2", { region: "east", lat: 31.3, lng: 121.5 });
+  await enrollStore(hub, "W1", { region: "west", lat: 30.57, lng: 104.07 });
+});
+afterAll(async () => {
+  await s1.close();
+  await hub.cleanup();
+});
+
+describe("roles", () => {
+  test("no token: 401; bad token: 401", async () => {
+    expect((await api(hub, "GET", "/api/v1/stores", undefined, "")).status).toBe(401);
+    expect((await api(hub, "GET", "/api/v1/stores", undefined, "nope")).status).toBe(401);
+  });
+
+  test("an auditor reads but may not write: 403 with a reason", async () => {
+    expect((await api(hub, "GET", "/api/v1/stores", undefined, auditor)).status).toBe(200);
+    const r = await api(hub, "POST", "/api/v1/stores", { id: "X1", name: "x", region: "east" }, auditor);
+    expect(r.status).toBe(403);
+    expect(r.body).toEqual({ error: "forbidden", reason: "auditor is read-only" });
+  });
+
+  test("a regional manager sees and edits only its region", async () => {
+    const list = await api(hub, "GET", "/api/v1/stores", undefined, eastManager);
+    expect(list.body.map((s: { id: string }) => s.id)).toEqual(["E1", "E2"]);
+    const other = await api(hub, "GET", "/api/v1/stores/W1", undefined, eastManager);
+    expect(other.status).toBe(403);
+    expect(other.body.reason).toMatch(/region west/);
+    expect((await api(hub, "POST", "/api/v1/stores/W1/enrollment-code", {}, eastManager)).status).toBe(403);
+    expect(
+      (await api(hub, "POST", "/api/v1/stores", { id: "W9", name: "x", region: "west" }, eastManager)).status,
+    ).toBe(403);
+    expect(
+      (await api(hub, "POST", "/api/v1/changesets", { target: { kind: "all" } }, eastManager)).status,
+    ).toBe(403);
+    const product = await api(
+      hub,
+      "POST",
+      "/api/v1/catalog/product",
+      { sku: "A1", name: "a", category: ["10"], unit: "EA", taxRate: 13, weighed: false, status: "active" },
+      eastManager,
+    );
+    expect(product.status).toBe(403);
+    expect(product.body.reason).toMatch(/only its region's prices/);
+  });
+
+  test("admin-only routes refuse the others", async () => {
+    const r = await api(hub, "POST", "/api/v1/tokens", { name: "x", role: "auditor" }, eastManager);
+    expect(r.status).toBe(403);
+    expect(r.body.reason).toMatch(/needs hq_admin/);
+  });
+
+  test("a regional manager may price its region and release to it", async () => {
+    await api(hub, "POST", "/api/v1/catalog/product", {
+      sku: "A1",
+      name: "苹果",
+      category: ["20"],
+      unit: "EA",
+      taxRate: 9,
+      weighed: false,
+      status: "active",
+    });
+    const cs = await api(
+      hub,
+      "POST",
+      "/api/v1/changesets",
+      { description: "east prices", target: { kind: "region", regions: ["east"] } },
+      eastManager,
+    );
+    expect(cs.status).toBe(200);
+    const ok = await api(
+      hub,
+      "POST",
+      `/api/v1/catalog/price?changeset=${cs.body.id}`,
+      { sku: "A1", scope: "region", scopeKey: "east", windows: [{ price: 500 }] },
+      eastManager,
+    );
+    expect(ok.status).toBe(200);
+    const west = await api(
+      hub,
+      "POST",
+      `/api/v1/catalog/price?changeset=${cs.body.id}`,
+      { sku: "A1", scope: "region", scopeKey: "west", windows: [{ price: 500 }] },
+      eastManager,
+    );
+    expect(west.status).toBe(403);
+    const chain = await api(
+      hub,
+      "POST",
+      `/api/v1/catalog/price?changeset=${cs.body.id}`,
+      { sku: "A1", scope: "chain", windows: [{ price: 500 }] },
+      eastManager,
+    );
+    expect(chain.status).toBe(403);
+  });
+});
+
+describe("openapi", () => {
+  test("/openapi.json documents every route with schemas", async () => {
+    const doc = (await api(hub, "GET", "/openapi.json", undefined, "")).body;
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        "/api/v1/enroll",
+        "/api/v1/changesets/{id}/promote",
+        "/api/v1/dead-letters/{id}/replay",
+      ]),
+    );
+    expect(
+      doc.paths["/api/v1/stores"].post.requestBody.content["application/json"].schema.properties.id,
+    ).toBeDefined();
+  });
+});
+
+describe("CSV import", () => {
+  test("all-or-nothing with a per-row report naming row and column", async () => {
+    const csv =
+      "sku,name,category,unit,taxRate,weighed,status\nB1,面包,10/1001,EA,13,false,active\nB2,牛奶,10/1002,LITRE,13,false,active\nB3,,10,EA,7,false,active\n";
+    const job = (await api(hub, "POST", "/api/v1/imports/products", csv)).body;
+    const done = await waitFor(async () => {
+      const j = (await api(hub, "GET", `/api/v1/imports/${job.id}`)).body;
+      return j.state !== "running" ? j : undefined;
+    }, "import job");
+    expect(done.state).toBe("failed");
+    expect(done.errors).toEqual([
+      { row: 2, column: "unit", reason: expect.stringContaining("unit") },
+      { row: 3, column: "name", reason: expect.any(String) },
+    ]);
+    expect((await api(hub, "GET", "/api/v1/catalog/product/B1")).status).toBe(404);
+  });
+
+  test("a valid file lands in one draft change set; barcodes and prices follow", async () => {
+    const run = async (kind: string, csv: string) => {
+      const job = (await api(hub, "POST", `/api/v1/imports/${kind}`, csv)).body;
+      return waitFor(async () => {
+        const j = (await api(hub, "GET", `/api/v1/imports/${job.id}`)).body;
+        return j.state !== "running" ? j : undefined;
+      }, "import");
+    };
+    const p = await run(
+      "products",
+      'sku,name,category,unit,taxRate,weighed,status,plu\nB1,"面包, 全麦",10/1001,EA,13,false,active,\nF1,富士苹果,20/2003,KG,9,true,active,1234\n',
+    );
+    expect(p).toMatchObject({ state: "done", percent: 100, totalRows: 2 });
+    const b = await run("barcodes", "code,sku\n6901234567892,B1\n6901234567892,F1\n");
+    expect(b.errors).toEqual([
+      { row: 2, column: "code", reason: expect.stringContaining("duplicates row 1") },
+    ]);
+    const pr = await run("prices", "sku,price\nB1,650\nF1,1280\n");
+    expect(pr.state).toBe("done");
+    expect((await api(hub, "GET", "/api/v1/catalog/price/F1%7Cchain%7C")).body).toEqual({
+      sku: "F1",
+      scope: "chain",
+      scopeKey: "",
+      windows: [{ price: 1280 }],
+    });
+    expect((await api(hub, "GET", "/api/v1/catalog/product/B1")).body.name).toBe("面包, 全麦");
+  });
+});
+
+describe("stock and members", () => {
+  test("crossing a reorder point sends stock.alert to the store, once", async () => {
+    expect(
+      (await api(hub, "PUT", "/api/v1/stores/E1/reorder-points", { sku: "SKU1", reorderPoint: 0 })).status,
+    ).toBe(200);
+    await s1.publishEvents([saleEvent("E1", 1), saleEvent("E1", 2)]);
+    const alert = await s1.next("stock.alert");
+    expect(alert.payload).toMatchObject({ sku: "SKU1", onHand: -1, reorderPoint: 0 });
+    await s1.publishEvents([saleEvent("E1", 3)]);
+    await s1.next("events.ack", (a) => a.payload.upToSeq === 3);
+    expect(s1.received.filter((e) => e.type === "stock.alert")).toHaveLength(1);
+  });
+
+  test("stock.query is answered with nearby stores that have it, nearest first", async () => {
+    const moved = await api(hub, "POST", "/api/v1/stock/transfers", {
+      from: "W1",
+      to: "E2",
+      reference: "T-1",
+      lines: [{ sku: "SKU1", qty: 5 }],
+    });
+    expect(moved.status).toBe(200);
+    await s1.request("stock.query", { queryId: "q1", sku: "SKU1" });
+    const reply = await s1.next("stock.reply");
+    expect(reply.payload.stores).toEqual([{ storeId: "E2", name: "门店 E2", onHand: 5, distanceKm: 8 }]);
+  });
+
+  test("member points from sales flow down to every store as a change set", async () => {
+    await api(hub, "POST", "/api/v1/catalog/member", {
+      id: "M9",
+      phone: "13900000009",
+      tier: "silver",
+      points: 0,
+      status: "active",
+    });
+    await s1.publishEvents([
+      saleEvent("E1", 4, { member: { id: "M9", tier: "silver" }, unitPrice: 2000, lines: 1 }),
+    ]);
+    await s1.next("events.ack", (a) => a.payload.upToSeq === 4);
+    const sync = await api(hub, "POST", "/api/v1/members/sync", {});
+    expect(sync.body.members).toBe(1);
+    const pointer = await s1.next("catalog.pointer", (p) => p.payload.version > 0);
+    await s1.request("catalog.fetch", { fromVersion: 0, page: 0 });
+    const page = await s1.next("catalog.changeset");
+    expect(page.payload.version).toBe(pointer.payload.version);
+    expect(page.payload.items).toContainEqual({
+      op: "upsert",
+      entity: "member",
+      data: { id: "M9", phone: "13900000009", tier: "silver", points: 20, status: "active" },
+    });
+  });
+});
