@@ -67,7 +67,7 @@ export async function waitFor<T>(
 }
 
 export async function api(
-  hub: Pick<Hub, "http">,
+  hub: { http: { url: string } },
   method: string,
   path: string,
   body?: unknown,
@@ -94,7 +94,7 @@ export async function api(
 
 /** Creates a store through the API and enrolls it; returns the enrollment response. */
 export async function enrollStore(
-  hub: Pick<Hub, "http">,
+  hub: { http: { url: string } },
   id: string,
   extra: { region?: string; ring?: "pilot" | "general"; lat?: number; lng?: number; name?: string } = {},
 ): Promise<EnrollResponse> {
