@@ -24,6 +24,11 @@ export const HubConfigSchema = z.strictObject({
   adminToken: z.string().min(16).optional(),
   /** Several hub workers against one external broker share the events stream in this group. */
   shareGroup: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  /** Names this worker's MQTT session on an external broker (stable across restarts). */
+  workerId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,40}$/)
+    .optional(),
   /** How often dirty member balances are sent down as a change set (ms; 0 = only on demand). */
   memberSyncMs: z.int().nonnegative(),
   /** Enrollment codes expire after this many hours. */
@@ -54,6 +59,7 @@ const ENV_KEYS: Record<string, keyof HubConfig> = {
   HQ_PUBLIC_MQTT_URL: "publicMqttUrl",
   HQ_ADMIN_TOKEN: "adminToken",
   HQ_SHARE_GROUP: "shareGroup",
+  HQ_WORKER_ID: "workerId",
   HQ_MEMBER_SYNC_MS: "memberSyncMs",
 };
 const NUMERIC: ReadonlySet<keyof HubConfig> = new Set([

@@ -115,7 +115,12 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     publishPointer: (storeId, pointer) =>
       publishText(downTopic(storeId, "pointer"), envelopeText(storeId, "catalog.pointer", pointer), true),
   });
-  const ingest = createIngest({ db, now, catalogAt: (s, v) => catalog.catalogAt(s, v) });
+  const ingest = createIngest({
+    db,
+    now,
+    shared: config.mqttUrl !== undefined,
+    catalogAt: (s, v) => catalog.catalogAt(s, v),
+  });
   const stock = createStock({ db, now });
   const fleet = createFleet({ db, now });
   const tokens = createTokens({ db, now, adminToken: config.adminToken });

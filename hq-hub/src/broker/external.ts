@@ -2,6 +2,8 @@
 // The hub connects as its own user with a persistent session, and subscribes to the events
 // stream as a shared subscription ($share/{group}/...) so several hub workers split the load;
 // the broker enforces the stores' credentials and ACL from the files the hub exports.
+
+import { hostname } from "node:os";
 import { hubSubscriptions, mosquittoAclFor } from "@retail/protocol";
 import mqtt from "mqtt";
 import type { Bus, MessageHandler, PublishOptions } from "./bus.ts";
@@ -16,9 +18,13 @@ export interface ExternalOptions {
   workerId?: string;
 }
 
+let instances = 0;
+
 export async function connectExternalBroker(opts: ExternalOptions): Promise<Bus> {
   const u = new URL(opts.url);
-  const clientId = `hq-hub-${opts.shareGroup}-${opts.workerId ?? process.pid}`;
+  // One MQTT session per worker: a stable HQ_WORKER_ID keeps the session across restarts;
+  // without one, host + pid + instance keeps two workers in one process apart.
+  const clientId = `hq-hub-${opts.shareGroup}-${opts.workerId ?? `${hostname()}-${process.pid}-${++instances}`}`;
   const client = await mqtt.connectAsync(opts.url, {
     protocolVersion: 5,
     clientId,

@@ -87,7 +87,20 @@ export function createCatalog(deps: CatalogDeps) {
     promoCache.clear();
   };
 
+  // Another connection (a second hub worker, the CLI) may have committed catalog changes:
+  // SQLite's data_version moves when anyone but this connection commits.
+  const dataVersion = db.prepare("PRAGMA data_version");
+  let seenDataVersion = -1;
+  function freshen() {
+    const v = (dataVersion.get() as { data_version: number }).data_version;
+    if (v !== seenDataVersion) {
+      if (seenDataVersion !== -1) invalidate();
+      seenDataVersion = v;
+    }
+  }
+
   function changesets(): ChangesetRow[] {
+    freshen();
     if (changesetCache) return changesetCache;
     const rows = db.prepare("SELECT * FROM changesets ORDER BY id").all() as Record<string, unknown>[];
     changesetCache = rows.map(toChangeset);
@@ -572,6 +585,11 @@ export function createCatalog(deps: CatalogDeps) {
     for (const s of allStores()) deps.publishPointer(s.id, pointerOf(s));
   }
 
+  /** A newly enrolled store finds its (retained) pointer waiting when it first connects. */
+  function publishPointerOf(storeId: string) {
+    deps.publishPointer(storeId, pointerOf(store(storeId)));
+  }
+
   // ------------------------------------------------------------------------------------------
   // Serving stores.
 
@@ -835,6 +853,7 @@ export function createCatalog(deps: CatalogDeps) {
     recordApplied,
     pointerOf: (storeId: string) => pointerOf(store(storeId)),
     republishPointers,
+    publishPointerOf,
     catalogAt,
     readMaster,
     putItem,

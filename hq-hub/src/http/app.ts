@@ -150,7 +150,11 @@ export function createApp(hub: Hub) {
       access: "public",
       body: EnrollInput,
     },
-    (_c, { body }) => hub.stores.enroll(body.code, hub.mqtt.url),
+    async (_c, { body }) => {
+      const enrolled = await hub.stores.enroll(body.code, hub.mqtt.url);
+      hub.catalog.publishPointerOf(enrolled.storeId);
+      return enrolled;
+    },
   );
 
   // ---------------------------------------------------------------------------------------

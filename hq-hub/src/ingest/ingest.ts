@@ -44,6 +44,12 @@ export interface BatchOutcome {
 export interface IngestDeps {
   db: Sqlite;
   now: () => Date;
+  /**
+   * Several hub workers share the events stream (MQTT 5 shared subscription): a store's
+   * events may reach any of them, so the seq state is re-read inside each write transaction
+   * (taken IMMEDIATE so the workers serialise on the database) instead of trusted from memory.
+   */
+  shared?: boolean;
   /** The catalog a store had at a version (for re-pricing sales); undefined skips the audit. */
   catalogAt?: (storeId: string, version: number) => CatalogView;
 }
@@ -61,7 +67,7 @@ export function createIngest(deps: IngestDeps) {
       "INSERT INTO inbox (event_id, store_id, seq, type, content_hash, occurred_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
     ),
     seqUp: db.prepare(
-      "INSERT INTO store_seq (store_id, up_to_seq) VALUES (?, ?) ON CONFLICT (store_id) DO UPDATE SET up_to_seq = excluded.up_to_seq",
+      "INSERT INTO store_seq (store_id, up_to_seq) VALUES (?, ?) ON CONFLICT (store_id) DO UPDATE SET up_to_seq = MAX(up_to_seq, excluded.up_to_seq)",
     ),
     dead: db.prepare(
       "INSERT INTO dead_letters (store_id, seq, topic, reason, field, raw, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -483,7 +489,7 @@ export function createIngest(deps: IngestDeps) {
       deadLettered: 0,
       alerts: [],
     };
-    const state = seqState(storeId);
+    let state = seqState(storeId);
     let parsed: ReturnType<typeof parseEventBatch> | undefined;
     let whole: MessageError | undefined;
     try {
@@ -493,7 +499,11 @@ export function createIngest(deps: IngestDeps) {
       whole = e;
     }
     const counted: number[] = [];
-    db.transaction(() => {
+    const tx = db.transaction(() => {
+      if (deps.shared) {
+        seqs.delete(storeId);
+        state = seqState(storeId);
+      }
       if (whole || !parsed) {
         const raw = typeof payload === "string" ? payload : Buffer.from(payload).toString("utf8");
         deadLetter(storeId, undefined, topic, whole ?? { message: "unreadable", field: "" }, raw, at);
@@ -525,7 +535,9 @@ export function createIngest(deps: IngestDeps) {
       const before = state.upTo;
       receive(state, counted);
       if (state.upTo !== before || counted.length) q.seqUp.run(storeId, state.upTo);
-    })();
+    });
+    if (deps.shared) tx.immediate();
+    else tx();
     out.ack = ackOf(state);
     return out;
   }
