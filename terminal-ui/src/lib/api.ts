@@ -1,0 +1,361 @@
+// The one place the terminal talks to the store edge: typed fetch calls on /api/v1 and the
+// lane WebSocket. Shapes mirror the edge's answers (docs/store-edge.md); protocol types come in
+// as `import type` only, so nothing of protocol's runtime (zod) reaches the bundle.
+import type { Payload, PriceResult, Product, SaleCompleted, SaleReturned, Tender } from "@retail/protocol";
+
+export type TenderKind = Tender["kind"];
+export type WalletKind = "wechat" | "alipay";
+
+export interface CartLine {
+  lineId: string;
+  sku: string;
+  name: string;
+  barcode?: string;
+  category: string;
+  /** Units, or grams when weighed. */
+  qty: number;
+  weighed: boolean;
+  /** Fen per unit, or per kg when weighed. */
+  unitPrice: number;
+  taxRate: number;
+  priceVersion: number;
+  override?: { catalogPrice: number; supervisorId: string; reason: string };
+}
+
+export interface Cart {
+  cartId: string;
+  startedAt: string;
+  lines: CartLine[];
+  member?: { id: string; tier: string; phone: string; name?: string };
+  coupons: string[];
+  tenders: Tender[];
+  return?: {
+    original?: { saleId: string; receiptNo: string; storeId: string };
+    supervisorId?: string;
+    reason: string;
+    lines: { lineId: string; units: number; restock: boolean }[];
+  };
+}
+
+export interface LaneView {
+  lane: string;
+  cashier?: { id: string; name: string; role: string };
+  shift?: { shiftId: string; openedAt: string; float: number; training: boolean };
+  training: boolean;
+  mode: "sale" | "return";
+  cart: Cart;
+  priced: PriceResult;
+  due: number;
+  paid: number;
+  remaining: number;
+  paymentInFlight?: string;
+  catalogVersion: number;
+}
+
+export interface Weight {
+  grams?: number;
+  stable: boolean;
+}
+
+export interface DeviceHealth {
+  kind: "scanner" | "scale" | "printer" | "drawer" | "display";
+  device: string;
+  state: "connected" | "ready" | "error" | "absent";
+  reason?: string;
+}
+
+export type DeviceEvent =
+  | { type: "scan"; code: string; aim?: string }
+  | { type: "weight"; weight: Weight }
+  | { type: "printer"; online: boolean; paperOut: boolean; coverOpen: boolean }
+  | { type: "drawer"; open: boolean }
+  | { type: "health"; health: DeviceHealth };
+
+export type LaneMessage =
+  | { type: "cart"; view: LaneView }
+  | { type: "device"; event: DeviceEvent }
+  | { type: "error"; code: string; field: string; message: string }
+  | { type: "sale"; receiptNo: string; saleId: string; change: number; training: boolean }
+  | { type: "print"; receiptNo: string; ok: boolean; error?: string };
+
+export interface EdgeStatus {
+  store: { storeId: string; name: string; enrolled: boolean; hq?: string };
+  link: { state: "disabled" | "connecting" | "online" | "offline"; since?: string; lastError?: string };
+  catalog: {
+    applied: number;
+    pointer?: number;
+    collecting?: { kind: string; version: number; pages: number; have: number };
+    appliedAt?: string;
+  };
+  outbox: { lastSeq: number; ackedUpTo: number; backlog: number; oldestUnackedAgeSec?: number };
+  lanes: string[];
+  stockAlerts: number;
+  at: string;
+}
+
+export interface SearchHit {
+  sku: string;
+  name: string;
+  matched: "barcode" | "sku" | "plu" | "pinyin" | "name";
+}
+
+export type Replenishment = Payload<"replenishment.status">["items"][number];
+export type NearbyStock = Payload<"stock.reply">;
+
+export interface ProductCard {
+  product: Product;
+  price: { price: number; source?: string } | null;
+  barcodes: string[];
+  onHand: number;
+  replenishment: Replenishment | null;
+}
+
+export interface ShiftSummary {
+  float: number;
+  sales: { count: number; net: number };
+  returns: { count: number; refund: number };
+  byTender: Partial<Record<TenderKind, number>>;
+  cashIn: number;
+  cashOut: number;
+  expectedCash: number;
+}
+
+export interface ReturnableLine {
+  lineId: string;
+  sku: string;
+  name: string;
+  units: number;
+  returned: number;
+  left: number;
+  net: number;
+  refunded: number;
+}
+
+export interface Suspended {
+  id: string;
+  lane: string;
+  suspendedAt: string;
+  lines: number;
+}
+
+export interface Supervisor {
+  supervisorId: string;
+  pin: string;
+}
+
+export type TenderResult = { view: LaneView; sale?: SaleCompleted; paymentId?: string };
+
+/** An answer from the edge that is not a success: its code, the field at fault and its words. */
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+  /** A wallet payment without an answer yet: the id to query it again by. */
+  get pendingPaymentId(): string | undefined {
+    if (this.code !== "payment_pending") return undefined;
+    return /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(this.message)?.[0];
+  }
+}
+
+export class EdgeApi {
+  constructor(
+    readonly base = "",
+    private readonly fetchImpl: (url: string, init?: RequestInit) => Promise<Response> = (u, i) =>
+      fetch(u, i),
+  ) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.base}/api/v1${path}`, {
+        method,
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch {
+      throw new ApiError(0, "network", "", "the store server cannot be reached");
+    }
+    const text = await res.text();
+    let data: unknown;
+    try {
+      data = text ? JSON.parse(text) : {};
+    } catch {
+      throw new ApiError(res.status, "bad_response", "", `unexpected answer (${res.status})`);
+    }
+    // The edge answers a pending wallet payment with 202 and an error body.
+    const err = data as { error?: string; field?: string; message?: string };
+    if (!res.ok || (typeof err.error === "string" && typeof err.message === "string")) {
+      throw new ApiError(res.status, err.error ?? "http", err.field ?? "", err.message ?? res.statusText);
+    }
+    return data as T;
+  }
+
+  private lanePath(lane: string, rest = ""): string {
+    return `/lanes/${encodeURIComponent(lane)}${rest}`;
+  }
+
+  status = () => this.call<EdgeStatus>("GET", "/status");
+  search = (q: string, limit = 12) =>
+    this.call<{ hits: SearchHit[] }>("GET", `/catalog/search?q=${encodeURIComponent(q)}&limit=${limit}`);
+  product = (sku: string) => this.call<ProductCard>("GET", `/products/${encodeURIComponent(sku)}`);
+  nearby = (sku: string) => this.call<NearbyStock>("GET", `/stock/${encodeURIComponent(sku)}/nearby`);
+  sale = (receiptNo: string) => this.call<SaleCompleted>("GET", `/sales/${encodeURIComponent(receiptNo)}`);
+  suspended = () => this.call<{ suspended: Suspended[] }>("GET", "/suspended");
+
+  view = (lane: string) => this.call<LaneView>("GET", this.lanePath(lane));
+  login = (lane: string, cashierId: string, pin: string) =>
+    this.call<LaneView>("POST", this.lanePath(lane, "/login"), { cashierId, pin });
+  logout = (lane: string) => this.call<LaneView>("POST", this.lanePath(lane, "/logout"));
+  openShift = (lane: string, float: number) =>
+    this.call<LaneView>("POST", this.lanePath(lane, "/shift/open"), { float });
+  cashMove = (
+    lane: string,
+    b: { direction: "in" | "out"; amount: number; reason: string; supervisorId?: string; pin?: string },
+  ) =>
+    this.call<{ movementId: string; summary: ShiftSummary }>("POST", this.lanePath(lane, "/shift/cash"), b);
+  xReport = (lane: string) =>
+    this.call<ShiftSummary & { shiftId: string }>("GET", this.lanePath(lane, "/shift/x-report"));
+  closeShift = (lane: string, denominations: Record<string, number>) =>
+    this.call<ShiftSummary & { shiftId: string; counted: number; overShort: number }>(
+      "POST",
+      this.lanePath(lane, "/shift/close"),
+      { denominations },
+    );
+  training = (lane: string, on: boolean, s: Supervisor) =>
+    this.call<LaneView>("POST", this.lanePath(lane, "/training"), { on, ...s });
+
+  scan = (lane: string, code: string) =>
+    this.call<{ kind: string; lineId?: string; view: LaneView; sale?: SaleCompleted }>(
+      "POST",
+      this.lanePath(lane, "/scan"),
+      { code },
+    );
+  addItem = (lane: string, sku: string, qty?: number) =>
+    this.call<{ lineId: string; view: LaneView }>("POST", this.lanePath(lane, "/items"), {
+      sku,
+      ...(qty ? { qty } : {}),
+    });
+  setQty = (lane: string, lineId: string, qty: number) =>
+    this.call<LaneView>("PATCH", this.lanePath(lane, `/lines/${lineId}`), { qty });
+  /** The supervisor goes along in the body; the edge does not check it yet (see docs/terminal-ui.md). */
+  voidLine = (lane: string, lineId: string, s?: Supervisor) =>
+    this.call<LaneView>("DELETE", this.lanePath(lane, `/lines/${lineId}`), s);
+  override = (lane: string, lineId: string, price: number, reason: string, s: Supervisor) =>
+    this.call<LaneView>("POST", this.lanePath(lane, `/lines/${lineId}/override`), { price, reason, ...s });
+  member = (lane: string, phone: string) =>
+    this.call<LaneView>("POST", this.lanePath(lane, "/member"), { phone });
+  clearMember = (lane: string) => this.call<LaneView>("DELETE", this.lanePath(lane, "/member"));
+  coupon = (lane: string, code: string) =>
+    this.call<LaneView>("POST", this.lanePath(lane, "/coupons"), { code });
+  removeCoupon = (lane: string, code: string) =>
+    this.call<LaneView>("DELETE", this.lanePath(lane, `/coupons/${encodeURIComponent(code)}`));
+  voidCart = (lane: string, s?: Supervisor) => this.call<LaneView>("POST", this.lanePath(lane, "/void"), s);
+  suspend = (lane: string) =>
+    this.call<{ suspendId: string; view: LaneView }>("POST", this.lanePath(lane, "/suspend"));
+  recall = (lane: string, suspendId: string) =>
+    this.call<LaneView>("POST", this.lanePath(lane, "/recall"), { suspendId });
+
+  tenderCash = (lane: string, received: number) =>
+    this.call<TenderResult>("POST", this.lanePath(lane, "/tenders"), { kind: "cash", received });
+  tenderCard = (lane: string, approvalCode: string, amount?: number) =>
+    this.call<TenderResult>("POST", this.lanePath(lane, "/tenders"), {
+      kind: "card",
+      approvalCode,
+      ...(amount ? { amount } : {}),
+    });
+  tenderWallet = (lane: string, kind: WalletKind, code: string, amount?: number) =>
+    this.call<TenderResult>("POST", this.lanePath(lane, "/tenders"), {
+      kind,
+      code,
+      ...(amount ? { amount } : {}),
+    });
+  queryPayment = (lane: string, paymentId: string) =>
+    this.call<TenderResult>("POST", this.lanePath(lane, `/payments/${paymentId}/query`));
+
+  startReturn = (lane: string, receiptNo: string) =>
+    this.call<LaneView>("POST", this.lanePath(lane, "/returns"), { receiptNo });
+  startReturnNoReceipt = (lane: string, reason: string, s: Supervisor) =>
+    this.call<LaneView>("POST", this.lanePath(lane, "/returns"), { reason, ...s });
+  returnable = (lane: string) =>
+    this.call<{ lines: ReturnableLine[] }>("GET", this.lanePath(lane, "/returns/lines"));
+  setReturnLine = (lane: string, lineId: string, units: number, restock = true) =>
+    this.call<LaneView>("PUT", this.lanePath(lane, `/returns/lines/${lineId}`), { units, restock });
+  completeReturn = (lane: string, tender: TenderKind, reason?: string) =>
+    this.call<{ returned: SaleReturned; view: LaneView }>("POST", this.lanePath(lane, "/returns/complete"), {
+      tender,
+      ...(reason ? { reason } : {}),
+    });
+  cancelReturn = (lane: string) => this.call<LaneView>("DELETE", this.lanePath(lane, "/returns"));
+  reprint = (lane: string, receiptNo: string) =>
+    this.call<{ ok: true }>("POST", this.lanePath(lane, "/reprint"), { receiptNo });
+
+  devices = (lane: string) =>
+    this.call<{ devices: DeviceHealth[]; weight: Weight | null }>("GET", this.lanePath(lane, "/devices"));
+  kickDrawer = (lane: string) => this.call<{ ok: true }>("POST", this.lanePath(lane, "/devices/drawer"));
+  scale = (lane: string, action: "zero" | "tare") =>
+    this.call<{ ok: true }>("POST", this.lanePath(lane, `/devices/scale/${action}`));
+}
+
+/**
+ * The lane's WebSocket: cart views, device events, sale and print results, pushed by the edge.
+ * Reconnects with a capped backoff; `onState` tells the UI whether the lane is live.
+ */
+export class LaneSocket {
+  private ws: WebSocket | undefined;
+  private closed = false;
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly onMessage: (m: LaneMessage) => void,
+    private readonly onState: (open: boolean) => void,
+  ) {
+    this.connect();
+  }
+
+  static urlFor(lane: string, loc: Location = location): string {
+    return `${loc.protocol === "https:" ? "wss" : "ws"}://${loc.host}/api/v1/lanes/${encodeURIComponent(lane)}/ws`;
+  }
+
+  private connect(): void {
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    ws.onopen = () => {
+      this.attempt = 0;
+      this.onState(true);
+    };
+    ws.onmessage = (e) => {
+      try {
+        this.onMessage(JSON.parse(String(e.data)) as LaneMessage);
+      } catch {
+        // not ours to crash on: the edge sends JSON
+      }
+    };
+    ws.onclose = () => {
+      this.onState(false);
+      if (this.closed) return;
+      const delay = Math.min(5000, 250 * 2 ** this.attempt++);
+      this.timer = setTimeout(() => this.connect(), delay);
+    };
+  }
+
+  /** A keyboard-wedge scan typed into the terminal, sent over the socket. */
+  sendScan(code: string): boolean {
+    if (this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify({ type: "scan", code }));
+    return true;
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.ws?.close();
+  }
+}

@@ -1,0 +1,150 @@
+// The lane as the screen sees it: the edge's view of the cart (pushed over the lane WebSocket,
+// fetched once on load), device state, the store status for the status bar, and the last sale.
+// Nothing here is the truth: the edge holds the cart, so a reload rebuilds all of it.
+import {
+  ApiError,
+  type DeviceHealth,
+  EdgeApi,
+  type EdgeStatus,
+  type LaneMessage,
+  LaneSocket,
+  type LaneView,
+  type Weight,
+} from "./api.ts";
+import { type PlainError, plain, plainFromMessage } from "./errors.ts";
+
+export interface PrinterState {
+  online: boolean;
+  paperOut: boolean;
+  coverOpen: boolean;
+}
+
+export class Terminal {
+  readonly api: EdgeApi;
+  view = $state<LaneView | undefined>(undefined);
+  socketOpen = $state(false);
+  status = $state<EdgeStatus | undefined>(undefined);
+  statusError = $state<PlainError | undefined>(undefined);
+  devices = $state<DeviceHealth[]>([]);
+  weight = $state<Weight | null>(null);
+  printer = $state<PrinterState>({ online: true, paperOut: false, coverOpen: false });
+  lastSale = $state<{ receiptNo: string; change: number; training: boolean; at: number } | undefined>(
+    undefined,
+  );
+  lastPrint = $state<{ receiptNo: string; ok: boolean; error?: string } | undefined>(undefined);
+  /** An error that arrived over the socket (a device scan that failed): shown at the scan field. */
+  scanError = $state<PlainError | undefined>(undefined);
+  /** Bumps on every cart message, for the scan-to-paint measurement. */
+  cartSeq = $state(0);
+  private socket: LaneSocket | undefined;
+  private poll: ReturnType<typeof setInterval> | undefined;
+  private listeners = new Set<(m: LaneMessage) => void>();
+
+  constructor(
+    readonly lane: string,
+    base = "",
+  ) {
+    this.api = new EdgeApi(base);
+  }
+
+  start(): void {
+    this.socket = new LaneSocket(
+      LaneSocket.urlFor(this.lane),
+      (m) => this.onMessage(m),
+      (open) => {
+        this.socketOpen = open;
+        // After a reconnect the edge sends the current cart first; devices are fetched again.
+        if (open) void this.refreshDevices();
+      },
+    );
+    void this.refresh();
+    void this.refreshStatus();
+    this.poll = setInterval(() => void this.refreshStatus(), 2000);
+  }
+
+  stop(): void {
+    this.socket?.close();
+    clearInterval(this.poll);
+  }
+
+  onLaneMessage(fn: (m: LaneMessage) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.view = await this.api.view(this.lane);
+    } catch (e) {
+      this.scanError = plain(e);
+    }
+  }
+
+  async refreshDevices(): Promise<void> {
+    try {
+      const d = await this.api.devices(this.lane);
+      this.devices = d.devices;
+      this.weight = d.weight;
+    } catch {
+      // the status bar shows the lane as down
+    }
+  }
+
+  async refreshStatus(): Promise<void> {
+    try {
+      this.status = await this.api.status();
+      this.statusError = undefined;
+    } catch (e) {
+      this.statusError = plain(e);
+    }
+  }
+
+  /** Takes a view from any edge answer (the socket brings the same view too). */
+  take(v: LaneView | undefined): void {
+    if (v) this.view = v;
+  }
+
+  private onMessage(m: LaneMessage): void {
+    switch (m.type) {
+      case "cart":
+        this.view = m.view;
+        this.cartSeq++;
+        break;
+      case "device": {
+        const e = m.event;
+        if (e.type === "weight") this.weight = e.weight;
+        else if (e.type === "printer")
+          this.printer = { online: e.online, paperOut: e.paperOut, coverOpen: e.coverOpen };
+        else if (e.type === "health") {
+          const others = this.devices.filter(
+            (d) => !(d.kind === e.health.kind && d.device === e.health.device),
+          );
+          this.devices = [...others, e.health];
+        } else if (e.type === "scan") this.scanError = undefined;
+        break;
+      }
+      case "error":
+        this.scanError = plainFromMessage(m);
+        break;
+      case "sale":
+        this.lastSale = { receiptNo: m.receiptNo, change: m.change, training: m.training, at: Date.now() };
+        break;
+      case "print":
+        this.lastPrint = m.error === undefined ? { receiptNo: m.receiptNo, ok: m.ok } : { ...m };
+        break;
+    }
+    for (const l of this.listeners) l(m);
+  }
+
+  /** Devices that need a banner: unplugged or failing. */
+  get deviceProblems(): DeviceHealth[] {
+    return this.devices.filter((d) => d.state === "error" || d.state === "absent");
+  }
+}
+
+export function laneFromUrl(): string {
+  const q = new URLSearchParams(location.search).get("lane");
+  return q && /^[0-9]{1,2}$/.test(q) ? q : "1";
+}
+
+export { ApiError };
