@@ -3,7 +3,7 @@
 // dependency out and use what every Linux box has. The fd is opened blocking: Bun's
 // tty.ReadStream reads it off the event loop, and a non-blocking fd makes it fail with EAGAIN.
 import { execFile } from "node:child_process";
-import { closeSync, constants, openSync, writeSync } from "node:fs";
+import { constants, openSync, write } from "node:fs";
 import { ReadStream } from "node:tty";
 import { promisify } from "node:util";
 import { DeviceError } from "../errors.ts";
@@ -40,33 +40,42 @@ export class TtyLink extends ByteLink {
 
   #gone(reason: string | undefined): void {
     if (this.#fd === undefined) return;
-    const fd = this.#fd;
     this.#fd = undefined;
     this.#stream?.destroy();
     this.#stream = undefined;
-    try {
-      closeSync(fd);
-    } catch {
-      // Already closed by the stream.
-    }
+    // The stream owns the fd: it closes it once its pending read returns. Closing it here too
+    // could close a descriptor number that a reconnect has reused meanwhile.
     this.emit("close", reason);
   }
 
-  async write(bytes: Uint8Array): Promise<void> {
-    if (this.#fd === undefined) throw new DeviceError(this.name, "connection", "tty is closed");
-    try {
-      // Serial writes are a few bytes to a few KB; a blocking write to a tty returns at once
-      // (the kernel buffers it) and keeps the bytes in order with no queue of our own.
-      let off = 0;
-      while (off < bytes.length) off += writeSync(this.#fd, bytes, off, bytes.length - off);
-    } catch (e) {
-      this.#gone((e as Error).message);
-      throw new DeviceError(this.name, "connection", (e as Error).message);
-    }
+  #writes: Promise<void> = Promise.resolve();
+
+  /**
+   * Writes in order. The write runs off the event loop (fs.write) because a full tty buffer
+   * blocks, and in tests the reader of the other end lives in this same process.
+   */
+  write(bytes: Uint8Array): Promise<void> {
+    const next = this.#writes.then(() => writeAll(this.name, () => this.#fd, bytes));
+    this.#writes = next.catch((e: Error) => this.#gone(e.message));
+    return next;
   }
 
   async close(): Promise<void> {
     this.#gone(undefined);
+  }
+}
+
+/** Writes all of `bytes` to the fd `fd()` returns, off the event loop. */
+export async function writeAll(name: string, fd: () => number | undefined, bytes: Uint8Array): Promise<void> {
+  let off = 0;
+  while (off < bytes.length) {
+    const f = fd();
+    if (f === undefined) throw new DeviceError(name, "connection", "closed");
+    off += await new Promise<number>((resolve, reject) =>
+      write(f, bytes, off, bytes.length - off, null, (e, n) =>
+        e ? reject(new DeviceError(name, "connection", e.message)) : resolve(n),
+      ),
+    );
   }
 }
 
