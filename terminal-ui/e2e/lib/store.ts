@@ -1,0 +1,58 @@
+// A store for the browser: HQ hub with the fixture catalog released, one edge enrolled with a
+// one-time code and bootstrapped from HQ, serving the built terminal UI.
+import { rmSync } from "node:fs";
+import { catalog } from "./fixtures.ts";
+import { edge, HubAdmin, type Proc, runEdgeCli, startEdge, startHub, stop, tempDir, until } from "./procs.ts";
+
+export interface Store {
+  http: string;
+  admin: HubAdmin;
+  hub: Proc | undefined;
+  edgeProc: Proc;
+  status(): Promise<{
+    link: { state: string };
+    outbox: { backlog: number; lastSeq: number; ackedUpTo: number };
+    catalog: { applied: number };
+  }>;
+  stopHub(): Promise<void>;
+  startHub(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openStore(storeId = "S001"): Promise<Store> {
+  const hubDir = tempDir("hub-");
+  const edgeDir = tempDir("edge-");
+  let hub: Proc | undefined = await startHub(hubDir);
+  const mqttPort = Number(new URL(hub.ready.mqtt!).port);
+  const admin = new HubAdmin(hub.ready.http!);
+  const code = await admin.addStore(storeId, "上海徐汇店", "EAST");
+  await admin.release(catalog());
+  const enrolled = await runEdgeCli(["enroll", "--hq", hub.ready.http!, "--code", code, "--data", edgeDir]);
+  if (enrolled.code !== 0) throw new Error(`store-edge enroll failed: ${enrolled.err || enrolled.out}`);
+  const edgeProc = await startEdge(edgeDir);
+  const http = edgeProc.ready.http!;
+  const store: Store = {
+    http,
+    admin,
+    hub,
+    edgeProc,
+    status: () => edge(http, "GET", "/status"),
+    async stopHub() {
+      await stop(hub);
+      hub = undefined;
+      store.hub = undefined;
+    },
+    async startHub() {
+      hub = await startHub(hubDir, mqttPort);
+      store.hub = hub;
+    },
+    async close() {
+      await stop(edgeProc);
+      await stop(hub);
+      rmSync(hubDir, { recursive: true, force: true });
+      rmSync(edgeDir, { recursive: true, force: true });
+    },
+  };
+  await until(async () => (await store.status()).catalog.applied >= 1, 30_000, "catalog from HQ on the edge");
+  return store;
+}

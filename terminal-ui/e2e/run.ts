@@ -1,0 +1,33 @@
+#!/usr/bin/env bun
+// Browser end-to-end tests of the terminal UI: `bun terminal-ui/e2e/run.ts <junit-report.xml>`.
+// Builds the UI when it is missing or stale, starts a real HQ hub and store edge, drives Debian's
+// chromium through playwright-core, and writes a JUnit report (scripts/test.ts counts it).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { ensureTerminalBuild } from "../ensure-build.ts";
+import { junit, type Result } from "./lib/runner.ts";
+import { shiftSuite } from "./shift.e2e.ts";
+
+const report = resolve(process.argv[2] ?? resolve(import.meta.dir, "../../test-results/terminal-ui-e2e.xml"));
+const { suite, setUp, tearDown } = shiftSuite();
+let results: Result[] = [];
+let setupError: Error | undefined;
+const t0 = performance.now();
+console.log(`${suite.name}`);
+try {
+  ensureTerminalBuild();
+  await setUp();
+  results = await suite.run();
+} catch (e) {
+  setupError = e instanceof Error ? e : new Error(String(e));
+  console.error(`set-up failed: ${setupError.stack ?? setupError.message}`);
+} finally {
+  await tearDown().catch((e) => console.error(`tear-down: ${(e as Error).message}`));
+}
+mkdirSync(dirname(report), { recursive: true });
+writeFileSync(report, junit(suite.name, results, setupError));
+const failed = results.filter((r) => r.error).length + (setupError ? 1 : 0);
+console.log(
+  `terminal-ui e2e: ${results.length - failed + (setupError ? 1 : 0)} passed, ${failed} failed in ${((performance.now() - t0) / 1000).toFixed(1)} s; report ${report}`,
+);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,374 @@
+// A cashier's whole shift in a real browser against a real store edge and HQ hub: sign in, open
+// the shift, sales with every tender kind, a weighed item from the lane scale, a promotion, a
+// member and coupon, void, suspend/recall, a reload, a return, HQ going away and coming back,
+// cash out and X report, training mode, English, and the close with a denomination count.
+// Screenshots of the main screens go to test-results/screenshots/.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+import { launch } from "./lib/browser.ts";
+import { CASHIER, COUPON, ean13, MEMBER, P, PROMO_COLA, SUPERVISOR } from "./lib/fixtures.ts";
+import { edge, until } from "./lib/procs.ts";
+import { Suite } from "./lib/runner.ts";
+import { openStore, type Store } from "./lib/store.ts";
+
+export const SHOTS = resolve(import.meta.dir, "../../test-results/screenshots");
+
+export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDown: () => Promise<void> } {
+  const suite = new Suite("terminal-ui e2e: a cashier's shift");
+  let store: Store;
+  let browser: Awaited<ReturnType<typeof launch>>;
+  let context: BrowserContext;
+  let page: Page;
+  let display: Page;
+  const pageErrors: string[] = [];
+  let firstReceipt = "";
+
+  const shot = async (name: string, p: Page = page) => {
+    mkdirSync(SHOTS, { recursive: true });
+    await p.screenshot({ path: join(SHOTS, `${name}.png`) });
+  };
+  const byId = (id: string, p: Page = page) => p.getByTestId(id);
+  const text = async (id: string, p: Page = page) => ((await byId(id, p).first().textContent()) ?? "").trim();
+  /** Waits until the element's text matches; the error names what was last seen. */
+  const expectText = async (id: string, want: string | RegExp, p: Page = page, ms = 10_000) => {
+    let last = "";
+    try {
+      await until(
+        async () => {
+          last = await text(id, p);
+          return typeof want === "string" ? last === want : want.test(last);
+        },
+        ms,
+        id,
+      );
+    } catch {
+      throw new Error(`[data-testid=${id}] shows ${JSON.stringify(last)}, expected ${want}`);
+    }
+  };
+  const visible = (id: string, p: Page = page, ms = 10_000) =>
+    byId(id, p).first().waitFor({ state: "visible", timeout: ms });
+  const hidden = (id: string, p: Page = page, ms = 10_000) =>
+    byId(id, p).first().waitFor({ state: "hidden", timeout: ms });
+  const lineCount = () => byId("cart-line").count();
+  /** Types into the scan field like a keyboard-wedge scanner: the code, then Enter. */
+  const scan = async (code: string) => {
+    await byId("scan-input").fill(code);
+    await byId("scan-input").press("Enter");
+  };
+  const key = (k: string) => page.keyboard.press(k);
+  const sup = async () => {
+    await byId("sup-id").fill(SUPERVISOR.id);
+    await byId("sup-pin").fill(SUPERVISOR.pin);
+  };
+  const payExact = async () => {
+    await key("F10");
+    await visible("pay-dialog");
+    await key("F5");
+    await visible("sale-done");
+  };
+
+  const setUp = async () => {
+    store = await openStore();
+    browser = await launch();
+    context = browser.context;
+    page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    display = await context.newPage();
+    await display.setViewportSize({ width: 800, height: 600 });
+  };
+  const tearDown = async () => {
+    await browser?.close();
+    await store?.close();
+  };
+
+  suite.test("sign in: a wrong PIN is refused in plain words, the right one signs in", async () => {
+    await page.goto(`${store.http}/?lane=1`);
+    await visible("login-form");
+    await shot("01-sign-in");
+    await byId("login-id").fill(CASHIER.id);
+    await byId("login-pin").fill("0000");
+    await byId("login-pin").press("Enter");
+    await expectText("login-error", /密码错误/);
+    await byId("login-pin").fill(CASHIER.pin);
+    await byId("login-pin").press("Enter");
+    await visible("open-form");
+    await expectText("status-cashier", new RegExp(CASHIER.name));
+  });
+
+  suite.test("open the shift with a float of ¥200.00", async () => {
+    await shot("02-open-shift");
+    await byId("open-float").fill("200");
+    await byId("open-float").press("Enter");
+    await visible("scan-input");
+    await expectText("status-link", "总部已连接");
+    await expectText("status-catalog", /v\d+/);
+    assert.equal(pageErrors.length, 0, pageErrors.join("\n"));
+  });
+
+  suite.test(
+    "cash sale with a multi-buy promotion; quick amount ¥50 gives ¥40.00 change; customer display mirrors",
+    async () => {
+      await display.goto(`${store.http}/display?lane=1`);
+      await visible("customer-display", display);
+      await scan(`3*${P.cola.code}`);
+      await expectText("line-qty", "×3");
+      await scan(P.water.code);
+      await until(async () => (await lineCount()) === 2, 5000, "two lines");
+      await expectText("line-promo", new RegExp(`${PROMO_COLA}.*-¥1\\.00`));
+      await expectText("total-savings", "-¥1.00");
+      await expectText("total-due", "¥10.00");
+      await visible("applied-promos");
+      await expectText("cd-due", "¥10.00", display);
+      await expectText("cd-savings", "¥1.00", display);
+      await shot("03-sale-promotion");
+      await shot("04-customer-display", display);
+      await key("F10");
+      await visible("pay-dialog");
+      await expectText("pay-due", "¥10.00");
+      await shot("05-pay");
+      await key("F6"); // the second quick amount: ¥50
+      await visible("sale-done");
+      await expectText("done-change", "¥40.00");
+      await expectText("cd-change", "¥40.00", display);
+      firstReceipt = await text("done-receipt");
+      assert.match(firstReceipt, /^RC-S001-01-\d{8}-\d{4,6}$/);
+      await expectText("done-print", "小票已打印");
+      await shot("06-sale-done");
+      await byId("done-reprint").click();
+      const printed = await edge<{ printed: { title: string }[] }>(store.http, "GET", "/lanes/1/sim/printed");
+      await until(async () => printed.printed.length >= 1, 2000, "receipt printed");
+    },
+  );
+
+  suite.test("unknown barcode: a plain error at the scan field and nothing added", async () => {
+    await scan(ean13("690999999999"));
+    await expectText("scan-error", /条码未找到/);
+    assert.equal(await lineCount(), 0);
+    await key("Escape");
+    await hidden("scan-error");
+  });
+
+  suite.test(
+    "weighed item: live weight shown, unstable refused, sold at the stable weight, paid by card",
+    async () => {
+      await edge(store.http, "POST", "/lanes/1/sim/weight", { grams: 1234, stable: false });
+      await expectText("weight-grams", "1.234 kg");
+      await expectText("weight", /不稳定/);
+      await scan(P.apple.plu);
+      await expectText("scan-error", /秤|scale/);
+      assert.equal(await lineCount(), 0);
+      await edge(store.http, "POST", "/lanes/1/sim/weight", { grams: 1234, stable: true });
+      await expectText("weight", /稳定/);
+      await scan(P.apple.plu);
+      await expectText("line-qty", "1.234 kg");
+      // ¥12.80/kg x 1.234 kg = 1579.52 fen, rounded half-up once at the line: ¥15.80
+      await expectText("total-due", "¥15.80");
+      await shot("07-weighed-item");
+      await key("F10");
+      await visible("pay-dialog");
+      await key("F2");
+      await byId("pay-approval").fill("A1B2C3");
+      await byId("pay-approval").press("Enter");
+      await visible("sale-done");
+      await expectText("done-change", "¥0.00");
+      await edge(store.http, "POST", "/lanes/1/sim/weight", { grams: 0, stable: true });
+    },
+  );
+
+  suite.test("search by pinyin initials adds the item; WeChat Pay waits, then is approved", async () => {
+    await scan(P.water.py);
+    await expectText("line-qty", "×1");
+    await expectText("total-due", "¥2.00");
+    await key("F10");
+    await visible("pay-dialog");
+    await key("F3");
+    // ...9999: the simulated provider does not answer the pay call; the edge queries and it is approved.
+    await byId("pay-wallet-code").fill("134567890123459999");
+    await byId("pay-wallet-code").press("Enter");
+    await visible("pay-waiting");
+    await shot("08-wechat-waiting");
+    await visible("sale-done", page, 15_000);
+  });
+
+  suite.test("Alipay declined is shown as declined; split tender cash + Alipay completes", async () => {
+    await scan(P.oil.code);
+    await expectText("total-due", "¥69.90");
+    await key("F10");
+    await visible("pay-dialog");
+    await byId("pay-amount").fill("20");
+    await byId("pay-amount").press("Enter");
+    await expectText("pay-remaining", "¥49.90");
+    await key("F4");
+    await byId("pay-wallet-code").fill("281234567890120000");
+    await byId("pay-wallet-code").press("Enter");
+    await expectText("pay-error", /支付被拒绝/);
+    await shot("09-alipay-declined");
+    await byId("pay-wallet-code").fill("281234567890121234");
+    await byId("pay-wallet-code").press("Enter");
+    await visible("sale-done");
+  });
+
+  suite.test(
+    "member by phone and a coupon; a line voided with the supervisor; quantity changed",
+    async () => {
+      await scan(P.noodles.code);
+      await scan(P.water.code);
+      await until(async () => (await lineCount()) === 2, 5000, "two lines");
+      await key("F5");
+      await byId("member-phone").fill("1380013800");
+      await byId("member-phone").press("Enter");
+      await expectText("dialog-error", /11 位手机号/);
+      await byId("member-phone").fill(MEMBER.phone);
+      await byId("member-phone").press("Enter");
+      await expectText("member", new RegExp(MEMBER.name));
+      // The water line is selected (the last scanned): void it with the supervisor.
+      await key("F3");
+      await visible("void-dialog");
+      await sup();
+      await byId("sup-pin").press("Enter");
+      await until(async () => (await lineCount()) === 1, 5000, "one line after the void");
+      await key("F2");
+      await byId("qty-input").fill("3");
+      await byId("qty-input").press("Enter");
+      await expectText("line-qty", "×3");
+      await expectText("total-due", "¥13.50");
+      await key("F6");
+      await byId("coupon-code").fill(COUPON);
+      await byId("coupon-code").press("Enter");
+      await expectText("coupon", new RegExp(COUPON));
+      await expectText("total-due", "¥11.50");
+      await expectText("total-savings", "-¥2.00");
+      await shot("10-member-coupon");
+      await payExact();
+    },
+  );
+
+  suite.test("suspend a cart and recall it", async () => {
+    await scan(P.cola.code);
+    await expectText("total-due", "¥3.00");
+    await key("F7");
+    await byId("suspend-submit").click();
+    await until(async () => (await lineCount()) === 0, 5000, "cart emptied by suspend");
+    await key("F7");
+    await visible("recall");
+    await shot("11-suspended");
+    await byId("recall").first().click();
+    await expectText("total-due", "¥3.00");
+  });
+
+  suite.test("a reload loses nothing: the cart comes back from the edge", async () => {
+    await page.reload();
+    await visible("cart-line");
+    await expectText("total-due", "¥3.00");
+    await payExact();
+  });
+
+  suite.test("return one can of the first sale by its receipt number", async () => {
+    await key("F8");
+    await byId("return-receipt-input").fill(firstReceipt);
+    await byId("return-receipt-input").press("Enter");
+    await visible("return-panel");
+    await expectText("return-receipt", firstReceipt);
+    const cola = byId("return-line").filter({ hasText: P.cola.name });
+    await cola.getByTestId("return-plus").click();
+    await until(
+      async () => (await cola.getByTestId("return-units").textContent()) === "1",
+      5000,
+      "one unit chosen",
+    );
+    await shot("12-return");
+    await key("F10");
+    await visible("sale-done");
+    // Three colas cost ¥8.00 together; one back refunds its share, ¥2.66 or ¥2.67 by allocation.
+    await expectText("done-refund", /^¥2\.6[67]$/);
+  });
+
+  suite.test(
+    "HQ goes away: the lane keeps selling, the backlog shows; HQ back: it drains",
+    async () => {
+      await store.stopHub();
+      await expectText("status-link", /总部离线|正在连接总部/, page, 15_000);
+      await scan(P.water.code);
+      await expectText("total-due", "¥2.00");
+      await payExact();
+      await expectText("status-backlog", /待上传 [1-9]\d*/, page, 10_000);
+      await shot("13-offline");
+      await store.startHub();
+      await expectText("status-link", "总部已连接", page, 30_000);
+      await expectText("status-backlog", "待上传 0", page, 30_000);
+    },
+    90_000,
+  );
+
+  suite.test("cash out ¥50.00 and the X report", async () => {
+    await key("F12");
+    await visible("shift-dialog");
+    await key("1");
+    await byId("cash-out").click();
+    await byId("cash-amount").fill("50");
+    await byId("cash-reason").fill("交款 banking");
+    await byId("cash-amount").press("Enter");
+    await expectText("shift-notice", /¥50\.00/);
+    await page.getByRole("button", { name: /返回/ }).click();
+    await key("2");
+    await visible("x-report");
+    await expectText("x-sales", /^¥\d+\.\d\d$/);
+    await shot("14-x-report");
+    await key("Escape");
+  });
+
+  suite.test("training mode is marked on the terminal and the customer display", async () => {
+    await key("F12");
+    await key("4");
+    await byId("training-sup").fill(SUPERVISOR.id);
+    await byId("training-pin").fill(SUPERVISOR.pin);
+    await byId("training-on").click();
+    await visible("training-banner");
+    await visible("cd-training", display);
+    await key("Escape");
+    await shot("15-training");
+    await key("F12");
+    await key("4");
+    await byId("training-sup").fill(SUPERVISOR.id);
+    await byId("training-pin").fill(SUPERVISOR.pin);
+    await byId("training-off").click();
+    await hidden("training-banner");
+    await key("Escape");
+  });
+
+  suite.test("English at a key press, zh-CN back", async () => {
+    await key("Control+l");
+    await expectText("fkey-F10", /Pay/);
+    await expectText("status-link", "HQ online");
+    await shot("16-english");
+    await key("Control+l");
+    await expectText("fkey-F10", /结账/);
+  });
+
+  suite.test("close the shift with a count by denomination and see over/short", async () => {
+    await key("F12");
+    await key("3");
+    await visible("close-expected");
+    const [yuan, jiaoFen] = (await text("close-expected")).replace(/[¥,]/g, "").split(".");
+    const expected = Number(yuan) * 100 + Number(jiaoFen);
+    // One ¥100 note, three ¥50 notes and a 5-jiao coin.
+    await byId("denom-10000").fill("1");
+    await byId("denom-5000").fill("3");
+    await byId("denom-50").fill("1");
+    await expectText("close-live-total", "¥250.50");
+    await shot("17-close-count");
+    await byId("close-submit").click();
+    await visible("close-result");
+    const os = Number(await byId("close-over-short").getAttribute("data-value"));
+    assert.equal(os, 25050 - expected);
+    await shot("18-close-result");
+    await key("Escape");
+    await visible("open-form");
+    await byId("open-signout").click();
+    await visible("login-form");
+  });
+
+  return { suite, setUp, tearDown };
+}
