@@ -48,11 +48,11 @@ export class ScannerSimulator {
       this.#fifo = this.opts.link ?? join(mkdtempSync(join(tmpdir(), "evdev-")), "scanner-event-kbd");
       execFileSync("mkfifo", [this.#fifo]);
       // O_RDWR never blocks on a FIFO and keeps it open for readers that come and go.
-      this.#fd = openSync(this.#fifo, constants.O_RDWR);
+      this.#fd = openSync(this.#fifo, constants.O_RDWR | constants.O_NONBLOCK);
       return;
     }
     this.#pair = await openPtyPair(this.opts.link);
-    this.#fd = openSync(this.#pair.device, constants.O_RDWR | constants.O_NOCTTY);
+    this.#fd = openSync(this.#pair.device, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
   }
 
   /** The bytes one scan puts on the wire. */

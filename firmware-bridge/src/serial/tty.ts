@@ -3,7 +3,7 @@
 // dependency out and use what every Linux box has. The fd is opened blocking: Bun's
 // tty.ReadStream reads it off the event loop, and a non-blocking fd makes it fail with EAGAIN.
 import { execFile } from "node:child_process";
-import { constants, openSync, write } from "node:fs";
+import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { ReadStream } from "node:tty";
 import { promisify } from "node:util";
 import { DeviceError } from "../errors.ts";
@@ -17,13 +17,17 @@ export interface TtyOptions {
 
 export class TtyLink extends ByteLink {
   #fd: number | undefined;
+  #wfd: number | undefined;
   #stream: ReadStream | undefined;
+  /** `fd` is blocking, for the reader; `wfd` is a second, non-blocking descriptor for writes. */
   constructor(
     readonly name: string,
     fd: number,
+    wfd: number,
   ) {
     super();
     this.#fd = fd;
+    this.#wfd = wfd;
     const stream = new ReadStream(fd);
     this.#stream = stream;
     stream.on("data", (chunk: Buffer) =>
@@ -42,6 +46,8 @@ export class TtyLink extends ByteLink {
     if (this.#fd === undefined) return;
     this.#fd = undefined;
     this.#stream?.destroy();
+    if (this.#wfd !== undefined) closeSync(this.#wfd);
+    this.#wfd = undefined;
     this.#stream = undefined;
     // The stream owns the fd: it closes it once its pending read returns. Closing it here too
     // could close a descriptor number that a reconnect has reused meanwhile.
@@ -55,7 +61,7 @@ export class TtyLink extends ByteLink {
    * blocks, and in tests the reader of the other end lives in this same process.
    */
   write(bytes: Uint8Array): Promise<void> {
-    const next = this.#writes.then(() => writeAll(this.name, () => this.#fd, bytes));
+    const next = this.#writes.then(() => writeAll(this.name, () => this.#wfd, bytes));
     this.#writes = next.catch((e: Error) => this.#gone(e.message));
     return next;
   }
@@ -65,17 +71,23 @@ export class TtyLink extends ByteLink {
   }
 }
 
-/** Writes all of `bytes` to the fd `fd()` returns, off the event loop. */
+/**
+ * Writes all of `bytes` to a non-blocking fd, waiting out EAGAIN on the event loop. A blocking
+ * write (or fs.write on the thread pool, which blocked reads can fill) could stall forever when
+ * the reader of the other end lives in this same process, as simulators do.
+ */
 export async function writeAll(name: string, fd: () => number | undefined, bytes: Uint8Array): Promise<void> {
   let off = 0;
   while (off < bytes.length) {
     const f = fd();
     if (f === undefined) throw new DeviceError(name, "connection", "closed");
-    off += await new Promise<number>((resolve, reject) =>
-      write(f, bytes, off, bytes.length - off, null, (e, n) =>
-        e ? reject(new DeviceError(name, "connection", e.message)) : resolve(n),
-      ),
-    );
+    try {
+      off += writeSync(f, bytes, off, bytes.length - off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN")
+        throw new DeviceError(name, "connection", (e as Error).message);
+      await Bun.sleep(1);
+    }
   }
 }
 
@@ -100,10 +112,12 @@ export async function openTty(path: string, opts: TtyOptions = {}): Promise<TtyL
     throw new DeviceError(path, "stty", (e as { stderr?: string }).stderr?.trim() || (e as Error).message);
   }
   let fd: number;
+  let wfd: number;
   try {
     fd = openSync(path, constants.O_RDWR | constants.O_NOCTTY);
+    wfd = openSync(path, constants.O_WRONLY | constants.O_NOCTTY | constants.O_NONBLOCK);
   } catch (e) {
     throw new DeviceError(path, "connection", (e as Error).message);
   }
-  return new TtyLink(path, fd);
+  return new TtyLink(path, fd, wfd);
 }
