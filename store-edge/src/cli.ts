@@ -66,6 +66,9 @@ async function serve(args: string[]): Promise<void> {
   const staticDir =
     config.http.staticDir ?? [resolve(import.meta.dir, "../../terminal-ui/build")].find((d) => existsSync(d));
   const edge = new Edge({ dataDir, config, log: (m) => console.error(`[edge] ${m}`) });
+  // The catalog look-up was just built from the tables: collect the parse garbage now, before
+  // the first customer, rather than in a pause during a scan.
+  Bun.gc(true);
   edge.start();
   const server = serveEdge(edge, {
     port: config.http.port,

@@ -80,20 +80,27 @@ export class CatalogReplica {
 
   /** Builds the in-memory look-up from the tables (at start, and after a snapshot). */
   load(): CatalogLookup {
-    const rows = <T>(table: string) =>
+    const raw = (table: string) =>
       this.db.sql
         .query<{ data: string }, []>(`SELECT data FROM ${table}`)
         .all()
-        .map((r) => JSON.parse(r.data) as T);
-    return CatalogLookup.from({
-      products: rows("products"),
-      barcodes: this.db.sql.query<{ code: string; sku: string }, []>("SELECT code, sku FROM barcodes").all(),
-      prices: rows("prices"),
-      promotions: rows("promotions"),
-      members: rows("members"),
-      cashiers: rows("cashiers"),
-      coupons: rows("coupons"),
-    });
+        .map((r) => r.data);
+    const rows = <T>(table: string) => raw(table).map((d) => JSON.parse(d) as T);
+    return CatalogLookup.fromRows(
+      {
+        products: raw("products"),
+        prices: raw("prices"),
+        barcodes: this.db.sql
+          .query<{ code: string; sku: string }, []>("SELECT code, sku FROM barcodes")
+          .all(),
+      },
+      {
+        promotions: rows("promotions"),
+        members: rows("members"),
+        cashiers: rows("cashiers"),
+        coupons: rows("coupons"),
+      },
+    );
   }
 
   get applied(): number {

@@ -18,6 +18,7 @@ import {
   tempDir,
   testConfig,
 } from "../testing/fixtures.ts";
+import { priceCart } from "./cart.ts";
 
 const edges: Edge[] = [];
 afterEach(async () => {
@@ -341,6 +342,32 @@ describe("catalog replica", () => {
     expect(edge.replica.applyStaged()?.version).toBe(2);
     expect(edge.replica.lookup.products.size).toBe(10);
   });
+});
+
+test("pricing with only the promotions that can touch the basket equals pricing with all of them", async () => {
+  const edge = await readyEdge({ products: 60, promotions: 200 });
+  edges.push(edge);
+  const l = edge.replica.lookup;
+  const all = l.promotionArray();
+  for (let b = 0; b < 40; b++) {
+    const lines = Array.from({ length: 1 + (b % 9) }, (_, i) => {
+      const p = l.products.get(skuOf(1 + ((b * 11 + i * 7) % 60)))!;
+      return {
+        lineId: `l${i}`,
+        sku: p.sku,
+        name: p.name,
+        category: p.category.at(-1)!,
+        qty: 1 + ((b + i) % 4),
+        weighed: false,
+        unitPrice: l.priceOf(p.sku, T0)!.price,
+        taxRate: p.taxRate,
+        priceVersion: 1,
+      };
+    });
+    const cart = { cartId: "c", startedAt: "", nextLine: 99, lines, coupons: [], tenders: [] };
+    const at = new Date(T0).toISOString();
+    expect(priceCart(cart, l.promotionsFor(lines), "DEMO", at)).toEqual(priceCart(cart, all, "DEMO", at));
+  }
 });
 
 test("a restart from the same data directory resumes cart, cashier and shift", async () => {

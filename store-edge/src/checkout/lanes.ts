@@ -10,6 +10,7 @@ import {
   type ParsedScan,
   type PriceResult,
   type PriorReturns,
+  type Promotion,
   parseScan,
   type SaleCompleted,
   type SaleLine,
@@ -81,6 +82,7 @@ interface LaneRuntime {
   listeners: Set<(m: LaneMessage) => void>;
   paymentInFlight?: string;
   unsubscribe: () => void;
+  priced?: { cart: Cart; promos: Promotion[]; result: PriceResult };
 }
 
 export interface CheckoutDeps {
@@ -226,8 +228,17 @@ export class Checkout {
 
   private price(rt: LaneRuntime): PriceResult {
     // A return without receipt refunds shelf prices: no promotions apply to it.
-    const promos = rt.cart.return ? [] : this.lookup.promotionArray();
-    return priceCart(rt.cart, promos, this.d.storeId(), this.now().iso);
+    // Priced once per cart state: the view, the push and the response share it.
+    const promos = this.lookup.promotionArray();
+    if (rt.priced?.cart === rt.cart && rt.priced.promos === promos) return rt.priced.result;
+    const result = this.priceOf(rt.cart, this.now().iso);
+    rt.priced = { cart: rt.cart, promos, result };
+    return result;
+  }
+
+  private priceOf(cart: Cart, at: string): PriceResult {
+    const promos = cart.return ? [] : this.lookup.promotionsFor(cart.lines);
+    return priceCart(cart, promos, this.d.storeId(), at);
   }
 
   private saveCart(rt: LaneRuntime, cart: Cart): void {
@@ -270,8 +281,9 @@ export class Checkout {
     if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
     const next = fn(rt.cart);
     // Price before saving: a basket the engine rejects is never persisted.
-    priceCart(next, rt.cart.return ? [] : this.lookup.promotionArray(), this.d.storeId(), this.now().iso);
+    const result = this.priceOf(next, this.now().iso);
     this.saveCart(rt, next);
+    rt.priced = { cart: next, promos: this.lookup.promotionArray(), result };
     return this.changed(rt);
   }
 
@@ -961,7 +973,8 @@ export class Checkout {
   private commitSale(rt: LaneRuntime, cart: Cart): SaleCompleted {
     const shiftId = this.requireShift(rt);
     const { ms, iso } = this.now();
-    const priced = priceCart(cart, this.lookup.promotionArray(), this.d.storeId(), iso);
+    // Priced again at the moment of sale: that is the price the receipt and HQ's audit use.
+    const priced = this.priceOf(cart, iso);
     const training = rt.record.training;
     const fresh = emptyCart(uuidv7(ms), iso);
     const sql = this.d.db.sql;

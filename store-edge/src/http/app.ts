@@ -113,7 +113,7 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
     return c.json({
       product,
       price: lookup.priceOf(sku, edge.clock.now()) ?? null,
-      barcodes: lookup.barcodesBySku.get(sku) ?? [],
+      barcodes: lookup.barcodesOf(sku),
       onHand: edge.stock.onHand(sku),
       replenishment: edge.stock.replenishment(sku) ?? null,
     });

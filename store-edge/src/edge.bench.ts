@@ -1,0 +1,256 @@
+// Store edge benchmarks (npm run bench -- edge; standalone: bun store-edge/src/edge.bench.ts):
+//  - scan -> priced cart over HTTP, against an edge PROCESS holding 100k SKUs and 500 active
+//    promotions (peer: a bare Hono echo route over HTTP in this process);
+//  - sale commit (price, sale + lines + tenders + stock + outbox, one durable transaction;
+//    peer: one raw bun:sqlite insert per transaction, WAL + synchronous=FULL);
+//  - drain of 20,000 queued sales after an outage to an acking stub HQ on a real MQTT broker
+//    (aedes on loopback; the stub commits in memory, so this measures the edge's side);
+//  - RSS of that edge process with 100k SKUs loaded.
+import { Database } from "bun:sqlite";
+import { join } from "node:path";
+import type { BenchRow } from "@retail/protocol";
+import { Hono } from "hono";
+import { manualClock } from "./clock.ts";
+import { Edge } from "./edge.ts";
+import {
+  applyPages,
+  catalogItems,
+  gtinOf,
+  openLane,
+  pagesOf,
+  T0,
+  tempDir,
+  testConfig,
+  until,
+} from "./testing/fixtures.ts";
+import { startEdge, stop } from "./testing/procs.ts";
+import { StubHq } from "./testing/stub-hq.ts";
+
+const SKUS = 100_000;
+const PROMOTIONS = 500;
+
+function stats(xs: number[]): { median: number; p99: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  return {
+    median: s[Math.floor(s.length / 2)]!,
+    p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]!,
+  };
+}
+
+function row(
+  figure: string,
+  unit: string,
+  m: { median: number; p99: number },
+  target: string,
+  pass: boolean,
+  peer?: { name: string; median: number },
+): BenchRow {
+  const r: BenchRow = { figure, unit, median: m.median, p99: m.p99, target, pass };
+  if (peer) {
+    r.peer = peer.name;
+    r.peerMedian = peer.median;
+    r.ratio = m.median / peer.median;
+  }
+  return r;
+}
+
+async function post(url: string, body: unknown): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+  return performance.now() - t0;
+}
+
+/** A data directory holding the 100k-SKU catalog with 500 promotions, and lane 1 ready to sell;
+ * the look-up figure is measured on the way. */
+async function bigStore(): Promise<{ dir: string; lookup: BenchRow }> {
+  const dir = tempDir("edge-bench-");
+  const edge = new Edge({ dataDir: dir, config: testConfig(), clock: manualClock(Date.now()) });
+  applyPages(
+    edge,
+    pagesOf("snapshot", 1, 0, catalogItems({ products: SKUS, promotions: PROMOTIONS, weighed: 100 })),
+  );
+  await openLane(edge);
+  await edge.stop();
+  // Reopened as a store would be after a restart: the look-up is built from the tables.
+  const reopened = new Edge({ dataDir: dir, config: testConfig(), clock: manualClock(Date.now()) });
+  const l = reopened.replica.lookup;
+  const queries = (i: number) => [
+    gtinOf(1 + ((i * 7919) % SKUS)),
+    String(1 + (i % 100)),
+    i % 2 ? "kkkl" : "bsklnn",
+    "可乐牛奶",
+    `SKU${String(1 + i).padStart(6, "0")}`,
+    "雪碧",
+  ];
+  const samples: number[] = [];
+  for (let i = 0; i < 3000; i++) {
+    for (const q of queries(i)) {
+      const t0 = performance.now();
+      const hits = l.search(q, 20);
+      const t = performance.now() - t0;
+      if (hits.length === 0) throw new Error(`no hit for ${q}`);
+      if (i >= 200) samples.push(t);
+    }
+  }
+  await reopened.stop();
+  const m = stats(samples);
+  return {
+    dir,
+    lookup: row(
+      `look-up by barcode, PLU, pinyin initials, name, SKU (${SKUS / 1000}k SKUs, in process)`,
+      "ms",
+      m,
+      "p99 < 1 ms",
+      m.p99 < 1,
+    ),
+  };
+}
+
+function rssOf(pid: number): number {
+  const status = require("node:fs").readFileSync(`/proc/${pid}/status`, "utf8") as string;
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+async function scanBench(dir: string): Promise<BenchRow[]> {
+  const edge = await startEdge(dir);
+  try {
+    const http = edge.ready.http!;
+    // Let the process settle (GC after the index build) before reading RSS.
+    await Bun.sleep(1500);
+    const rss = rssOf(edge.proc.pid);
+    const scan = `${http}/api/v1/lanes/1/scan`;
+    const samples: number[] = [];
+    let n = 0;
+    for (let basket = 0; basket < 60; basket++) {
+      for (let i = 0; i < 25; i++) {
+        // Spread over the catalog, with promoted SKUs (multiples of 7 and 13) often in the basket.
+        const k = 101 + ((n++ * 7919) % (SKUS - 101));
+        const t = await post(scan, { code: gtinOf(k) });
+        if (basket >= 4) samples.push(t);
+      }
+      await post(`${http}/api/v1/lanes/1/tenders`, { kind: "cash", received: 10_000_000 });
+    }
+    const peerApp = new Hono();
+    peerApp.post("/echo", async (c) => c.json(await c.req.json()));
+    const peerServer = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: peerApp.fetch });
+    const peer: number[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const t = await post(`http://127.0.0.1:${peerServer.port}/echo`, { code: gtinOf(i + 1) });
+      if (i >= 100) peer.push(t);
+    }
+    peerServer.stop(true);
+    const m = stats(samples);
+    return [
+      row(
+        `scan -> priced cart over HTTP (${SKUS / 1000}k SKUs, ${PROMOTIONS} promotions, baskets of 25)`,
+        "ms",
+        m,
+        "p99 < 5 ms",
+        m.p99 < 5,
+        { name: "bare Hono echo route over HTTP", median: stats(peer).median },
+      ),
+      row(
+        `edge process RSS with ${SKUS / 1000}k SKUs`,
+        "MB",
+        { median: rss, p99: rss },
+        "< 250 MB",
+        rss < 250,
+      ),
+    ];
+  } finally {
+    await stop(edge);
+  }
+}
+
+async function commitBench(): Promise<BenchRow> {
+  const edge = new Edge({ dataDir: tempDir(), config: testConfig(), clock: manualClock(T0) });
+  applyPages(edge, pagesOf("snapshot", 1, 0, catalogItems({ products: 1000, promotions: PROMOTIONS })));
+  await openLane(edge);
+  const samples: number[] = [];
+  for (let i = 0; i < 1500; i++) {
+    for (let k = 0; k < 5; k++) await edge.checkout.scan("1", gtinOf(1 + ((i * 5 + k) % 1000)));
+    const t0 = performance.now();
+    edge.checkout.tenderCash("1", 10_000_000);
+    if (i >= 100) samples.push(performance.now() - t0);
+  }
+  await edge.stop();
+  const db = new Database(join(tempDir(), "peer.db"));
+  db.exec(
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; CREATE TABLE t (id INTEGER PRIMARY KEY, data TEXT)",
+  );
+  const ins = db.query("INSERT INTO t (data) VALUES (?)");
+  const tx = db.transaction((s: string) => ins.run(s));
+  const peer: number[] = [];
+  for (let i = 0; i < 1500; i++) {
+    const t0 = performance.now();
+    tx("x".repeat(1500));
+    if (i >= 100) peer.push(performance.now() - t0);
+  }
+  db.close();
+  const m = stats(samples);
+  return row(
+    "sale commit, 5 lines (price + sale/lines/tenders/stock/outbox, one durable transaction)",
+    "ms",
+    m,
+    "p99 < 15 ms",
+    m.p99 < 15,
+    { name: "raw bun:sqlite insert, WAL + synchronous=FULL", median: stats(peer).median },
+  );
+}
+
+async function drainBench(): Promise<BenchRow> {
+  const hq = await StubHq.start("S001");
+  const config = testConfig({
+    enrollment: {
+      hq: "http://unused",
+      storeId: "S001",
+      storeName: "bench",
+      mqtt: hq.creds(),
+      enrolledAt: new Date().toISOString(),
+    },
+  });
+  const edge = new Edge({ dataDir: tempDir(), config, clock: manualClock(T0) });
+  applyPages(edge, pagesOf("snapshot", 1, 0, catalogItems({ products: 1000, promotions: 50 })));
+  await openLane(edge);
+  // The outage: 20,000 sales pile up while the link is not running.
+  const SALES = 20_000;
+  for (let i = 0; i < SALES; i++) {
+    for (let k = 0; k < 3; k++) await edge.checkout.scan("1", gtinOf(1 + ((i * 3 + k) % 1000)));
+    edge.checkout.tenderCash("1", 10_000_000);
+  }
+  const last = edge.outbox.lastSeq;
+  hq.release({ version: 1, items: [] });
+  const t0 = performance.now();
+  edge.start();
+  await until(() => edge.outbox.ackedUpTo === last, 120_000, "drain");
+  const secs = (performance.now() - t0) / 1000;
+  const inOrder = hq.seqs().every((s, i) => s === i + 1) && hq.received.size === last;
+  await edge.stop();
+  await hq.stop();
+  return row(
+    `drain of ${SALES.toLocaleString("en")} queued sales to an acking stub HQ over aedes (loopback)`,
+    "s",
+    { median: secs, p99: secs },
+    "< 20 s, all in order",
+    secs < 20 && inOrder,
+  );
+}
+
+export async function benchEdge(): Promise<BenchRow[]> {
+  const { dir, lookup } = await bigStore();
+  const rows = await scanBench(dir);
+  rows.push(lookup);
+  rows.push(await commitBench());
+  rows.push(await drainBench());
+  return rows;
+}
+
+if (import.meta.main) {
+  for (const r of await benchEdge()) console.log(JSON.stringify(r));
+}
