@@ -1,10 +1,13 @@
 // End to end with real processes over loopback: the HQ hub spawned from its CLI (embedded
 // aedes broker), the edge spawned from ours, enrolled with a one-time code, selling over HTTP.
 import { Database } from "bun:sqlite";
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
 import { catalogItems, gtinOf, tempDir, until } from "./testing/fixtures.ts";
 import { edgeCall, HubAdmin, type Proc, runEdgeCli, startEdge, startHub, stop } from "./testing/procs.ts";
+
+// Real brokers and processes on a shared CI machine: generous, never a timed assertion.
+setDefaultTimeout(120_000);
 
 const hubDir = tempDir("hub-");
 const edgeDir = tempDir("edge-");
@@ -23,7 +26,7 @@ const status = async () => (await edgeCall<Status>(http(), "GET", "/status")).bo
 const localSales = () => {
   const db = new Database(join(edgeDir, "edge.db"), { readonly: true });
   try {
-    return db.query<{ n: number }, []>("SELECT count(*) AS n FROM sales").get()!.n;
+    return db.query<{ n: number }, []>("SELECT count(*) AS n FROM sales WHERE training = 0").get()!.n;
   } finally {
     db.close();
   }
@@ -84,12 +87,12 @@ beforeAll(async () => {
   const again = await runEdgeCli(["enroll", "--hq", hub.ready.http!, "--code", code, "--data", edgeDir]);
   expect(again.code).not.toBe(0); // already enrolled (and the code is spent)
   edge = await startEdge(edgeDir);
-});
+}, 120_000);
 
 afterAll(async () => {
   await stop(edge);
   await stop(hub);
-});
+}, 30_000);
 
 describe("edge and hub as processes", () => {
   test("enrollment, catalog bootstrap from HQ, a sale edge -> broker -> HQ and acked", async () => {
@@ -141,6 +144,30 @@ describe("edge and hub as processes", () => {
     expect(localSales()).toBe(before + 1);
     expect(((await ok("GET", "/lanes/1")) as { cart: { lines: unknown[] } }).cart.lines).toEqual([]);
     await allDelivered();
+    expectExactlyOnceInOrder((await status()).outbox.lastSeq);
+  });
+
+  test("store.status retained with a last will: HQ sees the store online, and offline after kill -9", async () => {
+    type Fleet = { storeId: string; state: string }[];
+    const fleet = async () =>
+      (await admin.call<Fleet>("GET", "/api/v1/fleet")).find((s) => s.storeId === "S001");
+    await until(async () => (await fleet())?.state === "online", 20_000, "online at HQ");
+    await stop(edge, "SIGKILL");
+    await until(async () => (await fleet())?.state === "offline", 20_000, "offline at HQ (last will)");
+    edge = await startEdge(edgeDir);
+    await until(async () => (await fleet())?.state === "online", 20_000, "online again");
+  });
+
+  test("training mode: receipts marked training reach HQ only as training activity", async () => {
+    await ok("POST", "/lanes/1/training", { on: true, supervisorId: "9001", pin: "9999" });
+    const receiptNo = await sale([14]);
+    await ok("POST", "/lanes/1/training", { on: false, supervisorId: "9001", pin: "9999" });
+    await allDelivered();
+    const training = hq<{ type: string }>("SELECT type FROM training_activity WHERE store_id = 'S001'");
+    expect(training.map((t) => t.type)).toContain("sale.completed");
+    expect(hq<{ n: number }>(`SELECT count(*) AS n FROM sales WHERE receipt_no = '${receiptNo}'`)[0]!.n).toBe(
+      0,
+    );
     expectExactlyOnceInOrder((await status()).outbox.lastSeq);
   });
 

@@ -1,7 +1,7 @@
 // Checkout through the edge in-process: scans of every kind, weighed goods, overrides, member
 // and coupons, suspend/recall, split tenders, wallet payments, returns, training, shifts, and a
 // restart from the same data directory.
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { encodeScaleLabel, type SaleCompleted } from "@retail/protocol";
 import { manualClock } from "../clock.ts";
 import type { SimulatedDevices } from "../devices/port.ts";
@@ -19,6 +19,9 @@ import {
   testConfig,
 } from "../testing/fixtures.ts";
 import { priceCart } from "./cart.ts";
+
+// Real brokers and processes on a shared CI machine: generous, never a timed assertion.
+setDefaultTimeout(120_000);
 
 const edges: Edge[] = [];
 afterEach(async () => {

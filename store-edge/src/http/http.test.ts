@@ -1,12 +1,15 @@
 // The terminal UI's API over real HTTP and WebSocket: validation errors name the field, every
 // lane's socket gets its cart and device events, and a slow printer on one lane never delays
 // another lane.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { SimulatedDevices } from "../devices/port.ts";
 import type { Edge } from "../edge.ts";
 import { gtinOf, openLane, readyEdge, until } from "../testing/fixtures.ts";
 import { edgeCall } from "../testing/procs.ts";
 import { serveEdge } from "./server.ts";
+
+// Real brokers and processes on a shared CI machine: generous, never a timed assertion.
+setDefaultTimeout(120_000);
 
 let edge: Edge;
 let server: ReturnType<typeof serveEdge>;

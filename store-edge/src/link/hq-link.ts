@@ -263,6 +263,26 @@ export class HqLink {
     }
   }
 
+  /**
+   * HQ asked for events again from `from`, including ones it acked before (it may have been
+   * restored from a backup): the outbox keeps every event, and HQ ignores the duplicates.
+   */
+  private async replay(from: number): Promise<void> {
+    const upTo = this.o.outbox.ackedUpTo;
+    for (let seq = from; seq <= upTo && this.online && this.client; ) {
+      const rows = this.o.outbox.range(seq, upTo, 2000);
+      if (rows.length === 0) return;
+      const client = this.client;
+      for (const batch of batchEnvelopes(
+        rows.map((r) => r.envelope),
+        BATCH_BYTES,
+      )) {
+        await client.publishAsync(upTopic(this.o.creds.storeId, "events"), batch, { qos: 1 }).catch(() => {});
+      }
+      seq = rows[rows.length - 1]!.seq + 1;
+    }
+  }
+
   private checkAckTimeout(): void {
     if (!this.online) return;
     const acked = this.o.outbox.ackedUpTo;
@@ -369,6 +389,8 @@ export class HqLink {
       case "command":
         if (env.payload.name === "resend_events") {
           const from = Number(env.payload.args.fromSeq ?? 1);
+          if (!Number.isSafeInteger(from) || from < 1) throw new Error(`resend_events: bad fromSeq ${from}`);
+          void this.replay(from);
           this.sentUpTo = Math.max(this.o.outbox.ackedUpTo, Math.min(this.sentUpTo, from - 1));
           this.pump();
           return;

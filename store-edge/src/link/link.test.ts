@@ -1,7 +1,7 @@
 // The edge's side of docs/sync.md against a real MQTT broker (aedes on loopback) with a stub
 // HQ: outbox delivery only on events.ack, resend after reconnect, duplicated and replayed acks,
 // catalog bootstrap and deltas in pages with a lost page asked again, retained status.
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { manualClock } from "../clock.ts";
 import { Edge } from "../edge.ts";
 import {
@@ -15,6 +15,9 @@ import {
   until,
 } from "../testing/fixtures.ts";
 import { StubHq } from "../testing/stub-hq.ts";
+
+// Real brokers and processes on a shared CI machine: generous, never a timed assertion.
+setDefaultTimeout(120_000);
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -155,5 +158,50 @@ describe("catalog sync", () => {
     await openLane(edge);
     await edge.checkout.scan("1", gtinOf(10));
     expect(edge.checkout.view("1").cart.lines[0]).toMatchObject({ unitPrice: 777, priceVersion: 3 });
+  });
+});
+
+describe("down: stock, alerts, queries, commands", () => {
+  test("a stock movement applies once; alerts are kept; nearby stock is asked of HQ", async () => {
+    const { hq, edge } = await setup();
+    const movement = {
+      movementId: "MV-1",
+      kind: "receipt" as const,
+      reference: "PO-9",
+      lines: [{ sku: skuOf(3), qty: 24 }],
+      at: new Date(T0).toISOString(),
+    };
+    hq.publish("stock", "stock.movement", movement);
+    hq.publish("stock", "stock.movement", movement);
+    hq.publish("stock", "stock.alert", {
+      sku: skuOf(3),
+      onHand: 2,
+      reorderPoint: 5,
+      at: new Date(T0).toISOString(),
+    });
+    await until(() => edge.stock.alerts().length === 1, 5000, "alert");
+    expect(edge.stock.onHand(skuOf(3))).toBe(24);
+    const reply = await edge.nearbyStock(skuOf(3));
+    expect(reply.stores[0]).toMatchObject({ storeId: "S002", onHand: 12 });
+  });
+
+  test("commands: resend_events replays from a seq (even acked ones); resync_catalog brings a snapshot", async () => {
+    const { hq, edge } = await setup();
+    await openLane(edge);
+    await sell(edge, 2);
+    await until(() => edge.outbox.ackedUpTo === 3, 5000, "ack 3");
+    const before = hq.arrivals;
+    hq.publish("command", "command", { commandId: "C1", name: "resend_events", args: { fromSeq: 2 } });
+    await until(() => hq.arrivals === before + 2, 5000, "replay of seq 2..3");
+    expect(edge.outbox.ackedUpTo).toBe(3);
+    const fetchesBefore = hq.fetches.length;
+    hq.publish("command", "command", { commandId: "C2", name: "resync_catalog", args: {} });
+    await until(
+      () => hq.fetches.slice(fetchesBefore).some((f) => f.fromVersion === 0),
+      5000,
+      "snapshot fetch",
+    );
+    await until(() => edge.replica.applied === 1, 5000, "re-applied");
+    expect(edge.replica.lookup.products.size).toBe(30);
   });
 });

@@ -83,6 +83,15 @@ export class Outbox {
     return this.pendingFrom.all(Math.max(fromSeq, this.ackedUpTo + 1), limit);
   }
 
+  /** Events with from <= seq <= to, acked or not (HQ asked for a replay). */
+  range(from: number, to: number, limit: number): OutboxRow[] {
+    return this.db.sql
+      .query<OutboxRow, [number, number, number]>(
+        "SELECT * FROM outbox WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?",
+      )
+      .all(from, to, limit);
+  }
+
   stats(nowMs: number): OutboxStats {
     const ackedUpTo = this.ackedUpTo;
     const lastSeq = this.readLastSeq();

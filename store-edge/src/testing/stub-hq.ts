@@ -134,6 +134,12 @@ export class StubHq {
     const env = validateEnvelope(JSON.parse(payload.toString("utf8")));
     if (env.type === "store.status") this.statuses.push(env.payload);
     if (env.type === "catalog.applied") this.applied.push(env.payload.version);
+    if (env.type === "stock.query")
+      this.publish("reply", "stock.reply", {
+        queryId: env.payload.queryId,
+        sku: env.payload.sku,
+        stores: [{ storeId: "S002", name: "二号店", onHand: 12, distanceKm: 3 }],
+      });
     if (env.type === "catalog.fetch") {
       this.fetches.push(env.payload);
       if (this.dropFetches > 0) {
