@@ -50,7 +50,7 @@ for (const pkg of packages) {
   if (!hasTests(join(dir, "src"))) continue;
   const report = join(reportDir, `${pkg}.xml`);
   console.log(`\n=== ${pkg}: bun test`);
-  const r = spawnSync(bun, ["test", "--reporter=junit", `--reporter-outfile=${report}`, "./src"], {
+  const r = spawnSync(bun, ["test", "--timeout=60000", "--reporter=junit", `--reporter-outfile=${report}`, "./src"], {
     cwd: dir,
     stdio: "inherit",
   });
