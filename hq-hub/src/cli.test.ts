@@ -1,8 +1,11 @@
 // The CLI as a user runs it: a real process, the ready line, clean shutdown, offline commands.
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { api, connectStore, saleEvent, tempDir } from "./test-kit.ts";
+
+// Real processes and brokers on a shared 2-core machine: generous, never a timing assertion.
+setDefaultTimeout(60_000);
 
 const CLI = join(import.meta.dir, "cli.ts");
 const dir = tempDir("hq-cli-");

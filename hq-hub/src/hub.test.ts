@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { api, connectStore, enrollStore, saleEvent, startTestHub } from "./test-kit.ts";
+
+// Real processes and brokers on a shared 2-core machine: generous, never a timing assertion.
+setDefaultTimeout(60_000);
 
 let hub: Awaited<ReturnType<typeof startTestHub>>;
 beforeAll(async () => {

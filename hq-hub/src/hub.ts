@@ -17,7 +17,7 @@ import { connectExternalBroker } from "./broker/external.ts";
 import { type Catalog, createCatalog } from "./catalog/catalog.ts";
 import { createImports, type Imports } from "./catalog/import.ts";
 import type { HubConfig } from "./config.ts";
-import { migrate, openDatabase, type Sqlite } from "./db/open.ts";
+import { type Drizzle, migrate, openDatabase, openDrizzle, type Sqlite } from "./db/open.ts";
 import { createFleet, type Fleet } from "./fleet/fleet.ts";
 import { createApp } from "./http/app.ts";
 import { createTokens, type Tokens } from "./http/auth.ts";
@@ -28,6 +28,8 @@ import { createStores, type Stores } from "./stores/stores.ts";
 export interface Hub {
   config: HubConfig;
   db: Sqlite;
+  /** Drizzle over the same connection, for typed admin queries. */
+  orm: Drizzle;
   http: { url: string; port: number };
   mqtt: { url: string };
   stores: Stores;
@@ -291,6 +293,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   Object.assign(hubRef, {
     config,
     db,
+    orm: openDrizzle(db),
     http: { url: httpUrl, port: httpPort },
     mqtt: { url: bus.url },
     stores,

@@ -1,9 +1,12 @@
 // The embedded broker's gate: credentials, client id, topic ACL, packet size.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { downTopic, MAX_MQTT_PACKET_BYTES, upTopic } from "@retail/protocol";
 import mqtt from "mqtt";
 import type { EnrollResponse } from "../stores/stores.ts";
 import { connectStore, enrollStore, saleEvent, startTestHub, waitFor } from "../test-kit.ts";
+
+// Real processes and brokers on a shared 2-core machine: generous, never a timing assertion.
+setDefaultTimeout(60_000);
 
 let hub: Awaited<ReturnType<typeof startTestHub>>;
 let a: EnrollResponse;

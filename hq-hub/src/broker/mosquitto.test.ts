@@ -1,7 +1,7 @@
 // The same features against a real external MQTT 5 broker: Mosquitto started by the test with
 // password and ACL files the hub exports. Two hub workers share the events stream through an
 // MQTT 5 shared subscription.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -13,6 +13,9 @@ import { type Hub, startHub } from "../hub.ts";
 import { mosquittoHash } from "../stores/stores.ts";
 import { ADMIN_TOKEN, api, connectStore, enrollStore, saleEvent, tempDir, waitFor } from "../test-kit.ts";
 import { hubAclLines } from "./external.ts";
+
+// Real processes and brokers on a shared 2-core machine: generous, never a timing assertion.
+setDefaultTimeout(60_000);
 
 const MOSQUITTO = ["/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto", "/usr/bin/mosquitto"].find((p) =>
   existsSync(p),

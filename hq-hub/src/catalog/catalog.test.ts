@@ -1,8 +1,11 @@
 // Change sets end to end: edits -> draft -> pilot release -> retained pointer -> paged fetch
 // -> applied -> promote -> delta -> rollback; region/store prices; re-pricing audit.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { AnyEnvelope, CatalogChangeSet } from "@retail/protocol";
 import { api, connectStore, enrollStore, type StoreClient, saleEvent, startTestHub } from "../test-kit.ts";
+
+// Real processes and brokers on a shared 2-core machine: generous, never a timing assertion.
+setDefaultTimeout(60_000);
 
 let hub: Awaited<ReturnType<typeof startTestHub>>;
 let pilot: StoreClient;

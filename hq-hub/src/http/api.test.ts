@@ -1,5 +1,5 @@
 // The admin API's gate (roles, 401/403 with a reason), OpenAPI, imports, stock and members.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import {
   api,
   connectStore,
@@ -9,6 +9,9 @@ import {
   startTestHub,
   waitFor,
 } from "../test-kit.ts";
+
+// Real processes and brokers on a shared 2-core machine: generous, never a timing assertion.
+setDefaultTimeout(60_000);
 
 let hub: Awaited<ReturnType<typeof startTestHub>>;
 let auditor: string;

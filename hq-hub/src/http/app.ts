@@ -48,6 +48,13 @@ const SupplierInput = z.strictObject({
 });
 const ChangesetQuery = z.object({ changeset: z.coerce.number().int().positive().optional() });
 
+/** Rows as the API has always shown them: the database's snake_case column names. */
+function _snake(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]),
+  );
+}
+
 function status(e: unknown): { code: 400 | 403 | 404 | 409 | 500; body: Record<string, unknown> } {
   if (e instanceof ValidationError)
     return {

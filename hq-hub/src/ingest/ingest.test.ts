@@ -1,6 +1,6 @@
 // Exactly-once ingest over real MQTT into a real libSQL file: duplicates, conflicts, gaps,
 // dead letters and their replay, and the effects (sales, stock, members, training).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { uuidv7 } from "@retail/protocol";
 import {
   api,
@@ -11,6 +11,9 @@ import {
   saleEvent,
   startTestHub,
 } from "../test-kit.ts";
+
+// Real processes and brokers on a shared 2-core machine: generous, never a timing assertion.
+setDefaultTimeout(60_000);
 
 let hub: Awaited<ReturnType<typeof startTestHub>>;
 let store: StoreClient;

@@ -1,7 +1,7 @@
 // Stores and their enrollment: an admin creates a store and gets a one-time code; the edge
 // redeems it once for its MQTT credentials. Only hashes are kept: the code as SHA-256, the
 // password as Bun.password (argon2id) plus the PBKDF2 form Mosquitto's password file needs.
-import { createHash, pbkdf2Sync, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, pbkdf2Sync, randomBytes } from "node:crypto";
 import { STORE_ID_RE } from "@retail/protocol";
 import { z } from "zod";
 import type { Sqlite } from "../db/open.ts";
@@ -66,8 +66,10 @@ export function mosquittoHash(password: string, salt: Uint8Array = randomBytes(1
 
 export function createStores(deps: { db: Sqlite; now: () => Date; codeHours: number }) {
   const { db, now } = deps;
-  // Verified passwords, so a reconnect storm costs one argon2 per store, not one per connect.
-  const verified = new Map<string, string>();
+  // Digests of (stored hash, password) pairs already verified, so a reconnect storm costs one
+  // argon2 per credential, not one per connect. Keyed by the stored hash, a re-enrolled or
+  // revoked store never matches an old entry.
+  const verified = new Set<string>();
 
   function toRow(r: Record<string, unknown>): StoreRow {
     return {
@@ -187,7 +189,6 @@ export function createStores(deps: { db: Sqlite; now: () => Date; codeHours: num
       .run(pwHash, mosquittoHash(password), now().toISOString(), id, hash);
     // Two redemptions racing: only the one whose UPDATE still saw the code wins.
     if (info.changes !== 1) throw new ValidationError("code", "unknown or already used enrollment code");
-    verified.delete(id);
     return {
       storeId: id,
       storeName: r.name as string,
@@ -201,7 +202,6 @@ export function createStores(deps: { db: Sqlite; now: () => Date; codeHours: num
     db.prepare(
       "UPDATE stores SET enrollment_state = 'revoked', mqtt_password_hash = NULL, mqtt_password_mosquitto = NULL WHERE id = ?",
     ).run(id);
-    verified.delete(id);
   }
 
   /** Checks MQTT credentials: `store-{id}` with the password issued at enrollment. */
@@ -212,12 +212,11 @@ export function createStores(deps: { db: Sqlite; now: () => Date; codeHours: num
       .prepare("SELECT mqtt_password_hash, enrollment_state FROM stores WHERE id = ?")
       .get(storeId) as { mqtt_password_hash: string | null; enrollment_state: string } | undefined;
     if (!r?.mqtt_password_hash || r.enrollment_state !== "enrolled") return undefined;
-    const cacheKey = `${r.mqtt_password_hash}`;
-    const seen = verified.get(storeId);
-    const digest = sha256(`${cacheKey}\u0000${password}`);
-    if (seen && timingSafeEqual(Buffer.from(seen), Buffer.from(digest))) return storeId;
+    const digest = sha256(`${r.mqtt_password_hash}\u0000${password}`);
+    if (verified.has(digest)) return storeId;
     if (!(await Bun.password.verify(password, r.mqtt_password_hash))) return undefined;
-    verified.set(storeId, digest);
+    if (verified.size > 100_000) verified.clear();
+    verified.add(digest);
     return storeId;
   }
 

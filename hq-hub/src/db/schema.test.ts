@@ -1,0 +1,32 @@
+// The drizzle schema must describe the migrated database: every table and column exists.
+import { expect, setDefaultTimeout, test } from "bun:test";
+import { getTableConfig } from "drizzle-orm/sqlite-core";
+import { tempDir } from "../test-kit.ts";
+import { migrate, openDatabase, openDrizzle } from "./open.ts";
+import * as schema from "./schema.ts";
+
+// Real processes and brokers on a shared 2-core machine: generous, never a timing assertion.
+setDefaultTimeout(60_000);
+
+test("drizzle schema matches the SQL migrations, and drizzle queries run on libsql", () => {
+  const dir = tempDir();
+  const db = openDatabase({ dataDir: dir.path });
+  expect(migrate(db)).toEqual(["0001_init.sql"]);
+  expect(migrate(db)).toEqual([]);
+  for (const table of Object.values(schema)) {
+    const cfg = getTableConfig(table);
+    const cols = (db.prepare(`PRAGMA table_info(${cfg.name})`).all() as { name: string }[]).map(
+      (c) => c.name,
+    );
+    expect({
+      table: cfg.name,
+      missing: cfg.columns.map((c) => c.name).filter((c) => !cols.includes(c)),
+    }).toEqual({ table: cfg.name, missing: [] });
+  }
+  const orm = openDrizzle(db);
+  orm.insert(schema.settings).values({ key: "k", value: "v" }).run();
+  expect(orm.select().from(schema.settings).all()).toEqual([{ key: "k", value: "v" }]);
+  expect((db.prepare("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode).toBe("wal");
+  db.close();
+  dir.remove();
+});
