@@ -50,10 +50,14 @@ for (const pkg of packages) {
   if (!hasTests(join(dir, "src"))) continue;
   const report = join(reportDir, `${pkg}.xml`);
   console.log(`\n=== ${pkg}: bun test`);
-  const r = spawnSync(bun, ["test", "--timeout=60000", "--reporter=junit", `--reporter-outfile=${report}`, "./src"], {
-    cwd: dir,
-    stdio: "inherit",
-  });
+  const r = spawnSync(
+    bun,
+    ["test", "--timeout=60000", "--reporter=junit", `--reporter-outfile=${report}`, "./src"],
+    {
+      cwd: dir,
+      stdio: "inherit",
+    },
+  );
   const t = existsSync(report) ? tallyJunit(readFileSync(report, "utf8")) : { passed: 0, failed: 0 };
   // A runner that crashed or exited non-zero without reporting a failure still counts as one.
   if (r.status !== 0 && t.failed === 0) t.failed = 1;
