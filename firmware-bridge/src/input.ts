@@ -2,9 +2,9 @@
 // carry the same input_event structs. The device is grabbed (EVIOCGRAB) so that scans never reach
 // the kiosk browser as keystrokes.
 import { closeSync, constants, fstatSync, openSync } from "node:fs";
-import { ReadStream } from "node:tty";
 import { DeviceError } from "./errors.ts";
 import { ByteLink } from "./link.ts";
+import { type FdReader, readFd } from "./reader.ts";
 
 // _IOW('E', 0x90, int): direction write (1) << 30 | size 4 << 16 | 'E' << 8 | 0x90.
 export const EVIOCGRAB = 0x40044590;
@@ -35,7 +35,7 @@ export async function grabInputDevice(fd: number, grab = true): Promise<boolean>
 
 export class InputLink extends ByteLink {
   #fd: number | undefined;
-  #stream: ReadStream | undefined;
+  #reader: FdReader | undefined;
   constructor(
     readonly name: string,
     fd: number,
@@ -43,28 +43,23 @@ export class InputLink extends ByteLink {
   ) {
     super();
     this.#fd = fd;
-    // tty.ReadStream reads any blocking fd off the event loop with sub-millisecond latency under
-    // Bun (fs.createReadStream delays partial reads enough to split a scan at the key timeout).
-    const s = new ReadStream(fd);
-    this.#stream = s;
-    s.on("data", (b) => {
-      const buf = b as Buffer;
-      this.emit("data", new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
-    });
-    // ENODEV on an unplugged input device; EOF when a FIFO's writer goes.
-    s.on("error", (e) => this.#gone(e.message));
-    s.on("end", () => this.#gone("end of input"));
-    s.on("close", () => this.#gone("end of input"));
+    // The reader child reads this very open file description, so the grab applies to it.
+    // ENODEV ends it when the device is unplugged; EOF when a FIFO's writer goes.
+    this.#reader = readFd(
+      fd,
+      (b) => this.emit("data", b),
+      (reason) => this.#gone(reason),
+    );
   }
   get isOpen(): boolean {
     return this.#fd !== undefined;
   }
   #gone(reason: string | undefined) {
     if (this.#fd === undefined) return;
+    const fd = this.#fd;
     this.#fd = undefined;
-    this.#stream?.destroy();
-    // The stream owns the fd: it closes it once its pending read returns. Closing it here too
-    // could close a descriptor number that a reconnect has reused meanwhile.
+    this.#reader?.stop();
+    closeSync(fd);
     this.emit("close", reason);
   }
   async write(): Promise<void> {

@@ -168,7 +168,7 @@ export class ScaleDriver extends EventEmitter<{ weight: [WeightReading]; health:
     const now = performance.now();
     const heardFrom = this.#lastFrameAt || this.#attachedAt;
     if (now - heardFrom > this.timeoutMs) {
-      this.#setHealth({ state: "error", reason: `not answering for ${Math.round(now - heardFrom)} ms` });
+      this.#setHealth({ state: "error", reason: `not answering (no frame for ${this.timeoutMs} ms)` });
     }
     if (this.#pending) {
       if (now - this.#pending.sentAt <= this.timeoutMs) return;

@@ -1,13 +1,12 @@
 // Serial transport over a tty device (RS-232 adapter, CDC-ACM, or a pseudo-terminal in tests)
 // with node:fs and `stty`. `serialport` needs a native addon built for Node's ABI; we keep the
-// dependency out and use what every Linux box has. The fd is opened blocking: Bun's
-// tty.ReadStream reads it off the event loop, and a non-blocking fd makes it fail with EAGAIN.
+// dependency out and use what every Linux box has.
 import { execFile } from "node:child_process";
 import { closeSync, constants, openSync, writeSync } from "node:fs";
-import { ReadStream } from "node:tty";
 import { promisify } from "node:util";
 import { DeviceError } from "../errors.ts";
 import { ByteLink } from "../link.ts";
+import { type FdReader, readFd } from "../reader.ts";
 
 const run = promisify(execFile);
 
@@ -18,8 +17,8 @@ export interface TtyOptions {
 export class TtyLink extends ByteLink {
   #fd: number | undefined;
   #wfd: number | undefined;
-  #stream: ReadStream | undefined;
-  /** `fd` is blocking, for the reader; `wfd` is a second, non-blocking descriptor for writes. */
+  #reader: FdReader | undefined;
+  /** `fd` is read by a `cat` child (see reader.ts); `wfd` is a non-blocking descriptor for writes. */
   constructor(
     readonly name: string,
     fd: number,
@@ -28,14 +27,12 @@ export class TtyLink extends ByteLink {
     super();
     this.#fd = fd;
     this.#wfd = wfd;
-    const stream = new ReadStream(fd);
-    this.#stream = stream;
-    stream.on("data", (chunk: Buffer) =>
-      this.emit("data", new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)),
-    );
     // EIO is what a tty read returns once the device is unplugged (or the PTY's other side went).
-    stream.on("error", (e: Error) => this.#gone(e.message));
-    stream.on("close", () => this.#gone("closed by the device"));
+    this.#reader = readFd(
+      fd,
+      (b) => this.emit("data", b),
+      (reason) => this.#gone(reason),
+    );
   }
 
   get isOpen(): boolean {
@@ -44,13 +41,14 @@ export class TtyLink extends ByteLink {
 
   #gone(reason: string | undefined): void {
     if (this.#fd === undefined) return;
+    const fd = this.#fd;
     this.#fd = undefined;
-    this.#stream?.destroy();
+    this.#reader?.stop();
+    this.#reader = undefined;
+    // The reader child holds its own copy of the descriptor, so ours can go now.
+    closeSync(fd);
     if (this.#wfd !== undefined) closeSync(this.#wfd);
     this.#wfd = undefined;
-    this.#stream = undefined;
-    // The stream owns the fd: it closes it once its pending read returns. Closing it here too
-    // could close a descriptor number that a reconnect has reused meanwhile.
     this.emit("close", reason);
   }
 
