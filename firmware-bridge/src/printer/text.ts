@@ -8,7 +8,10 @@ export function toPrintable(text: string): string {
 }
 
 export function encodeGbk(text: string): Uint8Array {
-  return new Uint8Array(iconv.encode(toPrintable(text), "gbk"));
+  // Most receipt text is ASCII (prices, codes, rules): copy it without going through iconv.
+  if (/^[\x00-\x7f]*$/.test(text)) return Uint8Array.from(text, (c) => c.charCodeAt(0));
+  const b = iconv.encode(toPrintable(text), "gbk");
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
 export function decodeGbk(bytes: Uint8Array): string {

@@ -1,0 +1,176 @@
+// `npm run bench` (suite "devices"): scanner input to lane event through a real PTY, ESC/POS bytes
+// for an 80-line receipt, scale frame parse rate. Each row carries a peer measured in the same run.
+import type { BenchRow } from "@retail/protocol";
+import { withCheckDigit } from "@retail/protocol";
+import { layoutReceipt, type Receipt } from "./printer/receipt.ts";
+import { referenceReceipt } from "./printer/reference-receipt.ts";
+import { mtsics } from "./scale/mtsics.ts";
+import { type ScanEvent, Scanner } from "./scanner/scanner.ts";
+import { ScannerSimulator } from "./scanner/simulator.ts";
+import { openTty } from "./serial/tty.ts";
+
+function stats(xs: number[]): { median: number; p99: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  return {
+    median: s[Math.floor(s.length / 2)]!,
+    p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]!,
+  };
+}
+
+async function scannerLatency(): Promise<BenchRow> {
+  const sim = await ScannerSimulator.start("serial", { aim: "]E0" });
+  const scanner = new Scanner({ id: "bench", wire: "serial", suffix: "\r", dedupWindowMs: 0 });
+  const link = await openTty(sim.path);
+  scanner.attach(link);
+  const lat: number[] = [];
+  let resolveScan: ((e: ScanEvent) => void) | undefined;
+  scanner.on("scan", (e) => resolveScan?.(e));
+  for (let i = 0; i < 400; i++) {
+    const code = withCheckDigit(`690${String(i).padStart(9, "0")}`);
+    const bytes = sim.bytesFor(code);
+    const got = new Promise<ScanEvent>((r) => {
+      resolveScan = r;
+    });
+    const t0 = performance.now();
+    await sim.write(bytes);
+    await got;
+    if (i >= 20) lat.push(performance.now() - t0); // after warm-up
+  }
+  await scanner.close();
+  await sim.close();
+  const { median, p99 } = stats(lat);
+  return {
+    figure: "scanner input -> lane scan event (serial scanner on a PTY, parseScan included)",
+    unit: "ms",
+    median,
+    p99,
+    target: "p99 < 5 ms",
+    pass: p99 < 5,
+  };
+}
+
+function eightyLines(): Receipt {
+  const r = referenceReceipt();
+  const lines = Array.from({ length: 80 }, (_, i) => ({
+    name: `商品 ${i + 1} 农夫山泉饮用天然水 550ml`,
+    qty: String((i % 3) + 1),
+    unitPriceFen: 100 + i,
+    amountFen: (100 + i) * ((i % 3) + 1),
+    ...(i % 10 === 0 ? { discounts: [{ label: "会员价", amountFen: 10 }] } : {}),
+  }));
+  return { ...r, lines };
+}
+
+async function escposBuild(): Promise<BenchRow> {
+  const r = eightyLines();
+  const ours: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const t0 = performance.now();
+    layoutReceipt(r, 80);
+    ours.push(performance.now() - t0);
+  }
+  const mine = stats(ours.slice(30));
+  // Peer: node-thermal-printer building the same content (its bytes differ: see docs/devices.md).
+  let peer = "node-thermal-printer 4.x, same lines";
+  let peerMedian: number | undefined;
+  try {
+    const ntp = (await import("node-thermal-printer")) as unknown as {
+      ThermalPrinter: new (o: object) => Record<string, (...a: unknown[]) => unknown>;
+      PrinterTypes: Record<string, string>;
+      CharacterSet: Record<string, string>;
+    };
+    const theirs: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const t0 = performance.now();
+      const p = new ntp.ThermalPrinter({
+        type: ntp.PrinterTypes.EPSON,
+        interface: "tcp://127.0.0.1:9",
+        characterSet: ntp.CharacterSet.CHINA,
+        width: 48,
+      });
+      p.alignCenter!();
+      p.setTextDoubleHeight!();
+      p.println!(r.storeName);
+      p.setTextNormal!();
+      p.alignLeft!();
+      for (const l of r.lines) {
+        p.println!(l.name);
+        p.leftRight!(`  ${l.qty} x ${l.unitPriceFen / 100}`, String(l.amountFen / 100));
+      }
+      p.bold!(true);
+      p.leftRight!("合计 TOTAL", String(r.totalFen / 100));
+      p.bold!(false);
+      p.code128!(r.receiptNo);
+      p.printQR!(r.qrUrl);
+      p.partialCut!();
+      p.getBuffer!();
+      theirs.push(performance.now() - t0);
+    }
+    peerMedian = stats(theirs.slice(30)).median;
+  } catch (e) {
+    peer = `node-thermal-printer unavailable (${(e as Error).message})`;
+  }
+  return {
+    figure: "ESC/POS bytes for an 80-line receipt (GBK, CODE128, QR, logo, cut)",
+    unit: "ms",
+    median: mine.median,
+    p99: mine.p99,
+    peer,
+    ...(peerMedian !== undefined ? { peerMedian, ratio: mine.median / peerMedian } : {}),
+    target: "p99 < 2 ms",
+    pass: mine.p99 < 2,
+  };
+}
+
+function scaleParseRate(): BenchRow {
+  const frames = Array.from(
+    { length: 2000 },
+    (_, i) =>
+      `S ${i % 7 ? "S" : "D"} ${`${(i % 15).toString()}.${String(i % 1000).padStart(3, "0")}`.padStart(10)} kg\r\n`,
+  );
+  const bytes = Uint8Array.from(frames.join(""), (c) => c.charCodeAt(0));
+  const rates: number[] = [];
+  const peerRates: number[] = [];
+  const re = /^S ([SD]) +(-?\d+\.\d+) kg\r$/;
+  const text = frames.join("");
+  for (let run = 0; run < 40; run++) {
+    const d = mtsics.decoder();
+    let t0 = performance.now();
+    const n = d.push(bytes).length;
+    if (run >= 10) rates.push(n / ((performance.now() - t0) / 1000)); // first runs warm the JIT
+    // Peer: a bare regex over the same text (no framing, no resync, float weights).
+    t0 = performance.now();
+    let m = 0;
+    for (const line of text.split("\n")) {
+      const r = re.exec(line);
+      if (r) {
+        Number.parseFloat(r[2]!);
+        m++;
+      }
+    }
+    if (run >= 10) peerRates.push(m / ((performance.now() - t0) / 1000));
+  }
+  const s = [...rates].sort((a, b) => a - b);
+  const median = s[s.length >> 1]!;
+  const worst = s[0]!; // for a rate, the "p99" row is the slowest run
+  const peerMedian = [...peerRates].sort((a, b) => a - b)[peerRates.length >> 1]!;
+  return {
+    figure: "scale frame parse rate (MT-SICS SI lines, integer grams, resync)",
+    unit: "frames/s",
+    median,
+    p99: worst,
+    peer: "bare regex + parseFloat on the same lines",
+    peerMedian,
+    ratio: median / peerMedian,
+    target: "median > 100,000 frames/s (a 9600-baud scale sends < 100)",
+    pass: median > 100_000,
+  };
+}
+
+export async function benchDevices(): Promise<BenchRow[]> {
+  return [await scannerLatency(), await escposBuild(), scaleParseRate()];
+}
+
+if (import.meta.main) {
+  for (const r of await benchDevices()) console.log(JSON.stringify(r));
+}
