@@ -41,7 +41,7 @@ export function displayContract(name: string, device: string | undefined, enable
         for (const [a, b] of sim.shown) expect([a.length <= 20, b.length <= 20]).toEqual([true, true]);
       },
     );
-    test.skipIf(!simulated)("unplugged: error; shown again after replug", async () => {
+    test.skipIf(!simulated)("unplugged: health becomes error", async () => {
       const { d, sim } = await open();
       await d.show("A", "B");
       await sim.unplug();
