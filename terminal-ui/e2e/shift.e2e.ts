@@ -286,6 +286,97 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
   });
 
   suite.test(
+    "price override: a cashier's code is refused, the supervisor's is taken and marked",
+    async () => {
+      await scan(P.noodles.code);
+      await expectText("total-due", "¥4.50");
+      await key("F4");
+      await byId("override-price").fill("3.99");
+      await byId("override-reason").fill("临期 short date");
+      await byId("sup-id").fill(CASHIER.id);
+      await byId("sup-pin").fill(CASHIER.pin);
+      await byId("sup-pin").press("Enter");
+      await expectText("dialog-error", /主管/);
+      await sup();
+      await byId("sup-pin").press("Enter");
+      await visible("line-override");
+      await expectText("line-price", "¥3.99");
+      await expectText("total-due", "¥3.99");
+      await payExact();
+    },
+  );
+
+  suite.test("several hits for a query are listed; Enter picks the highlighted one", async () => {
+    await scan("k"); // pinyin initials of 可口可乐 and 康师傅…
+    await visible("search-results");
+    assert.ok((await byId("search-hit").count()) > 1, "several hits for k");
+    await shot("12a-search-results");
+    await key("ArrowDown");
+    await key("Enter");
+    await until(async () => (await lineCount()) === 1, 5000, "a line picked");
+    await key("F11");
+    await sup();
+    await byId("sup-pin").press("Enter");
+    await until(async () => (await lineCount()) === 0, 5000, "sale voided");
+  });
+
+  suite.test(
+    "the lane's own scanner: a device scan reaches the terminal and the customer display",
+    async () => {
+      await edge(store.http, "POST", "/lanes/1/sim/scan", { code: P.oil.code });
+      await expectText("total-due", "¥69.90");
+      await until(async () => (await byId("cd-line", display).count()) === 1, 5000, "customer display line");
+      await expectText("cd-due", "¥69.90", display);
+      // A payment code scanned at the till pays the sale (WeChat Pay, approved).
+      await scan("134567890123451234");
+      await visible("sale-done");
+    },
+  );
+
+  suite.test("return without a receipt, authorised by the supervisor, refunds shelf price", async () => {
+    await key("F8");
+    await byId("sup-id").fill(SUPERVISOR.id);
+    await byId("sup-pin").fill(SUPERVISOR.pin);
+    await byId("return-noreceipt").click();
+    await visible("return-panel");
+    await scan(P.water.code);
+    await expectText("return-refund", "¥2.00");
+    await byId("return-complete").click();
+    await visible("sale-done");
+    await expectText("done-refund", "¥2.00");
+  });
+
+  suite.test("stock look-up shows on hand here; nearby stores asked through HQ", async () => {
+    await key("F9");
+    await byId("stock-query").fill(P.cola.code);
+    await byId("stock-query").press("Enter");
+    await visible("stock-card");
+    await expectText("stock-onhand", /^-?\d+$/);
+    await byId("stock-nearby").click();
+    await until(
+      async () =>
+        (await byId("nearby-error").count()) > 0 ||
+        (await byId("nearby-none").count()) > 0 ||
+        (await byId("nearby-table").count()) > 0,
+      8000,
+      "nearby stock answer or a plain error",
+    );
+    await shot("12b-stock");
+    await key("Escape");
+  });
+
+  suite.test("usable at 1024x768: nothing overflows, every button is a touch target", async () => {
+    const r = await page.evaluate(() => {
+      const small = [...document.querySelectorAll("button")]
+        .map((b) => b.getBoundingClientRect())
+        .filter((x) => x.width > 0 && (x.height < 44 || x.width < 44)).length;
+      return { w: document.documentElement.scrollWidth, h: document.documentElement.scrollHeight, small };
+    });
+    assert.ok(r.w <= 1024 && r.h <= 768, `page is ${r.w}x${r.h}`);
+    assert.equal(r.small, 0, `${r.small} buttons under 44 px`);
+  });
+
+  suite.test(
     "HQ goes away: the lane keeps selling, the backlog shows; HQ back: it drains",
     async () => {
       await store.stopHub();

@@ -2,7 +2,7 @@
 // the common ones get a sentence in the cashier's language, anything else shows the edge's
 // own message (it is written for people too) under a short heading.
 import { ApiError } from "./api.ts";
-import { i18n } from "./i18n.svelte.ts";
+import { localeRef } from "./locale.ts";
 
 type Words = [zh: string, en: string];
 
@@ -62,7 +62,7 @@ export interface PlainError {
 }
 
 export function plain(e: unknown): PlainError {
-  const zh = i18n.locale === "zh-CN";
+  const zh = localeRef.value === "zh-CN";
   if (e instanceof ApiError) {
     const w = BY_FIELD[`${e.code}:${e.field}`] ?? BY_CODE[e.code];
     const title = w ? w[zh ? 0 : 1] : e.message;

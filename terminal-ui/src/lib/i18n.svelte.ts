@@ -2,6 +2,10 @@
 // current locale (a rune, so screens re-render when it changes); a missing English text is a
 // type error, not a blank on screen. The choice is a display preference kept in localStorage.
 
+import { LOCALE_KEY, type Locale, localeRef } from "./locale.ts";
+
+export type { Locale };
+
 const zh = {
   appTitle: "收银台",
   lane: "款台",
@@ -86,6 +90,7 @@ const zh = {
   replenishment: "补货状态",
   nearbyStores: "附近门店库存",
   askHq: "查询附近门店",
+  noNearby: "附近门店都没有库存信息",
   shiftMenu: "班次",
   cashIn: "存入现金",
   cashOut: "取出现金",
@@ -231,6 +236,7 @@ const en: Dict = {
   replenishment: "Replenishment",
   nearbyStores: "Nearby stores",
   askHq: "Ask nearby stores",
+  noNearby: "No nearby store reports stock",
   shiftMenu: "Shift",
   cashIn: "Cash in",
   cashOut: "Cash out",
@@ -289,23 +295,10 @@ const en: Dict = {
   by: "by",
 };
 
-export type Locale = "zh-CN" | "en";
 const dicts: Record<Locale, Dict> = { "zh-CN": zh, en };
-const KEY = "terminal.locale";
 
-function initial(): Locale {
-  try {
-    const q = new URLSearchParams(globalThis.location?.search ?? "").get("lang");
-    if (q === "en" || q === "zh-CN") return q;
-    const saved = globalThis.localStorage?.getItem(KEY);
-    if (saved === "en" || saved === "zh-CN") return saved;
-  } catch {
-    // no storage: the default
-  }
-  return "zh-CN";
-}
-
-export const i18n = $state({ locale: initial() as Locale });
+/** The reactive locale the screens read; `localeRef` (plain) mirrors it for non-component code. */
+export const i18n = $state({ locale: localeRef.value });
 
 export function t(key: MessageKey): string {
   return dicts[i18n.locale][key];
@@ -313,8 +306,9 @@ export function t(key: MessageKey): string {
 
 export function setLocale(l: Locale): void {
   i18n.locale = l;
+  localeRef.value = l;
   try {
-    globalThis.localStorage?.setItem(KEY, l);
+    globalThis.localStorage?.setItem(LOCALE_KEY, l);
   } catch {
     // ignore
   }

@@ -36,6 +36,9 @@ export class Terminal {
   scanError = $state<PlainError | undefined>(undefined);
   /** Bumps on every cart message, for the scan-to-paint measurement. */
   cartSeq = $state(0);
+  /** performance.now() when the first lane view arrived and when it was painted (first load). */
+  firstViewAt: number | undefined;
+  firstPaintAt: number | undefined;
   private socket: LaneSocket | undefined;
   private poll: ReturnType<typeof setInterval> | undefined;
   private listeners = new Set<(m: LaneMessage) => void>();
@@ -74,7 +77,7 @@ export class Terminal {
 
   async refresh(): Promise<void> {
     try {
-      this.view = await this.api.view(this.lane);
+      this.setView(await this.api.view(this.lane));
     } catch (e) {
       this.scanError = plain(e);
     }
@@ -101,13 +104,23 @@ export class Terminal {
 
   /** Takes a view from any edge answer (the socket brings the same view too). */
   take(v: LaneView | undefined): void {
-    if (v) this.view = v;
+    if (v) this.setView(v);
+  }
+
+  private setView(v: LaneView): void {
+    this.view = v;
+    if (this.firstViewAt === undefined) {
+      this.firstViewAt = performance.now();
+      requestAnimationFrame(() => {
+        this.firstPaintAt = performance.now();
+      });
+    }
   }
 
   private onMessage(m: LaneMessage): void {
     switch (m.type) {
       case "cart":
-        this.view = m.view;
+        this.setView(m.view);
         this.cartSeq++;
         break;
       case "device": {

@@ -1,0 +1,69 @@
+import { describe, expect, test } from "bun:test";
+import { ApiError, EdgeApi } from "./api.ts";
+import { plain } from "./errors.ts";
+import { localeRef } from "./locale.ts";
+
+type Call = { url: string; init?: RequestInit };
+
+function fake(status: number, body: unknown, calls: Call[] = []) {
+  return new EdgeApi("http://edge", async (url, init) => {
+    calls.push({ url, ...(init ? { init } : {}) });
+    return new Response(JSON.stringify(body), { status });
+  });
+}
+
+describe("edge client", () => {
+  test("sends JSON to the lane's route and returns the answer", async () => {
+    const calls: Call[] = [];
+    const api = fake(200, { lane: "1" }, calls);
+    await api.tenderCash("1", 5000);
+    expect(calls[0]!.url).toBe("http://edge/api/v1/lanes/1/tenders");
+    expect(calls[0]!.init?.method).toBe("POST");
+    expect(JSON.parse(String(calls[0]!.init?.body))).toEqual({ kind: "cash", received: 5000 });
+  });
+
+  test("an edge error keeps its code, field and words", async () => {
+    const api = fake(404, {
+      error: "not_found",
+      field: "code",
+      message: "code: unknown barcode 123: nothing added",
+    });
+    const e = (await api.scan("1", "123").catch((x) => x)) as ApiError;
+    expect(e).toBeInstanceOf(ApiError);
+    expect([e.status, e.code, e.field]).toEqual([404, "not_found", "code"]);
+  });
+
+  test("a pending wallet payment (202 with an error body) is an error carrying the payment id", async () => {
+    const id = "019ab8c2-1234-7abc-8def-0123456789ab";
+    const api = fake(202, {
+      error: "payment_pending",
+      field: "paymentId",
+      message: `paymentId: no answer from wechat yet: query payment ${id} again before taking another tender`,
+    });
+    const e = (await api.tenderWallet("1", "wechat", "134567890123457777").catch((x) => x)) as ApiError;
+    expect(e.code).toBe("payment_pending");
+    expect(e.pendingPaymentId).toBe(id);
+  });
+
+  test("an unreachable edge is said in plain words", async () => {
+    const api = new EdgeApi("http://edge", async () => {
+      throw new TypeError("fetch failed");
+    });
+    const e = await api.status().catch((x) => x);
+    localeRef.value = "zh-CN";
+    expect(plain(e).title).toContain("连不上门店服务器");
+    localeRef.value = "en";
+    expect(plain(e).title).toContain("store server cannot be reached");
+    localeRef.value = "zh-CN";
+  });
+
+  test("errors the cashier meets most have their own sentence; others fall back to the code", () => {
+    expect(plain(new ApiError(403, "forbidden", "pin", "pin: wrong PIN")).title).toBe("密码错误");
+    expect(
+      plain(new ApiError(409, "conflict", "weight", "weight: the scale is not stable yet")).title,
+    ).toContain("秤");
+    const other = plain(new ApiError(409, "conflict", "somewhere", "somewhere: odd"));
+    expect(other.title).toBe("现在不能这样操作");
+    expect(other.detail).toBe("somewhere: odd");
+  });
+});
