@@ -74,7 +74,7 @@ export function renderProtocolDoc(): string {
   lines.push("");
   lines.push(
     "Size limits: an envelope at most " +
-      `${MAX_ENVELOPE_BYTES / 1024} KiB; an MQTT payload (an event batch, a change-set page) at most ${MAX_MQTT_PAYLOAD_BYTES / 1024} KiB; the embedded broker refuses packets above ${MAX_MQTT_PACKET_BYTES / 1024} KiB.`,
+      `${MAX_ENVELOPE_BYTES / 1024} KiB; an MQTT payload (an event batch, or one change-set page envelope, the only envelope allowed past the first limit) at most ${MAX_MQTT_PAYLOAD_BYTES / 1024} KiB; the embedded broker refuses packets above ${MAX_MQTT_PACKET_BYTES / 1024} KiB.`,
   );
   lines.push(
     "Ledger events travel on `up/events` as a JSON array of envelopes (a batch); each element is validated alone, so one bad event is dead-lettered without stopping the others.",

@@ -106,6 +106,28 @@ describe("envelope", () => {
     const r = safeParseEnvelope("[]");
     expect(r.ok).toBe(false);
   });
+  test("a change-set page may fill the MQTT payload; other envelopes may not", () => {
+    const base = example("catalog.changeset");
+    const items = Array.from({ length: 1500 }, (_, i) => ({
+      op: "upsert" as const,
+      entity: "price" as const,
+      data: {
+        sku: `SKU${i}`,
+        windows: [{ price: 100 + i, source: "chain" as const, startsAt: "2026-11-26T00:00:00.000+08:00" }],
+      },
+    }));
+    const page = { ...base, payload: { ...base.payload, items } };
+    const text = encodeEnvelope(page as never);
+    expect(text.length).toBeGreaterThan(MAX_ENVELOPE_BYTES);
+    expect(parseEnvelope(text).type).toBe("catalog.changeset");
+    const tele = example("telemetry");
+    const fat = JSON.stringify({
+      ...tele,
+      payload: { ...tele.payload, pad: "x".repeat(MAX_ENVELOPE_BYTES) },
+    });
+    expectError(() => parseEnvelope(fat), "too_large", "");
+    expectError(() => parseEnvelope(`${" ".repeat(MAX_MQTT_PAYLOAD_BYTES)}{}`), "too_large", "");
+  });
   test("encodeEnvelope refuses to send what the other side would refuse", () => {
     const env = example("telemetry");
     const fat = {

@@ -478,9 +478,27 @@ export function validateEnvelope(value: unknown): AnyEnvelope {
   return { ...env, payload: payload.data } as AnyEnvelope;
 }
 
-/** Parses one envelope from the wire (bytes or text). Throws MessageError. */
+/** Types whose single envelope may fill a whole MQTT payload (a change-set page). */
+const PAGE_TYPES: ReadonlySet<string> = new Set(["catalog.changeset"]);
+
+/**
+ * Parses one envelope from the wire (bytes or text). Throws MessageError. An envelope is at
+ * most MAX_ENVELOPE_BYTES, except a change-set page, which may use the whole MQTT payload.
+ */
 export function parseEnvelope(raw: string | Uint8Array): AnyEnvelope {
-  return validateEnvelope(decodeJson(raw, MAX_ENVELOPE_BYTES));
+  const size = byteLength(raw);
+  const value = decodeJson(raw, MAX_MQTT_PAYLOAD_BYTES);
+  if (size > MAX_ENVELOPE_BYTES) {
+    const type = (value as { type?: unknown } | null)?.type;
+    if (typeof type !== "string" || !PAGE_TYPES.has(type)) {
+      throw new MessageError(
+        "too_large",
+        "",
+        `message of ${size} bytes exceeds the ${MAX_ENVELOPE_BYTES}-byte limit`,
+      );
+    }
+  }
+  return validateEnvelope(value);
 }
 
 export type ParseResult = { ok: true; envelope: AnyEnvelope } | { ok: false; error: MessageError };
@@ -564,8 +582,8 @@ export function makeEnvelope<T extends MessageType>(
 export function encodeEnvelope(env: Envelope): string {
   const text = JSON.stringify(env);
   const size = byteLength(text);
-  if (size > MAX_ENVELOPE_BYTES)
-    throw new MessageError("too_large", "", `envelope of ${size} bytes exceeds ${MAX_ENVELOPE_BYTES}`);
+  const limit = PAGE_TYPES.has(env.type) ? MAX_MQTT_PAYLOAD_BYTES : MAX_ENVELOPE_BYTES;
+  if (size > limit) throw new MessageError("too_large", "", `envelope of ${size} bytes exceeds ${limit}`);
   return text;
 }
 
