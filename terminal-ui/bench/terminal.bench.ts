@@ -11,6 +11,7 @@
 //  - first load to a usable sale screen (cart from the edge, scan field shown), cache off.
 //    Peer: a blank static page from the same edge.
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import type { BenchRow } from "@retail/protocol";
 import type { Page } from "playwright-core";
@@ -18,7 +19,7 @@ import { launch } from "../e2e/lib/browser.ts";
 import { CASHIER, P } from "../e2e/lib/fixtures.ts";
 import { edge } from "../e2e/lib/procs.ts";
 import { openStore } from "../e2e/lib/store.ts";
-import { BUILD_DIR, ensureTerminalBuild } from "../ensure-build.ts";
+import { BUILD_DIR, ensureTerminalBuild } from "../scripts/ensure-build.ts";
 
 const SCANS = Number(process.env.TERMINAL_BENCH_SCANS ?? 200);
 const LOADS = Number(process.env.TERMINAL_BENCH_LOADS ?? 10);
@@ -122,6 +123,8 @@ function jsFiles(dir: string): string[] {
 
 export async function benchTerminal(): Promise<BenchRow[]> {
   ensureTerminalBuild({ quiet: true });
+  // Other work on the machine skews browser timings; the load is part of the figure's name.
+  const load = loadavg()[0]!.toFixed(1);
   const store = await openStore("S009");
   const browser = await launch();
   try {
@@ -198,7 +201,7 @@ export async function benchTerminal(): Promise<BenchRow[]> {
 
     return [
       {
-        figure: `scan-to-paint, keyed scan in the browser (${SCANS} scans)`,
+        figure: `scan-to-paint, keyed scan in the browser (${SCANS} scans, load avg ${load})`,
         unit: "ms",
         median: round(k.median),
         p99: round(k.p99),

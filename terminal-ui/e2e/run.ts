@@ -4,7 +4,7 @@
 // chromium through playwright-core, and writes a JUnit report (scripts/test.ts counts it).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { ensureTerminalBuild } from "../ensure-build.ts";
+import { ensureTerminalBuild } from "../scripts/ensure-build.ts";
 import { junit, type Result } from "./lib/runner.ts";
 import { shiftSuite } from "./shift.e2e.ts";
 

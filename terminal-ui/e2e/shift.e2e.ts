@@ -393,6 +393,58 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
     90_000,
   );
 
+  suite.test(
+    "a new price released at HQ reaches the lane: catalog version in the status bar, new price sold",
+    async () => {
+      const before = Number((await text("status-catalog")).match(/v(\d+)/)?.[1]);
+      await store.admin.release([
+        { entity: "price", data: { sku: P.water.sku, scope: "chain", windows: [{ price: 180 }] } },
+      ]);
+      await expectText("status-catalog", new RegExp(`v${before + 1}\\b`), page, 20_000);
+      await scan(P.water.code);
+      await expectText("total-due", "¥1.80");
+      await payExact();
+    },
+  );
+
+  suite.test(
+    "printer out of paper and an unplugged device raise banners; they clear when fixed",
+    async () => {
+      // The edge's simulated devices cannot run out of paper or be unplugged, so the lane messages
+      // the edge documents for that are handed to the terminal's socket handler directly.
+      const inject = (m: unknown) =>
+        page.evaluate(
+          (msg) =>
+            (window as unknown as { __terminal: { onMessage(m: unknown): void } }).__terminal.onMessage(msg),
+          m,
+        );
+      await inject({
+        type: "device",
+        event: { type: "printer", online: true, paperOut: true, coverOpen: false },
+      });
+      await expectText("banner-paper", /缺纸/);
+      await inject({
+        type: "device",
+        event: {
+          type: "health",
+          health: { kind: "scanner", device: "usb-scanner-1", state: "absent", reason: "unplugged" },
+        },
+      });
+      await expectText("banner-device", /设备未连接.*扫码枪/);
+      await shot("13a-banners");
+      await inject({
+        type: "device",
+        event: { type: "printer", online: true, paperOut: false, coverOpen: false },
+      });
+      await inject({
+        type: "device",
+        event: { type: "health", health: { kind: "scanner", device: "usb-scanner-1", state: "ready" } },
+      });
+      await hidden("banner-paper");
+      await hidden("banner-device");
+    },
+  );
+
   suite.test("cash out ¥50.00 and the X report", async () => {
     await key("F12");
     await visible("shift-dialog");

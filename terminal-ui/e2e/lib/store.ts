@@ -45,6 +45,7 @@ export async function openStore(storeId = "S001"): Promise<Store> {
     async startHub() {
       hub = await startHub(hubDir, mqttPort);
       store.hub = hub;
+      store.admin = new HubAdmin(hub.ready.http!);
     },
     async close() {
       await stop(edgeProc);

@@ -2,12 +2,12 @@
 // Builds the terminal UI when terminal-ui/build/index.html is missing or older than any source
 // file, then prints the build directory. `npm test` (through e2e/run.ts) and `npm start` call it
 // so a fresh clone serves a current UI; the store edge serves that directory at "/".
-//   bun terminal-ui/ensure-build.ts [--force]     or     import { ensureTerminalBuild } from it.
+//   bun terminal-ui/scripts/ensure-build.ts [--force]     or     import { ensureTerminalBuild } from it.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-const here = import.meta.dir;
+const here = resolve(import.meta.dir, "..");
 export const BUILD_DIR = join(here, "build");
 const SOURCES = ["src", "static", "svelte.config.js", "vite.config.ts", "package.json"];
 
