@@ -13,13 +13,14 @@ export interface Cred {
 }
 
 export type LoadCommand =
-  | { cmd: "connect"; url: string; stores: Cred[]; perConnection?: number }
+  | { cmd: "connect"; url: string; stores: Cred[]; catalogVersion?: number }
   | { cmd: "publish"; messagesPerStore: number; firstSeq: number; waitAcks: boolean; salesPerMessage: number }
   | { cmd: "fanout"; fromVersion: number; toVersion: number }
   | { cmd: "bootstrap"; storeIndex: number }
   | { cmd: "close" };
 
 const clients: { cred: Cred; client: MqttClient }[] = [];
+let catalogVersion = 0;
 let goResolve: (() => void) | undefined;
 /** Waits for the main thread's "go" (it starts its clock when it sends it). */
 const go = () => new Promise<void>((r) => (goResolve = r));
@@ -53,7 +54,7 @@ async function publish(c: Extract<LoadCommand, { cmd: "publish" }>) {
     Array.from({ length: c.messagesPerStore }, (_, m) =>
       JSON.stringify(
         Array.from({ length: c.salesPerMessage }, (_, k) =>
-          saleEvent(cred.storeId, c.firstSeq + m * c.salesPerMessage + k, { lines: 5 }),
+          saleEvent(cred.storeId, c.firstSeq + m * c.salesPerMessage + k, { lines: 5, catalogVersion }),
         ),
       ),
     ),
@@ -207,6 +208,7 @@ self.onmessage = async (e: MessageEvent<LoadCommand>) => {
   if (c.cmd === "go") return goResolve?.();
   try {
     if (c.cmd === "connect") {
+      catalogVersion = c.catalogVersion ?? 0;
       await connectAll(c.url, c.stores);
       self.postMessage({ type: "connected" });
     } else if (c.cmd === "publish") await publish(c);

@@ -1,4 +1,5 @@
 // Hub benchmarks (npm run bench -- hub): ingest throughput beside the raw QoS 1 rate of the
+import { appendFileSync } from "node:fs";
 // same broker, change-set fan-out to 1,000 store clients, and a 100k-SKU bootstrap. The
 // simulated stores run in a Worker (bench-load.ts), so they do not share the hub's thread.
 import type { BenchRow } from "@retail/protocol";
@@ -9,6 +10,10 @@ import { storeIdOfUsername } from "./stores/stores.ts";
 import { startTestHub } from "./test-kit.ts";
 
 const PASSWORD = "bench-password-not-secret";
+const t0 = Date.now();
+/** Progress on stderr (the table goes to stdout). */
+const log = (line: string) =>
+  appendFileSync("/tmp/hub-bench.log", `[hub bench +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
 
 /** Inserts enrolled stores directly (one shared argon2 hash: enrollment is not what we measure). */
 async function seedStores(hub: Hub, n: number, prefix: string, ring = "general"): Promise<Cred[]> {
@@ -32,8 +37,15 @@ class Load {
   private waiting: ((m: Record<string, unknown>) => void)[] = [];
   constructor() {
     this.worker.onmessage = (e) => {
-      if (e.data.type === "error") throw new Error(`load worker: ${e.data.message}`);
+      if (e.data.type === "error") {
+        log(`load worker failed: ${e.data.message}`);
+        process.exit(1);
+      }
       this.waiting.shift()?.(e.data);
+    };
+    this.worker.onerror = (e) => {
+      log(`load worker crashed: ${e.message}`);
+      process.exit(1);
     };
   }
   next(): Promise<Record<string, unknown>> {
@@ -90,27 +102,52 @@ async function benchIngest(): Promise<BenchRow[]> {
     const id = `R${String(i).padStart(4, "0")}`;
     return { storeId: id, username: `store-${id}`, password: PASSWORD };
   });
+  log(`raw broker at ${raw.url}`);
   const rawLoad = new Load();
   await rawLoad.call({ cmd: "connect", url: raw.url, stores: creds });
+  log("raw: connect returned");
   const rawRates: number[] = [];
-  for (let r = 0; r < ROUNDS; r++)
+  for (let r = 0; r < ROUNDS; r++) {
     rawRates.push((total / (await publishRound(rawLoad, 1 + r * MESSAGES_PER_STORE, false))) * 1000);
+    log(`raw round ${r}: ${rawRates.at(-1)!.toFixed(0)} msgs/s`);
+  }
   await rawLoad.call({ cmd: "close" });
   rawLoad.terminate();
   await raw.close();
 
+  log("ingest: starting hub");
   const hub = await startTestHub();
   const stores = await seedStores(hub, STORES, "I");
+  // The five SKUs the simulated sales sell, at the price they charge: every sale is re-priced
+  // against this version and agrees (no findings), as in a healthy chain.
+  for (let i = 1; i <= 5; i++) {
+    await hub.catalog.edit("bench", "product", {
+      sku: `SKU${i}`,
+      name: `商品 ${i}`,
+      category: ["10", "1001"],
+      unit: "EA",
+      taxRate: 13,
+      weighed: false,
+      status: "active",
+    });
+    await hub.catalog.edit("bench", "price", { sku: `SKU${i}`, scope: "chain", windows: [{ price: 100 }] });
+  }
+  const draft = hub.catalog.changesets().find((c) => c.state === "draft")!;
+  const version = hub.catalog.release("bench", draft.id, "all").version!;
   const load = new Load();
-  await load.call({ cmd: "connect", url: hub.mqtt.url, stores });
+  await load.call({ cmd: "connect", url: hub.mqtt.url, stores, catalogVersion: version });
+  log("ingest: connected");
   const rates: number[] = [];
-  for (let r = 0; r < ROUNDS; r++)
+  for (let r = 0; r < ROUNDS; r++) {
     rates.push((total / (await publishRound(load, 1 + r * MESSAGES_PER_STORE, true))) * 1000);
+    log(`ingest round ${r}: ${rates.at(-1)!.toFixed(0)} sales/s`);
+  }
   // A draining backlog: 10 sales per MQTT message, as the edge sends after an outage.
   const batched: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const first = 1 + ROUNDS * MESSAGES_PER_STORE + r * MESSAGES_PER_STORE * 10;
     batched.push((total * 10 * 1000) / (await publishRound(load, first, true, 10)));
+    log(`ingest batched round ${r}: ${batched.at(-1)!.toFixed(0)} sales/s`);
   }
   const sales = (hub.db.prepare("SELECT COUNT(*) AS n FROM sales").get() as { n: number }).n;
   if (sales !== total * ROUNDS * 11)

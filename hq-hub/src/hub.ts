@@ -129,8 +129,6 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const imports = createImports({ db, now, catalog });
 
   function afterBatch(out: BatchOutcome) {
-    stats.batches++;
-    stats.applied += out.applied;
     const s = out.storeId;
     // Only now, after the commit, does the store learn its events are safe.
     publishText(downTopic(s, "ack"), envelopeText(s, "events.ack", out.ack));
@@ -145,17 +143,18 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         }),
       );
     }
-    for (const a of out.alerts) {
-      publishText(
-        downTopic(s, "stock"),
-        envelopeText(s, "stock.alert", {
-          sku: a.sku,
-          onHand: a.onHand,
-          reorderPoint: a.reorderPoint,
-          at: now().toISOString(),
-        }),
-      );
-    }
+  }
+
+  function afterAlert(s: string, a: { sku: string; onHand: number; reorderPoint: number }) {
+    publishText(
+      downTopic(s, "stock"),
+      envelopeText(s, "stock.alert", {
+        sku: a.sku,
+        onHand: a.onHand,
+        reorderPoint: a.reorderPoint,
+        at: now().toISOString(),
+      }),
+    );
   }
 
   function handleRequest(storeId: string, topic: string, payload: Buffer) {
@@ -212,17 +211,58 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     }
   }
 
-  function onMessage(topic: string, payload: Buffer) {
+  // Group commit: events that arrive while a commit is pending are applied together in the
+  // next transaction (one per turn of the event loop, at most MAX_GROUP messages). The broker
+  // delivery of each message completes only after its commit.
+  const MAX_GROUP = 500;
+  const queue: { storeId: string; topic: string; payload: Buffer; done: () => void }[] = [];
+  let scheduled = false;
+  function flushEvents() {
+    scheduled = false;
+    const group = queue.splice(0, MAX_GROUP);
+    if (queue.length > 0) scheduleFlush();
+    if (group.length === 0) return;
+    try {
+      const outs = ingest.handleMany(group);
+      // One ack per store per group: the last outcome carries the state after the commit.
+      const last = new Map(outs.map((o) => [o.storeId, o]));
+      for (const o of outs) {
+        stats.batches++;
+        stats.applied += o.applied;
+        for (const a of o.alerts) afterAlert(o.storeId, a);
+      }
+      for (const o of last.values()) afterBatch(o);
+    } catch (e) {
+      // Nothing of the group committed; the stores resend what was not acked.
+      stats.errors++;
+      log(`hq-hub: ingest failed: ${(e as Error).stack ?? e}`);
+    }
+    for (const m of group) m.done();
+  }
+  function scheduleFlush() {
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flushEvents);
+    }
+  }
+
+  function onMessage(topic: string, payload: Buffer): Promise<void> | undefined {
     const t = parseTopic(topic);
     if (t?.direction !== "up") return;
+    if (t.channel === "events") {
+      return new Promise((done) => {
+        queue.push({ storeId: t.storeId, topic, payload, done });
+        scheduleFlush();
+      });
+    }
     try {
-      if (t.channel === "events") afterBatch(ingest.handleBatch(t.storeId, topic, payload));
-      else handleRequest(t.storeId, topic, payload);
+      handleRequest(t.storeId, topic, payload);
     } catch (e) {
-      // Never let one message stop the pipeline; the store resends what was not acked.
+      // Never let one message stop the pipeline.
       stats.errors++;
       log(`hq-hub: ${topic}: ${(e as Error).stack ?? e}`);
     }
+    return;
   }
 
   if (config.mqttUrl) {

@@ -45,6 +45,8 @@ export async function startEmbeddedBroker(opts: EmbeddedOptions): Promise<Embedd
   const maxPacket = opts.maxPacketBytes ?? MAX_MQTT_PACKET_BYTES;
   const refused = opts.onRefused ?? (() => {});
   const broker = await Aedes.createBroker({
+    // Messages in flight through the broker at once: also what the hub can group per commit.
+    concurrency: 500,
     authenticate(client, username, password, done) {
       const user = username ?? "";
       if (client.id !== user) {

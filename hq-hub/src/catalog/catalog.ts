@@ -74,6 +74,16 @@ export const DEFAULT_DRAFT = "edits";
 
 export function createCatalog(deps: CatalogDeps) {
   const { db, now } = deps;
+  // Prepared once per SQL text: imports and fetches run the same statements many times.
+  const statements = new Map<string, ReturnType<typeof db.prepare<unknown[]>>>();
+  const prep = (sql: string) => {
+    let st = statements.get(sql);
+    if (!st) {
+      st = db.prepare(sql);
+      statements.set(sql, st);
+    }
+    return st;
+  };
   let changesetCache: ChangesetRow[] | undefined;
   const pageCache = new Map<string, Cached<PageSet>>();
   const scheduleCache = new Map<string, PriceSchedule[]>();
@@ -85,11 +95,12 @@ export function createCatalog(deps: CatalogDeps) {
     pageCache.clear();
     scheduleCache.clear();
     promoCache.clear();
+    catalogAtCache.clear();
   };
 
   // Another connection (a second hub worker, the CLI) may have committed catalog changes:
   // SQLite's data_version moves when anyone but this connection commits.
-  const dataVersion = db.prepare("PRAGMA data_version");
+  const dataVersion = prep("PRAGMA data_version");
   let seenDataVersion = -1;
   function freshen() {
     const v = (dataVersion.get() as { data_version: number }).data_version;
@@ -102,7 +113,7 @@ export function createCatalog(deps: CatalogDeps) {
   function changesets(): ChangesetRow[] {
     freshen();
     if (changesetCache) return changesetCache;
-    const rows = db.prepare("SELECT * FROM changesets ORDER BY id").all() as Record<string, unknown>[];
+    const rows = prep("SELECT * FROM changesets ORDER BY id").all() as Record<string, unknown>[];
     changesetCache = rows.map(toChangeset);
     return changesetCache;
   }
@@ -137,7 +148,7 @@ export function createCatalog(deps: CatalogDeps) {
   }
 
   function globalFloor(): number {
-    const row = db.prepare("SELECT value FROM settings WHERE key = 'snapshot_floor'").get() as
+    const row = prep("SELECT value FROM settings WHERE key = 'snapshot_floor'").get() as
       | { value: string }
       | undefined;
     return row ? Number(row.value) : 0;
@@ -192,9 +203,13 @@ export function createCatalog(deps: CatalogDeps) {
   }
 
   function audit(changesetId: number, action: string, actor: string, detail = "") {
-    db.prepare(
-      "INSERT INTO changeset_audit (changeset_id, action, actor, at, detail) VALUES (?, ?, ?, ?, ?)",
-    ).run(changesetId, action, actor, now().toISOString(), detail);
+    prep("INSERT INTO changeset_audit (changeset_id, action, actor, at, detail) VALUES (?, ?, ?, ?, ?)").run(
+      changesetId,
+      action,
+      actor,
+      now().toISOString(),
+      detail,
+    );
   }
 
   /** Validates an edit (schema + rules against the master data) and returns its item. */
@@ -207,7 +222,7 @@ export function createCatalog(deps: CatalogDeps) {
       case "barcode": {
         const b = checkBarcode(input);
         requireProduct(b.sku, "sku");
-        const owner = db.prepare("SELECT sku FROM barcodes WHERE code = ?").get(b.code) as
+        const owner = prep("SELECT sku FROM barcodes WHERE code = ?").get(b.code) as
           | { sku: string }
           | undefined;
         if (owner && owner.sku !== b.sku)
@@ -219,10 +234,7 @@ export function createCatalog(deps: CatalogDeps) {
         const s = checkPriceSchedule(input);
         requireProduct(s.sku, "sku");
         if (s.scope === "store") store(s.scopeKey);
-        if (
-          s.scope === "region" &&
-          !db.prepare("SELECT 1 FROM stores WHERE region = ? LIMIT 1").get(s.scopeKey)
-        )
+        if (s.scope === "region" && !prep("SELECT 1 FROM stores WHERE region = ? LIMIT 1").get(s.scopeKey))
           throw new ValidationError("scopeKey", `no store is in region ${s.scopeKey}`);
         data = s;
         break;
@@ -232,7 +244,7 @@ export function createCatalog(deps: CatalogDeps) {
         break;
       case "member": {
         const m = checkMember(input);
-        const other = db.prepare("SELECT id FROM members WHERE phone = ? AND id != ?").get(m.phone, m.id) as
+        const other = prep("SELECT id FROM members WHERE phone = ? AND id != ?").get(m.phone, m.id) as
           | { id: string }
           | undefined;
         if (other) throw new ValidationError("phone", `phone already belongs to member ${other.id}`);
@@ -244,9 +256,9 @@ export function createCatalog(deps: CatalogDeps) {
         break;
       case "coupon": {
         const c = checkCoupon(input);
-        if (!db.prepare("SELECT 1 FROM promotions WHERE id = ?").get(c.promotionId))
+        if (!prep("SELECT 1 FROM promotions WHERE id = ?").get(c.promotionId))
           throw new ValidationError("promotionId", `unknown promotion ${c.promotionId}`);
-        if (c.memberId && !db.prepare("SELECT 1 FROM members WHERE id = ?").get(c.memberId))
+        if (c.memberId && !prep("SELECT 1 FROM members WHERE id = ?").get(c.memberId))
           throw new ValidationError("memberId", `unknown member ${c.memberId}`);
         data = c;
         break;
@@ -256,7 +268,7 @@ export function createCatalog(deps: CatalogDeps) {
   }
 
   function requireProduct(sku: string, field: string) {
-    if (!db.prepare("SELECT 1 FROM products WHERE sku = ?").get(sku))
+    if (!prep("SELECT 1 FROM products WHERE sku = ?").get(sku))
       throw new ValidationError(field, `unknown SKU ${sku}`);
   }
 
@@ -273,7 +285,7 @@ export function createCatalog(deps: CatalogDeps) {
 
   async function remove(actor: string, entity: Entity, key: string, changesetId?: number) {
     if (readMaster(entity, key) === null) throw new NotFoundError(entity, key);
-    if (entity === "product" && db.prepare("SELECT 1 FROM barcodes WHERE sku = ? LIMIT 1").get(key))
+    if (entity === "product" && prep("SELECT 1 FROM barcodes WHERE sku = ? LIMIT 1").get(key))
       throw new ValidationError(
         "sku",
         `SKU ${key} still has barcodes; delete them first or set status inactive`,
@@ -287,9 +299,9 @@ export function createCatalog(deps: CatalogDeps) {
   }
 
   const stmtGetItem = () =>
-    db.prepare("SELECT prev_json FROM changeset_items WHERE changeset_id = ? AND entity = ? AND key = ?");
+    prep("SELECT prev_json FROM changeset_items WHERE changeset_id = ? AND entity = ? AND key = ?");
   const stmtPutItem = () =>
-    db.prepare(
+    prep(
       `INSERT INTO changeset_items (changeset_id, entity, key, op, data_json, prev_json, store_scope) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (changeset_id, entity, key) DO UPDATE SET op = excluded.op, data_json = excluded.data_json`,
     );
@@ -315,13 +327,13 @@ export function createCatalog(deps: CatalogDeps) {
   function readMaster(entity: Entity, key: string): unknown {
     switch (entity) {
       case "product": {
-        const r = db.prepare("SELECT data_json FROM products WHERE sku = ?").get(key) as
+        const r = prep("SELECT data_json FROM products WHERE sku = ?").get(key) as
           | { data_json: string }
           | undefined;
         return r ? JSON.parse(r.data_json) : null;
       }
       case "barcode": {
-        const r = db.prepare("SELECT code, sku FROM barcodes WHERE code = ?").get(key) as
+        const r = prep("SELECT code, sku FROM barcodes WHERE code = ?").get(key) as
           | { code: string; sku: string }
           | undefined;
         return r ? { code: r.code, sku: r.sku } : null;
@@ -334,7 +346,7 @@ export function createCatalog(deps: CatalogDeps) {
         return r ? { ...k, windows: JSON.parse(r.windows_json) } : null;
       }
       case "promotion": {
-        const r = db.prepare("SELECT data_json FROM promotions WHERE id = ?").get(key) as
+        const r = prep("SELECT data_json FROM promotions WHERE id = ?").get(key) as
           | { data_json: string }
           | undefined;
         return r ? JSON.parse(r.data_json) : null;
@@ -346,13 +358,13 @@ export function createCatalog(deps: CatalogDeps) {
         return r ? memberRecord(r) : null;
       }
       case "cashier": {
-        const r = db.prepare("SELECT id, name, role, pin_hash, status FROM cashiers WHERE id = ?").get(key) as
+        const r = prep("SELECT id, name, role, pin_hash, status FROM cashiers WHERE id = ?").get(key) as
           | Record<string, string>
           | undefined;
         return r ? { id: r.id, name: r.name, role: r.role, pinHash: r.pin_hash, status: r.status } : null;
       }
       case "coupon": {
-        const r = db.prepare("SELECT * FROM coupons WHERE code = ?").get(key) as
+        const r = prep("SELECT * FROM coupons WHERE code = ?").get(key) as
           | Record<string, string | null>
           | undefined;
         return r ? couponRecord(r) : null;
@@ -364,9 +376,9 @@ export function createCatalog(deps: CatalogDeps) {
     const d = data as Record<string, unknown> | null;
     switch (entity) {
       case "product":
-        if (!d) db.prepare("DELETE FROM products WHERE sku = ?").run(key);
+        if (!d) prep("DELETE FROM products WHERE sku = ?").run(key);
         else
-          db.prepare(
+          prep(
             `INSERT INTO products (sku, name, name_en, category, unit, tax_rate, weighed, plu, status, data_json) VALUES (?,?,?,?,?,?,?,?,?,?)
              ON CONFLICT (sku) DO UPDATE SET name=excluded.name, name_en=excluded.name_en, category=excluded.category, unit=excluded.unit,
              tax_rate=excluded.tax_rate, weighed=excluded.weighed, plu=excluded.plu, status=excluded.status, data_json=excluded.data_json`,
@@ -384,37 +396,37 @@ export function createCatalog(deps: CatalogDeps) {
           );
         return;
       case "barcode":
-        if (!d) db.prepare("DELETE FROM barcodes WHERE code = ?").run(key);
+        if (!d) prep("DELETE FROM barcodes WHERE code = ?").run(key);
         else
-          db.prepare(
+          prep(
             "INSERT INTO barcodes (code, sku) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET sku = excluded.sku",
           ).run(key, d.sku as string);
         return;
       case "price": {
         const k = parsePriceKey(key);
         if (!d)
-          db.prepare("DELETE FROM price_schedules WHERE sku = ? AND scope = ? AND scope_key = ?").run(
+          prep("DELETE FROM price_schedules WHERE sku = ? AND scope = ? AND scope_key = ?").run(
             k.sku,
             k.scope,
             k.scopeKey,
           );
         else
-          db.prepare(
+          prep(
             "INSERT INTO price_schedules (sku, scope, scope_key, windows_json) VALUES (?,?,?,?) ON CONFLICT (sku, scope, scope_key) DO UPDATE SET windows_json = excluded.windows_json",
           ).run(k.sku, k.scope, k.scopeKey, JSON.stringify(d.windows));
         return;
       }
       case "promotion":
-        if (!d) db.prepare("DELETE FROM promotions WHERE id = ?").run(key);
+        if (!d) prep("DELETE FROM promotions WHERE id = ?").run(key);
         else
-          db.prepare(
+          prep(
             "INSERT INTO promotions (id, kind, data_json) VALUES (?,?,?) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, data_json = excluded.data_json",
           ).run(key, d.kind as string, JSON.stringify(d));
         return;
       case "member":
-        if (!d) db.prepare("DELETE FROM members WHERE id = ?").run(key);
+        if (!d) prep("DELETE FROM members WHERE id = ?").run(key);
         else
-          db.prepare(
+          prep(
             `INSERT INTO members (id, phone, name, tier, points, status) VALUES (?,?,?,?,?,?)
              ON CONFLICT (id) DO UPDATE SET phone=excluded.phone, name=excluded.name, tier=excluded.tier, points=excluded.points, status=excluded.status, dirty=0`,
           ).run(
@@ -427,16 +439,16 @@ export function createCatalog(deps: CatalogDeps) {
           );
         return;
       case "cashier":
-        if (!d) db.prepare("DELETE FROM cashiers WHERE id = ?").run(key);
+        if (!d) prep("DELETE FROM cashiers WHERE id = ?").run(key);
         else
-          db.prepare(
+          prep(
             "INSERT INTO cashiers (id, name, role, pin_hash, status) VALUES (?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET name=excluded.name, role=excluded.role, pin_hash=excluded.pin_hash, status=excluded.status",
           ).run(key, d.name as string, d.role as string, d.pinHash as string, d.status as string);
         return;
       case "coupon":
-        if (!d) db.prepare("DELETE FROM coupons WHERE code = ?").run(key);
+        if (!d) prep("DELETE FROM coupons WHERE code = ?").run(key);
         else
-          db.prepare(
+          prep(
             "INSERT INTO coupons (code, promotion_id, member_id, valid_until, status) VALUES (?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET promotion_id=excluded.promotion_id, member_id=excluded.member_id, valid_until=excluded.valid_until, status=excluded.status",
           ).run(
             key,
@@ -453,7 +465,7 @@ export function createCatalog(deps: CatalogDeps) {
   // Release, promote, rollback.
 
   function nextVersion(): number {
-    const r = db.prepare("SELECT COALESCE(MAX(version), 0) AS v FROM changesets").get() as { v: number };
+    const r = prep("SELECT COALESCE(MAX(version), 0) AS v FROM changesets").get() as { v: number };
     return r.v + 1;
   }
 
@@ -462,7 +474,7 @@ export function createCatalog(deps: CatalogDeps) {
     const cs = getChangeset(id);
     if (cs.state !== "draft")
       throw new StateError(String(id), `change set ${id} is ${cs.state}; only a draft can be released`);
-    const items = db.prepare("SELECT COUNT(*) AS n FROM changeset_items WHERE changeset_id = ?").get(id) as {
+    const items = prep("SELECT COUNT(*) AS n FROM changeset_items WHERE changeset_id = ?").get(id) as {
       n: number;
     };
     if (items.n === 0) throw new StateError(String(id), `change set ${id} is empty`);
@@ -472,7 +484,7 @@ export function createCatalog(deps: CatalogDeps) {
       .map((s) => s.id);
     const at = now().toISOString();
     db.transaction(() => {
-      db.prepare(
+      prep(
         `UPDATE changesets SET version = ?, state = ?, pilot_stores_json = ?, released_by = ?, released_at = ?,
          promoted_by = CASE WHEN ? THEN ? END, promoted_at = CASE WHEN ? THEN ? END WHERE id = ?`,
       ).run(
@@ -505,9 +517,11 @@ export function createCatalog(deps: CatalogDeps) {
       throw new StateError(String(id), `change set ${id} is ${cs.state}; only a pilot can be promoted`);
     const before = new Map(allStores().map((s) => [s.id, pointerOf(s).version]));
     db.transaction(() => {
-      db.prepare(
-        "UPDATE changesets SET state = 'released', promoted_by = ?, promoted_at = ? WHERE id = ?",
-      ).run(actor, now().toISOString(), id);
+      prep("UPDATE changesets SET state = 'released', promoted_by = ?, promoted_at = ? WHERE id = ?").run(
+        actor,
+        now().toISOString(),
+        id,
+      );
       audit(id, "promote", actor, "to the whole target");
     })();
     invalidate();
@@ -562,7 +576,7 @@ export function createCatalog(deps: CatalogDeps) {
         const prev = it.prev_json === null ? null : JSON.parse(it.prev_json);
         putItem(compId, it.entity, it.key, prev === null ? "delete" : "upsert", prev);
       }
-      db.prepare(
+      prep(
         "UPDATE changesets SET state = 'rolled_back', rolled_back_by = ?, rolled_back_at = ? WHERE id = ?",
       ).run(actor, at, id);
       audit(id, "rollback", actor, `compensated by change set ${compId}`);
@@ -603,9 +617,7 @@ export function createCatalog(deps: CatalogDeps) {
   }
 
   function hasStoreOverrides(storeId: string): boolean {
-    return (
-      db.prepare("SELECT 1 FROM changeset_items WHERE store_scope = ? LIMIT 1").get(storeId) !== undefined
-    );
+    return prep("SELECT 1 FROM changeset_items WHERE store_scope = ? LIMIT 1").get(storeId) !== undefined;
   }
 
   /** Price schedules of the store's scopes for one SKU, as of `upTo` (visible versions only). */
@@ -625,7 +637,7 @@ export function createCatalog(deps: CatalogDeps) {
     ];
     const vis = new Set(visible);
     const out: PriceSchedule[] = [];
-    const stmt = db.prepare(
+    const stmt = prep(
       `SELECT i.op, i.data_json, c.version FROM changeset_items i JOIN changesets c ON c.id = i.changeset_id
        WHERE i.entity = 'price' AND i.key = ? AND c.version IS NOT NULL AND c.version <= ? ORDER BY c.version DESC`,
     );
@@ -746,7 +758,7 @@ export function createCatalog(deps: CatalogDeps) {
   }
 
   function recordApplied(storeId: string, version: number, appliedAt: string) {
-    db.prepare(
+    prep(
       "INSERT INTO catalog_applied (store_id, version, applied_at, received_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
     ).run(storeId, version, appliedAt, now().toISOString());
   }
@@ -756,7 +768,7 @@ export function createCatalog(deps: CatalogDeps) {
     const cs = getChangeset(id);
     const applied = new Map(
       (
-        db.prepare("SELECT store_id, MAX(version) AS v FROM catalog_applied GROUP BY store_id").all() as {
+        prep("SELECT store_id, MAX(version) AS v FROM catalog_applied GROUP BY store_id").all() as {
           store_id: string;
           v: number;
         }[]
@@ -778,10 +790,23 @@ export function createCatalog(deps: CatalogDeps) {
   // ------------------------------------------------------------------------------------------
   // The catalog a store had at a version, for re-pricing its sales.
 
-  function catalogAt(
-    storeId: string,
-    version: number,
-  ): { known: boolean; price: (sku: string) => Price | undefined; promotions: Promotion[] } {
+  type CatalogAt = { known: boolean; price: (sku: string) => Price | undefined; promotions: Promotion[] };
+  const catalogAtCache = new Map<string, CatalogAt>();
+
+  /** The catalog a store had at a version; cached per (store, version) until the next change. */
+  function catalogAt(storeId: string, version: number): CatalogAt {
+    freshen();
+    const key = `${storeId}|${version}`;
+    let hit = catalogAtCache.get(key);
+    if (!hit) {
+      if (catalogAtCache.size > 5000) catalogAtCache.clear();
+      hit = buildCatalogAt(storeId, version);
+      catalogAtCache.set(key, hit);
+    }
+    return hit;
+  }
+
+  function buildCatalogAt(storeId: string, version: number): CatalogAt {
     const s = store(storeId);
     const visible = versionsFor(s, changesets());
     const known = version === 0 || visible.includes(version);
@@ -833,9 +858,7 @@ export function createCatalog(deps: CatalogDeps) {
   };
 
   function listMaster(entity: Entity, limit: number, offset: number): unknown[] {
-    return (db.prepare(LIST_SQL[entity]).all(limit, offset) as { k: string }[]).map((r) =>
-      readMaster(entity, r.k),
-    );
+    return (prep(LIST_SQL[entity]).all(limit, offset) as { k: string }[]).map((r) => readMaster(entity, r.k));
   }
 
   return {

@@ -548,7 +548,9 @@ export function createApp(hub: Hub) {
     (c, { body, principal }) => {
       const id = c.req.param("id")!;
       authorize(principal, "write", regionOfStore(id));
-      return hub.stock.setReorderPoint(id, body);
+      const r = hub.stock.setReorderPoint(id, body);
+      hub.ingest.forgetReorderPoints(id);
+      return r;
     },
   );
   route<z.infer<typeof TransferInput>>(

@@ -206,8 +206,30 @@ describe("ingest", () => {
     expect(count("SELECT COUNT(*) AS n FROM audits WHERE audit_id = 'a1'")).toBe(1);
   });
 
+  test("an event whose effects fail is dead-lettered alone; the rest of the batch commits", async () => {
+    // The same sale id under a new event id and seq: the sales table refuses it.
+    const first = saleEvent("S1", 17);
+    const clash = saleEvent("S1", 18);
+    clash.payload.saleId = first.payload.saleId;
+    const third = saleEvent("S1", 19);
+    await store.publishEvents([first, clash, third]);
+    expect((await store.next("events.ack", (a) => a.payload.upToSeq === 19)).payload.missing).toEqual([]);
+    const dl = hub.db.prepare("SELECT reason FROM dead_letters WHERE store_id = 'S1' AND seq = 18").get() as {
+      reason: string;
+    };
+    expect(dl.reason).toMatch(/^apply_failed/);
+    expect(
+      count(
+        "SELECT COUNT(*) AS n FROM sales WHERE sale_id IN (?, ?)",
+        first.payload.saleId,
+        third.payload.saleId,
+      ),
+    ).toBe(2);
+    expect(count("SELECT COUNT(*) AS n FROM inbox WHERE event_id = ?", clash.id)).toBe(0);
+  });
+
   test("the ack state survives a hub restart (recomputed from the database)", async () => {
     const again = hub.ingest.ackFor("S1");
-    expect(again).toEqual({ upToSeq: 16, missing: [] });
+    expect(again).toEqual({ upToSeq: 19, missing: [] });
   });
 });

@@ -57,6 +57,20 @@ export interface IngestDeps {
 export function createIngest(deps: IngestDeps) {
   const { db, now } = deps;
   const seqs = new Map<string, SeqState>();
+  /** Whether events get a savepoint each (the replay after an optimistic group failed). */
+  let guarded = false;
+  /** Reorder points per store (sku -> point and alert flag); not cached with shared workers. */
+  const reorderCache = new Map<string, Map<string, { point: number; alerted: boolean }>>();
+  function reorderPointsOf(storeId: string) {
+    let m = deps.shared ? undefined : reorderCache.get(storeId);
+    if (!m) {
+      m = new Map();
+      for (const r of q.reorderAll.all(storeId) as { sku: string; reorder_point: number; alerted: number }[])
+        m.set(r.sku, { point: r.reorder_point, alerted: r.alerted === 1 });
+      reorderCache.set(storeId, m);
+    }
+    return m;
+  }
 
   const q = {
     byId: db.prepare("SELECT event_id, store_id, seq, content_hash FROM inbox WHERE event_id = ?"),
@@ -135,7 +149,7 @@ export function createIngest(deps: IngestDeps) {
       `INSERT INTO stock_levels (store_id, sku, on_hand) VALUES (?, ?, ?)
        ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand RETURNING on_hand`,
     ),
-    reorder: db.prepare("SELECT reorder_point, alerted FROM reorder_points WHERE store_id = ? AND sku = ?"),
+    reorderAll: db.prepare("SELECT sku, reorder_point, alerted FROM reorder_points WHERE store_id = ?"),
     reorderFlag: db.prepare("UPDATE reorder_points SET alerted = ? WHERE store_id = ? AND sku = ?"),
     member: db.prepare(
       `UPDATE members SET points = MAX(0, points + ?), spend_fen = spend_fen + ?, last_visit_at = COALESCE(?, last_visit_at), dirty = 1
@@ -209,13 +223,17 @@ export function createIngest(deps: IngestDeps) {
     for (const m of moves) {
       q.ledger.run(storeId, m.sku, m.qty, m.kind, m.ref, eventId, at);
       const { on_hand } = q.level.get(storeId, m.sku, m.qty) as { on_hand: number };
-      const rp = q.reorder.get(storeId, m.sku) as { reorder_point: number; alerted: number } | undefined;
+      const rp = reorderPointsOf(storeId).get(m.sku);
       if (!rp) continue;
-      const t = reorderTransition(on_hand, rp.reorder_point, rp.alerted === 1);
+      const t = reorderTransition(on_hand, rp.point, rp.alerted);
       if (t === "alert") {
         q.reorderFlag.run(1, storeId, m.sku);
-        alerts.push({ storeId, sku: m.sku, onHand: on_hand, reorderPoint: rp.reorder_point });
-      } else if (t === "rearm") q.reorderFlag.run(0, storeId, m.sku);
+        rp.alerted = true;
+        alerts.push({ storeId, sku: m.sku, onHand: on_hand, reorderPoint: rp.point });
+      } else if (t === "rearm") {
+        q.reorderFlag.run(0, storeId, m.sku);
+        rp.alerted = false;
+      }
     }
   }
 
@@ -449,6 +467,16 @@ export function createIngest(deps: IngestDeps) {
       out.conflicts++;
       return undefined; // the committed event keeps its seq; nothing changes
     }
+    if (!guarded) {
+      // Optimistic pass: no savepoint; a failure aborts the whole group, which is then
+      // replayed with a savepoint per event (see handleMany).
+      q.inbox.run(env.id, storeId, env.seq, env.type, hash, env.occurredAt, at);
+      applyEffects(env, at, out.alerts);
+      q.supersede.run(at, storeId, env.seq);
+      out.applied++;
+      return env.seq;
+    }
+    const alertsBefore = out.alerts.length;
     db.exec("SAVEPOINT ev");
     try {
       q.inbox.run(env.id, storeId, env.seq, env.type, hash, env.occurredAt, at);
@@ -459,7 +487,8 @@ export function createIngest(deps: IngestDeps) {
     } catch (e) {
       db.exec("ROLLBACK TO ev");
       db.exec("RELEASE ev");
-      out.alerts.splice(0); // alerts of the failed event never happened
+      out.alerts.splice(alertsBefore); // alerts of the failed event never happened
+      reorderCache.clear(); // its alert flags were rolled back too
       deadLetter(
         storeId,
         env.seq,
@@ -477,9 +506,8 @@ export function createIngest(deps: IngestDeps) {
     return { upToSeq: state.upTo, missing: missing(state) };
   }
 
-  /** Ingests one MQTT payload from a store's up/events topic. */
-  function handleBatch(storeId: string, topic: string, payload: Buffer | string): BatchOutcome {
-    const at = now().toISOString();
+  /** One MQTT payload's events, inside the caller's transaction. */
+  function applyMessage(storeId: string, topic: string, payload: Buffer | string, at: string): BatchOutcome {
     const out: BatchOutcome = {
       storeId,
       ack: { upToSeq: 0, missing: [] },
@@ -489,57 +517,87 @@ export function createIngest(deps: IngestDeps) {
       deadLettered: 0,
       alerts: [],
     };
-    let state = seqState(storeId);
-    let parsed: ReturnType<typeof parseEventBatch> | undefined;
-    let whole: MessageError | undefined;
+    if (deps.shared) seqs.delete(storeId); // another worker may have moved it
+    const state = seqState(storeId);
+    let parsed: ReturnType<typeof parseEventBatch>;
     try {
       parsed = parseEventBatch(payload);
     } catch (e) {
       if (!(e instanceof MessageError)) throw e;
-      whole = e;
+      const raw = typeof payload === "string" ? payload : Buffer.from(payload).toString("utf8");
+      deadLetter(storeId, undefined, topic, e, raw, at);
+      out.deadLettered++;
+      return out;
     }
     const counted: number[] = [];
-    const tx = db.transaction(() => {
-      if (deps.shared) {
-        seqs.delete(storeId);
-        state = seqState(storeId);
-      }
-      if (whole || !parsed) {
-        const raw = typeof payload === "string" ? payload : Buffer.from(payload).toString("utf8");
-        deadLetter(storeId, undefined, topic, whole ?? { message: "unreadable", field: "" }, raw, at);
-        out.deadLettered++;
-        return;
-      }
-      // Elements in their original order, valid or not, so seqs are counted as sent.
-      const rejectedAt = new Map(parsed.rejected.map((r) => [r.index, r]));
-      let v = 0;
-      const total = parsed.events.length + parsed.rejected.length;
-      for (let i = 0; i < total; i++) {
-        const rej = rejectedAt.get(i);
-        if (rej) {
-          let seq: number | undefined;
-          try {
-            seq = salvageSeq(JSON.parse(rej.raw));
-          } catch {
-            seq = undefined;
-          }
-          deadLetter(storeId, seq, topic, rej.error, rej.raw, at);
-          out.deadLettered++;
-          if (seq !== undefined) counted.push(seq);
-          continue;
+    // Elements in their original order, valid or not, so seqs are counted as sent.
+    const rejectedAt = new Map(parsed.rejected.map((r) => [r.index, r]));
+    let v = 0;
+    const total = parsed.events.length + parsed.rejected.length;
+    for (let i = 0; i < total; i++) {
+      const rej = rejectedAt.get(i);
+      if (rej) {
+        let seq: number | undefined;
+        try {
+          seq = salvageSeq(JSON.parse(rej.raw));
+        } catch {
+          seq = undefined;
         }
-        const env = parsed.events[v++]!;
-        const seq = applyOne(storeId, topic, env, JSON.stringify(env), at, out);
+        deadLetter(storeId, seq, topic, rej.error, rej.raw, at);
+        out.deadLettered++;
         if (seq !== undefined) counted.push(seq);
+        continue;
       }
-      const before = state.upTo;
-      receive(state, counted);
-      if (state.upTo !== before || counted.length) q.seqUp.run(storeId, state.upTo);
-    });
-    if (deps.shared) tx.immediate();
-    else tx();
-    out.ack = ackOf(state);
+      const env = parsed.events[v++]!;
+      const seq = applyOne(storeId, topic, env, JSON.stringify(env), at, out);
+      if (seq !== undefined) counted.push(seq);
+    }
+    const before = state.upTo;
+    receive(state, counted);
+    if (state.upTo !== before || counted.length) q.seqUp.run(storeId, state.upTo);
     return out;
+  }
+
+  /**
+   * Ingests several MQTT payloads (of any stores) in ONE transaction: a commit per message
+   * would cost more than the events themselves (group commit). Each event is still atomic with
+   * its inbox row (savepoint). Acks reflect the state after the commit.
+   */
+  function handleMany(
+    messages: readonly { storeId: string; topic: string; payload: Buffer | string }[],
+  ): BatchOutcome[] {
+    const at = now().toISOString();
+    let outs: BatchOutcome[] = [];
+    const tx = db.transaction(() => {
+      outs = messages.map((m) => applyMessage(m.storeId, m.topic, m.payload, at));
+    });
+    const run = () => (deps.shared ? tx.immediate() : tx());
+    try {
+      guarded = false;
+      run();
+    } catch {
+      // Rolled back: the in-memory state may be ahead of the database; reload it, and replay
+      // the group with a savepoint per event so that only the failing event is dead-lettered.
+      seqs.clear();
+      reorderCache.clear();
+      guarded = true;
+      try {
+        run();
+      } catch (e) {
+        seqs.clear();
+        reorderCache.clear();
+        throw e;
+      }
+    } finally {
+      guarded = false;
+    }
+    for (const out of outs) out.ack = ackOf(seqState(out.storeId));
+    return outs;
+  }
+
+  /** Ingests one MQTT payload from a store's up/events topic. */
+  function handleBatch(storeId: string, topic: string, payload: Buffer | string): BatchOutcome {
+    return handleMany([{ storeId, topic, payload }])[0]!;
   }
 
   /** An admin fixes (optionally) and replays a dead letter through the normal path. */
@@ -582,6 +640,9 @@ export function createIngest(deps: IngestDeps) {
 
   return {
     handleBatch,
+    handleMany,
+    /** After an admin changed a store's reorder points. */
+    forgetReorderPoints: (storeId: string) => reorderCache.delete(storeId),
     replay,
     discard,
     deadLetterRaw,
