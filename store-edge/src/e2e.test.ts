@@ -171,6 +171,26 @@ describe("edge and hub as processes", () => {
     expectExactlyOnceInOrder((await status()).outbox.lastSeq);
   });
 
+  test("edge down while HQ releases two versions: on restart it catches up and sells at the new price", async () => {
+    const before = (await status()).catalog.applied;
+    await stop(edge);
+    const price = (p: number) => ({
+      op: "upsert" as const,
+      entity: "price" as const,
+      data: { sku: "SKU000009", windows: [{ price: p, source: "chain" as const }] },
+    });
+    await admin.release([price(4321)]);
+    const v = await admin.release([price(1234)]);
+    edge = await startEdge(edgeDir);
+    await until(async () => (await status()).catalog.applied === v, 20_000, `catalog v${v}`);
+    expect(v).toBe(before + 2);
+    const r = (await ok("POST", "/lanes/1/scan", { code: gtinOf(9) })) as {
+      view: { cart: { lines: { unitPrice: number; priceVersion: number }[] } };
+    };
+    expect(r.view.cart.lines.at(-1)).toMatchObject({ unitPrice: 1234, priceVersion: v });
+    await ok("POST", "/lanes/1/tenders", { kind: "cash", received: 100_000 });
+  });
+
   test("HQ down for 500 sales, then up: every sale at HQ exactly once, in order", async () => {
     await stop(hub);
     await until(async () => (await status()).link.state !== "online", 20_000, "link down");

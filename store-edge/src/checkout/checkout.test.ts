@@ -161,6 +161,13 @@ describe("sale", () => {
     await co.scan("1", gtinOf(21));
     co.voidLine("1", "l2");
     expect(outboxTypes(edge)).toEqual(["shift.opened", "audit.recorded", "audit.recorded"]);
+    const sale = co.tenderCash("1", 1000).sale!;
+    expect(sale.coupons).toEqual(["CPN10"]);
+    expect(sale.member).toEqual({ id: "M001", tier: "gold" });
+    // the coupon is spent: a second use is refused, also after a restart (it is in the table)
+    co.memberByPhone("1", "13800138000");
+    expect(await rejects(() => co.addCoupon("1", "CPN10"))).toBe("conflict:code");
+    expect(edge.replica.load().coupons.get("CPN10")?.status).toBe("redeemed");
   });
 
   test("suspend and recall on another lane", async () => {

@@ -1028,6 +1028,13 @@ export class Checkout {
       if (!training)
         for (const l of sale.lines) this.d.stock.move(l.sku, -l.qty, "sale", sale.receiptNo, iso);
       this.d.outbox.append("sale.completed", sale, iso);
+      // Single-use coupons are spent here at once, so a second lane cannot take the same one
+      // before HQ's next change set says so (training spends nothing).
+      if (!training)
+        for (const code of sale.coupons)
+          sql
+            .query("UPDATE coupons SET data = json_set(data, '$.status', 'redeemed') WHERE code = ?")
+            .run(code);
       sql
         .query("UPDATE payments SET status = 'used' WHERE cart_id = ? AND status = 'approved'")
         .run(cart.cartId);
@@ -1036,6 +1043,11 @@ export class Checkout {
       return sale;
     });
     crashPoint("sale.after_commit");
+    if (!training)
+      for (const code of sale.coupons) {
+        const c = this.lookup.coupons.get(code);
+        if (c) this.lookup.coupons.set(code, { ...c, status: "redeemed" });
+      }
     rt.cart = fresh;
     this.d.onLedger();
     const change = sale.tenders.reduce((s, t) => s + (t.change ?? 0), 0);

@@ -9,6 +9,8 @@ export type DeviceKind = "scanner" | "scale" | "printer" | "drawer" | "display";
 export interface Weight {
   grams: number | undefined;
   stable: boolean;
+  /** The scale's own status, when a real scale protocol reports it (bridge lanes). */
+  status?: "stable" | "motion" | "over_capacity" | "under_zero" | "not_zeroed";
 }
 
 export interface DeviceHealth {
@@ -21,9 +23,16 @@ export interface DeviceHealth {
 export type DeviceEvent =
   | { type: "scan"; code: string; aim?: string }
   | { type: "weight"; weight: Weight }
-  | { type: "printer"; online: boolean; paperOut: boolean; coverOpen: boolean }
+  | { type: "printer"; online: boolean; paperOut: boolean; coverOpen: boolean; paperNearEnd?: boolean }
   | { type: "drawer"; open: boolean }
   | { type: "health"; health: DeviceHealth };
+
+/**
+ * Why the drawer is asked to open. The checkout's own cash movements (cash tender, cash refund,
+ * float, cash in/out) pass nothing; a no-sale from the terminal says whether a supervisor
+ * approved it. Bridge lanes enforce firmware-bridge's drawer policy with it.
+ */
+export type DrawerRequest = { kind: "cash" } | { kind: "no_sale"; supervisorApproved: boolean };
 
 /** What the printer gets: text lines already laid out, and the receipt number as a barcode. */
 export interface ReceiptDoc {
@@ -40,7 +49,7 @@ export interface LaneDevices {
   weight(): Weight | undefined;
   health(): DeviceHealth[];
   printReceipt(doc: ReceiptDoc): Promise<void>;
-  kickDrawer(): Promise<void>;
+  kickDrawer(reason?: DrawerRequest): Promise<void>;
   zeroScale(): Promise<void>;
   tareScale(): Promise<void>;
   showCustomer(top: string, bottom: string): Promise<void>;

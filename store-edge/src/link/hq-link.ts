@@ -113,16 +113,18 @@ export class HqLink {
     clearTimeout(this.pageTimer);
     const c = this.client;
     this.client = undefined;
+    // A PUBACK that never comes (HQ vanished a moment ago) must not hold up a shutdown.
+    const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), Bun.sleep(1000)]);
     if (c?.connected) {
       // A clean goodbye: say offline ourselves (the will only fires on an unclean drop).
-      await c
-        .publishAsync(upTopic(this.o.creds.storeId, "status"), this.statusPayload("offline"), {
+      await bounded(
+        c.publishAsync(upTopic(this.o.creds.storeId, "status"), this.statusPayload("offline"), {
           qos: 1,
           retain: true,
-        })
-        .catch(() => {});
+        }),
+      );
     }
-    await c?.endAsync(true).catch(() => {});
+    if (c) await bounded(c.endAsync(true));
   }
 
   private setState(state: LinkState["state"], error?: string): void {

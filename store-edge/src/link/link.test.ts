@@ -161,6 +161,44 @@ describe("catalog sync", () => {
   });
 });
 
+describe("catch-up after days offline", () => {
+  test("deltas in order from the applied version, or a snapshot when below HQ's floor", async () => {
+    const { hq, edge } = await setup({ products: 30 });
+    const port = hq.port;
+    const versions = hq.versions;
+    await hq.stop();
+    cleanup.shift();
+    await until(() => !edge.link!.online, 5000, "link down");
+    const price = (v: number) => ({
+      version: v,
+      items: [
+        {
+          op: "upsert" as const,
+          entity: "price" as const,
+          data: { sku: skuOf(1), windows: [{ price: 1000 + v, source: "chain" as const }] },
+        },
+      ],
+    });
+    const back = await StubHq.start("S001", port);
+    cleanup.push(() => back.stop());
+    back.versions = [...versions];
+    for (const v of [2, 3, 4]) back.release(price(v));
+    await until(() => edge.replica.applied === 4, 10_000, "caught up to v4");
+    await until(() => back.applied.includes(4), 5000, "catalog.applied 4");
+    expect(back.applied).toEqual([2, 3, 4]);
+    expect(back.fetches.filter((f) => f.page === 0).map((f) => f.fromVersion)).toEqual([1, 2, 3]);
+    expect(edge.replica.lookup.priceOf(skuOf(1), T0)?.price).toBe(1004);
+
+    back.snapshotFloor = 6;
+    for (const v of [5, 6, 7]) back.release(price(v));
+    await until(() => edge.replica.applied === 7, 10_000, "snapshot to v7");
+    await until(() => back.applied.includes(7), 5000, "catalog.applied 7");
+    expect(back.applied).toEqual([2, 3, 4, 7]); // one snapshot at v7, not 5 and 6
+    expect(edge.replica.lookup.priceOf(skuOf(1), T0)?.price).toBe(1007);
+    expect(edge.replica.lookup.products.size).toBe(30);
+  });
+});
+
 describe("down: stock, alerts, queries, commands", () => {
   test("a stock movement applies once; alerts are kept; nearby stock is asked of HQ", async () => {
     const { hq, edge } = await setup();

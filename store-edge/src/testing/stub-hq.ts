@@ -38,6 +38,7 @@ export class StubHq {
   fetches: Payload<"catalog.fetch">[] = [];
   applied: number[] = [];
   statuses: Payload<"store.status">[] = [];
+  sockets = new Set<import("node:net").Socket>();
   /** Drop the next N catalog.fetch requests (a lost page). */
   dropFetches = 0;
 
@@ -50,10 +51,16 @@ export class StubHq {
 
   static async start(storeId = "S001", port = 0): Promise<StubHq> {
     const broker = await Aedes.createBroker();
-    const server = createServer(broker.handle);
+    const sockets = new Set<import("node:net").Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      broker.handle(socket);
+    });
     await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
     const addr = server.address();
     const hq = new StubHq(broker, server, typeof addr === "object" && addr ? addr.port : port, storeId);
+    hq.sockets = sockets;
     await new Promise<void>((resolve) =>
       broker.subscribe(
         "retail/v1/s/+/up/+",
@@ -176,8 +183,10 @@ export class StubHq {
     return [...this.received.keys()];
   }
 
+  /** Goes away like a crashed HQ: connections are cut, the port is freed. */
   async stop(): Promise<void> {
-    await new Promise<void>((r) => this.broker.close(() => r()));
+    for (const s of this.sockets) s.destroy();
     await new Promise<void>((r) => this.server.close(() => r()));
+    await new Promise<void>((r) => this.broker.close(() => r()));
   }
 }

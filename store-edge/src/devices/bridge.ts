@@ -1,0 +1,368 @@
+// The edge's device port (`LaneDevices`, port.ts) on top of firmware-bridge's
+// `openLaneDevices(config)`: the lane's real scanners, scale, printer, drawer and customer
+// display, or the firmware-bridge simulators that speak the same bytes (bridge-sim.ts).
+//
+// Events in: scans go to the same `subscribe` listeners the simulated port feeds (the checkout's
+// scan handling), weights carry the scale's status (a weighed item sells only at a stable,
+// positive weight), printer status and drawer state are pushed when they change, and every
+// device's health (connected / ready / error with its reason) reaches the lane WebSocket and the
+// store status. Commands out: receipts are mapped to firmware-bridge's `Receipt` (receipt.ts)
+// and go through its persistent print queue; the drawer opens only under its policy (cash, or a
+// no-sale a supervisor approved). Every command is per lane and bounded by a timeout, so a slow
+// or dead device answers its own lane with an error and never holds up another lane.
+import { join } from "node:path";
+import type {
+  LaneDevices as BridgeLane,
+  LaneDevicesConfig,
+  LaneEvent,
+  PrinterStatus,
+  Receipt,
+} from "@retail/firmware-bridge";
+import type { SaleCompleted, SaleReturned } from "@retail/protocol";
+import { EdgeError, forbidden, invalid } from "../errors.ts";
+import type { DeviceEvent, DeviceHealth, DrawerRequest, LaneDevices, ReceiptDoc, Weight } from "./port.ts";
+import { type ReceiptContext, returnToReceipt, saleToReceipt } from "./receipt.ts";
+
+type BridgeModule = typeof import("@retail/firmware-bridge");
+let bridgeModule: BridgeModule | undefined;
+
+/**
+ * firmware-bridge, loaded on first use: it brings native addons (usb, canvas; ~20 MB of RSS)
+ * that an edge without bridge lanes should not pay for.
+ */
+export function loadBridge(): BridgeModule {
+  bridgeModule ??= require("@retail/firmware-bridge") as BridgeModule;
+  return bridgeModule;
+}
+
+/**
+ * Validates a lane's `bridge` section with firmware-bridge's `LaneDevicesConfig`. `lane` defaults
+ * to the lane id and the printer's `queueDir` to `<data>/print-queue/lane-<id>`. A bad field is
+ * reported with its whole path, e.g. `lanes.2.bridge.scale.port.path: ...`.
+ */
+export function parseBridgeConfig(
+  lane: string,
+  raw: unknown,
+  where: string,
+  dataDir: string,
+): LaneDevicesConfig {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+    throw invalid(
+      `${where}.bridge`,
+      'mode "bridge" needs the lane\'s devices (firmware-bridge LaneDevicesConfig)',
+    );
+  const input = structuredClone(raw) as Record<string, unknown>;
+  input.lane ??= lane;
+  const printer = input.printer as Record<string, unknown> | undefined;
+  if (printer && typeof printer === "object" && printer.queueDir === undefined)
+    printer.queueDir = join(dataDir, "print-queue", `lane-${lane}`);
+  const r = loadBridge().LaneDevicesConfig.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const path = [where, "bridge", ...issue.path.map(String)].join(".");
+    throw invalid(path, issue.message);
+  }
+  return r.data;
+}
+
+/** Where the adapter finds what it prints and shows. */
+export interface BridgeContext {
+  receipts?: {
+    context(): ReceiptContext;
+    sale(receiptNo: string): SaleCompleted | undefined;
+    returned(receiptNo: string): SaleReturned | undefined;
+  };
+  /** The customer's view of the lane: the current item and the amount due. */
+  customer?: () => { item?: { name: string; amountFen: number }; dueFen: number } | undefined;
+  /** A device command (drawer, scale, display) that takes longer fails with 503. Default 5 s. */
+  commandTimeoutMs?: number;
+}
+
+type Kind = DeviceHealth["kind"];
+export interface PlannedDevice {
+  kind: Kind;
+  device: string;
+}
+
+/** The devices a parsed config names (for health before the lane is open). */
+export function plannedDevices(c: LaneDevicesConfig): PlannedDevice[] {
+  const out: PlannedDevice[] = c.scanners.map((s) => ({ kind: "scanner" as const, device: s.id }));
+  if (c.scale) out.push({ kind: "scale", device: c.scale.id });
+  if (c.printer)
+    out.push({ kind: "printer", device: c.printer.id }, { kind: "drawer", device: drawerId(c.printer.id) });
+  if (c.display) out.push({ kind: "display", device: c.display.id });
+  return out;
+}
+
+const drawerId = (printer: string) => `${printer}:drawer`;
+
+function withTimeout<T>(p: Promise<T>, ms: number, field: string, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new EdgeError("unavailable", field, `${what} did not answer within ${ms} ms`)),
+      ms,
+    );
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Device failures become 503 naming the device kind; the edge's own errors pass through. */
+function asEdgeError(e: unknown, field: string): EdgeError {
+  if (e instanceof EdgeError) return e;
+  return new EdgeError("unavailable", field, (e as Error).message);
+}
+
+export class BridgeDevices implements LaneDevices {
+  protected readonly listeners = new Set<(e: DeviceEvent) => void>();
+  /** Resolves once firmware-bridge opened the lane (its devices then connect on their own). */
+  readonly ready: Promise<BridgeLane>;
+  protected lane: BridgeLane | undefined;
+  #openError: string | undefined;
+  #closed = false;
+  #lastWeight: Weight | undefined;
+  #printer: PrinterStatus | undefined;
+  #printerHealthy = false;
+  #nextShow: [string, string] | undefined;
+  #showing = false;
+  readonly timeoutMs: number;
+
+  constructor(
+    readonly laneId: string,
+    open: () => Promise<BridgeLane>,
+    protected readonly ctx: BridgeContext = {},
+    protected planned: PlannedDevice[] = [],
+  ) {
+    this.timeoutMs = ctx.commandTimeoutMs ?? 5000;
+    this.ready = open().then(
+      async (lane) => {
+        if (this.#closed) {
+          await lane.close();
+          throw new EdgeError("unavailable", "devices", "lane closed");
+        }
+        this.lane = lane;
+        lane.events.on("event", (e) => this.#onEvent(e));
+        return lane;
+      },
+      (e: Error) => {
+        this.#openError = e.message;
+        throw asEdgeError(e, "devices");
+      },
+    );
+    this.ready.catch(() => {});
+  }
+
+  subscribe(listener: (e: DeviceEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  protected emit(e: DeviceEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // one broken listener must not stop the others
+      }
+    }
+  }
+
+  #onEvent(e: LaneEvent): void {
+    switch (e.type) {
+      case "scan":
+        this.emit(
+          e.aim ? { type: "scan", code: e.scan.code, aim: e.aim } : { type: "scan", code: e.scan.code },
+        );
+        return;
+      case "weight": {
+        const w: Weight = {
+          grams: e.reading.grams,
+          stable: e.reading.status === "stable",
+          status: e.reading.status,
+        };
+        const last = this.#lastWeight;
+        this.#lastWeight = w;
+        // The scale answers several times a second: only changes go to the lane.
+        if (!last || last.grams !== w.grams || last.status !== w.status)
+          this.emit({ type: "weight", weight: w });
+        return;
+      }
+      case "printer-status": {
+        const s = e.status;
+        const last = this.#printer;
+        this.#printer = s;
+        const changed =
+          !last ||
+          !this.#printerHealthy ||
+          last.online !== s.online ||
+          last.paperOut !== s.paperOut ||
+          last.coverOpen !== s.coverOpen ||
+          last.paperNearEnd !== s.paperNearEnd;
+        this.#printerHealthy = true;
+        if (changed)
+          this.emit({
+            type: "printer",
+            online: s.online,
+            paperOut: s.paperOut,
+            coverOpen: s.coverOpen,
+            paperNearEnd: s.paperNearEnd,
+          });
+        return;
+      }
+      case "drawer":
+        this.emit({ type: "drawer", open: e.open });
+        return;
+      case "device-health": {
+        const h = e.health;
+        const health: DeviceHealth = { kind: e.kind, device: e.device, state: h.state };
+        if (h.state === "error") health.reason = h.reason;
+        this.emit({ type: "health", health });
+        if (e.kind === "printer") {
+          this.emit({ type: "health", health: { ...health, kind: "drawer", device: drawerId(e.device) } });
+          // A printer that dropped off the wire is offline for the lane, whatever it said last.
+          if (h.state === "error" && !/paper|cover/.test(h.reason)) {
+            this.#printerHealthy = false;
+            const s = this.#printer;
+            this.emit({
+              type: "printer",
+              online: false,
+              paperOut: s?.paperOut ?? false,
+              coverOpen: s?.coverOpen ?? false,
+              paperNearEnd: s?.paperNearEnd ?? false,
+            });
+          }
+        }
+        if (e.kind === "scale" && h.state === "error") this.#lastWeight = undefined;
+        return;
+      }
+    }
+  }
+
+  weight(): Weight | undefined {
+    const lane = this.lane;
+    if (!lane) return undefined;
+    // A scale in error sells nothing on its last reading.
+    if (lane.health().some((h) => h.kind === "scale" && h.state === "error")) return undefined;
+    const r = lane.lastWeight();
+    return r ? { grams: r.grams, stable: r.status === "stable", status: r.status } : undefined;
+  }
+
+  health(): DeviceHealth[] {
+    const lane = this.lane;
+    if (!lane)
+      return this.planned.map((p) => ({
+        ...p,
+        state: "error" as const,
+        reason: this.#openError ?? "opening",
+      }));
+    const out: DeviceHealth[] = [];
+    for (const h of lane.health()) {
+      const d: DeviceHealth = { kind: h.kind, device: h.device, state: h.state };
+      if (h.state === "error") d.reason = h.reason;
+      out.push(d);
+      if (h.kind === "printer") out.push({ ...d, kind: "drawer", device: drawerId(h.device) });
+    }
+    return out;
+  }
+
+  /** The receipt firmware-bridge lays out for this document (sale or return by its number). */
+  receiptFor(doc: ReceiptDoc): Receipt {
+    const src = this.ctx.receipts;
+    if (!src) throw new EdgeError("unavailable", "printer", "no receipt data source for this lane");
+    const ctx = src.context();
+    const sale = src.sale(doc.receiptNo);
+    if (sale) return saleToReceipt(sale, ctx);
+    const returned = src.returned(doc.receiptNo);
+    if (returned) {
+      const original = returned.original ? src.sale(returned.original.receiptNo) : undefined;
+      return returnToReceipt(returned, ctx, original);
+    }
+    throw new EdgeError("not_found", "receiptNo", `no sale or return ${doc.receiptNo} to print`);
+  }
+
+  /**
+   * Queues the receipt in the printer's persistent queue and resolves once the printer confirmed
+   * it. With the paper out it waits (the lane sees the printer status) and prints once, when the
+   * paper is back. A reprint (the checkout marks its title 重印) is printed as a marked copy.
+   */
+  async printReceipt(doc: ReceiptDoc): Promise<void> {
+    const lane = await this.ready;
+    const receipt = this.receiptFor(doc);
+    const reprint = /重印|COPY/.test(doc.title);
+    let job: { printed: Promise<void> };
+    try {
+      job = reprint ? lane.reprint(receipt) : lane.printReceipt(receipt);
+    } catch (e) {
+      throw asEdgeError(e, "printer");
+    }
+    await job.printed;
+  }
+
+  async #command<T>(field: string, what: string, run: (lane: BridgeLane) => Promise<T>): Promise<T> {
+    try {
+      const lane = await withTimeout(this.ready, this.timeoutMs, field, `${what}: lane devices`);
+      return await withTimeout(run(lane), this.timeoutMs, field, what);
+    } catch (e) {
+      throw asEdgeError(e, field);
+    }
+  }
+
+  async kickDrawer(reason: DrawerRequest = { kind: "cash" }): Promise<void> {
+    const why =
+      reason.kind === "cash" ? ({ kind: "tender", tender: "cash" } as const) : ({ kind: "no_sale" } as const);
+    const supervisorApproved = reason.kind === "no_sale" && reason.supervisorApproved;
+    const verdict = loadBridge().mayOpenDrawer(why, { supervisorApproved });
+    if (!verdict.allowed) throw forbidden("supervisorId", `the drawer stays shut: ${verdict.why}`);
+    await this.#command("drawer", "the drawer kick", (lane) => lane.kickDrawer(why, { supervisorApproved }));
+  }
+
+  async #scale(what: "zero" | "tare"): Promise<void> {
+    const r = await this.#command("scale", `scale ${what}`, (lane) =>
+      what === "zero" ? lane.zeroScale() : lane.tareScale(),
+    );
+    if (!r.ok)
+      throw new EdgeError("conflict", "scale", `the scale refused ${what}: ${r.reason ?? "no reason"}`);
+  }
+
+  zeroScale(): Promise<void> {
+    return this.#scale("zero");
+  }
+
+  tareScale(): Promise<void> {
+    return this.#scale("tare");
+  }
+
+  /**
+   * Shows the current item and the amount due. Called on every cart change: only the latest
+   * screen is sent, one write at a time, so a slow display never queues up stale screens.
+   */
+  async showCustomer(top: string, bottom: string): Promise<void> {
+    this.#nextShow = [top, bottom];
+    if (this.#showing) return;
+    this.#showing = true;
+    try {
+      const lane = await withTimeout(this.ready, this.timeoutMs, "display", "the lane devices");
+      if (!lane.health().some((h) => h.kind === "display")) return;
+      while (this.#nextShow) {
+        const [t, b] = this.#nextShow;
+        this.#nextShow = undefined;
+        const view = this.ctx.customer?.();
+        const write = view?.item ? lane.showItem(view.item, view.dueFen) : lane.show(t, b);
+        await withTimeout(write, this.timeoutMs, "display", "the customer display");
+      }
+    } catch (e) {
+      this.#nextShow = undefined;
+      throw asEdgeError(e, "display");
+    } finally {
+      this.#showing = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.listeners.clear();
+    const lane = await this.ready.catch(() => undefined);
+    await lane?.close();
+  }
+}
