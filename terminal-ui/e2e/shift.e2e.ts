@@ -272,7 +272,8 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
     await visible("return-panel");
     await expectText("return-receipt", firstReceipt);
     const cola = byId("return-line").filter({ hasText: P.cola.name });
-    await cola.getByTestId("return-plus").click();
+    // Keyboard: the first line (the colas) is current; + puts one unit back.
+    await key("+");
     await until(
       async () => (await cola.getByTestId("return-units").textContent()) === "1",
       5000,
