@@ -225,6 +225,7 @@ async function benchFanout(): Promise<BenchRow[]> {
   const ITEMS = 10_000;
   const hub = await startTestHub();
   const { version: v1 } = await seedCatalog(hub, ITEMS, false);
+  log("fan-out: catalog seeded");
   const stores = await seedStores(hub, N, "F");
   // The stores already have v1 (their edge applied it earlier).
   hub.db.transaction(() => {
@@ -252,6 +253,7 @@ async function benchFanout(): Promise<BenchRow[]> {
   hub.catalog.release("bench", cs.id, "all");
   const r = await done;
   const lat = (r.doneAt as number[]).map((t) => t - t0);
+  log(`fan-out: ${hub.stats.pagesSent} pages sent; p50 ${quantile(lat, 0.5)} ms, max ${Math.max(...lat)} ms`);
   await load.call({ cmd: "close" });
   load.terminate();
   const applied = (
@@ -275,6 +277,7 @@ async function benchBootstrap(): Promise<BenchRow[]> {
   const SKUS = 100_000;
   const hub = await startTestHub();
   const { importMs } = await seedCatalog(hub, SKUS, true);
+  log(`bootstrap: 100k catalog seeded (product import ${importMs.toFixed(0)} ms)`);
   const [store] = await seedStores(hub, 1, "B");
   const times: number[] = [];
   let items = 0;
@@ -289,6 +292,7 @@ async function benchBootstrap(): Promise<BenchRow[]> {
     load.send({ cmd: "go" });
     const res = await done;
     times.push(res.ms as number);
+    log(`bootstrap run ${r}: ${res.ms} ms, ${res.pages} pages`);
     items = res.items as number;
     pages = res.pages as number;
     await load.call({ cmd: "close" });

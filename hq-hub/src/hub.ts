@@ -53,6 +53,8 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
+const CLOSE_BRACE = Buffer.from("}");
+
 export interface StartOptions {
   now?: () => Date;
   log?: (line: string) => void;
@@ -90,7 +92,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     }).finally(() => pending.delete(p));
   };
 
-  const publishText = (topic: string, text: string, retain = false) => {
+  const publishText = (topic: string, text: string | Buffer, retain = false) => {
     if (bus) track(bus.publish(topic, text, { qos: 1, retain }));
   };
   const envelopeText = <T extends MessageType>(storeId: string, type: T, payload: Payload<T>) =>
@@ -187,8 +189,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         if (page === undefined) return;
         stats.pagesSent++;
         // The page payload was validated once when built; only the envelope head is new.
-        const text = `{"v":1,"id":"${uuidv7()}","type":"catalog.changeset","storeId":"${storeId}","seq":0,"occurredAt":"${now().toISOString()}","payload":${page}}`;
-        publishText(downTopic(storeId, "catalog"), text);
+        const head = `{"v":1,"id":"${uuidv7()}","type":"catalog.changeset","storeId":"${storeId}","seq":0,"occurredAt":"${now().toISOString()}","payload":`;
+        publishText(downTopic(storeId, "catalog"), Buffer.concat([Buffer.from(head), page, CLOSE_BRACE]));
         return;
       }
       case "catalog.applied":

@@ -31,8 +31,8 @@ import {
   type FetchPlan,
   type ItemRow,
   inTarget,
+  pageBounds,
   pagePayload,
-  paginate,
   planFetch,
   pointerFor,
   type StoreRef,
@@ -64,7 +64,8 @@ export interface CatalogDeps {
 /** A page ready to send: the payload's JSON is built (and validated) once, then reused. */
 interface PageSet {
   plan: Exclude<FetchPlan, { kind: "up_to_date" }>;
-  pagesJson: string[];
+  /** Each page's payload JSON, UTF-8 encoded once. */
+  pagesJson: Buffer[];
 }
 
 type Cached<T> = { value: T; at: number };
@@ -728,12 +729,19 @@ export function createCatalog(deps: CatalogDeps) {
       effectiveAt = cs.effectiveAt;
       items = storeItems(s, rowsOf(cs.id), (sku) => schedulesAsOf(s, visible, plan.version, sku), false);
     }
-    const pages = paginate(items);
-    const pagesJson = pages.map((_, i) => {
-      const payload = pagePayload(plan, pages, i, effectiveAt)!;
-      // Validate once against the protocol schema; the JSON is then reused for every store.
-      makeEnvelope("catalog.changeset", payload, { storeId: s.id });
-      return JSON.stringify(payload);
+    const itemJson = items.map((i) => JSON.stringify(i));
+    const bounds = pageBounds(itemJson);
+    const pagesJson = bounds.map(([from, to], i) => {
+      const frame = pagePayload(plan, [items.slice(from, to)], 0, effectiveAt)!;
+      // The items were validated by the same protocol schemas when they were written; the
+      // frame (and the first page's items) is checked here once, then the bytes are reused
+      // for every store with the same view.
+      const head = { ...frame, page: i, pages: bounds.length };
+      makeEnvelope("catalog.changeset", i === 0 ? head : { ...head, items: [] }, { storeId: s.id });
+      const { items: _items, ...rest } = head;
+      return Buffer.from(
+        `${JSON.stringify(rest).slice(0, -1)},"items":[${itemJson.slice(from, to).join(",")}]}`,
+      );
     });
     const value = { plan, pagesJson };
     if (pageCache.size >= 16) pageCache.delete(pageCache.keys().next().value!);
@@ -748,7 +756,7 @@ export function createCatalog(deps: CatalogDeps) {
   function fetchPage(
     storeId: string,
     fetch: { fromVersion: number; page: number; snapshotVersion?: number },
-  ): string | undefined {
+  ): Buffer | undefined {
     const s = store(storeId);
     const visible = versionsFor(s, changesets());
     const plan = planFetch(visible, pointerFor(s, visible, globalFloor()), fetch);

@@ -193,21 +193,33 @@ export function paginate(
   maxItems = MAX_PAGE_ITEMS,
   maxBytes = PAGE_BYTES,
 ): ChangeItem[][] {
-  const pages: ChangeItem[][] = [];
-  let page: ChangeItem[] = [];
+  return pageBounds(
+    items.map((i) => JSON.stringify(i)),
+    maxItems,
+    maxBytes,
+  ).map(([from, to]) => items.slice(from, to));
+}
+
+/** Page boundaries [from, to) over items already serialised (each item is stringified once). */
+export function pageBounds(
+  itemJson: readonly string[],
+  maxItems = MAX_PAGE_ITEMS,
+  maxBytes = PAGE_BYTES,
+): [number, number][] {
+  const bounds: [number, number][] = [];
+  let start = 0;
   let bytes = 0;
-  for (const item of items) {
-    const size = Buffer.byteLength(JSON.stringify(item)) + 1;
-    if (page.length > 0 && (page.length >= maxItems || bytes + size > maxBytes)) {
-      pages.push(page);
-      page = [];
+  for (let i = 0; i < itemJson.length; i++) {
+    const size = Buffer.byteLength(itemJson[i]!) + 1;
+    if (i > start && (i - start >= maxItems || bytes + size > maxBytes)) {
+      bounds.push([start, i]);
+      start = i;
       bytes = 0;
     }
-    page.push(item);
     bytes += size;
   }
-  pages.push(page); // an empty version still has one (empty) page, so the store can move on
-  return pages;
+  bounds.push([start, itemJson.length]); // an empty version still has one (empty) page
+  return bounds;
 }
 
 export function pagePayload(
