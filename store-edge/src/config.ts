@@ -7,9 +7,27 @@ import { z } from "zod";
 
 const LaneDevices = z.strictObject({
   /** "simulated": in-process devices the API and tests drive; "none": no devices at all;
-   * "bridge": firmware-bridge drivers configured by `bridge` (its LaneDevicesConfig). */
-  mode: z.enum(["simulated", "none", "bridge"]).default("simulated"),
+   * "bridge": firmware-bridge drivers configured by `bridge` (its LaneDevicesConfig, checked at
+   * start); "bridge-sim": firmware-bridge's wire simulators started by the edge for the lane,
+   * opened through the same bridge adapter (docs/store-edge.md). */
+  mode: z.enum(["simulated", "none", "bridge", "bridge-sim"]).default("simulated"),
   bridge: z.unknown().optional(),
+  /** "bridge-sim": the scale's protocol (firmware-bridge SCALE_PROTOCOLS) and the paper width. */
+  sim: z
+    .strictObject({
+      scaleProtocol: z.string().optional(),
+      paper: z.union([z.literal(58), z.literal(80)]).optional(),
+    })
+    .optional(),
+  /** Bridge lanes' printed receipts: store name (default: enrollment), QR link ({receiptNo}), footer. */
+  receipt: z
+    .strictObject({
+      storeName: z.string().min(1).max(40).optional(),
+      qrUrl: z.string().min(1).max(200).optional(),
+      qrCaption: z.string().max(40).optional(),
+      footer: z.array(z.string().max(48)).max(10).optional(),
+    })
+    .optional(),
 });
 
 export const ConfigSchema = z.strictObject({

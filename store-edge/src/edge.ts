@@ -8,6 +8,7 @@ import { Checkout } from "./checkout/lanes.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { EdgeConfig } from "./config.ts";
 import { EdgeDb } from "./db.ts";
+import { bridgeLaneDevices } from "./devices/factory.ts";
 import { type LaneDevices, NoDevices, SimulatedDevices } from "./devices/port.ts";
 import { EdgeError } from "./errors.ts";
 import { HqLink } from "./link/hq-link.ts";
@@ -54,10 +55,21 @@ export class Edge {
     const devicesFor =
       options.devices ??
       ((lane: string) => {
-        const mode = (config.lanes[lane] ?? config.defaultDevices).mode;
-        // firmware-bridge drivers plug in here once its lane API is published; until then a
-        // "bridge" lane runs without devices rather than pretending.
-        const d = mode === "simulated" ? new SimulatedDevices(lane) : new NoDevices(lane);
+        const setting = config.lanes[lane] ?? config.defaultDevices;
+        const mode = setting.mode;
+        // firmware-bridge drivers plug in here: "bridge" opens the lane's configured devices,
+        // "bridge-sim" its wire simulators, both through the same adapter (devices/bridge.ts).
+        const d =
+          mode === "simulated"
+            ? new SimulatedDevices(lane)
+            : mode === "bridge" || mode === "bridge-sim"
+              ? bridgeLaneDevices(
+                  this,
+                  lane,
+                  setting,
+                  config.lanes[lane] ? `lanes.${lane}` : "defaultDevices",
+                )
+              : new NoDevices(lane);
         simulated.set(lane, d);
         return d;
       });

@@ -66,8 +66,14 @@ export class WireSimulators {
   config(lane: string, queueDir: string): LaneDevicesConfigInput {
     return {
       lane,
-      scanners: [{ id: "scanner", wire: "serial", suffix: "\r", port: { type: "serial", path: this.scanner.path } }],
-      scale: { id: "scale", protocol: this.options.scaleProtocol, port: { type: "serial", path: this.scale.path } },
+      scanners: [
+        { id: "scanner", wire: "serial", suffix: "\r", port: { type: "serial", path: this.scanner.path } },
+      ],
+      scale: {
+        id: "scale",
+        protocol: this.options.scaleProtocol,
+        port: { type: "serial", path: this.scale.path },
+      },
       printer: {
         id: "printer",
         paper: this.options.paper,
@@ -110,7 +116,12 @@ export class BridgeSimDevices extends BridgeDevices {
   constructor(lane: string, options: WireSimOptions, queueDir: string, ctx: BridgeContext = {}) {
     const sims = WireSimulators.start(options);
     sims.catch(() => {});
-    super(lane, async () => loadBridge().openLaneDevices((await sims).config(lane, queueDir)), ctx, SIM_DEVICES);
+    super(
+      lane,
+      async () => loadBridge().openLaneDevices((await sims).config(lane, queueDir)),
+      ctx,
+      SIM_DEVICES,
+    );
     this.sims = sims;
   }
 
@@ -183,7 +194,8 @@ export class BridgeSimDevices extends BridgeDevices {
         index,
         receiptNo,
         title: receiptNo,
-        training: r.text.includes("培训 TRAINING"),
+        // The 培训 TRAINING banner is double width (spaced out); its second line is plain.
+        training: r.text.includes("非销售单据 NOT A SALE"),
         reprint: r.text.includes("重印 REPRINT"),
         text: r.text,
         png: `/api/v1/lanes/${this.laneId}/sim/printed/${index}/png`,

@@ -6,9 +6,9 @@ import { join, normalize } from "node:path";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
-import { SimulatedDevices } from "../devices/port.ts";
+import { simControls } from "../devices/bridge-sim.ts";
 import type { Edge } from "../edge.ts";
-import { EdgeError, invalid } from "../errors.ts";
+import { EdgeError, forbidden, invalid } from "../errors.ts";
 
 const Fen = z.int().nonnegative();
 const PositiveFen = z.int().positive();
@@ -63,6 +63,7 @@ const schemas = {
   }),
   reprint: z.strictObject({ receiptNo: z.string().min(1).max(40) }),
   simWeight: z.strictObject({ grams: z.int().optional(), stable: z.boolean() }),
+  noSale: z.strictObject({ supervisorId: CashierId.optional(), pin: Pin.optional() }),
 };
 
 async function body<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
@@ -224,8 +225,20 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
     co.reprint(c.req.param("lane"), (await body(c, schemas.reprint)).receiptNo);
     return c.json({ ok: true });
   });
+  // A no-sale: bridge lanes open the drawer only with a supervisor's id and PIN (drawer policy).
   api.post("/lanes/:lane/devices/drawer", async (c) => {
-    await co.devices(c.req.param("lane")).kickDrawer();
+    const b = await body(c, schemas.noSale);
+    if ((b.supervisorId === undefined) !== (b.pin === undefined))
+      throw invalid(b.pin === undefined ? "pin" : "supervisorId", "supervisorId and pin go together");
+    let supervisorApproved = false;
+    if (b.supervisorId && b.pin) {
+      const s = edge.replica.lookup.cashiers.get(b.supervisorId);
+      if (s?.status !== "active" || s.role === "cashier")
+        throw forbidden("supervisorId", `${b.supervisorId} is not an active supervisor`);
+      if (!(await Bun.password.verify(b.pin, s.pinHash))) throw forbidden("pin", "wrong PIN");
+      supervisorApproved = true;
+    }
+    await co.devices(c.req.param("lane")).kickDrawer({ kind: "no_sale", supervisorApproved });
     return c.json({ ok: true });
   });
   api.post("/lanes/:lane/devices/scale/:action", async (c) => {
@@ -243,22 +256,30 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
     }),
   );
   // Simulated devices: the demo and tests press the scanner's trigger and put goods on the scale.
+  // "simulated" lanes in-process; "bridge-sim" lanes through firmware-bridge's wire simulators.
   const sim = (lane: string) => {
-    const d = co.devices(lane);
-    if (!(d instanceof SimulatedDevices)) throw invalid("lane", "this lane's devices are not simulated");
+    const d = simControls(co.devices(lane));
+    if (!d) throw invalid("lane", "this lane's devices are not simulated");
     return d;
   };
   api.post("/lanes/:lane/sim/scan", async (c) => {
     const b = await body(c, schemas.scan);
-    sim(c.req.param("lane")).simulateScan(b.code, b.aim);
-    return c.json({ ok: true });
+    return c.json(await sim(c.req.param("lane")).scan(b.code, b.aim));
   });
   api.post("/lanes/:lane/sim/weight", async (c) => {
     const b = await body(c, schemas.simWeight);
-    sim(c.req.param("lane")).simulateWeight(b.grams, b.stable);
-    return c.json({ ok: true });
+    return c.json(await sim(c.req.param("lane")).weight(b.grams, b.stable));
   });
-  api.get("/lanes/:lane/sim/printed", (c) => c.json({ printed: sim(c.req.param("lane")).printed }));
+  api.get("/lanes/:lane/sim/printed", async (c) =>
+    c.json({ printed: await sim(c.req.param("lane")).printed() }),
+  );
+  api.get("/lanes/:lane/sim/printed/:index/png", async (c) => {
+    const index = Number(c.req.param("index"));
+    if (!Number.isInteger(index) || index < 0) throw invalid("index", "a receipt index from sim/printed");
+    const png = await sim(c.req.param("lane")).printedPng(index);
+    if (!png) throw new EdgeError("not_found", "index", `no rendered receipt ${index} on this lane`);
+    return new Response(png, { headers: { "content-type": "image/png" } });
+  });
 
   app.route("/api/v1", api);
 
