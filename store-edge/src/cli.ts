@@ -5,6 +5,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CONFIG_FILE, defaultDataDir, loadConfig, saveConfig } from "./config.ts";
+import { NoDevices } from "./devices/port.ts";
 import { Edge } from "./edge.ts";
 import { serveEdge } from "./http/server.ts";
 
@@ -165,7 +166,9 @@ async function status(args: string[]): Promise<void> {
   }
   if (!s) {
     if (!existsSync(join(dataDir, "edge.db"))) fail(`no edge database in ${dataDir}`);
-    const edge = new Edge({ dataDir, config: loadConfig(dataDir) });
+    // Reading the database only: no lane devices (a bridge lane would open its printer and print
+    // what its queue still holds).
+    const edge = new Edge({ dataDir, config: loadConfig(dataDir), devices: (lane) => new NoDevices(lane) });
     s = edge.status();
     await edge.stop();
   }
