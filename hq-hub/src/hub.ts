@@ -197,11 +197,13 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         catalog.recordApplied(storeId, env.payload.version, env.payload.appliedAt);
         return;
       case "stock.query":
-        void send(storeId, "stock.reply", {
-          queryId: env.payload.queryId,
-          sku: env.payload.sku,
-          stores: stock.nearby(storeId, env.payload.sku),
-        });
+        track(
+          send(storeId, "stock.reply", {
+            queryId: env.payload.queryId,
+            sku: env.payload.sku,
+            stores: stock.nearby(storeId, env.payload.sku),
+          }),
+        );
         return;
       default:
         ingest.deadLetterRaw(

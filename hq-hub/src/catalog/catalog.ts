@@ -19,6 +19,7 @@ import {
   checkPriceSchedule,
   checkProduct,
   checkPromotion,
+  ENTITIES,
   type Entity,
   keyOf,
   type PriceSchedule,
@@ -31,6 +32,7 @@ import {
   type FetchPlan,
   type ItemRow,
   inTarget,
+  MAX_PAGE_ITEMS,
   pageBounds,
   pagePayload,
   planFetch,
@@ -69,6 +71,8 @@ interface PageSet {
 }
 
 type Cached<T> = { value: T; at: number };
+
+const ENTITY_RANK = Object.fromEntries(ENTITIES.map((e, i) => [e, i])) as Record<Entity, number>;
 
 /** Description of the chain-wide draft that collects edits made without naming a change set. */
 export const DEFAULT_DRAFT = "edits";
@@ -677,7 +681,7 @@ export function createCatalog(deps: CatalogDeps) {
   }
 
   /** The whole catalog a store has at `version`: the last item per key among its versions. */
-  function snapshotRows(visible: readonly number[], version: number): Map<string, ItemRow> {
+  function snapshotRows(visible: readonly number[], version: number): Map<string, ItemRow & { raw: string }> {
     const list = visible.filter((v) => v <= version);
     const rows = db
       .prepare(
@@ -690,11 +694,19 @@ export function createCatalog(deps: CatalogDeps) {
       op: "upsert" | "delete";
       data_json: string | null;
     }[];
-    const folded = new Map<string, ItemRow>();
+    const folded = new Map<string, ItemRow & { raw: string }>();
     for (const r of rows) {
       const k = `${r.entity}\u0000${r.key}`;
       if (r.op === "delete") folded.delete(k);
-      else folded.set(k, { entity: r.entity, key: r.key, op: r.op, data: JSON.parse(r.data_json!) });
+      // Only prices need parsing (they are resolved per store); the rest travel as stored.
+      else
+        folded.set(k, {
+          entity: r.entity,
+          key: r.key,
+          op: r.op,
+          data: r.entity === "price" ? JSON.parse(r.data_json!) : null,
+          raw: r.data_json!,
+        });
     }
     return folded;
   }
@@ -708,12 +720,12 @@ export function createCatalog(deps: CatalogDeps) {
     const hit = pageCache.get(key);
     if (hit) return hit.value;
     let items: ChangeItem[];
+    let itemJson: string[];
     let effectiveAt: string | null | undefined;
     if (plan.kind === "snapshot") {
-      const folded = snapshotRows(visible, plan.version);
+      const folded = [...snapshotRows(visible, plan.version).values()];
       const byPriceKey = new Map<string, PriceSchedule>();
-      for (const r of folded.values())
-        if (r.entity === "price") byPriceKey.set(r.key, r.data as PriceSchedule);
+      for (const r of folded) if (r.entity === "price") byPriceKey.set(r.key, r.data as PriceSchedule);
       const schedulesOf = (sku: string) =>
         [
           priceKey({ sku, scope: "chain", scopeKey: "" }),
@@ -722,17 +734,37 @@ export function createCatalog(deps: CatalogDeps) {
         ]
           .map((k) => byPriceKey.get(k))
           .filter((x): x is PriceSchedule => x !== undefined);
-      items = storeItems(s, [...folded.values()], schedulesOf, true);
+      const prices = storeItems(
+        s,
+        folded.filter((r) => r.entity === "price"),
+        schedulesOf,
+        true,
+      );
+      // Everything but prices goes out as stored (validated when written), in the same order
+      // storeItems uses: entity order, then key.
+      const others = folded
+        .filter((r) => r.entity !== "price")
+        .sort(
+          (a, b) =>
+            ENTITY_RANK[a.entity] - ENTITY_RANK[b.entity] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+        );
+      const json = (r: { entity: Entity; raw: string }) =>
+        `{"op":"upsert","entity":"${r.entity}","data":${r.raw}}`;
+      const before = others.filter((r) => ENTITY_RANK[r.entity] < ENTITY_RANK.price);
+      const after = others.filter((r) => ENTITY_RANK[r.entity] > ENTITY_RANK.price);
+      itemJson = [...before.map(json), ...prices.map((i) => JSON.stringify(i)), ...after.map(json)];
+      // Page 0's items are validated below; parse only those back.
+      items = itemJson.slice(0, MAX_PAGE_ITEMS).map((j) => JSON.parse(j) as ChangeItem);
     } else {
       const cs = changesetIdOf(plan.version);
       if (!cs) throw new NotFoundError("version", String(plan.version));
       effectiveAt = cs.effectiveAt;
       items = storeItems(s, rowsOf(cs.id), (sku) => schedulesAsOf(s, visible, plan.version, sku), false);
+      itemJson = items.map((i) => JSON.stringify(i));
     }
-    const itemJson = items.map((i) => JSON.stringify(i));
     const bounds = pageBounds(itemJson);
     const pagesJson = bounds.map(([from, to], i) => {
-      const frame = pagePayload(plan, [items.slice(from, to)], 0, effectiveAt)!;
+      const frame = pagePayload(plan, [i === 0 ? items.slice(from, to) : []], 0, effectiveAt)!;
       // The items were validated by the same protocol schemas when they were written; the
       // frame (and the first page's items) is checked here once, then the bytes are reused
       // for every store with the same view.
