@@ -5,7 +5,9 @@
 //    types it), the edge prices the cart, the screen paints it. Peer: the same browser fetching
 //    the lane's view from the edge and painting, the floor any scan pays.
 //  - scan-to-paint, from the lane scanner: the edge's simulated scanner fires, the edge adds the
-//    item and pushes the cart over the lane WebSocket, the screen paints it. Same peer.
+//    item and pushes the cart over the lane WebSocket, the screen paints it. Same peer. Timed
+//    from the browser's POST to the simulator, so it includes that request (a real scanner,
+//    attached to the edge, does not pay it).
 //  - JS shipped to the terminal, gzip (what a compressing server or proxy sends). Peer: the
 //    bytes the edge actually sends for it today (uncompressed).
 //  - first load to a usable sale screen (cart from the edge, scan field shown), cache off.
