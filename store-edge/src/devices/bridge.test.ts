@@ -10,8 +10,13 @@ import { Edge } from "../edge.ts";
 import { serveEdge } from "../http/server.ts";
 import { gtinOf, openLane, readyEdge, tempDir, testConfig, until } from "../testing/fixtures.ts";
 import { edgeCall } from "../testing/procs.ts";
-import type { BridgeDevices } from "./bridge.ts";
-import type { BridgeSimDevices, PrintedView, WireSimulators } from "./bridge-sim.ts";
+import { type BridgeDevices, parseBridgeConfig } from "./bridge.ts";
+import {
+  type BridgeSimDevices,
+  type PrintedView,
+  parseSimOptions,
+  type WireSimulators,
+} from "./bridge-sim.ts";
 
 setDefaultTimeout(120_000);
 
@@ -338,6 +343,22 @@ describe("bridge lane configuration", () => {
           }),
         }),
     ).toThrow(/lanes\.4\.sim\.scaleProtocol: one of toledo8217/);
+  });
+
+  test("the real-store lane configuration in docs/store-edge.md is valid", async () => {
+    const doc = await Bun.file(new URL("../../../docs/store-edge.md", import.meta.url)).text();
+    const block = /A real store's lane[^\n]*\n\n```json\n([\s\S]*?)\n```/.exec(doc)?.[1];
+    expect(block).toBeDefined();
+    const config = ConfigSchema.parse(JSON.parse(block!));
+    expect(config.lanes["1"]!.mode).toBe("bridge");
+    const parsed = parseBridgeConfig("1", config.lanes["1"]!.bridge, "lanes.1", "/var/lib/store-edge");
+    expect(parsed.lane).toBe("1");
+    expect(parsed.printer?.queueDir).toBe("/var/lib/store-edge/print-queue/lane-1");
+    expect(parsed.scanners[0]?.suffix).toBe("\r");
+    expect(parseSimOptions(config.lanes["2"]!.sim, "lanes.2")).toEqual({
+      scaleProtocol: "mtsics",
+      paper: 58,
+    });
   });
 
   test("a bridge lane opens the devices its config names (here: simulators a test started)", async () => {
