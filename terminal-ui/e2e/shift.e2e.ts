@@ -284,6 +284,18 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
     await visible("sale-done");
     // Three colas cost ¥8.00 together; one back refunds its share, ¥2.66 or ¥2.67 by allocation.
     await expectText("done-refund", /^¥2\.6[67]$/);
+    // The receipt's barcode scanned in the scan field starts a return too; what was returned shows.
+    await scan(firstReceipt);
+    await visible("return-panel");
+    const again = byId("return-line").filter({ hasText: P.cola.name });
+    await until(
+      async () => (await again.locator("td").nth(2).textContent())?.trim() === "1",
+      5000,
+      "1 returned",
+    );
+    assert.equal((await again.locator("td").nth(3).textContent())?.trim(), "2");
+    await key("Escape");
+    await hidden("return-panel");
   });
 
   suite.test(
