@@ -85,6 +85,8 @@ const MIGRATIONS: string[] = [
     payment_id TEXT PRIMARY KEY, lane TEXT NOT NULL, cart_id TEXT NOT NULL, provider TEXT NOT NULL,
     amount_fen INTEGER NOT NULL, status TEXT NOT NULL, reference TEXT, created_at TEXT NOT NULL);
   `,
+  // 2: the lane view looks up a cart's unanswered wallet payments on every change.
+  `CREATE INDEX payments_cart ON payments(cart_id, status);`,
 ];
 
 export class EdgeDb {

@@ -197,6 +197,12 @@ describe("sale", () => {
     expect(await rejects(co.scan("1", "284567890123458888"))).toBe("payment_declined:code");
     const ok = await co.scan("1", "284567890123451234");
     expect(ok.sale?.tenders[0]?.kind).toBe("alipay");
+    // still no answer after the queries: the payment stays visible on the cart to query later
+    await co.scan("1", gtinOf(14));
+    expect(await rejects(co.scan("1", "134567890123457777"))).toBe("payment_pending:paymentId");
+    const [pending] = co.view("1").unansweredPayments ?? [];
+    expect(pending).toMatchObject({ provider: "wechat" });
+    expect(await rejects(co.queryPayment("1", pending!.paymentId))).toBe("payment_pending:paymentId");
   });
 });
 

@@ -64,6 +64,9 @@ export interface LaneView {
   paid: number;
   remaining: number;
   paymentInFlight?: string;
+  /** Wallet payments of this cart with no answer yet (e.g. the edge restarted while waiting):
+   * query them before taking another tender. */
+  unansweredPayments?: { paymentId: string; provider: string; amount: number }[];
   catalogVersion: number;
 }
 
@@ -223,6 +226,13 @@ export class Checkout {
         training: shift.training === 1,
       };
     if (rt.paymentInFlight) v.paymentInFlight = rt.paymentInFlight;
+    const unanswered = this.d.db.sql
+      .query<{ paymentId: string; provider: string; amount: number }, [string]>(
+        "SELECT payment_id AS paymentId, provider, amount_fen AS amount FROM payments WHERE cart_id = ? AND status = 'pending'",
+      )
+      .all(rt.cart.cartId)
+      .filter((p) => p.paymentId !== rt.paymentInFlight);
+    if (unanswered.length) v.unansweredPayments = unanswered;
     return v;
   }
 
