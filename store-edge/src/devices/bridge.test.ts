@@ -30,6 +30,7 @@ const call = <T = Record<string, unknown>>(method: string, path: string, body?: 
 const devices = (lane: string) => edge.checkout.devices(lane) as BridgeSimDevices;
 const sims = (lane: string): Promise<WireSimulators> => devices(lane).sims;
 const msgs = (lane: string) => messages.get(lane) ?? [];
+let cashReceipt = "";
 const yuan = (fen: number) => `￥${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, "0")}`;
 
 async function allReady(lane: string): Promise<void> {
@@ -157,6 +158,7 @@ describe("a bridge-sim lane: real codecs and transports carry every byte", () =>
     );
     expect(r.status).toBe(200);
     const { receiptNo, totals } = r.body.sale;
+    cashReceipt = receiptNo;
     await until(() => printResult("1", receiptNo) !== undefined, 30_000, "print result");
     expect(printResult("1", receiptNo)?.ok).toBe(true);
     const [printed] = await printedFor("1", receiptNo);
@@ -213,6 +215,62 @@ describe("a bridge-sim lane: real codecs and transports carry every byte", () =>
     expect(ok.status).toBe(200);
     expect(printer.drawerKicks).toBe(kicks + 1);
     printer.closeDrawer();
+  });
+
+  test("a return against the cash receipt prints a refund slip and opens the drawer", async () => {
+    const printer = (await sims("1")).printer;
+    const kicks = printer.drawerKicks;
+    const sale = await call<{ lines: { lineId: string; name: string; qty: number; weighed: boolean }[] }>(
+      "GET",
+      `/sales/${cashReceipt}`,
+    );
+    const line = sale.body.lines.find((l) => !l.weighed)!;
+    expect((await call("POST", "/lanes/1/returns", { receiptNo: cashReceipt })).status).toBe(200);
+    expect((await call("PUT", `/lanes/1/returns/lines/${line.lineId}`, { units: 1 })).status).toBe(200);
+    const done = await call<{ returned: { receiptNo: string; totals: { refund: number } } }>(
+      "POST",
+      "/lanes/1/returns/complete",
+      { tender: "cash", reason: "customer changed mind" },
+    );
+    expect(done.status).toBe(200);
+    const { receiptNo, totals } = done.body.returned;
+    await until(() => printResult("1", receiptNo)?.ok === true, 30_000, "refund slip printed");
+    const text = (await printedFor("1", receiptNo))[0]!.text;
+    expect(text).toContain("退货单 REFUND");
+    expect(text).toContain(`原单 ${cashReceipt}`);
+    expect(text).toContain(line.name);
+    expect(text).toContain(`-${yuan(totals.refund)}`);
+    await until(() => printer.drawerKicks > kicks, 10_000, "drawer kick for the cash refund");
+    printer.closeDrawer();
+  });
+
+  test("a scale that stops answering is reported and sells nothing until it is back", async () => {
+    const r = await call("POST", "/lanes/1/sim/weight", { stable: true });
+    expect(r.body).toMatchObject({ ok: true, seen: true });
+    const scale = edge.checkout
+      .devices("1")
+      .health()
+      .find((h) => h.kind === "scale");
+    expect(scale?.state).toBe("error");
+    expect(scale?.reason?.length).toBeGreaterThan(3);
+    await until(
+      () =>
+        msgs("1").some(
+          (m) => m.type === "device" && m.event.type === "health" && m.event.health.kind === "scale",
+        ),
+      10_000,
+      "scale health on the lane",
+    );
+    const refused = await call("POST", "/lanes/1/items", { sku: "SKU000002" });
+    expect(refused.status).toBe(409);
+    expect(refused.body.field).toBe("weight");
+    const back = await call("POST", "/lanes/1/sim/weight", { grams: 800, stable: true });
+    expect(back.body).toMatchObject({ ok: true, seen: true });
+    const sold = await call("POST", "/lanes/1/items", { sku: "SKU000002" });
+    expect(sold.status).toBe(200);
+    expect(edge.checkout.view("1").cart.lines.at(-1)?.qty).toBe(800);
+    expect((await call("POST", "/lanes/1/void")).status).toBe(200);
+    await call("POST", "/lanes/1/sim/weight", { grams: 0, stable: true });
   });
 
   test("training receipts carry the training marker", async () => {

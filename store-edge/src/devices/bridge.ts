@@ -232,7 +232,11 @@ export class BridgeDevices implements LaneDevices {
             });
           }
         }
-        if (e.kind === "scale" && h.state === "error") this.#lastWeight = undefined;
+        if (e.kind === "scale" && h.state === "error" && this.#lastWeight) {
+          // No reading any more: the lane stops showing (and selling at) the last one.
+          this.#lastWeight = undefined;
+          this.emit({ type: "weight", weight: { grams: undefined, stable: false } });
+        }
         return;
       }
     }
