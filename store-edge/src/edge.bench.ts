@@ -252,5 +252,9 @@ export async function benchEdge(): Promise<BenchRow[]> {
 }
 
 if (import.meta.main) {
+  // Figures are only as good as the machine is idle: say how busy it was.
+  const load = () => (require("node:os") as typeof import("node:os")).loadavg()[0]!.toFixed(2);
+  console.error(`load average before: ${load()}`);
   for (const r of await benchEdge()) console.log(JSON.stringify(r));
+  console.error(`load average after: ${load()}`);
 }
