@@ -100,10 +100,6 @@ export function createIngest(deps: IngestDeps) {
       `INSERT INTO sales (store_id, sale_id, event_id, receipt_no, lane_id, cashier_id, shift_id, business_day, catalog_version,
        member_id, gross_fen, discount_fen, net_fen, tax_fen, completed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     ),
-    saleLine: db.prepare(
-      `INSERT INTO sale_lines (store_id, sale_id, line_id, sku, qty, weighed, unit_price_fen, price_version, tax_rate, gross_fen,
-       discount_fen, net_fen, tax_fen, override_catalog_price_fen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-    ),
     tender: db.prepare(
       `INSERT INTO tenders (store_id, doc_id, doc_kind, idx, kind, amount_fen, received_fen, change_fen, reference)
        VALUES (?,?,?,?,?,?,?,?,?)`,
@@ -142,9 +138,6 @@ export function createIngest(deps: IngestDeps) {
     training: db.prepare(
       "INSERT INTO training_activity (event_id, store_id, type, summary_json, at) VALUES (?,?,?,?,?)",
     ),
-    ledger: db.prepare(
-      "INSERT INTO stock_ledger (store_id, sku, qty_delta, kind, ref, event_id, at) VALUES (?,?,?,?,?,?,?)",
-    ),
     level: db.prepare(
       `INSERT INTO stock_levels (store_id, sku, on_hand) VALUES (?, ?, ?)
        ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand RETURNING on_hand`,
@@ -160,6 +153,29 @@ export function createIngest(deps: IngestDeps) {
        VALUES (?,?,?,?,?,?,?,?,?)`,
     ),
   };
+
+  /** Multi-row INSERTs prepared per row count: one statement per sale instead of one per line. */
+  const multi = new Map<string, ReturnType<typeof db.prepare<unknown[]>>>();
+  function insertRows(head: string, columns: number, rows: unknown[][], tail = "") {
+    if (rows.length === 0) return;
+    const key = `${head}|${rows.length}`;
+    let st = multi.get(key);
+    if (!st) {
+      const one = `(${Array(columns).fill("?").join(",")})`;
+      st = db.prepare(`${head} VALUES ${Array(rows.length).fill(one).join(",")} ${tail}`);
+      multi.set(key, st);
+    }
+    st.run(...rows.flat());
+  }
+
+  /** Stores with open dead letters: only their events may supersede one (skips a query per event). */
+  const openDeadLetterStores = new Set(
+    (
+      db.prepare("SELECT DISTINCT store_id FROM dead_letters WHERE status = 'open'").all() as {
+        store_id: string;
+      }[]
+    ).map((r) => r.store_id),
+  );
 
   function seqState(storeId: string): SeqState {
     let s = seqs.get(storeId);
@@ -202,6 +218,7 @@ export function createIngest(deps: IngestDeps) {
   ) {
     // The same broken element resent is one dead letter, not one per resend.
     if (q.deadSame.get(storeId, seq ?? null, raw)) return;
+    openDeadLetterStores.add(storeId);
     q.dead.run(
       storeId,
       seq ?? null,
@@ -220,11 +237,24 @@ export function createIngest(deps: IngestDeps) {
     at: string,
     alerts: StockAlertOut[],
   ) {
-    for (const m of moves) {
-      q.ledger.run(storeId, m.sku, m.qty, m.kind, m.ref, eventId, at);
+    if (moves.length === 0) return;
+    insertRows(
+      "INSERT INTO stock_ledger (store_id, sku, qty_delta, kind, ref, event_id, at)",
+      7,
+      moves.map((m) => [storeId, m.sku, m.qty, m.kind, m.ref, eventId, at]),
+    );
+    const points = reorderPointsOf(storeId);
+    const watched = moves.filter((m) => points.has(m.sku));
+    // Unwatched SKUs: one upsert for all of them; watched ones need their new on-hand back.
+    insertRows(
+      "INSERT INTO stock_levels (store_id, sku, on_hand)",
+      3,
+      moves.filter((m) => !points.has(m.sku)).map((m) => [storeId, m.sku, m.qty]),
+      "ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand",
+    );
+    for (const m of watched) {
       const { on_hand } = q.level.get(storeId, m.sku, m.qty) as { on_hand: number };
-      const rp = reorderPointsOf(storeId).get(m.sku);
-      if (!rp) continue;
+      const rp = points.get(m.sku)!;
       const t = reorderTransition(on_hand, rp.point, rp.alerted);
       if (t === "alert") {
         q.reorderFlag.run(1, storeId, m.sku);
@@ -268,9 +298,10 @@ export function createIngest(deps: IngestDeps) {
           p.totals.tax,
           p.completedAt,
         );
-        for (const l of p.lines) {
-          const discount = l.discounts.reduce((a, d) => a + d.amount, 0);
-          q.saleLine.run(
+        insertRows(
+          "INSERT INTO sale_lines (store_id, sale_id, line_id, sku, qty, weighed, unit_price_fen, price_version, tax_rate, gross_fen, discount_fen, net_fen, tax_fen, override_catalog_price_fen)",
+          14,
+          p.lines.map((l) => [
             s,
             p.saleId,
             l.lineId,
@@ -281,12 +312,12 @@ export function createIngest(deps: IngestDeps) {
             l.priceVersion,
             l.taxRate,
             l.gross,
-            discount,
+            l.discounts.reduce((sum, d) => sum + d.amount, 0),
             l.net,
             l.tax,
             l.override?.catalogPrice ?? null,
-          );
-        }
+          ]),
+        );
         p.tenders.forEach((t, i) => {
           q.tender.run(
             s,
@@ -472,7 +503,7 @@ export function createIngest(deps: IngestDeps) {
       // replayed with a savepoint per event (see handleMany).
       q.inbox.run(env.id, storeId, env.seq, env.type, hash, env.occurredAt, at);
       applyEffects(env, at, out.alerts);
-      q.supersede.run(at, storeId, env.seq);
+      if (openDeadLetterStores.has(storeId)) q.supersede.run(at, storeId, env.seq);
       out.applied++;
       return env.seq;
     }
@@ -481,7 +512,7 @@ export function createIngest(deps: IngestDeps) {
     try {
       q.inbox.run(env.id, storeId, env.seq, env.type, hash, env.occurredAt, at);
       applyEffects(env, at, out.alerts);
-      q.supersede.run(at, storeId, env.seq);
+      if (openDeadLetterStores.has(storeId)) q.supersede.run(at, storeId, env.seq);
       db.exec("RELEASE ev");
       out.applied++;
     } catch (e) {
