@@ -37,6 +37,7 @@ import {
   pagePayload,
   planFetch,
   pointerFor,
+  resolvePrice,
   type StoreRef,
   storeItems,
   type Target,
@@ -869,19 +870,17 @@ export function createCatalog(deps: CatalogDeps) {
       if (promoCache.size > 1000) promoCache.clear();
       promoCache.set(sig, promotions);
     }
+    // Resolved once per SKU for this (store, version): every sale re-priced against it reuses it.
+    const prices = new Map<string, Price | undefined>();
     return {
       known,
       promotions,
       price: (sku) => {
-        const schedules = schedulesAsOf(s, visible, version, sku);
-        const windows = schedules.flatMap((x) => x.windows);
-        if (windows.length === 0) return undefined;
-        return storeItems(
-          s,
-          [{ entity: "price", key: priceKey(schedules[0]!), op: "upsert", data: schedules[0] }],
-          () => schedules,
-          true,
-        ).map((i) => (i as { data: Price }).data)[0];
+        if (prices.has(sku)) return prices.get(sku);
+        const price = resolvePrice(sku, schedulesAsOf(s, visible, version, sku));
+        if (prices.size > 200_000) prices.clear();
+        prices.set(sku, price);
+        return price;
       },
     };
   }
