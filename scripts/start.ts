@@ -207,11 +207,6 @@ try {
       const code =
         codes[s.id] ??
         (await api<{ code: string }>(hq, "POST", `/api/v1/stores/${s.id}/enrollment-code`)).code;
-      // Two lanes, each with its simulated scanner, scale, printer and drawer.
-      writeFileSync(
-        join(dir, "store-edge.json"),
-        JSON.stringify({ lanes: { "1": { mode: "simulated" }, "2": { mode: "simulated" } } }, null, 2),
-      );
       const r = spawnSync(
         bun,
         [join(root, "store-edge/src/cli.ts"), "enroll", "--hq", hq, "--code", code, "--data", dir],
@@ -219,6 +214,15 @@ try {
       );
       if (r.status !== 0) throw new Error(`enroll ${s.id}: ${r.stderr || r.stdout}`);
     }
+    // Two lanes, each with firmware-bridge's wire simulators (scanner and scale on PTYs, an
+    // ESC/POS printer with its drawer on TCP, a pole display), driven through the real drivers.
+    const cfgFile = join(dir, "store-edge.json");
+    const cfg = JSON.parse(readFileSync(cfgFile, "utf8")) as Record<string, unknown>;
+    cfg.lanes = {
+      "1": { mode: "bridge-sim", sim: { scaleProtocol: "toledo8217", paper: 80 } },
+      "2": { mode: "bridge-sim", sim: { scaleProtocol: "mtsics", paper: 58 } },
+    };
+    writeFileSync(cfgFile, JSON.stringify(cfg, null, 2));
     const edgePort = await port(8101 + i);
     const staticDir = join(root, "terminal-ui/build");
     const edge = await spawnReady<{ http: string }>(
