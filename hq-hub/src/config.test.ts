@@ -1,0 +1,45 @@
+import { describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ConfigError, loadConfig } from "./config.ts";
+import { tempDir } from "./test-kit.ts";
+
+describe("config", () => {
+  test("defaults < file < environment < flags", () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir.path, "hq-hub.json"),
+      JSON.stringify({ port: 9000, mqttPort: 9001, dataDir: "store" }),
+    );
+    const cfg = loadConfig({
+      cwd: dir.path,
+      env: {
+        HQ_MQTT_PORT: "9100",
+        DATABASE_URL: "libsql://hq.example",
+        MQTT_URL: "mqtt://hub:pw@broker:1883",
+        HQ_ADMIN_TOKEN: "0123456789abcdef",
+      },
+      overrides: { port: 0 },
+    });
+    expect(cfg).toMatchObject({
+      port: 0,
+      mqttPort: 9100,
+      dataDir: join(dir.path, "store"),
+      databaseUrl: "libsql://hq.example",
+      mqttUrl: "mqtt://hub:pw@broker:1883",
+      adminToken: "0123456789abcdef",
+      shareGroup: "hub",
+    });
+    dir.remove();
+  });
+
+  test("bad values name the field", () => {
+    expect(() => loadConfig({ env: { HQ_PORT: "http" }, cwd: "/" })).toThrow(ConfigError);
+    try {
+      loadConfig({ env: { HQ_ADMIN_TOKEN: "short" }, cwd: "/" });
+    } catch (e) {
+      expect((e as ConfigError).field).toBe("adminToken");
+    }
+    expect(() => loadConfig({ file: "/nonexistent.json", env: {}, cwd: "/" })).toThrow(/does not exist/);
+  });
+});
