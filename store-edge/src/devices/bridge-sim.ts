@@ -6,6 +6,7 @@
 import type {
   DisplaySimulator,
   LaneDevicesConfigInput,
+  LaneEvent,
   PaperWidth,
   PrinterSimulator,
   ScaleProtocol,
@@ -176,13 +177,28 @@ export class BridgeSimDevices extends BridgeDevices {
     scale.silent = false;
     scale.set({ grams, motion: !stable, overCapacity: false });
     const shown = grams - scale.state.tareG;
-    const matches = () => {
-      const w = this.weight();
-      return !!w && (stable ? w.stable && w.grams === shown : !w.stable);
-    };
-    const end = Date.now() + 3000;
-    while (!matches() && Date.now() < end) await Bun.sleep(20);
-    return { seen: matches() };
+    // The second reading after the change answers a request sent after it (the first may answer
+    // one sent before). Protocols with 10 g divisions (NCI) show 1431 g as 1.43 kg.
+    const lane = await this.ready;
+    const fresh = await new Promise<boolean>((resolve) => {
+      let readings = 0;
+      const finish = (ok: boolean) => {
+        clearTimeout(timer);
+        lane.events.off("event", on);
+        resolve(ok);
+      };
+      const on = (e: LaneEvent) => {
+        if (e.type === "weight" && ++readings >= 2) finish(true);
+      };
+      const timer = setTimeout(() => finish(false), 3000);
+      lane.events.on("event", on);
+    });
+    const w = this.weight();
+    const seen =
+      fresh &&
+      !!w &&
+      (stable ? w.stable && w.grams !== undefined && Math.abs(w.grams - shown) < 10 : !w.stable);
+    return { seen };
   }
 
   /** Receipts the printer simulator printed and cut, decoded from the ESC/POS bytes. */

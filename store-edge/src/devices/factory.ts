@@ -52,6 +52,7 @@ function bridgeContext(
         storeName: receipt.storeName ?? (edge.options.config.enrollment?.storeName || edge.storeId),
         cashierName: (id) => lookup().cashiers.get(id)?.name,
         productName: (sku) => lookup().products.get(sku)?.name,
+        promotionKind: (id) => lookup().promotions.get(id)?.kind,
         ...(receipt.qrUrl ? { qrUrl: receipt.qrUrl } : {}),
         ...(receipt.qrCaption ? { qrCaption: receipt.qrCaption } : {}),
         ...(receipt.footer ? { footer: receipt.footer } : {}),

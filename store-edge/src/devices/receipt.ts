@@ -12,10 +12,28 @@ export interface ReceiptContext {
   cashierName?: (id: string) => string | undefined;
   /** Product name by SKU (return lines carry only the SKU). */
   productName?: (sku: string) => string | undefined;
+  /** Promotion kind by id, for the discount label (promotions have ids, not names). */
+  promotionKind?: (id: string) => string | undefined;
   /** A link for the QR code (e-invoice or member sign-up); `{receiptNo}` is replaced. */
   qrUrl?: string;
   qrCaption?: string;
   footer?: string[];
+}
+
+const PROMOTION_LABEL: Record<string, string> = {
+  percent_off: "折扣",
+  special_price: "特价",
+  member_price: "会员价",
+  multi_buy: "多买优惠",
+  buy_x_get_y: "买赠",
+  threshold: "满减",
+  threshold_percent: "满折",
+};
+
+/** "满减 P-MANJIAN-100" style: what kind of offer it was, and which one. */
+export function discountLabel(promotionId: string, ctx: ReceiptContext): string {
+  const kind = ctx.promotionKind?.(promotionId);
+  return `${(kind && PROMOTION_LABEL[kind]) || "优惠"} ${promotionId}`;
 }
 
 const TENDER_LABEL: Record<string, string> = {
@@ -53,7 +71,10 @@ export function saleToReceipt(sale: SaleCompleted, ctx: ReceiptContext): Receipt
       unitPriceFen: l.unitPrice,
       amountFen: l.gross,
     };
-    const discounts = l.discounts.map((d) => ({ label: `优惠 ${d.promotionId}`, amountFen: d.amount }));
+    const discounts = l.discounts.map((d) => ({
+      label: discountLabel(d.promotionId, ctx),
+      amountFen: d.amount,
+    }));
     if (discounts.length) line.discounts = discounts;
     return line;
   });
