@@ -74,6 +74,8 @@ function expectExactlyOnceInOrder(lastSeq: number) {
   expect(hq<{ n: number }>("SELECT count(*) AS n FROM sales WHERE store_id = 'S001'")[0]!.n).toBe(
     localSales(),
   );
+  // HQ re-prices every receipt with the same engine: it must agree with what the edge charged.
+  expect(hq<{ field: string }>("SELECT field, expected, actual FROM price_findings")).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -81,7 +83,7 @@ beforeAll(async () => {
   mqttPort = Number(new URL(hub.ready.mqtt!).port);
   admin = new HubAdmin(hub.ready.http!);
   const code = await admin.addStore("S001");
-  await admin.release(catalogItems({ products: 20, weighed: 2 }));
+  await admin.release(catalogItems({ products: 20, weighed: 2, promotions: 8 }));
   const enrolled = await runEdgeCli(["enroll", "--hq", hub.ready.http!, "--code", code, "--data", edgeDir]);
   expect(enrolled.code).toBe(0);
   const again = await runEdgeCli(["enroll", "--hq", hub.ready.http!, "--code", code, "--data", edgeDir]);
@@ -99,7 +101,7 @@ describe("edge and hub as processes", () => {
     await until(async () => (await status()).catalog.applied >= 1, 20_000, "catalog from HQ");
     await ok("POST", "/lanes/1/login", { cashierId: "1001", pin: "1234" });
     await ok("POST", "/lanes/1/shift/open", { float: 20_000 });
-    const receiptNo = await sale([10, 11, 11]);
+    const receiptNo = await sale([10, 11, 11, 12, 12, 12, 8, 14, 7, 7, 7]);
     await allDelivered();
     const sales = await admin.call<{ receipt_no: string; catalog_version: number }[]>(
       "GET",

@@ -80,6 +80,7 @@ async function bigStore(): Promise<{ dir: string; lookup: BenchRow }> {
   // Reopened as a store would be after a restart: the look-up is built from the tables.
   const reopened = new Edge({ dataDir: dir, config: testConfig(), clock: manualClock(Date.now()) });
   const l = reopened.replica.lookup;
+  Bun.gc(true); // as `serve` does once the look-up is built
   const queries = (i: number) => [
     gtinOf(1 + ((i * 7919) % SKUS)),
     String(1 + (i % 100)),
