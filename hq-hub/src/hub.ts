@@ -92,8 +92,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     }).finally(() => pending.delete(p));
   };
 
-  const publishText = (topic: string, text: string | Buffer, retain = false) => {
-    if (bus) track(bus.publish(topic, text, { qos: 1, retain }));
+  const publishText = (topic: string, text: string | Buffer, retain = false, qos: 0 | 1 = 1) => {
+    if (bus) track(bus.publish(topic, text, { qos, retain }));
   };
   const envelopeText = <T extends MessageType>(storeId: string, type: T, payload: Payload<T>) =>
     JSON.stringify(makeEnvelope(type, payload, { storeId, occurredAt: now().toISOString() }));

@@ -463,7 +463,6 @@ export function createIngest(deps: IngestDeps) {
     storeId: string,
     topic: string,
     env: AnyEnvelope,
-    raw: string,
     at: string,
     out: BatchOutcome,
   ): number | undefined {
@@ -477,7 +476,7 @@ export function createIngest(deps: IngestDeps) {
           field: "storeId",
           message: `event names store ${env.storeId} but came on ${storeId}'s topic`,
         },
-        raw,
+        JSON.stringify(env),
         at,
       );
       out.deadLettered++;
@@ -494,7 +493,17 @@ export function createIngest(deps: IngestDeps) {
       return env.seq;
     }
     if (d.kind === "conflict") {
-      q.conflict.run(storeId, env.seq, env.id, d.existing.eventId, d.reason, d.existing.hash, hash, raw, at);
+      q.conflict.run(
+        storeId,
+        env.seq,
+        env.id,
+        d.existing.eventId,
+        d.reason,
+        d.existing.hash,
+        hash,
+        JSON.stringify(env),
+        at,
+      );
       out.conflicts++;
       return undefined; // the committed event keeps its seq; nothing changes
     }
@@ -525,7 +534,7 @@ export function createIngest(deps: IngestDeps) {
         env.seq,
         topic,
         { code: "apply_failed", field: "", message: (e as Error).message },
-        raw,
+        JSON.stringify(env),
         at,
       );
       out.deadLettered++;
@@ -580,7 +589,7 @@ export function createIngest(deps: IngestDeps) {
         continue;
       }
       const env = parsed.events[v++]!;
-      const seq = applyOne(storeId, topic, env, JSON.stringify(env), at, out);
+      const seq = applyOne(storeId, topic, env, at, out);
       if (seq !== undefined) counted.push(seq);
     }
     const before = state.upTo;
