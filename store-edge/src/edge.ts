@@ -11,6 +11,7 @@ import { EdgeDb } from "./db.ts";
 import { bridgeLaneDevices } from "./devices/factory.ts";
 import { type LaneDevices, NoDevices, SimulatedDevices } from "./devices/port.ts";
 import { EdgeError } from "./errors.ts";
+import { Inventory } from "./inventory.ts";
 import { HqLink } from "./link/hq-link.ts";
 import { Outbox } from "./outbox/outbox.ts";
 import { type PaymentProvider, SimulatedPaymentProvider } from "./payments/provider.ts";
@@ -35,6 +36,7 @@ export class Edge {
   readonly outbox: Outbox;
   readonly stock: StockLedger;
   readonly checkout: Checkout;
+  readonly inventory: Inventory;
   readonly clock: Clock;
   readonly storeId: string;
   link: HqLink | undefined;
@@ -83,6 +85,14 @@ export class Edge {
       devicesFor,
       payments: options.payments ?? new SimulatedPaymentProvider(),
       paymentTiming: config.payments,
+      onLedger: () => this.link?.notify(),
+    });
+    this.inventory = new Inventory({
+      db: this.db,
+      outbox: this.outbox,
+      stock: this.stock,
+      replica: this.replica,
+      clock: this.clock,
       onLedger: () => this.link?.notify(),
     });
     for (const lane of Object.keys(config.lanes)) this.checkout.lane(lane);

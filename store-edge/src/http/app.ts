@@ -62,6 +62,30 @@ const schemas = {
     reason: z.string().max(80).optional(),
   }),
   reprint: z.strictObject({ receiptNo: z.string().min(1).max(40) }),
+  stockCount: z.strictObject({
+    cashierId: CashierId,
+    pin: Pin,
+    lines: z
+      .array(z.strictObject({ sku: z.string().min(1).max(32), counted: z.int().nonnegative() }))
+      .min(1)
+      .max(2000),
+  }),
+  receiving: z.strictObject({
+    cashierId: CashierId,
+    pin: Pin,
+    purchaseOrderId: z.string().min(1).max(64).optional(),
+    supplierId: z.string().min(1).max(64).optional(),
+    lines: z
+      .array(
+        z.strictObject({
+          sku: z.string().min(1).max(32),
+          qty: z.int().positive(),
+          expected: z.int().nonnegative().optional(),
+        }),
+      )
+      .min(1)
+      .max(2000),
+  }),
   simWeight: z.strictObject({ grams: z.int().optional(), stable: z.boolean() }),
   noSale: z.strictObject({ supervisorId: CashierId.optional(), pin: Pin.optional() }),
 };
@@ -120,6 +144,14 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
     });
   });
   api.get("/stock/alerts", (c) => c.json({ alerts: edge.stock.alerts() }));
+  api.post("/stock/counts", async (c) => {
+    const b = await body(c, schemas.stockCount);
+    return c.json(await edge.inventory.count(b.cashierId, b.pin, b.lines));
+  });
+  api.post("/stock/receivings", async (c) => {
+    const { cashierId, pin, ...input } = await body(c, schemas.receiving);
+    return c.json(await edge.inventory.receive(cashierId, pin, input));
+  });
   api.get("/stock/:sku/nearby", async (c) => c.json(await edge.nearbyStock(c.req.param("sku"))));
   api.get("/sales/:receiptNo", (c) => {
     const sale = co.saleByReceipt(c.req.param("receiptNo"));

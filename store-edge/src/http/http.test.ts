@@ -98,6 +98,34 @@ describe("lanes over HTTP and WebSocket", () => {
     slow.printDelayMs = 0;
   });
 
+  test("stock count and receiving: ledger moves and their events in one transaction", async () => {
+    const before = edge.outbox.lastSeq;
+    const got = await edgeCall<{ lines: { sku: string; counted: number; expected: number }[] }>(
+      http,
+      "POST",
+      "/stock/counts",
+      { cashierId: "1001", pin: "1234", lines: [{ sku: "SKU000020", counted: 7 }] },
+    );
+    expect(got.status).toBe(200);
+    expect(got.body.lines[0]).toEqual({ sku: "SKU000020", counted: 7, expected: 0 });
+    const r = await edgeCall(http, "POST", "/stock/receivings", {
+      cashierId: "1001",
+      pin: "1234",
+      purchaseOrderId: "PO-1",
+      lines: [{ sku: "SKU000020", qty: 24, expected: 24 }],
+    });
+    expect(r.status).toBe(200);
+    expect(edge.stock.onHand("SKU000020")).toBe(31);
+    expect(edge.outbox.lastSeq).toBe(before + 2);
+    const bad = await call("POST", "/stock/counts", {
+      cashierId: "1001",
+      pin: "1234",
+      lines: [{ sku: "NOPE", counted: 1 }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe("lines.0.sku");
+  });
+
   test("status, search and product card", async () => {
     const s = await edgeCall<{ catalog: { applied: number }; outbox: { lastSeq: number } }>(
       http,

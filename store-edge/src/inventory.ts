@@ -1,0 +1,99 @@
+// Back-office stock work at the store: a stock count (counted vs. on hand, the difference booked
+// as a count adjustment) and a receiving confirmation (goods in). Each writes its ledger moves
+// and its outbox event in one transaction, like a sale.
+import { type Payload, uuidv7 } from "@retail/protocol";
+import type { CatalogReplica } from "./catalog/replica.ts";
+import type { Clock } from "./clock.ts";
+import type { EdgeDb } from "./db.ts";
+import { forbidden, invalid } from "./errors.ts";
+import type { Outbox } from "./outbox/outbox.ts";
+import type { StockLedger } from "./stock.ts";
+
+export class Inventory {
+  constructor(
+    private readonly d: {
+      db: EdgeDb;
+      outbox: Outbox;
+      stock: StockLedger;
+      replica: CatalogReplica;
+      clock: Clock;
+      onLedger: () => void;
+    },
+  ) {}
+
+  private async staff(id: string, pin: string): Promise<void> {
+    const c = this.d.replica.lookup.cashiers.get(id);
+    if (c?.status !== "active") throw forbidden("cashierId", `no active cashier ${id}`);
+    if (!(await Bun.password.verify(pin, c.pinHash))) throw forbidden("pin", "wrong PIN");
+  }
+
+  private checkSkus(lines: { sku: string }[]): void {
+    if (lines.length === 0) throw invalid("lines", "at least one line");
+    const seen = new Set<string>();
+    lines.forEach((l, i) => {
+      if (!this.d.replica.lookup.products.has(l.sku)) throw invalid(`lines.${i}.sku`, `no product ${l.sku}`);
+      if (seen.has(l.sku)) throw invalid(`lines.${i}.sku`, `${l.sku} listed twice`);
+      seen.add(l.sku);
+    });
+  }
+
+  /** Books a count: each SKU's on hand becomes what was counted. */
+  async count(
+    cashierId: string,
+    pin: string,
+    lines: { sku: string; counted: number }[],
+  ): Promise<Payload<"stock.counted">> {
+    await this.staff(cashierId, pin);
+    this.checkSkus(lines);
+    const ms = this.d.clock.now();
+    const at = new Date(ms).toISOString();
+    const countId = uuidv7(ms);
+    const event = this.d.db.write(() => {
+      const payload: Payload<"stock.counted"> = {
+        countId,
+        countedBy: cashierId,
+        lines: lines.map((l) => ({ sku: l.sku, counted: l.counted, expected: this.d.stock.onHand(l.sku) })),
+        countedAt: at,
+      };
+      for (const l of payload.lines)
+        this.d.stock.move(l.sku, l.counted - l.expected, "count_adjustment", countId, at);
+      this.d.outbox.append("stock.counted", payload, at);
+      return payload;
+    });
+    this.d.onLedger();
+    return event;
+  }
+
+  /** Confirms goods received (against a purchase order when there is one). */
+  async receive(
+    cashierId: string,
+    pin: string,
+    input: {
+      purchaseOrderId?: string;
+      supplierId?: string;
+      lines: { sku: string; qty: number; expected?: number }[];
+    },
+  ): Promise<Payload<"receiving.confirmed">> {
+    await this.staff(cashierId, pin);
+    this.checkSkus(input.lines);
+    const ms = this.d.clock.now();
+    const at = new Date(ms).toISOString();
+    const receivingId = uuidv7(ms);
+    const event = this.d.db.write(() => {
+      const payload: Payload<"receiving.confirmed"> = {
+        receivingId,
+        ...(input.purchaseOrderId ? { purchaseOrderId: input.purchaseOrderId } : {}),
+        ...(input.supplierId ? { supplierId: input.supplierId } : {}),
+        confirmedBy: cashierId,
+        lines: input.lines,
+        confirmedAt: at,
+      };
+      for (const l of input.lines)
+        this.d.stock.move(l.sku, l.qty, "receipt", input.purchaseOrderId ?? receivingId, at);
+      this.d.outbox.append("receiving.confirmed", payload, at);
+      return payload;
+    });
+    this.d.onLedger();
+    return event;
+  }
+}
