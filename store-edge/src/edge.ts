@@ -5,7 +5,7 @@ import type { AnyEnvelope, Payload, StoreStatus } from "@retail/protocol";
 import { uuidv7 } from "@retail/protocol";
 import { CatalogReplica } from "./catalog/replica.ts";
 import { Checkout } from "./checkout/lanes.ts";
-import { type Clock, systemClock } from "./clock.ts";
+import { businessDay, type Clock, systemClock } from "./clock.ts";
 import type { EdgeConfig } from "./config.ts";
 import { EdgeDb } from "./db.ts";
 import { bridgeLaneDevices } from "./devices/factory.ts";
@@ -41,6 +41,7 @@ export class Edge {
   readonly storeId: string;
   link: HqLink | undefined;
   private promoteTimer: ReturnType<typeof setInterval> | undefined;
+  private telemetryTimer: ReturnType<typeof setInterval> | undefined;
   private readonly queries = new Map<string, (reply: Payload<"stock.reply">) => void>();
   private readonly log: (msg: string) => void;
 
@@ -113,6 +114,11 @@ export class Edge {
       });
       this.link.start();
     }
+    // Telemetry every minute while HQ is reachable (nothing is queued for it when offline).
+    this.telemetryTimer = setInterval(
+      () => this.link?.send("telemetry", "telemetry", this.telemetry()),
+      60_000,
+    );
     this.promoteTimer = setInterval(() => {
       try {
         if (this.replica.promoteDue()) this.log("scheduled catalog changes took effect");
@@ -169,6 +175,29 @@ export class Edge {
     }
   }
 
+  telemetry(): Payload<"telemetry"> {
+    const ms = this.clock.now();
+    const day = businessDay(ms);
+    const sales = this.db.sql
+      .query<{ n: number; net: number | null }, [string]>(
+        "SELECT count(*) AS n, sum(net_fen) AS net FROM sales WHERE business_day = ? AND training = 0",
+      )
+      .get(day)!;
+    const stats = this.outbox.stats(ms);
+    return {
+      metrics: {
+        rss_mb: Math.round(process.memoryUsage().rss / 1048576),
+        sales_today: sales.n,
+        net_fen_today: sales.net ?? 0,
+        outbox_backlog: stats.backlog,
+        catalog_version: this.replica.applied,
+        catalog_skus: this.replica.lookup.products.size,
+        lanes: this.checkout.laneIds().length,
+      },
+      at: new Date(ms).toISOString(),
+    };
+  }
+
   storeStatus(): Omit<StoreStatus, "state" | "at"> {
     const stats = this.outbox.stats(this.clock.now());
     const devices: StoreStatus["devices"] = [];
@@ -210,6 +239,7 @@ export class Edge {
 
   async stop(): Promise<void> {
     clearInterval(this.promoteTimer);
+    clearInterval(this.telemetryTimer);
     await this.link?.stop();
     await this.checkout.close();
     this.db.close();

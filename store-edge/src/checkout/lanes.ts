@@ -523,6 +523,28 @@ export class Checkout {
     return { shiftId, ...summary, counted, overShort: diff };
   }
 
+  /** Records a no-sale drawer opening (the caller checked the supervisor when one was needed). */
+  auditNoSale(laneId: string, supervisorId?: string): void {
+    const rt = this.lane(laneId);
+    const { ms, iso } = this.now();
+    this.d.db.write(() => {
+      this.d.outbox.append(
+        "audit.recorded",
+        {
+          auditId: uuidv7(ms),
+          action: "no_sale",
+          laneId,
+          cashierId: rt.record.cashierId ?? supervisorId ?? "000",
+          ...(supervisorId ? { supervisorId } : {}),
+          detail: `drawer opened without a sale${rt.record.training ? " (training)" : ""}`,
+          at: iso,
+        },
+        iso,
+      );
+    });
+    this.d.onLedger();
+  }
+
   async setTraining(laneId: string, on: boolean, supervisorId: string, pin: string): Promise<LaneView> {
     await this.verify(supervisorId, pin, "supervisorId", true);
     const rt = this.lane(laneId);

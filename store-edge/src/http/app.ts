@@ -271,6 +271,8 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
       supervisorApproved = true;
     }
     await co.devices(c.req.param("lane")).kickDrawer({ kind: "no_sale", supervisorApproved });
+    // The drawer opened without a sale: that goes up to HQ as an audit event.
+    co.auditNoSale(c.req.param("lane"), b.supervisorId);
     return c.json({ ok: true });
   });
   api.post("/lanes/:lane/devices/scale/:action", async (c) => {

@@ -126,6 +126,21 @@ describe("lanes over HTTP and WebSocket", () => {
     expect(bad.body.field).toBe("lines.0.sku");
   });
 
+  test("a no-sale drawer opening is audited", async () => {
+    const before = edge.outbox.lastSeq;
+    const r = await call("POST", "/lanes/2/devices/drawer", { supervisorId: "9001", pin: "9999" });
+    expect(r.status).toBe(200);
+    expect(edge.outbox.lastSeq).toBe(before + 1);
+    const row = edge.db.sql
+      .query<{ envelope: string }, []>("SELECT envelope FROM outbox ORDER BY seq DESC LIMIT 1")
+      .get()!;
+    expect(JSON.parse(row.envelope).payload).toMatchObject({
+      action: "no_sale",
+      laneId: "2",
+      supervisorId: "9001",
+    });
+  });
+
   test("status, search and product card", async () => {
     const s = await edgeCall<{ catalog: { applied: number }; outbox: { lastSeq: number } }>(
       http,
@@ -142,5 +157,8 @@ describe("lanes over HTTP and WebSocket", () => {
     );
     expect(card.body.price.price).toBe(150);
     expect(card.body.onHand).toBe(-1);
+    const t = edge.telemetry();
+    expect(t.metrics.sales_today).toBeGreaterThan(0);
+    expect(t.metrics.catalog_skus).toBe(30);
   });
 });
