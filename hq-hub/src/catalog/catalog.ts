@@ -2,13 +2,7 @@
 // rollback with an audit trail, pointers, store fetches answered in pages, and the catalog a
 // store had at a given version (for re-pricing its sales). Decisions live in rules.ts and
 // view.ts; this file reads and writes.
-import {
-  type CatalogChangeSet,
-  type ChangeItem,
-  makeEnvelope,
-  type Price,
-  type Promotion,
-} from "@retail/protocol";
+import { type ChangeItem, makeEnvelope, type Price, type Promotion } from "@retail/protocol";
 import type { Sqlite } from "../db/open.ts";
 import { NotFoundError, StateError, ValidationError } from "../errors.ts";
 import {
@@ -952,8 +946,6 @@ function couponRecord(r: Record<string, string | null>) {
   };
 }
 
-export { memberRecord };
-
 function toChangeset(r: Record<string, unknown>): ChangesetRow {
   return {
     id: r.id as number,
@@ -975,5 +967,3 @@ function toChangeset(r: Record<string, unknown>): ChangesetRow {
     rolledBackAt: (r.rolled_back_at as string | null) ?? null,
   };
 }
-
-export type { CatalogChangeSet };

@@ -5,7 +5,7 @@ import { createHash, pbkdf2Sync, randomBytes } from "node:crypto";
 import { STORE_ID_RE } from "@retail/protocol";
 import { z } from "zod";
 import type { Sqlite } from "../db/open.ts";
-import { fromZod, NotFoundError, StateError, ValidationError } from "../errors.ts";
+import { fromZod, NotFoundError, ValidationError } from "../errors.ts";
 
 export const StoreInput = z.strictObject({
   id: z.string().regex(STORE_ID_RE, "store code: 1-16 upper-case letters or digits"),
@@ -246,4 +246,3 @@ export function createStores(deps: { db: Sqlite; now: () => Date; codeHours: num
 }
 
 export type Stores = ReturnType<typeof createStores>;
-export { StateError };
