@@ -328,6 +328,9 @@ export class CatalogLookup {
     add(this.byBarcode(q), "barcode");
     add(this.products.get(q), "sku");
     if (/^\d{1,6}$/.test(q)) add(this.byPlu(q), "plu");
+    // An exact code is what the cashier meant; a long number that is no code is no name either
+    // (without this, a 13-digit miss walks every name containing a digit).
+    if (hits.length > 0 || /^\d{7,}$/.test(q)) return hits;
     const lower = q.toLowerCase();
     if (/^[a-z0-9]+$/.test(lower)) {
       let lo = 0;

@@ -122,6 +122,13 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
     c.json({ error: "not_found", field: "path", message: `no route ${c.req.method} ${c.req.path}` }, 404),
   );
 
+  // How long the edge itself took, for the UI's and the benches' latency figures.
+  app.use(async (c, next) => {
+    const t0 = performance.now();
+    await next();
+    c.header("server-timing", `app;dur=${(performance.now() - t0).toFixed(2)}`);
+  });
+
   const api = new Hono();
   api.get("/status", (c) => c.json(edge.status()));
   api.get("/catalog/search", (c) => {
