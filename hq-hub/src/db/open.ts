@@ -52,9 +52,11 @@ function openRaw(opts: OpenOptions): Sqlite {
   mkdirSync(opts.dataDir, { recursive: true });
   const db = new Database(join(opts.dataDir, "hq.db"));
   db.exec("PRAGMA journal_mode = WAL");
-  // NORMAL in WAL mode: a commit survives a process crash; a power cut may lose the last few
-  // commits, which the edge then resends because it never got their ack.
-  db.exec("PRAGMA synchronous = NORMAL");
+  // FULL, not NORMAL: the hub acks an event only after its commit, and the edge then forgets
+  // it. With NORMAL in WAL mode a power cut may lose the last commits AFTER their ack went out,
+  // i.e. events no one still holds. FULL syncs the WAL at every commit; group commit (one
+  // transaction for many messages) keeps that to one fsync per group.
+  db.exec("PRAGMA synchronous = FULL");
   db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA foreign_keys = OFF");
   return db;
