@@ -89,6 +89,8 @@ describe("tenders", () => {
     expect(fieldOf(() => cardTender(10, "x", 1234, []))).toBe("invalid:approvalCode");
     expect(walletAmount(undefined, 1234, [t1])).toBe(734);
     expect(fieldOf(() => cashTender(12.5, 1234, []))).toBe("invalid:received");
+    // nothing due (a full discount): one cash tender of 0 closes the sale, all change
+    expect(cashTender(100, 0, [])).toEqual({ kind: "cash", amount: 0, received: 100, change: 100 });
   });
 });
 

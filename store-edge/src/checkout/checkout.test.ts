@@ -170,6 +170,16 @@ describe("sale", () => {
     expect(edge.replica.load().coupons.get("CPN10")?.status).toBe("redeemed");
   });
 
+  test("a basket that costs nothing still closes (one cash tender of 0)", async () => {
+    const edge = await edgeWithLane();
+    const co = edge.checkout;
+    await co.scan("1", gtinOf(10));
+    await co.overridePrice("1", "l1", 0, "9001", "9999", "sample, free");
+    const sale = co.tenderCash("1", 100).sale!;
+    expect(sale.totals.net).toBe(0);
+    expect(sale.tenders).toEqual([{ kind: "cash", amount: 0, received: 100, change: 100 }]);
+  });
+
   test("suspend and recall on another lane", async () => {
     const edge = await edgeWithLane();
     await openLane(edge, "2");

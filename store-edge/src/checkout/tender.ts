@@ -19,7 +19,8 @@ function checkAmount(field: string, n: number): void {
 export function cashTender(received: number, due: number, tenders: readonly Tender[]): Tender {
   checkAmount("received", received);
   const left = remaining(due, tenders);
-  if (left === 0) throw conflict("received", "nothing is due");
+  // A basket that costs nothing (free items, a full discount) still closes with one tender.
+  if (left === 0 && (due > 0 || tenders.length > 0)) throw conflict("received", "nothing is due");
   const amount = Math.min(received, left);
   return { kind: "cash", amount, received, change: received - amount };
 }
