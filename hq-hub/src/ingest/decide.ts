@@ -1,6 +1,5 @@
 // The exactly-once decision for one incoming event, pure: given what the inbox already holds
 // under its id and under its (store, seq), apply it, ignore it, or raise a conflict.
-import { createHash } from "node:crypto";
 import { canonicalJson } from "@retail/protocol";
 
 export interface InboxEntry {
@@ -19,8 +18,75 @@ export type Decision =
       existing: InboxEntry;
     };
 
+/** SHA-256 (hex) of the envelope's canonical JSON: what the inbox compares a resend with. */
 export function contentHash(envelope: unknown): string {
-  return createHash("sha256").update(canonicalJson(envelope)).digest("hex");
+  // Bun's one-shot SHA-256: the same digest as node:crypto's, at a quarter of the cost.
+  return Bun.SHA256.hash(canonicalText(envelope), "hex") as string;
+}
+
+/**
+ * The protocol's `canonicalJson`, byte for byte (so hashes already in the inbox still match):
+ * JSON.stringify of the value with every object's keys sorted. Objects whose keys are already
+ * in order are used as they are (the common case: the validated envelope), so this is one
+ * walk plus one native stringify instead of a string built piece by piece (which was a tenth
+ * of the ingest profile).
+ */
+export function canonicalText(value: unknown): string {
+  try {
+    return JSON.stringify(sortedKeys(value)) ?? "null";
+  } catch (e) {
+    // An object with array-index keys ("1", "10"): JS enumerates those numerically whatever
+    // the insertion order, so only the reference string builder gives the canonical order.
+    if (e === INDEX_KEYS) return canonicalJson(value);
+    throw e;
+  }
+}
+
+const INDEX_KEYS = new Error("array-index keys");
+const INDEX_KEY = /^(?:0|[1-9][0-9]*)$/;
+
+function sortedKeys(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      const s = sortedKeys(v);
+      if (s !== v) {
+        copy ??= value.slice();
+        copy[i] = s;
+      }
+    }
+    return copy ?? value;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return value;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  let inOrder = true;
+  for (let i = 1; i < keys.length; i++)
+    if (keys[i - 1]! > keys[i]!) {
+      inOrder = false;
+      break;
+    }
+  let changed: Record<string, unknown> | undefined;
+  if (!inOrder) {
+    if (keys.some((k) => INDEX_KEY.test(k))) throw INDEX_KEYS;
+    keys.sort();
+    changed = {};
+  }
+  for (const k of keys) {
+    const v = obj[k];
+    const s = sortedKeys(v);
+    if (s !== v && !changed) {
+      changed = {};
+      for (const k2 of keys) {
+        if (k2 === k) break;
+        changed[k2] = obj[k2];
+      }
+    }
+    if (changed) changed[k] = s;
+  }
+  return changed ?? obj;
 }
 
 export function decide(

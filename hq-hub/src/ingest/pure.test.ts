@@ -1,5 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { contentHash, decide, salvageSeq } from "./decide.ts";
+import { createHash } from "node:crypto";
+import { canonicalJson } from "@retail/protocol";
+import { saleEvent } from "../test-kit.ts";
+import { canonicalText, contentHash, decide, salvageSeq } from "./decide.ts";
 import { pointsFor, reorderTransition } from "./effects.ts";
 import { missing, receive } from "./seq.ts";
 
@@ -58,5 +61,24 @@ describe("effects", () => {
     expect(reorderTransition(5, 5, false)).toBe("alert");
     expect(reorderTransition(4, 5, true)).toBe("none");
     expect(reorderTransition(6, 5, true)).toBe("rearm");
+  });
+});
+
+describe("canonical text", () => {
+  test("is the protocol's canonicalJson byte for byte (hashes in the inbox stay valid)", () => {
+    const samples: unknown[] = [
+      saleEvent("S001", 7, { lines: 3, member: { id: "M1", tier: "gold" } }),
+      { b: 1, a: [1, { d: 2, c: 3 }, null, 'x"y', [], {}], é: "中文", A: undefined, z: { y: false } },
+      [undefined, 1.5, -0, 1e21, "\u2028"],
+      { 10: "a", 2: "b", x: { 1: 1, a: 2 } },
+      "text",
+      42,
+      null,
+    ];
+    for (const v of samples) expect(canonicalText(v)).toBe(canonicalJson(v));
+    const env = saleEvent("S001", 8);
+    const reordered = Object.fromEntries(Object.entries(env).reverse());
+    expect(contentHash(reordered)).toBe(contentHash(env));
+    expect(contentHash(env)).toBe(createHash("sha256").update(canonicalJson(env)).digest("hex"));
   });
 });
