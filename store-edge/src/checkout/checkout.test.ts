@@ -159,7 +159,12 @@ describe("sale", () => {
       reason: "damaged box",
     });
     await co.scan("1", gtinOf(21));
-    co.voidLine("1", "l2");
+    // A line void needs a supervisor: a cashier's code or a wrong PIN is refused, nothing voided.
+    expect(await rejects(co.voidLine("1", "l2", { id: "1001", pin: "1234" }))).toBe("forbidden:supervisorId");
+    expect(await rejects(co.voidLine("1", "l2", { id: "9001", pin: "0000" }))).toBe("forbidden:pin");
+    expect(co.view("1").cart.lines.map((l) => l.lineId)).toContain("l2");
+    await co.voidLine("1", "l2", { id: "9001", pin: "9999" });
+    expect(co.view("1").cart.lines.map((l) => l.lineId)).not.toContain("l2");
     expect(outboxTypes(edge)).toEqual(["shift.opened", "audit.recorded", "audit.recorded"]);
     const sale = co.tenderCash("1", 1000).sale!;
     expect(sale.coupons).toEqual(["CPN10"]);

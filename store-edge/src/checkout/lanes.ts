@@ -672,9 +672,11 @@ export class Checkout {
     return this.mutate(rt, (c) => setQty(c, lineId, qty));
   }
 
-  voidLine(laneId: string, lineId: string): LaneView {
+  /** Voids a line; a supervisor authorises it (loss prevention), and it is audited to HQ. */
+  async voidLine(laneId: string, lineId: string, supervisor: { id: string; pin: string }): Promise<LaneView> {
     const rt = this.lane(laneId);
     if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
+    await this.verify(supervisor.id, supervisor.pin, "supervisorId", true);
     const { cart, line } = voidLine(rt.cart, lineId);
     const { iso } = this.now();
     this.d.db.write(() => {
@@ -685,6 +687,7 @@ export class Checkout {
           action: "line_void",
           laneId,
           cashierId: rt.record.cashierId ?? "000",
+          supervisorId: supervisor.id,
           sku: line.sku,
           amount: line.weighed ? Math.round((line.unitPrice * line.qty) / 1000) : line.unitPrice * line.qty,
           detail: `${line.name} x${line.qty}${rt.record.training ? " (training)" : ""}`,
@@ -766,11 +769,16 @@ export class Checkout {
     return this.mutate(this.lane(laneId), (c) => removeCoupon(c, code));
   }
 
-  voidCart(laneId: string): LaneView {
+  /** Voids the whole sale; a supervisor authorises it when there is anything to void. */
+  async voidCart(laneId: string, supervisor?: { id: string; pin: string }): Promise<LaneView> {
     const rt = this.lane(laneId);
     if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
     if (rt.cart.tenders.some((t) => t.kind !== "cash"))
       throw conflict("tenders", "card or wallet payments were taken: complete the sale and return it");
+    if (rt.cart.lines.length) {
+      if (!supervisor) throw forbidden("supervisorId", "voiding a sale needs a supervisor");
+      await this.verify(supervisor.id, supervisor.pin, "supervisorId", true);
+    }
     const { iso } = this.now();
     const old = rt.cart;
     const fresh = emptyCart(uuidv7(), iso);
@@ -783,6 +791,7 @@ export class Checkout {
             action: "sale_void",
             laneId,
             cashierId: rt.record.cashierId ?? "000",
+            ...(supervisor ? { supervisorId: supervisor.id } : {}),
             amount: this.price(rt).totals.net,
             detail: `${old.lines.length} line(s)${rt.record.training ? " (training)" : ""}`,
             at: iso,

@@ -269,7 +269,8 @@ describe("a bridge-sim lane: real codecs and transports carry every byte", () =>
     const sold = await call("POST", "/lanes/1/items", { sku: "SKU000002" });
     expect(sold.status).toBe(200);
     expect(edge.checkout.view("1").cart.lines.at(-1)?.qty).toBe(800);
-    expect((await call("POST", "/lanes/1/void")).status).toBe(200);
+    expect((await call("POST", "/lanes/1/void")).status).toBe(403);
+    expect((await call("POST", "/lanes/1/void", { supervisorId: "9001", pin: "9999" })).status).toBe(200);
     await call("POST", "/lanes/1/sim/weight", { grams: 0, stable: true });
   });
 

@@ -27,6 +27,7 @@ const schemas = {
   }),
   closeShift: z.strictObject({ denominations: z.record(z.string(), z.int().nonnegative()) }),
   training: z.strictObject({ on: z.boolean(), supervisorId: CashierId, pin: Pin }),
+  supervisor: z.strictObject({ supervisorId: CashierId, pin: Pin }),
   scan: z.strictObject({ code: z.string().min(1).max(128), aim: z.string().max(3).optional() }),
   item: z.strictObject({ sku: z.string().min(1).max(32), qty: z.int().min(1).max(9999).optional() }),
   qty: z.strictObject({ qty: z.int().min(1).max(9999) }),
@@ -203,9 +204,12 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
   api.patch("/lanes/:lane/lines/:lineId", async (c) =>
     c.json(co.changeQty(c.req.param("lane"), c.req.param("lineId"), (await body(c, schemas.qty)).qty)),
   );
-  api.delete("/lanes/:lane/lines/:lineId", (c) =>
-    c.json(co.voidLine(c.req.param("lane"), c.req.param("lineId"))),
-  );
+  api.delete("/lanes/:lane/lines/:lineId", async (c) => {
+    const b = await body(c, schemas.supervisor);
+    return c.json(
+      await co.voidLine(c.req.param("lane"), c.req.param("lineId"), { id: b.supervisorId, pin: b.pin }),
+    );
+  });
   api.post("/lanes/:lane/lines/:lineId/override", async (c) => {
     const b = await body(c, schemas.override);
     return c.json(
@@ -229,7 +233,11 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
   api.delete("/lanes/:lane/coupons/:code", (c) =>
     c.json(co.removeCoupon(c.req.param("lane"), c.req.param("code"))),
   );
-  api.post("/lanes/:lane/void", (c) => c.json(co.voidCart(c.req.param("lane"))));
+  api.post("/lanes/:lane/void", async (c) => {
+    // An empty cart can be cleared without a supervisor; the edge asks for one otherwise.
+    const b = (await c.req.text()) ? await body(c, schemas.supervisor) : undefined;
+    return c.json(await co.voidCart(c.req.param("lane"), b ? { id: b.supervisorId, pin: b.pin } : undefined));
+  });
   api.post("/lanes/:lane/suspend", (c) => c.json(co.suspend(c.req.param("lane"))));
   api.post("/lanes/:lane/recall", async (c) =>
     c.json(co.recall(c.req.param("lane"), (await body(c, schemas.recall)).suspendId)),

@@ -243,7 +243,7 @@ export class EdgeApi {
     });
   setQty = (lane: string, lineId: string, qty: number) =>
     this.call<LaneView>("PATCH", this.lanePath(lane, `/lines/${lineId}`), { qty });
-  /** The supervisor goes along in the body; the edge does not check it yet (see docs/terminal-ui.md). */
+  /** The supervisor goes along in the body; the edge checks the code and PIN. */
   voidLine = (lane: string, lineId: string, s?: Supervisor) =>
     this.call<LaneView>("DELETE", this.lanePath(lane, `/lines/${lineId}`), s);
   override = (lane: string, lineId: string, price: number, reason: string, s: Supervisor) =>
