@@ -1,5 +1,6 @@
 // Hub benchmarks (npm run bench -- hub): ingest throughput beside the raw QoS 1 rate of the
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 // same broker, change-set fan-out to 1,000 store clients, and a 100k-SKU bootstrap. The
 // simulated stores run in a Worker (bench-load.ts), so they do not share the hub's thread.
 import type { BenchRow } from "@retail/protocol";
@@ -30,6 +31,57 @@ async function seedStores(hub: Hub, n: number, prefix: string, ring = "general")
     }
   })();
   return creds;
+}
+
+/**
+ * CPU seconds of this (the hub's) thread and of the whole process so far: the rest is the load
+ * Worker (plus Bun's helper threads), to check the simulated stores are not the bottleneck.
+ */
+function cpu(): { hub: number; all: number } {
+  const f = readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1]!.split(" ");
+  const ticks = Number(f[11]) + Number(f[12]); // utime + stime, fields 14 and 15
+  const u = process.cpuUsage();
+  return { hub: ticks / 100, all: (u.user + u.system) / 1e6 };
+}
+
+/** CPU seconds per thread name (comm) of this process. */
+function threadCpu(): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const tid of readdirSync("/proc/self/task")) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const f = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+      m.set(name, (m.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      // the thread ended
+    }
+  }
+  return m;
+}
+
+/** Logs wall and CPU time of a phase: hub thread vs the rest (the clients). */
+async function timed<T>(what: string, f: () => Promise<T>): Promise<T> {
+  const t0 = threadCpu();
+  const c0 = cpu();
+  const w0 = performance.now();
+  const r = await f();
+  const wall = (performance.now() - w0) / 1000;
+  const c1 = cpu();
+  const t1 = threadCpu();
+  const byThread = [...t1]
+    .map(([k, v]) => [k, v - (t0.get(k) ?? 0)] as const)
+    .filter(([, v]) => v >= 0.05)
+    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+    .join(", ");
+  const hub = c1.hub - c0.hub;
+  const rest = c1.all - c0.all - hub;
+  log(
+    `${what}: wall ${wall.toFixed(2)} s, hub thread CPU ${hub.toFixed(2)} s (${((hub / wall) * 100).toFixed(0)}%), clients + other threads ${rest.toFixed(2)} s (${((rest / wall) * 100).toFixed(0)}%), load avg ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}; by thread: ${byThread}`,
+  );
+  return r;
 }
 
 class Load {
@@ -108,7 +160,11 @@ async function benchIngest(): Promise<BenchRow[]> {
   log("raw: connect returned");
   const rawRates: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    rawRates.push((total / (await publishRound(rawLoad, 1 + r * MESSAGES_PER_STORE, false))) * 1000);
+    rawRates.push(
+      (total /
+        (await timed(`raw round ${r}`, () => publishRound(rawLoad, 1 + r * MESSAGES_PER_STORE, false)))) *
+        1000,
+    );
     log(`raw round ${r}: ${rawRates.at(-1)!.toFixed(0)} msgs/s`);
   }
   await rawLoad.call({ cmd: "close" });
@@ -139,16 +195,26 @@ async function benchIngest(): Promise<BenchRow[]> {
   log("ingest: connected");
   const rates: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
-    rates.push((total / (await publishRound(load, 1 + r * MESSAGES_PER_STORE, true))) * 1000);
+    rates.push(
+      (total /
+        (await timed(`ingest round ${r}`, () => publishRound(load, 1 + r * MESSAGES_PER_STORE, true)))) *
+        1000,
+    );
     log(`ingest round ${r}: ${rates.at(-1)!.toFixed(0)} sales/s`);
   }
   // A draining backlog: 10 sales per MQTT message, as the edge sends after an outage.
   const batched: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const first = 1 + ROUNDS * MESSAGES_PER_STORE + r * MESSAGES_PER_STORE * 10;
-    batched.push((total * 10 * 1000) / (await publishRound(load, first, true, 10)));
+    batched.push(
+      (total * 10 * 1000) /
+        (await timed(`ingest batched round ${r}`, () => publishRound(load, first, true, 10))),
+    );
     log(`ingest batched round ${r}: ${batched.at(-1)!.toFixed(0)} sales/s`);
   }
+  log(
+    `ingest: ${hub.stats.batches} messages in ${hub.stats.groups} commits (${(hub.stats.batches / hub.stats.groups).toFixed(1)} per commit)`,
+  );
   const sales = (hub.db.prepare("SELECT COUNT(*) AS n FROM sales").get() as { n: number }).n;
   if (sales !== total * ROUNDS * 11)
     throw new Error(`ingest bench: ${sales} sales stored, expected ${total * ROUNDS * 11}`);
@@ -257,7 +323,7 @@ async function benchFanout(): Promise<BenchRow[]> {
   const watch = setInterval(() => {
     if (!publishedAt && hub.stats.pagesSent - sentBefore >= 2 * N) publishedAt = Date.now() - t0;
   }, 5);
-  const r = await done;
+  const r = await timed("fan-out", () => done);
   clearInterval(watch);
   const lat = (r.doneAt as number[]).map((t) => t - t0);
   log(`fan-out: ${hub.stats.pagesSent} pages sent; p50 ${quantile(lat, 0.5)} ms, max ${Math.max(...lat)} ms`);

@@ -57,6 +57,8 @@ export interface IngestDeps {
 export function createIngest(deps: IngestDeps) {
   const { db, now } = deps;
   const seqs = new Map<string, SeqState>();
+  /** Stores whose seq state moved in the current transaction. */
+  const seqTouched = new Set<string>();
   /** Whether events get a savepoint each (the replay after an optimistic group failed). */
   let guarded = false;
   /** Reorder points per store (sku -> point and alert flag); not cached with shared workers. */
@@ -77,8 +79,9 @@ export function createIngest(deps: IngestDeps) {
     bySeq: db.prepare(
       "SELECT event_id, store_id, seq, content_hash FROM inbox WHERE store_id = ? AND seq = ?",
     ),
+    // Claims the event's inbox row; 0 changes when its id or (store, seq) is already there.
     inbox: db.prepare(
-      "INSERT INTO inbox (event_id, store_id, seq, type, content_hash, occurred_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO inbox (event_id, store_id, seq, type, content_hash, occurred_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
     ),
     seqUp: db.prepare(
       "INSERT INTO store_seq (store_id, up_to_seq) VALUES (?, ?) ON CONFLICT (store_id) DO UPDATE SET up_to_seq = MAX(up_to_seq, excluded.up_to_seq)",
@@ -318,8 +321,10 @@ export function createIngest(deps: IngestDeps) {
             l.override?.catalogPrice ?? null,
           ]),
         );
-        p.tenders.forEach((t, i) => {
-          q.tender.run(
+        insertRows(
+          "INSERT INTO tenders (store_id, doc_id, doc_kind, idx, kind, amount_fen, received_fen, change_fen, reference)",
+          9,
+          p.tenders.map((t, i) => [
             s,
             p.saleId,
             "sale",
@@ -329,8 +334,8 @@ export function createIngest(deps: IngestDeps) {
             t.received ?? null,
             t.change ?? null,
             t.reference ?? null,
-          );
-        });
+          ]),
+        );
         moveStock(s, stockMoves(env), env.id, p.completedAt, alerts);
         changeMember(memberChangeOfSale(p));
         if (deps.catalogAt) {
@@ -483,6 +488,19 @@ export function createIngest(deps: IngestDeps) {
       return env.seq;
     }
     const hash = contentHash(env);
+    // The inbox row first: a new event (the common case) needs no look-up. Only when its id or
+    // (store, seq) is taken are the existing rows read to tell a duplicate from a conflict.
+    // (The insert is a single statement: when it changes nothing, nothing was written.)
+    if (!guarded) {
+      if (q.inbox.run(env.id, storeId, env.seq, env.type, hash, env.occurredAt, at).changes === 1) {
+        // Optimistic pass: no savepoint; a failure aborts the whole group, which is then
+        // replayed with a savepoint per event (see handleMany).
+        applyEffects(env, at, out.alerts);
+        if (openDeadLetterStores.has(storeId)) q.supersede.run(at, storeId, env.seq);
+        out.applied++;
+        return env.seq;
+      }
+    }
     const d = decide(
       { eventId: env.id, storeId, seq: env.seq, hash },
       entry(q.byId.get(env.id) as Record<string, unknown> | undefined),
@@ -507,19 +525,13 @@ export function createIngest(deps: IngestDeps) {
       out.conflicts++;
       return undefined; // the committed event keeps its seq; nothing changes
     }
-    if (!guarded) {
-      // Optimistic pass: no savepoint; a failure aborts the whole group, which is then
-      // replayed with a savepoint per event (see handleMany).
-      q.inbox.run(env.id, storeId, env.seq, env.type, hash, env.occurredAt, at);
-      applyEffects(env, at, out.alerts);
-      if (openDeadLetterStores.has(storeId)) q.supersede.run(at, storeId, env.seq);
-      out.applied++;
-      return env.seq;
-    }
+    // Here only in the guarded replay (the optimistic pass returned above, or found the row).
+    if (!guarded) throw new StateError(env.id, "inbox row neither inserted nor found");
     const alertsBefore = out.alerts.length;
     db.exec("SAVEPOINT ev");
     try {
-      q.inbox.run(env.id, storeId, env.seq, env.type, hash, env.occurredAt, at);
+      if (q.inbox.run(env.id, storeId, env.seq, env.type, hash, env.occurredAt, at).changes !== 1)
+        throw new StateError(env.id, "inbox row neither inserted nor found");
       applyEffects(env, at, out.alerts);
       if (openDeadLetterStores.has(storeId)) q.supersede.run(at, storeId, env.seq);
       db.exec("RELEASE ev");
@@ -594,7 +606,8 @@ export function createIngest(deps: IngestDeps) {
     }
     const before = state.upTo;
     receive(state, counted);
-    if (state.upTo !== before || counted.length) q.seqUp.run(storeId, state.upTo);
+    // Written once per store per group (handleMany), not once per message.
+    if (state.upTo !== before || counted.length) seqTouched.add(storeId);
     return out;
   }
 
@@ -609,7 +622,9 @@ export function createIngest(deps: IngestDeps) {
     const at = now().toISOString();
     let outs: BatchOutcome[] = [];
     const tx = db.transaction(() => {
+      seqTouched.clear();
       outs = messages.map((m) => applyMessage(m.storeId, m.topic, m.payload, at));
+      for (const storeId of seqTouched) q.seqUp.run(storeId, seqState(storeId).upTo);
     });
     const run = () => (deps.shared ? tx.immediate() : tx());
     try {
