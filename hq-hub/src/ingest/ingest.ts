@@ -171,6 +171,31 @@ export function createIngest(deps: IngestDeps) {
     st.run(...rows.flat());
   }
 
+  /**
+   * Rows of tables that ingest only ever appends to and never reads back (sale lines, tenders,
+   * the stock ledger), gathered over the whole group in the optimistic pass and written at its
+   * end, a few hundred rows per statement, still inside the group's transaction. A failure
+   * there aborts the group like any other, and the guarded replay writes each event's rows in
+   * its own savepoint as before. Order is kept (ledger ids follow the events' order).
+   */
+  const deferred = new Map<string, { columns: number; rows: unknown[][] }>();
+  function appendRows(head: string, columns: number, rows: unknown[][]) {
+    if (guarded) return insertRows(head, columns, rows);
+    let d = deferred.get(head);
+    if (!d) {
+      d = { columns, rows: [] };
+      deferred.set(head, d);
+    }
+    for (const r of rows) d.rows.push(r);
+  }
+  const CHUNK = 128;
+  function flushDeferred() {
+    for (const [head, d] of deferred) {
+      for (let i = 0; i < d.rows.length; i += CHUNK) insertRows(head, d.columns, d.rows.slice(i, i + CHUNK));
+    }
+    deferred.clear();
+  }
+
   /** Stores with open dead letters: only their events may supersede one (skips a query per event). */
   const openDeadLetterStores = new Set(
     (
@@ -241,7 +266,7 @@ export function createIngest(deps: IngestDeps) {
     alerts: StockAlertOut[],
   ) {
     if (moves.length === 0) return;
-    insertRows(
+    appendRows(
       "INSERT INTO stock_ledger (store_id, sku, qty_delta, kind, ref, event_id, at)",
       7,
       moves.map((m) => [storeId, m.sku, m.qty, m.kind, m.ref, eventId, at]),
@@ -301,7 +326,7 @@ export function createIngest(deps: IngestDeps) {
           p.totals.tax,
           p.completedAt,
         );
-        insertRows(
+        appendRows(
           "INSERT INTO sale_lines (store_id, sale_id, line_id, sku, qty, weighed, unit_price_fen, price_version, tax_rate, gross_fen, discount_fen, net_fen, tax_fen, override_catalog_price_fen)",
           14,
           p.lines.map((l) => [
@@ -321,7 +346,7 @@ export function createIngest(deps: IngestDeps) {
             l.override?.catalogPrice ?? null,
           ]),
         );
-        insertRows(
+        appendRows(
           "INSERT INTO tenders (store_id, doc_id, doc_kind, idx, kind, amount_fen, received_fen, change_fen, reference)",
           9,
           p.tenders.map((t, i) => [
@@ -623,7 +648,9 @@ export function createIngest(deps: IngestDeps) {
     let outs: BatchOutcome[] = [];
     const tx = db.transaction(() => {
       seqTouched.clear();
+      deferred.clear();
       outs = messages.map((m) => applyMessage(m.storeId, m.topic, m.payload, at));
+      flushDeferred();
       for (const storeId of seqTouched) q.seqUp.run(storeId, seqState(storeId).upTo);
     });
     const run = () => (deps.shared ? tx.immediate() : tx());
