@@ -62,7 +62,7 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-const CLOSE_BRACE = Buffer.from("}");
+const CLOSE_BRACE = 0x7d; // "}"
 const ACK_V = MESSAGES["events.ack"].v;
 
 export interface StartOptions {
@@ -205,7 +205,14 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         stats.pagesSent++;
         // The page payload was validated once when built; only the envelope head is new.
         const head = `{"v":1,"id":"${uuidv7()}","type":"catalog.changeset","storeId":"${storeId}","seq":0,"occurredAt":"${now().toISOString()}","payload":`;
-        publishText(downTopic(storeId, "catalog"), Buffer.concat([Buffer.from(head), page, CLOSE_BRACE]));
+        // One uninitialised buffer filled by copy: Buffer.concat cost twice as much per store
+        // and page (a 500 KB page to 1,000 stores is 1 GB of these).
+        const headBytes = Buffer.byteLength(head);
+        const body = Buffer.allocUnsafeSlow(headBytes + page.length + 1);
+        body.write(head, 0, "utf8");
+        page.copy(body, headBytes);
+        body[headBytes + page.length] = CLOSE_BRACE;
+        publishText(downTopic(storeId, "catalog"), body);
         return;
       }
       case "catalog.applied":
