@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { priceBasket } from "./engine.ts";
 import { formatFieldPath } from "./errors.ts";
 import { benchRequest } from "./pricing.bench.ts";
 import {
@@ -23,6 +24,30 @@ describe("PromotionV1", () => {
     threshold: { min: 10000, off: 1000 },
     threshold_percent: { min: 10000, percent: 5 },
   };
+
+  test("display names are optional, bounded, and do not change the price", () => {
+    const named = {
+      id: "P1",
+      kind: "threshold",
+      min: 10000,
+      off: 2000,
+      name: "满100减20",
+      nameEn: "20 off 100",
+    };
+    expect(PromotionV1.safeParse(named).success).toBe(true);
+    const tooLong = PromotionV1.safeParse({ ...named, name: "满".repeat(41) });
+    expect(tooLong.success || tooLong.error.issues[0]!.path).toEqual(["name"]);
+    expect(PromotionV1.safeParse({ ...named, name: "" }).success).toBe(false);
+    const request = {
+      at: "2026-11-25T10:00:00+08:00",
+      storeId: "S001",
+      lines: [{ lineId: "l1", sku: "A", category: "1001", unitPrice: 12000, qty: 1, taxRate: 13 }],
+    };
+    const { name: _n, nameEn: _e, ...unnamed } = named;
+    expect(priceBasket({ ...request, promotions: [named as never] })).toEqual(
+      priceBasket({ ...request, promotions: [unnamed as never] }),
+    );
+  });
 
   test("every kind is covered, item and basket kinds partition them", () => {
     expect(Object.keys(minimal).sort()).toEqual([...PROMOTION_KINDS].sort());

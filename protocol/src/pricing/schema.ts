@@ -78,6 +78,9 @@ const common = {
   startsAt: Instant.optional(),
   endsAt: Instant.optional(),
   couponCode: Id.optional(),
+  // Display names for receipts and screens (zh-CN, English); pricing never reads them.
+  name: z.string().min(1).max(40).optional(),
+  nameEn: z.string().min(1).max(60).optional(),
 };
 
 const PercentOffV1 = z.strictObject({ ...common, kind: z.literal("percent_off"), percent: Percent });

@@ -68,6 +68,8 @@ export interface LaneView {
    * query them before taking another tender. */
   unansweredPayments?: { paymentId: string; provider: string; amount: number }[];
   catalogVersion: number;
+  /** Names of the promotions that applied, for the screens (promotions are priced by id). */
+  promotions: Record<string, { kind: string; name?: string; nameEn?: string }>;
 }
 
 export type LaneMessage =
@@ -214,7 +216,17 @@ export class Checkout {
       paid: paid(rt.cart.tenders),
       remaining: remaining(due, rt.cart.tenders),
       catalogVersion: this.d.replica.applied,
+      promotions: {},
     };
+    for (const id of priced.applied) {
+      const p = this.lookup.promotions.get(id);
+      if (p)
+        v.promotions[id] = {
+          kind: p.kind,
+          ...(p.name ? { name: p.name } : {}),
+          ...(p.nameEn ? { nameEn: p.nameEn } : {}),
+        };
+    }
     if (rt.record.cashierId)
       v.cashier = { id: rt.record.cashierId, name: cashier?.name ?? "", role: cashier?.role ?? "cashier" };
     const shift = rt.record.shiftId ? this.shiftRow(rt.record.shiftId) : undefined;

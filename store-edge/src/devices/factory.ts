@@ -53,6 +53,7 @@ function bridgeContext(
         cashierName: (id) => lookup().cashiers.get(id)?.name,
         productName: (sku) => lookup().products.get(sku)?.name,
         promotionKind: (id) => lookup().promotions.get(id)?.kind,
+        promotionName: (id) => lookup().promotions.get(id)?.name,
         ...(receipt.qrUrl ? { qrUrl: receipt.qrUrl } : {}),
         ...(receipt.qrCaption ? { qrCaption: receipt.qrCaption } : {}),
         ...(receipt.footer ? { footer: receipt.footer } : {}),

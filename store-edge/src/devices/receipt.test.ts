@@ -95,6 +95,12 @@ describe("sale -> Receipt", () => {
     });
     expect(r.lines[0]).toEqual({ name: "红富士苹果", qty: "0.456kg", unitPriceFen: 1280, amountFen: 584 });
     expect(r.lines[1]!.discounts).toEqual([{ label: "满减 P-MJ-100", amountFen: 40 }]);
+    // With a name from HQ the receipt prints the name instead of kind + id.
+    const named = saleToReceipt(sale, {
+      ...ctx,
+      promotionName: (id) => (id === "P-MJ-100" ? "满100减20" : undefined),
+    });
+    expect(named.lines[1]!.discounts).toEqual([{ label: "满100减20", amountFen: 40 }]);
     // Cash shows what was handed over; the change line follows.
     expect(r.tenders).toEqual([
       { label: "银行卡 Card", amountFen: 500 },

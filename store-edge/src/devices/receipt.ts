@@ -12,8 +12,10 @@ export interface ReceiptContext {
   cashierName?: (id: string) => string | undefined;
   /** Product name by SKU (return lines carry only the SKU). */
   productName?: (sku: string) => string | undefined;
-  /** Promotion kind by id, for the discount label (promotions have ids, not names). */
+  /** Promotion kind by id, for the discount label when the promotion has no name. */
   promotionKind?: (id: string) => string | undefined;
+  /** Promotion display name (zh-CN) by id, printed instead of the id when HQ gave one. */
+  promotionName?: (id: string) => string | undefined;
   /** A link for the QR code (e-invoice or member sign-up); `{receiptNo}` is replaced. */
   qrUrl?: string;
   qrCaption?: string;
@@ -30,8 +32,10 @@ const PROMOTION_LABEL: Record<string, string> = {
   threshold_percent: "满折",
 };
 
-/** "满减 P-MANJIAN-100" style: what kind of offer it was, and which one. */
+/** The promotion's name ("满100减20"), else "满减 P-MANJIAN-100": what kind of offer, which one. */
 export function discountLabel(promotionId: string, ctx: ReceiptContext): string {
+  const name = ctx.promotionName?.(promotionId);
+  if (name) return name;
   const kind = ctx.promotionKind?.(promotionId);
   return `${(kind && PROMOTION_LABEL[kind]) || "优惠"} ${promotionId}`;
 }

@@ -50,6 +50,8 @@ export interface LaneView {
   remaining: number;
   paymentInFlight?: string;
   catalogVersion: number;
+  /** Names of the promotions that applied (absent from older edges). */
+  promotions?: Record<string, { kind: string; name?: string; nameEn?: string }>;
 }
 
 export interface Weight {

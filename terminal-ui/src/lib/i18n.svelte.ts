@@ -325,6 +325,15 @@ export function setLocale(l: Locale): void {
   if (typeof document !== "undefined") document.documentElement.lang = l;
 }
 
+/** A promotion's name in the current language, else its id (HQ may not have named it). */
+export function promotionName(
+  id: string,
+  promotions: Record<string, { name?: string; nameEn?: string }> | undefined,
+): string {
+  const p = promotions?.[id];
+  return (i18n.locale === "en" ? (p?.nameEn ?? p?.name) : (p?.name ?? p?.nameEn)) ?? id;
+}
+
 export function toggleLocale(): void {
   setLocale(i18n.locale === "zh-CN" ? "en" : "zh-CN");
 }
