@@ -27,7 +27,12 @@ export function readFd(
       // The pipe broke: same as the end.
     }
     const err = (await new Response(proc.stderr).text().catch(() => "")).trim();
-    if (!stopped) onEnd(err.replace(/^cat: -: /, "") || "device gone (end of data)");
+    // cat reports EIO in words; name it the same way whichever libc wrote the message.
+    const why = err.replace(/^cat: -: /, "");
+    if (!stopped)
+      onEnd(
+        /Input\/output error/i.test(why) ? `EIO: device gone (${why})` : why || "device gone (end of data)",
+      );
   })();
   return {
     stop() {
