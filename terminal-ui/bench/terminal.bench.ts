@@ -18,7 +18,7 @@ import { join } from "node:path";
 import type { BenchRow } from "@retail/protocol";
 import type { Page } from "playwright-core";
 import { launch } from "../e2e/lib/browser.ts";
-import { CASHIER, P } from "../e2e/lib/fixtures.ts";
+import { CASHIER, P, SUPERVISOR } from "../e2e/lib/fixtures.ts";
 import { edge } from "../e2e/lib/procs.ts";
 import { openStore } from "../e2e/lib/store.ts";
 import { BUILD_DIR, ensureTerminalBuild } from "../scripts/ensure-build.ts";
@@ -144,9 +144,9 @@ export async function benchTerminal(): Promise<BenchRow[]> {
     await keyedScans(page, codes, 20); // warm-up
     await viewRoundTrips(page, 20);
     const { total: keyed, ui } = await keyedScans(page, codes, SCANS);
-    await edge(http, "POST", "/lanes/1/void");
+    await edge(http, "POST", "/lanes/1/void", { supervisorId: SUPERVISOR.id, pin: SUPERVISOR.pin });
     const device = await deviceScans(page, codes, SCANS);
-    await edge(http, "POST", "/lanes/1/void");
+    await edge(http, "POST", "/lanes/1/void", { supervisorId: SUPERVISOR.id, pin: SUPERVISOR.pin });
     const floor = await viewRoundTrips(page, SCANS);
     const k = stats(keyed);
     const u = stats(ui);
