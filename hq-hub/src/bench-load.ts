@@ -110,7 +110,7 @@ async function fanout(c: Extract<LoadCommand, { cmd: "fanout" }>) {
             storeId: cred.storeId,
             seq: 0,
             occurredAt: new Date().toISOString(),
-            payload: { fromVersion: c.fromVersion, page },
+            payload: { fromVersion: c.fromVersion, page, accept: ["gzip"] },
           }),
           { qos: 1 },
         );

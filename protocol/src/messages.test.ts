@@ -1,11 +1,16 @@
 import { describe, expect, test } from "bun:test";
+import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { EXAMPLE_PAYLOADS } from "./examples.ts";
 import {
+  type CatalogChangeSet,
   canonicalJson,
   encodeEnvelope,
+  gunzipItems,
+  gzipItems,
   LEDGER_TYPES,
   MAX_ENVELOPE_BYTES,
+  MAX_GUNZIPPED_ITEMS_BYTES,
   MAX_MQTT_PAYLOAD_BYTES,
   MESSAGE_TYPES,
   MessageError,
@@ -185,5 +190,85 @@ describe("canonicalJson", () => {
     );
     expect(canonicalJson({ a: 1 })).not.toBe(canonicalJson({ a: 2 }));
     expect(canonicalJson({ a: undefined, b: null })).toBe('{"b":null}');
+  });
+});
+
+describe("compressed catalog pages (itemsGzip)", () => {
+  const items = Array.from({ length: 300 }, (_, i) => ({
+    op: "upsert" as const,
+    entity: "price" as const,
+    data: { sku: `SKU${i}`, windows: [{ price: 100 + i, source: "chain" as const }] },
+  }));
+  const b64 = (text: string) => Buffer.from(gzipSync(text)).toString("base64");
+
+  test("items round-trip through gzipItems / gunzipItems, and a page with itemsGzip parses", () => {
+    const gz = gzipItems(items);
+    expect(gunzipItems(gz)).toEqual(items);
+    expect(gz.length).toBeLessThan(JSON.stringify(items).length / 4);
+    const base = example("catalog.changeset");
+    const { items: _, ...head } = base.payload as CatalogChangeSet;
+    const page = { ...base, payload: { ...head, itemsGzip: gz } };
+    const env = parseEnvelope(encodeEnvelope(page as never));
+    expect(env.type === "catalog.changeset" && gunzipItems(env.payload.itemsGzip!)).toEqual(items);
+    expect(gunzipItems(gzipItems([]))).toEqual([]);
+  });
+
+  test("bad base64, bad gzip, bad JSON and bad items are refused, naming the field", () => {
+    expectError(() => gunzipItems("not base64!"), "invalid", "payload.itemsGzip");
+    expectError(() => gunzipItems("abc"), "invalid", "payload.itemsGzip");
+    expectError(
+      () => gunzipItems(Buffer.from("plain text").toString("base64")),
+      "invalid",
+      "payload.itemsGzip",
+    );
+    expectError(() => gunzipItems(b64("[{")), "invalid", "payload.itemsGzip");
+    expectError(() => gunzipItems(b64("{}")), "invalid", "payload.itemsGzip");
+    expectError(
+      () => gunzipItems(b64(JSON.stringify([{ op: "upsert", entity: "price", data: { sku: "" } }]))),
+      "invalid",
+      "payload.itemsGzip.0",
+    );
+  });
+
+  test("a zip bomb is refused as too_large before it is inflated whole", () => {
+    const bomb = Buffer.from(gzipSync(Buffer.alloc(MAX_GUNZIPPED_ITEMS_BYTES + 1024, 0x20))).toString(
+      "base64",
+    );
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    expectError(() => gunzipItems(bomb), "too_large", "payload.itemsGzip");
+  });
+
+  test("a page carries exactly one of items and itemsGzip; a fetch may accept gzip", () => {
+    const base = example("catalog.changeset");
+    const { items: _, ...head } = base.payload as CatalogChangeSet;
+    expectError(
+      () => makeEnvelope("catalog.changeset", head as never, { storeId: "S001" }),
+      "invalid",
+      "payload.items",
+    );
+    expectError(
+      () =>
+        makeEnvelope(
+          "catalog.changeset",
+          { ...head, items: [], itemsGzip: gzipItems([]) },
+          { storeId: "S001" },
+        ),
+      "invalid",
+      "payload.itemsGzip",
+    );
+    const fetch = makeEnvelope(
+      "catalog.fetch",
+      { fromVersion: 3, page: 0, accept: ["gzip"] },
+      { storeId: "S001" },
+    );
+    expect(fetch.payload.accept).toEqual(["gzip"]);
+    expectError(
+      () =>
+        makeEnvelope("catalog.fetch", { fromVersion: 3, page: 0, accept: ["br"] } as never, {
+          storeId: "S001",
+        }),
+      "invalid",
+      "payload.accept.0",
+    );
   });
 });

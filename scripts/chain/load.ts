@@ -55,7 +55,11 @@ let expected: { version: number; releasedAt: number; at: Map<string, number> } |
 const post = (m: LoadReply) => self.postMessage(m);
 
 function fetchNext(s: Store, page = 0) {
-  const env = makeEnvelope("catalog.fetch", { fromVersion: s.applied, page }, { storeId: s.cred.storeId });
+  const env = makeEnvelope(
+    "catalog.fetch",
+    { fromVersion: s.applied, page, accept: ["gzip"] },
+    { storeId: s.cred.storeId },
+  );
   s.client.publish(upTopic(s.cred.storeId, "catalog"), JSON.stringify(env), { qos: 1 });
 }
 
@@ -73,7 +77,7 @@ function onCatalog(s: Store, env: AnyEnvelope) {
     const snapshot = cs.kind === "snapshot" ? { snapshotVersion: cs.version } : {};
     const env2 = makeEnvelope(
       "catalog.fetch",
-      { fromVersion: s.applied, page: s.pages.size, ...snapshot },
+      { fromVersion: s.applied, page: s.pages.size, ...snapshot, accept: ["gzip"] },
       { storeId: s.cred.storeId },
     );
     s.client.publish(upTopic(s.cred.storeId, "catalog"), JSON.stringify(env2), { qos: 1 });

@@ -1,7 +1,7 @@
 // Change sets end to end: edits -> draft -> pilot release -> retained pointer -> paged fetch
 // -> applied -> promote -> delta -> rollback; region/store prices; re-pricing audit.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import type { AnyEnvelope, CatalogChangeSet } from "@retail/protocol";
+import { type AnyEnvelope, type CatalogChangeSet, gunzipItems } from "@retail/protocol";
 import { api, connectStore, enrollStore, type StoreClient, saleEvent, startTestHub } from "../test-kit.ts";
 
 // Real processes and brokers on a shared 2-core machine: generous, never a timing assertion.
@@ -23,10 +23,17 @@ const product = (sku: string, name = `商品${sku}`) => ({
 });
 
 /** Fetches every page of the next version after `from`, as the edge does. */
-async function fetchVersion(store: StoreClient, from: number): Promise<CatalogChangeSet[]> {
-  await store.request("catalog.fetch", { fromVersion: from, page: 0 });
+async function fetchVersion(store: StoreClient, from: number, gzip = false): Promise<CatalogChangeSet[]> {
+  const accept = gzip ? { accept: ["gzip" as const] } : {};
+  await store.request("catalog.fetch", { fromVersion: from, page: 0, ...accept });
   const first = (
-    await store.next("catalog.changeset", (e) => e.payload.page === 0 && e.payload.fromVersion === from)
+    await store.next(
+      "catalog.changeset",
+      (e) =>
+        e.payload.page === 0 &&
+        e.payload.fromVersion === from &&
+        (!gzip || e.payload.itemsGzip !== undefined),
+    )
   ).payload;
   const pages = [first];
   for (let p = 1; p < first.pages; p++) {
@@ -34,12 +41,16 @@ async function fetchVersion(store: StoreClient, from: number): Promise<CatalogCh
       fromVersion: from,
       page: p,
       ...(first.kind === "snapshot" ? { snapshotVersion: first.version } : {}),
+      ...accept,
     });
     pages.push(
       (
         await store.next(
           "catalog.changeset",
-          (e) => e.payload.page === p && e.payload.version === first.version,
+          (e) =>
+            e.payload.page === p &&
+            e.payload.version === first.version &&
+            (!gzip || e.payload.itemsGzip !== undefined),
         )
       ).payload,
     );
@@ -146,7 +157,7 @@ describe("change sets", () => {
 
     const pages = await fetchVersion(pilot, 0);
     expect(pages[0]!.kind).toBe("snapshot");
-    const items = pages.flatMap((p) => p.items);
+    const items = pages.flatMap((p) => p.items!);
     expect(items.map((i) => `${i.op}:${i.entity}`)).toEqual([
       "upsert:product",
       "upsert:product",
@@ -178,7 +189,7 @@ describe("change sets", () => {
     expect(promoted.body).toMatchObject({ state: "released", promotedBy: "admin (hq_admin)" });
     await general.next("catalog.pointer", (e) => e.payload.version === v1);
     await west.next("catalog.pointer", (e) => e.payload.version === v1);
-    const items = (await fetchVersion(west, 0)).flatMap((p) => p.items);
+    const items = (await fetchVersion(west, 0)).flatMap((p) => p.items!);
     expect(items.find((i) => i.op === "upsert" && i.entity === "price" && i.data.sku === "100001")).toEqual({
       op: "upsert",
       entity: "price",
@@ -190,6 +201,15 @@ describe("change sets", () => {
         ],
       },
     });
+  });
+
+  test("a fetch that accepts gzip gets the same items as itemsGzip; a plain fetch still gets items", async () => {
+    const plain = await fetchVersion(west, 0);
+    const gz = await fetchVersion(west, 0, true);
+    expect(plain.every((p) => p.items !== undefined && p.itemsGzip === undefined)).toBe(true);
+    expect(gz.every((p) => p.itemsGzip !== undefined && p.items === undefined)).toBe(true);
+    expect(gz.map(({ itemsGzip: _, ...head }) => head)).toEqual(plain.map(({ items: _, ...head }) => head));
+    expect(gz.flatMap((p) => gunzipItems(p.itemsGzip!))).toEqual(plain.flatMap((p) => p.items!));
   });
 
   test("a later change is a delta from the store's version; a rollback undoes it in a newer version", async () => {

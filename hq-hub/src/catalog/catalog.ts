@@ -2,7 +2,14 @@
 // rollback with an audit trail, pointers, store fetches answered in pages, and the catalog a
 // store had at a given version (for re-pricing its sales). Decisions live in rules.ts and
 // view.ts; this file reads and writes.
-import { type ChangeItem, makeEnvelope, type Price, type Promotion } from "@retail/protocol";
+import {
+  type ChangeItem,
+  gzipJson,
+  MAX_MQTT_PAYLOAD_BYTES,
+  makeEnvelope,
+  type Price,
+  type Promotion,
+} from "@retail/protocol";
 import type { Sqlite } from "../db/open.ts";
 import { NotFoundError, StateError, ValidationError } from "../errors.ts";
 import {
@@ -63,6 +70,25 @@ interface PageSet {
   plan: Exclude<FetchPlan, { kind: "up_to_date" }>;
   /** Each page's payload JSON, UTF-8 encoded once. */
   pagesJson: Buffer[];
+  /** The same pages with their items as `itemsGzip`, each compressed once on first request. */
+  gzipJson: (Buffer | undefined)[];
+}
+
+const ITEMS_KEY = Buffer.from(',"items":[');
+
+/**
+ * A page's payload with its items as `itemsGzip`. The head built by buildPages has no "items"
+ * text of its own, so the first `,"items":[` is where the items begin; the items' JSON array
+ * is compressed as it was serialised. A page whose base64 would outgrow a page's bound (items
+ * that do not compress; never seen in a catalog) keeps its plain items.
+ */
+function gzipPage(plain: Buffer): Buffer {
+  const at = plain.indexOf(ITEMS_KEY);
+  if (at < 0) return plain;
+  const itemsJson = plain.subarray(at + ITEMS_KEY.length - 1, plain.length - 1).toString("utf8");
+  const gz = gzipJson(itemsJson);
+  const out = Buffer.from(`${plain.subarray(0, at).toString("utf8")},"itemsGzip":"${gz}"}`);
+  return out.length <= MAX_MQTT_PAYLOAD_BYTES - 4096 ? out : plain;
 }
 
 type Cached<T> = { value: T; at: number };
@@ -770,7 +796,7 @@ export function createCatalog(deps: CatalogDeps) {
         `${JSON.stringify(rest).slice(0, -1)},"items":[${itemJson.slice(from, to).join(",")}]}`,
       );
     });
-    const value = { plan, pagesJson };
+    const value: PageSet = { plan, pagesJson, gzipJson: [] };
     if (pageCache.size >= 16) pageCache.delete(pageCache.keys().next().value!);
     pageCache.set(key, { value, at: Date.now() });
     return value;
@@ -782,14 +808,23 @@ export function createCatalog(deps: CatalogDeps) {
    */
   function fetchPage(
     storeId: string,
-    fetch: { fromVersion: number; page: number; snapshotVersion?: number },
+    fetch: { fromVersion: number; page: number; snapshotVersion?: number; accept?: readonly string[] },
   ): Buffer | undefined {
     const s = store(storeId);
     const visible = versionsFor(s, changesets());
     const plan = planFetch(visible, pointerFor(s, visible, globalFloor()), fetch);
     if (plan.kind === "up_to_date") return undefined;
     if (plan.kind === "snapshot" && !visible.includes(plan.version) && plan.version !== 0) return undefined;
-    return buildPages(s, visible, plan).pagesJson[fetch.page];
+    const set = buildPages(s, visible, plan);
+    const plain = set.pagesJson[fetch.page];
+    if (plain === undefined || !fetch.accept?.includes("gzip")) return plain;
+    // Compressed once per page and view, then reused for every store that accepts gzip.
+    let gz = set.gzipJson[fetch.page];
+    if (gz === undefined) {
+      gz = gzipPage(plain);
+      set.gzipJson[fetch.page] = gz;
+    }
+    return gz;
   }
 
   function recordApplied(storeId: string, version: number, appliedAt: string) {

@@ -102,7 +102,10 @@ export function assemble(pages: readonly CatalogChangeSet[]): AssembledVersion {
     kind: first.kind,
     version: first.version,
     fromVersion: first.fromVersion,
-    items: sorted.flatMap((p) => p.items),
+    items: sorted.flatMap((p, i) => {
+      if (!p.items) throw new AssemblyError(`pages.${i}.items`, "page items not decoded");
+      return p.items;
+    }),
   };
   const effectiveAt = sorted.find((p) => p.effectiveAt)?.effectiveAt;
   if (effectiveAt) out.effectiveAt = effectiveAt;

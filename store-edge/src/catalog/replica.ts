@@ -138,6 +138,8 @@ export class CatalogReplica {
   stage(page: CatalogChangeSet): PageVerdict {
     const verdict = judgePage(page, this.applied, this.target());
     if (!verdict.stage) return verdict;
+    // The link decodes a compressed page (itemsGzip) before staging it.
+    if (!page.items) throw new Error("catalog page without decoded items");
     this.db.write(() => {
       this.db.sql
         .query(

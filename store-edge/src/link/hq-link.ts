@@ -7,6 +7,7 @@ import {
   type AnyEnvelope,
   type Envelope,
   encodeEnvelope,
+  gunzipItems,
   MAX_MQTT_PAYLOAD_BYTES,
   MessageError,
   type MessageType,
@@ -377,12 +378,16 @@ export class HqLink {
         return;
       case "catalog.changeset": {
         const replica = this.o.replica;
-        let verdict = replica.stage(env.payload);
+        // A compressed page (we fetch with accept: gzip) is decoded and validated here, so
+        // staging only ever sees plain items.
+        const { itemsGzip, ...rest } = env.payload;
+        const page = itemsGzip === undefined ? env.payload : { ...rest, items: gunzipItems(itemsGzip) };
+        let verdict = replica.stage(page);
         if (!verdict.stage && replica.target()) {
           // A page for a different next version than the staged one (HQ raised its snapshot
           // floor while we were away): drop the stale pages and start over with this one.
           replica.clearStaging();
-          verdict = replica.stage(env.payload);
+          verdict = replica.stage(page);
         }
         if (!verdict.stage) this.log(`catalog page ignored: ${verdict.reason}`);
         this.requestCatalog();
@@ -425,7 +430,7 @@ export class HqLink {
     const req = nextFetch(replica.applied, replica.pointer(), target);
     clearTimeout(this.pageTimer);
     if (!req) return;
-    if (!this.send("catalog.fetch", "catalog", req)) return;
+    if (!this.send("catalog.fetch", "catalog", { ...req, accept: ["gzip"] })) return;
     // A lost page is simply asked for again.
     this.pageTimer = setTimeout(() => this.requestCatalog(), this.o.config.pageTimeoutMs);
   }

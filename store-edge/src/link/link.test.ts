@@ -24,10 +24,13 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f().catch(() => {});
 });
 
-async function setup(opts: { products?: number; perPage?: number; ackTimeoutMs?: number } = {}) {
+async function setup(
+  opts: { products?: number; perPage?: number; ackTimeoutMs?: number; gzip?: boolean } = {},
+) {
   const hq = await StubHq.start("S001");
   cleanup.push(() => hq.stop());
   hq.perPage = opts.perPage ?? 5000;
+  hq.gzip = opts.gzip ?? false;
   hq.release({ version: 1, items: catalogItems({ products: opts.products ?? 30, weighed: 2 }) });
   const config = testConfig({
     enrollment: {
@@ -132,6 +135,27 @@ describe("outbox over MQTT", () => {
 });
 
 describe("catalog sync", () => {
+  test("every fetch accepts gzip; compressed pages (itemsGzip) are decoded and applied like plain ones", async () => {
+    const { hq, edge } = await setup({ products: 40, perPage: 25, gzip: true });
+    expect(edge.replica.lookup.products.size).toBe(40);
+    expect(hq.fetches.length).toBeGreaterThan(1);
+    expect(hq.fetches.every((f) => f.accept?.includes("gzip"))).toBe(true);
+    hq.release({
+      version: 2,
+      items: [
+        { op: "delete", entity: "product", key: skuOf(40) },
+        {
+          op: "upsert",
+          entity: "price",
+          data: { sku: skuOf(10), windows: [{ price: 777, source: "store" }] },
+        },
+      ],
+    });
+    await until(() => hq.applied.includes(2), 5000, "catalog.applied 2");
+    expect(edge.replica.lookup.products.has(skuOf(40))).toBe(false);
+    expect(edge.replica.lookup.priceOf(skuOf(10), T0)?.price).toBe(777);
+  });
+
   test("bootstrap by snapshot pages, then deltas in order, catalog.applied each; a lost page is asked again", async () => {
     const { hq, edge } = await setup({ products: 40, perPage: 25 });
     expect(edge.replica.lookup.products.size).toBe(40);

@@ -10,6 +10,7 @@ import {
   type ChangeItem,
   downTopic,
   encodeEnvelope,
+  gzipItems,
   type MessageType,
   makeEnvelope,
   type Payload,
@@ -41,6 +42,8 @@ export class StubHq {
   sockets = new Set<import("node:net").Socket>();
   /** Drop the next N catalog.fetch requests (a lost page). */
   dropFetches = 0;
+  /** Answer a fetch that accepts gzip with `itemsGzip` pages, as the hub does. */
+  gzip = false;
 
   private constructor(
     readonly broker: Aedes,
@@ -153,7 +156,15 @@ export class StubHq {
         this.dropFetches--;
         return;
       }
-      for (const page of this.answer(env.payload)) this.publish("catalog", "catalog.changeset", page);
+      const gzip = this.gzip && env.payload.accept?.includes("gzip");
+      for (const page of this.answer(env.payload)) {
+        const { items, ...head } = page;
+        this.publish(
+          "catalog",
+          "catalog.changeset",
+          gzip ? { ...head, itemsGzip: gzipItems(items ?? []) } : page,
+        );
+      }
     }
   }
 
