@@ -3,6 +3,7 @@ export * from "./barcodes.ts";
 export * from "./bench-row.ts";
 export * from "./catalog.ts";
 export * from "./examples.ts";
+export type * from "./lane-api.ts";
 export * from "./messages.ts";
 export * from "./money.ts";
 export * from "./pricing/index.ts";

@@ -2,59 +2,21 @@
 // (the lane persists it before answering), and pricing is one call to protocol's priceBasket
 // over the cart's lines, so the edge charges exactly what HQ's audit recomputes.
 import {
+  type Cart,
+  type CartLine,
+  type CartMember,
   type PriceResult,
   type Promotion,
   priceBasket,
   type SaleCompleted,
   type SaleLine,
-  type Tender,
 } from "@retail/protocol";
 import { conflict, invalid, notFound } from "../errors.ts";
 
 export type TaxRate = SaleLine["taxRate"];
 
-export interface CartLine {
-  lineId: string;
-  sku: string;
-  name: string;
-  barcode?: string;
-  category: string;
-  /** Units, or grams when weighed. */
-  qty: number;
-  weighed: boolean;
-  /** Fen per unit, or fen per kg when weighed. */
-  unitPrice: number;
-  taxRate: TaxRate;
-  priceVersion: number;
-  override?: { catalogPrice: number; supervisorId: string; reason: string };
-}
-
-export interface CartMember {
-  id: string;
-  tier: string;
-  phone: string;
-  name?: string;
-}
-
-/** A return being built: against a receipt (original set) or without one (supervisor). */
-export interface ReturnDraft {
-  original?: { saleId: string; receiptNo: string; storeId: string };
-  supervisorId?: string;
-  reason: string;
-  /** Against a receipt: original line id -> units to return and whether they go back on the shelf. */
-  lines: { lineId: string; units: number; restock: boolean }[];
-}
-
-export interface Cart {
-  cartId: string;
-  startedAt: string;
-  nextLine: number;
-  lines: CartLine[];
-  member?: CartMember;
-  coupons: string[];
-  tenders: Tender[];
-  return?: ReturnDraft;
-}
+// The cart's shapes are the lane API's, shared with the terminal through protocol.
+export type { Cart, CartLine, CartMember, ReturnDraft } from "@retail/protocol";
 
 export function emptyCart(cartId: string, startedAt: string): Cart {
   return { cartId, startedAt, nextLine: 1, lines: [], coupons: [], tenders: [] };

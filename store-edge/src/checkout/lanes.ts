@@ -7,6 +7,7 @@
 import {
   type Cashier,
   formatReceiptNo,
+  type LaneView,
   type ParsedScan,
   type PriceResult,
   type PriorReturns,
@@ -52,25 +53,7 @@ interface LaneRecord {
   training: boolean;
 }
 
-export interface LaneView {
-  lane: string;
-  cashier?: { id: string; name: string; role: string };
-  shift?: { shiftId: string; openedAt: string; float: number; training: boolean };
-  training: boolean;
-  mode: "sale" | "return";
-  cart: Cart;
-  priced: PriceResult;
-  due: number;
-  paid: number;
-  remaining: number;
-  paymentInFlight?: string;
-  /** Wallet payments of this cart with no answer yet (e.g. the edge restarted while waiting):
-   * query them before taking another tender. */
-  unansweredPayments?: { paymentId: string; provider: string; amount: number }[];
-  catalogVersion: number;
-  /** Names of the promotions that applied, for the screens (promotions are priced by id). */
-  promotions: Record<string, { kind: string; name?: string; nameEn?: string }>;
-}
+export type { LaneView } from "@retail/protocol";
 
 export type LaneMessage =
   | { type: "cart"; view: LaneView }

@@ -1,58 +1,13 @@
 // The one place the terminal talks to the store edge: typed fetch calls on /api/v1 and the
 // lane WebSocket. Shapes mirror the edge's answers (docs/store-edge.md); protocol types come in
 // as `import type` only, so nothing of protocol's runtime (zod) reaches the bundle.
-import type { Payload, PriceResult, Product, SaleCompleted, SaleReturned, Tender } from "@retail/protocol";
+import type { LaneView, Payload, Product, SaleCompleted, SaleReturned, Tender } from "@retail/protocol";
 
 export type TenderKind = Tender["kind"];
 export type WalletKind = "wechat" | "alipay";
 
-export interface CartLine {
-  lineId: string;
-  sku: string;
-  name: string;
-  barcode?: string;
-  category: string;
-  /** Units, or grams when weighed. */
-  qty: number;
-  weighed: boolean;
-  /** Fen per unit, or per kg when weighed. */
-  unitPrice: number;
-  taxRate: number;
-  priceVersion: number;
-  override?: { catalogPrice: number; supervisorId: string; reason: string };
-}
-
-export interface Cart {
-  cartId: string;
-  startedAt: string;
-  lines: CartLine[];
-  member?: { id: string; tier: string; phone: string; name?: string };
-  coupons: string[];
-  tenders: Tender[];
-  return?: {
-    original?: { saleId: string; receiptNo: string; storeId: string };
-    supervisorId?: string;
-    reason: string;
-    lines: { lineId: string; units: number; restock: boolean }[];
-  };
-}
-
-export interface LaneView {
-  lane: string;
-  cashier?: { id: string; name: string; role: string };
-  shift?: { shiftId: string; openedAt: string; float: number; training: boolean };
-  training: boolean;
-  mode: "sale" | "return";
-  cart: Cart;
-  priced: PriceResult;
-  due: number;
-  paid: number;
-  remaining: number;
-  paymentInFlight?: string;
-  catalogVersion: number;
-  /** Names of the promotions that applied (absent from older edges). */
-  promotions?: Record<string, { kind: string; name?: string; nameEn?: string }>;
-}
+// Cart and lane view come from protocol: the edge builds exactly these types.
+export type { Cart, CartLine, LaneView } from "@retail/protocol";
 
 export interface Weight {
   grams?: number;

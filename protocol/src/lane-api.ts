@@ -1,0 +1,68 @@
+// The store edge's lane API shapes (HTTP answers and the lane WebSocket's cart message), as
+// the terminal reads them. Types only: the edge builds these, the terminal imports them with
+// `import type`, so one definition serves both and they cannot drift apart.
+import type { SaleLine, Tender } from "./messages.ts";
+import type { PriceResult } from "./pricing/index.ts";
+
+export interface CartLine {
+  lineId: string;
+  sku: string;
+  name: string;
+  barcode?: string;
+  category: string;
+  /** Units, or grams when weighed. */
+  qty: number;
+  weighed: boolean;
+  /** Fen per unit, or fen per kg when weighed. */
+  unitPrice: number;
+  taxRate: SaleLine["taxRate"];
+  priceVersion: number;
+  override?: { catalogPrice: number; supervisorId: string; reason: string };
+}
+
+export interface CartMember {
+  id: string;
+  tier: string;
+  phone: string;
+  name?: string;
+}
+
+/** A return being built: against a receipt (original set) or without one (supervisor). */
+export interface ReturnDraft {
+  original?: { saleId: string; receiptNo: string; storeId: string };
+  supervisorId?: string;
+  reason: string;
+  /** Against a receipt: original line id -> units to return and whether they go back on the shelf. */
+  lines: { lineId: string; units: number; restock: boolean }[];
+}
+
+export interface Cart {
+  cartId: string;
+  startedAt: string;
+  nextLine: number;
+  lines: CartLine[];
+  member?: CartMember;
+  coupons: string[];
+  tenders: Tender[];
+  return?: ReturnDraft;
+}
+
+export interface LaneView {
+  lane: string;
+  cashier?: { id: string; name: string; role: string };
+  shift?: { shiftId: string; openedAt: string; float: number; training: boolean };
+  training: boolean;
+  mode: "sale" | "return";
+  cart: Cart;
+  priced: PriceResult;
+  due: number;
+  paid: number;
+  remaining: number;
+  paymentInFlight?: string;
+  /** Wallet payments of this cart with no answer yet (e.g. the edge restarted while waiting):
+   * query them before taking another tender. */
+  unansweredPayments?: { paymentId: string; provider: string; amount: number }[];
+  catalogVersion: number;
+  /** Names of the promotions that applied, for the screens (promotions are priced by id). */
+  promotions: Record<string, { kind: string; name?: string; nameEn?: string }>;
+}
