@@ -8,7 +8,9 @@ import {
   type Cashier,
   formatReceiptNo,
   type LaneView,
+  lineGross,
   type ParsedScan,
+  type Payload,
   type PriceResult,
   type PriorReturns,
   type Promotion,
@@ -183,6 +185,30 @@ export class Checkout {
 
   // -----------------------------------------------------------------------------------------
   // State, views and persistence.
+
+  /**
+   * Saves the cart and, when given, its audit event for HQ in one transaction: a supervised
+   * change (void, override) is never saved without its audit trail, nor audited without it.
+   */
+  private commitAudited(
+    rt: LaneRuntime,
+    cart: Cart,
+    audit?: Omit<Payload<"audit.recorded">, "auditId" | "laneId" | "at">,
+  ): LaneView {
+    const { ms, iso } = this.now();
+    this.d.db.write(() => {
+      if (audit)
+        this.d.outbox.append(
+          "audit.recorded",
+          { auditId: uuidv7(ms), laneId: rt.id, ...audit, at: iso },
+          iso,
+        );
+      this.writeCart(rt.id, cart);
+    });
+    rt.cart = cart;
+    this.d.onLedger();
+    return this.changed(rt);
+  }
 
   view(rtOrId: LaneRuntime | string): LaneView {
     const rt = typeof rtOrId === "string" ? this.lane(rtOrId) : rtOrId;
@@ -673,28 +699,14 @@ export class Checkout {
     if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
     await this.verify(supervisor.id, supervisor.pin, "supervisorId", true);
     const { cart, line } = voidLine(rt.cart, lineId);
-    const { iso } = this.now();
-    this.d.db.write(() => {
-      this.d.outbox.append(
-        "audit.recorded",
-        {
-          auditId: uuidv7(),
-          action: "line_void",
-          laneId,
-          cashierId: rt.record.cashierId ?? "000",
-          supervisorId: supervisor.id,
-          sku: line.sku,
-          amount: line.weighed ? Math.round((line.unitPrice * line.qty) / 1000) : line.unitPrice * line.qty,
-          detail: `${line.name} x${line.qty}${rt.record.training ? " (training)" : ""}`,
-          at: iso,
-        },
-        iso,
-      );
-      this.writeCart(laneId, cart);
+    return this.commitAudited(rt, cart, {
+      action: "line_void",
+      cashierId: rt.record.cashierId ?? "000",
+      supervisorId: supervisor.id,
+      sku: line.sku,
+      amount: lineGross(line),
+      detail: `${line.name} x${line.qty}${rt.record.training ? " (training)" : ""}`,
     });
-    rt.cart = cart;
-    this.d.onLedger();
-    return this.changed(rt);
   }
 
   async overridePrice(
@@ -709,28 +721,14 @@ export class Checkout {
     const rt = this.lane(laneId);
     if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
     const { cart, line } = overridePrice(rt.cart, lineId, price, supervisorId, reason);
-    const { iso } = this.now();
-    this.d.db.write(() => {
-      this.d.outbox.append(
-        "audit.recorded",
-        {
-          auditId: uuidv7(),
-          action: "price_override",
-          laneId,
-          cashierId: rt.record.cashierId ?? supervisorId,
-          supervisorId,
-          sku: line.sku,
-          amount: price - (line.override?.catalogPrice ?? price),
-          detail: `${line.name}: ${line.override?.catalogPrice} -> ${price} fen; ${reason}`.slice(0, 200),
-          at: iso,
-        },
-        iso,
-      );
-      this.writeCart(laneId, cart);
+    return this.commitAudited(rt, cart, {
+      action: "price_override",
+      cashierId: rt.record.cashierId ?? supervisorId,
+      supervisorId,
+      sku: line.sku,
+      amount: price - (line.override?.catalogPrice ?? price),
+      detail: `${line.name}: ${line.override?.catalogPrice} -> ${price} fen; ${reason}`.slice(0, 200),
     });
-    rt.cart = cart;
-    this.d.onLedger();
-    return this.changed(rt);
   }
 
   memberByPhone(laneId: string, phone: string): LaneView {
@@ -774,30 +772,21 @@ export class Checkout {
       if (!supervisor) throw forbidden("supervisorId", "voiding a sale needs a supervisor");
       await this.verify(supervisor.id, supervisor.pin, "supervisorId", true);
     }
-    const { iso } = this.now();
     const old = rt.cart;
-    const fresh = emptyCart(uuidv7(), iso);
-    this.d.db.write(() => {
-      if (old.lines.length)
-        this.d.outbox.append(
-          "audit.recorded",
-          {
-            auditId: uuidv7(),
+    const fresh = emptyCart(uuidv7(), this.now().iso);
+    return this.commitAudited(
+      rt,
+      fresh,
+      old.lines.length
+        ? {
             action: "sale_void",
-            laneId,
             cashierId: rt.record.cashierId ?? "000",
             ...(supervisor ? { supervisorId: supervisor.id } : {}),
             amount: this.price(rt).totals.net,
             detail: `${old.lines.length} line(s)${rt.record.training ? " (training)" : ""}`,
-            at: iso,
-          },
-          iso,
-        );
-      this.writeCart(laneId, fresh);
-    });
-    rt.cart = fresh;
-    this.d.onLedger();
-    return this.changed(rt);
+          }
+        : undefined,
+    );
   }
 
   suspend(laneId: string): { suspendId: string; view: LaneView } {
