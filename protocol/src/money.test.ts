@@ -6,6 +6,7 @@ import {
   fen,
   formatYuan,
   formatYuanCn,
+  formatYuanPlain,
   isFen,
   MoneyError,
   mulDivRoundHalfUp,
@@ -127,6 +128,7 @@ describe("formatYuan / formatYuanCn", () => {
   ])("%p fen", (amount, yuan, cn) => {
     expect(formatYuan(amount)).toBe(yuan);
     expect(formatYuanCn(amount)).toBe(cn);
+    expect(formatYuanPlain(amount)).toBe(cn.replace(" 元", ""));
   });
 
   test("rejects non-fen", () => {

@@ -66,6 +66,12 @@ export function formatYuan(amount: Fen | number): string {
   return `${sign}¥${digits}`;
 }
 
+/** 1234 -> "12.34", -1234 -> "-12.34": amount columns and displays that print no symbol. */
+export function formatYuanPlain(amount: Fen | number): string {
+  const { sign, digits } = yuanDigits(amount as Fen, "amount");
+  return `${sign}${digits}`;
+}
+
 /** 1234 -> "12.34 元", -1234 -> "-12.34 元" (receipts and zh-CN screens). */
 export function formatYuanCn(amount: Fen | number): string {
   const { sign, digits } = yuanDigits(amount as Fen, "amount");

@@ -7,6 +7,7 @@
 import {
   type Cashier,
   formatReceiptNo,
+  formatYuanPlain,
   type LaneView,
   lineGross,
   type ParsedScan,
@@ -27,6 +28,7 @@ import { businessDay, type Clock } from "../clock.ts";
 import { crashPoint } from "../crash.ts";
 import type { EdgeDb } from "../db.ts";
 import type { DeviceEvent, LaneDevices, ReceiptDoc } from "../devices/port.ts";
+import { qtyText } from "../devices/receipt.ts";
 import { conflict, EdgeError, forbidden, invalid, notFound } from "../errors.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import type { PaymentProvider, PayResult } from "../payments/provider.ts";
@@ -302,7 +304,7 @@ export class Checkout {
     this.emit(rt, { type: "cart", view: v });
     const last = rt.cart.lines.at(-1);
     void rt.devices
-      .showCustomer(last ? `${last.name}` : "", `合计 ${(v.due / 100).toFixed(2)}`)
+      .showCustomer(last ? `${last.name}` : "", `合计 ${formatYuanPlain(v.due)}`)
       .catch(() => {});
     return v;
   }
@@ -1312,12 +1314,12 @@ export class Checkout {
   }
 }
 
-const yuan = (fen: number) => (fen / 100).toFixed(2);
+const yuan = formatYuanPlain;
 
 function saleReceipt(sale: SaleCompleted, storeId: string): ReceiptDoc {
   const lines: ReceiptDoc["lines"] = [];
   for (const l of sale.lines) {
-    const qty = l.weighed ? `${(l.qty / 1000).toFixed(3)}kg` : `x${l.qty}`;
+    const qty = l.weighed ? qtyText(l.qty, true) : `x${l.qty}`;
     lines.push({ left: `${l.name} ${qty}`, right: yuan(l.gross) });
     for (const d of l.discounts) lines.push({ left: `  优惠 ${d.promotionId}`, right: `-${yuan(d.amount)}` });
   }
