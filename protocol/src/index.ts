@@ -6,5 +6,6 @@ export * from "./examples.ts";
 export type * from "./lane-api.ts";
 export * from "./messages.ts";
 export * from "./money.ts";
+export * from "./pinyin.ts";
 export * from "./pricing/index.ts";
 export * from "./topics.ts";

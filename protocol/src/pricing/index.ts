@@ -1,4 +1,6 @@
 // The pricing contract (shared/design/PRICING.md): schemas, priceBasket, refunds for returns.
+
+export * from "./categories.ts";
 export * from "./engine.ts";
 export * from "./errors.ts";
 export * from "./refund.ts";
