@@ -26,4 +26,27 @@ export type LaneEvent =
   | { type: "weight"; device: string; reading: WeightReading; at: number }
   | { type: "printer-status"; device: string; status: PrinterStatus; at: number }
   | { type: "drawer"; device: string; open: boolean; at: number }
-  | { type: "device-health"; device: string; kind: DeviceKind; health: HealthState; at: number };
+  | { type: "device-health"; device: string; kind: DeviceKind; health: HealthState; at: number }
+  /** A job sent in full but never confirmed (link dropped before GS r): not printed again by itself. */
+  | { type: "print-uncertain"; device: string; print: UncertainPrint; at: number }
+  /** A person resolved an uncertain job: it printed, or a marked copy was queued. */
+  | {
+      type: "print-resolved";
+      device: string;
+      jobId: number;
+      ref: string;
+      resolution: "printed" | "reprint";
+      reprintJobId?: number;
+      at: number;
+    };
+
+/** A receipt that may or may not be on the paper, waiting for a person to say which. */
+export interface UncertainPrint {
+  jobId: number;
+  /** The receipt number. */
+  ref: string;
+  kind: "receipt" | "reprint" | "report";
+  reason: string;
+  /** Date.now() when the job was queued. */
+  createdAt: number;
+}

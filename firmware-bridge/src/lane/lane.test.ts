@@ -149,6 +149,39 @@ test("hot-plug: the scale unplugged is an error within 2 s, plugged back it resu
   expect(lane.health().find((h) => h.device === "scale")?.state).toBe("ready");
 });
 
+test("a receipt cut but not confirmed (link dropped before GS r) is an uncertain print event; resolved by reprint", async () => {
+  const before = printerSim.receipts.length;
+  printerSim.dropAfterCut();
+  const r = referenceReceipt({ receiptNo: "RC-SH001-02-20250301-0050" });
+  const job = lane.printReceipt(r);
+  let printed = false;
+  void job.printed.then(() => {
+    printed = true;
+  });
+  await waitFor(() => seen.some((e) => e.type === "print-uncertain"), "print-uncertain event", 5000);
+  const e = seen.find((x) => x.type === "print-uncertain");
+  expect(e).toMatchObject({
+    type: "print-uncertain",
+    device: "printer",
+    print: { jobId: job.jobId, ref: "RC-SH001-02-20250301-0050", kind: "receipt" },
+  });
+  expect(lane.uncertainPrints().map((p) => p.ref)).toEqual(["RC-SH001-02-20250301-0050"]);
+  expect(printerSim.receipts).toHaveLength(before + 1);
+  expect(printed).toBe(false);
+  const copy = lane.resolvePrint(job.jobId, "reprint", r);
+  expect(copy.jobId).not.toBe(job.jobId);
+  await copy.printed;
+  await job.printed;
+  expect(printerSim.receipts).toHaveLength(before + 2);
+  expect(printerSim.receipts.at(-1)!.text).toContain("重印 REPRINT");
+  expect(lane.uncertainPrints()).toEqual([]);
+  expect(seen.find((x) => x.type === "print-resolved")).toMatchObject({
+    jobId: job.jobId,
+    resolution: "reprint",
+    reprintJobId: copy.jobId,
+  });
+});
+
 test("hot-plug: the printer dropping off the network comes back and prints", async () => {
   printerSim.dropConnections();
   await waitFor(

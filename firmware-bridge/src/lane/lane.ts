@@ -5,12 +5,12 @@ import { EventEmitter } from "node:events";
 import type { ScaleLabelLayout } from "@retail/protocol";
 import { CustomerDisplay, itemAndTotal } from "../display/display.ts";
 import { DeviceError } from "../errors.ts";
-import type { DeviceHealth, DeviceKind, HealthState, LaneEvent } from "../events.ts";
+import type { DeviceHealth, DeviceKind, HealthState, LaneEvent, UncertainPrint } from "../events.ts";
 import { openInputDevice } from "../input.ts";
 import type { ByteLink } from "../link.ts";
 import { type DrawerReason, mayOpenDrawer } from "../printer/drawer.ts";
 import { PrinterDriver } from "../printer/driver.ts";
-import { PrintQueue, Spooler } from "../printer/queue.ts";
+import { type PrintJob, PrintQueue, type PrintResolution, Spooler } from "../printer/queue.ts";
 import { layoutReceipt, type Receipt } from "../printer/receipt.ts";
 import { SCALE_CODECS, type ScaleProtocol } from "../scale/codecs.ts";
 import { ScaleDriver } from "../scale/driver.ts";
@@ -34,6 +34,17 @@ export interface LaneDevices {
   /** Queues the receipt (persistently) and resolves when the printer confirmed it. */
   printReceipt(r: Receipt): { jobId: number; printed: Promise<void> };
   reprint(r: Receipt): { jobId: number; printed: Promise<void> };
+  /** Receipts sent but never confirmed (they survive a restart); each waits for resolvePrint. */
+  uncertainPrints(): UncertainPrint[];
+  /**
+   * A person's answer for an uncertain receipt: "printed" (done) or "reprint" (`receipt` printed
+   * again as a marked copy; `printed` resolves when the copy is confirmed).
+   */
+  resolvePrint(
+    jobId: number,
+    resolution: PrintResolution,
+    receipt?: Receipt,
+  ): { jobId: number; printed: Promise<void> };
   /** Opens the drawer if policy allows (cash tender, or supervised no-sale); throws otherwise. */
   kickDrawer(reason: DrawerReason, ctx?: { supervisorApproved?: boolean }): Promise<void>;
   zeroScale(): Promise<{ ok: boolean; reason?: string }>;
@@ -143,6 +154,20 @@ export async function openLaneDevices(input: LaneDevicesConfigInput): Promise<La
     supervise(c.id, open, printer, port.type === "serial" ? port.path : undefined);
     queue = new PrintQueue(c.queueDir);
     spooler = new Spooler(queue, printer);
+    spooler.on("uncertain", (j, reason) =>
+      emit({ type: "print-uncertain", device: c.id, print: uncertainOf(j, reason), at: performance.now() }),
+    );
+    spooler.on("resolved", (j) =>
+      emit({
+        type: "print-resolved",
+        device: c.id,
+        jobId: j.id,
+        ref: j.ref,
+        resolution: j.resolution ?? "printed",
+        ...(j.reprintJobId !== null ? { reprintJobId: j.reprintJobId } : {}),
+        at: performance.now(),
+      }),
+    );
     closers.push(async () => {
       await spooler?.stop();
       await printer?.close();
@@ -203,6 +228,19 @@ export async function openLaneDevices(input: LaneDevicesConfigInput): Promise<La
     lastWeight: () => scale?.last,
     printReceipt: (r) => submit(r, "receipt"),
     reprint: (r) => submit({ ...r, reprint: true }, "reprint"),
+    uncertainPrints: () => spooler?.uncertain().map((j) => uncertainOf(j, j.lastError ?? "")) ?? [],
+    resolvePrint(jobId, resolution, r) {
+      const s = need(spooler, "printer");
+      const bytes =
+        r && resolution === "reprint"
+          ? layoutReceipt({ ...r, reprint: true }, printerConfig!.paper)
+          : undefined;
+      const job = s.resolve(jobId, resolution, bytes);
+      return {
+        jobId: job.reprintJobId ?? job.id,
+        printed: s.whenPrinted(jobId).then(() => undefined),
+      };
+    },
     async kickDrawer(reason, ctx = {}) {
       const verdict = mayOpenDrawer(reason, ctx);
       if (!verdict.allowed) throw new DeviceError(printerConfig?.id ?? config.lane, "drawer", verdict.why);
@@ -223,4 +261,8 @@ export async function openLaneDevices(input: LaneDevicesConfigInput): Promise<La
       for (const c of closers) await c();
     },
   };
+}
+
+function uncertainOf(j: PrintJob, reason: string): UncertainPrint {
+  return { jobId: j.id, ref: j.ref, kind: j.kind, reason, createdAt: j.createdAt };
 }

@@ -12,6 +12,16 @@ export class PrinterNotReadyError extends DeviceError {
   override readonly name = "PrinterNotReadyError";
 }
 
+/**
+ * The job's bytes, cut included, went out to the printer, then the link dropped (or the printer
+ * went quiet) before the GS r answer that confirms it: the receipt may be on the paper, cut, or
+ * not. From the host side a drop after the cut and a drop mid-job look the same, so such a job
+ * must not be sent again by itself: a person looks at the printer and decides.
+ */
+export class PrintUncertainError extends DeviceError {
+  override readonly name = "PrintUncertainError";
+}
+
 export interface PrinterDriverOptions {
   id: string;
   /** Status poll period while idle. */
@@ -104,7 +114,13 @@ export class PrinterDriver extends EventEmitter<{
     }
   };
 
-  #ask(bytes: Uint8Array, accept: (b: number) => boolean, timeoutMs: number, what: string): Promise<number> {
+  #ask(
+    bytes: Uint8Array,
+    accept: (b: number) => boolean,
+    timeoutMs: number,
+    what: string,
+    written?: (ok: boolean) => void,
+  ): Promise<number> {
     const link = this.#link;
     if (!link) return Promise.reject(new DeviceError(this.id, "connection", "not connected"));
     return new Promise((resolve, reject) => {
@@ -125,7 +141,13 @@ export class PrinterDriver extends EventEmitter<{
         reject(new DeviceTimeoutError(this.id, what, `no answer within ${timeoutMs} ms`));
       }, timeoutMs);
       this.#waiters.push(w);
-      link.write(bytes).catch((e: Error) => w.reject(e));
+      link.write(bytes).then(
+        () => written?.(true),
+        (e: Error) => {
+          written?.(false);
+          w.reject(e);
+        },
+      );
     });
   }
 
@@ -165,7 +187,10 @@ export class PrinterDriver extends EventEmitter<{
   /**
    * Prints one job and resolves only once the printer confirmed it: ready before, GS r answered
    * after the job with no paper end, and ready again. Throws PrinterNotReadyError (paper out,
-   * cover open, offline) or a connection/timeout error; the job must then be sent again.
+   * cover open, offline) or a connection error before the job went out: the job must then be
+   * sent again. Throws PrintUncertainError when the whole job was handed to the link and the
+   * answer never came (link dropped, or no answer in jobTimeoutMs while the printer says it is
+   * ready): it may have printed, so it must not be sent again without a person deciding.
    */
   print(job: Uint8Array, opts: { recover?: boolean } = {}): Promise<void> {
     return this.#exclusive(async () => {
@@ -175,15 +200,30 @@ export class PrinterDriver extends EventEmitter<{
       // A job sent again after an error starts with DLE ENQ 2, so a half-received copy is dropped
       // from the printer's buffer rather than printed as well.
       if (opts.recover) await this.#link?.write(dleEnq2());
+      // "pending" until the link took (or refused) the job's bytes: a job whose write failed did
+      // not reach the cut; one written in full may be printed and cut by now.
+      let sent: "pending" | "yes" | "no" = "pending";
       const paper = await this.#ask(
         concat(job, gsR1()),
         (b) => (b & 0xf0) === 0,
         this.jobTimeoutMs,
         "GS r after job",
+        (ok) => {
+          sent = ok ? "yes" : "no";
+        },
       ).catch(async (e: Error) => {
-        const after = await this.#readStatus().catch(() => undefined);
+        const after = this.#link ? await this.#readStatus().catch(() => undefined) : undefined;
         const reason = after && notReadyReason(after);
-        throw reason ? new PrinterNotReadyError(this.id, "status", `${reason} during the job`) : e;
+        // Paper out or cover open: a real printer stops before the cut and the simulator drops
+        // what it gets while offline; the job is sent again (starting with DLE ENQ 2).
+        if (reason) throw new PrinterNotReadyError(this.id, "status", `${reason} during the job`);
+        if (sent !== "no")
+          throw new PrintUncertainError(
+            this.id,
+            "job",
+            `the job was sent but not confirmed (${e.message}); it may have printed`,
+          );
+        throw e;
       });
       if (paper & 0x0c) throw new PrinterNotReadyError(this.id, "status", "paper out during the job");
       const after = await this.#readStatus();

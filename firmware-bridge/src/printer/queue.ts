@@ -1,12 +1,15 @@
 // A persistent print queue per printer (bun:sqlite, WAL): a receipt is stored before it is sent
 // and marked done only after the printer confirmed it, so a receipt printed while the paper is
-// out waits and prints once the paper is back, and a crash or restart loses nothing.
+// out waits and prints once the paper is back, and a crash or restart loses nothing. A job sent
+// in full whose confirmation never came is "uncertain": it is not sent again by itself (it may
+// be on the paper), the queue moves on to the next receipt, and a person resolves it: "it
+// printed" (done) or "reprint" (a marked copy is queued).
 import { Database } from "bun:sqlite";
 import { EventEmitter } from "node:events";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DeviceError } from "../errors.ts";
-import type { PrinterDriver } from "./driver.ts";
+import { type PrinterDriver, PrintUncertainError } from "./driver.ts";
 
 export interface PrintJob {
   id: number;
@@ -14,12 +17,19 @@ export interface PrintJob {
   /** Receipt number (or any reference) the job prints; reprints share it. */
   ref: string;
   kind: "receipt" | "reprint" | "report";
-  state: "queued" | "done";
+  /** uncertain: sent in full, never confirmed; waits for a person (resolvePrint). */
+  state: "queued" | "done" | "uncertain";
   attempts: number;
   lastError: string | null;
   createdAt: number;
   doneAt: number | null;
+  /** How an uncertain job was resolved: "printed" (a person saw it) or "reprint" (copy queued). */
+  resolution: "printed" | "reprint" | null;
+  /** The copy queued by a "reprint" resolution. */
+  reprintJobId: number | null;
 }
+
+export type PrintResolution = "printed" | "reprint";
 
 export class PrintQueue {
   readonly db: Database;
@@ -39,6 +49,12 @@ export class PrintQueue {
       created_at INTEGER NOT NULL,
       done_at INTEGER
     ); CREATE INDEX IF NOT EXISTS jobs_queued ON jobs(printer, state, id);`);
+    // Queues written before uncertain jobs existed get the two columns.
+    const cols = new Set(
+      (this.db.query("PRAGMA table_info(jobs)").all() as { name: string }[]).map((c) => c.name),
+    );
+    if (!cols.has("resolution")) this.db.exec("ALTER TABLE jobs ADD COLUMN resolution TEXT");
+    if (!cols.has("reprint_job")) this.db.exec("ALTER TABLE jobs ADD COLUMN reprint_job INTEGER");
   }
 
   enqueue(printer: string, ref: string, bytes: Uint8Array, kind: PrintJob["kind"] = "receipt"): number {
@@ -57,6 +73,53 @@ export class PrintQueue {
 
   markDone(id: number): void {
     this.db.query("UPDATE jobs SET state = 'done', done_at = ? WHERE id = ?").run(Date.now(), id);
+  }
+
+  /** Sent in full, not confirmed: kept out of the queue until a person resolves it. */
+  markUncertain(id: number, error: string): void {
+    this.db
+      .query("UPDATE jobs SET state = 'uncertain', attempts = attempts + 1, last_error = ? WHERE id = ?")
+      .run(error, id);
+  }
+
+  get(id: number): PrintJob | undefined {
+    const row = this.db.query("SELECT * FROM jobs WHERE id = ?").get(id) as Record<string, unknown> | null;
+    return row ? toJob(row) : undefined;
+  }
+
+  uncertain(printer: string): PrintJob[] {
+    return (
+      this.db
+        .query("SELECT * FROM jobs WHERE printer = ? AND state = 'uncertain' ORDER BY id")
+        .all(printer) as Record<string, unknown>[]
+    ).map(toJob);
+  }
+
+  /**
+   * Resolves an uncertain job: "printed" marks it done; "reprint" marks it done and queues a copy
+   * (`bytes`, laid out as a reprint, or the job's own bytes) in one transaction. Returns the
+   * copy's id for "reprint".
+   */
+  resolve(id: number, resolution: PrintResolution, bytes?: Uint8Array): number | undefined {
+    return this.db.transaction(() => {
+      const row = this.db.query("SELECT * FROM jobs WHERE id = ?").get(id) as Record<string, unknown> | null;
+      if (!row) throw new DeviceError(`job ${id}`, "job", `no print job ${id}`);
+      const job = toJob(row);
+      if (job.state !== "uncertain")
+        throw new DeviceError(
+          job.printer,
+          "job",
+          `print job ${id} (${job.ref}) is ${job.state}, not uncertain`,
+        );
+      const copy =
+        resolution === "reprint"
+          ? this.enqueue(job.printer, job.ref, bytes ?? new Uint8Array(row.bytes as Uint8Array), "reprint")
+          : null;
+      this.db
+        .query("UPDATE jobs SET state = 'done', done_at = ?, resolution = ?, reprint_job = ? WHERE id = ?")
+        .run(Date.now(), resolution, copy, id);
+      return copy ?? undefined;
+    })();
   }
 
   markAttempt(id: number, error: string): void {
@@ -97,6 +160,8 @@ function toJob(r: Record<string, unknown>): PrintJob {
     lastError: (r.last_error as string | null) ?? null,
     createdAt: r.created_at as number,
     doneAt: (r.done_at as number | null) ?? null,
+    resolution: (r.resolution as PrintResolution | null) ?? null,
+    reprintJobId: (r.reprint_job as number | null) ?? null,
   };
 }
 
@@ -104,7 +169,13 @@ function toJob(r: Record<string, unknown>): PrintJob {
  * Feeds one printer from its queue, oldest first: a job stays at the head until the printer
  * confirms it, so receipts never overtake each other and none is lost.
  */
-export class Spooler extends EventEmitter<{ printed: [PrintJob]; waiting: [PrintJob, string] }> {
+export class Spooler extends EventEmitter<{
+  printed: [PrintJob];
+  waiting: [PrintJob, string];
+  /** Sent but not confirmed: not sent again; resolvePrint() decides. */
+  uncertain: [PrintJob, string];
+  resolved: [PrintJob];
+}> {
   #running = false;
   #wake: (() => void) | undefined;
   #stopped = false;
@@ -134,17 +205,41 @@ export class Spooler extends EventEmitter<{ printed: [PrintJob]; waiting: [Print
     return id;
   }
 
-  /** Resolves when job `id` is confirmed printed. */
+  /** Jobs sent but never confirmed, oldest first (they survive a restart). */
+  uncertain(): PrintJob[] {
+    return this.queue.uncertain(this.driver.id);
+  }
+
+  /**
+   * A person's answer for an uncertain job: "printed" (it is on the paper: done) or "reprint"
+   * (print it again, `bytes` laid out as a marked copy; without bytes the stored job is sent).
+   * Returns the resolved job; for "reprint" its `reprintJobId` is the copy's job.
+   */
+  resolve(id: number, resolution: PrintResolution, bytes?: Uint8Array): PrintJob {
+    this.queue.resolve(id, resolution, bytes);
+    const job = this.queue.get(id)!;
+    this.emit("resolved", job);
+    if (resolution === "reprint") this.kick();
+    return job;
+  }
+
+  /**
+   * Resolves when job `id` is confirmed printed; an uncertain job resolved "printed" counts, one
+   * resolved "reprint" resolves when its copy printed.
+   */
   whenPrinted(id: number): Promise<PrintJob> {
-    const done = this.queue.list(this.driver.id).find((j) => j.id === id && j.state === "done");
-    if (done) return Promise.resolve(done);
+    const job = this.queue.get(id);
+    if (job?.state === "done")
+      return job.reprintJobId !== null ? this.whenPrinted(job.reprintJobId) : Promise.resolve(job);
     return new Promise((resolve) => {
       const on = (j: PrintJob) => {
         if (j.id !== id) return;
         this.off("printed", on);
-        resolve(j);
+        this.off("resolved", on);
+        resolve(j.reprintJobId !== null ? this.whenPrinted(j.reprintJobId) : j);
       };
       this.on("printed", on);
+      this.on("resolved", on);
     });
   }
 
@@ -169,6 +264,16 @@ export class Spooler extends EventEmitter<{ printed: [PrintJob]; waiting: [Print
         this.emit("printed", { ...job, state: "done", doneAt: Date.now() });
       } catch (e) {
         const reason = (e as Error).message;
+        if (e instanceof PrintUncertainError) {
+          // Maybe on the paper: never sent again by itself. The next receipt goes on.
+          this.queue.markUncertain(job.id, reason);
+          this.emit(
+            "uncertain",
+            { ...job, state: "uncertain", attempts: job.attempts + 1, lastError: reason },
+            reason,
+          );
+          continue;
+        }
         this.queue.markAttempt(job.id, reason);
         this.emit("waiting", job, reason);
         await new Promise<void>((resolve) => {

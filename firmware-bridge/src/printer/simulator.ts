@@ -35,6 +35,7 @@ export class PrinterSimulator {
   #sockets = new Set<Socket>();
   #current: PrintBlock[] = [];
   #dropAfter: number | undefined;
+  #dropAfterCut = false;
   #paperOutAfterBlocks: number | undefined;
 
   private constructor(readonly paper: PaperWidth) {
@@ -77,6 +78,13 @@ export class PrinterSimulator {
   dropAfterBytes(n: number): void {
     this.#dropAfter = n;
   }
+  /**
+   * Drops the connection right after the next cut: the receipt is printed and cut, but nothing
+   * after the cut in the same data (the host's GS r) is read or answered.
+   */
+  dropAfterCut(): void {
+    this.#dropAfterCut = true;
+  }
   /** Runs out of paper after printing this many more blocks (paper out mid-receipt). */
   paperOutAfterBlocks(n: number): void {
     this.#paperOutAfterBlocks = n;
@@ -96,13 +104,17 @@ export class PrinterSimulator {
         if (bytes.length >= this.#dropAfter) {
           bytes = bytes.subarray(0, this.#dropAfter);
           this.#dropAfter = undefined;
-          for (const item of decoder.push(bytes)) this.#handle(item, socket, decoder);
+          for (const item of decoder.push(bytes)) if (this.#handle(item, socket, decoder) === "drop") break;
           socket.destroy();
           return;
         }
         this.#dropAfter -= bytes.length;
       }
-      for (const item of decoder.push(bytes)) this.#handle(item, socket, decoder);
+      for (const item of decoder.push(bytes))
+        if (this.#handle(item, socket, decoder) === "drop") {
+          socket.destroy();
+          return;
+        }
     });
   }
 
@@ -110,7 +122,7 @@ export class PrinterSimulator {
     return this.status.paperOut || this.status.coverOpen || !this.status.online;
   }
 
-  #handle(item: DecodedItem, socket: Socket, decoder: EscPosDecoder): void {
+  #handle(item: DecodedItem, socket: Socket, decoder: EscPosDecoder): "drop" | undefined {
     if (item.kind === "request") {
       const r = item.request;
       const { s1, s2, s4 } = encodeStatus(this.status);
@@ -148,6 +160,10 @@ export class PrinterSimulator {
       const blocks = this.#current.splice(0);
       const paper = this.paper;
       this.receipts.push({ blocks, text: renderText(blocks, paper), png: () => renderPng(blocks, paper) });
+      if (this.#dropAfterCut) {
+        this.#dropAfterCut = false;
+        return "drop";
+      }
       return;
     }
     this.#current.push(b);
