@@ -7,6 +7,7 @@ import { BetterSQLiteSession } from "drizzle-orm/better-sqlite3/session";
 import { createTableRelationsHelpers, extractTablesRelationalConfig } from "drizzle-orm/relations";
 import { BaseSQLiteDatabase, SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import Database from "libsql";
+import { transactionSafePrepare } from "./remote.ts";
 import * as schema from "./schema.ts";
 
 export type Sqlite = InstanceType<typeof Database>;
@@ -39,7 +40,8 @@ function stripRowMetadata(db: Sqlite) {
 export function openDatabase(opts: OpenOptions): Sqlite {
   const db = openRaw(opts);
   stripRowMetadata(db);
-  return db;
+  // Remote statements must be prepared per transaction state (see remote.ts).
+  return opts.databaseUrl ? transactionSafePrepare(db) : db;
 }
 
 function openRaw(opts: OpenOptions): Sqlite {

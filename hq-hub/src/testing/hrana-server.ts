@@ -115,7 +115,13 @@ function execute(stream: Stream, stmt: Stmt) {
   const before = totalChanges(stream.db);
   const started = performance.now();
   const rows = (Array.isArray(bind) ? q.values(...bind) : q.values(bind)) as unknown[][];
-  const affected = totalChanges(stream.db) - before;
+  // sqlite3_changes() as sqld reports it: rows the statement itself changed, not its triggers'
+  // (total_changes() tells whether it changed anything at all, since changes() keeps the last
+  // DML's count across SELECTs).
+  const affected =
+    totalChanges(stream.db) === before
+      ? 0n
+      : (stream.db.query("SELECT changes() AS n").get() as { n: bigint }).n;
   const lastId = (stream.db.query("SELECT last_insert_rowid() AS id").get() as { id: bigint }).id;
   const decl = q.declaredTypes;
   const result = {
