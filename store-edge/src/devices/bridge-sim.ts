@@ -238,6 +238,11 @@ export interface SimControls {
   weight(grams: number | undefined, stable: boolean): Promise<{ ok: true; seen?: boolean }>;
   printed(): Promise<unknown[]>;
   printedPng(index: number): Promise<Uint8Array | undefined>;
+  /**
+   * A printer fault on a bridge-sim lane: "drop-after-cut" drops the printer's connection right
+   * after the next receipt's cut, before its confirmation (the receipt becomes uncertain).
+   */
+  printerFault(fault: "drop-after-cut"): Promise<{ ok: true }>;
 }
 
 export function simControls(d: LaneDevices): SimControls | undefined {
@@ -247,6 +252,10 @@ export function simControls(d: LaneDevices): SimControls | undefined {
       weight: async (grams, stable) => ({ ok: true, ...(await d.simulateWeight(grams, stable)) }),
       printed: () => d.printed(),
       printedPng: (i) => d.printedPng(i),
+      printerFault: async () => {
+        (await d.sims).printer.dropAfterCut();
+        return { ok: true };
+      },
     };
   if (d instanceof SimulatedDevices)
     return {
@@ -260,6 +269,9 @@ export function simControls(d: LaneDevices): SimControls | undefined {
       },
       printed: async () => d.printed,
       printedPng: async () => undefined,
+      printerFault: async () => {
+        throw invalid("lane", "printer faults need a bridge-sim lane (firmware-bridge's printer simulator)");
+      },
     };
   return undefined;
 }

@@ -337,6 +337,83 @@ describe("a bridge-sim lane: real codecs and transports carry every byte", () =>
     expect(copies.map((c) => c.reprint)).toEqual([false, true]);
   });
 
+  test("a receipt cut but not confirmed is uncertain: not printed again, on the lane and in /devices; 'reprint' prints a marked copy, 'printed' just clears it", async () => {
+    const sell = async (n: number) => {
+      await call("POST", "/lanes/2/sim/scan", { code: gtinOf(n) });
+      await until(() => edge.checkout.view("2").cart.lines.length === 1, 10_000, "line");
+      const sold = await call<{ sale: { receiptNo: string } }>("POST", "/lanes/2/tenders", {
+        kind: "card",
+        approvalCode: `UNC${n}`,
+      });
+      expect(sold.status).toBe(200);
+      return sold.body.sale.receiptNo;
+    };
+    type Uncertain = { jobId: number; receiptNo: string; reason: string; queuedAt: string };
+    const uncertainOnLane = (receiptNo: string) =>
+      msgs("2").find(
+        (m) =>
+          m.type === "device" && m.event.type === "print-uncertain" && m.event.print.receiptNo === receiptNo,
+      ) as { event: { print: Uncertain } } | undefined;
+    const listed = async () =>
+      (await call<{ uncertainPrints: Uncertain[] }>("GET", "/lanes/2/devices")).body.uncertainPrints;
+
+    expect((await call("POST", "/lanes/2/sim/printer", { fault: "drop-after-cut" })).status).toBe(200);
+    const first = await sell(11);
+    await until(() => uncertainOnLane(first) !== undefined, 30_000, "print-uncertain on the lane");
+    const job = uncertainOnLane(first)!.event.print;
+    expect(job.reason).toMatch(/may have printed/);
+    expect((await listed()).map((p) => p.receiptNo)).toEqual([first]);
+    expect(await printedFor("2", first)).toHaveLength(1); // printed and cut once before the drop
+    expect(printResult("2", first)).toBeUndefined();
+    // The next sale's receipt prints while the first waits for a person.
+    const second = await sell(12);
+    await until(() => printResult("2", second)?.ok === true, 30_000, "the next receipt printed");
+    expect(await printedFor("2", first)).toHaveLength(1);
+
+    // Bad answers: unknown job 404, bad resolution 400.
+    expect(
+      (await call("POST", "/lanes/2/devices/printer/uncertain/99999", { resolution: "printed" })).status,
+    ).toBe(404);
+    expect(
+      (await call("POST", `/lanes/2/devices/printer/uncertain/${job.jobId}`, { resolution: "maybe" })).status,
+    ).toBe(400);
+
+    const r = await call("POST", `/lanes/2/devices/printer/uncertain/${job.jobId}`, {
+      resolution: "reprint",
+    });
+    expect(r.status).toBe(200);
+    await until(() => printResult("2", first)?.ok === true, 30_000, "the copy printed");
+    const copies = await printedFor("2", first);
+    expect(copies.map((c) => c.reprint)).toEqual([false, true]);
+    expect(await listed()).toEqual([]);
+    expect(
+      msgs("2").some(
+        (m) =>
+          m.type === "device" &&
+          m.event.type === "print-resolved" &&
+          m.event.jobId === job.jobId &&
+          m.event.resolution === "reprint",
+      ),
+    ).toBe(true);
+    // Resolved once: a second answer is refused.
+    expect(
+      (await call("POST", `/lanes/2/devices/printer/uncertain/${job.jobId}`, { resolution: "printed" }))
+        .status,
+    ).toBe(404);
+
+    // "It printed": the job is done, nothing is printed again.
+    await call("POST", "/lanes/2/sim/printer", { fault: "drop-after-cut" });
+    const third = await sell(13);
+    await until(() => uncertainOnLane(third) !== undefined, 30_000, "third uncertain");
+    const j3 = uncertainOnLane(third)!.event.print.jobId;
+    expect(
+      (await call("POST", `/lanes/2/devices/printer/uncertain/${j3}`, { resolution: "printed" })).status,
+    ).toBe(200);
+    await until(() => printResult("2", third)?.ok === true, 10_000, "third counted as printed");
+    expect(await printedFor("2", third)).toHaveLength(1);
+    expect(await listed()).toEqual([]);
+  });
+
   test("lane 1's printer offline does not delay lane 2's HTTP calls", async () => {
     const dead = (await sims("1")).printer;
     await dead.close(); // connection refused from now on

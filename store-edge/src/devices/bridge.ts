@@ -20,7 +20,16 @@ import type {
 } from "@retail/firmware-bridge";
 import type { SaleCompleted, SaleReturned } from "@retail/protocol";
 import { EdgeError, forbidden, invalid } from "../errors.ts";
-import type { DeviceEvent, DeviceHealth, DrawerRequest, LaneDevices, ReceiptDoc, Weight } from "./port.ts";
+import type {
+  DeviceEvent,
+  DeviceHealth,
+  DrawerRequest,
+  LaneDevices,
+  PrintResolution,
+  ReceiptDoc,
+  UncertainPrint,
+  Weight,
+} from "./port.ts";
 import { type ReceiptContext, returnToReceipt, saleToReceipt } from "./receipt.ts";
 
 type BridgeModule = typeof import("@retail/firmware-bridge");
@@ -212,6 +221,12 @@ export class BridgeDevices implements LaneDevices {
       case "drawer":
         this.emit({ type: "drawer", open: e.open });
         return;
+      case "print-uncertain":
+        this.emit({ type: "print-uncertain", print: toUncertain(e.print, e.print.reason) });
+        return;
+      case "print-resolved":
+        this.emit({ type: "print-resolved", jobId: e.jobId, receiptNo: e.ref, resolution: e.resolution });
+        return;
       case "device-health": {
         const h = e.health;
         const health: DeviceHealth = { kind: e.kind, device: e.device, state: h.state };
@@ -302,6 +317,33 @@ export class BridgeDevices implements LaneDevices {
     await job.printed;
   }
 
+  uncertainPrints(): UncertainPrint[] {
+    return this.lane?.uncertainPrints().map((p) => toUncertain(p, p.reason)) ?? [];
+  }
+
+  /**
+   * "printed": the receipt is on the paper, the job is done. "reprint": the sale or return is
+   * laid out again as a marked copy (重印 REPRINT) and queued; the receipt's `print` message
+   * comes when the copy printed.
+   */
+  async resolvePrint(jobId: number, resolution: PrintResolution): Promise<void> {
+    const lane = await withTimeout(this.ready, this.timeoutMs, "printer", "the lane devices").catch((e) => {
+      throw asEdgeError(e, "printer");
+    });
+    const job = lane.uncertainPrints().find((p) => p.jobId === jobId);
+    if (!job)
+      throw new EdgeError("not_found", "jobId", `no uncertain print job ${jobId} on lane ${this.laneId}`);
+    const receipt =
+      resolution === "reprint"
+        ? this.receiptFor({ receiptNo: job.ref, training: false, title: "", lines: [], barcode: job.ref })
+        : undefined;
+    try {
+      lane.resolvePrint(jobId, resolution, receipt).printed.catch(() => {});
+    } catch (e) {
+      throw new EdgeError("conflict", "jobId", (e as Error).message);
+    }
+  }
+
   async #command<T>(field: string, what: string, run: (lane: BridgeLane) => Promise<T>): Promise<T> {
     try {
       const lane = await withTimeout(this.ready, this.timeoutMs, field, `${what}: lane devices`);
@@ -369,4 +411,8 @@ export class BridgeDevices implements LaneDevices {
     const lane = await this.ready.catch(() => undefined);
     await lane?.close();
   }
+}
+
+function toUncertain(p: { jobId: number; ref: string; createdAt: number }, reason: string): UncertainPrint {
+  return { jobId: p.jobId, receiptNo: p.ref, reason, queuedAt: new Date(p.createdAt).toISOString() };
 }

@@ -4,6 +4,8 @@
 // real drivers behind the same interface. Every command is async and per lane, so a slow
 // printer on one lane never holds up another lane's requests.
 
+import { EdgeError } from "../errors.ts";
+
 export type DeviceKind = "scanner" | "scale" | "printer" | "drawer" | "display";
 
 export interface Weight {
@@ -25,7 +27,21 @@ export type DeviceEvent =
   | { type: "weight"; weight: Weight }
   | { type: "printer"; online: boolean; paperOut: boolean; coverOpen: boolean; paperNearEnd?: boolean }
   | { type: "drawer"; open: boolean }
-  | { type: "health"; health: DeviceHealth };
+  | { type: "health"; health: DeviceHealth }
+  /** Sent in full but never confirmed (link lost before the printer's answer): maybe on paper. */
+  | { type: "print-uncertain"; print: UncertainPrint }
+  | { type: "print-resolved"; jobId: number; receiptNo: string; resolution: PrintResolution };
+
+export type PrintResolution = "printed" | "reprint";
+
+/** A receipt that may or may not be on the paper: not printed again until a person says. */
+export interface UncertainPrint {
+  jobId: number;
+  receiptNo: string;
+  reason: string;
+  /** ISO time the receipt was queued. */
+  queuedAt: string;
+}
 
 /**
  * Why the drawer is asked to open. The checkout's own cash movements (cash tender, cash refund,
@@ -49,6 +65,14 @@ export interface LaneDevices {
   weight(): Weight | undefined;
   health(): DeviceHealth[];
   printReceipt(doc: ReceiptDoc): Promise<void>;
+  /** Receipts whose printing is uncertain (they survive a restart of the edge). */
+  uncertainPrints(): UncertainPrint[];
+  /**
+   * A person's answer for an uncertain receipt: "printed" (done) or "reprint" (queued again as a
+   * marked copy). Resolves once recorded, not when the copy printed (the lane's `print` message
+   * for the receipt says that).
+   */
+  resolvePrint(jobId: number, resolution: PrintResolution): Promise<void>;
   kickDrawer(reason?: DrawerRequest): Promise<void>;
   zeroScale(): Promise<void>;
   tareScale(): Promise<void>;
@@ -102,6 +126,14 @@ export class SimulatedDevices implements LaneDevices {
     if (this.printDelayMs) await Bun.sleep(this.printDelayMs);
     this.printed.push(doc);
     if (this.printed.length > 50) this.printed.shift();
+  }
+
+  uncertainPrints(): UncertainPrint[] {
+    return [];
+  }
+
+  async resolvePrint(jobId: number): Promise<void> {
+    throw new EdgeError("not_found", "jobId", `no uncertain print job ${jobId} on this lane`);
   }
 
   async kickDrawer(): Promise<void> {

@@ -302,8 +302,19 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
     c.json({
       devices: co.devices(c.req.param("lane")).health(),
       weight: co.devices(c.req.param("lane")).weight() ?? null,
+      uncertainPrints: co.devices(c.req.param("lane")).uncertainPrints(),
     }),
   );
+  // A receipt whose printing is uncertain (docs/devices.md): "printed" or "reprint" (marked copy).
+  api.post("/lanes/:lane/devices/printer/uncertain/:job", async (c) => {
+    const b = (await c.req.json().catch(() => ({}))) as { resolution?: unknown };
+    const job = Number(c.req.param("job"));
+    if (!Number.isInteger(job) || job < 1) throw invalid("job", "a print job id from uncertainPrints");
+    if (b.resolution !== "printed" && b.resolution !== "reprint")
+      throw invalid("resolution", '"printed" or "reprint"');
+    await co.devices(c.req.param("lane")).resolvePrint(job, b.resolution);
+    return c.json({ ok: true });
+  });
   // Simulated devices: the demo and tests press the scanner's trigger and put goods on the scale.
   // "simulated" lanes in-process; "bridge-sim" lanes through firmware-bridge's wire simulators.
   const sim = (lane: string) => {
@@ -318,6 +329,11 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
   api.post("/lanes/:lane/sim/weight", async (c) => {
     const b = await body(c, schemas.simWeight);
     return c.json(await sim(c.req.param("lane")).weight(b.grams, b.stable));
+  });
+  api.post("/lanes/:lane/sim/printer", async (c) => {
+    const b = (await c.req.json().catch(() => ({}))) as { fault?: unknown };
+    if (b.fault !== "drop-after-cut") throw invalid("fault", '"drop-after-cut"');
+    return c.json(await sim(c.req.param("lane")).printerFault(b.fault));
   });
   api.get("/lanes/:lane/sim/printed", async (c) =>
     c.json({ printed: await sim(c.req.param("lane")).printed() }),
