@@ -3,10 +3,12 @@
 import { join } from "node:path";
 import type { AnyEnvelope, Payload, StoreStatus } from "@retail/protocol";
 import { uuidv7 } from "@retail/protocol";
+import { and, count, eq, sum } from "drizzle-orm";
 import { CatalogReplica } from "./catalog/replica.ts";
 import { Checkout } from "./checkout/lanes.ts";
 import { businessDay, type Clock, systemClock } from "./clock.ts";
 import type { EdgeConfig } from "./config.ts";
+import { sales } from "./db/schema.ts";
 import { EdgeDb } from "./db.ts";
 import { bridgeLaneDevices } from "./devices/factory.ts";
 import { type LaneDevices, NoDevices, SimulatedDevices } from "./devices/port.ts";
@@ -114,6 +116,14 @@ export class Edge {
       });
       this.link.start();
     }
+    // A complete version staged before a restart (or a crash mid-apply) is applied now.
+    if (this.replica.isComplete()) {
+      if (this.link) this.link.requestCatalog();
+      else
+        this.replica
+          .applyStagedInSteps()
+          .catch((err) => this.log(`catalog apply failed: ${(err as Error).message}`));
+    }
     // Telemetry every minute while HQ is reachable (nothing is queued for it when offline).
     this.telemetryTimer = setInterval(
       () => this.link?.send("telemetry", "telemetry", this.telemetry()),
@@ -178,17 +188,17 @@ export class Edge {
   telemetry(): Payload<"telemetry"> {
     const ms = this.clock.now();
     const day = businessDay(ms);
-    const sales = this.db.sql
-      .query<{ n: number; net: number | null }, [string]>(
-        "SELECT count(*) AS n, sum(net_fen) AS net FROM sales WHERE business_day = ? AND training = 0",
-      )
-      .get(day)!;
+    const today = this.db.d
+      .select({ n: count(), net: sum(sales.netFen).mapWith(Number) })
+      .from(sales)
+      .where(and(eq(sales.businessDay, day), eq(sales.training, 0)))
+      .get()!;
     const stats = this.outbox.stats(ms);
     return {
       metrics: {
         rss_mb: Math.round(process.memoryUsage().rss / 1048576),
-        sales_today: sales.n,
-        net_fen_today: sales.net ?? 0,
+        sales_today: today.n,
+        net_fen_today: today.net ?? 0,
         outbox_backlog: stats.backlog,
         catalog_version: this.replica.applied,
         catalog_skus: this.replica.lookup.products.size,
@@ -242,6 +252,7 @@ export class Edge {
     clearInterval(this.telemetryTimer);
     await this.link?.stop();
     await this.checkout.close();
+    await this.replica.close();
     this.db.close();
   }
 }

@@ -83,6 +83,8 @@ export class CatalogLookup {
   private pinyinKeys: string[] = [];
   private pinyinSlots = new Int32Array(0);
   private pinyinDirty = false;
+  /** While built with builder(): the pinyin pairs, collected as products are added. */
+  private collectPinyin: [string, number][] | undefined;
 
   static from(records: CatalogRecords): CatalogLookup {
     const l = new CatalogLookup();
@@ -109,6 +111,57 @@ export class CatalogLookup {
       }
     }
     return l.finish({ products: [], barcodes: [], prices: [], ...rest });
+  }
+
+  /** An empty look-up to fill with addRows (from database rows, chunk by chunk) and finishBuild. */
+  static builder(): CatalogLookup {
+    const l = new CatalogLookup();
+    l.collectPinyin = [];
+    return l;
+  }
+
+  /** Adds table rows (each key once over the whole build; JSON kept as the rows hold it). */
+  addRows(entity: ChangeItem["entity"], rows: readonly Record<string, string>[]): void {
+    for (const row of rows) {
+      switch (entity) {
+        case "product":
+          this.putProduct(JSON.parse(row.data!) as Product, row.data);
+          break;
+        case "barcode":
+          this.putBarcode({ code: row.code!, sku: row.sku! } as Barcode);
+          break;
+        case "price":
+          this.prices.set(row.sku!, undefined as unknown as Price, row.data);
+          break;
+        case "promotion": {
+          const p = JSON.parse(row.data!) as Promotion;
+          this.promotions.set(p.id, p);
+          break;
+        }
+        case "member":
+          this.putMember(JSON.parse(row.data!) as Member);
+          break;
+        case "cashier": {
+          const c = JSON.parse(row.data!) as Cashier;
+          this.cashiers.set(c.id, c);
+          break;
+        }
+        case "coupon": {
+          const c = JSON.parse(row.data!) as Coupon;
+          this.coupons.set(c.code, c);
+          break;
+        }
+      }
+    }
+  }
+
+  /** Ends a build: the pinyin index from the pairs collected on the way (no re-parse). */
+  finishBuild(): CatalogLookup {
+    const pairs = this.collectPinyin ?? [];
+    this.collectPinyin = undefined;
+    this.sortPinyin(pairs);
+    this.promotionList = undefined;
+    return this;
   }
 
   private finish(records: CatalogRecords): CatalogLookup {
@@ -210,7 +263,9 @@ export class CatalogLookup {
         else this.chars.set(ch, [slot]);
       }
     }
-    if (!old || old.pinyin !== p.pinyin) this.pinyinDirty = true;
+    if (this.collectPinyin) {
+      if (p.pinyin) this.collectPinyin.push([p.pinyin, slot]);
+    } else if (!old || old.pinyin !== p.pinyin) this.pinyinDirty = true;
   }
 
   private putBarcode(b: Barcode): void {
@@ -228,6 +283,10 @@ export class CatalogLookup {
   private rebuildPinyin(): void {
     const pairs: [string, number][] = [];
     for (const p of this.products.values()) if (p.pinyin) pairs.push([p.pinyin, this.slotOf.get(p.sku)!]);
+    this.sortPinyin(pairs);
+  }
+
+  private sortPinyin(pairs: [string, number][]): void {
     pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
     this.pinyinKeys = pairs.map((p) => p[0]);
     this.pinyinSlots = Int32Array.from(pairs, (p) => p[1]);

@@ -1,11 +1,36 @@
 // The catalog replica: change-set pages are staged in the database as they arrive and a
-// complete version is applied in ONE transaction (a snapshot replaces everything), so the
-// store never sees half a change set, and a restart resumes collecting where it was.
+// complete version is applied all at once, so the store never sees half a change set, and a
+// restart resumes collecting where it was.
+//
+// Small versions are applied in ONE transaction. A big one (a snapshot, or a delta of more than
+// BIG_ITEMS items) would hold the single writer for seconds (a 100k-SKU snapshot: ~3.7 s), so
+// it is built in shadow tables (`products_next`, ...) in short transactions of CHUNK rows,
+// yielding to the event loop between them so lane writes interleave; the new look-up index is
+// built from the shadow tables the same way; then ONE short transaction renames the shadow
+// tables in place of the live ones, marks the version applied and drops its staged pages, and
+// the look-up is swapped in the same tick. A crash before that transaction leaves the old
+// version (leftover shadow tables are dropped at the next start and the staged pages are still
+// complete, so the version is applied again); a crash after it leaves the new one.
+//
 // A version whose effectiveAt lies ahead on the store's clock is applied ahead: its items wait
 // in catalog_scheduled and are promoted when the clock reaches it.
 import type { CatalogChangeSet, CatalogEntity, ChangeItem } from "@retail/protocol";
+import { and, asc, eq, gt, lte, max, sql } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Clock } from "../clock.ts";
-import type { EdgeDb } from "../db.ts";
+import { crashPoint } from "../crash.ts";
+import {
+  barcodesTable,
+  cashiersTable,
+  catalogScheduled,
+  catalogStaging,
+  couponsTable,
+  membersTable,
+  pricesTable,
+  productsTable,
+  promotionsTable,
+} from "../db/schema.ts";
+import type { Drizzle, EdgeDb } from "../db.ts";
 import {
   type AssembledVersion,
   assemble,
@@ -16,22 +41,99 @@ import {
 } from "./changeset.ts";
 import { CatalogLookup, type CatalogRecords } from "./lookup.ts";
 
-interface TableSpec {
-  table: string;
-  key: string;
-  /** Extra indexed columns taken from the record. */
-  extra?: (data: Record<string, unknown>) => Record<string, unknown>;
+/** Rows written (or read back) per short transaction while building a big version. */
+export const CHUNK = 2000;
+/** A delta with more items than this is built in shadow tables like a snapshot. */
+export const BIG_ITEMS = 5000;
+
+const ENTITIES: CatalogEntity[] = ["product", "barcode", "price", "promotion", "member", "cashier", "coupon"];
+const TABLE: Record<CatalogEntity, string> = {
+  product: "products",
+  barcode: "barcodes",
+  price: "prices",
+  promotion: "promotions",
+  member: "members",
+  cashier: "cashiers",
+  coupon: "coupons",
+};
+
+/** The catalog tables under one name suffix: "" (live), "_next" (being built), "_old". */
+function tablesOf(suffix: string) {
+  return {
+    product: productsTable(`products${suffix}`),
+    barcode: barcodesTable(`barcodes${suffix}`),
+    price: pricesTable(`prices${suffix}`),
+    promotion: promotionsTable(`promotions${suffix}`),
+    member: membersTable(`members${suffix}`, `members${suffix}_phone`),
+    cashier: cashiersTable(`cashiers${suffix}`),
+    coupon: couponsTable(`coupons${suffix}`),
+  };
+}
+type Tables = ReturnType<typeof tablesOf>;
+
+/** The key column of an entity's table. */
+function keyCol(t: Tables, e: CatalogEntity): SQLiteColumn {
+  switch (e) {
+    case "product":
+    case "price":
+      return t[e].sku;
+    case "barcode":
+    case "coupon":
+      return t[e].code;
+    default:
+      return t[e].id;
+  }
 }
 
-const TABLES: Record<CatalogEntity, TableSpec> = {
-  product: { table: "products", key: "sku" },
-  barcode: { table: "barcodes", key: "code", extra: (d) => ({ sku: d.sku }) },
-  price: { table: "prices", key: "sku" },
-  promotion: { table: "promotions", key: "id" },
-  member: { table: "members", key: "id", extra: (d) => ({ phone: d.phone }) },
-  cashier: { table: "cashiers", key: "id" },
-  coupon: { table: "coupons", key: "code" },
-};
+/** Prepared upsert and delete statements for one set of catalog tables. */
+class CatalogWriter {
+  readonly upsert = {} as Record<CatalogEntity, (key: string, version: number, data: unknown) => void>;
+  readonly del = {} as Record<CatalogEntity, (key: string, maxVersion: number) => void>;
+
+  constructor(db: Drizzle, t: Tables) {
+    const p = sql.placeholder;
+    for (const e of ENTITIES) {
+      const table = t[e] as SQLiteTable & { version: SQLiteColumn };
+      const key = keyCol(t, e);
+      const extra = e === "barcode" ? "sku" : e === "member" ? "phone" : undefined;
+      const hasData = e !== "barcode";
+      // The catalog tables' property names are their column names.
+      const values: Record<string, unknown> = { [key.name]: p("key") };
+      values.version = p("version");
+      if (extra) values[extra] = p(extra);
+      if (hasData) values.data = p("data");
+      const set: Record<string, unknown> = { version: sql`excluded.version` };
+      if (extra) set[extra] = sql.raw(`excluded.${extra}`);
+      if (hasData) set.data = sql`excluded.data`;
+      const stmt = db
+        .insert(table)
+        // biome-ignore lint/suspicious/noExplicitAny: one builder for seven tables of one shape
+        .values(values as any)
+        // The version guard lets a scheduled (older) change set never overwrite a newer record.
+        .onConflictDoUpdate({ target: key, set, setWhere: sql`excluded.version >= ${table.version}` })
+        .prepare();
+      this.upsert[e] = (k, version, data) => {
+        const d = data as Record<string, unknown>;
+        const args: Record<string, unknown> = { key: k, version };
+        if (extra) args[extra] = d[extra];
+        if (hasData) args.data = JSON.stringify(data);
+        stmt.run(args);
+      };
+      const delStmt = db
+        .delete(table)
+        .where(and(eq(key, p("key")), lte(table.version, p("maxVersion"))))
+        .prepare();
+      this.del[e] = (k, maxVersion) => delStmt.run({ key: k, maxVersion });
+    }
+  }
+
+  apply(items: readonly ChangeItem[], version: number): void {
+    for (const item of items) {
+      if (item.op === "upsert") this.upsert[item.entity](itemKey(item), version, item.data);
+      else this.del[item.entity](item.key, version);
+    }
+  }
+}
 
 export interface CatalogProgress {
   applied: number;
@@ -40,71 +142,68 @@ export interface CatalogProgress {
   collecting?: { kind: string; version: number; pages: number; have: number };
   scheduled: { version: number; effectiveAt: string }[];
   appliedAt?: string;
+  /** A big version being built in the shadow tables (items written so far). */
+  building?: { version: number; items: number; of: number };
 }
+
+type StagedRow = typeof catalogStaging.$inferSelect;
+
+const yieldToLanes = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class CatalogReplica {
   lookup: CatalogLookup;
-  private readonly upsert: Record<CatalogEntity, (key: string, version: number, data: unknown) => void>;
-  private readonly del: Record<CatalogEntity, (key: string, maxVersion: number) => void>;
+  private readonly live = tablesOf("");
+  private readonly writer: CatalogWriter;
+  private applying: Promise<AssembledVersion | undefined> | undefined;
+  private building: CatalogProgress["building"];
+  private closed = false;
 
   constructor(
     private readonly db: EdgeDb,
     private readonly clock: Clock,
   ) {
-    const sql = db.sql;
-    this.upsert = {} as typeof this.upsert;
-    this.del = {} as typeof this.del;
-    for (const [entity, spec] of Object.entries(TABLES) as [CatalogEntity, TableSpec][]) {
-      const extraCols = entity === "barcode" ? ["sku"] : entity === "member" ? ["phone"] : [];
-      const hasData = entity !== "barcode";
-      const cols = [spec.key, "version", ...extraCols, ...(hasData ? ["data"] : [])];
-      const sets = cols
-        .filter((c) => c !== spec.key)
-        .map((c) => `${c} = excluded.${c}`)
-        .join(", ");
-      // The version guard lets a scheduled (older) change set never overwrite a newer record.
-      const stmt = sql.prepare(
-        `INSERT INTO ${spec.table} (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})
-         ON CONFLICT (${spec.key}) DO UPDATE SET ${sets} WHERE excluded.version >= ${spec.table}.version`,
-      );
-      this.upsert[entity] = (key, version, data) => {
-        const d = data as Record<string, unknown>;
-        const extra = spec.extra ? Object.values(spec.extra(d)) : [];
-        stmt.run(...([key, version, ...extra, ...(hasData ? [JSON.stringify(data)] : [])] as string[]));
-      };
-      const delStmt = sql.prepare(`DELETE FROM ${spec.table} WHERE ${spec.key} = ? AND version <= ?`);
-      this.del[entity] = (key, maxVersion) => delStmt.run(key, maxVersion);
-    }
+    this.writer = new CatalogWriter(db.d, this.live);
+    this.dropShadow();
     this.lookup = this.load();
   }
 
-  /** Builds the in-memory look-up from the tables (at start, and after a snapshot). */
+  /** Builds the in-memory look-up from the tables (at start). */
   load(): CatalogLookup {
-    const raw = (table: string) =>
-      this.db.sql
-        .query<{ data: string }, []>(`SELECT data FROM ${table}`)
+    return this.loadFrom(this.live);
+  }
+
+  private loadFrom(t: Tables): CatalogLookup {
+    const d = this.db.d;
+    const raw = (table: SQLiteTable & { data: SQLiteColumn }) =>
+      d
+        .select({ data: table.data })
+        .from(table)
         .all()
-        .map((r) => r.data);
-    const rows = <T>(table: string) => raw(table).map((d) => JSON.parse(d) as T);
+        .map((r) => r.data as string);
+    const rows = <T>(table: SQLiteTable & { data: SQLiteColumn }) =>
+      raw(table).map((s) => JSON.parse(s) as T);
     return CatalogLookup.fromRows(
       {
-        products: raw("products"),
-        prices: raw("prices"),
-        barcodes: this.db.sql
-          .query<{ code: string; sku: string }, []>("SELECT code, sku FROM barcodes")
-          .all(),
+        products: raw(t.product),
+        prices: raw(t.price),
+        barcodes: d.select({ code: t.barcode.code, sku: t.barcode.sku }).from(t.barcode).all(),
       },
       {
-        promotions: rows("promotions"),
-        members: rows("members"),
-        cashiers: rows("cashiers"),
-        coupons: rows("coupons"),
+        promotions: rows(t.promotion),
+        members: rows(t.member),
+        cashiers: rows(t.cashier),
+        coupons: rows(t.coupon),
       },
     );
   }
 
   get applied(): number {
     return this.db.metaInt("catalog_version");
+  }
+
+  /** Whether a version is being applied in steps (the link waits for it). */
+  get busy(): boolean {
+    return this.applying !== undefined;
   }
 
   pointer(): { version: number; snapshotFloor: number } | undefined {
@@ -118,17 +217,18 @@ export class CatalogReplica {
 
   /** What is being collected, from the staged pages. */
   target(): CollectTarget | undefined {
-    const rows = this.db.sql
-      .query<{ version: number; page: number; kind: string; from_version: number; pages: number }, []>(
-        "SELECT version, page, kind, from_version, pages FROM catalog_staging ORDER BY version, page",
-      )
+    const s = catalogStaging;
+    const rows = this.db.d
+      .select({ version: s.version, page: s.page, kind: s.kind, fromVersion: s.fromVersion, pages: s.pages })
+      .from(s)
+      .orderBy(asc(s.version), asc(s.page))
       .all();
     const first = rows[0];
     if (!first) return undefined;
     return {
       kind: first.kind as CollectTarget["kind"],
       version: first.version,
-      fromVersion: first.from_version,
+      fromVersion: first.fromVersion,
       pages: first.pages,
       have: rows.filter((r) => r.version === first.version).map((r) => r.page),
     };
@@ -140,28 +240,28 @@ export class CatalogReplica {
     if (!verdict.stage) return verdict;
     // The link decodes a compressed page (itemsGzip) before staging it.
     if (!page.items) throw new Error("catalog page without decoded items");
+    const items = page.items;
     this.db.write(() => {
-      this.db.sql
-        .query(
-          `INSERT OR IGNORE INTO catalog_staging (version, page, kind, from_version, pages, effective_at, items)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          page.version,
-          page.page,
-          page.kind,
-          page.fromVersion,
-          page.pages,
-          page.effectiveAt ?? null,
-          JSON.stringify(page.items),
-        );
+      this.db.d
+        .insert(catalogStaging)
+        .values({
+          version: page.version,
+          page: page.page,
+          kind: page.kind,
+          fromVersion: page.fromVersion,
+          pages: page.pages,
+          effectiveAt: page.effectiveAt ?? null,
+          items: JSON.stringify(items),
+        })
+        .onConflictDoNothing()
+        .run();
     });
     return verdict;
   }
 
-  /** Drops staged pages (a stale target, or `resync_catalog`). */
+  /** Drops staged pages (a stale target, or `resync_catalog`). A build in progress then stops. */
   clearStaging(): void {
-    this.db.write(() => this.db.sql.exec("DELETE FROM catalog_staging"));
+    this.db.write(() => this.db.d.delete(catalogStaging).run());
   }
 
   isComplete(): boolean {
@@ -169,87 +269,302 @@ export class CatalogReplica {
     return t !== undefined && t.have.length === t.pages;
   }
 
-  /** Applies the staged version in one transaction; returns it, or undefined if incomplete. */
-  applyStaged(): AssembledVersion | undefined {
+  private stagedVersion(): AssembledVersion | undefined {
     if (!this.isComplete()) return undefined;
+    const rows: StagedRow[] = this.db.d
+      .select()
+      .from(catalogStaging)
+      .orderBy(asc(catalogStaging.version), asc(catalogStaging.page))
+      .all();
+    const version = rows[0]!.version;
+    return assemble(
+      rows
+        .filter((r) => r.version === version)
+        .map((r) => ({
+          kind: r.kind as "delta" | "snapshot",
+          version: r.version,
+          fromVersion: r.fromVersion,
+          page: r.page,
+          pages: r.pages,
+          ...(r.effectiveAt ? { effectiveAt: r.effectiveAt } : {}),
+          items: JSON.parse(r.items) as ChangeItem[],
+        })),
+    );
+  }
+
+  private isFuture(a: AssembledVersion, now: number): boolean {
+    return a.kind === "delta" && !!a.effectiveAt && Date.parse(a.effectiveAt) > now;
+  }
+
+  private isBig(a: AssembledVersion, now: number): boolean {
+    return !this.isFuture(a, now) && (a.kind === "snapshot" || a.items.length > BIG_ITEMS);
+  }
+
+  /**
+   * Applies the staged version in one transaction; returns it, or undefined if incomplete.
+   * Synchronous, so it holds the writer for the whole version: tests and small versions. The
+   * link uses applyStagedInSteps.
+   */
+  applyStaged(): AssembledVersion | undefined {
     const now = this.clock.now();
-    let assembled: AssembledVersion | undefined;
+    const a = this.stagedVersion();
+    if (!a) return undefined;
     this.db.write(() => {
-      const rows = this.db.sql
-        .query<
-          {
-            version: number;
-            page: number;
-            kind: string;
-            from_version: number;
-            pages: number;
-            effective_at: string | null;
-            items: string;
-          },
-          []
-        >("SELECT * FROM catalog_staging ORDER BY version, page")
-        .all();
-      const version = rows[0]!.version;
-      assembled = assemble(
-        rows
-          .filter((r) => r.version === version)
-          .map((r) => ({
-            kind: r.kind as "delta" | "snapshot",
-            version: r.version,
-            fromVersion: r.from_version,
-            page: r.page,
-            pages: r.pages,
-            ...(r.effective_at ? { effectiveAt: r.effective_at } : {}),
-            items: JSON.parse(r.items) as ChangeItem[],
-          })),
-      );
-      if (assembled.kind === "snapshot") {
-        for (const spec of Object.values(TABLES)) this.db.sql.exec(`DELETE FROM ${spec.table}`);
-        this.db.sql.query("DELETE FROM catalog_scheduled WHERE version <= ?").run(assembled.version);
-        this.applyItems(assembled.items, assembled.version);
-      } else if (assembled.effectiveAt && Date.parse(assembled.effectiveAt) > now) {
-        this.db.sql
-          .query("INSERT OR REPLACE INTO catalog_scheduled (version, effective_at, items) VALUES (?, ?, ?)")
-          .run(assembled.version, assembled.effectiveAt, JSON.stringify(assembled.items));
+      if (a.kind === "snapshot") {
+        for (const e of ENTITIES) this.db.d.delete(this.live[e]).run();
+        this.db.d.delete(catalogScheduled).where(lte(catalogScheduled.version, a.version)).run();
+        this.writer.apply(a.items, a.version);
+      } else if (this.isFuture(a, now)) {
+        this.db.d
+          .insert(catalogScheduled)
+          .values({ version: a.version, effectiveAt: a.effectiveAt!, items: JSON.stringify(a.items) })
+          .onConflictDoUpdate({
+            target: catalogScheduled.version,
+            set: { effectiveAt: sql`excluded.effective_at`, items: sql`excluded.items` },
+          })
+          .run();
       } else {
-        this.applyItems(assembled.items, assembled.version);
+        this.writer.apply(a.items, a.version);
       }
-      this.db.sql.query("DELETE FROM catalog_staging WHERE version <= ?").run(assembled.version);
-      this.db.setMeta("catalog_version", assembled.version);
-      this.db.setMeta("catalog_applied_at", new Date(now).toISOString());
+      this.markApplied(a.version, now);
     });
-    const a = assembled!;
     // A snapshot's items are the whole catalog, already parsed: index them directly rather than
-    // reading 300k rows back (a 100k-SKU snapshot: 3.9 -> 3.7 s, most of it the transaction).
+    // reading 300k rows back.
     if (a.kind === "snapshot") this.lookup = CatalogLookup.from(recordsOf(a.items));
-    else if (!(a.effectiveAt && Date.parse(a.effectiveAt) > now)) this.lookup.apply(a.items);
+    else if (!this.isFuture(a, now)) this.lookup.apply(a.items);
     return a;
   }
 
-  private applyItems(items: readonly ChangeItem[], version: number): void {
-    for (const item of items) {
-      if (item.op === "upsert") this.upsert[item.entity](itemKey(item), version, item.data);
-      else this.del[item.entity](item.key, version);
+  private markApplied(version: number, now: number): void {
+    this.db.d.delete(catalogStaging).where(lte(catalogStaging.version, version)).run();
+    this.db.setMeta("catalog_version", version);
+    this.db.setMeta("catalog_applied_at", new Date(now).toISOString());
+  }
+
+  /**
+   * Applies the staged version without holding the writer for long: small versions in one
+   * transaction, big ones built in shadow tables in steps and switched in at once (see the top
+   * of this file). One at a time: a second call while one runs gets the same promise.
+   */
+  applyStagedInSteps(): Promise<AssembledVersion | undefined> {
+    this.applying ??= this.applyInSteps().finally(() => {
+      this.applying = undefined;
+      this.building = undefined;
+    });
+    return this.applying;
+  }
+
+  private async applyInSteps(): Promise<AssembledVersion | undefined> {
+    const now = this.clock.now();
+    if (!this.isComplete()) return undefined;
+    // Parsing 300k staged items takes a few hundred ms: let lanes run first, then parse.
+    await yieldToLanes();
+    const a = this.stagedVersion();
+    if (!a) return undefined;
+    if (!this.isBig(a, now)) return this.applyStaged();
+    try {
+      return await this.build(a, now);
+    } catch (e) {
+      if (!this.closed) this.dropShadow();
+      throw e;
     }
+  }
+
+  private async build(a: AssembledVersion, now: number): Promise<AssembledVersion | undefined> {
+    const raw = this.db.raw;
+    const next = tablesOf("_next");
+    this.building = { version: a.version, items: 0, of: a.items.length };
+    // Shadow tables with the live tables' own DDL (so the switched-in tables are identical).
+    // Raw SQL: DDL, which drizzle's query builder does not express.
+    this.db.write(() => {
+      for (const e of ENTITIES) {
+        const name = TABLE[e];
+        raw.exec(`DROP TABLE IF EXISTS ${name}_next`);
+        const ddl = (
+          raw.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) as {
+            sql: string;
+          }
+        ).sql;
+        raw.exec(ddl.replace(/^CREATE TABLE\s+("?)(\w+)\1/i, `CREATE TABLE ${name}_next`));
+      }
+    });
+    const writer = new CatalogWriter(this.db.d, next);
+    // A delta starts from a copy of the live tables (copied in rowid ranges).
+    if (a.kind === "delta") {
+      for (const e of ENTITIES) {
+        const src = this.live[e];
+        const top = Number(
+          this.db.d
+            .select({ m: max(sql<number>`rowid`) })
+            .from(src)
+            .get()?.m ?? 0,
+        );
+        for (let from = 0; from < top; from += CHUNK) {
+          await this.step(() =>
+            this.db.d
+              .insert(next[e])
+              .select(
+                this.db.d
+                  .select()
+                  .from(src)
+                  .where(and(gt(sql`rowid`, from), lte(sql`rowid`, from + CHUNK))),
+              )
+              .run(),
+          );
+        }
+      }
+    }
+    for (let i = 0; i < a.items.length; i += CHUNK) {
+      await this.step(() => writer.apply(a.items.slice(i, i + CHUNK), a.version));
+      this.building.items = Math.min(a.items.length, i + CHUNK);
+      if (i >= CHUNK) crashPoint("catalog.mid_apply");
+    }
+    const lookup = await this.buildLookup(next);
+    // The switch: one short transaction, then the look-up in the same tick.
+    let switched = false;
+    this.db.write(() => {
+      // Staging cleared while building (resync, or HQ moved its snapshot floor): abandon.
+      const still = this.db.d
+        .select({ n: sql<number>`count(*)` })
+        .from(catalogStaging)
+        .where(eq(catalogStaging.version, a.version))
+        .get();
+      if (!still?.n) return;
+      if (a.kind === "delta") this.keepRedeemedCoupons(next, a.version, lookup);
+      else this.db.d.delete(catalogScheduled).where(lte(catalogScheduled.version, a.version)).run();
+      // Raw SQL: renaming tables is DDL.
+      for (const e of ENTITIES) {
+        const name = TABLE[e];
+        raw.exec(`ALTER TABLE ${name} RENAME TO ${name}_old`);
+        raw.exec(`ALTER TABLE ${name}_next RENAME TO ${name}`);
+      }
+      // Index names are global: the phone index moves to the new members table.
+      raw.exec("DROP INDEX IF EXISTS members_phone");
+      raw.exec("CREATE INDEX members_phone ON members(phone)");
+      this.markApplied(a.version, now);
+      switched = true;
+    });
+    if (!switched) {
+      this.dropShadow();
+      return undefined;
+    }
+    this.lookup = lookup;
+    crashPoint("catalog.after_switch");
+    await this.dropOld();
+    return a;
+  }
+
+  /** Runs one short write, then lets the lanes in. */
+  private async step(fn: () => void): Promise<void> {
+    if (this.closed) throw new Error("edge stopped while applying a catalog version");
+    this.db.write(fn);
+    await yieldToLanes();
+    if (this.closed) throw new Error("edge stopped while applying a catalog version");
+  }
+
+  /** The look-up of the shadow tables, read back in chunks of CHUNK rows by key. */
+  private async buildLookup(t: Tables): Promise<CatalogLookup> {
+    const l = CatalogLookup.builder();
+    for (const e of ENTITIES) {
+      const table = t[e] as SQLiteTable & { version: SQLiteColumn };
+      const key = keyCol(t, e);
+      let after: string | undefined;
+      for (;;) {
+        if (this.closed) throw new Error("edge stopped while applying a catalog version");
+        const rows = this.db.d
+          .select()
+          .from(table)
+          .where(after === undefined ? undefined : gt(key, after))
+          .orderBy(asc(key))
+          .limit(CHUNK)
+          .all() as Record<string, string>[];
+        if (rows.length === 0) break;
+        after = rows.at(-1)![key.name];
+        l.addRows(e, rows);
+        await yieldToLanes();
+      }
+    }
+    return l.finishBuild();
+  }
+
+  /**
+   * Coupons redeemed at the lanes while a delta was being built (the copy may predate them)
+   * stay redeemed, unless this delta itself rewrote the coupon. Runs inside the switch.
+   */
+  private keepRedeemedCoupons(next: Tables, version: number, lookup: CatalogLookup): void {
+    const redeemed = this.db.d
+      .select({ code: this.live.coupon.code })
+      .from(this.live.coupon)
+      // json_extract: drizzle has no JSON path operator for SQLite.
+      .where(sql`json_extract(${this.live.coupon.data}, '$.status') = 'redeemed'`)
+      .all();
+    for (const { code } of redeemed) {
+      const row = this.db.d
+        .update(next.coupon)
+        .set({ data: sql`json_set(${next.coupon.data}, '$.status', 'redeemed')` })
+        .where(and(eq(next.coupon.code, code), sql`${next.coupon.version} < ${version}`))
+        .returning({ data: next.coupon.data })
+        .get();
+      if (row) lookup.apply([{ op: "upsert", entity: "coupon", data: JSON.parse(row.data) }]);
+    }
+  }
+
+  /** Empties the replaced tables in steps, then drops them. */
+  private async dropOld(): Promise<void> {
+    const raw = this.db.raw;
+    for (const e of ENTITIES) {
+      const name = `${TABLE[e]}_old`;
+      // Raw SQL: the _old tables exist only between a switch and this clean-up.
+      const del = raw.prepare(
+        `DELETE FROM ${name} WHERE rowid IN (SELECT rowid FROM ${name} LIMIT ${CHUNK})`,
+      );
+      for (;;) {
+        if (this.closed) return;
+        const r = this.db.write(() => del.run());
+        await yieldToLanes();
+        if (r.changes === 0) break;
+      }
+      this.db.write(() => raw.exec(`DROP TABLE ${name}`));
+    }
+  }
+
+  /** Drops shadow tables a crash or an abandoned build left behind. */
+  private dropShadow(): void {
+    const raw = this.db.raw;
+    const left = raw
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE '%\\_next' ESCAPE '\\' OR name LIKE '%\\_old' ESCAPE '\\')",
+      )
+      .all() as { name: string }[];
+    const ours = new Set(ENTITIES.flatMap((e) => [`${TABLE[e]}_next`, `${TABLE[e]}_old`]));
+    this.db.write(() => {
+      for (const { name } of left) if (ours.has(name)) raw.exec(`DROP TABLE ${name}`);
+    });
+  }
+
+  /** Stops a build in progress (the edge is stopping); the staged pages stay for next time. */
+  close(): Promise<unknown> {
+    this.closed = true;
+    return this.applying?.catch(() => undefined) ?? Promise.resolve();
   }
 
   /** Promotes scheduled versions whose time has come; returns how many. */
   promoteDue(): number {
     const now = this.clock.now();
-    const due = this.db.sql
-      .query<{ version: number; effective_at: string; items: string }, []>(
-        "SELECT * FROM catalog_scheduled ORDER BY version",
-      )
+    const due = this.db.d
+      .select()
+      .from(catalogScheduled)
+      .orderBy(asc(catalogScheduled.version))
       .all()
-      .filter((r) => Date.parse(r.effective_at) <= now);
+      .filter((r) => Date.parse(r.effectiveAt) <= now);
     if (due.length === 0) return 0;
     const touched: ChangeItem[] = [];
     this.db.write(() => {
       for (const row of due) {
         const items = JSON.parse(row.items) as ChangeItem[];
-        this.applyItems(items, row.version);
+        this.writer.apply(items, row.version);
         touched.push(...items);
-        this.db.sql.query("DELETE FROM catalog_scheduled WHERE version = ?").run(row.version);
+        this.db.d.delete(catalogScheduled).where(eq(catalogScheduled.version, row.version)).run();
       }
     });
     // Re-read what the database kept (the version guard may have kept a newer record).
@@ -258,16 +573,18 @@ export class CatalogReplica {
   }
 
   private current(entity: CatalogEntity, key: string): ChangeItem {
-    const spec = TABLES[entity];
+    const d = this.db.d;
     if (entity === "barcode") {
-      const row = this.db.sql
-        .query<{ code: string; sku: string }, [string]>("SELECT code, sku FROM barcodes WHERE code = ?")
-        .get(key);
+      const t = this.live.barcode;
+      const row = d.select({ code: t.code, sku: t.sku }).from(t).where(eq(t.code, key)).get();
       return row ? { op: "upsert", entity, data: row } : { op: "delete", entity, key };
     }
-    const row = this.db.sql
-      .query<{ data: string }, [string]>(`SELECT data FROM ${spec.table} WHERE ${spec.key} = ?`)
-      .get(key);
+    const t = this.live[entity] as Tables["product"];
+    const row = d
+      .select({ data: t.data })
+      .from(t)
+      .where(eq(keyCol(this.live, entity), key))
+      .get();
     return row
       ? ({ op: "upsert", entity, data: JSON.parse(row.data) } as ChangeItem)
       : { op: "delete", entity, key };
@@ -275,12 +592,13 @@ export class CatalogReplica {
 
   /** Epoch ms of the next scheduled version, for the timer that promotes it. */
   nextDue(): number | undefined {
-    const row = this.db.sql
-      .query<{ effective_at: string }, []>(
-        "SELECT effective_at FROM catalog_scheduled ORDER BY effective_at LIMIT 1",
-      )
+    const row = this.db.d
+      .select({ effectiveAt: catalogScheduled.effectiveAt })
+      .from(catalogScheduled)
+      .orderBy(asc(catalogScheduled.effectiveAt))
+      .limit(1)
       .get();
-    return row ? Date.parse(row.effective_at) : undefined;
+    return row ? Date.parse(row.effectiveAt) : undefined;
   }
 
   progress(): CatalogProgress {
@@ -288,18 +606,18 @@ export class CatalogReplica {
     const p = this.pointer();
     const out: CatalogProgress = {
       applied: this.applied,
-      scheduled: this.db.sql
-        .query<{ version: number; effective_at: string }, []>(
-          "SELECT version, effective_at FROM catalog_scheduled ORDER BY version",
-        )
-        .all()
-        .map((r) => ({ version: r.version, effectiveAt: r.effective_at })),
+      scheduled: this.db.d
+        .select({ version: catalogScheduled.version, effectiveAt: catalogScheduled.effectiveAt })
+        .from(catalogScheduled)
+        .orderBy(asc(catalogScheduled.version))
+        .all(),
     };
     if (p) {
       out.pointer = p.version;
       out.snapshotFloor = p.snapshotFloor;
     }
     if (t) out.collecting = { kind: t.kind, version: t.version, pages: t.pages, have: t.have.length };
+    if (this.building) out.building = { ...this.building };
     const at = this.db.meta("catalog_applied_at");
     if (at) out.appliedAt = at;
     return out;

@@ -23,9 +23,24 @@ import {
   type Tender,
   uuidv7,
 } from "@retail/protocol";
+import { and, asc, eq, sql, sum } from "drizzle-orm";
 import type { CatalogReplica } from "../catalog/replica.ts";
 import { businessDay, type Clock } from "../clock.ts";
 import { crashPoint } from "../crash.ts";
+import {
+  carts,
+  cashMovements,
+  coupons,
+  lanes,
+  payments,
+  returnLines,
+  returns,
+  saleLines,
+  sales,
+  shifts,
+  suspended,
+  tenders,
+} from "../db/schema.ts";
 import type { EdgeDb } from "../db.ts";
 import type { DeviceEvent, LaneDevices, ReceiptDoc } from "../devices/port.ts";
 import { qtyText } from "../devices/receipt.ts";
@@ -103,8 +118,89 @@ const LANE_RE = /^[0-9]{1,2}$/;
 
 export class Checkout {
   private readonly lanes = new Map<string, LaneRuntime>();
+  /** Statements on the scan path (every cart change and view), prepared once. */
+  private readonly q;
 
-  constructor(private readonly d: CheckoutDeps) {}
+  constructor(private readonly d: CheckoutDeps) {
+    const db = d.db.d;
+    const p = sql.placeholder;
+    this.q = {
+      saveCart: db
+        .insert(carts)
+        .values({ lane: p("lane"), data: p("data"), updatedAt: p("updatedAt") })
+        .onConflictDoUpdate({
+          target: carts.lane,
+          set: { data: sql`excluded.data`, updatedAt: sql`excluded.updated_at` },
+        })
+        .prepare(),
+      saveRecord: db
+        .insert(lanes)
+        .values({ lane: p("lane"), data: p("data") })
+        .onConflictDoUpdate({ target: lanes.lane, set: { data: sql`excluded.data` } })
+        .prepare(),
+      shift: db
+        .select()
+        .from(shifts)
+        .where(eq(shifts.shiftId, p("shiftId")))
+        .prepare(),
+      unanswered: db
+        .select({ paymentId: payments.paymentId, provider: payments.provider, amount: payments.amountFen })
+        .from(payments)
+        .where(and(eq(payments.cartId, p("cartId")), eq(payments.status, "pending")))
+        .prepare(),
+      // The sale commit's statements.
+      insertSale: db
+        .insert(sales)
+        .values({
+          saleId: p("saleId"),
+          receiptNo: p("receiptNo"),
+          lane: p("lane"),
+          shiftId: p("shiftId"),
+          training: p("training"),
+          businessDay: p("businessDay"),
+          netFen: p("netFen"),
+          taxFen: p("taxFen"),
+          completedAt: p("completedAt"),
+          data: p("data"),
+        })
+        .prepare(),
+      insertLine: db
+        .insert(saleLines)
+        .values({
+          saleId: p("saleId"),
+          lineId: p("lineId"),
+          sku: p("sku"),
+          qty: p("qty"),
+          weighed: p("weighed"),
+          netFen: p("netFen"),
+          taxFen: p("taxFen"),
+          priceVersion: p("priceVersion"),
+        })
+        .prepare(),
+      insertTender: db
+        .insert(tenders)
+        .values({
+          saleId: p("saleId"),
+          idx: p("idx"),
+          kind: p("kind"),
+          amountFen: p("amountFen"),
+          receivedFen: p("receivedFen"),
+          changeFen: p("changeFen"),
+          reference: p("reference"),
+        })
+        .prepare(),
+      paymentsUsed: db
+        .update(payments)
+        .set({ status: "used" })
+        .where(and(eq(payments.cartId, p("cartId")), eq(payments.status, "approved")))
+        .prepare(),
+      saleByReceipt: db
+        .select({ data: sales.data })
+        .from(sales)
+        .where(eq(sales.receiptNo, p("receiptNo")))
+        .prepare(),
+    };
+  }
 
   private get lookup() {
     return this.d.replica.lookup;
@@ -119,12 +215,9 @@ export class Checkout {
     if (!LANE_RE.test(id)) throw invalid("lane", "a lane is 1-2 digits");
     const rt = this.lanes.get(id);
     if (rt) return rt;
-    const recRow = this.d.db.sql
-      .query<{ data: string }, [string]>("SELECT data FROM lanes WHERE lane = ?")
-      .get(id);
-    const cartRow = this.d.db.sql
-      .query<{ data: string }, [string]>("SELECT data FROM carts WHERE lane = ?")
-      .get(id);
+    const db = this.d.db.d;
+    const recRow = db.select({ data: lanes.data }).from(lanes).where(eq(lanes.lane, id)).get();
+    const cartRow = db.select({ data: carts.data }).from(carts).where(eq(carts.lane, id)).get();
     const devices = this.d.devicesFor(id);
     const runtime: LaneRuntime = {
       id,
@@ -142,8 +235,11 @@ export class Checkout {
   /** Lanes with state on disk or in memory. */
   laneIds(): string[] {
     const ids = new Set(this.lanes.keys());
-    for (const r of this.d.db.sql
-      .query<{ lane: string }, []>("SELECT lane FROM carts UNION SELECT lane FROM lanes")
+    const db = this.d.db.d;
+    for (const r of db
+      .select({ lane: carts.lane })
+      .from(carts)
+      .union(db.select({ lane: lanes.lane }).from(lanes))
       .all())
       ids.add(r.lane);
     return [...ids].sort((a, b) => Number(a) - Number(b));
@@ -243,17 +339,14 @@ export class Checkout {
     const shift = rt.record.shiftId ? this.shiftRow(rt.record.shiftId) : undefined;
     if (shift)
       v.shift = {
-        shiftId: shift.shift_id,
-        openedAt: shift.opened_at,
-        float: shift.float_fen,
+        shiftId: shift.shiftId,
+        openedAt: shift.openedAt,
+        float: shift.floatFen,
         training: shift.training === 1,
       };
     if (rt.paymentInFlight) v.paymentInFlight = rt.paymentInFlight;
-    const unanswered = this.d.db.sql
-      .query<{ paymentId: string; provider: string; amount: number }, [string]>(
-        "SELECT payment_id AS paymentId, provider, amount_fen AS amount FROM payments WHERE cart_id = ? AND status = 'pending'",
-      )
-      .all(rt.cart.cartId)
+    const unanswered = this.q.unanswered
+      .all({ cartId: rt.cart.cartId })
       .filter((p) => p.paymentId !== rt.paymentInFlight);
     if (unanswered.length) v.unansweredPayments = unanswered;
     return v;
@@ -281,11 +374,7 @@ export class Checkout {
   }
 
   private writeCart(lane: string, cart: Cart): void {
-    this.d.db.sql
-      .query(
-        "INSERT INTO carts (lane, data, updated_at) VALUES (?1, ?2, ?3) ON CONFLICT (lane) DO UPDATE SET data = ?2, updated_at = ?3",
-      )
-      .run(lane, JSON.stringify(cart), this.now().iso);
+    this.q.saveCart.run({ lane, data: JSON.stringify(cart), updatedAt: this.now().iso });
   }
 
   private saveRecord(rt: LaneRuntime, record: LaneRecord): void {
@@ -294,9 +383,7 @@ export class Checkout {
   }
 
   private writeRecord(lane: string, record: LaneRecord): void {
-    this.d.db.sql
-      .query("INSERT INTO lanes (lane, data) VALUES (?1, ?2) ON CONFLICT (lane) DO UPDATE SET data = ?2")
-      .run(lane, JSON.stringify(record));
+    this.q.saveRecord.run({ lane, data: JSON.stringify(record) });
   }
 
   private changed(rt: LaneRuntime): LaneView {
@@ -360,22 +447,7 @@ export class Checkout {
   }
 
   private shiftRow(shiftId: string) {
-    return this.d.db.sql
-      .query<
-        {
-          shift_id: string;
-          lane: string;
-          cashier_id: string;
-          business_day: string;
-          training: number;
-          float_fen: number;
-          opened_at: string;
-          closed_at: string | null;
-          closing: string | null;
-        },
-        [string]
-      >("SELECT * FROM shifts WHERE shift_id = ?")
-      .get(shiftId);
+    return this.q.shift.get({ shiftId });
   }
 
   openShift(laneId: string, float: number): LaneView {
@@ -388,11 +460,18 @@ export class Checkout {
     const day = businessDay(ms);
     const training = rt.record.training;
     this.d.db.write(() => {
-      this.d.db.sql
-        .query(
-          "INSERT INTO shifts (shift_id, lane, cashier_id, business_day, training, float_fen, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .run(shiftId, laneId, cashierId, day, training ? 1 : 0, float, iso);
+      this.d.db.d
+        .insert(shifts)
+        .values({
+          shiftId,
+          lane: laneId,
+          cashierId,
+          businessDay: day,
+          training: training ? 1 : 0,
+          floatFen: float,
+          openedAt: iso,
+        })
+        .run();
       this.d.outbox.append(
         "shift.opened",
         { shiftId, laneId, cashierId, businessDay: day, training, float, openedAt: iso },
@@ -425,11 +504,10 @@ export class Checkout {
     this.d.db.write(() => {
       // Training cash is make-believe: it goes up as training activity and moves no drawer total.
       if (!training)
-        this.d.db.sql
-          .query(
-            "INSERT INTO cash_movements (movement_id, shift_id, direction, amount_fen, reason, moved_at) VALUES (?, ?, ?, ?, ?, ?)",
-          )
-          .run(movementId, shiftId, direction, amount, reason, iso);
+        this.d.db.d
+          .insert(cashMovements)
+          .values({ movementId, shiftId, direction, amountFen: amount, reason, movedAt: iso })
+          .run();
       this.d.outbox.append(
         "cash.moved",
         {
@@ -456,37 +534,39 @@ export class Checkout {
   shiftSummary(shiftId: string): ShiftSummary {
     const shift = this.shiftRow(shiftId);
     if (!shift) throw notFound("shiftId", `no shift ${shiftId}`);
-    const sql = this.d.db.sql;
-    const sales = sql
-      .query<{ sale_id: string; net_fen: number }, [string]>(
-        "SELECT sale_id, net_fen FROM sales WHERE shift_id = ? AND training = 0",
-      )
-      .all(shiftId);
-    const tenders = sql
-      .query<{ sale_id: string; kind: Tender["kind"]; amount_fen: number }, [string]>(
-        "SELECT t.sale_id, t.kind, t.amount_fen FROM tenders t JOIN sales s ON s.sale_id = t.sale_id WHERE s.shift_id = ? AND s.training = 0",
-      )
-      .all(shiftId);
+    const db = this.d.db.d;
+    const shiftSales = db
+      .select({ saleId: sales.saleId, netFen: sales.netFen })
+      .from(sales)
+      .where(and(eq(sales.shiftId, shiftId), eq(sales.training, 0)))
+      .all();
+    const shiftTenders = db
+      .select({ saleId: tenders.saleId, kind: tenders.kind, amountFen: tenders.amountFen })
+      .from(tenders)
+      .innerJoin(sales, eq(sales.saleId, tenders.saleId))
+      .where(and(eq(sales.shiftId, shiftId), eq(sales.training, 0)))
+      .all();
     const bySale = new Map<string, Tender[]>();
-    for (const t of tenders) {
-      const list = bySale.get(t.sale_id) ?? [];
-      list.push({ kind: t.kind, amount: t.amount_fen });
-      bySale.set(t.sale_id, list);
+    for (const t of shiftTenders) {
+      const list = bySale.get(t.saleId) ?? [];
+      list.push({ kind: t.kind as Tender["kind"], amount: t.amountFen });
+      bySale.set(t.saleId, list);
     }
-    const returns = sql
-      .query<{ refund_fen: number; tender_kind: Tender["kind"] }, [string]>(
-        "SELECT refund_fen, tender_kind FROM returns WHERE shift_id = ? AND training = 0",
-      )
-      .all(shiftId);
-    const moves = sql
-      .query<{ direction: string; total: number }, [string]>(
-        "SELECT direction, sum(amount_fen) AS total FROM cash_movements WHERE shift_id = ? GROUP BY direction",
-      )
-      .all(shiftId);
+    const shiftReturns = db
+      .select({ refundFen: returns.refundFen, tenderKind: returns.tenderKind })
+      .from(returns)
+      .where(and(eq(returns.shiftId, shiftId), eq(returns.training, 0)))
+      .all();
+    const moves = db
+      .select({ direction: cashMovements.direction, total: sum(cashMovements.amountFen).mapWith(Number) })
+      .from(cashMovements)
+      .where(eq(cashMovements.shiftId, shiftId))
+      .groupBy(cashMovements.direction)
+      .all();
     return summarize({
-      float: shift.float_fen,
-      sales: sales.map((s) => ({ net: s.net_fen, tenders: bySale.get(s.sale_id) ?? [] })),
-      returns: returns.map((r) => ({ refund: r.refund_fen, tenderKind: r.tender_kind })),
+      float: shift.floatFen,
+      sales: shiftSales.map((s) => ({ net: s.netFen, tenders: bySale.get(s.saleId) ?? [] })),
+      returns: shiftReturns.map((r) => ({ refund: r.refundFen, tenderKind: r.tenderKind as Tender["kind"] })),
       cashIn: moves.find((m) => m.direction === "in")?.total ?? 0,
       cashOut: moves.find((m) => m.direction === "out")?.total ?? 0,
     });
@@ -512,16 +592,21 @@ export class Checkout {
     const shift = this.shiftRow(shiftId)!;
     const { iso } = this.now();
     this.d.db.write(() => {
-      this.d.db.sql
-        .query("UPDATE shifts SET closed_at = ?, closing = ? WHERE shift_id = ?")
-        .run(iso, JSON.stringify({ denominations, counted, overShort: diff, ...summary }), shiftId);
+      this.d.db.d
+        .update(shifts)
+        .set({
+          closedAt: iso,
+          closing: JSON.stringify({ denominations, counted, overShort: diff, ...summary }),
+        })
+        .where(eq(shifts.shiftId, shiftId))
+        .run();
       this.d.outbox.append(
         "shift.closed",
         {
           shiftId,
           laneId,
-          cashierId: shift.cashier_id,
-          businessDay: shift.business_day,
+          cashierId: shift.cashierId,
+          businessDay: shift.businessDay,
           training: shift.training === 1,
           denominations,
           counted,
@@ -800,9 +885,10 @@ export class Checkout {
     const suspendId = rt.cart.cartId;
     const fresh = emptyCart(uuidv7(), iso);
     this.d.db.write(() => {
-      this.d.db.sql
-        .query("INSERT INTO suspended (id, lane, data, suspended_at) VALUES (?, ?, ?, ?)")
-        .run(suspendId, laneId, JSON.stringify(rt.cart), iso);
+      this.d.db.d
+        .insert(suspended)
+        .values({ id: suspendId, lane: laneId, data: JSON.stringify(rt.cart), suspendedAt: iso })
+        .run();
       this.writeCart(laneId, fresh);
     });
     rt.cart = fresh;
@@ -810,15 +896,15 @@ export class Checkout {
   }
 
   suspended(): { id: string; lane: string; suspendedAt: string; lines: number }[] {
-    return this.d.db.sql
-      .query<{ id: string; lane: string; data: string; suspended_at: string }, []>(
-        "SELECT * FROM suspended ORDER BY suspended_at",
-      )
+    return this.d.db.d
+      .select()
+      .from(suspended)
+      .orderBy(asc(suspended.suspendedAt))
       .all()
       .map((r) => ({
         id: r.id,
         lane: r.lane,
-        suspendedAt: r.suspended_at,
+        suspendedAt: r.suspendedAt,
         lines: (JSON.parse(r.data) as Cart).lines.length,
       }));
   }
@@ -827,13 +913,15 @@ export class Checkout {
   recall(laneId: string, suspendId: string): LaneView {
     const rt = this.lane(laneId);
     if (rt.cart.lines.length || rt.cart.return) throw conflict("cart", "the lane's cart is not empty");
-    const row = this.d.db.sql
-      .query<{ data: string }, [string]>("SELECT data FROM suspended WHERE id = ?")
-      .get(suspendId);
+    const row = this.d.db.d
+      .select({ data: suspended.data })
+      .from(suspended)
+      .where(eq(suspended.id, suspendId))
+      .get();
     if (!row) throw notFound("suspendId", `no suspended cart ${suspendId}`);
     const cart = JSON.parse(row.data) as Cart;
     this.d.db.write(() => {
-      this.d.db.sql.query("DELETE FROM suspended WHERE id = ?").run(suspendId);
+      this.d.db.d.delete(suspended).where(eq(suspended.id, suspendId)).run();
       this.writeCart(laneId, cart);
     });
     rt.cart = cart;
@@ -908,11 +996,18 @@ export class Checkout {
       };
     }
     this.d.db.write(() =>
-      this.d.db.sql
-        .query(
-          "INSERT INTO payments (payment_id, lane, cart_id, provider, amount_fen, status, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)",
-        )
-        .run(paymentId, laneId, rt.cart.cartId, provider, charge, iso),
+      this.d.db.d
+        .insert(payments)
+        .values({
+          paymentId,
+          lane: laneId,
+          cartId: rt.cart.cartId,
+          provider,
+          amountFen: charge,
+          status: "pending",
+          createdAt: iso,
+        })
+        .run(),
     );
     rt.paymentInFlight = paymentId;
     this.changed(rt);
@@ -951,9 +1046,11 @@ export class Checkout {
   ): { view: LaneView; sale?: SaleCompleted } {
     const setStatus = (status: string, reference?: string) =>
       this.d.db.write(() =>
-        this.d.db.sql
-          .query("UPDATE payments SET status = ?, reference = ? WHERE payment_id = ?")
-          .run(status, reference ?? null, paymentId),
+        this.d.db.d
+          .update(payments)
+          .set({ status, reference: reference ?? null })
+          .where(eq(payments.paymentId, paymentId))
+          .run(),
       );
     if (result.status === "declined") {
       setStatus("declined");
@@ -975,17 +1072,21 @@ export class Checkout {
   /** Asks the provider again about a payment that had no answer. */
   async queryPayment(laneId: string, paymentId: string): Promise<{ view: LaneView; sale?: SaleCompleted }> {
     const rt = this.lane(laneId);
-    const row = this.d.db.sql
-      .query<
-        { provider: "wechat" | "alipay"; amount_fen: number; status: string; cart_id: string },
-        [string, string]
-      >("SELECT provider, amount_fen, status, cart_id FROM payments WHERE payment_id = ? AND lane = ?")
-      .get(paymentId, laneId);
+    const row = this.d.db.d
+      .select({
+        provider: payments.provider,
+        amountFen: payments.amountFen,
+        status: payments.status,
+        cartId: payments.cartId,
+      })
+      .from(payments)
+      .where(and(eq(payments.paymentId, paymentId), eq(payments.lane, laneId)))
+      .get();
     if (!row) throw notFound("paymentId", `no payment ${paymentId} on lane ${laneId}`);
     if (row.status !== "pending") throw conflict("paymentId", `payment ${paymentId} is ${row.status}`);
-    if (row.cart_id !== rt.cart.cartId) throw conflict("paymentId", "the payment belongs to another cart");
+    if (row.cartId !== rt.cart.cartId) throw conflict("paymentId", "the payment belongs to another cart");
     const result = await this.d.payments.query(paymentId);
-    return this.settlePayment(rt, paymentId, row.provider, row.amount_fen, result);
+    return this.settlePayment(rt, paymentId, row.provider as "wechat" | "alipay", row.amountFen, result);
   }
 
   private receiptNo(laneId: string, ms: number): string {
@@ -1004,7 +1105,7 @@ export class Checkout {
     const priced = this.priceOf(cart, iso);
     const training = rt.record.training;
     const fresh = emptyCart(uuidv7(ms), iso);
-    const sql = this.d.db.sql;
+    const q = this.q;
     const sale = this.d.db.write(() => {
       const sale = buildSale(cart, priced, {
         saleId: cart.cartId,
@@ -1017,40 +1118,39 @@ export class Checkout {
         catalogVersion: this.d.replica.applied,
         completedAt: iso,
       });
-      sql
-        .query(
-          "INSERT INTO sales (sale_id, receipt_no, lane, shift_id, training, business_day, net_fen, tax_fen, completed_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .run(
-          sale.saleId,
-          sale.receiptNo,
-          rt.id,
-          shiftId,
-          training ? 1 : 0,
-          sale.businessDay,
-          sale.totals.net,
-          sale.totals.tax,
-          iso,
-          JSON.stringify(sale),
-        );
-      const lineStmt = sql.query(
-        "INSERT INTO sale_lines (sale_id, line_id, sku, qty, weighed, net_fen, tax_fen, price_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      );
+      q.insertSale.run({
+        saleId: sale.saleId,
+        receiptNo: sale.receiptNo,
+        lane: rt.id,
+        shiftId,
+        training: training ? 1 : 0,
+        businessDay: sale.businessDay,
+        netFen: sale.totals.net,
+        taxFen: sale.totals.tax,
+        completedAt: iso,
+        data: JSON.stringify(sale),
+      });
       for (const l of sale.lines)
-        lineStmt.run(sale.saleId, l.lineId, l.sku, l.qty, l.weighed ? 1 : 0, l.net, l.tax, l.priceVersion);
-      const tenderStmt = sql.query(
-        "INSERT INTO tenders (sale_id, idx, kind, amount_fen, received_fen, change_fen, reference) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      );
+        q.insertLine.run({
+          saleId: sale.saleId,
+          lineId: l.lineId,
+          sku: l.sku,
+          qty: l.qty,
+          weighed: l.weighed ? 1 : 0,
+          netFen: l.net,
+          taxFen: l.tax,
+          priceVersion: l.priceVersion,
+        });
       sale.tenders.forEach((t, i) => {
-        tenderStmt.run(
-          sale.saleId,
-          i,
-          t.kind,
-          t.amount,
-          t.received ?? null,
-          t.change ?? null,
-          t.reference ?? null,
-        );
+        q.insertTender.run({
+          saleId: sale.saleId,
+          idx: i,
+          kind: t.kind,
+          amountFen: t.amount,
+          receivedFen: t.received ?? null,
+          changeFen: t.change ?? null,
+          reference: t.reference ?? null,
+        });
       });
       if (!training)
         for (const l of sale.lines) this.d.stock.move(l.sku, -l.qty, "sale", sale.receiptNo, iso);
@@ -1059,12 +1159,13 @@ export class Checkout {
       // before HQ's next change set says so (training spends nothing).
       if (!training)
         for (const code of sale.coupons)
-          sql
-            .query("UPDATE coupons SET data = json_set(data, '$.status', 'redeemed') WHERE code = ?")
-            .run(code);
-      sql
-        .query("UPDATE payments SET status = 'used' WHERE cart_id = ? AND status = 'approved'")
-        .run(cart.cartId);
+          this.d.db.d
+            // json_set: drizzle has no JSON path update; the record stays HQ's JSON otherwise.
+            .update(coupons)
+            .set({ data: sql`json_set(${coupons.data}, '$.status', 'redeemed')` })
+            .where(eq(coupons.code, code))
+            .run();
+      q.paymentsUsed.run({ cartId: cart.cartId });
       this.writeCart(rt.id, fresh);
       crashPoint("sale.before_commit");
       return sale;
@@ -1103,22 +1204,35 @@ export class Checkout {
   }
 
   saleByReceipt(receiptNo: string): SaleCompleted | undefined {
-    const row = this.d.db.sql
-      .query<{ data: string }, [string]>("SELECT data FROM sales WHERE receipt_no = ?")
-      .get(receiptNo);
+    const row = this.q.saleByReceipt.get({ receiptNo });
     return row ? JSON.parse(row.data) : undefined;
+  }
+
+  returnByReceipt(receiptNo: string): SaleReturned | undefined {
+    const row = this.d.db.d
+      .select({ data: returns.data })
+      .from(returns)
+      .where(eq(returns.receiptNo, receiptNo))
+      .get();
+    return row ? (JSON.parse(row.data) as SaleReturned) : undefined;
   }
 
   // -----------------------------------------------------------------------------------------
   // Returns.
 
   private priorReturns(saleId: string): Map<string, PriorReturns> {
-    const rows = this.d.db.sql
-      .query<{ line_id: string; units: number; net: number; tax: number }, [string]>(
-        "SELECT line_id, sum(qty) AS units, sum(refund_fen) AS net, sum(tax_fen) AS tax FROM return_lines WHERE sale_id = ? GROUP BY line_id",
-      )
-      .all(saleId);
-    return new Map(rows.map((r) => [r.line_id, { units: r.units, net: r.net, tax: r.tax }]));
+    const rows = this.d.db.d
+      .select({
+        lineId: returnLines.lineId,
+        units: sum(returnLines.qty).mapWith(Number),
+        net: sum(returnLines.refundFen).mapWith(Number),
+        tax: sum(returnLines.taxFen).mapWith(Number),
+      })
+      .from(returnLines)
+      .where(eq(returnLines.saleId, saleId))
+      .groupBy(returnLines.lineId)
+      .all();
+    return new Map(rows.map((r) => [r.lineId, { units: r.units, net: r.net, tax: r.tax }]));
   }
 
   /** Starts a return against a receipt of this store (scanned or typed). */
@@ -1236,7 +1350,7 @@ export class Checkout {
     const training = rt.record.training;
     const returnId = uuidv7(ms);
     const fresh = emptyCart(uuidv7(ms), iso);
-    const sql = this.d.db.sql;
+    const db = this.d.db.d;
     const returned = this.d.db.write(() => {
       const payload: SaleReturned = {
         returnId,
@@ -1254,30 +1368,34 @@ export class Checkout {
       };
       if (draft.original) payload.original = draft.original;
       if (draft.supervisorId) payload.supervisorId = draft.supervisorId;
-      sql
-        .query(
-          "INSERT INTO returns (return_id, receipt_no, original_sale_id, lane, shift_id, training, refund_fen, tender_kind, returned_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .run(
+      db.insert(returns)
+        .values({
           returnId,
-          payload.receiptNo,
-          original?.saleId ?? null,
-          rt.id,
+          receiptNo: payload.receiptNo,
+          originalSaleId: original?.saleId ?? null,
+          lane: rt.id,
           shiftId,
-          training ? 1 : 0,
-          totals.refund,
+          training: training ? 1 : 0,
+          refundFen: totals.refund,
           tenderKind,
-          iso,
-          JSON.stringify(payload),
-        );
-      const lineStmt = sql.query(
-        "INSERT INTO return_lines (return_id, sale_id, line_id, qty, refund_fen, tax_fen) VALUES (?, ?, ?, ?, ?, ?)",
-      );
+          returnedAt: iso,
+          data: JSON.stringify(payload),
+        })
+        .run();
       for (const l of lines) {
         const units = draft.original
           ? (draft.lines.find((x) => x.lineId === l.lineId)?.units ?? l.qty)
           : l.qty;
-        lineStmt.run(returnId, original?.saleId ?? null, l.lineId, units, l.refund, l.tax);
+        db.insert(returnLines)
+          .values({
+            returnId,
+            saleId: original?.saleId ?? null,
+            lineId: l.lineId,
+            qty: units,
+            refundFen: l.refund,
+            taxFen: l.tax,
+          })
+          .run();
         if (!training && l.restock) this.d.stock.move(l.sku, l.qty, "return", payload.receiptNo, iso);
       }
       if (!draft.original)

@@ -2,7 +2,6 @@
 // store-edge.json (a bad field fails the start with its path) and wires the adapter to the
 // edge's sales, returns, cashiers and cart view (what the printer prints and the customer sees).
 import { join } from "node:path";
-import type { SaleReturned } from "@retail/protocol";
 import type { EdgeConfig } from "../config.ts";
 import type { Edge } from "../edge.ts";
 import {
@@ -42,9 +41,6 @@ function bridgeContext(
   lane: string,
   receipt: NonNullable<LaneDeviceSetting["receipt"]>,
 ): BridgeContext {
-  const returns = edge.db.sql.query<{ data: string }, [string]>(
-    "SELECT data FROM returns WHERE receipt_no = ?",
-  );
   const lookup = () => edge.replica.lookup;
   return {
     receipts: {
@@ -59,10 +55,7 @@ function bridgeContext(
         ...(receipt.footer ? { footer: receipt.footer } : {}),
       }),
       sale: (receiptNo) => edge.checkout.saleByReceipt(receiptNo),
-      returned: (receiptNo) => {
-        const row = returns.get(receiptNo);
-        return row ? (JSON.parse(row.data) as SaleReturned) : undefined;
-      },
+      returned: (receiptNo) => edge.checkout.returnByReceipt(receiptNo),
     },
     customer: () => {
       const v = edge.checkout.view(lane);

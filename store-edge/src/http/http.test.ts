@@ -131,9 +131,7 @@ describe("lanes over HTTP and WebSocket", () => {
     const r = await call("POST", "/lanes/2/devices/drawer", { supervisorId: "9001", pin: "9999" });
     expect(r.status).toBe(200);
     expect(edge.outbox.lastSeq).toBe(before + 1);
-    const row = edge.db.sql
-      .query<{ envelope: string }, []>("SELECT envelope FROM outbox ORDER BY seq DESC LIMIT 1")
-      .get()!;
+    const row = edge.outbox.range(edge.outbox.lastSeq, edge.outbox.lastSeq, 1)[0]!;
     expect(JSON.parse(row.envelope).payload).toMatchObject({
       action: "no_sale",
       laneId: "2",

@@ -416,15 +416,25 @@ export class HqLink {
   /** Applies a complete staged version, then asks for whatever is next. */
   requestCatalog(): void {
     const replica = this.o.replica;
-    while (replica.isComplete()) {
-      const applied = replica.applyStaged();
-      if (!applied) break;
-      this.log(`catalog ${applied.kind} ${applied.version} applied (${applied.items.length} items)`);
-      this.send("catalog.applied", "catalog", {
-        version: applied.version,
-        appliedAt: new Date(this.o.clock.now()).toISOString(),
-      });
-      this.o.onCatalogApplied?.(applied.version);
+    // A version being applied in steps: this is called again when it is in.
+    if (replica.busy) return;
+    if (replica.isComplete()) {
+      clearTimeout(this.pageTimer);
+      replica.applyStagedInSteps().then(
+        (applied) => {
+          if (applied) {
+            this.log(`catalog ${applied.kind} ${applied.version} applied (${applied.items.length} items)`);
+            this.send("catalog.applied", "catalog", {
+              version: applied.version,
+              appliedAt: new Date(this.o.clock.now()).toISOString(),
+            });
+            this.o.onCatalogApplied?.(applied.version);
+          }
+          if (!this.stopped) this.requestCatalog();
+        },
+        (err) => this.log(`catalog apply failed: ${(err as Error).message}`),
+      );
+      return;
     }
     const target: CollectTarget | undefined = replica.target();
     const req = nextFetch(replica.applied, replica.pointer(), target);

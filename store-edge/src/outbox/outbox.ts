@@ -2,13 +2,15 @@
 // the same transaction as its effects (the caller's db.write). Only HQ's events.ack moves the
 // delivered cursor; the broker's PUBACK proves nothing (it acks before anything is durable).
 import { encodeEnvelope, type MessageType, makeEnvelope, type Payload } from "@retail/protocol";
+import { and, asc, eq, gte, lte, max, sql } from "drizzle-orm";
+import { outbox } from "../db/schema.ts";
 import type { EdgeDb } from "../db.ts";
 
 export interface OutboxRow {
   seq: number;
   id: string;
   type: string;
-  occurred_at: string;
+  occurredAt: string;
   envelope: string;
 }
 
@@ -23,23 +25,40 @@ export interface OutboxStats {
 export class Outbox {
   private readonly insert;
   private readonly pendingFrom;
+  private readonly maxSeq;
   private lastSeqCache: number;
 
   constructor(
     private readonly db: EdgeDb,
     private readonly storeId: () => string,
   ) {
-    this.insert = db.sql.query(
-      "INSERT INTO outbox (seq, id, type, occurred_at, envelope) VALUES (?, ?, ?, ?, ?)",
-    );
-    this.pendingFrom = db.sql.query<OutboxRow, [number, number]>(
-      "SELECT * FROM outbox WHERE seq >= ? ORDER BY seq LIMIT ?",
-    );
+    // Prepared once: append runs inside every sale's transaction.
+    this.insert = db.d
+      .insert(outbox)
+      .values({
+        seq: sql.placeholder("seq"),
+        id: sql.placeholder("id"),
+        type: sql.placeholder("type"),
+        occurredAt: sql.placeholder("occurredAt"),
+        envelope: sql.placeholder("envelope"),
+      })
+      .prepare();
+    this.pendingFrom = db.d
+      .select()
+      .from(outbox)
+      .where(gte(outbox.seq, sql.placeholder("from")))
+      .orderBy(asc(outbox.seq))
+      .limit(sql.placeholder("limit"))
+      .prepare();
+    this.maxSeq = db.d
+      .select({ s: max(outbox.seq) })
+      .from(outbox)
+      .prepare();
     this.lastSeqCache = this.readLastSeq();
   }
 
   private readLastSeq(): number {
-    return db0(this.db.sql.query<{ s: number | null }, []>("SELECT max(seq) AS s FROM outbox").get()?.s);
+    return db0(this.maxSeq.get()?.s);
   }
 
   /**
@@ -47,10 +66,10 @@ export class Outbox {
    * a rolled-back sale leaves no gap (the cache is re-read if the transaction fails).
    */
   append<T extends MessageType>(type: T, payload: Payload<T>, occurredAt: string): number {
-    if (!this.db.sql.inTransaction) throw new Error("outbox.append outside a transaction");
+    if (!this.db.inTransaction) throw new Error("outbox.append outside a transaction");
     const seq = this.readLastSeq() + 1;
     const env = makeEnvelope(type, payload, { storeId: this.storeId(), seq, occurredAt });
-    this.insert.run(seq, env.id, type, occurredAt, encodeEnvelope(env));
+    this.insert.run({ seq, id: env.id, type, occurredAt, envelope: encodeEnvelope(env) });
     this.lastSeqCache = seq;
     return seq;
   }
@@ -80,16 +99,18 @@ export class Outbox {
 
   /** Unacked events from `fromSeq` in seq order, at most `limit`. */
   pending(fromSeq: number, limit: number): OutboxRow[] {
-    return this.pendingFrom.all(Math.max(fromSeq, this.ackedUpTo + 1), limit);
+    return this.pendingFrom.all({ from: Math.max(fromSeq, this.ackedUpTo + 1), limit });
   }
 
   /** Events with from <= seq <= to, acked or not (HQ asked for a replay). */
   range(from: number, to: number, limit: number): OutboxRow[] {
-    return this.db.sql
-      .query<OutboxRow, [number, number, number]>(
-        "SELECT * FROM outbox WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?",
-      )
-      .all(from, to, limit);
+    return this.db.d
+      .select()
+      .from(outbox)
+      .where(and(gte(outbox.seq, from), lte(outbox.seq, to)))
+      .orderBy(asc(outbox.seq))
+      .limit(limit)
+      .all();
   }
 
   stats(nowMs: number): OutboxStats {
@@ -97,12 +118,14 @@ export class Outbox {
     const lastSeq = this.readLastSeq();
     const out: OutboxStats = { lastSeq, ackedUpTo, backlog: Math.max(0, lastSeq - ackedUpTo) };
     if (lastSeq > ackedUpTo) {
-      const row = this.db.sql
-        .query<{ occurred_at: string }, [number]>("SELECT occurred_at FROM outbox WHERE seq = ?")
-        .get(ackedUpTo + 1);
+      const row = this.db.d
+        .select({ occurredAt: outbox.occurredAt })
+        .from(outbox)
+        .where(eq(outbox.seq, ackedUpTo + 1))
+        .get();
       if (row) {
-        out.oldestUnackedAt = row.occurred_at;
-        out.oldestUnackedAgeSec = Math.max(0, Math.floor((nowMs - Date.parse(row.occurred_at)) / 1000));
+        out.oldestUnackedAt = row.occurredAt;
+        out.oldestUnackedAgeSec = Math.max(0, Math.floor((nowMs - Date.parse(row.occurredAt)) / 1000));
       }
     }
     return out;

@@ -1,0 +1,275 @@
+// Drizzle mirror of migrations/*.sql. The SQL files are the source of truth (an edge database
+// created by the earlier bun:sqlite code has exactly that schema and opens unchanged);
+// schema.test.ts checks that every table and column here exists in a migrated database.
+// Money columns end in _fen (integer fen).
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const meta = sqliteTable("meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Catalog replica: each record as HQ sent it (JSON), keyed; version = the change set that wrote
+// it. Built by functions of the table name because a big change set is written into shadow
+// copies (`products_next`, ...) first and switched in by renaming (see catalog/replica.ts).
+
+export const productsTable = (name: string) =>
+  sqliteTable(name, {
+    sku: text("sku").primaryKey(),
+    version: integer("version").notNull(),
+    data: text("data").notNull(),
+  });
+export const barcodesTable = (name: string) =>
+  sqliteTable(name, {
+    code: text("code").primaryKey(),
+    sku: text("sku").notNull(),
+    version: integer("version").notNull(),
+  });
+export const pricesTable = (name: string) =>
+  sqliteTable(name, {
+    sku: text("sku").primaryKey(),
+    version: integer("version").notNull(),
+    data: text("data").notNull(),
+  });
+export const promotionsTable = (name: string) =>
+  sqliteTable(name, {
+    id: text("id").primaryKey(),
+    version: integer("version").notNull(),
+    data: text("data").notNull(),
+  });
+export const membersTable = (name: string, phoneIndex: string) =>
+  sqliteTable(
+    name,
+    {
+      id: text("id").primaryKey(),
+      phone: text("phone").notNull(),
+      version: integer("version").notNull(),
+      data: text("data").notNull(),
+    },
+    (t) => [index(phoneIndex).on(t.phone)],
+  );
+export const cashiersTable = (name: string) =>
+  sqliteTable(name, {
+    id: text("id").primaryKey(),
+    version: integer("version").notNull(),
+    data: text("data").notNull(),
+  });
+export const couponsTable = (name: string) =>
+  sqliteTable(name, {
+    code: text("code").primaryKey(),
+    version: integer("version").notNull(),
+    data: text("data").notNull(),
+  });
+
+export const products = productsTable("products");
+export const barcodes = barcodesTable("barcodes");
+export const prices = pricesTable("prices");
+export const promotions = promotionsTable("promotions");
+export const members = membersTable("members", "members_phone");
+export const cashiers = cashiersTable("cashiers");
+export const coupons = couponsTable("coupons");
+
+/** Pages of a version being fetched; applied all at once when complete. */
+export const catalogStaging = sqliteTable(
+  "catalog_staging",
+  {
+    version: integer("version").notNull(),
+    page: integer("page").notNull(),
+    kind: text("kind").notNull(),
+    fromVersion: integer("from_version").notNull(),
+    pages: integer("pages").notNull(),
+    effectiveAt: text("effective_at"),
+    items: text("items").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.version, t.page] })],
+);
+
+/** Applied versions whose effectiveAt is still in the future on the store's clock. */
+export const catalogScheduled = sqliteTable("catalog_scheduled", {
+  version: integer("version").primaryKey(),
+  effectiveAt: text("effective_at").notNull(),
+  items: text("items").notNull(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Checkout state that must survive kill -9.
+
+export const lanes = sqliteTable("lanes", {
+  lane: text("lane").primaryKey(),
+  data: text("data").notNull(),
+});
+
+export const carts = sqliteTable("carts", {
+  lane: text("lane").primaryKey(),
+  data: text("data").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+export const suspended = sqliteTable("suspended", {
+  id: text("id").primaryKey(),
+  lane: text("lane").notNull(),
+  data: text("data").notNull(),
+  suspendedAt: text("suspended_at").notNull(),
+});
+
+export const shifts = sqliteTable("shifts", {
+  shiftId: text("shift_id").primaryKey(),
+  lane: text("lane").notNull(),
+  cashierId: text("cashier_id").notNull(),
+  businessDay: text("business_day").notNull(),
+  training: integer("training").notNull(),
+  floatFen: integer("float_fen").notNull(),
+  openedAt: text("opened_at").notNull(),
+  closedAt: text("closed_at"),
+  closing: text("closing"),
+});
+
+export const sales = sqliteTable(
+  "sales",
+  {
+    saleId: text("sale_id").primaryKey(),
+    receiptNo: text("receipt_no").notNull().unique(),
+    lane: text("lane").notNull(),
+    shiftId: text("shift_id").notNull(),
+    training: integer("training").notNull(),
+    businessDay: text("business_day").notNull(),
+    netFen: integer("net_fen").notNull(),
+    taxFen: integer("tax_fen").notNull(),
+    completedAt: text("completed_at").notNull(),
+    data: text("data").notNull(),
+  },
+  (t) => [index("sales_shift").on(t.shiftId)],
+);
+
+export const saleLines = sqliteTable(
+  "sale_lines",
+  {
+    saleId: text("sale_id").notNull(),
+    lineId: text("line_id").notNull(),
+    sku: text("sku").notNull(),
+    qty: integer("qty").notNull(),
+    weighed: integer("weighed").notNull(),
+    netFen: integer("net_fen").notNull(),
+    taxFen: integer("tax_fen").notNull(),
+    priceVersion: integer("price_version").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.saleId, t.lineId] })],
+);
+
+export const tenders = sqliteTable(
+  "tenders",
+  {
+    saleId: text("sale_id").notNull(),
+    idx: integer("idx").notNull(),
+    kind: text("kind").notNull(),
+    amountFen: integer("amount_fen").notNull(),
+    receivedFen: integer("received_fen"),
+    changeFen: integer("change_fen"),
+    reference: text("reference"),
+  },
+  (t) => [primaryKey({ columns: [t.saleId, t.idx] })],
+);
+
+export const returns = sqliteTable(
+  "returns",
+  {
+    returnId: text("return_id").primaryKey(),
+    receiptNo: text("receipt_no").notNull().unique(),
+    originalSaleId: text("original_sale_id"),
+    lane: text("lane").notNull(),
+    shiftId: text("shift_id").notNull(),
+    training: integer("training").notNull(),
+    refundFen: integer("refund_fen").notNull(),
+    tenderKind: text("tender_kind").notNull(),
+    returnedAt: text("returned_at").notNull(),
+    data: text("data").notNull(),
+  },
+  (t) => [index("returns_shift").on(t.shiftId)],
+);
+
+export const returnLines = sqliteTable(
+  "return_lines",
+  {
+    returnId: text("return_id").notNull(),
+    saleId: text("sale_id"),
+    lineId: text("line_id").notNull(),
+    qty: integer("qty").notNull(),
+    refundFen: integer("refund_fen").notNull(),
+    taxFen: integer("tax_fen").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.returnId, t.lineId] }), index("return_lines_sale").on(t.saleId, t.lineId)],
+);
+
+export const cashMovements = sqliteTable(
+  "cash_movements",
+  {
+    movementId: text("movement_id").primaryKey(),
+    shiftId: text("shift_id").notNull(),
+    direction: text("direction").notNull(),
+    amountFen: integer("amount_fen").notNull(),
+    reason: text("reason").notNull(),
+    movedAt: text("moved_at").notNull(),
+  },
+  (t) => [index("cash_movements_shift").on(t.shiftId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Stock: an append-only ledger; on_hand is the derived sum kept in the same transaction.
+
+export const stockMoves = sqliteTable("stock_moves", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  sku: text("sku").notNull(),
+  qty: integer("qty").notNull(),
+  kind: text("kind").notNull(),
+  reference: text("reference").notNull(),
+  at: text("at").notNull(),
+});
+
+export const stockOnHand = sqliteTable("stock_on_hand", {
+  sku: text("sku").primaryKey(),
+  qty: integer("qty").notNull(),
+});
+
+export const appliedMovements = sqliteTable("applied_movements", {
+  movementId: text("movement_id").primaryKey(),
+  appliedAt: text("applied_at").notNull(),
+});
+
+export const stockAlerts = sqliteTable("stock_alerts", {
+  sku: text("sku").primaryKey(),
+  data: text("data").notNull(),
+});
+
+export const replenishment = sqliteTable("replenishment", {
+  sku: text("sku").primaryKey(),
+  data: text("data").notNull(),
+});
+
+/**
+ * The outbox ledger: seq is the store's gapless counter (next = max + 1 in the same transaction
+ * as the effects). Delivery is the meta cursor 'acked_up_to', moved only by HQ's events.ack.
+ */
+export const outbox = sqliteTable("outbox", {
+  seq: integer("seq").primaryKey(),
+  id: text("id").notNull().unique(),
+  type: text("type").notNull(),
+  occurredAt: text("occurred_at").notNull(),
+  envelope: text("envelope").notNull(),
+});
+
+/** Payment-code attempts, so a crash between "sent to provider" and "answered" can be queried. */
+export const payments = sqliteTable(
+  "payments",
+  {
+    paymentId: text("payment_id").primaryKey(),
+    lane: text("lane").notNull(),
+    cartId: text("cart_id").notNull(),
+    provider: text("provider").notNull(),
+    amountFen: integer("amount_fen").notNull(),
+    status: text("status").notNull(),
+    reference: text("reference"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("payments_cart").on(t.cartId, t.status)],
+);
