@@ -70,7 +70,9 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
   };
 
   const setUp = async () => {
-    store = await openStore();
+    // Lane 2 runs on firmware-bridge's wire simulators (a real ESC/POS printer simulator on TCP),
+    // so its printer can drop the link between a receipt's cut and the printer's confirmation.
+    store = await openStore("S001", { "2": { mode: "bridge-sim" } });
     browser = await launch();
     context = browser.context;
     page = await context.newPage();
@@ -455,6 +457,83 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
       });
       await hidden("banner-paper");
       await hidden("banner-device");
+    },
+  );
+
+  suite.test(
+    "lane 2 (bridge-sim printer): a receipt cut but not confirmed raises the uncertain banner; 重印 prints a marked copy, 已打印 just clears it",
+    async () => {
+      const lane2 = await context.newPage();
+      lane2.on("pageerror", (e) => pageErrors.push(e.message));
+      try {
+        await edge(store.http, "POST", "/lanes/2/login", { cashierId: CASHIER.id, pin: CASHIER.pin });
+        await edge(store.http, "POST", "/lanes/2/shift/open", { float: 10000 });
+        await until(
+          async () => {
+            const d = await edge<{ devices: { kind: string; state: string }[] }>(
+              store.http,
+              "GET",
+              "/lanes/2/devices",
+            );
+            return d.devices.some((x) => x.kind === "printer" && x.state === "ready");
+          },
+          30_000,
+          "lane 2's printer ready",
+        );
+        await lane2.goto(`${store.http}/?lane=2`);
+        await visible("scan-input", lane2);
+        const printedOn2 = async (receiptNo: string) =>
+          (
+            await edge<{ printed: { receiptNo: string; reprint: boolean }[] }>(
+              store.http,
+              "GET",
+              "/lanes/2/sim/printed",
+            )
+          ).printed.filter((p) => p.receiptNo === receiptNo);
+        /** A cash sale typed at lane 2's terminal, paid exact; returns its receipt number. */
+        const sell = async () => {
+          await byId("scan-input", lane2).fill(P.water.code);
+          await byId("scan-input", lane2).press("Enter");
+          await until(
+            async () => (await byId("cart-line", lane2).count()) === 1,
+            10_000,
+            "one line on lane 2",
+          );
+          await lane2.keyboard.press("F10");
+          await visible("pay-dialog", lane2);
+          await lane2.keyboard.press("F5");
+          await visible("sale-done", lane2);
+          return text("done-receipt", lane2);
+        };
+
+        await edge(store.http, "POST", "/lanes/2/sim/printer", { fault: "drop-after-cut" });
+        const first = await sell();
+        await expectText("banner-print-uncertain", new RegExp(`${first}.*可能已打印`), lane2, 20_000);
+        await expectText("done-print", "可能已打印", lane2);
+        await shot("13b-print-uncertain", lane2);
+        assert.equal((await printedOn2(first)).length, 1, "printed and cut once before the drop");
+        await byId("print-uncertain-reprint", lane2).click();
+        await hidden("banner-print-uncertain", lane2);
+        await until(async () => (await printedOn2(first)).length === 2, 20_000, "the marked copy printed");
+        assert.deepEqual(
+          (await printedOn2(first)).map((p) => p.reprint),
+          [false, true],
+        );
+        await expectText("done-print", "小票已打印", lane2);
+        await lane2.keyboard.press("Escape");
+
+        await edge(store.http, "POST", "/lanes/2/sim/printer", { fault: "drop-after-cut" });
+        const second = await sell();
+        await expectText("banner-print-uncertain", new RegExp(second), lane2, 20_000);
+        // A reload (or a second thin client) still shows it: the edge keeps it in /devices.
+        await lane2.reload();
+        await expectText("banner-print-uncertain", new RegExp(second), lane2, 20_000);
+        await byId("print-uncertain-printed", lane2).click();
+        await hidden("banner-print-uncertain", lane2);
+        assert.equal((await printedOn2(second)).length, 1, "'it printed' prints nothing again");
+      } finally {
+        await lane2.close();
+      }
     },
   );
 

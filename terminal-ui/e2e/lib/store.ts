@@ -1,6 +1,7 @@
 // A store for the browser: HQ hub with the fixture catalog released, one edge enrolled with a
 // one-time code and bootstrapped from HQ, serving the built terminal UI.
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { catalog } from "./fixtures.ts";
 import { edge, HubAdmin, type Proc, runEdgeCli, startEdge, startHub, stop, tempDir, until } from "./procs.ts";
 
@@ -19,7 +20,11 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export async function openStore(storeId = "S001"): Promise<Store> {
+/**
+ * `lanes`: lanes' device settings written into the edge's store-edge.json after enrolment (e.g.
+ * `{ "2": { mode: "bridge-sim" } }`: firmware-bridge's wire simulators behind lane 2).
+ */
+export async function openStore(storeId = "S001", lanes: Record<string, unknown> = {}): Promise<Store> {
   const hubDir = tempDir("hub-");
   const edgeDir = tempDir("edge-");
   let hub: Proc | undefined = await startHub(hubDir);
@@ -29,6 +34,12 @@ export async function openStore(storeId = "S001"): Promise<Store> {
   await admin.release(catalog());
   const enrolled = await runEdgeCli(["enroll", "--hq", hub.ready.http!, "--code", code, "--data", edgeDir]);
   if (enrolled.code !== 0) throw new Error(`store-edge enroll failed: ${enrolled.err || enrolled.out}`);
+  if (Object.keys(lanes).length) {
+    const file = join(edgeDir, "store-edge.json");
+    const config = JSON.parse(readFileSync(file, "utf8")) as { lanes?: Record<string, unknown> };
+    config.lanes = { ...config.lanes, ...lanes };
+    writeFileSync(file, JSON.stringify(config, null, 2));
+  }
   const edgeProc = await startEdge(edgeDir);
   const http = edgeProc.ready.http!;
   const store: Store = {

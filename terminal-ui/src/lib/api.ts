@@ -26,7 +26,22 @@ export type DeviceEvent =
   | { type: "weight"; weight: Weight }
   | { type: "printer"; online: boolean; paperOut: boolean; coverOpen: boolean }
   | { type: "drawer"; open: boolean }
-  | { type: "health"; health: DeviceHealth };
+  | { type: "health"; health: DeviceHealth }
+  | { type: "print-uncertain"; print: UncertainPrint }
+  | { type: "print-resolved"; jobId: number; receiptNo: string; resolution: PrintResolution };
+
+/**
+ * A receipt the printer may or may not have printed (its link dropped after the job went out,
+ * before the printer confirmed it): the edge does not print it again until the cashier says.
+ */
+export interface UncertainPrint {
+  jobId: number;
+  receiptNo: string;
+  reason: string;
+  queuedAt: string;
+}
+
+export type PrintResolution = "printed" | "reprint";
 
 export type LaneMessage =
   | { type: "cart"; view: LaneView }
@@ -253,7 +268,15 @@ export class EdgeApi {
     this.call<{ ok: true }>("POST", this.lanePath(lane, "/reprint"), { receiptNo });
 
   devices = (lane: string) =>
-    this.call<{ devices: DeviceHealth[]; weight: Weight | null }>("GET", this.lanePath(lane, "/devices"));
+    this.call<{ devices: DeviceHealth[]; weight: Weight | null; uncertainPrints?: UncertainPrint[] }>(
+      "GET",
+      this.lanePath(lane, "/devices"),
+    );
+  /** "printed": it is on the paper; "reprint": print it again as a marked copy (重印 REPRINT). */
+  resolvePrint = (lane: string, jobId: number, resolution: PrintResolution) =>
+    this.call<{ ok: true }>("POST", this.lanePath(lane, `/devices/printer/uncertain/${jobId}`), {
+      resolution,
+    });
   kickDrawer = (lane: string) => this.call<{ ok: true }>("POST", this.lanePath(lane, "/devices/drawer"));
   scale = (lane: string, action: "zero" | "tare") =>
     this.call<{ ok: true }>("POST", this.lanePath(lane, `/devices/scale/${action}`));

@@ -9,6 +9,8 @@ import {
   type LaneMessage,
   LaneSocket,
   type LaneView,
+  type PrintResolution,
+  type UncertainPrint,
   type Weight,
 } from "./api.ts";
 import { type PlainError, plain, plainFromMessage } from "./errors.ts";
@@ -28,6 +30,10 @@ export class Terminal {
   devices = $state<DeviceHealth[]>([]);
   weight = $state<Weight | null>(null);
   printer = $state<PrinterState>({ online: true, paperOut: false, coverOpen: false });
+  /** Receipts that may or may not be on the paper: a banner each until the cashier answers. */
+  uncertainPrints = $state<UncertainPrint[]>([]);
+  /** Why the last answer to an uncertain receipt failed (shown in its banner). */
+  uncertainError = $state<PlainError | undefined>(undefined);
   lastSale = $state<{ receiptNo: string; change: number; training: boolean; at: number } | undefined>(
     undefined,
   );
@@ -88,6 +94,7 @@ export class Terminal {
       const d = await this.api.devices(this.lane);
       this.devices = d.devices;
       this.weight = d.weight;
+      if (d.uncertainPrints) this.uncertainPrints = d.uncertainPrints;
     } catch {
       // the status bar shows the lane as down
     }
@@ -133,7 +140,12 @@ export class Terminal {
             (d) => !(d.kind === e.health.kind && d.device === e.health.device),
           );
           this.devices = [...others, e.health];
-        } else if (e.type === "scan") this.scanError = undefined;
+        } else if (e.type === "print-uncertain") {
+          const p = e.print;
+          this.uncertainPrints = [...this.uncertainPrints.filter((u) => u.jobId !== p.jobId), p];
+        } else if (e.type === "print-resolved")
+          this.uncertainPrints = this.uncertainPrints.filter((u) => u.jobId !== e.jobId);
+        else if (e.type === "scan") this.scanError = undefined;
         break;
       }
       case "error":
@@ -174,6 +186,22 @@ export class Terminal {
         resolve("timeout");
       }
     });
+  }
+
+  /**
+   * The cashier's answer for an uncertain receipt: "printed" (it is on the paper) or "reprint"
+   * (print a marked copy). The banner goes when the edge confirms; a failure stays in it.
+   */
+  async resolvePrint(jobId: number, resolution: PrintResolution): Promise<void> {
+    try {
+      await this.api.resolvePrint(this.lane, jobId, resolution);
+      this.uncertainError = undefined;
+      this.uncertainPrints = this.uncertainPrints.filter((u) => u.jobId !== jobId);
+    } catch (e) {
+      this.uncertainError = plain(e);
+      // Resolved elsewhere (another thin client on the lane) or gone: take the edge's list.
+      void this.refreshDevices();
+    }
   }
 
   /** Devices that need a banner: unplugged or failing. */
