@@ -33,6 +33,11 @@ export const HubConfigSchema = z.strictObject({
   memberSyncMs: z.int().nonnegative(),
   /** Enrollment codes expire after this many hours. */
   enrollmentCodeHours: z.int().positive(),
+  /**
+   * Ingest (validation + the SQLite transaction) on its own thread and connection; default on
+   * for a local database file. false keeps it on the main thread.
+   */
+  ingestWorker: z.boolean().optional(),
 });
 export type HubConfig = z.infer<typeof HubConfigSchema>;
 
@@ -61,6 +66,7 @@ const ENV_KEYS: Record<string, keyof HubConfig> = {
   HQ_SHARE_GROUP: "shareGroup",
   HQ_WORKER_ID: "workerId",
   HQ_MEMBER_SYNC_MS: "memberSyncMs",
+  HQ_INGEST_WORKER: "ingestWorker",
 };
 const NUMERIC: ReadonlySet<keyof HubConfig> = new Set([
   "port",
@@ -109,7 +115,11 @@ export function loadConfig(
   for (const [name, key] of Object.entries(ENV_KEYS)) {
     const value = env[name];
     if (value === undefined || value === "") continue;
-    merged[key] = NUMERIC.has(key) ? Number(value) : value;
+    merged[key] = NUMERIC.has(key)
+      ? Number(value)
+      : key === "ingestWorker"
+        ? !["0", "false", "no", "off"].includes(value.toLowerCase())
+        : value;
   }
   for (const [k, v] of Object.entries(opts.overrides ?? {})) if (v !== undefined) merged[k] = v;
   if (typeof merged.dataDir === "string") merged.dataDir = resolve(cwd, merged.dataDir);

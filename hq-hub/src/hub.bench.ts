@@ -171,8 +171,10 @@ async function benchIngest(): Promise<BenchRow[]> {
   rawLoad.terminate();
   await raw.close();
 
-  log("ingest: starting hub");
-  const hub = await startTestHub();
+  // HUB_INGEST_WORKER=0 runs ingest on the hub's main thread (to compare).
+  const ingestWorker = process.env.HUB_INGEST_WORKER !== "0";
+  log(`ingest: starting hub (ingest ${ingestWorker ? "in its Worker" : "on the main thread"})`);
+  const hub = await startTestHub({ ingestWorker });
   const stores = await seedStores(hub, STORES, "I");
   // The five SKUs the simulated sales sell, at the price they charge: every sale is re-priced
   // against this version and agrees (no findings), as in a healthy chain.

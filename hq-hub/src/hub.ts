@@ -3,6 +3,7 @@
 import {
   type AnyEnvelope,
   downTopic,
+  type EventsAck,
   MESSAGES,
   MessageError,
   type MessageType,
@@ -18,11 +19,19 @@ import { connectExternalBroker } from "./broker/external.ts";
 import { type Catalog, createCatalog } from "./catalog/catalog.ts";
 import { createImports, type Imports } from "./catalog/import.ts";
 import type { HubConfig } from "./config.ts";
-import { type Drizzle, migrate, openDatabase, openDrizzle, type Sqlite } from "./db/open.ts";
+import {
+  type Drizzle,
+  immediateTransactions,
+  migrate,
+  openDatabase,
+  openDrizzle,
+  type Sqlite,
+} from "./db/open.ts";
 import { createFleet, type Fleet } from "./fleet/fleet.ts";
 import { createApp } from "./http/app.ts";
 import { createTokens, type Tokens } from "./http/auth.ts";
-import { type BatchOutcome, createIngest, type Ingest } from "./ingest/ingest.ts";
+import { type BatchOutcome, createIngest } from "./ingest/ingest.ts";
+import { type IngestWorker, startIngestWorker } from "./ingest/worker-client.ts";
 import { createStock, type Stock } from "./stock/stock.ts";
 import { createStores, type Stores } from "./stores/stores.ts";
 
@@ -35,7 +44,9 @@ export interface Hub {
   mqtt: { url: string };
   stores: Stores;
   catalog: Catalog;
-  ingest: Ingest;
+  ingest: HubIngest;
+  /** The ingest Worker (undefined when ingest runs on the main thread). */
+  ingestWorker?: IngestWorker;
   stock: Stock;
   fleet: Fleet;
   tokens: Tokens;
@@ -60,6 +71,21 @@ export interface Hub {
     errors: number;
   };
   stop(): Promise<void>;
+}
+
+/** What the API and the request handlers use of ingest, wherever it runs. */
+export interface HubIngest {
+  /** An admin fixes (optionally) and replays a dead letter; resolves after the commit. */
+  replay(id: number, actor: string, fixedRaw?: string): Promise<BatchOutcome>;
+  discard(id: number, actor: string): void;
+  deadLetterRaw(
+    storeId: string,
+    topic: string,
+    error: { message: string; field: string; code?: string },
+    raw: string,
+  ): void;
+  ackFor(storeId: string): EventsAck;
+  forgetReorderPoints(storeId: string): void;
 }
 
 const CLOSE_BRACE = 0x7d; // "}"
@@ -90,6 +116,10 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     authToken: config.databaseAuthToken,
   });
   migrate(db, now);
+  // Ingest in its own Worker and connection (a local file only): both connections write, so
+  // this one takes its write lock up front (see immediateTransactions).
+  const workerMode = config.ingestWorker !== false && !config.databaseUrl;
+  if (workerMode) immediateTransactions(db);
 
   const stats = { batches: 0, groups: 0, applied: 0, acks: 0, pagesSent: 0, errors: 0 };
   let bus: Bus | undefined;
@@ -129,18 +159,34 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     publishPointer: (storeId, pointer) =>
       publishText(downTopic(storeId, "pointer"), envelopeText(storeId, "catalog.pointer", pointer), true),
   });
+  // With the Worker, this instance only records bad non-ledger messages, discards dead letters
+  // and reads ack positions (fresh from the database: `shared`); the Worker does the rest.
   const ingest = createIngest({
     db,
     now,
-    shared: config.mqttUrl !== undefined,
+    shared: workerMode || config.mqttUrl !== undefined,
     catalogAt: (s, v) => catalog.catalogAt(s, v),
   });
+  const ingestWorker = workerMode
+    ? startIngestWorker({ dataDir: config.dataDir, shared: config.mqttUrl !== undefined, log })
+    : undefined;
+  const hubIngest: HubIngest = {
+    replay: async (id, actor, raw) =>
+      ingestWorker ? ingestWorker.replay(id, actor, raw, now().toISOString()) : ingest.replay(id, actor, raw),
+    discard: ingest.discard,
+    deadLetterRaw: ingest.deadLetterRaw,
+    ackFor: ingest.ackFor,
+    forgetReorderPoints: (storeId) => {
+      ingest.forgetReorderPoints(storeId);
+      ingestWorker?.forgetReorderPoints(storeId);
+    },
+  };
   const stock = createStock({ db, now });
   const fleet = createFleet({ db, now });
   const tokens = createTokens({ db, now, adminToken: config.adminToken });
   const imports = createImports({ db, now, catalog });
 
-  function afterBatch(out: BatchOutcome) {
+  function afterBatch(out: Pick<BatchOutcome, "storeId" | "ack">) {
     const s = out.storeId;
     // Only now, after the commit, does the store learn its events are safe.
     // Built directly: the ack is made here from integers (validating it through the schema
@@ -243,26 +289,53 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const MAX_GROUP = 500;
   const queue: { storeId: string; topic: string; payload: Buffer; done: () => void }[] = [];
   let scheduled = false;
+  /** A group is with the Worker: the next one waits (and grows) until it answered. */
+  let inFlight: Promise<void> | undefined;
+  function afterGroup(outs: BatchOutcome[]) {
+    stats.groups++;
+    // One ack per store per group: the last outcome carries the state after the commit.
+    const last = new Map(outs.map((o) => [o.storeId, o]));
+    for (const o of outs) {
+      stats.batches++;
+      stats.applied += o.applied;
+      for (const a of o.alerts) afterAlert(o.storeId, a);
+    }
+    for (const o of last.values()) afterBatch(o);
+  }
+  function groupFailed(e: unknown) {
+    // Nothing of the group committed; the stores resend what was not acked.
+    stats.errors++;
+    log(`hq-hub: ingest failed: ${(e as Error).stack ?? e}`);
+  }
   function flushEvents() {
     scheduled = false;
+    if (ingestWorker) {
+      if (inFlight) return; // its answer schedules the next group
+      const group = queue.splice(0, MAX_GROUP);
+      if (group.length === 0) return;
+      inFlight = ingestWorker
+        .handleMany(group, now().toISOString())
+        .then((g) => {
+          stats.groups++;
+          stats.batches += g.messages;
+          stats.applied += g.applied;
+          for (const a of g.alerts) afterAlert(a.storeId, a);
+          for (const o of g.acks) afterBatch(o);
+        }, groupFailed)
+        .finally(() => {
+          for (const m of group) m.done();
+          inFlight = undefined;
+          if (queue.length > 0) scheduleFlush();
+        });
+      return;
+    }
     const group = queue.splice(0, MAX_GROUP);
     if (queue.length > 0) scheduleFlush();
     if (group.length === 0) return;
     try {
-      const outs = ingest.handleMany(group);
-      stats.groups++;
-      // One ack per store per group: the last outcome carries the state after the commit.
-      const last = new Map(outs.map((o) => [o.storeId, o]));
-      for (const o of outs) {
-        stats.batches++;
-        stats.applied += o.applied;
-        for (const a of o.alerts) afterAlert(o.storeId, a);
-      }
-      for (const o of last.values()) afterBatch(o);
+      afterGroup(ingest.handleMany(group));
     } catch (e) {
-      // Nothing of the group committed; the stores resend what was not acked.
-      stats.errors++;
-      log(`hq-hub: ingest failed: ${(e as Error).stack ?? e}`);
+      groupFailed(e);
     }
     for (const m of group) m.done();
   }
@@ -365,7 +438,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     mqtt: { url: bus.url },
     stores,
     catalog,
-    ingest,
+    ingest: hubIngest,
+    ingestWorker,
     stock,
     fleet,
     tokens,
@@ -376,8 +450,10 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     async stop() {
       if (memberTimer) clearInterval(memberTimer);
       server.stop(true);
+      while (inFlight) await inFlight;
       await Promise.allSettled([...pending]);
       await bus?.close();
+      await ingestWorker?.close();
       db.close();
     },
   } satisfies Hub);

@@ -122,17 +122,30 @@ export function createCatalog(deps: CatalogDeps) {
     scheduleCache.clear();
     promoCache.clear();
     catalogAtCache.clear();
+    // This connection's own catalog writes moved the epoch too: they are what was just dropped.
+    seenEpoch = readEpoch();
   };
 
-  // Another connection (a second hub worker, the CLI) may have committed catalog changes:
-  // SQLite's data_version moves when anyone but this connection commits.
+  // Another connection (a second hub worker, the CLI, the ingest Worker) may have committed:
+  // SQLite's data_version moves when anyone but this connection commits. Only a commit that
+  // touched what these caches hold (change sets, their items, stores, settings) also moves
+  // catalog_epoch (triggers, migration 0002), so the ingest Worker's group commits, which
+  // touch none of them, do not throw the built pages away.
   const dataVersion = prep("PRAGMA data_version");
+  const epoch = prep("SELECT n FROM catalog_epoch WHERE id = 1");
   let seenDataVersion = -1;
+  let seenEpoch = -1;
+  function readEpoch(): number {
+    return (epoch.get() as { n: number } | undefined)?.n ?? 0;
+  }
   function freshen() {
     const v = (dataVersion.get() as { data_version: number }).data_version;
-    if (v !== seenDataVersion) {
-      if (seenDataVersion !== -1) invalidate();
-      seenDataVersion = v;
+    if (v === seenDataVersion) return;
+    seenDataVersion = v;
+    const e = readEpoch();
+    if (e !== seenEpoch) {
+      if (seenEpoch !== -1) invalidate();
+      seenEpoch = e;
     }
   }
 

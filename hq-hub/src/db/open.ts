@@ -65,6 +65,28 @@ function openRaw(opts: OpenOptions): Sqlite {
 }
 
 /**
+ * Makes every `db.transaction(fn)()` of this connection BEGIN IMMEDIATE. Needed once another
+ * connection writes the same file at the same time (the ingest Worker): a deferred transaction
+ * that read first and then writes fails at once with SQLITE_BUSY when the other connection
+ * committed in between, while an immediate one waits for the write lock (busy_timeout).
+ */
+export function immediateTransactions(db: Sqlite): Sqlite {
+  const original = db.transaction.bind(db);
+  // biome-ignore lint/suspicious/noExplicitAny: the wrapper keeps libsql's transaction shape
+  (db as any).transaction = (fn: (...a: unknown[]) => unknown) => {
+    const tx = original(fn);
+    const run = (...a: unknown[]) => tx.immediate(...a);
+    return Object.assign(run, {
+      default: run,
+      deferred: tx.deferred,
+      immediate: tx.immediate,
+      exclusive: tx.exclusive,
+    });
+  };
+  return db;
+}
+
+/**
  * Drizzle over the libsql handle with drizzle's better-sqlite3 session (libsql has the same
  * synchronous API). Built by hand because drizzle's better-sqlite3 entry point imports the
  * better-sqlite3 package itself, which we do not install.

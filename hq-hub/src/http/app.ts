@@ -475,7 +475,7 @@ export function createApp(hub: Hub) {
       body: ReplayInput,
     },
     async (c, { body, principal }) => {
-      const out = hub.ingest.replay(Number(c.req.param("id")), actor(principal), body.raw);
+      const out = await hub.ingest.replay(Number(c.req.param("id")), actor(principal), body.raw);
       await hub.send(out.storeId, "events.ack", out.ack);
       return out;
     },

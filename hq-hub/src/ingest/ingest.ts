@@ -728,7 +728,10 @@ export function createIngest(deps: IngestDeps) {
     replay,
     discard,
     deadLetterRaw,
-    ackFor: (storeId: string) => ackOf(seqState(storeId)),
+    ackFor: (storeId: string) => {
+      if (deps.shared) seqs.delete(storeId); // another connection may have moved it
+      return ackOf(seqState(storeId));
+    },
   };
 }
 

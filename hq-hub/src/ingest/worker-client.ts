@@ -1,0 +1,143 @@
+// The main thread's side of the ingest Worker (worker.ts): requests are answered in order;
+// if the Worker dies (a crash, an out-of-memory), a new one is started and the unanswered
+// requests are sent again. That is safe because nothing is acked before an answer: a group
+// that had committed before the crash comes back as duplicates (the inbox), one that had not
+// is applied now. A request that killed two Workers in a row is failed instead (its stores
+// resend it after their ack timeout, like any group whose transaction failed).
+import { NotFoundError, StateError, ValidationError } from "../errors.ts";
+import type { BatchOutcome } from "./ingest.ts";
+import type { FromWorker, GroupSummary, ToWorker, WorkerError } from "./worker.ts";
+
+export interface IngestWorkerOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  authToken?: string;
+  /** Several hub processes share the database (external broker): seq state is re-read. */
+  shared: boolean;
+  log: (line: string) => void;
+}
+
+type Request = Exclude<ToWorker, { kind: "init" | "forgetReorderPoints" | "crashAfterNextCommit" }>;
+type Body = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+
+const MAX_ATTEMPTS = 2;
+
+/** A resend posts a copy: the kept bytes must survive another crash. */
+function copyBytes(body: object): object {
+  const b = (body as { bytes?: ArrayBuffer }).bytes;
+  return b ? { bytes: b.slice(0) } : {};
+}
+
+function toError(e: WorkerError): Error {
+  if (e.name === "NotFoundError") return new NotFoundError(e.entity ?? "", e.id ?? "");
+  if (e.name === "StateError") return new StateError(e.id ?? "", e.message);
+  if (e.name === "ValidationError")
+    return Object.assign(new ValidationError(e.field ?? "", ""), { message: e.message });
+  return new Error(e.message);
+}
+
+export function startIngestWorker(opts: IngestWorkerOptions) {
+  let worker: Worker;
+  let nextId = 0;
+  let closing = false;
+  let restarts = 0;
+  const pending = new Map<
+    number,
+    { body: Body; attempts: number; resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >();
+  /** Instructions that are state, not requests: sent again to a new Worker. */
+  const init: ToWorker = {
+    kind: "init",
+    dataDir: opts.dataDir,
+    databaseUrl: opts.databaseUrl,
+    authToken: opts.authToken,
+    shared: opts.shared,
+  };
+
+  function spawn() {
+    const w = new Worker(new URL("./worker.ts", import.meta.url).href);
+    worker = w;
+    w.onmessage = (event: MessageEvent<FromWorker>) => {
+      const m = event.data;
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (m.kind === "done") p.resolve(m.result);
+      else p.reject(toError(m.error));
+    };
+    w.addEventListener("error", (e) => {
+      opts.log(`hq-hub: ingest worker error: ${(e as ErrorEvent).message ?? e}`);
+    });
+    w.addEventListener("close", () => {
+      if (worker !== w || closing) return;
+      restarts++;
+      opts.log(`hq-hub: ingest worker exited; restarting it (${pending.size} requests unanswered)`);
+      spawn();
+      for (const [id, p] of [...pending]) {
+        p.attempts++;
+        if (p.attempts > MAX_ATTEMPTS) {
+          pending.delete(id);
+          p.reject(new Error(`the ingest worker died ${MAX_ATTEMPTS} times on this request`));
+        } else worker.postMessage({ ...p.body, id, ...copyBytes(p.body) } as ToWorker);
+      }
+    });
+    w.postMessage(init);
+  }
+  spawn();
+
+  function request<T>(body: Body, transfer?: ArrayBuffer[]): Promise<T> {
+    if (closing) return Promise.reject(new Error("the ingest worker is closing"));
+    const id = ++nextId;
+    return new Promise<T>((resolve, reject) => {
+      // A transferred buffer is gone from this thread: keep a copy for a resend after a crash.
+      const kept = transfer ? { ...body, bytes: (body as { bytes: ArrayBuffer }).bytes.slice(0) } : body;
+      pending.set(id, { body: kept as Body, attempts: 1, resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ ...body, id } as ToWorker, transfer ? { transfer } : undefined);
+    });
+  }
+
+  return {
+    /** One commit group; resolves after its commit with the last ack per store and the alerts. */
+    handleMany(
+      messages: { storeId: string; topic: string; payload: Buffer }[],
+      at: string,
+    ): Promise<GroupSummary> {
+      // One buffer for the whole group, moved to the Worker rather than copied (a Buffer from
+      // the socket may be a view of a larger chunk that cloning would copy whole).
+      let size = 0;
+      for (const m of messages) size += m.payload.length;
+      const bytes = new ArrayBuffer(size);
+      const view = new Uint8Array(bytes);
+      let at0 = 0;
+      const list = messages.map((m) => {
+        view.set(m.payload, at0);
+        const x = { storeId: m.storeId, topic: m.topic, start: at0, end: at0 + m.payload.length };
+        at0 = x.end;
+        return x;
+      });
+      return request<GroupSummary>({ kind: "group", at, bytes, messages: list }, [bytes]);
+    },
+    replay(deadLetterId: number, actor: string, raw: string | undefined, at: string) {
+      return request<BatchOutcome>({ kind: "replay", at, deadLetterId, actor, raw });
+    },
+    forgetReorderPoints(storeId: string) {
+      worker.postMessage({ kind: "forgetReorderPoints", storeId } satisfies ToWorker);
+    },
+    /** Tests: the Worker exits right after its next commit, before it answers. */
+    crashAfterNextCommit() {
+      worker.postMessage({ kind: "crashAfterNextCommit" } satisfies ToWorker);
+    },
+    get restarts() {
+      return restarts;
+    },
+    async close() {
+      if (closing) return;
+      const done = request<void>({ kind: "close" }).catch(() => {});
+      closing = true;
+      await Promise.race([done, new Promise((r) => setTimeout(r, 5_000))]);
+      worker.terminate();
+    },
+  };
+}
+
+export type IngestWorker = ReturnType<typeof startIngestWorker>;
