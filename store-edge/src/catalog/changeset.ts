@@ -74,6 +74,8 @@ export interface AssembledVersion {
   fromVersion: number;
   effectiveAt?: string;
   items: ChangeItem[];
+  /** Set when `items` was released after a big version was applied in steps. */
+  itemCount?: number;
 }
 
 export class AssemblyError extends Error {

@@ -85,6 +85,7 @@ export class CatalogLookup {
   private pinyinDirty = false;
   /** While built with builder(): the pinyin pairs, collected as products are added. */
   private collectPinyin: [string, number][] | undefined;
+  private pinyinRuns: [string, number][][] | undefined;
 
   static from(records: CatalogRecords): CatalogLookup {
     const l = new CatalogLookup();
@@ -122,6 +123,7 @@ export class CatalogLookup {
 
   /** Adds table rows (each key once over the whole build; JSON kept as the rows hold it). */
   addRows(entity: ChangeItem["entity"], rows: readonly Record<string, string>[]): void {
+    if (this.collectPinyin?.length) throw new Error("addRows: pinyin pairs left over");
     for (const row of rows) {
       switch (entity) {
         case "product":
@@ -153,13 +155,45 @@ export class CatalogLookup {
         }
       }
     }
+    const run = this.collectPinyin;
+    if (run?.length) {
+      run.sort(byPinyin);
+      this.pinyinRuns ??= [];
+      this.pinyinRuns.push(run.splice(0));
+    }
   }
 
-  /** Ends a build: the pinyin index from the pairs collected on the way (no re-parse). */
-  finishBuild(): CatalogLookup {
-    const pairs = this.collectPinyin ?? [];
+  /**
+   * Ends a build: the pinyin index from the pairs collected on the way (no re-parse). Each
+   * addRows call left a sorted run; the runs are merged pairwise, `pause` between merges, so no
+   * single stretch sorts 100k keys (~160 ms at once).
+   */
+  async finishBuild(pause: () => Promise<void>): Promise<CatalogLookup> {
+    let runs = this.pinyinRuns ?? [];
     this.collectPinyin = undefined;
-    this.sortPinyin(pairs);
+    this.pinyinRuns = undefined;
+    while (runs.length > 1) {
+      const next: [string, number][][] = [];
+      for (let i = 0; i < runs.length; i += 2) {
+        if (i + 1 >= runs.length) {
+          next.push(runs[i]!);
+          break;
+        }
+        // Merged 8,192 pairs per event-loop turn (a 100k merge at once is ~50 ms).
+        const merge = mergePairs(runs[i]!, runs[i + 1]!);
+        let step = merge.next();
+        while (!step.done) {
+          await pause();
+          step = merge.next();
+        }
+        next.push(step.value);
+      }
+      runs = next;
+    }
+    const pairs = runs[0] ?? [];
+    this.pinyinKeys = pairs.map((p) => p[0]);
+    this.pinyinSlots = Int32Array.from(pairs, (p) => p[1]);
+    this.pinyinDirty = false;
     this.promotionList = undefined;
     return this;
   }
@@ -287,7 +321,7 @@ export class CatalogLookup {
   }
 
   private sortPinyin(pairs: [string, number][]): void {
-    pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+    pairs.sort(byPinyin);
     this.pinyinKeys = pairs.map((p) => p[0]);
     this.pinyinSlots = Int32Array.from(pairs, (p) => p[1]);
     this.pinyinDirty = false;
@@ -419,4 +453,22 @@ export class CatalogLookup {
     }
     return hits;
   }
+}
+
+function byPinyin(a: [string, number], b: [string, number]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1];
+}
+
+function* mergePairs(a: [string, number][], b: [string, number][]): Generator<void, [string, number][]> {
+  const out: [string, number][] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) {
+    out[k++] = byPinyin(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+    if ((k & 8191) === 0) yield;
+  }
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }

@@ -42,7 +42,7 @@ import {
 import { CatalogLookup, type CatalogRecords } from "./lookup.ts";
 
 /** Rows written (or read back) per short transaction while building a big version. */
-export const CHUNK = 2000;
+export const CHUNK = 500;
 /** A delta with more items than this is built in shadow tables like a snapshot. */
 export const BIG_ITEMS = 5000;
 
@@ -163,7 +163,12 @@ export class CatalogReplica {
     private readonly clock: Clock,
   ) {
     this.writer = new CatalogWriter(db.d, this.live);
+    // Before serving: what a crash during a big apply left (shadow or replaced tables, pages of
+    // the applied version).
     this.dropShadow();
+    this.db.write(() =>
+      this.db.d.delete(catalogStaging).where(lte(catalogStaging.version, this.applied)).run(),
+    );
     this.lookup = this.load();
   }
 
@@ -218,9 +223,11 @@ export class CatalogReplica {
   /** What is being collected, from the staged pages. */
   target(): CollectTarget | undefined {
     const s = catalogStaging;
+    // Pages at or below the applied version are left over from a big apply (dropped after it).
     const rows = this.db.d
       .select({ version: s.version, page: s.page, kind: s.kind, fromVersion: s.fromVersion, pages: s.pages })
       .from(s)
+      .where(gt(s.version, this.applied))
       .orderBy(asc(s.version), asc(s.page))
       .all();
     const first = rows[0];
@@ -270,13 +277,15 @@ export class CatalogReplica {
   }
 
   private stagedVersion(): AssembledVersion | undefined {
-    if (!this.isComplete()) return undefined;
+    const t = this.target();
+    if (!t || t.have.length !== t.pages) return undefined;
     const rows: StagedRow[] = this.db.d
       .select()
       .from(catalogStaging)
-      .orderBy(asc(catalogStaging.version), asc(catalogStaging.page))
+      .where(eq(catalogStaging.version, t.version))
+      .orderBy(asc(catalogStaging.page))
       .all();
-    const version = rows[0]!.version;
+    const version = t.version;
     return assemble(
       rows
         .filter((r) => r.version === version)
@@ -290,6 +299,33 @@ export class CatalogReplica {
           items: JSON.parse(r.items) as ChangeItem[],
         })),
     );
+  }
+
+  /** The staged version as stagedVersion() has it, read and parsed a page per event-loop turn. */
+  private async stagedVersionInSteps(): Promise<AssembledVersion | undefined> {
+    const t = this.target();
+    if (!t || t.have.length !== t.pages) return undefined;
+    const pages: CatalogChangeSet[] = [];
+    for (const page of t.have) {
+      await yieldToLanes();
+      if (this.closed) throw new Error("edge stopped while applying a catalog version");
+      const r = this.db.d
+        .select()
+        .from(catalogStaging)
+        .where(and(eq(catalogStaging.version, t.version), eq(catalogStaging.page, page)))
+        .get();
+      if (!r) return undefined; // staging cleared meanwhile
+      pages.push({
+        kind: r.kind as "delta" | "snapshot",
+        version: r.version,
+        fromVersion: r.fromVersion,
+        page: r.page,
+        pages: r.pages,
+        ...(r.effectiveAt ? { effectiveAt: r.effectiveAt } : {}),
+        items: JSON.parse(r.items) as ChangeItem[],
+      });
+    }
+    return assemble(pages);
   }
 
   private isFuture(a: AssembledVersion, now: number): boolean {
@@ -335,8 +371,8 @@ export class CatalogReplica {
     return a;
   }
 
-  private markApplied(version: number, now: number): void {
-    this.db.d.delete(catalogStaging).where(lte(catalogStaging.version, version)).run();
+  private markApplied(version: number, now: number, dropStaged = true): void {
+    if (dropStaged) this.db.d.delete(catalogStaging).where(lte(catalogStaging.version, version)).run();
     this.db.setMeta("catalog_version", version);
     this.db.setMeta("catalog_applied_at", new Date(now).toISOString());
   }
@@ -357,9 +393,8 @@ export class CatalogReplica {
   private async applyInSteps(): Promise<AssembledVersion | undefined> {
     const now = this.clock.now();
     if (!this.isComplete()) return undefined;
-    // Parsing 300k staged items takes a few hundred ms: let lanes run first, then parse.
-    await yieldToLanes();
-    const a = this.stagedVersion();
+    // Parsing 300k staged items at once would stall the lanes for a second: a page at a time.
+    const a = await this.stagedVersionInSteps();
     if (!a) return undefined;
     if (!this.isBig(a, now)) return this.applyStaged();
     try {
@@ -419,6 +454,10 @@ export class CatalogReplica {
       this.building.items = Math.min(a.items.length, i + CHUNK);
       if (i >= CHUNK) crashPoint("catalog.mid_apply");
     }
+    // 300k parsed items are garbage from here (the look-up is read back from the tables): let
+    // the collector have them rather than trace them through every pause of the build.
+    const itemCount = a.items.length;
+    a.items = [];
     const lookup = await this.buildLookup(next);
     // The switch: one short transaction, then the look-up in the same tick.
     let switched = false;
@@ -441,7 +480,10 @@ export class CatalogReplica {
       // Index names are global: the phone index moves to the new members table.
       raw.exec("DROP INDEX IF EXISTS members_phone");
       raw.exec("CREATE INDEX members_phone ON members(phone)");
-      this.markApplied(a.version, now);
+      // The staged pages (~30 MB for 100k SKUs) are dropped a page at a time afterwards: freeing
+      // them here would double this transaction. target() ignores pages at or below the applied
+      // version meanwhile.
+      this.markApplied(a.version, now, false);
       switched = true;
     });
     if (!switched) {
@@ -450,8 +492,8 @@ export class CatalogReplica {
     }
     this.lookup = lookup;
     crashPoint("catalog.after_switch");
-    await this.dropOld();
-    return a;
+    await this.dropStale();
+    return { ...a, itemCount };
   }
 
   /** Runs one short write, then lets the lanes in. */
@@ -484,7 +526,7 @@ export class CatalogReplica {
         await yieldToLanes();
       }
     }
-    return l.finishBuild();
+    return l.finishBuild(yieldToLanes);
   }
 
   /**
@@ -507,6 +549,28 @@ export class CatalogReplica {
         .get();
       if (row) lookup.apply([{ op: "upsert", entity: "coupon", data: JSON.parse(row.data) }]);
     }
+  }
+
+  /** Staged pages of applied versions, a page per transaction, then the replaced tables. */
+  private async dropStale(): Promise<void> {
+    for (;;) {
+      if (this.closed) return;
+      const row = this.db.d
+        .select({ version: catalogStaging.version, page: catalogStaging.page })
+        .from(catalogStaging)
+        .where(lte(catalogStaging.version, this.applied))
+        .limit(1)
+        .get();
+      if (!row) break;
+      this.db.write(() =>
+        this.db.d
+          .delete(catalogStaging)
+          .where(and(eq(catalogStaging.version, row.version), eq(catalogStaging.page, row.page)))
+          .run(),
+      );
+      await yieldToLanes();
+    }
+    await this.dropOld();
   }
 
   /** Empties the replaced tables in steps, then drops them. */

@@ -423,7 +423,9 @@ export class HqLink {
       replica.applyStagedInSteps().then(
         (applied) => {
           if (applied) {
-            this.log(`catalog ${applied.kind} ${applied.version} applied (${applied.items.length} items)`);
+            this.log(
+              `catalog ${applied.kind} ${applied.version} applied (${applied.itemCount ?? applied.items.length} items)`,
+            );
             this.send("catalog.applied", "catalog", {
               version: applied.version,
               appliedAt: new Date(this.o.clock.now()).toISOString(),

@@ -190,3 +190,34 @@ export async function until(
     await Bun.sleep(10);
   }
 }
+
+/**
+ * Rings up on a lane until `busy` settles: a scan every `everyMs` (the cart is saved on each)
+ * and a cash sale every 5th scan. A sample is the time from when the write was due to when it
+ * returned, so a stalled event loop (a writer held by something else) counts in full.
+ */
+export async function laneWhile(
+  edge: Edge,
+  busy: Promise<unknown>,
+  o: { skus: number; everyMs?: number; lane?: string },
+): Promise<{ samples: number[]; sales: number; scans: number }> {
+  let done = false;
+  void busy.finally(() => {
+    done = true;
+  });
+  const lane = o.lane ?? "1";
+  const samples: number[] = [];
+  let sales = 0;
+  let scans = 0;
+  while (!done) {
+    const due = performance.now() + (o.everyMs ?? 5);
+    await Bun.sleep(o.everyMs ?? 5);
+    if (done) break;
+    await edge.checkout.scan(lane, gtinOf(1 + (scans % o.skus)));
+    scans++;
+    if (scans % 5 === 0 && edge.checkout.tenderCash(lane, 10_000_000).sale) sales++;
+    samples.push(performance.now() - due);
+  }
+  await busy;
+  return { samples, sales, scans };
+}
