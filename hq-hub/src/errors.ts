@@ -29,6 +29,8 @@ export class StateError extends Error {
   constructor(
     readonly id: string,
     message: string,
+    /** Extra fields for the 409 body (e.g. the records a rollback would clobber). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }

@@ -584,6 +584,17 @@ export function createCatalog(deps: CatalogDeps) {
     const at = now().toISOString();
     let compId = 0;
     db.transaction(() => {
+      // Restoring the records as they were before this change set would silently undo a later
+      // change set's edit of the same record: refuse and name them instead.
+      const later = laterEditsOf(cs);
+      if (later.length > 0)
+        throw new StateError(
+          String(id),
+          `change set ${id} cannot be rolled back: later change sets changed the same records (${later
+            .map((r) => `${r.entity} ${r.key} in change set ${r.changesetId}`)
+            .join(", ")}); roll those back first`,
+          { records: later },
+        );
       const info = db
         .prepare(
           `INSERT INTO changesets (version, description, target_json, state, pilot_stores_json, compensates, created_by, created_at,
@@ -624,6 +635,35 @@ export function createCatalog(deps: CatalogDeps) {
     invalidate();
     announce(before);
     return { rolledBack: getChangeset(id), compensation: getChangeset(compId) };
+  }
+
+  /**
+   * Records of `cs` that a later change set also changed and that is still in effect: one
+   * released after it (higher version), or a draft opened after it. Not counted: change sets
+   * rolled back, and the compensations of change sets later than `cs` (they restored the
+   * records towards what `cs` wrote).
+   */
+  function laterEditsOf(cs: ChangesetRow): { entity: Entity; key: string; changesetId: number }[] {
+    const all = changesets();
+    const byId = new Map(all.map((c) => [c.id, c]));
+    const isLater = (c: ChangesetRow) =>
+      c.version === null ? c.id > cs.id : cs.version !== null && c.version > cs.version;
+    const rows = db
+      .prepare(
+        `SELECT o.changeset_id AS changesetId, o.entity, o.key FROM changeset_items i
+         JOIN changeset_items o ON o.entity = i.entity AND o.key = i.key AND o.changeset_id != i.changeset_id
+         WHERE i.changeset_id = ? ORDER BY o.changeset_id, o.entity, o.key`,
+      )
+      .all(cs.id) as { changesetId: number; entity: Entity; key: string }[];
+    return rows.filter((r) => {
+      const c = byId.get(r.changesetId);
+      if (!c || c.state === "rolled_back" || !isLater(c)) return false;
+      if (c.compensates !== null) {
+        const undone = byId.get(c.compensates);
+        if (undone && undone.id !== cs.id && isLater(undone)) return false;
+      }
+      return true;
+    });
   }
 
   /** Publishes the retained pointer of every store whose latest version moved. */

@@ -9,6 +9,7 @@ import { ForbiddenError, fromZod, NotFoundError, StateError, ValidationError } f
 import type { Hub } from "../hub.ts";
 import { ReorderInput, TransferInput } from "../stock/stock.ts";
 import { mosquittoHash, StoreInput, StorePatch } from "../stores/stores.ts";
+import { SupplierInput, SupplierPatch } from "../suppliers/suppliers.ts";
 import { type Access, authorize, type Principal, TokenInput } from "./auth.ts";
 
 type Env = { Variables: { principal: Principal } };
@@ -39,13 +40,6 @@ const ChangesetInput = z.strictObject({
 const ReleaseInput = z.strictObject({ stage: z.enum(["pilot", "all"]).optional() });
 const EnrollInput = z.strictObject({ code: z.string() });
 const ReplayInput = z.strictObject({ raw: z.string().optional() });
-const SupplierInput = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
-  name: z.string().min(1).max(80),
-  leadTimeDays: z.int().min(0).max(365),
-  minOrderQty: z.int().min(1),
-  packSize: z.int().min(1),
-});
 const ChangesetQuery = z.object({ changeset: z.coerce.number().int().positive().optional() });
 
 /** Rows as the API has always shown them: the database's snake_case column names. */
@@ -64,7 +58,7 @@ function status(e: unknown): { code: 400 | 403 | 404 | 409 | 500; body: Record<s
   if (e instanceof ForbiddenError) return { code: 403, body: { error: "forbidden", reason: e.message } };
   if (e instanceof NotFoundError) return { code: 404, body: { error: "not_found", message: e.message } };
   if (e instanceof StateError)
-    return { code: 409, body: { error: "conflict", id: e.id, message: e.message } };
+    return { code: 409, body: { error: "conflict", id: e.id, message: e.message, ...e.details } };
   return { code: 500, body: { error: "internal", message: (e as Error).message } };
 }
 
@@ -390,37 +384,57 @@ export function createApp(hub: Hub) {
     (c) => hub.imports.get(c.req.param("id")!),
   );
 
-  route<z.infer<typeof SupplierInput>>(
+  route<SupplierInput>(
     {
       method: "post",
       path: "/api/v1/suppliers",
-      summary: "Create or update a supplier",
+      summary: "Create a supplier, or replace an existing one's fields (minimum order: whole packs)",
       access: "admin",
       body: SupplierInput,
     },
-    (_c, { body }) => {
-      hub.db
-        .prepare(
-          `INSERT INTO suppliers (id, name, lead_time_days, min_order_qty, pack_size, created_at) VALUES (?,?,?,?,?,?)
-           ON CONFLICT (id) DO UPDATE SET name=excluded.name, lead_time_days=excluded.lead_time_days, min_order_qty=excluded.min_order_qty, pack_size=excluded.pack_size`,
-        )
-        .run(
-          body.id,
-          body.name,
-          body.leadTimeDays,
-          body.minOrderQty,
-          body.packSize,
-          new Date().toISOString(),
-        );
-      return body;
-    },
+    (_c, { body }) => hub.suppliers.upsert(body),
   );
-  route({ method: "get", path: "/api/v1/suppliers", summary: "List suppliers", access: "read" }, () =>
-    hub.db
-      .prepare(
-        "SELECT id, name, lead_time_days AS leadTimeDays, min_order_qty AS minOrderQty, pack_size AS packSize FROM suppliers ORDER BY id",
-      )
-      .all(),
+  route<SupplierPatch>(
+    {
+      method: "patch",
+      path: "/api/v1/suppliers/{id}",
+      summary: "Edit a supplier: name, leadTimeDays (0-365), minOrderQty (whole packs), packSize",
+      access: "admin",
+      body: SupplierPatch,
+    },
+    (c, { body }) => hub.suppliers.update(c.req.param("id")!, body),
+  );
+  route(
+    {
+      method: "post",
+      path: "/api/v1/suppliers/{id}/deactivate",
+      summary: "Deactivate a supplier (kept, no longer listed as active)",
+      access: "admin",
+    },
+    (c, { principal }) => hub.suppliers.deactivate(c.req.param("id")!, actor(principal)),
+  );
+  route(
+    {
+      method: "post",
+      path: "/api/v1/suppliers/{id}/reactivate",
+      summary: "Reactivate a deactivated supplier",
+      access: "admin",
+    },
+    (c, { principal }) => hub.suppliers.reactivate(c.req.param("id")!, actor(principal)),
+  );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/suppliers",
+      summary: "List suppliers (status=active by default; inactive, all)",
+      access: "read",
+      query: z.object({ status: z.enum(["active", "inactive", "all"]).default("active") }),
+    },
+    (_c, { query }) =>
+      hub.suppliers.list((query as unknown as { status: "active" | "inactive" | "all" }).status),
+  );
+  route({ method: "get", path: "/api/v1/suppliers/{id}", summary: "One supplier", access: "read" }, (c) =>
+    hub.suppliers.get(c.req.param("id")!),
   );
   route(
     {
