@@ -34,6 +34,7 @@ import { type BatchOutcome, createIngest } from "./ingest/ingest.ts";
 import { type IngestWorker, startIngestWorker } from "./ingest/worker-client.ts";
 import { createStock, type Stock } from "./stock/stock.ts";
 import { createStores, type Stores } from "./stores/stores.ts";
+import { createSuppliers, type Suppliers } from "./suppliers/suppliers.ts";
 
 export interface Hub {
   config: HubConfig;
@@ -51,6 +52,7 @@ export interface Hub {
   fleet: Fleet;
   tokens: Tokens;
   imports: Imports;
+  suppliers: Suppliers;
   /** Sends the dirty member balances down as a change set released to every store. */
   syncMembers(actor: string): { changesetId: number; members: number } | undefined;
   /** Publishes an HQ -> store message on the store's down-topic. */
@@ -185,6 +187,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const fleet = createFleet({ db, now });
   const tokens = createTokens({ db, now, adminToken: config.adminToken });
   const imports = createImports({ db, now, catalog });
+  const suppliers = createSuppliers({ db, now });
 
   function afterBatch(out: Pick<BatchOutcome, "storeId" | "ack">) {
     const s = out.storeId;
@@ -444,6 +447,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     fleet,
     tokens,
     imports,
+    suppliers,
     syncMembers,
     send,
     stats,

@@ -123,6 +123,10 @@ export const suppliers = sqliteTable("suppliers", {
   minOrderQty: integer("min_order_qty").notNull(),
   packSize: integer("pack_size").notNull(),
   createdAt: text("created_at").notNull(),
+  active: integer("active").notNull().default(1),
+  updatedAt: text("updated_at"),
+  deactivatedBy: text("deactivated_by"),
+  deactivatedAt: text("deactivated_at"),
 });
 
 export const promotions = sqliteTable("promotions", {
