@@ -61,15 +61,33 @@ function eightyLines(): Receipt {
   return { ...r, lines };
 }
 
-async function escposBuild(): Promise<BenchRow> {
+const WARMUP = 500;
+const BUILDS = 5000;
+
+/**
+ * 5,000 builds of the same 80-line receipt timed one by one (wall clock) after 500 unmeasured
+ * ones (JIT warm-up, the GBK character and amount caches filling); median and p99 of those
+ * 5,000. On a shared 2-core machine a build of ~0.05 ms is descheduled now and then for a whole
+ * time slice (~4 ms) of another process, which decides the p99 by itself. So each build also
+ * reads the process's involuntary context switches before and after (outside the timed part),
+ * and the second row is the p99 of the builds the kernel did not preempt: the code's own tail,
+ * garbage collection included (a collection pauses this thread; it is not a context switch).
+ */
+async function escposBuild(): Promise<BenchRow[]> {
   const r = eightyLines();
+  for (let i = 0; i < WARMUP; i++) layoutReceipt(r, 80);
   const ours: number[] = [];
-  for (let i = 0; i < 300; i++) {
+  const unpreempted: number[] = [];
+  for (let i = 0; i < BUILDS; i++) {
+    const before = process.resourceUsage().involuntaryContextSwitches;
     const t0 = performance.now();
     layoutReceipt(r, 80);
-    ours.push(performance.now() - t0);
+    const ms = performance.now() - t0;
+    ours.push(ms);
+    if (process.resourceUsage().involuntaryContextSwitches === before) unpreempted.push(ms);
   }
-  const mine = stats(ours.slice(30));
+  const mine = stats(ours);
+  const own = stats(unpreempted);
   // Peer: node-thermal-printer building the same content (its bytes differ: see docs/devices.md).
   let peer = "node-thermal-printer 4.x, same lines";
   let peerMedian: number | undefined;
@@ -80,7 +98,7 @@ async function escposBuild(): Promise<BenchRow> {
       CharacterSet: Record<string, string>;
     };
     const theirs: number[] = [];
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 1000; i++) {
       const t0 = performance.now();
       const p = new ntp.ThermalPrinter({
         type: ntp.PrinterTypes.EPSON,
@@ -106,20 +124,30 @@ async function escposBuild(): Promise<BenchRow> {
       p.getBuffer!();
       theirs.push(performance.now() - t0);
     }
-    peerMedian = stats(theirs.slice(30)).median;
+    peerMedian = stats(theirs.slice(100)).median;
   } catch (e) {
     peer = `node-thermal-printer unavailable (${(e as Error).message})`;
   }
-  return {
-    figure: "ESC/POS bytes for an 80-line receipt (GBK, CODE128, QR, logo, cut)",
-    unit: "ms",
-    median: mine.median,
-    p99: mine.p99,
-    peer,
-    ...(peerMedian !== undefined ? { peerMedian, ratio: mine.median / peerMedian } : {}),
-    target: "p99 < 2 ms",
-    pass: mine.p99 < 2,
-  };
+  return [
+    {
+      figure: `ESC/POS bytes for an 80-line receipt (GBK, CODE128, QR, logo, cut): ${BUILDS} builds after ${WARMUP} warm-up`,
+      unit: "ms",
+      median: mine.median,
+      p99: mine.p99,
+      peer: `${peer} (1,000 builds, median)`,
+      ...(peerMedian !== undefined ? { peerMedian, ratio: mine.median / peerMedian } : {}),
+      target: "p99 < 2 ms",
+      pass: mine.p99 < 2,
+    },
+    {
+      figure: `the same builds, without the ${BUILDS - unpreempted.length} of ${BUILDS} during which the kernel preempted the process`,
+      unit: "ms",
+      median: own.median,
+      p99: own.p99,
+      target: "p99 < 2 ms (the code's own tail, GC pauses included)",
+      pass: own.p99 < 2,
+    },
+  ];
 }
 
 function scaleParseRate(): BenchRow {
@@ -168,7 +196,7 @@ function scaleParseRate(): BenchRow {
 }
 
 export async function benchDevices(): Promise<BenchRow[]> {
-  return [await scannerLatency(), await escposBuild(), scaleParseRate()];
+  return [await scannerLatency(), ...(await escposBuild()), scaleParseRate()];
 }
 
 if (import.meta.main) {

@@ -1,12 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import iconv from "iconv-lite";
 import { EscPosDecoder, type PrintBlock } from "./decoder.ts";
 import { EscPos } from "./escpos.ts";
 import { columnsFor, layoutReceipt } from "./receipt.ts";
 import { referenceReceipt } from "./reference-receipt.ts";
 import { renderPng, renderText } from "./render.ts";
-import { displayWidth, encodeGbk } from "./text.ts";
+import { displayWidth, encodeGbk, leftRight, padStartToWidth, wrapToWidth } from "./text.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const blocksOf = (bytes: Uint8Array): PrintBlock[] =>
@@ -19,6 +20,32 @@ describe("text and GBK", () => {
     expect(hex(encodeGbk("培训"))).toBe("c5e0d1b5");
     expect(displayWidth("培训 TRAINING")).toBe(13);
     expect(displayWidth("¥1")).toBe(3);
+  });
+});
+
+describe("text written straight into the job buffer", () => {
+  const texts = [
+    "",
+    "Coca-Cola 可口可乐 330ml x6",
+    "红富士苹果 (称重) 特级 新疆阿克苏 冰糖心 大果 5kg 装 礼盒",
+    "¥12.50 ￥3",
+    "emoji 😀 and 𠀀 outside the BMP",
+    "a".repeat(60),
+  ];
+  test("GBK per cached character equals iconv on the whole string (¥ as ￥)", () => {
+    for (const t of texts)
+      expect(hex(encodeGbk(t))).toBe(hex(iconv.encode(t.replace(/\u00a5/g, "\uffe5"), "gbk")));
+  });
+  test("lineLR and lineWrapped give the bytes of leftRight / wrapToWidth lines", () => {
+    for (const cols of [16, 24, 32, 48])
+      for (const a of texts)
+        for (const b of ["", "¥1.00", "金额", "-¥12,345.67", "x".repeat(cols + 3)]) {
+          const want = new EscPos().line(leftRight(a, padStartToWidth(b, 10), cols)).bytes();
+          expect(hex(new EscPos(8).lineLR(a, b, cols, 10).bytes())).toBe(hex(want));
+          const wrapped = new EscPos();
+          for (const l of wrapToWidth(a, cols)) wrapped.line(l);
+          expect(hex(new EscPos(8).lineWrapped(a, cols).bytes())).toBe(hex(wrapped.bytes()));
+        }
   });
 });
 

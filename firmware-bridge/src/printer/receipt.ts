@@ -2,7 +2,7 @@
 // (48 columns) paper. Money is integer fen throughout, formatted by @retail/protocol.
 import { formatYuan } from "@retail/protocol";
 import { type Bitmap, EscPos } from "./escpos.ts";
-import { displayWidth, leftRight, padStartToWidth, wrapToWidth } from "./text.ts";
+import { displayWidth } from "./text.ts";
 
 export interface ReceiptLine {
   name: string;
@@ -45,12 +45,26 @@ export function columnsFor(paper: PaperWidth): number {
   return paper === 58 ? 32 : 48;
 }
 
-const yuan = (fen: number) => formatYuan(fen);
+// Amounts repeat from receipt to receipt: each is formatted once (a bounded cache).
+const YUAN = new Map<number, string>();
+const yuan = (fen: number): string => {
+  let s = YUAN.get(fen);
+  if (s === undefined) {
+    s = formatYuan(fen);
+    if (YUAN.size >= 8192) YUAN.clear();
+    YUAN.set(fen, s);
+  }
+  return s;
+};
+
+let scratch: Uint8Array = new Uint8Array(16384);
 
 export function layoutReceipt(r: Receipt, paper: PaperWidth = 80): Uint8Array {
   const cols = columnsFor(paper);
   const rule = "-".repeat(cols);
-  const p = new EscPos().init();
+  // Built in one scratch buffer kept between receipts (layout is synchronous, so never shared),
+  // grown when a receipt needs more; the job's bytes are copied out of it at the end.
+  const p = new EscPos(scratch).init();
   const trainingBanner = () => {
     p.align("center")
       .bold(true)
@@ -65,45 +79,34 @@ export function layoutReceipt(r: Receipt, paper: PaperWidth = 80): Uint8Array {
   if (r.training) trainingBanner();
   p.align("center").bold(true).size(2, 2);
   // A double-width store name takes twice the columns; wrap it at half the line.
-  for (const l of wrapToWidth(r.storeName, Math.floor(cols / 2))) p.line(l);
+  p.lineWrapped(r.storeName, Math.floor(cols / 2));
   p.size(1, 1).bold(false);
-  if (r.storeAddress) for (const l of wrapToWidth(r.storeAddress, cols)) p.line(l);
+  if (r.storeAddress) p.lineWrapped(r.storeAddress, cols);
   if (r.reprint) p.bold(true).line("** 重印 REPRINT **").bold(false);
   p.align("left");
-  p.line(leftRight(`单号 ${r.receiptNo}`, "", cols));
+  p.lineLR(`单号 ${r.receiptNo}`, "", cols);
   const who = [r.lane && `收银台 ${r.lane}`, r.cashier && `收银员 ${r.cashier}`].filter(Boolean).join(" ");
   // On 58 mm paper time and lane/cashier do not share a line: never cut either.
-  if (displayWidth(r.time) + 1 + displayWidth(who) <= cols) p.line(leftRight(r.time, who, cols));
+  if (displayWidth(r.time) + 1 + displayWidth(who) <= cols) p.lineLR(r.time, who, cols);
   else p.line(r.time).line(who);
   p.line(rule);
 
   // Columns: name on its own line(s), then qty x unit price and the amount right-aligned.
   const amountCols = paper === 58 ? 10 : 12;
-  p.line(leftRight("商品/数量x单价", padStartToWidth("金额", amountCols), cols));
+  p.lineLR("商品/数量x单价", "金额", cols, amountCols);
   for (const line of r.lines) {
-    for (const l of wrapToWidth(line.name, cols)) p.line(l);
-    p.line(
-      leftRight(
-        `  ${line.qty} x ${yuan(line.unitPriceFen)}`,
-        padStartToWidth(yuan(line.amountFen), amountCols),
-        cols,
-      ),
-    );
-    for (const d of line.discounts ?? []) {
-      p.line(leftRight(`  ${d.label}`, padStartToWidth(yuan(-d.amountFen), amountCols), cols));
-    }
+    p.lineWrapped(line.name, cols);
+    p.lineLR(`  ${line.qty} x ${yuan(line.unitPriceFen)}`, yuan(line.amountFen), cols, amountCols);
+    if (line.discounts)
+      for (const d of line.discounts) p.lineLR(`  ${d.label}`, yuan(-d.amountFen), cols, amountCols);
   }
   p.line(rule);
-  p.line(leftRight("小计 Subtotal", yuan(r.subtotalFen), cols));
-  if (r.discountFen) p.line(leftRight("优惠 Discount", yuan(-r.discountFen), cols));
-  p.bold(true)
-    .size(1, 2)
-    .line(leftRight("合计 TOTAL", yuan(r.totalFen), cols))
-    .size(1, 1)
-    .bold(false);
-  for (const t of r.tenders) p.line(leftRight(t.label, yuan(t.amountFen), cols));
-  p.line(leftRight("找零 Change", yuan(r.changeFen), cols));
-  if (r.member) p.line(leftRight("会员 Member", r.member, cols));
+  p.lineLR("小计 Subtotal", yuan(r.subtotalFen), cols);
+  if (r.discountFen) p.lineLR("优惠 Discount", yuan(-r.discountFen), cols);
+  p.bold(true).size(1, 2).lineLR("合计 TOTAL", yuan(r.totalFen), cols).size(1, 1).bold(false);
+  for (const t of r.tenders) p.lineLR(t.label, yuan(t.amountFen), cols);
+  p.lineLR("找零 Change", yuan(r.changeFen), cols);
+  if (r.member) p.lineLR("会员 Member", r.member, cols);
   p.line(rule);
 
   p.align("center").code128(r.receiptNo, { moduleWidth: paper === 58 ? 1 : 2 });
@@ -113,7 +116,9 @@ export function layoutReceipt(r: Receipt, paper: PaperWidth = 80): Uint8Array {
   }
   for (const f of r.footer ?? []) p.line(f);
   if (r.training) trainingBanner();
-  return p.feed(2).cut().bytes();
+  const bytes = p.feed(2).cut().bytes();
+  scratch = p.scratch;
+  return bytes;
 }
 
 /** For tests: the widest line a layout produced fits the paper. */
