@@ -4,7 +4,7 @@
 // has no tare. Default line: 9600 baud, 7 data bits, even parity, 1 stop (7E1).
 //   W -> <LF>xxxx.xxuu<CR><LF>hh<CR><ETX>   (uu = kg/lb; status-only <LF>hh<CR><ETX> when the
 //        weight is negative, in motion, over capacity or not zeroed)
-//   S, Z -> <LF>hh<CR><ETX>;  unknown -> <LF>?<CR><ETX>
+//   S, Z -> <LF>hh<CR><ETX> (S: status only, whatever the weight);  unknown -> <LF>?<CR><ETX>
 // Status byte 1: bit0 motion, bit1 at zero, bit2 RAM error, bit3 EEPROM error, bits 4-5 always 1.
 // Status byte 2: bit0 under capacity, bit1 over capacity, bit2 ROM error, bit3 faulty
 // calibration, bit6 another byte follows. Status byte 3 (optional): bit2 net, bit3 initial zero
@@ -116,6 +116,7 @@ export const nci: ScaleCodec = {
     if (cmd === "zero") return ascii("Z\r");
     return undefined;
   },
+  statusRequest: () => ascii("S\r"),
   decoder: (device = "nci") => new NciDecoder(device),
   toAck(cmd, frame) {
     if (frame.kind === "rejected") return { ok: false, reason: frame.reason };
@@ -135,8 +136,7 @@ export const nci: ScaleCodec = {
           }
           const c = line.trim();
           line = "";
-          // S (status only) is not simulated: the driver never sends it.
-          out.push(c === "W" ? "weight" : c === "Z" ? "zero" : "?");
+          out.push(c === "W" ? "weight" : c === "Z" ? "zero" : c === "S" ? "status" : "?");
         }
         return out;
       },
@@ -150,6 +150,7 @@ export const nci: ScaleCodec = {
     const s3 = 0x30 | (s.tareG ? 4 : 0) | (s.notZeroed ? 8 : 0);
     const status = String.fromCharCode(s1, s2, s3);
     const valid = !(s.motion || s.overCapacity || shown < 0 || s.notZeroed);
+    // S and Z are answered with the status bytes only, as is W when there is no valid weight.
     if (cmd !== "weight" || !valid) return ascii(`\n${status}\r\x03`);
     // xxxx.xx kg: 10 g divisions, rounded half up like the scale's display.
     return ascii(`\n${gramsToKgText(shown, 2).padStart(7, "0")}kg\r\n${status}\r\x03`);

@@ -3,7 +3,8 @@
 // With real hardware only the tests that need no scripted weights run (they are named so).
 import { afterEach, describe, expect, test } from "bun:test";
 import { waitFor } from "../link.ts";
-import { openTty } from "../serial/tty.ts";
+import { fromLine, toLine } from "../serial/parity.ts";
+import { openTty, type TtyLink } from "../serial/tty.ts";
 import { SCALE_CODECS, type ScaleProtocol } from "./codecs.ts";
 import { ScaleDriver } from "./driver.ts";
 import { ScaleSimulator } from "./simulator.ts";
@@ -108,6 +109,51 @@ export function scaleContract(name: string, target: ScaleTarget, enabled = true)
         await waitFor(() => driver.last?.grams === 1000, "net 1000 g");
         expect((await driver.command("clear_tare")).ok).toBe(true);
         await waitFor(() => driver.last?.grams === 1150, "gross 1150 g");
+      },
+    );
+
+    test.skipIf(!codec.statusRequest)(
+      "status request (NCI S): status bytes only, no weight, flags as the scale shows (hardware too)",
+      async () => {
+        // Straight on the line (no driver polling W in between), as the protocol document lists it.
+        const sim = simulated ? await ScaleSimulator.start(target.protocol) : undefined;
+        live.sim = sim;
+        const tty: TtyLink = await openTty(sim?.path ?? target.device!, { baud: codec.defaultBaud });
+        try {
+          const decoder = codec.decoder();
+          const frames: ReturnType<typeof decoder.push> = [];
+          tty.on("data", (b) => frames.push(...decoder.push(fromLine(b, codec.framing))));
+          const ask = async () => {
+            frames.length = 0;
+            await tty.write(toLine(codec.statusRequest!(), codec.framing));
+            await waitFor(() => frames.length > 0, "status answer", 2000);
+            return frames[0]!;
+          };
+          const any = await ask();
+          expect(any.kind).toBe("weight");
+          if (any.kind === "weight") expect(any.reading.grams).toBeUndefined();
+          if (!sim) return;
+          expect(sim.received).toContain("status");
+          sim.set({ grams: 1250 });
+          expect(await ask()).toEqual({
+            kind: "weight",
+            reading: { grams: undefined, status: "stable", net: false, atZero: false },
+          });
+          sim.set({ grams: 0 });
+          expect(await ask()).toMatchObject({
+            reading: { grams: undefined, status: "stable", atZero: true },
+          });
+          sim.set({ grams: 300, motion: true });
+          expect(await ask()).toMatchObject({ reading: { status: "motion", atZero: false } });
+          sim.set({ motion: false, overCapacity: true });
+          expect(await ask()).toMatchObject({ reading: { status: "over_capacity" } });
+          sim.set({ overCapacity: false, grams: 0, notZeroed: true });
+          expect(await ask()).toMatchObject({ reading: { status: "not_zeroed" } });
+          sim.set({ notZeroed: false, grams: 200, tareG: 100 });
+          expect(await ask()).toMatchObject({ reading: { status: "stable", net: true } });
+        } finally {
+          await tty.close();
+        }
       },
     );
 

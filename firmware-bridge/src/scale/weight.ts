@@ -84,8 +84,11 @@ export interface SimulatedScaleState {
   tareG: number;
 }
 
-/** A command as the simulated scale understood it: "stream" starts continuous output. */
-export type SimCommand = ScaleCommand | "?" | "stream";
+/**
+ * A command as the simulated scale understood it: "stream" starts continuous output, "status"
+ * asks for the status bytes only (NCI S).
+ */
+export type SimCommand = ScaleCommand | "?" | "stream" | "status";
 
 /** What a simulated scale did with a zero/tare command (decided by the simulator, encoded by the codec). */
 export interface CommandOutcome {
@@ -116,6 +119,11 @@ export interface ScaleCodec {
   commandDecoder(): { push(bytes: Uint8Array): SimCommand[] };
   /** The scale's answer to a command in the given state (without parity). */
   respond(cmd: SimCommand, state: SimulatedScaleState, outcome?: CommandOutcome): Uint8Array;
+  /**
+   * Host request for the scale's status alone, when the protocol has one (NCI `S<CR>`): answered
+   * with a status frame (a reading with no grams) the decoder reads like any other.
+   */
+  statusRequest?(): Uint8Array;
   /** Host request that switches a polled protocol to streaming (MT-SICS SIR). */
   startStream?(): Uint8Array;
   /** A frame of the continuous stream, for continuous protocols. */
