@@ -15,6 +15,7 @@ import {
   ProductV1,
   type Promotion,
   PromotionV1,
+  pinyinInitials,
   Sku,
 } from "@retail/protocol";
 import { z } from "zod";
@@ -74,6 +75,12 @@ export function checkProduct(input: unknown): Product {
     throw new ValidationError("plu", "only weighed goods have a scale PLU");
   if (p.weighed && !["KG", "G"].includes(p.unit))
     throw new ValidationError("unit", "weighed goods are sold by KG or G");
+  // Written without initials: HQ derives them from the zh-CN name so every store gets them
+  // (an explicit value, even "", is kept as given).
+  if (p.pinyin === undefined) {
+    const initials = pinyinInitials(p.name);
+    if (initials !== "") return { ...p, pinyin: initials };
+  }
   return p;
 }
 
