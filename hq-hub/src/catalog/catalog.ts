@@ -887,7 +887,8 @@ export function createCatalog(deps: CatalogDeps) {
   }
 
   /** Per change set: the stores it is released to, and which of them applied it (or later). */
-  function rollout(id: number) {
+  /** With `region` (a regional manager) only that region's stores are listed. */
+  function rollout(id: number, region?: string) {
     const cs = getChangeset(id);
     const applied = new Map(
       (
@@ -898,6 +899,7 @@ export function createCatalog(deps: CatalogDeps) {
       ).map((r) => [r.store_id, r.v]),
     );
     const stores = allStores()
+      .filter((s) => region === undefined || s.region === region)
       .filter((s) => cs.version !== null && versionsFor(s, changesets()).includes(cs.version))
       .map((s) => ({
         storeId: s.id,
@@ -978,8 +980,21 @@ export function createCatalog(deps: CatalogDeps) {
     coupon: "SELECT code AS k FROM coupons ORDER BY code LIMIT ? OFFSET ?",
   };
 
-  function listMaster(entity: Entity, limit: number, offset: number): unknown[] {
-    return (prep(LIST_SQL[entity]).all(limit, offset) as { k: string }[]).map((r) => readMaster(entity, r.k));
+  /**
+   * Master records, a page at a time. With `region` (a regional manager) prices are only those
+   * it may see: chain-wide ones, its region's, and its stores'.
+   */
+  function listMaster(entity: Entity, limit: number, offset: number, region?: string): unknown[] {
+    const keys =
+      entity === "price" && region !== undefined
+        ? (prep(
+            `SELECT sku || '|' || scope || '|' || scope_key AS k FROM price_schedules
+             WHERE scope = 'chain' OR (scope = 'region' AND scope_key = ?)
+                OR (scope = 'store' AND scope_key IN (SELECT id FROM stores WHERE region = ?))
+             ORDER BY sku, scope, scope_key LIMIT ? OFFSET ?`,
+          ).all(region, region, limit, offset) as { k: string }[])
+        : (prep(LIST_SQL[entity]).all(limit, offset) as { k: string }[]);
+    return keys.map((r) => readMaster(entity, r.k));
   }
 
   return {

@@ -128,6 +128,54 @@ export function createApp(hub: Hub) {
     authorize(p, "write", k.scope === "region" ? k.scopeKey : regionOfStore(k.scopeKey));
   }
 
+  /**
+   * Whether a regional manager's region is concerned by a change set's target: chain-wide and
+   * ring targets reach its stores too; a region or store list only when it names its region or
+   * one of its stores. Change sets aimed only at other regions are not its business.
+   */
+  function targetConcerns(p: Principal, target: Target): boolean {
+    if (p.role !== "regional_manager") return true;
+    switch (target.kind) {
+      case "all":
+      case "ring":
+        return true;
+      case "region":
+        return target.regions.includes(p.region!);
+      case "stores":
+        return target.stores.some((s) => storeRegion(s) === p.region);
+    }
+  }
+  /** A store's region, or undefined for a store that does not exist (any more). */
+  function storeRegion(id: string): string | undefined {
+    const r = hub.db.prepare("SELECT region FROM stores WHERE id = ?").get(id) as
+      | { region: string }
+      | undefined;
+    return r?.region;
+  }
+  /** Reading something of a store (dead letter, conflict, finding): its region must be the manager's. */
+  function authorizeStoreRead(p: Principal, storeId: string) {
+    if (p.role !== "regional_manager") return;
+    const region = storeRegion(storeId);
+    if (region !== p.region)
+      throw new ForbiddenError(
+        `regional manager of ${p.region} may not see store ${storeId}${region ? ` (region ${region})` : ""}`,
+      );
+  }
+  /** A price record (key sku|scope|scopeKey) a regional manager may read: chain, its region, its stores. */
+  function authorizePriceRead(p: Principal, key: string) {
+    if (p.role !== "regional_manager") return;
+    const k = parsePriceKey(key);
+    if (k.scope === "chain") return;
+    if (k.scope === "region" && k.scopeKey !== p.region)
+      throw new ForbiddenError(`regional manager of ${p.region} may not see prices of region ${k.scopeKey}`);
+    if (k.scope === "store") authorizeStoreRead(p, k.scopeKey);
+  }
+  /** Writing into an explicit change set: a regional manager only into one aimed at its region. */
+  function checkChangesetScope(p: Principal, changesetId: number | undefined) {
+    if (p.role !== "regional_manager" || changesetId === undefined) return;
+    checkTarget(p, hub.catalog.getChangeset(changesetId).target);
+  }
+
   function checkTarget(p: Principal, target: Target) {
     if (p.role !== "regional_manager") return;
     if (target.kind === "region" && target.regions.every((r) => r === p.region)) return;
@@ -258,6 +306,7 @@ export function createApp(hub: Hub) {
       if (principal.role === "regional_manager") {
         if (entity !== "price") checkEditScope(principal, entity, "");
         else checkEditScope(principal, entity, priceKey(checkPriceSchedule(body)));
+        checkChangesetScope(principal, query.changeset);
       }
       return hub.catalog.edit(actor(principal), entity, body, query.changeset);
     },
@@ -274,6 +323,7 @@ export function createApp(hub: Hub) {
       const entity = entityOf(c);
       const key = decodeURIComponent(c.req.param("key")!);
       checkEditScope(principal, entity, key);
+      checkChangesetScope(principal, query.changeset);
       return hub.catalog.remove(actor(principal), entity, key, query.changeset);
     },
   );
@@ -284,9 +334,10 @@ export function createApp(hub: Hub) {
       summary: "One master record (HQ's working copy)",
       access: "read",
     },
-    (c) => {
+    (c, { principal }) => {
       const entity = entityOf(c);
       const key = decodeURIComponent(c.req.param("key")!);
+      if (entity === "price") authorizePriceRead(principal, key);
       const r = hub.catalog.readMaster(entity, key);
       if (r === null) throw new NotFoundError(entity, key);
       return r;
@@ -296,18 +347,20 @@ export function createApp(hub: Hub) {
     {
       method: "get",
       path: "/api/v1/catalog/{entity}",
-      summary: "List master records (limit/offset)",
+      summary:
+        "List master records (limit/offset); a regional manager sees chain, own-region and own-store prices only",
       access: "read",
       query: z.object({
         limit: z.coerce.number().int().min(1).max(1000).default(100),
         offset: z.coerce.number().int().min(0).default(0),
       }),
     },
-    (c, { query }) =>
+    (c, { query, principal }) =>
       hub.catalog.listMaster(
         entityOf(c),
         (query as unknown as { limit: number }).limit,
         (query as unknown as { offset: number }).offset,
+        principal.role === "regional_manager" ? principal.region : undefined,
       ),
   );
 
@@ -324,17 +377,32 @@ export function createApp(hub: Hub) {
       return hub.catalog.createChangeset(actor(principal), body);
     },
   );
-  route({ method: "get", path: "/api/v1/changesets", summary: "List change sets", access: "read" }, () =>
-    hub.catalog.changesets(),
+  route(
+    {
+      method: "get",
+      path: "/api/v1/changesets",
+      summary: "List change sets (a regional manager: those whose target concerns its region)",
+      access: "read",
+    },
+    (_c, { principal }) => hub.catalog.changesets().filter((cs) => targetConcerns(principal, cs.target)),
   );
   route(
     {
       method: "get",
       path: "/api/v1/changesets/{id}",
-      summary: "A change set, the stores it reached and applied, its audit trail",
+      summary:
+        "A change set, the stores it reached and applied (a regional manager: its own), its audit trail",
       access: "read",
     },
-    (c) => hub.catalog.rollout(Number(c.req.param("id"))),
+    (c, { principal }) => {
+      const id = Number(c.req.param("id"));
+      const cs = hub.catalog.getChangeset(id);
+      if (!targetConcerns(principal, cs.target))
+        throw new ForbiddenError(
+          `regional manager of ${principal.region} may not see change set ${id}: it targets other regions`,
+        );
+      return hub.catalog.rollout(id, principal.role === "regional_manager" ? principal.region : undefined);
+    },
   );
   const changesetAction = (name: "release" | "promote" | "rollback", summary: string) =>
     route<z.infer<typeof ReleaseInput>>(
@@ -474,9 +542,12 @@ export function createApp(hub: Hub) {
       summary: "One dead letter with its raw payload",
       access: "read",
     },
-    (c) => {
-      const r = hub.db.prepare("SELECT * FROM dead_letters WHERE id = ?").get(Number(c.req.param("id")));
+    (c, { principal }) => {
+      const r = hub.db.prepare("SELECT * FROM dead_letters WHERE id = ?").get(Number(c.req.param("id"))) as
+        | { store_id: string }
+        | undefined;
       if (!r) throw new NotFoundError("dead letter", c.req.param("id")!);
+      authorizeStoreRead(principal, r.store_id);
       return r;
     },
   );
@@ -510,14 +581,41 @@ export function createApp(hub: Hub) {
     {
       method: "get",
       path: "/api/v1/conflicts",
-      summary: "Conflict alerts: same id or seq with different content",
+      summary: "Conflict alerts: same id or seq with different content (a regional manager: its stores')",
       access: "read",
+      query: z.object({ store: z.string().optional() }),
     },
-    () => hub.db.prepare("SELECT * FROM conflicts ORDER BY id").all(),
+    (_c, { query, principal }) => {
+      const store = (query as { store?: string }).store ?? null;
+      if (store !== null) authorizeStoreRead(principal, store);
+      const region = principal.role === "regional_manager" ? principal.region! : null;
+      return hub.db
+        .prepare(
+          `SELECT c.* FROM conflicts c WHERE (? IS NULL OR c.store_id = ?)
+           AND (? IS NULL OR c.store_id IN (SELECT id FROM stores WHERE region = ?)) ORDER BY c.id`,
+        )
+        .all(store, store, region, region);
+    },
   );
   route(
-    { method: "get", path: "/api/v1/price-findings", summary: "Re-pricing audit findings", access: "read" },
-    () => hub.db.prepare("SELECT * FROM price_findings ORDER BY id LIMIT 1000").all(),
+    {
+      method: "get",
+      path: "/api/v1/price-findings",
+      summary: "Re-pricing audit findings, at most 1,000 (?store=; a regional manager: its stores')",
+      access: "read",
+      query: z.object({ store: z.string().optional() }),
+    },
+    (_c, { query, principal }) => {
+      const store = (query as { store?: string }).store ?? null;
+      if (store !== null) authorizeStoreRead(principal, store);
+      const region = principal.role === "regional_manager" ? principal.region! : null;
+      return hub.db
+        .prepare(
+          `SELECT f.* FROM price_findings f WHERE (? IS NULL OR f.store_id = ?)
+           AND (? IS NULL OR f.store_id IN (SELECT id FROM stores WHERE region = ?)) ORDER BY f.id LIMIT 1000`,
+        )
+        .all(store, store, region, region);
+    },
   );
   route(
     {
