@@ -122,7 +122,10 @@ export class PrinterDriver extends EventEmitter<{
     written?: (ok: boolean) => void,
   ): Promise<number> {
     const link = this.#link;
-    if (!link) return Promise.reject(new DeviceError(this.id, "connection", "not connected"));
+    if (!link) {
+      written?.(false); // nothing went out
+      return Promise.reject(new DeviceError(this.id, "connection", "not connected"));
+    }
     return new Promise((resolve, reject) => {
       const w: Waiter = {
         accept,

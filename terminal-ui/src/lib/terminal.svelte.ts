@@ -143,6 +143,7 @@ export class Terminal {
         } else if (e.type === "print-uncertain") {
           const p = e.print;
           this.uncertainPrints = [...this.uncertainPrints.filter((u) => u.jobId !== p.jobId), p];
+          this.uncertainError = undefined;
         } else if (e.type === "print-resolved")
           this.uncertainPrints = this.uncertainPrints.filter((u) => u.jobId !== e.jobId);
         else if (e.type === "scan") this.scanError = undefined;
