@@ -13,6 +13,7 @@ import {
   type PriceWindow,
   type Product,
   type Promotion,
+  pinyinInitials,
   priceAt,
 } from "@retail/protocol";
 
@@ -79,6 +80,8 @@ export class CatalogLookup {
   private readonly names: string[] = [];
   // Name index: character -> slots whose name contains it (stale entries are filtered on read).
   private readonly chars = new Map<string, number[]>();
+  /** Pinyin initials of each slot's product: HQ's `pinyin`, else derived from the name. */
+  private readonly pinyinOf: string[] = [];
   // Pinyin index: sorted pinyin keys and their slots; rebuilt after a change set touches products.
   private pinyinKeys: string[] = [];
   private pinyinSlots = new Int32Array(0);
@@ -297,9 +300,13 @@ export class CatalogLookup {
         else this.chars.set(ch, [slot]);
       }
     }
-    if (this.collectPinyin) {
-      if (p.pinyin) this.collectPinyin.push([p.pinyin, slot]);
-    } else if (!old || old.pinyin !== p.pinyin) this.pinyinDirty = true;
+    if (!old || old.pinyin !== p.pinyin || (!p.pinyin && old.name !== p.name)) {
+      // A record without pinyin (older HQ, or a source that does not set it) is still found by
+      // its initials: derived here once per record change (~20 us a name).
+      this.pinyinOf[slot] = p.pinyin || pinyinInitials(p.name);
+      if (!this.collectPinyin) this.pinyinDirty = true;
+    }
+    if (this.collectPinyin && this.pinyinOf[slot]) this.collectPinyin.push([this.pinyinOf[slot]!, slot]);
   }
 
   private putBarcode(b: Barcode): void {
@@ -316,7 +323,11 @@ export class CatalogLookup {
 
   private rebuildPinyin(): void {
     const pairs: [string, number][] = [];
-    for (const p of this.products.values()) if (p.pinyin) pairs.push([p.pinyin, this.slotOf.get(p.sku)!]);
+    // By slot, from the kept initials: no product is parsed.
+    this.slots.forEach((sku, slot) => {
+      const key = this.pinyinOf[slot];
+      if (key && this.products.has(sku)) pairs.push([key, slot]);
+    });
     this.sortPinyin(pairs);
   }
 

@@ -92,6 +92,49 @@ describe("scan", () => {
     expect(byName.length).toBeGreaterThan(0);
     expect(byName.every((h) => h.name.includes("可乐饮料"))).toBe(true);
   });
+
+  test("a product HQ sent without pinyin is found by the initials of its name", async () => {
+    const edge = await edgeWithLane();
+    const product = (sku: string, name: string, pinyin?: string) => ({
+      op: "upsert" as const,
+      entity: "product" as const,
+      data: {
+        sku,
+        name,
+        category: ["10", "1001"],
+        unit: "EA" as const,
+        taxRate: 13 as const,
+        weighed: false,
+        status: "active" as const,
+        ...(pinyin ? { pinyin } : {}),
+      },
+    });
+    applyPages(
+      edge,
+      pagesOf("delta", 2, 1, [
+        product("NOPY1", "可口可乐"),
+        product("NOPY2", "雪碧", "qsyl"),
+        product("NOPY3", "银行卡"),
+      ]),
+    );
+    const l = edge.replica.lookup;
+    expect(l.search("kkkl").map((h) => h.sku)).toContain("NOPY1");
+    expect(l.search("kkkl").find((h) => h.sku === "NOPY1")?.matched).toBe("pinyin");
+    // HQ's pinyin wins when it is sent; the name's initials are only the fallback.
+    expect(l.search("qsyl").map((h) => h.sku)).toEqual(["NOPY2"]);
+    expect(l.search("xb").map((h) => h.sku)).not.toContain("NOPY2");
+    expect(l.search("yhk").map((h) => h.sku)).toEqual(["NOPY3"]);
+    // Renamed without pinyin: the initials follow the name; the same after a restart (from rows).
+    applyPages(edge, pagesOf("delta", 3, 2, [product("NOPY1", "百事可乐")]));
+    expect(edge.replica.lookup.search("kkkl").map((h) => h.sku)).not.toContain("NOPY1");
+    expect(edge.replica.lookup.search("bskl").map((h) => h.sku)).toContain("NOPY1");
+    expect(
+      edge.replica
+        .load()
+        .search("bskl")
+        .map((h) => h.sku),
+    ).toContain("NOPY1");
+  });
 });
 
 describe("sale", () => {
