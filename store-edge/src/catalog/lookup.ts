@@ -7,6 +7,8 @@ import {
   type Cashier,
   type ChangeItem,
   type Coupon,
+  categoryLeaves,
+  expandPromotionCategories,
   type Member,
   normalizeGtin,
   type Price,
@@ -72,6 +74,11 @@ export class CatalogLookup {
   readonly cashiers = new Map<string, Cashier>();
   readonly coupons = new Map<string, Coupon>();
   private promotionList: Promotion[] | undefined;
+  // Distinct category paths of the products ("10/1001/100101" -> how many products), a few
+  // hundred, so the leaves under a parent-category promotion are known without walking 100k
+  // products; a path appearing or disappearing re-expands the promotions.
+  private readonly categoryPaths = new Map<string, number>();
+  private leaves: Map<string, Set<string>> | undefined;
 
   // Products by slot number, so the indexes hold small integers (nothing for the GC to trace).
   private readonly slots: string[] = [];
@@ -250,6 +257,7 @@ export class CatalogLookup {
       case "product": {
         const p = this.products.get(key);
         this.products.delete(key);
+        this.countPath(p?.category, -1);
         const slot = this.slotOf.get(key);
         if (slot !== undefined) this.names[slot] = "";
         if (p?.plu && this.plus.get(p.plu) === key) this.plus.delete(p.plu);
@@ -281,8 +289,24 @@ export class CatalogLookup {
     }
   }
 
+  private countPath(path: readonly string[] | undefined, delta: 1 | -1): void {
+    if (!path) return;
+    const key = path.join("/");
+    const n = (this.categoryPaths.get(key) ?? 0) + delta;
+    if (n > 0) this.categoryPaths.set(key, n);
+    else this.categoryPaths.delete(key);
+    if (n === 0 || (n === 1 && delta === 1)) {
+      this.leaves = undefined;
+      this.promotionList = undefined;
+    }
+  }
+
   private putProduct(p: Product, raw?: string): void {
     const old = this.products.get(p.sku);
+    if (!old || old.category.join("/") !== p.category.join("/")) {
+      this.countPath(old?.category, -1);
+      this.countPath(p.category, 1);
+    }
     if (old?.plu && old.plu !== p.plu && this.plus.get(old.plu) === p.sku) this.plus.delete(old.plu);
     this.products.set(p.sku, p, raw);
     if (p.plu) this.plus.set(p.plu, p.sku);
@@ -345,9 +369,14 @@ export class CatalogLookup {
     return out;
   }
 
-  /** Every promotion as one array (priceBasket filters by time, store and coupon itself). */
+  /**
+   * Every promotion as one array (priceBasket filters by time, store and coupon itself), a
+   * parent-category promotion widened to the leaf categories under it in this catalog (the
+   * engine matches a line's leaf category exactly; the HQ audit widens the same way).
+   */
   promotionArray(): Promotion[] {
-    this.promotionList ??= [...this.promotions.values()];
+    this.leaves ??= categoryLeaves(Array.from(this.categoryPaths.keys(), (k) => k.split("/")));
+    this.promotionList ??= expandPromotionCategories([...this.promotions.values()], this.leaves);
     return this.promotionList;
   }
 

@@ -456,3 +456,50 @@ test("a restart from the same data directory resumes cart, cashier and shift", a
   expect(v.shift).toBeDefined();
   expect(b.checkout.tenderCash("1", 10000).sale?.lines.length).toBe(2);
 });
+
+test("a parent-category promotion discounts products in every leaf under it, including leaves added later", async () => {
+  const edge = await edgeWithLane({ products: 20 });
+  const co = edge.checkout;
+  // The fixture's products sit under 饮料 "10" in leaves "1000".."1009"; one snack outside it.
+  const snack = {
+    sku: "SNACK1",
+    name: "薯片",
+    category: ["20", "2001"],
+    unit: "EA" as const,
+    taxRate: 13 as const,
+    weighed: false,
+    status: "active" as const,
+  };
+  applyPages(
+    edge,
+    pagesOf("delta", 2, 1, [
+      { op: "upsert", entity: "product", data: snack },
+      { op: "upsert", entity: "barcode", data: { code: "6900000000014", sku: "SNACK1" } },
+      { op: "upsert", entity: "price", data: { sku: "SNACK1", windows: [{ price: 500, source: "chain" }] } },
+      {
+        op: "upsert",
+        entity: "promotion",
+        data: { id: "P-DRINKS", kind: "percent_off", percent: 10, categories: ["10"] },
+      },
+    ]),
+  );
+  await co.scan("1", gtinOf(10)); // 200 fen, leaf 1000
+  await co.scan("1", "6900000000014"); // 500 fen, not a drink
+  let view = co.view("1");
+  expect(view.priced.lines.map((l) => l.discounts.map((d) => d.promotionId))).toEqual([["P-DRINKS"], []]);
+  expect(view.priced.totals.discount).toBe(20);
+
+  // A new leaf under 饮料 appears after the promotion was published: it is covered too.
+  const tea = { ...snack, sku: "TEA1", name: "乌龙茶", category: ["10", "1099"] };
+  applyPages(
+    edge,
+    pagesOf("delta", 3, 2, [
+      { op: "upsert", entity: "product", data: tea },
+      { op: "upsert", entity: "barcode", data: { code: "6900000000021", sku: "TEA1" } },
+      { op: "upsert", entity: "price", data: { sku: "TEA1", windows: [{ price: 300, source: "chain" }] } },
+    ]),
+  );
+  await co.scan("1", "6900000000021");
+  view = co.view("1");
+  expect(view.priced.lines.at(-1)!.discounts).toEqual([{ promotionId: "P-DRINKS", amount: 30 }]);
+});
