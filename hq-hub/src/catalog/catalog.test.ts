@@ -268,4 +268,54 @@ describe("change sets", () => {
       hub.db.prepare("SELECT price_version FROM sale_lines WHERE sale_id = ?").get(sale.payload.saleId),
     ).toEqual({ price_version: v1 });
   });
+
+  test("a parent-category promotion is re-priced over the leaves under it, as the till prices it", async () => {
+    const cs = (
+      await api(hub, "POST", "/api/v1/changesets", { description: "饮料九折", target: { kind: "all" } })
+    ).body;
+    // 100003 sits in a leaf ("1002") no earlier promotion or product used; the promotion names "10".
+    await api(hub, "POST", `/api/v1/catalog/product?changeset=${cs.id}`, {
+      ...product("100003", "乌龙茶"),
+      category: ["10", "1002"],
+    });
+    await api(hub, "POST", `/api/v1/catalog/price?changeset=${cs.id}`, {
+      sku: "100003",
+      scope: "chain",
+      windows: [{ price: 500 }],
+    });
+    const promo = await api(hub, "POST", `/api/v1/catalog/promotion?changeset=${cs.id}`, {
+      id: "P-DRINKS",
+      kind: "percent_off",
+      percent: 10,
+      categories: ["10"],
+    });
+    expect(promo.status).toBe(200);
+    const v = (await api(hub, "POST", `/api/v1/changesets/${cs.id}/release`, {})).body.version as number;
+    await api(hub, "POST", `/api/v1/changesets/${cs.id}/promote`, {});
+    const view = hub.catalog.catalogAt("G1", v);
+    expect(view.promotions.find((p) => p.id === "P-DRINKS")?.categories?.sort()).toEqual([
+      "10",
+      "1001",
+      "1002",
+    ]);
+
+    // The till charged 450 for the 500 tea (10% off via 饮料): no finding for that sale.
+    const before = ((await api(hub, "GET", "/api/v1/price-findings")).body as unknown[]).length;
+    const sale = saleEvent("G1", 2, { lines: 1, catalogVersion: v, unitPrice: 500, skus: ["100003"] });
+    const line = sale.payload.lines[0]!;
+    line.category = "1002";
+    line.discounts = [{ promotionId: "P-DRINKS", amount: 50 }] as never;
+    line.net = 450;
+    line.tax = 52;
+    sale.payload.totals = { gross: 500, discount: 50, net: 450, tax: 52 };
+    sale.payload.applied = ["P-DRINKS"];
+    sale.payload.tenders = [{ kind: "cash", amount: 450 }];
+    await general.publishEvents([sale]);
+    await general.next("events.ack", (a) => a.payload.upToSeq === 2);
+    const after = (await api(hub, "GET", "/api/v1/price-findings")).body as {
+      saleId?: string;
+      sale_id?: string;
+    }[];
+    expect(after.length).toBe(before);
+  });
 });

@@ -4,6 +4,8 @@
 // view.ts; this file reads and writes.
 import {
   type ChangeItem,
+  categoryLeaves,
+  expandPromotionCategories,
   gzipJson,
   MAX_MQTT_PAYLOAD_BYTES,
   makeEnvelope,
@@ -951,6 +953,21 @@ export function createCatalog(deps: CatalogDeps) {
         else m.set(r.key, JSON.parse(r.data_json!));
       }
       promotions = [...m.values()];
+      // The till widens a parent-category promotion to the leaves under it in its catalog; do
+      // the same over the category paths of the products released to it up to this version.
+      if (promotions.some((p) => p.categories)) {
+        const paths = db
+          .prepare(
+            `SELECT DISTINCT json_extract(i.data_json, '$.category') AS path FROM changeset_items i
+             JOIN changesets c ON c.id = i.changeset_id
+             WHERE i.entity = 'product' AND i.op = 'upsert' AND c.version IN (SELECT value FROM json_each(?))`,
+          )
+          .all(JSON.stringify(list)) as { path: string }[];
+        promotions = expandPromotionCategories(
+          promotions,
+          categoryLeaves(paths.map((r) => JSON.parse(r.path))),
+        );
+      }
       if (promoCache.size > 1000) promoCache.clear();
       promoCache.set(sig, promotions);
     }
