@@ -4,7 +4,8 @@
 //
 // Small versions are applied in ONE transaction. A big one (a snapshot, or a delta of more than
 // BIG_ITEMS items) would hold the single writer for seconds (a 100k-SKU snapshot: ~3.7 s), so
-// it is built in shadow tables (`products_next`, ...) in short transactions of CHUNK rows,
+// it is built in shadow tables (`products_next`, ...) in short transactions (SLICE_MS of work,
+// at most CHUNK rows),
 // yielding to the event loop between them so lane writes interleave; the new look-up index is
 // built from the shadow tables the same way; then ONE short transaction renames the shadow
 // tables in place of the live ones, marks the version applied and drops its staged pages, and
@@ -42,7 +43,13 @@ import {
 import { CatalogLookup, type CatalogRecords } from "./lookup.ts";
 
 /** Rows written (or read back) per short transaction while building a big version. */
-export const CHUNK = 500;
+export const CHUNK = 2000;
+/**
+ * Work per step of a big apply, in ms of this thread: a step ends when it has run this long,
+ * so on a busy machine it writes fewer rows instead of holding the lanes longer. The commit's
+ * fsync comes on top.
+ */
+export const SLICE_MS = 8;
 /** A delta with more items than this is built in shadow tables like a snapshot. */
 export const BIG_ITEMS = 5000;
 
@@ -128,10 +135,12 @@ class CatalogWriter {
   }
 
   apply(items: readonly ChangeItem[], version: number): void {
-    for (const item of items) {
-      if (item.op === "upsert") this.upsert[item.entity](itemKey(item), version, item.data);
-      else this.del[item.entity](item.key, version);
-    }
+    for (const item of items) this.applyOne(item, version);
+  }
+
+  applyOne(item: ChangeItem, version: number): void {
+    if (item.op === "upsert") this.upsert[item.entity](itemKey(item), version, item.data);
+    else this.del[item.entity](item.key, version);
   }
 }
 
@@ -449,10 +458,19 @@ export class CatalogReplica {
         }
       }
     }
-    for (let i = 0; i < a.items.length; i += CHUNK) {
-      await this.step(() => writer.apply(a.items.slice(i, i + CHUNK), a.version));
-      this.building.items = Math.min(a.items.length, i + CHUNK);
-      if (i >= CHUNK) crashPoint("catalog.mid_apply");
+    const items = a.items;
+    let i = 0;
+    while (i < items.length) {
+      await this.step(() => {
+        const end = performance.now() + SLICE_MS;
+        const stop = Math.min(items.length, i + CHUNK);
+        while (i < stop) {
+          writer.applyOne(items[i++]!, a.version);
+          if ((i & 31) === 0 && performance.now() > end) break;
+        }
+      });
+      this.building.items = i;
+      if (i >= items.length / 2) crashPoint("catalog.mid_apply");
     }
     // 300k parsed items are garbage from here (the look-up is read back from the tables): let
     // the collector have them rather than trace them through every pause of the build.
@@ -504,25 +522,32 @@ export class CatalogReplica {
     if (this.closed) throw new Error("edge stopped while applying a catalog version");
   }
 
-  /** The look-up of the shadow tables, read back in chunks of CHUNK rows by key. */
+  /** The look-up of the shadow tables, read back by key, SLICE_MS of reading per step. */
   private async buildLookup(t: Tables): Promise<CatalogLookup> {
     const l = CatalogLookup.builder();
+    const READ = 200;
     for (const e of ENTITIES) {
-      const table = t[e] as SQLiteTable & { version: SQLiteColumn };
       const key = keyCol(t, e);
-      let after: string | undefined;
-      for (;;) {
+      // Keys are non-empty text, so "" is below every key.
+      const page = this.db.d
+        .select()
+        .from(t[e] as SQLiteTable)
+        .where(gt(key, sql.placeholder("after")))
+        .orderBy(asc(key))
+        .limit(READ)
+        .prepare();
+      let after = "";
+      let more = true;
+      while (more) {
         if (this.closed) throw new Error("edge stopped while applying a catalog version");
-        const rows = this.db.d
-          .select()
-          .from(table)
-          .where(after === undefined ? undefined : gt(key, after))
-          .orderBy(asc(key))
-          .limit(CHUNK)
-          .all() as Record<string, string>[];
-        if (rows.length === 0) break;
-        after = rows.at(-1)![key.name];
-        l.addRows(e, rows);
+        const end = performance.now() + SLICE_MS;
+        do {
+          const rows = page.all({ after }) as Record<string, string>[];
+          more = rows.length === READ;
+          if (rows.length === 0) break;
+          after = rows.at(-1)![key.name]!;
+          l.addRows(e, rows);
+        } while (more && performance.now() < end);
         await yieldToLanes();
       }
     }
