@@ -82,7 +82,8 @@ test("lanes sell while a 100k-SKU snapshot is applied; it switches in at once", 
     `apply ${Math.round(applyMs)} ms; ${scans} cart writes, ${sales} sales during it; lane p99 ${p99.toFixed(1)} ms, worst ${worst.toFixed(1)} ms`,
   );
   expect(sales).toBeGreaterThan(20);
-  expect(worst).toBeLessThan(1000);
+  // Bound generous for a shared machine (load 8 gave a worst of ~400 ms); the old stall was 3.7 s idle.
+  expect(worst).toBeLessThan(1500);
   // The sales made during the apply are in, and the lane sells on the new catalog.
   await edge.checkout.scan("1", gtinOf(BIG));
   expect(edge.checkout.view("1").cart.lines.at(-1)?.name).toEndWith(" v2");

@@ -434,7 +434,12 @@ export class HqLink {
           }
           if (!this.stopped) this.requestCatalog();
         },
-        (err) => this.log(`catalog apply failed: ${(err as Error).message}`),
+        (err) => {
+          this.log(`catalog apply failed: ${(err as Error).message}`);
+          // Tried again later, like a lost page.
+          if (!this.stopped)
+            this.pageTimer = setTimeout(() => this.requestCatalog(), this.o.config.pageTimeoutMs);
+        },
       );
       return;
     }
