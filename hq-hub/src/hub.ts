@@ -121,7 +121,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   // Ingest in its own Worker and connection (a local file only): both connections write, so
   // this one takes its write lock up front (see immediateTransactions).
   const workerMode = config.ingestWorker !== false && !config.databaseUrl;
-  if (workerMode) immediateTransactions(db);
+  // (Several hub processes on one file, external broker: the same.)
+  if (!config.databaseUrl && (workerMode || config.mqttUrl)) immediateTransactions(db);
 
   const stats = { batches: 0, groups: 0, applied: 0, acks: 0, pagesSent: 0, errors: 0 };
   let bus: Bus | undefined;
@@ -389,15 +390,20 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   catalog.republishPointers();
 
   function syncMembers(actor: string) {
-    const dirty = db
-      .prepare("SELECT id, phone, name, tier, points, status FROM members WHERE dirty = 1")
-      .all() as Record<string, unknown>[];
-    if (dirty.length === 0) return undefined;
+    const selectDirty = db.prepare(
+      "SELECT id, phone, name, tier, points, status FROM members WHERE dirty = 1",
+    );
+    if (!db.prepare("SELECT 1 FROM members WHERE dirty = 1 LIMIT 1").get()) return undefined;
     const cs = catalog.createChangeset(actor, {
-      description: `member balances (${dirty.length})`,
+      description: "member balances",
       target: { kind: "all" },
     });
+    let dirty: Record<string, unknown>[] = [];
     db.transaction(() => {
+      // Read inside the (IMMEDIATE) transaction: the ingest Worker commits point changes on its
+      // own connection, and a balance read before it took the lock would be written back over
+      // its increment (and marked clean).
+      dirty = selectDirty.all() as Record<string, unknown>[];
       for (const m of dirty) {
         const rec = {
           id: m.id,
@@ -409,6 +415,10 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         };
         catalog.putItem(cs.id, "member", m.id as string, "upsert", rec);
       }
+      db.prepare("UPDATE changesets SET description = ? WHERE id = ?").run(
+        `member balances (${dirty.length})`,
+        cs.id,
+      );
     })();
     catalog.invalidate();
     // Balances are data, not configuration: no pilot stage.

@@ -76,6 +76,47 @@ describe("ingest Worker", () => {
     }
   });
 
+  test("admin writes on the main connection while the Worker commits: no 'database is locked', nothing lost", async () => {
+    const hub = await startTestHub();
+    try {
+      const store = await connectStore(await enrollStore(hub, "W004"));
+      const member = { id: "M-W4", phone: "13800000004", tier: "gold", points: 0, status: "active" };
+      expect((await api(hub, "POST", "/api/v1/catalog/member", member)).status).toBe(200);
+      const sends: Promise<void>[] = [];
+      for (let m = 0; m < 40; m++)
+        sends.push(
+          store.publishEvents(
+            Array.from({ length: 10 }, (_, k) =>
+              saleEvent("W004", m * 10 + k + 1, { member: { id: "M-W4", tier: "gold" } }),
+            ),
+          ),
+        );
+      const statuses: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const r = await api(hub, "POST", "/api/v1/catalog/product", {
+          sku: `${500000 + i}`,
+          name: `商品${i}`,
+          category: ["10"],
+          unit: "EA",
+          taxRate: 13,
+          weighed: false,
+          status: "active",
+        });
+        statuses.push(r.status);
+        if (i % 10 === 9) statuses.push((await api(hub, "POST", "/api/v1/members/sync")).status);
+      }
+      await Promise.all(sends);
+      await store.next("events.ack", (a) => a.payload.upToSeq === 400, 30_000);
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      expect(hub.db.prepare("SELECT count(*) AS n FROM sales WHERE store_id = 'W004'").get()).toEqual({ n: 400 });
+      // Every sale's points reached the member (1 per whole yuan: 5 each), none written over by a sync.
+      expect(hub.db.prepare("SELECT points FROM members WHERE id = 'M-W4'").get()).toEqual({ points: 2000 });
+      await store.close();
+    } finally {
+      await hub.cleanup();
+    }
+  });
+
   test("with ingestWorker: false ingest runs on the main thread, exactly once as before", async () => {
     const hub = await startTestHub({ ingestWorker: false });
     try {
