@@ -531,6 +531,19 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
         await byId("print-uncertain-printed", lane2).click();
         await hidden("banner-print-uncertain", lane2);
         assert.equal((await printedOn2(second)).length, 1, "'it printed' prints nothing again");
+
+        // The sale panel's own reprint button answers the banner too: one copy, not two.
+        await edge(store.http, "POST", "/lanes/2/sim/printer", { fault: "drop-after-cut" });
+        const third = await sell();
+        await expectText("banner-print-uncertain", new RegExp(third), lane2, 20_000);
+        await byId("done-reprint", lane2).click();
+        await hidden("banner-print-uncertain", lane2);
+        await until(async () => (await printedOn2(third)).length === 2, 20_000, "the copy printed");
+        await Bun.sleep(500);
+        assert.deepEqual(
+          (await printedOn2(third)).map((p) => p.reprint),
+          [false, true],
+        );
       } finally {
         await lane2.close();
       }
