@@ -11,6 +11,8 @@ import type Database from "libsql";
 
 type Sqlite = InstanceType<typeof Database>;
 type Statement = ReturnType<Sqlite["prepare"]>;
+// The statement methods as called here: bound parameters passed through untouched.
+type Call = (...args: unknown[]) => unknown;
 
 // Modes better-sqlite3's API sets on a statement and that drizzle relies on (`raw()` for
 // value arrays); replayed on whichever copy runs.
@@ -72,16 +74,20 @@ class StateAwareStatement {
     return this;
   }
   run(...args: unknown[]) {
-    return this.pick().run(...args);
+    const stmt = this.pick();
+    return (stmt.run as Call).apply(stmt, args);
   }
   get(...args: unknown[]) {
-    return this.pick().get(...args);
+    const stmt = this.pick();
+    return (stmt.get as Call).apply(stmt, args);
   }
   all(...args: unknown[]) {
-    return this.pick().all(...args);
+    const stmt = this.pick();
+    return (stmt.all as Call).apply(stmt, args);
   }
   iterate(...args: unknown[]) {
-    return this.pick().iterate(...args);
+    const stmt = this.pick();
+    return (stmt.iterate as Call).apply(stmt, args);
   }
   columns() {
     return this.pick().columns();

@@ -114,7 +114,7 @@ function execute(stream: Stream, stmt: Stmt) {
   }
   const before = totalChanges(stream.db);
   const started = performance.now();
-  const rows = (Array.isArray(bind) ? q.values(...bind) : q.values(bind)) as unknown[][];
+  const rows = (Array.isArray(bind) ? q.values(...bind) : q.values(bind as never)) as unknown[][];
   // sqlite3_changes() as sqld reports it: rows the statement itself changed, not its triggers'
   // (total_changes() tells whether it changed anything at all, since changes() keeps the last
   // DML's count across SELECTs).
@@ -307,7 +307,9 @@ const server = Bun.serve({
       return new Response("ok");
     if (req.method === "POST" && url.pathname === "/v3/cursor") {
       try {
-        return new Response(cursor(await req.json()), { headers: { "content-type": "text/plain" } });
+        return new Response(cursor((await req.json()) as Parameters<typeof cursor>[0]), {
+          headers: { "content-type": "text/plain" },
+        });
       } catch (e) {
         const err = sqliteError(e);
         return Response.json({ error: err.message, code: err.code }, { status: 400 });
@@ -317,7 +319,7 @@ const server = Bun.serve({
       return Response.json({ error: `no route ${req.method} ${url.pathname}` }, { status: 404 });
     }
     try {
-      const body = await req.json();
+      const body = (await req.json()) as Parameters<typeof pipeline>[0];
       const out = pipeline(body);
       if (process.env.HRANA_DEBUG)
         console.error(JSON.stringify(body), "=>", JSON.stringify(out).slice(0, 3000));
