@@ -24,6 +24,30 @@ export function contentHash(envelope: unknown): string {
   return Bun.SHA256.hash(canonicalText(envelope), "hex") as string;
 }
 
+/** Marks inbox hashes made by `validatedHash` (rows without it carry `contentHash`). */
+export const VALIDATED_HASH_PREFIX = "v2:";
+
+/**
+ * What ingest stores and compares for an event it has validated: SHA-256 of JSON.stringify of
+ * the envelope as the protocol's schemas output it. Their strict objects emit keys in schema
+ * order whatever order the store sent them in, and the only records in ledger events (cash
+ * denominations) have integer keys, which JS itself orders; so equal content gives equal text
+ * without the key-sorting walk of `canonicalText` (3-4x cheaper per sale). Only for validated
+ * envelopes; inbox rows written before carry `contentHash` and are compared with that
+ * (`comparableHash`).
+ */
+export function validatedHash(envelope: unknown): string {
+  return VALIDATED_HASH_PREFIX + (Bun.SHA256.hash(JSON.stringify(envelope), "hex") as string);
+}
+
+/**
+ * The incoming event's hash in the kind `stored` was made with, so an event first received
+ * before validatedHash existed is still recognised as a duplicate when resent.
+ */
+export function comparableHash(stored: string, envelope: unknown, validated: string): string {
+  return stored.startsWith(VALIDATED_HASH_PREFIX) ? validated : contentHash(envelope);
+}
+
 /**
  * The protocol's `canonicalJson`, byte for byte (so hashes already in the inbox still match):
  * JSON.stringify of the value with every object's keys sorted. Objects whose keys are already

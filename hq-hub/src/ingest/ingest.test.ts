@@ -11,6 +11,7 @@ import {
   saleEvent,
   startTestHub,
 } from "../test-kit.ts";
+import { contentHash } from "./decide.ts";
 import { createIngest } from "./ingest.ts";
 
 // Real processes and brokers on a shared 2-core machine: generous, never a timing assertion.
@@ -227,6 +228,19 @@ describe("ingest", () => {
       ),
     ).toBe(2);
     expect(count("SELECT COUNT(*) AS n FROM inbox WHERE event_id = ?", clash.id)).toBe(0);
+  });
+
+  test("an event first stored with the older canonical hash is still a duplicate when resent, and a conflict when changed", async () => {
+    const ingest = createIngest({ db: hub.db, now: () => new Date() });
+    const sale = saleEvent("L1", 1);
+    expect(ingest.handleBatch("L1", "retail/v1/s/L1/up/events", JSON.stringify([sale])).applied).toBe(1);
+    // As a hub before validatedHash wrote it: SHA-256 of the canonical JSON, no prefix.
+    hub.db.prepare("UPDATE inbox SET content_hash = ? WHERE event_id = ?").run(contentHash(sale), sale.id);
+    const again = ingest.handleBatch("L1", "retail/v1/s/L1/up/events", JSON.stringify([sale]));
+    expect(again).toMatchObject({ applied: 0, duplicates: 1, conflicts: 0 });
+    const changed = { ...sale, payload: { ...sale.payload, receiptNo: "RC-CHANGED" } };
+    const c = ingest.handleBatch("L1", "retail/v1/s/L1/up/events", JSON.stringify([changed]));
+    expect(c).toMatchObject({ applied: 0, duplicates: 0, conflicts: 1 });
   });
 
   test("a fresh ingest (as after a restart) recomputes the ack state from the database", async () => {

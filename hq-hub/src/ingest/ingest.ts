@@ -11,7 +11,7 @@ import {
 } from "@retail/protocol";
 import type { Sqlite } from "../db/open.ts";
 import { NotFoundError, StateError } from "../errors.ts";
-import { contentHash, decide, type InboxEntry, salvageSeq } from "./decide.ts";
+import { comparableHash, decide, type InboxEntry, salvageSeq, validatedHash } from "./decide.ts";
 import {
   isTraining,
   type MemberChange,
@@ -512,7 +512,7 @@ export function createIngest(deps: IngestDeps) {
       out.deadLettered++;
       return env.seq;
     }
-    const hash = contentHash(env);
+    const hash = validatedHash(env);
     // The inbox row first: a new event (the common case) needs no look-up. Only when its id or
     // (store, seq) is taken are the existing rows read to tell a duplicate from a conflict.
     // (The insert is a single statement: when it changes nothing, nothing was written.)
@@ -526,9 +526,10 @@ export function createIngest(deps: IngestDeps) {
         return env.seq;
       }
     }
+    const byId = entry(q.byId.get(env.id) as Record<string, unknown> | undefined);
     const d = decide(
-      { eventId: env.id, storeId, seq: env.seq, hash },
-      entry(q.byId.get(env.id) as Record<string, unknown> | undefined),
+      { eventId: env.id, storeId, seq: env.seq, hash: byId ? comparableHash(byId.hash, env, hash) : hash },
+      byId,
       entry(q.bySeq.get(storeId, env.seq) as Record<string, unknown> | undefined),
     );
     if (d.kind === "duplicate") {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { canonicalJson } from "@retail/protocol";
+import { canonicalJson, parseEventBatch } from "@retail/protocol";
 import { saleEvent } from "../test-kit.ts";
-import { canonicalText, contentHash, decide, salvageSeq } from "./decide.ts";
+import { canonicalText, comparableHash, contentHash, decide, salvageSeq, validatedHash } from "./decide.ts";
 import { pointsFor, reorderTransition } from "./effects.ts";
 import { missing, receive } from "./seq.ts";
 
@@ -80,5 +80,37 @@ describe("canonical text", () => {
     const reordered = Object.fromEntries(Object.entries(env).reverse());
     expect(contentHash(reordered)).toBe(contentHash(env));
     expect(contentHash(env)).toBe(createHash("sha256").update(canonicalJson(env)).digest("hex"));
+  });
+});
+
+describe("validated hash", () => {
+  /** Every object's keys in reverse order, as another store implementation might send them. */
+  const reversed = (v: unknown): unknown =>
+    v === null || typeof v !== "object"
+      ? v
+      : Array.isArray(v)
+        ? v.map(reversed)
+        : Object.fromEntries(
+            Object.entries(v as object)
+              .reverse()
+              .map(([k, x]) => [k, reversed(x)]),
+          );
+  const parse = (v: unknown) => parseEventBatch(JSON.stringify([v])).events[0]!;
+
+  test("equal content, any key order on the wire: the same hash once validated; other content: another", () => {
+    const sale = saleEvent("S001", 9, { lines: 3, member: { id: "M1", tier: "gold" } });
+    expect(validatedHash(parse(reversed(sale)))).toBe(validatedHash(parse(sale)));
+    expect(validatedHash(parse(sale))).toMatch(/^v2:[0-9a-f]{64}$/);
+    const changed = { ...sale, payload: { ...sale.payload, receiptNo: "RC-X" } };
+    expect(validatedHash(parse(changed))).not.toBe(validatedHash(parse(sale)));
+    // Cash denominations (the ledger events' only record, integer keys): JS orders those itself.
+    expect(JSON.stringify({ "100": 2, "50": 1, "1": 9 })).toBe(JSON.stringify({ "1": 9, "50": 1, "100": 2 }));
+  });
+
+  test("an inbox row from before (canonical contentHash) is compared with a canonical hash", () => {
+    const sale = parse(saleEvent("S001", 11));
+    const v = validatedHash(sale);
+    expect(comparableHash(v, sale, v)).toBe(v);
+    expect(comparableHash(contentHash(sale), sale, v)).toBe(contentHash(sale));
   });
 });
