@@ -189,11 +189,26 @@ export function createIngest(deps: IngestDeps) {
     for (const r of rows) d.rows.push(r);
   }
   const CHUNK = 128;
+  /**
+   * On-hand changes of SKUs without a reorder point (nothing reads them back during ingest),
+   * summed per store and SKU over the optimistic pass and written once each at the group's end:
+   * a group of 400 five-line sales from 50 stores is ~250 upserts instead of 2,000.
+   */
+  const levelDeltas = new Map<string, [string, string, number]>();
   function flushDeferred() {
     for (const [head, d] of deferred) {
       for (let i = 0; i < d.rows.length; i += CHUNK) insertRows(head, d.columns, d.rows.slice(i, i + CHUNK));
     }
     deferred.clear();
+    const levels = [...levelDeltas.values()];
+    levelDeltas.clear();
+    for (let i = 0; i < levels.length; i += CHUNK)
+      insertRows(
+        "INSERT INTO stock_levels (store_id, sku, on_hand)",
+        3,
+        levels.slice(i, i + CHUNK),
+        "ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand",
+      );
   }
 
   /** Stores with open dead letters: only their events may supersede one (skips a query per event). */
@@ -273,13 +288,23 @@ export function createIngest(deps: IngestDeps) {
     );
     const points = reorderPointsOf(storeId);
     const watched = moves.filter((m) => points.has(m.sku));
-    // Unwatched SKUs: one upsert for all of them; watched ones need their new on-hand back.
-    insertRows(
-      "INSERT INTO stock_levels (store_id, sku, on_hand)",
-      3,
-      moves.filter((m) => !points.has(m.sku)).map((m) => [storeId, m.sku, m.qty]),
-      "ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand",
-    );
+    // Unwatched SKUs: summed for the group's end (guarded replay: one upsert for the event's);
+    // watched ones need their new on-hand back at once.
+    const unwatched = moves.filter((m) => !points.has(m.sku));
+    if (guarded)
+      insertRows(
+        "INSERT INTO stock_levels (store_id, sku, on_hand)",
+        3,
+        unwatched.map((m) => [storeId, m.sku, m.qty]),
+        "ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand",
+      );
+    else
+      for (const m of unwatched) {
+        const key = `${storeId}\u0000${m.sku}`;
+        const d = levelDeltas.get(key);
+        if (d) d[2] += m.qty;
+        else levelDeltas.set(key, [storeId, m.sku, m.qty]);
+      }
     for (const m of watched) {
       const { on_hand } = q.level.get(storeId, m.sku, m.qty) as { on_hand: number };
       const rp = points.get(m.sku)!;
@@ -650,6 +675,7 @@ export function createIngest(deps: IngestDeps) {
     const tx = db.transaction(() => {
       seqTouched.clear();
       deferred.clear();
+      levelDeltas.clear();
       outs = messages.map((m) => applyMessage(m.storeId, m.topic, m.payload, at));
       flushDeferred();
       for (const storeId of seqTouched) q.seqUp.run(storeId, seqState(storeId).upTo);

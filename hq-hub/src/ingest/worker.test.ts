@@ -108,7 +108,19 @@ describe("ingest Worker", () => {
       await Promise.all(sends);
       await store.next("events.ack", (a) => a.payload.upToSeq === 400, 30_000);
       expect(statuses.every((s) => s === 200)).toBe(true);
-      expect(hub.db.prepare("SELECT count(*) AS n FROM sales WHERE store_id = 'W004'").get()).toEqual({ n: 400 });
+      expect(hub.db.prepare("SELECT count(*) AS n FROM sales WHERE store_id = 'W004'").get()).toEqual({
+        n: 400,
+      });
+      // On-hand (summed per store and SKU over each group) equals the ledger's sums.
+      const levels = hub.db
+        .prepare(
+          `SELECT l.sku, l.on_hand AS onHand, (SELECT sum(qty_delta) FROM stock_ledger g WHERE g.store_id = l.store_id AND g.sku = l.sku) AS ledger
+           FROM stock_levels l WHERE l.store_id = 'W004' ORDER BY l.sku`,
+        )
+        .all();
+      expect(levels).toEqual(
+        ["SKU1", "SKU2", "SKU3", "SKU4", "SKU5"].map((sku) => ({ sku, onHand: -400, ledger: -400 })),
+      );
       // Every sale's points reached the member (1 per whole yuan: 5 each), none written over by a sync.
       expect(hub.db.prepare("SELECT points FROM members WHERE id = 'M-W4'").get()).toEqual({ points: 2000 });
       await store.close();
