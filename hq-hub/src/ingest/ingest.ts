@@ -211,6 +211,18 @@ export function createIngest(deps: IngestDeps) {
       );
   }
 
+  /** The catalog per (store, version), looked up once per group rather than once per sale. */
+  const catalogsOfGroup = new Map<string, CatalogView>();
+  function catalogAt(storeId: string, version: number): CatalogView {
+    const key = `${storeId}|${version}`;
+    let c = catalogsOfGroup.get(key);
+    if (!c) {
+      c = deps.catalogAt!(storeId, version);
+      catalogsOfGroup.set(key, c);
+    }
+    return c;
+  }
+
   /** Stores with open dead letters: only their events may supersede one (skips a query per event). */
   const openDeadLetterStores = new Set(
     (
@@ -389,7 +401,7 @@ export function createIngest(deps: IngestDeps) {
         moveStock(s, stockMoves(env), env.id, p.completedAt, alerts);
         changeMember(memberChangeOfSale(p));
         if (deps.catalogAt) {
-          for (const f of auditSale(s, p, deps.catalogAt(s, p.catalogVersion)))
+          for (const f of auditSale(s, p, catalogAt(s, p.catalogVersion)))
             q.finding.run(
               s,
               p.saleId,
@@ -676,6 +688,7 @@ export function createIngest(deps: IngestDeps) {
       seqTouched.clear();
       deferred.clear();
       levelDeltas.clear();
+      catalogsOfGroup.clear();
       outs = messages.map((m) => applyMessage(m.storeId, m.topic, m.payload, at));
       flushDeferred();
       for (const storeId of seqTouched) q.seqUp.run(storeId, seqState(storeId).upTo);
