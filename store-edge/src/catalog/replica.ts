@@ -639,6 +639,8 @@ export class CatalogReplica {
 
   /** Promotes scheduled versions whose time has come; returns how many. */
   promoteDue(): number {
+    // Not while a big version is being built: a delta's shadow copy would miss the promotion.
+    if (this.applying) return 0;
     const now = this.clock.now();
     const due = this.db.d
       .select()
