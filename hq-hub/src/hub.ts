@@ -290,12 +290,13 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   // Group commit: events that arrive while a commit is pending are applied together in the
   // next transaction (one per turn of the event loop, at most MAX_GROUP messages). The broker
   // delivery of each message completes only after its commit.
-  // In the Worker a bigger group costs the broker nothing (it keeps running) and halves the
-  // commits' fsyncs per sale under a backlog; on the main thread it would stall the broker longer.
-  const MAX_GROUP = ingestWorker ? 1000 : 500;
+  const MAX_GROUP = 500;
   const queue: { storeId: string; topic: string; payload: Buffer; done: () => void }[] = [];
   let scheduled = false;
-  /** A group is with the Worker: the next one waits (and grows) until it answered. */
+  /**
+   * A group is with the Worker: the next one gathers (the broker lets up to 2 x MAX_GROUP
+   * messages through) and is sent the moment the Worker answers.
+   */
   let inFlight: Promise<void> | undefined;
   function afterGroup(outs: BatchOutcome[]) {
     stats.groups++;
@@ -321,17 +322,27 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       if (group.length === 0) return;
       inFlight = ingestWorker
         .handleMany(group, now().toISOString())
-        .then((g) => {
-          stats.groups++;
-          stats.batches += g.messages;
-          stats.applied += g.applied;
-          for (const a of g.alerts) afterAlert(a.storeId, a);
-          for (const o of g.acks) afterBatch(o);
-        }, groupFailed)
+        .then(
+          (g) => {
+            // The next group goes to the Worker first, then this one's acks and PUBACKs: the
+            // Worker does not wait for the broker's turn.
+            inFlight = undefined;
+            flushEvents();
+            stats.groups++;
+            stats.batches += g.messages;
+            stats.applied += g.applied;
+            for (const a of g.alerts) afterAlert(a.storeId, a);
+            for (const o of g.acks) afterBatch(o);
+          },
+          (e) => {
+            inFlight = undefined;
+            flushEvents();
+            groupFailed(e);
+          },
+        )
         .finally(() => {
           for (const m of group) m.done();
-          inFlight = undefined;
-          if (queue.length > 0) scheduleFlush();
+          if (!inFlight && queue.length > 0) scheduleFlush();
         });
       return;
     }
@@ -386,6 +397,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       verify: stores.verify,
       onMessage,
       publicUrl: config.publicMqttUrl,
+      // With the Worker: one group committing while the next (up to MAX_GROUP) gathers.
+      concurrency: ingestWorker ? 2 * MAX_GROUP : MAX_GROUP,
     });
   }
   // Retained pointers may be gone (the embedded broker keeps them in memory): restate them.

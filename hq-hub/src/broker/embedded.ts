@@ -28,6 +28,11 @@ export interface EmbeddedOptions {
   /** Advertised URL; defaults to mqtt://host:port. */
   publicUrl?: string;
   maxPacketBytes?: number;
+  /**
+   * Messages in flight through the broker at once (default 500): also what the hub can group
+   * per commit, and the bound on what it holds uncommitted.
+   */
+  concurrency?: number;
 }
 
 export interface EmbeddedBus extends Bus {
@@ -46,7 +51,7 @@ export async function startEmbeddedBroker(opts: EmbeddedOptions): Promise<Embedd
   const refused = opts.onRefused ?? (() => {});
   const broker = await Aedes.createBroker({
     // Messages in flight through the broker at once: also what the hub can group per commit.
-    concurrency: 500,
+    concurrency: opts.concurrency ?? 500,
     authenticate(client, username, password, done) {
       const user = username ?? "";
       if (client.id !== user) {
