@@ -446,9 +446,18 @@ export class Checkout {
     return rt.record.shiftId;
   }
 
-  private shiftRow(shiftId: string) {
-    return this.q.shift.get({ shiftId });
+  /**
+   * A shift's row. Open shifts are cached: every lane view shows its shift, and what the view
+   * and the reports read of it (lane, cashier, day, training, float, opened) never changes.
+   */
+  private shiftRow(shiftId: string): typeof shifts.$inferSelect | undefined {
+    const cached = this.openShifts.get(shiftId);
+    if (cached) return cached;
+    const row = this.q.shift.get({ shiftId });
+    if (row && row.closedAt === null) this.openShifts.set(shiftId, row);
+    return row;
   }
+  private readonly openShifts = new Map<string, typeof shifts.$inferSelect>();
 
   openShift(laneId: string, float: number): LaneView {
     const rt = this.lane(laneId);
@@ -626,6 +635,7 @@ export class Checkout {
     });
     const { shiftId: _s, ...rest } = rt.record;
     rt.record = rest;
+    this.openShifts.delete(shiftId);
     this.d.onLedger();
     this.changed(rt);
     return { shiftId, ...summary, counted, overShort: diff };
