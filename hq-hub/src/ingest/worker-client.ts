@@ -22,12 +22,6 @@ type Body = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> 
 
 const MAX_ATTEMPTS = 2;
 
-/** A resend posts a copy: the kept bytes must survive another crash. */
-function copyBytes(body: object): object {
-  const b = (body as { bytes?: ArrayBuffer }).bytes;
-  return b ? { bytes: b.slice(0) } : {};
-}
-
 function toError(e: WorkerError): Error {
   if (e.name === "NotFoundError") return new NotFoundError(e.entity ?? "", e.id ?? "");
   if (e.name === "StateError") return new StateError(e.id ?? "", e.message);
@@ -41,9 +35,15 @@ export function startIngestWorker(opts: IngestWorkerOptions) {
   let nextId = 0;
   let closing = false;
   let restarts = 0;
+  /** Unanswered requests; `make` builds the message (again, for a new Worker after a crash). */
   const pending = new Map<
     number,
-    { body: Body; attempts: number; resolve: (v: unknown) => void; reject: (e: Error) => void }
+    {
+      make: () => { body: Body; transfer?: ArrayBuffer[] };
+      attempts: number;
+      resolve: (v: unknown) => void;
+      reject: (e: Error) => void;
+    }
   >();
   /** Instructions that are state, not requests: sent again to a new Worker. */
   const init: ToWorker = {
@@ -78,21 +78,23 @@ export function startIngestWorker(opts: IngestWorkerOptions) {
         if (p.attempts > MAX_ATTEMPTS) {
           pending.delete(id);
           p.reject(new Error(`the ingest worker died ${MAX_ATTEMPTS} times on this request`));
-        } else worker.postMessage({ ...p.body, id, ...copyBytes(p.body) } as ToWorker);
+        } else post(id, p.make());
       }
     });
     w.postMessage(init);
   }
   spawn();
 
-  function request<T>(body: Body, transfer?: ArrayBuffer[]): Promise<T> {
+  function post(id: number, m: { body: Body; transfer?: ArrayBuffer[] }) {
+    worker.postMessage({ ...m.body, id } as ToWorker, m.transfer ? { transfer: m.transfer } : undefined);
+  }
+
+  function request<T>(make: () => { body: Body; transfer?: ArrayBuffer[] }): Promise<T> {
     if (closing) return Promise.reject(new Error("the ingest worker is closing"));
     const id = ++nextId;
     return new Promise<T>((resolve, reject) => {
-      // A transferred buffer is gone from this thread: keep a copy for a resend after a crash.
-      const kept = transfer ? { ...body, bytes: (body as { bytes: ArrayBuffer }).bytes.slice(0) } : body;
-      pending.set(id, { body: kept as Body, attempts: 1, resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ ...body, id } as ToWorker, transfer ? { transfer } : undefined);
+      pending.set(id, { make, attempts: 1, resolve: resolve as (v: unknown) => void, reject });
+      post(id, make());
     });
   }
 
@@ -103,22 +105,25 @@ export function startIngestWorker(opts: IngestWorkerOptions) {
       at: string,
     ): Promise<GroupSummary> {
       // One buffer for the whole group, moved to the Worker rather than copied (a Buffer from
-      // the socket may be a view of a larger chunk that cloning would copy whole).
-      let size = 0;
-      for (const m of messages) size += m.payload.length;
-      const bytes = new ArrayBuffer(size);
-      const view = new Uint8Array(bytes);
-      let at0 = 0;
-      const list = messages.map((m) => {
-        view.set(m.payload, at0);
-        const x = { storeId: m.storeId, topic: m.topic, start: at0, end: at0 + m.payload.length };
-        at0 = x.end;
-        return x;
+      // the socket may be a view of a larger chunk that cloning would copy whole). Built again
+      // from the payloads (held until the group is answered) if the Worker has to be replaced.
+      return request<GroupSummary>(() => {
+        let size = 0;
+        for (const m of messages) size += m.payload.length;
+        const bytes = new ArrayBuffer(size);
+        const view = new Uint8Array(bytes);
+        let offset = 0;
+        const list = messages.map((m) => {
+          view.set(m.payload, offset);
+          const x = { storeId: m.storeId, topic: m.topic, start: offset, end: offset + m.payload.length };
+          offset = x.end;
+          return x;
+        });
+        return { body: { kind: "group", at, bytes, messages: list }, transfer: [bytes] };
       });
-      return request<GroupSummary>({ kind: "group", at, bytes, messages: list }, [bytes]);
     },
     replay(deadLetterId: number, actor: string, raw: string | undefined, at: string) {
-      return request<BatchOutcome>({ kind: "replay", at, deadLetterId, actor, raw });
+      return request<BatchOutcome>(() => ({ body: { kind: "replay", at, deadLetterId, actor, raw } }));
     },
     forgetReorderPoints(storeId: string) {
       worker.postMessage({ kind: "forgetReorderPoints", storeId } satisfies ToWorker);
@@ -132,7 +137,7 @@ export function startIngestWorker(opts: IngestWorkerOptions) {
     },
     async close() {
       if (closing) return;
-      const done = request<void>({ kind: "close" }).catch(() => {});
+      const done = request<void>(() => ({ body: { kind: "close" } })).catch(() => {});
       closing = true;
       await Promise.race([done, new Promise((r) => setTimeout(r, 5_000))]);
       worker.terminate();
