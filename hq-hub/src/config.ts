@@ -34,8 +34,8 @@ export const HubConfigSchema = z.strictObject({
   /** Enrollment codes expire after this many hours. */
   enrollmentCodeHours: z.int().positive(),
   /**
-   * Ingest (validation + the SQLite transaction) on its own thread and connection; default on
-   * for a local database file. false keeps it on the main thread.
+   * Ingest (validation + the SQLite transaction) on its own Worker thread and connection, for
+   * a local database file (default off: ingest on the main thread).
    */
   ingestWorker: z.boolean().optional(),
 });

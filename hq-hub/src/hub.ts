@@ -120,7 +120,10 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   migrate(db, now);
   // Ingest in its own Worker and connection (a local file only): both connections write, so
   // this one takes its write lock up front (see immediateTransactions).
-  const workerMode = config.ingestWorker !== false && !config.databaseUrl;
+  // Opt-in: on the shared 2-core development machine it measured slower than the main thread
+  // in every back-to-back run (a second JS VM's JIT and allocator cost more CPU than moving
+  // the broker off the ingest thread saves when no core is free); see docs/hq-hub.md.
+  const workerMode = config.ingestWorker === true && !config.databaseUrl;
   // (Several hub processes on one file, external broker: the same.)
   if (!config.databaseUrl && (workerMode || config.mqttUrl)) immediateTransactions(db);
 

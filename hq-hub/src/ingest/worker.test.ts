@@ -9,7 +9,7 @@ setDefaultTimeout(60_000);
 
 describe("ingest Worker", () => {
   test("a Worker that exits after its commit, before answering, is restarted; the group is acked once and applied once", async () => {
-    const hub = await startTestHub();
+    const hub = await startTestHub({ ingestWorker: true });
     try {
       expect(hub.ingestWorker).toBeDefined();
       const store = await connectStore(await enrollStore(hub, "W001"));
@@ -51,7 +51,7 @@ describe("ingest Worker", () => {
   });
 
   test("a dead letter replayed through the API is applied by the Worker", async () => {
-    const hub = await startTestHub();
+    const hub = await startTestHub({ ingestWorker: true });
     try {
       const store = await connectStore(await enrollStore(hub, "W002"));
       const bad = { ...saleEvent("W002", 1), type: "sale.completed", payload: { saleId: "x" } };
@@ -77,7 +77,7 @@ describe("ingest Worker", () => {
   });
 
   test("admin writes on the main connection while the Worker commits: no 'database is locked', nothing lost", async () => {
-    const hub = await startTestHub();
+    const hub = await startTestHub({ ingestWorker: true });
     try {
       const store = await connectStore(await enrollStore(hub, "W004"));
       const member = { id: "M-W4", phone: "13800000004", tier: "gold", points: 0, status: "active" };
@@ -129,8 +129,8 @@ describe("ingest Worker", () => {
     }
   });
 
-  test("with ingestWorker: false ingest runs on the main thread, exactly once as before", async () => {
-    const hub = await startTestHub({ ingestWorker: false });
+  test("by default ingest runs on the main thread, exactly once as before", async () => {
+    const hub = await startTestHub();
     try {
       expect(hub.ingestWorker).toBeUndefined();
       const store = await connectStore(await enrollStore(hub, "W003"));
