@@ -49,7 +49,7 @@ export const CHUNK = 2000;
  * so on a busy machine it writes fewer rows instead of holding the lanes longer. The commit's
  * fsync comes on top.
  */
-export const SLICE_MS = 8;
+export const SLICE_MS = 4;
 /** A delta with more items than this is built in shadow tables like a snapshot. */
 export const BIG_ITEMS = 5000;
 
