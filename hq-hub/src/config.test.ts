@@ -33,6 +33,14 @@ describe("config", () => {
     dir.remove();
   });
 
+  test("HQ_INGEST_WORKER: off unless set; 1/true on, 0/false/no/off off", () => {
+    expect(loadConfig({ env: {}, cwd: "/" }).ingestWorker).toBeUndefined();
+    for (const v of ["1", "true", "yes"])
+      expect(loadConfig({ env: { HQ_INGEST_WORKER: v }, cwd: "/" }).ingestWorker).toBe(true);
+    for (const v of ["0", "false", "no", "off", "OFF"])
+      expect(loadConfig({ env: { HQ_INGEST_WORKER: v }, cwd: "/" }).ingestWorker).toBe(false);
+  });
+
   test("bad values name the field", () => {
     expect(() => loadConfig({ env: { HQ_PORT: "http" }, cwd: "/" })).toThrow(ConfigError);
     try {
