@@ -16,7 +16,7 @@
 // A version whose effectiveAt lies ahead on the store's clock is applied ahead: its items wait
 // in catalog_scheduled and are promoted when the clock reaches it.
 import type { CatalogChangeSet, CatalogEntity, ChangeItem } from "@retail/protocol";
-import { and, asc, eq, gt, lte, max, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, lt, lte, max, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Clock } from "../clock.ts";
 import { crashPoint } from "../crash.ts";
@@ -433,7 +433,8 @@ export class CatalogReplica {
       }
     });
     const writer = new CatalogWriter(this.db.d, next);
-    // A delta starts from a copy of the live tables (copied in rowid ranges).
+    // A delta starts from a copy of the live tables, in rowid ranges (`sql` for rowid: the
+    // implicit rowid is no column of the drizzle tables).
     if (a.kind === "delta") {
       for (const e of ENTITIES) {
         const src = this.live[e];
@@ -482,7 +483,7 @@ export class CatalogReplica {
     this.db.write(() => {
       // Staging cleared while building (resync, or HQ moved its snapshot floor): abandon.
       const still = this.db.d
-        .select({ n: sql<number>`count(*)` })
+        .select({ n: count() })
         .from(catalogStaging)
         .where(eq(catalogStaging.version, a.version))
         .get();
@@ -569,7 +570,7 @@ export class CatalogReplica {
       const row = this.db.d
         .update(next.coupon)
         .set({ data: sql`json_set(${next.coupon.data}, '$.status', 'redeemed')` })
-        .where(and(eq(next.coupon.code, code), sql`${next.coupon.version} < ${version}`))
+        .where(and(eq(next.coupon.code, code), lt(next.coupon.version, version)))
         .returning({ data: next.coupon.data })
         .get();
       if (row) lookup.apply([{ op: "upsert", entity: "coupon", data: JSON.parse(row.data) }]);
@@ -617,7 +618,7 @@ export class CatalogReplica {
     }
   }
 
-  /** Drops shadow tables a crash or an abandoned build left behind. */
+  /** Drops shadow tables a crash or an abandoned build left behind (raw: sqlite_master and DDL). */
   private dropShadow(): void {
     const raw = this.db.raw;
     const left = raw
