@@ -5,15 +5,37 @@ import {
   type Cart,
   type CartLine,
   type CartMember,
+  lineGross,
   type PriceResult,
   type Promotion,
   priceBasket,
+  roundHalfUp,
   type SaleCompleted,
   type SaleLine,
 } from "@retail/protocol";
 import { conflict, invalid, notFound } from "../errors.ts";
 
 export type TaxRate = SaleLine["taxRate"];
+
+/**
+ * The weight a price label of a weighed item stands for: the grams whose shelf charge at the
+ * till's per-kg price is exactly the label's amount, nearest to amount / per-kg. Selling those
+ * grams charges what the label says and moves the stock ledger by weight, not by "1". None
+ * when the scale priced at another per-kg price than the till (a markdown label, a scale not
+ * yet updated): the label's amount is then sold as one unit, as printed.
+ */
+export function gramsForLabelPrice(priceFen: number, perKgFen: number): number | undefined {
+  if (!(priceFen > 0 && perKgFen > 0)) return undefined;
+  const estimate = roundHalfUp(priceFen * 1000, perKgFen);
+  // Each gram moves the charge by perKg/1000 fen, so a match lies within 500/perKg grams.
+  const reach = Math.min(1000, Math.ceil(500 / perKgFen) + 1);
+  for (let d = 0; d <= reach; d++) {
+    for (const g of d === 0 ? [estimate] : [estimate - d, estimate + d]) {
+      if (g >= 1 && lineGross({ weighed: true, qty: g, unitPrice: perKgFen }) === priceFen) return g;
+    }
+  }
+  return undefined;
+}
 
 // The cart's shapes are the lane API's, shared with the terminal through protocol.
 export type { Cart, CartLine, CartMember, ReturnDraft } from "@retail/protocol";

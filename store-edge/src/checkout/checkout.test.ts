@@ -2,7 +2,7 @@
 // and coupons, suspend/recall, split tenders, wallet payments, returns, training, shifts, and a
 // restart from the same data directory.
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { encodeScaleLabel, type SaleCompleted } from "@retail/protocol";
+import { encodeScaleLabel, lineGross, type SaleCompleted } from "@retail/protocol";
 import { manualClock } from "../clock.ts";
 import type { SimulatedDevices } from "../devices/port.ts";
 import { Edge } from "../edge.ts";
@@ -18,7 +18,7 @@ import {
   tempDir,
   testConfig,
 } from "../testing/fixtures.ts";
-import { priceCart } from "./cart.ts";
+import { gramsForLabelPrice, priceCart } from "./cart.ts";
 
 // Real brokers and processes on a shared CI machine: generous, never a timed assertion.
 setDefaultTimeout(120_000);
@@ -68,8 +68,19 @@ describe("scan", () => {
       unitPrice: 1280,
     });
     expect(w.view.priced.lines.at(-1)!.gross).toBe(1600);
-    const priceLabel = encodeScaleLabel({ pattern: "2 0 PPPPP VVVVV C", value: "price_fen" }, 4, 888);
-    expect((await co.scan("1", priceLabel)).view.cart.lines.at(-1)).toMatchObject({ qty: 1, unitPrice: 888 });
+    // A price label on a weighed item (1280 fen/kg): 888 fen is 694 g, sold and stocked by weight.
+    const priceLayout = { pattern: "2 0 PPPPP VVVVV C", value: "price_fen" } as const;
+    const p = await co.scan("1", encodeScaleLabel(priceLayout, 4, 888));
+    expect(p.view.cart.lines.at(-1)).toMatchObject({
+      sku: skuOf(4),
+      weighed: true,
+      qty: 694,
+      unitPrice: 1280,
+    });
+    expect(p.view.priced.lines.at(-1)!.gross).toBe(888);
+    // 889 fen is no whole number of grams at 1280/kg (694 g -> 888, 695 g -> 890): one unit at the label's amount.
+    const odd = await co.scan("1", encodeScaleLabel(priceLayout, 4, 889));
+    expect(odd.view.cart.lines.at(-1)).toMatchObject({ weighed: false, qty: 1, unitPrice: 889 });
 
     const scale = co.devices("1") as SimulatedDevices;
     scale.simulateWeight(500, false);
@@ -502,4 +513,20 @@ test("a parent-category promotion discounts products in every leaf under it, inc
   await co.scan("1", "6900000000021");
   view = co.view("1");
   expect(view.priced.lines.at(-1)!.discounts).toEqual([{ promotionId: "P-DRINKS", amount: 30 }]);
+});
+
+test("gramsForLabelPrice finds the weight whose shelf charge is exactly the label's amount", () => {
+  expect(gramsForLabelPrice(888, 1280)).toBe(694);
+  expect(gramsForLabelPrice(889, 1280)).toBeUndefined();
+  // Cheap goods: several weights give the amount; the nearest to amount / per-kg wins.
+  expect(gramsForLabelPrice(150, 300)).toBe(500);
+  // Dear goods: one gram is several fen, so most amounts have no weight.
+  expect(gramsForLabelPrice(12_800, 25_600)).toBe(500);
+  expect(gramsForLabelPrice(12_801, 25_600)).toBeUndefined();
+  expect(gramsForLabelPrice(0, 1280)).toBeUndefined();
+  expect(gramsForLabelPrice(500, 0)).toBeUndefined();
+  for (let price = 1; price < 3000; price += 7) {
+    const g = gramsForLabelPrice(price, 1999);
+    if (g !== undefined) expect(lineGross({ weighed: true, qty: g, unitPrice: 1999 })).toBe(price);
+  }
 });

@@ -54,6 +54,7 @@ import {
   buildSale,
   type Cart,
   emptyCart,
+  gramsForLabelPrice,
   type NewLine,
   overridePrice,
   priceCart,
@@ -711,11 +712,19 @@ export class Checkout {
         const p = this.lookup.byPlu(parsed.label.plu);
         if (!p) throw notFound("code", `no product with PLU ${parsed.label.plu} (label ${parsed.code})`);
         const base = this.lineFor(p.sku, parsed.code);
-        // A price label carries the amount to charge; a weight label the grams at shelf price.
-        const line: NewLine =
-          parsed.label.priceFen !== undefined
-            ? { ...base, weighed: false, qty: 1, unitPrice: parsed.label.priceFen }
-            : { ...base, weighed: true, qty: this.positiveGrams(parsed.label.weightG, "code") };
+        // A weight label carries the grams, sold at shelf price. A price label carries the amount
+        // to charge: a weighed item is sold as the grams that amount stands for (so stock moves
+        // by weight), or as one unit at that amount when no weight gives it exactly.
+        let line: NewLine;
+        if (parsed.label.priceFen === undefined) {
+          line = { ...base, weighed: true, qty: this.positiveGrams(parsed.label.weightG, "code") };
+        } else {
+          const grams = base.weighed ? gramsForLabelPrice(parsed.label.priceFen, base.unitPrice) : undefined;
+          line =
+            grams !== undefined
+              ? { ...base, weighed: true, qty: grams }
+              : { ...base, weighed: false, qty: 1, unitPrice: parsed.label.priceFen };
+        }
         return { kind: parsed.kind, ...this.add(rt, line) };
       }
       case "product": {
