@@ -123,6 +123,24 @@ export class EdgeDb {
     }
   }
 
+  /**
+   * A write that must survive the process being killed but not a power cut: the cart as it is
+   * built, saved on every scan. It commits to the WAL without the fsync (synchronous=NORMAL for
+   * this one commit), so it is in the OS page cache at once and a kill -9 loses nothing; the
+   * next durable commit (a sale, a shift) fsyncs the WAL and makes it durable with everything
+   * before it, in order. Saves a disk flush per scan, the largest cost of a scan. A sale, its
+   * outbox event and everything HQ must see go through `write`.
+   */
+  writeVolatile<T>(fn: () => T): T {
+    if (this.raw.inTransaction) return this.write(fn);
+    this.raw.exec("PRAGMA synchronous = NORMAL");
+    try {
+      return this.write(fn);
+    } finally {
+      this.raw.exec("PRAGMA synchronous = FULL");
+    }
+  }
+
   get inTransaction(): boolean {
     return this.raw.inTransaction;
   }

@@ -175,7 +175,7 @@ async function scanBench(dir: string): Promise<BenchRow[]> {
         { name: "bare Hono echo route over HTTP", median: stats(peer).median },
       ),
       row(
-        "  of which inside the edge (its server-timing: parse, look-up, price, durable cart save, view)",
+        "  of which inside the edge (its server-timing: parse, look-up, price, cart save, view)",
         "ms",
         stats(server),
         "(information)",

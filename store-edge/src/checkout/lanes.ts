@@ -368,8 +368,14 @@ export class Checkout {
     return priceCart(cart, promos, this.d.storeId(), at);
   }
 
-  private saveCart(rt: LaneRuntime, cart: Cart): void {
-    this.d.db.write(() => this.writeCart(rt.id, cart));
+  /**
+   * Saves the cart. Building it (scans, quantities, member, coupons) survives kill -9 at once
+   * and is made durable by the next durable commit (db.ts writeVolatile); a tender is durable
+   * at once: an approved card payment must never be forgotten, even on a power cut.
+   */
+  private saveCart(rt: LaneRuntime, cart: Cart, durable = false): void {
+    if (durable) this.d.db.write(() => this.writeCart(rt.id, cart));
+    else this.d.db.writeVolatile(() => this.writeCart(rt.id, cart));
     rt.cart = cart;
     crashPoint("cart.after_save");
   }
@@ -964,7 +970,7 @@ export class Checkout {
       const sale = this.commitSale(rt, cart);
       return { view: this.view(rt), sale };
     }
-    this.saveCart(rt, cart);
+    this.saveCart(rt, cart, true);
     return { view: this.changed(rt) };
   }
 

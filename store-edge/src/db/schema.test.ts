@@ -189,3 +189,24 @@ test("a database file created by the bun:sqlite code opens unchanged and keeps s
   expect(check.query("SELECT count(*) AS n FROM sales").get()).toEqual({ n: 1 });
   check.close();
 });
+
+test("a volatile write (the cart per scan) skips only its own fsync: the connection is back to synchronous=FULL after it, also when it throws", () => {
+  const db = new EdgeDb(join(tempDir(), "edge.db"));
+  const sync = () => (db.raw.prepare("PRAGMA synchronous").get() as { synchronous: number }).synchronous;
+  expect(sync()).toBe(2); // FULL
+  db.writeVolatile(() => db.setMeta("probe", "1"));
+  expect(sync()).toBe(2);
+  expect(() =>
+    db.writeVolatile(() => {
+      db.setMeta("probe", "2");
+      throw new Error("abort");
+    }),
+  ).toThrow("abort");
+  expect(sync()).toBe(2);
+  expect(db.meta("probe")).toBe("1");
+  // Inside a durable write it is part of that transaction (a savepoint), durable with it.
+  db.write(() => db.writeVolatile(() => db.setMeta("probe", "3")));
+  expect(db.meta("probe")).toBe("3");
+  expect(sync()).toBe(2);
+  db.close();
+});
