@@ -166,6 +166,15 @@ describe("event batches", () => {
     expect(rejected[0]!.error.field).toMatch(/^payload\./);
     expect(JSON.parse(rejected[0]!.raw).seq).toBe(2);
   });
+  test("an element over the envelope limit is rejected alone as too_large; the rest of its batch passes", () => {
+    const a = example("sale.completed", 1);
+    const fat = { ...example("cash.moved", 2), pad: "x".repeat(MAX_ENVELOPE_BYTES) };
+    const c = example("cash.moved", 3);
+    const { events, rejected } = parseEventBatch(JSON.stringify([a, fat, c]));
+    expect(events.map((e) => e.seq)).toEqual([1, 3]);
+    expect(rejected.map((r) => [r.index, r.error.code])).toEqual([[1, "too_large"]]);
+    expect(JSON.parse(rejected[0]!.raw).seq).toBe(2);
+  });
   test("a batch must be an array and within the payload limit", () => {
     expectError(() => parseEventBatch(JSON.stringify(example("telemetry"))), "invalid", "");
     expectError(() => parseEventBatch(`[${" ".repeat(MAX_MQTT_PAYLOAD_BYTES)}]`), "too_large", "");
