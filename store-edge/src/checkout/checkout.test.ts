@@ -9,6 +9,7 @@ import { Edge } from "../edge.ts";
 import { EdgeError } from "../errors.ts";
 import {
   applyPages,
+  catalogItems,
   gtinOf,
   openLane,
   pagesOf,
@@ -224,6 +225,24 @@ describe("sale", () => {
     co.memberByPhone("1", "13800138000");
     expect(await rejects(() => co.addCoupon("1", "CPN10"))).toBe("conflict:code");
     expect(edge.replica.load().coupons.get("CPN10")?.status).toBe("redeemed");
+
+    // HQ has not ingested that sale yet and sends a snapshot whose coupon record still says
+    // "issued": the store still knows it spent it.
+    applyPages(
+      edge,
+      pagesOf("snapshot", 3, 2, [
+        ...catalogItems({ products: 50, weighed: 5 }),
+        {
+          op: "upsert",
+          entity: "promotion",
+          data: { id: "P-CPN10", kind: "threshold", min: 100, off: 10, couponCode: "CPN10" },
+        },
+      ]),
+    );
+    expect(edge.replica.applied).toBe(3);
+    expect(edge.replica.lookup.coupons.get("CPN10")?.status).toBe("issued");
+    const again = await rejects(() => co.addCoupon("1", "CPN10"));
+    expect(again).toBe("conflict:code");
   });
 
   test("a basket that costs nothing still closes (one cash tender of 0)", async () => {

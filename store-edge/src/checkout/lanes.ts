@@ -30,6 +30,7 @@ import { crashPoint } from "../crash.ts";
 import {
   carts,
   cashMovements,
+  couponRedemptions,
   coupons,
   lanes,
   payments,
@@ -863,6 +864,12 @@ export class Checkout {
     const coupon = this.lookup.coupons.get(code);
     if (!coupon) throw notFound("code", `unknown coupon ${code}`);
     if (coupon.status !== "issued") throw conflict("code", `coupon ${code} is ${coupon.status}`);
+    const spent = this.d.db.d
+      .select({ saleId: couponRedemptions.saleId })
+      .from(couponRedemptions)
+      .where(eq(couponRedemptions.code, code))
+      .get();
+    if (spent) throw conflict("code", `coupon ${code} is redeemed (sale ${spent.saleId} at this store)`);
     if (coupon.validUntil && Date.parse(coupon.validUntil) <= this.d.clock.now())
       throw conflict("code", `coupon ${code} expired at ${coupon.validUntil}`);
     if (coupon.memberId && coupon.memberId !== rt.cart.member?.id)
@@ -1183,13 +1190,20 @@ export class Checkout {
       // Single-use coupons are spent here at once, so a second lane cannot take the same one
       // before HQ's next change set says so (training spends nothing).
       if (!training)
-        for (const code of sale.coupons)
+        for (const code of sale.coupons) {
           this.d.db.d
             // json_set: drizzle has no JSON path update; the record stays HQ's JSON otherwise.
             .update(coupons)
             .set({ data: sql`json_set(${coupons.data}, '$.status', 'redeemed')` })
             .where(eq(coupons.code, code))
             .run();
+          // Kept apart from HQ's record, which a snapshot may replace before HQ has this sale.
+          this.d.db.d
+            .insert(couponRedemptions)
+            .values({ code, saleId: sale.saleId, redeemedAt: iso })
+            .onConflictDoNothing()
+            .run();
+        }
       q.paymentsUsed.run({ cartId: cart.cartId });
       this.writeCart(rt.id, fresh);
       crashPoint("sale.before_commit");

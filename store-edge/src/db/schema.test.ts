@@ -2,6 +2,7 @@
 // the earlier bun:sqlite code (user_version 2) opens unchanged, data and all.
 import { Database as BunDatabase } from "bun:sqlite";
 import { expect, setDefaultTimeout, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { manualClock } from "../clock.ts";
@@ -109,7 +110,11 @@ function ddl(path: string): Record<string, string> {
 test("the drizzle schema matches the SQL migrations, pragmas are WAL + synchronous=FULL", () => {
   const path = join(tempDir(), "edge.db");
   const db = new EdgeDb(path);
-  expect(migrationFiles()).toEqual(["0001_init.sql", "0002_payments_cart.sql"]);
+  expect(migrationFiles()).toEqual([
+    "0001_init.sql",
+    "0002_payments_cart.sql",
+    "0003_coupon_redemptions.sql",
+  ]);
   for (const table of Object.values(schema)) {
     if (typeof table === "function") continue; // the catalog table builders
     const cfg = getTableConfig(table as SQLiteTable);
@@ -140,11 +145,20 @@ test("a database file created by the bun:sqlite code opens unchanged and keeps s
     old.exec(sql);
     old.exec(`PRAGMA user_version = ${v + 1}`);
   }
+  // A sale the old code stored with a coupon: the migration records the coupon as spent.
+  old
+    .query("INSERT INTO sales VALUES ('old-1', 'RC-OLD-1', '1', 'sh-old', 0, '2026-11-24', 90, 10, ?, ?)")
+    .run("2026-11-24T10:00:00+08:00", JSON.stringify({ saleId: "old-1", coupons: ["OLD1"] }));
   old.close();
-  // The same schema as a file the new code creates from scratch.
+  // The first migration files are, byte for byte, the old code's schema.
+  const two = join(tempDir(), "two.db");
+  const firstTwo = new BunDatabase(two, { create: true });
+  for (const f of migrationFiles().slice(0, OLD_MIGRATIONS.length))
+    firstTwo.exec(readFileSync(join(import.meta.dir, "migrations", f), "utf8"));
+  firstTwo.close();
+  expect(ddl(path)).toEqual(ddl(two));
   const fresh = join(tempDir(), "edge.db");
   new EdgeDb(fresh).close();
-  expect(ddl(path)).toEqual(ddl(fresh));
 
   // Old file: filled by the old code's SQL (as an edge in the field would be), then opened by
   // the new code, which sells on it.
@@ -186,7 +200,10 @@ test("a database file created by the bun:sqlite code opens unchanged and keeps s
   expect(ddl(path)).toEqual(ddl(fresh));
   const check = new BunDatabase(path, { readonly: true });
   expect(check.query("PRAGMA user_version").get()).toEqual({ user_version: migrationFiles().length });
-  expect(check.query("SELECT count(*) AS n FROM sales").get()).toEqual({ n: 1 });
+  expect(check.query("SELECT count(*) AS n FROM sales").get()).toEqual({ n: 2 });
+  expect(check.query("SELECT code, sale_id FROM coupon_redemptions").all()).toEqual([
+    { code: "OLD1", sale_id: "old-1" },
+  ]);
   check.close();
 });
 

@@ -259,6 +259,13 @@ export const outbox = sqliteTable("outbox", {
 });
 
 /** Payment-code attempts, so a crash between "sent to provider" and "answered" can be queried. */
+/** Coupons spent at this store (migration 0003): a snapshot of HQ's records cannot un-spend them. */
+export const couponRedemptions = sqliteTable("coupon_redemptions", {
+  code: text("code").primaryKey(),
+  saleId: text("sale_id").notNull(),
+  redeemedAt: text("redeemed_at").notNull(),
+});
+
 export const payments = sqliteTable(
   "payments",
   {
