@@ -577,6 +577,26 @@ export function createApp(hub: Hub) {
       return { ok: true };
     },
   );
+  /**
+   * Rows of a per-store alert table, oldest first: of `?store=` when given (checked against the
+   * caller's region), and only of its own region's stores for a regional manager.
+   */
+  function storeScopedRows(
+    table: "conflicts" | "price_findings",
+    principal: Parameters<typeof authorizeStoreRead>[0],
+    query: unknown,
+    limit?: number,
+  ) {
+    const store = (query as { store?: string }).store ?? null;
+    if (store !== null) authorizeStoreRead(principal, store);
+    const region = principal.role === "regional_manager" ? principal.region! : null;
+    return hub.db
+      .prepare(
+        `SELECT t.* FROM ${table} t WHERE (? IS NULL OR t.store_id = ?)
+         AND (? IS NULL OR t.store_id IN (SELECT id FROM stores WHERE region = ?)) ORDER BY t.id${limit ? ` LIMIT ${limit}` : ""}`,
+      )
+      .all(store, store, region, region);
+  }
   route(
     {
       method: "get",
@@ -585,17 +605,7 @@ export function createApp(hub: Hub) {
       access: "read",
       query: z.object({ store: z.string().optional() }),
     },
-    (_c, { query, principal }) => {
-      const store = (query as { store?: string }).store ?? null;
-      if (store !== null) authorizeStoreRead(principal, store);
-      const region = principal.role === "regional_manager" ? principal.region! : null;
-      return hub.db
-        .prepare(
-          `SELECT c.* FROM conflicts c WHERE (? IS NULL OR c.store_id = ?)
-           AND (? IS NULL OR c.store_id IN (SELECT id FROM stores WHERE region = ?)) ORDER BY c.id`,
-        )
-        .all(store, store, region, region);
-    },
+    (_c, { query, principal }) => storeScopedRows("conflicts", principal, query),
   );
   route(
     {
@@ -605,17 +615,7 @@ export function createApp(hub: Hub) {
       access: "read",
       query: z.object({ store: z.string().optional() }),
     },
-    (_c, { query, principal }) => {
-      const store = (query as { store?: string }).store ?? null;
-      if (store !== null) authorizeStoreRead(principal, store);
-      const region = principal.role === "regional_manager" ? principal.region! : null;
-      return hub.db
-        .prepare(
-          `SELECT f.* FROM price_findings f WHERE (? IS NULL OR f.store_id = ?)
-           AND (? IS NULL OR f.store_id IN (SELECT id FROM stores WHERE region = ?)) ORDER BY f.id LIMIT 1000`,
-        )
-        .all(store, store, region, region);
-    },
+    (_c, { query, principal }) => storeScopedRows("price_findings", principal, query, 1000),
   );
   route(
     {
