@@ -91,6 +91,8 @@ export interface HubIngest {
 }
 
 const CLOSE_BRACE = 0x7d; // "}"
+/** How often the stock ledger's (store, SKU) look-up catches up with ingest. */
+const LEDGER_INDEX_MS = 1000;
 const ACK_V = MESSAGES["events.ack"].v;
 
 export interface StartOptions {
@@ -455,6 +457,17 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         }, config.memberSyncMs)
       : undefined;
 
+  // The stock ledger's (store, SKU) look-up follows ingest in sorted batches (migration 0004):
+  // a second's worth of rows costs far less sorted than the same rows inserted one by one.
+  // Readers see every row whatever the lag (deferred-index.ts).
+  const ledgerTimer = setInterval(() => {
+    try {
+      stock.ledgerIndex.catchUp();
+    } catch (e) {
+      log(`hq-hub: stock ledger look-up: ${(e as Error).message}`);
+    }
+  }, LEDGER_INDEX_MS);
+
   const hubRef = {} as Hub;
   const app = createApp(hubRef);
   const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
@@ -481,6 +494,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     stats,
     async stop() {
       if (memberTimer) clearInterval(memberTimer);
+      clearInterval(ledgerTimer);
       server.stop(true);
       while (inFlight) await inFlight;
       await Promise.allSettled([...pending]);

@@ -11,7 +11,12 @@ setDefaultTimeout(60_000);
 test("drizzle schema matches the SQL migrations, and drizzle queries run on libsql", () => {
   const dir = tempDir();
   const db = openDatabase({ dataDir: dir.path });
-  expect(migrate(db)).toEqual(["0001_init.sql", "0002_catalog_epoch.sql", "0003_supplier_active.sql"]);
+  expect(migrate(db)).toEqual([
+    "0001_init.sql",
+    "0002_catalog_epoch.sql",
+    "0003_supplier_active.sql",
+    "0004_ledger_index_in_batches.sql",
+  ]);
   expect(migrate(db)).toEqual([]);
   for (const table of Object.values(schema)) {
     const cfg = getTableConfig(table);

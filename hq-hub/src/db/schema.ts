@@ -395,6 +395,23 @@ export const stockLedger = sqliteTable("stock_ledger", {
   at: text("at").notNull(),
 });
 
+/** stock_ledger ids by (store, SKU), filled in sorted batches (migration 0004, deferred-index.ts). */
+export const stockLedgerBySku = sqliteTable(
+  "stock_ledger_by_sku",
+  {
+    storeId: text("store_id").notNull(),
+    sku: text("sku").notNull(),
+    id: integer("id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.sku, t.id] })],
+);
+
+/** How far each batch-built look-up has caught up with its source table. */
+export const deferredIndexMarks = sqliteTable("deferred_index_marks", {
+  name: text("name").primaryKey(),
+  upTo: integer("up_to").notNull(),
+});
+
 export const stockLevels = sqliteTable(
   "stock_levels",
   {

@@ -234,4 +234,22 @@ describe("stock and members", () => {
       data: { id: "M9", phone: "13900000009", tier: "silver", points: 20, status: "active" },
     });
   });
+
+  test("a SKU's stock card lists its movements, including ones not yet in the batch-built look-up", async () => {
+    await s1.publishEvents([saleEvent("E1", 5, { lines: 1 })]);
+    await s1.next("events.ack", (a) => a.payload.upToSeq >= 5);
+    const card = async () =>
+      (await api(hub, "GET", "/api/v1/stores/E1/stock/SKU1/movements?limit=2")).body as {
+        kind: string;
+        qty_delta: number;
+      }[];
+    const before = await card();
+    hub.stock.ledgerIndex.catchUp();
+    expect(hub.stock.ledgerIndex.lag()).toBe(0);
+    const after = await card();
+    expect(after).toEqual(before);
+    expect(after).toHaveLength(2);
+    expect(after.at(-1)).toMatchObject({ kind: "sale", qty_delta: -1 });
+    expect((await api(hub, "GET", "/api/v1/stores/E1/stock/SKU1/movements?limit=0")).status).toBe(400);
+  });
 });

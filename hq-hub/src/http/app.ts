@@ -649,6 +649,20 @@ export function createApp(hub: Hub) {
       return hub.stock.onHand(id, c.req.query("sku"));
     },
   );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/stores/{id}/stock/{sku}/movements",
+      summary: "A SKU's stock card at a store: its ledger movements, oldest first (the latest `limit`)",
+      access: "read",
+      query: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(500) }),
+    },
+    (c, { query, principal }) => {
+      const id = c.req.param("id")!;
+      authorize(principal, "read", regionOfStore(id));
+      return hub.stock.movements(id, c.req.param("sku")!, (query as unknown as { limit: number }).limit);
+    },
+  );
   route<z.infer<typeof ReorderInput>>(
     {
       method: "put",

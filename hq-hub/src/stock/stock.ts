@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Payload } from "@retail/protocol";
 import { Sku } from "@retail/protocol";
 import { z } from "zod";
+import { createDeferredIndex, STOCK_LEDGER_BY_SKU } from "../db/deferred-index.ts";
 import type { Sqlite } from "../db/open.ts";
 import { fromZod, NotFoundError } from "../errors.ts";
 
@@ -72,20 +73,33 @@ export function createStock(deps: { db: Sqlite; now: () => Date }) {
     }[];
   }
 
+  /** The ledger's (store, SKU) look-up, built in batches behind ingest (migration 0004). */
+  const ledgerIndex = createDeferredIndex(db, STOCK_LEDGER_BY_SKU);
+  const ledgerIds = `id IN (${ledgerIndex.idsWhereKey})`;
+
   /** On-hand recomputed from the ledger itself (the cache in stock_levels must agree). */
   function ledgerOnHand(storeId: string, sku: string): number {
     const r = db
-      .prepare("SELECT COALESCE(SUM(qty_delta), 0) AS n FROM stock_ledger WHERE store_id = ? AND sku = ?")
-      .get(storeId, sku) as { n: number };
+      .prepare(`SELECT COALESCE(SUM(qty_delta), 0) AS n FROM stock_ledger WHERE ${ledgerIds}`)
+      .get(storeId, sku, storeId, sku) as { n: number };
     return r.n;
   }
 
-  function movements(storeId: string, sku: string) {
-    return db
+  /** A store's movements of one SKU (its stock card), oldest first; the latest `limit` if given. */
+  function movements(storeId: string, sku: string, limit?: number) {
+    const rows = db
       .prepare(
-        "SELECT qty_delta, kind, ref, event_id, at FROM stock_ledger WHERE store_id = ? AND sku = ? ORDER BY id",
+        `SELECT id, qty_delta, kind, ref, event_id, at FROM stock_ledger WHERE ${ledgerIds} ORDER BY id DESC LIMIT ?`,
       )
-      .all(storeId, sku);
+      .all(storeId, sku, storeId, sku, limit ?? -1) as {
+      id: number;
+      qty_delta: number;
+      kind: string;
+      ref: string;
+      event_id: string | null;
+      at: string;
+    }[];
+    return rows.reverse();
   }
 
   function setReorderPoint(storeId: string, input: unknown) {
@@ -170,7 +184,7 @@ export function createStock(deps: { db: Sqlite; now: () => Date }) {
     return out;
   }
 
-  return { onHand, ledgerOnHand, movements, setReorderPoint, nearby, transfer };
+  return { onHand, ledgerOnHand, movements, ledgerIndex, setReorderPoint, nearby, transfer };
 }
 
 export type Stock = ReturnType<typeof createStock>;
