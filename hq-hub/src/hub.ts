@@ -32,6 +32,7 @@ import { createApp } from "./http/app.ts";
 import { createTokens, type Tokens } from "./http/auth.ts";
 import { type BatchOutcome, createIngest } from "./ingest/ingest.ts";
 import { type IngestWorker, startIngestWorker } from "./ingest/worker-client.ts";
+import { createSales, type Sales } from "./sales/sales.ts";
 import { createStock, type Stock } from "./stock/stock.ts";
 import { createStores, type Stores } from "./stores/stores.ts";
 import { createSuppliers, type Suppliers } from "./suppliers/suppliers.ts";
@@ -49,6 +50,7 @@ export interface Hub {
   /** The ingest Worker (undefined when ingest runs on the main thread). */
   ingestWorker?: IngestWorker;
   stock: Stock;
+  sales: Sales;
   fleet: Fleet;
   tokens: Tokens;
   imports: Imports;
@@ -91,8 +93,8 @@ export interface HubIngest {
 }
 
 const CLOSE_BRACE = 0x7d; // "}"
-/** How often the stock ledger's (store, SKU) look-up catches up with ingest. */
-const LEDGER_INDEX_MS = 1000;
+/** How often the batch-built look-ups of ledger, sale lines and tenders catch up with ingest. */
+const LOOKUP_CATCH_UP_MS = 1000;
 const ACK_V = MESSAGES["events.ack"].v;
 
 export interface StartOptions {
@@ -190,6 +192,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     },
   };
   const stock = createStock({ db, now });
+  const sales = createSales(db);
   const fleet = createFleet({ db, now });
   const tokens = createTokens({ db, now, adminToken: config.adminToken });
   const imports = createImports({ db, now, catalog });
@@ -457,16 +460,19 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         }, config.memberSyncMs)
       : undefined;
 
-  // The stock ledger's (store, SKU) look-up follows ingest in sorted batches (migration 0004):
-  // a second's worth of rows costs far less sorted than the same rows inserted one by one.
-  // Readers see every row whatever the lag (deferred-index.ts).
-  const ledgerTimer = setInterval(() => {
-    try {
-      stock.ledgerIndex.catchUp();
-    } catch (e) {
-      log(`hq-hub: stock ledger look-up: ${(e as Error).message}`);
-    }
-  }, LEDGER_INDEX_MS);
+  // The look-ups of the append-only ingest tables (ledger by SKU, lines by sale, tenders by
+  // document) follow ingest in sorted batches (migrations 0004-0005): a second's worth of rows
+  // costs far less sorted than the same rows inserted one by one. Readers see every row
+  // whatever the lag (deferred-index.ts).
+  const lookups = [stock.ledgerIndex, sales.linesIndex, sales.tendersIndex];
+  const lookupTimer = setInterval(() => {
+    for (const l of lookups)
+      try {
+        l.catchUp();
+      } catch (e) {
+        log(`hq-hub: look-up catch-up: ${(e as Error).message}`);
+      }
+  }, LOOKUP_CATCH_UP_MS);
 
   const hubRef = {} as Hub;
   const app = createApp(hubRef);
@@ -485,6 +491,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     ingest: hubIngest,
     ingestWorker,
     stock,
+    sales,
     fleet,
     tokens,
     imports,
@@ -494,7 +501,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     stats,
     async stop() {
       if (memberTimer) clearInterval(memberTimer);
-      clearInterval(ledgerTimer);
+      clearInterval(lookupTimer);
       server.stop(true);
       while (inFlight) await inFlight;
       await Promise.allSettled([...pending]);

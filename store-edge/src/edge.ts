@@ -129,12 +129,18 @@ export class Edge {
       () => this.link?.send("telemetry", "telemetry", this.telemetry()),
       60_000,
     );
+    // A big promotion is built in steps while the lanes sell (replica.promoteDueInSteps); a
+    // tick during it promotes nothing, the next one after it picks up what else came due.
     this.promoteTimer = setInterval(() => {
-      try {
-        if (this.replica.promoteDue()) this.log("scheduled catalog changes took effect");
-      } catch (err) {
-        this.log(`promoting scheduled catalog changes failed: ${(err as Error).message}`);
-      }
+      this.replica.promoteDueInSteps().then(
+        (n) => {
+          if (!n) return;
+          this.log("scheduled catalog changes took effect");
+          // Pages that came in while it was built waited for it (the link skips a busy replica).
+          this.link?.requestCatalog();
+        },
+        (err) => this.log(`promoting scheduled catalog changes failed: ${(err as Error).message}`),
+      );
     }, 1000);
   }
 

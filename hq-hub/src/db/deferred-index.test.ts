@@ -1,5 +1,5 @@
 // The stock ledger's batch-built (store, SKU) look-up: readers see every movement exactly once
-// whatever the look-up's lag, and migration 0004 carries an existing ledger over.
+// whatever the look-up's lag, and migrations 0004-0005 carry existing rows over.
 import { expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -62,7 +62,7 @@ test("movements and ledger on-hand are whole before, during and after the look-u
   dir.remove();
 });
 
-test("migration 0004 indexes an existing ledger and drops the per-row index", () => {
+test("migrations 0004-0005 carry an existing ledger, sale lines and tenders over into their look-ups", () => {
   const dir = tempDir();
   const db = openDatabase({ dataDir: dir.path });
   // A database as the hub left it before 0004.
@@ -79,7 +79,17 @@ test("migration 0004 indexes an existing ledger and drops the per-row index", ()
     ["S2", "A", 5],
     ["S1", "A", -2],
   ]);
-  expect(migrate(db)).toEqual(["0004_ledger_index_in_batches.sql"]);
+  const line = db.prepare(
+    "INSERT INTO sale_lines VALUES ('S1', ?, ?, 'A', 1, 0, 100, 3, 13, 100, 0, 100, 12, NULL)",
+  );
+  for (const [sale, lineId] of [
+    ["b", "l1"],
+    ["a", "l2"],
+    ["a", "l1"],
+  ])
+    line.run(sale, lineId);
+  db.prepare("INSERT INTO tenders VALUES ('S1', 'a', 'sale', 0, 'cash', 300, 500, 200, NULL)").run();
+  expect(migrate(db)).toEqual(["0004_ledger_index_in_batches.sql", "0005_sale_lines_tenders_in_batches.sql"]);
   const index = createDeferredIndex(db, STOCK_LEDGER_BY_SKU);
   expect(index.lag()).toBe(0);
   expect(db.prepare("SELECT store_id, sku, id FROM stock_ledger_by_sku").all()).toEqual([

@@ -1,5 +1,5 @@
-// Look-up tables of append-only tables, built behind the writes in sorted batches (see
-// migration 0004). Writers only append to the source table. `catchUp` moves the rows appended
+// Look-up tables of append-only tables (stock ledger, sale lines, tenders), built behind the
+// writes in sorted batches (see migrations 0004 and 0005). Writers only append to the source table. `catchUp` moves the rows appended
 // since the mark into the look-up, sorted by key, and advances the mark in the same
 // transaction; a reader asks the look-up for rows up to the mark and scans the source above it
 // (a few seconds of rows), in one statement, so it always sees every row exactly once.
@@ -17,6 +17,18 @@ export const STOCK_LEDGER_BY_SKU: DeferredIndexSpec = {
   name: "stock_ledger_by_sku",
   source: "stock_ledger",
   key: ["store_id", "sku"],
+};
+
+export const SALE_LINES_BY_SALE: DeferredIndexSpec = {
+  name: "sale_lines_by_sale",
+  source: "sale_lines",
+  key: ["store_id", "sale_id"],
+};
+
+export const TENDERS_BY_DOC: DeferredIndexSpec = {
+  name: "tenders_by_doc",
+  source: "tenders",
+  key: ["store_id", "doc_kind", "doc_id"],
 };
 
 export interface DeferredIndex {

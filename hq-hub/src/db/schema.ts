@@ -227,41 +227,60 @@ export const sales = sqliteTable(
   (t) => [primaryKey({ columns: [t.storeId, t.saleId] })],
 );
 
-export const saleLines = sqliteTable(
-  "sale_lines",
+/** Append-only (arrival order); looked up by sale through sale_lines_by_sale (migration 0005). */
+export const saleLines = sqliteTable("sale_lines", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  storeId: text("store_id").notNull(),
+  saleId: text("sale_id").notNull(),
+  lineId: text("line_id").notNull(),
+  sku: text("sku").notNull(),
+  qty: integer("qty").notNull(),
+  weighed: integer("weighed").notNull(),
+  unitPriceFen: integer("unit_price_fen").notNull(),
+  priceVersion: integer("price_version").notNull(),
+  taxRate: integer("tax_rate").notNull(),
+  grossFen: integer("gross_fen").notNull(),
+  discountFen: integer("discount_fen").notNull(),
+  netFen: integer("net_fen").notNull(),
+  taxFen: integer("tax_fen").notNull(),
+  overrideCatalogPriceFen: integer("override_catalog_price_fen"),
+});
+
+/** sale_lines ids by sale, filled in sorted batches (deferred-index.ts). */
+export const saleLinesBySale = sqliteTable(
+  "sale_lines_by_sale",
   {
     storeId: text("store_id").notNull(),
     saleId: text("sale_id").notNull(),
-    lineId: text("line_id").notNull(),
-    sku: text("sku").notNull(),
-    qty: integer("qty").notNull(),
-    weighed: integer("weighed").notNull(),
-    unitPriceFen: integer("unit_price_fen").notNull(),
-    priceVersion: integer("price_version").notNull(),
-    taxRate: integer("tax_rate").notNull(),
-    grossFen: integer("gross_fen").notNull(),
-    discountFen: integer("discount_fen").notNull(),
-    netFen: integer("net_fen").notNull(),
-    taxFen: integer("tax_fen").notNull(),
-    overrideCatalogPriceFen: integer("override_catalog_price_fen"),
+    id: integer("id").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.storeId, t.saleId, t.lineId] })],
+  (t) => [primaryKey({ columns: [t.storeId, t.saleId, t.id] })],
 );
 
-export const tenders = sqliteTable(
-  "tenders",
+/** Append-only (arrival order); looked up by document through tenders_by_doc (migration 0005). */
+export const tenders = sqliteTable("tenders", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  storeId: text("store_id").notNull(),
+  docId: text("doc_id").notNull(),
+  docKind: text("doc_kind").notNull(),
+  idx: integer("idx").notNull(),
+  kind: text("kind").notNull(),
+  amountFen: integer("amount_fen").notNull(),
+  receivedFen: integer("received_fen"),
+  changeFen: integer("change_fen"),
+  reference: text("reference"),
+});
+
+/** tenders ids by (store, document kind, document id), filled in sorted batches. */
+export const tendersByDoc = sqliteTable(
+  "tenders_by_doc",
   {
     storeId: text("store_id").notNull(),
-    docId: text("doc_id").notNull(),
     docKind: text("doc_kind").notNull(),
-    idx: integer("idx").notNull(),
-    kind: text("kind").notNull(),
-    amountFen: integer("amount_fen").notNull(),
-    receivedFen: integer("received_fen"),
-    changeFen: integer("change_fen"),
-    reference: text("reference"),
+    docId: text("doc_id").notNull(),
+    id: integer("id").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.storeId, t.docKind, t.docId, t.idx] })],
+  (t) => [primaryKey({ columns: [t.storeId, t.docKind, t.docId, t.id] })],
 );
 
 export const returns = sqliteTable(

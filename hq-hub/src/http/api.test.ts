@@ -252,4 +252,40 @@ describe("stock and members", () => {
     expect(after.at(-1)).toMatchObject({ kind: "sale", qty_delta: -1 });
     expect((await api(hub, "GET", "/api/v1/stores/E1/stock/SKU1/movements?limit=0")).status).toBe(400);
   });
+
+  test("a sale is looked up at HQ with its lines and tenders, before and after the look-ups catch up", async () => {
+    const sale = saleEvent("E1", 6, { lines: 3, catalogVersion: 0 });
+    await s1.publishEvents([sale]);
+    await s1.next("events.ack", (a) => a.payload.upToSeq >= 6);
+    const get = async () => (await api(hub, "GET", `/api/v1/stores/E1/sales/${sale.payload.saleId}`)).body;
+    const before = await get();
+    for (const l of [hub.sales.linesIndex, hub.sales.tendersIndex]) l.catchUp();
+    const after = await get();
+    expect(after).toEqual(before);
+    expect(after).toMatchObject({
+      sale_id: sale.payload.saleId,
+      receipt_no: sale.payload.receiptNo,
+      net_fen: sale.payload.totals.net,
+    });
+    expect(
+      after.lines.map((l: { line_id: string; price_version: number }) => [l.line_id, l.price_version]),
+    ).toEqual([
+      ["l1", 0],
+      ["l2", 0],
+      ["l3", 0],
+    ]);
+    expect(after.tenders).toEqual(
+      sale.payload.tenders.map((t, idx) => ({
+        idx,
+        kind: t.kind,
+        amount_fen: t.amount,
+        received_fen: t.received ?? null,
+        change_fen: t.change ?? null,
+        reference: t.reference ?? null,
+      })),
+    );
+    const missing = await api(hub, "GET", "/api/v1/stores/E1/sales/no-such-sale");
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toContain("no-such-sale");
+  });
 });

@@ -633,6 +633,20 @@ export function createApp(hub: Hub) {
     },
   );
 
+  route(
+    {
+      method: "get",
+      path: "/api/v1/stores/{id}/sales/{saleId}",
+      summary: "One sale as HQ received it, with its lines (price version each) and tenders",
+      access: "read",
+    },
+    (c, { principal }) => {
+      const id = c.req.param("id")!;
+      authorize(principal, "read", regionOfStore(id));
+      return hub.sales.detail(id, c.req.param("saleId")!);
+    },
+  );
+
   // ---------------------------------------------------------------------------------------
   // Stock.
 

@@ -4,6 +4,7 @@
 import { Database } from "bun:sqlite";
 import { expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
+import type { ChangeItem } from "@retail/protocol";
 import { spawn } from "bun";
 import { manualClock } from "../clock.ts";
 import { Edge } from "../edge.ts";
@@ -201,4 +202,239 @@ test("a big delta is built from a copy of the live tables: same result as one tr
   expect(stepped.replica.lookup.coupons.get("CPN10")?.status).toBe("redeemed");
   expect(stepped.replica.load().coupons.get("CPN10")?.status).toBe("redeemed");
   for (const e of edges) await e.stop();
+});
+
+// ---------------------------------------------------------------------------------------------
+// A big version scheduled ahead (effectiveAt later than the store's clock) is promoted in steps
+// when its time comes, like a big version on arrival: a 24h store must not stop at midnight.
+
+const SCHED_SKUS = 12_000;
+const DUE = T0 + 3600_000;
+const NEW_PRICE = 999;
+
+/** What shelf price SKU i has in the v1 catalog (catalogItems): 100 + (i % 50) * 10 fen. */
+const oldPrice = (i: number) => 100 + (i % 50) * 10;
+
+/** v2: every product renamed " v2" and repriced to NEW_PRICE fen: 24,000 items, > BIG_ITEMS. */
+function bigPriceChange(): ChangeItem[] {
+  return catalogItems({ products: SCHED_SKUS }).flatMap((item): ChangeItem[] => {
+    if (item.op !== "upsert") return [];
+    if (item.entity === "product") return [{ ...item, data: { ...item.data, name: `${item.data.name} v2` } }];
+    if (item.entity === "price")
+      return [
+        { ...item, data: { sku: item.data.sku, windows: [{ price: NEW_PRICE, source: "chain" as const }] } },
+      ];
+    return [];
+  });
+}
+
+/** v1 applied (12,000 SKUs); v2, a 24,000-item delta effective at DUE, arrived (in steps) and is scheduled. */
+async function storeWithScheduledVersion(dir: string): Promise<void> {
+  const edge = new Edge({ dataDir: dir, config: testConfig(), clock: manualClock(T0) });
+  applyPages(edge, pagesOf("snapshot", 1, 0, catalogItems({ products: SCHED_SKUS })));
+  await openLane(edge);
+  const v2 = bigPriceChange();
+  for (const p of pagesOf("delta", 2, 1, v2, 5000, new Date(DUE).toISOString())) edge.replica.stage(p);
+  expect((await edge.replica.applyStagedInSteps())?.itemCount).toBe(v2.length);
+  // Applied ahead: version 2 is the store's, its items wait as pages; the live records are v1.
+  expect(edge.replica.applied).toBe(2);
+  expect(edge.replica.progress().scheduled).toEqual([
+    { version: 2, effectiveAt: new Date(DUE).toISOString() },
+  ]);
+  expect(edge.replica.lookup.priceOf(skuOf(1), T0)?.price).toBe(oldPrice(1));
+  await edge.stop();
+}
+
+function scheduledState(dir: string) {
+  const db = new Database(join(dir, "edge.db"), { readonly: true });
+  const n = (sql: string) => db.query<{ n: number }, []>(sql).get()!.n;
+  const out = {
+    products: n("SELECT count(*) AS n FROM products"),
+    v2Named: n("SELECT count(*) AS n FROM products WHERE json_extract(data, '$.name') LIKE '% v2'"),
+    repriced: n(
+      `SELECT count(*) AS n FROM prices WHERE json_extract(data, '$.windows[0].price') = ${NEW_PRICE}`,
+    ),
+    scheduledPages: n("SELECT count(*) AS n FROM catalog_scheduled"),
+    version: db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'catalog_version'").get()!
+      .value,
+    shadow: n(
+      "SELECT count(*) AS n FROM sqlite_master WHERE name LIKE '%\\_next' ESCAPE '\\' OR name LIKE '%\\_old' ESCAPE '\\'",
+    ),
+  };
+  db.close();
+  return out;
+}
+
+const OLD_WHOLE = {
+  products: SCHED_SKUS,
+  v2Named: 0,
+  repriced: 0,
+  scheduledPages: 5,
+  version: "2",
+  shadow: 0,
+};
+const NEW_WHOLE = {
+  products: SCHED_SKUS,
+  v2Named: SCHED_SKUS,
+  repriced: SCHED_SKUS,
+  scheduledPages: 0,
+  version: "2",
+  shadow: 0,
+};
+
+test("a lane keeps selling while a big scheduled version is promoted; sales before the switch are priced at the old version", async () => {
+  const dir = tempDir();
+  await storeWithScheduledVersion(dir);
+  expect(scheduledState(dir)).toEqual(OLD_WHOLE);
+  const clock = manualClock(DUE);
+  const edge = new Edge({ dataDir: dir, config: testConfig(), clock });
+  const before = edge.replica.lookup;
+  const t0 = performance.now();
+  const promoting = edge.replica.promoteDueInSteps();
+  expect(edge.replica.busy).toBe(true);
+  expect(edge.replica.promoteDue()).toBe(0); // one build at a time
+  let settled = false;
+  void promoting.finally(() => {
+    settled = true;
+  });
+  const sold: {
+    i: number;
+    unitPrice: number;
+    name: string;
+    switched: boolean;
+    ms: number;
+    written?: number;
+  }[] = [];
+  for (let k = 0; !settled; k++) {
+    const due = performance.now() + 5;
+    await Bun.sleep(5);
+    const i = 1 + (k % 1000);
+    await edge.checkout.scan("1", gtinOf(i));
+    const switched = edge.replica.lookup !== before;
+    const written = edge.replica.progress().building?.items;
+    const { sale } = edge.checkout.tenderCash("1", 10_000_000);
+    const line = sale!.lines[0]!;
+    sold.push({
+      i,
+      unitPrice: line.unitPrice,
+      name: line.name,
+      switched,
+      ms: performance.now() - due,
+      written,
+    });
+  }
+  expect(await promoting).toBe(1);
+  const promoteMs = performance.now() - t0;
+  const during = sold.filter((s) => !s.switched);
+  // Between which steps the sales came: how many items of v2 the shadow tables held then.
+  const between = new Set(during.map((s) => s.written).filter((w) => w !== undefined && w > 0));
+  const ms = sold.map((s) => s.ms).sort((a, b) => a - b);
+  console.log(
+    `scheduled promotion of 24,000 items: ${Math.round(promoteMs)} ms; ${during.length} sales before the switch (at ${between.size} points of the item writing), ${sold.length - during.length} after; lane p99 ${ms[Math.floor(ms.length * 0.99)]!.toFixed(1)} ms, worst ${ms.at(-1)!.toFixed(1)} ms`,
+  );
+  // Sales committed between the steps, before the switch, at the old price and name; after it,
+  // at the new ones. Never a mix within a sale.
+  expect(during.length).toBeGreaterThan(10);
+  expect(between.size).toBeGreaterThan(2);
+  const worst = ms.at(-1)!;
+  for (const s of sold)
+    expect({ price: s.unitPrice, v2: s.name.endsWith(" v2") }).toEqual(
+      s.switched ? { price: NEW_PRICE, v2: true } : { price: oldPrice(s.i), v2: false },
+    );
+  expect(worst).toBeLessThan(1500);
+  expect(edge.replica.lookup.priceOf(skuOf(SCHED_SKUS), clock.now())?.price).toBe(NEW_PRICE);
+  expect(edge.replica.promoteDue()).toBe(0);
+  await edge.stop();
+  expect(scheduledState(dir)).toEqual(NEW_WHOLE);
+});
+
+test("kill -9 mid-promotion of a scheduled version leaves the old version and promotes again; after the switch the new one", async () => {
+  // `store-edge serve` runs on the system clock, which is past DUE (T0 is 2026-11-25 10:00 in
+  // the store): its promotion timer starts the build within a second of starting.
+  expect(Date.now()).toBeGreaterThan(DUE);
+  const dir = tempDir();
+  await storeWithScheduledVersion(dir);
+  await serveUntilCrash(dir, "catalog.mid_apply");
+  const after = scheduledState(dir);
+  expect(after.shadow).toBeGreaterThan(0); // half-built shadow tables...
+  expect({ ...after, shadow: 0 }).toEqual(OLD_WHOLE); // ...beside the old version, whole, still scheduled
+  const edge = new Edge({ dataDir: dir, config: testConfig(), clock: manualClock(DUE + 60_000) });
+  expect(scheduledState(dir)).toEqual(OLD_WHOLE); // leftovers dropped at start
+  expect(edge.replica.lookup.priceOf(skuOf(1), DUE)?.price).toBe(oldPrice(1));
+  expect(await edge.replica.promoteDueInSteps()).toBe(1);
+  expect(edge.replica.lookup.priceOf(skuOf(1), DUE)?.price).toBe(NEW_PRICE);
+  expect(edge.replica.lookup.products.get(skuOf(7))?.name).toEndWith(" v2");
+  await edge.stop();
+  expect(scheduledState(dir)).toEqual(NEW_WHOLE);
+
+  // Killed right after the switch: the new version whole, nothing left scheduled.
+  const dir2 = tempDir();
+  await storeWithScheduledVersion(dir2);
+  await serveUntilCrash(dir2, "catalog.after_switch");
+  expect({ ...scheduledState(dir2), shadow: 0 }).toEqual(NEW_WHOLE);
+  const edge2 = new Edge({ dataDir: dir2, config: testConfig(), clock: manualClock(DUE + 60_000) });
+  expect(scheduledState(dir2)).toEqual(NEW_WHOLE);
+  expect(await edge2.replica.promoteDueInSteps()).toBe(0);
+  expect(edge2.replica.lookup.priceOf(skuOf(1), DUE)?.price).toBe(NEW_PRICE);
+  await edge2.stop();
+});
+
+test("scheduled versions: promoted in version order when due together, and an older one never overwrites a newer record", async () => {
+  const N = 6000;
+  const repriced = (from: number, to: number, price: number) =>
+    Array.from({ length: to - from + 1 }, (_, k) => ({
+      op: "upsert" as const,
+      entity: "price" as const,
+      data: { sku: skuOf(from + k), windows: [{ price, source: "chain" as const }] },
+    }));
+  const at = (ms: number) => new Date(ms).toISOString();
+  /** v1; v2 (all N to 200 fen, due T0+2h); v3 (the first half to 300, due T0+1h); v4 now (SKU 4000 to 444). */
+  const store = () => {
+    const edge = new Edge({ dataDir: tempDir(), config: testConfig(), clock: manualClock(T0) });
+    applyPages(edge, pagesOf("snapshot", 1, 0, catalogItems({ products: N })));
+    applyPages(edge, pagesOf("delta", 2, 1, repriced(1, N, 200), 5000, at(T0 + 7200_000)));
+    applyPages(edge, pagesOf("delta", 3, 2, repriced(1, N / 2, 300), 5000, at(T0 + 3600_000)));
+    applyPages(edge, pagesOf("delta", 4, 3, repriced(4000, 4000, 444)));
+    expect(edge.replica.progress().scheduled.map((s) => s.version)).toEqual([2, 3]);
+    return edge;
+  };
+  const prices = (e: Edge) => e.db.raw.prepare("SELECT sku, version, data FROM prices ORDER BY sku").all();
+  const expectPrices = (e: Edge) => {
+    const now = e.clock.now();
+    for (const [sku, price] of [
+      [1, 300],
+      [N / 2, 300],
+      [N / 2 + 1, 200],
+      [4000, 444],
+      [N, 200],
+    ] as const) {
+      expect({ sku, price: e.replica.lookup.priceOf(skuOf(sku), now)?.price }).toEqual({ sku, price });
+      expect({ sku, price: e.replica.load().priceOf(skuOf(sku), now)?.price }).toEqual({ sku, price });
+    }
+  };
+
+  // Both due at once (9,000 items: in steps), against the same two in one transaction.
+  const [stepped, whole] = [store(), store()];
+  for (const e of [stepped, whole]) (e.clock as ReturnType<typeof manualClock>).advance(3 * 3600_000);
+  expect(await stepped.replica.promoteDueInSteps()).toBe(2);
+  expect(whole.replica.promoteDue()).toBe(2);
+  expectPrices(stepped);
+  expect(prices(stepped)).toEqual(prices(whole));
+  expect(stepped.replica.progress().scheduled).toEqual([]);
+
+  // v3 first (3,000 items: one transaction), then v2 on its own, in steps: v2 is older than
+  // v3 and v4, so it leaves their records as they are.
+  const apart = store();
+  const clock = apart.clock as ReturnType<typeof manualClock>;
+  clock.advance(3600_000 + 60_000);
+  expect(await apart.replica.promoteDueInSteps()).toBe(1);
+  expect(apart.replica.lookup.priceOf(skuOf(1), clock.now())?.price).toBe(300);
+  expect(apart.replica.lookup.priceOf(skuOf(N), clock.now())?.price).toBe(oldPrice(N));
+  clock.advance(3600_000);
+  const promoting = apart.replica.promoteDueInSteps();
+  expect(apart.replica.busy).toBe(true); // 6,000 items: built in steps
+  expect(await promoting).toBe(1);
+  expectPrices(apart);
+  expect(prices(apart)).toEqual(prices(whole));
+  for (const e of [stepped, whole, apart]) await e.stop();
 });

@@ -13,10 +13,13 @@
 // version (leftover shadow tables are dropped at the next start and the staged pages are still
 // complete, so the version is applied again); a crash after it leaves the new one.
 //
-// A version whose effectiveAt lies ahead on the store's clock is applied ahead: its items wait
-// in catalog_scheduled and are promoted when the clock reaches it.
+// A version whose effectiveAt lies ahead on the store's clock is applied ahead: its pages wait
+// in catalog_scheduled and are promoted when the clock reaches it. Promotion is the same choice:
+// up to BIG_ITEMS items due in one transaction; more (a 50k-item price change for midnight) are
+// built in the same shadow tables in steps and switched in at once, so the lanes keep selling
+// at the old prices until the switch.
 import type { CatalogChangeSet, CatalogEntity, ChangeItem } from "@retail/protocol";
-import { and, asc, count, eq, gt, lt, lte, max, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, lte, max, min, notInArray, sql, sum } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Clock } from "../clock.ts";
 import { crashPoint } from "../crash.ts";
@@ -157,6 +160,33 @@ export interface CatalogProgress {
 
 type StagedRow = typeof catalogStaging.$inferSelect;
 
+/** Items written under one version (a version's items, or one of several scheduled versions). */
+interface Batch {
+  version: number;
+  items: ChangeItem[];
+}
+
+/**
+ * One big build in the shadow tables: what it writes, and what its switch also does. Both the
+ * staged version applied on arrival and scheduled versions promoted when due are built this way.
+ */
+interface BuildJob {
+  kind: "delta" | "snapshot";
+  /** Written in order, each item under its batch's version (the version guard settles overlaps). */
+  batches: Batch[];
+  /** Inside the switch transaction: false abandons the build (what it was built from is gone). */
+  stillWanted(): boolean;
+  /** Inside the switch transaction: the job's own bookkeeping (applied version, scheduled rows). */
+  commit(): void;
+}
+
+/** A scheduled version due now: its pages and items, counted without parsing them. */
+interface DueVersion {
+  version: number;
+  pages: number;
+  items: number;
+}
+
 const yieldToLanes = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class CatalogReplica {
@@ -164,6 +194,8 @@ export class CatalogReplica {
   private readonly live = tablesOf("");
   private readonly writer: CatalogWriter;
   private applying: Promise<AssembledVersion | undefined> | undefined;
+  /** Scheduled versions being promoted in steps (one build at a time, as with `applying`). */
+  private promoting: Promise<number> | undefined;
   private building: CatalogProgress["building"];
   private closed = false;
 
@@ -175,9 +207,23 @@ export class CatalogReplica {
     // Before serving: what a crash during a big apply left (shadow or replaced tables, pages of
     // the applied version).
     this.dropShadow();
-    this.db.write(() =>
-      this.db.d.delete(catalogStaging).where(lte(catalogStaging.version, this.applied)).run(),
-    );
+    this.db.write(() => {
+      this.db.d.delete(catalogStaging).where(lte(catalogStaging.version, this.applied)).run();
+      // A big version being scheduled ahead when the crash came: its pages are still staged and
+      // it is scheduled again, whole, when they are applied again.
+      this.db.d
+        .delete(catalogScheduled)
+        .where(
+          and(
+            gt(catalogScheduled.version, this.applied),
+            inArray(
+              catalogScheduled.version,
+              this.db.d.select({ v: catalogStaging.version }).from(catalogStaging),
+            ),
+          ),
+        )
+        .run();
+    });
     this.lookup = this.load();
   }
 
@@ -215,9 +261,9 @@ export class CatalogReplica {
     return this.db.metaInt("catalog_version");
   }
 
-  /** Whether a version is being applied in steps (the link waits for it). */
+  /** Whether a version is being applied or promoted in steps (the link waits for it). */
   get busy(): boolean {
-    return this.applying !== undefined;
+    return this.applying !== undefined || this.promoting !== undefined;
   }
 
   pointer(): { version: number; snapshotFloor: number } | undefined {
@@ -360,14 +406,8 @@ export class CatalogReplica {
         this.db.d.delete(catalogScheduled).where(lte(catalogScheduled.version, a.version)).run();
         this.writer.apply(a.items, a.version);
       } else if (this.isFuture(a, now)) {
-        this.db.d
-          .insert(catalogScheduled)
-          .values({ version: a.version, effectiveAt: a.effectiveAt!, items: JSON.stringify(a.items) })
-          .onConflictDoUpdate({
-            target: catalogScheduled.version,
-            set: { effectiveAt: sql`excluded.effective_at`, items: sql`excluded.items` },
-          })
-          .run();
+        this.db.d.delete(catalogScheduled).where(eq(catalogScheduled.version, a.version)).run();
+        this.scheduleStaged(a);
       } else {
         this.writer.apply(a.items, a.version);
       }
@@ -378,6 +418,32 @@ export class CatalogReplica {
     if (a.kind === "snapshot") this.lookup = CatalogLookup.from(recordsOf(a.items));
     else if (!this.isFuture(a, now)) this.lookup.apply(a.items);
     return a;
+  }
+
+  /**
+   * Copies staged pages of a version scheduled ahead into catalog_scheduled as they are (SQL to
+   * SQL: nothing is parsed or re-serialised); all of them, or one.
+   */
+  private scheduleStaged(a: AssembledVersion, page?: number): void {
+    const s = catalogStaging;
+    this.db.d
+      .insert(catalogScheduled)
+      .select(
+        this.db.d
+          .select({
+            version: s.version,
+            page: s.page,
+            effectiveAt: sql<string>`${a.effectiveAt!}`.as("effective_at"),
+            // json_array_length: counted once here, so promotion can size a version unparsed.
+            itemCount: sql<number>`json_array_length(${s.items})`.as("item_count"),
+            items: s.items,
+          })
+          .from(s)
+          .where(
+            page === undefined ? eq(s.version, a.version) : and(eq(s.version, a.version), eq(s.page, page)),
+          ),
+      )
+      .run();
   }
 
   private markApplied(version: number, now: number, dropStaged = true): void {
@@ -392,7 +458,10 @@ export class CatalogReplica {
    * of this file). One at a time: a second call while one runs gets the same promise.
    */
   applyStagedInSteps(): Promise<AssembledVersion | undefined> {
-    this.applying ??= this.applyInSteps().finally(() => {
+    // After a promotion in steps, if one is running: the shadow tables are one build's.
+    this.applying ??= (
+      this.promoting ? this.promoting.catch(() => 0).then(() => this.applyInSteps()) : this.applyInSteps()
+    ).finally(() => {
       this.applying = undefined;
       this.building = undefined;
     });
@@ -405,19 +474,79 @@ export class CatalogReplica {
     // Parsing 300k staged items at once would stall the lanes for a second: a page at a time.
     const a = await this.stagedVersionInSteps();
     if (!a) return undefined;
+    if (this.isFuture(a, now) && a.items.length > BIG_ITEMS) return this.scheduleInSteps(a, now);
     if (!this.isBig(a, now)) return this.applyStaged();
+    const itemCount = a.items.length;
+    const job: BuildJob = {
+      kind: a.kind,
+      batches: [{ version: a.version, items: a.items }],
+      // Staging cleared while building (resync, or HQ moved its snapshot floor): abandon.
+      stillWanted: () =>
+        !!this.db.d
+          .select({ n: count() })
+          .from(catalogStaging)
+          .where(eq(catalogStaging.version, a.version))
+          .get()?.n,
+      commit: () => {
+        if (a.kind === "snapshot")
+          this.db.d.delete(catalogScheduled).where(lte(catalogScheduled.version, a.version)).run();
+        // The staged pages (~30 MB for 100k SKUs) are dropped a page at a time afterwards:
+        // freeing them here would double this transaction. target() ignores pages at or below the
+        // applied version meanwhile.
+        this.markApplied(a.version, now, false);
+      },
+    };
+    // 300k parsed items are garbage once written (the look-up is read back from the tables).
+    a.items = [];
+    return (await this.buildOrDrop(job)) ? { ...a, itemCount } : undefined;
+  }
+
+  /**
+   * A big delta scheduled ahead: its staged pages are copied into catalog_scheduled a page per
+   * step, then one transaction marks it applied. A crash in between leaves the pages staged
+   * (the partial copy is dropped at the next start, and the version scheduled again).
+   */
+  private async scheduleInSteps(a: AssembledVersion, now: number): Promise<AssembledVersion | undefined> {
+    const itemCount = a.items.length;
+    a.items = [];
+    const pages = this.target()?.have ?? [];
+    await this.step(() =>
+      this.db.d.delete(catalogScheduled).where(eq(catalogScheduled.version, a.version)).run(),
+    );
+    for (const page of pages) await this.step(() => this.scheduleStaged(a, page));
+    let done = false;
+    this.db.write(() => {
+      const staged = this.db.d
+        .select({ n: count() })
+        .from(catalogStaging)
+        .where(eq(catalogStaging.version, a.version))
+        .get();
+      if (staged?.n !== pages.length) {
+        this.db.d.delete(catalogScheduled).where(eq(catalogScheduled.version, a.version)).run();
+        return;
+      }
+      this.markApplied(a.version, now);
+      done = true;
+    });
+    return done ? { ...a, itemCount } : undefined;
+  }
+
+  /** build(), dropping the shadow tables if it fails (unless the edge is stopping). */
+  private async buildOrDrop(job: BuildJob): Promise<boolean> {
     try {
-      return await this.build(a, now);
+      return await this.build(job);
     } catch (e) {
       if (!this.closed) this.dropShadow();
       throw e;
     }
   }
 
-  private async build(a: AssembledVersion, now: number): Promise<AssembledVersion | undefined> {
+  /** Builds the job in the shadow tables in steps and switches them in; false if abandoned. */
+  private async build(job: BuildJob): Promise<boolean> {
     const raw = this.db.raw;
     const next = tablesOf("_next");
-    this.building = { version: a.version, items: 0, of: a.items.length };
+    const of = job.batches.reduce((n, b) => n + b.items.length, 0);
+    this.building = { version: job.batches.at(-1)?.version ?? 0, items: 0, of };
     // Shadow tables with the live tables' own DDL (so the switched-in tables are identical).
     // Raw SQL: DDL, which drizzle's query builder does not express.
     this.db.write(() => {
@@ -435,7 +564,7 @@ export class CatalogReplica {
     const writer = new CatalogWriter(this.db.d, next);
     // A delta starts from a copy of the live tables, in rowid ranges (`sql` for rowid: the
     // implicit rowid is no column of the drizzle tables).
-    if (a.kind === "delta") {
+    if (job.kind === "delta") {
       for (const e of ENTITIES) {
         const src = this.live[e];
         const top = Number(
@@ -459,37 +588,34 @@ export class CatalogReplica {
         }
       }
     }
-    const items = a.items;
-    let i = 0;
-    while (i < items.length) {
-      await this.step(() => {
-        const end = performance.now() + SLICE_MS;
-        const stop = Math.min(items.length, i + CHUNK);
-        while (i < stop) {
-          writer.applyOne(items[i++]!, a.version);
-          if ((i & 31) === 0 && performance.now() > end) break;
-        }
-      });
-      this.building.items = i;
-      if (i >= items.length / 2) crashPoint("catalog.mid_apply");
+    let written = 0;
+    for (const { version, items } of job.batches) {
+      let i = 0;
+      while (i < items.length) {
+        await this.step(() => {
+          const end = performance.now() + SLICE_MS;
+          const stop = Math.min(items.length, i + CHUNK);
+          while (i < stop) {
+            writer.applyOne(items[i++]!, version);
+            if ((i & 31) === 0 && performance.now() > end) break;
+          }
+        });
+        this.building.items = written + i;
+        if (written + i >= of / 2) crashPoint("catalog.mid_apply");
+      }
+      written += items.length;
     }
-    // 300k parsed items are garbage from here (the look-up is read back from the tables): let
+    const versions = job.batches.map((b) => b.version);
+    // The parsed items are garbage from here (the look-up is read back from the tables): let
     // the collector have them rather than trace them through every pause of the build.
-    const itemCount = a.items.length;
-    a.items = [];
+    job.batches = [];
     const lookup = await this.buildLookup(next);
     // The switch: one short transaction, then the look-up in the same tick.
     let switched = false;
     this.db.write(() => {
-      // Staging cleared while building (resync, or HQ moved its snapshot floor): abandon.
-      const still = this.db.d
-        .select({ n: count() })
-        .from(catalogStaging)
-        .where(eq(catalogStaging.version, a.version))
-        .get();
-      if (!still?.n) return;
-      if (a.kind === "delta") this.keepRedeemedCoupons(next, a.version, lookup);
-      else this.db.d.delete(catalogScheduled).where(lte(catalogScheduled.version, a.version)).run();
+      if (!job.stillWanted()) return;
+      if (job.kind === "delta") this.keepRedeemedCoupons(next, versions, lookup);
+      job.commit();
       // Raw SQL: renaming tables is DDL.
       for (const e of ENTITIES) {
         const name = TABLE[e];
@@ -499,20 +625,16 @@ export class CatalogReplica {
       // Index names are global: the phone index moves to the new members table.
       raw.exec("DROP INDEX IF EXISTS members_phone");
       raw.exec("CREATE INDEX members_phone ON members(phone)");
-      // The staged pages (~30 MB for 100k SKUs) are dropped a page at a time afterwards: freeing
-      // them here would double this transaction. target() ignores pages at or below the applied
-      // version meanwhile.
-      this.markApplied(a.version, now, false);
       switched = true;
     });
     if (!switched) {
       this.dropShadow();
-      return undefined;
+      return false;
     }
     this.lookup = lookup;
     crashPoint("catalog.after_switch");
     await this.dropStale();
-    return { ...a, itemCount };
+    return true;
   }
 
   /** Runs one short write, then lets the lanes in. */
@@ -557,9 +679,10 @@ export class CatalogReplica {
 
   /**
    * Coupons redeemed at the lanes while a delta was being built (the copy may predate them)
-   * stay redeemed, unless this delta itself rewrote the coupon. Runs inside the switch.
+   * stay redeemed, unless the build itself rewrote the coupon (its record then carries one of
+   * the built versions: no other record can, they were not applied before). Runs inside the switch.
    */
-  private keepRedeemedCoupons(next: Tables, version: number, lookup: CatalogLookup): void {
+  private keepRedeemedCoupons(next: Tables, versions: number[], lookup: CatalogLookup): void {
     const redeemed = this.db.d
       .select({ code: this.live.coupon.code })
       .from(this.live.coupon)
@@ -570,7 +693,7 @@ export class CatalogReplica {
       const row = this.db.d
         .update(next.coupon)
         .set({ data: sql`json_set(${next.coupon.data}, '$.status', 'redeemed')` })
-        .where(and(eq(next.coupon.code, code), lt(next.coupon.version, version)))
+        .where(and(eq(next.coupon.code, code), notInArray(next.coupon.version, versions)))
         .returning({ data: next.coupon.data })
         .get();
       if (row) lookup.apply([{ op: "upsert", entity: "coupon", data: JSON.parse(row.data) }]);
@@ -635,33 +758,107 @@ export class CatalogReplica {
   /** Stops a build in progress (the edge is stopping); the staged pages stay for next time. */
   close(): Promise<unknown> {
     this.closed = true;
-    return this.applying?.catch(() => undefined) ?? Promise.resolve();
+    return Promise.all([this.applying?.catch(() => undefined), this.promoting?.catch(() => undefined)]);
   }
 
-  /** Promotes scheduled versions whose time has come; returns how many. */
+  /** Scheduled versions whose time has come at `now`, in version order. */
+  private dueVersions(now: number): DueVersion[] {
+    const s = catalogScheduled;
+    return this.db.d
+      .select({
+        version: s.version,
+        effectiveAt: min(s.effectiveAt),
+        pages: count(),
+        items: sum(s.itemCount).mapWith(Number),
+      })
+      .from(s)
+      .groupBy(s.version)
+      .orderBy(asc(s.version))
+      .all()
+      .filter((r) => Date.parse(r.effectiveAt ?? "") <= now)
+      .map(({ version, pages, items }) => ({ version, pages, items }));
+  }
+
+  /**
+   * Promotes scheduled versions whose time has come, in version order, in ONE transaction;
+   * returns how many. Holds the writer for all their items: tests and small versions (the
+   * edge's timer uses promoteDueInSteps).
+   */
   promoteDue(): number {
     // Not while a big version is being built: a delta's shadow copy would miss the promotion.
-    if (this.applying) return 0;
-    const now = this.clock.now();
-    const due = this.db.d
-      .select()
-      .from(catalogScheduled)
-      .orderBy(asc(catalogScheduled.version))
-      .all()
-      .filter((r) => Date.parse(r.effectiveAt) <= now);
+    if (this.busy) return 0;
+    const due = this.dueVersions(this.clock.now());
     if (due.length === 0) return 0;
     const touched: ChangeItem[] = [];
+    const versions = due.map((d) => d.version);
     this.db.write(() => {
-      for (const row of due) {
+      const rows = this.db.d
+        .select({ version: catalogScheduled.version, items: catalogScheduled.items })
+        .from(catalogScheduled)
+        .where(inArray(catalogScheduled.version, versions))
+        .orderBy(asc(catalogScheduled.version), asc(catalogScheduled.page))
+        .all();
+      for (const row of rows) {
         const items = JSON.parse(row.items) as ChangeItem[];
         this.writer.apply(items, row.version);
         touched.push(...items);
-        this.db.d.delete(catalogScheduled).where(eq(catalogScheduled.version, row.version)).run();
       }
+      this.db.d.delete(catalogScheduled).where(inArray(catalogScheduled.version, versions)).run();
     });
     // Re-read what the database kept (the version guard may have kept a newer record).
     this.lookup.apply(touched.map((item) => this.current(item.entity, itemKey(item))));
     return due.length;
+  }
+
+  /**
+   * Promotes scheduled versions whose time has come without holding up the lanes: up to
+   * BIG_ITEMS items in all in one transaction (promoteDue); more are built in the shadow tables
+   * in steps, like a big version on arrival, and switched in at once, with their scheduled rows
+   * deleted in the switch. Until then lanes sell on the old records. Resolves to how many
+   * versions were promoted (0 while another build runs: the next tick tries again).
+   */
+  promoteDueInSteps(): Promise<number> {
+    if (this.busy) return Promise.resolve(0);
+    const due = this.dueVersions(this.clock.now());
+    if (due.reduce((n, d) => n + d.items, 0) <= BIG_ITEMS) return Promise.resolve(this.promoteDue());
+    this.promoting = this.promoteInSteps(due).finally(() => {
+      this.promoting = undefined;
+      this.building = undefined;
+    });
+    return this.promoting;
+  }
+
+  private async promoteInSteps(due: DueVersion[]): Promise<number> {
+    const versions = due.map((d) => d.version);
+    const s = catalogScheduled;
+    const page = this.db.d
+      .select({ items: s.items })
+      .from(s)
+      .where(and(eq(s.version, sql.placeholder("version")), eq(s.page, sql.placeholder("page"))))
+      .prepare();
+    // The pages parsed one per event-loop turn (a page is at most a staged page, ~5,000 items).
+    const batches: Batch[] = [];
+    for (const d of due) {
+      for (let p = 0; p < d.pages; p++) {
+        await yieldToLanes();
+        if (this.closed) throw new Error("edge stopped while promoting scheduled catalog changes");
+        const row = page.get({ version: d.version, page: p });
+        if (!row) return 0; // the scheduled rows went meanwhile (a snapshot replaced them)
+        batches.push({ version: d.version, items: JSON.parse(row.items) as ChangeItem[] });
+      }
+    }
+    const switched = await this.buildOrDrop({
+      kind: "delta",
+      batches,
+      stillWanted: () => {
+        const left = this.db.d.select({ n: count() }).from(s).where(inArray(s.version, versions)).get();
+        return left?.n === due.reduce((n, d) => n + d.pages, 0);
+      },
+      // The promoted versions leave the schedule in the switch itself: a crash before it promotes
+      // them again, a crash after it finds them gone.
+      commit: () => this.db.d.delete(s).where(inArray(s.version, versions)).run(),
+    });
+    return switched ? due.length : 0;
   }
 
   private current(entity: CatalogEntity, key: string): ChangeItem {
@@ -682,7 +879,7 @@ export class CatalogReplica {
       : { op: "delete", entity, key };
   }
 
-  /** Epoch ms of the next scheduled version, for the timer that promotes it. */
+  /** Epoch ms of the next scheduled version. */
   nextDue(): number | undefined {
     const row = this.db.d
       .select({ effectiveAt: catalogScheduled.effectiveAt })
@@ -699,7 +896,7 @@ export class CatalogReplica {
     const out: CatalogProgress = {
       applied: this.applied,
       scheduled: this.db.d
-        .select({ version: catalogScheduled.version, effectiveAt: catalogScheduled.effectiveAt })
+        .selectDistinct({ version: catalogScheduled.version, effectiveAt: catalogScheduled.effectiveAt })
         .from(catalogScheduled)
         .orderBy(asc(catalogScheduled.version))
         .all(),

@@ -114,6 +114,7 @@ test("the drizzle schema matches the SQL migrations, pragmas are WAL + synchrono
     "0001_init.sql",
     "0002_payments_cart.sql",
     "0003_coupon_redemptions.sql",
+    "0004_catalog_scheduled_pages.sql",
   ]);
   for (const table of Object.values(schema)) {
     if (typeof table === "function") continue; // the catalog table builders
@@ -149,6 +150,10 @@ test("a database file created by the bun:sqlite code opens unchanged and keeps s
   old
     .query("INSERT INTO sales VALUES ('old-1', 'RC-OLD-1', '1', 'sh-old', 0, '2026-11-24', 90, 10, ?, ?)")
     .run("2026-11-24T10:00:00+08:00", JSON.stringify({ saleId: "old-1", coupons: ["OLD1"] }));
+  // A version the old code scheduled ahead, one JSON row: migration 0004 makes it page 0.
+  old
+    .query("INSERT INTO catalog_scheduled VALUES (1, '2026-11-26T00:00:00+08:00', ?)")
+    .run(JSON.stringify([{ op: "delete", entity: "barcode", key: "6900000000017" }]));
   old.close();
   // The first migration files are, byte for byte, the old code's schema.
   const two = join(tempDir(), "two.db");
@@ -203,6 +208,9 @@ test("a database file created by the bun:sqlite code opens unchanged and keeps s
   expect(check.query("SELECT count(*) AS n FROM sales").get()).toEqual({ n: 2 });
   expect(check.query("SELECT code, sale_id FROM coupon_redemptions").all()).toEqual([
     { code: "OLD1", sale_id: "old-1" },
+  ]);
+  expect(check.query("SELECT version, page, effective_at, item_count FROM catalog_scheduled").all()).toEqual([
+    { version: 1, page: 0, effective_at: "2026-11-26T00:00:00+08:00", item_count: 1 },
   ]);
   check.close();
 });

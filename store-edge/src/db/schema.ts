@@ -85,12 +85,21 @@ export const catalogStaging = sqliteTable(
   (t) => [primaryKey({ columns: [t.version, t.page] })],
 );
 
-/** Applied versions whose effectiveAt is still in the future on the store's clock. */
-export const catalogScheduled = sqliteTable("catalog_scheduled", {
-  version: integer("version").primaryKey(),
-  effectiveAt: text("effective_at").notNull(),
-  items: text("items").notNull(),
-});
+/**
+ * Applied versions whose effectiveAt is still in the future on the store's clock, page by page as
+ * they came (migration 0004), so a big one is read and promoted a page per step.
+ */
+export const catalogScheduled = sqliteTable(
+  "catalog_scheduled",
+  {
+    version: integer("version").notNull(),
+    page: integer("page").notNull(),
+    effectiveAt: text("effective_at").notNull(),
+    itemCount: integer("item_count").notNull(),
+    items: text("items").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.version, t.page] })],
+);
 
 // ---------------------------------------------------------------------------------------------
 // Checkout state that must survive kill -9.
