@@ -438,3 +438,30 @@ test("scheduled versions: promoted in version order when due together, and an ol
   expect(prices(apart)).toEqual(prices(whole));
   for (const e of [stepped, whole, apart]) await e.stop();
 });
+
+test("a big scheduled version cut off while it was being copied in on arrival is scheduled again, whole", async () => {
+  const dir = tempDir();
+  const clock = manualClock(T0);
+  let edge = new Edge({ dataDir: dir, config: testConfig(), clock });
+  applyPages(edge, pagesOf("snapshot", 1, 0, catalogItems({ products: 100 })));
+  const v2 = bigPriceChange(); // 24,000 items, 5 pages
+  for (const p of pagesOf("delta", 2, 1, v2, 5000, new Date(DUE).toISOString())) edge.replica.stage(p);
+  // What a kill -9 between two copy steps leaves: two pages copied, the version not marked applied.
+  edge.db.raw.exec(
+    "INSERT INTO catalog_scheduled SELECT version, page, effective_at, json_array_length(items), items FROM catalog_staging WHERE page < 2",
+  );
+  await edge.stop();
+  edge = new Edge({ dataDir: dir, config: testConfig(), clock });
+  expect(edge.replica.progress().scheduled).toEqual([]); // the partial copy is gone...
+  expect(edge.replica.applied).toBe(1);
+  expect(edge.replica.isComplete()).toBe(true); // ...and the pages are still staged
+  expect((await edge.replica.applyStagedInSteps())?.version).toBe(2);
+  const pages = () =>
+    edge.db.raw.prepare("SELECT page, item_count AS n FROM catalog_scheduled ORDER BY page").all() as {
+      page: number;
+      n: number;
+    }[];
+  expect(pages().map((p) => p.page)).toEqual([0, 1, 2, 3, 4]);
+  expect(pages().reduce((n, p) => n + p.n, 0)).toBe(v2.length);
+  await edge.stop();
+});

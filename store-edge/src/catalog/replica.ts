@@ -839,11 +839,17 @@ export class CatalogReplica {
     // The pages parsed one per event-loop turn (a page is at most a staged page, ~5,000 items).
     const batches: Batch[] = [];
     for (const d of due) {
-      for (let p = 0; p < d.pages; p++) {
+      const pages = this.db.d
+        .select({ page: s.page })
+        .from(s)
+        .where(eq(s.version, d.version))
+        .orderBy(asc(s.page))
+        .all();
+      for (const { page: p } of pages) {
         await yieldToLanes();
         if (this.closed) throw new Error("edge stopped while promoting scheduled catalog changes");
         const row = page.get({ version: d.version, page: p });
-        if (!row) return 0; // the scheduled rows went meanwhile (a snapshot replaced them)
+        if (!row) return 0; // the scheduled rows went meanwhile
         batches.push({ version: d.version, items: JSON.parse(row.items) as ChangeItem[] });
       }
     }
