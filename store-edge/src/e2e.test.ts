@@ -40,9 +40,21 @@ function hq<T>(sql: string): T[] {
   }
 }
 
+/** Lane 1's cashier session (from the sign-in); it outlives every restart and kill -9 below. */
+let token = "";
+async function laneCall(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${http()}/api/v1${path}`, {
+    method,
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
 async function ok(method: string, path: string, body?: unknown) {
-  const r = await edgeCall(http(), method, path, body);
+  const r = await laneCall(method, path, body);
   if (r.status !== 200) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+  if (path.endsWith("/login")) token = (r.body.session as { token: string }).token;
   return r.body;
 }
 
@@ -127,9 +139,7 @@ describe("edge and hub as processes", () => {
     const before = localSales();
     await stop(edge);
     edge = await startEdge(edgeDir, { STORE_EDGE_CRASH_AT: "sale.before_commit" });
-    await expect(
-      edgeCall(http(), "POST", "/lanes/1/tenders", { kind: "cash", received: 100_000 }),
-    ).rejects.toThrow();
+    await expect(laneCall("POST", "/lanes/1/tenders", { kind: "cash", received: 100_000 })).rejects.toThrow();
     await edge.proc.exited;
     edge = await startEdge(edgeDir);
     expect(localSales()).toBe(before);
@@ -138,9 +148,7 @@ describe("edge and hub as processes", () => {
 
     await stop(edge);
     edge = await startEdge(edgeDir, { STORE_EDGE_CRASH_AT: "sale.after_commit" });
-    await expect(
-      edgeCall(http(), "POST", "/lanes/1/tenders", { kind: "cash", received: 100_000 }),
-    ).rejects.toThrow();
+    await expect(laneCall("POST", "/lanes/1/tenders", { kind: "cash", received: 100_000 })).rejects.toThrow();
     await edge.proc.exited;
     edge = await startEdge(edgeDir);
     expect(localSales()).toBe(before + 1);

@@ -62,12 +62,14 @@ function row(
 
 /** Last server-timing the edge reported (its own handling time, without the wire). */
 let lastServerMs = 0;
+/** Lane 1's cashier session in the edge process (its sign-in over HTTP). */
+let laneToken = "";
 
 async function post(url: string, body: unknown): Promise<number> {
   const t0 = performance.now();
   const res = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${laneToken}` },
     body: JSON.stringify(body),
   });
   await res.arrayBuffer();
@@ -136,6 +138,12 @@ async function scanBench(dir: string): Promise<BenchRow[]> {
     // Let the process settle (GC after the index build) before reading RSS.
     await Bun.sleep(1500);
     const rss = rssOf(edge.proc.pid);
+    const signIn = await fetch(`${http}/api/v1/lanes/1/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ cashierId: "1001", pin: "1234" }),
+    });
+    laneToken = ((await signIn.json()) as { session: { token: string } }).session.token;
     const scan = `${http}/api/v1/lanes/1/scan`;
     const samples: number[] = [];
     const server: number[] = [];

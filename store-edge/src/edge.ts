@@ -30,6 +30,18 @@ export interface EdgeOptions {
   payments?: PaymentProvider;
   devices?: (lane: string) => LaneDevices;
   log?: (msg: string) => void;
+  /** A cashier's LAN session ends after this long unused (else STORE_EDGE_SESSION_IDLE_MIN, else 12 h). */
+  sessionIdleMs?: number;
+}
+
+/** STORE_EDGE_SESSION_IDLE_MIN: minutes a cashier's LAN session may go unused (1 min..7 days). */
+function sessionIdleFromEnv(): number | undefined {
+  const v = process.env.STORE_EDGE_SESSION_IDLE_MIN;
+  if (v === undefined || v === "") return undefined;
+  const min = Number(v);
+  if (!Number.isInteger(min) || min < 1 || min > 7 * 24 * 60)
+    throw new Error("STORE_EDGE_SESSION_IDLE_MIN: whole minutes, 1 to 10080 (7 days)");
+  return min * 60_000;
 }
 
 export class Edge {
@@ -89,6 +101,7 @@ export class Edge {
       payments: options.payments ?? new SimulatedPaymentProvider(),
       paymentTiming: config.payments,
       onLedger: () => this.link?.notify(),
+      sessionIdleMs: options.sessionIdleMs ?? sessionIdleFromEnv(),
     });
     this.inventory = new Inventory({
       db: this.db,

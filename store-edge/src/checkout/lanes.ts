@@ -65,6 +65,7 @@ import {
   voidLine,
 } from "./cart.ts";
 import { planReturn, returnable } from "./returns.ts";
+import { DEFAULT_SESSION_IDLE_MS, LaneSessions } from "./sessions.ts";
 import { countTotal, overShort, type ShiftSummary, summarize } from "./shift.ts";
 import { cardTender, cashTender, paid, remaining, walletAmount, walletTender } from "./tender.ts";
 
@@ -107,7 +108,12 @@ export interface CheckoutDeps {
   scaleLayouts?: readonly ScaleLabelLayout[];
   /** Called after a commit that appended to the outbox (wakes the publisher). */
   onLedger: () => void;
+  /** A cashier's LAN session ends after this long without use (default 12 h). */
+  sessionIdleMs?: number;
 }
+
+/** What a sign-in answers: the lane view and the session's bearer token (shown only here). */
+export type SignedIn = LaneView & { session: { token: string; idleSeconds: number } };
 
 export interface ScanOutcome {
   kind: ParsedScan["kind"];
@@ -122,8 +128,20 @@ export class Checkout {
   private readonly lanes = new Map<string, LaneRuntime>();
   /** Statements on the scan path (every cart change and view), prepared once. */
   private readonly q;
+  /** Cashier sessions of the LAN API: who may drive which lane (sessions.ts). */
+  readonly sessions: LaneSessions;
+  private readonly sweepTimer: ReturnType<typeof setInterval>;
 
   constructor(private readonly d: CheckoutDeps) {
+    this.sessions = new LaneSessions(
+      d.db,
+      d.clock,
+      d.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
+      (id) => this.lookup.cashiers.get(id)?.status === "active",
+    );
+    // Idle sessions are ended (and their lane sockets closed) even when nobody calls.
+    this.sweepTimer = setInterval(() => this.sessions.sweep(), 30_000);
+    this.sweepTimer.unref?.();
     const db = d.db.d;
     const p = sql.placeholder;
     this.q = {
@@ -426,20 +444,40 @@ export class Checkout {
     return c;
   }
 
-  async login(laneId: string, cashierId: string, pin: string): Promise<LaneView> {
+  /**
+   * Signs the cashier in on the lane and starts the lane's session (ending the one before it,
+   * in the same transaction): the answer carries its bearer token, which is stored only hashed.
+   */
+  async login(laneId: string, cashierId: string, pin: string): Promise<SignedIn> {
     const c = await this.verify(cashierId, pin, "cashierId", false);
     const rt = this.lane(laneId);
     if (rt.record.cashierId && rt.record.cashierId !== c.id && rt.record.shiftId)
       throw conflict("cashierId", `cashier ${rt.record.cashierId} has an open shift on this lane`);
-    this.saveRecord(rt, { ...rt.record, cashierId: c.id });
-    return this.changed(rt);
+    const record = { ...rt.record, cashierId: c.id };
+    const session = this.d.db.write(() => {
+      this.writeRecord(rt.id, record);
+      return this.sessions.startTx(rt.id, c.id);
+    });
+    rt.record = record;
+    session.committed();
+    const view = this.changed(rt);
+    return {
+      ...view,
+      session: { token: session.token, idleSeconds: Math.round(this.sessions.idleMs / 1000) },
+    };
   }
 
+  /** Signs the cashier out; the lane's session ends with it. */
   logout(laneId: string): LaneView {
     const rt = this.lane(laneId);
     if (rt.record.shiftId) throw conflict("shift", "close the shift before signing out");
     const { cashierId: _c, ...rest } = rt.record;
-    this.saveRecord(rt, rest);
+    const ended = this.d.db.write(() => {
+      this.writeRecord(rt.id, rest);
+      return this.sessions.endLaneTx(rt.id, "logout");
+    });
+    rt.record = rest;
+    ended.committed();
     return this.changed(rt);
   }
 
@@ -608,7 +646,7 @@ export class Checkout {
     const diff = overShort(counted, summary.expectedCash);
     const shift = this.shiftRow(shiftId)!;
     const { iso } = this.now();
-    this.d.db.write(() => {
+    const ended = this.d.db.write(() => {
       this.d.db.d
         .update(shifts)
         .set({
@@ -638,14 +676,17 @@ export class Checkout {
         },
         iso,
       );
-      const { shiftId: _s, ...rest } = rt.record;
+      // The shift's close is the cashier's hand-over: signed out, the lane's session ended.
+      const { shiftId: _s, cashierId: _c, ...rest } = rt.record;
       this.writeRecord(laneId, rest);
+      return this.sessions.endLaneTx(laneId, "shift_close");
     });
-    const { shiftId: _s, ...rest } = rt.record;
+    const { shiftId: _s, cashierId: _c, ...rest } = rt.record;
     rt.record = rest;
     this.openShifts.delete(shiftId);
     this.d.onLedger();
     this.changed(rt);
+    ended.committed();
     return { shiftId, ...summary, counted, overShort: diff };
   }
 
@@ -1464,6 +1505,7 @@ export class Checkout {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweepTimer);
     for (const rt of this.lanes.values()) {
       rt.unsubscribe();
       await rt.devices.close().catch(() => {});

@@ -289,3 +289,22 @@ export const payments = sqliteTable(
   },
   (t) => [index("payments_cart").on(t.cartId, t.status)],
 );
+
+/**
+ * Cashier sessions of the LAN API (migration 0005, checkout/sessions.ts): the SHA-256 of the
+ * bearer token, the lane and cashier it is bound to, its last use (idle expiry) and, once
+ * ended, when and why (logout | shift_close | new_login | expired | cashier_inactive).
+ */
+export const laneSessions = sqliteTable(
+  "lane_sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    lane: text("lane").notNull(),
+    cashierId: text("cashier_id").notNull(),
+    createdAt: text("created_at").notNull(),
+    lastUsedAt: text("last_used_at").notNull(),
+    endedAt: text("ended_at"),
+    endedBy: text("ended_by"),
+  },
+  (t) => [index("lane_sessions_lane").on(t.lane, t.endedAt)],
+);

@@ -9,7 +9,6 @@ import { ConfigSchema } from "../config.ts";
 import { Edge } from "../edge.ts";
 import { serveEdge } from "../http/server.ts";
 import { gtinOf, openLane, readyEdge, tempDir, testConfig, until } from "../testing/fixtures.ts";
-import { edgeCall } from "../testing/procs.ts";
 import { type BridgeDevices, parseBridgeConfig } from "./bridge.ts";
 import {
   type BridgeSimDevices,
@@ -25,8 +24,21 @@ let server: ReturnType<typeof serveEdge>;
 let http: string;
 const messages = new Map<string, LaneMessage[]>();
 
-const call = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-  edgeCall<T & { error?: string; field?: string; message?: string }>(http, method, path, body);
+/** Each lane's cashier session, from its sign-in over HTTP. */
+const tokens: Record<string, string> = {};
+const authorization = (path: string) => `Bearer ${tokens[/\/lanes\/(\d+)/.exec(path)?.[1] ?? "1"] ?? ""}`;
+/** A call with the session of the lane in the path. */
+async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${http}/api/v1${path}`, {
+    method,
+    headers: { "content-type": "application/json", authorization: authorization(path) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as T & { error?: string; field?: string; message?: string },
+  };
+}
 const devices = (lane: string) => edge.checkout.devices(lane) as BridgeSimDevices;
 const sims = (lane: string): Promise<WireSimulators> => devices(lane).sims;
 const msgs = (lane: string) => messages.get(lane) ?? [];
@@ -73,6 +85,13 @@ beforeAll(async () => {
   await openLane(edge, "2");
   server = serveEdge(edge, { port: 0, host: "127.0.0.1" });
   http = `http://127.0.0.1:${server.port}`;
+  for (const lane of ["1", "2"])
+    tokens[lane] = (
+      await call<{ session: { token: string } }>("POST", `/lanes/${lane}/login`, {
+        cashierId: "1001",
+        pin: "1234",
+      })
+    ).body.session.token;
 });
 
 afterAll(async () => {
@@ -181,7 +200,9 @@ describe("a bridge-sim lane: real codecs and transports carry every byte", () =>
       "drawer",
     );
     // The rendered PNG is served for the UI.
-    const png = await fetch(`${http}${printed!.png}`);
+    const png = await fetch(`${http}${printed!.png}`, {
+      headers: { authorization: authorization(printed!.png) },
+    });
     expect(png.status).toBe(200);
     expect(png.headers.get("content-type")).toBe("image/png");
     expect(new Uint8Array(await png.arrayBuffer()).subarray(1, 4)).toEqual(new TextEncoder().encode("PNG"));

@@ -1,11 +1,19 @@
 // The HTTP API the terminal UI talks to (documented in docs/store-edge.md). Routes are thin:
 // validate the body with zod (400 naming the field), call checkout, answer JSON. Domain errors
 // carry their own status and field.
+//
+// Who may call what (the store LAN is not trusted): every /lanes/:lane/... route but the sign-in
+// needs that lane's cashier session, `Authorization: Bearer <token>` from POST
+// /lanes/:lane/login (401 otherwise, checkout/sessions.ts); the store-level reads that show
+// sales and carts (GET /lanes, /suspended, /sales/:receiptNo) need any lane's session; catalog,
+// stock and status reads are open (the terminal shows them before sign-in, nothing in them is a
+// customer's); stock counts and receivings carry a cashier's code and PIN in their body.
 import { existsSync, statSync } from "node:fs";
 import { join, normalize } from "node:path";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
+import { bearerToken, SessionError } from "../checkout/sessions.ts";
 import { simControls } from "../devices/bridge-sim.ts";
 import type { Edge } from "../edge.ts";
 import { EdgeError, forbidden, invalid } from "../errors.ts";
@@ -116,6 +124,10 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
   app.onError((err, c) => {
     if (err instanceof EdgeError)
       return c.json({ error: err.code, field: err.field, message: err.message }, err.status as 400);
+    if (err instanceof SessionError) {
+      c.header("www-authenticate", `Bearer realm="store-edge", error="invalid_token"`);
+      return c.json({ error: err.code, field: err.field, message: err.message, reason: err.reason }, 401);
+    }
     console.error(err);
     return c.json({ error: "internal", field: "", message: (err as Error).message }, 500);
   });
@@ -131,6 +143,25 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
   });
 
   const api = new Hono();
+  const sessionOf = (c: Context, lane?: string) =>
+    co.sessions.check(bearerToken(c.req.header("authorization")), lane);
+  // The lane's session, before anything else of the request is looked at: the sign-in is the
+  // only lane route open without it. A lane id that cannot be one is still a 400 on "lane".
+  const laneAuth = async (c: Context, next: () => Promise<void>) => {
+    const lane = c.req.param("lane") ?? "";
+    if (!/^[0-9]{1,2}$/.test(lane)) throw invalid("lane", "a lane is 1-2 digits");
+    if (!(c.req.method === "POST" && /\/login\/?$/.test(c.req.path))) sessionOf(c, lane);
+    await next();
+  };
+  api.use("/lanes/:lane/*", laneAuth); // also matches /lanes/:lane itself
+  const anySession = async (c: Context, next: () => Promise<void>) => {
+    sessionOf(c);
+    await next();
+  };
+  api.use("/lanes", anySession);
+  api.use("/suspended", anySession);
+  api.use("/sales/*", anySession);
+
   api.get("/status", (c) => c.json(edge.status()));
   api.get("/catalog/search", (c) => {
     const q = c.req.query("q") ?? "";

@@ -1,6 +1,6 @@
 // The terminal UI's API over real HTTP and WebSocket: validation errors name the field, every
 // lane's socket gets its cart and device events, and a slow printer on one lane never delays
-// another lane.
+// another lane. Calls carry the lane's session token (sessions.test.ts tests the refusals).
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { SimulatedDevices } from "../devices/port.ts";
 import type { Edge } from "../edge.ts";
@@ -14,6 +14,7 @@ setDefaultTimeout(120_000);
 let edge: Edge;
 let server: ReturnType<typeof serveEdge>;
 let http: string;
+const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   edge = await readyEdge({ products: 30, weighed: 2 });
@@ -21,14 +22,33 @@ beforeAll(async () => {
   await openLane(edge, "2");
   server = serveEdge(edge, { port: 0, host: "127.0.0.1" });
   http = `http://127.0.0.1:${server.port}`;
+  for (const lane of ["1", "2"]) {
+    const r = await edgeCall<{ session: { token: string } }>(http, "POST", `/lanes/${lane}/login`, {
+      cashierId: "1001",
+      pin: "1234",
+    });
+    tokens[lane] = r.body.session.token;
+  }
 });
 afterAll(async () => {
   server.stop(true);
   await edge.stop();
 });
 
-const call = (method: string, path: string, body?: unknown) =>
-  edgeCall<{ error?: string; field?: string; message?: string }>(http, method, path, body);
+/** A call with the session of the lane in the path (lane 1's for store-level routes). */
+async function call<T = { error?: string; field?: string; message?: string }>(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const token = tokens[/^\/lanes\/(\d+)/.exec(path)?.[1] ?? "1"] ?? tokens["1"]!;
+  const res = await fetch(`${http}/api/v1${path}`, {
+    method,
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
 
 describe("bad requests get 4xx with a reason naming the field", () => {
   test.each([
@@ -56,7 +76,11 @@ describe("bad requests get 4xx with a reason naming the field", () => {
   });
 
   test("malformed JSON", async () => {
-    const res = await fetch(`${http}/api/v1/lanes/1/scan`, { method: "POST", body: "{nope" });
+    const res = await fetch(`${http}/api/v1/lanes/1/scan`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${tokens["1"]}` },
+      body: "{nope",
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { field: string }).field).toBe("body");
   });
@@ -64,7 +88,7 @@ describe("bad requests get 4xx with a reason naming the field", () => {
 
 describe("lanes over HTTP and WebSocket", () => {
   test("the lane socket pushes cart state and device events; a device scan lands in the cart", async () => {
-    const ws = new WebSocket(`${http.replace("http", "ws")}/api/v1/lanes/2/ws`);
+    const ws = new WebSocket(`${http.replace("http", "ws")}/api/v1/lanes/2/ws?token=${tokens["2"]}`);
     const msgs: { type: string; view?: { cart: { lines: unknown[] } }; event?: { type: string } }[] = [];
     ws.onmessage = (m) => msgs.push(JSON.parse(String(m.data)));
     await until(() => msgs.some((m) => m.type === "cart"), 5000, "initial cart");
@@ -100,6 +124,7 @@ describe("lanes over HTTP and WebSocket", () => {
 
   test("stock count and receiving: ledger moves and their events in one transaction", async () => {
     const before = edge.outbox.lastSeq;
+    // Store-level: the cashier's code and PIN in the body, no lane session needed.
     const got = await edgeCall<{ lines: { sku: string; counted: number; expected: number }[] }>(
       http,
       "POST",

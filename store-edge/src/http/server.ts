@@ -1,14 +1,40 @@
 // Bun's server: the Hono app for HTTP, and one WebSocket per lane connection at
 // /api/v1/lanes/:lane/ws that pushes cart state, device events, sale and print results
 // (messages are LaneMessage JSON; see docs/store-edge.md).
+//
+// The socket needs the lane's cashier session like the lane's HTTP routes: browsers cannot set
+// headers on a WebSocket, so the token comes as `?token=<token>` (or `Authorization: Bearer`
+// from other clients). Without a valid one the upgrade still completes, so that a browser can
+// read why: the edge sends one `{type: "error", code: "unauthorized", field, message, reason}`
+// and closes with code 4401, before anything of the lane is sent. A socket is closed the same
+// way when its session ends (sign-out, shift close, a new sign-in on the lane, idle expiry).
 import type { Server, ServerWebSocket } from "bun";
+import { bearerToken, SessionError } from "../checkout/sessions.ts";
 import type { Edge } from "../edge.ts";
 import { EdgeError } from "../errors.ts";
 import { createApp } from "./app.ts";
 
 interface WsData {
   lane: string;
+  /** SHA-256 of the session token the socket was opened with. */
+  session?: string;
+  /** Why the socket is refused (sent, then closed with 4401). */
+  refused?: SessionError;
   unsubscribe?: () => void;
+}
+
+/** The close code of a socket without a valid session (4000-4999: the application's own). */
+export const WS_UNAUTHORIZED = 4401;
+
+function refuse(ws: ServerWebSocket<WsData>, e: SessionError): void {
+  try {
+    ws.send(
+      JSON.stringify({ type: "error", code: e.code, field: e.field, message: e.message, reason: e.reason }),
+    );
+    ws.close(WS_UNAUTHORIZED, `unauthorized: ${e.reason}`);
+  } catch {
+    // already closing
+  }
 }
 
 const WS_RE = /^\/api\/v1\/lanes\/([0-9]{1,2})\/ws$/;
@@ -18,6 +44,21 @@ export function serveEdge(
   opts: { port: number; host: string; staticDir?: string },
 ): Server<WsData> {
   const app = createApp(edge, opts.staticDir);
+  const sessions = edge.checkout.sessions;
+  // Open sockets by session, so the ones of an ended session are closed at once.
+  const sockets = new Map<string, Set<ServerWebSocket<WsData>>>();
+  sessions.onEnded((s) => {
+    const set = sockets.get(s.hash);
+    if (!set) return;
+    sockets.delete(s.hash);
+    for (const ws of set) {
+      try {
+        sessions.checkHash(s.hash, ws.data.lane, false);
+      } catch (e) {
+        if (e instanceof SessionError) refuse(ws, e);
+      }
+    }
+  });
   return Bun.serve<WsData>({
     port: opts.port,
     hostname: opts.host,
@@ -25,7 +66,16 @@ export function serveEdge(
       const url = new URL(req.url);
       const m = WS_RE.exec(url.pathname);
       if (m) {
-        if (server.upgrade(req, { data: { lane: m[1]! } })) return undefined;
+        const lane = m[1]!;
+        const data: WsData = { lane };
+        try {
+          const token = url.searchParams.get("token") ?? bearerToken(req.headers.get("authorization"));
+          data.session = sessions.check(token, lane).hash;
+        } catch (e) {
+          if (!(e instanceof SessionError)) throw e;
+          data.refused = e;
+        }
+        if (server.upgrade(req, { data })) return undefined;
         return Response.json(
           { error: "invalid", field: "upgrade", message: "expected a WebSocket upgrade" },
           { status: 400 },
@@ -35,6 +85,13 @@ export function serveEdge(
     },
     websocket: {
       open(ws: ServerWebSocket<WsData>) {
+        if (ws.data.refused || !ws.data.session) {
+          refuse(ws, ws.data.refused ?? new SessionError("missing", "token", "no session token"));
+          return;
+        }
+        const set = sockets.get(ws.data.session) ?? new Set();
+        sockets.set(ws.data.session, set);
+        set.add(ws);
         try {
           ws.data.unsubscribe = edge.checkout.subscribe(ws.data.lane, (msg) => ws.send(JSON.stringify(msg)));
         } catch (e) {
@@ -50,6 +107,7 @@ export function serveEdge(
         }
       },
       message(ws, message) {
+        if (!ws.data.session || ws.data.refused) return;
         // The UI may send scans typed on a keyboard wedge: {"type":"scan","code":"..."}.
         let msg: { type?: string; code?: string };
         try {
@@ -59,6 +117,12 @@ export function serveEdge(
           return;
         }
         if (msg.type === "scan" && typeof msg.code === "string") {
+          try {
+            sessions.checkHash(ws.data.session, ws.data.lane, true);
+          } catch (e) {
+            if (e instanceof SessionError) return refuse(ws, e);
+            throw e;
+          }
           edge.checkout.scan(ws.data.lane, msg.code).catch((e) => {
             const ee = e instanceof EdgeError ? e : undefined;
             ws.send(
@@ -83,6 +147,8 @@ export function serveEdge(
       },
       close(ws) {
         ws.data.unsubscribe?.();
+        const set = ws.data.session ? sockets.get(ws.data.session) : undefined;
+        if (set?.delete(ws) && !set.size) sockets.delete(ws.data.session!);
       },
     },
   });
