@@ -4,16 +4,20 @@
 // view.ts; this file reads and writes.
 import {
   type ChangeItem,
+  type CheckedPromotions,
   categoryLeaves,
+  checkPromotions,
   expandPromotionCategories,
   gzipJson,
   MAX_MQTT_PAYLOAD_BYTES,
   makeEnvelope,
   type Price,
+  PricingError,
   type Promotion,
 } from "@retail/protocol";
 import type { Sqlite } from "../db/open.ts";
 import { NotFoundError, StateError, ValidationError } from "../errors.ts";
+import type { CatalogView } from "../ingest/price-audit.ts";
 import {
   checkBarcode,
   checkCashier,
@@ -115,7 +119,7 @@ export function createCatalog(deps: CatalogDeps) {
   let changesetCache: ChangesetRow[] | undefined;
   const pageCache = new Map<string, Cached<PageSet>>();
   const scheduleCache = new Map<string, PriceSchedule[]>();
-  const promoCache = new Map<string, Promotion[]>();
+  const promoCache = new Map<string, CheckedPromotions | { error: string }>();
 
   const invalidate = () => {
     changesetCache = undefined;
@@ -917,7 +921,7 @@ export function createCatalog(deps: CatalogDeps) {
   // ------------------------------------------------------------------------------------------
   // The catalog a store had at a version, for re-pricing its sales.
 
-  type CatalogAt = { known: boolean; price: (sku: string) => Price | undefined; promotions: Promotion[] };
+  type CatalogAt = CatalogView;
   const catalogAtCache = new Map<string, CatalogAt>();
 
   /** The catalog a store had at a version; cached per (store, version) until the next change. */
@@ -938,8 +942,8 @@ export function createCatalog(deps: CatalogDeps) {
     const visible = versionsFor(s, changesets());
     const known = version === 0 || visible.includes(version);
     const sig = visibleSig(visible, version);
-    let promotions = promoCache.get(sig);
-    if (!promotions) {
+    let checked = promoCache.get(sig);
+    if (!checked) {
       const list = visible.filter((v) => v <= version);
       const rows = db
         .prepare(
@@ -952,7 +956,7 @@ export function createCatalog(deps: CatalogDeps) {
         if (r.op === "delete") m.delete(r.key);
         else m.set(r.key, JSON.parse(r.data_json!));
       }
-      promotions = [...m.values()];
+      let promotions = [...m.values()];
       // The till widens a parent-category promotion to the leaves under it in its catalog; do
       // the same over the category paths of the products released to it up to this version.
       if (promotions.some((p) => p.categories)) {
@@ -968,14 +972,21 @@ export function createCatalog(deps: CatalogDeps) {
           categoryLeaves(paths.map((r) => JSON.parse(r.path))),
         );
       }
+      // Validated here, once per promotion set, not once per sale re-priced against it.
+      try {
+        checked = checkPromotions(promotions);
+      } catch (e) {
+        if (!(e instanceof PricingError)) throw e;
+        checked = { error: e.message };
+      }
       if (promoCache.size > 1000) promoCache.clear();
-      promoCache.set(sig, promotions);
+      promoCache.set(sig, checked);
     }
     // Resolved once per SKU for this (store, version): every sale re-priced against it reuses it.
     const prices = new Map<string, Price | undefined>();
     return {
       known,
-      promotions,
+      promotions: checked,
       price: (sku) => {
         if (prices.has(sku)) return prices.get(sku);
         const price = resolvePrice(sku, schedulesAsOf(s, visible, version, sku));

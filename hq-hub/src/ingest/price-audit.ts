@@ -1,12 +1,13 @@
 // Re-pricing a received sale with the same engine the till used, against the catalog the
 // store had at the sale's catalogVersion, pure. Differences become audit findings.
 import {
+  type BasketRequest,
+  type CheckedPromotions,
   type Payload,
   type Price,
-  type PriceRequest,
-  type Promotion,
+  type PriceResult,
   priceAt,
-  priceBasket,
+  priceBasketChecked,
 } from "@retail/protocol";
 
 export interface Finding {
@@ -20,7 +21,11 @@ export interface CatalogView {
   /** The version is one released to this store. */
   known: boolean;
   price: (sku: string) => Price | undefined;
-  promotions: Promotion[];
+  /**
+   * The store's promotions at the version, validated once for every sale priced against them
+   * (checkPromotions), or why the engine refused them.
+   */
+  promotions: CheckedPromotions | { error: string };
 }
 
 export function auditSale(storeId: string, sale: Payload<"sale.completed">, catalog: CatalogView): Finding[] {
@@ -34,7 +39,7 @@ export function auditSale(storeId: string, sale: Payload<"sale.completed">, cata
     ];
   const findings: Finding[] = [];
   const at = Date.parse(sale.completedAt);
-  const lines: PriceRequest["lines"] = [];
+  const lines: BasketRequest["lines"] = [];
   for (const l of sale.lines) {
     const window = catalog.price(l.sku);
     const listed = window ? priceAt(window, at)?.price : undefined;
@@ -83,16 +88,23 @@ export function auditSale(storeId: string, sale: Payload<"sale.completed">, cata
       taxRate: l.taxRate,
     });
   }
-  let result: ReturnType<typeof priceBasket>;
+  if ("error" in catalog.promotions)
+    return [
+      ...findings,
+      { field: "pricing", expected: "promotions the engine accepts", actual: catalog.promotions.error },
+    ];
+  let result: PriceResult;
   try {
-    result = priceBasket({
-      at: sale.completedAt,
-      storeId,
-      ...(sale.member ? { member: sale.member } : {}),
-      coupons: sale.coupons,
-      lines,
-      promotions: catalog.promotions,
-    } as PriceRequest);
+    result = priceBasketChecked(
+      {
+        at: sale.completedAt,
+        storeId,
+        ...(sale.member ? { member: sale.member } : {}),
+        coupons: sale.coupons,
+        lines,
+      } as BasketRequest,
+      catalog.promotions,
+    );
   } catch (e) {
     return [
       ...findings,

@@ -5,7 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { allocateLargestRemainder, mulDivRoundHalfUp, roundHalfUp } from "../money.ts";
-import { priceBasket } from "./engine.ts";
+import { checkPromotions, priceBasket, priceBasketChecked } from "./engine.ts";
 import {
   type PriceLine,
   type PriceRequest,
@@ -348,6 +348,20 @@ describe("priceBasket properties", () => {
         expect(priceBasket(req)).toEqual(oracle(req));
       }),
       { numRuns: 1500 },
+    );
+  });
+
+  test("pricing against promotions checked once gives exactly priceBasket's result", () => {
+    fc.assert(
+      fc.property(requestArb, (req) => {
+        const { promotions, ...basket } = req;
+        const checked = checkPromotions(promotions);
+        expect(priceBasketChecked(basket, checked)).toEqual(priceBasket(req));
+        // Checked once, priced many times: the list is not changed by pricing.
+        expect(priceBasketChecked(basket, checked)).toEqual(priceBasket(req));
+        expect(checked.list).toEqual(promotions);
+      }),
+      runs,
     );
   });
 

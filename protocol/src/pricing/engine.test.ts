@@ -1,6 +1,6 @@
 // Worked examples for priceBasket, each computed by hand from PRICING.md in the comments.
 import { describe, expect, test } from "bun:test";
-import { priceBasket } from "./engine.ts";
+import { checkPromotions, priceBasket, priceBasketChecked } from "./engine.ts";
 import { PricingError } from "./errors.ts";
 import {
   type PriceLine,
@@ -649,6 +649,15 @@ describe("validation: PricingError names the field", () => {
     const r = good() as Record<string, unknown> & PriceRequest;
     mutate(r);
     const e = pricingError(() => priceBasket(r));
+    expect(e.field).toBe(field);
+    expect(e.message).toStartWith(`${field}: `);
+  });
+
+  test.each(cases)("checked once, then priced: %s names the same field", (_, mutate, field) => {
+    const r = good() as Record<string, unknown> & PriceRequest;
+    mutate(r);
+    const { promotions, ...basket } = r;
+    const e = pricingError(() => priceBasketChecked(basket, checkPromotions(promotions)));
     expect(e.field).toBe(field);
     expect(e.message).toStartWith(`${field}: `);
   });

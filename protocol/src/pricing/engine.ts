@@ -12,6 +12,8 @@ import { z } from "zod";
 import { allocateLargestRemainder, mulDivRoundHalfUp } from "../money.ts";
 import { formatFieldPath, PricingError } from "./errors.ts";
 import {
+  type BasketRequest,
+  BasketRequestSchema,
   DEFAULT_PRIORITY,
   instantMs,
   type LineDiscount,
@@ -22,12 +24,53 @@ import {
   PriceRequestSchema,
   type PriceResult,
   type Promotion,
+  PromotionListSchema,
 } from "./schema.ts";
 
 // Validation is most of the cost of pricing (300 promotions are 300 objects to check), so the
 // request schema is compiled ahead of time; invalid input falls back to the regular parser,
 // so issues and messages are the same.
 const compiledRequestSchema = z.compile(PriceRequestSchema);
+
+const compiledBasketSchema = z.compile(BasketRequestSchema);
+const compiledPromotionList = z.compile(PromotionListSchema);
+
+function pricingError(error: z.ZodError, prefix: PropertyKey[]): PricingError {
+  const issue = error.issues[0]!;
+  const path = [...prefix, ...issue.path];
+  // Strict objects report unknown keys on the object; name the key itself.
+  if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) path.push(issue.keys[0]);
+  return new PricingError(formatFieldPath(path), issue.message);
+}
+
+declare const checked: unique symbol;
+/**
+ * A store's promotions, validated once (per catalog version) by checkPromotions and then priced
+ * against any number of baskets without validating them again. Only checkPromotions makes one,
+ * so pricing still never sees a promotion that was not validated.
+ */
+export interface CheckedPromotions {
+  readonly list: readonly Promotion[];
+  readonly [checked]: true;
+}
+
+/** Validates a store's promotions (PricingError naming "promotions[3].kind" and the like). */
+export function checkPromotions(input: unknown): CheckedPromotions {
+  const r = compiledPromotionList.safeParse(input);
+  if (!r.success) throw pricingError(r.error, ["promotions"]);
+  return { list: r.data } as unknown as CheckedPromotions;
+}
+
+/**
+ * priceBasket for a basket whose promotions were checked once (checkPromotions): validates the
+ * basket only. Same result as priceBasket({ ...basket, promotions: promotions.list }). Validating
+ * 300 promotions per basket cost 20 times the pricing of a 60-line basket (pricing.bench.ts).
+ */
+export function priceBasketChecked(basket: BasketRequest, promotions: CheckedPromotions): PriceResult {
+  const r = compiledBasketSchema.safeParse(basket);
+  if (!r.success) throw pricingError(r.error, []);
+  return priceParsed({ ...r.data, promotions: promotions.list as Promotion[] });
+}
 
 /**
  * Validates untrusted input against PriceRequestSchema. Throws PricingError whose `field` is
@@ -37,11 +80,7 @@ const compiledRequestSchema = z.compile(PriceRequestSchema);
 export function parsePriceRequest(input: unknown): PriceRequest {
   const r = compiledRequestSchema.safeParse(input);
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const path = [...issue.path];
-  // Strict objects report unknown keys on the object; name the key itself.
-  if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) path.push(issue.keys[0]);
-  throw new PricingError(formatFieldPath(path), issue.message);
+  throw pricingError(r.error, []);
 }
 
 /** The activity filter of PRICING.md: store, window [startsAt, endsAt), coupon, member tier. */

@@ -168,44 +168,69 @@ export function lineGross(line: Pick<PriceLine, "unitPrice" | "qty" | "weighed">
     : mulDivRoundHalfUp(line.unitPrice, line.qty, 1);
 }
 
-export const PriceRequestSchema = z
-  .strictObject({
-    at: Instant,
-    storeId: Id,
-    member: z.strictObject({ id: Id, tier: Id }).optional(),
-    coupons: z.array(z.string()).optional(),
-    lines: z.array(PriceLineSchema),
-    promotions: z.array(PromotionV1),
-  })
-  .superRefine((req, ctx) => {
-    // Line ids key discounts, returns and receipts; promotion ids key `applied` and the
-    // tie-break. Duplicates would make both ambiguous.
-    const lineIds = new Set<string>();
-    let total = 0;
-    req.lines.forEach((line, i) => {
-      if (lineIds.has(line.lineId)) {
-        ctx.addIssue({ code: "custom", path: ["lines", i, "lineId"], message: "duplicate lineId" });
-      }
-      lineIds.add(line.lineId);
-      try {
-        total += lineGross(line);
-      } catch (e) {
-        if (!(e instanceof MoneyError)) throw e;
-        ctx.addIssue({ code: "custom", path: ["lines", i, "qty"], message: "line gross is too large" });
-        return;
-      }
-      if (!Number.isSafeInteger(total)) {
-        ctx.addIssue({ code: "custom", path: ["lines", i, "qty"], message: "basket gross is too large" });
-      }
-    });
-    const promoIds = new Set<string>();
-    req.promotions.forEach((p, i) => {
-      if (promoIds.has(p.id)) {
-        ctx.addIssue({ code: "custom", path: ["promotions", i, "id"], message: "duplicate promotion id" });
-      }
-      promoIds.add(p.id);
-    });
+const BasketFields = {
+  at: Instant,
+  storeId: Id,
+  member: z.strictObject({ id: Id, tier: Id }).optional(),
+  coupons: z.array(z.string()).optional(),
+  lines: z.array(PriceLineSchema),
+};
+
+/** Line ids key discounts, returns and receipts: unique; and every gross a safe integer. */
+function checkLines(lines: readonly PriceLine[], ctx: z.RefinementCtx) {
+  const lineIds = new Set<string>();
+  let total = 0;
+  lines.forEach((line, i) => {
+    if (lineIds.has(line.lineId)) {
+      ctx.addIssue({ code: "custom", path: ["lines", i, "lineId"], message: "duplicate lineId" });
+    }
+    lineIds.add(line.lineId);
+    try {
+      total += lineGross(line);
+    } catch (e) {
+      if (!(e instanceof MoneyError)) throw e;
+      ctx.addIssue({ code: "custom", path: ["lines", i, "qty"], message: "line gross is too large" });
+      return;
+    }
+    if (!Number.isSafeInteger(total)) {
+      ctx.addIssue({ code: "custom", path: ["lines", i, "qty"], message: "basket gross is too large" });
+    }
   });
+}
+
+/** Promotion ids key `applied` and the tie-break: unique. */
+function checkPromotionIds(
+  promotions: readonly Promotion[],
+  ctx: z.RefinementCtx,
+  at: (i: number) => PropertyKey[],
+) {
+  const promoIds = new Set<string>();
+  promotions.forEach((p, i) => {
+    if (promoIds.has(p.id)) {
+      ctx.addIssue({ code: "custom", path: [...at(i), "id"], message: "duplicate promotion id" });
+    }
+    promoIds.add(p.id);
+  });
+}
+
+export const PriceRequestSchema = z
+  .strictObject({ ...BasketFields, promotions: z.array(PromotionV1) })
+  .superRefine((req, ctx) => {
+    checkLines(req.lines, ctx);
+    checkPromotionIds(req.promotions, ctx, (i) => ["promotions", i]);
+  });
+
+/** A basket without its promotions, for pricing against promotions checked once (checkPromotions). */
+export const BasketRequestSchema = z
+  .strictObject(BasketFields)
+  .superRefine((req, ctx) => checkLines(req.lines, ctx));
+export type BasketRequest = z.infer<typeof BasketRequestSchema>;
+
+/** A store's promotions as one list (what checkPromotions validates). */
+export const PromotionListSchema = z
+  .array(PromotionV1)
+  .superRefine((list, ctx) => checkPromotionIds(list, ctx, (i) => [i]));
+
 export type PriceRequest = z.infer<typeof PriceRequestSchema>;
 
 export const LineDiscountSchema = z.strictObject({
