@@ -159,16 +159,22 @@ export function createIngest(deps: IngestDeps) {
 
   /** Multi-row INSERTs prepared per row count: one statement per sale instead of one per line. */
   const multi = new Map<string, ReturnType<typeof db.prepare<unknown[]>>>();
-  function insertRows(head: string, columns: number, rows: unknown[][], tail = "") {
-    if (rows.length === 0) return;
-    const key = `${head}|${rows.length}`;
+  /** Inserts `values.length / columns` rows given as one flat list of values. */
+  function insertFlat(head: string, columns: number, values: unknown[], tail = "") {
+    const n = values.length / columns;
+    if (n === 0) return;
+    const key = `${head}|${n}`;
     let st = multi.get(key);
     if (!st) {
       const one = `(${Array(columns).fill("?").join(",")})`;
-      st = db.prepare(`${head} VALUES ${Array(rows.length).fill(one).join(",")} ${tail}`);
+      st = db.prepare(`${head} VALUES ${Array(n).fill(one).join(",")} ${tail}`);
       multi.set(key, st);
     }
-    st.run(...rows.flat());
+    // One array argument binds positionally, without spreading ~1,800 arguments.
+    st.run(values);
+  }
+  function insertRows(head: string, columns: number, rows: unknown[][], tail = "") {
+    insertFlat(head, columns, rows.flat(), tail);
   }
 
   /**
@@ -178,15 +184,15 @@ export function createIngest(deps: IngestDeps) {
    * there aborts the group like any other, and the guarded replay writes each event's rows in
    * its own savepoint as before. Order is kept (ledger ids follow the events' order).
    */
-  const deferred = new Map<string, { columns: number; rows: unknown[][] }>();
+  const deferred = new Map<string, { columns: number; values: unknown[] }>();
   function appendRows(head: string, columns: number, rows: unknown[][]) {
     if (guarded) return insertRows(head, columns, rows);
     let d = deferred.get(head);
     if (!d) {
-      d = { columns, rows: [] };
+      d = { columns, values: [] };
       deferred.set(head, d);
     }
-    for (const r of rows) d.rows.push(r);
+    for (const r of rows) for (const v of r) d.values.push(v);
   }
   const CHUNK = 128;
   /**
@@ -197,7 +203,9 @@ export function createIngest(deps: IngestDeps) {
   const levelDeltas = new Map<string, [string, string, number]>();
   function flushDeferred() {
     for (const [head, d] of deferred) {
-      for (let i = 0; i < d.rows.length; i += CHUNK) insertRows(head, d.columns, d.rows.slice(i, i + CHUNK));
+      const step = CHUNK * d.columns;
+      for (let i = 0; i < d.values.length; i += step)
+        insertFlat(head, d.columns, d.values.slice(i, i + step));
     }
     deferred.clear();
     const levels = [...levelDeltas.values()];

@@ -38,6 +38,13 @@ describe("auditSale", () => {
       const findings = auditSale("S1", sale, catalog(promotions));
       expect(findings).toContainEqual({ field: "totals.discount", expected: "10", actual: "0" });
       expect(findings).toContainEqual({ field: "applied", expected: '["P10"]', actual: "[]" });
+      expect(findings).toContainEqual({
+        lineId: "l1",
+        field: "discounts",
+        expected: '[{"promotionId":"P10","amount":10}]',
+        actual: "[]",
+      });
+      expect(findings.filter((f) => f.lineId === "l2")).toEqual([]);
     }
   });
 

@@ -117,9 +117,13 @@ export function auditSale(storeId: string, sale: Payload<"sale.completed">, cata
       if (r[f] !== l[f])
         findings.push({ lineId: l.lineId, field: f, expected: String(r[f]), actual: String(l[f]) });
     }
-    const want = JSON.stringify(r.discounts);
-    const got = JSON.stringify(l.discounts);
-    if (want !== got) findings.push({ lineId: l.lineId, field: "discounts", expected: want, actual: got });
+    if (!sameDiscounts(r.discounts, l.discounts))
+      findings.push({
+        lineId: l.lineId,
+        field: "discounts",
+        expected: JSON.stringify(r.discounts),
+        actual: JSON.stringify(l.discounts),
+      });
   });
   for (const f of ["gross", "discount", "net", "tax"] as const) {
     if (result.totals[f] !== sale.totals[f])
@@ -129,11 +133,22 @@ export function auditSale(storeId: string, sale: Payload<"sale.completed">, cata
         actual: String(sale.totals[f]),
       });
   }
-  if (JSON.stringify(result.applied) !== JSON.stringify(sale.applied))
+  if (result.applied.length !== sale.applied.length || result.applied.some((id, i) => id !== sale.applied[i]))
     findings.push({
       field: "applied",
       expected: JSON.stringify(result.applied),
       actual: JSON.stringify(sale.applied),
     });
   return findings;
+}
+
+/** Compared field by field: the text is made only for a finding (every sale is audited). */
+function sameDiscounts(
+  a: readonly { promotionId: string; amount: number }[],
+  b: readonly { promotionId: string; amount: number }[],
+): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++)
+    if (a[i]!.promotionId !== b[i]!.promotionId || a[i]!.amount !== b[i]!.amount) return false;
+  return true;
 }
