@@ -88,7 +88,10 @@ async function deviceScans(page: Page, codes: string[], n: number): Promise<numb
         const t0 = performance.now();
         await fetch("/api/v1/lanes/1/sim/scan", {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: {
+            "content-type": "application/json",
+            authorization: `Bearer ${localStorage.getItem("retail.session.lane.1")}`,
+          },
           body: JSON.stringify({ code: codes[i % codes.length] }),
         });
         while (w.__terminal.cartSeq === seq) await new Promise((r) => setTimeout(r, 0));
@@ -108,7 +111,11 @@ async function viewRoundTrips(page: Page, n: number): Promise<number[]> {
     const out: number[] = [];
     for (let i = 0; i < n; i++) {
       const t0 = performance.now();
-      await (await fetch("/api/v1/lanes/1")).json();
+      await (
+        await fetch("/api/v1/lanes/1", {
+          headers: { authorization: `Bearer ${localStorage.getItem("retail.session.lane.1")}` },
+        })
+      ).json();
       await painted();
       out.push(performance.now() - t0);
     }
@@ -131,9 +138,17 @@ export async function benchTerminal(): Promise<BenchRow[]> {
   const browser = await launch();
   try {
     const http = store.http;
-    await edge(http, "POST", "/lanes/1/login", { cashierId: CASHIER.id, pin: CASHIER.pin });
-    await edge(http, "POST", "/lanes/1/shift/open", { float: 0 });
+    const token = (
+      await edge<{ session: { token: string } }>(http, "POST", "/lanes/1/login", {
+        cashierId: CASHIER.id,
+        pin: CASHIER.pin,
+      })
+    ).session.token;
+    await edge(http, "POST", "/lanes/1/shift/open", { float: 0 }, token);
     const page = await browser.context.newPage();
+    // The terminal signed in: its session's token where it keeps it (every later page has it).
+    await page.goto(`${http}/bench-blank.html`);
+    await page.evaluate((t) => localStorage.setItem("retail.session.lane.1", t), token);
     await page.goto(`${http}/?lane=1`);
     await page.getByTestId("scan-input").waitFor();
     await page.waitForFunction(
@@ -144,9 +159,9 @@ export async function benchTerminal(): Promise<BenchRow[]> {
     await keyedScans(page, codes, 20); // warm-up
     await viewRoundTrips(page, 20);
     const { total: keyed, ui } = await keyedScans(page, codes, SCANS);
-    await edge(http, "POST", "/lanes/1/void", { supervisorId: SUPERVISOR.id, pin: SUPERVISOR.pin });
+    await edge(http, "POST", "/lanes/1/void", { supervisorId: SUPERVISOR.id, pin: SUPERVISOR.pin }, token);
     const device = await deviceScans(page, codes, SCANS);
-    await edge(http, "POST", "/lanes/1/void", { supervisorId: SUPERVISOR.id, pin: SUPERVISOR.pin });
+    await edge(http, "POST", "/lanes/1/void", { supervisorId: SUPERVISOR.id, pin: SUPERVISOR.pin }, token);
     const floor = await viewRoundTrips(page, SCANS);
     const k = stats(keyed);
     const u = stats(ui);

@@ -1,7 +1,8 @@
 // A cashier's whole shift in a real browser against a real store edge and HQ hub: sign in, open
 // the shift, sales with every tender kind, a weighed item from the lane scale, a promotion, a
-// member and coupon, void, suspend/recall, a reload, a return, HQ going away and coming back,
-// cash out and X report, training mode, English, and the close with a denomination count.
+// member and coupon, void, suspend/recall, a reload, the session ended elsewhere, a return, HQ
+// going away and coming back, cash out and X report, training mode, English, and the close with
+// a denomination count.
 // Screenshots of the main screens go to test-results/screenshots/.
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -58,6 +59,12 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
     await byId("scan-input").press("Enter");
   };
   const key = (k: string) => page.keyboard.press(k);
+  /** The lane's session token where the terminal keeps it ("" when signed out). */
+  const laneToken = async (lane = "1") =>
+    (await page.evaluate((k) => localStorage.getItem(k), `retail.session.lane.${lane}`)) ?? "";
+  /** The edge's API on lane 1 with the terminal's own session (simulated devices, checks). */
+  const lane1 = async <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+    edge<T>(store.http, method, path, body, await laneToken("1"));
   const sup = async () => {
     await byId("sup-id").fill(SUPERVISOR.id);
     await byId("sup-pin").fill(SUPERVISOR.pin);
@@ -139,7 +146,7 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
       await expectText("done-print", "小票已打印");
       await shot("06-sale-done");
       await byId("done-reprint").click();
-      const printed = await edge<{ printed: { title: string }[] }>(store.http, "GET", "/lanes/1/sim/printed");
+      const printed = await lane1<{ printed: { title: string }[] }>("GET", "/lanes/1/sim/printed");
       await until(async () => printed.printed.length >= 1, 2000, "receipt printed");
     },
   );
@@ -155,13 +162,13 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
   suite.test(
     "weighed item: live weight shown, unstable refused, sold at the stable weight, paid by card",
     async () => {
-      await edge(store.http, "POST", "/lanes/1/sim/weight", { grams: 1234, stable: false });
+      await lane1("POST", "/lanes/1/sim/weight", { grams: 1234, stable: false });
       await expectText("weight-grams", "1.234 kg");
       await expectText("weight", /不稳定/);
       await scan(P.apple.plu);
       await expectText("scan-error", /秤|scale/);
       assert.equal(await lineCount(), 0);
-      await edge(store.http, "POST", "/lanes/1/sim/weight", { grams: 1234, stable: true });
+      await lane1("POST", "/lanes/1/sim/weight", { grams: 1234, stable: true });
       await expectText("weight", /稳定/);
       await scan(P.apple.plu);
       await expectText("line-qty", "1.234 kg");
@@ -175,7 +182,7 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
       await byId("pay-approval").press("Enter");
       await visible("sale-done");
       await expectText("done-change", "¥0.00");
-      await edge(store.http, "POST", "/lanes/1/sim/weight", { grams: 0, stable: true });
+      await lane1("POST", "/lanes/1/sim/weight", { grams: 0, stable: true });
     },
   );
 
@@ -267,6 +274,40 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
     await payExact();
   });
 
+  suite.test(
+    "a reload mid-basket keeps the session; a session ended elsewhere, or a stored one the edge refuses, goes back to sign-in saying so",
+    async () => {
+      await scan(P.water.code);
+      await expectText("total-due", "¥2.00");
+      const token = await laneToken();
+      assert.match(token, /^[A-Za-z0-9_-]{43}$/, "the terminal keeps the session's token");
+      await page.reload();
+      await visible("cart-line");
+      await expectText("total-due", "¥2.00");
+      assert.equal(await laneToken(), token, "the same session after the reload");
+      // Revoked: a new sign-in on lane 1 from elsewhere ends the terminal's session; the edge
+      // closes its socket and the terminal goes back to the sign-in at once.
+      await edge(store.http, "POST", "/lanes/1/login", { cashierId: CASHIER.id, pin: CASHIER.pin });
+      await visible("login-form");
+      await expectText("login-session", /会话已过期，请重新登录/);
+      assert.equal(await laneToken(), "", "the refused token is forgotten");
+      await shot("11a-session-ended");
+      // A stored token the edge no longer accepts (as after the idle time): refused on load.
+      await page.evaluate((k) => localStorage.setItem(k, "A".repeat(43)), "retail.session.lane.1");
+      await page.reload();
+      await visible("login-form");
+      await expectText("login-session", /会话已过期/);
+      // Signing in again brings the basket back, and the customer display follows the new session.
+      await byId("login-id").fill(CASHIER.id);
+      await byId("login-pin").fill(CASHIER.pin);
+      await byId("login-pin").press("Enter");
+      await visible("cart-line");
+      await expectText("total-due", "¥2.00");
+      await expectText("cd-due", "¥2.00", display);
+      await payExact();
+    },
+  );
+
   suite.test("return one can of the first sale by its receipt number", async () => {
     await key("F8");
     await byId("return-receipt-input").fill(firstReceipt);
@@ -338,7 +379,7 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
   suite.test(
     "the lane's own scanner: a device scan reaches the terminal and the customer display",
     async () => {
-      await edge(store.http, "POST", "/lanes/1/sim/scan", { code: P.oil.code });
+      await lane1("POST", "/lanes/1/sim/scan", { code: P.oil.code });
       await expectText("total-due", "¥69.90");
       await until(async () => (await byId("cd-line", display).count()) === 1, 5000, "customer display line");
       await expectText("cd-due", "¥69.90", display);
@@ -466,14 +507,23 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
       const lane2 = await context.newPage();
       lane2.on("pageerror", (e) => pageErrors.push(e.message));
       try {
-        await edge(store.http, "POST", "/lanes/2/login", { cashierId: CASHIER.id, pin: CASHIER.pin });
-        await edge(store.http, "POST", "/lanes/2/shift/open", { float: 10000 });
+        const t2 = (
+          await edge<{ session: { token: string } }>(store.http, "POST", "/lanes/2/login", {
+            cashierId: CASHIER.id,
+            pin: CASHIER.pin,
+          })
+        ).session.token;
+        await edge(store.http, "POST", "/lanes/2/shift/open", { float: 10000 }, t2);
+        // Lane 2's terminal carries on with that session: its token where the terminal keeps it.
+        await page.evaluate(([k, v]) => localStorage.setItem(k, v), ["retail.session.lane.2", t2] as const);
         await until(
           async () => {
             const d = await edge<{ devices: { kind: string; state: string }[] }>(
               store.http,
               "GET",
               "/lanes/2/devices",
+              undefined,
+              t2,
             );
             return d.devices.some((x) => x.kind === "printer" && x.state === "ready");
           },
@@ -488,6 +538,8 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
               store.http,
               "GET",
               "/lanes/2/sim/printed",
+              undefined,
+              t2,
             )
           ).printed.filter((p) => p.receiptNo === receiptNo);
         /** A cash sale typed at lane 2's terminal, paid exact; returns its receipt number. */
@@ -506,7 +558,7 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
           return text("done-receipt", lane2);
         };
 
-        await edge(store.http, "POST", "/lanes/2/sim/printer", { fault: "drop-after-cut" });
+        await edge(store.http, "POST", "/lanes/2/sim/printer", { fault: "drop-after-cut" }, t2);
         const first = await sell();
         await expectText("banner-print-uncertain", new RegExp(`${first}.*可能已打印`), lane2, 20_000);
         await expectText("done-print", "可能已打印", lane2);
@@ -522,7 +574,7 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
         await expectText("done-print", "小票已打印", lane2);
         await lane2.keyboard.press("Escape");
 
-        await edge(store.http, "POST", "/lanes/2/sim/printer", { fault: "drop-after-cut" });
+        await edge(store.http, "POST", "/lanes/2/sim/printer", { fault: "drop-after-cut" }, t2);
         const second = await sell();
         await expectText("banner-print-uncertain", new RegExp(second), lane2, 20_000);
         // A reload (or a second thin client) still shows it: the edge keeps it in /devices.
@@ -533,7 +585,7 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
         assert.equal((await printedOn2(second)).length, 1, "'it printed' prints nothing again");
 
         // The sale panel's own reprint button answers the banner too: one copy, not two.
-        await edge(store.http, "POST", "/lanes/2/sim/printer", { fault: "drop-after-cut" });
+        await edge(store.http, "POST", "/lanes/2/sim/printer", { fault: "drop-after-cut" }, t2);
         const third = await sell();
         await expectText("banner-print-uncertain", new RegExp(third), lane2, 20_000);
         await byId("done-reprint", lane2).click();
@@ -612,10 +664,19 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
     const os = Number(await byId("close-over-short").getAttribute("data-value"));
     assert.equal(os, 25050 - expected);
     await shot("18-close-result");
+    // The close is the cashier's hand-over: signed out on the edge, the session ended with it.
     await key("Escape");
+    await visible("login-form");
+    assert.equal(await laneToken(), "", "the session's token is forgotten");
+    assert.equal(await byId("login-session").count(), 0, "an ordinary close is no 'session expired'");
+    // Signed in again, the cashier can still sign out from the open-shift screen.
+    await byId("login-id").fill(CASHIER.id);
+    await byId("login-pin").fill(CASHIER.pin);
+    await byId("login-pin").press("Enter");
     await visible("open-form");
     await byId("open-signout").click();
     await visible("login-form");
+    assert.equal(await laneToken(), "");
   });
 
   return { suite, setUp, tearDown };

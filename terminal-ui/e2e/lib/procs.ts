@@ -140,16 +140,23 @@ export class HubAdmin {
   }
 }
 
-/** JSON call to the edge's API (test set-up and simulated devices). */
+/**
+ * JSON call to the edge's API (test set-up and simulated devices). A lane's routes need its
+ * cashier session: `token` from the sign-in (or from the terminal's localStorage).
+ */
 export async function edge<T = Record<string, unknown>>(
   http: string,
   method: string,
   path: string,
   body?: unknown,
+  token?: string,
 ): Promise<T> {
   const res = await fetch(`${http}/api/v1${path}`, {
     method,
-    headers: { "content-type": "application/json" },
+    headers: {
+      "content-type": "application/json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();

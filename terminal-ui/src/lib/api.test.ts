@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ApiError, EdgeApi } from "./api.ts";
+import { ApiError, EdgeApi, LaneSocket } from "./api.ts";
 import { plain } from "./errors.ts";
 import { localeRef } from "./locale.ts";
 
@@ -43,6 +43,41 @@ describe("edge client", () => {
     const e = (await api.tenderWallet("1", "wechat", "134567890123457777").catch((x) => x)) as ApiError;
     expect(e.code).toBe("payment_pending");
     expect(e.pendingPaymentId).toBe(id);
+  });
+
+  test("once signed in, every call carries the session token as a bearer header", async () => {
+    const calls: Call[] = [];
+    const api = fake(200, { lane: "1" }, calls);
+    await api.view("1");
+    expect(new Headers(calls[0]!.init?.headers).get("authorization")).toBeNull();
+    api.token = "tok";
+    await api.scan("1", "6900000000017");
+    await api.status();
+    for (const c of calls.slice(1))
+      expect(new Headers(c.init?.headers).get("authorization")).toBe("Bearer tok");
+  });
+
+  test("a 401 (session expired or ended) is handed to onUnauthorized and said in plain words", async () => {
+    const api = fake(401, {
+      error: "unauthorized",
+      field: "token",
+      reason: "expired",
+      message: "token: the session expired after 12 h without use: sign in again",
+    });
+    api.token = "tok";
+    const seen: ApiError[] = [];
+    api.onUnauthorized = (e) => seen.push(e);
+    const e = (await api.scan("1", "6900000000017").catch((x) => x)) as ApiError;
+    expect(e.status).toBe(401);
+    expect(seen).toEqual([e]);
+    localeRef.value = "zh-CN";
+    expect(plain(e).title).toBe("会话已过期，请重新登录");
+    expect(plain(e).detail).toContain("expired");
+  });
+
+  test("the lane socket's address carries the token (browsers cannot set headers there)", () => {
+    const loc = { protocol: "http:", host: "edge:8080" } as Location;
+    expect(LaneSocket.urlFor("2", "a+b/c", loc)).toBe("ws://edge:8080/api/v1/lanes/2/ws?token=a%2Bb%2Fc");
   });
 
   test("an unreachable edge is said in plain words", async () => {

@@ -1,6 +1,11 @@
 // The one place the terminal talks to the store edge: typed fetch calls on /api/v1 and the
 // lane WebSocket. Shapes mirror the edge's answers (docs/store-edge.md); protocol types come in
 // as `import type` only, so nothing of protocol's runtime (zod) reaches the bundle.
+//
+// The lane's routes and socket need the cashier's session: the token the sign-in answered goes
+// along as `Authorization: Bearer <token>` on every call and as `?token=` on the socket (a
+// browser cannot set headers there). A 401 or a socket closed with 4401 means the session is
+// over (expired, signed in elsewhere): `onUnauthorized` tells the terminal.
 import type { LaneView, Payload, Product, SaleCompleted, SaleReturned, Tender } from "@retail/protocol";
 
 export type TenderKind = Tender["kind"];
@@ -117,6 +122,36 @@ export interface Supervisor {
 
 export type TenderResult = { view: LaneView; sale?: SaleCompleted; paymentId?: string };
 
+/** The sign-in's answer: the lane view and the session's bearer token. */
+export type SignedIn = LaneView & { session: { token: string; idleSeconds: number } };
+
+/** The close code of a lane socket refused or ended for want of a valid session. */
+export const WS_UNAUTHORIZED = 4401;
+
+// The lane's session token is kept in localStorage, per lane: it survives a reload mid-basket
+// and the customer display (same browser, second window) reads it to open the lane's socket.
+const tokenKey = (lane: string) => `retail.session.lane.${lane}`;
+
+export function loadToken(lane: string): string | undefined {
+  try {
+    return globalThis.localStorage?.getItem(tokenKey(lane)) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function saveToken(lane: string, token: string | undefined): void {
+  try {
+    if (token) globalThis.localStorage?.setItem(tokenKey(lane), token);
+    else globalThis.localStorage?.removeItem(tokenKey(lane));
+  } catch {
+    // storage off (private mode): the session lasts as long as the page
+  }
+}
+
+/** Whether a storage event is about this lane's token. */
+export const isTokenKey = (lane: string, key: string | null) => key === tokenKey(lane);
+
 /** An answer from the edge that is not a success: its code, the field at fault and its words. */
 export class ApiError extends Error {
   override readonly name = "ApiError";
@@ -136,6 +171,11 @@ export class ApiError extends Error {
 }
 
 export class EdgeApi {
+  /** The lane session's bearer token, sent on every call once signed in. */
+  token: string | undefined;
+  /** Called with every 401 (no valid session) before it is thrown. */
+  onUnauthorized: ((e: ApiError) => void) | undefined;
+
   constructor(
     readonly base = "",
     private readonly fetchImpl: (url: string, init?: RequestInit) => Promise<Response> = (u, i) =>
@@ -144,10 +184,13 @@ export class EdgeApi {
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response;
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
     try {
       res = await this.fetchImpl(`${this.base}/api/v1${path}`, {
         method,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
+        headers,
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch {
@@ -163,7 +206,9 @@ export class EdgeApi {
     // The edge answers a pending wallet payment with 202 and an error body.
     const err = data as { error?: string; field?: string; message?: string };
     if (!res.ok || (typeof err.error === "string" && typeof err.message === "string")) {
-      throw new ApiError(res.status, err.error ?? "http", err.field ?? "", err.message ?? res.statusText);
+      const e = new ApiError(res.status, err.error ?? "http", err.field ?? "", err.message ?? res.statusText);
+      if (res.status === 401) this.onUnauthorized?.(e);
+      throw e;
     }
     return data as T;
   }
@@ -181,8 +226,9 @@ export class EdgeApi {
   suspended = () => this.call<{ suspended: Suspended[] }>("GET", "/suspended");
 
   view = (lane: string) => this.call<LaneView>("GET", this.lanePath(lane));
+  /** Signs in; the answer's `session.token` is what every further lane call needs. */
   login = (lane: string, cashierId: string, pin: string) =>
-    this.call<LaneView>("POST", this.lanePath(lane, "/login"), { cashierId, pin });
+    this.call<SignedIn>("POST", this.lanePath(lane, "/login"), { cashierId, pin });
   logout = (lane: string) => this.call<LaneView>("POST", this.lanePath(lane, "/logout"));
   openShift = (lane: string, float: number) =>
     this.call<LaneView>("POST", this.lanePath(lane, "/shift/open"), { float });
@@ -284,24 +330,27 @@ export class EdgeApi {
 
 /**
  * The lane's WebSocket: cart views, device events, sale and print results, pushed by the edge.
- * Reconnects with a capped backoff; `onState` tells the UI whether the lane is live.
+ * Reconnects with a capped backoff; `onState` tells the UI whether the lane is live. A close with
+ * 4401 (no valid session) is final: `onUnauthorized` gets the edge's reason, no reconnect.
  */
 export class LaneSocket {
   private ws: WebSocket | undefined;
   private closed = false;
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private refusal: ApiError | undefined;
 
   constructor(
     private readonly url: string,
     private readonly onMessage: (m: LaneMessage) => void,
     private readonly onState: (open: boolean) => void,
+    private readonly onUnauthorized: (e: ApiError) => void = () => {},
   ) {
     this.connect();
   }
 
-  static urlFor(lane: string, loc: Location = location): string {
-    return `${loc.protocol === "https:" ? "wss" : "ws"}://${loc.host}/api/v1/lanes/${encodeURIComponent(lane)}/ws`;
+  static urlFor(lane: string, token: string, loc: Location = location): string {
+    return `${loc.protocol === "https:" ? "wss" : "ws"}://${loc.host}/api/v1/lanes/${encodeURIComponent(lane)}/ws?token=${encodeURIComponent(token)}`;
   }
 
   private connect(): void {
@@ -312,15 +361,29 @@ export class LaneSocket {
       this.onState(true);
     };
     ws.onmessage = (e) => {
+      let m: LaneMessage;
       try {
-        this.onMessage(JSON.parse(String(e.data)) as LaneMessage);
+        m = JSON.parse(String(e.data)) as LaneMessage;
       } catch {
-        // not ours to crash on: the edge sends JSON
+        return; // not ours to crash on: the edge sends JSON
       }
+      // The refusal comes just before the 4401 close: kept to say why.
+      if (m.type === "error" && m.code === "unauthorized") {
+        this.refusal = new ApiError(401, m.code, m.field, m.message);
+        return;
+      }
+      this.onMessage(m);
     };
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       this.onState(false);
       if (this.closed) return;
+      if (e.code === WS_UNAUTHORIZED) {
+        this.closed = true;
+        this.onUnauthorized(
+          this.refusal ?? new ApiError(401, "unauthorized", "token", e.reason || "the session ended"),
+        );
+        return;
+      }
       const delay = Math.min(5000, 250 * 2 ** this.attempt++);
       this.timer = setTimeout(() => this.connect(), delay);
     };

@@ -51,6 +51,7 @@ const BY_CODE: Record<string, Words> = {
   payment_declined: ["支付被拒绝", "Payment declined"],
   payment_pending: ["支付结果未知", "Payment result not known yet"],
   network: ["连不上门店服务器，请检查网线", "The store server cannot be reached: check the cable"],
+  unauthorized: ["会话已过期，请重新登录", "Your session has ended: please sign in again"],
   internal: ["门店服务器出错", "The store server failed"],
 };
 

@@ -1,15 +1,22 @@
 // The lane as the screen sees it: the edge's view of the cart (pushed over the lane WebSocket,
 // fetched once on load), device state, the store status for the status bar, and the last sale.
-// Nothing here is the truth: the edge holds the cart, so a reload rebuilds all of it.
+// Nothing here is the truth: the edge holds the cart, so a reload rebuilds all of it. The one
+// thing kept in the browser is the cashier's session token (localStorage, per lane), so a
+// reload mid-basket stays signed in; without it, or once the edge refuses it, the screen is the
+// sign-in.
 import {
   ApiError,
   type DeviceHealth,
   EdgeApi,
   type EdgeStatus,
+  isTokenKey,
   type LaneMessage,
   LaneSocket,
   type LaneView,
+  loadToken,
   type PrintResolution,
+  type SignedIn,
+  saveToken,
   type UncertainPrint,
   type Weight,
 } from "./api.ts";
@@ -40,6 +47,10 @@ export class Terminal {
   lastPrint = $state<{ receiptNo: string; ok: boolean; error?: string } | undefined>(undefined);
   /** An error that arrived over the socket (a device scan that failed): shown at the scan field. */
   scanError = $state<PlainError | undefined>(undefined);
+  /** The lane session's token: none means the sign-in screen. */
+  token = $state<string | undefined>(undefined);
+  /** Why the last session ended without the cashier signing out (shown at the sign-in). */
+  sessionEnded = $state<PlainError | undefined>(undefined);
   /** Bumps on every cart message, for the scan-to-paint measurement. */
   cartSeq = $state(0);
   /** performance.now() when the first lane view arrived and when it was painted (first load). */
@@ -48,32 +59,106 @@ export class Terminal {
   private socket: LaneSocket | undefined;
   private poll: ReturnType<typeof setInterval> | undefined;
   private listeners = new Set<(m: LaneMessage) => void>();
+  /** Set while the cashier ends the session (sign-out, shift close): its 401s are expected. */
+  private ending = false;
+  private readonly onStorage = (e: StorageEvent) => {
+    if (isTokenKey(this.lane, e.key)) this.useToken(loadToken(this.lane));
+  };
 
+  /**
+   * `display`: the customer display, a second window of the lane's browser: it uses the
+   * cashier's token from storage (following it as it changes) and never signs anyone out.
+   */
   constructor(
     readonly lane: string,
     base = "",
+    readonly display = false,
   ) {
     this.api = new EdgeApi(base);
+    this.api.onUnauthorized = (e) => this.sessionLost(e);
   }
 
   start(): void {
-    this.socket = new LaneSocket(
-      LaneSocket.urlFor(this.lane),
-      (m) => this.onMessage(m),
-      (open) => {
-        this.socketOpen = open;
-        // After a reconnect the edge sends the current cart first; devices are fetched again.
-        if (open) void this.refreshDevices();
-      },
-    );
-    void this.refresh();
+    this.useToken(loadToken(this.lane));
+    if (this.display) addEventListener("storage", this.onStorage);
     void this.refreshStatus();
     this.poll = setInterval(() => void this.refreshStatus(), 2000);
   }
 
   stop(): void {
     this.socket?.close();
+    this.socket = undefined;
     clearInterval(this.poll);
+    if (this.display) removeEventListener("storage", this.onStorage);
+  }
+
+  /** Connects the lane with this token (or disconnects without one). */
+  private useToken(token: string | undefined): void {
+    this.socket?.close();
+    this.socket = undefined;
+    this.socketOpen = false;
+    this.token = token;
+    this.api.token = token;
+    if (!token) {
+      this.view = undefined;
+      return;
+    }
+    this.socket = new LaneSocket(
+      LaneSocket.urlFor(this.lane, token),
+      (m) => this.onMessage(m),
+      (open) => {
+        this.socketOpen = open;
+        // After a reconnect the edge sends the current cart first; devices are fetched again.
+        if (open) void this.refreshDevices();
+      },
+      (e) => this.sessionLost(e),
+    );
+    void this.refresh();
+  }
+
+  /** The sign-in's answer: keeps the token (for reloads too) and shows the lane. */
+  signedIn(r: SignedIn): void {
+    const { session, ...view } = r;
+    this.sessionEnded = undefined;
+    saveToken(this.lane, session.token);
+    this.useToken(session.token);
+    this.setView(view);
+  }
+
+  /**
+   * Runs the cashier's own end of the session (sign-out, shift close; the edge ends the session
+   * with it), so its refusals on the way are no surprise, then forgets the token.
+   */
+  async endSession<T>(fn: () => Promise<T>): Promise<T> {
+    this.ending = true;
+    try {
+      const r = await fn();
+      this.signedOut();
+      return r;
+    } finally {
+      this.ending = false;
+    }
+  }
+
+  /** Forgets the session: back to the sign-in screen. */
+  signedOut(): void {
+    saveToken(this.lane, undefined);
+    this.useToken(undefined);
+  }
+
+  /** The edge refused the session (expired, ended elsewhere): back to the sign-in, saying so. */
+  private sessionLost(e: ApiError): void {
+    if (this.display) {
+      // Not the display's to sign anyone out: it waits for the cashier's next token.
+      this.socket?.close();
+      this.socket = undefined;
+      this.socketOpen = false;
+      this.view = undefined;
+      return;
+    }
+    if (this.ending || !this.token) return;
+    this.sessionEnded = plain(e);
+    this.signedOut();
   }
 
   onLaneMessage(fn: (m: LaneMessage) => void): () => void {
@@ -82,14 +167,17 @@ export class Terminal {
   }
 
   async refresh(): Promise<void> {
+    if (!this.token) return;
     try {
       this.setView(await this.api.view(this.lane));
     } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return; // handled: back to the sign-in
       this.scanError = plain(e);
     }
   }
 
   async refreshDevices(): Promise<void> {
+    if (!this.token) return;
     try {
       const d = await this.api.devices(this.lane);
       this.devices = d.devices;
