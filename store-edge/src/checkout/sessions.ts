@@ -17,6 +17,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import { laneSessions } from "../db/schema.ts";
 import type { EdgeDb } from "../db.ts";
+import { EdgeError } from "../errors.ts";
 
 /** The idle time after which a session expires unless configured: a long shift with breaks. */
 export const DEFAULT_SESSION_IDLE_MS = 12 * 3600_000;
@@ -25,6 +26,9 @@ const TOUCH_EVERY_MS = 60_000;
 /** Ended sessions are kept this long to say why they ended, then deleted at a sign-in. */
 const KEEP_ENDED_MS = 7 * 24 * 3600_000;
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+/** Wrong PINs in a row for one cashier code before the code is locked for LOCK_MS. */
+export const MAX_WRONG_PINS = 5;
+export const LOCK_MS = 5 * 60_000;
 
 export type SessionEnd = "logout" | "shift_close" | "new_login" | "expired" | "cashier_inactive";
 
@@ -88,6 +92,8 @@ export function bearerToken(header: string | null | undefined): string | undefin
 
 export class LaneSessions {
   private readonly cache = new Map<string, Row>();
+  /** Wrong PINs in a row per cashier code, and until when the code is locked (in memory). */
+  private readonly wrongPins = new Map<string, { count: number; pending: number; lockedUntil: number }>();
   private readonly endedListeners = new Set<(s: LaneSession & { hash: string; by: SessionEnd }) => void>();
   private readonly q;
 
@@ -285,6 +291,46 @@ export class LaneSessions {
     row.savedLastUsedMs = now;
     // Not durable on its own: the next durable commit (a tender, a sale) takes it along.
     this.db.writeVolatile(() => this.q.touch.run({ hash: row.hash, at: new Date(now).toISOString() }));
+  }
+
+  /**
+   * Runs a check of a cashier's code and PIN that anyone on the LAN can call (the sign-in, the
+   * stock count and receiving): after MAX_WRONG_PINS wrong PINs in a row the code is refused
+   * for LOCK_MS, so a 4-digit PIN cannot be guessed by trying them all. A right PIN clears the
+   * count. Per cashier code, across lanes; kept in memory (a restart clears it).
+   */
+  async guardPin<T>(cashierId: string, fn: () => Promise<T>): Promise<T> {
+    const now = this.clock.now();
+    let w = this.wrongPins.get(cashierId);
+    if (w && w.lockedUntil > now)
+      throw new EdgeError(
+        "forbidden",
+        "attempts",
+        `${MAX_WRONG_PINS} wrong PINs in a row for ${cashierId}: try again in ${Math.ceil((w.lockedUntil - now) / 60_000)} min`,
+      );
+    if (!w || w.lockedUntil) {
+      w = { count: 0, pending: 0, lockedUntil: 0 };
+      this.wrongPins.set(cashierId, w);
+    }
+    // Checks in flight count as wrong until they answer, so a burst cannot slip past the limit.
+    if (w.count + w.pending >= MAX_WRONG_PINS)
+      throw new EdgeError("forbidden", "attempts", `too many PIN checks at once for ${cashierId}`);
+    w.pending++;
+    const entry = w;
+    try {
+      const r = await fn();
+      entry.count = 0;
+      return r;
+    } catch (e) {
+      if (e instanceof EdgeError && e.code === "forbidden" && e.field === "pin") {
+        entry.count++;
+        if (entry.count >= MAX_WRONG_PINS) entry.lockedUntil = this.clock.now() + LOCK_MS;
+      }
+      throw e;
+    } finally {
+      entry.pending--;
+      if (!entry.count && !entry.pending && !entry.lockedUntil) this.wrongPins.delete(cashierId);
+    }
   }
 
   /** Ends the cached sessions that have been idle too long (their sockets get closed). */

@@ -185,11 +185,13 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
   api.get("/stock/alerts", (c) => c.json({ alerts: edge.stock.alerts() }));
   api.post("/stock/counts", async (c) => {
     const b = await body(c, schemas.stockCount);
-    return c.json(await edge.inventory.count(b.cashierId, b.pin, b.lines));
+    return c.json(
+      await co.sessions.guardPin(b.cashierId, () => edge.inventory.count(b.cashierId, b.pin, b.lines)),
+    );
   });
   api.post("/stock/receivings", async (c) => {
     const { cashierId, pin, ...input } = await body(c, schemas.receiving);
-    return c.json(await edge.inventory.receive(cashierId, pin, input));
+    return c.json(await co.sessions.guardPin(cashierId, () => edge.inventory.receive(cashierId, pin, input)));
   });
   api.get("/stock/:sku/nearby", async (c) => c.json(await edge.nearbyStock(c.req.param("sku"))));
   api.get("/sales/:receiptNo", (c) => {
@@ -203,7 +205,9 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
   api.get("/lanes/:lane", (c) => c.json(co.view(c.req.param("lane"))));
   api.post("/lanes/:lane/login", async (c) => {
     const b = await body(c, schemas.login);
-    return c.json(await co.login(c.req.param("lane"), b.cashierId, b.pin));
+    return c.json(
+      await co.sessions.guardPin(b.cashierId, () => co.login(c.req.param("lane"), b.cashierId, b.pin)),
+    );
   });
   api.post("/lanes/:lane/logout", (c) => c.json(co.logout(c.req.param("lane"))));
   api.post("/lanes/:lane/shift/open", async (c) =>

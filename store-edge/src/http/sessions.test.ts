@@ -246,6 +246,36 @@ describe("a lane is driven only with its cashier's session", () => {
     expect((await call(http, "GET", "/lanes/1", undefined, d)).status).toBe(200);
   });
 
+  test("a PIN cannot be guessed: 5 wrong in a row lock the code for 5 minutes, bursts included", async () => {
+    const clock = manualClock(T0);
+    const { http } = await start({ products: 20, clock });
+    const login = (pin: string, lane = "1") =>
+      call(http, "POST", `/lanes/${lane}/login`, { cashierId: "1001", pin });
+    // A burst of 10 wrong PINs at once: 5 are checked, the rest refused unchecked.
+    const burst = await Promise.all(Array.from({ length: 10 }, (_, i) => login(String(1000 + i))));
+    expect(burst.map((r) => r.status)).toEqual(Array(10).fill(403));
+    expect(burst.filter((r) => r.body.field === "pin")).toHaveLength(5);
+    expect(burst.filter((r) => r.body.field === "attempts")).toHaveLength(5);
+    // Locked: the right PIN too, on any lane, and on the stock routes that take a code and PIN.
+    const locked = await login("1234", "2");
+    expect([locked.status, locked.body.field]).toEqual([403, "attempts"]);
+    expect(locked.body.message).toContain("try again in 5 min");
+    const count = await call(http, "POST", "/stock/counts", {
+      cashierId: "1001",
+      pin: "1234",
+      lines: [{ sku: "SKU000001", counted: 1 }],
+    });
+    expect(count.body.field).toBe("attempts");
+    // Another cashier's code is not locked.
+    expect((await call(http, "POST", "/lanes/2/login", { cashierId: "9001", pin: "9999" })).status).toBe(200);
+    clock.advance(5 * 60_000);
+    expect((await login("1234")).status).toBe(200);
+    // A right PIN clears the count: 4 wrong, 1 right, 4 wrong are not a lock.
+    for (const pins of [["0001", "0002", "0003", "0004"], ["1234"], ["0005", "0006", "0007", "0008"]])
+      for (const pin of pins) await login(pin);
+    expect((await login("1234")).status).toBe(200);
+  });
+
   test("a cashier deactivated at HQ loses the session", async () => {
     const { edge, http } = await start();
     const token = await signIn(http, "1");

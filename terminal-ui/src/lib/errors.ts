@@ -16,6 +16,7 @@ const BY_FIELD: Record<string, Words> = {
     "Put the item on the scale and wait for a stable weight",
   ],
   "forbidden:pin": ["密码错误", "Wrong PIN"],
+  "forbidden:attempts": ["密码错误次数过多，请 5 分钟后再试", "Too many wrong PINs: try again in 5 minutes"],
   "forbidden:cashierId": ["收银员编号不存在或已停用", "No active cashier with this code"],
   "forbidden:supervisorId": ["需要有效的主管编号", "A valid supervisor code is needed"],
   "invalid:pin": ["密码为 4-8 位数字", "The PIN is 4-8 digits"],
