@@ -6,13 +6,16 @@ import {
   type Barcode,
   type Cashier,
   type ChangeItem,
+  type CheckedPromotions,
   type Coupon,
   categoryLeaves,
+  checkPromotions,
   expandPromotionCategories,
   type Member,
   normalizeGtin,
   type Price,
   type PriceWindow,
+  PricingError,
   type Product,
   type Promotion,
   pinyinInitials,
@@ -57,6 +60,16 @@ export class JsonMap<T> {
   }
 }
 
+/**
+ * The store's promotion set (promotionArray) as the engine checked it, once per set: what the
+ * lanes price against (priceBasketChecked). `error` when the engine refuses one of them (HQ
+ * sent a promotion this edge's engine does not accept): kept, and the lanes then price as
+ * before the set was checked (see Checkout.priceOf in checkout/lanes.ts).
+ */
+export type PromotionSet =
+  | { readonly list: Promotion[]; readonly checked: CheckedPromotions; readonly error?: undefined }
+  | { readonly list: Promotion[]; readonly checked?: undefined; readonly error: PricingError };
+
 export interface SearchHit {
   sku: string;
   name: string;
@@ -74,6 +87,7 @@ export class CatalogLookup {
   readonly cashiers = new Map<string, Cashier>();
   readonly coupons = new Map<string, Coupon>();
   private promotionList: Promotion[] | undefined;
+  private checkedSet: PromotionSet | undefined;
   // Distinct category paths of the products ("10/1001/100101" -> how many products), a few
   // hundred, so the leaves under a parent-category promotion are known without walking 100k
   // products; a path appearing or disappearing re-expands the promotions.
@@ -208,7 +222,8 @@ export class CatalogLookup {
     const pairs = runs[0] ?? [];
     this.setPinyin(pairs);
     this.pinyinDirty = false;
-    this.promotionList = undefined;
+    this.promotionsChanged();
+    this.checkPromotionSet();
     return this;
   }
 
@@ -218,6 +233,7 @@ export class CatalogLookup {
     for (const c of records.cashiers) this.cashiers.set(c.id, c);
     for (const c of records.coupons) this.coupons.set(c.code, c);
     this.rebuildPinyin();
+    this.checkPromotionSet();
     return this;
   }
 
@@ -237,7 +253,7 @@ export class CatalogLookup {
             break;
           case "promotion":
             this.promotions.set(item.data.id, item.data);
-            this.promotionList = undefined;
+            this.promotionsChanged();
             break;
           case "member":
             this.putMember(item.data);
@@ -254,6 +270,9 @@ export class CatalogLookup {
       }
     }
     if (this.pinyinDirty) this.rebuildPinyin();
+    // The set the next scan prices against, checked now (the replica applies and switches in
+    // the same tick), not on that scan.
+    this.checkPromotionSet();
   }
 
   private remove(entity: ChangeItem["entity"], key: string): void {
@@ -276,7 +295,7 @@ export class CatalogLookup {
         break;
       case "promotion":
         this.promotions.delete(key);
-        this.promotionList = undefined;
+        this.promotionsChanged();
         break;
       case "member": {
         const m = this.members.get(key);
@@ -301,7 +320,7 @@ export class CatalogLookup {
     else this.categoryPaths.delete(key);
     if (n === 0 || (n === 1 && delta === 1)) {
       this.leaves = undefined;
-      this.promotionList = undefined;
+      this.promotionsChanged();
     }
   }
 
@@ -393,6 +412,33 @@ export class CatalogLookup {
     this.leaves ??= categoryLeaves(Array.from(this.categoryPaths.keys(), (k) => k.split("/")));
     this.promotionList ??= expandPromotionCategories([...this.promotions.values()], this.leaves);
     return this.promotionList;
+  }
+
+  /**
+   * promotionArray checked by the engine (checkPromotions), once per promotion set: every
+   * change of the set (a promotion upserted or deleted, a category leaf appearing or going, a
+   * look-up built from a snapshot or the tables) checks the new set before the change returns,
+   * so the lanes never validate promotions per scan.
+   */
+  promotionSet(): PromotionSet {
+    return this.checkPromotionSet();
+  }
+
+  private promotionsChanged(): void {
+    this.promotionList = undefined;
+    this.checkedSet = undefined;
+  }
+
+  private checkPromotionSet(): PromotionSet {
+    if (this.checkedSet) return this.checkedSet;
+    const list = this.promotionArray();
+    try {
+      this.checkedSet = { list, checked: checkPromotions(list) };
+    } catch (e) {
+      if (!(e instanceof PricingError)) throw e;
+      this.checkedSet = { list, error: e };
+    }
+    return this.checkedSet;
   }
 
   private promoIndex:

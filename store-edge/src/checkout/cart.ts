@@ -1,14 +1,19 @@
 // The cart as plain data and the pure operations on it. Every operation returns a new cart
-// (the lane persists it before answering), and pricing is one call to protocol's priceBasket
-// over the cart's lines, so the edge charges exactly what HQ's audit recomputes.
+// (the lane persists it before answering), and pricing is one call to protocol's engine
+// (priceBasketChecked against the store's promotions, checked once per promotion set; priceBasket
+// for a list made up on the spot) over the cart's lines, so the edge charges exactly what HQ's
+// audit recomputes.
 import {
+  type BasketRequest,
   type Cart,
   type CartLine,
   type CartMember,
+  type CheckedPromotions,
   lineGross,
   type PriceResult,
   type Promotion,
   priceBasket,
+  priceBasketChecked,
   roundHalfUp,
   type SaleCompleted,
   type SaleLine,
@@ -137,9 +142,9 @@ export function removeCoupon(cart: Cart, code: string): Cart {
   return { ...cart, coupons: cart.coupons.filter((c) => c !== code) };
 }
 
-/** Prices the cart with protocol's engine: exactly what HQ's audit recomputes. */
-export function priceCart(cart: Cart, promotions: Promotion[], storeId: string, at: string): PriceResult {
-  return priceBasket({
+/** The cart as the engine's basket (everything but the promotions). */
+function basketOf(cart: Cart, storeId: string, at: string): BasketRequest {
+  return {
     at,
     storeId,
     ...(cart.member ? { member: { id: cart.member.id, tier: cart.member.tier } } : {}),
@@ -153,8 +158,26 @@ export function priceCart(cart: Cart, promotions: Promotion[], storeId: string, 
       weighed: l.weighed,
       taxRate: l.taxRate,
     })),
-    promotions,
-  });
+  };
+}
+
+/** Prices the cart with protocol's engine against a list of promotions validated on this call. */
+export function priceCart(cart: Cart, promotions: Promotion[], storeId: string, at: string): PriceResult {
+  return priceBasket({ ...basketOf(cart, storeId, at), promotions });
+}
+
+/**
+ * Prices the cart against promotions checked once (checkPromotions, per promotion set): only
+ * the basket is validated. Same result as priceCart with promotions.list: exactly what HQ's
+ * audit recomputes.
+ */
+export function priceCartChecked(
+  cart: Cart,
+  promotions: CheckedPromotions,
+  storeId: string,
+  at: string,
+): PriceResult {
+  return priceBasketChecked(basketOf(cart, storeId, at), promotions);
 }
 
 export interface SaleContext {

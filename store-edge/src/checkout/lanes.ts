@@ -59,6 +59,7 @@ import {
   type NewLine,
   overridePrice,
   priceCart,
+  priceCartChecked,
   removeCoupon,
   setMember,
   setQty,
@@ -373,7 +374,6 @@ export class Checkout {
   }
 
   private price(rt: LaneRuntime): PriceResult {
-    // A return without receipt refunds shelf prices: no promotions apply to it.
     // Priced once per cart state: the view, the push and the response share it.
     const promos = this.lookup.promotionArray();
     if (rt.priced?.cart === rt.cart && rt.priced.promos === promos) return rt.priced.result;
@@ -383,8 +383,17 @@ export class Checkout {
   }
 
   private priceOf(cart: Cart, at: string): PriceResult {
-    const promos = cart.return ? [] : this.lookup.promotionsFor(cart.lines);
-    return priceCart(cart, promos, this.d.storeId(), at);
+    // A return without receipt refunds shelf prices: no promotions apply to it.
+    if (cart.return) return priceCart(cart, [], this.d.storeId(), at);
+    // The store's promotions were checked once when the set changed: only the basket is
+    // validated here.
+    const set = this.lookup.promotionSet();
+    if (set.checked) return priceCartChecked(cart, set.checked, this.d.storeId(), at);
+    // The engine refused a promotion HQ sent (set.error). Priced as before promotions were
+    // checked once: with the promotions that can touch this basket, validated on the call, so a
+    // basket the bad one touches fails with the engine's PricingError naming its field (nothing
+    // saved), and the others still sell.
+    return priceCart(cart, this.lookup.promotionsFor(cart.lines), this.d.storeId(), at);
   }
 
   /**
