@@ -385,11 +385,11 @@ export class Checkout {
   private priceOf(cart: Cart, at: string): PriceResult {
     // A return without receipt refunds shelf prices: no promotions apply to it.
     if (cart.return) return priceCart(cart, [], this.d.storeId(), at);
-    // The store's promotions were checked once when the set changed: only the basket is
-    // validated here.
-    const set = this.lookup.promotionSet();
-    if (set.checked) return priceCartChecked(cart, set.checked, this.d.storeId(), at);
-    // The engine refused a promotion HQ sent (set.error). Priced as before promotions were
+    // The store's promotions were checked once when the set changed (the subset that can touch
+    // this basket, once per subset): only the basket is validated here.
+    const checked = this.lookup.checkedFor(cart.lines);
+    if (checked) return priceCartChecked(cart, checked, this.d.storeId(), at);
+    // The engine refused a promotion HQ sent (promotionSet().error). Priced as before promotions were
     // checked once: with the promotions that can touch this basket, validated on the call, so a
     // basket the bad one touches fails with the engine's PricingError naming its field (nothing
     // saved), and the others still sell.

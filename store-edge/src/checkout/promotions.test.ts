@@ -1,8 +1,9 @@
 // The lanes price against the store's promotions checked once per promotion set
-// (checkPromotions when the set changes, priceBasketChecked per scan): same result as pricing
-// with the promotions validated on every call, the set checked again on every kind of change
-// (change set, scheduled version promoted, snapshot switched in, restart), and a promotion the
-// engine refuses fails a scan exactly as it did when every scan validated it.
+// (checkPromotions when the set changes, each basket's subset once per set, priceBasketChecked
+// per scan): same result as pricing with the promotions validated on every call, the set
+// checked again on every kind of change (change set, scheduled version promoted, snapshot
+// switched in, restart), and a promotion the engine refuses fails a scan exactly as it did when
+// every scan validated it.
 import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
 import { type ChangeItem, PricingError, type Promotion, priceBasket } from "@retail/protocol";
 import type { CatalogLookup, PromotionSet } from "../catalog/lookup.ts";
@@ -76,9 +77,12 @@ test("a cart priced against the checked set equals pricing with the promotions v
       tenders: [],
       ...(b % 4 === 0 ? { member: { id: "M001", tier: "gold", name: "张三", phone: "13800138000" } } : {}),
     } as Cart;
-    const checked = priceCartChecked(cart, set.checked!, "DEMO", AT);
+    // What the lanes price with: the checked subset that can touch the basket.
+    const checked = priceCartChecked(cart, l.checkedFor(lines)!, "DEMO", AT);
+    expect(l.checkedFor(lines)).toBe(l.checkedFor(lines)!); // checked once per subset
     // What the lanes did before: the promotions that can touch the basket, validated per call.
     expect(checked).toEqual(priceCart(cart, l.promotionsFor(lines), "DEMO", AT));
+    expect(checked).toEqual(priceCartChecked(cart, set.checked!, "DEMO", AT));
     expect(checked).toEqual(priceCart(cart, l.promotionArray(), "DEMO", AT));
   }
 });
@@ -96,20 +100,31 @@ test("a change set that adds or removes a promotion: the set is checked again at
     edge,
     pagesOf("delta", 2, 1, [
       upsertPromotion({ id: "P-NEW", kind: "percent_off", percent: 10, skus: [skuOf(3)] }),
+      // Not on this basket: the lane prices with a subset of the set.
+      upsertPromotion({ id: "P-OTHER", kind: "percent_off", percent: 10, skus: [skuOf(9)] }),
     ]),
   );
   // Checked when the change set was applied, not on the next scan.
   const v2 = heldSet(edge.replica.lookup);
   expect(v2).not.toBe(v1);
-  expect(v2?.checked?.list.map((p) => p.id)).toEqual(["P-CPN10", "P-NEW"]);
+  expect(v2?.checked?.list.map((p) => p.id)).toEqual(["P-CPN10", "P-NEW", "P-OTHER"]);
   // The cart already on the lane is re-priced against the new set, and the next scan too.
   expect(co.view("1").priced.applied).toEqual(["P-NEW"]);
   const two = (await co.scan("1", gtinOf(3))).view.priced;
   expect(two.applied).toEqual(["P-NEW"]);
   expect(two.totals.discount).toBe(26); // 10% of 2 x 130
 
-  applyPages(edge, pagesOf("delta", 3, 2, [{ op: "delete", entity: "promotion", key: "P-NEW" }]));
-  expect(heldSet(edge.replica.lookup)?.checked?.list.map((p) => p.id)).toEqual(["P-CPN10"]);
+  // The same promotion changed in place: the basket's subset has the same ids, checked again.
+  applyPages(
+    edge,
+    pagesOf("delta", 3, 2, [
+      upsertPromotion({ id: "P-NEW", kind: "percent_off", percent: 20, skus: [skuOf(3)] }),
+    ]),
+  );
+  expect(co.view("1").priced.totals.discount).toBe(52);
+
+  applyPages(edge, pagesOf("delta", 4, 3, [{ op: "delete", entity: "promotion", key: "P-NEW" }]));
+  expect(heldSet(edge.replica.lookup)?.checked?.list.map((p) => p.id)).toEqual(["P-CPN10", "P-OTHER"]);
   const three = (await co.scan("1", gtinOf(3))).view.priced;
   expect(three.applied).toEqual([]);
   expect(three.totals.discount).toBe(0);
