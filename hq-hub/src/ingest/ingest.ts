@@ -180,19 +180,19 @@ export function createIngest(deps: IngestDeps) {
   /**
    * Rows of tables that ingest only ever appends to and never reads back (sale lines, tenders,
    * the stock ledger), gathered over the whole group in the optimistic pass and written at its
-   * end, a few hundred rows per statement, still inside the group's transaction. A failure
+   * end, 128 rows per statement, still inside the group's transaction. A failure
    * there aborts the group like any other, and the guarded replay writes each event's rows in
    * its own savepoint as before. Order is kept (ledger ids follow the events' order).
    */
-  const deferred = new Map<string, { columns: number; values: unknown[] }>();
+  const deferred = new Map<string, { columns: number; rows: unknown[][] }>();
   function appendRows(head: string, columns: number, rows: unknown[][]) {
     if (guarded) return insertRows(head, columns, rows);
     let d = deferred.get(head);
     if (!d) {
-      d = { columns, values: [] };
+      d = { columns, rows: [] };
       deferred.set(head, d);
     }
-    for (const r of rows) for (const v of r) d.values.push(v);
+    for (const r of rows) d.rows.push(r);
   }
   const CHUNK = 128;
   /**
@@ -203,9 +203,16 @@ export function createIngest(deps: IngestDeps) {
   const levelDeltas = new Map<string, [string, string, number]>();
   function flushDeferred() {
     for (const [head, d] of deferred) {
-      const step = CHUNK * d.columns;
-      for (let i = 0; i < d.values.length; i += step)
-        insertFlat(head, d.columns, d.values.slice(i, i + step));
+      for (let i = 0; i < d.rows.length; i += CHUNK) {
+        // The chunk's values in one array of its final size (no slice + flat per chunk).
+        const n = Math.min(CHUNK, d.rows.length - i);
+        const values = new Array(n * d.columns);
+        for (let r = 0, k = 0; r < n; r++) {
+          const row = d.rows[i + r]!;
+          for (let c = 0; c < d.columns; c++) values[k++] = row[c];
+        }
+        insertFlat(head, d.columns, values);
+      }
     }
     deferred.clear();
     const levels = [...levelDeltas.values()];
