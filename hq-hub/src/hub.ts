@@ -19,6 +19,7 @@ import { connectExternalBroker } from "./broker/external.ts";
 import { type Catalog, createCatalog } from "./catalog/catalog.ts";
 import { createImports, type Imports } from "./catalog/import.ts";
 import type { HubConfig } from "./config.ts";
+import { createBatchedWrites } from "./db/batched-writes.ts";
 import {
   type Drizzle,
   immediateTransactions,
@@ -192,6 +193,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     },
   };
   const stock = createStock({ db, now });
+  const bookkeeping = createBatchedWrites(db, log);
   const sales = createSales(db);
   const fleet = createFleet({ db, now });
   const tokens = createTokens({ db, now, adminToken: config.adminToken });
@@ -251,11 +253,13 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       return;
     }
     switch (env.type) {
-      case "store.status":
-        fleet.recordStatus(storeId, env.payload);
+      case "store.status": {
+        const status = env.payload;
+        bookkeeping.later(() => fleet.recordStatus(storeId, status));
         return;
+      }
       case "telemetry":
-        fleet.seen(storeId);
+        bookkeeping.later(() => fleet.seen(storeId));
         return;
       case "catalog.fetch": {
         const page = catalog.fetchPage(storeId, env.payload);
@@ -273,9 +277,11 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         publishText(downTopic(storeId, "catalog"), body);
         return;
       }
-      case "catalog.applied":
-        catalog.recordApplied(storeId, env.payload.version, env.payload.appliedAt);
+      case "catalog.applied": {
+        const { version, appliedAt } = env.payload;
+        bookkeeping.later(() => catalog.recordApplied(storeId, version, appliedAt));
         return;
+      }
       case "stock.query":
         track(
           send(storeId, "stock.reply", {
@@ -507,6 +513,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       await Promise.allSettled([...pending]);
       await bus?.close();
       await ingestWorker?.close();
+      bookkeeping.flush();
       db.close();
     },
   } satisfies Hub);
