@@ -19,6 +19,7 @@ import { connectExternalBroker } from "./broker/external.ts";
 import { type Catalog, createCatalog } from "./catalog/catalog.ts";
 import { createImports, type Imports } from "./catalog/import.ts";
 import type { HubConfig } from "./config.ts";
+import { crashPoint } from "./crash.ts";
 import { createBatchedWrites } from "./db/batched-writes.ts";
 import {
   type Drizzle,
@@ -364,7 +365,9 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     if (queue.length > 0) scheduleFlush();
     if (group.length === 0) return;
     try {
-      afterGroup(ingest.handleMany(group));
+      const outs = ingest.handleMany(group);
+      crashPoint("ingest.after_commit");
+      afterGroup(outs);
     } catch (e) {
       groupFailed(e);
     }

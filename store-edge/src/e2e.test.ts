@@ -211,4 +211,43 @@ describe("edge and hub as processes", () => {
     await allDelivered(60_000);
     expectExactlyOnceInOrder((await status()).outbox.lastSeq);
   }, 120_000);
+
+  test("HQ killed -9 after committing a backlog's first events, before acking them: every sale, line and stock movement at HQ exactly once", async () => {
+    await stop(hub);
+    await until(async () => (await status()).link.state !== "online", 20_000, "link down");
+    for (let i = 0; i < 400; i++) await sale([10 + (i % 8), 18]);
+    const before = hq<{ n: number }>("SELECT count(*) AS n FROM inbox")[0]!.n;
+    // This hub kills itself right after its first ingest commit, before publishing the acks:
+    // the store resends those events, and HQ's append-only lines and ledger have no key of
+    // their own to catch a second application; only the inbox does.
+    hub = await startHub(hubDir, mqttPort, { HQ_CRASH_AT: "ingest.after_commit" });
+    await hub.proc.exited;
+    expect(hub.proc.signalCode).toBe("SIGKILL");
+    expect(hq<{ n: number }>("SELECT count(*) AS n FROM inbox")[0]!.n).toBeGreaterThan(before);
+    expect((await status()).outbox.ackedUpTo).toBeLessThan((await status()).outbox.lastSeq);
+    hub = await startHub(hubDir, mqttPort);
+    await allDelivered(60_000);
+    expectExactlyOnceInOrder((await status()).outbox.lastSeq);
+    const edge = new Database(join(edgeDir, "edge.db"), { readonly: true });
+    const localLines = edge
+      .query<{ n: number }, []>(
+        "SELECT count(*) AS n FROM sale_lines l JOIN sales s ON s.sale_id = l.sale_id WHERE s.training = 0",
+      )
+      .get()!.n;
+    edge.close();
+    expect(hq<{ n: number }>("SELECT count(*) AS n FROM sale_lines WHERE store_id = 'S001'")[0]!.n).toBe(
+      localLines,
+    );
+    expect(
+      hq<{ n: number }>(
+        "SELECT count(*) AS n FROM stock_ledger WHERE store_id = 'S001' AND kind = 'sale'",
+      )[0]!.n,
+    ).toBe(localLines);
+    // Nothing stored twice under one line of one sale.
+    expect(
+      hq<{ n: number }>(
+        "SELECT count(*) AS n FROM (SELECT 1 FROM sale_lines GROUP BY store_id, sale_id, line_id HAVING count(*) > 1)",
+      )[0]!.n,
+    ).toBe(0);
+  }, 180_000);
 });

@@ -68,11 +68,11 @@ async function start(
   }
 }
 
-export function startHub(dataDir: string, mqttPort = 0): Promise<Proc> {
+export function startHub(dataDir: string, mqttPort = 0, env: Record<string, string> = {}): Promise<Proc> {
   return start(
     [HUB_CLI, "serve", "--port", "0", "--mqtt-port", String(mqttPort), "--data", dataDir],
     "HQ_READY",
-    { HQ_ADMIN_TOKEN: ADMIN_TOKEN },
+    { HQ_ADMIN_TOKEN: ADMIN_TOKEN, ...env },
   );
 }
 
