@@ -19,17 +19,33 @@ export interface Tally {
   failed: number;
 }
 
-/** Counts JUnit <testcase> elements; a case with <failure> or <error> failed, <skipped> is neither. */
-export function tallyJunit(xml: string): Tally {
+/**
+ * Counts JUnit <testcase> elements; a case with <failure> or <error> failed, <skipped> is
+ * neither. Failed cases are named (file, then test) so the end of the log says which.
+ */
+export function tallyJunit(xml: string): Tally & { failedNames: string[] } {
   let passed = 0;
   let failed = 0;
-  const re = /<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g;
+  const failedNames: string[] = [];
+  const re = /<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
   for (const m of xml.matchAll(re)) {
-    const body = m[2] ?? "";
-    if (/<(failure|error)\b/.test(body)) failed++;
-    else if (!/<skipped\b/.test(body)) passed++;
+    const body = m[3] ?? "";
+    if (/<(failure|error)\b/.test(body)) {
+      failed++;
+      const attr = (k: string) => unescapeXml(new RegExp(`\\b${k}="([^"]*)"`).exec(m[1] ?? "")?.[1] ?? "");
+      failedNames.push([attr("file") || attr("classname"), attr("name")].filter(Boolean).join(" > "));
+    } else if (!/<skipped\b/.test(body)) passed++;
   }
-  return { passed, failed };
+  return { passed, failed, failedNames };
+}
+
+function unescapeXml(s: string): string {
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }
 
 function hasTests(dir: string): boolean {
@@ -43,6 +59,8 @@ function hasTests(dir: string): boolean {
 }
 
 const total: Tally = { passed: 0, failed: 0 };
+// CI shows only the end of the log: the failures are listed again just above the last line.
+const failures: string[] = [];
 const bun = process.execPath;
 for (const pkg of packages) {
   if (only.length && !only.includes(pkg)) continue;
@@ -58,9 +76,17 @@ for (const pkg of packages) {
       stdio: "inherit",
     },
   );
-  const t = existsSync(report) ? tallyJunit(readFileSync(report, "utf8")) : { passed: 0, failed: 0 };
+  const t = existsSync(report)
+    ? tallyJunit(readFileSync(report, "utf8"))
+    : { passed: 0, failed: 0, failedNames: [] };
   // A runner that crashed or exited non-zero without reporting a failure still counts as one.
-  if (r.status !== 0 && t.failed === 0) t.failed = 1;
+  if (r.status !== 0 && t.failed === 0) {
+    t.failed = 1;
+    t.failedNames.push(
+      `the ${pkg} runner exited with ${r.status ?? r.signal} without a report of a failed test`,
+    );
+  }
+  failures.push(...t.failedNames.map((n) => `${pkg}: ${n}`));
   total.passed += t.passed;
   total.failed += t.failed;
 }
@@ -73,11 +99,20 @@ for (const pkg of ["terminal-ui", "hq-console"]) {
   const report = join(reportDir, `${pkg}-e2e.xml`);
   console.log(`\n=== ${pkg}: playwright`);
   const r = spawnSync(bun, [script, report], { cwd: join(root, pkg), stdio: "inherit" });
-  const t = existsSync(report) ? tallyJunit(readFileSync(report, "utf8")) : { passed: 0, failed: 0 };
-  if (r.status !== 0 && t.failed === 0) t.failed = 1;
+  const t = existsSync(report)
+    ? tallyJunit(readFileSync(report, "utf8"))
+    : { passed: 0, failed: 0, failedNames: [] };
+  if (r.status !== 0 && t.failed === 0) {
+    t.failed = 1;
+    t.failedNames.push(
+      `the ${pkg} browser runner exited with ${r.status ?? r.signal} without a report of a failed test`,
+    );
+  }
+  failures.push(...t.failedNames.map((n) => `${pkg} e2e: ${n}`));
   total.passed += t.passed;
   total.failed += t.failed;
 }
 
+if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join("\n")}`);
 console.log(`${total.passed} passed, ${total.failed} failed`);
 process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);

@@ -38,6 +38,8 @@ export const HubConfigSchema = z.strictObject({
    * a local database file (default off: ingest on the main thread).
    */
   ingestWorker: z.boolean().optional(),
+  /** The built HQ console (hq-console/build) served at "/"; the API only when absent. */
+  consoleDir: z.string().min(1).optional(),
 });
 export type HubConfig = z.infer<typeof HubConfigSchema>;
 
@@ -67,6 +69,7 @@ const ENV_KEYS: Record<string, keyof HubConfig> = {
   HQ_WORKER_ID: "workerId",
   HQ_MEMBER_SYNC_MS: "memberSyncMs",
   HQ_INGEST_WORKER: "ingestWorker",
+  HQ_CONSOLE_DIR: "consoleDir",
 };
 const NUMERIC: ReadonlySet<keyof HubConfig> = new Set([
   "port",
@@ -123,6 +126,7 @@ export function loadConfig(
   }
   for (const [k, v] of Object.entries(opts.overrides ?? {})) if (v !== undefined) merged[k] = v;
   if (typeof merged.dataDir === "string") merged.dataDir = resolve(cwd, merged.dataDir);
+  if (typeof merged.consoleDir === "string") merged.consoleDir = resolve(cwd, merged.consoleDir);
   const parsed = HubConfigSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

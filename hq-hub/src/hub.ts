@@ -484,7 +484,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   }, LOOKUP_CATCH_UP_MS);
 
   const hubRef = {} as Hub;
-  const app = createApp(hubRef);
+  const app = createApp(hubRef, { consoleDir: config.consoleDir });
   const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
   const httpPort = server.port ?? config.port;
   const httpUrl = `http://${config.host}:${httpPort}`;

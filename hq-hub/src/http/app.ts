@@ -11,6 +11,7 @@ import { ReorderInput, TransferInput } from "../stock/stock.ts";
 import { mosquittoHash, StoreInput, StorePatch } from "../stores/stores.ts";
 import { SupplierInput, SupplierPatch } from "../suppliers/suppliers.ts";
 import { type Access, authorize, type Principal, TokenInput } from "./auth.ts";
+import { serveConsole } from "./console.ts";
 
 type Env = { Variables: { principal: Principal } };
 type Method = "get" | "post" | "put" | "patch" | "delete";
@@ -62,7 +63,7 @@ function status(e: unknown): { code: 400 | 403 | 404 | 409 | 500; body: Record<s
   return { code: 500, body: { error: "internal", message: (e as Error).message } };
 }
 
-export function createApp(hub: Hub) {
+export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
   const app = new Hono<Env>();
   const specs: RouteSpec[] = [];
 
@@ -734,6 +735,8 @@ export function createApp(hub: Hub) {
   );
 
   app.get("/openapi.json", (c) => c.json(openApi(specs)));
+  if (opts.consoleDir) serveConsole(app, opts.consoleDir);
+  app.notFound((c) => c.json({ error: "not_found", message: `no route ${c.req.method} ${c.req.path}` }, 404));
   return app;
 }
 
