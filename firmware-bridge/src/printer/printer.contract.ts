@@ -48,7 +48,7 @@ export function printerContract(name: string, target: PrinterTarget, enabled = t
     const queue = new PrintQueue(dir);
     const spooler = new Spooler(queue, driver, 30);
     Object.assign(live, { sim, sup, spooler, queue, driver });
-    await waitFor(() => driver.health.state === "ready", "printer ready", 3000);
+    await waitFor(() => driver.health.state === "ready", "printer ready", 20_000);
     return { sim: sim!, driver, spooler, queue, sup, dir };
   };
   const receipt = (no: number, extra = {}) =>

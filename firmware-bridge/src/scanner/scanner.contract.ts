@@ -149,7 +149,7 @@ export function scannerContract(name: string, target: ScannerTarget, enabled = t
     test.skipIf(!simulated)("unplugged: health becomes error", async () => {
       const { sim, scanner } = await open();
       await sim.unplug();
-      await waitFor(() => scanner.health.state === "error", "error", 3000);
+      await waitFor(() => scanner.health.state === "error", "error", 20_000);
     });
   });
 }

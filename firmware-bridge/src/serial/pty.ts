@@ -35,7 +35,7 @@ export async function openPtyPair(link?: string): Promise<PtyPair> {
   });
   const names = await Promise.race([
     (async () => {
-      await waitFor(() => /starting data transfer/.test(log) || exited, "socat to start", 5000);
+      await waitFor(() => /starting data transfer/.test(log) || exited, "socat to start", 20_000);
       const m = [...log.matchAll(/PTY is (\S+)/g)].map((x) => x[1]!);
       if (m.length !== 2) throw new DeviceError("socat", "spawn", `no PTY pair: ${log.trim()}`);
       return m as [string, string];

@@ -91,20 +91,20 @@ describe("lanes over HTTP and WebSocket", () => {
     const ws = new WebSocket(`${http.replace("http", "ws")}/api/v1/lanes/2/ws?token=${tokens["2"]}`);
     const msgs: { type: string; view?: { cart: { lines: unknown[] } }; event?: { type: string } }[] = [];
     ws.onmessage = (m) => msgs.push(JSON.parse(String(m.data)));
-    await until(() => msgs.some((m) => m.type === "cart"), 5000, "initial cart");
+    await until(() => msgs.some((m) => m.type === "cart"), 30_000, "initial cart");
     (edge.checkout.devices("2") as SimulatedDevices).simulateScan(gtinOf(7));
     await until(
       () => msgs.some((m) => m.type === "cart" && m.view!.cart.lines.length === 1),
-      5000,
+      30_000,
       "cart with line",
     );
     expect(msgs.some((m) => m.type === "device" && m.event?.type === "scan")).toBe(true);
     ws.send(JSON.stringify({ type: "scan", code: "nonsense\u0001" }));
-    await until(() => msgs.some((m) => m.type === "error"), 5000, "error message");
+    await until(() => msgs.some((m) => m.type === "error"), 30_000, "error message");
     const r = await call("POST", "/lanes/2/tenders", { kind: "cash", received: 1000 });
     expect(r.status).toBe(200);
-    await until(() => msgs.some((m) => m.type === "sale"), 5000, "sale message");
-    await until(() => msgs.some((m) => m.type === "print"), 5000, "print result");
+    await until(() => msgs.some((m) => m.type === "sale"), 30_000, "sale message");
+    await until(() => msgs.some((m) => m.type === "print"), 30_000, "print result");
     ws.close();
   });
 

@@ -320,7 +320,7 @@ describe("a lane is driven only with its cashier's session", () => {
     expect(view.body.cart?.lines).toHaveLength(1);
     expect((await call(second.http, "POST", "/lanes/1/scan", { code: gtinOf(4) }, token)).status).toBe(200);
     const { ws, got } = socket(second.http, "1", token);
-    await until(() => got.msgs.some((m) => m.type === "cart"), 5000, "cart over the socket");
+    await until(() => got.msgs.some((m) => m.type === "cart"), 30_000, "cart over the socket");
     ws.close();
     // Ended sessions stay ended across the restart too.
     await call(second.http, "POST", "/lanes/1/tenders", { kind: "cash", received: 100_000 }, token);
@@ -354,12 +354,12 @@ describe("the lane WebSocket", () => {
     const token = await signIn(http, "1");
     edge.checkout.openShift("1", 0);
     const { ws, got } = socket(http, "1", token);
-    await until(() => got.msgs.some((m) => m.type === "cart"), 5000, "initial cart");
+    await until(() => got.msgs.some((m) => m.type === "cart"), 30_000, "initial cart");
     ws.send(JSON.stringify({ type: "scan", code: gtinOf(3) }));
-    await until(() => edge.checkout.view("1").cart.lines.length === 1, 5000, "scan over the socket");
+    await until(() => edge.checkout.view("1").cart.lines.length === 1, 30_000, "scan over the socket");
     // Another sign-in on the lane: this socket is told and closed at once.
     await signIn(http, "1");
-    await until(() => got.closed !== 0, 5000, "socket closed");
+    await until(() => got.closed !== 0, 30_000, "socket closed");
     expect(got.closed).toBe(WS_UNAUTHORIZED);
     expect(got.msgs.at(-1)).toMatchObject({ type: "error", code: "unauthorized", reason: "ended" });
   });
@@ -369,10 +369,10 @@ describe("the lane WebSocket", () => {
     const { edge, http } = await start({ products: 20, clock });
     const token = await signIn(http, "1");
     const { got } = socket(http, "1", token);
-    await until(() => got.msgs.some((m) => m.type === "cart"), 5000, "initial cart");
+    await until(() => got.msgs.some((m) => m.type === "cart"), 30_000, "initial cart");
     clock.advance(DEFAULT_SESSION_IDLE_MS + 1);
     edge.checkout.sessions.sweep();
-    await until(() => got.closed !== 0, 5000, "socket closed");
+    await until(() => got.closed !== 0, 30_000, "socket closed");
     expect(got.closed).toBe(WS_UNAUTHORIZED);
     expect(got.msgs.at(-1)).toMatchObject({ reason: "expired" });
   });

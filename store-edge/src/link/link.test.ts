@@ -69,29 +69,29 @@ describe("outbox over MQTT", () => {
     const { hq, edge } = await setup();
     await openLane(edge);
     await sell(edge, 1);
-    await until(() => edge.outbox.ackedUpTo === 2, 5000, "ack of seq 2");
+    await until(() => edge.outbox.ackedUpTo === 2, 30_000, "ack of seq 2");
     expect(hq.seqs()).toEqual([1, 2]);
     expect(hq.received.get(2)?.type).toBe("sale.completed");
     expect(edge.status().outbox.backlog).toBe(0);
 
     hq.acking = false;
     await sell(edge, 3);
-    await until(() => hq.upTo === 5, 5000, "HQ has 5");
+    await until(() => hq.upTo === 5, 30_000, "HQ has 5");
     // The broker acked (QoS 1) but HQ did not: still unacked on the edge.
     expect(edge.outbox.ackedUpTo).toBe(2);
     expect(edge.status().outbox.backlog).toBe(3);
     // Without an ack the edge resends after its ack timeout; HQ keeps each event once.
-    await until(() => hq.arrivals > 5, 5000, "resend");
+    await until(() => hq.arrivals > 5, 30_000, "resend");
     expect(hq.seqs()).toEqual([1, 2, 3, 4, 5]);
     hq.ack(5);
-    await until(() => edge.outbox.ackedUpTo === 5, 5000, "ack 5");
+    await until(() => edge.outbox.ackedUpTo === 5, 30_000, "ack 5");
   });
 
   test("replayed, duplicated and bogus acks change nothing; missing ranges are resent", async () => {
     const { hq, edge } = await setup({ ackTimeoutMs: 60_000 });
     await openLane(edge);
     await sell(edge, 2);
-    await until(() => edge.outbox.ackedUpTo === 3, 5000, "ack 3");
+    await until(() => edge.outbox.ackedUpTo === 3, 30_000, "ack 3");
     hq.ack(1);
     hq.ack(3);
     hq.ack(3);
@@ -103,13 +103,13 @@ describe("outbox over MQTT", () => {
 
     hq.acking = false;
     await sell(edge, 2);
-    await until(() => hq.upTo === 5, 5000, "HQ has 5");
+    await until(() => hq.upTo === 5, 30_000, "HQ has 5");
     const before = hq.arrivals;
     hq.ack(3, [{ from: 4, to: 5 }]);
-    await until(() => hq.arrivals >= before + 2, 5000, "resend of the missing range");
+    await until(() => hq.arrivals >= before + 2, 30_000, "resend of the missing range");
     expect(hq.seqs()).toEqual([1, 2, 3, 4, 5]);
     hq.ack(5);
-    await until(() => edge.outbox.ackedUpTo === 5, 5000, "ack 5");
+    await until(() => edge.outbox.ackedUpTo === 5, 30_000, "ack 5");
   });
 
   test("HQ unreachable: selling is identical; back online, everything drains in order", async () => {
@@ -118,7 +118,7 @@ describe("outbox over MQTT", () => {
     const port = hq.port;
     await hq.stop();
     cleanup.pop();
-    await until(() => !edge.link!.online, 5000, "link down");
+    await until(() => !edge.link!.online, 30_000, "link down");
     await sell(edge, 30);
     expect(edge.status().outbox.backlog).toBe(31);
     expect(edge.status().link.state).toBe("offline");
@@ -151,7 +151,7 @@ describe("catalog sync", () => {
         },
       ],
     });
-    await until(() => hq.applied.includes(2), 5000, "catalog.applied 2");
+    await until(() => hq.applied.includes(2), 30_000, "catalog.applied 2");
     expect(edge.replica.lookup.products.has(skuOf(40))).toBe(false);
     expect(edge.replica.lookup.priceOf(skuOf(10), T0)?.price).toBe(777);
   });
@@ -159,7 +159,7 @@ describe("catalog sync", () => {
   test("bootstrap by snapshot pages, then deltas in order, catalog.applied each; a lost page is asked again", async () => {
     const { hq, edge } = await setup({ products: 40, perPage: 25 });
     expect(edge.replica.lookup.products.size).toBe(40);
-    await until(() => hq.applied.includes(1), 5000, "catalog.applied 1");
+    await until(() => hq.applied.includes(1), 30_000, "catalog.applied 1");
     expect(hq.fetches.filter((f) => f.snapshotVersion === 1).length).toBeGreaterThan(0);
 
     hq.dropFetches = 1;
@@ -174,8 +174,8 @@ describe("catalog sync", () => {
         },
       ],
     });
-    await until(() => edge.replica.applied === 3, 5000, "v3");
-    await until(() => hq.applied.includes(3), 5000, "catalog.applied 3");
+    await until(() => edge.replica.applied === 3, 30_000, "v3");
+    await until(() => hq.applied.includes(3), 30_000, "catalog.applied 3");
     expect(hq.applied).toEqual([1, 2, 3]);
     expect(edge.replica.lookup.products.has(skuOf(40))).toBe(false);
     expect(edge.replica.lookup.priceOf(skuOf(10), T0)?.price).toBe(777);
@@ -192,7 +192,7 @@ describe("catch-up after days offline", () => {
     const versions = hq.versions;
     await hq.stop();
     cleanup.shift();
-    await until(() => !edge.link!.online, 5000, "link down");
+    await until(() => !edge.link!.online, 30_000, "link down");
     const price = (v: number) => ({
       version: v,
       items: [
@@ -208,7 +208,7 @@ describe("catch-up after days offline", () => {
     back.versions = [...versions];
     for (const v of [2, 3, 4]) back.release(price(v));
     await until(() => edge.replica.applied === 4, 10_000, "caught up to v4");
-    await until(() => back.applied.includes(4), 5000, "catalog.applied 4");
+    await until(() => back.applied.includes(4), 30_000, "catalog.applied 4");
     expect(back.applied).toEqual([2, 3, 4]);
     expect(back.fetches.filter((f) => f.page === 0).map((f) => f.fromVersion)).toEqual([1, 2, 3]);
     expect(edge.replica.lookup.priceOf(skuOf(1), T0)?.price).toBe(1004);
@@ -216,7 +216,7 @@ describe("catch-up after days offline", () => {
     back.snapshotFloor = 6;
     for (const v of [5, 6, 7]) back.release(price(v));
     await until(() => edge.replica.applied === 7, 10_000, "snapshot to v7");
-    await until(() => back.applied.includes(7), 5000, "catalog.applied 7");
+    await until(() => back.applied.includes(7), 30_000, "catalog.applied 7");
     expect(back.applied).toEqual([2, 3, 4, 7]); // one snapshot at v7, not 5 and 6
     expect(edge.replica.lookup.priceOf(skuOf(1), T0)?.price).toBe(1007);
     expect(edge.replica.lookup.products.size).toBe(30);
@@ -241,7 +241,7 @@ describe("down: stock, alerts, queries, commands", () => {
       reorderPoint: 5,
       at: new Date(T0).toISOString(),
     });
-    await until(() => edge.stock.alerts().length === 1, 5000, "alert");
+    await until(() => edge.stock.alerts().length === 1, 30_000, "alert");
     expect(edge.stock.onHand(skuOf(3))).toBe(24);
     const reply = await edge.nearbyStock(skuOf(3));
     expect(reply.stores[0]).toMatchObject({ storeId: "S002", onHand: 12 });
@@ -251,10 +251,10 @@ describe("down: stock, alerts, queries, commands", () => {
     const { hq, edge } = await setup();
     await openLane(edge);
     await sell(edge, 2);
-    await until(() => edge.outbox.ackedUpTo === 3, 5000, "ack 3");
+    await until(() => edge.outbox.ackedUpTo === 3, 30_000, "ack 3");
     const before = hq.arrivals;
     hq.publish("command", "command", { commandId: "C1", name: "resend_events", args: { fromSeq: 2 } });
-    await until(() => hq.arrivals === before + 2, 5000, "replay of seq 2..3");
+    await until(() => hq.arrivals === before + 2, 30_000, "replay of seq 2..3");
     expect(edge.outbox.ackedUpTo).toBe(3);
     const fetchesBefore = hq.fetches.length;
     hq.publish("command", "command", { commandId: "C2", name: "resync_catalog", args: {} });
@@ -263,7 +263,7 @@ describe("down: stock, alerts, queries, commands", () => {
       5000,
       "snapshot fetch",
     );
-    await until(() => edge.replica.applied === 1, 5000, "re-applied");
+    await until(() => edge.replica.applied === 1, 30_000, "re-applied");
     expect(edge.replica.lookup.products.size).toBe(30);
   });
 });

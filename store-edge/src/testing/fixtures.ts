@@ -200,7 +200,7 @@ export async function laneWhile(
   edge: Edge,
   busy: Promise<unknown>,
   o: { skus: number; everyMs?: number; lane?: string },
-): Promise<{ samples: number[]; sales: number; scans: number }> {
+): Promise<{ samples: number[]; sales: number; scans: number; salePoints: number }> {
   let done = false;
   void busy.finally(() => {
     done = true;
@@ -209,15 +209,22 @@ export async function laneWhile(
   const samples: number[] = [];
   let sales = 0;
   let scans = 0;
+  // How far the shadow build was at each sale: sales at several points prove the lane was
+  // served between the steps, whatever the machine's speed.
+  const points = new Set<number>();
   while (!done) {
     const due = performance.now() + (o.everyMs ?? 5);
     await Bun.sleep(o.everyMs ?? 5);
     if (done) break;
     await edge.checkout.scan(lane, gtinOf(1 + (scans % o.skus)));
     scans++;
-    if (scans % 5 === 0 && edge.checkout.tenderCash(lane, 10_000_000).sale) sales++;
+    if (scans % 5 === 0 && edge.checkout.tenderCash(lane, 10_000_000).sale) {
+      sales++;
+      const written = edge.replica.progress().building?.items;
+      if (written) points.add(written);
+    }
     samples.push(performance.now() - due);
   }
   await busy;
-  return { samples, sales, scans };
+  return { samples, sales, scans, salePoints: points.size };
 }
