@@ -68,6 +68,16 @@ export const ConfigSchema = z.strictObject({
       queryAttempts: z.int().positive().default(10),
     })
     .default({ provider: "simulated", timeoutMs: 10_000, queryIntervalMs: 2_000, queryAttempts: 10 }),
+  /** Cashier sessions on the LAN: minutes a session may go unused (STORE_EDGE_SESSION_IDLE_MIN wins). */
+  sessions: z
+    .strictObject({
+      idleMinutes: z
+        .int()
+        .min(1)
+        .max(7 * 24 * 60)
+        .optional(),
+    })
+    .optional(),
   link: z
     .strictObject({
       /** Reconnect backoff: full jitter over [0, min(cap, base * 2^attempt)]. */

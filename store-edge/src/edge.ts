@@ -30,7 +30,10 @@ export interface EdgeOptions {
   payments?: PaymentProvider;
   devices?: (lane: string) => LaneDevices;
   log?: (msg: string) => void;
-  /** A cashier's LAN session ends after this long unused (else STORE_EDGE_SESSION_IDLE_MIN, else 12 h). */
+  /**
+   * A cashier's LAN session ends after this long unused (else STORE_EDGE_SESSION_IDLE_MIN, else
+   * store-edge.json's sessions.idleMinutes, else 12 h).
+   */
   sessionIdleMs?: number;
 }
 
@@ -101,7 +104,10 @@ export class Edge {
       payments: options.payments ?? new SimulatedPaymentProvider(),
       paymentTiming: config.payments,
       onLedger: () => this.link?.notify(),
-      sessionIdleMs: options.sessionIdleMs ?? sessionIdleFromEnv(),
+      sessionIdleMs:
+        options.sessionIdleMs ??
+        sessionIdleFromEnv() ??
+        (options.config.sessions?.idleMinutes ? options.config.sessions.idleMinutes * 60_000 : undefined),
     });
     this.inventory = new Inventory({
       db: this.db,

@@ -4,8 +4,11 @@
 // shift's close end it (and close its sockets); it survives an edge restart; the token is
 // stored only as a hash.
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { DEFAULT_SESSION_IDLE_MS, hashToken } from "../checkout/sessions.ts";
 import { manualClock } from "../clock.ts";
+import { CONFIG_FILE, loadConfig } from "../config.ts";
 import { laneSessions } from "../db/schema.ts";
 import { Edge } from "../edge.ts";
 import { gtinOf, openLane, readyEdge, T0, tempDir, testConfig, until } from "../testing/fixtures.ts";
@@ -214,6 +217,16 @@ describe("a lane is driven only with its cashier's session", () => {
     const server = serveEdge(edge, { port: 0, host: "127.0.0.1" });
     running.push({ edge, server, http: `http://127.0.0.1:${server.port}` });
     expect(edge.checkout.sessions.idleMs).toBe(5 * 60_000);
+  });
+
+  test("store-edge.json's sessions.idleMinutes sets the idle time; out of range is refused naming the field", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, CONFIG_FILE), JSON.stringify({ sessions: { idleMinutes: 30 } }));
+    const edge = new Edge({ dataDir: dir, config: loadConfig(dir, {}), clock: manualClock(T0) });
+    expect(edge.checkout.sessions.idleMs).toBe(30 * 60_000);
+    await edge.stop();
+    writeFileSync(join(dir, CONFIG_FILE), JSON.stringify({ sessions: { idleMinutes: 0 } }));
+    expect(() => loadConfig(dir, {})).toThrow(/sessions\.idleMinutes/);
   });
 
   test("sign-out, a new sign-in on the lane and the shift's close each end the session", async () => {
