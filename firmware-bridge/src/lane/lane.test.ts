@@ -143,7 +143,8 @@ test("hot-plug: the scale unplugged is an error naming why, plugged back it resu
     "scale error",
     20_000,
   );
-  expect(lane.health().find((h) => h.device === "scale")?.reason).toBeTruthy();
+  const unplugged = lane.health().find((h) => h.device === "scale");
+  expect(unplugged?.state === "error" && unplugged.reason).toBeTruthy();
   await scaleSim.plug();
   scaleSim.set({ grams: 789 });
   await waitFor(() => lane.lastWeight()?.grams === 789, "weight after replug", 20_000);
