@@ -31,6 +31,8 @@ export const HubConfigSchema = z.strictObject({
     .optional(),
   /** How often dirty member balances are sent down as a change set (ms; 0 = only on demand). */
   memberSyncMs: z.int().nonnegative(),
+  /** How often new sales are posted to finance vouchers (ms; 0 = only on demand). */
+  financePostMs: z.int().nonnegative(),
   /** Enrollment codes expire after this many hours. */
   enrollmentCodeHours: z.int().positive(),
   /**
@@ -51,6 +53,7 @@ export function defaultConfig(cwd = process.cwd()): HubConfig {
     dataDir: join(cwd, "data"),
     shareGroup: "hub",
     memberSyncMs: 60_000,
+    financePostMs: 300_000,
     enrollmentCodeHours: 72,
   };
 }
@@ -68,6 +71,7 @@ const ENV_KEYS: Record<string, keyof HubConfig> = {
   HQ_SHARE_GROUP: "shareGroup",
   HQ_WORKER_ID: "workerId",
   HQ_MEMBER_SYNC_MS: "memberSyncMs",
+  HQ_FINANCE_POST_MS: "financePostMs",
   HQ_INGEST_WORKER: "ingestWorker",
   HQ_CONSOLE_DIR: "consoleDir",
 };
@@ -75,6 +79,7 @@ const NUMERIC: ReadonlySet<keyof HubConfig> = new Set([
   "port",
   "mqttPort",
   "memberSyncMs",
+  "financePostMs",
   "enrollmentCodeHours",
 ]);
 

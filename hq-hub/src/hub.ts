@@ -29,11 +29,13 @@ import {
   openDrizzle,
   type Sqlite,
 } from "./db/open.ts";
+import { createFinance, type Finance } from "./finance/finance.ts";
 import { createFleet, type Fleet } from "./fleet/fleet.ts";
 import { createApp } from "./http/app.ts";
 import { createTokens, type Tokens } from "./http/auth.ts";
 import { type BatchOutcome, createIngest } from "./ingest/ingest.ts";
 import { type IngestWorker, startIngestWorker } from "./ingest/worker-client.ts";
+import { createReports, type Reports } from "./reports/reports.ts";
 import { createSales, type Sales } from "./sales/sales.ts";
 import { createStock, type Stock } from "./stock/stock.ts";
 import { createStores, type Stores } from "./stores/stores.ts";
@@ -54,6 +56,10 @@ export interface Hub {
   stock: Stock;
   sales: Sales;
   fleet: Fleet;
+  /** Sales and tender reports over the ingested tables. */
+  reports: Reports;
+  /** Double-entry vouchers per store and business day, period close. */
+  finance: Finance;
   tokens: Tokens;
   imports: Imports;
   suppliers: Suppliers;
@@ -197,6 +203,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const bookkeeping = createBatchedWrites(db, log);
   const sales = createSales(db);
   const fleet = createFleet({ db, now });
+  const reports = createReports(db);
+  const finance = createFinance({ db, now });
   const tokens = createTokens({ db, now, adminToken: config.adminToken });
   const imports = createImports({ db, now, catalog });
   const suppliers = createSuppliers({ db, now });
@@ -483,6 +491,19 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       }
   }, LOOKUP_CATCH_UP_MS);
 
+  // Posting to finance runs on its own timer, never inside an ingest group: it is one
+  // transaction over the rows since the last run (see finance/finance.ts).
+  const financeTimer =
+    config.financePostMs > 0
+      ? setInterval(() => {
+          try {
+            finance.post();
+          } catch (e) {
+            log(`hq-hub: finance posting failed: ${(e as Error).message}`);
+          }
+        }, config.financePostMs)
+      : undefined;
+
   const hubRef = {} as Hub;
   const app = createApp(hubRef, { consoleDir: config.consoleDir });
   const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
@@ -502,6 +523,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     stock,
     sales,
     fleet,
+    reports,
+    finance,
     tokens,
     imports,
     suppliers,
@@ -510,6 +533,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     stats,
     async stop() {
       if (memberTimer) clearInterval(memberTimer);
+      if (financeTimer) clearInterval(financeTimer);
       clearInterval(lookupTimer);
       server.stop(true);
       while (inFlight) await inFlight;

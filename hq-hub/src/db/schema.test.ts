@@ -17,6 +17,7 @@ test("drizzle schema matches the SQL migrations, and drizzle queries run on libs
     "0003_supplier_active.sql",
     "0004_ledger_index_in_batches.sql",
     "0005_sale_lines_tenders_in_batches.sql",
+    "0008_finance.sql",
   ]);
   expect(migrate(db)).toEqual([]);
   for (const table of Object.values(schema)) {

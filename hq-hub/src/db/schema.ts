@@ -490,3 +490,50 @@ export const importJobs = sqliteTable("import_jobs", {
   createdAt: text("created_at").notNull(),
   finishedAt: text("finished_at"),
 });
+
+// Finance (0008): vouchers per store and business day, never updated; period close.
+export const vouchers = sqliteTable("vouchers", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  storeId: text("store_id").notNull(),
+  businessDay: text("business_day").notNull(),
+  sourceDay: text("source_day").notNull(),
+  postedAt: text("posted_at").notNull(),
+  memo: text("memo").notNull(),
+  debitFen: integer("debit_fen").notNull(),
+  creditFen: integer("credit_fen").notNull(),
+});
+
+export const voucherLines = sqliteTable(
+  "voucher_lines",
+  {
+    voucherId: integer("voucher_id").notNull(),
+    lineNo: integer("line_no").notNull(),
+    account: text("account").notNull(),
+    debitFen: integer("debit_fen").notNull(),
+    creditFen: integer("credit_fen").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.voucherId, t.lineNo] })],
+);
+
+export const financeDayTotals = sqliteTable(
+  "finance_day_totals",
+  {
+    storeId: text("store_id").notNull(),
+    businessDay: text("business_day").notNull(),
+    account: text("account").notNull(),
+    debitFen: integer("debit_fen").notNull(),
+    creditFen: integer("credit_fen").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.businessDay, t.account] })],
+);
+
+export const financePeriods = sqliteTable("finance_periods", {
+  period: text("period").primaryKey(),
+  closedAt: text("closed_at").notNull(),
+  closedBy: text("closed_by").notNull(),
+});
+
+export const categoryNames = sqliteTable("category_names", {
+  code: text("code").primaryKey(),
+  name: text("name").notNull(),
+});

@@ -72,7 +72,10 @@ describe("difference", () => {
 
 describe("posting day", () => {
   test("an open month posts on the day; a closed one on the first day of the next open month", () => {
-    expect(postingDay("2026-11-30", new Set())).toEqual({ businessDay: "2026-11-30", memo: "2026-11-30 销售日结" });
+    expect(postingDay("2026-11-30", new Set())).toEqual({
+      businessDay: "2026-11-30",
+      memo: "2026-11-30 销售日结",
+    });
     const late = postingDay("2026-11-30", new Set(["2026-11", "2026-12"]));
     expect(late.businessDay).toBe("2027-01-01");
     expect(late.memo).toContain("2026-11-30");
@@ -85,10 +88,13 @@ const saleArb = fc
   .record({
     net: fen,
     rate: fc.constantFrom(0, 9, 13),
-    tenders: fc.array(fc.tuple(fc.constantFrom("cash", "card", "wechat", "alipay", "voucher"), fc.nat(1000)), {
-      minLength: 1,
-      maxLength: 3,
-    }),
+    tenders: fc.array(
+      fc.tuple(fc.constantFrom("cash", "card", "wechat", "alipay", "voucher"), fc.nat(1000)),
+      {
+        minLength: 1,
+        maxLength: 3,
+      },
+    ),
   })
   .map(({ net, rate, tenders }) => {
     // Split the net over the tenders by weight, the rest to the first: tenders add up to the net.
@@ -128,8 +134,15 @@ describe("property: random sale sets", () => {
   test("every summary and every delta voucher balances; the deltas add up to the whole day", () => {
     fc.assert(
       fc.property(dayArb, ({ sales, returns, overShortFen, cut }) => {
-        const rets = returns.map((r) => ({ refundFen: r.refundFen, taxFen: Math.floor((r.refundFen * 13) / 113) }));
-        const retTenders = returns.map((r) => ({ docKind: "return" as const, kind: r.kind, amountFen: r.refundFen }));
+        const rets = returns.map((r) => ({
+          refundFen: r.refundFen,
+          taxFen: Math.floor((r.refundFen * 13) / 113),
+        }));
+        const retTenders = returns.map((r) => ({
+          docKind: "return" as const,
+          kind: r.kind,
+          amountFen: r.refundFen,
+        }));
         const k = sales.length === 0 ? 0 : cut % (sales.length + 1);
         const early = summarise(dayRows(sales.slice(0, k), { returns: [], overShortFen: [] }, []));
         const late = summarise(dayRows(sales.slice(k), { returns: rets, overShortFen }, retTenders));
@@ -137,7 +150,10 @@ describe("property: random sale sets", () => {
         for (const t of [early, late, whole]) checkBalanced(linesOf(t));
         // Post the early rows, then the whole day: the second voucher is exactly the rest.
         const first = difference(early, new Map());
-        const afterFirst = plus(new Map(), new Map(first.map((l) => [l.account, { debitFen: l.debitFen, creditFen: l.creditFen }])));
+        const afterFirst = plus(
+          new Map(),
+          new Map(first.map((l) => [l.account, { debitFen: l.debitFen, creditFen: l.creditFen }])),
+        );
         const second = difference(whole, afterFirst);
         checkBalanced(first);
         checkBalanced(second);

@@ -160,11 +160,19 @@ export function difference(current: Totals, posted: Totals): VoucherLine[] {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Total debits and credits; throws UnbalancedVoucherError (naming `field`) when they differ. */
-export function checkBalanced(lines: readonly VoucherLine[], field = "voucher"): { debitFen: number; creditFen: number } {
+export function checkBalanced(
+  lines: readonly VoucherLine[],
+  field = "voucher",
+): { debitFen: number; creditFen: number } {
   let debitFen = 0;
   let creditFen = 0;
   for (const l of lines) {
-    if (!Number.isSafeInteger(l.debitFen) || !Number.isSafeInteger(l.creditFen) || l.debitFen < 0 || l.creditFen < 0)
+    if (
+      !Number.isSafeInteger(l.debitFen) ||
+      !Number.isSafeInteger(l.creditFen) ||
+      l.debitFen < 0 ||
+      l.creditFen < 0
+    )
       throw new UnbalancedVoucherError(`${field}.${l.account}`, l.debitFen, l.creditFen);
     debitFen += l.debitFen;
     creditFen += l.creditFen;

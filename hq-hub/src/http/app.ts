@@ -6,7 +6,9 @@ import { mosquittoAclFile } from "../broker/external.ts";
 import { checkPriceSchedule, ENTITIES, type Entity, parsePriceKey, priceKey } from "../catalog/rules.ts";
 import type { Target } from "../catalog/view.ts";
 import { ForbiddenError, fromZod, NotFoundError, StateError, ValidationError } from "../errors.ts";
+import { FinanceQuery } from "../finance/finance.ts";
 import type { Hub } from "../hub.ts";
+import { ReportQuery, TenderQuery } from "../reports/reports.ts";
 import { ReorderInput, TransferInput } from "../stock/stock.ts";
 import { mosquittoHash, StoreInput, StorePatch } from "../stores/stores.ts";
 import { SupplierInput, SupplierPatch } from "../suppliers/suppliers.ts";
@@ -709,6 +711,98 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
       for (const m of moves) await hub.send(m.storeId, "stock.movement", m.movement);
       return moves;
     },
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Reports and finance: a regional manager reads only its region's stores (?store= of
+  // another region is 403, like stores/{id}/sales); the writes are hq_admin's.
+
+  /** The stores a report or finance read covers for this caller. */
+  function readScope(p: Principal, store: string | undefined) {
+    if (store !== undefined) authorize(p, "read", regionOfStore(store));
+    return {
+      ...(store !== undefined ? { store } : {}),
+      ...(p.role === "regional_manager" ? { region: p.region! } : {}),
+    };
+  }
+  const CategoryNameInput = z.strictObject({ name: z.string().min(1).max(40) });
+
+  route<unknown, z.infer<typeof ReportQuery>>(
+    {
+      method: "get",
+      path: "/api/v1/reports/sales",
+      summary: "Sales by day, store or top-level category over business days from..to (training excluded)",
+      access: "read",
+      query: ReportQuery,
+    },
+    (_c, { query, principal }) => hub.reports.sales(query, readScope(principal, query.store)),
+  );
+  route<unknown, z.infer<typeof TenderQuery>>(
+    {
+      method: "get",
+      path: "/api/v1/reports/tenders",
+      summary: "Money by tender method over business days from..to (net of change and refunds)",
+      access: "read",
+      query: TenderQuery,
+    },
+    (_c, { query, principal }) => hub.reports.tenders(query, readScope(principal, query.store)),
+  );
+  route<z.infer<typeof CategoryNameInput>>(
+    {
+      method: "put",
+      path: "/api/v1/reports/categories/{code}",
+      summary: "Name a top-level category code for the reports (zh-CN)",
+      access: "admin",
+      body: CategoryNameInput,
+    },
+    (c, { body }) => hub.reports.nameCategory(c.req.param("code")!, body.name),
+  );
+  route(
+    {
+      method: "post",
+      path: "/api/v1/finance/post",
+      summary: "Post what was ingested since the last run as vouchers (one per store and day that changed)",
+      access: "admin",
+    },
+    () => hub.finance.post(),
+  );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/finance/periods",
+      summary: "Accounting months, open or closed",
+      access: "read",
+    },
+    () => hub.finance.periods(),
+  );
+  route(
+    {
+      method: "post",
+      path: "/api/v1/finance/periods/{period}/close",
+      summary: "Close a month (YYYY-MM): later entries for its days post on the next open month",
+      access: "admin",
+    },
+    (c, { principal }) => hub.finance.closePeriod(c.req.param("period")!, actor(principal)),
+  );
+  route<unknown, z.infer<typeof FinanceQuery>>(
+    {
+      method: "get",
+      path: "/api/v1/finance/vouchers",
+      summary: "Vouchers whose accounting date is in from..to, with their lines",
+      access: "read",
+      query: FinanceQuery,
+    },
+    (_c, { query, principal }) => hub.finance.vouchers(query, readScope(principal, query.store)),
+  );
+  route<unknown, z.infer<typeof FinanceQuery>>(
+    {
+      method: "get",
+      path: "/api/v1/finance/trial-balance",
+      summary: "Debit and credit totals per account over vouchers dated from..to",
+      access: "read",
+      query: FinanceQuery,
+    },
+    (_c, { query, principal }) => hub.finance.trialBalance(query, readScope(principal, query.store)),
   );
 
   // ---------------------------------------------------------------------------------------
