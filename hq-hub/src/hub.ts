@@ -35,6 +35,7 @@ import { createApp } from "./http/app.ts";
 import { createTokens, type Tokens } from "./http/auth.ts";
 import { type BatchOutcome, createIngest } from "./ingest/ingest.ts";
 import { type IngestWorker, startIngestWorker } from "./ingest/worker-client.ts";
+import { createReplenishment, type Replenishment, type TillUpdate } from "./replenishment/orders.ts";
 import { createReports, type Reports } from "./reports/reports.ts";
 import { createSales, type Sales } from "./sales/sales.ts";
 import { createStock, type Stock } from "./stock/stock.ts";
@@ -63,6 +64,9 @@ export interface Hub {
   tokens: Tokens;
   imports: Imports;
   suppliers: Suppliers;
+  replenishment: Replenishment;
+  /** Publishes what changes of purchase orders mean for the stores' tills (replenishment.status). */
+  tellTills(updates: TillUpdate[]): Promise<void>;
   /** Sends the dirty member balances down as a change set released to every store. */
   syncMembers(actor: string): { changesetId: number; members: number } | undefined;
   /** Publishes an HQ -> store message on the store's down-topic. */
@@ -103,6 +107,8 @@ export interface HubIngest {
 const CLOSE_BRACE = 0x7d; // "}"
 /** How often the batch-built look-ups of ledger, sale lines and tenders catch up with ingest. */
 const LOOKUP_CATCH_UP_MS = 1000;
+/** How often purchase orders are matched with the deliveries the stores confirmed. */
+const RECEIPT_REFRESH_MS = 2000;
 const ACK_V = MESSAGES["events.ack"].v;
 
 export interface StartOptions {
@@ -208,6 +214,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const tokens = createTokens({ db, now, adminToken: config.adminToken });
   const imports = createImports({ db, now, catalog });
   const suppliers = createSuppliers({ db, now });
+  const replenishment = createReplenishment({ db, now, stock, suppliers });
 
   function afterBatch(out: Pick<BatchOutcome, "storeId" | "ack">) {
     const s = out.storeId;
@@ -466,6 +473,22 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     return { changesetId: cs.id, members: dirty.length };
   }
 
+  // Deliveries against purchase orders arrive as the stores' receiving.confirmed events; the
+  // orders' received quantities are summed again from them here, off the ingest path.
+  const tellTills = async (updates: TillUpdate[]) => {
+    for (const u of updates)
+      if (u.payload.items.length) await send(u.storeId, "replenishment.status", u.payload);
+  };
+  const receiptTimer = setInterval(() => {
+    try {
+      void tellTills(replenishment.refreshReceipts()).catch((e) =>
+        log(`hq-hub: replenishment status: ${(e as Error).message}`),
+      );
+    } catch (e) {
+      log(`hq-hub: purchase order receipts: ${(e as Error).message}`);
+    }
+  }, RECEIPT_REFRESH_MS);
+
   const memberTimer =
     config.memberSyncMs > 0
       ? setInterval(() => {
@@ -528,12 +551,15 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     tokens,
     imports,
     suppliers,
+    replenishment,
+    tellTills,
     syncMembers,
     send,
     stats,
     async stop() {
       if (memberTimer) clearInterval(memberTimer);
       if (financeTimer) clearInterval(financeTimer);
+      clearInterval(receiptTimer);
       clearInterval(lookupTimer);
       server.stop(true);
       while (inFlight) await inFlight;

@@ -89,7 +89,11 @@ test("migrations 0004-0005 carry an existing ledger, sale lines and tenders over
   ])
     line.run(sale, lineId);
   db.prepare("INSERT INTO tenders VALUES ('S1', 'a', 'sale', 0, 'cash', 300, 500, 200, NULL)").run();
-  expect(migrate(db)).toEqual(["0004_ledger_index_in_batches.sql", "0005_sale_lines_tenders_in_batches.sql"]);
+  // 0004 and 0005 come first; later migrations (if any) follow them.
+  expect(migrate(db).slice(0, 2)).toEqual([
+    "0004_ledger_index_in_batches.sql",
+    "0005_sale_lines_tenders_in_batches.sql",
+  ]);
   const index = createDeferredIndex(db, STOCK_LEDGER_BY_SKU);
   expect(index.lag()).toBe(0);
   expect(db.prepare("SELECT store_id, sku, id FROM stock_ledger_by_sku").all()).toEqual([

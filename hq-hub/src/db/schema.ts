@@ -491,6 +491,41 @@ export const importJobs = sqliteTable("import_jobs", {
   finishedAt: text("finished_at"),
 });
 
+/** Which supplier delivers a SKU, chain-wide (migration 0007). */
+export const supplierSkus = sqliteTable("supplier_skus", {
+  sku: text("sku").primaryKey(),
+  supplierId: text("supplier_id").notNull(),
+  assignedBy: text("assigned_by").notNull(),
+  assignedAt: text("assigned_at").notNull(),
+});
+
+export const purchaseOrders = sqliteTable("purchase_orders", {
+  id: text("id").primaryKey(),
+  storeId: text("store_id").notNull(),
+  supplierId: text("supplier_id").notNull(),
+  status: text("status").notNull(),
+  note: text("note"),
+  createdBy: text("created_by").notNull(),
+  createdAt: text("created_at").notNull(),
+  orderedBy: text("ordered_by"),
+  orderedAt: text("ordered_at"),
+  expectedAt: text("expected_at"),
+  endedBy: text("ended_by"),
+  endedAt: text("ended_at"),
+});
+
+/** `received` is re-summed from the receivings naming the order, never incremented. */
+export const purchaseOrderLines = sqliteTable(
+  "purchase_order_lines",
+  {
+    poId: text("po_id").notNull(),
+    sku: text("sku").notNull(),
+    qty: integer("qty").notNull(),
+    received: integer("received").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.poId, t.sku] })],
+);
+
 // Finance (0008): vouchers per store and business day, never updated; period close.
 export const vouchers = sqliteTable("vouchers", {
   id: integer("id").primaryKey({ autoIncrement: true }),

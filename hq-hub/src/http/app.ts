@@ -8,6 +8,12 @@ import type { Target } from "../catalog/view.ts";
 import { ForbiddenError, fromZod, NotFoundError, StateError, ValidationError } from "../errors.ts";
 import { FinanceQuery } from "../finance/finance.ts";
 import type { Hub } from "../hub.ts";
+import {
+  OrderListQuery,
+  PurchaseOrderInput,
+  SuggestionQuery,
+  SupplierSkusInput,
+} from "../replenishment/orders.ts";
 import { ReportQuery, TenderQuery } from "../reports/reports.ts";
 import { ReorderInput, TransferInput } from "../stock/stock.ts";
 import { mosquittoHash, StoreInput, StorePatch } from "../stores/stores.ts";
@@ -493,6 +499,124 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
     },
     (c, { principal }) => hub.suppliers.reactivate(c.req.param("id")!, actor(principal)),
   );
+
+  // Replenishment: each SKU's supplier, a store's reorder suggestions, purchase orders.
+  route(
+    {
+      method: "put",
+      path: "/api/v1/suppliers/{id}/skus",
+      summary: "Assign SKUs to a supplier (one supplier per SKU; reassigning moves it)",
+      access: "admin",
+      body: SupplierSkusInput,
+    },
+    (c, { body, principal }) => hub.replenishment.assignSkus(c.req.param("id")!, body, actor(principal)),
+  );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/suppliers/{id}/skus",
+      summary: "The SKUs a supplier delivers",
+      access: "read",
+    },
+    (c) => ({ supplierId: c.req.param("id")!, skus: hub.replenishment.skusOf(c.req.param("id")!) }),
+  );
+  route<unknown, z.infer<typeof SuggestionQuery>>(
+    {
+      method: "get",
+      path: "/api/v1/stores/{id}/replenishment/suggestions",
+      summary: "Reorder suggestions: every SKU with a reorder point, order-up-to quantity in whole packs",
+      access: "read",
+      query: SuggestionQuery,
+    },
+    (c, { query, principal }) => {
+      const id = c.req.param("id")!;
+      authorize(principal, "read", regionOfStore(id));
+      return hub.replenishment.suggestions(id, query);
+    },
+  );
+  route<unknown, z.infer<typeof SuggestionQuery>>(
+    {
+      method: "post",
+      path: "/api/v1/stores/{id}/purchase-orders/from-suggestions",
+      summary: "Draft purchase orders (one per supplier) from the store's reorder suggestions",
+      access: "write",
+      query: SuggestionQuery,
+    },
+    async (c, { query, principal }) => {
+      const id = c.req.param("id")!;
+      authorize(principal, "write", regionOfStore(id));
+      const r = hub.replenishment.createFromSuggestions(id, actor(principal), query);
+      await hub.tellTills(r.till);
+      return { orders: r.orders, skipped: r.skipped };
+    },
+  );
+  route<unknown, z.infer<typeof OrderListQuery>>(
+    {
+      method: "get",
+      path: "/api/v1/purchase-orders",
+      summary: "Purchase orders, newest first (status=open: drafts and ordered)",
+      access: "read",
+      query: OrderListQuery,
+    },
+    async (_c, { query, principal }) => {
+      if (query.store) authorize(principal, "read", regionOfStore(query.store));
+      await hub.tellTills(hub.replenishment.refreshReceipts());
+      return hub.replenishment.list({
+        ...query,
+        ...(principal.role === "regional_manager" ? { regions: [principal.region!] } : {}),
+      });
+    },
+  );
+  route<z.infer<typeof PurchaseOrderInput>>(
+    {
+      method: "post",
+      path: "/api/v1/purchase-orders",
+      summary: "Create a draft purchase order for a store and supplier",
+      access: "write",
+      body: PurchaseOrderInput,
+    },
+    async (_c, { body, principal }) => {
+      authorize(principal, "write", regionOfStore(body.storeId));
+      const r = hub.replenishment.create(body, actor(principal));
+      await hub.tellTills([r.till]);
+      return r.order;
+    },
+  );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/purchase-orders/{id}",
+      summary: "A purchase order: lines ordered, received, outstanding; discrepancies",
+      access: "read",
+    },
+    async (c, { principal }) => {
+      await hub.tellTills(hub.replenishment.refreshReceipts());
+      const o = hub.replenishment.get(c.req.param("id")!);
+      authorizeStoreRead(principal, o.storeId);
+      return o;
+    },
+  );
+  for (const step of ["send", "cancel", "close"] as const)
+    route(
+      {
+        method: "post",
+        path: `/api/v1/purchase-orders/{id}/${step}`,
+        summary:
+          step === "send"
+            ? "Send a draft to the supplier (ordered; the store's till sees it with the expected date)"
+            : step === "cancel"
+              ? "Cancel a draft, or an ordered purchase order nothing was received of"
+              : "Close an ordered purchase order short (the rest is no longer expected)",
+        access: "write",
+      },
+      async (c, { principal }) => {
+        const id = c.req.param("id")!;
+        authorize(principal, "write", regionOfStore(hub.replenishment.get(id).storeId));
+        const r = hub.replenishment[step](id, actor(principal));
+        await hub.tellTills([r.till]);
+        return r.order;
+      },
+    );
   route(
     {
       method: "get",
@@ -773,7 +897,8 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
       summary: "Accounting months, open or closed",
       access: "read",
     },
-    () => hub.finance.periods(),
+    (_c, { principal }) =>
+      hub.finance.periods(principal.role === "regional_manager" ? principal.region : undefined),
   );
   route(
     {
