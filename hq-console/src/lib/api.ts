@@ -1,0 +1,168 @@
+// Typed fetch client for the hub's admin API (same origin, /api/v1). Every failure becomes an
+// ApiError carrying the HTTP status, the hub's error code, the field at fault (400) and the
+// reason (403/409), so screens can say what went wrong in plain words. A 401 ends the session.
+import { errorFrom } from "./errors.ts";
+import { session } from "./session.svelte.ts";
+
+export { ApiError, errorFrom, qs } from "./errors.ts";
+
+export async function call<T>(
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
+  path: string,
+  body?: unknown,
+  opts: { csv?: boolean; token?: string } = {},
+): Promise<T> {
+  const token = opts.token ?? session.token;
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { "content-type": opts.csv ? "text/csv" : "application/json" }),
+    },
+    ...(body === undefined ? {} : { body: opts.csv ? String(body) : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) {
+    const err = errorFrom(res.status, text);
+    if (res.status === 401 && !opts.token) session.expire();
+    // The hub says an auditor is read-only; remember it so write buttons go away.
+    if (res.status === 403 && /read-only/.test(err.message)) session.readOnly = true;
+    throw err;
+  }
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const get = <T>(path: string) => call<T>("GET", path);
+export const post = <T>(path: string, body?: unknown) => call<T>("POST", path, body ?? {});
+
+// Shapes the hub returns (hq-hub/src/http/app.ts; snake_case where the API shows table rows).
+export interface Store {
+  id: string;
+  name: string;
+  region: string;
+  address: string;
+  ring: string;
+  enrollmentState: string;
+  createdAt: string;
+  enrolledAt?: string;
+}
+export interface DeviceHealth {
+  laneId: string;
+  kind: string;
+  device: string;
+  state: string;
+  reason?: string;
+}
+export interface FleetRow {
+  storeId: string;
+  name: string;
+  region: string;
+  ring: string;
+  enrollmentState: string;
+  state: string;
+  ackedSeq: number;
+  lastSeenAt?: string;
+  appVersion?: string;
+  catalogVersion?: number;
+  outboxBacklog?: number;
+  devices: DeviceHealth[];
+}
+export type Target =
+  | { kind: "all" }
+  | { kind: "region"; regions: string[] }
+  | { kind: "ring"; ring: "pilot" | "general" }
+  | { kind: "stores"; stores: string[] };
+export interface Changeset {
+  id: number;
+  version: number | null;
+  state: string;
+  target: Target;
+  promoted: boolean;
+  effectiveAt: string | null;
+  description: string;
+  createdBy: string;
+  createdAt: string;
+}
+export interface ChangesetDetail {
+  changeset: Changeset;
+  stores: { storeId: string; applied: boolean; appliedVersion: number }[];
+  auditTrail: { action: string; actor: string; at: string; detail: string }[];
+}
+export interface ImportJob {
+  id: string;
+  kind: string;
+  state: string;
+  totalRows: number;
+  processedRows: number;
+  percent: number;
+  errors: { row: number; column: string; reason: string }[];
+  changesetId: number | null;
+}
+export interface DeadLetter {
+  id: number;
+  store_id: string | null;
+  seq: number | null;
+  topic: string;
+  reason: string;
+  field: string;
+  raw: string;
+  received_at: string;
+  status: string;
+  resolved_by: string | null;
+  resolved_at: string | null;
+}
+export interface SaleRow {
+  sale_id: string;
+  receipt_no: string;
+  lane_id: string;
+  cashier_id: string;
+  business_day: string;
+  gross_fen: number;
+  discount_fen: number;
+  net_fen: number;
+  tax_fen: number;
+  completed_at: string;
+}
+export interface SaleDetail extends SaleRow {
+  lines: {
+    line_id: string;
+    sku: string;
+    qty: number;
+    unit_price_fen: number;
+    gross_fen: number;
+    discount_fen: number;
+    net_fen: number;
+    tax_fen: number;
+  }[];
+  tenders: { idx: number; kind: string; amount_fen: number; reference: string | null }[];
+}
+export interface Movement {
+  id: number;
+  qty_delta: number;
+  kind: string;
+  ref: string;
+  at: string;
+}
+export interface SalesReport {
+  rows: ({ key: string; label: string } & Totals)[];
+  totals: Totals;
+}
+export interface Totals {
+  saleCount: number;
+  returnCount: number;
+  grossFen: number;
+  discountFen: number;
+  netFen: number;
+  taxFen: number;
+  refundFen: number;
+}
+export interface Voucher {
+  id: number;
+  storeId: string;
+  businessDay: string;
+  postedAt: string;
+  memo: string;
+  lines: { account: string; accountName: string; debitFen: number; creditFen: number }[];
+  debitFen: number;
+  creditFen: number;
+}

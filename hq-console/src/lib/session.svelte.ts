@@ -1,0 +1,38 @@
+// The signed-in token, kept in sessionStorage (gone when the tab closes, never in a cookie the
+// hub would have to guard against CSRF). `message` is what the sign-in screen says after a 401.
+const KEY = "hq-console-token";
+
+function stored(): string {
+  try {
+    return sessionStorage.getItem(KEY) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+class Session {
+  token = $state(stored());
+  message = $state("");
+  /** Learned from the hub's 403 "read-only": write actions are hidden from then on. */
+  readOnly = $state(false);
+
+  signIn(token: string): void {
+    this.token = token;
+    this.message = "";
+    this.readOnly = false;
+    sessionStorage.setItem(KEY, token);
+  }
+
+  signOut(message = ""): void {
+    this.token = "";
+    this.message = message;
+    this.readOnly = false;
+    sessionStorage.removeItem(KEY);
+  }
+
+  expire(): void {
+    this.signOut("expired");
+  }
+}
+
+export const session = new Session();

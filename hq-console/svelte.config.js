@@ -1,0 +1,20 @@
+// SvelteKit for the HQ console: a static single-page app (adapter-static with an index.html
+// fallback), served by the HQ hub from hq-console/build (HQ_CONSOLE_DIR) at "/".
+import adapter from "@sveltejs/adapter-static";
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+  kit: {
+    adapter: adapter({
+      pages: "build",
+      assets: "build",
+      fallback: "index.html",
+      precompress: false,
+      strict: true,
+    }),
+    output: { bundleStrategy: "single" },
+  },
+  compilerOptions: { runes: true },
+};
+
+export default config;
