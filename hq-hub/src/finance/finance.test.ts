@@ -420,6 +420,12 @@ describe("finance", () => {
       { period: "2026-11", status: "closed", vouchers: 4 },
       { period: "2026-12", status: "open", vouchers: 1, debitFen: 300 },
     ]);
+    // The east manager's months count E1's vouchers only (W1 had one in November).
+    const east = (await api(hub, "GET", "/api/v1/finance/periods", undefined, eastManager)).body;
+    expect(east).toMatchObject([
+      { period: "2026-11", status: "closed", vouchers: 3 },
+      { period: "2026-12", status: "open", vouchers: 1 },
+    ]);
   });
 
   test("the routes are in /openapi.json", async () => {

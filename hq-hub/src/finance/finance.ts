@@ -100,10 +100,12 @@ export function createFinance(opts: { db: Sqlite; now: () => Date }) {
   const periodRow = db.prepare(
     "SELECT period, closed_at AS closedAt, closed_by AS closedBy FROM finance_periods WHERE period = ?",
   );
+  // A regional manager's view of a month counts only its region's vouchers.
+  const inRegion = "(@region IS NULL OR v.store_id IN (SELECT id FROM stores WHERE region = @region))";
   const periodList = db.prepare(
     `SELECT p.period AS period, c.closed_at AS closedAt, c.closed_by AS closedBy,
-       (SELECT COUNT(*) FROM vouchers v WHERE v.business_day BETWEEN p.period || '-01' AND p.period || '-31') AS vouchers,
-       (SELECT COALESCE(SUM(v.debit_fen), 0) FROM vouchers v WHERE v.business_day BETWEEN p.period || '-01' AND p.period || '-31') AS debitFen
+       (SELECT COUNT(*) FROM vouchers v WHERE v.business_day BETWEEN p.period || '-01' AND p.period || '-31' AND ${inRegion}) AS vouchers,
+       (SELECT COALESCE(SUM(v.debit_fen), 0) FROM vouchers v WHERE v.business_day BETWEEN p.period || '-01' AND p.period || '-31' AND ${inRegion}) AS debitFen
      FROM (SELECT DISTINCT substr(business_day, 1, 7) AS period FROM vouchers UNION SELECT period FROM finance_periods) p
      LEFT JOIN finance_periods c ON c.period = p.period ORDER BY p.period`,
   );
@@ -247,9 +249,10 @@ export function createFinance(opts: { db: Sqlite; now: () => Date }) {
     return { ...(periodRow.get(period) as { period: string; closedAt: string; closedBy: string }), posted };
   }
 
-  function periods() {
+  /** Months with vouchers or closed, oldest first; `region` narrows the counts to its stores. */
+  function periods(region?: string) {
     return (
-      periodList.all() as {
+      periodList.all({ region: region ?? null }) as {
         period: string;
         closedAt: string | null;
         closedBy: string | null;
