@@ -164,6 +164,11 @@ try {
   // The terminal UI is served by each edge; build it when missing or stale.
   const ensure = join(root, "terminal-ui/scripts/ensure-build.ts");
   if (existsSync(ensure)) spawnSync(bun, [ensure], { stdio: "inherit", cwd: join(root, "terminal-ui") });
+  // The HQ console is served by the hub at "/"; same rule.
+  const ensureConsole = join(root, "hq-console/scripts/ensure-build.ts");
+  if (existsSync(ensureConsole))
+    spawnSync(bun, [ensureConsole], { stdio: "inherit", cwd: join(root, "hq-console") });
+  const consoleDir = join(root, "hq-console/build");
 
   const hqPort = await port(Number(process.env.HQ_PORT ?? 8080));
   const mqttPort = await port(Number(process.env.HQ_MQTT_PORT ?? 1883));
@@ -181,7 +186,12 @@ try {
       join(dataDir, "hq"),
     ],
     "HQ_READY",
-    { env: { HQ_ADMIN_TOKEN: adminToken } },
+    {
+      env: {
+        HQ_ADMIN_TOKEN: adminToken,
+        ...(existsSync(join(consoleDir, "index.html")) ? { HQ_CONSOLE_DIR: consoleDir } : {}),
+      },
+    },
   );
   procs.push(hub as never);
   const hq = hub.info.http;
@@ -236,6 +246,7 @@ try {
   }
 
   console.log("\nThe chain is running (data in %s):", dataDir);
+  console.log(`  HQ console  ${hq}/  (sign in with the token below)`);
   console.log(`  HQ API      ${hq}/api/v1  (bearer token in ${tokenFile}; OpenAPI at ${hq}/openapi.json)`);
   console.log(`  MQTT broker ${hub.info.mqtt}`);
   for (const e of edges) {

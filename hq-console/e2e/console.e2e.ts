@@ -1,0 +1,352 @@
+// The HQ console against a real hub: a store enrolled through the API and selling over MQTT,
+// then what HQ staff do in a browser. Cases run in order and share the hub (a working day is
+// a story): each asserts what the screen shows and, where it matters, what the hub holds.
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { launch } from "./lib/browser.ts";
+import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
+import { Suite } from "./lib/runner.ts";
+import { connectStore, type Enrolled, type StoreWire, saleEnvelope, uuidv7 } from "./lib/store.ts";
+
+const STORE = "S001";
+const SKU = "P100";
+const BARCODE = "6901234567892";
+
+function assert(cond: unknown, what: string): asserts cond {
+  if (!cond) throw new Error(`expected: ${what}`);
+}
+
+export function consoleSuite() {
+  const suite = new Suite("hq-console e2e");
+  let dir = "";
+  let hub: Proc | undefined;
+  let http = "";
+  let wire: StoreWire | undefined;
+  let browser: Awaited<ReturnType<typeof launch>> | undefined;
+  let page: Page;
+  let auditorToken = "";
+  let saleId = "";
+
+  const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+    hubApi<T>(http, method, path, body);
+
+  async function signIn(token: string) {
+    await page.goto(`${http}/`);
+    await page.locator('input[name="token"]').fill(token);
+    await page.getByRole("button", { name: /登录|Sign in/ }).click();
+  }
+
+  async function setUp(consoleDir: string) {
+    dir = tempDir("hub-");
+    hub = await startHub(join(dir, "hq"), consoleDir);
+    http = hub.ready.http;
+    // A real store: created, enrolled with its one-time code, on MQTT with its own credentials.
+    await api("POST", "/api/v1/stores", { id: STORE, name: "上海徐汇店", region: "east", ring: "pilot" });
+    const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${STORE}/enrollment-code`);
+    const enrolled = await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, "");
+    // A product with a price, released to every store, so the sale below has a catalog behind it.
+    const cs = await api<{ id: number }>("POST", "/api/v1/changesets", {
+      target: { kind: "all" },
+      description: "基础目录",
+    });
+    await api("POST", `/api/v1/catalog/product?changeset=${cs.id}`, {
+      sku: SKU,
+      name: "可口可乐 500ml",
+      category: ["10", "1001"],
+      unit: "BTL",
+      taxRate: 13,
+      weighed: false,
+      status: "active",
+    });
+    await api("POST", `/api/v1/catalog/price?changeset=${cs.id}`, {
+      sku: SKU,
+      scope: "chain",
+      windows: [{ price: 1234 }],
+    });
+    await api("POST", `/api/v1/catalog/barcode?changeset=${cs.id}`, { code: BARCODE, sku: SKU });
+    const { version } = await api<{ version: number }>("POST", `/api/v1/changesets/${cs.id}/release`, {
+      stage: "all",
+    });
+    wire = await connectStore(enrolled);
+    const now = new Date().toISOString();
+    await wire.publish(
+      "status",
+      {
+        v: 1,
+        id: uuidv7(),
+        type: "store.status",
+        storeId: STORE,
+        seq: 0,
+        occurredAt: now,
+        payload: {
+          state: "online",
+          appVersion: "1.4.2",
+          catalogVersion: version,
+          outboxBacklog: 3,
+          lastSeq: 1,
+          devices: [{ laneId: "1", kind: "scanner", device: "sim", state: "ready" }],
+          at: now,
+        },
+      },
+      true,
+    );
+    const sale = saleEnvelope(STORE, 1, [{ sku: SKU, name: "可口可乐 500ml", priceFen: 1234 }], version);
+    saleId = sale.payload.saleId;
+    await wire.publish("events", [sale]);
+    await until(
+      async () => (await api<unknown[]>("GET", `/api/v1/stores/${STORE}/sales`)).length === 1,
+      15_000,
+      "the sale committed at HQ",
+    );
+    auditorToken = (
+      await api<{ token: string }>("POST", "/api/v1/tokens", { name: "审计员", role: "auditor" })
+    ).token;
+    browser = await launch({ width: 1280, height: 800 });
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.setDefaultTimeout(10_000);
+  }
+
+  async function tearDown() {
+    await browser?.close();
+    await wire?.close().catch(() => {});
+    await stop(hub);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+
+  suite.test("sign-in refuses a bad token in plain words, then accepts the admin token", async () => {
+    await signIn("not-a-real-token");
+    const err = page.getByTestId("signin-error");
+    await err.waitFor();
+    assert((await err.innerText()).includes("令牌无效"), "the refusal says the token is invalid");
+    assert((await page.locator("nav.side").count()) === 0, "no console behind a refused token");
+    await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.locator("nav.side").waitFor();
+  });
+
+  suite.test("fleet shows the enrolled store online with its status", async () => {
+    const row = page.locator(`tr[data-store="${STORE}"]`);
+    await row.getByTestId("state").filter({ hasText: "在线" }).waitFor();
+    const text = await row.innerText();
+    assert(text.includes("1.4.2"), `app version in ${text}`);
+    assert(text.includes("上海徐汇店") && text.includes("pilot"), "name and ring");
+    assert(/1·scanner: ready/.test(text), `device health in ${text}`);
+  });
+
+  suite.test("create a store and issue its one-time enrollment code", async () => {
+    const form = page.getByTestId("create-store");
+    await form.locator('input[name="id"]').fill("S009");
+    await form.locator('input[name="name"]').fill("杭州西湖店");
+    await form.locator('input[name="region"]').fill("east");
+    await form.getByRole("button", { name: "新建" }).click();
+    const code = page.getByTestId("enrollment-code");
+    await code.waitFor();
+    const shown = (await code.locator(".code").innerText()).trim();
+    assert(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(shown), `a code like ABCD-1234, got ${shown}`);
+    await page.locator('tr[data-store="S009"]').waitFor();
+    // The code shown is a real one: the hub enrolls the store with it.
+    const r = await hubApi<{ storeId: string }>(http, "POST", "/api/v1/enroll", { code: shown }, "");
+    assert(r.storeId === "S009", "the shown code enrolls S009");
+  });
+
+  suite.test(
+    "a change set: created, price added, released to pilot, promoted, audit trail shown",
+    async () => {
+      await page.getByRole("link", { name: "变更集" }).click();
+      const form = page.getByTestId("create-changeset");
+      await form.locator('input[name="description"]').fill("周末调价");
+      await form.getByRole("button", { name: "新建" }).click();
+      const detail = page.getByTestId("changeset-detail");
+      await detail.getByRole("heading", { name: /周末调价/ }).waitFor();
+      assert((await detail.getByTestId("cs-state").innerText()) === "draft", "a new change set is a draft");
+      const add = page.getByTestId("add-price");
+      await add.locator('input[name="sku"]').fill(SKU);
+      await add.locator('input[name="price"]').fill("9.90");
+      await add.getByRole("button", { name: "添加价格" }).click();
+      await page.getByTestId("audit-trail").getByText(`upsert price ${SKU}|chain|`).waitFor();
+      await detail.getByRole("button", { name: "发布到试点" }).click();
+      await detail.getByTestId("cs-state").filter({ hasText: "pilot" }).waitFor();
+      await detail.getByRole("button", { name: "推广到全部" }).click();
+      await detail.getByTestId("cs-state").filter({ hasText: "released" }).waitFor();
+      const trail = await page.getByTestId("audit-trail").innerText();
+      for (const action of ["create", "edit", "release", "promote"])
+        assert(trail.includes(action), `audit trail has ${action}: ${trail}`);
+      assert(trail.includes("admin (hq_admin)"), "the audit trail names who did it");
+      const stores = await page.getByTestId("cs-stores").innerText();
+      assert(
+        stores.includes(STORE) && stores.includes("S009"),
+        `per-store status lists the stores: ${stores}`,
+      );
+      // What the hub holds: the price in fen, from the yuan typed.
+      const price = await api<{ windows: { price: number }[] }>(
+        "GET",
+        `/api/v1/catalog/price/${encodeURIComponent(`${SKU}|chain|`)}`,
+      );
+      assert(price.windows[0]?.price === 990, `price 990 fen at HQ, got ${JSON.stringify(price)}`);
+    },
+  );
+
+  suite.test("a CSV import with a bad row shows row, column and reason, and writes nothing", async () => {
+    await page.getByRole("link", { name: "商品" }).click();
+    const form = page.getByTestId("import");
+    await form
+      .locator('textarea[name="csv"]')
+      .fill(
+        "sku,name,category,unit,taxRate,weighed,status\nG200,雪碧 330ml,10/1001,CAN,13,false,active\nBAD1,,10,CAN,13,false,active\n",
+      );
+    await form.getByRole("button", { name: "导入" }).click();
+    await page.getByTestId("import-failed").waitFor();
+    const rows = await page.getByTestId("import-errors").locator("tbody tr").allInnerTexts();
+    assert(rows.length === 1, `one error row, got ${rows.length}`);
+    const cells = rows[0]!.split("\t").map((s) => s.trim());
+    assert(
+      cells[0] === "2" && cells[1] === "name" && /name/.test(cells[2] ?? ""),
+      `row 2, column name: ${rows[0]}`,
+    );
+    const res = await fetch(`${http}/api/v1/catalog/product/G200`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    assert(res.status === 404, `the valid row G200 was not written either (got ${res.status})`);
+  });
+
+  suite.test("a good CSV import completes and the product shows with its barcode and price", async () => {
+    const form = page.getByTestId("import");
+    await form
+      .locator('textarea[name="csv"]')
+      .fill("sku,name,category,unit,taxRate,weighed,status\nG200,雪碧 330ml,10/1001,CAN,13,false,active\n");
+    await form.getByRole("button", { name: "导入" }).click();
+    await page.getByTestId("import-done").waitFor();
+    assert((await page.getByTestId("import-percent").innerText()) === "100%", "100%");
+    await page.locator('input[name="filter"]').fill("G200");
+    await page.locator('tr[data-sku="G200"]').waitFor();
+    await page.locator('input[name="filter"]').fill(SKU);
+    await page.locator(`tr[data-sku="${SKU}"]`).getByRole("button").click();
+    const detail = page.getByTestId("product-detail");
+    await detail.getByText("可口可乐 500ml").waitFor();
+    await detail.getByTestId("prices").getByText("¥9.90").waitFor();
+    assert((await detail.getByTestId("barcodes").innerText()).includes(BARCODE), "the product's barcode");
+  });
+
+  suite.test("a malformed MQTT message shows in dead letters and can be discarded", async () => {
+    await wire!.publish("events", "{not json at all");
+    await until(
+      async () =>
+        (await api<{ raw: string }[]>("GET", "/api/v1/dead-letters")).some(
+          (d) => d.raw === "{not json at all",
+        ),
+      10_000,
+      "the dead letter at HQ",
+    );
+    await page.getByRole("link", { name: "数据异常" }).click();
+    const row = page.getByTestId("dead-letters").locator("tr", { hasText: "bad_json" });
+    await row.waitFor();
+    const id = Number(await row.getAttribute("data-dead"));
+    await row.getByRole("button", { name: "查看" }).click();
+    const box = page.getByTestId("dead-letter");
+    assert(
+      (await box.locator("textarea").inputValue()) === "{not json at all",
+      "the raw message is shown as received",
+    );
+    assert((await box.innerText()).includes("bad_json"), "the reason is shown");
+    await box.getByRole("button", { name: "丢弃" }).click();
+    await page.getByTestId("notice").waitFor();
+    await until(
+      async () => (await page.locator(`tr[data-dead="${id}"]`).count()) === 0,
+      10_000,
+      "the row gone from open",
+    );
+    const dl = await api<{ status: string; resolved_by: string }>("GET", `/api/v1/dead-letters/${id}`);
+    assert(
+      dl.status === "discarded" && /admin/.test(dl.resolved_by),
+      `discarded by admin: ${JSON.stringify(dl)}`,
+    );
+  });
+
+  suite.test("a sale's receipt and the item's stock card show", async () => {
+    await page.getByRole("link", { name: "库存" }).click();
+    await page.locator(`tr[data-sale="${saleId}"]`).getByRole("button", { name: "小票" }).click();
+    const receipt = page.getByTestId("receipt");
+    await receipt.waitFor();
+    assert((await receipt.getByTestId("receipt-net").innerText()) === "¥12.34", "net ¥12.34");
+    assert((await receipt.innerText()).includes(`RC-${STORE}-01-1`), "receipt number");
+    await page.locator(`[data-testid="stock"] tr[data-sku="${SKU}"]`).getByRole("button").click();
+    const card = page.getByTestId("stock-card");
+    await card.waitFor();
+    const text = await card.innerText();
+    assert(
+      text.includes("sale") && text.includes("-1") && text.includes(saleId),
+      `a sale movement of -1: ${text}`,
+    );
+  });
+
+  suite.test("reports and finance show the day's sale; posting makes a balanced voucher", async () => {
+    await page.getByRole("link", { name: "报表" }).click();
+    await page.getByTestId("report-net").filter({ hasText: "¥12.34" }).waitFor();
+    await page.getByTestId("tenders-report").getByText("cash").waitFor();
+    await page.getByTestId("sales-chart").waitFor();
+    await page.getByRole("link", { name: "财务" }).click();
+    await page.getByTestId("post").click();
+    await page.getByTestId("post-notice").waitFor();
+    await page.getByTestId("tb-debit").filter({ hasText: "¥12.34" }).waitFor();
+    await page.getByTestId("voucher").first().waitFor();
+    assert((await page.getByText("借贷平衡").count()) > 0, "the trial balance balances");
+  });
+
+  suite.test("zh-CN by default, English by the toggle, and back", async () => {
+    await page.getByRole("link", { name: "门店" }).click();
+    assert((await page.locator("html").getAttribute("lang")) === "zh-CN", "zh-CN first");
+    await page.getByTestId("lang").click();
+    await page.getByRole("link", { name: "Fleet" }).waitFor();
+    await page.locator(`tr[data-store="${STORE}"]`).getByText("online").waitFor();
+    assert((await page.locator("html").getAttribute("lang")) === "en", "lang=en");
+    await page.getByTestId("lang").click();
+    await page.getByRole("link", { name: "门店" }).waitFor();
+  });
+
+  suite.test("usable at 1280x800: no sideways scrolling, navigation visible", async () => {
+    for (const path of ["/", "/changesets", "/catalog", "/exceptions", "/stock", "/reports", "/finance"]) {
+      await page.goto(`${http}${path}`);
+      await page.locator("nav.side").waitFor();
+      await page.locator("main h1").waitFor();
+      const w = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert(w <= 1280, `${path}: page is ${w} px wide`);
+      assert(await page.getByRole("link", { name: "财务" }).isVisible(), `${path}: navigation visible`);
+    }
+  });
+
+  suite.test("an auditor sees no write actions, and the hub's reason when it tries", async () => {
+    await page.getByRole("button", { name: "退出" }).click();
+    await signIn(auditorToken);
+    await page.getByTestId("readonly").waitFor();
+    await page.locator(`tr[data-store="${STORE}"]`).waitFor();
+    assert((await page.getByTestId("create-store").count()) === 0, "no store form");
+    assert((await page.getByRole("button", { name: "生成注册码" }).count()) === 0, "no code button");
+    await page.getByRole("link", { name: "变更集" }).click();
+    await page.getByTestId("changesets").waitFor();
+    assert((await page.getByTestId("create-changeset").count()) === 0, "no change set form");
+    await page.getByRole("link", { name: "财务" }).click();
+    await page.getByTestId("trial-balance").waitFor();
+    assert((await page.getByTestId("post").count()) === 0, "no post button");
+    // The words the console shows come from the hub: the same call is refused with this reason.
+    const res = await fetch(`${http}/api/v1/changesets`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${auditorToken}`, "content-type": "application/json" },
+      body: JSON.stringify({ target: { kind: "all" } }),
+    });
+    const body = (await res.json()) as { reason: string };
+    assert(
+      res.status === 403 && body.reason === "auditor is read-only",
+      `403 with a reason: ${JSON.stringify(body)}`,
+    );
+  });
+
+  suite.test("a token the hub stops accepting sends the user back to sign-in with a message", async () => {
+    await page.evaluate(() => sessionStorage.setItem("hq-console-token", "revoked-token"));
+    await page.goto(`${http}/`);
+    await page.getByText("登录已失效").waitFor();
+    await page.locator('input[name="token"]').waitFor();
+  });
+
+  return { suite, setUp, tearDown };
+}
