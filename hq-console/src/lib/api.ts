@@ -35,6 +35,14 @@ export async function call<T>(
 export const get = <T>(path: string) => call<T>("GET", path);
 export const post = <T>(path: string, body?: unknown) => call<T>("POST", path, body ?? {});
 
+/** GET /api/v1/me: who the token belongs to. */
+export interface Me {
+  name: string;
+  role: "hq_admin" | "regional_manager" | "auditor";
+  region?: string;
+  canWrite: boolean;
+}
+
 // Shapes the hub returns (hq-hub/src/http/app.ts; snake_case where the API shows table rows).
 export interface Store {
   id: string;

@@ -70,6 +70,22 @@ describe("roles", () => {
     expect(product.body.reason).toMatch(/only its region's prices/);
   });
 
+  test("GET /me names the token's role, so a UI knows what to offer", async () => {
+    expect((await api(hub, "GET", "/api/v1/me")).body).toMatchObject({ role: "hq_admin", canWrite: true });
+    expect((await api(hub, "GET", "/api/v1/me", undefined, auditor)).body).toEqual({
+      name: "audit",
+      role: "auditor",
+      canWrite: false,
+    });
+    expect((await api(hub, "GET", "/api/v1/me", undefined, eastManager)).body).toEqual({
+      name: "zhang",
+      role: "regional_manager",
+      region: "east",
+      canWrite: true,
+    });
+    expect((await api(hub, "GET", "/api/v1/me", undefined, "nope")).status).toBe(401);
+  });
+
   test("admin-only routes refuse the others", async () => {
     const r = await api(hub, "POST", "/api/v1/tokens", { name: "x", role: "auditor" }, eastManager);
     expect(r.status).toBe(403);

@@ -933,6 +933,20 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
   // ---------------------------------------------------------------------------------------
   // Tokens and broker configuration.
 
+  route(
+    {
+      method: "get",
+      path: "/api/v1/me",
+      summary: "The token's holder: name, role, and region for a regional manager (what a UI may offer)",
+      access: "read",
+    },
+    (_c, { principal }) => ({
+      name: principal.name,
+      role: principal.role,
+      ...(principal.region ? { region: principal.region } : {}),
+      canWrite: principal.role !== "auditor",
+    }),
+  );
   route<z.infer<typeof TokenInput>>(
     {
       method: "post",
