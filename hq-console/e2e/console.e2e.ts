@@ -293,6 +293,80 @@ export function consoleSuite() {
     assert((await page.getByText("借贷平衡").count()) > 0, "the trial balance balances");
   });
 
+  suite.test(
+    "replenishment: a suggestion from stock and sales, drafted, sent, the store's receipt makes it received",
+    async () => {
+      await api("POST", "/api/v1/suppliers", {
+        id: "SUP-COCA",
+        name: "可口可乐装瓶",
+        leadTimeDays: 2,
+        minOrderQty: 12,
+        packSize: 12,
+      });
+      await api("PUT", "/api/v1/suppliers/SUP-COCA/skus", { skus: [SKU] });
+      await api("PUT", `/api/v1/stores/${STORE}/reorder-points`, { sku: SKU, reorderPoint: 10 });
+      await page.getByRole("link", { name: "补货" }).click();
+      const row = page.locator(`[data-testid="suggestions"] tr[data-sku="${SKU}"]`);
+      // On hand -1 after the sale, nothing on order, reorder point 10: whole packs of 12.
+      await row.getByTestId("suggestion").filter({ hasText: "订 12" }).waitFor();
+      assert((await row.innerText()).includes("SUP-COCA"), "the supplier is named");
+      await page.getByTestId("draft-orders").click();
+      await page.getByTestId("repl-notice").filter({ hasText: "1" }).waitFor();
+      const po = page.locator('[data-testid="purchase-orders"] tr[data-po]').first();
+      await po.getByTestId("po-status").filter({ hasText: "草稿" }).waitFor();
+      const poId = (await po.getAttribute("data-po"))!;
+      await po.getByRole("button", { name: "发送给供应商" }).click();
+      await po.getByTestId("po-status").filter({ hasText: "已订购" }).waitFor();
+      // The store receives 12 against the order, over MQTT, as its edge would.
+      await wire!.publish("events", [
+        {
+          v: 1,
+          id: uuidv7(),
+          type: "receiving.confirmed",
+          storeId: STORE,
+          seq: 2,
+          occurredAt: new Date().toISOString(),
+          payload: {
+            receivingId: uuidv7(),
+            purchaseOrderId: poId,
+            supplierId: "SUP-COCA",
+            confirmedBy: "9001",
+            lines: [{ sku: SKU, qty: 12, expected: 12 }],
+            confirmedAt: new Date().toISOString(),
+          },
+        },
+      ]);
+      await until(
+        async () => (await api<{ status: string }>("GET", `/api/v1/purchase-orders/${poId}`)).status === "received",
+        15_000,
+        "the order received at HQ",
+      );
+      await page.getByRole("button", { name: "查询" }).click();
+      await po.getByTestId("po-status").filter({ hasText: "已收齐" }).waitFor();
+      await po.getByRole("button", { name: poId }).click();
+      const line = page.getByTestId("po-detail").locator(`tr[data-line="${SKU}"]`);
+      const cells = (await line.innerText()).split("\t").map((c) => c.trim());
+      assert(cells[1] === "12" && cells[2] === "12" && cells[3] === "0", `12 ordered, 12 received: ${cells}`);
+      // Stock went up by the receipt: the suggestion is gone (position 11 > 10).
+      await row.getByTestId("suggestion").filter({ hasText: "库存充足" }).waitFor();
+    },
+  );
+
+  suite.test("an accounting month is closed from the finance screen, and says who closed it", async () => {
+    await page.getByRole("link", { name: "财务" }).click();
+    const month = new Date().toISOString().slice(0, 7);
+    const row = page.locator(`[data-testid="periods"] tr[data-period="${month}"]`);
+    await row.getByTestId("period-status").filter({ hasText: "未结账" }).waitFor();
+    await row.getByRole("button", { name: "结账" }).click();
+    await row.getByTestId("period-status").filter({ hasText: "已结账" }).waitFor();
+    assert((await row.innerText()).includes("admin"), "the closer is named");
+    const periods = await api<{ period: string; status: string }[]>("GET", "/api/v1/finance/periods");
+    assert(
+      periods.some((p) => p.period === month && p.status === "closed"),
+      `closed at HQ: ${JSON.stringify(periods)}`,
+    );
+  });
+
   suite.test("zh-CN by default, English by the toggle, and back", async () => {
     await page.getByRole("link", { name: "门店" }).click();
     assert((await page.locator("html").getAttribute("lang")) === "zh-CN", "zh-CN first");
@@ -305,7 +379,16 @@ export function consoleSuite() {
   });
 
   suite.test("usable at 1280x800: no sideways scrolling, navigation visible", async () => {
-    for (const path of ["/", "/changesets", "/catalog", "/exceptions", "/stock", "/reports", "/finance"]) {
+    for (const path of [
+      "/",
+      "/changesets",
+      "/catalog",
+      "/exceptions",
+      "/stock",
+      "/replenishment",
+      "/reports",
+      "/finance",
+    ]) {
       await page.goto(`${http}${path}`);
       await page.locator("nav.side").waitFor();
       await page.locator("main h1").waitFor();

@@ -174,3 +174,50 @@ export interface Voucher {
   debitFen: number;
   creditFen: number;
 }
+
+/** GET /api/v1/stores/{id}/replenishment/suggestions (hq-hub/src/replenishment/plan.ts). */
+export interface SuggestionList {
+  storeId: string;
+  windowDays: number;
+  reviewDays: number;
+  items: ({
+    sku: string;
+    name: string | null;
+    onHand: number;
+    onOrder: number;
+    reorderPoint: number;
+    soldUnits: number;
+    position: number;
+  } & (
+    | { order: true; qty: number; supplierId: string; targetLevel: number }
+    | { order: false; reason: "above_reorder_point" | "no_supplier" | "supplier_inactive"; supplierId?: string }
+  ))[];
+}
+
+export type OrderStatus = "draft" | "ordered" | "received" | "closed" | "cancelled";
+export interface PurchaseOrder {
+  id: string;
+  storeId: string;
+  supplierId: string;
+  status: OrderStatus;
+  note: string | null;
+  createdBy: string;
+  createdAt: string;
+  orderedBy: string | null;
+  orderedAt: string | null;
+  expectedAt: string | null;
+  endedBy: string | null;
+  endedAt: string | null;
+  lines: { sku: string; qty: number; received: number; outstanding: number }[];
+  discrepancies: { unexpected: { sku: string; qty: number }[]; otherStoreReceipts: number };
+}
+
+/** GET /api/v1/finance/periods. */
+export interface Period {
+  period: string;
+  status: "open" | "closed";
+  closedAt: string | null;
+  closedBy: string | null;
+  vouchers: number;
+  debitFen: number;
+}

@@ -15,11 +15,14 @@ class Session {
   message = $state("");
   /** Learned from the hub's 403 "read-only": write actions are hidden from then on. */
   readOnly = $state(false);
+  /** The role GET /me named ("" until it answers): admin-only actions show for hq_admin. */
+  role = $state("");
 
   signIn(token: string): void {
     this.token = token;
     this.message = "";
     this.readOnly = false;
+    this.role = "";
     sessionStorage.setItem(KEY, token);
   }
 
@@ -27,6 +30,7 @@ class Session {
     this.token = "";
     this.message = message;
     this.readOnly = false;
+    this.role = "";
     sessionStorage.removeItem(KEY);
   }
 
