@@ -337,7 +337,8 @@ export function consoleSuite() {
         },
       ]);
       await until(
-        async () => (await api<{ status: string }>("GET", `/api/v1/purchase-orders/${poId}`)).status === "received",
+        async () =>
+          (await api<{ status: string }>("GET", `/api/v1/purchase-orders/${poId}`)).status === "received",
         15_000,
         "the order received at HQ",
       );

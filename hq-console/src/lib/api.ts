@@ -190,7 +190,11 @@ export interface SuggestionList {
     position: number;
   } & (
     | { order: true; qty: number; supplierId: string; targetLevel: number }
-    | { order: false; reason: "above_reorder_point" | "no_supplier" | "supplier_inactive"; supplierId?: string }
+    | {
+        order: false;
+        reason: "above_reorder_point" | "no_supplier" | "supplier_inactive";
+        supplierId?: string;
+      }
   ))[];
 }
 
