@@ -27,6 +27,8 @@ export const apiTokens = sqliteTable("api_tokens", {
   role: text("role").notNull(),
   region: text("region"),
   createdAt: text("created_at").notNull(),
+  revokedAt: text("revoked_at"),
+  revokedBy: text("revoked_by"),
 });
 
 export const settings = sqliteTable("settings", {

@@ -86,6 +86,31 @@ describe("roles", () => {
     expect((await api(hub, "GET", "/api/v1/me", undefined, "nope")).status).toBe(401);
   });
 
+  test("a token is listed without its secret, revoked by an admin, and refused from then on", async () => {
+    const made = (await api(hub, "POST", "/api/v1/tokens", { name: "temp", role: "auditor" })).body;
+    expect(made.id).toBeGreaterThan(0);
+    expect((await api(hub, "GET", "/api/v1/me", undefined, made.token)).status).toBe(200);
+    const listed = (await api(hub, "GET", "/api/v1/tokens")).body as Record<string, unknown>[];
+    const row = listed.find((t) => t.id === made.id)!;
+    expect(row).toMatchObject({ name: "temp", role: "auditor", revokedAt: null });
+    expect(JSON.stringify(listed)).not.toContain(made.token);
+    expect(JSON.stringify(listed)).not.toMatch(/hash/i);
+    expect((await api(hub, "GET", "/api/v1/tokens", undefined, auditor)).status).toBe(403);
+    expect((await api(hub, "POST", `/api/v1/tokens/${made.id}/revoke`, {}, eastManager)).status).toBe(403);
+
+    const revoked = await api(hub, "POST", `/api/v1/tokens/${made.id}/revoke`, {});
+    expect(revoked.body).toMatchObject({ id: made.id, revokedBy: "admin (hq_admin)" });
+    expect((await api(hub, "GET", "/api/v1/me", undefined, made.token)).status).toBe(401);
+    expect((await api(hub, "GET", "/api/v1/stores", undefined, made.token)).status).toBe(401);
+    const again = await api(hub, "POST", `/api/v1/tokens/${made.id}/revoke`, {});
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/was revoked/);
+    expect((await api(hub, "POST", "/api/v1/tokens/99999/revoke", {})).status).toBe(404);
+    expect((await api(hub, "POST", "/api/v1/tokens/x/revoke", {})).body).toMatchObject({ field: "id" });
+    // The other tokens still work.
+    expect((await api(hub, "GET", "/api/v1/me", undefined, auditor)).status).toBe(200);
+  });
+
   test("admin-only routes refuse the others", async () => {
     const r = await api(hub, "POST", "/api/v1/tokens", { name: "x", role: "auditor" }, eastManager);
     expect(r.status).toBe(403);

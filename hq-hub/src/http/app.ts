@@ -960,6 +960,28 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
   route(
     {
       method: "get",
+      path: "/api/v1/tokens",
+      summary: "Issued API tokens (never their secrets)",
+      access: "admin",
+    },
+    () => hub.tokens.list(),
+  );
+  route(
+    {
+      method: "post",
+      path: "/api/v1/tokens/{id}/revoke",
+      summary: "Revoke an API token: refused with 401 from then on; kept with who revoked it",
+      access: "admin",
+    },
+    (c, { principal }) => {
+      const id = Number(c.req.param("id"));
+      if (!Number.isSafeInteger(id) || id < 1) throw new ValidationError("id", "must be a token id");
+      return hub.tokens.revoke(id, actor(principal));
+    },
+  );
+  route(
+    {
+      method: "get",
       path: "/api/v1/broker/mosquitto-config",
       summary: "Mosquitto password and ACL files for an external broker",
       access: "admin",

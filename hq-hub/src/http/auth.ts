@@ -4,7 +4,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { Sqlite } from "../db/open.ts";
-import { ForbiddenError, fromZod } from "../errors.ts";
+import { ForbiddenError, fromZod, NotFoundError, StateError } from "../errors.ts";
 
 export const ROLES = ["hq_admin", "regional_manager", "auditor"] as const;
 export type Role = (typeof ROLES)[number];
@@ -39,9 +39,9 @@ export function createTokens(deps: { db: Sqlite; now: () => Date; adminToken?: s
     const hash = sha256(m[1]!);
     if (adminHash && timingSafeEqual(Buffer.from(hash), Buffer.from(adminHash)))
       return { name: "admin", role: "hq_admin" };
-    const r = db.prepare("SELECT name, role, region FROM api_tokens WHERE token_hash = ?").get(hash) as
-      | { name: string; role: Role; region: string | null }
-      | undefined;
+    const r = db
+      .prepare("SELECT name, role, region FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL")
+      .get(hash) as { name: string; role: Role; region: string | null } | undefined;
     return r ? { name: r.name, role: r.role, ...(r.region ? { region: r.region } : {}) } : undefined;
   }
 
@@ -49,13 +49,50 @@ export function createTokens(deps: { db: Sqlite; now: () => Date; adminToken?: s
     const r = TokenInput.safeParse(input);
     if (!r.success) throw fromZod(r.error);
     const token = `hq_${randomBytes(24).toString("base64url")}`;
-    db.prepare(
-      "INSERT INTO api_tokens (token_hash, name, role, region, created_at) VALUES (?, ?, ?, ?, ?)",
-    ).run(sha256(token), r.data.name, r.data.role, r.data.region ?? null, now().toISOString());
-    return { token, ...r.data };
+    const row = db
+      .prepare(
+        "INSERT INTO api_tokens (token_hash, name, role, region, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+      )
+      .get(sha256(token), r.data.name, r.data.role, r.data.region ?? null, now().toISOString()) as {
+      id: number;
+    };
+    return { id: row.id, token, ...r.data };
   }
 
-  return { authenticate, create };
+  /** Every issued token without its secret (only its hash is kept anyway), newest first. */
+  function list(): TokenRow[] {
+    return db
+      .prepare(
+        `SELECT id, name, role, region, created_at AS createdAt, revoked_at AS revokedAt, revoked_by AS revokedBy
+         FROM api_tokens ORDER BY id DESC`,
+      )
+      .all() as TokenRow[];
+  }
+
+  /** From now on the token is refused (401); the row stays, naming who revoked it. */
+  function revoke(id: number, by: string): TokenRow {
+    const found = list().find((t) => t.id === id);
+    if (!found) throw new NotFoundError("token", String(id));
+    if (found.revokedAt) throw new StateError(String(id), `token ${id} was revoked at ${found.revokedAt}`);
+    db.prepare("UPDATE api_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?").run(
+      now().toISOString(),
+      by,
+      id,
+    );
+    return list().find((t) => t.id === id)!;
+  }
+
+  return { authenticate, create, list, revoke };
+}
+
+export interface TokenRow {
+  id: number;
+  name: string;
+  role: Role;
+  region: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+  revokedBy: string | null;
 }
 
 export type Tokens = ReturnType<typeof createTokens>;
