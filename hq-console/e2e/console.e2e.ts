@@ -296,16 +296,36 @@ export function consoleSuite() {
   suite.test(
     "replenishment: a suggestion from stock and sales, drafted, sent, the store's receipt makes it received",
     async () => {
-      await api("POST", "/api/v1/suppliers", {
-        id: "SUP-COCA",
-        name: "可口可乐装瓶",
-        leadTimeDays: 2,
-        minOrderQty: 12,
-        packSize: 12,
-      });
-      await api("PUT", "/api/v1/suppliers/SUP-COCA/skus", { skus: [SKU] });
-      await api("PUT", `/api/v1/stores/${STORE}/reorder-points`, { sku: SKU, reorderPoint: 10 });
+      // The supplier, made on the suppliers screen: a minimum that is not whole packs is refused
+      // naming the field, then saved right; the SKU assigned to it there.
+      await page.getByRole("link", { name: "供应商" }).click();
+      const form = page.getByTestId("supplier-form");
+      await form.locator('input[name="id"]').fill("SUP-COCA");
+      await form.locator('input[name="name"]').fill("可口可乐装瓶");
+      await form.locator('input[name="leadTimeDays"]').fill("2");
+      await form.locator('input[name="minOrderQty"]').fill("10");
+      await form.locator('input[name="packSize"]').fill("12");
+      await form.getByRole("button", { name: "保存" }).click();
+      await page.getByTestId("error").filter({ hasText: "minOrderQty" }).waitFor();
+      await form.locator('input[name="minOrderQty"]').fill("12");
+      await form.getByRole("button", { name: "保存" }).click();
+      await page
+        .locator('tr[data-supplier="SUP-COCA"]')
+        .getByTestId("supplier-state")
+        .filter({ hasText: "启用" })
+        .waitFor();
+      const detail = page.getByTestId("supplier-detail");
+      await detail.locator('input[name="skus"]').fill(SKU);
+      await detail.getByRole("button", { name: "指定" }).click();
+      await detail.getByTestId("supplier-skus").filter({ hasText: SKU }).waitFor();
+      const sup = await api<{ packSize: number; minOrderQty: number }>("GET", "/api/v1/suppliers/SUP-COCA");
+      assert(sup.packSize === 12 && sup.minOrderQty === 12, `supplier at HQ: ${JSON.stringify(sup)}`);
+
       await page.getByRole("link", { name: "补货" }).click();
+      const rp = page.getByTestId("reorder-point");
+      await rp.locator('input[name="sku"]').fill(SKU);
+      await rp.locator('input[name="reorderPoint"]').fill("10");
+      await rp.getByRole("button", { name: "设置再订货点" }).click();
       const row = page.locator(`[data-testid="suggestions"] tr[data-sku="${SKU}"]`);
       // On hand -1 after the sale, nothing on order, reorder point 10: whole packs of 12.
       await row.getByTestId("suggestion").filter({ hasText: "订 12" }).waitFor();
@@ -368,6 +388,26 @@ export function consoleSuite() {
     );
   });
 
+  suite.test("an admin issues a token shown once, and revokes it: the hub refuses it at once", async () => {
+    await page.getByRole("link", { name: "访问令牌" }).click();
+    const form = page.getByTestId("token-form");
+    await form.locator('input[name="name"]').fill("华东区经理");
+    await form.locator('select[name="role"]').selectOption("regional_manager");
+    await form.locator('input[name="region"]').fill("east");
+    await form.getByRole("button", { name: "签发令牌" }).click();
+    const token = (await page.getByTestId("new-token").locator("code").innerText()).trim();
+    const me = await hubApi<{ role: string; region: string }>(http, "GET", "/api/v1/me", undefined, token);
+    assert(
+      me.role === "regional_manager" && me.region === "east",
+      `the shown token works: ${JSON.stringify(me)}`,
+    );
+    const row = page.locator("[data-testid=tokens] tr", { hasText: "华东区经理" });
+    await row.getByRole("button", { name: "吊销" }).click();
+    await row.getByTestId("token-state").filter({ hasText: "已吊销" }).waitFor();
+    const res = await fetch(`${http}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    assert(res.status === 401, `a revoked token is refused, got ${res.status}`);
+  });
+
   suite.test("zh-CN by default, English by the toggle, and back", async () => {
     await page.getByRole("link", { name: "门店" }).click();
     assert((await page.locator("html").getAttribute("lang")) === "zh-CN", "zh-CN first");
@@ -387,8 +427,10 @@ export function consoleSuite() {
       "/exceptions",
       "/stock",
       "/replenishment",
+      "/suppliers",
       "/reports",
       "/finance",
+      "/tokens",
     ]) {
       await page.goto(`${http}${path}`);
       await page.locator("nav.side").waitFor();
@@ -412,6 +454,11 @@ export function consoleSuite() {
     await page.getByRole("link", { name: "财务" }).click();
     await page.getByTestId("trial-balance").waitFor();
     assert((await page.getByTestId("post").count()) === 0, "no post button");
+    await page.getByRole("link", { name: "供应商" }).click();
+    await page.locator('tr[data-supplier="SUP-COCA"]').waitFor();
+    assert((await page.getByTestId("supplier-form").count()) === 0, "no supplier form");
+    await page.getByRole("link", { name: "访问令牌" }).click();
+    await page.getByTestId("tokens-admin-only").waitFor();
     // The words the console shows come from the hub: the same call is refused with this reason.
     const res = await fetch(`${http}/api/v1/changesets`, {
       method: "POST",

@@ -34,6 +34,7 @@ export async function call<T>(
 
 export const get = <T>(path: string) => call<T>("GET", path);
 export const post = <T>(path: string, body?: unknown) => call<T>("POST", path, body ?? {});
+export const put = <T>(path: string, body: unknown) => call<T>("PUT", path, body);
 
 /** GET /api/v1/me: who the token belongs to. */
 export interface Me {
@@ -224,4 +225,28 @@ export interface Period {
   closedBy: string | null;
   vouchers: number;
   debitFen: number;
+}
+
+export interface Supplier {
+  id: string;
+  name: string;
+  leadTimeDays: number;
+  minOrderQty: number;
+  packSize: number;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string | null;
+  deactivatedBy: string | null;
+  deactivatedAt: string | null;
+}
+
+/** GET /api/v1/tokens: an issued token, never its secret. */
+export interface TokenRow {
+  id: number;
+  name: string;
+  role: "hq_admin" | "regional_manager" | "auditor";
+  region: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+  revokedBy: string | null;
 }
