@@ -187,6 +187,49 @@ export function consoleSuite() {
     },
   );
 
+  suite.test(
+    "a promotion typed in yuan and China time goes into a change set as fen with +08:00; bad fields are named",
+    async () => {
+      const form = page.getByTestId("create-changeset");
+      await form.locator('input[name="description"]').fill("双十二满减");
+      await form.getByRole("button", { name: "新建" }).click();
+      const detail = page.getByTestId("changeset-detail");
+      await detail.getByRole("heading", { name: /双十二满减/ }).waitFor();
+      const promo = page.getByTestId("add-promotion");
+      await promo.locator('input[name="promoId"]').fill("P-MAN100");
+      await promo.locator('input[name="promoName"]').fill("满100减20");
+      await promo.locator('select[name="kind"]').selectOption("threshold");
+      await promo.locator('input[name="min"]').fill("100");
+      await promo.locator('input[name="off"]').fill("20.x");
+      await promo.getByRole("button", { name: "添加促销" }).click();
+      await promo.getByTestId("error").filter({ hasText: "off" }).waitFor();
+      await promo.locator('input[name="off"]').fill("20");
+      await promo.locator('input[name="repeat"]').check();
+      await promo.locator('input[name="categories"]').fill("10");
+      await promo.locator('input[name="startsAt"]').fill("2026-12-12T00:00");
+      await promo.locator('input[name="endsAt"]').fill("2026-12-12T23:59");
+      await promo.getByRole("button", { name: "添加促销" }).click();
+      await page.getByTestId("audit-trail").getByText("promotion P-MAN100").waitFor();
+      const held = await api<Record<string, unknown>>("GET", "/api/v1/catalog/promotion/P-MAN100");
+      assert(
+        held.kind === "threshold" && held.min === 10000 && held.off === 2000 && held.repeat === true,
+        `fen at HQ: ${JSON.stringify(held)}`,
+      );
+      assert(held.startsAt === "2026-12-12T00:00:00+08:00", `China time at HQ: ${held.startsAt}`);
+      // A count the engine cannot take: the hub's refusal names the field.
+      await promo.locator('input[name="promoId"]').fill("P-3FOR");
+      await promo.locator('select[name="kind"]').selectOption("multi_buy");
+      await promo.locator('input[name="count"]').fill("0");
+      await promo.locator('input[name="promoPrice"]').fill("9");
+      await promo.getByRole("button", { name: "添加促销" }).click();
+      await promo.getByTestId("error").filter({ hasText: "count" }).waitFor();
+      const res = await fetch(`${http}/api/v1/catalog/promotion/P-3FOR`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+      assert(res.status === 404, `nothing written for the refused promotion (got ${res.status})`);
+    },
+  );
+
   suite.test("a CSV import with a bad row shows row, column and reason, and writes nothing", async () => {
     await page.getByRole("link", { name: "商品" }).click();
     const form = page.getByTestId("import");
