@@ -1012,16 +1012,37 @@ export function createCatalog(deps: CatalogDeps) {
    * Master records, a page at a time. With `region` (a regional manager) prices are only those
    * it may see: chain-wide ones, its region's, and its stores'.
    */
-  function listMaster(entity: Entity, limit: number, offset: number, region?: string): unknown[] {
+  function listMaster(
+    entity: Entity,
+    limit: number,
+    offset: number,
+    region?: string,
+    sku?: string,
+  ): unknown[] {
     const keys =
-      entity === "price" && region !== undefined
+      sku !== undefined && entity === "barcode"
         ? (prep(
-            `SELECT sku || '|' || scope || '|' || scope_key AS k FROM price_schedules
+            "SELECT code AS k FROM barcodes WHERE sku = @sku ORDER BY code LIMIT @limit OFFSET @offset",
+          ).all({
+            sku,
+            limit,
+            offset,
+          }) as { k: string }[])
+        : sku !== undefined && entity === "price"
+          ? (prep(
+              `SELECT sku || '|' || scope || '|' || scope_key AS k FROM price_schedules
+               WHERE sku = @sku AND (@region IS NULL OR scope = 'chain' OR (scope = 'region' AND scope_key = @region)
+                 OR (scope = 'store' AND scope_key IN (SELECT id FROM stores WHERE region = @region)))
+               ORDER BY scope, scope_key LIMIT @limit OFFSET @offset`,
+            ).all({ sku, region: region ?? null, limit, offset }) as { k: string }[])
+          : entity === "price" && region !== undefined
+            ? (prep(
+                `SELECT sku || '|' || scope || '|' || scope_key AS k FROM price_schedules
              WHERE scope = 'chain' OR (scope = 'region' AND scope_key = ?)
                 OR (scope = 'store' AND scope_key IN (SELECT id FROM stores WHERE region = ?))
              ORDER BY sku, scope, scope_key LIMIT ? OFFSET ?`,
-          ).all(region, region, limit, offset) as { k: string }[])
-        : (prep(LIST_SQL[entity]).all(limit, offset) as { k: string }[]);
+              ).all(region, region, limit, offset) as { k: string }[])
+            : (prep(LIST_SQL[entity]).all(limit, offset) as { k: string }[]);
     return keys.map((r) => readMaster(entity, r.k));
   }
 

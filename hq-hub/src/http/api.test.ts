@@ -111,6 +111,55 @@ describe("roles", () => {
     expect((await api(hub, "GET", "/api/v1/me", undefined, auditor)).status).toBe(200);
   });
 
+  test("?sku= lists one SKU's barcodes and prices wherever they sort; a regional manager's prices stay its own", async () => {
+    const product = (sku: string) => ({
+      sku,
+      name: `商品${sku}`,
+      category: ["20"],
+      unit: "EA",
+      taxRate: 9,
+      weighed: false,
+      status: "active",
+    });
+    for (const sku of ["SK1", "SK2"]) await api(hub, "POST", "/api/v1/catalog/product", product(sku));
+    // Codes that sort apart: SK1's are first and last of the list, SK2's between them.
+    for (const [code, sku] of [
+      ["10000007", "SK1"],
+      ["50000005", "SK2"],
+      ["99999995", "SK1"],
+    ])
+      expect((await api(hub, "POST", "/api/v1/catalog/barcode", { code, sku })).status).toBe(200);
+    for (const [scope, scopeKey] of [
+      ["chain", undefined],
+      ["region", "east"],
+      ["region", "west"],
+    ])
+      await api(hub, "POST", "/api/v1/catalog/price", {
+        sku: "SK1",
+        scope,
+        ...(scopeKey ? { scopeKey } : {}),
+        windows: [{ price: 700 }],
+      });
+    await api(hub, "POST", "/api/v1/catalog/price", {
+      sku: "SK2",
+      scope: "chain",
+      windows: [{ price: 800 }],
+    });
+
+    const codes = (await api(hub, "GET", "/api/v1/catalog/barcode?sku=SK1")).body as { code: string }[];
+    expect(codes.map((b) => b.code)).toEqual(["10000007", "99999995"]);
+    const prices = (await api(hub, "GET", "/api/v1/catalog/price?sku=SK1")).body as { scopeKey?: string }[];
+    expect(prices).toHaveLength(3);
+    const east = (await api(hub, "GET", "/api/v1/catalog/price?sku=SK1", undefined, eastManager)).body as {
+      scope: string;
+      scopeKey?: string;
+    }[];
+    expect(east.map((p) => `${p.scope}:${p.scopeKey ?? ""}`).sort()).toEqual(["chain:", "region:east"]);
+    const bad = await api(hub, "GET", "/api/v1/catalog/product?sku=SK1");
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe("query.sku");
+  });
+
   test("admin-only routes refuse the others", async () => {
     const r = await api(hub, "POST", "/api/v1/tokens", { name: "x", role: "auditor" }, eastManager);
     expect(r.status).toBe(403);

@@ -71,6 +71,13 @@ function status(e: unknown): { code: 400 | 403 | 404 | 409 | 500; body: Record<s
   return { code: 500, body: { error: "internal", message: (e as Error).message } };
 }
 
+const CatalogListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+  /** Barcodes or prices of one SKU (a product's detail), whatever their place in the list. */
+  sku: z.string().min(1).max(40).optional(),
+});
+
 export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
   const app = new Hono<Env>();
   const specs: RouteSpec[] = [];
@@ -357,20 +364,23 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
       method: "get",
       path: "/api/v1/catalog/{entity}",
       summary:
-        "List master records (limit/offset); a regional manager sees chain, own-region and own-store prices only",
+        "List master records (limit/offset; sku= for one SKU's barcodes or prices); a regional manager sees chain, own-region and own-store prices only",
       access: "read",
-      query: z.object({
-        limit: z.coerce.number().int().min(1).max(1000).default(100),
-        offset: z.coerce.number().int().min(0).default(0),
-      }),
+      query: CatalogListQuery,
     },
-    (c, { query, principal }) =>
-      hub.catalog.listMaster(
-        entityOf(c),
-        (query as unknown as { limit: number }).limit,
-        (query as unknown as { offset: number }).offset,
+    (c, { query, principal }) => {
+      const q = query as unknown as z.infer<typeof CatalogListQuery>;
+      const entity = entityOf(c);
+      if (q.sku !== undefined && entity !== "barcode" && entity !== "price")
+        throw new ValidationError("query.sku", `filters barcodes and prices only, not ${entity}`);
+      return hub.catalog.listMaster(
+        entity,
+        q.limit,
+        q.offset,
         principal.role === "regional_manager" ? principal.region : undefined,
-      ),
+        q.sku,
+      );
+    },
   );
 
   route<z.infer<typeof ChangesetInput>>(
