@@ -296,9 +296,13 @@ export function createCatalog(deps: CatalogDeps) {
         data = m;
         break;
       }
-      case "cashier":
-        data = await checkCashier(input);
+      case "cashier": {
+        const id = (input as { id?: unknown } | null)?.id;
+        const current =
+          typeof id === "string" ? (readMaster("cashier", id) as { pinHash?: string } | null) : null;
+        data = await checkCashier(input, current?.pinHash);
         break;
+      }
       case "coupon": {
         const c = checkCoupon(input);
         if (!prep("SELECT 1 FROM promotions WHERE id = ?").get(c.promotionId))

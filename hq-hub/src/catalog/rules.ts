@@ -161,15 +161,32 @@ export const CashierInput = z.strictObject({
   status: z.enum(["active", "inactive"]),
 });
 
-/** A cashier; a clear-text PIN is hashed here and never stored. */
-export async function checkCashier(input: unknown): Promise<Cashier> {
+/**
+ * A cashier; a clear-text PIN is hashed here and never stored. Without a PIN or hash the
+ * cashier keeps `currentPinHash` (an edit of name, role or status), since the API never hands
+ * the hash out to be sent back.
+ */
+export async function checkCashier(input: unknown, currentPinHash?: string): Promise<Cashier> {
   const r = CashierInput.safeParse(input);
   if (!r.success) throw fromZod(r.error);
   const { pin, pinHash, ...rest } = r.data;
-  if (!pin && !pinHash) throw new ValidationError("pin", "a cashier needs a PIN");
+  if (!pin && !pinHash && !currentPinHash) throw new ValidationError("pin", "a cashier needs a PIN");
   // bcrypt with a low cost: a PIN has little entropy whatever the hash, and tills verify offline.
-  const hash = pin ? await Bun.password.hash(pin, { algorithm: "bcrypt", cost: 6 }) : pinHash!;
+  const hash = pin
+    ? await Bun.password.hash(pin, { algorithm: "bcrypt", cost: 6 })
+    : (pinHash ?? currentPinHash!);
   return { ...rest, pinHash: hash };
+}
+
+/**
+ * A cashier as the admin API shows it: without the PIN hash. A 4-8 digit PIN's bcrypt hash
+ * falls to a brute force in minutes, so only the stores (over their own MQTT topics) get it.
+ */
+export function cashierForApi<T extends { pinHash?: string }>(
+  c: T,
+): Omit<T, "pinHash"> & { hasPin: boolean } {
+  const { pinHash, ...rest } = c;
+  return { ...rest, hasPin: Boolean(pinHash) };
 }
 
 export function checkCoupon(input: unknown): Coupon {

@@ -160,6 +160,53 @@ describe("roles", () => {
     expect(bad.body.field).toBe("query.sku");
   });
 
+  test("cashiers: the PIN is hashed, the API never shows the hash, an edit without a PIN keeps it", async () => {
+    const made = await api(hub, "POST", "/api/v1/catalog/cashier", {
+      id: "2001",
+      name: "王芳",
+      role: "cashier",
+      pin: "4321",
+      status: "active",
+    });
+    expect(made.status).toBe(200);
+    expect(JSON.stringify(made.body)).not.toContain("$2");
+    expect(made.body.data).toMatchObject({ id: "2001", hasPin: true });
+    const one = (await api(hub, "GET", "/api/v1/catalog/cashier/2001", undefined, auditor)).body;
+    expect(one).toEqual({ id: "2001", name: "王芳", role: "cashier", status: "active", hasPin: true });
+    const all = (await api(hub, "GET", "/api/v1/catalog/cashier", undefined, auditor)).body as object[];
+    expect(JSON.stringify(all)).not.toMatch(/pinHash|\$2[aby]\$/);
+    const hash = (hub.catalog.readMaster("cashier", "2001") as { pinHash: string }).pinHash;
+    expect(await Bun.password.verify("4321", hash)).toBe(true);
+
+    // Promoted to supervisor, no PIN sent: the PIN the till checks stays the one she knows.
+    const edit = await api(hub, "POST", "/api/v1/catalog/cashier", {
+      id: "2001",
+      name: "王芳",
+      role: "supervisor",
+      status: "active",
+    });
+    expect(edit.status).toBe(200);
+    const after = hub.catalog.readMaster("cashier", "2001") as { pinHash: string; role: string };
+    expect(after).toMatchObject({ role: "supervisor", pinHash: hash });
+
+    const noPin = await api(hub, "POST", "/api/v1/catalog/cashier", {
+      id: "2002",
+      name: "李雷",
+      role: "cashier",
+      status: "active",
+    });
+    expect(noPin.status).toBe(400);
+    expect(noPin.body.field).toBe("pin");
+    const shortPin = await api(hub, "POST", "/api/v1/catalog/cashier", {
+      id: "2002",
+      name: "李雷",
+      role: "cashier",
+      pin: "12",
+      status: "active",
+    });
+    expect(shortPin.body.field).toBe("pin");
+  });
+
   test("admin-only routes refuse the others", async () => {
     const r = await api(hub, "POST", "/api/v1/tokens", { name: "x", role: "auditor" }, eastManager);
     expect(r.status).toBe(403);

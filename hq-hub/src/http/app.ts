@@ -3,7 +3,14 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { mosquittoAclFile } from "../broker/external.ts";
-import { checkPriceSchedule, ENTITIES, type Entity, parsePriceKey, priceKey } from "../catalog/rules.ts";
+import {
+  cashierForApi,
+  checkPriceSchedule,
+  ENTITIES,
+  type Entity,
+  parsePriceKey,
+  priceKey,
+} from "../catalog/rules.ts";
 import type { Target } from "../catalog/view.ts";
 import { ForbiddenError, fromZod, NotFoundError, StateError, ValidationError } from "../errors.ts";
 import { FinanceQuery } from "../finance/finance.ts";
@@ -324,7 +331,8 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
         else checkEditScope(principal, entity, priceKey(checkPriceSchedule(body)));
         checkChangesetScope(principal, query.changeset);
       }
-      return hub.catalog.edit(actor(principal), entity, body, query.changeset);
+      const r = await hub.catalog.edit(actor(principal), entity, body, query.changeset);
+      return entity === "cashier" ? { ...r, data: cashierForApi(r.data as { pinHash?: string }) } : r;
     },
   );
   route<unknown, z.infer<typeof ChangesetQuery>>(
@@ -356,7 +364,7 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
       if (entity === "price") authorizePriceRead(principal, key);
       const r = hub.catalog.readMaster(entity, key);
       if (r === null) throw new NotFoundError(entity, key);
-      return r;
+      return entity === "cashier" ? cashierForApi(r as { pinHash?: string }) : r;
     },
   );
   route(
@@ -373,13 +381,14 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
       const entity = entityOf(c);
       if (q.sku !== undefined && entity !== "barcode" && entity !== "price")
         throw new ValidationError("query.sku", `filters barcodes and prices only, not ${entity}`);
-      return hub.catalog.listMaster(
+      const rows = hub.catalog.listMaster(
         entity,
         q.limit,
         q.offset,
         principal.role === "regional_manager" ? principal.region : undefined,
         q.sku,
       );
+      return entity === "cashier" ? rows.map((r) => cashierForApi(r as { pinHash?: string })) : rows;
     },
   );
 

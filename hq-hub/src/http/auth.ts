@@ -45,7 +45,7 @@ export function createTokens(deps: { db: Sqlite; now: () => Date; adminToken?: s
     return r ? { name: r.name, role: r.role, ...(r.region ? { region: r.region } : {}) } : undefined;
   }
 
-  function create(input: unknown): { token: string } & Principal {
+  function create(input: unknown): { id: number; token: string } & Principal {
     const r = TokenInput.safeParse(input);
     if (!r.success) throw fromZod(r.error);
     const token = `hq_${randomBytes(24).toString("base64url")}`;
