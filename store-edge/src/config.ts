@@ -68,13 +68,21 @@ export const ConfigSchema = z.strictObject({
       queryAttempts: z.int().positive().default(10),
     })
     .default({ provider: "simulated", timeoutMs: 10_000, queryIntervalMs: 2_000, queryAttempts: 10 }),
-  /** Cashier sessions on the LAN: minutes a session may go unused (STORE_EDGE_SESSION_IDLE_MIN wins). */
+  /**
+   * Cashier sessions on the LAN: minutes a session may go unused (STORE_EDGE_SESSION_IDLE_MIN
+   * wins), and seconds a cashier code stays locked after 5 wrong PINs in a row (default 300).
+   */
   sessions: z
     .strictObject({
       idleMinutes: z
         .int()
         .min(1)
         .max(7 * 24 * 60)
+        .optional(),
+      pinLockSeconds: z
+        .int()
+        .min(1)
+        .max(24 * 3600)
         .optional(),
     })
     .optional(),

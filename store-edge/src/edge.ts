@@ -35,6 +35,11 @@ export interface EdgeOptions {
    * store-edge.json's sessions.idleMinutes, else 12 h).
    */
   sessionIdleMs?: number;
+  /**
+   * How long 5 wrong PINs in a row lock a cashier code (else store-edge.json's
+   * sessions.pinLockSeconds, else 5 min).
+   */
+  pinLockMs?: number;
 }
 
 /** STORE_EDGE_SESSION_IDLE_MIN: minutes a cashier's LAN session may go unused (1 min..7 days). */
@@ -108,6 +113,9 @@ export class Edge {
         options.sessionIdleMs ??
         sessionIdleFromEnv() ??
         (options.config.sessions?.idleMinutes ? options.config.sessions.idleMinutes * 60_000 : undefined),
+      pinLockMs:
+        options.pinLockMs ??
+        (options.config.sessions?.pinLockSeconds ? options.config.sessions.pinLockSeconds * 1000 : undefined),
     });
     this.inventory = new Inventory({
       db: this.db,

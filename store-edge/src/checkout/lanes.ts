@@ -66,7 +66,7 @@ import {
   voidLine,
 } from "./cart.ts";
 import { planReturn, returnable } from "./returns.ts";
-import { DEFAULT_SESSION_IDLE_MS, LaneSessions } from "./sessions.ts";
+import { DEFAULT_SESSION_IDLE_MS, LaneSessions, LOCK_MS } from "./sessions.ts";
 import { countTotal, overShort, type ShiftSummary, summarize } from "./shift.ts";
 import { cardTender, cashTender, paid, remaining, walletAmount, walletTender } from "./tender.ts";
 
@@ -111,6 +111,8 @@ export interface CheckoutDeps {
   onLedger: () => void;
   /** A cashier's LAN session ends after this long without use (default 12 h). */
   sessionIdleMs?: number;
+  /** How long 5 wrong PINs in a row lock a cashier code (default LOCK_MS, 5 min). */
+  pinLockMs?: number;
 }
 
 /** What a sign-in answers: the lane view and the session's bearer token (shown only here). */
@@ -139,6 +141,7 @@ export class Checkout {
       d.clock,
       d.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
       (id) => this.lookup.cashiers.get(id)?.status === "active",
+      d.pinLockMs ?? LOCK_MS,
     );
     // Idle sessions are ended (and their lane sockets closed) even when nobody calls.
     this.sweepTimer = setInterval(() => this.sessions.sweep(), 30_000);

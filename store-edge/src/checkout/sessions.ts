@@ -12,10 +12,13 @@
 // Checking a token costs a hash and a map look-up (sessions are cached after the first read);
 // its last use is written to the database at most once a minute (not durable: a power cut can
 // only make a session look up to that much older), so a scan pays no extra write.
+//
+// The PIN lockout (guardPin) is kept in the database too (cashier_pin_failures, migration
+// 0006), so pulling the plug of the store's mini-PC does not clear it.
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
-import { laneSessions } from "../db/schema.ts";
+import { cashierPinFailures, laneSessions } from "../db/schema.ts";
 import type { EdgeDb } from "../db.ts";
 import { EdgeError } from "../errors.ts";
 
@@ -28,6 +31,7 @@ const KEEP_ENDED_MS = 7 * 24 * 3600_000;
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 /** Wrong PINs in a row for one cashier code before the code is locked for LOCK_MS. */
 export const MAX_WRONG_PINS = 5;
+/** How long a code stays locked unless configured (store-edge.json sessions.pinLockSeconds). */
 export const LOCK_MS = 5 * 60_000;
 
 export type SessionEnd = "logout" | "shift_close" | "new_login" | "expired" | "cashier_inactive";
@@ -64,6 +68,16 @@ export interface LaneSession {
   cashierId: string;
 }
 
+/** A cashier code's PIN checks: the stored count and lock, plus the checks in flight (memory). */
+interface PinState {
+  count: number;
+  pending: number;
+  /** Epoch ms on the store's clock; 0 = not locked. */
+  lockedUntil: number;
+  /** Whether cashier_pin_failures has a row for the code. */
+  stored: boolean;
+}
+
 interface Row extends LaneSession {
   hash: string;
   lastUsedMs: number;
@@ -92,8 +106,11 @@ export function bearerToken(header: string | null | undefined): string | undefin
 
 export class LaneSessions {
   private readonly cache = new Map<string, Row>();
-  /** Wrong PINs in a row per cashier code, and until when the code is locked (in memory). */
-  private readonly wrongPins = new Map<string, { count: number; pending: number; lockedUntil: number }>();
+  /**
+   * Wrong PINs in a row per cashier code and until when the code is locked: a write-through
+   * cache of cashier_pin_failures (read on a code's first check), plus the checks in flight.
+   */
+  private readonly wrongPins = new Map<string, PinState>();
   private readonly endedListeners = new Set<(s: LaneSession & { hash: string; by: SessionEnd }) => void>();
   private readonly q;
 
@@ -103,6 +120,8 @@ export class LaneSessions {
     readonly idleMs: number = DEFAULT_SESSION_IDLE_MS,
     /** Whether a cashier may still use the lane (HQ can deactivate one mid-shift). */
     private readonly isActive: (cashierId: string) => boolean = () => true,
+    /** How long MAX_WRONG_PINS wrong PINs in a row lock a cashier code. */
+    readonly pinLockMs: number = LOCK_MS,
   ) {
     const d = db.d;
     const p = sql.placeholder;
@@ -116,6 +135,32 @@ export class LaneSessions {
         .update(laneSessions)
         .set({ lastUsedAt: sql`${p("at")}` })
         .where(eq(laneSessions.tokenHash, p("hash")))
+        .prepare(),
+      pinGet: d
+        .select({ count: cashierPinFailures.count, lockedUntilMs: cashierPinFailures.lockedUntilMs })
+        .from(cashierPinFailures)
+        .where(eq(cashierPinFailures.cashierId, p("id")))
+        .prepare(),
+      pinPut: d
+        .insert(cashierPinFailures)
+        .values({
+          cashierId: p("id"),
+          count: p("count"),
+          lockedUntilMs: p("lockedUntil"),
+          updatedAt: p("at"),
+        })
+        .onConflictDoUpdate({
+          target: cashierPinFailures.cashierId,
+          set: {
+            count: sql`excluded.count`,
+            lockedUntilMs: sql`excluded.locked_until_ms`,
+            updatedAt: sql`excluded.updated_at`,
+          },
+        })
+        .prepare(),
+      pinDelete: d
+        .delete(cashierPinFailures)
+        .where(eq(cashierPinFailures.cashierId, p("id")))
         .prepare(),
     };
   }
@@ -296,41 +341,83 @@ export class LaneSessions {
   /**
    * Runs a check of a cashier's code and PIN that anyone on the LAN can call (the sign-in, the
    * stock count and receiving): after MAX_WRONG_PINS wrong PINs in a row the code is refused
-   * for LOCK_MS, so a 4-digit PIN cannot be guessed by trying them all. A right PIN clears the
-   * count. Per cashier code, across lanes; kept in memory (a restart clears it).
+   * for `pinLockMs` (LOCK_MS unless configured), so a 4-digit PIN cannot be guessed by trying
+   * them all. A right PIN clears the count. Per cashier code, across lanes.
+   *
+   * Durable: every wrong PIN is committed (synchronous=FULL) to cashier_pin_failures before the
+   * 403 is answered, so neither a restart nor pulling the plug clears the count or the lock.
+   * A right PIN costs one primary-key read (the first time a code is seen) and no write unless
+   * there was a wrong one before; that reset is written without its own fsync (a power cut can
+   * only bring back the count it cleared: it errs on the locked side).
    */
   async guardPin<T>(cashierId: string, fn: () => Promise<T>): Promise<T> {
     const now = this.clock.now();
-    let w = this.wrongPins.get(cashierId);
-    if (w && w.lockedUntil > now)
+    const w = this.pinState(cashierId);
+    if (w.lockedUntil > now + this.pinLockMs) {
+      // The store's clock went back (or a shorter lock is configured since): never lock longer.
+      w.lockedUntil = now + this.pinLockMs;
+      this.savePins(cashierId, w, now);
+    }
+    if (w.lockedUntil > now)
       throw new EdgeError(
         "forbidden",
         "attempts",
         `${MAX_WRONG_PINS} wrong PINs in a row for ${cashierId}: try again in ${Math.ceil((w.lockedUntil - now) / 60_000)} min`,
       );
-    if (!w || w.lockedUntil) {
-      w = { count: 0, pending: 0, lockedUntil: 0 };
-      this.wrongPins.set(cashierId, w);
+    if (w.lockedUntil) {
+      // The lock ran out: a fresh count (the stored row is rewritten or deleted at the next answer).
+      w.count = 0;
+      w.lockedUntil = 0;
     }
     // Checks in flight count as wrong until they answer, so a burst cannot slip past the limit.
     if (w.count + w.pending >= MAX_WRONG_PINS)
       throw new EdgeError("forbidden", "attempts", `too many PIN checks at once for ${cashierId}`);
     w.pending++;
-    const entry = w;
     try {
       const r = await fn();
-      entry.count = 0;
+      w.count = 0;
+      if (w.stored) {
+        w.stored = false;
+        this.db.writeVolatile(() => this.q.pinDelete.run({ id: cashierId }));
+      }
       return r;
     } catch (e) {
       if (e instanceof EdgeError && e.code === "forbidden" && e.field === "pin") {
-        entry.count++;
-        if (entry.count >= MAX_WRONG_PINS) entry.lockedUntil = this.clock.now() + LOCK_MS;
+        w.count++;
+        const at = this.clock.now();
+        if (w.count >= MAX_WRONG_PINS) w.lockedUntil = at + this.pinLockMs;
+        this.savePins(cashierId, w, at);
       }
       throw e;
     } finally {
-      entry.pending--;
-      if (!entry.count && !entry.pending && !entry.lockedUntil) this.wrongPins.delete(cashierId);
+      w.pending--;
+      if (!w.count && !w.pending && !w.lockedUntil && !w.stored && this.wrongPins.get(cashierId) === w)
+        this.wrongPins.delete(cashierId);
     }
+  }
+
+  /** The code's PIN state: cached, else as stored (a lock from before a restart included). */
+  private pinState(cashierId: string): PinState {
+    let w = this.wrongPins.get(cashierId);
+    if (!w) {
+      const r = this.q.pinGet.get({ id: cashierId });
+      w = { count: r?.count ?? 0, pending: 0, lockedUntil: r?.lockedUntilMs ?? 0, stored: r !== undefined };
+      this.wrongPins.set(cashierId, w);
+    }
+    return w;
+  }
+
+  /** Writes the code's count and lock in a durable transaction of its own. */
+  private savePins(cashierId: string, w: PinState, at: number): void {
+    this.db.write(() =>
+      this.q.pinPut.run({
+        id: cashierId,
+        count: w.count,
+        lockedUntil: w.lockedUntil,
+        at: new Date(at).toISOString(),
+      }),
+    );
+    w.stored = true;
   }
 
   /** Ends the cached sessions that have been idle too long (their sockets get closed). */

@@ -308,3 +308,15 @@ export const laneSessions = sqliteTable(
   },
   (t) => [index("lane_sessions_lane").on(t.lane, t.endedAt)],
 );
+
+/**
+ * Wrong PINs in a row per cashier code (migration 0006, checkout/sessions.ts guardPin): the
+ * count and, once MAX_WRONG_PINS is reached, until when (epoch ms, store clock; 0 = not locked)
+ * the code is refused. A right PIN deletes the row.
+ */
+export const cashierPinFailures = sqliteTable("cashier_pin_failures", {
+  cashierId: text("cashier_id").primaryKey(),
+  count: integer("count").notNull(),
+  lockedUntilMs: integer("locked_until_ms").notNull().default(0),
+  updatedAt: text("updated_at").notNull(),
+});
