@@ -2,16 +2,17 @@
 // the token its cashier got by signing in on that lane. Refused without a token, with another
 // lane's, with an unknown or ended one, after the idle time; a sign-out, a new sign-in or the
 // shift's close end it (and close its sockets); it survives an edge restart; the token is
-// stored only as a hash.
+// stored only as a hash. The PIN lockout survives a kill -9 of the real `store-edge serve`.
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_SESSION_IDLE_MS, hashToken } from "../checkout/sessions.ts";
+import { DEFAULT_SESSION_IDLE_MS, hashToken, LOCK_MS } from "../checkout/sessions.ts";
 import { manualClock } from "../clock.ts";
 import { CONFIG_FILE, loadConfig } from "../config.ts";
 import { laneSessions } from "../db/schema.ts";
 import { Edge } from "../edge.ts";
 import { gtinOf, openLane, readyEdge, T0, tempDir, testConfig, until } from "../testing/fixtures.ts";
+import { edgeCall, type Proc, startEdge, stop } from "../testing/procs.ts";
 import { serveEdge, WS_UNAUTHORIZED } from "./server.ts";
 
 setDefaultTimeout(120_000);
@@ -229,6 +230,21 @@ describe("a lane is driven only with its cashier's session", () => {
     expect(() => loadConfig(dir, {})).toThrow(/sessions\.idleMinutes/);
   });
 
+  test("store-edge.json's sessions.pinLockSeconds sets the PIN lock time (default 5 min); out of range is refused naming the field", async () => {
+    const dir = tempDir();
+    const plain = new Edge({ dataDir: dir, config: loadConfig(dir, {}), clock: manualClock(T0) });
+    expect(plain.checkout.sessions.pinLockMs).toBe(LOCK_MS);
+    await plain.stop();
+    writeFileSync(join(dir, CONFIG_FILE), JSON.stringify({ sessions: { pinLockSeconds: 90 } }));
+    const edge = new Edge({ dataDir: dir, config: loadConfig(dir, {}), clock: manualClock(T0) });
+    expect(edge.checkout.sessions.pinLockMs).toBe(90_000);
+    await edge.stop();
+    for (const bad of [0, 86_401, 1.5]) {
+      writeFileSync(join(dir, CONFIG_FILE), JSON.stringify({ sessions: { pinLockSeconds: bad } }));
+      expect(() => loadConfig(dir, {})).toThrow(/sessions\.pinLockSeconds/);
+    }
+  });
+
   test("sign-out, a new sign-in on the lane and the shift's close each end the session", async () => {
     const { edge, http } = await start();
     // Sign-out.
@@ -388,5 +404,58 @@ describe("the lane WebSocket", () => {
     await until(() => got.closed !== 0, 30_000, "socket closed");
     expect(got.closed).toBe(WS_UNAUTHORIZED);
     expect(got.msgs.at(-1)).toMatchObject({ reason: "expired" });
+  });
+});
+
+describe("the PIN lockout of a real store-edge process", () => {
+  let proc: Proc | undefined;
+  afterEach(async () => {
+    await stop(proc, "SIGKILL");
+    proc = undefined;
+  });
+
+  test("5 wrong PINs over HTTP, kill -9, restart: the right PIN is still refused, then accepted once the lock ran out", async () => {
+    const LOCK_S = 10;
+    const dir = tempDir();
+    // The catalog (cashier 1001, PIN 1234) loaded as HQ would, then the real process on the dir.
+    await (await readyEdge({ products: 5, dataDir: dir })).stop();
+    writeFileSync(join(dir, CONFIG_FILE), JSON.stringify({ sessions: { pinLockSeconds: LOCK_S } }));
+    proc = await startEdge(dir);
+    const login = (pin: string) =>
+      edgeCall<Answer>(proc!.ready.http!, "POST", "/lanes/1/login", { cashierId: "1001", pin });
+    let fifthSent = 0;
+    for (let i = 1; i <= 5; i++) {
+      if (i === 5) fifthSent = Date.now();
+      const r = await login(String(1000 + i));
+      expect([r.status, r.body.field]).toEqual([403, "pin"]);
+    }
+    const locked = await login("1234");
+    expect([locked.status, locked.body.field]).toEqual([403, "attempts"]);
+
+    await stop(proc, "SIGKILL");
+    proc = await startEdge(dir);
+    // Only meaningful while the lock can still be in force (the restart took less than it).
+    expect(Date.now() - fifthSent).toBeLessThan(LOCK_S * 1000);
+    const after = await login("1234");
+    expect([after.status, after.body.field]).toEqual([403, "attempts"]);
+    expect(after.body.message).toBe("attempts: 5 wrong PINs in a row for 1001: try again in 1 min");
+
+    let accepted: Awaited<ReturnType<typeof login>> | undefined;
+    await until(
+      async () => {
+        const r = await login("1234");
+        if (r.status === 200) {
+          accepted = r;
+          return true;
+        }
+        expect(r.body.field).toBe("attempts");
+        await Bun.sleep(250);
+        return false;
+      },
+      LOCK_S * 1000 + 30_000,
+      "the lock to run out",
+    );
+    expect(accepted?.body.session?.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Date.now() - fifthSent).toBeGreaterThanOrEqual(LOCK_S * 1000);
   });
 });
