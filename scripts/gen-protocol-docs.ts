@@ -31,6 +31,8 @@ const purpose: Record<string, string> = {
   "stock.counted": "A stock count; HQ posts the difference as a count adjustment.",
   "receiving.confirmed": "Goods received at the store against a purchase order or delivery.",
   "audit.recorded": "Void, no-sale, price override and other supervised actions, for loss prevention.",
+  "day.digest":
+    "The store's completeness proof for one business day (China time): receipt count, money by tender, returns, first/last seq and every receipt number (packed ranges) with a SHA-256 of the sorted list. Sent as a ledger event (exactly once); a later one for the same day replaces it. See sync.md.",
   "store.status": "Retained store status; the same topic carries the MQTT last-will with `state: offline`.",
   telemetry: "Periodic integer gauges and counters from the store.",
   "catalog.fetch":

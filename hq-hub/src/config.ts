@@ -33,6 +33,11 @@ export const HubConfigSchema = z.strictObject({
   memberSyncMs: z.int().nonnegative(),
   /** How often new sales are posted to finance vouchers (ms; 0 = only on demand). */
   financePostMs: z.int().nonnegative(),
+  /**
+   * Closing an accounting month requires every store-day of it proven complete by the stores'
+   * day digests (default off).
+   */
+  closeRequiresComplete: z.boolean().optional(),
   /** Enrollment codes expire after this many hours. */
   enrollmentCodeHours: z.int().positive(),
   /**
@@ -73,6 +78,7 @@ const ENV_KEYS: Record<string, keyof HubConfig> = {
   HQ_MEMBER_SYNC_MS: "memberSyncMs",
   HQ_FINANCE_POST_MS: "financePostMs",
   HQ_INGEST_WORKER: "ingestWorker",
+  HQ_CLOSE_REQUIRES_COMPLETE: "closeRequiresComplete",
   HQ_CONSOLE_DIR: "consoleDir",
 };
 const NUMERIC: ReadonlySet<keyof HubConfig> = new Set([
@@ -125,7 +131,7 @@ export function loadConfig(
     if (value === undefined || value === "") continue;
     merged[key] = NUMERIC.has(key)
       ? Number(value)
-      : key === "ingestWorker"
+      : key === "ingestWorker" || key === "closeRequiresComplete"
         ? !["0", "false", "no", "off"].includes(value.toLowerCase())
         : value;
   }

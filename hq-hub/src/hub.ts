@@ -18,6 +18,7 @@ import { startEmbeddedBroker } from "./broker/embedded.ts";
 import { connectExternalBroker } from "./broker/external.ts";
 import { type Catalog, createCatalog } from "./catalog/catalog.ts";
 import { createImports, type Imports } from "./catalog/import.ts";
+import { type Completeness, createCompleteness } from "./completeness/completeness.ts";
 import type { HubConfig } from "./config.ts";
 import { crashPoint } from "./crash.ts";
 import { createBatchedWrites } from "./db/batched-writes.ts";
@@ -61,6 +62,8 @@ export interface Hub {
   reports: Reports;
   /** Double-entry vouchers per store and business day, period close. */
   finance: Finance;
+  /** The stores' day digests against what HQ holds: per store-day complete, or what is missing. */
+  completeness: Completeness;
   tokens: Tokens;
   imports: Imports;
   suppliers: Suppliers;
@@ -210,7 +213,12 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const sales = createSales(db);
   const fleet = createFleet({ db, now });
   const reports = createReports(db);
-  const finance = createFinance({ db, now });
+  const completeness = createCompleteness({ db, now });
+  const finance = createFinance({
+    db,
+    now,
+    ...(config.closeRequiresComplete ? { requireComplete: (p: string) => completeness.month(p, {}) } : {}),
+  });
   const tokens = createTokens({ db, now, adminToken: config.adminToken });
   const imports = createImports({ db, now, catalog });
   const suppliers = createSuppliers({ db, now });
@@ -548,6 +556,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     fleet,
     reports,
     finance,
+    completeness,
     tokens,
     imports,
     suppliers,

@@ -142,6 +142,30 @@ export const EXAMPLE_PAYLOADS: { [T in MessageType]: Payload<T> } = {
     detail: "customer changed mind",
     at: AT,
   },
+  "day.digest": {
+    businessDay: "2026-11-25",
+    final: true,
+    asOf: "2026-11-26T00:05:00.000+08:00",
+    sales: { count: 1203, net: 4_812_650, tax: 553_210 },
+    returns: { count: 4, refund: 12_870 },
+    salesByTender: { cash: 1_210_400, wechat: 2_100_050, alipay: 1_402_200, card: 100_000 },
+    returnsByTender: { cash: 12_870 },
+    firstSeq: 40_117,
+    lastSeq: 41_402,
+    receiptCount: 1207,
+    receiptsHash: "d2bf0e5e81be38973631a3b3826165f283ee2fc0577612e232e85f775f91f4e9",
+    receipts: [
+      { prefix: "RC-S001-01-20261125-", width: 4, ranges: [[1, 640]] },
+      {
+        prefix: "RC-S001-02-20261125-",
+        width: 4,
+        ranges: [
+          [1, 211],
+          [213, 568],
+        ],
+      },
+    ],
+  },
   "store.status": {
     state: "online",
     appVersion: "0.1.0",

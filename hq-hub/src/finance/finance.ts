@@ -44,7 +44,15 @@ export interface Voucher {
 
 const accountName = (a: string) => ACCOUNTS[a as keyof typeof ACCOUNTS] ?? a;
 
-export function createFinance(opts: { db: Sqlite; now: () => Date }) {
+export function createFinance(opts: {
+  db: Sqlite;
+  now: () => Date;
+  /**
+   * Month-end gate (hub config closeRequiresComplete): closing is refused unless every
+   * store-day of the month is proven complete (completeness/).
+   */
+  requireComplete?: (period: string) => { complete: boolean; problems: unknown[] };
+}) {
   const { db, now } = opts;
   const mark = db.prepare("SELECT up_to FROM finance_marks WHERE name = ?");
   const setMark = db.prepare("UPDATE finance_marks SET up_to = ? WHERE name = ?");
@@ -239,6 +247,13 @@ export function createFinance(opts: { db: Sqlite; now: () => Date }) {
   /** Closes a month (YYYY-MM) after posting what is known; later deltas go to the next open month. */
   function closePeriod(period: string, actor: string) {
     if (!Period.test(period)) throw new ValidationError("period", "a month YYYY-MM");
+    const proof = opts.requireComplete?.(period);
+    if (proof && !proof.complete)
+      throw new StateError(
+        period,
+        `period ${period}: ${proof.problems.length} store-day(s) not proven complete (GET /api/v1/completeness/month/${period})`,
+        { problems: proof.problems.slice(0, 100) },
+      );
     const tx = db.transaction(() => {
       if (periodRow.get(period)) throw new StateError(period, `period ${period} is already closed`);
       const posted = postRows();

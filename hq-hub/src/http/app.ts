@@ -12,6 +12,7 @@ import {
   priceKey,
 } from "../catalog/rules.ts";
 import type { Target } from "../catalog/view.ts";
+import { CompletenessQuery } from "../completeness/completeness.ts";
 import { ForbiddenError, fromZod, NotFoundError, StateError, ValidationError } from "../errors.ts";
 import { FinanceQuery } from "../finance/finance.ts";
 import type { Hub } from "../hub.ts";
@@ -947,6 +948,41 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
       query: FinanceQuery,
     },
     (_c, { query, principal }) => hub.finance.trialBalance(query, readScope(principal, query.store)),
+  );
+
+  // The daily completeness proof (completeness/): a regional manager sees its region's stores.
+  route<unknown, CompletenessQuery>(
+    {
+      method: "get",
+      path: "/api/v1/completeness",
+      summary: "Store x business-day grid (at most 62 days): complete, incomplete, pending or no digest",
+      access: "read",
+      query: CompletenessQuery,
+    },
+    (_c, { query, principal }) => hub.completeness.grid(query, readScope(principal, query.storeId)),
+  );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/completeness/month/{period}",
+      summary:
+        "Month end: is every store-day of the month (YYYY-MM) proven complete? Lists those that are not",
+      access: "read",
+    },
+    (c, { principal }) => hub.completeness.month(c.req.param("period")!, readScope(principal, undefined)),
+  );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/completeness/{storeId}/{day}",
+      summary: "One store-day: the store's digest against HQ, with missing and extra receipts by number",
+      access: "read",
+    },
+    (c, { principal }) => {
+      const storeId = c.req.param("storeId")!;
+      authorize(principal, "read", regionOfStore(storeId));
+      return hub.completeness.detail(storeId, c.req.param("day")!);
+    },
   );
 
   // ---------------------------------------------------------------------------------------
