@@ -86,6 +86,17 @@ export const ConfigSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /**
+   * The daily completeness proof (day.digest, docs/store-edge.md): a final digest of every
+   * closed business day, and a running one of today at most every runningIntervalSeconds
+   * (0 = only closed days). The edge looks every tickSeconds.
+   */
+  digest: z
+    .strictObject({
+      runningIntervalSeconds: z.int().min(0).max(86_400).default(900),
+      tickSeconds: z.int().min(1).max(3600).default(60),
+    })
+    .default({ runningIntervalSeconds: 900, tickSeconds: 60 }),
   link: z
     .strictObject({
       /** Reconnect backoff: full jitter over [0, min(cap, base * 2^attempt)]. */
@@ -151,6 +162,9 @@ export function loadConfig(
   config.link.backoffCapMs = int("STORE_EDGE_BACKOFF_CAP_MS") ?? config.link.backoffCapMs;
   config.link.ackTimeoutMs = int("STORE_EDGE_ACK_TIMEOUT_MS") ?? config.link.ackTimeoutMs;
   config.link.statusMinIntervalMs = int("STORE_EDGE_STATUS_INTERVAL_MS") ?? config.link.statusMinIntervalMs;
+  config.digest.runningIntervalSeconds =
+    int("STORE_EDGE_DIGEST_INTERVAL_S") ?? config.digest.runningIntervalSeconds;
+  config.digest.tickSeconds = Math.max(1, int("STORE_EDGE_DIGEST_TICK_S") ?? config.digest.tickSeconds);
   config.payments.timeoutMs = int("STORE_EDGE_PAYMENT_TIMEOUT_MS") ?? config.payments.timeoutMs;
   config.payments.queryIntervalMs = int("STORE_EDGE_PAYMENT_QUERY_MS") ?? config.payments.queryIntervalMs;
   return config;

@@ -12,6 +12,7 @@ import { sales } from "./db/schema.ts";
 import { EdgeDb } from "./db.ts";
 import { bridgeLaneDevices } from "./devices/factory.ts";
 import { type LaneDevices, NoDevices, SimulatedDevices } from "./devices/port.ts";
+import { DayDigests } from "./digest/day-digest.ts";
 import { EdgeError } from "./errors.ts";
 import { Inventory } from "./inventory.ts";
 import { HqLink } from "./link/hq-link.ts";
@@ -62,6 +63,8 @@ export class Edge {
   readonly clock: Clock;
   readonly storeId: string;
   link: HqLink | undefined;
+  /** The daily completeness proof (enrolled stores only). */
+  digests: DayDigests | undefined;
   private promoteTimer: ReturnType<typeof setInterval> | undefined;
   private telemetryTimer: ReturnType<typeof setInterval> | undefined;
   private readonly queries = new Map<string, (reply: Payload<"stock.reply">) => void>();
@@ -142,6 +145,20 @@ export class Edge {
         log: this.log,
       });
       this.link.start();
+      const enrolled = Date.parse(e.enrolledAt);
+      this.digests = new DayDigests({
+        db: this.db,
+        outbox: this.outbox,
+        clock: this.clock,
+        since: businessDay(Number.isNaN(enrolled) ? this.clock.now() : enrolled),
+        options: {
+          runningIntervalMs: (this.options.config.digest?.runningIntervalSeconds ?? 900) * 1000,
+          tickMs: (this.options.config.digest?.tickSeconds ?? 60) * 1000,
+        },
+        onLedger: () => this.link?.notify(),
+        log: this.log,
+      });
+      this.digests.start();
     }
     // A complete version staged before a restart (or a crash mid-apply) is applied now.
     if (this.replica.isComplete()) {
@@ -283,6 +300,7 @@ export class Edge {
   async stop(): Promise<void> {
     clearInterval(this.promoteTimer);
     clearInterval(this.telemetryTimer);
+    this.digests?.stop();
     await this.link?.stop();
     await this.checkout.close();
     await this.replica.close();

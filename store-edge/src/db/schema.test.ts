@@ -117,6 +117,7 @@ test("the drizzle schema matches the SQL migrations, pragmas are WAL + synchrono
     "0004_catalog_scheduled_pages.sql",
     "0005_lane_sessions.sql",
     "0006_cashier_pin_failures.sql",
+    "0007_day_digest_index.sql",
   ]);
   for (const table of Object.values(schema)) {
     if (typeof table === "function") continue; // the catalog table builders

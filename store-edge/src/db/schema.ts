@@ -148,7 +148,7 @@ export const sales = sqliteTable(
     completedAt: text("completed_at").notNull(),
     data: text("data").notNull(),
   },
-  (t) => [index("sales_shift").on(t.shiftId)],
+  (t) => [index("sales_shift").on(t.shiftId), index("sales_business_day").on(t.businessDay, t.training)],
 );
 
 export const saleLines = sqliteTable(
@@ -194,6 +194,7 @@ export const returns = sqliteTable(
     returnedAt: text("returned_at").notNull(),
     data: text("data").notNull(),
   },
+  // Also returns_business_day on json_extract(data, '$.businessDay') (migration 0007).
   (t) => [index("returns_shift").on(t.shiftId)],
 );
 
