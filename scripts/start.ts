@@ -232,6 +232,9 @@ try {
       "1": { mode: "bridge-sim", sim: { scaleProtocol: "toledo8217", paper: 80 } },
       "2": { mode: "bridge-sim", sim: { scaleProtocol: "mtsics", paper: 58 } },
     };
+    // The daily completeness proof (HQ console 完整性核对): a running digest of today every
+    // minute, so the demo shows its store-days at once (a store's default is every 15 min).
+    cfg.digest = { runningIntervalSeconds: 60, tickSeconds: 10 };
     writeFileSync(cfgFile, JSON.stringify(cfg, null, 2));
     const edgePort = await port(8101 + i);
     const staticDir = join(root, "terminal-ui/build");

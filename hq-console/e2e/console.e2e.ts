@@ -1,6 +1,7 @@
 // The HQ console against a real hub: a store enrolled through the API and selling over MQTT,
 // then what HQ staff do in a browser. Cases run in order and share the hub (a working day is
 // a story): each asserts what the screen shows and, where it matters, what the hub holds.
+import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -431,6 +432,103 @@ export function consoleSuite() {
     );
   });
 
+  suite.test(
+    "completeness: a store-day HQ holds whole is green; one with a receipt HQ lacks names it",
+    async () => {
+      // A second store, on MQTT with its own credentials, sends what its edge sends: sales, then
+      // a day digest per business day (yesterday closed, today running).
+      const id = "S005";
+      await api("POST", "/api/v1/stores", { id, name: "苏州观前店", region: "east" });
+      const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${id}/enrollment-code`);
+      const s5 = await connectStore(await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, ""));
+      const today = new Date().toISOString().slice(0, 10);
+      const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      const line = [{ sku: SKU, name: "可口可乐 500ml", priceFen: 1234 }];
+      const saleOn = (seq: number, day: string) => {
+        const e = saleEnvelope(id, seq, line, 1);
+        e.payload.businessDay = day;
+        return e;
+      };
+      const sha = (receipts: string[]) =>
+        createHash("sha256")
+          .update([...receipts].sort().join("\n"))
+          .digest("hex");
+      const digest = (seq: number, day: string, final: boolean, nums: number[], sold: number) => ({
+        v: 1,
+        id: uuidv7(),
+        type: "day.digest",
+        storeId: id,
+        seq,
+        occurredAt: new Date().toISOString(),
+        payload: {
+          businessDay: day,
+          final,
+          asOf: new Date().toISOString(),
+          sales: { count: sold, net: 1234 * sold, tax: 142 * sold },
+          returns: { count: 0, refund: 0 },
+          salesByTender: { cash: 1234 * sold },
+          returnsByTender: {},
+          firstSeq: nums[0],
+          lastSeq: nums.at(-1),
+          receiptCount: nums.length,
+          receiptsHash: sha(nums.map((n) => `RC-${id}-01-${n}`)),
+          receipts: [{ prefix: `RC-${id}-01-`, width: 1, ranges: nums.map((n) => [n, n]) }],
+        },
+      });
+      // Today's second sale (seq 4) is malformed: HQ dead-letters it, so it never becomes a sale
+      // there; the store's digest still lists RC-S005-01-4.
+      const broken = saleOn(4, today) as unknown as { payload: { lines: { qty: number }[] } };
+      broken.payload.lines[0]!.qty = -1;
+      await s5.publish("events", [
+        saleOn(1, yesterday),
+        digest(2, yesterday, true, [1], 1),
+        saleOn(3, today),
+        broken,
+        digest(5, today, false, [3, 4], 2),
+      ]);
+      await until(
+        async () =>
+          (await api<{ status: string }>("GET", `/api/v1/completeness/${id}/${today}`)).status ===
+          "incomplete",
+        15_000,
+        "today's digest judged at HQ",
+      );
+      await s5.close();
+
+      await page.getByRole("link", { name: "完整性核对" }).click();
+      await page.locator('input[name="from"]').fill(yesterday);
+      await page.locator('input[name="to"]').fill(today);
+      await page.getByRole("button", { name: "查询" }).first().click();
+      const row = page.locator(`[data-testid="completeness-grid"] tr[data-store="${id}"]`);
+      const green = row.locator(`[data-testid="cell"][data-day="${yesterday}"]`);
+      await green.filter({ hasText: "完整" }).waitFor();
+      assert((await green.getAttribute("data-status")) === "complete", "yesterday complete");
+      const red = row.locator(`[data-testid="cell"][data-day="${today}"]`);
+      await red.filter({ hasText: "缺 1" }).waitFor();
+      assert((await red.getAttribute("data-status")) === "incomplete", "today incomplete");
+      await red.click();
+      const detail = page.getByTestId("day-detail");
+      await detail
+        .getByTestId("missing")
+        .filter({ hasText: `RC-${id}-01-4` })
+        .waitFor();
+      assert(
+        ((await detail.getByTestId("day-status").textContent()) ?? "").includes("不完整"),
+        "says incomplete",
+      );
+      assert(
+        !((await detail.getByTestId("missing").textContent()) ?? "").includes(`RC-${id}-01-3`),
+        "only the lacking one",
+      );
+      await green.click();
+      await detail
+        .getByTestId("day-status")
+        .filter({ hasText: /^完整$/ })
+        .waitFor();
+      assert((await detail.getByTestId("missing").count()) === 0, "nothing missing on the complete day");
+    },
+  );
+
   suite.test("an admin issues a token shown once, and revokes it: the hub refuses it at once", async () => {
     await page.getByRole("link", { name: "访问令牌" }).click();
     const form = page.getByTestId("token-form");
@@ -473,6 +571,7 @@ export function consoleSuite() {
       "/suppliers",
       "/reports",
       "/finance",
+      "/completeness",
       "/tokens",
     ]) {
       await page.goto(`${http}${path}`);

@@ -250,3 +250,52 @@ export interface TokenRow {
   revokedAt: string | null;
   revokedBy: string | null;
 }
+
+/** GET /api/v1/completeness: one cell per store-day with a digest or with receipts at HQ. */
+export type DayStatus = "complete" | "incomplete" | "pending" | "no_digest";
+export interface CompletenessCell {
+  storeId: string;
+  businessDay: string;
+  status: DayStatus;
+  final: boolean;
+  storeCount?: number;
+  hqCount: number;
+  missing: number;
+  extra: number;
+  later: number;
+}
+export interface CompletenessGrid {
+  from: string;
+  to: string;
+  days: string[];
+  stores: { id: string; name: string }[];
+  cells: CompletenessCell[];
+}
+export interface DaySummary {
+  receiptCount: number;
+  sales: { count: number; net: number; tax: number };
+  returns: { count: number; refund: number };
+}
+/** GET /api/v1/completeness/{storeId}/{day}. */
+export interface DayDetail {
+  storeId: string;
+  businessDay: string;
+  status: DayStatus;
+  final?: boolean;
+  asOf?: string;
+  store?: DaySummary;
+  hq: DaySummary;
+  missing?: string[];
+  extra?: string[];
+  later?: string[];
+  mismatches?: { field: string; store: number | string; hq: number | string }[];
+  listed?: boolean;
+}
+/** GET /api/v1/completeness/month/{period}. */
+export interface MonthProof {
+  period: string;
+  complete: boolean;
+  storeDays: number;
+  through: string;
+  problems: { storeId: string; businessDay: string; status: string; missing: number; extra: number }[];
+}
