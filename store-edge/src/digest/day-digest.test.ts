@@ -40,14 +40,14 @@ async function sell(edge: Edge, kind: "cash" | "card" = "cash", n = 1) {
   await edge.checkout.scan("1", gtinOf(n));
   return kind === "cash"
     ? edge.checkout.tenderCash("1", 1_000_000).sale!
-    : (await edge.checkout.tenderCard("1", "ok-123")).sale!;
+    : edge.checkout.tenderCard("1", undefined, "OK123").sale!;
 }
 
 describe("day digest at the store", () => {
   test("counts the day's sales, returns and tenders, lists every receipt, hashes the sorted list", async () => {
     const { edge, clock, digests } = await setUp();
     const a = await sell(edge, "cash", 1);
-    const b = await sell(edge, "cash", 2);
+    const b = await sell(edge, "card", 2);
     const view = (await edge.checkout.scan("1", a.receiptNo)).view;
     expect(view.mode).toBe("return");
     edge.checkout.setReturnLine("1", "l1", 1, true);
@@ -59,7 +59,7 @@ describe("day digest at the store", () => {
     const d = digests.build("2026-11-25", false);
     expect(d.sales).toEqual({ count: 2, net: a.totals.net + b.totals.net, tax: a.totals.tax + b.totals.tax });
     expect(d.returns).toEqual({ count: 1, refund: r.totals.refund });
-    expect(d.salesByTender).toEqual({ cash: a.totals.net + b.totals.net });
+    expect(d.salesByTender).toEqual({ cash: a.totals.net, card: b.totals.net });
     expect(d.returnsByTender).toEqual({ cash: r.totals.refund });
     const list = unpackReceipts(d.receipts!);
     expect(list).toEqual([a.receiptNo, b.receiptNo, r.receiptNo].sort());

@@ -43,6 +43,15 @@ function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
+function dayOf(days: Record<string, DayState>, day: string): DayState {
+  let s = days[day];
+  if (!s) {
+    s = { dirty: false };
+    days[day] = s;
+  }
+  return s;
+}
+
 export class DayDigests {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly startedAt: number;
@@ -112,7 +121,7 @@ export class DayDigests {
       .all();
     for (const r of rows) {
       if (!r.day || r.training) continue;
-      const s = (days[r.day] ??= { dirty: false });
+      const s = dayOf(days, r.day);
       s.first = Math.min(s.first ?? r.seq, r.seq);
       s.last = Math.max(s.last ?? r.seq, r.seq);
       s.dirty = true;
@@ -217,7 +226,7 @@ export class DayDigests {
 
   /** Builds and appends a day's digest (without its list if that would not fit an envelope). */
   private write(day: string, final: boolean, days: Record<string, DayState>): void {
-    const s = (days[day] ??= { dirty: false });
+    const s = dayOf(days, day);
     const digest = this.build(day, final, s);
     const at = digest.asOf;
     this.d.db.write(() => {
