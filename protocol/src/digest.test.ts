@@ -73,6 +73,36 @@ describe("receipt packing", () => {
 });
 
 describe("day.digest envelope", () => {
+  test("a digest whose list does not add up is refused naming the field, without expanding it", () => {
+    const ex = EXAMPLE_PAYLOADS["day.digest"];
+    const bad = (patch: Record<string, unknown>) => {
+      try {
+        makeEnvelope("day.digest", { ...ex, ...patch } as typeof ex, { storeId: "S001", seq: 9 });
+      } catch (e) {
+        return `${(e as MessageError).field}: ${(e as MessageError).message}`;
+      }
+      return "accepted";
+    };
+    const group = (ranges: [number, number][], width = 4) => [{ prefix: "RC-", width, ranges }];
+    expect(bad({ receipts: group([[0, 999_999_999]], 9), receiptCount: 1207 })).toContain("payload.receipts");
+    expect(bad({ receipts: group([[5, 1]]) })).toContain(
+      "payload.receipts.0.ranges.0: [5, 1] runs backwards",
+    );
+    expect(
+      bad({
+        receipts: group([
+          [1, 5],
+          [5, 9],
+        ]),
+      }),
+    ).toContain("payload.receipts.0.ranges.1");
+    expect(bad({ receipts: group([[1, 10_000]]) })).toContain("more than 4 digits");
+    expect(bad({ receipts: [...group([[1, 600]]), ...group([[601, 1207]])] })).toContain("listed twice");
+    expect(bad({ receiptCount: 1206 })).toContain("payload.receiptCount");
+    expect(bad({ firstSeq: 50_000 })).toContain("payload.lastSeq");
+    expect(bad({})).toBe("accepted");
+  });
+
   const ex = EXAMPLE_PAYLOADS["day.digest"];
   test("is a ledger event and validates", () => {
     expect(() => makeEnvelope("day.digest", ex, { storeId: "S001", seq: 0 })).toThrow("seq");
@@ -94,7 +124,14 @@ describe("day.digest envelope", () => {
     );
     const env = makeEnvelope(
       "day.digest",
-      { ...ex, receiptCount: 3000, receiptsHash: receiptsHash(day), receipts: packReceipts(day) },
+      {
+        ...ex,
+        sales: { ...ex.sales, count: 3000 },
+        returns: { count: 0, refund: 0 },
+        receiptCount: 3000,
+        receiptsHash: receiptsHash(day),
+        receipts: packReceipts(day),
+      },
       { storeId: "S001", seq: 9 },
     );
     expect(Buffer.byteLength(encodeEnvelope(env))).toBeLessThan(MAX_ENVELOPE_BYTES);

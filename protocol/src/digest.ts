@@ -82,3 +82,58 @@ export function sortReceipts(receiptNos: Iterable<string>): string[] {
 export function receiptsHash(receiptNos: Iterable<string>): string {
   return createHash("sha256").update(sortReceipts(receiptNos).join("\n")).digest("hex");
 }
+
+/** The most receipts one digest may claim (a store-day; far above any real one). */
+export const MAX_DIGEST_RECEIPTS = 200_000;
+
+interface DigestShape {
+  receiptCount: number;
+  sales: { count: number };
+  returns: { count: number };
+  firstSeq?: number;
+  lastSeq?: number;
+  receipts?: readonly ReceiptGroup[];
+}
+
+/**
+ * What is inconsistent in a digest the schema alone cannot see, as { field, message }, or
+ * undefined. Checked without expanding the list (a hostile range cannot cost memory): ranges
+ * ascending and apart, numbers within their width, no group twice, the ranges adding up to
+ * receiptCount, sales + returns = receiptCount, firstSeq <= lastSeq.
+ */
+export function digestProblem(d: DigestShape): { field: string; message: string } | undefined {
+  if (d.sales.count + d.returns.count !== d.receiptCount)
+    return {
+      field: "receiptCount",
+      message: `is ${d.receiptCount}, but sales + returns = ${d.sales.count + d.returns.count}`,
+    };
+  if (d.firstSeq !== undefined && d.lastSeq !== undefined && d.firstSeq > d.lastSeq)
+    return { field: "lastSeq", message: `${d.lastSeq} is before firstSeq ${d.firstSeq}` };
+  if (!d.receipts) return undefined;
+  let total = 0;
+  const seen = new Set<string>();
+  for (const [i, g] of d.receipts.entries()) {
+    const key = `${g.width}\u0000${g.prefix}`;
+    if (seen.has(key))
+      return {
+        field: `receipts.${i}`,
+        message: `prefix ${JSON.stringify(g.prefix)} width ${g.width} listed twice`,
+      };
+    seen.add(key);
+    const limit = g.width === 0 ? 0 : 10 ** g.width - 1;
+    let prev = -1;
+    for (const [j, [from, to]] of g.ranges.entries()) {
+      const at = `receipts.${i}.ranges.${j}`;
+      if (from > to) return { field: at, message: `[${from}, ${to}] runs backwards` };
+      if (from <= prev) return { field: at, message: `[${from}, ${to}] is not after the range before it` };
+      if (to > limit) return { field: at, message: `${to} has more than ${g.width} digits` };
+      prev = to;
+      total += to - from + 1;
+      if (total > MAX_DIGEST_RECEIPTS)
+        return { field: "receipts", message: `more than ${MAX_DIGEST_RECEIPTS} receipts` };
+    }
+  }
+  if (total !== d.receiptCount)
+    return { field: "receipts", message: `lists ${total} receipts, receiptCount says ${d.receiptCount}` };
+  return undefined;
+}

@@ -8,6 +8,7 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { z } from "zod";
 import { type ChangeItem, ChangeItemV1, IsoTime, Sku, TaxRate } from "./catalog.ts";
+import { digestProblem, MAX_DIGEST_RECEIPTS } from "./digest.ts";
 import { STORE_ID_RE } from "./topics.ts";
 
 /** A single envelope may not exceed this many bytes of UTF-8 JSON. */
@@ -256,7 +257,7 @@ export const StoreDayDigestV1 = z.strictObject({
   firstSeq: z.int().positive().optional(),
   lastSeq: z.int().positive().optional(),
   /** Sales plus returns: the number of receipt numbers below. */
-  receiptCount: z.int().nonnegative(),
+  receiptCount: z.int().nonnegative().max(MAX_DIGEST_RECEIPTS),
   /** SHA-256 (hex) of the sorted receipt numbers joined by "\n" (digest.ts receiptsHash). */
   receiptsHash: z.string().regex(/^[0-9a-f]{64}$/, "receiptsHash: 64 lower-case hex digits"),
   /** Every receipt number of the day, packed (digest.ts packReceipts); absent only if too large. */
@@ -596,6 +597,11 @@ export function validateEnvelope(value: unknown): AnyEnvelope {
   if (!payload.success) {
     const { field, message } = firstIssue(payload.error, "payload");
     throw new MessageError("invalid", field, message);
+  }
+  if (env.type === "day.digest") {
+    // Consistency the schema cannot express: the ranges must add up to the counts (digest.ts).
+    const problem = digestProblem(payload.data as Payload<"day.digest">);
+    if (problem) throw new MessageError("invalid", `payload.${problem.field}`, problem.message);
   }
   return { ...env, payload: payload.data } as AnyEnvelope;
 }

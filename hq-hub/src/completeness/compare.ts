@@ -126,9 +126,16 @@ export function compareDay(
   const store = storeSummary(digest);
   let missing: string[] = [];
   let extra: string[] = [];
-  const listed = digest.receipts !== undefined;
-  if (listed) {
-    const theirs = new Set(unpackReceipts(digest.receipts!));
+  // Validated at ingest (digestProblem), so this cannot blow up; a row from before is unlisted.
+  let list: string[] | undefined;
+  try {
+    list = digest.receipts ? unpackReceipts(digest.receipts) : undefined;
+  } catch {
+    list = undefined;
+  }
+  const listed = list !== undefined;
+  if (list) {
+    const theirs = new Set(list);
     const ours = new Set(before.map((r) => r.receiptNo));
     missing = [...theirs].filter((r) => !ours.has(r));
     extra = sortReceipts([...ours].filter((r) => !theirs.has(r)));

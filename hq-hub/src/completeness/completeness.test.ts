@@ -32,7 +32,7 @@ function digestFor(
     final,
     asOf: "2026-11-26T00:01:00.000+08:00",
     sales: {
-      count: sales.length,
+      count: sales.length + extra.length,
       net,
       tax: sales.reduce((n, s) => n + s.payload.totals.tax, 0),
     },
@@ -95,9 +95,24 @@ describe("completeness at HQ", () => {
     expect(d.body.mismatches.map((m: { field: string }) => m.field)).toEqual([
       "receiptCount",
       "receiptsHash",
+      "sales.count",
     ]);
     const grid = await api(hub, "GET", `/api/v1/completeness?from=2026-11-25&to=2026-11-25`);
     expect(grid.body.cells[0]).toMatchObject({ status: "incomplete", missing: 1 });
+  });
+
+  test("a digest whose ranges do not add up to its counts is dead-lettered naming the field, not stored", async () => {
+    const d = digestFor(sales);
+    const forged = {
+      ...d,
+      receipts: [{ prefix: "RC-", width: 9, ranges: [[0, 999_999_998]] as [number, number][] }],
+    };
+    await store.publishEvents(JSON.stringify([{ ...event("day.digest", S, 6, d), payload: forged }]));
+    await acked(6);
+    const dead = await api(hub, "GET", `/api/v1/dead-letters?store=${S}`);
+    expect(dead.body.map((x: { field: string }) => x.field)).toContain("payload.receipts");
+    // The store-day still shows the last good digest, and the grid still answers.
+    expect((await api(hub, "GET", `/api/v1/completeness/${S}/2026-11-25`)).body.digestSeq).toBe(5);
   });
 
   test("month end: the gate refuses to close while a store-day is not proven, and names it", async () => {
