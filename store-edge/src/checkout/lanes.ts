@@ -65,9 +65,11 @@ import {
   setQty,
   voidLine,
 } from "./cart.ts";
-import { planReturn, returnable } from "./returns.ts";
+import { planReturn, type ReturnPlan, returnable, shelfRefund } from "./returns.ts";
 import { DEFAULT_SESSION_IDLE_MS, LaneSessions, LOCK_MS } from "./sessions.ts";
 import { countTotal, overShort, type ShiftSummary, summarize } from "./shift.ts";
+import { type ShiftCounts, shiftCounts } from "./shift-counts.ts";
+import { shiftReportDoc } from "./shift-report.ts";
 import { cardTender, cashTender, paid, remaining, walletAmount, walletTender } from "./tender.ts";
 
 interface LaneRecord {
@@ -639,22 +641,63 @@ export class Checkout {
     });
   }
 
-  xReport(laneId: string): ShiftSummary & { shiftId: string } {
+  xReport(laneId: string): ShiftSummary & { shiftId: string; counts: ShiftCounts } {
     const rt = this.lane(laneId);
     const shiftId = this.requireShift(rt);
-    return { shiftId, ...this.shiftSummary(shiftId) };
+    return { shiftId, ...this.shiftSummary(shiftId), counts: this.shiftCounts(shiftId) };
+  }
+
+  /** Voids, discounts and refunds of the shift (X and Z reports). */
+  shiftCounts(shiftId: string): ShiftCounts {
+    const s = this.shiftRow(shiftId);
+    if (!s) throw notFound("shiftId", `no shift ${shiftId}`);
+    return shiftCounts(this.d.db, { shiftId, lane: s.lane, openedAt: s.openedAt, closedAt: s.closedAt });
+  }
+
+  /** Prints the X report on the lane's printer (the answer comes as the lane's `print` message). */
+  printXReport(laneId: string): { receiptNo: string } {
+    const rt = this.lane(laneId);
+    const shiftId = this.requireShift(rt);
+    const doc = this.reportDoc("X", shiftId, this.shiftSummary(shiftId), this.shiftCounts(shiftId));
+    this.print(rt, doc);
+    return { receiptNo: doc.receiptNo };
+  }
+
+  private reportDoc(
+    kind: "X" | "Z",
+    shiftId: string,
+    summary: ShiftSummary,
+    counts: ShiftCounts,
+    close?: { counted: number; overShort: number },
+  ): ReceiptDoc {
+    const s = this.shiftRow(shiftId)!;
+    const name = this.lookup.cashiers.get(s.cashierId)?.name;
+    return shiftReportDoc({
+      kind,
+      storeId: this.d.storeId(),
+      lane: s.lane,
+      shiftId,
+      cashier: name ? `${name} (${s.cashierId})` : s.cashierId,
+      openedAt: s.openedAt,
+      at: this.now().iso,
+      training: s.training === 1,
+      summary,
+      counts,
+      ...(close ? { close } : {}),
+    });
   }
 
   closeShift(
     laneId: string,
     denominations: Record<string, number>,
-  ): ShiftSummary & { shiftId: string; counted: number; overShort: number } {
+  ): ShiftSummary & { shiftId: string; counted: number; overShort: number; counts: ShiftCounts } {
     const rt = this.lane(laneId);
     const shiftId = this.requireShift(rt);
     if (rt.cart.lines.length || rt.cart.tenders.length)
       throw conflict("cart", "finish or suspend the sale first");
     const counted = countTotal(denominations);
     const summary = this.shiftSummary(shiftId);
+    const counts = this.shiftCounts(shiftId);
     const diff = overShort(counted, summary.expectedCash);
     const shift = this.shiftRow(shiftId)!;
     const { iso } = this.now();
@@ -663,7 +706,7 @@ export class Checkout {
         .update(shifts)
         .set({
           closedAt: iso,
-          closing: JSON.stringify({ denominations, counted, overShort: diff, ...summary }),
+          closing: JSON.stringify({ denominations, counted, overShort: diff, ...summary, counts }),
         })
         .where(eq(shifts.shiftId, shiftId))
         .run();
@@ -699,7 +742,9 @@ export class Checkout {
     this.d.onLedger();
     this.changed(rt);
     ended.committed();
-    return { shiftId, ...summary, counted, overShort: diff };
+    // The Z report comes out of the lane's printer with the close.
+    this.print(rt, this.reportDoc("Z", shiftId, summary, counts, { counted, overShort: diff }));
+    return { shiftId, ...summary, counted, overShort: diff, counts };
   }
 
   /** Records a no-sale drawer opening (the caller checked the supervisor when one was needed). */
@@ -1374,6 +1419,20 @@ export class Checkout {
     if (!original) throw conflict("mode", "no return against a receipt in progress");
     const sale = this.saleByReceipt(original.receiptNo)!;
     return returnable(sale.lines, this.priorReturns(sale.saleId));
+  }
+
+  /**
+   * The refund the return in progress would pay, before it is confirmed: the same rule as
+   * completeReturn (planReturn against the receipt, shelf prices without one), nothing saved.
+   */
+  previewReturn(laneId: string): ReturnPlan {
+    const rt = this.lane(laneId);
+    const draft = rt.cart.return;
+    if (!draft) throw conflict("mode", "no return in progress");
+    if (!draft.original) return shelfRefund(rt.cart.lines, this.price(rt));
+    if (!draft.lines.length) return { lines: [], totals: { refund: 0, tax: 0 } };
+    const sale = this.saleByReceipt(draft.original.receiptNo)!;
+    return planReturn(sale.lines, this.priorReturns(sale.saleId), draft.lines);
   }
 
   setReturnLine(laneId: string, lineId: string, units: number, restock: boolean): LaneView {

@@ -75,6 +75,29 @@ export function planReturn(
   };
 }
 
+/**
+ * A return without receipt refunds what the scanned items cost on the shelf today (priced
+ * without promotions by the lane): one planned line per cart line, restocked.
+ */
+export function shelfRefund(
+  lines: readonly { lineId: string; sku: string; qty: number; weighed: boolean }[],
+  priced: { lines: readonly { net: number; tax: number }[]; totals: { net: number; tax: number } },
+): ReturnPlan {
+  return {
+    lines: lines.map((l, i) => ({
+      lineId: l.lineId,
+      sku: l.sku,
+      qty: l.qty,
+      units: l.weighed ? 1 : l.qty,
+      weighed: l.weighed,
+      refund: priced.lines[i]!.net,
+      tax: priced.lines[i]!.tax,
+      restock: true,
+    })),
+    totals: { refund: priced.totals.net, tax: priced.totals.tax },
+  };
+}
+
 /** Units of each line still returnable, for the return screen. */
 export function returnable(saleLines: readonly SaleLine[], prior: ReadonlyMap<string, PriorReturns>) {
   return saleLines.map((l) => {

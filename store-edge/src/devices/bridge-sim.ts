@@ -15,7 +15,7 @@ import type {
 } from "@retail/firmware-bridge";
 import { invalid } from "../errors.ts";
 import { type BridgeContext, BridgeDevices, loadBridge, type PlannedDevice } from "./bridge.ts";
-import { type DeviceEvent, type LaneDevices, SimulatedDevices } from "./port.ts";
+import { type DeviceEvent, type LaneDevices, NoDevices, SimulatedDevices } from "./port.ts";
 
 export interface WireSimOptions {
   scaleProtocol: ScaleProtocol;
@@ -243,6 +243,11 @@ export interface SimControls {
    * after the next receipt's cut, before its confirmation (the receipt becomes uncertain).
    */
   printerFault(fault: "drop-after-cut"): Promise<{ ok: true }>;
+}
+
+/** Whether the lane's devices are simulators a person may drive (not a lane without devices). */
+export function isSimulated(d: LaneDevices): boolean {
+  return simControls(d) !== undefined && !(d instanceof NoDevices);
 }
 
 export function simControls(d: LaneDevices): SimControls | undefined {

@@ -14,13 +14,13 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import { bearerToken, SessionError } from "../checkout/sessions.ts";
-import { simControls } from "../devices/bridge-sim.ts";
+import { isSimulated, simControls } from "../devices/bridge-sim.ts";
 import type { Edge } from "../edge.ts";
 import { EdgeError, forbidden, invalid } from "../errors.ts";
 
 const Fen = z.int().nonnegative();
 const PositiveFen = z.int().positive();
-const Pin = z.string().regex(/^\d{4,8}$/, "PIN: 4-8 digits");
+const Pin = z.string().regex(/^\d{4,8}$/, "4-8 digits");
 const CashierId = z.string().regex(/^\d{3,8}$/, "cashier code: 3-8 digits");
 
 const schemas = {
@@ -45,7 +45,9 @@ const schemas = {
     pin: Pin,
     reason: z.string().min(1).max(80),
   }),
-  member: z.strictObject({ phone: z.string().regex(/^1\d{10}$/, "phone: 11 digits starting with 1") }),
+  member: z.strictObject({
+    phone: z.string().regex(/^1\d{10}$/, "a mainland mobile number: 11 digits starting with 1"),
+  }),
   coupon: z.strictObject({ code: z.string().min(1).max(40) }),
   recall: z.strictObject({ suspendId: z.string().min(1).max(64) }),
   tender: z.discriminatedUnion("kind", [
@@ -221,6 +223,7 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
     return c.json(await co.cashMove(c.req.param("lane"), b.direction, b.amount, b.reason, sup));
   });
   api.get("/lanes/:lane/shift/x-report", (c) => c.json(co.xReport(c.req.param("lane"))));
+  api.post("/lanes/:lane/shift/x-report/print", (c) => c.json(co.printXReport(c.req.param("lane"))));
   api.post("/lanes/:lane/shift/close", async (c) =>
     c.json(co.closeShift(c.req.param("lane"), (await body(c, schemas.closeShift)).denominations)),
   );
@@ -294,6 +297,7 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
     return c.json(await co.startReturnWithoutReceipt(lane, b.supervisorId, b.pin, b.reason));
   });
   api.get("/lanes/:lane/returns/lines", (c) => c.json({ lines: co.returnable(c.req.param("lane")) }));
+  api.get("/lanes/:lane/returns/preview", (c) => c.json(co.previewReturn(c.req.param("lane"))));
   api.put("/lanes/:lane/returns/lines/:lineId", async (c) => {
     const b = await body(c, schemas.returnLine);
     return c.json(co.setReturnLine(c.req.param("lane"), c.req.param("lineId"), b.units, b.restock));
@@ -337,6 +341,8 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
     c.json({
       devices: co.devices(c.req.param("lane")).health(),
       weight: co.devices(c.req.param("lane")).weight() ?? null,
+      // The till's device panel offers the simulators' controls (the demo's scale) only then.
+      simulated: isSimulated(co.devices(c.req.param("lane"))),
       uncertainPrints: co.devices(c.req.param("lane")).uncertainPrints(),
     }),
   );

@@ -61,7 +61,13 @@ const esc = (s: string) =>
     .replace(/"/g, "&quot;")
     .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, "");
 
-export function junit(suite: string, results: Result[], setupError?: Error): string {
+/** One JUnit document for several suites run one after another. */
+export function junitSuites(parts: { name: string; results: Result[]; setupError?: Error }[]): string {
+  const blocks = parts.map((p) => testsuite(p.name, p.results, p.setupError));
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n${blocks.join("\n")}\n</testsuites>\n`;
+}
+
+function testsuite(suite: string, results: Result[], setupError?: Error): string {
   const all = setupError ? [...results, { name: "suite set-up", ms: 0, error: setupError }] : results;
   const failures = all.filter((r) => r.error).length;
   const skipped = all.filter((r) => r.skipped).length;
@@ -73,5 +79,5 @@ export function junit(suite: string, results: Result[], setupError?: Error): str
     if (r.skipped) return `${head}>\n    <skipped message="${esc(r.skipped)}"/>\n  </testcase>`;
     return `${head}/>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n<testsuite name="${esc(suite)}" tests="${all.length}" failures="${failures}" skipped="${skipped}" time="${total.toFixed(3)}">\n${cases.join("\n")}\n</testsuite>\n</testsuites>\n`;
+  return `<testsuite name="${esc(suite)}" tests="${all.length}" failures="${failures}" skipped="${skipped}" time="${total.toFixed(3)}">\n${cases.join("\n")}\n</testsuite>`;
 }

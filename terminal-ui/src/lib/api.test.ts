@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { ApiError, EdgeApi, LaneSocket } from "./api.ts";
 import { plain } from "./errors.ts";
 import { localeRef } from "./locale.ts";
+import { AmountError } from "./money.ts";
 
 type Call = { url: string; init?: RequestInit };
 
@@ -72,7 +73,12 @@ describe("edge client", () => {
     expect(seen).toEqual([e]);
     localeRef.value = "zh-CN";
     expect(plain(e).title).toBe("会话已过期，请重新登录");
+    // zh-CN shows no English: the edge's words are kept for support, shown in English mode.
+    expect(plain(e).detail).not.toMatch(/[A-Za-z]/);
+    expect(plain(e).raw).toContain("expired");
+    localeRef.value = "en";
     expect(plain(e).detail).toContain("expired");
+    localeRef.value = "zh-CN";
   });
 
   test("the lane socket's address carries the token (browsers cannot set headers there)", () => {
@@ -99,6 +105,30 @@ describe("edge client", () => {
     ).toContain("秤");
     const other = plain(new ApiError(409, "conflict", "somewhere", "somewhere: odd"));
     expect(other.title).toBe("现在不能这样操作");
-    expect(other.detail).toBe("somewhere: odd");
+    expect(other.detail).toBe("");
+    expect(other.raw).toBe("somewhere: odd");
+    localeRef.value = "en";
+    expect(plain(new ApiError(409, "conflict", "somewhere", "somewhere: odd")).detail).toBe("somewhere: odd");
+    localeRef.value = "zh-CN";
+  });
+
+  test("zh-CN: no English in an error, the field named in Chinese; a bad amount says what is wrong", () => {
+    localeRef.value = "zh-CN";
+    const phone = plain(new ApiError(400, "invalid", "phone", "phone: phone: 11 digits starting with 1"));
+    expect(phone.title).toBe("请输入 11 位手机号");
+    expect(phone.detail).toBe("相关项目：手机号");
+    const odd = plain(new ApiError(409, "weird", "lines.3.units", "lines.3.units: only 2 left"));
+    expect(`${odd.title} ${odd.detail}`).not.toMatch(/[A-Za-z]/);
+    expect(odd.detail).toContain("退回数量");
+    const typed = plain(new AmountError("float", "decimals", "12.345"));
+    expect(typed.title).toBe("备用金：最多两位小数（精确到分）");
+    expect(typed.detail).toContain("12.345");
+    expect(plain(new AmountError("received", "not_number", "1e3")).title).toContain("只能输入数字");
+    expect(plain(new Error("boom")).detail).toBe("");
+    localeRef.value = "en";
+    expect(plain(new AmountError("received", "decimals", "12.345")).title).toBe(
+      "amount received: at most two decimals (fen)",
+    );
+    localeRef.value = "zh-CN";
   });
 });

@@ -95,6 +95,20 @@ export interface ShiftSummary {
   cashIn: number;
   cashOut: number;
   expectedCash: number;
+  /** Present on the X report and the close (edges before the counts omit it). */
+  counts?: ShiftCounts;
+}
+
+export interface ReturnPreview {
+  lines: { lineId: string; sku: string; qty: number; units: number; refund: number; tax: number }[];
+  totals: { refund: number; tax: number };
+}
+
+/** Loss-prevention counts of a shift (X and Z reports). */
+export interface ShiftCounts {
+  voids: { lines: number; sales: number; amount: number };
+  discounts: { sales: number; amount: number };
+  refunds: { count: number; amount: number };
 }
 
 export interface ReturnableLine {
@@ -245,6 +259,8 @@ export class EdgeApi {
       this.lanePath(lane, "/shift/close"),
       { denominations },
     );
+  printXReport = (lane: string) =>
+    this.call<{ receiptNo: string }>("POST", this.lanePath(lane, "/shift/x-report/print"));
   training = (lane: string, on: boolean, s: Supervisor) =>
     this.call<LaneView>("POST", this.lanePath(lane, "/training"), { on, ...s });
 
@@ -309,21 +325,29 @@ export class EdgeApi {
       tender,
       ...(reason ? { reason } : {}),
     });
+  /** What the return in progress would refund, by the edge's own rule, before it is confirmed. */
+  returnPreview = (lane: string) => this.call<ReturnPreview>("GET", this.lanePath(lane, "/returns/preview"));
   cancelReturn = (lane: string) => this.call<LaneView>("DELETE", this.lanePath(lane, "/returns"));
   reprint = (lane: string, receiptNo: string) =>
     this.call<{ ok: true }>("POST", this.lanePath(lane, "/reprint"), { receiptNo });
 
   devices = (lane: string) =>
-    this.call<{ devices: DeviceHealth[]; weight: Weight | null; uncertainPrints?: UncertainPrint[] }>(
-      "GET",
-      this.lanePath(lane, "/devices"),
-    );
+    this.call<{
+      devices: DeviceHealth[];
+      weight: Weight | null;
+      uncertainPrints?: UncertainPrint[];
+      /** The lane's devices are simulators (the demo): the device panel can drive them. */
+      simulated?: boolean;
+    }>("GET", this.lanePath(lane, "/devices"));
   /** "printed": it is on the paper; "reprint": print it again as a marked copy (重印 REPRINT). */
   resolvePrint = (lane: string, jobId: number, resolution: PrintResolution) =>
     this.call<{ ok: true }>("POST", this.lanePath(lane, `/devices/printer/uncertain/${jobId}`), {
       resolution,
     });
   kickDrawer = (lane: string) => this.call<{ ok: true }>("POST", this.lanePath(lane, "/devices/drawer"));
+  /** The demo's simulated scale: what is on it (grams) and whether the reading is stable. */
+  simWeight = (lane: string, grams: number, stable: boolean) =>
+    this.call<{ ok: true }>("POST", this.lanePath(lane, "/sim/weight"), { grams, stable });
   scale = (lane: string, action: "zero" | "tare") =>
     this.call<{ ok: true }>("POST", this.lanePath(lane, `/devices/scale/${action}`));
 }

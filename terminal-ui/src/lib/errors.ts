@@ -1,8 +1,11 @@
 // Edge errors in plain words for the cashier. The edge names a code and the field at fault;
-// the common ones get a sentence in the cashier's language, anything else shows the edge's
-// own message (it is written for people too) under a short heading.
+// the common ones get a sentence in the cashier's language. The edge's own message is English:
+// it shows in small type in the English mode only; in zh-CN the small type names the field at
+// fault in Chinese (the message stays in data-detail for support). A typed amount that is not one
+// (money.ts AmountError) says which field and what is wrong with it.
 import { ApiError } from "./api.ts";
 import { localeRef } from "./locale.ts";
+import { type AmountError, type AmountProblem, formatFen } from "./money.ts";
 
 type Words = [zh: string, en: string];
 
@@ -43,6 +46,59 @@ const BY_FIELD: Record<string, Words> = {
   "not_found:suspendId": ["找不到这张挂单", "No such suspended cart"],
 };
 
+/** The fields a cashier types or the edge names, for the zh-CN small type. */
+const FIELD: Record<string, Words> = {
+  code: ["条码", "code"],
+  sku: ["商品", "item"],
+  qty: ["数量", "quantity"],
+  weight: ["重量", "weight"],
+  grams: ["重量", "weight"],
+  pin: ["密码", "PIN"],
+  cashierId: ["收银员编号", "cashier code"],
+  supervisorId: ["主管编号", "supervisor code"],
+  phone: ["手机号", "phone"],
+  receiptNo: ["小票号", "receipt number"],
+  float: ["备用金", "float"],
+  received: ["实收金额", "amount received"],
+  amount: ["金额", "amount"],
+  price: ["单价", "price"],
+  approvalCode: ["授权码", "approval code"],
+  paymentId: ["支付", "payment"],
+  tender: ["退款方式", "refund tender"],
+  tenders: ["付款", "payments"],
+  lines: ["退货商品", "return lines"],
+  units: ["退回数量", "units back"],
+  denominations: ["清点数量", "count"],
+  reason: ["原因", "reason"],
+  shift: ["班次", "shift"],
+  cart: ["当前交易", "current sale"],
+  lane: ["款台", "lane"],
+  mode: ["退货", "return"],
+  suspendId: ["挂单", "suspended cart"],
+  printer: ["打印机", "printer"],
+  scale: ["电子秤", "scale"],
+  stable: ["读数稳定", "stable"],
+  direction: ["存入/取出", "in/out"],
+};
+
+const AMOUNT: Record<AmountProblem, (places: number) => Words> = {
+  empty: () => ["请输入金额", "Enter an amount"],
+  not_number: (p) => [
+    `只能输入数字和小数点，例如 ${p === 3 ? "0.750" : "12.34"}`,
+    `digits and one decimal point only, e.g. ${p === 3 ? "0.750" : "12.34"}`,
+  ],
+  decimals: (p) =>
+    p === 3
+      ? ["最多三位小数（精确到克）", "at most three decimals (grams)"]
+      : ["最多两位小数（精确到分）", "at most two decimals (fen)"],
+  negative: () => ["不能为负数", "cannot be negative"],
+  too_large: () => [
+    `金额太大：最多 ${formatFen(99999999999)}`,
+    `too large: at most ${formatFen(99999999999)}`,
+  ],
+  zero: () => ["必须大于 0", "must be more than 0"],
+};
+
 const BY_CODE: Record<string, Words> = {
   invalid: ["输入有误", "Check the input"],
   not_found: ["没有找到", "Not found"],
@@ -61,17 +117,56 @@ export interface PlainError {
   detail: string;
   field: string;
   code: string;
+  /** The edge's own (English) message, kept for support in data-detail, never shown in zh-CN. */
+  raw?: string;
 }
 
 export function plain(e: unknown): PlainError {
   const zh = localeRef.value === "zh-CN";
+  const say = (w: Words) => w[zh ? 0 : 1];
   if (e instanceof ApiError) {
     const w = BY_FIELD[`${e.code}:${e.field}`] ?? BY_CODE[e.code];
-    const title = w ? w[zh ? 0 : 1] : e.message;
-    return { title, detail: e.message, field: e.field, code: e.code };
+    // The edge's message is English: the title only in English, the field's name in zh-CN.
+    const title = w ? say(w) : zh ? "门店服务器拒绝了这个操作" : e.message;
+    const field = fieldName(e.field);
+    const detail = zh ? (field ? `${say(["相关项目", "field"])}：${field}` : "") : e.message;
+    return { title, detail, field: e.field, code: e.code, raw: e.message };
+  }
+  if (isAmountError(e)) {
+    const field = fieldName(e.field) || say(FIELD.amount!);
+    const what = say(AMOUNT[e.problem](e.places));
+    const typed = e.typed.trim();
+    return {
+      title: zh ? `${field}：${what}` : `${field}: ${what}`,
+      detail: typed ? (zh ? `输入的是 “${typed}”` : `typed "${typed}"`) : "",
+      field: e.field,
+      code: "invalid",
+      raw: e.message,
+    };
   }
   const message = e instanceof Error ? e.message : String(e);
-  return { title: zh ? "出错了" : "Something went wrong", detail: message, field: "", code: "internal" };
+  return {
+    title: zh ? "出错了" : "Something went wrong",
+    detail: zh ? "" : message,
+    field: "",
+    code: "internal",
+    raw: message,
+  };
+}
+
+function isAmountError(e: unknown): e is AmountError {
+  return e instanceof Error && e.name === "AmountError";
+}
+
+/** "lines.0.units" -> 退回数量 (zh-CN) / units back; "" when the field means nothing to a cashier. */
+function fieldName(field: string): string {
+  const zh = localeRef.value === "zh-CN";
+  const parts = field.split(".").filter((p) => !/^\d+$/.test(p));
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const w = FIELD[parts[i]!];
+    if (w) return w[zh ? 0 : 1];
+  }
+  return "";
 }
 
 /** For WebSocket error messages (same code/field shape, no HTTP status). */

@@ -156,6 +156,26 @@ const zh = {
   shiftOpenSince: "开班于",
   loading: "加载中…",
   by: "按",
+  zReport: "Z 报表",
+  lineVoids: "删除商品次数",
+  saleVoids: "整单取消次数",
+  voidAmount: "取消金额",
+  discountedSales: "优惠笔数",
+  refunds: "退款笔数",
+  printReport: "打印报表",
+  printView: "打印预览",
+  xPrinted: "X 报表已打印",
+  devices: "设备",
+  simScale: "模拟电子秤（演示）",
+  weightKg: "重量（公斤）",
+  putOnScale: "放上秤",
+  stableReading: "读数稳定",
+  simNote: "本款台的设备是模拟器：可以在这里设置秤的读数",
+  state_ready: "正常",
+  state_connected: "已连接",
+  state_error: "故障",
+  state_absent: "未连接",
+  refundPreview: "将退款",
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -311,6 +331,26 @@ const en: Dict = {
   shiftOpenSince: "Shift since",
   loading: "Loading…",
   by: "by",
+  zReport: "Z report",
+  lineVoids: "Lines voided",
+  saleVoids: "Sales voided",
+  voidAmount: "Voided amount",
+  discountedSales: "Discounted sales",
+  refunds: "Refunds",
+  printReport: "Print report",
+  printView: "Print view",
+  xPrinted: "X report printed",
+  devices: "Devices",
+  simScale: "Simulated scale (demo)",
+  weightKg: "Weight (kg)",
+  putOnScale: "Put on scale",
+  stableReading: "Stable reading",
+  simNote: "This lane's devices are simulators: set the scale's reading here",
+  state_ready: "ready",
+  state_connected: "connected",
+  state_error: "error",
+  state_absent: "unplugged",
+  refundPreview: "Refund due",
 };
 
 const dicts: Record<Locale, Dict> = { "zh-CN": zh, en };
@@ -333,13 +373,70 @@ export function setLocale(l: Locale): void {
   if (typeof document !== "undefined") document.documentElement.lang = l;
 }
 
-/** A promotion's name in the current language, else its id (HQ may not have named it). */
+const PROMOTION_KIND: Record<string, [zh: string, en: string]> = {
+  percent_off: ["折扣", "Percent off"],
+  special_price: ["特价", "Special price"],
+  member_price: ["会员价", "Member price"],
+  multi_buy: ["多买优惠", "Multi-buy"],
+  buy_x_get_y: ["买赠", "Buy X get Y"],
+  threshold: ["满减", "Spend and save"],
+  threshold_percent: ["满折", "Spend and save %"],
+};
+
+/**
+ * A promotion's name in the current language; without one (HQ did not name it) its kind in
+ * the current language ("多买优惠"), never the id's English letters in zh-CN.
+ */
 export function promotionName(
   id: string,
-  promotions: Record<string, { name?: string; nameEn?: string }> | undefined,
+  promotions: Record<string, { name?: string; nameEn?: string; kind?: string }> | undefined,
 ): string {
   const p = promotions?.[id];
-  return (i18n.locale === "en" ? (p?.nameEn ?? p?.name) : (p?.name ?? p?.nameEn)) ?? id;
+  const en = i18n.locale === "en";
+  const named = en ? (p?.nameEn ?? p?.name) : (p?.name ?? p?.nameEn);
+  if (named) return named;
+  const kind = p?.kind ? PROMOTION_KIND[p.kind] : undefined;
+  if (kind) return kind[en ? 1 : 0];
+  return en ? id : "促销优惠";
+}
+
+const TIER: Record<string, [zh: string, en: string]> = {
+  regular: ["普通会员", "Regular"],
+  normal: ["普通会员", "Regular"],
+  standard: ["普通会员", "Regular"],
+  silver: ["银卡会员", "Silver"],
+  gold: ["金卡会员", "Gold"],
+  platinum: ["白金会员", "Platinum"],
+  diamond: ["钻石会员", "Diamond"],
+  vip: ["VIP 会员", "VIP"],
+  staff: ["员工", "Staff"],
+};
+
+/** A member tier as HQ codes it ("gold") in the current language; an unknown code as 会员. */
+export function tierName(tier: string): string {
+  const w = TIER[tier.toLowerCase()];
+  if (w) return w[i18n.locale === "en" ? 1 : 0];
+  return i18n.locale === "en" ? tier : /[A-Za-z]/.test(tier) ? "会员" : tier;
+}
+
+const MATCHED: Record<string, [zh: string, en: string]> = {
+  barcode: ["条码", "barcode"],
+  sku: ["商品编码", "SKU"],
+  plu: ["自编码", "PLU"],
+  pinyin: ["拼音", "pinyin"],
+  name: ["品名", "name"],
+};
+
+/** How a search hit matched ("pinyin" -> 拼音). */
+export function matchName(matched: string): string {
+  const w = MATCHED[matched];
+  return w ? w[i18n.locale === "en" ? 1 : 0] : matched;
+}
+
+/** A device state ("absent" -> 未连接). */
+export function deviceState(state: string): string {
+  const key = `state_${state}` as MessageKey;
+  return key in zh ? t(key) : state;
 }
 
 export function toggleLocale(): void {

@@ -34,6 +34,57 @@ export function parseYuan(text: string): number | undefined {
   return whole * 100 + frac;
 }
 
+/** Why a typed amount is refused; errors.ts says it in the cashier's language. */
+export type AmountProblem = "empty" | "not_number" | "decimals" | "negative" | "too_large" | "zero";
+
+/**
+ * A typed amount that is not one: names the field ("float", "received", "amount", "price",
+ * "weight"), the problem and what was typed, so the screen can say exactly what is wrong.
+ */
+export class AmountError extends Error {
+  override readonly name = "AmountError";
+  constructor(
+    readonly field: string,
+    readonly problem: AmountProblem,
+    readonly typed: string,
+    /** Decimal places allowed: 2 for yuan (fen), 3 for kilograms (grams). */
+    readonly places = 2,
+  ) {
+    super(`${field}: ${problem} (${JSON.stringify(typed)})`);
+  }
+}
+
+/**
+ * Typed decimal -> integer units of 10^-places (fen for yuan, grams for kg), or the reason it is
+ * not an amount: letters or exponents ("1e3"), more decimals than allowed ("12.345"), a sign,
+ * more than 9 whole digits. Integer math only.
+ */
+export function parseDecimal(
+  text: string,
+  field: string,
+  opts: { places?: number; positive?: boolean; currency?: boolean } = {},
+): number {
+  const places = opts.places ?? 2;
+  let t = text.trim();
+  if (opts.currency !== false) t = t.replace(/^[¥￥]\s*/, "");
+  if (!t) throw new AmountError(field, "empty", text, places);
+  if (/^-/.test(t)) throw new AmountError(field, "negative", text, places);
+  const m = /^(\d*)(?:\.(\d*))?$/.exec(t);
+  if (!m || (!m[1] && !m[2])) throw new AmountError(field, "not_number", text, places);
+  const frac = m[2] ?? "";
+  if (frac.length > places) throw new AmountError(field, "decimals", text, places);
+  const whole = (m[1] ?? "").replace(/^0+(?=\d)/, "");
+  if (whole.length > 9) throw new AmountError(field, "too_large", text, places);
+  const value = Number(whole || "0") * 10 ** places + Number(frac.padEnd(places, "0") || "0");
+  if (opts.positive && value === 0) throw new AmountError(field, "zero", text, places);
+  return value;
+}
+
+/** Typed yuan -> fen, or an AmountError naming the field and what is wrong. */
+export function yuanOrError(text: string, field: string, positive = true): number {
+  return parseDecimal(text, field, { places: 2, positive });
+}
+
 /** Grams as kilograms with three decimals: 1234 -> "1.234 kg", by integer math. */
 export function formatGrams(grams: number): string {
   const g = Math.abs(Math.trunc(grams));

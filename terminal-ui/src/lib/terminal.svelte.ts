@@ -36,6 +36,8 @@ export class Terminal {
   statusError = $state<PlainError | undefined>(undefined);
   devices = $state<DeviceHealth[]>([]);
   weight = $state<Weight | null>(null);
+  /** The lane's devices are simulators (the demo): the device panel offers the scale's controls. */
+  simulated = $state(false);
   printer = $state<PrinterState>({ online: true, paperOut: false, coverOpen: false });
   /** Receipts that may or may not be on the paper: a banner each until the cashier answers. */
   uncertainPrints = $state<UncertainPrint[]>([]);
@@ -182,6 +184,7 @@ export class Terminal {
       const d = await this.api.devices(this.lane);
       this.devices = d.devices;
       this.weight = d.weight;
+      this.simulated = d.simulated === true;
       if (d.uncertainPrints) this.uncertainPrints = d.uncertainPrints;
     } catch {
       // the status bar shows the lane as down

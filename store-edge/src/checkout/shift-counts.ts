@@ -1,0 +1,75 @@
+// The loss-prevention counts of a shift for the X and Z reports: lines and sales voided (from the
+// audit records the voids wrote to the outbox, which is never pruned), sales that carried a
+// discount and how much, and refunds. Training activity is left out, as in the cash figures.
+import { and, eq, sql } from "drizzle-orm";
+import { outbox, returns, sales } from "../db/schema.ts";
+import type { EdgeDb } from "../db.ts";
+
+export interface ShiftCounts {
+  voids: { lines: number; sales: number; amount: number };
+  discounts: { sales: number; amount: number };
+  refunds: { count: number; amount: number };
+}
+
+export interface ShiftWindow {
+  shiftId: string;
+  lane: string;
+  openedAt: string;
+  closedAt: string | null;
+}
+
+export function shiftCounts(db: EdgeDb, shift: ShiftWindow): ShiftCounts {
+  const d = db.d;
+  // Audit records carry the lane and the time, not the shift: the shift's lane between its
+  // opening and its close (a lane has one shift open at a time).
+  const action = sql<string>`json_extract(${outbox.envelope}, '$.payload.action')`;
+  const voids = d
+    .select({
+      action,
+      n: sql<number>`count(*)`.mapWith(Number),
+      amount: sql<number>`coalesce(sum(json_extract(${outbox.envelope}, '$.payload.amount')), 0)`.mapWith(
+        Number,
+      ),
+    })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.type, "audit.recorded"),
+        sql`json_extract(${outbox.envelope}, '$.payload.laneId') = ${shift.lane}`,
+        sql`${action} in ('line_void', 'sale_void')`,
+        sql`${outbox.occurredAt} >= ${shift.openedAt}`,
+        shift.closedAt ? sql`${outbox.occurredAt} <= ${shift.closedAt}` : sql`1`,
+        sql`coalesce(json_extract(${outbox.envelope}, '$.payload.detail'), '') not like '%(training)'`,
+      ),
+    )
+    .groupBy(action)
+    .all();
+  const line = voids.find((v) => v.action === "line_void");
+  const sale = voids.find((v) => v.action === "sale_void");
+  const discount = sql<number>`json_extract(${sales.data}, '$.totals.discount')`;
+  const discounted = d
+    .select({
+      n: sql<number>`count(*)`.mapWith(Number),
+      amount: sql<number>`coalesce(sum(${discount}), 0)`.mapWith(Number),
+    })
+    .from(sales)
+    .where(and(eq(sales.shiftId, shift.shiftId), eq(sales.training, 0), sql`${discount} > 0`))
+    .get();
+  const refunds = d
+    .select({
+      n: sql<number>`count(*)`.mapWith(Number),
+      amount: sql<number>`coalesce(sum(${returns.refundFen}), 0)`.mapWith(Number),
+    })
+    .from(returns)
+    .where(and(eq(returns.shiftId, shift.shiftId), eq(returns.training, 0)))
+    .get();
+  return {
+    voids: {
+      lines: line?.n ?? 0,
+      sales: sale?.n ?? 0,
+      amount: (line?.amount ?? 0) + (sale?.amount ?? 0),
+    },
+    discounts: { sales: discounted?.n ?? 0, amount: discounted?.amount ?? 0 },
+    refunds: { count: refunds?.n ?? 0, amount: refunds?.amount ?? 0 },
+  };
+}
