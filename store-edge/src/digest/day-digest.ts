@@ -145,16 +145,19 @@ export class DayDigests {
     const floor = addDays(today, -(this.d.options.backfillDays ?? 7));
     const written: string[] = [];
     // Closed days in order, each once (a day without receipts too: "nothing sold" is a claim).
-    const closedThrough = this.d.db.meta(CLOSED_KEY);
-    let day = closedThrough ? addDays(closedThrough, 1) : this.d.since;
+    // A closed day stays closed even if the clock is put back onto it.
+    const closedBefore = this.d.db.meta(CLOSED_KEY);
+    const yesterday = addDays(today, -1);
+    const closed = closedBefore && closedBefore > yesterday ? closedBefore : yesterday;
+    let day = closedBefore ? addDays(closedBefore, 1) : this.d.since;
     if (day < floor) day = floor;
-    for (; day < today; day = addDays(day, 1)) {
+    for (; day <= closed; day = addDays(day, 1)) {
       this.write(day, true, days);
       written.push(day);
     }
     // A late receipt for a day already closed: say it again.
     for (const [d, s] of Object.entries(days))
-      if (d < today && s.dirty && !written.includes(d) && d >= floor) {
+      if (d <= closed && s.dirty && !written.includes(d) && d >= floor) {
         this.write(d, true, days);
         written.push(d);
       }
@@ -166,14 +169,14 @@ export class DayDigests {
       this.startedAt,
       Date.parse(`${today}T00:00:00+08:00`),
     );
-    if (interval > 0 && (t?.dirty || !t?.at) && now - lastAt >= interval) {
+    if (today > closed && interval > 0 && (t?.dirty || !t?.at) && now - lastAt >= interval) {
       this.write(today, false, days);
       written.push(today);
     }
     for (const d of Object.keys(days)) if (d < addDays(today, -KEEP_DAYS)) delete days[d];
     this.d.db.write(() => {
       this.d.db.setMeta(DAYS_KEY, JSON.stringify(days));
-      this.d.db.setMeta(CLOSED_KEY, addDays(today, -1));
+      this.d.db.setMeta(CLOSED_KEY, closed);
     });
     if (written.length) this.d.onLedger();
     return { written, behind: false };
