@@ -81,7 +81,7 @@ function check(m: Model, r: Real) {
   // Completeness: every closed day since enrollment (within the backfill window) ends with a
   // final digest of exactly its receipts.
   const floor = addDays(today, -7);
-  for (let day = m.since > floor ? m.since : floor; day <= m.closed; day = addDays(day, 1)) {
+  for (let day = [m.since, floor].sort()[1]!; day <= m.closed; day = addDays(day, 1)) {
     const last = all.filter((d) => d.payload.businessDay === day).at(-1);
     expect({ day, final: last?.payload.final }).toEqual({ day, final: true });
     expect(unpackReceipts(last!.payload.receipts!)).toEqual([...(m.days.get(day) ?? [])].sort());
