@@ -39,6 +39,8 @@ const purpose: Record<string, string> = {
     "The store asks for the next catalog change set (or a page of it) after the version it has.",
   "catalog.applied": "The store applied a catalog version (the whole change set, in one transaction).",
   "stock.query": "The till asks HQ for an item's stock in nearby stores.",
+  "edge.hello":
+    "On every (re)connect, before any event: the edge's instance (one per edge.db), last and acked seq, and the first event of each process run above the ack; HQ answers `edge.welcome`.",
   "catalog.pointer": "Retained: the newest catalog version released to this store.",
   "catalog.changeset": "One page of a catalog change set (delta) or of a full snapshot.",
   "events.ack": "HQ committed every ledger event up to `upToSeq`; `missing` asks for a resend.",
@@ -47,6 +49,8 @@ const purpose: Record<string, string> = {
   "stock.alert": "Stock of a SKU at this store fell to or below its reorder point.",
   "replenishment.status": "Where replenishment of items stands (suggested, ordered, in transit, received).",
   "stock.reply": "Answer to `stock.query`: on-hand in nearby stores.",
+  "edge.welcome":
+    "Answer to `edge.hello`: HQ's head and highest seq for the store and whether it holds each boot's first event; a restored or fresh edge re-bases its new events above `maxSeq` (sync.md).",
 };
 
 export function renderProtocolDoc(): string {

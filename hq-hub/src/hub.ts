@@ -35,6 +35,7 @@ import { createFleet, type Fleet } from "./fleet/fleet.ts";
 import { createApp } from "./http/app.ts";
 import { createTokens, type Tokens } from "./http/auth.ts";
 import { type BatchOutcome, createIngest } from "./ingest/ingest.ts";
+import { createResync, type Resync } from "./ingest/resync.ts";
 import { type IngestWorker, startIngestWorker } from "./ingest/worker-client.ts";
 import { createReplenishment, type Replenishment, type TillUpdate } from "./replenishment/orders.ts";
 import { createReports, type Reports } from "./reports/reports.ts";
@@ -53,6 +54,8 @@ export interface Hub {
   stores: Stores;
   catalog: Catalog;
   ingest: HubIngest;
+  /** The connect handshake: restored, replaced and re-enrolled edges (fleet alerts, lost seqs). */
+  resync: Resync;
   /** The ingest Worker (undefined when ingest runs on the main thread). */
   ingestWorker?: IngestWorker;
   stock: Stock;
@@ -128,6 +131,7 @@ const CHANNEL_OF: Partial<Record<MessageType, Parameters<typeof downTopic>[1]>> 
   "stock.alert": "stock",
   "replenishment.status": "replenishment",
   "stock.reply": "reply",
+  "edge.welcome": "reply",
 };
 
 export async function startHub(config: HubConfig, opts: StartOptions = {}): Promise<Hub> {
@@ -179,7 +183,12 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       });
   };
 
-  const stores = createStores({ db, now, codeHours: config.enrollmentCodeHours });
+  const stores = createStores({
+    db,
+    now,
+    codeHours: config.enrollmentCodeHours,
+    onReEnrolled: (storeId) => resync.reEnrolled(storeId),
+  });
   const catalog = createCatalog({
     db,
     now,
@@ -208,6 +217,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       ingestWorker?.forgetReorderPoints(storeId);
     },
   };
+  const resync = createResync({ db, now, seq: ingest });
   const stock = createStock({ db, now });
   const bookkeeping = createBatchedWrites(db, log);
   const sales = createSales(db);
@@ -306,6 +316,12 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         bookkeeping.later(() => catalog.recordApplied(storeId, version, appliedAt));
         return;
       }
+      case "edge.hello":
+        // Answered once the events that came in before it are committed (its view of the
+        // store's seqs must include them).
+        hellos.push({ storeId, hello: env.payload, after: enqueued });
+        scheduleFlush();
+        return;
       case "stock.query":
         track(
           send(storeId, "stock.reply", {
@@ -331,6 +347,28 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const MAX_GROUP = 500;
   const queue: { storeId: string; topic: string; payload: Buffer; done: () => void }[] = [];
   let scheduled = false;
+  /** Event messages queued so far, and those whose group has been committed (or failed). */
+  let enqueued = 0;
+  let processed = 0;
+  /** Hellos waiting for the events that arrived before them. */
+  let hellos: { storeId: string; hello: Payload<"edge.hello">; after: number }[] = [];
+  function answerHellos() {
+    if (hellos.length === 0) return;
+    const ready = hellos.filter((h) => h.after <= processed);
+    if (ready.length === 0) return;
+    hellos = hellos.filter((h) => h.after > processed);
+    for (const h of ready) {
+      try {
+        const welcome = resync.hello(h.storeId, h.hello);
+        ingestWorker?.forgetSeq(h.storeId);
+        track(send(h.storeId, "edge.welcome", welcome));
+      } catch (e) {
+        // No answer: the store's events stay held until it reconnects and says hello again.
+        stats.errors++;
+        log(`hq-hub: hello from ${h.storeId}: ${(e as Error).stack ?? e}`);
+      }
+    }
+  }
   /**
    * A group is with the Worker: the next one gathers (the broker lets up to 2 x MAX_GROUP
    * messages through) and is sent the moment the Worker answers.
@@ -357,7 +395,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     if (ingestWorker) {
       if (inFlight) return; // its answer schedules the next group
       const group = queue.splice(0, MAX_GROUP);
-      if (group.length === 0) return;
+      if (group.length === 0) return answerHellos();
       inFlight = ingestWorker
         .handleMany(group, now().toISOString())
         .then(
@@ -379,6 +417,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
           },
         )
         .finally(() => {
+          processed += group.length;
+          answerHellos();
           for (const m of group) m.done();
           if (!inFlight && queue.length > 0) scheduleFlush();
         });
@@ -386,7 +426,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     }
     const group = queue.splice(0, MAX_GROUP);
     if (queue.length > 0) scheduleFlush();
-    if (group.length === 0) return;
+    if (group.length === 0) return answerHellos();
     try {
       const outs = ingest.handleMany(group);
       crashPoint("ingest.after_commit");
@@ -394,6 +434,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     } catch (e) {
       groupFailed(e);
     }
+    processed += group.length;
+    answerHellos();
     for (const m of group) m.done();
   }
   function scheduleFlush() {
@@ -409,6 +451,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     if (t.channel === "events") {
       return new Promise((done) => {
         queue.push({ storeId: t.storeId, topic, payload, done });
+        enqueued++;
         scheduleFlush();
       });
     }
@@ -550,6 +593,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     stores,
     catalog,
     ingest: hubIngest,
+    resync,
     ingestWorker,
     stock,
     sales,

@@ -179,6 +179,13 @@ export const EXAMPLE_PAYLOADS: { [T in MessageType]: Payload<T> } = {
   "catalog.fetch": { fromVersion: 55, page: 0 },
   "catalog.applied": { version: 57, appliedAt: AT },
   "stock.query": { queryId: "q-17", sku: "100234" },
+  "edge.hello": {
+    helloId: "0193e0a6-0000-7000-8000-0000000000a1",
+    instanceId: "0193e0a6-0000-7000-8000-0000000000e1",
+    lastSeq: 1240,
+    ackedUpTo: 1180,
+    boots: [{ firstSeq: 1201, eventId: "0193e0a6-0000-7000-8000-000000000b01" }],
+  },
   "catalog.pointer": { version: 57, snapshotFloor: 1 },
   "catalog.changeset": {
     kind: "delta",
@@ -223,6 +230,13 @@ export const EXAMPLE_PAYLOADS: { [T in MessageType]: Payload<T> } = {
     queryId: "q-17",
     sku: "100234",
     stores: [{ storeId: "S002", name: "徐汇店", onHand: 37, distanceKm: 3 }],
+  },
+  "edge.welcome": {
+    helloId: "0193e0a6-0000-7000-8000-0000000000a1",
+    instanceId: "0193e0a6-0000-7000-8000-0000000000e1",
+    headSeq: 1230,
+    maxSeq: 1230,
+    boots: ["other"],
   },
 };
 

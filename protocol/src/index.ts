@@ -9,4 +9,5 @@ export * from "./messages.ts";
 export * from "./money.ts";
 export * from "./pinyin.ts";
 export * from "./pricing/index.ts";
+export * from "./resync.ts";
 export * from "./topics.ts";

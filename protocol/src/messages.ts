@@ -310,6 +310,25 @@ export const CatalogAppliedV1 = z.strictObject({ version: z.int().nonnegative(),
 
 export const StockQueryV1 = z.strictObject({ queryId: Id, sku: Sku });
 
+/**
+ * The edge says who it is on every (re)connect, before it sends any event: HQ answers with
+ * `edge.welcome`, from which both compute the same resync plan (resync.ts). A restored backup
+ * or a fresh edge.db is found here: its outbox is behind, or parts of it were never seen by HQ.
+ */
+export const EdgeHelloV1 = z.strictObject({
+  /** Echoed in the welcome, so an answer to an earlier connection is ignored. */
+  helloId: Id,
+  /** Random, made with the edge database: a fresh edge.db is a new instance. */
+  instanceId: Id,
+  lastSeq: z.int().nonnegative(),
+  ackedUpTo: z.int().nonnegative(),
+  /**
+   * The first event of each run of the edge process (boot) above `ackedUpTo`, in seq order.
+   * A restored copy starts a new run: its first event is where it may part from what HQ holds.
+   */
+  boots: z.array(z.strictObject({ firstSeq: z.int().positive(), eventId: Id })).max(1000),
+});
+
 // ---------------------------------------------------------------------------------------------
 // HQ -> store (seq = 0; storeId is the addressee, "*" for broadcasts).
 
@@ -353,6 +372,19 @@ export const EventsAckV1 = z.strictObject({
   upToSeq: z.int().nonnegative(),
   /** Gaps HQ saw above upToSeq: the store resends from `from`. */
   missing: z.array(z.strictObject({ from: z.int().positive(), to: z.int().positive() })).max(100),
+});
+
+export const EdgeWelcomeV1 = z.strictObject({
+  helloId: Id,
+  instanceId: Id,
+  /** The instance HQ heard from last for this store before this one (absent: none, or an old edge). */
+  previousInstanceId: Id.optional(),
+  /** Every seq <= headSeq is committed at HQ (or dead-lettered, or listed as lost). */
+  headSeq: z.int().nonnegative(),
+  /** The highest seq HQ holds for this store. */
+  maxSeq: z.int().nonnegative(),
+  /** For each of the hello's boots: HQ holds that event at that seq (same), another (other), none. */
+  boots: z.array(z.enum(["same", "other", "none"])).max(1000),
 });
 
 export const CommandV1 = z.strictObject({
@@ -427,6 +459,7 @@ export const MESSAGES = {
   "catalog.fetch": { v: 1, schema: CatalogFetchV1, dir: "up", channel: "catalog", ledger: false },
   "catalog.applied": { v: 1, schema: CatalogAppliedV1, dir: "up", channel: "catalog", ledger: false },
   "stock.query": { v: 1, schema: StockQueryV1, dir: "up", channel: "query", ledger: false },
+  "edge.hello": { v: 1, schema: EdgeHelloV1, dir: "up", channel: "query", ledger: false },
   "catalog.pointer": { v: 1, schema: CatalogPointerV1, dir: "down", channel: "pointer", ledger: false },
   "catalog.changeset": { v: 1, schema: CatalogChangeSetV1, dir: "down", channel: "catalog", ledger: false },
   "events.ack": { v: 1, schema: EventsAckV1, dir: "down", channel: "ack", ledger: false },
@@ -441,6 +474,7 @@ export const MESSAGES = {
     ledger: false,
   },
   "stock.reply": { v: 1, schema: StockReplyV1, dir: "down", channel: "reply", ledger: false },
+  "edge.welcome": { v: 1, schema: EdgeWelcomeV1, dir: "down", channel: "reply", ledger: false },
 } as const;
 
 export type MessageType = keyof typeof MESSAGES;
@@ -456,6 +490,8 @@ export type StoreStatus = Payload<"store.status">;
 export type CatalogChangeSet = Payload<"catalog.changeset">;
 export type EventsAck = Payload<"events.ack">;
 export type StoreDayDigest = Payload<"day.digest">;
+export type EdgeHello = Payload<"edge.hello">;
+export type EdgeWelcome = Payload<"edge.welcome">;
 
 export interface Envelope<T extends MessageType = MessageType> {
   v: number;

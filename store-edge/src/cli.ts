@@ -190,8 +190,22 @@ async function status(args: string[]): Promise<void> {
     `outbox    last seq ${o.lastSeq}, acked ${o.ackedUpTo}, backlog ${o.backlog}` +
       (o.oldestUnackedAgeSec !== undefined ? `, oldest unacked ${o.oldestUnackedAgeSec} s` : ""),
   );
+  const r = s.identity.lastResync;
+  console.log(
+    `identity  instance ${s.identity.instanceId}` +
+      (r
+        ? `; ${r.at}: HQ found this database ${RESYNC_WORDS[r.kind]} (HQ held seqs up to ${r.hqMaxSeq}; ${r.moved} event(s) moved up by ${r.shift})`
+        : ""),
+  );
   console.log(`lanes     ${s.lanes.join(", ") || "none yet"}`);
 }
+
+const RESYNC_WORDS: Record<string, string> = {
+  behind: "behind (a restored copy, or a fresh database)",
+  diverged: "parted from what it holds (a restored copy that sold offline)",
+  replaced: "to be a new instance for the store",
+  in_step: "in step",
+};
 
 const [cmd, ...rest] = process.argv.slice(2);
 const commands: Record<string, (a: string[]) => Promise<void>> = { serve, enroll, status };

@@ -109,6 +109,11 @@ export const ConfigSchema = z.strictObject({
       /** A catalog page not answered in this time is asked for again. */
       pageTimeoutMs: z.int().positive().default(10_000),
       statusMinIntervalMs: z.int().positive().default(5_000),
+      /**
+       * Events wait this long after a connect for HQ's answer to the hello (edge.welcome); a hub
+       * that never answers (older than the hello) then gets them as before.
+       */
+      helloTimeoutMs: z.int().positive().default(20_000),
     })
     .default({
       backoffBaseMs: 1_000,
@@ -117,6 +122,7 @@ export const ConfigSchema = z.strictObject({
       ackTimeoutMs: 15_000,
       pageTimeoutMs: 10_000,
       statusMinIntervalMs: 5_000,
+      helloTimeoutMs: 20_000,
     }),
 });
 export type EdgeConfig = z.infer<typeof ConfigSchema>;

@@ -17,6 +17,7 @@ import { EdgeError } from "./errors.ts";
 import { Inventory } from "./inventory.ts";
 import { HqLink } from "./link/hq-link.ts";
 import { Outbox } from "./outbox/outbox.ts";
+import { EdgeResync } from "./outbox/resync.ts";
 import { type PaymentProvider, SimulatedPaymentProvider } from "./payments/provider.ts";
 import { StockLedger } from "./stock.ts";
 
@@ -57,6 +58,8 @@ export class Edge {
   readonly db: EdgeDb;
   readonly replica: CatalogReplica;
   readonly outbox: Outbox;
+  /** The connect handshake: finds a restored or fresh edge.db before it sends any event. */
+  readonly resync: EdgeResync;
   readonly stock: StockLedger;
   readonly checkout: Checkout;
   readonly inventory: Inventory;
@@ -78,6 +81,7 @@ export class Edge {
     this.db = new EdgeDb(join(options.dataDir, "edge.db"));
     this.replica = new CatalogReplica(this.db, this.clock);
     this.outbox = new Outbox(this.db, () => this.storeId);
+    this.resync = new EdgeResync(this.db, this.outbox, () => this.clock.now());
     this.stock = new StockLedger(this.db);
     const simulated = new Map<string, LaneDevices>();
     const devicesFor =
@@ -142,6 +146,7 @@ export class Edge {
         clock: this.clock,
         status: () => this.storeStatus(),
         onDown: (env) => this.onDown(env),
+        resync: this.resync,
         log: this.log,
       });
       this.link.start();
@@ -291,9 +296,23 @@ export class Edge {
       link: this.link?.state ?? { state: "disabled" as const },
       catalog: this.replica.progress(),
       outbox: this.outbox.stats(this.clock.now()),
+      identity: this.identity(),
       lanes: this.checkout.laneIds(),
       stockAlerts: this.stock.alerts().length,
       at: new Date(this.clock.now()).toISOString(),
+    };
+  }
+
+  /**
+   * Which database this is, and the last time HQ found it behind (a restored backup), parted
+   * from what HQ holds, or a new instance for the store (a fresh or replaced edge.db).
+   */
+  identity() {
+    const last = this.resync.last;
+    return {
+      instanceId: this.resync.instanceId,
+      boot: this.outbox.boot,
+      ...(last ? { lastResync: last } : {}),
     };
   }
 

@@ -18,6 +18,10 @@ export interface FleetRow {
   lastSeq?: number;
   ackedSeq: number;
   devices: StoreStatus["devices"];
+  /** The edge database the store last said hello from (absent: an edge older than the hello). */
+  instanceId?: string;
+  /** Open alerts of a restored, replaced or re-enrolled edge (GET /api/v1/fleet/resyncs). */
+  openResyncs: number;
 }
 
 export function createFleet(deps: { db: Sqlite; now: () => Date }) {
@@ -55,8 +59,10 @@ export function createFleet(deps: { db: Sqlite; now: () => Date }) {
   function list(region?: string): FleetRow[] {
     const rows = db
       .prepare(
-        `SELECT s.id, s.name, s.region, s.ring, s.enrollment_state, st.*, q.up_to_seq FROM stores s
+        `SELECT s.id, s.name, s.region, s.ring, s.enrollment_state, st.*, q.up_to_seq, i.instance_id,
+         (SELECT count(*) FROM edge_resyncs r WHERE r.store_id = s.id AND r.status = 'open') AS open_resyncs FROM stores s
          LEFT JOIN store_status st ON st.store_id = s.id LEFT JOIN store_seq q ON q.store_id = s.id
+         LEFT JOIN store_identity i ON i.store_id = s.id
          ${region ? "WHERE s.region = ?" : ""} ORDER BY s.id`,
       )
       .all(...(region ? [region] : [])) as Record<string, unknown>[];
@@ -81,6 +87,8 @@ export function createFleet(deps: { db: Sqlite; now: () => Date }) {
       ...(r.last_seq !== null && r.last_seq !== undefined ? { lastSeq: r.last_seq as number } : {}),
       ackedSeq: (r.up_to_seq as number | null) ?? 0,
       devices: r.devices_json ? JSON.parse(r.devices_json as string) : [],
+      ...(r.instance_id ? { instanceId: r.instance_id as string } : {}),
+      openResyncs: (r.open_resyncs as number | null) ?? 0,
     }));
   }
 

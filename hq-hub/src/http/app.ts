@@ -305,6 +305,30 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
     },
     (_c, { principal }) => hub.fleet.list(principal.region),
   );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/fleet/resyncs",
+      summary:
+        "Fleet alerts of restored, replaced and re-enrolled edges, with the seqs lost with the old database (?store=, ?status=open|resolved)",
+      access: "read",
+      query: z.object({ store: z.string().optional(), status: z.enum(["open", "resolved"]).optional() }),
+    },
+    (_c, { query, principal }) => {
+      const q = query as { store?: string; status?: "open" | "resolved" };
+      if (q.store) authorizeStoreRead(principal, q.store);
+      return hub.resync.list({ storeId: q.store, status: q.status, region: principal.region });
+    },
+  );
+  route(
+    {
+      method: "post",
+      path: "/api/v1/fleet/resyncs/{id}/resolve",
+      summary: "A person has checked a restored or replaced edge's alert (and its lost seqs)",
+      access: "admin",
+    },
+    (c, { principal }) => hub.resync.resolve(Number(c.req.param("id")), actor(principal)),
+  );
 
   // ---------------------------------------------------------------------------------------
   // Master data and change sets.

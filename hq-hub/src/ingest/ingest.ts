@@ -265,6 +265,11 @@ export function createIngest(deps: IngestDeps) {
       .prepare("SELECT seq FROM dead_letters WHERE store_id = ? AND seq > ? AND seq IS NOT NULL")
       .all(storeId, upTo) as { seq: number }[])
       above.add(r.seq);
+    // Seqs lost with a restored or replaced edge database (resync.ts) count as received.
+    for (const r of db
+      .prepare("SELECT from_seq, to_seq FROM lost_seqs WHERE store_id = ? AND to_seq > ?")
+      .all(storeId, upTo) as { from_seq: number; to_seq: number }[])
+      for (let q = Math.max(r.from_seq, upTo + 1); q <= r.to_seq; q++) above.add(q);
     s = { upTo, above };
     seqs.set(storeId, s);
     return s;
@@ -592,7 +597,8 @@ export function createIngest(deps: IngestDeps) {
       byId,
       entry(q.bySeq.get(storeId, env.seq) as Record<string, unknown> | undefined),
     );
-    if (d.kind === "duplicate") {
+    if (d.kind === "duplicate" || (byId && sameButSeq(byId, env))) {
+      // The same event under a new seq is one a restored edge moved up (resync.ts): HQ has it.
       out.duplicates++;
       return env.seq;
     }
@@ -638,6 +644,13 @@ export function createIngest(deps: IngestDeps) {
       out.deadLettered++;
     }
     return env.seq;
+  }
+
+  /** Whether `env` is the event `existing` holds, apart from its seq. */
+  function sameButSeq(existing: InboxEntry, env: AnyEnvelope): boolean {
+    if (existing.seq === env.seq) return false;
+    const moved = { ...env, seq: existing.seq } as AnyEnvelope;
+    return existing.hash === comparableHash(existing.hash, moved, validatedHash(moved));
   }
 
   function ackOf(state: SeqState): EventsAck {
@@ -791,6 +804,22 @@ export function createIngest(deps: IngestDeps) {
     replay,
     discard,
     deadLetterRaw,
+    /** HQ's head (contiguous) and highest seq for a store, fresh when workers share the stream. */
+    seqView: (storeId: string) => {
+      if (deps.shared) seqs.delete(storeId);
+      const st = seqState(storeId);
+      let max = st.upTo;
+      for (const q of st.above) if (q > max) max = q;
+      return { state: st, head: st.upTo, max };
+    },
+    /** Counts seqs as received (already written to lost_seqs by the caller's transaction). */
+    markReceived: (storeId: string, seqList: number[]) => {
+      const st = seqState(storeId);
+      receive(st, seqList);
+      q.seqUp.run(storeId, st.upTo);
+    },
+    /** Drops the cached seq state of a store (another connection changed it). */
+    forgetSeq: (storeId: string) => seqs.delete(storeId),
     ackFor: (storeId: string) => {
       if (deps.shared) seqs.delete(storeId); // another connection may have moved it
       return ackOf(seqState(storeId));

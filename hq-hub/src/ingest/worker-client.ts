@@ -17,7 +17,10 @@ export interface IngestWorkerOptions {
   log: (line: string) => void;
 }
 
-type Request = Exclude<ToWorker, { kind: "init" | "forgetReorderPoints" | "crashAfterNextCommit" }>;
+type Request = Exclude<
+  ToWorker,
+  { kind: "init" | "forgetReorderPoints" | "forgetSeq" | "crashAfterNextCommit" }
+>;
 type Body = Request extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
 
 const MAX_ATTEMPTS = 2;
@@ -124,6 +127,10 @@ export function startIngestWorker(opts: IngestWorkerOptions) {
     },
     replay(deadLetterId: number, actor: string, raw: string | undefined, at: string) {
       return request<BatchOutcome>(() => ({ body: { kind: "replay", at, deadLetterId, actor, raw } }));
+    },
+    /** Another connection changed the store's seq state (a resync listed lost seqs). */
+    forgetSeq(storeId: string) {
+      worker.postMessage({ kind: "forgetSeq", storeId } satisfies ToWorker);
     },
     forgetReorderPoints(storeId: string) {
       worker.postMessage({ kind: "forgetReorderPoints", storeId } satisfies ToWorker);

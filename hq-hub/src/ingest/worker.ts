@@ -20,6 +20,7 @@ export type ToWorker =
     }
   | { kind: "replay"; id: number; at: string; deadLetterId: number; actor: string; raw?: string }
   | { kind: "forgetReorderPoints"; storeId: string }
+  | { kind: "forgetSeq"; storeId: string }
   /** Tests: exit (as a crash would) right after the next group committed, before answering. */
   | { kind: "crashAfterNextCommit" }
   | { kind: "close"; id: number };
@@ -124,6 +125,9 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       }
       return;
     }
+    case "forgetSeq":
+      ingest?.forgetSeq(m.storeId);
+      return;
     case "forgetReorderPoints":
       ingest?.forgetReorderPoints(m.storeId);
       return;

@@ -64,7 +64,13 @@ export function mosquittoHash(password: string, salt: Uint8Array = randomBytes(1
   return `$7$101$${Buffer.from(salt).toString("base64")}$${hash.toString("base64")}`;
 }
 
-export function createStores(deps: { db: Sqlite; now: () => Date; codeHours: number }) {
+export function createStores(deps: {
+  db: Sqlite;
+  now: () => Date;
+  codeHours: number;
+  /** A store that was enrolled before redeemed a new code (a fleet alert: ingest/resync.ts). */
+  onReEnrolled?: (storeId: string) => void;
+}) {
   const { db, now } = deps;
   // Digests of (stored hash, password) pairs already verified, so a reconnect storm costs one
   // argon2 per credential, not one per connect. Keyed by the stored hash, a re-enrolled or
@@ -189,6 +195,7 @@ export function createStores(deps: { db: Sqlite; now: () => Date; codeHours: num
       .run(pwHash, mosquittoHash(password), now().toISOString(), id, hash);
     // Two redemptions racing: only the one whose UPDATE still saw the code wins.
     if (info.changes !== 1) throw new ValidationError("code", "unknown or already used enrollment code");
+    if (r.enrolled_at) deps.onReEnrolled?.(id);
     return {
       storeId: id,
       storeName: r.name as string,

@@ -268,6 +268,14 @@ export const outbox = sqliteTable("outbox", {
   envelope: text("envelope").notNull(),
 });
 
+/** The first event of each run of the edge process (migration 0008; outbox/resync.ts). */
+export const outboxBoots = sqliteTable("outbox_boots", {
+  boot: integer("boot").primaryKey(),
+  firstSeq: integer("first_seq").notNull().unique(),
+  eventId: text("event_id").notNull(),
+  startedAt: text("started_at").notNull(),
+});
+
 /** Payment-code attempts, so a crash between "sent to provider" and "answered" can be queried. */
 /** Coupons spent at this store (migration 0003): a snapshot of HQ's records cannot un-spend them. */
 export const couponRedemptions = sqliteTable("coupon_redemptions", {

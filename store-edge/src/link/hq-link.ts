@@ -5,6 +5,7 @@
 // for any of this: the link only reads what the sale transactions already committed.
 import {
   type AnyEnvelope,
+  type EdgeHello,
   type Envelope,
   encodeEnvelope,
   gunzipItems,
@@ -25,6 +26,7 @@ import type { CatalogReplica } from "../catalog/replica.ts";
 import type { Clock } from "../clock.ts";
 import type { EdgeConfig } from "../config.ts";
 import { batchEnvelopes, type Outbox } from "../outbox/outbox.ts";
+import type { EdgeResync, ResyncRecord } from "../outbox/resync.ts";
 import { backoffDelay } from "./backoff.ts";
 
 export interface LinkCredentials {
@@ -43,6 +45,8 @@ export interface LinkState {
   nextAttemptAt?: string;
   sentUpTo: number;
   deadLetters: number;
+  /** Connected, events held until HQ answers the hello. */
+  awaitingWelcome?: boolean;
 }
 
 /** What the edge does with down messages the link does not handle itself. */
@@ -57,6 +61,10 @@ export interface HqLinkOptions {
   status: () => Omit<StoreStatus, "state" | "at">;
   onDown: DownHandler;
   onCatalogApplied?: (version: number) => void;
+  /** The connect handshake (outbox/resync.ts); without it events are sent at once, as before. */
+  resync?: EdgeResync;
+  /** HQ found this database behind, parted from what it holds, or a new instance. */
+  onResync?: (record: ResyncRecord) => void;
   log?: (msg: string) => void;
 }
 
@@ -71,6 +79,9 @@ export class HqLink {
   private ackTimer: ReturnType<typeof setInterval> | undefined;
   private pageTimer: ReturnType<typeof setTimeout> | undefined;
   private statusTimer: ReturnType<typeof setInterval> | undefined;
+  private helloTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The hello of this connection while HQ's welcome is awaited: no event is sent meanwhile. */
+  private hello: EdgeHello | undefined;
   private sentUpTo = 0;
   private lastAckProgressAt = 0;
   private pumping = false;
@@ -93,7 +104,12 @@ export class HqLink {
   }
 
   get state(): LinkState {
-    return { ...this.stateInfo, sentUpTo: this.sentUpTo, deadLetters: this.deadLetters.length };
+    return {
+      ...this.stateInfo,
+      sentUpTo: this.sentUpTo,
+      deadLetters: this.deadLetters.length,
+      ...(this.hello ? { awaitingWelcome: true } : {}),
+    };
   }
 
   get online(): boolean {
@@ -112,6 +128,7 @@ export class HqLink {
     clearInterval(this.ackTimer);
     clearInterval(this.statusTimer);
     clearTimeout(this.pageTimer);
+    clearTimeout(this.helloTimer);
     const c = this.client;
     this.client = undefined;
     // A PUBACK that never comes (HQ vanished a moment ago) must not hold up a shutdown.
@@ -213,10 +230,35 @@ export class HqLink {
     this.sentUpTo = this.o.outbox.ackedUpTo;
     this.lastAckProgressAt = performance.now();
     this.publishStatus(true);
+    this.sayHello(client);
     this.pump();
     // The retained pointer arrives through the subscription; ask anyway in case a fetch was
     // in flight when the link dropped.
     this.requestCatalog();
+  }
+
+  /**
+   * Events wait for HQ's welcome: a restored or fresh database must learn first which of its
+   * seqs HQ already holds. A hub that does not answer (older than the handshake) gets them
+   * after helloTimeoutMs, as before.
+   */
+  private sayHello(client: MqttClient): void {
+    const resync = this.o.resync;
+    clearTimeout(this.helloTimer);
+    this.hello = undefined;
+    if (!resync) return;
+    const hello = resync.hello();
+    this.hello = hello;
+    const env = makeEnvelope("edge.hello", hello, { storeId: this.o.creds.storeId });
+    client.publish(upTopic(this.o.creds.storeId, "query"), encodeEnvelope(env as Envelope), { qos: 1 });
+    this.helloTimer = setTimeout(() => {
+      if (this.hello !== hello) return;
+      this.log(
+        `HQ did not answer the hello in ${this.o.config.helloTimeoutMs} ms: sending events without it`,
+      );
+      this.hello = undefined;
+      this.pump();
+    }, this.o.config.helloTimeoutMs);
   }
 
   /** Called after any commit that appended to the outbox. */
@@ -241,7 +283,7 @@ export class HqLink {
 
   private async drain(): Promise<void> {
     const { outbox, config } = this.o;
-    while (this.online && this.client) {
+    while (this.online && this.client && !this.hello) {
       const acked = outbox.ackedUpTo;
       if (this.sentUpTo < acked) this.sentUpTo = acked;
       const room = config.windowEvents - (this.sentUpTo - acked);
@@ -272,7 +314,7 @@ export class HqLink {
    */
   private async replay(from: number): Promise<void> {
     const upTo = this.o.outbox.ackedUpTo;
-    for (let seq = from; seq <= upTo && this.online && this.client; ) {
+    for (let seq = from; seq <= upTo && this.online && this.client && !this.hello; ) {
       const rows = this.o.outbox.range(seq, upTo, 2000);
       if (rows.length === 0) return;
       const client = this.client;
@@ -287,7 +329,7 @@ export class HqLink {
   }
 
   private checkAckTimeout(): void {
-    if (!this.online) return;
+    if (!this.online || this.hello) return;
     const acked = this.o.outbox.ackedUpTo;
     if (this.sentUpTo > acked && performance.now() - this.lastAckProgressAt > this.o.config.ackTimeoutMs) {
       this.log(`no ack above ${acked} for ${this.o.config.ackTimeoutMs} ms: resending`);
@@ -364,11 +406,45 @@ export class HqLink {
   private handle(env: AnyEnvelope): void {
     switch (env.type) {
       case "events.ack": {
+        // Before the welcome an ack may name seqs this database is about to move: ignored
+        // (the welcome carries HQ's head).
+        if (this.hello) return;
         const moved = this.o.outbox.acknowledge(env.payload.upToSeq);
         if (moved) this.lastAckProgressAt = performance.now();
         const gap = env.payload.missing[0];
         if (gap && gap.from - 1 < this.sentUpTo)
           this.sentUpTo = Math.max(this.o.outbox.ackedUpTo, gap.from - 1);
+        this.pump();
+        return;
+      }
+      case "edge.welcome": {
+        const hello = this.hello;
+        const resync = this.o.resync;
+        if (!hello || !resync || env.payload.helloId !== hello.helloId) {
+          this.log("welcome for an earlier hello ignored");
+          return;
+        }
+        let result: ReturnType<EdgeResync["welcome"]>;
+        try {
+          result = resync.welcome(hello, env.payload);
+        } catch (e) {
+          // Events stay held; the next connection says hello again.
+          this.log(`welcome not applied: ${(e as Error).message}`);
+          this.client?.end(true);
+          return;
+        }
+        clearTimeout(this.helloTimer);
+        this.hello = undefined;
+        const { plan, record } = result;
+        if (record) {
+          this.log(
+            `HQ holds seqs up to ${env.payload.maxSeq} for this store (${record.kind}): ${record.moved} event(s) from seq ${plan.newFrom} moved up by ${plan.shift}`,
+          );
+          this.o.onResync?.(record);
+        }
+        this.sentUpTo = this.o.outbox.ackedUpTo;
+        this.lastAckProgressAt = performance.now();
+        this.publishStatus(true);
         this.pump();
         return;
       }
@@ -395,6 +471,7 @@ export class HqLink {
       }
       case "command":
         if (env.payload.name === "resend_events") {
+          if (this.hello) return; // everything unacked goes after the welcome anyway
           const from = Number(env.payload.args.fromSeq ?? 1);
           if (!Number.isSafeInteger(from) || from < 1) throw new Error(`resend_events: bad fromSeq ${from}`);
           void this.replay(from);

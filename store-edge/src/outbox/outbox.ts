@@ -1,9 +1,9 @@
 // The outbox: every business event is appended here with the store's next gapless seq, inside
 // the same transaction as its effects (the caller's db.write). Only HQ's events.ack moves the
 // delivered cursor; the broker's PUBACK proves nothing (it acks before anything is durable).
-import { encodeEnvelope, type MessageType, makeEnvelope, type Payload } from "@retail/protocol";
-import { and, asc, eq, gte, lte, max, sql } from "drizzle-orm";
-import { outbox } from "../db/schema.ts";
+import { encodeEnvelope, type MessageType, makeEnvelope, type Payload, uuidv7 } from "@retail/protocol";
+import { and, asc, desc, eq, gt, gte, lte, max, sql } from "drizzle-orm";
+import { outbox, outboxBoots } from "../db/schema.ts";
 import type { EdgeDb } from "../db.ts";
 
 export interface OutboxRow {
@@ -22,16 +22,50 @@ export interface OutboxStats {
   oldestUnackedAgeSec?: number;
 }
 
+/** The first event of a run of the edge process above the ack (what the hello lists). */
+export interface OutboxBoot {
+  firstSeq: number;
+  eventId: string;
+}
+
 export class Outbox {
   private readonly insert;
+  private readonly insertBoot;
   private readonly pendingFrom;
   private readonly maxSeq;
   private lastSeqCache: number;
+  /** This run of the process (meta boot_count, one more at every open). */
+  readonly boot: number;
+  /** Made with the database: a fresh edge.db is a new instance; a restored copy keeps its own. */
+  readonly instanceId: string;
 
   constructor(
     private readonly db: EdgeDb,
     private readonly storeId: () => string,
   ) {
+    const ident = db.write(() => {
+      const boot = db.metaInt("boot_count") + 1;
+      db.setMeta("boot_count", boot);
+      let instanceId = db.meta("instance_id");
+      if (!instanceId) {
+        instanceId = uuidv7();
+        db.setMeta("instance_id", instanceId);
+      }
+      return { boot, instanceId };
+    });
+    this.boot = ident.boot;
+    this.instanceId = ident.instanceId;
+    // The run's first event is kept (once: a no-op for every later one of the run).
+    this.insertBoot = db.d
+      .insert(outboxBoots)
+      .values({
+        boot: sql.placeholder("boot"),
+        firstSeq: sql.placeholder("seq"),
+        eventId: sql.placeholder("id"),
+        startedAt: sql.placeholder("at"),
+      })
+      .onConflictDoNothing()
+      .prepare();
     // Prepared once: append runs inside every sale's transaction.
     this.insert = db.d
       .insert(outbox)
@@ -57,8 +91,9 @@ export class Outbox {
     this.lastSeqCache = this.readLastSeq();
   }
 
+  /** The highest seq handed out, or the floor a re-base set above it (resync.ts). */
   private readLastSeq(): number {
-    return db0(this.maxSeq.get()?.s);
+    return Math.max(db0(this.maxSeq.get()?.s), this.db.metaInt("seq_floor"));
   }
 
   /**
@@ -70,6 +105,7 @@ export class Outbox {
     const seq = this.readLastSeq() + 1;
     const env = makeEnvelope(type, payload, { storeId: this.storeId(), seq, occurredAt });
     this.insert.run({ seq, id: env.id, type, occurredAt, envelope: encodeEnvelope(env) });
+    this.insertBoot.run({ boot: this.boot, seq, id: env.id, at: occurredAt });
     this.lastSeqCache = seq;
     return seq;
   }
@@ -95,6 +131,62 @@ export class Outbox {
       this.db.setMeta("acked_at", new Date().toISOString());
     });
     return true;
+  }
+
+  /** The first event of each run above the ack, in seq order (at most `limit`). */
+  bootsAbove(ackedUpTo: number, limit: number): OutboxBoot[] {
+    return this.db.d
+      .select({ firstSeq: outboxBoots.firstSeq, eventId: outboxBoots.eventId })
+      .from(outboxBoots)
+      .where(gt(outboxBoots.firstSeq, ackedUpTo))
+      .orderBy(asc(outboxBoots.firstSeq))
+      .limit(limit)
+      .all();
+  }
+
+  /**
+   * Moves every event with seq >= `from` up by `shift` (each envelope re-stamped with its new
+   * seq; ids and content unchanged) and keeps the next seq above `floor`. Used when HQ already
+   * holds the seqs this database was about to reuse (resync.ts). Inside the caller's write or
+   * its own transaction; returns how many events moved.
+   */
+  rebase(from: number, shift: number, floor: number): number {
+    return this.db.write(() => {
+      let moved = 0;
+      if (shift > 0) {
+        // Highest first: each new seq is above every row not yet moved.
+        const rows = this.db.d
+          .select({ seq: outbox.seq, envelope: outbox.envelope })
+          .from(outbox)
+          .where(gte(outbox.seq, from))
+          .orderBy(desc(outbox.seq))
+          .all();
+        for (const r of rows) {
+          const env = JSON.parse(r.envelope) as { seq: number };
+          env.seq = r.seq + shift;
+          this.db.d
+            .update(outbox)
+            .set({ seq: env.seq, envelope: JSON.stringify(env) })
+            .where(eq(outbox.seq, r.seq))
+            .run();
+          moved++;
+        }
+        // first_seq is unique: through the negatives, so no two rows meet half way.
+        this.db.d
+          .update(outboxBoots)
+          .set({ firstSeq: sql`-(${outboxBoots.firstSeq} + ${shift})` })
+          .where(gte(outboxBoots.firstSeq, from))
+          .run();
+        this.db.d
+          .update(outboxBoots)
+          .set({ firstSeq: sql`-${outboxBoots.firstSeq}` })
+          .where(sql`${outboxBoots.firstSeq} < 0`)
+          .run();
+      }
+      if (floor > this.db.metaInt("seq_floor")) this.db.setMeta("seq_floor", floor);
+      this.lastSeqCache = this.readLastSeq();
+      return moved;
+    });
   }
 
   /** Unacked events from `fromSeq` in seq order, at most `limit`. */

@@ -44,6 +44,9 @@ export class StubHq {
   dropFetches = 0;
   /** Answer a fetch that accepts gzip with `itemsGzip` pages, as the hub does. */
   gzip = false;
+  /** Answer edge.hello with edge.welcome, as the hub does (false: an older hub). */
+  welcoming = true;
+  hellos: Payload<"edge.hello">[] = [];
 
   private constructor(
     readonly broker: Aedes,
@@ -144,6 +147,10 @@ export class StubHq {
     const env = validateEnvelope(JSON.parse(payload.toString("utf8")));
     if (env.type === "store.status") this.statuses.push(env.payload);
     if (env.type === "catalog.applied") this.applied.push(env.payload.version);
+    if (env.type === "edge.hello") {
+      this.hellos.push(env.payload);
+      if (this.welcoming) this.publish("reply", "edge.welcome", this.welcome(env.payload));
+    }
     if (env.type === "stock.query")
       this.publish("reply", "stock.reply", {
         queryId: env.payload.queryId,
@@ -187,6 +194,20 @@ export class StubHq {
     if (!next) return [];
     const pages = pagesOf("delta", next.version, f.fromVersion, next.items, this.perPage, next.effectiveAt);
     return pages.filter((p) => p.page === f.page);
+  }
+
+  /** What the hub answers (hq-hub/src/ingest/resync.ts), without listing lost seqs. */
+  welcome(h: Payload<"edge.hello">): Payload<"edge.welcome"> {
+    return {
+      helloId: h.helloId,
+      instanceId: h.instanceId,
+      headSeq: this.upTo,
+      maxSeq: Math.max(0, ...this.received.keys()),
+      boots: h.boots.map((b) => {
+        const e = this.received.get(b.firstSeq);
+        return e ? (e.id === b.eventId ? "same" : "other") : "none";
+      }),
+    };
   }
 
   /** Seqs in the order first received. */

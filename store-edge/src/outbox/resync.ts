@@ -1,0 +1,102 @@
+// The edge's side of the connect handshake (protocol/src/resync.ts): the hello it sends before
+// any event, and what it does with HQ's welcome. A restored backup or a fresh edge.db finds out
+// here that HQ already holds seqs it was about to reuse: its new events move up above them (one
+// transaction), it remembers what happened for the status screen, and only then does the link
+// send events. Ids and content never change, so HQ still applies each event exactly once.
+import { type EdgeHello, type EdgeWelcome, planResync, type ResyncPlan, uuidv7 } from "@retail/protocol";
+import type { EdgeDb } from "../db.ts";
+import type { Outbox } from "./outbox.ts";
+
+/** The most boots a hello lists (the schema's cap); a store restarted more often offline is unheard of. */
+const MAX_BOOTS = 1000;
+
+/** What the store is shown after HQ found this database behind or parted (edge status). */
+export interface ResyncRecord {
+  kind: ResyncPlan["kind"] | "replaced";
+  at: string;
+  instanceId: string;
+  previousInstanceId?: string;
+  /** Edge seqs from here on were new to HQ and moved up by `shift`. */
+  newFrom: number;
+  shift: number;
+  moved: number;
+  hqMaxSeq: number;
+  hqHeadSeq: number;
+}
+
+export class ResyncError extends Error {
+  override readonly name = "ResyncError";
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+export class EdgeResync {
+  constructor(
+    private readonly db: EdgeDb,
+    private readonly outbox: Outbox,
+    private readonly now: () => number,
+  ) {}
+
+  get instanceId(): string {
+    return this.outbox.instanceId;
+  }
+
+  /** The last time HQ found this database behind, parted or new (undefined: never). */
+  get last(): ResyncRecord | undefined {
+    const raw = this.db.meta("last_resync");
+    return raw ? (JSON.parse(raw) as ResyncRecord) : undefined;
+  }
+
+  hello(): EdgeHello {
+    const ackedUpTo = this.outbox.ackedUpTo;
+    return {
+      helloId: uuidv7(),
+      instanceId: this.outbox.instanceId,
+      lastSeq: this.outbox.lastSeq,
+      ackedUpTo,
+      boots: this.outbox.bootsAbove(ackedUpTo, MAX_BOOTS),
+    };
+  }
+
+  /**
+   * Applies HQ's answer to `hello`: re-bases what HQ cannot have, then takes HQ's head as an
+   * ack (safe only after the re-base: every edge seq at or below it is then one HQ holds).
+   */
+  welcome(hello: EdgeHello, w: EdgeWelcome): { plan: ResyncPlan; record?: ResyncRecord } {
+    if (w.helloId !== hello.helloId) throw new ResyncError("helloId", "answers another hello");
+    if (w.instanceId !== hello.instanceId) throw new ResyncError("instanceId", "not this database's");
+    if (w.boots.length !== hello.boots.length)
+      throw new ResyncError("boots", `${w.boots.length} verdicts for ${hello.boots.length} boots`);
+    const plan = planResync({
+      ackedUpTo: hello.ackedUpTo,
+      lastSeq: hello.lastSeq,
+      boots: hello.boots.map((b, i) => ({ firstSeq: b.firstSeq, held: w.boots[i]! })),
+      hqMaxSeq: w.maxSeq,
+    });
+    const replaced = w.previousInstanceId !== undefined && w.previousInstanceId !== hello.instanceId;
+    return this.db.write(() => {
+      const moved = this.outbox.rebase(plan.newFrom, plan.shift, plan.floor);
+      let record: ResyncRecord | undefined;
+      if (plan.kind !== "in_step" || replaced) {
+        record = {
+          kind: plan.kind === "in_step" ? "replaced" : plan.kind,
+          at: new Date(this.now()).toISOString(),
+          instanceId: hello.instanceId,
+          ...(w.previousInstanceId ? { previousInstanceId: w.previousInstanceId } : {}),
+          newFrom: plan.newFrom,
+          shift: plan.shift,
+          moved,
+          hqMaxSeq: w.maxSeq,
+          hqHeadSeq: w.headSeq,
+        };
+        this.db.setMeta("last_resync", JSON.stringify(record));
+      }
+      this.outbox.acknowledge(w.headSeq);
+      return { plan, ...(record ? { record } : {}) };
+    });
+  }
+}
