@@ -248,7 +248,7 @@ export class Checkout {
     const runtime: LaneRuntime = {
       id,
       record: recRow ? JSON.parse(recRow.data) : { training: false },
-      cart: cartRow ? JSON.parse(cartRow.data) : emptyCart(uuidv7(), this.now().iso),
+      cart: cartRow ? this.reloadedCart(JSON.parse(cartRow.data)) : emptyCart(uuidv7(), this.now().iso),
       devices,
       listeners: new Set(),
       unsubscribe: () => {},
@@ -256,6 +256,22 @@ export class Checkout {
     runtime.unsubscribe = devices.subscribe((e) => this.onDevice(runtime, e));
     this.lanes.set(id, runtime);
     return runtime;
+  }
+
+  /**
+   * A cart read back when the process starts gets a new id unless a tender or a payment names
+   * it. Its id becomes the sale id, and a restored copy of edge.db must not sell under an id
+   * the lost instance may already have sold under (HQ would refuse the second sale).
+   */
+  private reloadedCart(cart: Cart): Cart {
+    if (cart.tenders.length > 0) return cart;
+    const paid = this.d.db.d
+      .select({ id: payments.cartId })
+      .from(payments)
+      .where(eq(payments.cartId, cart.cartId))
+      .limit(1)
+      .get();
+    return paid ? cart : { ...cart, cartId: uuidv7() };
   }
 
   /** Lanes with state on disk or in memory. */
