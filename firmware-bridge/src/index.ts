@@ -21,6 +21,7 @@ export type { PrintJob, PrintResolution } from "./printer/queue.ts";
 export { layoutReceipt, type PaperWidth, type Receipt, type ReceiptLine } from "./printer/receipt.ts";
 export { referenceReceipt } from "./printer/reference-receipt.ts";
 export { renderPng, renderText } from "./printer/render.ts";
+export { layoutReport, type PrintReport } from "./printer/report.ts";
 export { type PrintedReceipt, PrinterSimulator } from "./printer/simulator.ts";
 export { SCALE_CODECS, SCALE_PROTOCOLS, type ScaleProtocol } from "./scale/codecs.ts";
 export { ScaleSimulator } from "./scale/simulator.ts";

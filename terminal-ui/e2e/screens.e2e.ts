@@ -254,7 +254,8 @@ export function screensSuite(): { suite: Suite; setUp: () => Promise<void>; tear
   };
 
   const setUp = async () => {
-    store = await openStore("S002");
+    // Lane 2 runs on firmware-bridge's wire simulators: its reports go through real ESC/POS bytes.
+    store = await openStore("S002", { "2": { mode: "bridge-sim" } });
     const before = (await store.status()).catalog.applied;
     await store.admin.release(catalogExtra());
     await until(async () => (await store.status()).catalog.applied > before, 30_000, "the screens catalog");
@@ -542,6 +543,51 @@ export function screensSuite(): { suite: Suite; setUp: () => Promise<void>; tear
     );
     await key("Escape");
   });
+
+  suite.test(
+    "lane 2 (bridge-sim): the X report comes out of the ESC/POS printer simulator as a report",
+    async () => {
+      const t2 = (
+        await edge<{ session: { token: string } }>(store.http, "POST", "/lanes/2/login", {
+          cashierId: CASHIER.id,
+          pin: CASHIER.pin,
+        })
+      ).session.token;
+      const lane2 = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+        edge<T>(store.http, method, `/lanes/2${path}`, body, t2);
+      const devices = await lane2<{ simulated: boolean }>("GET", "/devices");
+      assert.equal(devices.simulated, true, "a bridge-sim lane says its devices are simulators");
+      await lane2("POST", "/shift/open", { float: 10000 });
+      await until(
+        async () =>
+          (await lane2<{ devices: { kind: string; state: string }[] }>("GET", "/devices")).devices.some(
+            (d) => d.kind === "printer" && d.state === "ready",
+          ),
+        30_000,
+        "lane 2's printer ready",
+      );
+      const { receiptNo } = await lane2<{ receiptNo: string }>("POST", "/shift/x-report/print");
+      assert.match(receiptNo, /^X-/);
+      await until(
+        async () => {
+          const printed = await lane2<{ printed: { receiptNo: string; text: string }[] }>(
+            "GET",
+            "/sim/printed",
+          );
+          const x = printed.printed.find((p) => p.receiptNo === receiptNo);
+          return (
+            !!x &&
+            x.text.replace(/ /g, "").includes("X报表") &&
+            /删除商品 0 次/.test(x.text) &&
+            !/合计 TOTAL/.test(x.text)
+          );
+        },
+        20_000,
+        "the X report decoded by lane 2's printer simulator",
+      );
+      await lane2("POST", "/shift/close", { denominations: { "10000": 1 } });
+    },
+  );
 
   suite.test("Z report at the close: the same counts, printed by the close", async () => {
     await reset();

@@ -12,6 +12,7 @@ import { type DrawerReason, mayOpenDrawer } from "../printer/drawer.ts";
 import { PrinterDriver } from "../printer/driver.ts";
 import { type PrintJob, PrintQueue, type PrintResolution, Spooler } from "../printer/queue.ts";
 import { layoutReceipt, type Receipt } from "../printer/receipt.ts";
+import { layoutReport, type PrintReport } from "../printer/report.ts";
 import { SCALE_CODECS, type ScaleProtocol } from "../scale/codecs.ts";
 import { ScaleDriver } from "../scale/driver.ts";
 import type { WeightReading } from "../scale/weight.ts";
@@ -34,6 +35,8 @@ export interface LaneDevices {
   /** Queues the receipt (persistently) and resolves when the printer confirmed it. */
   printReceipt(r: Receipt): { jobId: number; printed: Promise<void> };
   reprint(r: Receipt): { jobId: number; printed: Promise<void> };
+  /** Queues a shift report (X/Z) like a receipt: persistent, confirmed by the printer. */
+  printReport(r: PrintReport): { jobId: number; printed: Promise<void> };
   /** Receipts sent but never confirmed (they survive a restart); each waits for resolvePrint. */
   uncertainPrints(): UncertainPrint[];
   /**
@@ -228,6 +231,11 @@ export async function openLaneDevices(input: LaneDevicesConfigInput): Promise<La
     lastWeight: () => scale?.last,
     printReceipt: (r) => submit(r, "receipt"),
     reprint: (r) => submit({ ...r, reprint: true }, "reprint"),
+    printReport(r) {
+      const s = need(spooler, "printer");
+      const jobId = s.submit(r.ref, layoutReport(r, printerConfig!.paper), "report");
+      return { jobId, printed: s.whenPrinted(jobId).then(() => undefined) };
+    },
     uncertainPrints: () => spooler?.uncertain().map((j) => uncertainOf(j, j.lastError ?? "")) ?? [],
     resolvePrint(jobId, resolution, r) {
       const s = need(spooler, "printer");

@@ -18,6 +18,8 @@ const TENDER: Record<string, string> = {
 export interface ShiftReportInput {
   kind: "X" | "Z";
   storeId: string;
+  /** The store's name for the report's head (the store id when it has none). */
+  storeName?: string;
   lane: string;
   shiftId: string;
   cashier: string;
@@ -64,5 +66,6 @@ export function shiftReportDoc(r: ShiftReportInput): ReceiptDoc {
     title: `${r.training ? "*** 培训 TRAINING *** " : ""}${r.kind} 报表 ${r.kind === "Z" ? "交班" : "班中"}`,
     lines,
     barcode: ref,
+    report: { storeName: r.storeName ?? r.storeId, time: storeTime(r.at) },
   };
 }

@@ -306,6 +306,25 @@ export class BridgeDevices implements LaneDevices {
    */
   async printReceipt(doc: ReceiptDoc): Promise<void> {
     const lane = await this.ready;
+    if (doc.report) {
+      // A shift report: its own layout (firmware-bridge layoutReport), no sale to look up.
+      const storeName = this.ctx.receipts?.context().storeName ?? doc.report.storeName;
+      let job: { printed: Promise<void> };
+      try {
+        job = lane.printReport({
+          storeName,
+          title: doc.title,
+          ref: doc.receiptNo,
+          time: doc.report.time,
+          lines: doc.lines,
+          training: doc.training,
+        });
+      } catch (e) {
+        throw asEdgeError(e, "printer");
+      }
+      await job.printed;
+      return;
+    }
     const receipt = this.receiptFor(doc);
     const reprint = /重印|COPY/.test(doc.title);
     let job: { printed: Promise<void> };
@@ -333,6 +352,13 @@ export class BridgeDevices implements LaneDevices {
     const job = lane.uncertainPrints().find((p) => p.jobId === jobId);
     if (!job)
       throw new EdgeError("not_found", "jobId", `no uncertain print job ${jobId} on lane ${this.laneId}`);
+    // A shift report is not laid out again from a record: print it anew from the shift menu.
+    if (resolution === "reprint" && /^[XZ]-/.test(job.ref))
+      throw new EdgeError(
+        "conflict",
+        "jobId",
+        `${job.ref} is a shift report: print it again from the shift menu`,
+      );
     const receipt =
       resolution === "reprint"
         ? this.receiptFor({ receiptNo: job.ref, training: false, title: "", lines: [], barcode: job.ref })

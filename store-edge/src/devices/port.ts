@@ -57,6 +57,8 @@ export interface ReceiptDoc {
   title: string;
   lines: { left: string; right?: string }[];
   barcode: string;
+  /** A shift report (X/Z), not a sale or return: printed as its lines, nothing looked up. */
+  report?: { storeName: string; time: string };
 }
 
 export interface LaneDevices {
