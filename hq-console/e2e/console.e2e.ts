@@ -152,6 +152,57 @@ export function consoleSuite() {
   });
 
   suite.test(
+    "a store enrolled again and back with a new edge database shows as an alert; an admin marks it checked",
+    async () => {
+      // The mini-PC of S009 is replaced: a new code from the fleet screen, redeemed by the new one.
+      const row = page.locator('tr[data-store="S009"]');
+      await row.getByRole("button", { name: "生成注册码" }).click();
+      const code = (await page.getByTestId("enrollment-code").locator(".code").innerText()).trim();
+      const enrolled = await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, "");
+      // The old database had said hello; the new one says hello with another instance id.
+      const store = await connectStore(enrolled);
+      const hello = (instanceId: string) => ({
+        v: 1,
+        id: uuidv7(),
+        type: "edge.hello",
+        storeId: "S009",
+        seq: 0,
+        occurredAt: new Date().toISOString(),
+        payload: { helloId: uuidv7(), instanceId, lastSeq: 0, ackedUpTo: 0, boots: [] },
+      });
+      await store.publish("query", hello(uuidv7()));
+      await until(
+        async () =>
+          (await api<{ storeId: string; instanceId?: string }[]>("GET", "/api/v1/fleet")).some(
+            (f) => f.storeId === "S009" && f.instanceId,
+          ),
+        15_000,
+        "the first hello recorded",
+      );
+      await store.publish("query", hello(uuidv7()));
+      await store.close();
+      const alerts = page.getByTestId("resyncs").locator('tr[data-store="S009"]');
+      await until(async () => (await alerts.count()) === 2, 15_000, "two alerts for S009 on screen");
+      const kinds = (await alerts.getByTestId("kind").allInnerTexts()).sort();
+      assert(
+        JSON.stringify(kinds) === JSON.stringify(["换了新数据库", "重新注册"]),
+        `alert kinds ${kinds.join(", ")}`,
+      );
+      await row.getByTestId("resync-count").filter({ hasText: "2" }).waitFor();
+      for (let i = 0; i < 2; i++) await alerts.first().getByRole("button", { name: "已核实" }).click();
+      await until(async () => (await alerts.count()) === 0, 15_000, "alerts checked");
+      const done = await api<{ status: string; resolvedBy?: string }[]>(
+        "GET",
+        "/api/v1/fleet/resyncs?store=S009&status=resolved",
+      );
+      assert(
+        done.length === 2 && done.every((d) => /admin/.test(d.resolvedBy ?? "")),
+        "resolved by the admin",
+      );
+    },
+  );
+
+  suite.test(
     "a change set: created, price added, released to pilot, promoted, audit trail shown",
     async () => {
       await page.getByRole("link", { name: "变更集" }).click();

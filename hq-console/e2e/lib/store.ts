@@ -82,7 +82,7 @@ export function saleEnvelope(
 export interface StoreWire {
   client: MqttClient;
   /** Publishes on retail/v1/s/{id}/up/{channel}: JSON of the envelopes, or a raw string as is. */
-  publish(channel: "events" | "status", body: unknown, retain?: boolean): Promise<void>;
+  publish(channel: "events" | "status" | "query", body: unknown, retain?: boolean): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -75,6 +75,22 @@ export interface FleetRow {
   catalogVersion?: number;
   outboxBacklog?: number;
   devices: DeviceHealth[];
+  /** The edge database the store last said hello from. */
+  instanceId?: string;
+  /** Open alerts of a restored, replaced or re-enrolled edge. */
+  openResyncs?: number;
+}
+/** GET /api/v1/fleet/resyncs: a restored, replaced or re-enrolled edge (docs/sync.md). */
+export interface ResyncAlert {
+  id: number;
+  storeId: string;
+  kind: "replaced" | "behind" | "diverged" | "re_enrolled";
+  hqMaxSeq: number;
+  shift: number;
+  lost: { from: number; to: number }[];
+  detail: string;
+  at: string;
+  status: "open" | "resolved";
 }
 export type Target =
   | { kind: "all" }
