@@ -46,6 +46,12 @@ describe("edge.hello / edge.welcome", () => {
       id: number;
     }[];
     expect(alerts.map((a) => [a.kind, a.lost])).toEqual([["replaced", []]]);
+    // Said again before it moved on (a lost welcome, a crash): the same alert, not a second one.
+    expect(await hello(store, { instanceId: fresh, lastSeq: 0, ackedUpTo: 0, boots: [] })).toMatchObject({
+      previousInstanceId: fresh,
+      maxSeq: 3,
+    });
+    expect(((await api(hub, "GET", "/api/v1/fleet/resyncs?store=R1")).body as unknown[]).length).toBe(1);
     const fleet = (await api(hub, "GET", "/api/v1/fleet")).body as { storeId: string; instanceId: string }[];
     expect(fleet.find((f) => f.storeId === "R1")).toMatchObject({ instanceId: fresh, openResyncs: 1 });
     // A person checks it.

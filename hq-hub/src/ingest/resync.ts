@@ -92,6 +92,12 @@ export function createResync(deps: { db: Sqlite; now: () => Date; seq: SeqAccess
       `INSERT INTO edge_resyncs (store_id, kind, instance_id, previous_instance_id, edge_last_seq, edge_acked_up_to, hq_head_seq,
        hq_max_seq, new_from, shift, lost_json, detail, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     ),
+    // The same finding still open (an edge that says hello again before it moved its events,
+    // or a hostile one repeating itself): one alert, not one per connect.
+    sameOpen: db.prepare(
+      `SELECT id FROM edge_resyncs WHERE store_id = ? AND instance_id IS ? AND hq_max_seq = ?
+       AND new_from IS ? AND shift = ? AND status = 'open'`,
+    ),
     lost: db.prepare(
       "INSERT INTO lost_seqs (store_id, from_seq, to_seq, reason, resync_id, at) VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING",
     ),
@@ -122,23 +128,31 @@ export function createResync(deps: { db: Sqlite; now: () => Date; seq: SeqAccess
         if (plan.shift > 0) lost = absentRanges(state, plan.newFrom, max);
         const kind: ResyncKind = replaced ? "replaced" : plan.kind === "diverged" ? "diverged" : "behind";
         const lostCount = lost.reduce((n, r) => n + r.to - r.from + 1, 0);
-        const id = Number(
-          q.resync.run(
-            storeId,
-            kind,
-            h.instanceId,
-            previous ?? null,
-            h.lastSeq,
-            h.ackedUpTo,
-            state.upTo,
-            max,
-            plan.newFrom,
-            plan.shift,
-            JSON.stringify(lost),
-            words(kind, plan, lostCount),
-            at,
-          ).lastInsertRowid,
-        );
+        const again =
+          lost.length === 0
+            ? (q.sameOpen.get(storeId, h.instanceId, max, plan.newFrom, plan.shift) as
+                | { id: number }
+                | undefined)
+            : undefined;
+        const id =
+          again?.id ??
+          Number(
+            q.resync.run(
+              storeId,
+              kind,
+              h.instanceId,
+              previous ?? null,
+              h.lastSeq,
+              h.ackedUpTo,
+              state.upTo,
+              max,
+              plan.newFrom,
+              plan.shift,
+              JSON.stringify(lost),
+              words(kind, plan, lostCount),
+              at,
+            ).lastInsertRowid,
+          );
         for (const r of lost)
           q.lost.run(
             storeId,
