@@ -20,6 +20,7 @@ import { type Catalog, createCatalog } from "./catalog/catalog.ts";
 import { createImports, type Imports } from "./catalog/import.ts";
 import { type Completeness, createCompleteness } from "./completeness/completeness.ts";
 import type { HubConfig } from "./config.ts";
+import { type Coupons, createCoupons } from "./coupons/coupons.ts";
 import { crashPoint } from "./crash.ts";
 import { createBatchedWrites } from "./db/batched-writes.ts";
 import {
@@ -67,6 +68,8 @@ export interface Hub {
   finance: Finance;
   /** The stores' day digests against what HQ holds: per store-day complete, or what is missing. */
   completeness: Completeness;
+  /** Coupons issued for promotions, their uses, "spent" sent down, double-use conflicts. */
+  coupons: Coupons;
   tokens: Tokens;
   imports: Imports;
   suppliers: Suppliers;
@@ -109,6 +112,9 @@ export interface HubIngest {
   ackFor(storeId: string): EventsAck;
   forgetReorderPoints(storeId: string): void;
 }
+
+/** How often the first uses of one-time coupons are sent down as "redeemed" (ms). */
+const COUPON_SYNC_MS = 1000;
 
 const CLOSE_BRACE = 0x7d; // "}"
 /** How often the batch-built look-ups of ledger, sale lines and tenders catch up with ingest. */
@@ -229,6 +235,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     now,
     ...(config.closeRequiresComplete ? { requireComplete: (p: string) => completeness.month(p, {}) } : {}),
   });
+  const coupons = createCoupons({ db, now, catalog });
   const tokens = createTokens({ db, now, adminToken: config.adminToken });
   const imports = createImports({ db, now, catalog });
   const suppliers = createSuppliers({ db, now });
@@ -540,6 +547,15 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     }
   }, RECEIPT_REFRESH_MS);
 
+  // One-time coupons spent at one store reach the others soon (coupons/coupons.ts syncSpent).
+  const couponTimer = setInterval(() => {
+    try {
+      coupons.syncSpent("system");
+    } catch (e) {
+      log(`hq-hub: coupon sync failed: ${(e as Error).message}`);
+    }
+  }, COUPON_SYNC_MS);
+
   const memberTimer =
     config.memberSyncMs > 0
       ? setInterval(() => {
@@ -601,6 +617,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     reports,
     finance,
     completeness,
+    coupons,
     tokens,
     imports,
     suppliers,
@@ -611,6 +628,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     stats,
     async stop() {
       if (memberTimer) clearInterval(memberTimer);
+      clearInterval(couponTimer);
       if (financeTimer) clearInterval(financeTimer);
       clearInterval(receiptTimer);
       clearInterval(lookupTimer);

@@ -131,6 +131,11 @@ export const CouponV1 = z.strictObject({
   memberId: z.string().optional(),
   validUntil: IsoTime.optional(),
   status: z.enum(["issued", "redeemed", "void"]),
+  /**
+   * A campaign code anyone may present any number of times (WELCOME10); absent: one-time,
+   * spent chain-wide by the first sale that uses it.
+   */
+  multiUse: z.boolean().optional(),
 });
 export type Coupon = z.infer<typeof CouponV1>;
 

@@ -2,6 +2,7 @@
 export * from "./barcodes.ts";
 export * from "./bench-row.ts";
 export * from "./catalog.ts";
+export * from "./coupons.ts";
 export * from "./digest.ts";
 export * from "./examples.ts";
 export type * from "./lane-api.ts";

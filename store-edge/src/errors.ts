@@ -27,6 +27,8 @@ export class EdgeError extends Error {
     readonly code: EdgeErrorCode,
     readonly field: string,
     message: string,
+    /** A finer reason the UI words (a coupon refusal: unknown, expired, spent...). */
+    readonly reason?: string,
   ) {
     super(field ? `${field}: ${message}` : message);
   }

@@ -309,6 +309,12 @@ export function createCatalog(deps: CatalogDeps) {
           throw new ValidationError("promotionId", `unknown promotion ${c.promotionId}`);
         if (c.memberId && !prep("SELECT 1 FROM members WHERE id = ?").get(c.memberId))
           throw new ValidationError("memberId", `unknown member ${c.memberId}`);
+        // The binding is fixed: HQ's price audit re-prices old sales by it (coupons/).
+        const bound = prep("SELECT promotion_id AS p FROM coupons WHERE code = ?").get(c.code) as
+          | { p: string }
+          | undefined;
+        if (bound && bound.p !== c.promotionId)
+          throw new ValidationError("promotionId", `coupon ${c.code} is bound to promotion ${bound.p}`);
         data = c;
         break;
       }
@@ -414,7 +420,7 @@ export function createCatalog(deps: CatalogDeps) {
       }
       case "coupon": {
         const r = prep("SELECT * FROM coupons WHERE code = ?").get(key) as
-          | Record<string, string | null>
+          | Record<string, string | number | null>
           | undefined;
         return r ? couponRecord(r) : null;
       }
@@ -498,13 +504,14 @@ export function createCatalog(deps: CatalogDeps) {
         if (!d) prep("DELETE FROM coupons WHERE code = ?").run(key);
         else
           prep(
-            "INSERT INTO coupons (code, promotion_id, member_id, valid_until, status) VALUES (?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET promotion_id=excluded.promotion_id, member_id=excluded.member_id, valid_until=excluded.valid_until, status=excluded.status",
+            "INSERT INTO coupons (code, promotion_id, member_id, valid_until, status, multi_use) VALUES (?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET promotion_id=excluded.promotion_id, member_id=excluded.member_id, valid_until=excluded.valid_until, status=excluded.status, multi_use=excluded.multi_use",
           ).run(
             key,
             d.promotionId as string,
             (d.memberId as string) ?? null,
             (d.validUntil as string) ?? null,
             d.status as string,
+            d.multiUse ? 1 : 0,
           );
         return;
     }
@@ -1092,13 +1099,14 @@ function memberRecord(r: Record<string, unknown>) {
   };
 }
 
-function couponRecord(r: Record<string, string | null>) {
+function couponRecord(r: Record<string, string | number | null>) {
   return {
-    code: r.code!,
-    promotionId: r.promotion_id!,
-    ...(r.member_id ? { memberId: r.member_id } : {}),
-    ...(r.valid_until ? { validUntil: r.valid_until } : {}),
-    status: r.status!,
+    code: r.code as string,
+    promotionId: r.promotion_id as string,
+    ...(r.member_id ? { memberId: r.member_id as string } : {}),
+    ...(r.valid_until ? { validUntil: r.valid_until as string } : {}),
+    status: r.status as string,
+    ...(r.multi_use ? { multiUse: true } : {}),
   };
 }
 

@@ -163,6 +163,7 @@ export const coupons = sqliteTable("coupons", {
   memberId: text("member_id"),
   validUntil: text("valid_until"),
   status: text("status").notNull(),
+  multiUse: integer("multi_use").notNull().default(0),
 });
 
 export const inbox = sqliteTable("inbox", {
@@ -573,4 +574,36 @@ export const financePeriods = sqliteTable("finance_periods", {
 export const categoryNames = sqliteTable("category_names", {
   code: text("code").primaryKey(),
   name: text("name").notNull(),
+});
+
+/** Every ingested use of a coupon (migration 0014, hq-hub/src/coupons/). */
+export const couponRedemptions = sqliteTable(
+  "coupon_redemptions",
+  {
+    code: text("code").notNull(),
+    storeId: text("store_id").notNull(),
+    saleId: text("sale_id").notNull(),
+    eventId: text("event_id").notNull(),
+    redeemedAt: text("redeemed_at").notNull(),
+    receivedAt: text("received_at").notNull(),
+    pushed: integer("pushed").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.code, t.storeId, t.saleId] })],
+);
+
+/** A one-time coupon used by a second sale (migration 0014). */
+export const couponConflicts = sqliteTable("coupon_conflicts", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  code: text("code").notNull(),
+  firstStoreId: text("first_store_id").notNull(),
+  firstSaleId: text("first_sale_id").notNull(),
+  firstRedeemedAt: text("first_redeemed_at").notNull(),
+  storeId: text("store_id").notNull(),
+  saleId: text("sale_id").notNull(),
+  redeemedAt: text("redeemed_at").notNull(),
+  detectedAt: text("detected_at").notNull(),
+  status: text("status").notNull(),
+  resolvedBy: text("resolved_by"),
+  resolvedAt: text("resolved_at"),
+  note: text("note"),
 });

@@ -13,6 +13,7 @@ import {
 } from "../catalog/rules.ts";
 import type { Target } from "../catalog/view.ts";
 import { CompletenessQuery } from "../completeness/completeness.ts";
+import { couponRoutes } from "../coupons/routes.ts";
 import { ForbiddenError, fromZod, NotFoundError, StateError, ValidationError } from "../errors.ts";
 import { FinanceQuery } from "../finance/finance.ts";
 import type { Hub } from "../hub.ts";
@@ -684,6 +685,7 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
     },
     (_c, { principal }) => hub.syncMembers(actor(principal)) ?? { members: 0 },
   );
+  couponRoutes(route, hub.coupons, actor);
 
   // ---------------------------------------------------------------------------------------
   // Ingest administration.

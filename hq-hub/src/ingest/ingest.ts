@@ -10,6 +10,7 @@ import {
   parseEventBatch,
 } from "@retail/protocol";
 import { DIGEST_UPSERT } from "../completeness/completeness.ts";
+import { createCouponLedger } from "../coupons/ledger.ts";
 import type { Sqlite } from "../db/open.ts";
 import { NotFoundError, StateError } from "../errors.ts";
 import { comparableHash, decide, type InboxEntry, salvageSeq, validatedHash } from "./decide.ts";
@@ -60,6 +61,8 @@ export function createIngest(deps: IngestDeps) {
   const seqs = new Map<string, SeqState>();
   /** Stores whose seq state moved in the current transaction. */
   const seqTouched = new Set<string>();
+  /** Coupon uses, in the sale's transaction, and the coupon binding for the audit (coupons/). */
+  const couponLedger = createCouponLedger(db);
   /** Whether events get a savepoint each (the replay after an optimistic group failed). */
   let guarded = false;
   /** Reorder points per store (sku -> point and alert flag); not cached with shared workers. */
@@ -422,8 +425,9 @@ export function createIngest(deps: IngestDeps) {
         );
         moveStock(s, stockMoves(env), env.id, p.completedAt, alerts);
         changeMember(memberChangeOfSale(p));
+        if (p.coupons.length > 0) couponLedger.record(s, p, env.id, at);
         if (deps.catalogAt) {
-          for (const f of auditSale(s, p, catalogAt(s, p.catalogVersion)))
+          for (const f of auditSale(s, couponLedger.forAudit(p), catalogAt(s, p.catalogVersion)))
             q.finding.run(
               s,
               p.saleId,

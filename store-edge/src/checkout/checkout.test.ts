@@ -199,7 +199,7 @@ describe("sale", () => {
     expect(co.view("1").due).toBe(100);
     co.addCoupon("1", "CPN10");
     expect(co.view("1").due).toBe(90);
-    expect(await rejects(() => co.addCoupon("1", "NOPE"))).toBe("not_found:code");
+    expect(await rejects(() => co.addCoupon("1", "NOPE"))).toBe("not_found:coupon");
     expect(await rejects(co.overridePrice("1", "l1", 50, "1001", "1234", "x"))).toBe(
       "forbidden:supervisorId",
     );
@@ -223,7 +223,7 @@ describe("sale", () => {
     expect(sale.member).toEqual({ id: "M001", tier: "gold" });
     // the coupon is spent: a second use is refused, also after a restart (it is in the table)
     co.memberByPhone("1", "13800138000");
-    expect(await rejects(() => co.addCoupon("1", "CPN10"))).toBe("conflict:code");
+    expect(await rejects(() => co.addCoupon("1", "CPN10"))).toBe("conflict:coupon");
     expect(edge.replica.load().coupons.get("CPN10")?.status).toBe("redeemed");
 
     // HQ has not ingested that sale yet and sends a snapshot whose coupon record still says
@@ -242,7 +242,7 @@ describe("sale", () => {
     expect(edge.replica.applied).toBe(3);
     expect(edge.replica.lookup.coupons.get("CPN10")?.status).toBe("issued");
     const again = await rejects(() => co.addCoupon("1", "CPN10"));
-    expect(again).toBe("conflict:code");
+    expect(again).toBe("conflict:coupon");
   });
 
   test("a basket that costs nothing still closes (one cash tender of 0)", async () => {

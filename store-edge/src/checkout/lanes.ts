@@ -26,6 +26,14 @@ import {
 import { and, asc, eq, sql, sum } from "drizzle-orm";
 import type { CatalogReplica } from "../catalog/replica.ts";
 import { businessDay, type Clock } from "../clock.ts";
+import {
+  couponRefused,
+  oneTime,
+  pricingCart,
+  qualifies,
+  requireUsable,
+  spentCoupons,
+} from "../coupons/coupons.ts";
 import { crashPoint } from "../crash.ts";
 import {
   carts,
@@ -409,12 +417,14 @@ export class Checkout {
     // The store's promotions were checked once when the set changed (the subset that can touch
     // this basket, once per subset): only the basket is validated here.
     const checked = this.lookup.checkedFor(cart.lines);
-    if (checked) return priceCartChecked(cart, checked, this.d.storeId(), at);
+    // Coupons reach the engine as their bound promotions' gates (coupons/coupons.ts).
+    const basket = pricingCart(this.lookup, cart);
+    if (checked) return priceCartChecked(basket, checked, this.d.storeId(), at);
     // The engine refused a promotion HQ sent (promotionSet().error). Priced as before promotions were
     // checked once: with the promotions that can touch this basket, validated on the call, so a
     // basket the bad one touches fails with the engine's PricingError naming its field (nothing
     // saved), and the others still sell.
-    return priceCart(cart, this.lookup.promotionsFor(cart.lines), this.d.storeId(), at);
+    return priceCart(basket, this.lookup.promotionsFor(cart.lines), this.d.storeId(), at);
   }
 
   /**
@@ -973,21 +983,17 @@ export class Checkout {
     return this.mutate(this.lane(laneId), (c) => setMember(c, undefined));
   }
 
+  /** Adds a coupon only if it gives its promotion's discount now; else says why (coupons/). */
   addCoupon(laneId: string, code: string): LaneView {
     const rt = this.lane(laneId);
-    const coupon = this.lookup.coupons.get(code);
-    if (!coupon) throw notFound("code", `unknown coupon ${code}`);
-    if (coupon.status !== "issued") throw conflict("code", `coupon ${code} is ${coupon.status}`);
-    const spent = this.d.db.d
+    const spentHere = !!this.d.db.d
       .select({ saleId: couponRedemptions.saleId })
       .from(couponRedemptions)
       .where(eq(couponRedemptions.code, code))
       .get();
-    if (spent) throw conflict("code", `coupon ${code} is redeemed (sale ${spent.saleId} at this store)`);
-    if (coupon.validUntil && Date.parse(coupon.validUntil) <= this.d.clock.now())
-      throw conflict("code", `coupon ${code} expired at ${coupon.validUntil}`);
-    if (coupon.memberId && coupon.memberId !== rt.cart.member?.id)
-      throw conflict("code", `coupon ${code} belongs to member ${coupon.memberId}`);
+    const coupon = requireUsable(this.lookup, rt.cart, code, { nowMs: this.d.clock.now(), spentHere });
+    if (!qualifies(coupon, this.priceOf(addCoupon(rt.cart, code), this.now().iso)))
+      throw couponRefused(code, "not_qualified", `promotion ${coupon.promotionId}`);
     return this.mutate(rt, (c) => addCoupon(c, code));
   }
 
@@ -1253,7 +1259,8 @@ export class Checkout {
     const fresh = emptyCart(uuidv7(ms), iso);
     const q = this.q;
     const sale = this.d.db.write(() => {
-      const sale = buildSale(cart, priced, {
+      // Only the coupons whose promotion applied are spent (and sent to HQ).
+      const sale = buildSale({ ...cart, coupons: spentCoupons(this.lookup, cart, priced) }, priced, {
         saleId: cart.cartId,
         receiptNo: this.receiptNo(rt.id, ms),
         laneId: rt.id,
@@ -1304,7 +1311,7 @@ export class Checkout {
       // Single-use coupons are spent here at once, so a second lane cannot take the same one
       // before HQ's next change set says so (training spends nothing).
       if (!training)
-        for (const code of sale.coupons) {
+        for (const code of oneTime(this.lookup, sale.coupons)) {
           this.d.db.d
             // json_set: drizzle has no JSON path update; the record stays HQ's JSON otherwise.
             .update(coupons)
@@ -1325,7 +1332,7 @@ export class Checkout {
     });
     crashPoint("sale.after_commit");
     if (!training)
-      for (const code of sale.coupons) {
+      for (const code of oneTime(this.lookup, sale.coupons)) {
         const c = this.lookup.coupons.get(code);
         if (c) this.lookup.coupons.set(code, { ...c, status: "redeemed" });
       }

@@ -125,7 +125,15 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
 
   app.onError((err, c) => {
     if (err instanceof EdgeError)
-      return c.json({ error: err.code, field: err.field, message: err.message }, err.status as 400);
+      return c.json(
+        {
+          error: err.code,
+          field: err.field,
+          message: err.message,
+          ...(err.reason ? { reason: err.reason } : {}),
+        },
+        err.status as 400,
+      );
     if (err instanceof SessionError) {
       c.header("www-authenticate", `Bearer realm="store-edge", error="invalid_token"`);
       return c.json({ error: err.code, field: err.field, message: err.message, reason: err.reason }, 401);

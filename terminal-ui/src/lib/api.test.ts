@@ -112,6 +112,22 @@ describe("edge client", () => {
     localeRef.value = "zh-CN";
   });
 
+  test("a refused coupon says why in zh-CN (unknown, expired, spent, other member's, basket)", () => {
+    localeRef.value = "zh-CN";
+    const say = (code: string, reason: string) =>
+      plain(new ApiError(409, code, "coupon", `coupon X: ${reason}`, reason));
+    expect(say("not_found", "unknown").title).toBe("没有这张优惠券，请核对券码");
+    expect(say("conflict", "expired").title).toBe("此优惠券已过期");
+    expect(say("conflict", "spent").title).toBe("此优惠券已使用过");
+    expect(say("conflict", "member").title).toContain("其他会员");
+    expect(say("conflict", "not_qualified").title).toContain("不满足");
+    for (const r of ["unknown", "expired", "spent", "member", "not_qualified", "same_promotion", "void"]) {
+      const p = say("conflict", r);
+      expect(`${p.title} ${p.detail}`).not.toMatch(/[A-Za-z]/);
+      expect(p.title).not.toContain("条码");
+    }
+  });
+
   test("zh-CN: no English in an error, the field named in Chinese; a bad amount says what is wrong", () => {
     localeRef.value = "zh-CN";
     const phone = plain(new ApiError(400, "invalid", "phone", "phone: phone: 11 digits starting with 1"));

@@ -174,6 +174,8 @@ export class ApiError extends Error {
     readonly code: string,
     readonly field: string,
     message: string,
+    /** A finer reason the edge gives (a coupon refusal: unknown, expired, spent...). */
+    readonly reason?: string,
   ) {
     super(message);
   }
@@ -218,9 +220,15 @@ export class EdgeApi {
       throw new ApiError(res.status, "bad_response", "", `unexpected answer (${res.status})`);
     }
     // The edge answers a pending wallet payment with 202 and an error body.
-    const err = data as { error?: string; field?: string; message?: string };
+    const err = data as { error?: string; field?: string; message?: string; reason?: string };
     if (!res.ok || (typeof err.error === "string" && typeof err.message === "string")) {
-      const e = new ApiError(res.status, err.error ?? "http", err.field ?? "", err.message ?? res.statusText);
+      const e = new ApiError(
+        res.status,
+        err.error ?? "http",
+        err.field ?? "",
+        err.message ?? res.statusText,
+        typeof err.reason === "string" ? err.reason : undefined,
+      );
       if (res.status === 401) this.onUnauthorized?.(e);
       throw e;
     }

@@ -46,9 +46,27 @@ const BY_FIELD: Record<string, Words> = {
   "not_found:suspendId": ["找不到这张挂单", "No such suspended cart"],
 };
 
+/** Why the edge refused a coupon (store-edge coupons/coupons.ts CouponReason). */
+const COUPON: Record<string, Words> = {
+  unknown: ["没有这张优惠券，请核对券码", "No such coupon: check the code"],
+  void: ["此优惠券已被总部作废", "This coupon was cancelled by HQ"],
+  expired: ["此优惠券已过期", "This coupon has expired"],
+  spent: ["此优惠券已使用过", "This coupon has already been used"],
+  member: [
+    "此优惠券属于其他会员，请先登记券的会员",
+    "This coupon belongs to another member: add that member first",
+  ],
+  not_qualified: [
+    "本单不满足此券的使用条件（金额或商品不够）",
+    "The basket does not qualify for this coupon (amount or items)",
+  ],
+  same_promotion: ["本单已有同一活动的优惠券", "A coupon of the same promotion is already in this sale"],
+};
+
 /** The fields a cashier types or the edge names, for the zh-CN small type. */
 const FIELD: Record<string, Words> = {
   code: ["条码", "code"],
+  coupon: ["优惠券", "coupon"],
   sku: ["商品", "item"],
   qty: ["数量", "quantity"],
   weight: ["重量", "weight"],
@@ -125,7 +143,10 @@ export function plain(e: unknown): PlainError {
   const zh = localeRef.value === "zh-CN";
   const say = (w: Words) => w[zh ? 0 : 1];
   if (e instanceof ApiError) {
-    const w = BY_FIELD[`${e.code}:${e.field}`] ?? BY_CODE[e.code];
+    const w =
+      (e.field === "coupon" && e.reason ? COUPON[e.reason] : undefined) ??
+      BY_FIELD[`${e.code}:${e.field}`] ??
+      BY_CODE[e.code];
     // The edge's message is English: the title only in English, the field's name in zh-CN.
     const title = w ? say(w) : zh ? "门店服务器拒绝了这个操作" : e.message;
     const field = fieldName(e.field);

@@ -1,0 +1,259 @@
+// HQ's coupons: issuing (one, many, or one per member) bound to a coupon-gated promotion,
+// sent to every store as a change set released at once (coupons are data, not configuration:
+// no pilot stage); the list with each coupon's uses; "spent" sent down after ingest recorded a
+// one-time coupon's first use (syncSpent, like the member balances); the conflicts of a
+// one-time coupon used twice.
+import { randomBytes } from "node:crypto";
+import { type Coupon, CouponV1, IsoTime, type Promotion } from "@retail/protocol";
+import { z } from "zod";
+import type { Catalog } from "../catalog/catalog.ts";
+import type { Sqlite } from "../db/open.ts";
+import { NotFoundError, StateError, ValidationError } from "../errors.ts";
+
+const Code = z.string().regex(/^[A-Za-z0-9-]{3,40}$/, "3-40 letters, digits or '-'");
+export const MAX_ISSUE = 10_000;
+
+export const IssueInput = z.strictObject({
+  promotionId: z.string().min(1).max(40),
+  /** One coupon per member (each only for that member). */
+  memberIds: z.array(z.string().min(1).max(40)).min(1).max(MAX_ISSUE).optional(),
+  /** That many coupons for anyone (ignored with memberIds or codes). */
+  count: z.int().min(1).max(MAX_ISSUE).optional(),
+  /** Codes to use instead of generated ones (as many as memberIds when both are given). */
+  codes: z.array(Code).min(1).max(MAX_ISSUE).optional(),
+  /** Generated codes start with this (default: the promotion's couponCode). */
+  prefix: z
+    .string()
+    .regex(/^[A-Z0-9]{1,12}$/, "1-12 capital letters or digits")
+    .optional(),
+  validUntil: IsoTime.optional(),
+  /** A campaign code anyone may use any number of times: one code, no member. */
+  multiUse: z.boolean().optional(),
+});
+export type IssueInput = z.infer<typeof IssueInput>;
+
+export const CouponQuery = z.object({
+  promotionId: z.string().max(40).optional(),
+  memberId: z.string().max(40).optional(),
+  status: z.enum(["issued", "redeemed", "void"]).optional(),
+  code: z.string().max(40).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export type CouponQuery = z.infer<typeof CouponQuery>;
+
+export const ConflictQuery = z.object({
+  status: z.enum(["open", "resolved", "all"]).default("open"),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export type ConflictQuery = z.infer<typeof ConflictQuery>;
+
+/** Generated code: prefix, '-', 8 characters without look-alikes (0/O, 1/I). */
+function newCode(prefix: string): string {
+  const alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+  const b = randomBytes(8);
+  let s = "";
+  for (const x of b) s += alphabet[x % alphabet.length];
+  return `${prefix}-${s}`;
+}
+
+/** The coupons an issue request asks for (pure, after the promotion and members were checked). */
+export function planIssue(
+  input: IssueInput,
+  promotion: Promotion,
+  gen: (prefix: string) => string,
+): Coupon[] {
+  const { codes, memberIds, multiUse } = input;
+  if (multiUse && ((codes?.length ?? 1) !== 1 || memberIds || (input.count ?? 1) !== 1))
+    throw new ValidationError("multiUse", "a multi-use coupon is one code for anyone: no members, one code");
+  if (codes && memberIds && codes.length !== memberIds.length)
+    throw new ValidationError("codes", `${codes.length} codes for ${memberIds.length} members`);
+  if (codes && input.count !== undefined && input.count !== codes.length)
+    throw new ValidationError("count", `count ${input.count} but ${codes.length} codes`);
+  const n = codes?.length ?? memberIds?.length ?? input.count ?? 1;
+  const prefix = input.prefix ?? promotion.couponCode!.replace(/[^A-Za-z0-9]/g, "").slice(0, 12);
+  const made = new Set<string>();
+  const out: Coupon[] = [];
+  for (let i = 0; i < n; i++) {
+    let code = codes?.[i];
+    if (code === undefined)
+      do code = gen(prefix);
+      while (made.has(code));
+    if (made.has(code)) throw new ValidationError(`codes.${i}`, `code ${code} is given twice`);
+    made.add(code);
+    const member = memberIds?.[i];
+    out.push(
+      CouponV1.parse({
+        code,
+        promotionId: promotion.id,
+        ...(member ? { memberId: member } : {}),
+        ...(input.validUntil ? { validUntil: input.validUntil } : {}),
+        status: "issued",
+        ...(multiUse ? { multiUse: true } : {}),
+      }),
+    );
+  }
+  return out;
+}
+
+export function createCoupons(deps: { db: Sqlite; now: () => Date; catalog: Catalog }) {
+  const { db, now, catalog } = deps;
+
+  function promotionOf(id: string): Promotion {
+    const p = catalog.readMaster("promotion", id) as Promotion | null;
+    if (!p) throw new ValidationError("promotionId", `unknown promotion ${id}`);
+    if (!p.couponCode)
+      throw new ValidationError(
+        "promotionId",
+        `promotion ${id} applies without a coupon: give it a couponCode before issuing coupons for it`,
+      );
+    if (p.endsAt && Date.parse(p.endsAt) <= now().getTime())
+      throw new ValidationError("promotionId", `promotion ${id} ended at ${p.endsAt}`);
+    return p;
+  }
+
+  function issue(actor: string, input: IssueInput) {
+    const promotion = promotionOf(input.promotionId);
+    if (input.validUntil && Date.parse(input.validUntil) <= now().getTime())
+      throw new ValidationError("validUntil", "the coupons would be expired already");
+    const memberExists = db.prepare("SELECT 1 FROM members WHERE id = ?");
+    input.memberIds?.forEach((m, i) => {
+      if (!memberExists.get(m)) throw new ValidationError(`memberIds.${i}`, `unknown member ${m}`);
+    });
+    const codeExists = db.prepare("SELECT 1 FROM coupons WHERE code = ?");
+    const gen = (prefix: string) => {
+      for (;;) {
+        const c = newCode(prefix);
+        if (!codeExists.get(c)) return c;
+      }
+    };
+    const planned = planIssue(input, promotion, gen);
+    planned.forEach((c, i) => {
+      if (input.codes && codeExists.get(c.code))
+        throw new ValidationError(`codes.${i}`, `coupon ${c.code} exists already`);
+    });
+    const cs = catalog.createChangeset(actor, {
+      description: `coupons for ${promotion.id} (${planned.length})`,
+      target: { kind: "all" },
+    });
+    db.transaction(() => {
+      for (const c of planned) catalog.putItem(cs.id, "coupon", c.code, "upsert", c);
+      catalog.audit(cs.id, "edit", actor, `issue ${planned.length} coupons for ${promotion.id}`);
+    })();
+    catalog.invalidate();
+    const released = catalog.release(actor, cs.id, "all");
+    return { changesetId: cs.id, version: released.version, promotionId: promotion.id, coupons: planned };
+  }
+
+  /**
+   * Sends "redeemed" down for the one-time coupons whose first use ingest recorded since the
+   * last call: one change set released to every store. Undefined when there is nothing to send.
+   */
+  function syncSpent(actor: string): { changesetId: number; coupons: number } | undefined {
+    const codes = (
+      db.prepare("SELECT DISTINCT code FROM coupon_redemptions WHERE pushed = 0 LIMIT 5000").all() as {
+        code: string;
+      }[]
+    ).map((r) => r.code);
+    if (codes.length === 0) return undefined;
+    const records = codes
+      .map((code) => catalog.readMaster("coupon", code) as Coupon | null)
+      .filter((c): c is Coupon => c !== null && c.status === "issued");
+    const markPushed = db.prepare("UPDATE coupon_redemptions SET pushed = 1 WHERE code = ? AND pushed = 0");
+    if (records.length === 0) {
+      db.transaction(() => {
+        for (const code of codes) markPushed.run(code);
+      })();
+      return undefined;
+    }
+    const cs = catalog.createChangeset(actor, {
+      description: `coupons spent (${records.length})`,
+      target: { kind: "all" },
+    });
+    db.transaction(() => {
+      for (const c of records)
+        catalog.putItem(cs.id, "coupon", c.code, "upsert", { ...c, status: "redeemed" });
+      for (const code of codes) markPushed.run(code);
+    })();
+    catalog.invalidate();
+    catalog.release(actor, cs.id, "all");
+    return { changesetId: cs.id, coupons: records.length };
+  }
+
+  function list(query: CouponQuery) {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (query.promotionId) where.push("c.promotion_id = ?") && args.push(query.promotionId);
+    if (query.memberId) where.push("c.member_id = ?") && args.push(query.memberId);
+    if (query.status) where.push("c.status = ?") && args.push(query.status);
+    if (query.code) where.push("c.code = ?") && args.push(query.code);
+    const rows = db
+      .prepare(
+        `SELECT c.code, c.promotion_id, c.member_id, c.valid_until, c.status, c.multi_use,
+                (SELECT COUNT(*) FROM coupon_redemptions r WHERE r.code = c.code) AS uses,
+                (SELECT json_object('storeId', r.store_id, 'saleId', r.sale_id, 'at', r.redeemed_at)
+                   FROM coupon_redemptions r WHERE r.code = c.code ORDER BY r.redeemed_at, r.rowid LIMIT 1) AS first_use
+         FROM coupons c ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+         ORDER BY c.code LIMIT ?`,
+      )
+      .all(...args, query.limit) as Record<string, string | number | null>[];
+    return {
+      coupons: rows.map((r) => ({
+        code: r.code as string,
+        promotionId: r.promotion_id as string,
+        memberId: (r.member_id as string | null) ?? null,
+        validUntil: (r.valid_until as string | null) ?? null,
+        status: r.status as string,
+        multiUse: r.multi_use === 1,
+        uses: r.uses as number,
+        firstUse: r.first_use
+          ? (JSON.parse(r.first_use as string) as { storeId: string; saleId: string; at: string })
+          : null,
+      })),
+    };
+  }
+
+  function conflicts(query: ConflictQuery) {
+    const rows = db
+      .prepare(
+        `SELECT * FROM coupon_conflicts ${query.status === "all" ? "" : "WHERE status = ?"} ORDER BY id DESC LIMIT ?`,
+      )
+      .all(...(query.status === "all" ? [] : [query.status]), query.limit) as Record<
+      string,
+      string | number | null
+    >[];
+    return {
+      conflicts: rows.map((r) => ({
+        id: r.id as number,
+        code: r.code as string,
+        first: {
+          storeId: r.first_store_id as string,
+          saleId: r.first_sale_id as string,
+          at: r.first_redeemed_at as string,
+        },
+        second: { storeId: r.store_id as string, saleId: r.sale_id as string, at: r.redeemed_at as string },
+        detectedAt: r.detected_at as string,
+        status: r.status as string,
+        resolvedBy: (r.resolved_by as string | null) ?? null,
+        resolvedAt: (r.resolved_at as string | null) ?? null,
+        note: (r.note as string | null) ?? null,
+      })),
+    };
+  }
+
+  /** Closes a conflict once someone dealt with it (the customer charged, written off...). */
+  function resolveConflict(id: number, actor: string, note: string) {
+    const r = db.prepare("SELECT status FROM coupon_conflicts WHERE id = ?").get(id) as
+      | { status: string }
+      | undefined;
+    if (!r) throw new NotFoundError("coupon conflict", String(id));
+    if (r.status !== "open") throw new StateError(String(id), `coupon conflict ${id} is ${r.status}`);
+    db.prepare(
+      "UPDATE coupon_conflicts SET status = 'resolved', resolved_by = ?, resolved_at = ?, note = ? WHERE id = ?",
+    ).run(actor, now().toISOString(), note, id);
+    return conflicts({ status: "all", limit: 1000 }).conflicts.find((c) => c.id === id)!;
+  }
+
+  return { issue, syncSpent, list, conflicts, resolveConflict };
+}
+
+export type Coupons = ReturnType<typeof createCoupons>;
