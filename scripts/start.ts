@@ -8,7 +8,14 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import { DEMO_CASHIERS, DEMO_MEMBERS, DEMO_STORES, demoCatalog } from "./demo/catalog.ts";
+import {
+  DEMO_CASHIERS,
+  DEMO_COUPONS,
+  DEMO_MEMBER_COUPONS,
+  DEMO_MEMBERS,
+  DEMO_STORES,
+  demoCatalog,
+} from "./demo/catalog.ts";
 import { runTraffic } from "./demo/traffic.ts";
 import { type Ready, spawnReady } from "./proc.ts";
 
@@ -143,7 +150,14 @@ async function seed(hq: string): Promise<Record<string, string>> {
     });
   for (const m of DEMO_MEMBERS)
     await api(hq, "POST", `/api/v1/catalog/member?changeset=${cs.id}`, { ...m, status: "active" });
+  for (const c of DEMO_COUPONS) await api(hq, "POST", `/api/v1/catalog/coupon?changeset=${cs.id}`, c);
   await api(hq, "POST", `/api/v1/changesets/${cs.id}/release`, { stage: "all" });
+  // One-time member coupons, issued the way HQ staff do it (coupons API / 优惠券 screen).
+  await api(hq, "POST", "/api/v1/coupons/issue", {
+    promotionId: DEMO_MEMBER_COUPONS.promotionId,
+    memberIds: [...DEMO_MEMBER_COUPONS.memberIds],
+    codes: [...DEMO_MEMBER_COUPONS.codes],
+  });
   return codes;
 }
 

@@ -486,6 +486,15 @@ export function demoCatalog(target = 3000, seed = 20261125): DemoCatalog {
       off: 1000,
       couponCode: "WELCOME10",
     },
+    {
+      id: "P-MEMBER-20OFF",
+      name: "会员券满100减20",
+      nameEn: "Member coupon ¥20 off ¥100",
+      kind: "threshold",
+      min: 10000,
+      off: 2000,
+      couponCode: "VIP20",
+    },
   ];
   return { products, barcodes, prices, promotions };
 }
@@ -501,6 +510,18 @@ export const DEMO_CASHIERS = [
   { id: "1002", name: "李娜", role: "cashier", pin: "1234" },
   { id: "9001", name: "王强", role: "supervisor", pin: "9999" },
 ] as const;
+
+/** WELCOME10 is a campaign code anyone may present (multi-use); its coupon record binds it. */
+export const DEMO_COUPONS = [
+  { code: "WELCOME10", promotionId: "P-COUPON-10OFF", status: "issued", multiUse: true },
+] as const;
+
+/** One-time member coupons issued through HQ's coupon API at first start (codes fixed for the demo). */
+export const DEMO_MEMBER_COUPONS = {
+  promotionId: "P-MEMBER-20OFF",
+  memberIds: ["M000001", "M000002", "M000003"],
+  codes: ["VIP20-CHENJING", "VIP20-LIUYANG", "VIP20-ZHAOLEI"],
+} as const;
 
 export const DEMO_MEMBERS = [
   { id: "M000001", phone: "13800138000", name: "陈静", tier: "gold", points: 1280 },

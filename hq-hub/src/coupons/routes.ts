@@ -22,7 +22,15 @@ type Route = (
 
 const ResolveInput = z.strictObject({ note: z.string().min(1).max(500) });
 
-export function couponRoutes(route: Route, coupons: Coupons, actor: (p: Principal) => string) {
+/** `coupons` is read per request: the app is built before the hub assembles its parts. */
+export function couponRoutes(route: Route, hubCoupons: () => Coupons, actor: (p: Principal) => string) {
+  const coupons = {
+    issue: (a: string, b: IssueInput) => hubCoupons().issue(a, b),
+    list: (q: CouponQuery) => hubCoupons().list(q),
+    conflicts: (q: ConflictQuery) => hubCoupons().conflicts(q),
+    resolveConflict: (id: number, a: string, n: string) => hubCoupons().resolveConflict(id, a, n),
+    syncSpent: (a: string) => hubCoupons().syncSpent(a),
+  };
   route(
     {
       method: "post",

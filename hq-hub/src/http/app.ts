@@ -685,7 +685,7 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
     },
     (_c, { principal }) => hub.syncMembers(actor(principal)) ?? { members: 0 },
   );
-  couponRoutes(route, hub.coupons, actor);
+  couponRoutes(route, () => hub.coupons, actor);
 
   // ---------------------------------------------------------------------------------------
   // Ingest administration.
