@@ -283,6 +283,11 @@ export const StoreStatusV1 = z.strictObject({
   outboxBacklog: z.int().nonnegative(),
   oldestUnackedAgeSec: z.int().nonnegative().optional(),
   lastSeq: z.int().nonnegative(),
+  /**
+   * The edge database's instance (edge.hello): HQ keeps the highest lastSeq each instance
+   * reported, so it can say how many events a database that is gone never delivered.
+   */
+  instanceId: Id.optional(),
   devices: z.array(DeviceHealthV1).max(100),
   at: IsoTime,
 });

@@ -284,6 +284,7 @@ export class Edge {
       outboxBacklog: stats.backlog,
       ...(stats.oldestUnackedAgeSec !== undefined ? { oldestUnackedAgeSec: stats.oldestUnackedAgeSec } : {}),
       lastSeq: stats.lastSeq,
+      instanceId: this.outbox.instanceId,
       devices: devices.slice(0, 100),
     };
   }

@@ -88,6 +88,8 @@ export interface ResyncAlert {
   hqMaxSeq: number;
   shift: number;
   lost: { from: number; to: number }[];
+  /** Seqs the database that is gone had numbered but HQ never received (its last status). */
+  unreceived?: { from: number; to: number };
   detail: string;
   at: string;
   status: "open" | "resolved";

@@ -35,6 +35,11 @@ export function createFleet(deps: { db: Sqlite; now: () => Date }) {
      last_seen_at=CASE WHEN excluded.state = 'online' THEN excluded.last_seen_at ELSE store_status.last_seen_at END`,
   );
   const touch = db.prepare("UPDATE store_status SET last_seen_at = ? WHERE store_id = ?");
+  const instanceSeq = db.prepare(
+    `INSERT INTO edge_instance_seqs (store_id, instance_id, max_reported_seq, last_status_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (store_id, instance_id) DO UPDATE SET max_reported_seq = MAX(max_reported_seq, excluded.max_reported_seq),
+     last_status_at = excluded.last_status_at`,
+  );
 
   function recordStatus(storeId: string, s: StoreStatus) {
     upsert.run(
@@ -49,6 +54,7 @@ export function createFleet(deps: { db: Sqlite; now: () => Date }) {
       s.at,
       now().toISOString(),
     );
+    if (s.instanceId) instanceSeq.run(storeId, s.instanceId, s.lastSeq, s.at);
   }
 
   /** Any message from a store proves it is alive. */

@@ -5,6 +5,15 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { makeEnvelope, type Payload, upTopic, uuidv7 } from "@retail/protocol";
 import { api, connectStore, enrollStore, type StoreClient, saleEvent, startTestHub } from "../test-kit.ts";
+
+async function until(cond: () => boolean, ms = 20_000) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await Bun.sleep(20);
+  }
+}
+
 import { createIngest } from "./ingest.ts";
 import { absentRanges } from "./resync.ts";
 
@@ -129,6 +138,55 @@ describe("edge.hello / edge.welcome", () => {
     expect(w).toMatchObject({ headSeq: 2, maxSeq: 2, boots: ["same"] });
     expect((await api(hub, "GET", "/api/v1/fleet/resyncs?store=R3")).body).toEqual([]);
     expect(count("SELECT count(*) AS n FROM lost_seqs WHERE store_id = 'R3'")).toBe(0);
+    await store.close();
+  });
+
+  test("the database that is gone had numbered more than HQ received (its last status): the alert says how many", async () => {
+    const store = await connectStore(await enrollStore(hub, "R5"));
+    const gone = "0193e0a6-0000-7000-8000-00000000d001";
+    await hello(store, { instanceId: gone, lastSeq: 0, ackedUpTo: 0, boots: [] });
+    await store.publishEvents([1, 2, 3].map((s) => saleEvent("R5", s)));
+    await store.next("events.ack", (e) => e.payload.upToSeq === 3);
+    // Its last status said seq 8; 4..8 never arrived before its disk died.
+    const status = (lastSeq: number, instanceId?: string) =>
+      makeEnvelope(
+        "store.status",
+        {
+          state: "online",
+          appVersion: "t",
+          catalogVersion: 0,
+          outboxBacklog: 5,
+          lastSeq,
+          ...(instanceId ? { instanceId } : {}),
+          devices: [],
+          at: new Date().toISOString(),
+        },
+        { storeId: "R5" },
+      );
+    await store.client.publishAsync(upTopic("R5", "status"), JSON.stringify(status(8, gone)), { qos: 1 });
+    // An edge older than the field still reports (and changes nothing of this).
+    await store.client.publishAsync(upTopic("R5", "status"), JSON.stringify(status(2)), { qos: 1 });
+    await until(
+      () =>
+        (
+          hub.db
+            .prepare("SELECT max_reported_seq AS n FROM edge_instance_seqs WHERE store_id = 'R5'")
+            .get() as { n: number } | undefined
+        )?.n === 8,
+    );
+    await hello(store, {
+      instanceId: "0193e0a6-0000-7000-8000-00000000d002",
+      lastSeq: 0,
+      ackedUpTo: 0,
+      boots: [],
+    });
+    const alerts = (await api(hub, "GET", "/api/v1/fleet/resyncs?store=R5")).body as {
+      kind: string;
+      unreceived?: { from: number; to: number };
+      detail: string;
+    }[];
+    expect(alerts).toMatchObject([{ kind: "replaced", unreceived: { from: 4, to: 8 } }]);
+    expect(alerts[0]!.detail).toContain("up to 5 event(s)");
     await store.close();
   });
 

@@ -27,6 +27,11 @@ export interface ResyncRow {
   newFrom?: number;
   shift: number;
   lost: { from: number; to: number }[];
+  /**
+   * Seqs the database that is gone had numbered (its highest reported lastSeq) above what HQ
+   * received: events HQ never got and cannot ask anyone for.
+   */
+  unreceived?: { from: number; to: number };
   detail: string;
   at: string;
   status: "open" | "resolved";
@@ -60,12 +65,21 @@ export function absentRanges(state: SeqState, from: number, to: number): { from:
   return out;
 }
 
-function words(kind: ResyncKind, plan: ResyncPlan | undefined, lost: number): string {
+function words(
+  kind: ResyncKind,
+  plan: ResyncPlan | undefined,
+  lost: number,
+  unreceived?: { from: number; to: number },
+): string {
   const moved =
     plan && plan.shift > 0 ? ` Its events from seq ${plan.newFrom} were moved up by ${plan.shift}.` : "";
-  const gone = lost
-    ? ` ${lost} seq(s) HQ never received are lost with the previous database: listed here; a person should check the store's paper or backup for them.`
+  const missed = unreceived
+    ? ` The database that is gone had numbered its events up to seq ${unreceived.to} (its last status) but HQ received only up to ${unreceived.from - 1}: up to ${unreceived.to - unreceived.from + 1} event(s) (sales, returns, shifts) never reached HQ.`
     : "";
+  const gone =
+    (lost ? ` ${lost} seq(s) HQ never received are lost with the previous database: listed here.` : "") +
+    missed +
+    (lost || unreceived ? " A person should check the store's paper records or backups for them." : "");
   switch (kind) {
     case "replaced":
       return `The store connected with a new edge database (fresh install, replaced mini-PC or re-enrollment on a new data directory).${moved}${gone}`;
@@ -90,13 +104,16 @@ export function createResync(deps: { db: Sqlite; now: () => Date; seq: SeqAccess
     atSeq: db.prepare("SELECT event_id FROM inbox WHERE store_id = ? AND seq = ?"),
     resync: db.prepare(
       `INSERT INTO edge_resyncs (store_id, kind, instance_id, previous_instance_id, edge_last_seq, edge_acked_up_to, hq_head_seq,
-       hq_max_seq, new_from, shift, lost_json, detail, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+       hq_max_seq, new_from, shift, lost_json, unreceived_json, detail, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     ),
     // The same finding still open (an edge that says hello again before it moved its events,
     // or a hostile one repeating itself): one alert, not one per connect.
     sameOpen: db.prepare(
       `SELECT id FROM edge_resyncs WHERE store_id = ? AND instance_id IS ? AND hq_max_seq = ?
        AND new_from IS ? AND shift = ? AND status = 'open'`,
+    ),
+    reported: db.prepare(
+      "SELECT max_reported_seq FROM edge_instance_seqs WHERE store_id = ? AND instance_id = ?",
     ),
     lost: db.prepare(
       "INSERT INTO lost_seqs (store_id, from_seq, to_seq, reason, resync_id, at) VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING",
@@ -128,6 +145,12 @@ export function createResync(deps: { db: Sqlite; now: () => Date; seq: SeqAccess
         if (plan.shift > 0) lost = absentRanges(state, plan.newFrom, max);
         const kind: ResyncKind = replaced ? "replaced" : plan.kind === "diverged" ? "diverged" : "behind";
         const lostCount = lost.reduce((n, r) => n + r.to - r.from + 1, 0);
+        // What the database that is gone said it had (a restored copy shares its instance id).
+        const gone = replaced ? previous : h.instanceId;
+        const reported = (q.reported.get(storeId, gone) as { max_reported_seq: number } | undefined)
+          ?.max_reported_seq;
+        const unreceived =
+          reported !== undefined && reported > max ? { from: max + 1, to: reported } : undefined;
         const again =
           lost.length === 0
             ? (q.sameOpen.get(storeId, h.instanceId, max, plan.newFrom, plan.shift) as
@@ -149,7 +172,8 @@ export function createResync(deps: { db: Sqlite; now: () => Date; seq: SeqAccess
               plan.newFrom,
               plan.shift,
               JSON.stringify(lost),
-              words(kind, plan, lostCount),
+              unreceived ? JSON.stringify(unreceived) : null,
+              words(kind, plan, lostCount, unreceived),
               at,
             ).lastInsertRowid,
           );
@@ -202,6 +226,7 @@ export function createResync(deps: { db: Sqlite; now: () => Date; seq: SeqAccess
       null,
       0,
       "[]",
+      null,
       words("re_enrolled", undefined, 0),
       now().toISOString(),
     );
@@ -266,6 +291,7 @@ function toRow(r: Record<string, unknown>): ResyncRow {
     hqMaxSeq: r.hq_max_seq as number,
     shift: r.shift as number,
     lost: JSON.parse(r.lost_json as string),
+    ...(r.unreceived_json ? { unreceived: JSON.parse(r.unreceived_json as string) } : {}),
     detail: r.detail as string,
     at: r.at as string,
     status: r.status as "open" | "resolved",
