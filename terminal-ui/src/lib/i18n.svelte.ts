@@ -176,6 +176,15 @@ const zh = {
   state_error: "故障",
   state_absent: "未连接",
   refundPreview: "将退款",
+  skuCode: "商品编码",
+  switchLanguage: "切换到英文",
+  repl_none: "无补货",
+  repl_suggested: "建议补货",
+  repl_ordered: "已下单",
+  repl_in_transit: "在途",
+  repl_received: "已到货",
+  perKg: "/公斤",
+  km: "公里",
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -351,6 +360,15 @@ const en: Dict = {
   state_error: "error",
   state_absent: "unplugged",
   refundPreview: "Refund due",
+  skuCode: "SKU",
+  switchLanguage: "Switch to Chinese",
+  repl_none: "none",
+  repl_suggested: "suggested",
+  repl_ordered: "ordered",
+  repl_in_transit: "in transit",
+  repl_received: "received",
+  perKg: "/kg",
+  km: "km",
 };
 
 const dicts: Record<Locale, Dict> = { "zh-CN": zh, en };
@@ -431,6 +449,17 @@ const MATCHED: Record<string, [zh: string, en: string]> = {
 export function matchName(matched: string): string {
   const w = MATCHED[matched];
   return w ? w[i18n.locale === "en" ? 1 : 0] : matched;
+}
+
+/** A replenishment status from HQ ("in_transit" -> 在途). */
+export function replenishmentName(status: string): string {
+  const key = `repl_${status}` as MessageKey;
+  return key in zh ? t(key) : status;
+}
+
+/** Extra words from the edge or a device (English): shown in the English mode only. */
+export function englishOnly(text: string | undefined): string {
+  return i18n.locale === "en" ? (text ?? "") : "";
 }
 
 /** A device state ("absent" -> 未连接). */
