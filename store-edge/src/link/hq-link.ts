@@ -253,6 +253,12 @@ export class HqLink {
     client.publish(upTopic(this.o.creds.storeId, "query"), encodeEnvelope(env as Envelope), { qos: 1 });
     this.helloTimer = setTimeout(() => {
       if (this.hello !== hello) return;
+      if (resync.hqSpeaksHello) {
+        // A lost hello or welcome, or HQ restarting: sending now could reuse seqs HQ holds.
+        this.log(`HQ did not answer the hello in ${this.o.config.helloTimeoutMs} ms: saying it again`);
+        if (this.client === client && this.online) this.sayHello(client);
+        return;
+      }
       this.log(
         `HQ did not answer the hello in ${this.o.config.helloTimeoutMs} ms: sending events without it`,
       );

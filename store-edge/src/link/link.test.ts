@@ -25,12 +25,20 @@ afterEach(async () => {
 });
 
 async function setup(
-  opts: { products?: number; perPage?: number; ackTimeoutMs?: number; gzip?: boolean } = {},
+  opts: {
+    products?: number;
+    perPage?: number;
+    ackTimeoutMs?: number;
+    gzip?: boolean;
+    helloTimeoutMs?: number;
+    welcoming?: boolean;
+  } = {},
 ) {
   const hq = await StubHq.start("S001");
   cleanup.push(() => hq.stop());
   hq.perPage = opts.perPage ?? 5000;
   hq.gzip = opts.gzip ?? false;
+  hq.welcoming = opts.welcoming ?? true;
   hq.release({ version: 1, items: catalogItems({ products: opts.products ?? 30, weighed: 2 }) });
   const config = testConfig({
     enrollment: {
@@ -48,6 +56,7 @@ async function setup(
     ackTimeoutMs: opts.ackTimeoutMs ?? 400,
     pageTimeoutMs: 200,
     statusMinIntervalMs: 50,
+    helloTimeoutMs: opts.helloTimeoutMs ?? 20_000,
   };
   const dataDir = tempDir();
   const edge = new Edge({ dataDir, config, clock: manualClock(T0) });
@@ -131,6 +140,36 @@ describe("outbox over MQTT", () => {
       5000,
       "status",
     );
+  });
+});
+
+describe("the hello before events", () => {
+  test("a hub that never answers a hello (older than it) gets the events after helloTimeoutMs", async () => {
+    const { hq, edge } = await setup({ welcoming: false, helloTimeoutMs: 300 });
+    await openLane(edge);
+    await sell(edge, 2);
+    await until(() => edge.outbox.ackedUpTo === 3, 30_000, "acks from the old hub");
+    expect(hq.hellos.length).toBeGreaterThanOrEqual(1);
+    expect(edge.resync.hqSpeaksHello).toBe(false);
+  });
+
+  test("once HQ has answered, an unanswered hello holds the events and is said again until HQ answers", async () => {
+    const { hq, edge } = await setup({ helloTimeoutMs: 300 });
+    await openLane(edge);
+    await until(() => edge.outbox.ackedUpTo === 1, 30_000, "shift acked");
+    expect(edge.resync.hqSpeaksHello).toBe(true);
+    // HQ goes deaf to hellos (restarting) and the store reconnects: nothing is sent meanwhile.
+    hq.welcoming = false;
+    const hellos = hq.hellos.length;
+    for (const s of hq.sockets) s.destroy();
+    await until(() => hq.hellos.length >= hellos + 3, 30_000, "the hello said again");
+    await sell(edge, 2);
+    await Bun.sleep(200);
+    expect(hq.seqs()).toEqual([1]);
+    expect(edge.status().link.awaitingWelcome).toBe(true);
+    hq.welcoming = true;
+    await until(() => edge.outbox.ackedUpTo === 3, 30_000, "events after the welcome");
+    expect(hq.seqs()).toEqual([1, 2, 3]);
   });
 });
 

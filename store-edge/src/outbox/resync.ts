@@ -45,6 +45,14 @@ export class EdgeResync {
     return this.outbox.instanceId;
   }
 
+  /**
+   * HQ has answered a hello of this database before: a hello left unanswered is then a lost
+   * message or a hub restarting, never an older hub, so the events keep waiting for it.
+   */
+  get hqSpeaksHello(): boolean {
+    return this.db.meta("hq_hello") === "1";
+  }
+
   /** The last time HQ found this database behind, parted or new (undefined: never). */
   get last(): ResyncRecord | undefined {
     const raw = this.db.meta("last_resync");
@@ -96,6 +104,7 @@ export class EdgeResync {
         this.db.setMeta("last_resync", JSON.stringify(record));
       }
       this.outbox.acknowledge(w.headSeq);
+      if (!this.hqSpeaksHello) this.db.setMeta("hq_hello", "1");
       return { plan, ...(record ? { record } : {}) };
     });
   }
