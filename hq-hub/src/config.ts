@@ -45,6 +45,25 @@ export const HubConfigSchema = z.strictObject({
    * a local database file (default off: ingest on the main thread).
    */
   ingestWorker: z.boolean().optional(),
+  /** Largest request body of an authenticated JSON route, in bytes (413 above it). */
+  maxBodyBytes: z
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024),
+  /** Largest body of a route open without a login (enrollment), in bytes. */
+  maxPublicBodyBytes: z
+    .int()
+    .min(256)
+    .max(1024 * 1024),
+  /** Largest CSV import (POST /api/v1/imports/{kind}), in bytes. */
+  maxImportBytes: z
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024),
+  /** Enrollment attempts one source address may make per 10 minutes (429 above it). */
+  enrollAttemptsPerAddress: z.int().positive(),
+  /** Enrollment attempts from all addresses together per 10 minutes. */
+  enrollAttemptsGlobal: z.int().positive(),
   /** The built HQ console (hq-console/build) served at "/"; the API only when absent. */
   consoleDir: z.string().min(1).optional(),
 });
@@ -60,6 +79,11 @@ export function defaultConfig(cwd = process.cwd()): HubConfig {
     memberSyncMs: 60_000,
     financePostMs: 300_000,
     enrollmentCodeHours: 72,
+    maxBodyBytes: 2 * 1024 * 1024,
+    maxPublicBodyBytes: 16 * 1024,
+    maxImportBytes: 64 * 1024 * 1024,
+    enrollAttemptsPerAddress: 10,
+    enrollAttemptsGlobal: 300,
   };
 }
 
@@ -80,6 +104,11 @@ const ENV_KEYS: Record<string, keyof HubConfig> = {
   HQ_INGEST_WORKER: "ingestWorker",
   HQ_CLOSE_REQUIRES_COMPLETE: "closeRequiresComplete",
   HQ_CONSOLE_DIR: "consoleDir",
+  HQ_MAX_BODY_BYTES: "maxBodyBytes",
+  HQ_MAX_PUBLIC_BODY_BYTES: "maxPublicBodyBytes",
+  HQ_MAX_IMPORT_BYTES: "maxImportBytes",
+  HQ_ENROLL_ATTEMPTS_PER_ADDRESS: "enrollAttemptsPerAddress",
+  HQ_ENROLL_ATTEMPTS_GLOBAL: "enrollAttemptsGlobal",
 };
 const NUMERIC: ReadonlySet<keyof HubConfig> = new Set([
   "port",
@@ -87,6 +116,11 @@ const NUMERIC: ReadonlySet<keyof HubConfig> = new Set([
   "memberSyncMs",
   "financePostMs",
   "enrollmentCodeHours",
+  "maxBodyBytes",
+  "maxPublicBodyBytes",
+  "maxImportBytes",
+  "enrollAttemptsPerAddress",
+  "enrollAttemptsGlobal",
 ]);
 
 export class ConfigError extends Error {

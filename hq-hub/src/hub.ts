@@ -42,6 +42,7 @@ import { createReplenishment, type Replenishment, type TillUpdate } from "./repl
 import { createReports, type Reports } from "./reports/reports.ts";
 import { createSales, type Sales } from "./sales/sales.ts";
 import { createStock, type Stock } from "./stock/stock.ts";
+import { createSessionSecurity, type SessionSecurity } from "./stores/session-security.ts";
 import { createStores, type Stores } from "./stores/stores.ts";
 import { createSuppliers, type Suppliers } from "./suppliers/suppliers.ts";
 
@@ -62,6 +63,8 @@ export interface Hub {
   stock: Stock;
   sales: Sales;
   fleet: Fleet;
+  /** Session takeover and enrollment alerts, credential rotation (stores/session-security.ts). */
+  security: SessionSecurity;
   /** Sales and tender reports over the ingested tables. */
   reports: Reports;
   /** Double-entry vouchers per store and business day, period close. */
@@ -228,6 +231,13 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const bookkeeping = createBatchedWrites(db, log);
   const sales = createSales(db);
   const fleet = createFleet({ db, now });
+  const security = createSessionSecurity({
+    db,
+    now,
+    sendCommand: (storeId, payload) => send(storeId, "command", payload),
+    embeddedBroker: !config.mqttUrl,
+    log,
+  });
   const reports = createReports(db);
   const completeness = createCompleteness({ db, now });
   const finance = createFinance({
@@ -484,7 +494,10 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     bus = await startEmbeddedBroker({
       host: config.host,
       port: config.mqttPort,
-      verify: stores.verify,
+      verify: stores.verifyDetailed,
+      onTakeover: security.onTakeover,
+      onAuthenticated: security.onAuthenticated,
+      onSubscribed: security.onSubscribed,
       onMessage,
       publicUrl: config.publicMqttUrl,
       // With the Worker: one group committing while the next (up to MAX_GROUP) gathers.
@@ -596,7 +609,16 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
 
   const hubRef = {} as Hub;
   const app = createApp(hubRef, { consoleDir: config.consoleDir });
-  const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
+  // Bun drops the connection without an answer when a declared length is above its own
+  // ceiling, so that ceiling is set far above the routes' limits: the app answers 413 naming
+  // the limit before it reads a byte (http/body-limit.ts), and a body nobody reads is not kept.
+  const maxRequestBodySize = 4 * Math.max(config.maxBodyBytes, config.maxImportBytes, 256 * 1024 * 1024);
+  const server = Bun.serve({
+    port: config.port,
+    hostname: config.host,
+    fetch: app.fetch,
+    maxRequestBodySize,
+  });
   const httpPort = server.port ?? config.port;
   const httpUrl = `http://${config.host}:${httpPort}`;
 
@@ -614,6 +636,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     stock,
     sales,
     fleet,
+    security,
     reports,
     finance,
     completeness,

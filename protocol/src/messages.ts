@@ -394,8 +394,8 @@ export const EdgeWelcomeV1 = z.strictObject({
 
 export const CommandV1 = z.strictObject({
   commandId: Id,
-  name: z.enum(["resync_catalog", "resend_events", "reload_config", "publish_status"]),
-  /** resend_events: { fromSeq } */
+  name: z.enum(["resync_catalog", "resend_events", "reload_config", "publish_status", "rotate_credentials"]),
+  /** resend_events: { fromSeq }; rotate_credentials: { rotationId, password } (docs/sync.md) */
   args: z.record(z.string(), z.union([z.string(), z.int(), z.boolean()])),
 });
 

@@ -1,7 +1,16 @@
 // Configuration: one file, `store-edge.json` in the data directory (written by `enroll`,
 // edited by the installer), then environment overrides (STORE_EDGE_*). Documented in
 // docs/store-edge.md; every field has a default so a fresh store starts with an empty file.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 
@@ -37,8 +46,20 @@ export const ConfigSchema = z.strictObject({
       port: z.int().min(0).max(65535).default(8080),
       /** Built terminal UI to serve at "/" when present. */
       staticDir: z.string().optional(),
+      /** Largest request body of any route, in bytes (413 above it; a 2,000-line stock count is ~120 KB). */
+      maxBodyBytes: z
+        .int()
+        .min(1024)
+        .max(64 * 1024 * 1024)
+        .default(256 * 1024),
+      /** Largest body of the lane sign-in, open without a session. */
+      maxLoginBodyBytes: z
+        .int()
+        .min(256)
+        .max(1024 * 1024)
+        .default(16 * 1024),
     })
-    .default({ host: "0.0.0.0", port: 8080 }),
+    .default({ host: "0.0.0.0", port: 8080, maxBodyBytes: 256 * 1024, maxLoginBodyBytes: 16 * 1024 }),
   /** Written by `store-edge enroll`. */
   enrollment: z
     .strictObject({
@@ -183,6 +204,20 @@ export function saveConfig(dataDir: string, update: (raw: Record<string, unknown
   const raw: Record<string, unknown> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
   update(raw);
   ConfigSchema.parse(raw);
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
+  // fsynced before and after the rename: it holds the store's credentials, and a rotated
+  // password lost to a power cut would lock the store out once HQ drops the old one.
+  const fd = openSync(`${file}.tmp`, "w", 0o600);
+  try {
+    writeFileSync(fd, `${JSON.stringify(raw, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(`${file}.tmp`, file);
+  const dir = openSync(dataDir, "r");
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
 }

@@ -16,6 +16,7 @@ import { DayDigests } from "./digest/day-digest.ts";
 import { EdgeError } from "./errors.ts";
 import { Inventory } from "./inventory.ts";
 import { HqLink } from "./link/hq-link.ts";
+import { applyRotation } from "./link/rotation.ts";
 import { Outbox } from "./outbox/outbox.ts";
 import { EdgeResync } from "./outbox/resync.ts";
 import { type PaymentProvider, SimulatedPaymentProvider } from "./payments/provider.ts";
@@ -208,7 +209,15 @@ export class Edge {
         this.queries.get(env.payload.queryId)?.(env.payload);
         return;
       case "command":
-        if (env.payload.name === "resync_catalog") {
+        if (env.payload.name === "rotate_credentials") {
+          applyRotation({
+            dataDir: this.options.dataDir,
+            config: this.options.config,
+            args: env.payload.args,
+            link: this.link,
+            log: this.log,
+          });
+        } else if (env.payload.name === "resync_catalog") {
           // Back to version 0: the next fetch brings a snapshot that replaces everything.
           this.db.write(() => this.db.setMeta("catalog_version", 0));
           this.link?.resyncCatalog();

@@ -5,6 +5,7 @@
 // itself is an in-process subscriber and publisher (no socket, no credentials).
 import { createServer, type Server, type Socket } from "node:net";
 import {
+  downTopic,
   hubSubscriptions,
   MAX_MQTT_PACKET_BYTES,
   mayStorePublish,
@@ -16,8 +17,28 @@ import type { Bus, MessageHandler, PublishOptions } from "./bus.ts";
 export interface EmbeddedOptions {
   host: string;
   port: number;
-  /** Resolves to the store id when the credentials are right. */
-  verify: (username: string, password: string) => Promise<string | undefined>;
+  /**
+   * Resolves to the store id when the credentials are right (with `via: "pending"` when they
+   * are the new password of a rotation still pending, stores/rotation.ts).
+   */
+  verify: (
+    username: string,
+    password: string,
+  ) => Promise<string | { storeId: string; via: "current" | "pending" } | undefined>;
+  /**
+   * A client authenticated with a store's credentials while that store's session was up: the
+   * broker drops the older session. Both remote addresses (host:port).
+   */
+  onTakeover?: (t: {
+    storeId: string;
+    newAddress: string;
+    oldAddress: string;
+    oldConnectedAt: string;
+  }) => void;
+  /** A store authenticated (before its CONNACK); `via` says which of its passwords it used. */
+  onAuthenticated?: (storeId: string, via: "current" | "pending", address: string) => void;
+  /** A store subscribed to its own down-topics: commands reach it from now on. */
+  onSubscribed?: (storeId: string, via: "current" | "pending") => void;
   onMessage: MessageHandler;
   /** For tests and metrics: a refused publish, subscribe, connect or oversize packet. */
   onRefused?: (what: {
@@ -45,6 +66,9 @@ function authError(code: 4 | 5, message: string): AuthenticateError {
 }
 
 const storeOf = new WeakMap<Client, string>();
+/** How each client authenticated, where from (host:port) and when. */
+const sessionOf = new WeakMap<Client, { via: "current" | "pending"; address: string; at: string }>();
+const addressOf = new WeakMap<object, string>();
 
 export async function startEmbeddedBroker(opts: EmbeddedOptions): Promise<EmbeddedBus> {
   const maxPacket = opts.maxPacketBytes ?? MAX_MQTT_PACKET_BYTES;
@@ -60,12 +84,39 @@ export async function startEmbeddedBroker(opts: EmbeddedOptions): Promise<Embedd
       }
       opts
         .verify(user, password ? password.toString("utf8") : "")
-        .then((storeId) => {
-          if (!storeId) {
+        .then((verdict) => {
+          if (!verdict) {
             refused({ kind: "connect", clientId: client.id, detail: "bad username or password" });
             return done(authError(4, "bad username or password"), false);
           }
+          const { storeId, via } =
+            typeof verdict === "string" ? { storeId: verdict, via: "current" as const } : verdict;
+          const address = addressOf.get(client) ?? "unknown";
           storeOf.set(client, storeId);
+          sessionOf.set(client, { via, address, at: new Date().toISOString() });
+          // aedes drops a live client with the same id once this one is registered: a second
+          // holder of the store's credentials (or a half-open old session of the store itself).
+          const prev = (broker as unknown as { clients: Record<string, Client | undefined> }).clients[
+            client.id
+          ];
+          if (prev && prev !== client && !prev.closed && storeOf.get(prev) === storeId) {
+            const old = sessionOf.get(prev);
+            try {
+              opts.onTakeover?.({
+                storeId,
+                newAddress: address,
+                oldAddress: old?.address ?? addressOf.get(prev) ?? "unknown",
+                oldConnectedAt: old?.at ?? "",
+              });
+            } catch {
+              // an alert that cannot be written must not refuse the store
+            }
+          }
+          try {
+            opts.onAuthenticated?.(storeId, via, address);
+          } catch {
+            // the same
+          }
           done(null, true);
         })
         .catch((e) => done(authError(4, (e as Error).message), false));
@@ -84,6 +135,15 @@ export async function startEmbeddedBroker(opts: EmbeddedOptions): Promise<Embedd
       // A null subscription makes aedes answer SUBACK 0x80 (failure) for this filter.
       callback(null, null);
     },
+  });
+
+  broker.on("subscribe", (subs, client) => {
+    const storeId = client ? storeOf.get(client) : undefined;
+    if (!storeId || !opts.onSubscribed) return;
+    // Its own down-topics, by name or by `+`/`#` (mayStoreSubscribe allows no other filter).
+    const down = downTopic(storeId, "command").replace(/command$/, "");
+    if (subs.some((s) => s.topic.startsWith(down)))
+      opts.onSubscribed(storeId, sessionOf.get(client)?.via ?? "current");
   });
 
   // The hub's own subscriptions, in process. Delivery waits for the handler (which commits
@@ -120,6 +180,7 @@ export async function startEmbeddedBroker(opts: EmbeddedOptions): Promise<Embedd
     socket.on("close", () => sockets.delete(socket));
     writeLargeChunksDirectly(socket);
     const client = broker.handle(socket) as Client & { _parser: SizeGuardedParser };
+    addressOf.set(client, `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`);
     guardPacketSize(client, maxPacket, () =>
       refused({ kind: "oversize", clientId: client.id ?? "", detail: `packet above ${maxPacket} bytes` }),
     );

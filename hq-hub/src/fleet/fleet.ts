@@ -22,6 +22,10 @@ export interface FleetRow {
   instanceId?: string;
   /** Open alerts of a restored, replaced or re-enrolled edge (GET /api/v1/fleet/resyncs). */
   openResyncs: number;
+  /** Open fleet alerts of the store (session takeovers): GET /api/v1/fleet/alerts. */
+  openAlerts: number;
+  /** A credential rotation HQ started that the store has not completed yet. */
+  rotationPendingSince?: string;
 }
 
 export function createFleet(deps: { db: Sqlite; now: () => Date }) {
@@ -66,7 +70,10 @@ export function createFleet(deps: { db: Sqlite; now: () => Date }) {
     const rows = db
       .prepare(
         `SELECT s.id, s.name, s.region, s.ring, s.enrollment_state, st.*, q.up_to_seq, i.instance_id,
-         (SELECT count(*) FROM edge_resyncs r WHERE r.store_id = s.id AND r.status = 'open') AS open_resyncs FROM stores s
+         (SELECT count(*) FROM edge_resyncs r WHERE r.store_id = s.id AND r.status = 'open') AS open_resyncs,
+         (SELECT count(*) FROM fleet_alerts a WHERE a.store_id = s.id AND a.closed_at IS NULL) AS open_alerts,
+         (SELECT min(r.requested_at) FROM credential_rotations r WHERE r.store_id = s.id AND r.state = 'pending') AS rotation_pending_since
+         FROM stores s
          LEFT JOIN store_status st ON st.store_id = s.id LEFT JOIN store_seq q ON q.store_id = s.id
          LEFT JOIN store_identity i ON i.store_id = s.id
          ${region ? "WHERE s.region = ?" : ""} ORDER BY s.id`,
@@ -95,6 +102,8 @@ export function createFleet(deps: { db: Sqlite; now: () => Date }) {
       devices: r.devices_json ? JSON.parse(r.devices_json as string) : [],
       ...(r.instance_id ? { instanceId: r.instance_id as string } : {}),
       openResyncs: (r.open_resyncs as number | null) ?? 0,
+      openAlerts: (r.open_alerts as number | null) ?? 0,
+      ...(r.rotation_pending_since ? { rotationPendingSince: r.rotation_pending_since as string } : {}),
     }));
   }
 

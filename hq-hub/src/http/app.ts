@@ -25,15 +25,18 @@ import {
 } from "../replenishment/orders.ts";
 import { ReportQuery, TenderQuery } from "../reports/reports.ts";
 import { ReorderInput, TransferInput } from "../stock/stock.ts";
+import { createEnrollLimiter, type EnrollLimiter } from "../stores/enroll-limit.ts";
 import { mosquittoHash, StoreInput, StorePatch } from "../stores/stores.ts";
 import { SupplierInput, SupplierPatch } from "../suppliers/suppliers.ts";
 import { type Access, authorize, type Principal, TokenInput } from "./auth.ts";
+import { PayloadTooLargeError, readBodyLimited } from "./body-limit.ts";
 import { serveConsole } from "./console.ts";
+import { securityRoutes } from "./security-routes.ts";
 
 type Env = { Variables: { principal: Principal } };
 type Method = "get" | "post" | "put" | "patch" | "delete";
 
-interface RouteSpec {
+export interface RouteSpec {
   method: Method;
   path: string;
   summary: string;
@@ -43,6 +46,15 @@ interface RouteSpec {
   /** Body sent as text (CSV). */
   textBody?: boolean;
 }
+
+/** createApp's route registration, for the modules that add their routes with it. */
+export type RouteFn = <B = unknown, Q = Record<string, string>>(
+  spec: RouteSpec,
+  handler: (
+    c: Context<Env>,
+    input: { body: B; query: Q; principal: Principal },
+  ) => Promise<unknown> | unknown,
+) => void;
 
 const TargetSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("all") }),
@@ -67,7 +79,9 @@ function _snake(row: Record<string, unknown>): Record<string, unknown> {
   );
 }
 
-function status(e: unknown): { code: 400 | 403 | 404 | 409 | 500; body: Record<string, unknown> } {
+function status(e: unknown): { code: 400 | 403 | 404 | 409 | 413 | 500; body: Record<string, unknown> } {
+  if (e instanceof PayloadTooLargeError)
+    return { code: 413, body: { error: "too_large", field: "body", limit: e.limit, message: e.message } };
   if (e instanceof ValidationError)
     return {
       code: 400,
@@ -90,6 +104,14 @@ const CatalogListQuery = z.object({
 export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
   const app = new Hono<Env>();
   const specs: RouteSpec[] = [];
+  // The hub is filled in after the app is made: its config is read per request.
+  /** A route's body limit: small where no login is needed, large for CSV imports. */
+  const bodyLimitOf = (spec: RouteSpec) =>
+    spec.access === "public"
+      ? hub.config.maxPublicBodyBytes
+      : spec.textBody
+        ? hub.config.maxImportBytes
+        : hub.config.maxBodyBytes;
 
   app.onError((e, c) => {
     const s = status(e);
@@ -116,11 +138,17 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
         principal = p;
       }
       let body: unknown;
-      if (spec.textBody) body = await c.req.text();
+      // Read only after the token is checked, and never more than the route's limit.
+      const limit = bodyLimitOf(spec);
+      if (spec.textBody)
+        body = new TextDecoder().decode(
+          await readBodyLimited(c.req.raw, limit, `${spec.method.toUpperCase()} ${spec.path}`),
+        );
       else if (spec.body) {
+        const bytes = await readBodyLimited(c.req.raw, limit, `${spec.method.toUpperCase()} ${spec.path}`);
         let raw: unknown;
         try {
-          raw = await c.req.json();
+          raw = JSON.parse(new TextDecoder().decode(bytes));
         } catch {
           throw new ValidationError("", "the body is not valid JSON");
         }
@@ -216,11 +244,57 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
     mqtt: hub.mqtt.url,
   }));
 
+  let limiter: EnrollLimiter | undefined;
+  const enrollLimiter = () =>
+    (limiter ??= createEnrollLimiter(
+      {
+        perAddress: hub.config.enrollAttemptsPerAddress,
+        global: hub.config.enrollAttemptsGlobal,
+        windowMs: 10 * 60_000,
+      },
+      () => Date.now(),
+    ));
+  /** The peer's address from Bun's server (never a header a client could set). */
+  const peerOf = (c: Context<Env>): string => {
+    const server = c.env as { requestIP?: (r: Request) => { address: string } | null } | undefined;
+    return server?.requestIP?.(c.req.raw)?.address ?? "unknown";
+  };
+  // Attempts are rationed before the body is read; wrong codes are counted per address and an
+  // address that runs out of attempts raises a fleet alert.
+  app.post("/api/v1/enroll", async (c, next) => {
+    const peer = peerOf(c);
+    const verdict = enrollLimiter().take(peer);
+    if (verdict.ok) {
+      await next();
+      if (c.res.status === 400) enrollLimiter().wrongCode(peer);
+      return;
+    }
+    if (verdict.scope === "address")
+      hub.security.alerts.raise("enrollment_rate_limited", undefined, peer, (prev) => ({
+        address: peer,
+        wrongCodes: verdict.wrongCodes,
+        refused: ((prev?.refused as number | undefined) ?? 0) + 1,
+      }));
+    c.header("retry-after", String(verdict.retryAfterSec));
+    return c.json(
+      {
+        error: "rate_limited",
+        field: verdict.scope === "address" ? "address" : "enroll",
+        retryAfterSec: verdict.retryAfterSec,
+        message:
+          verdict.scope === "address"
+            ? `too many enrollment attempts from ${peer}; try again in ${verdict.retryAfterSec} s`
+            : `too many enrollment attempts at HQ; try again in ${verdict.retryAfterSec} s`,
+      },
+      429,
+    );
+  });
+
   route<z.infer<typeof EnrollInput>>(
     {
       method: "post",
       path: "/api/v1/enroll",
-      summary: "Redeem a one-time enrollment code for MQTT credentials",
+      summary: "Redeem a one-time enrollment code for MQTT credentials (rate-limited per address: 429)",
       access: "public",
       body: EnrollInput,
     },
@@ -1070,6 +1144,8 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
     () => mosquittoConfig(hub),
   );
 
+  securityRoutes(route as RouteFn, hub, { actor, authorizeStoreRead });
+
   app.get("/openapi.json", (c) => c.json(openApi(specs)));
   if (opts.consoleDir) serveConsole(app, opts.consoleDir);
   app.notFound((c) => c.json({ error: "not_found", message: `no route ${c.req.method} ${c.req.path}` }, 404));
@@ -1140,6 +1216,7 @@ function openApi(specs: RouteSpec[]) {
             }),
         "404": { description: "Not found" },
         "409": { description: "Not allowed in the current state" },
+        "413": { description: "Body above the route's limit: { error: too_large, field: body, limit }" },
       },
     };
   }

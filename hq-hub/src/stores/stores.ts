@@ -190,11 +190,16 @@ export function createStores(deps: {
     const info = db
       .prepare(
         `UPDATE stores SET enrollment_code_hash = NULL, enrollment_code_expires_at = NULL, enrollment_state = 'enrolled',
-         mqtt_password_hash = ?, mqtt_password_mosquitto = ?, enrolled_at = ? WHERE id = ? AND enrollment_code_hash = ?`,
+         mqtt_password_hash = ?, mqtt_password_mosquitto = ?, mqtt_password_pending = NULL, mqtt_password_pending_hash = NULL,
+         enrolled_at = ? WHERE id = ? AND enrollment_code_hash = ?`,
       )
       .run(pwHash, mosquittoHash(password), now().toISOString(), id, hash);
     // Two redemptions racing: only the one whose UPDATE still saw the code wins.
     if (info.changes !== 1) throw new ValidationError("code", "unknown or already used enrollment code");
+    // New credentials replace whatever a rotation had pending.
+    db.prepare(
+      "UPDATE credential_rotations SET state = 'superseded' WHERE store_id = ? AND state = 'pending'",
+    ).run(id);
     if (r.enrolled_at) deps.onReEnrolled?.(id);
     return {
       storeId: id,
@@ -207,24 +212,53 @@ export function createStores(deps: {
   function revoke(id: string) {
     get(id);
     db.prepare(
-      "UPDATE stores SET enrollment_state = 'revoked', mqtt_password_hash = NULL, mqtt_password_mosquitto = NULL WHERE id = ?",
+      "UPDATE stores SET enrollment_state = 'revoked', mqtt_password_hash = NULL, mqtt_password_mosquitto = NULL, mqtt_password_pending = NULL, mqtt_password_pending_hash = NULL WHERE id = ?",
+    ).run(id);
+    db.prepare(
+      "UPDATE credential_rotations SET state = 'superseded' WHERE store_id = ? AND state = 'pending'",
     ).run(id);
   }
 
   /** Checks MQTT credentials: `store-{id}` with the password issued at enrollment. */
   async function verify(username: string, password: string): Promise<string | undefined> {
+    return (await verifyDetailed(username, password))?.storeId;
+  }
+
+  /**
+   * Like verify, and says which password matched: the current one, or the one a pending
+   * rotation issued (stores/rotation.ts; both are accepted until the store has used the new one).
+   */
+  async function verifyDetailed(
+    username: string,
+    password: string,
+  ): Promise<{ storeId: string; via: "current" | "pending" } | undefined> {
     const storeId = storeIdOfUsername(username);
     if (!storeId) return undefined;
     const r = db
-      .prepare("SELECT mqtt_password_hash, enrollment_state FROM stores WHERE id = ?")
-      .get(storeId) as { mqtt_password_hash: string | null; enrollment_state: string } | undefined;
+      .prepare(
+        "SELECT mqtt_password_hash, mqtt_password_pending_hash, enrollment_state FROM stores WHERE id = ?",
+      )
+      .get(storeId) as
+      | {
+          mqtt_password_hash: string | null;
+          mqtt_password_pending_hash: string | null;
+          enrollment_state: string;
+        }
+      | undefined;
     if (!r?.mqtt_password_hash || r.enrollment_state !== "enrolled") return undefined;
-    const digest = sha256(`${r.mqtt_password_hash}\u0000${password}`);
-    if (verified.has(digest)) return storeId;
-    if (!(await Bun.password.verify(password, r.mqtt_password_hash))) return undefined;
+    if (await matches(r.mqtt_password_hash, password)) return { storeId, via: "current" };
+    if (r.mqtt_password_pending_hash && (await matches(r.mqtt_password_pending_hash, password)))
+      return { storeId, via: "pending" };
+    return undefined;
+  }
+
+  async function matches(storedHash: string, password: string): Promise<boolean> {
+    const digest = sha256(`${storedHash}\u0000${password}`);
+    if (verified.has(digest)) return true;
+    if (!(await Bun.password.verify(password, storedHash))) return false;
     if (verified.size > 100_000) verified.clear();
     verified.add(digest);
-    return storeId;
+    return true;
   }
 
   /** Mosquitto password-file lines (`user:$7$...`) for every enrolled store. */
@@ -249,7 +283,19 @@ export function createStores(deps: {
     ).map((r) => r.id);
   }
 
-  return { get, list, add, update, issueCode, enroll, revoke, verify, mosquittoPasswords, enrolledIds };
+  return {
+    get,
+    list,
+    add,
+    update,
+    issueCode,
+    enroll,
+    revoke,
+    verify,
+    verifyDetailed,
+    mosquittoPasswords,
+    enrolledIds,
+  };
 }
 
 export type Stores = ReturnType<typeof createStores>;

@@ -17,6 +17,7 @@ import { bearerToken, SessionError } from "../checkout/sessions.ts";
 import { isSimulated, simControls } from "../devices/bridge-sim.ts";
 import type { Edge } from "../edge.ts";
 import { EdgeError, forbidden, invalid } from "../errors.ts";
+import { bodyLimits } from "./body-limit.ts";
 
 const Fen = z.int().nonnegative();
 const PositiveFen = z.int().positive();
@@ -171,6 +172,9 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
   api.use("/lanes", anySession);
   api.use("/suspended", anySession);
   api.use("/sales/*", anySession);
+  // After the session checks: a body is read (never past its limit) only for a signed-in lane,
+  // the sign-in itself, and the open routes.
+  api.use("*", bodyLimits(edge.options.config.http ?? {}));
 
   api.get("/status", (c) => c.json(edge.status()));
   api.get("/catalog/search", (c) => {

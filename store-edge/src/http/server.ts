@@ -13,6 +13,7 @@ import { bearerToken, SessionError } from "../checkout/sessions.ts";
 import type { Edge } from "../edge.ts";
 import { EdgeError } from "../errors.ts";
 import { createApp } from "./app.ts";
+import { MAX_BODY_BYTES } from "./body-limit.ts";
 
 interface WsData {
   lane: string;
@@ -62,6 +63,13 @@ export function serveEdge(
   return Bun.serve<WsData>({
     port: opts.port,
     hostname: opts.host,
+    // Bun drops the connection without an answer above its own ceiling, so it sits far above
+    // the routes' limits: those answer 413 naming the limit (http/body-limit.ts), and a body
+    // nobody reads is not kept.
+    maxRequestBodySize: Math.max(
+      4 * (edge.options.config.http?.maxBodyBytes ?? MAX_BODY_BYTES),
+      256 * 1024 * 1024,
+    ),
     fetch(req, server) {
       const url = new URL(req.url);
       const m = WS_RE.exec(url.pathname);
@@ -84,6 +92,8 @@ export function serveEdge(
       return app.fetch(req);
     },
     websocket: {
+      // A lane sends scans and pings: a few hundred bytes.
+      maxPayloadLength: 64 * 1024,
       open(ws: ServerWebSocket<WsData>) {
         if (ws.data.refused || !ws.data.session) {
           refuse(ws, ws.data.refused ?? new SessionError("missing", "token", "no session token"));

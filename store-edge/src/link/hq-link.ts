@@ -145,6 +145,25 @@ export class HqLink {
     if (c) await bounded(c.endAsync(true));
   }
 
+  /**
+   * HQ rotated the store's password (the caller has already stored it durably): the session
+   * is closed cleanly and opened again with the new one at once. Nothing of the outbox is
+   * touched; what HQ has not acked is resent after the reconnect as after any other.
+   */
+  async reconnectWith(password: string): Promise<void> {
+    this.o.creds = { ...this.o.creds, password };
+    if (this.stopped) return;
+    const c = this.client;
+    // Unhooked first, so its close does not schedule a second connect.
+    this.client = undefined;
+    clearTimeout(this.retryTimer);
+    this.setState("connecting");
+    // The old session ends before the new one starts: two at once would look like a takeover.
+    if (c) await Promise.race([c.endAsync(false).catch(() => {}), Bun.sleep(2000)]);
+    if (c && !c.disconnected) await Promise.race([c.endAsync(true).catch(() => {}), Bun.sleep(1000)]);
+    this.connect();
+  }
+
   private setState(state: LinkState["state"], error?: string): void {
     if (this.stateInfo.state !== state) {
       this.stateInfo.state = state;
