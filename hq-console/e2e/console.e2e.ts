@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { takeoverAlertAndRotation } from "./fleet-security.ts";
 import { launch } from "./lib/browser.ts";
 import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
 import { Suite } from "./lib/runner.ts";
@@ -28,6 +29,7 @@ export function consoleSuite() {
   let page: Page;
   let auditorToken = "";
   let saleId = "";
+  let enrolled: Enrolled | undefined;
 
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
     hubApi<T>(http, method, path, body);
@@ -45,7 +47,7 @@ export function consoleSuite() {
     // A real store: created, enrolled with its one-time code, on MQTT with its own credentials.
     await api("POST", "/api/v1/stores", { id: STORE, name: "上海徐汇店", region: "east", ring: "pilot" });
     const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${STORE}/enrollment-code`);
-    const enrolled = await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, "");
+    enrolled = await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, "");
     // A product with a price, released to every store, so the sale below has a catalog behind it.
     const cs = await api<{ id: number }>("POST", "/api/v1/changesets", {
       target: { kind: "all" },
@@ -200,6 +202,21 @@ export function consoleSuite() {
         "resolved by the admin",
       );
     },
+  );
+
+  suite.test(
+    "a second client with a store's MQTT credentials shows as a fleet alert; an admin closes it and rotates credentials",
+    () =>
+      takeoverAlertAndRotation({
+        page,
+        http,
+        enrolled: enrolled!,
+        rewire: async () => {
+          await wire?.close().catch(() => {});
+          wire = await connectStore(enrolled!);
+        },
+        rotateStore: "S009",
+      }),
   );
 
   suite.test(

@@ -79,6 +79,29 @@ export interface FleetRow {
   instanceId?: string;
   /** Open alerts of a restored, replaced or re-enrolled edge. */
   openResyncs?: number;
+  /** Open fleet alerts of the store (session takeovers). */
+  openAlerts?: number;
+  /** A credential rotation the store has not completed yet. */
+  rotationPendingSince?: string;
+}
+/** GET /api/v1/fleet/alerts: a session takeover of a store, or an address refused enrollment. */
+export interface FleetAlert {
+  id: number;
+  kind: "session_takeover" | "enrollment_rate_limited";
+  storeId?: string;
+  subject: string;
+  openedAt: string;
+  lastAt: string;
+  count: number;
+  detail: {
+    newAddress?: string;
+    oldAddress?: string;
+    addresses?: string[];
+    flapping?: boolean;
+    address?: string;
+    wrongCodes?: number;
+  };
+  closedAt?: string;
 }
 /** GET /api/v1/fleet/resyncs: a restored, replaced or re-enrolled edge (docs/sync.md). */
 export interface ResyncAlert {
