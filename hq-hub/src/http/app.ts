@@ -269,11 +269,12 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
       if (c.res.status === 400) enrollLimiter().wrongCode(peer);
       return;
     }
-    if (verdict.scope === "address")
+    // Told once per run of refusals (a flood of refused requests writes nothing more).
+    if (verdict.scope === "address" && verdict.refusedInRow === 1)
       hub.security.alerts.raise("enrollment_rate_limited", undefined, peer, (prev) => ({
         address: peer,
         wrongCodes: verdict.wrongCodes,
-        refused: ((prev?.refused as number | undefined) ?? 0) + 1,
+        timesLimited: ((prev?.timesLimited as number | undefined) ?? 0) + 1,
       }));
     c.header("retry-after", String(verdict.retryAfterSec));
     return c.json(

@@ -120,6 +120,8 @@ describe("enrollment rate limit on a real hub process", () => {
     expect(alert).toBeDefined();
     expect(alert!.subject).toBe("127.0.0.1");
     expect(alert!.detail.wrongCodes).toBe(5);
+    // Told once per run of refusals: the second refused attempt wrote nothing more.
+    expect((alert as unknown as { count: number }).count).toBe(1);
 
     // Another source address has its own attempts: the store enrolls from 127.0.0.2.
     const other = await rawRequest(hub.http, "POST", "/api/v1/enroll", {

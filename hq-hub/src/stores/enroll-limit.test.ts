@@ -13,11 +13,17 @@ test("an address gets `perAddress` attempts, then 429 with the wait until one co
   l.wrongCode("10.0.0.1");
   const refused = l.take("10.0.0.1");
   // One attempt comes back every window / perAddress = 200 s.
-  expect(refused).toEqual({ ok: false, scope: "address", retryAfterSec: 200, wrongCodes: 2 });
+  expect(refused).toEqual({
+    ok: false,
+    scope: "address",
+    retryAfterSec: 200,
+    wrongCodes: 2,
+    refusedInRow: 1,
+  });
   // Another address is not affected.
   expect(l.take("10.0.0.2")).toEqual({ ok: true });
   t += 199_000;
-  expect(l.take("10.0.0.1")).toMatchObject({ ok: false, retryAfterSec: 1 });
+  expect(l.take("10.0.0.1")).toMatchObject({ ok: false, retryAfterSec: 1, refusedInRow: 2 });
   t += 1_000;
   expect(l.take("10.0.0.1")).toEqual({ ok: true });
   expect(l.stats()).toMatchObject({ wrongCodes: 2, refused: 2 });
@@ -27,7 +33,13 @@ test("the global bucket holds across addresses (many addresses cannot brute-forc
   let t = 0;
   const l = createEnrollLimiter({ perAddress: 5, global: 4, windowMs: WINDOW }, () => t);
   for (let i = 0; i < 4; i++) expect(l.take(`10.0.1.${i}`).ok).toBe(true);
-  expect(l.take("10.0.1.99")).toEqual({ ok: false, scope: "global", retryAfterSec: 150, wrongCodes: 0 });
+  expect(l.take("10.0.1.99")).toEqual({
+    ok: false,
+    scope: "global",
+    retryAfterSec: 150,
+    wrongCodes: 0,
+    refusedInRow: 1,
+  });
   t += WINDOW;
   expect(l.take("10.0.1.99").ok).toBe(true);
 });

@@ -18,15 +18,24 @@ interface Bucket {
   tokens: number;
   at: number;
   wrongCodes: number;
+  /** Attempts refused since this address last got one through. */
+  refusedInRow: number;
 }
 
 export type EnrollVerdict =
   | { ok: true }
-  | { ok: false; scope: "address" | "global"; retryAfterSec: number; wrongCodes: number };
+  | {
+      ok: false;
+      scope: "address" | "global";
+      retryAfterSec: number;
+      wrongCodes: number;
+      /** 1 for the first refusal after an attempt got through: the moment to tell someone. */
+      refusedInRow: number;
+    };
 
 export function createEnrollLimiter(limits: EnrollLimits, now: () => number) {
   const buckets = new Map<string, Bucket>();
-  const global: Bucket = { tokens: limits.global, at: now(), wrongCodes: 0 };
+  const global: Bucket = { tokens: limits.global, at: now(), wrongCodes: 0, refusedInRow: 0 };
   const maxAddresses = limits.maxAddresses ?? 10_000;
   const totals = { attempts: 0, wrongCodes: 0, refused: 0 };
 
@@ -48,7 +57,7 @@ export function createEnrollLimiter(limits: EnrollLimits, now: () => number) {
         }
         while (buckets.size >= maxAddresses) buckets.delete(buckets.keys().next().value!);
       }
-      b = { tokens: limits.perAddress, at: t, wrongCodes: 0 };
+      b = { tokens: limits.perAddress, at: t, wrongCodes: 0, refusedInRow: 0 };
       buckets.set(address, b);
     }
     return b;
@@ -68,6 +77,7 @@ export function createEnrollLimiter(limits: EnrollLimits, now: () => number) {
         scope: "address",
         retryAfterSec: waitSec(b, limits.perAddress),
         wrongCodes: b.wrongCodes,
+        refusedInRow: ++b.refusedInRow,
       };
     }
     if (global.tokens < 1) {
@@ -77,8 +87,10 @@ export function createEnrollLimiter(limits: EnrollLimits, now: () => number) {
         scope: "global",
         retryAfterSec: waitSec(global, limits.global),
         wrongCodes: b.wrongCodes,
+        refusedInRow: ++b.refusedInRow,
       };
     }
+    b.refusedInRow = 0;
     b.tokens -= 1;
     global.tokens -= 1;
     return { ok: true };
