@@ -166,7 +166,7 @@ describe("the hello before events", () => {
     await sell(edge, 2);
     await Bun.sleep(200);
     expect(hq.seqs()).toEqual([1]);
-    expect(edge.status().link.awaitingWelcome).toBe(true);
+    expect(edge.link?.state.awaitingWelcome).toBe(true);
     hq.welcoming = true;
     await until(() => edge.outbox.ackedUpTo === 3, 30_000, "events after the welcome");
     expect(hq.seqs()).toEqual([1, 2, 3]);
