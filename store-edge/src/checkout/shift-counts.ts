@@ -1,7 +1,7 @@
 // The loss-prevention counts of a shift for the X and Z reports: lines and sales voided (from the
 // audit records the voids wrote to the outbox, which is never pruned), sales that carried a
 // discount and how much, and refunds. Training activity is left out, as in the cash figures.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, gte, sql } from "drizzle-orm";
 import { outbox, returns, sales } from "../db/schema.ts";
 import type { EdgeDb } from "../db.ts";
 
@@ -18,8 +18,37 @@ export interface ShiftWindow {
   closedAt: string | null;
 }
 
+/**
+ * The first outbox seq appended at or after `iso`, less a margin: the outbox keeps every event
+ * and seq follows the append time, so a binary search over the primary key (a few lookups)
+ * saves the report a scan of the store's whole history. The margin and the time filter of the
+ * query keep it right when the clock stepped back a little.
+ */
+export function seqFrom(db: EdgeDb, iso: string, margin = 5000): number {
+  const at = db.d
+    .select({ t: outbox.occurredAt })
+    .from(outbox)
+    .where(eq(outbox.seq, sql.placeholder("seq")))
+    .prepare();
+  const last =
+    db.d
+      .select({ s: sql<number>`max(${outbox.seq})`.mapWith(Number) })
+      .from(outbox)
+      .get()?.s ?? 0;
+  let lo = 1;
+  let hi = last + 1;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const t = at.get({ seq: mid })?.t;
+    if (t !== undefined && t < iso) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.max(1, lo - margin);
+}
+
 export function shiftCounts(db: EdgeDb, shift: ShiftWindow): ShiftCounts {
   const d = db.d;
+  const fromSeq = seqFrom(db, shift.openedAt);
   // Audit records carry the lane and the time, not the shift: the shift's lane between its
   // opening and its close (a lane has one shift open at a time).
   const action = sql<string>`json_extract(${outbox.envelope}, '$.payload.action')`;
@@ -34,6 +63,7 @@ export function shiftCounts(db: EdgeDb, shift: ShiftWindow): ShiftCounts {
     .from(outbox)
     .where(
       and(
+        gte(outbox.seq, fromSeq),
         eq(outbox.type, "audit.recorded"),
         sql`json_extract(${outbox.envelope}, '$.payload.laneId') = ${shift.lane}`,
         sql`${action} in ('line_void', 'sale_void')`,

@@ -6,6 +6,7 @@ import { manualClock } from "../clock.ts";
 import type { SimulatedDevices } from "../devices/port.ts";
 import type { Edge } from "../edge.ts";
 import { openLane, readyEdge, skuOf, T0 } from "../testing/fixtures.ts";
+import { seqFrom } from "./shift-counts.ts";
 
 setDefaultTimeout(120_000);
 
@@ -135,6 +136,38 @@ describe("X and Z reports", () => {
     co.closeShift("1", {});
     clock.advance(60_000);
     await openLane(edge);
+    expect(co.xReport("1").counts.voids.sales).toBe(0);
+  });
+
+  test("the report reads the outbox from the shift's opening on (binary search by time over seq)", async () => {
+    const clock = manualClock(T0);
+    const edge = await readyEdge({ products: 30, promotions: 4, clock });
+    edges.push(edge);
+    await openLane(edge);
+    const co = edge.checkout;
+    for (let i = 0; i < 40; i++) {
+      clock.advance(1000);
+      sell(edge, [[PLAIN, 1]]);
+    }
+    co.addSku("1", PLAIN, 1);
+    await co.voidCart("1", SUP);
+    clock.advance(60_000);
+    co.closeShift("1", {});
+    clock.advance(60_000);
+    await openLane(edge);
+    const opened = co.view("1").shift!.openedAt;
+    const first = seqFrom(edge.db, opened, 0);
+    const row = edge.db.raw
+      .prepare("SELECT type, occurred_at AS at FROM outbox WHERE seq = ?")
+      .get(first) as { type: string; at: string };
+    expect(row.at >= opened).toBe(true);
+    const before = edge.db.raw
+      .prepare("SELECT occurred_at AS at FROM outbox WHERE seq = ?")
+      .get(first - 1) as {
+      at: string;
+    };
+    expect(before.at < opened).toBe(true);
+    expect(first).toBeGreaterThan(40);
     expect(co.xReport("1").counts.voids.sales).toBe(0);
   });
 });

@@ -141,6 +141,11 @@ describe("edge client", () => {
     expect(typed.detail).toContain("12.345");
     expect(plain(new AmountError("received", "not_number", "1e3")).title).toContain("只能输入数字");
     expect(plain(new Error("boom")).detail).toBe("");
+    expect(plain(new AmountError("qty", "decimals", "2.5", 0)).title).toBe("数量：只能输入整数");
+    expect(plain(new AmountError("weight", "decimals", "0.7505", 3)).title).toBe(
+      "重量：最多三位小数（精确到克）",
+    );
+    expect(plain(new AmountError("float", "empty", "")).title).toBe("备用金：不能为空");
     localeRef.value = "en";
     expect(plain(new AmountError("received", "decimals", "12.345")).title).toBe(
       "amount received: at most two decimals (fen)",

@@ -99,21 +99,26 @@ const FIELD: Record<string, Words> = {
   direction: ["存入/取出", "in/out"],
 };
 
+// What is wrong with a typed number: yuan (2 places), kilograms (3) or a whole quantity (0).
 const AMOUNT: Record<AmountProblem, (places: number) => Words> = {
-  empty: () => ["请输入金额", "Enter an amount"],
-  not_number: (p) => [
-    `只能输入数字和小数点，例如 ${p === 3 ? "0.750" : "12.34"}`,
-    `digits and one decimal point only, e.g. ${p === 3 ? "0.750" : "12.34"}`,
-  ],
+  empty: () => ["不能为空", "cannot be empty"],
+  not_number: (p) => {
+    const eg = p === 3 ? "0.750" : p === 0 ? "3" : "12.34";
+    return p === 0
+      ? [`只能输入数字，例如 ${eg}`, `digits only, e.g. ${eg}`]
+      : [`只能输入数字和小数点，例如 ${eg}`, `digits and one decimal point only, e.g. ${eg}`];
+  },
   decimals: (p) =>
     p === 3
       ? ["最多三位小数（精确到克）", "at most three decimals (grams)"]
-      : ["最多两位小数（精确到分）", "at most two decimals (fen)"],
+      : p === 0
+        ? ["只能输入整数", "whole numbers only"]
+        : ["最多两位小数（精确到分）", "at most two decimals (fen)"],
   negative: () => ["不能为负数", "cannot be negative"],
-  too_large: () => [
-    `金额太大：最多 ${formatFen(99999999999)}`,
-    `too large: at most ${formatFen(99999999999)}`,
-  ],
+  too_large: (p) =>
+    p === 2
+      ? [`金额太大：最多 ${formatFen(99999999999)}`, `too large: at most ${formatFen(99999999999)}`]
+      : ["数值太大", "too large"],
   zero: () => ["必须大于 0", "must be more than 0"],
 };
 
