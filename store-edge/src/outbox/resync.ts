@@ -61,12 +61,17 @@ export class EdgeResync {
 
   hello(): EdgeHello {
     const ackedUpTo = this.outbox.ackedUpTo;
+    const boots = this.outbox.bootsAbove(ackedUpTo, MAX_BOOTS + 1);
+    // More runs than a hello lists: it speaks for the events before the first unlisted run
+    // only, so that run and everything after it count as new (moved if HQ holds their seqs;
+    // moving an event HQ has is harmless).
+    const cut = boots.length > MAX_BOOTS ? boots[MAX_BOOTS]!.firstSeq - 1 : undefined;
     return {
       helloId: uuidv7(),
       instanceId: this.outbox.instanceId,
-      lastSeq: this.outbox.lastSeq,
+      lastSeq: cut ?? this.outbox.lastSeq,
       ackedUpTo,
-      boots: this.outbox.bootsAbove(ackedUpTo, MAX_BOOTS),
+      boots: boots.slice(0, MAX_BOOTS),
     };
   }
 
