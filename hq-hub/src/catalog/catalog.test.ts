@@ -77,6 +77,8 @@ const pointerOf = (s: StoreClient) =>
 
 describe("change sets", () => {
   let v1 = 0;
+  /** Where the promotion of v1 sits in the logs of the stores outside the pilot. */
+  let g1 = 0;
   test("edits are validated with the field named", async () => {
     const bad = await api(hub, "POST", "/api/v1/catalog/product", { ...product("X1"), unit: "BARREL" });
     expect(bad.status).toBe(400);
@@ -177,7 +179,7 @@ describe("change sets", () => {
     const rollout = await api(hub, "GET", `/api/v1/changesets/${cs.id}`);
     await new Promise((r) => setTimeout(r, 50));
     const after = await api(hub, "GET", `/api/v1/changesets/${cs.id}`);
-    expect(after.body.stores).toEqual([{ storeId: "P1", applied: true, appliedVersion: v1 }]);
+    expect(after.body.stores).toEqual([{ storeId: "P1", position: v1, applied: true, appliedVersion: v1 }]);
     expect(rollout.body.auditTrail.map((a: { action: string }) => a.action)).toEqual(
       expect.arrayContaining(["create", "edit", "release"]),
     );
@@ -187,8 +189,11 @@ describe("change sets", () => {
     const cs = hub.catalog.changesets().find((c) => c.version === v1)!;
     const promoted = await api(hub, "POST", `/api/v1/changesets/${cs.id}/promote`, {});
     expect(promoted.body).toMatchObject({ state: "released", promotedBy: "admin (hq_admin)" });
-    await general.next("catalog.pointer", (e) => e.payload.version === v1);
-    await west.next("catalog.pointer", (e) => e.payload.version === v1);
+    // The rest of the target gets it at the promotion's own position of their release logs.
+    g1 = promoted.body.generalPosition;
+    expect(g1).toBeGreaterThan(v1);
+    await general.next("catalog.pointer", (e) => e.payload.version === g1);
+    await west.next("catalog.pointer", (e) => e.payload.version === g1);
     const items = (await fetchVersion(west, 0)).flatMap((p) => p.items!);
     expect(items.find((i) => i.op === "upsert" && i.entity === "price" && i.data.sku === "100001")).toEqual({
       op: "upsert",
@@ -237,15 +242,15 @@ describe("change sets", () => {
     expect(undo[0]!.items).toEqual([
       { op: "upsert", entity: "price", data: { sku: "100002", windows: [{ price: 1200, source: "chain" }] } },
     ]);
-    // The general store never saw v2 or v3: its pointer stays at v1, and it cannot promote a rolled-back set.
-    expect(pointerOf(general)?.version).toBe(v1);
+    // The general store never saw v2 or v3: its pointer stays at the promotion of v1, and it cannot promote a rolled-back set.
+    expect(pointerOf(general)?.version).toBe(g1);
     expect((await api(hub, "POST", `/api/v1/changesets/${cs.id}/promote`, {})).status).toBe(409);
   });
 
   test("every received sale is re-priced against the catalog of its version; differences become findings", async () => {
     const store = general;
     // Three colas at 350 with the 3-for-9 promotion: the till charged 1050 (forgot the promotion).
-    const sale = saleEvent("G1", 1, { lines: 1, catalogVersion: v1, unitPrice: 350, skus: ["100001"] });
+    const sale = saleEvent("G1", 1, { lines: 1, catalogVersion: g1, unitPrice: 350, skus: ["100001"] });
     sale.payload.lines[0]!.qty = 3;
     sale.payload.lines[0]!.gross = 1050;
     sale.payload.lines[0]!.net = 1050;
@@ -266,7 +271,7 @@ describe("change sets", () => {
     });
     expect(
       hub.db.prepare("SELECT price_version FROM sale_lines WHERE sale_id = ?").get(sale.payload.saleId),
-    ).toEqual({ price_version: v1 });
+    ).toEqual({ price_version: g1 });
   });
 
   test("a parent-category promotion is re-priced over the leaves under it, as the till prices it", async () => {
@@ -291,8 +296,10 @@ describe("change sets", () => {
     });
     expect(promo.status).toBe(200);
     const v = (await api(hub, "POST", `/api/v1/changesets/${cs.id}/release`, {})).body.version as number;
-    await api(hub, "POST", `/api/v1/changesets/${cs.id}/promote`, {});
-    const view = hub.catalog.catalogAt("G1", v);
+    const g = (await api(hub, "POST", `/api/v1/changesets/${cs.id}/promote`, {})).body
+      .generalPosition as number;
+    expect(g).toBeGreaterThan(v);
+    const view = hub.catalog.catalogAt("G1", g);
     if ("error" in view.promotions) throw new Error(view.promotions.error);
     expect(view.promotions.list.find((p) => p.id === "P-DRINKS")?.categories?.toSorted()).toEqual([
       "10",
@@ -302,7 +309,7 @@ describe("change sets", () => {
 
     // The till charged 450 for the 500 tea (10% off via 饮料): no finding for that sale.
     const before = ((await api(hub, "GET", "/api/v1/price-findings")).body as unknown[]).length;
-    const sale = saleEvent("G1", 2, { lines: 1, catalogVersion: v, unitPrice: 500, skus: ["100003"] });
+    const sale = saleEvent("G1", 2, { lines: 1, catalogVersion: g, unitPrice: 500, skus: ["100003"] });
     const line = sale.payload.lines[0]!;
     line.category = "1002";
     line.discounts = [{ promotionId: "P-DRINKS", amount: 50 }] as never;

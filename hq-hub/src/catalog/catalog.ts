@@ -18,6 +18,7 @@ import {
 import type { Sqlite } from "../db/open.ts";
 import { NotFoundError, StateError, ValidationError } from "../errors.ts";
 import type { CatalogView } from "../ingest/price-audit.ts";
+import { createReleaseLog, type StoreLog } from "./release-log.ts";
 import {
   checkBarcode,
   checkCashier,
@@ -44,11 +45,11 @@ import {
   pagePayload,
   planFetch,
   pointerFor,
+  relistOrder,
   resolvePrice,
   type StoreRef,
   storeItems,
   type Target,
-  versionsFor,
 } from "./view.ts";
 
 export interface ChangesetRow extends ChangesetRef {
@@ -62,6 +63,8 @@ export interface ChangesetRow extends ChangesetRef {
   promotedAt: string | null;
   rolledBackBy: string | null;
   rolledBackAt: string | null;
+  /** "catalog", or "members" for the periodic member balance sync. */
+  kind: "catalog" | "members";
 }
 
 export interface CatalogDeps {
@@ -117,13 +120,15 @@ export function createCatalog(deps: CatalogDeps) {
     return st;
   };
   let changesetCache: ChangesetRow[] | undefined;
+  const releaseLog = createReleaseLog(db, prep, now);
+  const logCache = new Map<string, StoreLog>();
   const pageCache = new Map<string, Cached<PageSet>>();
   const scheduleCache = new Map<string, PriceSchedule[]>();
   const promoCache = new Map<string, CheckedPromotions | { error: string }>();
 
   const invalidate = () => {
     changesetCache = undefined;
-    versionOf.clear();
+    logCache.clear();
     pageCache.clear();
     scheduleCache.clear();
     promoCache.clear();
@@ -179,10 +184,12 @@ export function createCatalog(deps: CatalogDeps) {
     };
   }
 
-  function allStores(): StoreRef[] {
+  function allStores(withRevoked = false): StoreRef[] {
     return (
       db
-        .prepare("SELECT id, region, ring, snapshot_floor FROM stores WHERE enrollment_state != 'revoked'")
+        .prepare(
+          `SELECT id, region, ring, snapshot_floor FROM stores${withRevoked ? "" : " WHERE enrollment_state != 'revoked'"}`,
+        )
         .all() as {
         id: string;
         region: string;
@@ -200,7 +207,68 @@ export function createCatalog(deps: CatalogDeps) {
   }
 
   function pointerOf(s: StoreRef) {
-    return pointerFor(s, versionsFor(s, changesets()), globalFloor());
+    return pointerFor(s, logOf(s).positions, globalFloor());
+  }
+
+  /**
+   * A store's release log. A store that has none yet while something is released to its
+   * target (created after those releases) is listed first: its log is built in release order.
+   */
+  function logOf(s: StoreRef): StoreLog {
+    freshen();
+    let log = logCache.get(s.id);
+    if (log) return log;
+    log = releaseLog.read(s.id);
+    if (log.entries.length === 0 && relistOrder(s, changesets()).length > 0) {
+      db.transaction(() => {
+        if (releaseLog.read(s.id).entries.length === 0) releaseLog.relist(s, changesets());
+      })();
+      invalidate();
+      return logOf(store(s.id));
+    }
+    logCache.set(s.id, log);
+    return log;
+  }
+
+  /** Must run inside a transaction: lists every store without a log (before a release moves on). */
+  function listNewStores() {
+    const unlisted = new Set(releaseLog.unlisted());
+    if (unlisted.size === 0) return;
+    for (const s of allStores(true)) if (unlisted.has(s.id)) releaseLog.relist(s, changesets());
+  }
+
+  /** Lists a store just created (its log: everything already released to its target). */
+  function enlist(storeId: string) {
+    const s = store(storeId);
+    db.transaction(() => {
+      if (releaseLog.read(s.id).entries.length === 0) releaseLog.relist(s, changesets());
+    })();
+    invalidate();
+  }
+
+  /**
+   * A store moved to another region or ring: its log is rebuilt from what it now sees, in
+   * release order, at fresh positions, and it takes one snapshot of that.
+   */
+  function relistStore(storeId: string) {
+    const s = store(storeId);
+    db.transaction(() => releaseLog.relist(s, changesets()))();
+    invalidate();
+    publishPointerOf(storeId);
+  }
+
+  /**
+   * Every store below the current last position takes a snapshot on its next fetch (the global
+   * snapshot floor), as after a compaction of old change sets.
+   */
+  function raiseSnapshotFloor(): number {
+    const floor = releaseLog.nextPosition() - 1;
+    prep(
+      "INSERT INTO settings (key, value) VALUES ('snapshot_floor', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    ).run(String(floor));
+    invalidate();
+    republishPointers();
+    return floor;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -520,11 +588,6 @@ export function createCatalog(deps: CatalogDeps) {
   // ------------------------------------------------------------------------------------------
   // Release, promote, rollback.
 
-  function nextVersion(): number {
-    const r = prep("SELECT COALESCE(MAX(version), 0) AS v FROM changesets").get() as { v: number };
-    return r.v + 1;
-  }
-
   /** Assigns the next version and releases to the pilot stores in the target (or to all of it). */
   function release(actor: string, id: number, stage: "pilot" | "all" = "pilot"): ChangesetRow {
     const cs = getChangeset(id);
@@ -540,11 +603,19 @@ export function createCatalog(deps: CatalogDeps) {
       .map((s) => s.id);
     const at = now().toISOString();
     db.transaction(() => {
+      listNewStores();
+      const n = releaseLog.nextPosition();
+      const reached = allStores(true)
+        .filter((s) => inTarget(s, cs.target) && (stage === "all" || pilot.includes(s.id)))
+        .map((s) => s.id);
+      releaseLog.append(reached, n, id);
       prep(
-        `UPDATE changesets SET version = ?, state = ?, pilot_stores_json = ?, released_by = ?, released_at = ?,
+        `UPDATE changesets SET version = ?, pilot_position = ?, general_position = ?, state = ?, pilot_stores_json = ?, released_by = ?, released_at = ?,
          promoted_by = CASE WHEN ? THEN ? END, promoted_at = CASE WHEN ? THEN ? END WHERE id = ?`,
       ).run(
-        nextVersion(),
+        n,
+        n,
+        stage === "all" ? n : null,
         stage === "all" ? "released" : "pilot",
         JSON.stringify(pilot),
         actor,
@@ -573,11 +644,21 @@ export function createCatalog(deps: CatalogDeps) {
       throw new StateError(String(id), `change set ${id} is ${cs.state}; only a pilot can be promoted`);
     const before = new Map(allStores().map((s) => [s.id, pointerOf(s).version]));
     db.transaction(() => {
-      prep("UPDATE changesets SET state = 'released', promoted_by = ?, promoted_at = ? WHERE id = ?").run(
-        actor,
-        now().toISOString(),
+      listNewStores();
+      // The rest of the target gets it at a new position: after everything released to those
+      // stores since the pilot, so none of them can skip it.
+      const n = releaseLog.nextPosition();
+      const have = new Set(releaseLog.storesWith(id));
+      releaseLog.append(
+        allStores(true)
+          .filter((s) => inTarget(s, cs.target) && !have.has(s.id))
+          .map((s) => s.id),
+        n,
         id,
       );
+      prep(
+        "UPDATE changesets SET state = 'released', general_position = ?, promoted_by = ?, promoted_at = ? WHERE id = ?",
+      ).run(n, actor, now().toISOString(), id);
       audit(id, "promote", actor, "to the whole target");
     })();
     invalidate();
@@ -612,13 +693,17 @@ export function createCatalog(deps: CatalogDeps) {
             .join(", ")}); roll those back first`,
           { records: later },
         );
+      listNewStores();
+      const n = releaseLog.nextPosition();
       const info = db
         .prepare(
-          `INSERT INTO changesets (version, description, target_json, state, pilot_stores_json, compensates, created_by, created_at,
-           released_by, released_at, promoted_by, promoted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO changesets (version, pilot_position, general_position, description, target_json, state, pilot_stores_json, compensates, created_by, created_at,
+           released_by, released_at, promoted_by, promoted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
-          nextVersion(),
+          n,
+          n,
+          cs.promoted ? n : null,
           `rollback of change set ${id}`,
           JSON.stringify(cs.target),
           cs.state,
@@ -632,6 +717,8 @@ export function createCatalog(deps: CatalogDeps) {
           cs.promoted ? at : null,
         );
       compId = Number(info.lastInsertRowid);
+      // Every store that had it gets the compensation next in its log.
+      releaseLog.append(releaseLog.storesWith(id), n, compId);
       const items = db
         .prepare("SELECT entity, key, prev_json FROM changeset_items WHERE changeset_id = ?")
         .all(id) as {
@@ -703,27 +790,33 @@ export function createCatalog(deps: CatalogDeps) {
   // ------------------------------------------------------------------------------------------
   // Serving stores.
 
-  const versionOf = new Map<number, number>(); // version -> changeset id, rebuilt lazily
-  function changesetIdOf(version: number): ChangesetRow | undefined {
-    if (versionOf.size === 0) {
-      for (const c of changesets()) if (c.version !== null) versionOf.set(c.version, c.id);
+  /** The change set at a position of a store's log. */
+  function changesetAt(log: StoreLog, position: number): ChangesetRow | undefined {
+    const i = log.index.get(position);
+    if (i === undefined) return undefined;
+    const id = log.entries[i]!.changesetId;
+    return changesets().find((c) => c.id === id);
+  }
+
+  /** Signature of a store's log up to a position: stores with equal prefixes get equal pages. */
+  function prefixSig(log: StoreLog, upTo: number): string {
+    let lo = 0;
+    let hi = log.positions.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (log.positions[mid]! <= upTo) lo = mid + 1;
+      else hi = mid;
     }
-    const id = versionOf.get(version);
-    return id === undefined ? undefined : changesets().find((c) => c.id === id);
+    return lo === 0 ? "0" : `${lo}.${log.prefix[lo - 1]}`;
   }
 
   function hasStoreOverrides(storeId: string): boolean {
     return prep("SELECT 1 FROM changeset_items WHERE store_scope = ? LIMIT 1").get(storeId) !== undefined;
   }
 
-  /** Price schedules of the store's scopes for one SKU, as of `upTo` (visible versions only). */
-  function schedulesAsOf(
-    s: StoreRef,
-    visible: readonly number[],
-    upTo: number,
-    sku: string,
-  ): PriceSchedule[] {
-    const sig = `${s.region}|${hasStoreOverrides(s.id) ? s.id : ""}|${visibleSig(visible, upTo)}|${sku}`;
+  /** Price schedules of the store's scopes for one SKU, as of position `upTo` of its log. */
+  function schedulesAsOf(s: StoreRef, log: StoreLog, upTo: number, sku: string): PriceSchedule[] {
+    const sig = `${s.region}|${hasStoreOverrides(s.id) ? s.id : ""}|${prefixSig(log, upTo)}|${sku}`;
     const hit = scheduleCache.get(sig);
     if (hit) return hit;
     const keys = [
@@ -731,26 +824,19 @@ export function createCatalog(deps: CatalogDeps) {
       priceKey({ sku, scope: "region", scopeKey: s.region }),
       priceKey({ sku, scope: "store", scopeKey: s.id }),
     ];
-    const vis = new Set(visible);
     const out: PriceSchedule[] = [];
+    // The last release of each key in this store's log up to `upTo`.
     const stmt = prep(
-      `SELECT i.op, i.data_json, c.version FROM changeset_items i JOIN changesets c ON c.id = i.changeset_id
-       WHERE i.entity = 'price' AND i.key = ? AND c.version IS NOT NULL AND c.version <= ? ORDER BY c.version DESC`,
+      `SELECT i.op, i.data_json FROM changeset_items i JOIN catalog_releases r ON r.changeset_id = i.changeset_id
+       WHERE i.entity = 'price' AND i.key = ? AND r.store_id = ? AND r.position <= ? ORDER BY r.position DESC LIMIT 1`,
     );
     for (const key of keys) {
-      for (const r of stmt.all(key, upTo) as { op: string; data_json: string | null; version: number }[]) {
-        if (!vis.has(r.version)) continue;
-        if (r.op === "upsert" && r.data_json) out.push(JSON.parse(r.data_json));
-        break;
-      }
+      const r = stmt.get(key, s.id, upTo) as { op: string; data_json: string | null } | undefined;
+      if (r?.op === "upsert" && r.data_json) out.push(JSON.parse(r.data_json));
     }
     if (scheduleCache.size > 200_000) scheduleCache.clear();
     scheduleCache.set(sig, out);
     return out;
-  }
-
-  function visibleSig(visible: readonly number[], upTo: number): string {
-    return visible.filter((v) => v <= upTo).join(",");
   }
 
   function rowsOf(changesetId: number): ItemRow[] {
@@ -771,15 +857,14 @@ export function createCatalog(deps: CatalogDeps) {
     }));
   }
 
-  /** The whole catalog a store has at `version`: the last item per key among its versions. */
-  function snapshotRows(visible: readonly number[], version: number): Map<string, ItemRow & { raw: string }> {
-    const list = visible.filter((v) => v <= version);
+  /** The whole catalog a store has at a position: the fold of its log up to it, in log order. */
+  function snapshotRows(s: StoreRef, version: number): Map<string, ItemRow & { raw: string }> {
     const rows = db
       .prepare(
-        `SELECT i.entity, i.key, i.op, i.data_json FROM changeset_items i JOIN changesets c ON c.id = i.changeset_id
-         WHERE c.version IN (SELECT value FROM json_each(?)) ORDER BY c.version`,
+        `SELECT i.entity, i.key, i.op, i.data_json FROM changeset_items i JOIN catalog_releases r ON r.changeset_id = i.changeset_id
+         WHERE r.store_id = ? AND r.position <= ? ORDER BY r.position`,
       )
-      .all(JSON.stringify(list)) as {
+      .all(s.id, version) as {
       entity: Entity;
       key: string;
       op: "upsert" | "delete";
@@ -802,19 +887,15 @@ export function createCatalog(deps: CatalogDeps) {
     return folded;
   }
 
-  function buildPages(
-    s: StoreRef,
-    visible: readonly number[],
-    plan: Exclude<FetchPlan, { kind: "up_to_date" }>,
-  ): PageSet {
-    const key = `${plan.kind}|${plan.fromVersion}|${plan.version}|${s.region}|${hasStoreOverrides(s.id) ? s.id : ""}|${visibleSig(visible, plan.version)}`;
+  function buildPages(s: StoreRef, log: StoreLog, plan: Exclude<FetchPlan, { kind: "up_to_date" }>): PageSet {
+    const key = `${plan.kind}|${plan.fromVersion}|${plan.version}|${s.region}|${hasStoreOverrides(s.id) ? s.id : ""}|${prefixSig(log, plan.version)}`;
     const hit = pageCache.get(key);
     if (hit) return hit.value;
     let items: ChangeItem[];
     let itemJson: string[];
     let effectiveAt: string | null | undefined;
     if (plan.kind === "snapshot") {
-      const folded = [...snapshotRows(visible, plan.version).values()];
+      const folded = [...snapshotRows(s, plan.version).values()];
       const byPriceKey = new Map<string, PriceSchedule>();
       for (const r of folded) if (r.entity === "price") byPriceKey.set(r.key, r.data as PriceSchedule);
       const schedulesOf = (sku: string) =>
@@ -847,10 +928,10 @@ export function createCatalog(deps: CatalogDeps) {
       // Page 0's items are validated below; parse only those back.
       items = itemJson.slice(0, MAX_PAGE_ITEMS).map((j) => JSON.parse(j) as ChangeItem);
     } else {
-      const cs = changesetIdOf(plan.version);
+      const cs = changesetAt(log, plan.version);
       if (!cs) throw new NotFoundError("version", String(plan.version));
       effectiveAt = cs.effectiveAt;
-      items = storeItems(s, rowsOf(cs.id), (sku) => schedulesAsOf(s, visible, plan.version, sku), false);
+      items = storeItems(s, rowsOf(cs.id), (sku) => schedulesAsOf(s, log, plan.version, sku), false);
       itemJson = items.map((i) => JSON.stringify(i));
     }
     const bounds = pageBounds(itemJson);
@@ -881,11 +962,19 @@ export function createCatalog(deps: CatalogDeps) {
     fetch: { fromVersion: number; page: number; snapshotVersion?: number; accept?: readonly string[] },
   ): Buffer | undefined {
     const s = store(storeId);
-    const visible = versionsFor(s, changesets());
-    const plan = planFetch(visible, pointerFor(s, visible, globalFloor()), fetch);
+    const log = logOf(s);
+    const pointer = pointerFor(s, log.positions, globalFloor());
+    let plan = planFetch(log.positions, pointer, fetch);
     if (plan.kind === "up_to_date") return undefined;
-    if (plan.kind === "snapshot" && !visible.includes(plan.version) && plan.version !== 0) return undefined;
-    const set = buildPages(s, visible, plan);
+    // A snapshot being collected at a position this store's log no longer has (it was moved
+    // and relisted meanwhile): page 0 of a snapshot of the latest instead; the edge drops the
+    // stale pages and collects this one.
+    if (plan.kind === "snapshot" && plan.version !== 0 && !log.index.has(plan.version)) {
+      if (pointer.version === 0) return undefined;
+      plan = { kind: "snapshot", version: pointer.version, fromVersion: fetch.fromVersion };
+      fetch = { ...fetch, page: 0 };
+    }
+    const set = buildPages(s, log, plan);
     const plain = set.pagesJson[fetch.page];
     if (plain === undefined || !fetch.accept?.includes("gzip")) return plain;
     // Compressed once per page and view, then reused for every store that accepts gzip.
@@ -915,12 +1004,23 @@ export function createCatalog(deps: CatalogDeps) {
         }[]
       ).map((r) => [r.store_id, r.v]),
     );
+    // Applied at a store means: the store applied the position of its log where this change
+    // set is, so (its log being served in order) everything released to it up to there.
+    const positions = new Map(
+      (
+        prep("SELECT store_id, position FROM catalog_releases WHERE changeset_id = ?").all(id) as {
+          store_id: string;
+          position: number;
+        }[]
+      ).map((r) => [r.store_id, r.position]),
+    );
     const stores = allStores()
       .filter((s) => region === undefined || s.region === region)
-      .filter((s) => cs.version !== null && versionsFor(s, changesets()).includes(cs.version))
+      .filter((s) => positions.has(s.id))
       .map((s) => ({
         storeId: s.id,
-        applied: (applied.get(s.id) ?? 0) >= (cs.version ?? Infinity),
+        position: positions.get(s.id)!,
+        applied: (applied.get(s.id) ?? 0) >= positions.get(s.id)!,
         appliedVersion: applied.get(s.id) ?? 0,
       }));
     const auditTrail = db
@@ -950,18 +1050,17 @@ export function createCatalog(deps: CatalogDeps) {
 
   function buildCatalogAt(storeId: string, version: number): CatalogAt {
     const s = store(storeId);
-    const visible = versionsFor(s, changesets());
-    const known = version === 0 || visible.includes(version);
-    const sig = visibleSig(visible, version);
+    const log = logOf(s);
+    const known = version === 0 || log.index.has(version);
+    const sig = prefixSig(log, version);
     let checked = promoCache.get(sig);
     if (!checked) {
-      const list = visible.filter((v) => v <= version);
       const rows = db
         .prepare(
-          `SELECT i.key, i.op, i.data_json FROM changeset_items i JOIN changesets c ON c.id = i.changeset_id
-           WHERE i.entity = 'promotion' AND c.version IN (SELECT value FROM json_each(?)) ORDER BY c.version`,
+          `SELECT i.key, i.op, i.data_json FROM changeset_items i JOIN catalog_releases r ON r.changeset_id = i.changeset_id
+           WHERE i.entity = 'promotion' AND r.store_id = ? AND r.position <= ? ORDER BY r.position`,
         )
-        .all(JSON.stringify(list)) as { key: string; op: string; data_json: string | null }[];
+        .all(s.id, version) as { key: string; op: string; data_json: string | null }[];
       const m = new Map<string, Promotion>();
       for (const r of rows) {
         if (r.op === "delete") m.delete(r.key);
@@ -974,10 +1073,10 @@ export function createCatalog(deps: CatalogDeps) {
         const paths = db
           .prepare(
             `SELECT DISTINCT json_extract(i.data_json, '$.category') AS path FROM changeset_items i
-             JOIN changesets c ON c.id = i.changeset_id
-             WHERE i.entity = 'product' AND i.op = 'upsert' AND c.version IN (SELECT value FROM json_each(?))`,
+             JOIN catalog_releases r ON r.changeset_id = i.changeset_id
+             WHERE i.entity = 'product' AND i.op = 'upsert' AND r.store_id = ? AND r.position <= ?`,
           )
-          .all(JSON.stringify(list)) as { path: string }[];
+          .all(s.id, version) as { path: string }[];
         promotions = expandPromotionCategories(
           promotions,
           categoryLeaves(paths.map((r) => JSON.parse(r.path))),
@@ -1000,7 +1099,7 @@ export function createCatalog(deps: CatalogDeps) {
       promotions: checked,
       price: (sku) => {
         if (prices.has(sku)) return prices.get(sku);
-        const price = resolvePrice(sku, schedulesAsOf(s, visible, version, sku));
+        const price = resolvePrice(sku, schedulesAsOf(s, log, version, sku));
         if (prices.size > 200_000) prices.clear();
         prices.set(sku, price);
         return price;
@@ -1057,6 +1156,9 @@ export function createCatalog(deps: CatalogDeps) {
     return keys.map((r) => readMaster(entity, r.k));
   }
 
+  // Stores and change sets from before the release log (migration 0010): their logs, once.
+  if (releaseLog.migrateOnce(() => allStores(true), changesets)) invalidate();
+
   return {
     listMaster,
     changesets,
@@ -1071,6 +1173,11 @@ export function createCatalog(deps: CatalogDeps) {
     fetchPage,
     recordApplied,
     pointerOf: (storeId: string) => pointerOf(store(storeId)),
+    enlist,
+    relistStore,
+    raiseSnapshotFloor,
+    /** A store's release log: positions and the change set at each, ascending. */
+    logOf: (storeId: string) => logOf(store(storeId)).entries,
     republishPointers,
     publishPointerOf,
     catalogAt,
@@ -1129,5 +1236,8 @@ function toChangeset(r: Record<string, unknown>): ChangesetRow {
     promotedAt: (r.promoted_at as string | null) ?? null,
     rolledBackBy: (r.rolled_back_by as string | null) ?? null,
     rolledBackAt: (r.rolled_back_at as string | null) ?? null,
+    pilotPosition: (r.pilot_position as number | null) ?? null,
+    generalPosition: (r.general_position as number | null) ?? null,
+    kind: (r.kind as "catalog" | "members" | undefined) ?? "catalog",
   };
 }

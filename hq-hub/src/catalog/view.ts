@@ -29,6 +29,10 @@ export interface ChangesetRef {
   /** Promoted to the whole target (before any rollback). */
   promoted: boolean;
   effectiveAt?: string | null;
+  /** Its place in release order for its pilot stores (everyone, when released to all). */
+  pilotPosition?: number | null;
+  /** Its place in release order for the rest of its target (the promotion), if it got there. */
+  generalPosition?: number | null;
 }
 
 export function inTarget(store: Pick<StoreRef, "id" | "region" | "ring">, target: Target): boolean {
@@ -56,6 +60,24 @@ export function visibleTo(store: Pick<StoreRef, "id" | "region" | "ring">, cs: C
   return (cs.pilotStores ?? []).includes(store.id);
 }
 
+/**
+ * The change sets a store sees by rule, in the order they were released to it: at their pilot
+ * position if it was a pilot store, else at their promotion. How a new or moved store's log is
+ * rebuilt (release-log.ts); a listed store is served its log, never this.
+ */
+export function relistOrder<T extends ChangesetRef>(
+  store: Pick<StoreRef, "id" | "region" | "ring">,
+  changesets: readonly T[],
+): T[] {
+  const key = (cs: ChangesetRef) =>
+    (cs.pilotStores ?? []).includes(store.id)
+      ? (cs.pilotPosition ?? cs.version ?? 0)
+      : (cs.generalPosition ?? cs.pilotPosition ?? cs.version ?? 0);
+  return changesets
+    .filter((cs) => visibleTo(store, cs))
+    .sort((a, b) => key(a) - key(b) || (a.version ?? 0) - (b.version ?? 0));
+}
+
 /** The versions released to a store, ascending. */
 export function versionsFor(store: StoreRef, changesets: readonly ChangesetRef[]): number[] {
   return changesets
@@ -72,7 +94,11 @@ export function pointerFor(
   return { version: versions.at(-1) ?? 0, snapshotFloor: Math.max(globalFloor, store.snapshotFloor) };
 }
 
-/** What a fetch gets: the next version after `fromVersion`, or a snapshot of the latest. */
+/**
+ * What a fetch gets: the next position of the store's log after `fromVersion`, or a snapshot of
+ * the latest. `versions` are the positions of the store's log (the protocol's `version` of a
+ * store is a position in its own log).
+ */
 export type FetchPlan =
   | { kind: "delta"; version: number; fromVersion: number }
   | { kind: "snapshot"; version: number; fromVersion: number }

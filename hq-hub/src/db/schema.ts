@@ -53,7 +53,22 @@ export const changesets = sqliteTable("changesets", {
   promotedAt: text("promoted_at"),
   rolledBackBy: text("rolled_back_by"),
   rolledBackAt: text("rolled_back_at"),
+  pilotPosition: integer("pilot_position"),
+  generalPosition: integer("general_position"),
+  kind: text("kind").notNull().default("catalog"),
 });
+
+/** Each store's ordered release log (migration 0010). */
+export const catalogReleases = sqliteTable(
+  "catalog_releases",
+  {
+    storeId: text("store_id").notNull(),
+    position: integer("position").notNull(),
+    changesetId: integer("changeset_id").notNull(),
+    releasedAt: text("released_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.position] })],
+);
 
 export const changesetItems = sqliteTable(
   "changeset_items",

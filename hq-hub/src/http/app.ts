@@ -317,7 +317,10 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
     { method: "post", path: "/api/v1/stores", summary: "Create a store", access: "write", body: StoreInput },
     (_c, { body, principal }) => {
       authorize(principal, "write", body.region);
-      return hub.stores.add(body);
+      const s = hub.stores.add(body);
+      // Its release log: everything already released to its target, in release order.
+      hub.catalog.enlist(s.id);
+      return s;
     },
   );
   route(
@@ -340,10 +343,12 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
       const id = c.req.param("id")!;
       authorize(principal, "write", regionOfStore(id));
       if (body.region) authorize(principal, "write", body.region);
+      const before = hub.stores.get(id);
       const current = hub.catalog.changesets().reduce((m, cs) => Math.max(m, cs.version ?? 0), 0);
       const s = hub.stores.update(id, body, current);
       hub.catalog.invalidate();
-      hub.catalog.republishPointers();
+      // Moved: its log is rebuilt from what it now sees, and it takes a snapshot of that.
+      if (s.region !== before.region || s.ring !== before.ring) hub.catalog.relistStore(id);
       return s;
     },
   );

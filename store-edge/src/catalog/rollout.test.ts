@@ -36,7 +36,10 @@ const REGION_SKU = 4; // a BJ region price in the same change set
 const PILOT_PRICE = 777;
 const BJ_PRICE = 555;
 
-type Status = { catalog: { applied: number; pointer?: number }; outbox: { lastSeq: number; ackedUpTo: number } };
+type Status = {
+  catalog: { applied: number; pointer?: number };
+  outbox: { lastSeq: number; ackedUpTo: number };
+};
 const status = async (s: StoreProc) => (await edgeCall<Status>(s.edge!.ready.http!, "GET", "/status")).body;
 
 function hq<T>(sql: string, ...args: (string | number)[]): T[] {
@@ -134,7 +137,12 @@ beforeAll(async () => {
   admin = new HubAdmin(hub.ready.http!);
   const codes: string[] = [];
   for (const s of stores) {
-    await admin.call("POST", "/api/v1/stores", { id: s.id, name: `店${s.id}`, region: s.region, ring: s.ring });
+    await admin.call("POST", "/api/v1/stores", {
+      id: s.id,
+      name: `店${s.id}`,
+      region: s.region,
+      ring: s.ring,
+    });
     codes.push((await admin.call<{ code: string }>("POST", `/api/v1/stores/${s.id}/enrollment-code`)).code);
   }
   await admin.release(catalogItems({ products: 12 }));
@@ -192,7 +200,10 @@ test("pilot, then a member balance sync to every store, then promote: every stor
 
   // HQ says applied at every store: each store's catalog has the promoted prices now.
   for (const s of stores) {
-    expect({ store: s.id, price: await priceAt(s, PROMOTED_SKU) }).toEqual({ store: s.id, price: PILOT_PRICE });
+    expect({ store: s.id, price: await priceAt(s, PROMOTED_SKU) }).toEqual({
+      store: s.id,
+      price: PILOT_PRICE,
+    });
     const regional = await priceAt(s, REGION_SKU);
     if (s.region === "BJ") expect({ store: s.id, price: regional }).toEqual({ store: s.id, price: BJ_PRICE });
     else expect(regional).not.toBe(BJ_PRICE);
