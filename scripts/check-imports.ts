@@ -12,6 +12,8 @@ export const allowed: Record<string, string[]> = {
   "hq-hub": ["protocol"],
   "terminal-ui": ["protocol"],
   "hq-console": ["protocol"],
+  // Cross-package tests: the only place both sides of a contract run together in one process.
+  tests: ["protocol", "hq-hub", "store-edge"],
 };
 
 function* sources(dir: string): Generator<string> {

@@ -91,6 +91,30 @@ for (const pkg of packages) {
   total.failed += t.failed;
 }
 
+// Cross-package tests (tests/: the rollout model drives the hub's catalog and the edge's
+// replica together), run from the root.
+if (!only.length || only.includes("tests")) {
+  const report = join(reportDir, "tests.xml");
+  console.log("\n=== tests: bun test");
+  const r = spawnSync(
+    bun,
+    ["test", "--timeout=600000", "--reporter=junit", `--reporter-outfile=${report}`, "./tests"],
+    { cwd: root, stdio: "inherit" },
+  );
+  const t = existsSync(report)
+    ? tallyJunit(readFileSync(report, "utf8"))
+    : { passed: 0, failed: 0, failedNames: [] };
+  if (r.status !== 0 && t.failed === 0) {
+    t.failed = 1;
+    t.failedNames.push(
+      `the tests runner exited with ${r.status ?? r.signal} without a report of a failed test`,
+    );
+  }
+  failures.push(...t.failedNames.map((n) => `tests: ${n}`));
+  total.passed += t.passed;
+  total.failed += t.failed;
+}
+
 // Browser suites (Playwright) register here as the UI packages gain them.
 for (const pkg of ["terminal-ui", "hq-console"]) {
   if (only.length && !only.includes(pkg)) continue;

@@ -18,6 +18,7 @@ import { startEmbeddedBroker } from "./broker/embedded.ts";
 import { connectExternalBroker } from "./broker/external.ts";
 import { type Catalog, createCatalog } from "./catalog/catalog.ts";
 import { createImports, type Imports } from "./catalog/import.ts";
+import { createMemberSync } from "./catalog/member-sync.ts";
 import { type Completeness, createCompleteness } from "./completeness/completeness.ts";
 import type { HubConfig } from "./config.ts";
 import { type Coupons, createCoupons } from "./coupons/coupons.ts";
@@ -507,42 +508,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   // Retained pointers may be gone (the embedded broker keeps them in memory): restate them.
   catalog.republishPointers();
 
-  function syncMembers(actor: string) {
-    const selectDirty = db.prepare(
-      "SELECT id, phone, name, tier, points, status FROM members WHERE dirty = 1",
-    );
-    if (!db.prepare("SELECT 1 FROM members WHERE dirty = 1 LIMIT 1").get()) return undefined;
-    const cs = catalog.createChangeset(actor, {
-      description: "member balances",
-      target: { kind: "all" },
-    });
-    let dirty: Record<string, unknown>[] = [];
-    db.transaction(() => {
-      // Read inside the (IMMEDIATE) transaction: the ingest Worker commits point changes on its
-      // own connection, and a balance read before it took the lock would be written back over
-      // its increment (and marked clean).
-      dirty = selectDirty.all() as Record<string, unknown>[];
-      for (const m of dirty) {
-        const rec = {
-          id: m.id,
-          phone: m.phone,
-          ...(m.name ? { name: m.name } : {}),
-          tier: m.tier,
-          points: m.points,
-          status: m.status,
-        };
-        catalog.putItem(cs.id, "member", m.id as string, "upsert", rec);
-      }
-      db.prepare("UPDATE changesets SET description = ? WHERE id = ?").run(
-        `member balances (${dirty.length})`,
-        cs.id,
-      );
-    })();
-    catalog.invalidate();
-    // Balances are data, not configuration: no pilot stage.
-    catalog.release(actor, cs.id, "all");
-    return { changesetId: cs.id, members: dirty.length };
-  }
+  const syncMembers = createMemberSync(db, catalog);
 
   // Deliveries against purchase orders arrive as the stores' receiving.confirmed events; the
   // orders' received quantities are summed again from them here, off the ingest path.

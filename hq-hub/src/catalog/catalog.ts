@@ -160,6 +160,13 @@ export function createCatalog(deps: CatalogDeps) {
     }
   }
 
+  let byId: { of: ChangesetRow[]; map: Map<number, ChangesetRow> } | undefined;
+  function changesetById(id: number): ChangesetRow | undefined {
+    const all = changesets();
+    if (byId?.of !== all) byId = { of: all, map: new Map(all.map((c) => [c.id, c])) };
+    return byId.map.get(id);
+  }
+
   function changesets(): ChangesetRow[] {
     freshen();
     if (changesetCache) return changesetCache;
@@ -252,7 +259,7 @@ export function createCatalog(deps: CatalogDeps) {
    */
   function relistStore(storeId: string) {
     const s = store(storeId);
-    db.transaction(() => releaseLog.relist(s, changesets()))();
+    db.transaction(() => releaseLog.relist(s, changesets(), true))();
     invalidate();
     publishPointerOf(storeId);
   }
@@ -794,8 +801,17 @@ export function createCatalog(deps: CatalogDeps) {
   function changesetAt(log: StoreLog, position: number): ChangesetRow | undefined {
     const i = log.index.get(position);
     if (i === undefined) return undefined;
-    const id = log.entries[i]!.changesetId;
-    return changesets().find((c) => c.id === id);
+    return changesetById(log.entries[i]!.changesetId);
+  }
+
+  /** The position of the first change set of a store's log still scheduled ahead (HQ's clock). */
+  function pendingFrom(log: StoreLog): number | undefined {
+    const t = now().getTime();
+    for (const e of log.entries) {
+      const at = changesetById(e.changesetId)?.effectiveAt;
+      if (at && Date.parse(at) > t) return e.position;
+    }
+    return undefined;
   }
 
   /** Signature of a store's log up to a position: stores with equal prefixes get equal pages. */
@@ -964,7 +980,7 @@ export function createCatalog(deps: CatalogDeps) {
     const s = store(storeId);
     const log = logOf(s);
     const pointer = pointerFor(s, log.positions, globalFloor());
-    let plan = planFetch(log.positions, pointer, fetch);
+    let plan = planFetch(log.positions, pointer, fetch, pendingFrom(log));
     if (plan.kind === "up_to_date") return undefined;
     // A snapshot being collected at a position this store's log no longer has (it was moved
     // and relisted meanwhile): page 0 of a snapshot of the latest instead; the edge drops the

@@ -6,7 +6,7 @@
 // store can skip it. Which change sets a store sees by rule (view.ts, visibleTo) decides only
 // how a new or moved store's log is rebuilt (relistOrder); the log is what a store is served.
 import type { Sqlite } from "../db/open.ts";
-import { type ChangesetRef, relistOrder, type StoreRef } from "./view.ts";
+import { type ChangesetRef, releasedAt, relistOrder, type StoreRef } from "./view.ts";
 
 export interface LogEntry {
   position: number;
@@ -87,12 +87,23 @@ export function createReleaseLog(
 
   /**
    * Must run inside a transaction. Rebuilds a store's log from what it sees by rule, in release
-   * order, at fresh positions, and raises its snapshot floor to the first of them: a new store
-   * (or one moved to another region or ring) takes one snapshot of exactly that fold.
-   * Returns whether the store has anything released to it.
+   * order. A store never listed (new: no log, no floor) keeps the change sets at the positions
+   * they were released at, like its peers (equal pages); a store that had a log (moved to
+   * another region or ring, or the first start after migration 0010) gets them at fresh
+   * positions above everything, and its snapshot floor is raised to the first of them, so it
+   * takes one snapshot of exactly that fold. Returns whether anything is released to it.
    */
-  function relist(store: StoreRef, changesets: readonly ChangesetRef[]): boolean {
+  function relist(store: StoreRef, changesets: readonly ChangesetRef[], fresh = false): boolean {
     const order = relistOrder(store, changesets);
+    const had = prep("SELECT 1 FROM catalog_releases WHERE store_id = ? LIMIT 1").get(store.id) !== undefined;
+    const keys = order.map((cs) => releasedAt(store, cs));
+    const increasing = keys.every((k, i) => k !== null && (i === 0 || k > keys[i - 1]!));
+    if (!fresh && !had && store.snapshotFloor === 0 && increasing) {
+      order.forEach((cs, i) => {
+        append([store.id], keys[i]!, cs.id);
+      });
+      return order.length > 0;
+    }
     prep("DELETE FROM catalog_releases WHERE store_id = ?").run(store.id);
     const first = nextPosition();
     order.forEach((cs, i) => {
@@ -147,7 +158,7 @@ export function createReleaseLog(
         pilotPosition: pilotAt.get(cs.id) ?? null,
         generalPosition: generalAt.get(cs.id) ?? (cs.promoted ? (pilotAt.get(cs.id) ?? null) : null),
       }));
-      for (const s of stores()) relist(s, updated);
+      for (const s of stores()) relist(s, updated, true);
       prep("INSERT INTO settings (key, value) VALUES ('release_log', '1')").run();
     })();
     return true;

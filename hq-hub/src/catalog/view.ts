@@ -69,13 +69,17 @@ export function relistOrder<T extends ChangesetRef>(
   store: Pick<StoreRef, "id" | "region" | "ring">,
   changesets: readonly T[],
 ): T[] {
-  const key = (cs: ChangesetRef) =>
-    (cs.pilotStores ?? []).includes(store.id)
-      ? (cs.pilotPosition ?? cs.version ?? 0)
-      : (cs.generalPosition ?? cs.pilotPosition ?? cs.version ?? 0);
+  const key = (cs: ChangesetRef) => releasedAt(store, cs) ?? cs.version ?? 0;
   return changesets
     .filter((cs) => visibleTo(store, cs))
     .sort((a, b) => key(a) - key(b) || (a.version ?? 0) - (b.version ?? 0));
+}
+
+/** The position at which a change set it sees was released to a store (pilot or promotion). */
+export function releasedAt(store: Pick<StoreRef, "id">, cs: ChangesetRef): number | null {
+  return (cs.pilotStores ?? []).includes(store.id)
+    ? (cs.pilotPosition ?? null)
+    : (cs.generalPosition ?? null);
 }
 
 /** The versions released to a store, ascending. */
@@ -108,21 +112,34 @@ export function planFetch(
   versions: readonly number[],
   pointer: { version: number; snapshotFloor: number },
   fetch: { fromVersion: number; snapshotVersion?: number },
+  pendingFrom?: number,
 ): FetchPlan {
   if (fetch.snapshotVersion !== undefined) {
     // Continuing a snapshot: stay pinned to its version even if newer ones arrived meanwhile.
     return { kind: "snapshot", version: fetch.snapshotVersion, fromVersion: fetch.fromVersion };
   }
   if (pointer.version === 0) return { kind: "up_to_date" };
-  if (fetch.fromVersion === 0 || fetch.fromVersion < pointer.snapshotFloor) {
-    return { kind: "snapshot", version: pointer.version, fromVersion: fetch.fromVersion };
-  }
+  // A snapshot is in force at once, so it stops before the first change set scheduled ahead
+  // (`pendingFrom`, a position of the log): that one and what follows go as deltas, which the
+  // store applies ahead and switches in on its own clock. Below that cap deltas must flow,
+  // whatever the floor says.
+  const cap = pendingFrom === undefined ? undefined : (versions.filter((v) => v < pendingFrom).at(-1) ?? 0);
+  const top = cap !== undefined && cap < pointer.version ? cap : pointer.version;
+  const floor = Math.min(pointer.snapshotFloor, top);
+  const snapshot = (): FetchPlan =>
+    top > 0
+      ? { kind: "snapshot", version: top, fromVersion: fetch.fromVersion }
+      : // The first change set of the log is scheduled ahead: from nothing, it comes as a delta;
+        // a store holding something else has to take the latest as it is.
+        fetch.fromVersion === 0
+        ? { kind: "delta", version: versions[0]!, fromVersion: 0 }
+        : { kind: "snapshot", version: pointer.version, fromVersion: fetch.fromVersion };
+  if (fetch.fromVersion === 0 || fetch.fromVersion < floor) return snapshot();
   const next = versions.find((v) => v > fetch.fromVersion);
   if (next === undefined) return { kind: "up_to_date" };
   // A store whose applied version is not one released to it (say its targeting changed) has
   // no delta chain to follow: it gets a snapshot.
-  if (!versions.includes(fetch.fromVersion))
-    return { kind: "snapshot", version: pointer.version, fromVersion: fetch.fromVersion };
+  if (!versions.includes(fetch.fromVersion)) return snapshot();
   return { kind: "delta", version: next, fromVersion: fetch.fromVersion };
 }
 

@@ -515,10 +515,17 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
     {
       method: "get",
       path: "/api/v1/changesets",
-      summary: "List change sets (a regional manager: those whose target concerns its region)",
+      summary:
+        "List change sets (a regional manager: those whose target concerns its region); the periodic member balance syncs only with kind=members or kind=all",
       access: "read",
+      query: z.object({ kind: z.enum(["catalog", "members", "all"]).default("catalog") }),
     },
-    (_c, { principal }) => hub.catalog.changesets().filter((cs) => targetConcerns(principal, cs.target)),
+    (_c, { principal, query }) => {
+      const kind = (query as unknown as { kind: "catalog" | "members" | "all" }).kind;
+      return hub.catalog
+        .changesets()
+        .filter((cs) => (kind === "all" || cs.kind === kind) && targetConcerns(principal, cs.target));
+    },
   );
   route(
     {

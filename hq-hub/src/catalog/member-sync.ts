@@ -1,0 +1,46 @@
+// The periodic member balance sync: members whose points or status changed at HQ (marked dirty
+// by ingest) go down to every store as a change set of kind "members", released to all at once
+// (balances are data, not configuration: no pilot stage). It takes its own position in each
+// store's release log like any release, so it can never make a store skip a piloted change set
+// promoted after it; the change set list hides it unless asked for (GET /changesets?kind=all).
+import type { Sqlite } from "../db/open.ts";
+import type { Catalog } from "./catalog.ts";
+
+export function createMemberSync(db: Sqlite, catalog: Catalog) {
+  const selectDirty = db.prepare("SELECT id, phone, name, tier, points, status FROM members WHERE dirty = 1");
+  const anyDirty = db.prepare("SELECT 1 FROM members WHERE dirty = 1 LIMIT 1");
+
+  /** Sends the dirty member balances down; undefined when none changed. */
+  return function syncMembers(actor: string): { changesetId: number; members: number } | undefined {
+    if (!anyDirty.get()) return undefined;
+    const cs = catalog.createChangeset(actor, {
+      description: "member balances",
+      target: { kind: "all" },
+    });
+    let dirty: Record<string, unknown>[] = [];
+    db.transaction(() => {
+      // Read inside the (IMMEDIATE) transaction: the ingest Worker commits point changes on its
+      // own connection, and a balance read before it took the lock would be written back over
+      // its increment (and marked clean).
+      dirty = selectDirty.all() as Record<string, unknown>[];
+      for (const m of dirty) {
+        const rec = {
+          id: m.id,
+          phone: m.phone,
+          ...(m.name ? { name: m.name } : {}),
+          tier: m.tier,
+          points: m.points,
+          status: m.status,
+        };
+        catalog.putItem(cs.id, "member", m.id as string, "upsert", rec);
+      }
+      db.prepare("UPDATE changesets SET description = ?, kind = 'members' WHERE id = ?").run(
+        `member balances (${dirty.length})`,
+        cs.id,
+      );
+    })();
+    catalog.invalidate();
+    catalog.release(actor, cs.id, "all");
+    return { changesetId: cs.id, members: dirty.length };
+  };
+}
