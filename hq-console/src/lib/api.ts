@@ -135,7 +135,8 @@ export interface Changeset {
 }
 export interface ChangesetDetail {
   changeset: Changeset;
-  stores: { storeId: string; applied: boolean; appliedVersion: number }[];
+  /** position: where the change set sits in the store's release log; applied: the store is at or past it. */
+  stores: { storeId: string; position: number; applied: boolean; appliedVersion: number }[];
   auditTrail: { action: string; actor: string; at: string; detail: string }[];
 }
 export interface ImportJob {
