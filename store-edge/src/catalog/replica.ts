@@ -19,7 +19,7 @@
 // built in the same shadow tables in steps and switched in at once, so the lanes keep selling
 // at the old prices until the switch.
 import type { CatalogChangeSet, CatalogEntity, ChangeItem } from "@retail/protocol";
-import { and, asc, count, eq, gt, inArray, lte, max, min, notInArray, sql, sum } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, lt, lte, max, min, notInArray, sql, sum } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Clock } from "../clock.ts";
 import { crashPoint } from "../crash.ts";
@@ -410,6 +410,7 @@ export class CatalogReplica {
         this.scheduleStaged(a);
       } else {
         this.writer.apply(a.items, a.version);
+        this.dropSuperseded(deletesOf(a.items), a.version);
       }
       this.markApplied(a.version, now);
     });
@@ -446,6 +447,33 @@ export class CatalogReplica {
       .run();
   }
 
+  /**
+   * Inside the transaction that deletes records at `version`: an older version scheduled ahead
+   * must not bring them back when its time comes (the version guard only protects records that
+   * exist). Its items for those records are dropped from catalog_scheduled: the store runs the
+   * later release's delete, as the release order says.
+   */
+  private dropSuperseded(deletes: readonly ChangeItem[], version: number): void {
+    if (deletes.length === 0) return;
+    const gone = new Set(deletes.map((i) => `${i.entity}\u0000${itemKey(i)}`));
+    const s = catalogScheduled;
+    const rows = this.db.d
+      .select({ version: s.version, page: s.page, items: s.items })
+      .from(s)
+      .where(lt(s.version, version))
+      .all();
+    for (const row of rows) {
+      const items = JSON.parse(row.items) as ChangeItem[];
+      const kept = items.filter((i) => !gone.has(`${i.entity}\u0000${itemKey(i)}`));
+      if (kept.length === items.length) continue;
+      this.db.d
+        .update(s)
+        .set({ items: JSON.stringify(kept), itemCount: kept.length })
+        .where(and(eq(s.version, row.version), eq(s.page, row.page)))
+        .run();
+    }
+  }
+
   private markApplied(version: number, now: number, dropStaged = true): void {
     if (dropStaged) this.db.d.delete(catalogStaging).where(lte(catalogStaging.version, version)).run();
     this.db.setMeta("catalog_version", version);
@@ -477,6 +505,7 @@ export class CatalogReplica {
     if (this.isFuture(a, now) && a.items.length > BIG_ITEMS) return this.scheduleInSteps(a, now);
     if (!this.isBig(a, now)) return this.applyStaged();
     const itemCount = a.items.length;
+    const deletes = deletesOf(a.items);
     const job: BuildJob = {
       kind: a.kind,
       batches: [{ version: a.version, items: a.items }],
@@ -490,6 +519,7 @@ export class CatalogReplica {
       commit: () => {
         if (a.kind === "snapshot")
           this.db.d.delete(catalogScheduled).where(lte(catalogScheduled.version, a.version)).run();
+        else this.dropSuperseded(deletes, a.version);
         // The staged pages (~30 MB for 100k SKUs) are dropped a page at a time afterwards:
         // freeing them here would double this transaction. target() ignores pages at or below the
         // applied version meanwhile.
@@ -798,12 +828,15 @@ export class CatalogReplica {
         .where(inArray(catalogScheduled.version, versions))
         .orderBy(asc(catalogScheduled.version), asc(catalogScheduled.page))
         .all();
+      const deletes: Batch[] = [];
       for (const row of rows) {
         const items = JSON.parse(row.items) as ChangeItem[];
         this.writer.apply(items, row.version);
         touched.push(...items);
+        deletes.push({ version: row.version, items: deletesOf(items) });
       }
       this.db.d.delete(catalogScheduled).where(inArray(catalogScheduled.version, versions)).run();
+      for (const d of deletes) this.dropSuperseded(d.items, d.version);
     });
     // Re-read what the database kept (the version guard may have kept a newer record).
     this.lookup.apply(touched.map((item) => this.current(item.entity, itemKey(item))));
@@ -853,6 +886,7 @@ export class CatalogReplica {
         batches.push({ version: d.version, items: JSON.parse(row.items) as ChangeItem[] });
       }
     }
+    const deletes = batches.map((b) => ({ version: b.version, items: deletesOf(b.items) }));
     const switched = await this.buildOrDrop({
       kind: "delta",
       batches,
@@ -862,7 +896,10 @@ export class CatalogReplica {
       },
       // The promoted versions leave the schedule in the switch itself: a crash before it promotes
       // them again, a crash after it finds them gone.
-      commit: () => this.db.d.delete(s).where(inArray(s.version, versions)).run(),
+      commit: () => {
+        this.db.d.delete(s).where(inArray(s.version, versions)).run();
+        for (const d of deletes) this.dropSuperseded(d.items, d.version);
+      },
     });
     return switched ? due.length : 0;
   }
@@ -957,4 +994,8 @@ function recordsOf(items: readonly ChangeItem[]): CatalogRecords {
     }
   }
   return r;
+}
+
+function deletesOf(items: readonly ChangeItem[]): ChangeItem[] {
+  return items.filter((i) => i.op === "delete");
 }

@@ -104,17 +104,23 @@ async function priceAt(s: StoreProc, i: number): Promise<number | undefined> {
 type Rollout = { stores: { storeId: string; applied: boolean }[] };
 const rollout = (id: number) => admin.call<Rollout>("GET", `/api/v1/changesets/${id}`);
 
-/** Waits until HQ shows the change set applied at every store (with a generous bound). */
-async function appliedEverywhere(id: number, what: string) {
+/** Waits until HQ shows the change set applied at exactly these stores (with a generous bound). */
+async function appliedAt(id: number, storeIds: string[], what: string) {
   await until(
     async () => {
       const r = await rollout(id);
-      return r.stores.length === stores.length && r.stores.every((s) => s.applied);
+      return r.stores.map((s) => s.storeId).join() === storeIds.join() && r.stores.every((s) => s.applied);
     },
     30_000,
-    `${what} applied at every store`,
+    `${what} applied at ${storeIds.join(", ")}`,
   );
 }
+const appliedEverywhere = (id: number, what: string) =>
+  appliedAt(
+    id,
+    stores.map((s) => s.id),
+    what,
+  );
 
 /** Waits until every edge has applied what its pointer names. */
 async function settled() {
@@ -181,6 +187,7 @@ test("pilot, then a member balance sync to every store, then promote: every stor
     windows: [{ price: BJ_PRICE }],
   });
   await admin.call("POST", `/api/v1/changesets/${cs.id}/release`, { stage: "pilot" });
+  await appliedAt(cs.id, ["S001"], "the pilot");
   await settled();
   expect(await priceAt(stores[0]!, PROMOTED_SKU)).toBe(PILOT_PRICE);
   expect(await priceAt(stores[1]!, PROMOTED_SKU)).toBe(before);
