@@ -580,7 +580,7 @@ export function screensSuite(): { suite: Suite; setUp: () => Promise<void>; tear
   });
 
   suite.test(
-    "lane 2 (bridge-sim): the X report comes out of the ESC/POS printer simulator as a report",
+    "lane 2 (bridge-sim, as in the demo): the scale set through its simulator; the X report comes out of the ESC/POS printer simulator as a report",
     async () => {
       const t2 = (
         await edge<{ session: { token: string } }>(store.http, "POST", "/lanes/2/login", {
@@ -600,6 +600,18 @@ export function screensSuite(): { suite: Suite; setUp: () => Promise<void>; tear
           ),
         30_000,
         "lane 2's printer ready",
+      );
+      // The device panel's scale control on this lane goes through the scale simulator's wire
+      // protocol and comes back as the lane's weight.
+      await lane2("POST", "/sim/weight", { grams: 750, stable: true });
+      await until(
+        async () => {
+          const w = (await lane2<{ weight: { grams?: number; stable: boolean } | null }>("GET", "/devices"))
+            .weight;
+          return w?.grams === 750 && w.stable;
+        },
+        20_000,
+        "lane 2's scale reading 750 g, stable",
       );
       const { receiptNo } = await lane2<{ receiptNo: string }>("POST", "/shift/x-report/print");
       assert.match(receiptNo, /^X-/);
