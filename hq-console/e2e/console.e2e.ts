@@ -597,6 +597,102 @@ export function consoleSuite() {
     },
   );
 
+  suite.test(
+    "coupons: issued from 优惠券 to a member and by number, listed unused; a double use at two stores shows on 数据异常 and is closed",
+    async () => {
+      // A coupon-gated promotion and a member, released as HQ staff would.
+      const cs = await api<{ id: number }>("POST", "/api/v1/changesets", {
+        target: { kind: "all" },
+        description: "会员券",
+      });
+      await api("POST", `/api/v1/catalog/promotion?changeset=${cs.id}`, {
+        id: "P-VIP20",
+        name: "会员券满100减20",
+        kind: "threshold",
+        min: 10000,
+        off: 2000,
+        couponCode: "VIP20",
+      });
+      await api("POST", `/api/v1/catalog/member?changeset=${cs.id}`, {
+        id: "M000001",
+        phone: "13800138000",
+        name: "陈静",
+        tier: "gold",
+        points: 0,
+        status: "active",
+      });
+      await api("POST", `/api/v1/changesets/${cs.id}/release`, { stage: "all" });
+      await page.getByRole("link", { name: "优惠券" }).click();
+      const form = page.getByTestId("coupon-form");
+      await form.waitFor();
+      await form.locator('select[name="promotionId"]').selectOption("P-VIP20");
+      await form.locator('select[name="mode"]').selectOption("members");
+      await form.locator('textarea[name="members"]').fill("M000001");
+      await form.getByRole("button", { name: "签发优惠券" }).click();
+      const done = page.getByTestId("coupons-issued");
+      await done.waitFor();
+      assert(/已签发 1 张优惠券/.test(await done.innerText()), `issued text: ${await done.innerText()}`);
+      // A member id HQ does not know is refused by the hub, naming the member.
+      await form.locator('textarea[name="members"]').fill("M999999");
+      await form.getByRole("button", { name: "签发优惠券" }).click();
+      await until(
+        async () => /M999999/.test(await page.locator("body").innerText()),
+        10_000,
+        "the unknown member named",
+      );
+      await form.locator('select[name="mode"]').selectOption("count");
+      await form.locator('input[name="count"]').fill("3");
+      await form.getByRole("button", { name: "签发优惠券" }).click();
+      await until(async () => /已签发 3 张优惠券/.test(await done.innerText()), 10_000, "three issued");
+      const listed = await api<{ coupons: { code: string; memberId: string | null; status: string }[] }>(
+        "GET",
+        "/api/v1/coupons?promotionId=P-VIP20",
+      );
+      assert(listed.coupons.length === 4, `4 coupons at HQ: ${JSON.stringify(listed)}`);
+      const mine = listed.coupons.find((c) => c.memberId === "M000001");
+      assert(mine, "one coupon for M000001");
+      await until(
+        async () => (await page.locator(`tr[data-coupon="${mine.code}"]`).innerText()).includes("未使用"),
+        10_000,
+        "the member's coupon listed as unused",
+      );
+      // Two stores that were offline both sold on the member's one-time coupon.
+      for (const id of ["S006", "S007"]) {
+        await api("POST", "/api/v1/stores", { id, name: `门店${id}`, region: "east" });
+        const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${id}/enrollment-code`);
+        const w = await connectStore(await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, ""));
+        const sale = saleEnvelope(id, 1, [{ sku: SKU, name: "可口可乐 500ml", priceFen: 1234 }], 1);
+        sale.payload.coupons = [mine.code];
+        await w.publish("events", [sale]);
+        await until(
+          async () =>
+            (await api<{ coupons: { uses: number }[] }>("GET", `/api/v1/coupons?code=${mine.code}`))
+              .coupons[0]!.uses >= (id === "S006" ? 1 : 2),
+          15_000,
+          `${id}'s use at HQ`,
+        );
+        await w.close();
+      }
+      await page.getByRole("link", { name: "数据异常" }).click();
+      await page.getByTestId("tab-coupon-conflicts").click();
+      const row = page.locator(`tr[data-coupon-conflict="${mine.code}"]`);
+      await row.waitFor();
+      const text = await row.innerText();
+      assert(
+        text.includes("S006") && text.includes("S007") && text.includes("open"),
+        `conflict row: ${text}`,
+      );
+      await row.getByRole("button", { name: "已处理" }).click();
+      await until(async () => (await row.innerText()).includes("resolved"), 10_000, "the conflict closed");
+      await page.getByRole("link", { name: "优惠券" }).click();
+      await until(
+        async () => (await page.locator(`tr[data-coupon="${mine.code}"]`).innerText()).includes("已使用"),
+        15_000,
+        "the coupon listed as used",
+      );
+    },
+  );
+
   suite.test("an admin issues a token shown once, and revokes it: the hub refuses it at once", async () => {
     await page.getByRole("link", { name: "访问令牌" }).click();
     const form = page.getByTestId("token-form");

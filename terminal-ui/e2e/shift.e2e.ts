@@ -9,7 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { launch } from "./lib/browser.ts";
-import { CASHIER, COUPON, ean13, MEMBER, P, SUPERVISOR } from "./lib/fixtures.ts";
+import { CASHIER, COUPON, ean13, MEMBER, P, SPRING_COUPON, SUPERVISOR } from "./lib/fixtures.ts";
 import { edge, until } from "./lib/procs.ts";
 import { Suite } from "./lib/runner.ts";
 import { openStore, type Store } from "./lib/store.ts";
@@ -251,6 +251,39 @@ export function shiftSuite(): { suite: Suite; setUp: () => Promise<void>; tearDo
       await expectText("total-due", "¥11.50");
       await expectText("total-savings", "-¥2.00");
       await shot("10-member-coupon");
+      await payExact();
+    },
+  );
+
+  suite.test(
+    "coupons in zh-CN: unknown, already used and a basket too small are refused saying why; a coupon HQ issued for a promotion then gives its discount",
+    async () => {
+      await scan(P.water.code);
+      await expectText("total-due", "¥2.00");
+      await key("F6");
+      const tryCoupon = async (code: string, why: RegExp) => {
+        await byId("coupon-code").fill(code);
+        await byId("coupon-code").press("Enter");
+        await expectText("dialog-error", why);
+        const said = await text("dialog-error");
+        assert.doesNotMatch(said, /[A-Za-z]{3,}/, `no English in "${said}"`);
+        assert.doesNotMatch(said, /条码/, "a coupon is not a barcode");
+      };
+      await tryCoupon("NOPE-404", /没有这张优惠券/);
+      await tryCoupon(COUPON, /已使用过/); // spent by the sale in the case before
+      await tryCoupon(SPRING_COUPON, /不满足此券的使用条件/);
+      await shot("10b-coupon-refused");
+      await key("Escape");
+      await hidden("coupon-dialog");
+      assert.equal(await byId("coupon").count(), 0, "no coupon taken");
+      await scan(P.oil.code);
+      await expectText("total-due", "¥71.90");
+      await key("F6");
+      await byId("coupon-code").fill(SPRING_COUPON);
+      await byId("coupon-code").press("Enter");
+      await expectText("coupon", new RegExp(SPRING_COUPON));
+      await expectText("total-due", "¥66.90");
+      await expectText("total-savings", "-¥5.00");
       await payExact();
     },
   );

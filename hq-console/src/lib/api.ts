@@ -341,3 +341,16 @@ export interface MonthProof {
   through: string;
   problems: { storeId: string; businessDay: string; status: string; missing: number; extra: number }[];
 }
+
+/** A one-time coupon used by two sales (GET /coupons/conflicts). */
+export interface CouponConflict {
+  id: number;
+  code: string;
+  first: { storeId: string; saleId: string; at: string };
+  second: { storeId: string; saleId: string; at: string };
+  detectedAt: string;
+  status: "open" | "resolved";
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+  note: string | null;
+}

@@ -28,6 +28,8 @@ export const CASHIER = { id: "1001", pin: "1234", name: "张敏" };
 export const SUPERVISOR = { id: "9001", pin: "9999", name: "王强" };
 export const MEMBER = { phone: "13800138000", name: "陈静" };
 export const COUPON = "WELCOME2";
+/** A coupon HQ issued for a promotion whose gate is another code: ¥5 off from ¥20. */
+export const SPRING_COUPON = "SPRING-0001";
 /** Multi-buy: three colas for ¥8.00. */
 export const PROMO_COLA = "P-COLA-3FOR8";
 
@@ -79,6 +81,14 @@ export function catalog(): { entity: string; data: unknown }[] {
     data: { id: "P-COUPON-2OFF", kind: "threshold", min: 1000, off: 200, couponCode: COUPON },
   });
   items.push({ entity: "coupon", data: { code: COUPON, promotionId: "P-COUPON-2OFF", status: "issued" } });
+  items.push({
+    entity: "promotion",
+    data: { id: "P-SPRING-5OFF", kind: "threshold", min: 2000, off: 500, couponCode: "SPRING" },
+  });
+  items.push({
+    entity: "coupon",
+    data: { code: SPRING_COUPON, promotionId: "P-SPRING-5OFF", status: "issued" },
+  });
   items.push({
     entity: "member",
     data: {
