@@ -34,6 +34,8 @@ export interface ReturnDraft {
   reason: string;
   /** Against a receipt: original line id -> units to return and whether they go back on the shelf. */
   lines: { lineId: string; units: number; restock: boolean }[];
+  /** The refund number given to the wallet provider (kept so a retry never refunds twice). */
+  refundNo?: string;
 }
 
 export interface Cart {

@@ -105,6 +105,10 @@ export const ConfigSchema = z.strictObject({
         .min(1)
         .max(24 * 3600)
         .optional(),
+      /** Wrong PINs one LAN address may send in an hour before it is refused (default 20). */
+      pinSourceMaxWrong: z.int().min(5).max(1000).optional(),
+      /** Different codes one LAN address may send wrong PINs for in an hour (default 3). */
+      pinSourceMaxCodes: z.int().min(2).max(1000).optional(),
     })
     .optional(),
   /**
@@ -118,6 +122,10 @@ export const ConfigSchema = z.strictObject({
       tickSeconds: z.int().min(1).max(3600).default(60),
     })
     .default({ runningIntervalSeconds: 900, tickSeconds: 60 }),
+  /** Cash control: cash-outs above this many fen need a supervisor (default 10000, ¥100). */
+  cash: z
+    .strictObject({ payoutSupervisorAboveFen: z.int().nonnegative().max(100_000_000).default(10_000) })
+    .default({ payoutSupervisorAboveFen: 10_000 }),
   link: z
     .strictObject({
       /** Reconnect backoff: full jitter over [0, min(cap, base * 2^attempt)]. */

@@ -124,6 +124,16 @@ export class Edge {
       pinLockMs:
         options.pinLockMs ??
         (options.config.sessions?.pinLockSeconds ? options.config.sessions.pinLockSeconds * 1000 : undefined),
+      pinSourceLimits: {
+        ...(options.config.sessions?.pinSourceMaxWrong
+          ? { maxWrong: options.config.sessions.pinSourceMaxWrong }
+          : {}),
+        ...(options.config.sessions?.pinSourceMaxCodes
+          ? { maxCodes: options.config.sessions.pinSourceMaxCodes }
+          : {}),
+      },
+      payoutSupervisorAboveFen: options.config.cash?.payoutSupervisorAboveFen,
+      log: this.log,
     });
     this.inventory = new Inventory({
       db: this.db,
@@ -132,6 +142,8 @@ export class Edge {
       replica: this.replica,
       clock: this.clock,
       onLedger: () => this.link?.notify(),
+      verifyStaff: (cashierId, pin, purpose) =>
+        this.checkout.pins.verifyPin({ cashierId, pin, need: "staff", field: "cashierId", purpose }),
     });
     for (const lane of Object.keys(config.lanes)) this.checkout.lane(lane);
   }

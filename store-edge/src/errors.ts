@@ -9,7 +9,8 @@ export type EdgeErrorCode =
   | "forbidden"
   | "unavailable"
   | "payment_declined"
-  | "payment_pending";
+  | "payment_pending"
+  | "too_many_attempts";
 
 const STATUS: Record<EdgeErrorCode, number> = {
   invalid: 400,
@@ -19,6 +20,7 @@ const STATUS: Record<EdgeErrorCode, number> = {
   unavailable: 503,
   payment_declined: 402,
   payment_pending: 202,
+  too_many_attempts: 429,
 };
 
 export class EdgeError extends Error {

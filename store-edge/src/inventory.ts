@@ -5,7 +5,7 @@ import { type Payload, uuidv7 } from "@retail/protocol";
 import type { CatalogReplica } from "./catalog/replica.ts";
 import type { Clock } from "./clock.ts";
 import type { EdgeDb } from "./db.ts";
-import { forbidden, invalid } from "./errors.ts";
+import { invalid } from "./errors.ts";
 import type { Outbox } from "./outbox/outbox.ts";
 import type { StockLedger } from "./stock.ts";
 
@@ -18,14 +18,10 @@ export class Inventory {
       replica: CatalogReplica;
       clock: Clock;
       onLedger: () => void;
+      /** The till's one PIN path (staff/verify-pin.ts), with its lockout and source limit. */
+      verifyStaff: (cashierId: string, pin: string, purpose: "stock_count" | "receiving") => Promise<unknown>;
     },
   ) {}
-
-  private async staff(id: string, pin: string): Promise<void> {
-    const c = this.d.replica.lookup.cashiers.get(id);
-    if (c?.status !== "active") throw forbidden("cashierId", `no active cashier ${id}`);
-    if (!(await Bun.password.verify(pin, c.pinHash))) throw forbidden("pin", "wrong PIN");
-  }
 
   private checkSkus(lines: { sku: string }[]): void {
     if (lines.length === 0) throw invalid("lines", "at least one line");
@@ -43,7 +39,7 @@ export class Inventory {
     pin: string,
     lines: { sku: string; counted: number }[],
   ): Promise<Payload<"stock.counted">> {
-    await this.staff(cashierId, pin);
+    await this.d.verifyStaff(cashierId, pin, "stock_count");
     this.checkSkus(lines);
     const ms = this.d.clock.now();
     const at = new Date(ms).toISOString();
@@ -74,7 +70,7 @@ export class Inventory {
       lines: { sku: string; qty: number; expected?: number }[];
     },
   ): Promise<Payload<"receiving.confirmed">> {
-    await this.staff(cashierId, pin);
+    await this.d.verifyStaff(cashierId, pin, "receiving");
     this.checkSkus(input.lines);
     const ms = this.d.clock.now();
     const at = new Date(ms).toISOString();

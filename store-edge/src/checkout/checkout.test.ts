@@ -311,13 +311,13 @@ describe("returns", () => {
     const view = (await co.scan("1", sale.receiptNo)).view;
     expect(view.mode).toBe("return");
     co.setReturnLine("1", "l1", 1, true);
-    const r1 = co.completeReturn("1", "cash", "不想要了").returned;
+    const r1 = (await co.completeReturn("1", "cash", "不想要了")).returned;
     expect(r1.totals.refund).toBe(167);
     expect(r1.original?.receiptNo).toBe(sale.receiptNo);
     co.startReturn("1", sale.receiptNo);
     expect(await rejects(() => co.setReturnLine("1", "l1", 3, true))).toBe("invalid:lines.0.units");
     co.setReturnLine("1", "l1", 2, true);
-    const r2 = co.completeReturn("1", "cash", "").returned;
+    const r2 = (await co.completeReturn("1", "cash", "")).returned;
     expect(r1.totals.refund + r2.totals.refund).toBe(500);
     expect(edge.stock.onHand(skuOf(15))).toBe(0);
 
@@ -326,7 +326,7 @@ describe("returns", () => {
     );
     await co.startReturnWithoutReceipt("1", "9001", "9999", "no receipt");
     await co.scan("1", gtinOf(16));
-    const r3 = co.completeReturn("1", "cash", "").returned;
+    const r3 = (await co.completeReturn("1", "cash", "")).returned;
     expect(r3.supervisorId).toBe("9001");
     expect(r3.original).toBeUndefined();
     expect(outboxTypes(edge).slice(-2)).toEqual(["audit.recorded", "sale.returned"]);

@@ -56,6 +56,7 @@ import { qtyText } from "../devices/receipt.ts";
 import { conflict, EdgeError, forbidden, invalid, notFound } from "../errors.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import type { PaymentProvider, PayResult } from "../payments/provider.ts";
+import { type PinPurpose, PinVerifier, type SourceLimits } from "../staff/verify-pin.ts";
 import type { StockLedger } from "../stock.ts";
 import {
   addCoupon,
@@ -73,6 +74,7 @@ import {
   setQty,
   voidLine,
 } from "./cart.ts";
+import { planRefund, type RefundPlan, refundedByKind } from "./refund.ts";
 import { planReturn, type ReturnPlan, returnable, shelfRefund } from "./returns.ts";
 import { DEFAULT_SESSION_IDLE_MS, LaneSessions, LOCK_MS } from "./sessions.ts";
 import { countTotal, overShort, type ShiftSummary, summarize } from "./shift.ts";
@@ -123,6 +125,11 @@ export interface CheckoutDeps {
   sessionIdleMs?: number;
   /** How long 5 wrong PINs in a row lock a cashier code (default LOCK_MS, 5 min). */
   pinLockMs?: number;
+  /** Per-source PIN limits (staff/verify-pin.ts; defaults DEFAULT_SOURCE_LIMITS). */
+  pinSourceLimits?: Partial<SourceLimits>;
+  /** Cash-outs above this many fen need a supervisor (store-edge.json cash.payoutSupervisorAboveFen). */
+  payoutSupervisorAboveFen?: number;
+  log?: (msg: string) => void;
 }
 
 /** What a sign-in answers: the lane view and the session's bearer token (shown only here). */
@@ -136,6 +143,8 @@ export interface ScanOutcome {
 }
 
 const LANE_RE = /^[0-9]{1,2}$/;
+/** Cash-outs above ¥100 need a supervisor unless store-edge.json says otherwise. */
+export const DEFAULT_PAYOUT_SUPERVISOR_ABOVE_FEN = 10_000;
 
 export class Checkout {
   private readonly lanes = new Map<string, LaneRuntime>();
@@ -143,6 +152,8 @@ export class Checkout {
   private readonly q;
   /** Cashier sessions of the LAN API: who may drive which lane (sessions.ts). */
   readonly sessions: LaneSessions;
+  /** Every PIN the till accepts is checked here (staff/verify-pin.ts). */
+  readonly pins: PinVerifier;
   private readonly sweepTimer: ReturnType<typeof setInterval>;
 
   constructor(private readonly d: CheckoutDeps) {
@@ -153,6 +164,14 @@ export class Checkout {
       (id) => this.lookup.cashiers.get(id)?.status === "active",
       d.pinLockMs ?? LOCK_MS,
     );
+    this.pins = new PinVerifier({
+      sessions: this.sessions,
+      cashier: (id) => this.lookup.cashiers.get(id),
+      clock: d.clock,
+      audit: (a) => this.audit(a),
+      log: d.log ?? (() => {}),
+      ...(d.pinSourceLimits ? { limits: d.pinSourceLimits } : {}),
+    });
     // Idle sessions are ended (and their lane sockets closed) even when nobody calls.
     this.sweepTimer = setInterval(() => this.sessions.sweep(), 30_000);
     this.sweepTimer.unref?.();
@@ -476,12 +495,49 @@ export class Checkout {
   // -----------------------------------------------------------------------------------------
   // People: cashiers, supervisors, shifts.
 
-  private async verify(id: string, pin: string, field: string, needSupervisor: boolean): Promise<Cashier> {
-    const c = this.lookup.cashiers.get(id);
-    if (c?.status !== "active") throw forbidden(field, `no active cashier ${id}`);
-    if (needSupervisor && c.role === "cashier") throw forbidden(field, `${id} is not a supervisor`);
-    if (!(await Bun.password.verify(pin, c.pinHash))) throw forbidden("pin", "wrong PIN");
-    return c;
+  /** A supervisor's code and PIN, through the one PIN path (durable lockout, source limit). */
+  supervisor(laneId: string, s: { id: string; pin: string }, purpose: PinPurpose): Promise<Cashier> {
+    return this.pins.verifyPin({
+      cashierId: s.id,
+      pin: s.pin,
+      need: "supervisor",
+      field: "supervisorId",
+      purpose,
+      lane: laneId,
+    });
+  }
+
+  /** An audit event to HQ in a transaction of its own. */
+  audit(a: {
+    action: Payload<"audit.recorded">["action"];
+    laneId: string;
+    cashierId: string;
+    supervisorId?: string;
+    amount?: number;
+    saleId?: string;
+    detail: string;
+  }): void {
+    const { ms, iso } = this.now();
+    this.d.db.write(() =>
+      this.d.outbox.append(
+        "audit.recorded",
+        { auditId: uuidv7(ms), ...a, detail: a.detail.slice(0, 200), at: iso },
+        iso,
+      ),
+    );
+    this.d.onLedger();
+  }
+
+  /** A supervisor or manager unlocks a cashier code locked by wrong PINs, at the till. */
+  async unlockPin(
+    laneId: string,
+    cashierId: string,
+    supervisor: { id: string; pin: string },
+  ): Promise<{ cashierId: string; wasLocked: boolean }> {
+    this.lane(laneId);
+    if (!this.lookup.cashiers.has(cashierId)) throw notFound("cashierId", `no cashier ${cashierId}`);
+    const by = await this.supervisor(laneId, supervisor, "unlock");
+    return { cashierId, wasLocked: this.pins.unlockCode(cashierId, by, laneId) };
   }
 
   /**
@@ -489,7 +545,14 @@ export class Checkout {
    * in the same transaction): the answer carries its bearer token, which is stored only hashed.
    */
   async login(laneId: string, cashierId: string, pin: string): Promise<SignedIn> {
-    const c = await this.verify(cashierId, pin, "cashierId", false);
+    const c = await this.pins.verifyPin({
+      cashierId,
+      pin,
+      need: "staff",
+      field: "cashierId",
+      purpose: "sign_in",
+      lane: laneId,
+    });
     const rt = this.lane(laneId);
     if (rt.record.cashierId && rt.record.cashierId !== c.id && rt.record.shiftId)
       throw conflict("cashierId", `cashier ${rt.record.cashierId} has an open shift on this lane`);
@@ -589,8 +652,14 @@ export class Checkout {
   ): Promise<{ movementId: string; summary: ShiftSummary }> {
     if (!Number.isSafeInteger(amount) || amount <= 0)
       throw invalid("amount", "must be a positive whole number of fen");
-    if (supervisor) await this.verify(supervisor.id, supervisor.pin, "supervisorId", true);
     const rt = this.lane(laneId);
+    const limit = this.d.payoutSupervisorAboveFen ?? DEFAULT_PAYOUT_SUPERVISOR_ABOVE_FEN;
+    if (direction === "out" && amount > limit && !supervisor)
+      throw forbidden(
+        "supervisorId",
+        `a cash-out above ${formatYuanPlain(limit)} yuan needs a supervisor's code and PIN`,
+      );
+    if (supervisor) await this.supervisor(laneId, supervisor, "cash_move");
     const shiftId = this.requireShift(rt);
     const cashierId = rt.record.cashierId!;
     const { ms, iso } = this.now();
@@ -648,7 +717,7 @@ export class Checkout {
       bySale.set(t.saleId, list);
     }
     const shiftReturns = db
-      .select({ refundFen: returns.refundFen, tenderKind: returns.tenderKind })
+      .select({ refundFen: returns.refundFen, tenderKind: returns.tenderKind, data: returns.data })
       .from(returns)
       .where(and(eq(returns.shiftId, shiftId), eq(returns.training, 0)))
       .all();
@@ -661,7 +730,13 @@ export class Checkout {
     return summarize({
       float: shift.floatFen,
       sales: shiftSales.map((s) => ({ net: s.netFen, tenders: bySale.get(s.saleId) ?? [] })),
-      returns: shiftReturns.map((r) => ({ refund: r.refundFen, tenderKind: r.tenderKind as Tender["kind"] })),
+      returns: shiftReturns.map((r) => ({
+        refund: r.refundFen,
+        tenderKind: r.tenderKind as Tender["kind"],
+        cash: (JSON.parse(r.data) as SaleReturned).tenders
+          .filter((t) => t.kind === "cash")
+          .reduce((n, t) => n + t.amount, 0),
+      })),
       cashIn: moves.find((m) => m.direction === "in")?.total ?? 0,
       cashOut: moves.find((m) => m.direction === "out")?.total ?? 0,
     });
@@ -773,8 +848,20 @@ export class Checkout {
     return { shiftId, ...summary, counted, overShort: diff, counts };
   }
 
-  /** Records a no-sale drawer opening (the caller checked the supervisor when one was needed). */
-  auditNoSale(laneId: string, supervisorId?: string): void {
+  /**
+   * A no-sale: the drawer opens without a sale, only with a supervisor's code and PIN (on every
+   * kind of lane), and HQ hears of it as an audit event.
+   */
+  async noSale(laneId: string, supervisor: { id: string; pin: string } | undefined): Promise<void> {
+    const rt = this.lane(laneId);
+    if (!supervisor) throw forbidden("supervisorId", "opening the drawer without a sale needs a supervisor");
+    const by = await this.supervisor(laneId, supervisor, "no_sale");
+    await rt.devices.kickDrawer({ kind: "no_sale", supervisorApproved: true });
+    this.auditNoSale(laneId, by.id);
+  }
+
+  /** Records a no-sale drawer opening (noSale checked the supervisor). */
+  private auditNoSale(laneId: string, supervisorId?: string): void {
     const rt = this.lane(laneId);
     const { ms, iso } = this.now();
     this.d.db.write(() => {
@@ -796,7 +883,7 @@ export class Checkout {
   }
 
   async setTraining(laneId: string, on: boolean, supervisorId: string, pin: string): Promise<LaneView> {
-    await this.verify(supervisorId, pin, "supervisorId", true);
+    await this.supervisor(laneId, { id: supervisorId, pin }, "training");
     const rt = this.lane(laneId);
     if (rt.cart.lines.length || rt.cart.tenders.length)
       throw conflict("cart", "finish or void the sale first");
@@ -934,7 +1021,7 @@ export class Checkout {
   async voidLine(laneId: string, lineId: string, supervisor: { id: string; pin: string }): Promise<LaneView> {
     const rt = this.lane(laneId);
     if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
-    await this.verify(supervisor.id, supervisor.pin, "supervisorId", true);
+    await this.supervisor(laneId, supervisor, "line_void");
     const { cart, line } = voidLine(rt.cart, lineId);
     return this.commitAudited(rt, cart, {
       action: "line_void",
@@ -954,7 +1041,7 @@ export class Checkout {
     pin: string,
     reason: string,
   ): Promise<LaneView> {
-    await this.verify(supervisorId, pin, "supervisorId", true);
+    await this.supervisor(laneId, { id: supervisorId, pin }, "price_override");
     const rt = this.lane(laneId);
     if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
     const { cart, line } = overridePrice(rt.cart, lineId, price, supervisorId, reason);
@@ -1009,7 +1096,7 @@ export class Checkout {
       throw conflict("tenders", "card or wallet payments were taken: complete the sale and return it");
     if (rt.cart.lines.length) {
       if (!supervisor) throw forbidden("supervisorId", "voiding a sale needs a supervisor");
-      await this.verify(supervisor.id, supervisor.pin, "supervisorId", true);
+      await this.supervisor(laneId, supervisor, "sale_void");
     }
     const old = rt.cart;
     const fresh = emptyCart(uuidv7(), this.now().iso);
@@ -1241,6 +1328,35 @@ export class Checkout {
     return this.settlePayment(rt, paymentId, row.provider as "wechat" | "alipay", row.amountFen, result);
   }
 
+  /**
+   * Reverses (WeChat Pay) / cancels (Alipay) a payment that got no answer, so the customer can
+   * pay another way: the provider closes it if unpaid, refunds it if it went through after all.
+   */
+  async reversePayment(laneId: string, paymentId: string): Promise<{ view: LaneView; action: string }> {
+    const rt = this.lane(laneId);
+    const row = this.d.db.d
+      .select({ provider: payments.provider, status: payments.status })
+      .from(payments)
+      .where(and(eq(payments.paymentId, paymentId), eq(payments.lane, laneId)))
+      .get();
+    if (!row) throw notFound("paymentId", `no payment ${paymentId} on lane ${laneId}`);
+    if (row.status !== "pending") throw conflict("paymentId", `payment ${paymentId} is ${row.status}`);
+    if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
+    const r = await this.d.payments.reverse(row.provider as "wechat" | "alipay", paymentId);
+    if (r.status === "retry")
+      throw new EdgeError(
+        "payment_pending",
+        "paymentId",
+        `${row.provider} asks to reverse ${paymentId} again`,
+      );
+    if (r.status === "refused")
+      throw conflict("paymentId", `${row.provider} refused the reverse: ${r.reason}`);
+    this.d.db.write(() =>
+      this.d.db.d.update(payments).set({ status: "reversed" }).where(eq(payments.paymentId, paymentId)).run(),
+    );
+    return { view: this.changed(rt), action: r.action };
+  }
+
   private receiptNo(laneId: string, ms: number): string {
     const day = businessDay(ms).replace(/-/g, "");
     const key = `receipt:${laneId}:${day}`;
@@ -1427,7 +1543,7 @@ export class Checkout {
     pin: string,
     reason: string,
   ): Promise<LaneView> {
-    await this.verify(supervisorId, pin, "supervisorId", true);
+    await this.supervisor(laneId, { id: supervisorId, pin }, "return_without_receipt");
     const rt = this.lane(laneId);
     this.requireShift(rt);
     if (rt.cart.lines.length || rt.cart.tenders.length || rt.cart.return)
@@ -1476,13 +1592,140 @@ export class Checkout {
     return this.mutate(rt, () => emptyCart(uuidv7(), this.now().iso));
   }
 
-  /** Refunds the return and commits it: return rows, stock, outbox, in one transaction. */
-  completeReturn(
+  /**
+   * Refunds the return and commits it: return rows, stock, outbox, in one transaction. The money
+   * goes back to the original tenders unless `tenderKind` says otherwise (checkout/refund.ts);
+   * cash instead of a wallet or card needs a supervisor and is audited. Wallet refunds go
+   * through the provider's refund call first, under a refund number kept in the cart, so a
+   * retry after a timeout or a crash never refunds twice.
+   */
+  async completeReturn(
     laneId: string,
-    tenderKind: Tender["kind"],
+    tenderKind: Tender["kind"] | undefined,
+    reason: string,
+    supervisor?: { id: string; pin: string },
+  ): Promise<{ returned: SaleReturned; view: LaneView }> {
+    const rt = this.lane(laneId);
+    this.requireShift(rt);
+    if (rt.paymentInFlight) throw conflict("lane", "a payment or refund is in progress on this lane");
+    if (!rt.cart.return) throw conflict("mode", "no return in progress");
+    const draft0 = rt.cart.return;
+    let refund: RefundPlan;
+    let refundOf: SaleCompleted | undefined;
+    if (draft0.original) {
+      refundOf = this.saleByReceipt(draft0.original.receiptNo)!;
+      const amount = planReturn(refundOf.lines, this.priorReturns(refundOf.saleId), draft0.lines).totals
+        .refund;
+      refund = planRefund(refundOf.tenders, this.priorRefunds(refundOf.saleId), amount, tenderKind);
+    } else {
+      if (tenderKind === "wechat" || tenderKind === "alipay")
+        throw invalid("tender", "a return without receipt has no wallet payment to refund to");
+      refund = {
+        tenders: [{ kind: tenderKind ?? "cash", amount: this.price(rt).totals.net }],
+        cashInsteadOf: 0,
+      };
+    }
+    let approvedBy: Cashier | undefined;
+    if (refund.cashInsteadOf > 0) {
+      if (!supervisor)
+        throw forbidden(
+          "supervisorId",
+          `the sale was paid by ${refundOf!.tenders.map((t) => t.kind).join("+")}: a cash refund needs a supervisor`,
+        );
+      approvedBy = await this.supervisor(laneId, supervisor, "refund_to_cash");
+    }
+    const references = await this.refundWallets(rt, refundOf, refund, reason);
+    return this.commitReturn(rt, refund, references, approvedBy, reason);
+  }
+
+  /** Earlier refunds of a sale per kind of tender. */
+  private priorRefunds(saleId: string) {
+    const rows = this.d.db.d
+      .select({ data: returns.data })
+      .from(returns)
+      .where(eq(returns.originalSaleId, saleId))
+      .all();
+    return refundedByKind(rows.flatMap((r) => (JSON.parse(r.data) as SaleReturned).tenders));
+  }
+
+  /**
+   * Calls the provider's refund for each wallet tender of the plan; answers each tender's new
+   * reference (the provider's refund id). Nothing is committed here: a refusal leaves the return
+   * open, a timeout leaves the refund number in the cart for the retry.
+   */
+  private async refundWallets(
+    rt: LaneRuntime,
+    sale: SaleCompleted | undefined,
+    plan: RefundPlan,
+    reason: string,
+  ): Promise<(string | undefined)[]> {
+    const wallets = plan.tenders.filter((t) => t.kind === "wechat" || t.kind === "alipay");
+    if (!wallets.length || !sale) return plan.tenders.map(() => undefined);
+    if (rt.record.training)
+      return plan.tenders.map((t, i) =>
+        t.kind === "wechat" || t.kind === "alipay" ? `TRAINING-R${i}` : undefined,
+      );
+    // The refund number is fixed before the first call and kept with the cart (durable).
+    let refundNo = rt.cart.return!.refundNo;
+    if (!refundNo) {
+      refundNo = uuidv7(this.now().ms);
+      const cart = { ...rt.cart, return: { ...rt.cart.return!, refundNo } };
+      this.saveCart(rt, cart, true);
+    }
+    const out: (string | undefined)[] = [];
+    rt.paymentInFlight = `refund:${refundNo}`;
+    try {
+      for (const [i, t] of plan.tenders.entries()) {
+        if (t.kind !== "wechat" && t.kind !== "alipay") {
+          out.push(undefined);
+          continue;
+        }
+        const pay = this.d.db.d
+          .select({ paymentId: payments.paymentId, total: payments.amountFen })
+          .from(payments)
+          .where(and(eq(payments.reference, t.originalReference ?? ""), eq(payments.provider, t.kind)))
+          .get();
+        if (!pay)
+          throw conflict("tender", `no ${t.kind} payment ${t.originalReference} on this edge to refund`);
+        const timeout = new Promise<"timeout">((r) =>
+          setTimeout(() => r("timeout"), this.d.paymentTiming.timeoutMs),
+        );
+        const r = await Promise.race([
+          this.d.payments.refund({
+            provider: t.kind,
+            paymentId: pay.paymentId,
+            transactionId: t.originalReference ?? "",
+            refundNo: `${refundNo.replace(/-/g, "")}${i}`,
+            amount: t.amount,
+            total: pay.total,
+            reason: (reason || rt.cart.return!.reason || "退货 return").slice(0, 80),
+            storeId: this.d.storeId(),
+          }),
+          timeout,
+        ]);
+        if (r === "timeout")
+          throw new EdgeError(
+            "payment_pending",
+            "tender",
+            `no answer from ${t.kind} to the refund yet: confirm the return again (same refund number, it is never refunded twice)`,
+          );
+        if (r.status === "refused")
+          throw new EdgeError("payment_declined", "tender", `refund refused by ${t.kind}: ${r.reason}`);
+        out.push(r.refundId);
+      }
+    } finally {
+      delete rt.paymentInFlight;
+    }
+    return out;
+  }
+
+  private commitReturn(
+    rt: LaneRuntime,
+    refund: RefundPlan,
+    references: (string | undefined)[],
+    approvedBy: Cashier | undefined,
     reason: string,
   ): { returned: SaleReturned; view: LaneView } {
-    const rt = this.lane(laneId);
     const shiftId = this.requireShift(rt);
     const draft = rt.cart.return;
     if (!draft) throw conflict("mode", "no return in progress");
@@ -1503,10 +1746,6 @@ export class Checkout {
         restock: l.restock,
       }));
       totals = plan.totals;
-      // Refund to the original way of paying, cash when it was mixed (the usual store policy).
-      const kinds = new Set(original.tenders.map((t) => t.kind));
-      if (tenderKind !== "cash" && !kinds.has(tenderKind))
-        throw invalid("tender", `the sale was not paid by ${tenderKind}`);
     } else {
       if (!rt.cart.lines.length) throw conflict("lines", "scan the returned items first");
       const priced = this.price(rt);
@@ -1537,7 +1776,11 @@ export class Checkout {
         training,
         lines,
         totals,
-        tenders: [{ kind: tenderKind, amount: totals.refund }],
+        tenders: refund.tenders.map((t, i) => ({
+          kind: t.kind,
+          amount: t.amount,
+          ...(references[i] ? { reference: references[i] } : {}),
+        })),
         returnedAt: iso,
       };
       if (draft.original) payload.original = draft.original;
@@ -1551,7 +1794,7 @@ export class Checkout {
           shiftId,
           training: training ? 1 : 0,
           refundFen: totals.refund,
-          tenderKind,
+          tenderKind: refund.tenders[0]?.kind ?? "cash",
           returnedAt: iso,
           data: JSON.stringify(payload),
         })
@@ -1587,13 +1830,29 @@ export class Checkout {
           },
           iso,
         );
+      if (approvedBy)
+        this.d.outbox.append(
+          "audit.recorded",
+          {
+            auditId: uuidv7(ms),
+            action: "refund_to_cash",
+            laneId: rt.id,
+            cashierId: rt.record.cashierId!,
+            supervisorId: approvedBy.id,
+            ...(original ? { saleId: original.saleId } : {}),
+            amount: refund.cashInsteadOf,
+            detail: `refund ${payload.receiptNo} of ${original?.receiptNo ?? "?"} paid by ${original?.tenders.map((t) => t.kind).join("+") ?? "?"} given in cash`,
+            at: iso,
+          },
+          iso,
+        );
       this.d.outbox.append("sale.returned", payload, iso);
       this.writeCart(rt.id, fresh);
       return payload;
     });
     rt.cart = fresh;
     this.d.onLedger();
-    if (tenderKind === "cash") void rt.devices.kickDrawer().catch(() => {});
+    if (refund.tenders.some((t) => t.kind === "cash")) void rt.devices.kickDrawer().catch(() => {});
     this.print(rt, returnReceipt(returned));
     return { returned, view: this.changed(rt) };
   }

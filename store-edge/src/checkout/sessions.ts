@@ -396,6 +396,43 @@ export class LaneSessions {
     }
   }
 
+  /** Until when the code is locked (epoch ms; 0 = not locked now). */
+  pinLockedUntil(cashierId: string): number {
+    const w = this.pinState(cashierId);
+    return w.lockedUntil > this.clock.now() ? w.lockedUntil : 0;
+  }
+
+  /**
+   * Clears a code's wrong PINs and lock (a supervisor at the till unlocked it), durably. Checks
+   * in flight keep counting. Answers whether there was anything to clear.
+   */
+  unlockPin(cashierId: string): boolean {
+    const w = this.pinState(cashierId);
+    const had = w.count > 0 || w.lockedUntil > this.clock.now();
+    w.count = 0;
+    w.lockedUntil = 0;
+    if (w.stored) {
+      this.db.write(() => this.q.pinDelete.run({ id: cashierId }));
+      w.stored = false;
+    }
+    return had;
+  }
+
+  /** The codes locked now, and the codes with wrong PINs counting towards a lock. */
+  pinFailures(): { cashierId: string; count: number; lockedUntil: number }[] {
+    const now = this.clock.now();
+    const rows = this.db.d.select({ cashierId: cashierPinFailures.cashierId }).from(cashierPinFailures).all();
+    const ids = new Set([...rows.map((r) => r.cashierId), ...this.wrongPins.keys()]);
+    return [...ids]
+      .map((id) => {
+        const w = this.pinState(id);
+        const ranOut = w.lockedUntil > 0 && w.lockedUntil <= now;
+        return { cashierId: id, count: ranOut ? 0 : w.count, lockedUntil: ranOut ? 0 : w.lockedUntil };
+      })
+      .filter((r) => r.count > 0 || r.lockedUntil > 0)
+      .sort((a, b) => a.cashierId.localeCompare(b.cashierId));
+  }
+
   /** The code's PIN state: cached, else as stored (a lock from before a restart included). */
   private pinState(cashierId: string): PinState {
     let w = this.wrongPins.get(cashierId);

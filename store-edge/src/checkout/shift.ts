@@ -23,7 +23,8 @@ export function countTotal(denominations: Record<string, number>): number {
 export interface ShiftActivity {
   float: number;
   sales: { net: number; tenders: Tender[] }[];
-  returns: { refund: number; tenderKind: Tender["kind"] }[];
+  /** `cash`: what of the refund went back in cash (a split refund), else by tenderKind. */
+  returns: { refund: number; tenderKind: Tender["kind"]; cash?: number }[];
   cashIn: number;
   cashOut: number;
 }
@@ -42,7 +43,7 @@ export interface ShiftSummary {
 export function summarize(a: ShiftActivity): ShiftSummary {
   const byTender: Partial<Record<Tender["kind"], number>> = {};
   for (const s of a.sales) for (const t of s.tenders) byTender[t.kind] = (byTender[t.kind] ?? 0) + t.amount;
-  const cashRefunds = a.returns.filter((r) => r.tenderKind === "cash").reduce((s, r) => s + r.refund, 0);
+  const cashRefunds = a.returns.reduce((s, r) => s + (r.cash ?? (r.tenderKind === "cash" ? r.refund : 0)), 0);
   return {
     float: a.float,
     sales: { count: a.sales.length, net: a.sales.reduce((s, x) => s + x.net, 0) },

@@ -16,8 +16,21 @@ import { z } from "zod";
 import { bearerToken, SessionError } from "../checkout/sessions.ts";
 import { isSimulated, simControls } from "../devices/bridge-sim.ts";
 import type { Edge } from "../edge.ts";
-import { EdgeError, forbidden, invalid } from "../errors.ts";
+import { EdgeError, invalid } from "../errors.ts";
 import { bodyLimits } from "./body-limit.ts";
+import { LOCAL_SOURCE, pinSource } from "../staff/verify-pin.ts";
+
+/** What the server passes along with each request: the address of the device that sent it. */
+export interface AppEnv {
+  source?: string;
+}
+
+/** The optional supervisor of a body: both the code and the PIN, or neither. */
+function supervisorOf(b: { supervisorId?: string | undefined; pin?: string | undefined }) {
+  if ((b.supervisorId === undefined) !== (b.pin === undefined))
+    throw invalid(b.pin === undefined ? "pin" : "supervisorId", "supervisorId and pin go together");
+  return b.supervisorId && b.pin ? { id: b.supervisorId, pin: b.pin } : undefined;
+}
 
 const Fen = z.int().nonnegative();
 const PositiveFen = z.int().positive();
@@ -70,8 +83,12 @@ const schemas = {
   ]),
   returnLine: z.strictObject({ units: z.int().min(0), restock: z.boolean().default(true) }),
   completeReturn: z.strictObject({
-    tender: z.enum(["cash", "card", "wechat", "alipay", "voucher"]),
+    /** Absent: back to the original sale's tenders (the default). */
+    tender: z.enum(["cash", "card", "wechat", "alipay", "voucher"]).optional(),
     reason: z.string().max(80).optional(),
+    /** Refunding a non-cash sale in cash needs a supervisor. */
+    supervisorId: CashierId.optional(),
+    pin: Pin.optional(),
   }),
   reprint: z.strictObject({ receiptNo: z.string().min(1).max(40) }),
   stockCount: z.strictObject({
@@ -120,8 +137,8 @@ async function body<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer
   return r.data;
 }
 
-export function createApp(edge: Edge, staticDir?: string): Hono {
-  const app = new Hono();
+export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppEnv }> {
+  const app = new Hono<{ Bindings: AppEnv }>();
   const co = edge.checkout;
 
   app.onError((err, c) => {
@@ -153,7 +170,9 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
     c.header("server-timing", `app;dur=${(performance.now() - t0).toFixed(2)}`);
   });
 
-  const api = new Hono();
+  const api = new Hono<{ Bindings: AppEnv }>();
+  // Every PIN check knows which LAN address sent it (staff/verify-pin.ts limits per source).
+  api.use(async (c, next) => pinSource.run(c.env?.source ?? LOCAL_SOURCE, next));
   const sessionOf = (c: Context, lane?: string) =>
     co.sessions.check(bearerToken(c.req.header("authorization")), lane);
   // The lane's session, before anything else of the request is looked at: the sign-in is the
@@ -199,13 +218,11 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
   api.get("/stock/alerts", (c) => c.json({ alerts: edge.stock.alerts() }));
   api.post("/stock/counts", async (c) => {
     const b = await body(c, schemas.stockCount);
-    return c.json(
-      await co.sessions.guardPin(b.cashierId, () => edge.inventory.count(b.cashierId, b.pin, b.lines)),
-    );
+    return c.json(await edge.inventory.count(b.cashierId, b.pin, b.lines));
   });
   api.post("/stock/receivings", async (c) => {
     const { cashierId, pin, ...input } = await body(c, schemas.receiving);
-    return c.json(await co.sessions.guardPin(cashierId, () => edge.inventory.receive(cashierId, pin, input)));
+    return c.json(await edge.inventory.receive(cashierId, pin, input));
   });
   api.get("/stock/:sku/nearby", async (c) => c.json(await edge.nearbyStock(c.req.param("sku"))));
   api.get("/sales/:receiptNo", (c) => {
@@ -219,9 +236,15 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
   api.get("/lanes/:lane", (c) => c.json(co.view(c.req.param("lane"))));
   api.post("/lanes/:lane/login", async (c) => {
     const b = await body(c, schemas.login);
-    return c.json(
-      await co.sessions.guardPin(b.cashierId, () => co.login(c.req.param("lane"), b.cashierId, b.pin)),
-    );
+    return c.json(await co.login(c.req.param("lane"), b.cashierId, b.pin));
+  });
+  // Locked cashier codes and throttled LAN sources; a supervisor or manager unlocks at the till.
+  api.get("/lanes/:lane/staff/pin-locks", (c) => c.json(co.pins.state()));
+  api.post("/lanes/:lane/staff/:cashierId/unlock", async (c) => {
+    const b = await body(c, schemas.supervisor);
+    const code = CashierId.safeParse(c.req.param("cashierId"));
+    if (!code.success) throw invalid("cashierId", "cashier code: 3-8 digits");
+    return c.json(await co.unlockPin(c.req.param("lane"), code.data, { id: b.supervisorId, pin: b.pin }));
   });
   api.post("/lanes/:lane/logout", (c) => c.json(co.logout(c.req.param("lane"))));
   api.post("/lanes/:lane/shift/open", async (c) =>
@@ -229,10 +252,7 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
   );
   api.post("/lanes/:lane/shift/cash", async (c) => {
     const b = await body(c, schemas.cash);
-    if ((b.supervisorId === undefined) !== (b.pin === undefined))
-      throw invalid(b.pin === undefined ? "pin" : "supervisorId", "supervisorId and pin go together");
-    const sup = b.supervisorId && b.pin ? { id: b.supervisorId, pin: b.pin } : undefined;
-    return c.json(await co.cashMove(c.req.param("lane"), b.direction, b.amount, b.reason, sup));
+    return c.json(await co.cashMove(c.req.param("lane"), b.direction, b.amount, b.reason, supervisorOf(b)));
   });
   api.get("/lanes/:lane/shift/x-report", (c) => c.json(co.xReport(c.req.param("lane"))));
   api.post("/lanes/:lane/shift/x-report/print", (c) => c.json(co.printXReport(c.req.param("lane"))));
@@ -302,6 +322,9 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
   api.post("/lanes/:lane/payments/:paymentId/query", async (c) =>
     c.json(await co.queryPayment(c.req.param("lane"), c.req.param("paymentId"))),
   );
+  api.post("/lanes/:lane/payments/:paymentId/reverse", async (c) =>
+    c.json(await co.reversePayment(c.req.param("lane"), c.req.param("paymentId"))),
+  );
   api.post("/lanes/:lane/returns", async (c) => {
     const lane = c.req.param("lane");
     const b = await body(c, schemas.startReturn);
@@ -316,29 +339,17 @@ export function createApp(edge: Edge, staticDir?: string): Hono {
   });
   api.post("/lanes/:lane/returns/complete", async (c) => {
     const b = await body(c, schemas.completeReturn);
-    return c.json(co.completeReturn(c.req.param("lane"), b.tender, b.reason ?? ""));
+    return c.json(await co.completeReturn(c.req.param("lane"), b.tender, b.reason ?? "", supervisorOf(b)));
   });
   api.delete("/lanes/:lane/returns", (c) => c.json(co.cancelReturn(c.req.param("lane"))));
   api.post("/lanes/:lane/reprint", async (c) => {
     co.reprint(c.req.param("lane"), (await body(c, schemas.reprint)).receiptNo);
     return c.json({ ok: true });
   });
-  // A no-sale: bridge lanes open the drawer only with a supervisor's id and PIN (drawer policy).
+  // A no-sale: the drawer opens only with a supervisor's code and PIN, audited to HQ.
   api.post("/lanes/:lane/devices/drawer", async (c) => {
     const b = await body(c, schemas.noSale);
-    if ((b.supervisorId === undefined) !== (b.pin === undefined))
-      throw invalid(b.pin === undefined ? "pin" : "supervisorId", "supervisorId and pin go together");
-    let supervisorApproved = false;
-    if (b.supervisorId && b.pin) {
-      const s = edge.replica.lookup.cashiers.get(b.supervisorId);
-      if (s?.status !== "active" || s.role === "cashier")
-        throw forbidden("supervisorId", `${b.supervisorId} is not an active supervisor`);
-      if (!(await Bun.password.verify(b.pin, s.pinHash))) throw forbidden("pin", "wrong PIN");
-      supervisorApproved = true;
-    }
-    await co.devices(c.req.param("lane")).kickDrawer({ kind: "no_sale", supervisorApproved });
-    // The drawer opened without a sale: that goes up to HQ as an audit event.
-    co.auditNoSale(c.req.param("lane"), b.supervisorId);
+    await co.noSale(c.req.param("lane"), supervisorOf(b));
     return c.json({ ok: true });
   });
   api.post("/lanes/:lane/devices/scale/:action", async (c) => {

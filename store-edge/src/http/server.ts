@@ -89,7 +89,7 @@ export function serveEdge(
           { status: 400 },
         );
       }
-      return app.fetch(req);
+      return app.fetch(req, { source: server.requestIP(req)?.address ?? "unknown" });
     },
     websocket: {
       // A lane sends scans and pings: a few hundred bytes.
