@@ -4,7 +4,13 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CatalogChangeSet, type ChangeItem, type Promotion, withCheckDigit } from "@retail/protocol";
+import {
+  type CatalogChangeSet,
+  type ChangeItem,
+  type Payload,
+  type Promotion,
+  withCheckDigit,
+} from "@retail/protocol";
 import { type Clock, manualClock } from "../clock.ts";
 import { ConfigSchema, type EdgeConfig } from "../config.ts";
 import { Edge } from "../edge.ts";
@@ -227,4 +233,12 @@ export async function laneWhile(
   }
   await busy;
   return { samples, sales, scans, salePoints: points.size };
+}
+
+/** The audit events in the edge's outbox (audit.recorded payloads), oldest first. */
+export function auditsOf(edge: Edge): Payload<"audit.recorded">[] {
+  return edge.outbox
+    .range(1, Number.MAX_SAFE_INTEGER, 1_000_000)
+    .filter((r) => r.type === "audit.recorded")
+    .map((r) => JSON.parse(r.envelope).payload);
 }
