@@ -279,8 +279,18 @@ export class Edge {
         catalog_version: this.replica.applied,
         catalog_skus: this.replica.lookup.products.size,
         lanes: this.checkout.laneIds().length,
+        ...this.pinMetrics(ms),
       },
       at: new Date(ms).toISOString(),
+    };
+  }
+
+  /** Codes locked by wrong PINs and LAN addresses refused for them, now. */
+  private pinMetrics(ms: number): { pin_codes_locked: number; pin_sources_throttled: number } {
+    const st = this.checkout.pins.state();
+    return {
+      pin_codes_locked: st.codes.filter((c) => c.lockedUntil > ms).length,
+      pin_sources_throttled: st.sources.filter((s) => s.throttledUntil > ms).length,
     };
   }
 

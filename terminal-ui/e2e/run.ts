@@ -2,18 +2,20 @@
 // Browser end-to-end tests of the terminal UI: `bun terminal-ui/e2e/run.ts <junit-report.xml>`.
 // Builds the UI when it is missing or stale, starts a real HQ hub and store edge per suite, drives
 // Debian's chromium through playwright-core, and writes a JUnit report (scripts/test.ts counts it).
-// `E2E_SUITE=screens` (or `shift`) runs one suite only.
+// `E2E_SUITE=screens` (or `shift`, `supervisor`) runs one suite only.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ensureTerminalBuild } from "../scripts/ensure-build.ts";
 import { junitSuites, type Result, type Suite } from "./lib/runner.ts";
 import { screensSuite } from "./screens.e2e.ts";
 import { shiftSuite } from "./shift.e2e.ts";
+import { supervisorSuite } from "./supervisor.e2e.ts";
 
 const report = resolve(process.argv[2] ?? resolve(import.meta.dir, "../../test-results/terminal-ui-e2e.xml"));
 const all: [string, () => { suite: Suite; setUp: () => Promise<void>; tearDown: () => Promise<void> }][] = [
   ["shift", shiftSuite],
   ["screens", screensSuite],
+  ["supervisor", supervisorSuite],
 ];
 const only = process.env.E2E_SUITE;
 const parts: { name: string; results: Result[]; setupError?: Error }[] = [];

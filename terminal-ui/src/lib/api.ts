@@ -328,10 +328,12 @@ export class EdgeApi {
     this.call<{ lines: ReturnableLine[] }>("GET", this.lanePath(lane, "/returns/lines"));
   setReturnLine = (lane: string, lineId: string, units: number, restock = true) =>
     this.call<LaneView>("PUT", this.lanePath(lane, `/returns/lines/${lineId}`), { units, restock });
-  completeReturn = (lane: string, tender: TenderKind, reason?: string) =>
+  /** No tender: back to the original sale's tenders. Cash for a non-cash sale needs `s`. */
+  completeReturn = (lane: string, tender?: TenderKind, reason?: string, s?: Supervisor) =>
     this.call<{ returned: SaleReturned; view: LaneView }>("POST", this.lanePath(lane, "/returns/complete"), {
-      tender,
+      ...(tender ? { tender } : {}),
       ...(reason ? { reason } : {}),
+      ...s,
     });
   /** What the return in progress would refund, by the edge's own rule, before it is confirmed. */
   returnPreview = (lane: string) => this.call<ReturnPreview>("GET", this.lanePath(lane, "/returns/preview"));
@@ -352,10 +354,19 @@ export class EdgeApi {
     this.call<{ ok: true }>("POST", this.lanePath(lane, `/devices/printer/uncertain/${jobId}`), {
       resolution,
     });
-  kickDrawer = (lane: string) => this.call<{ ok: true }>("POST", this.lanePath(lane, "/devices/drawer"));
   /** The demo's simulated scale: what is on it (grams) and whether the reading is stable. */
   simWeight = (lane: string, grams: number, stable: boolean) =>
     this.call<{ ok: true }>("POST", this.lanePath(lane, "/sim/weight"), { grams, stable });
+  /** A no-sale: the drawer opens only with a supervisor's code and PIN. */
+  noSale = (lane: string, s: Supervisor) =>
+    this.call<{ ok: true }>("POST", this.lanePath(lane, "/devices/drawer"), s);
+  /** A supervisor unlocks a cashier code locked by wrong PINs (no session needed). */
+  unlockCode = (lane: string, cashierId: string, s: Supervisor) =>
+    this.call<{ cashierId: string; wasLocked: boolean }>(
+      "POST",
+      this.lanePath(lane, `/staff/${encodeURIComponent(cashierId)}/unlock`),
+      s,
+    );
   scale = (lane: string, action: "zero" | "tare") =>
     this.call<{ ok: true }>("POST", this.lanePath(lane, `/devices/scale/${action}`));
 }

@@ -44,6 +44,16 @@ const BY_FIELD: Record<string, Words> = {
   "conflict:lane": ["正在等待支付结果", "A payment is in progress"],
   "conflict:mode": ["当前为退货模式", "A return is in progress"],
   "not_found:suspendId": ["找不到这张挂单", "No such suspended cart"],
+  "too_many_attempts:source": [
+    "这台设备输错密码次数过多，已暂停验证密码：请稍后再试，或请主管在其他款台处理",
+    "Too many wrong PINs from this device: try again later, or ask a supervisor at another till",
+  ],
+  "invalid:tender": ["原交易没有用这种方式付款，不能退到这里", "The sale was not paid this way"],
+  "payment_declined:tender": ["支付平台拒绝了退款", "The payment provider refused the refund"],
+  "payment_pending:tender": [
+    "退款结果未知：请再次确认退款（同一退款单号，不会重复退款）",
+    "No answer to the refund yet: confirm again (same refund number, never refunded twice)",
+  ],
 };
 
 /** Why the edge refused a coupon (store-edge coupons/coupons.ts CouponReason). */
@@ -130,6 +140,7 @@ const BY_CODE: Record<string, Words> = {
   unavailable: ["总部暂时联系不上", "HQ cannot be reached right now"],
   payment_declined: ["支付被拒绝", "Payment declined"],
   payment_pending: ["支付结果未知", "Payment result not known yet"],
+  too_many_attempts: ["尝试次数过多，请稍后再试", "Too many attempts: try again later"],
   network: ["连不上门店服务器，请检查网线", "The store server cannot be reached: check the cable"],
   unauthorized: ["会话已过期，请重新登录", "Your session has ended: please sign in again"],
   internal: ["门店服务器出错", "The store server failed"],
@@ -193,6 +204,11 @@ function fieldName(field: string): string {
     if (w) return w[zh ? 0 : 1];
   }
   return "";
+}
+
+/** The edge refused for want of a supervisor (the till then asks for one and tries again). */
+export function asksSupervisor(e: unknown): boolean {
+  return e instanceof ApiError && e.code === "forbidden" && e.field === "supervisorId";
 }
 
 /** For WebSocket error messages (same code/field shape, no HTTP status). */

@@ -185,6 +185,19 @@ const zh = {
   repl_received: "已到货",
   perKg: "/公斤",
   km: "公里",
+  // Supervisor approvals, refunds to the original tender, PIN unlock (store-edge verifyPin).
+  supervisorApprove: "主管授权",
+  unlockCode: "主管解锁工号",
+  unlockNote: "工号因密码错误次数过多被锁定，请主管输入编号和密码解锁",
+  codeUnlocked: "工号已解锁，请重新输入密码",
+  noSale: "开钱箱（无交易）",
+  noSaleNote: "不做交易打开钱箱需要主管授权，并上报总部",
+  drawerOpened: "钱箱已打开",
+  cashOutNote: "大额取出现金需要主管授权",
+  refundOriginal: "原路退回",
+  paidWith: "原付款方式",
+  refundCashNote: "原交易不是现金支付，改退现金需要主管授权，并上报总部",
+  refundedTo: "退回到",
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -369,6 +382,19 @@ const en: Dict = {
   repl_received: "received",
   perKg: "/kg",
   km: "km",
+  supervisorApprove: "Approve",
+  unlockCode: "Supervisor unlock",
+  unlockNote:
+    "This code is locked after too many wrong PINs: a supervisor unlocks it with their code and PIN",
+  codeUnlocked: "Code unlocked: enter the PIN again",
+  noSale: "No-sale (open drawer)",
+  noSaleNote: "Opening the drawer without a sale needs a supervisor and is reported to HQ",
+  drawerOpened: "Drawer opened",
+  cashOutNote: "A large cash-out needs a supervisor",
+  refundOriginal: "Back to original",
+  paidWith: "Paid with",
+  refundCashNote: "The sale was not paid in cash: a cash refund needs a supervisor and is reported to HQ",
+  refundedTo: "Refunded to",
 };
 
 const dicts: Record<Locale, Dict> = { "zh-CN": zh, en };
