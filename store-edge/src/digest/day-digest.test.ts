@@ -51,7 +51,7 @@ describe("day digest at the store", () => {
     const view = (await edge.checkout.scan("1", a.receiptNo)).view;
     expect(view.mode).toBe("return");
     edge.checkout.setReturnLine("1", "l1", 1, true);
-    const r = edge.checkout.completeReturn("1", "cash", "坏了").returned;
+    const r = (await edge.checkout.completeReturn("1", "cash", "坏了")).returned;
     // Training receipts are not the chain's sales: not in the digest.
     await edge.checkout.setTraining("1", true, "9001", "9999");
     const t = await sell(edge, "cash", 3);
