@@ -160,6 +160,23 @@ export function supervisorSuite(): {
     await expectText("done-refunded-to", "退回到 现金 ¥2.00");
   });
 
+  suite.test("a WeChat Pay payment with no answer is reversed at the till, then paid in cash", async () => {
+    await scan(P.water.code);
+    await key("F10");
+    await visible("pay-dialog");
+    await key("F3");
+    // ...7777: the simulated provider never answers, queries stay pending.
+    await byId("pay-wallet-code").fill("134567890123457777");
+    await byId("pay-wallet-code").press("Enter");
+    await visible("pay-reverse", 30_000);
+    await byId("pay-reverse").click();
+    await expectText("pay-approved", /已撤销/);
+    await shot("s05-payment-reversed");
+    await key("F1");
+    await key("F5");
+    await visible("sale-done");
+  });
+
   suite.test("a ¥200 cash-out asks for the supervisor's approval", async () => {
     await key("F12");
     await visible("shift-dialog");
@@ -170,7 +187,7 @@ export function supervisorSuite(): {
     await byId("cash-amount").press("Enter");
     await visible("cash-supervisor-dialog");
     await expectText("supervisor-note", "大额取出现金需要主管授权");
-    await shot("s05-cash-out-supervisor");
+    await shot("s06-cash-out-supervisor");
     await approve("cash-supervisor-dialog", SUPERVISOR.id, SUPERVISOR.pin);
     await hidden("cash-supervisor-dialog");
     await expectText("shift-notice", /取出现金 ¥200\.00/);
@@ -181,7 +198,7 @@ export function supervisorSuite(): {
     await key("7");
     await visible("nosale-supervisor-dialog");
     await expectText("supervisor-note", /主管授权/);
-    await shot("s06-no-sale");
+    await shot("s07-no-sale");
     await approve("nosale-supervisor-dialog", SUPERVISOR.id, SUPERVISOR.pin);
     await hidden("nosale-supervisor-dialog");
     await expectText("shift-notice", "钱箱已打开");

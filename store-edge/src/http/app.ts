@@ -3,11 +3,12 @@
 // carry their own status and field.
 //
 // Who may call what (the store LAN is not trusted): every /lanes/:lane/... route but the sign-in
-// needs that lane's cashier session, `Authorization: Bearer <token>` from POST
+// and a supervisor's unlock of a locked code needs that lane's cashier session, `Authorization: Bearer <token>` from POST
 // /lanes/:lane/login (401 otherwise, checkout/sessions.ts); the store-level reads that show
 // sales and carts (GET /lanes, /suspended, /sales/:receiptNo) need any lane's session; catalog,
 // stock and status reads are open (the terminal shows them before sign-in, nothing in them is a
-// customer's); stock counts and receivings carry a cashier's code and PIN in their body.
+// customer's); stock counts and receivings carry a cashier's code and PIN in their body. Every
+// PIN is checked by staff/verify-pin.ts (durable per-code lockout, per-source limit).
 import { existsSync, statSync } from "node:fs";
 import { join, normalize } from "node:path";
 import type { Context } from "hono";

@@ -100,6 +100,7 @@ interface SourceState {
 }
 
 const RECENT = 200;
+const MAX_SOURCES = 1000;
 
 export class PinVerifier {
   private readonly sources = new Map<string, SourceState>();
@@ -228,6 +229,13 @@ export class PinVerifier {
   private source(source: string, now: number): SourceState {
     let s = this.sources.get(source);
     if (!s) {
+      // Addresses with nothing against them are forgotten, so the map stays small.
+      if (this.sources.size >= MAX_SOURCES)
+        for (const [k, v] of this.sources) {
+          this.prune(v, now);
+          if (!v.wrong.length && !v.pending && v.throttledUntil <= now && !v.throttles.length)
+            this.sources.delete(k);
+        }
       s = { wrong: [], pending: 0, throttledUntil: 0, throttles: [] };
       this.sources.set(source, s);
     }

@@ -319,6 +319,12 @@ export class EdgeApi {
     });
   queryPayment = (lane: string, paymentId: string) =>
     this.call<TenderResult>("POST", this.lanePath(lane, `/payments/${paymentId}/query`));
+  /** Reverses / cancels a payment with no answer: "closed" if unpaid, "refunded" if it went through. */
+  reversePayment = (lane: string, paymentId: string) =>
+    this.call<{ view: LaneView; action: "closed" | "refunded" }>(
+      "POST",
+      this.lanePath(lane, `/payments/${paymentId}/reverse`),
+    );
 
   startReturn = (lane: string, receiptNo: string) =>
     this.call<LaneView>("POST", this.lanePath(lane, "/returns"), { receiptNo });

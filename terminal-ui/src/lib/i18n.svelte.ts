@@ -198,6 +198,9 @@ const zh = {
   paidWith: "原付款方式",
   refundCashNote: "原交易不是现金支付，改退现金需要主管授权，并上报总部",
   refundedTo: "退回到",
+  reversePayment: "撤销支付",
+  reversedClosed: "已撤销：顾客未付款，请换一种方式付款",
+  reversedRefunded: "已撤销：已付的钱原路退回顾客，请换一种方式付款",
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -395,6 +398,9 @@ const en: Dict = {
   paidWith: "Paid with",
   refundCashNote: "The sale was not paid in cash: a cash refund needs a supervisor and is reported to HQ",
   refundedTo: "Refunded to",
+  reversePayment: "Reverse payment",
+  reversedClosed: "Reversed: the customer was not charged; take another tender",
+  reversedRefunded: "Reversed: the charge goes back to the customer; take another tender",
 };
 
 const dicts: Record<Locale, Dict> = { "zh-CN": zh, en };
