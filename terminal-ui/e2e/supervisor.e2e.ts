@@ -162,6 +162,7 @@ export function supervisorSuite(): {
 
   suite.test("a WeChat Pay payment with no answer is reversed at the till, then paid in cash", async () => {
     await scan(P.water.code);
+    await expectText("total-due", "¥2.00");
     await key("F10");
     await visible("pay-dialog");
     await key("F3");
