@@ -196,7 +196,7 @@ export function supervisorSuite(): {
   });
 
   suite.test("a no-sale opens the drawer only with a supervisor", async () => {
-    await key("7");
+    await key("8");
     await visible("nosale-supervisor-dialog");
     await expectText("supervisor-note", /主管授权/);
     await shot("s07-no-sale");

@@ -53,7 +53,7 @@ describe("the refund before confirming", () => {
     co.setReturnLine("1", ten!.lineId, 1, true);
     const preview = co.previewReturn("1");
     expect(preview.lines.map((l) => l.lineId).sort()).toEqual([multi!.lineId, ten!.lineId].sort());
-    const done = co.completeReturn("1", "cash", "");
+    const done = await co.completeReturn("1", "cash", "");
     expect(done.returned.totals.refund).toBe(preview.totals.refund);
     expect(done.returned.lines.map((l) => [l.lineId, l.refund])).toEqual(
       preview.lines.map((l) => [l.lineId, l.refund]),
@@ -62,7 +62,7 @@ describe("the refund before confirming", () => {
     co.startReturn("1", sale.receiptNo);
     co.setReturnLine("1", multi!.lineId, 2, true);
     const second = co.previewReturn("1").totals.refund;
-    expect(co.completeReturn("1", "cash", "").returned.totals.refund).toBe(second);
+    expect((await co.completeReturn("1", "cash", "")).returned.totals.refund).toBe(second);
     expect(second + done.returned.lines[0]!.refund).toBe(multi!.net);
   });
 
@@ -74,7 +74,7 @@ describe("the refund before confirming", () => {
     co.addSku("1", PLAIN, 2);
     const preview = co.previewReturn("1");
     expect(preview.totals.refund).toBe(co.view("1").priced.totals.net);
-    expect(co.completeReturn("1", "cash", "").returned.totals.refund).toBe(preview.totals.refund);
+    expect((await co.completeReturn("1", "cash", "")).returned.totals.refund).toBe(preview.totals.refund);
   });
 });
 
@@ -92,7 +92,7 @@ describe("X and Z reports", () => {
     await co.voidCart("1", SUP);
     co.startReturn("1", discounted.receiptNo);
     co.setReturnLine("1", discounted.lines[0]!.lineId, 1, true);
-    const refund = co.completeReturn("1", "cash", "").returned.totals.refund;
+    const refund = (await co.completeReturn("1", "cash", "")).returned.totals.refund;
     // Training activity does not count.
     await co.setTraining("1", true, SUP.id, SUP.pin);
     const { lineId: tl } = co.addSku("1", PLAIN, 1);
