@@ -18,8 +18,8 @@ import { bearerToken, SessionError } from "../checkout/sessions.ts";
 import { isSimulated, simControls } from "../devices/bridge-sim.ts";
 import type { Edge } from "../edge.ts";
 import { EdgeError, invalid } from "../errors.ts";
-import { bodyLimits } from "./body-limit.ts";
 import { LOCAL_SOURCE, pinSource } from "../staff/verify-pin.ts";
+import { bodyLimits } from "./body-limit.ts";
 
 /** What the server passes along with each request: the address of the device that sent it. */
 export interface AppEnv {
