@@ -451,7 +451,8 @@ const commands = [
     .map(([s, o, p]) => new Connection(s, o, p)),
   storeArb.map((s) => new Restart(s)),
   fc.constant(new SnapshotFloor()),
-  fc.integer({ min: 10, max: 120 }).map((n) => new Clock(n)),
+  // Minutes, or a store's days offline (with Connection) while the clock runs on.
+  fc.oneof(fc.integer({ min: 10, max: 120 }), fc.constantFrom(1440, 3 * 1440)).map((n) => new Clock(n)),
 ];
 
 async function world(): Promise<{ model: Model; real: Real }> {
