@@ -8,11 +8,16 @@ import {
   DOWN_CHANNELS,
   EXAMPLE_PAYLOADS,
   LEDGER_TYPES,
+  MAX_BATCH_EVENTS,
   MAX_ENVELOPE_BYTES,
+  MAX_JSON_DEPTH,
   MAX_MQTT_PACKET_BYTES,
   MAX_MQTT_PAYLOAD_BYTES,
+  MAX_SHIFT_FEN,
+  MAX_STOCK_QTY,
   MESSAGE_TYPES,
   MESSAGES,
+  MONEY_CAPS,
   makeEnvelope,
   UP_CHANNELS,
 } from "@retail/protocol";
@@ -84,6 +89,42 @@ export function renderProtocolDoc(): string {
   );
   lines.push(
     "Ledger events travel on `up/events` as a JSON array of envelopes (a batch); each element is validated alone, so one bad event is dead-lettered without stopping the others.",
+  );
+  lines.push(
+    `A batch holds at most ${MAX_BATCH_EVENTS.toLocaleString("en")} envelopes. Before any JSON is parsed it is checked in one bounded pass: nesting deeper than ${MAX_JSON_DEPTH} levels, or a lone UTF-16 surrogate (raw or as a \\u escape), refuses the message as \`bad_json\` naming the offset.`,
+  );
+  lines.push("");
+  lines.push("## Money and quantity caps");
+  lines.push("");
+  const yuan = (fen: number) => `¥${(fen / 100).toLocaleString("en")}`;
+  const fenCap = (fen: number) => `${fen.toLocaleString("en")} fen (${yuan(fen)})`;
+  lines.push(
+    "Every amount and quantity has a ceiling, so that no sum HQ keeps (a store-day, a month, the chain over years) can leave the exact integer range (2^53 in JavaScript, 2^63 in SQLite). A value above its cap is refused like any schema error, naming the field (`payload.lines.0.unitPrice: exceeds the protocol cap of ...`); the hub dead-letters the event.",
+  );
+  lines.push("");
+  lines.push("| what | fields | cap |");
+  lines.push("|---|---|---|");
+  lines.push(
+    `| quantity on a sale or return line (units, or grams when weighed) | \`lines[].qty\` | ${MONEY_CAPS.qty.toLocaleString("en")} |`,
+  );
+  lines.push(
+    `| unit price (per unit, or per kg when weighed) | \`lines[].unitPrice\`, \`lines[].override.catalogPrice\` | ${fenCap(MONEY_CAPS.unitPriceFen)} |`,
+  );
+  lines.push(
+    `| a line's money | \`gross\`, \`net\`, \`tax\`, \`discounts[].amount\`, a return line's \`refund\` and \`tax\` | ${fenCap(MONEY_CAPS.lineFen)} |`,
+  );
+  lines.push(
+    `| a sale's or return's money | \`totals.*\`, each tender's \`amount\`, \`received\`, \`change\`; an audit's \`amount\` (absolute) | ${fenCap(MONEY_CAPS.saleFen)} |`,
+  );
+  lines.push(
+    `| a shift's cash | \`float\`, \`counted\`, \`expected\`, \`overShort\` (absolute), \`sales.net\`, \`returns.refund\`, \`byTender\`, \`cashIn\`, \`cashOut\`; \`cash.moved\` \`amount\` | ${fenCap(MAX_SHIFT_FEN)} |`,
+  );
+  lines.push(
+    `| stock quantities | \`stock.counted\` \`counted\`/\`expected\` (absolute), \`receiving.confirmed\` \`qty\`/\`expected\` | ${MAX_STOCK_QTY.toLocaleString("en")} |`,
+  );
+  lines.push("");
+  lines.push(
+    "Why these: a line of ¥100,000 is above any shelf item times a plausible quantity; a ¥1,000,000 sale is above the biggest till basket (a corporate gift-card order; beyond it is a B2B invoice). With them, 2^53 fen is some 90 million maximum sales: a chain-wide report over years stays exact. A chain may lower the four sale-level caps in `hq-hub.json` (`moneyCaps`: `qty`, `unitPriceFen`, `lineFen`, `saleFen`), never raise them; a sale above a chain's cap is dead-lettered naming the field (see [hq-hub.md](hq-hub.md)).",
   );
   lines.push("");
   lines.push("## Topics");

@@ -1,6 +1,8 @@
 // The HQ console against a real hub: a store enrolled through the API and selling over MQTT,
 // then what HQ staff do in a browser. Cases run in order and share the hub (a working day is
 // a story): each asserts what the screen shows and, where it matters, what the hub holds.
+
+import { Database } from "bun:sqlite";
 import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -404,6 +406,46 @@ export function consoleSuite() {
     await page.getByTestId("voucher").first().waitFor();
     assert((await page.getByText("借贷平衡").count()) > 0, "the trial balance balances");
   });
+
+  suite.test(
+    "a store whose figures pass the money caps is left out of reports and finance, named with the reason",
+    async () => {
+      // Rows as a hub accepted them before the protocol's money caps (it refuses such sales now):
+      // 1,200 sales of 8e15 fen, written into the hub's database directly.
+      await api("POST", "/api/v1/stores", { id: "S099", name: "旧数据店", region: "east" });
+      const day = new Date().toISOString().slice(0, 10);
+      const db = new Database(join(dir, "hq", "hq.db"));
+      db.exec("PRAGMA busy_timeout = 10000");
+      const sale = db.prepare(
+        `INSERT INTO sales (store_id, sale_id, event_id, receipt_no, lane_id, cashier_id, shift_id, business_day,
+           catalog_version, gross_fen, discount_fen, net_fen, tax_fen, completed_at)
+         VALUES ('S099', ?, ?, ?, '1', '1001', 'sh', ?, 0, 8000000000000000, 0, 8000000000000000, 920353982300885, ?)`,
+      );
+      const tender = db.prepare(
+        "INSERT INTO tenders (store_id, doc_id, doc_kind, idx, kind, amount_fen) VALUES ('S099', ?, 'sale', 0, 'cash', 8000000000000000)",
+      );
+      db.transaction(() => {
+        for (let i = 0; i < 1200; i++) {
+          sale.run(`legacy-${i}`, `ev-${i}`, `RC-${i}`, day, new Date().toISOString());
+          tender.run(`legacy-${i}`);
+        }
+      })();
+      db.close();
+      await page.getByRole("link", { name: "报表" }).click();
+      await page.getByRole("button", { name: "查询" }).click();
+      const excluded = page.getByTestId("report-excluded");
+      await excluded.locator('li[data-store="S099"]').filter({ hasText: "2^53" }).waitFor();
+      // S001's sale is still reported, exactly.
+      await page.getByTestId("report-net").filter({ hasText: "¥12.34" }).waitFor();
+      await page.getByRole("link", { name: "财务" }).click();
+      await page.getByTestId("post").click();
+      await page.getByTestId("post-notice").waitFor();
+      const failed = page.locator('[data-testid="finance-failures"] tr[data-store="S099"]');
+      await failed.filter({ hasText: day }).waitFor();
+      assert(((await failed.textContent()) ?? "").includes("2^53"), "the reason is shown");
+      await page.getByTestId("tb-debit").filter({ hasText: "¥12.34" }).waitFor();
+    },
+  );
 
   suite.test(
     "replenishment: a suggestion from stock and sales, drafted, sent, the store's receipt makes it received",

@@ -2,7 +2,14 @@
 // Later sources win. Everything is plain data so tests can build one in a line.
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { MONEY_CAPS, type MoneyCaps } from "@retail/protocol";
 import { z } from "zod";
+
+const cap = (max: number) =>
+  z
+    .int()
+    .positive()
+    .max(max, { message: `may lower the protocol cap, not raise it (at most ${max})` });
 
 export const HubConfigSchema = z.strictObject({
   /** HTTP port of the admin API and enrollment; 0 picks a free one. */
@@ -66,6 +73,18 @@ export const HubConfigSchema = z.strictObject({
   enrollAttemptsGlobal: z.int().positive(),
   /** The built HQ console (hq-console/build) served at "/"; the API only when absent. */
   consoleDir: z.string().min(1).optional(),
+  /**
+   * The chain's caps on sales and returns, each at most the protocol's (MONEY_CAPS): a sale
+   * above one is dead-lettered naming the field. Absent fields keep the protocol cap.
+   */
+  moneyCaps: z
+    .strictObject({
+      qty: cap(MONEY_CAPS.qty).optional(),
+      unitPriceFen: cap(MONEY_CAPS.unitPriceFen).optional(),
+      lineFen: cap(MONEY_CAPS.lineFen).optional(),
+      saleFen: cap(MONEY_CAPS.saleFen).optional(),
+    })
+    .optional(),
 });
 export type HubConfig = z.infer<typeof HubConfigSchema>;
 
@@ -178,4 +197,15 @@ export function loadConfig(
     throw new ConfigError(issue.path.join(".") || "config", issue.message);
   }
   return parsed.data;
+}
+
+/** The caps ingest applies: the protocol's, lowered where the config says. */
+export function moneyCapsOf(config: Pick<HubConfig, "moneyCaps">): MoneyCaps {
+  const c = config.moneyCaps ?? {};
+  return {
+    qty: c.qty ?? MONEY_CAPS.qty,
+    unitPriceFen: c.unitPriceFen ?? MONEY_CAPS.unitPriceFen,
+    lineFen: c.lineFen ?? MONEY_CAPS.lineFen,
+    saleFen: c.saleFen ?? MONEY_CAPS.saleFen,
+  };
 }

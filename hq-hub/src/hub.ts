@@ -20,7 +20,7 @@ import { type Catalog, createCatalog } from "./catalog/catalog.ts";
 import { createImports, type Imports } from "./catalog/import.ts";
 import { createMemberSync } from "./catalog/member-sync.ts";
 import { type Completeness, createCompleteness } from "./completeness/completeness.ts";
-import type { HubConfig } from "./config.ts";
+import { type HubConfig, moneyCapsOf } from "./config.ts";
 import { type Coupons, createCoupons } from "./coupons/coupons.ts";
 import { crashPoint } from "./crash.ts";
 import { createBatchedWrites } from "./db/batched-writes.ts";
@@ -205,6 +205,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     publishPointer: (storeId, pointer) =>
       publishText(downTopic(storeId, "pointer"), envelopeText(storeId, "catalog.pointer", pointer), true),
   });
+  const moneyCaps = moneyCapsOf(config);
   // With the Worker, this instance only records bad non-ledger messages, discards dead letters
   // and reads ack positions (fresh from the database: `shared`); the Worker does the rest.
   const ingest = createIngest({
@@ -212,9 +213,10 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     now,
     shared: workerMode || config.mqttUrl !== undefined,
     catalogAt: (s, v) => catalog.catalogAt(s, v),
+    moneyCaps,
   });
   const ingestWorker = workerMode
-    ? startIngestWorker({ dataDir: config.dataDir, shared: config.mqttUrl !== undefined, log })
+    ? startIngestWorker({ dataDir: config.dataDir, shared: config.mqttUrl !== undefined, moneyCaps, log })
     : undefined;
   const hubIngest: HubIngest = {
     replay: async (id, actor, raw) =>
@@ -476,9 +478,19 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     try {
       handleRequest(t.storeId, topic, payload);
     } catch (e) {
-      // Never let one message stop the pipeline.
+      // Never let one message stop the pipeline; it is kept, with the reason, for a person.
       stats.errors++;
       log(`hq-hub: ${topic}: ${(e as Error).stack ?? e}`);
+      try {
+        ingest.deadLetterRaw(
+          t.storeId,
+          topic,
+          { code: "apply_failed", field: "", message: String((e as Error).message ?? e) },
+          payload.toString("utf8"),
+        );
+      } catch (e2) {
+        log(`hq-hub: ${topic}: could not dead-letter: ${(e2 as Error).message}`);
+      }
     }
     return;
   }

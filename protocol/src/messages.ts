@@ -9,6 +9,8 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { z } from "zod";
 import { type ChangeItem, ChangeItemV1, IsoTime, Sku, TaxRate } from "./catalog.ts";
 import { digestProblem, MAX_DIGEST_RECEIPTS } from "./digest.ts";
+import { jsonValueProblem, wellFormed } from "./json-guard.ts";
+import { MAX_SHIFT_FEN, MAX_STOCK_QTY, MONEY_CAPS } from "./money-caps.ts";
 import { STORE_ID_RE } from "./topics.ts";
 
 /** A single envelope may not exceed this many bytes of UTF-8 JSON. */
@@ -17,6 +19,11 @@ export const MAX_ENVELOPE_BYTES = 128 * 1024;
 export const MAX_MQTT_PAYLOAD_BYTES = 512 * 1024;
 /** The embedded broker refuses packets larger than this (payload + topic + headers). */
 export const MAX_MQTT_PACKET_BYTES = 1024 * 1024;
+/**
+ * Envelopes in one event batch. The edge sends at most 2,000 outbox rows per read, and no
+ * ledger envelope is under ~250 bytes, so a 512 KiB batch never legitimately holds more.
+ */
+export const MAX_BATCH_EVENTS = 2000;
 
 export type MessageErrorCode = "too_large" | "bad_json" | "unknown_type" | "unknown_version" | "invalid";
 
@@ -35,8 +42,21 @@ export class MessageError extends Error {
 // ---------------------------------------------------------------------------------------------
 // Shared pieces.
 
-const Fen = z.int();
+// Every amount and quantity has a ceiling (money-caps.ts says why and how much), so no sum HQ
+// keeps can leave the exact integer range.
+const capped = (cap: number, what: string) => ({
+  message: `exceeds the protocol cap of ${cap}${what}`,
+});
+const fenMax = (cap: number) => capped(cap, ` fen (¥${cap / 100})`);
+/** A sale-level amount (totals, tenders, a sale's audit amount). */
+const SaleFen = z.int().nonnegative().max(MONEY_CAPS.saleFen, fenMax(MONEY_CAPS.saleFen));
+const LineFen = z.int().nonnegative().max(MONEY_CAPS.lineFen, fenMax(MONEY_CAPS.lineFen));
+const UnitPriceFen = z.int().nonnegative().max(MONEY_CAPS.unitPriceFen, fenMax(MONEY_CAPS.unitPriceFen));
+const ShiftFen = z.int().nonnegative().max(MAX_SHIFT_FEN, fenMax(MAX_SHIFT_FEN));
+const LineQty = z.int().positive().max(MONEY_CAPS.qty, capped(MONEY_CAPS.qty, ""));
+/** A store-day's sums (day.digest): a safe integer; HQ compares them, it never adds them up. */
 const FenNonNeg = z.int().nonnegative();
+const StockQty = z.int().min(-MAX_STOCK_QTY).max(MAX_STOCK_QTY, capped(MAX_STOCK_QTY, ""));
 const Id = z.string().min(1).max(64);
 const StoreId = z.string().regex(STORE_ID_RE, "store id: 1-16 upper-case letters or digits");
 const LaneId = z.string().regex(/^[0-9]{1,2}$/, "lane: 1-2 digits");
@@ -45,7 +65,7 @@ const BusinessDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "business day: YYYY-
 const TenderKind = z.enum(["cash", "card", "wechat", "alipay", "voucher"]);
 
 // PRICING.md lists only non-zero discounts.
-const DiscountV1 = z.strictObject({ promotionId: Id, amount: z.int().positive() });
+const DiscountV1 = z.strictObject({ promotionId: Id, amount: LineFen.positive() });
 
 export const SaleLineV1 = z.strictObject({
   lineId: Id,
@@ -54,35 +74,35 @@ export const SaleLineV1 = z.strictObject({
   barcode: z.string().max(48).optional(),
   category: z.string().max(12),
   /** Units, or grams when weighed. */
-  qty: z.int().positive(),
+  qty: LineQty,
   weighed: z.boolean(),
   /** Fen per unit, or fen per kg when weighed. */
-  unitPrice: FenNonNeg,
+  unitPrice: UnitPriceFen,
   taxRate: TaxRate,
   /** The catalog version whose price this line was sold at. */
   priceVersion: z.int().nonnegative(),
-  gross: FenNonNeg,
-  discounts: z.array(DiscountV1),
-  net: FenNonNeg,
-  tax: FenNonNeg,
+  gross: LineFen,
+  discounts: z.array(DiscountV1).max(50),
+  net: LineFen,
+  tax: LineFen,
   /** A supervisor-approved price override replaced the catalog price. */
   override: z
-    .strictObject({ catalogPrice: FenNonNeg, supervisorId: CashierCode, reason: z.string().max(80) })
+    .strictObject({ catalogPrice: UnitPriceFen, supervisorId: CashierCode, reason: z.string().max(80) })
     .optional(),
 });
 
 export const TenderV1 = z.strictObject({
   kind: TenderKind,
   /** What this tender pays towards the sale (change already deducted for cash). */
-  amount: FenNonNeg,
+  amount: SaleFen,
   /** Cash handed over, and change given back, for cash tenders. */
-  received: FenNonNeg.optional(),
-  change: FenNonNeg.optional(),
+  received: SaleFen.optional(),
+  change: SaleFen.optional(),
   /** Card approval code, or the payment provider's transaction id. */
   reference: z.string().max(64).optional(),
 });
 
-const TotalsV1 = z.strictObject({ gross: FenNonNeg, discount: FenNonNeg, net: FenNonNeg, tax: FenNonNeg });
+const TotalsV1 = z.strictObject({ gross: SaleFen, discount: SaleFen, net: SaleFen, tax: SaleFen });
 
 // ---------------------------------------------------------------------------------------------
 // Store -> HQ: the outbox ledger (seq >= 1).
@@ -123,18 +143,18 @@ export const SaleReturnedV1 = z.strictObject({
       z.strictObject({
         lineId: Id,
         sku: Sku,
-        qty: z.int().positive(),
+        qty: LineQty,
         weighed: z.boolean(),
         /** Refunded net and tax for these units, by the PRICING.md return rule. */
-        refund: FenNonNeg,
-        tax: FenNonNeg,
+        refund: LineFen,
+        tax: LineFen,
         /** Returned goods go back on the shelf (restock) or are written off. */
         restock: z.boolean(),
       }),
     )
     .min(1)
     .max(500),
-  totals: z.strictObject({ refund: FenNonNeg, tax: FenNonNeg }),
+  totals: z.strictObject({ refund: SaleFen, tax: SaleFen }),
   tenders: z.array(TenderV1).min(1).max(10),
   returnedAt: IsoTime,
 });
@@ -145,7 +165,7 @@ export const ShiftOpenedV1 = z.strictObject({
   cashierId: CashierCode,
   businessDay: BusinessDay,
   training: z.boolean(),
-  float: FenNonNeg,
+  float: ShiftFen,
   openedAt: IsoTime,
 });
 
@@ -156,16 +176,16 @@ export const ShiftClosedV1 = z.strictObject({
   businessDay: BusinessDay,
   training: z.boolean(),
   /** Count by denomination: face value in fen -> number of notes/coins. */
-  denominations: z.record(z.string().regex(/^\d+$/), z.int().nonnegative()),
-  counted: FenNonNeg,
-  expected: FenNonNeg,
+  denominations: z.record(z.string().regex(/^\d{1,8}$/), z.int().nonnegative().max(MAX_STOCK_QTY)),
+  counted: ShiftFen,
+  expected: ShiftFen,
   /** counted - expected: positive is over, negative is short. */
-  overShort: Fen,
-  sales: z.strictObject({ count: z.int().nonnegative(), net: FenNonNeg }),
-  returns: z.strictObject({ count: z.int().nonnegative(), refund: FenNonNeg }),
-  byTender: z.partialRecord(TenderKind, FenNonNeg),
-  cashIn: FenNonNeg,
-  cashOut: FenNonNeg,
+  overShort: z.int().min(-MAX_SHIFT_FEN).max(MAX_SHIFT_FEN, fenMax(MAX_SHIFT_FEN)),
+  sales: z.strictObject({ count: z.int().nonnegative(), net: ShiftFen }),
+  returns: z.strictObject({ count: z.int().nonnegative(), refund: ShiftFen }),
+  byTender: z.partialRecord(TenderKind, ShiftFen),
+  cashIn: ShiftFen,
+  cashOut: ShiftFen,
   closedAt: IsoTime,
 });
 
@@ -176,7 +196,7 @@ export const CashMovedV1 = z.strictObject({
   cashierId: CashierCode,
   training: z.boolean(),
   direction: z.enum(["in", "out"]),
-  amount: z.int().positive(),
+  amount: ShiftFen.positive(),
   reason: z.string().max(80),
   supervisorId: CashierCode.optional(),
   movedAt: IsoTime,
@@ -187,7 +207,7 @@ export const StockCountedV1 = z.strictObject({
   countedBy: CashierCode,
   /** Units, or grams for weighed goods; `expected` is the store's on-hand when counted. */
   lines: z
-    .array(z.strictObject({ sku: Sku, counted: z.int().nonnegative(), expected: z.int() }))
+    .array(z.strictObject({ sku: Sku, counted: StockQty.nonnegative(), expected: StockQty }))
     .min(1)
     .max(2000),
   countedAt: IsoTime,
@@ -199,7 +219,9 @@ export const ReceivingConfirmedV1 = z.strictObject({
   supplierId: Id.optional(),
   confirmedBy: CashierCode,
   lines: z
-    .array(z.strictObject({ sku: Sku, qty: z.int().positive(), expected: z.int().nonnegative().optional() }))
+    .array(
+      z.strictObject({ sku: Sku, qty: StockQty.positive(), expected: StockQty.nonnegative().optional() }),
+    )
     .min(1)
     .max(2000),
   confirmedAt: IsoTime,
@@ -226,7 +248,7 @@ export const AuditRecordedV1 = z.strictObject({
   supervisorId: CashierCode.optional(),
   saleId: Id.optional(),
   sku: Sku.optional(),
-  amount: Fen.optional(),
+  amount: z.int().min(-MONEY_CAPS.saleFen).max(MONEY_CAPS.saleFen, fenMax(MONEY_CAPS.saleFen)).optional(),
   detail: z.string().max(200),
   at: IsoTime,
 });
@@ -550,11 +572,23 @@ function decodeJson(raw: string | Uint8Array, limit: number): unknown {
   } catch {
     throw new MessageError("bad_json", "", "not valid UTF-8");
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
+    // Anything JSON.parse throws (a syntax error, or a RangeError on an engine with a
+    // recursive parser) is the message's fault.
     throw new MessageError("bad_json", "", `not valid JSON: ${(e as Error).message}`);
   }
+  // A lone surrogate can only come from a \u escape, or (string input) from the string itself:
+  // the bounded walk runs then, off the hot path of well-formed bytes from the broker. Depth is
+  // checked where something recursive would meet it (parseEventBatch); the schemas themselves
+  // descend no deeper than they are.
+  if (text.includes("\\u") || (typeof raw === "string" && !wellFormed(text))) {
+    const problem = jsonValueProblem(value);
+    if (problem) throw new MessageError("bad_json", problem.path, problem.message);
+  }
+  return value;
 }
 
 /** A gzipped page may not inflate to more than this (refuses zip bombs). */
@@ -594,6 +628,8 @@ export function gunzipItems(b64: string): ChangeItem[] {
   let value: unknown;
   try {
     value = JSON.parse(decoder.decode(raw));
+    const problem = jsonValueProblem(value);
+    if (problem) throw new Error(`${problem.path}: ${problem.message}`);
   } catch (e) {
     throw new MessageError("invalid", field, `not valid UTF-8 JSON: ${(e as Error).message}`);
   }
@@ -704,12 +740,29 @@ export function parseEventBatch(raw: string | Uint8Array): {
   const value = decodeJson(raw, MAX_MQTT_PAYLOAD_BYTES);
   if (!Array.isArray(value))
     throw new MessageError("invalid", "", "an event batch is a JSON array of envelopes");
+  if (value.length > MAX_BATCH_EVENTS)
+    throw new MessageError(
+      "too_large",
+      "",
+      `an event batch of ${value.length} elements exceeds ${MAX_BATCH_EVENTS} envelopes`,
+    );
   const events: AnyEnvelope[] = [];
   const rejected: BatchRejection[] = [];
   // A payload within the envelope limit cannot hold an element over it, so elements are
   // re-serialised and measured only in bigger batches (a store's steady state is one sale per
   // message: serialising it again cost as much as validating it).
   const measure = byteLength(raw) > MAX_ENVELOPE_BYTES;
+  // Before anything re-serialises an element (JSON.stringify recurses): the whole payload is
+  // refused if it nests deeper than MAX_JSON_DEPTH. Only on the paths that re-serialise, so a
+  // batch of valid events pays nothing for it.
+  let walked = false;
+  const bounded = () => {
+    if (walked) return;
+    walked = true;
+    const problem = jsonValueProblem(value);
+    if (problem) throw new MessageError("bad_json", problem.path, problem.message);
+  };
+  if (measure) bounded();
   value.forEach((element, index) => {
     let text: string | undefined;
     try {
@@ -725,6 +778,7 @@ export function parseEventBatch(raw: string | Uint8Array): {
       events.push(validateEnvelope(element));
     } catch (e) {
       if (!(e instanceof MessageError)) throw e;
+      bounded();
       rejected.push({ index, error: e, raw: text ?? JSON.stringify(element) ?? "null" });
     }
   });

@@ -197,6 +197,20 @@ export interface Movement {
 export interface SalesReport {
   rows: ({ key: string; label: string } & Totals)[];
   totals: Totals;
+  /** Stores left out because their figures are beyond exact integers (the money caps). */
+  excluded?: ExcludedStore[];
+}
+export interface ExcludedStore {
+  storeId: string;
+  reason: string;
+}
+/** A store's business day finance could not post, with the reason (retried on every run). */
+export interface FinanceFailure {
+  storeId: string;
+  businessDay: string;
+  reason: string;
+  failedAt: string;
+  triedAt: string;
 }
 export interface Totals {
   saleCount: number;

@@ -206,6 +206,7 @@ describe("sales report", () => {
         taxFen: 226,
         refundFen: 100,
       },
+      excluded: [],
     });
   });
 
@@ -270,6 +271,7 @@ describe("sales report", () => {
         { method: "wechat", count: 1, amountFen: 250 },
       ],
       totalFen: 1850,
+      excluded: [],
     });
   });
 
@@ -333,8 +335,8 @@ describe("finance", () => {
 
   test("exactly once: post, post again, a duplicate resend and a late sale for an old day, post again", async () => {
     // (E1, 11-25), (E1, 11-26), (W1, 11-25)
-    expect((await api(hub, "POST", "/api/v1/finance/post")).body).toEqual({ vouchers: 3 });
-    expect((await api(hub, "POST", "/api/v1/finance/post")).body).toEqual({ vouchers: 0 });
+    expect((await api(hub, "POST", "/api/v1/finance/post")).body).toEqual({ vouchers: 3, failed: [] });
+    expect((await api(hub, "POST", "/api/v1/finance/post")).body).toEqual({ vouchers: 0, failed: [] });
 
     // The store resends sale 2 (a duplicate) with a new sale for 11-25: 100 cash, tax 12.
     await publish(e1, [
@@ -342,8 +344,8 @@ describe("finance", () => {
       sale("E1", 7, "2026-11-25", [["P2", 100, 0, 12]], [{ kind: "cash", amount: 100 }]),
     ]);
     const again = await api(hub, "POST", "/api/v1/finance/post");
-    expect(again.body).toEqual({ vouchers: 1 });
-    expect((await api(hub, "POST", "/api/v1/finance/post")).body).toEqual({ vouchers: 0 });
+    expect(again.body).toEqual({ vouchers: 1, failed: [] });
+    expect((await api(hub, "POST", "/api/v1/finance/post")).body).toEqual({ vouchers: 0, failed: [] });
 
     const vouchers = (await api(hub, "GET", `/api/v1/finance/vouchers?${q}`)).body as {
       storeId: string;
@@ -399,7 +401,7 @@ describe("finance", () => {
     expect(bad.body).toMatchObject({ error: "validation", field: "period" });
 
     await publish(e1, [sale("E1", 8, "2026-11-26", [["P1", 300, 0, 35]], [{ kind: "cash", amount: 300 }])]);
-    expect((await api(hub, "POST", "/api/v1/finance/post")).body).toEqual({ vouchers: 1 });
+    expect((await api(hub, "POST", "/api/v1/finance/post")).body).toEqual({ vouchers: 1, failed: [] });
 
     expect(await netByAccount("from=2026-11-01&to=2026-11-30")).toEqual(novBefore);
     const dec = (await api(hub, "GET", "/api/v1/finance/vouchers?from=2026-12-01&to=2026-12-31")).body;

@@ -10,6 +10,7 @@
 import { z } from "zod";
 import type { Sqlite } from "../db/open.ts";
 import { StateError, ValidationError } from "../errors.ts";
+import { createFinanceFailures, type FinanceFailure, inSavepoint } from "./failures.ts";
 import {
   ACCOUNTS,
   checkBalanced,
@@ -133,6 +134,11 @@ export function createFinance(opts: {
      FROM vouchers v JOIN voucher_lines l ON l.voucher_id = v.id WHERE ${scopeSql} GROUP BY l.account ORDER BY l.account`,
   );
 
+  const failures = createFinanceFailures(db);
+  const deleteDayTotals = db.prepare(
+    "DELETE FROM finance_day_totals WHERE store_id = ? AND business_day = ?",
+  );
+
   const toTotals = (rows: { account: string; debitFen: number; creditFen: number }[]): Totals =>
     new Map(rows.map((r) => [r.account, { debitFen: r.debitFen, creditFen: r.creditFen }]));
 
@@ -204,23 +210,25 @@ export function createFinance(opts: {
     const closed = new Set((closedPeriods.all() as { period: string }[]).map((r) => r.period));
     const postedAt = now().toISOString();
     let written = 0;
-    for (const d of days.values()) {
-      const part = summarise(d);
+    /** Folds `rows` into the day's summary (or replaces it) and writes the voucher for the change. */
+    const postDay = (storeId: string, day: string, rows: DayRows, replace: boolean) => {
+      const part = summarise(rows);
       checkBalanced(
         [...part].map(([account, v]) => ({ account, ...v })),
-        `summary ${d.storeId} ${d.day}`,
+        `summary ${storeId} ${day}`,
       );
-      for (const [account, v] of part) addDayTotal.run(d.storeId, d.day, account, v.debitFen, v.creditFen);
-      const current = toTotals(dayTotals.all(d.storeId, d.day) as never);
-      const posted = toTotals(postedTotals.all(d.storeId, d.day) as never);
+      if (replace) deleteDayTotals.run(storeId, day);
+      for (const [account, v] of part) addDayTotal.run(storeId, day, account, v.debitFen, v.creditFen);
+      const current = toTotals(dayTotals.all(storeId, day) as never);
+      const posted = toTotals(postedTotals.all(storeId, day) as never);
       const lines = difference(current, posted);
-      if (lines.length === 0) continue;
-      const sums = checkBalanced(lines, `voucher ${d.storeId} ${d.day}`);
-      const at = postingDay(d.day, closed);
+      if (lines.length === 0) return;
+      const sums = checkBalanced(lines, `voucher ${storeId} ${day}`);
+      const at = postingDay(day, closed);
       const { id } = insertVoucher.get(
-        d.storeId,
+        storeId,
         at.businessDay,
-        d.day,
+        day,
         postedAt,
         at.memo,
         sums.debitFen,
@@ -228,6 +236,29 @@ export function createFinance(opts: {
       ) as { id: number };
       for (const [i, l] of lines.entries()) insertLine.run(id, i + 1, l.account, l.debitFen, l.creditFen);
       written++;
+    };
+    // Each (store, day) in its own savepoint: one that cannot post is rolled back alone, listed
+    // with the reason, and every other store's days post. A listed day is not folded piecemeal:
+    // its retry below folds the whole day again from the ingest tables.
+    const failed = new Set(failures.list().map((f) => `${f.storeId}\u0000${f.businessDay}`));
+    for (const [key, d] of days) {
+      if (failed.has(key)) continue;
+      try {
+        inSavepoint(db, () => postDay(d.storeId, d.day, d, false));
+      } catch (e) {
+        failures.record(d.storeId, d.day, (e as Error).message, postedAt);
+      }
+    }
+    for (const f of failures.list()) {
+      if (!failed.has(`${f.storeId}\u0000${f.businessDay}`)) continue; // failed just now
+      try {
+        inSavepoint(db, () =>
+          postDay(f.storeId, f.businessDay, failures.dayRows(f.storeId, f.businessDay), true),
+        );
+        failures.resolved(f.storeId, f.businessDay, postedAt);
+      } catch (e) {
+        failures.record(f.storeId, f.businessDay, (e as Error).message, postedAt);
+      }
     }
     setMark.run(salesMark, "sales");
     setMark.run(returnsMark, "returns");
@@ -240,8 +271,8 @@ export function createFinance(opts: {
    * Posts everything ingested since the last run: one IMMEDIATE transaction (several hub
    * workers may post; the marks are read under the write lock). Returns the vouchers written.
    */
-  function post(): { vouchers: number } {
-    return { vouchers: postTx.immediate() as number };
+  function post(): { vouchers: number; failed: FinanceFailure[] } {
+    return { vouchers: postTx.immediate() as number, failed: failures.list() };
   }
 
   /** Closes a month (YYYY-MM) after posting what is known; later deltas go to the next open month. */
@@ -317,7 +348,15 @@ export function createFinance(opts: {
     return { rows, debitFen, creditFen };
   }
 
-  return { post, closePeriod, periods, vouchers, trialBalance };
+  return {
+    post,
+    closePeriod,
+    periods,
+    vouchers,
+    trialBalance,
+    /** (store, day)s posting could not post, with the reason; retried on every run. */
+    failures: (scope: FinanceScope = {}) => failures.list(scope),
+  };
 }
 
 export type Finance = ReturnType<typeof createFinance>;

@@ -52,11 +52,32 @@ export interface DayRows {
   overShortFen: number[];
 }
 
+/** Thrown when a figure leaves the exact integer range (2^53 fen): nothing is posted from it. */
+export class LedgerRangeError extends Error {
+  override readonly name = "LedgerRangeError";
+  constructor(
+    readonly field: string,
+    readonly value: number,
+  ) {
+    super(
+      `${field}: ${value} is not an exact integer number of fen (beyond 2^53; the data exceeds the protocol's money caps)`,
+    );
+  }
+}
+
+/** a + b, exact or LedgerRangeError naming `field`. */
+function plusFen(a: number, b: number, field: string): number {
+  const s = a + b;
+  if (!Number.isSafeInteger(b)) throw new LedgerRangeError(field, b);
+  if (!Number.isSafeInteger(s)) throw new LedgerRangeError(field, s);
+  return s;
+}
+
 function add(t: Totals, account: string, debitFen: number, creditFen: number) {
   if (debitFen === 0 && creditFen === 0) return;
   const e = t.get(account) ?? { debitFen: 0, creditFen: 0 };
-  e.debitFen += debitFen;
-  e.creditFen += creditFen;
+  e.debitFen = plusFen(e.debitFen, debitFen, `${account}.debit`);
+  e.creditFen = plusFen(e.creditFen, creditFen, `${account}.credit`);
   t.set(account, e);
 }
 
@@ -84,25 +105,25 @@ export function summarise(rows: DayRows): Totals {
     const account = accountOfTender(tender.kind);
     if (tender.docKind === "sale") {
       add(t, account, tender.amountFen, 0);
-      paidIn += tender.amountFen;
+      paidIn = plusFen(paidIn, tender.amountFen, "tenders");
     } else {
       add(t, account, 0, tender.amountFen);
-      paidOut += tender.amountFen;
+      paidOut = plusFen(paidOut, tender.amountFen, "refund tenders");
     }
   }
   let net = 0;
   let tax = 0;
   for (const s of rows.sales) {
-    net += s.netFen;
-    tax += s.taxFen;
+    net = plusFen(net, s.netFen, "sales.net");
+    tax = plusFen(tax, s.taxFen, "sales.tax");
   }
   add(t, REVENUE, 0, net - tax);
   add(t, OUTPUT_VAT, 0, tax);
   let refund = 0;
   let refundTax = 0;
   for (const r of rows.returns) {
-    refund += r.refundFen;
-    refundTax += r.taxFen;
+    refund = plusFen(refund, r.refundFen, "returns.refund");
+    refundTax = plusFen(refundTax, r.taxFen, "returns.tax");
   }
   add(t, REVENUE, refund - refundTax, 0);
   add(t, OUTPUT_VAT, refundTax, 0);

@@ -1052,6 +1052,18 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
     },
     (_c, { query, principal }) => hub.finance.vouchers(query, readScope(principal, query.store)),
   );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/finance/failures",
+      summary:
+        "Store-days finance could not post (figures beyond exact integers, unbalanced), with the reason; retried on every posting run",
+      access: "read",
+      query: z.object({ store: z.string().min(1).optional() }),
+    },
+    (_c, { query, principal }) =>
+      hub.finance.failures(readScope(principal, (query as { store?: string }).store)),
+  );
   route<unknown, z.infer<typeof FinanceQuery>>(
     {
       method: "get",

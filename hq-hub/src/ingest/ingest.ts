@@ -4,8 +4,10 @@
 // The ack (and any stock alerts) are returned for the caller to publish after the commit.
 import {
   type AnyEnvelope,
+  capViolation,
   type EventsAck,
   MessageError,
+  type MoneyCaps,
   type Payload,
   parseEventBatch,
 } from "@retail/protocol";
@@ -54,6 +56,8 @@ export interface IngestDeps {
   shared?: boolean;
   /** The catalog a store had at a version (for re-pricing sales); undefined skips the audit. */
   catalogAt?: (storeId: string, version: number) => CatalogView;
+  /** The chain's caps on sales and returns, at most the protocol's (hq-hub.json moneyCaps). */
+  moneyCaps?: MoneyCaps;
 }
 
 export function createIngest(deps: IngestDeps) {
@@ -273,7 +277,8 @@ export function createIngest(deps: IngestDeps) {
       .prepare("SELECT from_seq, to_seq FROM lost_seqs WHERE store_id = ? AND to_seq > ?")
       .all(storeId, upTo) as { from_seq: number; to_seq: number }[])
       for (let q = Math.max(r.from_seq, upTo + 1); q <= r.to_seq; q++) above.add(q);
-    s = { upTo, above };
+    // Normalised: rows written inside the current transaction may already fill the gap above.
+    s = receive({ upTo, above }, []);
     seqs.set(storeId, s);
     return s;
   }
@@ -581,6 +586,13 @@ export function createIngest(deps: IngestDeps) {
       out.deadLettered++;
       return env.seq;
     }
+    const cap = deps.moneyCaps && capViolation(env, deps.moneyCaps);
+    if (cap) {
+      // Counted like a schema rejection: the store is told the seq is dealt with (dead letter).
+      deadLetter(storeId, env.seq, topic, { code: "invalid", ...cap }, JSON.stringify(env), at);
+      out.deadLettered++;
+      return env.seq;
+    }
     const hash = validatedHash(env);
     // The inbox row first: a new event (the common case) needs no look-up. Only when its id or
     // (store, seq) is taken are the existing rows read to tell a duplicate from a conflict.
@@ -657,6 +669,16 @@ export function createIngest(deps: IngestDeps) {
     return existing.hash === comparableHash(existing.hash, moved, validatedHash(moved));
   }
 
+  const emptyOutcome = (storeId: string): BatchOutcome => ({
+    storeId,
+    ack: { upToSeq: 0, missing: [] },
+    applied: 0,
+    duplicates: 0,
+    conflicts: 0,
+    deadLettered: 0,
+    alerts: [],
+  });
+
   function ackOf(state: SeqState): EventsAck {
     return { upToSeq: state.upTo, missing: missing(state) };
   }
@@ -678,13 +700,16 @@ export function createIngest(deps: IngestDeps) {
     try {
       parsed = parseEventBatch(payload);
     } catch (e) {
-      if (!(e instanceof MessageError)) throw e;
-      const raw = typeof payload === "string" ? payload : Buffer.from(payload).toString("utf8");
-      deadLetter(storeId, undefined, topic, e, raw, at);
+      // Whatever parsing throws is this message's problem alone (parseEventBatch bounds its
+      // input, but a RangeError or a TypeError must not fail the others in the group).
+      const err = e instanceof MessageError ? e : { code: "bad_json", field: "", message: String(e) };
+      deadLetter(storeId, undefined, topic, err, rawText(payload), at);
       out.deadLettered++;
       return out;
     }
     const counted: number[] = [];
+    /** Elements without a readable seq: one dead letter for all of them (see below). */
+    const seqless: { index: number; error: MessageError; raw: string }[] = [];
     // Elements in their original order, valid or not, so seqs are counted as sent.
     const rejectedAt = new Map(parsed.rejected.map((r) => [r.index, r]));
     let v = 0;
@@ -698,14 +723,40 @@ export function createIngest(deps: IngestDeps) {
         } catch {
           seq = undefined;
         }
+        if (seq === undefined) {
+          seqless.push(rej);
+          continue;
+        }
         deadLetter(storeId, seq, topic, rej.error, rej.raw, at);
         out.deadLettered++;
-        if (seq !== undefined) counted.push(seq);
+        counted.push(seq);
         continue;
       }
       const env = parsed.events[v++]!;
       const seq = applyOne(storeId, topic, env, at, out);
       if (seq !== undefined) counted.push(seq);
+    }
+    // Garbage elements (no envelope, no seq) count nothing: one dead letter per message keeps
+    // a batch of 2,000 of them from writing 2,000 rows.
+    if (seqless.length === 1) {
+      const r = seqless[0]!;
+      deadLetter(storeId, undefined, topic, r.error, r.raw, at);
+      out.deadLettered++;
+    } else if (seqless.length > 1) {
+      const r = seqless[0]!;
+      deadLetter(
+        storeId,
+        undefined,
+        topic,
+        {
+          code: r.error.code,
+          field: `[${r.index}]${r.error.field ? `.${r.error.field}` : ""}`,
+          message: `${seqless.length} elements are not envelopes; the first, element ${r.index}: ${r.error.message}`,
+        },
+        rawText(payload),
+        at,
+      );
+      out.deadLettered++;
     }
     const before = state.upTo;
     receive(state, counted);
@@ -729,7 +780,11 @@ export function createIngest(deps: IngestDeps) {
       deferred.clear();
       levelDeltas.clear();
       catalogsOfGroup.clear();
-      outs = messages.map((m) => applyMessage(m.storeId, m.topic, m.payload, at));
+      outs = messages.map((m) =>
+        guarded
+          ? applyIsolated(m.storeId, m.topic, m.payload, at)
+          : applyMessage(m.storeId, m.topic, m.payload, at),
+      );
       flushDeferred();
       for (const storeId of seqTouched) q.seqUp.run(storeId, seqState(storeId).upTo);
     });
@@ -748,13 +803,52 @@ export function createIngest(deps: IngestDeps) {
       } catch (e) {
         seqs.clear();
         reorderCache.clear();
-        throw e;
+        // Not one message's fault as far as savepoints could tell (the group's own writes or
+        // its commit failed): split the group, each message in its own transaction, so the
+        // good ones commit and only a message that fails alone is dead-lettered.
+        if (messages.length === 1) return [deadLetterWhole(messages[0]!, at, e)];
+        guarded = false;
+        return messages.flatMap((m) => handleMany([m]));
       }
     } finally {
       guarded = false;
     }
     for (const out of outs) out.ack = ackOf(seqState(out.storeId));
     return outs;
+  }
+
+  /**
+   * One message of the guarded replay in its own savepoint: anything it throws outside its
+   * events' savepoints rolls back that message only, which is dead-lettered with the reason.
+   */
+  function applyIsolated(storeId: string, topic: string, payload: Buffer | string, at: string): BatchOutcome {
+    db.exec("SAVEPOINT msg");
+    try {
+      const out = applyMessage(storeId, topic, payload, at);
+      db.exec("RELEASE msg");
+      return out;
+    } catch (e) {
+      db.exec("ROLLBACK TO msg");
+      db.exec("RELEASE msg");
+      seqs.delete(storeId); // reloaded from the database on next use
+      reorderCache.clear();
+      deadLetter(storeId, undefined, topic, failure(e), rawText(payload), at);
+      return { ...emptyOutcome(storeId), deadLettered: 1 };
+    }
+  }
+
+  /** A message that fails even alone: dead-lettered in a transaction of its own. */
+  function deadLetterWhole(
+    m: { storeId: string; topic: string; payload: Buffer | string },
+    at: string,
+    e: unknown,
+  ): BatchOutcome {
+    const write = db.transaction(() =>
+      deadLetter(m.storeId, undefined, m.topic, failure(e), rawText(m.payload), at),
+    );
+    if (deps.shared) write.immediate();
+    else write();
+    return { ...emptyOutcome(m.storeId), deadLettered: 1, ack: ackOf(seqState(m.storeId)) };
   }
 
   /** Ingests one MQTT payload from a store's up/events topic. */
@@ -832,6 +926,21 @@ export function createIngest(deps: IngestDeps) {
 }
 
 export type Ingest = ReturnType<typeof createIngest>;
+
+function rawText(payload: Buffer | string): string {
+  return typeof payload === "string" ? payload : Buffer.from(payload).toString("utf8");
+}
+
+/** The reason a message failed, for its dead letter. */
+function failure(e: unknown): { code: string; field: string; message: string } {
+  if (e instanceof MessageError) return e;
+  const err = e as { field?: unknown; message?: unknown };
+  return {
+    code: "apply_failed",
+    field: typeof err?.field === "string" ? err.field : "",
+    message: typeof err?.message === "string" ? err.message : String(e),
+  };
+}
 
 function trainingSummary(env: AnyEnvelope): Record<string, unknown> {
   switch (env.type) {

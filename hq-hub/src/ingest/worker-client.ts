@@ -4,6 +4,7 @@
 // that had committed before the crash comes back as duplicates (the inbox), one that had not
 // is applied now. A request that killed two Workers in a row is failed instead (its stores
 // resend it after their ack timeout, like any group whose transaction failed).
+import type { MoneyCaps } from "@retail/protocol";
 import { NotFoundError, StateError, ValidationError } from "../errors.ts";
 import type { BatchOutcome } from "./ingest.ts";
 import type { FromWorker, GroupSummary, ToWorker, WorkerError } from "./worker.ts";
@@ -14,6 +15,8 @@ export interface IngestWorkerOptions {
   authToken?: string;
   /** Several hub processes share the database (external broker): seq state is re-read. */
   shared: boolean;
+  /** The chain's caps on sales and returns (hq-hub.json moneyCaps). */
+  moneyCaps?: MoneyCaps;
   log: (line: string) => void;
 }
 
@@ -55,6 +58,7 @@ export function startIngestWorker(opts: IngestWorkerOptions) {
     databaseUrl: opts.databaseUrl,
     authToken: opts.authToken,
     shared: opts.shared,
+    ...(opts.moneyCaps ? { moneyCaps: opts.moneyCaps } : {}),
   };
 
   function spawn() {

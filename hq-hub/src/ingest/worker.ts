@@ -3,13 +3,21 @@
 // HTTP and the publishing of acks stay on the hub's main thread (worker-client.ts). The main
 // thread sends one group at a time and publishes its acks and alerts only after this Worker
 // answered, i.e. after the commit.
+import type { MoneyCaps } from "@retail/protocol";
 import { createCatalog } from "../catalog/catalog.ts";
 import { immediateTransactions, openDatabase } from "../db/open.ts";
 import { NotFoundError, StateError, ValidationError } from "../errors.ts";
 import { type BatchOutcome, createIngest, type StockAlertOut } from "./ingest.ts";
 
 export type ToWorker =
-  | { kind: "init"; dataDir: string; databaseUrl?: string; authToken?: string; shared: boolean }
+  | {
+      kind: "init";
+      dataDir: string;
+      databaseUrl?: string;
+      authToken?: string;
+      shared: boolean;
+      moneyCaps?: MoneyCaps;
+    }
   | {
       kind: "group";
       id: number;
@@ -92,6 +100,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         now,
         shared: m.shared,
         catalogAt: (s, v) => catalog.catalogAt(s, v),
+        ...(m.moneyCaps ? { moneyCaps: m.moneyCaps } : {}),
       });
       return;
     }

@@ -1,5 +1,7 @@
 // Sales report arithmetic, pure: the rows SQL grouped per (store, day) or per category become
-// the report's rows (grouped by day, store or category) with labels and totals. Integer fen.
+// the report's rows (grouped by day, store or category) with labels and totals. Integer fen,
+// every addition checked (exact.ts): a sum never silently stops being exact.
+import { addExact } from "./exact.ts";
 
 export type ReportBy = "day" | "store" | "category";
 
@@ -71,25 +73,20 @@ export function salesReport(input: {
     return r;
   };
   const totals = empty();
+  const SALE_FIELDS = ["saleCount", "grossFen", "discountFen", "netFen", "taxFen"] as const;
   for (const g of input.sales) {
     const r = row(keyOf(g));
-    r.saleCount += g.saleCount;
-    r.grossFen += g.grossFen;
-    r.discountFen += g.discountFen;
-    r.netFen += g.netFen;
-    r.taxFen += g.taxFen;
-    totals.saleCount += g.saleCount;
-    totals.grossFen += g.grossFen;
-    totals.discountFen += g.discountFen;
-    totals.netFen += g.netFen;
-    totals.taxFen += g.taxFen;
+    for (const f of SALE_FIELDS) {
+      r[f] = addExact(r[f], g[f], f);
+      totals[f] = addExact(totals[f], g[f], f);
+    }
   }
   for (const g of input.returns) {
     const r = row(keyOf(g));
-    r.returnCount += g.returnCount;
-    r.refundFen += g.refundFen;
-    totals.returnCount += g.returnCount;
-    totals.refundFen += g.refundFen;
+    for (const f of ["returnCount", "refundFen"] as const) {
+      r[f] = addExact(r[f], g[f], f);
+      totals[f] = addExact(totals[f], g[f], f);
+    }
   }
   if (input.distinct) {
     totals.saleCount = input.distinct.saleCount;
@@ -121,11 +118,11 @@ export function tenderReport(groups: readonly TenderGroup[]): {
     const r = by.get(g.kind) ?? { method: g.kind, count: 0, amountFen: 0 };
     if (g.docKind === "sale") {
       r.count += g.count;
-      r.amountFen += g.amountFen;
-      totalFen += g.amountFen;
+      r.amountFen = addExact(r.amountFen, g.amountFen, "amountFen");
+      totalFen = addExact(totalFen, g.amountFen, "totalFen");
     } else {
-      r.amountFen -= g.amountFen;
-      totalFen -= g.amountFen;
+      r.amountFen = addExact(r.amountFen, -g.amountFen, "amountFen");
+      totalFen = addExact(totalFen, -g.amountFen, "totalFen");
     }
     by.set(g.kind, r);
   }

@@ -10,6 +10,7 @@ import {
   type CartMember,
   type CheckedPromotions,
   lineGross,
+  MONEY_CAPS,
   type PriceResult,
   type Promotion,
   priceBasket,
@@ -63,6 +64,28 @@ function findLine(cart: Cart, lineId: string): CartLine {
 export type NewLine = Omit<CartLine, "lineId">;
 
 /**
+ * The protocol's money caps (protocol/src/money-caps.ts), checked as the basket is built: HQ
+ * refuses a sale above them, so the till says so before any payment is taken rather than at
+ * completion. Gross before discounts bounds every amount of the sale.
+ */
+function checkCaps(cart: Cart, lineId: string): Cart {
+  let total = 0;
+  for (const l of cart.lines) {
+    const mine = l.lineId === lineId;
+    if (l.qty > MONEY_CAPS.qty) throw invalid("qty", `must be at most ${MONEY_CAPS.qty}`);
+    if (l.unitPrice > MONEY_CAPS.unitPriceFen)
+      throw invalid("unitPrice", `must be at most ${MONEY_CAPS.unitPriceFen} fen`);
+    const gross = lineGross(l);
+    if (mine && gross > MONEY_CAPS.lineFen)
+      throw invalid("qty", `a line may come to at most ${MONEY_CAPS.lineFen} fen; this one is ${gross}`);
+    total += gross;
+  }
+  if (total > MONEY_CAPS.saleFen)
+    throw invalid("qty", `a sale may come to at most ${MONEY_CAPS.saleFen} fen; this one would be ${total}`);
+  return cart;
+}
+
+/**
  * Adds a line. A unit item already in the cart at the same price just gets its qty raised, so
  * scanning six cans gives one line of 6 (weighed items and overrides always get their own).
  */
@@ -77,20 +100,16 @@ export function addLine(cart: Cart, line: NewLine): { cart: Cart; lineId: string
       (l) => !l.weighed && !l.override && l.sku === line.sku && l.unitPrice === line.unitPrice,
     );
     if (same) {
-      return {
-        cart: {
-          ...cart,
-          lines: cart.lines.map((l) => (l === same ? { ...l, qty: l.qty + line.qty } : l)),
-        },
-        lineId: same.lineId,
+      const next = {
+        ...cart,
+        lines: cart.lines.map((l) => (l === same ? { ...l, qty: l.qty + line.qty } : l)),
       };
+      return { cart: checkCaps(next, same.lineId), lineId: same.lineId };
     }
   }
   const lineId = `l${cart.nextLine}`;
-  return {
-    cart: { ...cart, nextLine: cart.nextLine + 1, lines: [...cart.lines, { ...line, lineId }] },
-    lineId,
-  };
+  const next = { ...cart, nextLine: cart.nextLine + 1, lines: [...cart.lines, { ...line, lineId }] };
+  return { cart: checkCaps(next, lineId), lineId };
 }
 
 export function setQty(cart: Cart, lineId: string, qty: number): Cart {
@@ -99,7 +118,10 @@ export function setQty(cart: Cart, lineId: string, qty: number): Cart {
   if (line.weighed) throw conflict("qty", "a weighed line's quantity is its weight: void and weigh again");
   if (!Number.isSafeInteger(qty) || qty < 1 || qty > 9999)
     throw invalid("qty", "must be a whole number 1..9999");
-  return { ...cart, lines: cart.lines.map((l) => (l.lineId === lineId ? { ...l, qty } : l)) };
+  return checkCaps(
+    { ...cart, lines: cart.lines.map((l) => (l.lineId === lineId ? { ...l, qty } : l)) },
+    lineId,
+  );
 }
 
 export function voidLine(cart: Cart, lineId: string): { cart: Cart; line: CartLine } {
@@ -120,7 +142,8 @@ export function overridePrice(
   if (!Number.isSafeInteger(price) || price < 0) throw invalid("price", "must be whole fen, not negative");
   const catalogPrice = line.override?.catalogPrice ?? line.unitPrice;
   const next: CartLine = { ...line, unitPrice: price, override: { catalogPrice, supervisorId, reason } };
-  return { cart: { ...cart, lines: cart.lines.map((l) => (l.lineId === lineId ? next : l)) }, line: next };
+  const cartNext = { ...cart, lines: cart.lines.map((l) => (l.lineId === lineId ? next : l)) };
+  return { cart: checkCaps(cartNext, lineId), line: next };
 }
 
 export function setMember(cart: Cart, member: CartMember | undefined): Cart {

@@ -1,0 +1,105 @@
+// Ceilings on quantities and amounts a store may report. Every sum HQ keeps (a store-day, a
+// month, the chain over years) must stay an exact integer: SQLite's SUM raises "integer
+// overflow" past 2^63 and JavaScript numbers stop being exact past 2^53 (~9.0e15 fen). A single
+// schema-valid sale of 8e15 fen used to be accepted and broke every report and finance posting.
+//
+// Defaults, chosen for supermarkets and convenience stores:
+//  - a line at most ¥100,000 (10,000,000 fen): above any shelf item (a case of Moutai, a gold
+//    bar sold by a hypermarket's jewellery counter) times a plausible quantity;
+//  - a unit (or kg) price at most the same ¥100,000;
+//  - a quantity at most 1,000,000 (units, or grams for weighed goods: one tonne);
+//  - a sale (its totals and each tender) at most ¥1,000,000 (100,000,000 fen): a corporate
+//    gift-card order is the biggest basket a till sees; above it is a B2B invoice, not a till sale;
+//  - a shift's cash figures and a cash movement at most ¥100,000,000.
+// With these, 2^53 fen is ~90 million maximum sales: a chain-wide report over years stays exact.
+// A chain's hub may lower the sale-level caps (hq-hub.json "moneyCaps"), never raise them.
+import type { AnyEnvelope } from "./messages.ts";
+
+export interface MoneyCaps {
+  /** Units, or grams when weighed, on one sale or return line. */
+  qty: number;
+  /** Fen per unit (or per kg when weighed), also a price override's catalog price. */
+  unitPriceFen: number;
+  /** A line's gross, net, tax, discount and refund. */
+  lineFen: number;
+  /** A sale's or return's totals, and each tender (amount, cash received, change). */
+  saleFen: number;
+}
+
+export const MONEY_CAPS: Readonly<MoneyCaps> = Object.freeze({
+  qty: 1_000_000,
+  unitPriceFen: 10_000_000,
+  lineFen: 10_000_000,
+  saleFen: 100_000_000,
+});
+
+/** A shift's cash figures (float, counted, expected, sums by tender) and a cash movement. */
+export const MAX_SHIFT_FEN = 10_000_000_000;
+/** Counted, expected and received stock quantities (units or grams). */
+export const MAX_STOCK_QTY = 1_000_000_000;
+
+export interface CapViolation {
+  /** Dotted path of the field, as schema errors name it ("payload.lines.2.net"). */
+  field: string;
+  message: string;
+}
+
+const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
+
+/**
+ * The first field of a sale or return above `caps` (a chain's caps, at most MONEY_CAPS), or
+ * undefined. Other types are bounded by their schemas only.
+ */
+export function capViolation(env: AnyEnvelope, caps: MoneyCaps): CapViolation | undefined {
+  const over = (field: string, value: number | undefined, cap: number, unit: "fen" | "qty") =>
+    value !== undefined && value > cap
+      ? {
+          field: `payload.${field}`,
+          message: `${value} exceeds the chain's cap of ${cap}${unit === "fen" ? ` fen (${yuan(cap)})` : ""}`,
+        }
+      : undefined;
+  const tenders = (list: { amount: number; received?: number; change?: number }[]) => {
+    for (const [i, t] of list.entries())
+      for (const k of ["amount", "received", "change"] as const) {
+        const v = over(`tenders.${i}.${k}`, t[k], caps.saleFen, "fen");
+        if (v) return v;
+      }
+    return undefined;
+  };
+  if (env.type === "sale.completed") {
+    const p = env.payload;
+    for (const [i, l] of p.lines.entries()) {
+      const v =
+        over(`lines.${i}.qty`, l.qty, caps.qty, "qty") ??
+        over(`lines.${i}.unitPrice`, l.unitPrice, caps.unitPriceFen, "fen") ??
+        over(`lines.${i}.override.catalogPrice`, l.override?.catalogPrice, caps.unitPriceFen, "fen") ??
+        over(`lines.${i}.gross`, l.gross, caps.lineFen, "fen") ??
+        over(`lines.${i}.net`, l.net, caps.lineFen, "fen") ??
+        over(`lines.${i}.tax`, l.tax, caps.lineFen, "fen") ??
+        l.discounts
+          .map((d, j) => over(`lines.${i}.discounts.${j}.amount`, d.amount, caps.lineFen, "fen"))
+          .find(Boolean);
+      if (v) return v;
+    }
+    for (const k of ["gross", "discount", "net", "tax"] as const) {
+      const v = over(`totals.${k}`, p.totals[k], caps.saleFen, "fen");
+      if (v) return v;
+    }
+    return tenders(p.tenders);
+  }
+  if (env.type === "sale.returned") {
+    const p = env.payload;
+    for (const [i, l] of p.lines.entries()) {
+      const v =
+        over(`lines.${i}.qty`, l.qty, caps.qty, "qty") ??
+        over(`lines.${i}.refund`, l.refund, caps.lineFen, "fen") ??
+        over(`lines.${i}.tax`, l.tax, caps.lineFen, "fen");
+      if (v) return v;
+    }
+    const v =
+      over("totals.refund", p.totals.refund, caps.saleFen, "fen") ??
+      over("totals.tax", p.totals.tax, caps.saleFen, "fen");
+    return v ?? tenders(p.tenders);
+  }
+  return undefined;
+}
