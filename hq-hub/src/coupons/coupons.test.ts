@@ -157,3 +157,38 @@ test("a sale with an API-issued coupon: no price finding; spent once in ingest, 
   expect(resolved.body.status).toBe("resolved");
   expect((await api(hub, "GET", "/api/v1/coupons/conflicts")).body.conflicts).toHaveLength(0);
 });
+
+test("a store that took another member's, an expired or a void coupon: HQ's audit names it", async () => {
+  const issued = await api(hub, "POST", "/api/v1/coupons/issue", {
+    promotionId: "P-VIP",
+    codes: ["VIP-M1", "VIP-LATE", "VIP-VOID"],
+    memberIds: ["M1", "M1", "M1"],
+    validUntil: "2099-01-01T00:00:00+08:00",
+  });
+  expect(issued.status).toBe(200);
+  hub.db
+    .prepare("UPDATE coupons SET valid_until = '2026-11-01T00:00:00+08:00' WHERE code = 'VIP-LATE'")
+    .run();
+  hub.db.prepare("UPDATE coupons SET status = 'void' WHERE code = 'VIP-VOID'").run();
+  const rogue = [
+    couponSale("S1", 2, "VIP-M1"),
+    couponSale("S1", 3, "VIP-LATE"),
+    couponSale("S1", 4, "VIP-VOID"),
+  ];
+  (rogue[1]!.payload as { member?: { id: string; tier: string } }).member = { id: "M1", tier: "gold" };
+  (rogue[2]!.payload as { member?: { id: string; tier: string } }).member = { id: "M1", tier: "gold" };
+  await s1.publishEvents(rogue);
+  expect((await s1.next("events.ack")).payload).toEqual({ upToSeq: 4, missing: [] });
+  const findings = hub.db
+    .prepare("SELECT field, expected, actual FROM price_findings WHERE field LIKE 'coupons.%' ORDER BY id")
+    .all();
+  expect(findings).toEqual([
+    { field: "coupons.VIP-M1", expected: "member M1", actual: "no member" },
+    {
+      field: "coupons.VIP-LATE",
+      expected: "used before 2026-11-01T00:00:00+08:00",
+      actual: "2026-11-25T09:30:00.000+08:00",
+    },
+    { field: "coupons.VIP-VOID", expected: "a coupon in force", actual: "void" },
+  ]);
+});

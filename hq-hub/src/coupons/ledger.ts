@@ -19,9 +19,34 @@ export function useVerdict(coupon: { multiUse: boolean } | undefined, firstUse: 
   return firstUse ? "spent" : "conflict";
 }
 
+/**
+ * What HQ's record says was wrong with a coupon a store accepted (pure): another member's, used
+ * after it expired, cancelled. A till that follows the rules never sends one (it refuses them);
+ * a rogue or badly out-of-date store does, and HQ's audit says so.
+ */
+export function couponFinding(
+  coupon: { member_id: string | null; valid_until: string | null; status: string } | undefined,
+  sale: { member?: { id: string }; completedAt: string },
+): { expected: string; actual: string } | undefined {
+  if (!coupon) return undefined; // its discount is already a price finding: it activated nothing
+  if (coupon.status === "void") return { expected: "a coupon in force", actual: "void" };
+  if (coupon.member_id && coupon.member_id !== sale.member?.id)
+    return {
+      expected: `member ${coupon.member_id}`,
+      actual: sale.member ? `member ${sale.member.id}` : "no member",
+    };
+  if (coupon.valid_until && Date.parse(coupon.valid_until) <= Date.parse(sale.completedAt))
+    return { expected: `used before ${coupon.valid_until}`, actual: sale.completedAt };
+  return undefined;
+}
+
 export function createCouponLedger(db: Sqlite) {
   const q = {
-    coupon: db.prepare("SELECT multi_use FROM coupons WHERE code = ?"),
+    coupon: db.prepare("SELECT multi_use, member_id, valid_until, status FROM coupons WHERE code = ?"),
+    finding: db.prepare(
+      `INSERT INTO price_findings (store_id, sale_id, event_id, catalog_version, line_id, field, expected, actual, found_at)
+       VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
+    ),
     first: db.prepare(
       "SELECT store_id, sale_id, redeemed_at FROM coupon_redemptions WHERE code = ? ORDER BY redeemed_at, rowid LIMIT 1",
     ),
@@ -50,7 +75,21 @@ export function createCouponLedger(db: Sqlite) {
     record(storeId: string, sale: Payload<"sale.completed">, eventId: string, at: string): number {
       let conflicts = 0;
       for (const code of sale.coupons) {
-        const c = q.coupon.get(code) as { multi_use: number } | undefined;
+        const c = q.coupon.get(code) as
+          | { multi_use: number; member_id: string | null; valid_until: string | null; status: string }
+          | undefined;
+        const wrong = couponFinding(c, sale);
+        if (wrong)
+          q.finding.run(
+            storeId,
+            sale.saleId,
+            eventId,
+            sale.catalogVersion,
+            `coupons.${code}`,
+            wrong.expected,
+            wrong.actual,
+            at,
+          );
         const first = q.first.get(code) as
           | { store_id: string; sale_id: string; redeemed_at: string }
           | undefined;
