@@ -65,6 +65,11 @@ export interface EdgeStatus {
     appliedAt?: string;
   };
   outbox: { lastSeq: number; ackedUpTo: number; backlog: number; oldestUnackedAgeSec?: number };
+  /** The edge database and the last time HQ found it restored or replaced (docs/sync.md). */
+  identity?: {
+    instanceId: string;
+    lastResync?: { kind: string; at: string; moved: number; hqMaxSeq: number };
+  };
   lanes: string[];
   stockAlerts: number;
   at: string;

@@ -201,6 +201,10 @@ const zh = {
   reversePayment: "撤销支付",
   reversedClosed: "已撤销：顾客未付款，请换一种方式付款",
   reversedRefunded: "已撤销：已付的钱原路退回顾客，请换一种方式付款",
+  // The store's database came back restored or replaced (store-edge outbox/resync.ts).
+  resyncPill: "数据已与总部对齐",
+  resyncTitle:
+    "本机数据库曾从备份恢复或更换：总部已核对，新单据排在总部已收单据之后。请店长在总部门店告警中核实。",
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -401,6 +405,9 @@ const en: Dict = {
   reversePayment: "Reverse payment",
   reversedClosed: "Reversed: the customer was not charged; take another tender",
   reversedRefunded: "Reversed: the charge goes back to the customer; take another tender",
+  resyncPill: "Re-aligned with HQ",
+  resyncTitle:
+    "This store's database was restored from a backup or replaced: HQ checked it and new receipts are numbered after what HQ holds. The store manager should check HQ's alert.",
 };
 
 const dicts: Record<Locale, Dict> = { "zh-CN": zh, en };
