@@ -806,13 +806,19 @@ export function createCatalog(deps: CatalogDeps) {
 
   /** The position of the first change set of a store's log still scheduled ahead (HQ's clock). */
   function pendingFrom(log: StoreLog): number | undefined {
-    const t = now().getTime();
-    for (const e of log.entries) {
-      const at = changesetById(e.changesetId)?.effectiveAt;
-      if (at && Date.parse(at) > t) return e.position;
+    // The entries scheduled at all, once per log (usually none): a fetch looks at those only.
+    let list = scheduledOf.get(log);
+    if (!list) {
+      list = log.entries.flatMap((e) => {
+        const at = changesetById(e.changesetId)?.effectiveAt;
+        return at ? [{ position: e.position, at: Date.parse(at) }] : [];
+      });
+      scheduledOf.set(log, list);
     }
-    return undefined;
+    const t = now().getTime();
+    return list.find((x) => x.at > t)?.position;
   }
+  const scheduledOf = new WeakMap<StoreLog, { position: number; at: number }[]>();
 
   /** Signature of a store's log up to a position: stores with equal prefixes get equal pages. */
   function prefixSig(log: StoreLog, upTo: number): string {
