@@ -319,12 +319,29 @@ export function screensSuite(): { suite: Suite; setUp: () => Promise<void>; tear
       }
       await seen("total-due", page, 0, "amount due with 15 lines");
       await shot("02-cart-15-lines");
-      // Going back up with the keyboard follows the selection too.
-      for (let i = 0; i < 14; i++) await key("ArrowUp");
-      await until(async () => (await boxOf("cart-line", page, 0)).self, 5000, "first line in view").catch(
+      // The first item scanned again: the edge adds it to line 1, which is the line just scanned.
+      await scan(GOODS[0]!.code);
+      await until(
+        async () => (await byId("line-qty").first().textContent())?.trim() === "×2",
+        5000,
+        "line 1 at ×2",
+      );
+      await until(async () => (await boxOf("cart-line", page, 0)).self, 5000, "line 1 in view").catch(
         () => {},
       );
-      await seen("cart-line", page, 0, "first line selected with ↑");
+      await seen("cart-line", page, 0, "line 1 scanned again");
+      assert.match(
+        (await byId("cart-line").first().getAttribute("class")) ?? "",
+        /\bsel\b/,
+        "line 1 selected",
+      );
+      await shot("02b-cart-rescan-line-1");
+      // Going down with the keyboard follows the selection too.
+      for (let i = 0; i < 14; i++) await key("ArrowDown");
+      await until(async () => (await boxOf("cart-line", page, -1)).self, 5000, "last line in view").catch(
+        () => {},
+      );
+      await seen("cart-line", page, -1, "last line selected with ↓");
       await payExact();
     },
   );
