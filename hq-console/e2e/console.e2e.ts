@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { takeoverAlertAndRotation } from "./fleet-security.ts";
+import { takeoverAlertAndRotation, tillPinAlert } from "./fleet-security.ts";
 import { launch } from "./lib/browser.ts";
 import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
 import { Suite } from "./lib/runner.ts";
@@ -788,6 +788,10 @@ export function consoleSuite() {
       assert(await page.getByRole("link", { name: "财务" }).isVisible(), `${path}: navigation visible`);
     }
   });
+
+  suite.test("a till's PIN locks and a throttled LAN device show as the store's fleet alert", () =>
+    tillPinAlert({ page, http, storeId: "S011" }),
+  );
 
   suite.test("an auditor sees no write actions, and the hub's reason when it tries", async () => {
     await page.getByRole("button", { name: "退出" }).click();

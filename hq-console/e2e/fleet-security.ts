@@ -4,7 +4,7 @@
 // connects with them (the whole rotation with a real edge: store-edge/src/link/rotation.test.ts).
 import type { Page } from "playwright-core";
 import { hubApi, until } from "./lib/procs.ts";
-import { connectStore, type Enrolled, type StoreWire } from "./lib/store.ts";
+import { connectStore, type Enrolled, type StoreWire, uuidv7 } from "./lib/store.ts";
 
 function assert(cond: unknown, what: string): asserts cond {
   if (!cond) throw new Error(`expected: ${what}`);
@@ -74,4 +74,53 @@ export async function takeoverAlertAndRotation(ctx: {
     rotations[0]?.state === "pending" && rotations[0].requestedBy.includes("hq_admin"),
     `a pending rotation by the admin: ${JSON.stringify(rotations)}`,
   );
+}
+
+/**
+ * A till where wrong PINs locked a cashier code and got a LAN device throttled (the store
+ * edge's audit events pin_locked / pin_source_throttled): one 安全告警 row for the store, in
+ * Chinese, with the counts, the lane and the last detail.
+ */
+export async function tillPinAlert(ctx: { page: Page; http: string; storeId: string }) {
+  const { page, http, storeId } = ctx;
+  await hubApi(http, "POST", "/api/v1/stores", {
+    id: storeId,
+    name: "苏州观前店",
+    region: "east",
+    ring: "general",
+  });
+  const { code } = await hubApi<{ code: string }>(http, "POST", `/api/v1/stores/${storeId}/enrollment-code`);
+  const enrolled = await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, "");
+  const wire = await connectStore(enrolled);
+  const audit = (seq: number, action: string, detail: string) => ({
+    v: 1,
+    id: uuidv7(),
+    type: "audit.recorded",
+    storeId,
+    seq,
+    occurredAt: new Date().toISOString(),
+    payload: {
+      auditId: uuidv7(),
+      action,
+      laneId: "3",
+      cashierId: "1002",
+      detail,
+      at: new Date().toISOString(),
+    },
+  });
+  await wire.publish("events", [
+    audit(1, "pin_locked", "code 1002 locked after wrong PINs (sign_in) from 192.168.1.66 on lane 3"),
+    audit(2, "pin_source_throttled", "10 wrong PINs at 3 codes from 192.168.1.66 (last: code 1003)"),
+  ]);
+  await page.getByRole("link", { name: "门店" }).first().click();
+  const row = page.locator(
+    `[data-testid="fleet-alerts"] tr[data-kind="till_pin_abuse"][data-store="${storeId}"]`,
+  );
+  await row.waitFor({ timeout: 15_000 });
+  const text = await row.innerText();
+  assert(text.includes("收银台密码错误过多"), `the alert says what happened: ${text}`);
+  assert(/锁定工号 1 · 限流设备 1 · 款台 3/.test(text), `counts and lane: ${text}`);
+  assert(text.includes("192.168.1.66"), `the device's address: ${text}`);
+  assert((await row.getByTestId("count").innerText()).trim() === "2", "both events in one alert");
+  await wire.close();
 }

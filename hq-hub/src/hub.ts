@@ -34,6 +34,7 @@ import {
 } from "./db/open.ts";
 import { createFinance, type Finance } from "./finance/finance.ts";
 import { createFleet, type Fleet } from "./fleet/fleet.ts";
+import { createPinAlerts } from "./fleet/pin-alerts.ts";
 import { createApp } from "./http/app.ts";
 import { createTokens, type Tokens } from "./http/auth.ts";
 import { type BatchOutcome, createIngest } from "./ingest/ingest.ts";
@@ -241,6 +242,15 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     embeddedBroker: !config.mqttUrl,
     log,
   });
+  // A till's PIN locks and throttled LAN addresses (audit events) raise the store's fleet alert.
+  const pinAlerts = createPinAlerts({ db, alerts: security.alerts });
+  const sweepPinAlerts = () => {
+    try {
+      pinAlerts.sweep();
+    } catch (e) {
+      log(`hq-hub: PIN alerts: ${(e as Error).message}`);
+    }
+  };
   const reports = createReports(db);
   const completeness = createCompleteness({ db, now });
   const finance = createFinance({
@@ -404,6 +414,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       for (const a of o.alerts) afterAlert(o.storeId, a);
     }
     for (const o of last.values()) afterBatch(o);
+    sweepPinAlerts();
   }
   function groupFailed(e: unknown) {
     // Nothing of the group committed; the stores resend what was not acked.
@@ -429,6 +440,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
             stats.applied += g.applied;
             for (const a of g.alerts) afterAlert(a.storeId, a);
             for (const o of g.acks) afterBatch(o);
+            sweepPinAlerts();
           },
           (e) => {
             inFlight = undefined;

@@ -87,7 +87,7 @@ export interface FleetRow {
 /** GET /api/v1/fleet/alerts: a session takeover of a store, or an address refused enrollment. */
 export interface FleetAlert {
   id: number;
-  kind: "session_takeover" | "enrollment_rate_limited";
+  kind: "session_takeover" | "enrollment_rate_limited" | "till_pin_abuse";
   storeId?: string;
   subject: string;
   openedAt: string;
@@ -98,6 +98,11 @@ export interface FleetAlert {
     oldAddress?: string;
     addresses?: string[];
     flapping?: boolean;
+    /** till_pin_abuse: codes locked, LAN addresses throttled, the last of them. */
+    locks?: number;
+    throttles?: number;
+    lastLane?: string;
+    lastDetail?: string;
     address?: string;
     wrongCodes?: number;
   };
