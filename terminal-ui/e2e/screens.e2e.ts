@@ -210,6 +210,12 @@ export function screensSuite(): { suite: Suite; setUp: () => Promise<void>; tear
         for (const m of t.matchAll(/[A-Za-z]{2,}/g))
           words.push(`${m[0]} (in "${n.textContent.trim().slice(0, 60)}")`);
       }
+      // What a field says before anything is typed is read too.
+      for (const el of document.querySelectorAll<HTMLInputElement>("input[placeholder]")) {
+        if (el.getBoundingClientRect().width === 0) continue;
+        for (const m of el.placeholder.matchAll(/[A-Za-z]{2,}/g))
+          words.push(`${m[0]} (placeholder "${el.placeholder.slice(0, 60)}")`);
+      }
       return words;
     });
 

@@ -18,7 +18,7 @@ const zh = {
   openShift: "开班",
   float: "备用金",
   openShiftHint: "输入抽屉里的备用金，回车开班",
-  scanOrType: "扫码，或输入条码 / PLU / 品名 / 拼音首字母",
+  scanOrType: "扫码，或输入条码 / 自编码 / 品名 / 拼音首字母",
   item: "商品",
   qty: "数量",
   unitPrice: "单价",
