@@ -21,6 +21,7 @@ import { createImports, type Imports } from "./catalog/import.ts";
 import { createMemberSync } from "./catalog/member-sync.ts";
 import { type Completeness, createCompleteness } from "./completeness/completeness.ts";
 import { type HubConfig, moneyCapsOf } from "./config.ts";
+import { type Conflicts, createConflicts } from "./conflicts/conflicts.ts";
 import { type Coupons, createCoupons } from "./coupons/coupons.ts";
 import { crashPoint } from "./crash.ts";
 import { createBatchedWrites } from "./db/batched-writes.ts";
@@ -60,6 +61,8 @@ export interface Hub {
   ingest: HubIngest;
   /** The connect handshake: restored, replaced and re-enrolled edges (fleet alerts, lost seqs). */
   resync: Resync;
+  /** Conflicts held for a person: both versions, the three resolutions (conflicts/). */
+  conflicts: Conflicts;
   /** The ingest Worker (undefined when ingest runs on the main thread). */
   ingestWorker?: IngestWorker;
   stock: Stock;
@@ -231,6 +234,9 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     },
   };
   const resync = createResync({ db, now, seq: ingest });
+  // Resolutions run on this thread's connection (IMMEDIATE beside a Worker), like the API's
+  // other writes; they never change a store's seq state, only which seqs are held.
+  const conflicts = createConflicts({ db, now, ingest });
   const stock = createStock({ db, now });
   const bookkeeping = createBatchedWrites(db, log);
   const sales = createSales(db);
@@ -622,6 +628,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     catalog,
     ingest: hubIngest,
     resync,
+    conflicts,
     ingestWorker,
     stock,
     sales,

@@ -3,6 +3,7 @@ export * from "./barcodes.ts";
 export * from "./bench-row.ts";
 export * from "./catalog.ts";
 export * from "./coupons.ts";
+export * from "./delivery.ts";
 export * from "./digest.ts";
 export * from "./examples.ts";
 export * from "./json-guard.ts";

@@ -403,6 +403,32 @@ export const EventsAckV1 = z.strictObject({
   upToSeq: z.int().nonnegative(),
   /** Gaps HQ saw above upToSeq: the store resends from `from`. */
   missing: z.array(z.strictObject({ from: z.int().positive(), to: z.int().positive() })).max(100),
+  /**
+   * Events HQ received but holds as conflicts awaiting a person (another event is committed
+   * under the same seq or id): each seq with the id of the event held there. The store must
+   * not count its event delivered while it is listed, even though its seq is <= upToSeq, and
+   * must not resend it either; a resolution drops it from the next ack, which delivers it.
+   * Sent only when not empty (an older edge's strict schema refuses it, so it keeps
+   * everything and resends until the conflict is resolved). At most 1,000: with more, HQ
+   * lowers upToSeq below the first seq it could not list.
+   */
+  held: z
+    .array(z.strictObject({ seq: z.int().positive(), id: Id }))
+    .max(1000)
+    .optional(),
+  /**
+   * Seqs HQ committed an event at ahead of the gap below them, not yet confirmed by the
+   * store's own traffic, with every id HQ has decided on there (the committed one, and the
+   * versions a person resolved). A sender with the store's credentials can fill a seq before
+   * the store's own event arrives; the store checks its id is listed, and if not it does not
+   * count that seq delivered and sends its event again (HQ then holds it as a conflict).
+   * Sent only when not empty; at most 1,000 entries (with more seqs, upToSeq stops below the
+   * first one not listed).
+   */
+  checks: z
+    .array(z.strictObject({ seq: z.int().positive(), id: Id }))
+    .max(1000)
+    .optional(),
 });
 
 export const EdgeWelcomeV1 = z.strictObject({

@@ -188,7 +188,10 @@ async function status(args: string[]): Promise<void> {
   );
   console.log(
     `outbox    last seq ${o.lastSeq}, acked ${o.ackedUpTo}, backlog ${o.backlog}` +
-      (o.oldestUnackedAgeSec !== undefined ? `, oldest unacked ${o.oldestUnackedAgeSec} s` : ""),
+      (o.oldestUnackedAgeSec !== undefined ? `, oldest unacked ${o.oldestUnackedAgeSec} s` : "") +
+      (o.held
+        ? `; ${o.held} held as conflicts at HQ (seq ${o.heldSeqs.join(", ")}): resolve them at HQ`
+        : ""),
   );
   const r = s.identity.lastResync;
   console.log(

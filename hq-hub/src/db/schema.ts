@@ -221,7 +221,39 @@ export const conflicts = sqliteTable("conflicts", {
   incomingHash: text("incoming_hash").notNull(),
   raw: text("raw").notNull(),
   receivedAt: text("received_at").notNull(),
+  /** open | take_store | keep_hq | keep_both | duplicate (migration 0010). */
+  status: text("status").notNull().default("open"),
+  resolvedBy: text("resolved_by"),
+  resolvedAt: text("resolved_at"),
+  note: text("note"),
+  committedJson: text("committed_json"),
+  appliedEventId: text("applied_event_id"),
+  appliedDocId: text("applied_doc_id"),
 });
+
+/** Every conflict resolution (migration 0010), append-only. */
+export const conflictAudit = sqliteTable("conflict_audit", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  conflictId: integer("conflict_id").notNull(),
+  storeId: text("store_id").notNull(),
+  seq: integer("seq").notNull(),
+  choice: text("choice").notNull(),
+  actor: text("actor").notNull(),
+  at: text("at").notNull(),
+  note: text("note"),
+  detailJson: text("detail_json").notNull(),
+});
+
+/** Events committed ahead of a gap, until the store confirms them (migration 0010). */
+export const seqAhead = sqliteTable(
+  "seq_ahead",
+  {
+    storeId: text("store_id").notNull(),
+    seq: integer("seq").notNull(),
+    eventId: text("event_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.seq] })],
+);
 
 export const sales = sqliteTable(
   "sales",

@@ -13,6 +13,7 @@ import {
 } from "../catalog/rules.ts";
 import type { Target } from "../catalog/view.ts";
 import { CompletenessQuery } from "../completeness/completeness.ts";
+import { ResolveInput } from "../conflicts/rules.ts";
 import { couponRoutes } from "../coupons/routes.ts";
 import { ForbiddenError, fromZod, NotFoundError, StateError, ValidationError } from "../errors.ts";
 import { FinanceQuery } from "../finance/finance.ts";
@@ -861,11 +862,45 @@ export function createApp(hub: Hub, opts: { consoleDir?: string } = {}) {
     {
       method: "get",
       path: "/api/v1/conflicts",
-      summary: "Conflict alerts: same id or seq with different content (a regional manager: its stores')",
+      summary:
+        "Conflicts: same id or seq with different content, held until resolved (?store=, ?status=open|resolved; a regional manager: its stores')",
       access: "read",
-      query: z.object({ store: z.string().optional() }),
+      query: z.object({ store: z.string().optional(), status: z.enum(["open", "resolved"]).optional() }),
     },
-    (_c, { query, principal }) => storeScopedRows("conflicts", principal, query),
+    (_c, { query, principal }) => {
+      const rows = storeScopedRows("conflicts", principal, query) as { status: string }[];
+      const want = (query as { status?: string }).status;
+      return want ? rows.filter((r) => (want === "open") === (r.status === "open")) : rows;
+    },
+  );
+  route(
+    {
+      method: "get",
+      path: "/api/v1/conflicts/{id}",
+      summary: "One conflict with both versions: the committed one as HQ holds it, the incoming one as sent",
+      access: "read",
+    },
+    (c, { principal }) => {
+      const d = hub.conflicts.detail(Number(c.req.param("id")));
+      authorizeStoreRead(principal, d.store_id);
+      return d;
+    },
+  );
+  route<z.infer<typeof ResolveInput>>(
+    {
+      method: "post",
+      path: "/api/v1/conflicts/{id}/resolve",
+      summary:
+        "Resolve a conflict: take_store (the incoming replaces the committed), keep_hq, keep_both (the incoming as its own document); audited, then acked to the store",
+      access: "admin",
+      body: ResolveInput,
+    },
+    async (c, { body, principal }) => {
+      const d = hub.conflicts.resolve(Number(c.req.param("id")), body.choice, actor(principal), body.note);
+      // The seq is no longer held: this ack lets the store mark its event delivered.
+      await hub.send(d.store_id, "events.ack", hub.ingest.ackFor(d.store_id));
+      return d;
+    },
   );
   route(
     {

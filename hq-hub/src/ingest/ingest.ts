@@ -12,6 +12,8 @@ import {
   parseEventBatch,
 } from "@retail/protocol";
 import { DIGEST_UPSERT } from "../completeness/completeness.ts";
+import { createAheadLog, type EventResult } from "../conflicts/ahead.ts";
+import { withHeld } from "../conflicts/rules.ts";
 import { createCouponLedger } from "../coupons/ledger.ts";
 import type { Sqlite } from "../db/open.ts";
 import { NotFoundError, StateError } from "../errors.ts";
@@ -102,6 +104,16 @@ export function createIngest(deps: IngestDeps) {
     ),
     supersede: db.prepare(
       "UPDATE dead_letters SET status = 'superseded', resolved_by = 'ingest', resolved_at = ? WHERE store_id = ? AND seq = ? AND status = 'open'",
+    ),
+    // The same incoming version again (held, or already decided), or the version a take_store
+    // replaced: seen before, so neither a new conflict nor an effect.
+    knownConflict: db.prepare(
+      `SELECT status FROM conflicts WHERE store_id = ? AND seq = ? AND ((event_id = ? AND incoming_hash = ?)
+       OR (status = 'take_store' AND existing_event_id = ? AND existing_hash = ?)) LIMIT 1`,
+    ),
+    contested: db.prepare("SELECT 1 AS x FROM conflicts WHERE store_id = ? AND seq = ? LIMIT 1"),
+    held: db.prepare(
+      "SELECT seq, event_id AS id FROM conflicts WHERE store_id = ? AND status = 'open' ORDER BY seq, event_id LIMIT 1001",
     ),
     conflict: db.prepare(
       `INSERT INTO conflicts (store_id, seq, event_id, existing_event_id, reason, existing_hash, incoming_hash, raw, received_at)
@@ -251,6 +263,31 @@ export function createIngest(deps: IngestDeps) {
   const openDeadLetterStores = new Set(
     (
       db.prepare("SELECT DISTINCT store_id FROM dead_letters WHERE status = 'open'").all() as {
+        store_id: string;
+      }[]
+    ).map((r) => r.store_id),
+  );
+
+  /** Events committed ahead of a gap, listed in every ack until confirmed (conflicts/ahead.ts). */
+  const ahead = createAheadLog(db, deps.shared === true);
+  /** What each event of the current message became, in order (for the ahead log). */
+  let results: EventResult[] = [];
+  /**
+   * Per store, in the current group: a duplicate or an already decided version the store sent
+   * again at a contested seq: "HQ has decided on your event there", so a store that suspected
+   * another event at that seq stops (the ack's `checks`, as room allows).
+   */
+  const groupChecks = new Map<string, { seq: number; id: string }[]>();
+  function addCheck(storeId: string, seq: number, id: string) {
+    const list = groupChecks.get(storeId) ?? [];
+    list.push({ seq, id });
+    groupChecks.set(storeId, list);
+  }
+
+  /** Stores with open conflicts: only their acks need the held seqs looked up. */
+  const openConflictStores = new Set(
+    (
+      db.prepare("SELECT DISTINCT store_id FROM conflicts WHERE status = 'open'").all() as {
         store_id: string;
       }[]
     ).map((r) => r.store_id),
@@ -562,8 +599,24 @@ export function createIngest(deps: IngestDeps) {
     }
   }
 
+  /** One event, with what it became recorded for the ahead log. */
+  function applyOne(storeId: string, topic: string, env: AnyEnvelope, at: string, out: BatchOutcome) {
+    const before = { applied: out.applied, duplicates: out.duplicates };
+    const seq = applyEvent(storeId, topic, env, at, out);
+    results.push({
+      seq: env.seq,
+      kind:
+        out.applied > before.applied
+          ? "new"
+          : out.duplicates > before.duplicates && seq !== undefined
+            ? "duplicate"
+            : "other",
+    });
+    return seq;
+  }
+
   /** One event inside the batch transaction. Returns the seq it accounts for, if any. */
-  function applyOne(
+  function applyEvent(
     storeId: string,
     topic: string,
     env: AnyEnvelope,
@@ -615,10 +668,23 @@ export function createIngest(deps: IngestDeps) {
     );
     if (d.kind === "duplicate" || (byId && sameButSeq(byId, env))) {
       // The same event under a new seq is one a restored edge moved up (resync.ts): HQ has it.
+      // Resent at a contested seq (a conflict was there): tell the store HQ holds its event.
+      if (byId && byId.seq === env.seq && q.contested.get(storeId, env.seq))
+        addCheck(storeId, env.seq, env.id);
       out.duplicates++;
       return env.seq;
     }
     if (d.kind === "conflict") {
+      const known = q.knownConflict.get(storeId, env.seq, env.id, hash, env.id, hash) as
+        | { status: string }
+        | undefined;
+      if (known) {
+        if (known.status !== "open") addCheck(storeId, env.seq, env.id);
+        out.duplicates++;
+        // Still held: its seq was counted by the committed event and stays held in the ack.
+        return known.status === "open" ? undefined : env.seq;
+      }
+      openConflictStores.add(storeId);
       q.conflict.run(
         storeId,
         env.seq,
@@ -631,7 +697,9 @@ export function createIngest(deps: IngestDeps) {
         at,
       );
       out.conflicts++;
-      return undefined; // the committed event keeps its seq; nothing changes
+      // The committed event keeps its seq; this one is held (listed in the ack's `held`) until
+      // a person resolves it (conflicts/conflicts.ts), never acked as delivered.
+      return undefined;
     }
     // Here only in the guarded replay (the optimistic pass returned above, or found the row).
     if (!guarded) throw new StateError(env.id, "inbox row neither inserted nor found");
@@ -679,8 +747,37 @@ export function createIngest(deps: IngestDeps) {
     alerts: [],
   });
 
-  function ackOf(state: SeqState): EventsAck {
-    return { upToSeq: state.upTo, missing: missing(state) };
+  /** The ack's checks: the ahead log's unconfirmed rows and the group's decided resends. */
+  function withChecks(
+    storeId: string,
+    ack: EventsAck,
+    decided: { seq: number; id: string }[] = [],
+  ): EventsAck {
+    const must = ahead.checksFor(storeId, ack.upToSeq);
+    if (must.checks.length === 0 && decided.length === 0 && must.stopBelow === undefined) return ack;
+    // More unconfirmed seqs than one ack lists: upToSeq stops below the first one not listed.
+    const upToSeq = must.stopBelow !== undefined ? Math.min(ack.upToSeq, must.stopBelow - 1) : ack.upToSeq;
+    const seen = new Set<string>();
+    const checks: { seq: number; id: string }[] = [];
+    for (const c of [...must.checks, ...decided]) {
+      const key = `${c.seq}|${c.id}`;
+      if (c.seq > upToSeq || seen.has(key) || checks.length >= ahead.MAX_CHECKS) continue;
+      seen.add(key);
+      checks.push({ seq: c.seq, id: c.id });
+    }
+    checks.sort((a, b) => a.seq - b.seq);
+    const held = ack.held?.filter((h) => h.seq <= upToSeq);
+    const base = { upToSeq, missing: ack.missing, ...(held?.length ? { held } : {}) };
+    return checks.length ? { ...base, checks } : base;
+  }
+
+  function ackOf(storeId: string, state: SeqState): EventsAck {
+    const ack = { upToSeq: state.upTo, missing: missing(state) };
+    // Another connection (the API's resolutions, a shared worker) may have opened or closed one.
+    if (!deps.shared && !openConflictStores.has(storeId)) return ack;
+    const open = q.held.all(storeId) as { seq: number; id: string }[];
+    if (open.length === 0) openConflictStores.delete(storeId);
+    return withHeld(ack, open);
   }
 
   /** One MQTT payload's events, inside the caller's transaction. */
@@ -696,6 +793,7 @@ export function createIngest(deps: IngestDeps) {
     };
     if (deps.shared) seqs.delete(storeId); // another worker may have moved it
     const state = seqState(storeId);
+    results = [];
     let parsed: ReturnType<typeof parseEventBatch>;
     try {
       parsed = parseEventBatch(payload);
@@ -730,6 +828,7 @@ export function createIngest(deps: IngestDeps) {
         deadLetter(storeId, seq, topic, rej.error, rej.raw, at);
         out.deadLettered++;
         counted.push(seq);
+        results.push({ seq, kind: "other" });
         continue;
       }
       const env = parsed.events[v++]!;
@@ -760,6 +859,12 @@ export function createIngest(deps: IngestDeps) {
     }
     const before = state.upTo;
     receive(state, counted);
+    ahead.afterMessage(
+      storeId,
+      results,
+      (seq) => (q.bySeq.get(storeId, seq) as { event_id: string } | undefined)?.event_id,
+      (seq) => state.above.has(seq),
+    );
     // Written once per store per group (handleMany), not once per message.
     if (state.upTo !== before || counted.length) seqTouched.add(storeId);
     return out;
@@ -777,6 +882,7 @@ export function createIngest(deps: IngestDeps) {
     let outs: BatchOutcome[] = [];
     const tx = db.transaction(() => {
       seqTouched.clear();
+      groupChecks.clear();
       deferred.clear();
       levelDeltas.clear();
       catalogsOfGroup.clear();
@@ -813,7 +919,13 @@ export function createIngest(deps: IngestDeps) {
     } finally {
       guarded = false;
     }
-    for (const out of outs) out.ack = ackOf(seqState(out.storeId));
+    for (const out of outs)
+      out.ack = withChecks(
+        out.storeId,
+        ackOf(out.storeId, seqState(out.storeId)),
+        groupChecks.get(out.storeId),
+      );
+    groupChecks.clear();
     return outs;
   }
 
@@ -848,7 +960,11 @@ export function createIngest(deps: IngestDeps) {
     );
     if (deps.shared) write.immediate();
     else write();
-    return { ...emptyOutcome(m.storeId), deadLettered: 1, ack: ackOf(seqState(m.storeId)) };
+    return {
+      ...emptyOutcome(m.storeId),
+      deadLettered: 1,
+      ack: withChecks(m.storeId, ackOf(m.storeId, seqState(m.storeId))),
+    };
   }
 
   /** Ingests one MQTT payload from a store's up/events topic. */
@@ -920,8 +1036,30 @@ export function createIngest(deps: IngestDeps) {
     forgetSeq: (storeId: string) => seqs.delete(storeId),
     ackFor: (storeId: string) => {
       if (deps.shared) seqs.delete(storeId); // another connection may have moved it
-      return ackOf(seqState(storeId));
+      return withChecks(storeId, ackOf(storeId, seqState(storeId)));
     },
+
+    /**
+     * A conflict resolution applies an incoming version (take_store, keep_both): its effects,
+     * written at once (not deferred), inside the caller's transaction. Returns the stock alerts.
+     */
+    applyResolved(env: AnyEnvelope, at: string): StockAlertOut[] {
+      if (!db.inTransaction) throw new StateError(env.id, "applyResolved outside a transaction");
+      const alerts: StockAlertOut[] = [];
+      const was = guarded;
+      guarded = true;
+      try {
+        applyEffects(env, at, alerts);
+      } catch (e) {
+        reorderCache.clear(); // its alert flags roll back with the caller's transaction
+        throw e;
+      } finally {
+        guarded = was;
+      }
+      return alerts;
+    },
+    /** A store whose conflicts changed elsewhere (a resolution): its next ack looks them up. */
+    conflictsChanged: (storeId: string) => openConflictStores.add(storeId),
   };
 }
 

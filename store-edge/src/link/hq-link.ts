@@ -83,6 +83,8 @@ export class HqLink {
   /** The hello of this connection while HQ's welcome is awaited: no event is sent meanwhile. */
   private hello: EdgeHello | undefined;
   private sentUpTo = 0;
+  /** The highest seq ever handed to the broker by this process (acks are capped at it). */
+  private attemptedUpTo: number;
   private lastAckProgressAt = 0;
   private pumping = false;
   private pumpAgain = false;
@@ -94,6 +96,7 @@ export class HqLink {
 
   constructor(private readonly o: HqLinkOptions) {
     this.log = o.log ?? (() => {});
+    this.attemptedUpTo = o.outbox.ackedUpTo;
     this.stateInfo = {
       state: "connecting",
       since: new Date(o.clock.now()).toISOString(),
@@ -316,6 +319,7 @@ export class HqLink {
       const rows = outbox.pending(this.sentUpTo + 1, Math.min(room, 2000));
       if (rows.length === 0) return;
       const client = this.client;
+      this.attemptedUpTo = Math.max(this.attemptedUpTo, rows[rows.length - 1]!.seq);
       for (const batch of batchEnvelopes(
         rows.map((r) => r.envelope),
         BATCH_BYTES,
@@ -434,8 +438,16 @@ export class HqLink {
         // Before the welcome an ack may name seqs this database is about to move: ignored
         // (the welcome carries HQ's head).
         if (this.hello) return;
-        const moved = this.o.outbox.acknowledge(env.payload.upToSeq);
-        if (moved) this.lastAckProgressAt = performance.now();
+        // Only what this link has handed to the broker can be ours: HQ's upToSeq may count a
+        // seq it got from another sender with our credentials (a forged event) before ours.
+        // Held seqs (conflicts at HQ) stay undelivered and are not resent: pending() starts
+        // above the cursor, so they wait for the ack that no longer lists them.
+        const out = this.o.outbox.acknowledge(env.payload, this.attemptedUpTo);
+        if (out.changed) this.lastAckProgressAt = performance.now();
+        if (out.resendFrom !== undefined) {
+          this.log(`HQ committed another event at seq ${out.resendFrom}: sending ours again`);
+          this.sentUpTo = Math.min(this.sentUpTo, out.resendFrom - 1);
+        }
         const gap = env.payload.missing[0];
         if (gap && gap.from - 1 < this.sentUpTo)
           this.sentUpTo = Math.max(this.o.outbox.ackedUpTo, gap.from - 1);

@@ -1,7 +1,17 @@
 // The outbox: every business event is appended here with the store's next gapless seq, inside
 // the same transaction as its effects (the caller's db.write). Only HQ's events.ack moves the
 // delivered cursor; the broker's PUBACK proves nothing (it acks before anything is durable).
-import { encodeEnvelope, type MessageType, makeEnvelope, type Payload, uuidv7 } from "@retail/protocol";
+import {
+  type AckOutcome,
+  applyAck,
+  type EventsAck,
+  encodeEnvelope,
+  isDelivered,
+  type MessageType,
+  makeEnvelope,
+  type Payload,
+  uuidv7,
+} from "@retail/protocol";
 import { and, asc, desc, eq, gt, gte, lte, max, sql } from "drizzle-orm";
 import { outbox, outboxBoots } from "../db/schema.ts";
 import type { EdgeDb } from "../db.ts";
@@ -17,7 +27,13 @@ export interface OutboxRow {
 export interface OutboxStats {
   lastSeq: number;
   ackedUpTo: number;
+  /** Events not delivered: above the ack cursor, plus the held ones below it. */
   backlog: number;
+  /** Events HQ received but holds as conflicts until a person resolves them (their seqs). */
+  held: number;
+  heldSeqs: number[];
+  /** Seqs where HQ reported another sender's event, ours being sent again (see delivery.ts). */
+  suspect: number;
   oldestUnackedAt?: string;
   oldestUnackedAgeSec?: number;
 }
@@ -33,6 +49,7 @@ export class Outbox {
   private readonly insertBoot;
   private readonly pendingFrom;
   private readonly maxSeq;
+  private readonly idAt;
   private lastSeqCache: number;
   /** This run of the process (meta boot_count, one more at every open). */
   readonly boot: number;
@@ -88,6 +105,11 @@ export class Outbox {
       .select({ s: max(outbox.seq) })
       .from(outbox)
       .prepare();
+    this.idAt = db.d
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(eq(outbox.seq, sql.placeholder("seq")))
+      .prepare();
     this.lastSeqCache = this.readLastSeq();
   }
 
@@ -122,15 +144,55 @@ export class Outbox {
     return this.db.metaInt("acked_up_to");
   }
 
-  /** Records HQ's ack. Replayed, duplicated or stale acks change nothing; returns whether it moved. */
-  acknowledge(upToSeq: number): boolean {
-    const to = Math.min(upToSeq, this.readLastSeq());
-    if (to <= this.ackedUpTo) return false;
-    this.db.write(() => {
-      this.db.setMeta("acked_up_to", to);
-      this.db.setMeta("acked_at", new Date().toISOString());
+  /**
+   * Records HQ's ack by the protocol's rule (applyAck): replayed, duplicated or stale acks
+   * change nothing; `held` seqs (conflicts at HQ) stay undelivered although <= upToSeq, until
+   * an ack no longer lists them; a `checks` id that is not ours stops the cursor below it.
+   * `attemptedUpTo`: the highest seq the link has handed to the broker (default: all).
+   */
+  acknowledge(ack: EventsAck | number, attemptedUpTo = Number.MAX_SAFE_INTEGER): AckOutcome {
+    const state = { ackedUpTo: this.ackedUpTo, held: this.held, suspect: this.suspect };
+    // A bare seq (HQ's head in the connect handshake): the cursor only, held and suspect seqs
+    // stay as the last events.ack left them.
+    if (typeof ack === "number")
+      ack = {
+        upToSeq: Math.min(ack, (state.suspect[0] ?? Number.MAX_SAFE_INTEGER) - 1),
+        missing: [],
+        ...(state.held.length
+          ? { held: state.held.map((seq) => ({ seq, id: this.idAt.get({ seq })?.id ?? "" })) }
+          : {}),
+      };
+    const out = applyAck(state, ack, {
+      attemptedUpTo: Math.min(attemptedUpTo, this.readLastSeq()),
+      idAt: (seq) => this.idAt.get({ seq })?.id,
     });
-    return true;
+    if (!out.changed) return out;
+    this.db.write(() => {
+      if (out.ackedUpTo !== state.ackedUpTo) {
+        this.db.setMeta("acked_up_to", out.ackedUpTo);
+        this.db.setMeta("acked_at", new Date().toISOString());
+      }
+      this.db.setMeta("held_seqs", JSON.stringify(out.held));
+      this.db.setMeta("suspect_seqs", JSON.stringify(out.suspect));
+    });
+    return out;
+  }
+
+  /** Seqs <= ackedUpTo that HQ holds as conflicts: received there, not delivered (ascending). */
+  get held(): number[] {
+    const raw = this.db.meta("held_seqs");
+    return raw ? (JSON.parse(raw) as number[]) : [];
+  }
+
+  /** Seqs where HQ reported another sender's event (protocol DeliveryState.suspect). */
+  get suspect(): number[] {
+    const raw = this.db.meta("suspect_seqs");
+    return raw ? (JSON.parse(raw) as number[]) : [];
+  }
+
+  /** Whether the event with this seq is delivered: acked, not held, not suspect. */
+  delivered(seq: number): boolean {
+    return isDelivered({ ackedUpTo: this.ackedUpTo, held: this.held, suspect: this.suspect }, seq);
   }
 
   /** The first event of each run above the ack, in seq order (at most `limit`). */
@@ -208,12 +270,21 @@ export class Outbox {
   stats(nowMs: number): OutboxStats {
     const ackedUpTo = this.ackedUpTo;
     const lastSeq = this.readLastSeq();
-    const out: OutboxStats = { lastSeq, ackedUpTo, backlog: Math.max(0, lastSeq - ackedUpTo) };
-    if (lastSeq > ackedUpTo) {
+    const heldSeqs = this.held;
+    const out: OutboxStats = {
+      lastSeq,
+      ackedUpTo,
+      backlog: Math.max(0, lastSeq - ackedUpTo) + heldSeqs.length,
+      held: heldSeqs.length,
+      heldSeqs: heldSeqs.slice(0, 100),
+      suspect: this.suspect.length,
+    };
+    const oldest = heldSeqs[0] ?? (lastSeq > ackedUpTo ? ackedUpTo + 1 : undefined);
+    if (oldest !== undefined) {
       const row = this.db.d
         .select({ occurredAt: outbox.occurredAt })
         .from(outbox)
-        .where(eq(outbox.seq, ackedUpTo + 1))
+        .where(eq(outbox.seq, oldest))
         .get();
       if (row) {
         out.oldestUnackedAt = row.occurredAt;
