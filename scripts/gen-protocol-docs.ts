@@ -48,7 +48,8 @@ const purpose: Record<string, string> = {
     "On every (re)connect, before any event: the edge's instance (one per edge.db), last and acked seq, and the first event of each process run above the ack; HQ answers `edge.welcome`.",
   "catalog.pointer": "Retained: the newest catalog version released to this store.",
   "catalog.changeset": "One page of a catalog change set (delta) or of a full snapshot.",
-  "events.ack": "HQ committed every ledger event up to `upToSeq`; `missing` asks for a resend.",
+  "events.ack":
+    "HQ decided every ledger event up to `upToSeq`; `missing` asks for a resend. `held` (optional) lists the events HQ holds as conflicts awaiting a person, each `{seq, id}`: the store does not count its event delivered while its id is listed, nor resends it. `checks` (optional) lists every id HQ decided on at seqs it committed ahead of a gap: a store whose id is not listed there sends its event again (a forged one took the seq). See docs/sync.md \"Conflicts\".",
   command: "An instruction from HQ: re-sync the catalog, resend events, reload config, publish status.",
   "stock.movement": "Stock moved by HQ: transfers, receipts due, adjustments.",
   "stock.alert": "Stock of a SKU at this store fell to or below its reorder point.",

@@ -211,7 +211,11 @@ export const EXAMPLE_PAYLOADS: { [T in MessageType]: Payload<T> } = {
       { op: "delete", entity: "barcode", key: "6901234567885" },
     ],
   },
-  "events.ack": { upToSeq: 1234, missing: [] },
+  "events.ack": {
+    upToSeq: 1234,
+    missing: [],
+    held: [{ seq: 1230, id: "0193e0a0-6f00-7000-8000-00000000c0de" }],
+  },
   command: { commandId: "c-88", name: "resend_events", args: { fromSeq: 1200 } },
   "stock.movement": {
     movementId: "0193e0a6-0000-7000-8000-000000000007",

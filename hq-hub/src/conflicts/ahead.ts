@@ -22,6 +22,7 @@ export function createAheadLog(db: Sqlite, shared: boolean) {
     add: db.prepare("INSERT OR REPLACE INTO seq_ahead (store_id, seq, event_id) VALUES (?, ?, ?)"),
     has: db.prepare("SELECT 1 AS x FROM seq_ahead WHERE store_id = ? AND seq = ?"),
     del: db.prepare("DELETE FROM seq_ahead WHERE store_id = ? AND seq = ?"),
+    dropFrom: db.prepare("DELETE FROM seq_ahead WHERE store_id = ? AND seq >= ?"),
     // Every id HQ has decided on at each unconfirmed seq: the committed one (inbox; a
     // take_store made it the store's) and the incoming versions a person kept or discarded.
     list: db.prepare(
@@ -93,7 +94,12 @@ export function createAheadLog(db: Sqlite, shared: boolean) {
     return cut ? { checks: rows.filter((r) => r.seq < cut.seq), stopBelow: cut.seq } : { checks: rows };
   }
 
-  return { afterMessage, checksFor, MAX_CHECKS };
+  /** The store's edge database was restored or replaced: rows from `seq` up were the gone one's. */
+  function dropFrom(storeId: string, seq: number) {
+    q.dropFrom.run(storeId, seq);
+  }
+
+  return { afterMessage, checksFor, dropFrom, MAX_CHECKS };
 }
 
 export type AheadLog = ReturnType<typeof createAheadLog>;

@@ -1031,6 +1031,9 @@ export function createIngest(deps: IngestDeps) {
       const st = seqState(storeId);
       receive(st, seqList);
       q.seqUp.run(storeId, st.upTo);
+      // Lost with a gone edge database: the events committed ahead of them were that
+      // database's, which no store will confirm (the new one moved its own above HQ's max).
+      if (seqList.length) ahead.dropFrom(storeId, Math.min(...seqList));
     },
     /** Drops the cached seq state of a store (another connection changed it). */
     forgetSeq: (storeId: string) => seqs.delete(storeId),

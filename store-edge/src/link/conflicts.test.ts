@@ -1,6 +1,7 @@
 // A conflict is never acked as delivered (issue 13, row 2), with real processes: the hub from
 // its CLI (embedded aedes), the edge from ours, a forger publishing with the store's own MQTT
-// credentials. The forged sale takes the store's next seq + 2 first; the real sale with that seq must stay
+// credentials. The forged sale takes the store's next seq + 2 first (while the store is cut off
+// from HQ, selling); the real sale with that seq must stay
 // undelivered at the edge (held), be listed at HQ with both versions, and after each of the
 // three resolutions through the HTTP API reach the state that choice promises, acked at last.
 import { Database } from "bun:sqlite";
@@ -79,7 +80,7 @@ async function allDelivered() {
  * (read from the edge's config, as a thief of the mini-PC's disk would): a copy of the store's
  * last sale under a new id, sale id and receipt number, for 888.00 yuan.
  */
-async function forge(seq: number, receiptNo: string): Promise<string> {
+async function forge(seq: number, receiptNo: string, url: string): Promise<string> {
   const cfg = JSON.parse(readFileSync(join(edgeDir, "store-edge.json"), "utf8")) as {
     enrollment: { mqtt: { url: string; username: string; password: string; clientId: string } };
   };
@@ -98,7 +99,7 @@ async function forge(seq: number, receiptNo: string): Promise<string> {
   // moment (the edge reconnects by itself); tried again until HQ holds the forged event.
   await until(
     async () => {
-      const c = mqtt.connect(m.url, {
+      const c = mqtt.connect(url, {
         clientId: m.clientId,
         username: m.username,
         password: m.password,
@@ -146,11 +147,24 @@ async function forgedThenReal(tag: string) {
   await allDelivered();
   const next = (await status()).outbox.lastSeq + 1;
   const forgedReceipt = `FORGED-${tag}`;
-  await forge(next + 2, forgedReceipt);
+  // HQ is out of the store's reach (down, then up on another port only the forger knows)
+  // while the store sells three sales; the forger publishes at the store's next seq + 2 then.
+  // (A forger connecting while the store is online drops the store's session, and the store's
+  // reconnect handshake, seeing HQ ahead of it, moves its unsent seqs above the forged one
+  // instead: no conflict. The store keeps running, so its offline sales are in the run HQ has
+  // already acked from, and its handshake on return finds it in step.)
+  const mqttPort = Number(new URL(hub!.ready.mqtt!).port);
+  await stop(hub);
   const first = await sale([7, 8]);
   const second = await sale([10]);
   const real = await sale([11, 11, 12]);
   expect([first.seq, second.seq, real.seq]).toEqual([next, next + 1, next + 2]);
+  hub = await startHub(hubDir);
+  await forge(next + 2, forgedReceipt, hub.ready.mqtt!);
+  await stop(hub);
+  // HQ back where the store looks for it: the store sends its three sales.
+  hub = await startHub(hubDir, mqttPort);
+  admin = new HubAdmin(hub.ready.http!);
   // The edge hears HQ's ack up to the real sale's seq, but holds it: not delivered.
   await until(
     async () => (await status()).outbox.heldSeqs?.includes(real.seq) === true,
