@@ -49,7 +49,7 @@ const purpose: Record<string, string> = {
   "catalog.pointer": "Retained: the newest catalog version released to this store.",
   "catalog.changeset": "One page of a catalog change set (delta) or of a full snapshot.",
   "events.ack":
-    "HQ decided every ledger event up to `upToSeq`; `missing` asks for a resend. `held` (optional) lists the events HQ holds as conflicts awaiting a person, each `{seq, id}`: the store does not count its event delivered while its id is listed, nor resends it. `checks` (optional) lists every id HQ decided on at seqs it committed ahead of a gap: a store whose id is not listed there sends its event again (a forged one took the seq). See docs/sync.md \"Conflicts\".",
+    'HQ decided every ledger event up to `upToSeq`; `missing` asks for a resend. `held` (optional) lists the events HQ holds as conflicts awaiting a person, each `{seq, id}`: the store does not count its event delivered while its id is listed, nor resends it. `checks` (optional) lists every id HQ decided on at seqs it committed ahead of a gap: a store whose id is not listed there sends its event again (a forged one took the seq). See docs/sync.md "Conflicts".',
   command: "An instruction from HQ: re-sync the catalog, resend events, reload config, publish status.",
   "stock.movement": "Stock moved by HQ: transfers, receipts due, adjustments.",
   "stock.alert": "Stock of a SKU at this store fell to or below its reorder point.",
