@@ -1,11 +1,14 @@
 // The edge's side of the hello, on an in-memory edge.db: what a hello lists, how a welcome
 // moves events (envelopes re-stamped, ids kept, runs moved with them, the floor kept), and
 // the welcomes it refuses without changing anything.
-import { expect, test } from "bun:test";
+import { expect, setDefaultTimeout, test } from "bun:test";
 import type { EdgeWelcome } from "@retail/protocol";
 import { EdgeDb } from "../db.ts";
 import { Outbox } from "./outbox.ts";
 import { EdgeResync, ResyncError } from "./resync.ts";
+
+// A shared 2-core machine: generous bounds, never a timed assertion.
+setDefaultTimeout(60_000);
 
 const at = "2026-12-01T09:00:00.000Z";
 function open(db = new EdgeDb(":memory:")) {
