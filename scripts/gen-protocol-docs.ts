@@ -27,7 +27,7 @@ const out = join(root, "docs/protocol.md");
 
 const purpose: Record<string, string> = {
   "sale.completed":
-    "A sale committed at the till: lines priced by `priceBasket`, each stamped with the catalog version it was sold at, tenders, member, training flag.",
+    "A sale committed at the till: lines priced by `priceBasket`, each stamped with the catalog version it was sold at, tenders, member, training flag, and any manual order adjustment (`adjustment`: 整单折扣 amount or basis points, 抹零 to the jiao/yuan, `approvedBy`) which HQ re-prices with the same engine.",
   "sale.returned":
     "A return against a receipt (or, with a supervisor, without one); refunds follow the PRICING.md return rule.",
   "shift.opened": "A cashier opened a shift on a lane with a cash float.",

@@ -122,6 +122,22 @@ export const SaleCompletedV1 = z.strictObject({
   lines: z.array(SaleLineV1).min(1).max(500),
   totals: TotalsV1,
   applied: z.array(Id),
+  /**
+   * The manual order-level adjustment (整单折扣 / 抹零) the engine priced, as entered, and who
+   * allowed it (a supervisor's approval, or the cashier whose role allows it). HQ re-prices it.
+   */
+  adjustment: z
+    .strictObject({
+      discount: z
+        .strictObject({
+          amount: SaleFen.positive().optional(),
+          basisPoints: z.int().min(1).max(10000).optional(),
+        })
+        .optional(),
+      rounding: z.enum(["jiao", "yuan"]).optional(),
+      approvedBy: CashierCode,
+    })
+    .optional(),
   tenders: z.array(TenderV1).min(1).max(10),
   completedAt: IsoTime,
 });

@@ -102,6 +102,8 @@ export function auditSale(storeId: string, sale: Payload<"sale.completed">, cata
         ...(sale.member ? { member: sale.member } : {}),
         coupons: sale.coupons,
         lines,
+        // The adjustment as entered: its discount is recomputed, never taken from the lines.
+        ...(sale.adjustment ? { adjustment: adjustmentOf(sale.adjustment) } : {}),
       } as BasketRequest,
       catalog.promotions,
     );
@@ -140,6 +142,10 @@ export function auditSale(storeId: string, sale: Payload<"sale.completed">, cata
       actual: JSON.stringify(sale.applied),
     });
   return findings;
+}
+
+function adjustmentOf(a: NonNullable<Payload<"sale.completed">["adjustment"]>): BasketRequest["adjustment"] {
+  return { ...(a.discount ? { discount: a.discount } : {}), ...(a.rounding ? { rounding: a.rounding } : {}) };
 }
 
 /** Compared field by field: the text is made only for a finding (every sale is audited). */

@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { allocateLargestRemainder, mulDivRoundHalfUp } from "../money.ts";
 import { formatFieldPath, PricingError } from "./errors.ts";
+import { applyOrderAdjustment } from "./order-adjustment.ts";
 import {
   type BasketRequest,
   BasketRequestSchema,
@@ -567,6 +568,8 @@ function priceParsed(req: PriceRequest): PriceResult {
   const applied: string[] = [];
   applyItemLevel(candidates, states, applied);
   applyBasketLevel(basket, index, applied);
+  // The manual adjustment is not a promotion: its discounts name it, `applied` does not.
+  if (req.adjustment) applyOrderAdjustment(req.adjustment, states);
 
   const totals = { gross: 0, discount: 0, net: 0, tax: 0 };
   const lines: PricedLine[] = states.map((s) => {

@@ -3,5 +3,6 @@
 export * from "./categories.ts";
 export * from "./engine.ts";
 export * from "./errors.ts";
+export * from "./order-adjustment.ts";
 export * from "./refund.ts";
 export * from "./schema.ts";

@@ -168,12 +168,54 @@ export function lineGross(line: Pick<PriceLine, "unitPrice" | "qty" | "weighed">
     : mulDivRoundHalfUp(line.unitPrice, line.qty, 1);
 }
 
+/** Line discount ids of the manual order-level adjustment (never a promotion's id). */
+export const ORDER_DISCOUNT_ID = "@order-discount";
+export const ROUNDING_ID = "@rounding";
+const RESERVED_DISCOUNT_IDS: ReadonlySet<string> = new Set([ORDER_DISCOUNT_ID, ROUNDING_ID]);
+
+/** 抹零 units: the amount due is rounded down to a multiple of this many fen. */
+export const ROUNDING_UNIT_FEN = { jiao: 10, yuan: 100 } as const;
+
+/**
+ * A manual order-level adjustment (整单折扣 and/or 抹零), applied after every promotion. The
+ * discount is an amount in fen or a percent in basis points (1000 = 10% off), never both.
+ */
+export const OrderAdjustmentV1 = z
+  .strictObject({
+    discount: z
+      .strictObject({
+        amount: FenAmount.min(1, "must be at least 1 fen").optional(),
+        basisPoints: z
+          .number()
+          .int("must be whole basis points")
+          .min(1, "must be at least 1")
+          .max(10000, "must be at most 10000 (100%)")
+          .optional(),
+      })
+      .superRefine((d, ctx) => {
+        if ((d.amount === undefined) === (d.basisPoints === undefined))
+          ctx.addIssue({
+            code: "custom",
+            path: ["amount"],
+            message: "give exactly one of amount or basisPoints",
+          });
+      })
+      .optional(),
+    rounding: z.enum(["jiao", "yuan"], { error: "must be jiao or yuan" }).optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.discount === undefined && a.rounding === undefined)
+      ctx.addIssue({ code: "custom", path: ["discount"], message: "give a discount, a rounding or both" });
+  });
+export type OrderAdjustment = z.infer<typeof OrderAdjustmentV1>;
+
 const BasketFields = {
   at: Instant,
   storeId: Id,
   member: z.strictObject({ id: Id, tier: Id }).optional(),
   coupons: z.array(z.string()).optional(),
   lines: z.array(PriceLineSchema),
+  adjustment: OrderAdjustmentV1.optional(),
 };
 
 /** Line ids key discounts, returns and receipts: unique; and every gross a safe integer. */
@@ -208,6 +250,13 @@ function checkPromotionIds(
   promotions.forEach((p, i) => {
     if (promoIds.has(p.id)) {
       ctx.addIssue({ code: "custom", path: [...at(i), "id"], message: "duplicate promotion id" });
+    }
+    if (RESERVED_DISCOUNT_IDS.has(p.id)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...at(i), "id"],
+        message: "is reserved for the order adjustment",
+      });
     }
     promoIds.add(p.id);
   });
