@@ -36,6 +36,8 @@ export interface ReturnDraft {
   lines: { lineId: string; units: number; restock: boolean }[];
   /** The refund number given to the wallet provider (kept so a retry never refunds twice). */
   refundNo?: string;
+  /** The refund's tenders as sent under `refundNo`: the return is fixed from then on. */
+  refundTenders?: { kind: "cash" | "card" | "wechat" | "alipay" | "voucher"; amount: number }[];
 }
 
 export interface Cart {

@@ -1578,6 +1578,7 @@ export class Checkout {
     const rt = this.lane(laneId);
     const draft = rt.cart.return;
     if (!draft?.original) throw conflict("mode", "no return against a receipt in progress");
+    if (draft.refundNo) throw refundSent(draft);
     const sale = this.saleByReceipt(draft.original.receiptNo)!;
     const lines = draft.lines.filter((l) => l.lineId !== lineId);
     if (units > 0) lines.push({ lineId, units, restock });
@@ -1589,6 +1590,7 @@ export class Checkout {
   cancelReturn(laneId: string): LaneView {
     const rt = this.lane(laneId);
     if (!rt.cart.return) throw conflict("mode", "no return in progress");
+    if (rt.cart.return.refundNo) throw refundSent(rt.cart.return);
     return this.mutate(rt, () => emptyCart(uuidv7(), this.now().iso));
   }
 
@@ -1625,6 +1627,14 @@ export class Checkout {
         cashInsteadOf: 0,
       };
     }
+    // A refund already sent under this return's number (its answer lost) may have gone through:
+    // the retry must send the very same refund, never another one.
+    const sent = draft0.refundTenders;
+    if (
+      sent &&
+      JSON.stringify(sent) !== JSON.stringify(refund.tenders.map((t) => ({ kind: t.kind, amount: t.amount })))
+    )
+      throw refundSent(draft0);
     let approvedBy: Cashier | undefined;
     if (refund.cashInsteadOf > 0) {
       if (!supervisor)
@@ -1666,10 +1676,11 @@ export class Checkout {
         t.kind === "wechat" || t.kind === "alipay" ? `TRAINING-R${i}` : undefined,
       );
     // The refund number is fixed before the first call and kept with the cart (durable).
+    const planned = plan.tenders.map((t) => ({ kind: t.kind, amount: t.amount }));
     let refundNo = rt.cart.return!.refundNo;
     if (!refundNo) {
       refundNo = uuidv7(this.now().ms);
-      const cart = { ...rt.cart, return: { ...rt.cart.return!, refundNo } };
+      const cart = { ...rt.cart, return: { ...rt.cart.return!, refundNo, refundTenders: planned } };
       this.saveCart(rt, cart, true);
     }
     const out: (string | undefined)[] = [];
@@ -1867,6 +1878,15 @@ export class Checkout {
 }
 
 const yuan = formatYuanPlain;
+
+/** The return is fixed once a wallet refund was sent for it (the answer may have been lost). */
+function refundSent(draft: NonNullable<Cart["return"]>): EdgeError {
+  const what = (draft.refundTenders ?? []).map((t) => `${t.kind} ${yuan(t.amount)}`).join(" + ");
+  return conflict(
+    "refund",
+    `a refund (${what}) was already sent to the payment provider for this return: confirm it again as it is (it is never refunded twice)`,
+  );
+}
 
 function saleReceipt(sale: SaleCompleted, storeId: string): ReceiptDoc {
   const lines: ReceiptDoc["lines"] = [];

@@ -185,7 +185,7 @@ describe("refunds to the original tender", () => {
     expect(alipayFen((last.response as { refund_fee: string }).refund_fee)).toBe(sale.totals.net);
   });
 
-  test("a refund whose answer is lost is retried under the same refund number: refunded once", async () => {
+  test("a refund whose answer is lost is retried under the same refund number: refunded once; the return is fixed meanwhile", async () => {
     const t = await till();
     const sale = await t.walletSale("134567890123451234");
     await t.returnFirstLine(sale);
@@ -193,6 +193,16 @@ describe("refunds to the original tender", () => {
     const lost = await t.call("POST", "/lanes/1/returns/complete", {});
     expect([lost.status, lost.body.error, lost.body.field]).toEqual([202, "payment_pending", "tender"]);
     expect(t.edge.checkout.view("1").mode).toBe("return");
+    // The refund may have gone through: the return cannot be changed, cancelled or paid in cash now.
+    const change = await t.call("PUT", "/lanes/1/returns/lines/l2", { units: 1, restock: true });
+    expect([change.status, change.body.field]).toEqual([409, "refund"]);
+    expect((await t.call("DELETE", "/lanes/1/returns")).body.field).toBe("refund");
+    const cash = await t.call("POST", "/lanes/1/returns/complete", {
+      tender: "cash",
+      supervisorId: "9001",
+      pin: "9999",
+    });
+    expect([cash.status, cash.body.field]).toEqual([409, "refund"]);
     const again = await t.call("POST", "/lanes/1/returns/complete", {});
     expect(again.status).toBe(200);
     const calls = t.payments.calls.filter((c) => c.api === "POST /v3/refund/domestic/refunds");

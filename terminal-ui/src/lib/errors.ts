@@ -54,6 +54,10 @@ const BY_FIELD: Record<string, Words> = {
     "退款结果未知：请再次确认退款（同一退款单号，不会重复退款）",
     "No answer to the refund yet: confirm again (same refund number, never refunded twice)",
   ],
+  "conflict:refund": [
+    "退款已发给支付平台，本次退货不能再修改或取消：请按原样再次确认退款（不会重复退款）",
+    "A refund was already sent to the provider: confirm the return again as it is (never refunded twice)",
+  ],
 };
 
 /** Why the edge refused a coupon (store-edge coupons/coupons.ts CouponReason). */
