@@ -160,8 +160,19 @@ export function consoleSuite() {
     async () => {
       // The mini-PC of S009 is replaced: a new code from the fleet screen, redeemed by the new one.
       const row = page.locator('tr[data-store="S009"]');
+      // The box still shows the code of the test before (already used) until the new one is in.
+      const box = page.getByTestId("enrollment-code").locator(".code");
+      const before = (await box.count()) ? ((await box.textContent()) ?? "").trim() : "";
       await row.getByRole("button", { name: "生成注册码" }).click();
-      const code = (await page.getByTestId("enrollment-code").locator(".code").innerText()).trim();
+      let code = "";
+      await until(
+        async () => {
+          code = ((await box.textContent()) ?? "").trim();
+          return code !== "" && code !== before;
+        },
+        30_000,
+        "the new enrollment code shown",
+      );
       const enrolled = await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, "");
       // The old database had said hello; the new one says hello with another instance id.
       const store = await connectStore(enrolled);
@@ -180,21 +191,25 @@ export function consoleSuite() {
           (await api<{ storeId: string; instanceId?: string }[]>("GET", "/api/v1/fleet")).some(
             (f) => f.storeId === "S009" && f.instanceId,
           ),
-        15_000,
+        30_000,
         "the first hello recorded",
       );
       await store.publish("query", hello(uuidv7()));
       await store.close();
       const alerts = page.getByTestId("resyncs").locator('tr[data-store="S009"]');
-      await until(async () => (await alerts.count()) === 2, 15_000, "two alerts for S009 on screen");
+      await until(async () => (await alerts.count()) === 2, 30_000, "two alerts for S009 on screen");
       const kinds = (await alerts.getByTestId("kind").allInnerTexts()).sort();
       assert(
         JSON.stringify(kinds) === JSON.stringify(["换了新数据库", "重新注册"]),
         `alert kinds ${kinds.join(", ")}`,
       );
       await row.getByTestId("resync-count").filter({ hasText: "2" }).waitFor();
-      for (let i = 0; i < 2; i++) await alerts.first().getByRole("button", { name: "已核实" }).click();
-      await until(async () => (await alerts.count()) === 0, 15_000, "alerts checked");
+      // One at a time: the list is redrawn after each (a second click could land on the row
+      // just resolved).
+      for (const left of [1, 0]) {
+        await alerts.first().getByRole("button", { name: "已核实" }).click();
+        await until(async () => (await alerts.count()) === left, 30_000, `${left} alert(s) left`);
+      }
       const done = await api<{ status: string; resolvedBy?: string }[]>(
         "GET",
         "/api/v1/fleet/resyncs?store=S009&status=resolved",
