@@ -326,6 +326,16 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       case "store.status": {
         const status = env.payload;
         bookkeeping.later(() => fleet.recordStatus(storeId, status));
+        // The edge's disk is full or failing: it refuses sales until someone frees space.
+        // (Its own transaction, as the takeover alerts: not inside the batched bookkeeping.)
+        if (status.storage) {
+          try {
+            const fault = status.storage;
+            security.alerts.raise("edge_storage", storeId, fault.state, () => ({ ...fault }));
+          } catch (e) {
+            log(`edge_storage alert for ${storeId}: ${(e as Error).message}`);
+          }
+        }
         return;
       }
       case "telemetry":

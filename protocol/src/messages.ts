@@ -331,6 +331,20 @@ export const StoreStatusV1 = z.strictObject({
    */
   instanceId: Id.optional(),
   devices: z.array(DeviceHealthV1).max(100),
+  /**
+   * Present only while the edge's database cannot be written: its disk is full, failing or
+   * read-only. Sales are refused meanwhile (nothing half-written); HQ raises a fleet alert.
+   */
+  storage: z
+    .strictObject({
+      state: z.enum(["full", "io_error", "read_only"]),
+      since: IsoTime,
+      /** Writes refused since then. */
+      failures: z.int().nonnegative(),
+      /** SQLite's code of the last fault, e.g. SQLITE_FULL. */
+      lastError: z.string().max(40).optional(),
+    })
+    .optional(),
   at: IsoTime,
 });
 

@@ -15,6 +15,7 @@ import { createTableRelationsHelpers, extractTablesRelationalConfig } from "driz
 import { BaseSQLiteDatabase, SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
 import Database from "libsql";
 import * as schema from "./db/schema.ts";
+import { StorageHealth } from "./health/storage.ts";
 
 export type Sqlite = InstanceType<typeof Database>;
 export type Drizzle = BaseSQLiteDatabase<"sync", unknown, typeof schema>;
@@ -65,6 +66,8 @@ export class EdgeDb {
   readonly raw: Sqlite;
   /** Drizzle: every query. */
   readonly d: Drizzle;
+  /** A full or failing disk, as the last writes found it (store status, fleet alert). */
+  readonly storage = new StorageHealth();
   private readonly metaGet;
   private readonly metaSet;
 
@@ -109,7 +112,20 @@ export class EdgeDb {
    * transaction() would fail on the nested BEGIN).
    */
   write<T>(fn: () => T): T {
-    if (!this.raw.inTransaction) return this.d.transaction(() => fn());
+    if (!this.raw.inTransaction) {
+      this.raw.exec("BEGIN");
+      try {
+        const out = fn();
+        this.raw.exec("COMMIT");
+        this.storage.succeeded();
+        return out;
+      } catch (e) {
+        // On a full or failing disk SQLite has rolled the transaction back already; a second
+        // ROLLBACK would throw "cannot rollback" and hide the cause (health/storage.ts).
+        if (this.raw.inTransaction) this.raw.exec("ROLLBACK");
+        throw this.storage.failed(e);
+      }
+    }
     // Raw SQL: drizzle exposes savepoints only through the transaction object of the outer call.
     this.raw.exec("SAVEPOINT edge_nested");
     try {

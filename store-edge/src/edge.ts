@@ -14,6 +14,8 @@ import { bridgeLaneDevices } from "./devices/factory.ts";
 import { type LaneDevices, NoDevices, SimulatedDevices } from "./devices/port.ts";
 import { DayDigests } from "./digest/day-digest.ts";
 import { EdgeError } from "./errors.ts";
+import { RateLimitedLog } from "./health/log-limit.ts";
+import { storageForStatus } from "./health/storage.ts";
 import { Inventory } from "./inventory.ts";
 import { HqLink } from "./link/hq-link.ts";
 import { applyRotation } from "./link/rotation.ts";
@@ -77,7 +79,10 @@ export class Edge {
   constructor(readonly options: EdgeOptions) {
     const { config } = options;
     this.clock = options.clock ?? systemClock;
-    this.log = options.log ?? (() => {});
+    // The same line again within a minute is counted, not written (a full disk fails every write).
+    const log = options.log ?? (() => {});
+    const limited = new RateLimitedLog(log);
+    this.log = (m) => limited.log(m, m);
     this.storeId = config.enrollment?.storeId ?? DEMO_STORE_ID;
     this.db = new EdgeDb(join(options.dataDir, "edge.db"));
     this.replica = new CatalogReplica(this.db, this.clock);
@@ -317,6 +322,8 @@ export class Edge {
       lastSeq: stats.lastSeq,
       instanceId: this.outbox.instanceId,
       devices: devices.slice(0, 100),
+      // Only while a fault lasts (HQ raises a fleet alert); older hubs never see the field.
+      ...storageForStatus(this.db.storage.status),
     };
   }
 
@@ -331,6 +338,7 @@ export class Edge {
       identity: this.identity(),
       lanes: this.checkout.laneIds(),
       stockAlerts: this.stock.alerts().length,
+      storage: this.db.storage.status,
       at: new Date(this.clock.now()).toISOString(),
     };
   }

@@ -10,7 +10,11 @@ export type EdgeErrorCode =
   | "unavailable"
   | "payment_declined"
   | "payment_pending"
-  | "too_many_attempts";
+  | "too_many_attempts"
+  /** The disk is full: nothing was saved (health/storage.ts). */
+  | "storage_full"
+  /** The disk failed or the database is read-only: nothing was saved. */
+  | "storage_error";
 
 const STATUS: Record<EdgeErrorCode, number> = {
   invalid: 400,
@@ -21,6 +25,8 @@ const STATUS: Record<EdgeErrorCode, number> = {
   payment_declined: 402,
   payment_pending: 202,
   too_many_attempts: 429,
+  storage_full: 507,
+  storage_error: 503,
 };
 
 export class EdgeError extends Error {

@@ -87,7 +87,7 @@ export interface FleetRow {
 /** GET /api/v1/fleet/alerts: a session takeover of a store, or an address refused enrollment. */
 export interface FleetAlert {
   id: number;
-  kind: "session_takeover" | "enrollment_rate_limited" | "till_pin_abuse";
+  kind: "session_takeover" | "enrollment_rate_limited" | "till_pin_abuse" | "edge_storage";
   storeId?: string;
   subject: string;
   openedAt: string;
@@ -105,6 +105,9 @@ export interface FleetAlert {
     lastDetail?: string;
     address?: string;
     wrongCodes?: number;
+    /** edge_storage: SQLite's code and the writes refused so far. */
+    lastError?: string;
+    failures?: number;
   };
   closedAt?: string;
 }

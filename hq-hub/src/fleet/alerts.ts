@@ -6,7 +6,7 @@
 import type { Sqlite } from "../db/open.ts";
 import { NotFoundError, StateError } from "../errors.ts";
 
-export type AlertKind = "session_takeover" | "enrollment_rate_limited" | "till_pin_abuse";
+export type AlertKind = "session_takeover" | "enrollment_rate_limited" | "till_pin_abuse" | "edge_storage";
 
 export interface FleetAlert {
   id: number;

@@ -18,6 +18,8 @@ import { bearerToken, SessionError } from "../checkout/sessions.ts";
 import { isSimulated, simControls } from "../devices/bridge-sim.ts";
 import type { Edge } from "../edge.ts";
 import { EdgeError, invalid } from "../errors.ts";
+import { errorLog } from "../health/log-limit.ts";
+import { StorageError } from "../health/storage.ts";
 import { LOCAL_SOURCE, pinSource } from "../staff/verify-pin.ts";
 import { bodyLimits } from "./body-limit.ts";
 
@@ -143,6 +145,9 @@ export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppE
   const co = edge.checkout;
 
   app.onError((err, c) => {
+    // A full disk fails every request: said once a minute with a count (health/log-limit.ts).
+    if (err instanceof StorageError)
+      errorLog.log(`storage:${err.state}`, `store-edge: ${err.sqliteCode}: ${err.message}`);
     if (err instanceof EdgeError)
       return c.json(
         {
@@ -157,7 +162,7 @@ export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppE
       c.header("www-authenticate", `Bearer realm="store-edge", error="invalid_token"`);
       return c.json({ error: err.code, field: err.field, message: err.message, reason: err.reason }, 401);
     }
-    console.error(err);
+    errorLog.log(`internal:${(err as Error).message}`, `store-edge: ${(err as Error).stack ?? String(err)}`);
     return c.json({ error: "internal", field: "", message: (err as Error).message }, 500);
   });
   app.notFound((c) =>

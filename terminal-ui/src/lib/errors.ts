@@ -111,6 +111,7 @@ const FIELD: Record<string, Words> = {
   scale: ["电子秤", "scale"],
   stable: ["读数稳定", "stable"],
   direction: ["存入/取出", "in/out"],
+  storage: ["门店服务器磁盘", "store server disk"],
 };
 
 // What is wrong with a typed number: yuan (2 places), kilograms (3) or a whole quantity (0).
@@ -137,6 +138,15 @@ const AMOUNT: Record<AmountProblem, (places: number) => Words> = {
 };
 
 const BY_CODE: Record<string, Words> = {
+  // The edge's disk (health/storage.ts): the sale was not saved, the basket stays on the till.
+  storage_full: [
+    "门店服务器磁盘已满，无法保存交易，请联系店长。本单未完成，商品已保留，腾出空间后可继续结账",
+    "The store server's disk is full: the sale was not saved. Call the manager; the basket is kept and can be paid once space is freed",
+  ],
+  storage_error: [
+    "门店服务器无法写入磁盘，无法保存交易，请联系店长。本单未完成，商品已保留",
+    "The store server cannot write to its disk: the sale was not saved. Call the manager; the basket is kept",
+  ],
   invalid: ["输入有误", "Check the input"],
   not_found: ["没有找到", "Not found"],
   conflict: ["现在不能这样操作", "Not possible right now"],
