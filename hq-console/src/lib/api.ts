@@ -170,6 +170,42 @@ export interface DeadLetter {
   resolved_by: string | null;
   resolved_at: string | null;
 }
+/** A store event HQ holds against another committed under its seq or id (GET /conflicts). */
+export interface EventConflict {
+  id: number;
+  store_id: string;
+  seq: number;
+  event_id: string;
+  existing_event_id: string;
+  reason: "same_seq_different_content" | "same_id_different_content";
+  received_at: string;
+  status: "open" | "take_store" | "keep_hq" | "keep_both" | string;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  note: string | null;
+  applied_event_id: string | null;
+  applied_doc_id: string | null;
+}
+/** One conflict with both versions (GET /conflicts/{id}). */
+export interface EventConflictDetail extends EventConflict {
+  committed: {
+    eventId: string;
+    found: boolean;
+    type?: string;
+    receivedAt?: string;
+    document?:
+      | { kind: "sale"; sale: { receipt_no: string; net_fen: number; lines?: unknown[] } }
+      | { kind: "return"; ret: Record<string, unknown> }
+      | { kind: "training"; training: Record<string, unknown> };
+  };
+  incoming: {
+    id: string;
+    type: string;
+    seq: number;
+    payload: { receiptNo?: string; totals?: { net: number }; lines?: unknown[] };
+  };
+  audit: { choice: string; actor: string; at: string; note: string | null }[];
+}
 export interface SaleRow {
   sale_id: string;
   receipt_no: string;

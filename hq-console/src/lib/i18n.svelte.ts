@@ -319,6 +319,21 @@ const zh = {
   resolveConflict: "已处理",
   firstSale: "首次使用",
   secondSale: "再次使用",
+  eventConflictNote:
+    "门店的事件与总部已入账的另一事件同序号（或同编号）但内容不同，例如有人用门店凭据伪造了交易。门店的这条事件暂不视为已送达，直到有人处理。",
+  conflictOpen: "待处理",
+  conflictResolved: "已处理",
+  sameSeqOtherEvent: "同序号的另一事件",
+  sameIdOtherContent: "同编号、内容不同",
+  committedVersion: "总部已入账的版本",
+  incomingVersion: "门店发来的版本",
+  committedReplaced: "已入账版本已被另一次处理替换",
+  take_store: "采用门店版本",
+  keep_hq: "保留总部版本",
+  keep_both: "两者都保留",
+  conflictChoicesNote:
+    "采用门店版本：撤销已入账版本的库存、销售、明细、支付和积分，改记门店版本。保留总部版本：丢弃门店版本。两者都保留：门店版本以新的单据编号另行入账。每次处理都会记录操作人和时间，并通知门店。",
+  note: "备注",
   language: "English",
 } as const;
 
@@ -616,6 +631,21 @@ const en: Record<Key, string> = {
   asOf: "Counted at",
   missingCount: "missing",
   extraCount: "extra",
+  eventConflictNote:
+    "A store's event clashes with another event HQ already committed under the same seq (or id) with other content, for example a sale forged with the store's credentials. The store's event does not count as delivered until someone decides.",
+  conflictOpen: "Open",
+  conflictResolved: "Resolved",
+  sameSeqOtherEvent: "Another event at this seq",
+  sameIdOtherContent: "Same id, other content",
+  committedVersion: "Committed at HQ",
+  incomingVersion: "Sent by the store",
+  committedReplaced: "The committed version was replaced by another resolution",
+  take_store: "Take the store's",
+  keep_hq: "Keep HQ's",
+  keep_both: "Keep both",
+  conflictChoicesNote:
+    "Take the store's: the committed version's stock, sales, lines, tenders and points are reversed and the store's version applied. Keep HQ's: the store's version is discarded. Keep both: the store's version is applied as its own document under a new number. Every decision is recorded with who and when, and the store is told.",
+  note: "Note",
   language: "中文",
   coupons: "Coupons",
   issueCoupons: "Issue coupons",
