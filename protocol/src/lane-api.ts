@@ -2,7 +2,7 @@
 // the terminal reads them. Types only: the edge builds these, the terminal imports them with
 // `import type`, so one definition serves both and they cannot drift apart.
 import type { SaleLine, Tender } from "./messages.ts";
-import type { PriceResult } from "./pricing/index.ts";
+import type { OrderAdjustment, PriceResult } from "./pricing/index.ts";
 
 export interface CartLine {
   lineId: string;
@@ -49,6 +49,8 @@ export interface Cart {
   coupons: string[];
   tenders: Tender[];
   return?: ReturnDraft;
+  /** 整单折扣 / 抹零 as entered, priced by the engine after promotions, and who allowed it. */
+  adjustment?: OrderAdjustment & { approvedBy: string };
 }
 
 export interface LaneView {

@@ -24,7 +24,10 @@ export interface Receipt {
   cashier?: string;
   lines: ReceiptLine[];
   subtotalFen: number;
+  /** Promotions' discounts; the order-level adjustments are listed on their own below. */
   discountFen: number;
+  /** 整单折扣 / 抹零, each printed as its own line between the discount and the total. */
+  adjustments?: { label: string; amountFen: number }[];
   totalFen: number;
   tenders: { label: string; amountFen: number }[];
   changeFen: number;
@@ -103,6 +106,7 @@ export function layoutReceipt(r: Receipt, paper: PaperWidth = 80): Uint8Array {
   p.line(rule);
   p.lineLR("小计 Subtotal", yuan(r.subtotalFen), cols);
   if (r.discountFen) p.lineLR("优惠 Discount", yuan(-r.discountFen), cols);
+  for (const a of r.adjustments ?? []) p.lineLR(a.label, yuan(-a.amountFen), cols);
   p.bold(true).size(1, 2).lineLR("合计 TOTAL", yuan(r.totalFen), cols).size(1, 1).bold(false);
   for (const t of r.tenders) p.lineLR(t.label, yuan(t.amountFen), cols);
   p.lineLR("找零 Change", yuan(r.changeFen), cols);

@@ -64,3 +64,8 @@ export function applyOrderAdjustment(adjustment: OrderAdjustment, lines: Adjusta
   }
   if (adjustment.rounding) share(lines, ROUNDING_ID, roundingFen(adjustment.rounding, due));
 }
+
+/** Whether a line discount is a share of the order adjustment rather than a promotion's. */
+export function isAdjustmentDiscount(promotionId: string): boolean {
+  return promotionId === ORDER_DISCOUNT_ID || promotionId === ROUNDING_ID;
+}

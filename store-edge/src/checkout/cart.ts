@@ -20,6 +20,7 @@ import {
   type SaleLine,
 } from "@retail/protocol";
 import { conflict, invalid, notFound } from "../errors.ts";
+import { pricingAdjustment } from "./order-adjustment.ts";
 
 export type TaxRate = SaleLine["taxRate"];
 
@@ -167,7 +168,9 @@ export function removeCoupon(cart: Cart, code: string): Cart {
 
 /** The cart as the engine's basket (everything but the promotions). */
 function basketOf(cart: Cart, storeId: string, at: string): BasketRequest {
+  const adjustment = pricingAdjustment(cart);
   return {
+    ...(adjustment ? { adjustment } : {}),
     at,
     storeId,
     ...(cart.member ? { member: { id: cart.member.id, tier: cart.member.tier } } : {}),
@@ -250,5 +253,6 @@ export function buildSale(cart: Cart, priced: PriceResult, ctx: SaleContext): Sa
     tenders: cart.tenders,
   };
   if (cart.member) sale.member = { id: cart.member.id, tier: cart.member.tier };
+  if (cart.adjustment) sale.adjustment = cart.adjustment;
   return sale;
 }

@@ -6,13 +6,17 @@
 // lane, never holding up another lane.
 import {
   type Cashier,
+  formatFieldPath,
   formatReceiptNo,
   formatYuanPlain,
+  isAdjustmentDiscount,
   type LaneView,
   lineGross,
+  OrderAdjustmentV1,
   type ParsedScan,
   type Payload,
   type PriceResult,
+  PricingError,
   type PriorReturns,
   type Promotion,
   parseScan,
@@ -52,7 +56,7 @@ import {
 } from "../db/schema.ts";
 import type { EdgeDb } from "../db.ts";
 import type { DeviceEvent, LaneDevices, ReceiptDoc } from "../devices/port.ts";
-import { qtyText } from "../devices/receipt.ts";
+import { adjustmentLines, qtyText } from "../devices/receipt.ts";
 import { conflict, EdgeError, forbidden, invalid, notFound } from "../errors.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import type { PaymentProvider, PayResult } from "../payments/provider.ts";
@@ -74,6 +78,7 @@ import {
   setQty,
   voidLine,
 } from "./cart.ts";
+import { clearAdjustment, keepAdjustment, roleMayAdjust, setAdjustment } from "./order-adjustment.ts";
 import { planRefund, type RefundPlan, refundedByKind } from "./refund.ts";
 import { planReturn, type ReturnPlan, returnable, shelfRefund } from "./returns.ts";
 import { DEFAULT_SESSION_IDLE_MS, LaneSessions, LOCK_MS } from "./sessions.ts";
@@ -362,6 +367,7 @@ export class Checkout {
     cart: Cart,
     audit?: Omit<Payload<"audit.recorded">, "auditId" | "laneId" | "at">,
   ): LaneView {
+    cart = keepAdjustment(rt.cart, cart);
     const { ms, iso } = this.now();
     this.d.db.write(() => {
       if (audit)
@@ -484,7 +490,7 @@ export class Checkout {
   /** Applies a pure cart change, persists it, pushes the new view. */
   private mutate(rt: LaneRuntime, fn: (cart: Cart) => Cart): LaneView {
     if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
-    const next = fn(rt.cart);
+    const next = keepAdjustment(rt.cart, fn(rt.cart));
     // Price before saving: a basket the engine rejects is never persisted.
     const result = this.priceOf(next, this.now().iso);
     this.saveCart(rt, next);
@@ -1053,6 +1059,40 @@ export class Checkout {
       amount: price - (line.override?.catalogPrice ?? price),
       detail: `${line.name}: ${line.override?.catalogPrice} -> ${price} fen; ${reason}`.slice(0, 200),
     });
+  }
+
+  /**
+   * 整单折扣 / 抹零 (order-adjustment.ts): a signed-in supervisor or manager applies it; a
+   * cashier needs a supervisor's code and PIN (the one PIN path). The engine prices it.
+   */
+  async adjustOrder(
+    laneId: string,
+    input: unknown,
+    supervisor?: { id: string; pin: string },
+  ): Promise<LaneView> {
+    const parsed = OrderAdjustmentV1.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw invalid(formatFieldPath(issue.path, "adjustment"), issue.message);
+    }
+    const adjustment = parsed.data;
+    const rt = this.lane(laneId);
+    const role = rt.record.cashierId ? this.lookup.cashiers.get(rt.record.cashierId)?.role : undefined;
+    let approvedBy = rt.record.cashierId;
+    if (supervisor) approvedBy = (await this.supervisor(laneId, supervisor, "order_adjustment")).id;
+    else if (!roleMayAdjust(role) || !approvedBy)
+      throw forbidden("supervisorId", "an order discount or 抹零 needs a supervisor's code and PIN");
+    try {
+      return this.mutate(rt, (c) => setAdjustment(c, adjustment, approvedBy!));
+    } catch (e) {
+      // Above the amount due: the engine names the field; nothing was saved.
+      if (e instanceof PricingError) throw invalid(e.field.replace(/^adjustment\./, ""), e.message);
+      throw e;
+    }
+  }
+
+  clearOrderAdjustment(laneId: string): LaneView {
+    return this.mutate(this.lane(laneId), clearAdjustment);
   }
 
   memberByPhone(laneId: string, phone: string): LaneView {
@@ -1893,8 +1933,11 @@ function saleReceipt(sale: SaleCompleted, storeId: string): ReceiptDoc {
   for (const l of sale.lines) {
     const qty = l.weighed ? qtyText(l.qty, true) : `x${l.qty}`;
     lines.push({ left: `${l.name} ${qty}`, right: yuan(l.gross) });
-    for (const d of l.discounts) lines.push({ left: `  优惠 ${d.promotionId}`, right: `-${yuan(d.amount)}` });
+    for (const d of l.discounts)
+      if (!isAdjustmentDiscount(d.promotionId))
+        lines.push({ left: `  优惠 ${d.promotionId}`, right: `-${yuan(d.amount)}` });
   }
+  for (const a of adjustmentLines(sale)) lines.push({ left: a.label, right: `-${yuan(a.amountFen)}` });
   lines.push({ left: "合计 TOTAL", right: yuan(sale.totals.net) });
   lines.push({ left: "其中税额 TAX", right: yuan(sale.totals.tax) });
   for (const t of sale.tenders) {

@@ -2,8 +2,8 @@
 // out as ESC/POS and decoded again (58 mm: 32 columns, Chinese counted double width).
 import { describe, expect, test } from "bun:test";
 import { EscPosDecoder, layoutReceipt, type PrintBlock, renderText } from "@retail/firmware-bridge";
-import type { SaleCompleted } from "@retail/protocol";
-import { qtyText, type ReceiptContext, saleToReceipt, storeTime } from "./receipt.ts";
+import { ORDER_DISCOUNT_ID, ROUNDING_ID, type SaleCompleted } from "@retail/protocol";
+import { qtyText, type ReceiptContext, saleToReceipt, storeTime, zheText } from "./receipt.ts";
 
 const sale: SaleCompleted = {
   saleId: "0193a0b0-0000-7000-8000-000000000001",
@@ -121,5 +121,50 @@ describe("sale -> Receipt", () => {
     const width = (s: string) => [...s].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
     for (const line of text.split("\n"))
       if (!line.startsWith("[")) expect(width(line)).toBeLessThanOrEqual(32);
+  });
+
+  test("整单折扣 and 抹零 are their own lines, not under each item; the total adds up", () => {
+    // 944 after promotions; 10% off (94: 58 + 36 by net) -> 850, 抹零 to the yuan (50: 31 + 19) -> 800.
+    const adjusted: SaleCompleted = {
+      ...sale,
+      lines: [
+        {
+          ...sale.lines[0]!,
+          discounts: [
+            { promotionId: ORDER_DISCOUNT_ID, amount: 58 },
+            { promotionId: ROUNDING_ID, amount: 31 },
+          ],
+          net: 495,
+        },
+        {
+          ...sale.lines[1]!,
+          discounts: [
+            ...sale.lines[1]!.discounts,
+            { promotionId: ORDER_DISCOUNT_ID, amount: 36 },
+            { promotionId: ROUNDING_ID, amount: 19 },
+          ],
+          net: 305,
+        },
+      ],
+      totals: { gross: 984, discount: 40 + 94 + 50, net: 800, tax: 70 },
+      adjustment: { discount: { basisPoints: 1000 }, rounding: "yuan", approvedBy: "9001" },
+    };
+    const r = saleToReceipt(adjusted, ctx);
+    expect(r.discountFen).toBe(40);
+    expect(r.adjustments).toEqual([
+      { label: "整单折扣 9折", amountFen: 94 },
+      { label: "抹零", amountFen: 50 },
+    ]);
+    expect(r.lines[0]!.discounts).toBeUndefined();
+    expect(r.lines[1]!.discounts).toEqual([{ label: "满减 P-MJ-100", amountFen: 40 }]);
+    const text = rendered(layoutReceipt(r, 58), 58);
+    expect(text).toMatch(/优惠 Discount\s+-￥0\.40/);
+    expect(text).toMatch(/整单折扣 9折\s+-￥0\.94/);
+    expect(text).toMatch(/抹零\s+-￥0\.50/);
+    expect(text).toMatch(/合计 TOTAL\s+￥8\.00/);
+    expect(text.indexOf("整单折扣")).toBeLessThan(text.indexOf("合计 TOTAL"));
+    expect(zheText(1250)).toBe("8.75折");
+    expect(zheText(500)).toBe("9.5折");
+    expect(zheText(10000)).toBe("免单");
   });
 });

@@ -4,7 +4,13 @@
 // marker. Pure: the bridge adapter looks the records up and hands them in.
 
 import type { Receipt, ReceiptLine } from "@retail/firmware-bridge";
-import type { SaleCompleted, SaleReturned } from "@retail/protocol";
+import {
+  isAdjustmentDiscount,
+  ORDER_DISCOUNT_ID,
+  ROUNDING_ID,
+  type SaleCompleted,
+  type SaleReturned,
+} from "@retail/protocol";
 
 export interface ReceiptContext {
   storeName: string;
@@ -67,6 +73,32 @@ function common(ctx: ReceiptContext, receiptNo: string) {
   return extra;
 }
 
+/** "9折" for 1000 basis points off, "8.75折" for 1250, "免单" for all of it. */
+export function zheText(basisPoints: number): string {
+  const left = 10000 - basisPoints;
+  if (left <= 0) return "免单";
+  const frac = String(left % 1000)
+    .padStart(3, "0")
+    .replace(/0+$/, "");
+  return `${Math.trunc(left / 1000)}${frac ? `.${frac}` : ""}折`;
+}
+
+/** The order-level adjustment's own receipt lines (整单折扣, 抹零), summed over the sale's lines. */
+export function adjustmentLines(sale: SaleCompleted): { label: string; amountFen: number }[] {
+  const sum = (id: string) =>
+    sale.lines.reduce(
+      (a, l) => a + l.discounts.reduce((x, d) => x + (d.promotionId === id ? d.amount : 0), 0),
+      0,
+    );
+  const out: { label: string; amountFen: number }[] = [];
+  const bp = sale.adjustment?.discount?.basisPoints;
+  const discount = sum(ORDER_DISCOUNT_ID);
+  if (discount) out.push({ label: bp ? `整单折扣 ${zheText(bp)}` : "整单折扣", amountFen: discount });
+  const rounding = sum(ROUNDING_ID);
+  if (rounding) out.push({ label: "抹零", amountFen: rounding });
+  return out;
+}
+
 export function saleToReceipt(sale: SaleCompleted, ctx: ReceiptContext): Receipt {
   const lines: ReceiptLine[] = sale.lines.map((l) => {
     const line: ReceiptLine = {
@@ -75,14 +107,16 @@ export function saleToReceipt(sale: SaleCompleted, ctx: ReceiptContext): Receipt
       unitPriceFen: l.unitPrice,
       amountFen: l.gross,
     };
-    const discounts = l.discounts.map((d) => ({
-      label: discountLabel(d.promotionId, ctx),
-      amountFen: d.amount,
-    }));
+    // The order adjustment's shares are printed once, as their own lines under the subtotal.
+    const discounts = l.discounts
+      .filter((d) => !isAdjustmentDiscount(d.promotionId))
+      .map((d) => ({ label: discountLabel(d.promotionId, ctx), amountFen: d.amount }));
     if (discounts.length) line.discounts = discounts;
     return line;
   });
   const cashier = ctx.cashierName?.(sale.cashierId);
+  const adjustments = adjustmentLines(sale);
+  const adjusted = adjustments.reduce((a, x) => a + x.amountFen, 0);
   const receipt: Receipt = {
     storeName: ctx.storeName,
     receiptNo: sale.receiptNo,
@@ -91,7 +125,8 @@ export function saleToReceipt(sale: SaleCompleted, ctx: ReceiptContext): Receipt
     cashier: cashier ? `${cashier}(${sale.cashierId})` : sale.cashierId,
     lines,
     subtotalFen: sale.totals.gross,
-    discountFen: sale.totals.discount,
+    discountFen: sale.totals.discount - adjusted,
+    ...(adjustments.length ? { adjustments } : {}),
     totalFen: sale.totals.net,
     // Cash shows what the customer handed over; the change line follows.
     tenders: sale.tenders.map((t) => ({

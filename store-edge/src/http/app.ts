@@ -120,6 +120,13 @@ const schemas = {
   }),
   simWeight: z.strictObject({ grams: z.int().optional(), stable: z.boolean() }),
   noSale: z.strictObject({ supervisorId: CashierId.optional(), pin: Pin.optional() }),
+  // 整单折扣 / 抹零: the engine's OrderAdjustmentV1 checks discount and rounding (Checkout.adjustOrder).
+  adjustment: z.strictObject({
+    discount: z.unknown().optional(),
+    rounding: z.unknown().optional(),
+    supervisorId: CashierId.optional(),
+    pin: Pin.optional(),
+  }),
 };
 
 async function body<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
@@ -317,6 +324,11 @@ export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppE
     const b = (await c.req.text()) ? await body(c, schemas.supervisor) : undefined;
     return c.json(await co.voidCart(c.req.param("lane"), b ? { id: b.supervisorId, pin: b.pin } : undefined));
   });
+  api.post("/lanes/:lane/adjustment", async (c) => {
+    const { supervisorId, pin, ...adjustment } = await body(c, schemas.adjustment);
+    return c.json(await co.adjustOrder(c.req.param("lane"), adjustment, supervisorOf({ supervisorId, pin })));
+  });
+  api.delete("/lanes/:lane/adjustment", (c) => c.json(co.clearOrderAdjustment(c.req.param("lane"))));
   api.post("/lanes/:lane/suspend", (c) => c.json(co.suspend(c.req.param("lane"))));
   api.post("/lanes/:lane/recall", async (c) =>
     c.json(co.recall(c.req.param("lane"), (await body(c, schemas.recall)).suspendId)),

@@ -104,6 +104,8 @@ const LANE_ROUTES: [string, string, unknown][] = [
   ["DELETE", "/lanes/1/member", undefined],
   ["POST", "/lanes/1/coupons", { code: "C1" }],
   ["DELETE", "/lanes/1/coupons/C1", undefined],
+  ["POST", "/lanes/1/adjustment", { rounding: "yuan", supervisorId: "9001", pin: "9999" }],
+  ["DELETE", "/lanes/1/adjustment", undefined],
   ["POST", "/lanes/1/void", { supervisorId: "9001", pin: "9999" }],
   ["POST", "/lanes/1/suspend", undefined],
   ["POST", "/lanes/1/recall", { suspendId: "x" }],

@@ -161,6 +161,16 @@ const PIN_ROUTES: PinRoute[] = [
     session: true,
   },
   {
+    name: "order discount / 抹零",
+    code: "9001",
+    right: "9999",
+    setup: scanOne,
+    method: "POST",
+    path: "/lanes/1/adjustment",
+    body: (pin) => ({ rounding: "yuan", ...sup(pin) }),
+    session: true,
+  },
+  {
     name: "sale void",
     code: "9001",
     right: "9999",

@@ -27,6 +27,7 @@ export type PinPurpose =
   | "line_void"
   | "sale_void"
   | "price_override"
+  | "order_adjustment"
   | "return_without_receipt"
   | "refund_to_cash"
   | "training"
