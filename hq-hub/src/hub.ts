@@ -41,6 +41,7 @@ import { createTokens, type Tokens } from "./http/auth.ts";
 import { type BatchOutcome, createIngest } from "./ingest/ingest.ts";
 import { createResync, type Resync } from "./ingest/resync.ts";
 import { type IngestWorker, startIngestWorker } from "./ingest/worker-client.ts";
+import { plantedBug, prematureAcks } from "./plant.ts";
 import { createReplenishment, type Replenishment, type TillUpdate } from "./replenishment/orders.ts";
 import { createReports, type Reports } from "./reports/reports.ts";
 import { createSales, type Sales } from "./sales/sales.ts";
@@ -475,6 +476,22 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     const group = queue.splice(0, MAX_GROUP);
     if (queue.length > 0) scheduleFlush();
     if (group.length === 0) return answerHellos();
+    if (plantedBug === "ack_before_commit") {
+      // The planted bug (plant.ts): acks first, the commit 500 ms later.
+      for (const [storeId, upToSeq] of prematureAcks(group))
+        afterBatch({ storeId, ack: { upToSeq, missing: [] } as BatchOutcome["ack"] });
+      setTimeout(() => {
+        try {
+          afterGroup(ingest.handleMany(group));
+        } catch (e) {
+          groupFailed(e);
+        }
+        processed += group.length;
+        answerHellos();
+        for (const m of group) m.done();
+      }, 500);
+      return;
+    }
     try {
       const outs = ingest.handleMany(group);
       crashPoint("ingest.after_commit");

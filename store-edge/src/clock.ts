@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 // Time is passed in, never read from a global, so tests and the catalog's future effective
 // times can run on a clock they control.
 export interface Clock {
@@ -5,7 +7,33 @@ export interface Clock {
   now(): number;
 }
 
-export const systemClock: Clock = { now: () => Date.now() };
+/**
+ * Test hook (the fault suite, tests/faults): STORE_EDGE_CLOCK_SKEW_FILE names a file holding a
+ * signed offset in milliseconds that this process's clock adds to the system time, re-read at
+ * most every 100 ms, so a running edge's clock can jump forward or back without root (faketime
+ * would need an LD_PRELOAD of the whole runtime). Unset (production): the system clock as is.
+ */
+function skewedClock(file: string): Clock {
+  let offset = 0;
+  let readAt = 0;
+  return {
+    now() {
+      const t = Date.now();
+      if (t - readAt > 100) {
+        readAt = t;
+        try {
+          offset = Number(readFileSync(file, "utf8").trim()) || 0;
+        } catch {
+          offset = 0;
+        }
+      }
+      return t + offset;
+    },
+  };
+}
+
+const skewFile = typeof process !== "undefined" ? process.env.STORE_EDGE_CLOCK_SKEW_FILE : undefined;
+export const systemClock: Clock = skewFile ? skewedClock(skewFile) : { now: () => Date.now() };
 
 /** A clock tests can move by hand. */
 export function manualClock(start: number): Clock & { set(ms: number): void; advance(ms: number): void } {

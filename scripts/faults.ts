@@ -1,0 +1,20 @@
+// npm run faults [-- --short | --long | --faults N] [--seed N] [--stores N] [--only a,b]: the
+// standing fault suite (tests/faults/runner.ts, docs/development.md "Fault suite"). Prints the
+// seed first, then each fault, any violation, and the table; exits 1 on any violation.
+import { formatReport, runFaults } from "../tests/faults/runner.ts";
+import { FAULT_CLASSES, type FaultClass } from "../tests/faults/schedule.ts";
+
+const args = process.argv.slice(2);
+const opt = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const seed = Number(opt("--seed") ?? Math.floor(Math.random() * 2 ** 31));
+const faults = Number(opt("--faults") ?? (args.includes("--long") ? 200 : FAULT_CLASSES.length + 3));
+const only = (opt("--only")?.split(",").filter(Boolean) ?? []) as FaultClass[];
+for (const f of only)
+  if (!FAULT_CLASSES.includes(f)) throw new Error(`--only: no fault class ${f} (${FAULT_CLASSES.join(", ")})`);
+console.log(`faults: seed ${seed}`);
+const report = await runFaults({ seed, faults, stores: Number(opt("--stores") ?? 3), only, keepDir: args.includes("--keep") });
+console.log(formatReport(report));
+process.exit(report.violations.length ? 1 : 0);

@@ -1,0 +1,75 @@
+// The fault schedule, drawn from a seed: the same seed gives the same faults in the same order
+// with the same parameters (which store, how long, how far the clock jumps), so a failure replays
+// with `npm run faults -- --seed N`. Timing against real processes still varies run to run.
+export const FAULT_CLASSES = [
+  "kill9-edge",
+  "kill9-hub",
+  "net-cut",
+  "net-latency",
+  "net-halfopen",
+  "clock-forward",
+  "clock-back",
+  "restore-edge",
+  "poison",
+] as const;
+export type FaultClass = (typeof FAULT_CLASSES)[number];
+
+export interface Fault {
+  n: number;
+  kind: FaultClass;
+  store: number;
+  /** How long the fault holds (network, clock) or how long traffic runs before it (kills, restore). */
+  holdMs: number;
+  /** Traffic between the previous check and this fault. */
+  gapMs: number;
+  /** Latency per chunk, or the clock jump. */
+  amountMs: number;
+}
+
+/** mulberry32: small, fast, good enough to draw a schedule. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * `count` faults over `stores` stores. The first ones cover every allowed class once (in a
+ * seeded order), so even a short run injects each class; the rest are drawn uniformly.
+ */
+export function drawSchedule(seed: number, count: number, stores: number, only?: FaultClass[]): Fault[] {
+  const rand = prng(seed);
+  const classes = [...(only?.length ? only : FAULT_CLASSES)];
+  const first = [...classes];
+  for (let i = first.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [first[i], first[j]] = [first[j]!, first[i]!];
+  }
+  const out: Fault[] = [];
+  for (let n = 0; n < count; n++) {
+    const kind = n < first.length ? first[n]! : classes[Math.floor(rand() * classes.length)]!;
+    const between = (lo: number, hi: number) => Math.round(lo + rand() * (hi - lo));
+    const amountMs =
+      kind === "net-latency"
+        ? between(100, 1500)
+        : kind === "clock-forward"
+          ? between(60_000, 6 * 3600_000)
+          : kind === "clock-back"
+            ? -between(60_000, 6 * 3600_000)
+            : 0;
+    out.push({
+      n: n + 1,
+      kind,
+      store: Math.floor(rand() * stores),
+      holdMs: between(1000, 4000),
+      gapMs: between(300, 2000),
+      amountMs,
+    });
+  }
+  return out;
+}
