@@ -10,11 +10,19 @@ const opt = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const seed = Number(opt("--seed") ?? Math.floor(Math.random() * 2 ** 31));
+// --short (the default): one fault of every class and 3 more; --long: 200; --faults N: N.
 const faults = Number(opt("--faults") ?? (args.includes("--long") ? 200 : FAULT_CLASSES.length + 3));
 const only = (opt("--only")?.split(",").filter(Boolean) ?? []) as FaultClass[];
 for (const f of only)
-  if (!FAULT_CLASSES.includes(f)) throw new Error(`--only: no fault class ${f} (${FAULT_CLASSES.join(", ")})`);
+  if (!FAULT_CLASSES.includes(f))
+    throw new Error(`--only: no fault class ${f} (${FAULT_CLASSES.join(", ")})`);
 console.log(`faults: seed ${seed}`);
-const report = await runFaults({ seed, faults, stores: Number(opt("--stores") ?? 3), only, keepDir: args.includes("--keep") });
+const report = await runFaults({
+  seed,
+  faults,
+  stores: Number(opt("--stores") ?? 3),
+  only,
+  keepDir: args.includes("--keep"),
+});
 console.log(formatReport(report));
 process.exit(report.violations.length ? 1 : 0);

@@ -79,10 +79,18 @@ export function checkStore(hqDb: string, s: StoreView): Violation[] {
     // 1. Every sale committed at the edge is at HQ exactly once with the same totals.
     for (const sale of edge.sales) {
       const h = hqSales.get(sale.sale_id);
-      if (!h) v("sale at HQ exactly once", `sale ${sale.sale_id} (${sale.receipt_no}) committed at the edge is not at HQ`);
-      else if (h.n !== 1) v("receipt number names one sale", `receipt ${sale.receipt_no} names ${h.n} sales at HQ`);
+      if (!h)
+        v(
+          "sale at HQ exactly once",
+          `sale ${sale.sale_id} (${sale.receipt_no}) committed at the edge is not at HQ`,
+        );
+      else if (h.n !== 1)
+        v("receipt number names one sale", `receipt ${sale.receipt_no} names ${h.n} sales at HQ`);
       if (h && (h.net_fen !== sale.net_fen || h.tax_fen !== sale.tax_fen))
-        v("same content", `sale ${sale.sale_id}: edge ${sale.net_fen}/${sale.tax_fen} fen, HQ ${h.net_fen}/${h.tax_fen}`);
+        v(
+          "same content",
+          `sale ${sale.sale_id}: edge ${sale.net_fen}/${sale.tax_fen} fen, HQ ${h.net_fen}/${h.tax_fen}`,
+        );
     }
     // 1b. Every sale the edge answered as committed is still in its database (unless an older
     // copy of edge.db was put back after it: then it must be at HQ or the loss is HQ's to list).
@@ -95,8 +103,9 @@ export function checkStore(hqDb: string, s: StoreView): Violation[] {
     }
     // 2. HQ's seq is gapless up to its ack: each seq is in the inbox, dead letters or a listed loss.
     const upTo =
-      db.query<{ up_to_seq: number }, [string]>("SELECT up_to_seq FROM store_seq WHERE store_id = ?").get(s.storeId)
-        ?.up_to_seq ?? 0;
+      db
+        .query<{ up_to_seq: number }, [string]>("SELECT up_to_seq FROM store_seq WHERE store_id = ?")
+        .get(s.storeId)?.up_to_seq ?? 0;
     const held = new Set(
       db
         .query<{ seq: number }, [string, number]>("SELECT seq FROM inbox WHERE store_id = ? AND seq <= ?")
@@ -108,15 +117,24 @@ export function checkStore(hqDb: string, s: StoreView): Violation[] {
       .all(s.storeId))
       held.add(r.seq);
     const lost = db
-      .query<{ from_seq: number; to_seq: number }, [string]>("SELECT from_seq, to_seq FROM lost_seqs WHERE store_id = ?")
+      .query<{ from_seq: number; to_seq: number }, [string]>(
+        "SELECT from_seq, to_seq FROM lost_seqs WHERE store_id = ?",
+      )
       .all(s.storeId);
     const gaps: number[] = [];
     for (let q = 1; q <= upTo; q++)
       if (!held.has(q) && !lost.some((l) => q >= l.from_seq && q <= l.to_seq)) gaps.push(q);
-    if (gaps.length) v("HQ seq gapless up to its ack", `${gaps.length} seq(s) under ${upTo} held nowhere: ${gaps.slice(0, 8).join(", ")}`);
+    if (gaps.length)
+      v(
+        "HQ seq gapless up to its ack",
+        `${gaps.length} seq(s) under ${upTo} held nowhere: ${gaps.slice(0, 8).join(", ")}`,
+      );
     // 3. Nothing is marked delivered at the edge that HQ does not hold.
     const inboxIds = new Set(
-      db.query<{ event_id: string }, [string]>("SELECT event_id FROM inbox WHERE store_id = ?").all(s.storeId).map((r) => r.event_id),
+      db
+        .query<{ event_id: string }, [string]>("SELECT event_id FROM inbox WHERE store_id = ?")
+        .all(s.storeId)
+        .map((r) => r.event_id),
     );
     const notHeld = edge.outbox.filter((o) => o.seq <= edge.acked && !inboxIds.has(o.id));
     if (notHeld.length)
@@ -149,7 +167,17 @@ export function checkHq(hqDb: string): Violation[] {
           detail: `${r.sku}: on hand ${r.on_hand}, movements ${r.moved ?? 0}`,
         });
     for (const r of db
-      .query<{ id: number; store_id: string; debit_fen: number; credit_fen: number; ld: number | null; lc: number | null }, []>(
+      .query<
+        {
+          id: number;
+          store_id: string;
+          debit_fen: number;
+          credit_fen: number;
+          ld: number | null;
+          lc: number | null;
+        },
+        []
+      >(
         `SELECT v.id, v.store_id, v.debit_fen, v.credit_fen,
            (SELECT SUM(debit_fen) FROM voucher_lines WHERE voucher_id = v.id) AS ld,
            (SELECT SUM(credit_fen) FROM voucher_lines WHERE voucher_id = v.id) AS lc
@@ -163,9 +191,15 @@ export function checkHq(hqDb: string): Violation[] {
           detail: `voucher ${r.id}: ${r.debit_fen}/${r.credit_fen}, lines ${r.ld}/${r.lc}`,
         });
     for (const r of db
-      .query<{ id: number; store_id: string }, []>("SELECT id, store_id FROM dead_letters WHERE TRIM(reason) = ''")
+      .query<{ id: number; store_id: string }, []>(
+        "SELECT id, store_id FROM dead_letters WHERE TRIM(reason) = ''",
+      )
       .all())
-      out.push({ invariant: "dead letter has its reason", storeId: r.store_id, detail: `dead letter ${r.id}` });
+      out.push({
+        invariant: "dead letter has its reason",
+        storeId: r.store_id,
+        detail: `dead letter ${r.id}`,
+      });
   });
   return out;
 }
@@ -173,10 +207,16 @@ export function checkHq(hqDb: string): Violation[] {
 export function deadLetterCount(hqDb: string, storeId: string): number {
   return withDb(
     hqDb,
-    (db) => db.query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM dead_letters WHERE store_id = ?").get(storeId)?.n ?? 0,
+    (db) =>
+      db
+        .query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM dead_letters WHERE store_id = ?")
+        .get(storeId)?.n ?? 0,
   );
 }
 
 export function vouchersCount(hqDb: string): number {
-  return withDb(hqDb, (db) => db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM vouchers").get()?.n ?? 0);
+  return withDb(
+    hqDb,
+    (db) => db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM vouchers").get()?.n ?? 0,
+  );
 }

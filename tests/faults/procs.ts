@@ -73,7 +73,10 @@ export async function startProc(
       throw new Error(`${args.join(" ")}: no ${marker} within ${timeoutMs} ms\n${log.slice(-3000)}`);
     }
     const { value, done } = await reader.read();
-    if (done) throw new Error(`${args.join(" ")} exited (${await proc.exited}) before ${marker}\n${log.slice(-3000)}`);
+    if (done)
+      throw new Error(
+        `${args.join(" ")} exited (${await proc.exited}) before ${marker}\n${log.slice(-3000)}`,
+      );
     buf += dec.decode(value);
   }
 }

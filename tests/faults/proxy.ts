@@ -2,9 +2,13 @@
 // proxy's port (STORE_EDGE_MQTT_URL), so the runner can cut the link (every connection dropped
 // and new ones refused), add latency to every chunk in both directions, or make it half-open
 // (the sockets stay open but nothing passes, as when a NAT or a 4G router silently loses state).
-import { createServer, type Server, type Socket, connect } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 
-export type LinkMode = { kind: "ok" } | { kind: "cut" } | { kind: "latency"; ms: number } | { kind: "halfopen" };
+export type LinkMode =
+  | { kind: "ok" }
+  | { kind: "cut" }
+  | { kind: "latency"; ms: number }
+  | { kind: "halfopen" };
 
 export class LinkProxy {
   private server?: Server;
@@ -49,18 +53,25 @@ export class LinkProxy {
 
   set(mode: LinkMode) {
     this.mode = mode;
-    if (mode.kind === "cut") for (const [a, b] of this.pairs) (a.destroy(), b.destroy());
+    if (mode.kind === "cut") this.dropAll();
   }
 
   /** Back to a clean link; a half-open connection is dropped so that both ends notice. */
   heal() {
     const was = this.mode.kind;
     this.mode = { kind: "ok" };
-    if (was === "halfopen") for (const [a, b] of this.pairs) (a.destroy(), b.destroy());
+    if (was === "halfopen") this.dropAll();
+  }
+
+  private dropAll() {
+    for (const [a, b] of this.pairs) {
+      a.destroy();
+      b.destroy();
+    }
   }
 
   close() {
-    for (const [a, b] of this.pairs) (a.destroy(), b.destroy());
+    this.dropAll();
     this.server?.close();
   }
 }

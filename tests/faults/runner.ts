@@ -2,13 +2,14 @@
 // real edges, each edge's MQTT through its own LinkProxy, cashiers selling on every edge, and
 // faults injected one after another from a seeded schedule. After each fault the traffic pauses,
 // the stores drain, and the invariants are checked from both databases; at the end once more.
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+
 import { Database } from "bun:sqlite";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { upTopic } from "@retail/protocol";
 import mqtt from "mqtt";
-import { type Violation, checkHq, checkStore, deadLetterCount, vouchersCount } from "./invariants.ts";
+import { checkHq, checkStore, deadLetterCount, type Violation, vouchersCount } from "./invariants.ts";
 import { enrollEdge, freePort, kill9, type Proc, startEdge, startHub, stopGently } from "./procs.ts";
 import { LinkProxy } from "./proxy.ts";
 import { drawSchedule, FAULT_CLASSES, type Fault, type FaultClass, prng } from "./schedule.ts";
@@ -84,8 +85,8 @@ export async function runFaults(o: RunOptions): Promise<Report> {
   const known: Report["known"] = [];
   const rows = new Map<Row["fault"], Row>();
   const row = (f: Row["fault"]) => {
-    let r = rows.get(f);
-    if (!r) rows.set(f, (r = { fault: f, count: 0, violations: 0, known: 0 }));
+    const r = rows.get(f) ?? { fault: f, count: 0, violations: 0, known: 0 };
+    rows.set(f, r);
     return r;
   };
   const sellers: Promise<void>[] = [];
@@ -149,7 +150,10 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     for (const s of stores) await startStoreEdge(s);
     const status = async (s: Store) => {
       const res = await fetch(`${s.edge!.ready.http}/api/v1/status`, { signal: AbortSignal.timeout(10_000) });
-      return (await res.json()) as { catalog: { applied: number }; outbox: { lastSeq: number; ackedUpTo: number } };
+      return (await res.json()) as {
+        catalog: { applied: number };
+        outbox: { lastSeq: number; ackedUpTo: number };
+      };
     };
     const until = async (cond: () => Promise<boolean>, ms: number): Promise<boolean> => {
       const end = Date.now() + ms;
@@ -201,7 +205,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
           });
         }
         const applied = (await status(s).catch(() => undefined))?.catalog.applied ?? s.lastApplied;
-        if (applied < s.lastApplied && s.restoredAt === 0)
+        if (applied < s.lastApplied)
           found.push({
             invariant: "applied catalog versions only rise",
             storeId: s.id,
@@ -326,6 +330,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
           for (const ext of ["", "-wal", "-shm"]) rmSync(join(s.dir, `edge.db${ext}`), { force: true });
           copyFileSync(copy, join(s.dir, "edge.db"));
           s.restoredAt = Date.now();
+          s.lastApplied = 0; // the copy's catalog is older: it catches up from there
           s.lane.token = undefined;
           await startStoreEdge(s);
           return [];
@@ -335,8 +340,52 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       }
     };
 
+    // A chain price change released now and then while the faults go on: every store must end
+    // on HQ's last version with its prices, never on a half-applied one.
+    let released = { version: 0, sku: skuOf(1), price: 0 };
+    const releasePrice = async (n: number) => {
+      const sku = skuOf(1 + (n % PRODUCTS));
+      const price = 100 + Math.floor(rand() * 900);
+      const c = await api<{ id: number }>("POST", "/api/v1/changesets", { target: { kind: "all" } });
+      await api("POST", `/api/v1/catalog/price?changeset=${c.id}`, {
+        sku,
+        scope: "chain",
+        windows: [{ price }],
+      });
+      const r = await api<{ version: number }>("POST", `/api/v1/changesets/${c.id}/release`, {
+        stage: "all",
+      });
+      released = { version: r.version, sku, price };
+    };
+    const converged = async (): Promise<Violation[]> => {
+      const out: Violation[] = [];
+      if (!released.version) return out;
+      for (const s of stores) {
+        const price = async () => {
+          const res = await fetch(`${s.edge!.ready.http}/api/v1/products/${released.sku}`);
+          return ((await res.json()) as { price?: { price: number } | null }).price?.price;
+        };
+        const ok = await until(
+          async () =>
+            (await status(s)).catalog.applied >= released.version && (await price()) === released.price,
+          60_000,
+        );
+        if (!ok)
+          out.push({
+            invariant: "every store runs the released catalog",
+            storeId: s.id,
+            detail: `version ${released.version} (${released.sku} at ${released.price} fen) not applied within 60 s: applied ${
+              (await status(s).catch(() => undefined))?.catalog.applied
+            }, price ${await price().catch(() => undefined)}`,
+          });
+      }
+      return out;
+    };
+
     const schedule = drawSchedule(o.seed, o.faults, o.stores, o.only);
     for (const f of schedule) {
+      if (f.n % 2 === 1)
+        await releasePrice(f.n).catch((e) => log(`  price release refused: ${(e as Error).message}`));
       await Bun.sleep(f.gapMs);
       const what = `#${f.n} ${f.kind} ${stores[f.store]!.id}${f.amountMs ? ` ${f.amountMs} ms` : ""}`;
       log(`fault ${what}`);
@@ -350,8 +399,16 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       await check(what, f.kind);
     }
     row("final").count++;
+    const notConverged = await converged();
+    for (const v of notConverged) {
+      violations.push({ ...v, after: "the end" });
+      log(`  VIOLATION after the end: [${v.invariant}] ${v.storeId} ${v.detail}`);
+    }
+    row("final").violations += notConverged.length;
     await check("the end", "final");
-    log(`faults: ${stores.reduce((n, s) => n + s.lane.committed.size, 0)} sales, ${vouchersCount(hqDb)} voucher(s) checked`);
+    log(
+      `faults: ${stores.reduce((n, s) => n + s.lane.committed.size, 0)} sales, ${vouchersCount(hqDb)} voucher(s) checked`,
+    );
   } finally {
     running = false;
     await Promise.all(sellers);
@@ -385,7 +442,10 @@ export function formatReport(r: Report): string {
   ];
   const knownKinds = new Map<string, number>();
   for (const k of r.known) knownKinds.set(k.invariant, (knownKinds.get(k.invariant) ?? 0) + 1);
-  for (const [inv, n] of knownKinds) lines.push(`known finding (not counted): [${inv}] x${n}: ${r.known.find((k) => k.invariant === inv)?.known}`);
+  for (const [inv, n] of knownKinds)
+    lines.push(
+      `known finding (not counted): [${inv}] x${n}: ${r.known.find((k) => k.invariant === inv)?.known}`,
+    );
   if (r.violations.length) lines.push(`FAILED with seed ${r.seed}; data kept in ${r.dir}`);
   return lines.join("\n");
 }

@@ -52,7 +52,8 @@ export async function sellOnce(lane: Lane, rand: ReturnType<typeof prng>): Promi
     const view = await call(lane, "GET", "");
     if (!Number(view.remaining ?? 0)) {
       const items = 1 + Math.floor(rand() * 3);
-      for (let i = 0; i < items; i++) await call(lane, "POST", "/scan", { code: gtinOf(1 + Math.floor(rand() * PRODUCTS)) });
+      for (let i = 0; i < items; i++)
+        await call(lane, "POST", "/scan", { code: gtinOf(1 + Math.floor(rand() * PRODUCTS)) });
     }
     const paid = await call(lane, "POST", "/tenders", { kind: "cash", received: 100_000 });
     const saleId = /"saleId":"([^"]+)"/.exec(JSON.stringify(paid))?.[1];
