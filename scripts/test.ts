@@ -92,7 +92,8 @@ for (const pkg of packages) {
 }
 
 // Cross-package tests (tests/: the rollout model drives the hub's catalog and the edge's
-// replica together), run from the root.
+// replica together; the fault suite's short mode runs real hub and edge processes), run from
+// the root.
 if (!only.length || only.includes("tests")) {
   const report = join(reportDir, "tests.xml");
   console.log("\n=== tests: bun test");
