@@ -59,6 +59,7 @@ import type { DeviceEvent, LaneDevices, ReceiptDoc } from "../devices/port.ts";
 import { adjustmentLines, qtyText } from "../devices/receipt.ts";
 import { conflict, EdgeError, forbidden, invalid, notFound } from "../errors.ts";
 import type { Outbox } from "../outbox/outbox.ts";
+import { nextReceiptCounter } from "../outbox/receipt-floor.ts";
 import type { PaymentProvider, PayResult } from "../payments/provider.ts";
 import { type PinPurpose, PinVerifier, type SourceLimits } from "../staff/verify-pin.ts";
 import type { StockLedger } from "../stock.ts";
@@ -1399,9 +1400,8 @@ export class Checkout {
 
   private receiptNo(laneId: string, ms: number): string {
     const day = businessDay(ms).replace(/-/g, "");
-    const key = `receipt:${laneId}:${day}`;
-    const n = this.d.db.metaInt(key) + 1;
-    this.d.db.setMeta(key, n);
+    // Above today's floor after a restore or replacement (outbox/receipt-floor.ts).
+    const n = nextReceiptCounter(this.d.db, laneId, businessDay(ms));
     return formatReceiptNo({ storeId: this.d.storeId(), lane: Number(laneId), day, number: n % 1_000_000 });
   }
 

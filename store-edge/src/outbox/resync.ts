@@ -4,8 +4,10 @@
 // transaction), it remembers what happened for the status screen, and only then does the link
 // send events. Ids and content never change, so HQ still applies each event exactly once.
 import { type EdgeHello, type EdgeWelcome, planResync, type ResyncPlan, uuidv7 } from "@retail/protocol";
+import { businessDay } from "../clock.ts";
 import type { EdgeDb } from "../db.ts";
 import type { Outbox } from "./outbox.ts";
+import { raiseReceiptFloor } from "./receipt-floor.ts";
 
 /** The most boots a hello lists (the schema's cap); a store restarted more often offline is unheard of. */
 const MAX_BOOTS = 1000;
@@ -93,6 +95,8 @@ export class EdgeResync {
     const replaced = w.previousInstanceId !== undefined && w.previousInstanceId !== hello.instanceId;
     return this.db.write(() => {
       const moved = this.outbox.rebase(plan.newFrom, plan.shift, plan.floor);
+      // HQ holds `shift` events this copy never saw: today's receipt numbers start above them.
+      raiseReceiptFloor(this.db, businessDay(this.now()), plan.shift);
       let record: ResyncRecord | undefined;
       if (plan.kind !== "in_step" || replaced) {
         record = {
