@@ -173,6 +173,7 @@ export class Checkout {
     this.pins = new PinVerifier({
       sessions: this.sessions,
       cashier: (id) => this.lookup.cashiers.get(id),
+      noCashiers: () => this.lookup.cashiers.size === 0,
       clock: d.clock,
       audit: (a) => this.audit(a),
       log: d.log ?? (() => {}),

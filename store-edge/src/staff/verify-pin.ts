@@ -113,6 +113,8 @@ export class PinVerifier {
       /** The durable per-code lockout. */
       sessions: LaneSessions;
       cashier: (id: string) => Cashier | undefined;
+      /** The store has no cashiers at all yet (its catalog has not come from HQ). */
+      noCashiers?: () => boolean;
       clock: Clock;
       audit: (a: PinAudit) => void;
       log: (msg: string) => void;
@@ -142,6 +144,15 @@ export class PinVerifier {
       throw new EdgeError("too_many_attempts", "source", `too many PIN checks at once from ${source}`);
     }
     const c = this.d.cashier(r.cashierId);
+    // A new or re-enrolled store before its catalog arrives knows no code at all: a sign-in
+    // then proves nothing about the device, so it is not a wrong PIN (else the tills that try
+    // until the catalog comes would throttle their own address).
+    if (!c && this.d.noCashiers?.())
+      throw new EdgeError(
+        "unavailable",
+        r.field,
+        "this store has no cashiers yet: waiting for its catalog from HQ",
+      );
     if (c?.status !== "active") {
       this.wrong(s, r, lane, source, "unknown_code");
       throw forbidden(r.field, `no active cashier ${r.cashierId}`);
