@@ -52,6 +52,27 @@ function dayOf(days: Record<string, DayState>, day: string): DayState {
   return s;
 }
 
+/**
+ * This database was found behind or parted from HQ (a restored backup, a replacement): the
+ * instance that went on without it lived through the days before `today` and digested them
+ * from its complete tables, so this copy, which lacks their later receipts, does not speak for
+ * them again (its digest, newer by seq, would replace a complete day with one listing HQ's
+ * receipts as extra). Today and later days are digested as usual.
+ */
+export function yieldPastDays(db: EdgeDb, today: string): void {
+  const yesterday = addDays(today, -1);
+  const closed = db.meta(CLOSED_KEY);
+  if (!closed || closed < yesterday) db.setMeta(CLOSED_KEY, yesterday);
+  let days: Record<string, DayState>;
+  try {
+    days = JSON.parse(db.meta(DAYS_KEY) ?? "{}") as Record<string, DayState>;
+  } catch {
+    return;
+  }
+  for (const [d, s] of Object.entries(days)) if (d <= yesterday) s.dirty = false;
+  db.setMeta(DAYS_KEY, JSON.stringify(days));
+}
+
 export class DayDigests {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly startedAt: number;

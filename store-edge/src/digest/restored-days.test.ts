@@ -1,0 +1,72 @@
+// A day-old backup of edge.db put back: the instance that went on without it closed yesterday
+// and sent its final digest (complete at HQ). Once HQ's welcome finds this copy behind, the
+// copy must not send a final digest of yesterday from its own tables (it lacks the gone
+// instance's later receipts; newer by seq, it would replace the complete day at HQ with one
+// listing those receipts as extra). Today it digests as usual.
+import { afterEach, expect, setDefaultTimeout, test } from "bun:test";
+import type { AnyEnvelope, StoreDayDigest } from "@retail/protocol";
+import { manualClock } from "../clock.ts";
+import type { Edge } from "../edge.ts";
+import { gtinOf, openLane, readyEdge, T0 } from "../testing/fixtures.ts";
+import { DayDigests } from "./day-digest.ts";
+
+setDefaultTimeout(60_000);
+const MIN = 60_000;
+const edges: Edge[] = [];
+afterEach(async () => {
+  for (const e of edges.splice(0)) await e.stop().catch(() => {});
+});
+
+const digestsIn = (edge: Edge) =>
+  edge.outbox
+    .range(1, 1_000_000, 1_000_000)
+    .filter((r) => r.type === "day.digest")
+    .map((r) => (JSON.parse(r.envelope) as AnyEnvelope).payload as StoreDayDigest);
+
+async function restoredCopy(welcomeShift: number) {
+  const clock = manualClock(T0); // 2026-11-25 10:00 in the store: the backup is taken today
+  const edge = await readyEdge({ products: 5, clock });
+  edges.push(edge);
+  await openLane(edge);
+  const digests = new DayDigests({
+    db: edge.db,
+    outbox: edge.outbox,
+    clock,
+    since: "2026-11-25",
+    options: { runningIntervalMs: 15 * MIN, tickMs: MIN },
+    onLedger: () => {},
+    log: () => {},
+  });
+  await edge.checkout.scan("1", gtinOf(1));
+  edge.checkout.tenderCash("1", 1_000_000);
+  digests.tick();
+  edge.outbox.acknowledge(edge.outbox.lastSeq);
+  // Put back the next morning: HQ holds `welcomeShift` events this copy never had.
+  clock.set(T0 + 24 * 60 * MIN);
+  const h = edge.resync.hello();
+  const hqMax = edge.outbox.lastSeq + welcomeShift;
+  edge.resync.welcome(h, {
+    helloId: h.helloId,
+    instanceId: h.instanceId,
+    previousInstanceId: h.instanceId,
+    headSeq: hqMax,
+    maxSeq: hqMax,
+    boots: h.boots.map(() => (welcomeShift ? "none" : "same") as "none" | "same"),
+  });
+  return { edge, digests };
+}
+
+test("a copy HQ found behind does not send a final digest of the days before its restore", async () => {
+  const { edge, digests } = await restoredCopy(40);
+  const { written } = digests.tick();
+  expect(written).not.toContain("2026-11-25");
+  expect(digestsIn(edge).filter((d) => d.businessDay === "2026-11-25" && d.final)).toEqual([]);
+  // Today is its own: it digests it.
+  expect(written).toContain("2026-11-26");
+});
+
+test("an edge in step with HQ closes yesterday with its final digest as before", async () => {
+  const { edge, digests } = await restoredCopy(0);
+  expect(digests.tick().written).toContain("2026-11-25");
+  expect(digestsIn(edge).some((d) => d.businessDay === "2026-11-25" && d.final)).toBe(true);
+});
