@@ -17,6 +17,7 @@ import { EdgeError } from "./errors.ts";
 import { RateLimitedLog } from "./health/log-limit.ts";
 import { storageForStatus } from "./health/storage.ts";
 import { Inventory } from "./inventory.ts";
+import { ReceiptJournal } from "./journal/journal.ts";
 import { HqLink } from "./link/hq-link.ts";
 import { applyRotation } from "./link/rotation.ts";
 import { Outbox } from "./outbox/outbox.ts";
@@ -66,6 +67,8 @@ export class Edge {
   readonly stock: StockLedger;
   readonly checkout: Checkout;
   readonly inventory: Inventory;
+  /** The lanes' last receipts and the outcome of a sale after a restart (journal/journal.ts). */
+  readonly journal: ReceiptJournal;
   readonly clock: Clock;
   readonly storeId: string;
   link: HqLink | undefined;
@@ -89,6 +92,7 @@ export class Edge {
     this.outbox = new Outbox(this.db, () => this.storeId);
     this.resync = new EdgeResync(this.db, this.outbox, () => this.clock.now());
     this.stock = new StockLedger(this.db);
+    this.journal = new ReceiptJournal(this.db);
     const simulated = new Map<string, LaneDevices>();
     const devicesFor =
       options.devices ??

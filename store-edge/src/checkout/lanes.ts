@@ -154,6 +154,8 @@ export const DEFAULT_PAYOUT_SUPERVISOR_ABOVE_FEN = 10_000;
 
 export class Checkout {
   private readonly lanes = new Map<string, LaneRuntime>();
+  /** Cart ids read back from disk at start -> the id the restored basket has now (one per lane). */
+  readonly restoredCarts = new Map<string, string>();
   /** Statements on the scan path (every cart change and view), prepared once. */
   private readonly q;
   /** Cashier sessions of the LAN API: who may drive which lane (sessions.ts). */
@@ -279,15 +281,18 @@ export class Checkout {
     const recRow = db.select({ data: lanes.data }).from(lanes).where(eq(lanes.lane, id)).get();
     const cartRow = db.select({ data: carts.data }).from(carts).where(eq(carts.lane, id)).get();
     const devices = this.d.devicesFor(id);
+    const saved = cartRow ? (JSON.parse(cartRow.data) as Cart) : undefined;
     const runtime: LaneRuntime = {
       id,
       record: recRow ? JSON.parse(recRow.data) : { training: false },
-      cart: cartRow ? this.reloadedCart(JSON.parse(cartRow.data)) : emptyCart(uuidv7(), this.now().iso),
+      cart: saved ? this.reloadedCart(saved) : emptyCart(uuidv7(), this.now().iso),
       devices,
       listeners: new Set(),
       unsubscribe: () => {},
     };
     runtime.unsubscribe = devices.subscribe((e) => this.onDevice(runtime, e));
+    // The till asks after a restart what became of the cart it was paying (journal/outcome.ts).
+    if (saved) this.restoredCarts.set(saved.cartId, runtime.cart.cartId);
     this.lanes.set(id, runtime);
     return runtime;
   }

@@ -363,6 +363,24 @@ export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppE
     return c.json(await co.completeReturn(c.req.param("lane"), b.tender, b.reason ?? "", supervisorOf(b)));
   });
   api.delete("/lanes/:lane/returns", (c) => c.json(co.cancelReturn(c.req.param("lane"))));
+  // The lane's receipt journal (newest first) and, after a restart, what became of the cart the
+  // till was paying (?cartId=): committed with its receipt, or not committed, basket restored.
+  api.get("/lanes/:lane/journal", (c) => {
+    const limit = Number(c.req.query("limit") ?? 20);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw invalid("limit", "1..200");
+    return c.json({ receipts: edge.journal.lane(c.req.param("lane"), limit) });
+  });
+  api.get("/lanes/:lane/last-sale", (c) => {
+    const lane = c.req.param("lane");
+    const cartId = c.req.query("cartId");
+    if (cartId !== undefined && !/^[0-9a-f-]{36}$/.test(cartId)) throw invalid("cartId", "a cart id (uuid)");
+    const cart = co.view(lane).cart;
+    const current = { cartId: cart.cartId, lines: cart.lines.length };
+    return c.json({
+      last: edge.journal.lane(lane, 1)[0] ?? null,
+      ...(cartId ? edge.journal.outcome(lane, cartId, current, co.restoredCarts) : {}),
+    });
+  });
   api.post("/lanes/:lane/reprint", async (c) => {
     co.reprint(c.req.param("lane"), (await body(c, schemas.reprint)).receiptNo);
     return c.json({ ok: true });
