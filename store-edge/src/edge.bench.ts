@@ -9,12 +9,13 @@
 //    so a stalled event loop counts in full;
 //  - drain of 20,000 queued sales after an outage to an acking stub HQ on a real MQTT broker
 //    (aedes on loopback; the stub commits in memory, so this measures the edge's side);
-//  - RSS of that edge process with 100k SKUs loaded.
+//  - RSS of that edge process with 100k SKUs loaded, and after 20,000 sales through it.
 import { join } from "node:path";
 import type { BenchRow } from "@retail/protocol";
 import { Hono } from "hono";
 import Database from "libsql";
 import { manualClock } from "./clock.ts";
+import { saveConfig } from "./config.ts";
 import { Edge } from "./edge.ts";
 import {
   applyPages,
@@ -31,7 +32,7 @@ import {
 import { HubAdmin, startEdge, startHub, stop } from "./testing/procs.ts";
 import { StubHq } from "./testing/stub-hq.ts";
 
-// EDGE_BENCH_SKUS (default 100k) and EDGE_BENCH_ONLY=scan|apply|hub are for profiling; the report uses defaults.
+// EDGE_BENCH_SKUS (default 100k), EDGE_BENCH_RSS_SALES and EDGE_BENCH_ONLY=scan|rss|apply|hub are for profiling; the report uses defaults.
 const SKUS = Number(process.env.EDGE_BENCH_SKUS ?? 100_000);
 const PROMOTIONS = 500;
 
@@ -199,6 +200,62 @@ async function scanBench(dir: string): Promise<BenchRow[]> {
     ];
   } finally {
     await stop(edge);
+  }
+}
+
+/**
+ * RSS of the edge process after 20,000 sales over HTTP (3 scans each, cash), with the 100k-SKU
+ * catalog, enrolled to a stub HQ that acks (so the outbox publisher, acks and day digests run
+ * as in a store). Peer: the same process's RSS right after start, before the first sale.
+ */
+async function rssAfterSalesBench(dir: string): Promise<BenchRow> {
+  const SALES = Number(process.env.EDGE_BENCH_RSS_SALES ?? 20_000);
+  const hq = await StubHq.start("S001");
+  hq.release({ version: 1, items: [] });
+  saveConfig(dir, (raw) => {
+    raw.enrollment = {
+      hq: "http://unused",
+      storeId: "S001",
+      storeName: "bench",
+      mqtt: hq.creds(),
+      enrolledAt: new Date().toISOString(),
+    };
+  });
+  // The stub keeps what it received; forget what it acked (it lives in this process, not the edge).
+  const forget = setInterval(() => {
+    for (const seq of hq.received.keys()) if (seq <= hq.upTo) hq.received.delete(seq);
+  }, 2000);
+  const edge = await startEdge(dir);
+  try {
+    const http = edge.ready.http!;
+    await Bun.sleep(1500);
+    const atStart = rssOf(edge.proc.pid);
+    const signIn = await fetch(`${http}/api/v1/lanes/1/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ cashierId: "1001", pin: "1234" }),
+    });
+    laneToken = ((await signIn.json()) as { session: { token: string } }).session.token;
+    let n = 0;
+    for (let i = 0; i < SALES; i++) {
+      for (let k = 0; k < 3; k++)
+        await post(`${http}/api/v1/lanes/1/scan`, { code: gtinOf(101 + ((n++ * 7919) % (SKUS - 101))) });
+      await post(`${http}/api/v1/lanes/1/tenders`, { kind: "cash", received: 10_000_000 });
+    }
+    await Bun.sleep(2000);
+    const after = rssOf(edge.proc.pid);
+    return row(
+      `edge process RSS after ${SALES.toLocaleString("en")} sales over HTTP (${SKUS / 1000}k SKUs, enrolled, acked)`,
+      "MB",
+      { median: after, p99: after },
+      "< 250 MB",
+      after < 250,
+      { name: "the same process right after start", median: atStart },
+    );
+  } finally {
+    clearInterval(forget);
+    await stop(edge);
+    await hq.stop();
   }
 }
 
@@ -371,6 +428,8 @@ export async function benchEdge(): Promise<BenchRow[]> {
   const rows = await scanBench(dir);
   rows.push(lookup);
   if (process.env.EDGE_BENCH_ONLY === "scan") return rows;
+  rows.push(await rssAfterSalesBench(dir));
+  if (process.env.EDGE_BENCH_ONLY === "rss") return rows;
   rows.push(await commitBench());
   rows.push(...(await snapshotApplyBench()));
   rows.push(await drainBench());

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { launch } from "./lib/browser.ts";
 import { CASHIER, P, SUPERVISOR } from "./lib/fixtures.ts";
-import { until } from "./lib/procs.ts";
+import { edge, until } from "./lib/procs.ts";
 import { Suite } from "./lib/runner.ts";
 import { openStore, type Store } from "./lib/store.ts";
 import { SHOTS } from "./shift.e2e.ts";
@@ -206,6 +206,47 @@ export function supervisorSuite(): {
     await key("Escape");
     assert.equal(pageErrors.length, 0, pageErrors.join("\n"));
   });
+
+  suite.test(
+    "the receipt journal lists the lane's last receipts; 重印 prints one again titled 重印",
+    async () => {
+      const laneToken = async () =>
+        (await page.evaluate((k) => localStorage.getItem(k), "retail.session.lane.1")) ?? "";
+      const receiptNo = await wechatSale();
+      await key("Escape");
+      await key("F12");
+      await visible("shift-dialog");
+      await key("5");
+      await visible("journal");
+      const rows = byId("journal-row");
+      await until(async () => (await rows.count()) >= 2, 10_000, "journal rows");
+      // Newest first: the sale just made, its amount and how it was paid, in zh-CN.
+      assert.equal(await rows.first().getAttribute("data-receipt"), receiptNo);
+      assert.match(((await rows.first().textContent()) ?? "").replace(/\s+/g, " "), /¥2\.00.*微信支付.*重印/);
+      assert.ok(await byId("journal").isVisible(), "the journal is on screen at 1024x768");
+      await shot("s08-receipt-journal");
+      await rows.first().getByTestId("journal-reprint").click();
+      await expectText("shift-notice", new RegExp(`${receiptNo}`));
+      let titles: string[] = [];
+      await until(
+        async () => {
+          const r = await edge<{ printed: { title: string; receiptNo: string }[] }>(
+            store.http,
+            "GET",
+            "/lanes/1/sim/printed",
+            undefined,
+            await laneToken(),
+          );
+          titles = r.printed.filter((p) => p.receiptNo === receiptNo).map((p) => p.title);
+          return titles.some((t) => t.includes("重印"));
+        },
+        10_000,
+        "the reprint on the lane's printer",
+      );
+      await key("Escape");
+      assert.equal(pageErrors.length, 0, pageErrors.join("\n"));
+    },
+  );
 
   return { suite, setUp, tearDown };
 }

@@ -90,7 +90,13 @@ test("kill -9 inside the sale transaction: the restarted edge says not committed
   const dir = await seeded();
   const { cartId, due, c } = await crashAt(dir, "sale.before_commit");
   const out = (await c.call("GET", `/lanes/1/last-sale?cartId=${cartId}`)).body;
-  expect(out).toMatchObject({ outcome: "not_committed", basketRestored: true, lines: 2, last: null });
+  expect(out).toMatchObject({
+    outcome: "not_committed",
+    basketRestored: true,
+    lines: 2,
+    afterRestart: true,
+    last: null,
+  });
   expect((await c.call("GET", "/lanes/1/journal")).body.receipts).toEqual([]);
   const view = (await c.call("GET", "/lanes/1")).body;
   expect(view.cart.lines.length).toBe(2);

@@ -21,7 +21,14 @@ export interface JournalEntry {
 
 export type SaleOutcome =
   | { outcome: "committed"; sale: JournalEntry }
-  | { outcome: "not_committed"; basketRestored: boolean; lines: number; cartId: string }
+  | {
+      outcome: "not_committed";
+      basketRestored: boolean;
+      lines: number;
+      cartId: string;
+      /** The cart was read back from disk when the edge started (it restarted meanwhile). */
+      afterRestart: boolean;
+    }
   | { outcome: "unknown" };
 
 function entryOf(s: SaleCompleted): JournalEntry {
@@ -80,6 +87,7 @@ export class ReceiptJournal {
         basketRestored: current.lines > 0,
         lines: current.lines,
         cartId: current.cartId,
+        afterRestart: restored.has(cartId),
       };
     return { outcome: "unknown" };
   }

@@ -48,6 +48,31 @@ export interface UncertainPrint {
 
 export type PrintResolution = "printed" | "reprint";
 
+/** One receipt of the lane's journal (GET /lanes/:lane/journal). */
+export interface JournalEntry {
+  receiptNo: string;
+  saleId: string;
+  completedAt: string;
+  cashierId: string;
+  net: number;
+  lines: number;
+  tenders: string[];
+  training: boolean;
+}
+
+/** GET /lanes/:lane/last-sale?cartId=: committed (with the receipt) or not, basket restored. */
+export type SaleOutcome = { last: JournalEntry | null } & (
+  | { outcome: "committed"; sale: JournalEntry }
+  | {
+      outcome: "not_committed";
+      basketRestored: boolean;
+      lines: number;
+      cartId: string;
+      afterRestart: boolean;
+    }
+  | { outcome: "unknown" }
+);
+
 export type LaneMessage =
   | { type: "cart"; view: LaneView }
   | { type: "device"; event: DeviceEvent }
@@ -351,6 +376,11 @@ export class EdgeApi {
   cancelReturn = (lane: string) => this.call<LaneView>("DELETE", this.lanePath(lane, "/returns"));
   reprint = (lane: string, receiptNo: string) =>
     this.call<{ ok: true }>("POST", this.lanePath(lane, "/reprint"), { receiptNo });
+  /** The lane's last receipts, newest first (store-edge journal/journal.ts). */
+  journal = (lane: string) => this.call<{ receipts: JournalEntry[] }>("GET", this.lanePath(lane, "/journal"));
+  /** After a restart: what became of the cart the till was paying. */
+  lastSale = (lane: string, cartId: string) =>
+    this.call<SaleOutcome>("GET", this.lanePath(lane, `/last-sale?cartId=${encodeURIComponent(cartId)}`));
 
   devices = (lane: string) =>
     this.call<{

@@ -46,6 +46,12 @@ export class Terminal {
   lastSale = $state<{ receiptNo: string; change: number; training: boolean; at: number } | undefined>(
     undefined,
   );
+  /** What became of the sale in progress when the edge restarted (checkOutcome). */
+  recovered = $state<
+    | { outcome: "committed"; receiptNo: string; net: number }
+    | { outcome: "not_committed"; lines: number }
+    | undefined
+  >(undefined);
   lastPrint = $state<{ receiptNo: string; ok: boolean; error?: string } | undefined>(undefined);
   /** An error that arrived over the socket (a device scan that failed): shown at the scan field. */
   scanError = $state<PlainError | undefined>(undefined);
@@ -112,6 +118,7 @@ export class Terminal {
         this.socketOpen = open;
         // After a reconnect the edge sends the current cart first; devices are fetched again.
         if (open) void this.refreshDevices();
+        if (open && !this.display) void this.checkOutcome();
       },
       (e) => this.sessionLost(e),
     );
@@ -205,8 +212,36 @@ export class Terminal {
     if (v) this.setView(v);
   }
 
+  private get payingKey(): string {
+    return `retail.paying.lane.${this.lane}`;
+  }
+
+  /**
+   * The edge went away while a cart was being rung up or paid (kill -9, power) and the till
+   * never heard of its sale: ask what became of it (committed with its receipt, or not, the
+   * basket restored) and say so until the cashier dismisses it.
+   */
+  private async checkOutcome(): Promise<void> {
+    const cartId = localStorage.getItem(this.payingKey);
+    if (!cartId) return;
+    try {
+      const r = await this.api.lastSale(this.lane, cartId);
+      if (r.outcome === "committed") {
+        this.recovered = { outcome: "committed", receiptNo: r.sale.receiptNo, net: r.sale.net };
+        localStorage.removeItem(this.payingKey);
+      } else if (r.outcome === "not_committed" && r.afterRestart)
+        this.recovered = { outcome: "not_committed", lines: r.lines };
+      else if (r.outcome === "unknown") localStorage.removeItem(this.payingKey);
+    } catch {
+      // Asked again at the next reconnect.
+    }
+  }
+
   private setView(v: LaneView): void {
     this.view = v;
+    // The cart being rung up: asked after when the edge comes back (checkOutcome).
+    if (!this.display && v.mode === "sale" && v.cart.lines.length > 0)
+      localStorage.setItem(this.payingKey, v.cart.cartId);
     if (this.firstViewAt === undefined) {
       this.firstViewAt = performance.now();
       requestAnimationFrame(() => {
@@ -245,6 +280,7 @@ export class Terminal {
         break;
       case "sale":
         this.lastSale = { receiptNo: m.receiptNo, change: m.change, training: m.training, at: Date.now() };
+        if (!this.display) localStorage.removeItem(this.payingKey);
         break;
       case "print":
         this.lastPrint = m.error === undefined ? { receiptNo: m.receiptNo, ok: m.ok } : { ...m };
