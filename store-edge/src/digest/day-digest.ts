@@ -73,6 +73,31 @@ export function yieldPastDays(db: EdgeDb, today: string): void {
   db.setMeta(DAYS_KEY, JSON.stringify(days));
 }
 
+/**
+ * The welcome moved this database's events from `newFrom` up by `shift` (outbox.rebase): the
+ * days' first/last seqs and the scan cursor move with them, so a digest's firstSeq/lastSeq
+ * name the seqs HQ holds those receipts under (not another instance's events).
+ */
+export function rebaseDigestSeqs(db: EdgeDb, newFrom: number, shift: number): void {
+  if (shift <= 0) return;
+  const at = (seq: number | undefined) => (seq !== undefined && seq >= newFrom ? seq + shift : seq);
+  const scanned = db.metaInt(SCAN_KEY);
+  if (scanned >= newFrom) db.setMeta(SCAN_KEY, scanned + shift);
+  let days: Record<string, DayState>;
+  try {
+    days = JSON.parse(db.meta(DAYS_KEY) ?? "{}") as Record<string, DayState>;
+  } catch {
+    return;
+  }
+  for (const s of Object.values(days)) {
+    const first = at(s.first);
+    const last = at(s.last);
+    if (first !== undefined) s.first = first;
+    if (last !== undefined) s.last = last;
+  }
+  db.setMeta(DAYS_KEY, JSON.stringify(days));
+}
+
 export class DayDigests {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly startedAt: number;

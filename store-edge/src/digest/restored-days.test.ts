@@ -70,3 +70,45 @@ test("an edge in step with HQ closes yesterday with its final digest as before",
   expect(digests.tick().written).toContain("2026-11-25");
   expect(digestsIn(edge).some((d) => d.businessDay === "2026-11-25" && d.final)).toBe(true);
 });
+
+test("receipts a parted copy sold before the welcome are digested under the seqs they moved to", async () => {
+  const clock = manualClock(T0);
+  const edge = await readyEdge({ products: 5, clock });
+  edges.push(edge);
+  await openLane(edge);
+  const digests = new DayDigests({
+    db: edge.db,
+    outbox: edge.outbox,
+    clock,
+    since: "2026-11-25",
+    options: { runningIntervalMs: 15 * MIN, tickMs: MIN },
+    onLedger: () => {},
+    log: () => {},
+  });
+  // A copy put back (nothing of it acked yet: its run is the one HQ cannot vouch for) sells
+  // offline; its digest scan has seen the sale under its old seq.
+  await edge.checkout.scan("1", gtinOf(1));
+  const sale = edge.checkout.tenderCash("1", 1_000_000).sale!;
+  digests.tick();
+  const h = edge.resync.hello();
+  const hqMax = edge.outbox.lastSeq + 50;
+  const { plan } = edge.resync.welcome(h, {
+    helloId: h.helloId,
+    instanceId: h.instanceId,
+    previousInstanceId: h.instanceId,
+    headSeq: hqMax,
+    maxSeq: hqMax,
+    boots: h.boots.map(() => "other" as const),
+  });
+  expect(plan.kind).toBe("diverged");
+  const saleSeq = edge.outbox
+    .range(1, 1_000_000, 1_000_000)
+    .find((r) => r.type === "sale.completed" && r.envelope.includes(sale.saleId))!.seq;
+  expect(saleSeq).toBeGreaterThan(hqMax);
+  clock.advance(20 * MIN);
+  expect(digests.tick().written).toContain("2026-11-25");
+  const last = digestsIn(edge).at(-1)!;
+  expect(last.businessDay).toBe("2026-11-25");
+  expect(last.firstSeq).toBe(saleSeq);
+  expect(last.lastSeq).toBe(saleSeq);
+});

@@ -6,7 +6,7 @@
 import { type EdgeHello, type EdgeWelcome, planResync, type ResyncPlan, uuidv7 } from "@retail/protocol";
 import { businessDay } from "../clock.ts";
 import type { EdgeDb } from "../db.ts";
-import { yieldPastDays } from "../digest/day-digest.ts";
+import { rebaseDigestSeqs, yieldPastDays } from "../digest/day-digest.ts";
 import type { Outbox } from "./outbox.ts";
 import { raiseReceiptFloor } from "./receipt-floor.ts";
 
@@ -98,6 +98,7 @@ export class EdgeResync {
       const moved = this.outbox.rebase(plan.newFrom, plan.shift, plan.floor);
       // HQ holds `shift` events this copy never saw: today's receipt numbers start above them.
       raiseReceiptFloor(this.db, businessDay(this.now()), plan.shift);
+      rebaseDigestSeqs(this.db, plan.newFrom, plan.shift);
       // Past days were digested by the instance that went on without this copy.
       if (plan.shift > 0) yieldPastDays(this.db, businessDay(this.now()));
       let record: ResyncRecord | undefined;
