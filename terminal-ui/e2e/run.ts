@@ -2,11 +2,12 @@
 // Browser end-to-end tests of the terminal UI: `bun terminal-ui/e2e/run.ts <junit-report.xml>`.
 // Builds the UI when it is missing or stale, starts a real HQ hub and store edge per suite, drives
 // Debian's chromium through playwright-core, and writes a JUnit report (scripts/test.ts counts it).
-// `E2E_SUITE=screens` (or `shift`, `supervisor`) runs one suite only.
+// `E2E_SUITE=screens` (or `shift`, `supervisor`, `order`) runs one suite only.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ensureTerminalBuild } from "../scripts/ensure-build.ts";
 import { junitSuites, type Result, type Suite } from "./lib/runner.ts";
+import { orderAdjustSuite } from "./order-adjust.e2e.ts";
 import { screensSuite } from "./screens.e2e.ts";
 import { shiftSuite } from "./shift.e2e.ts";
 import { supervisorSuite } from "./supervisor.e2e.ts";
@@ -16,6 +17,7 @@ const all: [string, () => { suite: Suite; setUp: () => Promise<void>; tearDown: 
   ["shift", shiftSuite],
   ["screens", screensSuite],
   ["supervisor", supervisorSuite],
+  ["order", orderAdjustSuite],
 ];
 const only = process.env.E2E_SUITE;
 const parts: { name: string; results: Result[]; setupError?: Error }[] = [];

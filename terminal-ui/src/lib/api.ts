@@ -6,7 +6,15 @@
 // along as `Authorization: Bearer <token>` on every call and as `?token=` on the socket (a
 // browser cannot set headers there). A 401 or a socket closed with 4401 means the session is
 // over (expired, signed in elsewhere): `onUnauthorized` tells the terminal.
-import type { LaneView, Payload, Product, SaleCompleted, SaleReturned, Tender } from "@retail/protocol";
+import type {
+  LaneView,
+  OrderAdjustment,
+  Payload,
+  Product,
+  SaleCompleted,
+  SaleReturned,
+  Tender,
+} from "@retail/protocol";
 
 export type TenderKind = Tender["kind"];
 export type WalletKind = "wechat" | "alipay";
@@ -327,6 +335,10 @@ export class EdgeApi {
     this.call<LaneView>("POST", this.lanePath(lane, "/coupons"), { code });
   removeCoupon = (lane: string, code: string) =>
     this.call<LaneView>("DELETE", this.lanePath(lane, `/coupons/${encodeURIComponent(code)}`));
+  /** 整单折扣 / 抹零: without `s` only a signed-in supervisor or manager may (else 403 supervisorId). */
+  adjustOrder = (lane: string, adjustment: OrderAdjustment, s?: Supervisor) =>
+    this.call<LaneView>("POST", this.lanePath(lane, "/adjustment"), { ...adjustment, ...s });
+  clearAdjustment = (lane: string) => this.call<LaneView>("DELETE", this.lanePath(lane, "/adjustment"));
   voidCart = (lane: string, s?: Supervisor) => this.call<LaneView>("POST", this.lanePath(lane, "/void"), s);
   suspend = (lane: string) =>
     this.call<{ suspendId: string; view: LaneView }>("POST", this.lanePath(lane, "/suspend"));

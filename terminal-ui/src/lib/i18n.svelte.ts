@@ -213,6 +213,20 @@ const zh = {
   resyncPill: "数据已与总部对齐",
   resyncTitle:
     "本机数据库曾从备份恢复或更换：总部已核对，新单据排在总部已收单据之后。请店长在总部门店告警中核实。",
+  // 整单折扣 / 抹零 (components/OrderAdjust.svelte).
+  orderAdjust: "整单折扣/抹零",
+  orderDiscount: "整单折扣",
+  rounding: "抹零",
+  roundNone: "不抹零",
+  roundJiao: "抹零到角",
+  roundYuan: "抹零到元",
+  orderDiscountAmount: "减免金额（元）",
+  orderDiscountZhe: "或 打折（折，如 9 或 8.5）",
+  orderAdjustApply: "应用",
+  orderAdjustClear: "取消整单折扣/抹零",
+  orderAdjustNote: "整单折扣、抹零需要主管授权",
+  orderAdjustPick: "请填写减免金额或折扣，或选择抹零",
+  orderAdjustOne: "减免金额与打折只能填一个",
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -425,6 +439,19 @@ const en: Dict = {
   resyncPill: "Re-aligned with HQ",
   resyncTitle:
     "This store's database was restored from a backup or replaced: HQ checked it and new receipts are numbered after what HQ holds. The store manager should check HQ's alert.",
+  orderAdjust: "Order discount",
+  orderDiscount: "Order discount",
+  rounding: "Rounding",
+  roundNone: "No rounding",
+  roundJiao: "Round to 0.10",
+  roundYuan: "Round to 1.00",
+  orderDiscountAmount: "Amount off (yuan)",
+  orderDiscountZhe: "or pay a share (折: 9 = 90%, 8.5 = 85%)",
+  orderAdjustApply: "Apply",
+  orderAdjustClear: "Remove order discount",
+  orderAdjustNote: "An order discount or rounding needs a supervisor",
+  orderAdjustPick: "Enter an amount or a 折, or pick a rounding",
+  orderAdjustOne: "Enter either an amount or a 折, not both",
 };
 
 const dicts: Record<Locale, Dict> = { "zh-CN": zh, en };
@@ -447,6 +474,12 @@ export function setLocale(l: Locale): void {
   if (typeof document !== "undefined") document.documentElement.lang = l;
 }
 
+/** The order adjustment's line discounts (protocol ORDER_DISCOUNT_ID, ROUNDING_ID). */
+const ADJUSTMENT_NAME: Record<string, [zh: string, en: string]> = {
+  "@order-discount": ["整单折扣", "Order discount"],
+  "@rounding": ["抹零", "Rounding"],
+};
+
 const PROMOTION_KIND: Record<string, [zh: string, en: string]> = {
   percent_off: ["折扣", "Percent off"],
   special_price: ["特价", "Special price"],
@@ -467,6 +500,8 @@ export function promotionName(
 ): string {
   const p = promotions?.[id];
   const en = i18n.locale === "en";
+  const manual = ADJUSTMENT_NAME[id];
+  if (manual) return manual[en ? 1 : 0];
   const named = en ? (p?.nameEn ?? p?.name) : (p?.name ?? p?.nameEn);
   if (named) return named;
   const kind = p?.kind ? PROMOTION_KIND[p.kind] : undefined;

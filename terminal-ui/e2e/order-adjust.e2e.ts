@@ -1,0 +1,205 @@
+// 整单折扣 and 抹零 in a real browser against a real store edge and HQ hub (zh-CN, 1024x768):
+// a cashier's order discount asks for the supervisor's dialog (a cashier's own code is refused),
+// the amount due falls to what the protocol engine says, the ESC/POS receipt from lane 2's
+// printer simulator prints 整单折扣 and 抹零 as their own lines, and HQ's re-pricing audit of
+// the sale finds nothing. Screenshots go to test-results/screenshots/ (o01-...).
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { launch } from "./lib/browser.ts";
+import { CASHIER, P, SUPERVISOR } from "./lib/fixtures.ts";
+import { edge, until } from "./lib/procs.ts";
+import { Suite } from "./lib/runner.ts";
+import { openStore, type Store } from "./lib/store.ts";
+import { SHOTS } from "./shift.e2e.ts";
+
+export function orderAdjustSuite(): {
+  suite: Suite;
+  setUp: () => Promise<void>;
+  tearDown: () => Promise<void>;
+} {
+  const suite = new Suite("terminal-ui e2e: order discount and 抹零");
+  let store: Store;
+  let browser: Awaited<ReturnType<typeof launch>>;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  const shot = async (name: string) => {
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  };
+  const byId = (id: string) => page.getByTestId(id);
+  const text = async (id: string) => ((await byId(id).first().textContent()) ?? "").trim();
+  const expectText = async (id: string, want: string | RegExp, ms = 10_000) => {
+    let last = "";
+    try {
+      await until(
+        async () => {
+          last = await text(id);
+          return typeof want === "string" ? last === want : want.test(last);
+        },
+        ms,
+        id,
+      );
+    } catch {
+      throw new Error(`[data-testid=${id}] shows ${JSON.stringify(last)}, expected ${want}`);
+    }
+  };
+  const visible = (id: string, ms = 10_000) => byId(id).first().waitFor({ state: "visible", timeout: ms });
+  const hidden = (id: string, ms = 10_000) => byId(id).first().waitFor({ state: "hidden", timeout: ms });
+  const key = (k: string) => page.keyboard.press(k);
+  const scan = async (code: string) => {
+    await byId("scan-input").fill(code);
+    await byId("scan-input").press("Enter");
+  };
+  const approve = async (dialog: string, id: string, pin: string) => {
+    await visible(dialog);
+    await byId(dialog).getByTestId("supervisor-id").fill(id);
+    await byId(dialog).getByTestId("supervisor-pin").fill(pin);
+    await byId(dialog).getByTestId("supervisor-pin").press("Enter");
+  };
+  /** In the viewport, above the F-key bar, and not covered at its centre. */
+  const seen = async (id: string) => {
+    const ok = await page.evaluate((tid) => {
+      const el = document.querySelector(`[data-testid="${tid}"]`);
+      if (!el) return false;
+      const r = el.getBoundingClientRect();
+      const fk = document.querySelector('[data-testid="fkeys"]')?.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+      return (
+        r.width > 0 &&
+        r.top >= 0 &&
+        r.bottom <= window.innerHeight &&
+        (!fk || r.bottom <= fk.top) &&
+        !!hit &&
+        (el === hit || el.contains(hit))
+      );
+    }, id);
+    assert.ok(ok, `[data-testid=${id}] is seen at 1024x768`);
+  };
+  const payExact = async () => {
+    await key("F10");
+    await visible("pay-dialog");
+    await key("F5");
+    await visible("sale-done");
+  };
+  const lane2 = async <T = Record<string, unknown>>(method: string, path: string) =>
+    edge<T>(
+      store.http,
+      method,
+      `/lanes/2${path}`,
+      undefined,
+      (await page.evaluate((k) => localStorage.getItem(k), "retail.session.lane.2")) ?? "",
+    );
+
+  const setUp = async () => {
+    store = await openStore("S003", { "2": { mode: "bridge-sim" } });
+    browser = await launch();
+    page = await browser.context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+  };
+  const tearDown = async () => {
+    await browser?.close();
+    await store?.close();
+  };
+
+  suite.test("sign in as a cashier on lane 2 (ESC/POS printer simulator)", async () => {
+    await page.goto(`${store.http}/?lane=2`);
+    await visible("login-form");
+    await byId("login-id").fill(CASHIER.id);
+    await byId("login-pin").fill(CASHIER.pin);
+    await byId("login-pin").press("Enter");
+    await visible("open-form");
+    await byId("open-float").fill("500");
+    await byId("open-float").press("Enter");
+    await visible("scan-input");
+  });
+
+  suite.test(
+    "整单折扣 ¥0.35 + 抹零 to the yuan with a supervisor: due ¥9.00, receipt lines, HQ audit agrees",
+    async () => {
+      for (const p of [P.cola, P.noodles, P.water]) await scan(p.code);
+      await expectText("total-due", "¥9.50");
+      await byId("open-order-adjust").click();
+      await visible("order-adjust-dialog");
+      await byId("order-discount-amount").fill("0.35");
+      await byId("round-yuan").click();
+      await byId("order-adjust-apply").click();
+      // A cashier may not: the supervisor's dialog; a cashier's own code is refused there.
+      await visible("order-adjust-supervisor");
+      await expectText("supervisor-note", /整单折扣、抹零需要主管授权/);
+      await approve("order-adjust-supervisor", CASHIER.id, CASHIER.pin);
+      await expectText("supervisor-error", /主管/);
+      await expectText("total-due", "¥9.50");
+      await shot("o01-order-adjust-supervisor");
+      await approve("order-adjust-supervisor", SUPERVISOR.id, SUPERVISOR.pin);
+      await hidden("order-adjust-supervisor");
+      await hidden("order-adjust-dialog");
+      // 950 - 35 = 915, 抹零 to the yuan: 900.
+      await expectText("total-due", "¥9.00");
+      await expectText("total-order-discount", /^整单折扣\s*-¥0\.35$/);
+      await expectText("total-rounding", /^抹零\s*-¥0\.15$/);
+      await seen("total-due");
+      await seen("total-rounding");
+      await shot("o02-order-adjusted");
+      await payExact();
+      const receiptNo = await text("done-receipt");
+      // The receipt as the printer simulator decoded its ESC/POS bytes.
+      await until(
+        async () => {
+          const printed = await lane2<{ printed: { receiptNo: string; text: string }[] }>(
+            "GET",
+            "/sim/printed",
+          );
+          const r = printed.printed.find((p) => p.receiptNo === receiptNo);
+          return (
+            !!r &&
+            /整单折扣\s+-￥0\.35/.test(r.text) &&
+            /抹零\s+-￥0\.15/.test(r.text) &&
+            /合计 TOTAL\s+￥9\.00/.test(r.text)
+          );
+        },
+        20_000,
+        "整单折扣 and 抹零 on the printed receipt",
+      );
+      // HQ received the sale and re-priced it with the same engine: no finding.
+      await until(
+        async () => {
+          const s = await store.status();
+          return s.outbox.lastSeq > 0 && s.outbox.ackedUpTo === s.outbox.lastSeq;
+        },
+        30_000,
+        "the sale acked by HQ",
+      );
+      const findings = await store.admin.call<unknown[]>("GET", "/api/v1/price-findings");
+      assert.deepEqual(findings, [], "HQ's re-pricing audit agrees with the till");
+    },
+  );
+
+  suite.test("Insert opens it; 9折 and 抹零 to the jiao; removing it restores the amount due", async () => {
+    await scan(P.oil.code);
+    await expectText("total-due", "¥69.90");
+    await key("Insert");
+    await visible("order-adjust-dialog");
+    await byId("order-discount-zhe").fill("9");
+    await byId("round-jiao").click();
+    await byId("order-discount-zhe").press("Enter");
+    await approve("order-adjust-supervisor", SUPERVISOR.id, SUPERVISOR.pin);
+    await hidden("order-adjust-dialog");
+    // 6990 - 699 = 6291, to the jiao: 6290.
+    await expectText("total-due", "¥62.90");
+    await expectText("total-order-discount", /-¥6\.99$/);
+    await expectText("total-rounding", /-¥0\.01$/);
+    await key("Insert");
+    await visible("order-adjust-clear");
+    await byId("order-adjust-clear").click();
+    await hidden("order-adjust-dialog");
+    await expectText("total-due", "¥69.90");
+    assert.equal(await byId("total-order-discount").count(), 0);
+    await payExact();
+    assert.deepEqual(pageErrors, []);
+  });
+
+  return { suite, setUp, tearDown };
+}
