@@ -19,7 +19,7 @@ afterEach(async () => {
 
 const digestsIn = (edge: Edge) =>
   edge.outbox
-    .range(1, 1_000_000, 1_000_000)
+    .range(1, Number.MAX_SAFE_INTEGER, 1_000_000)
     .filter((r) => r.type === "day.digest")
     .map((r) => (JSON.parse(r.envelope) as AnyEnvelope).payload as StoreDayDigest);
 
@@ -111,4 +111,39 @@ test("receipts a parted copy sold before the welcome are digested under the seqs
   expect(last.businessDay).toBe("2026-11-25");
   expect(last.firstSeq).toBe(saleSeq);
   expect(last.lastSeq).toBe(saleSeq);
+});
+
+test("a fresh database numbered above HQ's millions of seqs digests its first sale at once", async () => {
+  const clock = manualClock(T0);
+  const edge = await readyEdge({ products: 5, clock });
+  edges.push(edge);
+  const digests = new DayDigests({
+    db: edge.db,
+    outbox: edge.outbox,
+    clock,
+    since: "2026-11-25",
+    options: { runningIntervalMs: 15 * MIN, tickMs: MIN },
+    onLedger: () => {},
+    log: () => {},
+  });
+  digests.tick();
+  // HQ already holds 3 million seqs of this store from the mini-PC this one replaces.
+  const h = edge.resync.hello();
+  const { plan } = edge.resync.welcome(h, {
+    helloId: h.helloId,
+    instanceId: h.instanceId,
+    previousInstanceId: "01936f0e-0000-7000-8000-000000000001",
+    headSeq: 3_000_000,
+    maxSeq: 3_000_000,
+    boots: h.boots.map(() => "none" as const),
+  });
+  expect(plan.floor).toBe(3_000_000);
+  await openLane(edge);
+  await edge.checkout.scan("1", gtinOf(1));
+  edge.checkout.tenderCash("1", 1_000_000);
+  clock.advance(20 * MIN);
+  const r = digests.tick();
+  expect(r.behind).toBe(false);
+  expect(r.written).toContain("2026-11-25");
+  expect(digestsIn(edge).at(-1)!.firstSeq).toBeGreaterThan(3_000_000);
 });
