@@ -1,7 +1,14 @@
 // Change sets end to end: edits -> draft -> pilot release -> retained pointer -> paged fetch
 // -> applied -> promote -> delta -> rollback; region/store prices; re-pricing audit.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { type AnyEnvelope, type CatalogChangeSet, gunzipItems } from "@retail/protocol";
+import {
+  type AnyEnvelope,
+  type CatalogChangeSet,
+  gunzipItems,
+  ORDER_DISCOUNT_ID,
+  priceBasket,
+  ROUNDING_ID,
+} from "@retail/protocol";
 import { api, connectStore, enrollStore, type StoreClient, saleEvent, startTestHub } from "../test-kit.ts";
 
 // Real processes and brokers on a shared 2-core machine: generous, never a timing assertion.
@@ -325,5 +332,50 @@ describe("change sets", () => {
       sale_id?: string;
     }[];
     expect(after.length).toBe(before);
+  });
+
+  test("整单折扣/抹零 re-priced through ingest: the till's sale gives no finding, a forged one does", async () => {
+    // One cola at 350 (version g1), the engine's 0.25 off and 抹零 to the yuan: 300, as the till prices it.
+    const adjustment = { discount: { amount: 25 }, rounding: "yuan" as const };
+    const adjusted = (seq: number) => {
+      const sale = saleEvent("G1", seq, { lines: 1, catalogVersion: g1, unitPrice: 350, skus: ["100001"] });
+      const l = sale.payload.lines[0]!;
+      const r = priceBasket({
+        at: sale.payload.completedAt,
+        storeId: "G1",
+        promotions: [],
+        adjustment,
+        lines: [{ lineId: l.lineId, sku: l.sku, category: l.category, unitPrice: 350, qty: 1, taxRate: 13 }],
+      });
+      Object.assign(l, { discounts: r.lines[0]!.discounts, net: r.lines[0]!.net, tax: r.lines[0]!.tax });
+      sale.payload.totals = r.totals;
+      sale.payload.adjustment = { ...adjustment, approvedBy: "9001" };
+      sale.payload.tenders = [{ kind: "cash", amount: r.totals.net }];
+      return sale;
+    };
+    const honest = adjusted(3);
+    expect(honest.payload.totals.net).toBe(300);
+    // The forger's sale claims the same approval but takes 1.00 more off the line and the totals.
+    const forged = adjusted(4);
+    const fl = forged.payload.lines[0]!;
+    fl.discounts = [
+      { promotionId: ORDER_DISCOUNT_ID, amount: 125 },
+      { promotionId: ROUNDING_ID, amount: 25 },
+    ] as never;
+    fl.net = 200;
+    forged.payload.totals = { ...forged.payload.totals, discount: 150, net: 200 };
+    forged.payload.tenders = [{ kind: "cash", amount: 200 }];
+    await general.publishEvents([honest, forged]);
+    await general.next("events.ack", (a) => a.payload.upToSeq === 4);
+    const findings = (await api(hub, "GET", "/api/v1/price-findings")).body as {
+      sale_id: string;
+      field: string;
+      expected: string;
+      actual: string;
+    }[];
+    expect(findings.filter((f) => f.sale_id === honest.payload.saleId)).toEqual([]);
+    const mine = findings.filter((f) => f.sale_id === forged.payload.saleId);
+    expect(mine.find((f) => f.field === "totals.net")).toMatchObject({ expected: "300", actual: "200" });
+    expect(mine.find((f) => f.field === "totals.discount")).toMatchObject({ expected: "50", actual: "150" });
   });
 });
