@@ -104,4 +104,22 @@ describe("order adjustment at the lane", () => {
     expect(co.view("1").due).toBe(400);
     expect(co.clearOrderAdjustment("1").due).toBe(410);
   });
+
+  test("returning every line of an adjusted sale refunds exactly what was paid, line by line", async () => {
+    const edge = await basket();
+    const co = edge.checkout;
+    await co.adjustOrder("1", { discount: { basisPoints: 1500 }, rounding: "yuan" }, SUP);
+    const { sale } = co.tenderCash("1", 1000) as { sale?: SaleCompleted };
+    // 640 - 96 (15%) = 544, 抹零 to the yuan: 500.
+    expect(sale!.totals.net).toBe(500);
+    co.startReturn("1", sale!.receiptNo);
+    co.setReturnLine("1", "l2", 1, true);
+    const first = (await co.completeReturn("1", "cash", "")).returned;
+    expect(first.totals.refund).toBe(sale!.lines[1]!.net);
+    co.startReturn("1", sale!.receiptNo);
+    co.setReturnLine("1", "l1", 1, true);
+    co.setReturnLine("1", "l3", 1, true);
+    const rest = (await co.completeReturn("1", "cash", "")).returned;
+    expect(first.totals.refund + rest.totals.refund).toBe(500);
+  });
 });
