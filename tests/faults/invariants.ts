@@ -35,6 +35,8 @@ function open(path: string): Database {
   return new Database(path, { readonly: true });
 }
 
+export const withReadonly = <T>(path: string, f: (db: Database) => T): T => withDb(path, f);
+
 function withDb<T>(path: string, f: (db: Database) => T): T {
   const db = open(path);
   try {
@@ -218,5 +220,27 @@ export function vouchersCount(hqDb: string): number {
   return withDb(
     hqDb,
     (db) => db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM vouchers").get()?.n ?? 0,
+  );
+}
+
+/** HQ's contiguous head for a store (store_seq). */
+export function storeSeq(hqDb: string, storeId: string): number {
+  return withDb(
+    hqDb,
+    (db) =>
+      db
+        .query<{ n: number }, [string]>("SELECT up_to_seq AS n FROM store_seq WHERE store_id = ?")
+        .get(storeId)?.n ?? 0,
+  );
+}
+
+/** How many restores / replacements HQ has recorded for a store (ingest/resync.ts). */
+export function resyncCount(hqDb: string, storeId: string): number {
+  return withDb(
+    hqDb,
+    (db) =>
+      db
+        .query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM edge_resyncs WHERE store_id = ?")
+        .get(storeId)?.n ?? 0,
   );
 }

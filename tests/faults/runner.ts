@@ -9,7 +9,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { upTopic } from "@retail/protocol";
 import mqtt from "mqtt";
-import { checkHq, checkStore, deadLetterCount, type Violation, vouchersCount } from "./invariants.ts";
+import {
+  checkHq,
+  checkStore,
+  deadLetterCount,
+  resyncCount,
+  storeSeq,
+  type Violation,
+  vouchersCount,
+  withReadonly,
+} from "./invariants.ts";
 import { enrollEdge, freePort, kill9, type Proc, startEdge, startHub, stopGently } from "./procs.ts";
 import { LinkProxy } from "./proxy.ts";
 import { drawSchedule, FAULT_CLASSES, type Fault, type FaultClass, prng } from "./schedule.ts";
@@ -83,6 +92,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
   let running = true;
   const violations: Report["violations"] = [];
   const known: Report["known"] = [];
+  const knownSeen = new Set<string>();
   const rows = new Map<Row["fault"], Row>();
   const row = (f: Row["fault"]) => {
     const r = rows.get(f) ?? { fault: f, count: 0, violations: 0, known: 0 };
@@ -226,8 +236,13 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       found.push(...checkHq(hqDb));
       for (const v of found) {
         if (v.known) {
-          known.push({ ...v, after });
-          row(kind).known++;
+          // Counted once: the same finding is seen again at every later check.
+          const key = `${v.invariant}|${v.storeId}|${v.detail}`;
+          if (!knownSeen.has(key)) {
+            knownSeen.add(key);
+            known.push({ ...v, after });
+            row(kind).known++;
+          }
           continue;
         }
         violations.push({ ...v, after });
@@ -325,15 +340,33 @@ export async function runFaults(o: RunOptions): Promise<Report> {
           const db = new Database(join(s.dir, "edge.db"), { readonly: true });
           db.run(`VACUUM INTO '${copy}'`);
           db.close();
+          const copySeq = withReadonly(
+            copy,
+            (d) => d.query<{ n: number | null }, []>("SELECT MAX(seq) AS n FROM outbox").get()?.n ?? 0,
+          );
           await Bun.sleep(f.holdMs);
           await kill9(s.edge);
+          const hqHead = storeSeq(hqDb, s.id);
+          const resyncsBefore = resyncCount(hqDb, s.id);
           for (const ext of ["", "-wal", "-shm"]) rmSync(join(s.dir, `edge.db${ext}`), { force: true });
           copyFileSync(copy, join(s.dir, "edge.db"));
           s.restoredAt = Date.now();
           s.lastApplied = 0; // the copy's catalog is older: it catches up from there
           s.lane.token = undefined;
           await startStoreEdge(s);
-          return [];
+          // HQ already holds seqs the copy does not have: the edge's handshake must make HQ see
+          // the restore (an edge_resyncs record for a person), not let the copy reuse them.
+          if (copySeq >= hqHead) return [];
+          const seen = await until(async () => resyncCount(hqDb, s.id) > resyncsBefore, 30_000);
+          return seen
+            ? []
+            : [
+                {
+                  invariant: "a restored edge is seen at HQ",
+                  storeId: s.id,
+                  detail: `edge.db copy at seq ${copySeq} put back while HQ held up to ${hqHead}: no edge_resyncs record within 30 s`,
+                },
+              ];
         }
         case "poison":
           return poison(s);
