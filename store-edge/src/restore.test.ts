@@ -165,6 +165,12 @@ describe("a restored, replaced or re-enrolled edge loses nothing", () => {
     expect(held.sales).toEqual(expected);
     expect(held.conflicts).toBe(0);
     expect(held.deadLetters).toEqual([]);
+    // Nor did it print again today's receipt numbers of the machine it replaces.
+    expect(
+      hq<{ receipt_no: string }>(
+        "SELECT receipt_no FROM sales WHERE store_id = 'S001' GROUP BY receipt_no HAVING count(*) > 1",
+      ),
+    ).toEqual([]);
     // The new database numbered its events above HQ's: one gapless run, each seq once.
     const s = await b.status();
     expect(held.seqs).toEqual(Array.from({ length: s.outbox.lastSeq }, (_, i) => i + 1));
