@@ -191,6 +191,19 @@ export function orderAdjustSuite(): {
     await expectText("total-due", "¥62.90");
     await expectText("total-order-discount", /-¥6\.99$/);
     await expectText("total-rounding", /-¥0\.01$/);
+    // The customer display shows them once, above 请支付, and the same amount due.
+    const cd = await browser.context.newPage();
+    await cd.goto(`${store.http}/display?lane=2`);
+    await cd.getByTestId("cd-due").waitFor({ state: "visible", timeout: 10_000 });
+    await until(
+      async () => ((await cd.getByTestId("cd-due").textContent()) ?? "").trim() === "¥62.90",
+      10_000,
+      "cd due",
+    );
+    assert.match((await cd.getByTestId("cd-order-discount").textContent()) ?? "", /整单折扣\s*-¥6\.99/);
+    assert.match((await cd.getByTestId("cd-rounding").textContent()) ?? "", /抹零\s*-¥0\.01/);
+    assert.equal(await cd.locator("tr.promo").count(), 0, "no per-line shares on the customer display");
+    await cd.close();
     await key("Insert");
     await visible("order-adjust-clear");
     await byId("order-adjust-clear").click();
