@@ -125,7 +125,7 @@ export function renderProtocolDoc(): string {
   );
   lines.push("");
   lines.push(
-    "Why these: a line of ¥100,000 is above any shelf item times a plausible quantity; a ¥1,000,000 sale is above the biggest till basket (a corporate gift-card order; beyond it is a B2B invoice). With them, 2^53 fen is some 90 million maximum sales: a chain-wide report over years stays exact. A chain may lower the four sale-level caps in `hq-hub.json` (`moneyCaps`: `qty`, `unitPriceFen`, `lineFen`, `saleFen`), never raise them; a sale above a chain's cap is dead-lettered naming the field (see [hq-hub.md](hq-hub.md)).",
+    "Why these: a line of ¥100,000 is above any shelf item times a plausible quantity; a ¥1,000,000 sale is above the biggest till basket (a corporate gift-card order; beyond it is a B2B invoice). With them, 2^53 fen is some 90 million maximum sales: a chain-wide report over years stays exact. A chain may lower the four sale-level caps in `hq-hub.json` (`moneyCaps`: `qty`, `unitPriceFen`, `lineFen`, `saleFen`), never raise them; a sale above a chain's cap but within these is booked at HQ like any other and raised as a price finding naming the store, sale, field and cap, never dead-lettered (see [hq-hub.md](hq-hub.md)).",
   );
   lines.push("");
   lines.push("## Topics");

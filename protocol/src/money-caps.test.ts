@@ -97,6 +97,9 @@ describe("protocol money caps", () => {
     expect(capViolation(env, low)).toEqual({
       field: "payload.lines.0.gross",
       message: "1050 exceeds the chain's cap of 1000 fen (¥10.00)",
+      cap: "lineFen",
+      limit: 1000,
+      value: 1050,
     });
     expect(capViolation(env, { ...MONEY_CAPS, saleFen: 2000 })?.field).toBe("payload.totals.gross");
     expect(capViolation(env, { ...MONEY_CAPS, qty: 1000 })?.field).toBe("payload.lines.1.qty");

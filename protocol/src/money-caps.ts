@@ -12,7 +12,9 @@
 //    gift-card order is the biggest basket a till sees; above it is a B2B invoice, not a till sale;
 //  - a shift's cash figures and a cash movement at most ¥100,000,000.
 // With these, 2^53 fen is ~90 million maximum sales: a chain-wide report over years stays exact.
-// A chain's hub may lower the sale-level caps (hq-hub.json "moneyCaps"), never raise them.
+// A chain's hub may lower the sale-level caps (hq-hub.json "moneyCaps"), never raise them. A sale
+// within these caps but above a chain's is still a committed sale: HQ books it and raises a
+// finding for a person (never a dead letter, which would lose it for good).
 import type { AnyEnvelope } from "./messages.ts";
 
 export interface MoneyCaps {
@@ -42,6 +44,10 @@ export interface CapViolation {
   /** Dotted path of the field, as schema errors name it ("payload.lines.2.net"). */
   field: string;
   message: string;
+  /** Which of the chain's caps it is above, the cap, and the reported value. */
+  cap: keyof MoneyCaps;
+  limit: number;
+  value: number;
 }
 
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
@@ -51,17 +57,22 @@ const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
  * undefined. Other types are bounded by their schemas only.
  */
 export function capViolation(env: AnyEnvelope, caps: MoneyCaps): CapViolation | undefined {
-  const over = (field: string, value: number | undefined, cap: number, unit: "fen" | "qty") =>
-    value !== undefined && value > cap
+  const over = (field: string, value: number | undefined, key: keyof MoneyCaps): CapViolation | undefined => {
+    const cap = caps[key];
+    return value !== undefined && value > cap
       ? {
           field: `payload.${field}`,
-          message: `${value} exceeds the chain's cap of ${cap}${unit === "fen" ? ` fen (${yuan(cap)})` : ""}`,
+          message: `${value} exceeds the chain's cap of ${cap}${key === "qty" ? "" : ` fen (${yuan(cap)})`}`,
+          cap: key,
+          limit: cap,
+          value,
         }
       : undefined;
+  };
   const tenders = (list: { amount: number; received?: number; change?: number }[]) => {
     for (const [i, t] of list.entries())
       for (const k of ["amount", "received", "change"] as const) {
-        const v = over(`tenders.${i}.${k}`, t[k], caps.saleFen, "fen");
+        const v = over(`tenders.${i}.${k}`, t[k], "saleFen");
         if (v) return v;
       }
     return undefined;
@@ -70,19 +81,19 @@ export function capViolation(env: AnyEnvelope, caps: MoneyCaps): CapViolation | 
     const p = env.payload;
     for (const [i, l] of p.lines.entries()) {
       const v =
-        over(`lines.${i}.qty`, l.qty, caps.qty, "qty") ??
-        over(`lines.${i}.unitPrice`, l.unitPrice, caps.unitPriceFen, "fen") ??
-        over(`lines.${i}.override.catalogPrice`, l.override?.catalogPrice, caps.unitPriceFen, "fen") ??
-        over(`lines.${i}.gross`, l.gross, caps.lineFen, "fen") ??
-        over(`lines.${i}.net`, l.net, caps.lineFen, "fen") ??
-        over(`lines.${i}.tax`, l.tax, caps.lineFen, "fen") ??
+        over(`lines.${i}.qty`, l.qty, "qty") ??
+        over(`lines.${i}.unitPrice`, l.unitPrice, "unitPriceFen") ??
+        over(`lines.${i}.override.catalogPrice`, l.override?.catalogPrice, "unitPriceFen") ??
+        over(`lines.${i}.gross`, l.gross, "lineFen") ??
+        over(`lines.${i}.net`, l.net, "lineFen") ??
+        over(`lines.${i}.tax`, l.tax, "lineFen") ??
         l.discounts
-          .map((d, j) => over(`lines.${i}.discounts.${j}.amount`, d.amount, caps.lineFen, "fen"))
+          .map((d, j) => over(`lines.${i}.discounts.${j}.amount`, d.amount, "lineFen"))
           .find(Boolean);
       if (v) return v;
     }
     for (const k of ["gross", "discount", "net", "tax"] as const) {
-      const v = over(`totals.${k}`, p.totals[k], caps.saleFen, "fen");
+      const v = over(`totals.${k}`, p.totals[k], "saleFen");
       if (v) return v;
     }
     return tenders(p.tenders);
@@ -91,14 +102,13 @@ export function capViolation(env: AnyEnvelope, caps: MoneyCaps): CapViolation | 
     const p = env.payload;
     for (const [i, l] of p.lines.entries()) {
       const v =
-        over(`lines.${i}.qty`, l.qty, caps.qty, "qty") ??
-        over(`lines.${i}.refund`, l.refund, caps.lineFen, "fen") ??
-        over(`lines.${i}.tax`, l.tax, caps.lineFen, "fen");
+        over(`lines.${i}.qty`, l.qty, "qty") ??
+        over(`lines.${i}.refund`, l.refund, "lineFen") ??
+        over(`lines.${i}.tax`, l.tax, "lineFen");
       if (v) return v;
     }
     const v =
-      over("totals.refund", p.totals.refund, caps.saleFen, "fen") ??
-      over("totals.tax", p.totals.tax, caps.saleFen, "fen");
+      over("totals.refund", p.totals.refund, "saleFen") ?? over("totals.tax", p.totals.tax, "saleFen");
     return v ?? tenders(p.tenders);
   }
   return undefined;

@@ -4,7 +4,6 @@
 // The ack (and any stock alerts) are returned for the caller to publish after the commit.
 import {
   type AnyEnvelope,
-  capViolation,
   type EventsAck,
   MessageError,
   type MoneyCaps,
@@ -17,6 +16,7 @@ import { withHeld } from "../conflicts/rules.ts";
 import { createCouponLedger } from "../coupons/ledger.ts";
 import type { Sqlite } from "../db/open.ts";
 import { NotFoundError, StateError } from "../errors.ts";
+import { capFinding } from "./cap-finding.ts";
 import { comparableHash, decide, type InboxEntry, salvageSeq, validatedHash } from "./decide.ts";
 import {
   isTraining,
@@ -410,6 +410,21 @@ export function createIngest(deps: IngestDeps) {
       q.training.run(env.id, s, env.type, JSON.stringify(trainingSummary(env)), env.occurredAt);
       return;
     }
+    // Above the chain's lowered caps: booked all the same, and raised for a person (cap-finding.ts).
+    const f = deps.moneyCaps && capFinding(env, deps.moneyCaps);
+    if (f) {
+      q.finding.run(
+        s,
+        f.docId,
+        env.id,
+        f.catalogVersion,
+        f.lineId ?? null,
+        f.field,
+        f.expected,
+        f.actual,
+        at,
+      );
+    }
     switch (env.type) {
       case "sale.completed": {
         const p = env.payload;
@@ -636,13 +651,6 @@ export function createIngest(deps: IngestDeps) {
         JSON.stringify(env),
         at,
       );
-      out.deadLettered++;
-      return env.seq;
-    }
-    const cap = deps.moneyCaps && capViolation(env, deps.moneyCaps);
-    if (cap) {
-      // Counted like a schema rejection: the store is told the seq is dealt with (dead letter).
-      deadLetter(storeId, env.seq, topic, { code: "invalid", ...cap }, JSON.stringify(env), at);
       out.deadLettered++;
       return env.seq;
     }
