@@ -23,10 +23,12 @@ describe("a chain's money caps", () => {
       saleEvent("CAP1", 2, { lines: 1, unitPrice: 6_000 }), // a line of 6,000 fen: over lineFen
       saleEvent("CAP1", 3, { lines: 5, unitPrice: 4_500 }), // 22,500 fen: over saleFen
     ] as const;
-    const ret = event("sale.returned", "CAP1", 5, {
+    // A return whose line refunds 7,000 fen: over lineFen.
+    const returned = {
       ...EXAMPLE_PAYLOADS["sale.returned"],
       lines: [{ ...EXAMPLE_PAYLOADS["sale.returned"].lines[0]!, refund: 7_000 }],
-    });
+    };
+    const ret = event("sale.returned", "CAP1", 5, returned);
     await store.publishEvents([
       saleEvent("CAP1", 1, { lines: 1, unitPrice: 4_000 }),
       ...over,
@@ -61,7 +63,7 @@ describe("a chain's money caps", () => {
     expect(capped.map((f) => [f.store_id, f.sale_id, f.line_id, f.field, f.actual])).toEqual([
       ["CAP1", over[0].payload.saleId, "l1", "lines.0.gross", "6000"],
       ["CAP1", over[1].payload.saleId, null, "totals.gross", "22500"],
-      ["CAP1", ret.payload.returnId, ret.payload.lines[0]!.lineId, "lines.0.refund", "7000"],
+      ["CAP1", returned.returnId, returned.lines[0]!.lineId, "lines.0.refund", "7000"],
     ]);
     expect(capped[0]!.expected).toBe(
       "at most 5000 fen: the chain's cap moneyCaps.lineFen (6000 exceeds the chain's cap of 5000 fen (¥50.00))",
