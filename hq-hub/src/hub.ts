@@ -554,6 +554,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       port: config.mqttPort,
       verify: stores.verifyDetailed,
       onTakeover: security.onTakeover,
+      onReconnect: security.onReconnect,
       onAuthenticated: security.onAuthenticated,
       onSubscribed: security.onSubscribed,
       onMessage,

@@ -35,6 +35,12 @@ export interface EmbeddedOptions {
     oldAddress: string;
     oldConnectedAt: string;
   }) => void;
+  /**
+   * The same store back from the same host while its old session was silent (no packet for
+   * more than half its keepalive): a network cut the broker had not noticed yet (half-open
+   * TCP), not a second holder of the credentials. The older session is dropped all the same.
+   */
+  onReconnect?: (t: { storeId: string; newAddress: string; oldAddress: string; silentMs: number }) => void;
   /** A store authenticated (before its CONNACK); `via` says which of its passwords it used. */
   onAuthenticated?: (storeId: string, via: "current" | "pending", address: string) => void;
   /** A store subscribed to its own down-topics: commands reach it from now on. */
@@ -69,6 +75,33 @@ const storeOf = new WeakMap<Client, string>();
 /** How each client authenticated, where from (host:port) and when. */
 const sessionOf = new WeakMap<Client, { via: "current" | "pending"; address: string; at: string }>();
 const addressOf = new WeakMap<object, string>();
+/** When the broker last received bytes from each client (ms since epoch). */
+const lastHeardOf = new WeakMap<object, number>();
+
+/** Keepalive aedes armed for a client from its CONNECT (ms; 0 when none). */
+function keepaliveMs(client: Client): number {
+  const interval = (client as unknown as { _keepaliveInterval?: number })._keepaliveInterval ?? -1;
+  // aedes arms its timer at keepalive * 1.5 + 1 ms.
+  return interval > 0 ? (interval - 1) / 1.5 : 0;
+}
+
+/**
+ * Whether a new connection of the store is plausibly the store itself coming back over a
+ * half-open old session: same remote host, and the old one silent for longer than half its
+ * keepalive (a live client sends at least a PINGREQ every keepalive; without keepalive, 30 s).
+ * A client that keeps talking, or one from another host, is a takeover.
+ */
+export function isStaleSameHost(
+  newAddress: string,
+  oldAddress: string,
+  silentMs: number,
+  oldKeepaliveMs: number,
+): boolean {
+  const host = (a: string) => a.slice(0, a.lastIndexOf(":"));
+  const newHost = host(newAddress);
+  if (!newAddress.includes(":") || newHost === "?" || newHost !== host(oldAddress)) return false;
+  return silentMs > (oldKeepaliveMs > 0 ? oldKeepaliveMs / 2 : 30_000);
+}
 
 export async function startEmbeddedBroker(opts: EmbeddedOptions): Promise<EmbeddedBus> {
   const maxPacket = opts.maxPacketBytes ?? MAX_MQTT_PACKET_BYTES;
@@ -101,13 +134,18 @@ export async function startEmbeddedBroker(opts: EmbeddedOptions): Promise<Embedd
           ];
           if (prev && prev !== client && !prev.closed && storeOf.get(prev) === storeId) {
             const old = sessionOf.get(prev);
+            const oldAddress = old?.address ?? addressOf.get(prev) ?? "unknown";
+            const silentMs = Date.now() - (lastHeardOf.get(prev) ?? Date.now());
             try {
-              opts.onTakeover?.({
-                storeId,
-                newAddress: address,
-                oldAddress: old?.address ?? addressOf.get(prev) ?? "unknown",
-                oldConnectedAt: old?.at ?? "",
-              });
+              if (isStaleSameHost(address, oldAddress, silentMs, keepaliveMs(prev)))
+                opts.onReconnect?.({ storeId, newAddress: address, oldAddress, silentMs });
+              else
+                opts.onTakeover?.({
+                  storeId,
+                  newAddress: address,
+                  oldAddress,
+                  oldConnectedAt: old?.at ?? "",
+                });
             } catch {
               // an alert that cannot be written must not refuse the store
             }
@@ -181,6 +219,8 @@ export async function startEmbeddedBroker(opts: EmbeddedOptions): Promise<Embedd
     writeLargeChunksDirectly(socket);
     const client = broker.handle(socket) as Client & { _parser: SizeGuardedParser };
     addressOf.set(client, `${socket.remoteAddress ?? "?"}:${socket.remotePort ?? "?"}`);
+    lastHeardOf.set(client, Date.now());
+    socket.on("data", () => lastHeardOf.set(client, Date.now()));
     guardPacketSize(client, maxPacket, () =>
       refused({ kind: "oversize", clientId: client.id ?? "", detail: `packet above ${maxPacket} bytes` }),
     );

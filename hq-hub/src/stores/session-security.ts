@@ -63,6 +63,12 @@ export function createSessionSecurity(deps: {
         `hq-hub: ALERT store ${t.storeId}: MQTT session taken over by ${t.newAddress} (was ${t.oldAddress}); ${a.count} since ${a.openedAt}`,
       );
     },
+    onReconnect(t: { storeId: string; newAddress: string; oldAddress: string; silentMs: number }) {
+      // Not an alert: the store's own network cut (half-open old session), the usual WAN blip.
+      deps.log(
+        `hq-hub: store ${t.storeId} reconnected from ${t.newAddress}; its old session from ${t.oldAddress} had been silent ${Math.round(t.silentMs / 1000)} s (half-open), dropped`,
+      );
+    },
     onAuthenticated(storeId: string, via: "current" | "pending", address: string) {
       if (via !== "pending") return;
       const done = rotations.complete(storeId, address);
