@@ -221,7 +221,7 @@ export const conflicts = sqliteTable("conflicts", {
   incomingHash: text("incoming_hash").notNull(),
   raw: text("raw").notNull(),
   receivedAt: text("received_at").notNull(),
-  /** open | take_store | keep_hq | keep_both | duplicate (migration 0010). */
+  /** open | take_store | keep_hq | keep_both | duplicate (migration 0011). */
   status: text("status").notNull().default("open"),
   resolvedBy: text("resolved_by"),
   resolvedAt: text("resolved_at"),
@@ -231,7 +231,7 @@ export const conflicts = sqliteTable("conflicts", {
   appliedDocId: text("applied_doc_id"),
 });
 
-/** Every conflict resolution (migration 0010), append-only. */
+/** Every conflict resolution (migration 0011), append-only. */
 export const conflictAudit = sqliteTable("conflict_audit", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   conflictId: integer("conflict_id").notNull(),
@@ -244,7 +244,7 @@ export const conflictAudit = sqliteTable("conflict_audit", {
   detailJson: text("detail_json").notNull(),
 });
 
-/** Events committed ahead of a gap, until the store confirms them (migration 0010). */
+/** Events committed ahead of a gap, until the store confirms them (migration 0011). */
 export const seqAhead = sqliteTable(
   "seq_ahead",
   {
@@ -623,7 +623,7 @@ export const categoryNames = sqliteTable("category_names", {
   name: text("name").notNull(),
 });
 
-/** Every ingested use of a coupon (migration 0014, hq-hub/src/coupons/). */
+/** Every ingested use of a coupon (migration 0017, hq-hub/src/coupons/). */
 export const couponRedemptions = sqliteTable(
   "coupon_redemptions",
   {
@@ -638,7 +638,7 @@ export const couponRedemptions = sqliteTable(
   (t) => [primaryKey({ columns: [t.code, t.storeId, t.saleId] })],
 );
 
-/** A one-time coupon used by a second sale (migration 0014). */
+/** A one-time coupon used by a second sale (migration 0017). */
 export const couponConflicts = sqliteTable("coupon_conflicts", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   code: text("code").notNull(),
