@@ -107,7 +107,7 @@ export const ConfigSchema = z.strictObject({
         .optional(),
       /** Wrong PINs one LAN address may send in an hour before it is refused (default 20). */
       pinSourceMaxWrong: z.int().min(5).max(1000).optional(),
-      /** Different codes one LAN address may send wrong PINs for in an hour (default 3). */
+      /** Different existing codes one LAN address may send wrong PINs for in an hour (default 6). */
       pinSourceMaxCodes: z.int().min(2).max(1000).optional(),
     })
     .optional(),

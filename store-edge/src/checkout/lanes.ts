@@ -173,6 +173,7 @@ export class Checkout {
       d.pinLockMs ?? LOCK_MS,
     );
     this.pins = new PinVerifier({
+      db: d.db,
       sessions: this.sessions,
       cashier: (id) => this.lookup.cashiers.get(id),
       noCashiers: () => this.lookup.cashiers.size === 0,

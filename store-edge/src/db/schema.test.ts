@@ -119,6 +119,7 @@ test("the drizzle schema matches the SQL migrations, pragmas are WAL + synchrono
     "0006_cashier_pin_failures.sql",
     "0007_day_digest_index.sql",
     "0008_outbox_boots.sql",
+    "0009_pin_source_failures.sql",
   ]);
   for (const table of Object.values(schema)) {
     if (typeof table === "function") continue; // the catalog table builders

@@ -329,3 +329,29 @@ export const cashierPinFailures = sqliteTable("cashier_pin_failures", {
   lockedUntilMs: integer("locked_until_ms").notNull().default(0),
   updatedAt: text("updated_at").notNull(),
 });
+
+/**
+ * Wrong PINs (and unknown codes) per LAN address (migration 0009, staff/pin-sources.ts): one row
+ * each, `locked` = 1 when it locked the code. Read back within the source window after a restart.
+ */
+export const pinSourceFailures = sqliteTable(
+  "pin_source_failures",
+  {
+    source: text("source").notNull(),
+    atMs: integer("at_ms").notNull(),
+    cashierId: text("cashier_id").notNull(),
+    locked: integer("locked").notNull().default(0),
+  },
+  (t) => [index("pin_source_failures_source").on(t.source, t.atMs)],
+);
+
+/** Each throttle of a LAN address (migration 0009): refused until until_ms; kept 24 h. */
+export const pinSourceThrottles = sqliteTable(
+  "pin_source_throttles",
+  {
+    source: text("source").notNull(),
+    atMs: integer("at_ms").notNull(),
+    untilMs: integer("until_ms").notNull(),
+  },
+  (t) => [index("pin_source_throttles_source").on(t.source, t.atMs)],
+);
