@@ -147,6 +147,24 @@ export class CatalogLookup {
     return l;
   }
 
+  /** An empty look-up to fill with addRows and end with built(), at once (the start-up load). */
+  static loading(): CatalogLookup {
+    return new CatalogLookup();
+  }
+
+  /** Ends a loading() build in one go: the pinyin index sorted once, the promotion set checked. */
+  built(): CatalogLookup {
+    return this.finish({
+      products: [],
+      barcodes: [],
+      prices: [],
+      promotions: [],
+      members: [],
+      cashiers: [],
+      coupons: [],
+    });
+  }
+
   /** Adds table rows (each key once over the whole build; JSON kept as the rows hold it). */
   addRows(entity: ChangeItem["entity"], rows: readonly Record<string, string>[]): void {
     for (const row of rows) {
@@ -155,10 +173,10 @@ export class CatalogLookup {
           this.putProduct(JSON.parse(row.data!) as Product, row.data);
           break;
         case "barcode":
-          this.putBarcode({ code: row.code!, sku: row.sku! } as Barcode);
+          this.putBarcode({ code: row.code!, sku: this.skuString(row.sku!) } as Barcode);
           break;
         case "price":
-          this.prices.set(row.sku!, undefined as unknown as Price, row.data);
+          this.prices.set(this.skuString(row.sku!), undefined as unknown as Price, row.data);
           break;
         case "promotion": {
           const p = JSON.parse(row.data!) as Promotion;
@@ -183,6 +201,15 @@ export class CatalogLookup {
     // Sorted runs of ~4k pairs (a few ms to sort): few enough that merging them is ~5 levels.
     const run = this.collectPinyin;
     if (run && run.length >= 4096) this.closeRun();
+  }
+
+  /**
+   * The product's own SKU string when it has one: each row read from the database carries its
+   * own copy, and 100k barcodes and prices each keeping one was ~200k strings more at start.
+   */
+  private skuString(sku: string): string {
+    const slot = this.slotOf.get(sku);
+    return slot === undefined ? sku : this.slots[slot]!;
   }
 
   private closeRun(): void {
