@@ -1,8 +1,9 @@
-// npm run faults [-- --short | --long | --faults N] [--seed N] [--stores N] [--only a,b]: the
+// npm run faults [-- --short | --long | --faults N] [--seed N] [--stores N] [--only a,b]
+// [--broker embedded|mosquitto]: the
 // standing fault suite (tests/faults/runner.ts, docs/development.md "Fault suite"). Prints the
 // seed first, then each fault, any violation, and the table; exits 1 on any violation.
 import { formatReport, runFaults } from "../tests/faults/runner.ts";
-import { FAULT_CLASSES, type FaultClass } from "../tests/faults/schedule.ts";
+import { classesFor, FAULT_CLASSES, type FaultClass } from "../tests/faults/schedule.ts";
 
 const args = process.argv.slice(2);
 const opt = (name: string) => {
@@ -11,7 +12,10 @@ const opt = (name: string) => {
 };
 const seed = Number(opt("--seed") ?? Math.floor(Math.random() * 2 ** 31));
 // --short (the default): one fault of every class and 3 more; --long: 200; --faults N: N.
-const faults = Number(opt("--faults") ?? (args.includes("--long") ? 200 : FAULT_CLASSES.length + 3));
+const broker = (opt("--broker") ?? "embedded") as "embedded" | "mosquitto";
+if (broker !== "embedded" && broker !== "mosquitto")
+  throw new Error(`--broker: embedded or mosquitto, not ${broker}`);
+const faults = Number(opt("--faults") ?? (args.includes("--long") ? 200 : classesFor(broker).length + 3));
 const only = (opt("--only")?.split(",").filter(Boolean) ?? []) as FaultClass[];
 for (const f of only)
   if (!FAULT_CLASSES.includes(f))
@@ -23,6 +27,8 @@ const report = await runFaults({
   stores: Number(opt("--stores") ?? 3),
   only,
   keepDir: args.includes("--keep"),
+  broker,
+  brokerPersistence: !args.includes("--no-broker-persistence"),
 });
 console.log(formatReport(report));
 process.exit(report.violations.length ? 1 : 0);

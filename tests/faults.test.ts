@@ -6,7 +6,7 @@
 import { expect, setDefaultTimeout, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { formatReport, runFaults } from "./faults/runner.ts";
-import { FAULT_CLASSES } from "./faults/schedule.ts";
+import { classesFor } from "./faults/schedule.ts";
 
 setDefaultTimeout(600_000);
 const seed = Number(process.env.FAULTS_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -15,7 +15,7 @@ test("short mode: every fault class injected against real processes, 0 violation
   const lines: string[] = [];
   const report = await runFaults({
     seed,
-    faults: FAULT_CLASSES.length + 3,
+    faults: classesFor("embedded").length + 3,
     stores: 3,
     log: (l) => lines.push(l),
   });
@@ -26,9 +26,27 @@ test("short mode: every fault class injected against real processes, 0 violation
       .filter((r) => r.fault !== "final")
       .map((r) => r.fault)
       .sort(),
-  ).toEqual([...FAULT_CLASSES].sort());
+  ).toEqual(classesFor("embedded").sort());
   expect(report.sales).toBeGreaterThan(0);
   // On failure the message carries the seed (and the violations) that replay it.
+  expect({ seed, violations: report.violations.slice(0, 20) }).toEqual({ seed, violations: [] });
+});
+
+test("the broker alone killed: the hub on an external Mosquitto, kill -9 and restart, 0 violations", async () => {
+  // Mosquitto without on-disk persistence: with it, the hub's session comes back deaf (an open
+  // finding, docs/development.md "Fault suite"); this run keeps the rest of the class a gate.
+  const report = await runFaults({
+    seed,
+    faults: 2,
+    stores: 2,
+    only: ["kill9-broker"],
+    broker: "mosquitto",
+    brokerPersistence: false,
+    log: () => {},
+  });
+  console.log(formatReport(report));
+  expect(report.rows.find((r) => r.fault === "kill9-broker")?.count).toBe(2);
+  expect(report.sales).toBeGreaterThan(0);
   expect({ seed, violations: report.violations.slice(0, 20) }).toEqual({ seed, violations: [] });
 });
 

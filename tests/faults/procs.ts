@@ -1,7 +1,8 @@
 // The product's processes, started from their CLIs as in production (never imported): the HQ
 // hub on fixed ports (so a restarted hub is where the edges and the proxies expect it) and store
 // edges, each found through its READY line. kill -9 is a real SIGKILL of the process.
-import { createServer } from "node:net";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { connect, createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { type Subprocess, spawn } from "bun";
 
@@ -109,7 +110,9 @@ export async function enrollEdge(hq: string, code: string, dir: string): Promise
 }
 
 /** SIGKILL: no cleanup, no flush, the way power or the OOM killer ends a process. */
-export async function kill9(p: Proc | undefined): Promise<void> {
+export async function kill9(
+  p: { proc: Subprocess<"ignore", "pipe" | "ignore", "pipe" | "ignore"> } | undefined,
+): Promise<void> {
   if (!p || p.proc.exitCode !== null || p.proc.signalCode) return;
   p.proc.kill("SIGKILL");
   await p.proc.exited;
@@ -121,4 +124,58 @@ export async function stopGently(p: Proc | undefined): Promise<void> {
   const t = setTimeout(() => p.proc.kill("SIGKILL"), 5000);
   await p.proc.exited;
   clearTimeout(t);
+}
+
+export const MOSQUITTO = ["/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto", "/usr/bin/mosquitto"].find(
+  (p) => existsSync(p),
+);
+
+export interface Broker {
+  proc: Subprocess<"ignore", "ignore", "ignore">;
+  port: number;
+}
+
+/**
+ * An external Mosquitto 2 as a chain would run it: no anonymous clients, the password and ACL
+ * files the hub exports (`mosquitto.passwd`, `mosquitto.acl` in `dir`, SIGHUP re-reads them),
+ * persistence on disk with a short autosave, so a kill -9 loses what was not saved yet.
+ */
+export async function startMosquitto(dir: string, port: number, persistence = true): Promise<Broker> {
+  if (!MOSQUITTO) throw new Error("mosquitto is not installed (apt-get install mosquitto)");
+  mkdirSync(dir, { recursive: true });
+  const conf = join(dir, "mosquitto.conf");
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      "allow_anonymous false",
+      `password_file ${join(dir, "mosquitto.passwd")}`,
+      `acl_file ${join(dir, "mosquitto.acl")}`,
+      `persistence ${persistence}`,
+      `persistence_location ${dir}/`,
+      "autosave_interval 5",
+      "log_dest none",
+      // Run as root, Mosquitto would drop to user "mosquitto" and lose access to this temp dir.
+      ...(process.getuid?.() === 0 ? ["user root"] : []),
+      "",
+    ].join("\n"),
+  );
+  const proc = spawn([MOSQUITTO, "-c", conf], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const up = await new Promise<boolean>((res) => {
+      const c = connect(port, "127.0.0.1");
+      c.once("connect", () => {
+        c.destroy();
+        res(true);
+      });
+      c.once("error", () => res(false));
+    });
+    if (up) return { proc, port };
+    if (proc.exitCode !== null || Date.now() > deadline) {
+      proc.kill(9);
+      throw new Error(`mosquitto on ${port}: not listening (exit ${proc.exitCode})`);
+    }
+    await Bun.sleep(100);
+  }
 }

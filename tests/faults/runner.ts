@@ -4,7 +4,7 @@
 // the stores drain, and the invariants are checked from both databases; at the end once more.
 
 import { Database } from "bun:sqlite";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { upTopic } from "@retail/protocol";
@@ -19,9 +19,20 @@ import {
   vouchersCount,
   withReadonly,
 } from "./invariants.ts";
-import { enrollEdge, freePort, kill9, type Proc, startEdge, startHub, stopGently } from "./procs.ts";
+import {
+  type Broker,
+  enrollEdge,
+  freePort,
+  HUB_CLI,
+  kill9,
+  type Proc,
+  startEdge,
+  startHub,
+  startMosquitto,
+  stopGently,
+} from "./procs.ts";
 import { LinkProxy } from "./proxy.ts";
-import { drawSchedule, FAULT_CLASSES, type Fault, type FaultClass, prng } from "./schedule.ts";
+import { classesFor, drawSchedule, FAULT_CLASSES, type Fault, type FaultClass, prng } from "./schedule.ts";
 import { gtinOf, type Lane, PRODUCTS, sellOnce, skuOf } from "./traffic.ts";
 
 export interface RunOptions {
@@ -33,6 +44,10 @@ export interface RunOptions {
   env?: Record<string, string>;
   log?: (line: string) => void;
   keepDir?: boolean;
+  /** The hub's broker: its embedded aedes (default) or an external Mosquitto by MQTT_URL. */
+  broker?: "embedded" | "mosquitto";
+  /** Mosquitto's on-disk persistence (default on, as a chain runs it). */
+  brokerPersistence?: boolean;
 }
 
 export interface Row {
@@ -73,7 +88,28 @@ export async function runFaults(o: RunOptions): Promise<Report> {
   const hubDir = join(dir, "hq");
   const hqDb = join(hubDir, "hq.db");
   const [httpPort, mqttPort] = [await freePort(), await freePort()];
-  const hubEnv = { HQ_ADMIN_TOKEN: ADMIN, HQ_MEMBER_SYNC_MS: "0", HQ_FINANCE_POST_MS: "2000", ...o.env };
+  const mode = o.broker ?? "embedded";
+  const hubEnv: Record<string, string> = {
+    HQ_ADMIN_TOKEN: ADMIN,
+    HQ_MEMBER_SYNC_MS: "0",
+    HQ_FINANCE_POST_MS: "2000",
+    ...o.env,
+  };
+  // With --broker mosquitto the hub runs against an external Mosquitto on mqttPort (its own
+  // user, the password and ACL files the hub exports); the edges' proxies point there too.
+  const brokerDir = join(dir, "mosquitto");
+  let broker: Broker | undefined;
+  if (mode === "mosquitto") {
+    hubEnv.MQTT_URL = `mqtt://hub:faults-hub-secret@127.0.0.1:${mqttPort}`;
+    hubEnv.HQ_WORKER_ID = "faults"; // one stable session across hub restarts
+    mkdirSync(brokerDir, { recursive: true });
+    const exp = Bun.spawnSync(
+      [process.execPath, HUB_CLI, "broker", "mosquitto-config", "--out-dir", brokerDir, "--data", hubDir],
+      { env: { ...process.env, ...hubEnv } },
+    );
+    if (exp.exitCode !== 0) throw new Error(`hq-hub broker mosquitto-config: ${exp.stderr.toString()}`);
+    broker = await startMosquitto(brokerDir, mqttPort, o.brokerPersistence ?? true);
+  }
   let hub: Proc | undefined = await startHub(hubDir, httpPort, mqttPort, hubEnv);
   const hq = `http://127.0.0.1:${httpPort}`;
   const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -149,6 +185,17 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       s.lane.http = () => s.edge?.ready.http;
       stores.push(s);
     }
+    if (broker) {
+      // Mosquitto learns the enrolled stores from the hub's export, then a SIGHUP.
+      const files = await api<{ passwordFile: string; aclFile: string }>(
+        "GET",
+        "/api/v1/broker/mosquitto-config",
+      );
+      writeFileSync(join(brokerDir, "mosquitto.passwd"), files.passwordFile);
+      writeFileSync(join(brokerDir, "mosquitto.acl"), files.aclFile);
+      broker.proc.kill("SIGHUP");
+      await Bun.sleep(500);
+    }
     const edgeEnv = (s: Store) => ({
       STORE_EDGE_MQTT_URL: `mqtt://127.0.0.1:${s.proxy.port}`,
       STORE_EDGE_CLOCK_SKEW_FILE: s.skewFile,
@@ -176,7 +223,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     for (const s of stores)
       if (!(await until(async () => (await status(s)).catalog.applied > 0, 60_000)))
         throw new Error(`${s.id}: the catalog never arrived`);
-    log(`faults: seed ${o.seed}, ${o.faults} fault(s), ${o.stores} store(s), data in ${dir}`);
+    log(`faults: seed ${o.seed}, ${o.faults} fault(s), ${o.stores} store(s), broker ${mode}, data in ${dir}`);
 
     // One cashier per store, selling until the end, pausing while a check runs.
     for (const s of stores)
@@ -311,6 +358,14 @@ export async function runFaults(o: RunOptions): Promise<Report> {
           await Bun.sleep(200 + rand() * 1500);
           hub = await startHub(hubDir, httpPort, mqttPort, hubEnv);
           return [];
+        case "kill9-broker":
+          // Mosquitto alone dies (the hub and edges live on): its in-flight QoS 1 messages and
+          // what it had not autosaved are gone; the edge outboxes and the hub's reconnect recover.
+          await Bun.sleep(f.holdMs);
+          await kill9(broker);
+          await Bun.sleep(200 + rand() * 1500);
+          broker = await startMosquitto(brokerDir, mqttPort, o.brokerPersistence ?? true);
+          return [];
         case "net-cut":
           s.proxy.set({ kind: "cut" });
           await Bun.sleep(f.holdMs);
@@ -415,7 +470,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       return out;
     };
 
-    const schedule = drawSchedule(o.seed, o.faults, o.stores, o.only);
+    const schedule = drawSchedule(o.seed, o.faults, o.stores, o.only, classesFor(mode));
     for (const f of schedule) {
       if (f.n % 2 === 1)
         await releasePrice(f.n).catch((e) => log(`  price release refused: ${(e as Error).message}`));
@@ -445,11 +500,18 @@ export async function runFaults(o: RunOptions): Promise<Report> {
   } finally {
     running = false;
     await Promise.all(sellers);
+    // The processes' last output beside the data, for a failed run.
+    if (hub) writeFileSync(join(dir, "hub.log"), hub.log());
+    for (const s of stores) if (s.edge) writeFileSync(join(dir, `${s.id}.log`), s.edge.log());
     for (const s of stores) {
       await stopGently(s.edge);
       s.proxy.close();
     }
     await stopGently(hub);
+    if (broker && broker.proc.exitCode === null) {
+      broker.proc.kill("SIGTERM");
+      await broker.proc.exited;
+    }
     if (!o.keepDir && violations.length === 0) rmSync(dir, { recursive: true, force: true });
   }
   const order: Row["fault"][] = [...FAULT_CLASSES, "final"];

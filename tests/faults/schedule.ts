@@ -4,6 +4,7 @@
 export const FAULT_CLASSES = [
   "kill9-edge",
   "kill9-hub",
+  "kill9-broker",
   "net-cut",
   "net-latency",
   "net-halfopen",
@@ -13,6 +14,11 @@ export const FAULT_CLASSES = [
   "poison",
 ] as const;
 export type FaultClass = (typeof FAULT_CLASSES)[number];
+
+/** The classes a run can inject: killing the broker alone needs an external one. */
+export function classesFor(broker: "embedded" | "mosquitto"): FaultClass[] {
+  return FAULT_CLASSES.filter((c) => broker === "mosquitto" || c !== "kill9-broker");
+}
 
 export interface Fault {
   n: number;
@@ -42,9 +48,15 @@ export function prng(seed: number): () => number {
  * `count` faults over `stores` stores. The first ones cover every allowed class once (in a
  * seeded order), so even a short run injects each class; the rest are drawn uniformly.
  */
-export function drawSchedule(seed: number, count: number, stores: number, only?: FaultClass[]): Fault[] {
+export function drawSchedule(
+  seed: number,
+  count: number,
+  stores: number,
+  only?: FaultClass[],
+  allowed: readonly FaultClass[] = FAULT_CLASSES,
+): Fault[] {
   const rand = prng(seed);
-  const classes = [...(only?.length ? only : FAULT_CLASSES)];
+  const classes = [...(only?.length ? only : allowed)];
   const first = [...classes];
   for (let i = first.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
