@@ -67,3 +67,20 @@ test("a planted bug (the hub acks before it commits) is found and reported with 
   expect(table).toContain(`npm run faults -- --seed ${seed}`);
   rmSync(report.dir, { recursive: true, force: true }); // kept by the runner for a real failure
 });
+
+test("a planted edge bug (a sale committed without its outbox row) is found and reported with its seed", async () => {
+  const report = await runFaults({
+    seed,
+    faults: 1,
+    stores: 1,
+    only: ["kill9-edge"],
+    env: { STORE_EDGE_PLANT_BUG: "skip_outbox_row" },
+    log: () => {},
+  });
+  const table = formatReport(report);
+  console.log(table);
+  expect(report.violations.map((v) => v.invariant)).toContain("sale at HQ exactly once");
+  expect(table).toContain(`FAILED with seed ${seed}`);
+  expect(table).toContain(`npm run faults -- --seed ${seed}`);
+  rmSync(report.dir, { recursive: true, force: true });
+});

@@ -61,6 +61,7 @@ import { conflict, EdgeError, forbidden, invalid, notFound } from "../errors.ts"
 import type { Outbox } from "../outbox/outbox.ts";
 import { nextReceiptCounter } from "../outbox/receipt-floor.ts";
 import type { PaymentProvider, PayResult } from "../payments/provider.ts";
+import { plantedBug } from "../plant.ts";
 import { type PinPurpose, PinVerifier, type SourceLimits } from "../staff/verify-pin.ts";
 import type { StockLedger } from "../stock.ts";
 import {
@@ -1470,7 +1471,7 @@ export class Checkout {
       });
       if (!training)
         for (const l of sale.lines) this.d.stock.move(l.sku, -l.qty, "sale", sale.receiptNo, iso);
-      this.d.outbox.append("sale.completed", sale, iso);
+      if (plantedBug !== "skip_outbox_row") this.d.outbox.append("sale.completed", sale, iso);
       // Single-use coupons are spent here at once, so a second lane cannot take the same one
       // before HQ's next change set says so (training spends nothing).
       if (!training)
