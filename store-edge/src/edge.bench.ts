@@ -421,6 +421,7 @@ async function drainHubBench(sales: number): Promise<BenchRow> {
 type EnrollMqtt = { url: string; username: string; password: string; clientId: string };
 
 export async function benchEdge(): Promise<BenchRow[]> {
+  if (process.env.EDGE_BENCH_ONLY === "commit") return [await commitBench()];
   if (process.env.EDGE_BENCH_ONLY === "apply") return snapshotApplyBench();
   if (process.env.EDGE_BENCH_ONLY === "hub")
     return [await drainHubBench(Number(process.env.EDGE_BENCH_HUB_SALES ?? 20_000))];
