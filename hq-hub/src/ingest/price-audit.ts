@@ -1,13 +1,13 @@
 // Re-pricing a received sale with the same engine the till used, against the catalog the
 // store had at the sale's catalogVersion, pure. Differences become audit findings.
 import {
-  type BasketRequest,
   type CheckedPromotions,
   type Payload,
   type Price,
   type PriceResult,
   priceAt,
   priceBasketChecked,
+  saleBasket,
 } from "@retail/protocol";
 
 export interface Finding {
@@ -39,7 +39,8 @@ export function auditSale(storeId: string, sale: Payload<"sale.completed">, cata
     ];
   const findings: Finding[] = [];
   const at = Date.parse(sale.completedAt);
-  const lines: BasketRequest["lines"] = [];
+  /** The unit price each line is re-priced at: the catalog's, or the line's own when overridden or unlisted. */
+  const unitPrices: number[] = [];
   for (const l of sale.lines) {
     const window = catalog.price(l.sku);
     const listed = window ? priceAt(window, at)?.price : undefined;
@@ -50,15 +51,7 @@ export function auditSale(storeId: string, sale: Payload<"sale.completed">, cata
         expected: "a price at this version",
         actual: String(l.unitPrice),
       });
-      lines.push({
-        lineId: l.lineId,
-        sku: l.sku,
-        category: l.category,
-        unitPrice: l.unitPrice,
-        qty: l.qty,
-        weighed: l.weighed,
-        taxRate: l.taxRate,
-      });
+      unitPrices.push(l.unitPrice);
       continue;
     }
     if (l.override) {
@@ -78,15 +71,7 @@ export function auditSale(storeId: string, sale: Payload<"sale.completed">, cata
         actual: String(l.unitPrice),
       });
     }
-    lines.push({
-      lineId: l.lineId,
-      sku: l.sku,
-      category: l.category,
-      unitPrice: l.override ? l.unitPrice : listed,
-      qty: l.qty,
-      weighed: l.weighed,
-      taxRate: l.taxRate,
-    });
+    unitPrices.push(l.override ? l.unitPrice : listed);
   }
   if ("error" in catalog.promotions)
     return [
@@ -95,16 +80,18 @@ export function auditSale(storeId: string, sale: Payload<"sale.completed">, cata
     ];
   let result: PriceResult;
   try {
+    // The till's own mapping (protocol saleBasket); the adjustment as entered: its discount is
+    // recomputed, never taken from the lines.
     result = priceBasketChecked(
-      {
+      saleBasket({
         at: sale.completedAt,
         storeId,
-        ...(sale.member ? { member: sale.member } : {}),
+        member: sale.member,
         coupons: sale.coupons,
-        lines,
-        // The adjustment as entered: its discount is recomputed, never taken from the lines.
-        ...(sale.adjustment ? { adjustment: adjustmentOf(sale.adjustment) } : {}),
-      } as BasketRequest,
+        lines: sale.lines,
+        adjustment: sale.adjustment,
+        unitPrice: (_l, i) => unitPrices[i]!,
+      }),
       catalog.promotions,
     );
   } catch (e) {
@@ -142,10 +129,6 @@ export function auditSale(storeId: string, sale: Payload<"sale.completed">, cata
       actual: JSON.stringify(sale.applied),
     });
   return findings;
-}
-
-function adjustmentOf(a: NonNullable<Payload<"sale.completed">["adjustment"]>): BasketRequest["adjustment"] {
-  return { ...(a.discount ? { discount: a.discount } : {}), ...(a.rounding ? { rounding: a.rounding } : {}) };
 }
 
 /** Compared field by field: the text is made only for a finding (every sale is audited). */

@@ -1,5 +1,6 @@
 // The pricing contract (shared/design/PRICING.md): schemas, priceBasket, refunds for returns.
 
+export * from "./basket.ts";
 export * from "./categories.ts";
 export * from "./engine.ts";
 export * from "./errors.ts";

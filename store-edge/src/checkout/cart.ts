@@ -18,6 +18,7 @@ import {
   roundHalfUp,
   type SaleCompleted,
   type SaleLine,
+  saleBasket,
 } from "@retail/protocol";
 import { conflict, invalid, notFound } from "../errors.ts";
 import { pricingAdjustment } from "./order-adjustment.ts";
@@ -166,25 +167,16 @@ export function removeCoupon(cart: Cart, code: string): Cart {
   return { ...cart, coupons: cart.coupons.filter((c) => c !== code) };
 }
 
-/** The cart as the engine's basket (everything but the promotions). */
+/** The cart as the engine's basket (everything but the promotions): protocol's one mapping. */
 function basketOf(cart: Cart, storeId: string, at: string): BasketRequest {
-  const adjustment = pricingAdjustment(cart);
-  return {
-    ...(adjustment ? { adjustment } : {}),
+  return saleBasket({
     at,
     storeId,
-    ...(cart.member ? { member: { id: cart.member.id, tier: cart.member.tier } } : {}),
+    member: cart.member,
     coupons: cart.coupons,
-    lines: cart.lines.map((l) => ({
-      lineId: l.lineId,
-      sku: l.sku,
-      category: l.category,
-      unitPrice: l.unitPrice,
-      qty: l.qty,
-      weighed: l.weighed,
-      taxRate: l.taxRate,
-    })),
-  };
+    lines: cart.lines,
+    adjustment: pricingAdjustment(cart),
+  });
 }
 
 /** Prices the cart with protocol's engine against a list of promotions validated on this call. */
