@@ -116,14 +116,24 @@ if (!only.length || only.includes("tests")) {
   total.failed += t.failed;
 }
 
-// Browser suites (Playwright) register here as the UI packages gain them.
+// Browser suites: @playwright/test with each UI's playwright.config.ts (Debian chromium, traces
+// and screenshots of failed cases under test-results/<pkg>-e2e/), run under bun like every other
+// runner here; its JUnit report is counted like the bun suites'.
+const playwrightCli = join(root, "node_modules/@playwright/test/cli.js");
 for (const pkg of ["terminal-ui", "hq-console"]) {
   if (only.length && !only.includes(pkg)) continue;
-  const script = join(root, pkg, "e2e/run.ts");
-  if (!existsSync(script)) continue;
+  const config = join(root, pkg, "playwright.config.ts");
+  const legacy = join(root, pkg, "e2e/run.ts");
+  if (!existsSync(config) && !existsSync(legacy)) continue;
   const report = join(reportDir, `${pkg}-e2e.xml`);
   console.log(`\n=== ${pkg}: playwright`);
-  const r = spawnSync(bun, [script, report], { cwd: join(root, pkg), stdio: "inherit" });
+  const r = existsSync(config)
+    ? spawnSync(bun, [playwrightCli, "test", "-c", config], {
+        cwd: join(root, pkg),
+        stdio: "inherit",
+        env: { ...process.env, E2E_JUNIT: report },
+      })
+    : spawnSync(bun, [legacy, report], { cwd: join(root, pkg), stdio: "inherit" });
   const t = existsSync(report)
     ? tallyJunit(readFileSync(report, "utf8"))
     : { passed: 0, failed: 0, failedNames: [] };

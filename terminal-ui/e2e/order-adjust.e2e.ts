@@ -6,22 +6,18 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { test } from "@playwright/test";
 import type { Page } from "playwright-core";
-import { launch } from "./lib/browser.ts";
+import { openContext, SHOTS } from "./lib/browser.ts";
 import { CASHIER, P, SUPERVISOR } from "./lib/fixtures.ts";
 import { edge, until } from "./lib/procs.ts";
-import { Suite } from "./lib/runner.ts";
 import { openStore, type Store } from "./lib/store.ts";
-import { SHOTS } from "./shift.e2e.ts";
 
-export function orderAdjustSuite(): {
-  suite: Suite;
-  setUp: () => Promise<void>;
-  tearDown: () => Promise<void>;
-} {
-  const suite = new Suite("terminal-ui e2e: order discount and 抹零");
+test.describe("terminal-ui e2e: order discount and 抹零", () => {
+  // A story: each case goes on from where the last one left the till.
+  test.describe.configure({ mode: "serial" });
   let store: Store;
-  let browser: Awaited<ReturnType<typeof launch>>;
+  let browser: Awaited<ReturnType<typeof openContext>>;
   let page: Page;
   const pageErrors: string[] = [];
 
@@ -93,18 +89,19 @@ export function orderAdjustSuite(): {
       (await page.evaluate((k) => localStorage.getItem(k), "retail.session.lane.2")) ?? "",
     );
 
-  const setUp = async () => {
+  test.beforeAll(async ({ browser: pwBrowser }) => {
+    test.setTimeout(120_000); // a hub and an edge start, the catalog is released
     store = await openStore("S003", { "2": { mode: "bridge-sim" } });
-    browser = await launch();
+    browser = await openContext(pwBrowser);
     page = await browser.context.newPage();
     page.on("pageerror", (e) => pageErrors.push(e.message));
-  };
-  const tearDown = async () => {
+  });
+  test.afterAll(async () => {
     await browser?.close();
     await store?.close();
-  };
+  });
 
-  suite.test("sign in as a cashier on lane 2 (ESC/POS printer simulator)", async () => {
+  test("sign in as a cashier on lane 2 (ESC/POS printer simulator)", async () => {
     await page.goto(`${store.http}/?lane=2`);
     await visible("login-form");
     await byId("login-id").fill(CASHIER.id);
@@ -116,68 +113,65 @@ export function orderAdjustSuite(): {
     await visible("scan-input");
   });
 
-  suite.test(
-    "整单折扣 ¥0.35 + 抹零 to the yuan with a supervisor: due ¥9.00, receipt lines, HQ audit agrees",
-    async () => {
-      for (const p of [P.cola, P.noodles, P.water]) await scan(p.code);
-      await expectText("total-due", "¥9.50");
-      await byId("open-order-adjust").click();
-      await visible("order-adjust-dialog");
-      await byId("order-discount-amount").fill("0.35");
-      await byId("round-yuan").click();
-      await byId("order-adjust-apply").click();
-      // A cashier may not: the supervisor's dialog; a cashier's own code is refused there.
-      await visible("order-adjust-supervisor");
-      await expectText("supervisor-note", /整单折扣、抹零需要主管授权/);
-      await approve("order-adjust-supervisor", CASHIER.id, CASHIER.pin);
-      await expectText("supervisor-error", /主管/);
-      await expectText("total-due", "¥9.50");
-      await shot("o01-order-adjust-supervisor");
-      await approve("order-adjust-supervisor", SUPERVISOR.id, SUPERVISOR.pin);
-      await hidden("order-adjust-supervisor");
-      await hidden("order-adjust-dialog");
-      // 950 - 35 = 915, 抹零 to the yuan: 900.
-      await expectText("total-due", "¥9.00");
-      await expectText("total-order-discount", /^整单折扣\s*-¥0\.35$/);
-      await expectText("total-rounding", /^抹零\s*-¥0\.15$/);
-      await seen("total-due");
-      await seen("total-rounding");
-      await shot("o02-order-adjusted");
-      await payExact();
-      const receiptNo = await text("done-receipt");
-      // The receipt as the printer simulator decoded its ESC/POS bytes.
-      await until(
-        async () => {
-          const printed = await lane2<{ printed: { receiptNo: string; text: string }[] }>(
-            "GET",
-            "/sim/printed",
-          );
-          const r = printed.printed.find((p) => p.receiptNo === receiptNo);
-          return (
-            !!r &&
-            /整单折扣\s+-￥0\.35/.test(r.text) &&
-            /抹零\s+-￥0\.15/.test(r.text) &&
-            /合计 TOTAL\s+￥9\.00/.test(r.text)
-          );
-        },
-        20_000,
-        "整单折扣 and 抹零 on the printed receipt",
-      );
-      // HQ received the sale and re-priced it with the same engine: no finding.
-      await until(
-        async () => {
-          const s = await store.status();
-          return s.outbox.lastSeq > 0 && s.outbox.ackedUpTo === s.outbox.lastSeq;
-        },
-        30_000,
-        "the sale acked by HQ",
-      );
-      const findings = await store.admin.call<unknown[]>("GET", "/api/v1/price-findings");
-      assert.deepEqual(findings, [], "HQ's re-pricing audit agrees with the till");
-    },
-  );
+  test("整单折扣 ¥0.35 + 抹零 to the yuan with a supervisor: due ¥9.00, receipt lines, HQ audit agrees", async () => {
+    for (const p of [P.cola, P.noodles, P.water]) await scan(p.code);
+    await expectText("total-due", "¥9.50");
+    await byId("open-order-adjust").click();
+    await visible("order-adjust-dialog");
+    await byId("order-discount-amount").fill("0.35");
+    await byId("round-yuan").click();
+    await byId("order-adjust-apply").click();
+    // A cashier may not: the supervisor's dialog; a cashier's own code is refused there.
+    await visible("order-adjust-supervisor");
+    await expectText("supervisor-note", /整单折扣、抹零需要主管授权/);
+    await approve("order-adjust-supervisor", CASHIER.id, CASHIER.pin);
+    await expectText("supervisor-error", /主管/);
+    await expectText("total-due", "¥9.50");
+    await shot("o01-order-adjust-supervisor");
+    await approve("order-adjust-supervisor", SUPERVISOR.id, SUPERVISOR.pin);
+    await hidden("order-adjust-supervisor");
+    await hidden("order-adjust-dialog");
+    // 950 - 35 = 915, 抹零 to the yuan: 900.
+    await expectText("total-due", "¥9.00");
+    await expectText("total-order-discount", /^整单折扣\s*-¥0\.35$/);
+    await expectText("total-rounding", /^抹零\s*-¥0\.15$/);
+    await seen("total-due");
+    await seen("total-rounding");
+    await shot("o02-order-adjusted");
+    await payExact();
+    const receiptNo = await text("done-receipt");
+    // The receipt as the printer simulator decoded its ESC/POS bytes.
+    await until(
+      async () => {
+        const printed = await lane2<{ printed: { receiptNo: string; text: string }[] }>(
+          "GET",
+          "/sim/printed",
+        );
+        const r = printed.printed.find((p) => p.receiptNo === receiptNo);
+        return (
+          !!r &&
+          /整单折扣\s+-￥0\.35/.test(r.text) &&
+          /抹零\s+-￥0\.15/.test(r.text) &&
+          /合计 TOTAL\s+￥9\.00/.test(r.text)
+        );
+      },
+      20_000,
+      "整单折扣 and 抹零 on the printed receipt",
+    );
+    // HQ received the sale and re-priced it with the same engine: no finding.
+    await until(
+      async () => {
+        const s = await store.status();
+        return s.outbox.lastSeq > 0 && s.outbox.ackedUpTo === s.outbox.lastSeq;
+      },
+      30_000,
+      "the sale acked by HQ",
+    );
+    const findings = await store.admin.call<unknown[]>("GET", "/api/v1/price-findings");
+    assert.deepEqual(findings, [], "HQ's re-pricing audit agrees with the till");
+  });
 
-  suite.test("Insert opens it; 9折 and 抹零 to the jiao; removing it restores the amount due", async () => {
+  test("Insert opens it; 9折 and 抹零 to the jiao; removing it restores the amount due", async () => {
     await scan(P.oil.code);
     await expectText("total-due", "¥69.90");
     await key("Insert");
@@ -213,6 +207,4 @@ export function orderAdjustSuite(): {
     await payExact();
     assert.deepEqual(pageErrors, []);
   });
-
-  return { suite, setUp, tearDown };
-}
+});

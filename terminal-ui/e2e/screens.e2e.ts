@@ -10,13 +10,12 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
-import { launch } from "./lib/browser.ts";
+import { openContext, SHOTS } from "./lib/browser.ts";
 import { CASHIER, ean13, MEMBER, P, SUPERVISOR } from "./lib/fixtures.ts";
 import { edge, until } from "./lib/procs.ts";
-import { Suite } from "./lib/runner.ts";
 import { openStore, type Store } from "./lib/store.ts";
-import { SHOTS } from "./shift.e2e.ts";
 
 /** Sixteen more products, each on a named 10%-off promotion: every line carries a discount. */
 const GOODS = [
@@ -89,10 +88,11 @@ interface Box {
   hit: string;
 }
 
-export function screensSuite(): { suite: Suite; setUp: () => Promise<void>; tearDown: () => Promise<void> } {
-  const suite = new Suite("terminal-ui e2e: the cashier's screens");
+test.describe("terminal-ui e2e: the cashier's screens", () => {
+  // A story: each case goes on from where the last one left the till.
+  test.describe.configure({ mode: "serial" });
   let store: Store;
-  let browser: Awaited<ReturnType<typeof launch>>;
+  let browser: Awaited<ReturnType<typeof openContext>>;
   let context: BrowserContext;
   let page: Page;
   let display: Page;
@@ -261,300 +261,274 @@ export function screensSuite(): { suite: Suite; setUp: () => Promise<void>; tear
     await visible("scan-input");
   };
 
-  const setUp = async () => {
+  test.beforeAll(async ({ browser: pwBrowser }) => {
+    test.setTimeout(120_000); // a hub and an edge start, the catalog is released
     // Lane 2 runs on firmware-bridge's wire simulators: its reports go through real ESC/POS bytes.
     store = await openStore("S002", { "2": { mode: "bridge-sim" } });
     const before = (await store.status()).catalog.applied;
     await store.admin.release(catalogExtra());
     await until(async () => (await store.status()).catalog.applied > before, 30_000, "the screens catalog");
-    browser = await launch();
+    browser = await openContext(pwBrowser);
     context = browser.context;
     page = await context.newPage();
     page.on("pageerror", (e) => pageErrors.push(e.message));
     display = await context.newPage();
-  };
-  const tearDown = async () => {
+  });
+  test.afterAll(async () => {
     await browser?.close();
     await store?.close();
-  };
+  });
 
-  suite.test(
-    "bad amounts: an opening float of 12.345 or 1e3 is refused naming what is wrong, not 出错了",
-    async () => {
-      await page.goto(`${store.http}/?lane=1`);
-      await byId("login-id").fill(CASHIER.id);
-      await byId("login-pin").fill(CASHIER.pin);
-      await byId("login-pin").press("Enter");
-      await visible("open-form");
-      await byId("open-float").fill("12.345");
-      await byId("open-float").press("Enter");
-      await expectText("open-error", /两位小数/);
-      assert.doesNotMatch(await text("open-error"), /出错了/);
-      await shot("01-bad-float");
-      await byId("open-float").fill("1e3");
-      await byId("open-float").press("Enter");
-      await expectText("open-error", /只能输入数字/);
-      await byId("open-float").fill("-5");
-      await byId("open-float").press("Enter");
-      await expectText("open-error", /不能为负/);
-      await byId("open-float").fill("200");
-      await byId("open-float").press("Enter");
-      await visible("scan-input");
-    },
-  );
+  test("bad amounts: an opening float of 12.345 or 1e3 is refused naming what is wrong, not 出错了", async () => {
+    await page.goto(`${store.http}/?lane=1`);
+    await byId("login-id").fill(CASHIER.id);
+    await byId("login-pin").fill(CASHIER.pin);
+    await byId("login-pin").press("Enter");
+    await visible("open-form");
+    await byId("open-float").fill("12.345");
+    await byId("open-float").press("Enter");
+    await expectText("open-error", /两位小数/);
+    assert.doesNotMatch(await text("open-error"), /出错了/);
+    await shot("01-bad-float");
+    await byId("open-float").fill("1e3");
+    await byId("open-float").press("Enter");
+    await expectText("open-error", /只能输入数字/);
+    await byId("open-float").fill("-5");
+    await byId("open-float").press("Enter");
+    await expectText("open-error", /不能为负/);
+    await byId("open-float").fill("200");
+    await byId("open-float").press("Enter");
+    await visible("scan-input");
+  });
 
-  suite.test(
-    "15 lines: the cart follows the line just scanned; the amount due stays in view above the F-keys",
-    async () => {
-      await reset();
-      for (let i = 0; i < 15; i++) {
-        await scan(GOODS[i]!.code);
-        await until(async () => (await lineCount()) === i + 1, 10_000, `line ${i + 1}`);
-        // The line just scanned is the selected one and a person sees it.
-        await until(
-          async () => (await boxOf("cart-line", page, -1)).self,
-          5000,
-          `line ${i + 1} scrolled into view`,
-        ).catch(() => {});
-        await seen("cart-line", page, -1, `line ${i + 1} just scanned`);
-        assert.match(
-          (await byId("cart-line").last().getAttribute("class")) ?? "",
-          /\bsel\b/,
-          "the last line is selected",
-        );
-      }
-      await seen("total-due", page, 0, "amount due with 15 lines");
-      await shot("02-cart-15-lines");
-      // The first item scanned again: the edge adds it to line 1, which is the line just scanned.
-      await scan(GOODS[0]!.code);
+  test("15 lines: the cart follows the line just scanned; the amount due stays in view above the F-keys", async () => {
+    await reset();
+    for (let i = 0; i < 15; i++) {
+      await scan(GOODS[i]!.code);
+      await until(async () => (await lineCount()) === i + 1, 10_000, `line ${i + 1}`);
+      // The line just scanned is the selected one and a person sees it.
       await until(
-        async () => (await byId("line-qty").first().textContent())?.trim() === "×2",
+        async () => (await boxOf("cart-line", page, -1)).self,
         5000,
-        "line 1 at ×2",
-      );
-      await until(async () => (await boxOf("cart-line", page, 0)).self, 5000, "line 1 in view").catch(
-        () => {},
-      );
-      await seen("cart-line", page, 0, "line 1 scanned again");
+        `line ${i + 1} scrolled into view`,
+      ).catch(() => {});
+      await seen("cart-line", page, -1, `line ${i + 1} just scanned`);
       assert.match(
-        (await byId("cart-line").first().getAttribute("class")) ?? "",
+        (await byId("cart-line").last().getAttribute("class")) ?? "",
         /\bsel\b/,
-        "line 1 selected",
+        "the last line is selected",
       );
-      await shot("02b-cart-rescan-line-1");
-      // Going down with the keyboard follows the selection too.
-      for (let i = 0; i < 14; i++) await key("ArrowDown");
-      await until(async () => (await boxOf("cart-line", page, -1)).self, 5000, "last line in view").catch(
-        () => {},
+    }
+    await seen("total-due", page, 0, "amount due with 15 lines");
+    await shot("02-cart-15-lines");
+    // The first item scanned again: the edge adds it to line 1, which is the line just scanned.
+    await scan(GOODS[0]!.code);
+    await until(
+      async () => (await byId("line-qty").first().textContent())?.trim() === "×2",
+      5000,
+      "line 1 at ×2",
+    );
+    await until(async () => (await boxOf("cart-line", page, 0)).self, 5000, "line 1 in view").catch(() => {});
+    await seen("cart-line", page, 0, "line 1 scanned again");
+    assert.match((await byId("cart-line").first().getAttribute("class")) ?? "", /\bsel\b/, "line 1 selected");
+    await shot("02b-cart-rescan-line-1");
+    // Going down with the keyboard follows the selection too.
+    for (let i = 0; i < 14; i++) await key("ArrowDown");
+    await until(async () => (await boxOf("cart-line", page, -1)).self, 5000, "last line in view").catch(
+      () => {},
+    );
+    await seen("cart-line", page, -1, "last line selected with ↓");
+    await payExact();
+  });
+
+  test("customer display: 15 promoted lines, 请支付 and the amount stay whole at 800x600, 1024x768 and 1920x1080", async () => {
+    await reset();
+    // Fifteen promoted lines (through the edge's API: this case is about the display).
+    for (const g of GOODS.slice(0, 15)) await lane1("POST", "/lanes/1/items", { sku: g.sku });
+    await until(async () => (await lineCount()) === 15, 10_000, "15 lines on the till");
+    await display.goto(`${store.http}/display?lane=1`);
+    await until(async () => (await byId("cd-line", display).count()) > 0, 10_000, "lines on the display");
+    const due = await text("total-due");
+    for (const [w, h] of [
+      [800, 600],
+      [1024, 768],
+      [1920, 1080],
+    ] as const) {
+      await display.setViewportSize({ width: w, height: h });
+      await expectText("cd-due", due, display);
+      await seen("cd-due", display, 0, `customer display amount due at ${w}x${h}`);
+      await seen("cd-due-label", display, 0, `请支付 at ${w}x${h}`);
+      assert.match(await text("cd-due-label", display), /请支付/);
+      // The newest line is the one on screen.
+      await seen("cd-line", display, -1, `newest line on the display at ${w}x${h}`);
+      await shot(`03-customer-display-${w}x${h}`, display);
+    }
+    await display.setViewportSize({ width: 1024, height: 768 });
+    await payExact();
+  });
+
+  test("a badly typed tender: 12.345 and 1e3 are refused naming what is wrong; the right amount pays", async () => {
+    await reset();
+    await scan(GOODS[0]!.code);
+    await until(async () => (await lineCount()) === 1, 5000, "one line");
+    await key("F10");
+    await visible("pay-dialog");
+    await byId("pay-amount").fill("12.345");
+    await byId("pay-amount").press("Enter");
+    await expectText("pay-error", /两位小数/);
+    await shot("04-bad-tender");
+    await byId("pay-amount").fill("1e3");
+    await byId("pay-amount").press("Enter");
+    await expectText("pay-error", /只能输入数字/);
+    await byId("pay-amount").fill("1000000000");
+    await byId("pay-amount").press("Enter");
+    await expectText("pay-error", /太大/);
+    await byId("pay-amount").fill("100");
+    await byId("pay-amount").press("Enter");
+    await visible("sale-done");
+  });
+
+  test("return of 7 lines at 1024x768: every line's buttons and F10 above the F-keys; the edge's refund shown before confirming", async () => {
+    await reset();
+    for (let i = 0; i < 7; i++) await scan(GOODS[i]!.code);
+    await until(async () => (await lineCount()) === 7, 10_000, "seven lines");
+    await payExact();
+    sevenReceipt = await text("done-receipt");
+    await key("F8");
+    await byId("return-receipt-input").fill(sevenReceipt);
+    await byId("return-receipt-input").press("Enter");
+    await visible("return-panel");
+    await until(async () => (await byId("return-line").count()) === 7, 10_000, "seven return lines");
+    // The refund tenders and F10 are above the F-key bar before anything else is done.
+    for (const id of ["refund-cash", "refund-card", "return-cancel", "return-complete"])
+      await seen(id, page, 0, id);
+    await expectText("return-refund", "¥0.00");
+    for (let i = 0; i < 7; i++) {
+      await byId("return-line").nth(i).scrollIntoViewIfNeeded();
+      await seen("return-plus", page, i, `+ of return line ${i + 1}`);
+      await byId("return-plus").nth(i).click();
+      await until(
+        async () => (await byId("return-units").nth(i).textContent())?.trim() === "1",
+        5000,
+        `line ${i + 1} going back`,
       );
-      await seen("cart-line", page, -1, "last line selected with ↓");
-      await payExact();
-    },
-  );
+    }
+    // The refund the edge will pay, before confirming: the preview route, priced by the same
+    // rule as the refund itself.
+    const preview = await lane1<{ totals: { refund: number } }>("GET", "/lanes/1/returns/preview");
+    const want = `¥${Math.floor(preview.totals.refund / 100)}.${String(preview.totals.refund % 100).padStart(2, "0")}`;
+    assert.ok(preview.totals.refund > 0);
+    await expectText("return-refund", want);
+    await expectText("return-total", want);
+    await seen("return-refund", page, 0, "refund amount in the return panel");
+    await seen("return-total", page, 0, "refund amount on the right");
+    for (const id of ["refund-cash", "refund-card", "return-cancel", "return-complete"])
+      await seen(id, page, 0, id);
+    const r = await page.evaluate(() => ({
+      w: document.documentElement.scrollWidth,
+      h: document.documentElement.scrollHeight,
+    }));
+    assert.ok(r.w <= 1024 && r.h <= 768, `page is ${r.w}x${r.h}`);
+    await shot("05-return-7-lines");
+    await key("F10");
+    await visible("sale-done");
+    await expectText("done-refund", want);
+  });
 
-  suite.test(
-    "customer display: 15 promoted lines, 请支付 and the amount stay whole at 800x600, 1024x768 and 1920x1080",
-    async () => {
-      await reset();
-      // Fifteen promoted lines (through the edge's API: this case is about the display).
-      for (const g of GOODS.slice(0, 15)) await lane1("POST", "/lanes/1/items", { sku: g.sku });
-      await until(async () => (await lineCount()) === 15, 10_000, "15 lines on the till");
-      await display.goto(`${store.http}/display?lane=1`);
-      await until(async () => (await byId("cd-line", display).count()) > 0, 10_000, "lines on the display");
-      const due = await text("total-due");
-      for (const [w, h] of [
-        [800, 600],
-        [1024, 768],
-        [1920, 1080],
-      ] as const) {
-        await display.setViewportSize({ width: w, height: h });
-        await expectText("cd-due", due, display);
-        await seen("cd-due", display, 0, `customer display amount due at ${w}x${h}`);
-        await seen("cd-due-label", display, 0, `请支付 at ${w}x${h}`);
-        assert.match(await text("cd-due-label", display), /请支付/);
-        // The newest line is the one on screen.
-        await seen("cd-line", display, -1, `newest line on the display at ${w}x${h}`);
-        await shot(`03-customer-display-${w}x${h}`, display);
-      }
-      await display.setViewportSize({ width: 1024, height: 768 });
-      await payExact();
-    },
-  );
-
-  suite.test(
-    "a badly typed tender: 12.345 and 1e3 are refused naming what is wrong; the right amount pays",
-    async () => {
-      await reset();
-      await scan(GOODS[0]!.code);
-      await until(async () => (await lineCount()) === 1, 5000, "one line");
-      await key("F10");
-      await visible("pay-dialog");
-      await byId("pay-amount").fill("12.345");
-      await byId("pay-amount").press("Enter");
-      await expectText("pay-error", /两位小数/);
-      await shot("04-bad-tender");
-      await byId("pay-amount").fill("1e3");
-      await byId("pay-amount").press("Enter");
-      await expectText("pay-error", /只能输入数字/);
-      await byId("pay-amount").fill("1000000000");
-      await byId("pay-amount").press("Enter");
-      await expectText("pay-error", /太大/);
-      await byId("pay-amount").fill("100");
-      await byId("pay-amount").press("Enter");
-      await visible("sale-done");
-    },
-  );
-
-  suite.test(
-    "return of 7 lines at 1024x768: every line's buttons and F10 above the F-keys; the edge's refund shown before confirming",
-    async () => {
-      await reset();
-      for (let i = 0; i < 7; i++) await scan(GOODS[i]!.code);
-      await until(async () => (await lineCount()) === 7, 10_000, "seven lines");
-      await payExact();
-      sevenReceipt = await text("done-receipt");
-      await key("F8");
-      await byId("return-receipt-input").fill(sevenReceipt);
-      await byId("return-receipt-input").press("Enter");
-      await visible("return-panel");
-      await until(async () => (await byId("return-line").count()) === 7, 10_000, "seven return lines");
-      // The refund tenders and F10 are above the F-key bar before anything else is done.
-      for (const id of ["refund-cash", "refund-card", "return-cancel", "return-complete"])
-        await seen(id, page, 0, id);
-      await expectText("return-refund", "¥0.00");
-      for (let i = 0; i < 7; i++) {
-        await byId("return-line").nth(i).scrollIntoViewIfNeeded();
-        await seen("return-plus", page, i, `+ of return line ${i + 1}`);
-        await byId("return-plus").nth(i).click();
-        await until(
-          async () => (await byId("return-units").nth(i).textContent())?.trim() === "1",
-          5000,
-          `line ${i + 1} going back`,
-        );
-      }
-      // The refund the edge will pay, before confirming: the preview route, priced by the same
-      // rule as the refund itself.
-      const preview = await lane1<{ totals: { refund: number } }>("GET", "/lanes/1/returns/preview");
-      const want = `¥${Math.floor(preview.totals.refund / 100)}.${String(preview.totals.refund % 100).padStart(2, "0")}`;
-      assert.ok(preview.totals.refund > 0);
-      await expectText("return-refund", want);
-      await expectText("return-total", want);
-      await seen("return-refund", page, 0, "refund amount in the return panel");
-      await seen("return-total", page, 0, "refund amount on the right");
-      for (const id of ["refund-cash", "refund-card", "return-cancel", "return-complete"])
-        await seen(id, page, 0, id);
-      const r = await page.evaluate(() => ({
-        w: document.documentElement.scrollWidth,
-        h: document.documentElement.scrollHeight,
-      }));
-      assert.ok(r.w <= 1024 && r.h <= 768, `page is ${r.w}x${r.h}`);
-      await shot("05-return-7-lines");
-      await key("F10");
-      await visible("sale-done");
-      await expectText("done-refund", want);
-    },
-  );
-
-  suite.test(
-    "zh-CN: tier, search match, promotion without a name and errors are all in Chinese; English only after Ctrl+L",
-    async () => {
-      await reset();
-      await key("F5");
-      await byId("member-phone").fill("1380013800");
-      await byId("member-phone").press("Enter");
-      await expectText("dialog-error", /11 位手机号/);
-      assert.deepEqual(await latinLeft(), [], "English in the member dialog's error");
-      assert.doesNotMatch(await text("dialog-error"), /phone/);
-      await byId("member-phone").fill(MEMBER.phone);
-      await byId("member-phone").press("Enter");
-      await expectText("member", new RegExp(MEMBER.name));
-      await expectText("member", /金卡/);
-      // The fixture's multi-buy has no display name: its kind in Chinese, not its id.
-      await scan(`3*${P.cola.code}`);
-      await expectText("line-promo", /多买优惠/);
-      await scan("k");
-      await visible("search-results");
-      await shot("06-zh-search-member");
-      assert.deepEqual(await latinLeft(), [], "English on the sale screen with member and search hits");
+  test("zh-CN: tier, search match, promotion without a name and errors are all in Chinese; English only after Ctrl+L", async () => {
+    await reset();
+    await key("F5");
+    await byId("member-phone").fill("1380013800");
+    await byId("member-phone").press("Enter");
+    await expectText("dialog-error", /11 位手机号/);
+    assert.deepEqual(await latinLeft(), [], "English in the member dialog's error");
+    assert.doesNotMatch(await text("dialog-error"), /phone/);
+    await byId("member-phone").fill(MEMBER.phone);
+    await byId("member-phone").press("Enter");
+    await expectText("member", new RegExp(MEMBER.name));
+    await expectText("member", /金卡/);
+    // The fixture's multi-buy has no display name: its kind in Chinese, not its id.
+    await scan(`3*${P.cola.code}`);
+    await expectText("line-promo", /多买优惠/);
+    await scan("k");
+    await visible("search-results");
+    await shot("06-zh-search-member");
+    assert.deepEqual(await latinLeft(), [], "English on the sale screen with member and search hits");
+    await key("Escape");
+    await scan(ean13("690999999999"));
+    await expectText("scan-error", /条码未找到/);
+    assert.deepEqual(await latinLeft(), [], "English under the scan field");
+    await shot("07-zh-scan-error");
+    await key("Escape");
+    // The dialogs a cashier opens in a sale: keys, stock card, pay, shift menu and X report.
+    const dialogs: [string, string, () => Promise<void>][] = [
+      ["F1", "help-dialog", async () => {}],
+      [
+        "F9",
+        "stock-dialog",
+        async () => {
+          await byId("stock-query").fill(P.cola.code);
+          await byId("stock-query").press("Enter");
+          await visible("stock-card");
+        },
+      ],
+      ["F10", "pay-dialog", async () => {}],
+      [
+        "F12",
+        "shift-dialog",
+        async () => {
+          await key("2");
+          await visible("x-report");
+        },
+      ],
+    ];
+    for (const [k, id, then] of dialogs) {
+      await key(k);
+      await visible(id);
+      await then();
+      assert.deepEqual(await latinLeft(), [], `English in ${id}`);
       await key("Escape");
-      await scan(ean13("690999999999"));
-      await expectText("scan-error", /条码未找到/);
-      assert.deepEqual(await latinLeft(), [], "English under the scan field");
-      await shot("07-zh-scan-error");
-      await key("Escape");
-      // The dialogs a cashier opens in a sale: keys, stock card, pay, shift menu and X report.
-      const dialogs: [string, string, () => Promise<void>][] = [
-        ["F1", "help-dialog", async () => {}],
-        [
-          "F9",
-          "stock-dialog",
-          async () => {
-            await byId("stock-query").fill(P.cola.code);
-            await byId("stock-query").press("Enter");
-            await visible("stock-card");
-          },
-        ],
-        ["F10", "pay-dialog", async () => {}],
-        [
-          "F12",
-          "shift-dialog",
-          async () => {
-            await key("2");
-            await visible("x-report");
-          },
-        ],
-      ];
-      for (const [k, id, then] of dialogs) {
-        await key(k);
-        await visible(id);
-        await then();
-        assert.deepEqual(await latinLeft(), [], `English in ${id}`);
-        await key("Escape");
-        await hidden(id);
-      }
-      // English mode: the edge's own words and the English names.
-      await key("Control+l");
-      await expectText("member", /Gold/);
-      await scan(ean13("690999999999"));
-      await expectText("scan-error", /Unknown barcode/);
-      await shot("08-en-scan-error");
-      await key("Escape");
-      await key("Control+l");
-      await expectText("fkey-F10", /结账/);
-      await key("F11");
-      await sup();
-      await byId("sup-pin").press("Enter");
-      await until(async () => (await lineCount()) === 0, 5000, "sale voided");
-    },
-  );
+      await hidden(id);
+    }
+    // English mode: the edge's own words and the English names.
+    await key("Control+l");
+    await expectText("member", /Gold/);
+    await scan(ean13("690999999999"));
+    await expectText("scan-error", /Unknown barcode/);
+    await shot("08-en-scan-error");
+    await key("Escape");
+    await key("Control+l");
+    await expectText("fkey-F10", /结账/);
+    await key("F11");
+    await sup();
+    await byId("sup-pin").press("Enter");
+    await until(async () => (await lineCount()) === 0, 5000, "sale voided");
+  });
 
-  suite.test(
-    "device panel (simulated lane): the scale's weight is set from the till and a weighed item sells at it",
-    async () => {
-      await reset();
-      await key("F12");
-      await visible("shift-dialog");
-      await key("7");
-      await visible("devices-panel");
-      await byId("scale-sim-kg").fill("0.750");
-      await byId("scale-sim-stable").check();
-      await byId("scale-sim-submit").click();
-      await expectText("weight-grams", "0.750 kg");
-      await expectText("weight", /稳定/);
-      await shot("09-device-panel");
-      await byId("scale-sim-kg").fill("0.7505");
-      await byId("scale-sim-submit").click();
-      await expectText("shift-error", /最多三位小数/);
-      await key("Escape");
-      await scan(P.apple.plu);
-      await expectText("line-qty", "0.750 kg");
-      // ¥12.80/kg x 0.750 kg = ¥9.60
-      await expectText("total-due", "¥9.60");
-      await payExact();
-    },
-  );
+  test("device panel (simulated lane): the scale's weight is set from the till and a weighed item sells at it", async () => {
+    await reset();
+    await key("F12");
+    await visible("shift-dialog");
+    await key("7");
+    await visible("devices-panel");
+    await byId("scale-sim-kg").fill("0.750");
+    await byId("scale-sim-stable").check();
+    await byId("scale-sim-submit").click();
+    await expectText("weight-grams", "0.750 kg");
+    await expectText("weight", /稳定/);
+    await shot("09-device-panel");
+    await byId("scale-sim-kg").fill("0.7505");
+    await byId("scale-sim-submit").click();
+    await expectText("shift-error", /最多三位小数/);
+    await key("Escape");
+    await scan(P.apple.plu);
+    await expectText("line-qty", "0.750 kg");
+    // ¥12.80/kg x 0.750 kg = ¥9.60
+    await expectText("total-due", "¥9.60");
+    await payExact();
+  });
 
-  suite.test("X report: void, discount and refund counts; printed on the lane's printer", async () => {
+  test("X report: void, discount and refund counts; printed on the lane's printer", async () => {
     await reset();
     // One line voided and one sale voided, both with the supervisor.
     await scan(GOODS[8]!.code);
@@ -602,64 +576,61 @@ export function screensSuite(): { suite: Suite; setUp: () => Promise<void>; tear
     await key("Escape");
   });
 
-  suite.test(
-    "lane 2 (bridge-sim, as in the demo): the scale set through its simulator; the X report comes out of the ESC/POS printer simulator as a report",
-    async () => {
-      const t2 = (
-        await edge<{ session: { token: string } }>(store.http, "POST", "/lanes/2/login", {
-          cashierId: CASHIER.id,
-          pin: CASHIER.pin,
-        })
-      ).session.token;
-      const lane2 = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-        edge<T>(store.http, method, `/lanes/2${path}`, body, t2);
-      const devices = await lane2<{ simulated: boolean }>("GET", "/devices");
-      assert.equal(devices.simulated, true, "a bridge-sim lane says its devices are simulators");
-      await lane2("POST", "/shift/open", { float: 10000 });
-      await until(
-        async () =>
-          (await lane2<{ devices: { kind: string; state: string }[] }>("GET", "/devices")).devices.some(
-            (d) => d.kind === "printer" && d.state === "ready",
-          ),
-        30_000,
-        "lane 2's printer ready",
-      );
-      // The device panel's scale control on this lane goes through the scale simulator's wire
-      // protocol and comes back as the lane's weight.
-      await lane2("POST", "/sim/weight", { grams: 750, stable: true });
-      await until(
-        async () => {
-          const w = (await lane2<{ weight: { grams?: number; stable: boolean } | null }>("GET", "/devices"))
-            .weight;
-          return w?.grams === 750 && w.stable;
-        },
-        20_000,
-        "lane 2's scale reading 750 g, stable",
-      );
-      const { receiptNo } = await lane2<{ receiptNo: string }>("POST", "/shift/x-report/print");
-      assert.match(receiptNo, /^X-/);
-      await until(
-        async () => {
-          const printed = await lane2<{ printed: { receiptNo: string; text: string }[] }>(
-            "GET",
-            "/sim/printed",
-          );
-          const x = printed.printed.find((p) => p.receiptNo === receiptNo);
-          return (
-            !!x &&
-            x.text.replace(/ /g, "").includes("X报表") &&
-            /删除商品 0 次/.test(x.text) &&
-            !/合计 TOTAL/.test(x.text)
-          );
-        },
-        20_000,
-        "the X report decoded by lane 2's printer simulator",
-      );
-      await lane2("POST", "/shift/close", { denominations: { "10000": 1 } });
-    },
-  );
+  test("lane 2 (bridge-sim, as in the demo): the scale set through its simulator; the X report comes out of the ESC/POS printer simulator as a report", async () => {
+    const t2 = (
+      await edge<{ session: { token: string } }>(store.http, "POST", "/lanes/2/login", {
+        cashierId: CASHIER.id,
+        pin: CASHIER.pin,
+      })
+    ).session.token;
+    const lane2 = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+      edge<T>(store.http, method, `/lanes/2${path}`, body, t2);
+    const devices = await lane2<{ simulated: boolean }>("GET", "/devices");
+    assert.equal(devices.simulated, true, "a bridge-sim lane says its devices are simulators");
+    await lane2("POST", "/shift/open", { float: 10000 });
+    await until(
+      async () =>
+        (await lane2<{ devices: { kind: string; state: string }[] }>("GET", "/devices")).devices.some(
+          (d) => d.kind === "printer" && d.state === "ready",
+        ),
+      30_000,
+      "lane 2's printer ready",
+    );
+    // The device panel's scale control on this lane goes through the scale simulator's wire
+    // protocol and comes back as the lane's weight.
+    await lane2("POST", "/sim/weight", { grams: 750, stable: true });
+    await until(
+      async () => {
+        const w = (await lane2<{ weight: { grams?: number; stable: boolean } | null }>("GET", "/devices"))
+          .weight;
+        return w?.grams === 750 && w.stable;
+      },
+      20_000,
+      "lane 2's scale reading 750 g, stable",
+    );
+    const { receiptNo } = await lane2<{ receiptNo: string }>("POST", "/shift/x-report/print");
+    assert.match(receiptNo, /^X-/);
+    await until(
+      async () => {
+        const printed = await lane2<{ printed: { receiptNo: string; text: string }[] }>(
+          "GET",
+          "/sim/printed",
+        );
+        const x = printed.printed.find((p) => p.receiptNo === receiptNo);
+        return (
+          !!x &&
+          x.text.replace(/ /g, "").includes("X报表") &&
+          /删除商品 0 次/.test(x.text) &&
+          !/合计 TOTAL/.test(x.text)
+        );
+      },
+      20_000,
+      "the X report decoded by lane 2's printer simulator",
+    );
+    await lane2("POST", "/shift/close", { denominations: { "10000": 1 } });
+  });
 
-  suite.test("Z report at the close: the same counts, printed by the close", async () => {
+  test("Z report at the close: the same counts, printed by the close", async () => {
     await reset();
     await key("F12");
     await key("3");
@@ -696,6 +667,4 @@ export function screensSuite(): { suite: Suite; setUp: () => Promise<void>; tear
     );
     assert.equal(pageErrors.length, 0, pageErrors.join("\n"));
   });
-
-  return { suite, setUp, tearDown };
-}
+});

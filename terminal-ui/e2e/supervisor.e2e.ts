@@ -6,22 +6,18 @@
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { test } from "@playwright/test";
 import type { Page } from "playwright-core";
-import { launch } from "./lib/browser.ts";
+import { openContext, SHOTS } from "./lib/browser.ts";
 import { CASHIER, P, SUPERVISOR } from "./lib/fixtures.ts";
 import { edge, until } from "./lib/procs.ts";
-import { Suite } from "./lib/runner.ts";
 import { openStore, type Store } from "./lib/store.ts";
-import { SHOTS } from "./shift.e2e.ts";
 
-export function supervisorSuite(): {
-  suite: Suite;
-  setUp: () => Promise<void>;
-  tearDown: () => Promise<void>;
-} {
-  const suite = new Suite("terminal-ui e2e: supervisor approvals, unlock and refunds");
+test.describe("terminal-ui e2e: supervisor approvals, unlock and refunds", () => {
+  // A story: each case goes on from where the last one left the till.
+  test.describe.configure({ mode: "serial" });
   let store: Store;
-  let browser: Awaited<ReturnType<typeof launch>>;
+  let browser: Awaited<ReturnType<typeof openContext>>;
   let page: Page;
   const pageErrors: string[] = [];
 
@@ -77,18 +73,19 @@ export function supervisorSuite(): {
     await until(async () => (await text("return-units")) === "1", 5000, "one unit chosen");
   };
 
-  const setUp = async () => {
+  test.beforeAll(async ({ browser: pwBrowser }) => {
+    test.setTimeout(120_000); // a hub and an edge start, the catalog is released
     store = await openStore("S002");
-    browser = await launch();
+    browser = await openContext(pwBrowser);
     page = await browser.context.newPage();
     page.on("pageerror", (e) => pageErrors.push(e.message));
-  };
-  const tearDown = async () => {
+  });
+  test.afterAll(async () => {
     await browser?.close();
     await store?.close();
-  };
+  });
 
-  suite.test("5 wrong PINs lock the cashier's code; a supervisor unlocks it at the sign-in", async () => {
+  test("5 wrong PINs lock the cashier's code; a supervisor unlocks it at the sign-in", async () => {
     await page.goto(`${store.http}/?lane=1`);
     await visible("login-form");
     await byId("login-id").fill(CASHIER.id);
@@ -124,26 +121,23 @@ export function supervisorSuite(): {
     await visible("scan-input");
   });
 
-  suite.test(
-    "a WeChat Pay sale is refunded to WeChat Pay by default; the return shows how it was paid",
-    async () => {
-      const receiptNo = await wechatSale();
-      await startReturn(receiptNo);
-      await expectText("return-paid-with", /原付款方式.*微信支付 ¥2\.00/);
-      await expectText("refund-original", /原路退回.*微信支付/);
-      assert.ok(
-        await byId("refund-original").evaluate((b) => b.classList.contains("sel")),
-        "原路退回 is the default",
-      );
-      await shot("s03-return-original-tender");
-      await key("F10");
-      await visible("sale-done");
-      await expectText("done-refund", "¥2.00");
-      await expectText("done-refunded-to", "退回到 微信支付 ¥2.00");
-    },
-  );
+  test("a WeChat Pay sale is refunded to WeChat Pay by default; the return shows how it was paid", async () => {
+    const receiptNo = await wechatSale();
+    await startReturn(receiptNo);
+    await expectText("return-paid-with", /原付款方式.*微信支付 ¥2\.00/);
+    await expectText("refund-original", /原路退回.*微信支付/);
+    assert.ok(
+      await byId("refund-original").evaluate((b) => b.classList.contains("sel")),
+      "原路退回 is the default",
+    );
+    await shot("s03-return-original-tender");
+    await key("F10");
+    await visible("sale-done");
+    await expectText("done-refund", "¥2.00");
+    await expectText("done-refunded-to", "退回到 微信支付 ¥2.00");
+  });
 
-  suite.test("cash for a WeChat Pay sale asks for a supervisor; a cashier's code is refused", async () => {
+  test("cash for a WeChat Pay sale asks for a supervisor; a cashier's code is refused", async () => {
     const receiptNo = await wechatSale();
     await startReturn(receiptNo);
     await byId("refund-cash").click();
@@ -160,7 +154,7 @@ export function supervisorSuite(): {
     await expectText("done-refunded-to", "退回到 现金 ¥2.00");
   });
 
-  suite.test("a WeChat Pay payment with no answer is reversed at the till, then paid in cash", async () => {
+  test("a WeChat Pay payment with no answer is reversed at the till, then paid in cash", async () => {
     await scan(P.water.code);
     await expectText("total-due", "¥2.00");
     await key("F10");
@@ -178,7 +172,7 @@ export function supervisorSuite(): {
     await visible("sale-done");
   });
 
-  suite.test("a ¥200 cash-out asks for the supervisor's approval", async () => {
+  test("a ¥200 cash-out asks for the supervisor's approval", async () => {
     await key("F12");
     await visible("shift-dialog");
     await key("1");
@@ -195,7 +189,7 @@ export function supervisorSuite(): {
     await page.getByRole("button", { name: /返回/ }).click();
   });
 
-  suite.test("a no-sale opens the drawer only with a supervisor", async () => {
+  test("a no-sale opens the drawer only with a supervisor", async () => {
     await key("8");
     await visible("nosale-supervisor-dialog");
     await expectText("supervisor-note", /主管授权/);
@@ -207,46 +201,41 @@ export function supervisorSuite(): {
     assert.equal(pageErrors.length, 0, pageErrors.join("\n"));
   });
 
-  suite.test(
-    "the receipt journal lists the lane's last receipts; 重印 prints one again titled 重印",
-    async () => {
-      const laneToken = async () =>
-        (await page.evaluate((k) => localStorage.getItem(k), "retail.session.lane.1")) ?? "";
-      const receiptNo = await wechatSale();
-      await key("Escape");
-      await key("F12");
-      await visible("shift-dialog");
-      await key("5");
-      await visible("journal");
-      const rows = byId("journal-row");
-      await until(async () => (await rows.count()) >= 2, 10_000, "journal rows");
-      // Newest first: the sale just made, its amount and how it was paid, in zh-CN.
-      assert.equal(await rows.first().getAttribute("data-receipt"), receiptNo);
-      assert.match(((await rows.first().textContent()) ?? "").replace(/\s+/g, " "), /¥2\.00.*微信支付.*重印/);
-      assert.ok(await byId("journal").isVisible(), "the journal is on screen at 1024x768");
-      await shot("s08-receipt-journal");
-      await rows.first().getByTestId("journal-reprint").click();
-      await expectText("shift-notice", new RegExp(`${receiptNo}`));
-      let titles: string[] = [];
-      await until(
-        async () => {
-          const r = await edge<{ printed: { title: string; receiptNo: string }[] }>(
-            store.http,
-            "GET",
-            "/lanes/1/sim/printed",
-            undefined,
-            await laneToken(),
-          );
-          titles = r.printed.filter((p) => p.receiptNo === receiptNo).map((p) => p.title);
-          return titles.some((t) => t.includes("重印"));
-        },
-        10_000,
-        "the reprint on the lane's printer",
-      );
-      await key("Escape");
-      assert.equal(pageErrors.length, 0, pageErrors.join("\n"));
-    },
-  );
-
-  return { suite, setUp, tearDown };
-}
+  test("the receipt journal lists the lane's last receipts; 重印 prints one again titled 重印", async () => {
+    const laneToken = async () =>
+      (await page.evaluate((k) => localStorage.getItem(k), "retail.session.lane.1")) ?? "";
+    const receiptNo = await wechatSale();
+    await key("Escape");
+    await key("F12");
+    await visible("shift-dialog");
+    await key("5");
+    await visible("journal");
+    const rows = byId("journal-row");
+    await until(async () => (await rows.count()) >= 2, 10_000, "journal rows");
+    // Newest first: the sale just made, its amount and how it was paid, in zh-CN.
+    assert.equal(await rows.first().getAttribute("data-receipt"), receiptNo);
+    assert.match(((await rows.first().textContent()) ?? "").replace(/\s+/g, " "), /¥2\.00.*微信支付.*重印/);
+    assert.ok(await byId("journal").isVisible(), "the journal is on screen at 1024x768");
+    await shot("s08-receipt-journal");
+    await rows.first().getByTestId("journal-reprint").click();
+    await expectText("shift-notice", new RegExp(`${receiptNo}`));
+    let titles: string[] = [];
+    await until(
+      async () => {
+        const r = await edge<{ printed: { title: string; receiptNo: string }[] }>(
+          store.http,
+          "GET",
+          "/lanes/1/sim/printed",
+          undefined,
+          await laneToken(),
+        );
+        titles = r.printed.filter((p) => p.receiptNo === receiptNo).map((p) => p.title);
+        return titles.some((t) => t.includes("重印"));
+      },
+      10_000,
+      "the reprint on the lane's printer",
+    );
+    await key("Escape");
+    assert.equal(pageErrors.length, 0, pageErrors.join("\n"));
+  });
+});

@@ -25,8 +25,8 @@ export interface Store {
  * `{ "2": { mode: "bridge-sim" } }`: firmware-bridge's wire simulators behind lane 2).
  */
 export async function openStore(storeId = "S001", lanes: Record<string, unknown> = {}): Promise<Store> {
-  const hubDir = tempDir("hub-");
-  const edgeDir = tempDir("edge-");
+  const hubDir = tempDir("terminal-ui-hub-");
+  const edgeDir = tempDir("terminal-ui-edge-");
   let hub: Proc | undefined = await startHub(hubDir);
   const mqttPort = Number(new URL(hub.ready.mqtt!).port);
   const admin = new HubAdmin(hub.ready.http!);

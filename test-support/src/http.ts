@@ -1,0 +1,21 @@
+// JSON over HTTP for test set-up (the hub's admin API, the edge's lane API): a bearer token when
+// given, a CSV body sent as text/csv, an error naming the call and the answer when not 2xx.
+export async function jsonCall<T = Record<string, unknown>>(
+  base: string,
+  method: string,
+  path: string,
+  o: { body?: unknown; token?: string | undefined; who?: string } = {},
+): Promise<T> {
+  const { body, token } = o;
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      "content-type": typeof body === "string" ? "text/csv" : "application/json",
+    },
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${o.who ?? "HTTP"} ${method} ${path}: ${res.status} ${text.slice(0, 400)}`);
+  return (text ? JSON.parse(text) : {}) as T;
+}

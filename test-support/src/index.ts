@@ -1,0 +1,21 @@
+// Test support shared by the tests that start the product's real processes: the browser suites
+// of both UIs (terminal-ui/e2e, hq-console/e2e), the terminal bench and the fault suite
+// (tests/faults). Test code only: no production file imports it (scripts/check-imports.ts).
+
+export { jsonCall } from "./http.ts";
+export { type Broker, MOSQUITTO, startMosquitto } from "./mosquitto.ts";
+export {
+  EDGE_CLI,
+  freePort,
+  HUB_CLI,
+  kill9,
+  type Proc,
+  ROOT,
+  runCli,
+  startEdgeProc,
+  startHubProc,
+  startProc,
+  stop,
+  tempDir,
+  until,
+} from "./procs.ts";
