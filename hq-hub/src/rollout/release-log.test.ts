@@ -1,9 +1,9 @@
 // The per-store release log around its edges: a hub upgraded from before the log (migration
 // 0010), a store created after some releases, a store moved to another region.
 import { afterEach, expect, test } from "bun:test";
+import { createCatalog } from "../catalog/catalog.ts";
 import { migrate, openDatabase, type Sqlite } from "../db/open.ts";
 import { tempDir } from "../test-kit.ts";
-import { createCatalog } from "./catalog.ts";
 
 const dirs: { remove: () => void }[] = [];
 afterEach(() => {

@@ -5,8 +5,9 @@
 // a change set promoted after another release comes after it, whatever its version, and no
 // store can skip it. Which change sets a store sees by rule (view.ts, visibleTo) decides only
 // how a new or moved store's log is rebuilt (relistOrder); the log is what a store is served.
+
+import { type ChangesetRef, releasedAt, relistOrder, type StoreRef } from "../catalog/view.ts";
 import type { Sqlite } from "../db/open.ts";
-import { type ChangesetRef, releasedAt, relistOrder, type StoreRef } from "./view.ts";
 
 export interface LogEntry {
   position: number;
