@@ -33,15 +33,15 @@ test("short mode: every fault class injected against real processes, 0 violation
 });
 
 test("the broker alone killed: the hub on an external Mosquitto, kill -9 and restart, 0 violations", async () => {
-  // Mosquitto without on-disk persistence: with it, the hub's session comes back deaf (an open
-  // finding, docs/development.md "Fault suite"); this run keeps the rest of the class a gate.
+  // Mosquitto with on-disk persistence (the runner's default, as a chain runs it): the restart
+  // restores the hub's persistent session, and the hub subscribes again (issue 21's finding).
   const report = await runFaults({
     seed,
     faults: 2,
     stores: 2,
     only: ["kill9-broker"],
     broker: "mosquitto",
-    brokerPersistence: false,
+    brokerPersistence: true,
     log: () => {},
   });
   console.log(formatReport(report));

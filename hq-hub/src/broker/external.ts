@@ -5,7 +5,7 @@
 
 import { hostname } from "node:os";
 import { hubSubscriptions, mosquittoAclFor } from "@retail/protocol";
-import mqtt from "mqtt";
+import mqtt, { type ISubscriptionMap } from "mqtt";
 import type { Bus, MessageHandler, PublishOptions } from "./bus.ts";
 
 export interface ExternalOptions {
@@ -41,13 +41,30 @@ export async function connectExternalBroker(opts: ExternalOptions): Promise<Bus>
     void opts.onMessage(topic, payload);
   });
   client.on("error", (e) => opts.log(`hq-hub: mqtt: ${e.message}`));
-  const granted = await client.subscribeAsync(hubSubscriptions(opts.shareGroup), { qos: 1 });
+  let filters = hubSubscriptions(opts.shareGroup);
+  const granted = await client.subscribeAsync(filters, { qos: 1 });
   const refused = granted.filter((g) => g.qos > 2);
   if (refused.length > 0) {
     // A broker without shared subscriptions: fall back to plain ones (single worker only).
     opts.log(`hq-hub: broker refused ${refused.map((g) => g.topic).join(", ")}; subscribing without $share`);
-    await client.subscribeAsync(hubSubscriptions(), { qos: 1 });
+    filters = hubSubscriptions();
+    await client.subscribeAsync(filters, { qos: 1 });
   }
+  // Subscribe again on every reconnect, even when the broker says the session is present.
+  // Mosquitto (2.0.11 here) restores a `$share` subscription from its persistence file into the
+  // client's session (CONNACK session present) but not into its subscription tree: after a
+  // restart every event got PUBACK 0x10 "no matching subscribers" and the hub never heard from
+  // a store again (issue 21). mqtt.js resubscribes only when the session is NOT present, and
+  // skips a filter it believes is active unless told `resubscribe`. A SUBSCRIBE for a filter
+  // the session already holds replaces it (MQTT 5 3.8.4), so this is harmless where the broker
+  // kept it.
+  client.on("connect", (connack) => {
+    if (!connack.sessionPresent) return; // mqtt.js resubscribes by itself
+    const again = { ...Object.fromEntries(filters.map((f) => [f, { qos: 1 }])), resubscribe: true };
+    client.subscribe(again as ISubscriptionMap, (err) => {
+      if (err) opts.log(`hq-hub: mqtt: resubscribe after reconnect: ${err.message}`);
+    });
+  });
   const publicUrl = opts.publicUrl ?? `${u.protocol}//${u.host}`;
   return {
     url: publicUrl,
