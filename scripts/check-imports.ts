@@ -18,11 +18,17 @@ export const allowed: Record<string, string[]> = {
   "test-support": [],
 };
 // Packages whose test code (browser suites, benches, *.test.ts) may also import these.
+// (testing/ folders, test-kit.ts and *.contract.ts suites are test code too: the servers' tests
+// share raw HTTP, /proc memory and Mosquitto from test-support.)
 const allowedInTests: Record<string, string[]> = {
   "terminal-ui": ["test-support"],
   "hq-console": ["test-support"],
+  "firmware-bridge": ["test-support"],
+  "store-edge": ["test-support"],
+  "hq-hub": ["test-support"],
 };
-const isTestCode = (rel: string) => /(^|\/)(e2e|bench)\/|\.test\.ts$|\.bench\.ts$/.test(rel);
+const isTestCode = (rel: string) =>
+  /(^|\/)(e2e|bench|testing)\/|\.(test|bench|contract)\.ts$|(^|\/)test-kit\.ts$/.test(rel);
 
 function* sources(dir: string): Generator<string> {
   for (const e of readdirSync(dir, { withFileTypes: true })) {

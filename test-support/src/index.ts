@@ -3,7 +3,8 @@
 // (tests/faults). Test code only: no production file imports it (scripts/check-imports.ts).
 
 export { jsonCall } from "./http.ts";
-export { type Broker, MOSQUITTO, startMosquitto } from "./mosquitto.ts";
+export { type Broker, killMosquitto, MOSQUITTO, reloadMosquitto, startMosquitto } from "./mosquitto.ts";
+export { procMemory } from "./proc-memory.ts";
 export {
   EDGE_CLI,
   freePort,
@@ -19,3 +20,4 @@ export {
   tempDir,
   until,
 } from "./procs.ts";
+export { type RawAnswer, rawRequest } from "./raw-http.ts";

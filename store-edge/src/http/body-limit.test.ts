@@ -2,9 +2,9 @@
 // Content-Length, to the lane sign-in (open without a session) and to the open stock count
 // route. Each is answered 413 naming the limit, and the edge's peak memory stays bounded.
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
+import { procMemory, rawRequest } from "@retail/test-support";
 import { tempDir } from "../testing/fixtures.ts";
 import { type Proc, startEdge, stop } from "../testing/procs.ts";
-import { procMemory, rawRequest } from "../testing/raw-http.ts";
 
 // Real processes on a shared 2-core machine: generous, never a timed assertion.
 setDefaultTimeout(240_000);

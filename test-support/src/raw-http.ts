@@ -1,15 +1,7 @@
 // Hostile HTTP from outside a process: raw requests whose bodies are streamed (chunked or with
-// a Content-Length) from a chosen local address, and the process's memory from /proc. (The
-// same helper as hq-hub's testing/hub-process.ts: store-edge may not import hq-hub.)
+// a Content-Length) from a chosen local address. Used by both servers' tests (hq-hub and
+// store-edge may not import each other, so the one copy lives here).
 import { connect } from "node:net";
-
-/** A field of /proc/<pid>/status in bytes (VmRSS: now; VmHWM: the peak since start). */
-export async function procMemory(pid: number, field: "VmRSS" | "VmHWM"): Promise<number> {
-  const text = await Bun.file(`/proc/${pid}/status`).text();
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(text);
-  if (!m) throw new Error(`no ${field} in /proc/${pid}/status`);
-  return Number(m[1]) * 1024;
-}
 
 export interface RawAnswer {
   status: number;
