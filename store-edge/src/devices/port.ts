@@ -4,7 +4,7 @@
 // real drivers behind the same interface. Every command is async and per lane, so a slow
 // printer on one lane never holds up another lane's requests.
 
-import { EdgeError } from "../errors.ts";
+import { EdgeError, forbidden } from "../errors.ts";
 
 export type DeviceKind = "scanner" | "scale" | "printer" | "drawer" | "display";
 
@@ -138,7 +138,12 @@ export class SimulatedDevices implements LaneDevices {
     throw new EdgeError("not_found", "jobId", `no uncertain print job ${jobId} on this lane`);
   }
 
-  async kickDrawer(): Promise<void> {
+  async kickDrawer(reason: DrawerRequest = { kind: "cash" }): Promise<void> {
+    // The same policy as a bridge lane (firmware-bridge mayOpenDrawer): a no-sale opens the
+    // drawer only with a supervisor's approval. Found by the lane devices contract: the
+    // simulated drawer opened for anything.
+    if (reason.kind === "no_sale" && !reason.supervisorApproved)
+      throw forbidden("supervisorId", "the drawer stays shut: a no-sale needs a supervisor's approval");
     this.drawerOpen = true;
     this.emit({ type: "drawer", open: true });
   }
