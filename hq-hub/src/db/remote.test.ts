@@ -3,34 +3,25 @@
 // sale exactly once across a hub restart, and its transactions really roll back.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
-import type { Subprocess } from "bun";
 import Database from "libsql";
 import { connectStore, enrollStore, saleEvent, startTestHub, tempDir } from "../test-kit.ts";
+import { type HranaProcess, spawnHranaServer } from "../testing/hrana-process.ts";
 import { openDatabase } from "./open.ts";
 
 setDefaultTimeout(60_000);
 
-const SERVER = join(import.meta.dir, "..", "testing", "hrana-server.ts");
 const dir = tempDir("hq-remote-");
 const file = join(dir.path, "served.db");
-let server: Subprocess<"ignore", "pipe", "inherit">;
+let server: HranaProcess;
 let url = "";
 
 beforeAll(async () => {
-  server = Bun.spawn([process.execPath, SERVER, file], { stdout: "pipe", stderr: "inherit" });
-  const reader = server.stdout.getReader();
-  let text = "";
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`hrana server exited before ready: ${text}`);
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  url = JSON.parse(text.slice(text.indexOf("{"), text.indexOf("\n"))).url;
+  server = await spawnHranaServer(file);
+  url = server.url;
 });
 
-afterAll(() => {
-  server?.kill();
+afterAll(async () => {
+  await server?.stop();
   dir.remove();
 });
 
