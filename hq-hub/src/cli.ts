@@ -4,11 +4,11 @@
 // the way to go while it runs so that it publishes the stores' pointers at once.
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { mosquittoConfig } from "./broker/mosquitto-config.ts";
 import { createCatalog } from "./catalog/catalog.ts";
 import { createImports } from "./catalog/import.ts";
 import { type HubConfig, loadConfig } from "./config.ts";
 import { migrate, openDatabase } from "./db/open.ts";
-import { mosquittoConfig } from "./http/app.ts";
 import { startHub } from "./hub.ts";
 import { createStores } from "./stores/stores.ts";
 

@@ -1,85 +1,109 @@
-// The coupons API (a few lines per route: validate, call coupons.ts, answer). Registered by
-// http/app.ts through its route() so auth and validation are the same as every other route.
-import { z } from "zod";
-import type { Access, Principal } from "../http/auth.ts";
-import { ConflictQuery, CouponQuery, type Coupons, IssueInput } from "./coupons.ts";
-
-interface Spec {
-  method: "get" | "post";
-  path: string;
-  summary: string;
-  access: Access;
-  body?: z.ZodType;
-  query?: z.ZodObject;
-}
-type Route = (
-  spec: Spec,
-  handler: (
-    c: { req: { param(name: string): string | undefined } },
-    input: { body: unknown; query: unknown; principal: Principal },
-  ) => unknown,
-) => void;
+// The coupons API (a few lines per route: validate, call coupons.ts, answer).
+import { z } from "@hono/zod-openapi";
+import { CouponV1 } from "@retail/protocol";
+import type { RouteModule } from "../http/route.ts";
+import { ConflictQuery, CouponQuery, IssueInput } from "./coupons.ts";
 
 const ResolveInput = z.strictObject({ note: z.string().min(1).max(500) });
 
-/** `coupons` is read per request: the app is built before the hub assembles its parts. */
-export function couponRoutes(route: Route, hubCoupons: () => Coupons, actor: (p: Principal) => string) {
-  const coupons = {
-    issue: (a: string, b: IssueInput) => hubCoupons().issue(a, b),
-    list: (q: CouponQuery) => hubCoupons().list(q),
-    conflicts: (q: ConflictQuery) => hubCoupons().conflicts(q),
-    resolveConflict: (id: number, a: string, n: string) => hubCoupons().resolveConflict(id, a, n),
-    syncSpent: (a: string) => hubCoupons().syncSpent(a),
-  };
-  route(
+const Use = z.object({ storeId: z.string(), saleId: z.string(), at: z.string() });
+const CouponRow = z
+  .object({
+    code: z.string(),
+    promotionId: z.string(),
+    memberId: z.string().nullable(),
+    validUntil: z.string().nullable(),
+    status: z.string(),
+    multiUse: z.boolean(),
+    uses: z.number().int(),
+    /** The first sale that used it, or null. */
+    firstUse: Use.nullable(),
+  })
+  .openapi("CouponRow");
+const CouponConflict = z
+  .object({
+    id: z.number().int(),
+    code: z.string(),
+    first: Use,
+    second: Use,
+    detectedAt: z.string(),
+    status: z.enum(["open", "resolved"]),
+    resolvedBy: z.string().nullable(),
+    resolvedAt: z.string().nullable(),
+    note: z.string().nullable(),
+  })
+  .openapi("CouponConflict");
+const Issued = z
+  .object({
+    changesetId: z.number().int(),
+    version: z.number().int().nullable(),
+    promotionId: z.string(),
+    coupons: z.array(CouponV1),
+  })
+  .openapi("CouponsIssued");
+
+const tag = "coupons";
+
+export const couponRoutes: RouteModule = (r, hub, s) => {
+  r.route(
     {
       method: "post",
       path: "/api/v1/coupons/issue",
       summary:
         "Issue coupons bound to a coupon-gated promotion: codes, count, or one per member (memberIds); sent to every store at once",
       access: "write",
+      tag,
       body: IssueInput,
+      response: Issued,
     },
-    (_c, { body, principal }) => coupons.issue(actor(principal), body as IssueInput),
+    ({ body, principal }) => hub.coupons.issue(s.actor(principal), body),
   );
-  route(
+  r.route(
     {
       method: "get",
       path: "/api/v1/coupons",
       summary: "Coupons with their uses (promotionId, memberId, status, code, limit)",
       access: "read",
+      tag,
       query: CouponQuery,
+      response: z.object({ coupons: z.array(CouponRow) }),
     },
-    (_c, { query }) => coupons.list(query as CouponQuery),
+    ({ query }) => hub.coupons.list(query),
   );
-  route(
+  r.route(
     {
       method: "get",
       path: "/api/v1/coupons/conflicts",
       summary: "One-time coupons used by two sales (status open|resolved|all)",
       access: "read",
+      tag,
       query: ConflictQuery,
+      response: z.object({ conflicts: z.array(CouponConflict) }),
     },
-    (_c, { query }) => coupons.conflicts(query as ConflictQuery),
+    ({ query }) => hub.coupons.conflicts(query),
   );
-  route(
+  r.route(
     {
       method: "post",
       path: "/api/v1/coupons/conflicts/{id}/resolve",
       summary: "Close a coupon conflict with a note",
       access: "write",
+      tag,
       body: ResolveInput,
+      response: CouponConflict,
     },
-    (c, { body, principal }) =>
-      coupons.resolveConflict(Number(c.req.param("id")), actor(principal), (body as { note: string }).note),
+    ({ params, body, principal }) =>
+      hub.coupons.resolveConflict(Number(params.id), s.actor(principal), body.note),
   );
-  route(
+  r.route(
     {
       method: "post",
       path: "/api/v1/coupons/sync",
       summary: "Send the coupons spent since the last sync down now",
       access: "write",
+      tag,
+      response: z.object({ changesetId: z.number().int().optional(), coupons: z.number().int() }),
     },
-    (_c, { principal }) => coupons.syncSpent(actor(principal)) ?? { coupons: 0 },
+    ({ principal }) => hub.coupons.syncSpent(s.actor(principal)) ?? { coupons: 0 },
   );
-}
+};
