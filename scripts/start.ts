@@ -264,7 +264,9 @@ try {
 
   console.log("\nThe chain is running (data in %s):", dataDir);
   console.log(`  HQ console  ${hq}/  (sign in with the token below)`);
-  console.log(`  HQ API      ${hq}/api/v1  (bearer token in ${tokenFile}; OpenAPI at ${hq}/openapi.json)`);
+  console.log(
+    `  HQ API      ${hq}/api/v1  (reference ${hq}/api/v1/reference, OpenAPI ${hq}/api/v1/openapi.json; bearer token in ${tokenFile})`,
+  );
   console.log(`  MQTT broker ${hub.info.mqtt}`);
   for (const e of edges) {
     for (const lane of ["1", "2"]) {

@@ -38,7 +38,17 @@ const CommittedVersion = z
     hash: z.string().optional(),
     document: z
       .discriminatedUnion("kind", [
-        z.object({ kind: z.literal("sale"), sale: z.record(z.string(), z.unknown()) }),
+        z.object({
+          kind: z.literal("sale"),
+          /** The sales row with its lines and tenders. */
+          sale: z.looseObject({
+            sale_id: z.string(),
+            receipt_no: z.string(),
+            net_fen: z.number().int(),
+            lines: z.array(z.record(z.string(), z.unknown())).optional(),
+            tenders: z.array(z.record(z.string(), z.unknown())).optional(),
+          }),
+        }),
         z.object({ kind: z.literal("return"), ret: z.record(z.string(), z.unknown()) }),
         z.object({ kind: z.literal("training"), training: z.record(z.string(), z.unknown()) }),
       ])
@@ -55,7 +65,12 @@ const EventConflictDetail = EventConflict.extend({
     id: z.string(),
     type: z.string(),
     seq: z.number().int(),
-    payload: z.record(z.string(), z.unknown()),
+    /** The event's payload; for sale.completed its receipt number, totals and lines. */
+    payload: z.looseObject({
+      receiptNo: z.string().optional(),
+      totals: z.looseObject({ net: z.number().int() }).optional(),
+      lines: z.array(z.unknown()).optional(),
+    }),
   }),
   audit: z.array(
     z.object({ choice: z.string(), actor: z.string(), at: z.string(), note: z.string().nullable() }),
