@@ -1,10 +1,15 @@
 // Imports point one way (ARCHITECTURE.md): protocol <- firmware-bridge <- store-edge;
 // protocol <- hq-hub; the UIs import protocol (types) only. A relative import may not leave
-// its package. Prints every offending import with file and line; exits 1 if there is any.
+// its package, and no module may import itself back through others (import-cycles.ts; type-only
+// imports count). Prints every offending import with file and line, every cycle as its path;
+// exits 1 if there is any.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
+import { findCycles, type ImportGraph, relativeImports, resolveImport } from "./import-cycles.ts";
 
-const root = resolve(import.meta.dir, "..");
+// --root DIR checks another tree laid out like this one (tests plant cycles in one).
+const rootArg = process.argv.indexOf("--root");
+const root = rootArg > 0 ? resolve(process.argv[rootArg + 1] ?? ".") : resolve(import.meta.dir, "..");
 export const allowed: Record<string, string[]> = {
   protocol: [],
   "firmware-bridge": ["protocol"],
@@ -42,6 +47,7 @@ function* sources(dir: string): Generator<string> {
 const importRe =
   /(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|^\s*import\s*["']([^"']+)["']/gm;
 const problems: string[] = [];
+const cycles: string[] = [];
 for (const pkg of Object.keys(allowed)) {
   const pkgDir = join(root, pkg);
   let files: string[] = [];
@@ -50,8 +56,16 @@ for (const pkg of Object.keys(allowed)) {
   } catch {
     continue;
   }
+  const graph: ImportGraph = new Map();
   for (const file of files) {
     const text = readFileSync(file, "utf8");
+    if (/\.ts$/.test(file))
+      graph.set(
+        file,
+        relativeImports(text)
+          .map((spec) => resolveImport(file, spec))
+          .filter((f): f is string => f !== undefined),
+      );
     for (const m of text.matchAll(importRe)) {
       const spec = m[1] ?? m[2] ?? m[3] ?? "";
       const line = text.slice(0, m.index).split("\n").length;
@@ -73,10 +87,22 @@ for (const pkg of Object.keys(allowed)) {
       }
     }
   }
+  for (const cycle of findCycles(graph))
+    cycles.push(`${pkg}: import cycle ${cycle.map((f) => relative(pkgDir, f)).join(" -> ")}`);
 }
-if (problems.length) {
-  console.error(problems.join("\n"));
-  console.error(`${problems.length} import(s) point the wrong way`);
+if (problems.length || cycles.length) {
+  if (problems.length) {
+    console.error(problems.join("\n"));
+    console.error(`${problems.length} import(s) point the wrong way`);
+  }
+  if (cycles.length) {
+    console.error(cycles.join("\n"));
+    console.error(
+      `${cycles.length} import cycle(s) inside a package: break each with a narrower module or interface`,
+    );
+  }
   process.exit(1);
 }
-console.log("imports: every package imports only what ARCHITECTURE.md allows");
+console.log(
+  "imports: every package imports only what ARCHITECTURE.md allows, and no package has an import cycle",
+);

@@ -1,6 +1,7 @@
 // Public surface of @retail/protocol: what the store edge and the HQ hub must agree on.
 export * from "./barcodes.ts";
 export * from "./bench-row.ts";
+export * from "./cap-violation.ts";
 export * from "./catalog.ts";
 export * from "./coupons.ts";
 export * from "./delivery.ts";

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { capViolation } from "./cap-violation.ts";
 import { EXAMPLE_PAYLOADS } from "./examples.ts";
 import { type AnyEnvelope, MessageError, makeEnvelope, parseEventBatch } from "./messages.ts";
-import { capViolation, MONEY_CAPS } from "./money-caps.ts";
+import { MONEY_CAPS } from "./money-caps.ts";
 
 const sale = (
   patch: (p: ReturnType<typeof structuredClone<(typeof EXAMPLE_PAYLOADS)["sale.completed"]>>) => void,

@@ -2,8 +2,9 @@
 // store-edge.json (a bad field fails the start with its path) and wires the adapter to the
 // edge's sales, returns, cashiers and cart view (what the printer prints and the customer sees).
 import { join } from "node:path";
+import type { CatalogReplica } from "../catalog/replica.ts";
+import type { Checkout } from "../checkout/lanes.ts";
 import type { EdgeConfig } from "../config.ts";
-import type { Edge } from "../edge.ts";
 import {
   type BridgeContext,
   BridgeDevices,
@@ -16,11 +17,19 @@ import type { LaneDevices } from "./port.ts";
 
 export type LaneDeviceSetting = EdgeConfig["defaultDevices"];
 
+/** What a lane's devices need of the edge (edge.ts builds them: importing Edge was a cycle). */
+export interface DeviceHost {
+  storeId: string;
+  options: { dataDir: string; config: Pick<EdgeConfig, "enrollment"> };
+  replica: Pick<CatalogReplica, "lookup">;
+  checkout: Pick<Checkout, "saleByReceipt" | "returnByReceipt" | "view">;
+}
+
 /** Demo receipts carry a QR code like a real e-invoice link would. */
 const DEMO_QR = { qrUrl: "https://einvoice.example.com/r/{receiptNo}", qrCaption: "扫码开发票 E-invoice" };
 
 export function bridgeLaneDevices(
-  edge: Edge,
+  edge: DeviceHost,
   lane: string,
   setting: LaneDeviceSetting,
   where: string,
@@ -37,7 +46,7 @@ export function bridgeLaneDevices(
 }
 
 function bridgeContext(
-  edge: Edge,
+  edge: DeviceHost,
   lane: string,
   receipt: NonNullable<LaneDeviceSetting["receipt"]>,
 ): BridgeContext {
