@@ -9,8 +9,8 @@ import type { PayRequest, PayResult, RefundRequest, RefundResult, ReverseResult 
 import {
   ALIPAY_SUCCESS,
   type AlipayCancelResponse,
-  type AlipayRefundRequest,
   type AlipayRefundResponse,
+  alipayRefundBiz,
   alipayYuan,
 } from "./wallet-api.ts";
 import { alipayResponseText, alipaySignContent, alipayTimestamp, rsaSign, rsaVerify } from "./wallet-sign.ts";
@@ -81,14 +81,7 @@ export class AlipayClient {
   }
 
   async refund(req: RefundRequest): Promise<RefundResult> {
-    const biz: AlipayRefundRequest = {
-      out_trade_no: req.paymentId,
-      trade_no: req.transactionId,
-      refund_amount: alipayYuan(req.amount),
-      refund_reason: req.reason.slice(0, 256),
-      out_request_no: req.refundNo,
-      store_id: req.storeId,
-    };
+    const biz = alipayRefundBiz(req);
     // Unreachable or 20000 is thrown: the checkout retries with the same out_request_no, which
     // Alipay never refunds twice (fund_change "N" on the repeat).
     const r = (await this.call("alipay.trade.refund", biz)) as AlipayAnswer & AlipayRefundResponse;

@@ -11,6 +11,7 @@ import {
   type AlipayRefundRequest,
   type AlipayRefundResponse,
   alipayFen,
+  alipayRefundBiz,
   alipayYuan,
   type WechatError,
   type WechatRefundRequest,
@@ -133,15 +134,7 @@ export class SimulatedPaymentProvider implements PaymentProvider {
       if ("code" in r) return { status: "refused", reason: `${r.code}: ${r.message}` };
       return { status: r.status === "SUCCESS" ? "refunded" : "processing", refundId: r.refund_id };
     }
-    const biz: AlipayRefundRequest = {
-      out_trade_no: req.paymentId,
-      trade_no: req.transactionId,
-      refund_amount: alipayYuan(req.amount),
-      refund_reason: req.reason.slice(0, 256),
-      out_request_no: req.refundNo,
-      store_id: req.storeId,
-    };
-    const r = this.alipayRefund(biz);
+    const r = this.alipayRefund(alipayRefundBiz(req));
     if (r.code !== ALIPAY_SUCCESS) return { status: "refused", reason: `${r.sub_code}: ${r.sub_msg}` };
     return { status: "refunded", refundId: `${r.trade_no}:${req.refundNo}` };
   }

@@ -130,3 +130,22 @@ export function alipayFen(yuan: string): number {
   if (!m) return Number.NaN;
   return Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0"));
 }
+
+/** The alipay.trade.refund biz_content of a till refund (the simulator and the real client). */
+export function alipayRefundBiz(req: {
+  paymentId: string;
+  transactionId: string;
+  amount: number;
+  reason: string;
+  refundNo: string;
+  storeId: string;
+}): AlipayRefundRequest {
+  return {
+    out_trade_no: req.paymentId,
+    trade_no: req.transactionId,
+    refund_amount: alipayYuan(req.amount),
+    refund_reason: req.reason.slice(0, 256),
+    out_request_no: req.refundNo,
+    store_id: req.storeId,
+  };
+}
