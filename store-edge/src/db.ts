@@ -10,15 +10,13 @@
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { eq, sql } from "drizzle-orm";
-import { BetterSQLiteSession } from "drizzle-orm/better-sqlite3/session";
-import { createTableRelationsHelpers, extractTablesRelationalConfig } from "drizzle-orm/relations";
-import { BaseSQLiteDatabase, SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
+import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import Database from "libsql";
 import * as schema from "./db/schema.ts";
 import { StorageHealth } from "./health/storage.ts";
 
 export type Sqlite = InstanceType<typeof Database>;
-export type Drizzle = BaseSQLiteDatabase<"sync", unknown, typeof schema>;
+export type Drizzle = BetterSQLite3Database<typeof schema>;
 
 const MIGRATIONS_DIR = join(import.meta.dir, "db", "migrations");
 
@@ -48,17 +46,13 @@ function stripRowMetadata(db: Sqlite): void {
 }
 
 /**
- * Drizzle over the libsql handle with drizzle's better-sqlite3 session (libsql has the same
- * synchronous API). Built by hand because drizzle's better-sqlite3 entry point imports the
- * better-sqlite3 package itself, which is not installed.
+ * Drizzle over the libsql handle through drizzle's better-sqlite3 entry point: libsql has
+ * better-sqlite3's synchronous API, and the `better-sqlite3` name that entry point imports is
+ * the libsql package itself (an npm alias in package.json), so no second SQLite is installed.
  */
 function openDrizzle(db: Sqlite): Drizzle {
-  const dialect = new SQLiteSyncDialect();
-  const tables = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
-  const relational = { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap };
-  // biome-ignore lint/suspicious/noExplicitAny: libsql is API-compatible with better-sqlite3
-  const session = new BetterSQLiteSession(db as any, dialect, relational, {});
-  return new BaseSQLiteDatabase("sync", dialect, session, relational) as Drizzle;
+  // biome-ignore lint/suspicious/noExplicitAny: libsql is API-compatible with better-sqlite3 (the alias)
+  return drizzle({ client: db as any, schema });
 }
 
 export class EdgeDb {

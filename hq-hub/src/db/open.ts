@@ -3,9 +3,7 @@
 // uninterrupted stretch of JS: nothing else can interleave with it.
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { BetterSQLiteSession } from "drizzle-orm/better-sqlite3/session";
-import { createTableRelationsHelpers, extractTablesRelationalConfig } from "drizzle-orm/relations";
-import { BaseSQLiteDatabase, SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
+import { drizzle } from "drizzle-orm/better-sqlite3";
 import Database from "libsql";
 import { transactionSafePrepare } from "./remote.ts";
 import * as schema from "./schema.ts";
@@ -87,21 +85,14 @@ export function immediateTransactions(db: Sqlite): Sqlite {
 }
 
 /**
- * Drizzle over the libsql handle with drizzle's better-sqlite3 session (libsql has the same
- * synchronous API). Built by hand because drizzle's better-sqlite3 entry point imports the
- * better-sqlite3 package itself, which we do not install.
+ * Drizzle over the libsql handle through drizzle's better-sqlite3 entry point: libsql has
+ * better-sqlite3's synchronous API, and the `better-sqlite3` name that entry point imports is
+ * the libsql package itself (an npm alias in package.json), so no second SQLite is installed.
+ * Transactions stay synchronous (`db.transaction(fn)()` on the handle, or drizzle's sync one).
  */
 export function openDrizzle(db: Sqlite) {
-  const dialect = new SQLiteSyncDialect();
-  const tables = extractTablesRelationalConfig(schema, createTableRelationsHelpers);
-  const relational = { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap };
-  // biome-ignore lint/suspicious/noExplicitAny: libsql is API-compatible with better-sqlite3
-  const session = new BetterSQLiteSession(db as any, dialect, relational, {});
-  return new BaseSQLiteDatabase("sync", dialect, session, relational) as BaseSQLiteDatabase<
-    "sync",
-    unknown,
-    typeof schema
-  >;
+  // biome-ignore lint/suspicious/noExplicitAny: libsql is API-compatible with better-sqlite3 (the alias)
+  return drizzle({ client: db as any, schema });
 }
 
 const MIGRATIONS_DIR = join(import.meta.dir, "migrations");
