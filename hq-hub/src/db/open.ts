@@ -3,13 +3,13 @@
 // uninterrupted stretch of JS: nothing else can interleave with it.
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { drizzle } from "drizzle-orm/better-sqlite3";
+import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import Database from "libsql";
 import { transactionSafePrepare } from "./remote.ts";
 import * as schema from "./schema.ts";
 
 export type Sqlite = InstanceType<typeof Database>;
-export type Drizzle = ReturnType<typeof openDrizzle>;
+export type Drizzle = BetterSQLite3Database<typeof schema>;
 
 export interface OpenOptions {
   dataDir: string;
@@ -84,6 +84,9 @@ export function immediateTransactions(db: Sqlite): Sqlite {
   return db;
 }
 
+/** One drizzle per handle: the hub and the modules given the handle share it. */
+const orms = new WeakMap<Sqlite, BetterSQLite3Database<typeof schema>>();
+
 /**
  * Drizzle over the libsql handle through drizzle's better-sqlite3 entry point: libsql has
  * better-sqlite3's synchronous API, and the `better-sqlite3` name that entry point imports is
@@ -91,30 +94,63 @@ export function immediateTransactions(db: Sqlite): Sqlite {
  * Transactions stay synchronous (`db.transaction(fn)()` on the handle, or drizzle's sync one).
  */
 export function openDrizzle(db: Sqlite) {
-  // biome-ignore lint/suspicious/noExplicitAny: libsql is API-compatible with better-sqlite3 (the alias)
-  return drizzle({ client: db as any, schema });
+  let orm = orms.get(db);
+  if (!orm) {
+    // biome-ignore lint/suspicious/noExplicitAny: libsql is API-compatible with better-sqlite3 (the alias)
+    orm = drizzle({ client: db as any, schema });
+    orms.set(db, orm);
+  }
+  return orm;
 }
 
 const MIGRATIONS_DIR = join(import.meta.dir, "migrations");
+const GENERATED_DIR = join(import.meta.dir, "drizzle");
 
-/** Applies the numbered SQL files not applied yet, each in its own transaction. */
-export function migrate(db: Sqlite, now: () => Date = () => new Date()): string[] {
+/**
+ * Every migration in the order it applies, by the name _migrations records: the frozen
+ * hand-written chain (0001..0017, the path every database of earlier releases took), then what
+ * drizzle-kit generated from schema.ts after it. drizzle-kit's baseline (journal entry 0)
+ * describes the end of the hand-written chain and never runs: `npm run lint` proves a database
+ * built by it and one built by the chain have the same shape (scripts/check-migrations.ts).
+ */
+export function migrationPlan(): { name: string; sql: () => string }[] {
+  const legacy = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d{4}_.+\.sql$/.test(f))
+    .sort()
+    .map((f) => ({ name: f, sql: () => readFileSync(join(MIGRATIONS_DIR, f), "utf8") }));
+  const journal = JSON.parse(readFileSync(join(GENERATED_DIR, "meta", "_journal.json"), "utf8")) as {
+    entries: { idx: number; tag: string }[];
+  };
+  const generated = journal.entries
+    .filter((e) => e.idx > 0)
+    .sort((a, b) => a.idx - b.idx)
+    .map((e) => ({
+      name: `drizzle/${e.tag}.sql`,
+      sql: () => readFileSync(join(GENERATED_DIR, `${e.tag}.sql`), "utf8"),
+    }));
+  return [...legacy, ...generated];
+}
+
+/** Applies the migrations not applied yet (migrationPlan), each in its own transaction. */
+export function migrate(
+  db: Sqlite,
+  now: () => Date = () => new Date(),
+  plan: { name: string; sql: () => string }[] = migrationPlan(),
+): string[] {
   db.exec("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
+  // Raw SQL: _migrations is the runner's own bookkeeping, outside the schema it migrates.
   const done = new Set(
     (db.prepare("SELECT name FROM _migrations").all() as { name: string }[]).map((r) => r.name),
   );
-  const files = readdirSync(MIGRATIONS_DIR)
-    .filter((f) => /^\d{4}_.+\.sql$/.test(f))
-    .sort();
   const applied: string[] = [];
-  for (const f of files) {
-    if (done.has(f)) continue;
-    const sql = readFileSync(join(MIGRATIONS_DIR, f), "utf8");
+  for (const m of plan) {
+    if (done.has(m.name)) continue;
+    const sql = m.sql();
     db.transaction(() => {
       db.exec(sql);
-      db.prepare("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)").run(f, now().toISOString());
+      db.prepare("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)").run(m.name, now().toISOString());
     })();
-    applied.push(f);
+    applied.push(m.name);
   }
   return applied;
 }

@@ -4,7 +4,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { getTableConfig } from "drizzle-orm/sqlite-core";
 import { tempDir } from "../test-kit.ts";
-import { migrate, openDatabase, openDrizzle } from "./open.ts";
+import { migrate, migrationPlan, openDatabase, openDrizzle } from "./open.ts";
 import * as schema from "./schema.ts";
 
 // Real processes and brokers on a shared 2-core machine: generous, never a timing assertion.
@@ -24,7 +24,13 @@ test("drizzle schema matches the SQL migrations, and drizzle queries run on libs
     "0004_ledger_index_in_batches.sql",
     "0005_sale_lines_tenders_in_batches.sql",
   ]);
-  expect(migrate(db)).toEqual(files);
+  // The hand-written chain, then drizzle-kit's migrations after its baseline (none yet).
+  expect(migrate(db)).toEqual(migrationPlan().map((m) => m.name));
+  expect(
+    migrationPlan()
+      .map((m) => m.name)
+      .filter((n) => !n.startsWith("drizzle/")),
+  ).toEqual(files);
   expect(migrate(db)).toEqual([]);
   for (const table of Object.values(schema)) {
     const cfg = getTableConfig(table);
@@ -40,6 +46,28 @@ test("drizzle schema matches the SQL migrations, and drizzle queries run on libs
   orm.insert(schema.settings).values({ key: "k", value: "v" }).run();
   expect(orm.select().from(schema.settings).all()).toEqual([{ key: "k", value: "v" }]);
   expect((db.prepare("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode).toBe("wal");
+  db.close();
+  dir.remove();
+});
+
+test("a hub database of the previous release (0001..0017) keeps its data and takes the migrations generated after it", () => {
+  const dir = tempDir();
+  const db = openDatabase({ dataDir: dir.path });
+  const chain = migrationPlan().filter((m) => !m.name.startsWith("drizzle/"));
+  expect(chain.map((m) => m.name).at(-1)).toBe("0017_coupon_redemptions.sql");
+  expect(migrate(db, () => new Date("2026-11-30T00:00:00Z"), chain)).toHaveLength(chain.length);
+  const orm = openDrizzle(db);
+  orm
+    .insert(schema.stores)
+    .values({ id: "S001", name: "一号店", region: "east", createdAt: "2026-11-30T00:00:00Z" })
+    .run();
+  // A migration generated after the chain (as drizzle-kit writes it) applies once, in order.
+  const generated = { name: "drizzle/0001_probe.sql", sql: () => "ALTER TABLE `stores` ADD `probe` text;" };
+  expect(migrate(db, undefined, [...chain, generated])).toEqual(["drizzle/0001_probe.sql"]);
+  expect(migrate(db, undefined, [...chain, generated])).toEqual([]);
+  expect(db.prepare("SELECT id, name, probe FROM stores").all()).toEqual([
+    { id: "S001", name: "一号店", probe: null },
+  ]);
   db.close();
   dir.remove();
 });

@@ -1,6 +1,22 @@
-// Drizzle mirror of migrations/*.sql (the SQL files are the source of truth; schema.test.ts
-// checks that every table and column here exists in a migrated database).
-import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+// The hub's schema, declared once. New migrations are generated from this file by drizzle-kit
+// (`npm run db:generate -w @retail/hq-hub`, into src/db/drizzle/); the hand-written files in
+// src/db/migrations (0001..0017) are the frozen path every database of earlier releases took,
+// and `npm run lint` checks both that this file produces no new migration and that a database
+// built by those files has exactly the shape drizzle-kit builds from this file
+// (scripts/check-migrations.ts; docs/development.md "Database schema and migrations").
+// What drizzle-kit cannot declare stays in SQL, named beside its table: triggers, WITHOUT ROWID,
+// seed rows.
+import { sql } from "drizzle-orm";
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  unique,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 export const stores = sqliteTable("stores", {
   id: text("id").primaryKey(),
@@ -18,6 +34,9 @@ export const stores = sqliteTable("stores", {
   snapshotFloor: integer("snapshot_floor").notNull().default(0),
   createdAt: text("created_at").notNull(),
   enrolledAt: text("enrolled_at"),
+  /** A rotated MQTT password not used yet, accepted beside the current one (migration 0015). */
+  mqttPasswordPending: text("mqtt_password_pending"),
+  mqttPasswordPendingHash: text("mqtt_password_pending_hash"),
 });
 
 export const apiTokens = sqliteTable("api_tokens", {
@@ -35,6 +54,20 @@ export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
 });
+
+/**
+ * Moved by every commit that touches what the catalog caches (migration 0002). SQL only: its
+ * one row and the triggers on stores, settings, changesets, changeset_items and
+ * catalog_releases that move it (drizzle-kit declares neither rows nor triggers).
+ */
+export const catalogEpoch = sqliteTable(
+  "catalog_epoch",
+  {
+    id: integer("id").primaryKey(),
+    n: integer("n").notNull(),
+  },
+  () => [check("catalog_epoch_single_row", sql`id = 1`)],
+);
 
 export const changesets = sqliteTable("changesets", {
   id: integer("id").primaryKey({ autoIncrement: true }),
@@ -67,13 +100,19 @@ export const catalogReleases = sqliteTable(
     changesetId: integer("changeset_id").notNull(),
     releasedAt: text("released_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.storeId, t.position] })],
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.position] }),
+    uniqueIndex("catalog_releases_changeset").on(t.changesetId, t.storeId),
+    index("catalog_releases_position").on(t.position),
+  ],
 );
 
 export const changesetItems = sqliteTable(
   "changeset_items",
   {
-    changesetId: integer("changeset_id").notNull(),
+    changesetId: integer("changeset_id")
+      .notNull()
+      .references(() => changesets.id),
     entity: text("entity").notNull(),
     key: text("key").notNull(),
     op: text("op").notNull(),
@@ -81,7 +120,11 @@ export const changesetItems = sqliteTable(
     prevJson: text("prev_json"),
     storeScope: text("store_scope"),
   },
-  (t) => [primaryKey({ columns: [t.changesetId, t.entity, t.key] })],
+  (t) => [
+    primaryKey({ columns: [t.changesetId, t.entity, t.key] }),
+    index("changeset_items_key").on(t.entity, t.key),
+    index("changeset_items_store_scope").on(t.storeScope).where(sql`store_scope IS NOT NULL`),
+  ],
 );
 
 export const changesetAudit = sqliteTable("changeset_audit", {
@@ -117,10 +160,14 @@ export const products = sqliteTable("products", {
   dataJson: text("data_json").notNull(),
 });
 
-export const barcodes = sqliteTable("barcodes", {
-  code: text("code").primaryKey(),
-  sku: text("sku").notNull(),
-});
+export const barcodes = sqliteTable(
+  "barcodes",
+  {
+    code: text("code").primaryKey(),
+    sku: text("sku").notNull(),
+  },
+  (t) => [index("barcodes_sku").on(t.sku)],
+);
 
 export const priceSchedules = sqliteTable(
   "price_schedules",
@@ -181,55 +228,67 @@ export const coupons = sqliteTable("coupons", {
   multiUse: integer("multi_use").notNull().default(0),
 });
 
-export const inbox = sqliteTable("inbox", {
-  eventId: text("event_id").primaryKey(),
-  storeId: text("store_id").notNull(),
-  seq: integer("seq").notNull(),
-  type: text("type").notNull(),
-  contentHash: text("content_hash").notNull(),
-  occurredAt: text("occurred_at").notNull(),
-  receivedAt: text("received_at").notNull(),
-});
+export const inbox = sqliteTable(
+  "inbox",
+  {
+    eventId: text("event_id").primaryKey(),
+    storeId: text("store_id").notNull(),
+    seq: integer("seq").notNull(),
+    type: text("type").notNull(),
+    contentHash: text("content_hash").notNull(),
+    occurredAt: text("occurred_at").notNull(),
+    receivedAt: text("received_at").notNull(),
+  },
+  (t) => [unique().on(t.storeId, t.seq)],
+);
 
 export const storeSeq = sqliteTable("store_seq", {
   storeId: text("store_id").primaryKey(),
   upToSeq: integer("up_to_seq").notNull(),
 });
 
-export const deadLetters = sqliteTable("dead_letters", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  storeId: text("store_id").notNull(),
-  seq: integer("seq"),
-  topic: text("topic").notNull(),
-  reason: text("reason").notNull(),
-  field: text("field").notNull(),
-  raw: text("raw").notNull(),
-  receivedAt: text("received_at").notNull(),
-  status: text("status").notNull().default("open"),
-  resolvedBy: text("resolved_by"),
-  resolvedAt: text("resolved_at"),
-});
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    storeId: text("store_id").notNull(),
+    seq: integer("seq"),
+    topic: text("topic").notNull(),
+    reason: text("reason").notNull(),
+    field: text("field").notNull(),
+    raw: text("raw").notNull(),
+    receivedAt: text("received_at").notNull(),
+    status: text("status").notNull().default("open"),
+    resolvedBy: text("resolved_by"),
+    resolvedAt: text("resolved_at"),
+  },
+  (t) => [index("dead_letters_store_seq").on(t.storeId, t.seq)],
+);
 
-export const conflicts = sqliteTable("conflicts", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  storeId: text("store_id").notNull(),
-  seq: integer("seq").notNull(),
-  eventId: text("event_id").notNull(),
-  existingEventId: text("existing_event_id").notNull(),
-  reason: text("reason").notNull(),
-  existingHash: text("existing_hash").notNull(),
-  incomingHash: text("incoming_hash").notNull(),
-  raw: text("raw").notNull(),
-  receivedAt: text("received_at").notNull(),
-  /** open | take_store | keep_hq | keep_both | duplicate (migration 0011). */
-  status: text("status").notNull().default("open"),
-  resolvedBy: text("resolved_by"),
-  resolvedAt: text("resolved_at"),
-  note: text("note"),
-  committedJson: text("committed_json"),
-  appliedEventId: text("applied_event_id"),
-  appliedDocId: text("applied_doc_id"),
-});
+export const conflicts = sqliteTable(
+  "conflicts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    storeId: text("store_id").notNull(),
+    seq: integer("seq").notNull(),
+    eventId: text("event_id").notNull(),
+    existingEventId: text("existing_event_id").notNull(),
+    reason: text("reason").notNull(),
+    existingHash: text("existing_hash").notNull(),
+    incomingHash: text("incoming_hash").notNull(),
+    raw: text("raw").notNull(),
+    receivedAt: text("received_at").notNull(),
+    /** open | take_store | keep_hq | keep_both | duplicate (migration 0011). */
+    status: text("status").notNull().default("open"),
+    resolvedBy: text("resolved_by"),
+    resolvedAt: text("resolved_at"),
+    note: text("note"),
+    committedJson: text("committed_json"),
+    appliedEventId: text("applied_event_id"),
+    appliedDocId: text("applied_doc_id"),
+  },
+  (t) => [index("conflicts_store_seq").on(t.storeId, t.seq)],
+);
 
 /** Every conflict resolution (migration 0011), append-only. */
 export const conflictAudit = sqliteTable("conflict_audit", {
@@ -274,7 +333,10 @@ export const sales = sqliteTable(
     taxFen: integer("tax_fen").notNull(),
     completedAt: text("completed_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.storeId, t.saleId] })],
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.saleId] }),
+    index("sales_store_day").on(t.storeId, t.businessDay),
+  ],
 );
 
 /** Append-only (arrival order); looked up by sale through sale_lines_by_sale (migration 0005). */
@@ -350,7 +412,10 @@ export const returns = sqliteTable(
     taxFen: integer("tax_fen").notNull(),
     returnedAt: text("returned_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.storeId, t.returnId] })],
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.returnId] }),
+    index("returns_store_day").on(t.storeId, t.businessDay),
+  ],
 );
 
 export const returnLines = sqliteTable(
@@ -424,7 +489,10 @@ export const receivings = sqliteTable(
     linesJson: text("lines_json").notNull(),
     confirmedAt: text("confirmed_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.storeId, t.receivingId] })],
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.receivingId] }),
+    index("receivings_by_po").on(t.purchaseOrderId).where(sql`purchase_order_id IS NOT NULL`),
+  ],
 );
 
 export const audits = sqliteTable(
@@ -488,7 +556,7 @@ export const stockLevels = sqliteTable(
     sku: text("sku").notNull(),
     onHand: integer("on_hand").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.storeId, t.sku] })],
+  (t) => [primaryKey({ columns: [t.storeId, t.sku] }), index("stock_levels_sku").on(t.sku)],
 );
 
 export const reorderPoints = sqliteTable(
@@ -502,18 +570,22 @@ export const reorderPoints = sqliteTable(
   (t) => [primaryKey({ columns: [t.storeId, t.sku] })],
 );
 
-export const priceFindings = sqliteTable("price_findings", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  storeId: text("store_id").notNull(),
-  saleId: text("sale_id").notNull(),
-  eventId: text("event_id").notNull(),
-  catalogVersion: integer("catalog_version").notNull(),
-  lineId: text("line_id"),
-  field: text("field").notNull(),
-  expected: text("expected").notNull(),
-  actual: text("actual").notNull(),
-  foundAt: text("found_at").notNull(),
-});
+export const priceFindings = sqliteTable(
+  "price_findings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    storeId: text("store_id").notNull(),
+    saleId: text("sale_id").notNull(),
+    eventId: text("event_id").notNull(),
+    catalogVersion: integer("catalog_version").notNull(),
+    lineId: text("line_id"),
+    field: text("field").notNull(),
+    expected: text("expected").notNull(),
+    actual: text("actual").notNull(),
+    foundAt: text("found_at").notNull(),
+  },
+  (t) => [index("price_findings_store").on(t.storeId)],
+);
 
 export const storeStatus = sqliteTable("store_status", {
   storeId: text("store_id").primaryKey(),
@@ -542,27 +614,38 @@ export const importJobs = sqliteTable("import_jobs", {
 });
 
 /** Which supplier delivers a SKU, chain-wide (migration 0007). */
-export const supplierSkus = sqliteTable("supplier_skus", {
-  sku: text("sku").primaryKey(),
-  supplierId: text("supplier_id").notNull(),
-  assignedBy: text("assigned_by").notNull(),
-  assignedAt: text("assigned_at").notNull(),
-});
+export const supplierSkus = sqliteTable(
+  "supplier_skus",
+  {
+    sku: text("sku").primaryKey(),
+    supplierId: text("supplier_id").notNull(),
+    assignedBy: text("assigned_by").notNull(),
+    assignedAt: text("assigned_at").notNull(),
+  },
+  (t) => [index("supplier_skus_supplier").on(t.supplierId)],
+);
 
-export const purchaseOrders = sqliteTable("purchase_orders", {
-  id: text("id").primaryKey(),
-  storeId: text("store_id").notNull(),
-  supplierId: text("supplier_id").notNull(),
-  status: text("status").notNull(),
-  note: text("note"),
-  createdBy: text("created_by").notNull(),
-  createdAt: text("created_at").notNull(),
-  orderedBy: text("ordered_by"),
-  orderedAt: text("ordered_at"),
-  expectedAt: text("expected_at"),
-  endedBy: text("ended_by"),
-  endedAt: text("ended_at"),
-});
+export const purchaseOrders = sqliteTable(
+  "purchase_orders",
+  {
+    id: text("id").primaryKey(),
+    storeId: text("store_id").notNull(),
+    supplierId: text("supplier_id").notNull(),
+    status: text("status").notNull(),
+    note: text("note"),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull(),
+    orderedBy: text("ordered_by"),
+    orderedAt: text("ordered_at"),
+    expectedAt: text("expected_at"),
+    endedBy: text("ended_by"),
+    endedAt: text("ended_at"),
+  },
+  (t) => [
+    index("purchase_orders_status").on(t.status),
+    index("purchase_orders_store").on(t.storeId, t.status),
+  ],
+);
 
 /** `received` is re-summed from the receivings naming the order, never incremented. */
 export const purchaseOrderLines = sqliteTable(
@@ -573,25 +656,35 @@ export const purchaseOrderLines = sqliteTable(
     qty: integer("qty").notNull(),
     received: integer("received").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.poId, t.sku] })],
+  (t) => [primaryKey({ columns: [t.poId, t.sku] }), check("purchase_order_lines_qty", sql`qty > 0`)],
 );
 
 // Finance (0008): vouchers per store and business day, never updated; period close.
-export const vouchers = sqliteTable("vouchers", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  storeId: text("store_id").notNull(),
-  businessDay: text("business_day").notNull(),
-  sourceDay: text("source_day").notNull(),
-  postedAt: text("posted_at").notNull(),
-  memo: text("memo").notNull(),
-  debitFen: integer("debit_fen").notNull(),
-  creditFen: integer("credit_fen").notNull(),
-});
+export const vouchers = sqliteTable(
+  "vouchers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    storeId: text("store_id").notNull(),
+    businessDay: text("business_day").notNull(),
+    sourceDay: text("source_day").notNull(),
+    postedAt: text("posted_at").notNull(),
+    memo: text("memo").notNull(),
+    debitFen: integer("debit_fen").notNull(),
+    creditFen: integer("credit_fen").notNull(),
+  },
+  (t) => [
+    index("vouchers_by_day").on(t.businessDay, t.storeId),
+    index("vouchers_by_source").on(t.storeId, t.sourceDay),
+    check("vouchers_balanced", sql`debit_fen = credit_fen`),
+  ],
+);
 
 export const voucherLines = sqliteTable(
   "voucher_lines",
   {
-    voucherId: integer("voucher_id").notNull(),
+    voucherId: integer("voucher_id")
+      .notNull()
+      .references(() => vouchers.id),
     lineNo: integer("line_no").notNull(),
     account: text("account").notNull(),
     debitFen: integer("debit_fen").notNull(),
@@ -635,22 +728,200 @@ export const couponRedemptions = sqliteTable(
     receivedAt: text("received_at").notNull(),
     pushed: integer("pushed").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.code, t.storeId, t.saleId] })],
+  (t) => [
+    primaryKey({ columns: [t.code, t.storeId, t.saleId] }),
+    index("coupon_redemptions_unpushed").on(t.pushed).where(sql`pushed = 0`),
+  ],
 );
 
 /** A one-time coupon used by a second sale (migration 0017). */
-export const couponConflicts = sqliteTable("coupon_conflicts", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  code: text("code").notNull(),
-  firstStoreId: text("first_store_id").notNull(),
-  firstSaleId: text("first_sale_id").notNull(),
-  firstRedeemedAt: text("first_redeemed_at").notNull(),
-  storeId: text("store_id").notNull(),
-  saleId: text("sale_id").notNull(),
-  redeemedAt: text("redeemed_at").notNull(),
-  detectedAt: text("detected_at").notNull(),
-  status: text("status").notNull(),
-  resolvedBy: text("resolved_by"),
-  resolvedAt: text("resolved_at"),
-  note: text("note"),
+export const couponConflicts = sqliteTable(
+  "coupon_conflicts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    code: text("code").notNull(),
+    firstStoreId: text("first_store_id").notNull(),
+    firstSaleId: text("first_sale_id").notNull(),
+    firstRedeemedAt: text("first_redeemed_at").notNull(),
+    storeId: text("store_id").notNull(),
+    saleId: text("sale_id").notNull(),
+    redeemedAt: text("redeemed_at").notNull(),
+    detectedAt: text("detected_at").notNull(),
+    status: text("status").notNull().default("open"),
+    resolvedBy: text("resolved_by"),
+    resolvedAt: text("resolved_at"),
+    note: text("note"),
+  },
+  (t) => [unique().on(t.code, t.storeId, t.saleId)],
+);
+
+/** What `post` has folded in so far, per source (migration 0008; its seed rows are SQL). */
+export const financeMarks = sqliteTable("finance_marks", {
+  name: text("name").primaryKey(),
+  upTo: integer("up_to").notNull(),
 });
+
+/**
+ * Shift closes waiting to be posted (migration 0008). WITHOUT ROWID, and filled by triggers on
+ * shifts: both SQL only (drizzle-kit declares neither).
+ */
+export const financeShiftQueue = sqliteTable(
+  "finance_shift_queue",
+  {
+    storeId: text("store_id").notNull(),
+    shiftId: text("shift_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.shiftId] })],
+);
+
+/** The over/short each shift has contributed (migration 0008; WITHOUT ROWID in SQL). */
+export const financeShifts = sqliteTable(
+  "finance_shifts",
+  {
+    storeId: text("store_id").notNull(),
+    shiftId: text("shift_id").notNull(),
+    businessDay: text("business_day").notNull(),
+    overShortFen: integer("over_short_fen").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.shiftId] })],
+);
+
+/** A store-day that cannot be posted, with the reason (migration 0016; WITHOUT ROWID in SQL). */
+export const financeFailures = sqliteTable(
+  "finance_failures",
+  {
+    storeId: text("store_id").notNull(),
+    businessDay: text("business_day").notNull(),
+    reason: text("reason").notNull(),
+    failedAt: text("failed_at").notNull(),
+    triedAt: text("tried_at").notNull(),
+    resolvedAt: text("resolved_at"),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.businessDay] })],
+);
+
+/** Each store's latest day.digest per business day (migration 0012). */
+export const dayDigests = sqliteTable(
+  "day_digests",
+  {
+    storeId: text("store_id").notNull(),
+    businessDay: text("business_day").notNull(),
+    seq: integer("seq").notNull(),
+    eventId: text("event_id").notNull(),
+    final: integer("final").notNull(),
+    payload: text("payload").notNull(),
+    receivedAt: text("received_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.businessDay] })],
+);
+
+/** Which edge database (instance) a store last said hello from (migration 0013). */
+export const storeIdentity = sqliteTable("store_identity", {
+  storeId: text("store_id").primaryKey(),
+  instanceId: text("instance_id").notNull(),
+  since: text("since").notNull(),
+  lastHelloAt: text("last_hello_at").notNull(),
+});
+
+/** What HQ found when a store came back restored, replaced or re-enrolled (migrations 0013-0014). */
+export const edgeResyncs = sqliteTable(
+  "edge_resyncs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    storeId: text("store_id").notNull(),
+    kind: text("kind").notNull(),
+    instanceId: text("instance_id"),
+    previousInstanceId: text("previous_instance_id"),
+    edgeLastSeq: integer("edge_last_seq"),
+    edgeAckedUpTo: integer("edge_acked_up_to"),
+    hqHeadSeq: integer("hq_head_seq").notNull(),
+    hqMaxSeq: integer("hq_max_seq").notNull(),
+    newFrom: integer("new_from"),
+    shift: integer("shift").notNull().default(0),
+    lostJson: text("lost_json").notNull().default("[]"),
+    detail: text("detail").notNull(),
+    at: text("at").notNull(),
+    status: text("status").notNull().default("open"),
+    resolvedBy: text("resolved_by"),
+    resolvedAt: text("resolved_at"),
+    unreceivedJson: text("unreceived_json"),
+  },
+  (t) => [index("edge_resyncs_store").on(t.storeId, t.id)],
+);
+
+/** Seqs HQ will never get because the database that held them is gone (migration 0013). */
+export const lostSeqs = sqliteTable(
+  "lost_seqs",
+  {
+    storeId: text("store_id").notNull(),
+    fromSeq: integer("from_seq").notNull(),
+    toSeq: integer("to_seq").notNull(),
+    reason: text("reason").notNull(),
+    resyncId: integer("resync_id"),
+    at: text("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.fromSeq] })],
+);
+
+/** The highest lastSeq each edge database of a store reported (migration 0014). */
+export const edgeInstanceSeqs = sqliteTable(
+  "edge_instance_seqs",
+  {
+    storeId: text("store_id").notNull(),
+    instanceId: text("instance_id").notNull(),
+    maxReportedSeq: integer("max_reported_seq").notNull(),
+    lastStatusAt: text("last_status_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.instanceId] })],
+);
+
+/** Fleet alerts: a session taken over, enrollment refused for an address (migration 0015). */
+export const fleetAlerts = sqliteTable(
+  "fleet_alerts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind").notNull(),
+    storeId: text("store_id"),
+    /** What the alert is about beyond the store (an address for enrollment); '' when none. */
+    subject: text("subject").notNull().default(""),
+    openedAt: text("opened_at").notNull(),
+    lastAt: text("last_at").notNull(),
+    count: integer("count").notNull().default(1),
+    detailJson: text("detail_json").notNull(),
+    closedAt: text("closed_at"),
+    closedBy: text("closed_by"),
+  },
+  (t) => [index("fleet_alerts_open").on(t.kind, t.storeId, t.subject).where(sql`closed_at IS NULL`)],
+);
+
+/** Every MQTT session takeover (migration 0015). */
+export const sessionTakeovers = sqliteTable(
+  "session_takeovers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    storeId: text("store_id").notNull(),
+    at: text("at").notNull(),
+    newAddress: text("new_address").notNull(),
+    oldAddress: text("old_address").notNull(),
+    oldConnectedAt: text("old_connected_at"),
+    alertId: integer("alert_id"),
+  },
+  (t) => [index("session_takeovers_store").on(t.storeId, t.id)],
+);
+
+/** MQTT credential rotations (migration 0015). */
+export const credentialRotations = sqliteTable(
+  "credential_rotations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    storeId: text("store_id").notNull(),
+    requestedAt: text("requested_at").notNull(),
+    requestedBy: text("requested_by").notNull(),
+    sentAt: text("sent_at"),
+    sends: integer("sends").notNull().default(0),
+    completedAt: text("completed_at"),
+    completedFrom: text("completed_from"),
+    state: text("state").notNull().default("pending"),
+  },
+  (t) => [index("credential_rotations_store").on(t.storeId, t.id)],
+);

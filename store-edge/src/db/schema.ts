@@ -1,7 +1,10 @@
-// Drizzle mirror of migrations/*.sql. The SQL files are the source of truth (an edge database
-// created by the earlier bun:sqlite code has exactly that schema and opens unchanged);
-// schema.test.ts checks that every table and column here exists in a migrated database.
-// Money columns end in _fen (integer fen).
+// The edge's schema, declared once. New migrations are generated from this file by drizzle-kit
+// (`npm run db:generate -w @retail/store-edge`, into src/db/drizzle/); the hand-written files in
+// src/db/migrations (0001..0009) are the frozen path every edge database in the field took (the
+// first two are the bun:sqlite code's schema), and `npm run lint` checks both that this file
+// produces no new migration and that a database built by those files has exactly the shape
+// drizzle-kit builds from this file (scripts/check-migrations.ts; docs/development.md
+// "Database schema and migrations"). Money columns end in _fen (integer fen).
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const meta = sqliteTable("meta", {
@@ -194,7 +197,9 @@ export const returns = sqliteTable(
     returnedAt: text("returned_at").notNull(),
     data: text("data").notNull(),
   },
-  // Also returns_business_day on json_extract(data, '$.businessDay') (migration 0007).
+  // Also returns_business_day ON returns(json_extract(data, '$.businessDay')) (migration 0007),
+  // SQL only: drizzle-kit 0.31 splits an expression index at its commas into quoted "columns"
+  // (invalid SQL); scripts/check-migrations.ts lists it as SQL-only.
   (t) => [index("returns_shift").on(t.shiftId)],
 );
 
