@@ -13,6 +13,7 @@ import {
   upTopic,
   uuidv7,
 } from "@retail/protocol";
+import { httpRequest } from "@retail/test-support";
 import mqtt, { type MqttClient } from "mqtt";
 import { type HubConfig, loadConfig } from "./config.ts";
 import { type Hub, startHub } from "./hub.ts";
@@ -73,15 +74,7 @@ export async function api(
   body?: unknown,
   token = ADMIN_TOKEN,
 ) {
-  const res = await fetch(`${hub.http.url}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      "content-type": typeof body === "string" ? "text/csv" : "application/json",
-    },
-    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
-  });
-  const text = await res.text();
+  const { status, text } = await httpRequest(hub.http.url, method, path, { body, token });
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -89,7 +82,7 @@ export async function api(
     json = text;
   }
   // biome-ignore lint/suspicious/noExplicitAny: test convenience
-  return { status: res.status, body: json as any };
+  return { status, body: json as any };
 }
 
 /** Creates a store through the API and enrolls it; returns the enrollment response. */

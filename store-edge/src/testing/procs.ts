@@ -1,15 +1,12 @@
 // Real processes over loopback for end-to-end tests and benches: the HQ hub (spawned from its
 // CLI, never imported: store-edge may not import hq-hub's code) and store edges (this
-// package's CLI), each found through its READY line.
+// package's CLI), each found through its READY line (@retail/test-support starts them).
 
-import { join, resolve } from "node:path";
 import type { ChangeItem } from "@retail/protocol";
-import { type Subprocess, spawn } from "bun";
+import { EDGE_CLI, HUB_CLI, runCli, startProc } from "@retail/test-support";
+import type { Subprocess } from "bun";
 
-const ROOT = resolve(import.meta.dir, "../../..");
-const BUN = process.execPath;
-export const HUB_CLI = join(ROOT, "hq-hub/src/cli.ts");
-export const EDGE_CLI = join(ROOT, "store-edge/src/cli.ts");
+export { EDGE_CLI, HUB_CLI };
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 
 export interface Proc {
@@ -18,54 +15,10 @@ export interface Proc {
   stderr: () => string;
 }
 
-async function start(
-  args: string[],
-  marker: string,
-  env: Record<string, string>,
-  timeoutMs = 30_000,
-): Promise<Proc> {
-  const proc = spawn([BUN, ...args], {
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-    env: { ...process.env, ...env },
-  });
-  let err = "";
-  void (async () => {
-    const dec = new TextDecoder();
-    for await (const chunk of proc.stderr) {
-      err += dec.decode(chunk);
-      if (err.length > 200_000) err = err.slice(-100_000);
-    }
-  })();
-  const reader = proc.stdout.getReader();
-  const dec = new TextDecoder();
-  let buf = "";
-  const deadline = Date.now() + timeoutMs;
-  while (true) {
-    const nl = buf.indexOf("\n");
-    if (nl >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      if (line.startsWith(`${marker} `)) {
-        reader.releaseLock();
-        // keep draining stdout so the child never blocks on a full pipe
-        void (async () => {
-          for await (const _ of proc.stdout) {
-          }
-        })();
-        return { proc, ready: JSON.parse(line.slice(marker.length + 1)), stderr: () => err };
-      }
-      continue;
-    }
-    if (Date.now() > deadline) {
-      proc.kill(9);
-      throw new Error(`${args.join(" ")}: no ${marker} within ${timeoutMs} ms\n${err}`);
-    }
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`${args.join(" ")} exited (${await proc.exited}) before ${marker}\n${err}`);
-    buf += dec.decode(value);
-  }
+/** Started through the shared test support; `stderr` is what the process wrote so far. */
+async function start(args: string[], marker: string, env: Record<string, string>): Promise<Proc> {
+  const p = await startProc(args, marker, env, 30_000);
+  return { proc: p.proc, ready: p.ready, stderr: p.log };
 }
 
 export function startHub(dataDir: string, mqttPort = 0, env: Record<string, string> = {}): Promise<Proc> {
@@ -91,10 +44,8 @@ export async function stop(p: Proc | undefined, signal: "SIGTERM" | "SIGKILL" = 
   await p.proc.exited;
 }
 
-export async function runEdgeCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const proc = spawn([BUN, EDGE_CLI, ...args], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
-  const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
-  return { code: await proc.exited, out, err };
+export function runEdgeCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return runCli(EDGE_CLI, args);
 }
 
 /** The hub's admin REST API (docs/hq-hub.md), bearer token. */
