@@ -8,7 +8,7 @@ import type { Completeness } from "../completeness/completeness.ts";
 import type { HubConfig } from "../config.ts";
 import type { Conflicts } from "../conflicts/conflicts.ts";
 import type { Coupons } from "../coupons/coupons.ts";
-import type { Sqlite } from "../db/open.ts";
+import type { Drizzle, Sqlite } from "../db/open.ts";
 import type { Finance } from "../finance/finance.ts";
 import type { Fleet } from "../fleet/fleet.ts";
 import type { BatchOutcome } from "../ingest/ingest.ts";
@@ -25,6 +25,8 @@ import type { Tokens } from "./auth.ts";
 export interface ApiHub {
   config: HubConfig;
   db: Sqlite;
+  /** Drizzle over the same connection: the API's own reads use its query builder. */
+  orm: Drizzle;
   mqtt: { url: string };
   stores: Stores;
   catalog: Catalog;

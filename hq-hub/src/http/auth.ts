@@ -2,8 +2,10 @@
 // its region; auditor reads only. Tokens are kept as SHA-256; the bootstrap admin token comes
 // from the configuration (HQ_ADMIN_TOKEN).
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Sqlite } from "../db/open.ts";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { apiTokens } from "../db/schema.ts";
 import { ForbiddenError, fromZod, NotFoundError, StateError } from "../errors.ts";
 
 export const ROLES = ["hq_admin", "regional_manager", "auditor"] as const;
@@ -30,8 +32,25 @@ export const TokenInput = z
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 export function createTokens(deps: { db: Sqlite; now: () => Date; adminToken?: string }) {
-  const { db, now } = deps;
+  const { now } = deps;
+  const orm = openDrizzle(deps.db);
   const adminHash = deps.adminToken ? sha256(deps.adminToken) : undefined;
+  const row = {
+    id: apiTokens.id,
+    name: apiTokens.name,
+    role: apiTokens.role,
+    region: apiTokens.region,
+    createdAt: apiTokens.createdAt,
+    revokedAt: apiTokens.revokedAt,
+    revokedBy: apiTokens.revokedBy,
+  };
+  // Every request asks: prepared once.
+  const liveByHash = orm
+    .select({ name: apiTokens.name, role: apiTokens.role, region: apiTokens.region })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.tokenHash, sql.placeholder("hash")), isNull(apiTokens.revokedAt)))
+    .prepare();
+  const newestFirst = orm.select(row).from(apiTokens).orderBy(desc(apiTokens.id)).prepare();
 
   function authenticate(header: string | undefined): Principal | undefined {
     const m = /^Bearer\s+(\S+)$/i.exec(header ?? "");
@@ -39,34 +58,31 @@ export function createTokens(deps: { db: Sqlite; now: () => Date; adminToken?: s
     const hash = sha256(m[1]!);
     if (adminHash && timingSafeEqual(Buffer.from(hash), Buffer.from(adminHash)))
       return { name: "admin", role: "hq_admin" };
-    const r = db
-      .prepare("SELECT name, role, region FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL")
-      .get(hash) as { name: string; role: Role; region: string | null } | undefined;
-    return r ? { name: r.name, role: r.role, ...(r.region ? { region: r.region } : {}) } : undefined;
+    const r = liveByHash.get({ hash });
+    return r ? { name: r.name, role: r.role as Role, ...(r.region ? { region: r.region } : {}) } : undefined;
   }
 
   function create(input: unknown): { id: number; token: string } & Principal {
     const r = TokenInput.safeParse(input);
     if (!r.success) throw fromZod(r.error);
     const token = `hq_${randomBytes(24).toString("base64url")}`;
-    const row = db
-      .prepare(
-        "INSERT INTO api_tokens (token_hash, name, role, region, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-      )
-      .get(sha256(token), r.data.name, r.data.role, r.data.region ?? null, now().toISOString()) as {
-      id: number;
-    };
-    return { id: row.id, token, ...r.data };
+    const { id } = orm
+      .insert(apiTokens)
+      .values({
+        tokenHash: sha256(token),
+        name: r.data.name,
+        role: r.data.role,
+        region: r.data.region ?? null,
+        createdAt: now().toISOString(),
+      })
+      .returning({ id: apiTokens.id })
+      .get();
+    return { id, token, ...r.data };
   }
 
   /** Every issued token without its secret (only its hash is kept anyway), newest first. */
   function list(): TokenRow[] {
-    return db
-      .prepare(
-        `SELECT id, name, role, region, created_at AS createdAt, revoked_at AS revokedAt, revoked_by AS revokedBy
-         FROM api_tokens ORDER BY id DESC`,
-      )
-      .all() as TokenRow[];
+    return newestFirst.all() as TokenRow[];
   }
 
   /** From now on the token is refused (401); the row stays, naming who revoked it. */
@@ -74,11 +90,11 @@ export function createTokens(deps: { db: Sqlite; now: () => Date; adminToken?: s
     const found = list().find((t) => t.id === id);
     if (!found) throw new NotFoundError("token", String(id));
     if (found.revokedAt) throw new StateError(String(id), `token ${id} was revoked at ${found.revokedAt}`);
-    db.prepare("UPDATE api_tokens SET revoked_at = ?, revoked_by = ? WHERE id = ?").run(
-      now().toISOString(),
-      by,
-      id,
-    );
+    orm
+      .update(apiTokens)
+      .set({ revokedAt: now().toISOString(), revokedBy: by })
+      .where(eq(apiTokens.id, id))
+      .run();
     return list().find((t) => t.id === id)!;
   }
 

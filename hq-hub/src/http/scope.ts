@@ -1,24 +1,24 @@
 // Who may see and touch what, beyond the route's access level: a regional manager reads and edits
 // only its region's stores, prices and change sets. One copy, used by every folder's routes.
+import { and, asc, eq, inArray, type SQL } from "drizzle-orm";
 import { type Entity, parsePriceKey } from "../catalog/rules.ts";
 import type { Target } from "../catalog/view.ts";
+import { conflicts, priceFindings, stores } from "../db/schema.ts";
 import { ForbiddenError } from "../errors.ts";
 import type { ApiHub } from "./api-hub.ts";
 import { authorize, type Principal } from "./auth.ts";
+import { columnsAsStored } from "./table-rows.ts";
 
 export type Scope = ReturnType<typeof createScope>;
 
 /** `hub` is read per call: the app is built before the hub assembles its parts. */
-export function createScope(hub: Pick<ApiHub, "stores" | "db" | "catalog">) {
+export function createScope(hub: Pick<ApiHub, "stores" | "orm" | "catalog">) {
   const regionOfStore = (id: string) => hub.stores.get(id).region;
   const actor = (p: Principal) => `${p.name} (${p.role})`;
 
   /** A store's region, or undefined for a store that does not exist (any more). */
   function storeRegion(id: string): string | undefined {
-    const r = hub.db.prepare("SELECT region FROM stores WHERE id = ?").get(id) as
-      | { region: string }
-      | undefined;
-    return r?.region;
+    return hub.orm.select({ region: stores.region }).from(stores).where(eq(stores.id, id)).get()?.region;
   }
 
   /** Regional managers may edit prices of their region or its stores, nothing chain-wide. */
@@ -103,16 +103,24 @@ export function createScope(hub: Pick<ApiHub, "stores" | "db" | "catalog">) {
     p: Principal,
     query: { store?: string },
     limit?: number,
-  ): unknown[] {
-    const store = query.store ?? null;
-    if (store !== null) authorizeStoreRead(p, store);
-    const region = p.role === "regional_manager" ? p.region! : null;
-    return hub.db
-      .prepare(
-        `SELECT t.* FROM ${table} t WHERE (? IS NULL OR t.store_id = ?)
-         AND (? IS NULL OR t.store_id IN (SELECT id FROM stores WHERE region = ?)) ORDER BY t.id${limit ? ` LIMIT ${limit}` : ""}`,
-      )
-      .all(store, store, region, region);
+  ): Record<string, unknown>[] {
+    if (query.store !== undefined) authorizeStoreRead(p, query.store);
+    const t = table === "conflicts" ? conflicts : priceFindings;
+    const where: SQL[] = [];
+    if (query.store !== undefined) where.push(eq(t.storeId, query.store));
+    if (p.role === "regional_manager")
+      where.push(
+        inArray(
+          t.storeId,
+          hub.orm.select({ id: stores.id }).from(stores).where(eq(stores.region, p.region!)),
+        ),
+      );
+    const rows = hub.orm
+      .select(columnsAsStored(t))
+      .from(t)
+      .where(and(...where))
+      .orderBy(asc(t.id));
+    return limit ? rows.limit(limit).all() : rows.all();
   }
 
   return {

@@ -2,8 +2,8 @@
 // discarded) and the re-pricing audit's findings. A regional manager sees its stores' only.
 import { z } from "@hono/zod-openapi";
 import { EventsAckV1 } from "@retail/protocol";
-import { NotFoundError } from "../errors.ts";
 import type { RouteModule } from "../http/route.ts";
+import { createDeadLetterReads } from "./dead-letters.ts";
 
 const DeadLetter = z
   .object({
@@ -59,6 +59,8 @@ const ReplayInput = z.strictObject({ raw: z.string().optional() });
 const tag = "ingest";
 
 export const ingestRoutes: RouteModule = (r, hub, s) => {
+  let reads: ReturnType<typeof createDeadLetterReads> | undefined;
+  const deadLetters = () => (reads ??= createDeadLetterReads(hub.orm));
   r.route(
     {
       method: "get",
@@ -82,17 +84,11 @@ export const ingestRoutes: RouteModule = (r, hub, s) => {
       response: z.array(DeadLetter),
     },
     ({ query, principal }) =>
-      hub.db
-        .prepare(
-          "SELECT d.* FROM dead_letters d LEFT JOIN stores s ON s.id = d.store_id WHERE d.status = ? AND (? IS NULL OR d.store_id = ?) AND (? IS NULL OR s.region = ?) ORDER BY d.id",
-        )
-        .all(
-          query.status,
-          query.store ?? null,
-          query.store ?? null,
-          principal.region ?? null,
-          principal.region ?? null,
-        ),
+      deadLetters().list({
+        status: query.status,
+        ...(query.store !== undefined ? { store: query.store } : {}),
+        ...(principal.region !== undefined ? { region: principal.region } : {}),
+      }),
   );
   r.route(
     {
@@ -104,10 +100,7 @@ export const ingestRoutes: RouteModule = (r, hub, s) => {
       response: DeadLetter,
     },
     ({ params, principal }) => {
-      const d = hub.db.prepare("SELECT * FROM dead_letters WHERE id = ?").get(Number(params.id)) as
-        | { store_id: string }
-        | undefined;
-      if (!d) throw new NotFoundError("dead letter", params.id);
+      const d = deadLetters().get(Number(params.id), params.id);
       s.authorizeStoreRead(principal, d.store_id);
       return d;
     },

@@ -3,6 +3,7 @@
 import { z } from "@hono/zod-openapi";
 import { authorize } from "../http/auth.ts";
 import type { RouteModule } from "../http/route.ts";
+import { recentSales } from "./recent.ts";
 
 const SaleRow = z
   .object({
@@ -66,9 +67,7 @@ export const salesRoutes: RouteModule = (r, hub, s) => {
     },
     ({ params, principal }) => {
       authorize(principal, "read", s.regionOfStore(params.id));
-      return hub.db
-        .prepare("SELECT * FROM sales WHERE store_id = ? ORDER BY completed_at DESC LIMIT 100")
-        .all(params.id);
+      return recentSales(hub.orm, params.id);
     },
   );
   r.route(
