@@ -144,7 +144,11 @@ export const catalogRoutes: RouteModule = (r, hub, s) => {
         "Upsert a record (product, barcode, price, promotion, member, cashier, coupon) into a draft change set",
       access: "write",
       tag,
-      body: z.unknown(),
+      // Each entity's own schema and rules check it (rules.ts), naming the field at fault.
+      body: z.unknown().openapi({
+        description:
+          "The entity's record: ProductV1, BarcodeV1, a price schedule {sku, scope, scopeKey?, windows}, PromotionV1, MemberV1, a cashier {id, name, role, pin, status}, CouponV1",
+      }),
       query: ChangesetQuery,
       response: Edited,
     },
