@@ -10,10 +10,10 @@ import {
   priceCart,
   setQty,
   voidLine,
-} from "./checkout/cart.ts";
-import { planReturn } from "./checkout/returns.ts";
-import { countTotal, overShort, summarize } from "./checkout/shift.ts";
-import { cardTender, cashTender, paid, remaining, walletAmount } from "./checkout/tender.ts";
+} from "./sale/cart.ts";
+import { planReturn } from "./returns/returns.ts";
+import { countTotal, overShort, summarize } from "./shift/shift.ts";
+import { cardTender, cashTender, paid, remaining, walletAmount } from "./sale/tender.ts";
 import { EdgeError } from "./errors.ts";
 import { backoffDelay } from "./link/backoff.ts";
 import { batchEnvelopes } from "./outbox/outbox.ts";

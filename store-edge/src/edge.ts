@@ -5,7 +5,7 @@ import type { AnyEnvelope, Payload, StoreStatus } from "@retail/protocol";
 import { uuidv7 } from "@retail/protocol";
 import { and, count, eq, sum } from "drizzle-orm";
 import { CatalogReplica } from "./catalog/replica.ts";
-import { Checkout } from "./checkout/lanes.ts";
+import { Checkout } from "./checkout/checkout.ts";
 import { businessDay, type Clock, systemClock } from "./clock.ts";
 import type { EdgeConfig } from "./config.ts";
 import { sales } from "./db/schema.ts";

@@ -14,7 +14,7 @@ import { join, normalize } from "node:path";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
-import { bearerToken, SessionError } from "../checkout/sessions.ts";
+import { bearerToken, SessionError } from "../staff/sessions.ts";
 import { isSimulated, simControls } from "../devices/bridge-sim.ts";
 import type { Edge } from "../edge.ts";
 import { EdgeError, invalid } from "../errors.ts";

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_SESSION_IDLE_MS, hashToken, LOCK_MS } from "../checkout/sessions.ts";
+import { DEFAULT_SESSION_IDLE_MS, hashToken, LOCK_MS } from "../staff/sessions.ts";
 import { manualClock } from "../clock.ts";
 import { CONFIG_FILE, loadConfig } from "../config.ts";
 import { laneSessions } from "../db/schema.ts";

@@ -6,7 +6,7 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Cashier } from "@retail/protocol";
-import { LaneSessions, MAX_WRONG_PINS } from "../checkout/sessions.ts";
+import { LaneSessions, MAX_WRONG_PINS } from "./sessions.ts";
 import { manualClock } from "../clock.ts";
 import { pinSourceFailures, pinSourceThrottles } from "../db/schema.ts";
 import { EdgeDb } from "../db.ts";

@@ -20,7 +20,7 @@
 // being throttled and an unlock go up to HQ as audit events (through the outbox).
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Cashier } from "@retail/protocol";
-import type { LaneSessions } from "../checkout/sessions.ts";
+import type { LaneSessions } from "./sessions.ts";
 import type { Clock } from "../clock.ts";
 import type { EdgeDb } from "../db.ts";
 import { EdgeError, forbidden } from "../errors.ts";
