@@ -2,21 +2,13 @@
 import { describe, expect, test } from "bun:test";
 import type { SaleLine } from "@retail/protocol";
 import { assemble, judgePage, missingPages, nextFetch } from "./catalog/changeset.ts";
-import {
-  addLine,
-  type Cart,
-  emptyCart,
-  overridePrice,
-  priceCart,
-  setQty,
-  voidLine,
-} from "./sale/cart.ts";
-import { planReturn } from "./returns/returns.ts";
-import { countTotal, overShort, summarize } from "./shift/shift.ts";
-import { cardTender, cashTender, paid, remaining, walletAmount } from "./sale/tender.ts";
 import { EdgeError } from "./errors.ts";
 import { backoffDelay } from "./link/backoff.ts";
 import { batchEnvelopes } from "./outbox/outbox.ts";
+import { planReturn } from "./returns/returns.ts";
+import { addLine, type Cart, emptyCart, overridePrice, priceCart, setQty, voidLine } from "./sale/cart.ts";
+import { cardTender, cashTender, paid, remaining, walletAmount } from "./sale/tender.ts";
+import { countTotal, overShort, summarize } from "./shift/shift.ts";
 import { pagesOf } from "./testing/fixtures.ts";
 
 const AT = "2026-11-25T10:00:00+08:00";

@@ -122,7 +122,8 @@ export class Checkout {
   voidLine = (...a: Args<Basket["voidLine"]>) => this.basket.voidLine(...a);
   overridePrice = (...a: Args<Basket["overridePrice"]>) => this.basket.overridePrice(...a);
   adjustOrder = (...a: Args<Basket["adjustOrder"]>) => this.basket.adjustOrder(...a);
-  clearOrderAdjustment = (...a: Args<Basket["clearOrderAdjustment"]>) => this.basket.clearOrderAdjustment(...a);
+  clearOrderAdjustment = (...a: Args<Basket["clearOrderAdjustment"]>) =>
+    this.basket.clearOrderAdjustment(...a);
   memberByPhone = (...a: Args<Basket["memberByPhone"]>) => this.basket.memberByPhone(...a);
   clearMember = (...a: Args<Basket["clearMember"]>) => this.basket.clearMember(...a);
   voidCart = (...a: Args<Basket["voidCart"]>) => this.basket.voidCart(...a);

@@ -19,7 +19,10 @@ export class CartCoupons {
       .from(couponRedemptions)
       .where(eq(couponRedemptions.code, code))
       .get();
-    const coupon = requireUsable(this.lanes.lookup, rt.cart, code, { nowMs: this.lanes.d.clock.now(), spentHere });
+    const coupon = requireUsable(this.lanes.lookup, rt.cart, code, {
+      nowMs: this.lanes.d.clock.now(),
+      spentHere,
+    });
     if (!qualifies(coupon, this.lanes.priceOf(addCoupon(rt.cart, code), this.lanes.now().iso)))
       throw couponRefused(code, "not_qualified", `promotion ${coupon.promotionId}`);
     return this.lanes.mutate(rt, "edit", (c) => addCoupon(c, code));

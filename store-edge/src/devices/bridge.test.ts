@@ -4,10 +4,10 @@
 // terminal's HTTP API and the lane messages are checked, and what the printer simulator decoded
 // from the ESC/POS bytes. Conditions are waited for with timeouts; no timing is asserted.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import type { LaneMessage } from "../lanes/lanes.ts";
 import { ConfigSchema } from "../config.ts";
 import { Edge } from "../edge.ts";
 import { serveEdge } from "../http/server.ts";
+import type { LaneMessage } from "../lanes/lanes.ts";
 import { gtinOf, openLane, readyEdge, tempDir, testConfig, until } from "../testing/fixtures.ts";
 import { type BridgeDevices, parseBridgeConfig } from "./bridge.ts";
 import {

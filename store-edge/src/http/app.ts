@@ -14,12 +14,12 @@ import { join, normalize } from "node:path";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
-import { bearerToken, SessionError } from "../staff/sessions.ts";
 import { isSimulated, simControls } from "../devices/bridge-sim.ts";
 import type { Edge } from "../edge.ts";
 import { EdgeError, invalid } from "../errors.ts";
 import { errorLog } from "../health/log-limit.ts";
 import { StorageError } from "../health/storage.ts";
+import { bearerToken, SessionError } from "../staff/sessions.ts";
 import { LOCAL_SOURCE, pinSource } from "../staff/verify-pin.ts";
 import { bodyLimits } from "./body-limit.ts";
 

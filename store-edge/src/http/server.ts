@@ -9,9 +9,9 @@
 // and closes with code 4401, before anything of the lane is sent. A socket is closed the same
 // way when its session ends (sign-out, shift close, a new sign-in on the lane, idle expiry).
 import type { Server, ServerWebSocket } from "bun";
-import { bearerToken, SessionError } from "../staff/sessions.ts";
 import type { Edge } from "../edge.ts";
 import { EdgeError } from "../errors.ts";
+import { bearerToken, SessionError } from "../staff/sessions.ts";
 import { createApp } from "./app.ts";
 import { MAX_BODY_BYTES } from "./body-limit.ts";
 

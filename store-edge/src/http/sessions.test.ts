@@ -6,11 +6,11 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_SESSION_IDLE_MS, hashToken, LOCK_MS } from "../staff/sessions.ts";
 import { manualClock } from "../clock.ts";
 import { CONFIG_FILE, loadConfig } from "../config.ts";
 import { laneSessions } from "../db/schema.ts";
 import { Edge } from "../edge.ts";
+import { DEFAULT_SESSION_IDLE_MS, hashToken, LOCK_MS } from "../staff/sessions.ts";
 import { gtinOf, openLane, readyEdge, T0, tempDir, testConfig, until } from "../testing/fixtures.ts";
 import { edgeCall, type Proc, startEdge, stop } from "../testing/procs.ts";
 import { serveEdge, WS_UNAUTHORIZED } from "./server.ts";

@@ -29,7 +29,9 @@ export class WalletRefunds {
     const wallets = plan.tenders.filter((t) => t.kind === "wechat" || t.kind === "alipay");
     if (!wallets.length || !sale) return plan.tenders.map(() => undefined);
     if (rt.record.training)
-      return plan.tenders.map((t, i) => (t.kind === "wechat" || t.kind === "alipay" ? `TRAINING-R${i}` : undefined));
+      return plan.tenders.map((t, i) =>
+        t.kind === "wechat" || t.kind === "alipay" ? `TRAINING-R${i}` : undefined,
+      );
     saleTransition(rt, "refund_wallet");
     // The refund number is fixed before the first call and kept with the cart (durable).
     const planned = plan.tenders.map((t) => ({ kind: t.kind, amount: t.amount }));
@@ -52,7 +54,8 @@ export class WalletRefunds {
           .from(payments)
           .where(and(eq(payments.reference, t.originalReference ?? ""), eq(payments.provider, t.kind)))
           .get();
-        if (!pay) throw conflict("tender", `no ${t.kind} payment ${t.originalReference} on this edge to refund`);
+        if (!pay)
+          throw conflict("tender", `no ${t.kind} payment ${t.originalReference} on this edge to refund`);
         const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), this.timing.timeoutMs));
         const r = await Promise.race([
           this.provider.refund({

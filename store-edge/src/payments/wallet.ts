@@ -106,7 +106,13 @@ export class WalletPayments {
     return result;
   }
 
-  private settle(rt: LaneRuntime, paymentId: string, provider: Wallet, charge: number, result: PayResult): Tendered {
+  private settle(
+    rt: LaneRuntime,
+    paymentId: string,
+    provider: Wallet,
+    charge: number,
+    result: PayResult,
+  ): Tendered {
     if (result.status === "declined") {
       this.setStatus(paymentId, "declined");
       this.lanes.changed(rt);
@@ -160,8 +166,13 @@ export class WalletPayments {
     if (rt.paymentInFlight) throw conflict("lane", "a payment is in progress on this lane");
     const r = await this.provider.reverse(row.provider as Wallet, paymentId);
     if (r.status === "retry")
-      throw new EdgeError("payment_pending", "paymentId", `${row.provider} asks to reverse ${paymentId} again`);
-    if (r.status === "refused") throw conflict("paymentId", `${row.provider} refused the reverse: ${r.reason}`);
+      throw new EdgeError(
+        "payment_pending",
+        "paymentId",
+        `${row.provider} asks to reverse ${paymentId} again`,
+      );
+    if (r.status === "refused")
+      throw conflict("paymentId", `${row.provider} refused the reverse: ${r.reason}`);
     this.setStatus(paymentId, "reversed");
     return { view: this.lanes.changed(rt), action: r.action };
   }

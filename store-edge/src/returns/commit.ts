@@ -3,12 +3,12 @@
 // return receipt.
 import {
   type Cashier,
-  formatYuanPlain as yuan,
   type LaneView,
   type PriorReturns,
   type SaleCompleted,
   type SaleReturned,
   uuidv7,
+  formatYuanPlain as yuan,
 } from "@retail/protocol";
 import { businessDay } from "../clock.ts";
 import { returnLines, returns } from "../db/schema.ts";
@@ -113,7 +113,9 @@ export class ReturnCommit {
         })
         .run();
       for (const l of lines) {
-        const units = draft.original ? (draft.lines.find((x) => x.lineId === l.lineId)?.units ?? l.qty) : l.qty;
+        const units = draft.original
+          ? (draft.lines.find((x) => x.lineId === l.lineId)?.units ?? l.qty)
+          : l.qty;
         db.insert(returnLines)
           .values({
             returnId,

@@ -29,7 +29,12 @@ export class Returns {
     private readonly wallets: WalletRefunds,
     stock: StockLedger,
   ) {
-    this.commit = new ReturnCommit(lanes, stock, (saleId) => this.priorReturns(saleId), (r) => this.sale(r));
+    this.commit = new ReturnCommit(
+      lanes,
+      stock,
+      (saleId) => this.priorReturns(saleId),
+      (r) => this.sale(r),
+    );
   }
 
   private sale(receiptNo: string): SaleCompleted {
@@ -80,7 +85,9 @@ export class Returns {
     if (sale.training !== rt.record.training)
       throw conflict(
         "receiptNo",
-        sale.training ? "a training sale can be returned only in training" : "training mode cannot return a real sale",
+        sale.training
+          ? "a training sale can be returned only in training"
+          : "training mode cannot return a real sale",
       );
     return this.lanes.mutate(rt, "start_return", (c) => ({
       ...c,
@@ -93,11 +100,19 @@ export class Returns {
   }
 
   /** Starts a return without receipt: a supervisor authorises it; items are then scanned. */
-  async startReturnWithoutReceipt(laneId: string, supervisorId: string, pin: string, reason: string): Promise<LaneView> {
+  async startReturnWithoutReceipt(
+    laneId: string,
+    supervisorId: string,
+    pin: string,
+    reason: string,
+  ): Promise<LaneView> {
     await this.staff.supervisor(laneId, { id: supervisorId, pin }, "return_without_receipt");
     const rt = this.lanes.lane(laneId);
     this.lanes.requireShift(rt);
-    return this.lanes.mutate(rt, "start_return_shelf", (c) => ({ ...c, return: { supervisorId, reason, lines: [] } }));
+    return this.lanes.mutate(rt, "start_return_shelf", (c) => ({
+      ...c,
+      return: { supervisorId, reason, lines: [] },
+    }));
   }
 
   /** What can still be returned of the receipt being returned. */
@@ -163,7 +178,8 @@ export class Returns {
     let refundOf: SaleCompleted | undefined;
     if (draft0.original) {
       refundOf = this.sale(draft0.original.receiptNo);
-      const amount = planReturn(refundOf.lines, this.priorReturns(refundOf.saleId), draft0.lines).totals.refund;
+      const amount = planReturn(refundOf.lines, this.priorReturns(refundOf.saleId), draft0.lines).totals
+        .refund;
       refund = planRefund(refundOf.tenders, this.priorRefunds(refundOf.saleId), amount, tenderKind);
     } else {
       if (tenderKind === "wechat" || tenderKind === "alipay")
@@ -176,7 +192,10 @@ export class Returns {
     // A refund already sent under this return's number (its answer lost) may have gone through:
     // the retry must send the very same refund, never another one.
     const sent = draft0.refundTenders;
-    if (sent && JSON.stringify(sent) !== JSON.stringify(refund.tenders.map((t) => ({ kind: t.kind, amount: t.amount }))))
+    if (
+      sent &&
+      JSON.stringify(sent) !== JSON.stringify(refund.tenders.map((t) => ({ kind: t.kind, amount: t.amount })))
+    )
       throw refundSent(draft0);
     let approvedBy: Cashier | undefined;
     if (refund.cashInsteadOf > 0) {

@@ -13,7 +13,7 @@ import {
 import { conflict, forbidden, invalid, notFound } from "../errors.ts";
 import type { LaneRuntime, Lanes } from "../lanes/lanes.ts";
 import type { Staff, Supervisor } from "../staff/service.ts";
-import { emptyCart, type NewLine, overridePrice, setMember, setQty, voidLine, addLine } from "./cart.ts";
+import { addLine, emptyCart, type NewLine, overridePrice, setMember, setQty, voidLine } from "./cart.ts";
 import { saleTransition } from "./lifecycle.ts";
 import { clearAdjustment, roleMayAdjust, setAdjustment } from "./order-adjustment.ts";
 
@@ -36,7 +36,8 @@ export class Basket {
   }
 
   positiveGrams(g: number | undefined, field: string): number {
-    if (g === undefined || !Number.isSafeInteger(g) || g <= 0) throw invalid(field, "weight must be positive");
+    if (g === undefined || !Number.isSafeInteger(g) || g <= 0)
+      throw invalid(field, "weight must be positive");
     return g;
   }
 

@@ -1,6 +1,11 @@
 // A sale's receipt: its number (gapless per lane and day, above the day's floor after a restore)
 // and the document the lane's printer prints.
-import { formatReceiptNo, formatYuanPlain as yuan, isAdjustmentDiscount, type SaleCompleted } from "@retail/protocol";
+import {
+  formatReceiptNo,
+  isAdjustmentDiscount,
+  type SaleCompleted,
+  formatYuanPlain as yuan,
+} from "@retail/protocol";
 import { businessDay } from "../clock.ts";
 import type { EdgeDb } from "../db.ts";
 import type { ReceiptDoc } from "../devices/port.ts";

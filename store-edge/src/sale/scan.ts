@@ -1,6 +1,12 @@
 // One scan, from the lane's scanner or typed in: a product, a scale label (weight or price), a
 // customer's payment code (charged at once), or a receipt (a return against it).
-import { type LaneView, type ParsedScan, parseScan, type SaleCompleted, type ScaleLabelLayout } from "@retail/protocol";
+import {
+  type LaneView,
+  type ParsedScan,
+  parseScan,
+  type SaleCompleted,
+  type ScaleLabelLayout,
+} from "@retail/protocol";
 import { invalid, notFound } from "../errors.ts";
 import type { Lanes } from "../lanes/lanes.ts";
 import type { WalletPayments } from "../payments/wallet.ts";

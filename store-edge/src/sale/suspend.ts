@@ -20,7 +20,10 @@ export class SuspendedCarts {
     const fresh = emptyCart(uuidv7(), iso);
     const db = this.lanes.d.db;
     db.write(() => {
-      db.d.insert(suspended).values({ id: suspendId, lane: laneId, data: JSON.stringify(rt.cart), suspendedAt: iso }).run();
+      db.d
+        .insert(suspended)
+        .values({ id: suspendId, lane: laneId, data: JSON.stringify(rt.cart), suspendedAt: iso })
+        .run();
       this.lanes.writeCart(laneId, fresh);
     });
     rt.cart = fresh;
@@ -46,7 +49,11 @@ export class SuspendedCarts {
     const rt = this.lanes.lane(laneId);
     saleTransition(rt, "recall");
     const db = this.lanes.d.db;
-    const row = db.d.select({ data: suspended.data }).from(suspended).where(eq(suspended.id, suspendId)).get();
+    const row = db.d
+      .select({ data: suspended.data })
+      .from(suspended)
+      .where(eq(suspended.id, suspendId))
+      .get();
     if (!row) throw notFound("suspendId", `no suspended cart ${suspendId}`);
     const cart = JSON.parse(row.data) as Cart;
     db.write(() => {

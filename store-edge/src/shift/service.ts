@@ -83,7 +83,8 @@ export class Shifts {
     const d = this.lanes.d;
     d.db.write(() => {
       // Training cash is make-believe: it goes up as training activity and moves no drawer total.
-      if (!training) this.store.insertCashMove({ movementId, shiftId, direction, amount, reason, movedAt: iso });
+      if (!training)
+        this.store.insertCashMove({ movementId, shiftId, direction, amount, reason, movedAt: iso });
       d.outbox.append(
         "cash.moved",
         {

@@ -6,12 +6,12 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Cashier } from "@retail/protocol";
-import { LaneSessions, MAX_WRONG_PINS } from "./sessions.ts";
 import { manualClock } from "../clock.ts";
 import { pinSourceFailures, pinSourceThrottles } from "../db/schema.ts";
 import { EdgeDb } from "../db.ts";
 import { EdgeError } from "../errors.ts";
 import { pinHash, T0, tempDir } from "../testing/fixtures.ts";
+import { LaneSessions, MAX_WRONG_PINS } from "./sessions.ts";
 import { type PinAudit, PinVerifier, pinSource } from "./verify-pin.ts";
 
 const CODES = ["1001", "1002", "1003", "1004", "1005", "1006", "1007", "1008", "9001"];

@@ -85,7 +85,11 @@ export class Staff {
     const { ms, iso } = this.lanes.now();
     const d = this.lanes.d;
     d.db.write(() =>
-      d.outbox.append("audit.recorded", { auditId: uuidv7(ms), ...a, detail: a.detail.slice(0, 200), at: iso }, iso),
+      d.outbox.append(
+        "audit.recorded",
+        { auditId: uuidv7(ms), ...a, detail: a.detail.slice(0, 200), at: iso },
+        iso,
+      ),
     );
     d.onLedger();
   }

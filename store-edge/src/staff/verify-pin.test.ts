@@ -5,11 +5,11 @@
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { MAX_WRONG_PINS } from "./sessions.ts";
 import { manualClock } from "../clock.ts";
 import type { Edge } from "../edge.ts";
 import { createApp } from "../http/app.ts";
 import { auditsOf as audits, gtinOf, pinHash, readyEdge, T0 } from "../testing/fixtures.ts";
+import { MAX_WRONG_PINS } from "./sessions.ts";
 
 setDefaultTimeout(120_000);
 

@@ -20,11 +20,11 @@
 // being throttled and an unlock go up to HQ as audit events (through the outbox).
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Cashier } from "@retail/protocol";
-import type { LaneSessions } from "./sessions.ts";
 import type { Clock } from "../clock.ts";
 import type { EdgeDb } from "../db.ts";
 import { EdgeError, forbidden } from "../errors.ts";
 import { PinSourceStore, THROTTLE_MEMORY_MS } from "./pin-sources.ts";
+import type { LaneSessions } from "./sessions.ts";
 
 /** What the PIN is for (logged, and shown in the audit detail). */
 export type PinPurpose =
