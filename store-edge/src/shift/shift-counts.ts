@@ -1,7 +1,7 @@
 // The loss-prevention counts of a shift for the X and Z reports: lines and sales voided (from the
 // audit records the voids wrote to the outbox, which is never pruned), sales that carried a
 // discount and how much, and refunds. Training activity is left out, as in the cash figures.
-import { and, eq, gte, sql } from "drizzle-orm";
+import { and, count, eq, gt, gte, inArray, lte, max, notLike, sql } from "drizzle-orm";
 import { outbox, returns, sales } from "../db/schema.ts";
 import type { EdgeDb } from "../db.ts";
 
@@ -32,7 +32,7 @@ export function seqFrom(db: EdgeDb, iso: string, margin = 5000): number {
     .prepare();
   const last =
     db.d
-      .select({ s: sql<number>`max(${outbox.seq})`.mapWith(Number) })
+      .select({ s: max(outbox.seq) })
       .from(outbox)
       .get()?.s ?? 0;
   let lo = 1;
@@ -50,44 +50,45 @@ export function shiftCounts(db: EdgeDb, shift: ShiftWindow): ShiftCounts {
   const d = db.d;
   const fromSeq = seqFrom(db, shift.openedAt);
   // Audit records carry the lane and the time, not the shift: the shift's lane between its
-  // opening and its close (a lane has one shift open at a time).
-  const action = sql<string>`json_extract(${outbox.envelope}, '$.payload.action')`;
+  // opening and its close (a lane has one shift open at a time). The fields are read out of the
+  // event's JSON with json_extract: drizzle has no JSON path operator for SQLite.
+  const field = (path: string) => sql`json_extract(${outbox.envelope}, ${`$.payload.${path}`})`;
+  const action = sql<string>`${field("action")}`;
   const voids = d
     .select({
       action,
-      n: sql<number>`count(*)`.mapWith(Number),
-      amount: sql<number>`coalesce(sum(json_extract(${outbox.envelope}, '$.payload.amount')), 0)`.mapWith(
-        Number,
-      ),
+      n: count(),
+      amount: sql<number>`coalesce(sum(${field("amount")}), 0)`.mapWith(Number),
     })
     .from(outbox)
     .where(
       and(
         gte(outbox.seq, fromSeq),
         eq(outbox.type, "audit.recorded"),
-        sql`json_extract(${outbox.envelope}, '$.payload.laneId') = ${shift.lane}`,
-        sql`${action} in ('line_void', 'sale_void')`,
-        sql`${outbox.occurredAt} >= ${shift.openedAt}`,
-        shift.closedAt ? sql`${outbox.occurredAt} <= ${shift.closedAt}` : sql`1`,
-        sql`coalesce(json_extract(${outbox.envelope}, '$.payload.detail'), '') not like '%(training)'`,
+        eq(field("laneId"), shift.lane),
+        inArray(action, ["line_void", "sale_void"]),
+        gte(outbox.occurredAt, shift.openedAt),
+        shift.closedAt ? lte(outbox.occurredAt, shift.closedAt) : undefined,
+        notLike(sql`coalesce(${field("detail")}, '')`, "%(training)"),
       ),
     )
     .groupBy(action)
     .all();
   const line = voids.find((v) => v.action === "line_void");
   const sale = voids.find((v) => v.action === "sale_void");
+  // json_extract: drizzle has no JSON path operator for SQLite.
   const discount = sql<number>`json_extract(${sales.data}, '$.totals.discount')`;
   const discounted = d
     .select({
-      n: sql<number>`count(*)`.mapWith(Number),
+      n: count(),
       amount: sql<number>`coalesce(sum(${discount}), 0)`.mapWith(Number),
     })
     .from(sales)
-    .where(and(eq(sales.shiftId, shift.shiftId), eq(sales.training, 0), sql`${discount} > 0`))
+    .where(and(eq(sales.shiftId, shift.shiftId), eq(sales.training, 0), gt(discount, 0)))
     .get();
   const refunds = d
     .select({
-      n: sql<number>`count(*)`.mapWith(Number),
+      n: count(),
       amount: sql<number>`coalesce(sum(${returns.refundFen}), 0)`.mapWith(Number),
     })
     .from(returns)

@@ -13,14 +13,13 @@
 // its last use is written to the database at most once a minute (not durable: a power cut can
 // only make a session look up to that much older), so a scan pays no extra write.
 //
-// The PIN lockout (guardPin) is kept in the database too (cashier_pin_failures, migration
-// 0006), so pulling the plug of the store's mini-PC does not clear it.
+// The PIN lockout (guardPin) is pin-lockout.ts, held here for its callers.
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
-import { cashierPinFailures, laneSessions } from "../db/schema.ts";
+import { laneSessions } from "../db/schema.ts";
 import type { EdgeDb } from "../db.ts";
-import { EdgeError } from "../errors.ts";
+import { LOCK_MS, PinLockout } from "./pin-lockout.ts";
 
 /** The idle time after which a session expires unless configured: a long shift with breaks. */
 export const DEFAULT_SESSION_IDLE_MS = 12 * 3600_000;
@@ -29,10 +28,8 @@ const TOUCH_EVERY_MS = 60_000;
 /** Ended sessions are kept this long to say why they ended, then deleted at a sign-in. */
 const KEEP_ENDED_MS = 7 * 24 * 3600_000;
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
-/** Wrong PINs in a row for one cashier code before the code is locked for LOCK_MS. */
-export const MAX_WRONG_PINS = 5;
-/** How long a code stays locked unless configured (store-edge.json sessions.pinLockSeconds). */
-export const LOCK_MS = 5 * 60_000;
+
+export { LOCK_MS, MAX_WRONG_PINS } from "./pin-lockout.ts";
 
 export type SessionEnd = "logout" | "shift_close" | "new_login" | "expired" | "cashier_inactive";
 
@@ -68,16 +65,6 @@ export interface LaneSession {
   cashierId: string;
 }
 
-/** A cashier code's PIN checks: the stored count and lock, plus the checks in flight (memory). */
-interface PinState {
-  count: number;
-  pending: number;
-  /** Epoch ms on the store's clock; 0 = not locked. */
-  lockedUntil: number;
-  /** Whether cashier_pin_failures has a row for the code. */
-  stored: boolean;
-}
-
 interface Row extends LaneSession {
   hash: string;
   lastUsedMs: number;
@@ -106,11 +93,8 @@ export function bearerToken(header: string | null | undefined): string | undefin
 
 export class LaneSessions {
   private readonly cache = new Map<string, Row>();
-  /**
-   * Wrong PINs in a row per cashier code and until when the code is locked: a write-through
-   * cache of cashier_pin_failures (read on a code's first check), plus the checks in flight.
-   */
-  private readonly wrongPins = new Map<string, PinState>();
+  /** Wrong PINs in a row per cashier code and the code's lock (pin-lockout.ts). */
+  private readonly pins: PinLockout;
   private readonly endedListeners = new Set<(s: LaneSession & { hash: string; by: SessionEnd }) => void>();
   private readonly q;
 
@@ -125,6 +109,7 @@ export class LaneSessions {
   ) {
     const d = db.d;
     const p = sql.placeholder;
+    this.pins = new PinLockout(db, clock, pinLockMs);
     this.q = {
       byHash: d
         .select()
@@ -135,32 +120,6 @@ export class LaneSessions {
         .update(laneSessions)
         .set({ lastUsedAt: sql`${p("at")}` })
         .where(eq(laneSessions.tokenHash, p("hash")))
-        .prepare(),
-      pinGet: d
-        .select({ count: cashierPinFailures.count, lockedUntilMs: cashierPinFailures.lockedUntilMs })
-        .from(cashierPinFailures)
-        .where(eq(cashierPinFailures.cashierId, p("id")))
-        .prepare(),
-      pinPut: d
-        .insert(cashierPinFailures)
-        .values({
-          cashierId: p("id"),
-          count: p("count"),
-          lockedUntilMs: p("lockedUntil"),
-          updatedAt: p("at"),
-        })
-        .onConflictDoUpdate({
-          target: cashierPinFailures.cashierId,
-          set: {
-            count: sql`excluded.count`,
-            lockedUntilMs: sql`excluded.locked_until_ms`,
-            updatedAt: sql`excluded.updated_at`,
-          },
-        })
-        .prepare(),
-      pinDelete: d
-        .delete(cashierPinFailures)
-        .where(eq(cashierPinFailures.cashierId, p("id")))
         .prepare(),
     };
   }
@@ -181,10 +140,15 @@ export class LaneSessions {
     const ms = this.clock.now();
     const iso = new Date(ms).toISOString();
     const ended = this.endLaneTx(lane, "new_login");
+    // Ended sessions (by their end) and abandoned ones (by their last use) older than a week.
+    const keepAfter = new Date(ms - KEEP_ENDED_MS).toISOString();
     this.db.d
       .delete(laneSessions)
       .where(
-        sql`coalesce(${laneSessions.endedAt}, ${laneSessions.lastUsedAt}) < ${new Date(ms - KEEP_ENDED_MS).toISOString()}`,
+        or(
+          lt(laneSessions.endedAt, keepAfter),
+          and(isNull(laneSessions.endedAt), lt(laneSessions.lastUsedAt, keepAfter)),
+        ),
       )
       .run();
     this.db.d
@@ -338,123 +302,18 @@ export class LaneSessions {
     this.db.writeVolatile(() => this.q.touch.run({ hash: row.hash, at: new Date(now).toISOString() }));
   }
 
-  /**
-   * Runs a check of a cashier's code and PIN that anyone on the LAN can call (the sign-in, the
-   * stock count and receiving): after MAX_WRONG_PINS wrong PINs in a row the code is refused
-   * for `pinLockMs` (LOCK_MS unless configured), so a 4-digit PIN cannot be guessed by trying
-   * them all. A right PIN clears the count. Per cashier code, across lanes.
-   *
-   * Durable: every wrong PIN is committed (synchronous=FULL) to cashier_pin_failures before the
-   * 403 is answered, so neither a restart nor pulling the plug clears the count or the lock.
-   * A right PIN costs one primary-key read (the first time a code is seen) and no write unless
-   * there was a wrong one before; that reset is written without its own fsync (a power cut can
-   * only bring back the count it cleared: it errs on the locked side).
-   */
-  async guardPin<T>(cashierId: string, fn: () => Promise<T>): Promise<T> {
-    const now = this.clock.now();
-    const w = this.pinState(cashierId);
-    if (w.lockedUntil > now + this.pinLockMs) {
-      // The store's clock went back (or a shorter lock is configured since): never lock longer.
-      w.lockedUntil = now + this.pinLockMs;
-      this.savePins(cashierId, w, now);
-    }
-    if (w.lockedUntil > now)
-      throw new EdgeError(
-        "forbidden",
-        "attempts",
-        `${MAX_WRONG_PINS} wrong PINs in a row for ${cashierId}: try again in ${Math.ceil((w.lockedUntil - now) / 60_000)} min`,
-      );
-    if (w.lockedUntil) {
-      // The lock ran out: a fresh count (the stored row is rewritten or deleted at the next answer).
-      w.count = 0;
-      w.lockedUntil = 0;
-    }
-    // Checks in flight count as wrong until they answer, so a burst cannot slip past the limit.
-    if (w.count + w.pending >= MAX_WRONG_PINS)
-      throw new EdgeError("forbidden", "attempts", `too many PIN checks at once for ${cashierId}`);
-    w.pending++;
-    try {
-      const r = await fn();
-      w.count = 0;
-      if (w.stored) {
-        w.stored = false;
-        this.db.writeVolatile(() => this.q.pinDelete.run({ id: cashierId }));
-      }
-      return r;
-    } catch (e) {
-      if (e instanceof EdgeError && e.code === "forbidden" && e.field === "pin") {
-        w.count++;
-        const at = this.clock.now();
-        if (w.count >= MAX_WRONG_PINS) w.lockedUntil = at + this.pinLockMs;
-        this.savePins(cashierId, w, at);
-      }
-      throw e;
-    } finally {
-      w.pending--;
-      if (!w.count && !w.pending && !w.lockedUntil && !w.stored && this.wrongPins.get(cashierId) === w)
-        this.wrongPins.delete(cashierId);
-    }
+  /** The PIN lockout of cashier codes (pin-lockout.ts; the sessions hold it for their callers). */
+  guardPin<T>(cashierId: string, fn: () => Promise<T>): Promise<T> {
+    return this.pins.guardPin(cashierId, fn);
   }
-
-  /** Until when the code is locked (epoch ms; 0 = not locked now). */
   pinLockedUntil(cashierId: string): number {
-    const w = this.pinState(cashierId);
-    return w.lockedUntil > this.clock.now() ? w.lockedUntil : 0;
+    return this.pins.pinLockedUntil(cashierId);
   }
-
-  /**
-   * Clears a code's wrong PINs and lock (a supervisor at the till unlocked it), durably. Checks
-   * in flight keep counting. Answers whether there was anything to clear.
-   */
   unlockPin(cashierId: string): boolean {
-    const w = this.pinState(cashierId);
-    const had = w.count > 0 || w.lockedUntil > this.clock.now();
-    w.count = 0;
-    w.lockedUntil = 0;
-    if (w.stored) {
-      this.db.write(() => this.q.pinDelete.run({ id: cashierId }));
-      w.stored = false;
-    }
-    return had;
+    return this.pins.unlockPin(cashierId);
   }
-
-  /** The codes locked now, and the codes with wrong PINs counting towards a lock. */
   pinFailures(): { cashierId: string; count: number; lockedUntil: number }[] {
-    const now = this.clock.now();
-    const rows = this.db.d.select({ cashierId: cashierPinFailures.cashierId }).from(cashierPinFailures).all();
-    const ids = new Set([...rows.map((r) => r.cashierId), ...this.wrongPins.keys()]);
-    return [...ids]
-      .map((id) => {
-        const w = this.pinState(id);
-        const ranOut = w.lockedUntil > 0 && w.lockedUntil <= now;
-        return { cashierId: id, count: ranOut ? 0 : w.count, lockedUntil: ranOut ? 0 : w.lockedUntil };
-      })
-      .filter((r) => r.count > 0 || r.lockedUntil > 0)
-      .sort((a, b) => a.cashierId.localeCompare(b.cashierId));
-  }
-
-  /** The code's PIN state: cached, else as stored (a lock from before a restart included). */
-  private pinState(cashierId: string): PinState {
-    let w = this.wrongPins.get(cashierId);
-    if (!w) {
-      const r = this.q.pinGet.get({ id: cashierId });
-      w = { count: r?.count ?? 0, pending: 0, lockedUntil: r?.lockedUntilMs ?? 0, stored: r !== undefined };
-      this.wrongPins.set(cashierId, w);
-    }
-    return w;
-  }
-
-  /** Writes the code's count and lock in a durable transaction of its own. */
-  private savePins(cashierId: string, w: PinState, at: number): void {
-    this.db.write(() =>
-      this.q.pinPut.run({
-        id: cashierId,
-        count: w.count,
-        lockedUntil: w.lockedUntil,
-        at: new Date(at).toISOString(),
-      }),
-    );
-    w.stored = true;
+    return this.pins.pinFailures();
   }
 
   /** Ends the cached sessions that have been idle too long (their sockets get closed). */
