@@ -3,7 +3,7 @@
 // edge's sales, returns, cashiers and cart view (what the printer prints and the customer sees).
 import { join } from "node:path";
 import type { CatalogReplica } from "../catalog/replica.ts";
-import type { Checkout } from "../checkout/lanes.ts";
+import type { Checkout } from "../checkout/checkout.ts";
 import type { EdgeConfig } from "../config.ts";
 import {
   type BridgeContext,
