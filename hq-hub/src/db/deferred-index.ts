@@ -3,6 +3,7 @@
 // since the mark into the look-up, sorted by key, and advances the mark in the same
 // transaction; a reader asks the look-up for rows up to the mark and scans the source above it
 // (a few seconds of rows), in one statement, so it always sees every row exactly once.
+import { type SQL, sql } from "drizzle-orm";
 import type { Sqlite } from "./open.ts";
 
 export interface DeferredIndexSpec {
@@ -41,6 +42,13 @@ export interface DeferredIndex {
    * `key` order, each bound twice: first for the look-up, then for the tail).
    */
   idsWhereKey: string;
+  /**
+   * The same select, parenthesised, as a drizzle fragment with the key values bound (`inArray(table.id,
+   * index.idsWhere(storeId, sku))`). A UNION ALL of the look-up and the source's tail above the
+   * mark, read in the same statement, over tables named by the spec: drizzle's builder has no
+   * way to say "the look-up of this spec", so it is SQL, with identifiers quoted and values bound.
+   */
+  idsWhere(...values: (string | number)[]): SQL;
 }
 
 export function createDeferredIndex(db: Sqlite, spec: DeferredIndexSpec): DeferredIndex {
@@ -66,6 +74,13 @@ export function createDeferredIndex(db: Sqlite, spec: DeferredIndexSpec): Deferr
   return {
     catchUp: (maxRows = 200_000) => step.immediate(maxRows) as number,
     lag: () => (maxId.get() as { n: number }).n - upTo(),
+    idsWhere: (...values) => {
+      const keyIs = sql.join(
+        key.map((k, i) => sql`${sql.identifier(k)} = ${values[i]}`),
+        sql` AND `,
+      );
+      return sql`(SELECT id FROM ${sql.identifier(name)} WHERE ${keyIs} UNION ALL SELECT id FROM ${sql.identifier(source)} WHERE id > (SELECT up_to FROM deferred_index_marks WHERE name = ${name}) AND ${keyIs})`;
+    },
     idsWhereKey: `SELECT id FROM ${name} WHERE ${where}
       UNION ALL SELECT id FROM ${source} WHERE id > (SELECT up_to FROM deferred_index_marks WHERE name = '${name}') AND ${where}`,
   };

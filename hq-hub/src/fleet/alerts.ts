@@ -3,7 +3,9 @@
 // of opening another, so a session flapping between two clients is one alert whose count
 // climbs, with every takeover kept in session_takeovers. An admin closes an alert; the next
 // occurrence opens a new one.
-import type { Sqlite } from "../db/open.ts";
+import { and, count, desc, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { fleetAlerts, sessionTakeovers, stores } from "../db/schema.ts";
 import { NotFoundError, StateError } from "../errors.ts";
 
 export type AlertKind = "session_takeover" | "enrollment_rate_limited" | "till_pin_abuse" | "edge_storage";
@@ -36,18 +38,19 @@ export const FLAP_COUNT = 3;
 
 export function createFleetAlerts(deps: { db: Sqlite; now: () => Date }) {
   const { db, now } = deps;
+  const orm = openDrizzle(db);
 
-  function toAlert(r: Record<string, unknown>): FleetAlert {
+  function toAlert(r: typeof fleetAlerts.$inferSelect): FleetAlert {
     return {
-      id: r.id as number,
+      id: r.id,
       kind: r.kind as AlertKind,
-      ...(r.store_id ? { storeId: r.store_id as string } : {}),
-      subject: r.subject as string,
-      openedAt: r.opened_at as string,
-      lastAt: r.last_at as string,
-      count: r.count as number,
-      detail: JSON.parse(r.detail_json as string),
-      ...(r.closed_at ? { closedAt: r.closed_at as string, closedBy: r.closed_by as string } : {}),
+      ...(r.storeId ? { storeId: r.storeId } : {}),
+      subject: r.subject,
+      openedAt: r.openedAt,
+      lastAt: r.lastAt,
+      count: r.count,
+      detail: JSON.parse(r.detailJson),
+      ...(r.closedAt ? { closedAt: r.closedAt, closedBy: r.closedBy as string } : {}),
     };
   }
 
@@ -60,66 +63,79 @@ export function createFleetAlerts(deps: { db: Sqlite; now: () => Date }) {
   ): FleetAlert {
     const at = now().toISOString();
     return db.transaction(() => {
-      const open = db
-        .prepare(
-          "SELECT * FROM fleet_alerts WHERE kind = ? AND store_id IS ? AND subject = ? AND closed_at IS NULL ORDER BY id DESC LIMIT 1",
+      const open = orm
+        .select()
+        .from(fleetAlerts)
+        .where(
+          and(
+            eq(fleetAlerts.kind, kind),
+            storeId === undefined ? isNull(fleetAlerts.storeId) : eq(fleetAlerts.storeId, storeId),
+            eq(fleetAlerts.subject, subject),
+            isNull(fleetAlerts.closedAt),
+          ),
         )
-        .get(kind, storeId ?? null, subject) as Record<string, unknown> | undefined;
+        .orderBy(desc(fleetAlerts.id))
+        .limit(1)
+        .get();
       if (open) {
-        const next = detail(JSON.parse(open.detail_json as string));
-        db.prepare(
-          "UPDATE fleet_alerts SET last_at = ?, count = count + 1, detail_json = ? WHERE id = ?",
-        ).run(at, JSON.stringify(next), open.id as number);
-        return get(open.id as number);
+        const next = detail(JSON.parse(open.detailJson));
+        orm
+          .update(fleetAlerts)
+          .set({ lastAt: at, count: sql`${fleetAlerts.count} + 1`, detailJson: JSON.stringify(next) })
+          .where(eq(fleetAlerts.id, open.id))
+          .run();
+        return get(open.id);
       }
-      const info = db
-        .prepare(
-          "INSERT INTO fleet_alerts (kind, store_id, subject, opened_at, last_at, detail_json) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .run(kind, storeId ?? null, subject, at, at, JSON.stringify(detail(undefined)));
-      return get(Number(info.lastInsertRowid));
+      const { id } = orm
+        .insert(fleetAlerts)
+        .values({
+          kind,
+          storeId: storeId ?? null,
+          subject,
+          openedAt: at,
+          lastAt: at,
+          detailJson: JSON.stringify(detail(undefined)),
+        })
+        .returning({ id: fleetAlerts.id })
+        .get();
+      return get(id);
     })();
   }
 
   function get(id: number): FleetAlert {
-    const r = db.prepare("SELECT * FROM fleet_alerts WHERE id = ?").get(id) as
-      | Record<string, unknown>
-      | undefined;
+    const r = orm.select().from(fleetAlerts).where(eq(fleetAlerts.id, id)).get();
     if (!r) throw new NotFoundError("alert", String(id));
     return toAlert(r);
   }
 
   function list(q: { open?: boolean; storeId?: string; region?: string; limit?: number } = {}): FleetAlert[] {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (q.open) where.push("a.closed_at IS NULL");
-    if (q.storeId) {
-      where.push("a.store_id = ?");
-      args.push(q.storeId);
-    }
-    // A regional manager sees its stores' alerts; hub-wide ones (no store) are HQ's.
-    if (q.region) {
-      where.push("s.region = ?");
-      args.push(q.region);
-    }
-    const rows = db
-      .prepare(
-        `SELECT a.* FROM fleet_alerts a LEFT JOIN stores s ON s.id = a.store_id
-         ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY a.last_at DESC, a.id DESC LIMIT ?`,
+    const rows = orm
+      .select({ alert: fleetAlerts })
+      .from(fleetAlerts)
+      .leftJoin(stores, eq(stores.id, fleetAlerts.storeId))
+      .where(
+        and(
+          q.open ? isNull(fleetAlerts.closedAt) : undefined,
+          q.storeId ? eq(fleetAlerts.storeId, q.storeId) : undefined,
+          // A regional manager sees its stores' alerts; hub-wide ones (no store) are HQ's.
+          q.region ? eq(stores.region, q.region) : undefined,
+        ),
       )
-      .all(...args, q.limit ?? 200) as Record<string, unknown>[];
-    return rows.map(toAlert);
+      .orderBy(desc(fleetAlerts.lastAt), desc(fleetAlerts.id))
+      .limit(q.limit ?? 200)
+      .all();
+    return rows.map((r) => toAlert(r.alert));
   }
 
   function close(id: number, actor: string): FleetAlert {
     const a = get(id);
     if (a.closedAt)
       throw new StateError(String(id), `alert ${id} was closed at ${a.closedAt} by ${a.closedBy}`);
-    db.prepare("UPDATE fleet_alerts SET closed_at = ?, closed_by = ? WHERE id = ?").run(
-      now().toISOString(),
-      actor,
-      id,
-    );
+    orm
+      .update(fleetAlerts)
+      .set({ closedAt: now().toISOString(), closedBy: actor })
+      .where(eq(fleetAlerts.id, id))
+      .run();
     return get(id);
   }
 
@@ -131,11 +147,11 @@ export function createFleetAlerts(deps: { db: Sqlite; now: () => Date }) {
     const at = now();
     const since = new Date(at.getTime() - FLAP_WINDOW_MS).toISOString();
     const recent =
-      (
-        db
-          .prepare("SELECT count(*) AS n FROM session_takeovers WHERE store_id = ? AND at >= ?")
-          .get(t.storeId, since) as { n: number }
-      ).n + 1;
+      (orm
+        .select({ n: count() })
+        .from(sessionTakeovers)
+        .where(and(eq(sessionTakeovers.storeId, t.storeId), gte(sessionTakeovers.at, since)))
+        .get()?.n ?? 0) + 1;
     const alert = raise("session_takeover", t.storeId, "", (prev) => {
       const seen = new Set<string>((prev?.addresses as string[] | undefined) ?? []);
       seen.add(t.oldAddress);
@@ -148,35 +164,47 @@ export function createFleetAlerts(deps: { db: Sqlite; now: () => Date }) {
         flapping: recent >= FLAP_COUNT || Boolean(prev?.flapping),
       };
     });
-    db.prepare(
-      "INSERT INTO session_takeovers (store_id, at, new_address, old_address, old_connected_at, alert_id) VALUES (?, ?, ?, ?, ?, ?)",
-    ).run(t.storeId, at.toISOString(), t.newAddress, t.oldAddress, t.oldConnectedAt ?? null, alert.id);
+    orm
+      .insert(sessionTakeovers)
+      .values({
+        storeId: t.storeId,
+        at: at.toISOString(),
+        newAddress: t.newAddress,
+        oldAddress: t.oldAddress,
+        oldConnectedAt: t.oldConnectedAt ?? null,
+        alertId: alert.id,
+      })
+      .run();
     return alert;
   }
 
   function takeovers(storeId: string, limit = 100): SessionTakeover[] {
-    return (
-      db
-        .prepare("SELECT * FROM session_takeovers WHERE store_id = ? ORDER BY id DESC LIMIT ?")
-        .all(storeId, limit) as Record<string, unknown>[]
-    ).map((r) => ({
-      id: r.id as number,
-      storeId: r.store_id as string,
-      at: r.at as string,
-      newAddress: r.new_address as string,
-      oldAddress: r.old_address as string,
-      ...(r.old_connected_at ? { oldConnectedAt: r.old_connected_at as string } : {}),
-    }));
+    return orm
+      .select()
+      .from(sessionTakeovers)
+      .where(eq(sessionTakeovers.storeId, storeId))
+      .orderBy(desc(sessionTakeovers.id))
+      .limit(limit)
+      .all()
+      .map((r) => ({
+        id: r.id,
+        storeId: r.storeId,
+        at: r.at,
+        newAddress: r.newAddress,
+        oldAddress: r.oldAddress,
+        ...(r.oldConnectedAt ? { oldConnectedAt: r.oldConnectedAt } : {}),
+      }));
   }
 
   /** Open alerts per store, for the fleet list. */
   function openByStore(): Map<string, number> {
-    const rows = db
-      .prepare(
-        "SELECT store_id, count(*) AS n FROM fleet_alerts WHERE closed_at IS NULL AND store_id IS NOT NULL GROUP BY store_id",
-      )
-      .all() as { store_id: string; n: number }[];
-    return new Map(rows.map((r) => [r.store_id, r.n]));
+    const rows = orm
+      .select({ storeId: fleetAlerts.storeId, n: count() })
+      .from(fleetAlerts)
+      .where(and(isNull(fleetAlerts.closedAt), isNotNull(fleetAlerts.storeId)))
+      .groupBy(fleetAlerts.storeId)
+      .all();
+    return new Map(rows.map((r) => [r.storeId as string, r.n]));
   }
 
   return { raise, get, list, close, recordTakeover, takeovers, openByStore };

@@ -1,7 +1,18 @@
 // Fleet view: each store's last retained status (or last-will "offline"), when it was last
 // heard from, and what it reports (app and catalog version, outbox backlog, devices).
 import type { StoreStatus } from "@retail/protocol";
-import type { Sqlite } from "../db/open.ts";
+import { and, asc, eq, isNull, min, sql } from "drizzle-orm";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import {
+  credentialRotations,
+  edgeInstanceSeqs,
+  edgeResyncs,
+  fleetAlerts,
+  storeIdentity,
+  storeSeq,
+  storeStatus,
+  stores,
+} from "../db/schema.ts";
 
 export interface FleetRow {
   storeId: string;
@@ -30,81 +41,138 @@ export interface FleetRow {
 
 export function createFleet(deps: { db: Sqlite; now: () => Date }) {
   const { db, now } = deps;
-  const upsert = db.prepare(
-    `INSERT INTO store_status (store_id, state, app_version, catalog_version, outbox_backlog, oldest_unacked_age_sec, last_seq,
-     devices_json, status_at, last_seen_at) VALUES (?,?,?,?,?,?,?,?,?,?)
-     ON CONFLICT (store_id) DO UPDATE SET state=excluded.state, app_version=excluded.app_version, catalog_version=excluded.catalog_version,
-     outbox_backlog=excluded.outbox_backlog, oldest_unacked_age_sec=excluded.oldest_unacked_age_sec, last_seq=excluded.last_seq,
-     devices_json=excluded.devices_json, status_at=excluded.status_at,
-     last_seen_at=CASE WHEN excluded.state = 'online' THEN excluded.last_seen_at ELSE store_status.last_seen_at END`,
-  );
-  const touch = db.prepare("UPDATE store_status SET last_seen_at = ? WHERE store_id = ?");
-  const instanceSeq = db.prepare(
-    `INSERT INTO edge_instance_seqs (store_id, instance_id, max_reported_seq, last_status_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (store_id, instance_id) DO UPDATE SET max_reported_seq = MAX(max_reported_seq, excluded.max_reported_seq),
-     last_status_at = excluded.last_status_at`,
-  );
+  const orm = openDrizzle(db);
+  const p = (name: string) => sql.placeholder(name);
+  // Every status and every message of every store: prepared once.
+  const upsert = orm
+    .insert(storeStatus)
+    .values({
+      storeId: p("storeId"),
+      state: p("state"),
+      appVersion: p("appVersion"),
+      catalogVersion: p("catalogVersion"),
+      outboxBacklog: p("outboxBacklog"),
+      oldestUnackedAgeSec: p("oldestUnackedAgeSec"),
+      lastSeq: p("lastSeq"),
+      devicesJson: p("devicesJson"),
+      statusAt: p("statusAt"),
+      lastSeenAt: p("lastSeenAt"),
+    })
+    .onConflictDoUpdate({
+      target: storeStatus.storeId,
+      set: {
+        state: sql`excluded.state`,
+        appVersion: sql`excluded.app_version`,
+        catalogVersion: sql`excluded.catalog_version`,
+        outboxBacklog: sql`excluded.outbox_backlog`,
+        oldestUnackedAgeSec: sql`excluded.oldest_unacked_age_sec`,
+        lastSeq: sql`excluded.last_seq`,
+        devicesJson: sql`excluded.devices_json`,
+        statusAt: sql`excluded.status_at`,
+        lastSeenAt: sql`CASE WHEN excluded.state = 'online' THEN excluded.last_seen_at ELSE ${storeStatus.lastSeenAt} END`,
+      },
+    })
+    .prepare();
+  const touch = orm
+    .update(storeStatus)
+    .set({ lastSeenAt: p("at") })
+    .where(eq(storeStatus.storeId, p("storeId")))
+    .prepare();
+  const instanceSeq = orm
+    .insert(edgeInstanceSeqs)
+    .values({
+      storeId: p("storeId"),
+      instanceId: p("instanceId"),
+      maxReportedSeq: p("seq"),
+      lastStatusAt: p("at"),
+    })
+    .onConflictDoUpdate({
+      target: [edgeInstanceSeqs.storeId, edgeInstanceSeqs.instanceId],
+      set: {
+        maxReportedSeq: sql`MAX(${edgeInstanceSeqs.maxReportedSeq}, excluded.max_reported_seq)`,
+        lastStatusAt: sql`excluded.last_status_at`,
+      },
+    })
+    .prepare();
 
   function recordStatus(storeId: string, s: StoreStatus) {
-    upsert.run(
+    upsert.run({
       storeId,
-      s.state,
-      s.appVersion,
-      s.catalogVersion,
-      s.outboxBacklog,
-      s.oldestUnackedAgeSec ?? null,
-      s.lastSeq,
-      JSON.stringify(s.devices),
-      s.at,
-      now().toISOString(),
-    );
-    if (s.instanceId) instanceSeq.run(storeId, s.instanceId, s.lastSeq, s.at);
+      state: s.state,
+      appVersion: s.appVersion,
+      catalogVersion: s.catalogVersion,
+      outboxBacklog: s.outboxBacklog,
+      oldestUnackedAgeSec: s.oldestUnackedAgeSec ?? null,
+      lastSeq: s.lastSeq,
+      devicesJson: JSON.stringify(s.devices),
+      statusAt: s.at,
+      lastSeenAt: now().toISOString(),
+    });
+    if (s.instanceId) instanceSeq.run({ storeId, instanceId: s.instanceId, seq: s.lastSeq, at: s.at });
   }
 
   /** Any message from a store proves it is alive. */
   function seen(storeId: string) {
-    touch.run(now().toISOString(), storeId);
+    touch.run({ at: now().toISOString(), storeId });
   }
 
   function list(region?: string): FleetRow[] {
-    const rows = db
-      .prepare(
-        `SELECT s.id, s.name, s.region, s.ring, s.enrollment_state, st.*, q.up_to_seq, i.instance_id,
-         (SELECT count(*) FROM edge_resyncs r WHERE r.store_id = s.id AND r.status = 'open') AS open_resyncs,
-         (SELECT count(*) FROM fleet_alerts a WHERE a.store_id = s.id AND a.closed_at IS NULL) AS open_alerts,
-         (SELECT min(r.requested_at) FROM credential_rotations r WHERE r.store_id = s.id AND r.state = 'pending') AS rotation_pending_since
-         FROM stores s
-         LEFT JOIN store_status st ON st.store_id = s.id LEFT JOIN store_seq q ON q.store_id = s.id
-         LEFT JOIN store_identity i ON i.store_id = s.id
-         ${region ? "WHERE s.region = ?" : ""} ORDER BY s.id`,
-      )
-      .all(...(region ? [region] : [])) as Record<string, unknown>[];
-    return rows.map((r) => ({
-      storeId: r.id as string,
-      name: r.name as string,
-      region: r.region as string,
-      ring: r.ring as string,
-      enrollmentState: r.enrollment_state as string,
-      state: (r.state as "online" | "offline" | null) ?? "never_seen",
-      ...(r.last_seen_at ? { lastSeenAt: r.last_seen_at as string } : {}),
-      ...(r.app_version ? { appVersion: r.app_version as string } : {}),
-      ...(r.catalog_version !== null && r.catalog_version !== undefined
-        ? { catalogVersion: r.catalog_version as number }
-        : {}),
-      ...(r.outbox_backlog !== null && r.outbox_backlog !== undefined
-        ? { outboxBacklog: r.outbox_backlog as number }
-        : {}),
-      ...(r.oldest_unacked_age_sec !== null && r.oldest_unacked_age_sec !== undefined
-        ? { oldestUnackedAgeSec: r.oldest_unacked_age_sec as number }
-        : {}),
-      ...(r.last_seq !== null && r.last_seq !== undefined ? { lastSeq: r.last_seq as number } : {}),
-      ackedSeq: (r.up_to_seq as number | null) ?? 0,
-      devices: r.devices_json ? JSON.parse(r.devices_json as string) : [],
-      ...(r.instance_id ? { instanceId: r.instance_id as string } : {}),
-      openResyncs: (r.open_resyncs as number | null) ?? 0,
-      openAlerts: (r.open_alerts as number | null) ?? 0,
-      ...(r.rotation_pending_since ? { rotationPendingSince: r.rotation_pending_since as string } : {}),
-    }));
+    const rows = orm
+      .select({
+        id: stores.id,
+        name: stores.name,
+        region: stores.region,
+        ring: stores.ring,
+        enrollmentState: stores.enrollmentState,
+        status: storeStatus,
+        upToSeq: storeSeq.upToSeq,
+        instanceId: storeIdentity.instanceId,
+        openResyncs: orm.$count(
+          edgeResyncs,
+          and(eq(edgeResyncs.storeId, stores.id), eq(edgeResyncs.status, "open")),
+        ),
+        openAlerts: orm.$count(
+          fleetAlerts,
+          and(eq(fleetAlerts.storeId, stores.id), isNull(fleetAlerts.closedAt)),
+        ),
+        rotationPendingSince: sql<string | null>`(${orm
+          .select({ at: min(credentialRotations.requestedAt) })
+          .from(credentialRotations)
+          .where(
+            and(eq(credentialRotations.storeId, stores.id), eq(credentialRotations.state, "pending")),
+          )})`,
+      })
+      .from(stores)
+      .leftJoin(storeStatus, eq(storeStatus.storeId, stores.id))
+      .leftJoin(storeSeq, eq(storeSeq.storeId, stores.id))
+      .leftJoin(storeIdentity, eq(storeIdentity.storeId, stores.id))
+      .where(region ? eq(stores.region, region) : undefined)
+      .orderBy(asc(stores.id))
+      .all();
+    return rows.map((r) => {
+      const st = r.status;
+      return {
+        storeId: r.id,
+        name: r.name,
+        region: r.region,
+        ring: r.ring,
+        enrollmentState: r.enrollmentState,
+        state: (st?.state as "online" | "offline" | undefined) ?? "never_seen",
+        ...(st?.lastSeenAt ? { lastSeenAt: st.lastSeenAt } : {}),
+        ...(st?.appVersion ? { appVersion: st.appVersion } : {}),
+        ...(st ? { catalogVersion: st.catalogVersion, outboxBacklog: st.outboxBacklog } : {}),
+        ...(st?.oldestUnackedAgeSec !== null && st?.oldestUnackedAgeSec !== undefined
+          ? { oldestUnackedAgeSec: st.oldestUnackedAgeSec }
+          : {}),
+        ...(st ? { lastSeq: st.lastSeq } : {}),
+        ackedSeq: r.upToSeq ?? 0,
+        devices: st?.devicesJson ? JSON.parse(st.devicesJson) : [],
+        ...(r.instanceId ? { instanceId: r.instanceId } : {}),
+        openResyncs: r.openResyncs ?? 0,
+        openAlerts: r.openAlerts ?? 0,
+        ...(r.rotationPendingSince ? { rotationPendingSince: r.rotationPendingSince } : {}),
+      };
+    });
   }
 
   return { recordStatus, seen, list };

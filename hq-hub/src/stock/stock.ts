@@ -4,9 +4,11 @@
 import { randomUUID } from "node:crypto";
 import type { Payload } from "@retail/protocol";
 import { Sku } from "@retail/protocol";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { createDeferredIndex, STOCK_LEDGER_BY_SKU } from "../db/deferred-index.ts";
-import type { Sqlite } from "../db/open.ts";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { reorderPoints, stockLedger, stockLevels, stores } from "../db/schema.ts";
 import { fromZod, NotFoundError } from "../errors.ts";
 
 /** Great-circle distance in whole km (haversine), for "nearby stores". */
@@ -61,79 +63,80 @@ export const TransferInput = z.strictObject({
 
 export function createStock(deps: { db: Sqlite; now: () => Date }) {
   const { db, now } = deps;
+  const orm = openDrizzle(db);
 
-  function onHand(storeId: string, sku?: string) {
-    return (
-      sku
-        ? db.prepare("SELECT sku, on_hand FROM stock_levels WHERE store_id = ? AND sku = ?").all(storeId, sku)
-        : db.prepare("SELECT sku, on_hand FROM stock_levels WHERE store_id = ? ORDER BY sku").all(storeId)
-    ) as {
-      sku: string;
-      on_hand: number;
-    }[];
+  function onHand(storeId: string, sku?: string): { sku: string; on_hand: number }[] {
+    return orm
+      .select({ sku: stockLevels.sku, on_hand: stockLevels.onHand })
+      .from(stockLevels)
+      .where(and(eq(stockLevels.storeId, storeId), sku ? eq(stockLevels.sku, sku) : undefined))
+      .orderBy(asc(stockLevels.sku))
+      .all();
   }
 
   /** The ledger's (store, SKU) look-up, built in batches behind ingest (migration 0004). */
   const ledgerIndex = createDeferredIndex(db, STOCK_LEDGER_BY_SKU);
-  const ledgerIds = `id IN (${ledgerIndex.idsWhereKey})`;
+  const ledgerIds = (storeId: string, sku: string) =>
+    inArray(stockLedger.id, ledgerIndex.idsWhere(storeId, sku));
 
   /** On-hand recomputed from the ledger itself (the cache in stock_levels must agree). */
   function ledgerOnHand(storeId: string, sku: string): number {
-    const r = db
-      .prepare(`SELECT COALESCE(SUM(qty_delta), 0) AS n FROM stock_ledger WHERE ${ledgerIds}`)
-      .get(storeId, sku, storeId, sku) as { n: number };
-    return r.n;
+    const r = orm
+      .select({ n: sql<number>`COALESCE(SUM(${stockLedger.qtyDelta}), 0)` })
+      .from(stockLedger)
+      .where(ledgerIds(storeId, sku))
+      .get();
+    return r?.n ?? 0;
   }
 
   /** A store's movements of one SKU (its stock card), oldest first; the latest `limit` if given. */
   function movements(storeId: string, sku: string, limit?: number) {
-    const rows = db
-      .prepare(
-        `SELECT id, qty_delta, kind, ref, event_id, at FROM stock_ledger WHERE ${ledgerIds} ORDER BY id DESC LIMIT ?`,
-      )
-      .all(storeId, sku, storeId, sku, limit ?? -1) as {
-      id: number;
-      qty_delta: number;
-      kind: string;
-      ref: string;
-      event_id: string | null;
-      at: string;
-    }[];
+    const rows = orm
+      .select({
+        id: stockLedger.id,
+        qty_delta: stockLedger.qtyDelta,
+        kind: stockLedger.kind,
+        ref: stockLedger.ref,
+        event_id: stockLedger.eventId,
+        at: stockLedger.at,
+      })
+      .from(stockLedger)
+      .where(ledgerIds(storeId, sku))
+      .orderBy(desc(stockLedger.id))
+      .limit(limit ?? -1)
+      .all();
     return rows.reverse();
   }
 
   function setReorderPoint(storeId: string, input: unknown) {
     const r = ReorderInput.safeParse(input);
     if (!r.success) throw fromZod(r.error);
-    db.prepare(
-      "INSERT INTO reorder_points (store_id, sku, reorder_point) VALUES (?, ?, ?) ON CONFLICT (store_id, sku) DO UPDATE SET reorder_point = excluded.reorder_point, alerted = 0",
-    ).run(storeId, r.data.sku, r.data.reorderPoint);
+    orm
+      .insert(reorderPoints)
+      .values({ storeId, sku: r.data.sku, reorderPoint: r.data.reorderPoint })
+      .onConflictDoUpdate({
+        target: [reorderPoints.storeId, reorderPoints.sku],
+        set: { reorderPoint: r.data.reorderPoint, alerted: 0 },
+      })
+      .run();
     return r.data;
   }
 
   function nearby(storeId: string, sku: string): Payload<"stock.reply">["stores"] {
-    const origin = db.prepare("SELECT id, region, lat_e6, lng_e6 FROM stores WHERE id = ?").get(storeId) as
-      | Record<string, unknown>
-      | undefined;
+    const place = { id: stores.id, region: stores.region, latE6: stores.latE6, lngE6: stores.lngE6 };
+    const origin = orm.select(place).from(stores).where(eq(stores.id, storeId)).get();
     if (!origin) throw new NotFoundError("store", storeId);
-    const rows = db
-      .prepare(
-        "SELECT s.id, s.name, s.region, s.lat_e6, s.lng_e6, l.on_hand FROM stock_levels l JOIN stores s ON s.id = l.store_id WHERE l.sku = ?",
-      )
-      .all(sku) as Record<string, unknown>[];
-    const geo = (r: Record<string, unknown>) =>
-      r.lat_e6 !== null && r.lng_e6 !== null
-        ? { lat: (r.lat_e6 as number) / 1e6, lng: (r.lng_e6 as number) / 1e6 }
-        : {};
+    const rows = orm
+      .select({ ...place, name: stores.name, onHand: stockLevels.onHand })
+      .from(stockLevels)
+      .innerJoin(stores, eq(stores.id, stockLevels.storeId))
+      .where(eq(stockLevels.sku, sku))
+      .all();
+    const geo = (r: { latE6: number | null; lngE6: number | null }) =>
+      r.latE6 !== null && r.lngE6 !== null ? { lat: r.latE6 / 1e6, lng: r.lngE6 / 1e6 } : {};
     return rankNearby(
-      { id: origin.id as string, region: origin.region as string, ...geo(origin) },
-      rows.map((r) => ({
-        id: r.id as string,
-        name: r.name as string,
-        region: r.region as string,
-        onHand: r.on_hand as number,
-        ...geo(r),
-      })),
+      { id: origin.id, region: origin.region, ...geo(origin) },
+      rows.map((r) => ({ id: r.id, name: r.name, region: r.region, onHand: r.onHand, ...geo(r) })),
     );
   }
 
@@ -146,7 +149,8 @@ export function createStock(deps: { db: Sqlite; now: () => Date }) {
     if (!r.success) throw fromZod(r.error);
     const t = r.data;
     for (const id of [t.from, t.to])
-      if (!db.prepare("SELECT 1 FROM stores WHERE id = ?").get(id)) throw new NotFoundError("store", id);
+      if (!orm.select({ id: stores.id }).from(stores).where(eq(stores.id, id)).get())
+        throw new NotFoundError("store", id);
     const at = now().toISOString();
     const out = [
       {
@@ -173,12 +177,25 @@ export function createStock(deps: { db: Sqlite; now: () => Date }) {
     db.transaction(() => {
       for (const o of out)
         for (const l of o.movement.lines) {
-          db.prepare(
-            "INSERT INTO stock_ledger (store_id, sku, qty_delta, kind, ref, event_id, at) VALUES (?,?,?,?,?,NULL,?)",
-          ).run(o.storeId, l.sku, l.qty, o.movement.kind, t.reference, at);
-          db.prepare(
-            "INSERT INTO stock_levels (store_id, sku, on_hand) VALUES (?,?,?) ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand",
-          ).run(o.storeId, l.sku, l.qty);
+          orm
+            .insert(stockLedger)
+            .values({
+              storeId: o.storeId,
+              sku: l.sku,
+              qtyDelta: l.qty,
+              kind: o.movement.kind,
+              ref: t.reference,
+              at,
+            })
+            .run();
+          orm
+            .insert(stockLevels)
+            .values({ storeId: o.storeId, sku: l.sku, onHand: l.qty })
+            .onConflictDoUpdate({
+              target: [stockLevels.storeId, stockLevels.sku],
+              set: { onHand: sql`${stockLevels.onHand} + excluded.on_hand` },
+            })
+            .run();
         }
     })();
     return out;

@@ -1,8 +1,10 @@
 // Suppliers: create, edit (name, lead time, minimum order, pack size), deactivate and
 // reactivate. A minimum order is a whole number of packs. Deactivated suppliers are kept (the
 // receivings and orders that name them still refer to them) and listed only when asked.
+import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Sqlite } from "../db/open.ts";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { suppliers } from "../db/schema.ts";
 import { fromZod, NotFoundError, StateError, ValidationError } from "../errors.ts";
 
 const Fields = {
@@ -52,26 +54,14 @@ function checkPacks(s: { minOrderQty: number; packSize: number }) {
     );
 }
 
-const toSupplier = (r: Record<string, unknown>): Supplier => ({
-  id: r.id as string,
-  name: r.name as string,
-  leadTimeDays: r.lead_time_days as number,
-  minOrderQty: r.min_order_qty as number,
-  packSize: r.pack_size as number,
-  active: r.active === 1,
-  createdAt: r.created_at as string,
-  updatedAt: (r.updated_at as string | null) ?? null,
-  deactivatedBy: (r.deactivated_by as string | null) ?? null,
-  deactivatedAt: (r.deactivated_at as string | null) ?? null,
-});
+const toSupplier = (r: typeof suppliers.$inferSelect): Supplier => ({ ...r, active: r.active === 1 });
 
 export function createSuppliers(deps: { db: Sqlite; now: () => Date }) {
-  const { db, now } = deps;
+  const { now } = deps;
+  const orm = openDrizzle(deps.db);
 
   function find(id: string): Supplier | undefined {
-    const r = db.prepare("SELECT * FROM suppliers WHERE id = ?").get(id) as
-      | Record<string, unknown>
-      | undefined;
+    const r = orm.select().from(suppliers).where(eq(suppliers.id, id)).get();
     return r ? toSupplier(r) : undefined;
   }
   function get(id: string): Supplier {
@@ -86,11 +76,12 @@ export function createSuppliers(deps: { db: Sqlite; now: () => Date }) {
     if (!r.success) throw fromZod(r.error);
     checkPacks(r.data);
     const at = now().toISOString();
-    db.prepare(
-      `INSERT INTO suppliers (id, name, lead_time_days, min_order_qty, pack_size, created_at) VALUES (?,?,?,?,?,?)
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, lead_time_days = excluded.lead_time_days,
-       min_order_qty = excluded.min_order_qty, pack_size = excluded.pack_size, updated_at = ?`,
-    ).run(r.data.id, r.data.name, r.data.leadTimeDays, r.data.minOrderQty, r.data.packSize, at, at);
+    const { id, ...fields } = r.data;
+    orm
+      .insert(suppliers)
+      .values({ id, ...fields, createdAt: at })
+      .onConflictDoUpdate({ target: suppliers.id, set: { ...fields, updatedAt: at } })
+      .run();
     return get(r.data.id);
   }
 
@@ -101,9 +92,12 @@ export function createSuppliers(deps: { db: Sqlite; now: () => Date }) {
     const cur = get(id);
     const next = { ...cur, ...r.data };
     checkPacks(next);
-    db.prepare(
-      "UPDATE suppliers SET name = ?, lead_time_days = ?, min_order_qty = ?, pack_size = ?, updated_at = ? WHERE id = ?",
-    ).run(next.name, next.leadTimeDays, next.minOrderQty, next.packSize, now().toISOString(), id);
+    const { name, leadTimeDays, minOrderQty, packSize } = next;
+    orm
+      .update(suppliers)
+      .set({ name, leadTimeDays, minOrderQty, packSize, updatedAt: now().toISOString() })
+      .where(eq(suppliers.id, id))
+      .run();
     return get(id);
   }
 
@@ -112,19 +106,22 @@ export function createSuppliers(deps: { db: Sqlite; now: () => Date }) {
     if (cur.active === active)
       throw new StateError(id, `supplier ${id} is already ${active ? "active" : "deactivated"}`);
     const at = now().toISOString();
-    db.prepare(
-      "UPDATE suppliers SET active = ?, updated_at = ?, deactivated_by = ?, deactivated_at = ? WHERE id = ?",
-    ).run(active ? 1 : 0, at, active ? null : actor, active ? null : at, id);
+    orm
+      .update(suppliers)
+      .set({
+        active: active ? 1 : 0,
+        updatedAt: at,
+        deactivatedBy: active ? null : actor,
+        deactivatedAt: active ? null : at,
+      })
+      .where(eq(suppliers.id, id))
+      .run();
     return get(id);
   }
 
   function list(status: "active" | "inactive" | "all" = "active"): Supplier[] {
-    const rows = db
-      .prepare(
-        "SELECT * FROM suppliers WHERE (? = 'all' OR active = (CASE ? WHEN 'active' THEN 1 ELSE 0 END)) ORDER BY id",
-      )
-      .all(status, status) as Record<string, unknown>[];
-    return rows.map(toSupplier);
+    const where = status === "all" ? undefined : eq(suppliers.active, status === "active" ? 1 : 0);
+    return orm.select().from(suppliers).where(where).orderBy(asc(suppliers.id)).all().map(toSupplier);
   }
 
   return {
