@@ -6,7 +6,9 @@
 // whose id is not its own (protocol delivery.ts). Confirmed: a message of the store carries
 // the seq as a duplicate in one contiguous run with an event committed in order (a forger
 // does not know the store's ids, so it cannot build that run without forging in order).
-import type { Sqlite } from "../db/open.ts";
+import { and, eq, gte, inArray, lte, sql } from "drizzle-orm";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { conflicts, inbox, seqAhead } from "../db/schema.ts";
 
 /** What ingest did with one event of a message, in message order. */
 export interface EventResult {
@@ -18,28 +20,62 @@ export interface EventResult {
 const MAX_CHECKS = 1000;
 
 export function createAheadLog(db: Sqlite, shared: boolean) {
+  const orm = openDrizzle(db);
+  const p = (name: string) => sql.placeholder(name);
+  const at = and(eq(seqAhead.storeId, p("storeId")), eq(seqAhead.seq, p("seq")));
+  // On the ingest path of every message: prepared once.
   const q = {
-    add: db.prepare("INSERT OR REPLACE INTO seq_ahead (store_id, seq, event_id) VALUES (?, ?, ?)"),
-    has: db.prepare("SELECT 1 AS x FROM seq_ahead WHERE store_id = ? AND seq = ?"),
-    del: db.prepare("DELETE FROM seq_ahead WHERE store_id = ? AND seq = ?"),
-    dropFrom: db.prepare("DELETE FROM seq_ahead WHERE store_id = ? AND seq >= ?"),
+    add: orm
+      .insert(seqAhead)
+      .values({ storeId: p("storeId"), seq: p("seq"), eventId: p("eventId") })
+      .onConflictDoUpdate({
+        target: [seqAhead.storeId, seqAhead.seq],
+        set: { eventId: sql`excluded.event_id` },
+      })
+      .prepare(),
+    has: orm.select({ x: seqAhead.seq }).from(seqAhead).where(at).prepare(),
+    del: orm.delete(seqAhead).where(at).prepare(),
+    dropFrom: orm
+      .delete(seqAhead)
+      .where(and(eq(seqAhead.storeId, p("storeId")), gte(seqAhead.seq, p("seq"))))
+      .prepare(),
     // Every id HQ has decided on at each unconfirmed seq: the committed one (inbox; a
     // take_store made it the store's) and the incoming versions a person kept or discarded.
-    list: db.prepare(
-      `SELECT a.seq, i.event_id AS id FROM seq_ahead a JOIN inbox i ON i.store_id = a.store_id AND i.seq = a.seq
-         WHERE a.store_id = ? AND a.seq <= ?
-       UNION ALL
-       SELECT a.seq, c.event_id AS id FROM seq_ahead a JOIN conflicts c ON c.store_id = a.store_id AND c.seq = a.seq
-         WHERE a.store_id = ? AND a.seq <= ? AND c.status IN ('keep_hq', 'keep_both')
-       ORDER BY 1, 2 LIMIT ?`,
-    ),
-    any: db.prepare("SELECT 1 AS x FROM seq_ahead WHERE store_id = ? LIMIT 1"),
+    list: orm
+      .select({ seq: seqAhead.seq, id: inbox.eventId })
+      .from(seqAhead)
+      .innerJoin(inbox, and(eq(inbox.storeId, seqAhead.storeId), eq(inbox.seq, seqAhead.seq)))
+      .where(and(eq(seqAhead.storeId, p("storeId")), lte(seqAhead.seq, p("upTo"))))
+      .unionAll(
+        orm
+          .select({ seq: seqAhead.seq, id: conflicts.eventId })
+          .from(seqAhead)
+          .innerJoin(conflicts, and(eq(conflicts.storeId, seqAhead.storeId), eq(conflicts.seq, seqAhead.seq)))
+          .where(
+            and(
+              eq(seqAhead.storeId, p("storeId")),
+              lte(seqAhead.seq, p("upTo")),
+              inArray(conflicts.status, ["keep_hq", "keep_both"]),
+            ),
+          ),
+      )
+      .orderBy(sql`1`, sql`2`)
+      .limit(p("limit"))
+      .prepare(),
+    any: orm
+      .select({ x: seqAhead.seq })
+      .from(seqAhead)
+      .where(eq(seqAhead.storeId, p("storeId")))
+      .limit(1)
+      .prepare(),
   };
   /** Stores with rows (skips the look-ups for every other store). */
   const stores = new Set(
-    (db.prepare("SELECT DISTINCT store_id FROM seq_ahead").all() as { store_id: string }[]).map(
-      (r) => r.store_id,
-    ),
+    orm
+      .selectDistinct({ storeId: seqAhead.storeId })
+      .from(seqAhead)
+      .all()
+      .map((r) => r.storeId),
   );
   const concerns = (storeId: string) => shared || stores.has(storeId);
 
@@ -57,7 +93,7 @@ export function createAheadLog(db: Sqlite, shared: boolean) {
       if (r.kind === "new" && stillAbove(r.seq)) {
         const id = idOf(r.seq);
         if (id) {
-          q.add.run(storeId, r.seq, id);
+          q.add.run({ storeId, seq: r.seq, eventId: id });
           stores.add(storeId);
         }
       }
@@ -69,8 +105,8 @@ export function createAheadLog(db: Sqlite, shared: boolean) {
       prev = r.seq;
       if (r.kind === "new") anchored ||= !stillAbove(r.seq);
       else if (r.kind === "duplicate") {
-        if (q.has.get(storeId, r.seq)) {
-          if (anchored) q.del.run(storeId, r.seq);
+        if (q.has.get({ storeId, seq: r.seq })) {
+          if (anchored) q.del.run({ storeId, seq: r.seq });
         } else anchored = true; // committed in order earlier
       } else anchored = false;
     }
@@ -85,9 +121,9 @@ export function createAheadLog(db: Sqlite, shared: boolean) {
     upTo: number,
   ): { checks: { seq: number; id: string }[]; stopBelow?: number } {
     if (!concerns(storeId)) return { checks: [] };
-    const rows = q.list.all(storeId, upTo, storeId, upTo, MAX_CHECKS + 1) as { seq: number; id: string }[];
+    const rows = q.list.all({ storeId, upTo, limit: MAX_CHECKS + 1 });
     if (rows.length === 0) {
-      if (!shared && !q.any.get(storeId)) stores.delete(storeId);
+      if (!shared && !q.any.get({ storeId })) stores.delete(storeId);
       return { checks: [] };
     }
     const cut = rows[MAX_CHECKS];
@@ -96,7 +132,7 @@ export function createAheadLog(db: Sqlite, shared: boolean) {
 
   /** The store's edge database was restored or replaced: rows from `seq` up were the gone one's. */
   function dropFrom(storeId: string, seq: number) {
-    q.dropFrom.run(storeId, seq);
+    q.dropFrom.run({ storeId, seq });
   }
 
   return { afterMessage, checksFor, dropFrom, MAX_CHECKS };

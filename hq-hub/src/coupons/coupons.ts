@@ -5,9 +5,11 @@
 // one-time coupon used twice.
 import { randomBytes } from "node:crypto";
 import { type Coupon, CouponV1, IsoTime, type Promotion } from "@retail/protocol";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Catalog } from "../catalog/catalog.ts";
-import type { Sqlite } from "../db/open.ts";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { couponConflicts, couponRedemptions, coupons, members } from "../db/schema.ts";
 import { NotFoundError, StateError, ValidationError } from "../errors.ts";
 
 const Code = z.string().regex(/^[A-Za-z0-9-]{3,40}$/, "3-40 letters, digits or '-'");
@@ -97,6 +99,7 @@ export function planIssue(
 
 export function createCoupons(deps: { db: Sqlite; now: () => Date; catalog: Catalog }) {
   const { db, now, catalog } = deps;
+  const orm = openDrizzle(db);
 
   function promotionOf(id: string): Promotion {
     const p = catalog.readMaster("promotion", id) as Promotion | null;
@@ -115,11 +118,20 @@ export function createCoupons(deps: { db: Sqlite; now: () => Date; catalog: Cata
     const promotion = promotionOf(input.promotionId);
     if (input.validUntil && Date.parse(input.validUntil) <= now().getTime())
       throw new ValidationError("validUntil", "the coupons would be expired already");
-    const memberExists = db.prepare("SELECT 1 FROM members WHERE id = ?");
+    const memberExists = orm
+      .select({ id: members.id })
+      .from(members)
+      .where(eq(members.id, sql.placeholder("id")))
+      .prepare();
     input.memberIds?.forEach((m, i) => {
-      if (!memberExists.get(m)) throw new ValidationError(`memberIds.${i}`, `unknown member ${m}`);
+      if (!memberExists.get({ id: m })) throw new ValidationError(`memberIds.${i}`, `unknown member ${m}`);
     });
-    const codeExists = db.prepare("SELECT 1 FROM coupons WHERE code = ?");
+    const codeIs = orm
+      .select({ code: coupons.code })
+      .from(coupons)
+      .where(eq(coupons.code, sql.placeholder("code")))
+      .prepare();
+    const codeExists = { get: (code: string) => codeIs.get({ code }) };
     const gen = (prefix: string) => {
       for (;;) {
         const c = newCode(prefix);
@@ -149,16 +161,23 @@ export function createCoupons(deps: { db: Sqlite; now: () => Date; catalog: Cata
    * last call: one change set released to every store. Undefined when there is nothing to send.
    */
   function syncSpent(actor: string): { changesetId: number; coupons: number } | undefined {
-    const codes = (
-      db.prepare("SELECT DISTINCT code FROM coupon_redemptions WHERE pushed = 0 LIMIT 5000").all() as {
-        code: string;
-      }[]
-    ).map((r) => r.code);
+    const codes = orm
+      .selectDistinct({ code: couponRedemptions.code })
+      .from(couponRedemptions)
+      .where(eq(couponRedemptions.pushed, 0))
+      .limit(5000)
+      .all()
+      .map((r) => r.code);
     if (codes.length === 0) return undefined;
     const records = codes
       .map((code) => catalog.readMaster("coupon", code) as Coupon | null)
       .filter((c): c is Coupon => c !== null && c.status === "issued");
-    const markPushed = db.prepare("UPDATE coupon_redemptions SET pushed = 1 WHERE code = ? AND pushed = 0");
+    const pushed = orm
+      .update(couponRedemptions)
+      .set({ pushed: 1 })
+      .where(and(eq(couponRedemptions.code, sql.placeholder("code")), eq(couponRedemptions.pushed, 0)))
+      .prepare();
+    const markPushed = { run: (code: string) => pushed.run({ code }) };
     if (records.length === 0) {
       db.transaction(() => {
         for (const code of codes) markPushed.run(code);
@@ -180,22 +199,37 @@ export function createCoupons(deps: { db: Sqlite; now: () => Date; catalog: Cata
   }
 
   function list(query: CouponQuery) {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (query.promotionId) where.push("c.promotion_id = ?") && args.push(query.promotionId);
-    if (query.memberId) where.push("c.member_id = ?") && args.push(query.memberId);
-    if (query.status) where.push("c.status = ?") && args.push(query.status);
-    if (query.code) where.push("c.code = ?") && args.push(query.code);
-    const rows = db
-      .prepare(
-        `SELECT c.code, c.promotion_id, c.member_id, c.valid_until, c.status, c.multi_use,
-                (SELECT COUNT(*) FROM coupon_redemptions r WHERE r.code = c.code) AS uses,
-                (SELECT json_object('storeId', r.store_id, 'saleId', r.sale_id, 'at', r.redeemed_at)
-                   FROM coupon_redemptions r WHERE r.code = c.code ORDER BY r.redeemed_at, r.rowid LIMIT 1) AS first_use
-         FROM coupons c ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-         ORDER BY c.code LIMIT ?`,
+    const rows = orm
+      .select({
+        code: coupons.code,
+        promotion_id: coupons.promotionId,
+        member_id: coupons.memberId,
+        valid_until: coupons.validUntil,
+        status: coupons.status,
+        multi_use: coupons.multiUse,
+        uses: orm.$count(couponRedemptions, eq(couponRedemptions.code, coupons.code)),
+        // The first use by time, then by arrival (the implicit rowid, not a declared column).
+        first_use: sql<string | null>`(${orm
+          .select({
+            use: sql`json_object('storeId', ${couponRedemptions.storeId}, 'saleId', ${couponRedemptions.saleId}, 'at', ${couponRedemptions.redeemedAt})`,
+          })
+          .from(couponRedemptions)
+          .where(eq(couponRedemptions.code, coupons.code))
+          .orderBy(asc(couponRedemptions.redeemedAt), sql`${couponRedemptions}.rowid`)
+          .limit(1)})`,
+      })
+      .from(coupons)
+      .where(
+        and(
+          query.promotionId ? eq(coupons.promotionId, query.promotionId) : undefined,
+          query.memberId ? eq(coupons.memberId, query.memberId) : undefined,
+          query.status ? eq(coupons.status, query.status) : undefined,
+          query.code ? eq(coupons.code, query.code) : undefined,
+        ),
       )
-      .all(...args, query.limit) as Record<string, string | number | null>[];
+      .orderBy(asc(coupons.code))
+      .limit(query.limit)
+      .all();
     return {
       coupons: rows.map((r) => ({
         code: r.code as string,
@@ -213,43 +247,42 @@ export function createCoupons(deps: { db: Sqlite; now: () => Date; catalog: Cata
   }
 
   function conflicts(query: ConflictQuery) {
-    const rows = db
-      .prepare(
-        `SELECT * FROM coupon_conflicts ${query.status === "all" ? "" : "WHERE status = ?"} ORDER BY id DESC LIMIT ?`,
-      )
-      .all(...(query.status === "all" ? [] : [query.status]), query.limit) as Record<
-      string,
-      string | number | null
-    >[];
+    const rows = orm
+      .select()
+      .from(couponConflicts)
+      .where(query.status === "all" ? undefined : eq(couponConflicts.status, query.status))
+      .orderBy(desc(couponConflicts.id))
+      .limit(query.limit)
+      .all();
     return {
       conflicts: rows.map((r) => ({
-        id: r.id as number,
-        code: r.code as string,
-        first: {
-          storeId: r.first_store_id as string,
-          saleId: r.first_sale_id as string,
-          at: r.first_redeemed_at as string,
-        },
-        second: { storeId: r.store_id as string, saleId: r.sale_id as string, at: r.redeemed_at as string },
-        detectedAt: r.detected_at as string,
-        status: r.status as string,
-        resolvedBy: (r.resolved_by as string | null) ?? null,
-        resolvedAt: (r.resolved_at as string | null) ?? null,
-        note: (r.note as string | null) ?? null,
+        id: r.id,
+        code: r.code,
+        first: { storeId: r.firstStoreId, saleId: r.firstSaleId, at: r.firstRedeemedAt },
+        second: { storeId: r.storeId, saleId: r.saleId, at: r.redeemedAt },
+        detectedAt: r.detectedAt,
+        status: r.status,
+        resolvedBy: r.resolvedBy,
+        resolvedAt: r.resolvedAt,
+        note: r.note,
       })),
     };
   }
 
   /** Closes a conflict once someone dealt with it (the customer charged, written off...). */
   function resolveConflict(id: number, actor: string, note: string) {
-    const r = db.prepare("SELECT status FROM coupon_conflicts WHERE id = ?").get(id) as
-      | { status: string }
-      | undefined;
+    const r = orm
+      .select({ status: couponConflicts.status })
+      .from(couponConflicts)
+      .where(eq(couponConflicts.id, id))
+      .get();
     if (!r) throw new NotFoundError("coupon conflict", String(id));
     if (r.status !== "open") throw new StateError(String(id), `coupon conflict ${id} is ${r.status}`);
-    db.prepare(
-      "UPDATE coupon_conflicts SET status = 'resolved', resolved_by = ?, resolved_at = ?, note = ? WHERE id = ?",
-    ).run(actor, now().toISOString(), note, id);
+    orm
+      .update(couponConflicts)
+      .set({ status: "resolved", resolvedBy: actor, resolvedAt: now().toISOString(), note })
+      .where(eq(couponConflicts.id, id))
+      .run();
     return conflicts({ status: "all", limit: 1000 }).conflicts.find((c) => c.id === id)!;
   }
 

@@ -3,7 +3,9 @@
 // the inbox already refuses it, and the primary key would too). Also the coupon -> promotion
 // binding HQ's price audit uses, the same couponActivations the till priced with.
 import { type CouponBinding, couponActivations, type Payload } from "@retail/protocol";
-import type { Sqlite } from "../db/open.ts";
+import { asc, eq, sql } from "drizzle-orm";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { couponConflicts, couponRedemptions, coupons, priceFindings, promotions } from "../db/schema.ts";
 
 /** What one use of a coupon means for HQ (pure). */
 export type UseVerdict =
@@ -41,33 +43,91 @@ export function couponFinding(
 }
 
 export function createCouponLedger(db: Sqlite) {
+  const orm = openDrizzle(db);
+  const p = (name: string) => sql.placeholder(name);
+  // Run for every coupon of every ingested sale: prepared once.
   const q = {
-    coupon: db.prepare("SELECT multi_use, member_id, valid_until, status FROM coupons WHERE code = ?"),
-    finding: db.prepare(
-      `INSERT INTO price_findings (store_id, sale_id, event_id, catalog_version, line_id, field, expected, actual, found_at)
-       VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
-    ),
-    first: db.prepare(
-      "SELECT store_id, sale_id, redeemed_at FROM coupon_redemptions WHERE code = ? ORDER BY redeemed_at, rowid LIMIT 1",
-    ),
-    insert: db.prepare(
-      `INSERT OR IGNORE INTO coupon_redemptions (code, store_id, sale_id, event_id, redeemed_at, received_at, pushed)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    conflict: db.prepare(
-      `INSERT OR IGNORE INTO coupon_conflicts (code, first_store_id, first_sale_id, first_redeemed_at, store_id, sale_id, redeemed_at, detected_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    promotionOf: db.prepare("SELECT promotion_id FROM coupons WHERE code = ?"),
-    gateOf: db.prepare("SELECT json_extract(data_json, '$.couponCode') AS gate FROM promotions WHERE id = ?"),
+    coupon: orm
+      .select({
+        multi_use: coupons.multiUse,
+        member_id: coupons.memberId,
+        valid_until: coupons.validUntil,
+        status: coupons.status,
+      })
+      .from(coupons)
+      .where(eq(coupons.code, p("code")))
+      .prepare(),
+    finding: orm
+      .insert(priceFindings)
+      .values({
+        storeId: p("storeId"),
+        saleId: p("saleId"),
+        eventId: p("eventId"),
+        catalogVersion: p("catalogVersion"),
+        lineId: null,
+        field: p("field"),
+        expected: p("expected"),
+        actual: p("actual"),
+        foundAt: p("foundAt"),
+      })
+      .prepare(),
+    // The first use by time, then by arrival (the implicit rowid, not a declared column).
+    first: orm
+      .select({
+        store_id: couponRedemptions.storeId,
+        sale_id: couponRedemptions.saleId,
+        redeemed_at: couponRedemptions.redeemedAt,
+      })
+      .from(couponRedemptions)
+      .where(eq(couponRedemptions.code, p("code")))
+      .orderBy(asc(couponRedemptions.redeemedAt), sql`${couponRedemptions}.rowid`)
+      .limit(1)
+      .prepare(),
+    insert: orm
+      .insert(couponRedemptions)
+      .values({
+        code: p("code"),
+        storeId: p("storeId"),
+        saleId: p("saleId"),
+        eventId: p("eventId"),
+        redeemedAt: p("redeemedAt"),
+        receivedAt: p("receivedAt"),
+        pushed: p("pushed"),
+      })
+      .onConflictDoNothing()
+      .prepare(),
+    conflict: orm
+      .insert(couponConflicts)
+      .values({
+        code: p("code"),
+        firstStoreId: p("firstStoreId"),
+        firstSaleId: p("firstSaleId"),
+        firstRedeemedAt: p("firstRedeemedAt"),
+        storeId: p("storeId"),
+        saleId: p("saleId"),
+        redeemedAt: p("redeemedAt"),
+        detectedAt: p("detectedAt"),
+      })
+      .onConflictDoNothing()
+      .prepare(),
+    promotionOf: orm
+      .select({ promotion_id: coupons.promotionId })
+      .from(coupons)
+      .where(eq(coupons.code, p("code")))
+      .prepare(),
+    gateOf: orm
+      .select({ gate: sql<string | null>`json_extract(${promotions.dataJson}, '$.couponCode')` })
+      .from(promotions)
+      .where(eq(promotions.id, p("id")))
+      .prepare(),
   };
 
   const binding: CouponBinding = {
     coupon: (code) => {
-      const r = q.promotionOf.get(code) as { promotion_id: string } | undefined;
+      const r = q.promotionOf.get({ code });
       return r ? { promotionId: r.promotion_id } : undefined;
     },
-    gate: (id) => (q.gateOf.get(id) as { gate: string | null } | undefined)?.gate ?? undefined,
+    gate: (id) => q.gateOf.get({ id })?.gate ?? undefined,
   };
 
   return {
@@ -75,38 +135,42 @@ export function createCouponLedger(db: Sqlite) {
     record(storeId: string, sale: Payload<"sale.completed">, eventId: string, at: string): number {
       let conflicts = 0;
       for (const code of sale.coupons) {
-        const c = q.coupon.get(code) as
-          | { multi_use: number; member_id: string | null; valid_until: string | null; status: string }
-          | undefined;
+        const c = q.coupon.get({ code });
         const wrong = couponFinding(c, sale);
         if (wrong)
-          q.finding.run(
+          q.finding.run({
             storeId,
-            sale.saleId,
+            saleId: sale.saleId,
             eventId,
-            sale.catalogVersion,
-            `coupons.${code}`,
-            wrong.expected,
-            wrong.actual,
-            at,
-          );
-        const first = q.first.get(code) as
-          | { store_id: string; sale_id: string; redeemed_at: string }
-          | undefined;
+            catalogVersion: sale.catalogVersion,
+            field: `coupons.${code}`,
+            expected: wrong.expected,
+            actual: wrong.actual,
+            foundAt: at,
+          });
+        const first = q.first.get({ code });
         const mine = first && first.store_id === storeId && first.sale_id === sale.saleId;
         const verdict = useVerdict(c ? { multiUse: c.multi_use === 1 } : undefined, !first || !!mine);
-        q.insert.run(code, storeId, sale.saleId, eventId, sale.completedAt, at, verdict === "spent" ? 0 : 1);
+        q.insert.run({
+          code,
+          storeId,
+          saleId: sale.saleId,
+          eventId,
+          redeemedAt: sale.completedAt,
+          receivedAt: at,
+          pushed: verdict === "spent" ? 0 : 1,
+        });
         if (verdict === "conflict" && first) {
-          q.conflict.run(
+          q.conflict.run({
             code,
-            first.store_id,
-            first.sale_id,
-            first.redeemed_at,
+            firstStoreId: first.store_id,
+            firstSaleId: first.sale_id,
+            firstRedeemedAt: first.redeemed_at,
             storeId,
-            sale.saleId,
-            sale.completedAt,
-            at,
-          );
+            saleId: sale.saleId,
+            redeemedAt: sale.completedAt,
+            detectedAt: at,
+          });
           conflicts++;
         }
       }

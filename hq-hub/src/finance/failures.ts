@@ -2,7 +2,10 @@
 // read back whole from the ingest tables. One store's bad figures (data from before the
 // protocol's money caps, an unbalanced summary) must not stop the chain's posting: its day is
 // rolled back to a savepoint, listed here with the reason, and retried on every run.
-import type { Sqlite } from "../db/open.ts";
+import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { financeFailures, financeShifts, returns, sales, stores, tenders } from "../db/schema.ts";
 import type { DayRows } from "./ledger.ts";
 
 export interface FinanceFailure {
@@ -14,53 +17,110 @@ export interface FinanceFailure {
 }
 
 export function createFinanceFailures(db: Sqlite) {
-  const openRows = db.prepare(
-    `SELECT store_id AS storeId, business_day AS businessDay, reason, failed_at AS failedAt, tried_at AS triedAt
-     FROM finance_failures WHERE resolved_at IS NULL AND (?1 IS NULL OR store_id = ?1)
-       AND (?2 IS NULL OR store_id IN (SELECT id FROM stores WHERE region = ?2)) ORDER BY store_id, business_day`,
-  );
-  const upsert = db.prepare(
-    `INSERT INTO finance_failures (store_id, business_day, reason, failed_at, tried_at) VALUES (?1, ?2, ?3, ?4, ?4)
-     ON CONFLICT (store_id, business_day) DO UPDATE SET reason = excluded.reason, tried_at = excluded.tried_at,
-       failed_at = CASE WHEN resolved_at IS NULL THEN failed_at ELSE excluded.failed_at END, resolved_at = NULL`,
-  );
-  const resolve = db.prepare(
-    "UPDATE finance_failures SET resolved_at = ? WHERE store_id = ? AND business_day = ? AND resolved_at IS NULL",
-  );
-  const sales = db.prepare(
-    "SELECT net_fen AS netFen, tax_fen AS taxFen FROM sales WHERE store_id = ? AND business_day = ?",
-  );
-  const returns = db.prepare(
-    "SELECT refund_fen AS refundFen, tax_fen AS taxFen FROM returns WHERE store_id = ? AND business_day = ?",
-  );
-  const tenders = db.prepare(
-    `SELECT t.doc_kind AS docKind, t.kind AS kind, t.amount_fen AS amountFen FROM tenders t
-     LEFT JOIN sales s ON t.doc_kind = 'sale' AND s.store_id = t.store_id AND s.sale_id = t.doc_id
-     LEFT JOIN returns r ON t.doc_kind = 'return' AND r.store_id = t.store_id AND r.return_id = t.doc_id
-     WHERE t.store_id = ?1 AND COALESCE(s.business_day, r.business_day) = ?2`,
-  );
-  const shifts = db.prepare(
-    "SELECT over_short_fen AS overShortFen FROM finance_shifts WHERE store_id = ? AND business_day = ? AND over_short_fen != 0",
-  );
+  const orm = openDrizzle(db);
+  const p = (name: string) => sql.placeholder(name);
+  const day = (t: { storeId: SQLiteColumn; businessDay: SQLiteColumn }) =>
+    and(eq(t.storeId, p("storeId")), eq(t.businessDay, p("day")));
+  const f = financeFailures;
+  const failure = {
+    storeId: f.storeId,
+    businessDay: f.businessDay,
+    reason: f.reason,
+    failedAt: f.failedAt,
+    triedAt: f.triedAt,
+  };
+  const upsert = orm
+    .insert(f)
+    .values({
+      storeId: p("storeId"),
+      businessDay: p("day"),
+      reason: p("reason"),
+      failedAt: p("at"),
+      triedAt: p("at"),
+    })
+    .onConflictDoUpdate({
+      target: [f.storeId, f.businessDay],
+      set: {
+        reason: sql`excluded.reason`,
+        triedAt: sql`excluded.tried_at`,
+        failedAt: sql`CASE WHEN ${f.resolvedAt} IS NULL THEN ${f.failedAt} ELSE excluded.failed_at END`,
+        resolvedAt: null,
+      },
+    })
+    .prepare();
+  const resolve = orm
+    .update(f)
+    .set({ resolvedAt: sql`${p("at")}` })
+    .where(and(eq(f.storeId, p("storeId")), eq(f.businessDay, p("day")), isNull(f.resolvedAt)))
+    .prepare();
+  const daySales = orm
+    .select({ netFen: sales.netFen, taxFen: sales.taxFen })
+    .from(sales)
+    .where(day(sales))
+    .prepare();
+  const dayReturns = orm
+    .select({ refundFen: returns.refundFen, taxFen: returns.taxFen })
+    .from(returns)
+    .where(day(returns))
+    .prepare();
+  // A tender belongs to its document's business day.
+  const s = alias(sales, "s");
+  const r = alias(returns, "r");
+  const dayTenders = orm
+    .select({ docKind: tenders.docKind, kind: tenders.kind, amountFen: tenders.amountFen })
+    .from(tenders)
+    .leftJoin(
+      s,
+      and(eq(tenders.docKind, "sale"), eq(s.storeId, tenders.storeId), eq(s.saleId, tenders.docId)),
+    )
+    .leftJoin(
+      r,
+      and(eq(tenders.docKind, "return"), eq(r.storeId, tenders.storeId), eq(r.returnId, tenders.docId)),
+    )
+    .where(
+      and(eq(tenders.storeId, p("storeId")), eq(sql`COALESCE(${s.businessDay}, ${r.businessDay})`, p("day"))),
+    )
+    .prepare();
+  const shifts = orm
+    .select({ overShortFen: financeShifts.overShortFen })
+    .from(financeShifts)
+    .where(and(day(financeShifts), ne(financeShifts.overShortFen, 0)))
+    .prepare();
 
   return {
     /** Open failures (of one store or region when given). */
     list(scope: { store?: string; region?: string } = {}): FinanceFailure[] {
-      return openRows.all(scope.store ?? null, scope.region ?? null) as FinanceFailure[];
+      return orm
+        .select(failure)
+        .from(f)
+        .where(
+          and(
+            isNull(f.resolvedAt),
+            scope.store ? eq(f.storeId, scope.store) : undefined,
+            scope.region
+              ? inArray(
+                  f.storeId,
+                  orm.select({ id: stores.id }).from(stores).where(eq(stores.region, scope.region)),
+                )
+              : undefined,
+          ),
+        )
+        .orderBy(asc(f.storeId), asc(f.businessDay))
+        .all();
     },
     record(storeId: string, day: string, reason: string, at: string) {
-      upsert.run(storeId, day, reason, at);
+      upsert.run({ storeId, day, reason, at });
     },
     resolved(storeId: string, day: string, at: string) {
-      resolve.run(at, storeId, day);
+      resolve.run({ at, storeId, day });
     },
     /** Every row of a (store, day) as it is now: a retry folds the whole day again. */
     dayRows(storeId: string, day: string): DayRows {
       return {
-        sales: sales.all(storeId, day) as DayRows["sales"],
-        returns: returns.all(storeId, day) as DayRows["returns"],
-        tenders: tenders.all(storeId, day) as DayRows["tenders"],
-        overShortFen: (shifts.all(storeId, day) as { overShortFen: number }[]).map((r) => r.overShortFen),
+        sales: daySales.all({ storeId, day }),
+        returns: dayReturns.all({ storeId, day }),
+        tenders: dayTenders.all({ storeId, day }) as DayRows["tenders"],
+        overShortFen: shifts.all({ storeId, day }).map((r) => r.overShortFen),
       };
     },
   };

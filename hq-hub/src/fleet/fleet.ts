@@ -75,7 +75,7 @@ export function createFleet(deps: { db: Sqlite; now: () => Date }) {
     .prepare();
   const touch = orm
     .update(storeStatus)
-    .set({ lastSeenAt: p("at") })
+    .set({ lastSeenAt: sql`${p("at")}` })
     .where(eq(storeStatus.storeId, p("storeId")))
     .prepare();
   const instanceSeq = orm

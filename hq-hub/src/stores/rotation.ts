@@ -5,7 +5,9 @@
 // the store's acknowledgement (it has stored the secret, or it could not have used it). From
 // then on only the new password works. The new secret is kept in clear only while pending.
 import { randomBytes } from "node:crypto";
-import type { Sqlite } from "../db/open.ts";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { credentialRotations, stores } from "../db/schema.ts";
 import { StateError } from "../errors.ts";
 import { mosquittoHash } from "./stores.ts";
 
@@ -24,29 +26,38 @@ export interface CredentialRotation {
 
 export function createRotations(deps: { db: Sqlite; now: () => Date }) {
   const { db, now } = deps;
+  const orm = openDrizzle(db);
 
-  const toRotation = (r: Record<string, unknown>): CredentialRotation => ({
-    id: r.id as number,
-    storeId: r.store_id as string,
-    requestedAt: r.requested_at as string,
-    requestedBy: r.requested_by as string,
+  const toRotation = (r: typeof credentialRotations.$inferSelect): CredentialRotation => ({
+    id: r.id,
+    storeId: r.storeId,
+    requestedAt: r.requestedAt,
+    requestedBy: r.requestedBy,
     state: r.state as CredentialRotation["state"],
-    ...(r.sent_at ? { sentAt: r.sent_at as string } : {}),
-    sends: r.sends as number,
-    ...(r.completed_at ? { completedAt: r.completed_at as string } : {}),
-    ...(r.completed_from ? { completedFrom: r.completed_from as string } : {}),
+    ...(r.sentAt ? { sentAt: r.sentAt } : {}),
+    sends: r.sends,
+    ...(r.completedAt ? { completedAt: r.completedAt } : {}),
+    ...(r.completedFrom ? { completedFrom: r.completedFrom } : {}),
   });
+  const storeRow = (storeId: string) =>
+    orm
+      .select({
+        enrollmentState: stores.enrollmentState,
+        pending: stores.mqttPasswordPending,
+        pendingHash: stores.mqttPasswordPendingHash,
+      })
+      .from(stores)
+      .where(eq(stores.id, storeId))
+      .get();
 
   /** Issues a new password for an enrolled store; refused while one is still pending. */
   async function start(storeId: string, actor: string): Promise<CredentialRotation> {
-    const s = db
-      .prepare("SELECT enrollment_state, mqtt_password_pending_hash FROM stores WHERE id = ?")
-      .get(storeId) as { enrollment_state: string; mqtt_password_pending_hash: string | null } | undefined;
+    const s = storeRow(storeId);
     if (!s) throw new StateError(storeId, `no store ${storeId}`);
-    if (s.enrollment_state !== "enrolled")
+    if (s.enrollmentState !== "enrolled")
       throw new StateError(
         storeId,
-        `store ${storeId} is ${s.enrollment_state}, not enrolled: issue an enrollment code`,
+        `store ${storeId} is ${s.enrollmentState}, not enrolled: issue an enrollment code`,
       );
     const open = pending(storeId);
     if (open)
@@ -59,33 +70,33 @@ export function createRotations(deps: { db: Sqlite; now: () => Date }) {
     const hash = await Bun.password.hash(password, { algorithm: "argon2id", memoryCost: 19456, timeCost: 2 });
     const id = db.transaction(() => {
       // Two requests racing over the hash above: only the first one's UPDATE still finds none.
-      const set = db
-        .prepare(
-          "UPDATE stores SET mqtt_password_pending = ?, mqtt_password_pending_hash = ? WHERE id = ? AND mqtt_password_pending_hash IS NULL",
-        )
-        .run(password, hash, storeId);
+      const set = orm
+        .update(stores)
+        .set({ mqttPasswordPending: password, mqttPasswordPendingHash: hash })
+        .where(and(eq(stores.id, storeId), isNull(stores.mqttPasswordPendingHash)))
+        .run();
       if (set.changes !== 1) throw new StateError(storeId, `a rotation of ${storeId} is already pending`);
-      return Number(
-        db
-          .prepare("INSERT INTO credential_rotations (store_id, requested_at, requested_by) VALUES (?, ?, ?)")
-          .run(storeId, now().toISOString(), actor).lastInsertRowid,
-      );
+      return orm
+        .insert(credentialRotations)
+        .values({ storeId, requestedAt: now().toISOString(), requestedBy: actor })
+        .returning({ id: credentialRotations.id })
+        .get().id;
     })();
     return get(id);
   }
 
   function get(id: number): CredentialRotation {
-    return toRotation(
-      db.prepare("SELECT * FROM credential_rotations WHERE id = ?").get(id) as Record<string, unknown>,
-    );
+    return toRotation(orm.select().from(credentialRotations).where(eq(credentialRotations.id, id)).get()!);
   }
 
   function pending(storeId: string): CredentialRotation | undefined {
-    const r = db
-      .prepare(
-        "SELECT * FROM credential_rotations WHERE store_id = ? AND state = 'pending' ORDER BY id DESC LIMIT 1",
-      )
-      .get(storeId) as Record<string, unknown> | undefined;
+    const r = orm
+      .select()
+      .from(credentialRotations)
+      .where(and(eq(credentialRotations.storeId, storeId), eq(credentialRotations.state, "pending")))
+      .orderBy(desc(credentialRotations.id))
+      .limit(1)
+      .get();
     return r ? toRotation(r) : undefined;
   }
 
@@ -93,45 +104,51 @@ export function createRotations(deps: { db: Sqlite; now: () => Date }) {
   function secretToSend(storeId: string): { rotationId: number; password: string } | undefined {
     const p = pending(storeId);
     if (!p) return undefined;
-    const r = db.prepare("SELECT mqtt_password_pending FROM stores WHERE id = ?").get(storeId) as
-      | { mqtt_password_pending: string | null }
-      | undefined;
-    if (!r?.mqtt_password_pending) return undefined;
-    db.prepare("UPDATE credential_rotations SET sent_at = ?, sends = sends + 1 WHERE id = ?").run(
-      now().toISOString(),
-      p.id,
-    );
-    return { rotationId: p.id, password: r.mqtt_password_pending };
+    const r = storeRow(storeId);
+    if (!r?.pending) return undefined;
+    orm
+      .update(credentialRotations)
+      .set({ sentAt: now().toISOString(), sends: sql`${credentialRotations.sends} + 1` })
+      .where(eq(credentialRotations.id, p.id))
+      .run();
+    return { rotationId: p.id, password: r.pending };
   }
 
   /** The store connected with the new password: it becomes the only one. */
   function complete(storeId: string, fromAddress: string): CredentialRotation | undefined {
     const p = pending(storeId);
-    const r = db
-      .prepare("SELECT mqtt_password_pending, mqtt_password_pending_hash FROM stores WHERE id = ?")
-      .get(storeId) as
-      | { mqtt_password_pending: string | null; mqtt_password_pending_hash: string | null }
-      | undefined;
-    const secret = r?.mqtt_password_pending;
-    if (!p || !secret || !r.mqtt_password_pending_hash) return undefined;
+    const r = storeRow(storeId);
+    const secret = r?.pending;
+    if (!p || !secret || !r.pendingHash) return undefined;
     db.transaction(() => {
-      db.prepare(
-        `UPDATE stores SET mqtt_password_hash = mqtt_password_pending_hash, mqtt_password_mosquitto = ?,
-         mqtt_password_pending = NULL, mqtt_password_pending_hash = NULL WHERE id = ?`,
-      ).run(mosquittoHash(secret), storeId);
-      db.prepare(
-        "UPDATE credential_rotations SET state = 'completed', completed_at = ?, completed_from = ? WHERE id = ?",
-      ).run(now().toISOString(), fromAddress, p.id);
+      orm
+        .update(stores)
+        .set({
+          mqttPasswordHash: sql`${stores.mqttPasswordPendingHash}`,
+          mqttPasswordMosquitto: mosquittoHash(secret),
+          mqttPasswordPending: null,
+          mqttPasswordPendingHash: null,
+        })
+        .where(eq(stores.id, storeId))
+        .run();
+      orm
+        .update(credentialRotations)
+        .set({ state: "completed", completedAt: now().toISOString(), completedFrom: fromAddress })
+        .where(eq(credentialRotations.id, p.id))
+        .run();
     })();
     return get(p.id);
   }
 
   function list(storeId: string, limit = 50): CredentialRotation[] {
-    return (
-      db
-        .prepare("SELECT * FROM credential_rotations WHERE store_id = ? ORDER BY id DESC LIMIT ?")
-        .all(storeId, limit) as Record<string, unknown>[]
-    ).map(toRotation);
+    return orm
+      .select()
+      .from(credentialRotations)
+      .where(eq(credentialRotations.storeId, storeId))
+      .orderBy(desc(credentialRotations.id))
+      .limit(limit)
+      .all()
+      .map(toRotation);
   }
 
   return { start, get, pending, secretToSend, complete, list };
