@@ -7,8 +7,24 @@
 // the fold, the vouchers and the new marks commit in one transaction. The voucher itself is
 // the day's summary minus what earlier vouchers for that (store, day) posted, so a second run
 // finds nothing to post.
+import { and, asc, between, count, eq, gt, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
-import type { Sqlite } from "../db/open.ts";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import {
+  financeDayTotals,
+  financeMarks,
+  financePeriods,
+  financeShiftQueue,
+  financeShifts,
+  returns,
+  sales,
+  shifts,
+  stores,
+  tenders,
+  voucherLines,
+  vouchers as voucherTable,
+} from "../db/schema.ts";
 import { StateError, ValidationError } from "../errors.ts";
 import { createFinanceFailures, type FinanceFailure, inSavepoint } from "./failures.ts";
 import {
@@ -55,89 +71,186 @@ export function createFinance(opts: {
   requireComplete?: (period: string) => { complete: boolean; problems: unknown[] };
 }) {
   const { db, now } = opts;
-  const mark = db.prepare("SELECT up_to FROM finance_marks WHERE name = ?");
-  const setMark = db.prepare("UPDATE finance_marks SET up_to = ? WHERE name = ?");
-  const newSales = db.prepare(
-    "SELECT rowid AS id, store_id AS storeId, business_day AS day, net_fen AS netFen, tax_fen AS taxFen FROM sales WHERE rowid > ? ORDER BY rowid",
-  );
-  const newReturns = db.prepare(
-    "SELECT rowid AS id, store_id AS storeId, business_day AS day, refund_fen AS refundFen, tax_fen AS taxFen FROM returns WHERE rowid > ? ORDER BY rowid",
-  );
+  const orm = openDrizzle(db);
+  const p = (name: string) => sql.placeholder(name);
+  const v = voucherTable;
+  const l = voucherLines;
+  const mark = orm
+    .select({ upTo: financeMarks.upTo })
+    .from(financeMarks)
+    .where(eq(financeMarks.name, p("name")))
+    .prepare();
+  const setMark = orm
+    .update(financeMarks)
+    .set({ upTo: sql`${p("upTo")}` })
+    .where(eq(financeMarks.name, p("name")))
+    .prepare();
+  // Sales and returns arrive in rowid order (their implicit rowid, not a declared column).
+  const salesRowid = sql<number>`${sales}.rowid`;
+  const returnsRowid = sql<number>`${returns}.rowid`;
+  const newSales = orm
+    .select({
+      id: salesRowid,
+      storeId: sales.storeId,
+      day: sales.businessDay,
+      netFen: sales.netFen,
+      taxFen: sales.taxFen,
+    })
+    .from(sales)
+    .where(gt(salesRowid, p("mark")))
+    .orderBy(salesRowid)
+    .prepare();
+  const newReturns = orm
+    .select({
+      id: returnsRowid,
+      storeId: returns.storeId,
+      day: returns.businessDay,
+      refundFen: returns.refundFen,
+      taxFen: returns.taxFen,
+    })
+    .from(returns)
+    .where(gt(returnsRowid, p("mark")))
+    .orderBy(returnsRowid)
+    .prepare();
   // A tender's document is in the same ingest transaction, so it is always found.
-  const newTenders = db.prepare(
-    `SELECT t.id AS id, t.store_id AS storeId, t.doc_kind AS docKind, t.kind AS kind, t.amount_fen AS amountFen,
-       COALESCE(s.business_day, r.business_day) AS day
-     FROM tenders t
-     LEFT JOIN sales s ON t.doc_kind = 'sale' AND s.store_id = t.store_id AND s.sale_id = t.doc_id
-     LEFT JOIN returns r ON t.doc_kind = 'return' AND r.store_id = t.store_id AND r.return_id = t.doc_id
-     WHERE t.id > ? ORDER BY t.id`,
-  );
-  const queuedShifts = db.prepare(
-    `SELECT q.store_id AS storeId, q.shift_id AS shiftId, s.business_day AS day, s.over_short_fen AS overShortFen,
-       f.business_day AS oldDay, f.over_short_fen AS oldOverShortFen
-     FROM finance_shift_queue q JOIN shifts s ON s.store_id = q.store_id AND s.shift_id = q.shift_id
-     LEFT JOIN finance_shifts f ON f.store_id = q.store_id AND f.shift_id = q.shift_id`,
-  );
-  const clearShiftQueue = db.prepare("DELETE FROM finance_shift_queue");
-  const recordShift = db.prepare(
-    `INSERT INTO finance_shifts (store_id, shift_id, business_day, over_short_fen) VALUES (?,?,?,?)
-     ON CONFLICT (store_id, shift_id) DO UPDATE SET business_day = excluded.business_day, over_short_fen = excluded.over_short_fen`,
-  );
-  const addDayTotal = db.prepare(
-    `INSERT INTO finance_day_totals (store_id, business_day, account, debit_fen, credit_fen) VALUES (?,?,?,?,?)
-     ON CONFLICT (store_id, business_day, account) DO UPDATE SET debit_fen = debit_fen + excluded.debit_fen,
-       credit_fen = credit_fen + excluded.credit_fen`,
-  );
-  const dayTotals = db.prepare(
-    "SELECT account, debit_fen AS debitFen, credit_fen AS creditFen FROM finance_day_totals WHERE store_id = ? AND business_day = ?",
-  );
-  const postedTotals = db.prepare(
-    `SELECT l.account AS account, SUM(l.debit_fen) AS debitFen, SUM(l.credit_fen) AS creditFen
-     FROM vouchers v JOIN voucher_lines l ON l.voucher_id = v.id WHERE v.store_id = ? AND v.source_day = ? GROUP BY l.account`,
-  );
-  const insertVoucher = db.prepare(
-    `INSERT INTO vouchers (store_id, business_day, source_day, posted_at, memo, debit_fen, credit_fen)
-     VALUES (?,?,?,?,?,?,?) RETURNING id`,
-  );
-  const insertLine = db.prepare(
-    "INSERT INTO voucher_lines (voucher_id, line_no, account, debit_fen, credit_fen) VALUES (?,?,?,?,?)",
-  );
-  const closedPeriods = db.prepare("SELECT period FROM finance_periods");
-  const closePeriodRow = db.prepare(
-    "INSERT INTO finance_periods (period, closed_at, closed_by) VALUES (?,?,?)",
-  );
-  const periodRow = db.prepare(
-    "SELECT period, closed_at AS closedAt, closed_by AS closedBy FROM finance_periods WHERE period = ?",
-  );
-  // A regional manager's view of a month counts only its region's vouchers.
-  const inRegion = "(@region IS NULL OR v.store_id IN (SELECT id FROM stores WHERE region = @region))";
-  const periodList = db.prepare(
-    `SELECT p.period AS period, c.closed_at AS closedAt, c.closed_by AS closedBy,
-       (SELECT COUNT(*) FROM vouchers v WHERE v.business_day BETWEEN p.period || '-01' AND p.period || '-31' AND ${inRegion}) AS vouchers,
-       (SELECT COALESCE(SUM(v.debit_fen), 0) FROM vouchers v WHERE v.business_day BETWEEN p.period || '-01' AND p.period || '-31' AND ${inRegion}) AS debitFen
-     FROM (SELECT DISTINCT substr(business_day, 1, 7) AS period FROM vouchers UNION SELECT period FROM finance_periods) p
-     LEFT JOIN finance_periods c ON c.period = p.period ORDER BY p.period`,
-  );
-  const scopeSql = `v.business_day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR v.store_id = ?3)
-    AND (?4 IS NULL OR v.store_id IN (SELECT id FROM stores WHERE region = ?4))`;
-  const voucherRows = db.prepare(
-    `SELECT v.id AS id, v.store_id AS storeId, v.business_day AS businessDay, v.source_day AS sourceDay,
-       v.posted_at AS postedAt, v.memo AS memo, v.debit_fen AS debitFen, v.credit_fen AS creditFen
-     FROM vouchers v WHERE ${scopeSql} ORDER BY v.id`,
-  );
-  const voucherLineRows = db.prepare(
-    `SELECT l.voucher_id AS voucherId, l.account AS account, l.debit_fen AS debitFen, l.credit_fen AS creditFen
-     FROM vouchers v JOIN voucher_lines l ON l.voucher_id = v.id WHERE ${scopeSql} ORDER BY l.voucher_id, l.line_no`,
-  );
-  const trialRows = db.prepare(
-    `SELECT l.account AS account, SUM(l.debit_fen) AS debitFen, SUM(l.credit_fen) AS creditFen
-     FROM vouchers v JOIN voucher_lines l ON l.voucher_id = v.id WHERE ${scopeSql} GROUP BY l.account ORDER BY l.account`,
-  );
+  const ts = alias(sales, "s");
+  const tr = alias(returns, "r");
+  const newTenders = orm
+    .select({
+      id: tenders.id,
+      storeId: tenders.storeId,
+      docKind: tenders.docKind,
+      kind: tenders.kind,
+      amountFen: tenders.amountFen,
+      day: sql<string | null>`COALESCE(${ts.businessDay}, ${tr.businessDay})`,
+    })
+    .from(tenders)
+    .leftJoin(
+      ts,
+      and(eq(tenders.docKind, "sale"), eq(ts.storeId, tenders.storeId), eq(ts.saleId, tenders.docId)),
+    )
+    .leftJoin(
+      tr,
+      and(eq(tenders.docKind, "return"), eq(tr.storeId, tenders.storeId), eq(tr.returnId, tenders.docId)),
+    )
+    .where(gt(tenders.id, p("mark")))
+    .orderBy(asc(tenders.id))
+    .prepare();
+  const q = financeShiftQueue;
+  const fs = financeShifts;
+  const queuedShifts = orm
+    .select({
+      storeId: q.storeId,
+      shiftId: q.shiftId,
+      day: shifts.businessDay,
+      overShortFen: shifts.overShortFen,
+      oldDay: fs.businessDay,
+      oldOverShortFen: fs.overShortFen,
+    })
+    .from(q)
+    .innerJoin(shifts, and(eq(shifts.storeId, q.storeId), eq(shifts.shiftId, q.shiftId)))
+    .leftJoin(fs, and(eq(fs.storeId, q.storeId), eq(fs.shiftId, q.shiftId)))
+    .prepare();
+  const clearShiftQueue = orm.delete(q).prepare();
+  const recordShift = orm
+    .insert(fs)
+    .values({
+      storeId: p("storeId"),
+      shiftId: p("shiftId"),
+      businessDay: p("day"),
+      overShortFen: p("overShortFen"),
+    })
+    .onConflictDoUpdate({
+      target: [fs.storeId, fs.shiftId],
+      set: { businessDay: sql`excluded.business_day`, overShortFen: sql`excluded.over_short_fen` },
+    })
+    .prepare();
+  const t = financeDayTotals;
+  const ofDay = and(eq(t.storeId, p("storeId")), eq(t.businessDay, p("day")));
+  const addDayTotal = orm
+    .insert(t)
+    .values({
+      storeId: p("storeId"),
+      businessDay: p("day"),
+      account: p("account"),
+      debitFen: p("debitFen"),
+      creditFen: p("creditFen"),
+    })
+    .onConflictDoUpdate({
+      target: [t.storeId, t.businessDay, t.account],
+      set: {
+        debitFen: sql`${t.debitFen} + excluded.debit_fen`,
+        creditFen: sql`${t.creditFen} + excluded.credit_fen`,
+      },
+    })
+    .prepare();
+  const dayTotals = orm
+    .select({ account: t.account, debitFen: t.debitFen, creditFen: t.creditFen })
+    .from(t)
+    .where(ofDay)
+    .prepare();
+  const sums = {
+    account: l.account,
+    debitFen: sql<number>`SUM(${l.debitFen})`,
+    creditFen: sql<number>`SUM(${l.creditFen})`,
+  };
+  const postedTotals = orm
+    .select(sums)
+    .from(v)
+    .innerJoin(l, eq(l.voucherId, v.id))
+    .where(and(eq(v.storeId, p("storeId")), eq(v.sourceDay, p("day"))))
+    .groupBy(l.account)
+    .prepare();
+  const insertVoucher = orm
+    .insert(v)
+    .values({
+      storeId: p("storeId"),
+      businessDay: p("businessDay"),
+      sourceDay: p("sourceDay"),
+      postedAt: p("postedAt"),
+      memo: p("memo"),
+      debitFen: p("debitFen"),
+      creditFen: p("creditFen"),
+    })
+    .returning({ id: v.id })
+    .prepare();
+  const insertLine = orm
+    .insert(l)
+    .values({
+      voucherId: p("voucherId"),
+      lineNo: p("lineNo"),
+      account: p("account"),
+      debitFen: p("debitFen"),
+      creditFen: p("creditFen"),
+    })
+    .prepare();
+  const periodRow = (period: string) =>
+    orm
+      .select({
+        period: financePeriods.period,
+        closedAt: financePeriods.closedAt,
+        closedBy: financePeriods.closedBy,
+      })
+      .from(financePeriods)
+      .where(eq(financePeriods.period, period))
+      .get();
+  const month = sql<string>`substr(${v.businessDay}, 1, 7)`;
+  // A regional manager's view counts only its region's vouchers.
+  const inRegion = (region: string | undefined) =>
+    region
+      ? inArray(v.storeId, orm.select({ id: stores.id }).from(stores).where(eq(stores.region, region)))
+      : undefined;
+  const inScope = (q: FinanceQuery, scope: FinanceScope) => {
+    if (q.from > q.to) throw new ValidationError("query.to", `must not be before from (${q.from})`);
+    return and(
+      between(v.businessDay, q.from, q.to),
+      scope.store ? eq(v.storeId, scope.store) : undefined,
+      inRegion(scope.region),
+    );
+  };
 
   const failures = createFinanceFailures(db);
-  const deleteDayTotals = db.prepare(
-    "DELETE FROM finance_day_totals WHERE store_id = ? AND business_day = ?",
-  );
+  const deleteDayTotals = orm.delete(t).where(ofDay).prepare();
 
   const toTotals = (rows: { account: string; debitFen: number; creditFen: number }[]): Totals =>
     new Map(rows.map((r) => [r.account, { debitFen: r.debitFen, creditFen: r.creditFen }]));
@@ -154,60 +267,40 @@ export function createFinance(opts: {
       }
       return d;
     };
-    const upTo = (name: string) => (mark.get(name) as { up_to: number }).up_to;
+    const upTo = (name: string) => mark.get({ name })!.upTo;
     let salesMark = upTo("sales");
-    for (const r of newSales.all(salesMark) as {
-      id: number;
-      storeId: string;
-      day: string;
-      netFen: number;
-      taxFen: number;
-    }[]) {
+    for (const r of newSales.all({ mark: salesMark })) {
       rowsOf(r.storeId, r.day).sales.push(r);
       salesMark = r.id;
     }
     let returnsMark = upTo("returns");
-    for (const r of newReturns.all(returnsMark) as {
-      id: number;
-      storeId: string;
-      day: string;
-      refundFen: number;
-      taxFen: number;
-    }[]) {
+    for (const r of newReturns.all({ mark: returnsMark })) {
       rowsOf(r.storeId, r.day).returns.push(r);
       returnsMark = r.id;
     }
     let tendersMark = upTo("tenders");
-    for (const t of newTenders.all(tendersMark) as {
-      id: number;
-      storeId: string;
-      docKind: "sale" | "return";
-      kind: string;
-      amountFen: number;
-      day: string | null;
-    }[]) {
+    for (const t of newTenders.all({ mark: tendersMark })) {
       if (t.day === null) throw new Error(`tender ${t.id} of ${t.storeId} has no document`);
-      rowsOf(t.storeId, t.day).tenders.push(t);
+      rowsOf(t.storeId, t.day).tenders.push(t as DayRows["tenders"][number]);
       tendersMark = t.id;
     }
-    for (const s of queuedShifts.all() as {
-      storeId: string;
-      shiftId: string;
-      day: string;
-      overShortFen: number | null;
-      oldDay: string | null;
-      oldOverShortFen: number | null;
-    }[]) {
+    for (const s of queuedShifts.all()) {
       // What a shift contributed before is taken back from its day; the close as it is now added.
       if (s.oldDay !== null && s.oldOverShortFen !== null && s.oldOverShortFen !== 0)
         rowsOf(s.storeId, s.oldDay).overShortFen.push(-s.oldOverShortFen);
       if (s.overShortFen === null) continue;
       if (s.overShortFen !== 0) rowsOf(s.storeId, s.day).overShortFen.push(s.overShortFen);
-      recordShift.run(s.storeId, s.shiftId, s.day, s.overShortFen);
+      recordShift.run({ storeId: s.storeId, shiftId: s.shiftId, day: s.day, overShortFen: s.overShortFen });
     }
     clearShiftQueue.run();
 
-    const closed = new Set((closedPeriods.all() as { period: string }[]).map((r) => r.period));
+    const closed = new Set(
+      orm
+        .select({ period: financePeriods.period })
+        .from(financePeriods)
+        .all()
+        .map((r) => r.period),
+    );
     const postedAt = now().toISOString();
     let written = 0;
     /** Folds `rows` into the day's summary (or replaces it) and writes the voucher for the change. */
@@ -217,24 +310,32 @@ export function createFinance(opts: {
         [...part].map(([account, v]) => ({ account, ...v })),
         `summary ${storeId} ${day}`,
       );
-      if (replace) deleteDayTotals.run(storeId, day);
-      for (const [account, v] of part) addDayTotal.run(storeId, day, account, v.debitFen, v.creditFen);
-      const current = toTotals(dayTotals.all(storeId, day) as never);
-      const posted = toTotals(postedTotals.all(storeId, day) as never);
+      if (replace) deleteDayTotals.run({ storeId, day });
+      for (const [account, v] of part)
+        addDayTotal.run({ storeId, day, account, debitFen: v.debitFen, creditFen: v.creditFen });
+      const current = toTotals(dayTotals.all({ storeId, day }));
+      const posted = toTotals(postedTotals.all({ storeId, day }));
       const lines = difference(current, posted);
       if (lines.length === 0) return;
       const sums = checkBalanced(lines, `voucher ${storeId} ${day}`);
       const at = postingDay(day, closed);
-      const { id } = insertVoucher.get(
+      const { id } = insertVoucher.get({
         storeId,
-        at.businessDay,
-        day,
+        businessDay: at.businessDay,
+        sourceDay: day,
         postedAt,
-        at.memo,
-        sums.debitFen,
-        sums.creditFen,
-      ) as { id: number };
-      for (const [i, l] of lines.entries()) insertLine.run(id, i + 1, l.account, l.debitFen, l.creditFen);
+        memo: at.memo,
+        debitFen: sums.debitFen,
+        creditFen: sums.creditFen,
+      })!;
+      for (const [i, l] of lines.entries())
+        insertLine.run({
+          voucherId: id,
+          lineNo: i + 1,
+          account: l.account,
+          debitFen: l.debitFen,
+          creditFen: l.creditFen,
+        });
       written++;
     };
     // Each (store, day) in its own savepoint: one that cannot post is rolled back alone, listed
@@ -260,9 +361,9 @@ export function createFinance(opts: {
         failures.record(f.storeId, f.businessDay, (e as Error).message, postedAt);
       }
     }
-    setMark.run(salesMark, "sales");
-    setMark.run(returnsMark, "returns");
-    setMark.run(tendersMark, "tenders");
+    setMark.run({ upTo: salesMark, name: "sales" });
+    setMark.run({ upTo: returnsMark, name: "returns" });
+    setMark.run({ upTo: tendersMark, name: "tenders" });
     return written;
   }
   const postTx = db.transaction(postRows);
@@ -286,44 +387,84 @@ export function createFinance(opts: {
         { problems: proof.problems.slice(0, 100) },
       );
     const tx = db.transaction(() => {
-      if (periodRow.get(period)) throw new StateError(period, `period ${period} is already closed`);
+      if (periodRow(period)) throw new StateError(period, `period ${period} is already closed`);
       const posted = postRows();
-      closePeriodRow.run(period, now().toISOString(), actor);
+      orm.insert(financePeriods).values({ period, closedAt: now().toISOString(), closedBy: actor }).run();
       return posted;
     });
     const posted = tx.immediate() as number;
-    return { ...(periodRow.get(period) as { period: string; closedAt: string; closedBy: string }), posted };
+    return { ...periodRow(period)!, posted };
   }
 
   /** Months with vouchers or closed, oldest first; `region` narrows the counts to its stores. */
   function periods(region?: string) {
-    return (
-      periodList.all({ region: region ?? null }) as {
-        period: string;
-        closedAt: string | null;
-        closedBy: string | null;
-        vouchers: number;
-        debitFen: number;
-      }[]
-    ).map((p) => ({ ...p, status: p.closedAt ? "closed" : "open" }));
+    // Months that have vouchers (in any region) or were closed, each with its closing and the
+    // vouchers of the region (all when none).
+    const closings = new Map(
+      orm
+        .select({
+          period: financePeriods.period,
+          closedAt: financePeriods.closedAt,
+          closedBy: financePeriods.closedBy,
+        })
+        .from(financePeriods)
+        .all()
+        .map((c) => [c.period, c]),
+    );
+    const months = orm.selectDistinct({ period: month }).from(v).all();
+    const counted = new Map(
+      orm
+        .select({ period: month, vouchers: count(), debitFen: sql<number>`COALESCE(SUM(${v.debitFen}), 0)` })
+        .from(v)
+        .where(inRegion(region))
+        .groupBy(month)
+        .all()
+        .map((c) => [c.period, c]),
+    );
+    return [...new Set([...months.map((m) => m.period), ...closings.keys()])].sort().map((period) => {
+      const c = closings.get(period);
+      return {
+        period,
+        closedAt: c?.closedAt ?? null,
+        closedBy: c?.closedBy ?? null,
+        vouchers: counted.get(period)?.vouchers ?? 0,
+        debitFen: counted.get(period)?.debitFen ?? 0,
+        status: c ? "closed" : "open",
+      };
+    });
   }
 
-  const params = (q: FinanceQuery, scope: FinanceScope) => {
-    if (q.from > q.to) throw new ValidationError("query.to", `must not be before from (${q.from})`);
-    return [q.from, q.to, scope.store ?? null, scope.region ?? null];
-  };
-
   function vouchers(q: FinanceQuery, scope: FinanceScope): Voucher[] {
-    const p = params(q, scope);
+    const where = inScope(q, scope);
     return db.transaction(() => {
-      const heads = voucherRows.all(...p) as Omit<Voucher, "lines">[];
+      const heads = orm
+        .select({
+          id: v.id,
+          storeId: v.storeId,
+          businessDay: v.businessDay,
+          sourceDay: v.sourceDay,
+          postedAt: v.postedAt,
+          memo: v.memo,
+          debitFen: v.debitFen,
+          creditFen: v.creditFen,
+        })
+        .from(v)
+        .where(where)
+        .orderBy(asc(v.id))
+        .all();
       const byId = new Map<number, Voucher>(heads.map((h) => [h.id, { ...h, lines: [] }]));
-      for (const l of voucherLineRows.all(...p) as {
-        voucherId: number;
-        account: string;
-        debitFen: number;
-        creditFen: number;
-      }[])
+      for (const l of orm
+        .select({
+          voucherId: voucherLines.voucherId,
+          account: voucherLines.account,
+          debitFen: voucherLines.debitFen,
+          creditFen: voucherLines.creditFen,
+        })
+        .from(v)
+        .innerJoin(voucherLines, eq(voucherLines.voucherId, v.id))
+        .where(where)
+        .orderBy(asc(voucherLines.voucherId), asc(voucherLines.lineNo))
+        .all())
         byId.get(l.voucherId)?.lines.push({
           account: l.account,
           accountName: accountName(l.account),
@@ -335,14 +476,20 @@ export function createFinance(opts: {
   }
 
   function trialBalance(q: FinanceQuery, scope: FinanceScope) {
-    const rows = (
-      trialRows.all(...params(q, scope)) as { account: string; debitFen: number; creditFen: number }[]
-    ).map((r) => ({
-      account: r.account,
-      name: accountName(r.account),
-      debitFen: r.debitFen,
-      creditFen: r.creditFen,
-    }));
+    const rows = orm
+      .select(sums)
+      .from(v)
+      .innerJoin(l, eq(l.voucherId, v.id))
+      .where(inScope(q, scope))
+      .groupBy(l.account)
+      .orderBy(asc(l.account))
+      .all()
+      .map((r) => ({
+        account: r.account,
+        name: accountName(r.account),
+        debitFen: r.debitFen,
+        creditFen: r.creditFen,
+      }));
     const debitFen = rows.reduce((n, r) => n + r.debitFen, 0);
     const creditFen = rows.reduce((n, r) => n + r.creditFen, 0);
     return { rows, debitFen, creditFen };
