@@ -8,8 +8,33 @@
 // transaction); every later copy of either version is recognised (inbox or conflict row) and
 // counted a duplicate; a conflict is resolved once (status guard inside the transaction).
 import { type AnyEnvelope, uuidv7, validateEnvelope } from "@retail/protocol";
+import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { snakeColumns } from "../db/columns.ts";
 import { createDeferredIndex, SALE_LINES_BY_SALE, TENDERS_BY_DOC } from "../db/deferred-index.ts";
-import type { Sqlite } from "../db/open.ts";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import {
+  audits,
+  cashMovements,
+  conflictAudit,
+  conflicts,
+  inbox,
+  members,
+  priceFindings,
+  receivings,
+  returnLines,
+  returns,
+  saleLines,
+  saleLinesBySale,
+  sales,
+  shifts,
+  stockCounts,
+  stockLedger,
+  stockLevels,
+  tendersByDoc,
+  tenders as tenderTable,
+  trainingActivity,
+} from "../db/schema.ts";
 import { ForbiddenError, NotFoundError, StateError } from "../errors.ts";
 import { pointsFor } from "../ingest/effects.ts";
 import type { Ingest } from "../ingest/ingest.ts";
@@ -58,103 +83,181 @@ export interface CommittedVersion {
 }
 
 /** The table and column holding each document kind's key (store_id is the other key column). */
-const DOC_TABLE: Record<string, [string, string]> = {
-  saleId: ["sales", "sale_id"],
-  returnId: ["returns", "return_id"],
-  movementId: ["cash_movements", "movement_id"],
-  countId: ["stock_counts", "count_id"],
-  receivingId: ["receivings", "receiving_id"],
-  auditId: ["audits", "audit_id"],
-  shiftId: ["shifts", "shift_id"],
+const DOC_TABLE: Record<string, [SQLiteTable & { storeId: SQLiteColumn }, SQLiteColumn]> = {
+  saleId: [sales, sales.saleId],
+  returnId: [returns, returns.returnId],
+  movementId: [cashMovements, cashMovements.movementId],
+  countId: [stockCounts, stockCounts.countId],
+  receivingId: [receivings, receivings.receivingId],
+  auditId: [audits, audits.auditId],
+  shiftId: [shifts, shifts.shiftId],
 };
 
 export function createConflicts(deps: ConflictsDeps) {
   const { db, now, ingest } = deps;
   const lines = createDeferredIndex(db, SALE_LINES_BY_SALE);
   const tenders = createDeferredIndex(db, TENDERS_BY_DOC);
+  const orm = openDrizzle(db);
+  const t = tenderTable;
+  // The API shows these rows with their columns' own (snake_case) names, as stored.
+  const saleCols = snakeColumns(getTableColumns(sales));
+  const returnCols = snakeColumns(getTableColumns(returns));
   const q = {
-    one: db.prepare("SELECT * FROM conflicts WHERE id = ?"),
-    inbox: db.prepare(
-      "SELECT event_id, store_id, seq, type, content_hash, occurred_at, received_at FROM inbox WHERE event_id = ?",
-    ),
-    saleByEvent: db.prepare("SELECT * FROM sales WHERE store_id = ? AND event_id = ?"),
-    saleLines: db.prepare(
-      `SELECT line_id, sku, qty, weighed, unit_price_fen, tax_rate, gross_fen, discount_fen, net_fen, tax_fen
-       FROM sale_lines WHERE id IN (${lines.idsWhereKey}) ORDER BY id`,
-    ),
-    tenders: db.prepare(
-      `SELECT kind, amount_fen, received_fen, change_fen, reference FROM tenders WHERE id IN (${tenders.idsWhereKey}) ORDER BY idx`,
-    ),
-    returnByEvent: db.prepare("SELECT * FROM returns WHERE store_id = ? AND event_id = ?"),
-    returnLines: db.prepare(
-      "SELECT line_id, sku, qty, refund_fen, tax_fen, restock FROM return_lines WHERE store_id = ? AND return_id = ?",
-    ),
-    training: db.prepare("SELECT * FROM training_activity WHERE event_id = ?"),
+    one: (id: number) =>
+      orm
+        .select(snakeColumns(getTableColumns(conflicts)))
+        .from(conflicts)
+        .where(eq(conflicts.id, id))
+        .get(),
+    inbox: (eventId: string) => orm.select().from(inbox).where(eq(inbox.eventId, eventId)).get(),
+    saleByEvent: (storeId: string, eventId: string) =>
+      orm
+        .select(saleCols)
+        .from(sales)
+        .where(and(eq(sales.storeId, storeId), eq(sales.eventId, eventId)))
+        .get(),
+    saleLines: (storeId: string, saleId: string) =>
+      orm
+        .select({
+          line_id: saleLines.lineId,
+          sku: saleLines.sku,
+          qty: saleLines.qty,
+          weighed: saleLines.weighed,
+          unit_price_fen: saleLines.unitPriceFen,
+          tax_rate: saleLines.taxRate,
+          gross_fen: saleLines.grossFen,
+          discount_fen: saleLines.discountFen,
+          net_fen: saleLines.netFen,
+          tax_fen: saleLines.taxFen,
+        })
+        .from(saleLines)
+        .where(inArray(saleLines.id, lines.idsWhere(storeId, saleId)))
+        .orderBy(asc(saleLines.id))
+        .all(),
+    tenders: (storeId: string, kind: "sale" | "return", docId: string) =>
+      orm
+        .select({
+          kind: t.kind,
+          amount_fen: t.amountFen,
+          received_fen: t.receivedFen,
+          change_fen: t.changeFen,
+          reference: t.reference,
+        })
+        .from(t)
+        .where(inArray(t.id, tenders.idsWhere(storeId, kind, docId)))
+        .orderBy(asc(t.idx))
+        .all(),
+    returnByEvent: (storeId: string, eventId: string) =>
+      orm
+        .select(returnCols)
+        .from(returns)
+        .where(and(eq(returns.storeId, storeId), eq(returns.eventId, eventId)))
+        .get(),
+    returnLines: (storeId: string, returnId: string) =>
+      orm
+        .select({
+          line_id: returnLines.lineId,
+          sku: returnLines.sku,
+          qty: returnLines.qty,
+          refund_fen: returnLines.refundFen,
+          tax_fen: returnLines.taxFen,
+          restock: returnLines.restock,
+        })
+        .from(returnLines)
+        .where(and(eq(returnLines.storeId, storeId), eq(returnLines.returnId, returnId)))
+        .all(),
+    training: (eventId: string) =>
+      orm
+        .select(snakeColumns(getTableColumns(trainingActivity)))
+        .from(trainingActivity)
+        .where(eq(trainingActivity.eventId, eventId))
+        .get(),
     // No index on event_id: a full scan, acceptable for a person's occasional decision.
-    ledger: db.prepare(
-      "SELECT sku, qty_delta, kind, ref FROM stock_ledger WHERE store_id = ? AND event_id = ? ORDER BY id",
-    ),
-    member: db.prepare(
-      "UPDATE members SET points = MAX(0, points + ?), spend_fen = spend_fen + ?, dirty = 1 WHERE id = ?",
-    ),
-    origMember: db.prepare("SELECT member_id FROM sales WHERE store_id = ? AND sale_id = ?"),
-    reversal: db.prepare(
-      "INSERT INTO stock_ledger (store_id, sku, qty_delta, kind, ref, event_id, at) VALUES (?, ?, ?, 'conflict_reversal', ?, NULL, ?)",
-    ),
-    level: db.prepare(
-      `INSERT INTO stock_levels (store_id, sku, on_hand) VALUES (?, ?, ?)
-       ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand`,
-    ),
-    retarget: db.prepare(
-      "UPDATE inbox SET event_id = ?, type = ?, content_hash = ?, occurred_at = ? WHERE event_id = ? AND content_hash = ?",
-    ),
-    close: db.prepare(
-      `UPDATE conflicts SET status = ?, resolved_by = ?, resolved_at = ?, note = ?, committed_json = ?,
-       applied_event_id = ?, applied_doc_id = ? WHERE id = ? AND status = 'open'`,
-    ),
-    audit: db.prepare(
-      "INSERT INTO conflict_audit (conflict_id, store_id, seq, choice, actor, at, note, detail_json) VALUES (?,?,?,?,?,?,?,?)",
-    ),
-    auditOf: db.prepare("SELECT * FROM conflict_audit WHERE conflict_id = ? ORDER BY id"),
+    ledger: (storeId: string, eventId: string) =>
+      orm
+        .select({
+          sku: stockLedger.sku,
+          qty_delta: stockLedger.qtyDelta,
+          kind: stockLedger.kind,
+          ref: stockLedger.ref,
+        })
+        .from(stockLedger)
+        .where(and(eq(stockLedger.storeId, storeId), eq(stockLedger.eventId, eventId)))
+        .orderBy(asc(stockLedger.id))
+        .all(),
+    member: (points: number, spendFen: number, id: string) =>
+      orm
+        .update(members)
+        .set({
+          points: sql`MAX(0, ${members.points} + ${points})`,
+          spendFen: sql`${members.spendFen} + ${spendFen}`,
+          dirty: 1,
+        })
+        .where(eq(members.id, id))
+        .run(),
+    origMember: (storeId: string, saleId: string) =>
+      orm
+        .select({ member_id: sales.memberId })
+        .from(sales)
+        .where(and(eq(sales.storeId, storeId), eq(sales.saleId, saleId)))
+        .get(),
+    reversal: (storeId: string, sku: string, qtyDelta: number, ref: string, at: string) =>
+      orm.insert(stockLedger).values({ storeId, sku, qtyDelta, kind: "conflict_reversal", ref, at }).run(),
+    level: (storeId: string, sku: string, onHand: number) =>
+      orm
+        .insert(stockLevels)
+        .values({ storeId, sku, onHand })
+        .onConflictDoUpdate({
+          target: [stockLevels.storeId, stockLevels.sku],
+          set: { onHand: sql`${stockLevels.onHand} + excluded.on_hand` },
+        })
+        .run(),
+    auditOf: (conflictId: number) =>
+      orm
+        .select(snakeColumns(getTableColumns(conflictAudit)))
+        .from(conflictAudit)
+        .where(eq(conflictAudit.conflictId, conflictId))
+        .orderBy(asc(conflictAudit.id))
+        .all(),
   };
 
   function row(id: number): ConflictRow {
-    const r = q.one.get(id) as ConflictRow | undefined;
+    const r = q.one(id);
     if (!r) throw new NotFoundError("conflict", String(id));
     return r;
   }
 
   function committedVersion(storeId: string, eventId: string): CommittedVersion {
-    const ib = q.inbox.get(eventId) as Record<string, unknown> | undefined;
-    if (!ib || ib.store_id !== storeId) return { eventId, found: false, stock: [] };
-    const type = ib.type as string;
+    const ib = q.inbox(eventId);
+    if (!ib || ib.storeId !== storeId) return { eventId, found: false, stock: [] };
+    const type = ib.type;
     const out: CommittedVersion = {
       eventId,
       found: true,
-      seq: ib.seq as number,
+      seq: ib.seq,
       type,
-      occurredAt: ib.occurred_at as string,
-      receivedAt: ib.received_at as string,
-      hash: ib.content_hash as string,
-      stock: q.ledger.all(storeId, eventId) as CommittedVersion["stock"],
+      occurredAt: ib.occurredAt,
+      receivedAt: ib.receivedAt,
+      hash: ib.contentHash,
+      stock: q.ledger(storeId, eventId),
     };
-    const training = q.training.get(eventId) as Record<string, unknown> | undefined;
+    const training = q.training(eventId);
     if (training) out.document = { kind: "training", training };
     else if (type === "sale.completed") {
-      const sale = q.saleByEvent.get(storeId, eventId) as Record<string, unknown> | undefined;
+      const sale = q.saleByEvent(storeId, eventId);
       if (sale) {
-        const id = sale.sale_id as string;
-        sale.lines = q.saleLines.all(storeId, id, storeId, id);
-        sale.tenders = q.tenders.all(storeId, "sale", id, storeId, "sale", id);
-        out.document = { kind: "sale", sale };
+        const id = sale.sale_id;
+        const lines = q.saleLines(storeId, id);
+        const tenders = q.tenders(storeId, "sale", id);
+        out.document = { kind: "sale", sale: { ...sale, lines, tenders } };
       }
     } else if (type === "sale.returned") {
-      const ret = q.returnByEvent.get(storeId, eventId) as Record<string, unknown> | undefined;
+      const ret = q.returnByEvent(storeId, eventId);
       if (ret) {
-        const id = ret.return_id as string;
-        ret.lines = q.returnLines.all(storeId, id);
-        ret.tenders = q.tenders.all(storeId, "return", id, storeId, "return", id);
-        out.document = { kind: "return", ret };
+        const id = ret.return_id;
+        const lines = q.returnLines(storeId, id);
+        const tenders = q.tenders(storeId, "return", id);
+        out.document = { kind: "return", ret: { ...ret, lines, tenders } };
       }
     }
     return out;
@@ -169,7 +272,7 @@ export function createConflicts(deps: ConflictsDeps) {
         ? (JSON.parse(r.committed_json) as CommittedVersion)
         : committedVersion(r.store_id, r.existing_event_id),
       incoming: JSON.parse(r.raw) as unknown,
-      audit: q.auditOf.all(id),
+      audit: q.auditOf(id),
     };
   }
 
@@ -184,38 +287,62 @@ export function createConflicts(deps: ConflictsDeps) {
           : `the committed event ${c.existing_event_id} is no longer in effect (another resolution replaced it): keep HQ's or keep both`,
       );
     const s = c.store_id;
-    const del = (sql: string, ...a: unknown[]) => db.prepare(sql).run(...a);
-    if (doc.kind === "training") del("DELETE FROM training_activity WHERE event_id = ?", v.eventId);
+    const tendersOf = (kind: "sale" | "return", id: string) => {
+      orm
+        .delete(t)
+        .where(inArray(t.id, tenders.idsWhere(s, kind, id)))
+        .run();
+      orm
+        .delete(tendersByDoc)
+        .where(and(eq(tendersByDoc.storeId, s), eq(tendersByDoc.docKind, kind), eq(tendersByDoc.docId, id)))
+        .run();
+    };
+    if (doc.kind === "training")
+      orm.delete(trainingActivity).where(eq(trainingActivity.eventId, v.eventId)).run();
     else if (doc.kind === "sale") {
       const sale = doc.sale;
       const id = sale.sale_id as string;
       const net = sale.net_fen as number;
-      if (sale.member_id) q.member.run(-pointsFor(net), -net, sale.member_id);
-      del(`DELETE FROM sale_lines WHERE id IN (${lines.idsWhereKey})`, s, id, s, id);
-      del("DELETE FROM sale_lines_by_sale WHERE store_id = ? AND sale_id = ?", s, id);
-      del(`DELETE FROM tenders WHERE id IN (${tenders.idsWhereKey})`, s, "sale", id, s, "sale", id);
-      del("DELETE FROM tenders_by_doc WHERE store_id = ? AND doc_kind = 'sale' AND doc_id = ?", s, id);
-      del("DELETE FROM price_findings WHERE store_id = ? AND event_id = ?", s, v.eventId);
-      del("DELETE FROM sales WHERE store_id = ? AND sale_id = ?", s, id);
+      if (sale.member_id) q.member(-pointsFor(net), -net, sale.member_id as string);
+      orm
+        .delete(saleLines)
+        .where(inArray(saleLines.id, lines.idsWhere(s, id)))
+        .run();
+      orm
+        .delete(saleLinesBySale)
+        .where(and(eq(saleLinesBySale.storeId, s), eq(saleLinesBySale.saleId, id)))
+        .run();
+      tendersOf("sale", id);
+      orm
+        .delete(priceFindings)
+        .where(and(eq(priceFindings.storeId, s), eq(priceFindings.eventId, v.eventId)))
+        .run();
+      orm
+        .delete(sales)
+        .where(and(eq(sales.storeId, s), eq(sales.saleId, id)))
+        .run();
     } else {
       const ret = doc.ret;
       const id = ret.return_id as string;
       const refund = ret.refund_fen as number;
       const orig = ret.original_sale_id
-        ? (q.origMember.get(ret.original_store_id, ret.original_sale_id) as
-            | { member_id: string | null }
-            | undefined)
+        ? q.origMember(ret.original_store_id as string, ret.original_sale_id as string)
         : undefined;
-      if (orig?.member_id) q.member.run(pointsFor(refund), refund, orig.member_id);
-      del("DELETE FROM return_lines WHERE store_id = ? AND return_id = ?", s, id);
-      del(`DELETE FROM tenders WHERE id IN (${tenders.idsWhereKey})`, s, "return", id, s, "return", id);
-      del("DELETE FROM tenders_by_doc WHERE store_id = ? AND doc_kind = 'return' AND doc_id = ?", s, id);
-      del("DELETE FROM returns WHERE store_id = ? AND return_id = ?", s, id);
+      if (orig?.member_id) q.member(pointsFor(refund), refund, orig.member_id);
+      orm
+        .delete(returnLines)
+        .where(and(eq(returnLines.storeId, s), eq(returnLines.returnId, id)))
+        .run();
+      tendersOf("return", id);
+      orm
+        .delete(returns)
+        .where(and(eq(returns.storeId, s), eq(returns.returnId, id)))
+        .run();
     }
     // Stock: the ledger is append-only, so the committed moves are cancelled by opposite ones.
     for (const m of v.stock) {
-      q.reversal.run(s, m.sku, -m.qty_delta, `conflict:${c.id}`, at);
-      q.level.run(s, m.sku, -m.qty_delta);
+      q.reversal(s, m.sku, -m.qty_delta, `conflict:${c.id}`, at);
+      q.level(s, m.sku, -m.qty_delta);
     }
   }
 
@@ -224,9 +351,11 @@ export function createConflicts(deps: ConflictsDeps) {
     const table = key ? DOC_TABLE[key] : undefined;
     return (docId: string) =>
       table
-        ? db
-            .prepare(`SELECT 1 FROM ${table[0]} WHERE store_id = ? AND ${table[1]} = ?`)
-            .get(storeId, docId) !== undefined
+        ? orm
+            .select({ x: sql`1` })
+            .from(table[0])
+            .where(and(eq(table[0].storeId, storeId), eq(table[1], docId)))
+            .get() !== undefined
         : false;
   }
 
@@ -249,14 +378,16 @@ export function createConflicts(deps: ConflictsDeps) {
         reverse(c, committed, at);
         ingest.applyResolved(incoming, at);
         // The seq's inbox row now names the incoming version, so its resends are duplicates.
-        const moved = q.retarget.run(
-          incoming.id,
-          incoming.type,
-          c.incoming_hash,
-          incoming.occurredAt,
-          c.existing_event_id,
-          c.existing_hash,
-        );
+        const moved = orm
+          .update(inbox)
+          .set({
+            eventId: incoming.id,
+            type: incoming.type,
+            contentHash: c.incoming_hash,
+            occurredAt: incoming.occurredAt,
+          })
+          .where(and(eq(inbox.eventId, c.existing_event_id), eq(inbox.contentHash, c.existing_hash)))
+          .run();
         if (moved.changes !== 1)
           throw new StateError(
             String(id),
@@ -268,32 +399,38 @@ export function createConflicts(deps: ConflictsDeps) {
         ingest.applyResolved(k.env, at);
         applied = { eventId: k.env.id, docId: k.docId };
       }
-      q.close.run(
-        choice,
-        actor,
-        at,
-        note ?? null,
-        JSON.stringify(committed),
-        applied?.eventId ?? null,
-        applied?.docId ?? null,
-        id,
-      );
-      q.audit.run(
-        id,
-        c.store_id,
-        c.seq,
-        choice,
-        actor,
-        at,
-        note ?? null,
-        JSON.stringify({
-          committedEventId: c.existing_event_id,
-          committedType: committed.type ?? null,
-          incomingEventId: incoming.id,
-          incomingType: incoming.type,
-          ...(applied ? { applied } : {}),
-        }),
-      );
+      orm
+        .update(conflicts)
+        .set({
+          status: choice,
+          resolvedBy: actor,
+          resolvedAt: at,
+          note: note ?? null,
+          committedJson: JSON.stringify(committed),
+          appliedEventId: applied?.eventId ?? null,
+          appliedDocId: applied?.docId ?? null,
+        })
+        .where(and(eq(conflicts.id, id), eq(conflicts.status, "open")))
+        .run();
+      orm
+        .insert(conflictAudit)
+        .values({
+          conflictId: id,
+          storeId: c.store_id,
+          seq: c.seq,
+          choice,
+          actor,
+          at,
+          note: note ?? null,
+          detailJson: JSON.stringify({
+            committedEventId: c.existing_event_id,
+            committedType: committed.type ?? null,
+            incomingEventId: incoming.id,
+            incomingType: incoming.type,
+            ...(applied ? { applied } : {}),
+          }),
+        })
+        .run();
     })();
     const r = row(id);
     ingest.conflictsChanged(r.store_id);
