@@ -3,8 +3,20 @@
 // "integer overflow" for the whole query when one store's figures pass 2^63; per-store groups
 // let exact.ts leave such a store out (named, with the reason) while the others are reported. The sales table has no index on business_day (one
 // more b-tree insert per sale at ingest was not worth it): a report reads the table through.
+import { and, between, count, countDistinct, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
-import type { Sqlite } from "../db/open.ts";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import {
+  categoryNames,
+  products,
+  returnLines,
+  returns,
+  saleLines,
+  sales as saleRows,
+  stores,
+  tenders,
+} from "../db/schema.ts";
 import { ValidationError } from "../errors.ts";
 import {
   type ReportBy,
@@ -40,93 +52,163 @@ export interface Scope {
 const UNCATEGORISED = "未分类";
 const SALES_FIELDS = ["grossFen", "discountFen", "netFen", "taxFen"] as const;
 
-export function createReports(db: Sqlite) {
-  const scopeSql = (alias: string) =>
-    `(?1 IS NULL OR ${alias}.store_id = ?1) AND (?2 IS NULL OR ${alias}.store_id IN (SELECT id FROM stores WHERE region = ?2))`;
-  const salesByStoreDay = db.prepare(
-    `SELECT s.store_id AS storeId, s.business_day AS day, COUNT(*) AS saleCount, TOTAL(s.gross_fen) AS grossFen,
-       TOTAL(s.discount_fen) AS discountFen, TOTAL(s.net_fen) AS netFen, TOTAL(s.tax_fen) AS taxFen
-     FROM sales s WHERE s.business_day BETWEEN ?3 AND ?4 AND ${scopeSql("s")} GROUP BY s.store_id, s.business_day`,
-  );
-  const returnsByStoreDay = db.prepare(
-    `SELECT r.store_id AS storeId, r.business_day AS day, COUNT(*) AS returnCount, TOTAL(r.refund_fen) AS refundFen
-     FROM returns r WHERE r.business_day BETWEEN ?3 AND ?4 AND ${scopeSql("r")} GROUP BY r.store_id, r.business_day`,
-  );
-  // The product's top-level category (the first code of its path in master data): the level HQ
-  // reads sales at; leaf codes are too fine for a chain-wide report.
-  const topCategory =
-    "(SELECT json_extract(p.data_json, '$.category[0]') FROM products p WHERE p.sku = l.sku)";
-  const salesByCategory = db.prepare(
-    `SELECT COALESCE(${topCategory}, '') AS category, s.store_id AS storeId, '' AS day,
-       COUNT(DISTINCT l.sale_id) AS saleCount, TOTAL(l.gross_fen) AS grossFen,
-       TOTAL(l.discount_fen) AS discountFen, TOTAL(l.net_fen) AS netFen, TOTAL(l.tax_fen) AS taxFen
-     FROM sale_lines l JOIN sales s ON s.store_id = l.store_id AND s.sale_id = l.sale_id
-     WHERE s.business_day BETWEEN ?3 AND ?4 AND ${scopeSql("s")} GROUP BY s.store_id, 1`,
-  );
-  const returnsByCategory = db.prepare(
-    `SELECT COALESCE(${topCategory}, '') AS category, r.store_id AS storeId, '' AS day,
-       COUNT(DISTINCT l.return_id) AS returnCount, TOTAL(l.refund_fen) AS refundFen
-     FROM return_lines l JOIN returns r ON r.store_id = l.store_id AND r.return_id = l.return_id
-     WHERE r.business_day BETWEEN ?3 AND ?4 AND ${scopeSql("r")} GROUP BY r.store_id, 1`,
-  );
-  const storeNames = db.prepare("SELECT id, name FROM stores");
-  const categoryNames = db.prepare("SELECT code, name FROM category_names");
-  const tenders = db.prepare(
-    `SELECT t.store_id AS storeId, t.kind AS kind, t.doc_kind AS docKind, COUNT(*) AS count, TOTAL(t.amount_fen) AS amountFen
-     FROM tenders t
-     LEFT JOIN sales s ON t.doc_kind = 'sale' AND s.store_id = t.store_id AND s.sale_id = t.doc_id
-     LEFT JOIN returns r ON t.doc_kind = 'return' AND r.store_id = t.store_id AND r.return_id = t.doc_id
-     WHERE COALESCE(s.business_day, r.business_day) BETWEEN ?3 AND ?4 AND ${scopeSql("t")}
-     GROUP BY t.store_id, t.kind, t.doc_kind`,
-  );
-  const setCategoryName = db.prepare(
-    "INSERT INTO category_names (code, name) VALUES (?, ?) ON CONFLICT (code) DO UPDATE SET name = excluded.name",
-  );
+/** TOTAL(), never SUM() (see the top of this file). */
+const total = (c: SQLiteColumn) => sql<number>`TOTAL(${c})`;
 
-  const params = (q: { from: string; to: string }, scope: Scope) => [
-    scope.store ?? null,
-    scope.region ?? null,
-    q.from,
-    q.to,
-  ];
+export function createReports(db: Sqlite) {
+  const orm = openDrizzle(db);
+  type Range = { from: string; to: string };
+  const inScope = (storeId: SQLiteColumn, scope: Scope) =>
+    and(
+      scope.store ? eq(storeId, scope.store) : undefined,
+      scope.region
+        ? inArray(storeId, orm.select({ id: stores.id }).from(stores).where(eq(stores.region, scope.region)))
+        : undefined,
+    );
+  const salesIn = (q: Range, scope: Scope) =>
+    and(between(saleRows.businessDay, q.from, q.to), inScope(saleRows.storeId, scope));
+  const returnsIn = (q: Range, scope: Scope) =>
+    and(between(returns.businessDay, q.from, q.to), inScope(returns.storeId, scope));
+
+  const salesByStoreDay = (q: Range, scope: Scope): SalesGroup[] =>
+    orm
+      .select({
+        storeId: saleRows.storeId,
+        day: saleRows.businessDay,
+        saleCount: count(),
+        grossFen: total(saleRows.grossFen),
+        discountFen: total(saleRows.discountFen),
+        netFen: total(saleRows.netFen),
+        taxFen: total(saleRows.taxFen),
+      })
+      .from(saleRows)
+      .where(salesIn(q, scope))
+      .groupBy(saleRows.storeId, saleRows.businessDay)
+      .all();
+  const returnsByStoreDay = (q: Range, scope: Scope): ReturnsGroup[] =>
+    orm
+      .select({
+        storeId: returns.storeId,
+        day: returns.businessDay,
+        returnCount: count(),
+        refundFen: total(returns.refundFen),
+      })
+      .from(returns)
+      .where(returnsIn(q, scope))
+      .groupBy(returns.storeId, returns.businessDay)
+      .all();
+  // The product's top-level category (the first code of its path in master data): the level HQ
+  // reads sales at; leaf codes are too fine for a chain-wide report. A JSON path: SQL.
+  const topCategory = (sku: SQLiteColumn): SQL<string> =>
+    sql<string>`COALESCE((SELECT json_extract(${products.dataJson}, '$.category[0]') FROM ${products} WHERE ${products.sku} = ${sku}), '')`;
+  const salesByCategory = (q: Range, scope: Scope): SalesGroup[] => {
+    const category = topCategory(saleLines.sku);
+    return orm
+      .select({
+        category,
+        storeId: saleRows.storeId,
+        day: sql<string>`''`,
+        saleCount: countDistinct(saleLines.saleId),
+        grossFen: total(saleLines.grossFen),
+        discountFen: total(saleLines.discountFen),
+        netFen: total(saleLines.netFen),
+        taxFen: total(saleLines.taxFen),
+      })
+      .from(saleLines)
+      .innerJoin(
+        saleRows,
+        and(eq(saleRows.storeId, saleLines.storeId), eq(saleRows.saleId, saleLines.saleId)),
+      )
+      .where(salesIn(q, scope))
+      .groupBy(saleRows.storeId, category)
+      .all();
+  };
+  const returnsByCategory = (q: Range, scope: Scope): ReturnsGroup[] => {
+    const category = topCategory(returnLines.sku);
+    return orm
+      .select({
+        category,
+        storeId: returns.storeId,
+        day: sql<string>`''`,
+        returnCount: countDistinct(returnLines.returnId),
+        refundFen: total(returnLines.refundFen),
+      })
+      .from(returnLines)
+      .innerJoin(
+        returns,
+        and(eq(returns.storeId, returnLines.storeId), eq(returns.returnId, returnLines.returnId)),
+      )
+      .where(returnsIn(q, scope))
+      .groupBy(returns.storeId, category)
+      .all();
+  };
+  // A tender belongs to its document's business day.
+  const s = alias(saleRows, "s");
+  const r = alias(returns, "r");
+  const tenderGroups = (q: Range, scope: Scope) =>
+    orm
+      .select({
+        storeId: tenders.storeId,
+        kind: tenders.kind,
+        docKind: tenders.docKind,
+        count: count(),
+        amountFen: total(tenders.amountFen),
+      })
+      .from(tenders)
+      .leftJoin(
+        s,
+        and(eq(tenders.docKind, "sale"), eq(s.storeId, tenders.storeId), eq(s.saleId, tenders.docId)),
+      )
+      .leftJoin(
+        r,
+        and(eq(tenders.docKind, "return"), eq(r.storeId, tenders.storeId), eq(r.returnId, tenders.docId)),
+      )
+      .where(
+        and(
+          between(sql`COALESCE(${s.businessDay}, ${r.businessDay})`, q.from, q.to),
+          inScope(tenders.storeId, scope),
+        ),
+      )
+      .groupBy(tenders.storeId, tenders.kind, tenders.docKind)
+      .all();
 
   function sales(q: ReportQuery, scope: Scope) {
     checkRange(q);
-    const p = params(q, scope);
     // One read transaction: sales and returns of one moment.
     return db.transaction(() => {
       const byCategory = q.by === "category";
       const excluded = new Map<string, string>();
       // Per (store, day) first, so a store is excluded whatever `by` is; then the category rows.
-      const ds = keepExact(salesByStoreDay.all(...p) as SalesGroup[], SALES_FIELDS, "sales", excluded);
-      const dr = keepExact(returnsByStoreDay.all(...p) as ReturnsGroup[], ["refundFen"], "returns", excluded);
+      const ds = keepExact(salesByStoreDay(q, scope), SALES_FIELDS, "sales", excluded);
+      const dr = keepExact(returnsByStoreDay(q, scope), ["refundFen"], "returns", excluded);
       const exact = <G extends { storeId: string }>(groups: G[]) =>
         groups.filter((g) => !excluded.has(g.storeId));
       const s = exact(
-        byCategory
-          ? keepExact(salesByCategory.all(...p) as SalesGroup[], SALES_FIELDS, "sales by category", excluded)
-          : ds,
+        byCategory ? keepExact(salesByCategory(q, scope), SALES_FIELDS, "sales by category", excluded) : ds,
       );
       const r = exact(
         byCategory
-          ? keepExact(
-              returnsByCategory.all(...p) as ReturnsGroup[],
-              ["refundFen"],
-              "returns by category",
-              excluded,
-            )
+          ? keepExact(returnsByCategory(q, scope), ["refundFen"], "returns by category", excluded)
           : dr,
       );
       let label: (key: string) => string = (k) => k;
       let distinct: { saleCount: number; returnCount: number } | undefined;
       if (q.by === "store") {
         const names = new Map(
-          (storeNames.all() as { id: string; name: string }[]).map((x) => [x.id, x.name]),
+          orm
+            .select({ id: stores.id, name: stores.name })
+            .from(stores)
+            .all()
+            .map((x) => [x.id, x.name]),
         );
         label = (k) => names.get(k) ?? k;
       } else if (byCategory) {
         const names = new Map(
-          (categoryNames.all() as { code: string; name: string }[]).map((x) => [x.code, x.name]),
+          orm
+            .select()
+            .from(categoryNames)
+            .all()
+            .map((x) => [x.code, x.name]),
         );
         label = (k) => (k === "" ? UNCATEGORISED : (names.get(k) ?? k));
         // A sale with lines in two categories is one sale in the totals.
@@ -150,7 +232,7 @@ export function createReports(db: Sqlite) {
     checkRange(q);
     const excluded = new Map<string, string>();
     const groups = keepExact(
-      tenders.all(...params(q, scope)) as (TenderGroup & { storeId: string })[],
+      tenderGroups(q, scope) as (TenderGroup & { storeId: string })[],
       ["amountFen"],
       "tenders",
       excluded,
@@ -159,7 +241,11 @@ export function createReports(db: Sqlite) {
   }
 
   function nameCategory(code: string, name: string) {
-    setCategoryName.run(code, name);
+    orm
+      .insert(categoryNames)
+      .values({ code, name })
+      .onConflictDoUpdate({ target: categoryNames.code, set: { name } })
+      .run();
     return { code, name };
   }
 
