@@ -3,8 +3,21 @@
 // grid, one store-day in detail (the missing and extra receipts by number), and the month-end
 // question finance asks: is every store-day of a month complete?
 import type { StoreDayDigest } from "@retail/protocol";
+import { and, asc, between, count, eq, gt, inArray, sql } from "drizzle-orm";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
-import type { Sqlite } from "../db/open.ts";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import {
+  dayDigests,
+  deferredIndexMarks,
+  inbox,
+  returns,
+  sales,
+  storeSeq,
+  stores,
+  tenders,
+  tendersByDoc,
+} from "../db/schema.ts";
 import { ValidationError } from "../errors.ts";
 import { compareDay, type DayStatus, type DayVerdict, type HqReceipt, summarise } from "./compare.ts";
 
@@ -65,84 +78,161 @@ export function daysBetween(from: string, to: string): string[] {
 
 export function createCompleteness(deps: { db: Sqlite; now: () => Date }) {
   const { db, now } = deps;
-  const scopeSql = (alias: string) =>
-    `(?3 IS NULL OR ${alias}.store_id = ?3) AND (?4 IS NULL OR ${alias}.store_id IN (SELECT id FROM stores WHERE region = ?4))`;
+  const orm = openDrizzle(db);
+  type Range = { from: string; to: string };
+  const inScope = (storeId: SQLiteColumn, scope: Scope) =>
+    and(
+      scope.store ? eq(storeId, scope.store) : undefined,
+      scope.region
+        ? inArray(storeId, orm.select({ id: stores.id }).from(stores).where(eq(stores.region, scope.region)))
+        : undefined,
+    );
   const q = {
-    digests: db.prepare(
-      `SELECT d.store_id AS storeId, d.business_day AS day, d.seq AS seq, d.payload AS payload FROM day_digests d
-       WHERE d.business_day BETWEEN ?1 AND ?2 AND ${scopeSql("d")}`,
-    ),
-    digest: db.prepare(
-      "SELECT seq, payload, received_at AS receivedAt FROM day_digests WHERE store_id = ? AND business_day = ?",
-    ),
-    heldCounts: db.prepare(
-      `SELECT storeId, day, SUM(n) AS n FROM (
-         SELECT s.store_id AS storeId, s.business_day AS day, COUNT(*) AS n FROM sales s
-           WHERE s.business_day BETWEEN ?1 AND ?2 AND ${scopeSql("s")} GROUP BY 1, 2
-         UNION ALL
-         SELECT r.store_id, r.business_day, COUNT(*) FROM returns r
-           WHERE r.business_day BETWEEN ?1 AND ?2 AND ${scopeSql("r")} GROUP BY 1, 2)
-       GROUP BY storeId, day`,
-    ),
-    sales: db.prepare(
-      `SELECT s.receipt_no AS receiptNo, COALESCE(i.seq, 0) AS seq, s.sale_id AS docId, s.net_fen AS net, s.tax_fen AS tax
-       FROM sales s LEFT JOIN inbox i ON i.event_id = s.event_id WHERE s.store_id = ? AND s.business_day = ?`,
-    ),
-    returns: db.prepare(
-      `SELECT r.receipt_no AS receiptNo, COALESCE(i.seq, 0) AS seq, r.return_id AS docId, r.refund_fen AS refund
-       FROM returns r LEFT JOIN inbox i ON i.event_id = r.event_id WHERE r.store_id = ? AND r.business_day = ?`,
-    ),
+    digests: (r: Range, scope: Scope) =>
+      orm
+        .select({
+          storeId: dayDigests.storeId,
+          day: dayDigests.businessDay,
+          seq: dayDigests.seq,
+          payload: dayDigests.payload,
+        })
+        .from(dayDigests)
+        .where(and(between(dayDigests.businessDay, r.from, r.to), inScope(dayDigests.storeId, scope)))
+        .all(),
+    digest: (storeId: string, day: string) =>
+      orm
+        .select({ seq: dayDigests.seq, payload: dayDigests.payload, receivedAt: dayDigests.receivedAt })
+        .from(dayDigests)
+        .where(and(eq(dayDigests.storeId, storeId), eq(dayDigests.businessDay, day)))
+        .get(),
+    /** Sales and returns HQ holds per store-day. */
+    heldCounts: (r: Range, scope: Scope) => {
+      const per = (t: typeof sales | typeof returns) =>
+        orm
+          .select({ storeId: t.storeId, day: t.businessDay, n: count() })
+          .from(t)
+          .where(and(between(t.businessDay, r.from, r.to), inScope(t.storeId, scope)))
+          .groupBy(t.storeId, t.businessDay)
+          .all();
+      const n = new Map<string, number>();
+      for (const g of [...per(sales), ...per(returns)]) {
+        const k = `${g.storeId}|${g.day}`;
+        n.set(k, (n.get(k) ?? 0) + g.n);
+      }
+      return n;
+    },
+    sales: (storeId: string, day: string) =>
+      orm
+        .select({
+          receiptNo: sales.receiptNo,
+          seq: sql<number>`COALESCE(${inbox.seq}, 0)`,
+          docId: sales.saleId,
+          net: sales.netFen,
+          tax: sales.taxFen,
+        })
+        .from(sales)
+        .leftJoin(inbox, eq(inbox.eventId, sales.eventId))
+        .where(and(eq(sales.storeId, storeId), eq(sales.businessDay, day)))
+        .all(),
+    returns: (storeId: string, day: string) =>
+      orm
+        .select({
+          receiptNo: returns.receiptNo,
+          seq: sql<number>`COALESCE(${inbox.seq}, 0)`,
+          docId: returns.returnId,
+          refund: returns.refundFen,
+        })
+        .from(returns)
+        .leftJoin(inbox, eq(inbox.eventId, returns.eventId))
+        .where(and(eq(returns.storeId, storeId), eq(returns.businessDay, day)))
+        .all(),
     // Through the batch-built look-up (tenders_by_doc) plus the short tail not in it yet.
-    tenders: db.prepare(
-      `SELECT t.doc_kind AS docKind, t.doc_id AS docId, t.kind AS kind, t.amount_fen AS amount FROM tenders t WHERE t.id IN (
-         SELECT b.id FROM tenders_by_doc b WHERE b.store_id = ?1 AND b.doc_kind = 'sale'
-           AND b.doc_id IN (SELECT sale_id FROM sales WHERE store_id = ?1 AND business_day = ?2)
-         UNION ALL SELECT b.id FROM tenders_by_doc b WHERE b.store_id = ?1 AND b.doc_kind = 'return'
-           AND b.doc_id IN (SELECT return_id FROM returns WHERE store_id = ?1 AND business_day = ?2)
-         UNION ALL SELECT t2.id FROM tenders t2
-           WHERE t2.id > (SELECT up_to FROM deferred_index_marks WHERE name = 'tenders_by_doc') AND t2.store_id = ?1)`,
-    ),
-    upTo: db.prepare("SELECT up_to_seq AS upTo FROM store_seq WHERE store_id = ?"),
-    stores: db.prepare(
-      `SELECT id, name, region, enrolled_at AS enrolledAt FROM stores
-       WHERE (?1 IS NULL OR id = ?1) AND (?2 IS NULL OR region = ?2) ORDER BY id`,
-    ),
+    tenders: (storeId: string, day: string) => {
+      const b = tendersByDoc;
+      const tail = alias(tenders, "t2");
+      const docsOf = (kind: "sale" | "return") =>
+        orm
+          .select({ id: b.id })
+          .from(b)
+          .where(
+            and(
+              eq(b.storeId, storeId),
+              eq(b.docKind, kind),
+              inArray(
+                b.docId,
+                kind === "sale"
+                  ? orm
+                      .select({ id: sales.saleId })
+                      .from(sales)
+                      .where(and(eq(sales.storeId, storeId), eq(sales.businessDay, day)))
+                  : orm
+                      .select({ id: returns.returnId })
+                      .from(returns)
+                      .where(and(eq(returns.storeId, storeId), eq(returns.businessDay, day))),
+              ),
+            ),
+          );
+      const mark = orm
+        .select({ upTo: deferredIndexMarks.upTo })
+        .from(deferredIndexMarks)
+        .where(eq(deferredIndexMarks.name, "tenders_by_doc"));
+      return orm
+        .select({
+          docKind: tenders.docKind,
+          docId: tenders.docId,
+          kind: tenders.kind,
+          amount: tenders.amountFen,
+        })
+        .from(tenders)
+        .where(
+          inArray(
+            tenders.id,
+            docsOf("sale")
+              .unionAll(docsOf("return"))
+              .unionAll(
+                orm
+                  .select({ id: tail.id })
+                  .from(tail)
+                  .where(and(gt(tail.id, sql`(${mark})`), eq(tail.storeId, storeId))),
+              ),
+          ),
+        )
+        .all();
+    },
+    upTo: (storeId: string) =>
+      orm.select({ upTo: storeSeq.upToSeq }).from(storeSeq).where(eq(storeSeq.storeId, storeId)).get(),
+    stores: (scope: Scope) =>
+      orm
+        .select({ id: stores.id, name: stores.name, region: stores.region, enrolledAt: stores.enrolledAt })
+        .from(stores)
+        .where(
+          and(
+            scope.store ? eq(stores.id, scope.store) : undefined,
+            scope.region ? eq(stores.region, scope.region) : undefined,
+          ),
+        )
+        .orderBy(asc(stores.id))
+        .all(),
   };
 
   /** Every sale and return HQ holds for the store-day, with the seq that brought it and its tenders. */
   function held(storeId: string, day: string): HqReceipt[] {
     const tenders = new Map<string, { kind: string; amount: number }[]>();
-    for (const t of q.tenders.all(storeId, day) as {
-      docKind: string;
-      docId: string;
-      kind: string;
-      amount: number;
-    }[]) {
+    for (const t of q.tenders(storeId, day)) {
       const k = `${t.docKind}|${t.docId}`;
       const list = tenders.get(k) ?? [];
       list.push({ kind: t.kind, amount: t.amount });
       tenders.set(k, list);
     }
     const out: HqReceipt[] = [];
-    for (const s of q.sales.all(storeId, day) as {
-      receiptNo: string;
-      seq: number;
-      docId: string;
-      net: number;
-      tax: number;
-    }[])
+    for (const s of q.sales(storeId, day))
       out.push({ ...s, kind: "sale", refund: 0, tenders: tenders.get(`sale|${s.docId}`) ?? [] });
-    for (const r of q.returns.all(storeId, day) as {
-      receiptNo: string;
-      seq: number;
-      docId: string;
-      refund: number;
-    }[])
+    for (const r of q.returns(storeId, day))
       out.push({ ...r, kind: "return", net: 0, tax: 0, tenders: tenders.get(`return|${r.docId}`) ?? [] });
     return out;
   }
 
-  const upToOf = (storeId: string) => (q.upTo.get(storeId) as { upTo: number } | undefined)?.upTo ?? 0;
+  const upToOf = (storeId: string) => q.upTo(storeId)?.upTo ?? 0;
 
   function verdict(storeId: string, day: string, seq: number, payload: string): DayVerdict {
     return compareDay(JSON.parse(payload) as StoreDayDigest, seq, held(storeId, day), upToOf(storeId));
@@ -158,18 +248,10 @@ export function createCompleteness(deps: { db: Sqlite; now: () => Date }) {
   function grid(query: { from: string; to: string }, scope: Scope) {
     checkRange(query.from, query.to);
     return db.transaction(() => {
-      const p = [query.from, query.to, scope.store ?? null, scope.region ?? null];
-      const counts = new Map<string, number>();
-      for (const r of q.heldCounts.all(...p) as { storeId: string; day: string; n: number }[])
-        counts.set(`${r.storeId}|${r.day}`, r.n);
+      const counts = q.heldCounts(query, scope);
       const cells: Cell[] = [];
       const seen = new Set<string>();
-      for (const d of q.digests.all(...p) as {
-        storeId: string;
-        day: string;
-        seq: number;
-        payload: string;
-      }[]) {
+      for (const d of q.digests(query, scope)) {
         const v = verdict(d.storeId, d.day, d.seq, d.payload);
         seen.add(`${d.storeId}|${d.day}`);
         cells.push({
@@ -201,9 +283,7 @@ export function createCompleteness(deps: { db: Sqlite; now: () => Date }) {
       cells.sort((a, b) =>
         a.storeId === b.storeId ? (a.businessDay < b.businessDay ? -1 : 1) : a.storeId < b.storeId ? -1 : 1,
       );
-      const stores = (
-        q.stores.all(scope.store ?? null, scope.region ?? null) as { id: string; name: string }[]
-      ).map((s) => ({ id: s.id, name: s.name }));
+      const stores = q.stores(scope).map((s) => ({ id: s.id, name: s.name }));
       return { from: query.from, to: query.to, days: daysBetween(query.from, query.to), stores, cells };
     })();
   }
@@ -212,9 +292,7 @@ export function createCompleteness(deps: { db: Sqlite; now: () => Date }) {
   function detail(storeId: string, day: string) {
     if (!Day.safeParse(day).success) throw new ValidationError("day", "a date YYYY-MM-DD");
     return db.transaction(() => {
-      const d = q.digest.get(storeId, day) as
-        | { seq: number; payload: string; receivedAt: string }
-        | undefined;
+      const d = q.digest(storeId, day);
       if (!d) {
         const h = held(storeId, day);
         return {
@@ -255,17 +333,14 @@ export function createCompleteness(deps: { db: Sqlite; now: () => Date }) {
         extra: number;
       }[] = [];
       let storeDays = 0;
-      for (const s of q.stores.all(scope.store ?? null, scope.region ?? null) as {
-        id: string;
-        enrolledAt: string | null;
-      }[]) {
+      for (const s of q.stores(scope)) {
         if (!s.enrolledAt) continue;
         const from = chinaDay(Date.parse(s.enrolledAt));
         const start = from > first ? from : first;
         if (start > until) continue;
         for (const day of daysBetween(start, until)) {
           storeDays++;
-          const d = q.digest.get(s.id, day) as { seq: number; payload: string } | undefined;
+          const d = q.digest(s.id, day);
           if (!d) {
             problems.push({ storeId: s.id, businessDay: day, status: "no_digest", missing: 0, extra: 0 });
             continue;
