@@ -3,8 +3,10 @@
 // password as Bun.password (argon2id) plus the PBKDF2 form Mosquitto's password file needs.
 import { createHash, pbkdf2Sync, randomBytes } from "node:crypto";
 import { STORE_ID_RE } from "@retail/protocol";
+import { asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Sqlite } from "../db/open.ts";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { stores } from "../db/schema.ts";
 import { fromZod, NotFoundError, ValidationError } from "../errors.ts";
 
 export const StoreInput = z.strictObject({
@@ -72,59 +74,62 @@ export function createStores(deps: {
   onReEnrolled?: (storeId: string) => void;
 }) {
   const { db, now } = deps;
+  const orm = openDrizzle(db);
   // Digests of (stored hash, password) pairs already verified, so a reconnect storm costs one
   // argon2 per credential, not one per connect. Keyed by the stored hash, a re-enrolled or
   // revoked store never matches an old entry.
   const verified = new Set<string>();
 
-  function toRow(r: Record<string, unknown>): StoreRow {
+  function toRow(r: typeof stores.$inferSelect): StoreRow {
     return {
-      id: r.id as string,
-      name: r.name as string,
-      region: r.region as string,
-      address: r.address as string,
-      ring: r.ring as string,
-      ...(r.lat_e6 !== null ? { lat: (r.lat_e6 as number) / 1e6 } : {}),
-      ...(r.lng_e6 !== null ? { lng: (r.lng_e6 as number) / 1e6 } : {}),
-      enrollmentState: r.enrollment_state as string,
-      createdAt: r.created_at as string,
-      ...(r.enrolled_at ? { enrolledAt: r.enrolled_at as string } : {}),
+      id: r.id,
+      name: r.name,
+      region: r.region,
+      address: r.address,
+      ring: r.ring,
+      ...(r.latE6 !== null ? { lat: r.latE6 / 1e6 } : {}),
+      ...(r.lngE6 !== null ? { lng: r.lngE6 / 1e6 } : {}),
+      enrollmentState: r.enrollmentState,
+      createdAt: r.createdAt,
+      ...(r.enrolledAt ? { enrolledAt: r.enrolledAt } : {}),
     };
   }
 
   function get(id: string): StoreRow {
-    const r = db.prepare("SELECT * FROM stores WHERE id = ?").get(id) as Record<string, unknown> | undefined;
+    const r = orm.select().from(stores).where(eq(stores.id, id)).get();
     if (!r) throw new NotFoundError("store", id);
     return toRow(r);
   }
 
   function list(region?: string): StoreRow[] {
-    const rows = (
-      region
-        ? db.prepare("SELECT * FROM stores WHERE region = ? ORDER BY id").all(region)
-        : db.prepare("SELECT * FROM stores ORDER BY id").all()
-    ) as Record<string, unknown>[];
-    return rows.map(toRow);
+    return orm
+      .select()
+      .from(stores)
+      .where(region ? eq(stores.region, region) : undefined)
+      .orderBy(asc(stores.id))
+      .all()
+      .map(toRow);
   }
 
   function add(input: unknown): StoreRow {
     const r = StoreInput.safeParse(input);
     if (!r.success) throw fromZod(r.error);
     const s = r.data;
-    if (db.prepare("SELECT 1 FROM stores WHERE id = ?").get(s.id))
+    if (orm.select({ id: stores.id }).from(stores).where(eq(stores.id, s.id)).get())
       throw new ValidationError("id", `store ${s.id} already exists`);
-    db.prepare(
-      "INSERT INTO stores (id, name, region, address, ring, lat_e6, lng_e6, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    ).run(
-      s.id,
-      s.name,
-      s.region,
-      s.address ?? "",
-      s.ring ?? "general",
-      s.lat === undefined ? null : Math.round(s.lat * 1e6),
-      s.lng === undefined ? null : Math.round(s.lng * 1e6),
-      now().toISOString(),
-    );
+    orm
+      .insert(stores)
+      .values({
+        id: s.id,
+        name: s.name,
+        region: s.region,
+        address: s.address ?? "",
+        ring: s.ring ?? "general",
+        latE6: s.lat === undefined ? null : Math.round(s.lat * 1e6),
+        lngE6: s.lng === undefined ? null : Math.round(s.lng * 1e6),
+        createdAt: now().toISOString(),
+      })
+      .run();
     return get(s.id);
   }
 
@@ -140,20 +145,21 @@ export function createStores(deps: {
     const moved =
       (p.region !== undefined && p.region !== before.region) ||
       (p.ring !== undefined && p.ring !== before.ring);
-    db.prepare(
-      `UPDATE stores SET name = COALESCE(?, name), region = COALESCE(?, region), address = COALESCE(?, address), ring = COALESCE(?, ring),
-       lat_e6 = COALESCE(?, lat_e6), lng_e6 = COALESCE(?, lng_e6), snapshot_floor = CASE WHEN ? THEN ? ELSE snapshot_floor END WHERE id = ?`,
-    ).run(
-      p.name ?? null,
-      p.region ?? null,
-      p.address ?? null,
-      p.ring ?? null,
-      p.lat === undefined ? null : Math.round(p.lat * 1e6),
-      p.lng === undefined ? null : Math.round(p.lng * 1e6),
-      moved ? 1 : 0,
-      currentVersion + 1,
-      id,
-    );
+    // Only the fields given change (the old SQL's COALESCE(?, column)).
+    orm
+      .update(stores)
+      .set({
+        ...(p.name !== undefined ? { name: p.name } : {}),
+        ...(p.region !== undefined ? { region: p.region } : {}),
+        ...(p.address !== undefined ? { address: p.address } : {}),
+        ...(p.ring !== undefined ? { ring: p.ring } : {}),
+        ...(p.lat !== undefined ? { latE6: Math.round(p.lat * 1e6) } : {}),
+        ...(p.lng !== undefined ? { lngE6: Math.round(p.lng * 1e6) } : {}),
+        // A no-op assignment keeps the statement valid when nothing else is given.
+        snapshotFloor: moved ? currentVersion + 1 : sql`${stores.snapshotFloor}`,
+      })
+      .where(eq(stores.id, id))
+      .run();
     return get(id);
   }
 
