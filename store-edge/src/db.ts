@@ -89,6 +89,8 @@ export class EdgeDb {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     this.raw = new Database(path);
     stripRowMetadata(this.raw);
+    // Raw SQL: pragmas, the migration runner and transaction control (BEGIN/SAVEPOINT in
+    // `write`): drizzle has no builder for them, and its own transactions are not used here.
     this.raw.exec("PRAGMA journal_mode = WAL");
     this.raw.exec("PRAGMA synchronous = FULL");
     this.raw.exec("PRAGMA busy_timeout = 5000");

@@ -54,6 +54,8 @@ export interface DeferredIndex {
 export function createDeferredIndex(db: Sqlite, spec: DeferredIndexSpec): DeferredIndex {
   const { name, source, key } = spec;
   const cols = key.join(", ");
+  // Raw SQL: the look-up and source tables are named by the spec at run time (one function for
+  // the three look-ups), which drizzle's builder, typed by table object, does not take.
   const mark = db.prepare("SELECT up_to FROM deferred_index_marks WHERE name = ?");
   const maxId = db.prepare(`SELECT COALESCE(MAX(id), 0) AS n FROM ${source}`);
   const fill = db.prepare(

@@ -26,6 +26,7 @@ let getPatched = false;
 function stripRowMetadata(db: Sqlite) {
   if (getPatched) return;
   getPatched = true;
+  // Raw SQL: any statement will do to reach libsql's Statement prototype.
   const proto = Object.getPrototypeOf(db.prepare("SELECT 1")) as { get: (...a: unknown[]) => unknown };
   const get = proto.get;
   proto.get = function (this: unknown, ...args: unknown[]) {
@@ -51,6 +52,7 @@ function openRaw(opts: OpenOptions): Sqlite {
   }
   mkdirSync(opts.dataDir, { recursive: true });
   const db = new Database(join(opts.dataDir, "hq.db"));
+  // Raw SQL: pragmas (drizzle has no builder for them).
   db.exec("PRAGMA journal_mode = WAL");
   // FULL, not NORMAL: the hub acks an event only after its commit, and the edge then forgets
   // it. With NORMAL in WAL mode a power cut may lose the last commits AFTER their ack went out,

@@ -128,6 +128,8 @@ export function createFinanceFailures(db: Sqlite) {
 
 /** Runs `fn` in a savepoint: its writes are kept if it returns, rolled back if it throws. */
 export function inSavepoint<T>(db: Sqlite, fn: () => T): T {
+  // Raw SQL: drizzle offers savepoints only on the transaction object of its own (async-style)
+  // transaction; posting runs inside the handle's synchronous one.
   db.exec("SAVEPOINT finance_day");
   try {
     const v = fn();
