@@ -53,6 +53,7 @@ export class PinLockout {
           lockedUntilMs: p("lockedUntil"),
           updatedAt: p("at"),
         })
+        // `excluded.*` is SQLite's upsert row: drizzle's documented way to say "the new value".
         .onConflictDoUpdate({
           target: cashierPinFailures.cashierId,
           set: {

@@ -118,6 +118,7 @@ export class LaneSessions {
         .prepare(),
       touch: d
         .update(laneSessions)
+        // A placeholder in .set() goes through sql`` (set takes values or SQL, not placeholders).
         .set({ lastUsedAt: sql`${p("at")}` })
         .where(eq(laneSessions.tokenHash, p("hash")))
         .prepare(),
