@@ -1,7 +1,7 @@
 // Generates docs/protocol.md from the protocol package itself: every message type with its
 // direction, topic, ledger flag and a validated example envelope. `--check` fails when the
 // checked-in file is stale (run by `npm run lint`).
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
   BROADCAST_CHANNELS,
@@ -24,6 +24,26 @@ import {
 
 const root = resolve(import.meta.dir, "..");
 const out = join(root, "docs/protocol.md");
+const messagesDir = "protocol/src/messages";
+
+/** Message type -> the file under protocol/src/messages that declares its schema (read from the source). */
+function schemaFiles(): Record<string, string> {
+  const declaredIn = new Map<string, string>();
+  for (const file of readdirSync(join(root, messagesDir)).filter((f) => /^[a-z-]+\.ts$/.test(f))) {
+    for (const m of readFileSync(join(root, messagesDir, file), "utf8").matchAll(
+      /^export const (\w+V\d+) = /gm,
+    ))
+      declaredIn.set(m[1]!, `${messagesDir}/${file}`);
+  }
+  const registry = readFileSync(join(root, messagesDir, "registry.ts"), "utf8");
+  const files: Record<string, string> = {};
+  for (const m of registry.matchAll(/^\s*"?([\w.]+)"?: \{\s*v: \d+,\s*schema: (\w+),/gm)) {
+    const file = declaredIn.get(m[2]!);
+    if (!file) throw new Error(`gen-protocol-docs: no file under ${messagesDir} declares ${m[2]}`);
+    files[m[1]!] = file;
+  }
+  return files;
+}
 
 const purpose: Record<string, string> = {
   "sale.completed":
@@ -60,6 +80,7 @@ const purpose: Record<string, string> = {
 };
 
 export function renderProtocolDoc(): string {
+  const files = schemaFiles();
   const lines: string[] = [];
   lines.push("# Message catalogue");
   lines.push("");
@@ -158,6 +179,8 @@ export function renderProtocolDoc(): string {
   }
   for (const type of MESSAGE_TYPES) {
     const m = MESSAGES[type];
+    const file = files[type];
+    if (!file) throw new Error(`gen-protocol-docs: ${type} is not in ${messagesDir}/registry.ts`);
     const env = makeEnvelope(type, EXAMPLE_PAYLOADS[type] as never, {
       storeId: "S001",
       seq: m.ledger ? 1234 : 0,
@@ -171,7 +194,7 @@ export function renderProtocolDoc(): string {
     lines.push("");
     const topic = m.dir === "up" ? `retail/v1/s/S001/up/${m.channel}` : `retail/v1/s/S001/down/${m.channel}`;
     lines.push(
-      `Topic: \`${topic}\`${m.ledger ? " (inside a batch array)" : ""}. Schema: \`${type}\` v${m.v} in \`protocol/src/messages.ts\`.`,
+      `Topic: \`${topic}\`${m.ledger ? " (inside a batch array)" : ""}. Schema: \`${type}\` v${m.v} in \`${file}\`.`,
     );
     lines.push("");
     lines.push("```json");

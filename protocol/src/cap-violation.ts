@@ -1,7 +1,7 @@
 // Which field of a sale or return is above a chain's money caps (money-caps.ts says why they
-// exist). Apart from money-caps.ts because it reads envelopes, whose schemas (messages.ts) are
+// exist). Apart from money-caps.ts because it reads envelopes, whose schemas (messages/) are
 // bounded by the caps: one module each way, no import cycle.
-import type { AnyEnvelope } from "./messages.ts";
+import type { AnyEnvelope } from "./messages/registry.ts";
 import type { MoneyCaps } from "./money-caps.ts";
 
 export interface CapViolation {

@@ -1,6 +1,6 @@
 // The store's side of the seq/ack contract, pure: what an events.ack proves delivered. Shared
 // so the edge's outbox and HQ's model-based test follow one rule (docs/sync.md "Conflicts").
-import type { EventsAck } from "./messages.ts";
+import type { EventsAck } from "./messages/registry.ts";
 
 export interface DeliveryState {
   /** Every seq <= ackedUpTo is decided at HQ, except the held ones. */

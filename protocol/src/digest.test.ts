@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { packReceipts, receiptsHash, sortReceipts, unpackReceipts } from "./digest.ts";
 import { EXAMPLE_PAYLOADS } from "./examples.ts";
-import { encodeEnvelope, MAX_ENVELOPE_BYTES, MessageError, makeEnvelope } from "./messages.ts";
+import { encodeEnvelope, MAX_ENVELOPE_BYTES, MessageError, makeEnvelope } from "./messages/index.ts";
 
 describe("receipt packing", () => {
   test("a busy store-day of per-lane counters packs into a few ranges and back", () => {

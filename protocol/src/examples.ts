@@ -1,7 +1,7 @@
 // One worked example per message type. The tests validate every one of them, and
 // docs/protocol.md is generated from them (scripts/gen-protocol-docs.ts), so the documented
 // examples can never drift from the schemas.
-import type { MessageType, Payload } from "./messages.ts";
+import type { MessageType, Payload } from "./messages/registry.ts";
 
 const STORE = "S001";
 const AT = "2026-11-25T09:30:00.000+08:00";

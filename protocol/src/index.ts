@@ -9,7 +9,7 @@ export * from "./digest.ts";
 export * from "./examples.ts";
 export * from "./json-guard.ts";
 export type * from "./lane-api.ts";
-export * from "./messages.ts";
+export * from "./messages/index.ts";
 export * from "./money.ts";
 export * from "./money-caps.ts";
 export * from "./pinyin.ts";

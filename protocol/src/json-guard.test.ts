@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { EXAMPLE_PAYLOADS } from "./examples.ts";
 import { jsonValueProblem, MAX_JSON_DEPTH } from "./json-guard.ts";
-import { MAX_BATCH_EVENTS, MessageError, parseEnvelope, parseEventBatch } from "./messages.ts";
+import { MAX_BATCH_EVENTS, MessageError, parseEnvelope, parseEventBatch } from "./messages/index.ts";
 
 const nested = (d: number) => `${"[".repeat(d)}${"]".repeat(d)}`;
 const sale = {

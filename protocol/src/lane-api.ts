@@ -1,7 +1,7 @@
 // The store edge's lane API shapes (HTTP answers and the lane WebSocket's cart message), as
 // the terminal reads them. Types only: the edge builds these, the terminal imports them with
 // `import type`, so one definition serves both and they cannot drift apart.
-import type { SaleLine, Tender } from "./messages.ts";
+import type { SaleLine, Tender } from "./messages/sale.ts";
 import type { OrderAdjustment, PriceResult } from "./pricing/index.ts";
 
 export interface CartLine {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { capViolation } from "./cap-violation.ts";
 import { EXAMPLE_PAYLOADS } from "./examples.ts";
-import { type AnyEnvelope, MessageError, makeEnvelope, parseEventBatch } from "./messages.ts";
+import { type AnyEnvelope, MessageError, makeEnvelope, parseEventBatch } from "./messages/index.ts";
 import { MONEY_CAPS } from "./money-caps.ts";
 
 const sale = (

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
-import { EXAMPLE_PAYLOADS } from "./examples.ts";
+import { EXAMPLE_PAYLOADS } from "../examples.ts";
 import {
   type CatalogChangeSet,
   canonicalJson,
@@ -21,7 +21,7 @@ import {
   safeParseEnvelope,
   uuidv7,
   uuidv7Time,
-} from "./messages.ts";
+} from "./index.ts";
 
 function example(type: MessageType, seq = LEDGER_TYPES.includes(type) ? 7 : 0) {
   return makeEnvelope(type, EXAMPLE_PAYLOADS[type] as never, {
