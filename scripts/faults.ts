@@ -1,7 +1,9 @@
 // npm run faults [-- --short | --long | --faults N] [--seed N] [--stores N] [--only a,b]
-// [--broker embedded|mosquitto]: the
+// [--broker embedded|mosquitto] [--power-cut-drop-all]: the
 // standing fault suite (tests/faults/runner.ts, docs/development.md "Fault suite"). Prints the
 // seed first, then each fault, any violation, and the table; exits 1 on any violation.
+
+import { host } from "../tests/faults/host.ts";
 import { formatReport, runFaults } from "../tests/faults/runner.ts";
 import { classesFor, FAULT_CLASSES, type FaultClass } from "../tests/faults/schedule.ts";
 
@@ -15,7 +17,9 @@ const seed = Number(opt("--seed") ?? Math.floor(Math.random() * 2 ** 31));
 const broker = (opt("--broker") ?? "embedded") as "embedded" | "mosquitto";
 if (broker !== "embedded" && broker !== "mosquitto")
   throw new Error(`--broker: embedded or mosquitto, not ${broker}`);
-const faults = Number(opt("--faults") ?? (args.includes("--long") ? 200 : classesFor(broker).length + 3));
+const faults = Number(
+  opt("--faults") ?? (args.includes("--long") ? 200 : classesFor(broker, host().skipped).length + 3),
+);
 const only = (opt("--only")?.split(",").filter(Boolean) ?? []) as FaultClass[];
 for (const f of only)
   if (!FAULT_CLASSES.includes(f))
@@ -29,6 +33,11 @@ const report = await runFaults({
   keepDir: args.includes("--keep"),
   broker,
   brokerPersistence: !args.includes("--no-broker-persistence"),
+  powerCutKeepsPrefix: !args.includes("--power-cut-drop-all"),
+  // Planted bugs from the environment, so the printed replay line carries them.
+  env: Object.fromEntries(
+    ["HQ_PLANT_BUG", "STORE_EDGE_PLANT_BUG"].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),
+  ),
 });
 console.log(formatReport(report));
 process.exit(report.violations.length ? 1 : 0);

@@ -14,6 +14,7 @@ import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3"
 import Database from "libsql";
 import * as schema from "./db/schema.ts";
 import { StorageHealth } from "./health/storage.ts";
+import { DURABLE_SYNC } from "./plant.ts";
 
 export type Sqlite = InstanceType<typeof Database>;
 export type Drizzle = BetterSQLite3Database<typeof schema>;
@@ -92,7 +93,7 @@ export class EdgeDb {
     // Raw SQL: pragmas, the migration runner and transaction control (BEGIN/SAVEPOINT in
     // `write`): drizzle has no builder for them, and its own transactions are not used here.
     this.raw.exec("PRAGMA journal_mode = WAL");
-    this.raw.exec("PRAGMA synchronous = FULL");
+    this.raw.exec(`PRAGMA synchronous = ${DURABLE_SYNC}`);
     this.raw.exec("PRAGMA busy_timeout = 5000");
     this.raw.exec("PRAGMA foreign_keys = ON");
     this.migrate();
@@ -169,7 +170,7 @@ export class EdgeDb {
     try {
       return this.write(fn);
     } finally {
-      this.raw.exec("PRAGMA synchronous = FULL");
+      this.raw.exec(`PRAGMA synchronous = ${DURABLE_SYNC}`);
     }
   }
 

@@ -29,6 +29,8 @@ export interface StoreView {
   committed: Map<string, number>;
   /** When the store's edge.db was last replaced by an older copy (0: never). */
   restoredAt: number;
+  /** When the store last lost power (0: never). */
+  powerCutAt?: number;
 }
 
 function open(path: string): Database {
@@ -101,7 +103,12 @@ export function checkStore(hqDb: string, s: StoreView): Violation[] {
       if (edgeIds.has(id)) continue;
       if (s.restoredAt > at && hqSales.has(id)) continue;
       if (s.restoredAt > at) continue; // the copy predates it; HQ lists lost seqs (checked below)
-      v("committed sale kept", `sale ${id} answered as committed is not in the edge's database`);
+      if ((s.powerCutAt ?? 0) > at)
+        v(
+          "a sale acknowledged to the cashier survives power loss",
+          `sale ${id} answered as committed is not in the edge's database after the power cut${hqSales.has(id) ? " (HQ holds it)" : ""}`,
+        );
+      else v("committed sale kept", `sale ${id} answered as committed is not in the edge's database`);
     }
     // 2. HQ's seq is gapless up to its ack: each seq is in the inbox, dead letters or a listed loss.
     const upTo =

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { upTopic } from "@retail/protocol";
 import mqtt from "mqtt";
+import { host } from "./host.ts";
 import {
   checkHq,
   checkStore,
@@ -19,6 +20,7 @@ import {
   vouchersCount,
   withReadonly,
 } from "./invariants.ts";
+import { cutPower, forgetUnsynced, shimEnv } from "./powerloss.ts";
 import {
   type Broker,
   enrollEdge,
@@ -48,6 +50,11 @@ export interface RunOptions {
   broker?: "embedded" | "mosquitto";
   /** Mosquitto's on-disk persistence (default on, as a chain runs it). */
   brokerPersistence?: boolean;
+  /**
+   * A power cut drops every unsynced write (false), or in half the cuts keeps an in-order prefix
+   * of them (true, the default).
+   */
+  powerCutKeepsPrefix?: boolean;
 }
 
 export interface Row {
@@ -60,12 +67,16 @@ export interface Row {
 
 export interface Report {
   seed: number;
+  /** The command line that replays the run (planted bugs, classes, counts). */
+  replay: string;
   rows: Row[];
   violations: (Violation & { after: string })[];
   known: (Violation & { after: string })[];
   sales: number;
   elapsedMs: number;
   dir: string;
+  /** Classes this machine cannot inject, with the reason (printed). */
+  skipped: Partial<Record<FaultClass, string>>;
 }
 
 const ADMIN = "faults-admin-token-0123456789abcdef";
@@ -78,6 +89,8 @@ interface Store {
   lane: Lane;
   skewFile: string;
   restoredAt: number;
+  /** When the store last lost power (0: never). */
+  powerCutAt: number;
   lastApplied: number;
 }
 
@@ -123,6 +136,13 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     return JSON.parse(text) as T;
   };
   const stores: Store[] = [];
+  const h = host();
+  const allowed = classesFor(mode, h.skipped);
+  for (const [c, why] of Object.entries(h.skipped))
+    if (!o.only?.length || o.only.includes(c as FaultClass)) log(`faults: ${c} skipped: ${why}`);
+  const skipped = Object.fromEntries(
+    Object.entries(h.skipped).filter(([c]) => !o.only?.length || o.only.includes(c as FaultClass)),
+  );
   const rand = prng(o.seed ^ 0x5eed);
   let paused = false;
   let running = true;
@@ -178,6 +198,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
         proxy,
         skewFile: join(dir, `${id}.skew`),
         restoredAt: 0,
+        powerCutAt: 0,
         lastApplied: 0,
         lane: { storeId: id, http: () => undefined, committed: new Map(), errors: 0 },
       };
@@ -196,9 +217,12 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       broker.proc.kill("SIGHUP");
       await Bun.sleep(500);
     }
+    // Every edge runs under the power-loss shim when the run may cut its power: what a killed
+    // process never synced stays undoable until a later process syncs it, as in a page cache.
     const edgeEnv = (s: Store) => ({
       STORE_EDGE_MQTT_URL: `mqtt://127.0.0.1:${s.proxy.port}`,
       STORE_EDGE_CLOCK_SKEW_FILE: s.skewFile,
+      ...(h.shim && allowed.includes("power-cut") ? shimEnv(h.shim, s.dir) : {}),
       ...o.env,
     });
     const startStoreEdge = async (s: Store) => {
@@ -278,6 +302,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
             edgeDb: join(s.dir, "edge.db"),
             committed: s.lane.committed,
             restoredAt: s.restoredAt,
+            powerCutAt: s.powerCutAt,
           }),
         );
       found.push(...checkHq(hqDb));
@@ -405,6 +430,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
           const resyncsBefore = resyncCount(hqDb, s.id);
           for (const ext of ["", "-wal", "-shm"]) rmSync(join(s.dir, `edge.db${ext}`), { force: true });
           copyFileSync(copy, join(s.dir, "edge.db"));
+          forgetUnsynced(s.dir); // put back by a person: what is on disk now is synced
           s.restoredAt = Date.now();
           s.lastApplied = 0; // the copy's catalog is older: it catches up from there
           s.lane.token = undefined;
@@ -422,6 +448,20 @@ export async function runFaults(o: RunOptions): Promise<Report> {
                   detail: `edge.db copy at seq ${copySeq} put back while HQ held up to ${hqHead}: no edge_resyncs record within 30 s`,
                 },
               ];
+        }
+        case "power-cut": {
+          // The plug pulled: the process dies and the disk keeps only what was fsynced (all of
+          // the unsynced writes lost, or in half the cuts an in-order prefix of them).
+          await Bun.sleep(f.holdMs);
+          await kill9(s.edge);
+          const keep = o.powerCutKeepsPrefix !== false && rand() >= 0.5 ? rand() : 0;
+          const cut = cutPower(s.dir, keep);
+          s.powerCutAt = Date.now();
+          s.lane.token = undefined;
+          log(`  power cut: ${cut.dropped} unsynced write(s) dropped, ${cut.kept} kept`);
+          await Bun.sleep(rand() * 500);
+          await startStoreEdge(s);
+          return [];
         }
         case "poison":
           return poison(s);
@@ -470,7 +510,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       return out;
     };
 
-    const schedule = drawSchedule(o.seed, o.faults, o.stores, o.only, classesFor(mode));
+    const schedule = drawSchedule(o.seed, o.faults, o.stores, o.only, allowed);
     for (const f of schedule) {
       if (f.n % 2 === 1)
         await releasePrice(f.n).catch((e) => log(`  price release refused: ${(e as Error).message}`));
@@ -515,21 +555,31 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     if (!o.keepDir && violations.length === 0) rmSync(dir, { recursive: true, force: true });
   }
   const order: Row["fault"][] = [...FAULT_CLASSES, "final"];
+  const replay = [
+    ...Object.entries(o.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    `npm run faults -- --seed ${o.seed} --faults ${o.faults} --stores ${o.stores}`,
+    ...(o.only?.length ? [`--only ${o.only.join(",")}`] : []),
+    ...(mode !== "embedded" ? [`--broker ${mode}`] : []),
+    ...(o.brokerPersistence === false ? ["--no-broker-persistence"] : []),
+    ...(o.powerCutKeepsPrefix === false ? ["--power-cut-drop-all"] : []),
+  ].join(" ");
   return {
     seed: o.seed,
+    replay,
     rows: order.flatMap((f) => (rows.has(f) ? [rows.get(f)!] : [])),
     violations,
     known,
     sales: stores.reduce((n, s) => n + s.lane.committed.size, 0),
     elapsedMs: Date.now() - t0,
     dir,
+    skipped,
   };
 }
 
 /** The table: fault class x count x violations, and the seed that replays the run. */
 export function formatReport(r: Report): string {
   const lines = [
-    `seed ${r.seed} (replay: npm run faults -- --seed ${r.seed})`,
+    `seed ${r.seed} (replay: ${r.replay})`,
     "| fault class | injected | violations | known findings |",
     "|---|---:|---:|---:|",
     ...r.rows.map((x) => `| ${x.fault} | ${x.count} | ${x.violations} | ${x.known} |`),
@@ -541,6 +591,7 @@ export function formatReport(r: Report): string {
     lines.push(
       `known finding (not counted): [${inv}] x${n}: ${r.known.find((k) => k.invariant === inv)?.known}`,
     );
+  for (const [c, why] of Object.entries(r.skipped)) lines.push(`skipped: ${c}: ${why}`);
   if (r.violations.length) lines.push(`FAILED with seed ${r.seed}; data kept in ${r.dir}`);
   return lines.join("\n");
 }

@@ -5,6 +5,7 @@ export const FAULT_CLASSES = [
   "kill9-edge",
   "kill9-hub",
   "kill9-broker",
+  "power-cut",
   "net-cut",
   "net-latency",
   "net-halfopen",
@@ -15,9 +16,15 @@ export const FAULT_CLASSES = [
 ] as const;
 export type FaultClass = (typeof FAULT_CLASSES)[number];
 
-/** The classes a run can inject: killing the broker alone needs an external one. */
-export function classesFor(broker: "embedded" | "mosquitto"): FaultClass[] {
-  return FAULT_CLASSES.filter((c) => broker === "mosquitto" || c !== "kill9-broker");
+/**
+ * The classes a run can inject: killing the broker alone needs an external one; `skipped` names
+ * the classes this machine cannot inject (no gcc for the power-loss shim, not root for mounts).
+ */
+export function classesFor(
+  broker: "embedded" | "mosquitto",
+  skipped: Partial<Record<FaultClass, string>> = {},
+): FaultClass[] {
+  return FAULT_CLASSES.filter((c) => (broker === "mosquitto" || c !== "kill9-broker") && !skipped[c]);
 }
 
 export interface Fault {
@@ -56,7 +63,8 @@ export function drawSchedule(
   allowed: readonly FaultClass[] = FAULT_CLASSES,
 ): Fault[] {
   const rand = prng(seed);
-  const classes = [...(only?.length ? only : allowed)];
+  const classes = (only?.length ? only : allowed).filter((c) => allowed.includes(c));
+  if (!classes.length) return [];
   const first = [...classes];
   for (let i = first.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
