@@ -1,6 +1,7 @@
 // What this machine lets the fault suite inject for real: power loss needs a C compiler (the
 // LD_PRELOAD shim, powerloss.ts); full and read-only disks need root (loop-mounted ext4, disk.ts).
 // A class the machine cannot inject is skipped with its reason, printed in the report.
+import { diskSkipReason } from "./disk.ts";
 import { buildShim } from "./powerloss.ts";
 import type { FaultClass } from "./schedule.ts";
 
@@ -17,6 +18,10 @@ export function host(): Host {
   const skipped: Host["skipped"] = {};
   const b = buildShim();
   if ("skip" in b) skipped["power-cut"] = b.skip;
+  const disk = diskSkipReason();
+  if (disk)
+    for (const c of ["disk-full-edge", "disk-full-hub", "disk-readonly-edge", "disk-readonly-hub"] as const)
+      skipped[c] = disk;
   cached = { ...("so" in b ? { shim: b.so } : {}), skipped };
   return cached;
 }

@@ -39,9 +39,11 @@ export function buildShim(): { so: string } | { skip: string } {
   return { so };
 }
 
-/** The environment that puts an edge with data in `dataDir` under the shim. */
-export function shimEnv(so: string, dataDir: string): Record<string, string> {
-  const journal = join(dataDir, "powerloss");
+/**
+ * The environment that puts an edge with data in `dataDir` under the shim; the journals live in
+ * `journal`, off the edge's own disk (which a fault may fill or make read-only).
+ */
+export function shimEnv(so: string, dataDir: string, journal: string): Record<string, string> {
   mkdirSync(journal, { recursive: true });
   return {
     LD_PRELOAD: so,
@@ -88,11 +90,11 @@ export interface CutResult {
  * last sync. `keepFraction` 0 drops them all; above 0 the disk had written that share of them,
  * in order, when the power went (a prefix: a disk that wrote in order and stopped).
  */
-export function cutPower(dataDir: string, keepFraction = 0): CutResult {
+export function cutPower(dataDir: string, journal: string, keepFraction = 0): CutResult {
   const out: CutResult = { dropped: 0, kept: 0 };
   for (const f of TRACKED) {
     const file = join(dataDir, f);
-    const jpath = join(dataDir, "powerloss", `${f}.undo`);
+    const jpath = join(journal, `${f}.undo`);
     const j = readJournal(jpath);
     if (!j) continue;
     const keep = Math.floor(j.records.length * keepFraction);
@@ -119,6 +121,6 @@ export function cutPower(dataDir: string, keepFraction = 0): CutResult {
 }
 
 /** A database put back by a person (restore-edge): what is on disk now counts as synced. */
-export function forgetUnsynced(dataDir: string): void {
-  rmSync(join(dataDir, "powerloss"), { recursive: true, force: true });
+export function forgetUnsynced(journal: string): void {
+  rmSync(journal, { recursive: true, force: true });
 }

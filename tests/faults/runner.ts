@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { upTopic } from "@retail/protocol";
 import mqtt from "mqtt";
+import { Volume } from "./disk.ts";
 import { host } from "./host.ts";
 import {
   checkHq,
@@ -75,6 +76,8 @@ export interface Report {
   sales: number;
   elapsedMs: number;
   dir: string;
+  /** Sale steps an edge refused with storage_full while its disk was full. */
+  storageFull: number;
   /** Classes this machine cannot inject, with the reason (printed). */
   skipped: Partial<Record<FaultClass, string>>;
 }
@@ -108,6 +111,25 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     HQ_FINANCE_POST_MS: "2000",
     ...o.env,
   };
+  const h = host();
+  const allowed = classesFor(mode, h.skipped);
+  for (const [c, why] of Object.entries(h.skipped))
+    if (!o.only?.length || o.only.includes(c as FaultClass)) log(`faults: ${c} skipped: ${why}`);
+  const skipped = Object.fromEntries(
+    Object.entries(h.skipped).filter(([c]) => !o.only?.length || o.only.includes(c as FaultClass)),
+  );
+  // Full and read-only disks: the hub's and each store's data on their own loop-mounted ext4.
+  const classes = o.only?.length ? o.only : allowed;
+  const withDisks = classes.some((c) => c.startsWith("disk-") && allowed.includes(c));
+  const volumes = new Map<string, Volume>();
+  const mountData = (name: string, at: string) => {
+    if (!withDisks) return;
+    const v = new Volume(join(dir, `${name}.img`), at, 256);
+    const err = v.mount();
+    if (err) throw new Error(`mount ${at}: ${err}`);
+    volumes.set(name, v);
+  };
+  mountData("hq", hubDir);
   // With --broker mosquitto the hub runs against an external Mosquitto on mqttPort (its own
   // user, the password and ACL files the hub exports); the edges' proxies point there too.
   const brokerDir = join(dir, "mosquitto");
@@ -136,13 +158,6 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     return JSON.parse(text) as T;
   };
   const stores: Store[] = [];
-  const h = host();
-  const allowed = classesFor(mode, h.skipped);
-  for (const [c, why] of Object.entries(h.skipped))
-    if (!o.only?.length || o.only.includes(c as FaultClass)) log(`faults: ${c} skipped: ${why}`);
-  const skipped = Object.fromEntries(
-    Object.entries(h.skipped).filter(([c]) => !o.only?.length || o.only.includes(c as FaultClass)),
-  );
   const rand = prng(o.seed ^ 0x5eed);
   let paused = false;
   let running = true;
@@ -156,6 +171,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     return r;
   };
   const sellers: Promise<void>[] = [];
+  let storageFull = 0;
   try {
     // The chain: a catalog for every store, one cashier, the stores enrolled with their codes.
     const cs = await api<{ id: number }>("POST", "/api/v1/changesets", { target: { kind: "all" } });
@@ -189,6 +205,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       await api("POST", "/api/v1/stores", { id, name: `故障店${k + 1}`, region: "SH" });
       const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${id}/enrollment-code`);
       const sdir = join(dir, id);
+      mountData(id, sdir);
       await enrollEdge(hq, code, sdir);
       const proxy = new LinkProxy(mqttPort);
       await proxy.listen();
@@ -200,7 +217,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
         restoredAt: 0,
         powerCutAt: 0,
         lastApplied: 0,
-        lane: { storeId: id, http: () => undefined, committed: new Map(), errors: 0 },
+        lane: { storeId: id, http: () => undefined, committed: new Map(), errors: 0, refusals: [] },
       };
       writeFileSync(s.skewFile, "0");
       s.lane.http = () => s.edge?.ready.http;
@@ -222,7 +239,9 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     const edgeEnv = (s: Store) => ({
       STORE_EDGE_MQTT_URL: `mqtt://127.0.0.1:${s.proxy.port}`,
       STORE_EDGE_CLOCK_SKEW_FILE: s.skewFile,
-      ...(h.shim && allowed.includes("power-cut") ? shimEnv(h.shim, s.dir) : {}),
+      ...(h.shim && allowed.includes("power-cut")
+        ? shimEnv(h.shim, s.dir, join(dir, "powerloss", s.id))
+        : {}),
       ...o.env,
     });
     const startStoreEdge = async (s: Store) => {
@@ -342,7 +361,8 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       const at = new Date().toISOString();
       const payloads = [
         Buffer.from(Array.from({ length: 512 }, () => Math.floor(rand() * 256))),
-        `${"[".repeat(4000)}${"]".repeat(4000)}`,
+        // A leaf of its own: HQ keeps one dead letter for the same broken element resent.
+        `${"[".repeat(4000)}${Math.floor(rand() * 1e9)}${"]".repeat(4000)}`,
         JSON.stringify({
           v: 1,
           id: crypto.randomUUID(),
@@ -365,6 +385,46 @@ export async function runFaults(o: RunOptions): Promise<Report> {
               detail: `${payloads.length} poison messages sent, ${deadLetterCount(hqDb, s.id) - before} dead-lettered`,
             },
           ];
+    };
+
+    /**
+     * The edge's disk fills up while the cashier sells: every refusal is storage_full (507), the
+     * edge stays up, and once the space is back a sale commits again.
+     */
+    const diskFullEdge = async (s: Store, holdMs: number): Promise<Violation[]> => {
+      const v = volumes.get(s.id)!;
+      const out: Violation[] = [];
+      const before = s.lane.refusals!.length;
+      v.fill();
+      await Bun.sleep(holdMs);
+      const during = s.lane.refusals!.slice(before);
+      v.free();
+      const full = during.filter((r) => r.code === "storage_full").length;
+      storageFull += full;
+      const wrong = during.filter((r) => r.status >= 500 && r.code !== "storage_full");
+      if (wrong.length)
+        out.push({
+          invariant: "a full disk refuses with storage_full",
+          storeId: s.id,
+          detail: `${wrong.length} refusal(s) on a full disk were ${[...new Set(wrong.map((r) => `${r.status} ${r.code}`))].join(", ")}`,
+        });
+      const sold = s.lane.committed.size;
+      if (!(await until(async () => s.lane.committed.size > sold, 20_000)))
+        out.push({
+          invariant: "selling resumes when space returns",
+          storeId: s.id,
+          detail: `no sale committed within 20 s of freeing the disk (last refusal: ${JSON.stringify(s.lane.refusals!.at(-1))}, edge ${s.edge?.proc.exitCode ?? s.edge?.proc.signalCode ?? "up"})`,
+        });
+      if (s.edge && (s.edge.proc.exitCode !== null || s.edge.proc.signalCode)) {
+        out.push({
+          invariant: "the edge lives through a full disk",
+          storeId: s.id,
+          detail: `exited ${s.edge.proc.exitCode ?? s.edge.proc.signalCode}`,
+        });
+        await startStoreEdge(s);
+      }
+      if (full) log(`  ${full} sale step(s) refused with storage_full`);
+      return out;
     };
 
     const inject = async (f: Fault) => {
@@ -430,7 +490,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
           const resyncsBefore = resyncCount(hqDb, s.id);
           for (const ext of ["", "-wal", "-shm"]) rmSync(join(s.dir, `edge.db${ext}`), { force: true });
           copyFileSync(copy, join(s.dir, "edge.db"));
-          forgetUnsynced(s.dir); // put back by a person: what is on disk now is synced
+          forgetUnsynced(join(dir, "powerloss", s.id)); // put back by a person: what is on disk now is synced
           s.restoredAt = Date.now();
           s.lastApplied = 0; // the copy's catalog is older: it catches up from there
           s.lane.token = undefined;
@@ -455,13 +515,63 @@ export async function runFaults(o: RunOptions): Promise<Report> {
           await Bun.sleep(f.holdMs);
           await kill9(s.edge);
           const keep = o.powerCutKeepsPrefix !== false && rand() >= 0.5 ? rand() : 0;
-          const cut = cutPower(s.dir, keep);
+          const cut = cutPower(s.dir, join(dir, "powerloss", s.id), keep);
           s.powerCutAt = Date.now();
           s.lane.token = undefined;
           log(`  power cut: ${cut.dropped} unsynced write(s) dropped, ${cut.kept} kept`);
           await Bun.sleep(rand() * 500);
           await startStoreEdge(s);
           return [];
+        }
+        case "disk-full-edge":
+          return diskFullEdge(s, f.holdMs);
+        case "disk-full-hub":
+        case "disk-readonly-hub": {
+          const v = volumes.get("hq")!;
+          if (f.kind === "disk-full-hub") {
+            v.fill();
+            await Bun.sleep(f.holdMs);
+            v.free();
+          } else {
+            const err = v.failReadOnly();
+            if (err) throw new Error(`read-only ${v.mountPoint}: ${err}`);
+            await Bun.sleep(f.holdMs);
+            // The repair: the hub stopped (it cannot write anything anyway), fsck, mounted again.
+            await kill9(hub);
+            hub = undefined;
+            const bad = v.repair();
+            if (bad) throw new Error(bad);
+          }
+          // A hub that gave up on its disk is restarted, as its service manager would.
+          if (!hub || hub.proc.exitCode !== null || hub.proc.signalCode) {
+            if (hub && f.kind === "disk-full-hub")
+              log(`  the hub exited on a full disk (${hub.proc.exitCode ?? hub.proc.signalCode}): restarted`);
+            hub = await startHub(hubDir, httpPort, mqttPort, hubEnv);
+          }
+          return [];
+        }
+        case "disk-readonly-edge": {
+          const v = volumes.get(s.id)!;
+          const before = s.lane.refusals!.length;
+          const err = v.failReadOnly();
+          if (err) throw new Error(`read-only ${v.mountPoint}: ${err}`);
+          await Bun.sleep(f.holdMs);
+          const wrong = s.lane
+            .refusals!.slice(before)
+            .filter((r) => r.status >= 500 && r.code !== "storage_error");
+          await kill9(s.edge);
+          const bad = v.repair();
+          if (bad) throw new Error(bad);
+          await startStoreEdge(s);
+          return wrong.length
+            ? [
+                {
+                  invariant: "a failing disk refuses with storage_error",
+                  storeId: s.id,
+                  detail: `${wrong.length} refusal(s) on a read-only disk were ${[...new Set(wrong.map((r) => `${r.status} ${r.code}`))].join(", ")}`,
+                },
+              ]
+            : [];
         }
         case "poison":
           return poison(s);
@@ -552,6 +662,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       broker.proc.kill("SIGTERM");
       await broker.proc.exited;
     }
+    for (const v of volumes.values()) v.unmount();
     if (!o.keepDir && violations.length === 0) rmSync(dir, { recursive: true, force: true });
   }
   const order: Row["fault"][] = [...FAULT_CLASSES, "final"];
@@ -573,6 +684,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     elapsedMs: Date.now() - t0,
     dir,
     skipped,
+    storageFull,
   };
 }
 

@@ -17,6 +17,8 @@ export interface Lane {
   /** Sales the edge answered as committed: sale id -> when. */
   committed: Map<string, number>;
   errors: number;
+  /** The edge's refusals (HTTP status and error code), newest last, the last 200. */
+  refusals?: { at: number; status: number; code: string }[];
 }
 
 async function call(lane: Lane, method: string, path: string, body?: unknown) {
@@ -33,6 +35,11 @@ async function call(lane: Lane, method: string, path: string, body?: unknown) {
   });
   const text = await res.text();
   if (res.status === 401) lane.token = undefined;
+  if (!res.ok && lane.refusals) {
+    const code = /"error":"([^"]+)"/.exec(text)?.[1] ?? "";
+    lane.refusals.push({ at: Date.now(), status: res.status, code });
+    if (lane.refusals.length > 200) lane.refusals.splice(0, lane.refusals.length - 200);
+  }
   if (!res.ok) throw new Error(`${lane.storeId} ${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
   return JSON.parse(text) as Record<string, unknown>;
 }
