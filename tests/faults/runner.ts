@@ -172,6 +172,8 @@ export async function runFaults(o: RunOptions): Promise<Report> {
   };
   const sellers: Promise<void>[] = [];
   let storageFull = 0;
+  /** Every catalog version the run released with the prices it set (the first: all of them). */
+  const history: { version: number; prices: Record<string, number> }[] = [];
   try {
     // The chain: a catalog for every store, one cashier, the stores enrolled with their codes.
     const cs = await api<{ id: number }>("POST", "/api/v1/changesets", { target: { kind: "all" } });
@@ -199,7 +201,15 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       pin: "1234",
       status: "active",
     });
-    await api("POST", `/api/v1/changesets/${cs.id}/release`, { stage: "all" });
+    const first = await api<{ version: number }>("POST", `/api/v1/changesets/${cs.id}/release`, {
+      stage: "all",
+    });
+    history.push({
+      version: first.version,
+      prices: Object.fromEntries(
+        Array.from({ length: PRODUCTS }, (_, i) => [skuOf(i + 1), 150 + (i + 1) * 110]),
+      ),
+    });
     for (let k = 0; k < o.stores; k++) {
       const id = `F${String(k + 1).padStart(3, "0")}`;
       await api("POST", "/api/v1/stores", { id, name: `故障店${k + 1}`, region: "SH" });
@@ -207,7 +217,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       const sdir = join(dir, id);
       mountData(id, sdir);
       await enrollEdge(hq, code, sdir);
-      const proxy = new LinkProxy(mqttPort);
+      const proxy = new LinkProxy(mqttPort, rand);
       await proxy.listen();
       const s: Store = {
         id,
@@ -287,6 +297,38 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       await Bun.sleep(500); // a sale in flight finishes
     };
 
+    /**
+     * No store runs half a change set: at the version a store says it applied, each price it
+     * sells at is the one the last release up to that version set (two prices per release).
+     */
+    const wholeChangeSets = async (s: Store): Promise<Violation[]> => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const before = (await status(s).catch(() => undefined))?.catalog.applied;
+        if (!before) return [];
+        const prices: Record<string, number | undefined> = {};
+        for (let i = 1; i <= PRODUCTS; i++) {
+          const res = await fetch(`${s.edge!.ready.http}/api/v1/products/${skuOf(i)}`).catch(() => undefined);
+          prices[skuOf(i)] = (
+            (await res?.json().catch(() => undefined)) as { price?: { price: number } } | undefined
+          )?.price?.price;
+        }
+        if ((await status(s).catch(() => undefined))?.catalog.applied !== before) continue; // moved on: read again
+        const out: Violation[] = [];
+        for (let i = 1; i <= PRODUCTS; i++) {
+          const sku = skuOf(i);
+          const set = history.filter((h) => h.version <= before && h.prices[sku] !== undefined).at(-1);
+          if (set && prices[sku] !== set.prices[sku])
+            out.push({
+              invariant: "no store runs half a change set",
+              storeId: s.id,
+              detail: `applied version ${before}: ${sku} sells at ${prices[sku]} fen, version ${set.version} set ${set.prices[sku]}`,
+            });
+        }
+        return out;
+      }
+      return [];
+    };
+
     /** Waits for every store to drain, then checks every invariant; records what it found. */
     const check = async (after: string, kind: Row["fault"]) => {
       await pause();
@@ -313,6 +355,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
           });
         s.lastApplied = applied;
       }
+      for (const s of stores) found.push(...(await wholeChangeSets(s)));
       await Bun.sleep(300); // HQ's commit of the last acked group is visible to a new reader
       for (const s of stores)
         found.push(
@@ -461,6 +504,21 @@ export async function runFaults(o: RunOptions): Promise<Report> {
           await Bun.sleep(f.holdMs);
           s.proxy.heal();
           return [];
+        case "net-loss":
+        case "net-reorder": {
+          const c = { ...s.proxy.counters };
+          s.proxy.set(
+            f.kind === "net-loss"
+              ? { kind: "loss", p: f.amountMs / 100 }
+              : { kind: "reorder", maxMs: f.amountMs },
+          );
+          await Bun.sleep(f.holdMs);
+          s.proxy.heal();
+          log(
+            `  ${s.proxy.counters.dropped - c.dropped} message(s) lost, ${s.proxy.counters.reordered - c.reordered} held back`,
+          );
+          return [];
+        }
         case "net-halfopen":
           s.proxy.set({ kind: "halfopen" });
           await Bun.sleep(f.holdMs + 2000);
@@ -578,22 +636,28 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       }
     };
 
-    // A chain price change released now and then while the faults go on: every store must end
-    // on HQ's last version with its prices, never on a half-applied one.
+    // A chain price change (two products at once) released now and then while the faults go
+    // on: every store must end on HQ's last version with its prices, never on a half-applied one.
     let released = { version: 0, sku: skuOf(1), price: 0 };
     const releasePrice = async (n: number) => {
-      const sku = skuOf(1 + (n % PRODUCTS));
-      const price = 100 + Math.floor(rand() * 900);
       const c = await api<{ id: number }>("POST", "/api/v1/changesets", { target: { kind: "all" } });
-      await api("POST", `/api/v1/catalog/price?changeset=${c.id}`, {
-        sku,
-        scope: "chain",
-        windows: [{ price }],
-      });
+      const prices: Record<string, number> = {};
+      for (const k of [n, n + 1]) {
+        const sku = skuOf(1 + (k % PRODUCTS));
+        const price = 100 + Math.floor(rand() * 900);
+        prices[sku] = price;
+        await api("POST", `/api/v1/catalog/price?changeset=${c.id}`, {
+          sku,
+          scope: "chain",
+          windows: [{ price }],
+        });
+      }
       const r = await api<{ version: number }>("POST", `/api/v1/changesets/${c.id}/release`, {
         stage: "all",
       });
+      const [sku, price] = Object.entries(prices).at(-1)!;
       released = { version: r.version, sku, price };
+      history.push({ version: r.version, prices });
     };
     const converged = async (): Promise<Violation[]> => {
       const out: Violation[] = [];
@@ -603,11 +667,10 @@ export async function runFaults(o: RunOptions): Promise<Report> {
           const res = await fetch(`${s.edge!.ready.http}/api/v1/products/${released.sku}`);
           return ((await res.json()) as { price?: { price: number } | null }).price?.price;
         };
-        const ok = await until(
-          async () =>
-            (await status(s)).catalog.applied >= released.version && (await price()) === released.price,
-          60_000,
-        );
+        // Applied and still at another price is half a change set (reported by the check): no wait.
+        const ok =
+          (await until(async () => (await status(s)).catalog.applied >= released.version, 60_000)) &&
+          (await until(async () => (await price()) === released.price, 2_000));
         if (!ok)
           out.push({
             invariant: "every store runs the released catalog",
@@ -625,7 +688,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       if (f.n % 2 === 1)
         await releasePrice(f.n).catch((e) => log(`  price release refused: ${(e as Error).message}`));
       await Bun.sleep(f.gapMs);
-      const what = `#${f.n} ${f.kind} ${stores[f.store]!.id}${f.amountMs ? ` ${f.amountMs} ms` : ""}`;
+      const what = `#${f.n} ${f.kind} ${stores[f.store]!.id}${f.amountMs ? ` ${f.amountMs}${f.kind === "net-loss" ? " %" : " ms"}` : ""}`;
       log(`fault ${what}`);
       row(f.kind).count++;
       const direct = await inject(f);

@@ -13,6 +13,8 @@ export const FAULT_CLASSES = [
   "net-cut",
   "net-latency",
   "net-halfopen",
+  "net-loss",
+  "net-reorder",
   "clock-forward",
   "clock-back",
   "restore-edge",
@@ -39,7 +41,7 @@ export interface Fault {
   holdMs: number;
   /** Traffic between the previous check and this fault. */
   gapMs: number;
-  /** Latency per chunk, or the clock jump. */
+  /** Latency per packet, the clock jump, how long a reordered message is held at most; for net-loss the percentage of messages lost. */
   amountMs: number;
 }
 
@@ -81,11 +83,15 @@ export function drawSchedule(
     const amountMs =
       kind === "net-latency"
         ? between(100, 1500)
-        : kind === "clock-forward"
-          ? between(60_000, 6 * 3600_000)
-          : kind === "clock-back"
-            ? -between(60_000, 6 * 3600_000)
-            : 0;
+        : kind === "net-loss"
+          ? between(5, 50)
+          : kind === "net-reorder"
+            ? between(100, 2000)
+            : kind === "clock-forward"
+              ? between(60_000, 6 * 3600_000)
+              : kind === "clock-back"
+                ? -between(60_000, 6 * 3600_000)
+                : 0;
     out.push({
       n: n + 1,
       kind,

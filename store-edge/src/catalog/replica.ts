@@ -18,6 +18,7 @@
 // up to BIG_ITEMS items due in one transaction; more (a 50k-item price change for midnight) are
 // built in the same shadow tables in steps and switched in at once, so the lanes keep selling
 // at the old prices until the switch.
+
 import type { CatalogChangeSet, CatalogEntity, ChangeItem } from "@retail/protocol";
 import { and, asc, count, eq, gt, inArray, lt, lte, max, min, notInArray, sql, sum } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
@@ -35,6 +36,7 @@ import {
   promotionsTable,
 } from "../db/schema.ts";
 import type { Drizzle, EdgeDb } from "../db.ts";
+import { halfOfChangeSet } from "../plant.ts";
 import {
   type AssembledVersion,
   assemble,
@@ -405,7 +407,7 @@ export class CatalogReplica {
    */
   applyStaged(): AssembledVersion | undefined {
     const now = this.clock.now();
-    const a = this.stagedVersion();
+    const a = halfOfChangeSet(this.stagedVersion());
     if (!a) return undefined;
     this.db.write(() => {
       if (a.kind === "snapshot") {
