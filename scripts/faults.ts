@@ -1,5 +1,5 @@
 // npm run faults [-- --short | --long | --faults N] [--seed N] [--stores N] [--only a,b]
-// [--broker embedded|mosquitto] [--power-cut-drop-all]: the
+// [--broker embedded|mosquitto] [--power-cut-drop-all] [--one-at-a-time] [--plant F001=bug,...]: the
 // standing fault suite (tests/faults/runner.ts, docs/development.md "Fault suite"). Prints the
 // seed first, then each fault, any violation, and the table; exits 1 on any violation.
 
@@ -34,6 +34,9 @@ const report = await runFaults({
   broker,
   brokerPersistence: !args.includes("--no-broker-persistence"),
   powerCutKeepsPrefix: !args.includes("--power-cut-drop-all"),
+  parallel: !args.includes("--one-at-a-time"),
+  // --plant F001=skip_outbox_row,F002=skip_fsync: a planted edge bug per store.
+  plants: Object.fromEntries((opt("--plant")?.split(",").filter(Boolean) ?? []).map((p) => p.split("="))),
   // Planted bugs from the environment, so the printed replay line carries them.
   env: Object.fromEntries(
     ["HQ_PLANT_BUG", "STORE_EDGE_PLANT_BUG"].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : [])),

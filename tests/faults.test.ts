@@ -68,65 +68,35 @@ test("a planted bug (the hub acks before it commits) is found and reported with 
   rmSync(report.dir, { recursive: true, force: true }); // kept by the runner for a real failure
 });
 
-test("a planted edge bug (a sale committed without its outbox row) is found and reported with its seed", async () => {
+test("planted edge bugs (a sale without its outbox row, a commit not fsynced, half a change set) are found and reported with the seed", async () => {
+  // One run, one bug per store (STORE_EDGE_PLANT_BUG in that edge's environment), a power cut
+  // on every store (the shim drops every unsynced write):
+  // - F001 skip_outbox_row: a sale committed without its sale.completed outbox row never reaches HQ;
+  // - F002 skip_fsync: durable commits with synchronous=NORMAL (WAL commits not fsynced): a kill -9
+  //   would not show it, the power cut loses sales the cashier was told were committed;
+  // - F003 half_changeset: a delta version of several items applied with its first half only and
+  //   marked applied (the runner's releases set two prices at once).
+  const plants = { F001: "skip_outbox_row", F002: "skip_fsync", F003: "half_changeset" };
   const report = await runFaults({
     seed,
-    faults: 1,
-    stores: 1,
-    only: ["kill9-edge"],
-    env: { STORE_EDGE_PLANT_BUG: "skip_outbox_row" },
-    log: () => {},
-  });
-  const table = formatReport(report);
-  console.log(table);
-  expect(report.violations.map((v) => v.invariant)).toContain("sale at HQ exactly once");
-  expect(table).toContain(`FAILED with seed ${seed}`);
-  expect(table).toContain(`npm run faults -- --seed ${seed}`);
-  rmSync(report.dir, { recursive: true, force: true });
-});
-
-test("a planted edge bug (a sale's commit not fsynced) is found by a power cut and reported with its seed", async () => {
-  // STORE_EDGE_PLANT_BUG=skip_fsync: durable commits run with synchronous=NORMAL (WAL commits not
-  // fsynced). A kill -9 would not show it; the power cut (LD_PRELOAD shim) drops the unsynced
-  // writes and the sales the cashier was told were committed are gone from edge.db.
-  const report = await runFaults({
-    seed,
-    faults: 1,
-    stores: 1,
+    faults: 3,
+    stores: 3,
     only: ["power-cut"],
-    env: { STORE_EDGE_PLANT_BUG: "skip_fsync" },
+    plants,
     powerCutKeepsPrefix: false,
     log: () => {},
   });
   const table = formatReport(report);
   console.log(table);
-  if (report.skipped["power-cut"]) {
+  const found = (storeId: string) =>
+    report.violations.filter((v) => v.storeId === storeId).map((v) => v.invariant);
+  expect(found("F001")).toContain("sale at HQ exactly once");
+  expect(found("F003")).toContain("no store runs half a change set");
+  if (report.skipped["power-cut"])
     console.log(`power-cut skipped on this machine: ${report.skipped["power-cut"]}`);
-    return;
-  }
-  expect(report.violations.map((v) => v.invariant)).toContain(
-    "a sale acknowledged to the cashier survives power loss",
-  );
+  else expect(found("F002")).toContain("a sale acknowledged to the cashier survives power loss");
   expect(table).toContain(`FAILED with seed ${seed}`);
-  expect(table).toContain(`STORE_EDGE_PLANT_BUG=skip_fsync npm run faults -- --seed ${seed}`);
-  rmSync(report.dir, { recursive: true, force: true });
-});
-
-test("a planted edge bug (half a catalog change set applied) is found and reported with its seed", async () => {
-  // STORE_EDGE_PLANT_BUG=half_changeset: a delta version of several items is applied with its
-  // first half only and marked applied; the runner's releases set two prices at once.
-  const report = await runFaults({
-    seed,
-    faults: 1,
-    stores: 1,
-    only: ["kill9-edge"],
-    env: { STORE_EDGE_PLANT_BUG: "half_changeset" },
-    log: () => {},
-  });
-  const table = formatReport(report);
-  console.log(table);
-  expect(report.violations.map((v) => v.invariant)).toContain("no store runs half a change set");
-  expect(table).toContain(`FAILED with seed ${seed}`);
-  expect(table).toContain(`STORE_EDGE_PLANT_BUG=half_changeset npm run faults -- --seed ${seed}`);
+  expect(table).toContain(`npm run faults -- --seed ${seed}`);
+  expect(table).toContain("--plant F001=skip_outbox_row,F002=skip_fsync,F003=half_changeset");
   rmSync(report.dir, { recursive: true, force: true });
 });

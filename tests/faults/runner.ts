@@ -35,7 +35,15 @@ import {
   stopGently,
 } from "./procs.ts";
 import { LinkProxy } from "./proxy.ts";
-import { classesFor, drawSchedule, FAULT_CLASSES, type Fault, type FaultClass, prng } from "./schedule.ts";
+import {
+  classesFor,
+  drawSchedule,
+  FAULT_CLASSES,
+  type Fault,
+  type FaultClass,
+  prng,
+  roundsOf,
+} from "./schedule.ts";
 import { gtinOf, type Lane, PRODUCTS, sellOnce, skuOf } from "./traffic.ts";
 
 export interface RunOptions {
@@ -45,6 +53,8 @@ export interface RunOptions {
   only?: FaultClass[];
   /** Planted bugs (test hooks) passed to the processes' environment. */
   env?: Record<string, string>;
+  /** A planted edge bug per store (store id -> STORE_EDGE_PLANT_BUG), e.g. { F002: "skip_fsync" }. */
+  plants?: Record<string, string>;
   log?: (line: string) => void;
   keepDir?: boolean;
   /** The hub's broker: its embedded aedes (default) or an external Mosquitto by MQTT_URL. */
@@ -56,6 +66,8 @@ export interface RunOptions {
    * of them (true, the default).
    */
   powerCutKeepsPrefix?: boolean;
+  /** Faults on different stores injected at once, one check per round (default true). */
+  parallel?: boolean;
 }
 
 export interface Row {
@@ -253,6 +265,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
         ? shimEnv(h.shim, s.dir, join(dir, "powerloss", s.id))
         : {}),
       ...o.env,
+      ...(o.plants?.[s.id] ? { STORE_EDGE_PLANT_BUG: o.plants[s.id]! } : {}),
     });
     const startStoreEdge = async (s: Store) => {
       s.edge = await startEdge(s.dir, edgeEnv(s));
@@ -330,7 +343,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     };
 
     /** Waits for every store to drain, then checks every invariant; records what it found. */
-    const check = async (after: string, kind: Row["fault"]) => {
+    const check = async (after: string, kindOf: (storeId?: string) => Row["fault"]) => {
       await pause();
       const found: Violation[] = [];
       for (const s of stores) {
@@ -375,12 +388,12 @@ export async function runFaults(o: RunOptions): Promise<Report> {
           if (!knownSeen.has(key)) {
             knownSeen.add(key);
             known.push({ ...v, after });
-            row(kind).known++;
+            row(kindOf(v.storeId)).known++;
           }
           continue;
         }
         violations.push({ ...v, after });
-        row(kind).violations++;
+        row(kindOf(v.storeId)).violations++;
         log(`  VIOLATION after ${after}: [${v.invariant}] ${v.storeId ?? ""} ${v.detail}`);
       }
       paused = false;
@@ -684,20 +697,28 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     };
 
     const schedule = drawSchedule(o.seed, o.faults, o.stores, o.only, allowed);
-    for (const f of schedule) {
-      if (f.n % 2 === 1)
-        await releasePrice(f.n).catch((e) => log(`  price release refused: ${(e as Error).message}`));
-      await Bun.sleep(f.gapMs);
-      const what = `#${f.n} ${f.kind} ${stores[f.store]!.id}${f.amountMs ? ` ${f.amountMs}${f.kind === "net-loss" ? " %" : " ms"}` : ""}`;
+    let releases = 0;
+    for (const round of roundsOf(schedule, o.parallel !== false)) {
+      if (releases++ % 2 === 0)
+        await releasePrice(round[0]!.n).catch((e) => log(`  price release refused: ${(e as Error).message}`));
+      await Bun.sleep(round[0]!.gapMs);
+      const label = (f: Fault) =>
+        `#${f.n} ${f.kind} ${stores[f.store]!.id}${f.amountMs ? ` ${f.amountMs}${f.kind === "net-loss" ? " %" : " ms"}` : ""}`;
+      const what = round.map(label).join(" + ");
       log(`fault ${what}`);
-      row(f.kind).count++;
-      const direct = await inject(f);
-      for (const v of direct) {
-        violations.push({ ...v, after: what });
-        log(`  VIOLATION after ${what}: [${v.invariant}] ${v.storeId ?? ""} ${v.detail}`);
-      }
-      row(f.kind).violations += direct.length;
-      await check(what, f.kind);
+      await Promise.all(
+        round.map(async (f) => {
+          row(f.kind).count++;
+          const direct = await inject(f);
+          for (const v of direct) {
+            violations.push({ ...v, after: label(f) });
+            log(`  VIOLATION after ${label(f)}: [${v.invariant}] ${v.storeId ?? ""} ${v.detail}`);
+          }
+          row(f.kind).violations += direct.length;
+        }),
+      );
+      // A violation counts against the fault that struck its store (or the round's first).
+      await check(what, (storeId) => (round.find((f) => stores[f.store]!.id === storeId) ?? round[0]!).kind);
     }
     row("final").count++;
     const notConverged = await converged();
@@ -706,7 +727,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       log(`  VIOLATION after the end: [${v.invariant}] ${v.storeId} ${v.detail}`);
     }
     row("final").violations += notConverged.length;
-    await check("the end", "final");
+    await check("the end", () => "final");
     log(
       `faults: ${stores.reduce((n, s) => n + s.lane.committed.size, 0)} sales, ${vouchersCount(hqDb)} voucher(s) checked`,
     );
@@ -736,6 +757,14 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     ...(mode !== "embedded" ? [`--broker ${mode}`] : []),
     ...(o.brokerPersistence === false ? ["--no-broker-persistence"] : []),
     ...(o.powerCutKeepsPrefix === false ? ["--power-cut-drop-all"] : []),
+    ...(o.parallel === false ? ["--one-at-a-time"] : []),
+    ...(o.plants && Object.keys(o.plants).length
+      ? [
+          `--plant ${Object.entries(o.plants)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(",")}`,
+        ]
+      : []),
   ].join(" ");
   return {
     seed: o.seed,

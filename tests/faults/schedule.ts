@@ -59,7 +59,8 @@ export function prng(seed: number): () => number {
 
 /**
  * `count` faults over `stores` stores. The first ones cover every allowed class once (in a
- * seeded order), so even a short run injects each class; the rest are drawn uniformly.
+ * seeded order) and every store in turn, so even a short run injects each class; the rest are
+ * drawn uniformly.
  */
 export function drawSchedule(
   seed: number,
@@ -95,11 +96,43 @@ export function drawSchedule(
     out.push({
       n: n + 1,
       kind,
-      store: Math.floor(rand() * stores),
+      // The first faults go round the stores, so a short run strikes every store once.
+      store: n < stores ? n : Math.floor(rand() * stores),
       holdMs: between(1000, 4000),
       gapMs: between(300, 2000),
       amountMs,
     });
   }
   return out;
+}
+
+/** Classes that strike the whole chain (the hub, its broker, its disk): injected alone. */
+export const CHAIN_CLASSES: readonly FaultClass[] = [
+  "kill9-hub",
+  "kill9-broker",
+  "disk-full-hub",
+  "disk-readonly-hub",
+];
+
+/**
+ * The schedule cut into rounds injected at once, one check after each: consecutive store faults
+ * on different stores share a round (each store gets at most one), a chain fault is a round of
+ * its own. `parallel` false: one fault per round (the order of the schedule either way).
+ */
+export function roundsOf(schedule: readonly Fault[], parallel: boolean): Fault[][] {
+  const rounds: Fault[][] = [];
+  let cur: Fault[] = [];
+  for (const f of schedule) {
+    const chain = CHAIN_CLASSES.includes(f.kind);
+    if (
+      cur.length &&
+      (!parallel || chain || cur.some((g) => g.store === f.store || CHAIN_CLASSES.includes(g.kind)))
+    ) {
+      rounds.push(cur);
+      cur = [];
+    }
+    cur.push(f);
+  }
+  if (cur.length) rounds.push(cur);
+  return rounds;
 }
