@@ -44,7 +44,7 @@ import {
   prng,
   roundsOf,
 } from "./schedule.ts";
-import { gtinOf, type Lane, PRODUCTS, sellOnce, skuOf } from "./traffic.ts";
+import { gtinOf, LAST_UNITS, type Lane, PRODUCTS, sellCodes, sellOnce, skuOf } from "./traffic.ts";
 
 export interface RunOptions {
   seed: number;
@@ -189,7 +189,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
   try {
     // The chain: a catalog for every store, one cashier, the stores enrolled with their codes.
     const cs = await api<{ id: number }>("POST", "/api/v1/changesets", { target: { kind: "all" } });
-    for (let i = 1; i <= PRODUCTS; i++) {
+    for (let i = 1; i <= LAST_UNITS; i++) {
       await api("POST", `/api/v1/catalog/product?changeset=${cs.id}`, {
         sku: skuOf(i),
         name: `测试商品${i}`,
@@ -278,6 +278,15 @@ export async function runFaults(o: RunOptions): Promise<Report> {
         outbox: { lastSeq: number; ackedUpTo: number };
       };
     };
+    /** A stock count or a goods receiving at the store (the cashier's code and PIN). */
+    const edgeStock = async (s: Store, what: "counts" | "receivings", body: object) => {
+      const res = await fetch(`${s.edge!.ready.http}/api/v1/stock/${what}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ cashierId: "1001", pin: "1234", ...body }),
+      });
+      if (!res.ok) throw new Error(`${s.id} stock/${what}: ${res.status} ${await res.text()}`);
+    };
     const until = async (cond: () => Promise<boolean>, ms: number): Promise<boolean> => {
       const end = Date.now() + ms;
       while (Date.now() < end) {
@@ -289,6 +298,11 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     for (const s of stores)
       if (!(await until(async () => (await status(s)).catalog.applied > 0, 60_000)))
         throw new Error(`${s.id}: the catalog never arrived`);
+    // Goods in: the random traffic never runs a store out, so only the oversell fault oversells.
+    for (const s of stores)
+      await edgeStock(s, "receivings", {
+        lines: Array.from({ length: PRODUCTS }, (_, i) => ({ sku: skuOf(i + 1), qty: 1_000_000 })),
+      });
     log(`faults: seed ${o.seed}, ${o.faults} fault(s), ${o.stores} store(s), broker ${mode}, data in ${dir}`);
 
     // One cashier per store, selling until the end, pausing while a check runs.
@@ -342,6 +356,116 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       return [];
     };
 
+    /** An oversell is a visible record: HQ's list names every (store, SKU) below zero, no other. */
+    const oversellsListed = async (): Promise<Violation[]> => {
+      const listed = await api<{ storeId: string; sku: string; onHand: number }[]>(
+        "GET",
+        "/api/v1/stock/oversells",
+      ).catch((e: Error) => e);
+      if (listed instanceof Error)
+        return [
+          { invariant: "an oversell is a visible record", detail: `the list failed: ${listed.message}` },
+        ];
+      const below = withReadonly(hqDb, (d) =>
+        d
+          .query<{ store_id: string; sku: string; on_hand: number }, []>(
+            "SELECT store_id, sku, on_hand FROM stock_levels WHERE on_hand < 0",
+          )
+          .all(),
+      );
+      const key = (a: string, b: string, n: number) => `${a} ${b} ${n}`;
+      const shown = new Set(listed.map((l) => key(l.storeId, l.sku, l.onHand)));
+      const held = new Set(below.map((b) => key(b.store_id, b.sku, b.on_hand)));
+      return [
+        ...below
+          .filter((b) => !shown.has(key(b.store_id, b.sku, b.on_hand)))
+          .map((b) => ({
+            invariant: "an oversell is a visible record",
+            storeId: b.store_id,
+            detail: `${b.sku} at ${b.on_hand} at HQ is not in GET /api/v1/stock/oversells`,
+          })),
+        ...listed
+          .filter((l) => !held.has(key(l.storeId, l.sku, l.onHand)))
+          .map((l) => ({
+            invariant: "an oversell is a visible record",
+            storeId: l.storeId,
+            detail: `listed ${l.sku} at ${l.onHand}, HQ holds another on-hand`,
+          })),
+      ];
+    };
+
+    /**
+     * The same last units sold at two stores while both are offline: each counts 2 on its shelf,
+     * both links are cut, each sells 3, the links come back. HQ must show both below zero in its
+     * oversell list, with the offline sales that took them there.
+     */
+    const oversell = async (a: Store): Promise<Violation[]> => {
+      const pair = [...new Set([a, stores[(stores.indexOf(a) + 1) % stores.length]!])];
+      const sku = skuOf(LAST_UNITS);
+      const hqOnHand = (s: Store) =>
+        withReadonly(
+          hqDb,
+          (d) =>
+            d
+              .query<{ n: number }, [string, string]>(
+                "SELECT on_hand AS n FROM stock_levels WHERE store_id = ? AND sku = ?",
+              )
+              .get(s.id, sku)?.n,
+        );
+      for (const s of pair) await edgeStock(s, "counts", { lines: [{ sku, counted: 2 }] });
+      const out: Violation[] = [];
+      if (!(await until(async () => pair.every((s) => hqOnHand(s) === 2), 30_000)))
+        return [
+          {
+            invariant: "HQ on-hand agrees with the edge",
+            storeId: pair.find((s) => hqOnHand(s) !== 2)?.id,
+            detail: `${sku} counted 2 on the shelf, HQ holds ${pair.map((s) => hqOnHand(s)).join("/")} after 30 s`,
+          },
+        ];
+      for (const s of pair) s.proxy.set({ kind: "cut" });
+      const sold = await Promise.all(
+        pair.map((s) =>
+          sellCodes(
+            {
+              storeId: s.id,
+              http: () => s.edge?.ready.http,
+              committed: s.lane.committed,
+              errors: 0,
+              laneId: "2",
+            },
+            [gtinOf(LAST_UNITS), gtinOf(LAST_UNITS), gtinOf(LAST_UNITS)],
+          ),
+        ),
+      );
+      for (const s of pair) s.proxy.heal();
+      if (sold.some((x) => !x)) {
+        log(`  oversell: a store did not sell offline (${sold.join(", ")})`);
+        return out;
+      }
+      if (!(await until(async () => pair.every((s) => hqOnHand(s) === -1), 60_000))) {
+        out.push({
+          invariant: "HQ on-hand agrees with the edge",
+          detail: `${sku}: 2 on the shelf, 3 sold offline at ${pair.map((s) => s.id).join(" and ")}, HQ holds ${pair.map((s) => hqOnHand(s)).join("/")} after 60 s`,
+        });
+        return out;
+      }
+      const listed = await api<{ storeId: string; onHand: number; movements: { ref: string }[] }[]>(
+        "GET",
+        `/api/v1/stock/oversells?sku=${sku}`,
+      );
+      for (const [i, s] of pair.entries()) {
+        const l = listed.find((x) => x.storeId === s.id);
+        if (!l || l.onHand !== -1 || !l.movements.some((m) => m.ref === sold[i]))
+          out.push({
+            invariant: "an oversell is a visible record",
+            storeId: s.id,
+            detail: `${sku} sold 3 of 2 offline (sale ${sold[i]}): listed ${JSON.stringify(l ?? null).slice(0, 300)}`,
+          });
+      }
+      log(`  oversell: ${sku} 3 sold of 2 at ${pair.map((s) => s.id).join(" and ")}, both listed at HQ`);
+      return out;
+    };
+
     /** Waits for every store to drain, then checks every invariant; records what it found. */
     const check = async (after: string, kindOf: (storeId?: string) => Row["fault"]) => {
       await pause();
@@ -381,6 +505,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
           }),
         );
       found.push(...checkHq(hqDb));
+      found.push(...(await oversellsListed()));
       for (const v of found) {
         if (v.known) {
           // Counted once: the same finding is seen again at every later check.
@@ -646,6 +771,8 @@ export async function runFaults(o: RunOptions): Promise<Report> {
         }
         case "poison":
           return poison(s);
+        case "oversell":
+          return oversell(s);
       }
     };
 

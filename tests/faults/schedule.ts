@@ -19,6 +19,7 @@ export const FAULT_CLASSES = [
   "clock-back",
   "restore-edge",
   "poison",
+  "oversell",
 ] as const;
 export type FaultClass = (typeof FAULT_CLASSES)[number];
 
@@ -106,12 +107,13 @@ export function drawSchedule(
   return out;
 }
 
-/** Classes that strike the whole chain (the hub, its broker, its disk): injected alone. */
+/** Classes that strike the whole chain (the hub, its broker, its disk) or two stores: injected alone. */
 export const CHAIN_CLASSES: readonly FaultClass[] = [
   "kill9-hub",
   "kill9-broker",
   "disk-full-hub",
   "disk-readonly-hub",
+  "oversell",
 ];
 
 /**

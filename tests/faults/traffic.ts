@@ -19,12 +19,17 @@ export interface Lane {
   errors: number;
   /** The edge's refusals (HTTP status and error code), newest last, the last 200. */
   refusals?: { at: number; status: number; code: string }[];
+  /** The lane's number at the edge (default "1"). */
+  laneId?: string;
 }
+
+/** The product kept out of the random traffic: the oversell fault sells its "last units". */
+export const LAST_UNITS = PRODUCTS + 1;
 
 async function call(lane: Lane, method: string, path: string, body?: unknown) {
   const http = lane.http();
   if (!http) throw new Error("edge down");
-  const res = await fetch(`${http}/api/v1/lanes/1${path}`, {
+  const res = await fetch(`${http}/api/v1/lanes/${lane.laneId ?? "1"}${path}`, {
     method,
     headers: {
       "content-type": "application/json",
@@ -50,6 +55,21 @@ async function signIn(lane: Lane) {
   lane.token = (r.session as { token: string }).token;
   const view = await call(lane, "GET", "");
   if (!view.shift) await call(lane, "POST", "/shift/open", { float: 20_000 });
+}
+
+/** One sale of exactly these barcodes (after whatever the lane's cart held); its id, or undefined. */
+export async function sellCodes(lane: Lane, codes: string[]): Promise<string | undefined> {
+  try {
+    if (!lane.token) await signIn(lane);
+    for (const code of codes) await call(lane, "POST", "/scan", { code });
+    const paid = await call(lane, "POST", "/tenders", { kind: "cash", received: 1_000_000 });
+    const saleId = /"saleId":"([^"]+)"/.exec(JSON.stringify(paid))?.[1];
+    if (saleId) lane.committed.set(saleId, Date.now());
+    return saleId;
+  } catch {
+    lane.errors++;
+    return undefined;
+  }
 }
 
 /** One sale; true when the edge answered it committed. */
