@@ -230,6 +230,13 @@ export type EventConflictDetail = EventConflict & {
   }[];
 };
 export type Role = "hq_admin" | "regional_manager" | "auditor";
+export type OversellMovement = {
+  qtyDelta: number;
+  kind: string;
+  ref: string;
+  eventId: string | null;
+  at: string;
+} | null;
 export type SaleDetail = SaleRow & {
   lines: {
     line_id: string;
@@ -325,6 +332,8 @@ export interface HubApiSchemas {
   Movement: Movement;
   NewToken: NewToken;
   OnHand: OnHand;
+  Oversell: Oversell;
+  OversellMovement: OversellMovement;
   Period: Period;
   PeriodClosed: PeriodClosed;
   PostingRun: PostingRun;
@@ -844,6 +853,15 @@ export interface NewToken {
 export interface OnHand {
   sku: string;
   on_hand: number;
+}
+export interface Oversell {
+  storeId: string;
+  region: string;
+  sku: string;
+  onHand: number;
+  short: number;
+  since: OversellMovement;
+  movements: OversellMovement[];
 }
 export interface Period {
   period: string;

@@ -4,12 +4,12 @@
 // (store, SKU) on-hand below zero itself, with the ledger movement that took it below zero and
 // the movements since (which sales, when), listed for a person to count and correct. A stock
 // count or a receipt that brings it back to zero or above closes it. Pure reads.
+
+import { z } from "@hono/zod-openapi";
 import { Sku } from "@retail/protocol";
 import { and, desc, eq, lt } from "drizzle-orm";
-import { z } from "zod";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { stockLedger, stockLevels, stores } from "../db/schema.ts";
-import type { Access, Principal } from "../http/auth.ts";
 
 export const OversellQuery = z.object({
   store: z
@@ -19,6 +19,28 @@ export const OversellQuery = z.object({
   sku: Sku.optional(),
 });
 export type OversellQuery = z.infer<typeof OversellQuery>;
+
+const MovementOut = z
+  .object({
+    qtyDelta: z.number().int(),
+    kind: z.string(),
+    ref: z.string(),
+    eventId: z.string().nullable(),
+    at: z.string(),
+  })
+  .openapi("OversellMovement");
+/** One oversold (store, SKU): the response schema of GET /api/v1/stock/oversells. */
+export const OversellOut = z
+  .object({
+    storeId: z.string(),
+    region: z.string(),
+    sku: z.string(),
+    onHand: z.number().int(),
+    short: z.number().int(),
+    since: MovementOut.nullable(),
+    movements: z.array(MovementOut),
+  })
+  .openapi("Oversell");
 
 export interface OversellMovement {
   qtyDelta: number;
@@ -47,7 +69,10 @@ const WALK_LIMIT = 2000;
 const handles = new WeakMap<Sqlite, ReturnType<typeof openDrizzle>>();
 const drizzleOf = (db: Sqlite) => {
   let d = handles.get(db);
-  if (!d) handles.set(db, (d = openDrizzle(db)));
+  if (!d) {
+    d = openDrizzle(db);
+    handles.set(db, d);
+  }
   return d;
 };
 
@@ -55,7 +80,12 @@ const drizzleOf = (db: Sqlite) => {
 export function listOversells(db: Sqlite, q: OversellQuery, region?: string): Oversell[] {
   const d = drizzleOf(db);
   const rows = d
-    .select({ storeId: stockLevels.storeId, sku: stockLevels.sku, onHand: stockLevels.onHand, region: stores.region })
+    .select({
+      storeId: stockLevels.storeId,
+      sku: stockLevels.sku,
+      onHand: stockLevels.onHand,
+      region: stores.region,
+    })
     .from(stockLevels)
     .leftJoin(stores, eq(stores.id, stockLevels.storeId))
     .where(
@@ -105,36 +135,4 @@ export function listOversells(db: Sqlite, q: OversellQuery, region?: string): Ov
       movements: since.slice(-20),
     };
   });
-}
-
-interface Spec {
-  method: "get";
-  path: string;
-  summary: string;
-  access: Access;
-  query?: z.ZodObject;
-}
-type Route = (
-  spec: Spec,
-  handler: (c: unknown, input: { body: unknown; query: unknown; principal: Principal }) => unknown,
-) => void;
-
-/** GET /api/v1/stock/oversells: registered beside the other stock routes (http/app.ts). */
-export function oversellRoutes(route: Route, db: () => Sqlite) {
-  route(
-    {
-      method: "get",
-      path: "/api/v1/stock/oversells",
-      summary:
-        "Oversold stock: every store and SKU whose on-hand is below zero (sales that reached HQ after the units were gone), with the movement that took it below zero and those since",
-      access: "read",
-      query: OversellQuery,
-    },
-    (_c, { query, principal }) =>
-      listOversells(
-        db(),
-        query as OversellQuery,
-        principal.role === "regional_manager" ? principal.region : undefined,
-      ),
-  );
 }

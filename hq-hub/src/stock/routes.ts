@@ -1,9 +1,10 @@
 // The stock API: on-hand per SKU, a SKU's stock card, reorder points, transfers between stores
-// (each side is sent down as a stock.movement).
+// (each side is sent down as a stock.movement), oversold stock (oversell.ts).
 import { z } from "@hono/zod-openapi";
 import { StockMovementV1 } from "@retail/protocol";
 import { authorize } from "../http/auth.ts";
 import type { RouteModule } from "../http/route.ts";
+import { listOversells, OversellOut, OversellQuery } from "./oversell.ts";
 import { ReorderInput, TransferInput } from "./stock.ts";
 
 const OnHand = z.object({ sku: z.string(), on_hand: z.number().int() }).openapi("OnHand");
@@ -85,5 +86,19 @@ export const stockRoutes: RouteModule = (r, hub, s) => {
       for (const m of moves) await hub.send(m.storeId, "stock.movement", m.movement);
       return moves;
     },
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/stock/oversells",
+      summary:
+        "Oversold stock: every store and SKU below zero on hand (sales that reached HQ after the units were gone, e.g. the same last units sold at two offline stores), with the movement that took it below zero and those since; a regional manager sees its region",
+      access: "read",
+      tag,
+      query: OversellQuery,
+      response: z.array(OversellOut),
+    },
+    ({ query, principal }) =>
+      listOversells(hub.db, query, principal.role === "regional_manager" ? principal.region : undefined),
   );
 };
