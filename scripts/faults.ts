@@ -1,5 +1,5 @@
 // npm run faults [-- --short | --long | --faults N] [--seed N] [--stores N] [--only a,b]
-// [--broker embedded|mosquitto] [--power-cut-drop-all] [--one-at-a-time] [--plant F001=bug,...]: the
+// [--broker embedded|mosquitto] [--power-cut-drop-all] [--one-at-a-time] [--fast] [--plant F001=bug,...]: the
 // standing fault suite (tests/faults/runner.ts, docs/development.md "Fault suite"). Prints the
 // seed first, then each fault, any violation, and the table; exits 1 on any violation.
 
@@ -35,6 +35,7 @@ const report = await runFaults({
   brokerPersistence: !args.includes("--no-broker-persistence"),
   powerCutKeepsPrefix: !args.includes("--power-cut-drop-all"),
   parallel: !args.includes("--one-at-a-time"),
+  fast: args.includes("--fast") || args.includes("--long"),
   // --plant F001=skip_outbox_row,F002=skip_fsync: a planted edge bug per store.
   plants: Object.fromEntries((opt("--plant")?.split(",").filter(Boolean) ?? []).map((p) => p.split("="))),
   // Planted bugs from the environment, so the printed replay line carries them.

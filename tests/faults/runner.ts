@@ -68,6 +68,8 @@ export interface RunOptions {
   powerCutKeepsPrefix?: boolean;
   /** Faults on different stores injected at once, one check per round (default true). */
   parallel?: boolean;
+  /** The long mode's pace: shorter faults and gaps, tighter polling (the schedule changes too). */
+  fast?: boolean;
 }
 
 export interface Row {
@@ -88,6 +90,8 @@ export interface Report {
   sales: number;
   elapsedMs: number;
   dir: string;
+  /** Where the time went (ms), and how many rounds the faults were injected in. */
+  phases: { setupMs: number; gapMs: number; injectMs: number; checkMs: number; rounds: number };
   /** Sale steps an edge refused with storage_full while its disk was full. */
   storageFull: number;
   /** Classes this machine cannot inject, with the reason (printed). */
@@ -184,6 +188,8 @@ export async function runFaults(o: RunOptions): Promise<Report> {
   };
   const sellers: Promise<void>[] = [];
   let storageFull = 0;
+  /** Where the time went: traffic between rounds, injecting (faults held), drain + checks. */
+  const phases = { setupMs: 0, gapMs: 0, injectMs: 0, checkMs: 0, rounds: 0 };
   /** Every catalog version the run released with the prices it set (the first: all of them). */
   const history: { version: number; prices: Record<string, number> }[] = [];
   try {
@@ -291,7 +297,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       const end = Date.now() + ms;
       while (Date.now() < end) {
         if (await cond().catch(() => false)) return true;
-        await Bun.sleep(200);
+        await Bun.sleep(o.fast ? 50 : 200);
       }
       return false;
     };
@@ -304,6 +310,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
         lines: Array.from({ length: PRODUCTS }, (_, i) => ({ sku: skuOf(i + 1), qty: 1_000_000 })),
       });
     log(`faults: seed ${o.seed}, ${o.faults} fault(s), ${o.stores} store(s), broker ${mode}, data in ${dir}`);
+    phases.setupMs = Date.now() - t0;
 
     // One cashier per store, selling until the end, pausing while a check runs.
     for (const s of stores)
@@ -321,7 +328,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       );
     const pause = async () => {
       paused = true;
-      await Bun.sleep(500); // a sale in flight finishes
+      await Bun.sleep(o.fast ? 150 : 500); // a sale in flight finishes
     };
 
     /**
@@ -493,7 +500,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
         s.lastApplied = applied;
       }
       for (const s of stores) found.push(...(await wholeChangeSets(s)));
-      await Bun.sleep(300); // HQ's commit of the last acked group is visible to a new reader
+      await Bun.sleep(o.fast ? 100 : 300); // HQ's commit of the last acked group is visible to a new reader
       for (const s of stores)
         found.push(
           ...checkStore(hqDb, {
@@ -823,12 +830,17 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       return out;
     };
 
-    const schedule = drawSchedule(o.seed, o.faults, o.stores, o.only, allowed);
+    const schedule = drawSchedule(o.seed, o.faults, o.stores, o.only, allowed, o.fast);
     let releases = 0;
+    let rounds = 0;
     for (const round of roundsOf(schedule, o.parallel !== false)) {
       if (releases++ % 2 === 0)
         await releasePrice(round[0]!.n).catch((e) => log(`  price release refused: ${(e as Error).message}`));
+      const tGap = Date.now();
       await Bun.sleep(round[0]!.gapMs);
+      const tInject = Date.now();
+      phases.gapMs += tInject - tGap;
+      rounds++;
       const label = (f: Fault) =>
         `#${f.n} ${f.kind} ${stores[f.store]!.id}${f.amountMs ? ` ${f.amountMs}${f.kind === "net-loss" ? " %" : " ms"}` : ""}`;
       const what = round.map(label).join(" + ");
@@ -844,8 +856,12 @@ export async function runFaults(o: RunOptions): Promise<Report> {
           row(f.kind).violations += direct.length;
         }),
       );
+      const tCheck = Date.now();
+      phases.injectMs += tCheck - tInject;
       // A violation counts against the fault that struck its store (or the round's first).
       await check(what, (storeId) => (round.find((f) => stores[f.store]!.id === storeId) ?? round[0]!).kind);
+      phases.checkMs += Date.now() - tCheck;
+      phases.rounds = rounds;
     }
     row("final").count++;
     const notConverged = await converged();
@@ -885,6 +901,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     ...(o.brokerPersistence === false ? ["--no-broker-persistence"] : []),
     ...(o.powerCutKeepsPrefix === false ? ["--power-cut-drop-all"] : []),
     ...(o.parallel === false ? ["--one-at-a-time"] : []),
+    ...(o.fast ? ["--fast"] : []),
     ...(o.plants && Object.keys(o.plants).length
       ? [
           `--plant ${Object.entries(o.plants)
@@ -904,6 +921,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     dir,
     skipped,
     storageFull,
+    phases,
   };
 }
 
@@ -922,6 +940,10 @@ export function formatReport(r: Report): string {
     lines.push(
       `known finding (not counted): [${inv}] x${n}: ${r.known.find((k) => k.invariant === inv)?.known}`,
     );
+  const p = r.phases;
+  lines.push(
+    `time: setup ${(p.setupMs / 1000).toFixed(0)} s, ${p.rounds} round(s): traffic between ${(p.gapMs / 1000).toFixed(0)} s, faults held ${(p.injectMs / 1000).toFixed(0)} s, drain + checks ${(p.checkMs / 1000).toFixed(0)} s; ${r.storageFull} storage_full refusal(s)`,
+  );
   for (const [c, why] of Object.entries(r.skipped)) lines.push(`skipped: ${c}: ${why}`);
   if (r.violations.length) lines.push(`FAILED with seed ${r.seed}; data kept in ${r.dir}`);
   return lines.join("\n");

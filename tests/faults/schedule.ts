@@ -69,6 +69,8 @@ export function drawSchedule(
   stores: number,
   only?: FaultClass[],
   allowed: readonly FaultClass[] = FAULT_CLASSES,
+  /** The long mode's pace: faults held 0.3-1.5 s, 50-400 ms of traffic between rounds. */
+  fast = false,
 ): Fault[] {
   const rand = prng(seed);
   const classes = (only?.length ? only : allowed).filter((c) => allowed.includes(c));
@@ -99,8 +101,8 @@ export function drawSchedule(
       kind,
       // The first faults go round the stores, so a short run strikes every store once.
       store: n < stores ? n : Math.floor(rand() * stores),
-      holdMs: between(1000, 4000),
-      gapMs: between(300, 2000),
+      holdMs: fast ? between(300, 1500) : between(1000, 4000),
+      gapMs: fast ? between(50, 400) : between(300, 2000),
       amountMs,
     });
   }
