@@ -2,9 +2,7 @@
 // database, whichever carries it (a local libSQL file, a remote libSQL server by DATABASE_URL).
 // Written once, run by file.contract.test.ts and remote.contract.test.ts.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
-import { migrate, type Sqlite } from "./open.ts";
+import { migrate, migrationPlan, type Sqlite } from "./open.ts";
 
 export interface DatabaseUnderTest {
   /** A new connection to the same database, opened as the hub opens it (openDatabase). */
@@ -12,9 +10,8 @@ export interface DatabaseUnderTest {
   close(): Promise<void>;
 }
 
-const MIGRATIONS = readdirSync(join(import.meta.dir, "migrations"))
-  .filter((f) => /^\d{4}_.+\.sql$/.test(f))
-  .sort();
+/** Every migration the hub ships (numbered SQL files, then drizzle-kit's), in order. */
+const MIGRATIONS = migrationPlan().map((m) => m.name);
 
 const count = (db: Sqlite, sql: string, ...args: unknown[]) =>
   (db.prepare(`SELECT count(*) AS n FROM (${sql})`).get(...args) as { n: number }).n;
