@@ -1,31 +1,27 @@
 // One store edge: the database, the catalog replica, checkout for every lane, the outbox and
 // the link to HQ, put together. `Edge.open` is what `store-edge serve` and the tests call.
 import { join } from "node:path";
-import type { AnyEnvelope, Payload, StoreStatus } from "@retail/protocol";
-import { uuidv7 } from "@retail/protocol";
-import { and, count, eq, sum } from "drizzle-orm";
+import type { Payload, StoreStatus } from "@retail/protocol";
 import { CatalogReplica } from "./catalog/replica.ts";
 import { Checkout } from "./checkout/checkout.ts";
 import { businessDay, type Clock, systemClock } from "./clock.ts";
 import type { EdgeConfig } from "./config.ts";
-import { sales } from "./db/schema.ts";
 import { EdgeDb } from "./db.ts";
 import { bridgeLaneDevices } from "./devices/factory.ts";
 import { type LaneDevices, NoDevices, SimulatedDevices } from "./devices/port.ts";
 import { DayDigests } from "./digest/day-digest.ts";
-import { EdgeError } from "./errors.ts";
+import { Downlink } from "./downlink/downlink.ts";
 import { RateLimitedLog } from "./health/log-limit.ts";
-import { storageForStatus } from "./health/storage.ts";
 import { Inventory } from "./inventory.ts";
 import { ReceiptJournal } from "./journal/journal.ts";
 import { HqLink } from "./link/hq-link.ts";
-import { applyRotation } from "./link/rotation.ts";
 import { Outbox } from "./outbox/outbox.ts";
 import { EdgeResync } from "./outbox/resync.ts";
 import { type PaymentProvider, SimulatedPaymentProvider } from "./payments/provider.ts";
+import { EdgeStatus } from "./status/status.ts";
 import { StockLedger } from "./stock.ts";
 
-export const APP_VERSION = "store-edge/0.1.0";
+export { APP_VERSION } from "./status/status.ts";
 /** The store id an edge that was never enrolled sells under (demo and benches only). */
 export const DEMO_STORE_ID = "DEMO";
 
@@ -76,8 +72,11 @@ export class Edge {
   digests: DayDigests | undefined;
   private promoteTimer: ReturnType<typeof setInterval> | undefined;
   private telemetryTimer: ReturnType<typeof setInterval> | undefined;
-  private readonly queries = new Map<string, (reply: Payload<"stock.reply">) => void>();
-  private readonly log: (msg: string) => void;
+  readonly log: (msg: string) => void;
+  /** Status, store.status and telemetry (status/status.ts). */
+  private readonly about = new EdgeStatus(this);
+  /** What HQ sends down besides the catalog (downlink/downlink.ts). */
+  private readonly downlink = new Downlink(this);
 
   constructor(readonly options: EdgeOptions) {
     const { config } = options;
@@ -167,7 +166,7 @@ export class Edge {
         replica: this.replica,
         clock: this.clock,
         status: () => this.storeStatus(),
-        onDown: (env) => this.onDown(env),
+        onDown: (env) => this.downlink.onDown(env),
         resync: this.resync,
         log: this.log,
       });
@@ -215,149 +214,27 @@ export class Edge {
     }, 1000);
   }
 
-  private onDown(env: AnyEnvelope): void {
-    switch (env.type) {
-      case "stock.movement":
-        this.stock.applyMovement(env.payload);
-        return;
-      case "stock.alert":
-        this.stock.saveAlert(env.payload);
-        return;
-      case "replenishment.status":
-        this.stock.saveReplenishment(env.payload);
-        return;
-      case "stock.reply":
-        this.queries.get(env.payload.queryId)?.(env.payload);
-        return;
-      case "command":
-        if (env.payload.name === "rotate_credentials") {
-          applyRotation({
-            dataDir: this.options.dataDir,
-            config: this.options.config,
-            args: env.payload.args,
-            link: this.link,
-            log: this.log,
-          });
-        } else if (env.payload.name === "resync_catalog") {
-          // Back to version 0: the next fetch brings a snapshot that replaces everything.
-          this.db.write(() => this.db.setMeta("catalog_version", 0));
-          this.link?.resyncCatalog();
-        } else this.log(`command ${env.payload.name} noted`);
-        return;
-      default:
-        this.log(`unexpected ${env.type} from HQ`);
-    }
-  }
-
   /** Stock of a SKU in nearby stores, asked of HQ; fails fast when HQ is unreachable. */
-  async nearbyStock(sku: string, timeoutMs = 3000): Promise<Payload<"stock.reply">> {
-    const queryId = uuidv7();
-    if (!this.link?.send("stock.query", "query", { queryId, sku }))
-      throw new EdgeError("unavailable", "hq", "HQ is not reachable; nearby stock is not known");
-    try {
-      return await new Promise((resolve, reject) => {
-        const t = setTimeout(
-          () => reject(new EdgeError("unavailable", "hq", "HQ did not answer the stock query in time")),
-          timeoutMs,
-        );
-        this.queries.set(queryId, (r) => {
-          clearTimeout(t);
-          resolve(r);
-        });
-      });
-    } finally {
-      this.queries.delete(queryId);
-    }
+  nearbyStock(sku: string, timeoutMs?: number): Promise<Payload<"stock.reply">> {
+    return this.downlink.nearbyStock(sku, timeoutMs);
   }
 
   telemetry(): Payload<"telemetry"> {
-    const ms = this.clock.now();
-    const day = businessDay(ms);
-    const today = this.db.d
-      .select({ n: count(), net: sum(sales.netFen).mapWith(Number) })
-      .from(sales)
-      .where(and(eq(sales.businessDay, day), eq(sales.training, 0)))
-      .get()!;
-    const stats = this.outbox.stats(ms);
-    return {
-      metrics: {
-        rss_mb: Math.round(process.memoryUsage().rss / 1048576),
-        sales_today: today.n,
-        net_fen_today: today.net ?? 0,
-        outbox_backlog: stats.backlog,
-        catalog_version: this.replica.applied,
-        catalog_skus: this.replica.lookup.products.size,
-        lanes: this.checkout.laneIds().length,
-        ...this.pinMetrics(ms),
-      },
-      at: new Date(ms).toISOString(),
-    };
-  }
-
-  /** Codes locked by wrong PINs and LAN addresses refused for them, now. */
-  private pinMetrics(ms: number): { pin_codes_locked: number; pin_sources_throttled: number } {
-    const st = this.checkout.pins.state();
-    return {
-      pin_codes_locked: st.codes.filter((c) => c.lockedUntil > ms).length,
-      pin_sources_throttled: st.sources.filter((s) => s.throttledUntil > ms).length,
-    };
+    return this.about.telemetry();
   }
 
   storeStatus(): Omit<StoreStatus, "state" | "at"> {
-    const stats = this.outbox.stats(this.clock.now());
-    const devices: StoreStatus["devices"] = [];
-    for (const lane of this.checkout.laneIds()) {
-      for (const h of this.checkout.devices(lane).health()) {
-        devices.push({
-          laneId: lane,
-          kind: h.kind,
-          device: h.device.slice(0, 120),
-          state: h.state,
-          ...(h.reason ? { reason: h.reason.slice(0, 200) } : {}),
-        });
-        if (devices.length >= 100) break;
-      }
-    }
-    return {
-      appVersion: APP_VERSION,
-      catalogVersion: this.replica.applied,
-      outboxBacklog: stats.backlog,
-      ...(stats.oldestUnackedAgeSec !== undefined ? { oldestUnackedAgeSec: stats.oldestUnackedAgeSec } : {}),
-      lastSeq: stats.lastSeq,
-      instanceId: this.outbox.instanceId,
-      devices: devices.slice(0, 100),
-      // Only while a fault lasts (HQ raises a fleet alert); older hubs never see the field.
-      ...storageForStatus(this.db.storage.status),
-    };
+    return this.about.storeStatus();
   }
 
   /** Everything an operator wants to see (CLI status, GET /api/v1/status). */
   status() {
-    const e = this.options.config.enrollment;
-    return {
-      store: { storeId: this.storeId, name: e?.storeName ?? "", enrolled: !!e, hq: e?.hq },
-      link: this.link?.state ?? { state: "disabled" as const },
-      catalog: this.replica.progress(),
-      outbox: this.outbox.stats(this.clock.now()),
-      identity: this.identity(),
-      lanes: this.checkout.laneIds(),
-      stockAlerts: this.stock.alerts().length,
-      storage: this.db.storage.status,
-      at: new Date(this.clock.now()).toISOString(),
-    };
+    return this.about.status();
   }
 
-  /**
-   * Which database this is, and the last time HQ found it behind (a restored backup), parted
-   * from what HQ holds, or a new instance for the store (a fresh or replaced edge.db).
-   */
+  /** Which database this is (status/status.ts). */
   identity() {
-    const last = this.resync.last;
-    return {
-      instanceId: this.resync.instanceId,
-      boot: this.outbox.boot,
-      ...(last ? { lastResync: last } : {}),
-    };
+    return this.about.identity();
   }
 
   async stop(): Promise<void> {

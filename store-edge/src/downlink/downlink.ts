@@ -1,0 +1,81 @@
+// What HQ sends down to the store besides the catalog: stock movements, alerts and
+// replenishment status, the answers to nearby-stock queries, and commands (rotate credentials,
+// resync the catalog). The link (link/hq-link.ts) hands each envelope here.
+import type { AnyEnvelope, Payload } from "@retail/protocol";
+import { uuidv7 } from "@retail/protocol";
+import type { EdgeConfig } from "../config.ts";
+import type { EdgeDb } from "../db.ts";
+import { EdgeError } from "../errors.ts";
+import type { HqLink } from "../link/hq-link.ts";
+import { applyRotation } from "../link/rotation.ts";
+import type { StockLedger } from "../stock.ts";
+
+/** What the downlink needs of the edge (edge.ts passes itself). */
+export interface DownlinkHost {
+  readonly db: EdgeDb;
+  readonly stock: StockLedger;
+  readonly options: { dataDir: string; config: EdgeConfig };
+  readonly link: HqLink | undefined;
+  readonly log: (msg: string) => void;
+}
+
+export class Downlink {
+  private readonly queries = new Map<string, (reply: Payload<"stock.reply">) => void>();
+
+  constructor(private readonly h: DownlinkHost) {}
+
+  onDown(env: AnyEnvelope): void {
+    switch (env.type) {
+      case "stock.movement":
+        this.h.stock.applyMovement(env.payload);
+        return;
+      case "stock.alert":
+        this.h.stock.saveAlert(env.payload);
+        return;
+      case "replenishment.status":
+        this.h.stock.saveReplenishment(env.payload);
+        return;
+      case "stock.reply":
+        this.queries.get(env.payload.queryId)?.(env.payload);
+        return;
+      case "command":
+        if (env.payload.name === "rotate_credentials") {
+          applyRotation({
+            dataDir: this.h.options.dataDir,
+            config: this.h.options.config,
+            args: env.payload.args,
+            link: this.h.link,
+            log: this.h.log,
+          });
+        } else if (env.payload.name === "resync_catalog") {
+          // Back to version 0: the next fetch brings a snapshot that replaces everything.
+          this.h.db.write(() => this.h.db.setMeta("catalog_version", 0));
+          this.h.link?.resyncCatalog();
+        } else this.h.log(`command ${env.payload.name} noted`);
+        return;
+      default:
+        this.h.log(`unexpected ${env.type} from HQ`);
+    }
+  }
+
+  /** Stock of a SKU in nearby stores, asked of HQ; fails fast when HQ is unreachable. */
+  async nearbyStock(sku: string, timeoutMs = 3000): Promise<Payload<"stock.reply">> {
+    const queryId = uuidv7();
+    if (!this.h.link?.send("stock.query", "query", { queryId, sku }))
+      throw new EdgeError("unavailable", "hq", "HQ is not reachable; nearby stock is not known");
+    try {
+      return await new Promise((resolve, reject) => {
+        const t = setTimeout(
+          () => reject(new EdgeError("unavailable", "hq", "HQ did not answer the stock query in time")),
+          timeoutMs,
+        );
+        this.queries.set(queryId, (r) => {
+          clearTimeout(t);
+          resolve(r);
+        });
+      });
+    } finally {
+      this.queries.delete(queryId);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+// What the edge says about itself: the operator's status (CLI, GET /api/v1/status), the
+// retained store.status HQ's fleet view shows, the telemetry sent every minute, and which
+// database this is (a restored or replaced edge.db).
+import type { Payload, StoreStatus } from "@retail/protocol";
+import { and, count, eq, sum } from "drizzle-orm";
+import type { CatalogReplica } from "../catalog/replica.ts";
+import type { Checkout } from "../checkout/checkout.ts";
+import { businessDay, type Clock } from "../clock.ts";
+import type { EdgeConfig } from "../config.ts";
+import { sales } from "../db/schema.ts";
+import type { EdgeDb } from "../db.ts";
+import { storageForStatus } from "../health/storage.ts";
+import type { HqLink } from "../link/hq-link.ts";
+import type { Outbox } from "../outbox/outbox.ts";
+import type { EdgeResync } from "../outbox/resync.ts";
+import type { StockLedger } from "../stock.ts";
+
+export const APP_VERSION = "store-edge/0.1.0";
+
+/** What the status needs of the edge (edge.ts passes itself). */
+export interface StatusHost {
+  readonly db: EdgeDb;
+  readonly replica: CatalogReplica;
+  readonly outbox: Outbox;
+  readonly resync: EdgeResync;
+  readonly stock: StockLedger;
+  readonly checkout: Pick<Checkout, "laneIds" | "devices" | "pins">;
+  readonly clock: Clock;
+  readonly storeId: string;
+  readonly options: { config: EdgeConfig };
+  readonly link: HqLink | undefined;
+}
+
+export class EdgeStatus {
+  constructor(private readonly h: StatusHost) {}
+
+  telemetry(): Payload<"telemetry"> {
+    const ms = this.h.clock.now();
+    const day = businessDay(ms);
+    const today = this.h.db.d
+      .select({ n: count(), net: sum(sales.netFen).mapWith(Number) })
+      .from(sales)
+      .where(and(eq(sales.businessDay, day), eq(sales.training, 0)))
+      .get()!;
+    const stats = this.h.outbox.stats(ms);
+    return {
+      metrics: {
+        rss_mb: Math.round(process.memoryUsage().rss / 1048576),
+        sales_today: today.n,
+        net_fen_today: today.net ?? 0,
+        outbox_backlog: stats.backlog,
+        catalog_version: this.h.replica.applied,
+        catalog_skus: this.h.replica.lookup.products.size,
+        lanes: this.h.checkout.laneIds().length,
+        ...this.pinMetrics(ms),
+      },
+      at: new Date(ms).toISOString(),
+    };
+  }
+
+  /** Codes locked by wrong PINs and LAN addresses refused for them, now. */
+  private pinMetrics(ms: number): { pin_codes_locked: number; pin_sources_throttled: number } {
+    const st = this.h.checkout.pins.state();
+    return {
+      pin_codes_locked: st.codes.filter((c) => c.lockedUntil > ms).length,
+      pin_sources_throttled: st.sources.filter((s) => s.throttledUntil > ms).length,
+    };
+  }
+
+  storeStatus(): Omit<StoreStatus, "state" | "at"> {
+    const stats = this.h.outbox.stats(this.h.clock.now());
+    const devices: StoreStatus["devices"] = [];
+    for (const lane of this.h.checkout.laneIds()) {
+      for (const h of this.h.checkout.devices(lane).health()) {
+        devices.push({
+          laneId: lane,
+          kind: h.kind,
+          device: h.device.slice(0, 120),
+          state: h.state,
+          ...(h.reason ? { reason: h.reason.slice(0, 200) } : {}),
+        });
+        if (devices.length >= 100) break;
+      }
+    }
+    return {
+      appVersion: APP_VERSION,
+      catalogVersion: this.h.replica.applied,
+      outboxBacklog: stats.backlog,
+      ...(stats.oldestUnackedAgeSec !== undefined ? { oldestUnackedAgeSec: stats.oldestUnackedAgeSec } : {}),
+      lastSeq: stats.lastSeq,
+      instanceId: this.h.outbox.instanceId,
+      devices: devices.slice(0, 100),
+      // Only while a fault lasts (HQ raises a fleet alert); older hubs never see the field.
+      ...storageForStatus(this.h.db.storage.status),
+    };
+  }
+
+  /** Everything an operator wants to see (CLI status, GET /api/v1/status). */
+  status() {
+    const e = this.h.options.config.enrollment;
+    return {
+      store: { storeId: this.h.storeId, name: e?.storeName ?? "", enrolled: !!e, hq: e?.hq },
+      link: this.h.link?.state ?? { state: "disabled" as const },
+      catalog: this.h.replica.progress(),
+      outbox: this.h.outbox.stats(this.h.clock.now()),
+      identity: this.identity(),
+      lanes: this.h.checkout.laneIds(),
+      stockAlerts: this.h.stock.alerts().length,
+      storage: this.h.db.storage.status,
+      at: new Date(this.h.clock.now()).toISOString(),
+    };
+  }
+
+  /**
+   * Which database this is, and the last time HQ found it behind (a restored backup), parted
+   * from what HQ holds, or a new instance for the store (a fresh or replaced edge.db).
+   */
+  identity() {
+    const last = this.h.resync.last;
+    return {
+      instanceId: this.h.resync.instanceId,
+      boot: this.h.outbox.boot,
+      ...(last ? { lastResync: last } : {}),
+    };
+  }
+}
