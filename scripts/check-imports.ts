@@ -33,7 +33,9 @@ const allowedInTests: Record<string, string[]> = {
   "hq-hub": ["test-support"],
 };
 const isTestCode = (rel: string) =>
-  /(^|\/)(e2e|bench|testing)\/|\.(test|bench|contract)\.ts$|(^|\/)test-kit\.ts$/.test(rel);
+  /(^|\/)(e2e|bench|testing)\/|\.(test|bench|contract)\.ts$|(^|\/)test-kit\.ts$|^playwright\.config\.ts$/.test(
+    rel,
+  );
 
 function* sources(dir: string): Generator<string> {
   for (const e of readdirSync(dir, { withFileTypes: true })) {

@@ -72,3 +72,51 @@ export interface LaneView {
   /** Names of the promotions that applied, for the screens (promotions are priced by id). */
   promotions: Record<string, { kind: string; name?: string; nameEn?: string }>;
 }
+
+/** A lane device, as the lane's device events and health name it. */
+export type LaneDeviceKind = "scanner" | "scale" | "printer" | "drawer" | "display";
+
+/** A scale reading: whole grams, and whether the scale reports it as settled. */
+export interface Weight {
+  grams: number | undefined;
+  stable: boolean;
+  /** The scale's own status, when a real scale protocol reports it (bridge lanes). */
+  status?: "stable" | "motion" | "over_capacity" | "under_zero" | "not_zeroed";
+}
+
+export interface DeviceHealth {
+  kind: LaneDeviceKind;
+  device: string;
+  state: "connected" | "ready" | "error" | "absent";
+  reason?: string;
+}
+
+export type PrintResolution = "printed" | "reprint";
+
+/** A receipt that may or may not be on the paper: not printed again until a person says. */
+export interface UncertainPrint {
+  jobId: number;
+  receiptNo: string;
+  reason: string;
+  /** ISO time the receipt was queued. */
+  queuedAt: string;
+}
+
+/** What a lane's devices report, forwarded to the terminal in a `device` lane message. */
+export type DeviceEvent =
+  | { type: "scan"; code: string; aim?: string }
+  | { type: "weight"; weight: Weight }
+  | { type: "printer"; online: boolean; paperOut: boolean; coverOpen: boolean; paperNearEnd?: boolean }
+  | { type: "drawer"; open: boolean }
+  | { type: "health"; health: DeviceHealth }
+  /** Sent in full but never confirmed (link lost before the printer's answer): maybe on paper. */
+  | { type: "print-uncertain"; print: UncertainPrint }
+  | { type: "print-resolved"; jobId: number; receiptNo: string; resolution: PrintResolution };
+
+/** One message on the lane WebSocket (/api/v1/lanes/:lane/ws), edge to terminal. */
+export type LaneMessage =
+  | { type: "cart"; view: LaneView }
+  | { type: "device"; event: DeviceEvent }
+  | { type: "error"; code: string; field: string; message: string }
+  | { type: "sale"; receiptNo: string; saleId: string; change: number; training: boolean }
+  | { type: "print"; receiptNo: string; ok: boolean; error?: string };

@@ -6,11 +6,13 @@ import {
   fen,
   formatYuan,
   formatYuanCn,
+  formatYuanGrouped,
   formatYuanPlain,
   isFen,
   MoneyError,
   mulDivRoundHalfUp,
   parseMoney,
+  parseYuanInput,
   roundHalfUp,
   sumFen,
 } from "./money.ts";
@@ -162,6 +164,45 @@ describe("formatYuan / formatYuanCn", () => {
         expect(formatYuan(parseMoney(text))).toBe(formatYuan(expected));
       }),
     );
+  });
+});
+
+describe("formatYuanGrouped / parseYuanInput (the UIs' screens)", () => {
+  test.each([
+    [1234, "¥12.34"],
+    [5, "¥0.05"],
+    [0, "¥0.00"],
+    [-0, "¥0.00"],
+    [-50, "-¥0.50"],
+    [100000, "¥1,000.00"],
+    [123456789, "¥1,234,567.89"],
+    [-123456789, "-¥1,234,567.89"],
+    [MAX, "¥90,071,992,547,409.91"],
+  ])("%p fen", (amount, text) => {
+    expect(formatYuanGrouped(amount)).toBe(text);
+  });
+
+  test("a fraction or NaN is a bug upstream, named", () => {
+    expect(moneyError(() => formatYuanGrouped(12.5)).message).toContain("not a whole number of fen");
+    moneyError(() => formatYuanGrouped(Number.NaN));
+  });
+
+  test("property: the same digits as formatYuan, grouped; read back by parseYuanInput", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -(10 ** 11), max: 10 ** 11 - 1 }), (x) => {
+        expect(formatYuanGrouped(x).replace(/,/g, "")).toBe(formatYuan(x));
+        if (x >= 0) expect(parseYuanInput(formatYuanGrouped(x).replace(/,/g, ""))).toBe(x as Fen);
+      }),
+    );
+  });
+
+  test("parseYuanInput reads what staff type, nothing else", () => {
+    expect(parseYuanInput("12.34")).toBe(1234 as Fen);
+    expect(parseYuanInput("12.3")).toBe(1230 as Fen);
+    expect(parseYuanInput("12")).toBe(1200 as Fen);
+    expect(parseYuanInput("¥ 0.05")).toBe(5 as Fen);
+    for (const bad of ["12.345", "-1", "abc", "", "1e3", "1234567890", "1,000"])
+      expect(parseYuanInput(bad)).toBeUndefined();
   });
 });
 

@@ -72,6 +72,38 @@ export function formatYuanPlain(amount: Fen | number): string {
   return `${sign}${digits}`;
 }
 
+/**
+ * 1234 -> "¥12.34", -50 -> "-¥0.50", 123456789 -> "¥1,234,567.89": amounts on the terminal's
+ * and the console's screens, thousands grouped. A fraction or unsafe value is a bug upstream:
+ * MoneyError "not a whole number of fen".
+ */
+export function formatYuanGrouped(amount: Fen | number): string {
+  if (!isFen(amount)) throw new MoneyError("amount", amount, `not a whole number of fen: ${amount}`);
+  const { sign, digits } = yuanDigits(amount, "amount");
+  const dot = digits.indexOf(".");
+  return `${sign}¥${groupThousands(digits.slice(0, dot))}${digits.slice(dot)}`;
+}
+
+function groupThousands(whole: string): string {
+  let out = "";
+  for (let i = 0; i < whole.length; i++) {
+    if (i > 0 && (whole.length - i) % 3 === 0) out += ",";
+    out += whole[i];
+  }
+  return out;
+}
+
+/**
+ * What a person typed as yuan, "12.34" / "12.3" / "12" / "¥12.34", to fen; undefined when it is
+ * not such an amount (a sign, more than two decimals, more than 9 whole digits). Screens that
+ * must say why an amount is refused use their own checks; this one only reads.
+ */
+export function parseYuanInput(text: string): number | undefined {
+  const m = /^\s*¥?\s*(\d{1,9})(?:\.(\d{0,2}))?\s*$/.exec(text);
+  if (!m) return undefined;
+  return Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0"));
+}
+
 /** 1234 -> "12.34 元", -1234 -> "-12.34 元" (receipts and zh-CN screens). */
 export function formatYuanCn(amount: Fen | number): string {
   const { sign, digits } = yuanDigits(amount as Fen, "amount");

@@ -2,8 +2,10 @@
 // of both UIs (terminal-ui/e2e, hq-console/e2e), the terminal bench and the fault suite
 // (tests/faults). Test code only: no production file imports it (scripts/check-imports.ts).
 
+export { CHROMIUM, CHROMIUM_ARGS } from "./chromium.ts";
 export { httpRequest, jsonCall } from "./http.ts";
 export { type Broker, killMosquitto, MOSQUITTO, reloadMosquitto, startMosquitto } from "./mosquitto.ts";
+export { browserSuiteConfig } from "./playwright.ts";
 export { procMemory } from "./proc-memory.ts";
 export {
   EDGE_CLI,

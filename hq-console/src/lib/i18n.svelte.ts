@@ -1,3 +1,4 @@
+// Over 400 lines because it is data: every screen's texts in zh-CN and English, one typed dictionary.
 // zh-CN first, English by a toggle: one typed dictionary, no i18n library. `t("key")` reads the
 // current locale (a rune, so every screen re-renders when it changes); a missing English text
 // is a type error, not a blank on screen. The choice is kept in localStorage.

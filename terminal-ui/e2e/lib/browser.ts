@@ -1,22 +1,10 @@
-// Debian's chromium (no downloaded browser builds here): headless, sandbox off (root in CI), no
-// network chatter. The browser suites get it from @playwright/test (playwright.config.ts passes
-// these arguments); the bench launches it itself with a fresh profile.
+// The terminal's browser: Debian's chromium (test-support's CHROMIUM, CHROMIUM_ARGS). The browser
+// suites get it from @playwright/test (playwright.config.ts); the bench launches it itself.
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { tempDir } from "@retail/test-support";
+import { CHROMIUM, CHROMIUM_ARGS, tempDir } from "@retail/test-support";
 import { type Browser, type BrowserContext, chromium } from "playwright-core";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 /** The terminal's screen: 1024x768, zh-CN. */
 export const VIEWPORT = { width: 1024, height: 768 };
 export const LOCALE = "zh-CN";

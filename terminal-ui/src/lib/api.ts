@@ -7,54 +7,36 @@
 // browser cannot set headers there). A 401 or a socket closed with 4401 means the session is
 // over (expired, signed in elsewhere): `onUnauthorized` tells the terminal.
 import type {
+  DeviceHealth,
+  LaneMessage,
   LaneView,
   OrderAdjustment,
   Payload,
+  PrintResolution,
   Product,
   SaleCompleted,
   SaleReturned,
   Tender,
+  UncertainPrint,
+  Weight,
 } from "@retail/protocol";
 
 export type TenderKind = Tender["kind"];
 export type WalletKind = "wechat" | "alipay";
 
-// Cart and lane view come from protocol: the edge builds exactly these types.
-export type { Cart, CartLine, LaneView } from "@retail/protocol";
-
-export interface Weight {
-  grams?: number;
-  stable: boolean;
-}
-
-export interface DeviceHealth {
-  kind: "scanner" | "scale" | "printer" | "drawer" | "display";
-  device: string;
-  state: "connected" | "ready" | "error" | "absent";
-  reason?: string;
-}
-
-export type DeviceEvent =
-  | { type: "scan"; code: string; aim?: string }
-  | { type: "weight"; weight: Weight }
-  | { type: "printer"; online: boolean; paperOut: boolean; coverOpen: boolean }
-  | { type: "drawer"; open: boolean }
-  | { type: "health"; health: DeviceHealth }
-  | { type: "print-uncertain"; print: UncertainPrint }
-  | { type: "print-resolved"; jobId: number; receiptNo: string; resolution: PrintResolution };
-
-/**
- * A receipt the printer may or may not have printed (its link dropped after the job went out,
- * before the printer confirmed it): the edge does not print it again until the cashier says.
- */
-export interface UncertainPrint {
-  jobId: number;
-  receiptNo: string;
-  reason: string;
-  queuedAt: string;
-}
-
-export type PrintResolution = "printed" | "reprint";
+// Cart, lane view, lane messages and device events come from protocol: the edge builds exactly
+// these types.
+export type {
+  Cart,
+  CartLine,
+  DeviceEvent,
+  DeviceHealth,
+  LaneMessage,
+  LaneView,
+  PrintResolution,
+  UncertainPrint,
+  Weight,
+} from "@retail/protocol";
 
 /** One receipt of the lane's journal (GET /lanes/:lane/journal). */
 export interface JournalEntry {
@@ -80,13 +62,6 @@ export type SaleOutcome = { last: JournalEntry | null } & (
     }
   | { outcome: "unknown" }
 );
-
-export type LaneMessage =
-  | { type: "cart"; view: LaneView }
-  | { type: "device"; event: DeviceEvent }
-  | { type: "error"; code: string; field: string; message: string }
-  | { type: "sale"; receiptNo: string; saleId: string; change: number; training: boolean }
-  | { type: "print"; receiptNo: string; ok: boolean; error?: string };
 
 export interface EdgeStatus {
   store: { storeId: string; name: string; enrolled: boolean; hq?: string };

@@ -1,38 +1,14 @@
 // Money on screen: integer fen in, text out, with integer arithmetic only (no floats, no
 // toFixed on a division). Parsing what the cashier types ("12.3", "12.34", "12") gives fen.
 
-/** 1234 -> "¥12.34", -50 -> "-¥0.50". Throws on a non-integer, which would be a bug upstream. */
-export function formatFen(fen: number): string {
-  if (!Number.isSafeInteger(fen)) throw new Error(`not a whole number of fen: ${fen}`);
-  const abs = Math.abs(fen);
-  const cents = abs % 100;
-  const yuan = (abs - cents) / 100;
-  return `${fen < 0 ? "-" : ""}¥${groupThousands(yuan)}.${String(cents).padStart(2, "0")}`;
-}
-
-/** Same digits without the currency sign (for inputs and compact columns). */
-export function plainYuan(fen: number): string {
-  return formatFen(fen).replace("¥", "").replace(/,/g, "");
-}
-
-function groupThousands(n: number): string {
-  const s = String(n);
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    if (i > 0 && (s.length - i) % 3 === 0) out += ",";
-    out += s[i];
-  }
-  return out;
-}
-
-/** "12.34" / "12.3" / "12" / "¥12.34" -> fen; undefined when it is not an amount of yuan. */
-export function parseYuan(text: string): number | undefined {
-  const m = /^\s*¥?\s*(\d{1,9})(?:\.(\d{0,2}))?\s*$/.exec(text);
-  if (!m) return undefined;
-  const whole = Number(m[1]);
-  const frac = Number((m[2] ?? "").padEnd(2, "0"));
-  return whole * 100 + frac;
-}
+// Formatting and reading yuan are protocol's (one formatter for both UIs and the servers):
+// formatFen 1234 -> "¥12.34" (thousands grouped), plainYuan the same digits without the sign
+// or grouping (inputs, compact columns), parseYuan "12.3" -> 1230 or undefined.
+export {
+  formatYuanGrouped as formatFen,
+  formatYuanPlain as plainYuan,
+  parseYuanInput as parseYuan,
+} from "@retail/protocol";
 
 /** Why a typed amount is refused; errors.ts says it in the cashier's language. */
 export type AmountProblem = "empty" | "not_number" | "decimals" | "negative" | "too_large" | "zero";
