@@ -123,17 +123,14 @@ const playwrightCli = join(root, "node_modules/@playwright/test/cli.js");
 for (const pkg of ["terminal-ui", "hq-console"]) {
   if (only.length && !only.includes(pkg)) continue;
   const config = join(root, pkg, "playwright.config.ts");
-  const legacy = join(root, pkg, "e2e/run.ts");
-  if (!existsSync(config) && !existsSync(legacy)) continue;
+  if (!existsSync(config)) continue;
   const report = join(reportDir, `${pkg}-e2e.xml`);
   console.log(`\n=== ${pkg}: playwright`);
-  const r = existsSync(config)
-    ? spawnSync(bun, [playwrightCli, "test", "-c", config], {
-        cwd: join(root, pkg),
-        stdio: "inherit",
-        env: { ...process.env, E2E_JUNIT: report },
-      })
-    : spawnSync(bun, [legacy, report], { cwd: join(root, pkg), stdio: "inherit" });
+  const r = spawnSync(bun, [playwrightCli, "test", "-c", config], {
+    cwd: join(root, pkg),
+    stdio: "inherit",
+    env: { ...process.env, E2E_JUNIT: report },
+  });
   const t = existsSync(report)
     ? tallyJunit(readFileSync(report, "utf8"))
     : { passed: 0, failed: 0, failedNames: [] };
