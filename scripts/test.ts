@@ -17,6 +17,8 @@ spawnSync("bash", [join(root, "scripts/install-system-deps.sh")], { stdio: "inhe
 export interface Tally {
   passed: number;
   failed: number;
+  /** Cases that did not run: a browser story stops at its first failed case (serial mode). */
+  skipped: number;
 }
 
 /**
@@ -26,6 +28,7 @@ export interface Tally {
 export function tallyJunit(xml: string): Tally & { failedNames: string[] } {
   let passed = 0;
   let failed = 0;
+  let skipped = 0;
   const failedNames: string[] = [];
   const re = /<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
   for (const m of xml.matchAll(re)) {
@@ -34,9 +37,10 @@ export function tallyJunit(xml: string): Tally & { failedNames: string[] } {
       failed++;
       const attr = (k: string) => unescapeXml(new RegExp(`\\b${k}="([^"]*)"`).exec(m[1] ?? "")?.[1] ?? "");
       failedNames.push([attr("file") || attr("classname"), attr("name")].filter(Boolean).join(" > "));
-    } else if (!/<skipped\b/.test(body)) passed++;
+    } else if (/<skipped\b/.test(body)) skipped++;
+    else passed++;
   }
-  return { passed, failed, failedNames };
+  return { passed, failed, skipped, failedNames };
 }
 
 function unescapeXml(s: string): string {
@@ -58,7 +62,7 @@ function hasTests(dir: string): boolean {
   return existsSync(dir) && walk(dir);
 }
 
-const total: Tally = { passed: 0, failed: 0 };
+const total: Tally = { passed: 0, failed: 0, skipped: 0 };
 // CI shows only the end of the log: the failures are listed again just above the last line.
 const failures: string[] = [];
 const bun = process.execPath;
@@ -78,7 +82,7 @@ for (const pkg of packages) {
   );
   const t = existsSync(report)
     ? tallyJunit(readFileSync(report, "utf8"))
-    : { passed: 0, failed: 0, failedNames: [] };
+    : { passed: 0, failed: 0, skipped: 0, failedNames: [] };
   // A runner that crashed or exited non-zero without reporting a failure still counts as one.
   if (r.status !== 0 && t.failed === 0) {
     t.failed = 1;
@@ -89,6 +93,7 @@ for (const pkg of packages) {
   failures.push(...t.failedNames.map((n) => `${pkg}: ${n}`));
   total.passed += t.passed;
   total.failed += t.failed;
+  total.skipped += t.skipped;
 }
 
 // Cross-package tests (tests/: the rollout model drives the hub's catalog and the edge's
@@ -104,7 +109,7 @@ if (!only.length || only.includes("tests")) {
   );
   const t = existsSync(report)
     ? tallyJunit(readFileSync(report, "utf8"))
-    : { passed: 0, failed: 0, failedNames: [] };
+    : { passed: 0, failed: 0, skipped: 0, failedNames: [] };
   if (r.status !== 0 && t.failed === 0) {
     t.failed = 1;
     t.failedNames.push(
@@ -114,6 +119,7 @@ if (!only.length || only.includes("tests")) {
   failures.push(...t.failedNames.map((n) => `tests: ${n}`));
   total.passed += t.passed;
   total.failed += t.failed;
+  total.skipped += t.skipped;
 }
 
 // Browser suites: @playwright/test with each UI's playwright.config.ts (Debian chromium, traces
@@ -133,7 +139,7 @@ for (const pkg of ["terminal-ui", "hq-console"]) {
   });
   const t = existsSync(report)
     ? tallyJunit(readFileSync(report, "utf8"))
-    : { passed: 0, failed: 0, failedNames: [] };
+    : { passed: 0, failed: 0, skipped: 0, failedNames: [] };
   if (r.status !== 0 && t.failed === 0) {
     t.failed = 1;
     t.failedNames.push(
@@ -143,8 +149,12 @@ for (const pkg of ["terminal-ui", "hq-console"]) {
   failures.push(...t.failedNames.map((n) => `${pkg} e2e: ${n}`));
   total.passed += t.passed;
   total.failed += t.failed;
+  total.skipped += t.skipped;
 }
 
 if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join("\n")}`);
-console.log(`${total.passed} passed, ${total.failed} failed`);
+// ", N skipped" (allowed after the counts) only when a case did not run.
+console.log(
+  `${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ""}`,
+);
 process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);
