@@ -8,14 +8,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import {
-  DEMO_CASHIERS,
-  DEMO_COUPONS,
-  DEMO_MEMBER_COUPONS,
-  DEMO_MEMBERS,
-  DEMO_STORES,
-  demoCatalog,
-} from "./demo/catalog.ts";
+import { demoCatalog } from "./demo/catalog.ts";
+import { DEMO_CASHIERS, DEMO_COUPONS, DEMO_MEMBER_COUPONS, DEMO_MEMBERS, DEMO_STORES } from "./demo/chain.ts";
 import { runTraffic } from "./demo/traffic.ts";
 import { type Ready, spawnReady } from "./proc.ts";
 

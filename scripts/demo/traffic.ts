@@ -5,7 +5,8 @@
 // lane's cashier session from their sign-in; when someone else signs in on the lane (a person at
 // the demo terminal), the session ends and the simulated cashier leaves that lane to them.
 import { withCheckDigit } from "@retail/protocol";
-import { DEMO_MEMBERS, demoCatalog, prng } from "./catalog.ts";
+import { demoCatalog, prng } from "./catalog.ts";
+import { DEMO_MEMBERS } from "./chain.ts";
 
 interface Edge {
   id: string;
