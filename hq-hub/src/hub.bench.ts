@@ -1,10 +1,14 @@
-// Hub benchmarks (npm run bench -- hub): ingest throughput beside the raw QoS 1 rate of the
+// Over 400 lines because it holds the three hub bench suites (ingest, fan-out, bootstrap) and their shared load driver.
+// Hub benchmarks (npm run bench -- hub): ingest throughput beside its peer, the same rows
+// inserted raw through the same driver in the same batches (bench-raw-rows.ts), with the raw
+// QoS 1 rate of the same broker; change-set fan-out to 1,000 store clients, and a 100k-SKU
+// bootstrap. The simulated stores run in a Worker (bench-load.ts), so they do not share the
+// hub's thread.
 import { appendFileSync, readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-// same broker, change-set fan-out to 1,000 store clients, and a 100k-SKU bootstrap. The
-// simulated stores run in a Worker (bench-load.ts), so they do not share the hub's thread.
 import type { BenchRow } from "@retail/protocol";
 import type { Cred, LoadCommand } from "./bench-load.ts";
+import { rawRowsRate } from "./bench-raw-rows.ts";
 import { startEmbeddedBroker } from "./broker/embedded.ts";
 import type { Hub } from "./hub.ts";
 import { storeIdOfUsername } from "./stores/stores.ts";
@@ -209,6 +213,7 @@ async function benchIngest(): Promise<BenchRow[]> {
   const rates: number[] = [];
   const cpuPerSale: number[] = [];
   let seq = 1 + WARMUP_MESSAGES;
+  const s0 = { ...hub.stats };
   for (let r = 0; r < ROUNDS; r++) {
     const first = seq;
     const c0 = cpu().hub;
@@ -222,6 +227,7 @@ async function benchIngest(): Promise<BenchRow[]> {
       `ingest round ${r}: ${rates.at(-1)!.toFixed(0)} sales/s, hub thread ${cpuPerSale.at(-1)!.toFixed(0)} µs CPU per sale`,
     );
   }
+  const s1 = { ...hub.stats };
   // A draining backlog: 10 sales per MQTT message, as the edge sends after an outage.
   const batched: number[] = [];
   const batchedTotal = STORES * BATCHED_MESSAGES * 10;
@@ -239,6 +245,12 @@ async function benchIngest(): Promise<BenchRow[]> {
   log(
     `ingest: ${hub.stats.batches} messages in ${hub.stats.groups} commits (${(hub.stats.batches / hub.stats.groups).toFixed(1)} per commit)`,
   );
+  // Messages per commit in each phase: the raw peer commits the same batches.
+  const perCommit = Math.max(1, Math.round((s1.batches - s0.batches) / Math.max(1, s1.groups - s0.groups)));
+  const perCommitBatched = Math.max(
+    1,
+    Math.round((hub.stats.batches - s1.batches) / Math.max(1, hub.stats.groups - s1.groups)),
+  );
   const sales = (hub.db.prepare("SELECT COUNT(*) AS n FROM sales").get() as { n: number }).n;
   const expected = seq - 1;
   if (sales !== STORES * expected)
@@ -247,10 +259,35 @@ async function benchIngest(): Promise<BenchRow[]> {
   load.terminate();
   await hub.cleanup();
 
+  // The peer that bounds ingest: the same rows of each sale inserted raw through the same
+  // driver in the same batches and transactions (bench-raw-rows.ts), after the hub stopped.
+  const rows = rawRowsRate({
+    stores: STORES,
+    messagesPerStore: SUSTAINED_MESSAGES,
+    salesPerMessage: 1,
+    perCommit,
+    rounds: ROUNDS,
+    catalogVersion: version,
+  });
+  const rowsBatched = rawRowsRate({
+    stores: STORES,
+    messagesPerStore: BATCHED_MESSAGES,
+    salesPerMessage: 10,
+    perCommit: perCommitBatched,
+    rounds: ROUNDS,
+    catalogVersion: version,
+  });
+  log(
+    `raw rows peer: ${rows.map((r) => r.toFixed(0)).join(", ")} sales/s (${perCommit} msgs/commit); batched ${rowsBatched.map((r) => r.toFixed(0)).join(", ")} sales/s (${perCommitBatched} msgs/commit)`,
+  );
   const rawMedian = quantile(rawRates, 0.5);
+  const rowsMedian = quantile(rows, 0.5);
+  const rowsBMedian = quantile(rowsBatched, 0.5);
   const median = quantile(rates, 0.5);
   const bMedian = quantile(batched, 0.5);
   const mode = ingestWorker ? " [ingest Worker]" : "";
+  const peer = (n: number) =>
+    `same rows inserted raw, same driver, ${n} msgs per transaction (raw QoS1 of the broker: ${Math.round(rawMedian)} msgs/s)`;
   return [
     {
       figure: `ingest ${STORES} stores, 1 sale (5 lines) per QoS1 message, committed + acked, sustained (hub thread ~${Math.round(quantile(cpuPerSale, 0.5))} µs CPU/sale)${mode}`,
@@ -258,22 +295,22 @@ async function benchIngest(): Promise<BenchRow[]> {
       median,
       // For a rate the bad tail is the low end.
       p99: Math.min(...rates),
-      peer: "raw QoS1 msgs/s, same broker",
-      peerMedian: rawMedian,
-      ratio: median / rawMedian,
-      target: ">= 0.5x raw and >= 5,000 sales/s",
-      pass: median >= 0.5 * rawMedian && median >= 5000,
+      peer: peer(perCommit),
+      peerMedian: rowsMedian,
+      ratio: median / rowsMedian,
+      target: ">= 0.5x raw rows and >= 5,000 sales/s",
+      pass: median >= 0.5 * rowsMedian && median >= 5000,
     },
     {
       figure: `ingest ${STORES} stores, 10 sales per message (backlog drain), committed + acked${mode}`,
       unit: "sales/s",
       median: bMedian,
       p99: Math.min(...batched),
-      peer: "raw QoS1 msgs/s, same broker",
-      peerMedian: rawMedian,
-      ratio: bMedian / rawMedian,
-      target: ">= 5,000 sales/s",
-      pass: bMedian >= 5000,
+      peer: peer(perCommitBatched),
+      peerMedian: rowsBMedian,
+      ratio: bMedian / rowsBMedian,
+      target: ">= 0.5x raw rows and >= 5,000 sales/s",
+      pass: bMedian >= 0.5 * rowsBMedian && bMedian >= 5000,
     },
   ];
 }

@@ -1,6 +1,7 @@
 // Replenishment planning, pure: how much a store should order of a SKU, and what the store's
 // till is told about an order. Integer arithmetic only (units, or grams for weighed goods).
 import type { Payload } from "@retail/protocol";
+import { type OrderStatus, orderLifecycle } from "./lifecycle.ts";
 
 export interface ReorderInputs {
   sku: string;
@@ -65,7 +66,7 @@ export function suggestOrder(i: ReorderInputs): Suggestion {
   return { sku: i.sku, order: true, qty, supplierId: i.supplier.id, targetLevel, position, demandOverCover };
 }
 
-export type OrderStatus = "draft" | "ordered" | "received" | "closed" | "cancelled";
+export type { OrderStatus };
 
 export interface OrderLine {
   sku: string;
@@ -75,8 +76,8 @@ export interface OrderLine {
 
 /** What an ordered purchase order's receipts make of it: fully received, or still open. */
 export function statusAfterReceipts(status: OrderStatus, lines: readonly OrderLine[]): OrderStatus {
-  if (status !== "ordered") return status;
-  return lines.every((l) => l.received >= l.qty) ? "received" : "ordered";
+  if (!orderLifecycle.allows(status, "receive_all")) return status;
+  return lines.every((l) => l.received >= l.qty) ? orderLifecycle.apply("", status, "receive_all") : status;
 }
 
 /** Quantity still expected of a line: never negative (an over-delivery does not go "on order"). */

@@ -1,0 +1,213 @@
+// Ingest's decision step: one valid event inside the group's transaction. The inbox row is
+// claimed first (a new event, the common case, needs no look-up); only when its id or (store,
+// seq) is taken are the existing rows read to tell a duplicate from a conflict (decide.ts,
+// pure). A new event's ledger rows follow; in the guarded replay each event has its own
+// savepoint, and one that fails is dead-lettered alone.
+import type { AnyEnvelope, EventsAck } from "@retail/protocol";
+import type { EventResult } from "../conflicts/ahead.ts";
+import type { Sqlite } from "../db/open.ts";
+import { StateError } from "../errors.ts";
+import type { Acks } from "./acks.ts";
+import type { DeadLetters } from "./dead-letters.ts";
+import { comparableHash, decide, type InboxEntry, validatedHash } from "./decide.ts";
+import type { LedgerStep } from "./ledger.ts";
+import type { IngestMode } from "./rows.ts";
+import type { StockAlertOut, StockStep } from "./stock.ts";
+
+/** What one MQTT message became, and the ack its store gets after the commit. */
+export interface BatchOutcome {
+  storeId: string;
+  ack: EventsAck;
+  applied: number;
+  duplicates: number;
+  conflicts: number;
+  deadLettered: number;
+  alerts: StockAlertOut[];
+}
+
+export function createEventStep(
+  db: Sqlite,
+  mode: IngestMode,
+  steps: { ledger: LedgerStep; stock: StockStep; dead: DeadLetters; acks: Acks },
+) {
+  const { ledger, stock, dead, acks } = steps;
+  // The decision's statements. Raw SQL: the ingest hot path (see rows.ts), one positional bind each.
+  const q = {
+    byId: db.prepare("SELECT event_id, store_id, seq, content_hash FROM inbox WHERE event_id = ?"),
+    bySeq: db.prepare(
+      "SELECT event_id, store_id, seq, content_hash FROM inbox WHERE store_id = ? AND seq = ?",
+    ),
+    // Claims the event's inbox row; 0 changes when its id or (store, seq) is already there.
+    inbox: db.prepare(
+      "INSERT INTO inbox (event_id, store_id, seq, type, content_hash, occurred_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    ),
+    // The same incoming version again (held, or already decided), or the version a take_store
+    // replaced: seen before, so neither a new conflict nor an effect.
+    knownConflict: db.prepare(
+      `SELECT status FROM conflicts WHERE store_id = ? AND seq = ? AND ((event_id = ? AND incoming_hash = ?)
+       OR (status = 'take_store' AND existing_event_id = ? AND existing_hash = ?)) LIMIT 1`,
+    ),
+    contested: db.prepare("SELECT 1 AS x FROM conflicts WHERE store_id = ? AND seq = ? LIMIT 1"),
+    conflict: db.prepare(
+      `INSERT INTO conflicts (store_id, seq, event_id, existing_event_id, reason, existing_hash, incoming_hash, raw, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+  };
+
+  const entry = (r: Record<string, unknown> | undefined): InboxEntry | undefined =>
+    r
+      ? {
+          eventId: r.event_id as string,
+          storeId: r.store_id as string,
+          seq: r.seq as number,
+          hash: r.content_hash as string,
+        }
+      : undefined;
+
+  /** One event, with what it became recorded for the ahead log. */
+  function applyOne(
+    storeId: string,
+    topic: string,
+    env: AnyEnvelope,
+    at: string,
+    out: BatchOutcome,
+    results: EventResult[],
+  ) {
+    const before = { applied: out.applied, duplicates: out.duplicates };
+    const seq = applyEvent(storeId, topic, env, at, out);
+    results.push({
+      seq: env.seq,
+      kind:
+        out.applied > before.applied
+          ? "new"
+          : out.duplicates > before.duplicates && seq !== undefined
+            ? "duplicate"
+            : "other",
+    });
+    return seq;
+  }
+
+  /** One event inside the batch transaction. Returns the seq it accounts for, if any. */
+  function applyEvent(
+    storeId: string,
+    topic: string,
+    env: AnyEnvelope,
+    at: string,
+    out: BatchOutcome,
+  ): number | undefined {
+    if (env.storeId !== storeId) {
+      dead.deadLetter(
+        storeId,
+        env.seq,
+        topic,
+        {
+          code: "invalid",
+          field: "storeId",
+          message: `event names store ${env.storeId} but came on ${storeId}'s topic`,
+        },
+        JSON.stringify(env),
+        at,
+      );
+      out.deadLettered++;
+      return env.seq;
+    }
+    const hash = validatedHash(env);
+    // The inbox row first: a new event (the common case) needs no look-up. Only when its id or
+    // (store, seq) is taken are the existing rows read to tell a duplicate from a conflict.
+    // (The insert is a single statement: when it changes nothing, nothing was written.)
+    if (!mode.guarded) {
+      if (q.inbox.run(env.id, storeId, env.seq, env.type, hash, env.occurredAt, at).changes === 1) {
+        // Optimistic pass: no savepoint; a failure aborts the whole group, which is then
+        // replayed with a savepoint per event (see handleMany).
+        ledger.applyEffects(env, at, out.alerts);
+        dead.supersede(at, storeId, env.seq);
+        out.applied++;
+        return env.seq;
+      }
+    }
+    const byId = entry(q.byId.get(env.id) as Record<string, unknown> | undefined);
+    const d = decide(
+      { eventId: env.id, storeId, seq: env.seq, hash: byId ? comparableHash(byId.hash, env, hash) : hash },
+      byId,
+      entry(q.bySeq.get(storeId, env.seq) as Record<string, unknown> | undefined),
+    );
+    if (d.kind === "duplicate" || (byId && sameButSeq(byId, env))) {
+      // The same event under a new seq is one a restored edge moved up (resync.ts): HQ has it.
+      // Resent at a contested seq (a conflict was there): tell the store HQ holds its event.
+      if (byId && byId.seq === env.seq && q.contested.get(storeId, env.seq))
+        acks.addCheck(storeId, env.seq, env.id);
+      out.duplicates++;
+      return env.seq;
+    }
+    if (d.kind === "conflict") {
+      const known = q.knownConflict.get(storeId, env.seq, env.id, hash, env.id, hash) as
+        | { status: string }
+        | undefined;
+      if (known) {
+        if (known.status !== "open") acks.addCheck(storeId, env.seq, env.id);
+        out.duplicates++;
+        // Still held: its seq was counted by the committed event and stays held in the ack.
+        return known.status === "open" ? undefined : env.seq;
+      }
+      acks.conflictOpened(storeId);
+      q.conflict.run(
+        storeId,
+        env.seq,
+        env.id,
+        d.existing.eventId,
+        d.reason,
+        d.existing.hash,
+        hash,
+        JSON.stringify(env),
+        at,
+      );
+      out.conflicts++;
+      // The committed event keeps its seq; this one is held (listed in the ack's `held`) until
+      // a person resolves it (conflicts/conflicts.ts), never acked as delivered.
+      return undefined;
+    }
+    // Here only in the guarded replay (the optimistic pass returned above, or found the row).
+    if (!mode.guarded) throw new StateError(env.id, "inbox row neither inserted nor found");
+    const alertsBefore = out.alerts.length;
+    db.exec("SAVEPOINT ev");
+    try {
+      if (q.inbox.run(env.id, storeId, env.seq, env.type, hash, env.occurredAt, at).changes !== 1)
+        throw new StateError(env.id, "inbox row neither inserted nor found");
+      ledger.applyEffects(env, at, out.alerts);
+      dead.supersede(at, storeId, env.seq);
+      db.exec("RELEASE ev");
+      out.applied++;
+    } catch (e) {
+      db.exec("ROLLBACK TO ev");
+      db.exec("RELEASE ev");
+      out.alerts.splice(alertsBefore); // alerts of the failed event never happened
+      stock.forgetAllReorderPoints(); // its alert flags were rolled back too
+      dead.deadLetter(
+        storeId,
+        env.seq,
+        topic,
+        { code: "apply_failed", field: "", message: (e as Error).message },
+        JSON.stringify(env),
+        at,
+      );
+      out.deadLettered++;
+    }
+    return env.seq;
+  }
+
+  /** Whether `env` is the event `existing` holds, apart from its seq. */
+  function sameButSeq(existing: InboxEntry, env: AnyEnvelope): boolean {
+    if (existing.seq === env.seq) return false;
+    const moved = { ...env, seq: existing.seq } as AnyEnvelope;
+    return existing.hash === comparableHash(existing.hash, moved, validatedHash(moved));
+  }
+
+  return {
+    applyOne,
+    /** The event at a store's seq, if HQ holds one (for the ahead log). */
+    eventAt: (storeId: string, seq: number) =>
+      (q.bySeq.get(storeId, seq) as { event_id: string } | undefined)?.event_id,
+  };
+}
+
+export type EventStep = ReturnType<typeof createEventStep>;

@@ -1,0 +1,128 @@
+// The MQTT message router: a store's up traffic by channel. Events go to group commit; status,
+// telemetry, catalog fetches and applied reports, hellos and stock queries are answered or
+// recorded here. A message that cannot be handled is dead-lettered with its reason and never
+// stops the pipeline.
+import { type AnyEnvelope, MessageError, parseEnvelope, parseTopic } from "@retail/protocol";
+import type { Catalog } from "../catalog/catalog.ts";
+import type { createBatchedWrites } from "../db/batched-writes.ts";
+import type { Fleet } from "../fleet/fleet.ts";
+import type { Ingest } from "../ingest/ingest.ts";
+import type { Stock } from "../stock/stock.ts";
+import type { SessionSecurity } from "../stores/session-security.ts";
+import type { Downlink } from "./envelopes.ts";
+import type { GroupCommit } from "./group-commit.ts";
+
+export interface RouterDeps {
+  ingest: Pick<Ingest, "deadLetterRaw">;
+  groups: GroupCommit;
+  downlink: Downlink;
+  catalog: Catalog;
+  fleet: Fleet;
+  stock: Stock;
+  security: SessionSecurity;
+  bookkeeping: ReturnType<typeof createBatchedWrites>;
+  stats: { errors: number };
+  log: (line: string) => void;
+}
+
+export function createRouter(deps: RouterDeps) {
+  const { ingest, groups, downlink, catalog, fleet, stock, security, bookkeeping, stats, log } = deps;
+
+  function handleRequest(storeId: string, topic: string, payload: Buffer) {
+    let env: AnyEnvelope;
+    try {
+      env = parseEnvelope(payload);
+    } catch (e) {
+      if (!(e instanceof MessageError)) throw e;
+      ingest.deadLetterRaw(storeId, topic, e, payload.toString("utf8"));
+      return;
+    }
+    if (env.storeId !== storeId) {
+      ingest.deadLetterRaw(
+        storeId,
+        topic,
+        { code: "invalid", field: "storeId", message: `names store ${env.storeId}` },
+        payload.toString("utf8"),
+      );
+      return;
+    }
+    switch (env.type) {
+      case "store.status": {
+        const status = env.payload;
+        bookkeeping.later(() => fleet.recordStatus(storeId, status));
+        // The edge's disk is full or failing: it refuses sales until someone frees space.
+        // (Its own transaction, as the takeover alerts: not inside the batched bookkeeping.)
+        if (status.storage) {
+          try {
+            const fault = status.storage;
+            security.alerts.raise("edge_storage", storeId, fault.state, () => ({ ...fault }));
+          } catch (e) {
+            log(`edge_storage alert for ${storeId}: ${(e as Error).message}`);
+          }
+        }
+        return;
+      }
+      case "telemetry":
+        bookkeeping.later(() => fleet.seen(storeId));
+        return;
+      case "catalog.fetch": {
+        const page = catalog.fetchPage(storeId, env.payload);
+        if (page !== undefined) downlink.publishPage(storeId, page);
+        return;
+      }
+      case "catalog.applied": {
+        const { version, appliedAt } = env.payload;
+        bookkeeping.later(() => catalog.recordApplied(storeId, version, appliedAt));
+        return;
+      }
+      case "edge.hello":
+        // Answered once the events that came in before it are committed (its view of the
+        // store's seqs must include them).
+        groups.hello(storeId, env.payload);
+        return;
+      case "stock.query":
+        downlink.track(
+          downlink.send(storeId, "stock.reply", {
+            queryId: env.payload.queryId,
+            sku: env.payload.sku,
+            stores: stock.nearby(storeId, env.payload.sku),
+          }),
+        );
+        return;
+      default:
+        ingest.deadLetterRaw(
+          storeId,
+          topic,
+          { code: "invalid", field: "type", message: `${env.type} does not belong on ${topic}` },
+          payload.toString("utf8"),
+        );
+    }
+  }
+
+  /** Every message the broker delivers; an event message's promise resolves after its commit. */
+  function onMessage(topic: string, payload: Buffer): Promise<void> | undefined {
+    const t = parseTopic(topic);
+    if (t?.direction !== "up") return;
+    if (t.channel === "events") return groups.enqueue(t.storeId, topic, payload);
+    try {
+      handleRequest(t.storeId, topic, payload);
+    } catch (e) {
+      // Never let one message stop the pipeline; it is kept, with the reason, for a person.
+      stats.errors++;
+      log(`hq-hub: ${topic}: ${(e as Error).stack ?? e}`);
+      try {
+        ingest.deadLetterRaw(
+          t.storeId,
+          topic,
+          { code: "apply_failed", field: "", message: String((e as Error).message ?? e) },
+          payload.toString("utf8"),
+        );
+      } catch (e2) {
+        log(`hq-hub: ${topic}: could not dead-letter: ${(e2 as Error).message}`);
+      }
+    }
+    return;
+  }
+
+  return { onMessage };
+}

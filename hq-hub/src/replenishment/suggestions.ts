@@ -1,0 +1,85 @@
+// Reorder suggestions of a store: every SKU with a reorder point, its on-hand, what is on
+// order and its recent sales, run through the order-up-to rule (plan.ts, pure).
+import type { Sqlite } from "../db/open.ts";
+import { NotFoundError } from "../errors.ts";
+import type { Stock } from "../stock/stock.ts";
+import type { Suppliers } from "../suppliers/suppliers.ts";
+import type { OrderStore } from "./order-store.ts";
+import { type Suggestion, suggestOrder } from "./plan.ts";
+
+const DAY_MS = 86_400_000;
+
+export interface StoreSuggestions {
+  storeId: string;
+  windowDays: number;
+  reviewDays: number;
+  items: (Suggestion & {
+    name: string | null;
+    onHand: number;
+    onOrder: number;
+    reorderPoint: number;
+    soldUnits: number;
+  })[];
+}
+
+export function createSuggestions(deps: {
+  db: Sqlite;
+  now: () => Date;
+  stock: Stock;
+  suppliers: Suppliers;
+  orders: OrderStore;
+}) {
+  const { db, now, stock, suppliers, orders } = deps;
+  // Raw: it embeds the stock ledger's deferred-index fragment (stock/, a SQL string), which
+  // drizzle's builder cannot compose.
+  const soldSince = db.prepare(
+    `SELECT COALESCE(-SUM(qty_delta), 0) AS n FROM stock_ledger
+     WHERE id IN (${stock.ledgerIndex.idsWhereKey}) AND kind IN ('sale', 'return') AND at >= ?`,
+  );
+
+  /** Every SKU of the store with a reorder point, with what the order-up-to rule says of it. */
+  function suggestions(
+    storeId: string,
+    opts: { windowDays?: number; reviewDays?: number } = {},
+  ): StoreSuggestions {
+    if (!orders.storeExists(storeId)) throw new NotFoundError("store", storeId);
+    const windowDays = opts.windowDays ?? 28;
+    const reviewDays = opts.reviewDays ?? 7;
+    const since = new Date(now().getTime() - windowDays * DAY_MS).toISOString();
+    const onOrder = orders.onOrder(storeId);
+    const supplierCache = new Map<string, ReturnType<Suppliers["get"]> | undefined>();
+    const supplierFor = (sku: string) => {
+      const id = orders.supplierOf(sku);
+      if (id === undefined) return undefined;
+      if (!supplierCache.has(id)) supplierCache.set(id, suppliers.get(id));
+      return supplierCache.get(id);
+    };
+    const items = orders.reorderPointsOf(storeId).map((rp) => {
+      const onHand = stock.onHand(storeId, rp.sku)[0]?.on_hand ?? 0;
+      const soldUnits = (soldSince.get(storeId, rp.sku, storeId, rp.sku, since) as { n: number }).n;
+      const sup = supplierFor(rp.sku);
+      const name = orders.productName(rp.sku) ?? null;
+      const s = suggestOrder({
+        sku: rp.sku,
+        onHand,
+        onOrder: onOrder.get(rp.sku) ?? 0,
+        reorderPoint: rp.reorderPoint,
+        soldUnits,
+        windowDays,
+        reviewDays,
+        ...(sup ? { supplier: sup } : {}),
+      });
+      return {
+        ...s,
+        name,
+        onHand,
+        onOrder: onOrder.get(rp.sku) ?? 0,
+        reorderPoint: rp.reorderPoint,
+        soldUnits,
+      };
+    });
+    return { storeId, windowDays, reviewDays, items };
+  }
+
+  return { suggestions };
+}
