@@ -9,6 +9,7 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { credentialRotations, stores } from "../db/schema.ts";
 import { StateError } from "../errors.ts";
+import { type EnrollmentState, enrollmentLifecycle } from "./lifecycle.ts";
 import { mosquittoHash } from "./stores.ts";
 
 export interface CredentialRotation {
@@ -54,11 +55,7 @@ export function createRotations(deps: { db: Sqlite; now: () => Date }) {
   async function start(storeId: string, actor: string): Promise<CredentialRotation> {
     const s = storeRow(storeId);
     if (!s) throw new StateError(storeId, `no store ${storeId}`);
-    if (s.enrollmentState !== "enrolled")
-      throw new StateError(
-        storeId,
-        `store ${storeId} is ${s.enrollmentState}, not enrolled: issue an enrollment code`,
-      );
+    enrollmentLifecycle.apply(storeId, s.enrollmentState as EnrollmentState, "rotate");
     const open = pending(storeId);
     if (open)
       throw new StateError(
