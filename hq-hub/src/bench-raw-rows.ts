@@ -6,6 +6,7 @@
 // are built before the clock starts; turning them into rows is timed).
 import { randomUUID } from "node:crypto";
 import { migrate, openDatabase } from "./db/open.ts";
+import { SALE_LINES, saleLineRows, saleRow, saleTenderRows, TENDERS } from "./ingest/ledger.ts";
 import { saleEvent, tempDir } from "./test-kit.ts";
 
 type Sale = ReturnType<typeof saleEvent>;
@@ -32,10 +33,8 @@ export function rawRowsRate(opts: {
       inbox: "INSERT INTO inbox (event_id, store_id, seq, type, content_hash, occurred_at, received_at)",
       sale: `INSERT INTO sales (store_id, sale_id, event_id, receipt_no, lane_id, cashier_id, shift_id, business_day, catalog_version,
          member_id, gross_fen, discount_fen, net_fen, tax_fen, completed_at)`,
-      line: `INSERT INTO sale_lines (store_id, sale_id, line_id, sku, qty, weighed, unit_price_fen, price_version, tax_rate, gross_fen,
-         discount_fen, net_fen, tax_fen, override_catalog_price_fen)`,
-      tender:
-        "INSERT INTO tenders (store_id, doc_id, doc_kind, idx, kind, amount_fen, received_fen, change_fen, reference)",
+      line: SALE_LINES,
+      tender: TENDERS,
       ledger: "INSERT INTO stock_ledger (store_id, sku, qty_delta, kind, ref, event_id, at)",
     };
     const LEVEL = "INSERT INTO stock_levels (store_id, sku, on_hand)";
@@ -60,59 +59,16 @@ export function rawRowsRate(opts: {
     function rowsOf(s: Sale, out: Record<keyof typeof tables, unknown[][]>, levels: Map<string, unknown[]>) {
       const p = s.payload;
       out.inbox.push([s.id, s.storeId, s.seq, s.type, randomUUID(), s.occurredAt, at]);
-      out.sale.push([
-        s.storeId,
-        p.saleId,
-        s.id,
-        p.receiptNo,
-        p.laneId,
-        p.cashierId,
-        p.shiftId,
-        p.businessDay,
-        p.catalogVersion,
-        null,
-        p.totals.gross,
-        p.totals.discount,
-        p.totals.net,
-        p.totals.tax,
-        p.completedAt,
-      ]);
+      out.sale.push(saleRow(s));
+      out.line.push(...saleLineRows(s));
+      out.tender.push(...saleTenderRows(s));
       for (const l of p.lines) {
-        out.line.push([
-          s.storeId,
-          p.saleId,
-          l.lineId,
-          l.sku,
-          l.qty,
-          l.weighed ? 1 : 0,
-          l.unitPrice,
-          l.priceVersion,
-          l.taxRate,
-          l.gross,
-          0,
-          l.net,
-          l.tax,
-          null,
-        ]);
         out.ledger.push([s.storeId, l.sku, -l.qty, "sale", p.saleId, s.id, p.completedAt]);
         const k = `${s.storeId}|${l.sku}`;
         const lv = levels.get(k);
         if (lv) (lv[2] as number) -= l.qty;
         else levels.set(k, [s.storeId, l.sku, -l.qty]);
       }
-      p.tenders.forEach((t, i) => {
-        out.tender.push([
-          s.storeId,
-          p.saleId,
-          "sale",
-          i,
-          t.kind,
-          t.amount,
-          t.received ?? null,
-          t.change ?? null,
-          null,
-        ]);
-      });
     }
     const rates: number[] = [];
     let seq = 1;

@@ -27,6 +27,72 @@ export interface LedgerOptions {
   moneyCaps?: MoneyCaps;
 }
 
+type SaleEnvelope = Extract<AnyEnvelope, { type: "sale.completed" }>;
+
+export const SALE_LINES =
+  "INSERT INTO sale_lines (store_id, sale_id, line_id, sku, qty, weighed, unit_price_fen, price_version, tax_rate, gross_fen, discount_fen, net_fen, tax_fen, override_catalog_price_fen)";
+export const TENDERS =
+  "INSERT INTO tenders (store_id, doc_id, doc_kind, idx, kind, amount_fen, received_fen, change_fen, reference)";
+
+/** A sale's row of `sales` (the columns of the `sale` statement). */
+export function saleRow(env: SaleEnvelope): unknown[] {
+  const p = env.payload;
+  return [
+    env.storeId,
+    p.saleId,
+    env.id,
+    p.receiptNo,
+    p.laneId,
+    p.cashierId,
+    p.shiftId,
+    p.businessDay,
+    p.catalogVersion,
+    p.member?.id ?? null,
+    p.totals.gross,
+    p.totals.discount,
+    p.totals.net,
+    p.totals.tax,
+    p.completedAt,
+  ];
+}
+
+/** A sale's rows of `sale_lines` (SALE_LINES' columns). */
+export function saleLineRows(env: SaleEnvelope): unknown[][] {
+  const p = env.payload;
+  return p.lines.map((l) => [
+    env.storeId,
+    p.saleId,
+    l.lineId,
+    l.sku,
+    l.qty,
+    l.weighed ? 1 : 0,
+    l.unitPrice,
+    l.priceVersion,
+    l.taxRate,
+    l.gross,
+    l.discounts.reduce((sum, d) => sum + d.amount, 0),
+    l.net,
+    l.tax,
+    l.override?.catalogPrice ?? null,
+  ]);
+}
+
+/** A sale's rows of `tenders` (TENDERS' columns). */
+export function saleTenderRows(env: SaleEnvelope): unknown[][] {
+  const p = env.payload;
+  return p.tenders.map((t, i) => [
+    env.storeId,
+    p.saleId,
+    "sale",
+    i,
+    t.kind,
+    t.amount,
+    t.received ?? null,
+    t.change ?? null,
+    t.reference ?? null,
+  ]);
+}
+
 export function createLedgerStep(db: Sqlite, rows: RowWriter, stock: StockStep, opts: LedgerOptions) {
   const q = {
     sale: db.prepare(
@@ -126,58 +192,9 @@ export function createLedgerStep(db: Sqlite, rows: RowWriter, stock: StockStep, 
     switch (env.type) {
       case "sale.completed": {
         const p = env.payload;
-        q.sale.run(
-          s,
-          p.saleId,
-          env.id,
-          p.receiptNo,
-          p.laneId,
-          p.cashierId,
-          p.shiftId,
-          p.businessDay,
-          p.catalogVersion,
-          p.member?.id ?? null,
-          p.totals.gross,
-          p.totals.discount,
-          p.totals.net,
-          p.totals.tax,
-          p.completedAt,
-        );
-        rows.appendRows(
-          "INSERT INTO sale_lines (store_id, sale_id, line_id, sku, qty, weighed, unit_price_fen, price_version, tax_rate, gross_fen, discount_fen, net_fen, tax_fen, override_catalog_price_fen)",
-          14,
-          p.lines.map((l) => [
-            s,
-            p.saleId,
-            l.lineId,
-            l.sku,
-            l.qty,
-            l.weighed ? 1 : 0,
-            l.unitPrice,
-            l.priceVersion,
-            l.taxRate,
-            l.gross,
-            l.discounts.reduce((sum, d) => sum + d.amount, 0),
-            l.net,
-            l.tax,
-            l.override?.catalogPrice ?? null,
-          ]),
-        );
-        rows.appendRows(
-          "INSERT INTO tenders (store_id, doc_id, doc_kind, idx, kind, amount_fen, received_fen, change_fen, reference)",
-          9,
-          p.tenders.map((t, i) => [
-            s,
-            p.saleId,
-            "sale",
-            i,
-            t.kind,
-            t.amount,
-            t.received ?? null,
-            t.change ?? null,
-            t.reference ?? null,
-          ]),
-        );
+        q.sale.run(saleRow(env));
+        rows.appendRows(SALE_LINES, 14, saleLineRows(env));
+        rows.appendRows(TENDERS, 9, saleTenderRows(env));
         stock.moveStock(s, stockMoves(env), env.id, p.completedAt, alerts);
         changeMember(memberChangeOfSale(p));
         if (p.coupons.length > 0) couponLedger.record(s, p, env.id, at);
