@@ -13,6 +13,7 @@ import { eq, sql } from "drizzle-orm";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import Database from "libsql";
 import * as schema from "./db/schema.ts";
+import { cachingStatements, type StatementCacheStats } from "./db/statement-cache.ts";
 import { StorageHealth } from "./health/storage.ts";
 import { DURABLE_SYNC } from "./plant.ts";
 
@@ -79,8 +80,9 @@ function openDrizzle(db: Sqlite): Drizzle {
 export class EdgeDb {
   /** The libsql handle: pragmas, migrations and the catalog's table switch only. */
   readonly raw: Sqlite;
-  /** Drizzle: every query. */
+  /** Drizzle: every query, one native statement per SQL text (db/statement-cache.ts). */
   readonly d: Drizzle;
+  readonly statements: () => StatementCacheStats;
   /** A full or failing disk, as the last writes found it (store status, fleet alert). */
   readonly storage = new StorageHealth();
   private readonly metaGet;
@@ -97,7 +99,9 @@ export class EdgeDb {
     this.raw.exec("PRAGMA busy_timeout = 5000");
     this.raw.exec("PRAGMA foreign_keys = ON");
     this.migrate();
-    this.d = openDrizzle(this.raw);
+    const cached = cachingStatements(this.raw);
+    this.d = openDrizzle(cached.client);
+    this.statements = cached.stats;
     this.metaGet = this.d
       .select({ value: schema.meta.value })
       .from(schema.meta)
