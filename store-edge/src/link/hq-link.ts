@@ -5,29 +5,26 @@
 // for any of this: the link only reads what the sale transactions already committed.
 import {
   type AnyEnvelope,
-  type EdgeHello,
   type Envelope,
   encodeEnvelope,
-  gunzipItems,
-  MAX_MQTT_PAYLOAD_BYTES,
-  MessageError,
   type MessageType,
   makeEnvelope,
   type Payload,
-  parseTopic,
   type StoreStatus,
   storeSubscriptions,
   upTopic,
-  validateEnvelope,
 } from "@retail/protocol";
 import mqtt, { type MqttClient } from "mqtt";
-import { type CollectTarget, nextFetch } from "../catalog/changeset.ts";
 import type { CatalogReplica } from "../catalog/replica.ts";
 import type { Clock } from "../clock.ts";
 import type { EdgeConfig } from "../config.ts";
-import { batchEnvelopes, type Outbox } from "../outbox/outbox.ts";
+import type { Outbox } from "../outbox/outbox.ts";
 import type { EdgeResync, ResyncRecord } from "../outbox/resync.ts";
 import { backoffDelay } from "./backoff.ts";
+import { CatalogFetch } from "./catalog-fetch.ts";
+import { DeadLetters, readDown } from "./down-messages.ts";
+import { Handshake } from "./handshake.ts";
+import { OutboxSender } from "./outbox-sender.ts";
 
 export interface LinkCredentials {
   storeId: string;
@@ -68,35 +65,61 @@ export interface HqLinkOptions {
   log?: (msg: string) => void;
 }
 
-// A batch leaves room under the payload limit for the array brackets and MQTT headers.
-const BATCH_BYTES = MAX_MQTT_PAYLOAD_BYTES - 4096;
-
 export class HqLink {
   private client: MqttClient | undefined;
   private stopped = false;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private ackTimer: ReturnType<typeof setInterval> | undefined;
-  private pageTimer: ReturnType<typeof setTimeout> | undefined;
   private statusTimer: ReturnType<typeof setInterval> | undefined;
-  private helloTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The hello of this connection while HQ's welcome is awaited: no event is sent meanwhile. */
-  private hello: EdgeHello | undefined;
-  private sentUpTo = 0;
-  /** The highest seq ever handed to the broker by this process (acks are capped at it). */
-  private attemptedUpTo: number;
-  private lastAckProgressAt = 0;
-  private pumping = false;
-  private pumpAgain = false;
+  /** Events are held after a connect until HQ's welcome (handshake.ts). */
+  private readonly handshake: Handshake;
+  private readonly sender: OutboxSender;
+  private readonly catalog: CatalogFetch;
   private lastStatusJson = "";
   private lastStatusAt = 0;
   private readonly stateInfo: LinkState;
   private readonly log: (msg: string) => void;
-  private readonly deadLetters: { at: string; topic: string; reason: string }[] = [];
+  private readonly deadLetters: DeadLetters;
 
   constructor(private readonly o: HqLinkOptions) {
     this.log = o.log ?? (() => {});
-    this.attemptedUpTo = o.outbox.ackedUpTo;
+    this.deadLetters = new DeadLetters(() => o.clock.now(), this.log);
+    this.sender = new OutboxSender({
+      outbox: o.outbox,
+      config: o.config,
+      topic: () => upTopic(this.o.creds.storeId, "events"),
+      channel: () => (this.online && !this.handshake.awaiting ? this.client : undefined),
+      onError: (message) => {
+        this.stateInfo.lastError = message;
+      },
+      log: this.log,
+    });
+    this.handshake = new Handshake({
+      ...(o.resync ? { resync: o.resync } : {}),
+      helloTimeoutMs: o.config.helloTimeoutMs,
+      storeId: () => this.o.creds.storeId,
+      current: (client) => this.client === client && this.online,
+      open: (welcomed) => {
+        if (welcomed) {
+          this.sender.restart();
+          this.publishStatus(true);
+        }
+        this.sender.pump();
+      },
+      ...(o.onResync ? { onResync: o.onResync } : {}),
+      log: this.log,
+    });
+    this.catalog = new CatalogFetch({
+      replica: o.replica,
+      clock: o.clock,
+      pageTimeoutMs: o.config.pageTimeoutMs,
+      send: (type: "catalog.fetch" | "catalog.applied", payload: Payload<typeof type>) =>
+        this.send(type, "catalog", payload),
+      stopped: () => this.stopped,
+      ...(o.onCatalogApplied ? { onCatalogApplied: o.onCatalogApplied } : {}),
+      log: this.log,
+    });
     this.stateInfo = {
       state: "connecting",
       since: new Date(o.clock.now()).toISOString(),
@@ -109,9 +132,9 @@ export class HqLink {
   get state(): LinkState {
     return {
       ...this.stateInfo,
-      sentUpTo: this.sentUpTo,
-      deadLetters: this.deadLetters.length,
-      ...(this.hello ? { awaitingWelcome: true } : {}),
+      sentUpTo: this.sender.sentUpTo,
+      deadLetters: this.deadLetters.count,
+      ...(this.handshake.awaiting ? { awaitingWelcome: true } : {}),
     };
   }
 
@@ -121,7 +144,10 @@ export class HqLink {
 
   start(): void {
     this.connect();
-    this.ackTimer = setInterval(() => this.checkAckTimeout(), Math.min(1000, this.o.config.ackTimeoutMs));
+    this.ackTimer = setInterval(
+      () => this.sender.checkAckTimeout(),
+      Math.min(1000, this.o.config.ackTimeoutMs),
+    );
     this.statusTimer = setInterval(() => this.publishStatus(false), this.o.config.statusMinIntervalMs);
   }
 
@@ -130,8 +156,8 @@ export class HqLink {
     clearTimeout(this.retryTimer);
     clearInterval(this.ackTimer);
     clearInterval(this.statusTimer);
-    clearTimeout(this.pageTimer);
-    clearTimeout(this.helloTimer);
+    this.catalog.stop();
+    this.handshake.stop();
     const c = this.client;
     this.client = undefined;
     // A PUBACK that never comes (HQ vanished a moment ago) must not hold up a shutdown.
@@ -249,123 +275,18 @@ export class HqLink {
     delete this.stateInfo.nextAttemptAt;
     this.setState("online");
     // Everything above HQ's ack is resent after every (re)connect.
-    this.sentUpTo = this.o.outbox.ackedUpTo;
-    this.lastAckProgressAt = performance.now();
+    this.sender.restart();
     this.publishStatus(true);
-    this.sayHello(client);
-    this.pump();
+    this.handshake.say(client);
+    this.sender.pump();
     // The retained pointer arrives through the subscription; ask anyway in case a fetch was
     // in flight when the link dropped.
     this.requestCatalog();
   }
 
-  /**
-   * Events wait for HQ's welcome: a restored or fresh database must learn first which of its
-   * seqs HQ already holds. A hub that does not answer (older than the handshake) gets them
-   * after helloTimeoutMs, as before.
-   */
-  private sayHello(client: MqttClient): void {
-    const resync = this.o.resync;
-    clearTimeout(this.helloTimer);
-    this.hello = undefined;
-    if (!resync) return;
-    const hello = resync.hello();
-    this.hello = hello;
-    const env = makeEnvelope("edge.hello", hello, { storeId: this.o.creds.storeId });
-    client.publish(upTopic(this.o.creds.storeId, "query"), encodeEnvelope(env as Envelope), { qos: 1 });
-    this.helloTimer = setTimeout(() => {
-      if (this.hello !== hello) return;
-      if (resync.hqSpeaksHello) {
-        // A lost hello or welcome, or HQ restarting: sending now could reuse seqs HQ holds.
-        this.log(`HQ did not answer the hello in ${this.o.config.helloTimeoutMs} ms: saying it again`);
-        if (this.client === client && this.online) this.sayHello(client);
-        return;
-      }
-      this.log(
-        `HQ did not answer the hello in ${this.o.config.helloTimeoutMs} ms: sending events without it`,
-      );
-      this.hello = undefined;
-      this.pump();
-    }, this.o.config.helloTimeoutMs);
-  }
-
   /** Called after any commit that appended to the outbox. */
   notify(): void {
-    this.pump();
-  }
-
-  private pump(): void {
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
-    this.pumping = true;
-    void this.drain().finally(() => {
-      this.pumping = false;
-      if (this.pumpAgain) {
-        this.pumpAgain = false;
-        this.pump();
-      }
-    });
-  }
-
-  private async drain(): Promise<void> {
-    const { outbox, config } = this.o;
-    while (this.online && this.client && !this.hello) {
-      const acked = outbox.ackedUpTo;
-      if (this.sentUpTo < acked) this.sentUpTo = acked;
-      const room = config.windowEvents - (this.sentUpTo - acked);
-      if (room <= 0) return;
-      const rows = outbox.pending(this.sentUpTo + 1, Math.min(room, 2000));
-      if (rows.length === 0) return;
-      const client = this.client;
-      this.attemptedUpTo = Math.max(this.attemptedUpTo, rows[rows.length - 1]!.seq);
-      for (const batch of batchEnvelopes(
-        rows.map((r) => r.envelope),
-        BATCH_BYTES,
-      )) {
-        try {
-          await client.publishAsync(upTopic(this.o.creds.storeId, "events"), batch, { qos: 1 });
-        } catch (e) {
-          this.stateInfo.lastError = `publish: ${(e as Error).message}`;
-          return; // the close handler reconnects; unacked events are resent then
-        }
-        if (this.client !== client) return;
-      }
-      if (this.sentUpTo === this.o.outbox.ackedUpTo) this.lastAckProgressAt = performance.now();
-      this.sentUpTo = rows[rows.length - 1]!.seq;
-    }
-  }
-
-  /**
-   * HQ asked for events again from `from`, including ones it acked before (it may have been
-   * restored from a backup): the outbox keeps every event, and HQ ignores the duplicates.
-   */
-  private async replay(from: number): Promise<void> {
-    const upTo = this.o.outbox.ackedUpTo;
-    for (let seq = from; seq <= upTo && this.online && this.client && !this.hello; ) {
-      const rows = this.o.outbox.range(seq, upTo, 2000);
-      if (rows.length === 0) return;
-      const client = this.client;
-      for (const batch of batchEnvelopes(
-        rows.map((r) => r.envelope),
-        BATCH_BYTES,
-      )) {
-        await client.publishAsync(upTopic(this.o.creds.storeId, "events"), batch, { qos: 1 }).catch(() => {});
-      }
-      seq = rows[rows.length - 1]!.seq + 1;
-    }
-  }
-
-  private checkAckTimeout(): void {
-    if (!this.online || this.hello) return;
-    const acked = this.o.outbox.ackedUpTo;
-    if (this.sentUpTo > acked && performance.now() - this.lastAckProgressAt > this.o.config.ackTimeoutMs) {
-      this.log(`no ack above ${acked} for ${this.o.config.ackTimeoutMs} ms: resending`);
-      this.sentUpTo = acked;
-      this.lastAckProgressAt = performance.now();
-      this.pump();
-    }
+    this.sender.pump();
   }
 
   /** Publishes the retained status if it changed (or when forced). */
@@ -402,34 +323,17 @@ export class HqLink {
   }
 
   private onMessage(topic: string, payload: Buffer): void {
-    const t = parseTopic(topic);
-    if (!t || t.direction === "up") return;
-    let env: AnyEnvelope;
-    try {
-      if (payload.byteLength > MAX_MQTT_PAYLOAD_BYTES)
-        throw new MessageError("too_large", "", `${payload.byteLength} bytes`);
-      // Change-set pages may be up to 512 KiB, above the single-envelope limit, so the size
-      // is checked against the payload limit and the rest by the schema.
-      env = validateEnvelope(JSON.parse(payload.toString("utf8")));
-    } catch (e) {
-      this.deadLetter(topic, (e as Error).message);
-      return;
-    }
-    if (env.storeId !== this.o.creds.storeId && env.storeId !== "*") {
-      this.deadLetter(topic, `addressed to ${env.storeId}`);
+    const down = readDown(topic, payload, this.o.creds.storeId);
+    if (!down) return;
+    if ("refused" in down) {
+      this.deadLetters.add(topic, down.refused);
       return;
     }
     try {
-      this.handle(env);
+      this.handle(down.env);
     } catch (e) {
-      this.deadLetter(topic, `${env.type}: ${(e as Error).message}`);
+      this.deadLetters.add(topic, `${down.env.type}: ${(e as Error).message}`);
     }
-  }
-
-  private deadLetter(topic: string, reason: string): void {
-    this.log(`dropped message on ${topic}: ${reason}`);
-    this.deadLetters.push({ at: new Date(this.o.clock.now()).toISOString(), topic, reason });
-    if (this.deadLetters.length > 100) this.deadLetters.shift();
   }
 
   private handle(env: AnyEnvelope): void {
@@ -437,83 +341,25 @@ export class HqLink {
       case "events.ack": {
         // Before the welcome an ack may name seqs this database is about to move: ignored
         // (the welcome carries HQ's head).
-        if (this.hello) return;
-        // Only what this link has handed to the broker can be ours: HQ's upToSeq may count a
-        // seq it got from another sender with our credentials (a forged event) before ours.
-        // Held seqs (conflicts at HQ) stay undelivered and are not resent: pending() starts
-        // above the cursor, so they wait for the ack that no longer lists them.
-        const out = this.o.outbox.acknowledge(env.payload, this.attemptedUpTo);
-        if (out.changed) this.lastAckProgressAt = performance.now();
-        if (out.resendFrom !== undefined) {
-          this.log(`HQ committed another event at seq ${out.resendFrom}: sending ours again`);
-          this.sentUpTo = Math.min(this.sentUpTo, out.resendFrom - 1);
-        }
-        const gap = env.payload.missing[0];
-        if (gap && gap.from - 1 < this.sentUpTo)
-          this.sentUpTo = Math.max(this.o.outbox.ackedUpTo, gap.from - 1);
-        this.pump();
+        if (this.handshake.awaiting) return;
+        this.sender.acked(env.payload);
         return;
       }
-      case "edge.welcome": {
-        const hello = this.hello;
-        const resync = this.o.resync;
-        if (!hello || !resync || env.payload.helloId !== hello.helloId) {
-          this.log("welcome for an earlier hello ignored");
-          return;
-        }
-        let result: ReturnType<EdgeResync["welcome"]>;
-        try {
-          result = resync.welcome(hello, env.payload);
-        } catch (e) {
-          // Events stay held; the next connection says hello again.
-          this.log(`welcome not applied: ${(e as Error).message}`);
-          this.client?.end(true);
-          return;
-        }
-        clearTimeout(this.helloTimer);
-        this.hello = undefined;
-        const { plan, record } = result;
-        if (record) {
-          this.log(
-            `HQ holds seqs up to ${env.payload.maxSeq} for this store (${record.kind}): ${record.moved} event(s) from seq ${plan.newFrom} moved up by ${plan.shift}`,
-          );
-          this.o.onResync?.(record);
-        }
-        this.sentUpTo = this.o.outbox.ackedUpTo;
-        this.lastAckProgressAt = performance.now();
-        this.publishStatus(true);
-        this.pump();
+      case "edge.welcome":
+        this.handshake.welcome(env.payload, () => this.client?.end(true));
         return;
-      }
       case "catalog.pointer":
-        this.o.replica.setPointer(env.payload);
-        this.requestCatalog();
+        this.catalog.pointer(env.payload);
         return;
-      case "catalog.changeset": {
-        const replica = this.o.replica;
-        // A compressed page (we fetch with accept: gzip) is decoded and validated here, so
-        // staging only ever sees plain items.
-        const { itemsGzip, ...rest } = env.payload;
-        const page = itemsGzip === undefined ? env.payload : { ...rest, items: gunzipItems(itemsGzip) };
-        let verdict = replica.stage(page);
-        if (!verdict.stage && replica.target()) {
-          // A page for a different next version than the staged one (HQ raised its snapshot
-          // floor while we were away): drop the stale pages and start over with this one.
-          replica.clearStaging();
-          verdict = replica.stage(page);
-        }
-        if (!verdict.stage) this.log(`catalog page ignored: ${verdict.reason}`);
-        this.requestCatalog();
+      case "catalog.changeset":
+        this.catalog.page(env.payload);
         return;
-      }
       case "command":
         if (env.payload.name === "resend_events") {
-          if (this.hello) return; // everything unacked goes after the welcome anyway
+          if (this.handshake.awaiting) return; // everything unacked goes after the welcome anyway
           const from = Number(env.payload.args.fromSeq ?? 1);
           if (!Number.isSafeInteger(from) || from < 1) throw new Error(`resend_events: bad fromSeq ${from}`);
-          void this.replay(from);
-          this.sentUpTo = Math.max(this.o.outbox.ackedUpTo, Math.min(this.sentUpTo, from - 1));
-          this.pump();
+          this.sender.resend(from);
           return;
         }
         if (env.payload.name === "publish_status") {
@@ -527,48 +373,13 @@ export class HqLink {
     }
   }
 
-  /** Applies a complete staged version, then asks for whatever is next. */
+  /** Applies a complete staged version, then asks for whatever is next (catalog-fetch.ts). */
   requestCatalog(): void {
-    const replica = this.o.replica;
-    // A version being applied in steps: this is called again when it is in.
-    if (replica.busy) return;
-    if (replica.isComplete()) {
-      clearTimeout(this.pageTimer);
-      replica.applyStagedInSteps().then(
-        (applied) => {
-          if (applied) {
-            this.log(
-              `catalog ${applied.kind} ${applied.version} applied (${applied.itemCount ?? applied.items.length} items)`,
-            );
-            this.send("catalog.applied", "catalog", {
-              version: applied.version,
-              appliedAt: new Date(this.o.clock.now()).toISOString(),
-            });
-            this.o.onCatalogApplied?.(applied.version);
-          }
-          if (!this.stopped) this.requestCatalog();
-        },
-        (err) => {
-          this.log(`catalog apply failed: ${(err as Error).message}`);
-          // Tried again later, like a lost page.
-          if (!this.stopped)
-            this.pageTimer = setTimeout(() => this.requestCatalog(), this.o.config.pageTimeoutMs);
-        },
-      );
-      return;
-    }
-    const target: CollectTarget | undefined = replica.target();
-    const req = nextFetch(replica.applied, replica.pointer(), target);
-    clearTimeout(this.pageTimer);
-    if (!req) return;
-    if (!this.send("catalog.fetch", "catalog", { ...req, accept: ["gzip"] })) return;
-    // A lost page is simply asked for again.
-    this.pageTimer = setTimeout(() => this.requestCatalog(), this.o.config.pageTimeoutMs);
+    this.catalog.request();
   }
 
   /** Forget the replica's version so the next fetch brings a snapshot (command resync_catalog). */
   resyncCatalog(): void {
-    this.o.replica.clearStaging();
-    this.requestCatalog();
+    this.catalog.resync();
   }
 }
