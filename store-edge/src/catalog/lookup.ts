@@ -53,7 +53,7 @@ export class CatalogLookup {
   readonly coupons = new Map<string, Coupon>();
 
   /** The checked set held now, without checking it (checkout/promotions.test.ts reads it). */
-  private get checkedSet(): PromotionSet | undefined {
+  get checkedSet(): PromotionSet | undefined {
     return this.promos.held;
   }
 
