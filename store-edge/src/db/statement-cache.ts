@@ -8,7 +8,10 @@
 // statement to arrays with `.raw()` and never back). run/get/all finish the statement before
 // they return (libsql resets it), so two leases of one SQL text never interleave; `iterate`
 // is not offered (a lazy cursor could).
-import type { Sqlite } from "../db.ts";
+import type Database from "libsql";
+
+/** The libsql handle (db.ts's Sqlite; declared here so db.ts and this module import one way). */
+type Sqlite = InstanceType<typeof Database>;
 
 /** libsql's statement, as this module uses it. */
 interface Native {
