@@ -2,24 +2,19 @@
 // `openLaneDevices(config)`: the lane's real scanners, scale, printer, drawer and customer
 // display, or the firmware-bridge simulators that speak the same bytes (bridge-sim.ts).
 //
-// Events in: scans go to the same `subscribe` listeners the simulated port feeds (the checkout's
-// scan handling), weights carry the scale's status (a weighed item sells only at a stable,
-// positive weight), printer status and drawer state are pushed when they change, and every
-// device's health (connected / ready / error with its reason) reaches the lane WebSocket and the
-// store status. Commands out: receipts are mapped to firmware-bridge's `Receipt` (receipt.ts)
+// Events in (bridge-events.ts): scans go to the same `subscribe` listeners the simulated port
+// feeds (the checkout's scan handling), weights carry the scale's status (a weighed item sells
+// only at a stable, positive weight), printer status and drawer state are pushed when they
+// change, and every device's health (connected / ready / error with its reason) reaches the lane
+// WebSocket and the store status. Configuration: bridge-config.ts. Commands out: receipts are mapped to firmware-bridge's `Receipt` (receipt.ts)
 // and go through its persistent print queue; the drawer opens only under its policy (cash, or a
 // no-sale a supervisor approved). Every command is per lane and bounded by a timeout, so a slow
 // or dead device answers its own lane with an error and never holds up another lane.
-import { join } from "node:path";
-import type {
-  LaneDevices as BridgeLane,
-  LaneDevicesConfig,
-  LaneEvent,
-  PrinterStatus,
-  Receipt,
-} from "@retail/firmware-bridge";
+import type { LaneDevices as BridgeLane, Receipt } from "@retail/firmware-bridge";
 import type { SaleCompleted, SaleReturned } from "@retail/protocol";
-import { EdgeError, forbidden, invalid } from "../errors.ts";
+import { EdgeError, forbidden } from "../errors.ts";
+import { drawerId, loadBridge, type PlannedDevice } from "./bridge-config.ts";
+import { BridgeEvents, toUncertain } from "./bridge-events.ts";
 import type {
   DeviceEvent,
   DeviceHealth,
@@ -32,47 +27,7 @@ import type {
 } from "./port.ts";
 import { type ReceiptContext, returnToReceipt, saleToReceipt } from "./receipt.ts";
 
-type BridgeModule = typeof import("@retail/firmware-bridge");
-let bridgeModule: BridgeModule | undefined;
-
-/**
- * firmware-bridge, loaded on first use: it brings native addons (usb, canvas; ~20 MB of RSS)
- * that an edge without bridge lanes should not pay for.
- */
-export function loadBridge(): BridgeModule {
-  bridgeModule ??= require("@retail/firmware-bridge") as BridgeModule;
-  return bridgeModule;
-}
-
-/**
- * Validates a lane's `bridge` section with firmware-bridge's `LaneDevicesConfig`. `lane` defaults
- * to the lane id and the printer's `queueDir` to `<data>/print-queue/lane-<id>`. A bad field is
- * reported with its whole path, e.g. `lanes.2.bridge.scale.port.path: ...`.
- */
-export function parseBridgeConfig(
-  lane: string,
-  raw: unknown,
-  where: string,
-  dataDir: string,
-): LaneDevicesConfig {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw))
-    throw invalid(
-      `${where}.bridge`,
-      'mode "bridge" needs the lane\'s devices (firmware-bridge LaneDevicesConfig)',
-    );
-  const input = structuredClone(raw) as Record<string, unknown>;
-  input.lane ??= lane;
-  const printer = input.printer as Record<string, unknown> | undefined;
-  if (printer && typeof printer === "object" && printer.queueDir === undefined)
-    printer.queueDir = join(dataDir, "print-queue", `lane-${lane}`);
-  const r = loadBridge().LaneDevicesConfig.safeParse(input);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const path = [where, "bridge", ...issue.path.map(String)].join(".");
-    throw invalid(path, issue.message);
-  }
-  return r.data;
-}
+export { loadBridge, type PlannedDevice, parseBridgeConfig, plannedDevices } from "./bridge-config.ts";
 
 /** Where the adapter finds what it prints and shows. */
 export interface BridgeContext {
@@ -86,24 +41,6 @@ export interface BridgeContext {
   /** A device command (drawer, scale, display) that takes longer fails with 503. Default 5 s. */
   commandTimeoutMs?: number;
 }
-
-type Kind = DeviceHealth["kind"];
-export interface PlannedDevice {
-  kind: Kind;
-  device: string;
-}
-
-/** The devices a parsed config names (for health before the lane is open). */
-export function plannedDevices(c: LaneDevicesConfig): PlannedDevice[] {
-  const out: PlannedDevice[] = c.scanners.map((s) => ({ kind: "scanner" as const, device: s.id }));
-  if (c.scale) out.push({ kind: "scale", device: c.scale.id });
-  if (c.printer)
-    out.push({ kind: "printer", device: c.printer.id }, { kind: "drawer", device: drawerId(c.printer.id) });
-  if (c.display) out.push({ kind: "display", device: c.display.id });
-  return out;
-}
-
-const drawerId = (printer: string) => `${printer}:drawer`;
 
 function withTimeout<T>(p: Promise<T>, ms: number, field: string, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -129,9 +66,7 @@ export class BridgeDevices implements LaneDevices {
   protected lane: BridgeLane | undefined;
   #openError: string | undefined;
   #closed = false;
-  #lastWeight: Weight | undefined;
-  #printer: PrinterStatus | undefined;
-  #printerHealthy = false;
+  readonly #events = new BridgeEvents((e) => this.emit(e));
   #nextShow: [string, string] | undefined;
   #showing = false;
   readonly timeoutMs: number;
@@ -150,7 +85,7 @@ export class BridgeDevices implements LaneDevices {
           throw new EdgeError("unavailable", "devices", "lane closed");
         }
         this.lane = lane;
-        lane.events.on("event", (e) => this.#onEvent(e));
+        lane.events.on("event", (e) => this.#events.on(e));
         return lane;
       },
       (e: Error) => {
@@ -172,87 +107,6 @@ export class BridgeDevices implements LaneDevices {
         l(e);
       } catch {
         // one broken listener must not stop the others
-      }
-    }
-  }
-
-  #onEvent(e: LaneEvent): void {
-    switch (e.type) {
-      case "scan":
-        this.emit(
-          e.aim ? { type: "scan", code: e.scan.code, aim: e.aim } : { type: "scan", code: e.scan.code },
-        );
-        return;
-      case "weight": {
-        const w: Weight = {
-          grams: e.reading.grams,
-          stable: e.reading.status === "stable",
-          status: e.reading.status,
-        };
-        const last = this.#lastWeight;
-        this.#lastWeight = w;
-        // The scale answers several times a second: only changes go to the lane.
-        if (!last || last.grams !== w.grams || last.status !== w.status)
-          this.emit({ type: "weight", weight: w });
-        return;
-      }
-      case "printer-status": {
-        const s = e.status;
-        const last = this.#printer;
-        this.#printer = s;
-        const changed =
-          !last ||
-          !this.#printerHealthy ||
-          last.online !== s.online ||
-          last.paperOut !== s.paperOut ||
-          last.coverOpen !== s.coverOpen ||
-          last.paperNearEnd !== s.paperNearEnd;
-        this.#printerHealthy = true;
-        if (changed)
-          this.emit({
-            type: "printer",
-            online: s.online,
-            paperOut: s.paperOut,
-            coverOpen: s.coverOpen,
-            paperNearEnd: s.paperNearEnd,
-          });
-        return;
-      }
-      case "drawer":
-        this.emit({ type: "drawer", open: e.open });
-        return;
-      case "print-uncertain":
-        this.emit({ type: "print-uncertain", print: toUncertain(e.print, e.print.reason) });
-        return;
-      case "print-resolved":
-        this.emit({ type: "print-resolved", jobId: e.jobId, receiptNo: e.ref, resolution: e.resolution });
-        return;
-      case "device-health": {
-        const h = e.health;
-        const health: DeviceHealth = { kind: e.kind, device: e.device, state: h.state };
-        if (h.state === "error") health.reason = h.reason;
-        this.emit({ type: "health", health });
-        if (e.kind === "printer") {
-          this.emit({ type: "health", health: { ...health, kind: "drawer", device: drawerId(e.device) } });
-          // A printer that dropped off the wire is offline for the lane, whatever it said last.
-          if (h.state === "error" && !/paper|cover/.test(h.reason)) {
-            this.#printerHealthy = false;
-            const s = this.#printer;
-            this.emit({
-              type: "printer",
-              online: false,
-              paperOut: s?.paperOut ?? false,
-              coverOpen: s?.coverOpen ?? false,
-              paperNearEnd: s?.paperNearEnd ?? false,
-            });
-          }
-        }
-        if (e.kind === "scale" && h.state === "error" && this.#lastWeight) {
-          // No reading any more: the lane stops showing (and selling at) the last one.
-          this.#lastWeight = undefined;
-          this.emit({ type: "weight", weight: { grams: undefined, stable: false } });
-        }
-        return;
       }
     }
   }
@@ -437,8 +291,4 @@ export class BridgeDevices implements LaneDevices {
     const lane = await this.ready.catch(() => undefined);
     await lane?.close();
   }
-}
-
-function toUncertain(p: { jobId: number; ref: string; createdAt: number }, reason: string): UncertainPrint {
-  return { jobId: p.jobId, receiptNo: p.ref, reason, queuedAt: new Date(p.createdAt).toISOString() };
 }

@@ -12,7 +12,7 @@ import {
   type Payload,
   uuidv7,
 } from "@retail/protocol";
-import { and, asc, desc, eq, gt, gte, lte, max, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, lt, lte, max, sql } from "drizzle-orm";
 import { outbox, outboxBoots } from "../db/schema.ts";
 import type { EdgeDb } from "../db.ts";
 
@@ -233,7 +233,8 @@ export class Outbox {
             .run();
           moved++;
         }
-        // first_seq is unique: through the negatives, so no two rows meet half way.
+        // first_seq is unique: through the negatives, so no two rows meet half way (`sql` for
+        // the arithmetic: drizzle's query builder has no arithmetic operators).
         this.db.d
           .update(outboxBoots)
           .set({ firstSeq: sql`-(${outboxBoots.firstSeq} + ${shift})` })
@@ -242,7 +243,7 @@ export class Outbox {
         this.db.d
           .update(outboxBoots)
           .set({ firstSeq: sql`-${outboxBoots.firstSeq}` })
-          .where(sql`${outboxBoots.firstSeq} < 0`)
+          .where(lt(outboxBoots.firstSeq, 0))
           .run();
       }
       if (floor > this.db.metaInt("seq_floor")) this.db.setMeta("seq_floor", floor);
