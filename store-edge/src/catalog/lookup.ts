@@ -33,6 +33,11 @@ export interface CatalogRecords {
   coupons: Coupon[];
 }
 
+/** No records of any entity (what a build starts from). */
+export function emptyRecords(): CatalogRecords {
+  return { products: [], barcodes: [], prices: [], promotions: [], members: [], cashiers: [], coupons: [] };
+}
+
 export interface SearchHit {
   sku: string;
   name: string;
@@ -101,15 +106,7 @@ export class CatalogLookup {
 
   /** Ends a loading() build in one go: the pinyin index sorted once, the promotion set checked. */
   built(): CatalogLookup {
-    return this.finish({
-      products: [],
-      barcodes: [],
-      prices: [],
-      promotions: [],
-      members: [],
-      cashiers: [],
-      coupons: [],
-    });
+    return this.finish(emptyRecords());
   }
 
   /** Adds table rows (each key once over the whole build; JSON kept as the rows hold it). */

@@ -1,19 +1,11 @@
 // Change items sorted for the two ways a version is applied: a snapshot's upserts by entity
 // (the look-up is built from them directly), a delta's deletes (scheduled items they supersede).
 import type { ChangeItem } from "@retail/protocol";
-import type { CatalogRecords } from "../lookup.ts";
+import { type CatalogRecords, emptyRecords } from "../lookup.ts";
 
 /** The upserts of a snapshot, by entity (a snapshot has no deletes that matter: it replaced all). */
 export function recordsOf(items: readonly ChangeItem[]): CatalogRecords {
-  const r: CatalogRecords = {
-    products: [],
-    barcodes: [],
-    prices: [],
-    promotions: [],
-    members: [],
-    cashiers: [],
-    coupons: [],
-  };
+  const r = emptyRecords();
   for (const item of items) {
     if (item.op !== "upsert") continue;
     switch (item.entity) {
