@@ -13,6 +13,7 @@ import {
 } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { WalletSettings } from "./payments/wallet-settings.ts";
 
 const LaneDevices = z.strictObject({
   /** "simulated": in-process devices the API and tests drive; "none": no devices at all;
@@ -82,7 +83,9 @@ export const ConfigSchema = z.strictObject({
   defaultDevices: LaneDevices.default({ mode: "simulated" }),
   payments: z
     .strictObject({
-      provider: z.enum(["simulated"]).default("simulated"),
+      /** "wallet": the real WeChat Pay / Alipay clients with `wallet` (payments/wallet-config.ts). */
+      provider: z.enum(["simulated", "wallet"]).default("simulated"),
+      wallet: WalletSettings.optional(),
       /** How long to wait for the provider before switching to query. */
       timeoutMs: z.int().positive().default(10_000),
       queryIntervalMs: z.int().positive().default(2_000),

@@ -17,7 +17,8 @@ import { ReceiptJournal } from "./journal/journal.ts";
 import { HqLink } from "./link/hq-link.ts";
 import { Outbox } from "./outbox/outbox.ts";
 import { EdgeResync } from "./outbox/resync.ts";
-import { type PaymentProvider, SimulatedPaymentProvider } from "./payments/provider.ts";
+import type { PaymentProvider } from "./payments/provider.ts";
+import { paymentProviderFor } from "./payments/wallet-config.ts";
 import { EdgeStatus } from "./status/status.ts";
 import { StockLedger } from "./stock.ts";
 
@@ -122,7 +123,7 @@ export class Edge {
       clock: this.clock,
       storeId: () => this.storeId,
       devicesFor,
-      payments: options.payments ?? new SimulatedPaymentProvider(),
+      payments: options.payments ?? paymentProviderFor(config.payments, options.dataDir),
       paymentTiming: config.payments,
       onLedger: () => this.link?.notify(),
       sessionIdleMs:

@@ -8,7 +8,6 @@ import type { SaleCompleted, SaleReturned } from "@retail/protocol";
 import { manualClock } from "../clock.ts";
 import { payments as paymentsTable } from "../db/schema.ts";
 import { Edge } from "../edge.ts";
-import { createApp } from "../http/app.ts";
 import {
   applyPages,
   auditsOf as audits,
@@ -19,6 +18,7 @@ import {
   tempDir,
   testConfig,
 } from "../testing/fixtures.ts";
+import { laneApi } from "../testing/lane-api.ts";
 import { type RefundRequest, SimulatedPaymentProvider } from "./provider.ts";
 import { alipayFen, alipayYuan } from "./wallet-api.ts";
 
@@ -55,27 +55,9 @@ async function till(config: Parameters<typeof testConfig>[0] = {}) {
   });
   edges.push(edge);
   applyPages(edge, pagesOf("snapshot", 1, 0, catalogItems({ products: 20 })));
-  const app = createApp(edge);
-  let token = "";
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await app.request(
-      `/api/v1${path}`,
-      {
-        method,
-        headers: {
-          "content-type": "application/json",
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      },
-      { source: "till-1" },
-    );
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : {} };
-  };
-  const login = await call("POST", "/lanes/1/login", { cashierId: "1001", pin: "1234" });
-  token = login.body.session.token;
-  expect((await call("POST", "/lanes/1/shift/open", { float: 50000 })).status).toBe(200);
+  const api = laneApi(edge);
+  const call = api.call;
+  await api.signInWithShift();
   /** A sale of two items paid with a wallet payment code (approved). */
   const walletSale = async (code: string): Promise<SaleCompleted> => {
     await call("POST", "/lanes/1/scan", { code: gtinOf(5) });
