@@ -3,7 +3,7 @@
 // password as Bun.password (argon2id) plus the PBKDF2 form Mosquitto's password file needs.
 import { createHash, pbkdf2Sync, randomBytes } from "node:crypto";
 import { STORE_ID_RE } from "@retail/protocol";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { stores } from "../db/schema.ts";
@@ -75,6 +75,16 @@ export function createStores(deps: {
 }) {
   const { db, now } = deps;
   const orm = openDrizzle(db);
+  // Every MQTT connect checks its credentials: prepared once.
+  const credentialsOf = orm
+    .select({
+      mqtt_password_hash: stores.mqttPasswordHash,
+      mqtt_password_pending_hash: stores.mqttPasswordPendingHash,
+      enrollment_state: stores.enrollmentState,
+    })
+    .from(stores)
+    .where(eq(stores.id, sql.placeholder("storeId")))
+    .prepare();
   // Digests of (stored hash, password) pairs already verified, so a reconnect storm costs one
   // argon2 per credential, not one per connect. Keyed by the stored hash, a re-enrolled or
   // revoked store never matches an old entry.
@@ -240,17 +250,7 @@ export function createStores(deps: {
   ): Promise<{ storeId: string; via: "current" | "pending" } | undefined> {
     const storeId = storeIdOfUsername(username);
     if (!storeId) return undefined;
-    const r = db
-      .prepare(
-        "SELECT mqtt_password_hash, mqtt_password_pending_hash, enrollment_state FROM stores WHERE id = ?",
-      )
-      .get(storeId) as
-      | {
-          mqtt_password_hash: string | null;
-          mqtt_password_pending_hash: string | null;
-          enrollment_state: string;
-        }
-      | undefined;
+    const r = credentialsOf.get({ storeId });
     if (!r?.mqtt_password_hash || r.enrollment_state !== "enrolled") return undefined;
     if (await matches(r.mqtt_password_hash, password)) return { storeId, via: "current" };
     if (r.mqtt_password_pending_hash && (await matches(r.mqtt_password_pending_hash, password)))
@@ -269,24 +269,23 @@ export function createStores(deps: {
 
   /** Mosquitto password-file lines (`user:$7$...`) for every enrolled store. */
   function mosquittoPasswords(): string[] {
-    return (
-      db
-        .prepare(
-          "SELECT id, mqtt_password_mosquitto FROM stores WHERE enrollment_state = 'enrolled' AND mqtt_password_mosquitto IS NOT NULL ORDER BY id",
-        )
-        .all() as {
-        id: string;
-        mqtt_password_mosquitto: string;
-      }[]
-    ).map((r) => `${mqttIdentity(r.id)}:${r.mqtt_password_mosquitto}`);
+    return orm
+      .select({ id: stores.id, mqtt_password_mosquitto: stores.mqttPasswordMosquitto })
+      .from(stores)
+      .where(and(eq(stores.enrollmentState, "enrolled"), isNotNull(stores.mqttPasswordMosquitto)))
+      .orderBy(asc(stores.id))
+      .all()
+      .map((r) => `${mqttIdentity(r.id)}:${r.mqtt_password_mosquitto}`);
   }
 
   function enrolledIds(): string[] {
-    return (
-      db.prepare("SELECT id FROM stores WHERE enrollment_state = 'enrolled' ORDER BY id").all() as {
-        id: string;
-      }[]
-    ).map((r) => r.id);
+    return orm
+      .select({ id: stores.id })
+      .from(stores)
+      .where(eq(stores.enrollmentState, "enrolled"))
+      .orderBy(asc(stores.id))
+      .all()
+      .map((r) => r.id);
   }
 
   return {
