@@ -3,12 +3,31 @@
 // (balances are data, not configuration: no pilot stage). It takes its own position in each
 // store's release log like any release, so it can never make a store skip a piloted change set
 // promoted after it; the change set list hides it unless asked for (GET /changesets?kind=all).
-import type { Sqlite } from "../db/open.ts";
+import { eq } from "drizzle-orm";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { changesets, members } from "../db/schema.ts";
 import type { Catalog } from "./catalog.ts";
 
 export function createMemberSync(db: Sqlite, catalog: Catalog) {
-  const selectDirty = db.prepare("SELECT id, phone, name, tier, points, status FROM members WHERE dirty = 1");
-  const anyDirty = db.prepare("SELECT 1 FROM members WHERE dirty = 1 LIMIT 1");
+  const orm = openDrizzle(db);
+  const selectDirty = orm
+    .select({
+      id: members.id,
+      phone: members.phone,
+      name: members.name,
+      tier: members.tier,
+      points: members.points,
+      status: members.status,
+    })
+    .from(members)
+    .where(eq(members.dirty, 1))
+    .prepare();
+  const anyDirty = orm
+    .select({ id: members.id })
+    .from(members)
+    .where(eq(members.dirty, 1))
+    .limit(1)
+    .prepare();
 
   /** Sends the dirty member balances down; undefined when none changed. */
   return function syncMembers(actor: string): { changesetId: number; members: number } | undefined {
@@ -17,12 +36,12 @@ export function createMemberSync(db: Sqlite, catalog: Catalog) {
       description: "member balances",
       target: { kind: "all" },
     });
-    let dirty: Record<string, unknown>[] = [];
+    let dirty: ReturnType<typeof selectDirty.all> = [];
     db.transaction(() => {
       // Read inside the (IMMEDIATE) transaction: the ingest Worker commits point changes on its
       // own connection, and a balance read before it took the lock would be written back over
       // its increment (and marked clean).
-      dirty = selectDirty.all() as Record<string, unknown>[];
+      dirty = selectDirty.all();
       for (const m of dirty) {
         const rec = {
           id: m.id,
@@ -32,12 +51,13 @@ export function createMemberSync(db: Sqlite, catalog: Catalog) {
           points: m.points,
           status: m.status,
         };
-        catalog.putItem(cs.id, "member", m.id as string, "upsert", rec);
+        catalog.putItem(cs.id, "member", m.id, "upsert", rec);
       }
-      db.prepare("UPDATE changesets SET description = ?, kind = 'members' WHERE id = ?").run(
-        `member balances (${dirty.length})`,
-        cs.id,
-      );
+      orm
+        .update(changesets)
+        .set({ description: `member balances (${dirty.length})`, kind: "members" })
+        .where(eq(changesets.id, cs.id))
+        .run();
     })();
     catalog.invalidate();
     catalog.release(actor, cs.id, "all");

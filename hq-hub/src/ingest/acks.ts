@@ -10,6 +10,8 @@ import { missing, receive, type SeqState } from "./seq.ts";
 
 export function createAcks(db: Sqlite, shared: boolean, ahead: ReturnType<typeof createAheadLog>) {
   const seqs = new Map<string, SeqState>();
+  // Raw SQL: the ingest path (a store's seq state on first use, its head once per group, the
+  // held seqs of every ack), prepared once and bound positionally like rows.ts.
   const q = {
     upTo: db.prepare("SELECT up_to_seq FROM store_seq WHERE store_id = ?"),
     inboxAbove: db.prepare("SELECT seq FROM inbox WHERE store_id = ? AND seq > ?"),
