@@ -11,146 +11,32 @@ import type {
   LaneMessage,
   LaneView,
   OrderAdjustment,
-  Payload,
   PrintResolution,
-  Product,
   SaleCompleted,
   SaleReturned,
-  Tender,
   UncertainPrint,
   Weight,
 } from "@retail/protocol";
 
-export type TenderKind = Tender["kind"];
-export type WalletKind = "wechat" | "alipay";
+import type {
+  EdgeStatus,
+  JournalEntry,
+  NearbyStock,
+  ProductCard,
+  ReturnableLine,
+  ReturnPreview,
+  SaleOutcome,
+  SearchHit,
+  ShiftSummary,
+  SignedIn,
+  Supervisor,
+  Suspended,
+  TenderKind,
+  TenderResult,
+  WalletKind,
+} from "./edge-shapes.ts";
 
-// Cart, lane view, lane messages and device events come from protocol: the edge builds exactly
-// these types.
-export type {
-  Cart,
-  CartLine,
-  DeviceEvent,
-  DeviceHealth,
-  LaneMessage,
-  LaneView,
-  PrintResolution,
-  UncertainPrint,
-  Weight,
-} from "@retail/protocol";
-
-/** One receipt of the lane's journal (GET /lanes/:lane/journal). */
-export interface JournalEntry {
-  receiptNo: string;
-  saleId: string;
-  completedAt: string;
-  cashierId: string;
-  net: number;
-  lines: number;
-  tenders: string[];
-  training: boolean;
-}
-
-/** GET /lanes/:lane/last-sale?cartId=: committed (with the receipt) or not, basket restored. */
-export type SaleOutcome = { last: JournalEntry | null } & (
-  | { outcome: "committed"; sale: JournalEntry }
-  | {
-      outcome: "not_committed";
-      basketRestored: boolean;
-      lines: number;
-      cartId: string;
-      afterRestart: boolean;
-    }
-  | { outcome: "unknown" }
-);
-
-export interface EdgeStatus {
-  store: { storeId: string; name: string; enrolled: boolean; hq?: string };
-  link: { state: "disabled" | "connecting" | "online" | "offline"; since?: string; lastError?: string };
-  catalog: {
-    applied: number;
-    pointer?: number;
-    collecting?: { kind: string; version: number; pages: number; have: number };
-    appliedAt?: string;
-  };
-  outbox: { lastSeq: number; ackedUpTo: number; backlog: number; oldestUnackedAgeSec?: number };
-  /** The edge database and the last time HQ found it restored or replaced (docs/sync.md). */
-  identity?: {
-    instanceId: string;
-    lastResync?: { kind: string; at: string; moved: number; hqMaxSeq: number };
-  };
-  lanes: string[];
-  stockAlerts: number;
-  at: string;
-}
-
-export interface SearchHit {
-  sku: string;
-  name: string;
-  matched: "barcode" | "sku" | "plu" | "pinyin" | "name";
-}
-
-export type Replenishment = Payload<"replenishment.status">["items"][number];
-export type NearbyStock = Payload<"stock.reply">;
-
-export interface ProductCard {
-  product: Product;
-  price: { price: number; source?: string } | null;
-  barcodes: string[];
-  onHand: number;
-  replenishment: Replenishment | null;
-}
-
-export interface ShiftSummary {
-  float: number;
-  sales: { count: number; net: number };
-  returns: { count: number; refund: number };
-  byTender: Partial<Record<TenderKind, number>>;
-  cashIn: number;
-  cashOut: number;
-  expectedCash: number;
-  /** Present on the X report and the close (edges before the counts omit it). */
-  counts?: ShiftCounts;
-}
-
-export interface ReturnPreview {
-  lines: { lineId: string; sku: string; qty: number; units: number; refund: number; tax: number }[];
-  totals: { refund: number; tax: number };
-}
-
-/** Loss-prevention counts of a shift (X and Z reports). */
-export interface ShiftCounts {
-  voids: { lines: number; sales: number; amount: number };
-  discounts: { sales: number; amount: number };
-  refunds: { count: number; amount: number };
-}
-
-export interface ReturnableLine {
-  lineId: string;
-  sku: string;
-  name: string;
-  units: number;
-  returned: number;
-  left: number;
-  net: number;
-  refunded: number;
-}
-
-export interface Suspended {
-  id: string;
-  lane: string;
-  suspendedAt: string;
-  lines: number;
-}
-
-export interface Supervisor {
-  supervisorId: string;
-  pin: string;
-}
-
-export type TenderResult = { view: LaneView; sale?: SaleCompleted; paymentId?: string };
-
-/** The sign-in's answer: the lane view and the session's bearer token. */
-export type SignedIn = LaneView & { session: { token: string; idleSeconds: number } };
+export type * from "./edge-shapes.ts";
 
 /** The close code of a lane socket refused or ended for want of a valid session. */
 export const WS_UNAUTHORIZED = 4401;
