@@ -14,5 +14,6 @@ export * from "./money.ts";
 export * from "./money-caps.ts";
 export * from "./pinyin.ts";
 export * from "./pricing/index.ts";
+export * from "./prng.ts";
 export * from "./resync.ts";
 export * from "./topics.ts";

@@ -4,19 +4,14 @@
 // are weighed and carry scale PLUs; VAT rates follow Chinese retail: 13% packaged goods, 9%
 // grain/oil/fruit/aquatic, 0% vegetables, meat and eggs (exempt at retail).
 // The categories it draws from are data, in categories.ts; the stores, cashiers and members in chain.ts.
-import { type Barcode, type Price, type Product, type Promotion, withCheckDigit } from "@retail/protocol";
-
-/** Mulberry32: small, fast, deterministic. Not for money; only for picking demo data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import {
+  type Barcode,
+  type Price,
+  type Product,
+  type Promotion,
+  prng,
+  withCheckDigit,
+} from "@retail/protocol";
 
 import { CATEGORIES, w } from "./categories.ts";
 

@@ -4,8 +4,8 @@
 // so that HQ's figures move. They go through the same HTTP API the terminal uses, with the
 // lane's cashier session from their sign-in; when someone else signs in on the lane (a person at
 // the demo terminal), the session ends and the simulated cashier leaves that lane to them.
-import { withCheckDigit } from "@retail/protocol";
-import { demoCatalog, prng } from "./catalog.ts";
+import { prng, withCheckDigit } from "@retail/protocol";
+import { demoCatalog } from "./catalog.ts";
 import { DEMO_MEMBERS } from "./chain.ts";
 
 interface Edge {
