@@ -2,7 +2,9 @@
 // single edit, the whole file lands in one draft change set in one transaction, or nothing
 // does. Progress is a job resource (percent of rows processed); errors name row and column.
 import { randomUUID } from "node:crypto";
-import type { Sqlite } from "../db/open.ts";
+import { eq, sql } from "drizzle-orm";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { barcodes, importJobs, products } from "../db/schema.ts";
 import { ValidationError } from "../errors.ts";
 import type { Catalog } from "./catalog.ts";
 import { checkBarcode, checkPriceSchedule, checkProduct, type Entity, keyOf } from "./rules.ts";
@@ -133,46 +135,47 @@ const MAX_REPORTED_ERRORS = 1000;
 
 export function createImports(deps: { db: Sqlite; now: () => Date; catalog: Catalog }) {
   const { db, now, catalog } = deps;
+  const orm = openDrizzle(db);
   const live = new Map<string, ImportJob>();
 
   function get(id: string): ImportJob {
     const j = live.get(id);
     if (j) return j;
-    const r = db.prepare("SELECT * FROM import_jobs WHERE id = ?").get(id) as
-      | Record<string, unknown>
-      | undefined;
+    const r = orm.select().from(importJobs).where(eq(importJobs.id, id)).get();
     if (!r) throw new ValidationError("id", `no import job ${id}`);
     return {
       id,
       kind: r.kind as ImportKind,
       state: r.state as ImportJob["state"],
-      totalRows: r.total_rows as number,
-      processedRows: r.processed_rows as number,
-      percent: (r.total_rows as number)
-        ? Math.floor(((r.processed_rows as number) * 100) / (r.total_rows as number))
-        : 100,
-      errors: JSON.parse(r.errors_json as string),
-      changesetId: (r.changeset_id as number | null) ?? null,
+      totalRows: r.totalRows,
+      processedRows: r.processedRows,
+      percent: r.totalRows ? Math.floor((r.processedRows * 100) / r.totalRows) : 100,
+      errors: JSON.parse(r.errorsJson),
+      changesetId: r.changesetId ?? null,
     };
   }
 
   function persist(job: ImportJob, actor: string, finished: boolean) {
-    db.prepare(
-      `INSERT INTO import_jobs (id, kind, state, total_rows, processed_rows, errors_json, changeset_id, created_by, created_at, finished_at)
-       VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET state=excluded.state, processed_rows=excluded.processed_rows,
-       errors_json=excluded.errors_json, changeset_id=excluded.changeset_id, finished_at=excluded.finished_at`,
-    ).run(
-      job.id,
-      job.kind,
-      job.state,
-      job.totalRows,
-      job.processedRows,
-      JSON.stringify(job.errors),
-      job.changesetId,
-      actor,
-      now().toISOString(),
-      finished ? now().toISOString() : null,
-    );
+    const at = now().toISOString();
+    const row = {
+      state: job.state,
+      processedRows: job.processedRows,
+      errorsJson: JSON.stringify(job.errors),
+      changesetId: job.changesetId,
+      finishedAt: finished ? at : null,
+    };
+    orm
+      .insert(importJobs)
+      .values({
+        id: job.id,
+        kind: job.kind,
+        totalRows: job.totalRows,
+        createdBy: actor,
+        createdAt: at,
+        ...row,
+      })
+      .onConflictDoUpdate({ target: importJobs.id, set: row })
+      .run();
   }
 
   /**
@@ -236,8 +239,16 @@ export function createImports(deps: { db: Sqlite; now: () => Date; catalog: Cata
     const records: { entity: Entity; key: string; data: unknown }[] = [];
     const seen = new Map<string, number>();
     // Existing master keys the rows refer to, for the rules that need them.
-    const skuKnown = db.prepare("SELECT 1 FROM products WHERE sku = ?");
-    const codeOwner = db.prepare("SELECT sku FROM barcodes WHERE code = ?");
+    const skuKnown = orm
+      .select({ sku: products.sku })
+      .from(products)
+      .where(eq(products.sku, sql.placeholder("sku")))
+      .prepare();
+    const codeOwner = orm
+      .select({ sku: barcodes.sku })
+      .from(barcodes)
+      .where(eq(barcodes.code, sql.placeholder("code")))
+      .prepare();
     const importSkus = new Set<string>();
     const SLICE = 5000;
     for (let i = 0; i < rows.length; i++) {
@@ -255,11 +266,11 @@ export function createImports(deps: { db: Sqlite; now: () => Date; catalog: Cata
         if (rec.entity === "product") importSkus.add(key);
         if (rec.entity === "barcode" || rec.entity === "price") {
           const sku = (rec.data as { sku: string }).sku;
-          if (!importSkus.has(sku) && !skuKnown.get(sku))
+          if (!importSkus.has(sku) && !skuKnown.get({ sku }))
             throw new ValidationError("sku", `unknown SKU ${sku}`);
         }
         if (rec.entity === "barcode") {
-          const owner = codeOwner.get(key) as { sku: string } | undefined;
+          const owner = codeOwner.get({ code: key });
           if (owner && owner.sku !== (rec.data as { sku: string }).sku)
             throw new ValidationError("code", `barcode ${key} already belongs to SKU ${owner.sku}`);
         }
