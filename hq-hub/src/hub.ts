@@ -13,6 +13,7 @@ import { createMemberSync } from "./catalog/member-sync.ts";
 import { type Completeness, createCompleteness } from "./completeness/completeness.ts";
 import { type HubConfig, moneyCapsOf } from "./config.ts";
 import { type Conflicts, createConflicts } from "./conflicts/conflicts.ts";
+import { type Costing, createCosting } from "./costing/costing.ts";
 import { type Coupons, createCoupons } from "./coupons/coupons.ts";
 import { createBatchedWrites } from "./db/batched-writes.ts";
 import {
@@ -75,6 +76,8 @@ export interface Hub {
   imports: Imports;
   suppliers: Suppliers;
   replenishment: Replenishment;
+  /** Supplier price lists and the moving-average cost per store and SKU (costing/). */
+  costing: Costing;
   /** Publishes what changes of purchase orders mean for the stores' tills (replenishment.status). */
   tellTills(updates: TillUpdate[]): Promise<void>;
   /** Sends the dirty member balances down as a change set released to every store. */
@@ -221,6 +224,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const imports = createImports({ db, now, catalog });
   const suppliers = createSuppliers({ db, now });
   const replenishment = createReplenishment({ db, now, stock, suppliers });
+  const costing = createCosting({ db, now });
 
   const groups = createGroupCommit({
     ingest,
@@ -376,6 +380,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     imports,
     suppliers,
     replenishment,
+    costing,
     tellTills,
     syncMembers,
     send,

@@ -303,6 +303,8 @@ export interface HubApiSchemas {
   CommittedVersion: CommittedVersion;
   CompletenessCell: CompletenessCell;
   CompletenessGrid: CompletenessGrid;
+  CostMovement: CostMovement;
+  CostPosition: CostPosition;
   CouponConflict: CouponConflict;
   CouponRow: CouponRow;
   CouponV1: CouponV1;
@@ -332,6 +334,7 @@ export interface HubApiSchemas {
   Movement: Movement;
   NewToken: NewToken;
   OnHand: OnHand;
+  OrderLineCost: OrderLineCost;
   Oversell: Oversell;
   OversellMovement: OversellMovement;
   Period: Period;
@@ -354,12 +357,15 @@ export interface HubApiSchemas {
   StoreDetail: StoreDetail;
   SuggestionList: SuggestionList;
   Supplier: Supplier;
+  SupplierPrice: SupplierPrice;
+  SupplierPricesSet: SupplierPricesSet;
   SupplierSkus: SupplierSkus;
   Target: Target;
   TenderReport: TenderReport;
   TokenRow: TokenRow;
   Totals: Totals;
   TrialBalance: TrialBalance;
+  ValuationRow: ValuationRow;
   Voucher: Voucher;
 }
 export interface ApiError {
@@ -542,6 +548,23 @@ export interface CompletenessGrid {
     name: string;
   }[];
   cells: CompletenessCell[];
+}
+export interface CostMovement {
+  ledgerId: number;
+  kind: string;
+  ref: string;
+  qty: number;
+  valueFen: number;
+  correctionFen: number;
+  costSource: string;
+  at: string;
+}
+export interface CostPosition {
+  sku: string;
+  onHand: number;
+  valueFen: number;
+  averageFen: number | null;
+  per: "unit" | "kg";
 }
 export interface CouponConflict {
   id: number;
@@ -854,6 +877,12 @@ export interface OnHand {
   sku: string;
   on_hand: number;
 }
+export interface OrderLineCost {
+  sku: string;
+  unitCostFen: number | null;
+  taxRate: number | null;
+  priceFrom: string | null;
+}
 export interface Oversell {
   storeId: string;
   region: string;
@@ -1066,6 +1095,16 @@ export interface Supplier {
   deactivatedBy: string | null;
   deactivatedAt: string | null;
 }
+export interface SupplierPrice {
+  sku: string;
+  costFen: number;
+  taxRate: number;
+  effectiveFrom: string;
+}
+export interface SupplierPricesSet {
+  supplierId: string;
+  prices: number;
+}
 export interface SupplierSkus {
   supplierId: string;
   skus: string[];
@@ -1097,6 +1136,12 @@ export interface TrialBalance {
   }[];
   debitFen: number;
   creditFen: number;
+}
+export interface ValuationRow {
+  storeId: string;
+  category: string;
+  onHand: number;
+  valueFen: number;
 }
 export interface Voucher {
   id: number;

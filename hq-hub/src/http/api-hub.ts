@@ -7,6 +7,7 @@ import type { Imports } from "../catalog/import.ts";
 import type { Completeness } from "../completeness/completeness.ts";
 import type { HubConfig } from "../config.ts";
 import type { Conflicts } from "../conflicts/conflicts.ts";
+import type { Costing } from "../costing/costing.ts";
 import type { Coupons } from "../coupons/coupons.ts";
 import type { Drizzle, Sqlite } from "../db/open.ts";
 import type { Finance } from "../finance/finance.ts";
@@ -50,6 +51,7 @@ export interface ApiHub {
   imports: Imports;
   suppliers: Suppliers;
   replenishment: Replenishment;
+  costing: Costing;
   tellTills(updates: TillUpdate[]): Promise<void>;
   syncMembers(actor: string): { changesetId: number; members: number } | undefined;
   send<T extends MessageType>(

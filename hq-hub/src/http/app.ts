@@ -6,6 +6,7 @@ import { brokerRoutes } from "../broker/routes.ts";
 import { catalogRoutes } from "../catalog/routes.ts";
 import { completenessRoutes } from "../completeness/routes.ts";
 import { conflictRoutes } from "../conflicts/routes.ts";
+import { costingRoutes } from "../costing/routes.ts";
 import { couponRoutes } from "../coupons/routes.ts";
 import { ForbiddenError, NotFoundError, StateError, ValidationError } from "../errors.ts";
 import { financeRoutes } from "../finance/routes.ts";
@@ -48,6 +49,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
 function suppliersAndReplenishment(...args: Parameters<RouteModule>) {
   supplierRoutes(...args);
   replenishmentRoutes(...args);
+  costingRoutes(...args);
 }
 
 function status(e: unknown): { code: 400 | 403 | 404 | 409 | 413 | 500; body: Record<string, unknown> } {

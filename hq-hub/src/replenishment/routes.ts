@@ -130,6 +130,7 @@ export const replenishmentRoutes: RouteModule = (r, hub, s) => {
     async ({ params, query, principal }) => {
       authorize(principal, "write", s.regionOfStore(params.id));
       const drafted = hub.replenishment.createFromSuggestions(params.id, s.actor(principal), query);
+      hub.costing.priceOrders(); // unit costs from the price lists now (costing/)
       await hub.tellTills(drafted.till);
       return { orders: drafted.orders, skipped: drafted.skipped };
     },
@@ -166,6 +167,7 @@ export const replenishmentRoutes: RouteModule = (r, hub, s) => {
     async ({ body, principal }) => {
       authorize(principal, "write", s.regionOfStore(body.storeId));
       const created = hub.replenishment.create(body, s.actor(principal));
+      hub.costing.priceOrders(); // unit costs from the price lists now (costing/)
       await hub.tellTills([created.till]);
       return created.order;
     },
