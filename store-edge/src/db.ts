@@ -135,12 +135,17 @@ export class EdgeDb {
   write<T>(fn: () => T): T {
     if (!this.raw.inTransaction) {
       this.raw.exec("BEGIN");
+      this.committed = [];
       try {
         const out = fn();
         this.raw.exec("COMMIT");
         this.storage.succeeded();
+        const after = this.committed;
+        this.committed = [];
+        for (const f of after) f();
         return out;
       } catch (e) {
+        this.committed = [];
         // On a full or failing disk SQLite has rolled the transaction back already; a second
         // ROLLBACK would throw "cannot rollback" and hide the cause (health/storage.ts).
         if (this.raw.inTransaction) this.raw.exec("ROLLBACK");
@@ -149,15 +154,29 @@ export class EdgeDb {
     }
     // Raw SQL: drizzle exposes savepoints only through the transaction object of the outer call.
     this.raw.exec("SAVEPOINT edge_nested");
+    const mark = this.committed.length;
     try {
       const out = fn();
       this.raw.exec("RELEASE edge_nested");
       return out;
     } catch (e) {
+      this.committed.length = mark;
       this.raw.exec("ROLLBACK TO edge_nested");
       this.raw.exec("RELEASE edge_nested");
       throw e;
     }
+  }
+
+  /** Hooks of the running write that run only once it has committed (dropped when it rolls back). */
+  private committed: (() => void)[] = [];
+
+  /**
+   * Runs `fn` after the current write commits, never when it rolls back; at once outside a write.
+   * For state kept outside edge.db that must follow only what was really committed.
+   */
+  afterCommit(fn: () => void): void {
+    if (this.raw.inTransaction) this.committed.push(fn);
+    else fn();
   }
 
   /**

@@ -11,8 +11,8 @@
 //   (not fsynced: it only has to outlive the database file being swapped, not a power cut, which
 //   edge.db's own fsynced counter covers) every time a number is handed out. An edge.db put back
 //   from an older copy, selling offline before HQ's first welcome, reads it at its first receipt
-//   and goes on above what the gone database printed. Numbers stay short and sequential (a gap,
-//   never a repeat, when a sale's transaction fails after taking its number).
+//   and goes on above what the gone database printed. Numbers stay short and sequential (no repeat, and
+//   no gap when a sale's transaction fails after taking its number: the file moves after commit).
 import { closeSync, constants, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { EdgeDb } from "../db.ts";
@@ -93,11 +93,14 @@ export function nextReceiptCounter(db: EdgeDb, laneId: string, day: string): num
   const fromSide = side && side.day === compact(day) ? (side.lanes[laneId] ?? 0) : 0;
   const n = Math.max(db.metaInt(key), db.metaInt(floorKey(day)), fromSide) + 1;
   db.setMeta(key, n);
-  if (side) {
-    if (side.day !== compact(day)) side.lanes = {};
-    side.day = compact(day);
-    side.lanes[laneId] = n;
-    writeSide(side);
-  }
+  // Only a committed number moves the side file: a sale refused by a full disk hands its
+  // number to the next attempt (no gap), as edge.db's rolled-back counter does.
+  if (side)
+    db.afterCommit(() => {
+      if (side.day !== compact(day)) side.lanes = {};
+      side.day = compact(day);
+      side.lanes[laneId] = Math.max(side.lanes[laneId] ?? 0, n);
+      writeSide(side);
+    });
   return n;
 }
