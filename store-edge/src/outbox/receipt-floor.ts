@@ -9,7 +9,7 @@
 //   (bounded so the 6-digit number cannot wrap);
 // - the side file: `receipt-floor` beside edge.db holds each lane's last number today, written
 //   (not fsynced: it only has to outlive the database file being swapped, not a power cut, which
-//   edge.db's own fsynced counter covers) every time a number is handed out. An edge.db put back
+//   edge.db's own fsynced counter covers) every time a number is committed. An edge.db put back
 //   from an older copy, selling offline before HQ's first welcome, reads it at its first receipt
 //   and goes on above what the gone database printed. Numbers stay short and sequential (no repeat, and
 //   no gap when a sale's transaction fails after taking its number: the file moves after commit).
