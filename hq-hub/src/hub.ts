@@ -122,7 +122,7 @@ const COUPON_SYNC_MS = 1000;
 
 /** How often the batch-built look-ups of ledger, sale lines and tenders catch up with ingest. */
 const LOOKUP_CATCH_UP_MS = 1000;
-/** How often purchase orders are matched with the deliveries the stores confirmed. */
+/** How often purchase orders are matched with the deliveries the stores confirmed, and cost catches up. */
 const RECEIPT_REFRESH_MS = 2000;
 
 export interface StartOptions {
@@ -291,6 +291,11 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       );
     } catch (e) {
       log(`hq-hub: purchase order receipts: ${(e as Error).message}`);
+    }
+    try {
+      costing.catchUp(); // cost follows the stock ledger without waiting for a read (costing/)
+    } catch (e) {
+      log(`hq-hub: cost catch-up: ${(e as Error).message}`);
     }
   }, RECEIPT_REFRESH_MS);
 

@@ -313,4 +313,11 @@ describe("the moving-average cost kept from the stock ledger", () => {
       field: "query.date",
     });
   });
+
+  test("cost follows the stock ledger on the hub's timer, without a read", async () => {
+    const count = (table: string) =>
+      (hub.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    await publish([saleEvent("E1", ++seq, { lines: 1, skus: ["M2"] })]);
+    await waitFor(async () => count("cost_movements") === count("stock_ledger"), "cost catch-up", 30_000);
+  });
 });
