@@ -293,7 +293,9 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       log(`hq-hub: purchase order receipts: ${(e as Error).message}`);
     }
     try {
-      costing.catchUp(); // cost follows the stock ledger without waiting for a read (costing/)
+      // Cost follows the stock ledger without waiting for a read (costing/); one batch a tick,
+      // so a long backlog (a hub upgraded with years of ledger) never holds the event loop.
+      costing.catchUp({ batch: 1000, maxBatches: 1 });
     } catch (e) {
       log(`hq-hub: cost catch-up: ${(e as Error).message}`);
     }

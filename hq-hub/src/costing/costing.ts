@@ -182,8 +182,10 @@ export function createCosting(deps: { db: Sqlite; now: () => Date }) {
     return { m: { kind: "in_at_average", qty }, source: "average" };
   }
 
-  /** Costs every stock ledger row not costed yet, oldest first, in batches; returns how many. */
-  function catchUp(batch = 5000): number {
+  /** Costs the stock ledger rows not costed yet, oldest first, in batches (all, or `maxBatches`); returns how many. */
+  function catchUp(opts: { batch?: number; maxBatches?: number } = {}): number {
+    const batch = opts.batch ?? 5000;
+    let batches = 0;
     let total = 0;
     for (;;) {
       const n = db.transaction(() => {
@@ -244,7 +246,7 @@ export function createCosting(deps: { db: Sqlite; now: () => Date }) {
         return rows.length;
       })() as number;
       total += n;
-      if (n < batch) return total;
+      if (n < batch || ++batches === opts.maxBatches) return total;
     }
   }
 
