@@ -4,44 +4,19 @@
 // real drivers behind the same interface. Every command is async and per lane, so a slow
 // printer on one lane never holds up another lane's requests.
 
+// The event shapes are the lane API's (protocol/src/lane-api.ts): the terminal reads the same types.
+import type {
+  DeviceEvent,
+  DeviceHealth,
+  LaneDeviceKind,
+  PrintResolution,
+  UncertainPrint,
+  Weight,
+} from "@retail/protocol";
 import { EdgeError, forbidden } from "../errors.ts";
 
-export type DeviceKind = "scanner" | "scale" | "printer" | "drawer" | "display";
-
-export interface Weight {
-  grams: number | undefined;
-  stable: boolean;
-  /** The scale's own status, when a real scale protocol reports it (bridge lanes). */
-  status?: "stable" | "motion" | "over_capacity" | "under_zero" | "not_zeroed";
-}
-
-export interface DeviceHealth {
-  kind: DeviceKind;
-  device: string;
-  state: "connected" | "ready" | "error" | "absent";
-  reason?: string;
-}
-
-export type DeviceEvent =
-  | { type: "scan"; code: string; aim?: string }
-  | { type: "weight"; weight: Weight }
-  | { type: "printer"; online: boolean; paperOut: boolean; coverOpen: boolean; paperNearEnd?: boolean }
-  | { type: "drawer"; open: boolean }
-  | { type: "health"; health: DeviceHealth }
-  /** Sent in full but never confirmed (link lost before the printer's answer): maybe on paper. */
-  | { type: "print-uncertain"; print: UncertainPrint }
-  | { type: "print-resolved"; jobId: number; receiptNo: string; resolution: PrintResolution };
-
-export type PrintResolution = "printed" | "reprint";
-
-/** A receipt that may or may not be on the paper: not printed again until a person says. */
-export interface UncertainPrint {
-  jobId: number;
-  receiptNo: string;
-  reason: string;
-  /** ISO time the receipt was queued. */
-  queuedAt: string;
-}
+export type { DeviceEvent, DeviceHealth, PrintResolution, UncertainPrint, Weight } from "@retail/protocol";
+export type DeviceKind = LaneDeviceKind;
 
 /**
  * Why the drawer is asked to open. The checkout's own cash movements (cash tender, cash refund,

@@ -35,12 +35,9 @@ export interface LaneRecord {
   training: boolean;
 }
 
-export type LaneMessage =
-  | { type: "cart"; view: LaneView }
-  | { type: "device"; event: DeviceEvent }
-  | { type: "error"; code: string; field: string; message: string }
-  | { type: "sale"; receiptNo: string; saleId: string; change: number; training: boolean }
-  | { type: "print"; receiptNo: string; ok: boolean; error?: string };
+import type { LaneMessage } from "@retail/protocol";
+
+export type { LaneMessage };
 
 export interface LaneRuntime {
   id: string;
