@@ -3,92 +3,46 @@
 // group-commit.ts commits event groups before their acks, mqtt/envelopes.ts builds and
 // publishes what goes down), the broker (embedded aedes or an external MQTT 5 broker), the
 // periodic jobs and the HTTP API. startHub() returns once everything listens.
-import type { EventsAck, MessageType, Payload } from "@retail/protocol";
+
 import type { Bus } from "./broker/bus.ts";
 import { startEmbeddedBroker } from "./broker/embedded.ts";
 import { connectExternalBroker } from "./broker/external.ts";
-import { type Catalog, createCatalog } from "./catalog/catalog.ts";
-import { createImports, type Imports } from "./catalog/import.ts";
+import { createCatalog } from "./catalog/catalog.ts";
+import { createImports } from "./catalog/import.ts";
 import { createMemberSync } from "./catalog/member-sync.ts";
-import { type Completeness, createCompleteness } from "./completeness/completeness.ts";
+import { createCompleteness } from "./completeness/completeness.ts";
 import { type HubConfig, moneyCapsOf } from "./config.ts";
-import { type Conflicts, createConflicts } from "./conflicts/conflicts.ts";
-import { type Costing, createCosting } from "./costing/costing.ts";
-import { type Coupons, createCoupons } from "./coupons/coupons.ts";
+import { createConflicts } from "./conflicts/conflicts.ts";
+import { createCosting } from "./costing/costing.ts";
+import { createCoupons } from "./coupons/coupons.ts";
 import { createBatchedWrites } from "./db/batched-writes.ts";
-import {
-  type Drizzle,
-  immediateTransactions,
-  migrate,
-  openDatabase,
-  openDrizzle,
-  type Sqlite,
-} from "./db/open.ts";
-import { createFinance, type Finance } from "./finance/finance.ts";
-import { createFleet, type Fleet } from "./fleet/fleet.ts";
+import { immediateTransactions, migrate, openDatabase, openDrizzle } from "./db/open.ts";
+import { createFinance } from "./finance/finance.ts";
+import { createFleet } from "./fleet/fleet.ts";
 import { createPinAlerts } from "./fleet/pin-alerts.ts";
+import type { ApiHub, ApiIngest } from "./http/api-hub.ts";
 import { createApp } from "./http/app.ts";
-import { createTokens, type Tokens } from "./http/auth.ts";
-import { type BatchOutcome, createIngest } from "./ingest/ingest.ts";
-import { createResync, type Resync } from "./ingest/resync.ts";
+import { createTokens } from "./http/auth.ts";
+import { createIngest } from "./ingest/ingest.ts";
+import { createResync } from "./ingest/resync.ts";
 import { type IngestWorker, startIngestWorker } from "./ingest/worker-client.ts";
 import { createDownlink } from "./mqtt/envelopes.ts";
 import { createGroupCommit, MAX_GROUP } from "./mqtt/group-commit.ts";
 import { createRouter } from "./mqtt/router.ts";
-import { createReplenishment, type Replenishment, type TillUpdate } from "./replenishment/orders.ts";
-import { createReports, type Reports } from "./reports/reports.ts";
-import { createSales, type Sales } from "./sales/sales.ts";
-import { createStock, type Stock } from "./stock/stock.ts";
-import { createSessionSecurity, type SessionSecurity } from "./stores/session-security.ts";
-import { createStores, type Stores } from "./stores/stores.ts";
-import { createSuppliers, type Suppliers } from "./suppliers/suppliers.ts";
+import { createReplenishment, type TillUpdate } from "./replenishment/orders.ts";
+import { createReports } from "./reports/reports.ts";
+import { createSales } from "./sales/sales.ts";
+import { createStock } from "./stock/stock.ts";
+import { createSessionSecurity } from "./stores/session-security.ts";
+import { createStores } from "./stores/stores.ts";
+import { createSuppliers } from "./suppliers/suppliers.ts";
 
-export interface Hub {
-  config: HubConfig;
-  db: Sqlite;
-  /** Drizzle over the same connection, for typed admin queries. */
-  orm: Drizzle;
+/** The hub as started: what the API uses of it (http/api-hub.ts), its HTTP address and ingest thread. */
+export interface Hub extends ApiHub {
   http: { url: string; port: number };
-  mqtt: { url: string };
-  stores: Stores;
-  catalog: Catalog;
   ingest: HubIngest;
-  /** The connect handshake: restored, replaced and re-enrolled edges (fleet alerts, lost seqs). */
-  resync: Resync;
-  /** Conflicts held for a person: both versions, the three resolutions (conflicts/). */
-  conflicts: Conflicts;
   /** The ingest Worker (undefined when ingest runs on the main thread). */
   ingestWorker?: IngestWorker;
-  stock: Stock;
-  sales: Sales;
-  fleet: Fleet;
-  /** Session takeover and enrollment alerts, credential rotation (stores/session-security.ts). */
-  security: SessionSecurity;
-  /** Sales and tender reports over the ingested tables. */
-  reports: Reports;
-  /** Double-entry vouchers per store and business day, period close. */
-  finance: Finance;
-  /** The stores' day digests against what HQ holds: per store-day complete, or what is missing. */
-  completeness: Completeness;
-  /** Coupons issued for promotions, their uses, "spent" sent down, double-use conflicts. */
-  coupons: Coupons;
-  tokens: Tokens;
-  imports: Imports;
-  suppliers: Suppliers;
-  replenishment: Replenishment;
-  /** Supplier price lists and the moving-average cost per store and SKU (costing/). */
-  costing: Costing;
-  /** Publishes what changes of purchase orders mean for the stores' tills (replenishment.status). */
-  tellTills(updates: TillUpdate[]): Promise<void>;
-  /** Sends the dirty member balances down as a change set released to every store. */
-  syncMembers(actor: string): { changesetId: number; members: number } | undefined;
-  /** Publishes an HQ -> store message on the store's down-topic. */
-  send<T extends MessageType>(
-    storeId: string,
-    type: T,
-    payload: Payload<T>,
-    opts?: { retain?: boolean },
-  ): Promise<void>;
   /** Counters for tests and the bench. */
   stats: {
     batches: number;
@@ -103,18 +57,13 @@ export interface Hub {
 }
 
 /** What the API and the request handlers use of ingest, wherever it runs. */
-export interface HubIngest {
-  /** An admin fixes (optionally) and replays a dead letter; resolves after the commit. */
-  replay(id: number, actor: string, fixedRaw?: string): Promise<BatchOutcome>;
-  discard(id: number, actor: string): void;
+export interface HubIngest extends ApiIngest {
   deadLetterRaw(
     storeId: string,
     topic: string,
     error: { message: string; field: string; code?: string },
     raw: string,
   ): void;
-  ackFor(storeId: string): EventsAck;
-  forgetReorderPoints(storeId: string): void;
 }
 
 /** How often the first uses of one-time coupons are sent down as "redeemed" (ms). */

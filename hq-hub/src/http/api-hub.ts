@@ -1,6 +1,6 @@
 // What the HTTP API uses of the hub. Declared here, from the domain modules' own types, so the
 // API does not import hub.ts (which builds the app: that was an import cycle). startHub's Hub
-// satisfies it structurally.
+// extends it.
 import type { EventsAck, MessageType, Payload } from "@retail/protocol";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Imports } from "../catalog/import.ts";
@@ -23,6 +23,15 @@ import type { Stores } from "../stores/stores.ts";
 import type { Suppliers } from "../suppliers/suppliers.ts";
 import type { Tokens } from "./auth.ts";
 
+/** What the API uses of ingest, wherever it runs. */
+export interface ApiIngest {
+  /** An admin fixes (optionally) and replays a dead letter; resolves after the commit. */
+  replay(id: number, actor: string, fixedRaw?: string): Promise<BatchOutcome>;
+  discard(id: number, actor: string): void;
+  ackFor(storeId: string): EventsAck;
+  forgetReorderPoints(storeId: string): void;
+}
+
 export interface ApiHub {
   config: HubConfig;
   db: Sqlite;
@@ -31,29 +40,35 @@ export interface ApiHub {
   mqtt: { url: string };
   stores: Stores;
   catalog: Catalog;
-  ingest: {
-    replay(id: number, actor: string, fixedRaw?: string): Promise<BatchOutcome>;
-    discard(id: number, actor: string): void;
-    ackFor(storeId: string): EventsAck;
-    forgetReorderPoints(storeId: string): void;
-  };
+  ingest: ApiIngest;
+  /** The connect handshake: restored, replaced and re-enrolled edges (fleet alerts, lost seqs). */
   resync: Resync;
+  /** Conflicts held for a person: both versions, the three resolutions (conflicts/). */
   conflicts: Conflicts;
   stock: Stock;
   sales: Sales;
   fleet: Fleet;
+  /** Session takeover and enrollment alerts, credential rotation (stores/session-security.ts). */
   security: SessionSecurity;
+  /** Sales and tender reports over the ingested tables. */
   reports: Reports;
+  /** Double-entry vouchers per store and business day, period close. */
   finance: Finance;
+  /** The stores' day digests against what HQ holds: per store-day complete, or what is missing. */
   completeness: Completeness;
+  /** Coupons issued for promotions, their uses, "spent" sent down, double-use conflicts. */
   coupons: Coupons;
   tokens: Tokens;
   imports: Imports;
   suppliers: Suppliers;
   replenishment: Replenishment;
+  /** Supplier price lists and the moving-average cost per store and SKU (costing/). */
   costing: Costing;
+  /** Publishes what changes of purchase orders mean for the stores' tills (replenishment.status). */
   tellTills(updates: TillUpdate[]): Promise<void>;
+  /** Sends the dirty member balances down as a change set released to every store. */
   syncMembers(actor: string): { changesetId: number; members: number } | undefined;
+  /** Publishes an HQ -> store message on the store's down-topic. */
   send<T extends MessageType>(
     storeId: string,
     type: T,
