@@ -1,3 +1,4 @@
+// Over 400 lines because each benchmark row sets up its own real processes, peer and ratio; one file keeps `npm run bench -- edge` one suite.
 // Store edge benchmarks (npm run bench -- edge; standalone: bun store-edge/src/edge.bench.ts):
 //  - scan -> priced cart over HTTP, against an edge PROCESS holding 100k SKUs and 500 active
 //    promotions (peer: a bare Hono echo route over HTTP in this process);

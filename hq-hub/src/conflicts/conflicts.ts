@@ -8,37 +8,16 @@
 // transaction); every later copy of either version is recognised (inbox or conflict row) and
 // counted a duplicate; a conflict is resolved once (status guard inside the transaction).
 import { type AnyEnvelope, uuidv7, validateEnvelope } from "@retail/protocol";
-import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
-import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { snakeColumns } from "../db/columns.ts";
-import { createDeferredIndex, SALE_LINES_BY_SALE, TENDERS_BY_DOC } from "../db/deferred-index.ts";
-import { openDrizzle, type Sqlite } from "../db/open.ts";
-import {
-  audits,
-  cashMovements,
-  conflictAudit,
-  conflicts,
-  inbox,
-  members,
-  priceFindings,
-  receivings,
-  returnLines,
-  returns,
-  saleLines,
-  saleLinesBySale,
-  sales,
-  shifts,
-  stockCounts,
-  stockLedger,
-  stockLevels,
-  tendersByDoc,
-  tenders as tenderTable,
-  trainingActivity,
-} from "../db/schema.ts";
+import { and, eq } from "drizzle-orm";
+import type { Sqlite } from "../db/open.ts";
+import { conflictAudit, conflicts, inbox } from "../db/schema.ts";
 import { ForbiddenError, NotFoundError, StateError } from "../errors.ts";
-import { pointsFor } from "../ingest/effects.ts";
 import type { Ingest } from "../ingest/ingest.ts";
-import { type ConflictChoice, documentKeyOf, rekey, reversible } from "./rules.ts";
+import { type CommittedVersion, type ConflictRow, conflictQueries } from "./queries.ts";
+import { createReversal } from "./reverse.ts";
+import { type ConflictChoice, rekey } from "./rules.ts";
+
+export type { CommittedVersion, ConflictRow } from "./queries.ts";
 
 export interface ConflictsDeps {
   db: Sqlite;
@@ -46,180 +25,11 @@ export interface ConflictsDeps {
   ingest: Pick<Ingest, "applyResolved" | "conflictsChanged">;
 }
 
-export interface ConflictRow {
-  id: number;
-  store_id: string;
-  seq: number;
-  event_id: string;
-  existing_event_id: string;
-  reason: string;
-  existing_hash: string;
-  incoming_hash: string;
-  raw: string;
-  received_at: string;
-  status: string;
-  resolved_by: string | null;
-  resolved_at: string | null;
-  note: string | null;
-  committed_json: string | null;
-  applied_event_id: string | null;
-  applied_doc_id: string | null;
-}
-
-/** The committed version as HQ holds it: its inbox row and the documents it created. */
-export interface CommittedVersion {
-  eventId: string;
-  found: boolean;
-  seq?: number;
-  type?: string;
-  occurredAt?: string;
-  receivedAt?: string;
-  hash?: string;
-  document?:
-    | { kind: "sale"; sale: Record<string, unknown> }
-    | { kind: "return"; ret: Record<string, unknown> }
-    | { kind: "training"; training: Record<string, unknown> };
-  stock: { sku: string; qty_delta: number; kind: string; ref: string }[];
-}
-
-/** The table and column holding each document kind's key (store_id is the other key column). */
-const DOC_TABLE: Record<string, [SQLiteTable & { storeId: SQLiteColumn }, SQLiteColumn]> = {
-  saleId: [sales, sales.saleId],
-  returnId: [returns, returns.returnId],
-  movementId: [cashMovements, cashMovements.movementId],
-  countId: [stockCounts, stockCounts.countId],
-  receivingId: [receivings, receivings.receivingId],
-  auditId: [audits, audits.auditId],
-  shiftId: [shifts, shifts.shiftId],
-};
-
 export function createConflicts(deps: ConflictsDeps) {
   const { db, now, ingest } = deps;
-  const lines = createDeferredIndex(db, SALE_LINES_BY_SALE);
-  const tenders = createDeferredIndex(db, TENDERS_BY_DOC);
-  const orm = openDrizzle(db);
-  const t = tenderTable;
-  // The API shows these rows with their columns' own (snake_case) names, as stored.
-  const saleCols = snakeColumns(getTableColumns(sales));
-  const returnCols = snakeColumns(getTableColumns(returns));
-  const q = {
-    one: (id: number) =>
-      orm
-        .select(snakeColumns(getTableColumns(conflicts)))
-        .from(conflicts)
-        .where(eq(conflicts.id, id))
-        .get(),
-    inbox: (eventId: string) => orm.select().from(inbox).where(eq(inbox.eventId, eventId)).get(),
-    saleByEvent: (storeId: string, eventId: string) =>
-      orm
-        .select(saleCols)
-        .from(sales)
-        .where(and(eq(sales.storeId, storeId), eq(sales.eventId, eventId)))
-        .get(),
-    saleLines: (storeId: string, saleId: string) =>
-      orm
-        .select({
-          line_id: saleLines.lineId,
-          sku: saleLines.sku,
-          qty: saleLines.qty,
-          weighed: saleLines.weighed,
-          unit_price_fen: saleLines.unitPriceFen,
-          tax_rate: saleLines.taxRate,
-          gross_fen: saleLines.grossFen,
-          discount_fen: saleLines.discountFen,
-          net_fen: saleLines.netFen,
-          tax_fen: saleLines.taxFen,
-        })
-        .from(saleLines)
-        .where(inArray(saleLines.id, lines.idsWhere(storeId, saleId)))
-        .orderBy(asc(saleLines.id))
-        .all(),
-    tenders: (storeId: string, kind: "sale" | "return", docId: string) =>
-      orm
-        .select({
-          kind: t.kind,
-          amount_fen: t.amountFen,
-          received_fen: t.receivedFen,
-          change_fen: t.changeFen,
-          reference: t.reference,
-        })
-        .from(t)
-        .where(inArray(t.id, tenders.idsWhere(storeId, kind, docId)))
-        .orderBy(asc(t.idx))
-        .all(),
-    returnByEvent: (storeId: string, eventId: string) =>
-      orm
-        .select(returnCols)
-        .from(returns)
-        .where(and(eq(returns.storeId, storeId), eq(returns.eventId, eventId)))
-        .get(),
-    returnLines: (storeId: string, returnId: string) =>
-      orm
-        .select({
-          line_id: returnLines.lineId,
-          sku: returnLines.sku,
-          qty: returnLines.qty,
-          refund_fen: returnLines.refundFen,
-          tax_fen: returnLines.taxFen,
-          restock: returnLines.restock,
-        })
-        .from(returnLines)
-        .where(and(eq(returnLines.storeId, storeId), eq(returnLines.returnId, returnId)))
-        .all(),
-    training: (eventId: string) =>
-      orm
-        .select(snakeColumns(getTableColumns(trainingActivity)))
-        .from(trainingActivity)
-        .where(eq(trainingActivity.eventId, eventId))
-        .get(),
-    // No index on event_id: a full scan, acceptable for a person's occasional decision.
-    ledger: (storeId: string, eventId: string) =>
-      orm
-        .select({
-          sku: stockLedger.sku,
-          qty_delta: stockLedger.qtyDelta,
-          kind: stockLedger.kind,
-          ref: stockLedger.ref,
-        })
-        .from(stockLedger)
-        .where(and(eq(stockLedger.storeId, storeId), eq(stockLedger.eventId, eventId)))
-        .orderBy(asc(stockLedger.id))
-        .all(),
-    member: (points: number, spendFen: number, id: string) =>
-      orm
-        .update(members)
-        .set({
-          points: sql`MAX(0, ${members.points} + ${points})`,
-          spendFen: sql`${members.spendFen} + ${spendFen}`,
-          dirty: 1,
-        })
-        .where(eq(members.id, id))
-        .run(),
-    origMember: (storeId: string, saleId: string) =>
-      orm
-        .select({ member_id: sales.memberId })
-        .from(sales)
-        .where(and(eq(sales.storeId, storeId), eq(sales.saleId, saleId)))
-        .get(),
-    reversal: (storeId: string, sku: string, qtyDelta: number, ref: string, at: string) =>
-      orm.insert(stockLedger).values({ storeId, sku, qtyDelta, kind: "conflict_reversal", ref, at }).run(),
-    level: (storeId: string, sku: string, onHand: number) =>
-      orm
-        .insert(stockLevels)
-        .values({ storeId, sku, onHand })
-        .onConflictDoUpdate({
-          target: [stockLevels.storeId, stockLevels.sku],
-          set: { onHand: sql`${stockLevels.onHand} + excluded.on_hand` },
-        })
-        .run(),
-    auditOf: (conflictId: number) =>
-      orm
-        .select(snakeColumns(getTableColumns(conflictAudit)))
-        .from(conflictAudit)
-        .where(eq(conflictAudit.conflictId, conflictId))
-        .orderBy(asc(conflictAudit.id))
-        .all(),
-  };
+  const queries = conflictQueries(db);
+  const { orm, q } = queries;
+  const { reverse, docTaken } = createReversal(queries);
 
   function row(id: number): ConflictRow {
     const r = q.one(id);
@@ -274,89 +84,6 @@ export function createConflicts(deps: ConflictsDeps) {
       incoming: JSON.parse(r.raw) as unknown,
       audit: q.auditOf(id),
     };
-  }
-
-  /** Reverses everything the committed event did at HQ (inside the caller's transaction). */
-  function reverse(c: ConflictRow, v: CommittedVersion, at: string) {
-    const doc = v.document;
-    if (!v.found || !doc || !reversible(v.type ?? "", doc.kind === "training"))
-      throw new StateError(
-        String(c.id),
-        v.found
-          ? `the committed ${v.type} cannot be reversed by HQ (only sales, returns and training events): keep HQ's or keep both`
-          : `the committed event ${c.existing_event_id} is no longer in effect (another resolution replaced it): keep HQ's or keep both`,
-      );
-    const s = c.store_id;
-    const tendersOf = (kind: "sale" | "return", id: string) => {
-      orm
-        .delete(t)
-        .where(inArray(t.id, tenders.idsWhere(s, kind, id)))
-        .run();
-      orm
-        .delete(tendersByDoc)
-        .where(and(eq(tendersByDoc.storeId, s), eq(tendersByDoc.docKind, kind), eq(tendersByDoc.docId, id)))
-        .run();
-    };
-    if (doc.kind === "training")
-      orm.delete(trainingActivity).where(eq(trainingActivity.eventId, v.eventId)).run();
-    else if (doc.kind === "sale") {
-      const sale = doc.sale;
-      const id = sale.sale_id as string;
-      const net = sale.net_fen as number;
-      if (sale.member_id) q.member(-pointsFor(net), -net, sale.member_id as string);
-      orm
-        .delete(saleLines)
-        .where(inArray(saleLines.id, lines.idsWhere(s, id)))
-        .run();
-      orm
-        .delete(saleLinesBySale)
-        .where(and(eq(saleLinesBySale.storeId, s), eq(saleLinesBySale.saleId, id)))
-        .run();
-      tendersOf("sale", id);
-      orm
-        .delete(priceFindings)
-        .where(and(eq(priceFindings.storeId, s), eq(priceFindings.eventId, v.eventId)))
-        .run();
-      orm
-        .delete(sales)
-        .where(and(eq(sales.storeId, s), eq(sales.saleId, id)))
-        .run();
-    } else {
-      const ret = doc.ret;
-      const id = ret.return_id as string;
-      const refund = ret.refund_fen as number;
-      const orig = ret.original_sale_id
-        ? q.origMember(ret.original_store_id as string, ret.original_sale_id as string)
-        : undefined;
-      if (orig?.member_id) q.member(pointsFor(refund), refund, orig.member_id);
-      orm
-        .delete(returnLines)
-        .where(and(eq(returnLines.storeId, s), eq(returnLines.returnId, id)))
-        .run();
-      tendersOf("return", id);
-      orm
-        .delete(returns)
-        .where(and(eq(returns.storeId, s), eq(returns.returnId, id)))
-        .run();
-    }
-    // Stock: the ledger is append-only, so the committed moves are cancelled by opposite ones.
-    for (const m of v.stock) {
-      q.reversal(s, m.sku, -m.qty_delta, `conflict:${c.id}`, at);
-      q.level(s, m.sku, -m.qty_delta);
-    }
-  }
-
-  function docTaken(storeId: string, type: string) {
-    const key = documentKeyOf(type);
-    const table = key ? DOC_TABLE[key] : undefined;
-    return (docId: string) =>
-      table
-        ? orm
-            .select({ x: sql`1` })
-            .from(table[0])
-            .where(and(eq(table[0].storeId, storeId), eq(table[1], docId)))
-            .get() !== undefined
-        : false;
   }
 
   /**

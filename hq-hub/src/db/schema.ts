@@ -1,3 +1,4 @@
+// Over 400 lines because it is the one drizzle schema drizzle-kit reads (drizzle.config.ts) for every hub table; split by domain under db/ when a table group moves.
 // The hub's schema, declared once. New migrations are generated from this file by drizzle-kit
 // (`npm run db:generate -w @retail/hq-hub`, into src/db/drizzle/); the hand-written files in
 // src/db/migrations (0001..0017) are the frozen path every database of earlier releases took,

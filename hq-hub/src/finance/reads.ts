@@ -1,0 +1,159 @@
+// Finance's reads: the months (open or closed), the vouchers and the trial balance over a date
+// range, narrowed to a store or a region.
+import { and, asc, between, count, eq, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { financePeriods, stores, voucherLines, vouchers as voucherTable } from "../db/schema.ts";
+import { ValidationError } from "../errors.ts";
+import { ACCOUNTS } from "./ledger.ts";
+
+const Day = z.iso.date({ message: "a date YYYY-MM-DD" });
+export const FinanceQuery = z.object({ from: Day, to: Day, store: z.string().min(1).optional() });
+export type FinanceQuery = z.infer<typeof FinanceQuery>;
+
+export interface FinanceScope {
+  store?: string;
+  region?: string;
+}
+
+export interface Voucher {
+  id: number;
+  storeId: string;
+  businessDay: string;
+  sourceDay: string;
+  postedAt: string;
+  memo: string;
+  lines: { account: string; accountName: string; debitFen: number; creditFen: number }[];
+  debitFen: number;
+  creditFen: number;
+}
+
+const accountName = (a: string) => ACCOUNTS[a as keyof typeof ACCOUNTS] ?? a;
+
+/** Debit and credit per account over the vouchers' lines (posting and the trial balance). */
+export const accountSums = {
+  account: voucherLines.account,
+  debitFen: sql<number>`SUM(${voucherLines.debitFen})`,
+  creditFen: sql<number>`SUM(${voucherLines.creditFen})`,
+};
+
+export function createFinanceReads(db: Sqlite) {
+  const orm = openDrizzle(db);
+  const v = voucherTable;
+  const l = voucherLines;
+  const month = sql<string>`substr(${v.businessDay}, 1, 7)`;
+  // A regional manager's view counts only its region's vouchers.
+  const inRegion = (region: string | undefined) =>
+    region
+      ? inArray(v.storeId, orm.select({ id: stores.id }).from(stores).where(eq(stores.region, region)))
+      : undefined;
+  const inScope = (q: FinanceQuery, scope: FinanceScope) => {
+    if (q.from > q.to) throw new ValidationError("query.to", `must not be before from (${q.from})`);
+    return and(
+      between(v.businessDay, q.from, q.to),
+      scope.store ? eq(v.storeId, scope.store) : undefined,
+      inRegion(scope.region),
+    );
+  };
+
+  /** Months with vouchers or closed, oldest first; `region` narrows the counts to its stores. */
+  function periods(region?: string) {
+    // Months that have vouchers (in any region) or were closed, each with its closing and the
+    // vouchers of the region (all when none).
+    const closings = new Map(
+      orm
+        .select({
+          period: financePeriods.period,
+          closedAt: financePeriods.closedAt,
+          closedBy: financePeriods.closedBy,
+        })
+        .from(financePeriods)
+        .all()
+        .map((c) => [c.period, c]),
+    );
+    const months = orm.selectDistinct({ period: month }).from(v).all();
+    const counted = new Map(
+      orm
+        .select({ period: month, vouchers: count(), debitFen: sql<number>`COALESCE(SUM(${v.debitFen}), 0)` })
+        .from(v)
+        .where(inRegion(region))
+        .groupBy(month)
+        .all()
+        .map((c) => [c.period, c]),
+    );
+    return [...new Set([...months.map((m) => m.period), ...closings.keys()])].sort().map((period) => {
+      const c = closings.get(period);
+      return {
+        period,
+        closedAt: c?.closedAt ?? null,
+        closedBy: c?.closedBy ?? null,
+        vouchers: counted.get(period)?.vouchers ?? 0,
+        debitFen: counted.get(period)?.debitFen ?? 0,
+        status: c ? "closed" : "open",
+      };
+    });
+  }
+
+  function vouchers(q: FinanceQuery, scope: FinanceScope): Voucher[] {
+    const where = inScope(q, scope);
+    return db.transaction(() => {
+      const heads = orm
+        .select({
+          id: v.id,
+          storeId: v.storeId,
+          businessDay: v.businessDay,
+          sourceDay: v.sourceDay,
+          postedAt: v.postedAt,
+          memo: v.memo,
+          debitFen: v.debitFen,
+          creditFen: v.creditFen,
+        })
+        .from(v)
+        .where(where)
+        .orderBy(asc(v.id))
+        .all();
+      const byId = new Map<number, Voucher>(heads.map((h) => [h.id, { ...h, lines: [] }]));
+      for (const l of orm
+        .select({
+          voucherId: voucherLines.voucherId,
+          account: voucherLines.account,
+          debitFen: voucherLines.debitFen,
+          creditFen: voucherLines.creditFen,
+        })
+        .from(v)
+        .innerJoin(voucherLines, eq(voucherLines.voucherId, v.id))
+        .where(where)
+        .orderBy(asc(voucherLines.voucherId), asc(voucherLines.lineNo))
+        .all())
+        byId.get(l.voucherId)?.lines.push({
+          account: l.account,
+          accountName: accountName(l.account),
+          debitFen: l.debitFen,
+          creditFen: l.creditFen,
+        });
+      return [...byId.values()];
+    })();
+  }
+
+  function trialBalance(q: FinanceQuery, scope: FinanceScope) {
+    const rows = orm
+      .select(accountSums)
+      .from(v)
+      .innerJoin(l, eq(l.voucherId, v.id))
+      .where(inScope(q, scope))
+      .groupBy(l.account)
+      .orderBy(asc(l.account))
+      .all()
+      .map((r) => ({
+        account: r.account,
+        name: accountName(r.account),
+        debitFen: r.debitFen,
+        creditFen: r.creditFen,
+      }));
+    const debitFen = rows.reduce((n, r) => n + r.debitFen, 0);
+    const creditFen = rows.reduce((n, r) => n + r.creditFen, 0);
+    return { rows, debitFen, creditFen };
+  }
+
+  return { periods, vouchers, trialBalance };
+}
