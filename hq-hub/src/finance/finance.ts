@@ -7,7 +7,7 @@ import { financePeriods } from "../db/schema.ts";
 import { StateError, ValidationError } from "../errors.ts";
 import { createFinanceFailures, type FinanceFailure } from "./failures.ts";
 import { createPosting } from "./posting.ts";
-import { createFinanceReads, type FinanceScope } from "./reads.ts";
+import { closing, createFinanceReads, type FinanceScope } from "./reads.ts";
 
 export { FinanceQuery, type FinanceScope, type Voucher } from "./reads.ts";
 
@@ -28,15 +28,7 @@ export function createFinance(opts: {
   const postRows = createPosting({ db, now, failures });
   const { periods, vouchers, trialBalance } = createFinanceReads(db);
   const periodRow = (period: string) =>
-    orm
-      .select({
-        period: financePeriods.period,
-        closedAt: financePeriods.closedAt,
-        closedBy: financePeriods.closedBy,
-      })
-      .from(financePeriods)
-      .where(eq(financePeriods.period, period))
-      .get();
+    orm.select(closing).from(financePeriods).where(eq(financePeriods.period, period)).get();
   const postTx = db.transaction(postRows);
 
   /**

@@ -30,6 +30,13 @@ export interface Voucher {
 
 const accountName = (a: string) => ACCOUNTS[a as keyof typeof ACCOUNTS] ?? a;
 
+/** A closed month: when and by whom. */
+export const closing = {
+  period: financePeriods.period,
+  closedAt: financePeriods.closedAt,
+  closedBy: financePeriods.closedBy,
+};
+
 /** Debit and credit per account over the vouchers' lines (posting and the trial balance). */
 export const accountSums = {
   account: voucherLines.account,
@@ -62,11 +69,7 @@ export function createFinanceReads(db: Sqlite) {
     // vouchers of the region (all when none).
     const closings = new Map(
       orm
-        .select({
-          period: financePeriods.period,
-          closedAt: financePeriods.closedAt,
-          closedBy: financePeriods.closedBy,
-        })
+        .select(closing)
         .from(financePeriods)
         .all()
         .map((c) => [c.period, c]),
