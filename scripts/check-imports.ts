@@ -13,14 +13,16 @@ const root = rootArg > 0 ? resolve(process.argv[rootArg + 1] ?? ".") : resolve(i
 export const allowed: Record<string, string[]> = {
   protocol: [],
   "firmware-bridge": ["protocol"],
-  "store-edge": ["protocol", "firmware-bridge"],
-  "hq-hub": ["protocol"],
+  "store-edge": ["protocol", "firmware-bridge", "sqlite-kit"],
+  "hq-hub": ["protocol", "sqlite-kit"],
   "terminal-ui": ["protocol"],
   "hq-console": ["protocol"],
   // Cross-package tests: the only place both sides of a contract run together in one process.
   tests: ["protocol", "hq-hub", "store-edge", "test-support"],
   // Shared tooling of the tests that start real processes (it spawns them from their CLIs).
   "test-support": [],
+  // What both servers add to the libsql package (no I/O of its own beyond the handle given).
+  "sqlite-kit": [],
 };
 // Packages whose test code (browser suites, benches, *.test.ts) may also import these.
 // (testing/ folders, test-kit.ts and *.contract.ts suites are test code too: the servers' tests

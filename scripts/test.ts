@@ -6,7 +6,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:f
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dir, "..");
-const packages = ["protocol", "firmware-bridge", "store-edge", "hq-hub", "terminal-ui", "hq-console"];
+const packages = [
+  "protocol",
+  "sqlite-kit",
+  "firmware-bridge",
+  "store-edge",
+  "hq-hub",
+  "terminal-ui",
+  "hq-console",
+];
 const only = process.argv.slice(2);
 const reportDir = join(root, "test-results");
 rmSync(reportDir, { recursive: true, force: true });

@@ -9,11 +9,11 @@
 // awaits (another write could land inside).
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { cachingStatements, type StatementCacheStats } from "@retail/sqlite-kit";
 import { eq, sql } from "drizzle-orm";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import Database from "libsql";
 import * as schema from "./db/schema.ts";
-import { cachingStatements, type StatementCacheStats } from "./db/statement-cache.ts";
 import { StorageHealth } from "./health/storage.ts";
 import { DURABLE_SYNC } from "./plant.ts";
 
@@ -80,7 +80,7 @@ function openDrizzle(db: Sqlite): Drizzle {
 export class EdgeDb {
   /** The libsql handle: pragmas, migrations and the catalog's table switch only. */
   readonly raw: Sqlite;
-  /** Drizzle: every query, one native statement per SQL text (db/statement-cache.ts). */
+  /** Drizzle: every query, one native statement per SQL text (@retail/sqlite-kit statement-cache.ts). */
   readonly d: Drizzle;
   readonly statements: () => StatementCacheStats;
   /** A full or failing disk, as the last writes found it (store status, fleet alert). */

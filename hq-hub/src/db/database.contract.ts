@@ -2,7 +2,9 @@
 // database, whichever carries it (a local libSQL file, a remote libSQL server by DATABASE_URL).
 // Written once, run by file.contract.test.ts and remote.contract.test.ts.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { migrate, migrationPlan, type Sqlite } from "./open.ts";
+import { and, count as countRows, eq } from "drizzle-orm";
+import { drizzleStatements, migrate, migrationPlan, openDrizzle, type Sqlite } from "./open.ts";
+import { inbox } from "./schema.ts";
 
 export interface DatabaseUnderTest {
   /** A new connection to the same database, opened as the hub opens it (openDatabase). */
@@ -135,6 +137,53 @@ export function databaseContract(name: string, start: () => Promise<DatabaseUnde
       ).toThrow(/UNIQUE|constraint/i);
       expect(count(another(), "SELECT 1 FROM inbox WHERE store_id = 'D4'")).toBe(0);
       expect(count(db, "SELECT 1 FROM store_seq WHERE store_id = 'D4'")).toBe(0);
+      expect(db.inTransaction).toBe(false);
+    });
+
+    test("drizzle's shared statements (one per SQL text) work outside and inside transactions, and roll back", () => {
+      const orm = openDrizzle(db);
+      const put = (seq: number) =>
+        orm
+          .insert(inbox)
+          .values({
+            eventId: eventId(),
+            storeId: "D5",
+            seq,
+            type: "sale.completed",
+            contentHash: "h",
+            occurredAt: "2026-01-01T00:00:00Z",
+            receivedAt: "2026-01-01T00:00:01Z",
+          })
+          .onConflictDoNothing()
+          .run();
+      const rows = (seq?: number) =>
+        orm
+          .select({ n: countRows() })
+          .from(inbox)
+          .where(
+            seq === undefined ? eq(inbox.storeId, "D5") : and(eq(inbox.storeId, "D5"), eq(inbox.seq, seq)),
+          )
+          .get()?.n;
+      // First use outside a transaction (the statement is cached in autocommit state) ...
+      expect(put(1).changes).toBe(1);
+      expect(rows()).toBe(1);
+      // ... then inside one that fails: the cached statements must not commit on their own.
+      expect(() =>
+        db.transaction(() => {
+          put(2);
+          expect(rows()).toBe(2);
+          throw new Error("abort the group");
+        })(),
+      ).toThrow("abort the group");
+      expect(rows()).toBe(1);
+      db.transaction(() => {
+        for (let seq = 2; seq <= 20; seq++) put(seq);
+      })();
+      expect(rows()).toBe(20);
+      expect(count(another(), "SELECT 1 FROM inbox WHERE store_id = 'D5'")).toBe(20);
+      expect(rows(7)).toBe(1);
+      // Dozens of calls, a handful of SQL texts.
+      expect(drizzleStatements(db)!.prepared).toBeLessThanOrEqual(4);
       expect(db.inTransaction).toBe(false);
     });
   });

@@ -3,6 +3,7 @@
 // uninterrupted stretch of JS: nothing else can interleave with it.
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { cachingStatements, type StatementCacheStats } from "@retail/sqlite-kit";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import Database from "libsql";
 import { transactionSafePrepare } from "./remote.ts";
@@ -87,22 +88,37 @@ export function immediateTransactions(db: Sqlite): Sqlite {
 }
 
 /** One drizzle per handle: the hub and the modules given the handle share it. */
-const orms = new WeakMap<Sqlite, BetterSQLite3Database<typeof schema>>();
+const orms = new WeakMap<
+  Sqlite,
+  { orm: BetterSQLite3Database<typeof schema>; stats: () => StatementCacheStats }
+>();
 
 /**
  * Drizzle over the libsql handle through drizzle's better-sqlite3 entry point: libsql has
  * better-sqlite3's synchronous API, and the `better-sqlite3` name that entry point imports is
  * the libsql package itself (an npm alias in package.json), so no second SQLite is installed.
  * Transactions stay synchronous (`db.transaction(fn)()` on the handle, or drizzle's sync one).
+ * Drizzle's client is the handle with `prepare` answered from one native statement per SQL
+ * text (@retail/sqlite-kit): libsql never frees a statement and drizzle prepares one per call of
+ * a query not built with `.prepare()`, i.e. ~4 KB of native memory kept per API read or per run
+ * of a periodic job (docs/benchmarks.md). Transactions and pragmas are the handle's own; in
+ * DATABASE_URL mode the cached statement is remote.ts's, which still picks its copy by the
+ * transaction state at each call.
  */
 export function openDrizzle(db: Sqlite) {
-  let orm = orms.get(db);
-  if (!orm) {
+  let entry = orms.get(db);
+  if (!entry) {
+    const cached = cachingStatements(db);
     // biome-ignore lint/suspicious/noExplicitAny: libsql is API-compatible with better-sqlite3 (the alias)
-    orm = drizzle({ client: db as any, schema });
-    orms.set(db, orm);
+    entry = { orm: drizzle({ client: cached.client as any, schema }), stats: cached.stats };
+    orms.set(db, entry);
   }
-  return orm;
+  return entry.orm;
+}
+
+/** The statement cache behind this handle's drizzle (tests, diagnostics). */
+export function drizzleStatements(db: Sqlite): StatementCacheStats | undefined {
+  return orms.get(db)?.stats();
 }
 
 const MIGRATIONS_DIR = join(import.meta.dir, "migrations");

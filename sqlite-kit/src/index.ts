@@ -1,0 +1,2 @@
+// What both servers (store-edge, hq-hub) need from the `libsql` package beyond its own API.
+export { cachingStatements, type StatementCacheStats } from "./statement-cache.ts";
