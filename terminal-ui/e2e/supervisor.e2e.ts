@@ -4,14 +4,13 @@
 // cash for it only with a supervisor; a ¥200 cash-out and a no-sale through the supervisor's
 // dialog. Screenshots at 1024x768 go to test-results/screenshots/ (s01-...).
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "@playwright/test";
 import type { Page } from "playwright-core";
-import { openContext, SHOTS } from "./lib/browser.ts";
+import { openContext } from "./lib/browser.ts";
 import { CASHIER, P, SUPERVISOR } from "./lib/fixtures.ts";
 import { edge, until } from "./lib/procs.ts";
 import { openStore, type Store } from "./lib/store.ts";
+import { tillPage } from "./lib/till-page.ts";
 
 test.describe("terminal-ui e2e: supervisor approvals, unlock and refunds", () => {
   // A story: each case goes on from where the last one left the till.
@@ -21,41 +20,7 @@ test.describe("terminal-ui e2e: supervisor approvals, unlock and refunds", () =>
   let page: Page;
   const pageErrors: string[] = [];
 
-  const shot = async (name: string) => {
-    mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-  };
-  const byId = (id: string) => page.getByTestId(id);
-  const text = async (id: string) => ((await byId(id).first().textContent()) ?? "").trim();
-  const expectText = async (id: string, want: string | RegExp, ms = 10_000) => {
-    let last = "";
-    try {
-      await until(
-        async () => {
-          last = await text(id);
-          return typeof want === "string" ? last === want : want.test(last);
-        },
-        ms,
-        id,
-      );
-    } catch {
-      throw new Error(`[data-testid=${id}] shows ${JSON.stringify(last)}, expected ${want}`);
-    }
-  };
-  const visible = (id: string, ms = 10_000) => byId(id).first().waitFor({ state: "visible", timeout: ms });
-  const hidden = (id: string, ms = 10_000) => byId(id).first().waitFor({ state: "hidden", timeout: ms });
-  const key = (k: string) => page.keyboard.press(k);
-  const scan = async (code: string) => {
-    await byId("scan-input").fill(code);
-    await byId("scan-input").press("Enter");
-  };
-  /** The supervisor's dialog: code and PIN, Enter. */
-  const approve = async (dialog: string, id: string, pin: string) => {
-    await visible(dialog);
-    await byId(dialog).getByTestId("supervisor-id").fill(id);
-    await byId(dialog).getByTestId("supervisor-pin").fill(pin);
-    await byId(dialog).getByTestId("supervisor-pin").press("Enter");
-  };
+  const { shot, byId, text, expectText, visible, hidden, key, scan, approve } = tillPage(() => page);
   /** A bottle of water paid with a WeChat Pay code scanned at the till; its receipt number. */
   const wechatSale = async () => {
     await scan(P.water.code);

@@ -1,3 +1,4 @@
+// Over 600 lines because it is one run of the suite end to end (start, schedule, inject, drain, check); fault mechanisms live beside it (proxy, disk, powerloss, traffic).
 // The fault runner (npm run faults; docs/development.md "Fault suite"): a real hub and several
 // real edges, each edge's MQTT through its own LinkProxy, cashiers selling on every edge, and
 // faults injected one after another from a seeded schedule. After each fault the traffic pauses,
