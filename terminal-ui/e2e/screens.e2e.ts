@@ -393,6 +393,8 @@ test.describe("terminal-ui e2e: the cashier's screens", () => {
     for (let i = 0; i < 7; i++) await scan(GOODS[i]!.code);
     await until(async () => (await lineCount()) === 7, 10_000, "seven lines");
     await payExact();
+    // The finished sale shown (its receipt number read from it) before F8 opens the return.
+    await visible("sale-done");
     sevenReceipt = await text("done-receipt");
     await key("F8");
     await byId("return-receipt-input").fill(sevenReceipt);
