@@ -14,6 +14,7 @@ export * from "./schema/costing.ts";
 export * from "./schema/finance.ts";
 export * from "./schema/fleet.ts";
 export * from "./schema/ingest.ts";
+export * from "./schema/members.ts";
 export * from "./schema/purchasing.ts";
 export * from "./schema/sales.ts";
 export * from "./schema/stock.ts";

@@ -8,6 +8,7 @@ import { DIGEST_UPSERT } from "../completeness/completeness.ts";
 import { createCouponLedger } from "../coupons/ledger.ts";
 import type { Sqlite } from "../db/open.ts";
 import { StateError } from "../errors.ts";
+import { recordMemberActivity } from "../members/profile.ts";
 import { capFinding } from "./cap-finding.ts";
 import {
   isTraining,
@@ -174,6 +175,7 @@ export function createLedgerStep(db: Sqlite, rows: RowWriter, stock: StockStep, 
       q.training.run(env.id, s, env.type, JSON.stringify(trainingSummary(env)), env.occurredAt);
       return;
     }
+    recordMemberActivity(db, env); // member profiles (members/profile.ts), exactly once with the event
     // Above the chain's lowered caps: booked all the same, and raised for a person (cap-finding.ts).
     const f = opts.moneyCaps && capFinding(env, opts.moneyCaps);
     if (f) {
