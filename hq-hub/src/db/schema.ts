@@ -9,6 +9,7 @@
 // The tables are declared per domain in schema/; this file re-exports them all, so drizzle-kit
 // (drizzle.config.ts) and every module that imports the schema read one module, as before.
 
+export * from "./schema/accounts.ts";
 export * from "./schema/catalog.ts";
 export * from "./schema/costing.ts";
 export * from "./schema/finance.ts";

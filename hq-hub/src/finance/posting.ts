@@ -6,7 +6,7 @@
 // the fold, the vouchers and the new marks commit in one transaction. The voucher itself is
 // the day's summary minus what earlier vouchers for that (store, day) posted, so a second run
 // finds nothing to post.
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import {
@@ -158,7 +158,9 @@ export function createPosting(opts: {
     .select(accountSums)
     .from(v)
     .innerJoin(l, eq(l.voucherId, v.id))
-    .where(and(eq(v.storeId, p("storeId")), eq(v.sourceDay, p("day"))))
+    // Only the sales days' own vouchers: a document's voucher (documents.ts) for the same day is
+    // not part of the day's summary and must not be "corrected" away.
+    .where(and(eq(v.storeId, p("storeId")), eq(v.sourceDay, p("day")), isNull(v.sourceKind)))
     .groupBy(l.account)
     .prepare();
   const insertVoucher = orm

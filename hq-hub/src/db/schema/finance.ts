@@ -1,7 +1,7 @@
 // Finance: vouchers, day totals, periods, marks, shift queue, failures.
 // Part of the hub's one schema (../schema.ts re-exports every file here; drizzle-kit reads it).
 import { sql } from "drizzle-orm";
-import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Finance (0008): vouchers per store and business day, never updated; period close.
 export const vouchers = sqliteTable(
@@ -15,10 +15,15 @@ export const vouchers = sqliteTable(
     memo: text("memo").notNull(),
     debitFen: integer("debit_fen").notNull(),
     creditFen: integer("credit_fen").notNull(),
+    /** A document's voucher (finance/documents.ts): what posted it, e.g. "cogs" + "S1/2026-11-03". Null: a sales day's. */
+    sourceKind: text("source_kind"),
+    sourceId: text("source_id"),
   },
   (t) => [
     index("vouchers_by_day").on(t.businessDay, t.storeId),
     index("vouchers_by_source").on(t.storeId, t.sourceDay),
+    // Exactly once per document (NULLs, the sales days' vouchers, are distinct in a unique index).
+    uniqueIndex("vouchers_by_document").on(t.sourceKind, t.sourceId),
     check("vouchers_balanced", sql`debit_fen = credit_fen`),
   ],
 );
