@@ -13,6 +13,7 @@ const suites: { name: string; file: string; fn: string }[] = [
   { name: "hub", file: "hq-hub/src/hub.bench.ts", fn: "benchHub" },
   { name: "terminal", file: "terminal-ui/bench/terminal.bench.ts", fn: "benchTerminal" },
   { name: "chain", file: "scripts/chain.bench.ts", fn: "benchChain" },
+  { name: "forecast", file: "hq-hub/src/forecast/forecast.bench.ts", fn: "benchForecast" },
 ];
 
 export function formatTable(rows: (BenchRow & { suite: string })[]): string {
