@@ -97,6 +97,10 @@ function centeredMean(v: Float64Array, ok: Uint8Array, w: number, out: Float64Ar
   }
 }
 
+function add(a: Float64Array, i: number, v: number): void {
+  a[i] = a[i]! + v;
+}
+
 function pooled(num: number, den: number, prior: number, strength: number): number {
   return den + strength > 0 ? (num + strength * prior) / (den + strength) : prior;
 }
@@ -209,8 +213,8 @@ function fitCategory(group: readonly DemandHistory[], opts: FitOptions): DemandM
       for (let i = 0; i < s.n; i++) {
         if (!s.ok[i] || s.promo[i] || s.ev[i]!.length) continue;
         if (full && (i < 182 || i >= s.n - 182)) continue;
-        num[s.yd[i]!] += s.y[i]!;
-        den[s.yd[i]!] += lann[i]! * s.D[s.dow[i]!]!;
+        add(num, s.yd[i]!, s.y[i]!);
+        add(den, s.yd[i]!, lann[i]! * s.D[s.dow[i]!]!);
       }
     }
     for (let d = 0; d < YEAR; d++) {
@@ -234,8 +238,8 @@ function fitCategory(group: readonly DemandHistory[], opts: FitOptions): DemandM
     series.forEach((s, si) => {
       for (let i = 0; i < s.n; i++) {
         if (!s.ok[i] || s.ev[i]!.length) continue;
-        dn[si]![s.dow[i]!] += s.y[i]!;
-        dd[si]![s.dow[i]!] += s.lloc[i]! * S[s.yd[i]!]! * (s.promo[i] ? s.P : 1);
+        add(dn[si]!, s.dow[i]!, s.y[i]!);
+        add(dd[si]!, s.dow[i]!, s.lloc[i]! * S[s.yd[i]!]! * (s.promo[i] ? s.P : 1));
       }
     });
     for (let w = 0; w < 7; w++) {
@@ -263,8 +267,8 @@ function fitCategory(group: readonly DemandHistory[], opts: FitOptions): DemandM
         if (!s.ok[i] || ev.length === 0) continue;
         const base = s.lloc[i]! * S[s.yd[i]!]! * s.D[s.dow[i]!]! * (s.promo[i] ? s.P : 1);
         for (const k of ev) {
-          en[si]![k] += s.y[i]!;
-          ed[si]![k] += base * eventFactor(s, i, k);
+          add(en[si]!, k, s.y[i]!);
+          add(ed[si]!, k, base * eventFactor(s, i, k));
         }
       }
     });
@@ -290,8 +294,8 @@ function fitCategory(group: readonly DemandHistory[], opts: FitOptions): DemandM
     series.forEach((s, si) => {
       for (let i = 0; i < s.n; i++) {
         if (!s.ok[i] || !s.promo[i]) continue;
-        pn[si] += s.y[i]!;
-        pd[si] += s.lloc[i]! * S[s.yd[i]!]! * s.D[s.dow[i]!]! * eventFactor(s, i);
+        add(pn, si, s.y[i]!);
+        add(pd, si, s.lloc[i]! * S[s.yd[i]!]! * s.D[s.dow[i]!]! * eventFactor(s, i));
       }
       pa += pn[si]!;
       pb += pd[si]!;
