@@ -45,6 +45,11 @@ export const HubConfigSchema = z.strictObject({
    * day digests (default off).
    */
   closeRequiresComplete: z.boolean().optional(),
+  /**
+   * Finance's period close goes through the month-end checklist (close/): refused, naming the
+   * step, while a step fails or is not available (default off; the checklist's own close always checks).
+   */
+  closeChecklist: z.boolean().optional(),
   /** Enrollment codes expire after this many hours. */
   enrollmentCodeHours: z.int().positive(),
   /**
@@ -122,6 +127,7 @@ const ENV_KEYS: Record<string, keyof HubConfig> = {
   HQ_FINANCE_POST_MS: "financePostMs",
   HQ_INGEST_WORKER: "ingestWorker",
   HQ_CLOSE_REQUIRES_COMPLETE: "closeRequiresComplete",
+  HQ_CLOSE_CHECKLIST: "closeChecklist",
   HQ_CONSOLE_DIR: "consoleDir",
   HQ_MAX_BODY_BYTES: "maxBodyBytes",
   HQ_MAX_PUBLIC_BODY_BYTES: "maxPublicBodyBytes",
@@ -184,7 +190,7 @@ export function loadConfig(
     if (value === undefined || value === "") continue;
     merged[key] = NUMERIC.has(key)
       ? Number(value)
-      : key === "ingestWorker" || key === "closeRequiresComplete"
+      : key === "ingestWorker" || key === "closeRequiresComplete" || key === "closeChecklist"
         ? !["0", "false", "no", "off"].includes(value.toLowerCase())
         : value;
   }

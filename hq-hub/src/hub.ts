@@ -10,6 +10,8 @@ import { connectExternalBroker } from "./broker/external.ts";
 import { createCatalog } from "./catalog/catalog.ts";
 import { createImports } from "./catalog/import.ts";
 import { createMemberSync } from "./catalog/member-sync.ts";
+import { createChecks } from "./close/checks.ts";
+import { createClose } from "./close/close.ts";
 import { createCompleteness } from "./completeness/completeness.ts";
 import { type HubConfig, moneyCapsOf } from "./config.ts";
 import { createConflicts } from "./conflicts/conflicts.ts";
@@ -174,6 +176,16 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const suppliers = createSuppliers({ db, now });
   const replenishment = createReplenishment({ db, now, stock, suppliers });
   const costing = createCosting({ db, now });
+  const close = createClose({
+    db,
+    now,
+    checks: () => createChecks({ db, completeness, costing, finance }),
+    books: finance,
+  });
+  // With closeChecklist on, finance's own period close (API, console) goes through the checklist.
+  const financeApi = config.closeChecklist
+    ? { ...finance, closePeriod: (p: string, actor: string) => close.close(p, actor) }
+    : finance;
 
   const groups = createGroupCommit({
     ingest,
@@ -329,7 +341,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     fleet,
     security,
     reports,
-    finance,
+    finance: financeApi,
+    close,
     completeness,
     coupons,
     tokens,

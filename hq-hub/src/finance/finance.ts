@@ -39,8 +39,11 @@ export function createFinance(opts: {
     return { vouchers: postTx.immediate() as number, failed: failures.list() };
   }
 
-  /** Closes a month (YYYY-MM) after posting what is known; later deltas go to the next open month. */
-  function closePeriod(period: string, actor: string) {
+  /**
+   * Closes a month (YYYY-MM) after posting what is known; later deltas go to the next open month.
+   * `inTransaction` runs in the closing transaction (the month-end checklist records its state there).
+   */
+  function closePeriod(period: string, actor: string, hooks: { inTransaction?: () => void } = {}) {
     if (!Period.test(period)) throw new ValidationError("period", "a month YYYY-MM");
     const proof = opts.requireComplete?.(period);
     if (proof && !proof.complete)
@@ -53,15 +56,29 @@ export function createFinance(opts: {
       if (periodRow(period)) throw new StateError(period, `period ${period} is already closed`);
       const posted = postRows();
       orm.insert(financePeriods).values({ period, closedAt: now().toISOString(), closedBy: actor }).run();
+      hooks.inTransaction?.();
       return posted;
     });
     const posted = tx.immediate() as number;
     return { ...periodRow(period)!, posted };
   }
 
+  /**
+   * Opens a closed month again (the month-end checklist's audited reopen, close/): deltas for its
+   * days post into it again from now on; what was posted to the next month meanwhile stays there.
+   */
+  function reopenPeriod(period: string, inTransaction?: () => void) {
+    db.transaction(() => {
+      if (!periodRow(period)) throw new StateError(period, `period ${period} is not closed`);
+      orm.delete(financePeriods).where(eq(financePeriods.period, period)).run();
+      inTransaction?.();
+    }).immediate();
+  }
+
   return {
     post,
     closePeriod,
+    reopenPeriod,
     periods,
     vouchers,
     trialBalance,

@@ -4,6 +4,7 @@
 import type { EventsAck, MessageType, Payload } from "@retail/protocol";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Imports } from "../catalog/import.ts";
+import type { Close } from "../close/close.ts";
 import type { Completeness } from "../completeness/completeness.ts";
 import type { HubConfig } from "../config.ts";
 import type { Conflicts } from "../conflicts/conflicts.ts";
@@ -54,6 +55,8 @@ export interface ApiHub {
   reports: Reports;
   /** Double-entry vouchers per store and business day, period close. */
   finance: Finance;
+  /** The month-end close as a checklist the system checks (close/). */
+  close: Close;
   /** The stores' day digests against what HQ holds: per store-day complete, or what is missing. */
   completeness: Completeness;
   /** Coupons issued for promotions, their uses, "spent" sent down, double-use conflicts. */

@@ -4,6 +4,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { brokerRoutes } from "../broker/routes.ts";
 import { catalogRoutes } from "../catalog/routes.ts";
+import { closeRoutes } from "../close/routes.ts";
 import { completenessRoutes } from "../completeness/routes.ts";
 import { conflictRoutes } from "../conflicts/routes.ts";
 import { costingRoutes } from "../costing/routes.ts";
@@ -42,6 +43,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   reportRoutes,
   financeRoutes,
   completenessRoutes,
+  closeRoutes,
   tokenRoutes,
   brokerRoutes,
 ];

@@ -1,0 +1,182 @@
+// The month-end checks that the modules on main can answer today, as StepChecks for
+// checklist.ts. Each reads (or runs) its module and names what is left. Steps whose module is
+// not on this hub are simply absent from what `createChecks` returns (they answer
+// "not_available"); wiring one in is one entry here once its module lands.
+import { and, between, eq, gt, sql } from "drizzle-orm";
+import type { Completeness } from "../completeness/completeness.ts";
+import type { Costing } from "../costing/costing.ts";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { costMovements, stockCounts, stockLedger, voucherLines, vouchers } from "../db/schema.ts";
+import type { Finance } from "../finance/finance.ts";
+import type { StepChecks, StepResult } from "./checklist.ts";
+
+/** How many left items a step keeps (its count says how many there are). */
+const LEFT_KEEP = 200;
+
+/** First and last day of a month YYYY-MM. */
+export function monthDays(period: string): { first: string; last: string } {
+  const [y, m] = [Number(period.slice(0, 4)), Number(period.slice(5, 7))];
+  const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  return { first: `${period}-01`, last };
+}
+
+const result = (passed: boolean, summary: string, left: string[]): StepResult => ({
+  status: passed ? "passed" : "failed",
+  summary,
+  left: left.slice(0, LEFT_KEEP),
+  leftCount: left.length,
+});
+
+const yuan = (fen: number) =>
+  `${fen < 0 ? "-" : ""}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, "0")}`;
+
+export interface CheckDeps {
+  db: Sqlite;
+  completeness: Completeness;
+  costing: Costing;
+  finance: Finance;
+  /** Inventory vouchers for stock counts (the ledger's posting rules); absent until it lands. */
+  countVouchers?: (period: string) => string[];
+}
+
+export function createChecks(deps: CheckDeps): StepChecks {
+  const { db, completeness, costing, finance } = deps;
+  const orm = openDrizzle(db);
+
+  /** Ledger rows of stock counts counted in the period that have no cost movement yet. */
+  function uncostedCounts(period: string): string[] {
+    const rows = orm
+      .select({
+        storeId: stockCounts.storeId,
+        countId: stockCounts.countId,
+        lines: sql<number>`COUNT(${stockLedger.id})`,
+        costed: sql<number>`COUNT(${costMovements.ledgerId})`,
+      })
+      .from(stockCounts)
+      .leftJoin(
+        stockLedger,
+        and(
+          eq(stockLedger.storeId, stockCounts.storeId),
+          eq(stockLedger.ref, stockCounts.countId),
+          eq(stockLedger.kind, "count_adjustment"),
+        ),
+      )
+      .leftJoin(costMovements, eq(costMovements.ledgerId, stockLedger.id))
+      // The period of a count is the date its countedAt carries (the store's own clock and offset).
+      .where(eq(sql`substr(${stockCounts.countedAt}, 1, 7)`, period))
+      .groupBy(stockCounts.storeId, stockCounts.countId)
+      .all();
+    return rows
+      .filter((r) => r.costed < r.lines)
+      .map((r) => `${r.storeId} count ${r.countId}: ${r.lines - r.costed} of ${r.lines} line(s) not costed`);
+  }
+
+  return {
+    store_days_complete(period) {
+      const { last } = monthDays(period);
+      const m = completeness.month(period, {});
+      const left = m.problems.map(
+        (p) =>
+          `${p.storeId} ${p.businessDay}: ${p.status}${p.missing ? ` (${p.missing} missing)` : ""}${p.extra ? ` (${p.extra} extra)` : ""}`,
+      );
+      if (m.through < last)
+        left.unshift(`the month runs to ${last}; days are proven up to yesterday (${m.through})`);
+      return result(
+        left.length === 0,
+        `${m.storeDays - m.problems.length} of ${m.storeDays} store-day(s) proven complete by the stores' day digests`,
+        left,
+      );
+    },
+
+    counts_posted(period) {
+      costing.catchUp();
+      const left = uncostedCounts(period);
+      const counts =
+        orm
+          .select({ n: sql<number>`COUNT(*)` })
+          .from(stockCounts)
+          .where(eq(sql`substr(${stockCounts.countedAt}, 1, 7)`, period))
+          .get()?.n ?? 0;
+      if (!deps.countVouchers)
+        return {
+          status: "not_available",
+          summary: `${counts} count(s) in the period, ${counts - left.length} costed; their gain/loss vouchers: not available (the ledger's inventory posting is not on this hub yet)`,
+          left: left.slice(0, LEFT_KEEP),
+          leftCount: left.length,
+        };
+      left.push(...deps.countVouchers(period));
+      return result(left.length === 0, `${counts} count(s) in the period costed and posted`, left);
+    },
+
+    cost_valuation_run(period) {
+      const { first, last } = monthDays(period);
+      costing.catchUp();
+      const mark =
+        orm
+          .select({ m: sql<number>`COALESCE(MAX(${costMovements.ledgerId}), 0)` })
+          .from(costMovements)
+          .get()?.m ?? 0;
+      const uncosted = orm
+        .select({ storeId: stockLedger.storeId, n: sql<number>`COUNT(*)` })
+        .from(stockLedger)
+        .where(and(gt(stockLedger.id, mark), sql`${stockLedger.at} <= ${`${last}T23:59:59.999Z`}`))
+        .groupBy(stockLedger.storeId)
+        .all();
+      // Cost of goods sold: what sales took less what returns put back, plus the negative-stock
+      // corrections posted by the month's receipts (positive: it had been understated).
+      const cogs =
+        orm
+          .select({
+            v: sql<number>`COALESCE(SUM(CASE WHEN ${costMovements.kind} IN ('sale', 'return') THEN -${costMovements.valueFen} ELSE 0 END + ${costMovements.correctionFen}), 0)`,
+          })
+          .from(costMovements)
+          .where(between(costMovements.at, first, `${last}T23:59:59.999Z`))
+          .get()?.v ?? 0;
+      const valuation = costing.valuation({ date: last });
+      const value = valuation.reduce((s, r) => s + r.valueFen, 0);
+      const negative = valuation.filter((r) => r.onHand < 0).length;
+      return result(
+        uncosted.length === 0,
+        `valuation at ${last}: ${new Set(valuation.map((r) => r.storeId)).size} store(s), ${yuan(value)} yuan; cost of goods sold net of returns in the month ${yuan(cogs)} yuan${negative ? `; ${negative} store/category group(s) below zero on hand (costed at the last average until stock arrives)` : ""}`,
+        uncosted.map((u) => `${u.storeId}: ${u.n} stock movement(s) not costed`),
+      );
+    },
+
+    vouchers_balanced(period) {
+      const { first, last } = monthDays(period);
+      // Posting is part of the step: what was ingested becomes vouchers before they are checked.
+      finance.post();
+      const failed = finance
+        .failures()
+        .filter((f) => f.businessDay >= first && f.businessDay <= last)
+        .map((f) => `${f.storeId} ${f.businessDay}: not posted: ${f.reason}`);
+      const lines = orm
+        .select({
+          id: vouchers.id,
+          storeId: vouchers.storeId,
+          day: vouchers.businessDay,
+          headDr: vouchers.debitFen,
+          headCr: vouchers.creditFen,
+          dr: sql<number>`TOTAL(${voucherLines.debitFen})`,
+          cr: sql<number>`TOTAL(${voucherLines.creditFen})`,
+        })
+        .from(vouchers)
+        .leftJoin(voucherLines, eq(voucherLines.voucherId, vouchers.id))
+        .where(between(vouchers.businessDay, first, last))
+        .groupBy(vouchers.id)
+        .all();
+      const unbalanced = lines
+        .filter((v) => v.dr !== v.cr || v.dr !== v.headDr || v.cr !== v.headCr)
+        .map(
+          (v) =>
+            `voucher ${v.id} (${v.storeId} ${v.day}): lines Dr ${yuan(v.dr)} Cr ${yuan(v.cr)}, header Dr ${yuan(v.headDr)} Cr ${yuan(v.headCr)}`,
+        );
+      const total = lines.reduce((s, v) => s + v.dr, 0);
+      return result(
+        failed.length + unbalanced.length === 0,
+        `${lines.length} voucher(s) dated in the period, ${lines.length - unbalanced.length} balanced (Dr = Cr ${yuan(total)} yuan); ${failed.length} store-day(s) not posted`,
+        [...failed, ...unbalanced],
+      );
+    },
+  };
+}
