@@ -204,6 +204,9 @@ export type Target =
        */
       stores: string[];
     };
+export type CloseClosed = CloseChecklist & {
+  posted: number;
+};
 export type DayStatus = "complete" | "incomplete" | "pending" | "no_digest";
 export type EventConflictDetail = EventConflict & {
   committed: CommittedVersion;
@@ -300,6 +303,10 @@ export interface HubApiSchemas {
   CatalogEdit: CatalogEdit;
   Changeset: Changeset;
   ChangesetDetail: ChangesetDetail;
+  CloseAuditEntry: CloseAuditEntry;
+  CloseChecklist: CloseChecklist;
+  CloseClosed: CloseClosed;
+  CloseStep: CloseStep;
   CommittedVersion: CommittedVersion;
   CompletenessCell: CompletenessCell;
   CompletenessGrid: CompletenessGrid;
@@ -484,6 +491,37 @@ export interface ChangesetDetail {
     at: string;
     detail: string;
   }[];
+}
+export interface CloseAuditEntry {
+  event: string;
+  fromState: string;
+  toState: string;
+  actor: string;
+  reason: string | null;
+  at: string;
+}
+export interface CloseChecklist {
+  period: string;
+  state: "open" | "checking" | "closed";
+  closedBy: string | null;
+  closedAt: string | null;
+  canClose: boolean;
+  steps: CloseStep[];
+  audit: CloseAuditEntry[];
+}
+export interface CloseStep {
+  id: string;
+  title: string;
+  titleEn: string;
+  module: string;
+  status: "passed" | "failed" | "not_available" | "not_run";
+  summary: string;
+  left: string[];
+  leftCount: number;
+  ranBy: string | null;
+  ranAt: string | null;
+  confirmedBy: string | null;
+  confirmedAt: string | null;
 }
 export interface CommittedVersion {
   eventId: string;

@@ -1,0 +1,178 @@
+// The month-end close through a real hub (in process, a store over real MQTT): the checklist
+// names what is left per step (store-days without a digest, steps whose module is not on the
+// hub), costs and posts as it checks, records who ran it; closing is refused naming the step,
+// also through finance's period close when closeChecklist is on; roles, bad input, and an
+// audited reopen.
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import {
+  api,
+  connectStore,
+  enrollStore,
+  event,
+  type StoreClient,
+  saleEvent,
+  startTestHub,
+} from "../test-kit.ts";
+
+setDefaultTimeout(60_000);
+
+let clock = Date.parse("2026-11-24T20:00:00Z"); // 2026-11-25 04:00 in China
+const now = () => new Date(clock);
+let hub: Awaited<ReturnType<typeof startTestHub>>;
+let store: StoreClient;
+let seq = 0;
+const S = "S801";
+
+async function publish(events: ReturnType<typeof event>[]) {
+  await store.publishEvents(events);
+  const upTo = seq;
+  await store.next("events.ack", (a) => a.payload.upToSeq >= upTo);
+}
+const step = (body: { steps: { id: string }[] }, id: string) =>
+  body.steps.find((s) => s.id === id) as never as {
+    status: string;
+    summary: string;
+    left: string[];
+    leftCount: number;
+    ranBy: string | null;
+    ranAt: string | null;
+    confirmedBy: string | null;
+  };
+
+beforeAll(async () => {
+  hub = await startTestHub({ closeChecklist: true }, now);
+  store = await connectStore(await enrollStore(hub, S));
+  await publish([
+    saleEvent(S, ++seq, { lines: 2 }),
+    saleEvent(S, ++seq, { lines: 1 }),
+    event("stock.counted", S, ++seq, {
+      countId: "C-1125",
+      countedBy: "1001",
+      lines: [{ sku: "SKU1", counted: 3, expected: 5 }],
+      countedAt: "2026-11-25T21:00:00.000+08:00",
+    }),
+  ]);
+  clock = Date.parse("2026-12-02T02:00:00Z"); // 2026-12-02 10:00 in China: November is over
+});
+afterAll(async () => {
+  await store.close();
+  await hub.cleanup();
+});
+
+describe("the month-end checklist", () => {
+  test("before any run every declared step is not_run and the month is open", async () => {
+    const r = await api(hub, "GET", "/api/v1/close/2026-11");
+    expect(r.status).toBe(200);
+    expect(r.body.state).toBe("open");
+    expect(r.body.steps.map((s: { id: string; status: string }) => [s.id, s.status])).toEqual([
+      ["store_days_complete", "not_run"],
+      ["payments_reconciled", "not_run"],
+      ["receipts_invoiced", "not_run"],
+      ["counts_posted", "not_run"],
+      ["cost_valuation_run", "not_run"],
+      ["vouchers_balanced", "not_run"],
+      ["vouchers_exported", "not_run"],
+    ]);
+    expect(r.body.canClose).toBe(false);
+  });
+
+  test("a run checks every step, names what is left, costs and posts, and says who ran it", async () => {
+    const r = await api(hub, "POST", "/api/v1/close/2026-11/check");
+    expect(r.status).toBe(200);
+    expect(r.body.state).toBe("checking");
+    // The store sent no day digest: each of its days from enrollment (25th) to the 30th is named.
+    const days = step(r.body, "store_days_complete");
+    expect(days.status).toBe("failed");
+    expect(days.left).toEqual(
+      ["25", "26", "27", "28", "29", "30"].map((d) => `${S} 2026-11-${d}: no_digest`),
+    );
+    expect(days.summary).toBe("0 of 6 store-day(s) proven complete by the stores' day digests");
+    for (const id of ["payments_reconciled", "receipts_invoiced", "vouchers_exported"])
+      expect(step(r.body, id)).toMatchObject({ status: "not_available", left: [] });
+    expect(step(r.body, "payments_reconciled").summary).toContain("reconciliation module is not on this hub");
+    // The count is costed; its voucher half is not on the hub yet.
+    const counts = step(r.body, "counts_posted");
+    expect(counts.status).toBe("not_available");
+    expect(counts.summary).toContain("1 count(s) in the period, 1 costed");
+    // Cost caught up with every stock movement; 3 units sold at no known cost (0) and a count.
+    const cost = step(r.body, "cost_valuation_run");
+    expect(cost.status).toBe("passed");
+    expect(cost.summary).toContain("valuation at 2026-11-30: 1 store(s)");
+    // Posting ran as part of the step: the day's sales are one balanced voucher (300 fen).
+    const v = step(r.body, "vouchers_balanced");
+    expect(v.status).toBe("passed");
+    expect(v.summary).toBe(
+      "1 voucher(s) dated in the period, 1 balanced (Dr = Cr 3.00 yuan); 0 store-day(s) not posted",
+    );
+    expect(v.ranBy).toBe("admin (hq_admin)");
+    expect(v.ranAt).toBe(new Date(clock).toISOString());
+    expect(r.body.audit).toMatchObject([
+      { event: "check", fromState: "open", toState: "checking", actor: "admin (hq_admin)" },
+    ]);
+  });
+
+  test("a passed step is signed off; a step that did not pass cannot be", async () => {
+    const ok = await api(hub, "POST", "/api/v1/close/2026-11/steps/vouchers_balanced/confirm");
+    expect(ok.status).toBe(200);
+    expect(step(ok.body, "vouchers_balanced").confirmedBy).toBe("admin (hq_admin)");
+    const no = await api(hub, "POST", "/api/v1/close/2026-11/steps/store_days_complete/confirm");
+    expect(no.status).toBe(409);
+    expect(no.body.message).toContain("step store_days_complete has not passed (failed)");
+    const bad = await api(hub, "POST", "/api/v1/close/2026-11/steps/nope/confirm");
+    expect(bad.body).toMatchObject({ error: "validation", field: "step" });
+  });
+
+  test("closing is refused naming the first step that fails; so is finance's close (closeChecklist on)", async () => {
+    const r = await api(hub, "POST", "/api/v1/close/2026-11/close");
+    expect(r.status).toBe(409);
+    expect(r.body.step).toBe("store_days_complete");
+    expect(r.body.steps).toEqual([
+      "store_days_complete",
+      "payments_reconciled",
+      "receipts_invoiced",
+      "counts_posted",
+      "vouchers_exported",
+    ]);
+    expect(r.body.message).toContain("step store_days_complete failed");
+    expect(r.body.message).toContain(`${S} 2026-11-25: no_digest`);
+    const books = await api(hub, "POST", "/api/v1/finance/periods/2026-11/close");
+    expect(books.status).toBe(409);
+    expect(books.body.step).toBe("store_days_complete");
+    const periods = (await api(hub, "GET", "/api/v1/finance/periods")).body;
+    expect(periods.find((p: { period: string }) => p.period === "2026-11").status).toBe("open");
+    // The run refused is kept: still checking, the sign-off of a step that still passes kept.
+    const s = (await api(hub, "GET", "/api/v1/close/2026-11")).body;
+    expect(s.state).toBe("checking");
+    expect(step(s, "vouchers_balanced").confirmedBy).toBe("admin (hq_admin)");
+  });
+
+  test("cancel returns to open; a reopen of an open month is refused naming the state; reopen needs a reason", async () => {
+    const c = await api(hub, "POST", "/api/v1/close/2026-11/cancel");
+    expect(c.body.state).toBe("open");
+    const again = await api(hub, "POST", "/api/v1/close/2026-11/cancel");
+    expect(again.status).toBe(409);
+    expect(again.body.message).toBe("period 2026-11 is open; cancel is not allowed");
+    const reopen = await api(hub, "POST", "/api/v1/close/2026-11/reopen", { reason: "late invoice" });
+    expect(reopen.status).toBe(409);
+    const empty = await api(hub, "POST", "/api/v1/close/2026-11/reopen", { reason: "   " });
+    expect(empty.body).toMatchObject({ error: "validation", field: "reason" });
+  });
+
+  test("roles and bad input: a regional manager may not read it, an auditor may not run it, a bad month is named", async () => {
+    const west = (
+      await api(hub, "POST", "/api/v1/tokens", { name: "west", role: "regional_manager", region: "west" })
+    ).body.token;
+    const auditor = (await api(hub, "POST", "/api/v1/tokens", { name: "audit", role: "auditor" })).body.token;
+    expect((await api(hub, "GET", "/api/v1/close/2026-11", undefined, west)).status).toBe(403);
+    expect((await api(hub, "GET", "/api/v1/close/2026-11", undefined, auditor)).status).toBe(200);
+    expect((await api(hub, "POST", "/api/v1/close/2026-11/check", undefined, auditor)).status).toBe(403);
+    expect((await api(hub, "POST", "/api/v1/close/2026-11/close", undefined, west)).status).toBe(403);
+    expect((await api(hub, "GET", "/api/v1/close/2026-13")).body).toMatchObject({
+      error: "validation",
+      field: "period",
+    });
+    expect((await api(hub, "POST", "/api/v1/close/x'--/check")).status).toBe(400);
+    const huge = await api(hub, "POST", "/api/v1/close/2026-11/reopen", { reason: "x".repeat(10_000) });
+    expect(huge.body).toMatchObject({ error: "validation", field: "reason" });
+  });
+});
