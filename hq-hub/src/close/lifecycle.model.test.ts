@@ -80,15 +80,15 @@ function check(m: Model, r: Real) {
 }
 
 function refused(step: () => unknown, state: CloseState, event: string) {
-  let err: unknown;
-  try {
-    step();
-  } catch (e) {
-    err = e;
-  }
+  const err = (() => {
+    try {
+      step();
+    } catch (e) {
+      return e;
+    }
+  })();
   expect(err).toBeInstanceOf(TransitionError);
-  expect((err as TransitionError).state).toBe(state);
-  expect((err as TransitionError).event).toBe(event);
+  expect(err).toMatchObject({ state, event });
 }
 
 /** The model's run of the checklist: every step recorded as its check answers now. */
