@@ -1,5 +1,5 @@
 // Model-based test of the purchase-order lifecycle (fast-check commands): random orders are
-// created, sent, cancelled, closed and delivered (receiving rows naming the order, summed by
+// created, sent, shipped, cancelled, closed and delivered (receiving rows naming the order, summed by
 // refreshReceipts) against the real replenishment module on a real database, beside a
 // reference model that is a plain map of order -> status and ordered / received quantities.
 // After every command the module's statuses and received quantities are the model's, and a
@@ -116,6 +116,20 @@ class Send extends OnOrder {
   override toString = () => `send(${this.pick})`;
 }
 
+class Ship extends OnOrder {
+  override run(m: Model, r: Real) {
+    const o = this.order(m);
+    if (o.status !== "ordered") refusedWith(() => r.replenishment.ship(o.id, "model"), o.status, "ship");
+    else {
+      r.replenishment.ship(o.id, "model");
+      o.status = "in_transit";
+      settle(o);
+    }
+    check(m, r);
+  }
+  override toString = () => `ship(${this.pick})`;
+}
+
 class Cancel extends OnOrder {
   override run(m: Model, r: Real) {
     const o = this.order(m);
@@ -135,7 +149,8 @@ class Cancel extends OnOrder {
 class Close extends OnOrder {
   override run(m: Model, r: Real) {
     const o = this.order(m);
-    if (o.status !== "ordered") refusedWith(() => r.replenishment.close(o.id, "model"), o.status, "close");
+    if (o.status !== "ordered" && o.status !== "in_transit")
+      refusedWith(() => r.replenishment.close(o.id, "model"), o.status, "close");
     else {
       r.replenishment.close(o.id, "model");
       o.status = "closed";
@@ -145,9 +160,9 @@ class Close extends OnOrder {
   override toString = () => `close(${this.pick})`;
 }
 
-/** An ordered order's receipts summed again; covering every line makes it received. */
+/** An ordered or shipped order's receipts summed again; covering every line makes it received. */
 function settle(o: ModelOrder) {
-  if (o.status !== "ordered") return;
+  if (o.status !== "ordered" && o.status !== "in_transit") return;
   o.received = { ...o.booked };
   if (Object.entries(o.qty).every(([sku, q]) => (o.received[sku] ?? 0) >= q)) o.status = "received";
 }
@@ -188,6 +203,7 @@ test("purchase orders follow the reference model through random sends, cancels, 
         [
           fc.integer({ min: 1, max: 4 }).map((q) => new Create(q)),
           pick.map((p) => new Send(p)),
+          pick.map((p) => new Ship(p)),
           pick.map((p) => new Cancel(p)),
           pick.map((p) => new Close(p)),
           fc

@@ -10,6 +10,13 @@ test("a draft is sent or cancelled; an ordered one is received in full, closed s
   expect(orderLifecycle.apply("PO-1", "ordered", "receive_all")).toBe("received");
   expect(orderLifecycle.apply("PO-1", "ordered", "close")).toBe("closed");
   expect(orderLifecycle.apply("PO-1", "ordered", "cancel")).toBe("cancelled");
+  expect(orderLifecycle.apply("PO-1", "ordered", "ship")).toBe("in_transit");
+  expect(orderLifecycle.apply("PO-1", "in_transit", "receive_all")).toBe("received");
+  expect(orderLifecycle.apply("PO-1", "in_transit", "close")).toBe("closed");
+  // Goods on the road are not cancelled: they are received, or the order is closed short.
+  expect(() => orderLifecycle.apply("PO-1", "in_transit", "cancel")).toThrow(
+    "is in_transit and cannot be cancelled",
+  );
   for (const end of ["received", "closed", "cancelled"] as const)
     expect(orderLifecycle.eventsFrom(end)).toEqual([]);
 });
@@ -33,6 +40,7 @@ test("receipts move only an ordered order, and only when every line is covered",
   ];
   expect(statusAfterReceipts("ordered", lines)).toBe("received");
   expect(statusAfterReceipts("ordered", [{ sku: "A", qty: 2, received: 1 }])).toBe("ordered");
+  expect(statusAfterReceipts("in_transit", lines)).toBe("received");
   for (const s of ["draft", "received", "closed", "cancelled"] as const)
     expect(statusAfterReceipts(s, lines)).toBe(s);
 });

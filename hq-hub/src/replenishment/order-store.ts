@@ -77,6 +77,15 @@ export function createOrderStore(db: Sqlite) {
       .run();
   }
 
+  /** The supplier shipped an ordered order (no end: it is still expected). */
+  function markShipped(id: string) {
+    orm
+      .update(purchaseOrders)
+      .set({ status: "in_transit" })
+      .where(and(eq(purchaseOrders.id, id), eq(purchaseOrders.status, "ordered")))
+      .run();
+  }
+
   function setReceived(id: string, sku: string, received: number) {
     orm
       .update(purchaseOrderLines)
@@ -90,13 +99,17 @@ export function createOrderStore(db: Sqlite) {
     orm
       .select({ id: purchaseOrders.id })
       .from(purchaseOrders)
-      .where(eq(purchaseOrders.status, "ordered"))
+      .where(inArray(purchaseOrders.status, ["ordered", "in_transit"]))
       .orderBy(asc(purchaseOrders.id))
       .all()
       .map((r) => r.id);
 
   /** Units still expected per SKU at a store (drafts and ordered, never below zero a line). */
-  const onOrder = (storeId: string): Map<string, number> =>
+  const onOrder = (storeId: string): Map<string, number> => outstandingBy(storeId, ["draft", "ordered"]);
+  /** Units the suppliers have shipped to a store and it has not received yet, per SKU. */
+  const inTransit = (storeId: string): Map<string, number> => outstandingBy(storeId, ["in_transit"]);
+
+  const outstandingBy = (storeId: string, statuses: string[]): Map<string, number> =>
     new Map(
       orm
         .select({
@@ -105,7 +118,7 @@ export function createOrderStore(db: Sqlite) {
         })
         .from(purchaseOrderLines)
         .innerJoin(purchaseOrders, eq(purchaseOrders.id, purchaseOrderLines.poId))
-        .where(and(eq(purchaseOrders.storeId, storeId), inArray(purchaseOrders.status, ["draft", "ordered"])))
+        .where(and(eq(purchaseOrders.storeId, storeId), inArray(purchaseOrders.status, statuses)))
         .groupBy(purchaseOrderLines.sku)
         .all()
         .map((r) => [r.sku, r.n] as const),
@@ -160,7 +173,7 @@ export function createOrderStore(db: Sqlite) {
           opts.status === undefined
             ? undefined
             : opts.status === "open"
-              ? inArray(purchaseOrders.status, ["draft", "ordered"])
+              ? inArray(purchaseOrders.status, ["draft", "ordered", "in_transit"])
               : eq(purchaseOrders.status, opts.status),
           opts.regions === undefined
             ? undefined
@@ -182,9 +195,11 @@ export function createOrderStore(db: Sqlite) {
     insert,
     setStatus,
     markOrdered,
+    markShipped,
     setReceived,
     openIds,
     onOrder,
+    inTransit,
     supplierOf,
     assign,
     skusOf,

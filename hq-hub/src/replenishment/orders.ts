@@ -46,7 +46,7 @@ export const OrderListQuery = z.object({
     .string()
     .regex(/^[A-Z0-9]{1,16}$/)
     .optional(),
-  status: z.enum(["draft", "ordered", "received", "closed", "cancelled", "open"]).optional(),
+  status: z.enum(["draft", "ordered", "in_transit", "received", "closed", "cancelled", "open"]).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
@@ -223,6 +223,16 @@ export function createReplenishment(deps: {
     return { order, till: update(order) };
   }
 
+  /** The supplier's shipping notice: the goods are on the road (in transit until received). */
+  function ship(id: string, _actor: string): { order: PurchaseOrder; till: TillUpdate } {
+    const o = get(id);
+    orderLifecycle.apply(id, o.status, "ship");
+    store.markShipped(id);
+    refreshOne(id);
+    const order = get(id);
+    return { order, till: update(order) };
+  }
+
   /** Cancels a draft, or an ordered one nothing was received of. */
   function cancel(id: string, actor: string): { order: PurchaseOrder; till: TillUpdate } {
     const o = get(id);
@@ -246,7 +256,7 @@ export function createReplenishment(deps: {
   /** Re-sums one order's receipts; returns true when anything changed. */
   function refreshOne(id: string): boolean {
     const o = store.order(id);
-    if (!o || (o.status !== "ordered" && o.status !== "draft")) return false;
+    if (!o || (o.status !== "ordered" && o.status !== "in_transit" && o.status !== "draft")) return false;
     const status0 = o.status as OrderStatus;
     const { bySku } = receiptsOf(o);
     let changed = false;
@@ -267,7 +277,7 @@ export function createReplenishment(deps: {
   }
 
   /**
-   * Re-sums the receipts of every ordered order (one transaction); returns the till updates of
+   * Re-sums the receipts of every ordered or shipped order (one transaction); returns the till updates of
    * the orders that changed. Run on a timer by the hub and before any read of an order.
    */
   function refreshReceipts(): TillUpdate[] {
@@ -286,6 +296,7 @@ export function createReplenishment(deps: {
     create,
     createFromSuggestions,
     send,
+    ship,
     cancel,
     close,
     refreshReceipts,

@@ -107,6 +107,15 @@ export function tillItems(order: {
               qty: outstanding(l),
               ...(order.expectedAt ? { expectedAt: order.expectedAt } : {}),
             };
+      case "in_transit":
+        return l.received >= l.qty
+          ? { ...base, status: "received" as const, qty: l.received }
+          : {
+              ...base,
+              status: "in_transit" as const,
+              qty: outstanding(l),
+              ...(order.expectedAt ? { expectedAt: order.expectedAt } : {}),
+            };
       case "received":
         return { ...base, status: "received" as const, qty: l.received };
       case "closed":

@@ -10,7 +10,7 @@ const PurchaseOrder = z
     id: z.string(),
     storeId: z.string(),
     supplierId: z.string(),
-    status: z.enum(["draft", "ordered", "received", "closed", "cancelled"]),
+    status: z.enum(["draft", "ordered", "in_transit", "received", "closed", "cancelled"]),
     note: z.string().nullable(),
     createdBy: z.string(),
     createdAt: z.string(),
@@ -190,10 +190,11 @@ export const replenishmentRoutes: RouteModule = (r, hub, s) => {
   );
   const steps = {
     send: "Send a draft to the supplier (ordered; the store's till sees it with the expected date)",
+    ship: "The supplier's shipping notice: the goods are in transit (counted beside on hand and on order)",
     cancel: "Cancel a draft, or an ordered purchase order nothing was received of",
     close: "Close an ordered purchase order short (the rest is no longer expected)",
   } as const;
-  for (const step of ["send", "cancel", "close"] as const)
+  for (const step of ["send", "ship", "cancel", "close"] as const)
     r.route(
       {
         method: "post",

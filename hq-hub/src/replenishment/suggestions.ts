@@ -46,7 +46,9 @@ export function createSuggestions(deps: {
     const windowDays = opts.windowDays ?? 28;
     const reviewDays = opts.reviewDays ?? 7;
     const since = new Date(now().getTime() - windowDays * DAY_MS).toISOString();
+    // Shipped orders still count as coming (the order-up-to rule knows one kind of "on order").
     const onOrder = orders.onOrder(storeId);
+    for (const [sku, n] of orders.inTransit(storeId)) onOrder.set(sku, (onOrder.get(sku) ?? 0) + n);
     const supplierCache = new Map<string, ReturnType<Suppliers["get"]> | undefined>();
     const supplierFor = (sku: string) => {
       const id = orders.supplierOf(sku);
