@@ -22,7 +22,7 @@ const tables: [
     ["edit", "release_pilot", "release_all", "promote", "rollback"],
     6,
   ],
-  ["purchase order", orderLifecycle, ORDER_TRANSITIONS, ["send", "cancel", "close", "receive_all"], 5],
+  ["purchase order", orderLifecycle, ORDER_TRANSITIONS, ["send", "ship", "cancel", "close", "receive_all"], 8],
   [
     "store enrollment",
     enrollmentLifecycle,
