@@ -22,7 +22,13 @@ const tables: [
     ["edit", "release_pilot", "release_all", "promote", "rollback"],
     6,
   ],
-  ["purchase order", orderLifecycle, ORDER_TRANSITIONS, ["send", "ship", "cancel", "close", "receive_all"], 8],
+  [
+    "purchase order",
+    orderLifecycle,
+    ORDER_TRANSITIONS,
+    ["send", "ship", "cancel", "close", "receive_all"],
+    8,
+  ],
   [
     "store enrollment",
     enrollmentLifecycle,

@@ -728,7 +728,7 @@ export interface PurchaseOrder {
   id: string;
   storeId: string;
   supplierId: string;
-  status: "draft" | "ordered" | "received" | "closed" | "cancelled";
+  status: "draft" | "ordered" | "in_transit" | "received" | "closed" | "cancelled";
   note: string | null;
   createdBy: string;
   createdAt: string;

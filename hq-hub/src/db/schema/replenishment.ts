@@ -61,5 +61,8 @@ export const replenishmentRunOrders = sqliteTable(
     decidedBy: text("decided_by"),
     decidedAt: text("decided_at"),
   },
-  (t) => [index("replenishment_run_orders_run").on(t.runId), index("replenishment_run_orders_decision").on(t.decision)],
+  (t) => [
+    index("replenishment_run_orders_run").on(t.runId),
+    index("replenishment_run_orders_decision").on(t.decision),
+  ],
 );
