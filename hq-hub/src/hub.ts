@@ -28,6 +28,7 @@ import { createTokens } from "./http/auth.ts";
 import { createIngest } from "./ingest/ingest.ts";
 import { createResync } from "./ingest/resync.ts";
 import { type IngestWorker, startIngestWorker } from "./ingest/worker-client.ts";
+import { createMembers } from "./members/service.ts";
 import { createDownlink } from "./mqtt/envelopes.ts";
 import { createGroupCommit, MAX_GROUP } from "./mqtt/group-commit.ts";
 import { createRouter } from "./mqtt/router.ts";
@@ -70,6 +71,8 @@ export interface HubIngest extends ApiIngest {
 
 /** How often the first uses of one-time coupons are sent down as "redeemed" (ms). */
 const COUPON_SYNC_MS = 1000;
+/** How often the hub asks whether the daily member run is due. */
+const MEMBER_RUN_CHECK_MS = 10 * 60_000;
 
 /** How often the batch-built look-ups of ledger, sale lines and tenders catch up with ingest. */
 const LOOKUP_CATCH_UP_MS = 1000;
@@ -171,6 +174,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     ...(config.closeRequiresComplete ? { requireComplete: (p: string) => completeness.month(p, {}) } : {}),
   });
   const coupons = createCoupons({ db, now, catalog });
+  const members = createMembers({ db, now, catalog, coupons });
   const tokens = createTokens({ db, now, adminToken: config.adminToken });
   const imports = createImports({ db, now, catalog });
   const suppliers = createSuppliers({ db, now });
@@ -271,6 +275,15 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     }
   }, COUPON_SYNC_MS);
 
+  // Tiers by rule and RFM scores once a day (members/scoring.ts decides whether one is due).
+  const memberRunTimer = setInterval(() => {
+    try {
+      members.scoring.runScheduled(now());
+    } catch (e) {
+      log(`hq-hub: member run failed: ${(e as Error).message}`);
+    }
+  }, MEMBER_RUN_CHECK_MS);
+
   const memberTimer =
     config.memberSyncMs > 0
       ? setInterval(() => {
@@ -345,6 +358,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     close,
     completeness,
     coupons,
+    members,
     tokens,
     imports,
     suppliers,
@@ -356,6 +370,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     stats,
     async stop() {
       if (memberTimer) clearInterval(memberTimer);
+      clearInterval(memberRunTimer);
       clearInterval(couponTimer);
       if (financeTimer) clearInterval(financeTimer);
       clearInterval(receiptTimer);

@@ -3,6 +3,37 @@
 // declarations in hq-hub/src/*/routes.ts). Do not edit: run `npm run gen:api-types`.
 /* biome-ignore-all format: generated */
 /* biome-ignore-all lint: generated */
+export type CampaignResults = Campaign & {
+  asOf: string;
+  redeemed: number;
+  redemptionPercent: number;
+  uplift: {
+    method: string;
+    treated: {
+      n: number;
+      totalFen: number;
+      meanFen: number;
+      sdFen: number;
+    };
+    control: {
+      n: number;
+      totalFen: number;
+      meanFen: number;
+      sdFen: number;
+    };
+    upliftFen: number;
+    ci95: {
+      lowFen: number;
+      highFen: number;
+    };
+    incrementalSpendFen: number;
+    incrementalCi95: {
+      lowFen: number;
+      highFen: number;
+    };
+    relativePercent: number | null;
+  } | null;
+};
 export type MasterRecord =
   | ProductV1
   | BarcodeV1
@@ -299,6 +330,8 @@ export interface HubApiSchemas {
   ApiError: ApiError;
   ApiIndex: ApiIndex;
   BarcodeV1: BarcodeV1;
+  Campaign: Campaign;
+  CampaignResults: CampaignResults;
   CashierRecord: CashierRecord;
   CatalogEdit: CatalogEdit;
   Changeset: Changeset;
@@ -334,6 +367,11 @@ export interface HubApiSchemas {
   ImportJob: ImportJob;
   MasterRecord: MasterRecord;
   Me: Me;
+  MemberConsent: MemberConsent;
+  MemberProfile: MemberProfile;
+  MemberRow: MemberRow;
+  MemberRun: MemberRun;
+  MemberSegment: MemberSegment;
   MemberSync: MemberSync;
   MemberV1: MemberV1;
   MonthProof: MonthProof;
@@ -359,6 +397,7 @@ export interface HubApiSchemas {
   SaleDetail: SaleDetail;
   SaleRow: SaleRow;
   SalesReport: SalesReport;
+  SegmentPreview: SegmentPreview;
   SessionTakeover: SessionTakeover;
   Store: Store;
   StoreDetail: StoreDetail;
@@ -399,6 +438,21 @@ export interface ApiIndex {
 export interface BarcodeV1 {
   code: string;
   sku: string;
+}
+export interface Campaign {
+  id: number;
+  name: string;
+  segmentId: number;
+  promotionId: string;
+  holdoutPercent: number;
+  seed: number;
+  startsAt: string;
+  endsAt: string;
+  treated: number;
+  control: number;
+  createdBy: string;
+  createdAt: string;
+  status: "planned" | "running" | "finished";
 }
 export interface CashierRecord {
   id: string;
@@ -875,6 +929,132 @@ export interface Me {
   region?: string;
   canWrite: boolean;
 }
+export interface MemberConsent {
+  id: number;
+  purpose: string;
+  granted: boolean;
+  wording: string;
+  at: string;
+  recordedBy: string;
+}
+export interface MemberProfile {
+  id: string;
+  phone: string;
+  name: string | null;
+  tier: string;
+  points: number;
+  status: string;
+  visits: number;
+  spendFen: number;
+  returnsFen: number;
+  averageBasketFen: number;
+  firstVisitAt: string | null;
+  lastVisitAt: string | null;
+  rfm: {
+    r: number;
+    f: number;
+    m: number;
+  };
+  favouriteCategories: {
+    category: string;
+    spendFen: number;
+  }[];
+  favouriteStores: {
+    storeId: string;
+    visits: number;
+    spendFen: number;
+  }[];
+  pointsHistory: {
+    storeId: string;
+    kind: string;
+    docId: string;
+    at: string;
+    netFen: number;
+    points: number;
+  }[];
+  coupons: {
+    held: number;
+    used: number;
+    usedAtTill: number;
+    list: {
+      code: string;
+      promotionId: string;
+      status: string;
+      validUntil: string | null;
+      uses: number;
+    }[];
+  };
+}
+export interface MemberRow {
+  id: string;
+  phone: string;
+  name: string | null;
+  tier: string;
+  points: number;
+  status: string;
+  visits: number;
+  spendFen: number;
+  averageBasketFen: number;
+  lastVisitAt: string | null;
+}
+export interface MemberRun {
+  kind: string;
+  ranAt: string;
+  members: number;
+  changed: number;
+}
+export interface MemberSegment {
+  id: number;
+  name: string;
+  rule: {
+    recencyDays?: {
+      min?: number;
+      max?: number;
+    };
+    visits?: {
+      min?: number;
+      max?: number;
+    };
+    spendFen?: {
+      min?: number;
+      max?: number;
+    };
+    rfm?: {
+      r?: {
+        min?: number;
+        max?: number;
+      };
+      f?: {
+        min?: number;
+        max?: number;
+      };
+      m?: {
+        min?: number;
+        max?: number;
+      };
+    };
+    /**
+     * @minItems 1
+     * @maxItems 50
+     */
+    categories?: string[];
+    categoryMinSpendFen?: number;
+    /**
+     * @minItems 1
+     * @maxItems 500
+     */
+    stores?: string[];
+    /**
+     * @minItems 1
+     * @maxItems 20
+     */
+    tiers?: string[];
+  };
+  createdBy: string;
+  createdAt: string;
+  evaluatedAt: string | null;
+  size: number | null;
+}
 export interface MemberSync {
   changesetId?: number;
   members: number;
@@ -1067,6 +1247,21 @@ export interface Totals {
   netFen: number;
   taxFen: number;
   refundFen: number;
+}
+export interface SegmentPreview {
+  size: number;
+  evaluatedAt: string;
+  members: {
+    id: string;
+    phone: string;
+    tier: string;
+    visits: number;
+    spendFen: number;
+    lastVisitAt: string | null;
+    r: number;
+    f: number;
+    m: number;
+  }[];
 }
 export interface SessionTakeover {
   id: number;

@@ -15,6 +15,7 @@ import type { Finance } from "../finance/finance.ts";
 import type { Fleet } from "../fleet/fleet.ts";
 import type { BatchOutcome } from "../ingest/ingest.ts";
 import type { Resync } from "../ingest/resync.ts";
+import type { Members } from "../members/service.ts";
 import type { Replenishment, TillUpdate } from "../replenishment/orders.ts";
 import type { Reports } from "../reports/reports.ts";
 import type { Sales } from "../sales/sales.ts";
@@ -69,6 +70,8 @@ export interface ApiHub {
   costing: Costing;
   /** Publishes what changes of purchase orders mean for the stores' tills (replenishment.status). */
   tellTills(updates: TillUpdate[]): Promise<void>;
+  /** Member profiles, tiers, segments, campaigns, consents (members/). */
+  members: Members;
   /** Sends the dirty member balances down as a change set released to every store. */
   syncMembers(actor: string): { changesetId: number; members: number } | undefined;
   /** Publishes an HQ -> store message on the store's down-topic. */

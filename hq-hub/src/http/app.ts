@@ -13,6 +13,7 @@ import { ForbiddenError, NotFoundError, StateError, ValidationError } from "../e
 import { financeRoutes } from "../finance/routes.ts";
 import { fleetRoutes } from "../fleet/routes.ts";
 import { ingestRoutes } from "../ingest/routes.ts";
+import { memberRoutes } from "../members/routes.ts";
 import { replenishmentRoutes } from "../replenishment/routes.ts";
 import { reportRoutes } from "../reports/routes.ts";
 import { salesRoutes } from "../sales/routes.ts";
@@ -36,6 +37,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   catalogRoutes,
   suppliersAndReplenishment,
   couponRoutes,
+  memberRoutes,
   ingestRoutes,
   conflictRoutes,
   salesRoutes,

@@ -6,7 +6,13 @@
 import type { AnyEnvelope, Payload } from "@retail/protocol";
 import { and, eq, sql } from "drizzle-orm";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
-import { memberActivity, memberCategorySpend, memberProfiles, memberStoreSpend } from "../db/schema.ts";
+import {
+  memberActivity,
+  memberCategorySpend,
+  memberErasures,
+  memberProfiles,
+  memberStoreSpend,
+} from "../db/schema.ts";
 import { pointsFor } from "../ingest/effects.ts";
 
 /** What one member sale adds to the profile tables (pure). */
@@ -109,6 +115,11 @@ function statements(db: Sqlite) {
         },
       })
       .prepare(),
+    erased: orm
+      .select({ id: memberErasures.memberId })
+      .from(memberErasures)
+      .where(eq(memberErasures.memberId, p("memberId")))
+      .prepare(),
     memberOfSale: orm
       .select({ memberId: memberActivity.memberId })
       .from(memberActivity)
@@ -139,6 +150,8 @@ function statementsOf(db: Sqlite): Statements {
 /** Applies a member sale to the profile tables; false when this sale was counted already. */
 export function applySaleFacts(db: Sqlite, f: SaleFacts): boolean {
   const q = statementsOf(db);
+  // An erased member's late sale (a store that was offline) must not build a new profile.
+  if (q.erased.get({ memberId: f.memberId })) return false;
   const r = q.activity.run({
     storeId: f.storeId,
     kind: "sale",
@@ -169,7 +182,7 @@ function applyReturn(db: Sqlite, storeId: string, p: Payload<"sale.returned">): 
   const q = statementsOf(db);
   // The member is the original sale's (as HQ counted it), wherever the goods come back.
   const m = q.memberOfSale.get({ storeId: p.original.storeId, saleId: p.original.saleId });
-  if (!m) return false;
+  if (!m || q.erased.get({ memberId: m.memberId })) return false;
   const refund = p.totals.refund;
   const r = q.activity.run({
     storeId,

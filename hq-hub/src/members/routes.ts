@@ -1,0 +1,400 @@
+// The members API: profiles, tier rules and the scheduled runs, segments, campaigns with their
+// results, consents and PIPL requests. Phones are whole only for hq_admin (privacy.ts).
+import { z } from "@hono/zod-openapi";
+import type { RouteModule } from "../http/route.ts";
+import { CampaignInput } from "./campaigns.ts";
+import { ConsentInput } from "./consent.ts";
+import { HistoryInput } from "./history.ts";
+import { MemberQuery } from "./members.ts";
+import { mayRevealPhone } from "./privacy.ts";
+import { SegmentInput, SegmentRule } from "./segments.ts";
+import { TierRule, TierRules } from "./tiers.ts";
+
+const tag = "members";
+const int = z.number().int();
+
+const MemberRow = z
+  .object({
+    id: z.string(),
+    phone: z.string(),
+    name: z.string().nullable(),
+    tier: z.string(),
+    points: int,
+    status: z.string(),
+    visits: int,
+    spendFen: int,
+    averageBasketFen: int,
+    lastVisitAt: z.string().nullable(),
+  })
+  .openapi("MemberRow");
+const MemberProfile = z
+  .object({
+    id: z.string(),
+    phone: z.string(),
+    name: z.string().nullable(),
+    tier: z.string(),
+    points: int,
+    status: z.string(),
+    visits: int,
+    spendFen: int,
+    returnsFen: int,
+    averageBasketFen: int,
+    firstVisitAt: z.string().nullable(),
+    lastVisitAt: z.string().nullable(),
+    rfm: z.object({ r: int, f: int, m: int }),
+    favouriteCategories: z.array(z.object({ category: z.string(), spendFen: int })),
+    favouriteStores: z.array(z.object({ storeId: z.string(), visits: int, spendFen: int })),
+    pointsHistory: z.array(
+      z.object({
+        storeId: z.string(),
+        kind: z.string(),
+        docId: z.string(),
+        at: z.string(),
+        netFen: int,
+        points: int,
+      }),
+    ),
+    coupons: z.object({
+      held: int,
+      used: int,
+      usedAtTill: int,
+      list: z.array(
+        z.object({
+          code: z.string(),
+          promotionId: z.string(),
+          status: z.string(),
+          validUntil: z.string().nullable(),
+          uses: int,
+        }),
+      ),
+    }),
+  })
+  .openapi("MemberProfile");
+const Run = z
+  .object({ kind: z.string(), ranAt: z.string(), members: int, changed: int })
+  .openapi("MemberRun");
+const Segment = z
+  .object({
+    id: int,
+    name: z.string(),
+    rule: SegmentRule,
+    createdBy: z.string(),
+    createdAt: z.string(),
+    evaluatedAt: z.string().nullable(),
+    size: int.nullable(),
+  })
+  .openapi("MemberSegment");
+const SegmentPreview = z
+  .object({
+    size: int,
+    evaluatedAt: z.string(),
+    members: z.array(
+      z.object({
+        id: z.string(),
+        phone: z.string(),
+        tier: z.string(),
+        visits: int,
+        spendFen: int,
+        lastVisitAt: z.string().nullable(),
+        r: int,
+        f: int,
+        m: int,
+      }),
+    ),
+  })
+  .openapi("SegmentPreview");
+const Campaign = z
+  .object({
+    id: int,
+    name: z.string(),
+    segmentId: int,
+    promotionId: z.string(),
+    holdoutPercent: int,
+    seed: int,
+    startsAt: z.string(),
+    endsAt: z.string(),
+    treated: int,
+    control: int,
+    createdBy: z.string(),
+    createdAt: z.string(),
+    status: z.enum(["planned", "running", "finished"]),
+  })
+  .openapi("Campaign");
+const Group = z.object({ n: int, totalFen: int, meanFen: int, sdFen: int });
+const Range = z.object({ lowFen: int, highFen: int });
+const CampaignResults = Campaign.extend({
+  asOf: z.string(),
+  redeemed: int,
+  redemptionPercent: z.number(),
+  uplift: z
+    .object({
+      method: z.string(),
+      treated: Group,
+      control: Group,
+      upliftFen: int,
+      ci95: Range,
+      incrementalSpendFen: int,
+      incrementalCi95: Range,
+      relativePercent: z.number().nullable(),
+    })
+    .nullable(),
+}).openapi("CampaignResults");
+const Consent = z
+  .object({
+    id: int,
+    purpose: z.string(),
+    granted: z.boolean(),
+    wording: z.string(),
+    at: z.string(),
+    recordedBy: z.string(),
+  })
+  .openapi("MemberConsent");
+const Page = z.object({
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const memberRoutes: RouteModule = (r, hub, s) => {
+  const m = () => hub.members;
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/members",
+      summary:
+        "Members with their profile totals (q: id or phone digits, tier, limit); phones masked unless hq_admin",
+      access: "read",
+      tag,
+      query: MemberQuery,
+      response: z.object({ members: z.array(MemberRow) }),
+    },
+    ({ query, principal }) => m().reads.list(query, mayRevealPhone(principal.role)),
+  );
+  r.route(
+    {
+      method: "post",
+      path: "/api/v1/members/history",
+      summary: "Import past member sales (a previous loyalty system) into the profiles, each sale once",
+      access: "admin",
+      tag,
+      body: HistoryInput,
+      response: z.object({ received: int, added: int, duplicates: int }),
+    },
+    ({ body }) => m().importHistory(body),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/members/tier-rules",
+      summary: "The tier rules (highest rank first)",
+      access: "read",
+      tag,
+      response: z.object({ rules: z.array(TierRule) }),
+    },
+    () => ({ rules: m().scoring.rules() }),
+  );
+  r.route(
+    {
+      method: "put",
+      path: "/api/v1/members/tier-rules",
+      summary: "Replace the tier rules (the lowest rank needs threshold 0); applied at the next run",
+      access: "admin",
+      tag,
+      body: z.strictObject({ rules: TierRules }),
+      response: z.object({ rules: z.array(TierRule) }),
+    },
+    ({ body }) => ({ rules: m().scoring.setRules(body.rules) }),
+  );
+  r.route(
+    {
+      method: "post",
+      path: "/api/v1/members/runs",
+      summary: "Run the daily member run now: tiers by rule, then RFM scores",
+      access: "admin",
+      tag,
+      response: z.object({ tiers: Run, rfm: Run }),
+    },
+    () => m().runNow(),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/members/runs",
+      summary: "The latest member runs",
+      access: "read",
+      tag,
+      response: z.object({ runs: z.array(Run.extend({ id: int })) }),
+    },
+    () => ({ runs: m().scoring.runs() }),
+  );
+  r.route(
+    {
+      method: "post",
+      path: "/api/v1/members/segments/preview",
+      summary: "A segment rule's size and its 20 biggest spenders, now",
+      access: "read",
+      tag,
+      body: z.strictObject({ rule: SegmentRule }),
+      response: SegmentPreview,
+    },
+    ({ body, principal }) => m().segments.preview(body.rule, mayRevealPhone(principal.role)),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/members/segments",
+      summary: "Saved segments with their last size",
+      access: "read",
+      tag,
+      response: z.object({ segments: z.array(Segment) }),
+    },
+    () => m().segments.list(),
+  );
+  r.route(
+    {
+      method: "post",
+      path: "/api/v1/members/segments",
+      summary: "Save a segment (name, rule); evaluated at once",
+      access: "write",
+      tag,
+      body: SegmentInput,
+      response: Segment,
+    },
+    ({ body, principal }) => m().segments.save(s.actor(principal), body),
+  );
+  r.route(
+    {
+      method: "post",
+      path: "/api/v1/members/segments/{id}/evaluate",
+      summary: "Re-evaluate a saved segment now (its size)",
+      access: "write",
+      tag,
+      response: Segment,
+    },
+    ({ params }) => m().segments.evaluate(Number(params.id)),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/members/segments/{id}/reach",
+      summary: "How many of a segment's members a campaign may reach (marketing consent)",
+      access: "read",
+      tag,
+      response: z.object({ segment: int, consented: int }),
+    },
+    ({ params }) => m().campaigns.reach(Number(params.id)),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/members/campaigns",
+      summary: "Campaigns with their status",
+      access: "read",
+      tag,
+      response: z.object({ campaigns: z.array(Campaign) }),
+    },
+    () => m().campaigns.list(),
+  );
+  r.route(
+    {
+      method: "post",
+      path: "/api/v1/members/campaigns",
+      summary:
+        "Start a campaign: a segment's consenting members, a seeded random holdout, one coupon per treated member (sent to every store)",
+      access: "admin",
+      tag,
+      body: CampaignInput,
+      response: Campaign,
+    },
+    ({ body, principal }) => m().campaigns.create(s.actor(principal), body),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/members/campaigns/{id}",
+      summary:
+        "A campaign's results: redemption, spend per member of both groups, uplift with a 95% CI (Welch, normal approximation)",
+      access: "read",
+      tag,
+      response: CampaignResults,
+    },
+    ({ params }) => m().campaigns.results(Number(params.id)),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/members/campaigns/{id}/members",
+      summary: "A campaign's members: group and coupon (limit, offset)",
+      access: "read",
+      tag,
+      query: Page,
+      response: z.object({
+        members: z.array(
+          z.object({ memberId: z.string(), treated: z.boolean(), couponCode: z.string().nullable() }),
+        ),
+      }),
+    },
+    ({ params, query }) => m().campaigns.memberList(Number(params.id), query.limit, query.offset),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/members/{id}",
+      summary: "A member's profile: visits, spend, average basket, favourites, points history, coupons",
+      access: "read",
+      tag,
+      response: MemberProfile,
+    },
+    ({ params, principal }) => m().reads.profile(params.id, mayRevealPhone(principal.role)),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/members/{id}/consents",
+      summary: "A member's consents: the current answer per purpose and every record (time, wording)",
+      access: "read",
+      tag,
+      response: z.object({ current: z.record(z.string(), z.boolean()), history: z.array(Consent) }),
+    },
+    ({ params }) => m().consents.list(params.id),
+  );
+  r.route(
+    {
+      method: "post",
+      path: "/api/v1/members/{id}/consents",
+      summary: "Record a consent given or withdrawn (purpose, granted, the wording shown)",
+      access: "write",
+      tag,
+      body: ConsentInput,
+      response: Consent,
+    },
+    ({ params, body, principal }) => m().consents.record(s.actor(principal), params.id, body),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/members/{id}/export",
+      summary: "Everything HQ holds about a member (PIPL access request)",
+      access: "admin",
+      tag,
+      response: z
+        .object({
+          exportedAt: z.string(),
+          member: z.object({ id: z.string(), phone: z.string() }).passthrough(),
+        })
+        .passthrough(),
+    },
+    ({ params }) => m().consents.exportMember(params.id),
+  );
+  r.route(
+    {
+      method: "post",
+      path: "/api/v1/members/{id}/erase",
+      summary:
+        "Erase a member on request: the person and profile go (HQ and stores), sales and vouchers stay",
+      access: "admin",
+      tag,
+      response: z.object({ memberId: z.string(), erasedAt: z.string(), changesetId: int }),
+    },
+    ({ params, principal }) => m().consents.erase(s.actor(principal), params.id),
+  );
+};
