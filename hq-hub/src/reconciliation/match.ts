@@ -1,0 +1,227 @@
+// Matching a provider's settlement file with the wallet tenders HQ holds (pure). The key is the
+// provider's id the till stored as the tender's reference: the transaction id for a sale's
+// tender, the refund id for a return's. Every file entry and every HQ tender ends in exactly one
+// item; differences carry their reason. What was settled per store is summed for posting.
+import { formatYuanPlain } from "@retail/protocol";
+import type { Provider, RowProblem, SettlementEntry } from "./bill.ts";
+
+/** A wallet tender at HQ (tenders joined with its sale or return). */
+export interface HqTender {
+  storeId: string;
+  docKind: "sale" | "return";
+  docId: string;
+  amountFen: number;
+  /** The provider's transaction id (sale) or refund id (return); null if the till had none. */
+  reference: string | null;
+}
+
+export const ITEM_STATUSES = [
+  "matched",
+  "reversed",
+  "not_at_hq",
+  "not_in_file",
+  "amount_mismatch",
+  "refund_mismatch",
+  "reversed_but_sold",
+  "duplicate",
+  "bad_row",
+] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+/** Statuses that need a person; `matched` and `reversed` (undone at the till too) do not. */
+export const DIFFERENCES: ReadonlySet<ItemStatus> = new Set(
+  ITEM_STATUSES.filter((s) => s !== "matched" && s !== "reversed"),
+);
+
+export interface MatchItem {
+  status: ItemStatus;
+  kind: "payment" | "refund" | "reversed" | "row";
+  transactionId: string;
+  refundId: string;
+  storeId: string | null;
+  docKind: "sale" | "return" | null;
+  docId: string | null;
+  fileFen: number | null;
+  hqFen: number | null;
+  settledFen: number;
+  feeFen: number;
+  row: number | null;
+  column: string | null;
+  reason: string;
+}
+
+/** What one store's matched entries settle: posted as one voucher per provider, day and store. */
+export interface StoreSettlement {
+  storeId: string;
+  /** Payments settled minus refunds settled (credited to the wallet clearing account). */
+  clearedFen: number;
+  feeFen: number;
+  /** What reaches the bank: cleared - fee. */
+  bankFen: number;
+}
+
+export interface MatchResult {
+  items: MatchItem[];
+  stores: StoreSettlement[];
+  totals: { paymentsFen: number; refundsFen: number; feesFen: number; netFen: number; differences: number };
+}
+
+const y = (fen: number) => `${formatYuanPlain(fen)} 元`;
+
+export function matchSettlement(
+  provider: Provider,
+  entries: SettlementEntry[],
+  problems: RowProblem[],
+  tenders: HqTender[],
+): MatchResult {
+  const name = provider === "wechat" ? "WeChat Pay" : "Alipay";
+  const items: MatchItem[] = [];
+  const hq = new Map<string, HqTender[]>();
+  for (const t of tenders) {
+    if (!t.reference) {
+      items.push({
+        ...blank(t.docKind === "sale" ? "payment" : "refund"),
+        status: "not_in_file",
+        storeId: t.storeId,
+        docKind: t.docKind,
+        docId: t.docId,
+        hqFen: t.amountFen,
+        reason: `HQ holds no ${name} transaction id for this ${t.docKind}'s tender: it cannot be found in the file`,
+      });
+      continue;
+    }
+    const key = `${t.docKind}:${t.reference}`;
+    hq.set(key, [...(hq.get(key) ?? []), t]);
+  }
+  const seen = new Map<string, number>();
+  for (const e of entries) {
+    const isRefund = e.kind === "refund";
+    const key = isRefund ? `return:${e.refundId}` : `sale:${e.transactionId}`;
+    const base = {
+      ...blank(e.kind),
+      transactionId: e.transactionId,
+      refundId: e.refundId,
+      fileFen: e.amountFen,
+      settledFen: e.settledFen,
+      feeFen: e.feeFen,
+      row: e.row,
+    };
+    const firstRow = seen.get(`${e.kind}:${key}`);
+    if (firstRow !== undefined) {
+      items.push({
+        ...base,
+        status: "duplicate",
+        reason: `the same ${e.kind} is already on line ${firstRow} of the file`,
+      });
+      continue;
+    }
+    seen.set(`${e.kind}:${key}`, e.row);
+    const found = hq.get(key);
+    hq.delete(key);
+    const at = found?.[0];
+    const hqFen = found?.reduce((s, t) => s + t.amountFen, 0) ?? null;
+    const where = at ? { storeId: at.storeId, docKind: at.docKind, docId: at.docId, hqFen } : {};
+    if (e.kind === "reversed") {
+      items.push(
+        at
+          ? {
+              ...base,
+              ...where,
+              status: "reversed_but_sold",
+              reason: `${name} reversed this payment, but HQ holds a sale paid with it (${y(hqFen!)})`,
+            }
+          : { ...base, status: "reversed", reason: "reversed at the till: no sale at HQ, nothing settled" },
+      );
+      continue;
+    }
+    if (!at) {
+      items.push({
+        ...base,
+        status: "not_at_hq",
+        reason: isRefund
+          ? `${name} refunded ${y(e.amountFen)} (refund ${e.refundId}) but HQ holds no return tender with this refund id`
+          : `${name} settled ${y(e.amountFen)} but HQ holds no sale tender with this transaction id`,
+      });
+      continue;
+    }
+    if (hqFen !== e.amountFen) {
+      items.push({
+        ...base,
+        ...where,
+        status: isRefund ? "refund_mismatch" : "amount_mismatch",
+        reason: `${isRefund ? "refunded" : "paid"} ${y(e.amountFen)} in the file, ${y(hqFen!)} at HQ (${at.docKind} ${at.docId}): ${y(e.amountFen - hqFen!)} apart`,
+      });
+      continue;
+    }
+    items.push({ ...base, ...where, status: "matched", reason: "" });
+  }
+  for (const list of hq.values())
+    for (const t of list)
+      items.push({
+        ...blank(t.docKind === "sale" ? "payment" : "refund"),
+        status: "not_in_file",
+        transactionId: t.docKind === "sale" ? t.reference! : "",
+        refundId: t.docKind === "return" ? t.reference! : "",
+        storeId: t.storeId,
+        docKind: t.docKind,
+        docId: t.docId,
+        hqFen: t.amountFen,
+        reason:
+          t.docKind === "sale"
+            ? `HQ holds a ${name} sale tender of ${y(t.amountFen)} that the file does not settle`
+            : `HQ holds a ${name} refund of ${y(t.amountFen)} that the file does not list`,
+      });
+  for (const p of problems)
+    items.push({
+      ...blank("row"),
+      status: "bad_row",
+      row: p.row,
+      column: p.column,
+      reason: `line ${p.row}, ${p.column}: ${p.reason}`,
+    });
+
+  const byStore = new Map<string, StoreSettlement>();
+  for (const i of items) {
+    // Settled money of entries HQ can place at a store; the others wait for their difference.
+    if (!i.storeId || i.row === null || (i.kind !== "payment" && i.kind !== "refund")) continue;
+    if (i.status === "not_in_file" || i.status === "duplicate") continue;
+    const s = byStore.get(i.storeId) ?? { storeId: i.storeId, clearedFen: 0, feeFen: 0, bankFen: 0 };
+    s.clearedFen += i.kind === "payment" ? i.settledFen : -i.settledFen;
+    s.feeFen += i.feeFen;
+    s.bankFen = s.clearedFen - s.feeFen;
+    byStore.set(i.storeId, s);
+  }
+  const settled = entries.filter((e) => e.kind !== "reversed");
+  const paymentsFen = settled.reduce((s, e) => s + (e.kind === "payment" ? e.settledFen : 0), 0);
+  const refundsFen = settled.reduce((s, e) => s + (e.kind === "refund" ? e.settledFen : 0), 0);
+  const feesFen = settled.reduce((s, e) => s + e.feeFen, 0);
+  return {
+    items,
+    stores: [...byStore.values()].sort((a, b) => a.storeId.localeCompare(b.storeId)),
+    totals: {
+      paymentsFen,
+      refundsFen,
+      feesFen,
+      netFen: paymentsFen - refundsFen - feesFen,
+      differences: items.filter((i) => DIFFERENCES.has(i.status)).length,
+    },
+  };
+}
+
+function blank(kind: MatchItem["kind"]): MatchItem {
+  return {
+    status: "matched",
+    kind,
+    transactionId: "",
+    refundId: "",
+    storeId: null,
+    docKind: null,
+    docId: null,
+    fileFen: null,
+    hqFen: null,
+    settledFen: 0,
+    feeFen: 0,
+    row: null,
+    column: null,
+    reason: "",
+  };
+}
