@@ -389,6 +389,8 @@ export interface HubApiSchemas {
   PriceSchedule: PriceSchedule;
   ProductV1: ProductV1;
   PurchaseOrder: PurchaseOrder;
+  ReconItem: ReconItem;
+  ReconRun: ReconRun;
   ReorderPoint: ReorderPoint;
   Replayed: Replayed;
   ResyncAlert: ResyncAlert;
@@ -401,6 +403,7 @@ export interface HubApiSchemas {
   SessionTakeover: SessionTakeover;
   Store: Store;
   StoreDetail: StoreDetail;
+  StoreSettlement: StoreSettlement;
   SuggestionList: SuggestionList;
   Supplier: Supplier;
   SupplierPrice: SupplierPrice;
@@ -1139,6 +1142,60 @@ export interface PriceFinding {
   expected: string;
   actual: string;
   found_at: string;
+}
+export interface ReconItem {
+  id: number;
+  status:
+    | "matched"
+    | "reversed"
+    | "not_at_hq"
+    | "not_in_file"
+    | "amount_mismatch"
+    | "refund_mismatch"
+    | "fee_mismatch"
+    | "reversed_but_sold"
+    | "duplicate"
+    | "bad_row"
+    | "settlement_missing"
+    | "settlement_amount"
+    | "unexpected_credit";
+  kind: "payment" | "refund" | "reversed" | "settlement" | "row";
+  transactionId: string;
+  refundId: string;
+  storeId: string | null;
+  docKind: "sale" | "return" | null;
+  docId: string | null;
+  fileFen: number | null;
+  hqFen: number | null;
+  feeFen: number;
+  row: number | null;
+  column: string | null;
+  reason: string;
+  raw: string | null;
+}
+export interface ReconRun {
+  id: number;
+  source: "wechat" | "alipay" | "bank";
+  billDate: string;
+  fileName: string;
+  importedAt: string;
+  importedBy: string;
+  entries: number;
+  badRows: number;
+  differences: number;
+  paymentsFen: number;
+  refundsFen: number;
+  feesFen: number;
+  netFen: number;
+  settlement: StoreSettlement[];
+  postedAt: string | null;
+  vouchers: number[];
+}
+export interface StoreSettlement {
+  storeId: string;
+  clearedFen: number;
+  feeFen: number;
+  bankFen: number;
 }
 export interface ReorderPoint {
   sku: string;

@@ -18,6 +18,7 @@ export * from "./schema/fleet.ts";
 export * from "./schema/ingest.ts";
 export * from "./schema/members.ts";
 export * from "./schema/purchasing.ts";
+export * from "./schema/reconciliation.ts";
 export * from "./schema/replenishment.ts";
 export * from "./schema/sales.ts";
 export * from "./schema/stock.ts";

@@ -14,6 +14,7 @@ import { financeRoutes } from "../finance/routes.ts";
 import { fleetRoutes } from "../fleet/routes.ts";
 import { ingestRoutes } from "../ingest/routes.ts";
 import { memberRoutes } from "../members/routes.ts";
+import { reconciliationRoutes } from "../reconciliation/routes.ts";
 import { replenishmentRoutes } from "../replenishment/routes.ts";
 import { reportRoutes } from "../reports/routes.ts";
 import { salesRoutes } from "../sales/routes.ts";
@@ -48,6 +49,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   closeRoutes,
   tokenRoutes,
   brokerRoutes,
+  reconciliationRoutes,
 ];
 
 function suppliersAndReplenishment(...args: Parameters<RouteModule>) {

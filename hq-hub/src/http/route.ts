@@ -27,8 +27,8 @@ export interface RouteSpec<P extends string, Q, B> {
   tag: string;
   query?: Q;
   body?: B;
-  /** Body sent as text (CSV), read under the import limit. */
-  textBody?: boolean;
+  /** Body sent as text (CSV), read under the import limit; "bytes": a file in its own encoding (GBK...), handed over undecoded. */
+  textBody?: boolean | "bytes";
   /** What a 200 answers. Named schemas (`.openapi("Name")`) become components and console types. */
   response: z.ZodType;
   /** Answers besides the common error ones, e.g. { 429: "rate limited" }. */
@@ -39,6 +39,7 @@ export interface RouteInput<P extends string, Q, B> {
   c: Context<Env>;
   params: Record<ParamNames<P>, string>;
   query: Q extends z.ZodType ? z.output<Q> : Record<string, string>;
+  /** A JSON body's value, a text body's string, or (textBody "bytes") the body's bytes as a Uint8Array. */
   body: B extends z.ZodType ? z.output<B> : string;
   principal: Principal;
 }
@@ -108,7 +109,7 @@ const errorResponse = (description: string) => ({
 export interface RouterDeps {
   authenticate(header: string | undefined): Principal | undefined;
   /** A route's body limit in bytes (read per request: the hub's config is filled in later). */
-  bodyLimit(spec: { access: Access | "public"; textBody?: boolean }): number;
+  bodyLimit(spec: { access: Access | "public"; textBody?: boolean | "bytes" }): number;
   /** Check every answer against its response schema (tests: a mismatch is a 500 naming the field). */
   checkResponses: boolean;
 }
@@ -131,9 +132,11 @@ export function createRouter(app: OpenAPIHono<Env>, deps: RouterDeps): Router {
           ...(spec.query ? { query: spec.query } : {}),
           ...(spec.body
             ? { body: { required: true, content: { "application/json": { schema: spec.body } } } }
-            : spec.textBody
-              ? { body: { required: true, content: { "text/csv": { schema: z.string() } } } }
-              : {}),
+            : spec.textBody === "bytes"
+              ? { body: { required: true, content: { "application/octet-stream": { schema: z.string() } } } }
+              : spec.textBody
+                ? { body: { required: true, content: { "text/csv": { schema: z.string() } } } }
+                : {}),
         },
         responses: {
           200: { description: "OK", content: { "application/json": { schema: spec.response } } },
@@ -165,7 +168,8 @@ export function createRouter(app: OpenAPIHono<Env>, deps: RouterDeps): Router {
         }
         // Read only after the token is checked, and never more than the route's limit.
         let body: unknown;
-        if (spec.textBody)
+        if (spec.textBody === "bytes") body = await readBodyLimited(c.req.raw, deps.bodyLimit(spec), name);
+        else if (spec.textBody)
           body = new TextDecoder().decode(await readBodyLimited(c.req.raw, deps.bodyLimit(spec), name));
         else if (spec.body) {
           const bytes = await readBodyLimited(c.req.raw, deps.bodyLimit(spec), name);

@@ -3,7 +3,7 @@
 // exactly those, each with its reason; the rest matches and is summed per store for posting.
 import { describe, expect, test } from "bun:test";
 import type { SettlementEntry } from "./bill.ts";
-import { type HqTender, matchSettlement } from "./match.ts";
+import { formatRate, type HqTender, matchSettlement, parseRatePercent } from "./match.ts";
 
 let line = 1;
 const entry = (
@@ -51,6 +51,7 @@ describe("matchSettlement", () => {
       entry("reversed", "T6", 900, 0), // reversed at the till: fine
       entry("reversed", "T7", 800, 0), // planted: reversed but HQ sold it
       entry("payment", "T2", 2000, 8), // planted: duplicate line
+      entry("payment", "T8", 5000, 25), // planted: fee above the contracted 0.38% (19)
     ];
     const hq = [
       sale("S001", "T1", 1000),
@@ -61,8 +62,11 @@ describe("matchSettlement", () => {
       sale("S002", null, 300), // planted: a wallet tender without its transaction id
       ret("S001", "R1", 300),
       ret("S002", "R2", 400),
+      sale("S001", "T8", 5000),
     ];
-    const r = matchSettlement("wechat", file, [{ row: 12, column: "手续费", reason: "bad", raw: "x" }], hq);
+    const r = matchSettlement("wechat", file, [{ row: 12, column: "手续费", reason: "bad", raw: "x" }], hq, {
+      feeRatePpm: 3800,
+    });
     const differences = r.items
       .filter((i) => i.status !== "matched" && i.status !== "reversed")
       .map((i) => [i.status, i.transactionId || i.refundId || i.docId || `line ${i.row}`]);
@@ -76,9 +80,10 @@ describe("matchSettlement", () => {
         ["not_in_file", "T5"],
         ["not_in_file", "sale-null"],
         ["bad_row", "line 12"],
+        ["fee_mismatch", "T8"],
       ].sort(),
     );
-    expect(r.totals.differences).toBe(8);
+    expect(r.totals.differences).toBe(9);
     expect(
       r.items
         .filter((i) => i.status === "matched")
@@ -97,19 +102,32 @@ describe("matchSettlement", () => {
     );
     expect(reason("duplicate")).toBe("the same payment is already on line 3 of the file");
     expect(reason("bad_row")).toBe("line 12, 手续费: bad");
+    expect(reason("fee_mismatch")).toBe(
+      "fee 0.25 元 in the file, 0.19 元 at the contracted 0.38% of 50.00 元",
+    );
     // Every file line and every HQ tender ends in exactly one item.
     expect(r.items.filter((i) => i.row !== null).length).toBe(file.length + 1);
     expect(r.items.filter((i) => i.docId !== null).length).toBe(hq.length);
     // Posting: what HQ can place at a store (matched and differing amounts as the file says).
     expect(r.stores).toEqual([
-      { storeId: "S001", clearedFen: 1000 + 1500 - 300, feeFen: 4 + 6 - 1, bankFen: 2200 - 9 },
+      { storeId: "S001", clearedFen: 1000 + 1500 - 300 + 5000, feeFen: 4 + 6 - 1 + 25, bankFen: 7200 - 34 },
       { storeId: "S002", clearedFen: 2000 - 500, feeFen: 8 - 2, bankFen: 1500 - 6 },
     ]);
     expect(r.totals).toMatchObject({
-      paymentsFen: 1000 + 2000 + 1500 + 700 + 2000,
+      paymentsFen: 1000 + 2000 + 1500 + 700 + 2000 + 5000,
       refundsFen: 800,
-      feesFen: 4 + 8 + 6 + 3 - 1 - 2 + 8,
+      feesFen: 4 + 8 + 6 + 3 - 1 - 2 + 8 + 25,
     });
+  });
+
+  test("contracted rates are read exactly", () => {
+    expect(parseRatePercent("0.38")).toBe(3800);
+    expect(parseRatePercent("0.6")).toBe(6000);
+    expect(parseRatePercent("1.2345")).toBe(12345);
+    expect(parseRatePercent("0.38%")).toBeUndefined();
+    expect(parseRatePercent("1e2")).toBeUndefined();
+    expect(formatRate(3800)).toBe("0.38%");
+    expect(formatRate(60000)).toBe("6%");
   });
 
   test("a clean day: everything matched, no differences", () => {

@@ -2,7 +2,7 @@
 // provider's id the till stored as the tender's reference: the transaction id for a sale's
 // tender, the refund id for a return's. Every file entry and every HQ tender ends in exactly one
 // item; differences carry their reason. What was settled per store is summed for posting.
-import { formatYuanPlain } from "@retail/protocol";
+import { formatYuanPlain, mulDivRoundHalfUp } from "@retail/protocol";
 import type { Provider, RowProblem, SettlementEntry } from "./bill.ts";
 
 /** A wallet tender at HQ (tenders joined with its sale or return). */
@@ -22,9 +22,13 @@ export const ITEM_STATUSES = [
   "not_in_file",
   "amount_mismatch",
   "refund_mismatch",
+  "fee_mismatch",
   "reversed_but_sold",
   "duplicate",
   "bad_row",
+  "settlement_missing",
+  "settlement_amount",
+  "unexpected_credit",
 ] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 /** Statuses that need a person; `matched` and `reversed` (undone at the till too) do not. */
@@ -34,7 +38,7 @@ export const DIFFERENCES: ReadonlySet<ItemStatus> = new Set(
 
 export interface MatchItem {
   status: ItemStatus;
-  kind: "payment" | "refund" | "reversed" | "row";
+  kind: "payment" | "refund" | "reversed" | "settlement" | "row";
   transactionId: string;
   refundId: string;
   storeId: string | null;
@@ -66,12 +70,28 @@ export interface MatchResult {
 }
 
 const y = (fen: number) => `${formatYuanPlain(fen)} 元`;
+/** 3800 ppm -> "0.38%". */
+export const formatRate = (ppm: number) =>
+  `${Math.floor(ppm / 10_000)}.${String(ppm % 10_000).padStart(4, "0")}`.replace(/\.?0+$/, "") + "%";
 
+/** "0.38" (percent) -> 3800 parts per million, exactly; undefined if not such a number. */
+export function parseRatePercent(text: string): number | undefined {
+  const m = /^(\d{1,2})(?:\.(\d{1,4}))?$/.exec(text.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * 10_000 + Number((m[2] ?? "").padEnd(4, "0"));
+}
+
+/**
+ * `feeRatePpm`: the merchant's contracted fee rate in parts per million of the amount (0.38% =
+ * 3800); when given, a matched entry whose fee is not the amount at that rate, rounded half up
+ * to the fen (a refund gives back its share), is a fee_mismatch.
+ */
 export function matchSettlement(
   provider: Provider,
   entries: SettlementEntry[],
   problems: RowProblem[],
   tenders: HqTender[],
+  opts: { feeRatePpm?: number } = {},
 ): MatchResult {
   const name = provider === "wechat" ? "WeChat Pay" : "Alipay";
   const items: MatchItem[] = [];
@@ -151,6 +171,18 @@ export function matchSettlement(
         reason: `${isRefund ? "refunded" : "paid"} ${y(e.amountFen)} in the file, ${y(hqFen!)} at HQ (${at.docKind} ${at.docId}): ${y(e.amountFen - hqFen!)} apart`,
       });
       continue;
+    }
+    if (opts.feeRatePpm !== undefined) {
+      const due = (isRefund ? -1 : 1) * mulDivRoundHalfUp(e.amountFen, opts.feeRatePpm, 1_000_000);
+      if (due !== e.feeFen) {
+        items.push({
+          ...base,
+          ...where,
+          status: "fee_mismatch",
+          reason: `fee ${y(e.feeFen)} in the file, ${y(due)} at the contracted ${formatRate(opts.feeRatePpm)} of ${y(e.amountFen)}`,
+        });
+        continue;
+      }
     }
     items.push({ ...base, ...where, status: "matched", reason: "" });
   }

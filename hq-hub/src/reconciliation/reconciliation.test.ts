@@ -1,0 +1,221 @@
+// Reconciliation end to end at a real hub: wallet sales reach HQ over MQTT (their tenders carry
+// the provider's transaction id), then the day's WeChat Pay bill (UTF-8), Alipay 业务明细 (GBK
+// bytes) and a bank statement are imported through the API. Planted differences (a payment HQ
+// lacks, a tender the file lacks, an amount off, a fee off, a bad row) are listed exactly, each
+// with its reason; the rest matches; runs and items are kept.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { type AnyEnvelope, formatYuanPlain } from "@retail/protocol";
+import {
+  ADMIN_TOKEN,
+  api,
+  connectStore,
+  enrollStore,
+  type StoreClient,
+  saleEvent,
+  startTestHub,
+  waitFor,
+} from "../test-kit.ts";
+import { encodeGbk, type PaidEntry, writeAlipayBill, writeWechatBill } from "./bill-writer.ts";
+
+const DAY = "2026-11-25"; // saleEvent's business day
+type Hub = Awaited<ReturnType<typeof startTestHub>>;
+
+function walletSale(
+  storeId: string,
+  seq: number,
+  kind: "wechat" | "alipay",
+  ref: string,
+  fen: number,
+): AnyEnvelope {
+  const e = saleEvent(storeId, seq, { lines: 1, unitPrice: fen });
+  e.payload.tenders = [{ kind, amount: fen, reference: ref }];
+  return e as AnyEnvelope;
+}
+
+const paid = (id: string, fen: number, feeFen: number): PaidEntry => ({
+  kind: "payment",
+  transactionId: id,
+  merchantOrderNo: `M${id}`,
+  refundId: "",
+  amountFen: fen,
+  settledFen: fen,
+  feeFen,
+  at: `${DAY} 10:00:00`,
+});
+
+async function upload(hub: Hub, query: string, body: Uint8Array | string, token = ADMIN_TOKEN) {
+  const res = await fetch(`${hub.http.url}/api/v1/reconciliation/imports?${query}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" },
+    body,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { id: number } };
+}
+
+describe("payment reconciliation at the hub", () => {
+  let hub: Hub;
+  let store: StoreClient;
+
+  beforeAll(async () => {
+    hub = await startTestHub();
+    store = await connectStore(await enrollStore(hub, "S001"));
+    await store.publishEvents([
+      walletSale("S001", 1, "wechat", "4200001", 1000),
+      walletSale("S001", 2, "wechat", "4200002", 2500),
+      walletSale("S001", 3, "wechat", "4200003", 1800), // the file says 18.50
+      walletSale("S001", 4, "wechat", "4200004", 990), // not in the file
+      walletSale("S001", 5, "alipay", "2026112522001", 5000),
+      walletSale("S001", 6, "alipay", "2026112522002", 3000), // fee off in the file
+    ]);
+    await waitFor(
+      async () => (await api(hub, "GET", "/api/v1/stores/S001/sales")).body.length === 6,
+      "6 sales at HQ",
+      30_000,
+    );
+  }, 60_000);
+  afterAll(async () => {
+    await store?.close();
+    await hub?.cleanup();
+  });
+
+  test("WeChat Pay: exactly the planted differences, with their reasons", async () => {
+    const lines = writeWechatBill([
+      paid("4200001", 1000, 4),
+      paid("4200002", 2500, 10),
+      paid("4200003", 1850, 7),
+      paid("4200009", 700, 3), // not at HQ
+      paid("4200010", 100, 0),
+    ]).split("\r\n");
+    lines[5] = lines[5]!.replace("`1.00,", "`1.0O,"); // a bad amount on line 6
+    const r = await upload(hub, `source=wechat&date=${DAY}&feeRate=0.38&file=wx.csv`, lines.join("\r\n"));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      source: "wechat",
+      billDate: DAY,
+      fileName: "wx.csv",
+      entries: 4,
+      badRows: 1,
+      differences: 4,
+    });
+    const items = (await api(hub, "GET", `/api/v1/reconciliation/runs/${r.body.id}/items?differences=1`))
+      .body as {
+      status: string;
+      transactionId: string;
+      row: number | null;
+      column: string | null;
+      reason: string;
+      raw: string | null;
+    }[];
+    expect(items.map((i) => [i.status, i.transactionId || `line ${i.row}`]).sort()).toEqual(
+      [
+        ["amount_mismatch", "4200003"],
+        ["not_at_hq", "4200009"],
+        ["not_in_file", "4200004"],
+        ["bad_row", "line 6"],
+      ].sort(),
+    );
+    const bad = items.find((i) => i.status === "bad_row")!;
+    expect([bad.column, bad.reason]).toEqual([
+      "应结订单金额",
+      'line 6, 应结订单金额: "1.0O" is not a yuan amount like 12.34',
+    ]);
+    expect(bad.raw).toBe(lines[5]!);
+    expect(items.find((i) => i.status === "amount_mismatch")!.reason).toBe(
+      "paid 18.50 元 in the file, 18.00 元 at HQ (sale " +
+        `${await saleIdOf(hub, "4200003")}): 0.50 元 apart`,
+    );
+    const all = (await api(hub, "GET", `/api/v1/reconciliation/runs/${r.body.id}/items`)).body as {
+      status: string;
+    }[];
+    expect(all.filter((i) => i.status === "matched").length).toBe(2);
+    const run = (await api(hub, "GET", `/api/v1/reconciliation/runs/${r.body.id}`)).body;
+    // What HQ can place at S001 (matched and the amount off, as the file settled it).
+    expect(run.settlement).toEqual([
+      { storeId: "S001", clearedFen: 1000 + 2500 + 1850, feeFen: 21, bankFen: 5350 - 21 },
+    ]);
+  });
+
+  test("Alipay (GBK 业务明细): the fee off the contracted rate is listed, the rest matches", async () => {
+    const text = writeAlipayBill([paid("2026112522001", 5000, 19), paid("2026112522002", 3000, 30)], {
+      day: DAY,
+    });
+    const r = await upload(hub, `source=alipay&date=${DAY}&feeRate=0.38`, encodeGbk(text));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      entries: 2,
+      badRows: 0,
+      differences: 1,
+      paymentsFen: 8000,
+      feesFen: 49,
+      netFen: 7951,
+    });
+    const items = (await api(hub, "GET", `/api/v1/reconciliation/runs/${r.body.id}/items?differences=1`))
+      .body;
+    expect(items.map((i: { status: string; reason: string }) => [i.status, i.reason])).toEqual([
+      ["fee_mismatch", "fee 0.30 元 in the file, 0.11 元 at the contracted 0.38% of 30.00 元"],
+    ]);
+  });
+
+  test("bank statement: the wallets' net settlements found, a short one and a stray credit listed", async () => {
+    const runs = (await api(hub, "GET", `/api/v1/reconciliation/runs?from=${DAY}&to=${DAY}`)).body as {
+      source: string;
+      netFen: number;
+    }[];
+    const wechatNet = runs.find((r) => r.source === "wechat")!.netFen;
+    const csv = [
+      "交易日期,流水号,对方户名,摘要,收入金额,支出金额,余额",
+      `2026-11-26,B1,财付通支付科技有限公司,微信支付结算,${formatYuanPlain(wechatNet)},,0`,
+      "2026-11-26,B2,支付宝（中国）网络技术有限公司,提现,79.00,,0",
+      "2026-11-26,B3,支付宝（中国）网络技术有限公司,提现,12.00,,0",
+      "2026-11-26,B4,上海电力,电费,,300.00,0",
+    ].join("\n");
+    const r = await upload(hub, "source=bank&date=2026-11-26", encodeGbk(csv));
+    expect(r.status).toBe(200);
+    const items = (await api(hub, "GET", `/api/v1/reconciliation/runs/${r.body.id}/items`)).body as {
+      status: string;
+      transactionId: string;
+      reason: string;
+    }[];
+    expect(items.map((i) => [i.status, i.transactionId])).toEqual([
+      ["matched", "B1"],
+      ["settlement_amount", "B2"],
+      ["unexpected_credit", "B3"],
+    ]);
+    expect(items[1]!.reason).toBe(
+      "the bank received 79.00 元 from Alipay on 2026-11-26, the 2026-11-25 bill settles 79.51 元: -0.51 元 apart",
+    );
+  });
+
+  test("hostile: not a bill, an empty body, a wrong token, a bad date, garbage bytes", async () => {
+    expect((await upload(hub, `source=wechat&date=${DAY}`, "hello,world\n1,2")).body).toMatchObject({
+      error: "validation",
+      field: "header",
+    });
+    expect((await upload(hub, `source=wechat&date=${DAY}`, "")).status).toBe(400);
+    expect((await upload(hub, `source=wechat&date=${DAY}`, "x", "wrong-token")).status).toBe(401);
+    expect((await upload(hub, "source=wechat&date=2026-13-40", "x")).body).toMatchObject({
+      field: "query.date",
+    });
+    expect((await upload(hub, `source=wechat&date=${DAY}&feeRate=abc`, "x")).body).toMatchObject({
+      field: "query.feeRate",
+    });
+    const garbage = crypto.getRandomValues(new Uint8Array(64 * 1024));
+    expect((await upload(hub, `source=alipay&date=${DAY}`, garbage)).status).toBe(400);
+    expect((await api(hub, "GET", "/api/v1/reconciliation/runs/999999")).status).toBe(404);
+    expect((await api(hub, "GET", "/api/v1/reconciliation/runs/abc")).status).toBe(400);
+  });
+});
+
+async function saleIdOf(hub: Hub, ref: string): Promise<string> {
+  // The hub's reads by transaction id are the reconciliation's own: find the sale through an item.
+  const runs = (await api(hub, "GET", "/api/v1/reconciliation/runs")).body as { id: number }[];
+  for (const run of runs) {
+    const items = (await api(hub, "GET", `/api/v1/reconciliation/runs/${run.id}/items`)).body as {
+      transactionId: string;
+      docId: string | null;
+    }[];
+    const hit = items.find((i) => i.transactionId === ref && i.docId);
+    if (hit) return hit.docId!;
+  }
+  throw new Error(`no sale for ${ref}`);
+}
