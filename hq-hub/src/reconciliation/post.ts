@@ -1,20 +1,22 @@
 // Posting what a wallet settled: per store, the matched entries' money leaves the wallet
-// clearing account (1012.01 WeChat Pay / 1012.02 Alipay, debited by the day's sales at HQ),
-// the fee is an expense (6603.01 财务费用—手续费) and the rest reaches the bank (1002):
-//   Dr 1002 bank (net)  +  Dr 6603.01 fee  /  Cr 1012.0x clearing (payments - refunds)
+// clearing account (posting rule tender.wechat 1012.01 / tender.alipay 1012.02, debited by the
+// day's sales at HQ), the fee is an expense (payment_fees, 6603.01 财务费用—手续费) and the rest
+// reaches the bank (bank, 1002):
+//   Dr bank (net)  +  Dr payment fees  /  Cr wallet clearing (payments - refunds)
 // One voucher per (wallet, bill day, store), posted exactly once whatever is re-imported: the
 // source id names the day, not the run. Differences are not posted; they stay open in the
-// clearing account until resolved.
+// clearing account until resolved. The accounts are the store's company's posting rules.
+import { companyOfStore, rulesOf } from "../accounts/storage.ts";
 import type { Sqlite } from "../db/open.ts";
-import { StateError } from "../errors.ts";
+import { postDocumentVoucher } from "../finance/documents.ts";
 import type { Provider } from "./bill.ts";
 import type { StoreSettlement } from "./match.ts";
 
-export const SETTLEMENT_ACCOUNTS = {
-  bank: "1002",
-  fee: "6603.01",
-  clearing: { wechat: "1012.01", alipay: "1012.02" } as Record<Provider, string>,
-} as const;
+export interface SettlementAccounts {
+  bank: string;
+  fee: string;
+  clearing: string;
+}
 
 export interface VoucherLine {
   account: string;
@@ -23,11 +25,11 @@ export interface VoucherLine {
 }
 
 /** The balanced lines of one store's settlement (pure). Zero lines are left out. */
-export function settlementLines(provider: Provider, s: StoreSettlement): VoucherLine[] {
+export function settlementLines(accounts: SettlementAccounts, s: StoreSettlement): VoucherLine[] {
   const signed: [string, number][] = [
-    [SETTLEMENT_ACCOUNTS.bank, s.bankFen],
-    [SETTLEMENT_ACCOUNTS.fee, s.feeFen],
-    [SETTLEMENT_ACCOUNTS.clearing[provider], -s.clearedFen],
+    [accounts.bank, s.bankFen],
+    [accounts.fee, s.feeFen],
+    [accounts.clearing, -s.clearedFen],
   ];
   return signed
     .filter(([, v]) => v !== 0)
@@ -40,15 +42,33 @@ export interface SettlementPosting {
   store: StoreSettlement;
 }
 
+/** The document a settlement voucher is posted for: one per wallet, bill day and store. */
+export const settlementSource = (p: SettlementPosting) => ({
+  kind: "wallet.settlement",
+  id: `${p.provider}:${p.billDate}:${p.store.storeId}`,
+});
+
 /**
- * Posts one store's settlement as a document voucher; returns its id. The one place that
- * touches the books (finance/documents.ts postDocumentVoucher).
+ * Posts one store's settlement as a document voucher (finance/documents.ts); returns its id
+ * (the earlier one when this day was posted before), or undefined when nothing moved.
  */
-export function postSettlement(db: Sqlite, p: SettlementPosting): number {
-  void db;
-  void settlementLines(p.provider, p.store);
-  throw new StateError(
-    `${p.provider}:${p.billDate}:${p.store.storeId}`,
-    "posting settlements needs the finance documents module (finance/documents.ts), not on this build yet",
+export function postSettlement(db: Sqlite, p: SettlementPosting, now: () => Date): number | undefined {
+  const rules = rulesOf(db, companyOfStore(db, p.store.storeId), now().toISOString());
+  const lines = settlementLines(
+    { bank: rules.bank, fee: rules.payment_fees, clearing: rules[`tender.${p.provider}`] },
+    p.store,
   );
+  if (!lines.length) return undefined;
+  const name = p.provider === "wechat" ? "微信支付" : "支付宝";
+  return postDocumentVoucher(
+    db,
+    {
+      storeId: p.store.storeId,
+      businessDay: p.billDate,
+      source: settlementSource(p),
+      memo: `${name}结算 ${p.billDate} ${p.store.storeId}: 手续费 ${p.store.feeFen} 分`,
+      lines,
+    },
+    { now },
+  ).id;
 }

@@ -5,6 +5,8 @@
 // with its reason; the rest matches; runs and items are kept.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type AnyEnvelope, formatYuanPlain } from "@retail/protocol";
+import { asc, eq } from "drizzle-orm";
+import { voucherLines } from "../db/schema.ts";
 import {
   ADMIN_TOKEN,
   api,
@@ -132,6 +134,32 @@ describe("payment reconciliation at the hub", () => {
     // What HQ can place at S001 (matched and the amount off, as the file settled it).
     expect(run.settlement).toEqual([
       { storeId: "S001", clearedFen: 1000 + 2500 + 1850, feeFen: 21, bankFen: 5350 - 21 },
+    ]);
+  });
+
+  test("posting: one balanced voucher per wallet, day and store (bank + fee / clearing), once", async () => {
+    const runs = (await api(hub, "GET", `/api/v1/reconciliation/runs?from=${DAY}&to=${DAY}`)).body as {
+      id: number;
+      source: string;
+    }[];
+    const id = runs.find((r) => r.source === "wechat")!.id;
+    const posted = await api(hub, "POST", `/api/v1/reconciliation/runs/${id}/post`);
+    expect(posted.status).toBe(200);
+    expect(posted.body.vouchers.length).toBe(1);
+    expect(posted.body.postedAt).toBeString();
+    const again = await api(hub, "POST", `/api/v1/reconciliation/runs/${id}/post`);
+    expect(again.body.vouchers).toEqual(posted.body.vouchers);
+    const l = voucherLines;
+    const lines = hub.orm
+      .select({ account: l.account, d: l.debitFen, c: l.creditFen })
+      .from(l)
+      .where(eq(l.voucherId, posted.body.vouchers[0]))
+      .orderBy(asc(l.account))
+      .all();
+    expect(lines).toEqual([
+      { account: "1002", d: 5350 - 21, c: 0 },
+      { account: "1012.01", d: 0, c: 5350 },
+      { account: "6603.01", d: 21, c: 0 },
     ]);
   });
 

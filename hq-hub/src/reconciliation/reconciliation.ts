@@ -306,10 +306,14 @@ export function createReconciliation(deps: { db: Sqlite; now: () => Date }) {
   function post(id: number, actor: string): RunSummary {
     const r = run(id);
     if (r.source === "bank") throw new StateError(String(id), "a bank statement run has nothing to post");
+    if (r.postedAt) return r;
+    // A later run of the same day posts nothing new: each store-day's voucher exists once.
     db.transaction(() => {
-      const ids = r.settlement.map((s) =>
-        postSettlement(db, { provider: r.source as Provider, billDate: r.billDate, store: s }),
-      );
+      const ids = r.settlement
+        .map((s) =>
+          postSettlement(db, { provider: r.source as Provider, billDate: r.billDate, store: s }, deps.now),
+        )
+        .filter((v): v is number => v !== undefined);
       orm
         .update(reconRuns)
         .set({ postedAt: deps.now().toISOString(), postedBy: actor, vouchers: JSON.stringify(ids) })
