@@ -32,6 +32,7 @@ import { createMembers } from "./members/service.ts";
 import { createDownlink } from "./mqtt/envelopes.ts";
 import { createGroupCommit, MAX_GROUP } from "./mqtt/group-commit.ts";
 import { createRouter } from "./mqtt/router.ts";
+import { createPayables } from "./payables/payables.ts";
 import { createReplenishment, type TillUpdate } from "./replenishment/orders.ts";
 import { createReports } from "./reports/reports.ts";
 import { createSales } from "./sales/sales.ts";
@@ -190,6 +191,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const financeApi = config.closeChecklist
     ? { ...finance, closePeriod: (p: string, actor: string) => close.close(p, actor) }
     : finance;
+  const payables = createPayables({ db, now, suppliers, priceOrders: costing.priceOrders });
 
   const groups = createGroupCommit({
     ingest,
@@ -364,6 +366,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     suppliers,
     replenishment,
     costing,
+    payables,
     tellTills,
     syncMembers,
     send,

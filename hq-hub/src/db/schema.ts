@@ -17,6 +17,7 @@ export * from "./schema/finance.ts";
 export * from "./schema/fleet.ts";
 export * from "./schema/ingest.ts";
 export * from "./schema/members.ts";
+export * from "./schema/payables.ts";
 export * from "./schema/purchasing.ts";
 export * from "./schema/reconciliation.ts";
 export * from "./schema/replenishment.ts";

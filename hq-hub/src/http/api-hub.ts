@@ -16,6 +16,7 @@ import type { Fleet } from "../fleet/fleet.ts";
 import type { BatchOutcome } from "../ingest/ingest.ts";
 import type { Resync } from "../ingest/resync.ts";
 import type { Members } from "../members/service.ts";
+import type { Payables } from "../payables/payables.ts";
 import type { Replenishment, TillUpdate } from "../replenishment/orders.ts";
 import type { Reports } from "../reports/reports.ts";
 import type { Sales } from "../sales/sales.ts";
@@ -68,6 +69,8 @@ export interface ApiHub {
   replenishment: Replenishment;
   /** Supplier price lists and the moving-average cost per store and SKU (costing/). */
   costing: Costing;
+  /** Supplier invoices matched three ways, approved, paid (payables/). */
+  payables: Payables;
   /** Publishes what changes of purchase orders mean for the stores' tills (replenishment.status). */
   tellTills(updates: TillUpdate[]): Promise<void>;
   /** Member profiles, tiers, segments, campaigns, consents (members/). */

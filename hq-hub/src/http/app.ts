@@ -14,6 +14,7 @@ import { financeRoutes } from "../finance/routes.ts";
 import { fleetRoutes } from "../fleet/routes.ts";
 import { ingestRoutes } from "../ingest/routes.ts";
 import { memberRoutes } from "../members/routes.ts";
+import { payablesRoutes } from "../payables/routes.ts";
 import { reconciliationRoutes } from "../reconciliation/routes.ts";
 import { replenishmentRoutes } from "../replenishment/routes.ts";
 import { reportRoutes } from "../reports/routes.ts";
@@ -56,6 +57,7 @@ function suppliersAndReplenishment(...args: Parameters<RouteModule>) {
   supplierRoutes(...args);
   replenishmentRoutes(...args);
   costingRoutes(...args);
+  payablesRoutes(...args);
 }
 
 function status(e: unknown): { code: 400 | 403 | 404 | 409 | 413 | 500; body: Record<string, unknown> } {
