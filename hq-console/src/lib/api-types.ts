@@ -263,6 +263,16 @@ export type EventConflictDetail = EventConflict & {
     note: string | null;
   }[];
 };
+export type MatchResult = {
+  matched: boolean;
+  lines: MatchedLine[];
+  netFen: number;
+  taxFen: number;
+  grossFen: number;
+  grniFen: number;
+  varianceFen: number;
+  blocking: number;
+} | null;
 export type Role = "hq_admin" | "regional_manager" | "auditor";
 export type OversellMovement = {
   qtyDelta: number;
@@ -365,7 +375,12 @@ export interface HubApiSchemas {
   FleetRow: FleetRow;
   Health: Health;
   ImportJob: ImportJob;
+  InvoicePayment: InvoicePayment;
   MasterRecord: MasterRecord;
+  MatchDifference: MatchDifference;
+  MatchResult: MatchResult;
+  MatchTolerances: MatchTolerances;
+  MatchedLine: MatchedLine;
   Me: Me;
   MemberConsent: MemberConsent;
   MemberProfile: MemberProfile;
@@ -406,6 +421,8 @@ export interface HubApiSchemas {
   StoreSettlement: StoreSettlement;
   SuggestionList: SuggestionList;
   Supplier: Supplier;
+  SupplierInvoice: SupplierInvoice;
+  SupplierPayment: SupplierPayment;
   SupplierPrice: SupplierPrice;
   SupplierPricesSet: SupplierPricesSet;
   SupplierSkus: SupplierSkus;
@@ -926,6 +943,61 @@ export interface ImportJob {
   }[];
   changesetId: number | null;
 }
+export interface InvoicePayment {
+  id: string;
+  amountFen: number;
+  paidOn: string;
+  reference: string;
+  createdBy: string;
+  createdAt: string;
+  voucherId: number | null;
+}
+export interface MatchDifference {
+  reason:
+    | "not_ordered"
+    | "not_received"
+    | "qty_over_received"
+    | "qty_over_ordered"
+    | "price_above_tolerance"
+    | "price_below_order"
+    | "no_order_price"
+    | "tax_rate_differs";
+  blocking: boolean;
+  expected: number | null;
+  actual: number;
+  allowed?: number;
+}
+export interface MatchedLine {
+  sku: string;
+  qty: number;
+  orderedQty: number;
+  receivedQty: number;
+  invoicedBeforeQty: number;
+  orderUnitFen: number | null;
+  unitPriceFen: number;
+  netFen: number;
+  taxFen: number;
+  grniFen: number;
+  varianceFen: number;
+  differences: MatchDifference[];
+}
+export interface MatchTolerances {
+  default: {
+    qtyUnits: number;
+    qtyBp: number;
+    priceFen: number;
+    priceBp: number;
+  };
+  suppliers: {
+    qtyUnits: number;
+    qtyBp: number;
+    priceFen: number;
+    priceBp: number;
+    supplierId: string;
+    updatedBy: string;
+    updatedAt: string;
+  }[];
+}
 export interface Me {
   name: string;
   role: Role;
@@ -1384,6 +1456,52 @@ export interface Supplier {
   updatedAt: string | null;
   deactivatedBy: string | null;
   deactivatedAt: string | null;
+}
+export interface SupplierInvoice {
+  id: string;
+  supplierId: string;
+  invoiceNo: string;
+  purchaseOrderId: string;
+  storeId: string;
+  invoiceDate: string;
+  status: "received" | "matched" | "in_dispute" | "approved" | "paid" | "rejected";
+  netFen: number;
+  taxFen: number;
+  grossFen: number;
+  paidFen: number;
+  outstandingFen: number;
+  match: MatchResult;
+  matchedAt: string | null;
+  createdBy: string;
+  createdAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  voucherId: number | null;
+  actions: ("match" | "approve" | "accept" | "reject" | "pay")[];
+  lines: {
+    lineNo: number;
+    sku: string;
+    qty: number;
+    unitPriceFen: number;
+    taxRate: number;
+    netFen: number;
+    taxFen: number;
+  }[];
+  payments: InvoicePayment[];
+}
+export interface SupplierPayment {
+  id: string;
+  invoiceId: string;
+  invoiceNo: string;
+  supplierId: string;
+  storeId: string;
+  amountFen: number;
+  paidOn: string;
+  reference: string;
+  createdBy: string;
+  createdAt: string;
+  voucherId: number | null;
 }
 export interface SupplierPrice {
   sku: string;
