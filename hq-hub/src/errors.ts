@@ -13,6 +13,19 @@ export class ValidationError extends Error {
   }
 }
 
+/** A file import's bad rows as one refusal: the first row and column in `row`/`field`, every one (up to 20) in the message. */
+export function badRows(errors: readonly { row: number; column: string; reason: string }[]): ValidationError {
+  const list = errors
+    .slice(0, 20)
+    .map((e) => `row ${e.row} ${e.column}: ${e.reason}`)
+    .join("; ");
+  return new ValidationError(
+    errors[0]?.column ?? "csv",
+    `${errors.length} bad row(s): ${list}${errors.length > 20 ? "; ..." : ""}`,
+    errors[0]?.row,
+  );
+}
+
 export class NotFoundError extends Error {
   override readonly name = "NotFoundError";
   constructor(

@@ -2,7 +2,7 @@
 // at, the moving-average cost per store and SKU with its cost card, and the stock valuation per
 // store and category at a date.
 import { z } from "@hono/zod-openapi";
-import { ValidationError } from "../errors.ts";
+import { badRows, ValidationError } from "../errors.ts";
 import { authorize } from "../http/auth.ts";
 import type { RouteModule } from "../http/route.ts";
 import { ValuationQuery } from "./costing.ts";
@@ -84,17 +84,7 @@ export const costingRoutes: RouteModule = (r, hub, s) => {
     ({ params, body, principal }) => {
       hub.suppliers.get(params.id);
       const { prices, errors } = parsePriceCsv(body);
-      if (errors.length) {
-        const list = errors
-          .slice(0, 20)
-          .map((e) => `row ${e.row} ${e.column}: ${e.reason}`)
-          .join("; ");
-        throw new ValidationError(
-          errors[0]!.column,
-          `${errors.length} bad row(s): ${list}${errors.length > 20 ? "; ..." : ""}`,
-          errors[0]!.row,
-        );
-      }
+      if (errors.length) throw badRows(errors);
       if (!prices.length) throw new ValidationError("csv", "no price rows");
       return hub.costing.setPrices(params.id, { prices }, s.actor(principal));
     },

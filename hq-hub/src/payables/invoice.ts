@@ -4,7 +4,7 @@
 import { Sku, TaxRate } from "@retail/protocol";
 import { z } from "zod";
 import { ValidationError } from "../errors.ts";
-import { lineAmount, lineTax } from "./match.ts";
+import { type InvoiceLineFacts, lineAmount, lineTax } from "./match.ts";
 
 export const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD");
 
@@ -37,15 +37,8 @@ export const SupplierInvoiceInput = z.strictObject({
 });
 export type SupplierInvoiceInput = z.infer<typeof SupplierInvoiceInput>;
 
-export interface PricedLine {
-  lineNo: number;
-  sku: string;
-  qty: number;
-  unitPriceFen: number;
-  taxRate: number;
-  netFen: number;
-  taxFen: number;
-}
+/** A line as priced and stored: what the match reads (InvoiceLineFacts) and its number on the invoice. */
+export type PricedLine = InvoiceLineFacts & { lineNo: number };
 
 export interface PricedInvoice {
   lines: PricedLine[];

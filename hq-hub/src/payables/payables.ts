@@ -6,9 +6,16 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Sqlite } from "../db/open.ts";
-import { fromZod, NotFoundError, StateError, ValidationError } from "../errors.ts";
+import { badRows, fromZod, NotFoundError, StateError, ValidationError } from "../errors.ts";
 import { receivedBySku } from "../replenishment/plan.ts";
-import { checkInvoiceDate, Day, MAX_INVOICE_FEN, priceInvoice, SupplierInvoiceInput } from "./invoice.ts";
+import {
+  checkInvoiceDate,
+  Day,
+  MAX_INVOICE_FEN,
+  type PricedLine,
+  priceInvoice,
+  SupplierInvoiceInput,
+} from "./invoice.ts";
 import { type CsvError, type CsvInvoice, columnOf } from "./invoice-csv.ts";
 import { type InvoiceEvent, type InvoiceStatus, invoiceLifecycle } from "./lifecycle.ts";
 import { DEFAULT_TOLERANCES, type MatchResult, matchInvoice, type Tolerances } from "./match.ts";
@@ -64,15 +71,7 @@ export interface SupplierInvoice {
   voucherId: number | null;
   /** What may happen next (the lifecycle's events from this status, as actions). */
   actions: ("match" | "approve" | "accept" | "reject" | "pay")[];
-  lines: {
-    lineNo: number;
-    sku: string;
-    qty: number;
-    unitPriceFen: number;
-    taxRate: number;
-    netFen: number;
-    taxFen: number;
-  }[];
+  lines: PricedLine[];
   payments: {
     id: string;
     amountFen: number;
@@ -292,18 +291,7 @@ export function createPayables(deps: {
       } catch (e) {
         if (!(e instanceof CsvRefused)) throw e;
       }
-    if (errors.length) {
-      errors.sort((a, b) => a.row - b.row);
-      const list = errors
-        .slice(0, 20)
-        .map((e) => `row ${e.row} ${e.column}: ${e.reason}`)
-        .join("; ");
-      throw new ValidationError(
-        errors[0]!.column,
-        `${errors.length} bad row(s): ${list}${errors.length > 20 ? "; ..." : ""}`,
-        errors[0]!.row,
-      );
-    }
+    if (errors.length) throw badRows(errors.sort((a, b) => a.row - b.row));
     if (!ids.length) throw new ValidationError("csv", "no invoice rows");
     return { invoices: ids.map(get) };
   }

@@ -22,6 +22,10 @@ import type { OrderLineFacts, Tolerances } from "./match.ts";
 export type InvoiceRow = typeof supplierInvoices.$inferSelect;
 export type PaymentRow = typeof supplierPayments.$inferSelect;
 
+/** Rows of the stores in `regions` (undefined: every store; empty: none). */
+const inRegions = (regions: string[] | undefined) =>
+  regions === undefined ? undefined : regions.length === 0 ? sql`0` : inArray(stores.region, regions);
+
 /** Invoices whose quantities count as billed for the next invoice of the same order. */
 const BILLED: InvoiceStatus[] = ["matched", "approved", "paid"];
 
@@ -178,11 +182,7 @@ export function createPayablesStore(db: Sqlite) {
           opts.status === undefined ? undefined : eq(supplierInvoices.status, opts.status),
           opts.supplier === undefined ? undefined : eq(supplierInvoices.supplierId, opts.supplier),
           opts.store === undefined ? undefined : eq(supplierInvoices.storeId, opts.store),
-          opts.regions === undefined
-            ? undefined
-            : opts.regions.length === 0
-              ? sql`0`
-              : inArray(stores.region, opts.regions),
+          inRegions(opts.regions),
         ),
       )
       .orderBy(desc(supplierInvoices.createdAt), desc(supplierInvoices.id))
@@ -204,11 +204,7 @@ export function createPayablesStore(db: Sqlite) {
       .where(
         and(
           opts.supplier === undefined ? undefined : eq(supplierPayments.supplierId, opts.supplier),
-          opts.regions === undefined
-            ? undefined
-            : opts.regions.length === 0
-              ? sql`0`
-              : inArray(stores.region, opts.regions),
+          inRegions(opts.regions),
         ),
       )
       .orderBy(desc(supplierPayments.createdAt), desc(supplierPayments.id))
