@@ -5,7 +5,8 @@
 // invoices (qty, price, status, paid) and the rule in words: an invoice matches while what it
 // bills is received and not billed by the order's other matched or approved invoices, within
 // the order, at most 1 fen above the order's cost. After every command each invoice's status and
-// paid amount are the model's, and a refused step names the status and the event.
+// paid amount are the model's, the invoice's voucher exists once it is approved (never twice) and
+// the payments' vouchers add up to what was paid, and a refused step names the status and the event.
 // INVOICE_MODEL_RUNS=n runs longer (default 25).
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import fc from "fast-check";
@@ -76,6 +77,22 @@ function check(m: Model, r: Real) {
     const real = r.payables.get(inv.id);
     expect([inv.id, real.status, real.paidFen]).toEqual([inv.id, inv.status, inv.paid]);
     expect(real.grossFen).toBe(inv.gross);
+    // Posted exactly once when approved, crediting the payable with the gross; each payment's
+    // voucher carries what it paid.
+    const posted = hub.db
+      .prepare(
+        "SELECT COUNT(DISTINCT v.id) AS n, TOTAL(l.credit_fen) AS fen FROM vouchers v JOIN voucher_lines l ON l.voucher_id = v.id AND l.account = '2202.01' WHERE v.source_kind = 'supplier_invoice' AND v.source_id = ?",
+      )
+      .get(inv.id);
+    expect(posted).toEqual(
+      ["approved", "paid"].includes(inv.status) ? { n: 1, fen: inv.gross } : { n: 0, fen: 0 },
+    );
+    const paid = hub.db
+      .prepare(
+        "SELECT TOTAL(v.debit_fen) AS fen FROM vouchers v JOIN supplier_payments p ON p.id = v.source_id WHERE v.source_kind = 'supplier_payment' AND p.invoice_id = ?",
+      )
+      .get(inv.id);
+    expect(paid).toEqual({ fen: inv.paid });
   }
 }
 

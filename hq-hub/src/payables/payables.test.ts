@@ -46,6 +46,24 @@ async function order(supplierId: string, lines: { sku: string; qty: number }[]):
   return po.body.id;
 }
 
+/** A posted voucher: what posted it and its lines [account, debit, credit]. */
+function voucher(id: number | null) {
+  expect(id).not.toBeNull();
+  const head = hub.db
+    .prepare(
+      "SELECT source_kind AS kind, source_id AS source, debit_fen AS debit, credit_fen AS credit FROM vouchers WHERE id = ?",
+    )
+    .get(id) as { kind: string; source: string; debit: number; credit: number };
+  const lines = (
+    hub.db
+      .prepare(
+        "SELECT account, debit_fen AS d, credit_fen AS c FROM voucher_lines WHERE voucher_id = ? ORDER BY line_no",
+      )
+      .all(id) as { account: string; d: number; c: number }[]
+  ).map((l) => [l.account, l.d, l.c]);
+  return { ...head, lines };
+}
+
 const invoice = (over: Record<string, unknown> = {}) => ({
   supplierId: "SUP1",
   invoiceNo: "04400001",
@@ -152,6 +170,23 @@ describe("an invoice for what arrived: matched, approved, paid", () => {
     const a = await api(hub, "POST", `/api/v1/payables/invoices/${id}/approve`);
     expect(a.status).toBe(200);
     expect(a.body).toMatchObject({ status: "approved", decidedBy: expect.stringContaining("admin") });
+    // Dr GRNI 7,475 (what the receipts booked) + input VAT 773 / Cr accounts payable 8,248.
+    expect(voucher(a.body.voucherId)).toEqual({
+      kind: "supplier_invoice",
+      source: id,
+      debit: 8248,
+      credit: 8248,
+      lines: [
+        ["2202.02", 7475, 0],
+        ["2221.01.02", 773, 0],
+        ["2202.01", 0, 8248],
+      ],
+    });
+    // Approving again is refused by the lifecycle; the voucher stays the only one.
+    expect((await api(hub, "POST", `/api/v1/payables/invoices/${id}/approve`)).status).toBe(409);
+    expect(hub.db.prepare("SELECT COUNT(*) AS n FROM vouchers WHERE source_id = ?").get(id)).toEqual({
+      n: 1,
+    });
     const over = await api(hub, "POST", `/api/v1/payables/invoices/${id}/payments`, {
       amountFen: 8249,
       paidOn: today,
@@ -184,6 +219,16 @@ describe("an invoice for what arrived: matched, approved, paid", () => {
       reference: "ICBC-002",
     });
     expect(p2.body).toMatchObject({ status: "paid", paidFen: 8248, outstandingFen: 0, actions: [] });
+    expect(p2.body.payments.map((p: { voucherId: number }) => voucher(p.voucherId).lines)).toEqual([
+      [
+        ["2202.01", 5000, 0],
+        ["1002", 0, 5000],
+      ],
+      [
+        ["2202.01", 3248, 0],
+        ["1002", 0, 3248],
+      ],
+    ]);
     const list = (await api(hub, "GET", "/api/v1/payables/payments?supplier=SUP1")).body;
     expect(
       list.map((p: { reference: string; invoiceNo: string }) => [p.reference, p.invoiceNo]).sort(),
@@ -277,6 +322,13 @@ describe("differences listed with their reason; tolerances as data; disputes", (
     expect(r.body).toMatchObject({ status: "approved", decisionNote: "供应商补发一件，已电话确认" });
     // GRNI clears M2's 5 at 1000; M1's unit was not received: all variance.
     expect(r.body.match).toMatchObject({ grniFen: 5000, varianceFen: 250 + 250 });
+    // VAT per line: 682.5 -> 683, 32.5 -> 33. The price difference (and the unreceived unit) to cost of goods sold: 6401.
+    expect(voucher(r.body.voucherId).lines).toEqual([
+      ["2202.02", 5000, 0],
+      ["2221.01.02", 716, 0],
+      ["6401", 500, 0],
+      ["2202.01", 0, 6216],
+    ]);
   });
 
   test("a rejected invoice stays rejected and owes nothing", async () => {

@@ -29,11 +29,17 @@ export const ToleranceInput = z.strictObject({
   priceFen: z.int().min(0).max(1_000_000),
   priceBp: z.int().min(0).max(5000),
 });
-export const DecisionInput = z.strictObject({ note: z.string().trim().min(2).max(500) });
+const printable = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .regex(/^[^\p{Cc}\p{Cs}]*$/u, "printable characters only");
+export const DecisionInput = z.strictObject({ note: printable(120).min(2) });
 export const PaymentInput = z.strictObject({
   amountFen: z.int().positive().max(MAX_INVOICE_FEN),
   paidOn: Day,
-  reference: z.string().trim().min(1).max(64),
+  reference: printable(64).min(1),
 });
 export const InvoiceListQuery = z.object({
   status: z.enum(["received", "matched", "in_dispute", "approved", "paid", "rejected"]).optional(),
@@ -304,13 +310,17 @@ export function createPayables(deps: {
   }
 
   function post(r: InvoiceRow, m: MatchResult, memo: string): number | null {
-    return postPayablesVoucher(db, {
-      storeId: r.storeId,
-      businessDay: chinaDay(now()),
-      source: { kind: "supplier_invoice", id: r.id },
-      memo,
-      lines: invoiceVoucherLines(m),
-    });
+    return postPayablesVoucher(
+      db,
+      {
+        storeId: r.storeId,
+        businessDay: chinaDay(now()),
+        source: { kind: "supplier_invoice", id: r.id },
+        memo,
+        lines: (rules) => invoiceVoucherLines(m, rules),
+      },
+      now,
+    );
   }
 
   /** Approves a matched invoice after matching it again: the payable is posted. */
@@ -401,13 +411,17 @@ export function createPayables(deps: {
         createdBy: actor,
         createdAt: at,
       });
-      const voucherId = postPayablesVoucher(db, {
-        storeId: r.storeId,
-        businessDay: chinaDay(now()),
-        source: { kind: "supplier_payment", id: paymentId },
-        memo: `付款 ${r.supplierId} 发票 ${r.invoiceNo} ${p.data.reference}`,
-        lines: paymentVoucherLines(p.data.amountFen),
-      });
+      const voucherId = postPayablesVoucher(
+        db,
+        {
+          storeId: r.storeId,
+          businessDay: chinaDay(now()),
+          source: { kind: "supplier_payment", id: paymentId },
+          memo: `付款 ${r.supplierId} 发票 ${r.invoiceNo} ${p.data.reference}`,
+          lines: (rules) => paymentVoucherLines(p.data.amountFen, rules),
+        },
+        now,
+      );
       store.setPaymentVoucher(paymentId, voucherId);
       store.update(id, { status: next, paidFen: r.paidFen + p.data.amountFen });
     })();

@@ -1,19 +1,15 @@
-// What payables post, pure: the accounts (data, CAS codes) and the voucher lines of an approved
-// invoice and of a payment. Every voucher balances by construction; amounts are integer fen.
+// What payables post, pure: the voucher lines of an approved invoice and of a payment, on the
+// accounts the company's posting rules name (accounts/: grni 2202.02, payables 2202.01,
+// input_vat 2221.01.02, cogs 6401, bank 1002 by default). Every voucher balances by construction; amounts are integer fen.
 //
 // Approved invoice: Dr GRNI (the received units billed, at the order's cost: what the receipt
 // vouchers credited to GRNI), Dr input VAT, Cr accounts payable (the gross); the invoice's price
-// difference against the order's cost (net - GRNI) goes to the price-variance account, debit when
+// difference against the order's cost (net - GRNI) goes to cost of goods sold (role cogs), debit when
 // billed above the order's cost, credit when below.
 // Payment: Dr accounts payable, Cr bank.
 
-export const PAYABLES_ACCOUNTS = {
-  grni: { code: "2202.02", name: "应付账款—暂估应付款" },
-  payable: { code: "2202.01", name: "应付账款—应付供应商" },
-  inputVat: { code: "2221.01.02", name: "应交税费—应交增值税(进项税额)" },
-  priceVariance: { code: "6401", name: "主营业务成本" },
-  bank: { code: "1002", name: "银行存款" },
-} as const;
+/** The posting roles payables use (accounts/: a company's rules map each to an account). */
+export type PayablesRules = Readonly<Record<"grni" | "payables" | "input_vat" | "cogs" | "bank", string>>;
 
 export interface VoucherLine {
   account: string;
@@ -21,37 +17,32 @@ export interface VoucherLine {
   creditFen: number;
 }
 
-type Accounts = { [K in keyof typeof PAYABLES_ACCOUNTS]: { code: string } };
-
 export function invoiceVoucherLines(
   m: { grniFen: number; netFen: number; taxFen: number },
-  accounts: Accounts = PAYABLES_ACCOUNTS,
+  rules: PayablesRules,
 ): VoucherLine[] {
   const variance = m.netFen - m.grniFen;
   const lines: VoucherLine[] = [
-    { account: accounts.grni.code, debitFen: m.grniFen, creditFen: 0 },
-    { account: accounts.inputVat.code, debitFen: m.taxFen, creditFen: 0 },
+    { account: rules.grni, debitFen: m.grniFen, creditFen: 0 },
+    { account: rules.input_vat, debitFen: m.taxFen, creditFen: 0 },
     ...(variance !== 0
       ? [
           {
-            account: accounts.priceVariance.code,
+            account: rules.cogs,
             debitFen: Math.max(variance, 0),
             creditFen: Math.max(-variance, 0),
           },
         ]
       : []),
-    { account: accounts.payable.code, debitFen: 0, creditFen: m.netFen + m.taxFen },
+    { account: rules.payables, debitFen: 0, creditFen: m.netFen + m.taxFen },
   ];
   return lines.filter((l) => l.debitFen !== 0 || l.creditFen !== 0);
 }
 
-export function paymentVoucherLines(
-  amountFen: number,
-  accounts: Accounts = PAYABLES_ACCOUNTS,
-): VoucherLine[] {
+export function paymentVoucherLines(amountFen: number, rules: PayablesRules): VoucherLine[] {
   return [
-    { account: accounts.payable.code, debitFen: amountFen, creditFen: 0 },
-    { account: accounts.bank.code, debitFen: 0, creditFen: amountFen },
+    { account: rules.payables, debitFen: amountFen, creditFen: 0 },
+    { account: rules.bank, debitFen: 0, creditFen: amountFen },
   ];
 }
 
