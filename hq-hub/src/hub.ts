@@ -34,6 +34,7 @@ import { createGroupCommit, MAX_GROUP } from "./mqtt/group-commit.ts";
 import { createRouter } from "./mqtt/router.ts";
 import { createPayables } from "./payables/payables.ts";
 import { createReplenishment, type TillUpdate } from "./replenishment/orders.ts";
+import { createMarginReports } from "./reports/margin-report.ts";
 import { createReports } from "./reports/reports.ts";
 import { createSales } from "./sales/sales.ts";
 import { createStock } from "./stock/stock.ts";
@@ -181,6 +182,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const suppliers = createSuppliers({ db, now });
   const replenishment = createReplenishment({ db, now, stock, suppliers });
   const costing = createCosting({ db, now });
+  const margin = createMarginReports({ db, catchUpCost: () => costing.catchUp() });
   const close = createClose({
     db,
     now,
@@ -358,6 +360,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     reports,
     finance: financeApi,
     close,
+    margin,
     completeness,
     coupons,
     members,

@@ -376,6 +376,8 @@ export interface HubApiSchemas {
   Health: Health;
   ImportJob: ImportJob;
   InvoicePayment: InvoicePayment;
+  MarginFigures: MarginFigures;
+  MarginReport: MarginReport;
   MasterRecord: MasterRecord;
   MatchDifference: MatchDifference;
   MatchResult: MatchResult;
@@ -951,6 +953,26 @@ export interface InvoicePayment {
   createdBy: string;
   createdAt: string;
   voucherId: number | null;
+}
+export interface MarginFigures {
+  soldQty: number;
+  returnedQty: number;
+  revenueFen: number;
+  costFen: number;
+  marginFen: number;
+  marginBp: number | null;
+  discountFen?: number;
+}
+export interface MarginReport {
+  from: string;
+  to: string;
+  by: "store" | "region" | "category" | "sku" | "promotion";
+  rows: (MarginFigures & {
+    key: string;
+    label: string;
+  })[];
+  totals: MarginFigures;
+  excluded: ExcludedStore[];
 }
 export interface MatchDifference {
   reason:

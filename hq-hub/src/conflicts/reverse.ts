@@ -9,6 +9,7 @@ import {
   receivings,
   returnLines,
   returns,
+  saleLineDiscounts,
   saleLines,
   saleLinesBySale,
   sales,
@@ -74,6 +75,11 @@ export function createReversal({ orm, lines, tenders, q }: ConflictQueries) {
         .where(and(eq(saleLinesBySale.storeId, s), eq(saleLinesBySale.saleId, id)))
         .run();
       tendersOf("sale", id);
+      // The margin report's promotion lines (reports/promotion-lines.ts); no index by sale, a rare scan.
+      orm
+        .delete(saleLineDiscounts)
+        .where(and(eq(saleLineDiscounts.storeId, s), eq(saleLineDiscounts.saleId, id)))
+        .run();
       orm
         .delete(priceFindings)
         .where(and(eq(priceFindings.storeId, s), eq(priceFindings.eventId, v.eventId)))

@@ -16,6 +16,7 @@ export * from "./schema/costing.ts";
 export * from "./schema/finance.ts";
 export * from "./schema/fleet.ts";
 export * from "./schema/ingest.ts";
+export * from "./schema/margin.ts";
 export * from "./schema/members.ts";
 export * from "./schema/payables.ts";
 export * from "./schema/purchasing.ts";

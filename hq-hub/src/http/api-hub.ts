@@ -18,6 +18,7 @@ import type { Resync } from "../ingest/resync.ts";
 import type { Members } from "../members/service.ts";
 import type { Payables } from "../payables/payables.ts";
 import type { Replenishment, TillUpdate } from "../replenishment/orders.ts";
+import type { MarginReports } from "../reports/margin-report.ts";
 import type { Reports } from "../reports/reports.ts";
 import type { Sales } from "../sales/sales.ts";
 import type { Stock } from "../stock/stock.ts";
@@ -55,6 +56,8 @@ export interface ApiHub {
   security: SessionSecurity;
   /** Sales and tender reports over the ingested tables. */
   reports: Reports;
+  /** Cost and gross margin by store, region, category, SKU and promotion (reports/margin-report.ts). */
+  margin: MarginReports;
   /** Double-entry vouchers per store and business day, period close. */
   finance: Finance;
   /** The month-end close as a checklist the system checks (close/). */

@@ -9,6 +9,7 @@ import { createCouponLedger } from "../coupons/ledger.ts";
 import type { Sqlite } from "../db/open.ts";
 import { StateError } from "../errors.ts";
 import { recordMemberActivity } from "../members/profile.ts";
+import { SALE_LINE_DISCOUNTS, saleDiscountRows } from "../reports/promotion-lines.ts";
 import { capFinding } from "./cap-finding.ts";
 import {
   isTraining,
@@ -197,6 +198,7 @@ export function createLedgerStep(db: Sqlite, rows: RowWriter, stock: StockStep, 
         q.sale.run(saleRow(env));
         rows.appendRows(SALE_LINES, 14, saleLineRows(env));
         rows.appendRows(TENDERS, 9, saleTenderRows(env));
+        rows.appendRows(SALE_LINE_DISCOUNTS, 9, saleDiscountRows(env)); // by promotion (reports/promotion-lines.ts)
         stock.moveStock(s, stockMoves(env), env.id, p.completedAt, alerts);
         changeMember(memberChangeOfSale(p));
         if (p.coupons.length > 0) couponLedger.record(s, p, env.id, at);

@@ -2,6 +2,7 @@
 // days; a regional manager reads only its region's stores (http/scope.ts readScope).
 import { z } from "@hono/zod-openapi";
 import type { RouteModule } from "../http/route.ts";
+import { MarginQuery } from "./margin-report.ts";
 import { ReportQuery, TenderQuery } from "./reports.ts";
 
 const Totals = z
@@ -34,6 +35,27 @@ const TenderReport = z
     excluded: z.array(ExcludedStore),
   })
   .openapi("TenderReport");
+const MarginFigures = z
+  .object({
+    soldQty: z.number().int(),
+    returnedQty: z.number().int(),
+    revenueFen: z.number().int(),
+    costFen: z.number().int(),
+    marginFen: z.number().int(),
+    marginBp: z.number().int().nullable(),
+    discountFen: z.number().int().optional(),
+  })
+  .openapi("MarginFigures");
+const MarginReport = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    by: z.enum(["store", "region", "category", "sku", "promotion"]),
+    rows: z.array(MarginFigures.extend({ key: z.string(), label: z.string() })),
+    totals: MarginFigures,
+    excluded: z.array(ExcludedStore),
+  })
+  .openapi("MarginReport");
 const CategoryNameInput = z.strictObject({ name: z.string().min(1).max(40) });
 
 const tag = "reports";
@@ -62,6 +84,19 @@ export const reportRoutes: RouteModule = (r, hub, s) => {
       response: TenderReport,
     },
     ({ query, principal }) => hub.reports.tenders(query, s.readScope(principal, query.store)),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/reports/margin",
+      summary:
+        "Revenue net of VAT and returns, cost (the costing ledger's cost of the units sold, less what returns put back) and gross margin by store, region, category, SKU or promotion over business days from..to",
+      access: "read",
+      tag,
+      query: MarginQuery,
+      response: MarginReport,
+    },
+    ({ query, principal }) => hub.margin.margin(query, s.readScope(principal, query.store)),
   );
   r.route(
     {
