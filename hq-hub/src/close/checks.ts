@@ -2,11 +2,22 @@
 // checklist.ts. Each reads (or runs) its module and names what is left. Steps whose module is
 // not on this hub are simply absent from what `createChecks` returns (they answer
 // "not_available"); wiring one in is one entry here once its module lands.
-import { and, between, eq, gt, sql } from "drizzle-orm";
+import { and, between, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { Completeness } from "../completeness/completeness.ts";
 import type { Costing } from "../costing/costing.ts";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
-import { costMovements, stockCounts, stockLedger, voucherLines, vouchers } from "../db/schema.ts";
+import {
+  costMovements,
+  receivings,
+  reconRuns,
+  sales,
+  stockCounts,
+  stockLedger,
+  supplierInvoices,
+  tenders,
+  voucherLines,
+  vouchers,
+} from "../db/schema.ts";
 import type { Finance } from "../finance/finance.ts";
 import type { StepChecks, StepResult } from "./checklist.ts";
 
@@ -72,6 +83,81 @@ export function createChecks(deps: CheckDeps): StepChecks {
   }
 
   return {
+    // Every day of the month on which stores took WeChat Pay or Alipay has that wallet's
+    // settlement file imported (reconciliation/), for the whole day, with no difference left,
+    // and its settlement (fees) posted. The latest run of a (wallet, day) is the one that counts.
+    payments_reconciled(period) {
+      const { first, last } = monthDays(period);
+      const days = orm
+        .select({ kind: tenders.kind, day: sales.businessDay, n: sql<number>`COUNT(*)` })
+        .from(tenders)
+        .innerJoin(sales, and(eq(sales.storeId, tenders.storeId), eq(sales.saleId, tenders.docId)))
+        .where(
+          and(
+            eq(tenders.docKind, "sale"),
+            inArray(tenders.kind, ["wechat", "alipay"]),
+            between(sales.businessDay, first, last),
+          ),
+        )
+        .groupBy(tenders.kind, sales.businessDay)
+        .orderBy(sales.businessDay, tenders.kind)
+        .all();
+      const latest = new Map<string, typeof reconRuns.$inferSelect>();
+      for (const r of orm
+        .select()
+        .from(reconRuns)
+        .where(and(inArray(reconRuns.source, ["wechat", "alipay"]), between(reconRuns.billDate, first, last)))
+        .orderBy(desc(reconRuns.id))
+        .all())
+        if (!latest.has(`${r.source} ${r.billDate}`)) latest.set(`${r.source} ${r.billDate}`, r);
+      const left: string[] = [];
+      for (const d of days) {
+        const r = latest.get(`${d.kind} ${d.day}`);
+        const what = `${d.kind} ${d.day} (${d.n} tender(s) at HQ)`;
+        if (!r) left.push(`${what}: no settlement file imported`);
+        else if (r.until) left.push(`${what}: run ${r.id} covers only until ${r.until}`);
+        else if (r.differences > 0) left.push(`${what}: run ${r.id} has ${r.differences} difference(s)`);
+        else if (!r.postedAt) left.push(`${what}: run ${r.id} matched, its settlement and fees not posted`);
+      }
+      return result(
+        left.length === 0,
+        `${days.length - left.length} of ${days.length} wallet-day(s) reconciled with the providers' settlement files and posted`,
+        left,
+      );
+    },
+
+    // Every receipt of goods up to the month's end against a purchase order has an approved (or
+    // paid) supplier invoice for that order and store (payables/). A receipt not invoiced yet
+    // would be accrued (goods received not invoiced): that posting is the ledger's receipt
+    // vouchers, not on this hub yet, so such a receipt is listed as left.
+    receipts_invoiced(period) {
+      const { last } = monthDays(period);
+      const rows = orm
+        .select({
+          storeId: receivings.storeId,
+          receivingId: receivings.receivingId,
+          po: receivings.purchaseOrderId,
+          supplierId: receivings.supplierId,
+          at: receivings.confirmedAt,
+          invoiced: sql<number>`EXISTS (SELECT 1 FROM ${supplierInvoices} WHERE ${supplierInvoices.purchaseOrderId} = ${receivings.purchaseOrderId} AND ${supplierInvoices.storeId} = ${receivings.storeId} AND ${supplierInvoices.status} IN ('approved', 'paid'))`,
+        })
+        .from(receivings)
+        .where(lte(sql`substr(${receivings.confirmedAt}, 1, 10)`, last))
+        .orderBy(receivings.confirmedAt)
+        .all();
+      const left = rows
+        .filter((r) => !r.invoiced)
+        .map(
+          (r) =>
+            `${r.storeId} receipt ${r.receivingId} (${r.at.slice(0, 10)}${r.po ? `, order ${r.po}` : r.supplierId ? `, supplier ${r.supplierId}, no order` : ""}): ${r.po ? "no approved invoice" : "no order to invoice against"}; not accrued (receipt vouchers not on this hub yet)`,
+        );
+      return result(
+        left.length === 0,
+        `${rows.length - left.length} of ${rows.length} receipt(s) up to ${last} invoiced and approved`,
+        left,
+      );
+    },
+
     store_days_complete(period) {
       const { last } = monthDays(period);
       const m = completeness.month(period, {});

@@ -4,7 +4,9 @@
 // also through finance's period close when closeChecklist is on; roles, bad input, and an
 // audited reopen.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { writeWechatBill } from "../reconciliation/bill-writer.ts";
 import {
+  ADMIN_TOKEN,
   api,
   connectStore,
   enrollStore,
@@ -42,9 +44,18 @@ const step = (body: { steps: { id: string }[] }, id: string) =>
 beforeAll(async () => {
   hub = await startTestHub({ closeChecklist: true }, now);
   store = await connectStore(await enrollStore(hub, S));
+  const wechat = saleEvent(S, ++seq, { lines: 1 });
+  wechat.payload.tenders = [{ kind: "wechat", amount: 100, reference: "4200001234202611250001" }];
   await publish([
     saleEvent(S, ++seq, { lines: 2 }),
-    saleEvent(S, ++seq, { lines: 1 }),
+    wechat,
+    event("receiving.confirmed", S, ++seq, {
+      receivingId: "RC-1125",
+      purchaseOrderId: "PO-1125",
+      confirmedBy: "1001",
+      lines: [{ sku: "SKU1", qty: 12 }],
+      confirmedAt: "2026-11-25T08:00:00.000+08:00",
+    }),
     event("stock.counted", S, ++seq, {
       countId: "C-1125",
       countedBy: "1001",
@@ -87,14 +98,25 @@ describe("the month-end checklist", () => {
       ["25", "26", "27", "28", "29", "30"].map((d) => `${S} 2026-11-${d}: no_digest`),
     );
     expect(days.summary).toBe("0 of 6 store-day(s) proven complete by the stores' day digests");
-    for (const id of ["payments_reconciled", "receipts_invoiced", "vouchers_exported"])
-      expect(step(r.body, id)).toMatchObject({ status: "not_available", left: [] });
-    expect(step(r.body, "payments_reconciled").summary).toContain("reconciliation module is not on this hub");
+    expect(step(r.body, "vouchers_exported")).toMatchObject({ status: "not_available", left: [] });
+    expect(step(r.body, "vouchers_exported").summary).toContain("export module is not on this hub");
+    // The WeChat Pay day has no settlement file at HQ; the receipt against an order no invoice.
+    expect(step(r.body, "payments_reconciled")).toMatchObject({
+      status: "failed",
+      left: ["wechat 2026-11-25 (1 tender(s) at HQ): no settlement file imported"],
+      summary: "0 of 1 wallet-day(s) reconciled with the providers' settlement files and posted",
+    });
+    expect(step(r.body, "receipts_invoiced")).toMatchObject({
+      status: "failed",
+      left: [
+        `${S} receipt RC-1125 (2026-11-25, order PO-1125): no approved invoice; not accrued (receipt vouchers not on this hub yet)`,
+      ],
+    });
     // The count is costed; its voucher half is not on the hub yet.
     const counts = step(r.body, "counts_posted");
     expect(counts.status).toBe("not_available");
     expect(counts.summary).toContain("1 count(s) in the period, 1 costed");
-    // Cost caught up with every stock movement; 3 units sold at no known cost (0) and a count.
+    // Cost caught up with every stock movement: a receipt at no known price, sales, a count.
     const cost = step(r.body, "cost_valuation_run");
     expect(cost.status).toBe("passed");
     expect(cost.summary).toContain("valuation at 2026-11-30: 1 store(s)");
@@ -133,6 +155,7 @@ describe("the month-end checklist", () => {
       "counts_posted",
       "vouchers_exported",
     ]);
+    expect(r.body.message).toContain("4 more step(s) not passed");
     expect(r.body.message).toContain("step store_days_complete failed");
     expect(r.body.message).toContain(`${S} 2026-11-25: no_digest`);
     const books = await api(hub, "POST", "/api/v1/finance/periods/2026-11/close");
@@ -144,6 +167,39 @@ describe("the month-end checklist", () => {
     const s = (await api(hub, "GET", "/api/v1/close/2026-11")).body;
     expect(s.state).toBe("checking");
     expect(step(s, "vouchers_balanced").confirmedBy).toBe("admin (hq_admin)");
+  });
+
+  test("the wallet day passes once its settlement file is imported with no difference and posted", async () => {
+    const bill = writeWechatBill([
+      {
+        kind: "payment",
+        transactionId: "4200001234202611250001",
+        merchantOrderNo: "M1",
+        refundId: "",
+        amountFen: 100,
+        settledFen: 100,
+        feeFen: 0,
+        at: "2026-11-25 10:00:00",
+      },
+    ]);
+    const res = await fetch(`${hub.http.url}/api/v1/reconciliation/imports?source=wechat&date=2026-11-25`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/octet-stream" },
+      body: bill,
+    });
+    const run = (await res.json()) as { id: number; differences: number };
+    expect(run.differences).toBe(0);
+    let s = (await api(hub, "POST", "/api/v1/close/2026-11/check")).body;
+    expect(step(s, "payments_reconciled").left).toEqual([
+      `wechat 2026-11-25 (1 tender(s) at HQ): run ${run.id} matched, its settlement and fees not posted`,
+    ]);
+    expect((await api(hub, "POST", `/api/v1/reconciliation/runs/${run.id}/post`)).status).toBe(200);
+    s = (await api(hub, "POST", "/api/v1/close/2026-11/check")).body;
+    expect(step(s, "payments_reconciled")).toMatchObject({
+      status: "passed",
+      left: [],
+      summary: "1 of 1 wallet-day(s) reconciled with the providers' settlement files and posted",
+    });
   });
 
   test("cancel returns to open; a reopen of an open month is refused naming the state; reopen needs a reason", async () => {
