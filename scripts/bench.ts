@@ -14,6 +14,7 @@ const suites: { name: string; file: string; fn: string }[] = [
   { name: "terminal", file: "terminal-ui/bench/terminal.bench.ts", fn: "benchTerminal" },
   { name: "chain", file: "scripts/chain.bench.ts", fn: "benchChain" },
   { name: "forecast", file: "hq-hub/src/forecast/forecast.bench.ts", fn: "benchForecast" },
+  { name: "members", file: "hq-hub/src/members/members.bench.ts", fn: "benchMembers" },
 ];
 
 export function formatTable(rows: (BenchRow & { suite: string })[]): string {

@@ -18,7 +18,7 @@ import {
 } from "../db/schema.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import type { Segments } from "./segments.ts";
-import { assignGroups, type Uplift, uplift } from "./uplift.ts";
+import { assignGroups, statsFromSums, type Uplift, upliftOf } from "./uplift.ts";
 
 /** A campaign may start up to this far back (coupons already handed out on paper, say). */
 const MAX_BACKDATE_MS = 30 * 86_400_000;
@@ -181,28 +181,35 @@ export function createCampaigns(deps: { db: Sqlite; now: () => Date; coupons: Co
     const c = get(id);
     const at = now();
     const until = at.toISOString() < c.endsAt ? at.toISOString() : c.endsAt;
-    const group = orm
-      .select({ memberId: campaignMembers.memberId, treated: campaignMembers.treated })
-      .from(campaignMembers)
-      .where(eq(campaignMembers.campaignId, id))
-      .all();
-    const spend = new Map<string, number>();
-    for (const r of orm
-      .select({ memberId: memberActivity.memberId, fen: sql<number>`SUM(${memberActivity.netFen})` })
+    // Spend per member over the window, summed per group in SQL (n, Σx, Σx²): only members who
+    // bought in the window join; the others add 0 to both sums, and n is the group's size.
+    const spend = orm
+      .select({
+        memberId: memberActivity.memberId,
+        fen: sql<number>`SUM(${memberActivity.netFen})`.as("fen"),
+      })
       .from(memberActivity)
       .where(and(gte(memberActivity.at, c.startsAt), lt(memberActivity.at, until)))
       .groupBy(memberActivity.memberId)
-      .all())
-      spend.set(r.memberId, r.fen);
-    const t = new Float64Array(c.treated);
-    const k = new Float64Array(c.control);
-    let ti = 0;
-    let ki = 0;
-    for (const m of group) {
-      const v = spend.get(m.memberId) ?? 0;
-      if (m.treated === 1) t[ti++] = v;
-      else k[ki++] = v;
-    }
+      .as("spend");
+    const sums = orm
+      .select({
+        treated: campaignMembers.treated,
+        total: sql<number>`SUM(${spend.fen})`,
+        // TOTAL: a float sum, as Σx² of a million members may pass 64-bit integers.
+        squares: sql<number>`TOTAL(${spend.fen} * ${spend.fen})`,
+      })
+      .from(spend)
+      .innerJoin(
+        campaignMembers,
+        and(eq(campaignMembers.campaignId, id), eq(campaignMembers.memberId, spend.memberId)),
+      )
+      .groupBy(campaignMembers.treated)
+      .all();
+    const of = (treated: number) => {
+      const r = sums.find((x) => x.treated === treated);
+      return statsFromSums(treated ? c.treated : c.control, r?.total ?? 0, r?.squares ?? 0);
+    };
     const redeemed =
       orm
         .select({ n: countDistinct(campaignMembers.memberId) })
@@ -215,7 +222,7 @@ export function createCampaigns(deps: { db: Sqlite; now: () => Date; coupons: Co
       asOf: until,
       redeemed,
       redemptionPercent: c.treated ? Math.round((1000 * redeemed) / c.treated) / 10 : 0,
-      uplift: ti >= 2 && ki >= 2 ? uplift(t.subarray(0, ti), k.subarray(0, ki)) : null,
+      uplift: c.treated >= 2 && c.control >= 2 ? upliftOf(of(1), of(0)) : null,
     };
   }
 

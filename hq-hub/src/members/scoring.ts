@@ -79,17 +79,18 @@ export function createScoring(db: Sqlite) {
 
   /** RFM quintiles over the profiles (members without a visit score 0). */
   function scoreRfm(now: Date) {
-    // Raw SQL: window functions (ntile) and UPDATE ... FROM have no drizzle builder; one
-    // statement keeps a million members to one pass instead of a million updates.
+    // Raw SQL: window functions (ntile) have no drizzle builder. One upsert from a select: a
+    // million members in one pass (the rows are looked up by key), not a million updates.
     const r = db
       .prepare(
-        `UPDATE member_profiles SET r_score = s.r, f_score = s.f, m_score = s.m
-         FROM (SELECT member_id,
-                 ntile(5) OVER (ORDER BY last_visit_at, member_id) AS r,
-                 ntile(5) OVER (ORDER BY visits, member_id) AS f,
-                 ntile(5) OVER (ORDER BY spend_fen, member_id) AS m
-               FROM member_profiles WHERE visits > 0) AS s
-         WHERE member_profiles.member_id = s.member_id`,
+        `INSERT INTO member_profiles (member_id, r_score, f_score, m_score)
+         SELECT member_id,
+                ntile(5) OVER (ORDER BY last_visit_at, member_id),
+                ntile(5) OVER (ORDER BY visits, member_id),
+                ntile(5) OVER (ORDER BY spend_fen, member_id)
+         FROM member_profiles WHERE visits > 0
+         ON CONFLICT (member_id) DO UPDATE SET
+           r_score = excluded.r_score, f_score = excluded.f_score, m_score = excluded.m_score`,
       )
       .run();
     return record("rfm", now, Number(r.changes), Number(r.changes));

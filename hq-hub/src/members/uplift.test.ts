@@ -3,7 +3,7 @@
 // outside it when the effect is large.
 import { describe, expect, test } from "bun:test";
 import { prng } from "@retail/protocol";
-import { assignGroups, groupStats, uplift } from "./uplift.ts";
+import { assignGroups, groupStats, statsFromSums, uplift } from "./uplift.ts";
 
 /** Skewed spend like a supermarket's: many small, some big baskets, some members never come. */
 function memberSpend(random: () => number): number {
@@ -69,5 +69,19 @@ describe("uplift (Welch difference in means, normal 95% CI)", () => {
     expect(g.meanFen).toBe(9_000_000_000_001);
     expect(() => uplift([1], [1, 2])).toThrow("treated");
     expect(() => uplift([1, 2], [])).toThrow("control");
+  });
+
+  test("the sums SQL gives (n, Σx, Σx²) make the same statistics as the values", () => {
+    const random = prng(5);
+    const xs = Array.from({ length: 5000 }, () => Math.round(100_000 * random() * random()));
+    const a = groupStats(xs);
+    const b = statsFromSums(
+      xs.length,
+      xs.reduce((s, x) => s + x, 0),
+      xs.reduce((s, x) => s + x * x, 0),
+    );
+    expect(b.totalFen).toBe(a.totalFen);
+    expect(b.meanFen).toBe(a.meanFen);
+    expect(Math.abs(b.variance - a.variance) / a.variance).toBeLessThan(1e-9);
   });
 });

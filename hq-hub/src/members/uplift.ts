@@ -49,10 +49,25 @@ export function groupStats(values: ArrayLike<number>): GroupStats & { variance: 
 }
 
 export function uplift(treated: ArrayLike<number>, control: ArrayLike<number>): Uplift {
-  if (treated.length < 2) throw new ValidationError("treated", "fewer than 2 treated members");
-  if (control.length < 2) throw new ValidationError("control", "fewer than 2 control members");
-  const t = groupStats(treated);
-  const c = groupStats(control);
+  return upliftOf(groupStats(treated), groupStats(control));
+}
+
+/** A group's statistics from its sums (what one SQL pass gives: n, Σx, Σx²). */
+export function statsFromSums(
+  n: number,
+  totalFen: number,
+  sumSquares: number,
+): GroupStats & { variance: number } {
+  const mean = n ? totalFen / n : 0;
+  // One-pass variance: spend is never near-constant at a large mean, so the cancellation in
+  // Σx² - n·mean² stays far below a fen.
+  const variance = n > 1 ? Math.max(0, (sumSquares - n * mean * mean) / (n - 1)) : 0;
+  return { n, totalFen, meanFen: Math.round(mean), sdFen: Math.round(Math.sqrt(variance)), variance };
+}
+
+export function upliftOf(t: GroupStats & { variance: number }, c: GroupStats & { variance: number }): Uplift {
+  if (t.n < 2) throw new ValidationError("treated", "fewer than 2 treated members");
+  if (c.n < 2) throw new ValidationError("control", "fewer than 2 control members");
   const diff = t.totalFen / t.n - c.totalFen / c.n;
   const se = Math.sqrt(t.variance / t.n + c.variance / c.n);
   const lo = diff - Z_95 * se;

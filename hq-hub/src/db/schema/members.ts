@@ -24,7 +24,8 @@ export const memberActivity = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.storeId, t.docKind, t.docId] }),
     index("member_activity_member").on(t.memberId, t.at),
-    index("member_activity_at").on(t.at),
+    // Covering: a campaign's window sums spend per member from the index alone.
+    index("member_activity_at").on(t.at, t.memberId, t.netFen),
     check("member_activity_kind", sql`doc_kind IN ('sale', 'return')`),
   ],
 );
