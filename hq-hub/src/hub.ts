@@ -4,6 +4,7 @@
 // publishes what goes down), the broker (embedded aedes or an external MQTT 5 broker), the
 // periodic jobs and the HTTP API. startHub() returns once everything listens.
 
+import { createAccounts } from "./accounts/accounts.ts";
 import type { Bus } from "./broker/bus.ts";
 import { startEmbeddedBroker } from "./broker/embedded.ts";
 import { connectExternalBroker } from "./broker/external.ts";
@@ -19,6 +20,8 @@ import { createCosting } from "./costing/costing.ts";
 import { createCoupons } from "./coupons/coupons.ts";
 import { createBatchedWrites } from "./db/batched-writes.ts";
 import { immediateTransactions, migrate, openDatabase, openDrizzle } from "./db/open.ts";
+import { createVoucherExport } from "./export/export.ts";
+import { createBooks } from "./finance/books.ts";
 import { createFinance } from "./finance/finance.ts";
 import { createFleet } from "./fleet/fleet.ts";
 import { createPinAlerts } from "./fleet/pin-alerts.ts";
@@ -194,6 +197,9 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     ? { ...finance, closePeriod: (p: string, actor: string) => close.close(p, actor) }
     : finance;
   const payables = createPayables({ db, now, suppliers, priceOrders: costing.priceOrders });
+  const books = createBooks({ db, now, costing });
+  const accounts = createAccounts({ db, now });
+  const voucherExport = createVoucherExport({ db, now });
 
   const groups = createGroupCommit({
     ingest,
@@ -320,6 +326,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       ? setInterval(() => {
           try {
             finance.post();
+            books.postInventory();
           } catch (e) {
             log(`hq-hub: finance posting failed: ${(e as Error).message}`);
           }
@@ -361,6 +368,9 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     finance: financeApi,
     close,
     margin,
+    books,
+    accounts,
+    voucherExport,
     completeness,
     coupons,
     members,

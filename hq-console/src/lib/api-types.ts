@@ -346,11 +346,15 @@ export interface HubApiSchemas {
   CatalogEdit: CatalogEdit;
   Changeset: Changeset;
   ChangesetDetail: ChangesetDetail;
+  ChartOfAccounts: ChartOfAccounts;
   CloseAuditEntry: CloseAuditEntry;
   CloseChecklist: CloseChecklist;
   CloseClosed: CloseClosed;
   CloseStep: CloseStep;
   CommittedVersion: CommittedVersion;
+  Company: Company;
+  CompanyListed: CompanyListed;
+  CompanyStore: CompanyStore;
   CompletenessCell: CompletenessCell;
   CompletenessGrid: CompletenessGrid;
   CostMovement: CostMovement;
@@ -375,7 +379,9 @@ export interface HubApiSchemas {
   FleetRow: FleetRow;
   Health: Health;
   ImportJob: ImportJob;
+  InventoryPostingRun: InventoryPostingRun;
   InvoicePayment: InvoicePayment;
+  LedgerAccount: LedgerAccount;
   MarginFigures: MarginFigures;
   MarginReport: MarginReport;
   MasterRecord: MasterRecord;
@@ -401,6 +407,7 @@ export interface HubApiSchemas {
   OversellMovement: OversellMovement;
   Period: Period;
   PeriodClosed: PeriodClosed;
+  PostingRule: PostingRule;
   PostingRun: PostingRun;
   PriceFinding: PriceFinding;
   PriceSchedule: PriceSchedule;
@@ -433,8 +440,10 @@ export interface HubApiSchemas {
   TokenRow: TokenRow;
   Totals: Totals;
   TrialBalance: TrialBalance;
+  ValuationReport: ValuationReport;
   ValuationRow: ValuationRow;
   Voucher: Voucher;
+  VoucherExportRecord: VoucherExportRecord;
 }
 export interface ApiError {
   error:
@@ -568,6 +577,29 @@ export interface ChangesetDetail {
     detail: string;
   }[];
 }
+export interface ChartOfAccounts {
+  companyId: string;
+  accounts: (LedgerAccount & {
+    updatedBy: string;
+    updatedAt: string;
+  })[];
+  rules: {
+    role: string;
+    description: string;
+    account: string;
+    categories: string[];
+    updatedBy: string;
+    updatedAt: string;
+  }[];
+}
+export interface LedgerAccount {
+  code: string;
+  name: string;
+  nameEn: string;
+  category: string;
+  side: "debit" | "credit";
+  active: boolean;
+}
 export interface CloseAuditEntry {
   event: string;
   fromState: string;
@@ -641,6 +673,19 @@ export interface CommittedVersion {
     kind: string;
     ref: string;
   }[];
+}
+export interface Company {
+  id: string;
+  name: string;
+}
+export interface CompanyListed {
+  id: string;
+  name: string;
+  stores: number;
+}
+export interface CompanyStore {
+  storeId: string;
+  companyId: string;
 }
 export interface CompletenessCell {
   storeId: string;
@@ -945,6 +990,10 @@ export interface ImportJob {
   }[];
   changesetId: number | null;
 }
+export interface InventoryPostingRun {
+  movements: number;
+  vouchers: number;
+}
 export interface InvoicePayment {
   id: string;
   amountFen: number;
@@ -1220,6 +1269,10 @@ export interface PeriodClosed {
   closedAt: string;
   closedBy: string;
   posted: number;
+}
+export interface PostingRule {
+  role: string;
+  account: string;
 }
 export interface PostingRun {
   vouchers: number;
@@ -1567,6 +1620,26 @@ export interface TrialBalance {
   debitFen: number;
   creditFen: number;
 }
+export interface ValuationReport {
+  date: string;
+  rows: {
+    storeId: string;
+    category: string;
+    onHand: number;
+    valueFen: number;
+  }[];
+  stores: {
+    storeId: string;
+    inventoryAccount: string;
+    valuationFen: number;
+    accountFen: number;
+    differenceFen: number;
+  }[];
+  valuationFen: number;
+  accountFen: number;
+  differenceFen: number;
+  unpostedMovements: number;
+}
 export interface ValuationRow {
   storeId: string;
   category: string;
@@ -1588,4 +1661,17 @@ export interface Voucher {
   }[];
   debitFen: number;
   creditFen: number;
+}
+export interface VoucherExportRecord {
+  id: number;
+  companyId: string;
+  fromDay: string;
+  toDay: string;
+  format: string;
+  vouchers: number;
+  lines: number;
+  debitFen: number;
+  maxVoucherId: number;
+  exportedBy: string;
+  exportedAt: string;
 }

@@ -8,9 +8,9 @@
 // Callable inside the caller's transaction (the caller's document and its voucher commit
 // together): then it works in a savepoint; otherwise it opens an IMMEDIATE transaction of its own
 // (the look-up and the insert under the write lock).
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { parentOf } from "../accounts/chart.ts";
+import { type LedgerAccount, parentOf } from "../accounts/chart.ts";
 import { chartOf, companyOfStore } from "../accounts/storage.ts";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { financePeriods, voucherLines, vouchers } from "../db/schema.ts";
@@ -83,6 +83,12 @@ export const DocumentVoucherInput = z.object({
     .max(1000),
 });
 
+export interface DocumentCache {
+  companies: Map<string, string>;
+  charts: Map<string, { chart: Map<string, LedgerAccount>; parents: Set<string | undefined> }>;
+}
+export const documentCache = (): DocumentCache => ({ companies: new Map(), charts: new Map() });
+
 /** Runs `fn` atomically: in a savepoint inside the caller's transaction, else in an IMMEDIATE one. */
 export function atomically<T>(db: Sqlite, name: string, fn: () => T): T {
   if (!db.inTransaction) return db.transaction(fn).immediate() as T;
@@ -100,13 +106,57 @@ export function atomically<T>(db: Sqlite, name: string, fn: () => T): T {
   }
 }
 
+/** Prepared once per handle: a posting run calls postDocumentVoucher thousands of times. */
+const prepared = new WeakMap<Sqlite, ReturnType<typeof prepare>>();
+function prepare(db: Sqlite) {
+  const orm = openDrizzle(db);
+  const p = (name: string) => sql.placeholder(name);
+  return {
+    lookup: orm
+      .select({ id: vouchers.id })
+      .from(vouchers)
+      .where(and(eq(vouchers.sourceKind, p("kind")), eq(vouchers.sourceId, p("id"))))
+      .prepare(),
+    closed: orm.select({ p: financePeriods.period }).from(financePeriods).prepare(),
+    insertVoucher: orm
+      .insert(vouchers)
+      .values({
+        storeId: p("storeId"),
+        businessDay: p("businessDay"),
+        sourceDay: p("sourceDay"),
+        postedAt: p("postedAt"),
+        memo: p("memo"),
+        debitFen: p("debitFen"),
+        creditFen: p("creditFen"),
+        sourceKind: p("sourceKind"),
+        sourceId: p("sourceId"),
+      })
+      .returning({ id: vouchers.id })
+      .prepare(),
+    insertLine: orm
+      .insert(voucherLines)
+      .values({
+        voucherId: p("voucherId"),
+        lineNo: p("lineNo"),
+        account: p("account"),
+        debitFen: p("debitFen"),
+        creditFen: p("creditFen"),
+      })
+      .prepare(),
+  };
+}
+const statements = (db: Sqlite) => {
+  let s = prepared.get(db);
+  if (!s) {
+    s = prepare(db);
+    prepared.set(db, s);
+  }
+  return s;
+};
+
 /** The voucher already posted for a document, if any. */
 export function documentVoucherId(db: Sqlite, source: { kind: string; id: string }): number | undefined {
-  return openDrizzle(db)
-    .select({ id: vouchers.id })
-    .from(vouchers)
-    .where(and(eq(vouchers.sourceKind, source.kind), eq(vouchers.sourceId, source.id)))
-    .get()?.id;
+  return statements(db).lookup.get({ kind: source.kind, id: source.id })?.id;
 }
 
 /**
@@ -117,7 +167,11 @@ export function documentVoucherId(db: Sqlite, source: { kind: string; id: string
 export function postDocumentVoucher(
   db: Sqlite,
   input: DocumentVoucherInput,
-  opts: { now?: () => Date } = {},
+  opts: {
+    now?: () => Date;
+    /** Charts and store companies read once for many vouchers in one transaction (a posting run). */
+    cache?: DocumentCache;
+  } = {},
 ): DocumentVoucherResult {
   const parsed = DocumentVoucherInput.safeParse(input);
   if (!parsed.success) throw fromZod(parsed.error);
@@ -137,13 +191,22 @@ export function postDocumentVoucher(
   }
   if (debitFen !== creditFen) throw new UnbalancedDocumentError(label, debitFen, creditFen);
 
-  const orm = openDrizzle(db);
   return atomically(db, "document_voucher", () => {
     const existing = documentVoucherId(db, doc.source);
     if (existing !== undefined) return { id: existing, created: false };
-    const companyId = companyOfStore(db, doc.storeId);
-    const chart = chartOf(db, companyId, at);
-    const leaves = new Set([...chart.keys()].map(parentOf).filter((p) => p !== undefined));
+    const cache = opts.cache;
+    let companyId = cache?.companies.get(doc.storeId);
+    if (companyId === undefined) {
+      companyId = companyOfStore(db, doc.storeId);
+      cache?.companies.set(doc.storeId, companyId);
+    }
+    let entry = cache?.charts.get(companyId);
+    if (!entry) {
+      const chart = chartOf(db, companyId, at);
+      entry = { chart, parents: new Set([...chart.keys()].map(parentOf).filter((p) => p !== undefined)) };
+      cache?.charts.set(companyId, entry);
+    }
+    const { chart, parents: leaves } = entry;
     for (const [i, l] of doc.lines.entries()) {
       const a = chart.get(l.account);
       const field = `lines.${i}.account`;
@@ -152,37 +215,32 @@ export function postDocumentVoucher(
       if (leaves.has(l.account))
         throw new UnknownAccountError(field, l.account, companyId, "has sub-accounts: post to one of them");
     }
-    const closed = new Set(
-      orm
-        .select({ p: financePeriods.period })
-        .from(financePeriods)
-        .all()
-        .map((r) => r.p),
-    );
+    const st = statements(db);
+    const closed = new Set(st.closed.all().map((r) => r.p));
     const day = postingDay(doc.businessDay, closed);
     const memo =
       day.businessDay === doc.businessDay
         ? doc.memo
         : `${doc.memo} (补记: ${doc.businessDay}, period ${doc.businessDay.slice(0, 7)} closed)`;
-    const { id } = orm
-      .insert(vouchers)
-      .values({
-        storeId: doc.storeId,
-        businessDay: day.businessDay,
-        sourceDay: doc.businessDay,
-        postedAt: at,
-        memo,
-        debitFen,
-        creditFen,
-        sourceKind: doc.source.kind,
-        sourceId: doc.source.id,
-      })
-      .returning({ id: vouchers.id })
-      .get();
-    orm
-      .insert(voucherLines)
-      .values(doc.lines.map((l, i) => ({ voucherId: id, lineNo: i + 1, ...l })))
-      .run();
+    const { id } = st.insertVoucher.get({
+      storeId: doc.storeId,
+      businessDay: day.businessDay,
+      sourceDay: doc.businessDay,
+      postedAt: at,
+      memo,
+      debitFen,
+      creditFen,
+      sourceKind: doc.source.kind,
+      sourceId: doc.source.id,
+    })!;
+    for (const [i, l] of doc.lines.entries())
+      st.insertLine.run({
+        voucherId: id,
+        lineNo: i + 1,
+        account: l.account,
+        debitFen: l.debitFen,
+        creditFen: l.creditFen,
+      });
     return { id, created: true };
   });
 }

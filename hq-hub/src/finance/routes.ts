@@ -59,6 +59,37 @@ const TrialBalance = z
   })
   .openapi("TrialBalance");
 
+const ValuationReport = z
+  .object({
+    date: z.string(),
+    rows: z.array(
+      z.object({
+        storeId: z.string(),
+        category: z.string(),
+        onHand: z.number().int(),
+        valueFen: z.number().int(),
+      }),
+    ),
+    stores: z.array(
+      z.object({
+        storeId: z.string(),
+        inventoryAccount: z.string(),
+        valuationFen: z.number().int(),
+        accountFen: z.number().int(),
+        differenceFen: z.number().int(),
+      }),
+    ),
+    valuationFen: z.number().int(),
+    accountFen: z.number().int(),
+    differenceFen: z.number().int(),
+    unpostedMovements: z.number().int(),
+  })
+  .openapi("ValuationReport");
+const ValuationQuery = z.object({
+  date: z.iso.date({ message: "a date YYYY-MM-DD" }),
+  store: z.string().min(1).max(32).optional(),
+});
+
 const tag = "finance";
 
 export const financeRoutes: RouteModule = (r, hub, s) => {
@@ -136,5 +167,40 @@ export const financeRoutes: RouteModule = (r, hub, s) => {
       response: TrialBalance,
     },
     ({ query, principal }) => hub.finance.trialBalance(query, s.readScope(principal, query.store)),
+  );
+  r.route(
+    {
+      method: "post",
+      path: "/api/v1/finance/inventory/post",
+      summary:
+        "Cost the stock ledger and post its movements not posted yet as inventory vouchers (COGS per store-day, receipts against GRNI, counts, transfers), each exactly once",
+      access: "admin",
+      tag,
+      response: z
+        .object({ movements: z.number().int(), vouchers: z.number().int() })
+        .openapi("InventoryPostingRun"),
+    },
+    () => hub.books.postInventory(),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/finance/valuation",
+      summary:
+        "Stock valuation per store and category at the end of a day, beside each store's inventory account balance (equal once every movement is posted)",
+      access: "read",
+      tag,
+      query: ValuationQuery,
+      response: ValuationReport,
+    },
+    ({ query, principal }) => {
+      const scope = s.readScope(principal, query.store);
+      const region = scope.region;
+      return hub.books.valuation({
+        date: query.date,
+        ...(scope.store ? { store: scope.store } : {}),
+        ...(region ? { region: (id: string) => s.storeRegion(id) === region } : {}),
+      });
+    },
   );
 };

@@ -2,6 +2,7 @@
 // API does not import hub.ts (which builds the app: that was an import cycle). startHub's Hub
 // extends it.
 import type { EventsAck, MessageType, Payload } from "@retail/protocol";
+import type { Accounts } from "../accounts/accounts.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Imports } from "../catalog/import.ts";
 import type { Close } from "../close/close.ts";
@@ -11,6 +12,8 @@ import type { Conflicts } from "../conflicts/conflicts.ts";
 import type { Costing } from "../costing/costing.ts";
 import type { Coupons } from "../coupons/coupons.ts";
 import type { Drizzle, Sqlite } from "../db/open.ts";
+import type { VoucherExport } from "../export/export.ts";
+import type { Books } from "../finance/books.ts";
 import type { Finance } from "../finance/finance.ts";
 import type { Fleet } from "../fleet/fleet.ts";
 import type { BatchOutcome } from "../ingest/ingest.ts";
@@ -62,6 +65,10 @@ export interface ApiHub {
   finance: Finance;
   /** The month-end close as a checklist the system checks (close/). */
   close: Close;
+  /** Inventory vouchers, valuation = inventory account (finance/books.ts); chart of accounts (accounts/); voucher export (export/). */
+  books: Books;
+  accounts: Accounts;
+  voucherExport: VoucherExport;
   /** The stores' day digests against what HQ holds: per store-day complete, or what is missing. */
   completeness: Completeness;
   /** Coupons issued for promotions, their uses, "spent" sent down, double-use conflicts. */

@@ -2,6 +2,7 @@
 // folder's routes.ts mounted in turn (routes are declared there with their schemas: route.ts).
 // The OpenAPI document and the reference page at /api/v1 are generated from those declarations.
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { accountRoutes } from "../accounts/routes.ts";
 import { brokerRoutes } from "../broker/routes.ts";
 import { catalogRoutes } from "../catalog/routes.ts";
 import { closeRoutes } from "../close/routes.ts";
@@ -10,6 +11,7 @@ import { conflictRoutes } from "../conflicts/routes.ts";
 import { costingRoutes } from "../costing/routes.ts";
 import { couponRoutes } from "../coupons/routes.ts";
 import { ForbiddenError, NotFoundError, StateError, ValidationError } from "../errors.ts";
+import { exportRoutes } from "../export/routes.ts";
 import { financeRoutes } from "../finance/routes.ts";
 import { fleetRoutes } from "../fleet/routes.ts";
 import { ingestRoutes } from "../ingest/routes.ts";
@@ -46,6 +48,8 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   stockRoutes,
   reportRoutes,
   financeRoutes,
+  accountRoutes,
+  exportRoutes,
   completenessRoutes,
   closeRoutes,
   tokenRoutes,

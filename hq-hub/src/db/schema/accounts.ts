@@ -52,3 +52,23 @@ export const companies = sqliteTable("companies", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
 });
+
+/** Each voucher export handed to an accounting package (who, when, what range, how much): the close checklist reads it. */
+export const voucherExports = sqliteTable(
+  "voucher_exports",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    companyId: text("company_id").notNull(),
+    fromDay: text("from_day").notNull(),
+    toDay: text("to_day").notNull(),
+    format: text("format").notNull(),
+    vouchers: integer("vouchers").notNull(),
+    lines: integer("lines").notNull(),
+    debitFen: integer("debit_fen").notNull(),
+    /** The highest voucher id exported: a later voucher in the range means the export is stale. */
+    maxVoucherId: integer("max_voucher_id").notNull(),
+    exportedBy: text("exported_by").notNull(),
+    exportedAt: text("exported_at").notNull(),
+  },
+  (t) => [index("voucher_exports_by_range").on(t.companyId, t.fromDay)],
+);
