@@ -36,6 +36,7 @@ import { createDownlink } from "./mqtt/envelopes.ts";
 import { createGroupCommit, MAX_GROUP } from "./mqtt/group-commit.ts";
 import { createRouter } from "./mqtt/router.ts";
 import { createPayables } from "./payables/payables.ts";
+import { createAutoReplenishment } from "./replenishment/auto.ts";
 import { createReplenishment, type TillUpdate } from "./replenishment/orders.ts";
 import { createMarginReports } from "./reports/margin-report.ts";
 import { createReports } from "./reports/reports.ts";
@@ -83,6 +84,7 @@ const MEMBER_RUN_CHECK_MS = 10 * 60_000;
 const LOOKUP_CATCH_UP_MS = 1000;
 /** How often purchase orders are matched with the deliveries the stores confirmed, and cost catches up. */
 const RECEIPT_REFRESH_MS = 2000;
+const AUTO_RUN_CHECK_MS = 60_000;
 
 export interface StartOptions {
   now?: () => Date;
@@ -186,6 +188,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const replenishment = createReplenishment({ db, now, stock, suppliers });
   const costing = createCosting({ db, now });
   const margin = createMarginReports({ db, catchUpCost: () => costing.catchUp() });
+  const autoReplenishment = createAutoReplenishment({ db, now, stock, suppliers, replenishment, costing });
   const close = createClose({
     db,
     now,
@@ -275,6 +278,17 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       log(`hq-hub: cost catch-up: ${(e as Error).message}`);
     }
   }, RECEIPT_REFRESH_MS);
+
+  // Scheduled replenishment runs (replenishment/auto.ts): each store's run when its slot is due.
+  const autoRunTimer = setInterval(() => {
+    try {
+      void tellTills(autoReplenishment.runDue(log).till).catch((e) =>
+        log(`hq-hub: replenishment run status: ${(e as Error).message}`),
+      );
+    } catch (e) {
+      log(`hq-hub: scheduled replenishment: ${(e as Error).message}`);
+    }
+  }, AUTO_RUN_CHECK_MS);
 
   // One-time coupons spent at one store reach the others soon (coupons/coupons.ts syncSpent).
   const couponTimer = setInterval(() => {
@@ -378,6 +392,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     imports,
     suppliers,
     replenishment,
+    autoReplenishment,
     costing,
     payables,
     tellTills,
@@ -390,6 +405,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       clearInterval(couponTimer);
       if (financeTimer) clearInterval(financeTimer);
       clearInterval(receiptTimer);
+      clearInterval(autoRunTimer);
       clearInterval(lookupTimer);
       server.stop(true);
       await groups.drain();

@@ -281,6 +281,13 @@ export type OversellMovement = {
   eventId: string | null;
   at: string;
 } | null;
+export type ReorderParams = {
+  serviceLevelBp: number;
+  leadTimeDays: number;
+  reviewDays: number;
+  packSize: number;
+  minOrderQty: number;
+} | null;
 export type SaleDetail = SaleRow & {
   lines: {
     line_id: string;
@@ -405,6 +412,8 @@ export interface HubApiSchemas {
   OrderLineCost: OrderLineCost;
   Oversell: Oversell;
   OversellMovement: OversellMovement;
+  ParamsBulkResult: ParamsBulkResult;
+  ParamsImportResult: ParamsImportResult;
   Period: Period;
   PeriodClosed: PeriodClosed;
   PostingRule: PostingRule;
@@ -415,8 +424,13 @@ export interface HubApiSchemas {
   PurchaseOrder: PurchaseOrder;
   ReconItem: ReconItem;
   ReconRun: ReconRun;
+  ReorderParamRow: ReorderParamRow;
+  ReorderParams: ReorderParams;
   ReorderPoint: ReorderPoint;
   Replayed: Replayed;
+  ReplenishmentPlanItem: ReplenishmentPlanItem;
+  ReplenishmentRun: ReplenishmentRun;
+  ReplenishmentSchedule: ReplenishmentSchedule;
   ResyncAlert: ResyncAlert;
   Role: Role;
   Rollback: Rollback;
@@ -425,6 +439,7 @@ export interface HubApiSchemas {
   SalesReport: SalesReport;
   SegmentPreview: SegmentPreview;
   SessionTakeover: SessionTakeover;
+  SkuForecast: SkuForecast;
   Store: Store;
   StoreDetail: StoreDetail;
   StoreSettlement: StoreSettlement;
@@ -1256,6 +1271,14 @@ export interface Oversell {
   since: OversellMovement;
   movements: OversellMovement[];
 }
+export interface ParamsBulkResult {
+  stores: number;
+  skus: number;
+  updated: number;
+}
+export interface ParamsImportResult {
+  applied: number;
+}
 export interface Period {
   period: string;
   status: "open" | "closed";
@@ -1344,6 +1367,22 @@ export interface StoreSettlement {
   feeFen: number;
   bankFen: number;
 }
+export interface ReorderParamRow {
+  sku: string;
+  name: string | null;
+  category: string | null;
+  supplierId: string | null;
+  overrides: {
+    serviceLevelBp?: number;
+    leadTimeDays?: number;
+    reviewDays?: number;
+    packSize?: number;
+    minOrderQty?: number;
+  };
+  effective: ReorderParams;
+  updatedBy: string | null;
+  updatedAt: string | null;
+}
 export interface ReorderPoint {
   sku: string;
   reorderPoint: number;
@@ -1384,6 +1423,51 @@ export interface Replayed {
     onHand: number;
     reorderPoint: number;
   }[];
+}
+export interface ReplenishmentPlanItem {
+  sku: string;
+  name: string | null;
+  supplierId: string | null;
+  reason: "order" | "covered" | "no_supplier" | "supplier_inactive";
+  params: ReorderParams;
+  onHand: number;
+  onOrder: number;
+  inTransit: number;
+  position: number;
+  demandOverCover: number;
+  safetyStock: number;
+  orderUpTo: number;
+  qty: number;
+  errorSd: number;
+  observedDays: number;
+  censoredDays: number;
+}
+export interface ReplenishmentRun {
+  id: string;
+  storeId: string;
+  trigger: "schedule" | "manual";
+  runBy: string;
+  at: string;
+  items: ReplenishmentPlanItem[];
+  orders: {
+    poId: string;
+    supplierId: string;
+    valueFen: number | null;
+    decision: "auto_sent" | "awaiting_approval" | "approved" | "rejected";
+    decidedBy: string | null;
+    decidedAt: string | null;
+    lines: {
+      sku: string;
+      qty: number;
+    }[];
+  }[];
+}
+export interface ReplenishmentSchedule {
+  storeId: string;
+  everyDays: number;
+  atHour: number;
+  autoMaxFen: number;
+  enabled: boolean;
 }
 export interface ResyncAlert {
   id: number;
@@ -1474,6 +1558,37 @@ export interface SessionTakeover {
   newAddress: string;
   oldAddress: string;
   oldConnectedAt?: string;
+}
+export interface SkuForecast {
+  storeId: string;
+  sku: string;
+  name: string | null;
+  history: {
+    day: string;
+    units: number;
+    stockout: boolean;
+  }[];
+  forecast: {
+    day: string;
+    units: number;
+    level: number;
+    yearly: number;
+    dow: number;
+    event: number;
+    promo: number;
+    events: string[];
+  }[];
+  model: {
+    pool: string;
+    lastDay: string;
+    level: number;
+    alpha: number;
+    dow: number[];
+    promoUplift: number;
+    errorSd: number;
+    observedDays: number;
+    censoredDays: number;
+  } | null;
 }
 export interface Store {
   id: string;

@@ -37,6 +37,8 @@ export interface DemandModel {
   /** Calendar event key ("spring_festival:-3") -> factor. */
   events: Record<string, number>;
   promoUplift: number;
+  /** Standard deviation of the one-day-ahead error over the last year, in units (safety stock). */
+  errorSd: number;
   observedDays: number;
   censoredDays: number;
 }
@@ -308,7 +310,7 @@ function fitCategory(group: readonly DemandHistory[], opts: FitOptions): DemandM
   }
 
   return series.map((s) => {
-    const { level, alpha } = smoothLevel(s);
+    const { level, alpha, errorSd } = smoothLevel(s);
     const events: Record<string, number> = {};
     for (let k = 0; k < K; k++) events[keys[k]!] = round4(s.E[k]!);
     let observed = 0;
@@ -323,6 +325,7 @@ function fitCategory(group: readonly DemandHistory[], opts: FitOptions): DemandM
       yearly: Array.from(S, round4),
       events,
       promoUplift: round4(s.P),
+      errorSd: round4(errorSd),
       observedDays: observed,
       censoredDays: s.n - observed,
     };
@@ -337,7 +340,7 @@ function round4(x: number): number {
  * Simple exponential smoothing of the deseasonalised sales over observed days; the weight is
  * the one of a small grid whose one-day-ahead errors (in units) over the last year are least.
  */
-function smoothLevel(s: Series): { level: number; alpha: number } {
+function smoothLevel(s: Series): { level: number; alpha: number; errorSd: number } {
   const z: number[] = [];
   const m: number[] = [];
   for (let i = 0; i < s.n; i++) {
@@ -345,20 +348,27 @@ function smoothLevel(s: Series): { level: number; alpha: number } {
     z.push(s.y[i]! / s.m[i]!);
     m.push(s.m[i]!);
   }
-  if (z.length === 0) return { level: 0, alpha: ALPHAS[0]! };
+  if (z.length === 0) return { level: 0, alpha: ALPHAS[0]!, errorSd: 0 };
   const init = z.slice(0, 28).reduce((a, b) => a + b, 0) / Math.min(28, z.length);
   const scoreFrom = Math.max(1, z.length - YEAR);
-  let best = { level: init, alpha: ALPHAS[0]!, err: Number.POSITIVE_INFINITY };
+  let best = { level: init, alpha: ALPHAS[0]!, err: Number.POSITIVE_INFINITY, sq: 0, n: 0 };
   for (const alpha of ALPHAS) {
     let level = init;
     let err = 0;
+    let sq = 0;
+    let n = 0;
     for (let i = 0; i < z.length; i++) {
-      if (i >= scoreFrom) err += Math.abs(z[i]! - level) * m[i]!;
+      if (i >= scoreFrom) {
+        const e = (z[i]! - level) * m[i]!;
+        err += Math.abs(e);
+        sq += e * e;
+        n++;
+      }
       level += alpha * (z[i]! - level);
     }
-    if (err < best.err) best = { level, alpha, err };
+    if (err < best.err) best = { level, alpha, err, sq, n };
   }
-  return { level: best.level, alpha: best.alpha };
+  return { level: best.level, alpha: best.alpha, errorSd: best.n > 0 ? Math.sqrt(best.sq / best.n) : 0 };
 }
 
 /**

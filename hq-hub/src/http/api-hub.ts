@@ -20,6 +20,7 @@ import type { BatchOutcome } from "../ingest/ingest.ts";
 import type { Resync } from "../ingest/resync.ts";
 import type { Members } from "../members/service.ts";
 import type { Payables } from "../payables/payables.ts";
+import type { AutoReplenishment } from "../replenishment/auto.ts";
 import type { Replenishment, TillUpdate } from "../replenishment/orders.ts";
 import type { MarginReports } from "../reports/margin-report.ts";
 import type { Reports } from "../reports/reports.ts";
@@ -77,6 +78,8 @@ export interface ApiHub {
   imports: Imports;
   suppliers: Suppliers;
   replenishment: Replenishment;
+  /** Forecast-driven orders: parameters, schedules, runs, approvals (replenishment/auto.ts). */
+  autoReplenishment: AutoReplenishment;
   /** Supplier price lists and the moving-average cost per store and SKU (costing/). */
   costing: Costing;
   /** Supplier invoices matched three ways, approved, paid (payables/). */

@@ -18,6 +18,7 @@ import { ingestRoutes } from "../ingest/routes.ts";
 import { memberRoutes } from "../members/routes.ts";
 import { payablesRoutes } from "../payables/routes.ts";
 import { reconciliationRoutes } from "../reconciliation/routes.ts";
+import { autoReplenishmentRoutes } from "../replenishment/auto-routes.ts";
 import { replenishmentRoutes } from "../replenishment/routes.ts";
 import { reportRoutes } from "../reports/routes.ts";
 import { salesRoutes } from "../sales/routes.ts";
@@ -60,6 +61,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
 function suppliersAndReplenishment(...args: Parameters<RouteModule>) {
   supplierRoutes(...args);
   replenishmentRoutes(...args);
+  autoReplenishmentRoutes(...args);
   costingRoutes(...args);
   payablesRoutes(...args);
 }

@@ -5,7 +5,7 @@ import { authorize } from "../http/auth.ts";
 import type { RouteModule } from "../http/route.ts";
 import { OrderListQuery, PurchaseOrderInput, SuggestionQuery, SupplierSkusInput } from "./orders.ts";
 
-const PurchaseOrder = z
+export const PurchaseOrder = z
   .object({
     id: z.string(),
     storeId: z.string(),

@@ -1,0 +1,109 @@
+// A store's demand: each planned SKU's daily sales from the stock ledger (stock-out days
+// flagged), fitted with the store's other SKUs of its top category (forecast/), and a SKU's
+// history beside its forecast for the console's chart.
+import { Sku } from "@retail/protocol";
+import type { z } from "zod";
+import { NotFoundError, ValidationError } from "../errors.ts";
+import { isoDay } from "../forecast/calendar.ts";
+import { type DemandModel, type ForecastDay, fitDemand, forecastDemand } from "../forecast/model.ts";
+import type { Stock } from "../stock/stock.ts";
+import type { ForecastQuery } from "./auto.ts";
+import type { AutoStore } from "./auto-store.ts";
+import { businessDay, dailySales } from "./history.ts";
+import type { OrderStore } from "./order-store.ts";
+
+const HISTORY_DAYS = 730;
+
+export function createStoreDemand(deps: {
+  now: () => Date;
+  stock: Stock;
+  store: AutoStore;
+  orders: OrderStore;
+}) {
+  const { now, stock, store, orders } = deps;
+  const poolOf = (sku: string) => store.product(sku)?.pool ?? "-";
+
+  /** The store's daily sales of SKUs up to yesterday (China time), from each SKU's first movement. */
+  function histories(storeId: string, skus: readonly string[]) {
+    const today = businessDay(now());
+    return skus.map((sku) => {
+      const rows = stock
+        .movements(storeId, sku)
+        .map((r) => ({ qtyDelta: r.qty_delta, kind: r.kind, at: r.at }));
+      const onHandNow = rows.reduce((a, r) => a + r.qtyDelta, 0);
+      const first = rows.length ? businessDay(rows[0]!.at) : today;
+      const from = Math.max(today - HISTORY_DAYS, first);
+      const h = dailySales(rows, onHandNow, from, today - 1);
+      return { id: sku, category: poolOf(sku), ...h };
+    });
+  }
+
+  /** Models of a store's SKUs, fitted together (pooled by top category); none without history. */
+  function models(storeId: string, skus: readonly string[]): Map<string, DemandModel> {
+    const hs = histories(storeId, skus).filter((h) => h.units.length > 0);
+    const out = new Map<string, DemandModel>();
+    const fitted = fitDemand(hs);
+    for (const [i, h] of hs.entries()) out.set(h.id, fitted[i]!);
+    return out;
+  }
+
+  function forecastFrom(m: DemandModel | undefined, days: number): number[] {
+    if (!m) return new Array(days).fill(0);
+    const today = isoDay(businessDay(now()));
+    return forecastDemand(m, days, today > m.lastDay ? { from: today } : {}).map((d) => d.units);
+  }
+
+  /** A SKU's recent daily sales and its forecast, each day with the factors that make it. */
+  function forecastOf(
+    storeId: string,
+    sku: string,
+    opts: z.infer<typeof ForecastQuery> = {},
+  ): {
+    storeId: string;
+    sku: string;
+    name: string | null;
+    history: { day: string; units: number; stockout: boolean }[];
+    forecast: ForecastDay[];
+    model: (Omit<DemandModel, "yearly" | "events" | "id" | "category"> & { pool: string }) | null;
+  } {
+    if (!orders.storeExists(storeId)) throw new NotFoundError("store", storeId);
+    if (!Sku.safeParse(sku).success) throw new ValidationError("sku", `"${sku}" is not a SKU`);
+    const name = orders.productName(sku) ?? null;
+    if (name === null) throw new NotFoundError("SKU", sku);
+    const days = opts.days ?? 28;
+    // The SKU is fitted with the store's other planned SKUs of its category (the pool).
+    const pool = poolOf(sku);
+    const peers = store.plannedSkus(storeId).filter((s) => s !== sku && poolOf(s) === pool);
+    const hs = histories(storeId, [sku, ...peers]).filter((h) => h.units.length > 0);
+    const own = hs.find((h) => h.id === sku);
+    const m = own ? fitDemand(hs)[hs.indexOf(own)] : undefined;
+    const historyDays = opts.historyDays ?? 56;
+    const history = own
+      ? own.units
+          .map((u, i) => ({
+            day: isoDay(businessDay(now()) - own.units.length + i),
+            units: u,
+            stockout: own.stockout[i]!,
+          }))
+          .slice(-historyDays)
+      : [];
+    const today = isoDay(businessDay(now()));
+    const forecast = m ? forecastDemand(m, days, today > m.lastDay ? { from: today } : {}) : [];
+    const model = m
+      ? {
+          pool,
+          lastDay: m.lastDay,
+          level: m.level,
+          alpha: m.alpha,
+          dow: m.dow,
+          promoUplift: m.promoUplift,
+          errorSd: m.errorSd,
+          observedDays: m.observedDays,
+          censoredDays: m.censoredDays,
+        }
+      : null;
+    return { storeId, sku, name, history, forecast, model };
+  }
+
+  return { histories, models, forecastFrom, forecastOf };
+}
