@@ -34,10 +34,6 @@ export const ScheduleInput = z.strictObject({
   autoMaxFen: z.int().min(0).max(10_000_000_000),
   enabled: z.boolean(),
 });
-export const ForecastQuery = z.object({
-  days: z.coerce.number().int().min(1).max(90).optional(),
-  historyDays: z.coerce.number().int().min(7).max(365).optional(),
-});
 export const RunsQuery = z.object({
   store: z.string().regex(STORE_ID).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),

@@ -2,17 +2,21 @@
 // flagged), fitted with the store's other SKUs of its top category (forecast/), and a SKU's
 // history beside its forecast for the console's chart.
 import { Sku } from "@retail/protocol";
-import type { z } from "zod";
+import { z } from "zod";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { isoDay } from "../forecast/calendar.ts";
 import { type DemandModel, type ForecastDay, fitDemand, forecastDemand } from "../forecast/model.ts";
 import type { Stock } from "../stock/stock.ts";
-import type { ForecastQuery } from "./auto.ts";
 import type { AutoStore } from "./auto-store.ts";
 import { businessDay, dailySales } from "./history.ts";
 import type { OrderStore } from "./order-store.ts";
 
 const HISTORY_DAYS = 730;
+
+export const ForecastQuery = z.object({
+  days: z.coerce.number().int().min(1).max(90).optional(),
+  historyDays: z.coerce.number().int().min(7).max(365).optional(),
+});
 
 export function createStoreDemand(deps: {
   now: () => Date;
