@@ -226,6 +226,10 @@ test.describe("hq-console payables e2e", () => {
       );
     await csv.getByRole("button", { name: "导入 CSV" }).click();
     await page.getByTestId("entry-notice").filter({ hasText: "已导入发票: 2" }).waitFor();
+    // Matched, not approved: the bread order's 4 received are still goods received not invoiced.
+    const open = page.locator(`[data-testid="uninvoiced"] tr[data-open="${po2}/M2"]`);
+    const cells = (await open.innerText()).split("\t").map((c) => c.trim());
+    assert(cells[6] === "4" && cells[8] === "¥39.60", `4 open at 9.90: ${cells}`);
     for (const no of ["B1", "B2"])
       await invoiceRow(no).getByTestId("inv-status").filter({ hasText: "已匹配" }).waitFor();
   });

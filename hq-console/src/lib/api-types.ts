@@ -455,6 +455,7 @@ export interface HubApiSchemas {
   TokenRow: TokenRow;
   Totals: Totals;
   TrialBalance: TrialBalance;
+  UninvoicedLine: UninvoicedLine;
   ValuationReport: ValuationReport;
   ValuationRow: ValuationRow;
   Voucher: Voucher;
@@ -1734,6 +1735,17 @@ export interface TrialBalance {
   }[];
   debitFen: number;
   creditFen: number;
+}
+export interface UninvoicedLine {
+  purchaseOrderId: string;
+  supplierId: string;
+  storeId: string;
+  sku: string;
+  receivedQty: number;
+  invoicedQty: number;
+  openQty: number;
+  unitCostFen: number | null;
+  openValueFen: number | null;
 }
 export interface ValuationReport {
   date: string;

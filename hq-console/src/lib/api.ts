@@ -75,6 +75,7 @@ export type {
   Target,
   TokenRow,
   Totals,
+  UninvoicedLine,
   Voucher,
 } from "./api-types.ts";
 export type DeviceHealth = FleetRow["devices"][number];

@@ -13,6 +13,7 @@ import {
   lineTax,
   type MatchInput,
   matchInvoice,
+  openReceipts,
   type Tolerances,
 } from "./match.ts";
 
@@ -183,6 +184,36 @@ describe("three-way match by hand", () => {
       input({ invoicedBefore: new Map([["M1", 4]]), invoiceLines: [inv("M1", 7, 250)] }),
     );
     expect(reasons(over, "M1")).toEqual(["qty_over_received", "qty_over_ordered"]);
+  });
+
+  test("goods received not invoiced: received less billed by approved invoices, at the order's cost", () => {
+    const open = openReceipts({
+      orderLines: [
+        { sku: "M1", qty: 10, unitCostFen: 250, taxRate: 13 },
+        { sku: "PORK", qty: 3000, unitCostFen: 1990, taxRate: 9 },
+      ],
+      received: new Map([
+        ["PORK", 2500],
+        ["M1", 10],
+        ["X9", 2],
+      ]),
+      invoiced: new Map([
+        ["M1", 10],
+        ["PORK", 1000],
+      ]),
+      weighed: new Set(["PORK"]),
+    });
+    expect(open).toEqual([
+      {
+        sku: "PORK",
+        receivedQty: 2500,
+        invoicedQty: 1000,
+        openQty: 1500,
+        unitCostFen: 1990,
+        openValueFen: 2985,
+      },
+      { sku: "X9", receivedQty: 2, invoicedQty: 0, openQty: 2, unitCostFen: null, openValueFen: null },
+    ]);
   });
 
   test("allowance takes the larger of the absolute and the share, in integers", () => {

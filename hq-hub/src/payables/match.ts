@@ -229,3 +229,43 @@ export function matchInvoice(input: MatchInput): MatchResult {
     blocking,
   };
 }
+
+export interface OpenReceiptLine {
+  sku: string;
+  receivedQty: number;
+  invoicedQty: number;
+  /** Received and not yet billed by an approved invoice: what GRNI still holds. */
+  openQty: number;
+  unitCostFen: number | null;
+  /** openQty at the order's cost; null when the order line has no cost (or the SKU is not on it). */
+  openValueFen: number | null;
+}
+
+/**
+ * Goods received not invoiced for one order, pure: per SKU received at the order's store, what
+ * approved invoices billed, and the rest valued at the order's cost (the accrual GRNI carries).
+ */
+export function openReceipts(input: {
+  orderLines: readonly OrderLineFacts[];
+  received: ReadonlyMap<string, number>;
+  invoiced: ReadonlyMap<string, number>;
+  weighed: ReadonlySet<string>;
+}): OpenReceiptLine[] {
+  const cost = new Map(input.orderLines.map((l) => [l.sku, l.unitCostFen]));
+  return [...input.received]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([sku, receivedQty]) => {
+      const invoicedQty = input.invoiced.get(sku) ?? 0;
+      const openQty = Math.max(0, receivedQty - invoicedQty);
+      const unitCostFen = cost.get(sku) ?? null;
+      return {
+        sku,
+        receivedQty,
+        invoicedQty,
+        openQty,
+        unitCostFen,
+        openValueFen: unitCostFen === null ? null : lineAmount(openQty, unitCostFen, input.weighed.has(sku)),
+      };
+    })
+    .filter((l) => l.openQty > 0);
+}

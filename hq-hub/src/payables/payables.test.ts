@@ -549,3 +549,33 @@ describe("CSV import", () => {
     expect(mixed.body).toMatchObject({ row: 2, field: "invoice_date" });
   });
 });
+
+describe("goods received not invoiced", () => {
+  test("per order and SKU: received, billed by approved invoices, the rest at the order's cost", async () => {
+    // Order 1 is billed in full by approved invoices; order 2's two invoices are matched, not approved.
+    const open = (await api(hub, "GET", "/api/v1/payables/uninvoiced")).body;
+    expect(open).toEqual([
+      {
+        purchaseOrderId: po2,
+        supplierId: "SUP2",
+        storeId: "E1",
+        sku: "M2",
+        receivedQty: 4,
+        invoicedQty: 0,
+        openQty: 4,
+        unitCostFen: 990,
+        openValueFen: 3960,
+      },
+    ]);
+    const c10 = (await api(hub, "GET", "/api/v1/payables/invoices?supplier=SUP2&status=matched")).body.find(
+      (i: { invoiceNo: string }) => i.invoiceNo === "C10",
+    );
+    expect((await api(hub, "POST", `/api/v1/payables/invoices/${c10.id}/approve`)).body.status).toBe(
+      "approved",
+    );
+    expect((await api(hub, "GET", "/api/v1/payables/uninvoiced?supplier=SUP2")).body).toEqual([
+      expect.objectContaining({ sku: "M2", invoicedQty: 3, openQty: 1, openValueFen: 990 }),
+    ]);
+    expect((await api(hub, "GET", "/api/v1/payables/uninvoiced", undefined, westManager)).body).toEqual([]);
+  });
+});

@@ -4,98 +4,18 @@
 // the payment). Every state change goes through the declared lifecycle (lifecycle.ts) inside one
 // transaction with what it writes and posts.
 import { randomUUID } from "node:crypto";
-import { z } from "zod";
 import type { Sqlite } from "../db/open.ts";
 import { badRows, fromZod, NotFoundError, StateError, ValidationError } from "../errors.ts";
 import { receivedBySku } from "../replenishment/plan.ts";
-import {
-  checkInvoiceDate,
-  Day,
-  MAX_INVOICE_FEN,
-  type PricedLine,
-  priceInvoice,
-  SupplierInvoiceInput,
-} from "./invoice.ts";
+import { checkInvoiceDate, priceInvoice, SupplierInvoiceInput } from "./invoice.ts";
 import { type CsvError, type CsvInvoice, columnOf } from "./invoice-csv.ts";
-import { type InvoiceEvent, type InvoiceStatus, invoiceLifecycle } from "./lifecycle.ts";
-import { DEFAULT_TOLERANCES, type MatchResult, matchInvoice, type Tolerances } from "./match.ts";
+import { type InvoiceStatus, invoiceLifecycle } from "./lifecycle.ts";
+import { type MatchResult, matchInvoice } from "./match.ts";
 import { postPayablesVoucher } from "./posting.ts";
+import { createPayablesReads } from "./reads.ts";
+import { DecisionInput, PaymentInput, type SupplierInvoice } from "./schemas.ts";
 import { createPayablesStore, type InvoiceRow } from "./store.ts";
 import { chinaDay, invoiceVoucherLines, paymentVoucherLines } from "./vouchers.ts";
-
-export const ToleranceInput = z.strictObject({
-  qtyUnits: z.int().min(0).max(1_000_000),
-  qtyBp: z.int().min(0).max(5000),
-  priceFen: z.int().min(0).max(1_000_000),
-  priceBp: z.int().min(0).max(5000),
-});
-const printable = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .regex(/^[^\p{Cc}\p{Cs}]*$/u, "printable characters only");
-export const DecisionInput = z.strictObject({ note: printable(120).min(2) });
-export const PaymentInput = z.strictObject({
-  amountFen: z.int().positive().max(MAX_INVOICE_FEN),
-  paidOn: Day,
-  reference: printable(64).min(1),
-});
-export const InvoiceListQuery = z.object({
-  status: z.enum(["received", "matched", "in_dispute", "approved", "paid", "rejected"]).optional(),
-  supplier: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,32}$/)
-    .optional(),
-  store: z
-    .string()
-    .regex(/^[A-Z0-9]{1,16}$/)
-    .optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-});
-
-export interface SupplierInvoice {
-  id: string;
-  supplierId: string;
-  invoiceNo: string;
-  purchaseOrderId: string;
-  storeId: string;
-  invoiceDate: string;
-  status: InvoiceStatus;
-  netFen: number;
-  taxFen: number;
-  grossFen: number;
-  paidFen: number;
-  outstandingFen: number;
-  match: MatchResult | null;
-  matchedAt: string | null;
-  createdBy: string;
-  createdAt: string;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  decisionNote: string | null;
-  voucherId: number | null;
-  /** What may happen next (the lifecycle's events from this status, as actions). */
-  actions: ("match" | "approve" | "accept" | "reject" | "pay")[];
-  lines: PricedLine[];
-  payments: {
-    id: string;
-    amountFen: number;
-    paidOn: string;
-    reference: string;
-    createdBy: string;
-    createdAt: string;
-    voucherId: number | null;
-  }[];
-}
-
-const ACTION_OF: Partial<Record<InvoiceEvent, SupplierInvoice["actions"][number]>> = {
-  match_clean: "match",
-  approve: "approve",
-  accept_differences: "accept",
-  reject: "reject",
-  pay_part: "pay",
-};
 
 export function createPayables(deps: {
   db: Sqlite;
@@ -106,63 +26,8 @@ export function createPayables(deps: {
 }) {
   const { db, now } = deps;
   const store = createPayablesStore(db);
-
-  function toleranceFor(supplierId: string): Tolerances {
-    return store.tolerance(supplierId) ?? store.tolerance("*") ?? DEFAULT_TOLERANCES;
-  }
-
-  function view(row: InvoiceRow): SupplierInvoice {
-    const status = row.status as InvoiceStatus;
-    const actions = [
-      ...new Set(
-        invoiceLifecycle
-          .eventsFrom(status)
-          .map((e) => ACTION_OF[e])
-          .filter((a) => a !== undefined),
-      ),
-    ];
-    return {
-      id: row.id,
-      supplierId: row.supplierId,
-      invoiceNo: row.invoiceNo,
-      purchaseOrderId: row.purchaseOrderId,
-      storeId: row.storeId,
-      invoiceDate: row.invoiceDate,
-      status,
-      netFen: row.netFen,
-      taxFen: row.taxFen,
-      grossFen: row.grossFen,
-      paidFen: row.paidFen,
-      outstandingFen: status === "rejected" ? 0 : row.grossFen - row.paidFen,
-      match: row.matchJson ? (JSON.parse(row.matchJson) as MatchResult) : null,
-      matchedAt: row.matchedAt ?? null,
-      createdBy: row.createdBy,
-      createdAt: row.createdAt,
-      decidedBy: row.decidedBy ?? null,
-      decidedAt: row.decidedAt ?? null,
-      decisionNote: row.decisionNote ?? null,
-      voucherId: row.voucherId ?? null,
-      actions,
-      lines: store.lines(row.id).map(({ invoiceId: _, ...l }) => l),
-      payments: store.payments(row.id).map((p) => ({
-        id: p.id,
-        amountFen: p.amountFen,
-        paidOn: p.paidOn,
-        reference: p.reference,
-        createdBy: p.createdBy,
-        createdAt: p.createdAt,
-        voucherId: p.voucherId ?? null,
-      })),
-    };
-  }
-
-  function row(id: string): InvoiceRow {
-    const r = store.invoice(id);
-    if (!r) throw new NotFoundError("supplier invoice", id);
-    return r;
-  }
-
-  const get = (id: string) => view(row(id));
+  const reads = createPayablesReads({ ...deps, store });
+  const { toleranceFor, row, get } = reads;
 
   /** The store an invoice is booked to (for region checks): its order's. */
   function storeOfOrder(poId: string): string | undefined {
@@ -428,71 +293,7 @@ export function createPayables(deps: {
     return get(id);
   }
 
-  function list(opts: z.infer<typeof InvoiceListQuery> & { regions?: string[] } = {}): SupplierInvoice[] {
-    return store.listIds({ ...opts, limit: opts.limit ?? 200 }).map(get);
-  }
-
-  function payments(opts: { supplier?: string; regions?: string[]; limit?: number } = {}) {
-    return store.listPayments({ ...opts, limit: opts.limit ?? 200 }).map((r) => ({
-      id: r.p.id,
-      invoiceId: r.p.invoiceId,
-      invoiceNo: r.invoiceNo,
-      supplierId: r.p.supplierId,
-      storeId: r.storeId,
-      amountFen: r.p.amountFen,
-      paidOn: r.p.paidOn,
-      reference: r.p.reference,
-      createdBy: r.p.createdBy,
-      createdAt: r.p.createdAt,
-      voucherId: r.p.voucherId ?? null,
-    }));
-  }
-
-  function tolerances() {
-    const rows = store.tolerances();
-    const chain = rows.find((r) => r.scope === "*");
-    return {
-      default: chain
-        ? { qtyUnits: chain.qtyUnits, qtyBp: chain.qtyBp, priceFen: chain.priceFen, priceBp: chain.priceBp }
-        : DEFAULT_TOLERANCES,
-      suppliers: rows
-        .filter((r) => r.scope !== "*")
-        .map((r) => ({
-          supplierId: r.scope,
-          qtyUnits: r.qtyUnits,
-          qtyBp: r.qtyBp,
-          priceFen: r.priceFen,
-          priceBp: r.priceBp,
-          updatedBy: r.updatedBy,
-          updatedAt: r.updatedAt,
-        })),
-    };
-  }
-
-  /** Sets the chain's default ("*") or one supplier's tolerances. */
-  function setTolerance(scope: string, input: unknown, actor: string) {
-    const t = ToleranceInput.safeParse(input);
-    if (!t.success) throw fromZod(t.error);
-    if (scope !== "*") deps.suppliers.get(scope);
-    store.setTolerance(scope, t.data, actor, now().toISOString());
-    return tolerances();
-  }
-
-  return {
-    create,
-    importCsv,
-    match,
-    approve,
-    acceptDifferences,
-    reject,
-    pay,
-    get,
-    list,
-    payments,
-    tolerances,
-    setTolerance,
-    toleranceFor,
-  };
+  return { ...reads, create, importCsv, match, approve, acceptDifferences, reject, pay };
 }
 
 /** Rolls an import's transaction back; its errors are reported by the caller. */

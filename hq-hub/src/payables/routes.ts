@@ -8,7 +8,7 @@ import type { RouteModule } from "../http/route.ts";
 import { SupplierInvoiceInput } from "./invoice.ts";
 import { parseInvoiceCsv } from "./invoice-csv.ts";
 import { INVOICE_STATUSES } from "./lifecycle.ts";
-import { DecisionInput, InvoiceListQuery, PaymentInput, ToleranceInput } from "./payables.ts";
+import { DecisionInput, InvoiceListQuery, PaymentInput, ToleranceInput } from "./schemas.ts";
 
 const tag = "payables";
 const int = () => z.number().int();
@@ -122,6 +122,19 @@ const SupplierPaymentRow = z
     voucherId: int().nullable(),
   })
   .openapi("SupplierPayment");
+const UninvoicedLine = z
+  .object({
+    purchaseOrderId: z.string(),
+    supplierId: z.string(),
+    storeId: z.string(),
+    sku: z.string(),
+    receivedQty: int(),
+    invoicedQty: int(),
+    openQty: int(),
+    unitCostFen: int().nullable(),
+    openValueFen: int().nullable(),
+  })
+  .openapi("UninvoicedLine");
 const Tolerance = z.object({ qtyUnits: int(), qtyBp: int(), priceFen: int(), priceBp: int() });
 const Tolerances = z
   .object({
@@ -286,6 +299,32 @@ export const payablesRoutes: RouteModule = (r, hub, s) => {
     ({ query, principal }) => {
       const rs = regions(principal);
       return hub.payables.payments({ ...query, ...(rs ? { regions: rs } : {}) });
+    },
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/payables/uninvoiced",
+      summary:
+        "Goods received not invoiced (暂估): per order and SKU, received at the order's store, billed by approved invoices, the rest at the order's cost; a regional manager sees its region",
+      access: "read",
+      tag,
+      query: z.object({
+        supplier: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,32}$/)
+          .optional(),
+        store: z
+          .string()
+          .regex(/^[A-Z0-9]{1,16}$/)
+          .optional(),
+      }),
+      response: z.array(UninvoicedLine),
+    },
+    ({ query, principal }) => {
+      if (query.store) authorize(principal, "read", s.regionOfStore(query.store));
+      const rs = regions(principal);
+      return hub.payables.uninvoiced({ ...query, ...(rs ? { regions: rs } : {}) });
     },
   );
   r.route(

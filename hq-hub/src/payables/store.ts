@@ -112,8 +112,8 @@ export function createPayablesStore(db: Sqlite) {
       .all()
       .map((r) => ({ storeId: r.storeId, lines: JSON.parse(r.linesJson) as { sku: string; qty: number }[] }));
 
-  /** Units billed per SKU by the order's other invoices that were matched or approved. */
-  const invoicedBefore = (poId: string, exceptInvoice: string): Map<string, number> =>
+  /** Units billed per SKU by the order's other invoices in `statuses` (matched or approved by default). */
+  const invoicedBefore = (poId: string, exceptInvoice: string, statuses = BILLED): Map<string, number> =>
     new Map(
       orm
         .select({ sku: supplierInvoiceLines.sku, qty: sql<number>`SUM(${supplierInvoiceLines.qty})` })
@@ -123,13 +123,36 @@ export function createPayablesStore(db: Sqlite) {
           and(
             eq(supplierInvoices.purchaseOrderId, poId),
             ne(supplierInvoices.id, exceptInvoice),
-            inArray(supplierInvoices.status, BILLED),
+            inArray(supplierInvoices.status, statuses),
           ),
         )
         .groupBy(supplierInvoiceLines.sku)
         .all()
         .map((r) => [r.sku, r.qty] as const),
     );
+
+  /** Orders (newest first) that receipts name, by supplier, store and regions. */
+  function receivedOrders(opts: { supplier?: string; store?: string; regions?: string[]; limit: number }) {
+    return orm
+      .selectDistinct({
+        id: purchaseOrders.id,
+        supplierId: purchaseOrders.supplierId,
+        storeId: purchaseOrders.storeId,
+      })
+      .from(purchaseOrders)
+      .innerJoin(receivings, eq(receivings.purchaseOrderId, purchaseOrders.id))
+      .innerJoin(stores, eq(stores.id, purchaseOrders.storeId))
+      .where(
+        and(
+          opts.supplier === undefined ? undefined : eq(purchaseOrders.supplierId, opts.supplier),
+          opts.store === undefined ? undefined : eq(purchaseOrders.storeId, opts.store),
+          inRegions(opts.regions),
+        ),
+      )
+      .orderBy(desc(purchaseOrders.createdAt), desc(purchaseOrders.id))
+      .limit(opts.limit)
+      .all();
+  }
 
   const weighed = (skus: readonly string[]): Set<string> =>
     new Set(
@@ -225,6 +248,7 @@ export function createPayablesStore(db: Sqlite) {
     orderLines,
     receipts,
     invoicedBefore,
+    receivedOrders,
     weighed,
     tolerance,
     tolerances,
