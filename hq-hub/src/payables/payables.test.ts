@@ -578,4 +578,17 @@ describe("goods received not invoiced", () => {
     ]);
     expect((await api(hub, "GET", "/api/v1/payables/uninvoiced", undefined, westManager)).body).toEqual([]);
   });
+
+  test("GRNI in the books (receipts credited by inventory posting, approved invoices debited) = the open receipts", async () => {
+    expect((await api(hub, "POST", "/api/v1/finance/inventory/post")).status).toBe(200);
+    const grni = hub.db
+      .prepare(
+        "SELECT TOTAL(l.credit_fen) - TOTAL(l.debit_fen) AS fen FROM voucher_lines l JOIN vouchers v ON v.id = l.voucher_id WHERE l.account = '2202.02' AND v.store_id = 'E1'",
+      )
+      .get() as { fen: number };
+    const open = (await api(hub, "GET", "/api/v1/payables/uninvoiced?store=E1")).body;
+    // Receipts 7,475 + 3,000 + 2,000 + 3,960 credited; invoices 7,475 + 5,000 + 2,970 cleared.
+    expect(grni.fen).toBe(990);
+    expect(open.reduce((s: number, l: { openValueFen: number }) => s + l.openValueFen, 0)).toBe(990);
+  });
 });
