@@ -10,6 +10,7 @@ import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { demoCatalog } from "./demo/catalog.ts";
 import { DEMO_CASHIERS, DEMO_COUPONS, DEMO_MEMBER_COUPONS, DEMO_MEMBERS, DEMO_STORES } from "./demo/chain.ts";
+import { runReconciliation } from "./demo/reconciliation.ts";
 import { runTraffic } from "./demo/traffic.ts";
 import { type Ready, spawnReady } from "./proc.ts";
 
@@ -272,6 +273,7 @@ try {
   console.log("  cashiers: 1001 / 1002 (PIN 1234), supervisor 9001 (PIN 9999)");
   console.log("Ctrl-C to stop.");
   if (traffic) void runTraffic(edges, () => stopping);
+  void runReconciliation(hq, adminToken, dataDir, edges, () => stopping);
 } catch (e) {
   console.error(`npm start: ${(e as Error).message}`);
   await stopAll(1);

@@ -67,6 +67,24 @@ export interface PaymentProvider {
 }
 
 /**
+ * One money movement the simulated provider settled, as its daily settlement file would list it
+ * (scripts/demo/reconciliation.ts renders the WeChat Pay / Alipay files from these). The ids are
+ * the ones the till got back, so HQ's tenders carry them.
+ */
+export interface SimulatedSettlement {
+  provider: "wechat" | "alipay";
+  kind: "payment" | "refund" | "reversed";
+  storeId: string;
+  transactionId: string;
+  /** The till's payment id (out_trade_no). */
+  merchantOrderNo: string;
+  /** A refund's id as the till's return tender holds it; "" otherwise. */
+  refundId: string;
+  amountFen: number;
+  at: string;
+}
+
+/**
  * ...0000 declines; ...9999 never answers the pay call and is approved on the second query;
  * ...8888 never answers and is declined on query; ...7777 stays pending; anything else approves
  * after `latencyMs`.
@@ -81,10 +99,47 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     { total: number; byNo: Map<string, { id: string; amount: number }> }
   >();
   private readonly reversed = new Set<string>();
-  constructor(private readonly latencyMs = 5) {}
+  private readonly requests = new Map<string, PayRequest>();
+  private readonly settled = new Set<string>();
+  /** `journal` hears every payment, refund and reversal the provider settles (the demo's bills). */
+  constructor(
+    private readonly latencyMs = 5,
+    private readonly journal?: (s: SimulatedSettlement) => void,
+  ) {}
+
+  private record(
+    kind: SimulatedSettlement["kind"],
+    paymentId: string,
+    transactionId: string,
+    amountFen: number,
+    refundId = "",
+    who: { provider: "wechat" | "alipay"; storeId: string } | undefined = this.requests.get(paymentId),
+  ) {
+    const req = who;
+    if (!this.journal || !req) return;
+    if (kind === "payment") {
+      if (this.settled.has(paymentId)) return; // a query repeats the approval
+      this.settled.add(paymentId);
+    }
+    try {
+      this.journal({
+        provider: req.provider,
+        kind,
+        storeId: req.storeId,
+        transactionId,
+        merchantOrderNo: paymentId,
+        refundId,
+        amountFen,
+        at: new Date().toISOString(),
+      });
+    } catch {
+      // the journal is the demo's; a full disk there must not fail a payment
+    }
+  }
 
   async pay(req: PayRequest): Promise<PayResult> {
     this.paidFen.set(req.paymentId, req.amount);
+    this.requests.set(req.paymentId, req);
     const tail = req.authCode.slice(-4);
     const approved: PayResult = {
       status: "approved",
@@ -105,6 +160,7 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     await Bun.sleep(this.latencyMs);
     const result: PayResult = tail === "0000" ? { status: "declined", reason: "付款码已失效" } : approved;
     this.outcomes.set(req.paymentId, { result, queriesLeft: 0 });
+    if (result.status === "approved") this.record("payment", req.paymentId, result.transactionId, req.amount);
     return result;
   }
 
@@ -117,6 +173,8 @@ export class SimulatedPaymentProvider implements PaymentProvider {
       o.queriesLeft--;
       return { status: "pending" };
     }
+    if (o.result.status === "approved")
+      this.record("payment", paymentId, o.result.transactionId, this.paidFen.get(paymentId) ?? 0);
     return o.result;
   }
 
@@ -132,11 +190,20 @@ export class SimulatedPaymentProvider implements PaymentProvider {
       };
       const r = this.wechatRefund(body);
       if ("code" in r) return { status: "refused", reason: `${r.code}: ${r.message}` };
+      if (r.status === "SUCCESS" && !this.settled.has(`refund:${r.refund_id}`)) {
+        this.settled.add(`refund:${r.refund_id}`);
+        this.record("refund", req.paymentId, r.transaction_id, req.amount, r.refund_id, req);
+      }
       return { status: r.status === "SUCCESS" ? "refunded" : "processing", refundId: r.refund_id };
     }
     const r = this.alipayRefund(alipayRefundBiz(req));
     if (r.code !== ALIPAY_SUCCESS) return { status: "refused", reason: `${r.sub_code}: ${r.sub_msg}` };
-    return { status: "refunded", refundId: `${r.trade_no}:${req.refundNo}` };
+    const refundId = `${r.trade_no}:${req.refundNo}`;
+    if (!this.settled.has(`refund:${refundId}`)) {
+      this.settled.add(`refund:${refundId}`);
+      this.record("refund", req.paymentId, r.trade_no, req.amount, refundId, req);
+    }
+    return { status: "refunded", refundId };
   }
 
   async reverse(provider: "wechat" | "alipay", paymentId: string): Promise<ReverseResult> {
@@ -149,7 +216,13 @@ export class SimulatedPaymentProvider implements PaymentProvider {
         nonce_str: paymentId.slice(-16),
       });
       if (r.return_code !== "SUCCESS") return { status: "retry" };
-      if (r.result_code === "SUCCESS") return { status: "reversed", action: this.paidAction(paymentId) };
+      if (r.result_code === "SUCCESS") {
+        const action = this.paidAction(paymentId);
+        const paid = this.outcomes.get(paymentId)?.result;
+        if (action === "refunded" && paid?.status === "approved")
+          this.record("reversed", paymentId, paid.transactionId, this.paidFen.get(paymentId) ?? 0);
+        return { status: "reversed", action };
+      }
       return r.recall === "Y"
         ? { status: "retry" }
         : { status: "refused", reason: `${r.err_code}: ${r.err_code_des}` };

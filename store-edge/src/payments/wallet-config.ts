@@ -3,10 +3,10 @@
 // PEM files (paths relative to the data directory). A missing or unreadable key fails the start
 // naming the field.
 import { createPrivateKey, createPublicKey } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { invalid } from "../errors.ts";
-import { type PaymentProvider, SimulatedPaymentProvider } from "./provider.ts";
+import { type PaymentProvider, SimulatedPaymentProvider, type SimulatedSettlement } from "./provider.ts";
 import { WalletGatewayProvider } from "./wallet-gateway.ts";
 import type { WalletSettings } from "./wallet-settings.ts";
 
@@ -30,7 +30,8 @@ export function paymentProviderFor(
   settings: { provider: "simulated" | "wallet"; timeoutMs: number; wallet?: WalletSettings | undefined },
   dataDir: string,
 ): PaymentProvider {
-  if (settings.provider === "simulated") return new SimulatedPaymentProvider();
+  if (settings.provider === "simulated")
+    return new SimulatedPaymentProvider(5, simulatedSettlementJournal(dataDir));
   const w = settings.wallet;
   if (!w) throw invalid("payments.wallet", 'provider "wallet" needs the merchant settings (wechat, alipay)');
   const f = (file: string, field: string) => read(dataDir, file, `payments.wallet.${field}`);
@@ -70,4 +71,14 @@ export function paymentProviderFor(
       timeoutMs: settings.timeoutMs,
     },
   });
+}
+
+/**
+ * The simulated provider's settlement journal: one JSON line per payment, refund and reversal in
+ * `simulated-settlements.jsonl` of the data folder, from which the demo renders the day's
+ * WeChat Pay and Alipay settlement files (scripts/demo/reconciliation.ts).
+ */
+export function simulatedSettlementJournal(dataDir: string): (s: SimulatedSettlement) => void {
+  const file = join(dataDir, "simulated-settlements.jsonl");
+  return (s) => appendFileSync(file, `${JSON.stringify(s)}\n`);
 }
