@@ -1349,6 +1349,7 @@ export interface ReconRun {
   source: "wechat" | "alipay" | "bank";
   billDate: string;
   fileName: string;
+  until: string | null;
   importedAt: string;
   importedBy: string;
   entries: number;

@@ -387,6 +387,8 @@ const zh = {
   reconSettlementMissing: "银行未到账",
   reconSettlementAmount: "到账金额不符",
   reconUnexpectedCredit: "无对应账单的到账",
+  reconSoFar: "当日截至",
+  reconPartialHint: "当天尚未结束，只核对到此时刻；导入全天账单后才能过账。",
 } as const;
 
 export type Key = keyof typeof zh;
@@ -777,6 +779,8 @@ const en: Record<Key, string> = {
   reconSettlementMissing: "not received by the bank",
   reconSettlementAmount: "bank amount differs",
   reconUnexpectedCredit: "credit without a bill",
+  reconSoFar: "day so far, until",
+  reconPartialHint: "the day is not over: matched up to then; import the whole day's file to post it.",
 };
 
 export type Locale = "zh-CN" | "en";

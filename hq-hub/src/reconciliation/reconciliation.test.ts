@@ -214,6 +214,19 @@ describe("payment reconciliation at the hub", () => {
     );
   });
 
+  test("a day not over (until) is matched up to then and cannot be posted", async () => {
+    const text = writeWechatBill([paid("4200001", 1000, 4)]);
+    const r = await upload(hub, `source=wechat&date=${DAY}&until=2026-11-25T01:30:00.000Z`, text);
+    // Only the documents completed by then were expected: saleEvent's sales completed at 01:30Z.
+    expect(r.body).toMatchObject({ until: "2026-11-25T01:30:00.000Z", differences: 3 });
+    const before = await upload(hub, `source=wechat&date=${DAY}&until=2026-11-25T01:29:59.000Z`, text);
+    const items = (await api(hub, "GET", `/api/v1/reconciliation/runs/${before.body.id}/items`)).body;
+    expect(items.map((i: { status: string }) => i.status)).toEqual(["not_at_hq"]);
+    const refused = await api(hub, "POST", `/api/v1/reconciliation/runs/${r.body.id}/post`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain("import the whole day's file to post it");
+  });
+
   test("hostile: not a bill, an empty body, a wrong token, a bad date, garbage bytes", async () => {
     expect((await upload(hub, `source=wechat&date=${DAY}`, "hello,world\n1,2")).body).toMatchObject({
       error: "validation",

@@ -3,7 +3,8 @@
 // with one item per file line and per HQ tender, in one transaction. A wallet run's per-store
 // settlement is posted to the books on request (post.ts).
 import { createHash } from "node:crypto";
-import { and, asc, desc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { reconItems, reconRuns, returns, sales, tenders } from "../db/schema.ts";
@@ -41,11 +42,19 @@ export const ImportQuery = z.object({
 });
 export type ImportQuery = z.infer<typeof ImportQuery>;
 
+/**
+ * A document's time at or before `until`. Raw SQL because the stores' times carry their own
+ * offsets ("...+08:00" or "...Z"): compared as instants by SQLite's julianday, not as text.
+ */
+const completedBy = (column: SQLiteColumn, until: string) => sql`julianday(${column}) <= julianday(${until})`;
+
 export interface RunSummary {
   id: number;
   source: ReconSource;
   billDate: string;
   fileName: string;
+  /** The day was not over: documents completed after this were not expected (not postable). */
+  until: string | null;
   importedAt: string;
   importedBy: string;
   entries: number;
@@ -85,7 +94,7 @@ export function createReconciliation(deps: { db: Sqlite; now: () => Date }) {
           eq(tenders.docKind, "sale"),
           eq(tenders.kind, provider),
           eq(sales.businessDay, day),
-          ...(until ? [lte(sales.completedAt, until)] : []),
+          ...(until ? [completedBy(sales.completedAt, until)] : []),
         ),
       )
       .orderBy(asc(tenders.id))
@@ -104,7 +113,7 @@ export function createReconciliation(deps: { db: Sqlite; now: () => Date }) {
           eq(tenders.docKind, "return"),
           eq(tenders.kind, provider),
           eq(returns.businessDay, day),
-          ...(until ? [lte(returns.returnedAt, until)] : []),
+          ...(until ? [completedBy(returns.returnedAt, until)] : []),
         ),
       )
       .orderBy(asc(tenders.id))
@@ -254,6 +263,7 @@ export function createReconciliation(deps: { db: Sqlite; now: () => Date }) {
       source: r.source as ReconSource,
       billDate: r.billDate,
       fileName: r.fileName,
+      until: r.until,
       importedAt: r.importedAt,
       importedBy: r.importedBy,
       entries: r.entries,
@@ -307,6 +317,12 @@ export function createReconciliation(deps: { db: Sqlite; now: () => Date }) {
     const r = run(id);
     if (r.source === "bank") throw new StateError(String(id), "a bank statement run has nothing to post");
     if (r.postedAt) return r;
+    // Each store-day posts once: a part of a day posted would keep the rest out for good.
+    if (r.until)
+      throw new StateError(
+        String(id),
+        `run ${id} covers ${r.billDate} only until ${r.until}: import the whole day's file to post it`,
+      );
     // A later run of the same day posts nothing new: each store-day's voucher exists once.
     db.transaction(() => {
       const ids = r.settlement

@@ -24,6 +24,7 @@ const ReconRunOut = z
     source: z.enum(["wechat", "alipay", "bank"]),
     billDate: z.string(),
     fileName: z.string(),
+    until: z.string().nullable(),
     importedAt: z.string(),
     importedBy: z.string(),
     entries: z.number().int(),
