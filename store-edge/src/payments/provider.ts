@@ -201,7 +201,7 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     const refundId = `${r.trade_no}:${req.refundNo}`;
     if (!this.settled.has(`refund:${refundId}`)) {
       this.settled.add(`refund:${refundId}`);
-      this.record("refund", req.paymentId, r.trade_no, req.amount, refundId, req);
+      this.record("refund", req.paymentId, r.trade_no ?? req.transactionId, req.amount, refundId, req);
     }
     return { status: "refunded", refundId };
   }
