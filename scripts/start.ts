@@ -10,6 +10,7 @@ import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { demoCatalog } from "./demo/catalog.ts";
 import { DEMO_CASHIERS, DEMO_COUPONS, DEMO_MEMBER_COUPONS, DEMO_MEMBERS, DEMO_STORES } from "./demo/chain.ts";
+import { seedDemoMembers } from "./demo/members.ts";
 import { runReconciliation } from "./demo/reconciliation.ts";
 import { runTraffic } from "./demo/traffic.ts";
 import { type Ready, spawnReady } from "./proc.ts";
@@ -153,6 +154,7 @@ async function seed(hq: string): Promise<Record<string, string>> {
     memberIds: [...DEMO_MEMBER_COUPONS.memberIds],
     codes: [...DEMO_MEMBER_COUPONS.codes],
   });
+  await seedDemoMembers(<T>(method: string, path: string, body?: unknown) => api<T>(hq, method, path, body));
   return codes;
 }
 
