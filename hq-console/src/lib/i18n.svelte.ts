@@ -337,6 +337,10 @@ const zh = {
     "采用门店版本：撤销已入账版本的库存、销售、明细、支付和积分，改记门店版本。保留总部版本：丢弃门店版本。两者都保留：门店版本以新的单据编号另行入账。每次处理都会记录操作人和时间，并通知门店。",
   note: "备注",
   language: "English",
+  // books (科目表, 存货估值, 凭证导出): the screens' own texts are in books-i18n.ts
+  accountsNav: "科目表",
+  valuationNav: "存货估值",
+  voucherExportNav: "凭证导出",
   // reconciliation (支付对账)
   reconciliation: "支付对账",
   reconHint:
@@ -728,6 +732,10 @@ const en: Record<Key, string> = {
   resolveConflict: "Dealt with",
   firstSale: "First use",
   secondSale: "Second use",
+  // books
+  accountsNav: "Chart of accounts",
+  valuationNav: "Stock valuation",
+  voucherExportNav: "Voucher export",
   // reconciliation
   reconciliation: "Reconciliation",
   reconHint:
