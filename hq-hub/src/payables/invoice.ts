@@ -27,8 +27,14 @@ export type InvoiceLineInput = z.infer<typeof InvoiceLineInput>;
 
 export const SupplierInvoiceInput = z.strictObject({
   supplierId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
-  /** The supplier's invoice number (发票号码): 8 or 20 digits on Chinese invoices; letters allowed. */
-  invoiceNo: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "letters, digits, - or _ (at most 40)"),
+  /**
+   * The supplier's invoice number (发票号码): 8 or 20 digits on Chinese invoices; letters allowed,
+   * kept upper-case so "ab-1" cannot slip past "AB-1" as a second invoice.
+   */
+  invoiceNo: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, "letters, digits, - or _ (at most 40)")
+    .transform((n) => n.toUpperCase()),
   purchaseOrderId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   invoiceDate: Day,
   /** 价税合计 as printed: when given it must equal the lines' net + VAT. */

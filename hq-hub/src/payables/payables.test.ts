@@ -363,6 +363,10 @@ describe("hostile input", () => {
     expect(dup.status).toBe(409);
     expect(dup.body).toMatchObject({ error: "conflict", field: "invoiceNo" });
     expect(dup.body.message).toContain("04400001");
+    // Letters are kept upper-case: another spelling of the same number is the same invoice.
+    await api(hub, "POST", "/api/v1/payables/invoices", invoice({ invoiceNo: "sh-7", purchaseOrderId: po1 }));
+    const again = await api(hub, "POST", "/api/v1/payables/invoices", invoice({ invoiceNo: "SH-7" }));
+    expect([again.status, again.body.field]).toEqual([409, "invoiceNo"]);
   });
 
   test("an invoice for another supplier's order, a draft order, an unknown order or supplier", async () => {
