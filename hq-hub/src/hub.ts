@@ -1,3 +1,4 @@
+// Over 400 lines because it is the composition root: every module wired, the MQTT side, the background timers and shutdown in one place (the logic lives in the modules).
 // The composition root: opens the database and wires the modules (catalog, ingest, stock,
 // fleet, finance...), the MQTT side (mqtt/router.ts routes the stores' messages, mqtt/
 // group-commit.ts commits event groups before their acks, mqtt/envelopes.ts builds and

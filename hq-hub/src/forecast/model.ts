@@ -1,3 +1,4 @@
+// Over 400 lines because it is one model: the category fit (one estimation pass over the series) and the forecast it feeds, kept together.
 // Daily demand per store and SKU, pure and explainable: demand = level x yearly x day-of-week
 // x calendar event x promotion. Factors are ratios of sums (units sold / units expected without
 // the factor) estimated per series and pooled by category (a series with few sales stays near

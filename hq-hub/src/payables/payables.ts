@@ -1,3 +1,4 @@
+// Over 400 lines because it is the one service of the invoice lifecycle (enter, import, match, approve, dispute, reject, pay), each step one transaction with what it writes and posts; the pure rules are in match.ts and lifecycle.ts.
 // Payables at HQ: supplier invoices entered (API or CSV) against a purchase order, matched three
 // ways with the store's receipts (match.ts) under the supplier's tolerances, approved (posting
 // the payable and clearing goods received not invoiced) or disputed, rejected, and paid (posting
