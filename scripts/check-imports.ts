@@ -26,7 +26,8 @@ export const allowed: Record<string, string[]> = {
 };
 // Packages whose test code (browser suites, benches, *.test.ts) may also import these.
 // (testing/ folders, test-kit.ts and *.contract.ts suites are test code too: the servers' tests
-// share raw HTTP, /proc memory and Mosquitto from test-support.)
+// share raw HTTP, /proc memory and Mosquitto from test-support; so are the UIs' scripts/, the
+// build tooling their suites and `npm start` run from the checkout, never shipped.)
 const allowedInTests: Record<string, string[]> = {
   "terminal-ui": ["test-support"],
   "hq-console": ["test-support"],
@@ -35,7 +36,7 @@ const allowedInTests: Record<string, string[]> = {
   "hq-hub": ["test-support"],
 };
 const isTestCode = (rel: string) =>
-  /(^|\/)(e2e|bench|testing)\/|\.(test|bench|contract)\.ts$|(^|\/)test-kit\.ts$|^playwright\.config\.ts$/.test(
+  /(^|\/)(e2e|bench|testing)\/|^scripts\/|\.(test|bench|contract)\.ts$|(^|\/)test-kit\.ts$|^playwright\.config\.ts$/.test(
     rel,
   );
 

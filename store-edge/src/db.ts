@@ -9,7 +9,7 @@
 // awaits (another write could land inside).
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { cachingStatements, type StatementCacheStats } from "@retail/sqlite-kit";
+import { cachingStatements, type StatementCacheStats, stripRowMetadata } from "@retail/sqlite-kit";
 import { eq, sql } from "drizzle-orm";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import Database from "libsql";
@@ -47,24 +47,6 @@ function migrationPlan(): { name: string; path: string }[] {
 /** The migrations, in order: a database at user_version N has had the first N applied. */
 export function migrationFiles(): string[] {
   return migrationPlan().map((m) => m.name);
-}
-
-let getPatched = false;
-
-/**
- * libsql's Statement.get() adds an enumerable `_metadata` (timing) to the row; strip it once,
- * for every statement (as hq-hub does), so rows compare and serialise as plain records.
- */
-function stripRowMetadata(db: Sqlite): void {
-  if (getPatched) return;
-  getPatched = true;
-  const proto = Object.getPrototypeOf(db.prepare("SELECT 1")) as { get: (...a: unknown[]) => unknown };
-  const get = proto.get;
-  proto.get = function (this: unknown, ...args: unknown[]) {
-    const row = get.apply(this, args) as Record<string, unknown> | undefined;
-    if (row && typeof row === "object") delete row._metadata;
-    return row;
-  };
 }
 
 /**

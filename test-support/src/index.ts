@@ -23,3 +23,4 @@ export {
   until,
 } from "./procs.ts";
 export { type RawAnswer, rawRequest } from "./raw-http.ts";
+export { type UiBuild, uiBuild } from "./ui-build.ts";

@@ -3,7 +3,7 @@
 // uninterrupted stretch of JS: nothing else can interleave with it.
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cachingStatements, type StatementCacheStats } from "@retail/sqlite-kit";
+import { cachingStatements, type StatementCacheStats, stripRowMetadata } from "@retail/sqlite-kit";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import Database from "libsql";
 import { transactionSafePrepare } from "./remote.ts";
@@ -16,25 +16,6 @@ export interface OpenOptions {
   dataDir: string;
   databaseUrl?: string;
   authToken?: string;
-}
-
-let getPatched = false;
-
-/**
- * libsql's Statement.get() adds an enumerable `_metadata` (timing) to the row, which would
- * leak into API responses and row comparisons. Strip it once, for every statement.
- */
-function stripRowMetadata(db: Sqlite) {
-  if (getPatched) return;
-  getPatched = true;
-  // Raw SQL: any statement will do to reach libsql's Statement prototype.
-  const proto = Object.getPrototypeOf(db.prepare("SELECT 1")) as { get: (...a: unknown[]) => unknown };
-  const get = proto.get;
-  proto.get = function (this: unknown, ...args: unknown[]) {
-    const row = get.apply(this, args) as Record<string, unknown> | undefined;
-    if (row && typeof row === "object") delete row._metadata;
-    return row;
-  };
 }
 
 export function openDatabase(opts: OpenOptions): Sqlite {
