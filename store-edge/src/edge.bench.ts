@@ -295,9 +295,9 @@ async function commitBench(): Promise<BenchRow> {
   await openLane(edge);
   const samples: number[] = [];
   for (let i = 0; i < 1500; i++) {
-    for (let k = 0; k < 5; k++) await edge.checkout.scan("1", gtinOf(1 + ((i * 5 + k) % 1000)));
+    for (let k = 0; k < 5; k++) await edge.scanner.scan("1", gtinOf(1 + ((i * 5 + k) % 1000)));
     const t0 = performance.now();
-    edge.checkout.tenderCash("1", 10_000_000);
+    edge.sales.tenderCash("1", 10_000_000);
     if (i >= 100) samples.push(performance.now() - t0);
   }
   await edge.stop();
@@ -377,8 +377,8 @@ async function drainBench(): Promise<BenchRow> {
   // The outage: 20,000 sales pile up while the link is not running.
   const SALES = 20_000;
   for (let i = 0; i < SALES; i++) {
-    for (let k = 0; k < 3; k++) await edge.checkout.scan("1", gtinOf(1 + ((i * 3 + k) % 1000)));
-    edge.checkout.tenderCash("1", 10_000_000);
+    for (let k = 0; k < 3; k++) await edge.scanner.scan("1", gtinOf(1 + ((i * 3 + k) % 1000)));
+    edge.sales.tenderCash("1", 10_000_000);
   }
   const last = edge.outbox.lastSeq;
   hq.release({ version: 1, items: [] });
@@ -427,8 +427,8 @@ async function drainHubBench(sales: number): Promise<BenchRow> {
     applyPages(edge, pagesOf("snapshot", 1, 0, items));
     await openLane(edge);
     for (let i = 0; i < sales; i++) {
-      for (let k = 0; k < 3; k++) await edge.checkout.scan("1", gtinOf(1 + ((i * 3 + k) % 50)));
-      edge.checkout.tenderCash("1", 10_000_000);
+      for (let k = 0; k < 3; k++) await edge.scanner.scan("1", gtinOf(1 + ((i * 3 + k) % 50)));
+      edge.sales.tenderCash("1", 10_000_000);
     }
     const last = edge.outbox.lastSeq;
     const t0 = performance.now();

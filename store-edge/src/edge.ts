@@ -3,9 +3,9 @@
 import { join } from "node:path";
 import type { Payload, StoreStatus } from "@retail/protocol";
 import { CatalogReplica } from "./catalog/replica.ts";
-import { Checkout } from "./checkout/checkout.ts";
 import { businessDay, type Clock, systemClock } from "./clock.ts";
 import type { EdgeConfig } from "./config.ts";
+import { CartCoupons } from "./coupons/service.ts";
 import { EdgeDb } from "./db.ts";
 import { bridgeLaneDevices } from "./devices/factory.ts";
 import { type LaneDevices, NoDevices, SimulatedDevices } from "./devices/port.ts";
@@ -14,11 +14,22 @@ import { Downlink } from "./downlink/downlink.ts";
 import { RateLimitedLog } from "./health/log-limit.ts";
 import { Inventory } from "./inventory.ts";
 import { ReceiptJournal } from "./journal/journal.ts";
+import { Lanes } from "./lanes/lanes.ts";
 import { HqLink } from "./link/hq-link.ts";
 import { Outbox } from "./outbox/outbox.ts";
 import { EdgeResync } from "./outbox/resync.ts";
 import type { PaymentProvider } from "./payments/provider.ts";
+import { WalletPayments } from "./payments/wallet.ts";
 import { paymentProviderFor } from "./payments/wallet-config.ts";
+import { WalletRefunds } from "./payments/wallet-refund.ts";
+import { Returns } from "./returns/service.ts";
+import { Basket } from "./sale/basket.ts";
+import { SaleCommit } from "./sale/commit.ts";
+import { Scanner } from "./sale/scan.ts";
+import { SuspendedCarts } from "./sale/suspend.ts";
+import { Shifts } from "./shift/service.ts";
+import { ShiftStore } from "./shift/store.ts";
+import { Staff } from "./staff/service.ts";
 import { EdgeStatus } from "./status/status.ts";
 import { StockLedger } from "./stock.ts";
 
@@ -62,7 +73,24 @@ export class Edge {
   /** The connect handshake: finds a restored or fresh edge.db before it sends any event. */
   readonly resync: EdgeResync;
   readonly stock: StockLedger;
-  readonly checkout: Checkout;
+  // The till, one folder per operation (wired in the constructor; callers use them directly).
+  /** Each lane's state and view, pushed to its terminal (lanes/). */
+  readonly lanes: Lanes;
+  /** Sign-in, sessions, the one verifyPin, supervisor approvals (staff/). */
+  readonly staff: Staff;
+  readonly shifts: Shifts;
+  /** The cart: items, quantities, voids, overrides, members (sale/basket.ts). */
+  readonly basket: Basket;
+  /** A scanned code to an item, a coupon, a payment code or a receipt (sale/scan.ts). */
+  readonly scanner: Scanner;
+  readonly suspends: SuspendedCarts;
+  /** Coupons in the cart (coupons/). */
+  readonly coupons: CartCoupons;
+  /** Tender and commit with its outbox row; sales by receipt, reprints (sale/commit.ts). */
+  readonly sales: SaleCommit;
+  /** Wallet payments (payments/). */
+  readonly wallet: WalletPayments;
+  readonly returns: Returns;
   readonly inventory: Inventory;
   /** The lanes' last receipts and the outcome of a sale after a restart (journal/journal.ts). */
   readonly journal: ReceiptJournal;
@@ -115,7 +143,7 @@ export class Edge {
         simulated.set(lane, d);
         return d;
       });
-    this.checkout = new Checkout({
+    const till = {
       db: this.db,
       outbox: this.outbox,
       replica: this.replica,
@@ -143,7 +171,20 @@ export class Edge {
       },
       payoutSupervisorAboveFen: options.config.cash?.payoutSupervisorAboveFen,
       log: this.log,
-    });
+    };
+    const shiftStore = new ShiftStore(this.db);
+    this.lanes = new Lanes({ ...till, shifts: shiftStore });
+    this.staff = new Staff(this.lanes, till);
+    this.shifts = new Shifts(this.lanes, this.staff, shiftStore, till.payoutSupervisorAboveFen);
+    this.basket = new Basket(this.lanes, this.staff);
+    this.suspends = new SuspendedCarts(this.lanes);
+    this.coupons = new CartCoupons(this.lanes);
+    this.sales = new SaleCommit(this.lanes, this.stock);
+    this.wallet = new WalletPayments(this.lanes, this.sales, till.payments, till.paymentTiming);
+    const refunds = new WalletRefunds(this.lanes, till.payments, till.paymentTiming);
+    this.returns = new Returns(this.lanes, this.staff, this.sales, refunds, this.stock);
+    this.scanner = new Scanner(this.lanes, this.basket, this.wallet, this.returns);
+    this.lanes.onScan = (lane, code, aim) => this.scanner.scan(lane, code, aim);
     this.inventory = new Inventory({
       db: this.db,
       outbox: this.outbox,
@@ -152,9 +193,9 @@ export class Edge {
       clock: this.clock,
       onLedger: () => this.link?.notify(),
       verifyStaff: (cashierId, pin, purpose) =>
-        this.checkout.pins.verifyPin({ cashierId, pin, need: "staff", field: "cashierId", purpose }),
+        this.staff.pins.verifyPin({ cashierId, pin, need: "staff", field: "cashierId", purpose }),
     });
-    for (const lane of Object.keys(config.lanes)) this.checkout.lane(lane);
+    for (const lane of Object.keys(config.lanes)) this.lanes.lane(lane);
   }
 
   start(): void {
@@ -243,7 +284,8 @@ export class Edge {
     clearInterval(this.telemetryTimer);
     this.digests?.stop();
     await this.link?.stop();
-    await this.checkout.close();
+    this.staff.close();
+    await this.lanes.close();
     await this.replica.close();
     this.db.close();
   }

@@ -88,8 +88,8 @@ test("lanes sell while a 100k-SKU snapshot is applied; it switches in at once", 
   expect(sales).toBeGreaterThan(0);
   expect(salePoints).toBeGreaterThan(2);
   // The sales made during the apply are in, and the lane sells on the new catalog.
-  await edge.checkout.scan("1", gtinOf(BIG));
-  expect(edge.checkout.view("1").cart.lines.at(-1)?.name).toEndWith(" v2");
+  await edge.scanner.scan("1", gtinOf(BIG));
+  expect(edge.lanes.view("1").cart.lines.at(-1)?.name).toEndWith(" v2");
   await edge.stop();
   expect(countProducts(dir)).toEqual({ products: BIG, v2Named: BIG, version: "2", shadow: 0 });
 });
@@ -311,10 +311,10 @@ test("a lane keeps selling while a big scheduled version is promoted; sales befo
     const due = performance.now() + 5;
     await Bun.sleep(5);
     const i = 1 + (k % 1000);
-    await edge.checkout.scan("1", gtinOf(i));
+    await edge.scanner.scan("1", gtinOf(i));
     const switched = edge.replica.lookup !== before;
     const written = edge.replica.progress().building?.items;
-    const { sale } = edge.checkout.tenderCash("1", 10_000_000);
+    const { sale } = edge.sales.tenderCash("1", 10_000_000);
     const line = sale!.lines[0]!;
     sold.push({
       i,

@@ -68,65 +68,61 @@ async function till(): Promise<Edge> {
 
 test("WELCOME10 (a multi-use record bound to the welcome promotion) gives its discount; a small basket is refused as not qualifying", async () => {
   const edge = await till();
-  const co = edge.checkout;
-  await co.scan("1", gtinOf(40)); // 500 fen, under the 1000 minimum
-  expect(await refusal(() => co.addCoupon("1", "WELCOME10"))).toBe("conflict:coupon:not_qualified");
-  expect(co.view("1").cart.coupons).toEqual([]);
-  await co.scan("1", gtinOf(40));
-  co.addCoupon("1", "WELCOME10");
-  expect(co.view("1").due).toBe(900);
-  const sale = co.tenderCash("1", 1000).sale!;
+  await edge.scanner.scan("1", gtinOf(40)); // 500 fen, under the 1000 minimum
+  expect(await refusal(() => edge.coupons.add("1", "WELCOME10"))).toBe("conflict:coupon:not_qualified");
+  expect(edge.lanes.view("1").cart.coupons).toEqual([]);
+  await edge.scanner.scan("1", gtinOf(40));
+  edge.coupons.add("1", "WELCOME10");
+  expect(edge.lanes.view("1").due).toBe(900);
+  const sale = edge.sales.tenderCash("1", 1000).sale!;
   expect(sale.coupons).toEqual(["WELCOME10"]);
   expect(sale.applied).toEqual(["P-COUPON-10OFF"]);
   // Multi-use: the next customer presents it too.
-  await co.scan("1", gtinOf(40));
-  await co.scan("1", gtinOf(40));
-  co.addCoupon("1", "WELCOME10");
-  expect(co.view("1").due).toBe(900);
+  await edge.scanner.scan("1", gtinOf(40));
+  await edge.scanner.scan("1", gtinOf(40));
+  edge.coupons.add("1", "WELCOME10");
+  expect(edge.lanes.view("1").due).toBe(900);
 });
 
 test("a coupon bound to a promotion (code != the promotion's gate) gives that promotion's discount, then is spent", async () => {
   const edge = await till();
-  const co = edge.checkout;
-  await co.scan("1", gtinOf(40)); // 500
-  co.addCoupon("1", "VIP-0001");
-  expect(co.view("1").due).toBe(400);
+  await edge.scanner.scan("1", gtinOf(40)); // 500
+  edge.coupons.add("1", "VIP-0001");
+  expect(edge.lanes.view("1").due).toBe(400);
   // A second coupon for the same promotion would be spent for nothing.
-  expect(await refusal(() => co.addCoupon("1", "VIP-0002"))).toBe("conflict:coupon:same_promotion");
-  const sale = co.tenderCash("1", 1000).sale!;
+  expect(await refusal(() => edge.coupons.add("1", "VIP-0002"))).toBe("conflict:coupon:same_promotion");
+  const sale = edge.sales.tenderCash("1", 1000).sale!;
   expect(sale.coupons).toEqual(["VIP-0001"]);
   expect(sale.totals.discount).toBe(100);
-  await co.scan("1", gtinOf(40));
-  expect(await refusal(() => co.addCoupon("1", "VIP-0001"))).toBe("conflict:coupon:spent");
+  await edge.scanner.scan("1", gtinOf(40));
+  expect(await refusal(() => edge.coupons.add("1", "VIP-0001"))).toBe("conflict:coupon:spent");
   expect(edge.replica.lookup.coupons.get("VIP-0001")?.status).toBe("redeemed");
   // The gate itself is no coupon: presenting the promotion's couponCode activates nothing.
-  expect(await refusal(() => co.addCoupon("1", "VIP20"))).toBe("not_found:coupon:unknown");
+  expect(await refusal(() => edge.coupons.add("1", "VIP20"))).toBe("not_found:coupon:unknown");
 });
 
 test("every refusal has its reason: unknown, expired, void, another member's", async () => {
   const edge = await till();
-  const co = edge.checkout;
-  await co.scan("1", gtinOf(40));
-  expect(await refusal(() => co.addCoupon("1", "NOPE"))).toBe("not_found:coupon:unknown");
-  expect(await refusal(() => co.addCoupon("1", "VIP-OLD"))).toBe("conflict:coupon:expired");
-  expect(await refusal(() => co.addCoupon("1", "VIP-VOID"))).toBe("conflict:coupon:void");
-  expect(await refusal(() => co.addCoupon("1", "VIP-M001"))).toBe("conflict:coupon:member");
-  co.memberByPhone("1", "13800138000");
-  co.addCoupon("1", "VIP-M001");
-  expect(co.view("1").cart.coupons).toEqual(["VIP-M001"]);
+  await edge.scanner.scan("1", gtinOf(40));
+  expect(await refusal(() => edge.coupons.add("1", "NOPE"))).toBe("not_found:coupon:unknown");
+  expect(await refusal(() => edge.coupons.add("1", "VIP-OLD"))).toBe("conflict:coupon:expired");
+  expect(await refusal(() => edge.coupons.add("1", "VIP-VOID"))).toBe("conflict:coupon:void");
+  expect(await refusal(() => edge.coupons.add("1", "VIP-M001"))).toBe("conflict:coupon:member");
+  edge.basket.memberByPhone("1", "13800138000");
+  edge.coupons.add("1", "VIP-M001");
+  expect(edge.lanes.view("1").cart.coupons).toEqual(["VIP-M001"]);
 });
 
 test("a coupon whose lines were voided gave nothing and is not spent by the sale", async () => {
   const edge = await till();
-  const co = edge.checkout;
-  await co.scan("1", gtinOf(40));
-  await co.scan("1", gtinOf(40)); // l1: 2 x 500
-  await co.scan("1", gtinOf(30)); // l2: 400; 1400, 20% off: 1120
-  co.addCoupon("1", "VIP-0002");
-  co.addCoupon("1", "WELCOME10");
-  expect(co.view("1").due).toBe(1020);
-  await co.voidLine("1", "l2", { id: "9001", pin: "9999" });
-  const sale = co.tenderCash("1", 1000).sale!;
+  await edge.scanner.scan("1", gtinOf(40));
+  await edge.scanner.scan("1", gtinOf(40)); // l1: 2 x 500
+  await edge.scanner.scan("1", gtinOf(30)); // l2: 400; 1400, 20% off: 1120
+  edge.coupons.add("1", "VIP-0002");
+  edge.coupons.add("1", "WELCOME10");
+  expect(edge.lanes.view("1").due).toBe(1020);
+  await edge.basket.voidLine("1", "l2", { id: "9001", pin: "9999" });
+  const sale = edge.sales.tenderCash("1", 1000).sale!;
   expect(sale.coupons).toEqual(["VIP-0002"]); // WELCOME10 no longer qualified (800 < 1000)
   expect(sale.applied).toEqual(["P-VIP"]);
 });

@@ -117,10 +117,10 @@ test("a database file created by the bun:sqlite code opens unchanged and keeps s
   expect(edge.replica.applied).toBe(1);
   expect(edge.replica.lookup.products.size).toBe(20);
   await openLane(edge);
-  await edge.checkout.scan("1", gtinOf(3));
-  const { sale } = edge.checkout.tenderCash("1", 100_000);
+  await edge.scanner.scan("1", gtinOf(3));
+  const { sale } = edge.sales.tenderCash("1", 100_000);
   expect(sale?.lines).toHaveLength(1);
-  expect(edge.checkout.saleByReceipt(sale!.receiptNo)?.saleId).toBe(sale!.saleId);
+  expect(edge.sales.saleByReceipt(sale!.receiptNo)?.saleId).toBe(sale!.saleId);
   expect(edge.outbox.lastSeq).toBeGreaterThan(0);
   await edge.stop();
   expect(ddl(path)).toEqual(ddl(fresh));

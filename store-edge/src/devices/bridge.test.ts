@@ -39,7 +39,7 @@ async function call<T = Record<string, unknown>>(method: string, path: string, b
     body: (await res.json()) as T & { error?: string; field?: string; message?: string },
   };
 }
-const devices = (lane: string) => edge.checkout.devices(lane) as BridgeSimDevices;
+const devices = (lane: string) => edge.lanes.devices(lane) as BridgeSimDevices;
 const sims = (lane: string): Promise<WireSimulators> => devices(lane).sims;
 const msgs = (lane: string) => messages.get(lane) ?? [];
 let cashReceipt = "";
@@ -48,11 +48,11 @@ const yuan = (fen: number) => `￥${Math.trunc(fen / 100)}.${String(fen % 100).p
 async function allReady(lane: string): Promise<void> {
   await until(
     () => {
-      const h = edge.checkout.devices(lane).health();
+      const h = edge.lanes.devices(lane).health();
       return h.length === 5 && h.every((d) => d.state === "ready");
     },
     30_000,
-    `lane ${lane}'s devices ready (${JSON.stringify(edge.checkout.devices(lane).health())})`,
+    `lane ${lane}'s devices ready (${JSON.stringify(edge.lanes.devices(lane).health())})`,
   );
 }
 
@@ -77,7 +77,7 @@ beforeAll(async () => {
   });
   for (const lane of ["1", "2"]) {
     messages.set(lane, []);
-    edge.checkout.subscribe(lane, (m) => msgs(lane).push(m));
+    edge.lanes.subscribe(lane, (m) => msgs(lane).push(m));
   }
   await allReady("1");
   await allReady("2");
@@ -117,18 +117,14 @@ describe("a bridge-sim lane: real codecs and transports carry every byte", () =>
     const r = await call<{ ok: boolean; seen: boolean }>("POST", "/lanes/1/sim/scan", { code: gtinOf(5) });
     expect(r.status).toBe(200);
     expect(r.body.seen).toBe(true);
-    await until(() => edge.checkout.view("1").cart.lines.some((l) => l.sku === "SKU000005"), 10_000, "line");
+    await until(() => edge.lanes.view("1").cart.lines.some((l) => l.sku === "SKU000005"), 10_000, "line");
     expect(msgs("1").some((m) => m.type === "device" && m.event.type === "scan")).toBe(true);
     // The same code from a wire with an AIM symbology id in front.
     await call("POST", "/lanes/1/sim/scan", { code: gtinOf(6), aim: "]E0" });
-    await until(
-      () => edge.checkout.view("1").cart.lines.some((l) => l.sku === "SKU000006"),
-      10_000,
-      "AIM line",
-    );
+    await until(() => edge.lanes.view("1").cart.lines.some((l) => l.sku === "SKU000006"), 10_000, "AIM line");
     // The customer display shows the current item and the amount due.
-    expect(edge.checkout.view("1").cart.lines.length).toBe(2);
-    const name = edge.checkout.view("1").cart.lines[1]!.name;
+    expect(edge.lanes.view("1").cart.lines.length).toBe(2);
+    const name = edge.lanes.view("1").cart.lines[1]!.name;
     const display = (await sims("1")).display;
     await until(
       () => display.shown.some(([a, b]) => a.startsWith(name) && b.startsWith("合计 TOTAL")),
@@ -140,17 +136,17 @@ describe("a bridge-sim lane: real codecs and transports carry every byte", () =>
   test("a weighed item sells only at a stable weight from the scale simulator", async () => {
     let r = await call("POST", "/lanes/1/sim/weight", { grams: 1234, stable: false });
     expect(r.body).toMatchObject({ ok: true, seen: true });
-    expect(edge.checkout.devices("1").weight()?.stable).toBe(false);
+    expect(edge.lanes.devices("1").weight()?.stable).toBe(false);
     r = await call("POST", "/lanes/1/items", { sku: "SKU000001" });
     expect(r.status).toBe(409);
     expect(r.body.field).toBe("weight");
     r = await call("POST", "/lanes/1/sim/weight", { grams: 1234, stable: true });
     expect(r.body).toMatchObject({ ok: true, seen: true });
-    const w = edge.checkout.devices("1").weight();
+    const w = edge.lanes.devices("1").weight();
     expect(w).toMatchObject({ grams: 1234, stable: true, status: "stable" });
     r = await call("POST", "/lanes/1/items", { sku: "SKU000001" });
     expect(r.status).toBe(200);
-    const line = edge.checkout.view("1").cart.lines.find((l) => l.sku === "SKU000001");
+    const line = edge.lanes.view("1").cart.lines.find((l) => l.sku === "SKU000001");
     expect(line?.qty).toBe(1234);
     expect(
       msgs("1").some(
@@ -166,7 +162,7 @@ describe("a bridge-sim lane: real codecs and transports carry every byte", () =>
   test("a cash sale prints a receipt the printer simulator decodes, and kicks the drawer", async () => {
     const printer = (await sims("1")).printer;
     const kicks = printer.drawerKicks;
-    const view = edge.checkout.view("1");
+    const view = edge.lanes.view("1");
     const r = await call<{ sale: { receiptNo: string; totals: { net: number } } }>(
       "POST",
       "/lanes/1/tenders",
@@ -217,7 +213,7 @@ describe("a bridge-sim lane: real codecs and transports carry every byte", () =>
     const printer = (await sims("1")).printer;
     const kicks = printer.drawerKicks;
     await call("POST", "/lanes/1/sim/scan", { code: gtinOf(7) });
-    await until(() => edge.checkout.view("1").cart.lines.length === 1, 10_000, "line");
+    await until(() => edge.lanes.view("1").cart.lines.length === 1, 10_000, "line");
     const r = await call<{ sale: { receiptNo: string } }>("POST", "/lanes/1/tenders", {
       kind: "card",
       approvalCode: "A1B2C3",
@@ -268,7 +264,7 @@ describe("a bridge-sim lane: real codecs and transports carry every byte", () =>
   test("a scale that stops answering is reported and sells nothing until it is back", async () => {
     const r = await call("POST", "/lanes/1/sim/weight", { stable: true });
     expect(r.body).toMatchObject({ ok: true, seen: true });
-    const scale = edge.checkout
+    const scale = edge.lanes
       .devices("1")
       .health()
       .find((h) => h.kind === "scale");
@@ -289,7 +285,7 @@ describe("a bridge-sim lane: real codecs and transports carry every byte", () =>
     expect(back.body).toMatchObject({ ok: true, seen: true });
     const sold = await call("POST", "/lanes/1/items", { sku: "SKU000002" });
     expect(sold.status).toBe(200);
-    expect(edge.checkout.view("1").cart.lines.at(-1)?.qty).toBe(800);
+    expect(edge.lanes.view("1").cart.lines.at(-1)?.qty).toBe(800);
     expect((await call("POST", "/lanes/1/void")).status).toBe(403);
     expect((await call("POST", "/lanes/1/void", { supervisorId: "9001", pin: "9999" })).status).toBe(200);
     await call("POST", "/lanes/1/sim/weight", { grams: 0, stable: true });
@@ -299,7 +295,7 @@ describe("a bridge-sim lane: real codecs and transports carry every byte", () =>
     let r = await call("POST", "/lanes/2/training", { on: true, supervisorId: "9001", pin: "9999" });
     expect(r.status).toBe(200);
     await call("POST", "/lanes/2/sim/scan", { code: gtinOf(8) });
-    await until(() => edge.checkout.view("2").cart.lines.length === 1, 10_000, "line");
+    await until(() => edge.lanes.view("2").cart.lines.length === 1, 10_000, "line");
     const sold = await call<{ sale: { receiptNo: string; training: boolean } }>("POST", "/lanes/2/tenders", {
       kind: "cash",
       received: 10000,
@@ -331,7 +327,7 @@ describe("a bridge-sim lane: real codecs and transports carry every byte", () =>
     expect(p?.state).toBe("error");
     expect(p?.reason).toMatch(/paper/);
     await call("POST", "/lanes/2/sim/scan", { code: gtinOf(9) });
-    await until(() => edge.checkout.view("2").cart.lines.length === 1, 10_000, "line");
+    await until(() => edge.lanes.view("2").cart.lines.length === 1, 10_000, "line");
     const sold = await call<{ sale: { receiptNo: string } }>("POST", "/lanes/2/tenders", {
       kind: "card",
       approvalCode: "PAPER1",
@@ -361,7 +357,7 @@ describe("a bridge-sim lane: real codecs and transports carry every byte", () =>
   test("a receipt cut but not confirmed is uncertain: not printed again, on the lane and in /devices; 'reprint' prints a marked copy, 'printed' just clears it", async () => {
     const sell = async (n: number) => {
       await call("POST", "/lanes/2/sim/scan", { code: gtinOf(n) });
-      await until(() => edge.checkout.view("2").cart.lines.length === 1, 10_000, "line");
+      await until(() => edge.lanes.view("2").cart.lines.length === 1, 10_000, "line");
       const sold = await call<{ sale: { receiptNo: string } }>("POST", "/lanes/2/tenders", {
         kind: "card",
         approvalCode: `UNC${n}`,
@@ -440,7 +436,7 @@ describe("a bridge-sim lane: real codecs and transports carry every byte", () =>
     await dead.close(); // connection refused from now on
     await until(
       () =>
-        edge.checkout
+        edge.lanes
           .devices("1")
           .health()
           .some((h) => h.kind === "printer" && h.state === "error"),
@@ -448,7 +444,7 @@ describe("a bridge-sim lane: real codecs and transports carry every byte", () =>
       "lane 1 printer in error",
     );
     await call("POST", "/lanes/1/sim/scan", { code: gtinOf(10) });
-    await until(() => edge.checkout.view("1").cart.lines.length === 1, 10_000, "lane 1 line");
+    await until(() => edge.lanes.view("1").cart.lines.length === 1, 10_000, "lane 1 line");
     const one = await call<{ sale: { receiptNo: string } }>("POST", "/lanes/1/tenders", {
       kind: "cash",
       received: 10000,
@@ -551,21 +547,21 @@ describe("bridge lane configuration", () => {
       },
     });
     try {
-      const d = e.checkout.devices("5") as BridgeDevices;
+      const d = e.lanes.devices("5") as BridgeDevices;
       await until(() => d.health().every((h) => h.state === "ready"), 30_000, "lane 5 ready");
       expect(d.health().map((h) => h.kind)).toEqual(["scanner", "printer", "drawer"]);
       expect(d.weight()).toBeUndefined();
       await openLane(e, "5");
       await scanner.scan(gtinOf(3));
-      await until(() => e.checkout.view("5").cart.lines.length === 1, 10_000, "scanned line");
-      const sale = e.checkout.tenderCash("5", 10000).sale!;
+      await until(() => e.lanes.view("5").cart.lines.length === 1, 10_000, "scanned line");
+      const sale = e.sales.tenderCash("5", 10000).sale!;
       await until(() => printer.receipts.some((r) => r.text.includes(sale.receiptNo)), 30_000, "receipt");
       const text = printer.receipts.find((r) => r.text.includes(sale.receiptNo))!.text;
       expect(text).toContain("测 试 店"); // double width
       expect(text).toContain("谢谢惠顾");
       expect(text).not.toContain("[QR");
       expect(text.split("\n").every((l) => l.length <= 40)).toBe(true);
-      expect(e.checkout.view("5").cart.lines.length).toBe(0);
+      expect(e.lanes.view("5").cart.lines.length).toBe(0);
     } finally {
       await e.stop();
       await printer.close();

@@ -3,8 +3,10 @@
 // edge's sales, returns, cashiers and cart view (what the printer prints and the customer sees).
 import { join } from "node:path";
 import type { CatalogReplica } from "../catalog/replica.ts";
-import type { Checkout } from "../checkout/checkout.ts";
 import type { EdgeConfig } from "../config.ts";
+import type { Lanes } from "../lanes/lanes.ts";
+import type { Returns } from "../returns/service.ts";
+import type { SaleCommit } from "../sale/commit.ts";
 import {
   type BridgeContext,
   BridgeDevices,
@@ -22,7 +24,9 @@ export interface DeviceHost {
   storeId: string;
   options: { dataDir: string; config: Pick<EdgeConfig, "enrollment"> };
   replica: Pick<CatalogReplica, "lookup">;
-  checkout: Pick<Checkout, "saleByReceipt" | "returnByReceipt" | "view">;
+  sales: Pick<SaleCommit, "saleByReceipt">;
+  returns: Pick<Returns, "returnByReceipt">;
+  lanes: Pick<Lanes, "view">;
 }
 
 /** Demo receipts carry a QR code like a real e-invoice link would. */
@@ -63,11 +67,11 @@ function bridgeContext(
         ...(receipt.qrCaption ? { qrCaption: receipt.qrCaption } : {}),
         ...(receipt.footer ? { footer: receipt.footer } : {}),
       }),
-      sale: (receiptNo) => edge.checkout.saleByReceipt(receiptNo),
-      returned: (receiptNo) => edge.checkout.returnByReceipt(receiptNo),
+      sale: (receiptNo) => edge.sales.saleByReceipt(receiptNo),
+      returned: (receiptNo) => edge.returns.returnByReceipt(receiptNo),
     },
     customer: () => {
-      const v = edge.checkout.view(lane);
+      const v = edge.lanes.view(lane);
       const last = v.cart.lines.at(-1);
       if (!last) return { dueFen: v.due };
       const priced = v.priced.lines.find((l) => l.lineId === last.lineId);

@@ -93,8 +93,8 @@ class Sell implements fc.AsyncCommand<Model, Real> {
   constructor(readonly sku: number) {}
   check = () => true;
   async run(m: Model, r: Real) {
-    await r.edge.checkout.scan("1", gtinOf(this.sku));
-    const sale = r.edge.checkout.tenderCash("1", 1_000_000).sale!;
+    await r.edge.scanner.scan("1", gtinOf(this.sku));
+    const sale = r.edge.sales.tenderCash("1", 1_000_000).sale!;
     expect(sale.businessDay).toBe(businessDay(r.clock.now()));
     const list = m.days.get(sale.businessDay) ?? [];
     list.push(sale.receiptNo);

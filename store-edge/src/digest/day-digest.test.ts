@@ -37,10 +37,10 @@ async function setUp(dataDir = tempDir()) {
 }
 
 async function sell(edge: Edge, kind: "cash" | "card" = "cash", n = 1) {
-  await edge.checkout.scan("1", gtinOf(n));
+  await edge.scanner.scan("1", gtinOf(n));
   return kind === "cash"
-    ? edge.checkout.tenderCash("1", 1_000_000).sale!
-    : edge.checkout.tenderCard("1", undefined, "OK123").sale!;
+    ? edge.sales.tenderCash("1", 1_000_000).sale!
+    : edge.sales.tenderCard("1", undefined, "OK123").sale!;
 }
 
 describe("day digest at the store", () => {
@@ -48,14 +48,14 @@ describe("day digest at the store", () => {
     const { edge, clock, digests } = await setUp();
     const a = await sell(edge, "cash", 1);
     const b = await sell(edge, "card", 2);
-    const view = (await edge.checkout.scan("1", a.receiptNo)).view;
+    const view = (await edge.scanner.scan("1", a.receiptNo)).view;
     expect(view.mode).toBe("return");
-    edge.checkout.setReturnLine("1", "l1", 1, true);
-    const r = (await edge.checkout.completeReturn("1", "cash", "坏了")).returned;
+    edge.returns.setReturnLine("1", "l1", 1, true);
+    const r = (await edge.returns.completeReturn("1", "cash", "坏了")).returned;
     // Training receipts are not the chain's sales: not in the digest.
-    await edge.checkout.setTraining("1", true, "9001", "9999");
+    await edge.staff.setTraining("1", true, "9001", "9999");
     const t = await sell(edge, "cash", 3);
-    await edge.checkout.setTraining("1", false, "9001", "9999");
+    await edge.staff.setTraining("1", false, "9001", "9999");
     const d = digests.build("2026-11-25", false);
     expect(d.sales).toEqual({ count: 2, net: a.totals.net + b.totals.net, tax: a.totals.tax + b.totals.tax });
     expect(d.returns).toEqual({ count: 1, refund: r.totals.refund });

@@ -37,8 +37,8 @@ async function restoredCopy(welcomeShift: number) {
     onLedger: () => {},
     log: () => {},
   });
-  await edge.checkout.scan("1", gtinOf(1));
-  edge.checkout.tenderCash("1", 1_000_000);
+  await edge.scanner.scan("1", gtinOf(1));
+  edge.sales.tenderCash("1", 1_000_000);
   digests.tick();
   edge.outbox.acknowledge(edge.outbox.lastSeq);
   // Put back the next morning: HQ holds `welcomeShift` events this copy never had.
@@ -87,8 +87,8 @@ test("receipts a parted copy sold before the welcome are digested under the seqs
   });
   // A copy put back (nothing of it acked yet: its run is the one HQ cannot vouch for) sells
   // offline; its digest scan has seen the sale under its old seq.
-  await edge.checkout.scan("1", gtinOf(1));
-  const sale = edge.checkout.tenderCash("1", 1_000_000).sale!;
+  await edge.scanner.scan("1", gtinOf(1));
+  const sale = edge.sales.tenderCash("1", 1_000_000).sale!;
   digests.tick();
   const h = edge.resync.hello();
   const hqMax = edge.outbox.lastSeq + 50;
@@ -139,8 +139,8 @@ test("a fresh database numbered above HQ's millions of seqs digests its first sa
   });
   expect(plan.floor).toBe(3_000_000);
   await openLane(edge);
-  await edge.checkout.scan("1", gtinOf(1));
-  edge.checkout.tenderCash("1", 1_000_000);
+  await edge.scanner.scan("1", gtinOf(1));
+  edge.sales.tenderCash("1", 1_000_000);
   clock.advance(20 * MIN);
   const r = digests.tick();
   expect(r.behind).toBe(false);

@@ -37,7 +37,6 @@ export type { AppEnv } from "./body.ts";
 
 export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppEnv }> {
   const app = new Hono<{ Bindings: AppEnv }>();
-  const co = edge.checkout;
 
   app.onError((err, c) => {
     // A full disk fails every request: said once a minute with a count (health/log-limit.ts).
@@ -75,7 +74,7 @@ export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppE
   // Every PIN check knows which LAN address sent it (staff/verify-pin.ts limits per source).
   api.use(async (c, next) => pinSource.run(c.env?.source ?? LOCAL_SOURCE, next));
   const sessionOf = (c: Context, lane?: string) =>
-    co.sessions.check(bearerToken(c.req.header("authorization")), lane);
+    edge.staff.sessions.check(bearerToken(c.req.header("authorization")), lane);
   // The lane's session, before anything else of the request is looked at: the sign-in is the
   // only lane route open without it. A lane id that cannot be one is still a 400 on "lane".
   const laneAuth = async (c: Context, next: () => Promise<void>) => {
@@ -100,14 +99,14 @@ export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppE
   api.use("*", bodyLimits(edge.options.config.http ?? {}));
 
   api.route("/", storeRoutes(edge));
-  api.route("/", saleRoutes(co));
-  api.route("/", laneRoutes(co.lanes));
-  api.route("/", staffRoutes(co.staff));
-  api.route("/", shiftRoutes(co.shifts));
-  api.route("/", couponRoutes(co.coupons));
-  api.route("/", paymentRoutes(co.wallet));
-  api.route("/", returnRoutes(co.returns));
-  api.route("/", journalRoutes(edge.journal, co.lanes));
+  api.route("/", saleRoutes(edge));
+  api.route("/", laneRoutes(edge.lanes));
+  api.route("/", staffRoutes(edge.staff));
+  api.route("/", shiftRoutes(edge.shifts));
+  api.route("/", couponRoutes(edge.coupons));
+  api.route("/", paymentRoutes(edge.wallet));
+  api.route("/", returnRoutes(edge.returns));
+  api.route("/", journalRoutes(edge.journal, edge.lanes));
   app.route("/api/v1", api);
 
   if (staticDir && existsSync(staticDir)) {

@@ -92,7 +92,7 @@ describe("lanes over HTTP and WebSocket", () => {
     const msgs: { type: string; view?: { cart: { lines: unknown[] } }; event?: { type: string } }[] = [];
     ws.onmessage = (m) => msgs.push(JSON.parse(String(m.data)));
     await until(() => msgs.some((m) => m.type === "cart"), 30_000, "initial cart");
-    (edge.checkout.devices("2") as SimulatedDevices).simulateScan(gtinOf(7));
+    (edge.lanes.devices("2") as SimulatedDevices).simulateScan(gtinOf(7));
     await until(
       () => msgs.some((m) => m.type === "cart" && m.view!.cart.lines.length === 1),
       30_000,
@@ -109,7 +109,7 @@ describe("lanes over HTTP and WebSocket", () => {
   });
 
   test("a slow printer on lane 1 does not hold up lane 2", async () => {
-    const slow = edge.checkout.devices("1") as SimulatedDevices;
+    const slow = edge.lanes.devices("1") as SimulatedDevices;
     slow.printDelayMs = 3_000;
     await call("POST", "/lanes/1/scan", { code: gtinOf(5) });
     const sold = await call("POST", "/lanes/1/tenders", { kind: "cash", received: 1000 });

@@ -45,7 +45,7 @@ export function serveEdge(
   opts: { port: number; host: string; staticDir?: string },
 ): Server<WsData> {
   const app = createApp(edge, opts.staticDir);
-  const sessions = edge.checkout.sessions;
+  const sessions = edge.staff.sessions;
   // Open sockets by session, so the ones of an ended session are closed at once.
   const sockets = new Map<string, Set<ServerWebSocket<WsData>>>();
   sessions.onEnded((s) => {
@@ -103,7 +103,7 @@ export function serveEdge(
         sockets.set(ws.data.session, set);
         set.add(ws);
         try {
-          ws.data.unsubscribe = edge.checkout.subscribe(ws.data.lane, (msg) => ws.send(JSON.stringify(msg)));
+          ws.data.unsubscribe = edge.lanes.subscribe(ws.data.lane, (msg) => ws.send(JSON.stringify(msg)));
         } catch (e) {
           ws.send(
             JSON.stringify({
@@ -133,7 +133,7 @@ export function serveEdge(
             if (e instanceof SessionError) return refuse(ws, e);
             throw e;
           }
-          edge.checkout.scan(ws.data.lane, msg.code).catch((e) => {
+          edge.scanner.scan(ws.data.lane, msg.code).catch((e) => {
             const ee = e instanceof EdgeError ? e : undefined;
             ws.send(
               JSON.stringify({

@@ -159,17 +159,17 @@ describe("a lane is driven only with its cashier's session", () => {
     async (method, path, body) => {
       const { edge, http } = await start();
       await openLane(edge, "1");
-      await edge.checkout.scan("1", gtinOf(5));
-      const before = JSON.stringify(edge.checkout.view("1").cart);
+      await edge.scanner.scan("1", gtinOf(5));
+      const before = JSON.stringify(edge.lanes.view("1").cart);
       const outbox = edge.outbox.lastSeq;
       const r = await call(http, method, path, body);
       expect(r.status).toBe(401);
       expect(r.body).toMatchObject({ error: "unauthorized", field: "authorization", reason: "missing" });
       expect(r.body.message).toContain("Bearer");
       expect(r.headers.get("www-authenticate")).toContain("Bearer");
-      expect(JSON.stringify(edge.checkout.view("1").cart)).toBe(before);
+      expect(JSON.stringify(edge.lanes.view("1").cart)).toBe(before);
       expect(edge.outbox.lastSeq).toBe(outbox);
-      expect(edge.checkout.view("1").cashier?.id).toBe("1001");
+      expect(edge.lanes.view("1").cashier?.id).toBe("1001");
     },
   );
 
@@ -177,12 +177,12 @@ describe("a lane is driven only with its cashier's session", () => {
     const { edge, http } = await start();
     const t1 = await signIn(http, "1");
     await signIn(http, "2", "9001", "9999");
-    for (const lane of ["1", "2"]) edge.checkout.openShift(lane, 0);
+    for (const lane of ["1", "2"]) edge.shifts.openShift(lane, 0);
     const other = await call(http, "POST", "/lanes/2/scan", { code: gtinOf(3) }, t1);
     expect(other.status).toBe(401);
     expect(other.body).toMatchObject({ error: "unauthorized", field: "lane", reason: "wrong_lane" });
     expect(other.body.message).toContain("lane 1, not lane 2");
-    expect(edge.checkout.view("2").cart.lines).toHaveLength(0);
+    expect(edge.lanes.view("2").cart.lines).toHaveLength(0);
     const bad = await call(http, "POST", "/lanes/1/scan", { code: gtinOf(3) }, "not-a-token");
     expect(bad.body).toMatchObject({ field: "authorization", reason: "malformed" });
     const unknown = await call(http, "POST", "/lanes/1/scan", { code: gtinOf(3) }, "A".repeat(43));
@@ -197,7 +197,7 @@ describe("a lane is driven only with its cashier's session", () => {
     const clock = manualClock(T0);
     const { edge, http } = await start({ products: 20, clock });
     const token = await signIn(http, "1");
-    edge.checkout.openShift("1", 0);
+    edge.shifts.openShift("1", 0);
     clock.advance(DEFAULT_SESSION_IDLE_MS - 60_000);
     expect((await call(http, "POST", "/lanes/1/scan", { code: gtinOf(3) }, token)).status).toBe(200);
     clock.advance(DEFAULT_SESSION_IDLE_MS - 60_000); // idle < the limit since the last use
@@ -219,14 +219,14 @@ describe("a lane is driven only with its cashier's session", () => {
     const edge = new Edge({ dataDir: tempDir(), config: testConfig(), clock, sessionIdleMs: 5 * 60_000 });
     const server = serveEdge(edge, { port: 0, host: "127.0.0.1" });
     running.push({ edge, server, http: `http://127.0.0.1:${server.port}` });
-    expect(edge.checkout.sessions.idleMs).toBe(5 * 60_000);
+    expect(edge.staff.sessions.idleMs).toBe(5 * 60_000);
   });
 
   test("store-edge.json's sessions.idleMinutes sets the idle time; out of range is refused naming the field", async () => {
     const dir = tempDir();
     writeFileSync(join(dir, CONFIG_FILE), JSON.stringify({ sessions: { idleMinutes: 30 } }));
     const edge = new Edge({ dataDir: dir, config: loadConfig(dir, {}), clock: manualClock(T0) });
-    expect(edge.checkout.sessions.idleMs).toBe(30 * 60_000);
+    expect(edge.staff.sessions.idleMs).toBe(30 * 60_000);
     await edge.stop();
     writeFileSync(join(dir, CONFIG_FILE), JSON.stringify({ sessions: { idleMinutes: 0 } }));
     expect(() => loadConfig(dir, {})).toThrow(/sessions\.idleMinutes/);
@@ -235,11 +235,11 @@ describe("a lane is driven only with its cashier's session", () => {
   test("store-edge.json's sessions.pinLockSeconds sets the PIN lock time (default 5 min); out of range is refused naming the field", async () => {
     const dir = tempDir();
     const plain = new Edge({ dataDir: dir, config: loadConfig(dir, {}), clock: manualClock(T0) });
-    expect(plain.checkout.sessions.pinLockMs).toBe(LOCK_MS);
+    expect(plain.staff.sessions.pinLockMs).toBe(LOCK_MS);
     await plain.stop();
     writeFileSync(join(dir, CONFIG_FILE), JSON.stringify({ sessions: { pinLockSeconds: 90 } }));
     const edge = new Edge({ dataDir: dir, config: loadConfig(dir, {}), clock: manualClock(T0) });
-    expect(edge.checkout.sessions.pinLockMs).toBe(90_000);
+    expect(edge.staff.sessions.pinLockMs).toBe(90_000);
     await edge.stop();
     for (const bad of [0, 86_401, 1.5]) {
       writeFileSync(join(dir, CONFIG_FILE), JSON.stringify({ sessions: { pinLockSeconds: bad } }));
@@ -266,7 +266,7 @@ describe("a lane is driven only with its cashier's session", () => {
     // Shift close: the hand-over signs the cashier out and ends the session.
     const closed = await call(http, "POST", "/lanes/1/shift/close", { denominations: {} }, c);
     expect(closed.status).toBe(200);
-    expect(edge.checkout.view("1").cashier).toBeUndefined();
+    expect(edge.lanes.view("1").cashier).toBeUndefined();
     const afterClose = await call(http, "POST", "/lanes/1/shift/open", { float: 0 }, c);
     expect(afterClose.status).toBe(401);
     expect(afterClose.body.message).toContain("shift was closed");
@@ -322,7 +322,7 @@ describe("a lane is driven only with its cashier's session", () => {
   test("store-level reads of sales and carts need a session; catalog, stock and status stay open", async () => {
     const { edge, http } = await start();
     const token = await signIn(http, "1");
-    edge.checkout.openShift("1", 0);
+    edge.shifts.openShift("1", 0);
     await call(http, "POST", "/lanes/1/scan", { code: gtinOf(3) }, token);
     const sold = (await call(http, "POST", "/lanes/1/tenders", { kind: "cash", received: 100_000 }, token))
       .body as unknown as { sale: { receiptNo: string } };
@@ -339,7 +339,7 @@ describe("a lane is driven only with its cashier's session", () => {
     const dataDir = tempDir();
     const first = await start({ products: 20, dataDir });
     const token = await signIn(first.http, "1");
-    first.edge.checkout.openShift("1", 0);
+    first.edge.shifts.openShift("1", 0);
     expect((await call(first.http, "POST", "/lanes/1/scan", { code: gtinOf(3) }, token)).status).toBe(200);
     running.splice(running.indexOf(first), 1);
     first.server.stop(true);
@@ -383,11 +383,11 @@ describe("the lane WebSocket", () => {
   test("with the token: the cart; a scan over it needs the session too; closed 4401 when the session ends", async () => {
     const { edge, http } = await start();
     const token = await signIn(http, "1");
-    edge.checkout.openShift("1", 0);
+    edge.shifts.openShift("1", 0);
     const { ws, got } = socket(http, "1", token);
     await until(() => got.msgs.some((m) => m.type === "cart"), 30_000, "initial cart");
     ws.send(JSON.stringify({ type: "scan", code: gtinOf(3) }));
-    await until(() => edge.checkout.view("1").cart.lines.length === 1, 30_000, "scan over the socket");
+    await until(() => edge.lanes.view("1").cart.lines.length === 1, 30_000, "scan over the socket");
     // Another sign-in on the lane: this socket is told and closed at once.
     await signIn(http, "1");
     await until(() => got.closed !== 0, 30_000, "socket closed");
@@ -402,7 +402,7 @@ describe("the lane WebSocket", () => {
     const { got } = socket(http, "1", token);
     await until(() => got.msgs.some((m) => m.type === "cart"), 30_000, "initial cart");
     clock.advance(DEFAULT_SESSION_IDLE_MS + 1);
-    edge.checkout.sessions.sweep();
+    edge.staff.sessions.sweep();
     await until(() => got.closed !== 0, 30_000, "socket closed");
     expect(got.closed).toBe(WS_UNAUTHORIZED);
     expect(got.msgs.at(-1)).toMatchObject({ reason: "expired" });

@@ -68,8 +68,8 @@ async function setup(
 
 async function sell(edge: Edge, n: number, lane = "1") {
   for (let i = 0; i < n; i++) {
-    await edge.checkout.scan(lane, gtinOf(10 + (i % 5)));
-    edge.checkout.tenderCash(lane, 100_00);
+    await edge.scanner.scan(lane, gtinOf(10 + (i % 5)));
+    edge.sales.tenderCash(lane, 100_00);
   }
 }
 
@@ -219,8 +219,8 @@ describe("catalog sync", () => {
     expect(edge.replica.lookup.products.has(skuOf(40))).toBe(false);
     expect(edge.replica.lookup.priceOf(skuOf(10), T0)?.price).toBe(777);
     await openLane(edge);
-    await edge.checkout.scan("1", gtinOf(10));
-    expect(edge.checkout.view("1").cart.lines[0]).toMatchObject({ unitPrice: 777, priceVersion: 3 });
+    await edge.scanner.scan("1", gtinOf(10));
+    expect(edge.lanes.view("1").cart.lines[0]).toMatchObject({ unitPrice: 777, priceVersion: 3 });
   });
 });
 

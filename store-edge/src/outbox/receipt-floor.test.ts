@@ -17,8 +17,8 @@ afterEach(async () => {
 });
 
 async function sell(edge: Edge, lane = "1") {
-  await edge.checkout.scan(lane, gtinOf(1));
-  return edge.checkout.tenderCash(lane, 1_000_000).sale!;
+  await edge.scanner.scan(lane, gtinOf(1));
+  return edge.sales.tenderCash(lane, 1_000_000).sale!;
 }
 const numberOf = (receiptNo: string) => parseReceiptNo(receiptNo)!.number;
 

@@ -174,7 +174,7 @@ describe("refunds to the original tender", () => {
     t.payments.hangNextRefund = true;
     const lost = await t.call("POST", "/lanes/1/returns/complete", {});
     expect([lost.status, lost.body.error, lost.body.field]).toEqual([202, "payment_pending", "tender"]);
-    expect(t.edge.checkout.view("1").mode).toBe("return");
+    expect(t.edge.lanes.view("1").mode).toBe("return");
     // The refund may have gone through: the return cannot be changed, cancelled or paid in cash now.
     const change = await t.call("PUT", "/lanes/1/returns/lines/l2", { units: 1, restock: true });
     expect([change.status, change.body.field]).toEqual([409, "refund"]);
@@ -209,7 +209,7 @@ describe("refunds to the original tender", () => {
     await t.call("POST", "/lanes/1/scan", { code: gtinOf(5) });
     const pending = await t.call("POST", "/lanes/1/scan", { code: "134567890123457777" });
     expect(pending.body.error).toBe("payment_pending");
-    const [p] = t.edge.checkout.view("1").unansweredPayments ?? [];
+    const [p] = t.edge.lanes.view("1").unansweredPayments ?? [];
     const rev = await t.call("POST", `/lanes/1/payments/${p!.paymentId}/reverse`);
     expect(rev.status).toBe(200);
     expect(rev.body.action).toBe("closed");
@@ -222,7 +222,7 @@ describe("refunds to the original tender", () => {
     expect([again.status, again.body.field]).toEqual([409, "paymentId"]);
     const paidAli = await t.call("POST", "/lanes/1/scan", { code: "284567890123457777" });
     expect(paidAli.body.error).toBe("payment_pending");
-    const [q] = t.edge.checkout.view("1").unansweredPayments ?? [];
+    const [q] = t.edge.lanes.view("1").unansweredPayments ?? [];
     expect((await t.call("POST", `/lanes/1/payments/${q!.paymentId}/reverse`)).body.action).toBe("closed");
     expect(t.payments.calls.find((c) => c.api === "alipay.trade.cancel")).toMatchObject({
       request: { out_trade_no: q!.paymentId },

@@ -52,16 +52,15 @@ const outboxTypes = (edge: Edge) =>
 describe("scan", () => {
   test("product, unknown barcode, scale labels, weighed goods only at stable weight", async () => {
     const edge = await edgeWithLane();
-    const co = edge.checkout;
-    const r = await co.scan("1", gtinOf(10));
+    const r = await edge.scanner.scan("1", gtinOf(10));
     expect(r.kind).toBe("product");
     expect(r.view.cart.lines[0]).toMatchObject({ sku: skuOf(10), qty: 1, unitPrice: 200, priceVersion: 1 });
-    expect(await rejects(co.scan("1", gtinOf(999)))).toBe("not_found:code");
-    expect(await rejects(co.scan("1", "6901234567890"))).toBe("invalid:code"); // bad check digit
-    expect(co.view("1").cart.lines.length).toBe(1);
+    expect(await rejects(edge.scanner.scan("1", gtinOf(999)))).toBe("not_found:code");
+    expect(await rejects(edge.scanner.scan("1", "6901234567890"))).toBe("invalid:code"); // bad check digit
+    expect(edge.lanes.view("1").cart.lines.length).toBe(1);
 
     const weightLabel = encodeScaleLabel({ pattern: "2 2 PPPPP VVVVV C", value: "weight_g" }, 3, 1250);
-    const w = await co.scan("1", weightLabel);
+    const w = await edge.scanner.scan("1", weightLabel);
     expect(w.view.cart.lines.at(-1)).toMatchObject({
       sku: skuOf(3),
       weighed: true,
@@ -71,7 +70,7 @@ describe("scan", () => {
     expect(w.view.priced.lines.at(-1)!.gross).toBe(1600);
     // A price label on a weighed item (1280 fen/kg): 888 fen is 694 g, sold and stocked by weight.
     const priceLayout = { pattern: "2 0 PPPPP VVVVV C", value: "price_fen" } as const;
-    const p = await co.scan("1", encodeScaleLabel(priceLayout, 4, 888));
+    const p = await edge.scanner.scan("1", encodeScaleLabel(priceLayout, 4, 888));
     expect(p.view.cart.lines.at(-1)).toMatchObject({
       sku: skuOf(4),
       weighed: true,
@@ -80,16 +79,19 @@ describe("scan", () => {
     });
     expect(p.view.priced.lines.at(-1)!.gross).toBe(888);
     // 889 fen is no whole number of grams at 1280/kg (694 g -> 888, 695 g -> 890): one unit at the label's amount.
-    const odd = await co.scan("1", encodeScaleLabel(priceLayout, 4, 889));
+    const odd = await edge.scanner.scan("1", encodeScaleLabel(priceLayout, 4, 889));
     expect(odd.view.cart.lines.at(-1)).toMatchObject({ weighed: false, qty: 1, unitPrice: 889 });
 
-    const scale = co.devices("1") as SimulatedDevices;
+    const scale = edge.lanes.devices("1") as SimulatedDevices;
     scale.simulateWeight(500, false);
-    expect(await rejects(co.scan("1", gtinOf(2)))).toBe("conflict:weight");
+    expect(await rejects(edge.scanner.scan("1", gtinOf(2)))).toBe("conflict:weight");
     scale.simulateWeight(0, true);
-    expect(await rejects(co.scan("1", gtinOf(2)))).toBe("conflict:weight");
+    expect(await rejects(edge.scanner.scan("1", gtinOf(2)))).toBe("conflict:weight");
     scale.simulateWeight(456, true);
-    expect((await co.scan("1", gtinOf(2))).view.cart.lines.at(-1)).toMatchObject({ qty: 456, weighed: true });
+    expect((await edge.scanner.scan("1", gtinOf(2))).view.cart.lines.at(-1)).toMatchObject({
+      qty: 456,
+      weighed: true,
+    });
   });
 
   test("search by barcode, PLU, SKU, pinyin initials and name", async () => {
@@ -152,13 +154,12 @@ describe("scan", () => {
 describe("sale", () => {
   test("one transaction: sale, lines, tenders, stock, outbox; split card + cash with change", async () => {
     const edge = await edgeWithLane();
-    const co = edge.checkout;
-    await co.scan("1", gtinOf(10));
-    await co.scan("1", gtinOf(10));
-    const due = co.view("1").due;
-    const card = co.tenderCard("1", 100, "AB1234");
+    await edge.scanner.scan("1", gtinOf(10));
+    await edge.scanner.scan("1", gtinOf(10));
+    const due = edge.lanes.view("1").due;
+    const card = edge.sales.tenderCard("1", 100, "AB1234");
     expect(card.sale).toBeUndefined();
-    const done = co.tenderCash("1", 1000);
+    const done = edge.sales.tenderCash("1", 1000);
     const sale = done.sale as SaleCompleted;
     expect(sale.totals.net).toBe(due);
     expect(sale.tenders).toEqual([
@@ -172,7 +173,7 @@ describe("sale", () => {
     expect(outboxTypes(edge)).toEqual(["shift.opened", "sale.completed"]);
     expect(edge.outbox.lastSeq).toBe(2);
     await Bun.sleep(0);
-    expect((co.devices("1") as SimulatedDevices).printed.at(-1)?.receiptNo).toBe(sale.receiptNo);
+    expect((edge.lanes.devices("1") as SimulatedDevices).printed.at(-1)?.receiptNo).toBe(sale.receiptNo);
   });
 
   test("member price, coupons, supervisor override (audited), line void (audited)", async () => {
@@ -192,38 +193,41 @@ describe("sale", () => {
         },
       ]),
     );
-    const co = edge.checkout;
-    await co.scan("1", gtinOf(20)); // 100 + 20*10 = 300 fen
-    expect(co.view("1").due).toBe(300);
-    co.memberByPhone("1", "13800138000");
-    expect(co.view("1").due).toBe(100);
-    co.addCoupon("1", "CPN10");
-    expect(co.view("1").due).toBe(90);
-    expect(await rejects(() => co.addCoupon("1", "NOPE"))).toBe("not_found:coupon");
-    expect(await rejects(co.overridePrice("1", "l1", 50, "1001", "1234", "x"))).toBe(
+    await edge.scanner.scan("1", gtinOf(20)); // 100 + 20*10 = 300 fen
+    expect(edge.lanes.view("1").due).toBe(300);
+    edge.basket.memberByPhone("1", "13800138000");
+    expect(edge.lanes.view("1").due).toBe(100);
+    edge.coupons.add("1", "CPN10");
+    expect(edge.lanes.view("1").due).toBe(90);
+    expect(await rejects(() => edge.coupons.add("1", "NOPE"))).toBe("not_found:coupon");
+    expect(await rejects(edge.basket.overridePrice("1", "l1", 50, "1001", "1234", "x"))).toBe(
       "forbidden:supervisorId",
     );
-    expect(await rejects(co.overridePrice("1", "l1", 50, "9001", "0000", "x"))).toBe("forbidden:pin");
-    await co.overridePrice("1", "l1", 250, "9001", "9999", "damaged box");
-    expect(co.view("1").cart.lines[0]!.override).toEqual({
+    expect(await rejects(edge.basket.overridePrice("1", "l1", 50, "9001", "0000", "x"))).toBe(
+      "forbidden:pin",
+    );
+    await edge.basket.overridePrice("1", "l1", 250, "9001", "9999", "damaged box");
+    expect(edge.lanes.view("1").cart.lines[0]!.override).toEqual({
       catalogPrice: 300,
       supervisorId: "9001",
       reason: "damaged box",
     });
-    await co.scan("1", gtinOf(21));
+    await edge.scanner.scan("1", gtinOf(21));
     // A line void needs a supervisor: a cashier's code or a wrong PIN is refused, nothing voided.
-    expect(await rejects(co.voidLine("1", "l2", { id: "1001", pin: "1234" }))).toBe("forbidden:supervisorId");
-    expect(await rejects(co.voidLine("1", "l2", { id: "9001", pin: "0000" }))).toBe("forbidden:pin");
-    expect(co.view("1").cart.lines.map((l) => l.lineId)).toContain("l2");
-    await co.voidLine("1", "l2", { id: "9001", pin: "9999" });
-    expect(co.view("1").cart.lines.map((l) => l.lineId)).not.toContain("l2");
+    expect(await rejects(edge.basket.voidLine("1", "l2", { id: "1001", pin: "1234" }))).toBe(
+      "forbidden:supervisorId",
+    );
+    expect(await rejects(edge.basket.voidLine("1", "l2", { id: "9001", pin: "0000" }))).toBe("forbidden:pin");
+    expect(edge.lanes.view("1").cart.lines.map((l) => l.lineId)).toContain("l2");
+    await edge.basket.voidLine("1", "l2", { id: "9001", pin: "9999" });
+    expect(edge.lanes.view("1").cart.lines.map((l) => l.lineId)).not.toContain("l2");
     expect(outboxTypes(edge)).toEqual(["shift.opened", "audit.recorded", "audit.recorded"]);
-    const sale = co.tenderCash("1", 1000).sale!;
+    const sale = edge.sales.tenderCash("1", 1000).sale!;
     expect(sale.coupons).toEqual(["CPN10"]);
     expect(sale.member).toEqual({ id: "M001", tier: "gold" });
     // the coupon is spent: a second use is refused, also after a restart (it is in the table)
-    co.memberByPhone("1", "13800138000");
-    expect(await rejects(() => co.addCoupon("1", "CPN10"))).toBe("conflict:coupon");
+    edge.basket.memberByPhone("1", "13800138000");
+    expect(await rejects(() => edge.coupons.add("1", "CPN10"))).toBe("conflict:coupon");
     expect(edge.replica.load().coupons.get("CPN10")?.status).toBe("redeemed");
 
     // HQ has not ingested that sale yet and sends a snapshot whose coupon record still says
@@ -241,16 +245,15 @@ describe("sale", () => {
     );
     expect(edge.replica.applied).toBe(3);
     expect(edge.replica.lookup.coupons.get("CPN10")?.status).toBe("issued");
-    const again = await rejects(() => co.addCoupon("1", "CPN10"));
+    const again = await rejects(() => edge.coupons.add("1", "CPN10"));
     expect(again).toBe("conflict:coupon");
   });
 
   test("a basket that costs nothing still closes (one cash tender of 0)", async () => {
     const edge = await edgeWithLane();
-    const co = edge.checkout;
-    await co.scan("1", gtinOf(10));
-    await co.overridePrice("1", "l1", 0, "9001", "9999", "sample, free");
-    const sale = co.tenderCash("1", 100).sale!;
+    await edge.scanner.scan("1", gtinOf(10));
+    await edge.basket.overridePrice("1", "l1", 0, "9001", "9999", "sample, free");
+    const sale = edge.sales.tenderCash("1", 100).sale!;
     expect(sale.totals.net).toBe(0);
     expect(sale.tenders).toEqual([{ kind: "cash", amount: 0, received: 100, change: 100 }]);
   });
@@ -258,13 +261,12 @@ describe("sale", () => {
   test("suspend and recall on another lane", async () => {
     const edge = await edgeWithLane();
     await openLane(edge, "2");
-    const co = edge.checkout;
-    await co.scan("1", gtinOf(11));
-    const { suspendId } = co.suspend("1");
-    expect(co.view("1").cart.lines).toEqual([]);
-    expect(co.suspended().map((s) => s.id)).toEqual([suspendId]);
-    expect(co.recall("2", suspendId).cart.lines[0]!.sku).toBe(skuOf(11));
-    expect(co.suspended()).toEqual([]);
+    await edge.scanner.scan("1", gtinOf(11));
+    const { suspendId } = edge.suspends.suspend("1");
+    expect(edge.lanes.view("1").cart.lines).toEqual([]);
+    expect(edge.suspends.list().map((s) => s.id)).toEqual([suspendId]);
+    expect(edge.suspends.recall("2", suspendId).cart.lines[0]!.sku).toBe(skuOf(11));
+    expect(edge.suspends.list()).toEqual([]);
   });
 
   test("wallet payment codes: approve, decline, timeout then query", async () => {
@@ -272,22 +274,23 @@ describe("sale", () => {
       products: 50,
       config: { payments: { provider: "simulated", timeoutMs: 50, queryIntervalMs: 5, queryAttempts: 3 } },
     });
-    const co = edge.checkout;
-    await co.scan("1", gtinOf(12));
-    expect(await rejects(co.scan("1", "134567890123450000"))).toBe("payment_declined:code");
-    expect(co.view("1").cart.lines.length).toBe(1);
-    const slow = await co.scan("1", "134567890123459999"); // no answer; approved on query
+    await edge.scanner.scan("1", gtinOf(12));
+    expect(await rejects(edge.scanner.scan("1", "134567890123450000"))).toBe("payment_declined:code");
+    expect(edge.lanes.view("1").cart.lines.length).toBe(1);
+    const slow = await edge.scanner.scan("1", "134567890123459999"); // no answer; approved on query
     expect(slow.sale?.tenders[0]).toMatchObject({ kind: "wechat" });
-    await co.scan("1", gtinOf(13));
-    expect(await rejects(co.scan("1", "284567890123458888"))).toBe("payment_declined:code");
-    const ok = await co.scan("1", "284567890123451234");
+    await edge.scanner.scan("1", gtinOf(13));
+    expect(await rejects(edge.scanner.scan("1", "284567890123458888"))).toBe("payment_declined:code");
+    const ok = await edge.scanner.scan("1", "284567890123451234");
     expect(ok.sale?.tenders[0]?.kind).toBe("alipay");
     // still no answer after the queries: the payment stays visible on the cart to query later
-    await co.scan("1", gtinOf(14));
-    expect(await rejects(co.scan("1", "134567890123457777"))).toBe("payment_pending:paymentId");
-    const [pending] = co.view("1").unansweredPayments ?? [];
+    await edge.scanner.scan("1", gtinOf(14));
+    expect(await rejects(edge.scanner.scan("1", "134567890123457777"))).toBe("payment_pending:paymentId");
+    const [pending] = edge.lanes.view("1").unansweredPayments ?? [];
     expect(pending).toMatchObject({ provider: "wechat" });
-    expect(await rejects(co.queryPayment("1", pending!.paymentId))).toBe("payment_pending:paymentId");
+    expect(await rejects(edge.wallet.queryPayment("1", pending!.paymentId))).toBe(
+      "payment_pending:paymentId",
+    );
   });
 });
 
@@ -304,29 +307,28 @@ describe("returns", () => {
         },
       ]),
     );
-    const co = edge.checkout;
-    for (let i = 0; i < 3; i++) await co.scan("1", gtinOf(15)); // 3 x 250 -> 500
-    const sale = co.tenderCash("1", 500).sale!;
+    for (let i = 0; i < 3; i++) await edge.scanner.scan("1", gtinOf(15)); // 3 x 250 -> 500
+    const sale = edge.sales.tenderCash("1", 500).sale!;
     expect(sale.lines[0]!.net).toBe(500);
-    const view = (await co.scan("1", sale.receiptNo)).view;
+    const view = (await edge.scanner.scan("1", sale.receiptNo)).view;
     expect(view.mode).toBe("return");
-    co.setReturnLine("1", "l1", 1, true);
-    const r1 = (await co.completeReturn("1", "cash", "不想要了")).returned;
+    edge.returns.setReturnLine("1", "l1", 1, true);
+    const r1 = (await edge.returns.completeReturn("1", "cash", "不想要了")).returned;
     expect(r1.totals.refund).toBe(167);
     expect(r1.original?.receiptNo).toBe(sale.receiptNo);
-    co.startReturn("1", sale.receiptNo);
-    expect(await rejects(() => co.setReturnLine("1", "l1", 3, true))).toBe("invalid:lines.0.units");
-    co.setReturnLine("1", "l1", 2, true);
-    const r2 = (await co.completeReturn("1", "cash", "")).returned;
+    edge.returns.startReturn("1", sale.receiptNo);
+    expect(await rejects(() => edge.returns.setReturnLine("1", "l1", 3, true))).toBe("invalid:lines.0.units");
+    edge.returns.setReturnLine("1", "l1", 2, true);
+    const r2 = (await edge.returns.completeReturn("1", "cash", "")).returned;
     expect(r1.totals.refund + r2.totals.refund).toBe(500);
     expect(edge.stock.onHand(skuOf(15))).toBe(0);
 
-    expect(await rejects(co.startReturnWithoutReceipt("1", "1001", "1234", "no receipt"))).toBe(
+    expect(await rejects(edge.returns.startReturnWithoutReceipt("1", "1001", "1234", "no receipt"))).toBe(
       "forbidden:supervisorId",
     );
-    await co.startReturnWithoutReceipt("1", "9001", "9999", "no receipt");
-    await co.scan("1", gtinOf(16));
-    const r3 = (await co.completeReturn("1", "cash", "")).returned;
+    await edge.returns.startReturnWithoutReceipt("1", "9001", "9999", "no receipt");
+    await edge.scanner.scan("1", gtinOf(16));
+    const r3 = (await edge.returns.completeReturn("1", "cash", "")).returned;
     expect(r3.supervisorId).toBe("9001");
     expect(r3.original).toBeUndefined();
     expect(outboxTypes(edge).slice(-2)).toEqual(["audit.recorded", "sale.returned"]);
@@ -336,23 +338,22 @@ describe("returns", () => {
 describe("shift and training", () => {
   test("cash in/out, X report, close with count and over/short; training moves no stock or cash", async () => {
     const edge = await edgeWithLane();
-    const co = edge.checkout;
-    await co.scan("1", gtinOf(10)); // 200
-    co.tenderCash("1", 500);
-    await co.cashMove("1", "out", 3000, "bank drop");
-    await co.setTraining("1", true, "9001", "9999");
-    await co.scan("1", gtinOf(10));
-    const training = co.tenderCash("1", 200).sale!;
+    await edge.scanner.scan("1", gtinOf(10)); // 200
+    edge.sales.tenderCash("1", 500);
+    await edge.shifts.cashMove("1", "out", 3000, "bank drop");
+    await edge.staff.setTraining("1", true, "9001", "9999");
+    await edge.scanner.scan("1", gtinOf(10));
+    const training = edge.sales.tenderCash("1", 200).sale!;
     expect(training.training).toBe(true);
     expect(edge.stock.onHand(skuOf(10))).toBe(-1);
-    await co.setTraining("1", false, "9001", "9999");
-    const x = co.xReport("1");
+    await edge.staff.setTraining("1", false, "9001", "9999");
+    const x = edge.shifts.xReport("1");
     expect(x.expectedCash).toBe(10000 + 200 - 3000);
     expect(x.sales).toEqual({ count: 1, net: 200 });
-    const closed = co.closeShift("1", { "5000": 1, "1000": 2, "100": 1 });
+    const closed = edge.shifts.closeShift("1", { "5000": 1, "1000": 2, "100": 1 });
     expect(closed.counted).toBe(7100);
     expect(closed.overShort).toBe(7100 - 7200);
-    expect(co.view("1").shift).toBeUndefined();
+    expect(edge.lanes.view("1").shift).toBeUndefined();
     expect(outboxTypes(edge)).toEqual([
       "shift.opened",
       "sale.completed",
@@ -475,21 +476,20 @@ test("a restart from the same data directory resumes cart, cashier and shift", a
   const dir = tempDir();
   const a = await readyEdge({ products: 20, dataDir: dir });
   await openLane(a);
-  await a.checkout.scan("1", gtinOf(4));
-  await a.checkout.scan("1", gtinOf(5));
+  await a.scanner.scan("1", gtinOf(4));
+  await a.scanner.scan("1", gtinOf(5));
   await a.stop();
   const b = new Edge({ dataDir: dir, config: testConfig(), clock: manualClock(T0) });
   edges.push(b);
-  const v = b.checkout.view("1");
+  const v = b.lanes.view("1");
   expect(v.cart.lines.map((l) => l.sku)).toEqual([skuOf(4), skuOf(5)]);
   expect(v.cashier?.id).toBe("1001");
   expect(v.shift).toBeDefined();
-  expect(b.checkout.tenderCash("1", 10000).sale?.lines.length).toBe(2);
+  expect(b.sales.tenderCash("1", 10000).sale?.lines.length).toBe(2);
 });
 
 test("a parent-category promotion discounts products in every leaf under it, including leaves added later", async () => {
   const edge = await edgeWithLane({ products: 20 });
-  const co = edge.checkout;
   // The fixture's products sit under 饮料 "10" in leaves "1000".."1009"; one snack outside it.
   const snack = {
     sku: "SNACK1",
@@ -513,9 +513,9 @@ test("a parent-category promotion discounts products in every leaf under it, inc
       },
     ]),
   );
-  await co.scan("1", gtinOf(10)); // 200 fen, leaf 1000
-  await co.scan("1", "6900000000014"); // 500 fen, not a drink
-  let view = co.view("1");
+  await edge.scanner.scan("1", gtinOf(10)); // 200 fen, leaf 1000
+  await edge.scanner.scan("1", "6900000000014"); // 500 fen, not a drink
+  let view = edge.lanes.view("1");
   expect(view.priced.lines.map((l) => l.discounts.map((d) => d.promotionId))).toEqual([["P-DRINKS"], []]);
   expect(view.priced.totals.discount).toBe(20);
 
@@ -529,8 +529,8 @@ test("a parent-category promotion discounts products in every leaf under it, inc
       { op: "upsert", entity: "price", data: { sku: "TEA1", windows: [{ price: 300, source: "chain" }] } },
     ]),
   );
-  await co.scan("1", "6900000000021");
-  view = co.view("1");
+  await edge.scanner.scan("1", "6900000000021");
+  view = edge.lanes.view("1");
   expect(view.priced.lines.at(-1)!.discounts).toEqual([{ promotionId: "P-DRINKS", amount: 30 }]);
 });
 

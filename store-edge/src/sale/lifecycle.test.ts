@@ -106,7 +106,7 @@ const SUP = { id: "9001", pin: "9999" };
 const lane = "1";
 
 function view(r: Real) {
-  return r.edge.checkout.view(lane);
+  return r.edge.lanes.view(lane);
 }
 
 /** Runs one step: the table's answer and the lane's must agree. */
@@ -150,7 +150,7 @@ class AddItem extends Step {
     super();
   }
   async run(m: Model, r: Real) {
-    await step(m, r, "add_line", () => r.edge.checkout.addSku(lane, skuOf(this.i)));
+    await step(m, r, "add_line", () => r.edge.basket.addSku(lane, skuOf(this.i)));
   }
   toString = () => `add ${this.i}`;
 }
@@ -160,7 +160,7 @@ class ChangeQty extends Step {
   async run(m: Model, r: Real) {
     const line = view(r).cart.lines[0];
     if (!line) return;
-    await step(m, r, "edit", () => r.edge.checkout.changeQty(lane, line.lineId, 2));
+    await step(m, r, "edit", () => r.edge.basket.changeQty(lane, line.lineId, 2));
   }
   toString = () => "qty 2";
 }
@@ -170,7 +170,7 @@ class VoidLine extends Step {
     const lines = view(r).cart.lines;
     if (!lines.length) return;
     await step(m, r, lines.length === 1 ? "void_last_line" : "void_line", () =>
-      r.edge.checkout.voidLine(lane, lines[0]!.lineId, SUP),
+      r.edge.basket.voidLine(lane, lines[0]!.lineId, SUP),
     );
   }
   toString = () => "void line";
@@ -185,7 +185,7 @@ class Cash extends Step {
     const event = this.received >= v.remaining ? "complete" : "tender";
     let sale: string | undefined;
     const ok = await step(m, r, event, () => {
-      sale = r.edge.checkout.tenderCash(lane, this.received).sale?.receiptNo;
+      sale = r.edge.sales.tenderCash(lane, this.received).sale?.receiptNo;
     });
     if (ok && sale) m.receipts.push(sale);
   }
@@ -195,7 +195,7 @@ class Cash extends Step {
 class Suspend extends Step {
   async run(m: Model, r: Real) {
     let id = "";
-    if (await step(m, r, "suspend", () => (id = r.edge.checkout.suspend(lane).suspendId)))
+    if (await step(m, r, "suspend", () => (id = r.edge.suspends.suspend(lane).suspendId)))
       m.suspended.push(id);
   }
   toString = () => "suspend";
@@ -205,14 +205,14 @@ class Recall extends Step {
   override check = (m: Readonly<Model>) => m.suspended.length > 0;
   async run(m: Model, r: Real) {
     const id = m.suspended[0]!;
-    if (await step(m, r, "recall", () => r.edge.checkout.recall(lane, id))) m.suspended.shift();
+    if (await step(m, r, "recall", () => r.edge.suspends.recall(lane, id))) m.suspended.shift();
   }
   toString = () => "recall";
 }
 
 class VoidSale extends Step {
   async run(m: Model, r: Real) {
-    await step(m, r, "void_sale", () => r.edge.checkout.voidCart(lane, SUP));
+    await step(m, r, "void_sale", () => r.edge.basket.voidCart(lane, SUP));
   }
   toString = () => "void sale";
 }
@@ -220,7 +220,7 @@ class VoidSale extends Step {
 class StartReturn extends Step {
   override check = (m: Readonly<Model>) => m.receipts.length > 0;
   async run(m: Model, r: Real) {
-    await step(m, r, "start_return", () => r.edge.checkout.startReturn(lane, m.receipts.at(-1)!));
+    await step(m, r, "start_return", () => r.edge.returns.startReturn(lane, m.receipts.at(-1)!));
   }
   toString = () => "return with receipt";
 }
@@ -228,7 +228,7 @@ class StartReturn extends Step {
 class StartShelfReturn extends Step {
   async run(m: Model, r: Real) {
     await step(m, r, "start_return_shelf", () =>
-      r.edge.checkout.startReturnWithoutReceipt(lane, SUP.id, SUP.pin, "damaged"),
+      r.edge.returns.startReturnWithoutReceipt(lane, SUP.id, SUP.pin, "damaged"),
     );
   }
   toString = () => "return without receipt";
@@ -238,11 +238,11 @@ class PickReturnLine extends Step {
   async run(m: Model, r: Real) {
     let lineId = "";
     if (m.state === "returning_receipt") {
-      const left = r.edge.checkout.returnable(lane).find((l) => l.units > 0);
+      const left = r.edge.returns.returnable(lane).find((l) => l.units > 0);
       if (!left) return;
       lineId = left.lineId;
     }
-    await step(m, r, "pick_return_line", () => r.edge.checkout.setReturnLine(lane, lineId || "1", 1, true));
+    await step(m, r, "pick_return_line", () => r.edge.returns.setReturnLine(lane, lineId || "1", 1, true));
   }
   toString = () => "pick a line to return";
 }
@@ -252,14 +252,14 @@ class CompleteReturn extends Step {
     const cart = view(r).cart;
     // A return with nothing in it is refused on its lines (data, not the lifecycle).
     if (cart.return && !(cart.return.original ? cart.return.lines.length : cart.lines.length)) return;
-    await step(m, r, "complete_return", () => r.edge.checkout.completeReturn(lane, "cash", "", SUP));
+    await step(m, r, "complete_return", () => r.edge.returns.completeReturn(lane, "cash", "", SUP));
   }
   toString = () => "complete return";
 }
 
 class CancelReturn extends Step {
   async run(m: Model, r: Real) {
-    await step(m, r, "cancel_return", () => r.edge.checkout.cancelReturn(lane));
+    await step(m, r, "cancel_return", () => r.edge.returns.cancelReturn(lane));
   }
   toString = () => "cancel return";
 }

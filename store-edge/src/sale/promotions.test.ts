@@ -91,11 +91,10 @@ test("a change set that adds or removes a promotion: the set is checked again at
   const edge = await readyEdge({ products: 20 });
   edges.push(edge);
   await openLane(edge);
-  const co = edge.checkout;
   const v1 = heldSet(edge.replica.lookup);
   expect(v1?.checked?.list.map((p) => p.id)).toEqual(["P-CPN10"]);
 
-  expect((await co.scan("1", gtinOf(3))).view.priced.applied).toEqual([]);
+  expect((await edge.scanner.scan("1", gtinOf(3))).view.priced.applied).toEqual([]);
   applyPages(
     edge,
     pagesOf("delta", 2, 1, [
@@ -109,8 +108,8 @@ test("a change set that adds or removes a promotion: the set is checked again at
   expect(v2).not.toBe(v1);
   expect(v2?.checked?.list.map((p) => p.id)).toEqual(["P-CPN10", "P-NEW", "P-OTHER"]);
   // The cart already on the lane is re-priced against the new set, and the next scan too.
-  expect(co.view("1").priced.applied).toEqual(["P-NEW"]);
-  const two = (await co.scan("1", gtinOf(3))).view.priced;
+  expect(edge.lanes.view("1").priced.applied).toEqual(["P-NEW"]);
+  const two = (await edge.scanner.scan("1", gtinOf(3))).view.priced;
   expect(two.applied).toEqual(["P-NEW"]);
   expect(two.totals.discount).toBe(26); // 10% of 2 x 130
 
@@ -121,11 +120,11 @@ test("a change set that adds or removes a promotion: the set is checked again at
       upsertPromotion({ id: "P-NEW", kind: "percent_off", percent: 20, skus: [skuOf(3)] }),
     ]),
   );
-  expect(co.view("1").priced.totals.discount).toBe(52);
+  expect(edge.lanes.view("1").priced.totals.discount).toBe(52);
 
   applyPages(edge, pagesOf("delta", 4, 3, [{ op: "delete", entity: "promotion", key: "P-NEW" }]));
   expect(heldSet(edge.replica.lookup)?.checked?.list.map((p) => p.id)).toEqual(["P-CPN10", "P-OTHER"]);
-  const three = (await co.scan("1", gtinOf(3))).view.priced;
+  const three = (await edge.scanner.scan("1", gtinOf(3))).view.priced;
   expect(three.applied).toEqual([]);
   expect(three.totals.discount).toBe(0);
 });
@@ -136,8 +135,7 @@ test("a scheduled version promoted, a snapshot switched in (at once or built in 
   const edge = await readyEdge({ products: 20, clock, dataDir: dir });
   edges.push(edge);
   await openLane(edge);
-  const co = edge.checkout;
-  await co.scan("1", gtinOf(5)); // 1 x 150
+  await edge.scanner.scan("1", gtinOf(5)); // 1 x 150
 
   // A promotion that starts with a version scheduled an hour ahead.
   applyPages(
@@ -152,11 +150,11 @@ test("a scheduled version promoted, a snapshot switched in (at once or built in 
     ),
   );
   expect(heldSet(edge.replica.lookup)?.checked?.list.map((p) => p.id)).toEqual(["P-CPN10"]);
-  expect((await co.scan("1", gtinOf(5))).view.priced.applied).toEqual([]);
+  expect((await edge.scanner.scan("1", gtinOf(5))).view.priced.applied).toEqual([]);
   clock.advance(3_600_000);
   expect(edge.replica.promoteDue()).toBe(1);
   expect(heldSet(edge.replica.lookup)?.checked?.list.map((p) => p.id)).toEqual(["P-CPN10", "P-LATER"]);
-  const later = (await co.scan("1", gtinOf(5))).view.priced;
+  const later = (await edge.scanner.scan("1", gtinOf(5))).view.priced;
   expect(later.applied).toEqual(["P-LATER"]);
   expect(later.totals.discount).toBe(3 * 50);
 
@@ -167,7 +165,7 @@ test("a scheduled version promoted, a snapshot switched in (at once or built in 
     pagesOf("snapshot", 3, 0, snapshot({ id: "P-SNAP", kind: "percent_off", percent: 20, skus: [skuOf(5)] })),
   );
   expect(heldSet(edge.replica.lookup)?.checked?.list.map((p) => p.id)).toEqual(["P-CPN10", "P-SNAP"]);
-  expect((await co.scan("1", gtinOf(5))).view.priced.applied).toEqual(["P-SNAP"]);
+  expect((await edge.scanner.scan("1", gtinOf(5))).view.priced.applied).toEqual(["P-SNAP"]);
 
   // A snapshot built in steps in the shadow tables and switched in (builder + finishBuild).
   for (const p of pagesOf(
@@ -179,7 +177,7 @@ test("a scheduled version promoted, a snapshot switched in (at once or built in 
     edge.replica.stage(p);
   expect((await edge.replica.applyStagedInSteps())?.version).toBe(4);
   expect(heldSet(edge.replica.lookup)?.checked?.list.map((p) => p.id)).toEqual(["P-CPN10", "P-STEPS"]);
-  expect((await co.scan("1", gtinOf(5))).view.priced.applied).toEqual(["P-STEPS"]);
+  expect((await edge.scanner.scan("1", gtinOf(5))).view.priced.applied).toEqual(["P-STEPS"]);
 
   // A restart reads the set from the tables (CatalogLookup.fromRows) and checks it there.
   await edge.stop();
@@ -187,14 +185,13 @@ test("a scheduled version promoted, a snapshot switched in (at once or built in 
   const again = new Edge({ dataDir: dir, config: testConfig(), clock });
   edges.push(again);
   expect(heldSet(again.replica.lookup)?.checked?.list.map((p) => p.id)).toEqual(["P-CPN10", "P-STEPS"]);
-  expect(again.checkout.view("1").priced.applied).toEqual(["P-STEPS"]);
+  expect(again.lanes.view("1").priced.applied).toEqual(["P-STEPS"]);
 });
 
 test("a promotion from HQ the engine refuses: kept as the set's error, and a scan fails as it did when validated per scan", async () => {
   const edge = await readyEdge({ products: 20 });
   edges.push(edge);
   await openLane(edge);
-  const co = edge.checkout;
   const l0 = edge.replica.lookup;
   // Past the link's own validation (an older or newer HQ): percent 150 is no percent.
   const bad: Promotion = { id: "P-BAD", kind: "percent_off", percent: 150, skus: [skuOf(3)] };
@@ -224,20 +221,20 @@ test("a promotion from HQ the engine refuses: kept as the set's error, and a sca
     before = e;
   }
   expect(before).toBeInstanceOf(PricingError);
-  const e = await scanError(co.scan("1", gtinOf(3)));
+  const e = await scanError(edge.scanner.scan("1", gtinOf(3)));
   expect(e.field).toBe("promotions[1].percent");
   expect(e.field).toBe((before as PricingError).field);
   expect(e.message).toBe((before as PricingError).message);
   expect(e.message).toStartWith("promotions[1].percent: ");
   // Nothing saved, as before; a basket the bad promotion cannot touch still sells.
-  expect(co.view("1").cart.lines).toEqual([]);
-  const ok = await co.scan("1", gtinOf(4));
+  expect(edge.lanes.view("1").cart.lines).toEqual([]);
+  const ok = await edge.scanner.scan("1", gtinOf(4));
   expect(ok.view.cart.lines.map((x) => x.sku)).toEqual([skuOf(4)]);
-  expect((await scanError(co.scan("1", gtinOf(3)))).message).toBe(e.message);
+  expect((await scanError(edge.scanner.scan("1", gtinOf(3)))).message).toBe(e.message);
 
   // HQ corrects it: the set is checked again and the lanes price against it.
   applyPages(edge, pagesOf("delta", 3, 2, [upsertPromotion({ ...bad, percent: 15 })]));
   expect(heldSet(l)?.error).toBeUndefined();
-  const fixed = (await co.scan("1", gtinOf(3))).view.priced;
+  const fixed = (await edge.scanner.scan("1", gtinOf(3))).view.priced;
   expect(fixed.applied).toEqual(["P-BAD"]);
 });

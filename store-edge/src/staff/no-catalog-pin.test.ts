@@ -19,7 +19,7 @@ test("sign-ins before the catalog arrives are 503, not wrong PINs; once it is ap
   const edge = new Edge({ dataDir: tempDir(), config: testConfig(), clock: manualClock(T0) });
   edges.push(edge);
   for (let i = 0; i < 30; i++) {
-    const e = await edge.checkout.login(i % 2 ? "2" : "1", i % 2 ? "1002" : "1001", "1234").then(
+    const e = await edge.staff.login(i % 2 ? "2" : "1", i % 2 ? "1002" : "1001", "1234").then(
       () => undefined,
       (err) => err as EdgeError,
     );
@@ -27,9 +27,9 @@ test("sign-ins before the catalog arrives are 503, not wrong PINs; once it is ap
     expect(e!.code).toBe("unavailable");
   }
   applyPages(edge, pagesOf("snapshot", 1, 0, catalogItems({ products: 5 })));
-  const r = await edge.checkout.login("1", "1001", "1234");
+  const r = await edge.staff.login("1", "1001", "1234");
   expect(r.session).toBeDefined();
   // An unknown code once the store has cashiers is still a wrong attempt (403).
-  const unknown = await edge.checkout.login("2", "7777", "1234").catch((err) => err as EdgeError);
+  const unknown = await edge.staff.login("2", "7777", "1234").catch((err) => err as EdgeError);
   expect((unknown as EdgeError).code).toBe("forbidden");
 });

@@ -81,7 +81,7 @@ interface PinRoute {
 
 const sup = (pin: string) => ({ supervisorId: "9001", pin });
 const scanOne = async (t: Awaited<ReturnType<typeof till>>) => {
-  if (!t.edge.checkout.view("1").cart.lines.length) await t.edge.checkout.scan("1", gtinOf(3));
+  if (!t.edge.lanes.view("1").cart.lines.length) await t.edge.scanner.scan("1", gtinOf(3));
 };
 
 /** Every route of the LAN API that takes a PIN (grep "pin" in each folder's routes.ts). */
@@ -194,11 +194,11 @@ const PIN_ROUTES: PinRoute[] = [
     code: "9001",
     right: "9999",
     setup: async (t) => {
-      if (t.edge.checkout.view("1").mode === "return") return;
-      await t.edge.checkout.scan("1", gtinOf(4));
-      const paid = await t.edge.checkout.payWallet("1", "wechat", "134567890123451234", undefined);
-      t.edge.checkout.startReturn("1", paid.sale!.receiptNo);
-      t.edge.checkout.setReturnLine("1", "l1", 1, true);
+      if (t.edge.lanes.view("1").mode === "return") return;
+      await t.edge.scanner.scan("1", gtinOf(4));
+      const paid = await t.edge.wallet.payWallet("1", "wechat", "134567890123451234", undefined);
+      t.edge.returns.startReturn("1", paid.sale!.receiptNo);
+      t.edge.returns.setReturnLine("1", "l1", 1, true);
     },
     method: "POST",
     path: "/lanes/1/returns/complete",
@@ -346,7 +346,7 @@ describe("lockout abuse from the LAN is bounded", () => {
     expect(answers.slice(first).every((a) => a.status === 429 && a.body.field === "source")).toBe(true);
     expect(answers[first]!.body.message).toContain("try again in 5 min");
     // ...so at most two codes got locked, and everyone else signs in from their till.
-    const locked = CODES.filter((c) => t.edge.checkout.sessions.pinLockedUntil(c) > 0);
+    const locked = CODES.filter((c) => t.edge.staff.sessions.pinLockedUntil(c) > 0);
     expect(locked.length).toBeLessThanOrEqual(2);
     for (const code of CODES.filter((c) => !locked.includes(c))) {
       const pin = code === "1001" ? "1234" : code === "9001" ? "9999" : "2468";
@@ -408,7 +408,7 @@ describe("lockout abuse from the LAN is bounded", () => {
     const t = await storeWithStaff();
     for (let i = 0; i < 5; i++)
       await t.call("POST", "/lanes/2/login", { cashierId: "1002", pin: `111${i}` }, { source: "till-2" });
-    expect(t.edge.checkout.sessions.pinLockedUntil("1002")).toBeGreaterThan(0);
+    expect(t.edge.staff.sessions.pinLockedUntil("1002")).toBeGreaterThan(0);
     const byCashier = await t.call(
       "POST",
       "/lanes/1/staff/1002/unlock",

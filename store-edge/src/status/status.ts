@@ -4,15 +4,16 @@
 import type { Payload, StoreStatus } from "@retail/protocol";
 import { and, count, eq, sum } from "drizzle-orm";
 import type { CatalogReplica } from "../catalog/replica.ts";
-import type { Checkout } from "../checkout/checkout.ts";
 import { businessDay, type Clock } from "../clock.ts";
 import type { EdgeConfig } from "../config.ts";
 import { sales } from "../db/schema.ts";
 import type { EdgeDb } from "../db.ts";
 import { storageForStatus } from "../health/storage.ts";
+import type { Lanes } from "../lanes/lanes.ts";
 import type { HqLink } from "../link/hq-link.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import type { EdgeResync } from "../outbox/resync.ts";
+import type { Staff } from "../staff/service.ts";
 import type { StockLedger } from "../stock.ts";
 
 export const APP_VERSION = "store-edge/0.1.0";
@@ -24,7 +25,8 @@ export interface StatusHost {
   readonly outbox: Outbox;
   readonly resync: EdgeResync;
   readonly stock: StockLedger;
-  readonly checkout: Pick<Checkout, "laneIds" | "devices" | "pins">;
+  readonly lanes: Pick<Lanes, "laneIds" | "devices">;
+  readonly staff: Pick<Staff, "pins">;
   readonly clock: Clock;
   readonly storeId: string;
   readonly options: { config: EdgeConfig };
@@ -51,7 +53,7 @@ export class EdgeStatus {
         outbox_backlog: stats.backlog,
         catalog_version: this.h.replica.applied,
         catalog_skus: this.h.replica.lookup.products.size,
-        lanes: this.h.checkout.laneIds().length,
+        lanes: this.h.lanes.laneIds().length,
         ...this.pinMetrics(ms),
       },
       at: new Date(ms).toISOString(),
@@ -60,7 +62,7 @@ export class EdgeStatus {
 
   /** Codes locked by wrong PINs and LAN addresses refused for them, now. */
   private pinMetrics(ms: number): { pin_codes_locked: number; pin_sources_throttled: number } {
-    const st = this.h.checkout.pins.state();
+    const st = this.h.staff.pins.state();
     return {
       pin_codes_locked: st.codes.filter((c) => c.lockedUntil > ms).length,
       pin_sources_throttled: st.sources.filter((s) => s.throttledUntil > ms).length,
@@ -70,8 +72,8 @@ export class EdgeStatus {
   storeStatus(): Omit<StoreStatus, "state" | "at"> {
     const stats = this.h.outbox.stats(this.h.clock.now());
     const devices: StoreStatus["devices"] = [];
-    for (const lane of this.h.checkout.laneIds()) {
-      for (const h of this.h.checkout.devices(lane).health()) {
+    for (const lane of this.h.lanes.laneIds()) {
+      for (const h of this.h.lanes.devices(lane).health()) {
         devices.push({
           laneId: lane,
           kind: h.kind,
@@ -104,7 +106,7 @@ export class EdgeStatus {
       catalog: this.h.replica.progress(),
       outbox: this.h.outbox.stats(this.h.clock.now()),
       identity: this.identity(),
-      lanes: this.h.checkout.laneIds(),
+      lanes: this.h.lanes.laneIds(),
       stockAlerts: this.h.stock.alerts().length,
       storage: this.h.db.storage.status,
       at: new Date(this.h.clock.now()).toISOString(),

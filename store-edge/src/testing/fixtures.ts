@@ -180,8 +180,8 @@ export async function readyEdge(
 }
 
 export async function openLane(edge: Edge, lane = "1", float = 10000): Promise<void> {
-  await edge.checkout.login(lane, "1001", "1234");
-  if (!edge.checkout.view(lane).shift) edge.checkout.openShift(lane, float);
+  await edge.staff.login(lane, "1001", "1234");
+  if (!edge.lanes.view(lane).shift) edge.shifts.openShift(lane, float);
 }
 
 /** Waits for a condition (no timed assertions): polls until true or fails after `ms`. */
@@ -222,9 +222,9 @@ export async function laneWhile(
     const due = performance.now() + (o.everyMs ?? 5);
     await Bun.sleep(o.everyMs ?? 5);
     if (done) break;
-    await edge.checkout.scan(lane, gtinOf(1 + (scans % o.skus)));
+    await edge.scanner.scan(lane, gtinOf(1 + (scans % o.skus)));
     scans++;
-    if (scans % 5 === 0 && edge.checkout.tenderCash(lane, 10_000_000).sale) {
+    if (scans % 5 === 0 && edge.sales.tenderCash(lane, 10_000_000).sale) {
       sales++;
       const written = edge.replica.progress().building?.items;
       if (written) points.add(written);
