@@ -150,7 +150,7 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
     await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
     await page.getByRole("button", { name: "登录" }).click();
     await page.locator("nav.side").waitFor();
-    await page.getByRole("link", { name: "自动补货" }).click();
+    await page.getByRole("link", { name: "自动订货" }).click();
     await page.getByRole("heading", { name: "自动补货" }).waitFor();
   });
 
