@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type AnyEnvelope, formatYuanPlain } from "@retail/protocol";
 import { asc, eq } from "drizzle-orm";
+import { createDeferredIndex, TENDERS_BY_DOC } from "../db/deferred-index.ts";
 import { voucherLines } from "../db/schema.ts";
 import {
   ADMIN_TOKEN,
@@ -18,6 +19,7 @@ import {
   waitFor,
 } from "../test-kit.ts";
 import { encodeGbk, type PaidEntry, writeAlipayBill, writeWechatBill } from "./bill-writer.ts";
+import { createHqTenders } from "./hq-tenders.ts";
 
 const DAY = "2026-11-25"; // saleEvent's business day
 type Hub = Awaited<ReturnType<typeof startTestHub>>;
@@ -225,6 +227,22 @@ describe("payment reconciliation at the hub", () => {
     const refused = await api(hub, "POST", `/api/v1/reconciliation/runs/${r.body.id}/post`);
     expect(refused.status).toBe(409);
     expect(refused.body.message).toContain("import the whole day's file to post it");
+  });
+
+  test("HQ's tenders of the day: the same through the look-up (tenders_by_doc) as through its tail", () => {
+    const read = createHqTenders(hub.orm);
+    const before = read("wechat", DAY);
+    createDeferredIndex(hub.db, TENDERS_BY_DOC).catchUp();
+    const after = read("wechat", DAY);
+    expect(after).toEqual(before);
+    expect(after.map((t) => [t.reference, t.amountFen])).toEqual([
+      ["4200001", 1000],
+      ["4200002", 2500],
+      ["4200003", 1800],
+      ["4200004", 990],
+    ]);
+    expect(read("alipay", DAY).length).toBe(2);
+    expect(read("wechat", "2026-11-24")).toEqual([]);
   });
 
   test("hostile: not a bill, an empty body, a wrong token, a bad date, garbage bytes", async () => {

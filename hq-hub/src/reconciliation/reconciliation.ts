@@ -3,19 +3,18 @@
 // with one item per file line and per HQ tender, in one transaction. A wallet run's per-store
 // settlement is posted to the books on request (post.ts).
 import { createHash } from "node:crypto";
-import { and, asc, desc, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { and, asc, desc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
-import { reconItems, reconRuns, returns, sales, tenders } from "../db/schema.ts";
+import { reconItems, reconRuns } from "../db/schema.ts";
 import { NotFoundError, StateError, ValidationError } from "../errors.ts";
 import { parseAlipayBill } from "./alipay-bill.ts";
 import { type ExpectedSettlement, matchBank } from "./bank-match.ts";
 import { decodeStatementBytes, parseBankStatement } from "./bank-statement.ts";
 import { BillFormatError, type Provider, type RowProblem } from "./bill.ts";
+import { createHqTenders } from "./hq-tenders.ts";
 import {
   DIFFERENCES,
-  type HqTender,
   type MatchItem,
   matchSettlement,
   parseRatePercent,
@@ -41,12 +40,6 @@ export const ImportQuery = z.object({
     .optional(),
 });
 export type ImportQuery = z.infer<typeof ImportQuery>;
-
-/**
- * A document's time at or before `until`. Raw SQL because the stores' times carry their own
- * offsets ("...+08:00" or "...Z"): compared as instants by SQLite's julianday, not as text.
- */
-const completedBy = (column: SQLiteColumn, until: string) => sql`julianday(${column}) <= julianday(${until})`;
 
 export interface RunSummary {
   id: number;
@@ -77,52 +70,7 @@ export function createReconciliation(deps: { db: Sqlite; now: () => Date }) {
   const { db } = deps;
   const orm = openDrizzle(db);
 
-  /** The wallet tenders of a business day (sales' and returns'), as the tills sent them. */
-  function hqTenders(provider: Provider, day: string, until?: string): HqTender[] {
-    // Driven from tenders (append-only, no index but its id) into the documents' primary keys.
-    const saleRows = orm
-      .select({
-        storeId: tenders.storeId,
-        docId: tenders.docId,
-        amountFen: tenders.amountFen,
-        reference: tenders.reference,
-      })
-      .from(tenders)
-      .innerJoin(sales, and(eq(sales.storeId, tenders.storeId), eq(sales.saleId, tenders.docId)))
-      .where(
-        and(
-          eq(tenders.docKind, "sale"),
-          eq(tenders.kind, provider),
-          eq(sales.businessDay, day),
-          ...(until ? [completedBy(sales.completedAt, until)] : []),
-        ),
-      )
-      .orderBy(asc(tenders.id))
-      .all();
-    const returnRows = orm
-      .select({
-        storeId: tenders.storeId,
-        docId: tenders.docId,
-        amountFen: tenders.amountFen,
-        reference: tenders.reference,
-      })
-      .from(tenders)
-      .innerJoin(returns, and(eq(returns.storeId, tenders.storeId), eq(returns.returnId, tenders.docId)))
-      .where(
-        and(
-          eq(tenders.docKind, "return"),
-          eq(tenders.kind, provider),
-          eq(returns.businessDay, day),
-          ...(until ? [completedBy(returns.returnedAt, until)] : []),
-        ),
-      )
-      .orderBy(asc(tenders.id))
-      .all();
-    return [
-      ...saleRows.map((r) => ({ ...r, docKind: "sale" as const })),
-      ...returnRows.map((r) => ({ ...r, docKind: "return" as const })),
-    ];
-  }
+  const hqTenders = createHqTenders(orm);
 
   function store(
     q: ImportQuery,
