@@ -2,7 +2,7 @@
 // weighed goods) with its tax rate, from a date on until the SKU's next entry; purchase order
 // lines priced from them on the order's date, once (a later price change does not reprice them).
 import { Sku, TaxRate } from "@retail/protocol";
-import { and, asc, desc, eq, isNull, lte } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import {
@@ -30,21 +30,24 @@ export function createPriceLists(deps: { db: Sqlite; now: () => Date }) {
   const { db, now } = deps;
   const orm = openDrizzle(db);
 
+  // Prepared once: the cost catch-up asks it for every received line (costing.ts).
+  const priceOnStmt = orm
+    .select()
+    .from(supplierPrices)
+    .where(
+      and(
+        eq(supplierPrices.supplierId, sql.placeholder("supplierId")),
+        eq(supplierPrices.sku, sql.placeholder("sku")),
+        lte(supplierPrices.effectiveFrom, sql.placeholder("day")),
+      ),
+    )
+    .orderBy(desc(supplierPrices.effectiveFrom))
+    .limit(1)
+    .prepare();
+
   /** The supplier's price of a SKU effective on `day` (the latest entry from on or before it). */
   function priceOn(supplierId: string, sku: string, day: string) {
-    return orm
-      .select()
-      .from(supplierPrices)
-      .where(
-        and(
-          eq(supplierPrices.supplierId, supplierId),
-          eq(supplierPrices.sku, sku),
-          lte(supplierPrices.effectiveFrom, day),
-        ),
-      )
-      .orderBy(desc(supplierPrices.effectiveFrom))
-      .limit(1)
-      .get();
+    return priceOnStmt.get({ supplierId, sku, day });
   }
 
   function setPrices(supplierId: string, input: unknown, actor: string) {
