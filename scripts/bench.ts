@@ -15,6 +15,7 @@ const suites: { name: string; file: string; fn: string }[] = [
   { name: "chain", file: "scripts/chain.bench.ts", fn: "benchChain" },
   { name: "forecast", file: "hq-hub/src/forecast/forecast.bench.ts", fn: "benchForecast" },
   { name: "members", file: "hq-hub/src/members/members.bench.ts", fn: "benchMembers" },
+  { name: "month", file: "hq-hub/src/close/month.bench.ts", fn: "benchMonth" },
 ];
 
 export function formatTable(rows: (BenchRow & { suite: string })[]): string {

@@ -43,6 +43,7 @@ import type { FleetRow, PurchaseOrder } from "./api-types.ts";
 export type {
   Changeset,
   ChangesetDetail,
+  CloseChecklist,
   CompletenessCell,
   CompletenessGrid,
   CouponConflict,
@@ -57,6 +58,7 @@ export type {
   FleetAlert,
   FleetRow,
   ImportJob,
+  MarginReport,
   MatchTolerances,
   Me,
   MonthProof,
