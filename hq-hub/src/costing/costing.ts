@@ -1,3 +1,4 @@
+// Over 400 lines because it is the one service of cost: the catch-up with the incoming cost of each kind of movement (receipt, return, transfer) and the reads that catch up first; the pure rules are in ledger.ts and prices.ts.
 // Cost at HQ (issue 16): supplier price lists, purchase order lines priced from them, and the
 // perpetual moving-average cost per store and SKU, kept by following the stock ledger. Every
 // ledger row gets exactly one cost_movements row keyed by its id, written in the same
