@@ -25,9 +25,27 @@ export const TENDER_ACCOUNT: Record<TenderKind, Account> = {
   alipay: "1012.02",
   voucher: "2203.01",
 };
-const REVENUE: Account = "6001";
-const OUTPUT_VAT: Account = "2221.01.01";
-const SUSPENSE: Account = "1901";
+
+/**
+ * The accounts a sales day posts to: the company's posting rules (accounts/, data an HQ admin
+ * edits), the built-in CAS accounts above by default.
+ */
+export interface SalesAccounts {
+  tender: Record<TenderKind, string>;
+  revenue: string;
+  outputVat: string;
+  /** Where unknown tender kinds and shift over/short wait for a decision. */
+  suspense: string;
+  /** Where shift over/short cash is counted. */
+  cash: string;
+}
+export const CAS_SALES_ACCOUNTS: SalesAccounts = {
+  tender: TENDER_ACCOUNT,
+  revenue: "6001",
+  outputVat: "2221.01.01",
+  suspense: "1901",
+  cash: "1001",
+};
 
 export class UnbalancedVoucherError extends Error {
   override readonly name = "UnbalancedVoucherError";
@@ -81,11 +99,11 @@ function add(t: Totals, account: string, debitFen: number, creditFen: number) {
   t.set(account, e);
 }
 
-function accountOfTender(kind: string): Account {
-  const a = TENDER_ACCOUNT[kind as TenderKind];
+function accountOfTender(kind: string, accounts: SalesAccounts): string {
+  const a = Object.hasOwn(accounts.tender, kind) ? accounts.tender[kind as TenderKind] : undefined;
   // The protocol's schema admits only the five kinds; anything else would be a new kind the
   // chart does not know yet, and must not vanish from the books: it waits in suspense.
-  return a ?? SUSPENSE;
+  return a ?? accounts.suspense;
 }
 
 /**
@@ -97,12 +115,13 @@ function accountOfTender(kind: string): Account {
  *  - shift over: Dr 1001, Cr 1901; short: Dr 1901, Cr 1001 (to be resolved by a person);
  *  - tenders that do not add up to the documents' totals (they should): the gap to 1901.
  */
-export function summarise(rows: DayRows): Totals {
+export function summarise(rows: DayRows, accounts: SalesAccounts = CAS_SALES_ACCOUNTS): Totals {
+  const { revenue: REVENUE, outputVat: OUTPUT_VAT, suspense: SUSPENSE, cash: CASH } = accounts;
   const t: Totals = new Map();
   let paidIn = 0;
   let paidOut = 0;
   for (const tender of rows.tenders) {
-    const account = accountOfTender(tender.kind);
+    const account = accountOfTender(tender.kind, accounts);
     if (tender.docKind === "sale") {
       add(t, account, tender.amountFen, 0);
       paidIn = plusFen(paidIn, tender.amountFen, "tenders");
@@ -133,11 +152,11 @@ export function summarise(rows: DayRows): Totals {
   if (gap < 0) add(t, SUSPENSE, -gap, 0);
   for (const os of rows.overShortFen) {
     if (os > 0) {
-      add(t, "1001", os, 0);
+      add(t, CASH, os, 0);
       add(t, SUSPENSE, 0, os);
     } else if (os < 0) {
       add(t, SUSPENSE, -os, 0);
-      add(t, "1001", 0, -os);
+      add(t, CASH, 0, -os);
     }
   }
   return t;

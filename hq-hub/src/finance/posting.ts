@@ -8,6 +8,7 @@
 // finds nothing to post.
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
+import { companyOfStore, rulesOf } from "../accounts/storage.ts";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import {
   financeDayTotals,
@@ -23,7 +24,15 @@ import {
   vouchers as voucherTable,
 } from "../db/schema.ts";
 import { type createFinanceFailures, inSavepoint } from "./failures.ts";
-import { checkBalanced, type DayRows, difference, postingDay, summarise, type Totals } from "./ledger.ts";
+import {
+  checkBalanced,
+  type DayRows,
+  difference,
+  postingDay,
+  type SalesAccounts,
+  summarise,
+  type Totals,
+} from "./ledger.ts";
 import { accountSums } from "./reads.ts";
 
 /**
@@ -239,9 +248,32 @@ export function createPosting(opts: {
     );
     const postedAt = now().toISOString();
     let written = 0;
+    // The store's company's posting rules (accounts/), read once per store per run.
+    const accountsByStore = new Map<string, SalesAccounts>();
+    const salesAccounts = (storeId: string): SalesAccounts => {
+      let a = accountsByStore.get(storeId);
+      if (!a) {
+        const r = rulesOf(db, companyOfStore(db, storeId), postedAt);
+        a = {
+          tender: {
+            cash: r["tender.cash"],
+            card: r["tender.card"],
+            wechat: r["tender.wechat"],
+            alipay: r["tender.alipay"],
+            voucher: r["tender.voucher"],
+          },
+          revenue: r.revenue,
+          outputVat: r.output_vat,
+          suspense: r.suspense,
+          cash: r["tender.cash"],
+        };
+        accountsByStore.set(storeId, a);
+      }
+      return a;
+    };
     /** Folds `rows` into the day's summary (or replaces it) and writes the voucher for the change. */
     const postDay = (storeId: string, day: string, rows: DayRows, replace: boolean) => {
-      const part = summarise(rows);
+      const part = summarise(rows, salesAccounts(storeId));
       checkBalanced(
         [...part].map(([account, v]) => ({ account, ...v })),
         `summary ${storeId} ${day}`,

@@ -3,7 +3,13 @@
 import { and, asc, between, count, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
-import { financePeriods, stores, voucherLines, vouchers as voucherTable } from "../db/schema.ts";
+import {
+  financePeriods,
+  ledgerAccounts,
+  stores,
+  voucherLines,
+  vouchers as voucherTable,
+} from "../db/schema.ts";
 import { ValidationError } from "../errors.ts";
 import { ACCOUNTS } from "./ledger.ts";
 
@@ -28,7 +34,7 @@ export interface Voucher {
   creditFen: number;
 }
 
-const accountName = (a: string) => ACCOUNTS[a as keyof typeof ACCOUNTS] ?? a;
+const builtInName = (a: string) => ACCOUNTS[a as keyof typeof ACCOUNTS] ?? a;
 
 /** A closed month: when and by whom. */
 export const closing = {
@@ -46,6 +52,17 @@ export const accountSums = {
 
 export function createFinanceReads(db: Sqlite) {
   const orm = openDrizzle(db);
+  /** Account names from the charts (accounts/; the default company's first), else the built-in CAS names. */
+  const namesOf = () => {
+    const names = new Map<string, string>();
+    for (const r of orm
+      .select({ code: ledgerAccounts.code, name: ledgerAccounts.name, companyId: ledgerAccounts.companyId })
+      .from(ledgerAccounts)
+      .orderBy(sql`${ledgerAccounts.companyId} != 'default'`, asc(ledgerAccounts.companyId))
+      .all())
+      if (!names.has(r.code)) names.set(r.code, r.name);
+    return (a: string) => names.get(a) ?? builtInName(a);
+  };
   const v = voucherTable;
   const l = voucherLines;
   const month = sql<string>`substr(${v.businessDay}, 1, 7)`;
@@ -116,6 +133,7 @@ export function createFinanceReads(db: Sqlite) {
         .orderBy(asc(v.id))
         .all();
       const byId = new Map<number, Voucher>(heads.map((h) => [h.id, { ...h, lines: [] }]));
+      const accountName = namesOf();
       for (const l of orm
         .select({
           voucherId: voucherLines.voucherId,
@@ -139,6 +157,7 @@ export function createFinanceReads(db: Sqlite) {
   }
 
   function trialBalance(q: FinanceQuery, scope: FinanceScope) {
+    const accountName = namesOf();
     const rows = orm
       .select(accountSums)
       .from(v)
