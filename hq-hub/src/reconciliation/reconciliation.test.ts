@@ -4,7 +4,7 @@
 // lacks, a tender the file lacks, an amount off, a fee off, a bad row) are listed exactly, each
 // with its reason; the rest matches; runs and items are kept.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type AnyEnvelope, formatYuanPlain } from "@retail/protocol";
+import { type AnyEnvelope, formatYuanPlain, uuidv7 } from "@retail/protocol";
 import { asc, eq } from "drizzle-orm";
 import { createDeferredIndex, TENDERS_BY_DOC } from "../db/deferred-index.ts";
 import { voucherLines } from "../db/schema.ts";
@@ -13,6 +13,7 @@ import {
   api,
   connectStore,
   enrollStore,
+  event,
   type StoreClient,
   saleEvent,
   startTestHub,
@@ -23,6 +24,25 @@ import { createHqTenders } from "./hq-tenders.ts";
 
 const DAY = "2026-11-25"; // saleEvent's business day
 type Hub = Awaited<ReturnType<typeof startTestHub>>;
+
+/** A return of one unit refunded to the wallet: the return tender carries the provider's refund id. */
+function walletReturn(storeId: string, seq: number, refundId: string, fen: number): AnyEnvelope {
+  return event("sale.returned", storeId, seq, {
+    returnId: uuidv7(),
+    receiptNo: `RT-${storeId}-${seq}`,
+    reason: "质量问题",
+    supervisorId: "9001",
+    laneId: "1",
+    cashierId: "1001",
+    shiftId: "shift-1",
+    businessDay: DAY,
+    training: false,
+    lines: [{ lineId: "l1", sku: "SKU1", qty: 1, weighed: false, refund: fen, tax: 0, restock: true }],
+    totals: { refund: fen, tax: 0 },
+    tenders: [{ kind: "wechat", amount: fen, reference: refundId }],
+    returnedAt: "2026-11-25T10:00:00.000+08:00",
+  });
+}
 
 function walletSale(
   storeId: string,
@@ -70,12 +90,15 @@ describe("payment reconciliation at the hub", () => {
       walletSale("S001", 4, "wechat", "4200004", 990), // not in the file
       walletSale("S001", 5, "alipay", "2026112522001", 5000),
       walletSale("S001", 6, "alipay", "2026112522002", 3000), // fee off in the file
+      walletReturn("S001", 7, "50300001", 500),
+      walletReturn("S001", 8, "50300002", 300), // the file refunds 3.50
     ]);
     await waitFor(
       async () => (await api(hub, "GET", "/api/v1/stores/S001/sales")).body.length === 6,
       "6 sales at HQ",
       30_000,
     );
+    await waitFor(() => store.next("events.ack", (a) => a.payload.upToSeq >= 8), "the returns acked", 30_000);
   }, 60_000);
   afterAll(async () => {
     await store?.close();
@@ -89,6 +112,8 @@ describe("payment reconciliation at the hub", () => {
       paid("4200003", 1850, 7),
       paid("4200009", 700, 3), // not at HQ
       paid("4200010", 100, 0),
+      { ...paid("4200002", 500, -2), kind: "refund", refundId: "50300001" },
+      { ...paid("4200001", 350, -1), kind: "refund", refundId: "50300002" }, // HQ refunded 3.00
     ]).split("\r\n");
     lines[5] = lines[5]!.replace("`1.00,", "`1.0O,"); // a bad amount on line 6
     const r = await upload(hub, `source=wechat&date=${DAY}&feeRate=0.38&file=wx.csv`, lines.join("\r\n"));
@@ -97,9 +122,9 @@ describe("payment reconciliation at the hub", () => {
       source: "wechat",
       billDate: DAY,
       fileName: "wx.csv",
-      entries: 4,
+      entries: 6,
       badRows: 1,
-      differences: 4,
+      differences: 5,
     });
     const items = (await api(hub, "GET", `/api/v1/reconciliation/runs/${r.body.id}/items?differences=1`))
       .body as {
@@ -116,6 +141,7 @@ describe("payment reconciliation at the hub", () => {
         ["not_at_hq", "4200009"],
         ["not_in_file", "4200004"],
         ["bad_row", "line 6"],
+        ["refund_mismatch", "4200001"],
       ].sort(),
     );
     const bad = items.find((i) => i.status === "bad_row")!;
@@ -131,11 +157,14 @@ describe("payment reconciliation at the hub", () => {
     const all = (await api(hub, "GET", `/api/v1/reconciliation/runs/${r.body.id}/items`)).body as {
       status: string;
     }[];
-    expect(all.filter((i) => i.status === "matched").length).toBe(2);
+    expect(all.filter((i) => i.status === "matched").length).toBe(3); // two payments, one refund
+    expect(items.find((i) => i.status === "refund_mismatch")!.reason).toStartWith(
+      "refunded 3.50 元 in the file, 3.00 元 at HQ (return ",
+    );
     const run = (await api(hub, "GET", `/api/v1/reconciliation/runs/${r.body.id}`)).body;
-    // What HQ can place at S001 (matched and the amount off, as the file settled it).
+    // What HQ can place at S001 (matched and the amounts off, as the file settled them; refunds back).
     expect(run.settlement).toEqual([
-      { storeId: "S001", clearedFen: 1000 + 2500 + 1850, feeFen: 21, bankFen: 5350 - 21 },
+      { storeId: "S001", clearedFen: 1000 + 2500 + 1850 - 500 - 350, feeFen: 21 - 3, bankFen: 4500 - 18 },
     ]);
   });
 
@@ -159,9 +188,9 @@ describe("payment reconciliation at the hub", () => {
       .orderBy(asc(l.account))
       .all();
     expect(lines).toEqual([
-      { account: "1002", d: 5350 - 21, c: 0 },
-      { account: "1012.01", d: 0, c: 5350 },
-      { account: "6603.01", d: 21, c: 0 },
+      { account: "1002", d: 4500 - 18, c: 0 },
+      { account: "1012.01", d: 0, c: 4500 },
+      { account: "6603.01", d: 18, c: 0 },
     ]);
   });
 
@@ -235,11 +264,13 @@ describe("payment reconciliation at the hub", () => {
     createDeferredIndex(hub.db, TENDERS_BY_DOC).catchUp();
     const after = read("wechat", DAY);
     expect(after).toEqual(before);
-    expect(after.map((t) => [t.reference, t.amountFen])).toEqual([
+    expect(after.map((t) => [t.reference, t.amountFen]).sort()).toEqual([
       ["4200001", 1000],
       ["4200002", 2500],
       ["4200003", 1800],
       ["4200004", 990],
+      ["50300001", 500],
+      ["50300002", 300],
     ]);
     expect(read("alipay", DAY).length).toBe(2);
     expect(read("wechat", "2026-11-24")).toEqual([]);
