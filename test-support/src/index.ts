@@ -15,6 +15,7 @@ export {
   type Proc,
   ROOT,
   runCli,
+  startCommand,
   startEdgeProc,
   startHubProc,
   startProc,

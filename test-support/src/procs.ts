@@ -39,13 +39,23 @@ export async function freePort(): Promise<number> {
 }
 
 /** `bun <args>`, resolved once the process prints `<marker> {json}` on stdout. */
-export async function startProc(
+export function startProc(
   args: string[],
   marker: string,
   env: Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<Proc> {
-  const proc = spawn([BUN, ...args], {
+  return startCommand([BUN, ...args], marker, env, timeoutMs);
+}
+
+/** Any command (e.g. a compiled appliance executable), resolved on `<marker> {json}` as above. */
+export async function startCommand(
+  args: string[],
+  marker: string,
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<Proc> {
+  const proc = spawn(args, {
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
