@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { decide, dueStores, nextRunAt, normalQuantile, planOrder, resolveParams } from "./auto-plan.ts";
 import { dailySales } from "./history.ts";
 import { parseParamsCsv, parseServiceLevel } from "./params-csv.ts";
+import { promoDays } from "./promo-days.ts";
 
 const params = { serviceLevelBp: 9500, leadTimeDays: 3, reviewDays: 7, packSize: 12, minOrderQty: 24 };
 
@@ -236,4 +237,24 @@ describe("daily sales from the stock ledger", () => {
     expect(h.units).toEqual([3, 7, 0, 5]);
     expect(h.stockout).toEqual([false, true, true, false]);
   });
+});
+
+test("promotion days: the SKU's or its category's item offers at the store, by China business day", () => {
+  const d0 = Math.floor(Date.parse("2026-12-01T00:00:00Z") / 86_400_000); // 12-01 .. 12-05
+  const promos = [
+    {
+      kind: "percent_off",
+      skus: ["M1"],
+      startsAt: "2026-12-02T00:00:00+08:00",
+      endsAt: "2026-12-03T00:00:00+08:00",
+    },
+    { kind: "special_price", categories: ["10"], stores: ["E1"], startsAt: "2026-12-04T20:00:00+08:00" },
+    { kind: "member_price", skus: ["M1"] }, // members only
+    { kind: "percent_off", skus: ["M1"], couponCode: "C1" }, // with a coupon only
+    { kind: "threshold" }, // the basket, not the item
+    { kind: "percent_off", skus: ["M1"], stores: ["W1"] }, // another store
+    { kind: "percent_off", skus: ["M1"], startsAt: "garbage" },
+  ];
+  expect(promoDays(promos, "E1", "M1", ["10", "1001"], d0, 5)).toEqual([false, true, false, true, true]);
+  expect(promoDays(promos, "E2", "M2", ["20"], d0, 5)).toEqual([false, false, false, false, false]);
 });

@@ -5,6 +5,7 @@ import { openDrizzle, type Sqlite } from "../db/open.ts";
 import {
   barcodes,
   products,
+  promotions as promotionsTable,
   reorderParams,
   reorderPoints,
   replenishmentRunOrders,
@@ -14,6 +15,7 @@ import {
   supplierSkus,
 } from "../db/schema.ts";
 import type { ParamOverrides } from "./auto-plan.ts";
+import type { PromotionLike } from "./promo-days.ts";
 
 export type ParamRowAtRest = typeof reorderParams.$inferSelect;
 
@@ -93,7 +95,14 @@ export function createAutoStore(db: Sqlite) {
       .get();
     if (!p) return undefined;
     const path = pathOf(p.dataJson);
-    return { name: p.name, weighed: p.weighed, unit: p.unit, category: path.join("/"), pool: path[0] ?? "-" };
+    return {
+      name: p.name,
+      weighed: p.weighed,
+      unit: p.unit,
+      path,
+      category: path.join("/"),
+      pool: path[0] ?? "-",
+    };
   };
 
   const barcodeOf = (sku: string): string | null =>
@@ -105,6 +114,14 @@ export function createAutoStore(db: Sqlite) {
       .get()?.code ?? null;
   const storeName = (id: string): string =>
     orm.select({ name: stores.name }).from(stores).where(eq(stores.id, id)).get()?.name ?? id;
+
+  /** The catalog's promotions (their protocol shape), for the days they lift demand. */
+  const promotions = (): PromotionLike[] =>
+    orm
+      .select({ dataJson: promotionsTable.dataJson })
+      .from(promotionsTable)
+      .all()
+      .map((r) => JSON.parse(r.dataJson) as PromotionLike);
 
   const schedule = (storeId: string) =>
     orm.select().from(replenishmentSchedules).where(eq(replenishmentSchedules.storeId, storeId)).get();
@@ -182,6 +199,7 @@ export function createAutoStore(db: Sqlite) {
     skusWhere,
     product,
     barcodeOf,
+    promotions,
     storeName,
     schedule,
     schedules,

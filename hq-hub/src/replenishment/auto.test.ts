@@ -60,7 +60,7 @@ beforeAll(async () => {
   store = await connectStore(await enrollStore(hub, "E1", { region: "east" }));
   await enrollStore(hub, "W1", { region: "west" });
   const csv =
-    "sku,name,category,unit,taxRate,weighed,status\nM1,纯牛奶 250ml,10/1001,EA,13,false,active\nM2,全麦面包,10/1002,EA,13,false,active\nM3,土鸡蛋,20/2001,EA,9,false,active\n";
+    "sku,name,category,unit,taxRate,weighed,status\nM1,纯牛奶 250ml,10/1001,EA,13,false,active\nM2,全麦面包,10/1002,EA,13,false,active\nM3,土鸡蛋,20/2001,EA,9,false,active\nM4,原味酸奶,10/1003,EA,13,false,active\n";
   const job = (await api(hub, "POST", "/api/v1/imports/products", csv)).body;
   await waitFor(
     async () => (await api(hub, "GET", `/api/v1/imports/${job.id}`)).body.state === "done",
@@ -84,6 +84,27 @@ beforeAll(async () => {
         })
       ).status,
     ).toBe(200);
+  // Yoghurt was on offer for two weeks of the nine (and sold twice as much); an offer is planned
+  // for Tuesday and Wednesday.
+  const cs = (await api(hub, "POST", "/api/v1/changesets", { target: { kind: "all" } })).body.id as number;
+  for (const [id, from, to] of [
+    ["P-YOG1", "2026-10-19", "2026-10-26"],
+    ["P-YOG2", "2026-11-09", "2026-11-16"],
+    ["P-YOG3", "2026-12-08", "2026-12-10"],
+  ] as const)
+    expect(
+      (
+        await api(hub, "POST", `/api/v1/catalog/promotion?changeset=${cs}`, {
+          id,
+          kind: "percent_off",
+          percent: 20,
+          skus: ["M4"],
+          startsAt: `${from}T00:00:00+08:00`,
+          endsAt: `${to}T00:00:00+08:00`,
+        })
+      ).status,
+    ).toBe(200);
+  expect((await api(hub, "POST", `/api/v1/changesets/${cs}/release`, { stage: "all" })).status).toBe(200);
   // Nine weeks: milk 10 a weekday and 20 a weekend day, sold out on Sunday 11-29 (opening 720),
   // nothing to sell Monday to Wednesday, 100 delivered Thursday morning; bread 5 a day.
   const events: ReturnType<typeof event>[] = [
@@ -92,6 +113,7 @@ beforeAll(async () => {
       [
         { sku: "M1", qty: 720 },
         { sku: "M2", qty: 330 },
+        { sku: "M4", qty: 600 },
       ],
       "2026-10-04T02:00:00Z",
     ),
@@ -105,6 +127,8 @@ beforeAll(async () => {
       );
     if (d < 56 || d >= 59) events.push(sale("M1", weekend ? 20 : 10, at));
     events.push(sale("M2", 5, at));
+    const onOffer = (d >= 14 && d < 21) || (d >= 35 && d < 42); // 10-19..10-25, 11-09..11-15
+    events.push(sale("M4", onOffer ? 8 : 4, at));
   }
   await publish(events);
   expect(
@@ -199,6 +223,14 @@ describe("forecast from the store's own sales", () => {
     expect(mean(weekend) / mean(weekday)).toBeGreaterThan(1.5);
     // Four days at the end, and the opening day (no stock until the first delivery, nothing sold).
     expect(r.body.model).toMatchObject({ pool: "10", censoredDays: 5 });
+    // The yoghurt's planned offer: learnt from the two past ones (about twice the sales).
+    const y = (await api(hub, "GET", "/api/v1/stores/E1/forecast/M4?days=7")).body;
+    const yd = Object.fromEntries(y.forecast.map((d: { day: string }) => [d.day, d]));
+    expect(yd["2026-12-08"].promo).toBeGreaterThan(1.6);
+    expect(yd["2026-12-08"].promo).toBeLessThan(2.4);
+    expect(yd["2026-12-10"].promo).toBe(1);
+    expect(yd["2026-12-09"].units / yd["2026-12-10"].units).toBeGreaterThan(1.6);
+    expect(y.model.promoUplift).toBe(yd["2026-12-08"].promo);
     expect((await api(hub, "GET", "/api/v1/stores/E1/forecast/NOPE")).status).toBe(404);
     expect((await api(hub, "GET", "/api/v1/stores/E1/forecast/M1?days=1000")).status).toBe(400);
     expect((await api(hub, "GET", "/api/v1/stores/ZZ/forecast/M1")).status).toBe(404);

@@ -106,6 +106,7 @@ export function createAutoReplenishment(deps: {
     if (!orders.storeExists(storeId)) throw new NotFoundError("store", storeId);
     const skus = store.plannedSkus(storeId);
     const ms = models(storeId, skus);
+    const promos = demand.promotions();
     const rows = new Map(store.paramsOf(storeId).map((r) => [r.sku, r]));
     const onOrder = orders.onOrder(storeId);
     const inTransit = orders.inTransit(storeId);
@@ -136,7 +137,7 @@ export function createAutoReplenishment(deps: {
       const cover = params.leadTimeDays + params.reviewDays;
       const line = planOrder({
         sku,
-        forecast: forecastFrom(m, cover),
+        forecast: forecastFrom(promos, storeId, sku, m, cover),
         sigmaDaily: m?.errorSd ?? 0,
         params,
         onHand,

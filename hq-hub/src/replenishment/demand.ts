@@ -10,6 +10,7 @@ import type { Stock } from "../stock/stock.ts";
 import type { AutoStore } from "./auto-store.ts";
 import { businessDay, dailySales } from "./history.ts";
 import type { OrderStore } from "./order-store.ts";
+import { type PromotionLike, promoDays } from "./promo-days.ts";
 
 const HISTORY_DAYS = 730;
 
@@ -26,10 +27,19 @@ export function createStoreDemand(deps: {
 }) {
   const { now, stock, store, orders } = deps;
   const poolOf = (sku: string) => store.product(sku)?.pool ?? "-";
+  /** The item promotions of a SKU at the store on `days` days from `from` (promo-days.ts). */
+  const promosOf = (
+    list: readonly PromotionLike[],
+    storeId: string,
+    sku: string,
+    from: number,
+    days: number,
+  ) => promoDays(list, storeId, sku, store.product(sku)?.path ?? [], from, days);
 
   /** The store's daily sales of SKUs up to yesterday (China time), from each SKU's first movement. */
   function histories(storeId: string, skus: readonly string[]) {
     const today = businessDay(now());
+    const promos = store.promotions();
     return skus.map((sku) => {
       const rows = stock
         .movements(storeId, sku)
@@ -38,7 +48,12 @@ export function createStoreDemand(deps: {
       const first = rows.length ? businessDay(rows[0]!.at) : today;
       const from = Math.max(today - HISTORY_DAYS, first);
       const h = dailySales(rows, onHandNow, from, today - 1);
-      return { id: sku, category: poolOf(sku), ...h };
+      return {
+        id: sku,
+        category: poolOf(sku),
+        ...h,
+        promo: promosOf(promos, storeId, sku, from, h.units.length),
+      };
     });
   }
 
@@ -51,10 +66,28 @@ export function createStoreDemand(deps: {
     return out;
   }
 
-  function forecastFrom(m: DemandModel | undefined, days: number): number[] {
-    if (!m) return new Array(days).fill(0);
-    const today = isoDay(businessDay(now()));
-    return forecastDemand(m, days, today > m.lastDay ? { from: today } : {}).map((d) => d.units);
+  /** The days ahead from today (China time), planned promotions taken into account. */
+  function ahead(
+    promos: readonly PromotionLike[],
+    storeId: string,
+    sku: string,
+    m: DemandModel,
+    days: number,
+  ): ForecastDay[] {
+    const today = businessDay(now());
+    const from = isoDay(today) > m.lastDay ? { from: isoDay(today) } : {};
+    return forecastDemand(m, days, { ...from, promo: promosOf(promos, storeId, sku, today, days) });
+  }
+
+  /** Mean demand of the days ahead; `promos` read once per run (store.promotions()). */
+  function forecastFrom(
+    promos: readonly PromotionLike[],
+    storeId: string,
+    sku: string,
+    m: DemandModel | undefined,
+    days: number,
+  ): number[] {
+    return m ? ahead(promos, storeId, sku, m, days).map((d) => d.units) : new Array(days).fill(0);
   }
 
   /** A SKU's recent daily sales and its forecast, each day with the factors that make it. */
@@ -91,8 +124,7 @@ export function createStoreDemand(deps: {
           }))
           .slice(-historyDays)
       : [];
-    const today = isoDay(businessDay(now()));
-    const forecast = m ? forecastDemand(m, days, today > m.lastDay ? { from: today } : {}) : [];
+    const forecast = m ? ahead(store.promotions(), storeId, sku, m, days) : [];
     const model = m
       ? {
           pool,
@@ -109,5 +141,5 @@ export function createStoreDemand(deps: {
     return { storeId, sku, name, history, forecast, model };
   }
 
-  return { histories, models, forecastFrom, forecastOf };
+  return { histories, models, forecastFrom, forecastOf, promotions: () => store.promotions() };
 }
