@@ -216,6 +216,15 @@ describe("parameters CSV", () => {
     expect(parseParamsCsv("store,sku,colour\n").errors[0]).toMatchObject({ row: 0, column: "colour" });
     expect(parseParamsCsv("sku\nM1\n").errors[0]).toMatchObject({ row: 0, column: "store" });
     expect(parseParamsCsv("").errors.length).toBeGreaterThan(0);
+    // Huge and garbage files are refused without applying a row.
+    const huge = `store,sku,review_days\n${"E1,M1,7\n".repeat(100_001)}`;
+    expect(parseParamsCsv(huge)).toMatchObject({
+      rows: [],
+      errors: [{ row: 0, reason: "100001 rows, at most 100000" }],
+    });
+    const garbage = parseParamsCsv('store,sku\n\u0000\u0001,"unterminated\n');
+    expect(garbage.rows).toEqual([]);
+    expect(garbage.errors.map((e) => e.column)).toEqual(["store"]);
   });
 });
 
