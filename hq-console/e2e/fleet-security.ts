@@ -28,7 +28,7 @@ export async function takeoverAlertAndRotation(ctx: {
   const alertRow = page.locator(
     `[data-testid="fleet-alerts"] tr[data-kind="session_takeover"][data-store="${enrolled.storeId}"]`,
   );
-  await alertRow.waitFor({ timeout: 15_000 });
+  await alertRow.waitFor({ timeout: 30_000 });
   const text = await alertRow.innerText();
   assert(text.includes("MQTT 会话被另一客户端接管"), `the alert says what happened: ${text}`);
   const addresses = await alertRow.getByTestId("addresses").innerText();
@@ -42,7 +42,7 @@ export async function takeoverAlertAndRotation(ctx: {
   await intruder.close().catch(() => {});
   await until(
     async () => (await alertRow.getByTestId("count").innerText()).trim() !== "1",
-    15_000,
+    30_000,
     "the takeovers counted into the same alert",
   );
 
