@@ -341,9 +341,14 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       ? setInterval(() => {
           try {
             finance.post();
-            books.postInventory();
           } catch (e) {
             log(`hq-hub: finance posting failed: ${(e as Error).message}`);
+          }
+          // Inventory vouchers on their own: a failing batch (named) must not stop the sales days.
+          try {
+            books.postInventory();
+          } catch (e) {
+            log(`hq-hub: inventory posting failed: ${(e as Error).message}`);
           }
         }, config.financePostMs)
       : undefined;

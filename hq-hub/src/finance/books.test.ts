@@ -3,6 +3,7 @@
 // fen, COGS equal to the cost of the units sold (less returns, plus negative-stock corrections),
 // GRNI equal to the receipts' cost; a failing batch posts nothing and is posted whole later.
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import fc from "fast-check";
 import { createAccounts } from "../accounts/accounts.ts";
 import { createCosting } from "../costing/costing.ts";
 import { migrate, openDatabase, type Sqlite } from "../db/open.ts";
@@ -196,5 +197,48 @@ describe("inventory accounting over a generated month", () => {
     expect(v[0]!.source_id).toBe("S1/R1#1");
     expect(v[0]!.memo).toBe("2026-11-02 S1 采购入库 (暂估) R1");
     expect(books.valuation({ date: "2026-11-02" }).differenceFen).toBe(0);
+  });
+});
+
+describe("inventory posting model", () => {
+  test("random interleavings of arriving movements (late ones too) and posting runs: every run leaves valuation = account, each movement once", () => {
+    const step = fc.oneof(
+      fc.record({
+        kind: fc.constant("day" as const),
+        day: fc.integer({ min: 1, max: 12 }),
+        seed: fc.integer(),
+      }),
+      fc.record({ kind: fc.constant("post" as const), batch: fc.integer({ min: 1, max: 400 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 8 }), (steps) => {
+        const { db, books } = setup();
+        const stores = ["S1", "S2"];
+        seedMaster(db, stores, "2026-11-01T00:00:00.000Z");
+        const n = { seq: 1 };
+        for (const s of steps) {
+          if (s.kind === "day")
+            writeDay(db, `2026-11-${String(s.day).padStart(2, "0")}`, stores, rng(s.seed), n);
+          else books.postInventory({ batch: s.batch });
+        }
+        books.postInventory({ batch: 97 });
+        expect(books.unpostedMovements()).toBe(0);
+        // Each costed movement's value is in exactly one voucher: the inventory account moved by
+        // the sum of all movements, and no document twice.
+        expect(balance(db, "1405")).toBe(
+          one<{ v: number }>(
+            db,
+            "SELECT COALESCE(SUM(value_fen - correction_fen), 0) AS v FROM cost_movements",
+          ).v,
+        );
+        expect(
+          db.prepare("SELECT 1 FROM vouchers GROUP BY source_kind, source_id HAVING COUNT(*) > 1").all(),
+        ).toEqual([]);
+        for (const day of ["2026-11-03", "2026-11-07", "2026-11-12"])
+          expect(books.valuation({ date: day }).differenceFen).toBe(0);
+        db.close();
+      }),
+      { numRuns: Number(process.env.INVENTORY_MODEL_RUNS ?? 12) },
+    );
   });
 });
