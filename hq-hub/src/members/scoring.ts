@@ -1,9 +1,11 @@
 // The scheduled member runs (clock passed in): tiers by rule over their windows (members whose
 // tier changed are marked dirty, so the member sync sends them to every store), and RFM scores
-// (quintiles 1-5 of recency, frequency and spend among members with a visit; 0 without).
-import { desc, eq, gte, sql } from "drizzle-orm";
+// (quintiles 1-5 by value of recency, frequency and spend among members with a visit, rfm.ts;
+// 0 without).
+import { and, desc, eq, gt, gte, ne, or, type SQL, sql } from "drizzle-orm";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
-import { memberActivity, memberRuns, members, memberTierRules } from "../db/schema.ts";
+import { memberActivity, memberProfiles, memberRuns, members, memberTierRules } from "../db/schema.ts";
+import { quintileCuts } from "./rfm.ts";
 import { checkTierRules, type TierRule, tierFor, windowStart } from "./tiers.ts";
 
 /** The runs happen at most this often (the hub's timer asks more often). */
@@ -77,23 +79,48 @@ export function createScoring(db: Sqlite) {
     return record("tiers", now, all.length, changed);
   }
 
-  /** RFM quintiles over the profiles (members without a visit score 0). */
+  /**
+   * RFM scores over the profiles (rfm.ts): per measure a histogram in SQL (recency by day of the
+   * last visit, frequency by visits, monetary by 10 yuan of spend), its quintile cuts, then one
+   * UPDATE writing only the scores that changed. Members without a visit keep 0.
+   */
   function scoreRfm(now: Date) {
-    // Raw SQL: window functions (ntile) have no drizzle builder. One upsert from a select: a
-    // million members in one pass (the rows are looked up by key), not a million updates.
-    const r = db
-      .prepare(
-        `INSERT INTO member_profiles (member_id, r_score, f_score, m_score)
-         SELECT member_id,
-                ntile(5) OVER (ORDER BY last_visit_at, member_id),
-                ntile(5) OVER (ORDER BY visits, member_id),
-                ntile(5) OVER (ORDER BY spend_fen, member_id)
-         FROM member_profiles WHERE visits > 0
-         ON CONFLICT (member_id) DO UPDATE SET
-           r_score = excluded.r_score, f_score = excluded.f_score, m_score = excluded.m_score`,
+    const buckets = {
+      r: sql`substr(${memberProfiles.lastVisitAt}, 1, 10)`,
+      f: sql`${memberProfiles.visits}`,
+      m: sql`(${memberProfiles.spendFen} / 1000)`,
+    };
+    const visited = gt(memberProfiles.visits, 0);
+    const score = (bucket: SQL) => {
+      const cuts = quintileCuts(
+        orm
+          .select({ key: sql<string | number>`${bucket}`, n: sql<number>`COUNT(*)` })
+          .from(memberProfiles)
+          .where(visited)
+          .groupBy(bucket)
+          .orderBy(bucket)
+          .all(),
+      );
+      return sql`(1${sql.join(
+        cuts.map((c) => sql` + (${bucket} > ${c})`),
+        sql``,
+      )})`;
+    };
+    const r = score(buckets.r);
+    const f = score(buckets.f);
+    const m = score(buckets.m);
+    const res = orm
+      .update(memberProfiles)
+      .set({ rScore: r, fScore: f, mScore: m })
+      .where(
+        and(
+          visited,
+          or(ne(memberProfiles.rScore, r), ne(memberProfiles.fScore, f), ne(memberProfiles.mScore, m)),
+        ),
       )
       .run();
-    return record("rfm", now, Number(r.changes), Number(r.changes));
+    const scored = orm.select({ n: sql<number>`COUNT(*)` }).from(memberProfiles).where(visited).get()?.n ?? 0;
+    return record("rfm", now, scored, Number(res.changes));
   }
 
   function lastRun(kind: string) {

@@ -1,6 +1,7 @@
 // Segments: a rule over the profiles (recency, frequency, spend, RFM scores, category, store,
 // tier), evaluated at a time passed in; its size and a preview; saved and re-evaluated.
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, type SQL, sql } from "drizzle-orm";
+
+import { and, asc, desc, eq, exists, gt, gte, inArray, isNotNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Drizzle, openDrizzle, type Sqlite } from "../db/open.ts";
 import {
@@ -54,6 +55,9 @@ const daysAgo = (now: Date, days: number) => new Date(now.getTime() - days * DAY
 /** The rule as a WHERE over members joined with their profiles (builds, runs nothing). */
 export function segmentWhere(orm: Drizzle, rule: SegmentRule, now: Date): SQL | undefined {
   const c: (SQL | undefined)[] = [eq(members.status, "active")];
+  // Null-rejecting on the profile: SQLite turns the LEFT JOIN into an inner one, and may then
+  // scan the profiles with their own conditions first, looking members up by key.
+  if (needsVisit(rule)) c.push(isNotNull(memberProfiles.memberId));
   const range = (col: SQL, r?: { min?: number; max?: number }) => {
     if (!r) return;
     if (r.min !== undefined) c.push(gte(col, r.min));
@@ -73,17 +77,17 @@ export function segmentWhere(orm: Drizzle, rule: SegmentRule, now: Date): SQL | 
   range(sql`COALESCE(${memberProfiles.fScore}, 0)`, rule.rfm?.f);
   range(sql`COALESCE(${memberProfiles.mScore}, 0)`, rule.rfm?.m);
   if (rule.tiers) c.push(inArray(members.tier, rule.tiers));
-  // IN (subquery), not EXISTS: the set is built once from the category/store index, rather
-  // than probed per member (with 100 stores, 100 probes each).
+  // EXISTS, correlated: probed only for the members that passed the profile's own conditions
+  // (their key is the member first), rather than building the set of every category's buyers.
   if (rule.categories)
     c.push(
-      inArray(
-        members.id,
+      exists(
         orm
-          .select({ id: memberCategorySpend.memberId })
+          .select({ one: sql`1` })
           .from(memberCategorySpend)
           .where(
             and(
+              eq(memberCategorySpend.memberId, memberProfiles.memberId),
               inArray(memberCategorySpend.category, rule.categories),
               gte(memberCategorySpend.spendFen, rule.categoryMinSpendFen ?? 1),
             ),
@@ -92,15 +96,34 @@ export function segmentWhere(orm: Drizzle, rule: SegmentRule, now: Date): SQL | 
     );
   if (rule.stores)
     c.push(
-      inArray(
-        members.id,
+      exists(
         orm
-          .select({ id: memberStoreSpend.memberId })
+          .select({ one: sql`1` })
           .from(memberStoreSpend)
-          .where(and(inArray(memberStoreSpend.storeId, rule.stores), gt(memberStoreSpend.visits, 0))),
+          .where(
+            and(
+              eq(memberStoreSpend.memberId, memberProfiles.memberId),
+              inArray(memberStoreSpend.storeId, rule.stores),
+              gt(memberStoreSpend.visits, 0),
+            ),
+          ),
       ),
     );
   return and(...c);
+}
+
+/** Whether only members with a visit (a profile) can match: then the profiles drive the scan. */
+export function needsVisit(rule: SegmentRule): boolean {
+  return Boolean(
+    rule.recencyDays ||
+      (rule.visits?.min ?? 0) > 0 ||
+      (rule.spendFen?.min ?? 0) > 0 ||
+      rule.rfm?.r?.min ||
+      rule.rfm?.f?.min ||
+      rule.rfm?.m?.min ||
+      rule.categories ||
+      rule.stores,
+  );
 }
 
 export function createSegments(db: Sqlite, now: () => Date) {
