@@ -242,3 +242,29 @@ describe("inventory posting model", () => {
     );
   });
 });
+
+describe("the close checklist's counts step", () => {
+  test("unpostedCounts posts what waits and lists the month's counts not in a voucher; [] once posted", () => {
+    const { db, books } = setup();
+    seedMaster(db, ["S1"], "2026-11-01T00:00:00.000Z");
+    const ledger = db.prepare(
+      "INSERT INTO stock_ledger (store_id, sku, qty_delta, kind, ref, event_id, at) VALUES ('S1', 'A001', ?, 'count_adjustment', ?, NULL, ?)",
+    );
+    db.prepare(
+      "INSERT INTO receivings (store_id, receiving_id, supplier_id, confirmed_by, lines_json, confirmed_at) VALUES ('S1', 'R1', 'SUP1', 'c', '[]', '2026-11-02T08:00:00+08:00')",
+    ).run();
+    db.prepare(
+      "INSERT INTO stock_ledger (store_id, sku, qty_delta, kind, ref, event_id, at) VALUES ('S1', 'A001', 10, 'receipt', 'R1', NULL, '2026-11-02T08:00:00+08:00')",
+    ).run();
+    ledger.run(2, "CNT-9", "2026-11-09T22:00:00+08:00");
+    expect(books.unpostedCounts("2026-11")).toEqual([]);
+    expect(balance(db, "1901")).toBe(-700); // 2 x 3.50 gained
+    expect(books.unpostedMovements()).toBe(0);
+    // A batch that cannot post: the step names why.
+    db.prepare("UPDATE ledger_accounts SET active = 0 WHERE code = '1405'").run();
+    ledger.run(-1, "CNT-10", "2026-11-10T22:00:00+08:00");
+    const left = books.unpostedCounts("2026-11");
+    expect(left).toHaveLength(1);
+    expect(left[0]).toContain("1405");
+  });
+});

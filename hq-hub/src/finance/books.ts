@@ -24,6 +24,8 @@ export function createBooks(deps: {
     /** Costs and posts every stock movement not posted yet: {movements, vouchers}. */
     postInventory: inventory.post,
     unpostedMovements: inventory.unposted,
+    /** The close checklist's "counts posted": posts, then lists the month's counts not in a voucher. */
+    unpostedCounts: inventory.unpostedCounts,
     /** Valuation per store and category at the end of `date`, beside the inventory account. */
     valuation: valuation.report,
   };

@@ -101,7 +101,35 @@ export function createInventoryPosting(deps: { db: Sqlite; now: () => Date; catc
     );
   }
 
-  return { post, unposted };
+  /**
+   * For the month-end checklist's "counts posted": posts what is waiting, then names each count
+   * of the month (store and count id) with movements still not in a voucher; [] when all are.
+   */
+  function unpostedCounts(period: string): string[] {
+    try {
+      post();
+    } catch (e) {
+      return [`inventory posting failed: ${(e as Error).message}`];
+    }
+    const from =
+      orm.select({ upTo: financeMarks.upTo }).from(financeMarks).where(eq(financeMarks.name, MARK)).get()
+        ?.upTo ?? 0;
+    return orm
+      .select({ storeId: costMovements.storeId, ref: costMovements.ref, n: sql<number>`COUNT(*)` })
+      .from(costMovements)
+      .where(
+        and(
+          gt(costMovements.ledgerId, from),
+          eq(costMovements.kind, "count_adjustment"),
+          eq(sql`substr(${costMovements.at}, 1, 7)`, period),
+        ),
+      )
+      .groupBy(costMovements.storeId, costMovements.ref)
+      .all()
+      .map((r) => `${r.storeId}: count ${r.ref}: ${r.n} movement(s) not posted`);
+  }
+
+  return { post, unposted, unpostedCounts };
 }
 
 export type InventoryPosting = ReturnType<typeof createInventoryPosting>;
