@@ -243,6 +243,22 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
     assert(bytes.includes(Buffer.from("纯牛奶 250ml")), "the line's name in the sheet");
   });
 
+  test("the supplier's shipping notice puts the approved order in transit", async () => {
+    const runs = await api<{ orders: { poId: string; supplierId: string }[] }[]>(
+      "GET",
+      `/api/v1/replenishment/runs?store=${STORE}`,
+    );
+    const poId = runs[0]!.orders.find((o) => o.supplierId === "SUP-YILI")!.poId;
+    await page.getByRole("link", { name: "补货", exact: true }).click();
+    const row = page.locator("tr", { hasText: poId });
+    await row.getByRole("button", { name: "供应商已发货" }).click();
+    await row.getByTestId("po-status").filter({ hasText: "在途" }).waitFor();
+    const po = await api<{ status: string }>("GET", `/api/v1/purchase-orders/${poId}`);
+    assert(po.status === "in_transit", `in transit: ${po.status}`);
+    await page.getByRole("link", { name: "自动订货" }).click();
+    await page.getByRole("heading", { name: "自动补货" }).waitFor();
+  });
+
   test("in English the screens and decisions are English", async () => {
     await page.getByTestId("lang").click();
     await page.getByRole("heading", { name: "Auto replenishment" }).waitFor();
