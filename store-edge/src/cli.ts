@@ -4,6 +4,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import pkg from "../package.json" with { type: "json" };
+import { applianceBuild, applianceDir, unpackAppliance } from "./appliance.ts";
 import { CONFIG_FILE, defaultDataDir, loadConfig, saveConfig } from "./config.ts";
 import { NoDevices } from "./devices/port.ts";
 import { Edge } from "./edge.ts";
@@ -16,6 +18,7 @@ Commands:
   serve    run the store edge (HTTP API, lanes, link to HQ)
   enroll   join this store to HQ with a one-time enrollment code
   status   show HQ link, catalog version and outbox backlog
+  --version  print the version (an appliance build: package version + git describe)
 
 Run "store-edge <command> --help" for the options of a command.
 Configuration: <data>/${CONFIG_FILE}, environment STORE_EDGE_* (docs/store-edge.md).`,
@@ -64,8 +67,12 @@ async function serve(args: string[]): Promise<void> {
     config.http.port = p;
   }
   if (values.host) config.http.host = values.host;
+  const unpacked = applianceDir();
   const staticDir =
-    config.http.staticDir ?? [resolve(import.meta.dir, "../../terminal-ui/build")].find((d) => existsSync(d));
+    config.http.staticDir ??
+    [unpacked ? join(unpacked, "ui") : resolve(import.meta.dir, "../../terminal-ui/build")].find((d) =>
+      existsSync(d),
+    );
   const edge = new Edge({ dataDir, config, log: (m) => console.error(`[edge] ${m}`) });
   // The catalog look-up was just built from the tables: collect the parse garbage now, before
   // the first customer, rather than in a pause during a scan.
@@ -212,9 +219,14 @@ const RESYNC_WORDS: Record<string, string> = {
 
 const [cmd, ...rest] = process.argv.slice(2);
 const commands: Record<string, (a: string[]) => Promise<void>> = { serve, enroll, status };
+const build = applianceBuild();
 if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
   console.log(HELP.main);
+} else if (cmd === "--version" || cmd === "-v") {
+  console.log(`store-edge ${build?.version ?? `${pkg.version} (source)`}`);
 } else if (commands[cmd]) {
+  // A compiled appliance: its terminal UI and migrations onto disk before anything opens them.
+  if (build) unpackAppliance(build);
   await commands[cmd](rest).catch((e) => fail((e as Error).message));
 } else {
   fail(`unknown command ${cmd}\n\n${HELP.main}`);

@@ -13,6 +13,7 @@ import { cachingStatements, type StatementCacheStats, stripRowMetadata } from "@
 import { eq, sql } from "drizzle-orm";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import Database from "libsql";
+import { applianceDir } from "./appliance.ts";
 import * as schema from "./db/schema.ts";
 import { StorageHealth } from "./health/storage.ts";
 import { DURABLE_SYNC } from "./plant.ts";
@@ -20,8 +21,8 @@ import { DURABLE_SYNC } from "./plant.ts";
 export type Sqlite = InstanceType<typeof Database>;
 export type Drizzle = BetterSQLite3Database<typeof schema>;
 
-const MIGRATIONS_DIR = join(import.meta.dir, "db", "migrations");
-const GENERATED_DIR = join(import.meta.dir, "db", "drizzle");
+// From the checkout, or where a compiled appliance unpacked its embedded copy (appliance.ts).
+const dbDir = () => join(applianceDir() ?? import.meta.dir, "db");
 
 /**
  * Every migration in the order it applies: the frozen hand-written chain (0001..0009, the path
@@ -30,17 +31,19 @@ const GENERATED_DIR = join(import.meta.dir, "db", "drizzle");
  * and never runs (`npm run lint` proves the two have the same shape: scripts/check-migrations.ts).
  */
 function migrationPlan(): { name: string; path: string }[] {
-  const legacy = readdirSync(MIGRATIONS_DIR)
+  const legacyDir = join(dbDir(), "migrations");
+  const generatedDir = join(dbDir(), "drizzle");
+  const legacy = readdirSync(legacyDir)
     .filter((f) => /^\d{4}_.+\.sql$/.test(f))
     .sort()
-    .map((f) => ({ name: f, path: join(MIGRATIONS_DIR, f) }));
-  const { entries } = JSON.parse(readFileSync(join(GENERATED_DIR, "meta", "_journal.json"), "utf8")) as {
+    .map((f) => ({ name: f, path: join(legacyDir, f) }));
+  const { entries } = JSON.parse(readFileSync(join(generatedDir, "meta", "_journal.json"), "utf8")) as {
     entries: { idx: number; tag: string }[];
   };
   const generated = entries
     .filter((e) => e.idx > 0)
     .sort((a, b) => a.idx - b.idx)
-    .map((e) => ({ name: `drizzle/${e.tag}.sql`, path: join(GENERATED_DIR, `${e.tag}.sql`) }));
+    .map((e) => ({ name: `drizzle/${e.tag}.sql`, path: join(generatedDir, `${e.tag}.sql`) }));
   return [...legacy, ...generated];
 }
 
