@@ -154,11 +154,25 @@ test.describe("hq-console reconciliation", () => {
     assert((await status("4200000002")) === "amount_mismatch", "the amount off");
     assert((await status("4200000009")) === "not_at_hq", "the payment HQ lacks");
     assert((await status("4200000003")) === "not_in_file", "the tender the file lacks");
+    // The reasons in Chinese words: the amounts compared and the document, the wallet by name.
     const off = await items.locator('tr[data-ref="4200000002"]').innerText();
     assert(
-      off.includes("金额不符") && off.includes("paid 5.20 元 in the file, 5.00 元 at HQ"),
+      off.includes("金额不符") &&
+        off.includes("账单收款 5.20 元，总部 5.00 元（销售 ") &&
+        off.includes("相差 0.20 元"),
       `the reason: ${off}`,
     );
+    const lacking = await items
+      .locator('tr[data-ref="4200000009"]')
+      .getByTestId("recon-reason")
+      .textContent();
+    assert(lacking === "微信支付结算了 3.00 元，但总部没有此交易号的销售支付", `the reason: ${lacking}`);
+    const missing = await items
+      .locator('tr[data-ref="4200000003"]')
+      .getByTestId("recon-reason")
+      .textContent();
+    assert(missing === "总部有一笔 8.00 元的微信支付销售收款，账单未结算", `the reason: ${missing}`);
+    assert(!off.includes("in the file"), `no English in the Chinese mode: ${off}`);
     // Every line, matched too, on request.
     await page.getByTestId("recon-show-all").check();
     await items.locator('tr[data-ref="4200000001"][data-status="matched"]').waitFor();
@@ -168,6 +182,11 @@ test.describe("hq-console reconciliation", () => {
     await page.getByTestId("lang").click();
     const items = page.getByTestId("recon-items");
     await items.locator('tr[data-ref="4200000009"]').filter({ hasText: "not at HQ" }).waitFor();
+    // English mode keeps the hub's English reason.
+    await items
+      .locator('tr[data-ref="4200000002"]')
+      .filter({ hasText: "paid 5.20 元 in the file, 5.00 元 at HQ" })
+      .waitFor();
     await page.getByTestId("recon-post").click();
     const posted = page.getByTestId("recon-posted");
     await posted.waitFor();
