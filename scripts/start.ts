@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import { demoCatalog } from "./demo/catalog.ts";
 import { DEMO_CASHIERS, DEMO_COUPONS, DEMO_MEMBER_COUPONS, DEMO_MEMBERS, DEMO_STORES } from "./demo/chain.ts";
 import { seedDemoMembers } from "./demo/members.ts";
+import { runPayables } from "./demo/payables.ts";
 import { runReconciliation } from "./demo/reconciliation.ts";
 import { runTraffic } from "./demo/traffic.ts";
 import { type Ready, spawnReady } from "./proc.ts";
@@ -276,6 +277,7 @@ try {
   console.log("Ctrl-C to stop.");
   if (traffic) void runTraffic(edges, () => stopping);
   void runReconciliation(hq, adminToken, dataDir, edges, () => stopping);
+  void runPayables(hq, adminToken, edges, () => stopping);
 } catch (e) {
   console.error(`npm start: ${(e as Error).message}`);
   await stopAll(1);
