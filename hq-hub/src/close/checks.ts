@@ -3,10 +3,12 @@
 // not on this hub are simply absent from what `createChecks` returns (they answer
 // "not_available"); wiring one in is one entry here once its module lands.
 import { and, between, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { DEFAULT_COMPANY } from "../accounts/storage.ts";
 import type { Completeness } from "../completeness/completeness.ts";
 import type { Costing } from "../costing/costing.ts";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import {
+  companyStores,
   costMovements,
   receivings,
   reconRuns,
@@ -15,6 +17,7 @@ import {
   stockLedger,
   supplierInvoices,
   tenders,
+  voucherExports,
   voucherLines,
   vouchers,
 } from "../db/schema.ts";
@@ -154,6 +157,39 @@ export function createChecks(deps: CheckDeps): StepChecks {
       return result(
         left.length === 0,
         `${rows.length - left.length} of ${rows.length} receipt(s) up to ${last} invoiced and approved`,
+        left,
+      );
+    },
+
+    // Every voucher dated in the month is in an export to the accounting package (export/) of
+    // its store's company whose range covers its day and that was made after it was posted
+    // (the export's highest voucher id): a voucher posted after the last export is left.
+    vouchers_exported(period) {
+      const { first, last } = monthDays(period);
+      const company = sql<string>`COALESCE(${companyStores.companyId}, ${DEFAULT_COMPANY})`;
+      const rows = orm
+        .select({
+          company,
+          day: vouchers.businessDay,
+          total: sql<number>`COUNT(*)`,
+          left: sql<number>`SUM(NOT EXISTS (SELECT 1 FROM ${voucherExports} WHERE ${voucherExports.companyId} = ${company} AND ${voucherExports.fromDay} <= ${vouchers.businessDay} AND ${voucherExports.toDay} >= ${vouchers.businessDay} AND ${voucherExports.maxVoucherId} >= ${vouchers.id}))`,
+        })
+        .from(vouchers)
+        .leftJoin(companyStores, eq(companyStores.storeId, vouchers.storeId))
+        .where(between(vouchers.businessDay, first, last))
+        .groupBy(company, vouchers.businessDay)
+        .orderBy(company, vouchers.businessDay)
+        .all();
+      const total = rows.reduce((n, r) => n + r.total, 0);
+      const left = rows
+        .filter((r) => r.left > 0)
+        .map(
+          (r) =>
+            `company ${r.company} ${r.day}: ${r.left} of ${r.total} voucher(s) not in an export made after they were posted`,
+        );
+      return result(
+        left.length === 0,
+        `${total - rows.reduce((n, r) => n + r.left, 0)} of ${total} voucher(s) dated in the period exported to the accounting package`,
         left,
       );
     },
