@@ -10,6 +10,7 @@ import { openDrizzle, type Sqlite } from "../db/open.ts";
 import {
   companyStores,
   costMovements,
+  financeMarks,
   receivings,
   reconRuns,
   sales,
@@ -21,6 +22,7 @@ import {
   voucherLines,
   vouchers,
 } from "../db/schema.ts";
+import type { Books } from "../finance/books.ts";
 import type { Finance } from "../finance/finance.ts";
 import type { StepChecks, StepResult } from "./checklist.ts";
 
@@ -49,8 +51,8 @@ export interface CheckDeps {
   completeness: Completeness;
   costing: Costing;
   finance: Finance;
-  /** Inventory vouchers for stock counts (the ledger's posting rules); absent until it lands. */
-  countVouchers?: (period: string) => string[];
+  /** Inventory vouchers (finance/books.ts): cost of goods sold, receipts, counts; valuation = inventory account. */
+  books?: Books;
 }
 
 export function createChecks(deps: CheckDeps): StepChecks {
@@ -219,15 +221,44 @@ export function createChecks(deps: CheckDeps): StepChecks {
           .from(stockCounts)
           .where(eq(sql`substr(${stockCounts.countedAt}, 1, 7)`, period))
           .get()?.n ?? 0;
-      if (!deps.countVouchers)
+      if (!deps.books)
         return {
           status: "not_available",
-          summary: `${counts} count(s) in the period, ${counts - left.length} costed; their gain/loss vouchers: not available (the ledger's inventory posting is not on this hub yet)`,
+          summary: `${counts} count(s) in the period, ${counts - left.length} costed; their gain/loss vouchers: not available (the inventory posting is not on this hub)`,
           left: left.slice(0, LEFT_KEEP),
           leftCount: left.length,
         };
-      left.push(...deps.countVouchers(period));
-      return result(left.length === 0, `${counts} count(s) in the period costed and posted`, left);
+      // The inventory posting run is part of the step; then every count movement of the period
+      // must be below its mark (posted as an inventory.count voucher, finance/inventory-posting.ts).
+      deps.books.postInventory();
+      const mark =
+        orm
+          .select({ upTo: financeMarks.upTo })
+          .from(financeMarks)
+          .where(eq(financeMarks.name, "inventory"))
+          .get()?.upTo ?? 0;
+      const unposted = orm
+        .select({ storeId: costMovements.storeId, ref: costMovements.ref, n: sql<number>`COUNT(*)` })
+        .from(costMovements)
+        .innerJoin(
+          stockCounts,
+          and(eq(stockCounts.storeId, costMovements.storeId), eq(stockCounts.countId, costMovements.ref)),
+        )
+        .where(
+          and(
+            eq(costMovements.kind, "count_adjustment"),
+            gt(costMovements.ledgerId, mark),
+            eq(sql`substr(${stockCounts.countedAt}, 1, 7)`, period),
+          ),
+        )
+        .groupBy(costMovements.storeId, costMovements.ref)
+        .all();
+      left.push(...unposted.map((u) => `${u.storeId} count ${u.ref}: ${u.n} line(s) costed, not posted`));
+      return result(
+        left.length === 0,
+        `${counts} count(s) in the period, costed and posted to the inventory accounts`,
+        left,
+      );
     },
 
     cost_valuation_run(period) {
@@ -257,10 +288,24 @@ export function createChecks(deps: CheckDeps): StepChecks {
       const valuation = costing.valuation({ date: last });
       const value = valuation.reduce((s, r) => s + r.valueFen, 0);
       const negative = valuation.filter((r) => r.onHand < 0).length;
+      const left = uncosted.map((u) => `${u.storeId}: ${u.n} stock movement(s) not costed`);
+      // With the inventory posting on the hub: post it (COGS, receipts, counts as vouchers) and
+      // the valuation must equal each store's inventory account at month end.
+      let books = "inventory vouchers: not on this hub";
+      if (deps.books) {
+        const run = deps.books.postInventory();
+        const v = deps.books.valuation({ date: last });
+        for (const st of v.stores)
+          if (st.differenceFen !== 0)
+            left.push(
+              `${st.storeId}: valuation ${yuan(st.valuationFen)} yuan, inventory account ${st.inventoryAccount} ${yuan(st.accountFen)} yuan (difference ${yuan(st.differenceFen)})`,
+            );
+        books = `inventory vouchers posted (${run.vouchers} new); inventory accounts ${yuan(v.accountFen)} yuan = valuation${v.differenceFen ? ` except ${yuan(v.differenceFen)}` : ""}`;
+      }
       return result(
-        uncosted.length === 0,
-        `valuation at ${last}: ${new Set(valuation.map((r) => r.storeId)).size} store(s), ${yuan(value)} yuan; cost of goods sold net of returns in the month ${yuan(cogs)} yuan${negative ? `; ${negative} store/category group(s) below zero on hand (costed at the last average until stock arrives)` : ""}`,
-        uncosted.map((u) => `${u.storeId}: ${u.n} stock movement(s) not costed`),
+        left.length === 0,
+        `valuation at ${last}: ${new Set(valuation.map((r) => r.storeId)).size} store(s), ${yuan(value)} yuan; cost of goods sold net of returns in the month ${yuan(cogs)} yuan; ${books}${negative ? `; ${negative} store/category group(s) below zero on hand (costed at the last average until stock arrives)` : ""}`,
+        left,
       );
     },
 
