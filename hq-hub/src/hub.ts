@@ -18,6 +18,7 @@ import { createCompleteness } from "./completeness/completeness.ts";
 import { type HubConfig, moneyCapsOf } from "./config.ts";
 import { createConflicts } from "./conflicts/conflicts.ts";
 import { createCosting } from "./costing/costing.ts";
+import { costCatchUpTick } from "./costing/schedule.ts";
 import { createCoupons } from "./coupons/coupons.ts";
 import { createBatchedWrites } from "./db/batched-writes.ts";
 import { immediateTransactions, migrate, openDatabase, openDrizzle } from "./db/open.ts";
@@ -263,6 +264,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     for (const u of updates)
       if (u.payload.items.length) await send(u.storeId, "replenishment.status", u.payload);
   };
+  const costTick = costCatchUpTick(costing.catchUp, groups.draining);
   const receiptTimer = setInterval(() => {
     try {
       void tellTills(replenishment.refreshReceipts()).catch((e) =>
@@ -272,9 +274,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       log(`hq-hub: purchase order receipts: ${(e as Error).message}`);
     }
     try {
-      // Cost follows the stock ledger without waiting for a read (costing/); one batch a tick,
-      // so a long backlog (a hub upgraded with years of ledger) never holds the event loop.
-      costing.catchUp({ batch: 1000, maxBatches: 1 });
+      // Cost follows the stock ledger without waiting for a read, yielding to a draining ingest.
+      costTick();
     } catch (e) {
       log(`hq-hub: cost catch-up: ${(e as Error).message}`);
     }

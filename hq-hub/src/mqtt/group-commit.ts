@@ -13,6 +13,10 @@ import { plantedBug, prematureAcks } from "../plant.ts";
 import type { Downlink } from "./envelopes.ts";
 
 export const MAX_GROUP = 500;
+/** A group this large means a backlog is draining (stores catching up after an outage or a burst). */
+export const DRAIN_GROUP = 100;
+/** How long after the last such group ingest still counts as draining. */
+const DRAIN_QUIET_MS = 1000;
 
 export interface GroupStats {
   batches: number;
@@ -64,6 +68,13 @@ export function createGroupCommit(deps: GroupCommitDeps) {
    * messages through) and is sent the moment the Worker answers.
    */
   let inFlight: Promise<void> | undefined;
+  /** When the last group of DRAIN_GROUP messages or more was taken (monotonic ms). */
+  let drainSeenAt = Number.NEGATIVE_INFINITY;
+  const take = () => {
+    const taken = queue.splice(0, MAX_GROUP);
+    if (taken.length >= DRAIN_GROUP) drainSeenAt = performance.now();
+    return taken;
+  };
   function afterGroup(outs: BatchOutcome[]) {
     stats.groups++;
     // One ack per store per group: the last outcome carries the state after the commit.
@@ -85,7 +96,7 @@ export function createGroupCommit(deps: GroupCommitDeps) {
     scheduled = false;
     if (ingestWorker) {
       if (inFlight) return; // its answer schedules the next group
-      const group = queue.splice(0, MAX_GROUP);
+      const group = take();
       if (group.length === 0) return answerHellos();
       inFlight = ingestWorker
         .handleMany(group, now().toISOString())
@@ -116,7 +127,7 @@ export function createGroupCommit(deps: GroupCommitDeps) {
         });
       return;
     }
-    const group = queue.splice(0, MAX_GROUP);
+    const group = take();
     if (queue.length > 0) scheduleFlush();
     if (group.length === 0) return answerHellos();
     if (plantedBug === "ack_before_commit") {
@@ -167,6 +178,11 @@ export function createGroupCommit(deps: GroupCommitDeps) {
       hellos.push({ storeId, hello, after: enqueued });
       scheduleFlush();
     },
+    /**
+     * Whether ingest is draining a backlog now (a large group within the last second, or one
+     * waiting): background work that can wait (the cost catch-up) lets the stores' events go first.
+     */
+    draining: () => queue.length >= DRAIN_GROUP || performance.now() - drainSeenAt < DRAIN_QUIET_MS,
     /** Waits for the group with the Worker (at shutdown). */
     async drain() {
       while (inFlight) await inFlight;
