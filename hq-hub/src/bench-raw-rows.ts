@@ -6,7 +6,7 @@
 // are built before the clock starts; turning them into rows is timed).
 import { randomUUID } from "node:crypto";
 import { migrate, openDatabase } from "./db/open.ts";
-import { SALE_LINES, saleLineRows, saleRow, saleTenderRows, TENDERS } from "./ingest/ledger.ts";
+import { SALE_LINES, SALES, saleLineRows, saleRow, saleTenderRows, TENDERS } from "./ingest/sale-rows.ts";
 import { saleEvent, tempDir } from "./test-kit.ts";
 
 type Sale = ReturnType<typeof saleEvent>;
@@ -31,8 +31,7 @@ export function rawRowsRate(opts: {
     // writes its append-only rows (ingest/rows.ts): the fastest plain way through this driver.
     const tables = {
       inbox: "INSERT INTO inbox (event_id, store_id, seq, type, content_hash, occurred_at, received_at)",
-      sale: `INSERT INTO sales (store_id, sale_id, event_id, receipt_no, lane_id, cashier_id, shift_id, business_day, catalog_version,
-         member_id, gross_fen, discount_fen, net_fen, tax_fen, completed_at)`,
+      sale: SALES,
       line: SALE_LINES,
       tender: TENDERS,
       ledger: "INSERT INTO stock_ledger (store_id, sku, qty_delta, kind, ref, event_id, at)",

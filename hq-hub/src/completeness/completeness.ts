@@ -1,4 +1,4 @@
-// The completeness proof at HQ: each store's day.digest (written by ingest, see DIGEST_UPSERT)
+// The completeness proof at HQ: each store's day.digest (written by ingest, ingest/ledger.ts: the highest seq per store-day wins)
 // compared with the sales and returns HQ holds for that store and business day. A store x day
 // grid, one store-day in detail (the missing and extra receipts by number), and the month-end
 // question finance asks: is every store-day of a month complete?
@@ -20,13 +20,6 @@ import {
 } from "../db/schema.ts";
 import { ValidationError } from "../errors.ts";
 import { compareDay, type DayStatus, type DayVerdict, type HqReceipt, summarise } from "./compare.ts";
-
-/** Ingest's write of a digest: the latest (highest seq) per store-day wins. */
-export const DIGEST_UPSERT = `INSERT INTO day_digests (store_id, business_day, seq, event_id, final, payload, received_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (store_id, business_day) DO UPDATE SET seq = excluded.seq, event_id = excluded.event_id,
-    final = excluded.final, payload = excluded.payload, received_at = excluded.received_at
-  WHERE excluded.seq > day_digests.seq`;
 
 const Day = z.iso.date({ message: "a date YYYY-MM-DD" });
 export const CompletenessQuery = z.object({

@@ -3,39 +3,78 @@
 // ack a store gets after the commit, with the seqs held by open conflicts and the checks of the
 // ahead log (conflicts/ahead.ts) and of the group's decided resends.
 import type { EventsAck } from "@retail/protocol";
+import { and, asc, eq, gt, isNotNull, sql } from "drizzle-orm";
 import type { createAheadLog } from "../conflicts/ahead.ts";
 import { withHeld } from "../conflicts/rules.ts";
-import type { Sqlite } from "../db/open.ts";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { conflicts, deadLetters, inbox, lostSeqs, storeSeq } from "../db/schema.ts";
 import { missing, receive, type SeqState } from "./seq.ts";
 
 export function createAcks(db: Sqlite, shared: boolean, ahead: ReturnType<typeof createAheadLog>) {
   const seqs = new Map<string, SeqState>();
-  // Raw SQL: the ingest path (a store's seq state on first use, its head once per group, the
-  // held seqs of every ack), prepared once and bound positionally like rows.ts.
+  // The ingest path (a store's seq state on first use, its head once per group, the held seqs
+  // of every ack): prepared once with placeholders.
+  const orm = openDrizzle(db);
+  const p = sql.placeholder;
   const q = {
-    upTo: db.prepare("SELECT up_to_seq FROM store_seq WHERE store_id = ?"),
-    inboxAbove: db.prepare("SELECT seq FROM inbox WHERE store_id = ? AND seq > ?"),
-    deadAbove: db.prepare("SELECT seq FROM dead_letters WHERE store_id = ? AND seq > ? AND seq IS NOT NULL"),
-    lostAbove: db.prepare("SELECT from_seq, to_seq FROM lost_seqs WHERE store_id = ? AND to_seq > ?"),
-    seqUp: db.prepare(
-      "INSERT INTO store_seq (store_id, up_to_seq) VALUES (?, ?) ON CONFLICT (store_id) DO UPDATE SET up_to_seq = MAX(up_to_seq, excluded.up_to_seq)",
-    ),
-    held: db.prepare(
-      "SELECT seq, event_id AS id FROM conflicts WHERE store_id = ? AND status = 'open' ORDER BY seq, event_id LIMIT 1001",
-    ),
+    upTo: orm
+      .select({ upTo: storeSeq.upToSeq })
+      .from(storeSeq)
+      .where(eq(storeSeq.storeId, p("storeId")))
+      .prepare(),
+    inboxAbove: orm
+      .select({ seq: inbox.seq })
+      .from(inbox)
+      .where(and(eq(inbox.storeId, p("storeId")), gt(inbox.seq, p("upTo"))))
+      .prepare(),
+    deadAbove: orm
+      .select({ seq: deadLetters.seq })
+      .from(deadLetters)
+      .where(
+        and(
+          eq(deadLetters.storeId, p("storeId")),
+          gt(deadLetters.seq, p("upTo")),
+          isNotNull(deadLetters.seq),
+        ),
+      )
+      .prepare(),
+    lostAbove: orm
+      .select({ from: lostSeqs.fromSeq, to: lostSeqs.toSeq })
+      .from(lostSeqs)
+      .where(and(eq(lostSeqs.storeId, p("storeId")), gt(lostSeqs.toSeq, p("upTo"))))
+      .prepare(),
+    seqUp: orm
+      .insert(storeSeq)
+      .values({ storeId: p("storeId"), upToSeq: p("upTo") })
+      .onConflictDoUpdate({
+        target: storeSeq.storeId,
+        set: { upToSeq: sql`MAX(${storeSeq.upToSeq}, excluded.up_to_seq)` },
+      })
+      .prepare(),
+    held: orm
+      .select({ seq: conflicts.seq, id: conflicts.eventId })
+      .from(conflicts)
+      .where(and(eq(conflicts.storeId, p("storeId")), eq(conflicts.status, "open")))
+      .orderBy(asc(conflicts.seq), asc(conflicts.eventId))
+      .limit(1001)
+      .prepare(),
+    openStores: orm
+      .selectDistinct({ storeId: conflicts.storeId })
+      .from(conflicts)
+      .where(eq(conflicts.status, "open"))
+      .prepare(),
   };
 
   function seqState(storeId: string): SeqState {
     let s = seqs.get(storeId);
     if (s) return s;
-    const row = q.upTo.get(storeId) as { up_to_seq: number } | undefined;
-    const upTo = row?.up_to_seq ?? 0;
+    const upTo = q.upTo.get({ storeId })?.upTo ?? 0;
     const above = new Set<number>();
-    for (const r of q.inboxAbove.all(storeId, upTo) as { seq: number }[]) above.add(r.seq);
-    for (const r of q.deadAbove.all(storeId, upTo) as { seq: number }[]) above.add(r.seq);
+    for (const r of q.inboxAbove.all({ storeId, upTo })) above.add(r.seq);
+    for (const r of q.deadAbove.all({ storeId, upTo })) if (r.seq !== null) above.add(r.seq);
     // Seqs lost with a restored or replaced edge database (resync.ts) count as received.
-    for (const r of q.lostAbove.all(storeId, upTo) as { from_seq: number; to_seq: number }[])
-      for (let n = Math.max(r.from_seq, upTo + 1); n <= r.to_seq; n++) above.add(n);
+    for (const r of q.lostAbove.all({ storeId, upTo }))
+      for (let n = Math.max(r.from, upTo + 1); n <= r.to; n++) above.add(n);
     // Normalised: rows written inside the current transaction may already fill the gap above.
     s = receive({ upTo, above }, []);
     seqs.set(storeId, s);
@@ -43,16 +82,10 @@ export function createAcks(db: Sqlite, shared: boolean, ahead: ReturnType<typeof
   }
 
   /** Writes a store's head (once per store per group). */
-  const saveHead = (storeId: string) => q.seqUp.run(storeId, seqState(storeId).upTo);
+  const saveHead = (storeId: string) => q.seqUp.run({ storeId, upTo: seqState(storeId).upTo });
 
   /** Stores with open conflicts: only their acks need the held seqs looked up. */
-  const openConflictStores = new Set(
-    (
-      db.prepare("SELECT DISTINCT store_id FROM conflicts WHERE status = 'open'").all() as {
-        store_id: string;
-      }[]
-    ).map((r) => r.store_id),
-  );
+  const openConflictStores = new Set(q.openStores.all().map((r) => r.storeId));
 
   /**
    * Per store, in the current group: a duplicate or an already decided version the store sent
@@ -94,7 +127,7 @@ export function createAcks(db: Sqlite, shared: boolean, ahead: ReturnType<typeof
     const ack = { upToSeq: state.upTo, missing: missing(state) };
     // Another connection (the API's resolutions, a shared worker) may have opened or closed one.
     if (!shared && !openConflictStores.has(storeId)) return ack;
-    const open = q.held.all(storeId) as { seq: number; id: string }[];
+    const open = q.held.all({ storeId });
     if (open.length === 0) openConflictStores.delete(storeId);
     return withHeld(ack, open);
   }

@@ -4,8 +4,10 @@
 // pure). A new event's ledger rows follow; in the guarded replay each event has its own
 // savepoint, and one that fails is dead-lettered alone.
 import type { AnyEnvelope, EventsAck } from "@retail/protocol";
+import { and, eq, or, sql } from "drizzle-orm";
 import type { EventResult } from "../conflicts/ahead.ts";
-import type { Sqlite } from "../db/open.ts";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { conflicts, inbox } from "../db/schema.ts";
 import { StateError } from "../errors.ts";
 import type { Acks } from "./acks.ts";
 import type { DeadLetters } from "./dead-letters.ts";
@@ -31,38 +33,92 @@ export function createEventStep(
   steps: { ledger: LedgerStep; stock: StockStep; dead: DeadLetters; acks: Acks },
 ) {
   const { ledger, stock, dead, acks } = steps;
-  // The decision's statements. Raw SQL: the ingest hot path (see rows.ts), one positional bind each.
+  // The decision's statements, prepared once with placeholders (the ingest hot path).
+  const orm = openDrizzle(db);
+  const p = sql.placeholder;
+  const entryCols = {
+    eventId: inbox.eventId,
+    storeId: inbox.storeId,
+    seq: inbox.seq,
+    hash: inbox.contentHash,
+  };
   const q = {
-    byId: db.prepare("SELECT event_id, store_id, seq, content_hash FROM inbox WHERE event_id = ?"),
-    bySeq: db.prepare(
-      "SELECT event_id, store_id, seq, content_hash FROM inbox WHERE store_id = ? AND seq = ?",
-    ),
+    byId: orm
+      .select(entryCols)
+      .from(inbox)
+      .where(eq(inbox.eventId, p("id")))
+      .prepare(),
+    bySeq: orm
+      .select(entryCols)
+      .from(inbox)
+      .where(and(eq(inbox.storeId, p("storeId")), eq(inbox.seq, p("seq"))))
+      .prepare(),
     // Claims the event's inbox row; 0 changes when its id or (store, seq) is already there.
-    inbox: db.prepare(
-      "INSERT INTO inbox (event_id, store_id, seq, type, content_hash, occurred_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-    ),
+    inbox: orm
+      .insert(inbox)
+      .values({
+        eventId: p("id"),
+        storeId: p("storeId"),
+        seq: p("seq"),
+        type: p("type"),
+        contentHash: p("hash"),
+        occurredAt: p("occurredAt"),
+        receivedAt: p("at"),
+      })
+      .onConflictDoNothing()
+      .prepare(),
     // The same incoming version again (held, or already decided), or the version a take_store
     // replaced: seen before, so neither a new conflict nor an effect.
-    knownConflict: db.prepare(
-      `SELECT status FROM conflicts WHERE store_id = ? AND seq = ? AND ((event_id = ? AND incoming_hash = ?)
-       OR (status = 'take_store' AND existing_event_id = ? AND existing_hash = ?)) LIMIT 1`,
-    ),
-    contested: db.prepare("SELECT 1 AS x FROM conflicts WHERE store_id = ? AND seq = ? LIMIT 1"),
-    conflict: db.prepare(
-      `INSERT INTO conflicts (store_id, seq, event_id, existing_event_id, reason, existing_hash, incoming_hash, raw, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
+    knownConflict: orm
+      .select({ status: conflicts.status })
+      .from(conflicts)
+      .where(
+        and(
+          eq(conflicts.storeId, p("storeId")),
+          eq(conflicts.seq, p("seq")),
+          or(
+            and(eq(conflicts.eventId, p("id")), eq(conflicts.incomingHash, p("hash"))),
+            and(
+              eq(conflicts.status, "take_store"),
+              eq(conflicts.existingEventId, p("id")),
+              eq(conflicts.existingHash, p("hash")),
+            ),
+          ),
+        ),
+      )
+      .limit(1)
+      .prepare(),
+    contested: orm
+      .select({ x: sql<number>`1` })
+      .from(conflicts)
+      .where(and(eq(conflicts.storeId, p("storeId")), eq(conflicts.seq, p("seq"))))
+      .limit(1)
+      .prepare(),
+    conflict: orm
+      .insert(conflicts)
+      .values({
+        storeId: p("storeId"),
+        seq: p("seq"),
+        eventId: p("id"),
+        existingEventId: p("existingId"),
+        reason: p("reason"),
+        existingHash: p("existingHash"),
+        incomingHash: p("hash"),
+        raw: p("raw"),
+        receivedAt: p("at"),
+      })
+      .prepare(),
   };
-
-  const entry = (r: Record<string, unknown> | undefined): InboxEntry | undefined =>
-    r
-      ? {
-          eventId: r.event_id as string,
-          storeId: r.store_id as string,
-          seq: r.seq as number,
-          hash: r.content_hash as string,
-        }
-      : undefined;
+  const claim = (env: AnyEnvelope, storeId: string, hash: string, at: string) =>
+    q.inbox.run({
+      id: env.id,
+      storeId,
+      seq: env.seq,
+      type: env.type,
+      hash,
+      occurredAt: env.occurredAt,
+      at,
+    }).changes === 1;
 
   /** One event, with what it became recorded for the ahead log. */
   function applyOne(
@@ -116,7 +172,7 @@ export function createEventStep(
     // (store, seq) is taken are the existing rows read to tell a duplicate from a conflict.
     // (The insert is a single statement: when it changes nothing, nothing was written.)
     if (!mode.guarded) {
-      if (q.inbox.run(env.id, storeId, env.seq, env.type, hash, env.occurredAt, at).changes === 1) {
+      if (claim(env, storeId, hash, at)) {
         // Optimistic pass: no savepoint; a failure aborts the whole group, which is then
         // replayed with a savepoint per event (see handleMany).
         ledger.applyEffects(env, at, out.alerts);
@@ -125,24 +181,22 @@ export function createEventStep(
         return env.seq;
       }
     }
-    const byId = entry(q.byId.get(env.id) as Record<string, unknown> | undefined);
+    const byId: InboxEntry | undefined = q.byId.get({ id: env.id });
     const d = decide(
       { eventId: env.id, storeId, seq: env.seq, hash: byId ? comparableHash(byId.hash, env, hash) : hash },
       byId,
-      entry(q.bySeq.get(storeId, env.seq) as Record<string, unknown> | undefined),
+      q.bySeq.get({ storeId, seq: env.seq }),
     );
     if (d.kind === "duplicate" || (byId && sameButSeq(byId, env))) {
       // The same event under a new seq is one a restored edge moved up (resync.ts): HQ has it.
       // Resent at a contested seq (a conflict was there): tell the store HQ holds its event.
-      if (byId && byId.seq === env.seq && q.contested.get(storeId, env.seq))
+      if (byId && byId.seq === env.seq && q.contested.get({ storeId, seq: env.seq }))
         acks.addCheck(storeId, env.seq, env.id);
       out.duplicates++;
       return env.seq;
     }
     if (d.kind === "conflict") {
-      const known = q.knownConflict.get(storeId, env.seq, env.id, hash, env.id, hash) as
-        | { status: string }
-        | undefined;
+      const known = q.knownConflict.get({ storeId, seq: env.seq, id: env.id, hash });
       if (known) {
         if (known.status !== "open") acks.addCheck(storeId, env.seq, env.id);
         out.duplicates++;
@@ -150,17 +204,17 @@ export function createEventStep(
         return known.status === "open" ? undefined : env.seq;
       }
       acks.conflictOpened(storeId);
-      q.conflict.run(
+      q.conflict.run({
         storeId,
-        env.seq,
-        env.id,
-        d.existing.eventId,
-        d.reason,
-        d.existing.hash,
+        seq: env.seq,
+        id: env.id,
+        existingId: d.existing.eventId,
+        reason: d.reason,
+        existingHash: d.existing.hash,
         hash,
-        JSON.stringify(env),
+        raw: JSON.stringify(env),
         at,
-      );
+      });
       out.conflicts++;
       // The committed event keeps its seq; this one is held (listed in the ack's `held`) until
       // a person resolves it (conflicts/conflicts.ts), never acked as delivered.
@@ -169,9 +223,10 @@ export function createEventStep(
     // Here only in the guarded replay (the optimistic pass returned above, or found the row).
     if (!mode.guarded) throw new StateError(env.id, "inbox row neither inserted nor found");
     const alertsBefore = out.alerts.length;
+    // Raw SQL: a savepoint (drizzle says one only through its async transaction callback).
     db.exec("SAVEPOINT ev");
     try {
-      if (q.inbox.run(env.id, storeId, env.seq, env.type, hash, env.occurredAt, at).changes !== 1)
+      if (!claim(env, storeId, hash, at))
         throw new StateError(env.id, "inbox row neither inserted nor found");
       ledger.applyEffects(env, at, out.alerts);
       dead.supersede(at, storeId, env.seq);
@@ -205,8 +260,7 @@ export function createEventStep(
   return {
     applyOne,
     /** The event at a store's seq, if HQ holds one (for the ahead log). */
-    eventAt: (storeId: string, seq: number) =>
-      (q.bySeq.get(storeId, seq) as { event_id: string } | undefined)?.event_id,
+    eventAt: (storeId: string, seq: number) => q.bySeq.get({ storeId, seq })?.eventId,
   };
 }
 

@@ -213,6 +213,7 @@ export function createIngest(deps: IngestDeps) {
    * events' savepoints rolls back that message only, which is dead-lettered with the reason.
    */
   function applyIsolated(storeId: string, topic: string, payload: Buffer | string, at: string): BatchOutcome {
+    // Raw SQL: a savepoint (drizzle says one only through its async transaction callback).
     db.exec("SAVEPOINT msg");
     try {
       const out = applyMessage(storeId, topic, payload, at);

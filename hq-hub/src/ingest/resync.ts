@@ -8,7 +8,9 @@
 //  - records a fleet alert for a person (edge_resyncs), as it does when a store is re-enrolled
 //    or says hello from a new instance (a fresh or replaced edge.db).
 import { type EdgeHello, type EdgeWelcome, planResync, type ResyncPlan } from "@retail/protocol";
-import type { Sqlite } from "../db/open.ts";
+import { and, count, desc, eq, sql } from "drizzle-orm";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { edgeInstanceSeqs, edgeResyncs, inbox, lostSeqs, storeIdentity, stores } from "../db/schema.ts";
 import { NotFoundError } from "../errors.ts";
 import type { SeqState } from "./seq.ts";
 
@@ -94,30 +96,86 @@ function words(
 
 export function createResync(deps: { db: Sqlite; now: () => Date; seq: SeqAccess }) {
   const { db, now, seq } = deps;
+  const orm = openDrizzle(db);
+  const p = sql.placeholder;
+  // Prepared once: every store's hello runs them.
   const q = {
-    identity: db.prepare("SELECT instance_id FROM store_identity WHERE store_id = ?"),
-    setIdentity: db.prepare(
-      `INSERT INTO store_identity (store_id, instance_id, since, last_hello_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (store_id) DO UPDATE SET since = CASE WHEN instance_id = excluded.instance_id THEN since ELSE excluded.since END,
-       instance_id = excluded.instance_id, last_hello_at = excluded.last_hello_at`,
-    ),
-    atSeq: db.prepare("SELECT event_id FROM inbox WHERE store_id = ? AND seq = ?"),
-    resync: db.prepare(
-      `INSERT INTO edge_resyncs (store_id, kind, instance_id, previous_instance_id, edge_last_seq, edge_acked_up_to, hq_head_seq,
-       hq_max_seq, new_from, shift, lost_json, unreceived_json, detail, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-    ),
+    identity: orm
+      .select({ instanceId: storeIdentity.instanceId })
+      .from(storeIdentity)
+      .where(eq(storeIdentity.storeId, p("storeId")))
+      .prepare(),
+    setIdentity: orm
+      .insert(storeIdentity)
+      .values({ storeId: p("storeId"), instanceId: p("instanceId"), since: p("at"), lastHelloAt: p("at") })
+      .onConflictDoUpdate({
+        target: storeIdentity.storeId,
+        set: {
+          since: sql`CASE WHEN ${storeIdentity.instanceId} = excluded.instance_id THEN ${storeIdentity.since} ELSE excluded.since END`,
+          instanceId: sql`excluded.instance_id`,
+          lastHelloAt: sql`excluded.last_hello_at`,
+        },
+      })
+      .prepare(),
+    atSeq: orm
+      .select({ eventId: inbox.eventId })
+      .from(inbox)
+      .where(and(eq(inbox.storeId, p("storeId")), eq(inbox.seq, p("seq"))))
+      .prepare(),
+    resync: orm
+      .insert(edgeResyncs)
+      .values({
+        storeId: p("storeId"),
+        kind: p("kind"),
+        instanceId: p("instanceId"),
+        previousInstanceId: p("previousInstanceId"),
+        edgeLastSeq: p("edgeLastSeq"),
+        edgeAckedUpTo: p("edgeAckedUpTo"),
+        hqHeadSeq: p("hqHeadSeq"),
+        hqMaxSeq: p("hqMaxSeq"),
+        newFrom: p("newFrom"),
+        shift: p("shift"),
+        lostJson: p("lostJson"),
+        unreceivedJson: p("unreceivedJson"),
+        detail: p("detail"),
+        at: p("at"),
+      })
+      .prepare(),
     // The same finding still open (an edge that says hello again before it moved its events,
-    // or a hostile one repeating itself): one alert, not one per connect.
-    sameOpen: db.prepare(
-      `SELECT id FROM edge_resyncs WHERE store_id = ? AND instance_id IS ? AND hq_max_seq = ?
-       AND new_from IS ? AND shift = ? AND status = 'open'`,
-    ),
-    reported: db.prepare(
-      "SELECT max_reported_seq FROM edge_instance_seqs WHERE store_id = ? AND instance_id = ?",
-    ),
-    lost: db.prepare(
-      "INSERT INTO lost_seqs (store_id, from_seq, to_seq, reason, resync_id, at) VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-    ),
+    // or a hostile one repeating itself): one alert, not one per connect. (`IS`: NULL-safe.)
+    sameOpen: orm
+      .select({ id: edgeResyncs.id })
+      .from(edgeResyncs)
+      .where(
+        and(
+          eq(edgeResyncs.storeId, p("storeId")),
+          sql`${edgeResyncs.instanceId} IS ${p("instanceId")}`,
+          eq(edgeResyncs.hqMaxSeq, p("max")),
+          sql`${edgeResyncs.newFrom} IS ${p("newFrom")}`,
+          eq(edgeResyncs.shift, p("shift")),
+          eq(edgeResyncs.status, "open"),
+        ),
+      )
+      .prepare(),
+    reported: orm
+      .select({ max: edgeInstanceSeqs.maxReportedSeq })
+      .from(edgeInstanceSeqs)
+      .where(
+        and(eq(edgeInstanceSeqs.storeId, p("storeId")), eq(edgeInstanceSeqs.instanceId, p("instanceId"))),
+      )
+      .prepare(),
+    lost: orm
+      .insert(lostSeqs)
+      .values({
+        storeId: p("storeId"),
+        fromSeq: p("from"),
+        toSeq: p("to"),
+        reason: p("reason"),
+        resyncId: p("resyncId"),
+        at: p("at"),
+      })
+      .onConflictDoNothing()
+      .prepare(),
   };
 
   /** Answers a store's hello; one transaction (the lost seqs, the alert, the identity). */
@@ -127,8 +185,8 @@ export function createResync(deps: { db: Sqlite; now: () => Date; seq: SeqAccess
     const tx = db.transaction(() => {
       const { state, max } = seq.seqView(storeId);
       const verdicts = h.boots.map((b) => {
-        const row = q.atSeq.get(storeId, b.firstSeq) as { event_id: string } | undefined;
-        return row ? (row.event_id === b.eventId ? "same" : "other") : "none";
+        const row = q.atSeq.get({ storeId, seq: b.firstSeq });
+        return row ? (row.eventId === b.eventId ? "same" : "other") : "none";
       }) as EdgeWelcome["boots"];
       const plan = planResync({
         ackedUpTo: h.ackedUpTo,
@@ -136,7 +194,7 @@ export function createResync(deps: { db: Sqlite; now: () => Date; seq: SeqAccess
         boots: h.boots.map((b, i) => ({ firstSeq: b.firstSeq, held: verdicts[i]! })),
         hqMaxSeq: max,
       });
-      const previous = (q.identity.get(storeId) as { instance_id: string } | undefined)?.instance_id;
+      const previous = q.identity.get({ storeId })?.instanceId;
       const replaced = previous !== undefined && previous !== h.instanceId;
       let lost: { from: number; to: number }[] = [];
       if (plan.shift > 0 || replaced) {
@@ -147,50 +205,53 @@ export function createResync(deps: { db: Sqlite; now: () => Date; seq: SeqAccess
         const lostCount = lost.reduce((n, r) => n + r.to - r.from + 1, 0);
         // What the database that is gone said it had (a restored copy shares its instance id).
         const gone = replaced ? previous : h.instanceId;
-        const reported = (q.reported.get(storeId, gone) as { max_reported_seq: number } | undefined)
-          ?.max_reported_seq;
+        const reported = q.reported.get({ storeId, instanceId: gone })?.max;
         const unreceived =
           reported !== undefined && reported > max ? { from: max + 1, to: reported } : undefined;
         const again =
           lost.length === 0
-            ? (q.sameOpen.get(storeId, h.instanceId, max, plan.newFrom, plan.shift) as
-                | { id: number }
-                | undefined)
+            ? q.sameOpen.get({
+                storeId,
+                instanceId: h.instanceId,
+                max,
+                newFrom: plan.newFrom ?? null,
+                shift: plan.shift,
+              })
             : undefined;
         const id =
           again?.id ??
           Number(
-            q.resync.run(
+            q.resync.run({
               storeId,
               kind,
-              h.instanceId,
-              previous ?? null,
-              h.lastSeq,
-              h.ackedUpTo,
-              state.upTo,
-              max,
-              plan.newFrom,
-              plan.shift,
-              JSON.stringify(lost),
-              unreceived ? JSON.stringify(unreceived) : null,
-              words(kind, plan, lostCount, unreceived),
+              instanceId: h.instanceId,
+              previousInstanceId: previous ?? null,
+              edgeLastSeq: h.lastSeq,
+              edgeAckedUpTo: h.ackedUpTo,
+              hqHeadSeq: state.upTo,
+              hqMaxSeq: max,
+              newFrom: plan.newFrom ?? null,
+              shift: plan.shift,
+              lostJson: JSON.stringify(lost),
+              unreceivedJson: unreceived ? JSON.stringify(unreceived) : null,
+              detail: words(kind, plan, lostCount, unreceived),
               at,
-            ).lastInsertRowid,
+            }).lastInsertRowid,
           );
         for (const r of lost)
-          q.lost.run(
+          q.lost.run({
             storeId,
-            r.from,
-            r.to,
-            `not received before the store's edge database was ${kind === "replaced" ? "replaced" : "restored"}`,
-            id,
+            from: r.from,
+            to: r.to,
+            reason: `not received before the store's edge database was ${kind === "replaced" ? "replaced" : "restored"}`,
+            resyncId: id,
             at,
-          );
+          });
         const seqs: number[] = [];
         for (const r of lost) for (let s = r.from; s <= r.to; s++) seqs.push(s);
         if (seqs.length) seq.markReceived(storeId, seqs);
       }
-      q.setIdentity.run(storeId, h.instanceId, at, at);
+      q.setIdentity.run({ storeId, instanceId: h.instanceId, at });
       const after = seq.seqView(storeId);
       welcome = {
         helloId: h.helloId,
@@ -213,67 +274,62 @@ export function createResync(deps: { db: Sqlite; now: () => Date; seq: SeqAccess
   /** A store was enrolled again (its previous credentials stop working): a fleet alert. */
   function reEnrolled(storeId: string) {
     const { head, max } = seq.seqView(storeId);
-    const prev = (q.identity.get(storeId) as { instance_id: string } | undefined)?.instance_id;
-    q.resync.run(
+    const prev = q.identity.get({ storeId })?.instanceId;
+    q.resync.run({
       storeId,
-      "re_enrolled",
-      null,
-      prev ?? null,
-      null,
-      null,
-      head,
-      max,
-      null,
-      0,
-      "[]",
-      null,
-      words("re_enrolled", undefined, 0),
-      now().toISOString(),
-    );
+      kind: "re_enrolled",
+      instanceId: null,
+      previousInstanceId: prev ?? null,
+      edgeLastSeq: null,
+      edgeAckedUpTo: null,
+      hqHeadSeq: head,
+      hqMaxSeq: max,
+      newFrom: null,
+      shift: 0,
+      lostJson: "[]",
+      unreceivedJson: null,
+      detail: words("re_enrolled", undefined, 0),
+      at: now().toISOString(),
+    });
   }
 
   function list(opts: { storeId?: string; status?: "open" | "resolved"; region?: string } = {}): ResyncRow[] {
-    const where: string[] = [];
-    const args: string[] = [];
-    if (opts.storeId) {
-      where.push("r.store_id = ?");
-      args.push(opts.storeId);
-    }
-    if (opts.status) {
-      where.push("r.status = ?");
-      args.push(opts.status);
-    }
-    if (opts.region) {
-      where.push("s.region = ?");
-      args.push(opts.region);
-    }
-    const rows = db
-      .prepare(
-        `SELECT r.* FROM edge_resyncs r LEFT JOIN stores s ON s.id = r.store_id
-         ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY r.id DESC LIMIT 500`,
+    return orm
+      .select({ r: edgeResyncs })
+      .from(edgeResyncs)
+      .leftJoin(stores, eq(stores.id, edgeResyncs.storeId))
+      .where(
+        and(
+          opts.storeId ? eq(edgeResyncs.storeId, opts.storeId) : undefined,
+          opts.status ? eq(edgeResyncs.status, opts.status) : undefined,
+          opts.region ? eq(stores.region, opts.region) : undefined,
+        ),
       )
-      .all(...args) as Record<string, unknown>[];
-    return rows.map(toRow);
+      .orderBy(desc(edgeResyncs.id))
+      .limit(500)
+      .all()
+      .map(({ r }) => toRow(r));
   }
 
   function resolve(id: number, actor: string): ResyncRow {
-    const r = db
-      .prepare(
-        "UPDATE edge_resyncs SET status = 'resolved', resolved_by = ?, resolved_at = ? WHERE id = ? AND status = 'open'",
-      )
-      .run(actor, now().toISOString(), id);
+    const r = orm
+      .update(edgeResyncs)
+      .set({ status: "resolved", resolvedBy: actor, resolvedAt: now().toISOString() })
+      .where(and(eq(edgeResyncs.id, id), eq(edgeResyncs.status, "open")))
+      .run();
     if (r.changes !== 1) throw new NotFoundError("open edge resync", String(id));
-    return toRow(db.prepare("SELECT * FROM edge_resyncs WHERE id = ?").get(id) as Record<string, unknown>);
+    return toRow(orm.select().from(edgeResyncs).where(eq(edgeResyncs.id, id)).get()!);
   }
 
   /** Open alerts per store (the fleet view). */
   function openCounts(): Map<string, number> {
-    const m = new Map<string, number>();
-    for (const r of db
-      .prepare("SELECT store_id, count(*) AS n FROM edge_resyncs WHERE status = 'open' GROUP BY store_id")
-      .all() as { store_id: string; n: number }[])
-      m.set(r.store_id, r.n);
-    return m;
+    const rows = orm
+      .select({ storeId: edgeResyncs.storeId, n: count() })
+      .from(edgeResyncs)
+      .where(eq(edgeResyncs.status, "open"))
+      .groupBy(edgeResyncs.storeId)
+      .all();
+    return new Map(rows.map((r) => [r.storeId, r.n]));
   }
 
   return { hello, reEnrolled, list, resolve, openCounts };
@@ -281,32 +337,31 @@ export function createResync(deps: { db: Sqlite; now: () => Date; seq: SeqAccess
 
 export type Resync = ReturnType<typeof createResync>;
 
-function toRow(r: Record<string, unknown>): ResyncRow {
-  const opt = <T>(k: string) => (r[k] === null || r[k] === undefined ? undefined : (r[k] as T));
+function toRow(r: typeof edgeResyncs.$inferSelect): ResyncRow {
   const row: ResyncRow = {
-    id: r.id as number,
-    storeId: r.store_id as string,
+    id: r.id,
+    storeId: r.storeId,
     kind: r.kind as ResyncKind,
-    hqHeadSeq: r.hq_head_seq as number,
-    hqMaxSeq: r.hq_max_seq as number,
-    shift: r.shift as number,
-    lost: JSON.parse(r.lost_json as string),
-    ...(r.unreceived_json ? { unreceived: JSON.parse(r.unreceived_json as string) } : {}),
-    detail: r.detail as string,
-    at: r.at as string,
+    hqHeadSeq: r.hqHeadSeq,
+    hqMaxSeq: r.hqMaxSeq,
+    shift: r.shift,
+    lost: JSON.parse(r.lostJson),
+    ...(r.unreceivedJson ? { unreceived: JSON.parse(r.unreceivedJson) } : {}),
+    detail: r.detail,
+    at: r.at,
     status: r.status as "open" | "resolved",
   };
-  for (const [k, col] of [
-    ["instanceId", "instance_id"],
-    ["previousInstanceId", "previous_instance_id"],
-    ["edgeLastSeq", "edge_last_seq"],
-    ["edgeAckedUpTo", "edge_acked_up_to"],
-    ["newFrom", "new_from"],
-    ["resolvedBy", "resolved_by"],
-    ["resolvedAt", "resolved_at"],
+  for (const k of [
+    "instanceId",
+    "previousInstanceId",
+    "edgeLastSeq",
+    "edgeAckedUpTo",
+    "newFrom",
+    "resolvedBy",
+    "resolvedAt",
   ] as const) {
-    const v = opt(col);
-    if (v !== undefined) (row as unknown as Record<string, unknown>)[k] = v;
+    const v = r[k];
+    if (v !== null && v !== undefined) (row as unknown as Record<string, unknown>)[k] = v;
   }
   return row;
 }

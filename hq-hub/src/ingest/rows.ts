@@ -2,9 +2,12 @@
 // ingest only ever appends to and never reads back (sale lines, tenders, the stock ledger,
 // unwatched on-hand deltas), gathered over a group's optimistic pass and written at its end,
 // still inside the group's transaction.
-// Raw SQL on purpose: the hot path of ingest. Each statement is prepared once per row count
-// and bound with one positional array (up to 128 rows x 14 columns), which drizzle's insert
-// builder would rebuild, or fill placeholder by placeholder, for every chunk.
+// Raw SQL on purpose, the one place left on ingest's path: each statement is prepared once per
+// row count and bound with one positional array (up to 128 rows x 14 columns). Drizzle can say
+// the insert but not as cheaply: 51,200 sale_lines rows in 128-row chunks, one transaction,
+// interleaved in one process (2026-12-07, load average ~34): this raw statement 17,500-51,000
+// rows/s; drizzle's builder per chunk 4,500-4,900; drizzle prepared once with 1,792 named
+// placeholders 5,700-8,300 (3.5-7x slower).
 import type { Sqlite } from "../db/open.ts";
 
 /** Whether events get a savepoint each (the replay after an optimistic group failed). */

@@ -1,8 +1,9 @@
 // Ingest's stock step: an event's moves go to the stock ledger and the on-hand levels; a SKU
 // with a reorder point has its new on-hand read back at once, and crossing the point raises
 // (or re-arms) a stock alert that the caller publishes after the commit.
-// Raw SQL: the ingest hot path (see rows.ts); `RETURNING on_hand` on an upsert.
-import type { Sqlite } from "../db/open.ts";
+import { and, eq, sql } from "drizzle-orm";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { reorderPoints, stockLevels } from "../db/schema.ts";
 import { reorderTransition, type StockMove } from "./effects.ts";
 import type { IngestMode, RowWriter } from "./rows.ts";
 
@@ -14,13 +15,30 @@ export interface StockAlertOut {
 }
 
 export function createStockStep(db: Sqlite, rows: RowWriter, mode: IngestMode, shared: boolean) {
+  // Prepared once with placeholders (the ingest hot path).
+  const orm = openDrizzle(db);
+  const p = sql.placeholder;
   const q = {
-    level: db.prepare(
-      `INSERT INTO stock_levels (store_id, sku, on_hand) VALUES (?, ?, ?)
-       ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand RETURNING on_hand`,
-    ),
-    reorderAll: db.prepare("SELECT sku, reorder_point, alerted FROM reorder_points WHERE store_id = ?"),
-    reorderFlag: db.prepare("UPDATE reorder_points SET alerted = ? WHERE store_id = ? AND sku = ?"),
+    // A watched SKU's new on-hand, read back from the upsert.
+    level: orm
+      .insert(stockLevels)
+      .values({ storeId: p("storeId"), sku: p("sku"), onHand: p("qty") })
+      .onConflictDoUpdate({
+        target: [stockLevels.storeId, stockLevels.sku],
+        set: { onHand: sql`${stockLevels.onHand} + excluded.on_hand` },
+      })
+      .returning({ onHand: stockLevels.onHand })
+      .prepare(),
+    reorderAll: orm
+      .select({ sku: reorderPoints.sku, point: reorderPoints.reorderPoint, alerted: reorderPoints.alerted })
+      .from(reorderPoints)
+      .where(eq(reorderPoints.storeId, p("storeId")))
+      .prepare(),
+    reorderFlag: orm
+      .update(reorderPoints)
+      .set({ alerted: sql`${p("alerted")}` })
+      .where(and(eq(reorderPoints.storeId, p("storeId")), eq(reorderPoints.sku, p("sku"))))
+      .prepare(),
   };
 
   /** Reorder points per store (sku -> point and alert flag); not cached with shared workers. */
@@ -29,8 +47,8 @@ export function createStockStep(db: Sqlite, rows: RowWriter, mode: IngestMode, s
     let m = shared ? undefined : reorderCache.get(storeId);
     if (!m) {
       m = new Map();
-      for (const r of q.reorderAll.all(storeId) as { sku: string; reorder_point: number; alerted: number }[])
-        m.set(r.sku, { point: r.reorder_point, alerted: r.alerted === 1 });
+      for (const r of q.reorderAll.all({ storeId }))
+        m.set(r.sku, { point: r.point, alerted: r.alerted === 1 });
       reorderCache.set(storeId, m);
     }
     return m;
@@ -55,15 +73,15 @@ export function createStockStep(db: Sqlite, rows: RowWriter, mode: IngestMode, s
     const unwatched = moves.filter((m) => !points.has(m.sku));
     if (mode.guarded || unwatched.length > 0) rows.addLevels(storeId, unwatched);
     for (const m of watched) {
-      const { on_hand } = q.level.get(storeId, m.sku, m.qty) as { on_hand: number };
+      const on_hand = q.level.get({ storeId, sku: m.sku, qty: m.qty })!.onHand;
       const rp = points.get(m.sku)!;
       const t = reorderTransition(on_hand, rp.point, rp.alerted);
       if (t === "alert") {
-        q.reorderFlag.run(1, storeId, m.sku);
+        q.reorderFlag.run({ alerted: 1, storeId, sku: m.sku });
         rp.alerted = true;
         alerts.push({ storeId, sku: m.sku, onHand: on_hand, reorderPoint: rp.point });
       } else if (t === "rearm") {
-        q.reorderFlag.run(0, storeId, m.sku);
+        q.reorderFlag.run({ alerted: 0, storeId, sku: m.sku });
         rp.alerted = false;
       }
     }

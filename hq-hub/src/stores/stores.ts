@@ -6,7 +6,7 @@ import { STORE_ID_RE } from "@retail/protocol";
 import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
-import { stores } from "../db/schema.ts";
+import { credentialRotations, stores } from "../db/schema.ts";
 import { fromZod, NotFoundError, ValidationError } from "../errors.ts";
 
 export const StoreInput = z.strictObject({
@@ -178,11 +178,11 @@ export function createStores(deps: {
     get(id);
     const code = newEnrollmentCode();
     const expiresAt = new Date(now().getTime() + deps.codeHours * 3600_000).toISOString();
-    db.prepare("UPDATE stores SET enrollment_code_hash = ?, enrollment_code_expires_at = ? WHERE id = ?").run(
-      sha256(code),
-      expiresAt,
-      id,
-    );
+    orm
+      .update(stores)
+      .set({ enrollmentCodeHash: sha256(code), enrollmentCodeExpiresAt: expiresAt })
+      .where(eq(stores.id, id))
+      .run();
     return { code, expiresAt };
   }
 
@@ -190,11 +190,9 @@ export function createStores(deps: {
     if (typeof code !== "string" || !/^[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code.trim().toUpperCase()))
       throw new ValidationError("code", "an enrollment code looks like ABCD-EFGH");
     const hash = sha256(code.trim().toUpperCase());
-    const r = db.prepare("SELECT * FROM stores WHERE enrollment_code_hash = ?").get(hash) as
-      | Record<string, unknown>
-      | undefined;
+    const r = orm.select().from(stores).where(eq(stores.enrollmentCodeHash, hash)).get();
     if (!r) throw new ValidationError("code", "unknown or already used enrollment code");
-    if (Date.parse(r.enrollment_code_expires_at as string) < now().getTime())
+    if (Date.parse(r.enrollmentCodeExpiresAt ?? "") < now().getTime())
       throw new ValidationError("code", "enrollment code expired; ask HQ for a new one");
     const password = randomBytes(24).toString("base64url");
     const pwHash = await Bun.password.hash(password, {
@@ -202,37 +200,57 @@ export function createStores(deps: {
       memoryCost: 19456,
       timeCost: 2,
     });
-    const id = r.id as string;
-    const info = db
-      .prepare(
-        `UPDATE stores SET enrollment_code_hash = NULL, enrollment_code_expires_at = NULL, enrollment_state = 'enrolled',
-         mqtt_password_hash = ?, mqtt_password_mosquitto = ?, mqtt_password_pending = NULL, mqtt_password_pending_hash = NULL,
-         enrolled_at = ? WHERE id = ? AND enrollment_code_hash = ?`,
-      )
-      .run(pwHash, mosquittoHash(password), now().toISOString(), id, hash);
+    const id = r.id;
+    const info = orm
+      .update(stores)
+      .set({
+        enrollmentCodeHash: null,
+        enrollmentCodeExpiresAt: null,
+        enrollmentState: "enrolled",
+        mqttPasswordHash: pwHash,
+        mqttPasswordMosquitto: mosquittoHash(password),
+        mqttPasswordPending: null,
+        mqttPasswordPendingHash: null,
+        enrolledAt: now().toISOString(),
+      })
+      .where(and(eq(stores.id, id), eq(stores.enrollmentCodeHash, hash)))
+      .run();
     // Two redemptions racing: only the one whose UPDATE still saw the code wins.
     if (info.changes !== 1) throw new ValidationError("code", "unknown or already used enrollment code");
     // New credentials replace whatever a rotation had pending.
-    db.prepare(
-      "UPDATE credential_rotations SET state = 'superseded' WHERE store_id = ? AND state = 'pending'",
-    ).run(id);
-    if (r.enrolled_at) deps.onReEnrolled?.(id);
+    supersedeRotations(id);
+    if (r.enrolledAt) deps.onReEnrolled?.(id);
     return {
       storeId: id,
-      storeName: r.name as string,
-      region: r.region as string,
+      storeName: r.name,
+      region: r.region,
       mqtt: { url: mqttUrl, username: mqttIdentity(id), password, clientId: mqttIdentity(id) },
     };
   }
 
   function revoke(id: string) {
     get(id);
-    db.prepare(
-      "UPDATE stores SET enrollment_state = 'revoked', mqtt_password_hash = NULL, mqtt_password_mosquitto = NULL, mqtt_password_pending = NULL, mqtt_password_pending_hash = NULL WHERE id = ?",
-    ).run(id);
-    db.prepare(
-      "UPDATE credential_rotations SET state = 'superseded' WHERE store_id = ? AND state = 'pending'",
-    ).run(id);
+    orm
+      .update(stores)
+      .set({
+        enrollmentState: "revoked",
+        mqttPasswordHash: null,
+        mqttPasswordMosquitto: null,
+        mqttPasswordPending: null,
+        mqttPasswordPendingHash: null,
+      })
+      .where(eq(stores.id, id))
+      .run();
+    supersedeRotations(id);
+  }
+
+  /** New credentials (or none) replace whatever a rotation had pending. */
+  function supersedeRotations(storeId: string) {
+    orm
+      .update(credentialRotations)
+      .set({ state: "superseded" })
+      .where(and(eq(credentialRotations.storeId, storeId), eq(credentialRotations.state, "pending")))
+      .run();
   }
 
   /** Checks MQTT credentials: `store-{id}` with the password issued at enrollment. */
