@@ -9,6 +9,7 @@ import { applianceBuild, applianceDir, unpackAppliance } from "./appliance.ts";
 import { CONFIG_FILE, defaultDataDir, loadConfig, saveConfig } from "./config.ts";
 import { NoDevices } from "./devices/port.ts";
 import { Edge } from "./edge.ts";
+import { systemdNotifier } from "./health/systemd.ts";
 import { serveEdge } from "./http/server.ts";
 
 const HELP: Record<string, string> = {
@@ -86,10 +87,14 @@ async function serve(args: string[]): Promise<void> {
   const http = `http://127.0.0.1:${server.port}`;
   writeFileSync(join(dataDir, "run.json"), JSON.stringify({ pid: process.pid, http }));
   console.log(`EDGE_READY ${JSON.stringify({ http })}`);
+  // Under the appliance's systemd unit: READY=1 now, then the watchdog heartbeat.
+  const notifier = systemdNotifier(process.env, (m) => console.error(`[edge] ${m}`));
+  void notifier?.ready();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    notifier?.stop();
     server.stop(true);
     await edge.stop();
     rmSync(join(dataDir, "run.json"), { force: true });

@@ -4,7 +4,7 @@
 // process with a one-time code, takes its catalog, and sells a sale that HQ commits and acks.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { copyFileSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { withCheckDigit } from "@retail/protocol";
 import { type Proc, ROOT, startCommand, startHubProc, stop, tempDir, until } from "@retail/test-support";
@@ -175,4 +175,53 @@ test("enrolled with a code against a running hub, it serves the terminal UI and 
   expect(sales.map((s) => s.receipt_no)).toEqual([paid.sale.receiptNo]);
   edge.proc.kill("SIGTERM");
   expect(await edge.proc.exited).toBe(0);
+});
+
+test("install.sh under a temp prefix: checksum enforced, a user unit systemd-analyze accepts; uninstall keeps the data", async () => {
+  const prefix = join(work, "prefix");
+  const install = (binary: string) =>
+    run(
+      ["sh", join(ROOT, "packaging/install.sh"), "--binary", binary, "--prefix", prefix, "--user-unit"],
+      work,
+    );
+  // A binary that does not match its checksum is refused before anything is written.
+  const bad = join(work, "bad");
+  Bun.spawnSync(["mkdir", "-p", bad]);
+  copyFileSync(join(dist, "store-edge.sha256"), join(bad, "store-edge.sha256"));
+  await Bun.write(join(bad, "store-edge"), "#!/bin/sh\necho tampered\n");
+  const refused = await install(join(bad, "store-edge"));
+  expect(refused.code).toBe(3);
+  expect(refused.err).toContain("does not match its checksum");
+  expect(existsSync(join(prefix, "opt/retail-edge/store-edge"))).toBe(false);
+
+  const ok = await install(join(dist, "store-edge"));
+  expect(ok.err).toBe("");
+  expect(ok.code).toBe(0);
+  const unit = join(prefix, ".config/systemd/user/retail-edge.service");
+  const text = readFileSync(unit, "utf8");
+  expect(text).toContain("Type=notify");
+  expect(text).toContain("WatchdogSec=30");
+  expect(text).toContain("Restart=on-failure");
+  expect(text).toContain(
+    `ExecStart=${join(prefix, "opt/retail-edge/store-edge")} serve --data ${join(prefix, "var/lib/retail-edge")}`,
+  );
+  const runtime = join(work, "xdg-runtime");
+  Bun.spawnSync(["mkdir", "-p", runtime]);
+  const verify = Bun.spawnSync(["systemd-analyze", "verify", "--user", unit], {
+    env: { ...process.env, XDG_RUNTIME_DIR: runtime },
+  });
+  expect(verify.stderr.toString()).toBe("");
+  expect(verify.exitCode).toBe(0);
+  const installed = await run([join(prefix, "opt/retail-edge/store-edge"), "--version"]);
+  expect(installed.out).toContain(readFileSync(join(dist, "store-edge.version"), "utf8").trim());
+
+  await Bun.write(join(prefix, "var/lib/retail-edge/edge.db"), "the store's sales");
+  const removed = await run(
+    ["sh", join(ROOT, "packaging/uninstall.sh"), "--prefix", prefix, "--user-unit"],
+    work,
+  );
+  expect(removed.code).toBe(0);
+  expect(existsSync(unit)).toBe(false);
+  expect(existsSync(join(prefix, "opt/retail-edge/store-edge"))).toBe(false);
+  expect(readFileSync(join(prefix, "var/lib/retail-edge/edge.db"), "utf8")).toBe("the store's sales");
 });
