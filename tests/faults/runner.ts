@@ -36,12 +36,15 @@ import {
   stopGently,
 } from "./procs.ts";
 import { LinkProxy } from "./proxy.ts";
+import { replayAcked } from "./replay.ts";
 import {
+  CHAIN_CLASSES,
   classesFor,
   drawSchedule,
   FAULT_CLASSES,
   type Fault,
   type FaultClass,
+  type Mix,
   prng,
   roundsOf,
 } from "./schedule.ts";
@@ -71,6 +74,17 @@ export interface RunOptions {
   parallel?: boolean;
   /** The long mode's pace: shorter faults and gaps, tighter polling (the schedule changes too). */
   fast?: boolean;
+  /**
+   * The long mode's mix: mostly cheap faults (processes stay up) at the fast pace, stores in
+   * shuffled turns, an incremental check after a round of cheap and store faults (only the stores
+   * struck, no pause, no drain), a full check (pause, drain, every store, chain-wide) after a
+   * chain fault, every `fullEvery` faults and at the end.
+   */
+  mix?: Mix;
+  /** With `mix`: faults between full checks (default 200). */
+  fullEvery?: number;
+  /** Stop drawing faults after this long (ms since start); the report says how many ran. */
+  deadlineMs?: number;
 }
 
 export interface Row {
@@ -92,7 +106,21 @@ export interface Report {
   elapsedMs: number;
   dir: string;
   /** Where the time went (ms), and how many rounds the faults were injected in. */
-  phases: { setupMs: number; gapMs: number; injectMs: number; checkMs: number; rounds: number };
+  phases: {
+    setupMs: number;
+    gapMs: number;
+    injectMs: number;
+    checkMs: number;
+    rounds: number;
+    fullChecks: number;
+    incrementalChecks: number;
+  };
+  /** Faults injected (may be fewer than asked when the deadline stopped the run). */
+  injected: number;
+  /** Faults asked for. */
+  planned: number;
+  /** Injected faults per minute of the fault phase (after setup). */
+  faultsPerMin: number;
   /** Sale steps an edge refused with storage_full while its disk was full. */
   storageFull: number;
   /** Classes this machine cannot inject, with the reason (printed). */
@@ -112,9 +140,13 @@ interface Store {
   /** When the store last lost power (0: never). */
   powerCutAt: number;
   lastApplied: number;
+  /** The applied version whose prices the last check read (the long mode reads a version once). */
+  checkedVersion?: number;
 }
 
-export async function runFaults(o: RunOptions): Promise<Report> {
+export async function runFaults(opts: RunOptions): Promise<Report> {
+  // The mix implies the fast pace (shorter holds, tighter polling).
+  const o: RunOptions = opts.mix ? { ...opts, fast: true } : opts;
   const t0 = Date.now();
   const log = o.log ?? ((l: string) => console.log(l));
   const dir = mkdtempSync(join(tmpdir(), "faults-"));
@@ -126,6 +158,9 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     HQ_ADMIN_TOKEN: ADMIN,
     HQ_MEMBER_SYNC_MS: "0",
     HQ_FINANCE_POST_MS: "2000",
+    // Every store enrolls from 127.0.0.1: above the hub's default ration of 10 per address.
+    HQ_ENROLL_ATTEMPTS_PER_ADDRESS: String(Math.max(10, o.stores * 2)),
+    HQ_ENROLL_ATTEMPTS_GLOBAL: String(Math.max(300, o.stores * 2)),
     ...o.env,
   };
   const h = host();
@@ -190,7 +225,17 @@ export async function runFaults(o: RunOptions): Promise<Report> {
   const sellers: Promise<void>[] = [];
   let storageFull = 0;
   /** Where the time went: traffic between rounds, injecting (faults held), drain + checks. */
-  const phases = { setupMs: 0, gapMs: 0, injectMs: 0, checkMs: 0, rounds: 0 };
+  const phases = {
+    setupMs: 0,
+    gapMs: 0,
+    injectMs: 0,
+    checkMs: 0,
+    rounds: 0,
+    fullChecks: 0,
+    incrementalChecks: 0,
+  };
+  let injected = 0;
+  let faultPhaseMs = 0;
   /** Every catalog version the run released with the prices it set (the first: all of them). */
   const history: { version: number; prices: Record<string, number> }[] = [];
   try {
@@ -323,7 +368,8 @@ export async function runFaults(o: RunOptions): Promise<Report> {
               continue;
             }
             await sellOnce(s.lane, rand);
-            await Bun.sleep(50 + rand() * 250);
+            // The long mix sells slower per store (more stores): the CPU goes to the faults.
+            await Bun.sleep(o.mix ? 200 + rand() * 600 : 50 + rand() * 250);
           }
         })(),
       );
@@ -474,15 +520,51 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       return out;
     };
 
-    /** Waits for every store to drain, then checks every invariant; records what it found. */
-    const check = async (after: string, kindOf: (storeId?: string) => Row["fault"]) => {
-      await pause();
+    /**
+     * Waits for every store to drain, then checks every invariant; records what it found. With
+     * `touched` (the long mode's incremental check): only those stores, traffic running, no
+     * drain; the sales HQ must hold are those it acked (checkStore's inFlight).
+     */
+    const check = async (after: string, kindOf: (storeId?: string) => Row["fault"], touched?: Store[]) => {
+      const full = !touched;
+      const before = Date.now();
+      if (full) {
+        phases.fullChecks++;
+        await pause();
+      } else phases.incrementalChecks++;
       const found: Violation[] = [];
-      for (const s of stores) {
-        const drained = await until(async () => {
-          const st = (await status(s)).outbox;
-          return st.ackedUpTo >= st.lastSeq;
-        }, 60_000);
+      // Incremental: the stores struck, at once; a store's prices are read again only when its
+      // applied version moved since they were last checked (a version is checked once).
+      if (touched)
+        await Promise.all(
+          touched.map(async (s) => {
+            const applied = (await status(s).catch(() => undefined))?.catalog.applied ?? s.lastApplied;
+            if (applied < s.lastApplied)
+              found.push({
+                invariant: "applied catalog versions only rise",
+                storeId: s.id,
+                detail: `applied ${applied} after ${s.lastApplied}`,
+              });
+            s.lastApplied = applied;
+            if (applied !== s.checkedVersion) {
+              found.push(...(await wholeChangeSets(s)));
+              s.checkedVersion = applied;
+            }
+          }),
+        );
+      // Every store drains at once (each within 60 s), then the checks read.
+      const drainedAll = full
+        ? await Promise.all(
+            stores.map((s) =>
+              until(async () => {
+                const st = (await status(s)).outbox;
+                return st.ackedUpTo >= st.lastSeq;
+              }, 60_000),
+            ),
+          )
+        : [];
+      for (const s of full ? stores : []) {
+        const drained = drainedAll[stores.indexOf(s)];
         if (!drained) {
           const st = await status(s).catch(() => undefined);
           found.push({
@@ -500,9 +582,11 @@ export async function runFaults(o: RunOptions): Promise<Report> {
           });
         s.lastApplied = applied;
       }
-      for (const s of stores) found.push(...(await wholeChangeSets(s)));
-      await Bun.sleep(o.fast ? 100 : 300); // HQ's commit of the last acked group is visible to a new reader
-      for (const s of stores)
+      if (full) {
+        for (const s of stores) found.push(...(await wholeChangeSets(s)));
+        await Bun.sleep(o.fast ? 100 : 300); // HQ's commit of the last acked group is visible to a new reader
+      }
+      for (const s of touched ?? stores)
         found.push(
           ...checkStore(hqDb, {
             storeId: s.id,
@@ -510,10 +594,13 @@ export async function runFaults(o: RunOptions): Promise<Report> {
             committed: s.lane.committed,
             restoredAt: s.restoredAt,
             powerCutAt: s.powerCutAt,
+            ...(full ? {} : { inFlight: true, before }),
           }),
         );
-      found.push(...checkHq(hqDb));
-      found.push(...(await oversellsListed()));
+      if (full) {
+        found.push(...checkHq(hqDb));
+        found.push(...(await oversellsListed()));
+      }
       for (const v of found) {
         if (v.known) {
           // Counted once: the same finding is seen again at every later check.
@@ -529,7 +616,7 @@ export async function runFaults(o: RunOptions): Promise<Report> {
         row(kindOf(v.storeId)).violations++;
         log(`  VIOLATION after ${after}: [${v.invariant}] ${v.storeId ?? ""} ${v.detail}`);
       }
-      paused = false;
+      if (full) paused = false;
     };
 
     const poison = async (s: Store): Promise<Violation[]> => {
@@ -667,7 +754,8 @@ export async function runFaults(o: RunOptions): Promise<Report> {
         }
         case "net-halfopen":
           s.proxy.set({ kind: "halfopen" });
-          await Bun.sleep(f.holdMs + 2000);
+          // The long mix holds it shorter (the edge sees nothing pass either way; heal drops it).
+          await Bun.sleep(f.holdMs + (o.mix ? 300 : 2000));
           s.proxy.heal();
           return [];
         case "clock-forward":
@@ -779,6 +867,26 @@ export async function runFaults(o: RunOptions): Promise<Report> {
         }
         case "poison":
           return poison(s);
+        case "duplicate": {
+          const cfg = JSON.parse(readFileSync(join(s.dir, "store-edge.json"), "utf8")) as {
+            enrollment: { mqtt: { username: string; password: string; clientId: string } };
+          };
+          // The store's own link is down meanwhile (the replay comes from another box with its
+          // credentials); otherwise the edge's reconnect takes the client id back before HQ's ack.
+          s.proxy.set({ kind: "cut" });
+          const r = await replayAcked({
+            storeId: s.id,
+            edgeDb: join(s.dir, "edge.db"),
+            hqDb,
+            mqttPort,
+            creds: cfg.enrollment.mqtt,
+            count: 1 + Math.floor(rand() * 20),
+            shuffle: rand() < 0.5,
+            rand,
+          }).finally(() => s.proxy.heal());
+          if (!o.mix) log(`  ${r.sent} acked event(s) sent again`);
+          return r.violations;
+        }
         case "oversell":
           return oversell(s);
       }
@@ -831,11 +939,18 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       return out;
     };
 
-    const schedule = drawSchedule(o.seed, o.faults, o.stores, o.only, allowed, o.fast);
+    const schedule = drawSchedule(o.seed, o.faults, o.stores, o.only, allowed, o.fast || !!o.mix, o.mix);
     let releases = 0;
     let rounds = 0;
+    let sinceFull = 0;
+    const tFaults = Date.now();
     for (const round of roundsOf(schedule, o.parallel !== false)) {
-      if (releases++ % 2 === 0)
+      if (o.deadlineMs !== undefined && Date.now() - t0 > o.deadlineMs) {
+        log(`faults: time limit reached after ${injected} of ${o.faults} faults`);
+        break;
+      }
+      // The long mode releases a price change every 8th round (each release reaches every store).
+      if (releases++ % (o.mix ? 8 : 2) === 0)
         await releasePrice(round[0]!.n).catch((e) => log(`  price release refused: ${(e as Error).message}`));
       const tGap = Date.now();
       await Bun.sleep(round[0]!.gapMs);
@@ -845,7 +960,10 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       const label = (f: Fault) =>
         `#${f.n} ${f.kind} ${stores[f.store]!.id}${f.amountMs ? ` ${f.amountMs}${f.kind === "net-loss" ? " %" : " ms"}` : ""}`;
       const what = round.map(label).join(" + ");
-      log(`fault ${what}`);
+      if (!o.mix || rounds % 25 === 1)
+        log(
+          `fault ${o.mix ? `round ${rounds}, ${injected} injected, ${((injected / Math.max(1, Date.now() - tFaults)) * 60_000).toFixed(0)}/min (gap ${(phases.gapMs / 1000).toFixed(0)} s, held ${(phases.injectMs / 1000).toFixed(0)} s, checks ${(phases.checkMs / 1000).toFixed(0)} s, ${phases.fullChecks} full): ` : ""}${what}`,
+        );
       await Promise.all(
         round.map(async (f) => {
           row(f.kind).count++;
@@ -859,11 +977,23 @@ export async function runFaults(o: RunOptions): Promise<Report> {
       );
       const tCheck = Date.now();
       phases.injectMs += tCheck - tInject;
+      injected += round.length;
+      sinceFull += round.length;
       // A violation counts against the fault that struck its store (or the round's first).
-      await check(what, (storeId) => (round.find((f) => stores[f.store]!.id === storeId) ?? round[0]!).kind);
+      const kindOf = (storeId?: string) =>
+        (round.find((f) => stores[f.store]!.id === storeId) ?? round[0]!).kind;
+      const fullNow =
+        !o.mix || round.some((f) => CHAIN_CLASSES.includes(f.kind)) || sinceFull >= (o.fullEvery ?? 200);
+      if (fullNow) sinceFull = 0;
+      await check(what, kindOf, fullNow ? undefined : round.map((f) => stores[f.store]!));
       phases.checkMs += Date.now() - tCheck;
+      if (o.mix && Date.now() - tGap > 8000)
+        log(
+          `  slow round ${rounds} (${((Date.now() - tGap) / 1000).toFixed(1)} s: held ${((tCheck - tInject) / 1000).toFixed(1)} s, ${fullNow ? "full" : "incremental"} check ${((Date.now() - tCheck) / 1000).toFixed(1)} s): ${what}`,
+        );
       phases.rounds = rounds;
     }
+    faultPhaseMs = Date.now() - tFaults;
     row("final").count++;
     const notConverged = await converged();
     for (const v of notConverged) {
@@ -902,7 +1032,8 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     ...(o.brokerPersistence === false ? ["--no-broker-persistence"] : []),
     ...(o.powerCutKeepsPrefix === false ? ["--power-cut-drop-all"] : []),
     ...(o.parallel === false ? ["--one-at-a-time"] : []),
-    ...(o.fast ? ["--fast"] : []),
+    ...(o.fast && !o.mix ? ["--fast"] : []),
+    ...(o.mix ? [`--expensive-share ${o.mix.expensiveShare}`, `--full-every ${o.fullEvery ?? 200}`] : []),
     ...(o.plants && Object.keys(o.plants).length
       ? [
           `--plant ${Object.entries(o.plants)
@@ -923,6 +1054,9 @@ export async function runFaults(o: RunOptions): Promise<Report> {
     skipped,
     storageFull,
     phases,
+    injected,
+    planned: o.faults,
+    faultsPerMin: faultPhaseMs ? (injected / faultPhaseMs) * 60_000 : 0,
   };
 }
 
@@ -930,10 +1064,13 @@ export async function runFaults(o: RunOptions): Promise<Report> {
 export function formatReport(r: Report): string {
   const lines = [
     `seed ${r.seed} (replay: ${r.replay})`,
-    "| fault class | injected | violations | known findings |",
-    "|---|---:|---:|---:|",
-    ...r.rows.map((x) => `| ${x.fault} | ${x.count} | ${x.violations} | ${x.known} |`),
-    `${r.sales} sales committed at the edges, ${r.violations.length} violation(s), ${(r.elapsedMs / 1000).toFixed(0)} s`,
+    "| fault class | injected | share | violations | known findings |",
+    "|---|---:|---:|---:|---:|",
+    ...r.rows.map(
+      (x) =>
+        `| ${x.fault} | ${x.count} | ${x.fault === "final" ? "" : `${((x.count / Math.max(1, r.injected)) * 100).toFixed(1)} %`} | ${x.violations} | ${x.known} |`,
+    ),
+    `${r.injected} fault(s) injected${r.injected < r.planned ? ` of ${r.planned} planned (time limit)` : ""}, ${r.faultsPerMin.toFixed(1)} faults/min after setup; ${r.sales} sales committed at the edges, ${r.violations.length} violation(s), ${(r.elapsedMs / 1000).toFixed(0)} s`,
   ];
   const knownKinds = new Map<string, number>();
   for (const k of r.known) knownKinds.set(k.invariant, (knownKinds.get(k.invariant) ?? 0) + 1);
@@ -943,7 +1080,7 @@ export function formatReport(r: Report): string {
     );
   const p = r.phases;
   lines.push(
-    `time: setup ${(p.setupMs / 1000).toFixed(0)} s, ${p.rounds} round(s): traffic between ${(p.gapMs / 1000).toFixed(0)} s, faults held ${(p.injectMs / 1000).toFixed(0)} s, drain + checks ${(p.checkMs / 1000).toFixed(0)} s; ${r.storageFull} storage_full refusal(s)`,
+    `time: setup ${(p.setupMs / 1000).toFixed(0)} s, ${p.rounds} round(s): traffic between ${(p.gapMs / 1000).toFixed(0)} s, faults held ${(p.injectMs / 1000).toFixed(0)} s, drain + checks ${(p.checkMs / 1000).toFixed(0)} s (${p.fullChecks} full, ${p.incrementalChecks} incremental); ${r.storageFull} storage_full refusal(s)`,
   );
   for (const [c, why] of Object.entries(r.skipped)) lines.push(`skipped: ${c}: ${why}`);
   if (r.violations.length) lines.push(`FAILED with seed ${r.seed}; data kept in ${r.dir}`);

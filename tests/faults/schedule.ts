@@ -19,6 +19,7 @@ export const FAULT_CLASSES = [
   "clock-back",
   "restore-edge",
   "poison",
+  "duplicate",
   "oversell",
 ] as const;
 export type FaultClass = (typeof FAULT_CLASSES)[number];
@@ -32,6 +33,29 @@ export function classesFor(
   skipped: Partial<Record<FaultClass, string>> = {},
 ): FaultClass[] {
   return FAULT_CLASSES.filter((c) => (broker === "mosquitto" || c !== "kill9-broker") && !skipped[c]);
+}
+
+/**
+ * Classes that leave every process running (the link, the clock, hostile or replayed messages):
+ * the long mode draws mostly these, so thousands of real faults fit in an hour, and the
+ * expensive ones (a kill, a power cut, a disk, a restore, an oversell) at a stated share.
+ */
+export const CHEAP_CLASSES: readonly FaultClass[] = [
+  "net-cut",
+  "net-latency",
+  "net-halfopen",
+  "net-loss",
+  "net-reorder",
+  "clock-forward",
+  "clock-back",
+  "poison",
+  "duplicate",
+];
+
+/** The long mode's draw: a share of expensive faults, the rest cheap, stores in shuffled turns. */
+export interface Mix {
+  /** Probability that a drawn fault is an expensive class (0..1). */
+  expensiveShare: number;
 }
 
 export interface Fault {
@@ -71,6 +95,12 @@ export function drawSchedule(
   allowed: readonly FaultClass[] = FAULT_CLASSES,
   /** The long mode's pace: faults held 0.3-1.5 s, 50-400 ms of traffic between rounds. */
   fast = false,
+  /**
+   * The cheap mix (long mode): after the first cover of every class, a fault is expensive with
+   * probability `expensiveShare`; stores are struck in shuffled turns (each store once per turn),
+   * so a round holds a fault on every store; cheap faults are held 0.1-0.5 s.
+   */
+  mix?: Mix,
 ): Fault[] {
   const rand = prng(seed);
   const classes = (only?.length ? only : allowed).filter((c) => allowed.includes(c));
@@ -81,9 +111,28 @@ export function drawSchedule(
     [first[i], first[j]] = [first[j]!, first[i]!];
   }
   const out: Fault[] = [];
+  const cheap = classes.filter((c) => CHEAP_CLASSES.includes(c));
+  const dear = classes.filter((c) => !CHEAP_CLASSES.includes(c));
+  const pick = (from: FaultClass[]) => from[Math.floor(rand() * from.length)]!;
+  let turn: number[] = [];
   for (let n = 0; n < count; n++) {
-    const kind = n < first.length ? first[n]! : classes[Math.floor(rand() * classes.length)]!;
+    const kind =
+      n < first.length
+        ? first[n]!
+        : !mix
+          ? pick(classes)
+          : cheap.length && (!dear.length || rand() >= mix.expensiveShare)
+            ? pick(cheap)
+            : pick(dear);
     const between = (lo: number, hi: number) => Math.round(lo + rand() * (hi - lo));
+    if (mix && !turn.length) {
+      turn = Array.from({ length: stores }, (_, i) => i);
+      for (let i = turn.length - 1; i > 0; i--) {
+        const j = Math.floor(rand() * (i + 1));
+        [turn[i], turn[j]] = [turn[j]!, turn[i]!];
+      }
+    }
+    const cheapHold = mix && CHEAP_CLASSES.includes(kind);
     const amountMs =
       kind === "net-latency"
         ? between(100, 1500)
@@ -100,9 +149,9 @@ export function drawSchedule(
       n: n + 1,
       kind,
       // The first faults go round the stores, so a short run strikes every store once.
-      store: n < stores ? n : Math.floor(rand() * stores),
-      holdMs: fast ? between(300, 1500) : between(1000, 4000),
-      gapMs: fast ? between(50, 400) : between(300, 2000),
+      store: mix ? turn.shift()! : n < stores ? n : Math.floor(rand() * stores),
+      holdMs: cheapHold ? between(100, 500) : fast ? between(300, 1500) : between(1000, 4000),
+      gapMs: mix ? between(0, 100) : fast ? between(50, 400) : between(300, 2000),
       amountMs,
     });
   }
