@@ -16,6 +16,7 @@ const suites: { name: string; file: string; fn: string }[] = [
   { name: "forecast", file: "hq-hub/src/forecast/forecast.bench.ts", fn: "benchForecast" },
   { name: "members", file: "hq-hub/src/members/members.bench.ts", fn: "benchMembers" },
   { name: "month", file: "hq-hub/src/close/month.bench.ts", fn: "benchMonth" },
+  { name: "fleet", file: "scripts/fleet.bench.ts", fn: "benchFleet" },
 ];
 
 export function formatTable(rows: (BenchRow & { suite: string })[]): string {

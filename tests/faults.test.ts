@@ -3,10 +3,13 @@
 // that it finds something: with a bug planted in the hub (HQ_PLANT_BUG=ack_before_commit, acks
 // published before the commit) a run of hub kills reports violations with its seed.
 import { expect, setDefaultTimeout, test } from "bun:test";
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { host } from "./faults/host.ts";
 import { formatReport, runFaults } from "./faults/runner.ts";
-import { classesFor } from "./faults/schedule.ts";
+import { classesFor, drawSchedule, roundsOf } from "./faults/schedule.ts";
+import { formatStorm, runStorm } from "./faults/storm.ts";
 
 setDefaultTimeout(600_000);
 const seed = Number(process.env.FAULTS_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -100,4 +103,45 @@ test("planted edge bugs (a sale without its outbox row, a commit not fsynced, ha
   expect(table).toContain(`npm run faults -- --seed ${seed}`);
   expect(table).toContain("--plant F001=skip_outbox_row,F002=skip_fsync,F003=half_changeset");
   rmSync(report.dir, { recursive: true, force: true });
+});
+
+test("reconnect storm: simulated stores with backlogs reconnect at once after the hub's kill -9; every event at HQ exactly once, gapless, acked", async () => {
+  // 40 stores here (npm test's budget); `npm run faults -- --storm 1000` is issue 21's size
+  // (docs/benchmarks.md). Each store: 2 sales acked, the hub killed, 10 sales made offline.
+  const dir = mkdtempSync(join(tmpdir(), "storm-"));
+  const r = await runStorm({ stores: 40, backlog: 10, dir, log: () => {} });
+  console.log(formatStorm(r));
+  expect(r.stores).toBe(40);
+  expect(r.backlogEvents).toBe(400);
+  expect(r.events).toBe(480);
+  expect(r.violations).toEqual([]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("the long mode's draw: mostly cheap faults at the stated share, every store once per turn, so rounds fill up", () => {
+  const s = drawSchedule(7, 2000, 10, undefined, classesFor("embedded"), true, { expensiveShare: 0.05 });
+  const cheap = new Set([
+    "net-cut",
+    "net-latency",
+    "net-halfopen",
+    "net-loss",
+    "net-reorder",
+    "clock-forward",
+    "clock-back",
+    "poison",
+    "duplicate",
+  ]);
+  const dear = s.slice(40).filter((f) => !cheap.has(f.kind)).length / (s.length - 40);
+  expect(dear).toBeGreaterThan(0.02);
+  expect(dear).toBeLessThan(0.09);
+  // The first cover still holds every class once.
+  expect(new Set(s.slice(0, classesFor("embedded").length).map((f) => f.kind)).size).toBe(
+    classesFor("embedded").length,
+  );
+  const rounds = roundsOf(s, true);
+  expect(s.length / rounds.length).toBeGreaterThan(5); // ~10 stores a round, broken by chain faults
+  for (const r of rounds) expect(new Set(r.map((f) => f.store)).size).toBe(r.length);
+  expect(
+    drawSchedule(7, 2000, 10, undefined, classesFor("embedded"), true, { expensiveShare: 0.05 }),
+  ).toEqual(s);
 });

@@ -15,11 +15,11 @@ export {
 } from "@retail/test-support";
 
 export function startHub(dir: string, port: number, mqttPort: number, env: Record<string, string>) {
-  return startHubProc({ dataDir: dir, port, mqttPort, env, timeoutMs: 60_000 });
+  return startHubProc({ dataDir: dir, port, mqttPort, env, timeoutMs: 180_000 });
 }
 
 export function startEdge(dir: string, env: Record<string, string>): Promise<Proc> {
-  return startEdgeProc(dir, { STORE_EDGE_STATUS_INTERVAL_MS: "500", ...env }, 60_000);
+  return startEdgeProc(dir, { STORE_EDGE_STATUS_INTERVAL_MS: "500", ...env }, 180_000);
 }
 
 export async function enrollEdge(hq: string, code: string, dir: string): Promise<void> {
