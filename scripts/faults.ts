@@ -13,7 +13,7 @@ const opt = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-// --storm N [--backlog B]: the reconnect storm alone (tests/faults/storm.ts): N simulated stores,
+// --storm N [--backlog B] [--link-drop] [--direct]: the reconnect storm alone (tests/faults/storm.ts): N simulated stores,
 // the hub killed, B sales each made offline, every store reconnecting at once.
 if (opt("--storm")) {
   const { mkdtempSync, rmSync } = await import("node:fs");
@@ -21,7 +21,13 @@ if (opt("--storm")) {
   const { join } = await import("node:path");
   const { runStorm, formatStorm } = await import("../tests/faults/storm.ts");
   const dir = mkdtempSync(join(tmpdir(), "storm-"));
-  const r = await runStorm({ stores: Number(opt("--storm")), backlog: Number(opt("--backlog") ?? 20), dir });
+  const r = await runStorm({
+    stores: Number(opt("--storm")),
+    backlog: Number(opt("--backlog") ?? 20),
+    dir,
+    outage: args.includes("--link-drop") ? "link-drop" : "hub-kill",
+    enroll: args.includes("--direct") ? "direct" : "api",
+  });
   console.log(formatStorm(r));
   if (!r.violations.length) rmSync(dir, { recursive: true, force: true });
   else console.log(`data kept in ${dir}`);

@@ -146,7 +146,7 @@ export class SimStore {
   /** Connects (once; reconnecting is the caller's: `connect` again after `drop`). */
   async connect(connectTimeout = 60_000): Promise<void> {
     const c = this.cred.mqtt;
-    const client = await mqtt.connectAsync(this.o.url ?? c.url, {
+    const client = mqtt.connect(this.o.url ?? c.url, {
       clientId: c.clientId,
       username: c.username,
       password: c.password,
@@ -162,13 +162,23 @@ export class SimStore {
         retain: true,
       },
     });
+    // Listeners first: a connack timeout or a refusal is this connect's failure, never an
+    // unhandled error event.
+    client.on("error", () => {});
+    await new Promise<void>((res, rej) => {
+      client.once("connect", () => res());
+      client.once("error", (e) => rej(e));
+      client.once("close", () => rej(new Error("closed before CONNACK")));
+    }).catch((e: Error) => {
+      client.end(true);
+      throw e;
+    });
     this.client = client;
     this.connects++;
     client.on("message", (topic, payload) => this.onMessage(topic, payload));
     client.on("close", () => {
       if (this.client === client) this.online = false;
     });
-    client.on("error", () => {});
     await client.subscribeAsync(storeSubscriptions(this.storeId), { qos: 1 });
     this.online = true;
     this.sentUpTo = this.acked;

@@ -6,11 +6,12 @@
 // reconnects at the same moment with its backlog. After the drain, from HQ's database: every
 // event of every store at HQ exactly once (same event id at the same seq, its sale once), seqs
 // gapless up to the head, every store acked up to its last seq, nothing dead-lettered.
+import { Database } from "bun:sqlite";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { percentile, SimStore } from "@retail/test-support";
 import { type Violation, withReadonly } from "./invariants.ts";
-import { freePort, kill9, type Proc, startHub } from "./procs.ts";
+import { freePort, kill9, type Proc, startHub, stopGently as stop } from "./procs.ts";
 import { skuOf } from "./traffic.ts";
 
 export interface StormOptions {
@@ -21,10 +22,24 @@ export interface StormOptions {
   before?: number;
   dir: string;
   log?: (line: string) => void;
+  /**
+   * How the links drop: the hub killed with -9 (default; its argon2 verify cache is gone, so every
+   * reconnect costs one argon2 verify), or every store's link cut at once with the hub up (a
+   * chain-wide WAN outage: the cache stays warm).
+   */
+  outage?: "hub-kill" | "link-drop";
+  /**
+   * Stores enrolled through the API with one-time codes (default: each its own argon2 hash, as in
+   * production), or inserted into hq.db with one shared hash while the hub is stopped (one argon2
+   * instead of N: enrolment is not what the storm measures, at 1,000 stores it takes minutes here).
+   */
+  enroll?: "api" | "direct";
 }
 
 export interface StormReport {
   stores: number;
+  outage: "hub-kill" | "link-drop";
+  enroll: "api" | "direct";
   events: number;
   backlogEvents: number;
   /** Hub back (READY) -> every store connected (CONNACK + SUBACK), and -> every backlog acked. */
@@ -53,6 +68,24 @@ export async function runStorm(o: StormOptions): Promise<StormReport> {
     HQ_ENROLL_ATTEMPTS_PER_ADDRESS: String(o.stores * 2 + 10),
     HQ_ENROLL_ATTEMPTS_GLOBAL: String(o.stores * 2 + 10),
   };
+  const outage = o.outage ?? "hub-kill";
+  const enroll = o.enroll ?? "api";
+  const ids = Array.from({ length: o.stores }, (_, i) => `R${String(i + 1).padStart(5, "0")}`);
+  const PASSWORD = "storm-password-not-secret";
+  if (enroll === "direct") {
+    // The schema first (one start), then every store into hq.db with one shared argon2 hash.
+    await stop(await startHub(hubDir, httpPort, mqttPort, env));
+    const hash = await Bun.password.hash(PASSWORD, { algorithm: "argon2id", memoryCost: 19456, timeCost: 2 });
+    const db = new Database(join(hubDir, "hq.db"));
+    db.run("PRAGMA busy_timeout = 30000");
+    const ins = db.prepare(
+      "INSERT INTO stores (id, name, region, ring, enrollment_state, mqtt_password_hash, created_at) VALUES (?, ?, 'SH', 'general', 'enrolled', ?, ?)",
+    );
+    db.transaction(() => {
+      for (const id of ids) ins.run(id, `风暴店${id}`, hash, new Date().toISOString());
+    })();
+    db.close();
+  }
   let hub: Proc | undefined = await startHub(hubDir, httpPort, mqttPort, env);
   const hq = `http://127.0.0.1:${httpPort}`;
   const api = async <T>(method: string, path: string, body?: unknown, auth = true): Promise<T> => {
@@ -89,8 +122,19 @@ export async function runStorm(o: StormOptions): Promise<StormReport> {
       });
     }
     await api("POST", `/api/v1/changesets/${cs.id}/release`, { stage: "all" });
-    const ids = Array.from({ length: o.stores }, (_, i) => `R${String(i + 1).padStart(5, "0")}`);
-    for (let i = 0; i < ids.length; i += 25)
+    const url = `mqtt://127.0.0.1:${mqttPort}`;
+    if (enroll === "direct")
+      for (const id of ids)
+        sims.push(
+          new SimStore(
+            {
+              storeId: id,
+              mqtt: { url, username: `store-${id}`, password: PASSWORD, clientId: `store-${id}` },
+            },
+            { skus, ackTimeoutMs: 15_000 },
+          ),
+        );
+    for (let i = 0; i < (enroll === "api" ? ids.length : 0); i += 25)
       await Promise.all(
         ids.slice(i, i + 25).map(async (id) => {
           await api("POST", "/api/v1/stores", { id, name: `风暴店${id}`, region: "SH" });
@@ -100,9 +144,25 @@ export async function runStorm(o: StormOptions): Promise<StormReport> {
         }),
       );
     log(`storm: ${o.stores} stores enrolled in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    // Steady state: connected in waves, a few sales each, acked.
-    for (let i = 0; i < sims.length; i += 100)
-      await Promise.all(sims.slice(i, i + 100).map((s) => s.connect()));
+    // Steady state: connected in waves (one store first: with a shared hash the hub's verify cache
+    // then holds it), a few sales each, acked.
+    let retries = 0;
+    const connect = async (s: SimStore) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await s.connect(30_000);
+          return;
+        } catch (e) {
+          retries++;
+          if (attempt >= 20)
+            throw new Error(`${s.storeId}: no connection after 20 attempts: ${(e as Error).message}`);
+          await Bun.sleep(500 + Math.random() * 1000);
+        }
+      }
+    };
+    await connect(sims[0]!);
+    for (let i = 1; i < sims.length; i += 100) await Promise.all(sims.slice(i, i + 100).map(connect));
+    const steadyRetries = retries;
     for (let k = 0; k < (o.before ?? 2); k++) for (const s of sims) s.sell();
     await waitFor(() => sims.every((s) => s.acked === s.seq), 120_000);
     const acked = sims.filter((s) => s.acked === s.seq).length;
@@ -110,42 +170,38 @@ export async function runStorm(o: StormOptions): Promise<StormReport> {
       throw new Error(`storm: only ${acked}/${sims.length} stores acked before the storm`);
     const setupMs = Date.now() - t0;
 
-    // The hub dies: every store's link drops at the same moment; the stores sell on offline.
-    await kill9(hub);
-    hub = undefined;
-    await waitFor(() => sims.every((s) => !s.online), 30_000);
+    // The outage: the hub dies (every link drops with it), or every store's link drops at once
+    // (no goodbye: the broker fires each will). The stores sell on offline.
+    if (outage === "hub-kill") {
+      await kill9(hub);
+      hub = undefined;
+      await waitFor(() => sims.every((s) => !s.online), 30_000);
+    }
     for (const s of sims) s.drop();
     for (let k = 0; k < o.backlog; k++) for (const s of sims) s.sell();
     const backlogEvents = sims.reduce((n, s) => n + s.backlog, 0);
-    hub = await startHub(hubDir, httpPort, mqttPort, env);
+    if (outage === "hub-kill") hub = await startHub(hubDir, httpPort, mqttPort, env);
+    else await Bun.sleep(2000);
     const back = Date.now();
-    log(`storm: hub back; ${sims.length} stores reconnect at once with ${backlogEvents} events`);
-    // Every store at once, no backoff, no waves; a refused or timed-out connect is tried again.
-    let retries = 0;
-    await Promise.all(
-      sims.map(async (s) => {
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await s.connect(30_000);
-            return;
-          } catch (e) {
-            retries++;
-            if (attempt >= 20)
-              throw new Error(`${s.storeId}: no connection after 20 attempts: ${(e as Error).message}`);
-            await Bun.sleep(500 + Math.random() * 1000);
-          }
-        }
-      }),
+    log(
+      `storm: ${outage === "hub-kill" ? "hub back" : "links back"}; ${sims.length} stores reconnect at once with ${backlogEvents} events`,
     );
+    // Every store at once, no backoff, no waves; a refused or timed-out connect is tried again.
+    retries = 0;
+    await Promise.all(sims.map(connect));
     const connectedMs = Date.now() - back;
     await waitFor(() => sims.every((s) => s.acked === s.seq), 300_000);
     const drainedMs = Date.now() - back;
-    log(`storm: connected in ${connectedMs} ms, drained in ${drainedMs} ms, ${retries} connect retries`);
+    log(
+      `storm: connected in ${connectedMs} ms, drained in ${drainedMs} ms, ${retries} connect retries (${steadyRetries} before the storm)`,
+    );
     await Bun.sleep(200);
     const violations = checkStorm(join(hubDir, "hq.db"), sims);
     const ackMs = sims.flatMap((s) => s.ackMs.slice(-o.backlog));
     return {
       stores: sims.length,
+      outage,
+      enroll,
       events: sims.reduce((n, s) => n + s.seq, 0),
       backlogEvents,
       connectedMs,
@@ -256,8 +312,8 @@ export function formatStorm(r: StormReport): string {
     }
   })();
   return [
-    `reconnect storm: ${r.stores} simulated stores, ${r.backlogEvents} backlog events (${r.events} in all), load average ${load}`,
-    `  hub back -> every store connected ${(r.connectedMs / 1000).toFixed(1)} s (${r.retries} connect retries), -> every backlog acked ${(r.drainedMs / 1000).toFixed(1)} s`,
+    `reconnect storm (${r.outage}, stores enrolled ${r.enroll === "api" ? "through the API, one argon2 hash each" : "directly, one shared argon2 hash"}): ${r.stores} simulated stores, ${r.backlogEvents} backlog events (${r.events} in all), load average ${load}`,
+    `  ${r.outage === "hub-kill" ? "hub back" : "links back"} -> every store connected ${(r.connectedMs / 1000).toFixed(1)} s (${r.retries} connect retries), -> every backlog acked ${(r.drainedMs / 1000).toFixed(1)} s`,
     `  backlog event made -> HQ ack: p50 ${(r.ackP50 / 1000).toFixed(1)} s, p99 ${(r.ackP99 / 1000).toFixed(1)} s (made while the hub was down)`,
     `  setup ${(r.setupMs / 1000).toFixed(0)} s; ${r.violations.length} violation(s)`,
     ...r.violations.slice(0, 20).map((v) => `  VIOLATION [${v.invariant}] ${v.storeId ?? ""} ${v.detail}`),
