@@ -1,6 +1,6 @@
 // The fleet benchmark (npm run bench -- fleet; issue 21): one HQ hub process (embedded aedes)
 // and FLEET_STORES (default 10,000, the scale of China's largest convenience chains) simulated
-// stores in this process (@retail/test-support SimStore: real MQTT clients with the edge's
+// stores in this process (tests/faults/sim-store.ts SimStore: real MQTT clients with the edge's
 // protocol: hello/welcome, outbox with seq, HQ's acks, status, catalog pointer and pages).
 // While every store sells, HQ releases a price change to all stores. Figures: sale -> HQ ack
 // p99 beside the broker's PUBACK of the same publishes (the peer, same run), price change ->
@@ -16,7 +16,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { BenchRow } from "@retail/protocol";
-import { percentile, SimStore } from "@retail/test-support";
+import { percentile, SimStore } from "../tests/faults/sim-store.ts";
 import { spawnReady } from "./proc.ts";
 
 const root = resolve(import.meta.dir, "..");

@@ -24,5 +24,4 @@ export {
   until,
 } from "./procs.ts";
 export { type RawAnswer, rawRequest } from "./raw-http.ts";
-export { percentile, type SimCred, type SimOptions, SimStore } from "./sim-store.ts";
 export { type UiBuild, uiBuild } from "./ui-build.ts";

@@ -1,5 +1,5 @@
 // The reconnect storm (issue 21): a real hub (its embedded aedes, or an external Mosquitto) and
-// N simulated stores (@retail/test-support SimStore: real MQTT clients with their own enrolled
+// N simulated stores (tests/faults/sim-store.ts SimStore: real MQTT clients with their own enrolled
 // credentials, the edge's hello/welcome, outbox with seq, HQ's acks, status, catalog pointer).
 // The stores connect and sell; the hub is killed with -9 (every store's link drops at once);
 // each store goes on selling offline into a backlog; the hub comes back and every store
@@ -9,9 +9,9 @@
 import { Database } from "bun:sqlite";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { percentile, SimStore } from "@retail/test-support";
 import { type Violation, withReadonly } from "./invariants.ts";
 import { freePort, kill9, type Proc, startHub, stopGently as stop } from "./procs.ts";
+import { percentile, SimStore } from "./sim-store.ts";
 import { skuOf } from "./traffic.ts";
 
 export interface StormOptions {
