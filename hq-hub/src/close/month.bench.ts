@@ -3,7 +3,7 @@
 // cost and COGS run (the costing ledger catches up with every stock movement of the month),
 // posting the month's sales into vouchers, the valuation at month end, reconciliation of the
 // month's wallet tenders (one WeChat Pay and one Alipay settlement file a day, imported, matched
-// and posted), and the whole close checklist. Target: the whole run under 5 minutes. Peer: the
+// and posted), and the whole close checklist (which also runs the inventory posting). Target: the whole run under 5 minutes. Peer: the
 // same month's sales rows summed by one plain SQL query. MONTH_BENCH_STORES and
 // MONTH_BENCH_SALES (per store and day) change the size.
 import { rmSync } from "node:fs";
@@ -12,6 +12,8 @@ import type { BenchRow } from "@retail/protocol";
 import { createCompleteness } from "../completeness/completeness.ts";
 import { createCosting } from "../costing/costing.ts";
 import { migrate, openDatabase } from "../db/open.ts";
+import { createVoucherExport } from "../export/export.ts";
+import { createBooks } from "../finance/books.ts";
 import { createFinance } from "../finance/finance.ts";
 import { encodeGbk, writeAlipayBill, writeWechatBill } from "../reconciliation/bill-writer.ts";
 import { createReconciliation } from "../reconciliation/reconciliation.ts";
@@ -67,6 +69,7 @@ export function benchMonth(): BenchRow[] {
     const peer = peerRuns.sort((a, b) => a - b)[1]!;
 
     const costing = createCosting({ db, now });
+    const books = createBooks({ db, now, costing });
     const finance = createFinance({ db, now });
     const completeness = createCompleteness({ db, now });
     const recon = createReconciliation({ db, now });
@@ -74,10 +77,16 @@ export function benchMonth(): BenchRow[] {
       db,
       now,
       books: finance,
-      checks: () => createChecks({ db, completeness, costing, finance }),
+      checks: () => createChecks({ db, completeness, costing, finance, books }),
     });
 
-    const cost = time(() => costing.catchUp());
+    // Cost and COGS: the cost ledger catches up, then the inventory vouchers (COGS per store-day,
+    // receipts, counts) are posted from it.
+    const cost = time(() => {
+      const n = costing.catchUp();
+      books.postInventory();
+      return n;
+    });
     const posting = time(() => finance.post());
     const valuation = time(() => costing.valuation({ date: `${shape.period}-${shape.days}` }));
     // The providers' files of each day (written outside the clock), then imported and posted.
@@ -123,13 +132,29 @@ export function benchMonth(): BenchRow[] {
       }
       return differences;
     });
+    // The month's vouchers handed to the accounting package (Kingdee's voucher import, .xlsx).
+    const exported = time(() =>
+      createVoucherExport({ db, now }).exportVouchers(
+        {
+          from: `${shape.period}-01`,
+          to: `${shape.period}-${shape.days}`,
+          company: "default",
+          format: "kingdee",
+        },
+        "bench",
+      ),
+    );
     const checklist = time(() => close.check(shape.period, "bench"));
-    const total = cost.ms + posting.ms + valuation.ms + reconciliation.ms + checklist.ms;
+    const total = cost.ms + posting.ms + valuation.ms + reconciliation.ms + exported.ms + checklist.ms;
+    // The machine is shared (load average in the twenties): the process's own CPU time says
+    // what the run costs when it has a core, wall time what it took here.
+    const totalCpu =
+      cost.cpuMs + posting.cpuMs + valuation.cpuMs + reconciliation.cpuMs + exported.cpuMs + checklist.cpuMs;
     const steps = checklist.value.steps.map(
       (s) => `${s.id} ${s.status}${s.leftCount ? ` (${s.leftCount} left)` : ""}`,
     );
     console.error(
-      `month: cost ${secs(cost)} (${cost.value.toLocaleString("en")} movements), posting ${secs(posting)} (${posting.value.vouchers} vouchers), valuation ${secs(valuation)} (${valuation.value.length} rows), reconciliation ${secs(reconciliation)} (${files.length} files, ${wallet.length.toLocaleString("en")} wallet tenders, ${reconciliation.value} differences), checklist ${secs(checklist)}: ${steps.join("; ")}; peer ${peer.toFixed(0)} ms; load average now ${os.loadavg()[0]!.toFixed(1)}`,
+      `month: cost ${secs(cost)} (${cost.value.toLocaleString("en")} movements), posting ${secs(posting)} (${posting.value.vouchers} vouchers), valuation ${secs(valuation)} (${valuation.value.length} rows), reconciliation ${secs(reconciliation)} (${files.length} files, ${wallet.length.toLocaleString("en")} wallet tenders, ${reconciliation.value} differences), export ${secs(exported)} (${exported.value.vouchers} vouchers), checklist ${secs(checklist)}: ${steps.join("; ")}; peer ${peer.toFixed(0)} ms; load average now ${os.loadavg()[0]!.toFixed(1)}`,
     );
     const peerName = `the month's sales rows summed by one plain SQL query (${counts.sales.toLocaleString("en")} rows)`;
     const row = (figure: string, ms: number, target: string, pass: boolean): BenchRow => ({
@@ -146,7 +171,7 @@ export function benchMonth(): BenchRow[] {
     db.close();
     const part = "part of the whole run < 300 s";
     return [
-      row("month-end: cost and COGS run (costing catch-up)", cost.ms, part, true),
+      row("month-end: cost and COGS run (cost catch-up, inventory vouchers)", cost.ms, part, true),
       row("month-end: posting the month's sales into vouchers", posting.ms, part, true),
       row("month-end: valuation at month end", valuation.ms, part, true),
       row(
@@ -155,8 +180,15 @@ export function benchMonth(): BenchRow[] {
         part,
         true,
       ),
+      row("month-end: the month's vouchers exported (Kingdee)", exported.ms, part, true),
       row("month-end: the whole close checklist", checklist.ms, part, true),
       row("month-end: the whole run", total, "< 300 s", total < TARGET_MS),
+      row(
+        "month-end: the whole run, CPU time of the process",
+        totalCpu,
+        "< 300 s with a core to itself",
+        totalCpu < TARGET_MS,
+      ),
     ];
   } finally {
     rmSync(dir.path, { recursive: true, force: true });
