@@ -10,6 +10,8 @@ import { dirname, join } from "node:path";
 export interface ApplianceBuild {
   /** e.g. "0.1.0+g7b93aee": package version + git describe, fixed at build time. */
   version: string;
+  /** sha256 of the embedded files (prefix): two builds of one "-dirty" version differ in it. */
+  filesHash: string;
   /** Relative path in the unpacked tree ("ui/index.html", "db/migrations/0001_init.sql") -> embedded path. */
   files: Record<string, string>;
 }
@@ -30,12 +32,12 @@ export function applianceDir(): string | undefined {
 }
 
 /**
- * Writes the embedded files under `root/<version>` unless a previous start already did (a
+ * Writes the embedded files under `root/<version>-<filesHash>` unless a previous start already did (a
  * marker written last), then remembers the folder. A half-written folder (power cut) has no
  * marker and is written again.
  */
 export function unpackAppliance(build: ApplianceBuild, root = defaultRoot()): string {
-  const dir = join(root, build.version.replace(/[^\w.+-]/g, "_"));
+  const dir = join(root, `${build.version}-${build.filesHash}`.replace(/[^\w.+-]/g, "_"));
   const marker = join(dir, ".complete");
   if (!existsSync(marker)) {
     for (const [rel, embedded] of Object.entries(build.files)) {
