@@ -87,9 +87,13 @@ export async function replayAcked(t: ReplayTarget): Promise<{ sent: number; viol
       } catch {}
     });
     await c.subscribeAsync(storeSubscriptions(t.storeId), { qos: 1 });
-    await c.publishAsync(upTopic(t.storeId, "events"), `[${order.map((r) => r.envelope).join(",")}]`, {
-      qos: 1,
-    });
+    // Bounded: a PUBACK that never comes must not hold the run; the ack wait below decides.
+    await Promise.race([
+      c
+        .publishAsync(upTopic(t.storeId, "events"), `[${order.map((r) => r.envelope).join(",")}]`, { qos: 1 })
+        .catch(() => {}),
+      Bun.sleep(10_000),
+    ]);
     const top = rows[rows.length - 1]!.seq;
     const end = Date.now() + 20_000;
     while (acked < top && Date.now() < end) await Bun.sleep(20);
@@ -100,7 +104,7 @@ export async function replayAcked(t: ReplayTarget): Promise<{ sent: number; viol
         detail: `${rows.length} acked event(s) up to seq ${top} sent again: HQ acked up to ${acked} within 20 s`,
       });
   } finally {
-    await c.endAsync(true).catch(() => {});
+    c.end(true);
   }
   const after = { ...effects(), sales: sales() };
   if (JSON.stringify(after) !== JSON.stringify(before))

@@ -651,8 +651,12 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
           payload: { saleId: crypto.randomUUID(), totals: { net: 1e30 } },
         }),
       ];
-      for (const p of payloads) await c.publishAsync(topic, p, { qos: 1 });
-      await c.endAsync();
+      // Bounded: a PUBACK that never comes (the connection taken away) must not hold the run
+      // (the long run of 14:05 hung here in round 51); the dead-letter check below still decides.
+      const bounded = (p: Promise<unknown>, ms: number) => Promise.race([p.catch(() => {}), Bun.sleep(ms)]);
+      for (const p of payloads) await bounded(c.publishAsync(topic, p, { qos: 1 }), 10_000);
+      await bounded(c.endAsync(), 2_000);
+      c.end(true);
       const ok = await until(async () => deadLetterCount(hqDb, s.id) >= before + payloads.length, 20_000);
       return ok
         ? []
@@ -868,7 +872,12 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
             : [];
         }
         case "poison":
-          return poison(s);
+          // The long mix cuts the store's own link meanwhile (as for duplicate), so the edge's
+          // reconnect cannot take the client id back mid-publish.
+          if (o.mix) s.proxy.set({ kind: "cut" });
+          return poison(s).finally(() => {
+            if (o.mix) s.proxy.heal();
+          });
         case "duplicate": {
           const cfg = JSON.parse(readFileSync(join(s.dir, "store-edge.json"), "utf8")) as {
             enrollment: { mqtt: { username: string; password: string; clientId: string } };
