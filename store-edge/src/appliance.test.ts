@@ -3,7 +3,7 @@
 import { expect, test } from "bun:test";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { unpackAppliance } from "./appliance.ts";
+import { applianceDir, unpackAppliance } from "./appliance.ts";
 import { tempDir } from "./testing/fixtures.ts";
 
 test("files land under <version>-<hash>; another build of the same dirty version gets its own folder; a cut unpack is redone", () => {
@@ -32,6 +32,9 @@ test("files land under <version>-<hash>; another build of the same dirty version
     );
     expect(readFileSync(join(two, "ui/index.html"), "utf8")).toBe("<html>two</html>");
     expect(existsSync(join(two, ".complete"))).toBe(true);
+    // Unpacking does not redirect the process: every other Edge in this test process still reads
+    // its migrations from the checkout (this leak failed 172 store-edge tests in CI).
+    expect(applianceDir()).toBeUndefined();
   } finally {
     rmSync(src, { recursive: true, force: true });
     rmSync(root, { recursive: true, force: true });

@@ -33,8 +33,10 @@ export function applianceDir(): string | undefined {
 
 /**
  * Writes the embedded files under `root/<version>-<filesHash>` unless a previous start already did (a
- * marker written last), then remembers the folder. A half-written folder (power cut) has no
- * marker and is written again.
+ * marker written last) and returns the folder. A half-written folder (power cut) has no
+ * marker and is written again. Only the process's entry point makes it the one the edge reads
+ * (`useApplianceDir`): a test unpacking into a temp folder must not redirect every later Edge
+ * in the same process to it.
  */
 export function unpackAppliance(build: ApplianceBuild, root = defaultRoot()): string {
   const dir = join(root, `${build.version}-${build.filesHash}`.replace(/[^\w.+-]/g, "_"));
@@ -48,8 +50,12 @@ export function unpackAppliance(build: ApplianceBuild, root = defaultRoot()): st
     }
     writeFileSync(marker, `${build.version}\n`);
   }
-  globalThis.__RETAIL_APPLIANCE_DIR__ = dir;
   return dir;
+}
+
+/** From now on this process reads its UI and migrations from `dir` (a compiled appliance's start). */
+export function useApplianceDir(dir: string): void {
+  globalThis.__RETAIL_APPLIANCE_DIR__ = dir;
 }
 
 function defaultRoot(): string {

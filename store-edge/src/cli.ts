@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pkg from "../package.json" with { type: "json" };
-import { applianceBuild, applianceDir, unpackAppliance } from "./appliance.ts";
+import { applianceBuild, applianceDir, unpackAppliance, useApplianceDir } from "./appliance.ts";
 import { CONFIG_FILE, defaultDataDir, loadConfig, saveConfig } from "./config.ts";
 import { NoDevices } from "./devices/port.ts";
 import { Edge } from "./edge.ts";
@@ -231,7 +231,7 @@ if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
   console.log(`store-edge ${build?.version ?? `${pkg.version} (source)`}`);
 } else if (commands[cmd]) {
   // A compiled appliance: its terminal UI and migrations onto disk before anything opens them.
-  if (build) unpackAppliance(build);
+  if (build) useApplianceDir(unpackAppliance(build));
   await commands[cmd](rest).catch((e) => fail((e as Error).message));
 } else {
   fail(`unknown command ${cmd}\n\n${HELP.main}`);
