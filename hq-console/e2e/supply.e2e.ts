@@ -209,6 +209,8 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
   test("a run: the cheap order goes out by itself, the dear one waits and is approved; the XLSX downloads", async () => {
     await page.getByTestId("supply-nav").getByRole("link", { name: "自动补货" }).click();
     const form = page.getByTestId("schedule-form");
+    // Type only after the saved schedule has loaded, or the load overwrites what was typed.
+    await page.locator('[data-testid="schedule-form"][data-loaded="true"]').waitFor();
     await form.locator('input[name="autoMax"]').fill("100.00");
     await form.locator('input[name="atHour"]').fill("6");
     await form.locator('input[name="enabled"]').check();
