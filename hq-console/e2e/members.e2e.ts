@@ -165,12 +165,15 @@ test.describe("hq-console members", () => {
       categories: [{ category: "1001", netFen: g.treated ? 6000 + 100 * (k % 5) : 1000 + 100 * (k % 3) }],
     }));
     await api("POST", "/api/v1/members/history", { sales });
+    // Creating the campaign already opened its results (no sales yet, uplift 0): the click
+    // re-fetches them, so wait for the new figure rather than read the one on screen.
     await row.getByRole("button", { name: "老客回流" }).click();
     await page.getByTestId("uplift-chart").waitFor();
-    assert(
-      Number((await page.getByTestId("uplift").innerText()).replace(/[^\d.]/g, "")) > 0,
-      "a positive uplift",
-    );
+    const upliftYuan = async () =>
+      Number((await page.getByTestId("uplift").innerText()).replace(/[^\d.-]/g, ""));
+    for (let waited = 0; (await upliftYuan()) <= 0 && waited < 20_000; waited += 200)
+      await page.waitForTimeout(200);
+    assert((await upliftYuan()) > 0, "a positive uplift");
     assert((await page.getByTestId("uplift-ci").innerText()).includes("…"), "its interval");
     assert((await page.getByTestId("uplift-method").innerText()).includes("Welch"), "the method said");
   });
