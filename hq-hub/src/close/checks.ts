@@ -144,14 +144,24 @@ export function createChecks(deps: CheckDeps): StepChecks {
           po: receivings.purchaseOrderId,
           supplierId: receivings.supplierId,
           at: receivings.confirmedAt,
-          invoiced: sql<number>`EXISTS (SELECT 1 FROM ${supplierInvoices} WHERE ${supplierInvoices.purchaseOrderId} = ${receivings.purchaseOrderId} AND ${supplierInvoices.storeId} = ${receivings.storeId} AND ${supplierInvoices.status} IN ('approved', 'paid'))`,
         })
         .from(receivings)
         .where(lte(sql`substr(${receivings.confirmedAt}, 1, 10)`, last))
         .orderBy(receivings.confirmedAt)
         .all();
+      // Read apart, not as a correlated EXISTS: drizzle writes a one-table select's columns
+      // unqualified, so the subquery's "purchase_order_id" = "purchase_order_id" compared the
+      // invoice with itself and any approved invoice passed every receipt.
+      const invoiced = new Set(
+        orm
+          .selectDistinct({ po: supplierInvoices.purchaseOrderId, storeId: supplierInvoices.storeId })
+          .from(supplierInvoices)
+          .where(inArray(supplierInvoices.status, ["approved", "paid"]))
+          .all()
+          .map((i) => `${i.storeId}\u0000${i.po}`),
+      );
       const left = rows
-        .filter((r) => !r.invoiced)
+        .filter((r) => !(r.po && invoiced.has(`${r.storeId}\u0000${r.po}`)))
         .map(
           (r) =>
             `${r.storeId} receipt ${r.receivingId} (${r.at.slice(0, 10)}${r.po ? `, order ${r.po}` : r.supplierId ? `, supplier ${r.supplierId}, no order` : ""}): ${r.po ? "no approved invoice" : "no order to invoice against"}; not accrued (receipt vouchers not on this hub yet)`,
