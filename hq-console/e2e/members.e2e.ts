@@ -176,6 +176,17 @@ test.describe("hq-console members", () => {
     assert((await upliftYuan()) > 0, "a positive uplift");
     assert((await page.getByTestId("uplift-ci").innerText()).includes("…"), "its interval");
     assert((await page.getByTestId("uplift-method").innerText()).includes("Welch"), "the method said");
+    // Cancelled while running: the status says so, and the coupons nobody used are void everywhere.
+    await page.getByTestId("campaign-cancel").click();
+    await page.getByTestId("campaign-cancelled").waitFor();
+    await page.locator('tr[data-campaign="老客回流"][data-status="cancelled"]').waitFor();
+    assert((await page.getByTestId("campaign-cancel").count()) === 0, "no cancel once cancelled");
+    const voided = await hubApi<{ coupons: unknown[] }>(
+      http,
+      "GET",
+      "/api/v1/coupons?promotionId=P-BACK&status=void",
+    );
+    assert(voided.coupons.length === campaign.treated, "every unused coupon void");
   });
 
   test("in English; an auditor sees phones masked and no PIPL buttons", async () => {

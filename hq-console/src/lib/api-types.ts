@@ -499,7 +499,9 @@ export interface Campaign {
   control: number;
   createdBy: string;
   createdAt: string;
-  status: "planned" | "running" | "finished";
+  cancelledAt: string | null;
+  cancelledBy: string | null;
+  status: "planned" | "running" | "finished" | "cancelled";
 }
 export interface CashierRecord {
   id: string;

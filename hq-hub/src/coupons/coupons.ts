@@ -286,7 +286,37 @@ export function createCoupons(deps: { db: Sqlite; now: () => Date; catalog: Cata
     return conflicts({ status: "all", limit: 1000 }).conflicts.find((c) => c.id === id)!;
   }
 
-  return { issue, syncSpent, list, conflicts, resolveConflict };
+  /**
+   * Voids the coupons among `codes` still issued and never used (a cancelled campaign's): one
+   * change set released to every store. The count voided (0: nothing sent).
+   */
+  function voidUnused(actor: string, codes: string[], reason: string): number {
+    const used = orm
+      .select({ code: couponRedemptions.code })
+      .from(couponRedemptions)
+      .where(eq(couponRedemptions.code, sql.placeholder("code")))
+      .limit(1)
+      .prepare();
+    const records = codes
+      .map((code) => catalog.readMaster("coupon", code) as Coupon | null)
+      .filter((c): c is Coupon => c !== null && c.status === "issued" && !used.get({ code: c.code }));
+    for (let i = 0; i < records.length; i += MAX_ISSUE) {
+      const page = records.slice(i, i + MAX_ISSUE);
+      const cs = catalog.createChangeset(actor, {
+        description: `coupons void (${page.length}): ${reason}`,
+        target: { kind: "all" },
+      });
+      db.transaction(() => {
+        for (const c of page) catalog.putItem(cs.id, "coupon", c.code, "upsert", { ...c, status: "void" });
+        catalog.audit(cs.id, "edit", actor, `void ${page.length} coupons: ${reason}`);
+      })();
+      catalog.invalidate();
+      catalog.release(actor, cs.id, "all");
+    }
+    return records.length;
+  }
+
+  return { issue, syncSpent, list, conflicts, resolveConflict, voidUnused };
 }
 
 export type Coupons = ReturnType<typeof createCoupons>;

@@ -17,6 +17,7 @@ import {
   memberSegments,
 } from "../db/schema.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
+import { campaignLifecycle, campaignStatus, campaignWindowEnd } from "./campaign-lifecycle.ts";
 import type { Segments } from "./segments.ts";
 import { assignGroups, statsFromSums, type Uplift, upliftOf } from "./uplift.ts";
 
@@ -40,15 +41,6 @@ export const CampaignInput = z.strictObject({
   endsAt: IsoTime,
 });
 export type CampaignInput = z.infer<typeof CampaignInput>;
-
-export type CampaignStatus = "planned" | "running" | "finished";
-
-/** A campaign's status at a time (pure: it follows the clock, nothing else moves it). */
-export function campaignStatus(c: { startsAt: string; endsAt: string }, now: Date): CampaignStatus {
-  const t = now.getTime();
-  if (t < Date.parse(c.startsAt)) return "planned";
-  return t < Date.parse(c.endsAt) ? "running" : "finished";
-}
 
 export function createCampaigns(deps: { db: Sqlite; now: () => Date; coupons: Coupons; segments: Segments }) {
   const { db, now, coupons, segments } = deps;
@@ -180,7 +172,8 @@ export function createCampaigns(deps: { db: Sqlite; now: () => Date; coupons: Co
   } {
     const c = get(id);
     const at = now();
-    const until = at.toISOString() < c.endsAt ? at.toISOString() : c.endsAt;
+    const end = campaignWindowEnd(c);
+    const until = at.toISOString() < end ? at.toISOString() : end;
     // Spend per member over the window, summed per group in SQL (n, Σx, Σx²): only members who
     // bought in the window join; the others add 0 to both sums, and n is the group's size.
     const spend = orm
@@ -234,7 +227,31 @@ export function createCampaigns(deps: { db: Sqlite; now: () => Date; coupons: Co
     return { segment: ids.length, consented: n };
   }
 
-  return { create, get, list, results, memberList, reach };
+  /**
+   * Cancels a planned or running campaign (409 naming its status otherwise): recorded with who
+   * and when, its window closes now (results measure up to here), and its treated members'
+   * unused coupons are voided at every store.
+   */
+  function cancel(actor: string, id: number) {
+    const c = get(id);
+    campaignLifecycle.apply(String(id), c.status, "cancel");
+    const at = now().toISOString();
+    orm
+      .update(memberCampaigns)
+      .set({ cancelledAt: at, cancelledBy: actor })
+      .where(eq(memberCampaigns.id, id))
+      .run();
+    const codes = orm
+      .select({ code: campaignMembers.couponCode })
+      .from(campaignMembers)
+      .where(and(eq(campaignMembers.campaignId, id), isNotNull(campaignMembers.couponCode)))
+      .all()
+      .map((r) => r.code!);
+    const voided = coupons.voidUnused(actor, codes, `campaign ${id} cancelled`);
+    return { ...get(id), couponsVoided: voided };
+  }
+
+  return { create, get, list, results, memberList, reach, cancel };
 }
 
 export type Campaigns = ReturnType<typeof createCampaigns>;

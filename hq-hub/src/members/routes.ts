@@ -7,152 +7,22 @@ import { ConsentInput } from "./consent.ts";
 import { HistoryInput } from "./history.ts";
 import { MemberQuery } from "./members.ts";
 import { mayRevealPhone } from "./privacy.ts";
+import {
+  Campaign,
+  CampaignResults,
+  Consent,
+  MemberProfile,
+  MemberRow,
+  Page,
+  Run,
+  Segment,
+  SegmentPreview,
+} from "./route-schemas.ts";
 import { SegmentInput, SegmentRule } from "./segments.ts";
 import { TierRule, TierRules } from "./tiers.ts";
 
 const tag = "members";
 const int = z.number().int();
-
-const MemberRow = z
-  .object({
-    id: z.string(),
-    phone: z.string(),
-    name: z.string().nullable(),
-    tier: z.string(),
-    points: int,
-    status: z.string(),
-    visits: int,
-    spendFen: int,
-    averageBasketFen: int,
-    lastVisitAt: z.string().nullable(),
-  })
-  .openapi("MemberRow");
-const MemberProfile = z
-  .object({
-    id: z.string(),
-    phone: z.string(),
-    name: z.string().nullable(),
-    tier: z.string(),
-    points: int,
-    status: z.string(),
-    visits: int,
-    spendFen: int,
-    returnsFen: int,
-    averageBasketFen: int,
-    firstVisitAt: z.string().nullable(),
-    lastVisitAt: z.string().nullable(),
-    rfm: z.object({ r: int, f: int, m: int }),
-    favouriteCategories: z.array(z.object({ category: z.string(), spendFen: int })),
-    favouriteStores: z.array(z.object({ storeId: z.string(), visits: int, spendFen: int })),
-    pointsHistory: z.array(
-      z.object({
-        storeId: z.string(),
-        kind: z.string(),
-        docId: z.string(),
-        at: z.string(),
-        netFen: int,
-        points: int,
-      }),
-    ),
-    coupons: z.object({
-      held: int,
-      used: int,
-      usedAtTill: int,
-      list: z.array(
-        z.object({
-          code: z.string(),
-          promotionId: z.string(),
-          status: z.string(),
-          validUntil: z.string().nullable(),
-          uses: int,
-        }),
-      ),
-    }),
-  })
-  .openapi("MemberProfile");
-const Run = z
-  .object({ kind: z.string(), ranAt: z.string(), members: int, changed: int })
-  .openapi("MemberRun");
-const Segment = z
-  .object({
-    id: int,
-    name: z.string(),
-    rule: SegmentRule,
-    createdBy: z.string(),
-    createdAt: z.string(),
-    evaluatedAt: z.string().nullable(),
-    size: int.nullable(),
-  })
-  .openapi("MemberSegment");
-const SegmentPreview = z
-  .object({
-    size: int,
-    evaluatedAt: z.string(),
-    members: z.array(
-      z.object({
-        id: z.string(),
-        phone: z.string(),
-        tier: z.string(),
-        visits: int,
-        spendFen: int,
-        lastVisitAt: z.string().nullable(),
-        r: int,
-        f: int,
-        m: int,
-      }),
-    ),
-  })
-  .openapi("SegmentPreview");
-const Campaign = z
-  .object({
-    id: int,
-    name: z.string(),
-    segmentId: int,
-    promotionId: z.string(),
-    holdoutPercent: int,
-    seed: int,
-    startsAt: z.string(),
-    endsAt: z.string(),
-    treated: int,
-    control: int,
-    createdBy: z.string(),
-    createdAt: z.string(),
-    status: z.enum(["planned", "running", "finished"]),
-  })
-  .openapi("Campaign");
-const Group = z.object({ n: int, totalFen: int, meanFen: int, sdFen: int });
-const Range = z.object({ lowFen: int, highFen: int });
-const CampaignResults = Campaign.extend({
-  asOf: z.string(),
-  redeemed: int,
-  redemptionPercent: z.number(),
-  uplift: z
-    .object({
-      method: z.string(),
-      treated: Group,
-      control: Group,
-      upliftFen: int,
-      ci95: Range,
-      incrementalSpendFen: int,
-      incrementalCi95: Range,
-      relativePercent: z.number().nullable(),
-    })
-    .nullable(),
-}).openapi("CampaignResults");
-const Consent = z
-  .object({
-    id: int,
-    purpose: z.string(),
-    granted: z.boolean(),
-    wording: z.string(),
-    at: z.string(),
-    recordedBy: z.string(),
-  })
-  .openapi("MemberConsent");
-const Page = z.object({
-  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
-  offset: z.coerce.number().int().min(0).default(0),
-});
 
 export const memberRoutes: RouteModule = (r, hub, s) => {
   const m = () => hub.members;
@@ -318,6 +188,18 @@ export const memberRoutes: RouteModule = (r, hub, s) => {
       response: CampaignResults,
     },
     ({ params }) => m().campaigns.results(Number(params.id)),
+  );
+  r.route(
+    {
+      method: "post",
+      path: "/api/v1/members/campaigns/{id}/cancel",
+      summary:
+        "Cancel a planned or running campaign (409 otherwise): its window closes now and its unused coupons are voided at every store",
+      access: "admin",
+      tag,
+      response: Campaign.extend({ couponsVoided: int }),
+    },
+    ({ params, principal }) => m().campaigns.cancel(s.actor(principal), Number(params.id)),
   );
   r.route(
     {

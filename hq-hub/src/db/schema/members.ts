@@ -114,6 +114,9 @@ export const memberCampaigns = sqliteTable(
     control: integer("control").notNull(),
     createdBy: text("created_by").notNull(),
     createdAt: text("created_at").notNull(),
+    /** Cancelled by a person while planned or running (campaign-lifecycle.ts). */
+    cancelledAt: text("cancelled_at"),
+    cancelledBy: text("cancelled_by"),
   },
   (t) => [check("member_campaigns_holdout", sql`holdout_percent BETWEEN 1 AND 90`)],
 );
