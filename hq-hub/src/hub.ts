@@ -194,7 +194,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const close = createClose({
     db,
     now,
-    checks: () => createChecks({ db, completeness, costing, finance, books }),
+    checks: () => createChecks({ db, now, completeness, costing, finance, books }),
     books: finance,
   });
   // With closeChecklist on, finance's own period close (API, console) goes through the checklist.

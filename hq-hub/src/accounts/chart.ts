@@ -46,6 +46,7 @@ export const CAS_DEFAULT_ACCOUNTS: readonly LedgerAccount[] = [
   a("2202", "应付账款", "Accounts payable", "credit"),
   a("2202.01", "应付账款—供应商", "Accounts payable - suppliers", "credit"),
   a("2202.02", "应付账款—暂估应付款", "Accounts payable - goods received not invoiced", "credit"),
+  a("2202.03", "应付账款—月末暂估", "Accounts payable - month-end accrual", "credit"),
   a("2203", "预收账款", "Advances from customers", "credit"),
   a("2203.01", "预收账款—储值卡/购物券", "Advances - stored value cards and vouchers", "credit"),
   a("2221", "应交税费", "Taxes payable", "credit"),
@@ -66,6 +67,12 @@ export const CAS_DEFAULT_ACCOUNTS: readonly LedgerAccount[] = [
 ];
 
 /**
+ * Default accounts added after the first charts were seeded: a company seeded before them gets
+ * them (and their roles' rules) when its chart is next read, never overwriting an edit.
+ */
+export const ADDED_LATER: readonly string[] = ["2202.03"];
+
+/**
  * The posting roles: what each automatic voucher debits or credits, and the classes of account
  * a role may point at (an inventory role pointed at a revenue account would be refused).
  */
@@ -82,6 +89,7 @@ export const ROLES = {
   cogs: { account: "6401", categories: ["profit_loss", "cost"], zh: "销售成本" },
   grni: { account: "2202.02", categories: ["liability"], zh: "暂估应付(已收货未开票)" },
   payables: { account: "2202.01", categories: ["liability"], zh: "应付供应商" },
+  accrued_payables: { account: "2202.03", categories: ["liability"], zh: "月末暂估应付" },
   input_vat: { account: "2221.01.02", categories: ["liability", "asset"], zh: "进项税额" },
   count_gain: { account: "1901", categories: ["asset", "profit_loss"], zh: "盘盈" },
   count_loss: { account: "1901", categories: ["asset", "profit_loss"], zh: "盘亏" },

@@ -4,6 +4,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { companies, companyStores, ledgerAccounts, postingRules } from "../db/schema.ts";
 import {
+  ADDED_LATER,
   CAS_DEFAULT_ACCOUNTS,
   type Category,
   DEFAULT_RULES,
@@ -32,7 +33,10 @@ export function seedChart(db: Sqlite, companyId: string, at: string): void {
   const orm = openDrizzle(db);
   // The company's row is the mark: written with its defaults, so a company whose admin has
   // since deactivated or changed accounts is never re-seeded.
-  if (orm.select({ id: companies.id }).from(companies).where(eq(companies.id, companyId)).get()) return;
+  if (orm.select({ id: companies.id }).from(companies).where(eq(companies.id, companyId)).get()) {
+    addLaterDefaults(db, companyId, at);
+    return;
+  }
   orm
     .insert(companies)
     .values({ id: companyId, name: companyId === DEFAULT_COMPANY ? "总部 (默认公司)" : companyId })
@@ -67,6 +71,50 @@ export function seedChart(db: Sqlite, companyId: string, at: string): void {
     )
     .onConflictDoNothing()
     .run();
+}
+
+const laterAccounts = CAS_DEFAULT_ACCOUNTS.filter((x) => ADDED_LATER.includes(x.code));
+const laterRoles = Object.entries(DEFAULT_RULES).filter(([, account]) => ADDED_LATER.includes(account));
+
+/**
+ * A company seeded before an account joined the defaults gets it, and the rule of its role, once
+ * (insert-or-ignore: an account or rule the admin already has is left as it is; in the caller's
+ * transaction, so a rolled-back one leaves nothing half-added).
+ */
+function addLaterDefaults(db: Sqlite, companyId: string, at: string) {
+  const orm = openDrizzle(db);
+  if (laterAccounts.length)
+    orm
+      .insert(ledgerAccounts)
+      .values(
+        laterAccounts.map((x) => ({
+          companyId,
+          code: x.code,
+          name: x.name,
+          nameEn: x.nameEn,
+          category: x.category,
+          side: x.side,
+          active: 1,
+          updatedBy: SEEDED_BY,
+          updatedAt: at,
+        })),
+      )
+      .onConflictDoNothing()
+      .run();
+  if (laterRoles.length)
+    orm
+      .insert(postingRules)
+      .values(
+        laterRoles.map(([role, account]) => ({
+          companyId,
+          role,
+          account,
+          updatedBy: SEEDED_BY,
+          updatedAt: at,
+        })),
+      )
+      .onConflictDoNothing()
+      .run();
 }
 
 /** A company's accounts by code (seeded first if needed). */

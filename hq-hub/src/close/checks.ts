@@ -2,7 +2,7 @@
 // checklist.ts. Each reads (or runs) its module and names what is left. Steps whose module is
 // not on this hub are simply absent from what `createChecks` returns (they answer
 // "not_available"); wiring one in is one entry here once its module lands.
-import { and, between, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { and, between, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { DEFAULT_COMPANY } from "../accounts/storage.ts";
 import type { Completeness } from "../completeness/completeness.ts";
 import type { Costing } from "../costing/costing.ts";
@@ -11,12 +11,10 @@ import {
   companyStores,
   costMovements,
   financeMarks,
-  receivings,
   reconRuns,
   sales,
   stockCounts,
   stockLedger,
-  supplierInvoices,
   tenders,
   voucherExports,
   voucherLines,
@@ -24,6 +22,7 @@ import {
 } from "../db/schema.ts";
 import type { Books } from "../finance/books.ts";
 import type { Finance } from "../finance/finance.ts";
+import { createAccruals, type MonthReceipt, monthBounds } from "../payables/accrual.ts";
 import type { StepChecks, StepResult } from "./checklist.ts";
 
 /** How many left items a step keeps (its count says how many there are). */
@@ -48,6 +47,7 @@ const yuan = (fen: number) =>
 
 export interface CheckDeps {
   db: Sqlite;
+  now?: () => Date;
   completeness: Completeness;
   costing: Costing;
   finance: Finance;
@@ -58,6 +58,11 @@ export interface CheckDeps {
 export function createChecks(deps: CheckDeps): StepChecks {
   const { db, completeness, costing, finance } = deps;
   const orm = openDrizzle(db);
+  const accruals = createAccruals({
+    db,
+    now: deps.now ?? (() => new Date()),
+    postInventory: () => deps.books?.postInventory(),
+  });
 
   /** Ledger rows of stock counts counted in the period that have no cost movement yet. */
   function uncostedCounts(period: string): string[] {
@@ -131,44 +136,35 @@ export function createChecks(deps: CheckDeps): StepChecks {
       );
     },
 
-    // Every receipt of goods up to the month's end against a purchase order has an approved (or
-    // paid) supplier invoice for that order and store (payables/). A receipt not invoiced yet
-    // would be accrued (goods received not invoiced): that posting is the ledger's receipt
-    // vouchers, not on this hub yet, so such a receipt is listed as left.
+    // Every receipt of goods up to the month's end has an approved (or paid) supplier invoice for
+    // its order and store (payables/), or is accrued: once the month is over (and with the
+    // inventory posting on the hub) the step accrues the rest, Dr GRNI / Cr the month-end accrual
+    // account on the last day, reversed on the next month's first (payables/accrual.ts).
     receipts_invoiced(period) {
-      const { last } = monthDays(period);
-      const rows = orm
-        .select({
-          storeId: receivings.storeId,
-          receivingId: receivings.receivingId,
-          po: receivings.purchaseOrderId,
-          supplierId: receivings.supplierId,
-          at: receivings.confirmedAt,
-        })
-        .from(receivings)
-        .where(lte(sql`substr(${receivings.confirmedAt}, 1, 10)`, last))
-        .orderBy(receivings.confirmedAt)
-        .all();
-      // Read apart, not as a correlated EXISTS: drizzle writes a one-table select's columns
-      // unqualified, so the subquery's "purchase_order_id" = "purchase_order_id" compared the
-      // invoice with itself and any approved invoice passed every receipt.
-      const invoiced = new Set(
-        orm
-          .selectDistinct({ po: supplierInvoices.purchaseOrderId, storeId: supplierInvoices.storeId })
-          .from(supplierInvoices)
-          .where(inArray(supplierInvoices.status, ["approved", "paid"]))
-          .all()
-          .map((i) => `${i.storeId}\u0000${i.po}`),
-      );
-      const left = rows
-        .filter((r) => !(r.po && invoiced.has(`${r.storeId}\u0000${r.po}`)))
+      const { last, next } = monthBounds(period);
+      const run = deps.books
+        ? accruals.accrue(period, "month-end checklist")
+        : { receipts: accruals.receipts(period), over: false, vouchers: 0 };
+      const rs = run.receipts;
+      const what = (r: MonthReceipt) =>
+        `${r.storeId} receipt ${r.receivingId} (${r.at.slice(0, 10)}${r.po ? `, order ${r.po}` : r.supplierId ? `, supplier ${r.supplierId}, no order` : ""})`;
+      const left = rs
+        .filter((r) => !r.invoiced && !r.accrued)
         .map(
           (r) =>
-            `${r.storeId} receipt ${r.receivingId} (${r.at.slice(0, 10)}${r.po ? `, order ${r.po}` : r.supplierId ? `, supplier ${r.supplierId}, no order` : ""}): ${r.po ? "no approved invoice" : "no order to invoice against"}; not accrued (receipt vouchers not on this hub yet)`,
+            `${what(r)}: ${r.po ? "no approved invoice" : "no order to invoice against"}; ${
+              !deps.books
+                ? "not accrued (the inventory posting is not on this hub)"
+                : !run.over
+                  ? `accrued once the month is over (after ${last})`
+                  : "not accrued: its receipt voucher is not posted"
+            }`,
         );
+      const accrued = rs.filter((r) => !r.invoiced && r.accrued);
+      const fen = accrued.reduce((s, r) => s + r.accrued!.valueFen, 0);
       return result(
         left.length === 0,
-        `${rows.length - left.length} of ${rows.length} receipt(s) up to ${last} invoiced and approved`,
+        `${rs.length - left.length} of ${rs.length} receipt(s) up to ${last} invoiced or accrued: ${rs.filter((r) => r.invoiced).length} invoiced, ${accrued.length} accrued (${yuan(fen)} yuan on ${last}, reversed on ${next})`,
         left,
       );
     },

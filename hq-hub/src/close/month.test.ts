@@ -650,10 +650,33 @@ describe("a month through the books (issue 16, Done when)", () => {
     const pay = step("payments_reconciled");
     expect(pay.status).toBe("failed");
     expect(pay.left.map((l) => l.split(" (")[0]).sort()).toEqual(["alipay 2026-11-06", "wechat 2026-11-06"]);
-    // The 11th's receipt was never invoiced.
+    // The 11th's receipt was never invoiced: accrued at month end (Dr GRNI / Cr 2202.03 on the
+    // 30th), reversed on December 1st; the step counts it.
     const rec = step("receipts_invoiced");
-    expect(rec.status).toBe("failed");
-    expect(rec.left.length).toBe(1);
-    expect(rec.left[0]).toStartWith("E1 receipt RC-E1-1111 (2026-11-11");
+    expect(rec).toMatchObject({
+      status: "passed",
+      left: [],
+      summary:
+        "3 of 3 receipt(s) up to 2026-11-30 invoiced or accrued: 2 invoiced, 1 accrued (23.40 yuan on 2026-11-30, reversed on 2026-12-01)",
+    });
+    const accruals = hub.db
+      .prepare(
+        `SELECT v.source_kind AS kind, v.store_id AS store, v.business_day AS day, l.account, l.debit_fen AS d, l.credit_fen AS c
+         FROM vouchers v JOIN voucher_lines l ON l.voucher_id = v.id WHERE v.source_kind LIKE 'grni.accrual%' ORDER BY v.id, l.line_no`,
+      )
+      .all();
+    expect(accruals).toEqual([
+      { kind: "grni.accrual", store: "E1", day: "2026-11-30", account: "2202.02", d: grniExpected, c: 0 },
+      { kind: "grni.accrual", store: "E1", day: "2026-11-30", account: "2202.03", d: 0, c: grniExpected },
+      { kind: "grni.accrual.reversal", store: "E1", day: "2026-12-01", account: "2202.03", d: grniExpected, c: 0 },
+      { kind: "grni.accrual.reversal", store: "E1", day: "2026-12-01", account: "2202.02", d: 0, c: grniExpected },
+    ]);
+    // November closes with GRNI empty and the accrual owed; December opens with GRNI back.
+    expect([balance("2202.02"), balance("2202.03")]).toEqual([0, -grniExpected]);
+    // Checking again accrues nothing twice.
+    await api(hub, "POST", "/api/v1/close/2026-11/check");
+    expect(
+      (hub.db.prepare("SELECT COUNT(*) AS n FROM vouchers WHERE source_kind LIKE 'grni.accrual%'").get() as { n: number }).n,
+    ).toBe(2);
   });
 });

@@ -92,3 +92,27 @@ export const matchTolerances = sqliteTable("match_tolerances", {
   updatedBy: text("updated_by").notNull(),
   updatedAt: text("updated_at").notNull(),
 });
+
+/**
+ * Month-end accruals of goods received not invoiced (暂估): one row per period and receipt that
+ * had no approved invoice at the month's end, with the value its receipt voucher credited to GRNI
+ * and the accrual voucher (dated the month's last day) and its reversal (the next month's first).
+ * The primary key makes each receipt accrued once per month.
+ */
+export const grniAccruals = sqliteTable(
+  "grni_accruals",
+  {
+    period: text("period").notNull(),
+    storeId: text("store_id").notNull(),
+    receivingId: text("receiving_id").notNull(),
+    purchaseOrderId: text("purchase_order_id"),
+    supplierId: text("supplier_id"),
+    valueFen: integer("value_fen").notNull(),
+    /** Null when the receipt's value is 0 (nothing to move). */
+    voucherId: integer("voucher_id"),
+    reversalVoucherId: integer("reversal_voucher_id"),
+    accruedBy: text("accrued_by").notNull(),
+    accruedAt: text("accrued_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.period, t.storeId, t.receivingId] })],
+);
