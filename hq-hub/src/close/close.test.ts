@@ -156,11 +156,7 @@ describe("the month-end checklist", () => {
     const r = await api(hub, "POST", "/api/v1/close/2026-11/close");
     expect(r.status).toBe(409);
     expect(r.body.step).toBe("store_days_complete");
-    expect(r.body.steps).toEqual([
-      "store_days_complete",
-      "payments_reconciled",
-      "vouchers_exported",
-    ]);
+    expect(r.body.steps).toEqual(["store_days_complete", "payments_reconciled", "vouchers_exported"]);
     expect(r.body.message).toContain("2 more step(s) not passed");
     expect(r.body.message).toContain("step store_days_complete failed");
     expect(r.body.message).toContain(`${S} 2026-11-25: no_digest`);

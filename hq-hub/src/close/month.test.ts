@@ -668,15 +668,33 @@ describe("a month through the books (issue 16, Done when)", () => {
     expect(accruals).toEqual([
       { kind: "grni.accrual", store: "E1", day: "2026-11-30", account: "2202.02", d: grniExpected, c: 0 },
       { kind: "grni.accrual", store: "E1", day: "2026-11-30", account: "2202.03", d: 0, c: grniExpected },
-      { kind: "grni.accrual.reversal", store: "E1", day: "2026-12-01", account: "2202.03", d: grniExpected, c: 0 },
-      { kind: "grni.accrual.reversal", store: "E1", day: "2026-12-01", account: "2202.02", d: 0, c: grniExpected },
+      {
+        kind: "grni.accrual.reversal",
+        store: "E1",
+        day: "2026-12-01",
+        account: "2202.03",
+        d: grniExpected,
+        c: 0,
+      },
+      {
+        kind: "grni.accrual.reversal",
+        store: "E1",
+        day: "2026-12-01",
+        account: "2202.02",
+        d: 0,
+        c: grniExpected,
+      },
     ]);
     // November closes with GRNI empty and the accrual owed; December opens with GRNI back.
     expect([balance("2202.02"), balance("2202.03")]).toEqual([0, -grniExpected]);
     // Checking again accrues nothing twice.
     await api(hub, "POST", "/api/v1/close/2026-11/check");
     expect(
-      (hub.db.prepare("SELECT COUNT(*) AS n FROM vouchers WHERE source_kind LIKE 'grni.accrual%'").get() as { n: number }).n,
+      (
+        hub.db.prepare("SELECT COUNT(*) AS n FROM vouchers WHERE source_kind LIKE 'grni.accrual%'").get() as {
+          n: number;
+        }
+      ).n,
     ).toBe(2);
   });
 });

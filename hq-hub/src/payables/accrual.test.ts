@@ -4,7 +4,15 @@
 // receipt of the month gets a batch of its own, nothing twice; a chart seeded before the accrual
 // account existed gets it.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { api, connectStore, enrollStore, event, type StoreClient, startTestHub, waitFor } from "../test-kit.ts";
+import {
+  api,
+  connectStore,
+  enrollStore,
+  event,
+  type StoreClient,
+  startTestHub,
+  waitFor,
+} from "../test-kit.ts";
 
 setDefaultTimeout(60_000);
 
@@ -45,19 +53,41 @@ beforeAll(async () => {
   hub = await startTestHub({}, now);
   store = await connectStore(await enrollStore(hub, "A1"));
   const job = (
-    await api(hub, "POST", "/api/v1/imports/products", "sku,name,category,unit,taxRate,weighed,status\nM1,纯牛奶,10/1001,EA,13,false,active\n")
+    await api(
+      hub,
+      "POST",
+      "/api/v1/imports/products",
+      "sku,name,category,unit,taxRate,weighed,status\nM1,纯牛奶,10/1001,EA,13,false,active\n",
+    )
   ).body;
-  await waitFor(async () => (await api(hub, "GET", `/api/v1/imports/${job.id}`)).body.state === "done", "import");
-  await api(hub, "POST", "/api/v1/suppliers", { id: "SUP1", name: "SUP1", leadTimeDays: 2, minOrderQty: 1, packSize: 1 });
+  await waitFor(
+    async () => (await api(hub, "GET", `/api/v1/imports/${job.id}`)).body.state === "done",
+    "import",
+  );
+  await api(hub, "POST", "/api/v1/suppliers", {
+    id: "SUP1",
+    name: "SUP1",
+    leadTimeDays: 2,
+    minOrderQty: 1,
+    packSize: 1,
+  });
   await api(hub, "POST", "/api/v1/suppliers/SUP1/prices", {
     prices: [{ sku: "M1", costFen: 250, taxRate: 13, effectiveFrom: "2026-01-01" }],
   });
-  po = (await api(hub, "POST", "/api/v1/purchase-orders", { storeId: "A1", supplierId: "SUP1", lines: [{ sku: "M1", qty: 50 }] })).body.id;
+  po = (
+    await api(hub, "POST", "/api/v1/purchase-orders", {
+      storeId: "A1",
+      supplierId: "SUP1",
+      lines: [{ sku: "M1", qty: 50 }],
+    })
+  ).body.id;
   await api(hub, "POST", `/api/v1/purchase-orders/${po}/send`);
   await receive("RC-1", "2026-11-20", 10);
   // A chart seeded before 2202.03 joined the defaults: the account and its rule are not there.
   expect((await api(hub, "GET", "/api/v1/accounts/companies/default/chart")).status).toBe(200);
-  expect(hub.db.prepare("SELECT COUNT(*) AS n FROM ledger_accounts WHERE code = '2202.03'").get()).toEqual({ n: 1 });
+  expect(hub.db.prepare("SELECT COUNT(*) AS n FROM ledger_accounts WHERE code = '2202.03'").get()).toEqual({
+    n: 1,
+  });
   hub.db.prepare("DELETE FROM posting_rules WHERE role = 'accrued_payables'").run();
   hub.db.prepare("DELETE FROM ledger_accounts WHERE code = '2202.03'").run();
 });
@@ -84,8 +114,22 @@ describe("month-end accrual of goods received not invoiced", () => {
     expect(accrualLines()).toEqual([
       { kind: "grni.accrual", id: "A1/2026-11#1", day: "2026-11-30", account: "2202.02", d: 2500, c: 0 },
       { kind: "grni.accrual", id: "A1/2026-11#1", day: "2026-11-30", account: "2202.03", d: 0, c: 2500 },
-      { kind: "grni.accrual.reversal", id: "A1/2026-11#1", day: "2026-12-01", account: "2202.03", d: 2500, c: 0 },
-      { kind: "grni.accrual.reversal", id: "A1/2026-11#1", day: "2026-12-01", account: "2202.02", d: 0, c: 2500 },
+      {
+        kind: "grni.accrual.reversal",
+        id: "A1/2026-11#1",
+        day: "2026-12-01",
+        account: "2202.03",
+        d: 2500,
+        c: 0,
+      },
+      {
+        kind: "grni.accrual.reversal",
+        id: "A1/2026-11#1",
+        day: "2026-12-01",
+        account: "2202.02",
+        d: 0,
+        c: 2500,
+      },
     ]);
   });
 
@@ -110,6 +154,8 @@ describe("month-end accrual of goods received not invoiced", () => {
     expect(inv.body.status).toBe("matched");
     expect((await api(hub, "POST", `/api/v1/payables/invoices/${inv.body.id}/approve`)).status).toBe(200);
     const s = await receiptsStep();
-    expect(s.summary).toStartWith("2 of 2 receipt(s) up to 2026-11-30 invoiced or accrued: 2 invoiced, 0 accrued");
+    expect(s.summary).toStartWith(
+      "2 of 2 receipt(s) up to 2026-11-30 invoiced or accrued: 2 invoiced, 0 accrued",
+    );
   });
 });
