@@ -135,6 +135,9 @@ test.describe("hq-console e2e", () => {
   });
 
   test("fleet shows the enrolled store online with its status", async () => {
+    // The fleet lives at /fleet ("/" is the home page); reached from the navigation.
+    await page.getByRole("link", { name: "门店", exact: true }).click();
+    await page.waitForURL(/\/fleet$/);
     const row = page.locator(`tr[data-store="${STORE}"]`);
     await row.getByTestId("state").filter({ hasText: "在线" }).waitFor();
     const text = await row.innerText();
@@ -757,7 +760,7 @@ test.describe("hq-console e2e", () => {
 
   test("usable at 1280x800: no sideways scrolling, navigation visible", async () => {
     for (const path of [
-      "/",
+      "/fleet",
       "/changesets",
       "/catalog",
       "/exceptions",
@@ -785,6 +788,7 @@ test.describe("hq-console e2e", () => {
     await page.getByRole("button", { name: "退出" }).click();
     await signIn(auditorToken);
     await page.getByTestId("readonly").waitFor();
+    await page.getByRole("link", { name: "门店", exact: true }).click();
     await page.locator(`tr[data-store="${STORE}"]`).waitFor();
     assert((await page.getByTestId("create-store").count()) === 0, "no store form");
     assert((await page.getByRole("button", { name: "生成注册码" }).count()) === 0, "no code button");

@@ -1,0 +1,46 @@
+// The finance screen (财务: vouchers, trial balance, accounting periods): zh-CN first, English beside it. Pure data, merged into the console's one
+// dictionary by index.ts; a missing English text is a type error.
+
+export const zh = {
+  financeFailures: "以下门店营业日未能过账（每次过账时自动重试），其他门店照常过账：",
+  vouchers: "凭证",
+  trialBalance: "试算平衡",
+  account: "科目",
+  debit: "借方",
+  credit: "贷方",
+  memo: "摘要",
+  postedAt: "过账时间",
+  postNow: "过账",
+  posted: "已过账凭证数",
+  balanced: "借贷平衡",
+  unbalanced: "借贷不平衡",
+  periods: "会计期间",
+  period: "期间",
+  periodOpen: "未结账",
+  periodClosed: "已结账",
+  closePeriod: "结账",
+  closedBy: "结账人",
+  debitTotal: "借方合计",
+} as const;
+
+export const en: Record<keyof typeof zh, string> = {
+  financeFailures: "Store-days finance could not post (retried on every run); every other store posted:",
+  vouchers: "Vouchers",
+  trialBalance: "Trial balance",
+  account: "Account",
+  debit: "Debit",
+  credit: "Credit",
+  memo: "Memo",
+  postedAt: "Posted",
+  postNow: "Post",
+  posted: "Vouchers posted",
+  balanced: "Balanced",
+  unbalanced: "Out of balance",
+  periods: "Accounting periods",
+  period: "Period",
+  periodOpen: "open",
+  periodClosed: "closed",
+  closePeriod: "Close",
+  closedBy: "Closed by",
+  debitTotal: "Debit total",
+};
