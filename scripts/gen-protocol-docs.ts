@@ -54,6 +54,8 @@ const purpose: Record<string, string> = {
   "shift.closed": "Shift close: counted cash by denomination, expected cash, over/short, totals by tender.",
   "cash.moved": "Cash put into or taken out of the drawer during a shift (top-up, pick-up).",
   "stock.counted": "A stock count; HQ posts the difference as a count adjustment.",
+  "member.enrolled":
+    "A member signed up at the till: phone, name, the consents with the wording shown and their time (membership granted is required). HQ creates the member exactly once (a phone HQ already has is recorded as a duplicate naming the existing member) and sends it to every store.",
   "receiving.confirmed": "Goods received at the store against a purchase order or delivery.",
   "audit.recorded": "Void, no-sale, price override and other supervised actions, for loss prevention.",
   "day.digest":

@@ -122,6 +122,28 @@ export const EXAMPLE_PAYLOADS: { [T in MessageType]: Payload<T> } = {
     lines: [{ sku: "100234", counted: 46, expected: 48 }],
     countedAt: AT,
   },
+  "member.enrolled": {
+    memberId: "S001-MMJ3K9Q2A7F",
+    phone: "13800138000",
+    name: "陈静",
+    laneId: "1",
+    cashierId: "1001",
+    consents: [
+      {
+        purpose: "membership",
+        granted: true,
+        wording: "我已阅读并同意《会员服务协议》和《隐私政策》。",
+        at: AT,
+      },
+      {
+        purpose: "marketing",
+        granted: false,
+        wording: "我同意接收会员优惠信息（短信、小程序推送）。",
+        at: AT,
+      },
+    ],
+    enrolledAt: AT,
+  },
   "receiving.confirmed": {
     receivingId: "0193e0a4-0000-7000-8000-000000000005",
     purchaseOrderId: "PO-2026-00017",

@@ -8,6 +8,7 @@ import type { AnyEnvelope, MoneyCaps, Payload } from "@retail/protocol";
 import { createCouponLedger } from "../coupons/ledger.ts";
 import type { Sqlite } from "../db/open.ts";
 import { StateError } from "../errors.ts";
+import { recordEnrolment } from "../members/enrolment.ts";
 import { recordMemberActivity } from "../members/profile.ts";
 import { SALE_LINE_DISCOUNTS, saleDiscountRows } from "../reports/promotion-lines.ts";
 import { capFinding } from "./cap-finding.ts";
@@ -232,6 +233,9 @@ export function createLedgerStep(db: Sqlite, rows: RowWriter, stock: StockStep, 
         stock.moveStock(s, stockMoves(env), env.id, p.confirmedAt, alerts);
         return;
       }
+      case "member.enrolled":
+        recordEnrolment(db, s, env.id, env.payload); // members/enrolment.ts
+        return;
       case "audit.recorded": {
         const p = env.payload;
         q.audit.run({

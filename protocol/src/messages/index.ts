@@ -6,6 +6,7 @@ export * from "./day-digest.ts";
 export * from "./envelope.ts";
 export * from "./fleet.ts";
 export * from "./limits.ts";
+export * from "./member.ts";
 export * from "./registry.ts";
 export * from "./sale.ts";
 export * from "./shift.ts";

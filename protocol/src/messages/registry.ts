@@ -4,6 +4,7 @@ import { AuditRecordedV1 } from "./audit.ts";
 import { CatalogAppliedV1, CatalogChangeSetV1, CatalogFetchV1, CatalogPointerV1 } from "./catalog.ts";
 import { StoreDayDigestV1 } from "./day-digest.ts";
 import { CommandV1, StoreStatusV1, TelemetryV1 } from "./fleet.ts";
+import { MemberEnrolledV1 } from "./member.ts";
 import { SaleCompletedV1, SaleReturnedV1 } from "./sale.ts";
 import { CashMovedV1, ShiftClosedV1, ShiftOpenedV1 } from "./shift.ts";
 import {
@@ -27,6 +28,7 @@ export const MESSAGES = {
   "receiving.confirmed": { v: 1, schema: ReceivingConfirmedV1, dir: "up", channel: "events", ledger: true },
   "audit.recorded": { v: 1, schema: AuditRecordedV1, dir: "up", channel: "events", ledger: true },
   "day.digest": { v: 1, schema: StoreDayDigestV1, dir: "up", channel: "events", ledger: true },
+  "member.enrolled": { v: 1, schema: MemberEnrolledV1, dir: "up", channel: "events", ledger: true },
   "store.status": { v: 1, schema: StoreStatusV1, dir: "up", channel: "status", ledger: false },
   telemetry: { v: 1, schema: TelemetryV1, dir: "up", channel: "telemetry", ledger: false },
   "catalog.fetch": { v: 1, schema: CatalogFetchV1, dir: "up", channel: "catalog", ledger: false },

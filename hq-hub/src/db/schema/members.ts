@@ -158,3 +158,20 @@ export const memberErasures = sqliteTable("member_erasures", {
   erasedBy: text("erased_by").notNull(),
   changesetId: integer("changeset_id"),
 });
+
+/**
+ * Members signed up at a till (member.enrolled, exactly once with its event): the outcome, and
+ * for a phone HQ already had, the member it belongs to. No phone here (PIPL: it lives on the
+ * member only).
+ */
+export const memberEnrolments = sqliteTable("member_enrolments", {
+  memberId: text("member_id").primaryKey(),
+  storeId: text("store_id").notNull(),
+  eventId: text("event_id").notNull(),
+  laneId: text("lane_id").notNull(),
+  cashierId: text("cashier_id").notNull(),
+  enrolledAt: text("enrolled_at").notNull(),
+  /** created | duplicate_phone | erased (an id erased before its sign-up arrived) */
+  outcome: text("outcome").notNull(),
+  existingMemberId: text("existing_member_id"),
+});
