@@ -10,10 +10,8 @@ import { openDrizzle, type Sqlite } from "../db/open.ts";
 import {
   companyStores,
   costMovements,
-  financeMarks,
   reconRuns,
   sales,
-  stockCounts,
   stockLedger,
   tenders,
   voucherExports,
@@ -63,34 +61,6 @@ export function createChecks(deps: CheckDeps): StepChecks {
     now: deps.now ?? (() => new Date()),
     postInventory: () => deps.books?.postInventory(),
   });
-
-  /** Ledger rows of stock counts counted in the period that have no cost movement yet. */
-  function uncostedCounts(period: string): string[] {
-    const rows = orm
-      .select({
-        storeId: stockCounts.storeId,
-        countId: stockCounts.countId,
-        lines: sql<number>`COUNT(${stockLedger.id})`,
-        costed: sql<number>`COUNT(${costMovements.ledgerId})`,
-      })
-      .from(stockCounts)
-      .leftJoin(
-        stockLedger,
-        and(
-          eq(stockLedger.storeId, stockCounts.storeId),
-          eq(stockLedger.ref, stockCounts.countId),
-          eq(stockLedger.kind, "count_adjustment"),
-        ),
-      )
-      .leftJoin(costMovements, eq(costMovements.ledgerId, stockLedger.id))
-      // The period of a count is the date its countedAt carries (the store's own clock and offset).
-      .where(eq(sql`substr(${stockCounts.countedAt}, 1, 7)`, period))
-      .groupBy(stockCounts.storeId, stockCounts.countId)
-      .all();
-    return rows
-      .filter((r) => r.costed < r.lines)
-      .map((r) => `${r.storeId} count ${r.countId}: ${r.lines - r.costed} of ${r.lines} line(s) not costed`);
-  }
 
   return {
     // Every day of the month on which stores took WeChat Pay or Alipay has that wallet's
@@ -218,48 +188,17 @@ export function createChecks(deps: CheckDeps): StepChecks {
       );
     },
 
+    // The inventory posting runs as part of the step (books.countsOfPeriod: the one query of
+    // the month's counts, their lines costed and posted as inventory.count vouchers).
     counts_posted(period) {
-      costing.catchUp();
-      const left = uncostedCounts(period);
-      const counts =
-        orm
-          .select({ n: sql<number>`COUNT(*)` })
-          .from(stockCounts)
-          .where(eq(sql`substr(${stockCounts.countedAt}, 1, 7)`, period))
-          .get()?.n ?? 0;
       if (!deps.books)
         return {
           status: "not_available",
-          summary: `${counts} count(s) in the period, ${counts - left.length} costed; their gain/loss vouchers: not available (the inventory posting is not on this hub)`,
-          left: left.slice(0, LEFT_KEEP),
-          leftCount: left.length,
+          summary: "the counts' gain/loss vouchers: not available (the inventory posting is not on this hub)",
+          left: [],
+          leftCount: 0,
         };
-      // The inventory posting run is part of the step; then every count movement of the period
-      // must be below its mark (posted as an inventory.count voucher, finance/inventory-posting.ts).
-      deps.books.postInventory();
-      const mark =
-        orm
-          .select({ upTo: financeMarks.upTo })
-          .from(financeMarks)
-          .where(eq(financeMarks.name, "inventory"))
-          .get()?.upTo ?? 0;
-      const unposted = orm
-        .select({ storeId: costMovements.storeId, ref: costMovements.ref, n: sql<number>`COUNT(*)` })
-        .from(costMovements)
-        .innerJoin(
-          stockCounts,
-          and(eq(stockCounts.storeId, costMovements.storeId), eq(stockCounts.countId, costMovements.ref)),
-        )
-        .where(
-          and(
-            eq(costMovements.kind, "count_adjustment"),
-            gt(costMovements.ledgerId, mark),
-            eq(sql`substr(${stockCounts.countedAt}, 1, 7)`, period),
-          ),
-        )
-        .groupBy(costMovements.storeId, costMovements.ref)
-        .all();
-      left.push(...unposted.map((u) => `${u.storeId} count ${u.ref}: ${u.n} line(s) costed, not posted`));
+      const { counts, left } = deps.books.countsOfPeriod(period);
       return result(
         left.length === 0,
         `${counts} count(s) in the period, costed and posted to the inventory accounts`,

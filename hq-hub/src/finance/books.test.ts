@@ -267,4 +267,31 @@ describe("the close checklist's counts step", () => {
     expect(left).toHaveLength(1);
     expect(left[0]).toContain("1405");
   });
+
+  test("countsOfPeriod: the month's counts from stock_counts with their lines costed and posted; one not costed is named", () => {
+    const { db, books } = setup();
+    seedMaster(db, ["S1"], "2026-11-01T00:00:00.000Z");
+    const count = db.prepare(
+      "INSERT INTO stock_counts (store_id, count_id, counted_by, lines_json, counted_at) VALUES ('S1', ?, 'c', ?, ?)",
+    );
+    const ledger = db.prepare(
+      "INSERT INTO stock_ledger (store_id, sku, qty_delta, kind, ref, event_id, at) VALUES ('S1', ?, ?, 'count_adjustment', ?, NULL, ?)",
+    );
+    const lines = JSON.stringify([
+      { sku: "A001", counted: 3, expected: 5 },
+      { sku: "B001", counted: 4, expected: 4 },
+      { sku: "B002", counted: 2, expected: 1 },
+    ]);
+    count.run("CNT-1", lines, "2026-11-09T22:00:00+08:00");
+    ledger.run("A001", -2, "CNT-1", "2026-11-09T22:00:00+08:00");
+    ledger.run("B002", 1, "CNT-1", "2026-11-09T22:00:00+08:00");
+    count.run("CNT-OCT", lines, "2026-10-31T22:00:00+08:00"); // another month: not this one's
+    expect(books.countsOfPeriod("2026-11")).toEqual({ counts: 1, left: [] });
+    // A count whose ledger lines are missing (2 of its lines differ, none costed).
+    count.run("CNT-2", lines, "2026-11-20T22:00:00+08:00");
+    expect(books.countsOfPeriod("2026-11")).toEqual({
+      counts: 2,
+      left: ["S1 count CNT-2: 2 of 2 line(s) not costed"],
+    });
+  });
 });

@@ -26,6 +26,8 @@ export function createBooks(deps: {
     unpostedMovements: inventory.unposted,
     /** The close checklist's "counts posted": posts, then lists the month's counts not in a voucher. */
     unpostedCounts: inventory.unpostedCounts,
+    /** The same, with how many counts the month has (the checklist's step reads this). */
+    countsOfPeriod: inventory.countsOfPeriod,
     /** Valuation per store and category at the end of `date`, beside the inventory account. */
     valuation: valuation.report,
   };

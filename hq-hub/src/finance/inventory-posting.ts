@@ -7,7 +7,7 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { companyOfStore, rulesOf } from "../accounts/storage.ts";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
-import { costMovements, financeMarks } from "../db/schema.ts";
+import { costMovements, financeMarks, stockCounts } from "../db/schema.ts";
 import { documentCache, postDocumentVoucher } from "./documents.ts";
 import { type CostedMovement, type InventoryRoles, inventoryVouchers } from "./inventory.ts";
 
@@ -102,19 +102,54 @@ export function createInventoryPosting(deps: { db: Sqlite; now: () => Date; catc
   }
 
   /**
-   * For the month-end checklist's "counts posted": posts what is waiting, then names each count
-   * of the month (store and count id) with movements still not in a voucher; [] when all are.
+   * The month-end checklist's "counts posted", the one query of it: posts what is waiting, then
+   * takes every stock count of the month (by the date its countedAt carries) with the ledger
+   * lines it implies (its lines whose counted differs from expected), how many of them are
+   * costed and how many posted (below the inventory mark), and also any count adjustment of the
+   * month above the mark that no stock_counts row names. `left` names each count not fully
+   * costed and posted, or (alone) the posting's failure.
    */
-  function unpostedCounts(period: string): string[] {
+  function countsOfPeriod(period: string): { counts: number; left: string[] } {
+    const left: string[] = [];
+    let failed: string | undefined;
     try {
       post();
     } catch (e) {
-      return [`inventory posting failed: ${(e as Error).message}`];
+      failed = `inventory posting failed: ${(e as Error).message}`;
     }
     const from =
       orm.select({ upTo: financeMarks.upTo }).from(financeMarks).where(eq(financeMarks.name, MARK)).get()
         ?.upTo ?? 0;
-    return orm
+    const counts = orm
+      .select({
+        storeId: stockCounts.storeId,
+        countId: stockCounts.countId,
+        lines: sql<number>`(SELECT COUNT(*) FROM json_each(${stockCounts.linesJson}) WHERE json_extract(value, '$.counted') <> json_extract(value, '$.expected'))`,
+        costed: sql<number>`COUNT(${costMovements.ledgerId})`,
+        posted: sql<number>`TOTAL(${costMovements.ledgerId} <= ${from})`,
+      })
+      .from(stockCounts)
+      .leftJoin(
+        costMovements,
+        and(
+          eq(costMovements.ref, stockCounts.countId),
+          eq(costMovements.storeId, stockCounts.storeId),
+          eq(costMovements.kind, "count_adjustment"),
+        ),
+      )
+      .where(eq(sql`substr(${stockCounts.countedAt}, 1, 7)`, period))
+      .groupBy(stockCounts.storeId, stockCounts.countId)
+      .orderBy(stockCounts.storeId, stockCounts.countId)
+      .all();
+    const named = new Set<string>();
+    for (const c of counts) {
+      named.add(`${c.storeId}\u0000${c.countId}`);
+      if (c.costed < c.lines)
+        left.push(`${c.storeId} count ${c.countId}: ${c.lines - c.costed} of ${c.lines} line(s) not costed`);
+      else if (c.posted < c.costed)
+        left.push(`${c.storeId} count ${c.countId}: ${c.costed - c.posted} line(s) costed, not posted`);
+    }
+    for (const r of orm
       .select({ storeId: costMovements.storeId, ref: costMovements.ref, n: sql<number>`COUNT(*)` })
       .from(costMovements)
       .where(
@@ -125,11 +160,17 @@ export function createInventoryPosting(deps: { db: Sqlite; now: () => Date; catc
         ),
       )
       .groupBy(costMovements.storeId, costMovements.ref)
-      .all()
-      .map((r) => `${r.storeId}: count ${r.ref}: ${r.n} movement(s) not posted`);
+      .all())
+      if (!named.has(`${r.storeId}\u0000${r.ref}`))
+        left.push(`${r.storeId} count ${r.ref}: ${r.n} line(s) costed, not posted`);
+    // A failed posting is what is left: the counts it would have posted follow once it posts.
+    return { counts: counts.length, left: failed ? [failed] : left };
   }
 
-  return { post, unposted, unpostedCounts };
+  /** countsOfPeriod's list alone. */
+  const unpostedCounts = (period: string): string[] => countsOfPeriod(period).left;
+
+  return { post, unposted, unpostedCounts, countsOfPeriod };
 }
 
 export type InventoryPosting = ReturnType<typeof createInventoryPosting>;
