@@ -31,6 +31,12 @@ export interface SimOptions {
   batch?: number;
   /** Resend from the ack when HQ acked nothing new for this long while events are out. */
   ackTimeoutMs?: number;
+  /**
+   * An unanswered hello is said again after this long: the edge's helloTimeoutMs (20 s by default,
+   * store-edge/src/config.ts). Saying it every second, as this simulator did, made a welcome that
+   * took over a second never match the newest hello, so at 300 stores none was ever welcomed.
+   */
+  helloTimeoutMs?: number;
   /** Follow the catalog pointer (fetch pages, say applied). Default true. */
   followCatalog?: boolean;
   /** Override the broker URL from the enrollment (e.g. a proxy). */
@@ -61,6 +67,7 @@ export class SimStore {
   readonly made = new Map<number, { id: string; saleId: string }>();
   private readonly instanceId = crypto.randomUUID();
   private hello?: { helloId: string };
+  private helloAt = 0;
   private lastAckProgress = 0;
   private receipt = 0;
   applied = 0;
@@ -233,6 +240,7 @@ export class SimStore {
       boots: first ? [{ firstSeq: first.seq, eventId: first.id }] : [],
     };
     this.hello = hello;
+    this.helloAt = Date.now();
     this.client?.publish(
       upTopic(this.storeId, "query"),
       JSON.stringify(makeEnvelope("edge.hello", hello, { storeId: this.storeId })),
@@ -243,7 +251,8 @@ export class SimStore {
   private tick(): void {
     if (!this.online) return;
     if (this.hello) {
-      this.sayHello(); // unanswered for a second: say it again (the edge does after helloTimeoutMs)
+      // Unanswered: say it again, as the edge does after helloTimeoutMs.
+      if (Date.now() - this.helloAt > (this.o.helloTimeoutMs ?? 20_000)) this.sayHello();
       return;
     }
     if (this.sentUpTo > this.acked && Date.now() - this.lastAckProgress > (this.o.ackTimeoutMs ?? 10_000)) {

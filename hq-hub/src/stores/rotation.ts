@@ -10,6 +10,7 @@ import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { credentialRotations, stores } from "../db/schema.ts";
 import { StateError } from "../errors.ts";
 import { type EnrollmentState, enrollmentLifecycle } from "./lifecycle.ts";
+import { hashStoreSecret } from "./secret.ts";
 import { mosquittoHash } from "./stores.ts";
 
 export interface CredentialRotation {
@@ -64,7 +65,7 @@ export function createRotations(deps: { db: Sqlite; now: () => Date }) {
         { rotation: open },
       );
     const password = randomBytes(24).toString("base64url");
-    const hash = await Bun.password.hash(password, { algorithm: "argon2id", memoryCost: 19456, timeCost: 2 });
+    const hash = hashStoreSecret(password);
     const id = db.transaction(() => {
       // Two requests racing over the hash above: only the first one's UPDATE still finds none.
       const set = orm

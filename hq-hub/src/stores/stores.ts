@@ -1,6 +1,7 @@
 // Stores and their enrollment: an admin creates a store and gets a one-time code; the edge
 // redeems it once for its MQTT credentials. Only hashes are kept: the code as SHA-256, the
-// password as Bun.password (argon2id) plus the PBKDF2 form Mosquitto's password file needs.
+// password as a salted SHA-256 (stores/secret.ts says why not argon2) plus the PBKDF2 form
+// Mosquitto's password file needs.
 import { createHash, pbkdf2Sync, randomBytes } from "node:crypto";
 import { STORE_ID_RE } from "@retail/protocol";
 import { and, asc, eq, isNotNull, sql } from "drizzle-orm";
@@ -8,6 +9,7 @@ import { z } from "zod";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { credentialRotations, stores } from "../db/schema.ts";
 import { fromZod, NotFoundError, ValidationError } from "../errors.ts";
+import { hashStoreSecret, isSlowHash, verifyStoreSecret } from "./secret.ts";
 
 export const StoreInput = z.strictObject({
   id: z.string().regex(STORE_ID_RE, "store code: 1-16 upper-case letters or digits"),
@@ -85,10 +87,22 @@ export function createStores(deps: {
     .from(stores)
     .where(eq(stores.id, sql.placeholder("storeId")))
     .prepare();
+  // A good login against an old argon2 hash replaces it with the fast form, unless the hash
+  // changed meanwhile (a rotation completed, a re-enrollment).
+  const upgradeHash = orm
+    .update(stores)
+    .set({ mqttPasswordHash: sql`${sql.placeholder("new")}` })
+    .where(
+      and(eq(stores.id, sql.placeholder("storeId")), eq(stores.mqttPasswordHash, sql.placeholder("old"))),
+    )
+    .prepare();
   // Digests of (stored hash, password) pairs already verified, so a reconnect storm costs one
-  // argon2 per credential, not one per connect. Keyed by the stored hash, a re-enrolled or
-  // revoked store never matches an old entry.
+  // slow (argon2, pre-upgrade) check per credential, not one per connect; and the checks in
+  // flight, so a store retrying its connect while its first check runs shares that check instead
+  // of queueing another. Keyed by the stored hash, a re-enrolled or revoked store never matches
+  // an old entry.
   const verified = new Set<string>();
+  const checking = new Map<string, Promise<boolean>>();
 
   function toRow(r: typeof stores.$inferSelect): StoreRow {
     return {
@@ -195,11 +209,7 @@ export function createStores(deps: {
     if (Date.parse(r.enrollmentCodeExpiresAt ?? "") < now().getTime())
       throw new ValidationError("code", "enrollment code expired; ask HQ for a new one");
     const password = randomBytes(24).toString("base64url");
-    const pwHash = await Bun.password.hash(password, {
-      algorithm: "argon2id",
-      memoryCost: 19456,
-      timeCost: 2,
-    });
+    const pwHash = hashStoreSecret(password);
     const id = r.id;
     const info = orm
       .update(stores)
@@ -270,7 +280,11 @@ export function createStores(deps: {
     if (!storeId) return undefined;
     const r = credentialsOf.get({ storeId });
     if (!r?.mqtt_password_hash || r.enrollment_state !== "enrolled") return undefined;
-    if (await matches(r.mqtt_password_hash, password)) return { storeId, via: "current" };
+    if (await matches(r.mqtt_password_hash, password)) {
+      if (isSlowHash(r.mqtt_password_hash))
+        upgradeHash.run({ storeId, old: r.mqtt_password_hash, new: hashStoreSecret(password) });
+      return { storeId, via: "current" };
+    }
     if (r.mqtt_password_pending_hash && (await matches(r.mqtt_password_pending_hash, password)))
       return { storeId, via: "pending" };
     return undefined;
@@ -279,7 +293,12 @@ export function createStores(deps: {
   async function matches(storedHash: string, password: string): Promise<boolean> {
     const digest = sha256(`${storedHash}\u0000${password}`);
     if (verified.has(digest)) return true;
-    if (!(await Bun.password.verify(password, storedHash))) return false;
+    let check = checking.get(digest);
+    if (!check) {
+      check = verifyStoreSecret(password, storedHash).finally(() => checking.delete(digest));
+      checking.set(digest, check);
+    }
+    if (!(await check)) return false;
     if (verified.size > 100_000) verified.clear();
     verified.add(digest);
     return true;
