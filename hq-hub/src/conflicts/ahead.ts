@@ -6,6 +6,14 @@
 // whose id is not its own (protocol delivery.ts). Confirmed: a message of the store carries
 // the seq as a duplicate in one contiguous run with an event committed in order (a forger
 // does not know the store's ids, so it cannot build that run without forging in order).
+//
+// An event committed in order right on top of an unconfirmed row whose seq is contested (a
+// conflict there: HQ has two versions, so a forger is at work) is just as unproven: the forger
+// fills the seq HQ expects next once the store's own events have filled the gap below its
+// ahead event. So it gets a row too, at its commit, or when the conflict below it opens (the
+// store's event at the contested seq arrives after it). The chain stops at the first event
+// whose predecessor is uncontested: the store's own traffic after its own conflicts adds at
+// most one row, and a store whose own event came ahead (reordered) adds none.
 import { and, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { conflicts, inbox, seqAhead } from "../db/schema.ts";
@@ -13,7 +21,7 @@ import { conflicts, inbox, seqAhead } from "../db/schema.ts";
 /** What ingest did with one event of a message, in message order. */
 export interface EventResult {
   seq: number;
-  kind: "new" | "duplicate" | "other";
+  kind: "new" | "duplicate" | "conflict" | "other";
 }
 
 /** The most checks one ack lists (the protocol's cap). */
@@ -35,6 +43,12 @@ export function createAheadLog(db: Sqlite, shared: boolean) {
       .prepare(),
     has: orm.select({ x: seqAhead.seq }).from(seqAhead).where(at).prepare(),
     del: orm.delete(seqAhead).where(at).prepare(),
+    contested: orm
+      .select({ x: conflicts.seq })
+      .from(conflicts)
+      .where(and(eq(conflicts.storeId, p("storeId")), eq(conflicts.seq, p("seq"))))
+      .limit(1)
+      .prepare(),
     dropFrom: orm
       .delete(seqAhead)
       .where(and(eq(seqAhead.storeId, p("storeId")), gte(seqAhead.seq, p("seq"))))
@@ -98,17 +112,33 @@ export function createAheadLog(db: Sqlite, shared: boolean) {
         }
       }
     if (!concerns(storeId)) return;
+    const has = (seq: number) => q.has.get({ storeId, seq }) !== undefined;
+    /** An unconfirmed row at a seq HQ holds two versions of. */
+    const unprovenBase = (seq: number) => has(seq) && q.contested.get({ storeId, seq }) !== undefined;
+    const chain = (seq: number) => {
+      const id = idOf(seq);
+      if (id) q.add.run({ storeId, seq, eventId: id });
+    };
     let anchored = false;
     let prev: number | undefined;
     for (const r of results) {
       if (prev === undefined || r.seq !== prev + 1) anchored = false;
       prev = r.seq;
-      if (r.kind === "new") anchored ||= !stillAbove(r.seq);
-      else if (r.kind === "duplicate") {
-        if (q.has.get({ storeId, seq: r.seq })) {
+      if (r.kind === "new") {
+        if (stillAbove(r.seq)) continue;
+        // Committed in order, but on top of a contested unconfirmed row: unproven (no anchor).
+        if (!anchored && unprovenBase(r.seq - 1)) chain(r.seq);
+        else anchored = true;
+      } else if (r.kind === "duplicate") {
+        if (has(r.seq)) {
           if (anchored) q.del.run({ storeId, seq: r.seq });
         } else anchored = true; // committed in order earlier
-      } else anchored = false;
+      } else {
+        // A conflict opened at an unconfirmed row: the event committed in order on top of it
+        // before now is unproven too.
+        if (r.kind === "conflict" && has(r.seq) && !has(r.seq + 1)) chain(r.seq + 1);
+        anchored = false;
+      }
     }
   }
 

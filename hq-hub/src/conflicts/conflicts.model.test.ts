@@ -7,7 +7,9 @@
 // step: nothing the store counts delivered is undecided at HQ (nothing held is ever acked),
 // and no sale is at HQ twice. After settling (everything sent, every conflict resolved by a
 // person who can tell the store's version from the forged one): every real sale at HQ exactly
-// once. Runs: MODEL_RUNS (default 25; e.g. MODEL_RUNS=500 for a long run).
+// once. Runs: MODEL_RUNS (default 25; e.g. MODEL_RUNS=500 for a long run). Replaying a failure
+// straight to its shrunk counterexample: MODEL_SEED, MODEL_PATH and MODEL_REPLAY (the seed, the
+// path and the replayPath="..." fast-check prints with it).
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import {
   type AnyEnvelope,
@@ -237,8 +239,9 @@ function settle(s: Sys, m: Model) {
 
 test("seq/ack with conflicts: nothing held is acked; every real sale at HQ exactly once after resolution", () => {
   const numRuns = Number(process.env.MODEL_RUNS ?? 25);
+  const replayPath = process.env.MODEL_REPLAY;
   fc.assert(
-    fc.property(fc.commands(weighted, { maxCommands: 80, size: "max" }), (cmds) => {
+    fc.property(fc.commands(weighted, { maxCommands: 80, size: "max", replayPath }), (cmds) => {
       const store = `M${++runs}`;
       const s: Sys = {
         store,

@@ -129,7 +129,7 @@ export function createEventStep(
     out: BatchOutcome,
     results: EventResult[],
   ) {
-    const before = { applied: out.applied, duplicates: out.duplicates };
+    const before = { applied: out.applied, duplicates: out.duplicates, conflicts: out.conflicts };
     const seq = applyEvent(storeId, topic, env, at, out);
     results.push({
       seq: env.seq,
@@ -138,7 +138,9 @@ export function createEventStep(
           ? "new"
           : out.duplicates > before.duplicates && seq !== undefined
             ? "duplicate"
-            : "other",
+            : out.conflicts > before.conflicts
+              ? "conflict"
+              : "other",
     });
     return seq;
   }
