@@ -4,20 +4,11 @@
 // is the model test's counterexample (MODEL_SEED=-2140228142), which failed before the chain.
 import { afterAll, describe, expect, test } from "bun:test";
 import { type AnyEnvelope, applyAck, type DeliveryState, EventsAckV1, isDelivered } from "@retail/protocol";
-import { migrate, openDatabase } from "../db/open.ts";
-import { createIngest } from "../ingest/ingest.ts";
-import { saleEvent, tempDir } from "../test-kit.ts";
-import { createConflicts } from "./conflicts.ts";
+import { saleEvent } from "../test-kit.ts";
+import { conflictsTestBed } from "./test-bed.ts";
 
-const dir = tempDir("ahead-chain-");
-const db = openDatabase({ dataDir: dir.path });
-migrate(db);
-const ingest = createIngest({ db, now: () => new Date() });
-const conflicts = createConflicts({ db, now: () => new Date(), ingest });
-afterAll(() => {
-  db.close();
-  dir.remove();
-});
+const { db, ingest, conflicts, close } = conflictsTestBed("ahead-chain-");
+afterAll(close);
 
 /** One MQTT message of the store's topic (the store's or the forger's), and the ack it got. */
 const send = (store: string, events: AnyEnvelope[]) =>

@@ -20,24 +20,15 @@ import {
   isDelivered,
 } from "@retail/protocol";
 import fc from "fast-check";
-import { migrate, openDatabase } from "../db/open.ts";
 import { StateError } from "../errors.ts";
-import { createIngest } from "../ingest/ingest.ts";
-import { saleEvent, tempDir } from "../test-kit.ts";
-import { createConflicts } from "./conflicts.ts";
+import { saleEvent } from "../test-kit.ts";
 import type { ConflictChoice } from "./rules.ts";
+import { conflictsTestBed } from "./test-bed.ts";
 
 setDefaultTimeout(600_000);
 
-const dir = tempDir("conflicts-model-");
-const db = openDatabase({ dataDir: dir.path });
-migrate(db);
-const ingest = createIngest({ db, now: () => new Date() });
-const conflicts = createConflicts({ db, now: () => new Date(), ingest });
-afterAll(() => {
-  db.close();
-  dir.remove();
-});
+const { db, ingest, conflicts, close } = conflictsTestBed("conflicts-model-");
+afterAll(close);
 
 /** The plain reference: what the store sold and what the forger sent. */
 interface Model {
