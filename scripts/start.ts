@@ -10,6 +10,7 @@ import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { demoCatalog } from "./demo/catalog.ts";
 import { DEMO_CASHIERS, DEMO_COUPONS, DEMO_MEMBER_COUPONS, DEMO_MEMBERS, DEMO_STORES } from "./demo/chain.ts";
+import { runMonthClose } from "./demo/close.ts";
 import { seedDemoMembers } from "./demo/members.ts";
 import { runPayables } from "./demo/payables.ts";
 import { runReconciliation } from "./demo/reconciliation.ts";
@@ -278,6 +279,7 @@ try {
   if (traffic) void runTraffic(edges, () => stopping);
   void runReconciliation(hq, adminToken, dataDir, edges, () => stopping);
   void runPayables(hq, adminToken, edges, () => stopping);
+  void runMonthClose(hq, adminToken);
 } catch (e) {
   console.error(`npm start: ${(e as Error).message}`);
   await stopAll(1);
