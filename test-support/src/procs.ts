@@ -109,9 +109,12 @@ export function startHubProc(o: {
   mqttPort?: number;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Flags for bun itself, before the CLI (e.g. `--cpu-prof`). */
+  bunArgs?: string[];
 }): Promise<Proc> {
   return startProc(
     [
+      ...(o.bunArgs ?? []),
       HUB_CLI,
       "serve",
       "--port",

@@ -14,8 +14,14 @@ export {
   stop as stopGently,
 } from "@retail/test-support";
 
-export function startHub(dir: string, port: number, mqttPort: number, env: Record<string, string>) {
-  return startHubProc({ dataDir: dir, port, mqttPort, env, timeoutMs: 180_000 });
+export function startHub(
+  dir: string,
+  port: number,
+  mqttPort: number,
+  env: Record<string, string>,
+  bunArgs?: string[],
+) {
+  return startHubProc({ dataDir: dir, port, mqttPort, env, timeoutMs: 180_000, ...(bunArgs ? { bunArgs } : {}) });
 }
 
 export function startEdge(dir: string, env: Record<string, string>): Promise<Proc> {

@@ -185,7 +185,11 @@ export async function runStorm(o: StormOptions): Promise<StormReport> {
     for (const s of sims) s.drop();
     for (let k = 0; k < o.backlog; k++) for (const s of sims) s.sell();
     const backlogEvents = sims.reduce((n, s) => n + s.backlog, 0);
-    if (outage === "hub-kill") hub = await startHub(hubDir, httpPort, mqttPort, env);
+    // STORM_PROFILE_DIR: the hub that takes the storm writes a CPU profile there (bun --cpu-prof,
+    // markdown too) when it is stopped gently at the end.
+    const profile = process.env.STORM_PROFILE_DIR;
+    const profArgs = profile ? ["--cpu-prof", "--cpu-prof-md", "--cpu-prof-dir", profile] : undefined;
+    if (outage === "hub-kill") hub = await startHub(hubDir, httpPort, mqttPort, env, profArgs);
     else await Bun.sleep(2000);
     const back = Date.now();
     log(
@@ -219,7 +223,8 @@ export async function runStorm(o: StormOptions): Promise<StormReport> {
     };
   } finally {
     await Promise.all(sims.map((s) => s.close()));
-    if (hub) await kill9(hub);
+    if (hub && process.env.STORM_PROFILE_DIR) await stop(hub);
+    else if (hub) await kill9(hub);
   }
 }
 

@@ -15,13 +15,13 @@ async function until(cond: () => boolean, ms = 20_000) {
 }
 
 import { createIngest } from "./ingest.ts";
-import { absentRanges } from "./resync.ts";
+import { absentRanges, createResync } from "./resync.ts";
 
 setDefaultTimeout(60_000);
 
 let hub: Awaited<ReturnType<typeof startTestHub>>;
 beforeAll(async () => {
-  hub = await startTestHub();
+  hub = await startTestHub({ enrollAttemptsPerAddress: 100 });
 });
 afterAll(async () => {
   await hub.cleanup();
@@ -196,6 +196,60 @@ describe("edge.hello / edge.welcome", () => {
     expect((await api(hub, "POST", "/api/v1/enroll", { code }, "")).status).toBe(200);
     const alerts = (await api(hub, "GET", "/api/v1/fleet/resyncs?store=R4")).body as { kind: string }[];
     expect(alerts.map((a) => a.kind)).toEqual(["re_enrolled"]);
+  });
+});
+
+describe("hellos after a hub restart (the reconnect storm)", () => {
+  test("30 stores say hello at the same moment: each gets the welcome to its own hello", async () => {
+    const stores = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => connectStore(await enrollStore(hub, `H${i}`))),
+    );
+    const welcomes = await Promise.all(
+      stores.map((s, i) =>
+        hello(s, {
+          instanceId: `0193e0a6-0000-7000-8000-0000000e${String(i).padStart(4, "0")}`,
+          lastSeq: 0,
+          ackedUpTo: 0,
+          boots: [],
+        }),
+      ),
+    );
+    welcomes.forEach((w, i) =>
+      expect(w.instanceId).toBe(`0193e0a6-0000-7000-8000-0000000e${String(i).padStart(4, "0")}`),
+    );
+    expect(count("SELECT count(*) AS n FROM store_identity WHERE store_id LIKE 'H%'")).toBe(30);
+    await Promise.all(stores.map((s) => s.close()));
+  });
+
+  test("hellos answered in one commit: one store's failure leaves the others' welcomes and writes", () => {
+    const ingest = createIngest({ db: hub.db, now: () => new Date() });
+    const resync = createResync({ db: hub.db, now: () => new Date(), seq: ingest });
+    const ok = (id: string, n: string) => ({
+      storeId: id,
+      hello: {
+        helloId: uuidv7(),
+        instanceId: `0193e0a6-0000-7000-8000-0000000f000${n}`,
+        lastSeq: 0,
+        ackedUpTo: 0,
+        boots: [],
+      },
+    });
+    // A hello whose boots are not a list throws inside its savepoint.
+    const broken = { storeId: "B2", hello: { ...ok("B2", "2").hello, boots: null as unknown as [] } };
+    const out = resync.hellos([ok("B1", "1"), broken, ok("B3", "3")]);
+    expect(out.map((r) => ("welcome" in r ? r.welcome.instanceId : "error"))).toEqual([
+      "0193e0a6-0000-7000-8000-0000000f0001",
+      "error",
+      "0193e0a6-0000-7000-8000-0000000f0003",
+    ]);
+    const ids = (
+      hub.db
+        .prepare(
+          "SELECT store_id AS id FROM store_identity WHERE store_id IN ('B1','B2','B3') ORDER BY store_id",
+        )
+        .all() as { id: string }[]
+    ).map((r) => r.id);
+    expect(ids).toEqual(["B1", "B3"]);
   });
 });
 

@@ -179,96 +179,125 @@ export function createResync(deps: { db: Sqlite; now: () => Date; seq: SeqAccess
   };
 
   /** Answers a store's hello; one transaction (the lost seqs, the alert, the identity). */
-  function hello(storeId: string, h: EdgeHello): EdgeWelcome {
-    const at = now().toISOString();
-    let welcome: EdgeWelcome | undefined;
+  /**
+   * Several stores' hellos in one durable commit, each in its own savepoint: after a hub restart
+   * every store says hello at once, and a commit (an fsync) per hello was most of the main
+   * thread's time in the reconnect storm. One store's failure leaves the others' welcomes.
+   */
+  function hellos(
+    list: { storeId: string; hello: EdgeHello }[],
+  ): ({ welcome: EdgeWelcome } | { error: unknown })[] {
+    const out: ({ welcome: EdgeWelcome } | { error: unknown })[] = [];
     const tx = db.transaction(() => {
-      const { state, max } = seq.seqView(storeId);
-      const verdicts = h.boots.map((b) => {
-        const row = q.atSeq.get({ storeId, seq: b.firstSeq });
-        return row ? (row.eventId === b.eventId ? "same" : "other") : "none";
-      }) as EdgeWelcome["boots"];
-      const plan = planResync({
-        ackedUpTo: h.ackedUpTo,
-        lastSeq: h.lastSeq,
-        boots: h.boots.map((b, i) => ({ firstSeq: b.firstSeq, held: verdicts[i]! })),
-        hqMaxSeq: max,
-      });
-      const previous = q.identity.get({ storeId })?.instanceId;
-      const replaced = previous !== undefined && previous !== h.instanceId;
-      let lost: { from: number; to: number }[] = [];
-      if (plan.shift > 0 || replaced) {
-        // The edge moves everything from newFrom above `max`: nobody will send what HQ lacks
-        // in between.
-        if (plan.shift > 0) lost = absentRanges(state, plan.newFrom, max);
-        const kind: ResyncKind = replaced ? "replaced" : plan.kind === "diverged" ? "diverged" : "behind";
-        const lostCount = lost.reduce((n, r) => n + r.to - r.from + 1, 0);
-        // What the database that is gone said it had (a restored copy shares its instance id).
-        const gone = replaced ? previous : h.instanceId;
-        const reported = q.reported.get({ storeId, instanceId: gone })?.max;
-        const unreceived =
-          reported !== undefined && reported > max ? { from: max + 1, to: reported } : undefined;
-        const again =
-          lost.length === 0
-            ? q.sameOpen.get({
-                storeId,
-                instanceId: h.instanceId,
-                max,
-                newFrom: plan.newFrom ?? null,
-                shift: plan.shift,
-              })
-            : undefined;
-        const id =
-          again?.id ??
-          Number(
-            q.resync.run({
-              storeId,
-              kind,
-              instanceId: h.instanceId,
-              previousInstanceId: previous ?? null,
-              edgeLastSeq: h.lastSeq,
-              edgeAckedUpTo: h.ackedUpTo,
-              hqHeadSeq: state.upTo,
-              hqMaxSeq: max,
-              newFrom: plan.newFrom ?? null,
-              shift: plan.shift,
-              lostJson: JSON.stringify(lost),
-              unreceivedJson: unreceived ? JSON.stringify(unreceived) : null,
-              detail: words(kind, plan, lostCount, unreceived),
-              at,
-            }).lastInsertRowid,
-          );
-        for (const r of lost)
-          q.lost.run({
-            storeId,
-            from: r.from,
-            to: r.to,
-            reason: `not received before the store's edge database was ${kind === "replaced" ? "replaced" : "restored"}`,
-            resyncId: id,
-            at,
-          });
-        const seqs: number[] = [];
-        for (const r of lost) for (let s = r.from; s <= r.to; s++) seqs.push(s);
-        if (seqs.length) seq.markReceived(storeId, seqs);
+      for (const { storeId, hello: h } of list) {
+        // Raw: drizzle has no savepoint outside its own async transaction API.
+        db.exec("SAVEPOINT hello");
+        try {
+          out.push({ welcome: answer(storeId, h) });
+          db.exec("RELEASE hello");
+        } catch (error) {
+          db.exec("ROLLBACK TO hello");
+          db.exec("RELEASE hello");
+          seq.forgetSeq(storeId); // the in-memory state may be ahead of what rolled back
+          out.push({ error });
+        }
       }
-      q.setIdentity.run({ storeId, instanceId: h.instanceId, at });
-      const after = seq.seqView(storeId);
-      welcome = {
-        helloId: h.helloId,
-        instanceId: h.instanceId,
-        ...(previous ? { previousInstanceId: previous } : {}),
-        headSeq: after.head,
-        maxSeq: max,
-        boots: verdicts,
-      };
     });
     try {
       tx.immediate();
     } catch (e) {
-      seq.forgetSeq(storeId); // the in-memory state may be ahead of what rolled back
+      for (const { storeId } of list) seq.forgetSeq(storeId);
       throw e;
     }
-    return welcome!;
+    return out;
+  }
+
+  function hello(storeId: string, h: EdgeHello): EdgeWelcome {
+    const [r] = hellos([{ storeId, hello: h }]);
+    if (!r || "error" in r) throw r?.error;
+    return r.welcome;
+  }
+
+  function answer(storeId: string, h: EdgeHello): EdgeWelcome {
+    const at = now().toISOString();
+    const { state, max } = seq.seqView(storeId);
+    const verdicts = h.boots.map((b) => {
+      const row = q.atSeq.get({ storeId, seq: b.firstSeq });
+      return row ? (row.eventId === b.eventId ? "same" : "other") : "none";
+    }) as EdgeWelcome["boots"];
+    const plan = planResync({
+      ackedUpTo: h.ackedUpTo,
+      lastSeq: h.lastSeq,
+      boots: h.boots.map((b, i) => ({ firstSeq: b.firstSeq, held: verdicts[i]! })),
+      hqMaxSeq: max,
+    });
+    const previous = q.identity.get({ storeId })?.instanceId;
+    const replaced = previous !== undefined && previous !== h.instanceId;
+    let lost: { from: number; to: number }[] = [];
+    if (plan.shift > 0 || replaced) {
+      // The edge moves everything from newFrom above `max`: nobody will send what HQ lacks
+      // in between.
+      if (plan.shift > 0) lost = absentRanges(state, plan.newFrom, max);
+      const kind: ResyncKind = replaced ? "replaced" : plan.kind === "diverged" ? "diverged" : "behind";
+      const lostCount = lost.reduce((n, r) => n + r.to - r.from + 1, 0);
+      // What the database that is gone said it had (a restored copy shares its instance id).
+      const gone = replaced ? previous : h.instanceId;
+      const reported = q.reported.get({ storeId, instanceId: gone })?.max;
+      const unreceived =
+        reported !== undefined && reported > max ? { from: max + 1, to: reported } : undefined;
+      const again =
+        lost.length === 0
+          ? q.sameOpen.get({
+              storeId,
+              instanceId: h.instanceId,
+              max,
+              newFrom: plan.newFrom ?? null,
+              shift: plan.shift,
+            })
+          : undefined;
+      const id =
+        again?.id ??
+        Number(
+          q.resync.run({
+            storeId,
+            kind,
+            instanceId: h.instanceId,
+            previousInstanceId: previous ?? null,
+            edgeLastSeq: h.lastSeq,
+            edgeAckedUpTo: h.ackedUpTo,
+            hqHeadSeq: state.upTo,
+            hqMaxSeq: max,
+            newFrom: plan.newFrom ?? null,
+            shift: plan.shift,
+            lostJson: JSON.stringify(lost),
+            unreceivedJson: unreceived ? JSON.stringify(unreceived) : null,
+            detail: words(kind, plan, lostCount, unreceived),
+            at,
+          }).lastInsertRowid,
+        );
+      for (const r of lost)
+        q.lost.run({
+          storeId,
+          from: r.from,
+          to: r.to,
+          reason: `not received before the store's edge database was ${kind === "replaced" ? "replaced" : "restored"}`,
+          resyncId: id,
+          at,
+        });
+      const seqs: number[] = [];
+      for (const r of lost) for (let s = r.from; s <= r.to; s++) seqs.push(s);
+      if (seqs.length) seq.markReceived(storeId, seqs);
+    }
+    q.setIdentity.run({ storeId, instanceId: h.instanceId, at });
+    const after = seq.seqView(storeId);
+    return {
+      helloId: h.helloId,
+      instanceId: h.instanceId,
+      ...(previous ? { previousInstanceId: previous } : {}),
+      headSeq: after.head,
+      maxSeq: max,
+      boots: verdicts,
+    };
   }
 
   /** A store was enrolled again (its previous credentials stop working): a fleet alert. */
@@ -332,7 +361,7 @@ export function createResync(deps: { db: Sqlite; now: () => Date; seq: SeqAccess
     return new Map(rows.map((r) => [r.storeId, r.n]));
   }
 
-  return { hello, reEnrolled, list, resolve, openCounts };
+  return { hello, hellos, reEnrolled, list, resolve, openCounts };
 }
 
 export type Resync = ReturnType<typeof createResync>;

@@ -51,17 +51,24 @@ export function createGroupCommit(deps: GroupCommitDeps) {
     const ready = hellos.filter((h) => h.after <= processed);
     if (ready.length === 0) return;
     hellos = hellos.filter((h) => h.after > processed);
-    for (const h of ready) {
-      try {
-        const welcome = resync.hello(h.storeId, h.hello);
-        ingestWorker?.forgetSeq(h.storeId);
-        downlink.track(downlink.send(h.storeId, "edge.welcome", welcome));
-      } catch (e) {
-        // No answer: the store's events stay held until it reconnects and says hello again.
-        stats.errors++;
-        log(`hq-hub: hello from ${h.storeId}: ${(e as Error).stack ?? e}`);
-      }
+    // One durable commit for all of them (a reconnect storm brings one per store at once).
+    let answers: ReturnType<Resync["hellos"]>;
+    try {
+      answers = resync.hellos(ready);
+    } catch (e) {
+      answers = ready.map(() => ({ error: e }));
     }
+    ready.forEach((h, i) => {
+      const a = answers[i]!;
+      if ("welcome" in a) {
+        ingestWorker?.forgetSeq(h.storeId);
+        downlink.track(downlink.send(h.storeId, "edge.welcome", a.welcome));
+        return;
+      }
+      // No answer: the store's events stay held until it says hello again.
+      stats.errors++;
+      log(`hq-hub: hello from ${h.storeId}: ${(a.error as Error)?.stack ?? a.error}`);
+    });
   }
   /**
    * A group is with the Worker: the next one gathers (the broker lets up to 2 x MAX_GROUP
@@ -175,6 +182,9 @@ export function createGroupCommit(deps: GroupCommitDeps) {
     },
     /** A hello, answered once the events that came in before it are committed. */
     hello(storeId: string, hello: Payload<"edge.hello">) {
+      // A newer hello from the store replaces one still waiting: the edge ignores a welcome to
+      // an earlier hello, so answering it would only cost the commit.
+      if (hellos.some((h) => h.storeId === storeId)) hellos = hellos.filter((h) => h.storeId !== storeId);
       hellos.push({ storeId, hello, after: enqueued });
       scheduleFlush();
     },
