@@ -201,6 +201,14 @@ export const EXAMPLE_PAYLOADS: { [T in MessageType]: Payload<T> } = {
   "catalog.fetch": { fromVersion: 55, page: 0 },
   "catalog.applied": { version: 57, appliedAt: AT },
   "stock.query": { queryId: "q-17", sku: "100234" },
+  "transfer.request": {
+    requestId: "0193e0a6-0000-7000-8000-0000000000c1",
+    fromStoreId: "S002",
+    sku: "100234",
+    qty: 12,
+    requestedBy: "1001",
+  },
+  "supply.query": { queryId: "q-18", sku: "100234" },
   "edge.hello": {
     helloId: "0193e0a6-0000-7000-8000-0000000000a1",
     instanceId: "0193e0a6-0000-7000-8000-0000000000e1",
@@ -256,6 +264,29 @@ export const EXAMPLE_PAYLOADS: { [T in MessageType]: Payload<T> } = {
     queryId: "q-17",
     sku: "100234",
     stores: [{ storeId: "S002", name: "徐汇店", onHand: 37, distanceKm: 3 }],
+  },
+  "transfer.reply": {
+    requestId: "0193e0a6-0000-7000-8000-0000000000c1",
+    transferId: "TR-20261125-0003",
+    status: "requested",
+  },
+  "supply.reply": {
+    queryId: "q-18",
+    sku: "100234",
+    forecast: [
+      { day: "2026-11-26", units: 6.4 },
+      { day: "2026-11-27", units: 7.1 },
+    ],
+    transfers: [
+      {
+        transferId: "TR-20261125-0003",
+        direction: "in",
+        otherStoreId: "S002",
+        status: "shipped",
+        qty: 12,
+        at: AT,
+      },
+    ],
   },
   "edge.welcome": {
     helloId: "0193e0a6-0000-7000-8000-0000000000a1",

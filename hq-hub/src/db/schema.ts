@@ -25,3 +25,4 @@ export * from "./schema/replenishment.ts";
 export * from "./schema/sales.ts";
 export * from "./schema/stock.ts";
 export * from "./schema/stores.ts";
+export * from "./schema/transfers.ts";

@@ -25,6 +25,8 @@ const CHANNEL_OF: Partial<Record<MessageType, Parameters<typeof downTopic>[1]>> 
   "replenishment.status": "replenishment",
   "stock.reply": "reply",
   "edge.welcome": "reply",
+  "transfer.reply": "reply",
+  "supply.reply": "reply",
 };
 
 export interface DownlinkStats {

@@ -12,4 +12,5 @@ export * from "./sale.ts";
 export * from "./shift.ts";
 export * from "./stock.ts";
 export * from "./sync.ts";
+export * from "./transfer.ts";
 export * from "./uuidv7.ts";

@@ -17,6 +17,7 @@ import {
   StockReplyV1,
 } from "./stock.ts";
 import { EdgeHelloV1, EdgeWelcomeV1, EventsAckV1 } from "./sync.ts";
+import { SupplyQueryV1, SupplyReplyV1, TransferReplyV1, TransferRequestV1 } from "./transfer.ts";
 
 export const MESSAGES = {
   "sale.completed": { v: 1, schema: SaleCompletedV1, dir: "up", channel: "events", ledger: true },
@@ -35,6 +36,8 @@ export const MESSAGES = {
   "catalog.applied": { v: 1, schema: CatalogAppliedV1, dir: "up", channel: "catalog", ledger: false },
   "stock.query": { v: 1, schema: StockQueryV1, dir: "up", channel: "query", ledger: false },
   "edge.hello": { v: 1, schema: EdgeHelloV1, dir: "up", channel: "query", ledger: false },
+  "transfer.request": { v: 1, schema: TransferRequestV1, dir: "up", channel: "query", ledger: false },
+  "supply.query": { v: 1, schema: SupplyQueryV1, dir: "up", channel: "query", ledger: false },
   "catalog.pointer": { v: 1, schema: CatalogPointerV1, dir: "down", channel: "pointer", ledger: false },
   "catalog.changeset": { v: 1, schema: CatalogChangeSetV1, dir: "down", channel: "catalog", ledger: false },
   "events.ack": { v: 1, schema: EventsAckV1, dir: "down", channel: "ack", ledger: false },
@@ -50,6 +53,8 @@ export const MESSAGES = {
   },
   "stock.reply": { v: 1, schema: StockReplyV1, dir: "down", channel: "reply", ledger: false },
   "edge.welcome": { v: 1, schema: EdgeWelcomeV1, dir: "down", channel: "reply", ledger: false },
+  "transfer.reply": { v: 1, schema: TransferReplyV1, dir: "down", channel: "reply", ledger: false },
+  "supply.reply": { v: 1, schema: SupplyReplyV1, dir: "down", channel: "reply", ledger: false },
 } as const;
 
 export type MessageType = keyof typeof MESSAGES;
