@@ -47,6 +47,8 @@ import { createStock } from "./stock/stock.ts";
 import { createSessionSecurity } from "./stores/session-security.ts";
 import { createStores } from "./stores/stores.ts";
 import { createSuppliers } from "./suppliers/suppliers.ts";
+import { createSupply } from "./transfers/supply.ts";
+import { createTransfers } from "./transfers/transfers.ts";
 
 /** The hub as started: what the API uses of it (http/api-hub.ts), its HTTP address and ingest thread. */
 export interface Hub extends ApiHub {
@@ -191,6 +193,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const costing = createCosting({ db, now });
   const margin = createMarginReports({ db, catchUpCost: () => costing.catchUp() });
   const autoReplenishment = createAutoReplenishment({ db, now, stock, suppliers, replenishment, costing });
+  const transfers = createTransfers({ db, now, stock, costing });
+  const supply = createSupply({ transfers, forecastOf: autoReplenishment.forecastOf, log });
   const close = createClose({
     db,
     now,
@@ -223,6 +227,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     catalog,
     fleet,
     stock,
+    transfers,
+    supply,
     security,
     bookkeeping,
     stats,
@@ -400,6 +406,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     suppliers,
     replenishment,
     autoReplenishment,
+    transfers,
     costing,
     payables,
     tellTills,

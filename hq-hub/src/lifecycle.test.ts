@@ -7,6 +7,7 @@ import { type Lifecycle, TransitionError } from "./lifecycle.ts";
 import { ORDER_TRANSITIONS, orderLifecycle } from "./replenishment/lifecycle.ts";
 import { CHANGESET_TRANSITIONS, changesetLifecycle } from "./rollout/lifecycle.ts";
 import { ENROLLMENT_TRANSITIONS, enrollmentLifecycle } from "./stores/lifecycle.ts";
+import { TRANSFER_TRANSITIONS, transferLifecycle } from "./transfers/lifecycle.ts";
 
 const tables: [
   string,
@@ -35,6 +36,13 @@ const tables: [
     ENROLLMENT_TRANSITIONS,
     ["issue_code", "enroll", "rotate", "revoke"],
     10,
+  ],
+  [
+    "transfer",
+    transferLifecycle,
+    TRANSFER_TRANSITIONS,
+    ["approve", "reject", "cancel", "ship", "receive"],
+    6,
   ],
 ];
 

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import {
   type AnyEnvelope,
   type MessageType,
+  MESSAGES,
   makeEnvelope,
   type Payload,
   parseEnvelope,
@@ -171,14 +172,7 @@ export async function connectStore(
       );
     },
     async request(type, payload) {
-      const channel =
-        type === "store.status"
-          ? "status"
-          : type === "stock.query"
-            ? "query"
-            : type === "telemetry"
-              ? "telemetry"
-              : "catalog";
+      const channel = MESSAGES[type].channel as Parameters<typeof upTopic>[1];
       await client.publishAsync(
         upTopic(storeId, channel),
         JSON.stringify(makeEnvelope(type, payload, { storeId })),

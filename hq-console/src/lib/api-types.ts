@@ -454,6 +454,9 @@ export interface HubApiSchemas {
   TenderReport: TenderReport;
   TokenRow: TokenRow;
   Totals: Totals;
+  Transfer: Transfer;
+  TransferList: TransferList;
+  TransferRow: TransferRow;
   TrialBalance: TrialBalance;
   UninvoicedLine: UninvoicedLine;
   ValuationReport: ValuationReport;
@@ -1728,6 +1731,58 @@ export interface TokenRow {
   createdAt: string;
   revokedAt: string | null;
   revokedBy: string | null;
+}
+export interface Transfer {
+  id: string;
+  fromStoreId: string;
+  fromStoreName: string;
+  toStoreId: string;
+  toStoreName: string;
+  status: "requested" | "approved" | "shipped" | "received" | "rejected" | "cancelled";
+  origin: string;
+  requestId: string | null;
+  requestedBy: string;
+  note: string;
+  createdAt: string;
+  approvedAt: string | null;
+  shippedAt: string | null;
+  receivedAt: string | null;
+  closedAt: string | null;
+  updatedBy: string;
+  allowed: string[];
+  lines: {
+    sku: string;
+    name: string;
+    requestedQty: number;
+    shippedQty: number | null;
+    receivedQty: number | null;
+    differenceQty: number | null;
+    shippedValueFen: number;
+    differenceValueFen: number;
+  }[];
+  shippedValueFen: number;
+  inTransitValueFen: number;
+}
+export interface TransferList {
+  total: number;
+  items: TransferRow[];
+}
+export interface TransferRow {
+  id: string;
+  fromStoreId: string;
+  fromStoreName: string;
+  toStoreId: string;
+  toStoreName: string;
+  status: "requested" | "approved" | "shipped" | "received" | "rejected" | "cancelled";
+  origin: string;
+  requestedBy: string;
+  createdAt: string;
+  lines: number;
+  requestedQty: number;
+  shippedQty: number;
+  receivedQty: number;
+  shippedValueFen: number;
+  inTransitValueFen: number;
 }
 export interface TrialBalance {
   rows: {

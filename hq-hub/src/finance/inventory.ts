@@ -43,6 +43,7 @@ const GROUP: Record<string, Group> = {
   count_adjustment: "count",
   transfer_out: "transfer",
   transfer_in: "transfer",
+  transfer_difference: "transfer", // received short or over: a loss or gain, in the transfer's voucher
 };
 const MEMO: Record<Group, string> = {
   cogs: "销售成本结转",

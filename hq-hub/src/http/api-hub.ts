@@ -29,6 +29,7 @@ import type { Stock } from "../stock/stock.ts";
 import type { SessionSecurity } from "../stores/session-security.ts";
 import type { Stores } from "../stores/stores.ts";
 import type { Suppliers } from "../suppliers/suppliers.ts";
+import type { Transfers } from "../transfers/transfers.ts";
 import type { Tokens } from "./auth.ts";
 
 /** What the API uses of ingest, wherever it runs. */
@@ -80,6 +81,8 @@ export interface ApiHub {
   replenishment: Replenishment;
   /** Forecast-driven orders: parameters, schedules, runs, approvals (replenishment/auto.ts). */
   autoReplenishment: AutoReplenishment;
+  /** Transfers between stores as documents: requested, approved, shipped, received (transfers/). */
+  transfers: Transfers;
   /** Supplier price lists and the moving-average cost per store and SKU (costing/). */
   costing: Costing;
   /** Supplier invoices matched three ways, approved, paid (payables/). */

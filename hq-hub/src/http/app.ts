@@ -25,6 +25,7 @@ import { salesRoutes } from "../sales/routes.ts";
 import { stockRoutes } from "../stock/routes.ts";
 import { enrollRationing, storeRoutes } from "../stores/routes.ts";
 import { supplierRoutes } from "../suppliers/routes.ts";
+import { transferRoutes } from "../transfers/routes.ts";
 import type { ApiHub } from "./api-hub.ts";
 import { PayloadTooLargeError } from "./body-limit.ts";
 import { serveConsole } from "./console.ts";
@@ -64,6 +65,7 @@ function suppliersAndReplenishment(...args: Parameters<RouteModule>) {
   autoReplenishmentRoutes(...args);
   costingRoutes(...args);
   payablesRoutes(...args);
+  transferRoutes(...args);
 }
 
 function status(e: unknown): { code: 400 | 403 | 404 | 409 | 413 | 500; body: Record<string, unknown> } {

@@ -2,13 +2,14 @@
 // telemetry, catalog fetches and applied reports, hellos and stock queries are answered or
 // recorded here. A message that cannot be handled is dead-lettered with its reason and never
 // stops the pipeline.
-import { type AnyEnvelope, MessageError, parseEnvelope, parseTopic } from "@retail/protocol";
+import { type AnyEnvelope, MessageError, type Payload, parseEnvelope, parseTopic } from "@retail/protocol";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { createBatchedWrites } from "../db/batched-writes.ts";
 import type { Fleet } from "../fleet/fleet.ts";
 import type { Ingest } from "../ingest/ingest.ts";
 import type { Stock } from "../stock/stock.ts";
 import type { SessionSecurity } from "../stores/session-security.ts";
+import type { Transfers } from "../transfers/transfers.ts";
 import type { Downlink } from "./envelopes.ts";
 import type { GroupCommit } from "./group-commit.ts";
 
@@ -19,6 +20,9 @@ export interface RouterDeps {
   catalog: Catalog;
   fleet: Fleet;
   stock: Stock;
+  /** A till's transfer request and supply question (transfers/). */
+  transfers?: Pick<Transfers, "tillRequest">;
+  supply?: (storeId: string, q: Payload<"supply.query">) => Payload<"supply.reply">;
   security: SessionSecurity;
   bookkeeping: ReturnType<typeof createBatchedWrites>;
   stats: { errors: number };
@@ -27,6 +31,7 @@ export interface RouterDeps {
 
 export function createRouter(deps: RouterDeps) {
   const { ingest, groups, downlink, catalog, fleet, stock, security, bookkeeping, stats, log } = deps;
+  const { transfers, supply } = deps;
 
   function handleRequest(storeId: string, topic: string, payload: Buffer) {
     let env: AnyEnvelope;
@@ -89,6 +94,16 @@ export function createRouter(deps: RouterDeps) {
           }),
         );
         return;
+      case "transfer.request":
+        if (!transfers) break;
+        downlink.track(downlink.send(storeId, "transfer.reply", transfers.tillRequest(storeId, env.payload)));
+        return;
+      case "supply.query":
+        if (!supply) break;
+        downlink.track(downlink.send(storeId, "supply.reply", supply(storeId, env.payload)));
+        return;
+    }
+    switch (env.type) {
       default:
         ingest.deadLetterRaw(
           storeId,

@@ -141,8 +141,35 @@ export function createStock(deps: { db: Sqlite; now: () => Date }) {
   }
 
   /**
-   * A transfer decided at HQ: a transfer_out movement for the sender and transfer_in for the
-   * receiver, written to the HQ ledger now and returned for publishing to both stores.
+   * Appends movements to HQ's ledger and its on-hand cache (inside the caller's transaction):
+   * each row a store's SKU moving by qty, of `kind`, naming the document `ref`.
+   */
+  function append(
+    rows: readonly { storeId: string; sku: string; qty: number; kind: string }[],
+    ref: string,
+    at: string,
+  ) {
+    for (const l of rows) {
+      if (l.qty === 0) continue;
+      orm
+        .insert(stockLedger)
+        .values({ storeId: l.storeId, sku: l.sku, qtyDelta: l.qty, kind: l.kind, ref, at })
+        .run();
+      orm
+        .insert(stockLevels)
+        .values({ storeId: l.storeId, sku: l.sku, onHand: l.qty })
+        .onConflictDoUpdate({
+          target: [stockLevels.storeId, stockLevels.sku],
+          set: { onHand: sql`${stockLevels.onHand} + excluded.on_hand` },
+        })
+        .run();
+    }
+  }
+
+  /**
+   * An instant transfer decided at HQ (the API's first form; transfers/ keeps them as documents):
+   * a transfer_out movement for the sender and transfer_in for the receiver, written to the HQ
+   * ledger now and returned for publishing to both stores.
    */
   function transfer(input: unknown): { storeId: string; movement: Payload<"stock.movement"> }[] {
     const r = TransferInput.safeParse(input);
@@ -176,32 +203,21 @@ export function createStock(deps: { db: Sqlite; now: () => Date }) {
     ];
     db.transaction(() => {
       for (const o of out)
-        for (const l of o.movement.lines) {
-          orm
-            .insert(stockLedger)
-            .values({
-              storeId: o.storeId,
-              sku: l.sku,
-              qtyDelta: l.qty,
-              kind: o.movement.kind,
-              ref: t.reference,
-              at,
-            })
-            .run();
-          orm
-            .insert(stockLevels)
-            .values({ storeId: o.storeId, sku: l.sku, onHand: l.qty })
-            .onConflictDoUpdate({
-              target: [stockLevels.storeId, stockLevels.sku],
-              set: { onHand: sql`${stockLevels.onHand} + excluded.on_hand` },
-            })
-            .run();
-        }
+        append(
+          o.movement.lines.map((l) => ({
+            storeId: o.storeId,
+            sku: l.sku,
+            qty: l.qty,
+            kind: o.movement.kind,
+          })),
+          t.reference,
+          at,
+        );
     })();
     return out;
   }
 
-  return { onHand, ledgerOnHand, movements, ledgerIndex, setReorderPoint, nearby, transfer };
+  return { onHand, ledgerOnHand, movements, ledgerIndex, setReorderPoint, nearby, transfer, append };
 }
 
 export type Stock = ReturnType<typeof createStock>;
