@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   type AnyEnvelope,
-  type MessageType,
   MESSAGES,
+  type MessageType,
   makeEnvelope,
   type Payload,
   parseEnvelope,
