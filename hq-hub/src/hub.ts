@@ -20,6 +20,7 @@ import { createConflicts } from "./conflicts/conflicts.ts";
 import { createCosting } from "./costing/costing.ts";
 import { costCatchUpTick } from "./costing/schedule.ts";
 import { createCoupons } from "./coupons/coupons.ts";
+import { createDashboard } from "./dashboard/dashboard.ts";
 import { createBatchedWrites } from "./db/batched-writes.ts";
 import { immediateTransactions, migrate, openDatabase, openDrizzle } from "./db/open.ts";
 import { createVoucherExport } from "./export/export.ts";
@@ -192,6 +193,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const replenishment = createReplenishment({ db, now, stock, suppliers });
   const costing = createCosting({ db, now });
   const margin = createMarginReports({ db, catchUpCost: () => costing.catchUp() });
+  const dashboard = createDashboard({ db, fleet, reports, margin });
   const autoReplenishment = createAutoReplenishment({ db, now, stock, suppliers, replenishment, costing });
   const transfers = createTransfers({ db, now, stock, costing });
   const supply = createSupply({ transfers, forecastOf: autoReplenishment.forecastOf, log });
@@ -392,6 +394,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     fleet,
     security,
     reports,
+    dashboard,
     finance: financeApi,
     close,
     margin,

@@ -371,6 +371,9 @@ export interface HubApiSchemas {
   CouponV1: CouponV1;
   CouponsIssued: CouponsIssued;
   CredentialRotation: CredentialRotation;
+  Dashboard: Dashboard;
+  DashboardKpis: DashboardKpis;
+  DashboardRanked: DashboardRanked;
   DayDetail: DayDetail;
   DayStatus: DayStatus;
   DaySummary: DaySummary;
@@ -803,6 +806,86 @@ export interface CredentialRotation {
   completedAt?: string;
   completedFrom?: string;
 }
+export interface Dashboard {
+  scope: {
+    kind: "chain" | "region" | "store";
+    key: string;
+    label: string;
+  };
+  day: string;
+  from: string;
+  to: string;
+  today: DashboardKpis;
+  period: DashboardKpis;
+  previous: DashboardKpis & {
+    from: string;
+    to: string;
+  };
+  margin: {
+    revenueFen: number;
+    costFen: number;
+    marginFen: number;
+    marginBp: number | null;
+  };
+  hours: {
+    hour: number;
+    saleCount: number;
+    netFen: number;
+  }[];
+  days: {
+    day: string;
+    saleCount: number;
+    netFen: number;
+    refundFen: number;
+  }[];
+  topStores: DashboardRanked[];
+  regions: DashboardRanked[];
+  tenders: {
+    method: string;
+    count: number;
+    amountFen: number;
+  }[];
+  fleet: {
+    stores: number;
+    online: number;
+    offline: number;
+    neverSeen: number;
+    offlineStores: {
+      storeId: string;
+      name: string;
+      lastSeenAt: string | null;
+    }[];
+    backlogEvents: number;
+    storesWithBacklog: number;
+    oldestUnackedAgeSec: number;
+  };
+  exceptions: {
+    deadLetters: number;
+    conflicts: number;
+    fleetAlerts: number;
+    resyncs: number;
+  };
+  excluded: ExcludedStore[];
+}
+export interface DashboardKpis {
+  saleCount: number;
+  netFen: number;
+  discountFen: number;
+  averageBasketFen: number | null;
+  returnCount: number;
+  refundFen: number;
+  sellingStores: number;
+}
+export interface DashboardRanked {
+  key: string;
+  label: string;
+  saleCount: number;
+  netFen: number;
+}
+export interface ExcludedStore {
+  storeId: string;
+  reason: string;
+}
 export interface DayDetail {
   storeId: string;
   businessDay: string;
@@ -926,10 +1009,6 @@ export interface EventConflict {
   committed_json: string | null;
   applied_event_id: string | null;
   applied_doc_id: string | null;
-}
-export interface ExcludedStore {
-  storeId: string;
-  reason: string;
 }
 export interface FinanceFailure {
   storeId: string;

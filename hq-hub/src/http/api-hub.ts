@@ -11,6 +11,7 @@ import type { HubConfig } from "../config.ts";
 import type { Conflicts } from "../conflicts/conflicts.ts";
 import type { Costing } from "../costing/costing.ts";
 import type { Coupons } from "../coupons/coupons.ts";
+import type { Dashboard } from "../dashboard/dashboard.ts";
 import type { Drizzle, Sqlite } from "../db/open.ts";
 import type { VoucherExport } from "../export/export.ts";
 import type { Books } from "../finance/books.ts";
@@ -61,6 +62,8 @@ export interface ApiHub {
   security: SessionSecurity;
   /** Sales and tender reports over the ingested tables. */
   reports: Reports;
+  /** Today's and a period's KPIs, fleet state and open exceptions (dashboard/). */
+  dashboard: Dashboard;
   /** Cost and gross margin by store, region, category, SKU and promotion (reports/margin-report.ts). */
   margin: MarginReports;
   /** Double-entry vouchers per store and business day, period close. */

@@ -10,6 +10,7 @@ import { completenessRoutes } from "../completeness/routes.ts";
 import { conflictRoutes } from "../conflicts/routes.ts";
 import { costingRoutes } from "../costing/routes.ts";
 import { couponRoutes } from "../coupons/routes.ts";
+import { dashboardRoutes } from "../dashboard/routes.ts";
 import { ForbiddenError, NotFoundError, StateError, ValidationError } from "../errors.ts";
 import { exportRoutes } from "../export/routes.ts";
 import { financeRoutes } from "../finance/routes.ts";
@@ -49,6 +50,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   salesRoutes,
   stockRoutes,
   reportRoutes,
+  dashboardRoutes,
   financeRoutes,
   accountRoutes,
   exportRoutes,
