@@ -1,7 +1,7 @@
-// The home page: the fleet view moved to /fleet (issue 19); until the dashboard takes "/",
-// the home page sends there, so old bookmarks and the sign-in page still land on the fleet.
+// The home page is the dashboard (issue 19); the fleet view is at /fleet. A redirect rather than
+// the page itself, so the dashboard has one address (/dashboard) for bookmarks and the navigation.
 import { redirect } from "@sveltejs/kit";
 
 export function load(): never {
-  redirect(307, "/fleet");
+  redirect(307, "/dashboard");
 }

@@ -53,7 +53,11 @@ beforeAll(async () => {
     {
       returnId: uuidv7(),
       receiptNo: "RT-E1-1",
-      original: { saleId: first.payload.saleId as string, receiptNo: "RC-1", storeId: "E1" },
+      original: {
+        saleId: (first as unknown as { payload: { saleId: string } }).payload.saleId,
+        receiptNo: "RC-1",
+        storeId: "E1",
+      },
       reason: "质量问题",
       laneId: "1",
       cashierId: "1001",
