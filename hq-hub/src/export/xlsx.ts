@@ -1,5 +1,6 @@
-// A minimal XLSX writer, pure: one sheet of text and number cells in an uncompressed (stored)
-// ZIP, which Excel, WPS and the accounting packages' importers read. Numbers are written as the
+// The hub's one XLSX writer, pure: sheets of text and number cells in an uncompressed (stored)
+// ZIP, which Excel, WPS and the accounting packages' importers read. Voucher exports, the
+// suppliers' purchase orders and the reports' downloads all write through it. Numbers are written as the
 // decimal text given ("113.00"), never through a float. No dependency: the format needs only a
 // ZIP container, CRC-32 and five small XML parts.
 
@@ -95,9 +96,16 @@ export function columnName(i: number): string {
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
-/** An .xlsx workbook with one sheet named `sheet` holding `rows` (the first is usually the header). */
-export function xlsx(sheet: string, rows: readonly (readonly Cell[])[]): Uint8Array {
-  const body = rows
+export interface Sheet {
+  /** The tab's name (Excel allows 31 characters; longer is cut, XML-escaped). */
+  name: string;
+  rows: readonly (readonly Cell[])[];
+  /** Column widths in characters, first column first (Excel's default where not given). */
+  widths?: readonly number[];
+}
+
+function sheetXml(sheet: Sheet): string {
+  const body = sheet.rows
     .map((row, r) => {
       const cells = row
         .map((cell, c) => {
@@ -114,17 +122,72 @@ export function xlsx(sheet: string, rows: readonly (readonly Cell[])[]): Uint8Ar
       return `<row r="${r + 1}">${cells}</row>`;
     })
     .join("");
-  const files: Record<string, string> = {
-    "[Content_Types].xml":
-      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
-    "_rels/.rels":
+  const cols = sheet.widths?.length
+    ? `<cols>${sheet.widths
+        .map((w, i) => {
+          if (!Number.isInteger(w) || w < 1 || w > 255) throw new RangeError(`xlsx: column width ${w}`);
+          return `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`;
+        })
+        .join("")}</cols>`
+    : "";
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${cols}<sheetData>${body}</sheetData></worksheet>`;
+}
+
+/**
+ * An .xlsx workbook of `sheets` (at least one; tab names must differ once cut to 31 characters,
+ * as Excel refuses a workbook with two tabs of one name).
+ */
+export function workbook(sheets: readonly Sheet[]): Uint8Array {
+  if (sheets.length === 0) throw new RangeError("xlsx: a workbook needs a sheet");
+  const names = sheets.map((s) => xml(s.name).slice(0, 31));
+  if (new Set(names.map((n) => n.toLowerCase())).size !== names.length)
+    throw new RangeError(`xlsx: two sheets named alike (${names.join(", ")})`);
+  const overrides = sheets
+    .map(
+      (_, i) =>
+        `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`,
+    )
+    .join("");
+  const files: [string, string][] = [
+    [
+      "[Content_Types].xml",
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>${overrides}<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`,
+    ],
+    [
+      "_rels/.rels",
       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
-    "xl/workbook.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="${xml(sheet).slice(0, 31)}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-    "xl/_rels/workbook.xml.rels":
-      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>',
-    "xl/styles.xml":
+    ],
+    [
+      "xl/workbook.xml",
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>${names
+        .map((n, i) => `<sheet name="${n}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
+        .join("")}</sheets></workbook>`,
+    ],
+    [
+      "xl/_rels/workbook.xml.rels",
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${sheets
+        .map(
+          (_, i) =>
+            `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`,
+        )
+        .join(
+          "",
+        )}<Relationship Id="rId${sheets.length + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`,
+    ],
+    [
+      "xl/styles.xml",
       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="1"><xf/></cellXfs></styleSheet>',
-    "xl/worksheets/sheet1.xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${body}</sheetData></worksheet>`,
-  };
-  return zipStored(Object.entries(files).map(([name, text]) => ({ name, data: enc.encode(text) })));
+    ],
+    ...sheets.map((sh, i): [string, string] => [`xl/worksheets/sheet${i + 1}.xml`, sheetXml(sh)]),
+  ];
+  return zipStored(files.map(([name, text]) => ({ name, data: enc.encode(text) })));
+}
+
+/** An .xlsx workbook with one sheet named `sheet` holding `rows` (the first is usually the header). */
+export function xlsx(
+  sheet: string,
+  rows: readonly (readonly Cell[])[],
+  widths?: readonly number[],
+): Uint8Array {
+  return workbook([{ name: sheet, rows, ...(widths ? { widths } : {}) }]);
 }
