@@ -87,7 +87,7 @@ describe("member desk", () => {
     await openLane(edge);
     expect(code(() => edge.members.attach("1", { code: "MEMBER:NOPE" }))).toBe("not_found:memberCode");
     expect(code(() => edge.members.attach("1", { code: "MEMBER:'; DROP TABLE members;--" }))).toBe(
-      "invalid:code",
+      "invalid:memberCode",
     );
     expect(code(() => edge.members.attach("1", { phone: "13000000000" }))).toBe("not_found:phone");
     expect(
