@@ -182,7 +182,7 @@ test.describe("hq-console reconciliation", () => {
     await page.getByTestId("lang").click();
     const items = page.getByTestId("recon-items");
     await items.locator('tr[data-ref="4200000009"]').filter({ hasText: "not at HQ" }).waitFor();
-    // English mode keeps the hub's English reason.
+    // English mode words the same fields in English.
     await items
       .locator('tr[data-ref="4200000002"]')
       .filter({ hasText: "paid 5.20 元 in the file, 5.00 元 at HQ" })

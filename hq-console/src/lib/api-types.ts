@@ -281,6 +281,226 @@ export type OversellMovement = {
   eventId: string | null;
   at: string;
 } | null;
+/**
+ * why, as a code and the fields it names; null on items stored before it was kept
+ */
+export type ReconReason =
+  | {
+      code: "matched";
+    }
+  | {
+      code: "reversed";
+    }
+  | {
+      code: "reversed_but_sold";
+      provider: "wechat" | "alipay";
+      hqFen: number;
+    }
+  | {
+      code: "not_at_hq";
+      provider: "wechat" | "alipay";
+      fileFen: number;
+    }
+  | {
+      code: "refund_not_at_hq";
+      provider: "wechat" | "alipay";
+      fileFen: number;
+      refundId: string;
+    }
+  | {
+      code: "no_reference";
+      provider: "wechat" | "alipay";
+      docKind: "sale" | "return";
+    }
+  | {
+      code: "not_in_file";
+      provider: "wechat" | "alipay";
+      docKind: "sale" | "return";
+      hqFen: number;
+    }
+  | {
+      code: "amount_mismatch";
+      fileFen: number;
+      hqFen: number;
+      docKind: "sale" | "return";
+      docId: string;
+    }
+  | {
+      code: "refund_mismatch";
+      fileFen: number;
+      hqFen: number;
+      docKind: "sale" | "return";
+      docId: string;
+    }
+  | {
+      code: "fee_mismatch";
+      feeFen: number;
+      dueFen: number;
+      /**
+       * the contracted rate in parts per million
+       */
+      ratePpm: number;
+      amountFen: number;
+    }
+  | {
+      code: "duplicate";
+      entryKind: "payment" | "refund" | "reversed";
+      firstRow: number;
+    }
+  | {
+      code: "bad_row";
+      row: number;
+      column: string;
+      detail: ReconRowDetail;
+    }
+  | {
+      code: "settlement_amount";
+      provider: "wechat" | "alipay";
+      on: string;
+      billDate: string;
+      bankFen: number;
+      billFen: number;
+    }
+  | {
+      code: "settlement_missing";
+      provider: "wechat" | "alipay";
+      billDate: string;
+      billFen: number;
+      days: number;
+    }
+  | {
+      code: "unexpected_credit";
+      provider: "wechat" | "alipay";
+      on: string;
+      bankFen: number;
+    }
+  | null;
+export type ReconRowDetail =
+  | {
+      code: "field_count";
+      fields: number;
+      header: number;
+    }
+  | {
+      code: "not_yuan";
+      /**
+       * the value as the file writes it
+       */
+      text: string;
+    }
+  | {
+      code: "fen_fraction";
+      /**
+       * the value as the file writes it
+       */
+      text: string;
+    }
+  | {
+      code: "above_max";
+      /**
+       * the value as the file writes it
+       */
+      text: string;
+      maxYuan: number;
+    }
+  | {
+      code: "not_positive";
+      /**
+       * the value as the file writes it
+       */
+      text: string;
+    }
+  | {
+      code: "negative";
+    }
+  | {
+      code: "wechat_status";
+      /**
+       * the value as the file writes it
+       */
+      text: string;
+    }
+  | {
+      code: "alipay_type";
+      /**
+       * the value as the file writes it
+       */
+      text: string;
+    }
+  | {
+      code: "not_transaction_id";
+      /**
+       * the value as the file writes it
+       */
+      text: string;
+    }
+  | {
+      code: "empty";
+    }
+  | {
+      code: "wechat_refund_id";
+      /**
+       * the value as the file writes it
+       */
+      text: string;
+    }
+  | {
+      code: "alipay_refund_request";
+      /**
+       * the value as the file writes it
+       */
+      text: string;
+    }
+  | {
+      code: "amount_sign";
+      rowType: string;
+      above: boolean;
+      /**
+       * the value as the file writes it
+       */
+      text: string;
+    }
+  | {
+      code: "wrong_sign";
+      rowType: string;
+      /**
+       * the value as the file writes it
+       */
+      text: string;
+    }
+  | {
+      code: "summary_missing";
+    }
+  | {
+      code: "summary_total";
+      /**
+       * the value as the file writes it
+       */
+      text: string;
+      rowsFen: number;
+    }
+  | {
+      code: "summary_count";
+      /**
+       * the value as the file writes it
+       */
+      text: string;
+      rows: number;
+    }
+  | {
+      code: "not_gbk";
+    }
+  | {
+      code: "not_date";
+      /**
+       * the value as the file writes it
+       */
+      text: string;
+      example: string;
+    }
+  | {
+      code: "bank_in_out";
+    };
 export type ReorderParams = {
   serviceLevelBp: number;
   leadTimeDays: number;
@@ -426,6 +646,8 @@ export interface HubApiSchemas {
   ProductV1: ProductV1;
   PurchaseOrder: PurchaseOrder;
   ReconItem: ReconItem;
+  ReconReason: ReconReason;
+  ReconRowDetail: ReconRowDetail;
   ReconRun: ReconRun;
   ReorderParamRow: ReorderParamRow;
   ReorderParams: ReorderParams;
@@ -1425,7 +1647,11 @@ export interface ReconItem {
   feeFen: number;
   row: number | null;
   column: string | null;
+  /**
+   * why, in English (the hub's sentence of `why`)
+   */
   reason: string;
+  why: ReconReason;
   raw: string | null;
 }
 export interface ReconRun {

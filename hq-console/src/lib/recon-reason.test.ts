@@ -1,155 +1,115 @@
 import { describe, expect, test } from "bun:test";
-import type { ReconItem } from "./api-types.ts";
-import { reasonZh } from "./recon-reason.ts";
+import type { ReconItem, ReconReason } from "./api-types.ts";
+import { reconReason } from "./recon-reason.ts";
 
-const item = (over: Partial<ReconItem>): ReconItem => ({
-  id: 1,
-  status: "matched",
-  kind: "payment",
-  transactionId: "4200000001",
-  refundId: "",
-  storeId: "S001",
-  docKind: "sale",
-  docId: "D1",
-  fileFen: null,
-  hqFen: null,
-  feeFen: 0,
-  row: 2,
-  column: null,
-  reason: "",
-  raw: null,
-  ...over,
-});
+// The hub's `reason` sentence is deliberately a decoy here: both languages come from `why`.
+const item = (why: ReconReason | null, reason = "DECOY 9.99 元 on line 99") =>
+  ({ why, reason }) satisfies Pick<ReconItem, "why" | "reason">;
+const both = (why: ReconReason) => [reconReason(item(why), "zh"), reconReason(item(why), "en")];
 
-// The English sentences are the hub's (hq-hub/src/reconciliation/match.ts, bank-match.ts and the
-// parsers), as it answers them.
-describe("a reconciliation item's reason in Chinese", () => {
+describe("a reconciliation item's reason, from its code and fields", () => {
   test("wallet differences: the amounts, ids and documents compared", () => {
-    expect(
-      reasonZh(
-        item({
-          status: "amount_mismatch",
-          fileFen: 520,
-          hqFen: 500,
-          reason: "paid 5.20 元 in the file, 5.00 元 at HQ (sale D1): 0.20 元 apart",
-        }),
-        "wechat",
-      ),
-    ).toBe("账单收款 5.20 元，总部 5.00 元（销售 D1）：相差 0.20 元");
-    expect(
-      reasonZh(
-        item({ status: "not_at_hq", docKind: null, docId: null, storeId: null, fileFen: 300 }),
-        "alipay",
-      ),
-    ).toBe("支付宝结算了 3.00 元，但总部没有此交易号的销售支付");
-    expect(
-      reasonZh(
-        item({ status: "not_at_hq", kind: "refund", refundId: "5000001", fileFen: 300, docKind: null }),
-        "wechat",
-      ),
-    ).toBe("微信支付退款 3.00 元（退款单号 5000001），但总部没有此退款单号的退货支付");
-    expect(reasonZh(item({ status: "not_in_file", hqFen: 800, row: null }), "wechat")).toBe(
-      "总部有一笔 8.00 元的微信支付销售收款，账单未结算",
+    expect(both({ code: "amount_mismatch", fileFen: 520, hqFen: 500, docKind: "sale", docId: "D1" })).toEqual(
+      [
+        "账单收款 5.20 元，总部 5.00 元（销售 D1）：相差 0.20 元",
+        "paid 5.20 元 in the file, 5.00 元 at HQ (sale D1): 0.20 元 apart",
+      ],
     );
     expect(
-      reasonZh(item({ status: "not_in_file", transactionId: "", hqFen: 800, row: null }), "wechat"),
-    ).toBe("总部这笔销售的支付没有微信支付交易号，无法在账单中找到");
-    expect(
-      reasonZh(
-        item({
-          status: "fee_mismatch",
-          fileFen: 1234,
-          feeFen: 9,
-          reason: "fee 0.09 元 in the file, 0.05 元 at the contracted 0.38% of 12.34 元",
-        }),
-        "wechat",
-      ),
-    ).toBe("账单手续费 0.09 元，按签约费率 0.38% 计 12.34 元的手续费应为 0.05 元");
-    expect(
-      reasonZh(
-        item({ status: "duplicate", reason: "the same payment is already on line 3 of the file" }),
-        "wechat",
-      ),
-    ).toBe("同一笔支付已在文件第 3 行出现");
-    expect(reasonZh(item({ status: "matched" }), "wechat")).toBe("");
+      both({ code: "refund_mismatch", fileFen: 500, hqFen: 400, docKind: "return", docId: "R2" }),
+    ).toEqual([
+      "账单退款 5.00 元，总部 4.00 元（退货 R2）：相差 1.00 元",
+      "refunded 5.00 元 in the file, 4.00 元 at HQ (return R2): 1.00 元 apart",
+    ]);
+    expect(both({ code: "not_at_hq", provider: "alipay", fileFen: 300 })).toEqual([
+      "支付宝结算了 3.00 元，但总部没有此交易号的销售支付",
+      "Alipay settled 3.00 元 but HQ holds no sale tender with this transaction id",
+    ]);
+    expect(both({ code: "refund_not_at_hq", provider: "wechat", fileFen: 300, refundId: "5000001" })[0]).toBe(
+      "微信支付退款 3.00 元（退款单号 5000001），但总部没有此退款单号的退货支付",
+    );
+    expect(both({ code: "not_in_file", provider: "wechat", docKind: "sale", hqFen: 800 })).toEqual([
+      "总部有一笔 8.00 元的微信支付销售收款，账单未结算",
+      "HQ holds a WeChat Pay sale tender of 8.00 元 that the file does not settle",
+    ]);
+    expect(both({ code: "not_in_file", provider: "alipay", docKind: "return", hqFen: 800 })[0]).toBe(
+      "总部有一笔 8.00 元的支付宝退款，账单中没有",
+    );
+    expect(both({ code: "no_reference", provider: "wechat", docKind: "sale" })[0]).toBe(
+      "总部这笔销售的支付没有微信支付交易号，无法在账单中找到",
+    );
+    expect(both({ code: "fee_mismatch", feeFen: 9, dueFen: 5, ratePpm: 3800, amountFen: 1234 })).toEqual([
+      "账单手续费 0.09 元，按签约费率 0.38% 计 12.34 元的手续费应为 0.05 元",
+      "fee 0.09 元 in the file, 0.05 元 at the contracted 0.38% of 12.34 元",
+    ]);
+    expect(both({ code: "duplicate", entryKind: "payment", firstRow: 3 })).toEqual([
+      "同一笔支付已在文件第 3 行出现",
+      "the same payment is already on line 3 of the file",
+    ]);
+    expect(both({ code: "reversed_but_sold", provider: "wechat", hqFen: 1200 })[0]).toBe(
+      "微信支付已撤销这笔支付，但总部有一笔用它付款的销售（12.00 元）",
+    );
+    expect(both({ code: "matched" })).toEqual(["", ""]);
   });
 
-  test("bad rows: line, column and the parser's detail; an unknown detail kept as it came", () => {
+  test("bad rows: line, column and the parser's finding with the value as the file wrote it", () => {
     expect(
-      reasonZh(
-        item({
-          status: "bad_row",
-          kind: "row",
-          row: 7,
-          column: "应结订单金额",
-          reason: 'line 7, 应结订单金额: "12.3x" is not a yuan amount like 12.34',
-        }),
-        "wechat",
-      ),
-    ).toBe("第 7 行「应结订单金额」列：「12.3x」不是形如 12.34 的元金额");
+      both({ code: "bad_row", row: 7, column: "应结订单金额", detail: { code: "not_yuan", text: "12.3x" } }),
+    ).toEqual([
+      "第 7 行「应结订单金额」列：「12.3x」不是形如 12.34 的元金额",
+      'line 7, 应结订单金额: "12.3x" is not a yuan amount like 12.34',
+    ]);
     expect(
-      reasonZh(
-        item({
-          status: "bad_row",
-          kind: "row",
-          row: 4,
-          column: "*",
-          reason: "line 4, *: 3 fields, the header has 27",
-        }),
-        "alipay",
-      ),
-    ).toBe("第 4 行整行：有 3 个字段，表头有 27 个");
+      both({ code: "bad_row", row: 4, column: "*", detail: { code: "field_count", fields: 3, header: 27 } }),
+    ).toEqual(["第 4 行整行：有 3 个字段，表头有 27 个", "line 4, *: 3 fields, the header has 27"]);
+    // A value that looks like a sentence the old console parsed back is shown as a value.
     expect(
-      reasonZh(
-        item({
-          status: "bad_row",
-          kind: "row",
-          row: 5,
-          column: "手续费",
-          reason: "line 5, 手续费: something new",
-        }),
-        "wechat",
-      ),
-    ).toBe("第 5 行「手续费」列无法读取：something new");
+      both({
+        code: "bad_row",
+        row: 5,
+        column: "交易状态",
+        detail: { code: "wechat_status", text: 'PAYING" (SUCCESS' },
+      })[0],
+    ).toBe('第 5 行「交易状态」列：未知的交易状态「PAYING" (SUCCESS」（应为 SUCCESS、REFUND 或 REVOKED）');
+    expect(
+      both({
+        code: "bad_row",
+        row: 9,
+        column: "手续费总金额",
+        detail: { code: "summary_total", text: "1.00", rowsFen: 150 },
+      })[0],
+    ).toBe("第 9 行「手续费总金额」列：汇总为 1.00 元，各行合计 1.50 元");
   });
 
   test("bank: the bill settled, the credit seen, the days allowed", () => {
     expect(
-      reasonZh(
-        item({
-          status: "settlement_amount",
-          docId: "wechat:2026-12-06",
-          fileFen: 10_000,
-          hqFen: 9_962,
-          reason:
-            "the bank received 100.00 元 from WeChat Pay on 2026-12-07, the 2026-12-06 bill settles 99.62 元: 0.38 元 apart",
-        }),
-        "bank",
-      ),
+      both({
+        code: "settlement_amount",
+        provider: "wechat",
+        on: "2026-12-07",
+        billDate: "2026-12-06",
+        bankFen: 10_000,
+        billFen: 9_962,
+      })[0],
     ).toBe("银行 2026-12-07 收到微信支付 100.00 元，2026-12-06 的账单应结算 99.62 元：相差 0.38 元");
     expect(
-      reasonZh(
-        item({
-          status: "settlement_missing",
-          docId: "alipay:2026-12-06",
-          hqFen: 9_962,
-          reason:
-            "Alipay's 2026-12-06 bill settles 99.62 元; no such credit from 2026-12-06 +1..3 days on the statement",
-        }),
-        "bank",
-      ),
-    ).toBe("支付宝 2026-12-06 的账单应结算 99.62 元；银行对账单上 2026-12-06 之后 1 至 3 天内没有这笔到账");
-    expect(
-      reasonZh(
-        item({
-          status: "unexpected_credit",
-          docId: null,
-          fileFen: 500,
-          reason:
-            "5.00 元 from Alipay on 2026-12-07 matches no imported bill (import that day's Alipay file)",
-        }),
-        "bank",
-      ),
-    ).toBe("银行 2026-12-07 收到支付宝 5.00 元，没有对应的已导入账单（请导入当天的支付宝账单）");
+      both({
+        code: "settlement_missing",
+        provider: "alipay",
+        billDate: "2026-12-06",
+        billFen: 9_962,
+        days: 3,
+      }),
+    ).toEqual([
+      "支付宝 2026-12-06 的账单应结算 99.62 元；银行对账单上 2026-12-06 之后 1 至 3 天内没有这笔到账",
+      "Alipay's 2026-12-06 bill settles 99.62 元; no such credit from 2026-12-06 +1..3 days on the statement",
+    ]);
+    expect(both({ code: "unexpected_credit", provider: "alipay", on: "2026-12-07", bankFen: 500 })[0]).toBe(
+      "银行 2026-12-07 收到支付宝 5.00 元，没有对应的已导入账单（请导入当天的支付宝账单）",
+    );
+  });
+
+  test("an item stored before the hub kept reasons as data shows the hub's sentence", () => {
+    expect(reconReason(item(null, "paid 5.20 元 in the file"), "zh")).toBe("paid 5.20 元 in the file");
   });
 });

@@ -8,8 +8,15 @@
 // Sources: opendocs.alipay.com/open/204/106262 (对账说明), the 25 columns as a merchant's
 // parser reads them in developer.aliyun.com/article/952698; docs/hq-hub.md "Payment
 // reconciliation" lists the columns we read.
-import { yuanToFen } from "./amount.ts";
-import { BillFormatError, type ParsedBill, type RowProblem, type SettlementEntry } from "./bill.ts";
+import { yuanAmount } from "./amount.ts";
+import {
+  BillFormatError,
+  type ParsedBill,
+  type RowDetail,
+  type RowProblem,
+  rowProblem,
+  type SettlementEntry,
+} from "./bill.ts";
 import { csvLines, headerKey } from "./csv.ts";
 
 export const ALIPAY_COLUMNS = [
@@ -77,35 +84,35 @@ export function parseAlipayBill(input: Uint8Array | string): ParsedBill {
 
   for (const l of lines.slice(1)) {
     const f = l.fields.map((x) => x.trim());
-    const bad = (column: string, reason: string) =>
-      problems.push({ row: l.line, column, reason, raw: l.raw });
+    const bad = (column: string, detail: RowDetail) =>
+      problems.push(rowProblem(l.line, column, detail, l.raw));
     // Alipay ends every line with a comma: one empty field more than the header is the same row.
     if (f.length === names.length + 1 && f[f.length - 1] === "") f.pop();
     if (f.length !== names.length) {
-      bad("*", `${f.length} fields, the header has ${names.length}`);
+      bad("*", { code: "field_count", fields: f.length, header: names.length });
       continue;
     }
     if (l.raw.includes("\uFFFD")) {
-      bad("*", "bytes that are not GBK text");
+      bad("*", { code: "not_gbk" });
       continue;
     }
     const get = (n: string) => f[col(n)]!;
     const money = (n: string): number | undefined => {
-      const r = yuanToFen(get(n) || "0");
-      if ("reason" in r) return void bad(n, r.reason);
+      const r = yuanAmount(get(n) || "0");
+      if ("problem" in r) return void bad(n, r.problem);
       return r.fen;
     };
     const type = get("业务类型");
     const kind = type === "交易" ? "payment" : type === "退款" ? "refund" : undefined;
     if (!kind) {
-      bad("业务类型", `unknown 业务类型 "${type.slice(0, 20)}" (交易 or 退款)`);
+      bad("业务类型", { code: "alipay_type", text: type.slice(0, 20) });
       continue;
     }
     const transactionId = get("支付宝交易号");
     if (!ID.test(transactionId)) {
       bad(
         "支付宝交易号",
-        transactionId ? `"${transactionId.slice(0, 70)}" is not a transaction id` : "is empty",
+        transactionId ? { code: "not_transaction_id", text: transactionId.slice(0, 70) } : { code: "empty" },
       );
       continue;
     }
@@ -117,21 +124,23 @@ export function parseAlipayBill(input: Uint8Array | string): ParsedBill {
       continue;
     const sign = kind === "payment" ? 1 : -1;
     if (sign * order <= 0) {
-      bad(
-        "订单金额（元）",
-        `a ${type} row's amount must be ${kind === "payment" ? "above" : "below"} 0, got ${get("订单金额（元）")}`,
-      );
+      bad("订单金额（元）", {
+        code: "amount_sign",
+        rowType: type,
+        above: kind === "payment",
+        text: get("订单金额（元）"),
+      });
       continue;
     }
     if (sign * received < 0) {
-      bad("商家实收（元）", `has the wrong sign for ${type}: ${get("商家实收（元）")}`);
+      bad("商家实收（元）", { code: "wrong_sign", rowType: type, text: get("商家实收（元）") });
       continue;
     }
     let refundId = "";
     if (kind === "refund") {
       const batch = get("退款批次号/请求号");
       if (!ID.test(batch)) {
-        bad("退款批次号/请求号", `a refund row needs its request number, got "${batch.slice(0, 70)}"`);
+        bad("退款批次号/请求号", { code: "alipay_refund_request", text: batch.slice(0, 70) });
         continue;
       }
       refundId = `${transactionId}:${batch}`;

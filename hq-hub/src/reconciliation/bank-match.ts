@@ -3,10 +3,9 @@
 // days later (T+1 normally; weekends and holidays move it). A wallet's credit on the statement
 // (by counterparty: 财付通 = WeChat Pay, 支付宝 = Alipay) matches the day with that net; what is
 // left over on either side is a difference with its reason. Other bank lines are not wallets'.
-import { formatYuanPlain } from "@retail/protocol";
 import { type BankLine, providerOfBankLine } from "./bank-statement.ts";
 import type { Provider, RowProblem } from "./bill.ts";
-import type { MatchItem } from "./match.ts";
+import { because, type MatchItem } from "./match.ts";
 
 export interface ExpectedSettlement {
   provider: Provider;
@@ -14,10 +13,8 @@ export interface ExpectedSettlement {
   netFen: number;
 }
 
-const y = (fen: number) => `${formatYuanPlain(fen)} 元`;
 const addDays = (day: string, n: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-const NAME: Record<Provider, string> = { wechat: "WeChat Pay", alipay: "Alipay" };
 
 /** Bank lines that pay out a wallet settlement may arrive this many days after the bill's day. */
 export const SETTLEMENT_DAYS = 3;
@@ -48,7 +45,7 @@ export function matchBank(
     feeFen: 0,
     row: l?.row ?? null,
     column: null,
-    reason: "",
+    ...because({ code: "matched" }),
   });
   const open: ExpectedSettlement[] = [];
   for (const e of expected) {
@@ -65,13 +62,26 @@ export function matchBank(
       items.push({
         ...item(l, e),
         status: "settlement_amount",
-        reason: `the bank received ${y(l.amountFen)} from ${NAME[e.provider]} on ${l.date}, the ${e.billDate} bill settles ${y(e.netFen)}: ${y(l.amountFen - e.netFen)} apart`,
+        ...because({
+          code: "settlement_amount",
+          provider: e.provider,
+          on: l.date,
+          billDate: e.billDate,
+          bankFen: l.amountFen,
+          billFen: e.netFen,
+        }),
       });
     } else
       items.push({
         ...item(undefined, e),
         status: "settlement_missing",
-        reason: `${NAME[e.provider]}'s ${e.billDate} bill settles ${y(e.netFen)}; no such credit from ${e.billDate} +1..${SETTLEMENT_DAYS} days on the statement`,
+        ...because({
+          code: "settlement_missing",
+          provider: e.provider,
+          billDate: e.billDate,
+          billFen: e.netFen,
+          days: SETTLEMENT_DAYS,
+        }),
       });
   }
   for (const l of credits)
@@ -79,7 +89,12 @@ export function matchBank(
       items.push({
         ...item(l, undefined),
         status: "unexpected_credit",
-        reason: `${y(l.amountFen)} from ${NAME[providerOfBankLine(l)!]} on ${l.date} matches no imported bill (import that day's ${NAME[providerOfBankLine(l)!]} file)`,
+        ...because({
+          code: "unexpected_credit",
+          provider: providerOfBankLine(l)!,
+          on: l.date,
+          bankFen: l.amountFen,
+        }),
       });
   for (const p of problems)
     items.push({
@@ -88,7 +103,7 @@ export function matchBank(
       status: "bad_row",
       row: p.row,
       column: p.column,
-      reason: `line ${p.row}, ${p.column}: ${p.reason}`,
+      ...because({ code: "bad_row", row: p.row, column: p.column, detail: p.detail }),
     });
   return items;
 }

@@ -4,9 +4,10 @@
 // order, 余额/balance optional). 交易日期 is YYYY-MM-DD (or YYYYMMDD); exactly one of 收入金额
 // and 支出金额 is a positive yuan amount, the other empty or 0. Each bank formats its export
 // differently; this is the common core they all carry, so a bank's file is mapped to it once.
-import { yuanToFen } from "./amount.ts";
-import { BillFormatError, type RowProblem } from "./bill.ts";
+import { yuanAmount } from "./amount.ts";
+import { BillFormatError, type RowProblem, rowProblem } from "./bill.ts";
 import { csvLines, headerKey } from "./csv.ts";
+import type { RowDetail } from "./reason.ts";
 
 export interface BankLine {
   row: number;
@@ -60,10 +61,10 @@ export function parseBankStatement(input: Uint8Array | string): {
   const problems: RowProblem[] = [];
   for (const l of all.slice(1)) {
     const f = l.fields.map((x) => x.trim());
-    const bad = (column: string, reason: string) =>
-      problems.push({ row: l.line, column, reason, raw: l.raw });
+    const bad = (column: string, detail: RowDetail) =>
+      problems.push(rowProblem(l.line, column, detail, l.raw));
     if (f.length < names.length) {
-      bad("*", `${f.length} fields, the header has ${names.length}`);
+      bad("*", { code: "field_count", fields: f.length, header: names.length });
       continue;
     }
     const rawDate = f[col.date]!;
@@ -74,23 +75,24 @@ export function parseBankStatement(input: Uint8Array | string): {
       Number.isNaN(Date.parse(`${date}T00:00:00Z`)) ||
       new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date
     ) {
-      bad(head.fields[col.date]!.trim(), `"${rawDate.slice(0, 30)}" is not a date like 2026-12-07`);
+      bad(head.fields[col.date]!.trim(), {
+        code: "not_date",
+        text: rawDate.slice(0, 30),
+        example: "2026-12-07",
+      });
       continue;
     }
     const amount = (key: "credit" | "debit"): number | undefined => {
-      const r = yuanToFen(f[col[key]] || "0");
-      if ("reason" in r) return void bad(head.fields[col[key]]!.trim(), r.reason);
-      if (r.fen < 0) return void bad(head.fields[col[key]]!.trim(), "must not be negative");
+      const r = yuanAmount(f[col[key]] || "0");
+      if ("problem" in r) return void bad(head.fields[col[key]]!.trim(), r.problem);
+      if (r.fen < 0) return void bad(head.fields[col[key]]!.trim(), { code: "negative" });
       return r.fen;
     };
     const credit = amount("credit");
     const debit = amount("debit");
     if (credit === undefined || debit === undefined) continue;
     if (credit > 0 === debit > 0) {
-      bad(
-        head.fields[col.credit]!.trim(),
-        "exactly one of the money in and money out columns must be above 0",
-      );
+      bad(head.fields[col.credit]!.trim(), { code: "bank_in_out" });
       continue;
     }
     lines.push({

@@ -1,6 +1,9 @@
 // What a provider's settlement file says, whatever its format: one entry per payment, refund or
 // reversal the provider settled, amounts in integer fen. The parsers (wechat-bill.ts,
 // alipay-bill.ts, bank-statement.ts) produce it; match.ts compares it with HQ's tenders.
+import { type RowDetail, rowDetailText } from "./reason.ts";
+
+export type { RowDetail };
 
 export type Provider = "wechat" | "alipay";
 export const PROVIDERS: readonly Provider[] = ["wechat", "alipay"];
@@ -33,9 +36,19 @@ export interface SettlementEntry {
 export interface RowProblem {
   row: number;
   column: string;
+  detail: RowDetail;
+  /** The detail in English. */
   reason: string;
   raw: string;
 }
+
+export const rowProblem = (row: number, column: string, detail: RowDetail, raw: string): RowProblem => ({
+  row,
+  column,
+  detail,
+  reason: rowDetailText(detail),
+  raw,
+});
 
 export interface ParsedBill {
   provider: Provider;

@@ -96,10 +96,25 @@ describe("WeChat Pay trade bill", () => {
     const bill = parseWechatBill(lines.join("\r\n"));
     expect(bill.entries.map((e) => e.row)).toEqual([2]);
     expect(bill.problems.map(({ raw, ...p }) => p)).toEqual([
-      { row: 3, column: "应结订单金额", reason: '"9.9O" is not a yuan amount like 12.34' },
-      { row: 4, column: "交易状态", reason: 'unknown status "PAYING" (SUCCESS, REFUND or REVOKED)' },
-      { row: 5, column: "微信订单号", reason: "is empty" },
-      { row: 6, column: "*", reason: "10 fields, the header has 27" },
+      {
+        row: 3,
+        column: "应结订单金额",
+        detail: { code: "not_yuan", text: "9.9O" },
+        reason: '"9.9O" is not a yuan amount like 12.34',
+      },
+      {
+        row: 4,
+        column: "交易状态",
+        detail: { code: "wechat_status", text: "PAYING" },
+        reason: 'unknown status "PAYING" (SUCCESS, REFUND or REVOKED)',
+      },
+      { row: 5, column: "微信订单号", detail: { code: "empty" }, reason: "is empty" },
+      {
+        row: 6,
+        column: "*",
+        detail: { code: "field_count", fields: 10, header: 27 },
+        reason: "10 fields, the header has 27",
+      },
     ]);
     expect(bill.problems[0]!.raw).toBe(lines[2]!);
   });

@@ -3,6 +3,7 @@
 // exactly those, each with its reason; the rest matches and is summed per store for posting.
 import { describe, expect, test } from "bun:test";
 import type { SettlementEntry } from "./bill.ts";
+import { rowProblem } from "./bill.ts";
 import { formatRate, type HqTender, matchSettlement, parseRatePercent } from "./match.ts";
 
 let line = 1;
@@ -64,7 +65,7 @@ describe("matchSettlement", () => {
       ret("S002", "R2", 400),
       sale("S001", "T8", 5000),
     ];
-    const r = matchSettlement("wechat", file, [{ row: 12, column: "手续费", reason: "bad", raw: "x" }], hq, {
+    const r = matchSettlement("wechat", file, [rowProblem(12, "手续费", { code: "negative" }, "x")], hq, {
       feeRatePpm: 3800,
     });
     const differences = r.items
@@ -101,10 +102,27 @@ describe("matchSettlement", () => {
       "WeChat Pay settled 7.00 元 but HQ holds no sale tender with this transaction id",
     );
     expect(reason("duplicate")).toBe("the same payment is already on line 3 of the file");
-    expect(reason("bad_row")).toBe("line 12, 手续费: bad");
+    expect(reason("bad_row")).toBe("line 12, 手续费: must not be negative");
     expect(reason("fee_mismatch")).toBe(
       "fee 0.25 元 in the file, 0.19 元 at the contracted 0.38% of 50.00 元",
     );
+    // The same reasons as data: what the console formats in Chinese and English.
+    const why = (st: string) => r.items.find((i) => i.status === st)!.why;
+    expect(why("fee_mismatch")).toEqual({
+      code: "fee_mismatch",
+      feeFen: 25,
+      dueFen: 19,
+      ratePpm: 3800,
+      amountFen: 5000,
+    });
+    expect(why("duplicate")).toEqual({ code: "duplicate", entryKind: "payment", firstRow: 3 });
+    expect(why("bad_row")).toEqual({
+      code: "bad_row",
+      row: 12,
+      column: "手续费",
+      detail: { code: "negative" },
+    });
+    expect(why("not_in_file")).toMatchObject({ provider: "wechat", docKind: "sale" });
     // Every file line and every HQ tender ends in exactly one item.
     expect(r.items.filter((i) => i.row !== null).length).toBe(file.length + 1);
     expect(r.items.filter((i) => i.docId !== null).length).toBe(hq.length);

@@ -2,8 +2,11 @@
 // provider's id the till stored as the tender's reference: the transaction id for a sale's
 // tender, the refund id for a return's. Every file entry and every HQ tender ends in exactly one
 // item; differences carry their reason. What was settled per store is summed for posting.
-import { formatYuanPlain, mulDivRoundHalfUp } from "@retail/protocol";
+import { mulDivRoundHalfUp } from "@retail/protocol";
 import type { Provider, RowProblem, SettlementEntry } from "./bill.ts";
+import { type ItemReason, reasonText } from "./reason.ts";
+
+export { formatRate } from "./reason.ts";
 
 /** A wallet tender at HQ (tenders joined with its sale or return). */
 export interface HqTender {
@@ -50,8 +53,14 @@ export interface MatchItem {
   feeFen: number;
   row: number | null;
   column: string | null;
+  /** Why, as data (code and fields): what a reader formats in its language. */
+  why: ItemReason;
+  /** `why` in English. */
   reason: string;
 }
+
+/** The item's reason, as data and as the hub's English sentence. */
+export const because = (why: ItemReason) => ({ why, reason: reasonText(why) });
 
 /** What one store's matched entries settle: posted as one voucher per provider, day and store. */
 export interface StoreSettlement {
@@ -68,11 +77,6 @@ export interface MatchResult {
   stores: StoreSettlement[];
   totals: { paymentsFen: number; refundsFen: number; feesFen: number; netFen: number; differences: number };
 }
-
-const y = (fen: number) => `${formatYuanPlain(fen)} 元`;
-/** 3800 ppm -> "0.38%". */
-export const formatRate = (ppm: number) =>
-  `${Math.floor(ppm / 10_000)}.${String(ppm % 10_000).padStart(4, "0")}`.replace(/\.?0+$/, "") + "%";
 
 /** "0.38" (percent) -> 3800 parts per million, exactly; undefined if not such a number. */
 export function parseRatePercent(text: string): number | undefined {
@@ -93,7 +97,6 @@ export function matchSettlement(
   tenders: HqTender[],
   opts: { feeRatePpm?: number } = {},
 ): MatchResult {
-  const name = provider === "wechat" ? "WeChat Pay" : "Alipay";
   const items: MatchItem[] = [];
   const hq = new Map<string, HqTender[]>();
   for (const t of tenders) {
@@ -105,7 +108,7 @@ export function matchSettlement(
         docKind: t.docKind,
         docId: t.docId,
         hqFen: t.amountFen,
-        reason: `HQ holds no ${name} transaction id for this ${t.docKind}'s tender: it cannot be found in the file`,
+        ...because({ code: "no_reference", provider, docKind: t.docKind }),
       });
       continue;
     }
@@ -130,7 +133,7 @@ export function matchSettlement(
       items.push({
         ...base,
         status: "duplicate",
-        reason: `the same ${e.kind} is already on line ${firstRow} of the file`,
+        ...because({ code: "duplicate", entryKind: e.kind, firstRow }),
       });
       continue;
     }
@@ -147,9 +150,9 @@ export function matchSettlement(
               ...base,
               ...where,
               status: "reversed_but_sold",
-              reason: `${name} reversed this payment, but HQ holds a sale paid with it (${y(hqFen!)})`,
+              ...because({ code: "reversed_but_sold", provider, hqFen: hqFen! }),
             }
-          : { ...base, status: "reversed", reason: "reversed at the till: no sale at HQ, nothing settled" },
+          : { ...base, status: "reversed", ...because({ code: "reversed" }) },
       );
       continue;
     }
@@ -157,9 +160,11 @@ export function matchSettlement(
       items.push({
         ...base,
         status: "not_at_hq",
-        reason: isRefund
-          ? `${name} refunded ${y(e.amountFen)} (refund ${e.refundId}) but HQ holds no return tender with this refund id`
-          : `${name} settled ${y(e.amountFen)} but HQ holds no sale tender with this transaction id`,
+        ...because(
+          isRefund
+            ? { code: "refund_not_at_hq", provider, fileFen: e.amountFen, refundId: e.refundId }
+            : { code: "not_at_hq", provider, fileFen: e.amountFen },
+        ),
       });
       continue;
     }
@@ -168,7 +173,13 @@ export function matchSettlement(
         ...base,
         ...where,
         status: isRefund ? "refund_mismatch" : "amount_mismatch",
-        reason: `${isRefund ? "refunded" : "paid"} ${y(e.amountFen)} in the file, ${y(hqFen!)} at HQ (${at.docKind} ${at.docId}): ${y(e.amountFen - hqFen!)} apart`,
+        ...because({
+          code: isRefund ? "refund_mismatch" : "amount_mismatch",
+          fileFen: e.amountFen,
+          hqFen: hqFen!,
+          docKind: at.docKind,
+          docId: at.docId,
+        }),
       });
       continue;
     }
@@ -179,12 +190,18 @@ export function matchSettlement(
           ...base,
           ...where,
           status: "fee_mismatch",
-          reason: `fee ${y(e.feeFen)} in the file, ${y(due)} at the contracted ${formatRate(opts.feeRatePpm)} of ${y(e.amountFen)}`,
+          ...because({
+            code: "fee_mismatch",
+            feeFen: e.feeFen,
+            dueFen: due,
+            ratePpm: opts.feeRatePpm,
+            amountFen: e.amountFen,
+          }),
         });
         continue;
       }
     }
-    items.push({ ...base, ...where, status: "matched", reason: "" });
+    items.push({ ...base, ...where, status: "matched", ...because({ code: "matched" }) });
   }
   for (const list of hq.values())
     for (const t of list)
@@ -197,10 +214,7 @@ export function matchSettlement(
         docKind: t.docKind,
         docId: t.docId,
         hqFen: t.amountFen,
-        reason:
-          t.docKind === "sale"
-            ? `HQ holds a ${name} sale tender of ${y(t.amountFen)} that the file does not settle`
-            : `HQ holds a ${name} refund of ${y(t.amountFen)} that the file does not list`,
+        ...because({ code: "not_in_file", provider, docKind: t.docKind, hqFen: t.amountFen }),
       });
   for (const p of problems)
     items.push({
@@ -208,7 +222,7 @@ export function matchSettlement(
       status: "bad_row",
       row: p.row,
       column: p.column,
-      reason: `line ${p.row}, ${p.column}: ${p.reason}`,
+      ...because({ code: "bad_row", row: p.row, column: p.column, detail: p.detail }),
     });
 
   const byStore = new Map<string, StoreSettlement>();
@@ -254,6 +268,6 @@ function blank(kind: MatchItem["kind"]): MatchItem {
     feeFen: 0,
     row: null,
     column: null,
-    reason: "",
+    ...because({ code: "matched" }),
   };
 }

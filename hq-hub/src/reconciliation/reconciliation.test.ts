@@ -133,6 +133,7 @@ describe("payment reconciliation at the hub", () => {
       row: number | null;
       column: string | null;
       reason: string;
+      why: unknown;
       raw: string | null;
     }[];
     expect(items.map((i) => [i.status, i.transactionId || `line ${i.row}`]).sort()).toEqual(
@@ -150,6 +151,20 @@ describe("payment reconciliation at the hub", () => {
       'line 6, 应结订单金额: "1.0O" is not a yuan amount like 12.34',
     ]);
     expect(bad.raw).toBe(lines[5]!);
+    // The same reasons as data through the API: the console words them from these fields.
+    expect(bad.why).toEqual({
+      code: "bad_row",
+      row: 6,
+      column: "应结订单金额",
+      detail: { code: "not_yuan", text: "1.0O" },
+    });
+    expect(items.find((i) => i.status === "amount_mismatch")!.why).toEqual({
+      code: "amount_mismatch",
+      fileFen: 1850,
+      hqFen: 1800,
+      docKind: "sale",
+      docId: await saleIdOf(hub, "4200003"),
+    });
     expect(items.find((i) => i.status === "amount_mismatch")!.reason).toBe(
       "paid 18.50 元 in the file, 18.00 元 at HQ (sale " +
         `${await saleIdOf(hub, "4200003")}): 0.50 元 apart`,

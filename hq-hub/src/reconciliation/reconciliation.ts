@@ -21,6 +21,7 @@ import {
   type StoreSettlement,
 } from "./match.ts";
 import { postSettlement } from "./post.ts";
+import type { ItemReason } from "./reason.ts";
 import { parseWechatBill } from "./wechat-bill.ts";
 
 export const Day = z.iso.date({ message: "a date YYYY-MM-DD" });
@@ -62,7 +63,12 @@ export interface RunSummary {
   vouchers: number[];
 }
 
-export type ReconItem = Omit<MatchItem, "settledFen"> & { id: number; raw: string | null };
+/** A stored item; `why` is null on items stored before reasons were kept as data. */
+export type ReconItem = Omit<MatchItem, "settledFen" | "why"> & {
+  id: number;
+  why: ItemReason | null;
+  raw: string | null;
+};
 
 const RAW_MAX = 2000;
 
@@ -115,6 +121,7 @@ export function createReconciliation(deps: { db: Sqlite; now: () => Date }) {
         row: i.row,
         column: i.column,
         reason: i.reason,
+        why: JSON.stringify(i.why),
         raw: i.status === "bad_row" && i.row !== null ? (rawOf.get(i.row) ?? null) : null,
       }));
       for (let at = 0; at < rows.length; at += 500)
@@ -257,7 +264,10 @@ export function createReconciliation(deps: { db: Sqlite; now: () => Date }) {
       .all();
     return rows
       .filter((i) => !q.differencesOnly || DIFFERENCES.has(i.status as MatchItem["status"]))
-      .map(({ runId: _, ...i }) => i as ReconItem);
+      .map(
+        ({ runId: _, why, ...i }) =>
+          ({ ...i, why: why ? (JSON.parse(why) as ItemReason) : null }) as ReconItem,
+      );
   }
 
   /** Posts a wallet run's per-store settlement (one voucher per wallet, day and store). */

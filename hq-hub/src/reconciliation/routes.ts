@@ -6,6 +6,7 @@ import { ValidationError } from "../errors.ts";
 import type { ApiHub } from "../http/api-hub.ts";
 import type { RouteModule } from "../http/route.ts";
 import { ITEM_STATUSES } from "./match.ts";
+import { ItemReasonOut } from "./reason-schema.ts";
 import { createReconciliation, Day, ImportQuery, type Reconciliation } from "./reconciliation.ts";
 
 const tag = "reconciliation";
@@ -54,7 +55,10 @@ const ReconItemOut = z
     feeFen: z.number().int(),
     row: z.number().int().nullable(),
     column: z.string().nullable(),
-    reason: z.string(),
+    reason: z.string().openapi({ description: "why, in English (the hub's sentence of `why`)" }),
+    why: ItemReasonOut.nullable().openapi({
+      description: "why, as a code and the fields it names; null on items stored before it was kept",
+    }),
     raw: z.string().nullable(),
   })
   .openapi("ReconItem");

@@ -7,10 +7,16 @@
 // (a real file: the 27 columns below and the summary), developer.work.weixin.qq.com
 // /document/path/98115 (the four parts and the backtick). docs/hq-hub.md "Payment
 // reconciliation" lists the columns we read.
-import { formatYuanPlain } from "@retail/protocol";
-import { yuanToFen } from "./amount.ts";
-import { BillFormatError, type ParsedBill, type RowProblem, type SettlementEntry } from "./bill.ts";
+import { yuanAmount } from "./amount.ts";
+import {
+  BillFormatError,
+  type ParsedBill,
+  type RowProblem,
+  rowProblem,
+  type SettlementEntry,
+} from "./bill.ts";
 import { csvLines, headerKey } from "./csv.ts";
+import type { RowDetail } from "./reason.ts";
 
 /** The published columns, in the file's order (normal merchant, bill_type=ALL). */
 export const WECHAT_COLUMNS = [
@@ -87,17 +93,17 @@ export function parseWechatBill(text: string): ParsedBill {
 
   for (const l of rows) {
     const f = l.fields.map(unquote);
-    const bad = (column: string, reason: string) =>
-      problems.push({ row: l.line, column, reason, raw: l.raw });
+    const bad = (column: string, detail: RowDetail) =>
+      problems.push(rowProblem(l.line, column, detail, l.raw));
     if (f.length !== names.length) {
-      bad("*", `${f.length} fields, the header has ${names.length}`);
+      bad("*", { code: "field_count", fields: f.length, header: names.length });
       continue;
     }
     const get = (n: string) => (col(n) < 0 ? "" : f[col(n)]!);
     const money = (n: string, opts: { positive?: boolean } = {}): number | undefined => {
-      const r = yuanToFen(get(n));
-      if ("reason" in r) return void bad(n, r.reason);
-      if (opts.positive && r.fen <= 0) return void bad(n, `must be above 0, got ${get(n)}`);
+      const r = yuanAmount(get(n));
+      if ("problem" in r) return void bad(n, r.problem);
+      if (opts.positive && r.fen <= 0) return void bad(n, { code: "not_positive", text: get(n) });
       return r.fen;
     };
     const status = get("交易状态");
@@ -110,14 +116,14 @@ export function parseWechatBill(text: string): ParsedBill {
             ? "reversed"
             : undefined;
     if (!kind) {
-      bad("交易状态", `unknown status "${status.slice(0, 20)}" (SUCCESS, REFUND or REVOKED)`);
+      bad("交易状态", { code: "wechat_status", text: status.slice(0, 20) });
       continue;
     }
     const transactionId = get("微信订单号");
     if (!ID.test(transactionId)) {
       bad(
         "微信订单号",
-        transactionId ? `"${transactionId.slice(0, 70)}" is not a transaction id` : "is empty",
+        transactionId ? { code: "not_transaction_id", text: transactionId.slice(0, 70) } : { code: "empty" },
       );
       continue;
     }
@@ -129,7 +135,7 @@ export function parseWechatBill(text: string): ParsedBill {
     if (kind === "refund") {
       refundId = get("微信退款单号");
       if (!ID.test(refundId) || refundId === "0")
-        bad("微信退款单号", `a refund row needs the refund id, got "${refundId.slice(0, 70)}"`);
+        bad("微信退款单号", { code: "wechat_refund_id", text: refundId.slice(0, 70) });
       settled = money("退款金额", { positive: true });
       amount = get("申请退款金额") ? money("申请退款金额", { positive: true }) : settled;
     } else {
@@ -164,18 +170,13 @@ function checkSummary(
 ): void {
   const [head, row] = lines;
   if (!head || !row)
-    return void problems.push({
-      row: head?.line ?? 0,
-      column: "总交易单数",
-      reason: "the summary row is missing",
-      raw: "",
-    });
+    return void problems.push(rowProblem(head?.line ?? 0, "总交易单数", { code: "summary_missing" }, ""));
   const names = head.fields.map(unquote);
   const get = (n: string) => unquote(row.fields[names.indexOf(n)] ?? "");
-  const bad = (column: string, reason: string) =>
-    problems.push({ row: row.line, column, reason, raw: row.raw });
+  const bad = (column: string, detail: RowDetail) =>
+    problems.push(rowProblem(row.line, column, detail, row.raw));
   if (get("总交易单数") !== String(rowCount))
-    bad("总交易单数", `says ${get("总交易单数")}, the file has ${rowCount} rows`);
+    bad("总交易单数", { code: "summary_count", text: get("总交易单数"), rows: rowCount });
   if (problems.length) return; // totals only mean something when every row was read
   const sum = (pick: (e: SettlementEntry) => number) => entries.reduce((s, e) => s + pick(e), 0);
   const checks: [string, number][] = [
@@ -183,8 +184,8 @@ function checkSummary(
     ["手续费总金额", sum((e) => e.feeFen)],
   ];
   for (const [name, fen] of checks) {
-    const r = yuanToFen(get(name));
-    if ("reason" in r) bad(name, r.reason);
-    else if (r.fen !== fen) bad(name, `says ${get(name)} yuan, the rows add up to ${formatYuanPlain(fen)}`);
+    const r = yuanAmount(get(name));
+    if ("problem" in r) bad(name, r.problem);
+    else if (r.fen !== fen) bad(name, { code: "summary_total", text: get(name), rowsFen: fen });
   }
 }

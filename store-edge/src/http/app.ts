@@ -22,7 +22,6 @@ import { errorLog } from "../health/log-limit.ts";
 import { StorageError } from "../health/storage.ts";
 import { journalRoutes } from "../journal/routes.ts";
 import { laneRoutes } from "../lanes/routes.ts";
-import { memberRoutes } from "../member/routes.ts";
 import { paymentRoutes } from "../payments/routes.ts";
 import { returnRoutes } from "../returns/routes.ts";
 import { saleRoutes } from "../sale/routes.ts";
@@ -101,7 +100,6 @@ export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppE
 
   api.route("/", storeRoutes(edge));
   api.route("/", saleRoutes(edge));
-  api.route("/", memberRoutes(edge.members));
   api.route("/", laneRoutes(edge.lanes));
   api.route("/", staffRoutes(edge.staff));
   api.route("/", shiftRoutes(edge.shifts));

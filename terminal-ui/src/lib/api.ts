@@ -189,22 +189,8 @@ export class EdgeApi {
     this.call<LaneView>("DELETE", this.lanePath(lane, `/lines/${lineId}`), s);
   override = (lane: string, lineId: string, price: number, reason: string, s: Supervisor) =>
     this.call<LaneView>("POST", this.lanePath(lane, `/lines/${lineId}/override`), { price, reason, ...s });
-  /** A phone, or a scanned member code (MEMBER:<id>). */
-  member = (lane: string, phoneOrCode: string) =>
-    this.call<LaneView>(
-      "POST",
-      this.lanePath(lane, "/member"),
-      /^MEMBER:/i.test(phoneOrCode) ? { code: phoneOrCode } : { phone: phoneOrCode },
-    );
-  memberSignUp = (
-    lane: string,
-    input: {
-      phone: string;
-      name?: string;
-      membershipWording: string;
-      marketing?: { granted: boolean; wording: string };
-    },
-  ) => this.call<LaneView>("POST", this.lanePath(lane, "/member/signup"), input);
+  member = (lane: string, phone: string) =>
+    this.call<LaneView>("POST", this.lanePath(lane, "/member"), { phone });
   clearMember = (lane: string) => this.call<LaneView>("DELETE", this.lanePath(lane, "/member"));
   coupon = (lane: string, code: string) =>
     this.call<LaneView>("POST", this.lanePath(lane, "/coupons"), { code });

@@ -55,6 +55,8 @@ export const reconItems = sqliteTable(
     row: integer("row"),
     column: text("column"),
     reason: text("reason").notNull(),
+    /** The reason as data (reconciliation/reason.ts ItemReason, JSON); null on items stored before it. */
+    why: text("why"),
     /** A bad row's text, kept for inspection. */
     raw: text("raw"),
   },
