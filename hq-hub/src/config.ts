@@ -57,6 +57,11 @@ export const HubConfigSchema = z.strictObject({
    * a local database file (default off: ingest on the main thread).
    */
   ingestWorker: z.boolean().optional(),
+  /**
+   * The look-ups' and the cost catch-up in their own Worker thread and connection, for a local
+   * database file (default on; off: on the hub's thread, as always with DATABASE_URL).
+   */
+  catchUpWorker: z.boolean().optional(),
   /** Largest request body of an authenticated JSON route, in bytes (413 above it). */
   maxBodyBytes: z
     .int()
@@ -126,6 +131,7 @@ const ENV_KEYS: Record<string, keyof HubConfig> = {
   HQ_MEMBER_SYNC_MS: "memberSyncMs",
   HQ_FINANCE_POST_MS: "financePostMs",
   HQ_INGEST_WORKER: "ingestWorker",
+  HQ_CATCH_UP_WORKER: "catchUpWorker",
   HQ_CLOSE_REQUIRES_COMPLETE: "closeRequiresComplete",
   HQ_CLOSE_CHECKLIST: "closeChecklist",
   HQ_CONSOLE_DIR: "consoleDir",
@@ -190,7 +196,10 @@ export function loadConfig(
     if (value === undefined || value === "") continue;
     merged[key] = NUMERIC.has(key)
       ? Number(value)
-      : key === "ingestWorker" || key === "closeRequiresComplete" || key === "closeChecklist"
+      : key === "ingestWorker" ||
+          key === "catchUpWorker" ||
+          key === "closeRequiresComplete" ||
+          key === "closeChecklist"
         ? !["0", "false", "no", "off"].includes(value.toLowerCase())
         : value;
   }

@@ -16,9 +16,16 @@ import { startTestHub } from "./test-kit.ts";
 
 const PASSWORD = "bench-password-not-secret";
 const t0 = Date.now();
-/** Progress on stderr (the table goes to stdout). */
+/**
+ * Progress goes to a log of this run (several checkouts bench on one machine): HUB_BENCH_LOG,
+ * or /tmp/hub-bench-<time>-<pid>.log, named on stderr at the start.
+ */
+const LOG_PATH =
+  process.env.HUB_BENCH_LOG ??
+  `/tmp/hub-bench-${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}.log`;
 const log = (line: string) =>
-  appendFileSync("/tmp/hub-bench.log", `[hub bench +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
+  appendFileSync(LOG_PATH, `[hub bench +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
+console.error(`hub bench: progress in ${LOG_PATH}`);
 
 /** Inserts enrolled stores directly (one shared argon2 hash: enrollment is not what we measure). */
 async function seedStores(hub: Hub, n: number, prefix: string, ring = "general"): Promise<Cred[]> {
@@ -187,8 +194,12 @@ async function benchIngest(): Promise<BenchRow[]> {
 
   // HUB_INGEST_WORKER=1 runs ingest in its Worker (the hub's ingestWorker option) to compare.
   const ingestWorker = process.env.HUB_INGEST_WORKER === "1";
-  log(`ingest: starting hub (ingest ${ingestWorker ? "in its Worker" : "on the main thread"})`);
-  const hub = await startTestHub({ ingestWorker });
+  // HUB_CATCH_UP_WORKER=0 keeps the look-ups' and cost catch-up on the hub thread (before/after).
+  const catchUpWorker = process.env.HUB_CATCH_UP_WORKER !== "0";
+  log(
+    `ingest: starting hub (ingest ${ingestWorker ? "in its Worker" : "on the main thread"}, catch-ups ${catchUpWorker ? "in their Worker" : "on the hub thread"})`,
+  );
+  const hub = await startTestHub({ ingestWorker, catchUpWorker });
   const stores = await seedStores(hub, STORES, "I");
   // The five SKUs the simulated sales sell, at the price they charge: every sale is re-priced
   // against this version and agrees (no findings), as in a healthy chain.
@@ -285,7 +296,7 @@ async function benchIngest(): Promise<BenchRow[]> {
   const rowsBMedian = quantile(rowsBatched, 0.5);
   const median = quantile(rates, 0.5);
   const bMedian = quantile(batched, 0.5);
-  const mode = ingestWorker ? " [ingest Worker]" : "";
+  const mode = `${ingestWorker ? " [ingest Worker]" : ""}${catchUpWorker ? "" : " [catch-ups on the hub thread]"}`;
   const peer = (n: number) =>
     `same rows inserted raw, same driver, ${n} msgs per transaction (raw QoS1 of the broker: ${Math.round(rawMedian)} msgs/s)`;
   return [

@@ -12,6 +12,7 @@ import { connectExternalBroker } from "./broker/external.ts";
 import { createCatalog } from "./catalog/catalog.ts";
 import { createImports } from "./catalog/import.ts";
 import { createMemberSync } from "./catalog/member-sync.ts";
+import { type CatchUpWorker, startCatchUpWorker } from "./catch-up/client.ts";
 import { createChecks } from "./close/checks.ts";
 import { createClose } from "./close/close.ts";
 import { createCompleteness } from "./completeness/completeness.ts";
@@ -57,6 +58,8 @@ export interface Hub extends ApiHub {
   ingest: HubIngest;
   /** The ingest Worker (undefined when ingest runs on the main thread). */
   ingestWorker?: IngestWorker;
+  /** The look-ups' and cost catch-up's Worker (undefined with DATABASE_URL or catchUpWorker off). */
+  catchUpWorker?: CatchUpWorker;
   /** Counters for tests and the bench. */
   stats: {
     batches: number;
@@ -111,8 +114,15 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   // in every back-to-back run (a second JS VM's JIT and allocator cost more CPU than moving
   // the broker off the ingest thread saves when no core is free); see docs/hq-hub.md.
   const workerMode = config.ingestWorker === true && !config.databaseUrl;
+  // The look-ups and the cost catch-up follow ingest in their own Worker and connection (a
+  // local file): on the hub thread they took ~25% of it while stores drained a backlog
+  // (docs/benchmarks.md). Started on its first tick.
+  const catchUpWorker =
+    !config.databaseUrl && config.catchUpWorker !== false
+      ? startCatchUpWorker({ dataDir: config.dataDir, log })
+      : undefined;
   // (Several hub processes on one file, external broker: the same.)
-  if (!config.databaseUrl && (workerMode || config.mqttUrl)) immediateTransactions(db);
+  if (!config.databaseUrl && (workerMode || catchUpWorker || config.mqttUrl)) immediateTransactions(db);
 
   const stats = { batches: 0, groups: 0, applied: 0, acks: 0, pagesSent: 0, errors: 0 };
   let bus: Bus | undefined;
@@ -272,7 +282,15 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     for (const u of updates)
       if (u.payload.items.length) await send(u.storeId, "replenishment.status", u.payload);
   };
-  const costTick = costCatchUpTick(costing.catchUp, groups.draining);
+  const costTick = costCatchUpTick(
+    catchUpWorker
+      ? ({ maxBatches }) =>
+          void catchUpWorker
+            .cost(now().toISOString(), maxBatches)
+            .catch((e) => log(`hq-hub: cost catch-up: ${(e as Error).message}`))
+      : costing.catchUp,
+    groups.draining,
+  );
   const receiptTimer = setInterval(() => {
     try {
       void tellTills(replenishment.refreshReceipts()).catch((e) =>
@@ -335,6 +353,10 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   // whatever the lag (deferred-index.ts).
   const lookups = [stock.ledgerIndex, sales.linesIndex, sales.tendersIndex];
   const lookupTimer = setInterval(() => {
+    if (catchUpWorker) {
+      void catchUpWorker.lookups().catch((e) => log(`hq-hub: look-up catch-up: ${(e as Error).message}`));
+      return;
+    }
     for (const l of lookups)
       try {
         l.catchUp();
@@ -389,6 +411,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     resync,
     conflicts,
     ingestWorker,
+    catchUpWorker,
     stock,
     sales,
     fleet,
@@ -429,6 +452,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       await downlink.settle();
       await bus?.close();
       await ingestWorker?.close();
+      await catchUpWorker?.close();
       bookkeeping.flush();
       db.close();
     },

@@ -4,6 +4,8 @@
 // hundreds of messages), a batch of 1,000 cost movements and its commit took ~15% of the hub
 // thread, measured in `HUB_BENCH=ingest npm run bench -- hub` (docs/benchmarks.md); stores'
 // events come first, so the timer waits for the drain, but never longer than COST_DEFER_MAX_MS.
+// With a local database file the batches run in the catch-up Worker (catch-up/worker.ts): off
+// the hub thread, but still holding the one write lock, so the same schedule applies.
 
 /** The longest the timer waits for a draining ingest before it costs one batch anyway. */
 export const COST_DEFER_MAX_MS = 30_000;
@@ -21,7 +23,7 @@ export function costBatchesNow(s: { draining: boolean; sinceLastRunMs: number })
  * hub upgraded with years of ledger, never holds the event loop), none while ingest drains.
  */
 export function costCatchUpTick(
-  catchUp: (opts: { batch: number; maxBatches: number }) => number,
+  catchUp: (opts: { batch: number; maxBatches: number }) => unknown,
   draining: () => boolean,
 ): () => void {
   let ranAt = performance.now();
