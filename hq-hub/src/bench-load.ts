@@ -39,6 +39,10 @@ async function connectAll(url: string, stores: Cred[]) {
           reconnectPeriod: 0,
           clean: true,
           connectTimeout: 30_000,
+          // A client waiting for the acks of 100 queued messages gets its PINGRESP after them:
+          // at a load average of 20+ on two cores that passed mqtt.js' 60 s keepalive and ended
+          // runs (docs/benchmarks.md); what is measured here is throughput, not liveness.
+          keepalive: 600,
         });
         await client.subscribeAsync(storeSubscriptions(cred.storeId), { qos: 1 });
         return { cred, client };

@@ -3,7 +3,7 @@
 // since the mark into the look-up, sorted by key, and advances the mark in the same
 // transaction; a reader asks the look-up for rows up to the mark and scans the source above it
 // (a few seconds of rows), in one statement, so it always sees every row exactly once.
-import { type SQL, sql } from "drizzle-orm";
+import { type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { Sqlite } from "./open.ts";
 
 export interface DeferredIndexSpec {
@@ -44,11 +44,11 @@ export interface DeferredIndex {
   idsWhereKey: string;
   /**
    * The same select, parenthesised, as a drizzle fragment with the key values bound (`inArray(table.id,
-   * index.idsWhere(storeId, sku))`). A UNION ALL of the look-up and the source's tail above the
+   * index.idsWhere(storeId, sku))`), or placeholders for a statement prepared once. A UNION ALL of the look-up and the source's tail above the
    * mark, read in the same statement, over tables named by the spec: drizzle's builder has no
    * way to say "the look-up of this spec", so it is SQL, with identifiers quoted and values bound.
    */
-  idsWhere(...values: (string | number)[]): SQL;
+  idsWhere(...values: (string | number | Placeholder)[]): SQL;
 }
 
 export function createDeferredIndex(db: Sqlite, spec: DeferredIndexSpec): DeferredIndex {

@@ -1,6 +1,8 @@
 // Reorder suggestions of a store: every SKU with a reorder point, its on-hand, what is on
 // order and its recent sales, run through the order-up-to rule (plan.ts, pure).
-import type { Sqlite } from "../db/open.ts";
+import { and, gte, inArray, sql } from "drizzle-orm";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { stockLedger } from "../db/schema.ts";
 import { NotFoundError } from "../errors.ts";
 import type { Stock } from "../stock/stock.ts";
 import type { Suppliers } from "../suppliers/suppliers.ts";
@@ -30,12 +32,19 @@ export function createSuggestions(deps: {
   orders: OrderStore;
 }) {
   const { db, now, stock, suppliers, orders } = deps;
-  // Raw: it embeds the stock ledger's deferred-index fragment (stock/, a SQL string), which
-  // drizzle's builder cannot compose.
-  const soldSince = db.prepare(
-    `SELECT COALESCE(-SUM(qty_delta), 0) AS n FROM stock_ledger
-     WHERE id IN (${stock.ledgerIndex.idsWhereKey}) AND kind IN ('sale', 'return') AND at >= ?`,
-  );
+  // Units sold (net of returns) of a store's SKU since a time, through the ledger's look-up by
+  // (store, SKU) and its tail (db/deferred-index.ts), prepared once.
+  const soldSince = openDrizzle(db)
+    .select({ n: sql<number>`COALESCE(-SUM(${stockLedger.qtyDelta}), 0)` })
+    .from(stockLedger)
+    .where(
+      and(
+        inArray(stockLedger.id, stock.ledgerIndex.idsWhere(sql.placeholder("storeId"), sql.placeholder("sku"))),
+        inArray(stockLedger.kind, ["sale", "return"]),
+        gte(stockLedger.at, sql.placeholder("since")),
+      ),
+    )
+    .prepare();
 
   /** Every SKU of the store with a reorder point, with what the order-up-to rule says of it. */
   function suggestions(
@@ -58,7 +67,7 @@ export function createSuggestions(deps: {
     };
     const items = orders.reorderPointsOf(storeId).map((rp) => {
       const onHand = stock.onHand(storeId, rp.sku)[0]?.on_hand ?? 0;
-      const soldUnits = (soldSince.get(storeId, rp.sku, storeId, rp.sku, since) as { n: number }).n;
+      const soldUnits = soldSince.get({ storeId, sku: rp.sku, since })?.n ?? 0;
       const sup = supplierFor(rp.sku);
       const name = orders.productName(rp.sku) ?? null;
       const s = suggestOrder({

@@ -13,7 +13,7 @@ export function createStoreLogs(
   publishPointer: (storeId: string, pointer: { version: number; snapshotFloor: number }) => void,
 ) {
   const { db, caches } = ctx;
-  const releaseLog = createReleaseLog(db, ctx.prep, ctx.now);
+  const releaseLog = createReleaseLog(db, ctx.orm, ctx.now);
 
   /**
    * A store's release log. A store that has none yet while something is released to its

@@ -6,8 +6,10 @@
 // store can skip it. Which change sets a store sees by rule (view.ts, visibleTo) decides only
 // how a new or moved store's log is rebuilt (relistOrder); the log is what a store is served.
 
+import { asc, eq, max, notExists, sql } from "drizzle-orm";
 import { type ChangesetRef, releasedAt, relistOrder, type StoreRef } from "../catalog/view.ts";
-import type { Sqlite } from "../db/open.ts";
+import type { Drizzle, Sqlite } from "../db/open.ts";
+import { catalogReleases, changesetAudit, changesets, settings, stores } from "../db/schema.ts";
 
 export interface LogEntry {
   position: number;
@@ -24,28 +26,53 @@ export interface StoreLog {
   prefix: string[];
 }
 
-export function createReleaseLog(
-  db: Sqlite,
-  prep: (sql: string) => ReturnType<typeof db.prepare<unknown[]>>,
-  now: () => Date,
-) {
+export function createReleaseLog(db: Sqlite, orm: Drizzle, now: () => Date) {
+  // Statements read per catalog fetch and per release, prepared once.
+  const highest = orm
+    .select({
+      version: max(changesets.version),
+      pilot: max(changesets.pilotPosition),
+      general: max(changesets.generalPosition),
+    })
+    .from(changesets)
+    .prepare();
+  const highestPosition = orm
+    .select({ position: max(catalogReleases.position) })
+    .from(catalogReleases)
+    .prepare();
+  const entriesOf = orm
+    .select({ position: catalogReleases.position, changesetId: catalogReleases.changesetId })
+    .from(catalogReleases)
+    .where(eq(catalogReleases.storeId, sql.placeholder("storeId")))
+    .orderBy(asc(catalogReleases.position))
+    .prepare();
+  const appendOne = orm
+    .insert(catalogReleases)
+    .values({
+      storeId: sql.placeholder("storeId"),
+      position: sql.placeholder("position"),
+      changesetId: sql.placeholder("changesetId"),
+      releasedAt: sql.placeholder("at"),
+    })
+    .onConflictDoNothing()
+    .prepare();
+  const releaseLogDone = orm
+    .select({ key: settings.key })
+    .from(settings)
+    .where(eq(settings.key, "release_log"))
+    .prepare();
+
   /** The next free position: above every version and position handed out. */
   function nextPosition(): number {
-    const r = prep(
-      `SELECT MAX(COALESCE((SELECT MAX(version) FROM changesets), 0),
-                  COALESCE((SELECT MAX(pilot_position) FROM changesets), 0),
-                  COALESCE((SELECT MAX(general_position) FROM changesets), 0),
-                  COALESCE((SELECT MAX(position) FROM catalog_releases), 0)) AS v`,
-    ).get() as { v: number };
-    return r.v + 1;
+    const c = highest.get();
+    const r = highestPosition.get();
+    return Math.max(c?.version ?? 0, c?.pilot ?? 0, c?.general ?? 0, r?.position ?? 0) + 1;
   }
 
   function read(storeId: string): StoreLog {
-    const entries = (
-      prep(
-        "SELECT position, changeset_id AS changesetId FROM catalog_releases WHERE store_id = ? ORDER BY position",
-      ).all(storeId) as LogEntry[]
-    ).map((e) => ({ position: Number(e.position), changesetId: Number(e.changesetId) }));
+    const entries: LogEntry[] = entriesOf
+      .all({ storeId })
+      .map((e) => ({ position: Number(e.position), changesetId: Number(e.changesetId) }));
     const prefix: string[] = [];
     let h = "0";
     for (const e of entries) {
@@ -62,28 +89,36 @@ export function createReleaseLog(
 
   /** Must run inside a transaction. Appends a change set to stores' logs (once per store). */
   function append(storeIds: readonly string[], position: number, changesetId: number): void {
-    const st = prep(
-      "INSERT INTO catalog_releases (store_id, position, changeset_id, released_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-    );
     const at = now().toISOString();
-    for (const id of storeIds) st.run(id, position, changesetId, at);
+    for (const storeId of storeIds) appendOne.run({ storeId, position, changesetId, at });
   }
 
   function storesWith(changesetId: number): string[] {
-    return (
-      prep("SELECT store_id FROM catalog_releases WHERE changeset_id = ? ORDER BY store_id").all(
-        changesetId,
-      ) as { store_id: string }[]
-    ).map((r) => r.store_id);
+    return orm
+      .select({ storeId: catalogReleases.storeId })
+      .from(catalogReleases)
+      .where(eq(catalogReleases.changesetId, changesetId))
+      .orderBy(asc(catalogReleases.storeId))
+      .all()
+      .map((r) => r.storeId);
   }
 
   /** Stores that have no log yet (created since the last release, or never reached). */
   function unlisted(): string[] {
-    return (
-      prep(
-        "SELECT id FROM stores WHERE NOT EXISTS (SELECT 1 FROM catalog_releases r WHERE r.store_id = stores.id) ORDER BY id",
-      ).all() as { id: string }[]
-    ).map((r) => r.id);
+    return orm
+      .select({ id: stores.id })
+      .from(stores)
+      .where(
+        notExists(
+          orm
+            .select({ one: sql`1` })
+            .from(catalogReleases)
+            .where(eq(catalogReleases.storeId, stores.id)),
+        ),
+      )
+      .orderBy(asc(stores.id))
+      .all()
+      .map((r) => r.id);
   }
 
   /**
@@ -96,7 +131,13 @@ export function createReleaseLog(
    */
   function relist(store: StoreRef, changesets: readonly ChangesetRef[], fresh = false): boolean {
     const order = relistOrder(store, changesets);
-    const had = prep("SELECT 1 FROM catalog_releases WHERE store_id = ? LIMIT 1").get(store.id) !== undefined;
+    const had =
+      orm
+        .select({ one: sql`1` })
+        .from(catalogReleases)
+        .where(eq(catalogReleases.storeId, store.id))
+        .limit(1)
+        .get() !== undefined;
     const keys = order.map((cs) => releasedAt(store, cs));
     const increasing = keys.every((k, i) => k !== null && (i === 0 || k > keys[i - 1]!));
     if (!fresh && !had && store.snapshotFloor === 0 && increasing) {
@@ -105,12 +146,12 @@ export function createReleaseLog(
       });
       return order.length > 0;
     }
-    prep("DELETE FROM catalog_releases WHERE store_id = ?").run(store.id);
+    orm.delete(catalogReleases).where(eq(catalogReleases.storeId, store.id)).run();
     const first = nextPosition();
     order.forEach((cs, i) => {
       append([store.id], first + i, cs.id);
     });
-    prep("UPDATE stores SET snapshot_floor = ? WHERE id = ?").run(first, store.id);
+    orm.update(stores).set({ snapshotFloor: first }).where(eq(stores.id, store.id)).run();
     return order.length > 0;
   }
 
@@ -123,20 +164,21 @@ export function createReleaseLog(
    */
   function migrateOnce(
     stores: () => StoreRef[],
-    changesets: () => (ChangesetRef & { releasedAt: string | null; promotedAt: string | null })[],
+    listed: () => (ChangesetRef & { releasedAt: string | null; promotedAt: string | null })[],
   ): boolean {
-    if (prep("SELECT 1 FROM settings WHERE key = 'release_log'").get()) return false;
+    if (releaseLogDone.get()) return false;
     db.transaction(() => {
-      if (prep("SELECT 1 FROM settings WHERE key = 'release_log'").get()) return;
+      if (releaseLogDone.get()) return;
       const promotedByAudit = new Set(
-        (
-          prep("SELECT DISTINCT changeset_id FROM changeset_audit WHERE action = 'promote'").all() as {
-            changeset_id: number;
-          }[]
-        ).map((r) => r.changeset_id),
+        orm
+          .selectDistinct({ id: changesetAudit.changesetId })
+          .from(changesetAudit)
+          .where(eq(changesetAudit.action, "promote"))
+          .all()
+          .map((r) => r.id),
       );
       const events: { at: string; version: number; kind: 0 | 1; id: number }[] = [];
-      for (const cs of changesets()) {
+      for (const cs of listed()) {
         if (cs.version === null) continue;
         events.push({ at: cs.releasedAt ?? "", version: cs.version, kind: 0, id: cs.id });
         if (promotedByAudit.has(cs.id) && cs.promotedAt)
@@ -147,20 +189,23 @@ export function createReleaseLog(
       const pilotAt = new Map<number, number>();
       const generalAt = new Map<number, number>();
       for (const e of events) (e.kind === 0 ? pilotAt : generalAt).set(e.id, n++);
-      const set = prep("UPDATE changesets SET pilot_position = ?, general_position = ? WHERE id = ?");
-      for (const cs of changesets()) {
+      for (const cs of listed()) {
         if (cs.version === null) continue;
         const pilot = pilotAt.get(cs.id)!;
         const general = generalAt.get(cs.id) ?? (cs.promoted ? pilot : null);
-        set.run(pilot, general, cs.id);
+        orm
+          .update(changesets)
+          .set({ pilotPosition: pilot, generalPosition: general })
+          .where(eq(changesets.id, cs.id))
+          .run();
       }
-      const updated = changesets().map((cs) => ({
+      const updated = listed().map((cs) => ({
         ...cs,
         pilotPosition: pilotAt.get(cs.id) ?? null,
         generalPosition: generalAt.get(cs.id) ?? (cs.promoted ? (pilotAt.get(cs.id) ?? null) : null),
       }));
       for (const s of stores()) relist(s, updated, true);
-      prep("INSERT INTO settings (key, value) VALUES ('release_log', '1')").run();
+      orm.insert(settings).values({ key: "release_log", value: "1" }).run();
     })();
     return true;
   }
