@@ -2,6 +2,8 @@
 // the hub's tables the way ingest and the stock module write them (stock_ledger rows, receivings
 // with supplier price lists, returns naming their sale, HQ transfers, counts), deterministic per
 // seed. Includes weighed goods, selling into negative stock before a receipt, and late arrivals.
+// Raw SQL: a test fixture writing rows straight into the tables (as close/month-data.ts does
+// for the month bench), not a path the hub runs; tests read them back through the modules.
 import type { Sqlite } from "../db/open.ts";
 
 export interface MonthOptions {
