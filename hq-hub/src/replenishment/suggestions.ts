@@ -39,7 +39,10 @@ export function createSuggestions(deps: {
     .from(stockLedger)
     .where(
       and(
-        inArray(stockLedger.id, stock.ledgerIndex.idsWhere(sql.placeholder("storeId"), sql.placeholder("sku"))),
+        inArray(
+          stockLedger.id,
+          stock.ledgerIndex.idsWhere(sql.placeholder("storeId"), sql.placeholder("sku")),
+        ),
         inArray(stockLedger.kind, ["sale", "return"]),
         gte(stockLedger.at, sql.placeholder("since")),
       ),

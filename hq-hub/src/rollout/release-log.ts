@@ -110,10 +110,7 @@ export function createReleaseLog(db: Sqlite, orm: Drizzle, now: () => Date) {
       .from(stores)
       .where(
         notExists(
-          orm
-            .select({ one: sql`1` })
-            .from(catalogReleases)
-            .where(eq(catalogReleases.storeId, stores.id)),
+          orm.select({ one: sql`1` }).from(catalogReleases).where(eq(catalogReleases.storeId, stores.id)),
         ),
       )
       .orderBy(asc(stores.id))
