@@ -46,6 +46,7 @@ import { createMarginReports } from "./reports/margin-report.ts";
 import { createReports } from "./reports/reports.ts";
 import { createSales } from "./sales/sales.ts";
 import { createStock } from "./stock/stock.ts";
+import { createStocktakes } from "./stocktakes/stocktakes.ts";
 import { createSessionSecurity } from "./stores/session-security.ts";
 import { createStores } from "./stores/stores.ts";
 import { createSuppliers } from "./suppliers/suppliers.ts";
@@ -218,6 +219,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     ? { ...finance, closePeriod: (p: string, actor: string) => close.close(p, actor) }
     : finance;
   const payables = createPayables({ db, now, suppliers, priceOrders: costing.priceOrders });
+  const stocktakes = createStocktakes({ db, now, costing });
   const books = createBooks({ db, now, costing });
   const accounts = createAccounts({ db, now });
   const voucherExport = createVoucherExport({ db, now });
@@ -435,6 +437,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     transfers,
     costing,
     payables,
+    stocktakes,
     tellTills,
     syncMembers,
     send,

@@ -144,6 +144,20 @@ export const EXAMPLE_PAYLOADS: { [T in MessageType]: Payload<T> } = {
     ],
     enrolledAt: AT,
   },
+  "stocktake.submitted": {
+    sessionId: "ST-2026-00042",
+    kind: "cycle",
+    origin: "hq",
+    openedBy: "hq-stock-lead",
+    openedAt: AT,
+    submittedBy: "9001",
+    submittedAt: AT,
+    recountOver: 2,
+    lines: [
+      { sku: "100234", expected: 48, counted: 46, recounted: false, counters: ["1001"] },
+      { sku: "100235", expected: 12, counted: 3, recounted: true, counters: ["1001", "1002"] },
+    ],
+  },
   "receiving.confirmed": {
     receivingId: "0193e0a4-0000-7000-8000-000000000005",
     purchaseOrderId: "PO-2026-00017",
@@ -255,6 +269,15 @@ export const EXAMPLE_PAYLOADS: { [T in MessageType]: Payload<T> } = {
     at: AT,
   },
   "stock.alert": { sku: "100234", onHand: 5, reorderPoint: 12, at: AT },
+  "stocktake.update": {
+    sessionId: "ST-2026-00042",
+    action: "open",
+    kind: "cycle",
+    skus: ["100234", "100235"],
+    recountOver: 2,
+    by: "hq-stock-lead",
+    at: AT,
+  },
   "replenishment.status": {
     items: [
       { sku: "100234", status: "in_transit", purchaseOrderId: "PO-2026-00017", qty: 120, expectedAt: AT },

@@ -532,6 +532,28 @@ export type SaleDetail = SaleRow & {
     reference: string | null;
   }[];
 };
+export type Stocktake = StocktakeSummary & {
+  lines: {
+    sku: string;
+    name: string | null;
+    expected: number;
+    counted: number;
+    recounted: boolean;
+    counters: string[];
+    diff: number;
+    averageFen: number | null;
+    valueFen: number | null;
+  }[];
+  alerts: {
+    sku: string;
+    kind: "negative_book" | "big_variance";
+  }[];
+  totals: {
+    gainFen: number;
+    lossFen: number;
+    unvalued: number;
+  };
+};
 export type StoreDetail = Store & {
   pointer: {
     version: number;
@@ -665,6 +687,10 @@ export interface HubApiSchemas {
   SegmentPreview: SegmentPreview;
   SessionTakeover: SessionTakeover;
   SkuForecast: SkuForecast;
+  Stocktake: Stocktake;
+  StocktakeAlert: StocktakeAlert;
+  StocktakeDecided: StocktakeDecided;
+  StocktakeSummary: StocktakeSummary;
   Store: Store;
   StoreDetail: StoreDetail;
   StoreSettlement: StoreSettlement;
@@ -1901,6 +1927,40 @@ export interface SkuForecast {
     observedDays: number;
     censoredDays: number;
   } | null;
+}
+export interface StocktakeSummary {
+  id: string;
+  storeId: string;
+  kind: "full" | "cycle";
+  status: "requested" | "submitted" | "approved" | "rejected" | "cancelled";
+  origin: "hq" | "store";
+  skus: string[];
+  recountOver: number;
+  openedBy: string;
+  openedAt: string;
+  submittedBy: string | null;
+  submittedAt: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  note: string | null;
+  lineCount: number;
+  differing: number;
+}
+export interface StocktakeAlert {
+  sessionId: string;
+  storeId: string;
+  sku: string;
+  name: string | null;
+  kind: "negative_book" | "big_variance";
+  expected: number;
+  counted: number;
+  diff: number;
+  valueFen: number | null;
+  status: "requested" | "submitted" | "approved" | "rejected" | "cancelled";
+  submittedAt: string | null;
+}
+export interface StocktakeDecided {
+  session: StocktakeSummary;
 }
 export interface Store {
   id: string;

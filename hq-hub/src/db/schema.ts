@@ -24,5 +24,6 @@ export * from "./schema/reconciliation.ts";
 export * from "./schema/replenishment.ts";
 export * from "./schema/sales.ts";
 export * from "./schema/stock.ts";
+export * from "./schema/stocktakes.ts";
 export * from "./schema/stores.ts";
 export * from "./schema/transfers.ts";

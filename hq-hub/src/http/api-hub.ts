@@ -27,6 +27,7 @@ import type { MarginReports } from "../reports/margin-report.ts";
 import type { Reports } from "../reports/reports.ts";
 import type { Sales } from "../sales/sales.ts";
 import type { Stock } from "../stock/stock.ts";
+import type { Stocktakes } from "../stocktakes/stocktakes.ts";
 import type { SessionSecurity } from "../stores/session-security.ts";
 import type { Stores } from "../stores/stores.ts";
 import type { Suppliers } from "../suppliers/suppliers.ts";
@@ -90,6 +91,8 @@ export interface ApiHub {
   costing: Costing;
   /** Supplier invoices matched three ways, approved, paid (payables/). */
   payables: Payables;
+  /** Count sessions, their variances, approval and alerts (stocktakes/). */
+  stocktakes: Stocktakes;
   /** Publishes what changes of purchase orders mean for the stores' tills (replenishment.status). */
   tellTills(updates: TillUpdate[]): Promise<void>;
   /** Member profiles, tiers, segments, campaigns, consents (members/). */

@@ -24,6 +24,7 @@ import { replenishmentRoutes } from "../replenishment/routes.ts";
 import { reportRoutes } from "../reports/routes.ts";
 import { salesRoutes } from "../sales/routes.ts";
 import { stockRoutes } from "../stock/routes.ts";
+import { stocktakeRoutes } from "../stocktakes/routes.ts";
 import { enrollRationing, storeRoutes } from "../stores/routes.ts";
 import { supplierRoutes } from "../suppliers/routes.ts";
 import { transferRoutes } from "../transfers/routes.ts";
@@ -68,6 +69,7 @@ function suppliersAndReplenishment(...args: Parameters<RouteModule>) {
   costingRoutes(...args);
   payablesRoutes(...args);
   transferRoutes(...args);
+  stocktakeRoutes(...args);
 }
 
 function status(e: unknown): { code: 400 | 403 | 404 | 409 | 413 | 500; body: Record<string, unknown> } {

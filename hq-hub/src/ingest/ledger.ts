@@ -11,6 +11,7 @@ import { StateError } from "../errors.ts";
 import { recordEnrolment } from "../members/enrolment.ts";
 import { recordMemberActivity } from "../members/profile.ts";
 import { SALE_LINE_DISCOUNTS, saleDiscountRows } from "../reports/promotion-lines.ts";
+import { recordSubmitted } from "../stocktakes/storage.ts";
 import { capFinding } from "./cap-finding.ts";
 import {
   isTraining,
@@ -219,6 +220,9 @@ export function createLedgerStep(db: Sqlite, rows: RowWriter, stock: StockStep, 
         stock.moveStock(s, stockMoves(env), env.id, p.countedAt, alerts);
         return;
       }
+      case "stocktake.submitted": // counts only; stock moves when HQ approves (stocktakes/)
+        recordSubmitted(db, s, env.id, env.payload);
+        return;
       case "receiving.confirmed": {
         const p = env.payload;
         q.receiving.run({

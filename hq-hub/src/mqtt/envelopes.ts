@@ -22,6 +22,7 @@ const CHANNEL_OF: Partial<Record<MessageType, Parameters<typeof downTopic>[1]>> 
   command: "command",
   "stock.movement": "stock",
   "stock.alert": "stock",
+  "stocktake.update": "stock",
   "replenishment.status": "replenishment",
   "stock.reply": "reply",
   "edge.welcome": "reply",

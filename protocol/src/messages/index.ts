@@ -11,6 +11,7 @@ export * from "./registry.ts";
 export * from "./sale.ts";
 export * from "./shift.ts";
 export * from "./stock.ts";
+export * from "./stocktake.ts";
 export * from "./sync.ts";
 export * from "./transfer.ts";
 export * from "./uuidv7.ts";

@@ -16,6 +16,7 @@ import {
   StockQueryV1,
   StockReplyV1,
 } from "./stock.ts";
+import { StocktakeSubmittedV1, StocktakeUpdateV1 } from "./stocktake.ts";
 import { EdgeHelloV1, EdgeWelcomeV1, EventsAckV1 } from "./sync.ts";
 import { SupplyQueryV1, SupplyReplyV1, TransferReplyV1, TransferRequestV1 } from "./transfer.ts";
 
@@ -30,6 +31,7 @@ export const MESSAGES = {
   "audit.recorded": { v: 1, schema: AuditRecordedV1, dir: "up", channel: "events", ledger: true },
   "day.digest": { v: 1, schema: StoreDayDigestV1, dir: "up", channel: "events", ledger: true },
   "member.enrolled": { v: 1, schema: MemberEnrolledV1, dir: "up", channel: "events", ledger: true },
+  "stocktake.submitted": { v: 1, schema: StocktakeSubmittedV1, dir: "up", channel: "events", ledger: true },
   "store.status": { v: 1, schema: StoreStatusV1, dir: "up", channel: "status", ledger: false },
   telemetry: { v: 1, schema: TelemetryV1, dir: "up", channel: "telemetry", ledger: false },
   "catalog.fetch": { v: 1, schema: CatalogFetchV1, dir: "up", channel: "catalog", ledger: false },
@@ -44,6 +46,7 @@ export const MESSAGES = {
   command: { v: 1, schema: CommandV1, dir: "down", channel: "command", ledger: false },
   "stock.movement": { v: 1, schema: StockMovementV1, dir: "down", channel: "stock", ledger: false },
   "stock.alert": { v: 1, schema: StockAlertV1, dir: "down", channel: "stock", ledger: false },
+  "stocktake.update": { v: 1, schema: StocktakeUpdateV1, dir: "down", channel: "stock", ledger: false },
   "replenishment.status": {
     v: 1,
     schema: ReplenishmentStatusV1,

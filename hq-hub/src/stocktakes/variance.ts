@@ -1,0 +1,54 @@
+// A submitted count's differences, pure: each line's difference against the frozen snapshot,
+// its value at the store's moving-average cost, and the alerts HQ raises: book stock below zero
+// when the session opened (sales the store booked without the units) and big variances.
+export interface CountedLine {
+  sku: string;
+  expected: number;
+  counted: number;
+  recounted: boolean;
+  counters: string[];
+}
+
+export interface VarianceLine extends CountedLine {
+  /** counted - expected: what approval posts (units, grams when weighed). */
+  diff: number;
+  /** Average cost per unit (per kg when weighed), or null when the store has no cost for the SKU. */
+  averageFen: number | null;
+  /** diff at the average cost, rounded half away from zero to the fen; null without a cost. */
+  valueFen: number | null;
+}
+
+export type StocktakeAlertKind = "negative_book" | "big_variance";
+
+/** A variance is big from this value (¥200) or, without a cost, from this many units past the recount threshold. */
+export const BIG_VARIANCE_FEN = 20_000;
+
+export function varianceLines(
+  lines: CountedLine[],
+  cost: (sku: string) => { averageFen: number; perKg: boolean } | undefined,
+): VarianceLine[] {
+  return lines.map((l) => {
+    const diff = l.counted - l.expected;
+    const c = cost(l.sku);
+    if (!c) return { ...l, diff, averageFen: null, valueFen: null };
+    const raw = c.perKg ? (diff * c.averageFen) / 1000 : diff * c.averageFen;
+    const valueFen = Math.sign(raw) * Math.round(Math.abs(raw));
+    return { ...l, diff, averageFen: c.averageFen, valueFen: valueFen === 0 ? 0 : valueFen };
+  });
+}
+
+/** The alerts of one session's lines: negative book stock, and variances of at least `bigFen` (or, without a cost, more than twice the recount threshold). */
+export function alertsOf(
+  lines: VarianceLine[],
+  recountOver: number,
+  bigFen = BIG_VARIANCE_FEN,
+): { sku: string; kind: StocktakeAlertKind }[] {
+  const out: { sku: string; kind: StocktakeAlertKind }[] = [];
+  for (const l of lines) {
+    if (l.expected < 0) out.push({ sku: l.sku, kind: "negative_book" });
+    const big =
+      l.valueFen !== null ? Math.abs(l.valueFen) >= bigFen : Math.abs(l.diff) > 2 * Math.max(recountOver, 1);
+    if (l.diff !== 0 && big) out.push({ sku: l.sku, kind: "big_variance" });
+  }
+  return out;
+}
