@@ -57,7 +57,6 @@ export type ReconReason =
   | { code: "unexpected_credit"; provider: Provider; on: string; bankFen: number };
 
 const y = (fen: number) => formatYuanCn(fen);
-const yuanPlain = (fen: number) => formatYuanPlain(fen);
 const NAME: Record<Provider, string> = { wechat: "WeChat Pay", alipay: "Alipay" };
 const WALLET_ZH: Record<Provider, string> = { wechat: "微信支付", alipay: "支付宝" };
 const DOC_ZH = { sale: "销售", return: "退货" } as const;
