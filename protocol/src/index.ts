@@ -14,7 +14,7 @@ export * from "./money.ts";
 export * from "./money-caps.ts";
 export * from "./pinyin.ts";
 export * from "./pricing/index.ts";
-export * from "./recon-reason.ts";
 export * from "./prng.ts";
+export * from "./recon-reason.ts";
 export * from "./resync.ts";
 export * from "./topics.ts";
