@@ -32,6 +32,7 @@ import { ShiftStore } from "./shift/store.ts";
 import { Staff } from "./staff/service.ts";
 import { EdgeStatus } from "./status/status.ts";
 import { StockLedger } from "./stock.ts";
+import { SupplyDesk } from "./supply/supply.ts";
 
 export { APP_VERSION } from "./status/status.ts";
 /** The store id an edge that was never enrolled sells under (demo and benches only). */
@@ -106,6 +107,8 @@ export class Edge {
   private readonly about = new EdgeStatus(this);
   /** What HQ sends down besides the catalog (downlink/downlink.ts). */
   private readonly downlink = new Downlink(this);
+  /** An item's supply asked of HQ, transfer requests from the till (supply/). */
+  readonly supply = new SupplyDesk(this);
 
   constructor(readonly options: EdgeOptions) {
     const { config } = options;

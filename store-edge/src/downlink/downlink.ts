@@ -9,11 +9,13 @@ import { EdgeError } from "../errors.ts";
 import type { HqLink } from "../link/hq-link.ts";
 import { applyRotation } from "../link/rotation.ts";
 import type { StockLedger } from "../stock.ts";
+import type { SupplyDesk } from "../supply/supply.ts";
 
 /** What the downlink needs of the edge (edge.ts passes itself). */
 export interface DownlinkHost {
   readonly db: EdgeDb;
   readonly stock: StockLedger;
+  readonly supply: Pick<SupplyDesk, "onReply">;
   readonly options: { dataDir: string; config: EdgeConfig };
   readonly link: HqLink | undefined;
   readonly log: (msg: string) => void;
@@ -37,6 +39,10 @@ export class Downlink {
         return;
       case "stock.reply":
         this.queries.get(env.payload.queryId)?.(env.payload);
+        return;
+      case "supply.reply":
+      case "transfer.reply":
+        this.h.supply.onReply(env);
         return;
       case "command":
         if (env.payload.name === "rotate_credentials") {

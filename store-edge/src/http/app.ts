@@ -29,6 +29,7 @@ import { shiftRoutes } from "../shift/routes.ts";
 import { staffRoutes } from "../staff/routes.ts";
 import { bearerToken, SessionError } from "../staff/sessions.ts";
 import { LOCAL_SOURCE, pinSource } from "../staff/verify-pin.ts";
+import { supplyRoutes } from "../supply/routes.ts";
 import { type AppEnv, newApi } from "./body.ts";
 import { bodyLimits } from "./body-limit.ts";
 import { storeRoutes } from "./store-routes.ts";
@@ -99,6 +100,7 @@ export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppE
   api.use("*", bodyLimits(edge.options.config.http ?? {}));
 
   api.route("/", storeRoutes(edge));
+  api.route("/", supplyRoutes(edge.supply));
   api.route("/", saleRoutes(edge));
   api.route("/", laneRoutes(edge.lanes));
   api.route("/", staffRoutes(edge.staff));

@@ -47,6 +47,8 @@ export class StubHq {
   /** Answer edge.hello with edge.welcome, as the hub does (false: an older hub). */
   welcoming = true;
   hellos: Payload<"edge.hello">[] = [];
+  /** Transfers the till asked for (transfer.request), one per request id. */
+  transfers: (Payload<"transfer.request"> & { transferId: string })[] = [];
 
   private constructor(
     readonly broker: Aedes,
@@ -156,6 +158,43 @@ export class StubHq {
         queryId: env.payload.queryId,
         sku: env.payload.sku,
         stores: [{ storeId: "S002", name: "二号店", onHand: 12, distanceKm: 3 }],
+      });
+    if (env.type === "transfer.request") {
+      const p = env.payload;
+      const known = this.transfers.find((t) => t.requestId === p.requestId);
+      if (p.fromStoreId === this.storeId)
+        this.publish("reply", "transfer.reply", {
+          requestId: p.requestId,
+          error: { code: "validation", field: "to", message: "a store cannot transfer to itself" },
+        });
+      else {
+        const t = known ?? { ...p, transferId: `TR-STUB-${this.transfers.length + 1}` };
+        if (!known) this.transfers.push(t);
+        this.publish("reply", "transfer.reply", {
+          requestId: p.requestId,
+          transferId: t.transferId,
+          status: "requested",
+        });
+      }
+    }
+    if (env.type === "supply.query")
+      this.publish("reply", "supply.reply", {
+        queryId: env.payload.queryId,
+        sku: env.payload.sku,
+        forecast: [
+          { day: "2026-11-26", units: 6.4 },
+          { day: "2026-11-27", units: 7.1 },
+        ],
+        transfers: this.transfers
+          .filter((t) => t.sku === env.payload.sku)
+          .map((t) => ({
+            transferId: t.transferId,
+            direction: "in" as const,
+            otherStoreId: t.fromStoreId,
+            status: "requested" as const,
+            qty: t.qty,
+            at: "2026-11-25T09:30:00.000Z",
+          })),
       });
     if (env.type === "catalog.fetch") {
       this.fetches.push(env.payload);

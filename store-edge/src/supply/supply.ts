@@ -1,0 +1,103 @@
+// An item's supply at the till (issue 17 item 7): what the store knows itself (on hand, the
+// replenishment state HQ sent down: suggested, ordered with its ETA, in transit, received) and
+// what it asks HQ (the forecast of the days ahead and the SKU's open transfers: supply.query;
+// a transfer from a nearby store: transfer.request). Questions to HQ need HQ online and fail
+// fast with "unavailable" otherwise; the store's own part always answers.
+import { type MessageType, type Payload, uuidv7 } from "@retail/protocol";
+import { EdgeError, invalid } from "../errors.ts";
+import type { HqLink } from "../link/hq-link.ts";
+
+/** What the desk needs of the edge (edge.ts passes itself). */
+export interface SupplyHost {
+  readonly link: HqLink | undefined;
+  readonly stock: { onHand(sku: string): number; replenishment(sku: string): unknown };
+  readonly replica: { lookup: { products: { has(sku: string): boolean } } };
+  readonly lanes: { view(id: string): { cashier?: { id: string } } };
+}
+
+type Reply = Payload<"supply.reply"> | Payload<"transfer.reply">;
+
+export class SupplyDesk {
+  private readonly waiting = new Map<string, (reply: Reply) => void>();
+
+  constructor(private readonly h: SupplyHost) {}
+
+  /** A reply from HQ (downlink.ts hands supply.reply and transfer.reply here). */
+  onReply(
+    env:
+      | { type: "supply.reply"; payload: Payload<"supply.reply"> }
+      | { type: "transfer.reply"; payload: Payload<"transfer.reply"> },
+  ): void {
+    const id = env.type === "supply.reply" ? env.payload.queryId : env.payload.requestId;
+    this.waiting.get(id)?.(env.payload);
+  }
+
+  private async ask<R extends Reply>(
+    type: MessageType & ("supply.query" | "transfer.request"),
+    id: string,
+    payload: Payload<"supply.query"> | Payload<"transfer.request">,
+    timeoutMs: number,
+  ): Promise<R> {
+    if (!this.h.link?.send(type, "query", payload as never))
+      throw new EdgeError("unavailable", "hq", "HQ is not reachable; ask again when the store is online");
+    try {
+      return await new Promise<R>((resolve, reject) => {
+        const t = setTimeout(
+          () => reject(new EdgeError("unavailable", "hq", "HQ did not answer in time")),
+          timeoutMs,
+        );
+        this.waiting.set(id, (r) => {
+          clearTimeout(t);
+          resolve(r as R);
+        });
+      });
+    } finally {
+      this.waiting.delete(id);
+    }
+  }
+
+  private known(sku: string) {
+    if (!this.h.replica.lookup.products.has(sku))
+      throw new EdgeError("not_found", "sku", `no product ${sku}`);
+  }
+
+  /** HQ's part of an item's supply: the forecast of the days ahead and its open transfers. */
+  async supply(sku: string, timeoutMs = 5000): Promise<Payload<"supply.reply">> {
+    this.known(sku);
+    const queryId = uuidv7();
+    return this.ask<Payload<"supply.reply">>("supply.query", queryId, { queryId, sku }, timeoutMs);
+  }
+
+  /**
+   * Asks HQ for a transfer of `qty` from a nearby store, on behalf of the lane's signed-in
+   * cashier; answers the document HQ made (requested) or HQ's reason for refusing.
+   */
+  async requestTransfer(
+    input: { laneId: string; sku: string; fromStoreId: string; qty: number; note?: string },
+    timeoutMs = 5000,
+  ): Promise<{ transferId: string; status: string }> {
+    this.known(input.sku);
+    const cashier = this.h.lanes.view(input.laneId).cashier;
+    if (!cashier)
+      throw new EdgeError("conflict", "laneId", "sign in at the lane before requesting a transfer");
+    const requestId = uuidv7();
+    const reply = await this.ask<Payload<"transfer.reply">>(
+      "transfer.request",
+      requestId,
+      {
+        requestId,
+        fromStoreId: input.fromStoreId,
+        sku: input.sku,
+        qty: input.qty,
+        requestedBy: cashier.id,
+        ...(input.note ? { note: input.note } : {}),
+      },
+      timeoutMs,
+    );
+    if (reply.error || !reply.transferId)
+      throw reply.error?.code === "not_found"
+        ? new EdgeError("not_found", reply.error.field || "fromStoreId", reply.error.message)
+        : invalid(reply.error?.field || "fromStoreId", reply.error?.message ?? "HQ refused the request");
+    return { transferId: reply.transferId, status: reply.status ?? "requested" };
+  }
+}
