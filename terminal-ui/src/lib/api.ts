@@ -30,6 +30,7 @@ import type {
   ShiftSummary,
   SignedIn,
   Supervisor,
+  SupplyReply,
   Suspended,
   TenderKind,
   TenderResult,
@@ -143,6 +144,13 @@ export class EdgeApi {
     this.call<{ hits: SearchHit[] }>("GET", `/catalog/search?q=${encodeURIComponent(q)}&limit=${limit}`);
   product = (sku: string) => this.call<ProductCard>("GET", `/products/${encodeURIComponent(sku)}`);
   nearby = (sku: string) => this.call<NearbyStock>("GET", `/stock/${encodeURIComponent(sku)}/nearby`);
+  supply = (sku: string) => this.call<SupplyReply>("GET", `/stock/${encodeURIComponent(sku)}/supply`);
+  requestTransfer = (lane: string, body: { sku: string; fromStoreId: string; qty: number }) =>
+    this.call<{ transferId: string; status: string }>(
+      "POST",
+      this.lanePath(lane, "/transfer-requests"),
+      body,
+    );
   sale = (receiptNo: string) => this.call<SaleCompleted>("GET", `/sales/${encodeURIComponent(receiptNo)}`);
   suspended = () => this.call<{ suspended: Suspended[] }>("GET", "/suspended");
 

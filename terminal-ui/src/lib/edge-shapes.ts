@@ -73,6 +73,7 @@ export interface SearchHit {
 
 export type Replenishment = Payload<"replenishment.status">["items"][number];
 export type NearbyStock = Payload<"stock.reply">;
+export type SupplyReply = Payload<"supply.reply">;
 
 export interface ProductCard {
   product: Product;

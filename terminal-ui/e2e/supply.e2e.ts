@@ -1,0 +1,123 @@
+// An item's supply at the till in a real browser against a real store edge and HQ hub (zh-CN,
+// 1024x768): the stock card shows on hand, the replenishment state, the forecast panel and the
+// open transfers (asked of HQ), nearby stores' stock from HQ, and a transfer requested from a
+// nearby store with the lane's cashier; HQ sees the document (origin till), approves and ships
+// it, and the till shows it in transit. Screenshots go to test-results/screenshots/ (t01-...).
+import assert from "node:assert/strict";
+import { test } from "@playwright/test";
+import type { Page } from "playwright-core";
+import { openContext } from "./lib/browser.ts";
+import { CASHIER, P } from "./lib/fixtures.ts";
+import { until } from "./lib/procs.ts";
+import { openStore, type Store } from "./lib/store.ts";
+import { tillPage } from "./lib/till-page.ts";
+
+test.describe("terminal-ui e2e: supply and transfers at the till", () => {
+  test.describe.configure({ mode: "serial" });
+  let store: Store;
+  let browser: Awaited<ReturnType<typeof openContext>>;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const { shot, byId, expectText, visible, key } = tillPage(() => page);
+  let transferId = "";
+
+  test.beforeAll(async ({ browser: pwBrowser }) => {
+    test.setTimeout(120_000);
+    store = await openStore("S001");
+    // A nearby store with stock of cola at HQ (its stock moved in from a third store).
+    await store.admin.call("POST", "/api/v1/stores", { id: "S002", name: "上海浦东店", region: "EAST" });
+    await store.admin.call("POST", "/api/v1/stores", { id: "W001", name: "华东仓", region: "EAST" });
+    await store.admin.call("POST", "/api/v1/stock/transfers", {
+      from: "W001",
+      to: "S002",
+      reference: "OPEN-S002",
+      lines: [{ sku: P.cola.sku, qty: 30 }],
+    });
+    browser = await openContext(pwBrowser);
+    page = await browser.context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+  });
+  test.afterAll(async () => {
+    await browser?.close();
+    await store?.close();
+  });
+
+  test("sign in and open the shift", async () => {
+    await page.goto(`${store.http}/`);
+    await visible("login-form");
+    await byId("login-id").fill(CASHIER.id);
+    await byId("login-pin").fill(CASHIER.pin);
+    await byId("login-pin").press("Enter");
+    await visible("open-form");
+    await byId("open-float").fill("500");
+    await byId("open-float").press("Enter");
+    await visible("scan-input");
+  });
+
+  test("the stock card: on hand, replenishment state, forecast panel and open transfers from HQ", async () => {
+    await key("F9");
+    await visible("stock-dialog");
+    await byId("stock-query").fill(P.cola.code);
+    await byId("stock-query").press("Enter");
+    await visible("stock-card");
+    await expectText("stock-onhand", /^-?\d+$/);
+    await expectText("stock-replenishment", /^(–|无补货|建议补货|已下单|在途|已到货)$/);
+    // HQ answered: a forecast (or the plain "no forecast" for a SKU without history) and no transfers.
+    await page.locator('[data-testid="supply-panel"][data-loaded="true"]').waitFor({ timeout: 15_000 });
+    assert.equal(await byId("supply-error").count(), 0, "HQ answered the supply question");
+    assert.ok((await byId("forecast").count()) + (await byId("forecast-none").count()) === 1);
+    await visible("transfers-none");
+  });
+
+  test("nearby stores from HQ, and a transfer requested from one of them", async () => {
+    await byId("stock-nearby").click();
+    await visible("nearby-table");
+    await expectText("nearby-table", /上海浦东店\s*30/);
+    await byId("nearby-request").first().click();
+    await visible("transfer-form");
+    await byId("transfer-qty").fill("12");
+    await byId("transfer-send").click();
+    await visible("transfer-requested");
+    await expectText("transfer-requested", /^已提交调拨申请 TR-\d{8}-\d{4}$/);
+    transferId = ((await byId("transfer-requested").textContent()) ?? "").split(" ").at(-1)!.trim();
+    await expectText("transfer-row", new RegExp(`调入自 S002\\s*12\\s*待审批\\s*${transferId}`));
+    await shot("t01-transfer-requested");
+  });
+
+  test("HQ has the document from the till; approved and shipped, the till shows it in transit", async () => {
+    const doc = await store.admin.call<{
+      origin: string;
+      fromStoreId: string;
+      toStoreId: string;
+      requestedBy: string;
+      status: string;
+    }>("GET", `/api/v1/transfers/${transferId}`);
+    assert.deepEqual(
+      {
+        origin: doc.origin,
+        from: doc.fromStoreId,
+        to: doc.toStoreId,
+        by: doc.requestedBy,
+        status: doc.status,
+      },
+      { origin: "till", from: "S002", to: "S001", by: `till:S001:${CASHIER.id}`, status: "requested" },
+    );
+    await store.admin.call("POST", `/api/v1/transfers/${transferId}/approve`);
+    await store.admin.call("POST", `/api/v1/transfers/${transferId}/ship`, {});
+    // Open the card again: the panel asks HQ afresh.
+    await key("Escape");
+    await key("F9");
+    await byId("stock-query").fill(P.cola.code);
+    await byId("stock-query").press("Enter");
+    await visible("stock-card");
+    await until(
+      async () => (await page.locator('[data-testid="transfer-row"][data-status="shipped"]').count()) === 1,
+      15_000,
+      "in transit at the till",
+    );
+    await expectText("transfer-row", /调入自 S002\s*12\s*在途/);
+    await shot("t02-transfer-in-transit");
+    await key("Escape");
+    assert.deepEqual(pageErrors, []);
+  });
+});
