@@ -41,6 +41,19 @@ describe("config", () => {
       expect(loadConfig({ env: { HQ_INGEST_WORKER: v }, cwd: "/" }).ingestWorker).toBe(false);
   });
 
+  test("HQ_WECHAT_MERCHANTS / HQ_ALIPAY_MERCHANTS: the chain's merchant accounts, comma-separated", () => {
+    const dir = tempDir();
+    const cfg = loadConfig({
+      cwd: dir.path,
+      env: { HQ_WECHAT_MERCHANTS: "1900000109, 1900000110", HQ_ALIPAY_MERCHANTS: "20881234567890120156" },
+    });
+    expect(cfg.walletMerchants).toEqual({ wechat: ["1900000109", "1900000110"], alipay: ["20881234567890120156"] });
+    expect(() => loadConfig({ cwd: dir.path, env: { HQ_WECHAT_MERCHANTS: "19000 00109;x" } })).toThrow(
+      /walletMerchants/,
+    );
+    dir.remove();
+  });
+
   test("bad values name the field", () => {
     expect(() => loadConfig({ env: { HQ_PORT: "http" }, cwd: "/" })).toThrow(ConfigError);
     try {

@@ -50,6 +50,17 @@ export const HubConfigSchema = z.strictObject({
    * step, while a step fails or is not available (default off; the checklist's own close always checks).
    */
   closeChecklist: z.boolean().optional(),
+  /**
+   * The chain's WeChat Pay (商户号 / 特约商户号) and Alipay (账号) merchant accounts: a settlement
+   * file's entry settled to any other is flagged (other_merchant), never matched to our tenders.
+   * Env: HQ_WECHAT_MERCHANTS / HQ_ALIPAY_MERCHANTS, comma-separated.
+   */
+  walletMerchants: z
+    .strictObject({
+      wechat: z.array(z.string().regex(/^[0-9A-Za-z_@.-]{1,64}$/)).optional(),
+      alipay: z.array(z.string().regex(/^[0-9A-Za-z_@.-]{1,64}$/)).optional(),
+    })
+    .optional(),
   /** Enrollment codes expire after this many hours. */
   enrollmentCodeHours: z.int().positive(),
   /**
@@ -202,6 +213,17 @@ export function loadConfig(
           key === "closeChecklist"
         ? !["0", "false", "no", "off"].includes(value.toLowerCase())
         : value;
+  }
+  for (const [name, wallet] of [
+    ["HQ_WECHAT_MERCHANTS", "wechat"],
+    ["HQ_ALIPAY_MERCHANTS", "alipay"],
+  ] as const) {
+    const list = env[name]
+      ?.split(",")
+      .map((m) => m.trim())
+      .filter(Boolean);
+    if (list?.length)
+      merged.walletMerchants = { ...(merged.walletMerchants as object | undefined), [wallet]: list };
   }
   for (const [k, v] of Object.entries(opts.overrides ?? {})) if (v !== undefined) merged[k] = v;
   if (typeof merged.dataDir === "string") merged.dataDir = resolve(cwd, merged.dataDir);

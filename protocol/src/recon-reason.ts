@@ -54,7 +54,16 @@ export type ReconReason =
       billFen: number;
     }
   | { code: "settlement_missing"; provider: Provider; billDate: string; billFen: number; days: number }
-  | { code: "unexpected_credit"; provider: Provider; on: string; bankFen: number };
+  | { code: "unexpected_credit"; provider: Provider; on: string; bankFen: number }
+  | { code: "other_merchant"; provider: Provider; merchantId: string; expected: string[] }
+  | {
+      code: "other_store";
+      provider: Provider;
+      fileStore: string;
+      hqStore: string;
+      docKind: DocKind;
+      docId: string;
+    };
 
 const y = (fen: number) => formatYuanCn(fen);
 const NAME: Record<Provider, string> = { wechat: "WeChat Pay", alipay: "Alipay" };
@@ -190,6 +199,10 @@ function zh(r: ReconReason): string {
       return `${w(r.provider)} ${r.billDate} 的账单应结算 ${y(r.billFen)}；银行对账单上 ${r.billDate} 之后 1 至 ${r.days} 天内没有这笔到账`;
     case "unexpected_credit":
       return `银行 ${r.on} 收到${w(r.provider)} ${y(r.bankFen)}，没有对应的已导入账单（请导入当天的${w(r.provider)}账单）`;
+    case "other_merchant":
+      return `这一行属于${w(r.provider)}商户号「${r.merchantId || "（未注明）"}」，不是本连锁的商户号（${r.expected.join("、") || "未配置"}）：不与总部的支付核对，不入账`;
+    case "other_store":
+      return `账单称这笔支付属于门店 ${r.fileStore}，但总部记录它在门店 ${r.hqStore}（${DOC_ZH[r.docKind]} ${r.docId}）：不核对，不入账`;
   }
 }
 
@@ -226,6 +239,10 @@ function en(r: ReconReason): string {
       return `${NAME[r.provider]}'s ${r.billDate} bill settles ${y(r.billFen)}; no such credit from ${r.billDate} +1..${r.days} days on the statement`;
     case "unexpected_credit":
       return `${y(r.bankFen)} from ${NAME[r.provider]} on ${r.on} matches no imported bill (import that day's ${NAME[r.provider]} file)`;
+    case "other_merchant":
+      return `this line is ${NAME[r.provider]} merchant "${r.merchantId || "(not named)"}", not one of the chain's (${r.expected.join(", ") || "none configured"}): never matched to our tenders nor posted`;
+    case "other_store":
+      return `the file claims this payment for store ${r.fileStore}, HQ holds it at store ${r.hqStore} (${r.docKind} ${r.docId}): not matched, not posted`;
   }
 }
 

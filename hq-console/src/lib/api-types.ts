@@ -374,6 +374,20 @@ export type ReconReason =
       on: string;
       bankFen: number;
     }
+  | {
+      code: "other_merchant";
+      provider: "wechat" | "alipay";
+      merchantId: string;
+      expected: string[];
+    }
+  | {
+      code: "other_store";
+      provider: "wechat" | "alipay";
+      fileStore: string;
+      hqStore: string;
+      docKind: "sale" | "return";
+      docId: string;
+    }
   | null;
 export type ReconRowDetail =
   | {
@@ -1661,7 +1675,9 @@ export interface ReconItem {
     | "bad_row"
     | "settlement_missing"
     | "settlement_amount"
-    | "unexpected_credit";
+    | "unexpected_credit"
+    | "other_merchant"
+    | "other_store";
   kind: "payment" | "refund" | "reversed" | "settlement" | "row";
   transactionId: string;
   refundId: string;

@@ -49,6 +49,27 @@ describe("a reconciliation item's reason, from its code and fields", () => {
     expect(both({ code: "reversed_but_sold", provider: "wechat", hqFen: 1200 })[0]).toBe(
       "微信支付已撤销这笔支付，但总部有一笔用它付款的销售（12.00 元）",
     );
+    expect(
+      both({
+        code: "other_merchant",
+        provider: "wechat",
+        merchantId: "1900000999",
+        expected: ["1900000109"],
+      }),
+    ).toEqual([
+      "这一行属于微信支付商户号「1900000999」，不是本连锁的商户号（1900000109）：不与总部的支付核对，不入账",
+      'this line is WeChat Pay merchant "1900000999", not one of the chain\'s (1900000109): never matched to our tenders nor posted',
+    ]);
+    expect(
+      both({
+        code: "other_store",
+        provider: "alipay",
+        fileStore: "S009",
+        hqStore: "S001",
+        docKind: "sale",
+        docId: "D1",
+      })[0],
+    ).toBe("账单称这笔支付属于门店 S009，但总部记录它在门店 S001（销售 D1）：不核对，不入账");
     expect(both({ code: "matched" })).toEqual(["", ""]);
   });
 

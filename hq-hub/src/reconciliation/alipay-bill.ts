@@ -68,7 +68,12 @@ export function decodeAlipayBytes(bytes: Uint8Array): string {
 
 export function parseAlipayBill(input: Uint8Array | string): ParsedBill {
   const text = typeof input === "string" ? input : decodeAlipayBytes(input);
-  const lines = csvLines(text).filter((l) => !l.raw.trimStart().startsWith("#"));
+  const all = csvLines(text);
+  const lines = all.filter((l) => !l.raw.trimStart().startsWith("#"));
+  // The account the file was exported for: "#账号：[2088...]" above the rows.
+  const account = /^#账号[:：]\s*\[?([0-9A-Za-z_@.-]{1,64})\]?/.exec(
+    all.find((l) => /^#账号/.test(l.raw.trim()))?.raw.trim() ?? "",
+  )?.[1];
   const head = lines[0];
   if (!head) throw new BillFormatError("file", "the Alipay business detail file has no header row");
   const names = head.fields.map(headerKey);
@@ -156,6 +161,8 @@ export function parseAlipayBill(input: Uint8Array | string): ParsedBill {
       // Signed from the merchant's side in the file: a fee taken is negative.
       feeFen: fee === 0 ? 0 : -fee,
       at: get("完成时间"),
+      merchantId: account ?? "",
+      storeCode: col("门店编号") < 0 ? "" : get("门店编号"),
     });
   }
   return { provider: "alipay", entries, problems };

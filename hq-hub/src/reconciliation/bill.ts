@@ -30,6 +30,13 @@ export interface SettlementEntry {
   feeFen: number;
   /** The provider's time of the entry, as the file writes it. */
   at: string;
+  /**
+   * The merchant account the provider settled it to (WeChat's 特约商户号, else 商户号; Alipay's
+   * 账号 of the file's header); "" when the file does not say.
+   */
+  merchantId?: string;
+  /** The store the till named on the payment (WeChat 设备号, Alipay 门店编号); "" when none. */
+  storeCode?: string;
 }
 
 /** A row that could not be read: the line, the column at fault, why, and the raw text kept. */

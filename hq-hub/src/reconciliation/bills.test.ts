@@ -53,7 +53,10 @@ describe("WeChat Pay trade bill", () => {
     );
     const bill = parseWechatBill(text);
     expect(bill.problems).toEqual([]);
-    expect(bill.entries.map(({ row, ...e }) => e)).toEqual(entries);
+    // Each entry also names the merchant account and the till's store the file settled it to.
+    expect(bill.entries.map(({ row, ...e }) => e)).toEqual(
+      entries.map((e) => ({ ...e, merchantId: "1900000109", storeCode: "" })),
+    );
     expect(bill.entries.map((e) => e.row)).toEqual([2, 3, 4, 5]);
   });
 
@@ -77,6 +80,8 @@ describe("WeChat Pay trade bill", () => {
         settledFen: 1,
         feeFen: 0,
         at: "2022-03-21 13:51:31",
+        merchantId: "176531292", // the sub-merchant (特约商户号), not the service provider
+        storeCode: "",
       },
     ]);
   });
@@ -158,7 +163,9 @@ describe("Alipay business detail (业务明细)", () => {
     expect(new TextDecoder("gbk").decode(bytes.slice(1, 7))).toBe("支付宝");
     const bill = parseAlipayBill(bytes);
     expect(bill.problems).toEqual([]);
-    expect(bill.entries.map(({ row, ...e }) => e)).toEqual(entries);
+    expect(bill.entries.map(({ row, ...e }) => e)).toEqual(
+      entries.map((e) => ({ ...e, merchantId: "20881234567890120156", storeCode: "" })),
+    );
     expect(bill.entries.map((e) => e.row)).toEqual([6, 7, 8]);
   });
 

@@ -32,6 +32,8 @@ export const ITEM_STATUSES = [
   "settlement_missing",
   "settlement_amount",
   "unexpected_credit",
+  "other_merchant",
+  "other_store",
 ] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 /** Statuses that need a person; `matched` and `reversed` (undone at the till too) do not. */
@@ -86,6 +88,18 @@ export function parseRatePercent(text: string): number | undefined {
 }
 
 /**
+ * The merchant accounts an entry may be settled to: the chain's (`merchants`, configured), or,
+ * when none are configured, the one most of the file's entries name (a file mixing accounts).
+ */
+function merchantsOf(entries: SettlementEntry[], configured: readonly string[] | undefined): Set<string> {
+  if (configured?.length) return new Set(configured);
+  const n = new Map<string, number>();
+  for (const e of entries) if (e.merchantId) n.set(e.merchantId, (n.get(e.merchantId) ?? 0) + 1);
+  const top = [...n].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  return new Set(top ? [top[0]] : []);
+}
+
+/**
  * `feeRatePpm`: the merchant's contracted fee rate in parts per million of the amount (0.38% =
  * 3800); when given, a matched entry whose fee is not the amount at that rate, rounded half up
  * to the fen (a refund gives back its share), is a fee_mismatch.
@@ -95,8 +109,10 @@ export function matchSettlement(
   entries: SettlementEntry[],
   problems: RowProblem[],
   tenders: HqTender[],
-  opts: { feeRatePpm?: number } = {},
+  opts: { feeRatePpm?: number; merchants?: readonly string[] } = {},
 ): MatchResult {
+  const ours = merchantsOf(entries, opts.merchants);
+  const strict = (opts.merchants?.length ?? 0) > 0;
   const items: MatchItem[] = [];
   const hq = new Map<string, HqTender[]>();
   for (const t of tenders) {
@@ -128,6 +144,16 @@ export function matchSettlement(
       feeFen: e.feeFen,
       row: e.row,
     };
+    // Another merchant's entry never touches our tenders, whatever ids it carries.
+    const merchantId = e.merchantId ?? "";
+    if ((strict || merchantId) && ours.size && !ours.has(merchantId)) {
+      items.push({
+        ...base,
+        status: "other_merchant",
+        ...because({ code: "other_merchant", provider, merchantId, expected: [...ours] }),
+      });
+      continue;
+    }
     const firstRow = seen.get(`${e.kind}:${key}`);
     if (firstRow !== undefined) {
       items.push({
@@ -139,6 +165,24 @@ export function matchSettlement(
     }
     seen.set(`${e.kind}:${key}`, e.row);
     const found = hq.get(key);
+    // The till named its store on the payment: the file claims it for another store than the
+    // one HQ holds it at. Never matched (nor posted); HQ's tender stays unsettled.
+    const elsewhere = e.storeCode && found?.[0] && found[0].storeId !== e.storeCode ? found[0] : undefined;
+    if (elsewhere) {
+      items.push({
+        ...base,
+        status: "other_store",
+        ...because({
+          code: "other_store",
+          provider,
+          fileStore: e.storeCode!,
+          hqStore: elsewhere.storeId,
+          docKind: elsewhere.docKind,
+          docId: elsewhere.docId,
+        }),
+      });
+      continue;
+    }
     hq.delete(key);
     const at = found?.[0];
     const hqFen = found?.reduce((s, t) => s + t.amountFen, 0) ?? null;

@@ -73,6 +73,20 @@ export const ItemReasonOut = z
       days: z.number().int(),
     }),
     z.object({ code: z.literal("unexpected_credit"), provider, on: z.string(), bankFen: fen }),
+    z.object({
+      code: z.literal("other_merchant"),
+      provider,
+      merchantId: z.string(),
+      expected: z.array(z.string()),
+    }),
+    z.object({
+      code: z.literal("other_store"),
+      provider,
+      fileStore: z.string(),
+      hqStore: z.string(),
+      docKind,
+      docId: z.string(),
+    }),
   ])
   .openapi("ReconReason");
 

@@ -72,7 +72,12 @@ export type ReconItem = Omit<MatchItem, "settledFen" | "why"> & {
 
 const RAW_MAX = 2000;
 
-export function createReconciliation(deps: { db: Sqlite; now: () => Date }) {
+export function createReconciliation(deps: {
+  db: Sqlite;
+  now: () => Date;
+  /** The chain's merchant accounts per wallet (config walletMerchants): entries of others are flagged. */
+  merchants?: Partial<Record<Provider, readonly string[]>> | undefined;
+}) {
   const { db } = deps;
   const orm = openDrizzle(db);
 
@@ -173,6 +178,7 @@ export function createReconciliation(deps: { db: Sqlite; now: () => Date }) {
     const feeRatePpm = q.feeRate === undefined ? undefined : parseRatePercent(q.feeRate);
     const m = matchSettlement(provider, bill.entries, bill.problems, hqTenders(provider, q.date, q.until), {
       ...(feeRatePpm === undefined ? {} : { feeRatePpm }),
+      ...(deps.merchants?.[provider] ? { merchants: deps.merchants[provider] } : {}),
     });
     const { differences: _, ...totals } = m.totals;
     return store(

@@ -68,7 +68,7 @@ const services = new WeakMap<object, Reconciliation>();
 const service = (hub: ApiHub) => {
   let s = services.get(hub.db);
   if (!s) {
-    s = createReconciliation({ db: hub.db, now: () => new Date() });
+    s = createReconciliation({ db: hub.db, now: () => new Date(), merchants: hub.config.walletMerchants });
     services.set(hub.db, s);
   }
   return s;

@@ -154,6 +154,8 @@ export function parseWechatBill(text: string): ParsedBill {
       settledFen: settled,
       feeFen: fee,
       at: get("交易时间"),
+      merchantId: ["", "0"].includes(get("特约商户号")) ? get("商户号") : get("特约商户号"),
+      storeCode: get("设备号"),
     });
   }
 
