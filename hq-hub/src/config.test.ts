@@ -47,7 +47,10 @@ describe("config", () => {
       cwd: dir.path,
       env: { HQ_WECHAT_MERCHANTS: "1900000109, 1900000110", HQ_ALIPAY_MERCHANTS: "20881234567890120156" },
     });
-    expect(cfg.walletMerchants).toEqual({ wechat: ["1900000109", "1900000110"], alipay: ["20881234567890120156"] });
+    expect(cfg.walletMerchants).toEqual({
+      wechat: ["1900000109", "1900000110"],
+      alipay: ["20881234567890120156"],
+    });
     expect(() => loadConfig({ cwd: dir.path, env: { HQ_WECHAT_MERCHANTS: "19000 00109;x" } })).toThrow(
       /walletMerchants/,
     );
