@@ -8,7 +8,7 @@ import type { AnyEnvelope, MoneyCaps, Payload } from "@retail/protocol";
 import { createCouponLedger } from "../coupons/ledger.ts";
 import type { Sqlite } from "../db/open.ts";
 import { StateError } from "../errors.ts";
-import { recordEnrolment } from "../members/enrolment.ts";
+import { recordEnrolment, unknownMemberFinding } from "../members/enrolment.ts";
 import { recordMemberActivity } from "../members/profile.ts";
 import { SALE_LINE_DISCOUNTS, saleDiscountRows } from "../reports/promotion-lines.ts";
 import { recordSubmitted } from "../stocktakes/storage.ts";
@@ -111,6 +111,8 @@ export function createLedgerStep(db: Sqlite, rows: RowWriter, stock: StockStep, 
         rows.appendRows(SALE_LINE_DISCOUNTS, 9, saleDiscountRows(env)); // by promotion (reports/promotion-lines.ts)
         stock.moveStock(s, stockMoves(env), env.id, p.completedAt, alerts);
         changeMember(memberChangeOfSale(p));
+        const unknownMember = p.member && unknownMemberFinding(db, p.member.id); // members/enrolment.ts
+        if (unknownMember) finding(s, p.saleId, env.id, p.catalogVersion, unknownMember, at);
         if (p.coupons.length > 0) couponLedger.record(s, p, env.id, at);
         if (opts.catalogAt) {
           for (const f of auditSale(s, couponLedger.forAudit(p), catalogAt(s, p.catalogVersion)))

@@ -169,5 +169,11 @@ describe("member sign-up at the till", () => {
     );
     expect((await api(hub, "GET", "/api/v1/members/S1-MNEW1")).body.points).toBe(before);
     expect(hub.db.prepare("SELECT COUNT(*) AS n FROM members WHERE id = 'FORGED-1'").get()).toEqual({ n: 0 });
+    // Raised for a person as a finding naming the id; the erased member's late sale was not.
+    const findings = (await api(hub, "GET", "/api/v1/price-findings")).body as {
+      field: string;
+      actual: string;
+    }[];
+    expect(findings.filter((f) => f.field === "member.id").map((f) => f.actual)).toEqual(["FORGED-1"]);
   });
 });

@@ -82,3 +82,25 @@ export function recordEnrolment(
   row("created", null);
   return "created";
 }
+
+/**
+ * A sale naming a member HQ has no record of (a forged or mistyped id, or a sign-up HQ recorded as
+ * a duplicate phone): the price finding that raises it for a person; the sale itself is kept and
+ * moves no one's points. An erased member's late sale is no finding (erasure keeps sales).
+ */
+export function unknownMemberFinding(
+  db: Sqlite,
+  memberId: string,
+): { field: string; expected: string; actual: string } | undefined {
+  const orm = openDrizzle(db);
+  if (orm.select({ id: members.id }).from(members).where(eq(members.id, memberId)).get()) return undefined;
+  if (orm.select().from(memberErasures).where(eq(memberErasures.memberId, memberId)).get()) return undefined;
+  const dup = orm.select().from(memberEnrolments).where(eq(memberEnrolments.memberId, memberId)).get();
+  return {
+    field: "member.id",
+    expected: dup?.existingMemberId
+      ? `member ${dup.existingMemberId} (the phone's member)`
+      : "a member HQ knows",
+    actual: memberId,
+  };
+}
