@@ -11,7 +11,7 @@ import { join, resolve } from "node:path";
 import { demoCatalog } from "./demo/catalog.ts";
 import { DEMO_CASHIERS, DEMO_COUPONS, DEMO_MEMBER_COUPONS, DEMO_MEMBERS, DEMO_STORES } from "./demo/chain.ts";
 import { runMonthClose } from "./demo/close.ts";
-import { seedDemoMembers } from "./demo/members.ts";
+import { redeemDemoCampaign, seedDemoMembers } from "./demo/members.ts";
 import { runPayables } from "./demo/payables.ts";
 import { runReconciliation } from "./demo/reconciliation.ts";
 import { runTraffic } from "./demo/traffic.ts";
@@ -279,6 +279,11 @@ try {
   if (traffic) void runTraffic(edges, () => stopping);
   void runReconciliation(hq, adminToken, dataDir, edges, () => stopping);
   void runPayables(hq, adminToken, edges, () => stopping);
+  void redeemDemoCampaign(
+    <T>(method: string, path: string, body?: unknown) => api<T>(hq, method, path, body),
+    edges,
+    () => stopping,
+  ).catch((e) => console.error(`[campaign] ${(e as Error).message}`));
   void runMonthClose(hq, adminToken);
 } catch (e) {
   console.error(`npm start: ${(e as Error).message}`);

@@ -2,14 +2,20 @@
 // history import, as from a previous loyalty system), consents, tier rules and the daily run,
 // three saved segments, and a campaign over the last 28 days whose window has just closed, with
 // a planted effect (treated members came back more), so 会员分群 and 营销活动 show at once.
-// The campaign starts 28 days back (a campaign may start up to 30 days back) and ends seconds
-// after the seed, so it is finished when the console opens; its coupons are issued as usual.
+// The campaign starts 28 days back (a campaign may start up to 30 days back) and ends a few
+// minutes after the seed; its coupons are issued as usual and reach every store, and in those
+// minutes some treated members bring theirs to a real till (redeemDemoCampaign: member QR code,
+// coupon, cash), so the finished campaign shows real redemptions, flowed back through ingest.
 import { prng } from "@retail/protocol";
+import { demoCatalog } from "./catalog.ts";
 import { DEMO_MEMBERS, DEMO_STORES } from "./chain.ts";
 
 type Api = <T>(method: string, path: string, body?: unknown) => Promise<T>;
 
 const DAY = 86_400_000;
+/** The demo campaign ends this long after the seed: time for its coupons to be used at a till. */
+const CAMPAIGN_TAIL_MS = 6 * 60_000;
+export const DEMO_CAMPAIGN = "会员回馈满100减20";
 const COUNT = 240;
 const SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙"];
 const GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛"];
@@ -101,13 +107,13 @@ export async function seedDemoMembers(api: Api): Promise<void> {
   // The campaign: 30% held out; over the window everyone keeps their habit, and about 60% of
   // the treated come back once more with the coupon (a planted effect of about 0.6 basket).
   const campaign = await api<{ id: number }>("POST", "/api/v1/members/campaigns", {
-    name: "会员回馈满100减20",
+    name: DEMO_CAMPAIGN,
     segmentId: everyone.id,
     promotionId: "P-MEMBER-20OFF",
     holdoutPercent: 30,
     seed: 2026,
     startsAt: new Date(campaignStart).toISOString(),
-    endsAt: new Date(Date.now() + 5000).toISOString(),
+    endsAt: new Date(Date.now() + CAMPAIGN_TAIL_MS).toISOString(),
   });
   const groups = (
     await api<{ members: { memberId: string; treated: boolean }[] }>(
@@ -132,4 +138,79 @@ export async function seedDemoMembers(api: Api): Promise<void> {
   }
   await api("POST", "/api/v1/members/history", { sales: inWindow });
   await api("POST", "/api/v1/members/runs");
+}
+
+interface EdgeHttp {
+  id: string;
+  http: string;
+}
+
+/**
+ * While the demo campaign runs (first start): a dozen treated members shop at a real till (lane 9
+ * of the first store, simulated devices, the supervisor's session): the member by their QR code,
+ * a basket over ¥100, the campaign coupon, cash. The sales reach HQ like any other and their
+ * coupon uses are the campaign's redemptions. Nothing happens when the campaign is over.
+ */
+export async function redeemDemoCampaign(api: Api, edges: EdgeHttp[], stopped: () => boolean): Promise<void> {
+  const { campaigns } = await api<{ campaigns: { id: number; name: string; status: string }[] }>(
+    "GET",
+    "/api/v1/members/campaigns",
+  );
+  const c = campaigns.find((x) => x.name === DEMO_CAMPAIGN && x.status === "running");
+  const edge = edges[0];
+  if (!c || !edge) return;
+  const { members } = await api<{
+    members: { memberId: string; treated: boolean; couponCode: string | null }[];
+  }>("GET", `/api/v1/members/campaigns/${c.id}/members?limit=10000`);
+  const shoppers = members.filter((m) => m.treated && m.couponCode).slice(0, 12);
+  // A packaged item of ¥20-60 (no scale needed), bought until the basket passes ¥100.
+  const cat = demoCatalog();
+  const sku = cat.products.find((p) => {
+    const price = cat.prices.find((x) => x.sku === p.sku)?.windows[0]?.price ?? 0;
+    return !p.weighed && price >= 2000 && price <= 6000;
+  })?.sku;
+  if (!sku) return;
+  let token = "";
+  const call = async <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${edge.http}/api/v1/lanes/9${path}`, {
+      method,
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as T & { message?: string } };
+  };
+  // The store has its catalog, the members and the coupons once the supervisor can sign in and
+  // the last shopper's member code is known there.
+  for (let i = 0; !stopped() && i < 120; i++) {
+    const r = await call<{ session?: { token: string }; shift?: unknown }>("POST", "/login", {
+      cashierId: "9001",
+      pin: "9999",
+    });
+    if (r.body.session) {
+      token = r.body.session.token;
+      if (!r.body.shift) await call("POST", "/shift/open", { float: 50000 });
+      const last = shoppers.at(-1);
+      if (!last || (await call("POST", "/member", { code: `MEMBER:${last.memberId}` })).status === 200) break;
+    }
+    await Bun.sleep(1000);
+  }
+  if (!token) return;
+  await call("DELETE", "/member");
+  let redeemed = 0;
+  for (const m of shoppers) {
+    if (stopped()) return;
+    type View = { due: number; remaining: number };
+    const add = async () => (await call<{ view?: View }>("POST", "/items", { sku, qty: 1 })).body.view;
+    let view = await add();
+    for (let k = 0; view && view.due < 11000 && k < 10; k++) view = await add();
+    if (!view) break;
+    await call("POST", "/member", { code: `MEMBER:${m.memberId}` });
+    const coupon = await call<{ remaining: number }>("POST", "/coupons", { code: m.couponCode });
+    if (coupon.status !== 200) console.log(`[campaign] coupon ${m.couponCode}: ${coupon.body.message}`);
+    else redeemed++;
+    const due = coupon.status === 200 ? coupon.body.remaining : view.remaining;
+    await call("POST", "/tenders", { kind: "cash", received: Math.ceil(due / 10000) * 10000 });
+  }
+  console.log(`[campaign] ${redeemed} treated members used their ${DEMO_CAMPAIGN} coupon at ${edge.id}`);
 }
