@@ -16,6 +16,7 @@ import { Inventory } from "./inventory.ts";
 import { ReceiptJournal } from "./journal/journal.ts";
 import { Lanes } from "./lanes/lanes.ts";
 import { HqLink } from "./link/hq-link.ts";
+import { MemberDesk } from "./member/desk.ts";
 import { Outbox } from "./outbox/outbox.ts";
 import { EdgeResync } from "./outbox/resync.ts";
 import type { PaymentProvider } from "./payments/provider.ts";
@@ -93,6 +94,8 @@ export class Edge {
   readonly wallet: WalletPayments;
   readonly returns: Returns;
   readonly inventory: Inventory;
+  /** Members found by phone or member code, and signed up at the till (member/desk.ts). */
+  readonly members: MemberDesk;
   /** The lanes' last receipts and the outcome of a sale after a restart (journal/journal.ts). */
   readonly journal: ReceiptJournal;
   readonly clock: Clock;
@@ -198,6 +201,14 @@ export class Edge {
       verifyStaff: (cashierId, pin, purpose) =>
         this.staff.pins.verifyPin({ cashierId, pin, need: "staff", field: "cashierId", purpose }),
     });
+    this.members = new MemberDesk({
+      db: this.db,
+      lanes: this.lanes,
+      outbox: this.outbox,
+      storeId: () => this.storeId,
+      onLedger: () => this.link?.notify(),
+    });
+    this.scanner.members = this.members;
     for (const lane of Object.keys(config.lanes)) this.lanes.lane(lane);
   }
 

@@ -108,7 +108,7 @@ test("every refusal has its reason: unknown, expired, void, another member's", a
   expect(await refusal(() => edge.coupons.add("1", "VIP-OLD"))).toBe("conflict:coupon:expired");
   expect(await refusal(() => edge.coupons.add("1", "VIP-VOID"))).toBe("conflict:coupon:void");
   expect(await refusal(() => edge.coupons.add("1", "VIP-M001"))).toBe("conflict:coupon:member");
-  edge.basket.memberByPhone("1", "13800138000");
+  edge.members.attach("1", { phone: "13800138000" });
   edge.coupons.add("1", "VIP-M001");
   expect(edge.lanes.view("1").cart.coupons).toEqual(["VIP-M001"]);
 });

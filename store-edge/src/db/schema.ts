@@ -360,3 +360,19 @@ export const pinSourceThrottles = sqliteTable(
   },
   (t) => [index("pin_source_throttles_source").on(t.source, t.atMs)],
 );
+
+/**
+ * Members signed up at this store's tills (member/desk.ts), found by phone or member code until
+ * HQ's record of them arrives in the catalog (and after: the catalog's copy wins).
+ */
+export const memberSignups = sqliteTable(
+  "member_signups",
+  {
+    id: text("id").primaryKey(),
+    phone: text("phone").notNull(),
+    /** The member as the store created it (MemberV1 JSON). */
+    data: text("data").notNull(),
+    enrolledAt: text("enrolled_at").notNull(),
+  },
+  (t) => [index("member_signups_phone").on(t.phone)],
+);

@@ -22,6 +22,7 @@ import { errorLog } from "../health/log-limit.ts";
 import { StorageError } from "../health/storage.ts";
 import { journalRoutes } from "../journal/routes.ts";
 import { laneRoutes } from "../lanes/routes.ts";
+import { memberRoutes } from "../member/routes.ts";
 import { paymentRoutes } from "../payments/routes.ts";
 import { returnRoutes } from "../returns/routes.ts";
 import { saleRoutes } from "../sale/routes.ts";
@@ -102,6 +103,7 @@ export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppE
   api.route("/", storeRoutes(edge));
   api.route("/", supplyRoutes(edge.supply));
   api.route("/", saleRoutes(edge));
+  api.route("/", memberRoutes(edge.members));
   api.route("/", laneRoutes(edge.lanes));
   api.route("/", staffRoutes(edge.staff));
   api.route("/", shiftRoutes(edge.shifts));

@@ -155,16 +155,6 @@ export class Basket {
     return this.lanes.mutate(this.lanes.lane(laneId), "edit", clearAdjustment);
   }
 
-  memberByPhone(laneId: string, phone: string): LaneView {
-    if (!/^1\d{10}$/.test(phone)) throw invalid("phone", "a mainland mobile number of 11 digits");
-    const m = this.lanes.lookup.memberByPhone(phone);
-    if (!m) throw notFound("phone", `no member with phone ${phone}`);
-    if (m.status !== "active") throw conflict("phone", `member ${m.id} is blocked`);
-    return this.lanes.mutate(this.lanes.lane(laneId), "edit", (c) =>
-      setMember(c, { id: m.id, tier: m.tier, phone: m.phone, ...(m.name ? { name: m.name } : {}) }),
-    );
-  }
-
   clearMember(laneId: string): LaneView {
     return this.lanes.mutate(this.lanes.lane(laneId), "edit", (c) => setMember(c, undefined));
   }

@@ -30,9 +30,6 @@ const schemas = {
     pin: Pin,
     reason: z.string().min(1).max(80),
   }),
-  member: z.strictObject({
-    phone: z.string().regex(/^1\d{10}$/, "a mainland mobile number: 11 digits starting with 1"),
-  }),
   recall: z.strictObject({ suspendId: z.string().min(1).max(64) }),
   tender: z.discriminatedUnion("kind", [
     z.strictObject({ kind: z.literal("cash"), received: PositiveFen }),
@@ -103,9 +100,7 @@ export function saleRoutes(s: SaleServices): Api {
       ),
     );
   });
-  api.post("/lanes/:lane/member", async (c) =>
-    c.json(s.basket.memberByPhone(c.req.param("lane"), (await body(c, schemas.member)).phone)),
-  );
+  // POST /lanes/:lane/member (by phone or member code) and sign-up: member/routes.ts.
   api.delete("/lanes/:lane/member", (c) => c.json(s.basket.clearMember(c.req.param("lane"))));
   api.post("/lanes/:lane/void", async (c) => {
     // An empty cart can be cleared without a supervisor; the edge asks for one otherwise.

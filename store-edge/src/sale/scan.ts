@@ -2,6 +2,7 @@
 // customer's payment code (charged at once), or a receipt (a return against it).
 import {
   type LaneView,
+  memberIdOfCode,
   type ParsedScan,
   parseScan,
   type SaleCompleted,
@@ -15,7 +16,7 @@ import type { Basket } from "./basket.ts";
 import { gramsForLabelPrice, type NewLine } from "./cart.ts";
 
 export interface ScanOutcome {
-  kind: ParsedScan["kind"];
+  kind: ParsedScan["kind"] | "member";
   lineId?: string;
   view: LaneView;
   sale?: SaleCompleted;
@@ -30,7 +31,12 @@ export class Scanner {
     private readonly scaleLayouts?: readonly ScaleLabelLayout[],
   ) {}
 
+  /** The member desk (member/desk.ts): a scanned member QR/card code makes them the sale's member. */
+  members?: { attach(laneId: string, by: { code: string }): LaneView };
+
   async scan(laneId: string, code: string, aim?: string): Promise<ScanOutcome> {
+    if (this.members && memberIdOfCode(code))
+      return { kind: "member", view: this.members.attach(laneId, { code }) };
     const rt = this.lanes.lane(laneId);
     const parsed = parseScan(code, this.scaleLayouts ? { scaleLayouts: this.scaleLayouts } : {}, aim);
     switch (parsed.kind) {

@@ -197,8 +197,22 @@ export class EdgeApi {
     this.call<LaneView>("DELETE", this.lanePath(lane, `/lines/${lineId}`), s);
   override = (lane: string, lineId: string, price: number, reason: string, s: Supervisor) =>
     this.call<LaneView>("POST", this.lanePath(lane, `/lines/${lineId}/override`), { price, reason, ...s });
-  member = (lane: string, phone: string) =>
-    this.call<LaneView>("POST", this.lanePath(lane, "/member"), { phone });
+  /** A phone, or a scanned member code (MEMBER:<id>). */
+  member = (lane: string, phoneOrCode: string) =>
+    this.call<LaneView>(
+      "POST",
+      this.lanePath(lane, "/member"),
+      /^MEMBER:/i.test(phoneOrCode) ? { code: phoneOrCode } : { phone: phoneOrCode },
+    );
+  memberSignUp = (
+    lane: string,
+    input: {
+      phone: string;
+      name?: string;
+      membershipWording: string;
+      marketing?: { granted: boolean; wording: string };
+    },
+  ) => this.call<LaneView>("POST", this.lanePath(lane, "/member/signup"), input);
   clearMember = (lane: string) => this.call<LaneView>("DELETE", this.lanePath(lane, "/member"));
   coupon = (lane: string, code: string) =>
     this.call<LaneView>("POST", this.lanePath(lane, "/coupons"), { code });
