@@ -21,7 +21,14 @@ export function startHub(
   env: Record<string, string>,
   bunArgs?: string[],
 ) {
-  return startHubProc({ dataDir: dir, port, mqttPort, env, timeoutMs: 180_000, ...(bunArgs ? { bunArgs } : {}) });
+  return startHubProc({
+    dataDir: dir,
+    port,
+    mqttPort,
+    env,
+    timeoutMs: 180_000,
+    ...(bunArgs ? { bunArgs } : {}),
+  });
 }
 
 export function startEdge(dir: string, env: Record<string, string>): Promise<Proc> {
