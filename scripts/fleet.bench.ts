@@ -7,9 +7,10 @@
 // applied at every store beside the pointer's arrival (the peer), connect time, hub RSS, fds,
 // CPU. When a target is missed the row says where it broke (memory, fds, broker, hub CPU).
 //
-// Stores are inserted into hq.db directly with one shared argon2 hash (as hub.bench.ts does):
-// 10,000 enrollments through the API would measure argon2 at enrollment, not the fleet. The
-// per-store argon2 cost at connect is what the reconnect storm measures (tests/faults/storm.ts).
+// Stores are inserted into hq.db directly with one shared old-form argon2 hash (as hub.bench.ts
+// does; each store's first login replaces it with the fast form, hq-hub/src/stores/secret.ts):
+// 10,000 enrollments through the API would measure enrollment, not the fleet. Reconnecting
+// after a hub restart is what the reconnect storm measures (tests/faults/storm.ts).
 import { Database } from "bun:sqlite";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
