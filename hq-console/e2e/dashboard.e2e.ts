@@ -88,7 +88,8 @@ test.describe("hq-console dashboard", () => {
     browser,
   }) => {
     await open(browser, { width: 1280, height: 800 });
-    await page.getByRole("link", { name: "经营看板" }).click();
+    // The home page is the dashboard.
+    await page.waitForURL(/\/dashboard$/);
     await page.locator('[data-testid="dash-kpis"][data-scope="chain:"]').waitFor();
     assert(
       (await kpi("today-sales").innerText()) === "¥46.00",
@@ -105,6 +106,10 @@ test.describe("hq-console dashboard", () => {
       const label = (await chart.getAttribute("aria-label")) ?? "";
       assert(/[\u4e00-\u9fff]/.test(label), `${id} described in Chinese: ${label}`);
     }
+    const wide = await page.evaluate(
+      () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
+    );
+    assert(!wide, "no sideways scrolling at 1280x800");
     // The stores' ranking names them, highest first.
     const stores = (await page.getByTestId("chart-stores").getAttribute("aria-label")) ?? "";
     assert(stores.indexOf("上海徐汇店") < stores.indexOf("成都春熙店"), `ranking: ${stores}`);

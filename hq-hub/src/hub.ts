@@ -44,6 +44,7 @@ import { createAutoReplenishment } from "./replenishment/auto.ts";
 import { createReplenishment, type TillUpdate } from "./replenishment/orders.ts";
 import { createMarginReports } from "./reports/margin-report.ts";
 import { createReports } from "./reports/reports.ts";
+import { createReturnsVoids } from "./reports/returns-voids.ts";
 import { createSales } from "./sales/sales.ts";
 import { createStock } from "./stock/stock.ts";
 import { createStocktakes } from "./stocktakes/stocktakes.ts";
@@ -205,6 +206,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const costing = createCosting({ db, now });
   const margin = createMarginReports({ db, catchUpCost: () => costing.catchUp() });
   const dashboard = createDashboard({ db, fleet, reports, margin });
+  const returnsVoids = createReturnsVoids(db);
   const autoReplenishment = createAutoReplenishment({ db, now, stock, suppliers, replenishment, costing });
   const transfers = createTransfers({ db, now, stock, costing });
   const supply = createSupply({ transfers, forecastOf: autoReplenishment.forecastOf, log });
@@ -420,6 +422,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     security,
     reports,
     dashboard,
+    returnsVoids,
     finance: financeApi,
     close,
     margin,

@@ -693,6 +693,7 @@ export interface HubApiSchemas {
   ReplenishmentRun: ReplenishmentRun;
   ReplenishmentSchedule: ReplenishmentSchedule;
   ResyncAlert: ResyncAlert;
+  ReturnsReport: ReturnsReport;
   Role: Role;
   Rollback: Rollback;
   SaleDetail: SaleDetail;
@@ -1849,6 +1850,32 @@ export interface ResyncAlert {
   resolvedBy?: string;
   resolvedAt?: string;
 }
+export interface ReturnsReport {
+  returns: {
+    count: number;
+    refundFen: number;
+  };
+  byReason: {
+    reason: string;
+    count: number;
+    refundFen: number;
+  }[];
+  byAction: {
+    action: string;
+    count: number;
+    amountFen: number;
+  }[];
+  byCashier: {
+    cashierId: string;
+    name: string;
+    returns: number;
+    refundFen: number;
+    actions: number;
+    voids: number;
+    actionFen: number;
+  }[];
+  excluded: ExcludedStore[];
+}
 export interface Rollback {
   rolledBack: Changeset;
   compensation: Changeset;
@@ -1873,7 +1900,7 @@ export interface SaleRow {
 export interface SalesReport {
   from: string;
   to: string;
-  by: "day" | "store" | "category";
+  by: "day" | "week" | "month" | "store" | "region" | "category" | "cashier";
   rows: (Totals & {
     key: string;
     label: string;

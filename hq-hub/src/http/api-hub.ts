@@ -25,6 +25,7 @@ import type { AutoReplenishment } from "../replenishment/auto.ts";
 import type { Replenishment, TillUpdate } from "../replenishment/orders.ts";
 import type { MarginReports } from "../reports/margin-report.ts";
 import type { Reports } from "../reports/reports.ts";
+import type { ReturnsVoids } from "../reports/returns-voids.ts";
 import type { Sales } from "../sales/sales.ts";
 import type { Stock } from "../stock/stock.ts";
 import type { Stocktakes } from "../stocktakes/stocktakes.ts";
@@ -63,6 +64,8 @@ export interface ApiHub {
   security: SessionSecurity;
   /** Sales and tender reports over the ingested tables. */
   reports: Reports;
+  /** Returns by reason, voids and other supervised till actions, per cashier (reports/returns-voids.ts). */
+  returnsVoids: ReturnsVoids;
   /** Today's and a period's KPIs, fleet state and open exceptions (dashboard/). */
   dashboard: Dashboard;
   /** Cost and gross margin by store, region, category, SKU and promotion (reports/margin-report.ts). */

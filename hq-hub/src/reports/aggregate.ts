@@ -2,8 +2,9 @@
 // the report's rows (grouped by day, store or category) with labels and totals. Integer fen,
 // every addition checked (exact.ts): a sum never silently stops being exact.
 import { addExact } from "./exact.ts";
+import { isoWeek } from "./periods.ts";
 
-export type ReportBy = "day" | "store" | "category";
+export type ReportBy = "day" | "week" | "month" | "store" | "region" | "category" | "cashier";
 
 /** Sales of one group as SQL summed them (training sales are never in the sales table). */
 export interface SalesGroup {
@@ -11,6 +12,8 @@ export interface SalesGroup {
   day: string;
   /** The category code for by=category ("" when the SKU is not in master data). */
   category?: string;
+  /** The cashier's code for by=cashier. */
+  cashier?: string;
   saleCount: number;
   grossFen: number;
   discountFen: number;
@@ -21,6 +24,7 @@ export interface ReturnsGroup {
   storeId: string;
   day: string;
   category?: string;
+  cashier?: string;
   returnCount: number;
   refundFen: number;
 }
@@ -60,9 +64,27 @@ export function salesReport(input: {
   returns: readonly ReturnsGroup[];
   label: (key: string) => string;
   distinct?: { saleCount: number; returnCount: number };
+  /** The region of a store, for by=region. */
+  regionOf?: (storeId: string) => string;
 }): { rows: ReportRow[]; totals: ReportTotals } {
-  const keyOf = (g: { storeId: string; day: string; category?: string }) =>
-    input.by === "day" ? g.day : input.by === "store" ? g.storeId : (g.category ?? "");
+  const keyOf = (g: { storeId: string; day: string; category?: string; cashier?: string }): string => {
+    switch (input.by) {
+      case "day":
+        return g.day;
+      case "week":
+        return isoWeek(g.day);
+      case "month":
+        return g.day.slice(0, 7);
+      case "store":
+        return g.storeId;
+      case "region":
+        return input.regionOf?.(g.storeId) ?? "";
+      case "category":
+        return g.category ?? "";
+      case "cashier":
+        return g.cashier ?? "";
+    }
+  };
   const rows = new Map<string, ReportRow>();
   const row = (key: string) => {
     let r = rows.get(key);

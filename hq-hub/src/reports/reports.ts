@@ -8,6 +8,7 @@ import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import {
+  cashiers,
   categoryNames,
   products,
   returnLines,
@@ -27,12 +28,13 @@ import {
   tenderReport,
 } from "./aggregate.ts";
 import { excludedList, keepExact } from "./exact.ts";
+import { weekRange } from "./periods.ts";
 
 const Day = z.iso.date({ message: "a date YYYY-MM-DD" });
 export const ReportQuery = z.object({
   from: Day,
   to: Day,
-  by: z.enum(["day", "store", "category"]).default("day"),
+  by: z.enum(["day", "week", "month", "store", "region", "category", "cashier"]).default("day"),
   store: z.string().min(1).optional(),
 });
 export const TenderQuery = z.object({ from: Day, to: Day, store: z.string().min(1).optional() });
@@ -96,6 +98,36 @@ export function createReports(db: Sqlite) {
       .from(returns)
       .where(returnsIn(q, scope))
       .groupBy(returns.storeId, returns.businessDay)
+      .all();
+  // Per (store, day, cashier): the cashier report. Returns are the cashier's who took them.
+  const salesByCashier = (q: Range, scope: Scope): SalesGroup[] =>
+    orm
+      .select({
+        storeId: saleRows.storeId,
+        day: saleRows.businessDay,
+        cashier: saleRows.cashierId,
+        saleCount: count(),
+        grossFen: total(saleRows.grossFen),
+        discountFen: total(saleRows.discountFen),
+        netFen: total(saleRows.netFen),
+        taxFen: total(saleRows.taxFen),
+      })
+      .from(saleRows)
+      .where(salesIn(q, scope))
+      .groupBy(saleRows.storeId, saleRows.businessDay, saleRows.cashierId)
+      .all();
+  const returnsByCashier = (q: Range, scope: Scope): ReturnsGroup[] =>
+    orm
+      .select({
+        storeId: returns.storeId,
+        day: returns.businessDay,
+        cashier: returns.cashierId,
+        returnCount: count(),
+        refundFen: total(returns.refundFen),
+      })
+      .from(returns)
+      .where(returnsIn(q, scope))
+      .groupBy(returns.storeId, returns.businessDay, returns.cashierId)
       .all();
   // The product's top-level category (the first code of its path in master data): the level HQ
   // reads sales at; leaf codes are too fine for a chain-wide report. A JSON path: SQL.
@@ -183,17 +215,48 @@ export function createReports(db: Sqlite) {
       const dr = keepExact(returnsByStoreDay(q, scope), ["refundFen"], "returns", excluded);
       const exact = <G extends { storeId: string }>(groups: G[]) =>
         groups.filter((g) => !excluded.has(g.storeId));
+      const byCashier = q.by === "cashier";
       const s = exact(
-        byCategory ? keepExact(salesByCategory(q, scope), SALES_FIELDS, "sales by category", excluded) : ds,
+        byCategory
+          ? keepExact(salesByCategory(q, scope), SALES_FIELDS, "sales by category", excluded)
+          : byCashier
+            ? keepExact(salesByCashier(q, scope), SALES_FIELDS, "sales by cashier", excluded)
+            : ds,
       );
       const r = exact(
         byCategory
           ? keepExact(returnsByCategory(q, scope), ["refundFen"], "returns by category", excluded)
-          : dr,
+          : byCashier
+            ? keepExact(returnsByCashier(q, scope), ["refundFen"], "returns by cashier", excluded)
+            : dr,
       );
       let label: (key: string) => string = (k) => k;
       let distinct: { saleCount: number; returnCount: number } | undefined;
-      if (q.by === "store") {
+      let regionOf: ((storeId: string) => string) | undefined;
+      if (q.by === "week") {
+        label = (k) => {
+          const w = weekRange(k);
+          return `${k} (${w.from.slice(5)}..${w.to.slice(5)})`;
+        };
+      } else if (q.by === "region") {
+        const regions = new Map(
+          orm
+            .select({ id: stores.id, region: stores.region })
+            .from(stores)
+            .all()
+            .map((x) => [x.id, x.region]),
+        );
+        regionOf = (id) => regions.get(id) ?? "";
+      } else if (byCashier) {
+        const names = new Map(
+          orm
+            .select({ id: cashiers.id, name: cashiers.name })
+            .from(cashiers)
+            .all()
+            .map((x) => [x.id, x.name]),
+        );
+        label = (k) => names.get(k) ?? k;
+      } else if (q.by === "store") {
         const names = new Map(
           orm
             .select({ id: stores.id, name: stores.name })
@@ -223,6 +286,7 @@ export function createReports(db: Sqlite) {
         returns: r,
         label,
         ...(distinct ? { distinct } : {}),
+        ...(regionOf ? { regionOf } : {}),
       });
       return { from: q.from, to: q.to, by: q.by, ...out, excluded: excludedList(excluded) };
     })();

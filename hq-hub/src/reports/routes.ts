@@ -1,8 +1,10 @@
 // The reports API: sales by day, store or category and money by tender method over business
 // days; a regional manager reads only its region's stores (http/scope.ts readScope).
 import { z } from "@hono/zod-openapi";
+import { fromZod } from "../errors.ts";
 import type { RouteModule } from "../http/route.ts";
 import { MarginQuery } from "./margin-report.ts";
+import { ReportFileQuery, reportFile } from "./report-files.ts";
 import { ReportQuery, TenderQuery } from "./reports.ts";
 
 const Totals = z
@@ -22,7 +24,7 @@ const SalesReport = z
   .object({
     from: z.string(),
     to: z.string(),
-    by: z.enum(["day", "store", "category"]),
+    by: z.enum(["day", "week", "month", "store", "region", "category", "cashier"]),
     rows: z.array(Totals.extend({ key: z.string(), label: z.string() })),
     totals: Totals,
     excluded: z.array(ExcludedStore),
@@ -56,6 +58,25 @@ const MarginReport = z
     excluded: z.array(ExcludedStore),
   })
   .openapi("MarginReport");
+const ReturnsReport = z
+  .object({
+    returns: z.object({ count: z.number().int(), refundFen: z.number().int() }),
+    byReason: z.array(z.object({ reason: z.string(), count: z.number().int(), refundFen: z.number().int() })),
+    byAction: z.array(z.object({ action: z.string(), count: z.number().int(), amountFen: z.number().int() })),
+    byCashier: z.array(
+      z.object({
+        cashierId: z.string(),
+        name: z.string(),
+        returns: z.number().int(),
+        refundFen: z.number().int(),
+        actions: z.number().int(),
+        voids: z.number().int(),
+        actionFen: z.number().int(),
+      }),
+    ),
+    excluded: z.array(ExcludedStore),
+  })
+  .openapi("ReturnsReport");
 const CategoryNameInput = z.strictObject({ name: z.string().min(1).max(40) });
 
 const tag = "reports";
@@ -65,7 +86,8 @@ export const reportRoutes: RouteModule = (r, hub, s) => {
     {
       method: "get",
       path: "/api/v1/reports/sales",
-      summary: "Sales by day, store or top-level category over business days from..to (training excluded)",
+      summary:
+        "Sales by day, ISO week, month, store, region, top-level category or cashier over business days from..to (training excluded)",
       access: "read",
       tag,
       query: ReportQuery,
@@ -97,6 +119,56 @@ export const reportRoutes: RouteModule = (r, hub, s) => {
       response: MarginReport,
     },
     ({ query, principal }) => hub.margin.margin(query, s.readScope(principal, query.store)),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/reports/returns",
+      summary:
+        "Returns by reason and supervised till actions (voids, price overrides, no-sale opens, returns without receipt, cash refunds) by action and per cashier over business days from..to",
+      access: "read",
+      tag,
+      query: TenderQuery,
+      response: ReturnsReport,
+    },
+    ({ query, principal }) => hub.returnsVoids.report(query, s.readScope(principal, query.store)),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/reports/export",
+      summary:
+        "A report as a file: report=sales|tenders|margin|returns, format=csv|xlsx, lang=zh-CN|en, with the report's own from, to, by and store (amounts in yuan as exact decimals)",
+      access: "read",
+      tag,
+      query: ReportFileQuery,
+      response: z.string().openapi({ description: "the file (Content-Disposition names it)" }),
+    },
+    ({ query, principal }) => {
+      const scope = s.readScope(principal, query.store);
+      const { report: _r, format: _f, lang: _l, ...rest } = query;
+      // The report's own query schema checks `by` (and the rest) as its JSON route does.
+      const parse = <T>(schema: z.ZodType<T>): T => {
+        const r = schema.safeParse(rest);
+        if (!r.success) throw fromZod(r.error, "query");
+        return r.data;
+      };
+      const report =
+        query.report === "sales"
+          ? hub.reports.sales(parse(ReportQuery), scope)
+          : query.report === "margin"
+            ? hub.margin.margin(parse(MarginQuery), scope)
+            : query.report === "tenders"
+              ? hub.reports.tenders(parse(TenderQuery), scope)
+              : hub.returnsVoids.report(parse(TenderQuery), scope);
+      const f = reportFile(query, report);
+      return new Response(f.bytes, {
+        headers: {
+          "content-type": f.contentType,
+          "content-disposition": `attachment; filename="${f.filename}"`,
+        },
+      });
+    },
   );
   r.route(
     {
