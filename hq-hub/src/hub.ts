@@ -205,7 +205,16 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const replenishment = createReplenishment({ db, now, stock, suppliers });
   const costing = createCosting({ db, now });
   const margin = createMarginReports({ db, catchUpCost: () => costing.catchUp() });
-  const dashboard = createDashboard({ db, fleet, reports, margin });
+  // The dashboard reads cost as the hub's timer last caught it up (costTick below, seconds
+  // behind when idle) and never catches up itself: a home screen refreshed every 30 s by every
+  // console must not wait for an outage's backlog of stock movements to be costed. The margin
+  // report (and the close) still catch up fully before they read.
+  const dashboard = createDashboard({
+    db,
+    fleet,
+    reports,
+    margin: createMarginReports({ db, catchUpCost: () => {} }),
+  });
   const returnsVoids = createReturnsVoids(db);
   const autoReplenishment = createAutoReplenishment({ db, now, stock, suppliers, replenishment, costing });
   const transfers = createTransfers({ db, now, stock, costing });
