@@ -13,7 +13,9 @@ function unzip(bytes: Uint8Array): { ok: boolean; part: (name: string) => string
   writeFileSync(path, bytes);
   const ok = Bun.spawnSync(["unzip", "-t", path]).exitCode === 0;
   const list = Bun.spawnSync(["unzip", "-Z1", path]).stdout.toString().trim().split("\n");
-  const parts = new Map(list.map((n) => [n, Bun.spawnSync(["unzip", "-p", path, n.replace(/[[\]]/g, "\\$&")]).stdout.toString()]));
+  const parts = new Map(
+    list.map((n) => [n, Bun.spawnSync(["unzip", "-p", path, n.replace(/[[\]]/g, "\\$&")]).stdout.toString()]),
+  );
   rmSync(dir, { recursive: true, force: true });
   return { ok, list, part: (n) => parts.get(n) ?? "" };
 }
