@@ -645,6 +645,7 @@ export interface HubApiSchemas {
   FleetRow: FleetRow;
   Health: Health;
   ImportJob: ImportJob;
+  InventoryHeldStore: InventoryHeldStore;
   InventoryPostingRun: InventoryPostingRun;
   InvoicePayment: InvoicePayment;
   LedgerAccount: LedgerAccount;
@@ -1353,9 +1354,18 @@ export interface ImportJob {
   }[];
   changesetId: number | null;
 }
+export interface InventoryHeldStore {
+  storeId: string;
+  fromLedgerId: number;
+  movements: number;
+  reason: string;
+  heldAt: string;
+  triedAt: string;
+}
 export interface InventoryPostingRun {
   movements: number;
   vouchers: number;
+  held?: InventoryHeldStore[];
 }
 export interface InvoicePayment {
   id: string;

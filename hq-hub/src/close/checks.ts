@@ -60,6 +60,7 @@ export function createChecks(deps: CheckDeps): StepChecks {
     db,
     now: deps.now ?? (() => new Date()),
     postInventory: () => deps.books?.postInventory(),
+    ...(deps.books ? { postedTest: deps.books.postedTest } : {}),
   });
 
   return {
@@ -239,6 +240,10 @@ export function createChecks(deps: CheckDeps): StepChecks {
       let books = "inventory vouchers: not on this hub";
       if (deps.books) {
         const run = deps.books.postInventory();
+        for (const h of run.held ?? [])
+          left.push(
+            `${h.storeId}: inventory posting held since ledger id ${h.fromLedgerId} (${h.movements} movement(s) waiting): ${h.reason}`,
+          );
         const v = deps.books.valuation({ date: last });
         for (const st of v.stores)
           if (st.differenceFen !== 0)

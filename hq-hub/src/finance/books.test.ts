@@ -163,12 +163,69 @@ describe("inventory accounting over a generated month", () => {
     db.prepare("UPDATE ledger_accounts SET active = 0 WHERE code = '1405'").run();
     createAccounts({ db, now }).list(); // seeded already: the deactivation stays
     db.prepare("UPDATE ledger_accounts SET active = 0 WHERE code = '1405'").run();
-    expect(() => books.postInventory()).toThrow(/1405.*inactive/);
+    // Each store is held (item 4: a store that cannot post stops only itself), the reason named.
+    const refused = books.postInventory();
+    expect(refused.vouchers).toBe(0);
+    expect(refused.held?.map((h) => h.storeId)).toEqual(["S1", "S2"]);
+    for (const h of refused.held!) expect(h.reason).toMatch(/1405.*inactive/);
     expect(one<{ n: number }>(db, "SELECT COUNT(*) AS n FROM vouchers").n).toBe(0);
     db.prepare("UPDATE ledger_accounts SET active = 1 WHERE code = '1405'").run();
     const run = books.postInventory();
     expect(run.movements).toBe(before.unpostedMovements);
     expect(books.valuation({ date: "2026-11-05" }).differenceFen).toBe(0);
+  });
+
+  test("one store that cannot post is held, named, and kept; the others post; fixed, it posts whole, each movement once", () => {
+    const { db, now, books } = setup();
+    seedMaster(db, ["S1", "S2", "S3"], "2026-11-01T00:00:00.000Z");
+    const accounts = createAccounts({ db, now });
+    // S2 keeps its books in company c2, whose inventory account is switched off behind the chart's back.
+    accounts.putCompany("c2", { name: "二号公司" });
+    accounts.assignStore("c2", "S2");
+    db.prepare("UPDATE ledger_accounts SET active = 0 WHERE company_id = 'c2' AND code = '1405'").run();
+    const r = rng(11);
+    const n = { seq: 1 };
+    const days = daysOf("2026-11", 6);
+    for (const d of days.slice(0, 3)) writeDay(db, d, ["S1", "S2", "S3"], r, n);
+    const run = books.postInventory({ batch: 50 });
+    expect(run.held?.map((h) => [h.storeId, h.reason])).toEqual([
+      ["S2", 'lines.0.account: account "1405" is inactive (company c2)'],
+    ]);
+    const s2 = one<{ n: number }>(db, "SELECT COUNT(*) AS n FROM cost_movements WHERE store_id = 'S2'").n;
+    expect(run.held![0]!.movements).toBe(s2);
+    expect(books.held()).toEqual(run.held!);
+    expect(books.unpostedMovements()).toBe(s2);
+    // The others posted to the fen; S2's account is empty, its valuation waiting.
+    const v = books.valuation({ date: days[2]! });
+    const byStore = new Map(v.stores.map((x) => [x.storeId, x]));
+    expect([byStore.get("S1")!.differenceFen, byStore.get("S3")!.differenceFen]).toEqual([0, 0]);
+    expect(byStore.get("S2")!.accountFen).toBe(0);
+    expect(balance(db, "1405", "S2")).toBe(0);
+    // More days arrive: S2 stays held (its movements wait in order), the others post.
+    for (const d of days.slice(3)) writeDay(db, d, ["S1", "S2", "S3"], r, n);
+    const later = books.postInventory({ batch: 50 });
+    expect(later.held?.map((h) => h.storeId)).toEqual(["S2"]);
+    expect(balance(db, "1405", "S2")).toBe(0);
+    // Fixed: the hold's retry posts all of S2 at once; nothing twice, every store equal.
+    db.prepare("UPDATE ledger_accounts SET active = 1 WHERE company_id = 'c2' AND code = '1405'").run();
+    const fixed = books.postInventory();
+    expect(fixed.held).toBeUndefined();
+    expect(fixed.movements).toBe(
+      one<{ n: number }>(db, "SELECT COUNT(*) AS n FROM cost_movements WHERE store_id = 'S2'").n,
+    );
+    expect(books.held()).toEqual([]);
+    expect(books.unpostedMovements()).toBe(0);
+    expect(books.postInventory()).toEqual({ movements: 0, vouchers: 0 });
+    const end = books.valuation({ date: days.at(-1)! });
+    expect(end.stores.map((x) => [x.storeId, x.differenceFen])).toEqual([
+      ["S1", 0],
+      ["S2", 0],
+      ["S3", 0],
+    ]);
+    const dup = db
+      .prepare("SELECT source_kind, source_id, COUNT(*) AS n FROM vouchers GROUP BY 1, 2 HAVING n > 1")
+      .all();
+    expect(dup).toEqual([]);
   });
 
   test("posting rules are data: count losses moved to 6711 post there from then on, the valuation still equals the account", () => {

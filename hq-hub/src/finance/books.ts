@@ -28,6 +28,10 @@ export function createBooks(deps: {
     unpostedCounts: inventory.unpostedCounts,
     /** The same, with how many counts the month has (the checklist's step reads this). */
     countsOfPeriod: inventory.countsOfPeriod,
+    /** Stores whose inventory posting is held (one store's bad movement stops only that store), with why. */
+    held: inventory.held,
+    /** (storeId, ledgerId) -> whether that movement is in a voucher: below the mark and not held. */
+    postedTest: inventory.postedTest,
     /** Valuation per store and category at the end of `date`, beside the inventory account. */
     valuation: valuation.report,
   };

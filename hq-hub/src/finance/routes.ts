@@ -14,6 +14,16 @@ const FinanceFailure = z
     triedAt: z.string(),
   })
   .openapi("FinanceFailure");
+const HeldStore = z
+  .object({
+    storeId: z.string(),
+    fromLedgerId: z.number().int(),
+    movements: z.number().int(),
+    reason: z.string(),
+    heldAt: z.string(),
+    triedAt: z.string(),
+  })
+  .openapi("InventoryHeldStore");
 const Voucher = z
   .object({
     id: z.number().int(),
@@ -177,10 +187,29 @@ export const financeRoutes: RouteModule = (r, hub, s) => {
       access: "admin",
       tag,
       response: z
-        .object({ movements: z.number().int(), vouchers: z.number().int() })
+        .object({
+          movements: z.number().int(),
+          vouchers: z.number().int(),
+          held: z.array(HeldStore).optional(),
+        })
         .openapi("InventoryPostingRun"),
     },
     () => hub.books.postInventory(),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/finance/inventory/holds",
+      summary:
+        "Stores whose inventory posting is held: one store's movement that cannot post (e.g. its company's inventory account inactive) stops only that store; since which ledger id, how many movements wait and why (retried on every run); a regional manager sees its region",
+      access: "read",
+      tag,
+      response: z.array(HeldStore),
+    },
+    ({ principal }) => {
+      const { region } = s.readScope(principal, undefined);
+      return hub.books.held().filter((h) => region === undefined || s.regionOfStore(h.storeId) === region);
+    },
   );
   r.route(
     {

@@ -68,7 +68,13 @@ export function accrualVouchers(
   ];
 }
 
-export function createAccruals(deps: { db: Sqlite; now: () => Date; postInventory: () => unknown }) {
+export function createAccruals(deps: {
+  db: Sqlite;
+  now: () => Date;
+  postInventory: () => unknown;
+  /** Whether a store's movement is in a voucher (finance/books.ts postedTest); else below the inventory mark. */
+  postedTest?: () => (storeId: string, ledgerId: number) => boolean;
+}) {
   const { db, now } = deps;
   const orm = openDrizzle(db);
 
@@ -104,6 +110,7 @@ export function createAccruals(deps: { db: Sqlite; now: () => Date; postInventor
         .from(financeMarks)
         .where(eq(financeMarks.name, "inventory"))
         .get()?.upTo ?? 0;
+    const posted = deps.postedTest?.() ?? ((_s: string, id: number) => id <= mark);
     // A receipt's GRNI credit: its costed movements, once all are posted (below the inventory mark).
     const value = new Map<string, number | null>();
     for (const r of orm
@@ -117,7 +124,7 @@ export function createAccruals(deps: { db: Sqlite; now: () => Date; postInventor
       .where(and(eq(costMovements.kind, "receipt"), lte(costMovements.at, `${last}T23:59:59.999~`)))
       .groupBy(costMovements.storeId, costMovements.ref)
       .all())
-      value.set(`${r.storeId}\u0000${r.ref}`, r.top <= mark ? r.v : null);
+      value.set(`${r.storeId}\u0000${r.ref}`, posted(r.storeId, r.top) ? r.v : null);
     const accrued = new Map(
       orm
         .select()

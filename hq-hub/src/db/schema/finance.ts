@@ -108,3 +108,16 @@ export const financeFailures = sqliteTable(
 );
 
 /** Each store's latest day.digest per business day (migration 0012). */
+
+/**
+ * Stores whose inventory posting is held (issue 16: one store's bad movement stops only that
+ * store): its costed movements from `from_ledger_id` on are not posted until a run posts them
+ * all; the reason is the last failure, kept for inspection.
+ */
+export const inventoryHolds = sqliteTable("inventory_holds", {
+  storeId: text("store_id").primaryKey(),
+  fromLedgerId: integer("from_ledger_id").notNull(),
+  reason: text("reason").notNull(),
+  heldAt: text("held_at").notNull(),
+  triedAt: text("tried_at").notNull(),
+});
