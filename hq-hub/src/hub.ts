@@ -390,7 +390,10 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
           }
           // Inventory vouchers on their own: a failing batch (named) must not stop the sales days.
           try {
-            books.postInventory();
+            for (const h of books.postInventory().held ?? [])
+              log(
+                `hq-hub: inventory posting of store ${h.storeId} held (${h.movements} movement(s)): ${h.reason}`,
+              );
           } catch (e) {
             log(`hq-hub: inventory posting failed: ${(e as Error).message}`);
           }
