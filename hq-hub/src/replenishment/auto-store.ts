@@ -155,6 +155,13 @@ export function createAutoStore(db: Sqlite) {
     for (const o of orders) orm.insert(replenishmentRunOrders).values(o).run();
   }
 
+  const runExists = (id: string) =>
+    orm
+      .select({ id: replenishmentRuns.id })
+      .from(replenishmentRuns)
+      .where(eq(replenishmentRuns.id, id))
+      .get() !== undefined;
+
   const runOrder = (poId: string) =>
     orm.select().from(replenishmentRunOrders).where(eq(replenishmentRunOrders.poId, poId)).get();
 
@@ -206,6 +213,7 @@ export function createAutoStore(db: Sqlite) {
     setSchedule,
     lastScheduledRuns,
     insertRun,
+    runExists,
     runOrder,
     decideOrder,
     runs,

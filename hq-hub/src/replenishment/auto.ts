@@ -3,7 +3,7 @@
 // safety stock (auto-plan.ts), drafted per supplier, priced (costing/), and sent by
 // themselves under the store's threshold or left for approval. Runs per store on a schedule
 // (a clock passed in) or on demand; parameters edited in bulk or by CSV.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Sqlite } from "../db/open.ts";
 import { fromZod, NotFoundError, StateError } from "../errors.ts";
@@ -13,6 +13,7 @@ import {
   type Decision,
   decide,
   dueStores,
+  nextRunAt,
   planOrder,
   type ReorderParams,
   resolveParams,
@@ -169,15 +170,31 @@ export function createAutoReplenishment(deps: {
     return total;
   }
 
-  /** One run: plan, draft one order per supplier, price, send under the threshold, record. */
+  /**
+   * One run: plan, draft one order per supplier, price, send under the threshold, record. A
+   * scheduled run's id and order numbers are made from its slot (store, slot instant, supplier):
+   * running the same slot again, as a hub restored from a backup taken before it does, drafts
+   * and sends the SAME order numbers, which the tills and the supplier already hold (a repeat,
+   * not a second order); a run that stopped half way takes up the orders it already drafted
+   * (and sends each at most once); in one database a slot that has its run is not run again.
+   */
   function run(
     storeId: string,
     trigger: "schedule" | "manual",
     actor: string,
+    slot?: Date,
   ): { run: RunResult; till: TillUpdate[] } {
     const items = plan(storeId);
     const at = now().toISOString();
-    const id = `RUN-${at.slice(0, 10).replaceAll("-", "")}-${randomUUID().slice(0, 8).toUpperCase()}`;
+    const slotKey = slot ? slot.toISOString().replace(/[-:]/g, "").slice(0, 13) : undefined; // 20261207T0100
+    const id = slotKey
+      ? `RUN-${storeId}-${slotKey}`
+      : `RUN-${at.slice(0, 10).replaceAll("-", "")}-${randomUUID().slice(0, 8).toUpperCase()}`;
+    if (slotKey && store.runExists(id)) throw new StateError(id, `slot ${slotKey} of ${storeId} already ran`);
+    const poId = (supplierId: string, k: number) =>
+      slotKey
+        ? `PO-${slotKey.slice(0, 8)}-${createHash("sha256").update(`${storeId}|${slotKey}|${supplierId}|${k}`).digest("hex").slice(0, 8).toUpperCase()}`
+        : undefined;
     const bySupplier = new Map<string, { sku: string; qty: number }[]>();
     for (const i of items)
       if (i.reason === "order" && i.supplierId)
@@ -187,7 +204,15 @@ export function createAutoReplenishment(deps: {
     for (const [supplierId, lines] of bySupplier)
       for (let k = 0; k < lines.length; k += 500) {
         const chunk = lines.slice(k, k + 500);
-        const c = replenishment.create({ storeId, supplierId, lines: chunk, note: `auto ${id}` }, actor);
+        const given = poId(supplierId, k);
+        const already = given !== undefined && orders.hasOrder(given);
+        const c = already
+          ? { order: replenishment.get(given!), till: replenishment.tillUpdateOf(given!) }
+          : replenishment.create(
+              { storeId, supplierId, lines: chunk, note: `auto ${id}` },
+              actor,
+              given ? { id: given } : {},
+            );
         till.push(c.till);
         drafted.push({ poId: c.order.id, supplierId, lines: chunk });
       }
@@ -196,7 +221,8 @@ export function createAutoReplenishment(deps: {
     const runOrders: RunOrder[] = drafted.map((d) => {
       const valueFen = orderValue(d.poId, d.lines);
       const decision = decide({ valueFen }, autoMaxFen);
-      if (decision === "auto_sent") till.push(replenishment.send(d.poId, AUTO_ACTOR).till);
+      if (decision === "auto_sent" && replenishment.get(d.poId).status === "draft")
+        till.push(replenishment.send(d.poId, AUTO_ACTOR).till);
       return {
         poId: d.poId,
         supplierId: d.supplierId,
@@ -207,35 +233,32 @@ export function createAutoReplenishment(deps: {
         lines: d.lines,
       };
     });
-    db.transaction(() =>
-      store.insertRun(
-        { id, storeId, trigger, runBy: actor, at, linesJson: JSON.stringify(items) },
-        runOrders.map((o) => ({
-          poId: o.poId,
-          runId: id,
-          valueFen: o.valueFen,
-          decision: o.decision,
-          decidedBy: o.decidedBy,
-          decidedAt: o.decidedAt,
-        })),
-      ),
-    )();
+    store.insertRun(
+      { id, storeId, trigger, runBy: actor, at, linesJson: JSON.stringify(items) },
+      runOrders.map((o) => ({
+        poId: o.poId,
+        runId: id,
+        valueFen: o.valueFen,
+        decision: o.decision,
+        decidedBy: o.decidedBy,
+        decidedAt: o.decidedAt,
+      })),
+    );
     return { run: { id, storeId, trigger, runBy: actor, at, items, orders: runOrders }, till };
   }
 
   /** Runs every store whose schedule is due at now(); one failing store does not stop the others. */
   function runDue(log: (line: string) => void = () => {}): { runs: RunResult[]; till: TillUpdate[] } {
     const at = now();
-    const due = dueStores(
-      store.schedules().map((s) => ({ ...s, enabled: s.enabled === 1 })),
-      store.lastScheduledRuns(),
-      at,
-    );
+    const schedules = store.schedules().map((s) => ({ ...s, enabled: s.enabled === 1 }));
+    const last = store.lastScheduledRuns();
+    const due = dueStores(schedules, last, at);
     const runs: RunResult[] = [];
     const till: TillUpdate[] = [];
     for (const storeId of due)
       try {
-        const r = run(storeId, "schedule", AUTO_ACTOR);
+        const s = schedules.find((x) => x.storeId === storeId)!;
+        const r = run(storeId, "schedule", AUTO_ACTOR, nextRunAt(s, last.get(storeId) ?? null, at));
         runs.push(r.run);
         till.push(...r.till);
       } catch (e) {

@@ -160,6 +160,9 @@ export function createOrderStore(db: Sqlite) {
     orm.select({ name: products.name }).from(products).where(eq(products.sku, sku)).get()?.name;
   const storeExists = (id: string) =>
     orm.select({ id: stores.id }).from(stores).where(eq(stores.id, id)).get() !== undefined;
+  const hasOrder = (id: string) =>
+    orm.select({ id: purchaseOrders.id }).from(purchaseOrders).where(eq(purchaseOrders.id, id)).get() !==
+    undefined;
 
   /** Order ids, newest first, by store, status ("open": draft or ordered) and regions. */
   function listIds(opts: { store?: string; status?: string; regions?: string[]; limit: number }): string[] {
@@ -206,6 +209,7 @@ export function createOrderStore(db: Sqlite) {
     reorderPointsOf,
     productName,
     storeExists,
+    hasOrder,
     listIds,
   };
 }

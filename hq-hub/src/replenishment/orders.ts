@@ -145,8 +145,10 @@ export function createReplenishment(deps: {
     return store.skusOf(supplierId);
   }
 
-  function insertOrder(input: PurchaseOrderInput, actor: string): string {
-    const id = `PO-${now().toISOString().slice(0, 10).replaceAll("-", "")}-${randomUUID().slice(0, 8).toUpperCase()}`;
+  function insertOrder(input: PurchaseOrderInput, actor: string, given?: string): string {
+    const id =
+      given ??
+      `PO-${now().toISOString().slice(0, 10).replaceAll("-", "")}-${randomUUID().slice(0, 8).toUpperCase()}`;
     store.insert(
       {
         id,
@@ -161,8 +163,15 @@ export function createReplenishment(deps: {
     return id;
   }
 
-  /** A draft order; every SKU must exist and appear once; the supplier must be active. */
-  function create(input: unknown, actor: string): { order: PurchaseOrder; till: TillUpdate } {
+  /**
+   * A draft order; every SKU must exist and appear once; the supplier must be active. `opts.id`:
+   * the order number to use (a scheduled run's, the same for the same slot: auto.ts).
+   */
+  function create(
+    input: unknown,
+    actor: string,
+    opts: { id?: string } = {},
+  ): { order: PurchaseOrder; till: TillUpdate } {
     const r = PurchaseOrderInput.safeParse(input);
     if (!r.success) throw fromZod(r.error);
     const o = r.data;
@@ -176,7 +185,7 @@ export function createReplenishment(deps: {
       if (store.productName(l.sku) === undefined)
         throw new ValidationError(`lines.${i}.sku`, `unknown SKU ${l.sku}`);
     });
-    const id = db.transaction(() => insertOrder(o, actor))();
+    const id = db.transaction(() => insertOrder(o, actor, opts.id))();
     const order = get(id);
     return { order, till: update(order) };
   }
@@ -302,6 +311,8 @@ export function createReplenishment(deps: {
     refreshReceipts,
     get,
     list,
+    /** What the till is told about an order as it stands. */
+    tillUpdateOf: (id: string) => update(get(id)),
   };
 }
 
