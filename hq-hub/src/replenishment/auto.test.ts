@@ -4,6 +4,8 @@
 // safety stock in whole packs, the cheap order goes out by itself and the dear one waits for
 // approval, the till is told, and the supplier gets an XLSX file.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { formatYuanPlain } from "@retail/protocol";
 import {
   ADMIN_TOKEN,
@@ -14,6 +16,7 @@ import {
   type StoreClient,
   saleEvent,
   startTestHub,
+  tempDir,
   waitFor,
 } from "../test-kit.ts";
 
@@ -387,5 +390,40 @@ describe("scheduled runs, approval rule, export", () => {
     const r = await api(hub, "POST", `/api/v1/purchase-orders/${milk.poId}/reject`);
     expect(r.body.status).toBe("cancelled");
     expect((await api(hub, "POST", `/api/v1/purchase-orders/${milk.poId}/reject`)).status).toBe(409);
+  });
+
+  // A hub database restored from a backup taken before a slot: the restored hub finds the slot
+  // due again and runs it. Its orders must be the SAME orders (the order numbers the tills were
+  // told and the supplier got), not a second set. Before: random numbers, a second order.
+  test("a restored hub re-running a slot sends the slot's same order numbers, not new ones", async () => {
+    await api(hub, "PUT", "/api/v1/stores/E1/replenishment/schedule", {
+      everyDays: 1,
+      atHour: 9,
+      autoMaxFen: 10_000_000,
+      enabled: true,
+    });
+    clock = new Date("2026-12-07T01:00:00Z"); // 09:00 in Shanghai: today's slot
+    const backup = tempDir("hub-backup-");
+    mkdirSync(join(backup.path, "data"));
+    hub.db.exec(`VACUUM INTO '${join(backup.path, "data", "hq.db")}'`); // the backup, before the slot
+    const first = hub.autoReplenishment.runDue();
+    expect(first.runs.map((r) => r.storeId)).toEqual(["E1"]);
+    const sent = first.runs[0]!.orders;
+    expect(sent.length).toBeGreaterThan(0);
+    expect(hub.autoReplenishment.runDue().runs).toEqual([]); // the same database: once
+    const restored = await startTestHub({ dataDir: join(backup.path, "data") }, () => clock);
+    try {
+      const again = restored.autoReplenishment.runDue();
+      expect(again.runs.map((r) => [r.id, r.storeId])).toEqual([[first.runs[0]!.id, "E1"]]);
+      expect(again.runs[0]!.orders.map((o) => [o.poId, o.supplierId, o.decision])).toEqual(
+        sent.map((o) => [o.poId, o.supplierId, o.decision]),
+      );
+      for (const o of sent)
+        expect((await api(restored, "GET", `/api/v1/purchase-orders/${o.poId}`)).body.status).toBe("ordered");
+      expect(restored.autoReplenishment.runDue().runs).toEqual([]);
+    } finally {
+      await restored.cleanup();
+      backup.remove();
+    }
   });
 });
