@@ -33,6 +33,7 @@ import { ShiftStore } from "./shift/store.ts";
 import { Staff } from "./staff/service.ts";
 import { EdgeStatus } from "./status/status.ts";
 import { StockLedger } from "./stock.ts";
+import { Stocktakes } from "./stocktake/stocktakes.ts";
 import { SupplyDesk } from "./supply/supply.ts";
 
 export { APP_VERSION } from "./status/status.ts";
@@ -96,6 +97,8 @@ export class Edge {
   readonly inventory: Inventory;
   /** Members found by phone or member code, and signed up at the till (member/desk.ts). */
   readonly members: MemberDesk;
+  /** Count sessions counted here, approved at HQ (stocktake/). */
+  readonly stocktakes: Stocktakes;
   /** The lanes' last receipts and the outcome of a sale after a restart (journal/journal.ts). */
   readonly journal: ReceiptJournal;
   readonly clock: Clock;
@@ -209,6 +212,22 @@ export class Edge {
       onLedger: () => this.link?.notify(),
     });
     this.scanner.members = this.members;
+    this.stocktakes = new Stocktakes({
+      db: this.db,
+      outbox: this.outbox,
+      stock: this.stock,
+      replica: this.replica,
+      clock: this.clock,
+      onLedger: () => this.link?.notify(),
+      verifyStaff: (cashierId, pin) =>
+        this.staff.pins.verifyPin({
+          cashierId,
+          pin,
+          need: "staff",
+          field: "cashierId",
+          purpose: "stock_count",
+        }),
+    });
     for (const lane of Object.keys(config.lanes)) this.lanes.lane(lane);
   }
 

@@ -9,6 +9,7 @@ import { EdgeError } from "../errors.ts";
 import type { HqLink } from "../link/hq-link.ts";
 import { applyRotation } from "../link/rotation.ts";
 import type { StockLedger } from "../stock.ts";
+import type { Stocktakes } from "../stocktake/stocktakes.ts";
 import type { SupplyDesk } from "../supply/supply.ts";
 
 /** What the downlink needs of the edge (edge.ts passes itself). */
@@ -16,6 +17,7 @@ export interface DownlinkHost {
   readonly db: EdgeDb;
   readonly stock: StockLedger;
   readonly supply: Pick<SupplyDesk, "onReply">;
+  readonly stocktakes: Stocktakes;
   readonly options: { dataDir: string; config: EdgeConfig };
   readonly link: HqLink | undefined;
   readonly log: (msg: string) => void;
@@ -30,6 +32,9 @@ export class Downlink {
     switch (env.type) {
       case "stock.movement":
         this.h.stock.applyMovement(env.payload);
+        return;
+      case "stocktake.update":
+        this.h.stocktakes.fromHq(env.payload);
         return;
       case "stock.alert":
         this.h.stock.saveAlert(env.payload);

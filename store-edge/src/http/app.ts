@@ -30,6 +30,7 @@ import { shiftRoutes } from "../shift/routes.ts";
 import { staffRoutes } from "../staff/routes.ts";
 import { bearerToken, SessionError } from "../staff/sessions.ts";
 import { LOCAL_SOURCE, pinSource } from "../staff/verify-pin.ts";
+import { stocktakeRoutes } from "../stocktake/routes.ts";
 import { supplyRoutes } from "../supply/routes.ts";
 import { type AppEnv, newApi } from "./body.ts";
 import { bodyLimits } from "./body-limit.ts";
@@ -102,6 +103,7 @@ export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppE
 
   api.route("/", storeRoutes(edge));
   api.route("/", supplyRoutes(edge.supply));
+  api.route("/", stocktakeRoutes(edge.stocktakes));
   api.route("/", saleRoutes(edge));
   api.route("/", memberRoutes(edge.members));
   api.route("/", laneRoutes(edge.lanes));
