@@ -82,6 +82,9 @@ export type {
   Target,
   TokenRow,
   Totals,
+  Transfer,
+  TransferList,
+  TransferRow,
   UninvoicedLine,
   Voucher,
 } from "./api-types.ts";

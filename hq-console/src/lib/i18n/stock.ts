@@ -2,6 +2,7 @@
 // dictionary by index.ts; a missing English text is a type error.
 
 export const zh = {
+  transfersNav: "门店调拨",
   onHand: "库存量",
   stockCard: "库存卡",
   movement: "变动",
@@ -22,6 +23,7 @@ export const zh = {
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
+  transfersNav: "Transfers",
   onHand: "On hand",
   stockCard: "Stock card",
   movement: "Change",
