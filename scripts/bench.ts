@@ -17,6 +17,7 @@ const suites: { name: string; file: string; fn: string }[] = [
   { name: "members", file: "hq-hub/src/members/members.bench.ts", fn: "benchMembers" },
   { name: "month", file: "hq-hub/src/close/month.bench.ts", fn: "benchMonth" },
   { name: "fleet", file: "scripts/fleet.bench.ts", fn: "benchFleet" },
+  { name: "console", file: "scripts/console.bench.ts", fn: "benchConsole" },
 ];
 
 export function formatTable(rows: (BenchRow & { suite: string })[]): string {

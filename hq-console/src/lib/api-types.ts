@@ -629,6 +629,7 @@ export interface HubApiSchemas {
   CredentialRotation: CredentialRotation;
   Dashboard: Dashboard;
   DashboardKpis: DashboardKpis;
+  DashboardMix: DashboardMix;
   DashboardRanked: DashboardRanked;
   DayDetail: DayDetail;
   DayStatus: DayStatus;
@@ -1085,12 +1086,6 @@ export interface Dashboard {
     from: string;
     to: string;
   };
-  margin: {
-    revenueFen: number;
-    costFen: number;
-    marginFen: number;
-    marginBp: number | null;
-  };
   hours: {
     hour: number;
     saleCount: number;
@@ -1104,11 +1099,6 @@ export interface Dashboard {
   }[];
   topStores: DashboardRanked[];
   regions: DashboardRanked[];
-  tenders: {
-    method: string;
-    count: number;
-    amountFen: number;
-  }[];
   fleet: {
     stores: number;
     online: number;
@@ -1149,6 +1139,22 @@ export interface DashboardRanked {
 export interface ExcludedStore {
   storeId: string;
   reason: string;
+}
+export interface DashboardMix {
+  from: string;
+  to: string;
+  margin: {
+    revenueFen: number;
+    costFen: number;
+    marginFen: number;
+    marginBp: number | null;
+  };
+  tenders: {
+    method: string;
+    count: number;
+    amountFen: number;
+  }[];
+  excluded: ExcludedStore[];
 }
 export interface DayDetail {
   storeId: string;

@@ -142,11 +142,15 @@ describe("the chain", () => {
       ["east", 1000],
       ["west", 200],
     ]);
-    // Cash taken 1,200, 100 paid back.
-    expect(d.tenders).toEqual([{ method: "cash", count: 3, amountFen: 1100 }]);
-    // No cost known (no price list, no receipts): revenue without cost, no margin invented.
-    expect(d.margin.revenueFen).toBeGreaterThan(0);
     expect(d.excluded).toEqual([]);
+    // The mix, its own call: cash taken 1,200, 100 paid back; no cost known (no price list, no
+    // receipts): revenue without cost, no margin invented.
+    const mix = (await api(hub, "GET", "/api/v1/dashboard/mix?day=2026-11-25&from=2026-11-25&to=2026-11-25"))
+      .body;
+    expect(mix.tenders).toEqual([{ method: "cash", count: 3, amountFen: 1100 }]);
+    expect(mix.margin.revenueFen).toBeGreaterThan(0);
+    expect(mix.margin.costFen).toBe(0);
+    expect(mix.excluded).toEqual([]);
   });
 
   test("a period of two days: a point per day, the two days before compared", async () => {
@@ -203,6 +207,14 @@ describe("a region, a store", () => {
   });
   test("a regional manager may not read another region or its store", async () => {
     expect((await dash("&region=east", west)).status).toBe(403);
+    const mix = await api(
+      hub,
+      "GET",
+      "/api/v1/dashboard/mix?day=2026-11-25&from=2026-11-25&to=2026-11-25&region=east",
+      undefined,
+      west,
+    );
+    expect(mix.status).toBe(403);
     expect((await dash("&store=E1", west)).status).toBe(403);
   });
 });

@@ -135,19 +135,47 @@ export function createDashboard(deps: {
   }
 
   /** The dashboard of the chain, a region or a store (`region` confines a regional manager). */
-  function dashboard(q: DashboardQuery) {
+  function checkPeriod(q: { from: string; to: string }) {
     if (q.from > q.to) throw new ValidationError("query.to", `must not be before from (${q.from})`);
     if (Date.parse(q.to) - Date.parse(q.from) >= MAX_PERIOD_DAYS * 86_400_000)
       throw new ValidationError("query.from", `a period of at most ${MAX_PERIOD_DAYS} days`);
+  }
+
+  /**
+   * The period's tender mix and gross margin: the slow part of the home screen (the margin
+   * report reads cost per store and SKU, tenders join their documents), answered by its own call
+   * so the KPIs are on screen before it (GET /api/v1/dashboard/mix).
+   */
+  function mix(q: DashboardQuery) {
+    checkPeriod(q);
+    scopeStores(q);
+    const scope = { ...(q.store ? { store: q.store } : {}), ...(q.region ? { region: q.region } : {}) };
+    const m = deps.margin.margin({ from: q.from, to: q.to, by: "region" }, scope);
+    const tenders = deps.reports.tenders({ from: q.from, to: q.to }, scope);
+    const excluded = new Map<string, string>();
+    for (const x of [...tenders.excluded, ...m.excluded])
+      if (!excluded.has(x.storeId)) excluded.set(x.storeId, x.reason);
+    return {
+      from: q.from,
+      to: q.to,
+      margin: {
+        revenueFen: m.totals.revenueFen,
+        costFen: m.totals.costFen,
+        marginFen: m.totals.marginFen,
+        marginBp: m.totals.marginBp,
+      },
+      tenders: tenders.rows.map((t) => ({ method: t.method, count: t.count, amountFen: t.amountFen })),
+      excluded: excludedList(excluded),
+    };
+  }
+
+  function dashboard(q: DashboardQuery) {
+    checkPeriod(q);
     const inScope = scopeStores(q);
     const ids = inScope.map((s) => s.id);
     const prev = previousPeriod(q.from, q.to);
     const spanFrom = [prev.from, q.day].sort()[0]!;
     const spanTo = [q.to, q.day].sort()[1]!;
-    const scope = { ...(q.store ? { store: q.store } : {}), ...(q.region ? { region: q.region } : {}) };
-    // Margin first: it lets cost catch up with the stock ledger (a write) before it reads.
-    const m = deps.margin.margin({ from: q.from, to: q.to, by: "region" }, scope);
-    const tenders = deps.reports.tenders({ from: q.from, to: q.to }, scope);
     // Sales and returns of one moment: one read transaction.
     const [s, r] = deps.db.transaction(() => [
       dayGroups(ids, spanFrom, spanTo),
@@ -161,8 +189,6 @@ export function createDashboard(deps: {
       const rg = r.filter((g) => !excluded.has(g.storeId));
       const regionOf = new Map(inScope.map((x) => [x.id, x.region]));
       const nameOf = new Map(inScope.map((x) => [x.id, x.name]));
-      for (const x of [...tenders.excluded, ...m.excluded])
-        if (!excluded.has(x.storeId)) excluded.set(x.storeId, x.reason);
       const hours = keepExact(
         hourGroups(ids, q.day).map((h) => ({ ...h, storeId: "" })),
         ["netFen"],
@@ -181,12 +207,6 @@ export function createDashboard(deps: {
         today: kpis(sg, rg, q.day, q.day),
         period: kpis(sg, rg, q.from, q.to),
         previous: { ...prev, ...kpis(sg, rg, prev.from, prev.to) },
-        margin: {
-          revenueFen: m.totals.revenueFen,
-          costFen: m.totals.costFen,
-          marginFen: m.totals.marginFen,
-          marginBp: m.totals.marginBp,
-        },
         hours,
         days: dailySeries(sg, rg, q.from, q.to),
         topStores: ranking(
@@ -207,7 +227,6 @@ export function createDashboard(deps: {
               (k) => k,
               50,
             ),
-        tenders: tenders.rows.map((t) => ({ method: t.method, count: t.count, amountFen: t.amountFen })),
         fleet: fleetState(q.region, new Set(ids)),
         exceptions: exceptions(ids),
         excluded: excludedList(excluded),
@@ -215,7 +234,7 @@ export function createDashboard(deps: {
     }
   }
 
-  return { dashboard };
+  return { dashboard, mix };
 }
 
 export type Dashboard = ReturnType<typeof createDashboard>;

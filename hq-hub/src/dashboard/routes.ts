@@ -4,6 +4,7 @@
 // region's store is 403).
 import { z } from "@hono/zod-openapi";
 import { ForbiddenError } from "../errors.ts";
+import type { Principal } from "../http/auth.ts";
 import type { RouteModule } from "../http/route.ts";
 import { ExcludedStore } from "../reports/routes.ts";
 import { DashboardQuery } from "./dashboard.ts";
@@ -31,12 +32,6 @@ const Dashboard = z
     today: Kpis,
     period: Kpis,
     previous: Kpis.extend({ from: z.string(), to: z.string() }),
-    margin: z.object({
-      revenueFen: z.number().int(),
-      costFen: z.number().int(),
-      marginFen: z.number().int(),
-      marginBp: z.number().int().nullable(),
-    }),
     hours: z.array(
       z.object({ hour: z.number().int(), saleCount: z.number().int(), netFen: z.number().int() }),
     ),
@@ -50,7 +45,6 @@ const Dashboard = z
     ),
     topStores: z.array(Ranked),
     regions: z.array(Ranked),
-    tenders: z.array(z.object({ method: z.string(), count: z.number().int(), amountFen: z.number().int() })),
     fleet: z.object({
       stores: z.number().int(),
       online: z.number().int(),
@@ -73,7 +67,29 @@ const Dashboard = z
   })
   .openapi("Dashboard");
 
+const DashboardMix = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    margin: z.object({
+      revenueFen: z.number().int(),
+      costFen: z.number().int(),
+      marginFen: z.number().int(),
+      marginBp: z.number().int().nullable(),
+    }),
+    tenders: z.array(z.object({ method: z.string(), count: z.number().int(), amountFen: z.number().int() })),
+    excluded: z.array(ExcludedStore),
+  })
+  .openapi("DashboardMix");
+
 export const dashboardRoutes: RouteModule = (r, hub, s) => {
+  const confine = (query: DashboardQuery, principal: Principal): DashboardQuery => {
+    const scope = s.readScope(principal, query.store);
+    if (scope.region !== undefined && query.region !== undefined && query.region !== scope.region)
+      throw new ForbiddenError(`regional manager of ${scope.region} may not see region ${query.region}`);
+    const region = scope.region ?? query.region;
+    return { ...query, ...(region !== undefined ? { region } : {}) };
+  };
   r.route(
     {
       method: "get",
@@ -85,15 +101,19 @@ export const dashboardRoutes: RouteModule = (r, hub, s) => {
       query: DashboardQuery,
       response: Dashboard,
     },
-    ({ query, principal }) => {
-      const scope = s.readScope(principal, query.store);
-      if (scope.region !== undefined && query.region !== undefined && query.region !== scope.region)
-        throw new ForbiddenError(`regional manager of ${scope.region} may not see region ${query.region}`);
-      const region = scope.region ?? query.region;
-      return hub.dashboard.dashboard({
-        ...query,
-        ...(region !== undefined ? { region } : {}),
-      });
+    ({ query, principal }) => hub.dashboard.dashboard(confine(query, principal)),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/dashboard/mix",
+      summary:
+        "The dashboard's period tender mix and gross margin (the margin report's totals, cost as last caught up), same query and scoping as /dashboard",
+      access: "read",
+      tag: "dashboard",
+      query: DashboardQuery,
+      response: DashboardMix,
     },
+    ({ query, principal }) => hub.dashboard.mix(confine(query, principal)),
   );
 };
