@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
+import { auditLogFromScreen } from "./audit.ts";
 import { conflictResolvedFromScreen } from "./event-conflicts.ts";
 import { takeoverAlertAndRotation, tillPinAlert } from "./fleet-security.ts";
 import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
@@ -743,6 +744,9 @@ test.describe("hq-console e2e", () => {
     assert(res.status === 401, `a revoked token is refused, got ${res.status}`);
   });
 
+  test("操作日志: the token issued and revoked on screen are logged with before/after, its secret is not; searched by folder and words", () =>
+    auditLogFromScreen({ page, http, auditorToken }));
+
   // Late in the day: its store's sales would change the chain totals the reports cases check.
   test("a store's sale held against a forged one: both versions shown, the store's taken from the screen", () =>
     conflictResolvedFromScreen({ page, http, sku: SKU }));
@@ -771,6 +775,7 @@ test.describe("hq-console e2e", () => {
       "/finance",
       "/completeness",
       "/tokens",
+      "/audit",
     ]) {
       await page.goto(`${http}${path}`);
       await page.locator("nav.side").waitFor();

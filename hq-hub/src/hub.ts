@@ -6,6 +6,7 @@
 // periodic jobs and the HTTP API. startHub() returns once everything listens.
 
 import { createAccounts } from "./accounts/accounts.ts";
+import { createAuditLog } from "./audit/log.ts";
 import type { Bus } from "./broker/bus.ts";
 import { startEmbeddedBroker } from "./broker/embedded.ts";
 import { connectExternalBroker } from "./broker/external.ts";
@@ -445,6 +446,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     coupons,
     members,
     tokens,
+    audit: createAuditLog({ orm: openDrizzle(db), now }),
     imports,
     suppliers,
     replenishment,

@@ -602,6 +602,9 @@ export type StoreDetail = Store & {
 export interface HubApiSchemas {
   ApiError: ApiError;
   ApiIndex: ApiIndex;
+  AuditEntry: AuditEntry;
+  AuditFacets: AuditFacets;
+  AuditPage: AuditPage;
   BarcodeV1: BarcodeV1;
   Campaign: Campaign;
   CampaignResults: CampaignResults;
@@ -752,6 +755,31 @@ export interface ApiIndex {
     reference: string;
     health: string;
   };
+}
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  role: string;
+  region: string | null;
+  method: string;
+  route: string;
+  tag: string;
+  summary: string;
+  path: string;
+  status: number;
+  error: string | null;
+  request?: unknown;
+  before?: unknown;
+  after?: unknown;
+}
+export interface AuditFacets {
+  actors: string[];
+  tags: string[];
+}
+export interface AuditPage {
+  rows: AuditEntry[];
+  total: number;
 }
 export interface BarcodeV1 {
   code: string;

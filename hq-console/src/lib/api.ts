@@ -41,6 +41,9 @@ export const put = <T>(path: string, body: unknown) => call<T>("PUT", path, body
 import type { FleetRow, PurchaseOrder } from "./api-types.ts";
 
 export type {
+  AuditEntry,
+  AuditFacets,
+  AuditPage,
   Changeset,
   ChangesetDetail,
   CloseChecklist,

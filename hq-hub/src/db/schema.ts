@@ -10,6 +10,7 @@
 // (drizzle.config.ts) and every module that imports the schema read one module, as before.
 
 export * from "./schema/accounts.ts";
+export * from "./schema/audit.ts";
 export * from "./schema/catalog.ts";
 export * from "./schema/close.ts";
 export * from "./schema/costing.ts";

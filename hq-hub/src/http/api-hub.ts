@@ -3,6 +3,7 @@
 // extends it.
 import type { EventsAck, MessageType, Payload } from "@retail/protocol";
 import type { Accounts } from "../accounts/accounts.ts";
+import type { AuditLog } from "../audit/log.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Imports } from "../catalog/import.ts";
 import type { Close } from "../close/close.ts";
@@ -83,6 +84,8 @@ export interface ApiHub {
   /** Coupons issued for promotions, their uses, "spent" sent down, double-use conflicts. */
   coupons: Coupons;
   tokens: Tokens;
+  /** Every write through the HTTP API: who, when, what, before/after (audit/). */
+  audit: AuditLog;
   imports: Imports;
   suppliers: Suppliers;
   replenishment: Replenishment;

@@ -3,6 +3,7 @@
 // The OpenAPI document and the reference page at /api/v1 are generated from those declarations.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { accountRoutes } from "../accounts/routes.ts";
+import { auditRoutes } from "../audit/routes.ts";
 import { brokerRoutes } from "../broker/routes.ts";
 import { catalogRoutes } from "../catalog/routes.ts";
 import { closeRoutes } from "../close/routes.ts";
@@ -60,6 +61,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   tokenRoutes,
   brokerRoutes,
   reconciliationRoutes,
+  auditRoutes,
 ];
 
 function suppliersAndReplenishment(...args: Parameters<RouteModule>) {
@@ -112,6 +114,8 @@ export function createApp(
           : hub.config.maxBodyBytes,
     // Under `bun test` every answer is checked against its declared schema.
     checkResponses: opts.checkResponses ?? process.env.NODE_ENV === "test",
+    audit: (w) => hub.audit.record(w),
+    errorStatus: (e) => status(e).code,
   });
   enrollRationing(app, hub);
   const scope = createScope(hub);

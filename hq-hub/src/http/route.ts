@@ -6,6 +6,7 @@
 // itself instead of using zod-openapi's per-route validators.
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { WriteRecord } from "../audit/log.ts";
 import { fromZod, ValidationError } from "../errors.ts";
 import type { ApiHub } from "./api-hub.ts";
 import { type Access, authorize, type Principal } from "./auth.ts";
@@ -112,11 +113,48 @@ export interface RouterDeps {
   bodyLimit(spec: { access: Access | "public"; textBody?: boolean | "bytes" }): number;
   /** Check every answer against its response schema (tests: a mismatch is a 500 naming the field). */
   checkResponses: boolean;
+  /** Records every write (any method but GET) once answered or refused: the audit log (audit/). */
+  audit?(w: WriteRecord): void;
+  /** The HTTP status an error thrown by a handler is answered with (app.ts). */
+  errorStatus?(e: unknown): number;
+}
+
+/**
+ * Where a write's record is read: the GET of the same path ("PATCH /stores/{id}"), or for an
+ * action on a record ("POST /suppliers/{id}/deactivate") the GET of the record; a POST on a
+ * collection creates (its GET is the whole list, not "before"). Undefined: no such read.
+ */
+export function twinOf(
+  method: Method,
+  path: string,
+  reads: ReadonlySet<string>,
+): { strip: boolean } | undefined {
+  const hasParam = /\{\w+\}/.test(path);
+  if (reads.has(path) && (method !== "post" || hasParam)) return { strip: false };
+  const parent = /^(.*\{\w+\})\/[a-z-]+$/.exec(path)?.[1];
+  if (method === "post" && parent && reads.has(parent)) return { strip: true };
+  return undefined;
+}
+
+/** A write's record read as the caller (its before or after), or null. */
+async function readTwin(app: OpenAPIHono<Env>, c: Context<Env>, strip: boolean): Promise<unknown> {
+  const path = new URL(c.req.url).pathname;
+  try {
+    const res = await app.request(strip ? path.replace(/\/[^/]+$/, "") : path, {
+      headers: { authorization: c.req.header("authorization") ?? "" },
+    });
+    return res.status === 200 ? await res.json() : null;
+  } catch {
+    return null;
+  }
 }
 
 export function createRouter(app: OpenAPIHono<Env>, deps: RouterDeps): Router {
+  /** The GET paths declared: a write on the same path is audited with what it read before and after. */
+  const reads = new Set<string>();
   return {
     route(spec, handler) {
+      if (spec.method === "get") reads.add(spec.path);
       const params = [...spec.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
       const route = createRoute({
         method: spec.method,
@@ -159,48 +197,83 @@ export function createRouter(app: OpenAPIHono<Env>, deps: RouterDeps): Router {
 
       const name = `${spec.method.toUpperCase()} ${spec.path}`;
       app.on(spec.method.toUpperCase(), spec.path.replace(/\{(\w+)\}/g, ":$1"), async (c) => {
+        const audit = spec.method === "get" ? undefined : deps.audit;
         let principal: Principal = { name: "anonymous", role: "auditor" };
-        if (spec.access !== "public") {
-          const p = deps.authenticate(c.req.header("authorization"));
-          if (!p) return c.json({ error: "unauthorized", reason: "a valid bearer token is required" }, 401);
-          authorize(p, spec.access);
-          principal = p;
-        }
-        // Read only after the token is checked, and never more than the route's limit.
         let body: unknown;
-        if (spec.textBody === "bytes") body = await readBodyLimited(c.req.raw, deps.bodyLimit(spec), name);
-        else if (spec.textBody)
-          body = new TextDecoder().decode(await readBodyLimited(c.req.raw, deps.bodyLimit(spec), name));
-        else if (spec.body) {
-          const bytes = await readBodyLimited(c.req.raw, deps.bodyLimit(spec), name);
-          let raw: unknown;
+        let before: unknown;
+        const write = (status: number, rest: { error?: string; after?: unknown }) => {
           try {
-            raw = JSON.parse(new TextDecoder().decode(bytes));
-          } catch {
-            throw new ValidationError("", "the body is not valid JSON");
+            audit?.({
+              actor: principal.name,
+              role: spec.access === "public" ? "public" : principal.role,
+              ...(principal.region ? { region: principal.region } : {}),
+              method: spec.method.toUpperCase(),
+              route: spec.path,
+              tag: spec.tag,
+              summary: spec.summary,
+              path: `${new URL(c.req.url).pathname}${new URL(c.req.url).search}`,
+              status,
+              request: body,
+              before,
+              ...rest,
+            });
+          } catch (e) {
+            // The write stands (it is committed); a log that cannot be written is said loudly.
+            console.error(`hq-hub: audit log: ${name}: ${(e as Error).message}`);
           }
-          const r = (spec.body as z.ZodType).safeParse(raw);
-          if (!r.success) throw fromZod(r.error);
-          body = r.data;
-        }
-        let query: unknown = c.req.query();
-        if (spec.query) {
-          const r = spec.query.safeParse(query);
-          if (!r.success) throw fromZod(r.error, "query");
-          query = r.data;
-        }
-        const values = Object.fromEntries(params.map((p) => [p, c.req.param(p)]));
-        const result = await handler({ c, params: values, query, body, principal } as never);
-        if (result instanceof Response) return result;
-        const out = result ?? { ok: true };
-        if (deps.checkResponses) {
-          const r = spec.response.safeParse(out);
-          if (!r.success) {
-            const e = fromZod(r.error);
-            throw new Error(`${name}: the answer does not match its response schema: ${e.message}`);
+        };
+        try {
+          if (spec.access !== "public") {
+            const p = deps.authenticate(c.req.header("authorization"));
+            if (!p) return c.json({ error: "unauthorized", reason: "a valid bearer token is required" }, 401);
+            principal = p;
+            authorize(p, spec.access);
           }
+          // Read only after the token is checked, and never more than the route's limit.
+          if (spec.textBody === "bytes") body = await readBodyLimited(c.req.raw, deps.bodyLimit(spec), name);
+          else if (spec.textBody)
+            body = new TextDecoder().decode(await readBodyLimited(c.req.raw, deps.bodyLimit(spec), name));
+          else if (spec.body) {
+            const bytes = await readBodyLimited(c.req.raw, deps.bodyLimit(spec), name);
+            let raw: unknown;
+            try {
+              raw = JSON.parse(new TextDecoder().decode(bytes));
+            } catch {
+              throw new ValidationError("", "the body is not valid JSON");
+            }
+            body = raw;
+            const r = (spec.body as z.ZodType).safeParse(raw);
+            if (!r.success) throw fromZod(r.error);
+            body = r.data;
+          }
+          let query: unknown = c.req.query();
+          if (spec.query) {
+            const r = spec.query.safeParse(query);
+            if (!r.success) throw fromZod(r.error, "query");
+            query = r.data;
+          }
+          const twin = audit ? twinOf(spec.method, spec.path, reads) : undefined;
+          if (twin) before = await readTwin(app, c, twin.strip);
+          const values = Object.fromEntries(params.map((p) => [p, c.req.param(p)]));
+          const result = await handler({ c, params: values, query, body, principal } as never);
+          if (result instanceof Response) {
+            write(result.status, { after: twin ? await readTwin(app, c, twin.strip) : null });
+            return result;
+          }
+          const out = result ?? { ok: true };
+          if (deps.checkResponses) {
+            const r = spec.response.safeParse(out);
+            if (!r.success) {
+              const e = fromZod(r.error);
+              throw new Error(`${name}: the answer does not match its response schema: ${e.message}`);
+            }
+          }
+          write(200, { after: twin ? await readTwin(app, c, twin.strip) : out });
+          return c.json(out as object);
+        } catch (e) {
+          write(deps.errorStatus?.(e) ?? 500, { error: (e as Error).message });
+          throw e;
         }
-        return c.json(out as object);
       });
     },
   };

@@ -3,6 +3,10 @@
 
 export const zh = {
   appTitle: "总部控制台",
+  pagerOf: "第 {from}–{to} 条，共 {total} 条",
+  pagerEmpty: "共 0 条",
+  pagerPrev: "上一页",
+  pagerNext: "下一页",
   signIn: "登录",
   signOut: "退出",
   token: "访问令牌",
@@ -79,6 +83,10 @@ export const zh = {
 
 export const en: Record<keyof typeof zh, string> = {
   appTitle: "HQ console",
+  pagerOf: "{from}–{to} of {total}",
+  pagerEmpty: "0 rows",
+  pagerPrev: "Previous page",
+  pagerNext: "Next page",
   signIn: "Sign in",
   signOut: "Sign out",
   token: "Access token",

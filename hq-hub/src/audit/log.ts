@@ -1,0 +1,158 @@
+// The audit log's storage: one row per write through the HTTP API (recorded by the router,
+// http/route.ts), and the search the console's 操作日志 screen pages through.
+import { and, count, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { Drizzle } from "../db/open.ts";
+import { auditLog } from "../db/schema.ts";
+import { auditJson } from "./redact.ts";
+
+/** One write as the router saw it. */
+export interface WriteRecord {
+  actor: string;
+  role: string;
+  region?: string;
+  method: string;
+  route: string;
+  tag: string;
+  summary: string;
+  path: string;
+  status: number;
+  error?: string;
+  request?: unknown;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface AuditFilter {
+  /** Words searched in the path, the actor, the summary and the kept JSON. */
+  q?: string;
+  actor?: string;
+  tag?: string;
+  method?: string;
+  /** "ok": answered 200; "refused": anything else. */
+  outcome?: "ok" | "refused";
+  /** ISO instants, from inclusive, to exclusive. */
+  from?: string;
+  to?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  role: string;
+  region: string | null;
+  method: string;
+  route: string;
+  tag: string;
+  summary: string;
+  path: string;
+  status: number;
+  error: string | null;
+  request: unknown;
+  before: unknown;
+  after: unknown;
+}
+
+const parse = (json: string | null): unknown => (json === null ? null : JSON.parse(json));
+/** LIKE's own wildcards in a user's words are meant literally. */
+const likeWords = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export function createAuditLog(deps: { orm: Drizzle; now: () => Date }) {
+  const { orm, now } = deps;
+  const insert = orm
+    .insert(auditLog)
+    .values({
+      at: sql.placeholder("at"),
+      actor: sql.placeholder("actor"),
+      role: sql.placeholder("role"),
+      region: sql.placeholder("region"),
+      method: sql.placeholder("method"),
+      route: sql.placeholder("route"),
+      tag: sql.placeholder("tag"),
+      summary: sql.placeholder("summary"),
+      path: sql.placeholder("path"),
+      status: sql.placeholder("status"),
+      error: sql.placeholder("error"),
+      requestJson: sql.placeholder("requestJson"),
+      beforeJson: sql.placeholder("beforeJson"),
+      afterJson: sql.placeholder("afterJson"),
+    })
+    .prepare();
+
+  function record(w: WriteRecord): void {
+    insert.run({
+      at: now().toISOString(),
+      actor: w.actor,
+      role: w.role,
+      region: w.region ?? null,
+      method: w.method,
+      route: w.route,
+      tag: w.tag,
+      summary: w.summary,
+      path: w.path,
+      status: w.status,
+      error: w.error?.slice(0, 2000) ?? null,
+      requestJson: auditJson(w.route, w.request),
+      beforeJson: auditJson(w.route, w.before),
+      afterJson: auditJson(w.route, w.after),
+    });
+  }
+
+  function search(f: AuditFilter): { rows: AuditEntry[]; total: number } {
+    const where: SQL[] = [];
+    if (f.actor) where.push(eq(auditLog.actor, f.actor));
+    if (f.tag) where.push(eq(auditLog.tag, f.tag));
+    if (f.method) where.push(eq(auditLog.method, f.method.toUpperCase()));
+    if (f.outcome === "ok") where.push(eq(auditLog.status, 200));
+    if (f.outcome === "refused") where.push(sql`${auditLog.status} <> 200`);
+    if (f.from) where.push(gte(auditLog.at, f.from));
+    if (f.to) where.push(lt(auditLog.at, f.to));
+    if (f.q?.trim()) {
+      const w = likeWords(f.q.trim());
+      // drizzle's like() has no ESCAPE clause: said in SQL so a typed % or _ is matched literally.
+      const has = (col: SQLiteColumn) => sql`${col} LIKE ${w} ESCAPE '\\'`;
+      where.push(
+        or(
+          has(auditLog.path),
+          has(auditLog.actor),
+          has(auditLog.summary),
+          has(auditLog.requestJson),
+          has(auditLog.beforeJson),
+          has(auditLog.afterJson),
+          has(auditLog.error),
+        )!,
+      );
+    }
+    const cond = where.length ? and(...where) : undefined;
+    const total = orm.select({ n: count() }).from(auditLog).where(cond).get()?.n ?? 0;
+    const rows = orm
+      .select()
+      .from(auditLog)
+      .where(cond)
+      .orderBy(desc(auditLog.id))
+      .limit(f.limit)
+      .offset(f.offset)
+      .all()
+      .map(({ requestJson, beforeJson, afterJson, ...r }) => ({
+        ...r,
+        request: parse(requestJson),
+        before: parse(beforeJson),
+        after: parse(afterJson),
+      }));
+    return { rows, total };
+  }
+
+  /** Who has written and to which folders, for the screen's filters. */
+  function facets(): { actors: string[]; tags: string[] } {
+    const actors = orm.selectDistinct({ v: auditLog.actor }).from(auditLog).orderBy(auditLog.actor).all();
+    const tags = orm.selectDistinct({ v: auditLog.tag }).from(auditLog).orderBy(auditLog.tag).all();
+    return { actors: actors.map((r) => r.v), tags: tags.map((r) => r.v) };
+  }
+
+  return { record, search, facets };
+}
+
+export type AuditLog = ReturnType<typeof createAuditLog>;
