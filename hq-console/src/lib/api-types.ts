@@ -612,6 +612,7 @@ export interface HubApiSchemas {
   CatalogEdit: CatalogEdit;
   Changeset: Changeset;
   ChangesetDetail: ChangesetDetail;
+  ChangesetPage: ChangesetPage;
   ChartOfAccounts: ChartOfAccounts;
   CloseAuditEntry: CloseAuditEntry;
   CloseChecklist: CloseChecklist;
@@ -893,6 +894,10 @@ export interface ChangesetDetail {
     at: string;
     detail: string;
   }[];
+}
+export interface ChangesetPage {
+  rows: Changeset[];
+  total: number;
 }
 export interface ChartOfAccounts {
   companyId: string;

@@ -46,6 +46,7 @@ export type {
   AuditPage,
   Changeset,
   ChangesetDetail,
+  ChangesetPage,
   CloseChecklist,
   CompletenessCell,
   CompletenessGrid,

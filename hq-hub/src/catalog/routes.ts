@@ -68,7 +68,7 @@ const Edited = z
   })
   .openapi("CatalogEdit");
 
-const Changeset = z
+export const Changeset = z
   .object({
     id: z.number().int(),
     version: z.number().int().nullable(),

@@ -5,6 +5,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { accountRoutes } from "../accounts/routes.ts";
 import { auditRoutes } from "../audit/routes.ts";
 import { brokerRoutes } from "../broker/routes.ts";
+import { catalogListRoutes } from "../catalog/list-routes.ts";
 import { catalogRoutes } from "../catalog/routes.ts";
 import { closeRoutes } from "../close/routes.ts";
 import { completenessRoutes } from "../completeness/routes.ts";
@@ -43,6 +44,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   metaRoutes,
   storeRoutes,
   fleetRoutes,
+  catalogListRoutes,
   catalogRoutes,
   suppliersAndReplenishment,
   couponRoutes,

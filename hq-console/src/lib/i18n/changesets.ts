@@ -2,6 +2,17 @@
 // dictionary by index.ts; a missing English text is a type error.
 
 export const zh = {
+  cs_draft: "草稿",
+  cs_pilot: "试点中",
+  cs_released: "已发布",
+  cs_rolled_back: "已回滚",
+  csPromoted: "已推广到全部",
+  csKind: "类别",
+  csKind_catalog: "商品、价格与促销",
+  csKind_members: "会员余额同步（每分钟）",
+  csKind_all: "全部（含会员余额同步）",
+  csAllStates: "全部状态",
+  csSearch: "说明、创建人或编号",
   target: "目标",
   targetAll: "全部门店",
   targetRegion: "区域",
@@ -48,6 +59,17 @@ export const zh = {
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
+  cs_draft: "draft",
+  cs_pilot: "in pilot",
+  cs_released: "released",
+  cs_rolled_back: "rolled back",
+  csPromoted: "promoted to all",
+  csKind: "Kind",
+  csKind_catalog: "Catalog, prices and promotions",
+  csKind_members: "Member balance syncs (every minute)",
+  csKind_all: "All (member balance syncs too)",
+  csAllStates: "Every state",
+  csSearch: "Description, creator or number",
   target: "Target",
   targetAll: "All stores",
   targetRegion: "Region",

@@ -3,6 +3,8 @@
 
 export const zh = {
   appTitle: "总部控制台",
+  ring_pilot: "试点",
+  ring_general: "常规",
   pagerOf: "第 {from}–{to} 条，共 {total} 条",
   pagerEmpty: "共 0 条",
   pagerPrev: "上一页",
@@ -83,6 +85,8 @@ export const zh = {
 
 export const en: Record<keyof typeof zh, string> = {
   appTitle: "HQ console",
+  ring_pilot: "pilot",
+  ring_general: "general",
   pagerOf: "{from}–{to} of {total}",
   pagerEmpty: "0 rows",
   pagerPrev: "Previous page",
