@@ -242,16 +242,19 @@ test.describe("hq-console e2e", () => {
     await form.getByRole("button", { name: "新建" }).click();
     const detail = page.getByTestId("changeset-detail");
     await detail.getByRole("heading", { name: /周末调价/ }).waitFor();
-    assert((await detail.getByTestId("cs-state").innerText()) === "draft", "a new change set is a draft");
+    assert(
+      (await detail.getByTestId("cs-state").innerText()) === "草稿",
+      "a new change set is a draft, in words",
+    );
     const add = page.getByTestId("add-price");
     await add.locator('input[name="sku"]').fill(SKU);
     await add.locator('input[name="price"]').fill("9.90");
     await add.getByRole("button", { name: "添加价格" }).click();
     await page.getByTestId("audit-trail").getByText(`upsert price ${SKU}|chain|`).waitFor();
     await detail.getByRole("button", { name: "发布到试点" }).click();
-    await detail.getByTestId("cs-state").filter({ hasText: "pilot" }).waitFor();
+    await detail.getByTestId("cs-state").filter({ hasText: "试点中" }).waitFor();
     await detail.getByRole("button", { name: "推广到全部" }).click();
-    await detail.getByTestId("cs-state").filter({ hasText: "released" }).waitFor();
+    await detail.getByTestId("cs-state").filter({ hasText: "已发布" }).waitFor();
     const trail = await page.getByTestId("audit-trail").innerText();
     for (const action of ["create", "edit", "release", "promote"])
       assert(trail.includes(action), `audit trail has ${action}: ${trail}`);
@@ -266,6 +269,52 @@ test.describe("hq-console e2e", () => {
     assert(price.windows[0]?.price === 990, `price 990 fen at HQ, got ${JSON.stringify(price)}`);
   });
 
+  test("change sets: newest first, paged by the hub with its total, filtered by state and words, states in words", async () => {
+    for (const n of [1, 2, 3])
+      await api("POST", "/api/v1/changesets", { target: { kind: "all" }, description: `夜间调价 ${n}` });
+    const all = await api<{ total: number; rows: { id: number }[] }>(
+      "GET",
+      "/api/v1/changesets/page?limit=1",
+    );
+    await page.getByRole("link", { name: "变更集" }).click();
+    await page.locator('[data-testid="changeset-filter"][data-loaded="true"]').waitFor();
+    await page
+      .getByTestId("pager")
+      .and(page.locator(`[data-total="${all.total}"]`))
+      .waitFor();
+    const first = page.locator('[data-testid="changesets"] tr[data-changeset]').first();
+    assert((await first.getAttribute("data-changeset")) === String(all.rows[0]!.id), "the newest first");
+    assert(((await first.textContent()) ?? "").includes("夜间调价 3"), "the last one made is on top");
+    const filter = page.getByTestId("changeset-filter");
+    await filter.locator('select[name="state"]').selectOption("draft");
+    await filter.locator('input[name="q"]').fill("夜间调价");
+    await filter.getByRole("button", { name: "查询" }).click();
+    await page.getByTestId("pager").and(page.locator('[data-total="3"]')).waitFor();
+    const states = await page
+      .locator('[data-testid="changesets"] tr[data-changeset] td[data-state]')
+      .allTextContents();
+    assert(states.length === 3 && states.every((s) => s === "草稿"), `drafts, in words: ${states.join(",")}`);
+    assert(
+      ((await page.getByTestId("pager-text").textContent()) ?? "").includes("共 3 条"),
+      "the pager's total",
+    );
+    // The member-balance syncs are their own kind, hidden unless asked.
+    const members = await api<{ total: number }>("GET", "/api/v1/changesets/page?kind=members&limit=1");
+    await filter.locator('select[name="state"]').selectOption("");
+    await filter.locator('input[name="q"]').fill("");
+    await filter.locator('select[name="kind"]').selectOption("members");
+    await filter.getByRole("button", { name: "查询" }).click();
+    await page
+      .getByTestId("pager")
+      .and(page.locator(`[data-total="${members.total}"]`))
+      .waitFor();
+    await filter.locator('select[name="kind"]').selectOption("catalog");
+    await filter.getByRole("button", { name: "查询" }).click();
+    await page
+      .getByTestId("pager")
+      .and(page.locator(`[data-total="${all.total}"]`))
+      .waitFor();
+  });
   test("a promotion typed in yuan and China time goes into a change set as fen with +08:00; bad fields are named", async () => {
     const form = page.getByTestId("create-changeset");
     await form.locator('input[name="description"]').fill("双十二满减");
