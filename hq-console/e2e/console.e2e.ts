@@ -278,6 +278,8 @@ test.describe("hq-console e2e", () => {
     );
     await page.getByRole("link", { name: "变更集" }).click();
     await page.locator('[data-testid="changeset-filter"][data-loaded="true"]').waitFor();
+    // The screen may still show the list from the case before (made before these three): ask again.
+    await page.getByTestId("changeset-filter").getByRole("button", { name: "查询" }).click();
     await page
       .getByTestId("pager")
       .and(page.locator(`[data-total="${all.total}"]`))
