@@ -14,6 +14,7 @@ import { runMonthClose } from "./demo/close.ts";
 import { redeemDemoCampaign, seedDemoMembers } from "./demo/members.ts";
 import { runPayables } from "./demo/payables.ts";
 import { runReconciliation } from "./demo/reconciliation.ts";
+import { runOpeningStock } from "./demo/stock.ts";
 import { runTraffic } from "./demo/traffic.ts";
 import { type Ready, spawnReady } from "./proc.ts";
 
@@ -276,7 +277,10 @@ try {
   }
   console.log("  cashiers: 1001 / 1002 (PIN 1234), supervisor 9001 (PIN 9999)");
   console.log("Ctrl-C to stop.");
-  if (traffic) void runTraffic(edges, () => stopping);
+  // Opening stock first (the edges' receivings), then the lanes' traffic sells from it.
+  const opened = runOpeningStock(hq, adminToken, dataDir, edges, () => stopping);
+  if (traffic) void opened.then(() => runTraffic(edges, () => stopping));
+  else void opened;
   void runReconciliation(hq, adminToken, dataDir, edges, () => stopping);
   void runPayables(hq, adminToken, edges, () => stopping);
   void redeemDemoCampaign(
