@@ -1,0 +1,168 @@
+// The stocktake screen against a real hub in Chromium: HQ opens a cycle count at a store from
+// the console, the store's finished count arrives over MQTT (as the edge sends it), the console
+// shows each line against the book with the difference valued at the store's average cost and
+// the alerts (a big variance, negative book stock), and approving posts the adjustments (HQ's
+// on-hand follows) and the screen says so.
+import { join } from "node:path";
+import { test } from "@playwright/test";
+import type { BrowserContext, Page } from "playwright-core";
+import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
+import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
+import { connectStore, type Enrolled, type StoreWire, uuidv7 } from "./lib/store.ts";
+
+const STORE = "S030";
+
+function assert(cond: unknown, what: string): asserts cond {
+  if (!cond) throw new Error(`expected: ${what}`);
+}
+
+test.describe("hq-console stocktakes e2e", () => {
+  test.describe.configure({ mode: "serial" });
+  let hub: Proc | undefined;
+  let http = "";
+  let wire: StoreWire | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let seq = 0;
+  let sessionId = "";
+  const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+    hubApi<T>(http, method, path, body);
+  const envelope = (type: string, payload: unknown) => ({
+    v: 1,
+    id: uuidv7(),
+    type,
+    storeId: STORE,
+    seq: ++seq,
+    occurredAt: new Date().toISOString(),
+    payload,
+  });
+  const onHand = async (sku: string) =>
+    (await api<{ sku: string; on_hand: number }[]>("GET", `/api/v1/stores/${STORE}/stock?sku=${sku}`))[0]
+      ?.on_hand ?? 0;
+
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(180_000);
+    const consoleDir = ensureConsoleBuild();
+    const dir = tempDir("hq-console-stocktakes-");
+    hub = await startHub(join(dir, "hq"), consoleDir);
+    http = hub.ready.http!;
+    await api("POST", "/api/v1/stores", { id: STORE, name: "苏州园区店", region: "east" });
+    const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${STORE}/enrollment-code`);
+    const enrolled = await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, "");
+    const job = await api<{ id: string }>(
+      "POST",
+      "/api/v1/imports/products",
+      "sku,name,category,unit,taxRate,weighed,status\nM1,纯牛奶 250ml,10/1001,EA,13,false,active\nM2,进口红酒,10/1002,EA,13,false,active\nM3,矿泉水,10/1003,EA,13,false,active\n",
+    );
+    await until(
+      async () => (await api<{ state: string }>("GET", `/api/v1/imports/${job.id}`)).state === "done",
+      15_000,
+      "import",
+    );
+    await api("POST", "/api/v1/suppliers", {
+      id: "SUP1",
+      name: "供应商",
+      leadTimeDays: 2,
+      minOrderQty: 1,
+      packSize: 1,
+    });
+    await api("POST", "/api/v1/suppliers/SUP1/prices", {
+      prices: [
+        { sku: "M1", costFen: 300, taxRate: 13, effectiveFrom: "2026-01-01" },
+        { sku: "M2", costFen: 8800, taxRate: 13, effectiveFrom: "2026-01-01" },
+      ],
+    });
+    wire = await connectStore(enrolled);
+    await wire.publish("events", [
+      envelope("receiving.confirmed", {
+        receivingId: uuidv7(),
+        supplierId: "SUP1",
+        confirmedBy: "9001",
+        lines: [
+          { sku: "M1", qty: 40 },
+          { sku: "M2", qty: 10 },
+        ],
+        confirmedAt: new Date().toISOString(),
+      }),
+    ]);
+    await until(async () => (await onHand("M2")) === 10, 20_000, "the receipt at HQ");
+
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${http}/`);
+    await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.locator("nav.side").waitFor();
+    await page.getByRole("link", { name: "盘点" }).click();
+    await page.locator('[data-testid="stocktakes"][data-loaded="1"]').waitFor();
+  });
+  test.afterAll(async () => {
+    await context?.close().catch(() => {});
+    await wire?.close().catch(() => {});
+    await stop(hub);
+  });
+
+  test("HQ opens a cycle count at the store from the console; a bad SKU is refused", async () => {
+    await page.getByTestId("st-store").fill(STORE);
+    await page.getByTestId("st-skus").fill("M1, NOPE");
+    await page.getByTestId("st-open").click();
+    await page.getByTestId("error").filter({ hasText: /NOPE/ }).waitFor();
+    await page.getByTestId("st-skus").fill("M1，M2, M3");
+    await page.getByTestId("st-open").click();
+    const detail = page.locator('[data-testid="st-detail"][data-status="requested"]');
+    await detail.waitFor();
+    sessionId = (await detail.getAttribute("data-id")) ?? "";
+    assert(sessionId.startsWith("ST-"), `a session id (${sessionId})`);
+    await page.getByTestId("st-status").filter({ hasText: "已下发，门店盘点中" }).waitFor();
+  });
+
+  test("the store's count arrives: differences at average cost, alerts; approval posts them", async () => {
+    await wire!.publish("events", [
+      envelope("stocktake.submitted", {
+        sessionId,
+        kind: "cycle",
+        origin: "hq",
+        openedBy: "admin",
+        openedAt: new Date().toISOString(),
+        submittedBy: "1001",
+        submittedAt: new Date().toISOString(),
+        recountOver: 2,
+        lines: [
+          { sku: "M1", expected: 40, counted: 39, recounted: false, counters: ["1001"] },
+          { sku: "M2", expected: 10, counted: 7, recounted: true, counters: ["1001", "1002"] },
+          { sku: "M3", expected: -2, counted: 0, recounted: false, counters: ["1002"] },
+        ],
+      }),
+    ]);
+    await until(
+      async () =>
+        (await api<{ status: string }>("GET", `/api/v1/stocktakes/${sessionId}`)).status === "submitted",
+      20_000,
+      "the count at HQ",
+    );
+    await page.reload();
+    await page.locator('[data-testid="stocktakes"][data-loaded="1"]').waitFor();
+    await page.locator(`[data-testid="st-row"][data-id="${sessionId}"][data-status="submitted"]`).click();
+    await page.locator('[data-testid="st-detail"][data-status="submitted"]').waitFor();
+    const value = (sku: string) =>
+      page.locator(`[data-testid="st-line"][data-sku="${sku}"] [data-testid="st-value"]`);
+    await value("M1").filter({ hasText: "-¥3.00" }).waitFor();
+    await value("M2").filter({ hasText: "-¥264.00" }).waitFor();
+    await page.getByTestId("st-totals").filter({ hasText: "盘亏" }).filter({ hasText: "-¥267.00" }).waitFor();
+    await page
+      .locator('[data-testid="st-alert"][data-sku="M2"][data-kind="big_variance"]')
+      .filter({ hasText: "大额差异" })
+      .waitFor();
+    await page
+      .locator('[data-testid="st-alert"][data-sku="M3"][data-kind="negative_book"]')
+      .filter({ hasText: "账面负库存" })
+      .waitFor();
+    await page.getByTestId("st-approve").click();
+    await page.locator('[data-testid="st-detail"][data-status="approved"]').waitFor();
+    await page.getByTestId("st-status").filter({ hasText: "已批准入账" }).waitFor();
+    assert((await onHand("M1")) === 39, "M1 39 at HQ");
+    assert((await onHand("M2")) === 7, "M2 7 at HQ");
+    assert((await onHand("M3")) === 2, "M3 +2 at HQ");
+  });
+});
