@@ -277,7 +277,7 @@ describe("sales report", () => {
 
   test("validation errors name the field", async () => {
     for (const [query, field] of [
-      ["from=2026-11-25&to=2026-11-26&by=week", "query.by"],
+      ["from=2026-11-25&to=2026-11-26&by=fortnight", "query.by"],
       ["from=2026-13-01&to=2026-11-26", "query.from"],
       ["from=2026-11-27&to=2026-11-26", "query.to"],
       ["to=2026-11-26", "query.from"],
