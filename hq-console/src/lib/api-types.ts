@@ -647,6 +647,7 @@ export interface HubApiSchemas {
   ExcludedStore: ExcludedStore;
   FinanceFailure: FinanceFailure;
   FleetAlert: FleetAlert;
+  FleetPage: FleetPage;
   FleetRow: FleetRow;
   Health: Health;
   ImportJob: ImportJob;
@@ -1345,6 +1346,14 @@ export interface FleetAlert {
   };
   closedAt?: string;
   closedBy?: string;
+}
+export interface FleetPage {
+  rows: FleetRow[];
+  total: number;
+  regions: string[];
+  online: number;
+  offline: number;
+  alerting: number;
 }
 export interface FleetRow {
   storeId: string;

@@ -60,6 +60,7 @@ export type {
   ExcludedStore,
   FinanceFailure,
   FleetAlert,
+  FleetPage,
   FleetRow,
   ImportJob,
   MarginReport,

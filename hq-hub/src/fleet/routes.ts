@@ -7,7 +7,7 @@ import type { RouteModule } from "../http/route.ts";
 
 const Range = z.object({ from: z.number().int(), to: z.number().int() });
 
-const FleetRow = z
+export const FleetRow = z
   .object({
     storeId: z.string(),
     name: z.string(),

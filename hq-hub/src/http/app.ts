@@ -16,6 +16,7 @@ import { dashboardRoutes } from "../dashboard/routes.ts";
 import { ForbiddenError, NotFoundError, StateError, ValidationError } from "../errors.ts";
 import { exportRoutes } from "../export/routes.ts";
 import { financeRoutes } from "../finance/routes.ts";
+import { fleetListRoutes } from "../fleet/list-routes.ts";
 import { fleetRoutes } from "../fleet/routes.ts";
 import { ingestRoutes } from "../ingest/routes.ts";
 import { memberRoutes } from "../members/routes.ts";
@@ -43,6 +44,7 @@ import { tokenRoutes } from "./token-routes.ts";
 export const ROUTE_MODULES: readonly RouteModule[] = [
   metaRoutes,
   storeRoutes,
+  fleetListRoutes,
   fleetRoutes,
   catalogListRoutes,
   catalogRoutes,
