@@ -143,8 +143,50 @@ test.describe("hq-console e2e", () => {
     await row.getByTestId("state").filter({ hasText: "在线" }).waitFor();
     const text = await row.innerText();
     assert(text.includes("1.4.2"), `app version in ${text}`);
-    assert(text.includes("上海徐汇店") && text.includes("pilot"), "name and ring");
-    assert(/1·scanner: ready/.test(text), `device health in ${text}`);
+    assert(text.includes("上海徐汇店") && text.includes("试点"), "name and ring, in words");
+    // One line of device health per store: how many are well; the detail (in words) on hover.
+    const devices = row.getByTestId("devices");
+    assert(((await devices.textContent()) ?? "").includes("1/1 正常"), `device health in ${text}`);
+    const detail = (await devices.getAttribute("title")) ?? "";
+    assert(detail.includes("款台 1 扫码枪: 就绪"), `each device in words: ${detail}`);
+    assert(text.includes("已注册"), `enrollment state in words: ${text}`);
+  });
+
+  test("fleet: searched, filtered and paged by the hub, with its total", async () => {
+    for (const [id, name, region] of [
+      ["S201", "苏州观前店", "east"],
+      ["S202", "广州天河店", "south"],
+      ["S203", "深圳南山店", "south"],
+    ])
+      await api("POST", "/api/v1/stores", { id, name, region });
+    const all = await api<{ total: number }>("GET", "/api/v1/fleet/page?limit=1");
+    const filter = page.getByTestId("fleet-filter");
+    await page.locator('[data-testid="fleet-filter"][data-loaded="true"]').waitFor();
+    // The list may still be the one from before these stores: ask again and wait for the new total.
+    await filter.getByRole("button", { name: "查询" }).click();
+    await page
+      .getByTestId("pager")
+      .and(page.locator(`[data-total="${all.total}"]`))
+      .waitFor();
+    await filter.locator('select[name="region"]').selectOption("south");
+    await filter.getByRole("button", { name: "查询" }).click();
+    await page.getByTestId("pager").and(page.locator('[data-total="2"]')).waitFor();
+    const south = await page
+      .locator('[data-testid="fleet"] tr[data-store]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-store")));
+    assert(south.join(",") === "S202,S203", `south's stores by code: ${south.join(",")}`);
+    await filter.locator('select[name="region"]').selectOption("");
+    await filter.locator('input[name="q"]').fill("观前");
+    await filter.getByRole("button", { name: "查询" }).click();
+    await page.getByTestId("pager").and(page.locator('[data-total="1"]')).waitFor();
+    await page.locator('[data-testid="fleet"] tr[data-store="S201"]').waitFor();
+    assert(((await page.getByTestId("pager-text").textContent()) ?? "").includes("共 1 条"), "the total");
+    await filter.locator('input[name="q"]').fill("");
+    await filter.getByRole("button", { name: "查询" }).click();
+    await page
+      .getByTestId("pager")
+      .and(page.locator(`[data-total="${all.total}"]`))
+      .waitFor();
   });
 
   test("create a store and issue its one-time enrollment code", async () => {
