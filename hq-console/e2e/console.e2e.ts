@@ -845,14 +845,15 @@ test.describe("hq-console e2e", () => {
     conflictResolvedFromScreen({ page, http, sku: SKU }));
 
   test("zh-CN by default, English by the toggle, and back", async () => {
-    await page.getByRole("link", { name: "门店" }).click();
+    // exact: the navigation also has 门店调拨 (transfers).
+    await page.getByRole("link", { name: "门店", exact: true }).click();
     assert((await page.locator("html").getAttribute("lang")) === "zh-CN", "zh-CN first");
     await page.getByTestId("lang").click();
     await page.getByRole("link", { name: "Fleet" }).waitFor();
     await page.locator(`tr[data-store="${STORE}"]`).getByText("online").waitFor();
     assert((await page.locator("html").getAttribute("lang")) === "en", "lang=en");
     await page.getByTestId("lang").click();
-    await page.getByRole("link", { name: "门店" }).waitFor();
+    await page.getByRole("link", { name: "门店", exact: true }).waitFor();
   });
 
   test("usable at 1280x800: no sideways scrolling, navigation visible", async () => {
