@@ -43,6 +43,8 @@ test("the drizzle schema matches the SQL migrations, pragmas are WAL + synchrono
     "0007_day_digest_index.sql",
     "0008_outbox_boots.sql",
     "0009_pin_source_failures.sql",
+    "drizzle/0001_member_signups.sql",
+    "drizzle/0002_stocktakes.sql",
   ]);
   for (const table of Object.values(schema)) {
     if (typeof table === "function") continue; // the catalog table builders
