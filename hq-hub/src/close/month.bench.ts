@@ -132,6 +132,9 @@ export function benchMonth(): BenchRow[] {
       }
       return differences;
     });
+    // A first pass of the checklist before the export, as finance (and the demo) does: its
+    // "receipts invoiced or accrued" step posts the month-end accrual, which the export must carry.
+    const firstCheck = time(() => close.check(shape.period, "bench"));
     // The month's vouchers handed to the accounting package (Kingdee's voucher import, .xlsx).
     const exported = time(() =>
       createVoucherExport({ db, now }).exportVouchers(
@@ -144,7 +147,12 @@ export function benchMonth(): BenchRow[] {
         "bench",
       ),
     );
-    const checklist = time(() => close.check(shape.period, "bench"));
+    const second = time(() => close.check(shape.period, "bench"));
+    const checklist = {
+      ms: firstCheck.ms + second.ms,
+      cpuMs: firstCheck.cpuMs + second.cpuMs,
+      value: second.value,
+    };
     const total = cost.ms + posting.ms + valuation.ms + reconciliation.ms + exported.ms + checklist.ms;
     // The machine is shared (load average in the twenties): the process's own CPU time says
     // what the run costs when it has a core, wall time what it took here.
@@ -181,7 +189,7 @@ export function benchMonth(): BenchRow[] {
         true,
       ),
       row("month-end: the month's vouchers exported (Kingdee)", exported.ms, part, true),
-      row("month-end: the whole close checklist", checklist.ms, part, true),
+      row("month-end: the whole close checklist (before and after the export)", checklist.ms, part, true),
       row("month-end: the whole run", total, "< 300 s", total < TARGET_MS),
       row(
         "month-end: the whole run, CPU time of the process",
