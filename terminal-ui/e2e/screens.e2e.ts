@@ -505,6 +505,7 @@ test.describe("terminal-ui e2e: the cashier's screens", () => {
     await sup();
     await byId("sup-pin").press("Enter");
     await until(async () => (await lineCount()) === 0, 5000, "sale voided");
+    await hidden("void-sale-dialog");
   });
 
   test("device panel (simulated lane): the scale's weight is set from the till and a weighed item sells at it", async () => {

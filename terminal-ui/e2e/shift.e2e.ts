@@ -285,6 +285,9 @@ test.describe("terminal-ui e2e: a cashier's shift", () => {
     await key("F7");
     await byId("suspend-submit").click();
     await until(async () => (await lineCount()) === 0, 5000, "cart emptied by suspend");
+    // The socket's empty cart can come before the suspend answer closes the dialog, and keys
+    // reach the screen only once no dialog is open: F7 pressed earlier would be dropped.
+    await hidden("suspend-dialog");
     await key("F7");
     await visible("recall");
     await shot("11-suspended");
@@ -393,6 +396,7 @@ test.describe("terminal-ui e2e: a cashier's shift", () => {
     await sup();
     await byId("sup-pin").press("Enter");
     await until(async () => (await lineCount()) === 0, 5000, "sale voided");
+    await hidden("void-sale-dialog");
   });
 
   test("the lane's own scanner: a device scan reaches the terminal and the customer display", async () => {
