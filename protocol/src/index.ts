@@ -1,5 +1,6 @@
 // Public surface of @retail/protocol: what the store edge and the HQ hub must agree on.
 export * from "./barcodes.ts";
+export * from "./batches.ts";
 export * from "./bench-row.ts";
 export * from "./cap-violation.ts";
 export * from "./catalog.ts";

@@ -14,6 +14,7 @@ import {
   TenderKind,
   UnitPriceFen,
 } from "./fields.ts";
+import { LotDeltas } from "./stock.ts";
 
 const DiscountV1 = z.strictObject({ promotionId: Id, amount: LineFen.positive() });
 
@@ -39,6 +40,8 @@ export const SaleLineV1 = z.strictObject({
   override: z
     .strictObject({ catalogPrice: UnitPriceFen, supervisorId: CashierCode, reason: z.string().max(80) })
     .optional(),
+  /** Dated goods: the lots the units were drawn from, first-expiring first (batches.ts). */
+  batches: LotDeltas.optional(),
 });
 
 export const TenderV1 = z.strictObject({
