@@ -30,6 +30,48 @@ export const TaxRate = z.union(
 export const Sku = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, "SKU: 1-32 letters, digits, . _ -");
 export const IsoTime = z.iso.datetime({ offset: true });
 
+/**
+ * One pack level of a product (issue 17 item 6): a case of 12, a 6-pack. The product's own unit
+ * (`unit`) is what the till sells and the ledger counts; a pack is `qty` of those units under
+ * its own barcode, so scanning the case's code sells (or counts, or receives) `qty` units.
+ */
+export const PackV1 = z.strictObject({
+  /** Units of the product in one pack: a case of 12 is 12. */
+  qty: z.int("a whole number of units").min(2, "a pack holds at least 2 units").max(10_000),
+  /** What the pack is called on screens and orders (箱, 中包, 托). */
+  name: z.string().trim().min(1).max(10),
+  /**
+   * The pack's own barcode (a GTIN-14/ITF-14 on the case, a GTIN-13, or an in-store code); HQ
+   * stores GTINs normalised like barcodes. It must not be any SKU's unit barcode.
+   */
+  code: z.string().min(1).max(48).optional(),
+  /** The pack the supplier sells: automatic orders are rounded to whole packs of it. */
+  purchase: z.boolean().optional(),
+});
+export type Pack = z.infer<typeof PackV1>;
+
+/** A product's pack levels: distinct sizes and codes, at most one purchase pack. */
+export const PacksV1 = z
+  .array(PackV1)
+  .max(5)
+  .superRefine((packs, ctx) => {
+    const qtys = new Set<number>();
+    const codes = new Set<string>();
+    let purchase = 0;
+    packs.forEach((p, i) => {
+      if (qtys.has(p.qty))
+        ctx.addIssue({ code: "custom", path: [i, "qty"], message: `two packs of ${p.qty}` });
+      qtys.add(p.qty);
+      if (p.code !== undefined) {
+        if (codes.has(p.code))
+          ctx.addIssue({ code: "custom", path: [i, "code"], message: `code ${p.code} twice` });
+        codes.add(p.code);
+      }
+      if (p.purchase && ++purchase > 1)
+        ctx.addIssue({ code: "custom", path: [i, "purchase"], message: "only one purchase pack" });
+    });
+  });
+
 export const ProductV1 = z.strictObject({
   sku: Sku,
   name: z.string().min(1).max(80),
@@ -54,8 +96,20 @@ export const ProductV1 = z.strictObject({
     .regex(/^[a-z0-9]*$/)
     .max(80)
     .optional(),
+  /** Pack levels (case vs each); absent: sold, ordered and counted by the unit only. */
+  packs: PacksV1.optional(),
 });
 export type Product = z.infer<typeof ProductV1>;
+
+/** The pack a scanned code stands for, if the code is one of the product's pack codes. */
+export function packOfCode(product: Pick<Product, "packs">, code: string): Pack | undefined {
+  return product.packs?.find((p) => p.code === code);
+}
+
+/** Units per purchase pack (the product's purchase pack), or undefined when none is set. */
+export function purchasePackQty(product: Pick<Product, "packs">): number | undefined {
+  return product.packs?.find((p) => p.purchase)?.qty;
+}
 
 export const BarcodeV1 = z.strictObject({
   /** Normalised GTIN (see normalizeGtin) or a CODE128 in-store code. */

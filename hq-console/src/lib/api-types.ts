@@ -678,6 +678,8 @@ export interface HubApiSchemas {
   OrderLineCost: OrderLineCost;
   Oversell: Oversell;
   OversellMovement: OversellMovement;
+  Pack: Pack;
+  PacksInput: PacksInput;
   ParamsBulkResult: ParamsBulkResult;
   ParamsImportResult: ParamsImportResult;
   Period: Period;
@@ -686,6 +688,7 @@ export interface HubApiSchemas {
   PostingRun: PostingRun;
   PriceFinding: PriceFinding;
   PriceSchedule: PriceSchedule;
+  ProductPacks: ProductPacks;
   ProductV1: ProductV1;
   PurchaseOrder: PurchaseOrder;
   ReconItem: ReconItem;
@@ -832,6 +835,15 @@ export interface ProductV1 {
   plu?: string;
   status: "active" | "inactive";
   pinyin?: string;
+  /**
+   * @maxItems 5
+   */
+  packs?: {
+    qty: number;
+    name: string;
+    code?: string;
+    purchase?: boolean;
+  }[];
 }
 export interface PriceSchedule {
   sku: string;
@@ -1677,6 +1689,18 @@ export interface Oversell {
   since: OversellMovement;
   movements: OversellMovement[];
 }
+export interface Pack {
+  qty: number;
+  name: string;
+  code?: string;
+  purchase?: boolean;
+}
+export interface PacksInput {
+  /**
+   * @maxItems 5
+   */
+  packs: Pack[];
+}
 export interface ParamsBulkResult {
   stores: number;
   skus: number;
@@ -1718,6 +1742,14 @@ export interface PriceFinding {
   expected: string;
   actual: string;
   found_at: string;
+}
+export interface ProductPacks {
+  sku: string;
+  name: string;
+  unit: string;
+  weighed: boolean;
+  packs: Pack[];
+  changesetId?: number;
 }
 export interface ReconItem {
   id: number;

@@ -8,6 +8,7 @@ import type { ChangesetStore } from "../rollout/changesets.ts";
 import { changesetLifecycle } from "../rollout/lifecycle.ts";
 import type { CatalogContext, ChangesetRow } from "./context.ts";
 import type { MasterStore } from "./master.ts";
+import { createPackCodes } from "./packs.ts";
 import {
   checkBarcode,
   checkCashier,
@@ -31,6 +32,7 @@ export function createEdits(
   createChangeset: (actor: string, input: { description?: string; target: Target }) => ChangesetRow,
 ) {
   const { db, orm } = ctx;
+  const packCodes = createPackCodes(ctx);
 
   function draftFor(actor: string, changesetId?: number): number {
     if (changesetId !== undefined) {
@@ -59,15 +61,19 @@ export function createEdits(
   async function validate(entity: Entity, input: unknown): Promise<{ key: string; data: unknown }> {
     let data: unknown;
     switch (entity) {
-      case "product":
-        data = checkProduct(input);
+      case "product": {
+        const p = checkProduct(input);
+        packCodes.checkProductPacks(p);
+        data = p;
         break;
+      }
       case "barcode": {
         const b = checkBarcode(input);
         requireProduct(b.sku, "sku");
         const owner = orm.select({ sku: barcodes.sku }).from(barcodes).where(eq(barcodes.code, b.code)).get();
         if (owner && owner.sku !== b.sku)
           throw new ValidationError("code", `barcode ${b.code} already belongs to SKU ${owner.sku}`);
+        packCodes.checkBarcodeNotPack(b.code);
         data = b;
         break;
       }

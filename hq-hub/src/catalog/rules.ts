@@ -75,13 +75,22 @@ export function checkProduct(input: unknown): Product {
     throw new ValidationError("plu", "only weighed goods have a scale PLU");
   if (p.weighed && !["KG", "G"].includes(p.unit))
     throw new ValidationError("unit", "weighed goods are sold by KG or G");
+  if (p.packs?.length && p.weighed)
+    throw new ValidationError("packs", "weighed goods are sold by weight, not in packs");
+  // Pack codes are stored like barcodes (GTINs normalised), so the till finds the code it scans.
+  const packs = p.packs?.map((k, i) =>
+    k.code === undefined ? k : { ...k, code: storedCode(k.code, `packs.${i}.code`) },
+  );
+  if (packs && new Set(packs.map((k) => k.code).filter(Boolean)).size !== packs.filter((k) => k.code).length)
+    throw new ValidationError("packs", "two packs with the same code");
+  const out = packs ? { ...p, packs } : p;
   // Written without initials: HQ derives them from the zh-CN name so every store gets them
   // (an explicit value, even "", is kept as given).
-  if (p.pinyin === undefined) {
-    const initials = pinyinInitials(p.name);
-    if (initials !== "") return { ...p, pinyin: initials };
+  if (out.pinyin === undefined) {
+    const initials = pinyinInitials(out.name);
+    if (initials !== "") return { ...out, pinyin: initials };
   }
-  return p;
+  return out;
 }
 
 /**
@@ -93,21 +102,26 @@ export function checkBarcode(input: unknown): { code: string; sku: string } {
   const r = BarcodeV1.safeParse(input);
   if (!r.success) throw fromZod(r.error);
   const { code, sku } = r.data;
-  if (!/^[A-Za-z0-9-]+$/.test(code)) throw new ValidationError("code", "letters, digits and dashes only");
+  return { code: storedCode(code, "code"), sku };
+}
+
+/** A barcode or pack code as HQ stores it (GTINs normalised), or a ValidationError on `field`. */
+function storedCode(code: string, field: string): string {
+  if (!/^[A-Za-z0-9-]+$/.test(code)) throw new ValidationError(field, "letters, digits and dashes only");
   if (/^\d+$/.test(code) && [8, 12, 13, 14].includes(code.length)) {
     try {
-      return { code: normalizeGtin(code).gtin, sku };
+      return normalizeGtin(code).gtin;
     } catch (e) {
-      if (e instanceof BarcodeError) throw new ValidationError("code", e.message.replace(/^code: /, ""));
+      if (e instanceof BarcodeError) throw new ValidationError(field, e.message.replace(/^code: /, ""));
       throw e;
     }
   }
   if (/^\d+$/.test(code) && code.length > 7)
     throw new ValidationError(
-      "code",
+      field,
       `a numeric code of ${code.length} digits is not a GTIN length (8, 12, 13, 14)`,
     );
-  return { code, sku };
+  return code;
 }
 
 const ms = (t: string | undefined, open: number) => (t === undefined ? open : Date.parse(t));

@@ -6,6 +6,7 @@ import { accountRoutes } from "../accounts/routes.ts";
 import { auditRoutes } from "../audit/routes.ts";
 import { brokerRoutes } from "../broker/routes.ts";
 import { catalogListRoutes } from "../catalog/list-routes.ts";
+import { packRoutes } from "../catalog/pack-routes.ts";
 import { catalogRoutes } from "../catalog/routes.ts";
 import { closeRoutes } from "../close/routes.ts";
 import { completenessRoutes } from "../completeness/routes.ts";
@@ -48,6 +49,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   fleetRoutes,
   catalogListRoutes,
   catalogRoutes,
+  packRoutes,
   suppliersAndReplenishment,
   couponRoutes,
   memberRoutes,

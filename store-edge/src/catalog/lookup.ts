@@ -47,6 +47,8 @@ export interface SearchHit {
 export class CatalogLookup {
   readonly products = new JsonMap<Product>(true);
   readonly barcodes = new Map<string, string>();
+  /** Pack codes (a case's barcode, ProductV1.packs): code -> SKU and units per pack. */
+  readonly packCodes = new Map<string, { sku: string; qty: number; name: string }>();
   readonly plus = new Map<string, string>();
   readonly prices = new JsonMap<Price>();
   /** The promotion set, its category widening, engine check and per-basket index. */
@@ -211,6 +213,7 @@ export class CatalogLookup {
         this.promos.countPath(p?.category, -1);
         this.names.remove(key);
         if (p?.plu && this.plus.get(p.plu) === key) this.plus.delete(p.plu);
+        this.dropPackCodes(p);
         break;
       }
       case "barcode":
@@ -244,9 +247,17 @@ export class CatalogLookup {
       this.promos.countPath(p.category, 1);
     }
     if (old?.plu && old.plu !== p.plu && this.plus.get(old.plu) === p.sku) this.plus.delete(old.plu);
+    this.dropPackCodes(old);
     this.products.set(p.sku, p, raw);
     if (p.plu) this.plus.set(p.plu, p.sku);
+    for (const k of p.packs ?? [])
+      if (k.code) this.packCodes.set(k.code, { sku: p.sku, qty: k.qty, name: k.name });
     this.names.put(p, old);
+  }
+
+  private dropPackCodes(p: Product | undefined): void {
+    for (const k of p?.packs ?? [])
+      if (k.code && this.packCodes.get(k.code)?.sku === p!.sku) this.packCodes.delete(k.code);
   }
 
   private putBarcode(b: Barcode): void {
@@ -293,17 +304,35 @@ export class CatalogLookup {
     return this.promos.checkedFor(lines);
   }
 
-  /** A product by a scanned code: the code as is, then its normalised GTIN. */
+  /** A product by a scanned code (a unit barcode or a pack's code): the code as is, then its normalised GTIN. */
   byBarcode(code: string): Product | undefined {
-    let sku = this.barcodes.get(code);
-    if (!sku && /^\d{8,14}$/.test(code)) {
+    return this.byCode(code)?.product;
+  }
+
+  /**
+   * What a scanned code stands for: the product and how many units one scan is (1 for a unit
+   * barcode, the pack's size for a case code). Unit barcodes win over pack codes (HQ keeps
+   * them apart; a unit is the safe reading if an old replica still has both).
+   */
+  byCode(code: string): { product: Product; qty: number; pack?: { qty: number; name: string } } | undefined {
+    let hit = this.codeOf(code);
+    if (!hit && /^\d{8,14}$/.test(code)) {
       try {
-        sku = this.barcodes.get(normalizeGtin(code).gtin);
+        hit = this.codeOf(normalizeGtin(code).gtin);
       } catch {
-        sku = undefined;
+        hit = undefined;
       }
     }
-    return sku === undefined ? undefined : this.products.get(sku);
+    const product = hit && this.products.get(hit.sku);
+    if (!hit || !product) return undefined;
+    return hit.pack ? { product, qty: hit.pack.qty, pack: hit.pack } : { product, qty: 1 };
+  }
+
+  private codeOf(code: string): { sku: string; pack?: { qty: number; name: string } } | undefined {
+    const sku = this.barcodes.get(code);
+    if (sku !== undefined) return { sku };
+    const pack = this.packCodes.get(code);
+    return pack ? { sku: pack.sku, pack: { qty: pack.qty, name: pack.name } } : undefined;
   }
 
   byPlu(plu: string): Product | undefined {

@@ -68,9 +68,13 @@ export class Scanner {
         return { kind: parsed.kind, ...this.basket.add(rt, line) };
       }
       case "product": {
-        const p = this.lanes.lookup.byBarcode(parsed.gtin ?? parsed.code);
-        if (!p) throw notFound("code", `unknown barcode ${parsed.code}: nothing added`);
-        return { kind: parsed.kind, ...this.basket.add(rt, this.basket.lineFor(p.sku, parsed.code, rt)) };
+        const hit = this.lanes.lookup.byCode(parsed.gtin ?? parsed.code);
+        if (!hit) throw notFound("code", `unknown barcode ${parsed.code}: nothing added`);
+        const line = this.basket.lineFor(hit.product.sku, parsed.code, rt);
+        // A case's code sells the case's units at the unit price (HQ's audit re-prices the line
+        // as any other: the SKU, its qty, its shelf price).
+        if (hit.pack && !line.weighed) line.qty = hit.qty;
+        return { kind: parsed.kind, ...this.basket.add(rt, line) };
       }
     }
   }

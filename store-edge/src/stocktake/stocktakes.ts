@@ -192,10 +192,15 @@ export class Stocktakes {
     if (!Number.isInteger(qty) || qty < 0 || qty > MAX_QTY)
       throw invalid("qty", `a whole number 0..${MAX_QTY}`);
     const lookup = this.d.replica.lookup;
-    const product = lookup.products.get(code) ?? lookup.byBarcode(code);
-    if (!product)
+    const bySku = lookup.products.get(code);
+    const hit = bySku ? { product: bySku, qty: 1, pack: undefined } : lookup.byCode(code);
+    if (!hit)
       throw new EdgeError("not_found", "code", `no product with barcode or SKU ${code}`, "unknown_code");
+    const { product, pack } = hit;
     const sku = product.sku;
+    // A case's code counts its units: 2 cases of 12 scanned are 24.
+    const units = qty * hit.qty;
+    if (units > MAX_QTY) throw invalid("qty", `${qty} x ${hit.qty} is more than ${MAX_QTY} units`);
     return this.d.db.write(() => {
       const s = this.row(id);
       this.open_(s);
@@ -217,10 +222,17 @@ export class Stocktakes {
         );
       this.d.db.d
         .insert(stocktakeEntries)
-        .values({ sessionId: id, sku, qty, counter, round: s.status === "recount" ? 2 : 1, at: this.now() })
+        .values({
+          sessionId: id,
+          sku,
+          qty: units,
+          counter,
+          round: s.status === "recount" ? 2 : 1,
+          at: this.now(),
+        })
         .run();
       const line = this.lines(s).find((l) => l.sku === sku)!;
-      return { sku, name: product.name, counted: line.counted, qty };
+      return { sku, name: product.name, counted: line.counted, qty: units, ...(pack ? { pack } : {}) };
     });
   }
 
