@@ -2,6 +2,7 @@
 // the link to HQ, put together. `Edge.open` is what `store-edge serve` and the tests call.
 import { join } from "node:path";
 import type { Payload, StoreStatus } from "@retail/protocol";
+import { BatchDesk } from "./batches/desk.ts";
 import { CatalogReplica } from "./catalog/replica.ts";
 import { businessDay, type Clock, systemClock } from "./clock.ts";
 import type { EdgeConfig } from "./config.ts";
@@ -95,6 +96,8 @@ export class Edge {
   readonly wallet: WalletPayments;
   readonly returns: Returns;
   readonly inventory: Inventory;
+  /** Dated lots near or past expiry, their write-off (batches/). */
+  readonly batches: BatchDesk;
   /** Members found by phone or member code, and signed up at the till (member/desk.ts). */
   readonly members: MemberDesk;
   /** Count sessions counted here, approved at HQ (stocktake/). */
@@ -203,6 +206,22 @@ export class Edge {
       onLedger: () => this.link?.notify(),
       verifyStaff: (cashierId, pin, purpose) =>
         this.staff.pins.verifyPin({ cashierId, pin, need: "staff", field: "cashierId", purpose }),
+    });
+    this.batches = new BatchDesk({
+      db: this.db,
+      outbox: this.outbox,
+      stock: this.stock,
+      replica: this.replica,
+      clock: this.clock,
+      onLedger: () => this.link?.notify(),
+      verifyStaff: (cashierId, pin) =>
+        this.staff.pins.verifyPin({
+          cashierId,
+          pin,
+          need: "staff",
+          field: "cashierId",
+          purpose: "stock_count",
+        }),
     });
     this.members = new MemberDesk({
       db: this.db,

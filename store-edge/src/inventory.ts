@@ -45,10 +45,20 @@ export class Inventory {
     const at = new Date(ms).toISOString();
     const countId = uuidv7(ms);
     const event = this.d.db.write(() => {
+      const counted = lines.map((l) => ({
+        sku: l.sku,
+        counted: l.counted,
+        expected: this.d.stock.onHand(l.sku),
+      }));
+      // A loss of dated goods is drawn first-expiring first, and HQ is told which lots (batches/).
+      const draws = this.d.stock.lots.draw(
+        counted.map((l) => ({ sku: l.sku, qty: l.expected - l.counted })),
+        at,
+      );
       const payload: Payload<"stock.counted"> = {
         countId,
         countedBy: cashierId,
-        lines: lines.map((l) => ({ sku: l.sku, counted: l.counted, expected: this.d.stock.onHand(l.sku) })),
+        lines: counted.map((l, i) => (draws[i] ? { ...l, batches: draws[i] } : l)),
         countedAt: at,
       };
       for (const l of payload.lines)
@@ -67,11 +77,16 @@ export class Inventory {
     input: {
       purchaseOrderId?: string;
       supplierId?: string;
-      lines: { sku: string; qty: number; expected?: number }[];
+      lines: Payload<"receiving.confirmed">["lines"];
     },
   ): Promise<Payload<"receiving.confirmed">> {
     await this.d.verifyStaff(cashierId, pin, "receiving");
     this.checkSkus(input.lines);
+    input.lines.forEach((l, i) => {
+      const lots = (l.lots ?? []).reduce((s, lot) => s + lot.qty, 0);
+      if (lots > l.qty)
+        throw invalid(`lines.${i}.lots`, `the lots hold ${lots}, more than the ${l.qty} received`);
+    });
     const ms = this.d.clock.now();
     const at = new Date(ms).toISOString();
     const receivingId = uuidv7(ms);
@@ -84,8 +99,10 @@ export class Inventory {
         lines: input.lines,
         confirmedAt: at,
       };
-      for (const l of input.lines)
+      for (const l of input.lines) {
+        if (l.lots) this.d.stock.lots.apply(l.sku, l.lots, at); // dated goods (batches/)
         this.d.stock.move(l.sku, l.qty, "receipt", input.purchaseOrderId ?? receivingId, at);
+      }
       this.d.outbox.append("receiving.confirmed", payload, at);
       return payload;
     });

@@ -2,6 +2,7 @@
 // on hand is the derived sum, kept in stock_on_hand by the same transaction that appends.
 import type { Payload } from "@retail/protocol";
 import { asc, eq, sql } from "drizzle-orm";
+import { BatchStock } from "./batches/lots.ts";
 import { appliedMovements, replenishment, stockAlerts, stockMoves, stockOnHand } from "./db/schema.ts";
 import type { EdgeDb } from "./db.ts";
 
@@ -9,8 +10,11 @@ export class StockLedger {
   private readonly insert;
   private readonly bump;
   private readonly get;
+  /** The dated lots of fresh and dated goods (batches/). */
+  readonly lots: BatchStock;
 
   constructor(private readonly db: EdgeDb) {
+    this.lots = new BatchStock(db, (sku) => this.onHand(sku));
     // Prepared once: every sale line moves stock inside the sale's transaction.
     this.insert = db.d
       .insert(stockMoves)
@@ -54,7 +58,11 @@ export class StockLedger {
         .onConflictDoNothing()
         .run() as { changes: number };
       if (r.changes === 0) return false;
-      for (const line of m.lines) this.move(line.sku, line.qty, m.kind, m.reference || m.movementId, m.at);
+      for (const line of m.lines) {
+        // The lots HQ drew (a transfer out) or sends (a transfer in); without them the undated rest moves.
+        if (line.batches) this.lots.apply(line.sku, line.batches, m.at);
+        this.move(line.sku, line.qty, m.kind, m.reference || m.movementId, m.at);
+      }
       return true;
     });
   }

@@ -377,4 +377,5 @@ export const memberSignups = sqliteTable(
   (t) => [index("member_signups_phone").on(t.phone)],
 );
 
+export * from "./batch-schema.ts";
 export * from "./stocktake-schema.ts";

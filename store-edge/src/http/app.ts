@@ -15,6 +15,7 @@ import { existsSync, statSync } from "node:fs";
 import { join, normalize } from "node:path";
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { batchRoutes } from "../batches/routes.ts";
 import { couponRoutes } from "../coupons/routes.ts";
 import type { Edge } from "../edge.ts";
 import { EdgeError, invalid } from "../errors.ts";
@@ -101,6 +102,7 @@ export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppE
   // the sign-in itself, and the open routes.
   api.use("*", bodyLimits(edge.options.config.http ?? {}));
 
+  api.route("/", batchRoutes(edge.batches));
   api.route("/", storeRoutes(edge));
   api.route("/", supplyRoutes(edge.supply));
   api.route("/", stocktakeRoutes(edge.stocktakes));

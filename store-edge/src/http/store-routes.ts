@@ -1,6 +1,7 @@
 // The store-level reads and stock work over the LAN API: status, catalog search, a product with
 // its price and stock, stock alerts, counts and receivings (a cashier's code and PIN in the
 // body), nearby stores' stock (asked of HQ).
+import { ReceivedLotV1 } from "@retail/protocol";
 import { z } from "zod";
 import type { Edge } from "../edge.ts";
 import { EdgeError, invalid } from "../errors.ts";
@@ -26,6 +27,8 @@ const schemas = {
           sku: z.string().min(1).max(32),
           qty: z.int().positive(),
           expected: z.int().nonnegative().optional(),
+          /** Dated goods: batch + expiry of the units received (batches/). */
+          lots: z.array(ReceivedLotV1).min(1).max(20).optional(),
         }),
       )
       .min(1)

@@ -141,6 +141,11 @@ export class SaleCommit {
         catalogVersion: d.replica.applied,
         completedAt: iso,
       });
+      // Dated goods leave first-expiring first; the sale tells HQ which lots (batches/).
+      if (!training)
+        this.stock.lots.draw(sale.lines, iso).forEach((b, i) => {
+          if (b) sale.lines[i]!.batches = b;
+        });
       q.insertSale.run({
         saleId: sale.saleId,
         receiptNo: sale.receiptNo,

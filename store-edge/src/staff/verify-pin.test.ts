@@ -140,6 +140,21 @@ const PIN_ROUTES: PinRoute[] = [
     session: false,
   },
   {
+    name: "write-off of expired lots",
+    code: "1001",
+    right: "1234",
+    setup: async (t) => {
+      // A lot past its date, so the right PIN has something to write off once the lock ran out.
+      await t.edge.inventory.receive("1001", "1234", {
+        lines: [{ sku: "SKU000001", qty: 2, lots: [{ batch: "OLD", expiresOn: "2026-11-01", qty: 2 }] }],
+      });
+    },
+    method: "POST",
+    path: "/stock/write-offs",
+    body: (pin) => ({ cashierId: "1001", pin }),
+    session: false,
+  },
+  {
     name: "cash out (supervisor)",
     code: "9001",
     right: "9999",
