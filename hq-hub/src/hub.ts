@@ -51,6 +51,7 @@ import { createStock } from "./stock/stock.ts";
 import { createStocktakes } from "./stocktakes/stocktakes.ts";
 import { createSessionSecurity } from "./stores/session-security.ts";
 import { createStores } from "./stores/stores.ts";
+import { createSupplierPriceView } from "./suppliers/price-view.ts";
 import { createSuppliers } from "./suppliers/suppliers.ts";
 import { createSupply } from "./transfers/supply.ts";
 import { createTransfers } from "./transfers/transfers.ts";
@@ -449,6 +450,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     audit: createAuditLog({ orm: openDrizzle(db), now }),
     imports,
     suppliers,
+    supplierPrices: createSupplierPriceView({ db, now, suppliers, costing }),
     replenishment,
     autoReplenishment,
     transfers,

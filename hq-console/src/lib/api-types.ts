@@ -675,6 +675,8 @@ export interface HubApiSchemas {
   Movement: Movement;
   NewToken: NewToken;
   OnHand: OnHand;
+  OpenOrderImpact: OpenOrderImpact;
+  OrderImpactLine: OrderImpactLine;
   OrderLineCost: OrderLineCost;
   Oversell: Oversell;
   OversellMovement: OversellMovement;
@@ -724,6 +726,9 @@ export interface HubApiSchemas {
   SupplierInvoice: SupplierInvoice;
   SupplierPayment: SupplierPayment;
   SupplierPrice: SupplierPrice;
+  SupplierPriceList: SupplierPriceList;
+  SupplierPriceListRow: SupplierPriceListRow;
+  SupplierPricePreview: SupplierPricePreview;
   SupplierPricesSet: SupplierPricesSet;
   SupplierSkus: SupplierSkus;
   Target: Target;
@@ -1674,6 +1679,27 @@ export interface OnHand {
   sku: string;
   on_hand: number;
 }
+export interface OpenOrderImpact {
+  lines: OrderImpactLine[];
+  orders: number;
+  totalDiffFen: number;
+}
+export interface OrderImpactLine {
+  poId: string;
+  storeId: string;
+  storeName: string | null;
+  status: string;
+  sku: string;
+  name: string | null;
+  deliveryDay: string;
+  remaining: number;
+  weighed: boolean;
+  orderedCostFen: number | null;
+  beforeFen: number | null;
+  afterFen: number | null;
+  diffPerUnitFen: number | null;
+  diffFen: number | null;
+}
 export interface OrderLineCost {
   sku: string;
   unitCostFen: number | null;
@@ -2146,6 +2172,8 @@ export interface Supplier {
   leadTimeDays: number;
   minOrderQty: number;
   packSize: number;
+  taxId: string | null;
+  paymentTermsDays: number;
   active: boolean;
   createdAt: string;
   updatedAt: string | null;
@@ -2203,6 +2231,30 @@ export interface SupplierPrice {
   costFen: number;
   taxRate: number;
   effectiveFrom: string;
+}
+export interface SupplierPriceList {
+  supplier: Supplier;
+  today: string;
+  rows: SupplierPriceListRow[];
+}
+export interface SupplierPriceListRow {
+  sku: string;
+  name: string | null;
+  unit: string | null;
+  weighed: boolean;
+  costFen: number;
+  taxRate: number;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  state: "past" | "current" | "future";
+  packSize: number;
+  minOrderQty: number;
+}
+export interface SupplierPricePreview {
+  prices: number;
+  lines: OrderImpactLine[];
+  orders: number;
+  totalDiffFen: number;
 }
 export interface SupplierPricesSet {
   supplierId: string;

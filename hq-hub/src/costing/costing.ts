@@ -391,6 +391,7 @@ export function createCosting(deps: { db: Sqlite; now: () => Date }) {
 
   return {
     setPrices: priceLists.setPrices,
+    validatePrices: priceLists.validatePrices,
     prices: priceLists.prices,
     /** Prices new purchase order lines now (called when orders are created, and by catchUp). */
     priceOrders: priceLists.priceOrdersNow,

@@ -50,7 +50,8 @@ export function createPriceLists(deps: { db: Sqlite; now: () => Date }) {
     return priceOnStmt.get({ supplierId, sku, day });
   }
 
-  function setPrices(supplierId: string, input: unknown, actor: string) {
+  /** The lines of a price list, validated as setPrices takes them (nothing written). */
+  function validatePrices(input: unknown): SupplierPriceLine[] {
     const r = SupplierPricesInput.safeParse(input);
     if (!r.success) throw fromZod(r.error);
     const seen = new Set<string>();
@@ -62,9 +63,14 @@ export function createPriceLists(deps: { db: Sqlite; now: () => Date }) {
       if (!orm.select({ sku: products.sku }).from(products).where(eq(products.sku, p.sku)).get())
         throw new ValidationError(`prices.${i}.sku`, `unknown SKU ${p.sku}`);
     });
+    return r.data.prices;
+  }
+
+  function setPrices(supplierId: string, input: unknown, actor: string) {
+    const prices = validatePrices(input);
     const at = now().toISOString();
     db.transaction(() => {
-      for (const p of r.data.prices)
+      for (const p of prices)
         orm
           .insert(supplierPrices)
           .values({ supplierId, ...p, createdBy: actor, createdAt: at })
@@ -74,7 +80,7 @@ export function createPriceLists(deps: { db: Sqlite; now: () => Date }) {
           })
           .run();
     })();
-    return { supplierId, prices: r.data.prices.length };
+    return { supplierId, prices: prices.length };
   }
 
   /** A supplier's price list: every entry, or the one effective per SKU on `at`. */
@@ -141,6 +147,7 @@ export function createPriceLists(deps: { db: Sqlite; now: () => Date }) {
 
   return {
     setPrices,
+    validatePrices,
     prices,
     priceOn,
     /** Prices new purchase order lines now, in a transaction of its own. */

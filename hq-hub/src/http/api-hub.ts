@@ -32,6 +32,7 @@ import type { Stock } from "../stock/stock.ts";
 import type { Stocktakes } from "../stocktakes/stocktakes.ts";
 import type { SessionSecurity } from "../stores/session-security.ts";
 import type { Stores } from "../stores/stores.ts";
+import type { SupplierPriceView } from "../suppliers/price-view.ts";
 import type { Suppliers } from "../suppliers/suppliers.ts";
 import type { Transfers } from "../transfers/transfers.ts";
 import type { Tokens } from "./auth.ts";
@@ -88,6 +89,8 @@ export interface ApiHub {
   audit: AuditLog;
   imports: Imports;
   suppliers: Suppliers;
+  /** The price-list screen's reads: validity, open orders' differences, previews (suppliers/). */
+  supplierPrices: SupplierPriceView;
   replenishment: Replenishment;
   /** Forecast-driven orders: parameters, schedules, runs, approvals (replenishment/auto.ts). */
   autoReplenishment: AutoReplenishment;

@@ -30,6 +30,7 @@ import { salesRoutes } from "../sales/routes.ts";
 import { stockRoutes } from "../stock/routes.ts";
 import { stocktakeRoutes } from "../stocktakes/routes.ts";
 import { enrollRationing, storeRoutes } from "../stores/routes.ts";
+import { supplierPriceRoutes } from "../suppliers/price-routes.ts";
 import { supplierRoutes } from "../suppliers/routes.ts";
 import { transferRoutes } from "../transfers/routes.ts";
 import type { ApiHub } from "./api-hub.ts";
@@ -72,6 +73,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
 
 function suppliersAndReplenishment(...args: Parameters<RouteModule>) {
   supplierRoutes(...args);
+  supplierPriceRoutes(...args);
   replenishmentRoutes(...args);
   autoReplenishmentRoutes(...args);
   costingRoutes(...args);

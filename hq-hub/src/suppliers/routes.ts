@@ -10,6 +10,8 @@ export const Supplier = z
     leadTimeDays: z.number().int(),
     minOrderQty: z.number().int(),
     packSize: z.number().int(),
+    taxId: z.string().nullable(),
+    paymentTermsDays: z.number().int(),
     active: z.boolean(),
     createdAt: z.string(),
     updatedAt: z.string().nullable(),
@@ -37,7 +39,8 @@ export const supplierRoutes: RouteModule = (r, hub, s) => {
     {
       method: "patch",
       path: "/api/v1/suppliers/{id}",
-      summary: "Edit a supplier: name, leadTimeDays (0-365), minOrderQty (whole packs), packSize",
+      summary:
+        "Edit a supplier: name, taxId (统一社会信用代码, check digit verified; null clears), paymentTermsDays (0-365), leadTimeDays (0-365), minOrderQty (whole packs), packSize",
       access: "admin",
       tag,
       body: SupplierPatch,

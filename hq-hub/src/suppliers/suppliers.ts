@@ -1,11 +1,13 @@
-// Suppliers: create, edit (name, lead time, minimum order, pack size), deactivate and
-// reactivate. A minimum order is a whole number of packs. Deactivated suppliers are kept (the
+// Suppliers: create, edit (name, tax id, payment terms, lead time, minimum order, pack size),
+// deactivate and reactivate. A minimum order is a whole number of packs; a tax id is a valid
+// 统一社会信用代码 (check digit verified, tax-id.ts). Deactivated suppliers are kept (the
 // receivings and orders that name them still refer to them) and listed only when asked.
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { suppliers } from "../db/schema.ts";
 import { fromZod, NotFoundError, StateError, ValidationError } from "../errors.ts";
+import { taxIdProblem } from "./tax-id.ts";
 
 const Fields = {
   name: z.string().trim().min(1).max(80),
@@ -15,11 +17,30 @@ const Fields = {
   minOrderQty: z.int().min(1).max(1_000_000),
   /** Units per pack (case). */
   packSize: z.int().min(1).max(10_000),
+  /** 统一社会信用代码; null clears it. Upper-cased before the check. */
+  taxId: z
+    .string()
+    .trim()
+    .max(32)
+    .transform((v) => v.toUpperCase())
+    .superRefine((v, ctx) => {
+      const problem = taxIdProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .nullable(),
+  /** Days from invoice to payment (月结30天 = 30). */
+  paymentTermsDays: z.int().min(0).max(365),
 };
 
 export const SupplierInput = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),
-  ...Fields,
+  name: Fields.name,
+  leadTimeDays: Fields.leadTimeDays,
+  minOrderQty: Fields.minOrderQty,
+  packSize: Fields.packSize,
+  /** Left as they are on an existing supplier when not given (none, 30 days on a new one). */
+  taxId: Fields.taxId.optional(),
+  paymentTermsDays: Fields.paymentTermsDays.optional(),
 });
 export type SupplierInput = z.infer<typeof SupplierInput>;
 
@@ -29,6 +50,8 @@ export const SupplierPatch = z
     leadTimeDays: Fields.leadTimeDays.optional(),
     minOrderQty: Fields.minOrderQty.optional(),
     packSize: Fields.packSize.optional(),
+    taxId: Fields.taxId.optional(),
+    paymentTermsDays: Fields.paymentTermsDays.optional(),
   })
   .refine((p) => Object.keys(p).length > 0, { message: "nothing to change" });
 export type SupplierPatch = z.infer<typeof SupplierPatch>;
@@ -39,6 +62,8 @@ export interface Supplier {
   leadTimeDays: number;
   minOrderQty: number;
   packSize: number;
+  taxId: string | null;
+  paymentTermsDays: number;
   active: boolean;
   createdAt: string;
   updatedAt: string | null;
@@ -92,10 +117,18 @@ export function createSuppliers(deps: { db: Sqlite; now: () => Date }) {
     const cur = get(id);
     const next = { ...cur, ...r.data };
     checkPacks(next);
-    const { name, leadTimeDays, minOrderQty, packSize } = next;
+    const { name, leadTimeDays, minOrderQty, packSize, taxId, paymentTermsDays } = next;
     orm
       .update(suppliers)
-      .set({ name, leadTimeDays, minOrderQty, packSize, updatedAt: now().toISOString() })
+      .set({
+        name,
+        leadTimeDays,
+        minOrderQty,
+        packSize,
+        taxId,
+        paymentTermsDays,
+        updatedAt: now().toISOString(),
+      })
       .where(eq(suppliers.id, id))
       .run();
     return get(id);

@@ -17,6 +17,7 @@ import * as reconciliation from "./reconciliation.ts";
 import * as replenishment from "./replenishment.ts";
 import * as reports from "./reports.ts";
 import * as stock from "./stock.ts";
+import * as suppliers from "./suppliers.ts";
 import * as tokens from "./tokens.ts";
 
 export const screens = {
@@ -35,6 +36,7 @@ export const screens = {
   reconciliation,
   close,
   audit,
+  suppliers,
 } as const;
 
 type Screen = (typeof screens)[keyof typeof screens];

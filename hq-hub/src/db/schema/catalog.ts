@@ -144,6 +144,10 @@ export const suppliers = sqliteTable("suppliers", {
   updatedAt: text("updated_at"),
   deactivatedBy: text("deactivated_by"),
   deactivatedAt: text("deactivated_at"),
+  /** 统一社会信用代码 (18 characters, check digit verified), migration 0019. */
+  taxId: text("tax_id"),
+  /** Days from invoice to payment (月结30天 = 30), migration 0019. */
+  paymentTermsDays: integer("payment_terms_days").notNull().default(30),
 });
 
 export const promotions = sqliteTable("promotions", {
