@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
+import { importProducts, signedIn } from "./lib/console.ts";
+import { hubApi, type Proc, startHub, stop, tempDir } from "./lib/procs.ts";
 
 const STORE = "S040";
 
@@ -41,15 +42,9 @@ test.describe("hq-console suppliers e2e", () => {
     hub = await startHub(join(dir, "hq"), consoleDir);
     http = hub.ready.http!;
     await api("POST", "/api/v1/stores", { id: STORE, name: "杭州湖滨店", region: "east", ring: "pilot" });
-    const job = await api<{ id: string }>(
-      "POST",
-      "/api/v1/imports/products",
+    await importProducts(
+      http,
       "sku,name,category,unit,taxRate,weighed,status\nM1,纯牛奶 250ml,10/1001,EA,13,false,active\nPORK,猪里脊,20/2001,KG,9,true,active\n",
-    );
-    await until(
-      async () => (await api<{ state: string }>("GET", `/api/v1/imports/${job.id}`)).state === "done",
-      15_000,
-      "products imported",
     );
     await api("POST", "/api/v1/suppliers", {
       id: "SUP-MILK",
@@ -75,15 +70,7 @@ test.describe("hq-console suppliers e2e", () => {
     po = o.id;
     await api("POST", `/api/v1/purchase-orders/${po}/send`);
     today = (await api<{ today: string }>("GET", "/api/v1/suppliers/SUP-MILK/price-list")).today;
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${http}/`);
-    await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
-    await page.getByRole("button", { name: "登录" }).click();
-    await page.locator("nav.side").waitFor();
-    await page.getByRole("link", { name: "供应商" }).click();
-    await page.getByRole("heading", { name: "供应商" }).waitFor();
+    ({ context, page } = await signedIn(browser, http, "供应商"));
     await supplierRow("SUP-MILK").waitFor();
   });
 
