@@ -14,6 +14,15 @@
 // store's event at the contested seq arrives after it). The chain stops at the first event
 // whose predecessor is uncontested: the store's own traffic after its own conflicts adds at
 // most one row, and a store whose own event came ahead (reordered) adds none.
+//
+// A store's OWN event committed ahead (hub workers sharing the stream commit its later message
+// first) is confirmed only if the store happens to resend it after an event below it in one
+// message; but its resends cut the outbox where its first send did (they start at the same
+// seq), so an event that led its message leads it again, and the store counts it delivered from
+// the check anyway and never sends it again. Unconfirmed, such rows piled up until `stopBelow`
+// held the store's acks for good. So HQ asks (`confirm`, sent as resend_events with fromSeq and
+// toSeq) for the run from the event committed in order just below the lowest run of rows: the
+// same proof as before, nothing a forger can answer (it does not know the store's event there).
 import { and, eq, gte, inArray, lte, sql } from "drizzle-orm";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { conflicts, inbox, seqAhead } from "../db/schema.ts";
@@ -26,8 +35,18 @@ export interface EventResult {
 
 /** The most checks one ack lists (the protocol's cap). */
 const MAX_CHECKS = 1000;
+/** A replay HQ asked for and did not see yet is asked for again after this (a lost command). */
+export const CONFIRM_RETRY_MS = 30_000;
+/** The most events one confirmation replay asks for (the rows' run and the event below it). */
+const MAX_CONFIRM_SPAN = 2000;
 
-export function createAheadLog(db: Sqlite, shared: boolean) {
+/** A replay of the store's events fromSeq..toSeq that confirms the rows in it (resend_events). */
+export interface ConfirmRequest {
+  fromSeq: number;
+  toSeq: number;
+}
+
+export function createAheadLog(db: Sqlite, shared: boolean, now: () => Date = () => new Date()) {
   const orm = openDrizzle(db);
   const p = (name: string) => sql.placeholder(name);
   const at = and(eq(seqAhead.storeId, p("storeId")), eq(seqAhead.seq, p("seq")));
@@ -75,6 +94,12 @@ export function createAheadLog(db: Sqlite, shared: boolean) {
       )
       .orderBy(sql`1`, sql`2`)
       .limit(p("limit"))
+      .prepare(),
+    /** Whether HQ committed an event at the seq (the confirming replay's first event). */
+    committed: orm
+      .select({ x: inbox.seq })
+      .from(inbox)
+      .where(and(eq(inbox.storeId, p("storeId")), eq(inbox.seq, p("seq"))))
       .prepare(),
     any: orm
       .select({ x: seqAhead.seq })
@@ -149,15 +174,61 @@ export function createAheadLog(db: Sqlite, shared: boolean) {
   function checksFor(
     storeId: string,
     upTo: number,
-  ): { checks: { seq: number; id: string }[]; stopBelow?: number } {
+  ): { checks: { seq: number; id: string }[]; stopBelow?: number; confirm?: ConfirmRequest } {
     if (!concerns(storeId)) return { checks: [] };
     const rows = q.list.all({ storeId, upTo, limit: MAX_CHECKS + 1 });
     if (rows.length === 0) {
       if (!shared && !q.any.get({ storeId })) stores.delete(storeId);
+      asked.delete(storeId);
       return { checks: [] };
     }
     const cut = rows[MAX_CHECKS];
-    return cut ? { checks: rows.filter((r) => r.seq < cut.seq), stopBelow: cut.seq } : { checks: rows };
+    const checks = cut ? rows.filter((r) => r.seq < cut.seq) : rows;
+    const confirm = confirmFor(storeId, checks);
+    return {
+      checks,
+      ...(cut ? { stopBelow: cut.seq } : {}),
+      ...(confirm ? { confirm } : {}),
+    };
+  }
+
+  /** Per store: the first seq of each replay asked for, and when (ms); kept CONFIRM_RETRY_MS. */
+  const asked = new Map<string, Map<number, number>>();
+
+  /**
+   * The replay that confirms the lowest run of listed rows not asked for lately: from the event
+   * HQ committed in order right below it (the anchor the confirmation rule needs) to the run's
+   * top. Runs that cannot be confirmed that way are skipped (a contested seq waits for a person;
+   * no event committed below: dead-lettered or lost), so one of them never blocks the others.
+   */
+  function confirmFor(storeId: string, listed: readonly { seq: number }[]): ConfirmRequest | undefined {
+    const t = now().getTime();
+    const mine = asked.get(storeId) ?? new Map<number, number>();
+    for (const [from, at] of mine) if (t - at >= CONFIRM_RETRY_MS || t < at) mine.delete(from);
+    const seqs = [...new Set(listed.map((r) => r.seq))]; // ascending (the list is ordered)
+    for (let i = 0; i < seqs.length; ) {
+      let j = i;
+      while (
+        j + 1 < seqs.length &&
+        seqs[j + 1] === seqs[j]! + 1 &&
+        seqs[j + 1]! - seqs[i]! < MAX_CONFIRM_SPAN
+      )
+        j++;
+      const lo = seqs[i]!;
+      const hi = seqs[j]!;
+      const below = i > 0 ? seqs[i - 1] : undefined;
+      i = j + 1;
+      const from = lo - 1;
+      // Below a run cut at MAX_CONFIRM_SPAN is a row: asked for once the run below is confirmed.
+      if (from < 1 || mine.has(from) || below === from) continue;
+      if (q.contested.get({ storeId, seq: lo }) !== undefined) continue;
+      if (q.committed.get({ storeId, seq: from }) === undefined) continue;
+      mine.set(from, t);
+      asked.set(storeId, mine);
+      return { fromSeq: from, toSeq: hi };
+    }
+    if (mine.size === 0) asked.delete(storeId);
+    return undefined;
   }
 
   /** The store's edge database was restored or replaced: rows from `seq` up were the gone one's. */

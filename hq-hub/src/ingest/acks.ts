@@ -4,7 +4,7 @@
 // ahead log (conflicts/ahead.ts) and of the group's decided resends.
 import type { EventsAck } from "@retail/protocol";
 import { and, asc, eq, gt, isNotNull, sql } from "drizzle-orm";
-import type { createAheadLog } from "../conflicts/ahead.ts";
+import type { ConfirmRequest, createAheadLog } from "../conflicts/ahead.ts";
 import { withHeld } from "../conflicts/rules.ts";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { conflicts, deadLetters, inbox, lostSeqs, storeSeq } from "../db/schema.ts";
@@ -99,6 +99,9 @@ export function createAcks(db: Sqlite, shared: boolean, ahead: ReturnType<typeof
     groupChecks.set(storeId, list);
   }
 
+  /** Per store, the replay the last ack asked for to confirm rows (taken by the caller). */
+  const confirms = new Map<string, ConfirmRequest>();
+
   /** The ack's checks: the ahead log's unconfirmed rows and the group's decided resends. */
   function withChecks(
     storeId: string,
@@ -106,6 +109,8 @@ export function createAcks(db: Sqlite, shared: boolean, ahead: ReturnType<typeof
     decided: { seq: number; id: string }[] = [],
   ): EventsAck {
     const must = ahead.checksFor(storeId, ack.upToSeq);
+    if (must.confirm) confirms.set(storeId, must.confirm);
+    else confirms.delete(storeId);
     if (must.checks.length === 0 && decided.length === 0 && must.stopBelow === undefined) return ack;
     // More unconfirmed seqs than one ack lists: upToSeq stops below the first one not listed.
     const upToSeq = must.stopBelow !== undefined ? Math.min(ack.upToSeq, must.stopBelow - 1) : ack.upToSeq;
@@ -148,6 +153,12 @@ export function createAcks(db: Sqlite, shared: boolean, ahead: ReturnType<typeof
     addCheck,
     groupChecks,
     ackFor,
+    /** The replay the store's last ack asks for (resend_events fromSeq..toSeq), once. */
+    takeConfirm: (storeId: string) => {
+      const c = confirms.get(storeId);
+      confirms.delete(storeId);
+      return c;
+    },
     conflictOpened: (storeId: string) => openConflictStores.add(storeId),
   };
 }

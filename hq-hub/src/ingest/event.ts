@@ -25,6 +25,11 @@ export interface BatchOutcome {
   conflicts: number;
   deadLettered: number;
   alerts: StockAlertOut[];
+  /**
+   * Events of the store to replay so HQ can confirm the ones it committed ahead of a gap
+   * (conflicts/ahead.ts): published as resend_events { fromSeq, toSeq } after the ack.
+   */
+  confirm?: { fromSeq: number; toSeq: number };
 }
 
 export function createEventStep(

@@ -49,7 +49,7 @@ export function createIngest(deps: IngestDeps) {
   const ledger = createLedgerStep(db, rows, stock, deps);
   const dead = createDeadLetters(db, now);
   /** Events committed ahead of a gap, listed in every ack until confirmed (conflicts/ahead.ts). */
-  const ahead = createAheadLog(db, deps.shared === true);
+  const ahead = createAheadLog(db, deps.shared === true, now);
   const acks = createAcks(db, deps.shared === true, ahead);
   const events = createEventStep(db, mode, { ledger, stock, dead, acks });
   /** What each event of the current message became, in order (for the ahead log). */
@@ -203,7 +203,11 @@ export function createIngest(deps: IngestDeps) {
     } finally {
       mode.guarded = false;
     }
-    for (const out of outs) out.ack = acks.ackFor(out.storeId, true);
+    for (const out of outs) {
+      out.ack = acks.ackFor(out.storeId, true);
+      const confirm = acks.takeConfirm(out.storeId);
+      if (confirm) out.confirm = confirm;
+    }
     acks.groupChecks.clear();
     return outs;
   }

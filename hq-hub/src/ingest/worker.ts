@@ -45,7 +45,7 @@ export interface WorkerError {
 export interface GroupSummary {
   messages: number;
   applied: number;
-  acks: Pick<BatchOutcome, "storeId" | "ack">[];
+  acks: Pick<BatchOutcome, "storeId" | "ack" | "confirm">[];
   alerts: StockAlertOut[];
 }
 
@@ -61,7 +61,11 @@ export function summarise(outs: BatchOutcome[]): GroupSummary {
   return {
     messages: outs.length,
     applied,
-    acks: [...last.values()].map((o) => ({ storeId: o.storeId, ack: o.ack })),
+    acks: [...last.values()].map((o) => ({
+      storeId: o.storeId,
+      ack: o.ack,
+      ...(o.confirm ? { confirm: o.confirm } : {}),
+    })),
     alerts,
   };
 }

@@ -74,7 +74,11 @@ export function createDownlink(opts: { now: () => Date; log: (line: string) => v
   }
 
   /** A store's ack, after the commit, and a resend command when seqs are missing. */
-  function publishAck(out: { storeId: string; ack: EventsAck }) {
+  function publishAck(out: {
+    storeId: string;
+    ack: EventsAck;
+    confirm?: { fromSeq: number; toSeq: number };
+  }) {
     const s = out.storeId;
     // Only now, after the commit, does the store learn its events are safe.
     // Built directly: the ack is made here from integers (validating it through the schema
@@ -91,6 +95,19 @@ export function createDownlink(opts: { now: () => Date; log: (line: string) => v
           commandId: uuidv7(),
           name: "resend_events",
           args: { fromSeq: out.ack.missing[0]!.from },
+        }),
+      );
+    }
+    // Events HQ committed ahead of a gap: the store replays the run from the one below them,
+    // which confirms them as its own (conflicts/ahead.ts). An edge that ignores toSeq replays
+    // up to its cursor: more traffic, same effect.
+    if (out.confirm) {
+      publishText(
+        downTopic(s, "command"),
+        envelopeText(s, "command", {
+          commandId: uuidv7(),
+          name: "resend_events",
+          args: { fromSeq: out.confirm.fromSeq, toSeq: out.confirm.toSeq },
         }),
       );
     }

@@ -51,6 +51,6 @@ export const TelemetryV1 = z.strictObject({
 export const CommandV1 = z.strictObject({
   commandId: Id,
   name: z.enum(["resync_catalog", "resend_events", "reload_config", "publish_status", "rotate_credentials"]),
-  /** resend_events: { fromSeq }; rotate_credentials: { rotationId, password } (docs/sync.md) */
+  /** resend_events: { fromSeq, toSeq? } (toSeq: a replay of fromSeq..toSeq that confirms events HQ committed ahead of a gap, the cursor untouched); rotate_credentials: { rotationId, password } (docs/sync.md) */
   args: z.record(z.string(), z.union([z.string(), z.int(), z.boolean()])),
 });

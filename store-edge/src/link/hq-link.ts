@@ -359,6 +359,14 @@ export class HqLink {
           if (this.handshake.awaiting) return; // everything unacked goes after the welcome anyway
           const from = Number(env.payload.args.fromSeq ?? 1);
           if (!Number.isSafeInteger(from) || from < 1) throw new Error(`resend_events: bad fromSeq ${from}`);
+          // With toSeq: HQ confirms events it committed ahead of a gap (a replay, not a gap).
+          const to = env.payload.args.toSeq;
+          if (to !== undefined) {
+            if (typeof to !== "number" || !Number.isSafeInteger(to) || to < from || to - from > 2000)
+              throw new Error(`resend_events: bad toSeq ${to}`);
+            this.sender.replayRange(from, to);
+            return;
+          }
           this.sender.resend(from);
           return;
         }

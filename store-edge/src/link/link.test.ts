@@ -305,4 +305,39 @@ describe("down: stock, alerts, queries, commands", () => {
     await until(() => edge.replica.applied === 1, 30_000, "re-applied");
     expect(edge.replica.lookup.products.size).toBe(30);
   });
+
+  test("commands: resend_events with toSeq replays exactly fromSeq..toSeq in one message, the cursor untouched", async () => {
+    const { hq, edge } = await setup();
+    await openLane(edge);
+    await sell(edge, 3);
+    await until(() => edge.outbox.ackedUpTo === 4, 30_000, "ack 4");
+    const before = hq.messages.length;
+    // HQ confirming events it committed ahead of a gap (hq-hub conflicts/ahead.ts).
+    hq.publish("command", "command", {
+      commandId: "C3",
+      name: "resend_events",
+      args: { fromSeq: 2, toSeq: 3 },
+    });
+    hq.publish("command", "command", {
+      commandId: "C4",
+      name: "resend_events",
+      args: { fromSeq: 4, toSeq: 4 },
+    });
+    await until(() => hq.messages.slice(before).some((m) => m[0] === 4), 30_000, "replay of seq 4");
+    expect(hq.messages.slice(before)).toEqual([[2, 3], [4]]);
+    expect(edge.outbox.ackedUpTo).toBe(4);
+    // Garbage is refused, nothing sent.
+    hq.publish("command", "command", {
+      commandId: "C5",
+      name: "resend_events",
+      args: { fromSeq: 3, toSeq: 1 },
+    });
+    hq.publish("command", "command", {
+      commandId: "C6",
+      name: "resend_events",
+      args: { fromSeq: 4, toSeq: 4 },
+    });
+    await until(() => hq.messages.length === before + 3, 30_000, "the next good replay");
+    expect(hq.messages.at(-1)).toEqual([4]);
+  });
 });

@@ -92,6 +92,22 @@ export class OutboxSender {
     this.pump();
   }
 
+  /**
+   * HQ asks for events from..to again to confirm the ones it committed ahead of a gap
+   * (hq-hub conflicts/ahead.ts): sent in one run, starting at `from`; the cursor is untouched.
+   */
+  replayRange(from: number, to: number): void {
+    const client = this.o.channel();
+    if (!client) return; // HQ asks again on a later ack
+    const rows = this.o.outbox.range(from, Math.min(to, this.attemptedUpTo), 2001);
+    if (rows.length === 0) return;
+    for (const batch of batchEnvelopes(
+      rows.map((r) => r.envelope),
+      BATCH_BYTES,
+    ))
+      void client.publishAsync(this.o.topic(), batch, { qos: 1 }).catch(() => {});
+  }
+
   private async replay(from: number): Promise<void> {
     const upTo = this.o.outbox.ackedUpTo;
     for (let seq = from, client = this.o.channel(); seq <= upTo && client; client = this.o.channel()) {

@@ -31,6 +31,8 @@ export class StubHq {
   readonly received = new Map<number, AnyEnvelope>();
   /** Every event as it arrived, duplicates included. */
   arrivals = 0;
+  /** The seqs of each event message, in arrival order. */
+  messages: number[][] = [];
   upTo = 0;
   acking = true;
   versions: StubVersion[] = [];
@@ -138,6 +140,7 @@ export class StubHq {
     if (t?.direction !== "up") return;
     if (t.channel === "events") {
       const { events } = parseEventBatch(payload);
+      this.messages.push(events.map((e) => e.seq));
       for (const e of events) {
         this.arrivals++;
         if (!this.received.has(e.seq)) this.received.set(e.seq, e);
