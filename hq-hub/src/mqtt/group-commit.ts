@@ -44,13 +44,22 @@ export function createGroupCommit(deps: GroupCommitDeps) {
   /** Event messages queued so far, and those whose group has been committed (or failed). */
   let enqueued = 0;
   let processed = 0;
-  /** Hellos waiting for the events that arrived before them. */
-  let hellos: { storeId: string; hello: Payload<"edge.hello">; after: number }[] = [];
+  /**
+   * Hellos waiting for the events that arrived before them, one per store (a newer hello
+   * replaces one still waiting). A Map: a reconnect storm of n stores costs O(n), not O(n^2).
+   * Deleted and set again when replaced, so its order is arrival order and `after` (the events
+   * enqueued before the hello) never decreases along it: the ready ones are a prefix.
+   */
+  const hellos = new Map<string, { storeId: string; hello: Payload<"edge.hello">; after: number }>();
   function answerHellos() {
-    if (hellos.length === 0) return;
-    const ready = hellos.filter((h) => h.after <= processed);
+    if (hellos.size === 0) return;
+    const ready: { storeId: string; hello: Payload<"edge.hello">; after: number }[] = [];
+    for (const h of hellos.values()) {
+      if (h.after > processed) break;
+      ready.push(h);
+    }
     if (ready.length === 0) return;
-    hellos = hellos.filter((h) => h.after > processed);
+    for (const h of ready) hellos.delete(h.storeId);
     // One durable commit for all of them (a reconnect storm brings one per store at once).
     let answers: ReturnType<Resync["hellos"]>;
     try {
@@ -184,8 +193,8 @@ export function createGroupCommit(deps: GroupCommitDeps) {
     hello(storeId: string, hello: Payload<"edge.hello">) {
       // A newer hello from the store replaces one still waiting: the edge ignores a welcome to
       // an earlier hello, so answering it would only cost the commit.
-      if (hellos.some((h) => h.storeId === storeId)) hellos = hellos.filter((h) => h.storeId !== storeId);
-      hellos.push({ storeId, hello, after: enqueued });
+      hellos.delete(storeId);
+      hellos.set(storeId, { storeId, hello, after: enqueued });
       scheduleFlush();
     },
     /**
