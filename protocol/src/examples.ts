@@ -209,6 +209,7 @@ export const EXAMPLE_PAYLOADS: { [T in MessageType]: Payload<T> } = {
     outboxBacklog: 0,
     lastSeq: 1234,
     devices: [{ laneId: "1", kind: "printer", device: "tcp://192.168.1.50:9100", state: "ready" }],
+    disk: { freeBytes: 48_318_382_080, totalBytes: 120_034_123_776 },
     at: AT,
   },
   telemetry: { metrics: { rss_mb: 142, sales_today: 318, cpu_pct: 7 }, at: AT },
@@ -261,6 +262,13 @@ export const EXAMPLE_PAYLOADS: { [T in MessageType]: Payload<T> } = {
     held: [{ seq: 1230, id: "0193e0a0-6f00-7000-8000-00000000c0de" }],
   },
   command: { commandId: "c-88", name: "resend_events", args: { fromSeq: 1200 } },
+  "command.result": {
+    commandId: "0193b1c2-7f00-7000-8000-000000000042",
+    name: "lock_lane",
+    outcome: "done",
+    detail: "lane 2 locked",
+    at: AT,
+  },
   "stock.movement": {
     movementId: "0193e0a6-0000-7000-8000-000000000007",
     kind: "transfer_in",

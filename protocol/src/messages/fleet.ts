@@ -39,6 +39,8 @@ export const StoreStatusV1 = z.strictObject({
       lastError: z.string().max(40).optional(),
     })
     .optional(),
+  /** The data folder's file system: HQ alerts when it is nearly full (before SQLite refuses writes). */
+  disk: z.strictObject({ freeBytes: z.int().nonnegative(), totalBytes: z.int().positive() }).optional(),
   at: IsoTime,
 });
 
@@ -48,9 +50,54 @@ export const TelemetryV1 = z.strictObject({
   at: IsoTime,
 });
 
+/** What HQ can ask of a store. The last five are the remote commands an operator sends (docs/appliance.md). */
+export const CommandName = z.enum([
+  "resync_catalog",
+  "resend_events",
+  "reload_config",
+  "publish_status",
+  "rotate_credentials",
+  "restart_edge",
+  "restart_lane",
+  "lock_lane",
+  "unlock_lane",
+  "collect_diagnostics",
+]);
+
 export const CommandV1 = z.strictObject({
   commandId: Id,
-  name: z.enum(["resync_catalog", "resend_events", "reload_config", "publish_status", "rotate_credentials"]),
-  /** resend_events: { fromSeq, toSeq? } (toSeq: a replay of fromSeq..toSeq that confirms events HQ committed ahead of a gap, the cursor untouched); rotate_credentials: { rotationId, password } (docs/sync.md) */
+  name: CommandName,
+  /**
+   * resend_events: { fromSeq, toSeq? } (toSeq: a replay of fromSeq..toSeq that confirms events HQ
+   * committed ahead of a gap, the cursor untouched); rotate_credentials: { rotationId, password }
+   * (docs/sync.md); restart_lane, unlock_lane: { lane }; lock_lane: { lane, reason? }
+   */
   args: z.record(z.string(), z.union([z.string(), z.int(), z.boolean()])),
+});
+
+/** The diagnostics bundle: gzip of a JSON document (logs, status, integrity check), base64. */
+export const DiagnosticsBundleV1 = z.strictObject({
+  gzipBase64: z
+    .string()
+    .max(96 * 1024)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, "base64"),
+  /** Bytes of the JSON before gzip. */
+  bytes: z.int().nonnegative(),
+  /** SHA-256 (hex) of the gzip bytes. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+/**
+ * A store's answer to a remote command (up/query): done, refused (e.g. a payment in flight on
+ * the lane) or failed, once per command id; a command received again is answered again with the
+ * outcome kept, never run twice.
+ */
+export const CommandResultV1 = z.strictObject({
+  commandId: Id,
+  name: CommandName,
+  outcome: z.enum(["done", "refused", "failed"]),
+  detail: z.string().max(500).optional(),
+  /** collect_diagnostics only. */
+  bundle: DiagnosticsBundleV1.optional(),
+  at: IsoTime,
 });

@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { AuditRecordedV1 } from "./audit.ts";
 import { CatalogAppliedV1, CatalogChangeSetV1, CatalogFetchV1, CatalogPointerV1 } from "./catalog.ts";
 import { StoreDayDigestV1 } from "./day-digest.ts";
-import { CommandV1, StoreStatusV1, TelemetryV1 } from "./fleet.ts";
+import { CommandResultV1, CommandV1, StoreStatusV1, TelemetryV1 } from "./fleet.ts";
 import { MemberEnrolledV1 } from "./member.ts";
 import { SaleCompletedV1, SaleReturnedV1 } from "./sale.ts";
 import { CashMovedV1, ShiftClosedV1, ShiftOpenedV1 } from "./shift.ts";
@@ -40,6 +40,7 @@ export const MESSAGES = {
   "edge.hello": { v: 1, schema: EdgeHelloV1, dir: "up", channel: "query", ledger: false },
   "transfer.request": { v: 1, schema: TransferRequestV1, dir: "up", channel: "query", ledger: false },
   "supply.query": { v: 1, schema: SupplyQueryV1, dir: "up", channel: "query", ledger: false },
+  "command.result": { v: 1, schema: CommandResultV1, dir: "up", channel: "query", ledger: false },
   "catalog.pointer": { v: 1, schema: CatalogPointerV1, dir: "down", channel: "pointer", ledger: false },
   "catalog.changeset": { v: 1, schema: CatalogChangeSetV1, dir: "down", channel: "catalog", ledger: false },
   "events.ack": { v: 1, schema: EventsAckV1, dir: "down", channel: "ack", ledger: false },
