@@ -16,6 +16,7 @@ import { createMemberSync } from "./catalog/member-sync.ts";
 import { type CatchUpWorker, startCatchUpWorker } from "./catch-up/client.ts";
 import { createChecks } from "./close/checks.ts";
 import { createClose } from "./close/close.ts";
+import { createCommands } from "./commands/commands.ts";
 import { createCompleteness } from "./completeness/completeness.ts";
 import { type HubConfig, moneyCapsOf } from "./config.ts";
 import { createConflicts } from "./conflicts/conflicts.ts";
@@ -176,6 +177,12 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const bookkeeping = createBatchedWrites(db, log);
   const sales = createSales(db);
   const fleet = createFleet({ db, now });
+  const commands = createCommands({
+    db,
+    now,
+    log,
+    send: (storeId, payload) => send(storeId, "command", payload),
+  });
   const security = createSessionSecurity({
     db,
     now,
@@ -253,6 +260,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     downlink,
     catalog,
     fleet,
+    commands,
     stock,
     transfers,
     supply,
@@ -433,6 +441,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     stock,
     sales,
     fleet,
+    commands,
     security,
     reports,
     dashboard,

@@ -13,6 +13,7 @@ export * from "./schema/accounts.ts";
 export * from "./schema/audit.ts";
 export * from "./schema/catalog.ts";
 export * from "./schema/close.ts";
+export * from "./schema/commands.ts";
 export * from "./schema/costing.ts";
 export * from "./schema/finance.ts";
 export * from "./schema/fleet.ts";

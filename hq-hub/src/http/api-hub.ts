@@ -7,6 +7,7 @@ import type { AuditLog } from "../audit/log.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Imports } from "../catalog/import.ts";
 import type { Close } from "../close/close.ts";
+import type { Commands } from "../commands/commands.ts";
 import type { Completeness } from "../completeness/completeness.ts";
 import type { HubConfig } from "../config.ts";
 import type { Conflicts } from "../conflicts/conflicts.ts";
@@ -62,6 +63,8 @@ export interface ApiHub {
   stock: Stock;
   sales: Sales;
   fleet: Fleet;
+  /** Remote commands to stores and their answers, diagnostics bundles (commands/). */
+  commands: Commands;
   /** Session takeover and enrollment alerts, credential rotation (stores/session-security.ts). */
   security: SessionSecurity;
   /** Sales and tender reports over the ingested tables. */

@@ -9,6 +9,7 @@ import { catalogListRoutes } from "../catalog/list-routes.ts";
 import { packRoutes } from "../catalog/pack-routes.ts";
 import { catalogRoutes } from "../catalog/routes.ts";
 import { closeRoutes } from "../close/routes.ts";
+import { commandRoutes } from "../commands/routes.ts";
 import { completenessRoutes } from "../completeness/routes.ts";
 import { conflictRoutes } from "../conflicts/routes.ts";
 import { costingRoutes } from "../costing/routes.ts";
@@ -48,6 +49,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   storeRoutes,
   fleetListRoutes,
   fleetRoutes,
+  commandRoutes,
   catalogListRoutes,
   catalogRoutes,
   packRoutes,

@@ -4,7 +4,9 @@
 // stops the pipeline.
 import { type AnyEnvelope, MessageError, type Payload, parseEnvelope, parseTopic } from "@retail/protocol";
 import type { Catalog } from "../catalog/catalog.ts";
+import type { Commands } from "../commands/commands.ts";
 import type { createBatchedWrites } from "../db/batched-writes.ts";
+import { ValidationError } from "../errors.ts";
 import type { Fleet } from "../fleet/fleet.ts";
 import type { Ingest } from "../ingest/ingest.ts";
 import type { Stock } from "../stock/stock.ts";
@@ -19,6 +21,8 @@ export interface RouterDeps {
   downlink: Downlink;
   catalog: Catalog;
   fleet: Fleet;
+  /** Remote commands: a store's answers, and what it has not answered sent again when it comes online. */
+  commands?: Pick<Commands, "onResult" | "resendPending">;
   stock: Stock;
   /** A till's transfer request and supply question (transfers/). */
   transfers?: Pick<Transfers, "tillRequest">;
@@ -31,7 +35,7 @@ export interface RouterDeps {
 
 export function createRouter(deps: RouterDeps) {
   const { ingest, groups, downlink, catalog, fleet, stock, security, bookkeeping, stats, log } = deps;
-  const { transfers, supply } = deps;
+  const { transfers, supply, commands } = deps;
 
   function handleRequest(storeId: string, topic: string, payload: Buffer) {
     let env: AnyEnvelope;
@@ -65,6 +69,7 @@ export function createRouter(deps: RouterDeps) {
             log(`edge_storage alert for ${storeId}: ${(e as Error).message}`);
           }
         }
+        if (status.state === "online") commands?.resendPending(storeId);
         return;
       }
       case "telemetry":
@@ -97,6 +102,21 @@ export function createRouter(deps: RouterDeps) {
       case "transfer.request":
         if (!transfers) break;
         downlink.track(downlink.send(storeId, "transfer.reply", transfers.tillRequest(storeId, env.payload)));
+        return;
+      case "command.result":
+        if (!commands) break;
+        try {
+          commands.onResult(storeId, env.payload);
+        } catch (e) {
+          // Another store's command id, a bundle that does not match its hash: kept, named.
+          if (!(e instanceof ValidationError)) throw e;
+          ingest.deadLetterRaw(
+            storeId,
+            topic,
+            { code: "invalid", field: e.field, message: e.message },
+            payload.toString("utf8"),
+          );
+        }
         return;
       case "supply.query":
         if (!supply) break;

@@ -56,4 +56,9 @@ export const storeStatus = sqliteTable("store_status", {
   devicesJson: text("devices_json").notNull(),
   statusAt: text("status_at").notNull(),
   lastSeenAt: text("last_seen_at").notNull(),
+  /** The edge's data folder (store.status disk), for the disk alert. */
+  diskFreeBytes: integer("disk_free_bytes"),
+  diskTotalBytes: integer("disk_total_bytes"),
+  /** The edge's clock minus HQ's when its last status arrived (seconds), for the clock alert. */
+  clockSkewSec: integer("clock_skew_sec"),
 });
