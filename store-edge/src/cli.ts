@@ -74,7 +74,13 @@ async function serve(args: string[]): Promise<void> {
     [unpacked ? join(unpacked, "ui") : resolve(import.meta.dir, "../../terminal-ui/build")].find((d) =>
       existsSync(d),
     );
-  const edge = new Edge({ dataDir, config, log: (m) => console.error(`[edge] ${m}`) });
+  // HQ's restart_edge: a clean stop, then exit 75 so systemd (Restart=on-failure) starts it again.
+  const edge = new Edge({
+    dataDir,
+    config,
+    log: (m) => console.error(`[edge] ${m}`),
+    onRestart: () => void stop(75),
+  });
   // The catalog look-up was just built from the tables: collect the parse garbage now, before
   // the first customer, rather than in a pause during a scan.
   Bun.gc(true);
@@ -91,17 +97,17 @@ async function serve(args: string[]): Promise<void> {
   const notifier = systemdNotifier(process.env, (m) => console.error(`[edge] ${m}`));
   void notifier?.ready();
   let stopping = false;
-  const stop = async () => {
+  const stop = async (code = 0) => {
     if (stopping) return;
     stopping = true;
     notifier?.stop();
     server.stop(true);
     await edge.stop();
     rmSync(join(dataDir, "run.json"), { force: true });
-    process.exit(0);
+    process.exit(code);
   };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
 }
 
 async function enroll(args: string[]): Promise<void> {

@@ -12,6 +12,7 @@ import { bridgeLaneDevices } from "./devices/factory.ts";
 import { type LaneDevices, NoDevices, SimulatedDevices } from "./devices/port.ts";
 import { DayDigests } from "./digest/day-digest.ts";
 import { Downlink } from "./downlink/downlink.ts";
+import { LogTail } from "./downlink/log-tail.ts";
 import { RateLimitedLog } from "./health/log-limit.ts";
 import { Inventory } from "./inventory.ts";
 import { ReceiptJournal } from "./journal/journal.ts";
@@ -58,6 +59,11 @@ export interface EdgeOptions {
    * sessions.pinLockSeconds, else 5 min).
    */
   pinLockMs?: number;
+  /**
+   * How the edge restarts when HQ asks (remote command restart_edge): `serve` stops it and exits
+   * 75 for systemd to start it again. Without it the command fails, saying so.
+   */
+  onRestart?: () => void;
 }
 
 /** STORE_EDGE_SESSION_IDLE_MIN: minutes a cashier's LAN session may go unused (1 min..7 days). */
@@ -112,6 +118,8 @@ export class Edge {
   private promoteTimer: ReturnType<typeof setInterval> | undefined;
   private telemetryTimer: ReturnType<typeof setInterval> | undefined;
   readonly log: (msg: string) => void;
+  /** The last log lines, for a diagnostics bundle HQ asks for. */
+  readonly logTail = new LogTail();
   /** Status, store.status and telemetry (status/status.ts). */
   private readonly about = new EdgeStatus(this);
   /** What HQ sends down besides the catalog (downlink/downlink.ts). */
@@ -125,7 +133,10 @@ export class Edge {
     // The same line again within a minute is counted, not written (a full disk fails every write).
     const log = options.log ?? (() => {});
     const limited = new RateLimitedLog(log);
-    this.log = (m) => limited.log(m, m);
+    this.log = (m) => {
+      this.logTail.push(m);
+      limited.log(m, m);
+    };
     this.storeId = config.enrollment?.storeId ?? DEMO_STORE_ID;
     this.db = new EdgeDb(join(options.dataDir, "edge.db"));
     this.replica = new CatalogReplica(this.db, this.clock);

@@ -28,7 +28,10 @@ const status = (): Payload<"store.status"> => ({
 });
 
 test("rules: lane commands need a lane, store commands refuse one; the first answer decides", () => {
-  expect(commandArgs({ name: "lock_lane", lane: "2", reason: "盘点" })).toEqual({ lane: "2", reason: "盘点" });
+  expect(commandArgs({ name: "lock_lane", lane: "2", reason: "盘点" })).toEqual({
+    lane: "2",
+    reason: "盘点",
+  });
   expect(() => commandArgs({ name: "restart_lane" })).toThrow("lane: restart_lane needs the lane");
   expect(() => commandArgs({ name: "restart_edge", lane: "1" })).toThrow("lane:");
   expect(() => commandArgs({ name: "unlock_lane", lane: "1", reason: "x" })).toThrow("reason:");
@@ -42,11 +45,19 @@ test("rules: lane commands need a lane, store commands refuse one; the first ans
 
 test("a lock_lane command reaches the store, its answer settles it once, the send is in the audit log", async () => {
   const store = await connectStore(await enrollStore(hub, "C1"));
-  const sent = await api(hub, "POST", "/api/v1/stores/C1/commands", { name: "lock_lane", lane: "2", reason: "盘点" });
+  const sent = await api(hub, "POST", "/api/v1/stores/C1/commands", {
+    name: "lock_lane",
+    lane: "2",
+    reason: "盘点",
+  });
   expect(sent.status).toBe(200);
   expect(sent.body).toMatchObject({ storeId: "C1", name: "lock_lane", state: "sent", args: { lane: "2" } });
   const cmd = await store.next("command", (e) => e.payload.commandId === sent.body.id);
-  expect(cmd.payload).toEqual({ commandId: sent.body.id, name: "lock_lane", args: { lane: "2", reason: "盘点" } });
+  expect(cmd.payload).toEqual({
+    commandId: sent.body.id,
+    name: "lock_lane",
+    args: { lane: "2", reason: "盘点" },
+  });
 
   const answer = (outcome: "done" | "failed", detail: string) =>
     store.request("command.result", {
@@ -98,7 +109,9 @@ test("hostile: bad arguments refused naming the field; another store's command a
   expect((await api(hub, "POST", "/api/v1/stores/C3/commands", { name: "format_disk" })).status).toBe(400);
   expect((await api(hub, "POST", "/api/v1/stores/NOPE/commands", { name: "restart_edge" })).status).toBe(404);
   const auditor = (await api(hub, "POST", "/api/v1/tokens", { name: "审计", role: "auditor" })).body.token;
-  expect((await api(hub, "POST", "/api/v1/stores/C3/commands", { name: "restart_edge" }, auditor)).status).toBe(403);
+  expect(
+    (await api(hub, "POST", "/api/v1/stores/C3/commands", { name: "restart_edge" }, auditor)).status,
+  ).toBe(403);
 
   const sent = await api(hub, "POST", "/api/v1/stores/C3/commands", { name: "collect_diagnostics" });
   // C4 answers C3's command: not its own, refused.
@@ -117,11 +130,20 @@ test("hostile: bad arguments refused naming the field; another store's command a
     bundle: { gzipBase64: gz.toString("base64"), bytes: 12, sha256: "0".repeat(64) },
     at: new Date().toISOString(),
   });
-  const letters = await waitFor(async () => {
-    const rows = (await api(hub, "GET", "/api/v1/dead-letters")).body as { storeId?: string; store_id?: string; error?: string; reason?: string }[];
-    const text = JSON.stringify(rows);
-    return text.includes("no command") && text.includes("SHA-256") ? text : undefined;
-  }, "both answers dead-lettered", 20_000);
+  const letters = await waitFor(
+    async () => {
+      const rows = (await api(hub, "GET", "/api/v1/dead-letters")).body as {
+        storeId?: string;
+        store_id?: string;
+        error?: string;
+        reason?: string;
+      }[];
+      const text = JSON.stringify(rows);
+      return text.includes("no command") && text.includes("SHA-256") ? text : undefined;
+    },
+    "both answers dead-lettered",
+    20_000,
+  );
   expect(letters).toContain("C4");
   expect((await api(hub, "GET", `/api/v1/commands/${sent.body.id}`)).body.state).toBe("sent");
 
@@ -143,7 +165,10 @@ test("hostile: bad arguments refused naming the field; another store's command a
     const c = (await api(hub, "GET", `/api/v1/commands/${sent.body.id}`)).body;
     return c.state === "done" ? c : undefined;
   }, "the bundle recorded");
-  expect(done.bundle).toEqual({ bytes: json.length, sha256: createHash("sha256").update(real).digest("hex") });
+  expect(done.bundle).toEqual({
+    bytes: json.length,
+    sha256: createHash("sha256").update(real).digest("hex"),
+  });
   const file = await fetch(`${hub.http.url}/api/v1/commands/${sent.body.id}/diagnostics`, {
     headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
   });

@@ -378,4 +378,5 @@ export const memberSignups = sqliteTable(
 );
 
 export * from "./batch-schema.ts";
+export * from "./commands-schema.ts";
 export * from "./stocktake-schema.ts";

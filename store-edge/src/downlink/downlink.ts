@@ -6,11 +6,14 @@ import { uuidv7 } from "@retail/protocol";
 import type { EdgeConfig } from "../config.ts";
 import type { EdgeDb } from "../db.ts";
 import { EdgeError } from "../errors.ts";
+import type { Lanes } from "../lanes/lanes.ts";
 import type { HqLink } from "../link/hq-link.ts";
 import { applyRotation } from "../link/rotation.ts";
 import type { StockLedger } from "../stock.ts";
 import type { Stocktakes } from "../stocktake/stocktakes.ts";
 import type { SupplyDesk } from "../supply/supply.ts";
+import { RemoteCommands } from "./commands.ts";
+import type { LogTail } from "./log-tail.ts";
 
 /** What the downlink needs of the edge (edge.ts passes itself). */
 export interface DownlinkHost {
@@ -18,15 +21,45 @@ export interface DownlinkHost {
   readonly stock: StockLedger;
   readonly supply: Pick<SupplyDesk, "onReply">;
   readonly stocktakes: Stocktakes;
-  readonly options: { dataDir: string; config: EdgeConfig };
+  readonly options: { dataDir: string; config: EdgeConfig; onRestart?: () => void };
   readonly link: HqLink | undefined;
   readonly log: (msg: string) => void;
+  readonly lanes: Pick<Lanes, "lane" | "laneIds" | "reopen" | "saveRecord" | "changed">;
+  readonly logTail: LogTail;
+  readonly clock: { now(): number };
+  status(): unknown;
 }
 
 export class Downlink {
   private readonly queries = new Map<string, (reply: Payload<"stock.reply">) => void>();
 
+  /** HQ's remote commands (restart, lane lock, diagnostics...), each answered once (commands.ts). */
+  private commandRunner: RemoteCommands | undefined;
+
+  // Built by the edge's field initialisers, before its lanes exist: the commands are made on first use.
   constructor(private readonly h: DownlinkHost) {}
+
+  private get commands(): RemoteCommands {
+    const h = this.h;
+    this.commandRunner ??= new RemoteCommands({
+      db: h.db,
+      lanes: h.lanes,
+      logTail: h.logTail,
+      status: () => h.status(),
+      resyncCatalog: () => this.resyncCatalog(),
+      restart: h.options.onRestart,
+      send: (r) => h.link?.send("command.result", "query", r) ?? false,
+      now: () => new Date(h.clock.now()),
+      log: h.log,
+    });
+    return this.commandRunner;
+  }
+
+  private resyncCatalog(): void {
+    // Back to version 0: the next fetch brings a snapshot that replaces everything.
+    this.h.db.write(() => this.h.db.setMeta("catalog_version", 0));
+    this.h.link?.resyncCatalog();
+  }
 
   onDown(env: AnyEnvelope): void {
     switch (env.type) {
@@ -58,11 +91,13 @@ export class Downlink {
             link: this.h.link,
             log: this.h.log,
           });
-        } else if (env.payload.name === "resync_catalog") {
-          // Back to version 0: the next fetch brings a snapshot that replaces everything.
-          this.h.db.write(() => this.h.db.setMeta("catalog_version", 0));
-          this.h.link?.resyncCatalog();
-        } else this.h.log(`command ${env.payload.name} noted`);
+        } else if (env.payload.name === "reload_config") this.h.log(`command ${env.payload.name} noted`);
+        else {
+          const cmd = env.payload;
+          this.commands
+            .run(cmd)
+            .catch((e) => this.h.log(`command ${cmd.name} ${cmd.commandId}: ${(e as Error).message}`));
+        }
         return;
       default:
         this.h.log(`unexpected ${env.type} from HQ`);

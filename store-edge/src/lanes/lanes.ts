@@ -18,7 +18,7 @@ import { crashPoint } from "../crash.ts";
 import { carts, lanes, payments } from "../db/schema.ts";
 import type { EdgeDb } from "../db.ts";
 import type { DeviceEvent, LaneDevices, ReceiptDoc } from "../devices/port.ts";
-import { EdgeError, invalid } from "../errors.ts";
+import { conflict, EdgeError, invalid } from "../errors.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import { type Cart, emptyCart, priceCart, priceCartChecked } from "../sale/cart.ts";
 import { type SaleEvent, saleTransition } from "../sale/lifecycle.ts";
@@ -33,6 +33,18 @@ export interface LaneRecord {
   cashierId?: string;
   shiftId?: string;
   training: boolean;
+  /** Locked from HQ (remote command lock_lane): no sign-in, no new sale until unlocked. */
+  locked?: { reason?: string; at: string };
+}
+
+/** The refusal a locked lane answers, in the till's words. */
+export function laneLocked(lane: string, locked: { reason?: string }) {
+  return new EdgeError(
+    "conflict",
+    "lane",
+    `收银台 ${lane} 已被总部锁定${locked.reason ? `（${locked.reason}）` : ""}，请使用其他收银台`,
+    "lane_locked",
+  );
 }
 
 import type { LaneMessage } from "@retail/protocol";
@@ -310,6 +322,9 @@ export class Lanes {
 
   /** Applies a pure cart change the sale lifecycle takes as `event`, persists it, pushes the view. */
   mutate(rt: LaneRuntime, event: SaleEvent, fn: (cart: Cart) => Cart): LaneView {
+    // A sale already under way on a lane locked meanwhile is finished; no new one starts.
+    if (rt.record.locked && !rt.cart.lines.length && !rt.cart.tenders.length)
+      throw laneLocked(rt.id, rt.record.locked);
     saleTransition(rt, event);
     const next = keepAdjustment(rt.cart, fn(rt.cart));
     // Price before saving: a basket the engine rejects is never persisted.
@@ -353,6 +368,24 @@ export class Lanes {
       (e) =>
         this.emit(rt, { type: "print", receiptNo: doc.receiptNo, ok: false, error: (e as Error).message }),
     );
+  }
+
+  /**
+   * Restarts a lane (remote command restart_lane): its devices closed and opened again, its
+   * state read back from disk and pushed to its terminal. Refused while a payment is in flight.
+   */
+  async reopen(id: string): Promise<LaneView> {
+    const old = this.runtimes.get(id);
+    if (old?.paymentInFlight) throw conflict("lane", `lane ${id} is waiting for a payment`);
+    const listeners = old ? [...old.listeners] : [];
+    if (old) {
+      old.unsubscribe();
+      this.runtimes.delete(id);
+      await old.devices.close().catch(() => {});
+    }
+    const rt = this.lane(id);
+    for (const l of listeners) rt.listeners.add(l);
+    return this.changed(rt);
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@
 // locked code, training mode, and the audit events HQ hears of supervised actions.
 import { type Cashier, type LaneView, type Payload, uuidv7 } from "@retail/protocol";
 import { conflict, notFound } from "../errors.ts";
-import type { Lanes } from "../lanes/lanes.ts";
+import { type Lanes, laneLocked } from "../lanes/lanes.ts";
 import { shiftTransition } from "../shift/lifecycle.ts";
 import { DEFAULT_SESSION_IDLE_MS, LaneSessions, LOCK_MS } from "./sessions.ts";
 import { type PinPurpose, PinVerifier, type SourceLimits } from "./verify-pin.ts";
@@ -111,6 +111,8 @@ export class Staff {
    * in the same transaction): the answer carries its bearer token, which is stored only hashed.
    */
   async login(laneId: string, cashierId: string, pin: string): Promise<SignedIn> {
+    const locked = this.lanes.lane(laneId).record.locked;
+    if (locked) throw laneLocked(laneId, locked);
     const c = await this.pins.verifyPin({
       cashierId,
       pin,
