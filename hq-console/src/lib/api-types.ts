@@ -697,6 +697,8 @@ export interface HubApiSchemas {
   ReconReason: ReconReason;
   ReconRowDetail: ReconRowDetail;
   ReconRun: ReconRun;
+  RemoteCommand: RemoteCommand;
+  RemoteCommandInput: RemoteCommandInput;
   ReorderParamRow: ReorderParamRow;
   ReorderParams: ReorderParams;
   ReorderPoint: ReorderPoint;
@@ -1837,6 +1839,30 @@ export interface StoreSettlement {
   clearedFen: number;
   feeFen: number;
   bankFen: number;
+}
+export interface RemoteCommand {
+  id: string;
+  storeId: string;
+  name: string;
+  args: {
+    [k: string]: string | number | boolean | undefined;
+  };
+  requestedBy: string;
+  requestedAt: string;
+  state: "sent" | "done" | "refused" | "failed" | "expired";
+  sends: number;
+  lastSentAt?: string;
+  answeredAt?: string;
+  detail?: string;
+  bundle?: {
+    bytes: number;
+    sha256: string;
+  };
+}
+export interface RemoteCommandInput {
+  name: "restart_edge" | "restart_lane" | "lock_lane" | "unlock_lane" | "resync_catalog" | "collect_diagnostics";
+  lane?: string;
+  reason?: string;
 }
 export interface ReorderParamRow {
   sku: string;
