@@ -8,6 +8,7 @@ export * from "./fleet.ts";
 export * from "./limits.ts";
 export * from "./member.ts";
 export * from "./registry.ts";
+export * from "./release.ts";
 export * from "./sale.ts";
 export * from "./shift.ts";
 export * from "./stock.ts";

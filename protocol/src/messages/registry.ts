@@ -5,6 +5,7 @@ import { CatalogAppliedV1, CatalogChangeSetV1, CatalogFetchV1, CatalogPointerV1 
 import { StoreDayDigestV1 } from "./day-digest.ts";
 import { CommandResultV1, CommandV1, StoreStatusV1, TelemetryV1 } from "./fleet.ts";
 import { MemberEnrolledV1 } from "./member.ts";
+import { ReleaseOfferV1, UpdateReportV1 } from "./release.ts";
 import { SaleCompletedV1, SaleReturnedV1 } from "./sale.ts";
 import { CashMovedV1, ShiftClosedV1, ShiftOpenedV1 } from "./shift.ts";
 import {
@@ -34,6 +35,7 @@ export const MESSAGES = {
   "stocktake.submitted": { v: 1, schema: StocktakeSubmittedV1, dir: "up", channel: "events", ledger: true },
   "store.status": { v: 1, schema: StoreStatusV1, dir: "up", channel: "status", ledger: false },
   telemetry: { v: 1, schema: TelemetryV1, dir: "up", channel: "telemetry", ledger: false },
+  "update.report": { v: 1, schema: UpdateReportV1, dir: "up", channel: "status", ledger: false },
   "catalog.fetch": { v: 1, schema: CatalogFetchV1, dir: "up", channel: "catalog", ledger: false },
   "catalog.applied": { v: 1, schema: CatalogAppliedV1, dir: "up", channel: "catalog", ledger: false },
   "stock.query": { v: 1, schema: StockQueryV1, dir: "up", channel: "query", ledger: false },
@@ -45,6 +47,7 @@ export const MESSAGES = {
   "catalog.changeset": { v: 1, schema: CatalogChangeSetV1, dir: "down", channel: "catalog", ledger: false },
   "events.ack": { v: 1, schema: EventsAckV1, dir: "down", channel: "ack", ledger: false },
   command: { v: 1, schema: CommandV1, dir: "down", channel: "command", ledger: false },
+  "release.offer": { v: 1, schema: ReleaseOfferV1, dir: "down", channel: "command", ledger: false },
   "stock.movement": { v: 1, schema: StockMovementV1, dir: "down", channel: "stock", ledger: false },
   "stock.alert": { v: 1, schema: StockAlertV1, dir: "down", channel: "stock", ledger: false },
   "stocktake.update": { v: 1, schema: StocktakeUpdateV1, dir: "down", channel: "stock", ledger: false },
