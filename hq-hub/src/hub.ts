@@ -42,6 +42,7 @@ import { createDownlink } from "./mqtt/envelopes.ts";
 import { createGroupCommit, MAX_GROUP } from "./mqtt/group-commit.ts";
 import { createRouter } from "./mqtt/router.ts";
 import { createPayables } from "./payables/payables.ts";
+import { createReleases } from "./releases/releases.ts";
 import { createAutoReplenishment } from "./replenishment/auto.ts";
 import { createReplenishment, type TillUpdate } from "./replenishment/orders.ts";
 import { createMarginReports } from "./reports/margin-report.ts";
@@ -254,7 +255,9 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     log,
     afterEachGroup: sweepPinAlerts,
   });
+  const releases = createReleases({ db, now, dataDir: config.dataDir, send, log });
   const { onMessage } = createRouter({
+    releases,
     ingest,
     groups,
     downlink,
@@ -455,6 +458,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     completeness,
     coupons,
     members,
+    releases,
     tokens,
     audit: createAuditLog({ orm: openDrizzle(db), now }),
     imports,

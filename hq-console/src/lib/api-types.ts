@@ -515,6 +515,20 @@ export type ReconRowDetail =
   | {
       code: "bank_in_out";
     };
+export type ReleaseDetail = Release & {
+  stores: {
+    storeId: string;
+    step: string;
+    runningVersion: string;
+    reason?: string;
+    at: string;
+  }[];
+};
+export type ReleaseListRow = Release & {
+  steps: {
+    [k: string]: number | undefined;
+  };
+};
 export type ReorderParams = {
   serviceLevelBp: number;
   leadTimeDays: number;
@@ -649,6 +663,7 @@ export interface HubApiSchemas {
   FleetAlert: FleetAlert;
   FleetPage: FleetPage;
   FleetRow: FleetRow;
+  FleetUpdate: FleetUpdate;
   Health: Health;
   ImportJob: ImportJob;
   InventoryHeldStore: InventoryHeldStore;
@@ -697,6 +712,10 @@ export interface HubApiSchemas {
   ReconReason: ReconReason;
   ReconRowDetail: ReconRowDetail;
   ReconRun: ReconRun;
+  Release: Release;
+  ReleaseDetail: ReleaseDetail;
+  ReleaseListRow: ReleaseListRow;
+  ReleaseStageInput: ReleaseStageInput;
   RemoteCommand: RemoteCommand;
   RemoteCommandInput: RemoteCommandInput;
   ReorderParamRow: ReorderParamRow;
@@ -1309,6 +1328,7 @@ export interface Enrolled {
     password: string;
     clientId: string;
   };
+  releaseKey: string;
 }
 export interface EnrollmentCode {
   code: string;
@@ -1402,6 +1422,20 @@ export interface FleetRow {
   openResyncs: number;
   openAlerts: number;
   rotationPendingSince?: string;
+}
+export interface FleetUpdate {
+  storeId: string;
+  name: string;
+  ring: string;
+  appVersion?: string;
+  targetVersion?: string;
+  update?: {
+    releaseId: number;
+    version: string;
+    step: string;
+    at: string;
+    reason?: string;
+  };
 }
 export interface Health {
   ok: true;
@@ -1839,6 +1873,21 @@ export interface StoreSettlement {
   clearedFen: number;
   feeFen: number;
   bankFen: number;
+}
+export interface Release {
+  id: number;
+  version: string;
+  sha256: string;
+  size: number;
+  stage: "draft" | "pilot" | "all" | "withdrawn";
+  createdAt: string;
+  createdBy: string;
+  releasedAt?: string;
+  promotedAt?: string;
+  withdrawnAt?: string;
+}
+export interface ReleaseStageInput {
+  stage: "pilot" | "all";
 }
 export interface RemoteCommand {
   id: string;

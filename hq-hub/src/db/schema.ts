@@ -23,6 +23,7 @@ export * from "./schema/members.ts";
 export * from "./schema/payables.ts";
 export * from "./schema/purchasing.ts";
 export * from "./schema/reconciliation.ts";
+export * from "./schema/releases.ts";
 export * from "./schema/replenishment.ts";
 export * from "./schema/sales.ts";
 export * from "./schema/stock.ts";

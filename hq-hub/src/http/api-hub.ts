@@ -23,6 +23,7 @@ import type { BatchOutcome } from "../ingest/ingest.ts";
 import type { Resync } from "../ingest/resync.ts";
 import type { Members } from "../members/service.ts";
 import type { Payables } from "../payables/payables.ts";
+import type { Releases } from "../releases/releases.ts";
 import type { AutoReplenishment } from "../replenishment/auto.ts";
 import type { Replenishment, TillUpdate } from "../replenishment/orders.ts";
 import type { MarginReports } from "../reports/margin-report.ts";
@@ -109,6 +110,8 @@ export interface ApiHub {
   tellTills(updates: TillUpdate[]): Promise<void>;
   /** Member profiles, tiers, segments, campaigns, consents (members/). */
   members: Members;
+  /** Signed edge releases through the rollout rings, each store's update state (releases/). */
+  releases: Releases;
   /** Sends the dirty member balances down as a change set released to every store. */
   syncMembers(actor: string): { changesetId: number; members: number } | undefined;
   /** Publishes an HQ -> store message on the store's down-topic. */

@@ -24,6 +24,7 @@ import { ingestRoutes } from "../ingest/routes.ts";
 import { memberRoutes } from "../members/routes.ts";
 import { payablesRoutes } from "../payables/routes.ts";
 import { reconciliationRoutes } from "../reconciliation/routes.ts";
+import { releaseFileRoutes, releaseRoutes } from "../releases/routes.ts";
 import { autoReplenishmentRoutes } from "../replenishment/auto-routes.ts";
 import { replenishmentRoutes } from "../replenishment/routes.ts";
 import { reportRoutes } from "../reports/routes.ts";
@@ -71,6 +72,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   brokerRoutes,
   reconciliationRoutes,
   auditRoutes,
+  releaseRoutes,
 ];
 
 function suppliersAndReplenishment(...args: Parameters<RouteModule>) {
@@ -128,6 +130,7 @@ export function createApp(
     errorStatus: (e) => status(e).code,
   });
   enrollRationing(app, hub);
+  releaseFileRoutes(app, hub);
   const scope = createScope(hub);
   for (const mount of ROUTE_MODULES) mount(router, hub, scope);
   serveReference(app);

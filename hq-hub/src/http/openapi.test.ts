@@ -26,7 +26,9 @@ function undocumented(routes: readonly { method: string; path: string }[], doc: 
     if (NOT_API.has(r.path) || r.method === "ALL") continue;
     const path = r.path.replace(/:(\w+)/g, "{$1}");
     const op = doc.paths[path]?.[r.method.toLowerCase()];
-    const schema = op?.responses["200"]?.content?.["application/json"]?.schema;
+    // A JSON answer, or a file download (an edge release's executable) with its schema.
+    const content = op?.responses["200"]?.content;
+    const schema = content?.["application/json"]?.schema ?? content?.["application/octet-stream"]?.schema;
     if (!schema || Object.keys(schema).length === 0) missing.push(`${r.method} ${r.path}`);
   }
   return missing;

@@ -20,6 +20,7 @@ const CHANNEL_OF: Partial<Record<MessageType, Parameters<typeof downTopic>[1]>> 
   "catalog.changeset": "catalog",
   "events.ack": "ack",
   command: "command",
+  "release.offer": "command",
   "stock.movement": "stock",
   "stock.alert": "stock",
   "stocktake.update": "stock",

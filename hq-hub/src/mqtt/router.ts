@@ -9,6 +9,7 @@ import type { createBatchedWrites } from "../db/batched-writes.ts";
 import { ValidationError } from "../errors.ts";
 import type { Fleet } from "../fleet/fleet.ts";
 import type { Ingest } from "../ingest/ingest.ts";
+import type { Releases } from "../releases/releases.ts";
 import type { Stock } from "../stock/stock.ts";
 import type { SessionSecurity } from "../stores/session-security.ts";
 import type { Transfers } from "../transfers/transfers.ts";
@@ -28,6 +29,8 @@ export interface RouterDeps {
   transfers?: Pick<Transfers, "tillRequest">;
   supply?: (storeId: string, q: Payload<"supply.query">) => Payload<"supply.reply">;
   security: SessionSecurity;
+  /** Edge releases: offers on a store's status, its update reports (releases/). */
+  releases?: Pick<Releases, "onStatus" | "report">;
   bookkeeping: ReturnType<typeof createBatchedWrites>;
   stats: { errors: number };
   log: (line: string) => void;
@@ -35,7 +38,7 @@ export interface RouterDeps {
 
 export function createRouter(deps: RouterDeps) {
   const { ingest, groups, downlink, catalog, fleet, stock, security, bookkeeping, stats, log } = deps;
-  const { transfers, supply, commands } = deps;
+  const { transfers, supply, commands, releases } = deps;
 
   function handleRequest(storeId: string, topic: string, payload: Buffer) {
     let env: AnyEnvelope;
@@ -59,6 +62,7 @@ export function createRouter(deps: RouterDeps) {
       case "store.status": {
         const status = env.payload;
         bookkeeping.later(() => fleet.recordStatus(storeId, status));
+        releases?.onStatus(storeId, status);
         // The edge's disk is full or failing: it refuses sales until someone frees space.
         // (Its own transaction, as the takeover alerts: not inside the batched bookkeeping.)
         if (status.storage) {
@@ -74,6 +78,10 @@ export function createRouter(deps: RouterDeps) {
       }
       case "telemetry":
         bookkeeping.later(() => fleet.seen(storeId));
+        return;
+      case "update.report":
+        if (!releases) break;
+        releases.report(storeId, env.payload);
         return;
       case "catalog.fetch": {
         const page = catalog.fetchPage(storeId, env.payload);

@@ -34,6 +34,8 @@ const Enrolled = z
     storeName: z.string(),
     region: z.string(),
     mqtt: z.object({ url: z.string(), username: z.string(), password: z.string(), clientId: z.string() }),
+    /** The chain's ed25519 release key (SPKI DER, base64): updates must verify under it. */
+    releaseKey: z.string(),
   })
   .openapi("Enrolled");
 const EnrollmentCode = z.object({ code: z.string(), expiresAt: z.string() }).openapi("EnrollmentCode");
@@ -78,7 +80,8 @@ export const storeRoutes: RouteModule = (r, hub, s) => {
     async ({ body }) => {
       const enrolled = await hub.stores.enroll(body.code, hub.mqtt.url);
       hub.catalog.publishPointerOf(enrolled.storeId);
-      return enrolled;
+      // The chain's release key: the edge installs only updates that verify under it (releases/).
+      return { ...enrolled, releaseKey: hub.releases.publicKey() };
     },
   );
   r.route(

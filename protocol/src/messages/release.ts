@@ -55,6 +55,11 @@ export const UpdateReportV1 = z.strictObject({
 });
 
 /** The exact bytes the release key signs: a store verifies these, never the offer's JSON. */
-export function releaseManifest(r: { releaseId: number; version: string; sha256: string; size: number }): string {
+export function releaseManifest(r: {
+  releaseId: number;
+  version: string;
+  sha256: string;
+  size: number;
+}): string {
   return `retail-edge-release/1\nid=${r.releaseId}\nversion=${r.version}\nsha256=${r.sha256}\nsize=${r.size}\n`;
 }
