@@ -13,7 +13,10 @@ export interface ReorderParams {
   minOrderQty: number;
 }
 
-/** What a store's SKU row overrides; missing fields come from the supplier, then the defaults. */
+/**
+ * What a store's SKU row overrides; missing fields come from the product's purchase pack (the
+ * pack size only), the supplier, then the defaults.
+ */
 export type ParamOverrides = Partial<ReorderParams>;
 
 export const DEFAULT_SERVICE_LEVEL_BP = 9500;
@@ -22,12 +25,14 @@ export const DEFAULT_REVIEW_DAYS = 7;
 export function resolveParams(
   supplier: { leadTimeDays: number; packSize: number; minOrderQty: number },
   row: ParamOverrides | undefined,
+  /** Units in the product's purchase pack (ProductV1.packs, the one marked purchase). */
+  purchasePack?: number,
 ): ReorderParams {
   return {
     serviceLevelBp: row?.serviceLevelBp ?? DEFAULT_SERVICE_LEVEL_BP,
     leadTimeDays: row?.leadTimeDays ?? supplier.leadTimeDays,
     reviewDays: row?.reviewDays ?? DEFAULT_REVIEW_DAYS,
-    packSize: row?.packSize ?? supplier.packSize,
+    packSize: row?.packSize ?? purchasePack ?? supplier.packSize,
     minOrderQty: row?.minOrderQty ?? supplier.minOrderQty,
   };
 }

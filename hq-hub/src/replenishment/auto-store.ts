@@ -1,5 +1,6 @@
 // Automatic replenishment at rest (drizzle): reorder parameters, schedules, runs and the
 // decision on each order a run drafted.
+import { type Product, purchasePackQty } from "@retail/protocol";
 import { and, asc, desc, eq, inArray, max, sql } from "drizzle-orm";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import {
@@ -99,6 +100,8 @@ export function createAutoStore(db: Sqlite) {
       name: p.name,
       weighed: p.weighed,
       unit: p.unit,
+      /** Units per purchase pack (the product's pack marked purchase), if it has one. */
+      purchasePack: purchasePackQty(JSON.parse(p.dataJson) as Product),
       path,
       category: path.join("/"),
       pool: path[0] ?? "-",

@@ -134,7 +134,7 @@ export function createAutoReplenishment(deps: {
       if (!supplierCache.has(supplierId)) supplierCache.set(supplierId, suppliers.get(supplierId));
       const sup = supplierCache.get(supplierId)!;
       if (!sup.active) return { ...base, ...none, supplierId, reason: "supplier_inactive" };
-      const params = resolveParams(sup, overridesOf(rows.get(sku)));
+      const params = resolveParams(sup, overridesOf(rows.get(sku)), store.product(sku)?.purchasePack);
       const cover = params.leadTimeDays + params.reviewDays;
       const line = planOrder({
         sku,

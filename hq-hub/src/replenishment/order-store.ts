@@ -1,5 +1,6 @@
 // Purchase orders at rest (drizzle): orders, their lines, the stores' receipts naming them,
 // supplier assignments of SKUs and what is on order per SKU.
+import { type Product, purchasePackQty } from "@retail/protocol";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import {
@@ -10,6 +11,8 @@ import {
   reorderPoints,
   stores,
   supplierSkus,
+  transferLines,
+  transfers,
 } from "../db/schema.ts";
 import type { OrderLine, OrderStatus } from "./plan.ts";
 
@@ -104,10 +107,36 @@ export function createOrderStore(db: Sqlite) {
       .all()
       .map((r) => r.id);
 
-  /** Units still expected per SKU at a store (drafts and ordered, never below zero a line). */
-  const onOrder = (storeId: string): Map<string, number> => outstandingBy(storeId, ["draft", "ordered"]);
-  /** Units the suppliers have shipped to a store and it has not received yet, per SKU. */
-  const inTransit = (storeId: string): Map<string, number> => outstandingBy(storeId, ["in_transit"]);
+  /**
+   * Units still expected per SKU at a store (drafts and ordered, never below zero a line), and
+   * the approved transfers into it that have not left the sender yet (coming, like a draft).
+   */
+  const onOrder = (storeId: string): Map<string, number> =>
+    plus(outstandingBy(storeId, ["draft", "ordered"]), transfersInto(storeId, "approved"));
+  /**
+   * Units on the road to a store, per SKU: what the suppliers shipped that it has not received
+   * yet, and what other stores shipped it by transfer (issue 17: the plan must not order again
+   * what a nearby store already sent).
+   */
+  const inTransit = (storeId: string): Map<string, number> =>
+    plus(outstandingBy(storeId, ["in_transit"]), transfersInto(storeId, "shipped"));
+
+  /** Per SKU, the transfers into a store in one state: shipped quantities once shipped, else requested. */
+  const transfersInto = (storeId: string, status: "approved" | "shipped"): Map<string, number> =>
+    new Map(
+      orm
+        .select({
+          sku: transferLines.sku,
+          n: sql<number>`SUM(${status === "shipped" ? transferLines.shippedQty : transferLines.requestedQty})`,
+        })
+        .from(transferLines)
+        .innerJoin(transfers, eq(transfers.id, transferLines.transferId))
+        .where(and(eq(transfers.toStoreId, storeId), eq(transfers.status, status)))
+        .groupBy(transferLines.sku)
+        .all()
+        .filter((r) => r.n > 0)
+        .map((r) => [r.sku, r.n] as const),
+    );
 
   const outstandingBy = (storeId: string, statuses: string[]): Map<string, number> =>
     new Map(
@@ -158,6 +187,11 @@ export function createOrderStore(db: Sqlite) {
 
   const productName = (sku: string): string | undefined =>
     orm.select({ name: products.name }).from(products).where(eq(products.sku, sku)).get()?.name;
+  /** Units per purchase pack of a SKU (its product's pack marked purchase), if any. */
+  const purchasePack = (sku: string): number | undefined => {
+    const r = orm.select({ dataJson: products.dataJson }).from(products).where(eq(products.sku, sku)).get();
+    return r ? purchasePackQty(JSON.parse(r.dataJson) as Product) : undefined;
+  };
   const storeExists = (id: string) =>
     orm.select({ id: stores.id }).from(stores).where(eq(stores.id, id)).get() !== undefined;
   const hasOrder = (id: string) =>
@@ -208,6 +242,7 @@ export function createOrderStore(db: Sqlite) {
     skusOf,
     reorderPointsOf,
     productName,
+    purchasePack,
     storeExists,
     hasOrder,
     listIds,
@@ -215,3 +250,8 @@ export function createOrderStore(db: Sqlite) {
 }
 
 export type OrderStore = ReturnType<typeof createOrderStore>;
+
+function plus(a: Map<string, number>, b: ReadonlyMap<string, number>): Map<string, number> {
+  for (const [k, n] of b) a.set(k, (a.get(k) ?? 0) + n);
+  return a;
+}

@@ -80,13 +80,14 @@ export function createReorderParams(deps: {
         const v = r?.[k];
         if (v !== null && v !== undefined) overrides[k] = v;
       }
+      const product = store.product(sku);
       return {
         sku,
         name: orders.productName(sku) ?? null,
-        category: store.product(sku)?.category ?? null,
+        category: product?.category ?? null,
         supplierId,
         overrides,
-        effective: sup ? resolveParams(sup, overrides) : null,
+        effective: sup ? resolveParams(sup, overrides, product?.purchasePack) : null,
         updatedBy: r?.updatedBy ?? null,
         updatedAt: r?.updatedAt ?? null,
       };

@@ -35,7 +35,7 @@ export function createOrderExport(deps: {
         barcode: store.barcodeOf(l.sku),
         qty: l.qty,
         unit: p?.weighed === 1 ? "g" : (p?.unit ?? ""),
-        packSize: rows.get(l.sku)?.packSize ?? sup.packSize,
+        packSize: rows.get(l.sku)?.packSize ?? p?.purchasePack ?? sup.packSize,
         unitCostFen,
         valueFen,
       };

@@ -71,7 +71,10 @@ export function createSuggestions(deps: {
     const items = orders.reorderPointsOf(storeId).map((rp) => {
       const onHand = stock.onHand(storeId, rp.sku)[0]?.on_hand ?? 0;
       const soldUnits = soldSince.get({ storeId, sku: rp.sku, since })?.n ?? 0;
-      const sup = supplierFor(rp.sku);
+      const supplier = supplierFor(rp.sku);
+      // The product's purchase pack (case of 12) rounds the order; else the supplier's pack.
+      const pack = supplier && orders.purchasePack(rp.sku);
+      const sup = supplier && pack ? { ...supplier, packSize: pack } : supplier;
       const name = orders.productName(rp.sku) ?? null;
       const s = suggestOrder({
         sku: rp.sku,
