@@ -165,4 +165,21 @@ test.describe("hq-console stocktakes e2e", () => {
     assert((await onHand("M2")) === 7, "M2 7 at HQ");
     assert((await onHand("M3")) === 2, "M3 +2 at HQ");
   });
+
+  test("the count's alerts are on 数据异常 too (negative book stock, a big variance), with the count", async () => {
+    await page.getByRole("link", { name: "数据异常" }).click();
+    await page.getByTestId("tab-stocktake-alerts").click();
+    await page.locator('[data-testid="exception-stocktake-alerts"][data-loaded="1"]').waitFor();
+    const row = (sku: string, kind: string) =>
+      page.locator(
+        `[data-testid="exception-st-alert"][data-sku="${sku}"][data-kind="${kind}"][data-session="${sessionId}"]`,
+      );
+    await row("M2", "big_variance").filter({ hasText: "大额差异" }).filter({ hasText: "-¥264.00" }).waitFor();
+    await row("M3", "negative_book").filter({ hasText: "账面负库存" }).filter({ hasText: STORE }).waitFor();
+    await row("M2", "big_variance").filter({ hasText: "已批准入账" }).waitFor();
+    assert(
+      (await page.locator('[data-testid="exception-st-alert"][data-sku="M1"]').count()) === 0,
+      "M1 is no alert",
+    );
+  });
 });
