@@ -56,6 +56,7 @@ import { createStores } from "./stores/stores.ts";
 import { createSupplierPriceView } from "./suppliers/price-view.ts";
 import { createSuppliers } from "./suppliers/suppliers.ts";
 import { createSupply } from "./transfers/supply.ts";
+import { createTillTransfers } from "./transfers/till.ts";
 import { createTransfers } from "./transfers/transfers.ts";
 
 /** The hub as started: what the API uses of it (http/api-hub.ts), its HTTP address and ingest thread. */
@@ -229,6 +230,11 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const autoReplenishment = createAutoReplenishment({ db, now, stock, suppliers, replenishment, costing });
   const transfers = createTransfers({ db, now, stock, costing });
   const supply = createSupply({ transfers, forecastOf: autoReplenishment.forecastOf, log });
+  const tillTransfers = createTillTransfers({
+    db,
+    transfers,
+    send: (storeId, m) => send(storeId, "stock.movement", m.movement),
+  });
   const close = createClose({
     db,
     now,
@@ -267,6 +273,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     stock,
     transfers,
     supply,
+    tillTransfers,
     security,
     bookkeeping,
     stats,

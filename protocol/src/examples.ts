@@ -240,6 +240,14 @@ export const EXAMPLE_PAYLOADS: { [T in MessageType]: Payload<T> } = {
     requestedBy: "1001",
   },
   "supply.query": { queryId: "q-18", sku: "100234" },
+  "transfer.step": {
+    requestId: "0193e0a6-0000-7000-8000-0000000000c2",
+    transferId: "TR-20261125-0003",
+    step: "receive",
+    lines: [{ sku: "100234", qty: 11 }],
+    by: "1001",
+  },
+  "transfers.query": { queryId: "q-19" },
   "edge.hello": {
     helloId: "0193e0a6-0000-7000-8000-0000000000a1",
     instanceId: "0193e0a6-0000-7000-8000-0000000000e1",
@@ -332,6 +340,20 @@ export const EXAMPLE_PAYLOADS: { [T in MessageType]: Payload<T> } = {
         status: "shipped",
         qty: 12,
         at: AT,
+      },
+    ],
+  },
+  "transfers.reply": {
+    queryId: "q-19",
+    transfers: [
+      {
+        transferId: "TR-20261125-0003",
+        direction: "in",
+        otherStoreId: "S002",
+        otherStoreName: "徐汇店",
+        status: "shipped",
+        at: AT,
+        lines: [{ sku: "100234", name: "可口可乐 330ml", requested: 12, shipped: 12 }],
       },
     ],
   },

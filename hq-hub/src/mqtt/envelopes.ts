@@ -29,6 +29,7 @@ const CHANNEL_OF: Partial<Record<MessageType, Parameters<typeof downTopic>[1]>> 
   "edge.welcome": "reply",
   "transfer.reply": "reply",
   "supply.reply": "reply",
+  "transfers.reply": "reply",
 };
 
 export interface DownlinkStats {

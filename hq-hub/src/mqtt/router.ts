@@ -12,6 +12,7 @@ import type { Ingest } from "../ingest/ingest.ts";
 import type { Releases } from "../releases/releases.ts";
 import type { Stock } from "../stock/stock.ts";
 import type { SessionSecurity } from "../stores/session-security.ts";
+import type { TillTransfers } from "../transfers/till.ts";
 import type { Transfers } from "../transfers/transfers.ts";
 import type { Downlink } from "./envelopes.ts";
 import type { GroupCommit } from "./group-commit.ts";
@@ -28,6 +29,8 @@ export interface RouterDeps {
   /** A till's transfer request and supply question (transfers/). */
   transfers?: Pick<Transfers, "tillRequest">;
   supply?: (storeId: string, q: Payload<"supply.query">) => Payload<"supply.reply">;
+  /** A till's transfer list and ship/receive steps (transfers/till.ts). */
+  tillTransfers?: TillTransfers;
   security: SessionSecurity;
   /** Edge releases: offers on a store's status, its update reports (releases/). */
   releases?: Pick<Releases, "onStatus" | "report">;
@@ -39,6 +42,7 @@ export interface RouterDeps {
 export function createRouter(deps: RouterDeps) {
   const { ingest, groups, downlink, catalog, fleet, stock, security, bookkeeping, stats, log } = deps;
   const { transfers, supply, commands, releases } = deps;
+  const { tillTransfers } = deps;
 
   function handleRequest(storeId: string, topic: string, payload: Buffer) {
     let env: AnyEnvelope;
@@ -130,6 +134,28 @@ export function createRouter(deps: RouterDeps) {
         if (!supply) break;
         downlink.track(downlink.send(storeId, "supply.reply", supply(storeId, env.payload)));
         return;
+      case "transfers.query":
+        if (!tillTransfers) break;
+        downlink.track(downlink.send(storeId, "transfers.reply", tillTransfers.list(storeId, env.payload)));
+        return;
+      case "transfer.step": {
+        if (!tillTransfers) break;
+        const p = env.payload;
+        downlink.track(
+          tillTransfers
+            .step(storeId, p)
+            .catch((e) => {
+              log(`hq-hub: transfer.step ${storeId}/${p.transferId}: ${(e as Error).stack ?? e}`);
+              return {
+                requestId: p.requestId,
+                transferId: p.transferId,
+                error: { code: "internal", field: "", message: "HQ could not do the step; try again" },
+              };
+            })
+            .then((reply) => downlink.send(storeId, "transfer.reply", reply)),
+        );
+        return;
+      }
     }
     switch (env.type) {
       default:

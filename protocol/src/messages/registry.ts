@@ -19,7 +19,15 @@ import {
 } from "./stock.ts";
 import { StocktakeSubmittedV1, StocktakeUpdateV1 } from "./stocktake.ts";
 import { EdgeHelloV1, EdgeWelcomeV1, EventsAckV1 } from "./sync.ts";
-import { SupplyQueryV1, SupplyReplyV1, TransferReplyV1, TransferRequestV1 } from "./transfer.ts";
+import {
+  SupplyQueryV1,
+  SupplyReplyV1,
+  TransferReplyV1,
+  TransferRequestV1,
+  TransferStepV1,
+  TransfersQueryV1,
+  TransfersReplyV1,
+} from "./transfer.ts";
 
 export const MESSAGES = {
   "sale.completed": { v: 1, schema: SaleCompletedV1, dir: "up", channel: "events", ledger: true },
@@ -43,6 +51,8 @@ export const MESSAGES = {
   "transfer.request": { v: 1, schema: TransferRequestV1, dir: "up", channel: "query", ledger: false },
   "supply.query": { v: 1, schema: SupplyQueryV1, dir: "up", channel: "query", ledger: false },
   "command.result": { v: 1, schema: CommandResultV1, dir: "up", channel: "query", ledger: false },
+  "transfer.step": { v: 1, schema: TransferStepV1, dir: "up", channel: "query", ledger: false },
+  "transfers.query": { v: 1, schema: TransfersQueryV1, dir: "up", channel: "query", ledger: false },
   "catalog.pointer": { v: 1, schema: CatalogPointerV1, dir: "down", channel: "pointer", ledger: false },
   "catalog.changeset": { v: 1, schema: CatalogChangeSetV1, dir: "down", channel: "catalog", ledger: false },
   "events.ack": { v: 1, schema: EventsAckV1, dir: "down", channel: "ack", ledger: false },
@@ -62,6 +72,7 @@ export const MESSAGES = {
   "edge.welcome": { v: 1, schema: EdgeWelcomeV1, dir: "down", channel: "reply", ledger: false },
   "transfer.reply": { v: 1, schema: TransferReplyV1, dir: "down", channel: "reply", ledger: false },
   "supply.reply": { v: 1, schema: SupplyReplyV1, dir: "down", channel: "reply", ledger: false },
+  "transfers.reply": { v: 1, schema: TransfersReplyV1, dir: "down", channel: "reply", ledger: false },
 } as const;
 
 export type MessageType = keyof typeof MESSAGES;

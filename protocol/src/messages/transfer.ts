@@ -61,3 +61,54 @@ export const SupplyReplyV1 = z.strictObject({
     )
     .max(50),
 });
+
+/** Most lines a transfer step from the till names. */
+export const MAX_TILL_STEP_LINES = 200;
+
+/**
+ * A step of a transfer done at a store's till (issue 17: shipping and receiving at the till, not
+ * only in the console): the sender ships what it counted, the receiver receives what it counted
+ * (HQ books the difference). HQ answers `transfer.reply` with the document's new status, or why
+ * not (another store's document, a state that does not allow the step, more than HQ knows the
+ * sender holds). The same requestId twice does the step once.
+ */
+export const TransferStepV1 = z.strictObject({
+  requestId: Id,
+  transferId: Id,
+  step: z.enum(["ship", "receive"]),
+  /** Counted units per SKU (grams for weighed goods); a line of the document not named: 0. */
+  lines: z
+    .array(z.strictObject({ sku: Sku, qty: z.int().nonnegative().max(MAX_TILL_TRANSFER_QTY) }))
+    .min(1)
+    .max(MAX_TILL_STEP_LINES),
+  by: CashierCode,
+});
+
+/** The till asks for its store's open transfers (to ship, on the road to it). */
+export const TransfersQueryV1 = z.strictObject({ queryId: Id });
+
+export const TransfersReplyV1 = z.strictObject({
+  queryId: Id,
+  transfers: z
+    .array(
+      z.strictObject({
+        transferId: Id,
+        direction: z.enum(["in", "out"]),
+        otherStoreId: StoreId,
+        otherStoreName: z.string().max(80),
+        status: TransferStatus,
+        at: z.string().max(40),
+        lines: z
+          .array(
+            z.strictObject({
+              sku: Sku,
+              name: z.string().max(80),
+              requested: z.int().nonnegative(),
+              shipped: z.int().nonnegative().nullable(),
+            }),
+          )
+          .max(MAX_TILL_STEP_LINES),
+      }),
+    )
+    .max(100),
+});
