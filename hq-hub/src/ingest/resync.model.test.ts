@@ -317,10 +317,14 @@ test("example: a backup restored after the line went on sells, then says hello: 
   const model: Model = { atHq: new Set() };
   const run = (label: string, fn: (m: Model, r: Real) => void) => new Step(label, fn).run(model, real);
   hellos(real, false, true, false);
-  run("sell", (_m, r) => [1, 2, 3].forEach(() => r.edge.sell()));
+  run("sell", (_m, r) => {
+    for (let i = 0; i < 3; i++) r.edge.sell();
+  });
   run("deliver", (m, r) => deliver(m, r));
   run("backup", (_m, r) => r.backups.push(copyDb(r.edge.d)));
-  run("sell", (_m, r) => [1, 2].forEach(() => r.edge.sell()));
+  run("sell", (_m, r) => {
+    for (let i = 0; i < 2; i++) r.edge.sell();
+  });
   run("deliver", (m, r) => deliver(m, r));
   run("restore", (_m, r) => {
     r.edge = new Edge(r.storeId, copyDb(r.backups[0]!));
@@ -339,13 +343,17 @@ test("example: a fresh database says hello twice across a hub restart; the earli
   const model: Model = { atHq: new Set() };
   const run = (label: string, fn: (m: Model, r: Real) => void) => new Step(label, fn).run(model, real);
   hellos(real, false, true, false);
-  run("sell", (_m, r) => [1, 2, 3, 4].forEach(() => r.edge.sell()));
+  run("sell", (_m, r) => {
+    for (let i = 0; i < 4; i++) r.edge.sell();
+  });
   run("deliver", (m, r) => deliver(m, r, "ack"));
   run("freshDb", (_m, r) => {
     r.edge = new Edge(r.storeId, freshDb());
     r.edge.restart();
   });
-  run("sell", (_m, r) => [1, 2].forEach(() => r.edge.sell()));
+  run("sell", (_m, r) => {
+    for (let i = 0; i < 2; i++) r.edge.sell();
+  });
   const first = real.edge.sayHello();
   const [a1] = real.hub.resync.hellos([{ storeId, hello: first }]);
   run("hubRestart", (_m, r) => {
