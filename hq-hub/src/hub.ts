@@ -7,6 +7,7 @@
 
 import { createAccounts } from "./accounts/accounts.ts";
 import { createAuditLog } from "./audit/log.ts";
+import { createBatches } from "./batches/batches.ts";
 import type { Bus } from "./broker/bus.ts";
 import { startEmbeddedBroker } from "./broker/embedded.ts";
 import { connectExternalBroker } from "./broker/external.ts";
@@ -228,7 +229,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   });
   const returnsVoids = createReturnsVoids(db);
   const autoReplenishment = createAutoReplenishment({ db, now, stock, suppliers, replenishment, costing });
-  const transfers = createTransfers({ db, now, stock, costing });
+  const batches = createBatches({ db, now, catalog });
+  const transfers = createTransfers({ db, now, stock, costing, lots: batches });
   const supply = createSupply({ transfers, forecastOf: autoReplenishment.forecastOf, log });
   const tillTransfers = createTillTransfers({
     db,
@@ -477,6 +479,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     costing,
     payables,
     stocktakes,
+    batches,
     tellTills,
     syncMembers,
     send,

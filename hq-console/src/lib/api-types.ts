@@ -670,8 +670,12 @@ export interface HubApiSchemas {
   InventoryPostingRun: InventoryPostingRun;
   InvoicePayment: InvoicePayment;
   LedgerAccount: LedgerAccount;
+  LotMarkdown: LotMarkdown;
   MarginFigures: MarginFigures;
   MarginReport: MarginReport;
+  MarkdownRule: MarkdownRule;
+  MarkdownRuleInput: MarkdownRuleInput;
+  MarkdownRun: MarkdownRun;
   MasterRecord: MasterRecord;
   MatchDifference: MatchDifference;
   MatchResult: MatchResult;
@@ -688,6 +692,7 @@ export interface HubApiSchemas {
   MonthProof: MonthProof;
   MosquittoConfig: MosquittoConfig;
   Movement: Movement;
+  NearExpiry: NearExpiry;
   NewToken: NewToken;
   OnHand: OnHand;
   OpenOrderImpact: OpenOrderImpact;
@@ -741,6 +746,7 @@ export interface HubApiSchemas {
   StocktakeSummary: StocktakeSummary;
   Store: Store;
   StoreDetail: StoreDetail;
+  StoreLots: StoreLots;
   StoreSettlement: StoreSettlement;
   SuggestionList: SuggestionList;
   Supplier: Supplier;
@@ -1477,6 +1483,16 @@ export interface InvoicePayment {
   createdAt: string;
   voucherId: number | null;
 }
+export interface LotMarkdown {
+  storeId: string;
+  sku: string;
+  expiresOn: string;
+  promotionId: string;
+  ruleId: string;
+  percent: number;
+  changesetId: number;
+  createdAt: string;
+}
 export interface MarginFigures {
   soldQty: number;
   returnedQty: number;
@@ -1496,6 +1512,41 @@ export interface MarginReport {
   })[];
   totals: MarginFigures;
   excluded: ExcludedStore[];
+}
+export interface MarkdownRule {
+  id: string;
+  name: string;
+  category: string | null;
+  maxDaysLeft: number;
+  minQty: number;
+  percent: number;
+  active: boolean;
+  updatedBy: string;
+  updatedAt: string;
+}
+export interface MarkdownRuleInput {
+  name: string;
+  category?: string;
+  maxDaysLeft: number;
+  minQty: number;
+  percent: number;
+  active?: boolean;
+}
+export interface MarkdownRun {
+  changesetId: number | null;
+  state: string | null;
+  markdowns: {
+    storeId: string;
+    sku: string;
+    expiresOn: string;
+    ruleId: string;
+    percent: number;
+    qty: number;
+    daysLeft: number;
+    promotionId: string;
+    startsAt: string;
+    endsAt: string;
+  }[];
 }
 export interface MatchDifference {
   reason:
@@ -1703,6 +1754,23 @@ export interface Movement {
   ref: string;
   event_id: string | null;
   at: string;
+}
+export interface NearExpiry {
+  today: string;
+  days: number;
+  items: {
+    storeId: string;
+    storeName: string;
+    region: string | null;
+    sku: string;
+    name: string;
+    category: string[];
+    batch: string;
+    expiresOn: string;
+    daysLeft: number;
+    qty: number;
+    onHand: number;
+  }[];
 }
 export interface NewToken {
   id: number;
@@ -2207,6 +2275,21 @@ export interface Store {
   enrollmentState: string;
   createdAt: string;
   enrolledAt?: string;
+}
+export interface StoreLots {
+  storeId: string;
+  sku: string;
+  onHand: number;
+  lots: {
+    batch: string;
+    expiresOn: string | null;
+    qty: number;
+  }[];
+  shelf: {
+    batch: string;
+    expiresOn: string | null;
+    qty: number;
+  }[];
 }
 export interface SuggestionList {
   storeId: string;

@@ -4,6 +4,7 @@
 import type { EventsAck, MessageType, Payload } from "@retail/protocol";
 import type { Accounts } from "../accounts/accounts.ts";
 import type { AuditLog } from "../audit/log.ts";
+import type { Batches } from "../batches/batches.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Imports } from "../catalog/import.ts";
 import type { Close } from "../close/close.ts";
@@ -106,6 +107,8 @@ export interface ApiHub {
   payables: Payables;
   /** Count sessions, their variances, approval and alerts (stocktakes/). */
   stocktakes: Stocktakes;
+  /** Dated lots, near-expiry lists, markdown rules and runs (batches/). */
+  batches: Batches;
   /** Publishes what changes of purchase orders mean for the stores' tills (replenishment.status). */
   tellTills(updates: TillUpdate[]): Promise<void>;
   /** Member profiles, tiers, segments, campaigns, consents (members/). */

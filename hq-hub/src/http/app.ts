@@ -4,6 +4,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { accountRoutes } from "../accounts/routes.ts";
 import { auditRoutes } from "../audit/routes.ts";
+import { batchRoutes } from "../batches/routes.ts";
 import { brokerRoutes } from "../broker/routes.ts";
 import { catalogListRoutes } from "../catalog/list-routes.ts";
 import { packRoutes } from "../catalog/pack-routes.ts";
@@ -84,6 +85,7 @@ function suppliersAndReplenishment(...args: Parameters<RouteModule>) {
   payablesRoutes(...args);
   transferRoutes(...args);
   stocktakeRoutes(...args);
+  batchRoutes(...args);
 }
 
 function status(e: unknown): { code: 400 | 403 | 404 | 409 | 413 | 500; body: Record<string, unknown> } {

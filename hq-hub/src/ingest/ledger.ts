@@ -5,6 +5,7 @@
 // Statements through drizzle, prepared once (ledger-statements.ts); the append-only rows through
 // rows.ts, built from the envelope by sale-rows.ts.
 import type { AnyEnvelope, MoneyCaps, Payload } from "@retail/protocol";
+import { createLotStep } from "../batches/storage.ts";
 import { createCouponLedger } from "../coupons/ledger.ts";
 import type { Sqlite } from "../db/open.ts";
 import { StateError } from "../errors.ts";
@@ -38,6 +39,8 @@ export function createLedgerStep(db: Sqlite, rows: RowWriter, stock: StockStep, 
 
   /** Coupon uses, in the sale's transaction, and the coupon binding for the audit (coupons/). */
   const couponLedger = createCouponLedger(db);
+  /** The dated lots a store's event moved, HQ's mirror (batches/). */
+  const lots = createLotStep(db);
 
   /** The catalog per (store, version), looked up once per group rather than once per sale. */
   const catalogsOfGroup = new Map<string, CatalogView>();
@@ -97,6 +100,7 @@ export function createLedgerStep(db: Sqlite, rows: RowWriter, stock: StockStep, 
       return;
     }
     recordMemberActivity(db, env); // member profiles (members/profile.ts), exactly once with the event
+    lots.record(env, at); // dated lots (batches/): sales, counts, receipts
     // Above the chain's lowered caps: booked all the same, and raised for a person (cap-finding.ts).
     const f = opts.moneyCaps && capFinding(env, opts.moneyCaps);
     if (f) {

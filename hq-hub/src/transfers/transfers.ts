@@ -3,7 +3,7 @@
 // received with differences; stock movements go down to each store as it happens. The rules of
 // quantities and ledger rows are in rules.ts, the lifecycle in lifecycle.ts.
 import { randomUUID } from "node:crypto";
-import type { Payload } from "@retail/protocol";
+import type { LotDelta, Payload } from "@retail/protocol";
 import { and, eq, inArray, like, sql } from "drizzle-orm";
 import type { Costing } from "../costing/costing.ts";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
@@ -32,7 +32,19 @@ export interface StoreMovement {
 const CHINA_MS = 8 * 3_600_000;
 const chinaDay = (d: Date) => new Date(d.getTime() + CHINA_MS).toISOString().slice(0, 10);
 
-export function createTransfers(deps: { db: Sqlite; now: () => Date; stock: Stock; costing: Costing }) {
+/** Dated lots travelling with a transfer (batches/): drawn at the sender, brought to the receiver. */
+export interface TransferLots {
+  shipLots(id: string, from: string, sku: string, qty: number, at: string): LotDelta[] | undefined;
+  receiveLots(id: string, to: string, sku: string, got: number, at: string): LotDelta[] | undefined;
+}
+
+export function createTransfers(deps: {
+  db: Sqlite;
+  now: () => Date;
+  stock: Stock;
+  costing: Costing;
+  lots?: TransferLots;
+}) {
   const { db, now, stock } = deps;
   const orm = openDrizzle(db);
   const { costs, names, list, openFor } = createTransferReads(deps);
@@ -180,6 +192,7 @@ export function createTransfers(deps: { db: Sqlite; now: () => Date; stock: Stoc
             .where(and(eq(transferLines.transferId, id), eq(transferLines.sku, sku)))
             .run();
         const rows = shipRows(t.fromStoreId, shipped);
+        const lots = rows.map((l) => deps.lots?.shipLots(id, t.fromStoreId, l.sku, -l.qty, at));
         stock.append(rows, id, at);
         return [
           {
@@ -188,7 +201,11 @@ export function createTransfers(deps: { db: Sqlite; now: () => Date; stock: Stoc
               movementId: randomUUID(),
               kind: "transfer_out" as const,
               reference: id,
-              lines: rows.map((l) => ({ sku: l.sku, qty: l.qty })),
+              lines: rows.map((l, i) => ({
+                sku: l.sku,
+                qty: l.qty,
+                ...(lots[i] ? { batches: lots[i] } : {}),
+              })),
               at,
             },
           },
@@ -219,7 +236,12 @@ export function createTransfers(deps: { db: Sqlite; now: () => Date; stock: Stoc
             .where(and(eq(transferLines.transferId, id), eq(transferLines.sku, sku)))
             .run();
         stock.append(receiveRows(t.toStoreId, lines, got), id, at);
-        const down = [...got].filter(([, q]) => q > 0).map(([sku, qty]) => ({ sku, qty }));
+        const down = [...got]
+          .filter(([, q]) => q > 0)
+          .map(([sku, qty]) => {
+            const batches = deps.lots?.receiveLots(id, t.toStoreId, sku, qty, at);
+            return { sku, qty, ...(batches?.length ? { batches } : {}) };
+          });
         return down.length
           ? [
               {
