@@ -97,6 +97,15 @@ export class StockLedger {
     });
   }
 
+  /** Every SKU's replenishment state HQ sent (the receiving screen's expected deliveries). */
+  replenishmentAll(): Payload<"replenishment.status">["items"] {
+    return this.db.d
+      .select({ data: replenishment.data })
+      .from(replenishment)
+      .all()
+      .map((r) => JSON.parse(r.data));
+  }
+
   replenishment(sku: string): unknown {
     const row = this.db.d
       .select({ data: replenishment.data })

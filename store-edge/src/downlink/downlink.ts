@@ -80,6 +80,7 @@ export class Downlink {
         return;
       case "supply.reply":
       case "transfer.reply":
+      case "transfers.reply":
         this.h.supply.onReply(env);
         return;
       case "command":

@@ -104,7 +104,7 @@ export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppE
 
   api.route("/", batchRoutes(edge.batches));
   api.route("/", storeRoutes(edge));
-  api.route("/", supplyRoutes(edge.supply));
+  api.route("/", supplyRoutes(edge.supply, edge));
   api.route("/", stocktakeRoutes(edge.stocktakes));
   api.route("/", saleRoutes(edge));
   api.route("/", memberRoutes(edge.members));

@@ -15,7 +15,7 @@ export interface SupplyHost {
   readonly lanes: { view(id: string): { cashier?: { id: string } } };
 }
 
-type Reply = Payload<"supply.reply"> | Payload<"transfer.reply">;
+type Reply = Payload<"supply.reply"> | Payload<"transfer.reply"> | Payload<"transfers.reply">;
 
 export class SupplyDesk {
   private readonly waiting = new Map<string, (reply: Reply) => void>();
@@ -26,16 +26,21 @@ export class SupplyDesk {
   onReply(
     env:
       | { type: "supply.reply"; payload: Payload<"supply.reply"> }
-      | { type: "transfer.reply"; payload: Payload<"transfer.reply"> },
+      | { type: "transfer.reply"; payload: Payload<"transfer.reply"> }
+      | { type: "transfers.reply"; payload: Payload<"transfers.reply"> },
   ): void {
-    const id = env.type === "supply.reply" ? env.payload.queryId : env.payload.requestId;
+    const id = env.type === "transfer.reply" ? env.payload.requestId : env.payload.queryId;
     this.waiting.get(id)?.(env.payload);
   }
 
   private async ask<R extends Reply>(
-    type: MessageType & ("supply.query" | "transfer.request"),
+    type: MessageType & ("supply.query" | "transfer.request" | "transfers.query" | "transfer.step"),
     id: string,
-    payload: Payload<"supply.query"> | Payload<"transfer.request">,
+    payload:
+      | Payload<"supply.query">
+      | Payload<"transfer.request">
+      | Payload<"transfers.query">
+      | Payload<"transfer.step">,
     timeoutMs: number,
   ): Promise<R> {
     if (!this.h.link?.send(type, "query", payload as never))
@@ -99,5 +104,48 @@ export class SupplyDesk {
         ? new EdgeError("not_found", reply.error.field || "fromStoreId", reply.error.message)
         : invalid(reply.error?.field || "fromStoreId", reply.error?.message ?? "HQ refused the request");
     return { transferId: reply.transferId, status: reply.status ?? "requested" };
+  }
+
+  /** The store's transfers to ship (approved, out) and coming in (approved or shipped), from HQ. */
+  async openTransfers(timeoutMs = 5000): Promise<Payload<"transfers.reply">["transfers"]> {
+    const queryId = uuidv7();
+    const r = await this.ask<Payload<"transfers.reply">>("transfers.query", queryId, { queryId }, timeoutMs);
+    return r.transfers;
+  }
+
+  /**
+   * Ships or receives a transfer with what the lane's signed-in cashier counted (a line not
+   * named counted 0); HQ books it through the document (its stock.movement follows). The
+   * document's new status, or HQ's reason as an error naming the field.
+   */
+  async stepTransfer(
+    input: {
+      laneId: string;
+      transferId: string;
+      step: "ship" | "receive";
+      lines: { sku: string; qty: number }[];
+    },
+    timeoutMs = 5000,
+  ): Promise<{ transferId: string; status: string }> {
+    const cashier = this.h.lanes.view(input.laneId).cashier;
+    if (!cashier)
+      throw new EdgeError("conflict", "laneId", "sign in at the lane before shipping or receiving");
+    const requestId = uuidv7();
+    const reply = await this.ask<Payload<"transfer.reply">>(
+      "transfer.step",
+      requestId,
+      { requestId, transferId: input.transferId, step: input.step, lines: input.lines, by: cashier.id },
+      timeoutMs,
+    );
+    if (reply.error || !reply.status) {
+      const e = reply.error;
+      const field = e?.field || "transferId";
+      const message = e?.message ?? "HQ refused the step";
+      if (e?.code === "not_found") throw new EdgeError("not_found", field, message);
+      if (e?.code === "forbidden") throw new EdgeError("forbidden", field, message);
+      if (e?.code === "conflict") throw new EdgeError("conflict", field, message);
+      throw invalid(field, message);
+    }
+    return { transferId: input.transferId, status: reply.status };
   }
 }

@@ -51,6 +51,9 @@ export class StubHq {
   hellos: Payload<"edge.hello">[] = [];
   /** Transfers the till asked for (transfer.request), one per request id. */
   transfers: (Payload<"transfer.request"> & { transferId: string })[] = [];
+  /** What transfers.query answers (set by a test), and the till's ship/receive steps seen. */
+  openTransfers: Payload<"transfers.reply">["transfers"] = [];
+  steps: Payload<"transfer.step">[] = [];
 
   private constructor(
     readonly broker: Aedes,
@@ -179,6 +182,36 @@ export class StubHq {
           status: "requested",
         });
       }
+    }
+    if (env.type === "transfers.query")
+      this.publish("reply", "transfers.reply", {
+        queryId: env.payload.queryId,
+        transfers: this.openTransfers,
+      });
+    if (env.type === "transfer.step") {
+      const p = env.payload;
+      this.steps.push(p);
+      const doc = this.openTransfers.find((t) => t.transferId === p.transferId);
+      const mine = doc && (p.step === "ship" ? doc.direction === "out" : doc.direction === "in");
+      this.publish(
+        "reply",
+        "transfer.reply",
+        mine
+          ? {
+              requestId: p.requestId,
+              transferId: p.transferId,
+              status: p.step === "ship" ? "shipped" : "received",
+            }
+          : {
+              requestId: p.requestId,
+              transferId: p.transferId,
+              error: {
+                code: doc ? "forbidden" : "not_found",
+                field: "transferId",
+                message: `not this store's ${p.step}`,
+              },
+            },
+      );
     }
     if (env.type === "supply.query")
       this.publish("reply", "supply.reply", {
