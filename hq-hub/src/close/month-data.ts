@@ -12,6 +12,7 @@ import {
   TENDERS_BY_DOC,
 } from "../db/deferred-index.ts";
 import type { Sqlite } from "../db/open.ts";
+import { rebuildDayTotals } from "../reports/day-totals.ts";
 
 export interface MonthShape {
   stores: number;
@@ -313,6 +314,9 @@ export function loadMonth(db: Sqlite, shape: MonthShape) {
   // The look-ups the hub builds behind ingest, caught up as its timer would.
   for (const spec of [TENDERS_BY_DOC, SALE_LINES_BY_SALE, STOCK_LEDGER_BY_SKU])
     createDeferredIndex(db, spec).catchUp(Number.MAX_SAFE_INTEGER);
+  // The batches above write lines and tenders before their sale is flushed, which the daily
+  // totals' triggers cannot file under a day (ingest writes the sale first): recompute them.
+  rebuildDayTotals(db);
   db.exec("PRAGMA synchronous = FULL");
   return { wallet, counts };
 }

@@ -16,6 +16,7 @@ export * from "./schema/catalog.ts";
 export * from "./schema/close.ts";
 export * from "./schema/commands.ts";
 export * from "./schema/costing.ts";
+export * from "./schema/daily-totals.ts";
 export * from "./schema/finance.ts";
 export * from "./schema/fleet.ts";
 export * from "./schema/ingest.ts";

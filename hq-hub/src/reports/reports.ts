@@ -1,10 +1,11 @@
 // The sales and tender reports' SQL: sums per (store, day) or per (store, category) over the
 // ingested tables, handed to the pure aggregate.ts. Sums are TOTAL(), never SUM(): SUM raises
 // "integer overflow" for the whole query when one store's figures pass 2^63; per-store groups
-// let exact.ts leave such a store out (named, with the reason) while the others are reported. The sales table has no index on business_day (one
-// more b-tree insert per sale at ingest was not worth it): a report reads the table through.
+// let exact.ts leave such a store out (named, with the reason) while the others are reported.
+// Per (store, day) figures and tenders come from the daily totals (day-totals.ts); by category
+// and cashier read the documents (the sales table has no index on business_day alone).
 import { and, between, count, countDistinct, eq, inArray, type SQL, sql } from "drizzle-orm";
-import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import {
@@ -16,7 +17,6 @@ import {
   saleLines,
   sales as saleRows,
   stores,
-  tenders,
 } from "../db/schema.ts";
 import { ValidationError } from "../errors.ts";
 import {
@@ -27,6 +27,7 @@ import {
   type TenderGroup,
   tenderReport,
 } from "./aggregate.ts";
+import { createDayTotals } from "./day-totals.ts";
 import { excludedList, keepExact } from "./exact.ts";
 import { weekRange } from "./periods.ts";
 
@@ -72,33 +73,11 @@ export function createReports(db: Sqlite) {
   const returnsIn = (q: Range, scope: Scope) =>
     and(between(returns.businessDay, q.from, q.to), inScope(returns.storeId, scope));
 
-  const salesByStoreDay = (q: Range, scope: Scope): SalesGroup[] =>
-    orm
-      .select({
-        storeId: saleRows.storeId,
-        day: saleRows.businessDay,
-        saleCount: count(),
-        grossFen: total(saleRows.grossFen),
-        discountFen: total(saleRows.discountFen),
-        netFen: total(saleRows.netFen),
-        taxFen: total(saleRows.taxFen),
-      })
-      .from(saleRows)
-      .where(salesIn(q, scope))
-      .groupBy(saleRows.storeId, saleRows.businessDay)
-      .all();
+  // Per (store, day): the daily totals the triggers keep (day-totals.ts), not the documents.
+  const dayTotals = createDayTotals(db);
+  const salesByStoreDay = (q: Range, scope: Scope): SalesGroup[] => dayTotals.sales(scope, q.from, q.to);
   const returnsByStoreDay = (q: Range, scope: Scope): ReturnsGroup[] =>
-    orm
-      .select({
-        storeId: returns.storeId,
-        day: returns.businessDay,
-        returnCount: count(),
-        refundFen: total(returns.refundFen),
-      })
-      .from(returns)
-      .where(returnsIn(q, scope))
-      .groupBy(returns.storeId, returns.businessDay)
-      .all();
+    dayTotals.returns(scope, q.from, q.to);
   // Per (store, day, cashier): the cashier report. Returns are the cashier's who took them.
   const salesByCashier = (q: Range, scope: Scope): SalesGroup[] =>
     orm
@@ -174,35 +153,8 @@ export function createReports(db: Sqlite) {
       .groupBy(returns.storeId, category)
       .all();
   };
-  // A tender belongs to its document's business day.
-  const s = alias(saleRows, "s");
-  const r = alias(returns, "r");
-  const tenderGroups = (q: Range, scope: Scope) =>
-    orm
-      .select({
-        storeId: tenders.storeId,
-        kind: tenders.kind,
-        docKind: tenders.docKind,
-        count: count(),
-        amountFen: total(tenders.amountFen),
-      })
-      .from(tenders)
-      .leftJoin(
-        s,
-        and(eq(tenders.docKind, "sale"), eq(s.storeId, tenders.storeId), eq(s.saleId, tenders.docId)),
-      )
-      .leftJoin(
-        r,
-        and(eq(tenders.docKind, "return"), eq(r.storeId, tenders.storeId), eq(r.returnId, tenders.docId)),
-      )
-      .where(
-        and(
-          between(sql`COALESCE(${s.businessDay}, ${r.businessDay})`, q.from, q.to),
-          inScope(tenders.storeId, scope),
-        ),
-      )
-      .groupBy(tenders.storeId, tenders.kind, tenders.docKind)
-      .all();
+  // A tender belongs to its document's business day (the triggers file it there).
+  const tenderGroups = (q: Range, scope: Scope) => dayTotals.tenders(scope, q.from, q.to);
 
   function sales(q: ReportQuery, scope: Scope) {
     checkRange(q);
