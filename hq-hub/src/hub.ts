@@ -6,6 +6,7 @@
 // periodic jobs and the HTTP API. startHub() returns once everything listens.
 
 import { createAccounts } from "./accounts/accounts.ts";
+import { bindAuditToWrites } from "./audit/bound.ts";
 import { createAuditLog } from "./audit/log.ts";
 import { createBatches } from "./batches/batches.ts";
 import type { Bus } from "./broker/bus.ts";
@@ -115,6 +116,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     databaseUrl: config.databaseUrl,
     authToken: config.databaseAuthToken,
   });
+  // Before anything prepares a statement: API writes commit their audit row (audit/bound.ts).
+  const auditBinding = bindAuditToWrites(db);
   migrate(db, now);
   // Ingest in its own Worker and connection (a local file only): both connections write, so
   // this one takes its write lock up front (see immediateTransactions).
@@ -437,6 +440,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const httpPort = server.port ?? config.port;
   const httpUrl = `http://${config.host}:${httpPort}`;
 
+  const audit = createAuditLog({ orm: openDrizzle(db), now });
+  auditBinding.attach(audit);
   Object.assign(hubRef, {
     config,
     db,
@@ -469,7 +474,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     members,
     releases,
     tokens,
-    audit: createAuditLog({ orm: openDrizzle(db), now }),
+    audit,
+    auditBinding,
     imports,
     suppliers,
     supplierPrices: createSupplierPriceView({ db, now, suppliers, costing }),

@@ -3,6 +3,7 @@
 // extends it.
 import type { EventsAck, MessageType, Payload } from "@retail/protocol";
 import type { Accounts } from "../accounts/accounts.ts";
+import type { AuditBinding } from "../audit/bound.ts";
 import type { AuditLog } from "../audit/log.ts";
 import type { Batches } from "../batches/batches.ts";
 import type { Catalog } from "../catalog/catalog.ts";
@@ -92,6 +93,8 @@ export interface ApiHub {
   tokens: Tokens;
   /** Every write through the HTTP API: who, when, what, before/after (audit/). */
   audit: AuditLog;
+  /** Binds each API write's audit row to the write's transaction (audit/bound.ts). */
+  auditBinding?: AuditBinding;
   imports: Imports;
   suppliers: Suppliers;
   /** The price-list screen's reads: validity, open orders' differences, previews (suppliers/). */

@@ -129,6 +129,7 @@ export function createApp(
     // Under `bun test` every answer is checked against its declared schema.
     checkResponses: opts.checkResponses ?? process.env.NODE_ENV === "test",
     audit: (w) => hub.audit.record(w),
+    ...(hub.auditBinding ? { auditBinding: hub.auditBinding } : {}),
     errorStatus: (e) => status(e).code,
   });
   enrollRationing(app, hub);

@@ -6,6 +6,7 @@
 // itself instead of using zod-openapi's per-route validators.
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { AuditBinding, RequestAudit } from "../audit/bound.ts";
 import type { WriteRecord } from "../audit/log.ts";
 import { fromZod, ValidationError } from "../errors.ts";
 import type { ApiHub } from "./api-hub.ts";
@@ -115,6 +116,11 @@ export interface RouterDeps {
   checkResponses: boolean;
   /** Records every write (any method but GET) once answered or refused: the audit log (audit/). */
   audit?(w: WriteRecord): void;
+  /**
+   * The audit row of a write committed in the write's own transaction (audit/bound.ts); when
+   * given, `audit` is not used for writes.
+   */
+  auditBinding?: AuditBinding;
   /** The HTTP status an error thrown by a handler is answered with (app.ts). */
   errorStatus?(e: unknown): number;
 }
@@ -201,22 +207,28 @@ export function createRouter(app: OpenAPIHono<Env>, deps: RouterDeps): Router {
         let principal: Principal = { name: "anonymous", role: "auditor" };
         let body: unknown;
         let before: unknown;
+        const recordOf = (status: number, rest: { error?: string; after?: unknown }): WriteRecord => ({
+          actor: principal.name,
+          role: spec.access === "public" ? "public" : principal.role,
+          ...(principal.region ? { region: principal.region } : {}),
+          method: spec.method.toUpperCase(),
+          route: spec.path,
+          tag: spec.tag,
+          summary: spec.summary,
+          path: `${new URL(c.req.url).pathname}${new URL(c.req.url).search}`,
+          status,
+          request: body,
+          before,
+          ...rest,
+        });
+        const binding = spec.method === "get" ? undefined : deps.auditBinding;
+        const bound: RequestAudit | undefined = binding
+          ? { base: () => recordOf(200, {}), closed: false }
+          : undefined;
         const write = (status: number, rest: { error?: string; after?: unknown }) => {
           try {
-            audit?.({
-              actor: principal.name,
-              role: spec.access === "public" ? "public" : principal.role,
-              ...(principal.region ? { region: principal.region } : {}),
-              method: spec.method.toUpperCase(),
-              route: spec.path,
-              tag: spec.tag,
-              summary: spec.summary,
-              path: `${new URL(c.req.url).pathname}${new URL(c.req.url).search}`,
-              status,
-              request: body,
-              before,
-              ...rest,
-            });
+            if (binding && bound) return binding.finish(bound, { status, ...rest });
+            audit?.(recordOf(status, rest));
           } catch (e) {
             // The write stands (it is committed); a log that cannot be written is said loudly.
             console.error(`hq-hub: audit log: ${name}: ${(e as Error).message}`);
@@ -255,7 +267,8 @@ export function createRouter(app: OpenAPIHono<Env>, deps: RouterDeps): Router {
           const twin = audit ? twinOf(spec.method, spec.path, reads) : undefined;
           if (twin) before = await readTwin(app, c, twin.strip);
           const values = Object.fromEntries(params.map((p) => [p, c.req.param(p)]));
-          const result = await handler({ c, params: values, query, body, principal } as never);
+          const call = () => Promise.resolve(handler({ c, params: values, query, body, principal } as never));
+          const result = binding && bound ? await binding.run(bound, call) : await call();
           if (result instanceof Response) {
             write(result.status, { after: twin ? await readTwin(app, c, twin.strip) : null });
             return result;
