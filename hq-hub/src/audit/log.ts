@@ -1,6 +1,6 @@
 // The audit log's storage: one row per write through the HTTP API (recorded by the router,
 // http/route.ts), and the search the console's 操作日志 screen pages through.
-import { and, count, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, gte, inArray, lt, or, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Drizzle } from "../db/open.ts";
 import { auditLog } from "../db/schema.ts";
@@ -211,13 +211,9 @@ export function createAuditLog(deps: { orm: Drizzle; now: () => Date }) {
    */
   function plan(f: AuditFilter): { rows: string[]; count: string[] } {
     const q = queriesOf(f);
-    const explain = (built: { toSQL(): { sql: string; params: unknown[] } }) => {
-      const { sql: text, params } = built.toSQL();
-      // Raw SQL: EXPLAIN QUERY PLAN of the statement drizzle built (no builder for it).
-      return (orm.$client.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as { detail: string }[]).map(
-        (r) => r.detail,
-      );
-    };
+    // Raw SQL: EXPLAIN QUERY PLAN of the statement drizzle built (no builder for it).
+    const explain = (built: SQLWrapper) =>
+      orm.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN ${built.getSQL()}`).map((r) => r.detail);
     return { rows: explain(q.rows), count: q.cond ? explain(q.count) : ["min/max of the primary key"] };
   }
 
