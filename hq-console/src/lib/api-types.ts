@@ -627,6 +627,7 @@ export interface HubApiSchemas {
   Changeset: Changeset;
   ChangesetDetail: ChangesetDetail;
   ChangesetPage: ChangesetPage;
+  ChangesetPreview: ChangesetPreview;
   ChartOfAccounts: ChartOfAccounts;
   CloseAuditEntry: CloseAuditEntry;
   CloseChecklist: CloseChecklist;
@@ -710,7 +711,9 @@ export interface HubApiSchemas {
   PostingRun: PostingRun;
   PriceFinding: PriceFinding;
   PriceSchedule: PriceSchedule;
+  ProductHit: ProductHit;
   ProductPacks: ProductPacks;
+  ProductSearchPage: ProductSearchPage;
   ProductV1: ProductV1;
   PurchaseOrder: PurchaseOrder;
   ReconItem: ReconItem;
@@ -943,6 +946,73 @@ export interface ChangesetDetail {
 export interface ChangesetPage {
   rows: Changeset[];
   total: number;
+}
+export interface ChangesetPreview {
+  changeset: Changeset;
+  reach: {
+    stores: number;
+    pilot: number;
+    regions: string[];
+  };
+  storesAffected: number;
+  counts: {
+    product: {
+      add: number;
+      change: number;
+      delete: number;
+    };
+    barcode: {
+      add: number;
+      change: number;
+      delete: number;
+    };
+    price: {
+      add: number;
+      change: number;
+      delete: number;
+    };
+    promotion: {
+      add: number;
+      change: number;
+      delete: number;
+    };
+    member: {
+      add: number;
+      change: number;
+      delete: number;
+    };
+    cashier: {
+      add: number;
+      change: number;
+      delete: number;
+    };
+    coupon: {
+      add: number;
+      change: number;
+      delete: number;
+    };
+  };
+  skus: number;
+  items: {
+    entity: "product" | "barcode" | "price" | "promotion" | "member" | "cashier" | "coupon";
+    key: string;
+    change: "add" | "change" | "delete";
+    fields: string[];
+    before?: unknown;
+    after?: unknown;
+  }[];
+  itemsTotal: number;
+  prices: {
+    sku: string;
+    name?: string;
+    fromFen: number | null;
+    toFen: number | null;
+    stores: number;
+    sample: string[];
+  }[];
+  storesWithPriceChange: number;
+  priceSkusChecked: number;
+  priceSkusTotal: number;
 }
 export interface ChartOfAccounts {
   companyId: string;
@@ -1873,6 +1943,21 @@ export interface PriceFinding {
   actual: string;
   found_at: string;
 }
+export interface ProductHit {
+  sku: string;
+  name: string;
+  nameEn?: string;
+  pinyin?: string;
+  category: string[];
+  categoryNames: string[];
+  unit: string;
+  taxRate: number;
+  weighed: boolean;
+  status: string;
+  barcodes: string[];
+  chainPriceFen: number | null;
+  overrides: number;
+}
 export interface ProductPacks {
   sku: string;
   name: string;
@@ -1880,6 +1965,10 @@ export interface ProductPacks {
   weighed: boolean;
   packs: Pack[];
   changesetId?: number;
+}
+export interface ProductSearchPage {
+  rows: ProductHit[];
+  total: number;
 }
 export interface ReconItem {
   id: number;

@@ -13,6 +13,8 @@ import { createEdits } from "./edits.ts";
 import { createMasterListing } from "./listing.ts";
 import { createMasterStore } from "./master.ts";
 import { createPages } from "./pages.ts";
+import { createPreviewStore } from "./preview-store.ts";
+import { createProductSearch } from "./product-search.ts";
 
 export type { ChangesetRow } from "./context.ts";
 export { DEFAULT_DRAFT } from "./edits.ts";
@@ -34,9 +36,16 @@ export function createCatalog(deps: CatalogDeps) {
   const edits = createEdits(ctx, changesets, master, rollout.createChangeset);
   const asOf = createCatalogAsOf(ctx, logs);
   const pages = createPages(ctx, changesets, logs, asOf);
+  const search = createProductSearch(ctx.orm, ctx.now);
+  const previews = createPreviewStore(ctx.orm, ctx.now);
 
   return {
     listMaster: listing.listMaster,
+    /** The product picker: SKU, barcode, name or pinyin, paged with the total (product-search.ts). */
+    searchProducts: search.search,
+    /** What a change set changes where: stores, records, shelf prices old -> new (draft-preview.ts). */
+    previewChangeset: (id: number, page: Parameters<typeof previews.preview>[1]) =>
+      previews.preview(changesets.get(id), page),
     changesets: changesets.all,
     getChangeset: changesets.get,
     createChangeset: rollout.createChangeset,
