@@ -10,6 +10,7 @@ import * as close from "./close.ts";
 import * as common from "./common.ts";
 import * as completeness from "./completeness.ts";
 import * as coupons from "./coupons.ts";
+import * as editors from "./editors.ts";
 import * as exceptions from "./exceptions.ts";
 import * as finance from "./finance.ts";
 import * as fleet from "./fleet.ts";
@@ -37,6 +38,7 @@ export const screens = {
   close,
   audit,
   suppliers,
+  editors,
 } as const;
 
 type Screen = (typeof screens)[keyof typeof screens];
