@@ -230,6 +230,67 @@ test.describe("hq-console editors", () => {
     assert((await picked.getByTestId("price-form").count()) === 0, "no price form without a draft");
   });
 
+  test("促销: a promotion created in yuan, said in words, edited, a SKU added with the picker, bad amounts refused", async () => {
+    await page.getByRole("link", { name: "促销", exact: true }).click();
+    const bar = page.locator('[data-testid="draft-bar"][data-loaded]');
+    await bar.waitFor();
+    await bar.getByTestId("draft-new").click();
+    await page.locator('input[name="draftDescription"]').fill("双十二促销");
+    await page.getByTestId("draft-create").getByRole("button", { name: "新建" }).click();
+    await page.locator('[data-testid="draft-bar"]:not([data-draft=""])').waitFor();
+    await page.locator('[data-testid="promotions"][data-loaded]').waitFor();
+
+    await page.getByTestId("new-promotion").click();
+    const form = page.getByTestId("promotion-form");
+    await form.locator('input[name="promoId"]').fill("P-MAN100");
+    await form.locator('input[name="promoName"]').fill("满100减20");
+    await form.locator('select[name="kind"]').selectOption("threshold");
+    await form.locator('input[name="min"]').fill("100");
+    await form.locator('input[name="off"]').fill("20.005");
+    await form.getByTestId("promotion-save").click();
+    await form.getByTestId("error").filter({ hasText: "off" }).waitFor();
+    await form.locator('input[name="off"]').fill("20");
+    await form.locator('input[name="categories"]').fill("10");
+    await form.getByTestId("promotion-save").click();
+    const row = page.locator('tr[data-promotion="P-MAN100"]');
+    await row.getByTestId("promo-words").filter({ hasText: "满 ¥100.00 减 ¥20.00" }).waitFor();
+
+    // Opened again: the amounts come back in yuan; 25 saved over 20.
+    await row.getByRole("button", { name: "P-MAN100" }).click();
+    const again = page.locator('[data-testid="promotion-form"][data-id="P-MAN100"]');
+    assert((await again.locator('input[name="off"]').inputValue()) === "20.00", "20.00 yuan read back");
+    await again.locator('input[name="off"]').fill("25");
+    await again.getByTestId("promotion-save").click();
+    await row.getByTestId("promo-words").filter({ hasText: "满 ¥100.00 减 ¥25.00" }).waitFor();
+    const held = await api<{ off: number; min: number }>("GET", "/api/v1/catalog/promotion/P-MAN100");
+    assert(held.off === 2500 && held.min === 10000, "integer fen at HQ");
+
+    // A special price on a SKU found with the picker.
+    await page.getByTestId("new-promotion").click();
+    const sp = page.locator('[data-testid="promotion-form"][data-id=""]');
+    await sp.locator('input[name="promoId"]').fill("P-TEJIA");
+    await sp.locator('select[name="kind"]').selectOption("special_price");
+    await sp.locator('input[name="promoPrice"]').fill("2.5");
+    await sp.locator('input[name="pick"]').fill("xb");
+    await sp.locator('[data-testid="picker-hits"][data-q="xb"] button[data-sku="100002"]').click();
+    assert((await sp.locator('input[name="skus"]').inputValue()) === "100002", "SKU picked");
+    await sp.getByTestId("promotion-save").click();
+    await page
+      .locator('tr[data-promotion="P-TEJIA"]')
+      .getByTestId("promo-words")
+      .filter({ hasText: "特价 ¥2.50" })
+      .waitFor();
+
+    await page.getByTestId("draft-preview-open").click();
+    const preview = page.locator('[data-testid="draft-preview"][data-loaded]');
+    await preview.waitFor();
+    assert(
+      (await preview.getByTestId("preview-counts").locator('[data-entity="promotion"]').innerText()) ===
+        "促销：新增 2",
+      "two promotions added",
+    );
+  });
+
   test("English at 1920x1080: the same screens in English, no sideways scrolling", async ({ browser }) => {
     const en = await signIn(browser, http, { width: 1920, height: 1080 }, true);
     try {
@@ -247,7 +308,13 @@ test.describe("hq-console editors", () => {
       );
       await p.getByRole("link", { name: "Prices", exact: true }).click();
       await p.getByText("Pick a product").waitFor();
-      for (const path of ["/catalog", "/prices"]) {
+      await p.getByRole("link", { name: "Promotions", exact: true }).click();
+      await p
+        .locator('tr[data-promotion="P-MAN100"]')
+        .getByTestId("promo-words")
+        .filter({ hasText: "¥25.00 off over ¥100.00" })
+        .waitFor();
+      for (const path of ["/catalog", "/prices", "/promotions"]) {
         await p.goto(`${http}${path}`);
         await p.locator('[data-testid="draft-bar"][data-loaded]').waitFor();
         const wide = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
