@@ -79,6 +79,8 @@ test.describe("hq-console editors", () => {
         windows: [{ price: 300 }],
       });
     await api("POST", `/api/v1/changesets/${cs.id}/release`, { stage: "all" });
+    // A case of 12 (packs/): the product editor must save it back untouched.
+    await api("PUT", "/api/v1/products/100001/packs", { packs: [{ name: "箱", qty: 12 }] });
     ({ context, page } = await signIn(browser, http, { width: 1280, height: 800 }));
   });
 
@@ -121,6 +123,8 @@ test.describe("hq-console editors", () => {
     await detail.getByTestId("product-save").click();
     await detail.getByTestId("product-notice").filter({ hasText: "已保存到草稿" }).waitFor();
     await detail.locator("h2").filter({ hasText: "可口可乐 经典 500ml" }).waitFor();
+    const kept = await api<{ packs?: { qty: number }[] }>("GET", "/api/v1/catalog/product/100001");
+    assert(kept.packs?.[0]?.qty === 12, `the case of 12 kept: ${JSON.stringify(kept)}`);
 
     // A barcode with a wrong check digit is refused naming the field; a good one is kept.
     const codeForm = detail.getByTestId("barcode-form");
