@@ -61,6 +61,24 @@ export const HubConfigSchema = z.strictObject({
       alipay: z.array(z.string().regex(/^[0-9A-Za-z_@.-]{1,64}$/)).optional(),
     })
     .optional(),
+  /**
+   * Fleet alerts (alerts/): where raised and cleared alerts are POSTed (a WeCom or DingTalk group
+   * robot's URL, or any HTTP endpoint taking their JSON), the body's style, how often the rules
+   * run (ms), and the rules' thresholds (alerts/rules.ts DEFAULT_THRESHOLDS for absent ones).
+   */
+  alertWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
+  alertWebhookStyle: z.enum(["wecom", "dingtalk"]).optional(),
+  alertSweepMs: z.int().min(100),
+  alertThresholds: z
+    .strictObject({
+      offlineAfterSec: z.int().positive().optional(),
+      backlogEvents: z.int().positive().optional(),
+      unackedAgeSec: z.int().positive().optional(),
+      diskFreePct: z.int().min(1).max(99).optional(),
+      clockSkewSec: z.int().positive().optional(),
+      catalogBehindSec: z.int().nonnegative().optional(),
+    })
+    .optional(),
   /** Enrollment codes expire after this many hours. */
   enrollmentCodeHours: z.int().positive(),
   /**
@@ -119,6 +137,7 @@ export function defaultConfig(cwd = process.cwd()): HubConfig {
     memberSyncMs: 60_000,
     financePostMs: 300_000,
     enrollmentCodeHours: 72,
+    alertSweepMs: 15_000,
     maxBodyBytes: 2 * 1024 * 1024,
     maxPublicBodyBytes: 16 * 1024,
     maxImportBytes: 64 * 1024 * 1024,
@@ -151,6 +170,9 @@ const ENV_KEYS: Record<string, keyof HubConfig> = {
   HQ_MAX_IMPORT_BYTES: "maxImportBytes",
   HQ_ENROLL_ATTEMPTS_PER_ADDRESS: "enrollAttemptsPerAddress",
   HQ_ENROLL_ATTEMPTS_GLOBAL: "enrollAttemptsGlobal",
+  HQ_ALERT_WEBHOOK_URL: "alertWebhookUrl",
+  HQ_ALERT_WEBHOOK_STYLE: "alertWebhookStyle",
+  HQ_ALERT_SWEEP_MS: "alertSweepMs",
 };
 const NUMERIC: ReadonlySet<keyof HubConfig> = new Set([
   "port",
@@ -163,6 +185,7 @@ const NUMERIC: ReadonlySet<keyof HubConfig> = new Set([
   "maxImportBytes",
   "enrollAttemptsPerAddress",
   "enrollAttemptsGlobal",
+  "alertSweepMs",
 ]);
 
 export class ConfigError extends Error {

@@ -6,6 +6,9 @@
 // periodic jobs and the HTTP API. startHub() returns once everything listens.
 
 import { createAccounts } from "./accounts/accounts.ts";
+import { DEFAULT_THRESHOLDS } from "./alerts/rules.ts";
+import { createAlertWatch } from "./alerts/watch.ts";
+import { createAlertWebhook } from "./alerts/webhook.ts";
 import { bindAuditToWrites } from "./audit/bound.ts";
 import { createAuditLog } from "./audit/log.ts";
 import { createBatches } from "./batches/batches.ts";
@@ -205,6 +208,29 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       log(`hq-hub: PIN alerts: ${(e as Error).message}`);
     }
   };
+  // Fleet alerts by rule over the stores' status, and the webhook they go to (alerts/).
+  const alertWebhook = createAlertWebhook({
+    db,
+    now,
+    url: config.alertWebhookUrl,
+    style: config.alertWebhookStyle ?? "wecom",
+    storeName: (id) => {
+      try {
+        return stores.get(id).name;
+      } catch {
+        return undefined;
+      }
+    },
+    log,
+  });
+  const alertWatch = createAlertWatch({
+    now,
+    fleet,
+    alerts: security.alerts,
+    pointerOf: (id) => catalog.pointerOf(id).version,
+    thresholds: { ...DEFAULT_THRESHOLDS, ...config.alertThresholds },
+    notify: alertWebhook.enqueue,
+  });
   const reports = createReports(db);
   const completeness = createCompleteness({ db, now });
   const finance = createFinance({
@@ -374,6 +400,16 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     }
   }, MEMBER_RUN_CHECK_MS);
 
+  // The rules run off the ingest path; the webhook's POSTs are awaited by nobody.
+  const alertTimer = setInterval(() => {
+    try {
+      alertWatch.sweep();
+    } catch (e) {
+      log(`hq-hub: alert rules: ${(e as Error).message}`);
+    }
+    void alertWebhook.deliver().catch((e) => log(`hq-hub: alert webhook: ${(e as Error).message}`));
+  }, config.alertSweepMs);
+
   const memberTimer =
     config.memberSyncMs > 0
       ? setInterval(() => {
@@ -459,6 +495,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     sales,
     fleet,
     commands,
+    alertWatch,
+    alertWebhook,
     security,
     reports,
     dashboard,
@@ -493,6 +531,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     async stop() {
       if (memberTimer) clearInterval(memberTimer);
       clearInterval(memberRunTimer);
+      clearInterval(alertTimer);
       clearInterval(couponTimer);
       if (financeTimer) clearInterval(financeTimer);
       clearInterval(receiptTimer);

@@ -614,6 +614,9 @@ export type StoreDetail = Store & {
 };
 
 export interface HubApiSchemas {
+  AlertDeliveries: AlertDeliveries;
+  AlertDelivery: AlertDelivery;
+  AlertSweep: AlertSweep;
   ApiError: ApiError;
   ApiIndex: ApiIndex;
   AuditEntry: AuditEntry;
@@ -774,6 +777,24 @@ export interface HubApiSchemas {
   ValuationRow: ValuationRow;
   Voucher: Voucher;
   VoucherExportRecord: VoucherExportRecord;
+}
+export interface AlertDeliveries {
+  configured: boolean;
+  deliveries: AlertDelivery[];
+}
+export interface AlertDelivery {
+  id: number;
+  alertId: number;
+  event: string;
+  state: "pending" | "sent" | "failed";
+  attempts: number;
+  createdAt: string;
+  sentAt: string | null;
+  lastError: string | null;
+}
+export interface AlertSweep {
+  raised: number;
+  cleared: number;
 }
 export interface ApiError {
   error:
@@ -1438,7 +1459,18 @@ export interface FinanceFailure {
 }
 export interface FleetAlert {
   id: number;
-  kind: "session_takeover" | "enrollment_rate_limited" | "till_pin_abuse" | "edge_storage";
+  kind:
+    | "session_takeover"
+    | "enrollment_rate_limited"
+    | "till_pin_abuse"
+    | "edge_storage"
+    | "store_offline"
+    | "outbox_backlog"
+    | "unacked_age"
+    | "disk_low"
+    | "device_error"
+    | "clock_skew"
+    | "catalog_behind";
   storeId?: string;
   subject: string;
   openedAt: string;
@@ -1498,6 +1530,9 @@ export interface FleetRow {
   openResyncs: number;
   openAlerts: number;
   rotationPendingSince?: string;
+  diskFreeBytes?: number;
+  diskTotalBytes?: number;
+  clockSkewSec?: number;
 }
 export interface FleetUpdate {
   storeId: string;

@@ -3,12 +3,19 @@
 // of opening another, so a session flapping between two clients is one alert whose count
 // climbs, with every takeover kept in session_takeovers. An admin closes an alert; the next
 // occurrence opens a new one.
-import { and, count, desc, eq, gte, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, gte, isNotNull, isNull, max, sql } from "drizzle-orm";
+import type { RuleKind } from "../alerts/rules.ts";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { fleetAlerts, sessionTakeovers, stores } from "../db/schema.ts";
 import { NotFoundError, StateError } from "../errors.ts";
 
-export type AlertKind = "session_takeover" | "enrollment_rate_limited" | "till_pin_abuse" | "edge_storage";
+export type AlertKind =
+  | "session_takeover"
+  | "enrollment_rate_limited"
+  | "till_pin_abuse"
+  | "edge_storage"
+  /** Raised and cleared by the rules over the fleet status (alerts/). */
+  | RuleKind;
 
 export interface FleetAlert {
   id: number;
@@ -207,7 +214,28 @@ export function createFleetAlerts(deps: { db: Sqlite; now: () => Date }) {
     return new Map(rows.map((r) => [r.storeId as string, r.n]));
   }
 
-  return { raise, get, list, close, recordTakeover, takeovers, openByStore };
+  /** Alerts opened after `id` (the webhook hears of every new alert, whoever raised it). */
+  function openedAfter(id: number): FleetAlert[] {
+    return orm
+      .select()
+      .from(fleetAlerts)
+      .where(gt(fleetAlerts.id, id))
+      .orderBy(asc(fleetAlerts.id))
+      .limit(1000)
+      .all()
+      .map(toAlert);
+  }
+
+  function lastId(): number {
+    return (
+      orm
+        .select({ id: max(fleetAlerts.id) })
+        .from(fleetAlerts)
+        .get()?.id ?? 0
+    );
+  }
+
+  return { raise, get, list, close, recordTakeover, takeovers, openByStore, openedAfter, lastId };
 }
 
 export type FleetAlerts = ReturnType<typeof createFleetAlerts>;

@@ -37,6 +37,11 @@ export interface FleetRow {
   openAlerts: number;
   /** A credential rotation HQ started that the store has not completed yet. */
   rotationPendingSince?: string;
+  /** The edge's data folder (its last status). */
+  diskFreeBytes?: number;
+  diskTotalBytes?: number;
+  /** The edge's clock minus HQ's, from its last telemetry (seconds). */
+  clockSkewSec?: number;
 }
 
 export function createFleet(deps: { db: Sqlite; now: () => Date }) {
@@ -57,6 +62,8 @@ export function createFleet(deps: { db: Sqlite; now: () => Date }) {
       devicesJson: p("devicesJson"),
       statusAt: p("statusAt"),
       lastSeenAt: p("lastSeenAt"),
+      diskFreeBytes: p("diskFreeBytes"),
+      diskTotalBytes: p("diskTotalBytes"),
     })
     .onConflictDoUpdate({
       target: storeStatus.storeId,
@@ -69,6 +76,9 @@ export function createFleet(deps: { db: Sqlite; now: () => Date }) {
         lastSeq: sql`excluded.last_seq`,
         devicesJson: sql`excluded.devices_json`,
         statusAt: sql`excluded.status_at`,
+        // A status without disk (an older edge, the last will) keeps the last known figures.
+        diskFreeBytes: sql`coalesce(excluded.disk_free_bytes, ${storeStatus.diskFreeBytes})`,
+        diskTotalBytes: sql`coalesce(excluded.disk_total_bytes, ${storeStatus.diskTotalBytes})`,
         lastSeenAt: sql`CASE WHEN excluded.state = 'online' THEN excluded.last_seen_at ELSE ${storeStatus.lastSeenAt} END`,
       },
     })
@@ -76,6 +86,11 @@ export function createFleet(deps: { db: Sqlite; now: () => Date }) {
   const touch = orm
     .update(storeStatus)
     .set({ lastSeenAt: sql`${p("at")}` })
+    .where(eq(storeStatus.storeId, p("storeId")))
+    .prepare();
+  const touchClock = orm
+    .update(storeStatus)
+    .set({ lastSeenAt: sql`${p("at")}`, clockSkewSec: sql`${p("skew")}` })
     .where(eq(storeStatus.storeId, p("storeId")))
     .prepare();
   const instanceSeq = orm
@@ -107,13 +122,21 @@ export function createFleet(deps: { db: Sqlite; now: () => Date }) {
       devicesJson: JSON.stringify(s.devices),
       statusAt: s.at,
       lastSeenAt: now().toISOString(),
+      diskFreeBytes: s.disk?.freeBytes ?? null,
+      diskTotalBytes: s.disk?.totalBytes ?? null,
     });
     if (s.instanceId) instanceSeq.run({ storeId, instanceId: s.instanceId, seq: s.lastSeq, at: s.at });
   }
 
-  /** Any message from a store proves it is alive. */
-  function seen(storeId: string) {
-    touch.run({ at: now().toISOString(), storeId });
+  /**
+   * Any message from a store proves it is alive. Telemetry's `at` (sent as it is made, never
+   * retained or queued by the edge) also says how far the store's clock is from HQ's.
+   */
+  function seen(storeId: string, sentAt?: string) {
+    const at = now();
+    const sent = sentAt ? Date.parse(sentAt) : Number.NaN;
+    if (Number.isNaN(sent)) touch.run({ at: at.toISOString(), storeId });
+    else touchClock.run({ at: at.toISOString(), storeId, skew: Math.round((sent - at.getTime()) / 1000) });
   }
 
   function list(region?: string): FleetRow[] {
@@ -171,6 +194,10 @@ export function createFleet(deps: { db: Sqlite; now: () => Date }) {
         openResyncs: r.openResyncs ?? 0,
         openAlerts: r.openAlerts ?? 0,
         ...(r.rotationPendingSince ? { rotationPendingSince: r.rotationPendingSince } : {}),
+        ...(st?.diskFreeBytes != null && st.diskTotalBytes != null
+          ? { diskFreeBytes: st.diskFreeBytes, diskTotalBytes: st.diskTotalBytes }
+          : {}),
+        ...(st?.clockSkewSec != null ? { clockSkewSec: st.clockSkewSec } : {}),
       };
     });
   }

@@ -31,6 +31,11 @@ export const FleetRow = z
     openAlerts: z.number().int(),
     /** A credential rotation the store has not completed yet. */
     rotationPendingSince: z.string().optional(),
+    /** The edge's data folder, from its last status. */
+    diskFreeBytes: z.number().int().optional(),
+    diskTotalBytes: z.number().int().optional(),
+    /** The edge's clock minus HQ's (seconds), from its last telemetry. */
+    clockSkewSec: z.number().int().optional(),
   })
   .openapi("FleetRow");
 
@@ -61,7 +66,19 @@ const ResyncAlert = z
 const FleetAlert = z
   .object({
     id: z.number().int(),
-    kind: z.enum(["session_takeover", "enrollment_rate_limited", "till_pin_abuse", "edge_storage"]),
+    kind: z.enum([
+      "session_takeover",
+      "enrollment_rate_limited",
+      "till_pin_abuse",
+      "edge_storage",
+      "store_offline",
+      "outbox_backlog",
+      "unacked_age",
+      "disk_low",
+      "device_error",
+      "clock_skew",
+      "catalog_behind",
+    ]),
     storeId: z.string().optional(),
     subject: z.string(),
     openedAt: z.string(),

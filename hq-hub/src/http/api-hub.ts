@@ -3,6 +3,8 @@
 // extends it.
 import type { EventsAck, MessageType, Payload } from "@retail/protocol";
 import type { Accounts } from "../accounts/accounts.ts";
+import type { AlertWatch } from "../alerts/watch.ts";
+import type { AlertWebhook } from "../alerts/webhook.ts";
 import type { AuditBinding } from "../audit/bound.ts";
 import type { AuditLog } from "../audit/log.ts";
 import type { Batches } from "../batches/batches.ts";
@@ -68,6 +70,9 @@ export interface ApiHub {
   fleet: Fleet;
   /** Remote commands to stores and their answers, diagnostics bundles (commands/). */
   commands: Commands;
+  /** Fleet alert rules over the stores' status, and the webhook their messages go to (alerts/). */
+  alertWatch: AlertWatch;
+  alertWebhook: AlertWebhook;
   /** Session takeover and enrollment alerts, credential rotation (stores/session-security.ts). */
   security: SessionSecurity;
   /** Sales and tender reports over the ingested tables. */

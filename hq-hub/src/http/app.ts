@@ -3,6 +3,7 @@
 // The OpenAPI document and the reference page at /api/v1 are generated from those declarations.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { accountRoutes } from "../accounts/routes.ts";
+import { alertRoutes } from "../alerts/routes.ts";
 import { auditRoutes } from "../audit/routes.ts";
 import { batchRoutes } from "../batches/routes.ts";
 import { brokerRoutes } from "../broker/routes.ts";
@@ -52,6 +53,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   fleetListRoutes,
   fleetRoutes,
   commandRoutes,
+  alertRoutes,
   catalogListRoutes,
   catalogRoutes,
   packRoutes,

@@ -80,9 +80,11 @@ export function createRouter(deps: RouterDeps) {
         if (status.state === "online") commands?.resendPending(storeId);
         return;
       }
-      case "telemetry":
-        bookkeeping.later(() => fleet.seen(storeId));
+      case "telemetry": {
+        const at = env.payload.at;
+        bookkeeping.later(() => fleet.seen(storeId, at));
         return;
+      }
       case "update.report":
         if (!releases) break;
         releases.report(storeId, env.payload);

@@ -1,6 +1,7 @@
 // What the edge says about itself: the operator's status (CLI, GET /api/v1/status), the
 // retained store.status HQ's fleet view shows, the telemetry sent every minute, and which
 // database this is (a restored or replaced edge.db).
+import { statfsSync } from "node:fs";
 import type { Payload, StoreStatus } from "@retail/protocol";
 import { and, count, eq, sum } from "drizzle-orm";
 import type { CatalogReplica } from "../catalog/replica.ts";
@@ -29,7 +30,7 @@ export interface StatusHost {
   readonly staff: Pick<Staff, "pins">;
   readonly clock: Clock;
   readonly storeId: string;
-  readonly options: { config: EdgeConfig };
+  readonly options: { config: EdgeConfig; dataDir: string };
   readonly link: HqLink | undefined;
 }
 
@@ -94,7 +95,24 @@ export class EdgeStatus {
       devices: devices.slice(0, 100),
       // Only while a fault lasts (HQ raises a fleet alert); older hubs never see the field.
       ...storageForStatus(this.h.db.storage.status),
+      ...this.disk(),
     };
+  }
+
+  /**
+   * The data folder's free space, for HQ's disk alert. Rounded down to 1/200 of the disk so the
+   * status (published when it changes) does not change with every sale.
+   */
+  private disk(): Pick<StoreStatus, "disk"> {
+    try {
+      const s = statfsSync(this.h.options.dataDir);
+      const total = s.blocks * s.bsize;
+      if (!(total > 0)) return {};
+      const step = Math.max(1, Math.floor(total / 200));
+      return { disk: { freeBytes: Math.floor((s.bavail * s.bsize) / step) * step, totalBytes: total } };
+    } catch {
+      return {};
+    }
   }
 
   /** Everything an operator wants to see (CLI status, GET /api/v1/status). */
