@@ -50,6 +50,11 @@ mkdir -p "$BIN_DIR" "$DATA_DIR" "$UNIT_DIR"
 cp "$BINARY" "$BIN_DIR/store-edge.new"
 chmod 0755 "$BIN_DIR/store-edge.new"
 mv -f "$BIN_DIR/store-edge.new" "$BIN_DIR/store-edge"
+cp "$(dirname "$0")/store-edge-boot" "$BIN_DIR/store-edge-boot.new"
+chmod 0755 "$BIN_DIR/store-edge-boot.new"
+mv -f "$BIN_DIR/store-edge-boot.new" "$BIN_DIR/store-edge-boot"
+# The binary installed by hand wins over an update installed through HQ (docs/appliance.md).
+rm -f "$DATA_DIR/update/store-edge" "$DATA_DIR/update/store-edge.previous" "$DATA_DIR/update/trial"
 cp "$BINARY.sha256" "$BIN_DIR/store-edge.sha256"
 [ -f "$BINARY.version" ] && cp "$BINARY.version" "$BIN_DIR/store-edge.version"
 chmod 0750 "$DATA_DIR"
@@ -67,8 +72,9 @@ fi
 # The unit names the installed paths as the running system sees them (without the prefix for a
 # system install; a user unit under a test prefix runs from there).
 if [ "$USER_UNIT" = 1 ]; then RUN_BIN="$BIN_DIR/store-edge"; RUN_DATA="$DATA_DIR"; else RUN_BIN=/opt/retail-edge/store-edge; RUN_DATA=/var/lib/retail-edge; fi
+RUN_BOOT="$(dirname "$RUN_BIN")/store-edge-boot"
 sed -e "s|@USER_LINES@|$USER_LINES|" -e "s|@HARDENING_LINES@|$HARDENING|" -e "s|@WANTED_BY@|$WANTED_BY|" \
-  -e "s|@BIN@|$RUN_BIN|" -e "s|@DATA@|$RUN_DATA|" \
+  -e "s|@BIN@|$RUN_BIN|" -e "s|@DATA@|$RUN_DATA|" -e "s|@BOOT@|$RUN_BOOT|" \
   "$(dirname "$0")/retail-edge.service.in" > "$UNIT_DIR/retail-edge.service"
 echo "installed $("$BIN_DIR/store-edge" --version) in $BIN_DIR; data in $DATA_DIR; unit $UNIT_DIR/retail-edge.service"
 

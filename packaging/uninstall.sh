@@ -21,7 +21,7 @@ if [ -z "$PREFIX" ]; then
   $SC disable --now retail-edge.service 2>/dev/null || true
 fi
 rm -f "$UNIT_DIR/retail-edge.service"
-rm -f "$PREFIX/opt/retail-edge/store-edge" "$PREFIX/opt/retail-edge/store-edge.sha256" "$PREFIX/opt/retail-edge/store-edge.version"
+rm -f "$PREFIX/opt/retail-edge/store-edge" "$PREFIX/opt/retail-edge/store-edge-boot" "$PREFIX/opt/retail-edge/store-edge.sha256" "$PREFIX/opt/retail-edge/store-edge.version"
 rmdir "$PREFIX/opt/retail-edge" 2>/dev/null || true
 [ -z "$PREFIX" ] && systemctl daemon-reload 2>/dev/null || true
 echo "removed the store edge; kept the data in $PREFIX/var/lib/retail-edge"

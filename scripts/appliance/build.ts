@@ -7,6 +7,9 @@
 // it from a temp file at start). Writes dist/store-edge, dist/store-edge.sha256 (sha256sum -c
 // format) and dist/store-edge.version.
 //   bun scripts/appliance/build.ts [--out DIR] [--target bun-linux-x64|bun-linux-arm64]
+//     [--version V]               a release version other than package version + git describe
+//     [--fault crash-on-serve]    a deliberately broken build (tests of the rollback): `--version`
+//                                 answers, `serve` exits 1 at once
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -43,7 +46,7 @@ function filesUnder(dir: string): string[] {
 }
 
 /** The generated entry: every embedded file imported, the build described, then the CLI. */
-function entrySource(version: string, uiDir: string): string {
+function entrySource(version: string, uiDir: string, fault?: BuildFault): string {
   const dbDir = join(ROOT, "store-edge/src/db");
   const embedded: [string, string][] = [
     ...filesUnder(uiDir).map((f): [string, string] => [`ui/${relative(uiDir, f)}`, f]),
@@ -65,20 +68,35 @@ function entrySource(version: string, uiDir: string): string {
     `globalThis.__RETAIL_APPLIANCE__ = { version: ${JSON.stringify(version)}, filesHash: ${JSON.stringify(filesHash)}, files: {`,
     ...files,
     "} };",
+    ...(fault === "crash-on-serve"
+      ? [
+          'if (process.argv[2] === "serve") { console.error("store-edge: a deliberately broken build (--fault crash-on-serve)"); process.exit(1); }',
+        ]
+      : []),
     `await import(${JSON.stringify(join(ROOT, "store-edge/src/cli.ts"))});`,
     "",
   ].join("\n");
 }
 
-export async function buildStoreEdge(o: { outDir: string; target: string }): Promise<ApplianceArtefact> {
+export type BuildFault = "crash-on-serve";
+
+export async function buildStoreEdge(o: {
+  outDir: string;
+  target: string;
+  version?: string;
+  fault?: BuildFault;
+}): Promise<ApplianceArtefact> {
   const addon = LIBSQL_ADDON[o.target];
+  if (o.fault && o.fault !== "crash-on-serve") throw new Error(`--fault: crash-on-serve, got ${o.fault}`);
   if (!addon) throw new Error(`--target: one of ${Object.keys(LIBSQL_ADDON).join(", ")}, got ${o.target}`);
   const uiDir = ensureTerminalBuild({ quiet: true });
-  const version = releaseVersion();
+  const version = o.version ?? releaseVersion();
+  if (!/^[0-9A-Za-z.+_-]{1,40}$/.test(version))
+    throw new Error(`--version: letters, digits and . + _ - (1-40), got ${version}`);
   const work = join(o.outDir, ".build");
   mkdirSync(work, { recursive: true });
   const entry = join(work, "store-edge-entry.ts");
-  writeFileSync(entry, entrySource(version, uiDir));
+  writeFileSync(entry, entrySource(version, uiDir, o.fault));
   const file = join(o.outDir, "store-edge");
   const result = await Bun.build({
     entrypoints: [entry],
@@ -120,12 +138,19 @@ export async function buildStoreEdge(o: { outDir: string; target: string }): Pro
 
 if (import.meta.main) {
   const { values } = parseArgs({
-    options: { out: { type: "string" }, target: { type: "string" } },
+    options: {
+      out: { type: "string" },
+      target: { type: "string" },
+      version: { type: "string" },
+      fault: { type: "string" },
+    },
   });
   const arch = process.arch === "arm64" ? "arm64" : "x64";
   const a = await buildStoreEdge({
     outDir: resolve(values.out ?? join(ROOT, "dist")),
     target: values.target ?? `bun-linux-${arch}`,
+    ...(values.version ? { version: values.version } : {}),
+    ...(values.fault ? { fault: values.fault as BuildFault } : {}),
   });
   console.log(`${relative(process.cwd(), a.file)}  ${a.version}  sha256 ${a.sha256}`);
 }

@@ -146,6 +146,7 @@ async function enroll(args: string[]): Promise<void> {
     storeName: string;
     region?: string;
     mqtt: { url: string; username: string; password: string; clientId: string };
+    releaseKey?: string;
   };
   saveConfig(dataDir, (raw) => {
     raw.enrollment = {
@@ -155,6 +156,7 @@ async function enroll(args: string[]): Promise<void> {
       ...(r.region ? { region: r.region } : {}),
       mqtt: r.mqtt,
       enrolledAt: new Date().toISOString(),
+      ...(r.releaseKey ? { releaseKey: r.releaseKey } : {}),
     };
   });
   console.log(`enrolled as store ${r.storeId} (${r.storeName}); MQTT ${r.mqtt.url}`);

@@ -75,6 +75,8 @@ export const ConfigSchema = z.strictObject({
         clientId: z.string(),
       }),
       enrolledAt: z.string(),
+      /** The chain's ed25519 release key (SPKI DER, base64) from enrollment: updates must verify under it. */
+      releaseKey: z.string().optional(),
     })
     .optional(),
   /** Lanes that exist at start; others are created when a terminal first uses them. */

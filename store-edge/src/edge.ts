@@ -2,6 +2,7 @@
 // the link to HQ, put together. `Edge.open` is what `store-edge serve` and the tests call.
 import { join } from "node:path";
 import type { Payload, StoreStatus } from "@retail/protocol";
+import { applianceBuild } from "./appliance.ts";
 import { BatchDesk } from "./batches/desk.ts";
 import { CatalogReplica } from "./catalog/replica.ts";
 import { businessDay, type Clock, systemClock } from "./clock.ts";
@@ -37,6 +38,7 @@ import { EdgeStatus } from "./status/status.ts";
 import { StockLedger } from "./stock.ts";
 import { Stocktakes } from "./stocktake/stocktakes.ts";
 import { SupplyDesk } from "./supply/supply.ts";
+import { Updater } from "./update/updater.ts";
 
 export { APP_VERSION } from "./status/status.ts";
 /** The store id an edge that was never enrolled sells under (demo and benches only). */
@@ -126,6 +128,8 @@ export class Edge {
   private readonly downlink = new Downlink(this);
   /** An item's supply asked of HQ, transfer requests from the till (supply/). */
   readonly supply = new SupplyDesk(this);
+  /** Signed updates from HQ (update/): enrolled appliance builds only. */
+  updater: Updater | undefined;
 
   constructor(readonly options: EdgeOptions) {
     const { config } = options;
@@ -276,6 +280,7 @@ export class Edge {
         log: this.log,
       });
       this.link.start();
+      this.updater = this.startUpdater();
       const enrolled = Date.parse(e.enrolledAt);
       this.digests = new DayDigests({
         db: this.db,
@@ -319,6 +324,38 @@ export class Edge {
     }, 1000);
   }
 
+  private startUpdater(): Updater {
+    const healthSec = Number(process.env.STORE_EDGE_UPDATE_HEALTH_SEC ?? 120);
+    const u = new Updater(
+      {
+        dataDir: this.options.dataDir,
+        enrollment: () => this.options.config.enrollment,
+        link: () => this.link,
+        lanesIdle: () => this.lanesIdle(),
+        restart: () =>
+          this.options.onRestart
+            ? this.options.onRestart()
+            : this.log("update installed; restart the edge to run it"),
+        runningVersion: () => applianceBuild()?.version,
+        executable: () => process.execPath,
+        log: this.log,
+        now: () => Date.now(),
+      },
+      { healthMs: (Number.isFinite(healthSec) && healthSec > 0 ? healthSec : 120) * 1000 },
+    );
+    u.start();
+    return u;
+  }
+
+  /** No lane has a cart, a return or a payment open: an update may restart the edge now. */
+  lanesIdle(): boolean {
+    return this.lanes.laneIds().every((id) => {
+      const rt = this.lanes.lane(id);
+      const c = rt.cart;
+      return !rt.paymentInFlight && c.lines.length === 0 && c.tenders.length === 0 && !c.return;
+    });
+  }
+
   /** Stock of a SKU in nearby stores, asked of HQ; fails fast when HQ is unreachable. */
   nearbyStock(sku: string, timeoutMs?: number): Promise<Payload<"stock.reply">> {
     return this.downlink.nearbyStock(sku, timeoutMs);
@@ -346,6 +383,7 @@ export class Edge {
     clearInterval(this.promoteTimer);
     clearInterval(this.telemetryTimer);
     this.digests?.stop();
+    this.updater?.stop();
     await this.link?.stop();
     this.staff.close();
     await this.lanes.close();

@@ -203,7 +203,7 @@ test("install.sh under a temp prefix: checksum enforced, a user unit systemd-ana
   expect(text).toContain("WatchdogSec=30");
   expect(text).toContain("Restart=on-failure");
   expect(text).toContain(
-    `ExecStart=${join(prefix, "opt/retail-edge/store-edge")} serve --data ${join(prefix, "var/lib/retail-edge")}`,
+    `ExecStart=${join(prefix, "opt/retail-edge/store-edge-boot")} ${join(prefix, "opt/retail-edge/store-edge")} ${join(prefix, "var/lib/retail-edge")}`,
   );
   const runtime = join(work, "xdg-runtime");
   Bun.spawnSync(["mkdir", "-p", runtime]);
@@ -223,5 +223,6 @@ test("install.sh under a temp prefix: checksum enforced, a user unit systemd-ana
   expect(removed.code).toBe(0);
   expect(existsSync(unit)).toBe(false);
   expect(existsSync(join(prefix, "opt/retail-edge/store-edge"))).toBe(false);
+  expect(existsSync(join(prefix, "opt/retail-edge/store-edge-boot"))).toBe(false);
   expect(readFileSync(join(prefix, "var/lib/retail-edge/edge.db"), "utf8")).toBe("the store's sales");
 });

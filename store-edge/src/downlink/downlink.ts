@@ -12,6 +12,7 @@ import { applyRotation } from "../link/rotation.ts";
 import type { StockLedger } from "../stock.ts";
 import type { Stocktakes } from "../stocktake/stocktakes.ts";
 import type { SupplyDesk } from "../supply/supply.ts";
+import type { Updater } from "../update/updater.ts";
 import { RemoteCommands } from "./commands.ts";
 import type { LogTail } from "./log-tail.ts";
 
@@ -23,6 +24,8 @@ export interface DownlinkHost {
   readonly stocktakes: Stocktakes;
   readonly options: { dataDir: string; config: EdgeConfig; onRestart?: () => void };
   readonly link: HqLink | undefined;
+  /** Signed updates (update/). */
+  readonly updater?: Pick<Updater, "onOffer"> | undefined;
   readonly log: (msg: string) => void;
   readonly lanes: Pick<Lanes, "lane" | "laneIds" | "reopen" | "saveRecord" | "changed">;
   readonly logTail: LogTail;
@@ -74,6 +77,9 @@ export class Downlink {
         return;
       case "replenishment.status":
         this.h.stock.saveReplenishment(env.payload);
+        return;
+      case "release.offer":
+        this.h.updater?.onOffer(env.payload);
         return;
       case "stock.reply":
         this.queries.get(env.payload.queryId)?.(env.payload);

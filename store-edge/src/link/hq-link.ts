@@ -312,7 +312,7 @@ export class HqLink {
   /** Publishes a non-ledger message (catalog.fetch, catalog.applied, stock.query). */
   send<T extends MessageType>(
     type: T,
-    channel: "catalog" | "query" | "telemetry",
+    channel: "catalog" | "query" | "telemetry" | "status",
     payload: Payload<T>,
   ): boolean {
     const client = this.client;

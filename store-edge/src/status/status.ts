@@ -4,6 +4,7 @@
 import { statfsSync } from "node:fs";
 import type { Payload, StoreStatus } from "@retail/protocol";
 import { and, count, eq, sum } from "drizzle-orm";
+import { applianceBuild } from "../appliance.ts";
 import type { CatalogReplica } from "../catalog/replica.ts";
 import { businessDay, type Clock } from "../clock.ts";
 import type { EdgeConfig } from "../config.ts";
@@ -16,6 +17,7 @@ import type { Outbox } from "../outbox/outbox.ts";
 import type { EdgeResync } from "../outbox/resync.ts";
 import type { Staff } from "../staff/service.ts";
 import type { StockLedger } from "../stock.ts";
+import type { UpdateState } from "../update/updater.ts";
 
 export const APP_VERSION = "store-edge/0.1.0";
 
@@ -32,6 +34,7 @@ export interface StatusHost {
   readonly storeId: string;
   readonly options: { config: EdgeConfig; dataDir: string };
   readonly link: HqLink | undefined;
+  readonly updater?: { readonly state: UpdateState | undefined } | undefined;
 }
 
 export class EdgeStatus {
@@ -86,7 +89,7 @@ export class EdgeStatus {
       }
     }
     return {
-      appVersion: APP_VERSION,
+      appVersion: applianceBuild()?.version ?? APP_VERSION,
       catalogVersion: this.h.replica.applied,
       outboxBacklog: stats.backlog,
       ...(stats.oldestUnackedAgeSec !== undefined ? { oldestUnackedAgeSec: stats.oldestUnackedAgeSec } : {}),
@@ -124,6 +127,9 @@ export class EdgeStatus {
       catalog: this.h.replica.progress(),
       outbox: this.h.outbox.stats(this.h.clock.now()),
       identity: this.identity(),
+      /** The edge's version; an update in progress or the last one (update/). */
+      version: applianceBuild()?.version ?? APP_VERSION,
+      ...(this.h.updater?.state ? { update: this.h.updater.state } : {}),
       lanes: this.h.lanes.laneIds(),
       stockAlerts: this.h.stock.alerts().length,
       storage: this.h.db.storage.status,
