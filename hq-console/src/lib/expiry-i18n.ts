@@ -1,0 +1,88 @@
+// The near-expiry screen's texts (routes/expiry) in zh-CN and English, beside the shared
+// dictionary like stocktakes-i18n.ts; `ex` reads the same locale rune as `t`. A missing English
+// text is a type error.
+import { locale } from "./i18n.svelte.ts";
+
+const zh = {
+  title: "临期商品",
+  list: "临期批次",
+  store: "门店",
+  allStores: "全部门店",
+  days: "剩余天数不超过",
+  refresh: "刷新",
+  sku: "商品编码",
+  name: "品名",
+  batch: "批次",
+  expiresOn: "到期日",
+  daysLeft: "剩余天数",
+  qty: "批次数量",
+  onHand: "门店库存",
+  expired: "已过期",
+  lastDay: "今天到期",
+  daysUnit: "天",
+  none: "暂无临期商品",
+  rules: "临期降价规则",
+  ruleName: "规则名称",
+  category: "品类（可空）",
+  maxDaysLeft: "剩余天数 ≤",
+  minQty: "批次数量 ≥",
+  percent: "降价幅度（%）",
+  active: "启用",
+  inactive: "停用",
+  add: "添加规则",
+  run: "按规则生成降价",
+  runNone: "没有需要新降价的批次",
+  runDone: "已生成降价变更集，先下发试点门店；请在「变更集」中推广到全部门店",
+  changeset: "变更集",
+  state: "状态",
+  pilot: "试点中",
+  released: "已发布",
+  off: "折扣",
+  until: "截止",
+  everyCategory: "全部",
+};
+
+const en: Record<keyof typeof zh, string> = {
+  title: "Near expiry",
+  list: "Lots near expiry",
+  store: "Store",
+  allStores: "All stores",
+  days: "Days left at most",
+  refresh: "Refresh",
+  sku: "SKU",
+  name: "Name",
+  batch: "Batch",
+  expiresOn: "Expires",
+  daysLeft: "Days left",
+  qty: "Lot qty",
+  onHand: "Store on hand",
+  expired: "Expired",
+  lastDay: "Last day",
+  daysUnit: "days",
+  none: "Nothing near expiry",
+  rules: "Expiry markdown rules",
+  ruleName: "Rule name",
+  category: "Category (optional)",
+  maxDaysLeft: "Days left ≤",
+  minQty: "Lot qty ≥",
+  percent: "Percent off",
+  active: "Active",
+  inactive: "Off",
+  add: "Add rule",
+  run: "Mark down by the rules",
+  runNone: "No lot needs a new markdown",
+  runDone: "Markdown change set released to the pilot stores; promote it to the chain under Change sets",
+  changeset: "Change set",
+  state: "State",
+  pilot: "Pilot",
+  released: "Released",
+  off: "Off",
+  until: "Until",
+  everyCategory: "All",
+};
+
+export type ExpiryKey = keyof typeof zh;
+
+export function ex(key: ExpiryKey): string {
+  return (locale.current === "en" ? en : zh)[key];
+}
