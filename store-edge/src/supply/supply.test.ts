@@ -8,6 +8,7 @@ import { Edge } from "../edge.ts";
 import { createApp } from "../http/app.ts";
 import { catalogItems, openLane, skuOf, T0, tempDir, testConfig, until } from "../testing/fixtures.ts";
 import { StubHq } from "../testing/stub-hq.ts";
+import { HQ_LANE_LIMIT } from "./rate-limit.ts";
 
 setDefaultTimeout(120_000);
 const cleanup: (() => Promise<void>)[] = [];
@@ -62,6 +63,32 @@ describe("supply at the till", () => {
       field: "laneId",
     });
     expect(hq.transfers).toHaveLength(1);
+  });
+
+  test("a till hammering its questions to HQ: past the lane's limit 429 named, HQ never sees them; other lanes served", async () => {
+    const { hq, edge } = await setup();
+    await openLane(edge);
+    const app = createApp(edge);
+    const statuses: number[] = [];
+    let refusal: unknown;
+    for (let i = 0; i < 40; i++) {
+      const r = await app.request(`/api/v1/stock/${skuOf(1)}/supply`);
+      statuses.push(r.status);
+      if (r.status === 429) refusal = await r.json();
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(HQ_LANE_LIMIT.burst);
+    expect(statuses.slice(HQ_LANE_LIMIT.burst).every((s) => s === 429)).toBe(true);
+    expect(refusal).toMatchObject({ error: "too_many_attempts", field: "hq" });
+    expect(hq.supplyQueries).toBe(HQ_LANE_LIMIT.burst);
+    // The nearby-stock look-up from the same terminal shares its limit; lane 1's request does not.
+    expect((await app.request(`/api/v1/stock/${skuOf(1)}/nearby`)).status).toBe(429);
+    const { token } = (await edge.staff.login("1", "1001", "1234")).session;
+    const r = await app.request("/api/v1/lanes/1/transfer-requests", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ sku: skuOf(1), fromStoreId: "S002", qty: 2 }),
+    });
+    expect(r.status).toBe(200);
   });
 
   test("HQ offline: the question fails fast with a plain reason", async () => {

@@ -6,6 +6,7 @@
 import { type MessageType, type Payload, uuidv7 } from "@retail/protocol";
 import { EdgeError, invalid } from "../errors.ts";
 import type { HqLink } from "../link/hq-link.ts";
+import { createLaneLimiter, HQ_LANE_LIMIT, type LaneLimit } from "./rate-limit.ts";
 
 /** What the desk needs of the edge (edge.ts passes itself). */
 export interface SupplyHost {
@@ -19,8 +20,28 @@ type Reply = Payload<"supply.reply"> | Payload<"transfer.reply"> | Payload<"tran
 
 export class SupplyDesk {
   private readonly waiting = new Map<string, (reply: Reply) => void>();
+  /** Per lane, how often it may ask HQ (rate-limit.ts); real elapsed time, not the shop clock. */
+  private readonly limiter;
 
-  constructor(private readonly h: SupplyHost) {}
+  constructor(
+    private readonly h: SupplyHost,
+    limit: LaneLimit = HQ_LANE_LIMIT,
+    now: () => number = () => performance.now(),
+  ) {
+    this.limiter = createLaneLimiter(limit, now);
+  }
+
+  /**
+   * One question to HQ from `key` (a lane, or a terminal's address): refused with 429
+   * too_many_attempts on field "hq" past the lane's limit, before anything is sent.
+   */
+  admit(key: string): void {
+    const t = this.limiter.take(key);
+    if (!t.ok) {
+      const s = Math.ceil(t.retryAfterMs / 1000);
+      throw new EdgeError("too_many_attempts", "hq", `${key} asked HQ too often: try again in ${s} s`);
+    }
+  }
 
   /** A reply from HQ (downlink.ts hands supply.reply and transfer.reply here). */
   onReply(

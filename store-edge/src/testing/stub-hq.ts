@@ -31,6 +31,8 @@ export class StubHq {
   readonly received = new Map<number, AnyEnvelope>();
   /** Every event as it arrived, duplicates included. */
   arrivals = 0;
+  /** supply.query messages received (the till's forecast look-ups). */
+  supplyQueries = 0;
   /** The seqs of each event message, in arrival order. */
   messages: number[][] = [];
   upTo = 0;
@@ -213,6 +215,7 @@ export class StubHq {
             },
       );
     }
+    if (env.type === "supply.query") this.supplyQueries++;
     if (env.type === "supply.query")
       this.publish("reply", "supply.reply", {
         queryId: env.payload.queryId,

@@ -48,6 +48,10 @@ const BY_FIELD: Record<string, Words> = {
   "conflict:lane": ["正在等待支付结果", "A payment is in progress"],
   "conflict:mode": ["当前为退货模式", "A return is in progress"],
   "not_found:suspendId": ["找不到这张挂单", "No such suspended cart"],
+  "too_many_attempts:hq": [
+    "本款台向总部查询太频繁，已暂停片刻：请稍等几秒再试（其他款台不受影响）",
+    "This till asked HQ too often: wait a few seconds and try again (other tills are not affected)",
+  ],
   "too_many_attempts:source": [
     "这台设备输错密码次数过多，已暂停验证密码：请稍后再试，或请主管在其他款台处理",
     "Too many wrong PINs from this device: try again later, or ask a supervisor at another till",
