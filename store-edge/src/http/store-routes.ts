@@ -5,7 +5,7 @@ import { ReceivedLotV1 } from "@retail/protocol";
 import { z } from "zod";
 import type { Edge } from "../edge.ts";
 import { EdgeError, invalid } from "../errors.ts";
-import { askingHq } from "../supply/routes.ts";
+import { admitToHq } from "../supply/routes.ts";
 import { type Api, body, CashierId, newApi, Pin } from "./body.ts";
 
 const schemas = {
@@ -68,8 +68,9 @@ export function storeRoutes(edge: Edge): Api {
     const { cashierId, pin, ...input } = await body(c, schemas.receiving);
     return c.json(await edge.inventory.receive(cashierId, pin, input));
   });
-  api.get("/stock/:sku/nearby", askingHq(edge.supply), async (c) =>
-    c.json(await edge.nearbyStock(c.req.param("sku"))),
-  );
+  api.get("/stock/:sku/nearby", async (c) => {
+    admitToHq(edge.supply, c);
+    return c.json(await edge.nearbyStock(c.req.param("sku")));
+  });
   return api;
 }

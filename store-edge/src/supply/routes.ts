@@ -1,7 +1,7 @@
 // The till's supply questions over the LAN API: an item's forecast and open transfers (asked of
 // HQ), and a transfer request from a nearby store on behalf of the lane's signed-in cashier.
 import { MAX_TILL_STEP_LINES, MAX_TILL_TRANSFER_QTY, type Payload, Sku, STORE_ID_RE } from "@retail/protocol";
-import type { Context, Next } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import type { CatalogLookup } from "../catalog/lookup.ts";
 import { EdgeError } from "../errors.ts";
@@ -33,15 +33,13 @@ const StepBody = z.strictObject({
  * Before a question to HQ: the lane's (or, outside a lane path, the terminal's) limit
  * (rate-limit.ts): a till hammering these is refused with 429 here, HQ never sees it.
  */
-export const askingHq = (desk: SupplyDesk) => async (c: Context, next: Next) => {
+export function admitToHq(desk: SupplyDesk, c: Context): void {
   const lane = c.req.param("lane");
   const source = (c.env as { source?: string } | undefined)?.source ?? "local";
   desk.admit(lane ? `lane ${lane}` : `terminal ${source}`);
-  await next();
-};
+}
 
 export function supplyRoutes(desk: SupplyDesk, store?: ReceivingHost): Api {
-  const hq = askingHq(desk);
   const api = newApi();
   if (store) {
     // The store's own copy: what deliveries it waits for, and what a scanned code counts as.
@@ -70,8 +68,12 @@ export function supplyRoutes(desk: SupplyDesk, store?: ReceivingHost): Api {
     });
   }
   // Under the lane: the signed-in cashier ships or receives (app.ts laneAuth).
-  api.get("/lanes/:lane/transfers", hq, async (c) => c.json({ transfers: await desk.openTransfers() }));
-  api.post("/lanes/:lane/transfers/:id/:step{ship|receive}", hq, async (c) => {
+  api.get("/lanes/:lane/transfers", async (c) => {
+    admitToHq(desk, c);
+    return c.json({ transfers: await desk.openTransfers() });
+  });
+  api.post("/lanes/:lane/transfers/:id/:step{ship|receive}", async (c) => {
+    admitToHq(desk, c);
     const b = await body(c, StepBody);
     return c.json(
       await desk.stepTransfer({
@@ -82,9 +84,13 @@ export function supplyRoutes(desk: SupplyDesk, store?: ReceivingHost): Api {
       }),
     );
   });
-  api.get("/stock/:sku/supply", hq, async (c) => c.json(await desk.supply(c.req.param("sku"))));
+  api.get("/stock/:sku/supply", async (c) => {
+    admitToHq(desk, c);
+    return c.json(await desk.supply(c.req.param("sku")));
+  });
   // Under the lane: its session proves the cashier the request is made for (app.ts laneAuth).
-  api.post("/lanes/:lane/transfer-requests", hq, async (c) => {
+  api.post("/lanes/:lane/transfer-requests", async (c) => {
+    admitToHq(desk, c);
     const b = await body(c, TransferRequestBody);
     return c.json(await desk.requestTransfer({ ...b, laneId: c.req.param("lane") }));
   });
