@@ -712,6 +712,8 @@ export interface HubApiSchemas {
   PeriodClosed: PeriodClosed;
   PostingRule: PostingRule;
   PostingRun: PostingRun;
+  PriceAuditPage: PriceAuditPage;
+  PriceAuditRow: PriceAuditRow;
   PriceFinding: PriceFinding;
   PriceSchedule: PriceSchedule;
   ProductHit: ProductHit;
@@ -1965,6 +1967,32 @@ export interface PostingRule {
 export interface PostingRun {
   vouchers: number;
   failed: FinanceFailure[];
+}
+export interface PriceAuditPage {
+  rows: PriceAuditRow[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+export interface PriceAuditRow {
+  id: number;
+  storeId: string;
+  storeName: string | null;
+  saleId: string;
+  receiptNo: string | null;
+  businessDay: string | null;
+  catalogVersion: number;
+  lineId: string | null;
+  sku: string | null;
+  productName: string | null;
+  field: string;
+  kind: "money" | "promotions" | "version" | "text";
+  expected: string;
+  actual: string;
+  expectedFen: number | null;
+  actualFen: number | null;
+  diffFen: number | null;
+  foundAt: string;
 }
 export interface PriceFinding {
   id: number;

@@ -72,6 +72,8 @@ export type {
   OpenOrderImpact,
   OrderImpactLine,
   Period,
+  PriceAuditPage,
+  PriceAuditRow,
   PriceSchedule,
   ProductHit,
   ProductSearchPage,

@@ -25,6 +25,7 @@ import { fleetRoutes } from "../fleet/routes.ts";
 import { ingestRoutes } from "../ingest/routes.ts";
 import { memberRoutes } from "../members/routes.ts";
 import { payablesRoutes } from "../payables/routes.ts";
+import { priceAuditRoutes } from "../price-audit/routes.ts";
 import { reconciliationRoutes } from "../reconciliation/routes.ts";
 import { releaseFileRoutes, releaseRoutes } from "../releases/routes.ts";
 import { autoReplenishmentRoutes } from "../replenishment/auto-routes.ts";
@@ -61,6 +62,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   couponRoutes,
   memberRoutes,
   ingestRoutes,
+  priceAuditRoutes,
   conflictRoutes,
   salesRoutes,
   stockRoutes,

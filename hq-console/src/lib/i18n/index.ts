@@ -14,6 +14,7 @@ import * as editors from "./editors.ts";
 import * as exceptions from "./exceptions.ts";
 import * as finance from "./finance.ts";
 import * as fleet from "./fleet.ts";
+import * as pricing from "./pricing.ts";
 import * as reconciliation from "./reconciliation.ts";
 import * as replenishment from "./replenishment.ts";
 import * as reports from "./reports.ts";
@@ -39,6 +40,7 @@ export const screens = {
   audit,
   suppliers,
   editors,
+  pricing,
 } as const;
 
 type Screen = (typeof screens)[keyof typeof screens];
