@@ -120,4 +120,65 @@ test.describe("terminal-ui e2e: supply and transfers at the till", () => {
     await key("Escape");
     assert.deepEqual(pageErrors, []);
   });
+
+  const openReceiving = async () => {
+    await key("F9");
+    await visible("stock-dialog");
+    await byId("stock-receiving").click();
+    await page.locator('[data-testid="receiving"][data-loaded="true"]').waitFor({ timeout: 15_000 });
+  };
+  const count = async (code: string, qty: number) => {
+    await byId("rv-qty").fill(String(qty));
+    await byId("rv-code").fill(code);
+    await byId("rv-code").press("Enter");
+  };
+
+  test("收货与调拨: the transfer on the road is counted at the till, one short; HQ books the difference", async () => {
+    await openReceiving();
+    await page.locator(`[data-testid="rv-transfer"][data-id="${transferId}"][data-direction="in"]`).click();
+    await expectText("rv-doc", new RegExp(`${transferId} · 调出门店 上海浦东店`));
+    // A code not on the document is named; then 11 colas counted of the 12 shipped.
+    await count(P.water.code, 1);
+    await expectText("rv-error", /不在本单上的商品/);
+    await count(P.cola.code, 11);
+    await expectText("rv-counted", /^11$/);
+    await expectText("rv-diff", /^-1$/);
+    await shot("t03-transfer-counted");
+    await byId("rv-confirm").click();
+    await expectText("rv-done", new RegExp(`^已收货 ${transferId}$`));
+    const doc = await store.admin.call<{
+      status: string;
+      lines: { sku: string; shippedQty: number; receivedQty: number }[];
+    }>("GET", `/api/v1/transfers/${transferId}`);
+    assert.equal(doc.status, "received");
+    assert.deepEqual(
+      doc.lines.map((l) => [l.sku, l.shippedQty, l.receivedQty]),
+      [[P.cola.sku, 12, 11]],
+    );
+    await key("Escape");
+  });
+
+  test("收货与调拨: a transfer to send is counted and shipped from the till", async () => {
+    const out = await store.admin.call<{ id: string }>("POST", "/api/v1/transfers", {
+      from: "S001",
+      to: "S002",
+      lines: [{ sku: P.cola.sku, qty: 6 }],
+    });
+    await store.admin.call("POST", `/api/v1/transfers/${out.id}/approve`);
+    await openReceiving();
+    await page.locator(`[data-testid="rv-transfer"][data-id="${out.id}"][data-direction="out"]`).click();
+    await count(P.cola.code, 5);
+    await expectText("rv-diff", /^-1$/);
+    await byId("rv-confirm").click();
+    await expectText("rv-done", new RegExp(`^已发货 ${out.id}$`));
+    const doc = await store.admin.call<{ status: string; lines: { shippedQty: number }[] }>(
+      "GET",
+      `/api/v1/transfers/${out.id}`,
+    );
+    assert.equal(doc.status, "shipped");
+    assert.equal(doc.lines[0]!.shippedQty, 5);
+    await shot("t04-transfer-shipped");
+    await key("Escape");
+    assert.deepEqual(pageErrors, []);
+  });
 });

@@ -151,6 +151,8 @@ export class EdgeApi {
       this.lanePath(lane, "/transfer-requests"),
       body,
     );
+  /** Any edge call with the lane's session (screens with their own call file: receiving-api.ts). */
+  request = <T>(method: string, path: string, body?: unknown) => this.call<T>(method, path, body);
   sale = (receiptNo: string) => this.call<SaleCompleted>("GET", `/sales/${encodeURIComponent(receiptNo)}`);
   suspended = () => this.call<{ suspended: Suspended[] }>("GET", "/suspended");
 

@@ -74,6 +74,23 @@ export interface SearchHit {
 export type Replenishment = Payload<"replenishment.status">["items"][number];
 export type NearbyStock = Payload<"stock.reply">;
 export type SupplyReply = Payload<"supply.reply">;
+/** A delivery the store waits for (GET /stock/deliveries: its own copy of HQ's orders). */
+export interface Delivery {
+  purchaseOrderId: string;
+  status: "ordered" | "in_transit";
+  expectedAt: string | null;
+  lines: { sku: string; name: string; expected: number }[];
+}
+/** What a scanned code counts as (GET /codes/:code): a case code counts its units. */
+export interface ScannedCode {
+  sku: string;
+  name: string;
+  unit: string;
+  weighed: boolean;
+  qty: number;
+  pack?: { qty: number; name: string };
+}
+export type TillTransfer = Payload<"transfers.reply">["transfers"][number];
 
 export interface ProductCard {
   product: Product;
