@@ -295,6 +295,56 @@ test.describe("hq-console editors", () => {
     );
   });
 
+  test("收银员 and 会员资料: created into the same draft, roles and states in words, PINs never shown, bad input named", async () => {
+    await page.getByRole("link", { name: "收银员", exact: true }).click();
+    await page.locator('[data-testid="draft-bar"][data-loaded]:not([data-draft=""])').waitFor();
+    await page.locator('[data-testid="cashiers"][data-loaded]').waitFor();
+    await page.getByTestId("new-cashier").click();
+    const form = page.locator('[data-testid="cashier-form"][data-id=""]');
+    await form.locator('input[name="cashierId"]').fill("1001");
+    await form.locator('input[name="cashierName"]').fill("王芳");
+    await form.locator('select[name="role"]').selectOption("supervisor");
+    await form.locator('input[name="pin"]').fill("12");
+    await form.getByTestId("cashier-save").click();
+    await form.getByTestId("error").filter({ hasText: "pin" }).waitFor();
+    await form.locator('input[name="pin"]').fill("2580");
+    await form.getByTestId("cashier-save").click();
+    const row = page.locator('tr[data-cashier="1001"]');
+    await row.getByTestId("role").filter({ hasText: "值班主管" }).waitFor();
+    assert((await row.innerText()).includes("已设置 PIN"), "a PIN is set");
+    // Edited without typing a PIN: the role changes, the PIN held stays.
+    await row.getByRole("button", { name: "1001" }).click();
+    const again = page.locator('[data-testid="cashier-form"][data-id="1001"]');
+    await again.locator('select[name="role"]').selectOption("cashier");
+    await again.getByTestId("cashier-save").click();
+    await row.getByTestId("role").filter({ hasText: "收银员" }).waitFor();
+    const held = await api<Record<string, unknown>>("GET", "/api/v1/catalog/cashier/1001");
+    assert(
+      held.hasPin === true && !("pinHash" in held),
+      `PIN kept, hash never shown: ${JSON.stringify(held)}`,
+    );
+
+    await page.getByRole("link", { name: "会员", exact: true }).click();
+    await page.getByTestId("members-tabs").getByRole("link", { name: "会员资料" }).click();
+    await page.locator('[data-testid="member-records"][data-loaded]').waitFor();
+    await page.getByTestId("new-member").click();
+    const m = page.locator('[data-testid="member-form"][data-id=""]');
+    await m.locator('input[name="memberId"]').fill("M9001");
+    await m.locator('input[name="phone"]').fill("123");
+    await m.locator('input[name="memberName"]').fill("李雷");
+    await m.getByTestId("member-save").click();
+    await m.getByTestId("error").filter({ hasText: "phone" }).waitFor();
+    await m.locator('input[name="phone"]').fill("13900001111");
+    await m.getByTestId("member-save").click();
+    await page.locator('[data-testid="member-form"][data-id="M9001"]').getByTestId("member-notice").waitFor();
+    await page.locator('tr[data-member="M9001"]').waitFor();
+
+    await page.getByTestId("draft-preview-open").click();
+    const counts = page.locator('[data-testid="draft-preview"][data-loaded]').getByTestId("preview-counts");
+    await counts.locator('[data-entity="cashier"]').filter({ hasText: "收银员：新增 1" }).waitFor();
+    await counts.locator('[data-entity="member"]').filter({ hasText: "会员：新增 1" }).waitFor();
+  });
+
   test("English at 1920x1080: the same screens in English, no sideways scrolling", async ({ browser }) => {
     const en = await signIn(browser, http, { width: 1920, height: 1080 }, true);
     try {
@@ -318,7 +368,9 @@ test.describe("hq-console editors", () => {
         .getByTestId("promo-words")
         .filter({ hasText: "¥25.00 off over ¥100.00" })
         .waitFor();
-      for (const path of ["/catalog", "/prices", "/promotions"]) {
+      await p.getByRole("link", { name: "Cashiers", exact: true }).click();
+      await p.locator('tr[data-cashier="1001"]').getByTestId("role").filter({ hasText: "Cashier" }).waitFor();
+      for (const path of ["/catalog", "/prices", "/promotions", "/cashiers", "/members/records"]) {
         await p.goto(`${http}${path}`);
         await p.locator('[data-testid="draft-bar"][data-loaded]').waitFor();
         const wide = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
