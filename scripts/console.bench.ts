@@ -90,7 +90,7 @@ export async function benchConsole(): Promise<BenchRow[]> {
         name: "catalog",
         path: "/catalog",
         ready: ["tr[data-sku]"],
-        calls: ["/catalog/product?limit=1000&offset=0"],
+        calls: ["/products/search?limit=50&offset=0&sort=sku"],
       },
     ];
 

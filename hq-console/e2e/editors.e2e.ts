@@ -79,6 +79,16 @@ test.describe("hq-console editors", () => {
         windows: [{ price: 300 }],
       });
     await api("POST", `/api/v1/changesets/${cs.id}/release`, { stage: "all" });
+    const gated = await api<{ id: number }>("POST", "/api/v1/changesets", { target: { kind: "all" } });
+    await api("POST", `/api/v1/catalog/promotion?changeset=${gated.id}`, {
+      id: "P-BACK",
+      kind: "threshold",
+      min: 5000,
+      off: 1000,
+      couponCode: "BACK10",
+    });
+    await api("POST", `/api/v1/changesets/${gated.id}/release`, { stage: "all" });
+    await api("POST", "/api/v1/coupons/issue", { promotionId: "P-BACK", codes: ["BACK-0001", "BACK-0002"] });
     // A case of 12 (packs/): the product editor must save it back untouched.
     await api("PUT", "/api/v1/products/100001/packs", { packs: [{ name: "箱", qty: 12 }] });
     ({ context, page } = await signIn(browser, http, { width: 1280, height: 800 }));
@@ -345,6 +355,27 @@ test.describe("hq-console editors", () => {
     await counts.locator('[data-entity="member"]').filter({ hasText: "会员：新增 1" }).waitFor();
   });
 
+  test("优惠券: a coupon voided and another's validity moved into the draft, previewed as changes", async () => {
+    await page.getByRole("link", { name: "优惠券", exact: true }).click();
+    await page.locator('[data-testid="draft-bar"][data-loaded]:not([data-draft=""])').waitFor();
+    const row = page.locator('tr[data-coupon="BACK-0001"]');
+    await row.getByTestId("coupon-edit").click();
+    const editor = page.locator('[data-testid="coupon-editor"][data-code="BACK-0001"]');
+    await editor.locator('select[name="editStatus"]').selectOption("void");
+    await editor.getByTestId("coupon-save").click();
+    await row.getByTestId("coupon-status").filter({ hasText: "已作废" }).waitFor();
+    await page.locator('tr[data-coupon="BACK-0002"]').getByTestId("coupon-edit").click();
+    const second = page.locator('[data-testid="coupon-editor"][data-code="BACK-0002"]');
+    await second.locator('input[name="editValidUntil"]').fill("2030-12-31");
+    await second.getByTestId("coupon-save").click();
+    await page.locator('[data-testid="coupon-editor"]').waitFor({ state: "detached" });
+    const held = await api<{ validUntil: string; status: string }>("GET", "/api/v1/catalog/coupon/BACK-0002");
+    assert(held.validUntil === "2030-12-31T23:59:59+08:00" && held.status === "issued", JSON.stringify(held));
+    await page.getByTestId("draft-preview-open").click();
+    const counts = page.locator('[data-testid="draft-preview"][data-loaded]').getByTestId("preview-counts");
+    await counts.locator('[data-entity="coupon"]').filter({ hasText: "优惠券：修改 2" }).waitFor();
+  });
+
   test("English at 1920x1080: the same screens in English, no sideways scrolling", async ({ browser }) => {
     const en = await signIn(browser, http, { width: 1920, height: 1080 }, true);
     try {
@@ -370,7 +401,14 @@ test.describe("hq-console editors", () => {
         .waitFor();
       await p.getByRole("link", { name: "Cashiers", exact: true }).click();
       await p.locator('tr[data-cashier="1001"]').getByTestId("role").filter({ hasText: "Cashier" }).waitFor();
-      for (const path of ["/catalog", "/prices", "/promotions", "/cashiers", "/members/records"]) {
+      for (const path of [
+        "/catalog",
+        "/prices",
+        "/promotions",
+        "/cashiers",
+        "/members/records",
+        "/coupons",
+      ]) {
         await p.goto(`${http}${path}`);
         await p.locator('[data-testid="draft-bar"][data-loaded]').waitFor();
         const wide = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
