@@ -181,4 +181,28 @@ test.describe("terminal-ui e2e: supply and transfers at the till", () => {
     await key("Escape");
     assert.deepEqual(pageErrors, []);
   });
+
+  test("a till hammering its questions to HQ is refused at the edge and told so in zh-CN", async () => {
+    // Twenty look-ups at once from this terminal (a stuck key, a script): past the lane's
+    // limit the edge answers 429 too_many_attempts on "hq" itself.
+    const statuses = await page.evaluate(async (sku) => {
+      const rs = await Promise.all(
+        Array.from({ length: 20 }, () => fetch(`/api/v1/stock/${encodeURIComponent(sku)}/supply`)),
+      );
+      return rs.map((r) => r.status);
+    }, P.cola.sku);
+    assert.ok(statuses.includes(429), `some refused: ${statuses.join(",")}`);
+    assert.ok(
+      statuses.filter((s) => s === 200).length <= 10,
+      `at most the burst served: ${statuses.join(",")}`,
+    );
+    await key("F9");
+    await byId("stock-query").fill(P.cola.code);
+    await byId("stock-query").press("Enter");
+    await visible("stock-card");
+    await visible("supply-error");
+    await expectText("supply-error", /本款台向总部查询太频繁/);
+    await shot("t03-asked-hq-too-often");
+    await key("Escape");
+  });
 });
