@@ -202,7 +202,7 @@ test.describe("terminal-ui e2e: supply and transfers at the till", () => {
     await visible("stock-card");
     await visible("supply-error");
     await expectText("supply-error", /本款台向总部查询太频繁/);
-    await shot("t03-asked-hq-too-often");
+    await shot("t05-asked-hq-too-often");
     await key("Escape");
   });
 });
