@@ -77,6 +77,7 @@ export const HubConfigSchema = z.strictObject({
       diskFreePct: z.int().min(1).max(99).optional(),
       clockSkewSec: z.int().positive().optional(),
       catalogBehindSec: z.int().nonnegative().optional(),
+      offlineGraceSec: z.int().nonnegative().optional(),
     })
     .optional(),
   /** Enrollment codes expire after this many hours. */

@@ -82,6 +82,7 @@ export type {
   ProductSearchPage,
   ProductV1,
   PurchaseOrder,
+  RemoteCommand,
   ReorderParamRow,
   ReplenishmentPlanItem,
   ReplenishmentRun,

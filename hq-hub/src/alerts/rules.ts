@@ -35,6 +35,8 @@ export interface AlertThresholds {
   clockSkewSec: number;
   /** Behind its catalog pointer for longer than this (a version takes seconds to apply). */
   catalogBehindSec: number;
+  /** Offline by its last will for longer than this (a restart or an update is not an outage). */
+  offlineGraceSec: number;
 }
 
 export const DEFAULT_THRESHOLDS: AlertThresholds = {
@@ -44,6 +46,7 @@ export const DEFAULT_THRESHOLDS: AlertThresholds = {
   diskFreePct: 10,
   clockSkewSec: 120,
   catalogBehindSec: 600,
+  offlineGraceSec: 60,
 };
 
 /** What HQ knows of one store. */
@@ -85,7 +88,7 @@ export function conditionsOf(f: StoreFacts, now: Date, t: AlertThresholds): Cond
         ...(f.lastSeenAt ? { lastSeenAt: f.lastSeenAt, silentSec } : {}),
         lastWill: f.state === "offline",
       },
-      graceSec: 0,
+      graceSec: f.state === "offline" ? t.offlineGraceSec : 0,
     });
   if ((f.outboxBacklog ?? 0) > t.backlogEvents)
     out.push({

@@ -47,6 +47,7 @@ let store: StoreClient;
 beforeAll(async () => {
   hub = await startTestHub({
     alertSweepMs: 200,
+    alertThresholds: { offlineGraceSec: 0 },
     alertWebhookUrl: `http://127.0.0.1:${server.port}/cgi-bin/webhook/send?key=test`,
   });
   store = await connectStore(await enrollStore(hub, "W1", { name: "杭州西湖店" }));

@@ -14,6 +14,7 @@ import * as editors from "./editors.ts";
 import * as exceptions from "./exceptions.ts";
 import * as finance from "./finance.ts";
 import * as fleet from "./fleet.ts";
+import * as fleetops from "./fleetops.ts";
 import * as pricing from "./pricing.ts";
 import * as reconciliation from "./reconciliation.ts";
 import * as replenishment from "./replenishment.ts";
@@ -25,6 +26,7 @@ import * as tokens from "./tokens.ts";
 export const screens = {
   common,
   fleet,
+  fleetops,
   changesets,
   catalog,
   exceptions,
