@@ -25,6 +25,9 @@ const traffic = process.argv.includes("--traffic");
 mkdirSync(dataDir, { recursive: true });
 
 /** The preferred port when free, else one the OS picks. */
+const enrolledOverTls = (cfg: Record<string, unknown>) =>
+  String((cfg.enrollment as { mqtt?: { url?: string } } | undefined)?.mqtt?.url ?? "").startsWith("mqtts:");
+
 async function port(preferred: number): Promise<number> {
   return new Promise((res) => {
     const srv = createServer();
@@ -186,7 +189,9 @@ try {
 
   const hqPort = await port(Number(process.env.HQ_PORT ?? 8080));
   const mqttPort = await port(Number(process.env.HQ_MQTT_PORT ?? 1883));
-  const hub = await spawnReady<{ http: string; mqtt: string }>(
+  // The stores connect over mutual TLS with the chain CA (docs/appliance.md "Transport security").
+  const mqttsPort = await port(Number(process.env.HQ_MQTTS_PORT ?? 8883));
+  const hub = await spawnReady<{ http: string; mqtt: string; mqtts?: string }>(
     "hq",
     [
       bun,
@@ -196,6 +201,8 @@ try {
       String(hqPort),
       "--mqtt-port",
       String(mqttPort),
+      "--mqtts-port",
+      String(mqttsPort),
       "--data",
       join(dataDir, "hq"),
     ],
@@ -256,7 +263,13 @@ try {
       s.id,
       [bun, join(root, "store-edge/src/cli.ts"), "serve", "--port", String(edgePort), "--data", dir],
       "EDGE_READY",
-      { env: existsSync(staticDir) ? { STORE_EDGE_STATIC_DIR: staticDir } : {} },
+      {
+        env: {
+          ...(existsSync(staticDir) ? { STORE_EDGE_STATIC_DIR: staticDir } : {}),
+          // The broker's port may differ from the last run's (a busy port): same listener kind as enrolled.
+          ...(enrolledOverTls(cfg) && hub.info.mqtts ? { STORE_EDGE_MQTT_URL: hub.info.mqtts } : {}),
+        },
+      },
     );
     procs.push(edge as never);
     edges.push({ id: s.id, name: s.name, http: edge.info.http });
@@ -267,7 +280,7 @@ try {
   console.log(
     `  HQ API      ${hq}/api/v1  (reference ${hq}/api/v1/reference, OpenAPI ${hq}/api/v1/openapi.json; bearer token in ${tokenFile})`,
   );
-  console.log(`  MQTT broker ${hub.info.mqtt}`);
+  console.log(`  MQTT broker ${hub.info.mqtt}${hub.info.mqtts ? `, stores over TLS ${hub.info.mqtts}` : ""}`);
   for (const e of edges) {
     for (const lane of ["1", "2"]) {
       console.log(

@@ -27,10 +27,13 @@ Commands:
 
 Common options: --data DIR, --config FILE; environment: HQ_PORT, HQ_MQTT_PORT, HQ_DATA_DIR,
 DATABASE_URL, MQTT_URL, HQ_ADMIN_TOKEN. Run "hq-hub <command> --help" for details.`,
-  serve: `Usage: hq-hub serve [--port N] [--mqtt-port N] [--host H] [--data DIR] [--config FILE]
+  serve: `Usage: hq-hub serve [--port N] [--mqtt-port N] [--mqtts-port N] [--host H] [--data DIR] [--config FILE]
 
 Runs the hub. Port 0 picks a free port. When ready prints exactly one line to stdout:
   HQ_READY {"http":"http://127.0.0.1:P","mqtt":"mqtt://127.0.0.1:Q"}
+With --mqtts-port (HQ_MQTTS_PORT) the embedded broker also serves MQTT over mutual TLS with the
+chain CA (<data>/pki, made on first start); stores that enroll with a certificate request get
+their certificate and connect over it only (READY then also has "mqtts").
 With MQTT_URL=mqtt://user:pass@host:port the hub uses that MQTT 5 broker instead of the
 embedded one. Ctrl-C or SIGTERM shuts down cleanly.`,
   migrate: `Usage: hq-hub migrate [--data DIR]
@@ -70,6 +73,7 @@ const { values, positionals } = parseArgs({
     help: { type: "boolean", short: "h" },
     port: { type: "string" },
     "mqtt-port": { type: "string" },
+    "mqtts-port": { type: "string" },
     host: { type: "string" },
     data: { type: "string" },
     config: { type: "string" },
@@ -112,6 +116,7 @@ function config(): HubConfig {
       overrides: {
         port: intFlag(values.port, "port"),
         mqttPort: intFlag(values["mqtt-port"], "mqtt-port"),
+        mqttsPort: intFlag(values["mqtts-port"], "mqtts-port"),
         host: values.host,
         dataDir: values.data,
       },
@@ -152,7 +157,9 @@ const actor = values.by ?? `cli:${process.env.USER ?? "admin"}`;
 switch (command) {
   case "serve": {
     const hub = await startHub(config());
-    console.log(`HQ_READY ${JSON.stringify({ http: hub.http.url, mqtt: hub.mqtt.url })}`);
+    console.log(
+      `HQ_READY ${JSON.stringify({ http: hub.http.url, mqtt: hub.mqtt.url, ...(hub.mqtt.tlsUrl ? { mqtts: hub.mqtt.tlsUrl } : {}) })}`,
+    );
     let stopping = false;
     const stop = async () => {
       if (stopping) return;

@@ -27,6 +27,15 @@ export const HubConfigSchema = z.strictObject({
   mqttUrl: z.string().optional(),
   /** What enrolled stores are told to connect to; derived from the listener when absent. */
   publicMqttUrl: z.string().optional(),
+  /**
+   * Port of the embedded broker's MQTT-over-TLS listener (mutual TLS with the chain CA kept in
+   * <dataDir>/pki; 0 picks a free one). Absent: no TLS listener, stores enroll onto plain MQTT.
+   */
+  mqttsPort: z.int().min(0).max(65535).optional(),
+  /** The mqtts:// URL stores are told (its host must be in the broker's certificate: mqttsHosts). */
+  publicMqttsUrl: z.string().optional(),
+  /** Extra names (DNS or IP) stores reach the broker by, for its certificate. */
+  mqttsHosts: z.array(z.string().min(1).max(253)).max(32).optional(),
   /** Bootstrap admin bearer token (role hq_admin). */
   adminToken: z.string().min(16).optional(),
   /** Several hub workers against one external broker share the events stream in this group. */
@@ -156,6 +165,8 @@ const ENV_KEYS: Record<string, keyof HubConfig> = {
   DATABASE_AUTH_TOKEN: "databaseAuthToken",
   MQTT_URL: "mqttUrl",
   HQ_PUBLIC_MQTT_URL: "publicMqttUrl",
+  HQ_MQTTS_PORT: "mqttsPort",
+  HQ_PUBLIC_MQTTS_URL: "publicMqttsUrl",
   HQ_ADMIN_TOKEN: "adminToken",
   HQ_SHARE_GROUP: "shareGroup",
   HQ_WORKER_ID: "workerId",
@@ -178,6 +189,7 @@ const ENV_KEYS: Record<string, keyof HubConfig> = {
 const NUMERIC: ReadonlySet<keyof HubConfig> = new Set([
   "port",
   "mqttPort",
+  "mqttsPort",
   "memberSyncMs",
   "financePostMs",
   "enrollmentCodeHours",
@@ -249,6 +261,10 @@ export function loadConfig(
     if (list?.length)
       merged.walletMerchants = { ...(merged.walletMerchants as object | undefined), [wallet]: list };
   }
+  const hosts = env.HQ_MQTTS_HOSTS?.split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
+  if (hosts?.length) merged.mqttsHosts = hosts;
   for (const [k, v] of Object.entries(opts.overrides ?? {})) if (v !== undefined) merged[k] = v;
   if (typeof merged.dataDir === "string") merged.dataDir = resolve(cwd, merged.dataDir);
   if (typeof merged.consoleDir === "string") merged.consoleDir = resolve(cwd, merged.consoleDir);

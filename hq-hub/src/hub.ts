@@ -5,6 +5,7 @@
 // publishes what goes down), the broker (embedded aedes or an external MQTT 5 broker), the
 // periodic jobs and the HTTP API. startHub() returns once everything listens.
 
+import { join } from "node:path";
 import { createAccounts } from "./accounts/accounts.ts";
 import { DEFAULT_THRESHOLDS } from "./alerts/rules.ts";
 import { createAlertWatch } from "./alerts/watch.ts";
@@ -47,6 +48,9 @@ import { createDownlink } from "./mqtt/envelopes.ts";
 import { createGroupCommit, MAX_GROUP } from "./mqtt/group-commit.ts";
 import { createRouter } from "./mqtt/router.ts";
 import { createPayables } from "./payables/payables.ts";
+import { brokerHosts } from "./pki/broker-hosts.ts";
+import { issueBrokerCertificate, loadOrCreateChainCa } from "./pki/ca.ts";
+import { createPki, type HubPki } from "./pki/pki.ts";
 import { createReleases } from "./releases/releases.ts";
 import { createAutoReplenishment } from "./replenishment/auto.ts";
 import { createReplenishment, type TillUpdate } from "./replenishment/orders.ts";
@@ -311,6 +315,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     log,
   });
 
+  let pki: HubPki | undefined;
   if (config.mqttUrl) {
     bus = await connectExternalBroker({
       url: config.mqttUrl,
@@ -320,7 +325,25 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       publicUrl: config.publicMqttUrl,
     });
   } else {
+    // The chain CA and the broker's certificate, when the hub serves mqtts (pki/).
+    let tls: Parameters<typeof startEmbeddedBroker>[0]["tls"];
+    if (config.mqttsPort !== undefined) {
+      const ca = await loadOrCreateChainCa(join(config.dataDir, "pki"), now());
+      pki = createPki({ db, ca, now });
+      const broker = await issueBrokerCertificate(ca, brokerHosts(config), now());
+      const p = pki;
+      tls = {
+        port: config.mqttsPort,
+        keyPem: broker.keyPem,
+        certPem: broker.certPem,
+        caPem: ca.certPem,
+        ...(config.publicMqttsUrl ? { publicUrl: config.publicMqttsUrl } : {}),
+        accepts: (storeId, serial) => p.accepts(storeId, serial),
+        tlsOnly: (storeId) => p.hasLive(storeId),
+      };
+    }
     bus = await startEmbeddedBroker({
+      ...(tls ? { tls } : {}),
       host: config.host,
       port: config.mqttPort,
       verify: stores.verifyDetailed,
@@ -483,7 +506,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     db,
     orm: openDrizzle(db),
     http: { url: httpUrl, port: httpPort },
-    mqtt: { url: bus.url },
+    mqtt: { url: bus.url, ...(bus.tls ? { tlsUrl: bus.tls.url } : {}) },
+    ...(pki ? { pki } : {}),
     stores,
     catalog,
     ingest: hubIngest,

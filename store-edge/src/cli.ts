@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { newCertificateRequest } from "@retail/protocol/pki";
 import pkg from "../package.json" with { type: "json" };
 import { applianceBuild, applianceDir, unpackAppliance, useApplianceDir } from "./appliance.ts";
 import { CONFIG_FILE, defaultDataDir, loadConfig, saveConfig } from "./config.ts";
@@ -11,6 +12,7 @@ import { NoDevices } from "./devices/port.ts";
 import { Edge } from "./edge.ts";
 import { systemdNotifier } from "./health/systemd.ts";
 import { serveEdge } from "./http/server.ts";
+import { lanAddresses, writeStoreTls } from "./link/tls.ts";
 
 const HELP: Record<string, string> = {
   main: `store-edge <command> [options]
@@ -36,8 +38,12 @@ When ready prints one line: EDGE_READY {"http":"http://127.0.0.1:PORT"}. SIGTERM
   --code CODE  the one-time code from HQ (POST /api/v1/stores/{id}/enrollment-code)
   --data DIR   data directory (default $STORE_EDGE_DATA or ./data)
   --force      enroll again although this data directory is already enrolled
+  --lan LIST   LAN addresses for the store's certificate (comma-separated private IPv4 or
+               .local/.lan names; default: this box's private IPv4 addresses)
+  --no-tls     do not ask for a certificate (plain MQTT even when HQ serves mqtts)
 
-Writes the store id and MQTT credentials into <data>/${CONFIG_FILE}.`,
+Writes the store id and MQTT credentials into <data>/${CONFIG_FILE}; with a hub serving mqtts,
+the store's key, certificate and the chain CA into <data>/tls/.`,
   status: `store-edge status [--data DIR] [--json]
 
   Asks the running edge (via <data>/run.json) or, when it is not running, reads the database.
@@ -118,6 +124,8 @@ async function enroll(args: string[]): Promise<void> {
       code: { type: "string" },
       data: { type: "string" },
       force: { type: "boolean" },
+      lan: { type: "string" },
+      "no-tls": { type: "boolean" },
       help: { type: "boolean" },
     },
   });
@@ -129,12 +137,25 @@ async function enroll(args: string[]): Promise<void> {
   if (config.enrollment && !values.force)
     fail(`already enrolled as ${config.enrollment.storeId}; use --force to enroll again`);
   const hq = values.hq.replace(/\/+$/, "");
+  // The store's own key: HQ signs only its public half. Written with HQ's answer (a refused
+  // --force enrollment keeps the key and certificate the edge has).
+  const request = values["no-tls"] ? undefined : await newCertificateRequest("pending");
+  const lan =
+    values.lan !== undefined
+      ? values.lan
+          .split(",")
+          .map((a) => a.trim())
+          .filter(Boolean)
+      : lanAddresses();
   let res: Response;
   try {
     res = await fetch(`${hq}/api/v1/enroll`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ code: values.code }),
+      body: JSON.stringify({
+        code: values.code,
+        ...(request ? { csr: request.csrPem, lanAddresses: lan } : {}),
+      }),
     });
   } catch (e) {
     fail(`cannot reach HQ at ${hq}: ${(e as Error).message}`);
@@ -147,7 +168,10 @@ async function enroll(args: string[]): Promise<void> {
     region?: string;
     mqtt: { url: string; username: string; password: string; clientId: string };
     releaseKey?: string;
+    tls?: { caPem: string; certPem: string; serial: string; notAfter: string };
   };
+  if (r.tls && request)
+    writeStoreTls(dataDir, { keyPem: request.keyPem, certPem: r.tls.certPem, caPem: r.tls.caPem });
   saveConfig(dataDir, (raw) => {
     raw.enrollment = {
       hq,
@@ -155,11 +179,14 @@ async function enroll(args: string[]): Promise<void> {
       storeName: r.storeName,
       ...(r.region ? { region: r.region } : {}),
       mqtt: r.mqtt,
+      ...(r.tls ? { tls: { serial: r.tls.serial, notAfter: r.tls.notAfter } } : {}),
       enrolledAt: new Date().toISOString(),
       ...(r.releaseKey ? { releaseKey: r.releaseKey } : {}),
     };
   });
-  console.log(`enrolled as store ${r.storeId} (${r.storeName}); MQTT ${r.mqtt.url}`);
+  console.log(
+    `enrolled as store ${r.storeId} (${r.storeName}); MQTT ${r.mqtt.url}${r.tls ? ` (TLS, certificate ${r.tls.serial} until ${r.tls.notAfter.slice(0, 10)})` : ""}`,
+  );
 }
 
 async function status(args: string[]): Promise<void> {

@@ -74,6 +74,8 @@ export const ConfigSchema = z.strictObject({
         password: z.string(),
         clientId: z.string(),
       }),
+      /** The store's certificate from the chain CA (files in <dataDir>/tls), when HQ serves mqtts. */
+      tls: z.strictObject({ serial: z.string(), notAfter: z.string() }).optional(),
       enrolledAt: z.string(),
       /** The chain's ed25519 release key (SPKI DER, base64) from enrollment: updates must verify under it. */
       releaseKey: z.string().optional(),

@@ -1,5 +1,6 @@
 // One store edge: the database, the catalog replica, checkout for every lane, the outbox and
 // the link to HQ, put together. `Edge.open` is what `store-edge serve` and the tests call.
+
 import { join } from "node:path";
 import type { Payload, StoreStatus } from "@retail/protocol";
 import { applianceBuild } from "./appliance.ts";
@@ -19,6 +20,7 @@ import { Inventory } from "./inventory.ts";
 import { ReceiptJournal } from "./journal/journal.ts";
 import { Lanes } from "./lanes/lanes.ts";
 import { HqLink } from "./link/hq-link.ts";
+import { tlsFor } from "./link/tls.ts";
 import { MemberDesk } from "./member/desk.ts";
 import { Outbox } from "./outbox/outbox.ts";
 import { EdgeResync } from "./outbox/resync.ts";
@@ -269,7 +271,7 @@ export class Edge {
     const e = this.options.config.enrollment;
     if (e) {
       this.link = new HqLink({
-        creds: { storeId: e.storeId, ...e.mqtt },
+        creds: { storeId: e.storeId, ...e.mqtt, ...tlsFor(e.mqtt.url, this.options.dataDir) },
         config: this.options.config.link,
         outbox: this.outbox,
         replica: this.replica,

@@ -753,9 +753,11 @@ export interface HubApiSchemas {
   StocktakeDecided: StocktakeDecided;
   StocktakeSummary: StocktakeSummary;
   Store: Store;
+  StoreCertificate: StoreCertificate;
   StoreDetail: StoreDetail;
   StoreLots: StoreLots;
   StoreSettlement: StoreSettlement;
+  StoreTls: StoreTls;
   SuggestionList: SuggestionList;
   Supplier: Supplier;
   SupplierInvoice: SupplierInvoice;
@@ -1428,6 +1430,13 @@ export interface Enrolled {
     clientId: string;
   };
   releaseKey: string;
+  tls?: StoreTls;
+}
+export interface StoreTls {
+  caPem: string;
+  certPem: string;
+  serial: string;
+  notAfter: string;
 }
 export interface EnrollmentCode {
   code: string;
@@ -2427,6 +2436,17 @@ export interface Store {
   enrollmentState: string;
   createdAt: string;
   enrolledAt?: string;
+}
+export interface StoreCertificate {
+  serial: string;
+  issuedAt: string;
+  notAfter: string;
+  names: {
+    type: "ip" | "dns";
+    value: string;
+  }[];
+  reason: "enrollment" | "renewal";
+  supersededAt?: string;
 }
 export interface StoreLots {
   storeId: string;

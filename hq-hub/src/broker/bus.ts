@@ -11,6 +11,8 @@ export type MessageHandler = (topic: string, payload: Buffer) => void | Promise<
 export interface Bus {
   /** The URL stores are told to connect to (enrollment response). */
   readonly url: string;
+  /** The mqtts listener, when the broker serves one (embedded broker with the chain CA). */
+  readonly tls?: { port: number; url: string };
   publish(topic: string, payload: string | Buffer, opts?: PublishOptions): Promise<void>;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@
 // packet above MAX_MQTT_PACKET_BYTES closes the connection before its body is buffered. The hub
 // itself is an in-process subscriber and publisher (no socket, no credentials).
 import { createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 import {
   downTopic,
   hubSubscriptions,
@@ -11,8 +12,10 @@ import {
   mayStorePublish,
   mayStoreSubscribe,
 } from "@retail/protocol";
+import { commonNameOf, storeCommonName } from "@retail/protocol/pki";
 import { Aedes, type AuthenticateError, type Client } from "aedes";
 import type { Bus, MessageHandler, PublishOptions } from "./bus.ts";
+import { guardPacketSize, type SizeGuardedParser, writeLargeChunksDirectly } from "./packets.ts";
 
 export interface EmbeddedOptions {
   host: string;
@@ -60,11 +63,30 @@ export interface EmbeddedOptions {
    * per commit, and the bound on what it holds uncommitted.
    */
   concurrency?: number;
+  /**
+   * Also serve MQTT over TLS (mqtts) on this port, with the chain CA: a store presents its own
+   * certificate (CN store:<id>) besides its password, and the broker presents its server
+   * certificate (CN retail-hq-broker). A certificate naming another store, or one HQ no longer
+   * accepts (superseded), refuses the connect.
+   */
+  tls?: {
+    port: number;
+    keyPem: string;
+    certPem: string;
+    caPem: string;
+    publicUrl?: string;
+    /** Whether the certificate with this serial is one HQ issued to this store and still accepts. */
+    accepts?: (storeId: string, serial: string) => boolean;
+    /** A store HQ issued a certificate to connects over TLS only: its password alone on the plain port is refused. */
+    tlsOnly?: (storeId: string) => boolean;
+  };
 }
 
 export interface EmbeddedBus extends Bus {
   readonly port: number;
   readonly broker: Aedes;
+  /** The mqtts listener, when started with `tls`. */
+  readonly tls?: { port: number; url: string };
 }
 
 function authError(code: 4 | 5, message: string): AuthenticateError {
@@ -75,6 +97,8 @@ const storeOf = new WeakMap<Client, string>();
 /** How each client authenticated, where from (host:port) and when. */
 const sessionOf = new WeakMap<Client, { via: "current" | "pending"; address: string; at: string }>();
 const addressOf = new WeakMap<object, string>();
+/** The certificate a client presented on the TLS listener (common name, serial in lower-case hex). */
+const peerOf = new WeakMap<object, { cn?: string; serial: string }>();
 /** When the broker last received bytes from each client (ms since epoch). */
 const lastHeardOf = new WeakMap<object, number>();
 
@@ -124,6 +148,31 @@ export async function startEmbeddedBroker(opts: EmbeddedOptions): Promise<Embedd
           }
           const { storeId, via } =
             typeof verdict === "string" ? { storeId: verdict, via: "current" as const } : verdict;
+          const peer = peerOf.get(client);
+          if (!peer && opts.tls?.tlsOnly?.(storeId)) {
+            refused({ kind: "connect", clientId: client.id, detail: "this store connects over TLS only" });
+            return done(authError(5, "this store connects over TLS only"), false);
+          }
+          if (peer) {
+            // Over TLS the certificate must be this store's own: a password alone (or another
+            // store's certificate with it) does not get in.
+            if (peer.cn !== storeCommonName(storeId)) {
+              refused({
+                kind: "connect",
+                clientId: client.id,
+                detail: `certificate ${peer.cn ?? "(no CN)"} is not ${storeCommonName(storeId)}`,
+              });
+              return done(authError(5, "the certificate belongs to another store"), false);
+            }
+            if (opts.tls?.accepts && !opts.tls.accepts(storeId, peer.serial)) {
+              refused({
+                kind: "connect",
+                clientId: client.id,
+                detail: `certificate ${peer.serial} superseded or unknown`,
+              });
+              return done(authError(5, "certificate superseded or unknown"), false);
+            }
+          }
           const address = addressOf.get(client) ?? "unknown";
           storeOf.set(client, storeId);
           sessionOf.set(client, { via, address, at: new Date().toISOString() });
@@ -213,7 +262,7 @@ export async function startEmbeddedBroker(opts: EmbeddedOptions): Promise<Embedd
   }
 
   const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
+  const onSocket = (socket: Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     writeLargeChunksDirectly(socket);
@@ -224,19 +273,51 @@ export async function startEmbeddedBroker(opts: EmbeddedOptions): Promise<Embedd
     guardPacketSize(client, maxPacket, () =>
       refused({ kind: "oversize", clientId: client.id ?? "", detail: `packet above ${maxPacket} bytes` }),
     );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, opts.host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : opts.port;
+    return client;
+  };
+  const server: Server = createServer(onSocket);
+  const listen = (srv: Server, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      srv.once("error", reject);
+      srv.listen(port, opts.host, () => {
+        const a = srv.address();
+        resolve(typeof a === "object" && a ? a.port : port);
+      });
+    });
+  const port = await listen(server, opts.port);
   const url = opts.publicUrl ?? `mqtt://${opts.host}:${port}`;
+  let tlsServer: Server | undefined;
+  let tlsInfo: { port: number; url: string } | undefined;
+  if (opts.tls) {
+    const t = opts.tls;
+    tlsServer = createTlsServer(
+      {
+        key: t.keyPem,
+        cert: t.certPem,
+        ca: t.caPem,
+        requestCert: true,
+        rejectUnauthorized: true,
+        minVersion: "TLSv1.2",
+      },
+      (socket: TLSSocket) => {
+        const cert = socket.getPeerCertificate();
+        const client = onSocket(socket);
+        // rejectUnauthorized: only a certificate the chain CA signed gets here.
+        peerOf.set(client, {
+          cn: commonNameOf(cert?.subject),
+          serial: (cert?.serialNumber ?? "").toLowerCase(),
+        });
+      },
+    );
+    const tlsPort = await listen(tlsServer, t.port);
+    tlsInfo = { port: tlsPort, url: t.publicUrl ?? `mqtts://${opts.host}:${tlsPort}` };
+  }
 
   return {
     url,
     port,
     broker,
+    ...(tlsInfo ? { tls: tlsInfo } : {}),
     publish(topic: string, payload: string | Buffer, p: PublishOptions = {}) {
       return new Promise((resolve, reject) =>
         broker.publish(
@@ -255,74 +336,8 @@ export async function startEmbeddedBroker(opts: EmbeddedOptions): Promise<Embedd
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (tlsServer) await new Promise<void>((resolve) => tlsServer.close(() => resolve()));
       await new Promise<void>((resolve) => broker.close(() => resolve()));
     },
   };
-}
-
-interface SizeGuardedParser {
-  packet: { length: number };
-  _parseLength: () => boolean;
-  _emitError: (e: Error) => void;
-}
-
-/**
- * aedes has no packet-size limit. Its mqtt-packet parser reads the fixed header's remaining
- * length before the body, so checking it there refuses an oversize packet before buffering it:
- * the parser errors and aedes closes the connection.
- */
-function guardPacketSize(client: { _parser: SizeGuardedParser }, max: number, onOversize: () => void) {
-  const parser = client._parser;
-  const parseLength = parser._parseLength.bind(parser);
-  parser._parseLength = () => {
-    const ok = parseLength();
-    if (ok && parser.packet.length > max) {
-      onOversize();
-      parser._emitError(new Error(`packet of ${parser.packet.length} bytes exceeds ${max}`));
-      return false;
-    }
-    return ok;
-  };
-}
-
-/**
- * mqtt-packet corks the socket around every packet it writes (header pieces, topic, payload)
- * and uncorks on the next tick, so the socket's writev concatenates them into one new buffer:
- * for a 500 KB catalog page to 1,000 stores that copy was 30% of the hub's CPU in the fan-out.
- * Here a corked socket still gathers the small pieces into one write, but a large chunk (a
- * payload) goes out on its own right after them, without being copied, and its write's real
- * result is returned so aedes still waits for 'drain' when the socket is full. Order is kept:
- * pending pieces are always written before the chunk that follows them.
- */
-function writeLargeChunksDirectly(socket: Socket, large = 16 * 1024) {
-  let corks = 0;
-  let pending: Buffer[] = [];
-  const socketWrite = socket.write;
-  const write = (...a: unknown[]) => (socketWrite as (...a: unknown[]) => boolean).apply(socket, a);
-  const flush = () => {
-    if (pending.length === 0) return true;
-    const out = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
-    pending = [];
-    return write(out);
-  };
-  socket.cork = () => {
-    corks++;
-  };
-  socket.uncork = () => {
-    if (corks > 0 && --corks === 0) flush();
-  };
-  socket.write = ((chunk: Buffer | string, encoding?: unknown, cb?: unknown) => {
-    if (corks === 0 || typeof encoding === "function" || typeof cb === "function") {
-      flush();
-      return write(chunk, encoding, cb);
-    }
-    const buf =
-      typeof chunk === "string" ? Buffer.from(chunk, (encoding as BufferEncoding) ?? "utf8") : chunk;
-    if (buf.length < large) {
-      pending.push(buf);
-      return true;
-    }
-    flush();
-    return write(buf);
-  }) as typeof socket.write;
 }

@@ -27,6 +27,7 @@ import type { BatchOutcome } from "../ingest/ingest.ts";
 import type { Resync } from "../ingest/resync.ts";
 import type { Members } from "../members/service.ts";
 import type { Payables } from "../payables/payables.ts";
+import type { HubPki } from "../pki/pki.ts";
 import type { Releases } from "../releases/releases.ts";
 import type { AutoReplenishment } from "../replenishment/auto.ts";
 import type { Replenishment, TillUpdate } from "../replenishment/orders.ts";
@@ -57,8 +58,11 @@ export interface ApiHub {
   db: Sqlite;
   /** Drizzle over the same connection: the API's own reads use its query builder. */
   orm: Drizzle;
-  mqtt: { url: string };
+  /** The broker stores connect to; `tlsUrl` when its mqtts listener runs. */
+  mqtt: { url: string; tlsUrl?: string };
   stores: Stores;
+  /** Store certificates from the chain CA (pki/), when the hub serves mqtts. */
+  pki?: HubPki;
   catalog: Catalog;
   ingest: ApiIngest;
   /** The connect handshake: restored, replaced and re-enrolled edges (fleet alerts, lost seqs). */

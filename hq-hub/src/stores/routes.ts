@@ -11,7 +11,26 @@ import type { Env, RouteModule } from "../http/route.ts";
 import { createEnrollLimiter, type EnrollLimiter } from "./enroll-limit.ts";
 import { StoreInput, StorePatch } from "./stores.ts";
 
-const EnrollInput = z.strictObject({ code: z.string() });
+const EnrollInput = z.strictObject({
+  code: z.string(),
+  /** The edge's certificate request (PEM, ECDSA P-256): with it, a hub serving mqtts issues the store's certificate. */
+  csr: z.string().max(8192).optional(),
+  /** The store's LAN addresses for its certificate: private IPv4 or .local/.lan/.internal names (pki/policy.ts). */
+  lanAddresses: z.array(z.string().max(253)).max(8).optional(),
+});
+const StoreTls = z
+  .object({ caPem: z.string(), certPem: z.string(), serial: z.string(), notAfter: z.string() })
+  .openapi("StoreTls");
+const StoreCertificate = z
+  .object({
+    serial: z.string(),
+    issuedAt: z.string(),
+    notAfter: z.string(),
+    names: z.array(z.object({ type: z.enum(["ip", "dns"]), value: z.string() })),
+    reason: z.enum(["enrollment", "renewal"]),
+    supersededAt: z.string().optional(),
+  })
+  .openapi("StoreCertificate");
 
 export const Store = z
   .object({
@@ -36,6 +55,8 @@ const Enrolled = z
     mqtt: z.object({ url: z.string(), username: z.string(), password: z.string(), clientId: z.string() }),
     /** The chain's ed25519 release key (SPKI DER, base64): updates must verify under it. */
     releaseKey: z.string(),
+    /** With a certificate request to a hub serving mqtts: the store's certificate, and mqtt.url is mqtts://. */
+    tls: StoreTls.optional(),
   })
   .openapi("Enrolled");
 const EnrollmentCode = z.object({ code: z.string(), expiresAt: z.string() }).openapi("EnrollmentCode");
@@ -78,10 +99,23 @@ export const storeRoutes: RouteModule = (r, hub, s) => {
       otherResponses: { 429: "Too many attempts: { error: rate_limited, field, retryAfterSec, message }" },
     },
     async ({ body }) => {
-      const enrolled = await hub.stores.enroll(body.code, hub.mqtt.url);
+      const pki = hub.pki;
+      // The request is checked before the single-use code is spent on it.
+      const checked =
+        pki && hub.mqtt.tlsUrl && body.csr !== undefined
+          ? await pki.check(body.csr, body.lanAddresses)
+          : undefined;
+      const enrolled = await hub.stores.enroll(
+        body.code,
+        checked && hub.mqtt.tlsUrl ? hub.mqtt.tlsUrl : hub.mqtt.url,
+      );
       hub.catalog.publishPointerOf(enrolled.storeId);
+      // Enrolled again: the certificates of the box it had before get in no more.
+      pki?.supersedeAll(enrolled.storeId);
       // The chain's release key: the edge installs only updates that verify under it (releases/).
-      return { ...enrolled, releaseKey: hub.releases.publicKey() };
+      const withKey = { ...enrolled, releaseKey: hub.releases.publicKey() };
+      if (!pki || !checked) return withKey;
+      return { ...withKey, tls: await pki.issue(enrolled.storeId, checked, "enrollment") };
     },
   );
   r.route(
@@ -175,7 +209,23 @@ export const storeRoutes: RouteModule = (r, hub, s) => {
     },
     ({ params }) => {
       hub.stores.revoke(params.id);
+      hub.pki?.supersedeAll(params.id);
       return { ok: true };
+    },
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/stores/{id}/certificates",
+      summary:
+        "The store's TLS certificates from the chain CA, newest first (empty when the hub serves no mqtts)",
+      access: "read",
+      tag,
+      response: z.array(StoreCertificate),
+    },
+    ({ params, principal }) => {
+      authorize(principal, "read", s.regionOfStore(params.id));
+      return hub.pki?.list(params.id) ?? [];
     },
   );
   r.route(

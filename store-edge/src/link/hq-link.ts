@@ -3,6 +3,7 @@
 // keeps the retained store.status with an offline last-will, follows the catalog pointer and
 // fetches change-set pages, and hands the other down messages to the edge. Selling never waits
 // for any of this: the link only reads what the sale transactions already committed.
+
 import {
   type AnyEnvelope,
   type Envelope,
@@ -25,6 +26,7 @@ import { CatalogFetch } from "./catalog-fetch.ts";
 import { DeadLetters, readDown } from "./down-messages.ts";
 import { Handshake } from "./handshake.ts";
 import { OutboxSender } from "./outbox-sender.ts";
+import { checkBrokerIdentity, type StoreTls } from "./tls.ts";
 
 export interface LinkCredentials {
   storeId: string;
@@ -32,6 +34,8 @@ export interface LinkCredentials {
   username: string;
   password: string;
   clientId: string;
+  /** For an mqtts:// URL: the store's key and certificate, and the chain CA the broker must be signed by. */
+  tls?: StoreTls;
 }
 
 export interface LinkState {
@@ -222,6 +226,15 @@ export class HqLink {
       reconnectPeriod: 0, // our own backoff with jitter
       connectTimeout: 10_000,
       keepalive: 30,
+      ...(creds.tls
+        ? {
+            key: creds.tls.keyPem,
+            cert: creds.tls.certPem,
+            ca: creds.tls.caPem,
+            rejectUnauthorized: true,
+            checkServerIdentity: checkBrokerIdentity,
+          }
+        : {}),
       will: {
         topic: upTopic(creds.storeId, "status"),
         payload: Buffer.from(this.statusPayload("offline")),

@@ -1,0 +1,146 @@
+// The hub's side of the chain's TLS: certificates for stores, issued from a request the edge
+// signed with its own key (the key never leaves the box), recorded so the broker accepts only
+// the ones HQ still stands behind. A store's first connect with a newer certificate supersedes
+// the older ones (as a rotated password's first use does: stores/rotation.ts).
+import { and, desc, eq, isNull, lte, ne, sql } from "drizzle-orm";
+import { openDrizzle, type Sqlite } from "../db/open.ts";
+import { storeCertificates } from "../db/schema.ts";
+import { type ChainCa, issueStoreCertificate, verifyCertificateRequest } from "./ca.ts";
+import { type LanName, lanNames } from "./policy.ts";
+
+export interface StoreCertificate {
+  serial: string;
+  issuedAt: string;
+  notAfter: string;
+  names: LanName[];
+  reason: "enrollment" | "renewal";
+  supersededAt?: string;
+}
+
+export interface IssuedStoreTls {
+  caPem: string;
+  certPem: string;
+  serial: string;
+  notAfter: string;
+}
+
+export type HubPki = ReturnType<typeof createPki>;
+
+export function createPki(deps: { db: Sqlite; ca: ChainCa; now: () => Date }) {
+  const { ca, now } = deps;
+  const orm = openDrizzle(deps.db);
+  const bySerial = orm
+    .select()
+    .from(storeCertificates)
+    .where(eq(storeCertificates.serial, sql.placeholder("serial")))
+    .prepare();
+  const olderLive = orm
+    .select({ serial: storeCertificates.serial })
+    .from(storeCertificates)
+    .where(
+      and(
+        eq(storeCertificates.storeId, sql.placeholder("storeId")),
+        ne(storeCertificates.serial, sql.placeholder("serial")),
+        lte(storeCertificates.issuedAt, sql.placeholder("issuedAt")),
+        isNull(storeCertificates.supersededAt),
+      ),
+    )
+    .limit(1)
+    .prepare();
+
+  /** Checks a request before anything is spent on it (an enrollment code is single-use). */
+  async function check(csrPem: unknown, lanAddresses: unknown) {
+    return { publicKey: await verifyCertificateRequest(csrPem), names: lanNames(lanAddresses) };
+  }
+
+  async function issue(
+    storeId: string,
+    checked: Awaited<ReturnType<typeof check>>,
+    reason: StoreCertificate["reason"],
+  ): Promise<IssuedStoreTls> {
+    const at = now();
+    const cert = await issueStoreCertificate(ca, {
+      storeId,
+      publicKey: checked.publicKey,
+      names: checked.names,
+      now: at,
+    });
+    orm
+      .insert(storeCertificates)
+      .values({
+        serial: cert.serial,
+        storeId,
+        issuedAt: at.toISOString(),
+        notAfter: cert.notAfter,
+        namesJson: JSON.stringify(checked.names),
+        reason,
+      })
+      .run();
+    return { caPem: ca.certPem, certPem: cert.certPem, serial: cert.serial, notAfter: cert.notAfter };
+  }
+
+  /**
+   * Whether the broker lets this certificate in for this store: issued to it by HQ, not
+   * superseded, not expired. Its first use supersedes the store's older certificates.
+   */
+  function accepts(storeId: string, serial: string): boolean {
+    const row = bySerial.get({ serial });
+    if (!row || row.storeId !== storeId || row.supersededAt) return false;
+    if (Date.parse(row.notAfter) <= now().getTime()) return false;
+    if (olderLive.get({ storeId, serial, issuedAt: row.issuedAt }))
+      orm
+        .update(storeCertificates)
+        .set({ supersededAt: now().toISOString() })
+        .where(
+          and(
+            eq(storeCertificates.storeId, storeId),
+            ne(storeCertificates.serial, serial),
+            lte(storeCertificates.issuedAt, row.issuedAt),
+            isNull(storeCertificates.supersededAt),
+          ),
+        )
+        .run();
+    return true;
+  }
+
+  const liveOf = orm
+    .select({ serial: storeCertificates.serial })
+    .from(storeCertificates)
+    .where(
+      and(eq(storeCertificates.storeId, sql.placeholder("storeId")), isNull(storeCertificates.supersededAt)),
+    )
+    .limit(1)
+    .prepare();
+  /** The store holds a certificate HQ stands behind: it connects over TLS, never with its password alone. */
+  function hasLive(storeId: string): boolean {
+    return liveOf.get({ storeId }) !== undefined;
+  }
+
+  /** A revoked store: none of its certificates gets in again. */
+  function supersedeAll(storeId: string): void {
+    orm
+      .update(storeCertificates)
+      .set({ supersededAt: now().toISOString() })
+      .where(and(eq(storeCertificates.storeId, storeId), isNull(storeCertificates.supersededAt)))
+      .run();
+  }
+
+  function list(storeId: string): StoreCertificate[] {
+    return orm
+      .select()
+      .from(storeCertificates)
+      .where(eq(storeCertificates.storeId, storeId))
+      .orderBy(desc(storeCertificates.issuedAt))
+      .all()
+      .map((r) => ({
+        serial: r.serial,
+        issuedAt: r.issuedAt,
+        notAfter: r.notAfter,
+        names: JSON.parse(r.namesJson) as LanName[],
+        reason: r.reason as StoreCertificate["reason"],
+        ...(r.supersededAt ? { supersededAt: r.supersededAt } : {}),
+      }));
+  }
+
+  return { caPem: ca.certPem, check, issue, accepts, hasLive, supersedeAll, list };
+}
