@@ -1,14 +1,17 @@
 // Certificates for the chain's TLS (docs/appliance.md "Transport security"): the names HQ and
 // stores go by, and the key and request an edge makes for itself. @peculiar/x509 over WebCrypto
-// (Bun's and Node's); it resolves its ASN.1 types through tsyringe, which needs the
-// reflect-metadata polyfill loaded first, so this file is the one place that imports it. Not in
-// the package index (the UIs import protocol types only): `@retail/protocol/pki`.
-import "reflect-metadata";
-import * as x509 from "@peculiar/x509";
+// (Bun's and Node's). It resolves its ASN.1 types through tsyringe, which throws at load unless
+// the reflect-metadata polyfill is already in place. Static imports do not guarantee that order
+// (Bun evaluated x509 first now and then, and the compiled appliance's bundle always), so both
+// are required in sequence here, the one place that loads them. Not in the package index (the
+// UIs import protocol types only): `@retail/protocol/pki`.
+import type * as X509 from "@peculiar/x509";
+
+require("reflect-metadata");
+export const x509 = require("@peculiar/x509") as typeof X509;
+export type { Pkcs10CertificateRequest, X509Certificate } from "@peculiar/x509";
 
 x509.cryptoProvider.set(globalThis.crypto);
-
-export { x509 };
 
 /** The broker's certificate carries this common name; edges accept no other for HQ. */
 export const BROKER_CN = "retail-hq-broker";

@@ -20,8 +20,10 @@ import {
   EC_ALG,
   generateKeyPair,
   importPrivateKeyPem,
+  type Pkcs10CertificateRequest,
   privateKeyPem,
   storeCommonName,
+  type X509Certificate,
   x509,
 } from "@retail/protocol/pki";
 import { ValidationError } from "../errors.ts";
@@ -35,7 +37,7 @@ const DAY = 86_400_000;
 export const STORE_CERT_DAYS = 397;
 
 export interface ChainCa {
-  cert: x509.X509Certificate;
+  cert: X509Certificate;
   certPem: string;
   key: CryptoKey;
 }
@@ -113,7 +115,7 @@ export async function loadOrCreateChainCa(dir: string, now: Date): Promise<Chain
 export async function verifyCertificateRequest(csrPem: unknown): Promise<CryptoKey> {
   if (typeof csrPem !== "string" || csrPem.length > 8192 || !csrPem.includes("BEGIN CERTIFICATE REQUEST"))
     throw new ValidationError("csr", "expected a PEM certificate request (BEGIN CERTIFICATE REQUEST)");
-  let csr: x509.Pkcs10CertificateRequest;
+  let csr: Pkcs10CertificateRequest;
   try {
     csr = new x509.Pkcs10CertificateRequest(csrPem);
   } catch (e) {
