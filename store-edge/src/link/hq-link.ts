@@ -26,7 +26,7 @@ import { CatalogFetch } from "./catalog-fetch.ts";
 import { DeadLetters, readDown } from "./down-messages.ts";
 import { Handshake } from "./handshake.ts";
 import { OutboxSender } from "./outbox-sender.ts";
-import { checkBrokerIdentity, type StoreTls } from "./tls.ts";
+import { mqttTlsOptions, type StoreTls } from "./tls.ts";
 
 export interface LinkCredentials {
   storeId: string;
@@ -226,15 +226,7 @@ export class HqLink {
       reconnectPeriod: 0, // our own backoff with jitter
       connectTimeout: 10_000,
       keepalive: 30,
-      ...(creds.tls
-        ? {
-            key: creds.tls.keyPem,
-            cert: creds.tls.certPem,
-            ca: creds.tls.caPem,
-            rejectUnauthorized: true,
-            checkServerIdentity: checkBrokerIdentity,
-          }
-        : {}),
+      ...mqttTlsOptions(creds.tls),
       will: {
         topic: upTopic(creds.storeId, "status"),
         payload: Buffer.from(this.statusPayload("offline")),

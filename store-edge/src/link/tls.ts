@@ -103,3 +103,16 @@ export function tlsFor(url: string, dataDir: string): { tls?: StoreTls } {
   const tls = readStoreTls(dataDir);
   return tls ? { tls } : {};
 }
+
+/** The MQTT client's TLS settings for the store's files (none for plain MQTT). */
+export function mqttTlsOptions(tls: StoreTls | undefined) {
+  return tls
+    ? {
+        key: tls.keyPem,
+        cert: tls.certPem,
+        ca: tls.caPem,
+        rejectUnauthorized: true,
+        checkServerIdentity: checkBrokerIdentity,
+      }
+    : {};
+}
