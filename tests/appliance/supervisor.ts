@@ -1,5 +1,5 @@
 // What systemd does for the retail-edge unit, for tests with no systemd manager: runs the unit's
-// ExecStart (packaging/store-edge-boot FACTORY DATA ...) and, like Restart=on-failure with
+// ExecStart (packaging/store-edge-boot FACTORY DATA ..., or any edge command) and, like Restart=on-failure with
 // RestartSec, starts it again whenever it exits with a status other than 0 (an update exits 75;
 // a broken build 1). Every exit status is kept, in order.
 
@@ -20,9 +20,7 @@ export class Supervised {
   private markReady!: () => void;
 
   constructor(
-    private readonly factory: string,
-    private readonly data: string,
-    private readonly args: string[],
+    private readonly cmd: string[],
     private readonly env: Record<string, string>,
   ) {
     this.readyOnce = new Promise((r) => {
@@ -40,14 +38,11 @@ export class Supervised {
     while (!this.stopping) {
       this.starts++;
       try {
-        const p = await startCommand(
-          ["sh", BOOT, this.factory, this.data, ...this.args],
-          "EDGE_READY",
-          this.env,
-          90_000,
-        );
+        const p = await startCommand(this.cmd, "EDGE_READY", this.env, 90_000);
         this.current = p;
         this.markReady();
+        // Stopped while this start was coming up: end it too.
+        if (this.stopping) p.proc.kill("SIGTERM");
         const code = await p.proc.exited;
         this.logs.push(p.log());
         this.exits.push(code);

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { withCheckDigit } from "@retail/protocol";
 import { freePort, type Proc, ROOT, startHubProc, stop, tempDir, until } from "@retail/test-support";
 import { spawn } from "bun";
-import { Supervised } from "./supervisor.ts";
+import { BOOT, Supervised } from "./supervisor.ts";
 
 // Three compiles, a hub and two edges on a shared 2-core machine: generous, never a timed assert.
 setDefaultTimeout(900_000);
@@ -219,12 +219,15 @@ beforeAll(async () => {
     );
     expect(enrolled.out).toContain(`enrolled as store ${store}`);
     ports[store] = await freePort();
-    edges[store] = new Supervised(factory, data, ["--port", String(ports[store]), "--host", "127.0.0.1"], {
-      STORE_EDGE_ASSETS_DIR: join(work, "assets"),
-      STORE_EDGE_BACKOFF_BASE_MS: "100",
-      STORE_EDGE_BACKOFF_CAP_MS: "1000",
-      STORE_EDGE_UPDATE_HEALTH_SEC: "90",
-    });
+    edges[store] = new Supervised(
+      ["sh", BOOT, factory, data, "--port", String(ports[store]), "--host", "127.0.0.1"],
+      {
+        STORE_EDGE_ASSETS_DIR: join(work, "assets"),
+        STORE_EDGE_BACKOFF_BASE_MS: "100",
+        STORE_EDGE_BACKOFF_CAP_MS: "1000",
+        STORE_EDGE_UPDATE_HEALTH_SEC: "90",
+      },
+    );
     await edges[store]!.start();
   }
   for (const store of ["A001", "B001"]) {

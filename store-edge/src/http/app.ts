@@ -27,6 +27,7 @@ import { memberRoutes } from "../member/routes.ts";
 import { paymentRoutes } from "../payments/routes.ts";
 import { returnRoutes } from "../returns/routes.ts";
 import { saleRoutes } from "../sale/routes.ts";
+import { setupPage, setupRoutes } from "../setup/routes.ts";
 import { shiftRoutes } from "../shift/routes.ts";
 import { staffRoutes } from "../staff/routes.ts";
 import { bearerToken, SessionError } from "../staff/sessions.ts";
@@ -104,6 +105,7 @@ export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppE
 
   api.route("/", batchRoutes(edge.batches));
   api.route("/", storeRoutes(edge));
+  api.route("/", setupRoutes(edge));
   api.route("/", supplyRoutes(edge.supply, edge));
   api.route("/", stocktakeRoutes(edge.stocktakes));
   api.route("/", saleRoutes(edge));
@@ -116,6 +118,8 @@ export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppE
   api.route("/", returnRoutes(edge.returns));
   api.route("/", journalRoutes(edge.journal, edge.lanes));
   app.route("/api/v1", api);
+  // First boot: the setup page (setup/), before the terminal UI's fallback.
+  app.get("/setup", () => setupPage());
 
   if (staticDir && existsSync(staticDir)) {
     // The built terminal UI (SvelteKit static adapter): files, with index.html as the fallback.
