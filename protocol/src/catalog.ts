@@ -2,6 +2,7 @@
 // (chain base, region and store overrides) before sending, so a store receives only its own
 // effective prices, each with the window in which it applies.
 import { z } from "zod";
+import { PointsRuleV1 } from "./points.ts";
 import { PromotionV1 } from "./pricing/index.ts";
 
 /** Units of measure: a fixed code list (the chain's data standard). */
@@ -201,6 +202,7 @@ export const CATALOG_ENTITIES = [
   "member",
   "cashier",
   "coupon",
+  "points_rule",
 ] as const;
 export const CatalogEntity = z.enum(CATALOG_ENTITIES);
 export type CatalogEntity = z.infer<typeof CatalogEntity>;
@@ -213,11 +215,12 @@ const UpsertItemV1 = z.discriminatedUnion("entity", [
   z.strictObject({ op: z.literal("upsert"), entity: z.literal("member"), data: MemberV1 }),
   z.strictObject({ op: z.literal("upsert"), entity: z.literal("cashier"), data: CashierV1 }),
   z.strictObject({ op: z.literal("upsert"), entity: z.literal("coupon"), data: CouponV1 }),
+  z.strictObject({ op: z.literal("upsert"), entity: z.literal("points_rule"), data: PointsRuleV1 }),
 ]);
 const DeleteItemV1 = z.strictObject({
   op: z.literal("delete"),
   entity: CatalogEntity,
-  /** sku (product, price), barcode code, promotion id, member id, cashier id or coupon code. */
+  /** sku (product, price), barcode code, promotion id, member id, cashier id, coupon code or "chain" (points_rule). */
   key: z.string().min(1).max(48),
 });
 

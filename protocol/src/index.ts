@@ -14,6 +14,7 @@ export * from "./messages/index.ts";
 export * from "./money.ts";
 export * from "./money-caps.ts";
 export * from "./pinyin.ts";
+export * from "./points.ts";
 export * from "./pricing/index.ts";
 export * from "./prng.ts";
 export * from "./recon-reason.ts";

@@ -37,7 +37,7 @@ export interface ReturnDraft {
   /** The refund number given to the wallet provider (kept so a retry never refunds twice). */
   refundNo?: string;
   /** The refund's tenders as sent under `refundNo`: the return is fixed from then on. */
-  refundTenders?: { kind: "cash" | "card" | "wechat" | "alipay" | "voucher"; amount: number }[];
+  refundTenders?: { kind: "cash" | "card" | "wechat" | "alipay" | "voucher" | "points"; amount: number }[];
 }
 
 export interface Cart {

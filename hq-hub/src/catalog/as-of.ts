@@ -5,6 +5,8 @@ import {
   categoryLeaves,
   checkPromotions,
   expandPromotionCategories,
+  NO_POINTS_RULE,
+  POINTS_RULE_KEY,
   type Price,
   PricingError,
   type Promotion,
@@ -81,6 +83,16 @@ export function createCatalogAsOf(ctx: CatalogContext, logs: StoreLogs) {
     return out;
   }
 
+  // The last release of the chain's points rule in a store's log up to a position.
+  const lastPointsRule = orm
+    .select({ op: changesetItems.op, dataJson: changesetItems.dataJson })
+    .from(changesetItems)
+    .innerJoin(catalogReleases, released)
+    .where(and(eq(changesetItems.entity, "points_rule"), eq(changesetItems.key, POINTS_RULE_KEY)))
+    .orderBy(desc(catalogReleases.position))
+    .limit(1)
+    .prepare();
+
   const promotionItems = orm
     .select({ key: changesetItems.key, op: changesetItems.op, dataJson: changesetItems.dataJson })
     .from(changesetItems)
@@ -148,9 +160,11 @@ export function createCatalogAsOf(ctx: CatalogContext, logs: StoreLogs) {
     const promotions = promotionsAt(s, log, version);
     // Resolved once per SKU for this (store, version): every sale re-priced against it reuses it.
     const prices = new Map<string, Price | undefined>();
+    const rule = lastPointsRule.get({ storeId: s.id, upTo: version });
     return {
       known,
       promotions,
+      pointsRule: rule?.op === "upsert" && rule.dataJson ? JSON.parse(rule.dataJson) : NO_POINTS_RULE,
       price: (sku) => {
         if (prices.has(sku)) return prices.get(sku);
         const price = resolvePrice(sku, schedulesAsOf(s, log, version, sku));

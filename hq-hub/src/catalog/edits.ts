@@ -14,6 +14,7 @@ import {
   checkCashier,
   checkCoupon,
   checkMember,
+  checkPointsRule,
   checkPriceSchedule,
   checkProduct,
   checkPromotion,
@@ -130,6 +131,9 @@ export function createEdits(
         data = c;
         break;
       }
+      case "points_rule":
+        data = checkPointsRule(input);
+        break;
     }
     return { key: keyOf(entity, data), data };
   }

@@ -5,6 +5,7 @@ import {
   cashiers,
   coupons,
   members,
+  pointsRules,
   priceSchedules,
   products,
   promotions,
@@ -75,6 +76,8 @@ export function createMasterListing(ctx: CatalogContext, master: MasterStore) {
         return page(orm.select({ k: cashiers.id }).from(cashiers).orderBy(asc(cashiers.id)));
       case "coupon":
         return page(orm.select({ k: coupons.code }).from(coupons).orderBy(asc(coupons.code)));
+      case "points_rule":
+        return page(orm.select({ k: pointsRules.id }).from(pointsRules).orderBy(asc(pointsRules.id)));
     }
   }
 

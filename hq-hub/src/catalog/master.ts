@@ -8,6 +8,7 @@ import {
   changesetItems,
   coupons,
   members,
+  pointsRules,
   priceSchedules,
   products,
   promotions,
@@ -76,6 +77,11 @@ export function createMasterStore(ctx: CatalogContext) {
       .from(coupons)
       .where(eq(coupons.code, p("key")))
       .prepare(),
+    points_rule: orm
+      .select({ dataJson: pointsRules.dataJson })
+      .from(pointsRules)
+      .where(eq(pointsRules.id, p("key")))
+      .prepare(),
   };
 
   function readMaster(entity: Entity, key: string): unknown {
@@ -122,6 +128,10 @@ export function createMasterStore(ctx: CatalogContext) {
               ...(r.multiUse ? { multiUse: true } : {}),
             }
           : null;
+      }
+      case "points_rule": {
+        const r = read.points_rule.get({ key });
+        return r ? JSON.parse(r.dataJson) : null;
       }
     }
   }
@@ -233,6 +243,11 @@ export function createMasterStore(ctx: CatalogContext) {
         },
       })
       .prepare(),
+    points_rule: orm
+      .insert(pointsRules)
+      .values({ id: p("key"), dataJson: p("dataJson") })
+      .onConflictDoUpdate({ target: pointsRules.id, set: { dataJson: excluded("data_json") } })
+      .prepare(),
   };
   const remove = {
     product: orm
@@ -259,6 +274,10 @@ export function createMasterStore(ctx: CatalogContext) {
     coupon: orm
       .delete(coupons)
       .where(eq(coupons.code, p("key")))
+      .prepare(),
+    points_rule: orm
+      .delete(pointsRules)
+      .where(eq(pointsRules.id, p("key")))
       .prepare(),
   };
 
@@ -315,6 +334,9 @@ export function createMasterStore(ctx: CatalogContext) {
           status: d.status,
           multiUse: d.multiUse ? 1 : 0,
         });
+        return;
+      case "points_rule":
+        write.points_rule.run({ key, dataJson: JSON.stringify(d) });
         return;
     }
   }

@@ -11,6 +11,9 @@ import {
   type Member,
   MemberV1,
   normalizeGtin,
+  POINTS_RULE_KEY,
+  type PointsRule,
+  PointsRuleV1,
   type Product,
   ProductV1,
   type Promotion,
@@ -21,7 +24,16 @@ import {
 import { z } from "zod";
 import { fromZod, ValidationError } from "../errors.ts";
 
-export const ENTITIES = ["product", "barcode", "price", "promotion", "member", "cashier", "coupon"] as const;
+export const ENTITIES = [
+  "product",
+  "barcode",
+  "price",
+  "promotion",
+  "member",
+  "cashier",
+  "coupon",
+  "points_rule",
+] as const;
 export type Entity = (typeof ENTITIES)[number];
 
 export type PriceScope = "chain" | "region" | "store";
@@ -225,5 +237,14 @@ export function keyOf(entity: Entity, data: unknown): string {
       return d.id!;
     case "coupon":
       return d.code!;
+    case "points_rule":
+      return POINTS_RULE_KEY;
   }
+}
+
+/** The chain's points redemption rule (protocol/src/points.ts). */
+export function checkPointsRule(input: unknown): PointsRule {
+  const r = PointsRuleV1.safeParse(input);
+  if (!r.success) throw fromZod(r.error);
+  return r.data;
 }

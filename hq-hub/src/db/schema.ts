@@ -24,6 +24,7 @@ export * from "./schema/margin.ts";
 export * from "./schema/members.ts";
 export * from "./schema/payables.ts";
 export * from "./schema/pki.ts";
+export * from "./schema/points.ts";
 export * from "./schema/purchasing.ts";
 export * from "./schema/reconciliation.ts";
 export * from "./schema/releases.ts";

@@ -23,6 +23,7 @@ import { financeRoutes } from "../finance/routes.ts";
 import { fleetListRoutes } from "../fleet/list-routes.ts";
 import { fleetRoutes } from "../fleet/routes.ts";
 import { ingestRoutes } from "../ingest/routes.ts";
+import { pointsRoutes } from "../members/points-routes.ts";
 import { memberRoutes } from "../members/routes.ts";
 import { payablesRoutes } from "../payables/routes.ts";
 import { priceAuditRoutes } from "../price-audit/routes.ts";
@@ -60,6 +61,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   packRoutes,
   suppliersAndReplenishment,
   couponRoutes,
+  pointsRoutes, // before memberRoutes: /members/points-rule is not a member id
   memberRoutes,
   ingestRoutes,
   priceAuditRoutes,

@@ -4,12 +4,25 @@
 // (the chain's caps, the re-pricing audit) that finance and the console read.
 // Statements through drizzle, prepared once (ledger-statements.ts); the append-only rows through
 // rows.ts, built from the envelope by sale-rows.ts.
-import type { AnyEnvelope, MoneyCaps, Payload } from "@retail/protocol";
+import {
+  type AnyEnvelope,
+  type MoneyCaps,
+  NO_POINTS_RULE,
+  type Payload,
+  type PointsRule,
+} from "@retail/protocol";
 import { createLotStep } from "../batches/storage.ts";
 import { createCouponLedger } from "../coupons/ledger.ts";
 import type { Sqlite } from "../db/open.ts";
 import { StateError } from "../errors.ts";
 import { recordEnrolment, unknownMemberFinding } from "../members/enrolment.ts";
+import {
+  currentPointsRule,
+  earnedBySale,
+  giveBackForReturn,
+  redeemForSale,
+  takenBackByReturn,
+} from "../members/points.ts";
 import { recordMemberActivity } from "../members/profile.ts";
 import { SALE_LINE_DISCOUNTS, saleDiscountRows } from "../reports/promotion-lines.ts";
 import { recordSubmitted } from "../stocktakes/storage.ts";
@@ -86,6 +99,13 @@ export function createLedgerStep(db: Sqlite, rows: RowWriter, stock: StockStep, 
       });
   }
 
+  /** The points rule a store had for a sale (at its catalog version), HQ's current one for a return. */
+  function pointsRuleOf(env: AnyEnvelope): PointsRule {
+    if (env.type === "sale.completed" && opts.catalogAt)
+      return catalogAt(env.storeId, env.payload.catalogVersion).pointsRule ?? NO_POINTS_RULE;
+    return currentPointsRule(db);
+  }
+
   /** The effects of one valid event (inside the caller's savepoint). */
   function applyEffects(env: AnyEnvelope, at: string, alerts: StockAlertOut[]) {
     const s = env.storeId;
@@ -99,7 +119,15 @@ export function createLedgerStep(db: Sqlite, rows: RowWriter, stock: StockStep, 
       });
       return;
     }
-    recordMemberActivity(db, env); // member profiles (members/profile.ts), exactly once with the event
+    // Points redemption (members/points.ts): the rule the store had, only for sales paying with points.
+    const rule = usesPoints(env) ? pointsRuleOf(env) : NO_POINTS_RULE;
+    const earned =
+      env.type === "sale.completed"
+        ? earnedBySale(env.payload, rule)
+        : env.type === "sale.returned"
+          ? -takenBackByReturn(env.payload, rule)
+          : undefined;
+    recordMemberActivity(db, env, earned); // member profiles (members/profile.ts), exactly once with the event
     lots.record(env, at); // dated lots (batches/): sales, counts, receipts
     // Above the chain's lowered caps: booked all the same, and raised for a person (cap-finding.ts).
     const f = opts.moneyCaps && capFinding(env, opts.moneyCaps);
@@ -114,7 +142,9 @@ export function createLedgerStep(db: Sqlite, rows: RowWriter, stock: StockStep, 
         rows.appendRows(TENDERS, 9, saleTenderRows(env));
         rows.appendRows(SALE_LINE_DISCOUNTS, 9, saleDiscountRows(env)); // by promotion (reports/promotion-lines.ts)
         stock.moveStock(s, stockMoves(env), env.id, p.completedAt, alerts);
-        changeMember(memberChangeOfSale(p));
+        // Points spent before points earned: the balance checked is the one the till saw.
+        for (const f of redeemForSale(db, s, p, rule)) finding(s, p.saleId, env.id, p.catalogVersion, f, at);
+        changeMember(withPoints(memberChangeOfSale(p), earned));
         const unknownMember = p.member && unknownMemberFinding(db, p.member.id); // members/enrolment.ts
         if (unknownMember) finding(s, p.saleId, env.id, p.catalogVersion, unknownMember, at);
         if (p.coupons.length > 0) couponLedger.record(s, p, env.id, at);
@@ -169,7 +199,8 @@ export function createLedgerStep(db: Sqlite, rows: RowWriter, stock: StockStep, 
         const orig = p.original
           ? q.saleMember.get({ storeId: p.original.storeId, saleId: p.original.saleId })
           : undefined;
-        changeMember(memberChangeOfReturn(p, orig?.memberId ?? undefined));
+        for (const f of giveBackForReturn(db, s, p)) finding(s, p.returnId, env.id, 0, f, at);
+        changeMember(withPoints(memberChangeOfReturn(p, orig?.memberId ?? undefined), earned));
         return;
       }
       case "shift.opened": {
@@ -304,4 +335,17 @@ function trainingSummary(env: AnyEnvelope): Record<string, unknown> {
     default:
       return { type: env.type, payload: env.payload };
   }
+}
+
+/** Whether a sale or return pays (or refunds) with member points. */
+function usesPoints(env: AnyEnvelope): boolean {
+  return (
+    (env.type === "sale.completed" || env.type === "sale.returned") &&
+    env.payload.tenders.some((t) => t.kind === "points")
+  );
+}
+
+/** The member change with the points the rule earned (or took back) in place of the default. */
+function withPoints(c: MemberChange | undefined, points: number | undefined): MemberChange | undefined {
+  return c && points !== undefined ? { ...c, points } : c;
 }

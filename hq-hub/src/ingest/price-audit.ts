@@ -3,6 +3,7 @@
 import {
   type CheckedPromotions,
   type Payload,
+  type PointsRule,
   type Price,
   type PriceResult,
   priceAt,
@@ -26,6 +27,8 @@ export interface CatalogView {
    * (checkPromotions), or why the engine refused them.
    */
   promotions: CheckedPromotions | { error: string };
+  /** The chain's points rule the store had at the version (none released: no redemption). */
+  pointsRule?: PointsRule;
 }
 
 export function auditSale(storeId: string, sale: Payload<"sale.completed">, catalog: CatalogView): Finding[] {

@@ -177,7 +177,7 @@ export function applySaleFacts(db: Sqlite, f: SaleFacts): boolean {
   return true;
 }
 
-function applyReturn(db: Sqlite, storeId: string, p: Payload<"sale.returned">): boolean {
+function applyReturn(db: Sqlite, storeId: string, p: Payload<"sale.returned">, points?: number): boolean {
   if (p.training || !p.original) return false;
   const q = statementsOf(db);
   // The member is the original sale's (as HQ counted it), wherever the goods come back.
@@ -191,7 +191,7 @@ function applyReturn(db: Sqlite, storeId: string, p: Payload<"sale.returned">): 
     memberId: m.memberId,
     at: utc(p.returnedAt),
     netFen: -refund,
-    points: -pointsFor(refund),
+    points: points ?? -pointsFor(refund),
     coupons: 0,
   });
   if (r.changes === 0) return false;
@@ -211,12 +211,14 @@ function applyReturn(db: Sqlite, storeId: string, p: Payload<"sale.returned">): 
 /**
  * The hook ingest calls for every valid ledger event, inside the event's transaction: member
  * sales and returns move the profile; anything else is ignored. True when a profile moved.
+ * `points`: what the sale earned (or the return took back) under the chain's points rule, when
+ * it differs from one per yuan of net (members/points.ts); the history then agrees with the balance.
  */
-export function recordMemberActivity(db: Sqlite, env: AnyEnvelope): boolean {
+export function recordMemberActivity(db: Sqlite, env: AnyEnvelope, points?: number): boolean {
   if (env.type === "sale.completed") {
     const f = factsOfSale(env.storeId, env.payload);
-    return f ? applySaleFacts(db, f) : false;
+    return f ? applySaleFacts(db, points === undefined ? f : { ...f, points }) : false;
   }
-  if (env.type === "sale.returned") return applyReturn(db, env.storeId, env.payload);
+  if (env.type === "sale.returned") return applyReturn(db, env.storeId, env.payload, points);
   return false;
 }

@@ -7,6 +7,7 @@ import { createCampaigns } from "./campaigns.ts";
 import { createConsents } from "./consent.ts";
 import { type HistoryInput, importHistory } from "./history.ts";
 import { createMemberReads } from "./members.ts";
+import { createPointsRules } from "./points-service.ts";
 import { createScoring } from "./scoring.ts";
 import { createSegments } from "./segments.ts";
 
@@ -23,6 +24,7 @@ export function createMembers(deps: { db: Sqlite; now: () => Date; catalog: Cata
     campaigns: createCampaigns({ db, now, coupons: deps.coupons, segments }),
     consents: createConsents({ db, now, catalog: deps.catalog }),
     importHistory: (input: HistoryInput) => importHistory(db, now(), input),
+    points: createPointsRules({ db, catalog: deps.catalog }),
   };
 }
 

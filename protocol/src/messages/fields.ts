@@ -26,4 +26,5 @@ export const StoreId = z.string().regex(STORE_ID_RE, "store id: 1-16 upper-case 
 export const LaneId = z.string().regex(/^[0-9]{1,2}$/, "lane: 1-2 digits");
 export const CashierCode = z.string().regex(/^\d{3,8}$/, "cashier code: 3-8 digits");
 export const BusinessDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "business day: YYYY-MM-DD");
-export const TenderKind = z.enum(["cash", "card", "wechat", "alipay", "voucher"]);
+/** `points`: member points redeemed as a tender (积分抵现, protocol/src/points.ts). */
+export const TenderKind = z.enum(["cash", "card", "wechat", "alipay", "voucher", "points"]);

@@ -2,6 +2,7 @@
 // PRICING.md lists only non-zero discounts.
 import { z } from "zod";
 import { IsoTime, Sku, TaxRate } from "../catalog.ts";
+import { MAX_TENDER_POINTS } from "../points.ts";
 import {
   BusinessDay,
   CashierCode,
@@ -44,16 +45,23 @@ export const SaleLineV1 = z.strictObject({
   batches: LotDeltas.optional(),
 });
 
-export const TenderV1 = z.strictObject({
-  kind: TenderKind,
-  /** What this tender pays towards the sale (change already deducted for cash). */
-  amount: SaleFen,
-  /** Cash handed over, and change given back, for cash tenders. */
-  received: SaleFen.optional(),
-  change: SaleFen.optional(),
-  /** Card approval code, or the payment provider's transaction id. */
-  reference: z.string().max(64).optional(),
-});
+export const TenderV1 = z
+  .strictObject({
+    kind: TenderKind,
+    /** What this tender pays towards the sale (change already deducted for cash). */
+    amount: SaleFen,
+    /** Cash handed over, and change given back, for cash tenders. */
+    received: SaleFen.optional(),
+    change: SaleFen.optional(),
+    /** Card approval code, or the payment provider's transaction id. */
+    reference: z.string().max(64).optional(),
+    /** The member points a `points` tender spent (or a return gave back) for `amount` fen. */
+    points: z.int().positive().max(MAX_TENDER_POINTS).optional(),
+  })
+  .refine((t) => (t.kind === "points") === (t.points !== undefined), {
+    path: ["points"],
+    message: "a points tender names its points; no other tender does",
+  });
 
 const TotalsV1 = z.strictObject({ gross: SaleFen, discount: SaleFen, net: SaleFen, tax: SaleFen });
 

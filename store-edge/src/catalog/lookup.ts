@@ -10,6 +10,7 @@ import {
   type Coupon,
   type Member,
   normalizeGtin,
+  type PointsRule,
   type Price,
   type PriceWindow,
   type Product,
@@ -31,6 +32,8 @@ export interface CatalogRecords {
   members: Member[];
   cashiers: Cashier[];
   coupons: Coupon[];
+  /** The chain's points redemption rule, when HQ sent one. */
+  pointsRule?: PointsRule;
 }
 
 /** No records of any entity (what a build starts from). */
@@ -58,6 +61,8 @@ export class CatalogLookup {
   readonly membersByPhone = new Map<string, string>();
   readonly cashiers = new Map<string, Cashier>();
   readonly coupons = new Map<string, Coupon>();
+  /** The chain's points rule (undefined: HQ sent none, so no redemption). */
+  pointsRule: PointsRule | undefined;
 
   /** The checked set held now, without checking it (checkout/promotions.test.ts reads it). */
   get checkedSet(): PromotionSet | undefined {
@@ -142,6 +147,9 @@ export class CatalogLookup {
           this.coupons.set(c.code, c);
           break;
         }
+        case "points_rule":
+          this.pointsRule = JSON.parse(row.data!) as PointsRule;
+          break;
       }
     }
     this.names.chunkAdded();
@@ -163,6 +171,7 @@ export class CatalogLookup {
     for (const m of records.members) this.putMember(m);
     for (const c of records.cashiers) this.cashiers.set(c.id, c);
     for (const c of records.coupons) this.coupons.set(c.code, c);
+    this.pointsRule = records.pointsRule;
     this.names.rebuild((sku) => this.products.has(sku));
     this.promos.check();
     return this;
@@ -193,6 +202,9 @@ export class CatalogLookup {
             break;
           case "coupon":
             this.coupons.set(item.data.code, item.data);
+            break;
+          case "points_rule":
+            this.pointsRule = item.data;
             break;
         }
       } else {
@@ -236,6 +248,9 @@ export class CatalogLookup {
         break;
       case "coupon":
         this.coupons.delete(key);
+        break;
+      case "points_rule":
+        this.pointsRule = undefined;
         break;
     }
   }

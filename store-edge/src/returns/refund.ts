@@ -29,6 +29,7 @@ const NAMES: Record<TenderKind, string> = {
   wechat: "WeChat Pay",
   alipay: "Alipay",
   voucher: "voucher",
+  points: "member points",
 };
 
 /** Earlier refunds of the sale, per kind of tender. */

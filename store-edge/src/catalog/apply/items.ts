@@ -30,6 +30,9 @@ export function recordsOf(items: readonly ChangeItem[]): CatalogRecords {
       case "coupon":
         r.coupons.push(item.data);
         break;
+      case "points_rule":
+        r.pointsRule = item.data;
+        break;
     }
   }
   return r;

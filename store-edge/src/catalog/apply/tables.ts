@@ -9,6 +9,7 @@ import {
   cashiersTable,
   couponsTable,
   membersTable,
+  pointsRulesTable,
   pricesTable,
   productsTable,
   promotionsTable,
@@ -24,6 +25,7 @@ export const ENTITIES: CatalogEntity[] = [
   "member",
   "cashier",
   "coupon",
+  "points_rule",
 ];
 export const TABLE: Record<CatalogEntity, string> = {
   product: "products",
@@ -33,6 +35,7 @@ export const TABLE: Record<CatalogEntity, string> = {
   member: "members",
   cashier: "cashiers",
   coupon: "coupons",
+  points_rule: "points_rules",
 };
 
 /** The catalog tables under one name suffix: "" (live), "_next" (being built), "_old". */
@@ -45,6 +48,7 @@ export function tablesOf(suffix: string) {
     member: membersTable(`members${suffix}`, `members${suffix}_phone`),
     cashier: cashiersTable(`cashiers${suffix}`),
     coupon: couponsTable(`coupons${suffix}`),
+    points_rule: pointsRulesTable(`points_rules${suffix}`),
   };
 }
 export type Tables = ReturnType<typeof tablesOf>;
