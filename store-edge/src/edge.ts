@@ -22,6 +22,7 @@ import { Lanes } from "./lanes/lanes.ts";
 import { HqLink } from "./link/hq-link.ts";
 import { tlsFor } from "./link/tls.ts";
 import { MemberDesk } from "./member/desk.ts";
+import { MemberPoints } from "./member/points.ts";
 import { Outbox } from "./outbox/outbox.ts";
 import { EdgeResync } from "./outbox/resync.ts";
 import type { PaymentProvider } from "./payments/provider.ts";
@@ -110,6 +111,7 @@ export class Edge {
   readonly batches: BatchDesk;
   /** Members found by phone or member code, and signed up at the till (member/desk.ts). */
   readonly members: MemberDesk;
+  readonly points: MemberPoints;
   /** Count sessions counted here, approved at HQ (stocktake/). */
   readonly stocktakes: Stocktakes;
   /** The lanes' last receipts and the outcome of a sale after a restart (journal/journal.ts). */
@@ -248,6 +250,14 @@ export class Edge {
       onLedger: () => this.link?.notify(),
     });
     this.scanner.members = this.members;
+    this.points = new MemberPoints({
+      db: this.db,
+      lanes: this.lanes,
+      sales: this.sales,
+      catalogVersion: () => this.replica.applied,
+    });
+    this.sales.spendPoints = (sale) => this.points.spend(sale);
+    this.returns.commit.givePointsBack = (r, original) => this.points.giveBack(r, original);
     this.stocktakes = new Stocktakes({
       db: this.db,
       outbox: this.outbox,

@@ -39,8 +39,8 @@ function pointsSale(storeId: string, fen: number, points: number, member = "M1")
     member: { id: member, tier: "regular" },
   });
   e.payload.tenders = [
-    { kind: "points", amount: fen, points },
-    { kind: "cash", amount: 2000 - fen, received: 2000 - fen, change: 0 },
+    { kind: "points" as const, amount: fen, points },
+    { kind: "cash" as const, amount: 2000 - fen, received: 2000 - fen, change: 0 },
   ].filter((t) => t.amount > 0);
   return e;
 }
@@ -59,8 +59,8 @@ function pointsReturn(storeId: string, sale: ReturnType<typeof pointsSale>, fen:
     lines: [{ lineId: "l1", sku: "SKU1", qty: 1, weighed: false, refund: 1000, tax: 115, restock: true }],
     totals: { refund: 1000, tax: 115 },
     tenders: [
-      { kind: "points", amount: fen, points },
-      { kind: "cash", amount: 1000 - fen },
+      { kind: "points" as const, amount: fen, points },
+      { kind: "cash" as const, amount: 1000 - fen },
     ].filter((t) => t.amount > 0),
     returnedAt: "2026-11-25T12:00:00.000+08:00",
   });
@@ -202,7 +202,7 @@ describe("points redemption at HQ", () => {
     const forged = pointsReturn("S2", sale, 300, 900);
     send("S2", [forged]);
     expect(balance()).toBe(707 + 300 - 7);
-    expect(findings(forged.payload.returnId)[0]).toMatchObject({
+    expect(findings((forged.payload as { returnId: string }).returnId)[0]).toMatchObject({
       field: "tenders.points.points",
       actual: "900",
     });

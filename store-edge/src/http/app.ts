@@ -23,6 +23,7 @@ import { errorLog } from "../health/log-limit.ts";
 import { StorageError } from "../health/storage.ts";
 import { journalRoutes } from "../journal/routes.ts";
 import { laneRoutes } from "../lanes/routes.ts";
+import { pointsRoutes } from "../member/points-routes.ts";
 import { memberRoutes } from "../member/routes.ts";
 import { paymentRoutes } from "../payments/routes.ts";
 import { returnRoutes } from "../returns/routes.ts";
@@ -110,6 +111,7 @@ export function createApp(edge: Edge, staticDir?: string): Hono<{ Bindings: AppE
   api.route("/", stocktakeRoutes(edge.stocktakes));
   api.route("/", saleRoutes(edge));
   api.route("/", memberRoutes(edge.members));
+  api.route("/", pointsRoutes(edge.points));
   api.route("/", laneRoutes(edge.lanes));
   api.route("/", staffRoutes(edge.staff));
   api.route("/", shiftRoutes(edge.shifts));

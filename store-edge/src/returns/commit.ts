@@ -23,6 +23,9 @@ import type { RefundPlan } from "./refund.ts";
 import { planReturn } from "./returns.ts";
 
 export class ReturnCommit {
+  /** Member points a return gives back, kept in its transaction (member/points.ts). */
+  givePointsBack?: (returned: SaleReturned, original: SaleCompleted | undefined) => void;
+
   constructor(
     private readonly lanes: Lanes,
     private readonly stock: StockLedger,
@@ -92,12 +95,14 @@ export class ReturnCommit {
         tenders: refund.tenders.map((t, i) => ({
           kind: t.kind,
           amount: t.amount,
+          ...(t.points ? { points: t.points } : {}),
           ...(references[i] ? { reference: references[i] } : {}),
         })),
         returnedAt: iso,
       };
       if (draft.original) payload.original = draft.original;
       if (draft.supervisorId) payload.supervisorId = draft.supervisorId;
+      if (!training) this.givePointsBack?.(payload, original);
       db.insert(returns)
         .values({
           returnId,

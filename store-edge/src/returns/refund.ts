@@ -13,6 +13,8 @@ export type TenderKind = Tender["kind"];
 export interface RefundTender {
   kind: TenderKind;
   amount: number;
+  /** Member points a `points` refund gives back (member/points.ts pointsBack). */
+  points?: number;
   /** The original tender's reference (the wallet's transaction id, the card's approval code). */
   originalReference?: string;
 }

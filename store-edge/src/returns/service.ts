@@ -3,11 +3,12 @@
 // shelf prices). The money goes back to the original tenders unless the cashier says otherwise
 // (refund.ts); cash instead of a wallet or card needs a supervisor and is audited.
 import type { Cashier, LaneView, PriorReturns, SaleCompleted, SaleReturned, Tender } from "@retail/protocol";
-import { uuidv7, formatYuanPlain as yuan } from "@retail/protocol";
+import { pointsPaid, uuidv7, formatYuanPlain as yuan } from "@retail/protocol";
 import { eq, sum } from "drizzle-orm";
 import { returnLines, returns } from "../db/schema.ts";
 import { conflict, type EdgeError, forbidden, invalid, notFound } from "../errors.ts";
 import type { Lanes } from "../lanes/lanes.ts";
+import { pointsBack } from "../member/points.ts";
 import type { WalletRefunds } from "../payments/wallet-refund.ts";
 import type { Cart } from "../sale/cart.ts";
 import { emptyCart } from "../sale/cart.ts";
@@ -20,7 +21,7 @@ import { planRefund, type RefundPlan, refundedByKind } from "./refund.ts";
 import { planReturn, type ReturnPlan, returnable, shelfRefund } from "./returns.ts";
 
 export class Returns {
-  private readonly commit: ReturnCommit;
+  readonly commit: ReturnCommit;
 
   constructor(
     private readonly lanes: Lanes,
@@ -54,6 +55,25 @@ export class Returns {
       .groupBy(returnLines.lineId)
       .all();
     return new Map(rows.map((r) => [r.lineId, { units: r.units, net: r.net, tax: r.tax }]));
+  }
+
+  /** The points each `points` refund tender gives back (member/points.ts pointsBack). */
+  private withPoints(refund: RefundPlan, sale: SaleCompleted): RefundPlan {
+    if (!refund.tenders.some((t) => t.kind === "points")) return refund;
+    const rows = this.lanes.d.db.d
+      .select({ data: returns.data })
+      .from(returns)
+      .where(eq(returns.originalSaleId, sale.saleId))
+      .all();
+    const prior = pointsPaid(rows.flatMap((r) => (JSON.parse(r.data) as SaleReturned).tenders));
+    const tenders = refund.tenders.map((t) => {
+      if (t.kind !== "points") return t;
+      const points = pointsBack(sale.tenders, prior, t.amount);
+      prior.fen += t.amount;
+      prior.points += points;
+      return { ...t, points };
+    });
+    return { ...refund, tenders };
   }
 
   /** Earlier refunds of a sale per kind of tender. */
@@ -181,9 +201,12 @@ export class Returns {
       const amount = planReturn(refundOf.lines, this.priorReturns(refundOf.saleId), draft0.lines).totals
         .refund;
       refund = planRefund(refundOf.tenders, this.priorRefunds(refundOf.saleId), amount, tenderKind);
+      refund = this.withPoints(refund, refundOf);
     } else {
       if (tenderKind === "wechat" || tenderKind === "alipay")
         throw invalid("tender", "a return without receipt has no wallet payment to refund to");
+      if (tenderKind === "points")
+        throw invalid("tender", "a return without receipt has no member points to give back");
       refund = {
         tenders: [{ kind: tenderKind ?? "cash", amount: this.lanes.price(rt).totals.net }],
         cashInsteadOf: 0,

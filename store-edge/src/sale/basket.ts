@@ -163,7 +163,8 @@ export class Basket {
   async voidCart(laneId: string, supervisor?: Supervisor): Promise<LaneView> {
     const rt = this.lanes.lane(laneId);
     saleTransition(rt, "void_sale");
-    if (rt.cart.tenders.some((t) => t.kind !== "cash"))
+    // Points are spent only when the sale commits: a voided sale gives nothing back.
+    if (rt.cart.tenders.some((t) => t.kind !== "cash" && t.kind !== "points"))
       throw conflict("tenders", "card or wallet payments were taken: complete the sale and return it");
     if (rt.cart.lines.length) {
       if (!supervisor) throw forbidden("supervisorId", "voiding a sale needs a supervisor");

@@ -21,6 +21,8 @@ export type Tendered = { view: LaneView; sale?: SaleCompleted };
 export class SaleCommit {
   /** The commit's statements, prepared once (the hot path: one durable transaction per sale). */
   private readonly q;
+  /** Member points a sale spends, checked and kept in its transaction (member/points.ts). */
+  spendPoints?: (sale: SaleCompleted) => void;
 
   constructor(
     private readonly lanes: Lanes,
@@ -141,6 +143,7 @@ export class SaleCommit {
         catalogVersion: d.replica.applied,
         completedAt: iso,
       });
+      if (!training) this.spendPoints?.(sale);
       // Dated goods leave first-expiring first; the sale tells HQ which lots (batches/).
       if (!training)
         this.stock.lots.draw(sale.lines, iso).forEach((b, i) => {

@@ -33,7 +33,10 @@ export function saleReceipt(sale: SaleCompleted, storeId: string): ReceiptDoc {
   lines.push({ left: "合计 TOTAL", right: yuan(sale.totals.net) });
   lines.push({ left: "其中税额 TAX", right: yuan(sale.totals.tax) });
   for (const t of sale.tenders) {
-    lines.push({ left: t.kind, right: yuan(t.received ?? t.amount) });
+    lines.push({
+      left: t.kind === "points" ? `积分抵现 ${t.points}分` : t.kind,
+      right: yuan(t.received ?? t.amount),
+    });
     if (t.change) lines.push({ left: "找零 CHANGE", right: yuan(t.change) });
   }
   return {
