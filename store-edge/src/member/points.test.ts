@@ -44,11 +44,11 @@ describe("points at the till", () => {
     const edge = await edgeWithPoints(5000);
     await edge.scanner.scan("1", gtinOf(20)); // 300 fen
     await edge.scanner.scan("1", gtinOf(20));
-    expect(() => edge.points.quote("1")).toThrow("会员");
+    expect(() => edge.points.quote("1")).toThrow("member");
     edge.members.attach("1", { phone: "13800138000" });
     const q = edge.points.quote("1");
     expect(q).toMatchObject({ balance: 5000, maxFen: 300, maxPoints: 300 });
-    expect(() => edge.points.tender("1", 301)).toThrow("积分最多抵扣");
+    expect(() => edge.points.tender("1", 301)).toThrow("at most 300 fen");
     edge.points.tender("1", 200);
     expect(edge.points.quote("1")).toMatchObject({ balance: 5000, maxFen: 100 });
     edge.points.tender("1");
@@ -71,12 +71,12 @@ describe("points at the till", () => {
     const off = await edgeWithPoints(5000, false);
     await off.scanner.scan("1", gtinOf(20));
     off.members.attach("1", { phone: "13800138000" });
-    expect(off.points.quote("1")).toMatchObject({ maxFen: 0, reason: "本店未开通积分抵现" });
-    expect(() => off.points.tender("1")).toThrow("本店未开通积分抵现");
+    expect(off.points.quote("1")).toMatchObject({ maxFen: 0, reason: "off" });
+    expect(() => off.points.tender("1")).toThrow("redemption is off");
     const poor = await edgeWithPoints(99);
     await poor.scanner.scan("1", gtinOf(20));
     poor.members.attach("1", { phone: "13800138000" });
-    expect(poor.points.quote("1")).toMatchObject({ maxFen: 0, reason: "积分不足 100 分，不能抵现" });
+    expect(poor.points.quote("1")).toMatchObject({ maxFen: 0, reason: "min_balance" });
   });
 
   test("two lanes tendering the same points: the second to commit is refused; a void spends nothing", async () => {
@@ -88,7 +88,7 @@ describe("points at the till", () => {
     }
     edge.sales.tenderCash("1", 150);
     expect(edge.points.balance("M001")).toBe(0);
-    expect(() => edge.sales.tenderCash("2", 150)).toThrow("会员积分余额 0 分");
+    expect(() => edge.sales.tenderCash("2", 150)).toThrow("has 0 points here");
     // Voiding lane 2's sale (its points tender with it) needs no refund of points: none were spent.
     const voided = await edge.basket.voidCart("2", { id: "9001", pin: "9999" });
     expect(voided.cart.tenders).toEqual([]);

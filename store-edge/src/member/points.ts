@@ -23,6 +23,15 @@ import type { Lanes } from "../lanes/lanes.ts";
 import type { SaleCommit, Tendered } from "../sale/commit.ts";
 import { remaining } from "../sale/tender.ts";
 
+export type PointsRefusal = "off" | "min_balance" | "no_balance" | "paid" | "share";
+const REFUSAL: Record<PointsRefusal, string> = {
+  off: "points redemption is off by the chain's rule",
+  min_balance: "the member's balance is below the rule's minimum",
+  no_balance: "the member has no points left",
+  paid: "nothing is due",
+  share: "points pay at most the rule's share of the sale",
+};
+
 export interface PointsQuote {
   memberId: string;
   /** The balance this store knows (see above). */
@@ -31,8 +40,8 @@ export interface PointsQuote {
   /** The most fen points may still pay on this sale, and the points that takes. */
   maxFen: number;
   maxPoints: number;
-  /** Why nothing can be paid with points, in the cashier's words (zh-CN), when maxFen is 0. */
-  reason?: string;
+  /** Why nothing can be paid with points, when maxFen is 0 (the terminal words it). */
+  reason?: PointsRefusal;
 }
 
 export class MemberPoints {
@@ -66,7 +75,7 @@ export class MemberPoints {
   quote(laneId: string): PointsQuote {
     const rt = this.d.lanes.lane(laneId);
     const member = rt.cart.member;
-    if (!member) throw conflict("member", "先录入会员再用积分抵现 (no member on this sale)");
+    if (!member) throw conflict("member", "points pay only for a member: add the member first");
     const rule = this.rule();
     const balance = this.balance(member.id);
     const due = this.d.lanes.price(rt).totals.net;
@@ -83,14 +92,14 @@ export class MemberPoints {
     };
     if (maxFen === 0)
       q.reason = !rule.enabled
-        ? "本店未开通积分抵现"
+        ? "off"
         : balance < rule.minBalance
-          ? `积分不足 ${rule.minBalance} 分，不能抵现`
+          ? "min_balance"
           : free <= 0
-            ? "会员积分余额为 0"
+            ? "no_balance"
             : remaining(due, rt.cart.tenders) === 0
-              ? "已付清"
-              : `积分最多抵扣应付的 ${rule.maxSharePercent}%`;
+              ? "paid"
+              : "share";
     return q;
   }
 
@@ -99,12 +108,12 @@ export class MemberPoints {
     const rt = this.d.lanes.lane(laneId);
     this.d.lanes.requireShift(rt);
     const q = this.quote(laneId);
-    if (q.maxFen === 0) throw conflict("amount", q.reason ?? "积分不能抵现");
+    if (q.maxFen === 0) throw conflict("points", REFUSAL[q.reason ?? "share"]);
     const fen = amount ?? q.maxFen;
     if (!Number.isSafeInteger(fen) || fen <= 0)
       throw invalid("amount", "must be a positive whole number of fen");
     if (fen > q.maxFen)
-      throw invalid("amount", `积分最多抵扣 ¥${(q.maxFen / 100).toFixed(2)} (${q.maxPoints} 分)`);
+      throw invalid("points", `points may pay at most ${q.maxFen} fen (${q.maxPoints} points) of this sale`);
     const tender: Tender = { kind: "points", amount: fen, points: pointsForFen(fen, q.rule) };
     return this.d.sales.addTender(rt, tender);
   }
@@ -118,7 +127,10 @@ export class MemberPoints {
     if (paid.points === 0 || !sale.member) return;
     const balance = this.balance(sale.member.id);
     if (paid.points > balance)
-      throw conflict("tenders", `会员积分余额 ${balance} 分，不够抵扣 ${paid.points} 分：请撤销积分付款`);
+      throw conflict(
+        "points",
+        `the member has ${balance} points here, not the ${paid.points} this sale spends: void the points tender`,
+      );
     this.d.db.d
       .insert(memberPointsUsed)
       .values({

@@ -22,6 +22,7 @@ import type {
   EdgeStatus,
   JournalEntry,
   NearbyStock,
+  PointsQuote,
   ProductCard,
   ReturnableLine,
   ReturnPreview,
@@ -230,6 +231,10 @@ export class EdgeApi {
   recall = (lane: string, suspendId: string) =>
     this.call<LaneView>("POST", this.lanePath(lane, "/recall"), { suspendId });
 
+  /** 积分抵现: what points may pay now, and the points tender (store-edge member/points.ts). */
+  pointsQuote = (lane: string) => this.call<PointsQuote>("GET", this.lanePath(lane, "/points"));
+  tenderPoints = (lane: string, amount?: number) =>
+    this.call<TenderResult>("POST", this.lanePath(lane, "/points"), amount ? { amount } : {});
   tenderCash = (lane: string, received: number) =>
     this.call<TenderResult>("POST", this.lanePath(lane, "/tenders"), { kind: "cash", received });
   tenderCard = (lane: string, approvalCode: string, amount?: number) =>

@@ -149,5 +149,15 @@ export interface Supervisor {
 
 export type TenderResult = { view: LaneView; sale?: SaleCompleted; paymentId?: string };
 
+/** What member points may pay on the lane's sale (store-edge member/points.ts PointsQuote). */
+export interface PointsQuote {
+  memberId: string;
+  balance: number;
+  rule: { enabled: boolean; pointsPerYuan: number; maxSharePercent: number; minBalance: number };
+  maxFen: number;
+  maxPoints: number;
+  reason?: "off" | "min_balance" | "no_balance" | "paid" | "share";
+}
+
 /** The sign-in's answer: the lane view and the session's bearer token. */
 export type SignedIn = LaneView & { session: { token: string; idleSeconds: number } };

@@ -57,7 +57,8 @@ export class ShadowBuild {
         const ddl = this.db.d.get<{ sql: string }>(
           sql`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ${name}`,
         ).sql;
-        raw.exec(ddl.replace(/^CREATE TABLE\s+("?)(\w+)\1/i, `CREATE TABLE ${name}_next`));
+        // A table made by a drizzle-kit migration quotes its name in backticks, older ones in "" or not.
+        raw.exec(ddl.replace(/^CREATE TABLE\s+([`"]?)(\w+)\1/i, `CREATE TABLE ${name}_next`));
       }
     });
     const writer = new CatalogWriter(this.db.d, next);
