@@ -59,7 +59,8 @@ test.describe("terminal-ui e2e: points redemption (积分抵现)", () => {
     await page.locator('[data-testid="points-info"][data-loaded="true"]').waitFor();
     await expectText("points-refused", /本店未开通积分抵现/);
     await expectText("points-balance", "100");
-    await key("F5"); // exact cash: the water sale ends
+    await key("F1"); // back to cash
+    await key("F5"); // exact: the water sale ends
     await visible("sale-done");
   });
 

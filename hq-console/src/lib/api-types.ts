@@ -710,6 +710,8 @@ export interface HubApiSchemas {
   ParamsImportResult: ParamsImportResult;
   Period: Period;
   PeriodClosed: PeriodClosed;
+  PointsOverdraw: PointsOverdraw;
+  PointsRule: PointsRule;
   PostingRule: PostingRule;
   PostingRun: PostingRun;
   PriceAuditPage: PriceAuditPage;
@@ -876,7 +878,7 @@ export interface CashierRecord {
 }
 export interface CatalogEdit {
   changesetId: number;
-  entity: "product" | "barcode" | "price" | "promotion" | "member" | "cashier" | "coupon";
+  entity: "product" | "barcode" | "price" | "promotion" | "member" | "cashier" | "coupon" | "points_rule";
   key: string;
   data?: MasterRecord;
 }
@@ -1968,6 +1970,24 @@ export interface PeriodClosed {
   closedAt: string;
   closedBy: string;
   posted: number;
+}
+export interface PointsOverdraw {
+  storeId: string;
+  saleId: string;
+  memberId: string;
+  points: number;
+  amountFen: number;
+  overdrawn: number;
+  balanceAfter: number;
+  at: string;
+}
+export interface PointsRule {
+  id: "chain";
+  enabled: boolean;
+  pointsPerYuan: number;
+  maxSharePercent: number;
+  minBalance: number;
+  earnOnRedeemed: boolean;
 }
 export interface PostingRule {
   role: string;

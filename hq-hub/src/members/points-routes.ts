@@ -6,14 +6,28 @@ import type { RouteModule } from "../http/route.ts";
 const tag = "members";
 const int = z.number().int();
 
-const Rule = z.object({
-  id: z.literal("chain"),
-  enabled: z.boolean(),
-  pointsPerYuan: int,
-  maxSharePercent: int,
-  minBalance: int,
-  earnOnRedeemed: z.boolean(),
-});
+const Rule = z
+  .object({
+    id: z.literal("chain"),
+    enabled: z.boolean(),
+    pointsPerYuan: int,
+    maxSharePercent: int,
+    minBalance: int,
+    earnOnRedeemed: z.boolean(),
+  })
+  .openapi("PointsRule");
+const Overdraw = z
+  .object({
+    storeId: z.string(),
+    saleId: z.string(),
+    memberId: z.string(),
+    points: int,
+    amountFen: int,
+    overdrawn: int,
+    balanceAfter: int,
+    at: z.string(),
+  })
+  .openapi("PointsOverdraw");
 const RuleInput = z.object({
   enabled: z.boolean(),
   pointsPerYuan: z.unknown(),
@@ -56,20 +70,7 @@ export const pointsRoutes: RouteModule = (r, hub, s) => {
         "Sales whose points tender took more points than the member had (offline stores spending the same points): newest first",
       access: "read",
       tag,
-      response: z.object({
-        overdraws: z.array(
-          z.object({
-            storeId: z.string(),
-            saleId: z.string(),
-            memberId: z.string(),
-            points: int,
-            amountFen: int,
-            overdrawn: int,
-            balanceAfter: int,
-            at: z.string(),
-          }),
-        ),
-      }),
+      response: z.object({ overdraws: z.array(Overdraw) }),
     },
     () => ({ overdraws: points().overdraws() }),
   );
