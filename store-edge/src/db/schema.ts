@@ -65,14 +65,6 @@ export const couponsTable = (name: string) =>
     data: text("data").notNull(),
   });
 
-/** The chain's points redemption rule (one record, id "chain"; protocol/src/points.ts). */
-export const pointsRulesTable = (name: string) =>
-  sqliteTable(name, {
-    id: text("id").primaryKey(),
-    version: integer("version").notNull(),
-    data: text("data").notNull(),
-  });
-
 export const products = productsTable("products");
 export const barcodes = barcodesTable("barcodes");
 export const prices = pricesTable("prices");
@@ -80,7 +72,6 @@ export const promotions = promotionsTable("promotions");
 export const members = membersTable("members", "members_phone");
 export const cashiers = cashiersTable("cashiers");
 export const coupons = couponsTable("coupons");
-export const pointsRules = pointsRulesTable("points_rules");
 
 /** Pages of a version being fetched; applied all at once when complete. */
 export const catalogStaging = sqliteTable(
@@ -386,23 +377,7 @@ export const memberSignups = sqliteTable(
   (t) => [index("member_signups_phone").on(t.phone)],
 );
 
-/**
- * Member points this store spent (a sale's points tender, positive) or gave back (a return's,
- * negative), written in the sale's or return's transaction, with the catalog version the lane
- * sold at. The till's known balance of a member is HQ's last balance (the member record, at its
- * version) less what this store spent at that version or later (src/member/points.ts).
- */
-export const memberPointsUsed = sqliteTable(
-  "member_points_used",
-  {
-    docId: text("doc_id").primaryKey(),
-    memberId: text("member_id").notNull(),
-    points: integer("points").notNull(),
-    catalogVersion: integer("catalog_version").notNull(),
-  },
-  (t) => [index("member_points_used_member").on(t.memberId, t.catalogVersion)],
-);
-
 export * from "./batch-schema.ts";
 export * from "./commands-schema.ts";
+export * from "./points-schema.ts";
 export * from "./stocktake-schema.ts";
