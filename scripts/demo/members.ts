@@ -91,6 +91,14 @@ export async function seedDemoMembers(api: Api): Promise<void> {
     ],
   });
   await api("POST", "/api/v1/members/runs");
+  // 积分抵现 at every till: 100 points = ¥1, at most half a sale, from 100 points (issue 18).
+  await api("PUT", "/api/v1/members/points-rule", {
+    enabled: true,
+    pointsPerYuan: 100,
+    maxSharePercent: 50,
+    minBalance: 100,
+    earnOnRedeemed: false,
+  });
   const everyone = await api<{ id: number }>("POST", "/api/v1/members/segments", {
     name: "活跃会员 active",
     rule: { recencyDays: { max: 120 } },
