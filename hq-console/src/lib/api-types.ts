@@ -1018,10 +1018,15 @@ export interface ChangesetPreview {
       change: number;
       delete: number;
     };
+    points_rule: {
+      add: number;
+      change: number;
+      delete: number;
+    };
   };
   skus: number;
   items: {
-    entity: "product" | "barcode" | "price" | "promotion" | "member" | "cashier" | "coupon";
+    entity: "product" | "barcode" | "price" | "promotion" | "member" | "cashier" | "coupon" | "points_rule";
     key: string;
     change: "add" | "change" | "delete";
     fields: string[];
