@@ -250,14 +250,7 @@ export class Edge {
       onLedger: () => this.link?.notify(),
     });
     this.scanner.members = this.members;
-    this.points = new MemberPoints({
-      db: this.db,
-      lanes: this.lanes,
-      sales: this.sales,
-      catalogVersion: () => this.replica.applied,
-    });
-    this.sales.spendPoints = (sale) => this.points.spend(sale);
-    this.returns.commit.givePointsBack = (r, original) => this.points.giveBack(r, original);
+    this.points = new MemberPoints(this); // hooks itself into the sale and return commits
     this.stocktakes = new Stocktakes({
       db: this.db,
       outbox: this.outbox,

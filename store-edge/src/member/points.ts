@@ -20,6 +20,7 @@ import { memberPointsUsed, members } from "../db/schema.ts";
 import type { EdgeDb } from "../db.ts";
 import { conflict, invalid } from "../errors.ts";
 import type { Lanes } from "../lanes/lanes.ts";
+import type { ReturnCommit } from "../returns/commit.ts";
 import type { SaleCommit, Tendered } from "../sale/commit.ts";
 import { remaining } from "../sale/tender.ts";
 
@@ -45,9 +46,25 @@ export interface PointsQuote {
 }
 
 export class MemberPoints {
-  constructor(
-    private readonly d: { db: EdgeDb; lanes: Lanes; sales: SaleCommit; catalogVersion: () => number },
-  ) {}
+  private readonly d: { db: EdgeDb; lanes: Lanes; sales: SaleCommit; catalogVersion: () => number };
+
+  /** Spends points in the sale's transaction and gives them back in the return's. */
+  constructor(edge: {
+    db: EdgeDb;
+    lanes: Lanes;
+    sales: SaleCommit;
+    returns: { commit: ReturnCommit };
+    replica: { applied: number };
+  }) {
+    this.d = {
+      db: edge.db,
+      lanes: edge.lanes,
+      sales: edge.sales,
+      catalogVersion: () => edge.replica.applied,
+    };
+    edge.sales.spendPoints = (sale) => this.spend(sale);
+    edge.returns.commit.givePointsBack = (r, original) => this.giveBack(r, original);
+  }
 
   private rule(): PointsRule {
     return this.d.lanes.lookup.pointsRule ?? NO_POINTS_RULE;
