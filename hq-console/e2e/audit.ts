@@ -24,7 +24,7 @@ export async function auditLogFromScreen(ctx: {
   assert(res.status === 403, `the auditor is refused, got ${res.status}`);
   const all = await hubApi<{ total: number }>(http, "GET", "/api/v1/audit?limit=1");
 
-  await page.getByRole("link", { name: "操作日志" }).click();
+  await page.getByRole("link", { name: "操作日志", exact: true }).click();
   const form = page.getByTestId("audit-form");
   await page.locator('[data-testid="audit-form"][data-loaded="true"]').waitFor();
   // The pager says the hub's total, not the page's length.

@@ -120,7 +120,7 @@ test.describe("hq-console books e2e", () => {
   });
 
   test("valuation: stock not yet in the books, posted, then equal to the inventory account to the fen", async () => {
-    await page.getByRole("link", { name: "存货估值" }).click();
+    await page.getByRole("link", { name: "存货估值", exact: true }).click();
     await page.getByRole("heading", { name: "存货估值" }).waitFor();
     await page.locator('input[name="date"]').fill(today);
     await page.getByRole("button", { name: "查询" }).click();
@@ -141,7 +141,7 @@ test.describe("hq-console books e2e", () => {
   });
 
   test("chart of accounts: a bad code is refused naming the field, a sub-account added, a rule moved", async () => {
-    await page.getByRole("link", { name: "科目表" }).click();
+    await page.getByRole("link", { name: "科目表", exact: true }).click();
     await page.getByRole("heading", { name: "科目表" }).waitFor();
     await page
       .locator('[data-testid="accounts"] tr[data-code="1405"]')
@@ -180,7 +180,7 @@ test.describe("hq-console books e2e", () => {
   });
 
   test("voucher export: Yonyou text in GBK and Kingdee Excel downloaded, and listed", async () => {
-    await page.getByRole("link", { name: "凭证导出" }).click();
+    await page.getByRole("link", { name: "凭证导出", exact: true }).click();
     await page.getByRole("heading", { name: "凭证导出" }).waitFor();
     const form = page.getByTestId("export-form");
     await form.locator('input[name="from"]').fill(`${today.slice(0, 7)}-01`);
@@ -214,18 +214,18 @@ test.describe("hq-console books e2e", () => {
 
   test("in English the books screens are English", async () => {
     await page.getByTestId("lang").click();
-    await page.getByRole("link", { name: "Stock valuation" }).click();
+    await page.getByRole("link", { name: "Stock valuation", exact: true }).click();
     await page.getByRole("heading", { name: "Stock valuation" }).waitFor();
     await page
       .getByTestId("valuation-status")
       .filter({ hasText: "Valuation equals the inventory account" })
       .waitFor();
-    await page.getByRole("link", { name: "Chart of accounts" }).click();
+    await page.getByRole("link", { name: "Chart of accounts", exact: true }).click();
     await page
       .locator('[data-testid="accounts"] tr[data-code="1405"]')
       .filter({ hasText: "Merchandise inventory" })
       .waitFor();
-    await page.getByRole("link", { name: "Voucher export" }).click();
+    await page.getByRole("link", { name: "Voucher export", exact: true }).click();
     await page.getByRole("heading", { name: "Voucher export" }).waitFor();
     await page.getByTestId("lang").click();
   });

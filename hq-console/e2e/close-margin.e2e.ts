@@ -130,7 +130,7 @@ test.describe("hq-console month-end close and margin", () => {
   });
 
   test("毛利: revenue, cost and gross margin by store and by promotion, to the fen", async () => {
-    await page.getByRole("link", { name: "毛利" }).click();
+    await page.getByRole("link", { name: "毛利", exact: true }).click();
     const table = page.getByTestId("margin-report");
     const row = table.locator(`tr[data-key="${STORE}"]`);
     await row.waitFor();
@@ -155,7 +155,7 @@ test.describe("hq-console month-end close and margin", () => {
   });
 
   test("月结: the checklist names what is left; a passed step is confirmed; close is refused naming the step", async () => {
-    await page.getByRole("link", { name: "月结" }).click();
+    await page.getByRole("link", { name: "月结", exact: true }).click();
     await page.getByTestId("close-period").fill(day.slice(0, 7));
     await page.getByTestId("close-state").filter({ hasText: "未结账" }).waitFor();
     await page.getByTestId("close-check").click();

@@ -278,7 +278,7 @@ test.describe("hq-console e2e", () => {
     }));
 
   test("a change set: created, price added, released to pilot, promoted, audit trail shown", async () => {
-    await page.getByRole("link", { name: "变更集" }).click();
+    await page.getByRole("link", { name: "变更集", exact: true }).click();
     const form = page.getByTestId("create-changeset");
     await form.locator('input[name="description"]').fill("周末调价");
     await form.getByRole("button", { name: "新建" }).click();
@@ -318,7 +318,7 @@ test.describe("hq-console e2e", () => {
       "GET",
       "/api/v1/changesets/page?limit=1",
     );
-    await page.getByRole("link", { name: "变更集" }).click();
+    await page.getByRole("link", { name: "变更集", exact: true }).click();
     await page.locator('[data-testid="changeset-filter"][data-loaded="true"]').waitFor();
     // The screen may still show the list from the case before (made before these three): ask again.
     await page.getByTestId("changeset-filter").getByRole("button", { name: "查询" }).click();
@@ -400,7 +400,7 @@ test.describe("hq-console e2e", () => {
   });
 
   test("a CSV import with a bad row shows row, column and reason, and writes nothing", async () => {
-    await page.getByRole("link", { name: "商品" }).click();
+    await page.getByRole("link", { name: "商品", exact: true }).click();
     const form = page.getByTestId("import");
     await form
       .locator('textarea[name="csv"]')
@@ -450,7 +450,7 @@ test.describe("hq-console e2e", () => {
       10_000,
       "the dead letter at HQ",
     );
-    await page.getByRole("link", { name: "数据异常" }).click();
+    await page.getByRole("link", { name: "数据异常", exact: true }).click();
     const row = page.getByTestId("dead-letters").locator("tr", { hasText: "bad_json" });
     await row.waitFor();
     const id = Number(await row.getAttribute("data-dead"));
@@ -476,7 +476,7 @@ test.describe("hq-console e2e", () => {
   });
 
   test("a sale's receipt and the item's stock card show", async () => {
-    await page.getByRole("link", { name: "库存" }).click();
+    await page.getByRole("link", { name: "库存", exact: true }).click();
     await page.locator(`tr[data-sale="${saleId}"]`).getByRole("button", { name: "小票" }).click();
     const receipt = page.getByTestId("receipt");
     await receipt.waitFor();
@@ -493,11 +493,11 @@ test.describe("hq-console e2e", () => {
   });
 
   test("reports and finance show the day's sale; posting makes a balanced voucher", async () => {
-    await page.getByRole("link", { name: "报表" }).click();
+    await page.getByRole("link", { name: "报表", exact: true }).click();
     await page.getByTestId("report-net").filter({ hasText: "¥12.34" }).waitFor();
     await page.getByTestId("tenders-report").getByText("cash").waitFor();
     await page.getByTestId("sales-chart").waitFor();
-    await page.getByRole("link", { name: "财务" }).click();
+    await page.getByRole("link", { name: "财务", exact: true }).click();
     await page.getByTestId("post").click();
     await page.getByTestId("post-notice").waitFor();
     await page.getByTestId("tb-debit").filter({ hasText: "¥12.34" }).waitFor();
@@ -527,13 +527,13 @@ test.describe("hq-console e2e", () => {
       }
     })();
     db.close();
-    await page.getByRole("link", { name: "报表" }).click();
+    await page.getByRole("link", { name: "报表", exact: true }).click();
     await page.getByRole("button", { name: "查询" }).click();
     const excluded = page.getByTestId("report-excluded");
     await excluded.locator('li[data-store="S099"]').filter({ hasText: "2^53" }).waitFor();
     // S001's sale is still reported, exactly.
     await page.getByTestId("report-net").filter({ hasText: "¥12.34" }).waitFor();
-    await page.getByRole("link", { name: "财务" }).click();
+    await page.getByRole("link", { name: "财务", exact: true }).click();
     await page.getByTestId("post").click();
     await page.getByTestId("post-notice").waitFor();
     const failed = page.locator('[data-testid="finance-failures"] tr[data-store="S099"]');
@@ -545,7 +545,7 @@ test.describe("hq-console e2e", () => {
   test("replenishment: a suggestion from stock and sales, drafted, sent, the store's receipt makes it received", async () => {
     // The supplier, made on the suppliers screen: a minimum that is not whole packs is refused
     // naming the field, then saved right; the SKU assigned to it there.
-    await page.getByRole("link", { name: "供应商" }).click();
+    await page.getByRole("link", { name: "供应商", exact: true }).click();
     const form = page.getByTestId("supplier-form");
     await form.locator('input[name="id"]').fill("SUP-COCA");
     await form.locator('input[name="name"]').fill("可口可乐装瓶");
@@ -568,7 +568,7 @@ test.describe("hq-console e2e", () => {
     const sup = await api<{ packSize: number; minOrderQty: number }>("GET", "/api/v1/suppliers/SUP-COCA");
     assert(sup.packSize === 12 && sup.minOrderQty === 12, `supplier at HQ: ${JSON.stringify(sup)}`);
 
-    await page.getByRole("link", { name: "补货" }).click();
+    await page.getByRole("link", { name: "补货", exact: true }).click();
     const rp = page.getByTestId("reorder-point");
     await rp.locator('input[name="sku"]').fill(SKU);
     await rp.locator('input[name="reorderPoint"]').fill("10");
@@ -620,7 +620,7 @@ test.describe("hq-console e2e", () => {
   });
 
   test("an accounting month is closed from the finance screen, and says who closed it", async () => {
-    await page.getByRole("link", { name: "财务" }).click();
+    await page.getByRole("link", { name: "财务", exact: true }).click();
     const month = new Date().toISOString().slice(0, 7);
     const row = page.locator(`[data-testid="periods"] tr[data-period="${month}"]`);
     await row.getByTestId("period-status").filter({ hasText: "未结账" }).waitFor();
@@ -694,7 +694,7 @@ test.describe("hq-console e2e", () => {
     );
     await s5.close();
 
-    await page.getByRole("link", { name: "完整性核对" }).click();
+    await page.getByRole("link", { name: "完整性核对", exact: true }).click();
     await page.locator('input[name="from"]').fill(yesterday);
     await page.locator('input[name="to"]').fill(today);
     await page.getByRole("button", { name: "查询" }).first().click();
@@ -750,7 +750,7 @@ test.describe("hq-console e2e", () => {
       status: "active",
     });
     await api("POST", `/api/v1/changesets/${cs.id}/release`, { stage: "all" });
-    await page.getByRole("link", { name: "优惠券" }).click();
+    await page.getByRole("link", { name: "优惠券", exact: true }).click();
     const form = page.getByTestId("coupon-form");
     await form.waitFor();
     await form.locator('select[name="promotionId"]').selectOption("P-VIP20");
@@ -801,7 +801,7 @@ test.describe("hq-console e2e", () => {
       );
       await w.close();
     }
-    await page.getByRole("link", { name: "数据异常" }).click();
+    await page.getByRole("link", { name: "数据异常", exact: true }).click();
     await page.getByTestId("tab-coupon-conflicts").click();
     const row = page.locator(`tr[data-coupon-conflict="${mine.code}"]`);
     await row.waitFor();
@@ -809,7 +809,7 @@ test.describe("hq-console e2e", () => {
     assert(text.includes("S006") && text.includes("S007") && text.includes("open"), `conflict row: ${text}`);
     await row.getByRole("button", { name: "已处理" }).click();
     await until(async () => (await row.innerText()).includes("resolved"), 10_000, "the conflict closed");
-    await page.getByRole("link", { name: "优惠券" }).click();
+    await page.getByRole("link", { name: "优惠券", exact: true }).click();
     await until(
       async () => (await page.locator(`tr[data-coupon="${mine.code}"]`).innerText()).includes("已使用"),
       15_000,
@@ -818,7 +818,7 @@ test.describe("hq-console e2e", () => {
   });
 
   test("an admin issues a token shown once, and revokes it: the hub refuses it at once", async () => {
-    await page.getByRole("link", { name: "访问令牌" }).click();
+    await page.getByRole("link", { name: "访问令牌", exact: true }).click();
     const form = page.getByTestId("token-form");
     await form.locator('input[name="name"]').fill("华东区经理");
     await form.locator('select[name="role"]').selectOption("regional_manager");
@@ -849,7 +849,7 @@ test.describe("hq-console e2e", () => {
     await page.getByRole("link", { name: "门店", exact: true }).click();
     assert((await page.locator("html").getAttribute("lang")) === "zh-CN", "zh-CN first");
     await page.getByTestId("lang").click();
-    await page.getByRole("link", { name: "Fleet" }).waitFor();
+    await page.getByRole("link", { name: "Fleet", exact: true }).waitFor();
     await page.locator(`tr[data-store="${STORE}"]`).getByText("online").waitFor();
     assert((await page.locator("html").getAttribute("lang")) === "en", "lang=en");
     await page.getByTestId("lang").click();
@@ -876,7 +876,10 @@ test.describe("hq-console e2e", () => {
       await page.locator("main h1").waitFor();
       const w = await page.evaluate(() => document.documentElement.scrollWidth);
       assert(w <= 1280, `${path}: page is ${w} px wide`);
-      assert(await page.getByRole("link", { name: "财务" }).isVisible(), `${path}: navigation visible`);
+      assert(
+        await page.getByRole("link", { name: "财务", exact: true }).isVisible(),
+        `${path}: navigation visible`,
+      );
     }
   });
 
@@ -891,16 +894,16 @@ test.describe("hq-console e2e", () => {
     await page.locator(`tr[data-store="${STORE}"]`).waitFor();
     assert((await page.getByTestId("create-store").count()) === 0, "no store form");
     assert((await page.getByRole("button", { name: "生成注册码" }).count()) === 0, "no code button");
-    await page.getByRole("link", { name: "变更集" }).click();
+    await page.getByRole("link", { name: "变更集", exact: true }).click();
     await page.getByTestId("changesets").waitFor();
     assert((await page.getByTestId("create-changeset").count()) === 0, "no change set form");
-    await page.getByRole("link", { name: "财务" }).click();
+    await page.getByRole("link", { name: "财务", exact: true }).click();
     await page.getByTestId("trial-balance").waitFor();
     assert((await page.getByTestId("post").count()) === 0, "no post button");
-    await page.getByRole("link", { name: "供应商" }).click();
+    await page.getByRole("link", { name: "供应商", exact: true }).click();
     await page.locator('tr[data-supplier="SUP-COCA"]').waitFor();
     assert((await page.getByTestId("supplier-form").count()) === 0, "no supplier form");
-    await page.getByRole("link", { name: "访问令牌" }).click();
+    await page.getByRole("link", { name: "访问令牌", exact: true }).click();
     await page.getByTestId("tokens-admin-only").waitFor();
     // The words the console shows come from the hub: the same call is refused with this reason.
     const res = await fetch(`${http}/api/v1/changesets`, {

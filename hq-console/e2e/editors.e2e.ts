@@ -335,7 +335,7 @@ test.describe("hq-console editors", () => {
     );
 
     await page.getByRole("link", { name: "会员", exact: true }).click();
-    await page.getByTestId("members-tabs").getByRole("link", { name: "会员资料" }).click();
+    await page.getByTestId("members-tabs").getByRole("link", { name: "会员资料", exact: true }).click();
     await page.locator('[data-testid="member-records"][data-loaded]').waitFor();
     await page.getByTestId("new-member").click();
     const m = page.locator('[data-testid="member-form"][data-id=""]');

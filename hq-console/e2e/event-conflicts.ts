@@ -38,7 +38,7 @@ export async function conflictResolvedFromScreen(ctx: { page: Page; http: string
       "an ack holding the store's seq 3",
     );
 
-    await page.getByRole("link", { name: "数据异常" }).click();
+    await page.getByRole("link", { name: "数据异常", exact: true }).click();
     await page.getByRole("button", { name: "冲突", exact: true }).click();
     const row = page.locator(`[data-testid="conflicts"] tr[data-seq="3"]`, { hasText: storeId });
     await row.getByRole("button", { name: "查看" }).click();

@@ -95,7 +95,7 @@ test.describe("hq-console near-expiry e2e", () => {
     await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
     await page.getByRole("button", { name: "登录" }).click();
     await page.locator("nav.side").waitFor();
-    await page.getByRole("link", { name: "临期商品" }).click();
+    await page.getByRole("link", { name: "临期商品", exact: true }).click();
     await page.locator('[data-testid="expiry"][data-loaded="1"]').waitFor();
   });
   test.afterAll(async () => {

@@ -20,7 +20,7 @@ export async function takeoverAlertAndRotation(ctx: {
   rotateStore: string;
 }) {
   const { page, http, enrolled } = ctx;
-  await page.getByRole("link", { name: "门店" }).first().click();
+  await page.getByRole("link", { name: "门店", exact: true }).first().click();
   await page.getByTestId("fleet-alerts").getByText("无未处理的安全告警").waitFor();
 
   // Someone else connects with the store's own credentials: the broker drops the store.
@@ -112,7 +112,7 @@ export async function tillPinAlert(ctx: { page: Page; http: string; storeId: str
     audit(1, "pin_locked", "code 1002 locked after wrong PINs (sign_in) from 192.168.1.66 on lane 3"),
     audit(2, "pin_source_throttled", "10 wrong PINs at 3 codes from 192.168.1.66 (last: code 1003)"),
   ]);
-  await page.getByRole("link", { name: "门店" }).first().click();
+  await page.getByRole("link", { name: "门店", exact: true }).first().click();
   const row = page.locator(
     `[data-testid="fleet-alerts"] tr[data-kind="till_pin_abuse"][data-store="${storeId}"]`,
   );

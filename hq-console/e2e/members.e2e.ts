@@ -89,7 +89,7 @@ test.describe("hq-console members", () => {
   });
 
   test("a member's profile from the sales: visits, basket, favourites, points history, consent", async () => {
-    await page.getByRole("link", { name: "会员" }).click();
+    await page.getByRole("link", { name: "会员", exact: true }).click();
     await page.locator('input[name="q"]').fill(id(7));
     await page.getByRole("button", { name: "查询" }).click();
     const row = page.locator(`tr[data-member="${id(7)}"]`);
@@ -110,7 +110,7 @@ test.describe("hq-console members", () => {
   });
 
   test("a segment previewed with its size, saved, listed", async () => {
-    await page.getByTestId("members-tabs").getByRole("link", { name: "会员分群" }).click();
+    await page.getByTestId("members-tabs").getByRole("link", { name: "会员分群", exact: true }).click();
     const form = page.getByTestId("segment-form");
     await form.locator('input[name="visitsMin"]').fill("3");
     await form.getByTestId("segment-preview-button").click();
@@ -132,7 +132,7 @@ test.describe("hq-console members", () => {
   });
 
   test("a campaign on the segment: coupons issued, results with the uplift interval on a chart", async () => {
-    await page.getByTestId("members-tabs").getByRole("link", { name: "营销活动" }).click();
+    await page.getByTestId("members-tabs").getByRole("link", { name: "营销活动", exact: true }).click();
     const form = page.getByTestId("campaign-form");
     await form.locator('input[name="name"]').fill("老客回流");
     await form.locator('select[name="segmentId"]').selectOption({ label: "常客 (20)" });
@@ -191,7 +191,7 @@ test.describe("hq-console members", () => {
 
   test("in English; an auditor sees phones masked and no PIPL buttons", async () => {
     await page.getByTestId("lang").click();
-    await page.getByTestId("members-tabs").getByRole("link", { name: "Segments" }).click();
+    await page.getByTestId("members-tabs").getByRole("link", { name: "Segments", exact: true }).click();
     await page.getByRole("heading", { name: "Saved segments" }).waitFor();
     await page.getByTestId("lang").click();
 
@@ -202,7 +202,7 @@ test.describe("hq-console members", () => {
     await p.goto(`${http}/`);
     await p.locator('input[name="token"]').fill(auditorToken);
     await p.getByRole("button", { name: /登录|Sign in/ }).click();
-    await p.getByRole("link", { name: "会员" }).click();
+    await p.getByRole("link", { name: "会员", exact: true }).click();
     const row = p.locator(`tr[data-member="${id(7)}"]`);
     await row.waitFor();
     assert((await row.getByTestId("phone").innerText()) === "137****0007", "masked");

@@ -126,7 +126,7 @@ test.describe("hq-console payables e2e", () => {
     await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
     await page.getByRole("button", { name: "登录" }).click();
     await page.locator("nav.side").waitFor();
-    await page.getByRole("link", { name: "应付账款" }).click();
+    await page.getByRole("link", { name: "应付账款", exact: true }).click();
     await page.getByRole("heading", { name: "应付账款" }).waitFor();
   });
 

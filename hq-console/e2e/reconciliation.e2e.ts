@@ -128,7 +128,7 @@ test.describe("hq-console reconciliation", () => {
   });
 
   test("import the day's WeChat Pay bill: exactly the planted differences, with reasons", async () => {
-    await page.getByRole("link", { name: "支付对账" }).click();
+    await page.getByRole("link", { name: "支付对账", exact: true }).click();
     const form = page.getByTestId("recon-import");
     await form.locator('select[name="source"]').selectOption("wechat");
     await form.locator('input[name="date"]').fill(day);

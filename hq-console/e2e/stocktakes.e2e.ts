@@ -94,7 +94,7 @@ test.describe("hq-console stocktakes e2e", () => {
     await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
     await page.getByRole("button", { name: "登录" }).click();
     await page.locator("nav.side").waitFor();
-    await page.getByRole("link", { name: "盘点" }).click();
+    await page.getByRole("link", { name: "盘点", exact: true }).click();
     await page.locator('[data-testid="stocktakes"][data-loaded="1"]').waitFor();
   });
   test.afterAll(async () => {
@@ -167,7 +167,7 @@ test.describe("hq-console stocktakes e2e", () => {
   });
 
   test("the count's alerts are on 数据异常 too (negative book stock, a big variance), with the count", async () => {
-    await page.getByRole("link", { name: "数据异常" }).click();
+    await page.getByRole("link", { name: "数据异常", exact: true }).click();
     await page.getByTestId("tab-stocktake-alerts").click();
     await page.locator('[data-testid="exception-stocktake-alerts"][data-loaded="1"]').waitFor();
     const row = (sku: string, kind: string) =>

@@ -181,7 +181,7 @@ test.describe("hq-console suppliers e2e", () => {
       await page.locator('[data-testid="price-list"][data-loaded="SUP-MILK"]').waitFor();
       const w = await page.evaluate(() => document.documentElement.scrollWidth);
       assert(w <= viewport.width, `${viewport.width}x${viewport.height}: page is ${w} px wide`);
-      assert(await page.getByRole("link", { name: "供应商" }).isVisible(), "navigation visible");
+      assert(await page.getByRole("link", { name: "供应商", exact: true }).isVisible(), "navigation visible");
     }
   });
 });

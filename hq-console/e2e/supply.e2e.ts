@@ -150,7 +150,7 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
     await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
     await page.getByRole("button", { name: "登录" }).click();
     await page.locator("nav.side").waitFor();
-    await page.getByRole("link", { name: "自动订货" }).click();
+    await page.getByRole("link", { name: "自动订货", exact: true }).click();
     await page.getByRole("heading", { name: "自动补货" }).waitFor();
   });
 
@@ -162,7 +162,7 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
   });
 
   test("parameters in bulk by category and store group, and by CSV with a bad row named", async () => {
-    await page.getByTestId("supply-nav").getByRole("link", { name: "补货参数" }).click();
+    await page.getByTestId("supply-nav").getByRole("link", { name: "补货参数", exact: true }).click();
     await page.getByRole("heading", { name: "补货参数" }).waitFor();
     const bulk = page.getByTestId("bulk-form");
     await bulk.locator('input[name="category"]').fill("10");
@@ -190,7 +190,7 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
   });
 
   test("the milk's forecast: stock-out days marked, a weekend above the weekdays", async () => {
-    await page.getByTestId("supply-nav").getByRole("link", { name: "需求预测" }).click();
+    await page.getByTestId("supply-nav").getByRole("link", { name: "需求预测", exact: true }).click();
     await page.getByRole("heading", { name: "需求预测" }).waitFor();
     await page.locator('input[name="sku"]').fill("M1");
     await page.getByRole("button", { name: "查看" }).click();
@@ -207,7 +207,7 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
   });
 
   test("a run: the cheap order goes out by itself, the dear one waits and is approved; the XLSX downloads", async () => {
-    await page.getByTestId("supply-nav").getByRole("link", { name: "自动补货" }).click();
+    await page.getByTestId("supply-nav").getByRole("link", { name: "自动补货", exact: true }).click();
     const form = page.getByTestId("schedule-form");
     // Type only after the saved schedule has loaded, or the load overwrites what was typed.
     await page.locator('[data-testid="schedule-form"][data-loaded="true"]').waitFor();
@@ -257,7 +257,7 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
     await row.getByTestId("po-status").filter({ hasText: "在途" }).waitFor();
     const po = await api<{ status: string }>("GET", `/api/v1/purchase-orders/${poId}`);
     assert(po.status === "in_transit", `in transit: ${po.status}`);
-    await page.getByRole("link", { name: "自动订货" }).click();
+    await page.getByRole("link", { name: "自动订货", exact: true }).click();
     await page.getByRole("heading", { name: "自动补货" }).waitFor();
   });
 

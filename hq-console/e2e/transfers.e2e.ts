@@ -90,7 +90,7 @@ test.describe("hq-console transfers e2e", () => {
   });
 
   test("request a transfer of 10 milk from 滨江 to 西湖", async () => {
-    await page.getByRole("link", { name: "门店调拨" }).click();
+    await page.getByRole("link", { name: "门店调拨", exact: true }).click();
     await page.getByRole("heading", { name: "门店调拨" }).waitFor();
     await page.getByTestId("transfer-new").evaluate((d) => {
       (d as HTMLDetailsElement).open = true;
