@@ -5,7 +5,7 @@
 // schedules (catalog/preview-store.ts); the shelf price is the one the store would resolve now
 // (resolvePrice + the protocol's priceAt, the same code that builds what stores are served).
 import { priceAt } from "@retail/protocol";
-import { type Entity, type PriceSchedule, parsePriceKey, priceKey } from "./rules.ts";
+import { ENTITIES, type Entity, type PriceSchedule, parsePriceKey, priceKey } from "./rules.ts";
 import { inTarget, resolvePrice, type Target } from "./view.ts";
 
 export interface PreviewStore {
@@ -68,8 +68,6 @@ export interface DraftPreview {
 /** Shelf prices are worked out store by store: a whole-catalog import shows its first SKUs. */
 export const MAX_PRICE_SKUS = 500;
 
-const ENTITY_LIST: Entity[] = ["product", "barcode", "price", "promotion", "member", "cashier", "coupon"];
-
 function changeOf(r: PreviewItemRow): ItemChange {
   if (r.op === "delete") return "delete";
   return r.prev === null || r.prev === undefined ? "add" : "change";
@@ -129,7 +127,7 @@ export interface PreviewInput {
 export function previewDraft(input: PreviewInput): DraftPreview {
   const { target, rows, at } = input;
   const reached = input.stores.filter((s) => inTarget(s, target));
-  const counts = Object.fromEntries(ENTITY_LIST.map((e) => [e, { add: 0, change: 0, delete: 0 }])) as Record<
+  const counts = Object.fromEntries(ENTITIES.map((e) => [e, { add: 0, change: 0, delete: 0 }])) as Record<
     Entity,
     { add: number; change: number; delete: number }
   >;

@@ -199,13 +199,16 @@ export function createMasterStore(ctx: CatalogContext) {
       })
       .onConflictDoUpdate({
         target: members.id,
+        // An existing member's balance is HQ's points ledger's (ingest: earned, redeemed,
+        // returned), never a change item's: an editor or CSV row read before a sale took points
+        // would otherwise put them back. When the item's balance differs, the stores got a stale
+        // one with it, so the member is marked for the next balance sync.
         set: {
           phone: excluded("phone"),
           name: excluded("name"),
           tier: excluded("tier"),
-          points: excluded("points"),
           status: excluded("status"),
-          dirty: 0,
+          dirty: sql`case when ${members.points} <> excluded.points then 1 else 0 end`,
         },
       })
       .prepare(),

@@ -152,6 +152,30 @@ describe("points redemption at HQ", () => {
     expect(findings(sale.payload.saleId)).toEqual([]);
   });
 
+  test("an edit of the member read before a sale took points does not put them back", async () => {
+    const before = balance();
+    // The console's member editor (or a CSV row) read the record when it had more points...
+    const stale = {
+      id: "M1",
+      phone: "13800000001",
+      name: "王芳",
+      tier: "regular",
+      points: before + 400,
+      status: "active",
+    };
+    hub.db.prepare("UPDATE members SET dirty = 0 WHERE id = 'M1'").run();
+    const cs = hub.catalog.createChangeset("test", { target: { kind: "all" } });
+    await hub.catalog.edit("test", "member", stale, cs.id);
+    hub.catalog.release("test", cs.id, "all");
+    // ...the name is taken, the ledger's balance is kept, and the stores get it at the next sync.
+    const row = hub.db.prepare("SELECT name, points, dirty FROM members WHERE id = 'M1'").get() as {
+      name: string;
+      points: number;
+      dirty: number;
+    };
+    expect(row).toEqual({ name: "王芳", points: before, dirty: 1 });
+  });
+
   test("a forged points amount and a share above the cap are findings naming the field", () => {
     const forged = pointsSale("S1", 500, 5); // 5 points cannot pay 500 fen at 100 points a yuan
     const greedy = pointsSale("S1", 1500, 1500); // 75% of the basket, cap 50%
