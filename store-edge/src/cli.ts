@@ -4,7 +4,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { newCertificateRequest } from "@retail/protocol/pki";
 import pkg from "../package.json" with { type: "json" };
 import { applianceBuild, applianceDir, unpackAppliance, useApplianceDir } from "./appliance.ts";
 import { CONFIG_FILE, defaultDataDir, loadConfig, saveConfig } from "./config.ts";
@@ -12,7 +11,7 @@ import { NoDevices } from "./devices/port.ts";
 import { Edge } from "./edge.ts";
 import { systemdNotifier } from "./health/systemd.ts";
 import { serveEdge } from "./http/server.ts";
-import { lanAddresses, writeStoreTls } from "./link/tls.ts";
+import { EnrollError, type Enrolled, enrollAt } from "./setup/enroll.ts";
 
 const HELP: Record<string, string> = {
   main: `store-edge <command> [options]
@@ -133,59 +132,26 @@ async function enroll(args: string[]): Promise<void> {
   if (!values.hq) fail("enroll: --hq URL is required");
   if (!values.code) fail("enroll: --code CODE is required");
   const dataDir = values.data ? resolve(values.data) : defaultDataDir();
-  const config = loadConfig(dataDir);
-  if (config.enrollment && !values.force)
-    fail(`already enrolled as ${config.enrollment.storeId}; use --force to enroll again`);
-  const hq = values.hq.replace(/\/+$/, "");
-  // The store's own key: HQ signs only its public half. Written with HQ's answer (a refused
-  // --force enrollment keeps the key and certificate the edge has).
-  const request = values["no-tls"] ? undefined : await newCertificateRequest("pending");
-  const lan =
-    values.lan !== undefined
-      ? values.lan
-          .split(",")
-          .map((a) => a.trim())
-          .filter(Boolean)
-      : lanAddresses();
-  let res: Response;
+  let r: Enrolled;
   try {
-    res = await fetch(`${hq}/api/v1/enroll`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        code: values.code,
-        ...(request ? { csr: request.csrPem, lanAddresses: lan } : {}),
-      }),
+    r = await enrollAt(dataDir, values.hq, values.code, {
+      force: values.force ?? false,
+      tls: !values["no-tls"],
+      ...(values.lan !== undefined
+        ? {
+            lan: values.lan
+              .split(",")
+              .map((a) => a.trim())
+              .filter(Boolean),
+          }
+        : {}),
     });
   } catch (e) {
-    fail(`cannot reach HQ at ${hq}: ${(e as Error).message}`);
+    if (e instanceof EnrollError) fail(e.message);
+    throw e;
   }
-  const text = await res.text();
-  if (!res.ok) fail(`HQ refused the code (${res.status}): ${text.slice(0, 300)}`);
-  const r = JSON.parse(text) as {
-    storeId: string;
-    storeName: string;
-    region?: string;
-    mqtt: { url: string; username: string; password: string; clientId: string };
-    releaseKey?: string;
-    tls?: { caPem: string; certPem: string; serial: string; notAfter: string };
-  };
-  if (r.tls && request)
-    writeStoreTls(dataDir, { keyPem: request.keyPem, certPem: r.tls.certPem, caPem: r.tls.caPem });
-  saveConfig(dataDir, (raw) => {
-    raw.enrollment = {
-      hq,
-      storeId: r.storeId,
-      storeName: r.storeName,
-      ...(r.region ? { region: r.region } : {}),
-      mqtt: r.mqtt,
-      ...(r.tls ? { tls: { serial: r.tls.serial, notAfter: r.tls.notAfter } } : {}),
-      enrolledAt: new Date().toISOString(),
-      ...(r.releaseKey ? { releaseKey: r.releaseKey } : {}),
-    };
-  });
   console.log(
-    `enrolled as store ${r.storeId} (${r.storeName}); MQTT ${r.mqtt.url}${r.tls ? ` (TLS, certificate ${r.tls.serial} until ${r.tls.notAfter.slice(0, 10)})` : ""}`,
+    `enrolled as store ${r.storeId} (${r.storeName}); MQTT ${r.mqttUrl}${r.tls ? ` (TLS, certificate ${r.tls.serial} until ${r.tls.notAfter.slice(0, 10)})` : ""}`,
   );
 }
 

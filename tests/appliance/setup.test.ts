@@ -4,7 +4,7 @@
 // the HQ link and the catalog download until the lanes can sell; then a cashier signs in on lane 1.
 // Enrolled, the page cannot enroll again (409).
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import {
   CHROMIUM,
@@ -39,7 +39,11 @@ async function hq<T = Record<string, unknown>>(method: string, path: string, bod
 }
 
 beforeAll(async () => {
-  hub = await startHubProc({ dataDir: join(work, "hub"), env: { HQ_ADMIN_TOKEN: ADMIN } });
+  // The hub serves mqtts: the setup page enrolls with a certificate request, as the CLI does.
+  hub = await startHubProc({
+    dataDir: join(work, "hub"),
+    env: { HQ_ADMIN_TOKEN: ADMIN, HQ_MQTTS_PORT: "0" },
+  });
   const cs = await hq<{ id: number }>("POST", "/api/v1/changesets", { target: { kind: "all" } });
   await hq("POST", `/api/v1/catalog/cashier?changeset=${cs.id}`, {
     id: "1001",
@@ -107,6 +111,12 @@ test("the setup page enrolls the edge with a code, shows progress, and the lanes
     body: JSON.stringify({ cashierId: "1001", pin: "1234" }),
   });
   expect(login.status).toBe(200);
+  // Over mutual TLS: the page sent a certificate request, the edge keeps its key and certificate
+  // and was told the broker's mqtts address (the catalog above came over it).
+  const enrolled = JSON.parse(readFileSync(join(work, "data", "store-edge.json"), "utf8")).enrollment;
+  expect(enrolled.mqtt.url).toBe(hub!.ready.mqtts!);
+  expect(enrolled.tls.serial).toMatch(/^[0-9a-f]+$/);
+  expect(existsSync(join(work, "data", "tls", "edge.key.pem"))).toBe(true);
   // Enrolled now: the LAN cannot enroll it again.
   const again = await fetch(`${base}/api/v1/setup/enroll`, {
     method: "POST",
