@@ -25,6 +25,8 @@ describe("enrollment and first contact", () => {
         password: expect.any(String),
         clientId: "store-S001",
       },
+      // The chain's release key (releases/): updates must verify under it.
+      releaseKey: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/),
     });
     const store = await connectStore(creds);
     const sale = saleEvent("S001", 1);
