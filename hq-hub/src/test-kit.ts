@@ -91,7 +91,7 @@ export async function enrollStore(
   hub: { http: { url: string } },
   id: string,
   extra: { region?: string; ring?: "pilot" | "general"; lat?: number; lng?: number; name?: string } = {},
-): Promise<EnrollResponse> {
+): Promise<EnrollResponse & { releaseKey: string }> {
   const created = await api(hub, "POST", "/api/v1/stores", {
     id,
     name: extra.name ?? `门店 ${id}`,
@@ -103,7 +103,8 @@ export async function enrollStore(
   const code = await api(hub, "POST", `/api/v1/stores/${id}/enrollment-code`);
   const enrolled = await api(hub, "POST", "/api/v1/enroll", { code: code.body.code }, "");
   if (enrolled.status !== 200) throw new Error(`enroll: ${JSON.stringify(enrolled.body)}`);
-  return enrolled.body as EnrollResponse;
+  // The HTTP answer also carries the chain's release key (stores/routes.ts).
+  return enrolled.body as EnrollResponse & { releaseKey: string };
 }
 
 /** A store's MQTT side, as the edge would run it: subscribed to its down-topics. */
