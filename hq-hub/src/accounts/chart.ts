@@ -63,6 +63,7 @@ export const CAS_DEFAULT_ACCOUNTS: readonly LedgerAccount[] = [
   a("6602", "管理费用", "Administrative expenses", "debit"),
   a("6603", "财务费用", "Financial expenses", "debit"),
   a("6603.01", "财务费用—手续费", "Financial expenses - payment fees", "debit"),
+  a("6601.02", "销售费用—会员积分抵现", "Selling expenses - member points redeemed", "debit"),
   a("6711", "营业外支出", "Non-operating expenses", "debit"),
 ];
 
@@ -70,7 +71,7 @@ export const CAS_DEFAULT_ACCOUNTS: readonly LedgerAccount[] = [
  * Default accounts added after the first charts were seeded: a company seeded before them gets
  * them (and their roles' rules) when its chart is next read, never overwriting an edit.
  */
-export const ADDED_LATER: readonly string[] = ["2202.03"];
+export const ADDED_LATER: readonly string[] = ["2202.03", "6601.02"];
 
 /**
  * The posting roles: what each automatic voucher debits or credits, and the classes of account
@@ -82,6 +83,7 @@ export const ROLES = {
   "tender.wechat": { account: "1012.01", categories: ["asset"], zh: "微信支付收款" },
   "tender.alipay": { account: "1012.02", categories: ["asset"], zh: "支付宝收款" },
   "tender.voucher": { account: "2203.01", categories: ["liability"], zh: "储值卡/购物券" },
+  "tender.points": { account: "6601.02", categories: ["profit_loss", "liability"], zh: "会员积分抵现" },
   revenue: { account: "6001", categories: ["profit_loss"], zh: "销售收入" },
   output_vat: { account: "2221.01.01", categories: ["liability"], zh: "销项税额" },
   suspense: { account: "1901", categories: ["asset"], zh: "长短款/待处理" },

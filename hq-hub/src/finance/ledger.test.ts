@@ -43,6 +43,25 @@ describe("summarise", () => {
     expect(checkBalanced(linesOf(t))).toEqual({ debitFen: 18710, creditFen: 18710 });
   });
 
+  test("points paid part of a sale: full revenue, the points a selling expense (6601.02)", () => {
+    const t = summarise({
+      // 20.00 incl. 2.30 VAT: 5.00 in points (500 points at 100 a yuan), 15.00 cash
+      sales: [{ netFen: 2000, taxFen: 230 }],
+      returns: [{ refundFen: 1000, taxFen: 115 }],
+      tenders: [
+        { docKind: "sale", kind: "points", amountFen: 500 },
+        { docKind: "sale", kind: "cash", amountFen: 1500 },
+        { docKind: "return", kind: "points", amountFen: 250 },
+        { docKind: "return", kind: "cash", amountFen: 750 },
+      ],
+      overShortFen: [],
+    });
+    expect(sideOf(t, "6601.02")).toEqual({ debitFen: 500, creditFen: 250 });
+    expect(sideOf(t, "6001")).toEqual({ debitFen: 885, creditFen: 1770 });
+    expect(sideOf(t, "1901")).toEqual({ debitFen: 0, creditFen: 0 });
+    checkBalanced(linesOf(t));
+  });
+
   test("tenders that do not add up to the sale go to 1901, so the books still balance", () => {
     const t = summarise({
       sales: [{ netFen: 1000, taxFen: 115 }],

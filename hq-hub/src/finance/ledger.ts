@@ -13,10 +13,11 @@ export const ACCOUNTS = {
   "6001": "主营业务收入",
   "2221.01.01": "应交税费—应交增值税(销项税额)",
   "1901": "待处理财产损溢",
+  "6601.02": "销售费用—会员积分抵现",
 } as const;
 export type Account = keyof typeof ACCOUNTS;
 
-export type TenderKind = "cash" | "card" | "wechat" | "alipay" | "voucher";
+export type TenderKind = "cash" | "card" | "wechat" | "alipay" | "voucher" | "points";
 /** Where money taken (or refunded) with each tender lands. A voucher redeems a prepaid liability. */
 export const TENDER_ACCOUNT: Record<TenderKind, Account> = {
   cash: "1001",
@@ -24,6 +25,9 @@ export const TENDER_ACCOUNT: Record<TenderKind, Account> = {
   wechat: "1012.01",
   alipay: "1012.02",
   voucher: "2203.01",
+  // Points paid part of the sale: the revenue is the full price (HQ's audit prices it so), and
+  // the points, accrued as no liability when earned, are the chain's selling expense when spent.
+  points: "6601.02",
 };
 
 /**
@@ -101,7 +105,7 @@ function add(t: Totals, account: string, debitFen: number, creditFen: number) {
 
 function accountOfTender(kind: string, accounts: SalesAccounts): string {
   const a = Object.hasOwn(accounts.tender, kind) ? accounts.tender[kind as TenderKind] : undefined;
-  // The protocol's schema admits only the five kinds; anything else would be a new kind the
+  // The protocol's schema admits only the kinds above; anything else would be a new kind the
   // chart does not know yet, and must not vanish from the books: it waits in suspense.
   return a ?? accounts.suspense;
 }

@@ -261,6 +261,7 @@ export function createPosting(opts: {
             wechat: r["tender.wechat"],
             alipay: r["tender.alipay"],
             voucher: r["tender.voucher"],
+            points: r["tender.points"],
           },
           revenue: r.revenue,
           outputVat: r.output_vat,
