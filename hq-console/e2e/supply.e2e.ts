@@ -4,7 +4,7 @@
 // browser: parameters set in bulk by category and store group and by CSV (a bad row named),
 // the milk's forecast chart with its stock-out days marked, the store's schedule and approval
 // threshold, a run whose cheap order goes out by itself while the dear one waits, approved,
-// the supplier's XLSX downloaded, and the screens in English.
+// the supplier's XLSX and PDF downloaded, the screens at 1280x800 and 1920x1080, and in English.
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "@playwright/test";
@@ -206,7 +206,7 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
     assert(sorted[0]! > 7 && sorted.at(-1)! > 1.5 * sorted[0]!, `weekdays and weekends: ${units}`);
   });
 
-  test("a run: the cheap order goes out by itself, the dear one waits and is approved; the XLSX downloads", async () => {
+  test("a run: the cheap order goes out by itself, the dear one waits and is approved; the XLSX and the PDF download", async () => {
     await page.getByTestId("supply-nav").getByRole("link", { name: "自动补货", exact: true }).click();
     const form = page.getByTestId("schedule-form");
     // Type only after the saved schedule has loaded, or the load overwrites what was typed.
@@ -243,6 +243,15 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
     const bytes = readFileSync((await download.path())!);
     assert(bytes[0] === 0x50 && bytes[1] === 0x4b, "a ZIP (XLSX) file");
     assert(bytes.includes(Buffer.from("纯牛奶 250ml")), "the line's name in the sheet");
+    // The same order as a PDF for the supplier (its text is read back in hq-hub's po-pdf tests).
+    const [pdf] = await Promise.all([
+      page.waitForEvent("download"),
+      milk.getByRole("button", { name: "打印 PDF" }).click(),
+    ]);
+    assert(pdf.suggestedFilename() === `${poId}.pdf`, pdf.suggestedFilename());
+    const pdfBytes = readFileSync((await pdf.path())!);
+    assert(pdfBytes.subarray(0, 5).toString() === "%PDF-", "a PDF file");
+    assert(pdfBytes.includes(Buffer.from("/FontFile2")), "with its CJK font embedded");
   });
 
   test("the supplier's shipping notice puts the approved order in transit", async () => {
@@ -257,8 +266,34 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
     await row.getByTestId("po-status").filter({ hasText: "在途" }).waitFor();
     const po = await api<{ status: string }>("GET", `/api/v1/purchase-orders/${poId}`);
     assert(po.status === "in_transit", `in transit: ${po.status}`);
+    // The order's page prints it for the supplier too.
+    await row.getByRole("button", { name: poId }).click();
+    await page.getByTestId("po-detail").filter({ hasText: poId }).waitFor();
+    const [pdf] = await Promise.all([page.waitForEvent("download"), page.getByTestId("po-pdf").click()]);
+    assert(pdf.suggestedFilename() === `${poId}.pdf`, pdf.suggestedFilename());
     await page.getByRole("link", { name: "自动订货", exact: true }).click();
     await page.getByRole("heading", { name: "自动补货" }).waitFor();
+  });
+
+  test("at 1280x800 and 1920x1080 the supply screens fit without sideways scrolling", async () => {
+    for (const size of [
+      { width: 1280, height: 800 },
+      { width: 1920, height: 1080 },
+    ]) {
+      await page.setViewportSize(size);
+      for (const [path, ready] of [
+        ["/replenishment", '[data-testid="purchase-orders"] tr[data-po]'],
+        ["/replenishment/params", '[data-testid="params"] tr[data-sku="M1"]'],
+        ["/replenishment/runs", '[data-testid="run-items"] tr[data-sku="M1"]'],
+      ] as const) {
+        await page.goto(`${http}${path}`);
+        await page.locator(ready).first().waitFor();
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+        assert(!wide, `${path} fits ${size.width} wide`);
+      }
+      await page.getByRole("button", { name: "打印 PDF" }).first().waitFor();
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   test("in English the screens and decisions are English", async () => {

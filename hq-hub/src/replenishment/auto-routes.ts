@@ -1,6 +1,6 @@
 // The automatic replenishment API: a SKU's forecast at a store, the store's plan, runs (on
 // demand; scheduled ones run by the hub's timer), approvals, reorder parameters (bulk and CSV),
-// schedules, and the purchase order as an XLSX file for the supplier.
+// schedules, and the purchase order as an XLSX or PDF file for the supplier.
 import { z } from "@hono/zod-openapi";
 import { ValidationError } from "../errors.ts";
 import { authorize } from "../http/auth.ts";
@@ -309,6 +309,28 @@ export const autoReplenishmentRoutes: RouteModule = (r, hub, s) => {
         headers: {
           "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
           "content-disposition": `attachment; filename="${po.id}.xlsx"`,
+        },
+      });
+    },
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/purchase-orders/{id}/export.pdf",
+      summary:
+        "The purchase order as a PDF for the supplier (A4, Chinese names; lines with pack counts, unit cost, value, total)",
+      access: "read",
+      tag,
+      response: z.string().openapi({ format: "binary" }),
+    },
+    async ({ params, principal }) => {
+      const po = hub.replenishment.get(params.id);
+      s.authorizeStoreRead(principal, po.storeId);
+      const bytes = await hub.autoReplenishment.pdfOf(params.id);
+      return new Response(bytes, {
+        headers: {
+          "content-type": "application/pdf",
+          "content-disposition": `attachment; filename="${po.id}.pdf"`,
         },
       });
     },

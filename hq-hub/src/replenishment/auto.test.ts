@@ -2,7 +2,7 @@
 // MQTT (milk with a weekly rhythm and a three-day stock-out, bread flat), parameters are set in
 // bulk and by CSV, the store's scheduled run (a clock passed in) orders from the forecast with
 // safety stock in whole packs, the cheap order goes out by itself and the dear one waits for
-// approval, the till is told, and the supplier gets an XLSX file.
+// approval, the till is told, and the supplier gets an XLSX or PDF file.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -19,6 +19,7 @@ import {
   tempDir,
   waitFor,
 } from "../test-kit.ts";
+import { pdfPages } from "../testing/pdf-text.ts";
 
 setDefaultTimeout(60_000);
 
@@ -373,6 +374,39 @@ describe("scheduled runs, approval rule, export", () => {
         })
       ).status,
     ).toBe(404);
+  });
+
+  test("the supplier's PDF: the order's lines read back by a PDF reader; other regions and unknown orders refused", async () => {
+    const res = await fetch(`${hub.http.url}/api/v1/purchase-orders/${milkPo}/export.pdf`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/pdf");
+    expect(res.headers.get("content-disposition")).toContain(`${milkPo}.pdf`);
+    const pages = await pdfPages(new Uint8Array(await res.arrayBuffer()));
+    const all = pages.flat();
+    const po = (await api(hub, "GET", `/api/v1/purchase-orders/${milkPo}`)).body;
+    const qty = po.lines[0].qty;
+    expect(all).toContain(po.id);
+    expect(all.find((t) => t.startsWith("供应商 Supplier:"))).toContain("伊利 (SUP-YILI)");
+    expect(all.find((t) => t.startsWith("状态 Status:"))).toContain("在途 In transit");
+    // SKU, name, (no barcode), qty, unit, pack 12, packs, unit cost, value
+    expect(all).toContain(
+      `M1 纯牛奶 250ml ${qty} EA 12 ${qty / 12} ${formatYuanPlain(300)} ${formatYuanPlain(qty * 300)}`,
+    );
+    expect(all).toContain(`合计 Total 1 行 lines ${qty} ${formatYuanPlain(qty * 300)}`);
+    const west = (
+      await api(hub, "POST", "/api/v1/tokens", { name: "xi", role: "regional_manager", region: "west" })
+    ).body.token;
+    const pdf = (id: string, token: string) =>
+      fetch(`${hub.http.url}/api/v1/purchase-orders/${id}/export.pdf`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+    expect((await pdf(milkPo, west)).status).toBe(403);
+    expect((await pdf(milkPo, auditor)).status).toBe(200);
+    expect((await pdf("PO-NOPE", ADMIN_TOKEN)).status).toBe(404);
+    expect((await pdf("..%2F..%2Fetc", ADMIN_TOKEN)).status).toBe(404);
+    expect((await fetch(`${hub.http.url}/api/v1/purchase-orders/${milkPo}/export.pdf`)).status).toBe(401);
   });
 
   test("reject cancels a waiting order", async () => {

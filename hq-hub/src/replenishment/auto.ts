@@ -98,7 +98,7 @@ export function createAutoReplenishment(deps: {
   const store = createAutoStore(db);
   const orders = createOrderStore(db);
   const params = createReorderParams({ db, now, suppliers, store, orders });
-  const exporter = createOrderExport({ suppliers, replenishment, store, costing });
+  const exporter = createOrderExport({ now, suppliers, replenishment, store, costing });
   const demand = createStoreDemand({ now, stock, store, orders });
   const { models, forecastFrom } = demand;
 

@@ -1,17 +1,19 @@
 // The supplier's copy of a purchase order: lines with name, barcode, pack, unit cost and value
-// (weighed goods ordered in grams, priced per kilogram), for po-xlsx.ts.
+// (weighed goods ordered in grams, priced per kilogram), for po-xlsx.ts and po-pdf.ts.
 import type { Suppliers } from "../suppliers/suppliers.ts";
 import type { AutoStore } from "./auto-store.ts";
 import type { Replenishment } from "./orders.ts";
+import { purchaseOrderPdf } from "./po-pdf.ts";
 import type { OrderDocument } from "./po-xlsx.ts";
 
 export function createOrderExport(deps: {
+  now: () => Date;
   suppliers: Suppliers;
   replenishment: Replenishment;
   store: AutoStore;
   costing: { orderCosts(poId: string): { sku: string; unitCostFen: number | null }[] };
 }) {
-  const { suppliers, replenishment, store, costing } = deps;
+  const { now, suppliers, replenishment, store, costing } = deps;
   /** What the supplier's copy of an order says (po-xlsx.ts writes it). */
   function exportOf(poId: string): OrderDocument {
     const po = replenishment.get(poId);
@@ -53,5 +55,10 @@ export function createOrderExport(deps: {
     };
   }
 
-  return { exportOf };
+  /** The supplier's copy as a PDF, stamped with the time it was printed. */
+  function pdfOf(poId: string): Promise<Uint8Array> {
+    return purchaseOrderPdf(exportOf(poId), now());
+  }
+
+  return { exportOf, pdfOf };
 }
