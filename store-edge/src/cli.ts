@@ -6,7 +6,11 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import pkg from "../package.json" with { type: "json" };
 import { applianceBuild, applianceDir, unpackAppliance, useApplianceDir } from "./appliance.ts";
+import { takeBackup } from "./backup/copy.ts";
+import { backupDir } from "./backup/job.ts";
+import { restoreFrom } from "./backup/restore.ts";
 import { CONFIG_FILE, defaultDataDir, loadConfig, saveConfig } from "./config.ts";
+import { migrationFiles } from "./db.ts";
 import { NoDevices } from "./devices/port.ts";
 import { Edge } from "./edge.ts";
 import { systemdNotifier } from "./health/systemd.ts";
@@ -19,7 +23,9 @@ const HELP: Record<string, string> = {
 Commands:
   serve    run the store edge (HTTP API, lanes, link to HQ)
   enroll   join this store to HQ with a one-time enrollment code
-  status   show HQ link, catalog version and outbox backlog
+  status   show HQ link, catalog version, outbox backlog and backups
+  backup   take a backup of edge.db now (the running edge also takes them on a timer)
+  restore  put a backup back as edge.db (the edge stopped)
   --version  print the version (an appliance build: package version + git describe)
 
 Run "store-edge <command> --help" for the options of a command.
@@ -47,6 +53,18 @@ the store's key, certificate and the chain CA into <data>/tls/.`,
 
   Asks the running edge (via <data>/run.json) or, when it is not running, reads the database.
   --json  print the raw JSON`,
+  backup: `store-edge backup [--data DIR] [--json]
+
+  Copies <data>/edge.db (online: the edge may be running and selling) into the backup folder
+  (store-edge.json backup.dir, default <data>/backups) as edge-<UTC time>.db, checks the copy
+  (integrity_check) and keeps the backup.keep newest. --json prints the backup's manifest.`,
+  restore: `store-edge restore --from FILE [--data DIR] [--force]
+
+  Puts a backup back as <data>/edge.db, the edge stopped. The database in use is kept in
+  <data>/replaced/. Refused: a running edge, a damaged copy, another store's copy, a copy from a
+  newer build, and (without --force) a database in use holding events HQ has not acked.
+  Then start the edge: its hello to HQ re-numbers what it sells after HQ's last event
+  (docs/sync.md "Restored, replaced and re-enrolled edges"); see docs/appliance.md.`,
 };
 
 function fail(msg: string): never {
@@ -90,6 +108,8 @@ async function serve(args: string[]): Promise<void> {
   // the first customer, rather than in a pause during a scan.
   Bun.gc(true);
   edge.start();
+  // Online backups of edge.db on a timer (backup/): the serving process only.
+  edge.backups.start();
   const server = serveEdge(edge, {
     port: config.http.port,
     host: config.http.host,
@@ -214,6 +234,65 @@ async function status(args: string[]): Promise<void> {
         : ""),
   );
   console.log(`lanes     ${s.lanes.join(", ") || "none yet"}`);
+  const b = s.backup;
+  if (b) {
+    const newest = b.backups[0];
+    console.log(
+      `backups   ${b.backups.length} in ${b.dir} (every ${b.intervalSeconds} s, keep ${b.keep})` +
+        (newest ? `; newest ${newest.file} (seq ${newest.lastSeq}, integrity ${newest.integrity})` : "") +
+        (b.last && !b.last.ok ? `; last attempt failed: ${b.last.error}` : ""),
+    );
+    for (const x of b.backups)
+      console.log(`          ${x.file}  ${x.bytes} bytes  seq ${x.lastSeq}  acked ${x.ackedUpTo}`);
+  }
+  if (s.identity.restoredFrom)
+    console.log(`restored  from ${s.identity.restoredFrom.file} at ${s.identity.restoredFrom.at}`);
+}
+
+async function backup(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { data: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean" } },
+  });
+  if (values.help) return void console.log(HELP.backup);
+  const dataDir = values.data ? resolve(values.data) : defaultDataDir();
+  const { backup: settings } = loadConfig(dataDir);
+  const m = takeBackup({ dataDir, dir: backupDir(dataDir, settings), keep: settings.keep });
+  if (values.json) return void console.log(JSON.stringify(m));
+  console.log(
+    `backup ${join(backupDir(dataDir, settings), m.file)} (${m.bytes} bytes, integrity ok, seq ${m.lastSeq}, acked ${m.ackedUpTo}, ${m.tookMs} ms)`,
+  );
+}
+
+async function restore(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      from: { type: "string" },
+      data: { type: "string" },
+      force: { type: "boolean" },
+      help: { type: "boolean" },
+    },
+  });
+  if (values.help) return void console.log(HELP.restore);
+  if (!values.from) fail("restore: --from FILE is required (store-edge status lists the backups)");
+  const dataDir = values.data ? resolve(values.data) : defaultDataDir();
+  const config = loadConfig(dataDir);
+  // A bare backup name is looked up in the backup folder.
+  const inFolder = join(backupDir(dataDir, config.backup), values.from);
+  const from = existsSync(values.from) || !existsSync(inFolder) ? resolve(values.from) : inFolder;
+  const r = restoreFrom({
+    dataDir,
+    from,
+    migrations: migrationFiles().length,
+    force: values.force ?? false,
+    ...(config.enrollment ? { storeId: config.enrollment.storeId } : {}),
+  });
+  console.log(
+    `restored ${from} (seq ${r.backup.lastSeq}, acked ${r.backup.ackedUpTo}) as ${join(dataDir, "edge.db")}` +
+      (r.setAside ? `; the database in use is kept as ${r.setAside}` : "") +
+      "\nStart the edge: before any event it says hello to HQ, which tells it what HQ holds; what it sells is numbered after that.",
+  );
 }
 
 const RESYNC_WORDS: Record<string, string> = {
@@ -224,7 +303,7 @@ const RESYNC_WORDS: Record<string, string> = {
 };
 
 const [cmd, ...rest] = process.argv.slice(2);
-const commands: Record<string, (a: string[]) => Promise<void>> = { serve, enroll, status };
+const commands: Record<string, (a: string[]) => Promise<void>> = { serve, enroll, status, backup, restore };
 const build = applianceBuild();
 if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
   console.log(HELP.main);

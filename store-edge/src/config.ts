@@ -129,6 +129,24 @@ export const ConfigSchema = z.strictObject({
       tickSeconds: z.int().min(1).max(3600).default(60),
     })
     .default({ runningIntervalSeconds: 900, tickSeconds: 60 }),
+  /**
+   * Online backups of edge.db on the box (backup/, docs/appliance.md): every intervalSeconds
+   * (0 = none; STORE_EDGE_BACKUP_INTERVAL_S), the `keep` newest kept (STORE_EDGE_BACKUP_KEEP), in
+   * `dir` (relative to the data folder; default <data>/backups; STORE_EDGE_BACKUP_DIR). The
+   * first one of a run waits startDelaySeconds (STORE_EDGE_BACKUP_DELAY_S): a start is busy.
+   */
+  backup: z
+    .strictObject({
+      intervalSeconds: z
+        .int()
+        .min(0)
+        .max(7 * 86_400)
+        .default(3600),
+      keep: z.int().min(1).max(1000).default(24),
+      dir: z.string().min(1).optional(),
+      startDelaySeconds: z.int().min(0).max(86_400).default(300),
+    })
+    .default({ intervalSeconds: 3600, keep: 24, startDelaySeconds: 300 }),
   /** Cash control: cash-outs above this many fen need a supervisor (default 10000, ¥100). */
   cash: z
     .strictObject({ payoutSupervisorAboveFen: z.int().nonnegative().max(100_000_000).default(10_000) })
@@ -207,6 +225,10 @@ export function loadConfig(
   config.digest.runningIntervalSeconds =
     int("STORE_EDGE_DIGEST_INTERVAL_S") ?? config.digest.runningIntervalSeconds;
   config.digest.tickSeconds = Math.max(1, int("STORE_EDGE_DIGEST_TICK_S") ?? config.digest.tickSeconds);
+  config.backup.intervalSeconds = int("STORE_EDGE_BACKUP_INTERVAL_S") ?? config.backup.intervalSeconds;
+  config.backup.keep = Math.max(1, int("STORE_EDGE_BACKUP_KEEP") ?? config.backup.keep);
+  config.backup.dir = env.STORE_EDGE_BACKUP_DIR || config.backup.dir;
+  config.backup.startDelaySeconds = int("STORE_EDGE_BACKUP_DELAY_S") ?? config.backup.startDelaySeconds;
   config.payments.timeoutMs = int("STORE_EDGE_PAYMENT_TIMEOUT_MS") ?? config.payments.timeoutMs;
   config.payments.queryIntervalMs = int("STORE_EDGE_PAYMENT_QUERY_MS") ?? config.payments.queryIntervalMs;
   return config;

@@ -4,6 +4,7 @@
 import { join } from "node:path";
 import type { Payload, StoreStatus } from "@retail/protocol";
 import { applianceBuild } from "./appliance.ts";
+import { EdgeBackups } from "./backup/job.ts";
 import { BatchDesk } from "./batches/desk.ts";
 import { CatalogReplica } from "./catalog/replica.ts";
 import { businessDay, type Clock, systemClock } from "./clock.ts";
@@ -134,6 +135,8 @@ export class Edge {
   readonly supply = new SupplyDesk(this);
   /** Signed updates from HQ (update/): enrolled appliance builds only. */
   updater: Updater | undefined;
+  /** Backups of edge.db on the box (backup/): listed always, taken on a timer by `serve` only. */
+  readonly backups: EdgeBackups;
 
   constructor(readonly options: EdgeOptions) {
     const { config } = options;
@@ -152,6 +155,12 @@ export class Edge {
     this.resync = new EdgeResync(this.db, this.outbox, () => this.clock.now());
     this.stock = new StockLedger(this.db);
     this.journal = new ReceiptJournal(this.db);
+    this.backups = new EdgeBackups({
+      dataDir: options.dataDir,
+      settings: config.backup,
+      now: () => this.clock.now(),
+      log: this.log,
+    });
     const simulated = new Map<string, LaneDevices>();
     const devicesFor =
       options.devices ??
@@ -387,6 +396,7 @@ export class Edge {
   async stop(): Promise<void> {
     clearInterval(this.promoteTimer);
     clearInterval(this.telemetryTimer);
+    await this.backups.stop();
     this.digests?.stop();
     this.updater?.stop();
     await this.link?.stop();

@@ -5,6 +5,7 @@ import { statfsSync } from "node:fs";
 import type { Payload, StoreStatus } from "@retail/protocol";
 import { and, count, eq, sum } from "drizzle-orm";
 import { applianceBuild } from "../appliance.ts";
+import type { EdgeBackups } from "../backup/job.ts";
 import type { CatalogReplica } from "../catalog/replica.ts";
 import { businessDay, type Clock } from "../clock.ts";
 import type { EdgeConfig } from "../config.ts";
@@ -35,6 +36,18 @@ export interface StatusHost {
   readonly options: { config: EdgeConfig; dataDir: string };
   readonly link: HqLink | undefined;
   readonly updater?: { readonly state: UpdateState | undefined } | undefined;
+  readonly backups?: Pick<EdgeBackups, "status">;
+}
+
+/** meta.restored_from as `store-edge restore` wrote it; anything else is not shown. */
+function restoredFrom(text: string | undefined): { file: string; at: string } | undefined {
+  if (!text) return undefined;
+  try {
+    const v = JSON.parse(text) as { file?: unknown; at?: unknown };
+    return typeof v.file === "string" && typeof v.at === "string" ? { file: v.file, at: v.at } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export class EdgeStatus {
@@ -133,6 +146,8 @@ export class EdgeStatus {
       lanes: this.h.lanes.laneIds(),
       stockAlerts: this.h.stock.alerts().length,
       storage: this.h.db.storage.status,
+      /** Backups of edge.db on the box, newest first, and the last attempt (backup/). */
+      ...(this.h.backups ? { backup: this.h.backups.status() } : {}),
       at: new Date(this.h.clock.now()).toISOString(),
     };
   }
@@ -143,10 +158,13 @@ export class EdgeStatus {
    */
   identity() {
     const last = this.h.resync.last;
+    const restored = restoredFrom(this.h.db.meta("restored_from"));
     return {
       instanceId: this.h.resync.instanceId,
       boot: this.h.outbox.boot,
       ...(last ? { lastResync: last } : {}),
+      // Set by `store-edge restore`: which backup this database was put back from, and when.
+      ...(restored ? { restoredFrom: restored } : {}),
     };
   }
 }
