@@ -4,11 +4,11 @@
 
 import { Database } from "bun:sqlite";
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { migrationFiles } from "../db.ts";
 import type { Edge } from "../edge.ts";
-import { gtinOf, openLane, readyEdge, tempDir, testConfig, until } from "../testing/fixtures.ts";
+import { gtinOf, openLane, readyEdge, tempDir, testConfig } from "../testing/fixtures.ts";
 import { BackupError, inspectDb, takeBackup } from "./copy.ts";
 import { listBackups } from "./job.ts";
 import { restoreFrom } from "./restore.ts";
