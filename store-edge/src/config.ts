@@ -183,6 +183,16 @@ export type EdgeConfig = z.infer<typeof ConfigSchema>;
 
 export const CONFIG_FILE = "store-edge.json";
 
+/** STORE_EDGE_SESSION_IDLE_MIN: minutes a cashier's LAN session may go unused (1 min..7 days). */
+export function sessionIdleFromEnv(): number | undefined {
+  const v = process.env.STORE_EDGE_SESSION_IDLE_MIN;
+  if (v === undefined || v === "") return undefined;
+  const min = Number(v);
+  if (!Number.isInteger(min) || min < 1 || min > 7 * 24 * 60)
+    throw new Error("STORE_EDGE_SESSION_IDLE_MIN: whole minutes, 1 to 10080 (7 days)");
+  return min * 60_000;
+}
+
 export function defaultDataDir(env: Record<string, string | undefined> = process.env): string {
   return resolve(env.STORE_EDGE_DATA ?? "./data");
 }

@@ -8,7 +8,7 @@ import { EdgeBackups } from "./backup/job.ts";
 import { BatchDesk } from "./batches/desk.ts";
 import { CatalogReplica } from "./catalog/replica.ts";
 import { businessDay, type Clock, systemClock } from "./clock.ts";
-import type { EdgeConfig } from "./config.ts";
+import { type EdgeConfig, sessionIdleFromEnv } from "./config.ts";
 import { CartCoupons } from "./coupons/service.ts";
 import { EdgeDb } from "./db.ts";
 import { bridgeLaneDevices } from "./devices/factory.ts";
@@ -70,16 +70,6 @@ export interface EdgeOptions {
    * 75 for systemd to start it again. Without it the command fails, saying so.
    */
   onRestart?: () => void;
-}
-
-/** STORE_EDGE_SESSION_IDLE_MIN: minutes a cashier's LAN session may go unused (1 min..7 days). */
-function sessionIdleFromEnv(): number | undefined {
-  const v = process.env.STORE_EDGE_SESSION_IDLE_MIN;
-  if (v === undefined || v === "") return undefined;
-  const min = Number(v);
-  if (!Number.isInteger(min) || min < 1 || min > 7 * 24 * 60)
-    throw new Error("STORE_EDGE_SESSION_IDLE_MIN: whole minutes, 1 to 10080 (7 days)");
-  return min * 60_000;
 }
 
 export class Edge {
