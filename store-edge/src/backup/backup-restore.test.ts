@@ -110,7 +110,7 @@ describe("backup and restore of edge.db", () => {
     await till.delivered();
     const s = await till.status();
     expect(s.identity.restoredFrom?.file).toBe(older);
-    expect(["behind", "diverged"]).toContain(s.identity.lastResync?.kind);
+    expect(["behind", "diverged"]).toContain(s.identity.lastResync?.kind ?? "none");
     expect(s.identity.lastResync?.hqMaxSeq).toBe(acked);
 
     // HQ: both databases' sales, each once; nothing held, nothing dead-lettered.
