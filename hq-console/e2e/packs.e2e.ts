@@ -1,7 +1,8 @@
 // The product screen's packs section (issue 17 item 6) against a real hub in Chromium: a case of
 // 12 with its barcode set as the purchase pack and saved into the draft change set (read back
 // after a reload), a size of 1 and a unit barcode as pack code refused naming the field, the
-// packs of a weighed product not offered; at 1280x800 in zh-CN and 1920x1080 in English.
+// packs of a weighed product not offered; at 1280x800 in zh-CN and 1920x1080 in English; and
+// pack levels imported by CSV on the catalog screen (a bad row named, then a good file).
 import { join } from "node:path";
 import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
@@ -141,5 +142,64 @@ test.describe("hq-console packs e2e", () => {
     await page.getByTestId("pack-saved").filter({ hasText: "Written to draft change set" }).waitFor();
     const saved = await api<{ packs: { qty: number }[] }>("GET", "/api/v1/products/M1/packs");
     assert(saved.packs.map((p) => p.qty).join(",") === "12,6", "case and six-pack at the hub");
+  });
+
+  test("packs by CSV: the import offers packs in English at 1920x1080; in zh-CN at 1280x800 a bad row is named, a good file sets the case", async ({
+    browser,
+  }) => {
+    // Still the English 1920x1080 console of the test before.
+    await page.getByRole("link", { name: "Catalog", exact: true }).click();
+    const en = page.getByTestId("import");
+    await en.locator('select[name="kind"]').selectOption("packs");
+    await en.getByText("one row per pack level").waitFor();
+    assert(
+      !(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)),
+      "the catalog fits 1920 wide",
+    );
+    await open(browser, { width: 1280, height: 800 }, false);
+    await page.getByRole("link", { name: "商品", exact: true }).click();
+    const form = page.getByTestId("import");
+    await form.locator('select[name="kind"]').selectOption("packs");
+    await form.getByText("每行一个包装层级").waitFor();
+    // M2's unit barcode as its case's code: refused, row 2 named; row 1 is not applied either.
+    await form
+      .locator('textarea[name="csv"]')
+      .fill("sku,qty,name,code,purchase\nM2,6,六连包,,\nM2,24,箱,6901234567892,是\n");
+    await form.getByRole("button", { name: "导入" }).click();
+    await page.getByTestId("import-failed").waitFor();
+    const rows = await page.getByTestId("import-errors").locator("tbody tr").allInnerTexts();
+    assert(rows.length === 1, `one error row, got ${rows.length}: ${rows}`);
+    const cells = rows[0]!.split("\t").map((c) => c.trim());
+    assert(
+      cells[0] === "2" && cells[1] === "code" && /unit barcode of SKU M2/.test(cells[2] ?? ""),
+      rows[0]!,
+    );
+    assert(
+      ((await api<{ packs: unknown[] }>("GET", "/api/v1/products/M2/packs")).packs ?? []).length === 0,
+      "nothing written",
+    );
+    await form
+      .locator('textarea[name="csv"]')
+      .fill(`sku,qty,name,code,purchase\nM2,6,六连包,,\nM2,24,箱,${"16901234567905"},是\n`);
+    await form.getByRole("button", { name: "导入" }).click();
+    await page.getByTestId("import-done").waitFor();
+    const saved = await api<{ packs: { qty: number; code?: string; purchase?: boolean }[] }>(
+      "GET",
+      "/api/v1/products/M2/packs",
+    );
+    assert(
+      JSON.stringify(saved.packs) ===
+        JSON.stringify([
+          { qty: 6, name: "六连包" },
+          { qty: 24, name: "箱", code: "16901234567905", purchase: true },
+        ]),
+      `both levels at the hub: ${JSON.stringify(saved.packs)}`,
+    );
+    await chooseProduct("M2", "商品");
+    const qtys = await page
+      .getByTestId("product-packs")
+      .locator('input[name="pack-qty"]')
+      .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+    assert(qtys.join(",") === "6,24", `the packs section shows the imported levels: ${qtys}`);
   });
 });

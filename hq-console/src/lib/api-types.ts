@@ -1572,7 +1572,7 @@ export interface Health {
 }
 export interface ImportJob {
   id: string;
-  kind: "products" | "barcodes" | "prices";
+  kind: "products" | "barcodes" | "prices" | "packs";
   state: "running" | "done" | "failed";
   totalRows: number;
   processedRows: number;

@@ -18,6 +18,8 @@ const zh = {
   none: "仅按单件",
   weighed: "称重商品按重量销售，不设包装",
   loading: "加载中…",
+  importKind: "包装规格",
+  importNote: "packs：sku,qty,name[,code,purchase]，每行一个包装层级；文件中同一商品的各行整体替换其包装规格",
 };
 
 const en: Record<keyof typeof zh, string> = {
@@ -36,6 +38,9 @@ const en: Record<keyof typeof zh, string> = {
   none: "Units only",
   weighed: "Weighed goods are sold by weight, without packs",
   loading: "Loading…",
+  importKind: "Packs",
+  importNote:
+    "packs: sku,qty,name[,code,purchase], one row per pack level; a product's rows in the file replace its pack levels",
 };
 
 export type PacksKey = keyof typeof zh;

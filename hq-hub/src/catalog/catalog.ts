@@ -69,6 +69,8 @@ export function createCatalog(deps: CatalogDeps) {
     readMaster: master.readMaster,
     putItem: master.putItem,
     draftFor: edits.draftFor,
+    /** Pack codes are no unit barcode and no other product's pack code (packs.ts). */
+    checkProductPacks: edits.checkProductPacks,
     audit: changesets.audit,
     invalidate: ctx.invalidate,
   };

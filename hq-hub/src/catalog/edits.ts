@@ -167,5 +167,5 @@ export function createEdits(
     return { changesetId: id, entity, key };
   }
 
-  return { draftFor, edit, remove };
+  return { draftFor, edit, remove, checkProductPacks: packCodes.checkProductPacks };
 }

@@ -1,15 +1,17 @@
-// CSV import of products, barcodes and prices: every row is validated by the same rules as a
-// single edit, the whole file lands in one draft change set in one transaction, or nothing
+// CSV import of products, barcodes, prices and pack levels (pack-import.ts): every row is
+// validated by the same rules as a single edit, the whole file lands in one draft change set in one transaction, or nothing
 // does. Progress is a job resource (percent of rows processed); errors name row and column.
 import { randomUUID } from "node:crypto";
+import type { Product } from "@retail/protocol";
 import { eq, sql } from "drizzle-orm";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { barcodes, importJobs, products } from "../db/schema.ts";
 import { ValidationError } from "../errors.ts";
 import type { Catalog } from "./catalog.ts";
+import { PACK_COLUMNS, packRecords } from "./pack-import.ts";
 import { checkBarcode, checkPriceSchedule, checkProduct, type Entity, keyOf } from "./rules.ts";
 
-export const IMPORT_KINDS = ["products", "barcodes", "prices"] as const;
+export const IMPORT_KINDS = ["products", "barcodes", "prices", "packs"] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export interface RowError {
@@ -60,6 +62,7 @@ const COLUMNS: Record<ImportKind, { required: string[]; optional: string[] }> = 
   },
   barcodes: { required: ["code", "sku"], optional: [] },
   prices: { required: ["sku", "price"], optional: ["scope", "scopeKey", "startsAt", "endsAt"] },
+  packs: PACK_COLUMNS,
 };
 
 /** Turns one CSV row into the record the rules check (pure). Throws ValidationError(field). */
@@ -77,6 +80,8 @@ export function rowToRecord(
     return Number(v);
   };
   switch (kind) {
+    case "packs":
+      throw new ValidationError("kind", "pack rows are read per product (pack-import.ts)");
     case "products": {
       const weighed = (get("weighed") ?? "").toLowerCase();
       if (!["true", "false", "1", "0", "yes", "no"].includes(weighed))
@@ -228,6 +233,21 @@ export function createImports(deps: { db: Sqlite; now: () => Date; catalog: Cata
     return job;
   }
 
+  /**
+   * A product row has no pack columns: the product keeps the pack levels it has (a re-import of
+   * the product file must not drop its cases), and a product with packs cannot become weighed.
+   */
+  function keepPacks(rec: { data: unknown }, sku: string) {
+    const packs = (catalog.readMaster("product", sku) as Product | null)?.packs;
+    if (!packs?.length) return;
+    if ((rec.data as Product).weighed)
+      throw new ValidationError(
+        "weighed",
+        `SKU ${sku} has ${packs.length} pack level(s); remove them (packs import or editor) before selling it by weight`,
+      );
+    rec.data = { ...(rec.data as Product), packs };
+  }
+
   async function run(
     job: ImportJob,
     actor: string,
@@ -251,7 +271,16 @@ export function createImports(deps: { db: Sqlite; now: () => Date; catalog: Cata
       .prepare();
     const importSkus = new Set<string>();
     const SLICE = 5000;
-    for (let i = 0; i < rows.length; i++) {
+    if (job.kind === "packs") {
+      const r = packRecords(header, rows, {
+        current: (sku) => catalog.readMaster("product", sku) as Product | null,
+        checkCodes: catalog.checkProductPacks,
+      });
+      job.errors.push(...r.errors.slice(0, MAX_REPORTED_ERRORS));
+      for (const p of r.records) records.push({ entity: "product", key: p.sku, data: p.data });
+      job.processedRows = rows.length;
+    }
+    for (let i = 0; i < (job.kind === "packs" ? 0 : rows.length); i++) {
       const row = rows[i]!;
       const rowNo = i + 1;
       try {
@@ -263,7 +292,10 @@ export function createImports(deps: { db: Sqlite; now: () => Date; catalog: Cata
         if (dupe !== undefined)
           throw new ValidationError(rec.entity === "barcode" ? "code" : "sku", `duplicates row ${dupe}`);
         seen.set(`${rec.entity}|${key}`, rowNo);
-        if (rec.entity === "product") importSkus.add(key);
+        if (rec.entity === "product") {
+          importSkus.add(key);
+          keepPacks(rec, key);
+        }
         if (rec.entity === "barcode" || rec.entity === "price") {
           const sku = (rec.data as { sku: string }).sku;
           if (!importSkus.has(sku) && !skuKnown.get({ sku }))

@@ -5,6 +5,7 @@ import { z } from "@hono/zod-openapi";
 import { BarcodeV1, CashierV1, CouponV1, MemberV1, ProductV1, PromotionV1 } from "@retail/protocol";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
 import { named, type RouteModule } from "../http/route.ts";
+import { IMPORT_KINDS } from "./import.ts";
 import { cashierForApi, checkPriceSchedule, ENTITIES, type Entity, priceKey } from "./rules.ts";
 
 const TargetSchema = z
@@ -115,7 +116,7 @@ const Rollback = z.object({ rolledBack: Changeset, compensation: Changeset }).op
 const ImportJob = z
   .object({
     id: z.string(),
-    kind: z.enum(["products", "barcodes", "prices"]),
+    kind: z.enum(IMPORT_KINDS),
     state: z.enum(["running", "done", "failed"]),
     totalRows: z.number().int(),
     processedRows: z.number().int(),
@@ -324,7 +325,8 @@ export const catalogRoutes: RouteModule = (r, hub, s) => {
     {
       method: "post",
       path: "/api/v1/imports/{kind}",
-      summary: "Import CSV (products, barcodes, prices): all-or-nothing, returns a job",
+      summary:
+        "Import CSV (products, barcodes, prices, packs: one row per pack level, a SKU's rows replace its levels): all-or-nothing, returns a job",
       access: "admin",
       tag,
       textBody: true,
