@@ -309,8 +309,8 @@ async function benchIngest(): Promise<BenchRow[]> {
       peer: peer(perCommit),
       peerMedian: rowsMedian,
       ratio: median / rowsMedian,
-      target: ">= 0.5x raw rows and >= 5,000 sales/s",
-      pass: median >= 0.5 * rowsMedian && median >= 5000,
+      target: ">= 0.5x raw rows (issue 15)",
+      pass: median >= 0.5 * rowsMedian,
     },
     {
       figure: `ingest ${STORES} stores, 10 sales per message (backlog drain), committed + acked${mode}`,
@@ -320,8 +320,18 @@ async function benchIngest(): Promise<BenchRow[]> {
       peer: peer(perCommitBatched),
       peerMedian: rowsBMedian,
       ratio: bMedian / rowsBMedian,
-      target: ">= 0.5x raw rows and >= 5,000 sales/s",
-      pass: bMedian >= 0.5 * rowsBMedian && bMedian >= 5000,
+      target: ">= 0.5x raw rows (issue 15)",
+      pass: bMedian >= 0.5 * rowsBMedian,
+    },
+    // The hub's own aim since the first bench, kept as its own row so the ratio the issue asks
+    // for and the absolute rate each say pass or fail (they used to share one "ok" column).
+    {
+      figure: `ingest ${STORES} stores, absolute rate: the slower of 1 sale/message and 10 sales/message${mode}`,
+      unit: "sales/s",
+      median: Math.min(median, bMedian),
+      p99: Math.min(...rates, ...batched),
+      target: ">= 5,000 sales/s (the hub's own aim, one SQLite writer)",
+      pass: Math.min(median, bMedian) >= 5000,
     },
   ];
 }
