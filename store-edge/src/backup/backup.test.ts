@@ -154,15 +154,18 @@ describe("store-edge restore", () => {
     expect(refusal(() => restoreFrom({ ...base, from, migrations: 3 }))).toMatch(
       /^from: .* made by a newer store-edge/,
     );
-    // A running edge (its run.json names a live process).
-    const sleeper = Bun.spawn(["sleep", "30"]);
-    writeFileSync(
-      join(dataDir, "run.json"),
-      JSON.stringify({ pid: sleeper.pid, http: "http://127.0.0.1:1" }),
-    );
+    // A running edge (its run.json names a live `store-edge ... serve` process).
+    const edgeLike = Bun.spawn(["sh", "-c", "sleep 30", "store-edge", "serve"]);
+    writeFileSync(join(dataDir, "run.json"), JSON.stringify({ pid: edgeLike.pid, http: "http://127.0.0.1:1" }));
     expect(refusal(() => restoreFrom({ ...base, from }))).toMatch(/^data: the edge is running \(pid \d+/);
-    sleeper.kill();
-    await sleeper.exited;
+    edgeLike.kill();
+    await edgeLike.exited;
+    // A run.json left by a kill -9 whose pid now belongs to another program is not an edge.
+    const other = Bun.spawn(["sleep", "30"]);
+    writeFileSync(join(dataDir, "run.json"), JSON.stringify({ pid: other.pid, http: "http://127.0.0.1:1" }));
+    expect(refusal(() => restoreFrom({ ...base, from }))).toStartWith("force: ");
+    other.kill();
+    await other.exited;
     // The database in use never reached HQ (unenrolled: nothing acked): its events would be lost.
     expect(refusal(() => restoreFrom({ ...base, from }))).toStartWith(
       `force: the database in use holds ${lastSeq} event(s) HQ has not acked (seq 1..${lastSeq})`,

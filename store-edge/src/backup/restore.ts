@@ -43,13 +43,21 @@ export interface Restored {
   previous?: DbFacts | { unreadable: string };
 }
 
-/** A live process with this pid (signal 0 only asks). */
-function alive(pid: number): boolean {
+/**
+ * A live edge with this pid (signal 0 only asks). A run.json left by a kill -9 may name a pid
+ * the system gave to another process since: on Linux its command line says whether it is one.
+ */
+function edgeAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
+    if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    return cmd.includes("store-edge") && cmd.includes("serve");
+  } catch {
+    return true; // no /proc: believe run.json
   }
 }
 
@@ -73,7 +81,7 @@ export function restoreFrom(o: RestoreOptions): Restored {
     } catch {
       pid = 0;
     }
-    if (pid > 0 && pid !== process.pid && alive(pid))
+    if (pid > 0 && pid !== process.pid && edgeAlive(pid))
       throw new BackupError(
         "data",
         `the edge is running (pid ${pid}, ${runFile}): stop it first (systemctl stop retail-edge)`,
