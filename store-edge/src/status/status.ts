@@ -29,7 +29,7 @@ export interface StatusHost {
   readonly outbox: Outbox;
   readonly resync: EdgeResync;
   readonly stock: StockLedger;
-  readonly lanes: Pick<Lanes, "laneIds" | "devices">;
+  readonly lanes: Pick<Lanes, "laneIds" | "devices" | "lane">;
   readonly staff: Pick<Staff, "pins">;
   readonly clock: Clock;
   readonly storeId: string;
@@ -144,12 +144,23 @@ export class EdgeStatus {
       version: applianceBuild()?.version ?? APP_VERSION,
       ...(this.h.updater?.state ? { update: this.h.updater.state } : {}),
       lanes: this.h.lanes.laneIds(),
+      /** Lanes locked from HQ (lock_lane) and why: the till shows its lock screen from this. */
+      locks: this.locks(),
       stockAlerts: this.h.stock.alerts().length,
       storage: this.h.db.storage.status,
       /** Backups of edge.db on the box, newest first, and the last attempt (backup/). */
       ...(this.h.backups ? { backup: this.h.backups.status() } : {}),
       at: new Date(this.h.clock.now()).toISOString(),
     };
+  }
+
+  private locks(): { lane: string; reason?: string; at: string }[] {
+    const out: { lane: string; reason?: string; at: string }[] = [];
+    for (const lane of this.h.lanes.laneIds()) {
+      const l = this.h.lanes.lane(lane).record.locked;
+      if (l) out.push({ lane, ...(l.reason ? { reason: l.reason } : {}), at: l.at });
+    }
+    return out;
   }
 
   /**

@@ -61,6 +61,8 @@ export interface EdgeStatus {
     lastResync?: { kind: string; at: string; moved: number; hqMaxSeq: number };
   };
   lanes: string[];
+  /** Lanes locked from HQ (remote command lock_lane), with HQ's reason: the till's lock screen. */
+  locks?: { lane: string; reason?: string; at: string }[];
   stockAlerts: number;
   at: string;
 }
