@@ -156,7 +156,10 @@ describe("store-edge restore", () => {
     );
     // A running edge (its run.json names a live `store-edge ... serve` process).
     const edgeLike = Bun.spawn(["sh", "-c", "sleep 30", "store-edge", "serve"]);
-    writeFileSync(join(dataDir, "run.json"), JSON.stringify({ pid: edgeLike.pid, http: "http://127.0.0.1:1" }));
+    writeFileSync(
+      join(dataDir, "run.json"),
+      JSON.stringify({ pid: edgeLike.pid, http: "http://127.0.0.1:1" }),
+    );
     expect(refusal(() => restoreFrom({ ...base, from }))).toMatch(/^data: the edge is running \(pid \d+/);
     edgeLike.kill();
     await edgeLike.exited;
