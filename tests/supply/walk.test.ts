@@ -64,7 +64,11 @@ const tokens: Record<string, string> = {};
 const hq = <T = any>(method: string, path: string, body?: unknown) =>
   jsonCall<T>(hub.http.url, method, path, { body, token: ADMIN, who: "HQ" });
 const edge = <T = any>(store: string, method: string, path: string, body?: unknown) =>
-  jsonCall<T>(edges[store]!.ready.http!, method, `/api/v1${path}`, { body, token: tokens[store], who: store });
+  jsonCall<T>(edges[store]!.ready.http!, method, `/api/v1${path}`, {
+    body,
+    token: tokens[store],
+    who: store,
+  });
 
 /** On-hand at the edge (its own book) and at HQ (the ledger). */
 async function onHand(store: string) {
@@ -92,6 +96,16 @@ async function cost(store: string) {
   );
   const r = rows.find((x) => x.sku === SKU);
   return { onHand: r?.onHand ?? 0, valueFen: r?.valueFen ?? 0 };
+}
+
+/** HQ's replenishment view of the SKU at a store: on hand, on order, in transit. */
+async function planOf(store: string) {
+  const items = await hq<{ sku: string; onHand: number; onOrder: number; inTransit: number }[]>(
+    "GET",
+    `/api/v1/stores/${store}/replenishment/plan`,
+  );
+  const i = items.find((x) => x.sku === SKU);
+  return i && { onHand: i.onHand, onOrder: i.onOrder, inTransit: i.inTransit };
 }
 
 /** Every event the edge wrote is acked by HQ (committed there). */
@@ -132,13 +146,13 @@ async function startStore(id: string, name: string, ring: "pilot" | "general") {
   });
 }
 
-async function signIn(store: string) {
+async function signIn(store: string, openShift = true) {
   const login = await edge<{ session: { token: string } }>(store, "POST", "/lanes/1/login", {
     cashierId: "1001",
     pin: "1234",
   });
   tokens[store] = login.session.token;
-  await edge(store, "POST", "/lanes/1/shift/open", { float: 20_000 });
+  if (openShift) await edge(store, "POST", "/lanes/1/shift/open", { float: 20_000 });
 }
 
 beforeAll(async () => {
@@ -169,7 +183,10 @@ beforeAll(async () => {
     ["barcode", { code: GTIN, sku: SKU }],
     ["price", { sku: SKU, scope: "chain", windows: [{ price: PRICE }] }],
     ["cashier", { id: "1001", name: "王芳", role: "cashier", pinHash: pinHash("1234"), status: "active" }],
-    ["cashier", { id: "9001", name: "李经理", role: "supervisor", pinHash: pinHash("9999"), status: "active" }],
+    [
+      "cashier",
+      { id: "9001", name: "李经理", role: "supervisor", pinHash: pinHash("9999"), status: "active" },
+    ],
   ] as const)
     await hq("POST", `/api/v1/catalog/${entity}?changeset=${cs}`, data);
   await hq("POST", `/api/v1/changesets/${cs}/release`, { stage: "all" });
@@ -186,8 +203,7 @@ beforeAll(async () => {
   await startStore(B, "南京西路店", "general");
   for (const s of [A, B]) {
     await until(
-      async () =>
-        (await edge<{ catalog: { applied: number } }>(s, "GET", "/status")).catalog.applied >= 1,
+      async () => (await edge<{ catalog: { applied: number } }>(s, "GET", "/status")).catalog.applied >= 1,
       30_000,
       `${s}: catalog from HQ`,
     );
@@ -234,5 +250,253 @@ describe("one SKU through the supply chain", () => {
     });
     // Cost: 240 in at ¥3.00, every sale out at the average: what is left is worth exactly 3.00 each.
     expect(await cost(A)).toEqual({ onHand: 240 - sold, valueFen: (240 - sold) * COST_OLD });
+  });
+
+  let po = "";
+  let ordered = 0;
+  test("forecast, then the scheduled automatic run: one order in whole cases, approved and sent", async () => {
+    // The forecast learns the weekly rhythm from what A sold: weekends sell more.
+    const f = await hq<{
+      forecast: { day: string; units: number }[];
+      model: { observedDays: number } | null;
+    }>("GET", `/api/v1/stores/${A}/forecast/${SKU}?days=7`);
+    expect(f.model?.observedDays).toBeGreaterThanOrEqual(28);
+    const week = f.forecast.reduce((a, d) => a + d.units, 0);
+    expect(week).toBeGreaterThan(50 * 0.8);
+    expect(week).toBeLessThan(50 * 1.2);
+    const byDow = (weekend: boolean) =>
+      f.forecast.filter((d) => [0, 6].includes(new Date(`${d.day}T00:00:00Z`).getUTCDay()) === weekend);
+    expect(Math.min(...byDow(true).map((d) => d.units))).toBeGreaterThan(
+      Math.max(...byDow(false).map((d) => d.units)),
+    );
+
+    // The supplier's new price list (from four days ago) costs the order; reorder parameters for
+    // A set in bulk by supplier; A's daily run at this hour; orders over ¥10 wait for approval.
+    await hq("POST", "/api/v1/suppliers/SUP-MILK/prices", {
+      prices: [{ sku: SKU, costFen: COST_NEW, taxRate: 13, effectiveFrom: chinaDay(-4) }],
+    });
+    await hq("POST", "/api/v1/replenishment/params/bulk", {
+      selector: { supplierId: "SUP-MILK", storeIds: [A] },
+      set: { serviceLevelBp: 9500, reviewDays: 7 },
+    });
+    const hour = new Date(vnow() + 8 * 3_600_000).getUTCHours();
+    await hq("PUT", `/api/v1/stores/${A}/replenishment/schedule`, {
+      everyDays: 1,
+      atHour: hour,
+      autoMaxFen: 1000,
+      enabled: true,
+    });
+    // What the hub's minute timer does (hub.ts autoRunTimer), now rather than within a minute;
+    // whichever comes first runs the slot, the other finds it done.
+    await hub.tellTills(hub.autoReplenishment.runDue().till);
+    type Run = {
+      trigger: string;
+      items: {
+        sku: string;
+        onHand: number;
+        onOrder: number;
+        position: number;
+        orderUpTo: number;
+        qty: number;
+        reason: string;
+      }[];
+      orders: {
+        poId: string;
+        decision: string;
+        valueFen: number | null;
+        lines: { sku: string; qty: number }[];
+      }[];
+    };
+    const runs = await hq<Run[]>("GET", `/api/v1/replenishment/runs?store=${A}`);
+    expect(runs.map((r) => r.trigger)).toEqual(["schedule"]);
+    const run = runs[0]!;
+    const item = run.items.find((i) => i.sku === SKU)!;
+    expect(item).toMatchObject({ reason: "order", onHand: 40, onOrder: 0, position: 40 });
+    ordered = item.qty;
+    expect(ordered % 12).toBe(0);
+    expect(ordered).toBeGreaterThanOrEqual(24);
+    expect(item.position + ordered).toBeGreaterThanOrEqual(item.orderUpTo);
+    expect(item.position + ordered - 12).toBeLessThan(item.orderUpTo);
+    expect(run.orders).toHaveLength(1);
+    expect(run.orders[0]).toMatchObject({
+      decision: "awaiting_approval",
+      valueFen: ordered * COST_NEW,
+      lines: [{ sku: SKU, qty: ordered }],
+    });
+    po = run.orders[0]!.poId;
+    // The run is once per slot: asking again orders nothing more.
+    expect(hub.autoReplenishment.runDue().runs).toEqual([]);
+    await hq("PUT", `/api/v1/stores/${A}/replenishment/schedule`, {
+      everyDays: 1,
+      atHour: hour,
+      autoMaxFen: 1000,
+      enabled: false,
+    });
+
+    await hq("POST", `/api/v1/purchase-orders/${po}/approve`);
+    const order = await hq<{ status: string }>("GET", `/api/v1/purchase-orders/${po}`);
+    expect(order.status).toBe("ordered");
+    const costs = await hq<{ sku: string; unitCostFen: number | null }[]>(
+      "GET",
+      `/api/v1/purchase-orders/${po}/costs`,
+    );
+    expect(costs).toEqual([expect.objectContaining({ sku: SKU, unitCostFen: COST_NEW })]);
+    // On order at HQ; the till is told "ordered" with the quantity and the ETA.
+    expect(await planOf(A)).toMatchObject({ onHand: 40, onOrder: ordered, inTransit: 0 });
+    await until(
+      async () =>
+        (await edge<{ replenishment: { status: string } | null }>(A, "GET", `/products/${SKU}`)).replenishment
+          ?.status === "ordered",
+      30_000,
+      "A's till told the order",
+    );
+    const p = await edge<{ replenishment: Record<string, unknown> }>(A, "GET", `/products/${SKU}`);
+    expect(p.replenishment).toMatchObject({ status: "ordered", qty: ordered, purchaseOrderId: po });
+    expect(Date.parse(String(p.replenishment.expectedAt)) - vnow()).toBeGreaterThan(DAY); // lead time 2 days
+    expect(await onHand(A)).toEqual({ edge: 40, hq: 40 });
+  });
+
+  // Half up, exact: what an outbound movement takes of a position (costing/ledger.ts).
+  const share = (value: number, qty: number, of: number) => Math.floor((value * qty * 2 + of) / (2 * of));
+  let received = 0;
+  let valueA = 0;
+  test("a partial delivery at A's till with two dated lots: on hand, lots, cost, and still on order", async () => {
+    const due = await edge<{
+      deliveries: { purchaseOrderId: string; lines: { sku: string; outstanding: number }[] }[];
+    }>(A, "GET", "/stock/deliveries");
+    expect(due.deliveries).toEqual([
+      expect.objectContaining({
+        purchaseOrderId: po,
+        lines: [expect.objectContaining({ sku: SKU, expected: ordered })],
+      }),
+    ]);
+    received = ordered - 12; // one case short
+    await edge(A, "POST", "/stock/receivings", {
+      cashierId: "1001",
+      pin: "1234",
+      purchaseOrderId: po,
+      lines: [
+        {
+          sku: SKU,
+          qty: received,
+          expected: ordered,
+          lots: [
+            { batch: "B-NEAR", expiresOn: chinaDay(3), qty: 12 },
+            { batch: "B-LATE", expiresOn: chinaDay(20), qty: received - 12 },
+          ],
+        },
+      ],
+    });
+    await delivered(A);
+    expect(await onHand(A)).toEqual({ edge: 40 + received, hq: 40 + received });
+    const atA = [
+      `B-LATE@${chinaDay(20)}x${received - 12}`,
+      `B-NEAR@${chinaDay(3)}x12`,
+      `L-OPEN@${chinaDay(13)}x40`,
+    ];
+    expect(await lots(A)).toEqual({ edge: atA, hq: atA });
+    // The 40 left at ¥3.00 and what came at the order's ¥3.20: the moving average re-averages.
+    valueA = 40 * COST_OLD + received * COST_NEW;
+    expect(await cost(A)).toEqual({ onHand: 40 + received, valueFen: valueA });
+    // The order is part received: one case still on order, at HQ and at the till.
+    await until(async () => (await planOf(A))?.onOrder === 12, 30_000, "HQ: the missing case on order");
+    expect(await planOf(A)).toEqual({ onHand: 40 + received, onOrder: 12, inTransit: 0 });
+    expect((await hq<{ status: string }>("GET", `/api/v1/purchase-orders/${po}`)).status).toBe("ordered");
+    await until(
+      async () =>
+        (await edge<{ replenishment: { qty?: number } }>(A, "GET", `/products/${SKU}`)).replenishment.qty ===
+        12,
+      30_000,
+      "A's till told what is still to come",
+    );
+    expect(
+      (await edge<{ replenishment: unknown }>(A, "GET", `/products/${SKU}`)).replenishment,
+    ).toMatchObject({
+      status: "ordered",
+      qty: 12,
+      purchaseOrderId: po,
+    });
+  });
+
+  let transfer = "";
+  let shippedValue = 0;
+  test("a transfer A -> B requested at B's till: approved (on order at B), shipped (in transit, cost travels), received one short", async () => {
+    await hq("POST", "/api/v1/replenishment/params/bulk", {
+      selector: { supplierId: "SUP-MILK", storeIds: [B] },
+      set: { serviceLevelBp: 9500 },
+    });
+    // The cashiers signed in four weeks ago (virtual time): their sessions have expired.
+    await signIn(A, false);
+    await signIn(B, false);
+    // B sees A's stock nearby and asks for ten.
+    const nearby = await edge<{ stores: { storeId: string; onHand: number }[] }>(
+      B,
+      "GET",
+      `/stock/${SKU}/nearby`,
+    );
+    expect(nearby.stores).toEqual([expect.objectContaining({ storeId: A, onHand: 40 + received })]);
+    const req = await edge<{ transferId: string; status: string }>(B, "POST", "/lanes/1/transfer-requests", {
+      sku: SKU,
+      fromStoreId: A,
+      qty: 10,
+    });
+    expect(req.status).toBe("requested");
+    transfer = req.transferId;
+    await hq("POST", `/api/v1/transfers/${transfer}/approve`);
+    expect(await planOf(B)).toEqual({ onHand: 0, onOrder: 10, inTransit: 0 });
+
+    // A's till ships what it counted: ten, drawn first-expiring first (the near lot).
+    const open = await edge<{ transfers: { transferId: string; direction: string; status: string }[] }>(
+      A,
+      "GET",
+      "/lanes/1/transfers",
+    );
+    expect(open.transfers).toEqual([
+      expect.objectContaining({ transferId: transfer, direction: "out", status: "approved" }),
+    ]);
+    await edge(A, "POST", `/lanes/1/transfers/${transfer}/ship`, { lines: [{ sku: SKU, qty: 10 }] });
+    shippedValue = share(valueA, 10, 40 + received);
+    const shipped = await hq<{ status: string; inTransitValueFen: number; shippedValueFen: number }>(
+      "GET",
+      `/api/v1/transfers/${transfer}`,
+    );
+    expect(shipped).toMatchObject({
+      status: "shipped",
+      shippedValueFen: shippedValue,
+      inTransitValueFen: shippedValue,
+    });
+    await until(
+      async () => (await onHand(A)).edge === 30 + received,
+      30_000,
+      "A's till gets the transfer out",
+    );
+    expect(await onHand(A)).toEqual({ edge: 30 + received, hq: 30 + received });
+    const atA = [
+      `B-LATE@${chinaDay(20)}x${received - 12}`,
+      `B-NEAR@${chinaDay(3)}x2`,
+      `L-OPEN@${chinaDay(13)}x40`,
+    ];
+    expect(await lots(A)).toEqual({ edge: atA, hq: atA });
+    valueA -= shippedValue;
+    expect(await cost(A)).toEqual({ onHand: 30 + received, valueFen: valueA });
+    expect(await planOf(B)).toEqual({ onHand: 0, onOrder: 0, inTransit: 10 });
+
+    // B's till counts nine: one short. The value that left A arrives; the missing unit is a loss.
+    await edge(B, "POST", `/lanes/1/transfers/${transfer}/receive`, { lines: [{ sku: SKU, qty: 9 }] });
+    const done = await hq<{
+      status: string;
+      inTransitValueFen: number;
+      lines: { differenceQty: number; differenceValueFen: number }[];
+    }>("GET", `/api/v1/transfers/${transfer}`);
+    expect(done).toMatchObject({ status: "received", inTransitValueFen: 0 });
+    expect(done.lines[0]).toMatchObject({
+      differenceQty: -1,
+      differenceValueFen: -share(shippedValue, 1, 10),
+    });
+    await until(async () => (await onHand(B)).edge === 9, 30_000, "B's till gets the transfer in");
+    expect(await onHand(B)).toEqual({ edge: 9, hq: 9 });
+    expect(await lots(B)).toEqual({ edge: [`B-NEAR@${chinaDay(3)}x9`], hq: [`B-NEAR@${chinaDay(3)}x9`] });
+    expect(await cost(B)).toEqual({ onHand: 9, valueFen: shippedValue - share(shippedValue, 1, 10) });
+    expect(await planOf(B)).toEqual({ onHand: 9, onOrder: 0, inTransit: 0 });
   });
 });
