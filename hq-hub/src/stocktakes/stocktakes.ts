@@ -278,7 +278,13 @@ export function createStocktakes(deps: { db: Sqlite; now: () => Date; costing: P
     );
     return varianceLines(lines, (sku) => {
       const p = costs.get(sku);
-      return p?.averageFen != null ? { averageFen: p.averageFen, perKg: p.per === "kg" } : undefined;
+      return p?.averageFen != null
+        ? {
+            averageFen: p.averageFen,
+            perKg: p.per === "kg",
+            position: { onHand: p.onHand, valueFen: p.valueFen },
+          }
+        : undefined;
     }).map((l) => ({ ...l, name: names.get(l.sku) ?? null }));
   }
 

@@ -48,3 +48,24 @@ test("alerts: negative book stock, variances of at least ¥200, and without a co
   ]);
   expect(alertsOf(v, 2, 100_000).map((a) => a.sku)).toEqual(["NEG", "NOCOST"]);
 });
+
+test("with the store's position the difference is valued exactly as approval posts it: a share of the value, half up", () => {
+  const v = varianceLines([line("A", 54, 52), line("B", 53, 56), line("C", 5, 0), line("D", 2, 0)], (sku) =>
+    sku === "A"
+      ? { averageFen: 308, perKg: false, position: { onHand: 54, valueFen: 16_610 } }
+      : sku === "B"
+        ? { averageFen: 308, perKg: false, position: { onHand: 53, valueFen: 16_331 } }
+        : sku === "C"
+          ? { averageFen: 33, perKg: false, position: { onHand: 5, valueFen: 167 } }
+          : { averageFen: 100, perKg: false, position: { onHand: 1, valueFen: 100 } },
+  );
+  // A: 16,610 x 2 / 54 = 615.19 -> 615 (the average 308 x 2 would say 616); B: 16,331 x 3 / 53 =
+  // 924.4 -> 924; C: the whole position leaves with its whole value; D: one more than on hand,
+  // the rest at the average.
+  expect(v.map((l) => [l.sku, l.valueFen])).toEqual([
+    ["A", -615],
+    ["B", 924],
+    ["C", -167],
+    ["D", -200],
+  ]);
+});

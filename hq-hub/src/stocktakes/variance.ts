@@ -1,6 +1,8 @@
 // A submitted count's differences, pure: each line's difference against the frozen snapshot,
 // its value at the store's moving-average cost, and the alerts HQ raises: book stock below zero
 // when the session opened (sales the store booked without the units) and big variances.
+import { applyCost } from "../costing/ledger.ts";
+
 export interface CountedLine {
   sku: string;
   expected: number;
@@ -18,6 +20,14 @@ export interface VarianceLine extends CountedLine {
   valueFen: number | null;
 }
 
+/** What the store's cost position says about a SKU (costing/): its average, and the position itself when known. */
+export interface SkuCost {
+  averageFen: number;
+  perKg: boolean;
+  /** On-hand (units, grams when weighed) and its value: approval values the difference from it. */
+  position?: { onHand: number; valueFen: number };
+}
+
 export type StocktakeAlertKind = "negative_book" | "big_variance";
 
 /** A variance is big from this value (¥200) or, without a cost, from this many units past the recount threshold. */
@@ -25,12 +35,24 @@ export const BIG_VARIANCE_FEN = 20_000;
 
 export function varianceLines(
   lines: CountedLine[],
-  cost: (sku: string) => { averageFen: number; perKg: boolean } | undefined,
+  cost: (sku: string) => SkuCost | undefined,
 ): VarianceLine[] {
   return lines.map((l) => {
     const diff = l.counted - l.expected;
     const c = cost(l.sku);
     if (!c) return { ...l, diff, averageFen: null, valueFen: null };
+    // With the position in stock, the value is what approval will post (the ledger's own rule: a
+    // share of the position's value, half up), not the rounded average times the units, which
+    // can be a fen or more off.
+    const p = c.position;
+    if (p && p.onHand > 0 && diff !== 0) {
+      const last = { valueFen: p.valueFen, qty: p.onHand };
+      const posted = applyCost(
+        { onHand: p.onHand, valueFen: p.valueFen, last },
+        { kind: diff < 0 ? "out" : "in_at_average", qty: Math.abs(diff) },
+      );
+      return { ...l, diff, averageFen: c.averageFen, valueFen: posted.valueFen };
+    }
     const raw = c.perKg ? (diff * c.averageFen) / 1000 : diff * c.averageFen;
     const valueFen = Math.sign(raw) * Math.round(Math.abs(raw));
     return { ...l, diff, averageFen: c.averageFen, valueFen: valueFen === 0 ? 0 : valueFen };
