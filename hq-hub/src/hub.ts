@@ -13,6 +13,7 @@ import { createAlertWebhook } from "./alerts/webhook.ts";
 import { bindAuditToWrites } from "./audit/bound.ts";
 import { createAuditLog } from "./audit/log.ts";
 import { createBatches } from "./batches/batches.ts";
+import { createMarkdownRuns } from "./batches/markdown-runs.ts";
 import type { Bus } from "./broker/bus.ts";
 import { startEmbeddedBroker } from "./broker/embedded.ts";
 import { connectExternalBroker } from "./broker/external.ts";
@@ -263,6 +264,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const returnsVoids = createReturnsVoids(db);
   const autoReplenishment = createAutoReplenishment({ db, now, stock, suppliers, replenishment, costing });
   const batches = createBatches({ db, now, catalog });
+  // The daily expiry markdown run (batches/markdown-runs.ts), audited as `markdown-schedule`.
+  const markdownRuns = createMarkdownRuns({ db, now, run: batches.runMarkdowns, audit: (w) => audit.record(w) });
   const transfers = createTransfers({ db, now, stock, costing, lots: batches });
   const supply = createSupply({ transfers, forecastOf: autoReplenishment.forecastOf, log });
   const tillTransfers = createTillTransfers({
@@ -403,6 +406,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     } catch (e) {
       log(`hq-hub: scheduled replenishment: ${(e as Error).message}`);
     }
+    void markdownRuns.runDue().catch((e) => log(`hq-hub: scheduled markdowns: ${(e as Error).message}`));
   }, AUTO_RUN_CHECK_MS);
 
   // One-time coupons spent at one store reach the others soon (coupons/coupons.ts syncSpent).
@@ -548,6 +552,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     payables,
     stocktakes,
     batches,
+    markdownRuns,
     tellTills,
     syncMembers,
     send,

@@ -564,4 +564,80 @@ describe("one SKU through the supply chain", () => {
     ];
     expect(await lots(A)).toEqual({ edge: atA, hq: atA });
   });
+
+  test("the daily markdown run: near-expiry lots -> a change set to the pilot store, promoted to the chain, the marked-down sale priced at B's till and audited at HQ", async () => {
+    await hq("POST", "/api/v1/batches/markdown-rules", {
+      name: "临期3天7折",
+      maxDaysLeft: 3,
+      minQty: 1,
+      percent: 30,
+    });
+    // The chain's markdowns run every day at this minute (China time).
+    const china = new Date(vnow() + 8 * 3_600_000);
+    const at = `${String(china.getUTCHours()).padStart(2, "0")}:${String(china.getUTCMinutes()).padStart(2, "0")}`;
+    await hq("PUT", "/api/v1/batches/markdown-schedule", { enabled: true, at });
+    // What the hub's minute timer does (hub.ts), now: whichever comes first runs today's slot.
+    await hub.markdownRuns.runDue();
+    expect(await hub.markdownRuns.runDue()).toBeNull();
+    const runs = await hq<
+      { day: string; finishedAt: string | null; changesetId: number | null; markdowns: number }[]
+    >("GET", "/api/v1/batches/markdown-runs");
+    expect(runs).toEqual([expect.objectContaining({ day: chinaDay(), markdowns: 2 })]);
+    const cs = runs[0]!.changesetId!;
+    // Both stores' near lot (3 days left) is marked down 30%.
+    const made = await hq<
+      { storeId: string; sku: string; expiresOn: string; percent: number; promotionId: string }[]
+    >("GET", "/api/v1/batches/markdowns");
+    expect(made.map((m) => [m.storeId, m.sku, m.expiresOn, m.percent])).toEqual([
+      [A, SKU, chinaDay(3), 30],
+      [B, SKU, chinaDay(3), 30],
+    ]);
+    const promoB = made.find((m) => m.storeId === B)!.promotionId;
+    // Pilot first: A has it, B not until the change set is promoted.
+    const priceAt = async (store: string) => {
+      const r = await edge<{ view: { priced: { lines: { net: number }[] } } }>(
+        store,
+        "POST",
+        "/lanes/1/items",
+        {
+          sku: SKU,
+          qty: 1,
+        },
+      );
+      const net = r.view.priced.lines.at(-1)!.net;
+      await edge(store, "POST", "/lanes/1/void", { supervisorId: "9001", pin: "9999" });
+      return net;
+    };
+    await until(async () => (await priceAt(A)) === 350, 30_000, "A prices the markdown");
+    expect(await priceAt(B)).toBe(PRICE);
+    await hq("POST", `/api/v1/changesets/${cs}/promote`);
+    await until(async () => (await priceAt(B)) === 350, 30_000, "B prices the markdown after the promotion");
+
+    // Two pots sold at B with the markdown: drawn from the near lot, costed at B's average.
+    const before = await cost(B);
+    const sale = await sell(B, 2);
+    expect(sale.totals.net).toBe(700);
+    await delivered(B);
+    const atHq = await hq<{
+      net_fen: number;
+      discount_fen: number;
+      lines: { sku: string; net_fen: number; discount_fen: number }[];
+    }>("GET", `/api/v1/stores/${B}/sales/${(sale as unknown as { saleId: string }).saleId}`);
+    expect(atHq).toMatchObject({ net_fen: 700, discount_fen: 300 });
+    expect(atHq.lines).toEqual([expect.objectContaining({ sku: SKU, net_fen: 700, discount_fen: 300 })]);
+    // HQ's audit re-priced the sale against the markdown it sent: no finding anywhere.
+    const findings = await hq<{ total: number }>("GET", "/api/v1/price-audit");
+    expect(findings.total).toBe(0);
+    expect(await onHand(B)).toEqual({ edge: 7, hq: 7 });
+    expect(await lots(B)).toEqual({ edge: [`B-NEAR@${chinaDay(3)}x7`], hq: [`B-NEAR@${chinaDay(3)}x7`] });
+    const cogs = share(before.valueFen, 2, 9);
+    expect(await cost(B)).toEqual({ onHand: 7, valueFen: before.valueFen - cogs });
+    const card = await hq<{ kind: string; qty: number; valueFen: number }[]>(
+      "GET",
+      `/api/v1/stores/${B}/cost/${SKU}/movements`,
+    );
+    expect(card.at(-1)).toMatchObject({ kind: "sale", qty: -2, valueFen: -cogs });
+    const onReceipt = await edge<{ applied: string[] }>(B, "GET", `/sales/${sale.receiptNo}`);
+    expect(onReceipt.applied).toEqual([promoB]);
+  });
 });

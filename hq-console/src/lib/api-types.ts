@@ -680,6 +680,9 @@ export interface HubApiSchemas {
   MarkdownRule: MarkdownRule;
   MarkdownRuleInput: MarkdownRuleInput;
   MarkdownRun: MarkdownRun;
+  MarkdownSchedule: MarkdownSchedule;
+  MarkdownScheduleInput: MarkdownScheduleInput;
+  MarkdownScheduledRun: MarkdownScheduledRun;
   MasterRecord: MasterRecord;
   MatchDifference: MatchDifference;
   MatchResult: MatchResult;
@@ -1670,6 +1673,24 @@ export interface MarkdownRun {
     startsAt: string;
     endsAt: string;
   }[];
+}
+export interface MarkdownSchedule {
+  enabled: boolean;
+  at: string;
+  updatedBy: string | null;
+  updatedAt: string | null;
+}
+export interface MarkdownScheduleInput {
+  enabled: boolean;
+  at: string;
+}
+export interface MarkdownScheduledRun {
+  day: string;
+  startedAt: string;
+  finishedAt: string | null;
+  changesetId: number | null;
+  markdowns: number | null;
+  error: string | null;
 }
 export interface MatchDifference {
   reason:

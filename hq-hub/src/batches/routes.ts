@@ -4,6 +4,7 @@ import { z } from "@hono/zod-openapi";
 import { authorize } from "../http/auth.ts";
 import { named, type RouteModule } from "../http/route.ts";
 import { MarkdownRuleInput } from "./markdown.ts";
+import { MarkdownScheduleInput } from "./markdown-schedule.ts";
 
 const tag = "batches";
 
@@ -84,6 +85,30 @@ const RunResult = z
   .openapi("MarkdownRun");
 
 const RuleBody = named(MarkdownRuleInput, "MarkdownRuleInput");
+const ScheduleBody = named(MarkdownScheduleInput, "MarkdownScheduleInput");
+const Schedule = z
+  .object({
+    enabled: z.boolean(),
+    /** HH:MM, China time. */
+    at: z.string(),
+    updatedBy: z.string().nullable(),
+    updatedAt: z.string().nullable(),
+  })
+  .openapi("MarkdownSchedule");
+const ScheduledRun = z
+  .object({
+    day: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    changesetId: z.number().int().nullable(),
+    markdowns: z.number().int().nullable(),
+    error: z.string().nullable(),
+  })
+  .openapi("MarkdownScheduledRun");
+const scheduleOut = (s: { enabled: boolean; at: string; updatedBy: string; updatedAt: string } | null) =>
+  s
+    ? { enabled: s.enabled, at: s.at, updatedBy: s.updatedBy, updatedAt: s.updatedAt }
+    : { enabled: false, at: "07:00", updatedBy: null, updatedAt: null };
 
 export const batchRoutes: RouteModule = (r, hub, s) => {
   r.route(
@@ -187,5 +212,40 @@ export const batchRoutes: RouteModule = (r, hub, s) => {
       response: RunResult,
     },
     ({ principal }) => hub.batches.runMarkdowns(s.actor(principal)),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/batches/markdown-schedule",
+      summary: "When the chain's expiry markdowns run by themselves (daily, China time); off until set",
+      access: "read",
+      tag,
+      response: Schedule,
+    },
+    () => scheduleOut(hub.markdownRuns.schedule()),
+  );
+  r.route(
+    {
+      method: "put",
+      path: "/api/v1/batches/markdown-schedule",
+      summary:
+        "Run the expiry markdowns every day at HH:MM (China time): once a day, also after a restart; each run audited",
+      access: "admin",
+      tag,
+      body: ScheduleBody,
+      response: Schedule,
+    },
+    ({ body, principal }) => scheduleOut(hub.markdownRuns.setSchedule(s.actor(principal), body)),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/batches/markdown-runs",
+      summary: "The scheduled markdown runs, newest day first (started, finished, the change set they made)",
+      access: "read",
+      tag,
+      response: z.array(ScheduledRun),
+    },
+    () => hub.markdownRuns.runs(),
   );
 };

@@ -12,6 +12,7 @@
 export * from "./schema/accounts.ts";
 export * from "./schema/audit.ts";
 export * from "./schema/batches.ts";
+export * from "./schema/markdown-schedule.ts";
 export * from "./schema/catalog.ts";
 export * from "./schema/close.ts";
 export * from "./schema/commands.ts";

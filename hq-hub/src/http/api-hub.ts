@@ -8,6 +8,7 @@ import type { AlertWebhook } from "../alerts/webhook.ts";
 import type { AuditBinding } from "../audit/bound.ts";
 import type { AuditLog } from "../audit/log.ts";
 import type { Batches } from "../batches/batches.ts";
+import type { MarkdownRuns } from "../batches/markdown-runs.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import type { Imports } from "../catalog/import.ts";
 import type { Close } from "../close/close.ts";
@@ -121,6 +122,7 @@ export interface ApiHub {
   stocktakes: Stocktakes;
   /** Dated lots, near-expiry lists, markdown rules and runs (batches/). */
   batches: Batches;
+  markdownRuns: MarkdownRuns;
   /** Publishes what changes of purchase orders mean for the stores' tills (replenishment.status). */
   tellTills(updates: TillUpdate[]): Promise<void>;
   /** Member profiles, tiers, segments, campaigns, consents (members/). */
