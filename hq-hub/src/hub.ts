@@ -265,7 +265,12 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const autoReplenishment = createAutoReplenishment({ db, now, stock, suppliers, replenishment, costing });
   const batches = createBatches({ db, now, catalog });
   // The daily expiry markdown run (batches/markdown-runs.ts), audited as `markdown-schedule`.
-  const markdownRuns = createMarkdownRuns({ db, now, run: batches.runMarkdowns, audit: (w) => audit.record(w) });
+  const markdownRuns = createMarkdownRuns({
+    db,
+    now,
+    run: batches.runMarkdowns,
+    audit: (w) => audit.record(w),
+  });
   const transfers = createTransfers({ db, now, stock, costing, lots: batches });
   const supply = createSupply({ transfers, forecastOf: autoReplenishment.forecastOf, log });
   const tillTransfers = createTillTransfers({

@@ -61,8 +61,10 @@ let hub: Hub;
 const edges: Record<string, Proc> = {};
 const tokens: Record<string, string> = {};
 
+// biome-ignore lint/suspicious/noExplicitAny: test convenience, each call names the shape it reads
 const hq = <T = any>(method: string, path: string, body?: unknown) =>
   jsonCall<T>(hub.http.url, method, path, { body, token: ADMIN, who: "HQ" });
+// biome-ignore lint/suspicious/noExplicitAny: as above
 const edge = <T = any>(store: string, method: string, path: string, body?: unknown) =>
   jsonCall<T>(edges[store]!.ready.http!, method, `/api/v1${path}`, {
     body,

@@ -12,7 +12,6 @@
 export * from "./schema/accounts.ts";
 export * from "./schema/audit.ts";
 export * from "./schema/batches.ts";
-export * from "./schema/markdown-schedule.ts";
 export * from "./schema/catalog.ts";
 export * from "./schema/close.ts";
 export * from "./schema/commands.ts";
@@ -22,6 +21,7 @@ export * from "./schema/finance.ts";
 export * from "./schema/fleet.ts";
 export * from "./schema/ingest.ts";
 export * from "./schema/margin.ts";
+export * from "./schema/markdown-schedule.ts";
 export * from "./schema/members.ts";
 export * from "./schema/payables.ts";
 export * from "./schema/pki.ts";
