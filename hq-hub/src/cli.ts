@@ -3,7 +3,10 @@
 // directly (no hub needed), or on a running hub with --hq URL (and HQ_ADMIN_TOKEN), which is
 // the way to go while it runs so that it publishes the stores' pointers at once.
 import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
+import pkg from "../package.json" with { type: "json" };
+import { hubBuild, unpackHub } from "./appliance.ts";
 import { mosquittoConfig } from "./broker/mosquitto-config.ts";
 import { createCatalog } from "./catalog/catalog.ts";
 import { createImports } from "./catalog/import.ts";
@@ -11,6 +14,7 @@ import { type HubConfig, loadConfig } from "./config.ts";
 import { migrate, openDatabase } from "./db/open.ts";
 import { startHub } from "./hub.ts";
 import { createStores } from "./stores/stores.ts";
+import { notifySystemdReady } from "./systemd.ts";
 
 const HELP: Record<string, string> = {
   "": `hq-hub: the chain's HQ hub (ERP core, MQTT broker, store sync)
@@ -24,6 +28,8 @@ Commands:
   import <file.csv>   import products, barcodes or prices (all-or-nothing)
   changeset promote   promote a pilot change set to its whole target (also: release, rollback, list)
   broker mosquitto-config  write Mosquitto password and ACL files for an external broker
+
+  --version           print the version (the compiled hub: package version + git describe)
 
 Common options: --data DIR, --config FILE; environment: HQ_PORT, HQ_MQTT_PORT, HQ_DATA_DIR,
 DATABASE_URL, MQTT_URL, HQ_ADMIN_TOKEN. Run "hq-hub <command> --help" for details.`,
@@ -63,6 +69,13 @@ user from MQTT_URL when set) for an external Mosquitto.`,
 };
 
 const args = process.argv.slice(2);
+const build = hubBuild();
+if (args[0] === "--version" || args[0] === "-v") {
+  console.log(`hq-hub ${build?.version ?? `${pkg.version} (source)`}`);
+  process.exit(0);
+}
+// The compiled hub: its console, migrations and reference assets onto disk before anything reads them.
+const assets = build ? unpackHub(build) : undefined;
 const command = args[0] && !args[0].startsWith("-") ? args[0] : "";
 const rest = command ? args.slice(1) : args;
 
@@ -156,14 +169,19 @@ const actor = values.by ?? `cli:${process.env.USER ?? "admin"}`;
 
 switch (command) {
   case "serve": {
-    const hub = await startHub(config());
+    const cfg = config();
+    // The compiled hub serves the console it carries unless the config names another build.
+    if (!cfg.consoleDir && assets) cfg.consoleDir = join(assets, "console");
+    const hub = await startHub(cfg);
     console.log(
       `HQ_READY ${JSON.stringify({ http: hub.http.url, mqtt: hub.mqtt.url, ...(hub.mqtt.tlsUrl ? { mqtts: hub.mqtt.tlsUrl } : {}) })}`,
     );
+    const stopWatchdog = notifySystemdReady(process.env, (line) => console.error(line));
     let stopping = false;
     const stop = async () => {
       if (stopping) return;
       stopping = true;
+      stopWatchdog();
       await hub.stop();
       process.exit(0);
     };

@@ -12,14 +12,14 @@
 //                                 answers, `serve` exits 1 at once
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureTerminalBuild } from "../../terminal-ui/scripts/ensure-build.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 
 /** bun compile target -> the libsql prebuilt package holding that machine's addon. */
-const LIBSQL_ADDON: Record<string, string> = {
+export const LIBSQL_ADDON: Record<string, string> = {
   "bun-linux-x64": "@libsql/linux-x64-gnu",
   "bun-linux-arm64": "@libsql/linux-arm64-gnu",
 };
@@ -31,14 +31,14 @@ export interface ApplianceArtefact {
 }
 
 /** "0.1.0+g<describe>": the package version and where in git it was built from. */
-export function releaseVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(ROOT, "store-edge/package.json"), "utf8")) as { version: string };
+export function releaseVersion(packageDir = "store-edge"): string {
+  const pkg = JSON.parse(readFileSync(join(ROOT, packageDir, "package.json"), "utf8")) as { version: string };
   const git = Bun.spawnSync(["git", "describe", "--tags", "--always", "--dirty"], { cwd: ROOT });
   const describe = git.exitCode === 0 ? git.stdout.toString().trim() : "";
   return describe ? `${pkg.version}+g${describe.replace(/^g/, "")}` : pkg.version;
 }
 
-function filesUnder(dir: string): string[] {
+export function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
     .map((f) => join(dir, f))
     .filter((f) => statSync(f).isFile())
@@ -78,6 +78,33 @@ function entrySource(version: string, uiDir: string, fault?: BuildFault): string
   ].join("\n");
 }
 
+/** libsql's runtime `require(\`@libsql/${target}\`)` rewritten to the target's .node file (Bun embeds it). */
+export function libsqlAddonPlugin(addon: string): Bun.BunPlugin {
+  return {
+    name: "libsql-addon",
+    setup(b) {
+      // drizzle's better-sqlite3 driver imports `better-sqlite3`, which is libsql again (an npm alias).
+      b.onLoad({ filter: /[\\/]node_modules[\\/](libsql|better-sqlite3)[\\/]index\.js$/ }, (args) => {
+        const src = readFileSync(args.path, "utf8");
+        const dynamic = "return require(`@libsql/${target}`);";
+        if (!src.includes(dynamic))
+          throw new Error(`${args.path}: libsql's addon loader changed; update the build`);
+        // The .node file by path: Bun embeds a required addon file (a package name it leaves external).
+        const file = Bun.resolveSync(`${addon}/index.node`, dirname(args.path));
+        return { contents: src.replace(dynamic, `return require(${JSON.stringify(file)});`), loader: "js" };
+      });
+    },
+  };
+}
+
+/** sha256 of an artefact, written beside it in `sha256sum -c` form, and its version. */
+export function writeChecksum(file: string, version: string): string {
+  const sha256 = createHash("sha256").update(readFileSync(file)).digest("hex");
+  writeFileSync(`${file}.sha256`, `${sha256}  ${basename(file)}\n`);
+  writeFileSync(`${file}.version`, `${version}\n`);
+  return sha256;
+}
+
 export type BuildFault = "crash-on-serve";
 
 export async function buildStoreEdge(o: {
@@ -108,32 +135,10 @@ export async function buildStoreEdge(o: {
     },
     minify: { syntax: true, whitespace: true },
     sourcemap: "none",
-    plugins: [
-      {
-        name: "libsql-addon",
-        setup(b) {
-          // drizzle's better-sqlite3 driver imports `better-sqlite3`, which is libsql again (an npm alias).
-          b.onLoad({ filter: /[\\/]node_modules[\\/](libsql|better-sqlite3)[\\/]index\.js$/ }, (args) => {
-            const src = readFileSync(args.path, "utf8");
-            const dynamic = "return require(`@libsql/${target}`);";
-            if (!src.includes(dynamic))
-              throw new Error(`${args.path}: libsql's addon loader changed; update the build`);
-            // The .node file by path: Bun embeds a required addon file (a package name it leaves external).
-            const file = Bun.resolveSync(`${addon}/index.node`, dirname(args.path));
-            return {
-              contents: src.replace(dynamic, `return require(${JSON.stringify(file)});`),
-              loader: "js",
-            };
-          });
-        },
-      },
-    ],
+    plugins: [libsqlAddonPlugin(addon)],
   });
   if (!result.success) throw new Error(`bun build failed:\n${result.logs.join("\n")}`);
-  const sha256 = createHash("sha256").update(readFileSync(file)).digest("hex");
-  writeFileSync(`${file}.sha256`, `${sha256}  store-edge\n`);
-  writeFileSync(`${file}.version`, `${version}\n`);
-  return { file, version, sha256 };
+  return { file, version, sha256: writeChecksum(file, version) };
 }
 
 if (import.meta.main) {

@@ -3,6 +3,7 @@
 // flight is skipped (the next tick asks again); if the Worker dies, its unanswered requests
 // fail (their transactions rolled back: nothing was half done) and the next request starts a
 // new one.
+import { workerEntry } from "../appliance.ts";
 import type { FromCatchUp, ToCatchUp } from "./worker.ts";
 
 export interface CatchUpWorkerOptions {
@@ -24,7 +25,7 @@ export function startCatchUpWorker(opts: CatchUpWorkerOptions) {
   let restarts = 0;
 
   function spawn(): Worker {
-    const w = new Worker(new URL("./worker.ts", import.meta.url).href);
+    const w = new Worker(workerEntry("catch-up/worker.ts", new URL("./worker.ts", import.meta.url).href));
     w.onmessage = (event: MessageEvent<FromCatchUp>) => {
       const m = event.data;
       const p = pending.get(m.id);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { cachingStatements, type StatementCacheStats, stripRowMetadata } from "@retail/sqlite-kit";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import Database from "libsql";
+import { hubAssetsDir } from "../appliance.ts";
 import { transactionSafePrepare } from "./remote.ts";
 import * as schema from "./schema.ts";
 
@@ -102,8 +103,11 @@ export function drizzleStatements(db: Sqlite): StatementCacheStats | undefined {
   return orms.get(db)?.stats();
 }
 
-const MIGRATIONS_DIR = join(import.meta.dir, "migrations");
-const GENERATED_DIR = join(import.meta.dir, "drizzle");
+// A compiled hub reads them from where its embedded copies were written (appliance.ts).
+const dbDir = () => {
+  const assets = hubAssetsDir();
+  return assets ? join(assets, "db") : import.meta.dir;
+};
 
 /**
  * Every migration in the order it applies, by the name _migrations records: the frozen
@@ -113,6 +117,8 @@ const GENERATED_DIR = join(import.meta.dir, "drizzle");
  * built by it and one built by the chain have the same shape (scripts/check-migrations.ts).
  */
 export function migrationPlan(): { name: string; sql: () => string }[] {
+  const MIGRATIONS_DIR = join(dbDir(), "migrations");
+  const GENERATED_DIR = join(dbDir(), "drizzle");
   const legacy = readdirSync(MIGRATIONS_DIR)
     .filter((f) => /^\d{4}_.+\.sql$/.test(f))
     .sort()

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { hubAssetsDir } from "../appliance.ts";
 import type { Env } from "./route.ts";
 
 export const API_BASE = "/api/v1";
@@ -28,7 +29,7 @@ export function openApiDocument(app: OpenAPIHono<Env>) {
   });
 }
 
-const ASSETS: Record<string, string> = {
+export const ASSETS: Record<string, string> = {
   "swagger-ui.css": "text/css; charset=utf-8",
   "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
   "favicon-32x32.png": "image/png",
@@ -66,7 +67,11 @@ export function serveReference(app: OpenAPIHono<Env>) {
   // Where it always was (the console's dev proxy and older scripts read it here).
   app.get("/openapi.json", (c) => c.json(document()));
   app.get(REFERENCE_PATH, (c) => c.html(PAGE));
-  const dist = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+  const assets = hubAssetsDir();
+  // A compiled hub carries the three files (appliance.ts); a checkout reads the package.
+  const dist = assets
+    ? join(assets, "reference")
+    : dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
   const cache = new Map<string, ArrayBuffer>();
   app.get(`${REFERENCE_PATH}/:file`, (c) => {
     const file = c.req.param("file");

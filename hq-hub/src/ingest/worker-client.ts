@@ -5,6 +5,7 @@
 // is applied now. A request that killed two Workers in a row is failed instead (its stores
 // resend it after their ack timeout, like any group whose transaction failed).
 import type { MoneyCaps } from "@retail/protocol";
+import { workerEntry } from "../appliance.ts";
 import { NotFoundError, StateError, ValidationError } from "../errors.ts";
 import type { BatchOutcome } from "./ingest.ts";
 import type { FromWorker, GroupSummary, ToWorker, WorkerError } from "./worker.ts";
@@ -62,7 +63,7 @@ export function startIngestWorker(opts: IngestWorkerOptions) {
   };
 
   function spawn() {
-    const w = new Worker(new URL("./worker.ts", import.meta.url).href);
+    const w = new Worker(workerEntry("ingest/worker.ts", new URL("./worker.ts", import.meta.url).href));
     worker = w;
     w.onmessage = (event: MessageEvent<FromWorker>) => {
       const m = event.data;
