@@ -2,7 +2,8 @@
 // hq-hub command line. `serve` runs the hub; the other commands work on the data folder
 // directly (no hub needed), or on a running hub with --hq URL (and HQ_ADMIN_TOKEN), which is
 // the way to go while it runs so that it publishes the stores' pointers at once.
-import { readFileSync, writeFileSync } from "node:fs";
+import { createHash, createPublicKey } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pkg from "../package.json" with { type: "json" };
@@ -13,6 +14,7 @@ import { createImports } from "./catalog/import.ts";
 import { type HubConfig, loadConfig } from "./config.ts";
 import { migrate, openDatabase } from "./db/open.ts";
 import { startHub } from "./hub.ts";
+import { readPrivateKey, signManifest, writeNewKey } from "./releases/signing.ts";
 import { createStores } from "./stores/stores.ts";
 import { notifySystemdReady } from "./systemd.ts";
 
@@ -28,6 +30,7 @@ Commands:
   import <file.csv>   import products, barcodes or prices (all-or-nothing)
   changeset promote   promote a pilot change set to its whole target (also: release, rollback, list)
   broker mosquitto-config  write Mosquitto password and ACL files for an external broker
+  release sign        sign an edge release with the chain's key kept offline (also: keygen, pubkey)
 
   --version           print the version (the compiled hub: package version + git describe)
 
@@ -62,6 +65,16 @@ Columns: products: sku,name,category,unit,taxRate,weighed,status[,nameEn,plu,pin
 release: assign the next version, release to the pilot ring (--stage all: whole target);
 promote: release a pilot change set to the rest of its target; rollback: undo with a
 compensating version. Each is recorded with who and when.`,
+  release: `Usage: hq-hub release keygen --key FILE
+       hq-hub release pubkey --key FILE
+       hq-hub release sign --key FILE --id N --version V --file ARTEFACT [--hq URL]
+
+The chain's release key kept off the hub (docs/appliance.md "Updates"): run these on the
+signing machine. keygen writes a new ed25519 key (0600, never over an existing file) and prints
+its public half; pubkey prints the public half of a key file (HQ_RELEASE_PUBLIC_KEY on the hub).
+sign hashes the artefact and prints {releaseId, version, sha256, size, signature} for the
+release HQ numbered N when it was uploaded; with --hq (and HQ_ADMIN_TOKEN) it also posts the
+signature, which HQ accepts only if it verifies for the file it holds.`,
   broker: `Usage: hq-hub broker mosquitto-config [--out-dir DIR] [--data DIR]
 
 Writes mosquitto.passwd and mosquitto.acl (stores' PBKDF2 hashes and the protocol ACL; the hub
@@ -103,6 +116,9 @@ const { values, positionals } = parseArgs({
     stage: { type: "string" },
     by: { type: "string" },
     "out-dir": { type: "string" },
+    key: { type: "string" },
+    file: { type: "string" },
+    version: { type: "string" },
   },
 });
 
@@ -303,6 +319,35 @@ switch (command) {
     } finally {
       db.close();
     }
+    break;
+  }
+  case "release": {
+    const action = positionals[0];
+    const keyFile = values.key ?? fail("release: --key FILE (the chain's private release key) is required");
+    const spki = (k: ReturnType<typeof readPrivateKey>) =>
+      (createPublicKey(k).export({ type: "spki", format: "der" }) as Buffer).toString("base64");
+    if (action === "keygen") {
+      if (existsSync(keyFile)) fail(`${keyFile} exists: a new key would make every store refuse releases`);
+      console.log(spki(writeNewKey(keyFile)));
+    } else if (action === "pubkey") {
+      console.log(spki(readPrivateKey(keyFile)));
+    } else if (action === "sign") {
+      const releaseId =
+        intFlag(values.id, "id") ?? fail("release sign: --id N (the release HQ numbered) is required");
+      const file = values.file ?? fail("release sign: --file ARTEFACT is required");
+      const version = values.version ?? fail("release sign: --version V is required");
+      const hash = createHash("sha256");
+      let size = 0;
+      for await (const chunk of Bun.file(file).stream()) {
+        hash.update(chunk);
+        size += chunk.byteLength;
+      }
+      const manifest = { releaseId, version, sha256: hash.digest("hex"), size };
+      const signed = { ...manifest, signature: signManifest(keyFile, manifest) };
+      if (values.hq)
+        await remote("POST", `/api/v1/releases/${releaseId}/signature`, { signature: signed.signature });
+      console.log(JSON.stringify(signed));
+    } else fail('usage: hq-hub release keygen|pubkey|sign --key FILE (see "hq-hub release --help")');
     break;
   }
   case "broker": {

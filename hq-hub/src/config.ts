@@ -120,6 +120,11 @@ export const HubConfigSchema = z.strictObject({
   enrollAttemptsPerAddress: z.int().positive(),
   /** Enrollment attempts from all addresses together per 10 minutes. */
   enrollAttemptsGlobal: z.int().positive(),
+  /**
+   * The chain's public release key (base64 SPKI, PEM, or a PEM file's path) when its private half
+   * is kept offline: HQ then signs nothing and accepts only signatures that verify under it.
+   */
+  releasePublicKey: z.string().min(1).optional(),
   /** The built HQ console (hq-console/build) served at "/"; the API only when absent. */
   consoleDir: z.string().min(1).optional(),
   /**
@@ -177,6 +182,7 @@ const ENV_KEYS: Record<string, keyof HubConfig> = {
   HQ_CLOSE_REQUIRES_COMPLETE: "closeRequiresComplete",
   HQ_CLOSE_CHECKLIST: "closeChecklist",
   HQ_CONSOLE_DIR: "consoleDir",
+  HQ_RELEASE_PUBLIC_KEY: "releasePublicKey",
   HQ_MAX_BODY_BYTES: "maxBodyBytes",
   HQ_MAX_PUBLIC_BODY_BYTES: "maxPublicBodyBytes",
   HQ_MAX_IMPORT_BYTES: "maxImportBytes",

@@ -304,7 +304,16 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     log,
     afterEachGroup: sweepPinAlerts,
   });
-  const releases = createReleases({ db, now, dataDir: config.dataDir, send, log });
+  const releases = createReleases({
+    db,
+    now,
+    dataDir: config.dataDir,
+    send,
+    log,
+    ...(config.releasePublicKey ? { releasePublicKey: config.releasePublicKey } : {}),
+  });
+  // An offline key is checked at start (a wrong one would strand the stores), not at first use.
+  if (config.releasePublicKey) releases.publicKey();
   const { onMessage } = createRouter({
     releases,
     ingest,

@@ -732,7 +732,9 @@ export interface HubApiSchemas {
   ReconRun: ReconRun;
   Release: Release;
   ReleaseDetail: ReleaseDetail;
+  ReleaseKey: ReleaseKey;
   ReleaseListRow: ReleaseListRow;
+  ReleaseSignatureInput: ReleaseSignatureInput;
   ReleaseStageInput: ReleaseStageInput;
   RemoteCommand: RemoteCommand;
   RemoteCommandInput: RemoteCommandInput;
@@ -2157,9 +2159,17 @@ export interface Release {
   stage: "draft" | "pilot" | "all" | "withdrawn";
   createdAt: string;
   createdBy: string;
+  signed: boolean;
   releasedAt?: string;
   promotedAt?: string;
   withdrawnAt?: string;
+}
+export interface ReleaseKey {
+  mode: "hub" | "offline";
+  publicKey: string;
+}
+export interface ReleaseSignatureInput {
+  signature: string;
 }
 export interface ReleaseStageInput {
   stage: "pilot" | "all";

@@ -35,6 +35,8 @@ export interface PublicRelease {
   stage: ReleaseStage;
   createdAt: string;
   createdBy: string;
+  /** Signed by the chain's key (always on a hub holding the key; offline: once the signature was posted). */
+  signed: boolean;
   releasedAt?: string;
   promotedAt?: string;
   withdrawnAt?: string;
@@ -48,6 +50,8 @@ export interface ReleasesDeps {
   dataDir: string;
   send(storeId: string, type: "release.offer", payload: Payload<"release.offer">): Promise<void>;
   log: (line: string) => void;
+  /** The chain's public release key when its private half is kept offline (config releasePublicKey). */
+  releasePublicKey?: string;
   /** Tests: how often a store is offered the same release again (default 30 s). */
   reofferMs?: number;
 }
@@ -57,7 +61,7 @@ export function createReleases(deps: ReleasesDeps) {
   const orm = openDrizzle(db);
   const dir = join(deps.dataDir, "releases");
   let key: ReleaseKey | undefined;
-  const releaseKey = () => (key ??= loadReleaseKey(deps.dataDir));
+  const releaseKey = () => (key ??= loadReleaseKey(deps.dataDir, deps.releasePublicKey));
   /** storeId -> releaseId -> when it was last offered (ms). */
   const offered = new Map<string, Map<number, number>>();
   let cache: ReleaseRow[] | undefined;
@@ -133,8 +137,12 @@ export function createReleases(deps: ReleasesDeps) {
         })
         .returning({ id: releases.id })
         .get();
-      const signature = releaseKey().sign({ releaseId: id, version, sha256, size });
-      orm.update(releases).set({ signature }).where(eq(releases.id, id)).run();
+      // Offline key: the release waits, unsigned, for the signature made elsewhere (attachSignature).
+      const signer = releaseKey().sign;
+      if (signer) {
+        const signature = signer({ releaseId: id, version, sha256, size });
+        orm.update(releases).set({ signature }).where(eq(releases.id, id)).run();
+      }
       return id;
     })();
     renameSync(part, artefactPath(id));
@@ -157,8 +165,29 @@ export function createReleases(deps: ReleasesDeps) {
     return { file, size: r.size };
   }
 
+  /** The signature made offline (`hq-hub release sign`), accepted only if it verifies under the chain's key. */
+  function attachSignature(actor: string, id: number, signature: string): PublicRelease {
+    const r = get(id);
+    if (r.signature) throw new StateError(String(id), `release ${id} is signed already`);
+    const manifest = { releaseId: r.id, version: r.version, sha256: r.sha256, size: r.size };
+    if (!releaseKey().verifies(manifest, signature))
+      throw new ValidationError(
+        "signature",
+        `does not verify under the chain's release key for release ${id} (${r.version}, sha256 ${r.sha256}): another key, release id or file`,
+      );
+    orm.update(releases).set({ signature, updatedBy: actor }).where(eq(releases.id, id)).run();
+    cache = undefined;
+    log(`hq-hub: release ${id} ${r.version}: signature (made offline) attached by ${actor}`);
+    return publicRow(get(id));
+  }
+
   function move(actor: string, id: number, event: ReleaseEvent): PublicRelease {
     const r = get(id);
+    if (!r.signature && (event === "release_pilot" || event === "release_all"))
+      throw new StateError(
+        String(id),
+        `release ${id} is not signed yet: sign it where the chain's key is kept (hq-hub release sign) and post the signature`,
+      );
     const stage = releaseLifecycle.apply(String(id), r.stage, event);
     const at = now().toISOString();
     orm
@@ -331,6 +360,7 @@ export function createReleases(deps: ReleasesDeps) {
     stage: r.stage,
     createdAt: r.createdAt,
     createdBy: r.createdBy,
+    signed: r.signature !== "",
     ...(r.releasedAt ? { releasedAt: r.releasedAt } : {}),
     ...(r.promotedAt ? { promotedAt: r.promotedAt } : {}),
     ...(r.withdrawnAt ? { withdrawnAt: r.withdrawnAt } : {}),
@@ -339,6 +369,9 @@ export function createReleases(deps: ReleasesDeps) {
   return {
     /** The chain's release key, public half (SPKI DER, base64): given to a store at enrollment. */
     publicKey: () => releaseKey().publicKey,
+    /** "hub": HQ signs on upload; "offline": each release waits for a signature made elsewhere. */
+    signingMode: (): "hub" | "offline" => (releaseKey().sign ? "hub" : "offline"),
+    attachSignature,
     publish,
     release,
     promote: (actor: string, id: number) => move(actor, id, "promote"),

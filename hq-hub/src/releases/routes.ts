@@ -18,6 +18,7 @@ const ReleaseOut = z
     stage: z.enum(["draft", "pilot", "all", "withdrawn"]),
     createdAt: z.string(),
     createdBy: z.string(),
+    signed: z.boolean(),
     releasedAt: z.string().optional(),
     promotedAt: z.string().optional(),
     withdrawnAt: z.string().optional(),
@@ -55,6 +56,10 @@ const FleetUpdate = z
       .optional(),
   })
   .openapi("FleetUpdate");
+const SignatureInput = z.strictObject({ signature: z.string().max(200) }).openapi("ReleaseSignatureInput");
+const ReleaseKeyOut = z
+  .object({ mode: z.enum(["hub", "offline"]), publicKey: z.string() })
+  .openapi("ReleaseKey");
 const ReleaseStageInput = z.strictObject({ stage: z.enum(["pilot", "all"]) }).openapi("ReleaseStageInput");
 
 const idOf = (s: string) => {
@@ -96,6 +101,32 @@ export const releaseRoutes: RouteModule = (r, hub, s) => {
       response: ReleaseOut,
     },
     ({ params, body, principal }) => hub.releases.release(s.actor(principal), idOf(params.id), body.stage),
+  );
+  r.route(
+    {
+      method: "post",
+      path: "/api/v1/releases/{id}/signature",
+      summary:
+        "Attach the signature made offline (`hq-hub release sign`) to an unsigned release; refused unless it verifies under the chain's release key",
+      access: "admin",
+      tag,
+      body: SignatureInput,
+      response: ReleaseOut,
+    },
+    ({ params, body, principal }) =>
+      hub.releases.attachSignature(s.actor(principal), idOf(params.id), body.signature),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/release-key",
+      summary:
+        "The chain's release key: its public half (what stores trust) and where it signs (hub: on upload; offline: each release waits for a signature)",
+      access: "read",
+      tag,
+      response: ReleaseKeyOut,
+    },
+    () => ({ mode: hub.releases.signingMode(), publicKey: hub.releases.publicKey() }),
   );
   r.route(
     {
