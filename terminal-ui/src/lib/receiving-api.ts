@@ -29,6 +29,11 @@ export const receiveDelivery = (
     cashierId: string;
     pin: string;
     purchaseOrderId: string;
-    lines: { sku: string; qty: number; expected: number }[];
+    lines: {
+      sku: string;
+      qty: number;
+      expected: number;
+      lots?: { batch: string; expiresOn: string; qty: number }[];
+    }[];
   },
 ) => api.request<{ receivingId: string }>("POST", "/stock/receivings", body);

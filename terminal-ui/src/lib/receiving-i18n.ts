@@ -33,6 +33,9 @@ const zh = {
   inTransit: "在途",
   ordered: "已下单",
   approved: "已批准，待发货",
+  batch: "批号",
+  expiresOn: "到期日",
+  lotBoth: "批号和到期日要一起填写（或都不填）",
 };
 
 const en: Record<keyof typeof zh, string> = {
@@ -65,6 +68,9 @@ const en: Record<keyof typeof zh, string> = {
   inTransit: "In transit",
   ordered: "Ordered",
   approved: "Approved, to ship",
+  batch: "Batch",
+  expiresOn: "Expires",
+  lotBoth: "Fill in the batch and the expiry together (or neither)",
 };
 
 export type ReceivingKey = keyof typeof zh;
