@@ -10,6 +10,7 @@ const suites: { name: string; file: string; fn: string }[] = [
   { name: "pricing", file: "protocol/src/pricing/pricing.bench.ts", fn: "benchPricing" },
   { name: "devices", file: "firmware-bridge/src/devices.bench.ts", fn: "benchDevices" },
   { name: "edge", file: "store-edge/src/edge.bench.ts", fn: "benchEdge" },
+  { name: "edge-backup", file: "store-edge/src/backup/backup.bench.ts", fn: "benchBackup" },
   { name: "hub", file: "hq-hub/src/hub.bench.ts", fn: "benchHub" },
   { name: "terminal", file: "terminal-ui/bench/terminal.bench.ts", fn: "benchTerminal" },
   { name: "chain", file: "scripts/chain.bench.ts", fn: "benchChain" },
