@@ -281,6 +281,179 @@ export type OversellMovement = {
   eventId: string | null;
   at: string;
 } | null;
+export type PromotionV1 =
+  | {
+      id: string;
+      priority?: number;
+      /**
+       * @minItems 1
+       */
+      skus?: string[];
+      /**
+       * @minItems 1
+       */
+      categories?: string[];
+      /**
+       * @minItems 1
+       */
+      stores?: string[];
+      startsAt?: string;
+      endsAt?: string;
+      couponCode?: string;
+      name?: string;
+      nameEn?: string;
+      kind: "percent_off";
+      percent: number;
+    }
+  | {
+      id: string;
+      priority?: number;
+      /**
+       * @minItems 1
+       */
+      skus?: string[];
+      /**
+       * @minItems 1
+       */
+      categories?: string[];
+      /**
+       * @minItems 1
+       */
+      stores?: string[];
+      startsAt?: string;
+      endsAt?: string;
+      couponCode?: string;
+      name?: string;
+      nameEn?: string;
+      kind: "special_price";
+      price: number;
+    }
+  | {
+      id: string;
+      priority?: number;
+      /**
+       * @minItems 1
+       */
+      skus?: string[];
+      /**
+       * @minItems 1
+       */
+      categories?: string[];
+      /**
+       * @minItems 1
+       */
+      stores?: string[];
+      startsAt?: string;
+      endsAt?: string;
+      couponCode?: string;
+      name?: string;
+      nameEn?: string;
+      kind: "member_price";
+      price: number;
+      /**
+       * @minItems 1
+       */
+      tiers?: string[];
+    }
+  | {
+      id: string;
+      priority?: number;
+      /**
+       * @minItems 1
+       */
+      skus?: string[];
+      /**
+       * @minItems 1
+       */
+      categories?: string[];
+      /**
+       * @minItems 1
+       */
+      stores?: string[];
+      startsAt?: string;
+      endsAt?: string;
+      couponCode?: string;
+      name?: string;
+      nameEn?: string;
+      kind: "multi_buy";
+      count: number;
+      price: number;
+    }
+  | {
+      id: string;
+      priority?: number;
+      /**
+       * @minItems 1
+       */
+      skus?: string[];
+      /**
+       * @minItems 1
+       */
+      categories?: string[];
+      /**
+       * @minItems 1
+       */
+      stores?: string[];
+      startsAt?: string;
+      endsAt?: string;
+      couponCode?: string;
+      name?: string;
+      nameEn?: string;
+      kind: "buy_x_get_y";
+      buy: number;
+      get: number;
+      percent?: number;
+    }
+  | {
+      id: string;
+      priority?: number;
+      /**
+       * @minItems 1
+       */
+      skus?: string[];
+      /**
+       * @minItems 1
+       */
+      categories?: string[];
+      /**
+       * @minItems 1
+       */
+      stores?: string[];
+      startsAt?: string;
+      endsAt?: string;
+      couponCode?: string;
+      name?: string;
+      nameEn?: string;
+      kind: "threshold";
+      min: number;
+      off: number;
+      repeat?: boolean;
+      cap?: number;
+    }
+  | {
+      id: string;
+      priority?: number;
+      /**
+       * @minItems 1
+       */
+      skus?: string[];
+      /**
+       * @minItems 1
+       */
+      categories?: string[];
+      /**
+       * @minItems 1
+       */
+      stores?: string[];
+      startsAt?: string;
+      endsAt?: string;
+      couponCode?: string;
+      name?: string;
+      nameEn?: string;
+      kind: "threshold_percent";
+      min: number;
+      percent: number;
+    };
 /**
  * why, as a code and the fields it names; null on items stored before it was kept
  */
@@ -625,6 +798,8 @@ export interface HubApiSchemas {
   BarcodeV1: BarcodeV1;
   Campaign: Campaign;
   CampaignResults: CampaignResults;
+  CashierListRow: CashierListRow;
+  CashierPage: CashierPage;
   CashierRecord: CashierRecord;
   CatalogEdit: CatalogEdit;
   Changeset: Changeset;
@@ -645,6 +820,7 @@ export interface HubApiSchemas {
   CostMovement: CostMovement;
   CostPosition: CostPosition;
   CouponConflict: CouponConflict;
+  CouponPage: CouponPage;
   CouponRow: CouponRow;
   CouponV1: CouponV1;
   CouponsIssued: CouponsIssued;
@@ -690,6 +866,7 @@ export interface HubApiSchemas {
   MatchedLine: MatchedLine;
   Me: Me;
   MemberConsent: MemberConsent;
+  MemberPage: MemberPage;
   MemberProfile: MemberProfile;
   MemberRow: MemberRow;
   MemberRun: MemberRun;
@@ -725,6 +902,8 @@ export interface HubApiSchemas {
   ProductPacks: ProductPacks;
   ProductSearchPage: ProductSearchPage;
   ProductV1: ProductV1;
+  PromotionPage: PromotionPage;
+  PromotionV1: PromotionV1;
   PurchaseOrder: PurchaseOrder;
   ReconItem: ReconItem;
   ReconReason: ReconReason;
@@ -768,6 +947,7 @@ export interface HubApiSchemas {
   SuggestionList: SuggestionList;
   Supplier: Supplier;
   SupplierInvoice: SupplierInvoice;
+  SupplierPage: SupplierPage;
   SupplierPayment: SupplierPayment;
   SupplierPrice: SupplierPrice;
   SupplierPriceList: SupplierPriceList;
@@ -873,6 +1053,17 @@ export interface Campaign {
   cancelledAt: string | null;
   cancelledBy: string | null;
   status: "planned" | "running" | "finished" | "cancelled";
+}
+export interface CashierListRow {
+  id: string;
+  name: string;
+  role: "cashier" | "supervisor" | "manager";
+  status: "active" | "inactive";
+  hasPin: boolean;
+}
+export interface CashierPage {
+  rows: CashierListRow[];
+  total: number;
 }
 export interface CashierRecord {
   id: string;
@@ -1217,6 +1408,10 @@ export interface CouponConflict {
   resolvedBy: string | null;
   resolvedAt: string | null;
   note: string | null;
+}
+export interface CouponPage {
+  coupons: CouponRow[];
+  total: number;
 }
 export interface CouponRow {
   code: string;
@@ -1754,6 +1949,22 @@ export interface MemberConsent {
   at: string;
   recordedBy: string;
 }
+export interface MemberPage {
+  members: MemberRow[];
+  total: number;
+}
+export interface MemberRow {
+  id: string;
+  phone: string;
+  name: string | null;
+  tier: string;
+  points: number;
+  status: string;
+  visits: number;
+  spendFen: number;
+  averageBasketFen: number;
+  lastVisitAt: string | null;
+}
 export interface MemberProfile {
   id: string;
   phone: string;
@@ -1801,18 +2012,6 @@ export interface MemberProfile {
       uses: number;
     }[];
   };
-}
-export interface MemberRow {
-  id: string;
-  phone: string;
-  name: string | null;
-  tier: string;
-  points: number;
-  status: string;
-  visits: number;
-  spendFen: number;
-  averageBasketFen: number;
-  lastVisitAt: string | null;
 }
 export interface MemberRun {
   kind: string;
@@ -2088,6 +2287,10 @@ export interface ProductPacks {
 }
 export interface ProductSearchPage {
   rows: ProductHit[];
+  total: number;
+}
+export interface PromotionPage {
+  rows: PromotionV1[];
   total: number;
 }
 export interface ReconItem {
@@ -2598,6 +2801,10 @@ export interface SupplierInvoice {
     taxFen: number;
   }[];
   payments: InvoicePayment[];
+}
+export interface SupplierPage {
+  rows: Supplier[];
+  total: number;
 }
 export interface SupplierPayment {
   id: string;

@@ -5,7 +5,7 @@
 // one-time coupon used twice.
 import { randomBytes } from "node:crypto";
 import { type Coupon, CouponV1, IsoTime, type Promotion } from "@retail/protocol";
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, like, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Catalog } from "../catalog/catalog.ts";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
@@ -39,7 +39,10 @@ export const CouponQuery = z.object({
   memberId: z.string().max(40).optional(),
   status: z.enum(["issued", "redeemed", "void"]).optional(),
   code: z.string().max(40).optional(),
+  /** The start of a code, or a member id (the list's search box). */
+  q: z.string().max(40).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
 export type CouponQuery = z.infer<typeof CouponQuery>;
 
@@ -199,6 +202,15 @@ export function createCoupons(deps: { db: Sqlite; now: () => Date; catalog: Cata
   }
 
   function list(query: CouponQuery) {
+    const words = query.q?.trim().replace(/[\\%_]/g, "");
+    const where = and(
+      query.promotionId ? eq(coupons.promotionId, query.promotionId) : undefined,
+      query.memberId ? eq(coupons.memberId, query.memberId) : undefined,
+      query.status ? eq(coupons.status, query.status) : undefined,
+      query.code ? eq(coupons.code, query.code) : undefined,
+      words ? or(like(coupons.code, `${words}%`), eq(coupons.memberId, words)) : undefined,
+    );
+    const total = orm.select({ n: count() }).from(coupons).where(where).get()?.n ?? 0;
     const rows = orm
       .select({
         code: coupons.code,
@@ -219,18 +231,13 @@ export function createCoupons(deps: { db: Sqlite; now: () => Date; catalog: Cata
           .limit(1)})`,
       })
       .from(coupons)
-      .where(
-        and(
-          query.promotionId ? eq(coupons.promotionId, query.promotionId) : undefined,
-          query.memberId ? eq(coupons.memberId, query.memberId) : undefined,
-          query.status ? eq(coupons.status, query.status) : undefined,
-          query.code ? eq(coupons.code, query.code) : undefined,
-        ),
-      )
+      .where(where)
       .orderBy(asc(coupons.code))
       .limit(query.limit)
+      .offset(query.offset)
       .all();
     return {
+      total,
       coupons: rows.map((r) => ({
         code: r.code as string,
         promotionId: r.promotion_id as string,

@@ -62,11 +62,12 @@ export const couponRoutes: RouteModule = (r, hub, s) => {
     {
       method: "get",
       path: "/api/v1/coupons",
-      summary: "Coupons with their uses (promotionId, memberId, status, code, limit)",
+      summary:
+        "Coupons with their uses (promotionId, memberId, status, code; q: a code's start or a member id; limit/offset) and the total of the hits",
       access: "read",
       tag,
       query: CouponQuery,
-      response: z.object({ coupons: z.array(CouponRow) }),
+      response: z.object({ coupons: z.array(CouponRow), total: z.number().int() }).openapi("CouponPage"),
     },
     ({ query }) => hub.coupons.list(query),
   );

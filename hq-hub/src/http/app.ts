@@ -23,6 +23,7 @@ import { financeRoutes } from "../finance/routes.ts";
 import { fleetListRoutes } from "../fleet/list-routes.ts";
 import { fleetRoutes } from "../fleet/routes.ts";
 import { ingestRoutes } from "../ingest/routes.ts";
+import { listRoutes } from "../lists/routes.ts";
 import { pointsRoutes } from "../members/points-routes.ts";
 import { memberRoutes } from "../members/routes.ts";
 import { payablesRoutes } from "../payables/routes.ts";
@@ -59,6 +60,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   catalogListRoutes,
   catalogRoutes,
   packRoutes,
+  listRoutes, // before suppliersAndReplenishment: /suppliers/page is not a supplier id
   suppliersAndReplenishment,
   couponRoutes,
   pointsRoutes, // before memberRoutes: /members/points-rule is not a member id

@@ -1,7 +1,7 @@
 // Reading members and their profiles (kept by ingest, profile.ts): the list, one member's
 // profile with favourites, points history and coupons. Phone numbers are masked unless the
 // caller may see them (privacy.ts).
-import { and, asc, desc, eq, like, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, like, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import {
@@ -20,7 +20,13 @@ export const MemberQuery = z.object({
   /** Part of the id, or the phone's last digits. */
   q: z.string().max(40).optional(),
   tier: z.string().max(20).optional(),
+  status: z.enum(["active", "inactive"]).optional(),
+  /** id, name, spend, visits or lastVisit; "-" first for descending. */
+  sort: z
+    .enum(["id", "name", "spend", "visits", "lastVisit", "-id", "-name", "-spend", "-visits", "-lastVisit"])
+    .default("id"),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
 export type MemberQuery = z.infer<typeof MemberQuery>;
 
@@ -35,6 +41,28 @@ export function createMemberReads(db: Sqlite) {
 
   function list(query: MemberQuery, revealPhone: boolean) {
     const pattern = query.q ? `%${query.q.replace(/[%_]/g, "")}%` : undefined;
+    const where = and(
+      query.tier ? eq(members.tier, query.tier) : undefined,
+      query.status ? eq(members.status, query.status) : undefined,
+      pattern
+        ? or(
+            like(members.id, pattern),
+            like(members.name, pattern),
+            like(members.phone, `%${query.q!.slice(-4)}`),
+          )
+        : undefined,
+    );
+    const visits = sql<number>`COALESCE(${memberProfiles.visits}, 0)`;
+    const spend = sql<number>`COALESCE(${memberProfiles.spendFen}, 0)`;
+    const column = {
+      id: members.id,
+      name: members.name,
+      spend,
+      visits,
+      lastVisit: memberProfiles.lastVisitAt,
+    }[query.sort.replace(/^-/, "") as "id"];
+    const dir = query.sort.startsWith("-") ? desc : asc;
+    const total = orm.select({ n: count() }).from(members).where(where).get()?.n ?? 0;
     const rows = orm
       .select({
         id: members.id,
@@ -43,22 +71,19 @@ export function createMemberReads(db: Sqlite) {
         tier: members.tier,
         points: members.points,
         status: members.status,
-        visits: sql<number>`COALESCE(${memberProfiles.visits}, 0)`,
-        spendFen: sql<number>`COALESCE(${memberProfiles.spendFen}, 0)`,
+        visits,
+        spendFen: spend,
         lastVisitAt: memberProfiles.lastVisitAt,
       })
       .from(members)
       .leftJoin(memberProfiles, eq(memberProfiles.memberId, members.id))
-      .where(
-        and(
-          query.tier ? eq(members.tier, query.tier) : undefined,
-          pattern ? or(like(members.id, pattern), like(members.phone, `%${query.q!.slice(-4)}`)) : undefined,
-        ),
-      )
-      .orderBy(asc(members.id))
+      .where(where)
+      .orderBy(...(column === members.id ? [dir(members.id)] : [dir(column), asc(members.id)]))
       .limit(query.limit)
+      .offset(query.offset)
       .all();
     return {
+      total,
       members: rows.map((r) => ({
         ...r,
         phone: revealPhone ? r.phone : maskPhone(r.phone),

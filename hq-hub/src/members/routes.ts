@@ -31,11 +31,11 @@ export const memberRoutes: RouteModule = (r, hub, s) => {
       method: "get",
       path: "/api/v1/members",
       summary:
-        "Members with their profile totals (q: id or phone digits, tier, limit); phones masked unless hq_admin",
+        "Members with their profile totals (q: id, name or phone digits; tier, status; sort id|name|spend|visits|lastVisit, '-' descending; limit/offset) and the total of the hits; phones masked unless hq_admin",
       access: "read",
       tag,
       query: MemberQuery,
-      response: z.object({ members: z.array(MemberRow) }),
+      response: z.object({ members: z.array(MemberRow), total: int }).openapi("MemberPage"),
     },
     ({ query, principal }) => m().reads.list(query, mayRevealPhone(principal.role)),
   );
