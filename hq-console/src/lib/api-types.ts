@@ -1418,7 +1418,7 @@ export interface CouponRow {
   promotionId: string;
   memberId: string | null;
   validUntil: string | null;
-  status: string;
+  status: "issued" | "redeemed" | "void";
   multiUse: boolean;
   uses: number;
   firstUse: {

@@ -243,7 +243,7 @@ export function createCoupons(deps: { db: Sqlite; now: () => Date; catalog: Cata
         promotionId: r.promotion_id as string,
         memberId: (r.member_id as string | null) ?? null,
         validUntil: (r.valid_until as string | null) ?? null,
-        status: r.status as string,
+        status: r.status as "issued" | "redeemed" | "void",
         multiUse: r.multi_use === 1,
         uses: r.uses as number,
         firstUse: r.first_use

@@ -13,7 +13,7 @@ const CouponRow = z
     promotionId: z.string(),
     memberId: z.string().nullable(),
     validUntil: z.string().nullable(),
-    status: z.string(),
+    status: z.enum(["issued", "redeemed", "void"]),
     multiUse: z.boolean(),
     uses: z.number().int(),
     /** The first sale that used it, or null. */

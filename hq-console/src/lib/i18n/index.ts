@@ -15,6 +15,7 @@ import * as exceptions from "./exceptions.ts";
 import * as finance from "./finance.ts";
 import * as fleet from "./fleet.ts";
 import * as fleetops from "./fleetops.ts";
+import * as lists from "./lists.ts";
 import * as pricing from "./pricing.ts";
 import * as reconciliation from "./reconciliation.ts";
 import * as replenishment from "./replenishment.ts";
@@ -43,6 +44,7 @@ export const screens = {
   suppliers,
   editors,
   pricing,
+  lists,
 } as const;
 
 type Screen = (typeof screens)[keyof typeof screens];
