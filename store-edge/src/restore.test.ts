@@ -3,31 +3,22 @@
 // enrolled with one-time codes and selling over HTTP. HQ must end up holding every sale of
 // every edge database exactly once (ids and totals compared with the databases themselves).
 import { Database } from "bun:sqlite";
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { copyFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { catalogItems, tempDir } from "./testing/fixtures.ts";
-import { HubAdmin, type Proc, runEdgeCli, startEdge, startHub, stop } from "./testing/procs.ts";
-import { hqQuery, localSales, salesAtHq, Till } from "./testing/till.ts";
+import { tempDir } from "./testing/fixtures.ts";
+import { HubAdmin, runEdgeCli, startHub, stop } from "./testing/procs.ts";
+import { hqQuery, hubForTills, localSales, salesAtHq } from "./testing/till.ts";
 
 // Real brokers and processes on a shared CI machine: generous, never a timed assertion.
 setDefaultTimeout(240_000);
 
-const hubDir = tempDir("hub-");
-let hub: Proc | undefined;
-let admin: HubAdmin;
-let mqttPort = 0;
-const edges: Proc[] = [];
-
-/** One running edge process and lane 1's cashier session on it (testing/till.ts). */
-async function startTill(dir: string): Promise<Till> {
-  const p = await startEdge(dir);
-  edges.push(p);
-  return new Till(dir, p);
-}
+const bed = hubForTills();
+const { hubDir } = bed;
+const startTill = (dir: string) => bed.startTill(dir);
 
 async function enroll(dir: string, code: string) {
-  const r = await runEdgeCli(["enroll", "--hq", hub!.ready.http!, "--code", code, "--data", dir]);
+  const r = await runEdgeCli(["enroll", "--hq", bed.hub!.ready.http!, "--code", code, "--data", dir]);
   expect(r.code).toBe(0);
 }
 
@@ -36,22 +27,10 @@ const atHq = (storeId: string) => salesAtHq(hubDir, storeId);
 
 type ResyncRow = { kind: string; lost: { from: number; to: number }[]; storeId: string };
 
-beforeAll(async () => {
-  hub = await startHub(hubDir);
-  mqttPort = Number(new URL(hub.ready.mqtt!).port);
-  admin = new HubAdmin(hub.ready.http!);
-  await admin.release(catalogItems({ products: 20, weighed: 2, promotions: 8 }));
-}, 120_000);
-
-afterAll(async () => {
-  for (const e of edges) await stop(e, "SIGKILL");
-  await stop(hub);
-}, 30_000);
-
 describe("a restored, replaced or re-enrolled edge loses nothing", () => {
   test("the mini-PC is replaced: a fresh edge.db enrolled again sells on; HQ holds both machines' sales once", async () => {
     const dirA = tempDir("edge-a-");
-    await enroll(dirA, await admin.addStore("S001"));
+    await enroll(dirA, await bed.admin.addStore("S001"));
     const a = await startTill(dirA);
     await a.signIn(true);
     await a.sell(12);
@@ -60,7 +39,7 @@ describe("a restored, replaced or re-enrolled edge loses nothing", () => {
     await stop(a.proc, "SIGKILL");
 
     // A new data directory (a replaced mini-PC), enrolled again with a new code.
-    const { code } = await admin.call<{ code: string }>("POST", "/api/v1/stores/S001/enrollment-code");
+    const { code } = await bed.admin.call<{ code: string }>("POST", "/api/v1/stores/S001/enrollment-code");
     const dirB = tempDir("edge-b-");
     await enroll(dirB, code);
     const b = await startTill(dirB);
@@ -89,10 +68,10 @@ describe("a restored, replaced or re-enrolled edge loses nothing", () => {
     // The store is told (edge status), and HQ shows a fleet alert for a person.
     expect(s.identity.lastResync?.kind).toBe("behind");
     expect(s.identity.lastResync?.hqMaxSeq).toBe(firstSeqs);
-    const alerts = await admin.call<ResyncRow[]>("GET", "/api/v1/fleet/resyncs?store=S001");
+    const alerts = await bed.admin.call<ResyncRow[]>("GET", "/api/v1/fleet/resyncs?store=S001");
     expect(alerts.map((r) => r.kind).sort()).toEqual(["re_enrolled", "replaced"]);
     expect(alerts.every((r) => r.lost.length === 0)).toBe(true);
-    const fleet = await admin.call<{ storeId: string; instanceId?: string; openResyncs: number }[]>(
+    const fleet = await bed.admin.call<{ storeId: string; instanceId?: string; openResyncs: number }[]>(
       "GET",
       "/api/v1/fleet",
     );
@@ -105,7 +84,7 @@ describe("a restored, replaced or re-enrolled edge loses nothing", () => {
 
   test("a backup put back while HQ holds later seqs, selling offline before it reconnects: every sale of both databases at HQ once", async () => {
     const dir = tempDir("edge-c-");
-    await enroll(dir, await admin.addStore("S002"));
+    await enroll(dir, await bed.admin.addStore("S002"));
     let c = await startTill(dir);
     await c.signIn(true);
     await c.sell(8);
@@ -127,14 +106,14 @@ describe("a restored, replaced or re-enrolled edge loses nothing", () => {
     // The backup is put back while HQ is unreachable, and the store sells before it reconnects.
     for (const f of ["edge.db", "edge.db-wal", "edge.db-shm"]) rmSync(join(dir, f), { force: true });
     copyFileSync(backup, join(dir, "edge.db"));
-    await stop(hub);
+    await stop(bed.hub);
     c = await startTill(dir);
     await c.signIn(false);
     expect((await c.status()).link.state).not.toBe("online");
     await c.sell(6, 40);
     expect((await c.status()).outbox.lastSeq).toBeLessThan(hqHeldBefore);
-    hub = await startHub(hubDir, mqttPort);
-    admin = new HubAdmin(hub.ready.http!);
+    bed.hub = await startHub(hubDir, bed.mqttPort);
+    bed.admin = new HubAdmin(bed.hub.ready.http!);
     await c.delivered();
 
     const restored = localSales(join(dir, "edge.db"));
@@ -151,7 +130,7 @@ describe("a restored, replaced or re-enrolled edge loses nothing", () => {
     const s = await c.status();
     expect(s.identity.lastResync?.kind).toBe("diverged");
     expect(s.identity.lastResync?.moved).toBeGreaterThanOrEqual(6);
-    const alerts = await admin.call<ResyncRow[]>("GET", "/api/v1/fleet/resyncs?store=S002");
+    const alerts = await bed.admin.call<ResyncRow[]>("GET", "/api/v1/fleet/resyncs?store=S002");
     expect(alerts.map((r) => r.kind)).toEqual(["diverged"]);
     expect(alerts[0]!.lost).toEqual([]);
     await stop(c.proc);

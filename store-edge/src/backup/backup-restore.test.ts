@@ -3,26 +3,22 @@
 // sales HQ acked; the older backup is put back with `store-edge restore` and the store sells on.
 // HQ must hold every sale of both databases exactly once, the store's seqs gapless, and no
 // receipt number twice (docs/sync.md "Restored, replaced and re-enrolled edges").
-import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { join } from "node:path";
-import { catalogItems, tempDir, until } from "../testing/fixtures.ts";
-import { HubAdmin, type Proc, runEdgeCli, startEdge, startHub, stop } from "../testing/procs.ts";
-import { hqQuery, localSales, salesAtHq, Till } from "../testing/till.ts";
+import { tempDir, until } from "../testing/fixtures.ts";
+import { runEdgeCli, stop } from "../testing/procs.ts";
+import { hqQuery, hubForTills, localSales, salesAtHq } from "../testing/till.ts";
 
 // Real processes on a shared CI machine: generous bounds, never a timed assertion.
 setDefaultTimeout(240_000);
 
-const hubDir = tempDir("hub-");
-let hub: Proc | undefined;
-let admin: HubAdmin;
-const edges: Proc[] = [];
-
 // A backup every 2 s from 1 s after the start (the appliance's default is hourly, after 5 min).
-const BACKUPS = {
+const bed = hubForTills({
   STORE_EDGE_BACKUP_INTERVAL_S: "2",
   STORE_EDGE_BACKUP_DELAY_S: "1",
   STORE_EDGE_BACKUP_KEEP: "100",
-};
+});
+const { hubDir } = bed;
 
 type Backups = {
   backup: {
@@ -32,31 +28,14 @@ type Backups = {
   };
 };
 
-async function startTill(dir: string): Promise<Till> {
-  const p = await startEdge(dir, BACKUPS);
-  edges.push(p);
-  return new Till(dir, p);
-}
-
-beforeAll(async () => {
-  hub = await startHub(hubDir);
-  admin = new HubAdmin(hub.ready.http!);
-  await admin.release(catalogItems({ products: 20, weighed: 2, promotions: 8 }));
-}, 120_000);
-
-afterAll(async () => {
-  for (const e of edges) await stop(e, "SIGKILL");
-  await stop(hub);
-}, 30_000);
-
 describe("backup and restore of edge.db", () => {
   test("sell, backed up, sell more (acked at HQ), crash, restore the older backup, sell: every sale at HQ once, seqs gapless, no receipt number twice", async () => {
     const dir = tempDir("edge-bk-");
-    const code = await admin.addStore("S010");
-    expect((await runEdgeCli(["enroll", "--hq", hub!.ready.http!, "--code", code, "--data", dir])).code).toBe(
-      0,
-    );
-    let till = await startTill(dir);
+    const code = await bed.admin.addStore("S010");
+    expect(
+      (await runEdgeCli(["enroll", "--hq", bed.hub!.ready.http!, "--code", code, "--data", dir])).code,
+    ).toBe(0);
+    let till = await bed.startTill(dir);
     await till.signIn(true);
     await till.sell(6);
     await till.delivered();
@@ -104,7 +83,7 @@ describe("backup and restore of edge.db", () => {
     expect(localSales(join(dir, "edge.db")).length).toBe(6);
 
     // Started again, it says hello to HQ and sells on.
-    till = await startTill(dir);
+    till = await bed.startTill(dir);
     await till.signIn(false);
     await till.sell(5, 40);
     await till.delivered();
@@ -133,7 +112,7 @@ describe("backup and restore of edge.db", () => {
       ),
     ).toEqual([]);
     // HQ's fleet view shows the restore for a person, with nothing lost.
-    const alerts = await admin.call<{ kind: string; lost: unknown[] }[]>(
+    const alerts = await bed.admin.call<{ kind: string; lost: unknown[] }[]>(
       "GET",
       "/api/v1/fleet/resyncs?store=S010",
     );

@@ -87,7 +87,8 @@ export function inspectDb(path: string, check = true): DbFacts {
   }
 }
 
-function fsyncPath(path: string): void {
+/** fsync of a file or a folder (a rename is durable once its folder is). */
+export function fsyncPath(path: string): void {
   const fd = openSync(path, "r");
   try {
     fsyncSync(fd);

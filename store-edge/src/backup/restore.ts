@@ -6,20 +6,10 @@
 // above what the lost database printed. This file only refuses what that rule cannot repair:
 // another store's or a newer build's copy, a damaged copy, a running edge, and (unless --force)
 // a current database holding events HQ has not acked, which the restore would lose.
-import {
-  closeSync,
-  copyFileSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-} from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";
 import Database from "libsql";
-import { BackupError, type DbFacts, inspectDb } from "./copy.ts";
+import { BackupError, type DbFacts, fsyncPath, inspectDb } from "./copy.ts";
 
 export interface RestoreOptions {
   dataDir: string;
@@ -58,15 +48,6 @@ function edgeAlive(pid: number): boolean {
     return cmd.includes("store-edge") && cmd.includes("serve");
   } catch {
     return true; // no /proc: believe run.json
-  }
-}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, "r");
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 

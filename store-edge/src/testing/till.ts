@@ -2,9 +2,10 @@
 // databases: shared by the tests that restore, replace or re-enroll an edge against a real hub
 // (restore.test.ts, backup/backup-restore.test.ts).
 import { Database } from "bun:sqlite";
+import { afterAll, beforeAll } from "bun:test";
 import { join } from "node:path";
-import { gtinOf, until } from "./fixtures.ts";
-import { edgeCall, type Proc } from "./procs.ts";
+import { catalogItems, gtinOf, tempDir, until } from "./fixtures.ts";
+import { edgeCall, HubAdmin, type Proc, startEdge, startHub, stop } from "./procs.ts";
 
 export type TillStatus = {
   outbox: { lastSeq: number; ackedUpTo: number; backlog: number };
@@ -104,4 +105,35 @@ export function salesAtHq(hubDir: string, storeId: string) {
       (r) => r.seq,
     ),
   };
+}
+
+/**
+ * A hub process for a test file (started in beforeAll with a small catalog released, stopped in
+ * afterAll with every till started through it): `hub` and `admin` may be replaced by a test
+ * that restarts the hub.
+ */
+export function hubForTills(edgeEnv: Record<string, string> = {}) {
+  const bed = {
+    hubDir: tempDir("hub-"),
+    hub: undefined as Proc | undefined,
+    admin: undefined as unknown as HubAdmin,
+    mqttPort: 0,
+    edges: [] as Proc[],
+    async startTill(dir: string): Promise<Till> {
+      const p = await startEdge(dir, edgeEnv);
+      bed.edges.push(p);
+      return new Till(dir, p);
+    },
+  };
+  beforeAll(async () => {
+    bed.hub = await startHub(bed.hubDir);
+    bed.mqttPort = Number(new URL(bed.hub.ready.mqtt!).port);
+    bed.admin = new HubAdmin(bed.hub.ready.http!);
+    await bed.admin.release(catalogItems({ products: 20, weighed: 2, promotions: 8 }));
+  }, 120_000);
+  afterAll(async () => {
+    for (const e of bed.edges) await stop(e, "SIGKILL");
+    await stop(bed.hub);
+  }, 30_000);
+  return bed;
 }
