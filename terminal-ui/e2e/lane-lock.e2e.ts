@@ -5,29 +5,24 @@
 // unlocks it and the till is back. Screenshots go to test-results/screenshots/ (lock-...).
 import assert from "node:assert/strict";
 import { test } from "@playwright/test";
-import type { Page } from "playwright-core";
-import { openContext } from "./lib/browser.ts";
-import { CASHIER, P } from "./lib/fixtures.ts";
+import { P } from "./lib/fixtures.ts";
 import { until } from "./lib/procs.ts";
-import { openStore, type Store } from "./lib/store.ts";
+import { tillStory } from "./lib/story.ts";
 import { tillPage } from "./lib/till-page.ts";
 
 test.describe("terminal-ui e2e: a lane locked from HQ", () => {
   test.describe.configure({ mode: "serial" });
-  let store: Store;
-  let browser: Awaited<ReturnType<typeof openContext>>;
-  let page: Page;
-  const pageErrors: string[] = [];
-  const { shot, byId, expectText, visible, hidden, key, scan } = tillPage(() => page);
+  const story = tillStory("S001");
+  const { shot, byId, expectText, visible, hidden, key, scan } = tillPage(() => story.page);
 
   /** Sends a remote command from HQ's API and waits for the store's answer. */
   const command = async (body: Record<string, unknown>) => {
-    const sent = await store.admin.call<{ id: string }>("POST", "/api/v1/stores/S001/commands", body);
+    const sent = await story.store.admin.call<{ id: string }>("POST", "/api/v1/stores/S001/commands", body);
     let state = "";
     await until(
       async () => {
-        state = (await store.admin.call<{ state: string }>("GET", `/api/v1/commands/${sent.id}`)).state;
-        return state !== "pending" && state !== "sent";
+        state = (await story.store.admin.call<{ state: string }>("GET", `/api/v1/commands/${sent.id}`)).state;
+        return state !== "sent";
       },
       30_000,
       `command ${body.name} answered`,
@@ -35,28 +30,8 @@ test.describe("terminal-ui e2e: a lane locked from HQ", () => {
     assert.equal(state, "done", `${body.name} answered ${state}`);
   };
 
-  test.beforeAll(async ({ browser: pwBrowser }) => {
-    test.setTimeout(120_000);
-    store = await openStore("S001");
-    browser = await openContext(pwBrowser);
-    page = await browser.context.newPage();
-    page.on("pageerror", (e) => pageErrors.push(e.message));
-  });
-  test.afterAll(async () => {
-    await browser?.close();
-    await store?.close();
-  });
-
   test("sign in, open the shift, a sale under way", async () => {
-    await page.goto(`${store.http}/`);
-    await visible("login-form");
-    await byId("login-id").fill(CASHIER.id);
-    await byId("login-pin").fill(CASHIER.pin);
-    await byId("login-pin").press("Enter");
-    await visible("open-form");
-    await byId("open-float").fill("500");
-    await byId("open-float").press("Enter");
-    await visible("scan-input");
+    await story.signInWithShift();
     await scan(P.cola.code);
     await expectText("total-due", "¥3.00");
   });
@@ -76,7 +51,7 @@ test.describe("terminal-ui e2e: a lane locked from HQ", () => {
   });
 
   test("after a reload the lock screen is still there; English mode says it in English", async () => {
-    await page.reload();
+    await story.page.reload();
     await visible("lane-lock", 15_000);
     await expectText("lane-lock-reason", "原因：盘点");
     await key("Control+l");
@@ -96,6 +71,6 @@ test.describe("terminal-ui e2e: a lane locked from HQ", () => {
     await visible("pay-dialog");
     await key("F5");
     await visible("sale-done");
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(story.pageErrors, []);
   });
 });
