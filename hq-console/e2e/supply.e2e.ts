@@ -28,6 +28,7 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
   let wire: StoreWire | undefined;
   let context: BrowserContext | undefined;
   let page: Page;
+  let lastSeq = 0; // the store's last event seq sent in beforeAll
 
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
     hubApi<T>(http, method, path, body);
@@ -138,6 +139,7 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
       60_000,
       "nine weeks of sales at HQ",
     );
+    lastSeq = seq;
 
     context = await browser.newContext({
       viewport: { width: 1280, height: 800 },
@@ -271,6 +273,57 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
     await page.getByTestId("po-detail").filter({ hasText: poId }).waitFor();
     const [pdf] = await Promise.all([page.waitForEvent("download"), page.getByTestId("po-pdf").click()]);
     assert(pdf.suggestedFilename() === `${poId}.pdf`, pdf.suggestedFilename());
+    await page.getByRole("link", { name: "自动订货", exact: true }).click();
+    await page.getByRole("heading", { name: "自动补货" }).waitFor();
+  });
+
+  test("the store receives part of the order with lots: the order's page lists the receipt with batch and expiry", async () => {
+    const runs = await api<{ orders: { poId: string; supplierId: string }[] }[]>(
+      "GET",
+      `/api/v1/replenishment/runs?store=${STORE}`,
+    );
+    const poId = runs[0]!.orders.find((o) => o.supplierId === "SUP-YILI")!.poId;
+    const expiry = new Date(Date.now() + 10 * DAY + 8 * 3_600_000).toISOString().slice(0, 10);
+    const at = new Date().toISOString();
+    // As the store's edge sends it after 收货 at the till: 12 cartons, 8 of them in batch L-E2E-1.
+    await wire!.publish("events", [
+      {
+        v: 1,
+        id: uuidv7(),
+        type: "receiving.confirmed",
+        storeId: STORE,
+        seq: ++lastSeq,
+        occurredAt: at,
+        payload: {
+          receivingId: uuidv7(),
+          purchaseOrderId: poId,
+          supplierId: "SUP-YILI",
+          confirmedBy: "9001",
+          lines: [{ sku: "M1", qty: 12, lots: [{ batch: "L-E2E-1", expiresOn: expiry, qty: 8 }] }],
+          confirmedAt: at,
+        },
+      },
+    ]);
+    await until(
+      async () => (await api<unknown[]>("GET", `/api/v1/purchase-orders/${poId}/receipts`)).length === 1,
+      20_000,
+      "the receipt at HQ",
+    );
+    await page.getByRole("link", { name: "补货", exact: true }).click();
+    await page
+      .locator(`[data-testid="purchase-orders"] tr[data-po="${poId}"]`)
+      .getByRole("button", { name: poId })
+      .click();
+    const line = page.locator('[data-testid="po-receipts"][data-loaded] tr[data-sku="M1"]');
+    await line.getByTestId("received-qty").filter({ hasText: "12" }).waitFor();
+    await line
+      .getByTestId("lots")
+      .filter({ hasText: `L-E2E-1 · ${expiry} × 8` })
+      .waitFor();
+    await line.getByTestId("lots").filter({ hasText: "未标日期 × 4" }).waitFor();
+    const ordered = page.getByTestId("po-detail").locator('tr[data-line="M1"]');
+    const cells = (await ordered.innerText()).split("\t").map((c) => c.trim());
+    assert(cells[2] === "12", `12 received on the order's line: ${cells}`);
     await page.getByRole("link", { name: "自动订货", exact: true }).click();
     await page.getByRole("heading", { name: "自动补货" }).waitFor();
   });

@@ -274,6 +274,25 @@ export type MatchResult = {
   blocking: number;
 } | null;
 export type Role = "hq_admin" | "regional_manager" | "auditor";
+export type OrderReceipts = {
+  receivingId: string;
+  storeId: string;
+  otherStore: boolean;
+  confirmedBy: string;
+  confirmedAt: string;
+  lines: {
+    sku: string;
+    name: string | null;
+    qty: number;
+    expected: number | null;
+    lots: {
+      batch: string;
+      expiresOn: string;
+      qty: number;
+    }[];
+    undated: number;
+  }[];
+}[];
 export type OversellMovement = {
   qtyDelta: number;
   kind: string;
@@ -882,6 +901,7 @@ export interface HubApiSchemas {
   OpenOrderImpact: OpenOrderImpact;
   OrderImpactLine: OrderImpactLine;
   OrderLineCost: OrderLineCost;
+  OrderReceipts: OrderReceipts;
   Oversell: Oversell;
   OversellMovement: OversellMovement;
   Pack: Pack;

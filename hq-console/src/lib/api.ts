@@ -79,6 +79,7 @@ export type {
   Movement,
   OpenOrderImpact,
   OrderImpactLine,
+  OrderReceipts,
   Period,
   PriceAuditPage,
   PriceAuditRow,

@@ -45,6 +45,21 @@ export function createOrderStore(db: Sqlite) {
       .all()
       .map((r) => ({ storeId: r.storeId, lines: JSON.parse(r.linesJson) as { sku: string; qty: number }[] }));
 
+  /** The receipts naming an order as the stores confirmed them (lines with their lots), oldest first. */
+  const receiptDocs = (id: string) =>
+    orm
+      .select({
+        storeId: receivings.storeId,
+        receivingId: receivings.receivingId,
+        confirmedBy: receivings.confirmedBy,
+        confirmedAt: receivings.confirmedAt,
+        linesJson: receivings.linesJson,
+      })
+      .from(receivings)
+      .where(eq(receivings.purchaseOrderId, id))
+      .orderBy(asc(receivings.confirmedAt), asc(receivings.receivingId))
+      .all();
+
   function insert(
     o: {
       id: string;
@@ -229,6 +244,7 @@ export function createOrderStore(db: Sqlite) {
     order,
     lines,
     receipts,
+    receiptDocs,
     insert,
     setStatus,
     markOrdered,

@@ -22,6 +22,7 @@ import {
   statusAfterReceipts,
   tillItems,
 } from "./plan.ts";
+import { orderReceipts } from "./receipts.ts";
 import { createSuggestions } from "./suggestions.ts";
 
 const DAY_MS = 86_400_000;
@@ -299,6 +300,9 @@ export function createReplenishment(deps: {
   }
 
   return {
+    /** What the stores received against an order: receipts with lines and lots (receipts.ts). */
+    receiptsOf: (id: string) =>
+      orderReceipts(get(id).storeId, store.receiptDocs(id), (sku) => store.productName(sku)),
     assignSkus,
     skusOf,
     suggestions,

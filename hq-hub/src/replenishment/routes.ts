@@ -35,6 +35,28 @@ export const PurchaseOrder = z
   })
   .openapi("PurchaseOrder");
 
+const OrderReceipts = z
+  .array(
+    z.object({
+      receivingId: z.string(),
+      storeId: z.string(),
+      otherStore: z.boolean(),
+      confirmedBy: z.string(),
+      confirmedAt: z.string(),
+      lines: z.array(
+        z.object({
+          sku: z.string(),
+          name: z.string().nullable(),
+          qty: z.number().int(),
+          expected: z.number().int().nullable(),
+          lots: z.array(z.object({ batch: z.string(), expiresOn: z.string(), qty: z.number().int() })),
+          undated: z.number().int(),
+        }),
+      ),
+    }),
+  )
+  .openapi("OrderReceipts");
+
 const SuggestionBase = {
   sku: z.string(),
   name: z.string().nullable(),
@@ -186,6 +208,21 @@ export const replenishmentRoutes: RouteModule = (r, hub, s) => {
       const order = hub.replenishment.get(params.id);
       s.authorizeStoreRead(principal, order.storeId);
       return order;
+    },
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/purchase-orders/{id}/receipts",
+      summary:
+        "What the stores received against the order: each receipt with its lines, expected quantities and lots (batch, expiry)",
+      access: "read",
+      tag,
+      response: OrderReceipts,
+    },
+    ({ params, principal }) => {
+      s.authorizeStoreRead(principal, hub.replenishment.get(params.id).storeId);
+      return hub.replenishment.receiptsOf(params.id);
     },
   );
   const steps = {
