@@ -6,10 +6,14 @@ import { jsonCall, type Proc, startHubProc } from "@retail/test-support";
 export { type Proc, stop, tempDir, until } from "@retail/test-support";
 export const ADMIN_TOKEN = "console-e2e-admin-token-0123456789";
 
-export function startHub(dataDir: string, consoleDir: string): Promise<Proc> {
+export function startHub(
+  dataDir: string,
+  consoleDir: string,
+  env: Record<string, string> = {},
+): Promise<Proc> {
   return startHubProc({
     dataDir,
-    env: { HQ_ADMIN_TOKEN: ADMIN_TOKEN, HQ_CONSOLE_DIR: consoleDir, HQ_HOST: "127.0.0.1" },
+    env: { HQ_ADMIN_TOKEN: ADMIN_TOKEN, HQ_CONSOLE_DIR: consoleDir, HQ_HOST: "127.0.0.1", ...env },
   });
 }
 
