@@ -79,11 +79,11 @@ async function onHand(store: string) {
   return { edge: e.onHand, hq: h.find((r) => r.sku === SKU)?.on_hand ?? 0 };
 }
 
-type Lot = { batch: string; expiresOn: string; qty: number };
+type Lot = { batch: string; expiresOn?: string | null; qty: number };
 const lotList = (lots: Lot[]) =>
   lots
     .filter((l) => l.qty !== 0)
-    .map((l) => `${l.batch}@${l.expiresOn}x${l.qty}`)
+    .map((l) => (l.batch ? `${l.batch}@${l.expiresOn}x${l.qty}` : `undated x${l.qty}`))
     .sort();
 async function lots(store: string) {
   const e = await edge<{ lots: Lot[] }>(store, "GET", `/stock/${SKU}/lots`);
@@ -641,5 +641,69 @@ describe("one SKU through the supply chain", () => {
     expect(card.at(-1)).toMatchObject({ kind: "sale", qty: -2, valueFen: -cogs });
     const onReceipt = await edge<{ applied: string[] }>(B, "GET", `/sales/${sale.receiptNo}`);
     expect(onReceipt.applied).toEqual([promoB]);
+  });
+
+  test("a return and a count gain at B go to the undated rest, shown as such on both sides; cost back at what it left with, the gain at the average", async () => {
+    const sold = await hq<{ receipt_no: string; sale_id: string }[]>("GET", `/api/v1/stores/${B}/sales`);
+    const receiptNo = sold[0]!.receipt_no;
+    const card = await hq<{ kind: string; qty: number; valueFen: number }[]>(
+      "GET",
+      `/api/v1/stores/${B}/cost/${SKU}/movements`,
+    );
+    const cogs = -card.at(-1)!.valueFen; // the two marked-down pots left with this
+    const before = await cost(B);
+    // One pot comes back on the receipt, restocked.
+    await edge(B, "POST", "/lanes/1/returns", { receiptNo });
+    const lines = await edge<{ lines: { lineId: string }[] }>(B, "GET", "/lanes/1/returns/lines");
+    await edge(B, "PUT", `/lanes/1/returns/lines/${lines.lines[0]!.lineId}`, { units: 1, restock: true });
+    await edge(B, "POST", "/lanes/1/returns/complete", {});
+    await delivered(B);
+    expect(await onHand(B)).toEqual({ edge: 8, hq: 8 });
+    const withReturn = [`B-NEAR@${chinaDay(3)}x7`, "undated x1"];
+    expect(await lots(B)).toEqual({ edge: withReturn, hq: withReturn });
+    const back = share(cogs, 1, 2);
+    expect(await cost(B)).toEqual({ onHand: 8, valueFen: before.valueFen + back });
+
+    // A cycle count at B finds two more than the book: a gain, undated too, in at the average.
+    const { session } = await hq<{ session: { id: string } }>("POST", "/api/v1/stocktakes", {
+      storeId: B,
+      kind: "cycle",
+      skus: [SKU],
+      recountOver: 5,
+    });
+    await until(
+      async () =>
+        (await edge<{ sessions: { id: string }[] }>(B, "GET", "/stocktakes")).sessions.some(
+          (x) => x.id === session.id,
+        ),
+      30_000,
+      "B's till gets the count",
+    );
+    const counter = await edge<{ token: string }>(B, "POST", `/stocktakes/${session.id}/counters`, {
+      cashierId: "1001",
+      pin: "1234",
+    });
+    await edge(B, "POST", `/stocktakes/${session.id}/scans`, { token: counter.token, code: GTIN, qty: 10 });
+    expect(
+      (
+        await edge<{ status: string }>(B, "POST", `/stocktakes/${session.id}/finish`, {
+          token: counter.token,
+        })
+      ).status,
+    ).toBe("submitted");
+    await delivered(B);
+    const valueB = before.valueFen + back;
+    const gain = share(valueB, 2, 8);
+    const sub = await hq<{ lines: { diff: number; valueFen: number | null }[] }>(
+      "GET",
+      `/api/v1/stocktakes/${session.id}`,
+    );
+    expect(sub.lines).toEqual([expect.objectContaining({ diff: 2, valueFen: gain })]);
+    await hq("POST", `/api/v1/stocktakes/${session.id}/approve`, {});
+    await until(async () => (await onHand(B)).edge === 10, 30_000, "B's till gets the gain");
+    expect(await onHand(B)).toEqual({ edge: 10, hq: 10 });
+    const withGain = [`B-NEAR@${chinaDay(3)}x7`, "undated x3"];
+    expect(await lots(B)).toEqual({ edge: withGain, hq: withGain });
+    expect(await cost(B)).toEqual({ onHand: 10, valueFen: valueB + gain });
   });
 });
