@@ -199,6 +199,44 @@ test.describe("hq-console near-expiry e2e", () => {
       .waitFor();
   });
 
+  test("自动降价: the daily run set to this minute (China time); the hub's own timer runs it once and the day is listed", async () => {
+    const china = new Date(Date.now() + 8 * 3_600_000);
+    const at = `${String(china.getUTCHours()).padStart(2, "0")}:${String(china.getUTCMinutes()).padStart(2, "0")}`;
+    await page
+      .locator('[data-testid="ex-schedule"][data-enabled="0"]')
+      .filter({ hasText: "未开启" })
+      .waitFor();
+    await page.getByTestId("ex-schedule-on").check();
+    await page.getByTestId("ex-schedule-at").fill(at);
+    await page.getByTestId("ex-schedule-save").click();
+    await page
+      .locator(`[data-testid="ex-schedule"][data-enabled="1"][data-at="${at}"]`)
+      .filter({ hasText: `每天 ${at}` })
+      .waitFor();
+    const saved = await api<{ enabled: boolean; at: string }>("GET", "/api/v1/batches/markdown-schedule");
+    assert(saved.enabled && saved.at === at, `the hub keeps the schedule (${JSON.stringify(saved)})`);
+    // The hub checks every minute with its own clock: today's run appears, finished, once.
+    const today = day(0);
+    await until(
+      async () => {
+        const runs = await api<{ day: string; finishedAt: string | null }[]>(
+          "GET",
+          "/api/v1/batches/markdown-runs",
+        );
+        return runs.some((r) => r.day === today && r.finishedAt !== null);
+      },
+      120_000,
+      "the scheduled run of today",
+    );
+    await page.reload();
+    await page.locator('[data-testid="expiry"][data-loaded="1"]').waitFor();
+    await page
+      .locator(`[data-testid="ex-scheduled-run"][data-day="${today}"]`)
+      .filter({ hasText: "已完成" })
+      .waitFor();
+    assert((await page.getByTestId("ex-scheduled-run").count()) === 1, "one run for the day");
+  });
+
   test("the same screen in English", async () => {
     await page.getByTestId("lang").first().click();
     await page.getByRole("heading", { name: "Near expiry", exact: true }).waitFor();
