@@ -3,8 +3,13 @@
 // from the chain's distribution centre with a price list at 70% of shelf price, so the stock is
 // on the tills and at HQ with its cost (valuation, nearby stores' stock, replenishment and
 // transfers mean something). Quantities differ per store (seeded): some SKUs are out at one
-// store and in stock at its neighbours. Done once per data folder (opening-stock.json); a
-// failing step is logged and the rest of the demo runs on.
+// store and in stock at its neighbours. Dairy (乳品, category 1102) is dated: each store's
+// delivery of it comes as two lots, an older one with 0-2 days left (near expiry at once: the
+// till's and the console's 临期商品 lists, the markdown rule) and a fresh one with 10-20 days.
+// Every packaged SKU is supplied by the distribution centre, dairy has reorder parameters at
+// every store (the plan and the automatic run have something to order), and the chain's markdown
+// rule runs every morning at 07:00 (China time). Done once per data folder (opening-stock.json);
+// a failing step is logged and the rest of the demo runs on.
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { prng } from "@retail/protocol";
@@ -19,6 +24,32 @@ export const DEMO_DC = {
 };
 const CASHIER = { cashierId: "1001", pin: "1234" };
 const CHUNK = 500;
+
+/** The dated category of the demo: dairy. */
+export const DATED_CATEGORY = "1102";
+
+/**
+ * The lots of a dated SKU's opening delivery at a store, `today` being the China day: an older
+ * lot with 0-2 days left (a third to a half of the units) and the rest fresh, 10-20 days left.
+ */
+export function openingLots(
+  storeIndex: number,
+  sku: string,
+  qty: number,
+  today: string,
+): { batch: string; expiresOn: string; qty: number }[] {
+  const rand = prng(20261208 + storeIndex * 104_729 + Number(sku.replace(/\D/g, "").slice(-6) || 0));
+  const day = (n: number) =>
+    new Date(Date.parse(`${today}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  const old = Math.min(qty, Math.max(1, Math.floor(qty * (0.3 + rand() * 0.2))));
+  const oldDay = day(Math.floor(rand() * 3));
+  const freshDay = day(10 + Math.floor(rand() * 11));
+  const code = (d: string) => `${d.slice(2).replace(/-/g, "")}-${storeIndex + 1}`;
+  return [
+    { batch: `L${code(oldDay)}`, expiresOn: oldDay, qty: old },
+    ...(qty > old ? [{ batch: `L${code(freshDay)}`, expiresOn: freshDay, qty: qty - old }] : []),
+  ];
+}
 
 /** Units a store opens with for each packaged SKU (0 for about one in seven: out of stock there). */
 export function openingQty(storeIndex: number, skus: readonly string[]): Map<string, number> {
@@ -70,9 +101,19 @@ export async function runOpeningStock(
         })),
       });
     const skus = goods.map((p) => p.sku);
+    // Every packaged SKU comes from the distribution centre (the plan's supplier).
+    await call(hq, "PUT", `/suppliers/${DEMO_DC.id}/skus`, { skus });
+    const dated = new Set(goods.filter((p) => p.category[1] === DATED_CATEGORY).map((p) => p.sku));
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     for (const [i, edge] of edges.entries()) {
       const qty = openingQty(i, skus);
-      const lines = skus.filter((s) => qty.get(s)! > 0).map((sku) => ({ sku, qty: qty.get(sku)! }));
+      const lines = skus
+        .filter((s) => qty.get(s)! > 0)
+        .map((sku) => ({
+          sku,
+          qty: qty.get(sku)!,
+          ...(dated.has(sku) ? { lots: openingLots(i, sku, qty.get(sku)!, today) } : {}),
+        }));
       for (let j = 0; j < lines.length; j += CHUNK) {
         const chunk = lines.slice(j, j + CHUNK);
         // Retried until the store's catalog and cashiers have arrived from HQ.
@@ -95,6 +136,20 @@ export async function runOpeningStock(
       }
       log(`${edge.id}: opening stock of ${lines.length} SKUs received from ${DEMO_DC.name}`);
     }
+    // Dairy is planned at every store; its near-expiry lots are marked down every morning.
+    await call(hq, "POST", "/replenishment/params/bulk", {
+      selector: { category: DATED_CATEGORY, storeIds: edges.map((e) => e.id) },
+      set: { serviceLevelBp: 9500, reviewDays: 3 },
+    });
+    await call(hq, "POST", "/batches/markdown-rules", {
+      name: "乳品临期2天7折",
+      category: DATED_CATEGORY,
+      maxDaysLeft: 2,
+      minQty: 1,
+      percent: 30,
+    });
+    await call(hq, "PUT", "/batches/markdown-schedule", { enabled: true, at: "07:00" });
+    log(`dairy dated (two lots each), planned at ${edges.length} stores, marked down daily at 07:00`);
     writeFileSync(marker, JSON.stringify({ at: new Date().toISOString(), supplier: DEMO_DC.id }, null, 2));
   } catch (e) {
     log(`opening stock failed: ${(e as Error).message}`);
