@@ -2,7 +2,7 @@
 // oracle: PRICING.md transcribed literally, expanding every unit and re-evaluating every
 // promotion every round. The engine counts units instead of expanding them and caches
 // evaluations; the oracle is the reading of the text it must agree with.
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import fc from "fast-check";
 import { allocateLargestRemainder, mulDivRoundHalfUp, roundHalfUp } from "../money.ts";
 import { checkPromotions, priceBasket, priceBasketChecked } from "./engine.ts";
@@ -338,6 +338,10 @@ const requestArb: fc.Arbitrary<PriceRequest> = fc
     if (coupons) req.coupons = coupons;
     return req;
   });
+
+// Thousands of generated baskets per property: seconds of CPU, and more on a shared machine
+// under load (the oracle case took 4.7 s of bun's 5 s default in CI). A bound, not a timing check.
+setDefaultTimeout(60_000);
 
 const runs = { numRuns: 400 };
 
