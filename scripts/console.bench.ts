@@ -11,13 +11,14 @@
 // screen finished before it was usable, replayed one after another from this process (what the
 // hub costs). Target: every screen's p95 under 1 s.
 //   CONSOLE_BENCH_STORES, CONSOLE_BENCH_SALES (per store and day), CONSOLE_BENCH_LOADS (per
-//   screen), CONSOLE_BENCH_SCREENS=dashboard,stock (a subset) change the size;
+//   screen), CONSOLE_BENCH_COLD (full page loads per screen), CONSOLE_BENCH_SCREENS=dashboard,stock
+//   (a subset) change the size; CONSOLE_BENCH_DB=/tmp/console.db keeps the loaded data between runs;
 //   CONSOLE_BENCH_BUILDS=old=/tmp/build-a,new=hq-console/build measures several console builds
 //   against the same database, in turn (hub restarted on each), so a before/after is taken under
 //   the same load.
-import { rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { BenchRow } from "@retail/protocol";
 import { CHROMIUM, CHROMIUM_ARGS, startHubProc, stop, tempDir } from "@retail/test-support";
 import { chromium, type Page, type Request } from "playwright-core";
@@ -121,43 +122,72 @@ export async function benchConsole(): Promise<BenchRow[]> {
   let hub: Awaited<ReturnType<typeof startHubProc>> | undefined;
   try {
     const t0 = performance.now();
-    const db = openDatabase({ dataDir: dir });
-    migrate(db);
-    const { counts } = loadMonth(db, shape);
-    db.close();
+    // CONSOLE_BENCH_DB=/some/file.db keeps the bulk-loaded database for the next run of the same
+    // shape (a pristine copy each run: the hub writes to its own).
+    const kept = process.env.CONSOLE_BENCH_DB
+      ? `${process.env.CONSOLE_BENCH_DB}.${shape.stores}x${shape.days}x${shape.salesPerDay}`
+      : undefined;
+    let counts: { sales: number; saleLines: number };
+    const reused = kept !== undefined && existsSync(kept);
+    if (reused) {
+      mkdirSync(dir, { recursive: true });
+      copyFileSync(kept, join(dir, "hq.db"));
+      const db = openDatabase({ dataDir: dir });
+      counts = {
+        sales: (db.prepare("SELECT count(*) AS n FROM sales").get() as { n: number }).n,
+        saleLines: (db.prepare("SELECT count(*) AS n FROM sale_lines").get() as { n: number }).n,
+      };
+      db.close();
+    } else {
+      const db = openDatabase({ dataDir: dir });
+      migrate(db);
+      counts = loadMonth(db, shape).counts;
+      db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      db.close();
+      if (kept) copyFileSync(join(dir, "hq.db"), kept);
+    }
     console.error(
-      `console: bulk-loaded ${shape.stores} stores x ${shape.days} days x ${shape.salesPerDay} sales (${counts.sales.toLocaleString("en")} sales, ${counts.saleLines.toLocaleString("en")} lines) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `console: ${reused ? `copied ${kept}` : "bulk-loaded"}: ${shape.stores} stores x ${shape.days} days x ${shape.salesPerDay} sales (${counts.sales.toLocaleString("en")} sales, ${counts.saleLines.toLocaleString("en")} lines) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
     // The month's last day is "today" for the screens: the browser's clock is set to it.
     const today = `${shape.period}-${String(shape.days).padStart(2, "0")}`;
     const only = process.env.CONSOLE_BENCH_SCREENS?.split(",");
     const screens = screensFor().filter((s) => !only || only.includes(s.name));
-    const results = new Map<string, Map<string, Measured>>();
+    const results = new Map(builds.map((b) => [b.label, new Map<string, Measured>()]));
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    let at:
+      | {
+          build: (typeof builds)[number];
+          http: string;
+          page: Page;
+          log: ReturnType<typeof apiLog>;
+          close: () => Promise<void>;
+        }
+      | undefined;
     try {
-      for (const build of builds) {
-        await stop(hub);
-        hub = await startHubProc({
-          dataDir: dir,
-          env: { HQ_ADMIN_TOKEN: TOKEN, HQ_CONSOLE_DIR: build.dir, HQ_HOST: "127.0.0.1" },
-          timeoutMs: 120_000,
-        });
-        const per = results.get(build.label) ?? new Map<string, Measured>();
-        results.set(build.label, per);
-        await measureBuild(hub.ready.http!, build.label, per);
+      // With several builds, each screen is measured under each build in turn (A B, then B A for
+      // the next screen...), so both see the same moment's load; the hub restarts on a change.
+      for (const [n, s] of screens.entries()) {
+        for (const build of n % 2 ? [...builds].reverse() : builds) {
+          if (at?.build !== build) {
+            await at?.close();
+            await stop(hub);
+            hub = await startHubProc({
+              dataDir: dir,
+              env: { HQ_ADMIN_TOKEN: TOKEN, HQ_CONSOLE_DIR: build.dir, HQ_HOST: "127.0.0.1" },
+              timeoutMs: 120_000,
+            });
+            at = { build, http: hub.ready.http!, ...(await openConsole(hub.ready.http!)) };
+          }
+          await measureScreen(at, s, results.get(build.label)!);
+        }
       }
     } finally {
+      await at?.close();
       await browser.close();
     }
 
-    async function measureBuild(http: string, label: string, per: Map<string, Measured>) {
-      const api = async (path: string) => {
-        const t = performance.now();
-        const res = await fetch(`${http}/api/v1${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
-        if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-        await res.arrayBuffer();
-        return performance.now() - t;
-      };
+    async function openConsole(http: string) {
       const context = await browser.newContext({
         viewport: { width: 1920, height: 1080 },
         locale: "zh-CN",
@@ -168,56 +198,66 @@ export async function benchConsole(): Promise<BenchRow[]> {
       const log = apiLog(page);
       await page.clock.setFixedTime(new Date(`${today}T15:00:00+08:00`));
       page.setDefaultTimeout(60_000);
+      // Warm the browser's cache with the console's code (a returning user), not measured.
+      await page.goto(`${http}/tokens`);
+      await page.locator('[data-testid="tokens"]').waitFor();
+      return { page, log, close: () => context.close() };
+    }
+
+    async function measureScreen(
+      { http, page, log, build }: NonNullable<typeof at>,
+      s: Screen,
+      per: Map<string, Measured>,
+    ) {
+      const label = build.label;
+      const api = async (path: string) => {
+        const t = performance.now();
+        const res = await fetch(`${http}/api/v1${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+        if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+        return performance.now() - t;
+      };
       const ready = async (sc: Screen) => {
         for (const sel of sc.ready) await page.locator(sel).first().waitFor();
       };
-      // Warm the browser's cache with the bundle (a returning user), not measured.
-      await page.goto(`${http}/tokens`);
-      await page.locator('nav.side a[href="/tokens"]').waitFor();
-      try {
-        for (const s of screens) {
-          const m: Measured = per.get(s.name) ?? { ui: [], cold: [], peer: [], split: [], coldSplit: [] };
-          per.set(s.name, m);
-          // A full page load (the bundle from the browser's cache): the first screen of a visit.
-          for (let i = 0; i < COLD; i++) {
-            await page.goto("about:blank");
-            log.clear();
-            const wall = Date.now();
-            const t = performance.now();
-            await page.goto(`${http}${s.path}`);
-            await ready(s);
-            m.cold.push(performance.now() - t);
-            const usable = Date.now();
-            await page.waitForTimeout(50); // the last network events arrive
-            m.coldSplit.push(log.split(wall, usable));
-          }
-          // Then as a user moves between screens: from another screen, a click in the navigation.
-          for (let i = 0; i < loads; i++) {
-            await page.locator('nav.side a[href="/tokens"]').click();
-            await page.waitForURL(/\/tokens$/);
-            await page.locator('[data-testid="tokens"]').waitFor();
-            log.clear();
-            const wall = Date.now();
-            const t = performance.now();
-            await page.locator(`nav.side a[href="${s.path}"]`).click();
-            await ready(s);
-            m.ui.push(performance.now() - t);
-            const usable = Date.now();
-            await page.waitForTimeout(50); // the last network events arrive
-            const split = log.split(wall, usable);
-            m.split.push(split);
-            let p = 0;
-            for (const c of split.calls) p += await api(c);
-            m.peer.push(p);
-          }
-          const ms = (xs: number[]) => `${median(xs).toFixed(0)}`;
-          console.error(
-            `console${label ? ` [${label}]` : ""}: ${s.name} p95 ${p95(m.ui).toFixed(0)} ms (median ${ms(m.ui)}; browser split, medians: API in flight ${ms(m.split.map((x) => x.apiMs))}, before the first API call ${ms(m.split.map((x) => x.beforeApiMs))}, after the last answer ${ms(m.split.map((x) => x.afterApiMs))}), its API alone p95 ${p95(m.peer).toFixed(0)} ms [${m.split.at(-1)?.calls.join(" ")}]; full page load p95 ${p95(m.cold).toFixed(0)} ms (median ${ms(m.cold)}; API ${ms(m.coldSplit.map((x) => x.apiMs))}, before it ${ms(m.coldSplit.map((x) => x.beforeApiMs))}, after ${ms(m.coldSplit.map((x) => x.afterApiMs))}); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
-          );
-        }
-      } finally {
-        await context.close();
+      const m: Measured = per.get(s.name) ?? { ui: [], cold: [], peer: [], split: [], coldSplit: [] };
+      per.set(s.name, m);
+      // A full page load (the code from the browser's cache): the first screen of a visit.
+      for (let i = 0; i < COLD; i++) {
+        await page.goto("about:blank");
+        log.clear();
+        const wall = Date.now();
+        const t = performance.now();
+        await page.goto(`${http}${s.path}`);
+        await ready(s);
+        m.cold.push(performance.now() - t);
+        const usable = Date.now();
+        await page.waitForTimeout(50); // the last network events arrive
+        m.coldSplit.push(log.split(wall, usable));
       }
+      // Then as a user moves between screens: from another screen, a click in the navigation.
+      for (let i = 0; i < loads; i++) {
+        await page.locator('nav.side a[href="/tokens"]').click();
+        await page.waitForURL(/\/tokens$/);
+        await page.locator('[data-testid="tokens"]').waitFor();
+        log.clear();
+        const wall = Date.now();
+        const t = performance.now();
+        await page.locator(`nav.side a[href="${s.path}"]`).click();
+        await ready(s);
+        m.ui.push(performance.now() - t);
+        const usable = Date.now();
+        await page.waitForTimeout(50); // the last network events arrive
+        const split = log.split(wall, usable);
+        m.split.push(split);
+        let p = 0;
+        for (const c of split.calls) p += await api(c);
+        m.peer.push(p);
+      }
+      const ms = (xs: number[]) => `${median(xs).toFixed(0)}`;
+      console.error(
+        `console${label ? ` [${label}]` : ""}: ${s.name} p95 ${p95(m.ui).toFixed(0)} ms (median ${ms(m.ui)}; browser split, medians: API in flight ${ms(m.split.map((x) => x.apiMs))}, before the first API call ${ms(m.split.map((x) => x.beforeApiMs))}, after the last answer ${ms(m.split.map((x) => x.afterApiMs))}), its API alone p95 ${p95(m.peer).toFixed(0)} ms [${m.split.at(-1)?.calls.join(" ")}]; full page load p95 ${p95(m.cold).toFixed(0)} ms (median ${ms(m.cold)}; API ${ms(m.coldSplit.map((x) => x.apiMs))}, before it ${ms(m.coldSplit.map((x) => x.beforeApiMs))}, after ${ms(m.coldSplit.map((x) => x.afterApiMs))}); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+      );
     }
 
     const rows: BenchRow[] = [];
