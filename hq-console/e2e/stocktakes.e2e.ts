@@ -182,4 +182,20 @@ test.describe("hq-console stocktakes e2e", () => {
       "M1 is no alert",
     );
   });
+
+  test("at 1280x800 and 1920x1080 the list and a document fit without sideways scrolling", async () => {
+    for (const size of [
+      { width: 1280, height: 800 },
+      { width: 1920, height: 1080 },
+    ]) {
+      await page.setViewportSize(size);
+      await page.goto(`${http}/stocktakes`);
+      await page.locator('[data-testid="st-sessions"] [data-testid="st-row"]').first().waitFor();
+      await page.locator('[data-testid="st-sessions"] [data-testid="st-row"]').first().click();
+      await page.locator('[data-testid="st-detail"] [data-testid="st-lines"]').waitFor();
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+      assert(!wide, `/stocktakes fits ${size.width} wide`);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
 });

@@ -151,4 +151,23 @@ test.describe("hq-console transfers e2e", () => {
     await page.getByTestId("lang").first().click();
     await page.getByRole("heading", { name: "门店调拨" }).waitFor();
   });
+
+  test("at 1280x800 and 1920x1080 the list and a document fit without sideways scrolling", async () => {
+    for (const size of [
+      { width: 1280, height: 800 },
+      { width: 1920, height: 1080 },
+    ]) {
+      await page.setViewportSize(size);
+      await page.goto(`${http}/transfers`);
+      await page.locator('[data-testid="transfer-list"] [data-testid="transfer-item"]').first().waitFor();
+      await page
+        .locator('[data-testid="transfer-list"] [data-testid="transfer-item"] button')
+        .first()
+        .click();
+      await page.locator('[data-testid="transfer-detail"] [data-testid="transfer-lines"]').waitFor();
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+      assert(!wide, `/transfers fits ${size.width} wide`);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
 });
