@@ -61,6 +61,7 @@ import { createReturnsVoids } from "./reports/returns-voids.ts";
 import { createSales } from "./sales/sales.ts";
 import { createStock } from "./stock/stock.ts";
 import { createStocktakes } from "./stocktakes/stocktakes.ts";
+import { createStoreGroups } from "./store-groups/store-groups.ts";
 import { createSessionSecurity } from "./stores/session-security.ts";
 import { createStores } from "./stores/stores.ts";
 import { createSupplierPriceView } from "./suppliers/price-view.ts";
@@ -558,6 +559,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     auditBinding,
     imports,
     suppliers,
+    storeGroups: createStoreGroups({ db, now }),
     supplierPrices: createSupplierPriceView({ db, now, suppliers, costing }),
     replenishment,
     autoReplenishment,

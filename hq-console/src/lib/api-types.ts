@@ -897,6 +897,7 @@ export interface HubApiSchemas {
   Movement: Movement;
   NearExpiry: NearExpiry;
   NewToken: NewToken;
+  Ok: Ok;
   OnHand: OnHand;
   OpenOrderImpact: OpenOrderImpact;
   OrderImpactLine: OrderImpactLine;
@@ -946,6 +947,7 @@ export interface HubApiSchemas {
   ReplenishmentSchedule: ReplenishmentSchedule;
   ResyncAlert: ResyncAlert;
   ReturnsReport: ReturnsReport;
+  RingMoved: RingMoved;
   Role: Role;
   Rollback: Rollback;
   SaleDetail: SaleDetail;
@@ -961,6 +963,8 @@ export interface HubApiSchemas {
   Store: Store;
   StoreCertificate: StoreCertificate;
   StoreDetail: StoreDetail;
+  StoreGroup: StoreGroup;
+  StoreGroupRow: StoreGroupRow;
   StoreLots: StoreLots;
   StoreSettlement: StoreSettlement;
   StoreTls: StoreTls;
@@ -2144,6 +2148,9 @@ export interface NewToken {
   role: Role;
   region?: string;
 }
+export interface Ok {
+  ok: true;
+}
 export interface OnHand {
   sku: string;
   on_hand: number;
@@ -2575,6 +2582,10 @@ export interface ReturnsReport {
   }[];
   excluded: ExcludedStore[];
 }
+export interface RingMoved {
+  moved: string[];
+  unchanged: string[];
+}
 export interface Rollback {
   rolledBack: Changeset;
   compensation: Changeset;
@@ -2726,6 +2737,25 @@ export interface StoreCertificate {
   }[];
   reason: "enrollment" | "renewal";
   supersededAt?: string;
+}
+export interface StoreGroup {
+  id: string;
+  name: string;
+  createdBy: string;
+  createdAt: string;
+  stores: {
+    id: string;
+    name: string;
+    region: string;
+    ring: string;
+  }[];
+}
+export interface StoreGroupRow {
+  id: string;
+  name: string;
+  stores: number;
+  createdBy: string;
+  createdAt: string;
 }
 export interface StoreLots {
   storeId: string;

@@ -33,5 +33,6 @@ export * from "./schema/replenishment.ts";
 export * from "./schema/sales.ts";
 export * from "./schema/stock.ts";
 export * from "./schema/stocktakes.ts";
+export * from "./schema/store-groups.ts";
 export * from "./schema/stores.ts";
 export * from "./schema/transfers.ts";

@@ -1,6 +1,7 @@
 // What the HTTP API uses of the hub. Declared here, from the domain modules' own types, so the
 // API does not import hub.ts (which builds the app: that was an import cycle). startHub's Hub
 // extends it.
+
 import type { EventsAck, MessageType, Payload } from "@retail/protocol";
 import type { Accounts } from "../accounts/accounts.ts";
 import type { AlertWatch } from "../alerts/watch.ts";
@@ -38,6 +39,7 @@ import type { ReturnsVoids } from "../reports/returns-voids.ts";
 import type { Sales } from "../sales/sales.ts";
 import type { Stock } from "../stock/stock.ts";
 import type { Stocktakes } from "../stocktakes/stocktakes.ts";
+import type { StoreGroups } from "../store-groups/store-groups.ts";
 import type { SessionSecurity } from "../stores/session-security.ts";
 import type { Stores } from "../stores/stores.ts";
 import type { SupplierPriceView } from "../suppliers/price-view.ts";
@@ -107,6 +109,8 @@ export interface ApiHub {
   auditBinding?: AuditBinding;
   imports: Imports;
   suppliers: Suppliers;
+  /** Named sets of stores for bulk actions (store-groups/). */
+  storeGroups: StoreGroups;
   /** The price-list screen's reads: validity, open orders' differences, previews (suppliers/). */
   supplierPrices: SupplierPriceView;
   replenishment: Replenishment;

@@ -36,6 +36,7 @@ import { reportRoutes } from "../reports/routes.ts";
 import { salesRoutes } from "../sales/routes.ts";
 import { stockRoutes } from "../stock/routes.ts";
 import { stocktakeRoutes } from "../stocktakes/routes.ts";
+import { storeGroupRoutes } from "../store-groups/routes.ts";
 import { enrollRationing, storeRoutes } from "../stores/routes.ts";
 import { supplierPriceRoutes } from "../suppliers/price-routes.ts";
 import { supplierRoutes } from "../suppliers/routes.ts";
@@ -53,6 +54,7 @@ import { tokenRoutes } from "./token-routes.ts";
 export const ROUTE_MODULES: readonly RouteModule[] = [
   metaRoutes,
   storeRoutes,
+  storeGroupRoutes,
   fleetListRoutes,
   fleetRoutes,
   commandRoutes,
