@@ -100,6 +100,8 @@ export type {
   SalesReport,
   SkuForecast,
   Store,
+  StoreGroup,
+  StoreGroupRow,
   SuggestionList,
   Supplier,
   SupplierInvoice,

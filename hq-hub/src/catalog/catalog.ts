@@ -50,6 +50,7 @@ export function createCatalog(deps: CatalogDeps) {
     getChangeset: changesets.get,
     createChangeset: rollout.createChangeset,
     edit: edits.edit,
+    editMany: edits.editMany,
     remove: edits.remove,
     release: rollout.release,
     promote: rollout.promote,

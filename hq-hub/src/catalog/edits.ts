@@ -149,6 +149,30 @@ export function createEdits(
     return { changesetId: id, entity, key, data };
   }
 
+  /**
+   * Upserts many records of one entity into a draft in one transaction (bulk actions): every
+   * record is validated first, so one bad record refuses them all (its index names it).
+   */
+  async function editMany(actor: string, entity: Entity, inputs: readonly unknown[], changesetId?: number) {
+    const items: { key: string; data: unknown }[] = [];
+    for (const [i, input] of inputs.entries()) {
+      try {
+        items.push(await validate(entity, input));
+      } catch (e) {
+        if (e instanceof ValidationError) throw new ValidationError(`${i}.${e.field}`, e.message);
+        throw e;
+      }
+    }
+    const id = draftFor(actor, changesetId);
+    db.transaction(() => {
+      for (const { key, data } of items) {
+        master.putItem(id, entity, key, "upsert", data);
+        changesets.audit(id, "edit", actor, `upsert ${entity} ${key}`);
+      }
+    })();
+    return { changesetId: id, entity, keys: items.map((i) => i.key) };
+  }
+
   async function remove(actor: string, entity: Entity, key: string, changesetId?: number) {
     if (master.readMaster(entity, key) === null) throw new NotFoundError(entity, key);
     if (

@@ -21,6 +21,7 @@ import * as reconciliation from "./reconciliation.ts";
 import * as replenishment from "./replenishment.ts";
 import * as reports from "./reports.ts";
 import * as stock from "./stock.ts";
+import * as storegroups from "./storegroups.ts";
 import * as suppliers from "./suppliers.ts";
 import * as tokens from "./tokens.ts";
 
@@ -45,6 +46,7 @@ export const screens = {
   editors,
   pricing,
   lists,
+  storegroups,
 } as const;
 
 type Screen = (typeof screens)[keyof typeof screens];
