@@ -191,5 +191,5 @@ export function createEdits(
     return { changesetId: id, entity, key };
   }
 
-  return { draftFor, edit, remove, checkProductPacks: packCodes.checkProductPacks };
+  return { draftFor, edit, editMany, remove, checkProductPacks: packCodes.checkProductPacks };
 }
