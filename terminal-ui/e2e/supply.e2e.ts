@@ -244,6 +244,19 @@ test.describe("terminal-ui e2e: supply and transfers at the till", () => {
       JSON.stringify(lots.lots),
     );
     await key("Escape");
+    // The item's card shows the shelf by lot: the new lot with its date, and the units the
+    // store had before (the transfer in, without dates) as undated, said so.
+    await key("F9");
+    await byId("stock-query").fill(P.cola.code);
+    await byId("stock-query").press("Enter");
+    await visible("stock-card");
+    await expectText("stock-lots", /KL-2612 到期 2027-03-01 ×20/);
+    await page
+      .locator('[data-testid="stock-lot"][data-batch=""]')
+      .filter({ hasText: /^无批次（退货、盘盈等） ×\d+$/ })
+      .waitFor();
+    await shot("t05b-stock-card-lots");
+    await key("Escape");
     assert.deepEqual(pageErrors, []);
   });
 

@@ -5,6 +5,13 @@ import type { Delivery, EdgeApi, ScannedCode, TillTransfer } from "./api.ts";
 
 const lanePath = (lane: string, rest: string) => `/lanes/${encodeURIComponent(lane)}${rest}`;
 
+/** What the shelf holds of a SKU by lot, first-expiring first (batches/); the undated rest has batch "". */
+export const shelfLots = (api: EdgeApi, sku: string) =>
+  api.request<{
+    sku: string;
+    onHand: number;
+    lots: { batch: string; expiresOn?: string | null; qty: number }[];
+  }>("GET", `/stock/${encodeURIComponent(sku)}/lots`);
 export const deliveries = (api: EdgeApi) =>
   api.request<{ deliveries: Delivery[] }>("GET", "/stock/deliveries");
 export const codeOf = (api: EdgeApi, code: string) =>

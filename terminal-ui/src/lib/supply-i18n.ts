@@ -27,6 +27,9 @@ const zh = {
   tr_rejected: "已驳回",
   tr_cancelled: "已取消",
   weekday: "日一二三四五六",
+  lots: "批次",
+  undated: "无批次（退货、盘盈等）",
+  expires: "到期",
 };
 
 const en: Record<keyof typeof zh, string> = {
@@ -53,6 +56,9 @@ const en: Record<keyof typeof zh, string> = {
   tr_rejected: "rejected",
   tr_cancelled: "cancelled",
   weekday: "SMTWTFS",
+  lots: "Lots",
+  undated: "Undated (returns, count gains...)",
+  expires: "expires",
 };
 
 export type SupplyKey = keyof typeof zh;
