@@ -3,14 +3,15 @@
 // puts it under a temp prefix with a user-level unit that systemd-analyze accepts (a tampered
 // binary refused); run from there, with no checkout beside it, it migrates a fresh database,
 // answers /api/v1, serves the HQ console and the API reference it carries, and commits a sale a
-// store sends over MQTT through its ingest Worker (an entry point inside the executable);
-// uninstall-hub.sh keeps the data.
+// store sends over MQTT through its ingest Worker (an entry point inside the executable), and
+// says READY=1 and WATCHDOG=1 on a notify socket as the unit expects; uninstall-hub.sh keeps
+// the data.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { connectStore, enrollStore, saleEvent } from "@retail/hq-hub/test-kit";
-import { type Proc, ROOT, startCommand, stop, tempDir } from "@retail/test-support";
+import { type Proc, ROOT, startCommand, stop, tempDir, until } from "@retail/test-support";
 import { spawn } from "bun";
 
 // A compile (and the console build when stale) and a hub process on a shared CI machine.
@@ -24,6 +25,7 @@ const prefix = join(work, "prefix");
 const installed = join(prefix, "opt/retail-hq/hq-hub");
 const data = join(prefix, "var/lib/retail-hq");
 let hub: Proc | undefined;
+let socat: ReturnType<typeof spawn> | undefined;
 
 async function run(cmd: string[], cwd = work) {
   const p = spawn(cmd, { cwd, stdout: "pipe", stderr: "pipe", env: process.env });
@@ -43,6 +45,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  socat?.kill();
   await stop(hub);
   rmSync(work, { recursive: true, force: true });
 });
@@ -99,12 +102,20 @@ test("install-hub.sh under a temp prefix: a tampered binary refused; the user un
 });
 
 test("run from the prefix alone: answers /api/v1, serves the console and reference it carries, ingests a sale in its Worker", async () => {
-  // Started as the unit starts it (serve --data, the data folder as working directory), with the
-  // ingest Worker on: nothing of the checkout is reachable from there.
+  // Started as the unit starts it (serve --data), with the ingest Worker on: nothing of the
+  // checkout is reachable from there. socat stands in for systemd's notify socket (when present).
+  const notify = existsSync("/usr/bin/socat") && existsSync("/usr/bin/systemd-notify");
+  const sock = join(work, "notify.sock");
+  const notified = join(work, "notified");
+  socat = notify
+    ? spawn(["socat", "-u", `UNIX-RECV:${sock},unlink-early`, `OPEN:${notified},creat,append`])
+    : undefined;
+  if (socat) await until(() => existsSync(sock), 20_000, "the notify socket");
   hub = await startCommand(
     [installed, "serve", "--port", "0", "--mqtt-port", "0", "--data", data],
     "HQ_READY",
     {
+      ...(notify ? { NOTIFY_SOCKET: sock, WATCHDOG_USEC: "2000000" } : {}),
       HQ_ADMIN_TOKEN: ADMIN,
       HQ_ASSETS_DIR: join(work, "assets"),
       HQ_INGEST_WORKER: "1",
@@ -138,6 +149,16 @@ test("run from the prefix alone: answers /api/v1, serves the console and referen
     expect(rows.map((r) => r.receipt_no)).toEqual([sale.payload.receiptNo]);
   } finally {
     await store.close();
+  }
+  if (socat) {
+    // The unit's Type=notify and WatchdogSec: READY=1 once it serves, then the heartbeat.
+    await until(
+      () => existsSync(notified) && readFileSync(notified, "utf8").includes("WATCHDOG=1"),
+      30_000,
+      "READY=1 and WATCHDOG=1 on the notify socket",
+    );
+    expect(readFileSync(notified, "utf8")).toContain("READY=1");
+    socat.kill();
   }
   expect(hub.log()).not.toContain("worker error");
   expect(hub.log()).not.toContain("worker exited");
