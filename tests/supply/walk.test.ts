@@ -6,7 +6,9 @@
 // promoted to the chain -> the marked-down sale priced by the till and audited at HQ), with the
 // stock checked at EVERY step on both sides: on-hand at the edge and at HQ, on order / in
 // transit, the lots (batch + expiry) at the edge and in HQ's mirror, and the cost (moving
-// average, COGS) at HQ to the fen.
+// average, COGS) at HQ to the fen; and what the tills see of it (the order with its ETA, the
+// forecast, the transfer on the road). Last, a return and a count gain show where units of
+// unknown lot go: the undated rest, on both sides.
 //
 // Test bed: the hub in this process (startHub, the code `hq-hub serve` runs) so its clock can be
 // passed in, and two REAL store edges (the `store-edge serve` CLI, each its own process and
@@ -274,6 +276,11 @@ describe("one SKU through the supply chain", () => {
       Math.max(...byDow(false).map((d) => d.units)),
     );
 
+    // The till asks HQ for the same forecast (the stock card's supply panel), one decimal a day.
+    const till = await edge<{ forecast: { day: string; units: number }[] }>(A, "GET", `/stock/${SKU}/supply`);
+    expect(till.forecast.map((d) => d.day)).toEqual(f.forecast.map((d) => d.day));
+    expect(Math.abs(till.forecast.reduce((a, d) => a + d.units, 0) - week)).toBeLessThan(0.4);
+
     // The supplier's new price list (from four days ago) costs the order; reorder parameters for
     // A set in bulk by supplier; A's daily run at this hour; orders over ¥10 wait for approval.
     await hq("POST", "/api/v1/suppliers/SUP-MILK/prices", {
@@ -484,6 +491,19 @@ describe("one SKU through the supply chain", () => {
     valueA -= shippedValue;
     expect(await cost(A)).toEqual({ onHand: 30 + received, valueFen: valueA });
     expect(await planOf(B)).toEqual({ onHand: 0, onOrder: 0, inTransit: 10 });
+    // Both tills see the document on the road (the stock card's supply panel, asked of HQ).
+    const road = (store: string) =>
+      edge<{ transfers: { transferId: string; direction: string; status: string; qty: number }[] }>(
+        store,
+        "GET",
+        `/stock/${SKU}/supply`,
+      );
+    expect((await road(B)).transfers).toEqual([
+      expect.objectContaining({ transferId: transfer, direction: "in", status: "shipped", qty: 10 }),
+    ]);
+    expect((await road(A)).transfers).toEqual([
+      expect.objectContaining({ transferId: transfer, direction: "out", status: "shipped", qty: 10 }),
+    ]);
 
     // B's till counts nine: one short. The value that left A arrives; the missing unit is a loss.
     await edge(B, "POST", `/lanes/1/transfers/${transfer}/receive`, { lines: [{ sku: SKU, qty: 9 }] });
