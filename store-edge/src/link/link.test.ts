@@ -227,6 +227,9 @@ describe("catalog sync", () => {
 describe("catch-up after days offline", () => {
   test("deltas in order from the applied version, or a snapshot when below HQ's floor", async () => {
     const { hq, edge } = await setup({ products: 30 });
+    // The edge's report of v1 must have reached the first HQ before it goes: under load it was
+    // still unsent at the cut and went to the HQ that came back (CI saw [1, 2, 3, 4]).
+    await until(() => hq.applied.includes(1), 30_000, "catalog.applied 1");
     const port = hq.port;
     const versions = hq.versions;
     await hq.stop();
