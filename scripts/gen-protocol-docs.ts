@@ -68,6 +68,10 @@ const purpose: Record<string, string> = {
   "stock.query": "The till asks HQ for an item's stock in nearby stores.",
   "edge.hello":
     "On every (re)connect, before any event: the edge's instance (one per edge.db), last and acked seq, and the first event of each process run above the ack; HQ answers `edge.welcome`.",
+  "certificate.request":
+    'The edge asks HQ to sign a new key it made (renewal: HQ\'s `renew_certificate` command, or 30 days before its certificate expires); HQ answers `certificate.issued`. See appliance.md "Certificate renewal".',
+  "certificate.issued":
+    "Answer to `certificate.request`: the store's new certificate and the chain CA, or the field refused. The old certificate works until the new one is first used.",
   "catalog.pointer": "Retained: the newest catalog version released to this store.",
   "catalog.changeset": "One page of a catalog change set (delta) or of a full snapshot.",
   "events.ack":

@@ -331,6 +331,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     bookkeeping,
     stats,
     log,
+    renewCertificate: (storeId, req) => pki?.renew(storeId, req),
   });
 
   let pki: HubPki | undefined;

@@ -286,6 +286,19 @@ export const EXAMPLE_PAYLOADS: { [T in MessageType]: Payload<T> } = {
     held: [{ seq: 1230, id: "0193e0a0-6f00-7000-8000-00000000c0de" }],
   },
   command: { commandId: "c-88", name: "resend_events", args: { fromSeq: 1200 } },
+  "certificate.request": {
+    requestId: "0193e0a6-0000-7000-8000-0000000000d1",
+    csr: "-----BEGIN CERTIFICATE REQUEST-----\nMIHN...\n-----END CERTIFICATE REQUEST-----\n",
+    lanAddresses: ["192.168.1.20", "edge-s001.local"],
+    why: "expiry",
+  },
+  "certificate.issued": {
+    requestId: "0193e0a6-0000-7000-8000-0000000000d1",
+    certPem: "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n",
+    caPem: "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n",
+    serial: "5f0c1a9e3b7d2c4e8a6b1d0f9e2c3a4b",
+    notAfter: "2027-12-29T08:00:00.000Z",
+  },
   "command.result": {
     commandId: "0193b1c2-7f00-7000-8000-000000000042",
     name: "lock_lane",

@@ -284,6 +284,7 @@ export class Edge {
         log: this.log,
       });
       this.link.start();
+      if (tlsFor(e.mqtt.url, this.options.dataDir).tls) this.downlink.renewal.watchExpiry();
       this.updater = this.startUpdater();
       const enrolled = Date.parse(e.enrolledAt);
       this.digests = new DayDigests({

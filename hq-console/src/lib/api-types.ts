@@ -2424,7 +2424,14 @@ export interface RemoteCommand {
   };
 }
 export interface RemoteCommandInput {
-  name: "restart_edge" | "restart_lane" | "lock_lane" | "unlock_lane" | "resync_catalog" | "collect_diagnostics";
+  name:
+    | "restart_edge"
+    | "restart_lane"
+    | "lock_lane"
+    | "unlock_lane"
+    | "resync_catalog"
+    | "collect_diagnostics"
+    | "renew_certificate";
   lane?: string;
   reason?: string;
 }

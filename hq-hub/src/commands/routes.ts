@@ -2,6 +2,7 @@
 // lane, resync its catalog, collect diagnostics), its commands with what the store answered,
 // and a diagnostics bundle's download. The sending write is audited like every write.
 import { z } from "@hono/zod-openapi";
+import { StateError } from "../errors.ts";
 import { authorize } from "../http/auth.ts";
 import type { RouteModule } from "../http/route.ts";
 import { CommandInput } from "./rules.ts";
@@ -31,7 +32,7 @@ export const commandRoutes: RouteModule = (r, hub, s) => {
       method: "post",
       path: "/api/v1/stores/{id}/commands",
       summary:
-        "Send the store a command (restart_edge, restart_lane, lock_lane, unlock_lane, resync_catalog, collect_diagnostics); sent again whenever it comes online until it answers",
+        "Send the store a command (restart_edge, restart_lane, lock_lane, unlock_lane, resync_catalog, collect_diagnostics, renew_certificate); sent again whenever it comes online until it answers",
       access: "write",
       tag,
       body: CommandInput,
@@ -39,6 +40,8 @@ export const commandRoutes: RouteModule = (r, hub, s) => {
     },
     ({ params, body, principal }) => {
       authorize(principal, "write", hub.stores.get(params.id).region);
+      if (body.name === "renew_certificate" && !hub.pki?.hasLive(params.id))
+        throw new StateError(params.id, `${params.id} holds no certificate from the chain CA to renew`);
       return hub.commands.issue(params.id, body, s.actor(principal));
     },
   );

@@ -11,6 +11,7 @@ export const REMOTE_COMMANDS = [
   "unlock_lane",
   "resync_catalog",
   "collect_diagnostics",
+  "renew_certificate",
 ] as const;
 export type RemoteCommandName = (typeof REMOTE_COMMANDS)[number];
 

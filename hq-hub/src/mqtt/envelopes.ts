@@ -30,6 +30,7 @@ const CHANNEL_OF: Partial<Record<MessageType, Parameters<typeof downTopic>[1]>> 
   "transfer.reply": "reply",
   "supply.reply": "reply",
   "transfers.reply": "reply",
+  "certificate.issued": "reply",
 };
 
 export interface DownlinkStats {

@@ -34,6 +34,11 @@ export interface RouterDeps {
   security: SessionSecurity;
   /** Edge releases: offers on a store's status, its update reports (releases/). */
   releases?: Pick<Releases, "onStatus" | "report">;
+  /** A store's certificate renewal (pki/), when the hub holds the chain CA. */
+  renewCertificate?: (
+    storeId: string,
+    req: Payload<"certificate.request">,
+  ) => Promise<Payload<"certificate.issued">> | undefined;
   bookkeeping: ReturnType<typeof createBatchedWrites>;
   stats: { errors: number };
   log: (line: string) => void;
@@ -132,6 +137,12 @@ export function createRouter(deps: RouterDeps) {
           );
         }
         return;
+      case "certificate.request": {
+        const answer = deps.renewCertificate?.(storeId, env.payload);
+        if (!answer) break;
+        downlink.track(answer.then((reply) => downlink.send(storeId, "certificate.issued", reply)));
+        return;
+      }
       case "supply.query":
         if (!supply) break;
         downlink.track(downlink.send(storeId, "supply.reply", supply(storeId, env.payload)));

@@ -11,7 +11,7 @@ import { ValidationError } from "../errors.ts";
 import { tempDir } from "../test-kit.ts";
 import { brokerHosts } from "./broker-hosts.ts";
 import { issueBrokerCertificate, loadOrCreateChainCa, verifyCertificateRequest } from "./ca.ts";
-import { createPki } from "./pki.ts";
+import { createPki, MAX_RENEWALS_PER_DAY } from "./pki.ts";
 import { lanNames } from "./policy.ts";
 
 const dir = tempDir("hq-pki-");
@@ -150,4 +150,32 @@ test("the broker's certificate carries the names stores dial, and its CN", async
   expect(x.checkHost("hq.chain.example")).toBe("hq.chain.example");
   expect(x.checkIP("10.0.0.5")).toBe("10.0.0.5");
   expect(x.checkHost("evil.example")).toBeUndefined();
+});
+
+test("a store's renewal request: signed for a store with a live certificate, refusals named, at most 5 a day", async () => {
+  const ca = await loadOrCreateChainCa(join(dir.path, "pki-d"), now());
+  const pki = createPki({ db, ca, now });
+  const req = async (lanAddresses: string[] = [], csr?: string) => ({
+    requestId: crypto.randomUUID(),
+    csr: csr ?? (await newCertificateRequest("S010")).csrPem,
+    lanAddresses,
+    why: "command" as const,
+  });
+  // Never enrolled with TLS (or revoked): nothing to renew.
+  expect((await pki.renew("S010", await req())).error?.field).toBe("storeId");
+  const first = await newCertificateRequest("S010");
+  await pki.issue("S010", await pki.check(first.csrPem, []), "enrollment");
+  expect((await pki.renew("S010", await req(["8.8.8.8"]))).error?.field).toBe("lanAddresses[0]");
+  expect((await pki.renew("S010", await req([], "garbage"))).error?.field).toBe("csr");
+  const ok = await pki.renew("S010", await req(["192.168.3.4"]));
+  expect(ok.error).toBeUndefined();
+  const x = new X509Certificate(ok.certPem!);
+  expect(x.verify(new X509Certificate(ca.certPem).publicKey)).toBe(true);
+  expect(x.subjectAltName).toContain("IP Address:192.168.3.4");
+  expect(pki.list("S010")[0]).toMatchObject({ serial: ok.serial, reason: "renewal" });
+  for (let i = 1; i < MAX_RENEWALS_PER_DAY; i++)
+    expect((await pki.renew("S010", await req())).error).toBeUndefined();
+  const sixth = await pki.renew("S010", await req());
+  expect(sixth.error?.message).toContain(`${MAX_RENEWALS_PER_DAY} times in 24 h`);
+  expect(sixth.certPem).toBeUndefined();
 });

@@ -2,11 +2,16 @@
 // signed with its own key (the key never leaves the box), recorded so the broker accepts only
 // the ones HQ still stands behind. A store's first connect with a newer certificate supersedes
 // the older ones (as a rotated password's first use does: stores/rotation.ts).
-import { and, desc, eq, isNull, lte, ne, sql } from "drizzle-orm";
+import type { Payload } from "@retail/protocol";
+import { and, count, desc, eq, gte, isNull, lte, ne, sql } from "drizzle-orm";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { storeCertificates } from "../db/schema.ts";
+import { ValidationError } from "../errors.ts";
 import { type ChainCa, issueStoreCertificate, verifyCertificateRequest } from "./ca.ts";
 import { type LanName, lanNames } from "./policy.ts";
+
+/** Renewals a store may ask for in a day: a box that loops on renewing cannot fill the table. */
+export const MAX_RENEWALS_PER_DAY = 5;
 
 export interface StoreCertificate {
   serial: string;
@@ -142,5 +147,49 @@ export function createPki(deps: { db: Sqlite; ca: ChainCa; now: () => Date }) {
       }));
   }
 
-  return { caPem: ca.certPem, check, issue, accepts, hasLive, supersedeAll, list };
+  const renewalsSince = orm
+    .select({ n: count() })
+    .from(storeCertificates)
+    .where(
+      and(
+        eq(storeCertificates.storeId, sql.placeholder("storeId")),
+        eq(storeCertificates.reason, "renewal"),
+        gte(storeCertificates.issuedAt, sql.placeholder("since")),
+      ),
+    )
+    .prepare();
+
+  /**
+   * A store's renewal (certificate.request over its own mqtts session): a new key it made,
+   * signed for the names it asks (the same LAN policy as at enrollment). The old certificate
+   * stays accepted until the new one is first used (accepts). Refusals name the field.
+   */
+  async function renew(
+    storeId: string,
+    req: Payload<"certificate.request">,
+  ): Promise<Payload<"certificate.issued">> {
+    try {
+      if (!hasLive(storeId))
+        throw new ValidationError("storeId", `${storeId} holds no certificate HQ accepts: enroll it again`);
+      const since = new Date(now().getTime() - 86_400_000).toISOString();
+      if ((renewalsSince.get({ storeId, since })?.n ?? 0) >= MAX_RENEWALS_PER_DAY)
+        throw new ValidationError(
+          "requestId",
+          `${storeId} already renewed its certificate ${MAX_RENEWALS_PER_DAY} times in 24 h`,
+        );
+      const issued = await issue(storeId, await check(req.csr, req.lanAddresses), "renewal");
+      return {
+        requestId: req.requestId,
+        certPem: issued.certPem,
+        caPem: issued.caPem,
+        serial: issued.serial,
+        notAfter: issued.notAfter,
+      };
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      return { requestId: req.requestId, error: { field: e.field, message: e.message.slice(0, 500) } };
+    }
+  }
+
+  return { caPem: ca.certPem, check, issue, renew, accepts, hasLive, supersedeAll, list };
 }

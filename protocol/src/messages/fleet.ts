@@ -62,6 +62,7 @@ export const CommandName = z.enum([
   "lock_lane",
   "unlock_lane",
   "collect_diagnostics",
+  "renew_certificate",
 ]);
 
 export const CommandV1 = z.strictObject({
@@ -100,4 +101,33 @@ export const CommandResultV1 = z.strictObject({
   /** collect_diagnostics only. */
   bundle: DiagnosticsBundleV1.optional(),
   at: IsoTime,
+});
+
+/**
+ * The edge asks HQ to sign a new key of its own (certificate renewal: HQ's `renew_certificate`
+ * command, or its certificate nearing expiry). Sent over the store's authenticated mqtts session;
+ * HQ answers `certificate.issued` with the same requestId.
+ */
+export const CertificateRequestV1 = z.strictObject({
+  requestId: Id,
+  /** PEM PKCS#10 request signed with the new key (ECDSA P-256). */
+  csr: z.string().max(8192),
+  /** The LAN names the store's HTTPS certificate carries (private IPv4, .local/.lan/.internal). */
+  lanAddresses: z.array(z.string().max(253)).max(8),
+  why: z.enum(["command", "expiry"]),
+  /** The renew_certificate command it answers, if any. */
+  commandId: Id.optional(),
+});
+
+/** HQ's answer to `certificate.request`: the signed certificate, or why it was refused. */
+export const CertificateIssuedV1 = z.strictObject({
+  requestId: Id,
+  certPem: z.string().max(8192).optional(),
+  caPem: z.string().max(8192).optional(),
+  serial: z
+    .string()
+    .regex(/^[0-9a-f]{1,64}$/)
+    .optional(),
+  notAfter: IsoTime.optional(),
+  error: z.strictObject({ field: z.string().max(80), message: z.string().max(500) }).optional(),
 });

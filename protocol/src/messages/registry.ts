@@ -3,7 +3,14 @@ import type { z } from "zod";
 import { AuditRecordedV1 } from "./audit.ts";
 import { CatalogAppliedV1, CatalogChangeSetV1, CatalogFetchV1, CatalogPointerV1 } from "./catalog.ts";
 import { StoreDayDigestV1 } from "./day-digest.ts";
-import { CommandResultV1, CommandV1, StoreStatusV1, TelemetryV1 } from "./fleet.ts";
+import {
+  CertificateIssuedV1,
+  CertificateRequestV1,
+  CommandResultV1,
+  CommandV1,
+  StoreStatusV1,
+  TelemetryV1,
+} from "./fleet.ts";
 import { MemberEnrolledV1 } from "./member.ts";
 import { ReleaseOfferV1, UpdateReportV1 } from "./release.ts";
 import { SaleCompletedV1, SaleReturnedV1 } from "./sale.ts";
@@ -51,6 +58,13 @@ export const MESSAGES = {
   "transfer.request": { v: 1, schema: TransferRequestV1, dir: "up", channel: "query", ledger: false },
   "supply.query": { v: 1, schema: SupplyQueryV1, dir: "up", channel: "query", ledger: false },
   "command.result": { v: 1, schema: CommandResultV1, dir: "up", channel: "query", ledger: false },
+  "certificate.request": {
+    v: 1,
+    schema: CertificateRequestV1,
+    dir: "up",
+    channel: "query",
+    ledger: false,
+  },
   "transfer.step": { v: 1, schema: TransferStepV1, dir: "up", channel: "query", ledger: false },
   "transfers.query": { v: 1, schema: TransfersQueryV1, dir: "up", channel: "query", ledger: false },
   "catalog.pointer": { v: 1, schema: CatalogPointerV1, dir: "down", channel: "pointer", ledger: false },
@@ -73,6 +87,13 @@ export const MESSAGES = {
   "transfer.reply": { v: 1, schema: TransferReplyV1, dir: "down", channel: "reply", ledger: false },
   "supply.reply": { v: 1, schema: SupplyReplyV1, dir: "down", channel: "reply", ledger: false },
   "transfers.reply": { v: 1, schema: TransfersReplyV1, dir: "down", channel: "reply", ledger: false },
+  "certificate.issued": {
+    v: 1,
+    schema: CertificateIssuedV1,
+    dir: "down",
+    channel: "reply",
+    ledger: false,
+  },
 } as const;
 
 export type MessageType = keyof typeof MESSAGES;

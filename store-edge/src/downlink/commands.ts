@@ -31,6 +31,8 @@ export interface CommandHost {
   resyncCatalog(): void;
   /** Stops the edge and lets its supervisor (systemd) start it again; undefined: nobody would. */
   readonly restart: (() => void) | undefined;
+  /** A new key and certificate, connected (link/renewal.ts); what to tell HQ. */
+  renewCertificate?(commandId: string): Promise<string>;
   send(result: Result): boolean;
   now(): Date;
   log(msg: string): void;
@@ -139,6 +141,10 @@ export class RemoteCommands {
         return [{ outcome: "done", detail: "catalog snapshot requested" }];
       case "collect_diagnostics":
         return [{ outcome: "done", bundle: this.bundle() }];
+      case "renew_certificate": {
+        if (!this.h.renewCertificate) return [{ outcome: "refused", detail: "this edge has no TLS link" }];
+        return [{ outcome: "done", detail: await this.h.renewCertificate(cmd.commandId) }];
+      }
       default:
         return [{ outcome: "refused", detail: `${cmd.name} is not a remote command this edge runs` }];
     }

@@ -3,12 +3,14 @@
 // resync the catalog). The link (link/hq-link.ts) hands each envelope here.
 import type { AnyEnvelope, Payload } from "@retail/protocol";
 import { uuidv7 } from "@retail/protocol";
-import type { EdgeConfig } from "../config.ts";
+import { type EdgeConfig, saveConfig } from "../config.ts";
 import type { EdgeDb } from "../db.ts";
 import { EdgeError } from "../errors.ts";
 import type { Lanes } from "../lanes/lanes.ts";
 import type { HqLink } from "../link/hq-link.ts";
+import { CertificateRenewal } from "../link/renewal.ts";
 import { applyRotation } from "../link/rotation.ts";
+import type { StoreTls } from "../link/tls.ts";
 import type { StockLedger } from "../stock.ts";
 import type { Stocktakes } from "../stocktake/stocktakes.ts";
 import type { SupplyDesk } from "../supply/supply.ts";
@@ -22,7 +24,13 @@ export interface DownlinkHost {
   readonly stock: StockLedger;
   readonly supply: Pick<SupplyDesk, "onReply">;
   readonly stocktakes: Stocktakes;
-  readonly options: { dataDir: string; config: EdgeConfig; onRestart?: () => void };
+  readonly options: {
+    dataDir: string;
+    config: EdgeConfig;
+    onRestart?: () => void;
+    /** The LAN's HTTPS server takes the renewed certificate (http/lan-tls.ts). */
+    onCertificate?: (tls: StoreTls) => void;
+  };
   readonly link: HqLink | undefined;
   /** Signed updates (update/). */
   readonly updater?: Pick<Updater, "onOffer"> | undefined;
@@ -39,6 +47,30 @@ export class Downlink {
   /** HQ's remote commands (restart, lane lock, diagnostics...), each answered once (commands.ts). */
   private commandRunner: RemoteCommands | undefined;
 
+  private renewalRunner: CertificateRenewal | undefined;
+
+  /** The store's certificate renewal (link/renewal.ts): HQ's command, or near expiry. */
+  get renewal(): CertificateRenewal {
+    const h = this.h;
+    this.renewalRunner ??= new CertificateRenewal({
+      dataDir: h.options.dataDir,
+      storeId: h.options.config.enrollment?.storeId ?? "",
+      get link() {
+        return h.link;
+      },
+      now: () => h.clock.now(),
+      log: h.log,
+      onRenewed: ({ serial, notAfter, tls }) => {
+        saveConfig(h.options.dataDir, (raw) => {
+          const e = raw.enrollment as { tls?: unknown } | undefined;
+          if (e) e.tls = { serial, notAfter };
+        });
+        h.options.onCertificate?.(tls);
+      },
+    });
+    return this.renewalRunner;
+  }
+
   // Built by the edge's field initialisers, before its lanes exist: the commands are made on first use.
   constructor(private readonly h: DownlinkHost) {}
 
@@ -52,6 +84,10 @@ export class Downlink {
       resyncCatalog: () => this.resyncCatalog(),
       restart: h.options.onRestart,
       send: (r) => h.link?.send("command.result", "query", r) ?? false,
+      renewCertificate: async (commandId) => {
+        const r = await this.renewal.renew("command", commandId);
+        return `certificate ${r.serial} in use, valid until ${r.notAfter}`;
+      },
       now: () => new Date(h.clock.now()),
       log: h.log,
     });
@@ -80,6 +116,9 @@ export class Downlink {
         return;
       case "release.offer":
         this.h.updater?.onOffer(env.payload);
+        return;
+      case "certificate.issued":
+        this.renewal.onIssued(env.payload);
         return;
       case "stock.reply":
         this.queries.get(env.payload.queryId)?.(env.payload);

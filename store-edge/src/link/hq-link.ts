@@ -179,12 +179,13 @@ export class HqLink {
   }
 
   /**
-   * HQ rotated the store's password (the caller has already stored it durably): the session
-   * is closed cleanly and opened again with the new one at once. Nothing of the outbox is
-   * touched; what HQ has not acked is resent after the reconnect as after any other.
+   * HQ rotated the store's password, or the store renewed its certificate (the caller has
+   * already stored it durably): the session is closed cleanly and opened again with the new one
+   * at once. Nothing of the outbox is touched; what HQ has not acked is resent after the
+   * reconnect as after any other.
    */
-  async reconnectWith(password: string): Promise<void> {
-    this.o.creds = { ...this.o.creds, password };
+  async reconnectWith(change: Partial<Pick<LinkCredentials, "password" | "tls">>): Promise<void> {
+    this.o.creds = { ...this.o.creds, ...change };
     if (this.stopped) return;
     const c = this.client;
     // Unhooked first, so its close does not schedule a second connect.

@@ -44,6 +44,6 @@ export function applyRotation(o: {
   o.log(
     `MQTT credentials rotated by HQ (rotation ${o.args.rotationId ?? "?"}): reconnecting with the new password`,
   );
-  void o.link.reconnectWith(password);
+  void o.link.reconnectWith({ password });
   return "rotated";
 }

@@ -9,7 +9,10 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readlinkSync,
   renameSync,
+  rmSync,
+  symlinkSync,
   writeSync,
 } from "node:fs";
 import { networkInterfaces } from "node:os";
@@ -46,10 +49,24 @@ function syncDir(dir: string) {
   }
 }
 
+/**
+ * A renewed key and certificate live in tls/gen-<id>/ and `tls/current` (a symlink) names the
+ * one in use: the swap is one rename, so a crash leaves the old pair or the new, never half of
+ * each. Without `current` the files of the enrollment (tls/*.pem) are in use.
+ */
+const CURRENT = "current";
+const genDir = (dataDir: string, gen: string) => join(dataDir, TLS_DIR, `gen-${gen}`);
+
 /** Writes what is given (the key alone before the request goes out, the rest from HQ's answer). */
 export function writeStoreTls(dataDir: string, files: Partial<StoreTls>): void {
   const dir = join(dataDir, TLS_DIR);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Enrolled (again): the enrollment's files are the ones in use, whatever was renewed before.
+  if (files.certPem !== undefined) rmSync(join(dir, CURRENT), { force: true });
+  writeFiles(dir, files);
+}
+
+function writeFiles(dir: string, files: Partial<StoreTls>): void {
   for (const [k, name] of Object.entries(FILES) as [keyof StoreTls, string][]) {
     const text = files[k];
     if (text !== undefined) writeDurably(join(dir, name), text, k === "keyPem" ? 0o600 : 0o644);
@@ -59,7 +76,8 @@ export function writeStoreTls(dataDir: string, files: Partial<StoreTls>): void {
 
 /** The store's key, certificate and CA; undefined when the edge enrolled without TLS. */
 export function readStoreTls(dataDir: string): StoreTls | undefined {
-  const dir = join(dataDir, TLS_DIR);
+  const gen = activeGeneration(dataDir);
+  const dir = gen ? genDir(dataDir, gen) : join(dataDir, TLS_DIR);
   const paths = Object.fromEntries(Object.entries(FILES).map(([k, n]) => [k, join(dir, n)])) as Record<
     keyof StoreTls,
     string
@@ -70,6 +88,42 @@ export function readStoreTls(dataDir: string): StoreTls | undefined {
     certPem: readFileSync(paths.certPem, "utf8"),
     caPem: readFileSync(paths.caPem, "utf8"),
   };
+}
+
+/** The renewal in use (tls/current), undefined for the enrollment's files. */
+export function activeGeneration(dataDir: string): string | undefined {
+  try {
+    return /^gen-(.+)$/.exec(readlinkSync(join(dataDir, TLS_DIR, CURRENT)))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A renewal's files, written durably before they are used (the key before the request goes out). */
+export function stageGeneration(dataDir: string, gen: string, files: Partial<StoreTls>): void {
+  const dir = genDir(dataDir, gen);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFiles(dir, files);
+}
+
+/** Puts a generation (or, undefined, the enrollment's files) in use with one atomic rename. */
+export function switchGeneration(dataDir: string, gen: string | undefined): void {
+  const dir = join(dataDir, TLS_DIR);
+  if (gen === undefined) rmSync(join(dir, CURRENT), { force: true });
+  else {
+    const tmp = join(dir, `${CURRENT}.tmp`);
+    rmSync(tmp, { force: true });
+    symlinkSync(`gen-${gen}`, tmp);
+    renameSync(tmp, join(dir, CURRENT));
+  }
+  syncDir(dir);
+}
+
+/** Removes a pair no longer in use (the old one once the new has connected, or a failed renewal's). */
+export function dropGeneration(dataDir: string, gen: string | undefined): void {
+  if (gen !== undefined) rmSync(genDir(dataDir, gen), { recursive: true, force: true });
+  else for (const name of Object.values(FILES)) rmSync(join(dataDir, TLS_DIR, name), { force: true });
+  syncDir(join(dataDir, TLS_DIR));
 }
 
 /**
