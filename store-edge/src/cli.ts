@@ -14,7 +14,8 @@ import { migrationFiles } from "./db.ts";
 import { NoDevices } from "./devices/port.ts";
 import { Edge } from "./edge.ts";
 import { systemdNotifier } from "./health/systemd.ts";
-import { serveEdge } from "./http/server.ts";
+import { serveLan } from "./http/lan-tls.ts";
+import { readStoreTls } from "./link/tls.ts";
 import { EnrollError, type Enrolled, enrollAt } from "./setup/enroll.ts";
 
 const HELP: Record<string, string> = {
@@ -32,11 +33,14 @@ Run "store-edge <command> --help" for the options of a command.
 Configuration: <data>/${CONFIG_FILE}, environment STORE_EDGE_* (docs/store-edge.md).`,
   serve: `store-edge serve [--port N] [--host H] [--data DIR]
 
-  --port N    HTTP port (0 picks a free one; default from config, 8080)
+  --port N    HTTP port (0 picks a free one; default from config, 8080). With the store
+              certificate from enrollment, plain HTTP listens on 127.0.0.1 only
+  --https-port N  HTTPS port on the LAN with the store certificate (default 8443; 0 with --port 0)
+  --plain-http    also plain HTTP on --host, besides HTTPS
   --host H    address to listen on (default 0.0.0.0)
   --data DIR  data directory with ${CONFIG_FILE} and edge.db (default $STORE_EDGE_DATA or ./data)
 
-When ready prints one line: EDGE_READY {"http":"http://127.0.0.1:PORT"}. SIGTERM or Ctrl-C stops it cleanly.`,
+When ready prints one line: EDGE_READY {"http":"http://127.0.0.1:PORT","https":"https://127.0.0.1:PORT"}. SIGTERM or Ctrl-C stops it cleanly.`,
   enroll: `store-edge enroll --hq URL --code CODE [--data DIR]
 
   --hq URL     HQ hub base URL, e.g. http://hq.example:8080
@@ -77,6 +81,8 @@ async function serve(args: string[]): Promise<void> {
     args,
     options: {
       port: { type: "string" },
+      "https-port": { type: "string" },
+      "plain-http": { type: "boolean" },
       host: { type: "string" },
       data: { type: "string" },
       help: { type: "boolean" },
@@ -91,6 +97,13 @@ async function serve(args: string[]): Promise<void> {
     config.http.port = p;
   }
   if (values.host) config.http.host = values.host;
+  if (values["https-port"] !== undefined) {
+    const p = Number(values["https-port"]);
+    if (!Number.isInteger(p) || p < 0 || p > 65535)
+      fail(`--https-port: expected 0..65535, got ${values["https-port"]}`);
+    config.http.httpsPort = p;
+  }
+  if (values["plain-http"]) config.http.plainLan = true;
   const unpacked = applianceDir();
   const staticDir =
     config.http.staticDir ??
@@ -103,6 +116,7 @@ async function serve(args: string[]): Promise<void> {
     config,
     log: (m) => console.error(`[edge] ${m}`),
     onRestart: () => void stop(75),
+    onCertificate: (tls) => lan.useCertificate(tls),
   });
   // The catalog look-up was just built from the tables: collect the parse garbage now, before
   // the first customer, rather than in a pause during a scan.
@@ -110,14 +124,23 @@ async function serve(args: string[]): Promise<void> {
   edge.start();
   // Online backups of edge.db on a timer (backup/): the serving process only.
   edge.backups.start();
-  const server = serveEdge(edge, {
-    port: config.http.port,
+  // With the store certificate: HTTPS on the LAN, plain HTTP on 127.0.0.1 (http/lan-tls.ts).
+  const tls = config.enrollment?.tls ? readStoreTls(dataDir) : undefined;
+  const lan = serveLan(edge, {
     host: config.http.host,
+    port: config.http.port,
+    httpsPort: config.http.httpsPort ?? (config.http.port === 0 ? 0 : 8443),
+    tls,
+    plainLan: config.http.plainLan,
     ...(staticDir ? { staticDir } : {}),
   });
-  const http = `http://127.0.0.1:${server.port}`;
-  writeFileSync(join(dataDir, "run.json"), JSON.stringify({ pid: process.pid, http }));
-  console.log(`EDGE_READY ${JSON.stringify({ http })}`);
+  const http = `http://127.0.0.1:${lan.http.port}`;
+  const https = lan.https ? `https://127.0.0.1:${lan.https.port}` : undefined;
+  writeFileSync(
+    join(dataDir, "run.json"),
+    JSON.stringify({ pid: process.pid, http, ...(https ? { https } : {}) }),
+  );
+  console.log(`EDGE_READY ${JSON.stringify({ http, ...(https ? { https } : {}) })}`);
   // Under the appliance's systemd unit: READY=1 now, then the watchdog heartbeat.
   const notifier = systemdNotifier(process.env, (m) => console.error(`[edge] ${m}`));
   void notifier?.ready();
@@ -126,7 +149,7 @@ async function serve(args: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     notifier?.stop();
-    server.stop(true);
+    lan.stop();
     await edge.stop();
     rmSync(join(dataDir, "run.json"), { force: true });
     process.exit(code);

@@ -21,7 +21,7 @@ import { Inventory } from "./inventory.ts";
 import { ReceiptJournal } from "./journal/journal.ts";
 import { Lanes } from "./lanes/lanes.ts";
 import { HqLink } from "./link/hq-link.ts";
-import { tlsFor } from "./link/tls.ts";
+import { type StoreTls, tlsFor } from "./link/tls.ts";
 import { MemberDesk } from "./member/desk.ts";
 import { MemberPoints } from "./member/points.ts";
 import { Outbox } from "./outbox/outbox.ts";
@@ -55,6 +55,7 @@ export interface EdgeOptions {
   payments?: PaymentProvider;
   devices?: (lane: string) => LaneDevices;
   log?: (msg: string) => void;
+  onCertificate?: (tls: StoreTls) => void; // a renewed certificate for the LAN's HTTPS (http/lan-tls.ts)
   /**
    * A cashier's LAN session ends after this long unused (else STORE_EDGE_SESSION_IDLE_MIN, else
    * store-edge.json's sessions.idleMinutes, else 12 h).

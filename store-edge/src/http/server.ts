@@ -44,7 +44,12 @@ export function serveEdge(
   edge: Edge,
   opts: { port: number; host: string; staticDir?: string },
 ): Server<WsData> {
-  const app = createApp(edge, opts.staticDir);
+  return Bun.serve<WsData>({ ...edgeHandlers(edge, opts.staticDir), port: opts.port, hostname: opts.host });
+}
+
+/** The app and the lane sockets, to serve on one or more listeners (http/lan-tls.ts: HTTPS and loopback HTTP). */
+export function edgeHandlers(edge: Edge, staticDir?: string) {
+  const app = createApp(edge, staticDir);
   const sessions = edge.staff.sessions;
   // Open sockets by session, so the ones of an ended session are closed at once.
   const sockets = new Map<string, Set<ServerWebSocket<WsData>>>();
@@ -60,9 +65,7 @@ export function serveEdge(
       }
     }
   });
-  return Bun.serve<WsData>({
-    port: opts.port,
-    hostname: opts.host,
+  return {
     // Bun drops the connection without an answer above its own ceiling, so it sits far above
     // the routes' limits: those answer 413 naming the limit (http/body-limit.ts), and a body
     // nobody reads is not kept.
@@ -70,7 +73,7 @@ export function serveEdge(
       4 * (edge.options.config.http?.maxBodyBytes ?? MAX_BODY_BYTES),
       256 * 1024 * 1024,
     ),
-    fetch(req, server) {
+    fetch(req: Request, server: Server<WsData>) {
       const url = new URL(req.url);
       const m = WS_RE.exec(url.pathname);
       if (m) {
@@ -116,7 +119,7 @@ export function serveEdge(
           ws.close(1008, "bad lane");
         }
       },
-      message(ws, message) {
+      message(ws: ServerWebSocket<WsData>, message: string | Buffer) {
         if (!ws.data.session || ws.data.refused) return;
         // The UI may send scans typed on a keyboard wedge: {"type":"scan","code":"..."}.
         let msg: { type?: string; code?: string };
@@ -155,11 +158,11 @@ export function serveEdge(
           );
         }
       },
-      close(ws) {
+      close(ws: ServerWebSocket<WsData>) {
         ws.data.unsubscribe?.();
         const set = ws.data.session ? sockets.get(ws.data.session) : undefined;
         if (set?.delete(ws) && !set.size) sockets.delete(ws.data.session!);
       },
     },
-  });
+  };
 }
