@@ -35,7 +35,8 @@ Configuration: <data>/${CONFIG_FILE}, environment STORE_EDGE_* (docs/store-edge.
 
   --port N    HTTP port (0 picks a free one; default from config, 8080). With the store
               certificate from enrollment, plain HTTP listens on 127.0.0.1 only
-  --https-port N  HTTPS port on the LAN with the store certificate (default 8443; 0 with --port 0)
+  --https-port N  HTTPS port on the LAN with the store certificate (default 8443 beside port
+              8080, else a free port; the ready line says which)
   --plain-http    also plain HTTP on --host, besides HTTPS
   --host H    address to listen on (default 0.0.0.0)
   --data DIR  data directory with ${CONFIG_FILE} and edge.db (default $STORE_EDGE_DATA or ./data)
@@ -129,7 +130,9 @@ async function serve(args: string[]): Promise<void> {
   const lan = serveLan(edge, {
     host: config.http.host,
     port: config.http.port,
-    httpsPort: config.http.httpsPort ?? (config.http.port === 0 ? 0 : 8443),
+    // 8443 beside the appliance's 8080; beside any other port (tests, the demo's several edges on
+    // one box) a free one, so two edges never fight over it.
+    httpsPort: config.http.httpsPort ?? (config.http.port === 8080 ? 8443 : 0),
     tls,
     plainLan: config.http.plainLan,
     ...(staticDir ? { staticDir } : {}),

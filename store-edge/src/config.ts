@@ -45,7 +45,7 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       host: z.string().default("0.0.0.0"),
       port: z.int().min(0).max(65535).default(8080),
-      /** HTTPS on the LAN with the store certificate (default 8443; 0 with an HTTP port of 0). */
+      /** HTTPS on the LAN with the store certificate (default 8443 beside port 8080, else a free port). */
       httpsPort: z.int().min(0).max(65535).optional(),
       /** Plain HTTP on `host` too, not only on 127.0.0.1, although HTTPS serves the LAN. */
       plainLan: z.boolean().default(false),
