@@ -64,7 +64,13 @@ export const ConfigSchema = z.strictObject({
         .max(1024 * 1024)
         .default(16 * 1024),
     })
-    .default({ host: "0.0.0.0", port: 8080, maxBodyBytes: 256 * 1024, maxLoginBodyBytes: 16 * 1024 }),
+    .default({
+      host: "0.0.0.0",
+      port: 8080,
+      plainLan: false,
+      maxBodyBytes: 256 * 1024,
+      maxLoginBodyBytes: 16 * 1024,
+    }),
   /** Written by `store-edge enroll`. */
   enrollment: z
     .strictObject({

@@ -52,7 +52,7 @@ async function sale() {
 async function brokerSays(tls: StoreTls): Promise<string> {
   const e = JSON.parse(readFileSync(join(edgeDir, "store-edge.json"), "utf8")).enrollment.mqtt;
   try {
-    const c = await mqtt.connectAsync(hub!.ready.mqtts!, {
+    const o: mqtt.IClientOptions & { checkServerIdentity?: typeof checkBrokerIdentity } = {
       clientId: e.username,
       username: e.username,
       password: e.password,
@@ -62,7 +62,8 @@ async function brokerSays(tls: StoreTls): Promise<string> {
       cert: tls.certPem,
       ca: tls.caPem,
       checkServerIdentity: checkBrokerIdentity,
-    });
+    };
+    const c = await mqtt.connectAsync(hub!.ready.mqtts!, o);
     await c.endAsync(true);
     return "accepted";
   } catch (err) {
