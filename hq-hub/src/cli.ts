@@ -3,12 +3,12 @@
 // directly (no hub needed), or on a running hub with --hq URL (and HQ_ADMIN_TOKEN), which is
 // the way to go while it runs so that it publishes the stores' pointers at once.
 import { createHash, createPublicKey } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pkg from "../package.json" with { type: "json" };
 import { hubBuild, unpackHub } from "./appliance.ts";
-import { mosquittoConfig } from "./broker/mosquitto-config.ts";
+import { writeMosquittoConfig } from "./broker/mosquitto-config.ts";
 import { createCatalog } from "./catalog/catalog.ts";
 import { createImports } from "./catalog/import.ts";
 import { type HubConfig, loadConfig } from "./config.ts";
@@ -76,9 +76,15 @@ sign hashes the artefact and prints {releaseId, version, sha256, size, signature
 release HQ numbered N when it was uploaded; with --hq (and HQ_ADMIN_TOKEN) it also posts the
 signature, which HQ accepts only if it verifies for the file it holds.`,
   broker: `Usage: hq-hub broker mosquitto-config [--out-dir DIR] [--data DIR]
+         [--tls-port N [--tls-dir DIR] [--tls-bind ADDR]]
 
 Writes mosquitto.passwd and mosquitto.acl (stores' PBKDF2 hashes and the protocol ACL; the hub
-user from MQTT_URL when set) for an external Mosquitto.`,
+user from MQTT_URL when set) for an external Mosquitto. With --tls-port also the stores' mutual
+TLS listener: ca.crt, broker.crt, broker.key (0600), crl.pem (certificates HQ no longer accepts)
+and mosquitto-tls.conf to include (paths in it: --tls-dir, default --out-dir). Stores holding a
+certificate get in by it (CN store:<id>), not by password. The broker certificate's names:
+HQ_PUBLIC_MQTTS_URL's host and HQ_MQTTS_HOSTS. Run again and SIGHUP Mosquitto after enrolling,
+revoking or renewing stores.`,
 };
 
 const args = process.argv.slice(2);
@@ -119,6 +125,9 @@ const { values, positionals } = parseArgs({
     key: { type: "string" },
     file: { type: "string" },
     version: { type: "string" },
+    "tls-port": { type: "string" },
+    "tls-dir": { type: "string" },
+    "tls-bind": { type: "string" },
   },
 });
 
@@ -352,12 +361,27 @@ switch (command) {
   }
   case "broker": {
     if (positionals[0] !== "mosquitto-config") fail("usage: hq-hub broker mosquitto-config [--out-dir DIR]");
-    const { cfg, stores, db } = local();
-    const files = mosquittoConfig({ stores, config: cfg });
-    const dir = values["out-dir"] ?? ".";
-    writeFileSync(`${dir}/mosquitto.passwd`, files.passwordFile);
-    writeFileSync(`${dir}/mosquitto.acl`, files.aclFile);
-    console.log(`wrote ${dir}/mosquitto.passwd and ${dir}/mosquitto.acl`);
+    const { cfg, stores, db, now } = local();
+    const tlsPort = values["tls-port"] === undefined ? undefined : Number(values["tls-port"]);
+    if (tlsPort !== undefined && (!Number.isInteger(tlsPort) || tlsPort < 1 || tlsPort > 65535))
+      fail(`--tls-port: expected 1..65535, got ${values["tls-port"]}`);
+    const written = await writeMosquittoConfig({
+      db,
+      config: cfg,
+      stores,
+      outDir: values["out-dir"] ?? ".",
+      ...(tlsPort
+        ? {
+            tls: {
+              port: tlsPort,
+              ...(values["tls-dir"] ? { dir: values["tls-dir"] } : {}),
+              ...(values["tls-bind"] ? { bind: values["tls-bind"] } : {}),
+            },
+          }
+        : {}),
+      now,
+    });
+    console.log(`wrote ${written.join(", ")}`);
     db.close();
     break;
   }

@@ -332,6 +332,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     stats,
     log,
     renewCertificate: (storeId, req) => pki?.renew(storeId, req),
+    certificateInUse: (storeId) => pki?.supersedeOlder(storeId),
   });
 
   let pki: HubPki | undefined;
@@ -343,6 +344,9 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       log,
       publicUrl: config.publicMqttUrl,
     });
+    // An external Mosquitto serving the stores over TLS (pki/mosquitto-tls.ts): the hub keeps the CA.
+    if (config.publicMqttsUrl)
+      pki = createPki({ db, ca: await loadOrCreateChainCa(join(config.dataDir, "pki"), now()), now });
   } else {
     // The chain CA and the broker's certificate, when the hub serves mqtts (pki/).
     let tls: Parameters<typeof startEmbeddedBroker>[0]["tls"];
@@ -526,7 +530,14 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     db,
     orm: openDrizzle(db),
     http: { url: httpUrl, port: httpPort },
-    mqtt: { url: bus.url, ...(bus.tls ? { tlsUrl: bus.tls.url } : {}) },
+    mqtt: {
+      url: bus.url,
+      ...(bus.tls
+        ? { tlsUrl: bus.tls.url }
+        : pki && config.publicMqttsUrl
+          ? { tlsUrl: config.publicMqttsUrl }
+          : {}),
+    },
     ...(pki ? { pki } : {}),
     stores,
     catalog,

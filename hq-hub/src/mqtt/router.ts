@@ -39,6 +39,8 @@ export interface RouterDeps {
     storeId: string,
     req: Payload<"certificate.request">,
   ) => Promise<Payload<"certificate.issued">> | undefined;
+  /** The store says its renewed certificate is in use (renew_certificate answered done). */
+  certificateInUse?: (storeId: string) => void;
   bookkeeping: ReturnType<typeof createBatchedWrites>;
   stats: { errors: number };
   log: (line: string) => void;
@@ -126,6 +128,8 @@ export function createRouter(deps: RouterDeps) {
         if (!commands) break;
         try {
           commands.onResult(storeId, env.payload);
+          if (env.payload.name === "renew_certificate" && env.payload.outcome === "done")
+            deps.certificateInUse?.(storeId);
         } catch (e) {
           // Another store's command id, a bundle that does not match its hash: kept, named.
           if (!(e instanceof ValidationError)) throw e;

@@ -3,7 +3,7 @@
 // the ones HQ still stands behind. A store's first connect with a newer certificate supersedes
 // the older ones (as a rotated password's first use does: stores/rotation.ts).
 import type { Payload } from "@retail/protocol";
-import { and, count, desc, eq, gte, isNull, lte, ne, sql } from "drizzle-orm";
+import { and, count, desc, eq, gte, isNotNull, isNull, lte, ne, sql } from "drizzle-orm";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { storeCertificates } from "../db/schema.ts";
 import { ValidationError } from "../errors.ts";
@@ -191,5 +191,54 @@ export function createPki(deps: { db: Sqlite; ca: ChainCa; now: () => Date }) {
     }
   }
 
-  return { caPem: ca.certPem, check, issue, renew, accepts, hasLive, supersedeAll, list };
+  /**
+   * The store answered renew_certificate "done": its newest certificate is in use. An external
+   * broker tells HQ nothing of a connect, so this stands for the first use there.
+   */
+  function supersedeOlder(storeId: string): void {
+    const newest = orm
+      .select({ serial: storeCertificates.serial, issuedAt: storeCertificates.issuedAt })
+      .from(storeCertificates)
+      .where(and(eq(storeCertificates.storeId, storeId), isNull(storeCertificates.supersededAt)))
+      .orderBy(desc(storeCertificates.issuedAt))
+      .limit(1)
+      .get();
+    if (newest) accepts(storeId, newest.serial);
+  }
+
+  /** Every certificate HQ no longer accepts, for an external broker's revocation list. */
+  function supersededSerials(): { serial: string; at: string }[] {
+    return orm
+      .select({ serial: storeCertificates.serial, at: storeCertificates.supersededAt })
+      .from(storeCertificates)
+      .where(isNotNull(storeCertificates.supersededAt))
+      .all()
+      .map((r) => ({ serial: r.serial, at: r.at! }));
+  }
+
+  /** Stores holding a certificate HQ accepts: on an external broker they get in by it, not by password. */
+  function storesWithCertificates(): Set<string> {
+    return new Set(
+      orm
+        .selectDistinct({ storeId: storeCertificates.storeId })
+        .from(storeCertificates)
+        .where(isNull(storeCertificates.supersededAt))
+        .all()
+        .map((r) => r.storeId),
+    );
+  }
+
+  return {
+    caPem: ca.certPem,
+    check,
+    issue,
+    renew,
+    accepts,
+    hasLive,
+    supersedeAll,
+    supersedeOlder,
+    list,
+    supersededSerials,
+    storesWithCertificates,
+  };
 }
