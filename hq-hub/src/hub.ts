@@ -336,6 +336,13 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   });
 
   let pki: HubPki | undefined;
+  // A restored hub met a store certificate newer than its backup: accepted, recorded, and said (pki/).
+  const certificateRecovered = (storeId: string, serial: string) => {
+    log(
+      `hq-hub: ${storeId} presented certificate ${serial}, unknown here (restored from an older backup?): recorded`,
+    );
+    security.alerts.raise("certificate_recovered", storeId, serial, () => ({ serial }));
+  };
   if (config.mqttUrl) {
     bus = await connectExternalBroker({
       url: config.mqttUrl,
@@ -346,13 +353,18 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     });
     // An external Mosquitto serving the stores over TLS (pki/mosquitto-tls.ts): the hub keeps the CA.
     if (config.publicMqttsUrl)
-      pki = createPki({ db, ca: await loadOrCreateChainCa(join(config.dataDir, "pki"), now()), now });
+      pki = createPki({
+        db,
+        ca: await loadOrCreateChainCa(join(config.dataDir, "pki"), now()),
+        now,
+        onRecovered: certificateRecovered,
+      });
   } else {
     // The chain CA and the broker's certificate, when the hub serves mqtts (pki/).
     let tls: Parameters<typeof startEmbeddedBroker>[0]["tls"];
     if (config.mqttsPort !== undefined) {
       const ca = await loadOrCreateChainCa(join(config.dataDir, "pki"), now());
-      pki = createPki({ db, ca, now });
+      pki = createPki({ db, ca, now, onRecovered: certificateRecovered });
       const broker = await issueBrokerCertificate(ca, brokerHosts(config), now());
       const p = pki;
       tls = {
@@ -361,7 +373,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         certPem: broker.certPem,
         caPem: ca.certPem,
         ...(config.publicMqttsUrl ? { publicUrl: config.publicMqttsUrl } : {}),
-        accepts: (storeId, serial) => p.accepts(storeId, serial),
+        accepts: (storeId, serial, presented) => p.accepts(storeId, serial, presented),
         tlsOnly: (storeId) => p.hasLive(storeId),
       };
     }

@@ -1706,6 +1706,7 @@ export interface FleetAlert {
     | "enrollment_rate_limited"
     | "till_pin_abuse"
     | "edge_storage"
+    | "certificate_recovered"
     | "store_offline"
     | "outbox_backlog"
     | "unacked_age"
@@ -1731,6 +1732,7 @@ export interface FleetAlert {
     wrongCodes?: number;
     lastError?: string;
     failures?: number;
+    serial?: string;
     [k: string]: unknown | undefined;
   };
   closedAt?: string;
@@ -2742,7 +2744,7 @@ export interface StoreCertificate {
     type: "ip" | "dns";
     value: string;
   }[];
-  reason: "enrollment" | "renewal";
+  reason: "enrollment" | "renewal" | "recovered";
   supersededAt?: string;
 }
 export interface StoreGroup {

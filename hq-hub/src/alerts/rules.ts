@@ -165,4 +165,5 @@ export const KIND_ZH: Record<string, string> = {
   enrollment_rate_limited: "注册尝试过多",
   till_pin_abuse: "收银员 PIN 滥用",
   edge_storage: "门店数据库无法写入",
+  certificate_recovered: "门店证书未在总部记录中（总部从旧备份恢复），已接受并记录",
 };

@@ -75,8 +75,11 @@ export interface EmbeddedOptions {
     certPem: string;
     caPem: string;
     publicUrl?: string;
-    /** Whether the certificate with this serial is one HQ issued to this store and still accepts. */
-    accepts?: (storeId: string, serial: string) => boolean;
+    /**
+     * Whether the certificate with this serial is one HQ issued to this store and still accepts
+     * (`presented`: its dates and names, for one HQ has no record of: pki.ts, a restored hub).
+     */
+    accepts?: (storeId: string, serial: string, presented: PresentedCertificate) => boolean;
     /** A store HQ issued a certificate to connects over TLS only: its password alone on the plain port is refused. */
     tlsOnly?: (storeId: string) => boolean;
   };
@@ -89,6 +92,22 @@ export interface EmbeddedBus extends Bus {
   readonly tls?: { port: number; url: string };
 }
 
+/** What a store's TLS client certificate says besides its serial (verified against the chain CA). */
+export interface PresentedCertificate {
+  /** The certificate's CN (store:<id> for a store's). */
+  cn?: string | undefined;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  /** subjectAltName as Node reports it ("DNS:localhost, IP Address:127.0.0.1"). */
+  names: string;
+}
+
+const isoOf = (d: string | undefined) => {
+  const t = d ? Date.parse(d) : Number.NaN;
+  return Number.isNaN(t) ? "" : new Date(t).toISOString();
+};
+
 function authError(code: 4 | 5, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode: code }) as AuthenticateError;
 }
@@ -98,7 +117,7 @@ const storeOf = new WeakMap<Client, string>();
 const sessionOf = new WeakMap<Client, { via: "current" | "pending"; address: string; at: string }>();
 const addressOf = new WeakMap<object, string>();
 /** The certificate a client presented on the TLS listener (common name, serial in lower-case hex). */
-const peerOf = new WeakMap<object, { cn?: string; serial: string }>();
+const peerOf = new WeakMap<object, PresentedCertificate>();
 /** When the broker last received bytes from each client (ms since epoch). */
 const lastHeardOf = new WeakMap<object, number>();
 
@@ -164,7 +183,7 @@ export async function startEmbeddedBroker(opts: EmbeddedOptions): Promise<Embedd
               });
               return done(authError(5, "the certificate belongs to another store"), false);
             }
-            if (opts.tls?.accepts && !opts.tls.accepts(storeId, peer.serial)) {
+            if (opts.tls?.accepts && !opts.tls.accepts(storeId, peer.serial, peer)) {
               refused({
                 kind: "connect",
                 clientId: client.id,
@@ -306,6 +325,9 @@ export async function startEmbeddedBroker(opts: EmbeddedOptions): Promise<Embedd
         peerOf.set(client, {
           cn: commonNameOf(cert?.subject),
           serial: (cert?.serialNumber ?? "").toLowerCase(),
+          notBefore: isoOf(cert?.valid_from),
+          notAfter: isoOf(cert?.valid_to),
+          names: cert?.subjectaltname ?? "",
         });
       },
     );

@@ -14,6 +14,8 @@ export type AlertKind =
   | "enrollment_rate_limited"
   | "till_pin_abuse"
   | "edge_storage"
+  /** A store's certificate unknown to HQ (a hub restored from an older backup) was accepted and recorded (pki/). */
+  | "certificate_recovered"
   /** Raised and cleared by the rules over the fleet status (alerts/). */
   | RuleKind;
 

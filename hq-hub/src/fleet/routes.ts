@@ -71,6 +71,7 @@ const FleetAlert = z
       "enrollment_rate_limited",
       "till_pin_abuse",
       "edge_storage",
+      "certificate_recovered",
       "store_offline",
       "outbox_backlog",
       "unacked_age",
@@ -100,6 +101,8 @@ const FleetAlert = z
       /** edge_storage: SQLite's code and the writes refused so far. */
       lastError: z.string().optional(),
       failures: z.number().int().optional(),
+      /** certificate_recovered: the serial HQ had no record of. */
+      serial: z.string().optional(),
     }),
     closedAt: z.string().optional(),
     closedBy: z.string().optional(),

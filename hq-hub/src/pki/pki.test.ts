@@ -10,7 +10,12 @@ import { migrate, openDatabase, type Sqlite } from "../db/open.ts";
 import { ValidationError } from "../errors.ts";
 import { tempDir } from "../test-kit.ts";
 import { brokerHosts } from "./broker-hosts.ts";
-import { issueBrokerCertificate, loadOrCreateChainCa, verifyCertificateRequest } from "./ca.ts";
+import {
+  issueBrokerCertificate,
+  issueStoreCertificate,
+  loadOrCreateChainCa,
+  verifyCertificateRequest,
+} from "./ca.ts";
 import { createPki, MAX_RENEWALS_PER_DAY } from "./pki.ts";
 import { lanNames } from "./policy.ts";
 
@@ -178,4 +183,56 @@ test("a store's renewal request: signed for a store with a live certificate, ref
   const sixth = await pki.renew("S010", await req());
   expect(sixth.error?.message).toContain(`${MAX_RENEWALS_PER_DAY} times in 24 h`);
   expect(sixth.certPem).toBeUndefined();
+});
+
+test("a hub restored from an older backup: a newer certificate of the store is recorded and said, an older or revoked-after one refused", async () => {
+  const ca = await loadOrCreateChainCa(join(dir.path, "pki-e"), now());
+  const recovered: string[] = [];
+  const pki = createPki({ db, ca, now, onRecovered: (s, serial) => recovered.push(`${s}:${serial}`) });
+  clock = new Date("2027-01-01T08:00:00Z");
+  const first = await newCertificateRequest("S020");
+  const known = await pki.issue("S020", await pki.check(first.csrPem, []), "enrollment");
+  // Renewed after the backup the hub was restored from: signed by the chain CA, not in the table.
+  const key = await verifyCertificateRequest((await newCertificateRequest("S020")).csrPem);
+  const later = await issueStoreCertificate(ca, {
+    storeId: "S020",
+    publicKey: key,
+    names: [],
+    now: new Date("2027-02-01T08:00:00Z"),
+  });
+  const presented = (c: { serial: string; notBefore: string; notAfter: string }, cn = "store:S020") => ({
+    cn,
+    serial: c.serial,
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+    names: "DNS:localhost, IP Address:127.0.0.1",
+  });
+  clock = new Date("2027-02-02T08:00:00Z");
+  // Presented for another store (another CN): never recorded.
+  expect(pki.accepts("S021", later.serial, presented(later))).toBe(false);
+  expect(pki.accepts("S020", later.serial, presented(later, "store:S021"))).toBe(false);
+  expect(pki.accepts("S020", later.serial, presented(later))).toBe(true);
+  expect(recovered).toEqual([`S020:${later.serial}`]);
+  expect(pki.list("S020").map((c) => [c.serial, c.reason, c.supersededAt !== undefined])).toEqual([
+    [later.serial, "recovered", false],
+    [known.serial, "enrollment", true],
+  ]);
+  // One issued before what HQ knows (an older, unrecorded one) is refused.
+  const older = await issueStoreCertificate(ca, {
+    storeId: "S020",
+    publicKey: key,
+    names: [],
+    now: new Date("2026-12-15T08:00:00Z"),
+  });
+  expect(pki.accepts("S020", older.serial, presented(older))).toBe(false);
+  // Revoked after its issue (the restored hub's admin revoked the store): refused.
+  const afterRevoke = await issueStoreCertificate(ca, {
+    storeId: "S020",
+    publicKey: key,
+    names: [],
+    now: new Date("2027-02-01T09:00:00Z"),
+  });
+  pki.supersedeAll("S020");
+  expect(pki.accepts("S020", afterRevoke.serial, presented(afterRevoke))).toBe(false);
+  expect(recovered).toHaveLength(1);
 });

@@ -3,11 +3,12 @@
 // the ones HQ still stands behind. A store's first connect with a newer certificate supersedes
 // the older ones (as a rotated password's first use does: stores/rotation.ts).
 import type { Payload } from "@retail/protocol";
-import { and, count, desc, eq, gte, isNotNull, isNull, lte, ne, sql } from "drizzle-orm";
+import { and, count, desc, eq, gte, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
+import type { PresentedCertificate } from "../broker/embedded.ts";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { storeCertificates } from "../db/schema.ts";
 import { ValidationError } from "../errors.ts";
-import { type ChainCa, issueStoreCertificate, verifyCertificateRequest } from "./ca.ts";
+import { type ChainCa, issueStoreCertificate, storeCommonName, verifyCertificateRequest } from "./ca.ts";
 import { type LanName, lanNames } from "./policy.ts";
 
 /** Renewals a store may ask for in a day: a box that loops on renewing cannot fill the table. */
@@ -18,7 +19,8 @@ export interface StoreCertificate {
   issuedAt: string;
   notAfter: string;
   names: LanName[];
-  reason: "enrollment" | "renewal";
+  /** recovered: presented by the store, unknown to a hub restored from an older backup. */
+  reason: "enrollment" | "renewal" | "recovered";
   supersededAt?: string;
 }
 
@@ -31,7 +33,13 @@ export interface IssuedStoreTls {
 
 export type HubPki = ReturnType<typeof createPki>;
 
-export function createPki(deps: { db: Sqlite; ca: ChainCa; now: () => Date }) {
+export function createPki(deps: {
+  db: Sqlite;
+  ca: ChainCa;
+  now: () => Date;
+  /** A certificate HQ had no record of was recovered (a restored hub): alert a person. */
+  onRecovered?: (storeId: string, serial: string) => void;
+}) {
   const { ca, now } = deps;
   const orm = openDrizzle(deps.db);
   const bySerial = orm
@@ -88,8 +96,8 @@ export function createPki(deps: { db: Sqlite; ca: ChainCa; now: () => Date }) {
    * Whether the broker lets this certificate in for this store: issued to it by HQ, not
    * superseded, not expired. Its first use supersedes the store's older certificates.
    */
-  function accepts(storeId: string, serial: string): boolean {
-    const row = bySerial.get({ serial });
+  function accepts(storeId: string, serial: string, presented?: PresentedCertificate): boolean {
+    const row = bySerial.get({ serial }) ?? (presented ? recover(storeId, presented) : undefined);
     if (!row || row.storeId !== storeId || row.supersededAt) return false;
     if (Date.parse(row.notAfter) <= now().getTime()) return false;
     if (olderLive.get({ storeId, serial, issuedAt: row.issuedAt }))
@@ -106,6 +114,53 @@ export function createPki(deps: { db: Sqlite; ca: ChainCa; now: () => Date }) {
         )
         .run();
     return true;
+  }
+
+  /**
+   * A hub restored from a backup older than a store's certificate does not know it. The broker
+   * has verified it against the chain CA (only this hub's key signs) and its CN names this
+   * store, whose password also passed: it is recorded (reason "recovered") and an alert raised,
+   * rather than locking the store out silently. Refused when HQ knows anything of the store
+   * from at or after its issue: a newer certificate, or a revoke or re-enrollment (supersededAt).
+   */
+  function recover(storeId: string, p: PresentedCertificate) {
+    if (p.cn !== storeCommonName(storeId)) return undefined; // never recorded for another store
+    const nb = Date.parse(p.notBefore);
+    if (Number.isNaN(nb) || Number.isNaN(Date.parse(p.notAfter))) return undefined;
+    const issuedAt = new Date(nb + 3_600_000).toISOString(); // issue() back-dates notBefore an hour
+    const later = orm
+      .select({ n: count() })
+      .from(storeCertificates)
+      .where(
+        and(
+          eq(storeCertificates.storeId, storeId),
+          or(gte(storeCertificates.issuedAt, issuedAt), gte(storeCertificates.supersededAt, issuedAt)),
+        ),
+      )
+      .get();
+    if ((later?.n ?? 0) > 0) return undefined;
+    const names: LanName[] = p.names
+      .split(/,\s*/)
+      .filter(Boolean)
+      .map((n) =>
+        n.startsWith("IP Address:")
+          ? { type: "ip" as const, value: n.slice(11) }
+          : { type: "dns" as const, value: n.replace(/^DNS:/, "") },
+      );
+    orm
+      .insert(storeCertificates)
+      .values({
+        serial: p.serial,
+        storeId,
+        issuedAt,
+        notAfter: new Date(Date.parse(p.notAfter)).toISOString(),
+        namesJson: JSON.stringify(names),
+        reason: "recovered",
+      })
+      .onConflictDoNothing()
+      .run();
+    deps.onRecovered?.(storeId, p.serial);
+    return bySerial.get({ serial: p.serial });
   }
 
   const liveOf = orm

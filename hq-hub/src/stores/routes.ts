@@ -27,7 +27,7 @@ const StoreCertificate = z
     issuedAt: z.string(),
     notAfter: z.string(),
     names: z.array(z.object({ type: z.enum(["ip", "dns"]), value: z.string() })),
-    reason: z.enum(["enrollment", "renewal"]),
+    reason: z.enum(["enrollment", "renewal", "recovered"]),
     supersededAt: z.string().optional(),
   })
   .openapi("StoreCertificate");
