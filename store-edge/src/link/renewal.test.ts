@@ -199,6 +199,46 @@ test("near its expiry the edge renews by itself, and a restart keeps the renewed
   expect(new X509Certificate(readStoreTls(edgeDir)!.certPem).serialNumber.toLowerCase()).toBe(renewed);
 });
 
+test("a hub restored from a backup older than the renewal lets the store in, records the certificate and raises an alert", async () => {
+  const current = enrolledSerial();
+  const listed = await certificates();
+  const previous = listed.find((c) => c.serial !== current)!.serial;
+  const mqtts = hub!.ready.mqtts!;
+  const mqtt = hub!.ready.mqtt!;
+  await stop(hub);
+  // The backup's view: the renewal never happened (its row gone, the one before it live again).
+  const db = new Database(join(hubDir, "hq.db"));
+  try {
+    db.run(`DELETE FROM store_certificates WHERE serial = '${current}'`);
+    db.run(`UPDATE store_certificates SET superseded_at = NULL WHERE serial = '${previous}'`);
+  } finally {
+    db.close();
+  }
+  hub = await startHub(hubDir, Number(new URL(mqtt).port), { HQ_MQTTS_PORT: new URL(mqtts).port });
+  admin = new HubAdmin(hub.ready.http!);
+  await until(
+    async () => {
+      await Bun.sleep(300);
+      return (await certificates()).some((c) => c.serial === current && c.reason === "recovered");
+    },
+    60_000,
+    "the edge's certificate recovered at the restored hub",
+  );
+  const after = await certificates();
+  expect(after.find((c) => c.serial === previous)?.supersededAt).toBeDefined();
+  const alerts = await admin.call<{ kind: string; storeId?: string; detail: { serial?: string } }[]>(
+    "GET",
+    "/api/v1/fleet/alerts",
+  );
+  expect(
+    alerts.some(
+      (a) => a.kind === "certificate_recovered" && a.storeId === "S001" && a.detail.serial === current,
+    ),
+  ).toBe(true);
+  await sale();
+  expect(await allDelivered()).toBe(5);
+});
+
 test("what HQ sends back must be this store's certificate, for the new key, from the trusted CA", async () => {
   const tls = readStoreTls(edgeDir)!;
   const mine = await newCertificateRequest("S001");
