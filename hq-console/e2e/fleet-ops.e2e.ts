@@ -2,7 +2,7 @@
 // store on MQTT that answers HQ's commands as an edge does (the real edge's side:
 // store-edge/src/downlink/commands.test.ts); its device error shows as an alert in zh-CN words;
 // an operator locks a lane and collects a diagnostics bundle from the screen, sees the store's
-// answers, and downloads the bundle.
+// answers, and downloads the bundle; the certificate renewal button says why it is refused.
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -163,5 +163,21 @@ test.describe("hq-console fleet commands and alerts e2e", () => {
       cmds.length === 2 && cmds.every((c) => c.state === "done" && c.requestedBy.includes("hq_admin")),
       JSON.stringify(cmds),
     );
+  });
+
+  test("renew the store's certificate from the screen: refused, in words, for a store without one", async () => {
+    // This hub serves no mqtts, so the store holds no certificate from the chain CA: the button
+    // is there in zh-CN and the hub's refusal is shown (the renewal itself: store-edge
+    // src/link/renewal.test.ts with a real hub and edge).
+    const panel = page.locator(`[data-testid="store-commands"][data-store="${STORE}"][data-loaded="true"]`);
+    await panel.waitFor();
+    const renew = panel.locator('button[data-cmd="renew_certificate"]');
+    assert((await renew.innerText()).includes("更新门店证书"), "the button in zh-CN");
+    await renew.click();
+    const error = panel.getByTestId("error");
+    await error.waitFor();
+    assert((await error.innerText()).includes("no certificate from the chain CA"), await error.innerText());
+    const cmds = await api<{ name: string }[]>("GET", `/api/v1/stores/${STORE}/commands`);
+    assert(!cmds.some((c) => c.name === "renew_certificate"), "nothing sent to the store");
   });
 });
