@@ -6,8 +6,7 @@
 // topics and a revoked certificate are refused.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PeerCertificate } from "node:tls";
 import { type AnyEnvelope, parseEnvelope, storeSubscriptions, upTopic } from "@retail/protocol";
@@ -19,19 +18,18 @@ import {
   newCertificateRequest,
   x509,
 } from "@retail/protocol/pki";
+import { freePort } from "@retail/test-support";
 import mqtt from "mqtt";
 import { loadConfig } from "../config.ts";
 import { type Hub, startHub } from "../hub.ts";
 import { mosquittoHash } from "../stores/stores.ts";
 import { ADMIN_TOKEN, api, saleEvent, tempDir, waitFor } from "../test-kit.ts";
+import { MOSQUITTO, mosquittoListening } from "../testing/mosquitto.ts";
 import { hubAclLines } from "./external.ts";
 import { writeMosquittoConfig } from "./mosquitto-config.ts";
 
 setDefaultTimeout(90_000);
 
-const MOSQUITTO = ["/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto", "/usr/bin/mosquitto"].find((p) =>
-  existsSync(p),
-);
 const dir = tempDir("hq-mosq-tls-");
 const etc = join(dir.path, "etc");
 let broker: ChildProcess | undefined;
@@ -49,13 +47,16 @@ type Store = {
 };
 const stores: Record<string, Store> = {};
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
-  const p = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return p;
-}
+/** The hub's own password listener on loopback, as an operator keeps it beside the stores' TLS one. */
+const hubListener = () => [
+  `listener ${plainPort} 127.0.0.1`,
+  "allow_anonymous false",
+  `password_file ${join(etc, "mosquitto.passwd")}`,
+  `acl_file ${join(etc, "mosquitto.acl")}`,
+  "persistence false",
+  // Run as root, Mosquitto would drop to user "mosquitto" and lose access to this temp dir.
+  ...(process.getuid?.() === 0 ? ["user root"] : []),
+];
 
 /** Writes the files as an operator would, then (re)starts Mosquitto with them. */
 async function configureAndStartBroker() {
@@ -72,15 +73,9 @@ async function configureAndStartBroker() {
   writeFileSync(
     join(etc, "mosquitto.conf"),
     [
-      "per_listener_settings false",
-      `listener ${plainPort} 127.0.0.1`,
-      "allow_anonymous false",
-      `password_file ${join(etc, "mosquitto.passwd")}`,
-      `acl_file ${join(etc, "mosquitto.acl")}`,
-      "persistence false",
+      ...hubListener(),
       "log_dest stderr",
       "log_type error",
-      ...(process.getuid?.() === 0 ? ["user root"] : []),
       readFileSync(join(etc, "mosquitto-tls.conf"), "utf8"),
     ].join("\n"),
   );
@@ -89,20 +84,9 @@ async function configureAndStartBroker() {
   broker.stderr?.on("data", (d) => {
     said += String(d);
   });
-  await waitFor(async () => {
+  await mosquittoListening(plainPort, "hub", hubPass, () => {
     if (broker?.exitCode !== null) throw new Error(`mosquitto exited: ${said}`);
-    const c = await mqtt
-      .connectAsync(`mqtt://127.0.0.1:${plainPort}`, {
-        username: "hub",
-        password: hubPass,
-        reconnectPeriod: 0,
-        connectTimeout: 1000,
-        protocolVersion: 5,
-      })
-      .catch(() => undefined);
-    await c?.endAsync();
-    return c !== undefined;
-  }, "mosquitto to listen");
+  });
 }
 
 /** As the edge checks HQ's broker (store-edge link/tls.ts): the name dialled and CN retail-hq-broker. */
@@ -172,19 +156,7 @@ beforeAll(async () => {
   // The hub's own user, there before the hub connects (as in mosquitto.test.ts).
   writeFileSync(join(etc, "mosquitto.passwd"), `hub:${mosquittoHash(hubPass)}\n`);
   writeFileSync(join(etc, "mosquitto.acl"), hubAclLines("hub"));
-  writeFileSync(
-    join(etc, "boot.conf"),
-    [
-      `listener ${plainPort} 127.0.0.1`,
-      "allow_anonymous false",
-      `password_file ${join(etc, "mosquitto.passwd")}`,
-      `acl_file ${join(etc, "mosquitto.acl")}`,
-      "persistence false",
-      "log_dest none",
-      ...(process.getuid?.() === 0 ? ["user root"] : []),
-      "",
-    ].join("\n"),
-  );
+  writeFileSync(join(etc, "boot.conf"), [...hubListener(), "log_dest none", ""].join("\n"));
   broker = spawn(MOSQUITTO, ["-c", join(etc, "boot.conf")], { stdio: "ignore" });
   await Bun.sleep(300);
   hub = await startHub(
