@@ -192,6 +192,26 @@ async function remote(method: string, path: string, body?: unknown, contentType 
 
 const actor = values.by ?? `cli:${process.env.USER ?? "admin"}`;
 
+/** `release sign`: hashes the artefact, signs its manifest with the offline key, optionally posts it. */
+async function releaseSign(keyFile: string): Promise<void> {
+  const releaseId =
+    intFlag(values.id, "id") ?? fail("release sign: --id N (the release HQ numbered) is required");
+  const file = values.file ?? fail("release sign: --file ARTEFACT is required");
+  const version = values.version ?? fail("release sign: --version V is required");
+  readPrivateKey(keyFile); // a wrong key is said before a 150 MB file is read
+  const hash = createHash("sha256");
+  let size = 0;
+  for await (const chunk of Bun.file(file).stream()) {
+    hash.update(chunk);
+    size += chunk.byteLength;
+  }
+  const manifest = { releaseId, version, sha256: hash.digest("hex"), size };
+  const signed = { ...manifest, signature: signManifest(keyFile, manifest) };
+  if (values.hq)
+    await remote("POST", `/api/v1/releases/${releaseId}/signature`, { signature: signed.signature });
+  console.log(JSON.stringify(signed));
+}
+
 switch (command) {
   case "serve": {
     const cfg = config();
@@ -335,28 +355,16 @@ switch (command) {
     const keyFile = values.key ?? fail("release: --key FILE (the chain's private release key) is required");
     const spki = (k: ReturnType<typeof readPrivateKey>) =>
       (createPublicKey(k).export({ type: "spki", format: "der" }) as Buffer).toString("base64");
-    if (action === "keygen") {
-      if (existsSync(keyFile)) fail(`${keyFile} exists: a new key would make every store refuse releases`);
-      console.log(spki(writeNewKey(keyFile)));
-    } else if (action === "pubkey") {
-      console.log(spki(readPrivateKey(keyFile)));
-    } else if (action === "sign") {
-      const releaseId =
-        intFlag(values.id, "id") ?? fail("release sign: --id N (the release HQ numbered) is required");
-      const file = values.file ?? fail("release sign: --file ARTEFACT is required");
-      const version = values.version ?? fail("release sign: --version V is required");
-      const hash = createHash("sha256");
-      let size = 0;
-      for await (const chunk of Bun.file(file).stream()) {
-        hash.update(chunk);
-        size += chunk.byteLength;
-      }
-      const manifest = { releaseId, version, sha256: hash.digest("hex"), size };
-      const signed = { ...manifest, signature: signManifest(keyFile, manifest) };
-      if (values.hq)
-        await remote("POST", `/api/v1/releases/${releaseId}/signature`, { signature: signed.signature });
-      console.log(JSON.stringify(signed));
-    } else fail('usage: hq-hub release keygen|pubkey|sign --key FILE (see "hq-hub release --help")');
+    try {
+      if (action === "keygen") {
+        if (existsSync(keyFile)) fail(`${keyFile} exists: a new key would make every store refuse releases`);
+        console.log(spki(writeNewKey(keyFile)));
+      } else if (action === "pubkey") console.log(spki(readPrivateKey(keyFile)));
+      else if (action === "sign") await releaseSign(keyFile);
+      else fail('usage: hq-hub release keygen|pubkey|sign --key FILE (see "hq-hub release --help")');
+    } catch (e) {
+      fail(`release ${action}: ${(e as Error).message}`);
+    }
     break;
   }
   case "broker": {

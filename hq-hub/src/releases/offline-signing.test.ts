@@ -102,6 +102,46 @@ describe("loadReleaseKey", () => {
   });
 });
 
+describe("hq-hub release (the signing machine's CLI)", () => {
+  test("refuses to overwrite a key, and says what is wrong with a missing file or a key that is not one", async () => {
+    const again = await runCli(HUB_CLI, ["release", "keygen", "--key", chainKey]);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain("exists");
+    const pub = await runCli(HUB_CLI, ["release", "pubkey", "--key", chainKey]);
+    expect(pub.out.trim()).toBe(publicKey);
+    const missing = join(dir, "no-such-build");
+    const noFile = await runCli(HUB_CLI, [
+      "release",
+      "sign",
+      "--key",
+      chainKey,
+      "--id",
+      "1",
+      "--version",
+      "0.2.0",
+      "--file",
+      missing,
+    ]);
+    expect(noFile.code).toBe(1);
+    expect(noFile.err).toContain(`hq-hub: release sign: `);
+    expect(noFile.err).toContain(missing);
+    const notKey = await runCli(HUB_CLI, [
+      "release",
+      "sign",
+      "--key",
+      artefact,
+      "--id",
+      "1",
+      "--version",
+      "0.2.0",
+      "--file",
+      artefact,
+    ]);
+    expect(notKey.code).toBe(1);
+    expect(notKey.err).toStartWith("hq-hub: release sign: ");
+  });
+});
+
 describe("a hub holding only the public key", () => {
   test("stores get the offline public key at enrollment; HQ makes no key file; the API says offline", async () => {
     expect(releaseKeyAtEnrollment).toBe(publicKey);
