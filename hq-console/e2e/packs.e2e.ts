@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
+import { scrollsSideways } from "./lib/console.ts";
 import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
 
 const CASE = "16901234567899";
@@ -152,10 +153,7 @@ test.describe("hq-console packs e2e", () => {
     const en = page.getByTestId("import");
     await en.locator('select[name="kind"]').selectOption("packs");
     await en.getByText("one row per pack level").waitFor();
-    assert(
-      !(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1)),
-      "the catalog fits 1920 wide",
-    );
+    assert(!(await scrollsSideways(page)), "the catalog fits 1920 wide");
     await open(browser, { width: 1280, height: 800 }, false);
     await page.getByRole("link", { name: "商品", exact: true }).click();
     const form = page.getByTestId("import");

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
+import { scrollsSideways } from "./lib/console.ts";
 import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
 import { connectStore, type Enrolled, type StoreWire, uuidv7 } from "./lib/store.ts";
 
@@ -193,8 +194,7 @@ test.describe("hq-console stocktakes e2e", () => {
       await page.locator('[data-testid="st-sessions"] [data-testid="st-row"]').first().waitFor();
       await page.locator('[data-testid="st-sessions"] [data-testid="st-row"]').first().click();
       await page.locator('[data-testid="st-detail"] [data-testid="st-lines"]').waitFor();
-      const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
-      assert(!wide, `/stocktakes fits ${size.width} wide`);
+      assert(!(await scrollsSideways(page)), `/stocktakes fits ${size.width} wide`);
     }
     await page.setViewportSize({ width: 1280, height: 800 });
   });

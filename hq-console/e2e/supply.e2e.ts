@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
+import { scrollsSideways } from "./lib/console.ts";
 import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
 import { connectStore, type Enrolled, type StoreWire, saleEnvelope, uuidv7 } from "./lib/store.ts";
 
@@ -341,8 +342,7 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
       ] as const) {
         await page.goto(`${http}${path}`);
         await page.locator(ready).first().waitFor();
-        const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
-        assert(!wide, `${path} fits ${size.width} wide`);
+        assert(!(await scrollsSideways(page)), `${path} fits ${size.width} wide`);
       }
       await page.getByRole("button", { name: "打印 PDF" }).first().waitFor();
     }

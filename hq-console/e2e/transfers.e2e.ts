@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
+import { scrollsSideways } from "./lib/console.ts";
 import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
 import { connectStore, type Enrolled, type StoreWire, uuidv7 } from "./lib/store.ts";
 
@@ -165,8 +166,7 @@ test.describe("hq-console transfers e2e", () => {
         .first()
         .click();
       await page.locator('[data-testid="transfer-detail"] [data-testid="transfer-lines"]').waitFor();
-      const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
-      assert(!wide, `/transfers fits ${size.width} wide`);
+      assert(!(await scrollsSideways(page)), `/transfers fits ${size.width} wide`);
     }
     await page.setViewportSize({ width: 1280, height: 800 });
   });

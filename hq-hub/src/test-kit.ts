@@ -86,6 +86,26 @@ export async function api(
   return { status, body: json as any };
 }
 
+/** A CSV import through the API (kind products, barcodes, prices, packs), waited for to its end. */
+export async function importCsv(
+  hub: { http: { url: string } },
+  kind: string,
+  csv: string,
+): Promise<{
+  id: string;
+  state: "done" | "failed";
+  errors: { row: number; column: string; reason: string }[];
+  changesetId: number | null;
+}> {
+  const started = await api(hub, "POST", `/api/v1/imports/${kind}`, csv);
+  if (started.status !== 200)
+    throw new Error(`import ${kind}: ${started.status} ${JSON.stringify(started.body)}`);
+  return waitFor(async () => {
+    const job = (await api(hub, "GET", `/api/v1/imports/${started.body.id}`)).body;
+    return job.state === "running" ? undefined : job;
+  }, `import ${kind}`);
+}
+
 /** Creates a store through the API and enrolls it; returns the enrollment response. */
 export async function enrollStore(
   hub: { http: { url: string } },

@@ -30,3 +30,8 @@ export async function signedIn(
   await page.getByRole("heading", { name: linkName, exact: true }).waitFor();
   return { context, page };
 }
+
+/** True when the page scrolls sideways at its current size (the console must fit 1280 and 1920 wide). */
+export function scrollsSideways(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+}

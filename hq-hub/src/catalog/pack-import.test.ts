@@ -3,7 +3,7 @@
 // with bad rows is refused whole, every bad row named with its column (a rule about a product's
 // levels names the level's row); a re-import of the product file keeps the packs it has.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { api, startTestHub, waitFor } from "../test-kit.ts";
+import { api, importCsv as importKit, startTestHub } from "../test-kit.ts";
 
 setDefaultTimeout(60_000);
 
@@ -19,22 +19,7 @@ const product = (sku: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-type Job = {
-  id: string;
-  state: string;
-  errors: { row: number; column: string; reason: string }[];
-  changesetId: number | null;
-};
-async function importCsv(kind: string, csv: string): Promise<Job> {
-  const started = await api(hub, "POST", `/api/v1/imports/${kind}`, csv);
-  expect(started.status).toBe(200);
-  let job: Job = started.body;
-  await waitFor(async () => {
-    job = (await api(hub, "GET", `/api/v1/imports/${job.id}`)).body;
-    return job.state !== "running";
-  }, `import ${kind}`);
-  return job;
-}
+const importCsv = (kind: string, csv: string) => importKit(hub, kind, csv);
 const packsOf = async (sku: string) => (await api(hub, "GET", `/api/v1/products/${sku}/packs`)).body.packs;
 
 beforeAll(async () => {

@@ -10,6 +10,7 @@ import {
   connectStore,
   enrollStore,
   event,
+  importCsv,
   type StoreClient,
   startTestHub,
   waitFor,
@@ -51,11 +52,7 @@ beforeAll(async () => {
   west = await connectStore(await enrollStore(hub, "W1", { region: "west" }));
   const csv =
     "sku,name,category,unit,taxRate,weighed,status\nY1,原味酸奶,10/1003,EA,13,false,active\nM1,纯牛奶 250ml,10/1001,EA,13,false,active\n";
-  const job = (await api(hub, "POST", "/api/v1/imports/products", csv)).body;
-  await waitFor(
-    async () => (await api(hub, "GET", `/api/v1/imports/${job.id}`)).body.state === "done",
-    "import",
-  );
+  expect((await importCsv(hub, "products", csv)).state).toBe("done");
   expect(
     (
       await api(hub, "POST", "/api/v1/suppliers", {
