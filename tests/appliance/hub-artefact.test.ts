@@ -2,10 +2,10 @@
 // `npm run build:hub` builds it; it answers --version and its checksum verifies; install-hub.sh
 // puts it under a temp prefix with a user-level unit that systemd-analyze accepts (a tampered
 // binary refused); run from there, with no checkout beside it, it migrates a fresh database,
-// answers /api/v1, serves the HQ console and the API reference it carries, and commits a sale a
-// store sends over MQTT through its ingest Worker (an entry point inside the executable), and
-// says READY=1 and WATCHDOG=1 on a notify socket as the unit expects; uninstall-hub.sh keeps
-// the data.
+// answers /api/v1, serves the HQ console and the API reference it carries, makes the chain CA
+// and serves mqtts, commits a sale a store sends over MQTT through its ingest Worker (an entry
+// point inside the executable), and says READY=1 and WATCHDOG=1 on a notify socket as the unit
+// expects; uninstall-hub.sh keeps the data.
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -112,7 +112,7 @@ test("run from the prefix alone: answers /api/v1, serves the console and referen
     : undefined;
   if (socat) await until(() => existsSync(sock), 20_000, "the notify socket");
   hub = await startCommand(
-    [installed, "serve", "--port", "0", "--mqtt-port", "0", "--data", data],
+    [installed, "serve", "--port", "0", "--mqtt-port", "0", "--mqtts-port", "0", "--data", data],
     "HQ_READY",
     {
       ...(notify ? { NOTIFY_SOCKET: sock, WATCHDOG_USEC: "2000000" } : {}),
@@ -124,6 +124,9 @@ test("run from the prefix alone: answers /api/v1, serves the console and referen
     60_000,
   );
   const http = hub.ready.http as string;
+  // The chain CA made and the mutual-TLS listener up: the x509 stack works inside the executable.
+  expect(String(hub.ready.mqtts)).toMatch(/^mqtts:\/\/127\.0\.0\.1:\d+$/);
+  expect(statSync(join(data, "pki/ca.key.pem")).mode & 0o777).toBe(0o600);
   const index = await fetch(`${http}/api/v1`);
   expect(index.status).toBe(200);
   expect(((await index.json()) as { name: string }).name).toBe("HQ hub API");
