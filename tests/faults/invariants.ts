@@ -3,6 +3,7 @@
 // Each returns the violations it found, in words that name the store, seq or sale at fault.
 import { Database } from "bun:sqlite";
 import { existsSync } from "node:fs";
+import { type Price, priceAt } from "@retail/protocol";
 
 export interface Violation {
   invariant: string;
@@ -44,7 +45,9 @@ function open(path: string): Database {
 
 export const withReadonly = <T>(path: string, f: (db: Database) => T): T => withDb(path, f);
 
-function withDb<T>(path: string, f: (db: Database) => T): T {
+/** A path opens a read-only connection for `f`; an open connection (a batched pass) is used as is. */
+function withDb<T>(path: string | Database, f: (db: Database) => T): T {
+  if (typeof path !== "string") return f(path);
   const db = open(path);
   try {
     db.run("PRAGMA busy_timeout = 10000");
@@ -54,8 +57,73 @@ function withDb<T>(path: string, f: (db: Database) => T): T {
   }
 }
 
-/** Per store: the edge's sales at HQ exactly once with the same totals; delivered means held. */
-export function checkStore(hqDb: string, s: StoreView): Violation[] {
+/** Runs `f` on one read-only connection inside one read transaction: one snapshot of the file. */
+export function snapshot<T>(path: string, f: (db: Database) => T): T {
+  return withDb(path, (db) => {
+    db.run("BEGIN");
+    try {
+      return f(db);
+    } finally {
+      db.run("COMMIT");
+    }
+  });
+}
+
+/** What the checks read from one edge.db, in one snapshot (a sale and its outbox row agree). */
+export interface EdgeView {
+  sales: { sale_id: string; net_fen: number; tax_fen: number; receipt_no: string }[];
+  outbox: { seq: number; id: string; type: string }[];
+  /** sale id -> the seq of its sale.completed event. */
+  saleSeq: Map<string, number>;
+  acked: number;
+  /** The applied catalog version and, with `skus`, the price each sells at by the database. */
+  applied: number;
+  prices: Record<string, number | undefined>;
+}
+
+/** Reads an edge's database in one snapshot; undefined when it is missing. */
+export function readEdge(edgeDb: string, skus: readonly string[] = []): EdgeView | undefined {
+  if (!existsSync(edgeDb)) return undefined;
+  return snapshot(edgeDb, (db) => {
+    const meta = (key: string) =>
+      db.query<{ value: string }, [string]>("SELECT value FROM meta WHERE key = ?").get(key)?.value;
+    const prices: EdgeView["prices"] = {};
+    for (const sku of skus) {
+      const data = db
+        .query<{ data: string }, [string]>("SELECT data FROM prices WHERE sku = ?")
+        .get(sku)?.data;
+      prices[sku] = data ? priceAt(JSON.parse(data) as Price, Date.now())?.price : undefined;
+    }
+    return {
+      sales: db
+        .query<{ sale_id: string; net_fen: number; tax_fen: number; receipt_no: string }, []>(
+          "SELECT sale_id, net_fen, tax_fen, receipt_no FROM sales WHERE training = 0",
+        )
+        .all(),
+      outbox: db
+        .query<{ seq: number; id: string; type: string }, []>("SELECT seq, id, type FROM outbox")
+        .all(),
+      saleSeq: new Map(
+        db
+          .query<{ seq: number; sale_id: string | null }, []>(
+            "SELECT seq, json_extract(envelope, '$.payload.saleId') AS sale_id FROM outbox WHERE type = 'sale.completed'",
+          )
+          .all()
+          .flatMap((r) => (r.sale_id ? [[r.sale_id, r.seq] as const] : [])),
+      ),
+      acked: Number(meta("acked_up_to") ?? 0),
+      applied: Number(meta("catalog_version") ?? 0),
+      prices,
+    };
+  });
+}
+
+/**
+ * Per store: the edge's sales at HQ exactly once with the same totals; delivered means held.
+ * `hq` is a path or a connection already open (a batched pass reads every edge first, then HQ:
+ * HQ commits before it acks, so what an edge read as acked is in any later HQ snapshot).
+ */
+export function checkStore(hqDb: string | Database, s: StoreView, view?: EdgeView): Violation[] {
   const out: Violation[] = [];
   const v = (invariant: string, detail: string) =>
     out.push({
@@ -64,33 +132,19 @@ export function checkStore(hqDb: string, s: StoreView): Violation[] {
       detail,
       ...(KNOWN_FINDINGS[invariant] ? { known: KNOWN_FINDINGS[invariant] } : {}),
     });
-  if (!existsSync(s.edgeDb)) return [{ invariant: "edge database", storeId: s.storeId, detail: "missing" }];
-  const edge = withDb(s.edgeDb, (db) => ({
-    sales: db
-      .query<{ sale_id: string; net_fen: number; tax_fen: number; receipt_no: string }, []>(
-        "SELECT sale_id, net_fen, tax_fen, receipt_no FROM sales WHERE training = 0",
-      )
-      .all(),
-    outbox: db.query<{ seq: number; id: string; type: string }, []>("SELECT seq, id, type FROM outbox").all(),
-    acked: Number(
-      db.query<{ value: string }, []>("SELECT value FROM meta WHERE key = 'acked_up_to'").get()?.value ?? 0,
-    ),
-  }));
-  // In flight: the sales HQ must hold are those of the events HQ acked (read after the sales, so
-  // a sale committed meanwhile has its row in what was read only if its seq is acked).
+  const edge = view ?? readEdge(s.edgeDb);
+  if (!edge) return [{ invariant: "edge database", storeId: s.storeId, detail: "missing" }];
+  // A sale commits with its sale.completed event in one transaction: a sale without one never
+  // reaches HQ (caught here at once, without waiting for a drain).
+  for (const sale of edge.sales)
+    if (!edge.saleSeq.has(sale.sale_id))
+      v(
+        "a committed sale has its outbox event",
+        `sale ${sale.sale_id} (${sale.receipt_no}) has no sale.completed event in the edge's outbox`,
+      );
+  // In flight: the sales HQ must hold are those of the events HQ acked (read in the same snapshot).
   const delivered = s.inFlight
-    ? withDb(
-        s.edgeDb,
-        (db) =>
-          new Set(
-            db
-              .query<{ sale_id: string | null }, [number]>(
-                "SELECT json_extract(envelope, '$.payload.saleId') AS sale_id FROM outbox WHERE type = 'sale.completed' AND seq <= ?",
-              )
-              .all(edge.acked)
-              .map((r) => r.sale_id),
-          ),
-      )
+    ? new Set([...edge.saleSeq].filter(([, seq]) => seq <= edge.acked).map(([id]) => id))
     : undefined;
   withDb(hqDb, (db) => {
     const hqSales = new Map(
@@ -181,7 +235,7 @@ export function checkStore(hqDb: string, s: StoreView): Violation[] {
 }
 
 /** Chain-wide at HQ: on-hand equals the sum of movements, vouchers balance, dead letters say why. */
-export function checkHq(hqDb: string): Violation[] {
+export function checkHq(hqDb: string | Database): Violation[] {
   const out: Violation[] = [];
   withDb(hqDb, (db) => {
     for (const r of db
@@ -235,7 +289,7 @@ export function checkHq(hqDb: string): Violation[] {
   return out;
 }
 
-export function deadLetterCount(hqDb: string, storeId: string): number {
+export function deadLetterCount(hqDb: string | Database, storeId: string): number {
   return withDb(
     hqDb,
     (db) =>
@@ -272,4 +326,50 @@ export function resyncCount(hqDb: string, storeId: string): number {
         .query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM edge_resyncs WHERE store_id = ?")
         .get(storeId)?.n ?? 0,
   );
+}
+
+/** A catalog version the run released, with the prices it set (the first: every product's). */
+export interface Release {
+  version: number;
+  prices: Record<string, number>;
+}
+
+/**
+ * No store runs half a change set: at the version a store applied, each price it sells at is the
+ * one the last release up to that version set.
+ */
+export function halfChangeSets(
+  storeId: string,
+  applied: number,
+  prices: Record<string, number | undefined>,
+  history: readonly Release[],
+): Violation[] {
+  const out: Violation[] = [];
+  for (const sku of Object.keys(prices)) {
+    const set = history.filter((h) => h.version <= applied && h.prices[sku] !== undefined).at(-1);
+    if (set && prices[sku] !== set.prices[sku])
+      out.push({
+        invariant: "no store runs half a change set",
+        storeId,
+        detail: `applied version ${applied}: ${sku} sells at ${prices[sku]} fen, version ${set.version} set ${set.prices[sku]}`,
+      });
+  }
+  return out;
+}
+
+/**
+ * The poison messages a store sent (each carries a token) that have no dead letter with a reason
+ * yet: every rejected message must be kept, with why, for a person.
+ */
+export function poisonNotDeadLettered(
+  hqDb: string | Database,
+  storeId: string,
+  tokens: readonly string[],
+): string[] {
+  return withDb(hqDb, (db) => {
+    const q = db.query<{ n: number }, [string, string]>(
+      "SELECT COUNT(*) AS n FROM dead_letters WHERE store_id = ? AND instr(raw, ?) > 0 AND TRIM(reason) <> ''",
+    );
+    return tokens.filter((t) => !q.get(storeId, t)?.n);
+  });
 }

@@ -15,13 +15,19 @@ import { host } from "./host.ts";
 import {
   checkHq,
   checkStore,
-  deadLetterCount,
+  type EdgeView,
+  halfChangeSets,
+  poisonNotDeadLettered,
+  type Release,
+  readEdge,
   resyncCount,
+  snapshot,
   storeSeq,
   type Violation,
   vouchersCount,
   withReadonly,
 } from "./invariants.ts";
+import { CheckBatcher, runLanes } from "./lanes.ts";
 import { cutPower, forgetUnsynced, shimEnv } from "./powerloss.ts";
 import {
   type Broker,
@@ -114,6 +120,10 @@ export interface Report {
     rounds: number;
     fullChecks: number;
     incrementalChecks: number;
+    /** The long mode's lanes: stores checked per batched pass, summed (/ incrementalChecks: the batch size). */
+    storesChecked: number;
+    /** Per fault class: how many, the time its injection took (summed, and the longest). */
+    byClass: Partial<Record<FaultClass, { n: number; ms: number; maxMs: number }>>;
   };
   /** Faults injected (may be fewer than asked when the deadline stopped the run). */
   injected: number;
@@ -128,6 +138,8 @@ export interface Report {
 }
 
 const ADMIN = "faults-admin-token-0123456789abcdef";
+/** A poison message must be in HQ's dead letters this long after it was sent (liveness on a loaded machine). */
+const POISON_WITHIN_MS = 30_000;
 
 interface Store {
   id: string;
@@ -142,6 +154,8 @@ interface Store {
   lastApplied: number;
   /** The applied version whose prices the last check read (the long mode reads a version once). */
   checkedVersion?: number;
+  /** Poison messages sent (each carries a token) whose dead letters a later check must find by `by`. */
+  pendingPoison: { tokens: string[]; by: number; label: string }[];
 }
 
 export async function runFaults(opts: RunOptions): Promise<Report> {
@@ -216,6 +230,8 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
   const violations: Report["violations"] = [];
   const known: Report["known"] = [];
   const knownSeen = new Set<string>();
+  /** Violations already recorded (invariant, store, detail): each is counted once. */
+  const seen = new Set<string>();
   const rows = new Map<Row["fault"], Row>();
   const row = (f: Row["fault"]) => {
     const r = rows.get(f) ?? { fault: f, count: 0, violations: 0, known: 0 };
@@ -233,11 +249,13 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
     rounds: 0,
     fullChecks: 0,
     incrementalChecks: 0,
+    storesChecked: 0,
+    byClass: {} as Report["phases"]["byClass"],
   };
   let injected = 0;
   let faultPhaseMs = 0;
   /** Every catalog version the run released with the prices it set (the first: all of them). */
-  const history: { version: number; prices: Record<string, number> }[] = [];
+  const history: Release[] = [];
   try {
     // The chain: a catalog for every store, one cashier, the stores enrolled with their codes.
     const cs = await api<{ id: number }>("POST", "/api/v1/changesets", { target: { kind: "all" } });
@@ -291,6 +309,7 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
         restoredAt: 0,
         powerCutAt: 0,
         lastApplied: 0,
+        pendingPoison: [],
         lane: { storeId: id, http: () => undefined, committed: new Map(), errors: 0, refusals: [] },
       };
       writeFileSync(s.skewFile, "0");
@@ -394,18 +413,7 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
           )?.price?.price;
         }
         if ((await status(s).catch(() => undefined))?.catalog.applied !== before) continue; // moved on: read again
-        const out: Violation[] = [];
-        for (let i = 1; i <= PRODUCTS; i++) {
-          const sku = skuOf(i);
-          const set = history.filter((h) => h.version <= before && h.prices[sku] !== undefined).at(-1);
-          if (set && prices[sku] !== set.prices[sku])
-            out.push({
-              invariant: "no store runs half a change set",
-              storeId: s.id,
-              detail: `applied version ${before}: ${sku} sells at ${prices[sku]} fen, version ${set.version} set ${set.prices[sku]}`,
-            });
-        }
-        return out;
+        return halfChangeSets(s.id, before, prices, history);
       }
       return [];
     };
@@ -525,33 +533,88 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
      * `touched` (the long mode's incremental check): only those stores, traffic running, no
      * drain; the sales HQ must hold are those it acked (checkStore's inFlight).
      */
-    const check = async (after: string, kindOf: (storeId?: string) => Row["fault"], touched?: Store[]) => {
+    const check = async (
+      after: string | ((storeId?: string) => string),
+      kindOf: (storeId?: string) => Row["fault"],
+      touched?: Store[],
+    ) => {
+      const afterOf = (id?: string) => (typeof after === "string" ? after : after(id));
       const full = !touched;
       const before = Date.now();
+      const found: (Violation & { after?: string; kind?: FaultClass })[] = [];
       if (full) {
         phases.fullChecks++;
         await pause();
-      } else phases.incrementalChecks++;
-      const found: Violation[] = [];
-      // Incremental: the stores struck, at once; a store's prices are read again only when its
-      // applied version moved since they were last checked (a version is checked once).
-      if (touched)
-        await Promise.all(
-          touched.map(async (s) => {
-            const applied = (await status(s).catch(() => undefined))?.catalog.applied ?? s.lastApplied;
-            if (applied < s.lastApplied)
-              found.push({
-                invariant: "applied catalog versions only rise",
-                storeId: s.id,
-                detail: `applied ${applied} after ${s.lastApplied}`,
-              });
-            s.lastApplied = applied;
-            if (applied !== s.checkedVersion) {
-              found.push(...(await wholeChangeSets(s)));
-              s.checkedVersion = applied;
+        // The poison messages still waiting for their dead letters: each by its own deadline.
+        const due = () =>
+          stores.flatMap((s) => poisonDue(hqDb, s).map((v) => ({ ...v, kind: "poison" as const })));
+        await until(async () => {
+          found.push(...due());
+          return stores.every((s) => !s.pendingPoison.length);
+        }, POISON_WITHIN_MS);
+        for (const s of stores)
+          found.push(...poisonDue(hqDb, s, true).map((v) => ({ ...v, kind: "poison" as const })));
+      } else {
+        phases.incrementalChecks++;
+        phases.storesChecked += touched.length;
+        // Incremental, batched: every store struck read from its edge.db (one snapshot each:
+        // sales, outbox, ack, applied version and its prices), then ONE snapshot of hq.db for all
+        // of them (after the edges: HQ commits before it acks, so what an edge holds as acked is
+        // in it). No HTTP. A store's prices are checked once per applied version; a version the
+        // runner has not recorded yet (released a moment ago) is checked at a later pass.
+        const skus = Array.from({ length: PRODUCTS }, (_, i) => skuOf(i + 1));
+        const views = new Map<Store, EdgeView | undefined | Error>();
+        for (const s of touched)
+          views.set(
+            s,
+            (() => {
+              try {
+                return readEdge(join(s.dir, "edge.db"), skus);
+              } catch (e) {
+                return e as Error;
+              }
+            })(),
+          );
+        snapshot(hqDb, (hq) => {
+          for (const s of touched) {
+            const view = views.get(s);
+            if (view instanceof Error) {
+              found.push({ invariant: "edge database readable", storeId: s.id, detail: view.message });
+              continue;
             }
-          }),
-        );
+            if (view) {
+              if (view.applied < s.lastApplied)
+                found.push({
+                  invariant: "applied catalog versions only rise",
+                  storeId: s.id,
+                  detail: `applied ${view.applied} after ${s.lastApplied}`,
+                });
+              s.lastApplied = view.applied;
+              const known = view.applied <= (history.at(-1)?.version ?? 0);
+              if (view.applied !== s.checkedVersion && known) {
+                found.push(...halfChangeSets(s.id, view.applied, view.prices, history));
+                s.checkedVersion = view.applied;
+              }
+            }
+            found.push(
+              ...checkStore(
+                hq,
+                {
+                  storeId: s.id,
+                  edgeDb: join(s.dir, "edge.db"),
+                  committed: s.lane.committed,
+                  restoredAt: s.restoredAt,
+                  powerCutAt: s.powerCutAt,
+                  inFlight: true,
+                  before,
+                },
+                view,
+              ),
+            );
+            found.push(...poisonDue(hq, s).map((v) => ({ ...v, kind: "poison" as const })));
+          }
+        });
+      }
       // Every store drains at once, then the checks read. The bound is liveness on this shared
       // machine: 60 s, 180 s in the long mode (a hub restart at load 40 took over 60 s to drain).
       const drainMs = o.mix ? 180_000 : 60_000;
@@ -588,7 +651,7 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
         for (const s of stores) found.push(...(await wholeChangeSets(s)));
         await Bun.sleep(o.fast ? 100 : 300); // HQ's commit of the last acked group is visible to a new reader
       }
-      for (const s of touched ?? stores)
+      for (const s of full ? stores : [])
         found.push(
           ...checkStore(hqDb, {
             storeId: s.id,
@@ -596,7 +659,6 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
             committed: s.lane.committed,
             restoredAt: s.restoredAt,
             powerCutAt: s.powerCutAt,
-            ...(full ? {} : { inFlight: true, before }),
           }),
         );
       if (full) {
@@ -609,23 +671,32 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
           const key = `${v.invariant}|${v.storeId}|${v.detail}`;
           if (!knownSeen.has(key)) {
             knownSeen.add(key);
-            known.push({ ...v, after });
+            known.push({ ...v, after: afterOf(v.storeId) });
             row(kindOf(v.storeId)).known++;
           }
           continue;
         }
-        violations.push({ ...v, after });
-        row(kindOf(v.storeId)).violations++;
-        log(`  VIOLATION after ${after}: [${v.invariant}] ${v.storeId ?? ""} ${v.detail}`);
+        // Once: a check after every fault would report the same broken sale again and again.
+        const key = `${v.invariant}|${v.storeId}|${v.detail}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const { kind, after: at = afterOf(v.storeId), ...rest } = v;
+        violations.push({ ...rest, after: at });
+        row(kind ?? kindOf(v.storeId)).violations++;
+        log(`  VIOLATION after ${at}: [${v.invariant}] ${v.storeId ?? ""} ${v.detail}`);
       }
       if (full) paused = false;
     };
 
-    const poison = async (s: Store): Promise<Violation[]> => {
+    /**
+     * Hostile messages with the store's own credentials. Each carries a token, so its own dead
+     * letter is found (not just a count that other letters could make up). The long mode does not
+     * wait for them: a later check of the store must find them (by `pendingPoison`'s deadline).
+     */
+    const poison = async (s: Store, label: string): Promise<Violation[]> => {
       const cfg = JSON.parse(readFileSync(join(s.dir, "store-edge.json"), "utf8")) as {
         enrollment: { mqtt: { username: string; password: string; clientId: string } };
       };
-      const before = deadLetterCount(hqDb, s.id);
       // The store's own credentials (the same client id: the broker allows no other), straight
       // to the broker: the edge is kicked off and reconnects, as with a rogue box on its line.
       const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
@@ -634,16 +705,21 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
         password: cfg.enrollment.mqtt.password,
         protocolVersion: 4,
         reconnectPeriod: 0,
+        connectTimeout: 20_000,
       });
       const topic = upTopic(s.id, "events");
       const at = new Date().toISOString();
+      const tokens = [0, 1, 2].map(() => `poison-${crypto.randomUUID()}`);
       const payloads = [
-        Buffer.from(Array.from({ length: 512 }, () => Math.floor(rand() * 256))),
+        Buffer.concat([
+          Buffer.from(Array.from({ length: 512 }, () => Math.floor(rand() * 256))),
+          Buffer.from(` ${tokens[0]}`),
+        ]),
         // A leaf of its own: HQ keeps one dead letter for the same broken element resent.
-        `${"[".repeat(4000)}${Math.floor(rand() * 1e9)}${"]".repeat(4000)}`,
+        `${"[".repeat(4000)}"${tokens[1]}"${"]".repeat(4000)}`,
         JSON.stringify({
           v: 1,
-          id: crypto.randomUUID(),
+          id: tokens[2]!.slice("poison-".length),
           type: "sale.completed",
           storeId: s.id,
           seq: -1 - Math.floor(rand() * 1e6),
@@ -651,22 +727,38 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
           payload: { saleId: crypto.randomUUID(), totals: { net: 1e30 } },
         }),
       ];
+      tokens[2] = tokens[2]!.slice("poison-".length);
       // Bounded: a PUBACK that never comes (the connection taken away) must not hold the run
       // (the long run of 14:05 hung here in round 51); the dead-letter check below still decides.
       const bounded = (p: Promise<unknown>, ms: number) => Promise.race([p.catch(() => {}), Bun.sleep(ms)]);
-      for (const p of payloads) await bounded(c.publishAsync(topic, p, { qos: 1 }), 10_000);
+      // Pipelined, as a rogue box would send them: each PUBACK waits for HQ's commit, so three in a row cost three commits.
+      await Promise.all(payloads.map((p) => bounded(c.publishAsync(topic, p, { qos: 1 }), 10_000)));
       await bounded(c.endAsync(), 2_000);
       c.end(true);
-      const ok = await until(async () => deadLetterCount(hqDb, s.id) >= before + payloads.length, 20_000);
-      return ok
-        ? []
-        : [
-            {
-              invariant: "every rejected message in dead letters",
-              storeId: s.id,
-              detail: `${payloads.length} poison messages sent, ${deadLetterCount(hqDb, s.id) - before} dead-lettered`,
-            },
-          ];
+      if (o.mix) {
+        s.pendingPoison.push({ tokens, by: Date.now() + POISON_WITHIN_MS, label });
+        return [];
+      }
+      const ok = await until(async () => !poisonNotDeadLettered(hqDb, s.id, tokens).length, POISON_WITHIN_MS);
+      return ok ? [] : poisonDue(hqDb, { ...s, pendingPoison: [{ tokens, by: 0, label }] });
+    };
+
+    /** The store's poison messages past their deadline without a dead letter (and drops the found ones). */
+    const poisonDue = (hq: string | Database, s: Pick<Store, "id" | "pendingPoison">, final = false) => {
+      const out: (Violation & { after: string })[] = [];
+      s.pendingPoison = s.pendingPoison.filter((p) => {
+        const missing = poisonNotDeadLettered(hq, s.id, p.tokens);
+        if (!missing.length) return false;
+        if (!final && Date.now() < p.by) return true;
+        out.push({
+          invariant: "every rejected message in dead letters",
+          storeId: s.id,
+          detail: `${missing.length} of ${p.tokens.length} poison message(s) not dead-lettered within ${POISON_WITHIN_MS / 1000} s: ${missing.join(", ")}`,
+          after: p.label,
+        });
+        return false;
+      });
+      return out;
     };
 
     /**
@@ -709,6 +801,8 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
       return out;
     };
 
+    const label = (f: Fault) =>
+      `#${f.n} ${f.kind} ${stores[f.store]!.id}${f.amountMs ? ` ${f.amountMs}${f.kind === "net-loss" ? " %" : " ms"}` : ""}`;
     const inject = async (f: Fault) => {
       const s = stores[f.store]!;
       switch (f.kind) {
@@ -723,7 +817,11 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
           await kill9(hub);
           hub = undefined;
           await Bun.sleep(200 + rand() * 1500);
-          hub = await startHub(hubDir, httpPort, mqttPort, hubEnv);
+          {
+            const t = Date.now();
+            hub = await startHub(hubDir, httpPort, mqttPort, hubEnv);
+            log(`  the hub is back (READY) ${((Date.now() - t) / 1000).toFixed(1)} s after its start`);
+          }
           return [];
         case "kill9-broker":
           // Mosquitto alone dies (the hub and edges live on): its in-flight QoS 1 messages and
@@ -875,7 +973,7 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
           // The long mix cuts the store's own link meanwhile (as for duplicate), so the edge's
           // reconnect cannot take the client id back mid-publish.
           if (o.mix) s.proxy.set({ kind: "cut" });
-          return poison(s).finally(() => {
+          return poison(s, label(f)).finally(() => {
             if (o.mix) s.proxy.heal();
           });
         case "duplicate": {
@@ -955,55 +1053,153 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
     let rounds = 0;
     let sinceFull = 0;
     const tFaults = Date.now();
-    for (const round of roundsOf(schedule, o.parallel !== false)) {
-      if (o.deadlineMs !== undefined && Date.now() - t0 > o.deadlineMs) {
-        log(`faults: time limit reached after ${injected} of ${o.faults} faults`);
-        break;
+    const pastDeadline = () => o.deadlineMs !== undefined && Date.now() - t0 > o.deadlineMs;
+    /** Injects one fault, times it (per class) and records what it found at once. */
+    const injectTimed = async (f: Fault) => {
+      row(f.kind).count++;
+      const t = Date.now();
+      const direct = await inject(f);
+      const ms = Date.now() - t;
+      const c = phases.byClass[f.kind] ?? { n: 0, ms: 0, maxMs: 0 };
+      phases.byClass[f.kind] = c;
+      c.n++;
+      c.ms += ms;
+      c.maxMs = Math.max(c.maxMs, ms);
+      for (const v of direct) {
+        const at = (v as { after?: string }).after ?? label(f);
+        violations.push({ ...v, after: at });
+        log(`  VIOLATION after ${at}: [${v.invariant}] ${v.storeId ?? ""} ${v.detail}`);
       }
-      // The long mode releases a price change every 8th round (each release reaches every store).
-      if (releases++ % (o.mix ? 8 : 2) === 0)
-        await releasePrice(round[0]!.n).catch((e) => log(`  price release refused: ${(e as Error).message}`));
-      const tGap = Date.now();
-      await Bun.sleep(round[0]!.gapMs);
-      const tInject = Date.now();
-      phases.gapMs += tInject - tGap;
-      rounds++;
-      const label = (f: Fault) =>
-        `#${f.n} ${f.kind} ${stores[f.store]!.id}${f.amountMs ? ` ${f.amountMs}${f.kind === "net-loss" ? " %" : " ms"}` : ""}`;
-      const what = round.map(label).join(" + ");
-      if (!o.mix || rounds % 25 === 1)
-        log(
-          `fault ${o.mix ? `round ${rounds}, ${injected} injected, ${((injected / Math.max(1, Date.now() - tFaults)) * 60_000).toFixed(0)}/min (gap ${(phases.gapMs / 1000).toFixed(0)} s, held ${(phases.injectMs / 1000).toFixed(0)} s, checks ${(phases.checkMs / 1000).toFixed(0)} s, ${phases.fullChecks} full): ` : ""}${what}`,
-        );
-      await Promise.all(
-        round.map(async (f) => {
-          row(f.kind).count++;
-          const direct = await inject(f);
-          for (const v of direct) {
-            violations.push({ ...v, after: label(f) });
-            log(`  VIOLATION after ${label(f)}: [${v.invariant}] ${v.storeId ?? ""} ${v.detail}`);
-          }
-          row(f.kind).violations += direct.length;
-        }),
+      row(f.kind).violations += direct.length;
+    };
+    if (o.mix && o.parallel !== false) {
+      // The long mode's lanes (tests/faults/lanes.ts): each store injects its own faults one
+      // after another, a batched check of every store struck follows each, and a full check
+      // (pause, drain, every invariant) ends each stretch of `fullEvery` store faults; a chain
+      // fault is injected alone with a full check after it.
+      const lastFault = new Map<string, Fault>();
+      const batcher = new CheckBatcher<Store>((ss) =>
+        check(
+          (id) => (lastFault.has(id ?? "") ? label(lastFault.get(id ?? "")!) : "a batched check"),
+          (id) => lastFault.get(id ?? "")?.kind ?? "final",
+          ss,
+        ),
       );
-      const tCheck = Date.now();
-      phases.injectMs += tCheck - tInject;
-      injected += round.length;
-      sinceFull += round.length;
-      // A violation counts against the fault that struck its store (or the round's first).
-      const kindOf = (storeId?: string) =>
-        (round.find((f) => stores[f.store]!.id === storeId) ?? round[0]!).kind;
-      const fullNow =
-        !o.mix || round.some((f) => CHAIN_CLASSES.includes(f.kind)) || sinceFull >= (o.fullEvery ?? 200);
-      if (fullNow) sinceFull = 0;
-      await check(what, kindOf, fullNow ? undefined : round.map((f) => stores[f.store]!));
-      phases.checkMs += Date.now() - tCheck;
-      if (o.mix && Date.now() - tGap > 8000)
+      let nextRelease = 0;
+      let releasing = false;
+      // A price change now and then (about every 100 faults), released by whichever lane is due.
+      const maybeRelease = async (n: number) => {
+        if (releasing || injected < nextRelease) return;
+        releasing = true;
+        nextRelease = injected + 100;
+        await releasePrice(n)
+          .catch((e) => log(`  price release refused: ${(e as Error).message}`))
+          .finally(() => {
+            releasing = false;
+          });
+      };
+      const progress = () =>
         log(
-          `  slow round ${rounds} (${((Date.now() - tGap) / 1000).toFixed(1)} s: held ${((tCheck - tInject) / 1000).toFixed(1)} s, ${fullNow ? "full" : "incremental"} check ${((Date.now() - tCheck) / 1000).toFixed(1)} s): ${what}`,
+          `faults: ${injected} injected, ${((injected / Math.max(1, Date.now() - tFaults)) * 60_000).toFixed(0)}/min, ${phases.fullChecks} full check(s), ${batcher.passes} batched pass(es) of ${(batcher.checked / Math.max(1, batcher.passes)).toFixed(1)} store(s), ${violations.length} violation(s)`,
         );
+      let i = 0;
+      while (i < schedule.length && !pastDeadline()) {
+        const first = schedule[i]!;
+        if (CHAIN_CLASSES.includes(first.kind)) {
+          await maybeRelease(first.n);
+          await Bun.sleep(first.gapMs);
+          log(`fault ${label(first)}`);
+          lastFault.set(stores[first.store]!.id, first);
+          await injectTimed(first);
+          injected++;
+          rounds++;
+          const tCheck = Date.now();
+          await check(label(first), () => first.kind);
+          phases.checkMs += Date.now() - tCheck;
+          i++;
+          continue;
+        }
+        let j = i;
+        while (
+          j < schedule.length &&
+          !CHAIN_CLASSES.includes(schedule[j]!.kind) &&
+          j - i < (o.fullEvery ?? 200)
+        )
+          j++;
+        const stretch = schedule.slice(i, j);
+        rounds++;
+        await runLanes(
+          stretch,
+          async (f) => {
+            await Bun.sleep(f.gapMs);
+            await maybeRelease(f.n);
+            lastFault.set(stores[f.store]!.id, f);
+            await injectTimed(f);
+            if (++injected % 100 === 0) progress();
+            await batcher.after(stores[f.store]!);
+          },
+          pastDeadline,
+        );
+        for (const e of batcher.errors.splice(0))
+          violations.push({
+            invariant: "the check ran",
+            detail: String((e as Error).stack ?? e),
+            after: "a batched check",
+          });
+        i = j;
+        if (pastDeadline()) break; // the end's full check follows
+        const tCheck = Date.now();
+        const lastOf = (id?: string) => lastFault.get(id ?? "");
+        await check(
+          (id) =>
+            `the stretch up to #${stretch.at(-1)!.n}${lastOf(id) ? ` (last on the store: ${label(lastOf(id)!)})` : ""}`,
+          (id) => lastOf(id)?.kind ?? stretch[0]!.kind,
+        );
+        phases.checkMs += Date.now() - tCheck;
+      }
+      if (pastDeadline()) log(`faults: time limit reached after ${injected} of ${o.faults} faults`);
+      phases.checkMs += batcher.passMs;
       phases.rounds = rounds;
-    }
+    } else
+      for (const round of roundsOf(schedule, o.parallel !== false)) {
+        if (o.deadlineMs !== undefined && Date.now() - t0 > o.deadlineMs) {
+          log(`faults: time limit reached after ${injected} of ${o.faults} faults`);
+          break;
+        }
+        // The long mode releases a price change every 8th round (each release reaches every store).
+        if (releases++ % (o.mix ? 8 : 2) === 0)
+          await releasePrice(round[0]!.n).catch((e) =>
+            log(`  price release refused: ${(e as Error).message}`),
+          );
+        const tGap = Date.now();
+        await Bun.sleep(round[0]!.gapMs);
+        const tInject = Date.now();
+        phases.gapMs += tInject - tGap;
+        rounds++;
+        const what = round.map(label).join(" + ");
+        if (!o.mix || rounds % 25 === 1)
+          log(
+            `fault ${o.mix ? `round ${rounds}, ${injected} injected, ${((injected / Math.max(1, Date.now() - tFaults)) * 60_000).toFixed(0)}/min (gap ${(phases.gapMs / 1000).toFixed(0)} s, held ${(phases.injectMs / 1000).toFixed(0)} s, checks ${(phases.checkMs / 1000).toFixed(0)} s, ${phases.fullChecks} full): ` : ""}${what}`,
+          );
+        await Promise.all(round.map(injectTimed));
+        const tCheck = Date.now();
+        phases.injectMs += tCheck - tInject;
+        injected += round.length;
+        sinceFull += round.length;
+        // A violation counts against the fault that struck its store (or the round's first).
+        const kindOf = (storeId?: string) =>
+          (round.find((f) => stores[f.store]!.id === storeId) ?? round[0]!).kind;
+        const fullNow =
+          !o.mix || round.some((f) => CHAIN_CLASSES.includes(f.kind)) || sinceFull >= (o.fullEvery ?? 200);
+        if (fullNow) sinceFull = 0;
+        await check(what, kindOf, fullNow ? undefined : round.map((f) => stores[f.store]!));
+        phases.checkMs += Date.now() - tCheck;
+        if (o.mix && Date.now() - tGap > 8000)
+          log(
+            `  slow round ${rounds} (${((Date.now() - tGap) / 1000).toFixed(1)} s: held ${((tCheck - tInject) / 1000).toFixed(1)} s, ${fullNow ? "full" : "incremental"} check ${((Date.now() - tCheck) / 1000).toFixed(1)} s): ${what}`,
+          );
+        phases.rounds = rounds;
+      }
     faultPhaseMs = Date.now() - tFaults;
     row("final").count++;
     const notConverged = await converged();
@@ -1093,6 +1289,15 @@ export function formatReport(r: Report): string {
   lines.push(
     `time: setup ${(p.setupMs / 1000).toFixed(0)} s, ${p.rounds} round(s): traffic between ${(p.gapMs / 1000).toFixed(0)} s, faults held ${(p.injectMs / 1000).toFixed(0)} s, drain + checks ${(p.checkMs / 1000).toFixed(0)} s (${p.fullChecks} full, ${p.incrementalChecks} incremental); ${r.storageFull} storage_full refusal(s)`,
   );
+  if (p.storesChecked)
+    lines.push(
+      `batched incremental checks: ${p.incrementalChecks} pass(es), ${(p.storesChecked / Math.max(1, p.incrementalChecks)).toFixed(1)} store(s) a pass`,
+    );
+  const by = Object.entries(p.byClass).sort(([, a], [, b]) => b.ms - a.ms);
+  if (by.length)
+    lines.push(
+      `time per fault by class (avg / max s): ${by.map(([c, x]) => `${c} ${(x.ms / x.n / 1000).toFixed(1)}/${(x.maxMs / 1000).toFixed(1)}`).join(", ")}`,
+    );
   for (const [c, why] of Object.entries(r.skipped)) lines.push(`skipped: ${c}: ${why}`);
   if (r.violations.length) lines.push(`FAILED with seed ${r.seed}; data kept in ${r.dir}`);
   return lines.join("\n");
