@@ -131,6 +131,11 @@ export interface Report {
   planned: number;
   /** Injected faults per minute of the fault phase (after setup). */
   faultsPerMin: number;
+  /**
+   * After the first cover of every class (kills, disks, restores, chain faults, each once): the
+   * faults injected and the rate from then on, the long mix's steady pace.
+   */
+  afterCover?: { faults: number; perMin: number };
   /** Sale steps an edge refused with storage_full while its disk was full. */
   storageFull: number;
   /** Classes this machine cannot inject, with the reason (printed). */
@@ -254,6 +259,8 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
   };
   let injected = 0;
   let faultPhaseMs = 0;
+  /** When the first cover of every class had been injected (0: not yet), the count then, the fault phase's end. */
+  const cover = { at: 0, injected: 0, end: 0, finished: 0, coverDone: 0 };
   /** Every catalog version the run released with the prices it set (the first: all of them). */
   const history: Release[] = [];
   try {
@@ -1049,6 +1056,7 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
     };
 
     const schedule = drawSchedule(o.seed, o.faults, o.stores, o.only, allowed, o.fast || !!o.mix, o.mix);
+    const coverSize = new Set(schedule.map((f) => f.kind)).size;
     let releases = 0;
     let rounds = 0;
     let sinceFull = 0;
@@ -1071,6 +1079,12 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
         log(`  VIOLATION after ${at}: [${v.invariant}] ${v.storeId ?? ""} ${v.detail}`);
       }
       row(f.kind).violations += direct.length;
+      // The first cover: the schedule's first faults hold every class once; it ends when all are done.
+      cover.finished++;
+      if (f.n <= coverSize && ++cover.coverDone === coverSize) {
+        cover.at = Date.now();
+        cover.injected = cover.finished;
+      }
     };
     if (o.mix && o.parallel !== false) {
       // The long mode's lanes (tests/faults/lanes.ts): each store injects its own faults one
@@ -1201,6 +1215,7 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
         phases.rounds = rounds;
       }
     faultPhaseMs = Date.now() - tFaults;
+    cover.end = Date.now();
     row("final").count++;
     const notConverged = await converged();
     for (const v of notConverged) {
@@ -1264,6 +1279,14 @@ export async function runFaults(opts: RunOptions): Promise<Report> {
     injected,
     planned: o.faults,
     faultsPerMin: faultPhaseMs ? (injected / faultPhaseMs) * 60_000 : 0,
+    ...(cover.at && injected > cover.injected
+      ? {
+          afterCover: {
+            faults: injected - cover.injected,
+            perMin: ((injected - cover.injected) / Math.max(1, cover.end - cover.at)) * 60_000,
+          },
+        }
+      : {}),
   };
 }
 
@@ -1277,7 +1300,7 @@ export function formatReport(r: Report): string {
       (x) =>
         `| ${x.fault} | ${x.count} | ${x.fault === "final" ? "" : `${((x.count / Math.max(1, r.injected)) * 100).toFixed(1)} %`} | ${x.violations} | ${x.known} |`,
     ),
-    `${r.injected} fault(s) injected${r.injected < r.planned ? ` of ${r.planned} planned (time limit)` : ""}, ${r.faultsPerMin.toFixed(1)} faults/min after setup; ${r.sales} sales committed at the edges, ${r.violations.length} violation(s), ${(r.elapsedMs / 1000).toFixed(0)} s`,
+    `${r.injected} fault(s) injected${r.injected < r.planned ? ` of ${r.planned} planned (time limit)` : ""}, ${r.faultsPerMin.toFixed(1)} faults/min after setup${r.afterCover ? ` (${r.afterCover.perMin.toFixed(1)}/min for the ${r.afterCover.faults} after the first cover of every class)` : ""}; ${r.sales} sales committed at the edges, ${r.violations.length} violation(s), ${(r.elapsedMs / 1000).toFixed(0)} s`,
   ];
   const knownKinds = new Map<string, number>();
   for (const k of r.known) knownKinds.set(k.invariant, (knownKinds.get(k.invariant) ?? 0) + 1);
