@@ -51,7 +51,17 @@ for (const f of only)
   if (!FAULT_CLASSES.includes(f))
     throw new Error(`--only: no fault class ${f} (${FAULT_CLASSES.join(", ")})`);
 console.log(`faults: seed ${seed}`);
+// A SIGTERM/SIGINT (a `timeout` around a long run, Ctrl-C) stops drawing faults: the end's
+// check, the table and the cleanup (processes, loop mounts) still run; a second one exits at once.
+let stopRequested = false;
+for (const sig of ["SIGTERM", "SIGINT"] as const)
+  process.on(sig, () => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    console.log(`faults: ${sig}: no more faults; the final check and cleanup follow (again to exit at once)`);
+  });
 const report = await runFaults({
+  stopRequested: () => stopRequested,
   seed,
   faults,
   stores: Number(opt("--stores") ?? (long ? 12 : 3)),

@@ -6,6 +6,9 @@ import { parseEnvelope, storeSubscriptions, upTopic } from "@retail/protocol";
 import mqtt from "mqtt";
 import { type Violation, withReadonly } from "./invariants.ts";
 
+/** The replaying client never connected (a connack timeout on a loaded machine): nothing was sent. */
+export class ReplayNotConnected extends Error {}
+
 export interface ReplayTarget {
   storeId: string;
   edgeDb: string;
@@ -69,14 +72,18 @@ export async function replayAcked(t: ReplayTarget): Promise<{ sent: number; viol
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
   // The store's own client id (the broker allows no other): the edge is kicked off and comes back.
-  const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${t.mqttPort}`, {
-    clientId: t.creds.clientId,
-    username: t.creds.username,
-    password: t.creds.password,
-    protocolVersion: 4,
-    reconnectPeriod: 0,
-    connectTimeout: 10_000,
-  });
+  const c = await mqtt
+    .connectAsync(`mqtt://127.0.0.1:${t.mqttPort}`, {
+      clientId: t.creds.clientId,
+      username: t.creds.username,
+      password: t.creds.password,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      connectTimeout: 20_000,
+    })
+    .catch((e: Error) => {
+      throw new ReplayNotConnected(`the replaying client could not connect: ${e.message}`);
+    });
   const out: Violation[] = [];
   try {
     let acked = 0;
