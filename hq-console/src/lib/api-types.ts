@@ -820,6 +820,7 @@ export interface HubApiSchemas {
   CashierListRow: CashierListRow;
   CashierPage: CashierPage;
   CashierRecord: CashierRecord;
+  CashiersSet: CashiersSet;
   CatalogEdit: CatalogEdit;
   Changeset: Changeset;
   ChangesetDetail: ChangesetDetail;
@@ -945,6 +946,7 @@ export interface HubApiSchemas {
   ReplenishmentPlanItem: ReplenishmentPlanItem;
   ReplenishmentRun: ReplenishmentRun;
   ReplenishmentSchedule: ReplenishmentSchedule;
+  Repriced: Repriced;
   ResyncAlert: ResyncAlert;
   ReturnsReport: ReturnsReport;
   RingMoved: RingMoved;
@@ -1095,6 +1097,10 @@ export interface CashierRecord {
   role: "cashier" | "supervisor" | "manager";
   status: "active" | "inactive";
   hasPin: boolean;
+}
+export interface CashiersSet {
+  changesetId: number;
+  ids: string[];
 }
 export interface CatalogEdit {
   changesetId: number;
@@ -2538,6 +2544,15 @@ export interface ReplenishmentSchedule {
   atHour: number;
   autoMaxFen: number;
   enabled: boolean;
+}
+export interface Repriced {
+  changesetId: number | null;
+  lines: {
+    sku: string;
+    name?: string;
+    fromFen: number | null;
+    toFen: number;
+  }[];
 }
 export interface ResyncAlert {
   id: number;

@@ -7,6 +7,7 @@ import { alertRoutes } from "../alerts/routes.ts";
 import { auditRoutes } from "../audit/routes.ts";
 import { batchRoutes } from "../batches/routes.ts";
 import { brokerRoutes } from "../broker/routes.ts";
+import { bulkRoutes } from "../bulk/routes.ts";
 import { catalogListRoutes } from "../catalog/list-routes.ts";
 import { packRoutes } from "../catalog/pack-routes.ts";
 import { catalogRoutes } from "../catalog/routes.ts";
@@ -62,6 +63,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   catalogListRoutes,
   catalogRoutes,
   packRoutes,
+  bulkRoutes,
   listRoutes, // before suppliersAndReplenishment: /suppliers/page is not a supplier id
   suppliersAndReplenishment,
   couponRoutes,
