@@ -94,6 +94,7 @@ export type {
   ReplenishmentPlanItem,
   ReplenishmentRun,
   ReplenishmentSchedule,
+  Repriced,
   ResyncAlert,
   SaleDetail,
   SaleRow,

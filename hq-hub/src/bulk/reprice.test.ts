@@ -2,18 +2,23 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { PriceSchedule } from "../catalog/rules.ts";
 import { ValidationError } from "../errors.ts";
-import { applyPercent, reprice } from "./reprice.ts";
+import { applyPercent, reprice as repriceAt } from "./reprice.ts";
+
+const NOW = Date.parse("2026-12-07T12:00:00+08:00");
+const reprice = (...a: Parameters<typeof repriceAt> extends [...infer H, number] ? H : never) =>
+  repriceAt(...(a as [never, never, never, never, never]), NOW);
 
 const chain = (sku: string, price: number, dated?: number): PriceSchedule => ({
   sku,
   scope: "chain",
   scopeKey: "",
-  windows: [
-    { price },
-    ...(dated
-      ? [{ price: dated, startsAt: "2026-12-01T00:00:00+08:00", endsAt: "2026-12-08T00:00:00+08:00" }]
-      : []),
-  ],
+  // Windows never overlap (the hub refuses it): today's price until the 20th, then a special.
+  windows: dated
+    ? [
+        { price, endsAt: "2026-12-20T00:00:00+08:00" },
+        { price: dated, startsAt: "2026-12-20T00:00:00+08:00", endsAt: "2026-12-27T00:00:00+08:00" },
+      ]
+    : [{ price }],
 });
 
 describe("reprice", () => {
@@ -27,7 +32,10 @@ describe("reprice", () => {
       { sku: "A", fromFen: 1299, toFen: 1169 },
       { sku: "B", fromFen: 5, toFen: 5 },
     ]);
-    expect(r.schedules[0]!.windows).toEqual([{ price: 1169 }, chain("A", 0, 999).windows[1]!]);
+    expect(r.schedules[0]!.windows).toEqual([
+      { price: 1169, endsAt: "2026-12-20T00:00:00+08:00" },
+      chain("A", 0, 999).windows[1]!,
+    ]);
   });
   test("a region override starts from the chain's price; to one price needs no old one", () => {
     const r = reprice(["A"], "region", "east", { percentBp: 500 }, () => ({

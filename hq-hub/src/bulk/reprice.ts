@@ -1,7 +1,7 @@
 // Repricing many SKUs at once (issue 19 item 2, bulk actions): by a percentage or to one price,
 // at the chain, a region or a store. Pure: the schedules in, the new schedules and the lines an
-// admin previews out. Only the open-ended window (no start, no end: the shelf price) moves; dated
-// windows (a week's special) are kept as they are. Money is integer fen; a percentage is in basis
+// admin previews out. Only the window in effect at `at` (the shelf price today) moves; windows
+// before or after it (next week's special) are kept as they are. Money is integer fen; a percentage is in basis
 // points (-12.5% = -1250) and the result is rounded half up to the fen.
 
 import type { PriceSchedule, PriceScope } from "../catalog/rules.ts";
@@ -21,10 +21,14 @@ export function applyPercent(fen: number, bp: number): number {
   return Math.floor((fen * (10_000 + bp) * 2 + 10_000) / 20_000);
 }
 
-const baseOf = (s: PriceSchedule | null | undefined) => s?.windows.find((w) => !w.startsAt && !w.endsAt);
+/** The window in effect at `at` (windows do not overlap: the hub refuses a schedule where they do). */
+const baseOf = (s: PriceSchedule | null | undefined, at: number) =>
+  s?.windows.find(
+    (w) => (!w.startsAt || Date.parse(w.startsAt) <= at) && (!w.endsAt || at < Date.parse(w.endsAt)),
+  );
 
 /**
- * The new schedule of each SKU at the scope. `own`: the scope's schedule (null when it has
+ * The new schedule of each SKU at the scope (`at`: now, HQ's clock). `own`: the scope's schedule (null when it has
  * none); `chain`: the chain's (what a new region/store override starts from). A SKU with no
  * price to change by a percentage, or a result under 1 fen, refuses the whole action naming it.
  */
@@ -34,13 +38,14 @@ export function reprice(
   scopeKey: string,
   by: RepriceBy,
   schedules: (sku: string) => { own: PriceSchedule | null; chain: PriceSchedule | null },
+  at: number,
 ): { schedules: PriceSchedule[]; lines: RepriceLine[] } {
   const out: PriceSchedule[] = [];
   const lines: RepriceLine[] = [];
   for (const [i, sku] of skus.entries()) {
     const { own, chain } = schedules(sku);
-    const base = baseOf(own);
-    const fromFen = base?.price ?? (scope === "chain" ? null : (baseOf(chain)?.price ?? null));
+    const base = baseOf(own, at);
+    const fromFen = base?.price ?? (scope === "chain" ? null : (baseOf(chain, at)?.price ?? null));
     let toFen: number;
     if ("priceFen" in by) toFen = by.priceFen;
     else {

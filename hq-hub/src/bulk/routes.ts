@@ -60,7 +60,7 @@ export const bulkRoutes: RouteModule = (r, hub, s) => {
       method: "post",
       path: "/api/v1/prices/reprice",
       summary:
-        "Reprice many SKUs at the chain, a region or a store, by a percentage (percentBp) or to one price (priceFen), into a draft change set; only the shelf (open-ended) window moves; dryRun answers the lines (old -> new) without writing",
+        "Reprice many SKUs at the chain, a region or a store, by a percentage (percentBp) or to one price (priceFen), into a draft change set; only the window in effect now moves (later dated windows are kept); dryRun answers the lines (old -> new) without writing",
       access: "write",
       tag: "catalog",
       query: ChangesetQuery,
@@ -88,6 +88,7 @@ export const bulkRoutes: RouteModule = (r, hub, s) => {
           own: read(key(sku, body.scope, body.scopeKey)),
           chain: body.scope === "chain" ? null : read(key(sku, "chain", "")),
         }),
+        Date.now(),
       );
       const lines = out.lines.map((l) => (names.has(l.sku) ? { ...l, name: names.get(l.sku)! } : l));
       if (body.dryRun) return { changesetId: null, lines };

@@ -33,6 +33,16 @@ export const zh = {
   csAction_rollback: "回滚",
   conflictStatus_open: "待处理",
   conflictStatus_resolved: "已处理",
+  rpTitle: "批量调价：已选 {n} 个商品",
+  rpMode: "方式",
+  rpPercent: "按百分比",
+  rpToPrice: "改为统一售价",
+  rpPercentValue: "涨跌幅（%，如 -10）",
+  rpPriceValue: "售价（元）",
+  rpScope: "范围",
+  rpScopeKey: "区域名或门店编码",
+  rpWrite: "写入草稿",
+  rpBadValue: "请输入百分比（如 -10 或 12.5）或金额（如 9.90）",
 };
 
 export const en: Record<keyof typeof zh, string> = {
@@ -67,4 +77,14 @@ export const en: Record<keyof typeof zh, string> = {
   csAction_rollback: "Rolled back",
   conflictStatus_open: "Open",
   conflictStatus_resolved: "Resolved",
+  rpTitle: "Reprice {n} selected products",
+  rpMode: "How",
+  rpPercent: "By a percentage",
+  rpToPrice: "To one price",
+  rpPercentValue: "Change (%, e.g. -10)",
+  rpPriceValue: "Price (yuan)",
+  rpScope: "Where",
+  rpScopeKey: "Region or store code",
+  rpWrite: "Write into the draft",
+  rpBadValue: "Type a percentage (e.g. -10 or 12.5) or an amount (e.g. 9.90)",
 };
