@@ -122,7 +122,10 @@ test.describe("hq-console bulk actions e2e", () => {
     assert(windows[1]?.price === 299, "the dated window kept");
     assert((await chainPrice("100002"))[0]!.price === 180, "100002 moved");
     assert((await chainPrice("100003"))[0]!.price === 450, "100003 not ticked, not moved");
-    await page.locator('[data-testid="products"] tr[data-sku="100001"]').filter({ hasText: "¥3.15" }).waitFor();
+    await page
+      .locator('[data-testid="products"] tr[data-sku="100001"]')
+      .filter({ hasText: "¥3.15" })
+      .waitFor();
   });
 
   test("收银员: two cashiers ticked and disabled at once into the draft, PINs kept", async () => {
