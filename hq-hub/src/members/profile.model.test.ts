@@ -3,13 +3,17 @@
 // go through the ingest hook on a real database, beside a reference model that is a plain map of
 // member -> visits, spend, returns and last visit built from each document once. After every
 // command the profile the hub answers is the model's. PROFILE_MODEL_RUNS=n runs longer.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
 import { type AnyEnvelope, makeEnvelope, uuidv7 } from "@retail/protocol";
 import fc from "fast-check";
 import { migrate, openDatabase, type Sqlite } from "../db/open.ts";
 import { saleEvent, tempDir } from "../test-kit.ts";
 import { createMemberReads } from "./members.ts";
 import { recordMemberActivity } from "./profile.ts";
+
+// Hundreds of generated cases: seconds of CPU, more on a shared machine (one timed out at bun's
+// 5 s default at load 22). A bound, not a timing check.
+setDefaultTimeout(60_000);
 
 const RUNS = Number(process.env.PROFILE_MODEL_RUNS ?? 30);
 const MEMBERS = ["M1", "M2", "M3"];

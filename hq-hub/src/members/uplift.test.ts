@@ -1,9 +1,13 @@
 // The uplift estimate against planted truths: generated members whose spend has a known
 // treatment effect; the 95% interval must contain it about 95% of the time, and 0 must fall
 // outside it when the effect is large.
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { prng } from "@retail/protocol";
 import { assignGroups, groupStats, statsFromSums, uplift } from "./uplift.ts";
+
+// Hundreds of generated cases: seconds of CPU, more on a shared machine (one timed out at bun's
+// 5 s default at load 22). A bound, not a timing check.
+setDefaultTimeout(60_000);
 
 /** Skewed spend like a supermarket's: many small, some big baskets, some members never come. */
 function memberSpend(random: () => number): number {
