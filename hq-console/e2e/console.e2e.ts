@@ -298,9 +298,10 @@ test.describe("hq-console e2e", () => {
     await detail.getByRole("button", { name: "推广到全部" }).click();
     await detail.getByTestId("cs-state").filter({ hasText: "已发布" }).waitFor();
     const trail = await page.getByTestId("audit-trail").innerText();
-    for (const action of ["create", "edit", "release", "promote"])
+    // In words in zh-CN (issue 19 item 6): create, edit, release, promote and the actor's role.
+    for (const action of ["新建", "编辑", "发布", "全面推广"])
       assert(trail.includes(action), `audit trail has ${action}: ${trail}`);
-    assert(trail.includes("admin (hq_admin)"), "the audit trail names who did it");
+    assert(trail.includes("admin (总部管理员)"), "the audit trail names who did it");
     const stores = await page.getByTestId("cs-stores").innerText();
     assert(stores.includes(STORE) && stores.includes("S009"), `per-store status lists the stores: ${stores}`);
     // What the hub holds: the price in fen, from the yuan typed.
@@ -806,9 +807,13 @@ test.describe("hq-console e2e", () => {
     const row = page.locator(`tr[data-coupon-conflict="${mine.code}"]`);
     await row.waitFor();
     const text = await row.innerText();
-    assert(text.includes("S006") && text.includes("S007") && text.includes("open"), `conflict row: ${text}`);
+    // States in words in zh-CN (issue 19 item 6): 待处理 (open), then 已处理 (by whom) once closed.
+    assert(
+      text.includes("S006") && text.includes("S007") && text.includes("待处理"),
+      `conflict row: ${text}`,
+    );
     await row.getByRole("button", { name: "已处理" }).click();
-    await until(async () => (await row.innerText()).includes("resolved"), 10_000, "the conflict closed");
+    await until(async () => (await row.innerText()).includes("已处理 ("), 10_000, "the conflict closed");
     await page.getByRole("link", { name: "优惠券", exact: true }).click();
     await until(
       async () => (await page.locator(`tr[data-coupon="${mine.code}"]`).innerText()).includes("已使用"),

@@ -167,6 +167,9 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
   test("parameters in bulk by category and store group, and by CSV with a bad row named", async () => {
     await page.getByTestId("supply-nav").getByRole("link", { name: "补货参数", exact: true }).click();
     await page.getByRole("heading", { name: "补货参数" }).waitFor();
+    // Typed only once the screen has its data: in a CI run at load 30 the values typed before
+    // it settled were gone at submit ("set: nothing to set").
+    await page.getByTestId("params").waitFor();
     const bulk = page.getByTestId("bulk-form");
     await bulk.locator('input[name="category"]').fill("10");
     await bulk.locator('input[name="region"]').fill("east");
