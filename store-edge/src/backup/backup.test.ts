@@ -4,7 +4,7 @@
 
 import { Database } from "bun:sqlite";
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { migrationFiles } from "../db.ts";
 import type { Edge } from "../edge.ts";
@@ -156,6 +156,15 @@ describe("store-edge restore", () => {
     );
     // A running edge (its run.json names a live `store-edge ... serve` process).
     const edgeLike = Bun.spawn(["sh", "-c", "sleep 30", "store-edge", "serve"]);
+    // Right after the fork the child is still bun (exec not done yet): in CI the check read that
+    // and saw no edge. Wait until the process is the `sh ... store-edge serve` it will be.
+    const isEdgeLike = () =>
+      readFileSync(`/proc/${edgeLike.pid}/cmdline`, "utf8")
+        .split("\0")
+        .filter(Boolean)
+        .slice(-2)
+        .join(" ") === "store-edge serve";
+    for (let i = 0; i < 200 && !isEdgeLike(); i++) await Bun.sleep(25);
     writeFileSync(
       join(dataDir, "run.json"),
       JSON.stringify({ pid: edgeLike.pid, http: "http://127.0.0.1:1" }),
