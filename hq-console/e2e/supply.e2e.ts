@@ -171,10 +171,22 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
     // it settled were gone at submit ("set: nothing to set").
     await page.getByTestId("params").waitFor();
     const bulk = page.getByTestId("bulk-form");
-    await bulk.locator('input[name="category"]').fill("10");
-    await bulk.locator('input[name="region"]').fill("east");
-    await bulk.locator('input[name="serviceLevel"]').fill("97.5");
-    await bulk.locator('input[name="reviewDays"]').fill("7");
+    // Typed until every field holds its value: in two CI runs the last two fields were empty at
+    // submit (the first two kept theirs) for a reason not found yet (docs: noticed, not diagnosed).
+    const typed = { category: "10", region: "east", serviceLevel: "97.5", reviewDays: "7" };
+    for (let i = 0; i < 10; i++) {
+      for (const [name, value] of Object.entries(typed)) {
+        const input = bulk.locator(`input[name="${name}"]`);
+        if ((await input.inputValue()) !== value) await input.fill(value);
+      }
+      await page.waitForTimeout(300);
+      const held = await Promise.all(
+        Object.entries(typed).map(
+          async ([name, value]) => (await bulk.locator(`input[name="${name}"]`).inputValue()) === value,
+        ),
+      );
+      if (held.every(Boolean)) break;
+    }
     await bulk.getByRole("button", { name: "应用" }).click();
     await page.getByTestId("params-notice").filter({ hasText: "已更新: 2" }).waitFor();
     await page
