@@ -30,6 +30,7 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
   let context: BrowserContext | undefined;
   let page: Page;
   let lastSeq = 0; // the store's last event seq sent in beforeAll
+  const pageErrors: string[] = []; // uncaught errors in the console's page, none expected
 
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
     hubApi<T>(http, method, path, body);
@@ -149,10 +150,13 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
     });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
+    page.on("pageerror", (e) => pageErrors.push(e.message));
     await page.goto(`${http}/`);
     await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
     await page.getByRole("button", { name: "登录" }).click();
     await page.locator("nav.side").waitFor();
+    // Sign-in lands on the dashboard, whose charts are all zero today (the sales are in the past).
+    await page.locator('[data-testid="dash-kpis"]').waitFor();
     await page.getByRole("link", { name: "自动订货", exact: true }).click();
     await page.getByRole("heading", { name: "自动补货" }).waitFor();
   });
@@ -167,26 +171,15 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
   test("parameters in bulk by category and store group, and by CSV with a bad row named", async () => {
     await page.getByTestId("supply-nav").getByRole("link", { name: "补货参数", exact: true }).click();
     await page.getByRole("heading", { name: "补货参数" }).waitFor();
-    // Typed only once the screen has its data: in a CI run at load 30 the values typed before
-    // it settled were gone at submit ("set: nothing to set").
+    // The dashboard's empty charts once made ECharts pick 0.2-fen ticks, the fen formatter threw,
+    // and in a dev-mode build (CI's, built under bun test) the page stopped updating its state.
+    assert(pageErrors.length === 0, `no uncaught errors in the page: ${pageErrors.join("; ")}`);
     await page.getByTestId("params").waitFor();
     const bulk = page.getByTestId("bulk-form");
-    // Typed until every field holds its value: in two CI runs the last two fields were empty at
-    // submit (the first two kept theirs) for a reason not found yet (docs: noticed, not diagnosed).
-    const typed = { category: "10", region: "east", serviceLevel: "97.5", reviewDays: "7" };
-    for (let i = 0; i < 10; i++) {
-      for (const [name, value] of Object.entries(typed)) {
-        const input = bulk.locator(`input[name="${name}"]`);
-        if ((await input.inputValue()) !== value) await input.fill(value);
-      }
-      await page.waitForTimeout(300);
-      const held = await Promise.all(
-        Object.entries(typed).map(
-          async ([name, value]) => (await bulk.locator(`input[name="${name}"]`).inputValue()) === value,
-        ),
-      );
-      if (held.every(Boolean)) break;
-    }
+    await bulk.locator('input[name="category"]').fill("10");
+    await bulk.locator('input[name="region"]').fill("east");
+    await bulk.locator('input[name="serviceLevel"]').fill("97.5");
+    await bulk.locator('input[name="reviewDays"]').fill("7");
     await bulk.getByRole("button", { name: "应用" }).click();
     await page.getByTestId("params-notice").filter({ hasText: "已更新: 2" }).waitFor();
     await page

@@ -43,6 +43,10 @@ export function uiBuild(packageDir: string, workspace: string): UiBuild {
     if (!opts.force && !isStale()) return dir;
     const r = spawnSync("npm", ["run", "build", "-w", workspace], {
       cwd: resolve(here, ".."),
+      // Always the shipped (production) build: under `bun test` NODE_ENV is "test", and vite then
+      // compiles Svelte in dev mode, a different program from the one a store or HQ runs (CI's
+      // clean clone built the console that way and a form behaved differently there).
+      env: { ...process.env, NODE_ENV: "production" },
       stdio: opts.quiet ? ["ignore", "pipe", "pipe"] : ["ignore", 2, 2],
       encoding: "utf8",
     });
