@@ -235,6 +235,65 @@ export type Target =
        */
       stores: string[];
     };
+export type ChangesetAuditDetailV1 =
+  | {
+      v: 1;
+      kind: "created";
+      description: string;
+    }
+  | {
+      v: 1;
+      kind: "compensates";
+      changesetId: number;
+    }
+  | {
+      v: 1;
+      kind: "record";
+      op: "upsert" | "delete";
+      entity: "product" | "barcode" | "price" | "promotion" | "member" | "cashier" | "coupon" | "points_rule";
+      key: string;
+    }
+  | {
+      v: 1;
+      kind: "import";
+      importKind: "products" | "barcodes" | "prices" | "packs";
+      rows: number;
+    }
+  | {
+      v: 1;
+      kind: "pilot";
+      stores: string[];
+    }
+  | {
+      v: 1;
+      kind: "whole_target";
+    }
+  | {
+      v: 1;
+      kind: "compensated_by";
+      changesetId: number;
+    }
+  | {
+      v: 1;
+      kind: "points_rule";
+    }
+  | {
+      v: 1;
+      kind: "coupons_issued";
+      count: number;
+      promotionId: string;
+    }
+  | {
+      v: 1;
+      kind: "coupons_voided";
+      count: number;
+      reason: string;
+    }
+  | {
+      v: 1;
+      kind: "text";
+      text: string;
+    };
 export type CloseClosed = CloseChecklist & {
   posted: number;
 };
@@ -823,6 +882,7 @@ export interface HubApiSchemas {
   CashiersSet: CashiersSet;
   CatalogEdit: CatalogEdit;
   Changeset: Changeset;
+  ChangesetAuditDetailV1: ChangesetAuditDetailV1;
   ChangesetDetail: ChangesetDetail;
   ChangesetPage: ChangesetPage;
   ChangesetPreview: ChangesetPreview;
@@ -1194,6 +1254,7 @@ export interface ChangesetDetail {
     actor: string;
     at: string;
     detail: string;
+    what: ChangesetAuditDetailV1;
   }[];
 }
 export interface ChangesetPage {

@@ -144,7 +144,7 @@ export function createEdits(
     const id = draftFor(actor, changesetId);
     db.transaction(() => {
       master.putItem(id, entity, key, "upsert", data);
-      changesets.audit(id, "edit", actor, `upsert ${entity} ${key}`);
+      changesets.audit(id, "edit", actor, { kind: "record", op: "upsert", entity, key });
     })();
     return { changesetId: id, entity, key, data };
   }
@@ -167,7 +167,7 @@ export function createEdits(
     db.transaction(() => {
       for (const { key, data } of items) {
         master.putItem(id, entity, key, "upsert", data);
-        changesets.audit(id, "edit", actor, `upsert ${entity} ${key}`);
+        changesets.audit(id, "edit", actor, { kind: "record", op: "upsert", entity, key });
       }
     })();
     return { changesetId: id, entity, keys: items.map((i) => i.key) };
@@ -186,7 +186,7 @@ export function createEdits(
     const id = draftFor(actor, changesetId);
     db.transaction(() => {
       master.putItem(id, entity, key, "delete", null);
-      changesets.audit(id, "edit", actor, `delete ${entity} ${key}`);
+      changesets.audit(id, "edit", actor, { kind: "record", op: "delete", entity, key });
     })();
     return { changesetId: id, entity, key };
   }

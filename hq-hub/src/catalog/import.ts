@@ -330,7 +330,7 @@ export function createImports(deps: { db: Sqlite; now: () => Date; catalog: Cata
     if (changesetId !== undefined) catalog.draftFor(actor, changesetId); // must be a draft
     db.transaction(() => {
       for (const r of records) catalog.putItem(id, r.entity, r.key, "upsert", r.data);
-      catalog.audit(id, "edit", actor, `import ${job.kind}: ${records.length} rows`);
+      catalog.audit(id, "edit", actor, { kind: "import", importKind: job.kind, rows: records.length });
     })();
     catalog.invalidate();
     job.changesetId = id;

@@ -5,6 +5,7 @@ import { z } from "@hono/zod-openapi";
 import { BarcodeV1, CashierV1, CouponV1, MemberV1, ProductV1, PromotionV1 } from "@retail/protocol";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
 import { named, type RouteModule } from "../http/route.ts";
+import { ChangesetAuditDetailV1 } from "../rollout/audit-detail.ts";
 import { IMPORT_KINDS } from "./import.ts";
 import { cashierForApi, checkPriceSchedule, ENTITIES, type Entity, priceKey } from "./rules.ts";
 
@@ -107,8 +108,15 @@ const ChangesetDetail = z
         appliedVersion: z.number().int(),
       }),
     ),
+    /** detail: the English sentence; what: the same as data, to say in the reader's language. */
     auditTrail: z.array(
-      z.object({ action: z.string(), actor: z.string(), at: z.string(), detail: z.string() }),
+      z.object({
+        action: z.string(),
+        actor: z.string(),
+        at: z.string(),
+        detail: z.string(),
+        what: ChangesetAuditDetailV1,
+      }),
     ),
   })
   .openapi("ChangesetDetail");

@@ -152,7 +152,11 @@ export function createCoupons(deps: { db: Sqlite; now: () => Date; catalog: Cata
     });
     db.transaction(() => {
       for (const c of planned) catalog.putItem(cs.id, "coupon", c.code, "upsert", c);
-      catalog.audit(cs.id, "edit", actor, `issue ${planned.length} coupons for ${promotion.id}`);
+      catalog.audit(cs.id, "edit", actor, {
+        kind: "coupons_issued",
+        count: planned.length,
+        promotionId: promotion.id,
+      });
     })();
     catalog.invalidate();
     const released = catalog.release(actor, cs.id, "all");
@@ -315,7 +319,7 @@ export function createCoupons(deps: { db: Sqlite; now: () => Date; catalog: Cata
       });
       db.transaction(() => {
         for (const c of page) catalog.putItem(cs.id, "coupon", c.code, "upsert", { ...c, status: "void" });
-        catalog.audit(cs.id, "edit", actor, `void ${page.length} coupons: ${reason}`);
+        catalog.audit(cs.id, "edit", actor, { kind: "coupons_voided", count: page.length, reason });
       })();
       catalog.invalidate();
       catalog.release(actor, cs.id, "all");

@@ -31,7 +31,7 @@ export function createPointsRules(deps: { db: Sqlite; catalog: Catalog }) {
     });
     db.transaction(() => {
       catalog.putItem(cs.id, "points_rule", POINTS_RULE_KEY, "upsert", r);
-      catalog.audit(cs.id, "edit", actor, "points rule");
+      catalog.audit(cs.id, "edit", actor, { kind: "points_rule" });
     })();
     catalog.invalidate();
     const released = catalog.release(actor, cs.id, "all");

@@ -6,6 +6,7 @@ import type { Entity } from "../catalog/rules.ts";
 import type { ChangesetState, ItemRow, Target } from "../catalog/view.ts";
 import { catalogApplied, catalogReleases, changesetAudit, changesetItems, changesets } from "../db/schema.ts";
 import { NotFoundError } from "../errors.ts";
+import { type AuditDetailInput, auditDetail, auditSentence, readAuditDetail } from "./audit-detail.ts";
 
 const p = sql.placeholder;
 
@@ -42,11 +43,20 @@ export function createChangesetStore(ctx: CatalogContext) {
       actor: p("actor"),
       at: p("at"),
       detail: p("detail"),
+      detailJson: p("detailJson"),
     })
     .prepare();
 
-  function audit(changesetId: number, action: string, actor: string, detail = "") {
-    insertAudit.run({ changesetId, action, actor, at: now().toISOString(), detail });
+  /** One line of the trail: what happened as data (shown in words by the console) and its English sentence. */
+  function audit(changesetId: number, action: string, actor: string, what: AuditDetailInput) {
+    insertAudit.run({
+      changesetId,
+      action,
+      actor,
+      at: now().toISOString(),
+      detail: auditSentence(what),
+      detailJson: JSON.stringify(auditDetail(what)),
+    });
   }
 
   /** Inserts a draft and returns its id (the caller audits and invalidates). */
@@ -145,11 +155,16 @@ export function createChangesetStore(ctx: CatalogContext) {
         actor: changesetAudit.actor,
         at: changesetAudit.at,
         detail: changesetAudit.detail,
+        detailJson: changesetAudit.detailJson,
       })
       .from(changesetAudit)
       .where(eq(changesetAudit.changesetId, id))
       .orderBy(asc(changesetAudit.id))
-      .all();
+      .all()
+      .map(({ detailJson, ...r }) => ({
+        ...r,
+        what: readAuditDetail(r.action, r.detail, detailJson ?? null),
+      }));
   }
 
   /** Each store's highest applied version. */

@@ -25,7 +25,7 @@ export function createRollout(
     input: { description?: string; target: Target; effectiveAt?: string },
   ): ChangesetRow {
     const id = changesets.insertDraft(actor, input);
-    changesets.audit(id, "create", actor, input.description ?? "");
+    changesets.audit(id, "create", actor, { kind: "created", description: input.description ?? "" });
     ctx.invalidate();
     return changesets.get(id);
   }
@@ -64,7 +64,7 @@ export function createRollout(
         id,
         "release",
         actor,
-        stage === "all" ? "to the whole target" : `to pilot stores: ${pilot.join(",") || "none"}`,
+        stage === "all" ? { kind: "whole_target" } : { kind: "pilot", stores: pilot },
       );
     })();
     ctx.invalidate();
@@ -96,7 +96,7 @@ export function createRollout(
         promotedBy: actor,
         promotedAt: now().toISOString(),
       });
-      changesets.audit(id, "promote", actor, "to the whole target");
+      changesets.audit(id, "promote", actor, { kind: "whole_target" });
     })();
     ctx.invalidate();
     logs.announce(before);
@@ -150,8 +150,8 @@ export function createRollout(
       for (const it of changesets.previousOf(id))
         master.putItem(compId, it.entity, it.key, it.prev === null ? "delete" : "upsert", it.prev);
       changesets.update(id, { state: next, rolledBackBy: actor, rolledBackAt: at });
-      changesets.audit(id, "rollback", actor, `compensated by change set ${compId}`);
-      changesets.audit(compId, "create", actor, `compensates change set ${id}`);
+      changesets.audit(id, "rollback", actor, { kind: "compensated_by", changesetId: compId });
+      changesets.audit(compId, "create", actor, { kind: "compensates", changesetId: id });
     })();
     ctx.invalidate();
     logs.announce(before);

@@ -87,6 +87,8 @@ export const changesetAudit = sqliteTable("changeset_audit", {
   actor: text("actor").notNull(),
   at: text("at").notNull(),
   detail: text("detail").notNull().default(""),
+  /** The detail as data (rollout/audit-detail.ts, versioned); NULL on rows written before it was kept. */
+  detailJson: text("detail_json"),
 });
 
 export const catalogApplied = sqliteTable(

@@ -1,0 +1,1 @@
+ALTER TABLE `changeset_audit` ADD `detail_json` text;
