@@ -2,11 +2,12 @@
 // arrives over MQTT (as the edge sends it) and a sale draws from the first-expiring lot; the
 // console lists the lots near expiry with the days left in Chinese, an HQ admin adds a markdown
 // rule (a bad percent refused), runs it, and the markdown change set is released to the pilot
-// store; the same screen in English.
+// store; the screen at 1280x800 and 1920x1080; the same screen in English.
 import { join } from "node:path";
 import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
+import { scrollsSideways } from "./lib/console.ts";
 import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
 import { connectStore, type Enrolled, type StoreWire, uuidv7 } from "./lib/store.ts";
 
@@ -235,6 +236,32 @@ test.describe("hq-console near-expiry e2e", () => {
       .filter({ hasText: "已完成" })
       .waitFor();
     assert((await page.getByTestId("ex-scheduled-run").count()) === 1, "one run for the day");
+  });
+
+  test("at 1280x800 and 1920x1080: lots, rules and the schedule are on screen, nothing clipped or scrolling sideways", async () => {
+    for (const size of [
+      { width: 1280, height: 800 },
+      { width: 1920, height: 1080 },
+    ]) {
+      await page.setViewportSize(size);
+      await page.reload();
+      await page.locator('[data-testid="expiry"][data-loaded="1"]').waitFor();
+      const lot = page.locator('[data-testid="ex-lot"][data-batch="B-0101"]');
+      await lot.getByTestId("ex-left").filter({ hasText: "1 天" }).waitFor();
+      await page.locator('[data-testid="ex-rule"]').filter({ hasText: "临期3天7折" }).waitFor();
+      await page.locator('[data-testid="ex-schedule"][data-enabled="1"]').waitFor();
+      assert(!(await scrollsSideways(page)), `the screen fits ${size.width} wide`);
+      // Each visible part ends inside the window: no cell, rule or button cut at the right edge.
+      for (const id of ["ex-lot", "ex-rule", "ex-run", "ex-schedule-save", "ex-refresh"]) {
+        const box = await page.getByTestId(id).first().boundingBox();
+        assert(box !== null, `${id} is shown at ${size.width}x${size.height}`);
+        assert(
+          box.x >= 0 && box.x + box.width <= size.width,
+          `${id} inside ${size.width}: ${JSON.stringify(box)}`,
+        );
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   test("the same screen in English", async () => {

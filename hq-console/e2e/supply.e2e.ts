@@ -200,6 +200,47 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
       .waitFor();
   });
 
+  test("parameters in bulk for a store group picked from the 门店组 list", async () => {
+    await api("POST", "/api/v1/store-groups", { id: "bj-east", name: "滨江片区" });
+    await api("POST", "/api/v1/store-groups/bj-east/stores", { add: [STORE] });
+    // A fresh visit, so the screen lists the group made just now.
+    await page.getByTestId("supply-nav").getByRole("link", { name: "需求预测", exact: true }).click();
+    await page.getByRole("heading", { name: "需求预测" }).waitFor();
+    await page.getByTestId("supply-nav").getByRole("link", { name: "补货参数", exact: true }).click();
+    await page.locator('[data-testid="bulk-form"][data-loaded="true"]').waitFor();
+    await page.getByTestId("params").waitFor();
+    const bulk = page.getByTestId("bulk-form");
+    await bulk.locator('select[name="groupId"]').selectOption("bj-east");
+    await bulk.locator('input[name="category"]').fill("1002");
+    // The bakery's own lead time (1 day), set here: the later run plans the same orders.
+    await bulk.locator('input[name="leadTimeDays"]').fill("1");
+    await until(
+      async () =>
+        (await bulk.locator('select[name="groupId"]').inputValue()) === "bj-east" &&
+        (await bulk.locator('input[name="leadTimeDays"]').inputValue()) === "1",
+      20_000,
+      "the group and the lead time are in the form",
+    );
+    await bulk.getByRole("button", { name: "应用" }).click();
+    await page.getByTestId("params-notice").filter({ hasText: "已更新: 1 (1 × 1)" }).waitFor();
+    await page
+      .locator('[data-testid="params"] tr[data-sku="M2"] td[data-field="leadTimeDays"][title="本店设置"]')
+      .waitFor();
+    const rows = await api<{ sku: string; overrides: { leadTimeDays?: number } }[]>(
+      "GET",
+      `/api/v1/stores/${STORE}/replenishment/params`,
+    );
+    assert(
+      rows.find((r) => r.sku === "M2")?.overrides.leadTimeDays === 1,
+      "the group's store got lead time 1",
+    );
+    assert(
+      rows.find((r) => r.sku === "M1")?.overrides.leadTimeDays === undefined,
+      "the other category is untouched",
+    );
+    assert(pageErrors.length === 0, `no uncaught errors in the page: ${pageErrors.join("; ")}`);
+  });
+
   test("the milk's forecast: stock-out days marked, a weekend above the weekdays", async () => {
     await page.getByTestId("supply-nav").getByRole("link", { name: "需求预测", exact: true }).click();
     await page.getByRole("heading", { name: "需求预测" }).waitFor();

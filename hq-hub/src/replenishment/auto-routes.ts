@@ -224,7 +224,7 @@ export const autoReplenishmentRoutes: RouteModule = (r, hub, s) => {
       method: "post",
       path: "/api/v1/replenishment/params/bulk",
       summary:
-        "Set reorder parameters on every store (region or ids) x SKU (category or supplier) the selector names",
+        "Set reorder parameters on every store (region, store group or ids) x SKU (category or supplier) the selector names",
       access: "admin",
       tag,
       body: ParamsBulkInput,

@@ -12,6 +12,8 @@ import {
   replenishmentRunOrders,
   replenishmentRuns,
   replenishmentSchedules,
+  storeGroupMembers,
+  storeGroups,
   stores,
   supplierSkus,
 } from "../db/schema.ts";
@@ -59,7 +61,7 @@ export function createAutoStore(db: Sqlite) {
   }
 
   /** Stores by region (a store group) or ids; every store when neither is given. */
-  const storeIds = (sel: { region?: string; storeIds?: string[] }): string[] =>
+  const storeIds = (sel: { region?: string; storeIds?: string[]; groupId?: string }): string[] =>
     orm
       .select({ id: stores.id })
       .from(stores)
@@ -67,10 +69,23 @@ export function createAutoStore(db: Sqlite) {
         and(
           sel.region === undefined ? undefined : eq(stores.region, sel.region),
           sel.storeIds === undefined ? undefined : inArray(stores.id, sel.storeIds),
+          sel.groupId === undefined
+            ? undefined
+            : inArray(
+                stores.id,
+                orm
+                  .select({ id: storeGroupMembers.storeId })
+                  .from(storeGroupMembers)
+                  .where(eq(storeGroupMembers.groupId, sel.groupId)),
+              ),
         ),
       )
+      .orderBy(asc(stores.id))
       .all()
       .map((r) => r.id);
+
+  const groupExists = (id: string) =>
+    orm.select({ id: storeGroups.id }).from(storeGroups).where(eq(storeGroups.id, id)).get() !== undefined;
 
   /** SKUs with a supplier, by category (any level of the product's category path) and supplier. */
   const skusWhere = (sel: { category?: string; supplierId?: string }): string[] =>
@@ -206,6 +221,7 @@ export function createAutoStore(db: Sqlite) {
     plannedSkus,
     upsertParams,
     storeIds,
+    groupExists,
     skusWhere,
     product,
     barcodeOf,

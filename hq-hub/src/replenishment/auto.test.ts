@@ -174,6 +174,48 @@ describe("parameters in bulk and by CSV", () => {
     expect((await api(hub, "POST", "/api/v1/replenishment/params/bulk", r.body, auditor)).status).toBe(403);
   });
 
+  test("bulk by a store group (store-groups/): only the group's stores; unknown, empty or forged groups refused", async () => {
+    expect((await api(hub, "POST", "/api/v1/store-groups", { id: "west-only", name: "西区" })).status).toBe(
+      200,
+    );
+    expect((await api(hub, "POST", "/api/v1/store-groups/west-only/stores", { add: ["W1"] })).status).toBe(
+      200,
+    );
+    const r = await api(hub, "POST", "/api/v1/replenishment/params/bulk", {
+      selector: { groupId: "west-only", category: "1001" },
+      set: { leadTimeDays: 9 },
+    });
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ stores: 1, skus: 1, updated: 1 });
+    const lead = async (storeId: string) =>
+      (await api(hub, "GET", `/api/v1/stores/${storeId}/replenishment/params`)).body.find(
+        (p: { sku: string }) => p.sku === "M1",
+      ).overrides.leadTimeDays;
+    expect(await lead("W1")).toBe(9);
+    // E1 is in no such group: untouched.
+    expect(await lead("E1")).toBeUndefined();
+    // A group and a region together: the stores in both (none here: W1 is west).
+    const both = await api(hub, "POST", "/api/v1/replenishment/params/bulk", {
+      selector: { groupId: "west-only", region: "east" },
+      set: { leadTimeDays: 4 },
+    });
+    expect(both.status).toBe(400);
+    expect(both.body.field).toBe("selector.groupId");
+    const unknown = await api(hub, "POST", "/api/v1/replenishment/params/bulk", {
+      selector: { groupId: "nope" },
+      set: { leadTimeDays: 4 },
+    });
+    expect(unknown.status).toBe(404);
+    const forged = await api(hub, "POST", "/api/v1/replenishment/params/bulk", {
+      selector: { groupId: "x' OR '1'='1" },
+      set: { leadTimeDays: 4 },
+    });
+    expect(forged.status).toBe(400);
+    expect(forged.body.field).toBe("selector.groupId");
+    expect(await lead("E1")).toBeUndefined();
+    expect(await lead("W1")).toBe(9);
+  });
+
   test("CSV: a bad row refuses the file naming every bad row; a good file applies", async () => {
     const bad = await api(
       hub,

@@ -1,5 +1,5 @@
 // Reorder parameters per store and SKU: listed with what applies (the row's, else the
-// supplier's, else the defaults), set in bulk on every store (region or ids) x SKU (category
+// supplier's, else the defaults), set in bulk on every store (region, store group or ids) x SKU (category
 // or supplier) a selector names, or from CSV (all rows or none; bad rows named).
 import { z } from "zod";
 import type { Sqlite } from "../db/open.ts";
@@ -37,8 +37,13 @@ export const ParamsBulkInput = z.strictObject({
       .string()
       .regex(/^[A-Za-z0-9_-]{1,32}$/)
       .optional(),
-    /** The store group: a region. */
+    /** Every store of a region. */
     region: z.string().min(1).max(32).optional(),
+    /** Every store of a store group (store-groups/). */
+    groupId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/)
+      .optional(),
     storeIds: z.array(z.string().regex(STORE_ID)).min(1).max(1000).optional(),
   }),
   set: ParamSet,
@@ -94,17 +99,22 @@ export function createReorderParams(deps: {
     });
   }
 
-  /** Sets parameters on every store x SKU the selector names (stores by region or ids, SKUs by category or supplier). */
+  /** Sets parameters on every store x SKU the selector names (stores by region, group or ids, SKUs by category or supplier). */
   function bulkSet(input: unknown, actor: string): { stores: number; skus: number; updated: number } {
     const r = ParamsBulkInput.safeParse(input);
     if (!r.success) throw fromZod(r.error);
     const { selector, set } = r.data;
     if (selector.supplierId) suppliers.get(selector.supplierId);
+    if (selector.groupId && !store.groupExists(selector.groupId))
+      throw new NotFoundError("store group", selector.groupId);
     const storeIds = store.storeIds(selector);
     if (selector.storeIds)
       for (const [i, id] of selector.storeIds.entries())
         if (!storeIds.includes(id))
           throw new ValidationError(`selector.storeIds.${i}`, `unknown store ${id}`);
+    // An empty group is said, not answered with "0 updated".
+    if (selector.groupId && storeIds.length === 0)
+      throw new ValidationError("selector.groupId", `store group ${selector.groupId} has no stores`);
     const skus = store.skusWhere(selector);
     if (storeIds.length * skus.length > MAX_BULK_PAIRS)
       throw new ValidationError(
