@@ -24,18 +24,20 @@ INSERT INTO store_day_totals (store_id, business_day, sale_count, gross_fen, dis
 INSERT INTO store_day_totals (store_id, business_day, return_count, refund_fen)
   SELECT store_id, business_day, COUNT(*), TOTAL(refund_fen) FROM returns WHERE true GROUP BY store_id, business_day
   ON CONFLICT (store_id, business_day) DO UPDATE SET return_count = excluded.return_count, refund_fen = excluded.refund_fen;
-INSERT INTO store_day_totals (store_id, business_day, line_revenue_fen)
-  SELECT s.store_id, s.business_day, TOTAL(l.net_fen - l.tax_fen) FROM sale_lines l
+INSERT INTO store_day_totals (store_id, business_day, line_revenue_fen, sold_qty, line_count)
+  SELECT s.store_id, s.business_day, TOTAL(l.net_fen - l.tax_fen), TOTAL(l.qty), COUNT(*) FROM sale_lines l
   JOIN sales s ON s.store_id = l.store_id AND s.sale_id = l.sale_id WHERE true GROUP BY s.store_id, s.business_day
-  ON CONFLICT (store_id, business_day) DO UPDATE SET line_revenue_fen = excluded.line_revenue_fen;
+  ON CONFLICT (store_id, business_day) DO UPDATE SET line_revenue_fen = excluded.line_revenue_fen,
+    sold_qty = excluded.sold_qty, line_count = excluded.line_count;
 INSERT INTO store_day_totals (store_id, business_day, cost_fen)
   SELECT s.store_id, s.business_day, TOTAL(-c.value_fen) FROM cost_movements c
   JOIN sales s ON s.store_id = c.store_id AND s.sale_id = c.ref WHERE c.kind = 'sale' GROUP BY s.store_id, s.business_day
   ON CONFLICT (store_id, business_day) DO UPDATE SET cost_fen = excluded.cost_fen;
-INSERT INTO store_day_totals (store_id, business_day, return_revenue_fen)
-  SELECT r.store_id, r.business_day, TOTAL(l.refund_fen - l.tax_fen) FROM return_lines l
+INSERT INTO store_day_totals (store_id, business_day, return_revenue_fen, returned_qty, return_line_count)
+  SELECT r.store_id, r.business_day, TOTAL(l.refund_fen - l.tax_fen), TOTAL(l.qty), COUNT(*) FROM return_lines l
   JOIN returns r ON r.store_id = l.store_id AND r.return_id = l.return_id WHERE true GROUP BY r.store_id, r.business_day
-  ON CONFLICT (store_id, business_day) DO UPDATE SET return_revenue_fen = excluded.return_revenue_fen;
+  ON CONFLICT (store_id, business_day) DO UPDATE SET return_revenue_fen = excluded.return_revenue_fen,
+    returned_qty = excluded.returned_qty, return_line_count = excluded.return_line_count;
 INSERT INTO store_day_totals (store_id, business_day, return_cost_fen)
   SELECT r.store_id, r.business_day, TOTAL(c.value_fen) FROM cost_movements c
   JOIN returns r ON r.store_id = c.store_id AND r.return_id = c.ref WHERE c.kind = 'return' GROUP BY r.store_id, r.business_day
@@ -111,6 +113,27 @@ export function createDayTotals(db: Sqlite) {
       .groupBy(storeDayTotals.storeId)
       .all();
 
+  /**
+   * Per store over the range: the margin report's per-store groups (quantities, revenue and cost),
+   * for the stores with at least one sale or return line in it (as the report's line sums find them).
+   */
+  const marginByStore = (f: StoreFilter, from: string, to: string) =>
+    orm
+      .select({
+        storeId: storeDayTotals.storeId,
+        soldQty: sql<number>`TOTAL(${storeDayTotals.soldQty})`,
+        salesFen: sql<number>`TOTAL(${storeDayTotals.lineRevenueFen})`,
+        costFen: sql<number>`TOTAL(${storeDayTotals.costFen})`,
+        returnedQty: sql<number>`TOTAL(${storeDayTotals.returnedQty})`,
+        returnsFen: sql<number>`TOTAL(${storeDayTotals.returnRevenueFen})`,
+        returnCostFen: sql<number>`TOTAL(${storeDayTotals.returnCostFen})`,
+      })
+      .from(storeDayTotals)
+      .where(inRange(f, from, to))
+      .groupBy(storeDayTotals.storeId)
+      .having(gt(sql`TOTAL(${storeDayTotals.lineCount}) + TOTAL(${storeDayTotals.returnLineCount})`, 0))
+      .all();
+
   /** Per (store, tender kind, document kind) over the range, as the tender report groups them. */
   const tenders = (f: StoreFilter, from: string, to: string) =>
     orm
@@ -127,7 +150,7 @@ export function createDayTotals(db: Sqlite) {
       .having(gt(sql`TOTAL(${storeDayTenders.count})`, 0))
       .all();
 
-  return { sales, returns, margin, tenders };
+  return { sales, returns, margin, marginByStore, tenders };
 }
 
 export type DayTotals = ReturnType<typeof createDayTotals>;

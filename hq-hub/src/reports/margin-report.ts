@@ -201,7 +201,14 @@ export function createMarginReports(deps: { db: Sqlite; catchUpCost: () => void 
     return { groups, promoted };
   }
 
-  function margin(q: MarginQuery, scope: Scope) {
+  const dayTotals = createDayTotals(db);
+
+  /**
+   * By store or region the daily totals' per-store sums are the groups (a few thousand rows for
+   * 300 stores x 30 days, not every line and its cost movement); by category, SKU or promotion
+   * the documents. `fromDocuments` forces the documents (the roll-up's reference in tests).
+   */
+  function margin(q: MarginQuery, scope: Scope, opts: { fromDocuments?: boolean } = {}) {
     checkRange(q);
     deps.catchUpCost();
     return db.transaction(() => {
@@ -214,7 +221,15 @@ export function createMarginReports(deps: { db: Sqlite; catchUpCost: () => void 
         "returnsFen",
         "returnCostFen",
       ] as const;
-      const groups = keepExact(skuGroups(q, scope), fields, "margin", excluded);
+      const perStore = (q.by === "store" || q.by === "region") && !opts.fromDocuments;
+      const groups = keepExact(
+        perStore
+          ? dayTotals.marginByStore(scope, q.from, q.to).map((g) => ({ ...g, sku: "" }))
+          : skuGroups(q, scope),
+        fields,
+        "margin",
+        excluded,
+      );
       const skus = new Map(
         orm
           .select({
@@ -298,7 +313,6 @@ export function createMarginReports(deps: { db: Sqlite; catchUpCost: () => void 
     })();
   }
 
-  const dayTotals = createDayTotals(db);
   /**
    * The range's revenue, cost and margin for a scope, from the daily totals (day-totals.ts): the
    * same figures as margin()'s totals without reading every sale line (the dashboard's mix).

@@ -28,6 +28,12 @@ export const storeDayTotals = sqliteTable(
     costFen: integer("cost_fen").notNull().default(0),
     /** What returns put back (cost_movements kind return, by the return). */
     returnCostFen: integer("return_cost_fen").notNull().default(0),
+    /** Σ sale lines' qty (units, grams when weighed) and how many lines: the margin report by store/region. */
+    soldQty: integer("sold_qty").notNull().default(0),
+    lineCount: integer("line_count").notNull().default(0),
+    /** Σ return lines' qty and how many. */
+    returnedQty: integer("returned_qty").notNull().default(0),
+    returnLineCount: integer("return_line_count").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.storeId, t.businessDay] })],
 );
