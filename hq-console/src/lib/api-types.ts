@@ -1054,6 +1054,7 @@ export interface HubApiSchemas {
   ValuationRow: ValuationRow;
   Voucher: Voucher;
   VoucherExportRecord: VoucherExportRecord;
+  VoucherPage: VoucherPage;
 }
 export interface AlertDeliveries {
   configured: boolean;
@@ -3137,4 +3138,10 @@ export interface VoucherExportRecord {
   maxVoucherId: number;
   exportedBy: string;
   exportedAt: string;
+}
+export interface VoucherPage {
+  rows: Voucher[];
+  total: number;
+  debitFen: number;
+  creditFen: number;
 }

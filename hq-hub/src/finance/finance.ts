@@ -9,7 +9,7 @@ import { createFinanceFailures, type FinanceFailure } from "./failures.ts";
 import { createPosting } from "./posting.ts";
 import { closing, createFinanceReads, type FinanceScope } from "./reads.ts";
 
-export { FinanceQuery, type FinanceScope, type Voucher } from "./reads.ts";
+export { FinanceQuery, type FinanceScope, type Voucher, VoucherPageQuery } from "./reads.ts";
 
 const Period = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -26,7 +26,7 @@ export function createFinance(opts: {
   const orm = openDrizzle(db);
   const failures = createFinanceFailures(db);
   const postRows = createPosting({ db, now, failures });
-  const { periods, vouchers, trialBalance } = createFinanceReads(db);
+  const { periods, vouchers, voucherPage, trialBalance } = createFinanceReads(db);
   const periodRow = (period: string) =>
     orm.select(closing).from(financePeriods).where(eq(financePeriods.period, period)).get();
   const postTx = db.transaction(postRows);
@@ -81,6 +81,7 @@ export function createFinance(opts: {
     reopenPeriod,
     periods,
     vouchers,
+    voucherPage,
     trialBalance,
     /** (store, day)s posting could not post, with the reason; retried on every run. */
     failures: (scope: FinanceScope = {}) => failures.list(scope),

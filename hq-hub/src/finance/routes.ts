@@ -3,7 +3,7 @@
 // manager's region; the writes are hq_admin's.
 import { z } from "@hono/zod-openapi";
 import type { RouteModule } from "../http/route.ts";
-import { FinanceQuery } from "./finance.ts";
+import { FinanceQuery, VoucherPageQuery } from "./finance.ts";
 
 const FinanceFailure = z
   .object({
@@ -152,6 +152,26 @@ export const financeRoutes: RouteModule = (r, hub, s) => {
       response: z.array(Voucher),
     },
     ({ query, principal }) => hub.finance.vouchers(query, s.readScope(principal, query.store)),
+  );
+  r.route(
+    {
+      method: "get",
+      path: "/api/v1/finance/vouchers/page",
+      summary:
+        "A page of the vouchers dated from..to (by day, store, then as posted; limit 1-200, 20 by default; offset), with the range's voucher count and debit and credit totals",
+      access: "read",
+      tag,
+      query: VoucherPageQuery,
+      response: z
+        .object({
+          rows: z.array(Voucher),
+          total: z.number().int(),
+          debitFen: z.number().int(),
+          creditFen: z.number().int(),
+        })
+        .openapi("VoucherPage"),
+    },
+    ({ query, principal }) => hub.finance.voucherPage(query, s.readScope(principal, query.store)),
   );
   r.route(
     {

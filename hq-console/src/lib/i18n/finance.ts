@@ -21,6 +21,8 @@ export const zh = {
   closePeriod: "结账",
   closedBy: "结账人",
   debitTotal: "借方合计",
+  creditTotal: "贷方合计",
+  voucherCount: "凭证张数",
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -43,4 +45,6 @@ export const en: Record<keyof typeof zh, string> = {
   closePeriod: "Close",
   closedBy: "Closed by",
   debitTotal: "Debit total",
+  creditTotal: "Credit total",
+  voucherCount: "Vouchers",
 };
