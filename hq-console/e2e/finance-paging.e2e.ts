@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { test } from "@playwright/test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { scrollsSideways } from "./lib/console.ts";
-import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
+import { scrollsSideways, signedIn } from "./lib/console.ts";
+import { hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
 import { connectStore, type Enrolled, type StoreWire, saleEnvelope } from "./lib/store.ts";
 
 const STORE = "S001";
@@ -22,11 +22,9 @@ const dayBefore = (n: number) => new Date(Date.now() - n * 86_400_000).toISOStri
 
 test.describe("hq-console finance vouchers, paged", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
+  /** The hub, its store's wire and the signed-in browser, set up once for the story. */
+  const bed: { dir?: string; hub?: Proc; wire?: StoreWire; context?: BrowserContext } = {};
   let http = "";
-  let wire: StoreWire | undefined;
-  let context: BrowserContext | undefined;
   let page: Page;
   const errors: string[] = [];
   const from = dayBefore(DAYS - 1);
@@ -34,18 +32,13 @@ test.describe("hq-console finance vouchers, paged", () => {
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
     hubApi<T>(http, method, path, body);
 
-  /** Signed in on 财务 with the 25 days asked; `total` vouchers in that range expected. */
+  /** Signed in on 财务 (the shared sign-in) with the 25 days asked; `total` vouchers expected. */
   async function open(browser: Browser, viewport: { width: number; height: number }, total: number) {
-    await context?.close();
-    context = await browser.newContext({ viewport, locale: "zh-CN", timezoneId: "UTC" });
-    page = await context.newPage();
-    page.on("pageerror", (e) => errors.push(e.message));
+    await bed.context?.close();
+    ({ context: bed.context, page } = await signedIn(browser, http, "财务"));
+    bed.context.on("weberror", (e) => errors.push(e.error().message));
+    await page.setViewportSize(viewport);
     page.setDefaultTimeout(20_000);
-    await page.goto(`${http}/`);
-    await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
-    await page.getByRole("button", { name: "登录" }).click();
-    await page.locator("nav.side").waitFor();
-    await page.getByRole("link", { name: "财务", exact: true }).click();
     // The default week's answer first (never type into the form before its data is there).
     await page.getByTestId("voucher-totals").waitFor();
     await page.locator('input[name="from"]').fill(from);
@@ -64,20 +57,20 @@ test.describe("hq-console finance vouchers, paged", () => {
   test.beforeAll(async () => {
     test.setTimeout(120_000);
     const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-finance-");
+    bed.dir = tempDir("hq-console-finance-");
     // Posting only when asked (the screen's 过账), not by the hub's timer meanwhile.
-    hub = await startHub(join(dir, "hq"), consoleDir, { HQ_FINANCE_POST_MS: "0" });
-    http = hub.ready.http!;
+    bed.hub = await startHub(join(bed.dir, "hq"), consoleDir, { HQ_FINANCE_POST_MS: "0" });
+    http = bed.hub.ready.http!;
     await api("POST", "/api/v1/stores", { id: STORE, name: "上海徐汇店", region: "east" });
     const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${STORE}/enrollment-code`);
-    wire = await connectStore(await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, ""));
+    bed.wire = await connectStore(await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, ""));
     // One sale of 12.34 on each of the last 25 days: one voucher per store-day.
     const sales = Array.from({ length: DAYS }, (_, i) => {
       const s = saleEnvelope(STORE, i + 1, [{ sku: "P100", name: "可口可乐", priceFen: 1234 }], 0);
       s.payload.businessDay = dayBefore(i);
       return s;
     });
-    await wire.publish("events", sales);
+    await bed.wire.publish("events", sales);
     await until(
       async () =>
         (await api<{ totals: { saleCount: number } }>("GET", `/api/v1/reports/sales?from=${from}&to=${to}`))
@@ -88,10 +81,10 @@ test.describe("hq-console finance vouchers, paged", () => {
   });
 
   test.afterAll(async () => {
-    await context?.close();
-    await wire?.close();
-    await stop(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bed.context?.close();
+    await bed.wire?.close();
+    await stop(bed.hub);
+    if (bed.dir) rmSync(bed.dir, { recursive: true, force: true });
   });
 
   test("posting from the screen makes 25 vouchers: 20 on the first page, the count and the totals of all", async ({
