@@ -4,7 +4,7 @@
 // ledger row gets exactly one cost_movements row keyed by its id, written in the same
 // transaction as the positions it moves, so a row is costed once whatever crashes or repeats
 // (the ingest already admits each event once); `catchUp` runs before every read of cost.
-import { and, asc, desc, eq, gt, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import {
@@ -21,6 +21,7 @@ import {
 import { NotFoundError } from "../errors.ts";
 import { applyCost, type CostMovement, type CostPosition, lineValue, returnValue } from "./ledger.ts";
 import { createPriceLists, Day } from "./prices.ts";
+import { createStockValue } from "./stock-value.ts";
 
 export const ValuationQuery = z.object({
   date: Day,
@@ -31,7 +32,6 @@ export const ValuationQuery = z.object({
 });
 
 /** The last moment of a UTC day, for "at or before date". */
-const endOfDay = (day: string) => `${day}T23:59:59.999Z`;
 
 export function createCosting(deps: { db: Sqlite; now: () => Date }) {
   const { db } = deps;
@@ -365,28 +365,11 @@ export function createCosting(deps: { db: Sqlite; now: () => Date }) {
       .reverse();
   }
 
-  /** Stock valuation per store and category at the end of `date` (UTC): the costed movements up to it. */
+  const stockValue = createStockValue(db);
+  /** Stock valuation per store and category at the end of `date` (UTC): the costed movements up to it (stock-value.ts). */
   function valuation(q: { date: string; store?: string; regions?: string[] }) {
     catchUp();
-    const rows = orm
-      .select({
-        storeId: costMovements.storeId,
-        category: sql<string>`COALESCE(${products.category}, '')`,
-        onHand: sql<number>`SUM(${costMovements.qty})`,
-        valueFen: sql<number>`SUM(${costMovements.valueFen} - ${costMovements.correctionFen})`,
-      })
-      .from(costMovements)
-      .leftJoin(products, eq(products.sku, costMovements.sku))
-      .where(
-        and(
-          lte(costMovements.at, endOfDay(q.date)),
-          q.store ? eq(costMovements.storeId, q.store) : undefined,
-        ),
-      )
-      .groupBy(costMovements.storeId, sql`2`)
-      .orderBy(asc(costMovements.storeId), sql`2`)
-      .all();
-    return rows;
+    return stockValue.valuation(q);
   }
 
   return {

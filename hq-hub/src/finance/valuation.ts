@@ -49,11 +49,15 @@ export function createValuationReport(deps: {
       .valuation({ date: q.date, store: q.store })
       .filter((r) => !q.region || q.region(r.storeId));
     const storeIds = [...new Set(rows.map((r) => r.storeId))];
+    // Per store its company, per company its rules once (300 stores of one company: one read).
     const inventoryAccount = new Map<string, string>();
+    const companyAccount = new Map<string, string>();
     const accountOf = (storeId: string) => {
       let a = inventoryAccount.get(storeId);
       if (!a) {
-        a = rulesOf(db, companyOfStore(db, storeId), at).inventory;
+        const company = companyOfStore(db, storeId);
+        a = companyAccount.get(company) ?? rulesOf(db, company, at).inventory;
+        companyAccount.set(company, a);
         inventoryAccount.set(storeId, a);
       }
       return a;
