@@ -21,6 +21,8 @@ const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
  * undefined. Other types are bounded by their schemas only.
  */
 export function capViolation(env: AnyEnvelope, caps: MoneyCaps): CapViolation | undefined {
+  // Every sale is checked and almost none is over: compare first, name the field only then.
+  if (!anyOver(env, caps)) return undefined;
   const over = (field: string, value: number | undefined, key: keyof MoneyCaps): CapViolation | undefined => {
     const cap = caps[key];
     return value !== undefined && value > cap
@@ -76,4 +78,45 @@ export function capViolation(env: AnyEnvelope, caps: MoneyCaps): CapViolation | 
     return v ?? tenders(p.tenders);
   }
   return undefined;
+}
+
+/** Whether any capped field of a sale or return is above `caps` (no strings built). */
+function anyOver(env: AnyEnvelope, caps: MoneyCaps): boolean {
+  const { qty, unitPriceFen, lineFen, saleFen } = caps;
+  const over = (v: number | undefined, cap: number) => v !== undefined && v > cap;
+  const tenders = (list: readonly { amount: number; received?: number; change?: number }[]) => {
+    for (const t of list)
+      if (over(t.amount, saleFen) || over(t.received, saleFen) || over(t.change, saleFen)) return true;
+    return false;
+  };
+  if (env.type === "sale.completed") {
+    const p = env.payload;
+    for (const l of p.lines) {
+      if (
+        over(l.qty, qty) ||
+        over(l.unitPrice, unitPriceFen) ||
+        over(l.override?.catalogPrice, unitPriceFen) ||
+        over(l.gross, lineFen) ||
+        over(l.net, lineFen) ||
+        over(l.tax, lineFen)
+      )
+        return true;
+      for (const d of l.discounts) if (over(d.amount, lineFen)) return true;
+    }
+    const t = p.totals;
+    return (
+      over(t.gross, saleFen) ||
+      over(t.discount, saleFen) ||
+      over(t.net, saleFen) ||
+      over(t.tax, saleFen) ||
+      tenders(p.tenders)
+    );
+  }
+  if (env.type === "sale.returned") {
+    const p = env.payload;
+    for (const l of p.lines)
+      if (over(l.qty, qty) || over(l.refund, lineFen) || over(l.tax, lineFen)) return true;
+    return over(p.totals.refund, saleFen) || over(p.totals.tax, saleFen) || tenders(p.tenders);
+  }
+  return false;
 }

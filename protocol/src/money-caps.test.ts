@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
 import { capViolation } from "./cap-violation.ts";
 import { EXAMPLE_PAYLOADS } from "./examples.ts";
 import { type AnyEnvelope, MessageError, makeEnvelope, parseEventBatch } from "./messages/index.ts";
@@ -107,5 +108,76 @@ describe("protocol money caps", () => {
     const ret = { ...env, type: "sale.returned", payload: EXAMPLE_PAYLOADS["sale.returned"] } as AnyEnvelope;
     expect(capViolation(ret, MONEY_CAPS)).toBeUndefined();
     expect(capViolation(ret, { ...MONEY_CAPS, lineFen: 1 })?.field).toBe("payload.lines.0.refund");
+  });
+
+  test("capViolation finds a field exactly when one of a sale's or a return's capped values is above the caps (random caps)", () => {
+    /** The example sale or return with every capped value (and a catalog price) drawn from `nums`. */
+    const drawn = (isSale: boolean, nums: number[]): AnyEnvelope => {
+      let i = 0;
+      const n = () => nums[i++ % nums.length]!;
+      const base = sale(() => {}) as unknown as AnyEnvelope;
+      if (isSale) {
+        const p = structuredClone(EXAMPLE_PAYLOADS["sale.completed"]);
+        for (const l of p.lines) {
+          Object.assign(l, { qty: n(), unitPrice: n(), gross: n(), net: n(), tax: n() });
+          if (n() % 2)
+            l.override = { catalogPrice: n(), supervisorId: "9001", reason: "price_match" } as never;
+          for (const d of l.discounts) d.amount = n();
+        }
+        p.totals = { gross: n(), discount: n(), net: n(), tax: n() };
+        for (const t of p.tenders) Object.assign(t, { amount: n(), received: n(), change: n() });
+        return { ...base, payload: p } as AnyEnvelope;
+      }
+      const p = structuredClone(EXAMPLE_PAYLOADS["sale.returned"]);
+      for (const l of p.lines) Object.assign(l, { qty: n(), refund: n(), tax: n() });
+      p.totals = { refund: n(), tax: n() };
+      for (const t of p.tenders) Object.assign(t, { amount: n(), received: n(), change: n() });
+      return { ...base, type: "sale.returned", payload: p } as AnyEnvelope;
+    };
+    /** Every capped value with its cap, written out apart from cap-violation.ts. */
+    const capped = (env: AnyEnvelope): [number | undefined, keyof typeof MONEY_CAPS][] => {
+      const tenders = (env.payload as { tenders: { amount: number; received?: number; change?: number }[] })
+        .tenders;
+      const out: [number | undefined, keyof typeof MONEY_CAPS][] = tenders.flatMap((t) => [
+        [t.amount, "saleFen"],
+        [t.received, "saleFen"],
+        [t.change, "saleFen"],
+      ]);
+      if (env.type === "sale.completed") {
+        for (const l of env.payload.lines)
+          out.push(
+            [l.qty, "qty"],
+            [l.unitPrice, "unitPriceFen"],
+            [l.override?.catalogPrice, "unitPriceFen"],
+            [l.gross, "lineFen"],
+            [l.net, "lineFen"],
+            [l.tax, "lineFen"],
+            ...l.discounts.map((d) => [d.amount, "lineFen"] as [number, "lineFen"]),
+          );
+        const t = env.payload.totals;
+        out.push([t.gross, "saleFen"], [t.discount, "saleFen"], [t.net, "saleFen"], [t.tax, "saleFen"]);
+      } else if (env.type === "sale.returned") {
+        for (const l of env.payload.lines)
+          out.push([l.qty, "qty"], [l.refund, "lineFen"], [l.tax, "lineFen"]);
+        out.push([env.payload.totals.refund, "saleFen"], [env.payload.totals.tax, "saleFen"]);
+      }
+      return out;
+    };
+    const cap = fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.constant(MONEY_CAPS.saleFen));
+    fc.assert(
+      fc.property(
+        fc.record({ qty: cap, unitPriceFen: cap, lineFen: cap, saleFen: cap }),
+        fc.boolean(),
+        fc.array(fc.integer({ min: 0, max: 4000 }), { minLength: 1, maxLength: 40 }),
+        (caps, isSale, nums) => {
+          const env = drawn(isSale, nums);
+          const over = capped(env).some(([v, k]) => v !== undefined && v > caps[k]);
+          const found = capViolation(env, caps);
+          expect(found !== undefined).toBe(over);
+          if (found) expect(found.value).toBeGreaterThan(found.limit);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -278,6 +278,88 @@ describe("ingest", () => {
     expect(c).toMatchObject({ applied: 0, duplicates: 0, conflicts: 1 });
   });
 
+  test("a group's sales are written with their lines at its end: day totals, a return of a sale in the same group, a reused sale id dead-lettered alone", async () => {
+    const ingest = createIngest({ db: hub.db, now: () => new Date() });
+    const topic = "retail/v1/s/G1/up/events";
+    const receipt = event("receiving.confirmed", "G1", 1, {
+      receivingId: "RCV-G1",
+      confirmedBy: "1001",
+      lines: [{ sku: "SKU1", qty: 10 }],
+      confirmedAt: "2026-11-25T08:00:00.000+08:00",
+    });
+    const sale = saleEvent("G1", 2, { member: { id: "MG1", tier: "gold" }, unitPrice: 1000, lines: 2 });
+    const ret = event("sale.returned", "G1", 3, {
+      returnId: "RG1",
+      receiptNo: "RC-RG1",
+      original: { saleId: sale.payload.saleId, receiptNo: sale.payload.receiptNo, storeId: "G1" },
+      reason: "damaged",
+      laneId: "1",
+      cashierId: "1001",
+      shiftId: "shift-1",
+      businessDay: "2026-11-25",
+      training: false,
+      lines: [{ lineId: "l1", sku: "SKU1", qty: 1, weighed: false, refund: 1000, tax: 115, restock: true }],
+      totals: { refund: 1000, tax: 115 },
+      tenders: [{ kind: "cash", amount: 1000 }],
+      returnedAt: "2026-11-25T10:00:00.000+08:00",
+    });
+    const later = saleEvent("G1", 4, { unitPrice: 300, lines: 3 });
+    // Another event reusing the first sale's id: its row fails when the group's rows are written.
+    const reused = {
+      ...saleEvent("G1", 5),
+      payload: { ...saleEvent("G1", 5).payload, saleId: sale.payload.saleId },
+    };
+    const last = saleEvent("G1", 6);
+    hub.db
+      .prepare(
+        "INSERT INTO members (id, phone, tier, points, status) VALUES ('MG1', '13800000091', 'gold', 0, 'active')",
+      )
+      .run();
+    // One group, written at its end: the return reads its sale from the group's own rows.
+    const outs = ingest.handleMany([
+      { storeId: "G1", topic, payload: JSON.stringify([receipt]) },
+      { storeId: "G1", topic, payload: JSON.stringify([sale, ret]) },
+      { storeId: "G1", topic, payload: JSON.stringify([later]) },
+    ]);
+    expect(outs.map((o) => [o.applied, o.deadLettered])).toEqual([
+      [1, 0],
+      [2, 0],
+      [1, 0],
+    ]);
+    expect(hub.db.prepare("SELECT points, spend_fen FROM members WHERE id = 'MG1'").get()).toEqual({
+      points: 10,
+      spend_fen: 1000,
+    });
+    // The next group: a row that fails when the group's rows are written fails its event alone.
+    const next = ingest.handleMany([
+      { storeId: "G1", topic, payload: JSON.stringify([reused]) },
+      { storeId: "G1", topic, payload: JSON.stringify([last]) },
+    ]);
+    expect(next.map((o) => [o.applied, o.deadLettered])).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
+    outs.push(...next);
+    expect(outs.at(-1)!.ack).toEqual({ upToSeq: 6, missing: [] });
+    expect(count("SELECT COUNT(*) AS n FROM sales WHERE store_id = 'G1'")).toBe(3);
+    expect(count("SELECT COUNT(*) AS n FROM sale_lines WHERE store_id = 'G1'")).toBe(2 + 3 + 5);
+    expect(count("SELECT COUNT(*) AS n FROM dead_letters WHERE store_id = 'G1' AND seq = 5")).toBe(1);
+    // The sale's row was in before its lines (the lines' trigger reads its business day).
+    const lineRevenue = count("SELECT SUM(net_fen - tax_fen) AS n FROM sale_lines WHERE store_id = 'G1'");
+    expect(
+      hub.db
+        .prepare(
+          "SELECT sale_count, net_fen, line_revenue_fen, return_count FROM store_day_totals WHERE store_id = 'G1'",
+        )
+        .get(),
+    ).toEqual({
+      sale_count: 3,
+      net_fen: 2000 + 900 + 500,
+      line_revenue_fen: lineRevenue,
+      return_count: 1,
+    });
+  });
+
   test("a fresh ingest (as after a restart) recomputes the ack state from the database", async () => {
     const again = createIngest({ db: hub.db, now: () => new Date() }).ackFor("S1");
     expect(again).toEqual({ upToSeq: 19, missing: [] });

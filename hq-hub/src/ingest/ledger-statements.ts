@@ -18,7 +18,6 @@ import {
   tenders,
   trainingActivity,
 } from "../db/schema.ts";
-import { SALE_COLUMNS } from "./sale-rows.ts";
 
 export function createLedgerStatements(db: Sqlite) {
   const orm = openDrizzle(db);
@@ -26,10 +25,6 @@ export function createLedgerStatements(db: Sqlite) {
   const named = <K extends string>(...keys: K[]) =>
     Object.fromEntries(keys.map((k) => [k, p(k)])) as unknown as Record<K, ReturnType<typeof p>>;
   const q = {
-    sale: orm
-      .insert(sales)
-      .values(named(...SALE_COLUMNS))
-      .prepare(),
     tender: orm
       .insert(tenders)
       .values(

@@ -37,7 +37,15 @@ import {
 import { createLedgerStatements } from "./ledger-statements.ts";
 import { auditSale, type CatalogView } from "./price-audit.ts";
 import type { RowWriter } from "./rows.ts";
-import { SALE_LINES, saleLineRows, saleRecord, saleTenderRows, TENDERS } from "./sale-rows.ts";
+import {
+  SALE_COLUMNS,
+  SALE_LINES,
+  SALES,
+  saleLineRows,
+  saleRow,
+  saleTenderRows,
+  TENDERS,
+} from "./sale-rows.ts";
 import type { StockAlertOut, StockStep } from "./stock.ts";
 
 export interface LedgerOptions {
@@ -137,7 +145,9 @@ export function createLedgerStep(db: Sqlite, rows: RowWriter, stock: StockStep, 
     switch (env.type) {
       case "sale.completed": {
         const p = env.payload;
-        q.sale.run(saleRecord(env));
+        // Gathered like its lines (rows.ts), and before them: sale_lines' day-totals trigger
+        // reads the sale's business day.
+        rows.appendRows(SALES, SALE_COLUMNS, [saleRow(env)]);
         rows.appendRows(SALE_LINES, 14, saleLineRows(env));
         rows.appendRows(TENDERS, 9, saleTenderRows(env));
         rows.appendRows(SALE_LINE_DISCOUNTS, 9, saleDiscountRows(env)); // by promotion (reports/promotion-lines.ts)
@@ -196,6 +206,8 @@ export function createLedgerStep(db: Sqlite, rows: RowWriter, stock: StockStep, 
           });
         });
         stock.moveStock(s, stockMoves(env), env.id, p.returnedAt, alerts);
+        // The original sale may be among this group's gathered rows: written first, then read.
+        if (p.original) rows.flush();
         const orig = p.original
           ? q.saleMember.get({ storeId: p.original.storeId, saleId: p.original.saleId })
           : undefined;

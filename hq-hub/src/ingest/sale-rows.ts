@@ -9,55 +9,31 @@ export const SALE_LINES =
 export const TENDERS =
   "INSERT INTO tenders (store_id, doc_id, doc_kind, idx, kind, amount_fen, received_fen, change_fen, reference)";
 
-/** The columns of a sale's row of `sales`, in SALES' order. */
-export const SALE_COLUMNS = [
-  "storeId",
-  "saleId",
-  "eventId",
-  "receiptNo",
-  "laneId",
-  "cashierId",
-  "shiftId",
-  "businessDay",
-  "catalogVersion",
-  "memberId",
-  "grossFen",
-  "discountFen",
-  "netFen",
-  "taxFen",
-  "completedAt",
-] as const;
-/** The same columns in SQL (the bench's raw peer, bench-raw-rows.ts). */
+/** A sale's row of `sales`, in SALES' column order (ingest and the bench's raw peer). */
 export const SALES =
   "INSERT INTO sales (store_id, sale_id, event_id, receipt_no, lane_id, cashier_id, shift_id, business_day, catalog_version, member_id, gross_fen, discount_fen, net_fen, tax_fen, completed_at)";
+export const SALE_COLUMNS = 15;
 
-/** A sale's row of `sales`. */
-export function saleRecord(env: SaleEnvelope): Record<(typeof SALE_COLUMNS)[number], unknown> {
+export function saleRow(env: SaleEnvelope): unknown[] {
   const p = env.payload;
-  return {
-    storeId: env.storeId,
-    saleId: p.saleId,
-    eventId: env.id,
-    receiptNo: p.receiptNo,
-    laneId: p.laneId,
-    cashierId: p.cashierId,
-    shiftId: p.shiftId,
-    businessDay: p.businessDay,
-    catalogVersion: p.catalogVersion,
-    memberId: p.member?.id ?? null,
-    grossFen: p.totals.gross,
-    discountFen: p.totals.discount,
-    netFen: p.totals.net,
-    taxFen: p.totals.tax,
-    completedAt: p.completedAt,
-  };
+  return [
+    env.storeId,
+    p.saleId,
+    env.id,
+    p.receiptNo,
+    p.laneId,
+    p.cashierId,
+    p.shiftId,
+    p.businessDay,
+    p.catalogVersion,
+    p.member?.id ?? null,
+    p.totals.gross,
+    p.totals.discount,
+    p.totals.net,
+    p.totals.tax,
+    p.completedAt,
+  ];
 }
-
-/** The same as a list of values in SALES' column order (the bench's raw peer). */
-export const saleRow = (env: SaleEnvelope): unknown[] => {
-  const r = saleRecord(env);
-  return SALE_COLUMNS.map((c) => r[c]);
-};
 
 /** A sale's rows of `sale_lines` (SALE_LINES' columns). */
 export function saleLineRows(env: SaleEnvelope): unknown[][] {
