@@ -290,7 +290,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     ? { ...finance, closePeriod: (p: string, actor: string) => close.close(p, actor) }
     : finance;
   const payables = createPayables({ db, now, suppliers, priceOrders: costing.priceOrders });
-  const stocktakes = createStocktakes({ db, now, costing });
+  const stocktakes = createStocktakes({ db, now, costing, lots: batches });
   const books = createBooks({ db, now, costing });
   const accounts = createAccounts({ db, now });
   const voucherExport = createVoucherExport({ db, now });

@@ -7,6 +7,7 @@ import {
   encodeScaleLabel,
   formatReceiptNo,
   gs1CheckDigit,
+  gs1Lot,
   normalizeGtin,
   parseGs1ElementString,
   parseReceiptNo,
@@ -215,5 +216,26 @@ describe("parseScan", () => {
         expect(["product", "scale_label", "payment", "receipt", "unknown"]).toContain(parseScan(s).kind);
       }),
     );
+  });
+});
+
+describe("a dated lot's GS1-128 label (counting by lot)", () => {
+  const gtin = withCheckDigit("690123456789");
+  test("GTIN, batch and expiry; day 00 is the month's last day; the FNC1 form too", () => {
+    expect(gs1Lot(`(01)0${gtin}(17)261231(10)B-0101`)).toEqual({
+      gtin,
+      batch: "B-0101",
+      expiresOn: "2026-12-31",
+    });
+    expect(gs1Lot(`(01)0${gtin}(17)270200(10)L2`)).toMatchObject({ expiresOn: "2027-02-28" });
+    expect(gs1Lot(`\x1d010${gtin}17280200`)).toMatchObject({ expiresOn: "2028-02-29" });
+  });
+  test("garbage: not GS1 is undefined; a bad date or check digit is an error, never a date", () => {
+    expect(gs1Lot(gtin)).toBeUndefined();
+    expect(gs1Lot("(10)B1")).toBeUndefined();
+    expect(gs1Lot(`(01)0${gtin}(17)261331`)).toEqual({ error: expect.stringContaining("no month 13") });
+    expect(gs1Lot(`(01)0${gtin}(17)260230`)).toEqual({ error: expect.stringContaining("no such day") });
+    expect(gs1Lot(`(01)0${gtin}(17)261232`)).toEqual({ error: expect.stringContaining("no such day") });
+    expect(gs1Lot("(01)06901234567890(17)261231")).toHaveProperty("error");
   });
 });

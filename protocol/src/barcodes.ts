@@ -345,3 +345,39 @@ export function parseScan(input: string, config: ScanConfig = {}, aim?: string):
   if (CODE128_RE.test(code)) return { kind: "product", code, symbology: "code128" };
   return { kind: "unknown", code, reason: "contains characters no supported symbology carries" };
 }
+
+/**
+ * A dated lot's GS1-128 label read for counting: the GTIN (AI 01), batch (AI 10) and expiry
+ * (AI 17, YYMMDD read as 20YY; day 00 is the month's last day, as GS1 says). Undefined when the
+ * text is not a GS1 element string with a GTIN; an expiry that is no real date is refused.
+ */
+export function gs1Lot(
+  raw: string,
+): { gtin: string; batch?: string; expiresOn?: string } | { error: string } | undefined {
+  const text = raw.trim();
+  if (!text.startsWith("(01)") && !text.startsWith(FNC1) && !/^01\d{14}/.test(text)) return undefined;
+  const ais = parseGs1ElementString(text.startsWith(FNC1) ? text.slice(1) : text);
+  if (!ais?.["01"]) return undefined;
+  let gtin: string;
+  try {
+    gtin = normalizeGtin(ais["01"]).gtin;
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+  const out: { gtin: string; batch?: string; expiresOn?: string } = { gtin };
+  if (ais["10"]) out.batch = ais["10"];
+  const e = ais["17"];
+  if (e) {
+    const y = 2000 + Number(e.slice(0, 2));
+    const m = Number(e.slice(2, 4));
+    let d = Number(e.slice(4, 6));
+    if (m < 1 || m > 12) return { error: `expiry ${e}: no month ${m}` };
+    if (d === 0) d = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const iso = `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+    const t = Date.parse(`${iso}T00:00:00Z`);
+    if (d > 31 || !Number.isFinite(t) || new Date(t).toISOString().slice(0, 10) !== iso)
+      return { error: `expiry ${e}: no such day` };
+    out.expiresOn = iso;
+  }
+  return out;
+}

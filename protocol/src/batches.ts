@@ -127,3 +127,76 @@ export function isExpiryDate(s: string): boolean {
   const t = Date.parse(`${s}T00:00:00Z`);
   return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === s;
 }
+
+/** One lot of a stocktake line: its snapshot (book) and what was counted of it. */
+export interface CountedLot {
+  batch: string;
+  expiresOn?: string | undefined;
+  expected: number;
+  counted: number;
+}
+
+/**
+ * A stocktake line counted by lot: the snapshot's lots (the undated rest included, maybe
+ * negative) beside the counts per lot, one entry per lot in either (a lot not counted is counted
+ * 0; a lot found that the book did not know is expected 0). FEFO order.
+ */
+export function countedLots(
+  snapshot: readonly Lot[],
+  counted: readonly { batch: string; expiresOn: string | null; qty: number }[],
+): CountedLot[] {
+  const m = new Map<string, CountedLot & { order: Lot }>();
+  const at = (batch: string, expiresOn: string | null) => {
+    const undated = batch === UNDATED;
+    const k = lotKey(batch, undated ? null : expiresOn);
+    let e = m.get(k);
+    if (!e) {
+      e = {
+        batch,
+        ...(undated || expiresOn === null ? {} : { expiresOn }),
+        expected: 0,
+        counted: 0,
+        order: { batch, expiresOn: undated ? null : expiresOn, qty: 0 },
+      };
+      m.set(k, e);
+    }
+    return e;
+  };
+  for (const l of snapshot) at(l.batch, l.expiresOn).expected += l.qty;
+  for (const c of counted) at(c.batch, c.expiresOn).counted += c.qty;
+  return [...m.values()]
+    .sort((a, b) => fefoCompare(a.order, b.order))
+    .map(({ order: _o, ...l }) => l)
+    .filter((l) => l.expected !== 0 || l.counted !== 0);
+}
+
+/**
+ * What approving a line counted by lot moves: each lot by its own count less its snapshot (the
+ * undated rest too), so after approval the lots are what was counted, not a loss left on the
+ * undated rest. Undefined when the lots do not add up to the line's expected and counted (an old
+ * or forged count): the caller then falls back to a FEFO draw.
+ */
+export function countLotDeltas(line: {
+  expected: number;
+  counted: number;
+  lots?: readonly CountedLot[] | undefined;
+}): LotDelta[] | undefined {
+  const lots = line.lots;
+  if (!lots || lots.length === 0) return undefined;
+  const keys = new Set<string>();
+  let expected = 0;
+  let counted = 0;
+  for (const l of lots) {
+    const dated = l.batch !== UNDATED;
+    if (dated !== (l.expiresOn !== undefined)) return undefined;
+    const k = lotKey(l.batch, l.expiresOn);
+    if (keys.has(k) || l.counted < 0) return undefined;
+    keys.add(k);
+    expected += l.expected;
+    counted += l.counted;
+  }
+  if (expected !== line.expected || counted !== line.counted) return undefined;
+  return lots
+    .filter((l) => l.counted !== l.expected)
+    .map((l) => delta(l.batch, l.expiresOn ?? null, l.counted - l.expected));
+}

@@ -74,6 +74,16 @@ const edge = <T = any>(store: string, method: string, path: string, body?: unkno
     who: store,
   });
 
+/** An edge call whose refusal is read, not thrown: status and body. */
+async function edgeRaw(store: string, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${edges[store]!.ready.http!}/api/v1${path}`, {
+    method,
+    headers: { "content-type": "application/json", authorization: `Bearer ${tokens[store]}` },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
 /** On-hand at the edge (its own book) and at HQ (the ledger). */
 async function onHand(store: string) {
   const e = await edge<{ onHand: number }>(store, "GET", `/products/${SKU}`);
@@ -524,7 +534,7 @@ describe("one SKU through the supply chain", () => {
     expect(await planOf(B)).toEqual({ onHand: 9, onOrder: 0, inTransit: 0 });
   });
 
-  test("a stocktake at A: opened by HQ, the frozen snapshot counted at the till, approved, the loss posted", async () => {
+  test("a stocktake at A counted by lot: opened by HQ, the frozen snapshot counted lot by lot at the till, approved, the loss posted on the lot it came from", async () => {
     const book = 30 + received;
     const { session: opened } = await hq<{ session: { id: string; status: string } }>(
       "POST",
@@ -550,11 +560,47 @@ describe("one SKU through the supply chain", () => {
       cashierId: "1001",
       pin: "1234",
     });
-    // One pot is missing from the shelf.
+    // Dated goods are counted lot by lot: the plain barcode alone is refused with the reason.
+    const plain = await edgeRaw(A, "POST", `/stocktakes/${session}/scans`, {
+      token: counter.token,
+      code: GTIN,
+      qty: 1,
+    });
+    expect(plain.status).toBe(409);
+    expect(plain.body).toMatchObject({ reason: "lot_required" });
+    // The lots to pick from: batch and expiry, no quantities (counting is blind).
+    const choices = await edge<{ byLot: boolean; lots: Record<string, unknown>[] }>(
+      A,
+      "GET",
+      `/stocktakes/${session}/lots/${SKU}`,
+    );
+    expect(choices.byLot).toBe(true);
+    expect(choices.lots).toEqual([
+      { batch: "B-NEAR", expiresOn: chinaDay(3) },
+      { batch: "L-OPEN", expiresOn: chinaDay(13) },
+      { batch: "B-LATE", expiresOn: chinaDay(20) },
+    ]);
+    // One pot of the OPENING lot is missing (not the first-expiring one): the near and late lots
+    // typed, the opening lot read from its GS1-128 label (GTIN, expiry, batch).
     await edge(A, "POST", `/stocktakes/${session}/scans`, {
       token: counter.token,
       code: GTIN,
-      qty: book - 1,
+      qty: 2,
+      batch: "B-NEAR",
+      expiresOn: chinaDay(3),
+    });
+    await edge(A, "POST", `/stocktakes/${session}/scans`, {
+      token: counter.token,
+      code: GTIN,
+      qty: received - 12,
+      batch: "B-LATE",
+      expiresOn: chinaDay(20),
+    });
+    const yymmdd = chinaDay(13).slice(2).replaceAll("-", "");
+    await edge(A, "POST", `/stocktakes/${session}/scans`, {
+      token: counter.token,
+      code: `(01)0${GTIN}(17)${yymmdd}(10)L-OPEN`,
+      qty: 39,
     });
     const fin = await edge<{ status: string }>(A, "POST", `/stocktakes/${session}/finish`, {
       token: counter.token,
@@ -563,13 +609,26 @@ describe("one SKU through the supply chain", () => {
     await delivered(A);
     type Session = {
       status: string;
-      lines: { sku: string; expected: number; counted: number; diff: number; valueFen: number | null }[];
+      lines: {
+        sku: string;
+        expected: number;
+        counted: number;
+        diff: number;
+        valueFen: number | null;
+        lots?: { batch: string; expiresOn?: string; expected: number; counted: number }[];
+      }[];
     };
     const sub = await hq<Session>("GET", `/api/v1/stocktakes/${session}`);
     const loss = share(valueA, 1, book);
     expect(sub.status).toBe("submitted");
     expect(sub.lines).toEqual([
       expect.objectContaining({ sku: SKU, expected: book, counted: book - 1, diff: -1, valueFen: -loss }),
+    ]);
+    // HQ sees each lot's snapshot and count.
+    expect(sub.lines[0]!.lots).toEqual([
+      { batch: "B-NEAR", expiresOn: chinaDay(3), expected: 2, counted: 2 },
+      { batch: "L-OPEN", expiresOn: chinaDay(13), expected: 40, counted: 39 },
+      { batch: "B-LATE", expiresOn: chinaDay(20), expected: received - 12, counted: received - 12 },
     ]);
     // Nothing moves before the approval.
     expect(await onHand(A)).toEqual({ edge: book, hq: book });
@@ -578,13 +637,17 @@ describe("one SKU through the supply chain", () => {
     expect(await onHand(A)).toEqual({ edge: book - 1, hq: book - 1 });
     valueA -= loss;
     expect(await cost(A)).toEqual({ onHand: book - 1, valueFen: valueA });
-    // The lost pot leaves first-expiring first on both sides: one of the near lot is left.
+    // The lost pot leaves the lot it was counted short in, on both sides: the near lot keeps its two.
     const atA = [
       `B-LATE@${chinaDay(20)}x${received - 12}`,
-      `B-NEAR@${chinaDay(3)}x1`,
-      `L-OPEN@${chinaDay(13)}x40`,
+      `B-NEAR@${chinaDay(3)}x2`,
+      `L-OPEN@${chinaDay(13)}x39`,
     ];
     expect(await lots(A)).toEqual({ edge: atA, hq: atA });
+    // HQ's stored lots hold no negative undated rest: the lots themselves sum to on-hand.
+    const stored = await hq<{ onHand: number; lots: Lot[] }>("GET", `/api/v1/stores/${A}/lots/${SKU}`);
+    expect(stored.lots.filter((l) => l.batch === "")).toEqual([]);
+    expect(stored.lots.reduce((a, l) => a + l.qty, 0)).toBe(stored.onHand);
   });
 
   test("the daily markdown run: near-expiry lots -> a change set to the pilot store, promoted to the chain, the marked-down sale priced at B's till and audited at HQ", async () => {
@@ -703,7 +766,20 @@ describe("one SKU through the supply chain", () => {
       cashierId: "1001",
       pin: "1234",
     });
-    await edge(B, "POST", `/stocktakes/${session.id}/scans`, { token: counter.token, code: GTIN, qty: 10 });
+    // By lot: the near lot's seven, and ten less those on the shelf without a date.
+    await edge(B, "POST", `/stocktakes/${session.id}/scans`, {
+      token: counter.token,
+      code: GTIN,
+      qty: 7,
+      batch: "B-NEAR",
+      expiresOn: chinaDay(3),
+    });
+    await edge(B, "POST", `/stocktakes/${session.id}/scans`, {
+      token: counter.token,
+      code: GTIN,
+      qty: 3,
+      batch: "",
+    });
     expect(
       (
         await edge<{ status: string }>(B, "POST", `/stocktakes/${session.id}/finish`, {

@@ -819,6 +819,12 @@ export type Stocktake = StocktakeSummary & {
     counted: number;
     recounted: boolean;
     counters: string[];
+    lots?: {
+      batch: string;
+      expiresOn?: string;
+      expected: number;
+      counted: number;
+    }[];
     diff: number;
     averageFen: number | null;
     valueFen: number | null;

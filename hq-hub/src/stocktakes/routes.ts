@@ -40,6 +40,17 @@ const Detail = Summary.extend({
       counted: z.number().int(),
       recounted: z.boolean(),
       counters: z.array(z.string()),
+      /** Dated goods counted by lot: each lot's snapshot and count (batch "" the undated rest). */
+      lots: z
+        .array(
+          z.object({
+            batch: z.string(),
+            expiresOn: z.string().optional(),
+            expected: z.number().int(),
+            counted: z.number().int(),
+          }),
+        )
+        .optional(),
       diff: z.number().int(),
       averageFen: z.number().int().nullable(),
       valueFen: z.number().int().nullable(),

@@ -3,10 +3,15 @@
 // differences posted as count_adjustment movements in HQ's ledger, which costing/ values at
 // the average and finance/ posts as count gains / losses, and sent down to the store as one
 // stock.movement), reject or cancel; and the alerts: negative book stock and big variances.
+// Dated goods counted by lot move each lot by its own difference, in HQ's mirror of the store's
+// lots and in the movement sent down, so both sides keep the counted lots (no loss left as a
+// negative undated rest); a loss counted without lots (an older store) is drawn FEFO from HQ's
+// mirror and sent down the same way.
 import { randomUUID } from "node:crypto";
-import { type Payload, Sku, StocktakeKind } from "@retail/protocol";
+import { type CountedLot, type Payload, Sku, StocktakeKind } from "@retail/protocol";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
+import type { Batches } from "../batches/batches.ts";
 import type { Costing } from "../costing/costing.ts";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import {
@@ -21,7 +26,14 @@ import {
 import { fromZod, NotFoundError, StateError, ValidationError } from "../errors.ts";
 import { type StocktakeStatus, stocktakeLifecycle } from "./lifecycle.ts";
 import { type SessionRow, sessionRow } from "./storage.ts";
-import { alertsOf, type StocktakeAlertKind, type VarianceLine, varianceLines } from "./variance.ts";
+import {
+  alertsOf,
+  countLotMoves,
+  datedOf,
+  type StocktakeAlertKind,
+  type VarianceLine,
+  varianceLines,
+} from "./variance.ts";
 
 export const OpenStocktakeInput = z
   .strictObject({
@@ -40,8 +52,14 @@ export const OpenStocktakeInput = z
 
 export const DecideInput = z.strictObject({ note: z.string().max(500).optional() });
 
-export function createStocktakes(deps: { db: Sqlite; now: () => Date; costing: Pick<Costing, "positions"> }) {
-  const { db, now, costing } = deps;
+export function createStocktakes(deps: {
+  db: Sqlite;
+  now: () => Date;
+  costing: Pick<Costing, "positions">;
+  /** HQ's mirror of the stores' lots (batches/). */
+  lots: Pick<Batches, "drawForTransfer" | "applyLots" | "lotsOf">;
+}) {
+  const { db, now, costing, lots } = deps;
   const orm = openDrizzle(db);
 
   function load(id: string): SessionRow {
@@ -63,6 +81,7 @@ export function createStocktakes(deps: { db: Sqlite; now: () => Date; costing: P
         counted: l.counted,
         recounted: l.recounted === 1,
         counters: JSON.parse(l.countersJson) as string[],
+        lots: l.lotsJson ? (JSON.parse(l.lotsJson) as CountedLot[]) : undefined,
       }));
   }
 
@@ -186,9 +205,15 @@ export function createStocktakes(deps: { db: Sqlite; now: () => Date; costing: P
     return db.transaction(() => {
       const d = decideIn(id, "approve", actor, note);
       const diffs = linesOf(id)
-        .filter((l) => l.counted !== l.expected)
-        .map((l) => ({ sku: l.sku, qty: l.counted - l.expected }));
+        .map((l) => ({
+          sku: l.sku,
+          qty: l.counted - l.expected,
+          batches: countLotMoves(l, (qty) => lots.drawForTransfer(d.s.storeId, l.sku, qty)),
+        }))
+        .filter((l) => l.qty !== 0 || l.batches !== undefined);
       for (const l of diffs) {
+        if (l.batches) lots.applyLots(d.s.storeId, [{ sku: l.sku, deltas: datedOf(l.batches) }], d.at);
+        if (l.qty === 0) continue; // lots changed places, the total did not
         orm
           .insert(stockLedger)
           .values({
@@ -224,7 +249,17 @@ export function createStocktakes(deps: { db: Sqlite; now: () => Date; costing: P
         })
         .run();
       const movement: Payload<"stock.movement"> | undefined = diffs.length
-        ? { movementId: `${id}-adj`, kind: "adjustment", reference: id, lines: diffs, at: d.at }
+        ? {
+            movementId: `${id}-adj`,
+            kind: "adjustment",
+            reference: id,
+            lines: diffs.map((l) => ({
+              sku: l.sku,
+              qty: l.qty,
+              ...(l.batches ? { batches: l.batches } : {}),
+            })),
+            at: d.at,
+          }
         : undefined;
       return { session: summary(d.s), update: d.update, movement };
     })();

@@ -81,6 +81,7 @@ export function recordSubmitted(
         counted: l.counted,
         recounted: l.recounted ? 1 : 0,
         countersJson: JSON.stringify(l.counters),
+        lotsJson: l.lots ? JSON.stringify(l.lots) : null,
       })
       .run();
 }

@@ -1,5 +1,5 @@
-import { expect, test } from "bun:test";
-import { alertsOf, varianceLines } from "./variance.ts";
+import { describe, expect, test } from "bun:test";
+import { alertsOf, countLotMoves, datedOf, varianceLines } from "./variance.ts";
 
 const line = (sku: string, expected: number, counted: number) => ({
   sku,
@@ -68,4 +68,53 @@ test("with the store's position the difference is valued exactly as approval pos
     ["C", -167],
     ["D", -200],
   ]);
+});
+
+describe("the lots approving a line moves", () => {
+  const draw = (qty: number) => [
+    { batch: "", qty: -1 },
+    { batch: "L1", expiresOn: "2026-12-10", qty: -(qty - 1) },
+  ];
+  test("counted by lot: each lot by its own count less its snapshot, also when the total did not move", () => {
+    const lots = [
+      { batch: "L1", expiresOn: "2026-12-10", expected: 4, counted: 2 },
+      { batch: "L2", expiresOn: "2026-12-20", expected: 3, counted: 5 },
+      { batch: "", expected: 1, counted: 1 },
+    ];
+    expect(countLotMoves({ expected: 8, counted: 8, lots }, draw)).toEqual([
+      { batch: "L1", expiresOn: "2026-12-10", qty: -2 },
+      { batch: "L2", expiresOn: "2026-12-20", qty: 2 },
+    ]);
+    expect(
+      countLotMoves(
+        { expected: 8, counted: 8, lots: lots.map((l) => ({ ...l, counted: l.expected })) },
+        draw,
+      ),
+    ).toBe(undefined);
+  });
+  test("forged or old counts: lots that do not add up, a dated lot without a date, a lot twice -> a loss drawn FEFO, a gain undated", () => {
+    const forged = [
+      [{ batch: "L1", expiresOn: "2026-12-10", expected: 4, counted: 0 }], // sums to 4, not 8
+      [
+        { batch: "L1", expected: 8, counted: 5 }, // a dated lot with no date
+      ],
+      [
+        { batch: "L1", expiresOn: "2026-12-10", expected: 4, counted: 2 },
+        { batch: "L1", expiresOn: "2026-12-10", expected: 4, counted: 3 },
+      ],
+    ];
+    for (const lots of forged)
+      expect(countLotMoves({ expected: 8, counted: 5, lots }, draw)).toEqual([
+        { batch: "", qty: -1 },
+        { batch: "L1", expiresOn: "2026-12-10", qty: -2 },
+      ]);
+    expect(countLotMoves({ expected: 8, counted: 5 }, () => [{ batch: "", qty: -3 }])).toBe(undefined);
+    expect(countLotMoves({ expected: 5, counted: 8 }, draw)).toBe(undefined);
+    expect(
+      datedOf([
+        { batch: "", qty: -1 },
+        { batch: "L1", expiresOn: "2026-12-10", qty: -2 },
+      ]),
+    ).toEqual([{ batch: "L1", expiresOn: "2026-12-10", qty: -2 }]);
+  });
 });

@@ -1,6 +1,8 @@
 // A submitted count's differences, pure: each line's difference against the frozen snapshot,
 // its value at the store's moving-average cost, and the alerts HQ raises: book stock below zero
-// when the session opened (sales the store booked without the units) and big variances.
+// when the session opened (sales the store booked without the units) and big variances; and
+// the lots approving a line moves.
+import { type CountedLot, countLotDeltas, type LotDelta, UNDATED } from "@retail/protocol";
 import { applyCost } from "../costing/ledger.ts";
 
 export interface CountedLine {
@@ -73,4 +75,29 @@ export function alertsOf(
     if (l.diff !== 0 && big) out.push({ sku: l.sku, kind: "big_variance" });
   }
   return out;
+}
+
+/**
+ * The lot deltas approving a line moves (undefined: none, the undated rest takes the
+ * difference): counted by lot, each lot's count less its snapshot; a loss counted without lots
+ * (an older store, or lots that do not add up) drawn FEFO by `draw` from HQ's mirror of the
+ * store, when that draw touches a dated lot.
+ */
+export function countLotMoves(
+  l: { expected: number; counted: number; lots?: readonly CountedLot[] | undefined },
+  draw: (qty: number) => LotDelta[],
+): LotDelta[] | undefined {
+  const byLot = countLotDeltas(l);
+  if (byLot) return byLot.length > 0 ? byLot : undefined;
+  const diff = l.counted - l.expected;
+  if (diff >= 0) return undefined;
+  const drawn = draw(-diff);
+  return drawn.some((x) => x.batch !== UNDATED) && drawn.length <= 20 ? drawn : undefined;
+}
+
+/** The dated part of lot deltas (what HQ's mirror stores; the undated rest is on-hand less them). */
+export function datedOf(ds: readonly LotDelta[]): { batch: string; expiresOn: string; qty: number }[] {
+  return ds.flatMap((d) =>
+    d.batch !== UNDATED && d.expiresOn ? [{ batch: d.batch, expiresOn: d.expiresOn, qty: d.qty }] : [],
+  );
 }

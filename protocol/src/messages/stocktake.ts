@@ -2,9 +2,12 @@
 // counted on the store's devices, approved at HQ. HQ opens (or cancels) a session at a store and
 // tells it what HQ decided (stocktake.update, seq = 0); the store sends the finished count up once
 // (stocktake.submitted, a ledger event: exactly once at HQ through the inbox, like a sale).
+// Dated goods are counted by lot: a line then names each lot's snapshot and count, and HQ's
+// approval moves each lot by its own difference (batches.ts countLotDeltas) on both sides.
 import { z } from "zod";
 import { IsoTime, Sku } from "../catalog.ts";
 import { CashierCode, Id, StockQty } from "./fields.ts";
+import { BatchCode, ExpiryDate } from "./stock.ts";
 
 export const StocktakeKind = z.enum(["full", "cycle"]);
 
@@ -45,6 +48,21 @@ export const StocktakeSubmittedV1 = z.strictObject({
         recounted: z.boolean(),
         /** Distinct counters who counted this line. */
         counters: z.array(CashierCode).max(20),
+        /**
+         * Dated goods counted by lot: each lot's snapshot and count (batch "" the undated rest).
+         * They sum to expected and counted; HQ checks that before it trusts them.
+         */
+        lots: z
+          .array(
+            z.strictObject({
+              batch: z.union([z.literal(""), BatchCode]),
+              expiresOn: ExpiryDate.optional(),
+              expected: StockQty,
+              counted: StockQty.nonnegative(),
+            }),
+          )
+          .max(20)
+          .optional(),
       }),
     )
     .max(MAX_STOCKTAKE_LINES),

@@ -48,6 +48,7 @@ test("the drizzle schema matches the SQL migrations, pragmas are WAL + synchrono
     "drizzle/0003_stock_lots.sql",
     "drizzle/0004_fleet_commands.sql",
     "drizzle/0005_points.sql",
+    "drizzle/0006_stocktake_lots.sql",
   ]);
   for (const table of Object.values(schema)) {
     if (typeof table === "function") continue; // the catalog table builders

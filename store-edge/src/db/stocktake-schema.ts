@@ -1,5 +1,6 @@
 // The edge's stocktake tables (stocktake/), re-exported by schema.ts (drizzle-kit reads it):
-// a count session, its frozen snapshot of book stock, and every counter's scans. The finished
+// a count session, its frozen snapshot of book stock (per lot for dated goods), and every
+// counter's scans (with the lot counted, for dated goods). The finished
 // count goes up once as stocktake.submitted through the outbox.
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
@@ -27,6 +28,8 @@ export const stocktakeSnapshot = sqliteTable(
     sessionId: text("session_id").notNull(),
     sku: text("sku").notNull(),
     expected: integer("expected").notNull(),
+    /** A dated SKU's lots when the session opened (JSON Lot[], the undated rest included); null otherwise. */
+    lotsJson: text("lots_json"),
   },
   (t) => [primaryKey({ columns: [t.sessionId, t.sku] })],
 );
@@ -41,6 +44,9 @@ export const stocktakeEntries = sqliteTable(
     counter: text("counter").notNull(),
     round: integer("round").notNull(),
     at: text("at").notNull(),
+    /** The lot counted (dated goods): its batch ("" the undated rest) and expiry; null when not by lot. */
+    batch: text("batch"),
+    expiresOn: text("expires_on"),
   },
   (t) => [index("stocktake_entries_session").on(t.sessionId)],
 );

@@ -1,7 +1,8 @@
 // The stocktake LAN API for the till's counting screen: sessions (open ones first), open a
 // store count, a counter signs in (code + PIN -> a token for the scans), scans, finish
-// (recount round or submit to HQ), cancel a store count.
+// (recount round or submit to HQ), cancel a store count; a dated SKU's lots to pick from.
 import { z } from "zod";
+import { invalid } from "../errors.ts";
 import { body, CashierId, newApi, Pin } from "../http/body.ts";
 import type { Stocktakes } from "./stocktakes.ts";
 
@@ -18,6 +19,9 @@ const schemas = {
     token: z.string().min(1).max(64),
     code: z.string().min(1).max(64),
     qty: z.int().nonnegative().max(1_000_000).optional(),
+    /** Dated goods: the lot counted ("" the undated rest) and its expiry. */
+    batch: z.string().max(40).optional(),
+    expiresOn: z.string().max(10).optional(),
   }),
   token: z.strictObject({ token: z.string().min(1).max(64) }),
 };
@@ -36,8 +40,12 @@ export function stocktakeRoutes(st: Stocktakes) {
   });
   api.post("/stocktakes/:id/scans", async (c) => {
     const b = await body(c, schemas.scan);
-    return c.json(st.scan(c.req.param("id"), b.token, b.code, b.qty ?? 1));
+    const lot = b.batch !== undefined ? { batch: b.batch, expiresOn: b.expiresOn } : undefined;
+    if (!lot && b.expiresOn !== undefined) throw invalid("batch", "an expiry names its batch");
+    return c.json(st.scan(c.req.param("id"), b.token, b.code, b.qty ?? 1, lot));
   });
+  // The lots a counter may pick for a dated SKU (batch and expiry, no quantities: counting is blind).
+  api.get("/stocktakes/:id/lots/:sku", (c) => c.json(st.lotChoices(c.req.param("id"), c.req.param("sku"))));
   api.post("/stocktakes/:id/finish", async (c) => {
     const b = await body(c, schemas.token);
     return c.json(st.finish(c.req.param("id"), b.token));

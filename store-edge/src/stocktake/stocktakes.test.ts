@@ -133,3 +133,103 @@ test("hostile: no token, another session's token, a SKU outside the cycle, an un
   );
   expect(edge.stocktakes.view("ST-HQ-1").lines.every((l) => l.counted === 0)).toBe(true);
 });
+
+test("dated goods are counted by lot: the plain code refused, lots typed or read from the GS1-128 label; the line carries each lot; HQ's approval moves each lot", async () => {
+  const edge = await edgeWithStock();
+  const at = new Date().toISOString();
+  // SKU 1 holds two dated lots and an undated rest: 4 + 3 + 3 = 10.
+  edge.db.write(() =>
+    edge.stock.lots.apply(
+      skuOf(1),
+      [
+        { batch: "L1", expiresOn: "2026-12-10", qty: 4 },
+        { batch: "L2", expiresOn: "2026-12-20", qty: 3 },
+      ],
+      at,
+    ),
+  );
+  edge.stocktakes.fromHq(update({}));
+  const a = await edge.stocktakes.signIn("ST-HQ-1", "1001", "1234");
+  const scan = (code: string, qty: number, lot?: { batch: string; expiresOn?: string }) =>
+    edge.stocktakes.scan("ST-HQ-1", a.token, code, qty, lot);
+  expect(() => scan(gtinOf(1), 1)).toThrow(/counted by lot/);
+  // Blind: the lots to pick name batch and expiry, never how many.
+  expect(edge.stocktakes.lotChoices("ST-HQ-1", skuOf(1))).toEqual({
+    sku: skuOf(1),
+    byLot: true,
+    lots: [
+      { batch: "L1", expiresOn: "2026-12-10" },
+      { batch: "L2", expiresOn: "2026-12-20" },
+    ],
+  });
+  // Hostile lots: a bad batch, a batch without a real date, a date on the undated rest, a label
+  // with no such day, a label that contradicts the typed lot.
+  expect(() => scan(gtinOf(1), 1, { batch: "L1;DROP", expiresOn: "2026-12-10" })).toThrow(/batch/);
+  expect(() => scan(gtinOf(1), 1, { batch: "L1", expiresOn: "2026-02-30" })).toThrow(/expiry/);
+  expect(() => scan(gtinOf(1), 1, { batch: "L1" })).toThrow(/expiry/);
+  expect(() => scan(gtinOf(1), 1, { batch: "", expiresOn: "2026-12-10" })).toThrow(
+    /undated rest has no expiry/,
+  );
+  expect(() => scan(`(01)0${gtinOf(1)}(17)261232(10)L1`, 1)).toThrow(/no such day/);
+  expect(() =>
+    scan(`(01)0${gtinOf(1)}(17)261210(10)L1`, 1, { batch: "L2", expiresOn: "2026-12-20" }),
+  ).toThrow(/the label says lot L1/);
+  // L1 counted 1 short (3), read from its label; L2 as booked (typed); the undated rest 3; a new lot L3 found.
+  expect(scan(`(01)0${gtinOf(1)}(17)261210(10)L1`, 3)).toMatchObject({
+    sku: skuOf(1),
+    qty: 3,
+    lot: { batch: "L1", expiresOn: "2026-12-10" },
+  });
+  scan(gtinOf(1), 3, { batch: "L2", expiresOn: "2026-12-20" });
+  scan(skuOf(1), 3, { batch: "" });
+  scan(skuOf(1), 2, { batch: "L3", expiresOn: "2027-01-05" });
+  // An undated SKU counts as before, and may not be refused for want of a lot.
+  scan(gtinOf(2), 5);
+  const view = edge.stocktakes.view("ST-HQ-1");
+  expect(view.lines.find((l) => l.sku === skuOf(1))).toMatchObject({
+    counted: 11,
+    byLot: true,
+    lots: [
+      { batch: "L1", expiresOn: "2026-12-10", counted: 3 },
+      { batch: "L2", expiresOn: "2026-12-20", counted: 3 },
+      { batch: "", expiresOn: null, counted: 3 },
+      { batch: "L3", expiresOn: "2027-01-05", counted: 2 },
+    ],
+  });
+  expect(view.lines.find((l) => l.sku === skuOf(2))).toMatchObject({ byLot: false, lots: [] });
+  expect(edge.stocktakes.finish("ST-HQ-1", a.token).status).toBe("submitted");
+  const [sent] = submittedOf(edge);
+  const line1 = sent!.lines.find((l) => l.sku === skuOf(1))!;
+  expect(line1).toMatchObject({ expected: 10, counted: 11 });
+  expect(line1.lots).toEqual([
+    { batch: "", expected: 3, counted: 3 },
+    { batch: "L1", expiresOn: "2026-12-10", expected: 4, counted: 3 },
+    { batch: "L2", expiresOn: "2026-12-20", expected: 3, counted: 3 },
+    { batch: "L3", expiresOn: "2027-01-05", expected: 0, counted: 2 },
+  ]);
+  expect(sent!.lines.find((l) => l.sku === skuOf(2))!.lots).toBeUndefined();
+  // HQ approves: one stock.movement moving each lot by its own difference.
+  edge.stock.applyMovement({
+    movementId: "ST-HQ-1-adj",
+    kind: "adjustment",
+    reference: "ST-HQ-1",
+    lines: [
+      {
+        sku: skuOf(1),
+        qty: 1,
+        batches: [
+          { batch: "L1", expiresOn: "2026-12-10", qty: -1 },
+          { batch: "L3", expiresOn: "2027-01-05", qty: 2 },
+        ],
+      },
+    ],
+    at,
+  });
+  expect(edge.stock.onHand(skuOf(1))).toBe(11);
+  expect(edge.stock.lots.lots(skuOf(1))).toEqual([
+    { batch: "", expiresOn: null, qty: 3 },
+    { batch: "L1", expiresOn: "2026-12-10", qty: 3 },
+    { batch: "L2", expiresOn: "2026-12-20", qty: 3 },
+    { batch: "L3", expiresOn: "2027-01-05", qty: 2 },
+  ]);
+});

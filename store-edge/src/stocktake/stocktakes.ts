@@ -1,12 +1,16 @@
+// Over 400 lines because one count session's life (snapshot, sign-in, scans by lot, recount, submit, views) shares its private reads.
 // Stocktakes at the store: a count session (opened by HQ through stocktake.update, or here), a
 // frozen snapshot of the store's book stock taken when it opens, counters who sign in with
 // their code and PIN and scan (barcode or SKU, a quantity each), a recount round for the lines
 // more than the threshold away from the snapshot, and the finished count sent up once as
 // stocktake.submitted in the same transaction as the status (the outbox: exactly once at HQ).
+// Dated goods are counted by lot: the snapshot keeps their lots, a scan of such a SKU names the
+// lot (batch and expiry typed or read from the lot's GS1-128 label, or "" for the undated rest)
+// and the submitted line says each lot's snapshot and count, so approval moves each lot.
 // Counting is blind: the till never shows the snapshot. Stock moves only when HQ approves (a
 // stock.movement from HQ); HQ's decision comes back as stocktake.update.
 import { randomBytes } from "node:crypto";
-import { type Payload, uuidv7 } from "@retail/protocol";
+import { type Lot, type Payload, uuidv7 } from "@retail/protocol";
 import { and, asc, desc, eq, inArray, ne } from "drizzle-orm";
 import type { CatalogReplica } from "../catalog/replica.ts";
 import type { Clock } from "../clock.ts";
@@ -15,6 +19,7 @@ import type { EdgeDb } from "../db.ts";
 import { EdgeError, invalid } from "../errors.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import type { StockLedger } from "../stock.ts";
+import { type CountLot, lotChoicesOf, readCountLot, submittedLots } from "./count-lots.ts";
 import { type CountEntry, overThreshold, type TallyLine, tally } from "./tally.ts";
 
 type Session = typeof stocktakeSessions.$inferSelect;
@@ -40,6 +45,9 @@ export interface StocktakeView {
     recount: boolean;
     recounted: boolean;
     counters: string[];
+    /** Dated goods: counted by lot (the scan must name one); what each lot was counted at. */
+    byLot: boolean;
+    lots: { batch: string; expiresOn: string | null; counted: number }[];
   }[];
 }
 
@@ -82,8 +90,17 @@ export class Stocktakes {
             .from(stockOnHand)
             .where(ne(stockOnHand.qty, 0))
             .all();
+    const lots = this.d.stock.lots;
     for (const b of book)
-      db.insert(stocktakeSnapshot).values({ sessionId: s.id, sku: b.sku, expected: b.qty }).run();
+      db.insert(stocktakeSnapshot)
+        .values({
+          sessionId: s.id,
+          sku: b.sku,
+          expected: b.qty,
+          // Dated goods: their lots now (the undated rest included), to count each against.
+          lotsJson: lots.isTracked(b.sku) ? JSON.stringify(lots.lots(b.sku)) : null,
+        })
+        .run();
   }
 
   /** What HQ decided (stocktake.update): open a session, cancel it, or its approval / rejection. */
@@ -186,12 +203,52 @@ export class Stocktakes {
     return c.cashierId;
   }
 
-  /** One scan or typed line: a barcode or SKU and how many (0 confirms none on a recount). */
-  scan(id: string, token: string, code: string, qty = 1) {
+  /** The snapshot's lots of a dated SKU (null: not counted by lot when the session opened). */
+  private snapshotLots(id: string, sku: string): Lot[] | null | undefined {
+    const r = this.d.db.d
+      .select({ lotsJson: stocktakeSnapshot.lotsJson })
+      .from(stocktakeSnapshot)
+      .where(and(eq(stocktakeSnapshot.sessionId, id), eq(stocktakeSnapshot.sku, sku)))
+      .get();
+    return r === undefined ? undefined : r.lotsJson ? (JSON.parse(r.lotsJson) as Lot[]) : null;
+  }
+
+  /** A SKU is counted by lot when it had lots at the snapshot or has them now. */
+  private byLot(id: string, sku: string): boolean {
+    return Boolean(this.snapshotLots(id, sku)) || this.d.stock.lots.isTracked(sku);
+  }
+
+  /**
+   * The lots a counter may pick for a dated SKU: batch and expiry only (counting is blind: no
+   * quantities), the snapshot's and those counted so far in this session, FEFO.
+   */
+  lotChoices(
+    id: string,
+    sku: string,
+  ): { sku: string; byLot: boolean; lots: { batch: string; expiresOn: string }[] } {
+    this.row(id);
+    if (!this.d.replica.lookup.products.has(sku))
+      throw new EdgeError("not_found", "sku", `no product ${sku}`);
+    const lots = lotChoicesOf(
+      this.snapshotLots(id, sku) ?? this.d.stock.lots.lots(sku),
+      this.entries(id),
+      sku,
+    );
+    return { sku, byLot: this.byLot(id, sku), lots };
+  }
+
+  /**
+   * One scan or typed line: a barcode or SKU and how many (0 confirms none on a recount). A
+   * dated SKU names its lot (typed, or the lot's GS1-128 label as the code); "" the undated rest.
+   */
+  scan(id: string, token: string, code: string, qty = 1, lotIn?: CountLot) {
     const counter = this.counter(id, token);
     if (!Number.isInteger(qty) || qty < 0 || qty > MAX_QTY)
       throw invalid("qty", `a whole number 0..${MAX_QTY}`);
     const lookup = this.d.replica.lookup;
+    const read = readCountLot(code, lotIn);
+    const lot = read.lot;
+    code = read.code;
     const bySku = lookup.products.get(code);
     const hit = bySku ? { product: bySku, qty: 1, pack: undefined } : lookup.byCode(code);
     if (!hit)
@@ -220,6 +277,13 @@ export class Stocktakes {
           `${sku} ${product.name} is not asked for a recount`,
           "not_recount",
         );
+      if (!lot && this.byLot(id, sku))
+        throw new EdgeError(
+          "conflict",
+          "batch",
+          `${sku} ${product.name} is counted by lot: name its batch and expiry, or the undated rest`,
+          "lot_required",
+        );
       this.d.db.d
         .insert(stocktakeEntries)
         .values({
@@ -229,10 +293,19 @@ export class Stocktakes {
           counter,
           round: s.status === "recount" ? 2 : 1,
           at: this.now(),
+          batch: lot ? lot.batch : null,
+          expiresOn: lot?.batch ? (lot.expiresOn ?? null) : null,
         })
         .run();
       const line = this.lines(s).find((l) => l.sku === sku)!;
-      return { sku, name: product.name, counted: line.counted, qty: units, ...(pack ? { pack } : {}) };
+      return {
+        sku,
+        name: product.name,
+        counted: line.counted,
+        qty: units,
+        ...(pack ? { pack } : {}),
+        ...(lot ? { lot: { batch: lot.batch, expiresOn: lot.batch ? (lot.expiresOn ?? null) : null } } : {}),
+      };
     });
   }
 
@@ -243,6 +316,8 @@ export class Stocktakes {
         qty: stocktakeEntries.qty,
         counter: stocktakeEntries.counter,
         round: stocktakeEntries.round,
+        batch: stocktakeEntries.batch,
+        expiresOn: stocktakeEntries.expiresOn,
       })
       .from(stocktakeEntries)
       .where(eq(stocktakeEntries.sessionId, id))
@@ -310,13 +385,17 @@ export class Stocktakes {
         submittedBy: counter,
         submittedAt: at,
         recountOver: s.recountOver,
-        lines: lines.map((l) => ({
-          sku: l.sku,
-          expected: l.expected,
-          counted: l.counted,
-          recounted: l.recounted,
-          counters: l.counters.slice(0, 20),
-        })),
+        lines: lines.map((l) => {
+          const lots = submittedLots(this.snapshotLots(id, l.sku), l);
+          return {
+            sku: l.sku,
+            expected: l.expected,
+            counted: l.counted,
+            recounted: l.recounted,
+            counters: l.counters.slice(0, 20),
+            ...(lots ? { lots } : {}),
+          };
+        }),
       };
       this.d.db.d
         .update(stocktakeSessions)
@@ -368,6 +447,10 @@ export class Stocktakes {
           recount: l.recount,
           recounted: l.recounted,
           counters: l.counters,
+          byLot: l.byLot || this.byLot(s.id, l.sku),
+          lots: l.byLot
+            ? l.lots.map((x) => ({ batch: x.batch, expiresOn: x.expiresOn, counted: x.qty }))
+            : [],
         })),
     };
   }

@@ -42,3 +42,31 @@ test("a recount replaces the first round of the lines asked for, and only those"
     ["C", 0, true, false],
   ]);
 });
+
+test("dated goods: a line's entries add up per lot, the recount's lots replace the first round's", () => {
+  const entries = [
+    { sku: "Y", qty: 4, counter: "1001", round: 1 as const, batch: "L1", expiresOn: "2026-12-10" },
+    { sku: "Y", qty: 2, counter: "1002", round: 1 as const, batch: "L1", expiresOn: "2026-12-10" },
+    { sku: "Y", qty: 1, counter: "1002", round: 1 as const, batch: "", expiresOn: null },
+    { sku: "A", qty: 3, counter: "1001", round: 1 as const },
+  ];
+  const first = tally(new Map([["Y", 12]]), entries, 2);
+  const y = first.find((l) => l.sku === "Y")!;
+  expect([y.counted, y.byLot, y.lots]).toEqual([
+    7,
+    true,
+    [
+      { batch: "L1", expiresOn: "2026-12-10", qty: 6 },
+      { batch: "", expiresOn: null, qty: 1 },
+    ],
+  ]);
+  const a = first.find((l) => l.sku === "A")!;
+  expect([a.byLot, a.lots]).toEqual([false, [{ batch: "", expiresOn: null, qty: 3 }]]);
+  const again = tally(
+    new Map([["Y", 12]]),
+    [...entries, { sku: "Y", qty: 11, counter: "1003", round: 2, batch: "L2", expiresOn: "2026-12-20" }],
+    2,
+    new Set(["Y"]),
+  );
+  expect(again.find((l) => l.sku === "Y")!.lots).toEqual([{ batch: "L2", expiresOn: "2026-12-20", qty: 11 }]);
+});

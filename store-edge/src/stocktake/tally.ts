@@ -2,13 +2,24 @@
 // (entries add up: counters count different shelves of the same SKU), which lines need a recount
 // (more than `recountOver` from the snapshot after the first round), and the recount replacing
 // the first round for those lines. A full count lists every SKU of the snapshot (uncounted = 0)
-// and every SKU counted; a cycle count lists its SKUs.
+// and every SKU counted; a cycle count lists its SKUs. Dated goods are counted by lot: each
+// line also says what its entries counted of each lot.
 export interface CountEntry {
   sku: string;
   qty: number;
   counter: string;
   /** 1: the first count; 2: the recount of a line over the threshold. */
   round: 1 | 2;
+  /** Dated goods: the lot counted ("" the undated rest); null or absent when not counted by lot. */
+  batch?: string | null;
+  expiresOn?: string | null;
+}
+
+/** What a line's entries counted of one lot (batch "" the undated rest, and entries without a lot). */
+export interface TallyLot {
+  batch: string;
+  expiresOn: string | null;
+  qty: number;
 }
 
 export interface TallyLine {
@@ -20,6 +31,23 @@ export interface TallyLine {
   /** A recount line has at least one recount entry. */
   recounted: boolean;
   counters: string[];
+  /** The counted units by lot (the entries in use: the recount's when there is one). */
+  lots: TallyLot[];
+  /** Some entry of the line named a lot. */
+  byLot: boolean;
+}
+
+function lotsOf(used: readonly CountEntry[]): TallyLot[] {
+  const m = new Map<string, TallyLot>();
+  for (const e of used) {
+    const batch = e.batch ?? "";
+    const expiresOn = batch === "" ? null : (e.expiresOn ?? null);
+    const k = `${batch}|${expiresOn ?? ""}`;
+    const l = m.get(k);
+    if (l) l.qty += e.qty;
+    else m.set(k, { batch, expiresOn, qty: e.qty });
+  }
+  return [...m.values()];
 }
 
 export function tally(
@@ -44,6 +72,8 @@ export function tally(
       recount,
       recounted: recount && second.length > 0,
       counters: [...new Set(mine.map((e) => e.counter))].sort(),
+      lots: lotsOf(used),
+      byLot: mine.some((e) => e.batch !== null && e.batch !== undefined),
     };
   });
 }

@@ -40,6 +40,8 @@ export const stocktakeLines = sqliteTable(
     counted: integer("counted").notNull(),
     recounted: integer("recounted").notNull(),
     countersJson: text("counters_json").notNull(),
+    /** Dated goods counted by lot: the line's lots as the store sent them (JSON CountedLot[]); null otherwise. */
+    lotsJson: text("lots_json"),
   },
   (t) => [primaryKey({ columns: [t.sessionId, t.sku] })],
 );
