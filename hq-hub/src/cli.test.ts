@@ -19,6 +19,15 @@ function run(args: string[], env: Record<string, string> = {}) {
   return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
 }
 
+/** A command's JSON answer; when it printed none, its exit code and stderr are the error. */
+function json(r: ReturnType<typeof run>) {
+  try {
+    return JSON.parse(r.out);
+  } catch {
+    throw new Error(`no JSON on stdout (exit ${r.code}): ${r.err.slice(0, 2000)}`);
+  }
+}
+
 describe("hq-hub CLI", () => {
   test("every command has --help", () => {
     for (const cmd of ["serve", "migrate", "store", "import", "changeset", "broker"]) {
@@ -29,7 +38,11 @@ describe("hq-hub CLI", () => {
     expect(run(["--help"]).out).toContain("Commands:");
   });
 
-  test("migrate, store add, import, changeset release/promote work on the data folder", () => {
+  // About ten CLI processes one after another, each opening and migrating the data folder: at
+  // load 30 on 2 cores that passed 60 s once.
+  test("migrate, store add, import, changeset release/promote work on the data folder", {
+    timeout: 180_000,
+  }, () => {
     const data = join(dir.path, "offline");
     expect(run(["migrate", "--data", data]).out).toContain("0001_init.sql");
     expect(run(["migrate", "--data", data]).out).toContain("up to date");
@@ -48,7 +61,7 @@ describe("hq-hub CLI", () => {
       data,
     ]);
     expect(added.code).toBe(0);
-    expect(JSON.parse(added.out).enrollment.code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    expect(json(added).enrollment.code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     const bad = run(["store", "add", "--id", "s-1", "--name", "x", "--region", "east", "--data", data]);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain("id:");
@@ -59,7 +72,7 @@ describe("hq-hub CLI", () => {
     );
     const imported = run(["import", csv, "--data", data]);
     expect(imported.code).toBe(0);
-    const job = JSON.parse(imported.out);
+    const job = json(imported);
     expect(job).toMatchObject({ state: "done", rows: 1, errors: 0 });
     const badCsv = join(dir.path, "bad-products.csv");
     writeFileSync(badCsv, "sku,name,category,unit,taxRate,weighed,status\nC2,雪碧,10,BTL,12,false,active\n");
@@ -67,11 +80,11 @@ describe("hq-hub CLI", () => {
     expect(failed.code).toBe(1);
     expect(failed.err).toContain("row 1, column taxRate");
     expect(
-      JSON.parse(run(["changeset", "release", String(job.changesetId), "--data", data, "--by", "li"]).out),
+      json(run(["changeset", "release", String(job.changesetId), "--data", data, "--by", "li"])),
     ).toMatchObject({ state: "pilot", version: 1, releasedBy: "li" });
-    expect(
-      JSON.parse(run(["changeset", "promote", String(job.changesetId), "--data", data]).out),
-    ).toMatchObject({ state: "released" });
+    expect(json(run(["changeset", "promote", String(job.changesetId), "--data", data]))).toMatchObject({
+      state: "released",
+    });
     expect(run(["changeset", "promote", String(job.changesetId), "--data", data]).code).toBe(1);
   });
 

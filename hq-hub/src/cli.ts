@@ -1,4 +1,5 @@
 #!/usr/bin/env bun
+// Over 400 lines because the help texts of every command live beside the one dispatch.
 // hq-hub command line. `serve` runs the hub; the other commands work on the data folder
 // directly (no hub needed), or on a running hub with --hq URL (and HQ_ADMIN_TOKEN), which is
 // the way to go while it runs so that it publishes the stores' pointers at once.
@@ -8,15 +9,12 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pkg from "../package.json" with { type: "json" };
 import { hubBuild, unpackHub } from "./appliance.ts";
-import { writeMosquittoConfig } from "./broker/mosquitto-config.ts";
-import { createCatalog } from "./catalog/catalog.ts";
-import { createImports } from "./catalog/import.ts";
 import { type HubConfig, loadConfig } from "./config.ts";
-import { migrate, openDatabase } from "./db/open.ts";
-import { startHub } from "./hub.ts";
-import { readPrivateKey, signManifest, writeNewKey } from "./releases/signing.ts";
-import { createStores } from "./stores/stores.ts";
-import { notifySystemdReady } from "./systemd.ts";
+
+// Each command loads only what it needs: `--help` or `release sign` used to transpile the whole
+// hub first (1.4 s of CPU, 15 s at load 30 on 2 cores).
+const db$ = () => import("./db/open.ts");
+const signing$ = () => import("./releases/signing.ts");
 
 const HELP: Record<string, string> = {
   "": `hq-hub: the chain's HQ hub (ERP core, MQTT broker, store sync)
@@ -164,7 +162,12 @@ function config(): HubConfig {
   }
 }
 
-function local() {
+async function local() {
+  const [{ migrate, openDatabase }, { createCatalog }, { createStores }] = await Promise.all([
+    db$(),
+    import("./catalog/catalog.ts"),
+    import("./stores/stores.ts"),
+  ]);
   const cfg = config();
   const db = openDatabase({
     dataDir: cfg.dataDir,
@@ -194,6 +197,7 @@ const actor = values.by ?? `cli:${process.env.USER ?? "admin"}`;
 
 /** `release sign`: hashes the artefact, signs its manifest with the offline key, optionally posts it. */
 async function releaseSign(keyFile: string): Promise<void> {
+  const { readPrivateKey, signManifest } = await signing$();
   const releaseId =
     intFlag(values.id, "id") ?? fail("release sign: --id N (the release HQ numbered) is required");
   const file = values.file ?? fail("release sign: --file ARTEFACT is required");
@@ -217,6 +221,10 @@ switch (command) {
     const cfg = config();
     // The compiled hub serves the console it carries unless the config names another build.
     if (!cfg.consoleDir && assets) cfg.consoleDir = join(assets, "console");
+    const [{ startHub }, { notifySystemdReady }] = await Promise.all([
+      import("./hub.ts"),
+      import("./systemd.ts"),
+    ]);
     const hub = await startHub(cfg);
     console.log(
       `HQ_READY ${JSON.stringify({ http: hub.http.url, mqtt: hub.mqtt.url, ...(hub.mqtt.tlsUrl ? { mqtts: hub.mqtt.tlsUrl } : {}) })}`,
@@ -235,6 +243,7 @@ switch (command) {
     break;
   }
   case "migrate": {
+    const { migrate, openDatabase } = await db$();
     const cfg = config();
     const db = openDatabase({
       dataDir: cfg.dataDir,
@@ -262,7 +271,7 @@ switch (command) {
       const code = await remote("POST", `/api/v1/stores/${s.id}/enrollment-code`);
       console.log(JSON.stringify({ store: s, enrollment: code }));
     } else {
-      const { stores, db } = local();
+      const { stores, db } = await local();
       try {
         const s = stores.add(input);
         console.log(JSON.stringify({ store: s, enrollment: stores.issueCode(s.id) }));
@@ -289,8 +298,9 @@ switch (command) {
       console.log(JSON.stringify(job));
       break;
     }
-    const { db, now, catalog } = local();
+    const { db, now, catalog } = await local();
     try {
+      const { createImports } = await import("./catalog/import.ts");
       const imports = createImports({ db, now, catalog });
       const job = await imports.runToEnd(actor, kind, csv, intFlag(values.changeset, "changeset"));
       for (const e of job.errors) console.error(`row ${e.row}, column ${e.column || "-"}: ${e.reason}`);
@@ -314,7 +324,7 @@ switch (command) {
   case "changeset": {
     const [action, idText] = positionals;
     if (action === "list") {
-      const { catalog, db } = local();
+      const { catalog, db } = await local();
       for (const c of catalog.changesets()) console.log(JSON.stringify(c));
       db.close();
       break;
@@ -334,7 +344,7 @@ switch (command) {
       );
       break;
     }
-    const { catalog, db } = local();
+    const { catalog, db } = await local();
     try {
       const r =
         action === "promote"
@@ -353,6 +363,7 @@ switch (command) {
   case "release": {
     const action = positionals[0];
     const keyFile = values.key ?? fail("release: --key FILE (the chain's private release key) is required");
+    const { readPrivateKey, writeNewKey } = await signing$();
     const spki = (k: ReturnType<typeof readPrivateKey>) =>
       (createPublicKey(k).export({ type: "spki", format: "der" }) as Buffer).toString("base64");
     try {
@@ -369,10 +380,11 @@ switch (command) {
   }
   case "broker": {
     if (positionals[0] !== "mosquitto-config") fail("usage: hq-hub broker mosquitto-config [--out-dir DIR]");
-    const { cfg, stores, db, now } = local();
+    const { cfg, stores, db, now } = await local();
     const tlsPort = values["tls-port"] === undefined ? undefined : Number(values["tls-port"]);
     if (tlsPort !== undefined && (!Number.isInteger(tlsPort) || tlsPort < 1 || tlsPort > 65535))
       fail(`--tls-port: expected 1..65535, got ${values["tls-port"]}`);
+    const { writeMosquittoConfig } = await import("./broker/mosquitto-config.ts");
     const written = await writeMosquittoConfig({
       db,
       config: cfg,
