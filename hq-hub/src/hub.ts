@@ -108,6 +108,9 @@ const MEMBER_RUN_CHECK_MS = 10 * 60_000;
 
 /** How often the batch-built look-ups of ledger, sale lines and tenders catch up with ingest. */
 const LOOKUP_CATCH_UP_MS = 1000;
+/** Store-day verdicts computed per tick (~2 ms each at 20 sales a day) and how often. */
+const COMPLETENESS_WARM_BATCH = 25;
+const COMPLETENESS_WARM_MS = 500;
 /** How often purchase orders are matched with the deliveries the stores confirmed, and cost catches up. */
 const RECEIPT_REFRESH_MS = 2000;
 const AUTO_RUN_CHECK_MS = 60_000;
@@ -484,6 +487,16 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   // document) follow ingest in sorted batches (migrations 0004-0005): a second's worth of rows
   // costs far less sorted than the same rows inserted one by one. Readers see every row
   // whatever the lag (deferred-index.ts).
+  // The completeness grid reads kept verdicts (completeness_cells): the store-days whose digest
+  // came or whose receipts changed are compared again here, a few per tick, newest days first.
+  const completenessTimer = setInterval(() => {
+    try {
+      completeness.warm(COMPLETENESS_WARM_BATCH);
+    } catch (e) {
+      log(`hq-hub: completeness verdicts: ${(e as Error).message}`);
+    }
+  }, COMPLETENESS_WARM_MS);
+
   const lookups = [stock.ledgerIndex, sales.linesIndex, sales.tendersIndex];
   const lookupTimer = setInterval(() => {
     if (catchUpWorker) {
@@ -606,6 +619,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       clearInterval(receiptTimer);
       clearInterval(autoRunTimer);
       clearInterval(lookupTimer);
+      clearInterval(completenessTimer);
       server.stop(true);
       await groups.drain();
       await downlink.settle();

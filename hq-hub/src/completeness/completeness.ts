@@ -1,18 +1,21 @@
+// Over 400 lines because the grid is here twice: from the kept verdicts (completeness_cells) and compared receipt by receipt, the reference the cells are tested against.
 // The completeness proof at HQ: each store's day.digest (written by ingest, ingest/ledger.ts: the highest seq per store-day wins)
 // compared with the sales and returns HQ holds for that store and business day. A store x day
 // grid, one store-day in detail (the missing and extra receipts by number), and the month-end
 // question finance asks: is every store-day of a month complete?
 import type { StoreDayDigest } from "@retail/protocol";
-import { and, asc, between, count, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, between, count, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { z } from "zod";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import {
+  completenessCells,
   dayDigests,
   deferredIndexMarks,
   inbox,
   returns,
   sales,
+  storeDayTotals,
   storeSeq,
   stores,
   tenders,
@@ -237,8 +240,176 @@ export function createCompleteness(deps: { db: Sqlite; now: () => Date }) {
       throw new ValidationError("query.to", `at most ${MAX_GRID_DAYS} days at a time`);
   }
 
-  /** The store x day grid: one cell per store-day with a digest or with receipts at HQ. */
+  /** The grid's answer: the digests' cells, a no_digest cell per other store-day with receipts, sorted. */
+  function assemble(
+    query: { from: string; to: string },
+    scope: Scope,
+    cells: Cell[],
+    seen: Set<string>,
+    counts: Map<string, number>,
+  ) {
+    for (const [k, n] of counts) {
+      if (seen.has(k)) continue;
+      const [storeId, businessDay] = k.split("|") as [string, string];
+      cells.push({
+        storeId,
+        businessDay,
+        status: "no_digest",
+        final: false,
+        hqCount: n,
+        missing: 0,
+        extra: 0,
+        later: 0,
+      });
+    }
+    cells.sort((a, b) =>
+      a.storeId === b.storeId ? (a.businessDay < b.businessDay ? -1 : 1) : a.storeId < b.storeId ? -1 : 1,
+    );
+    const stores = q.stores(scope).map((s) => ({ id: s.id, name: s.name }));
+    return { from: query.from, to: query.to, days: daysBetween(query.from, query.to), stores, cells };
+  }
+
+  /** A store-day's verdict as the grid shows it, kept in completeness_cells. */
+  function cellOf(storeId: string, day: string, seq: number, payload: string) {
+    const v = verdict(storeId, day, seq, payload);
+    return {
+      storeId,
+      businessDay: day,
+      digestSeq: seq,
+      agree: v.status === "complete" ? 1 : 0,
+      final: v.final ? 1 : 0,
+      lastSeq: v.lastSeq ?? 0,
+      storeCount: v.store.receiptCount,
+      missing: v.listed ? v.missing.length : Math.max(0, v.store.receiptCount - v.hq.receiptCount),
+      extra: v.extra.length,
+      later: v.later.length,
+    };
+  }
+  const saveCell = (c: ReturnType<typeof cellOf>) =>
+    orm
+      .insert(completenessCells)
+      .values(c)
+      .onConflictDoUpdate({
+        target: [completenessCells.storeId, completenessCells.businessDay],
+        set: {
+          digestSeq: c.digestSeq,
+          agree: c.agree,
+          final: c.final,
+          lastSeq: c.lastSeq,
+          storeCount: c.storeCount,
+          missing: c.missing,
+          extra: c.extra,
+          later: c.later,
+        },
+      })
+      .run();
+
+  /** A digest's kept cell: the same store-day and the same digest (seq). */
+  const cellOfDigest = and(
+    eq(completenessCells.storeId, dayDigests.storeId),
+    eq(completenessCells.businessDay, dayDigests.businessDay),
+    eq(completenessCells.digestSeq, dayDigests.seq),
+  );
+  /** The digests of a range with their kept cell, if any. */
+  const digestCells = (r: Range, scope: Scope) =>
+    orm
+      .select({
+        storeId: dayDigests.storeId,
+        day: dayDigests.businessDay,
+        seq: dayDigests.seq,
+        cell: completenessCells,
+      })
+      .from(dayDigests)
+      .leftJoin(completenessCells, cellOfDigest)
+      .where(and(between(dayDigests.businessDay, r.from, r.to), inScope(dayDigests.storeId, scope)))
+      .all();
+
+  /**
+   * Computes up to `limit` store-days' verdicts no cell holds yet, newest days first, within the
+   * widest grid's reach back from today (the hub's timer: the grid then reads kept cells).
+   */
+  function warm(limit: number): number {
+    const to = chinaDay(now().getTime());
+    const from = addDays(to, -MAX_GRID_DAYS);
+    return db.transaction(() => {
+      const todo = orm
+        .select({
+          storeId: dayDigests.storeId,
+          day: dayDigests.businessDay,
+          seq: dayDigests.seq,
+          payload: dayDigests.payload,
+        })
+        .from(dayDigests)
+        .leftJoin(completenessCells, cellOfDigest)
+        .where(and(between(dayDigests.businessDay, from, to), isNull(completenessCells.storeId)))
+        .orderBy(desc(dayDigests.businessDay))
+        .limit(limit)
+        .all();
+      for (const d of todo) saveCell(cellOf(d.storeId, d.day, d.seq, d.payload));
+      return todo.length;
+    })();
+  }
+
+  /**
+   * The store x day grid: one cell per store-day with a digest or with receipts at HQ. Verdicts
+   * come from completeness_cells (computed here for a store-day none holds); receipt counts from
+   * the daily totals; whether HQ caught up, from each store's seq now.
+   */
   function grid(query: { from: string; to: string }, scope: Scope) {
+    checkRange(query.from, query.to);
+    return db.transaction(() => {
+      const counts = new Map<string, number>();
+      for (const g of orm
+        .select({
+          storeId: storeDayTotals.storeId,
+          day: storeDayTotals.businessDay,
+          n: sql<number>`${storeDayTotals.saleCount} + ${storeDayTotals.returnCount}`,
+        })
+        .from(storeDayTotals)
+        .where(
+          and(
+            between(storeDayTotals.businessDay, query.from, query.to),
+            inScope(storeDayTotals.storeId, scope),
+            gt(sql`${storeDayTotals.saleCount} + ${storeDayTotals.returnCount}`, 0),
+          ),
+        )
+        .all())
+        counts.set(`${g.storeId}|${g.day}`, g.n);
+      const upTo = new Map(
+        orm
+          .select({ storeId: storeSeq.storeId, upTo: storeSeq.upToSeq })
+          .from(storeSeq)
+          .all()
+          .map((x) => [x.storeId, x.upTo]),
+      );
+      const cells: Cell[] = [];
+      const seen = new Set<string>();
+      for (const d of digestCells(query, scope)) {
+        let c = d.cell;
+        if (!c) {
+          c = cellOf(d.storeId, d.day, d.seq, q.digest(d.storeId, d.day)!.payload);
+          saveCell(c);
+        }
+        seen.add(`${d.storeId}|${d.day}`);
+        const caughtUp = (upTo.get(d.storeId) ?? 0) >= c.lastSeq;
+        cells.push({
+          storeId: d.storeId,
+          businessDay: d.day,
+          status: c.agree === 1 ? "complete" : caughtUp ? "incomplete" : "pending",
+          final: c.final === 1,
+          storeCount: c.storeCount,
+          hqCount: counts.get(`${d.storeId}|${d.day}`) ?? 0,
+          missing: c.missing,
+          extra: c.extra,
+          later: c.later,
+        });
+      }
+      return assemble(query, scope, cells, seen, counts);
+    })();
+  }
+
+  /** The grid compared receipt by receipt for every store-day (the cells' reference in tests). */
+  function gridFromDocuments(query: { from: string; to: string }, scope: Scope) {
     checkRange(query.from, query.to);
     return db.transaction(() => {
       const counts = q.heldCounts(query, scope);
@@ -259,25 +430,7 @@ export function createCompleteness(deps: { db: Sqlite; now: () => Date }) {
           later: v.later.length,
         });
       }
-      for (const [k, n] of counts) {
-        if (seen.has(k)) continue;
-        const [storeId, businessDay] = k.split("|") as [string, string];
-        cells.push({
-          storeId,
-          businessDay,
-          status: "no_digest",
-          final: false,
-          hqCount: n,
-          missing: 0,
-          extra: 0,
-          later: 0,
-        });
-      }
-      cells.sort((a, b) =>
-        a.storeId === b.storeId ? (a.businessDay < b.businessDay ? -1 : 1) : a.storeId < b.storeId ? -1 : 1,
-      );
-      const stores = q.stores(scope).map((s) => ({ id: s.id, name: s.name }));
-      return { from: query.from, to: query.to, days: daysBetween(query.from, query.to), stores, cells };
+      return assemble(query, scope, cells, seen, counts);
     })();
   }
 
@@ -353,7 +506,7 @@ export function createCompleteness(deps: { db: Sqlite; now: () => Date }) {
     })();
   }
 
-  return { grid, detail, month };
+  return { grid, gridFromDocuments, detail, month, warm };
 }
 
 export type Completeness = ReturnType<typeof createCompleteness>;

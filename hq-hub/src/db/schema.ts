@@ -15,6 +15,7 @@ export * from "./schema/batches.ts";
 export * from "./schema/catalog.ts";
 export * from "./schema/close.ts";
 export * from "./schema/commands.ts";
+export * from "./schema/completeness.ts";
 export * from "./schema/costing.ts";
 export * from "./schema/daily-totals.ts";
 export * from "./schema/finance.ts";

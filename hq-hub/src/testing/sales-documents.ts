@@ -79,9 +79,25 @@ export function documentOps(opts: { minLines?: number } = {}): fc.Arbitrary<Op[]
 
 /** Empties the documents and the roll-ups the triggers keep from them. */
 export function clearDocuments(db: Sqlite) {
-  for (const t of ["sales", "sale_lines", "returns", "return_lines", "tenders", "cost_movements"])
+  for (const t of ["sales", "sale_lines", "returns", "return_lines", "tenders", "cost_movements", "inbox"])
     db.exec(`DELETE FROM ${t}`);
   db.exec("DELETE FROM store_day_totals; DELETE FROM store_day_tenders");
+}
+
+/**
+ * The store's next seq, its inbox row written (as ingest writes one per event, in the document's
+ * transaction): the seq a document or a digest arrived with.
+ */
+export function nextSeq(db: Sqlite, store: string, eventId: string, type: string): number {
+  const seq = (
+    db.prepare("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM inbox WHERE store_id = ?").get(store) as {
+      n: number;
+    }
+  ).n;
+  db.prepare(
+    "INSERT INTO inbox (event_id, store_id, seq, type, content_hash, occurred_at, received_at) VALUES (?, ?, ?, ?, 'h', 't', 't')",
+  ).run(eventId, store, seq, type);
+  return seq;
 }
 
 export function applyDocuments(db: Sqlite, ops: Op[]) {
@@ -95,17 +111,11 @@ export function applyDocuments(db: Sqlite, ops: Op[]) {
         const id = `s${o.doc}`;
         if (exists("sales", "sale_id", store, id)) return; // one document per id (ingest's guard)
         const net = o.lines.reduce((s, l) => s + l[0], 0);
+        const eventId = `e-${store}-${id}-${Math.random()}`;
+        nextSeq(db, store, eventId, "sale.completed");
         db.prepare(
-          "INSERT INTO sales (store_id, sale_id, event_id, receipt_no, lane_id, cashier_id, shift_id, business_day, catalog_version, gross_fen, discount_fen, net_fen, tax_fen, completed_at) VALUES (?, ?, ?, 'r', 'L1', 'c', 'sh', ?, 1, ?, 7, ?, ?, 't')",
-        ).run(
-          store,
-          id,
-          `e-${store}-${id}-${Math.random()}`,
-          DAYS[o.day],
-          net + 7,
-          net,
-          Math.floor(net / 10),
-        );
+          "INSERT INTO sales (store_id, sale_id, event_id, receipt_no, lane_id, cashier_id, shift_id, business_day, catalog_version, gross_fen, discount_fen, net_fen, tax_fen, completed_at) VALUES (?, ?, ?, ?, 'L1', 'c', 'sh', ?, 1, ?, 7, ?, ?, 't')",
+        ).run(store, id, eventId, `R-${id}`, DAYS[o.day], net + 7, net, Math.floor(net / 10));
         for (const [i, [n, tax, sku, qty]] of o.lines.entries())
           db.prepare(
             "INSERT INTO sale_lines (store_id, sale_id, line_id, sku, qty, weighed, unit_price_fen, price_version, tax_rate, gross_fen, discount_fen, net_fen, tax_fen) VALUES (?, ?, ?, ?, ?, 0, ?, 1, 13, ?, 0, ?, ?)",
@@ -118,9 +128,11 @@ export function applyDocuments(db: Sqlite, ops: Op[]) {
         const id = `r${o.doc}`;
         if (exists("returns", "return_id", store, id)) return;
         const refund = o.lines.reduce((s, l) => s + l[0], 0);
+        const eventId = `e-${store}-${id}-${Math.random()}`;
+        nextSeq(db, store, eventId, "sale.returned");
         db.prepare(
-          "INSERT INTO returns (store_id, return_id, event_id, receipt_no, reason, cashier_id, business_day, refund_fen, tax_fen, returned_at) VALUES (?, ?, ?, 'r', 'x', 'c', ?, ?, 0, 't')",
-        ).run(store, id, `e-${store}-${id}-${Math.random()}`, DAYS[o.day], refund);
+          "INSERT INTO returns (store_id, return_id, event_id, receipt_no, reason, cashier_id, business_day, refund_fen, tax_fen, returned_at) VALUES (?, ?, ?, ?, 'x', 'c', ?, ?, 0, 't')",
+        ).run(store, id, eventId, `R-${id}`, DAYS[o.day], refund);
         for (const [i, [n, tax, sku, qty]] of o.lines.entries())
           db.prepare(
             "INSERT INTO return_lines (store_id, return_id, line_id, sku, qty, refund_fen, tax_fen, restock) VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
