@@ -2,15 +2,21 @@
 // each: every selector must be on screen, and each stands for the screen's own data (a row, a
 // figure, a drawn chart or the page's "loaded" mark set only once its data arrived), never the
 // bare frame. The bench's data: 300 stores x 30 days of sales, receipts, stock counts and
-// returns (hq-hub/src/close/month-data.ts); screens whose records it does not hold (change sets,
-// the audit log, lots near expiry) still read their (empty) lists and are usable when those lists
-// answered.
+// returns (hq-hub/src/close/month-data.ts), plus 200,000 members with profiles and 3,000
+// price-audit findings on the month's sales (console-bench-data.ts); screens whose records it
+// does not hold (change sets, the audit log, lots near expiry) still read their (empty) lists and
+// are usable when those lists answered.
 export interface Screen {
   name: string;
   /** The path in the console's side navigation. */
   path: string;
   /** CSS selectors, all of which must be on screen. */
   ready: string[];
+  /**
+   * A tab reached by a click on the screen (this selector, clicked once it shows): the click is
+   * part of the measured time, as it is of the user's way there.
+   */
+  then?: string;
 }
 
 export function screensFor(): Screen[] {
@@ -42,7 +48,8 @@ export function screensFor(): Screen[] {
     {
       name: "finance",
       path: "/finance",
-      ready: ['[data-testid="trial-balance"]', '[data-testid="periods"]'],
+      // The week's trial balance, the months, and the first page of the week's vouchers.
+      ready: ['[data-testid="trial-balance"]', '[data-testid="periods"]', '[data-testid="voucher"]'],
     },
     { name: "valuation", path: "/valuation", ready: ['[data-testid="valuation-status"]'] },
     {
@@ -52,5 +59,12 @@ export function screensFor(): Screen[] {
     },
     { name: "audit", path: "/audit", ready: ['[data-testid="audit-form"][data-loaded="true"]'] },
     { name: "expiry", path: "/expiry", ready: ['[data-testid="expiry"][data-loaded]'] },
+    { name: "members", path: "/members", ready: ['[data-testid="members-list"] tr[data-member]'] },
+    {
+      name: "price-audit",
+      path: "/exceptions",
+      then: '.tabs button:has-text("价格稽核")',
+      ready: ['[data-testid="findings"] tr[data-finding]'],
+    },
   ];
 }
