@@ -4,22 +4,11 @@
 import { z } from "zod";
 import { PointsRuleV1 } from "./points.ts";
 import { PromotionV1 } from "./pricing/index.ts";
+import { UNIT_CODES } from "./units.ts";
 
-/** Units of measure: a fixed code list (the chain's data standard). */
-export const UNIT_CODES = [
-  "EA",
-  "KG",
-  "G",
-  "L",
-  "ML",
-  "BOX",
-  "PACK",
-  "BTL",
-  "CAN",
-  "BAG",
-  "PCS",
-  "SET",
-] as const;
+/** Units of measure: a fixed code list (the chain's data standard, units.ts). */
+export { UNIT_CODES };
+
 export const UnitCode = z.enum(UNIT_CODES);
 
 /** Retail VAT rates in China, percent. */

@@ -6,7 +6,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-const SOURCES = ["src", "static", "svelte.config.js", "vite.config.ts", "package.json"];
+// ../protocol/src: both UIs bundle protocol's code (money formatting, units, codes), so a change
+// there is a change of the UI too.
+const SOURCES = ["src", "static", "svelte.config.js", "vite.config.ts", "package.json", "../protocol/src"];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
