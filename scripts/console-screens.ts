@@ -16,7 +16,7 @@ export interface Screen {
    * A tab reached by a click on the screen (this selector, clicked once it shows): the click is
    * part of the measured time, as it is of the user's way there.
    */
-  then?: string;
+  tab?: string;
 }
 
 export function screensFor(): Screen[] {
@@ -63,7 +63,7 @@ export function screensFor(): Screen[] {
     {
       name: "price-audit",
       path: "/exceptions",
-      then: '.tabs button:has-text("价格稽核")',
+      tab: '.tabs button:has-text("价格稽核")',
       ready: ['[data-testid="findings"] tr[data-finding]'],
     },
   ];

@@ -265,7 +265,7 @@ export async function benchConsole(): Promise<BenchRow[]> {
         return performance.now() - t;
       };
       const ready = async (sc: Screen) => {
-        if (sc.then) await page.locator(sc.then).first().click();
+        if (sc.tab) await page.locator(sc.tab).first().click();
         for (const sel of sc.ready) await page.locator(sel).first().waitFor();
       };
       const m: Measured = per.get(s.name) ?? { ui: [], cold: [], peer: [], split: [], coldSplit: [] };
