@@ -292,7 +292,7 @@ test.describe("hq-console e2e", () => {
     await add.locator('input[name="sku"]').fill(SKU);
     await add.locator('input[name="price"]').fill("9.90");
     await add.getByRole("button", { name: "添加价格" }).click();
-    await page.getByTestId("audit-trail").getByText(`upsert price ${SKU}|chain|`).waitFor();
+    await page.getByTestId("audit-trail").getByText(`保存价格 ${SKU}（全链统一价）`).waitFor();
     await detail.getByRole("button", { name: "发布到试点" }).click();
     await detail.getByTestId("cs-state").filter({ hasText: "试点中" }).waitFor();
     await detail.getByRole("button", { name: "推广到全部" }).click();
@@ -380,7 +380,7 @@ test.describe("hq-console e2e", () => {
     await promo.locator('input[name="startsAt"]').fill("2026-12-12T00:00");
     await promo.locator('input[name="endsAt"]').fill("2026-12-12T23:59");
     await promo.getByRole("button", { name: "添加促销" }).click();
-    await page.getByTestId("audit-trail").getByText("promotion P-MAN100").waitFor();
+    await page.getByTestId("audit-trail").getByText("保存促销 P-MAN100").waitFor();
     const held = await api<Record<string, unknown>>("GET", "/api/v1/catalog/promotion/P-MAN100");
     assert(
       held.kind === "threshold" && held.min === 10000 && held.off === 2000 && held.repeat === true,

@@ -10,6 +10,7 @@ import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
 import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
+import { KNOWN_CODES, rawCodesOn, TRAIL_CODES } from "./lib/raw-codes.ts";
 import { connectStore, type Enrolled, type StoreWire, uuidv7 } from "./lib/store.ts";
 
 const STORE = "S010";
@@ -178,6 +179,11 @@ test.describe("hq-console payables e2e", () => {
       inv?.status === "paid" && inv.voucherId !== null && inv.payments[0]?.voucherId !== null,
       `posted: ${JSON.stringify(inv)}`,
     );
+    // Who entered and decided it, in words (issue 19 item 6): no actor or role code on screen.
+    await detail().getByTestId("invoice-actors").filter({ hasText: "录入人 admin (总部管理员)" }).waitFor();
+    await detail().getByTestId("invoice-actors").filter({ hasText: "处理人 admin (总部管理员)" }).waitFor();
+    const found = await rawCodesOn(page, [...KNOWN_CODES, ...TRAIL_CODES]);
+    assert(found.length === 0, `no codes on 应付账款 in zh-CN, found: ${found.join(", ")}`);
   });
 
   test("differences are listed with their reason; accepting them needs a note", async () => {

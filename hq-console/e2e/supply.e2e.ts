@@ -12,6 +12,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
 import { scrollsSideways } from "./lib/console.ts";
 import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
+import { KNOWN_CODES, rawCodesOn, TRAIL_CODES } from "./lib/raw-codes.ts";
 import { connectStore, type Enrolled, type StoreWire, saleEnvelope, uuidv7 } from "./lib/store.ts";
 
 const STORE = "S020";
@@ -374,6 +375,12 @@ test.describe("hq-console forecast and auto replenishment e2e", () => {
     const ordered = page.getByTestId("po-detail").locator('tr[data-line="M1"]');
     const cells = (await ordered.innerText()).split("\t").map((c) => c.trim());
     assert(cells[2] === "12", `12 received on the order's line: ${cells}`);
+    // Who made, sent and received it, in words (issue 19 item 6): no actor or role code.
+    await line.filter({ hasText: "收银员 9001" }).waitFor();
+    const who = await page.getByTestId("po-actors").innerText();
+    assert(who.includes("admin (总部管理员)"), `the order's actors in words: ${who}`);
+    const found = await rawCodesOn(page, [...KNOWN_CODES, ...TRAIL_CODES]);
+    assert(found.length === 0, `no codes on 补货 in zh-CN, found: ${found.join(", ")}`);
     await page.getByRole("link", { name: "自动订货", exact: true }).click();
     await page.getByRole("heading", { name: "自动补货" }).waitFor();
   });

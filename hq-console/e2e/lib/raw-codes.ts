@@ -51,6 +51,32 @@ export const KNOWN_CODES = [
   "hq_admin",
   "regional_manager",
   "auditor",
+  // change-set trail kinds and the hub's own actors
+  "upsert",
+  "auto-replenishment",
+  "markdown-schedule",
+] as const;
+
+/**
+ * The English the hub used to write into change-set trails and actor strings ("upsert price ...",
+ * "to pilot stores: ...", "store S001", "system"): whole words that must not show on a zh-CN
+ * screen naming who did what. Not in KNOWN_CODES because some are plain English words a
+ * screen's data (a store's own name, say) may hold; scan with them where no such data shows.
+ */
+export const TRAIL_CODES = [
+  "delete",
+  "import",
+  "rows",
+  "compensated",
+  "compensates",
+  "pilot stores",
+  "whole target",
+  "coupons",
+  "points rule",
+  "system",
+  "store",
+  "cashier",
+  "till",
 ] as const;
 
 /** The known codes shown as whole words in the page's <main> text. */

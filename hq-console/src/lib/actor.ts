@@ -1,11 +1,16 @@
-// Who did something, as the hub records it ("王芳 (hq_admin)", "store:S001"), with the role in
-// words in the chosen language ("王芳（总部管理员）"): the role code never shows in zh-CN.
+// Who did something, as the hub records it ("王芳 (hq_admin)", "store S001", "auto-replenishment"),
+// in words in the chosen language ("王芳 (总部管理员)", "门店 S001", "自动补货"): no stored code
+// shows in zh-CN. The forms and their words: actor-words.ts (pure, tested).
+import { type ActorKey, actorText, cashierText } from "./actor-words.ts";
 import { type Key, t } from "./i18n.svelte.ts";
 
+const words = (key: ActorKey) => t(key as Key) as string | undefined;
+
 export function actorWords(actor: string | null | undefined): string {
-  if (!actor) return "—";
-  const m = /^(.*) \((hq_admin|regional_manager|auditor|store_manager)\)$/.exec(actor);
-  if (!m) return actor;
-  const role = t(`role_${m[2]}` as Key) as string | undefined;
-  return role ? `${m[1]} (${role})` : actor;
+  return actorText(actor, words);
+}
+
+/** A store cashier named by code alone ("9001" -> "收银员 9001"). */
+export function cashierWords(code: string | null | undefined): string {
+  return cashierText(code, words);
 }

@@ -5,6 +5,8 @@ import { locale } from "./i18n.svelte.ts";
 
 const zh = {
   title: "应付账款",
+  enteredBy: "录入人",
+  decidedBy: "处理人",
   invoices: "供应商发票",
   enter: "录入发票",
   importCsv: "导入 CSV",
@@ -95,6 +97,8 @@ type Key = keyof typeof zh;
 
 const en: Record<Key, string> = {
   title: "Payables",
+  enteredBy: "Entered by",
+  decidedBy: "Decided by",
   invoices: "Supplier invoices",
   enter: "Enter an invoice",
   importCsv: "Import CSV",

@@ -17,6 +17,8 @@ export interface TargetWords {
   stores: string;
 }
 
+const SHOWN = 5;
+
 export function describeTarget(tg: Target, w: TargetWords): string {
   switch (tg.kind) {
     case "all":
@@ -26,6 +28,9 @@ export function describeTarget(tg: Target, w: TargetWords): string {
     case "ring":
       return w.ring(tg.ring);
     case "stores":
-      return `${w.stores}: ${tg.stores.join(", ")}`;
+      // A store group's draft names hundreds of stores: the first few and how many in all.
+      return tg.stores.length > SHOWN
+        ? `${w.stores}: ${tg.stores.slice(0, SHOWN).join(", ")} … (${tg.stores.length})`
+        : `${w.stores}: ${tg.stores.join(", ")}`;
   }
 }

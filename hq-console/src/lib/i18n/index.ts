@@ -3,6 +3,7 @@
 // i18n.svelte.ts reads the merged result. A key defined in two files is refused by
 // i18n/index.test.ts (the later one would silently win), and a file here that is not listed
 // in `screens` is refused by the same test.
+import * as actors from "./actors.ts";
 import * as audit from "./audit.ts";
 import * as catalog from "./catalog.ts";
 import * as changesets from "./changesets.ts";
@@ -47,6 +48,7 @@ export const screens = {
   pricing,
   lists,
   storegroups,
+  actors,
 } as const;
 
 type Screen = (typeof screens)[keyof typeof screens];
