@@ -152,6 +152,12 @@ test.describe("hq-console words: the draft bar's store group, the change-set tra
     assert(text.includes("admin (总部管理员)"), `who did it, in words: ${text}`);
     await noCodes("变更集");
 
+    // A change set the hub made is named in words, not by its English description.
+    await page
+      .locator(`tr[data-changeset="${compensation.id}"]`)
+      .getByTestId("cs-title")
+      .filter({ hasText: `回滚变更集 #${groupDraft}` })
+      .waitFor();
     // The compensation's own trail names what it undoes.
     await page
       .locator(`tr[data-changeset="${compensation.id}"]`)

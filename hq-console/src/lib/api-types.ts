@@ -235,11 +235,68 @@ export type Target =
        */
       stores: string[];
     };
+export type ChangesetAboutV1 =
+  | {
+      v: 1;
+      kind: "edits";
+    }
+  | {
+      v: 1;
+      kind: "import";
+      importKind: "products" | "barcodes" | "prices" | "packs";
+      rows: number;
+    }
+  | {
+      v: 1;
+      kind: "member_balances";
+      members: number | null;
+    }
+  | {
+      v: 1;
+      kind: "rollback";
+      changesetId: number;
+    }
+  | {
+      v: 1;
+      kind: "member_erased";
+      memberId: string;
+    }
+  | {
+      v: 1;
+      kind: "points_rule";
+      pointsPerYuan: number | null;
+      maxSharePercent: number | null;
+    }
+  | {
+      v: 1;
+      kind: "coupons_issued";
+      promotionId: string;
+      count: number;
+    }
+  | {
+      v: 1;
+      kind: "coupons_spent";
+      count: number;
+    }
+  | {
+      v: 1;
+      kind: "coupons_voided";
+      count: number;
+      reason: string;
+    }
+  | {
+      v: 1;
+      kind: "markdowns";
+      day: string;
+      count: number;
+    }
+  | null;
 export type ChangesetAuditDetailV1 =
   | {
       v: 1;
       kind: "created";
       description: string;
+      about?: ChangesetAboutV1;
     }
   | {
       v: 1;
@@ -888,6 +945,7 @@ export interface HubApiSchemas {
   CashiersSet: CashiersSet;
   CatalogEdit: CatalogEdit;
   Changeset: Changeset;
+  ChangesetAboutV1: ChangesetAboutV1;
   ChangesetAuditDetailV1: ChangesetAuditDetailV1;
   ChangesetDetail: ChangesetDetail;
   ChangesetPage: ChangesetPage;
@@ -1247,6 +1305,7 @@ export interface Changeset {
   rolledBackBy: string | null;
   rolledBackAt: string | null;
   kind: "catalog" | "members";
+  about: ChangesetAboutV1;
 }
 export interface ChangesetDetail {
   changeset: Changeset;

@@ -37,10 +37,15 @@ function recordKey(entity: string, key: string, w: AuditWords): string {
   return key;
 }
 
-export function auditDetailWords(what: ChangesetAuditDetailV1, w: AuditWords): string {
+/** `about`: a change set the hub made, named in words (lib/changeset-about.ts). */
+export function auditDetailWords(
+  what: ChangesetAuditDetailV1,
+  w: AuditWords,
+  about?: (a: NonNullable<Extract<ChangesetAuditDetailV1, { kind: "created" }>["about"]>) => string,
+): string {
   switch (what.kind) {
     case "created":
-      return what.description;
+      return what.about && about ? about(what.about) : what.description;
     case "compensates":
       return fill(w("csWhat_compensates"), { id: what.changesetId });
     case "record":

@@ -9,6 +9,7 @@ import type { Catalog } from "../catalog/catalog.ts";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { lotMarkdowns, markdownRules, storeLots, transferLots } from "../db/schema.ts";
 import { NotFoundError } from "../errors.ts";
+import { aboutSentence } from "../rollout/changeset-about.ts";
 import { movementLotDeltas } from "./lot-deltas.ts";
 import { type MarkdownRule, type MarkdownRuleInput, planMarkdowns } from "./markdown.ts";
 import { createLotReads, createLotStep } from "./storage.ts";
@@ -103,7 +104,7 @@ export function createBatches(deps: BatchesDeps) {
     if (planned.length === 0) return { changesetId: null, state: null, markdowns: [] };
     const storeIds = [...new Set(planned.map((p) => p.storeId))];
     const cs = catalog.createChangeset(actor, {
-      description: `临期降价 expiry markdowns ${chinaDay(at)}: ${planned.length}`,
+      description: aboutSentence({ kind: "markdowns", day: chinaDay(at), count: planned.length }),
       target: { kind: "stores", stores: storeIds },
     });
     for (const p of planned)

@@ -7,6 +7,7 @@ import { openDrizzle } from "../db/open.ts";
 import { settings, stores } from "../db/schema.ts";
 import { NotFoundError } from "../errors.ts";
 import type { CatalogView } from "../ingest/price-audit.ts";
+import type { ChangesetAbout } from "../rollout/changeset-about.ts";
 import type { StoreLog } from "../rollout/release-log.ts";
 import type { PriceSchedule } from "./rules.ts";
 import type { ChangesetRef, FetchPlan, StoreRef } from "./view.ts";
@@ -24,6 +25,8 @@ export interface ChangesetRow extends ChangesetRef {
   rolledBackAt: string | null;
   /** "catalog", or "members" for the periodic member balance sync. */
   kind: "catalog" | "members";
+  /** What a change set the hub made by itself is about (null: a description a user typed). */
+  about: ChangesetAbout | null;
 }
 
 /** A page ready to send: the payload's JSON is built (and validated) once, then reused. */

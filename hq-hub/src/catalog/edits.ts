@@ -4,6 +4,7 @@
 import { and, eq, ne } from "drizzle-orm";
 import { barcodes, coupons, members, products, promotions, stores } from "../db/schema.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
+import { aboutSentence } from "../rollout/changeset-about.ts";
 import type { ChangesetStore } from "../rollout/changesets.ts";
 import { changesetLifecycle } from "../rollout/lifecycle.ts";
 import type { CatalogContext, ChangesetRow } from "./context.ts";
@@ -24,7 +25,7 @@ import {
 import type { Target } from "./view.ts";
 
 /** Description of the chain-wide draft that collects edits made without naming a change set. */
-export const DEFAULT_DRAFT = "edits";
+export const DEFAULT_DRAFT = aboutSentence({ kind: "edits" });
 
 export function createEdits(
   ctx: CatalogContext,

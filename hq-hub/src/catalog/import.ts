@@ -7,6 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { barcodes, importJobs, products } from "../db/schema.ts";
 import { ValidationError } from "../errors.ts";
+import { aboutSentence } from "../rollout/changeset-about.ts";
 import type { Catalog } from "./catalog.ts";
 import { PACK_COLUMNS, packRecords } from "./pack-import.ts";
 import { checkBarcode, checkPriceSchedule, checkProduct, type Entity, keyOf } from "./rules.ts";
@@ -324,7 +325,7 @@ export function createImports(deps: { db: Sqlite; now: () => Date; catalog: Cata
     const id =
       changesetId ??
       catalog.createChangeset(actor, {
-        description: `import ${job.kind} (${records.length} rows)`,
+        description: aboutSentence({ kind: "import", importKind: job.kind, rows: records.length }),
         target: { kind: "all" },
       }).id;
     if (changesetId !== undefined) catalog.draftFor(actor, changesetId); // must be a draft

@@ -6,6 +6,7 @@
 import { eq } from "drizzle-orm";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { changesets, members } from "../db/schema.ts";
+import { aboutSentence } from "../rollout/changeset-about.ts";
 import type { Catalog } from "./catalog.ts";
 
 export function createMemberSync(db: Sqlite, catalog: Catalog) {
@@ -33,7 +34,7 @@ export function createMemberSync(db: Sqlite, catalog: Catalog) {
   return function syncMembers(actor: string): { changesetId: number; members: number } | undefined {
     if (!anyDirty.get()) return undefined;
     const cs = catalog.createChangeset(actor, {
-      description: "member balances",
+      description: aboutSentence({ kind: "member_balances", members: null }),
       target: { kind: "all" },
     });
     let dirty: ReturnType<typeof selectDirty.all> = [];
@@ -55,7 +56,10 @@ export function createMemberSync(db: Sqlite, catalog: Catalog) {
       }
       orm
         .update(changesets)
-        .set({ description: `member balances (${dirty.length})`, kind: "members" })
+        .set({
+          description: aboutSentence({ kind: "member_balances", members: dirty.length }),
+          kind: "members",
+        })
         .where(eq(changesets.id, cs.id))
         .run();
     })();

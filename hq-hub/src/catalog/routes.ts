@@ -6,6 +6,7 @@ import { BarcodeV1, CashierV1, CouponV1, MemberV1, ProductV1, PromotionV1 } from
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
 import { named, type RouteModule } from "../http/route.ts";
 import { ChangesetAuditDetailV1 } from "../rollout/audit-detail.ts";
+import { ChangesetAboutV1 } from "../rollout/changeset-about.ts";
 import { IMPORT_KINDS } from "./import.ts";
 import { cashierForApi, checkPriceSchedule, ENTITIES, type Entity, priceKey } from "./rules.ts";
 
@@ -94,6 +95,8 @@ export const Changeset = z
     rolledBackAt: z.string().nullable(),
     /** "catalog", or "members" for the periodic member balance sync. */
     kind: z.enum(["catalog", "members"]),
+    /** What a change set the hub made by itself is about, as data (null: a description a user typed). */
+    about: ChangesetAboutV1.nullable(),
   })
   .openapi("Changeset");
 const ChangesetDetail = z

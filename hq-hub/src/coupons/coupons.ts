@@ -11,6 +11,7 @@ import type { Catalog } from "../catalog/catalog.ts";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { couponConflicts, couponRedemptions, coupons, members } from "../db/schema.ts";
 import { NotFoundError, StateError, ValidationError } from "../errors.ts";
+import { aboutSentence } from "../rollout/changeset-about.ts";
 
 const Code = z.string().regex(/^[A-Za-z0-9-]{3,40}$/, "3-40 letters, digits or '-'");
 export const MAX_ISSUE = 10_000;
@@ -147,7 +148,11 @@ export function createCoupons(deps: { db: Sqlite; now: () => Date; catalog: Cata
         throw new ValidationError(`codes.${i}`, `coupon ${c.code} exists already`);
     });
     const cs = catalog.createChangeset(actor, {
-      description: `coupons for ${promotion.id} (${planned.length})`,
+      description: aboutSentence({
+        kind: "coupons_issued",
+        promotionId: promotion.id,
+        count: planned.length,
+      }),
       target: { kind: "all" },
     });
     db.transaction(() => {
@@ -192,7 +197,7 @@ export function createCoupons(deps: { db: Sqlite; now: () => Date; catalog: Cata
       return undefined;
     }
     const cs = catalog.createChangeset(actor, {
-      description: `coupons spent (${records.length})`,
+      description: aboutSentence({ kind: "coupons_spent", count: records.length }),
       target: { kind: "all" },
     });
     db.transaction(() => {
@@ -314,7 +319,7 @@ export function createCoupons(deps: { db: Sqlite; now: () => Date; catalog: Cata
     for (let i = 0; i < records.length; i += MAX_ISSUE) {
       const page = records.slice(i, i + MAX_ISSUE);
       const cs = catalog.createChangeset(actor, {
-        description: `coupons void (${page.length}): ${reason}`,
+        description: aboutSentence({ kind: "coupons_voided", count: page.length, reason }),
         target: { kind: "all" },
       });
       db.transaction(() => {

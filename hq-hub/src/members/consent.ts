@@ -20,6 +20,7 @@ import {
   sales,
 } from "../db/schema.ts";
 import { NotFoundError, StateError } from "../errors.ts";
+import { aboutSentence } from "../rollout/changeset-about.ts";
 
 export const CONSENT_PURPOSES = ["membership", "marketing", "profiling"] as const;
 
@@ -130,7 +131,7 @@ export function createConsents(deps: { db: Sqlite; now: () => Date; catalog: Cat
     memberOrThrow(memberId);
     const at = now().toISOString();
     const cs = catalog.createChangeset(actor, {
-      description: `member erased on request (${memberId})`,
+      description: aboutSentence({ kind: "member_erased", memberId }),
       target: { kind: "all" },
     });
     db.transaction(() => {

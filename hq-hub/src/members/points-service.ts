@@ -8,6 +8,7 @@ import type { Catalog } from "../catalog/catalog.ts";
 import { checkPointsRule } from "../catalog/rules.ts";
 import { openDrizzle, type Sqlite } from "../db/open.ts";
 import { memberPointsRedemptions, pointsRules } from "../db/schema.ts";
+import { aboutSentence } from "../rollout/changeset-about.ts";
 
 export function createPointsRules(deps: { db: Sqlite; catalog: Catalog }) {
   const { db, catalog } = deps;
@@ -26,7 +27,11 @@ export function createPointsRules(deps: { db: Sqlite; catalog: Catalog }) {
   ): { rule: PointsRule; changesetId: number; version: number } {
     const r = checkPointsRule({ ...(input as object), id: POINTS_RULE_KEY });
     const cs = catalog.createChangeset(actor, {
-      description: `points rule: ${r.enabled ? `${r.pointsPerYuan} points = 1 yuan, at most ${r.maxSharePercent}%` : "redemption off"}`,
+      description: aboutSentence(
+        r.enabled
+          ? { kind: "points_rule", pointsPerYuan: r.pointsPerYuan, maxSharePercent: r.maxSharePercent }
+          : { kind: "points_rule", pointsPerYuan: null, maxSharePercent: null },
+      ),
       target: { kind: "all" },
     });
     db.transaction(() => {

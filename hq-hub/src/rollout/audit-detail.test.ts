@@ -154,7 +154,7 @@ test("the trail carries the data; a row of an older hub (no data kept) still sho
   ).run(cs.id, now().toISOString());
   const trail = catalog.rollout(cs.id).auditTrail;
   expect(trail.map((a) => [a.action, a.detail, a.what])).toEqual([
-    ["create", "周末调价", { v: 1, kind: "created", description: "周末调价" }],
+    ["create", "周末调价", { v: 1, kind: "created", description: "周末调价", about: null }],
     [
       "edit",
       "upsert product 100001",

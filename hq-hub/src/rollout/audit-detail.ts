@@ -6,14 +6,23 @@
 // `fromSentence`; a sentence it does not know stays `{ kind: "text" }` and is shown as written.
 import { z } from "@hono/zod-openapi";
 import { ENTITIES } from "../catalog/rules.ts";
+import { ChangesetAboutV1 } from "./changeset-about.ts";
 
 const IMPORTS = ["products", "barcodes", "prices", "packs"] as const;
 const v = z.literal(1);
 
 export const ChangesetAuditDetailV1 = z
   .discriminatedUnion("kind", [
-    /** A change set made by hand, with the description typed for it (user text, not translated). */
-    z.object({ v, kind: z.literal("created"), description: z.string() }),
+    /**
+     * A change set made, with its description (user text, not translated); `about`, added when
+     * read: what a change set the hub made by itself is about (changeset-about.ts).
+     */
+    z.object({
+      v,
+      kind: z.literal("created"),
+      description: z.string(),
+      about: ChangesetAboutV1.nullable().optional(),
+    }),
     /** The compensating change set of a rollback, made for change set `changesetId`. */
     z.object({ v, kind: z.literal("compensates"), changesetId: z.number().int() }),
     /** One record written into the draft (upsert) or removed from it. */

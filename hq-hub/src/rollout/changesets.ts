@@ -7,6 +7,7 @@ import type { ChangesetState, ItemRow, Target } from "../catalog/view.ts";
 import { catalogApplied, catalogReleases, changesetAudit, changesetItems, changesets } from "../db/schema.ts";
 import { NotFoundError } from "../errors.ts";
 import { type AuditDetailInput, auditDetail, auditSentence, readAuditDetail } from "./audit-detail.ts";
+import { aboutOf } from "./changeset-about.ts";
 
 const p = sql.placeholder;
 
@@ -161,10 +162,10 @@ export function createChangesetStore(ctx: CatalogContext) {
       .where(eq(changesetAudit.changesetId, id))
       .orderBy(asc(changesetAudit.id))
       .all()
-      .map(({ detailJson, ...r }) => ({
-        ...r,
-        what: readAuditDetail(r.action, r.detail, detailJson ?? null),
-      }));
+      .map(({ detailJson, ...r }) => {
+        const what = readAuditDetail(r.action, r.detail, detailJson ?? null);
+        return { ...r, what: what.kind === "created" ? { ...what, about: aboutOf(what.description) } : what };
+      });
   }
 
   /** Each store's highest applied version. */
@@ -245,5 +246,6 @@ function toChangeset(r: typeof changesets.$inferSelect): ChangesetRow {
     pilotPosition: r.pilotPosition ?? null,
     generalPosition: r.generalPosition ?? null,
     kind: (r.kind as "catalog" | "members" | undefined) ?? "catalog",
+    about: aboutOf(r.description),
   };
 }

@@ -7,6 +7,7 @@ import type { MasterStore } from "../catalog/master.ts";
 import type { Entity } from "../catalog/rules.ts";
 import { inTarget, type Target } from "../catalog/view.ts";
 import { StateError } from "../errors.ts";
+import { aboutSentence } from "./changeset-about.ts";
 import type { ChangesetStore } from "./changesets.ts";
 import { changesetLifecycle, releaseEvent } from "./lifecycle.ts";
 import type { StoreLogs } from "./logs.ts";
@@ -133,7 +134,7 @@ export function createRollout(
         version: n,
         pilotPosition: n,
         generalPosition: cs.promoted ? n : null,
-        description: `rollback of change set ${id}`,
+        description: aboutSentence({ kind: "rollback", changesetId: id }),
         targetJson: JSON.stringify(cs.target),
         state: cs.state,
         pilotStoresJson: JSON.stringify(cs.pilotStores ?? []),

@@ -82,6 +82,19 @@ export const zh = {
   csImport_barcodes: "条码",
   csImport_prices: "价格",
   csImport_packs: "包装条码",
+  // Change sets the hub made by itself (lib/changeset-about.ts).
+  csAbout_edits: "编辑草稿",
+  csAbout_import: "导入{kind}（{rows} 行）",
+  csAbout_member_balances: "会员余额同步",
+  csAbout_member_balances_n: "会员余额同步（{n} 位会员）",
+  csAbout_rollback: "回滚变更集 #{id}",
+  csAbout_member_erased: "应会员要求删除（{member}）",
+  csAbout_points_rule: "积分规则：{points} 积分抵 1 元，最多抵 {share}%",
+  csAbout_points_off: "积分规则：停用积分抵现",
+  csAbout_coupons_issued: "发放优惠券：促销 {promotion}（{n} 张）",
+  csAbout_coupons_spent: "已用优惠券同步（{n} 张）",
+  csAbout_coupons_voided: "作废优惠券（{n} 张）：{reason}",
+  csAbout_markdowns: "临期降价 {day}（{n} 条）",
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -164,4 +177,16 @@ export const en: Record<keyof typeof zh, string> = {
   csImport_barcodes: "barcodes",
   csImport_prices: "prices",
   csImport_packs: "pack barcodes",
+  csAbout_edits: "Edits",
+  csAbout_import: "Import of {kind} ({rows} rows)",
+  csAbout_member_balances: "Member balances",
+  csAbout_member_balances_n: "Member balances ({n} members)",
+  csAbout_rollback: "Rollback of change set #{id}",
+  csAbout_member_erased: "Member erased on request ({member})",
+  csAbout_points_rule: "Points rule: {points} points = 1 yuan, at most {share}%",
+  csAbout_points_off: "Points rule: redemption off",
+  csAbout_coupons_issued: "Coupons for promotion {promotion} ({n})",
+  csAbout_coupons_spent: "Coupons spent ({n})",
+  csAbout_coupons_voided: "Coupons voided ({n}): {reason}",
+  csAbout_markdowns: "Expiry markdowns {day} ({n})",
 };
