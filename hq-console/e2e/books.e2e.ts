@@ -6,11 +6,11 @@
 // U8 text (GBK) and Kingdee Excel and listed in the export history; the screens in English.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
 import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
 import { connectStore, type Enrolled, type StoreWire, uuidv7 } from "./lib/store.ts";
+import { test } from "./lib/test.ts";
 
 const STORE = "S030";
 const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);

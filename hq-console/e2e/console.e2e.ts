@@ -6,7 +6,6 @@ import { Database } from "bun:sqlite";
 import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
 import { auditLogFromScreen } from "./audit.ts";
@@ -14,6 +13,7 @@ import { conflictResolvedFromScreen } from "./event-conflicts.ts";
 import { takeoverAlertAndRotation, tillPinAlert } from "./fleet-security.ts";
 import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
 import { connectStore, type Enrolled, type StoreWire, saleEnvelope, uuidv7 } from "./lib/store.ts";
+import { test } from "./lib/test.ts";
 
 const STORE = "S001";
 const SKU = "P100";

@@ -4,12 +4,12 @@
 // rule (a bad percent refused), runs it, and the markdown change set is released to the pilot
 // store; the screen at 1280x800 and 1920x1080; the same screen in English.
 import { join } from "node:path";
-import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
 import { scrollsSideways } from "./lib/console.ts";
 import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
 import { connectStore, type Enrolled, type StoreWire, uuidv7 } from "./lib/store.ts";
+import { test } from "./lib/test.ts";
 
 const STORE = "S041";
 const day = (n: number) =>

@@ -4,12 +4,12 @@
 // scan of the visible text for the stored enum values), at 1280x800 and 1920x1080.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
 import { signedIn } from "./lib/console.ts";
 import { hubApi, type Proc, startHub, stop, tempDir } from "./lib/procs.ts";
 import { rawCodesOn } from "./lib/raw-codes.ts";
+import { test } from "./lib/test.ts";
 
 function assert(cond: unknown, what: string): asserts cond {
   if (!cond) throw new Error(`expected: ${what}`);

@@ -4,10 +4,10 @@
 // sees phones masked and no PIPL buttons.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
 import { hubApi, type Proc, startHub, stop, tempDir } from "./lib/procs.ts";
+import { test } from "./lib/test.ts";
 
 function assert(cond: unknown, what: string): asserts cond {
   if (!cond) throw new Error(`expected: ${what}`);

@@ -4,11 +4,11 @@
 // packs of a weighed product not offered; at 1280x800 in zh-CN and 1920x1080 in English; and
 // pack levels imported by CSV on the catalog screen (a bad row named, then a good file).
 import { join } from "node:path";
-import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
 import { scrollsSideways } from "./lib/console.ts";
 import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
+import { test } from "./lib/test.ts";
 
 const CASE = "16901234567899";
 

@@ -5,12 +5,12 @@
 // 1280x800 and 1920x1080 without sideways scrolling.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
 import { signedIn } from "./lib/console.ts";
 import { hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
 import { connectStore, type Enrolled, type StoreWire, saleEnvelope } from "./lib/store.ts";
+import { test } from "./lib/test.ts";
 
 const STORE = "S050";
 

@@ -4,11 +4,11 @@
 // reasons, in Chinese and in English, then post the fees and settlement.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
 import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
 import { connectStore, type Enrolled, type StoreWire, saleEnvelope } from "./lib/store.ts";
+import { test } from "./lib/test.ts";
 
 const STORE = "S001";
 

@@ -8,12 +8,12 @@
 import { createHash, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
 import { signedIn } from "./lib/console.ts";
 import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
 import { connectStore, type Enrolled, type StoreWire, uuidv7 } from "./lib/store.ts";
+import { test } from "./lib/test.ts";
 
 function assert(cond: unknown, what: string): asserts cond {
   if (!cond) throw new Error(`expected: ${what}`);

@@ -7,11 +7,11 @@
 // no sideways scrolling at 1280x800 and 1920x1080.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
 import { importProducts, signedIn } from "./lib/console.ts";
 import { hubApi, type Proc, startHub, stop, tempDir } from "./lib/procs.ts";
+import { test } from "./lib/test.ts";
 
 const STORE = "S040";
 

@@ -5,6 +5,7 @@
 export { CHROMIUM, CHROMIUM_ARGS } from "./chromium.ts";
 export { httpRequest, jsonCall } from "./http.ts";
 export { type Broker, killMosquitto, MOSQUITTO, reloadMosquitto, startMosquitto } from "./mosquitto.ts";
+export { type PageErrorLog, takePageErrors, watchPageErrors, withPageErrorGuard } from "./page-errors.ts";
 export { browserSuiteConfig } from "./playwright.ts";
 export { procMemory } from "./proc-memory.ts";
 export {

@@ -1,0 +1,7 @@
+// The console's browser suites take `test` from here, never from @playwright/test directly: it is
+// @playwright/test's `test` with the page-error guard (test-support/src/page-errors.ts), so a case
+// fails when any page it opened threw an uncaught error, whether or not an assertion looked there.
+import { test as base } from "@playwright/test";
+import { withPageErrorGuard } from "@retail/test-support";
+
+export const test = withPageErrorGuard(base);
