@@ -5,11 +5,10 @@
 // code named, a sub-account added, a posting rule moved); the vouchers are exported as Yonyou
 // U8 text (GBK) and Kingdee Excel and listed in the export history; the screens in English.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
-import { connectStore, type Enrolled, type StoreWire, uuidv7 } from "./lib/store.ts";
+import type { Page } from "playwright-core";
+import { type Bed, startBed } from "./lib/bed.ts";
+import { until } from "./lib/procs.ts";
+import { eventEnvelope, uuidv7 } from "./lib/store.ts";
 import { test } from "./lib/test.ts";
 
 const STORE = "S030";
@@ -21,48 +20,20 @@ function assert(cond: unknown, what: string): asserts cond {
 
 test.describe("hq-console books e2e", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
-  let http = "";
-  let wire: StoreWire | undefined;
-  let context: BrowserContext | undefined;
+  let bed: Bed | undefined;
   let page: Page;
 
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
+    bed!.api<T>(method, path, body);
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(120_000); // the hub starts, a store enrols, its receipt reaches HQ
-    const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-books-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
-    await api("POST", "/api/v1/stores", { id: STORE, name: "苏州观前店", region: "east", ring: "pilot" });
-    const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${STORE}/enrollment-code`);
-    const enrolled = await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, "");
-    const job = await api<{ id: string }>(
-      "POST",
-      "/api/v1/imports/products",
+    bed = await startBed("books");
+    const enrolled = await bed.enrol({ id: STORE, name: "苏州观前店", region: "east", ring: "pilot" });
+    await bed.importProducts(
       "sku,name,category,unit,taxRate,weighed,status\nM1,纯牛奶 250ml,10/1001,EA,13,false,active\nM2,全麦面包,20/2001,EA,13,false,active\n",
     );
-    await until(
-      async () => (await api<{ state: string }>("GET", `/api/v1/imports/${job.id}`)).state === "done",
-      15_000,
-      "products imported",
-    );
-    await api("POST", "/api/v1/suppliers", {
-      id: "SUP-A",
-      name: "光明乳业",
-      leadTimeDays: 2,
-      minOrderQty: 1,
-      packSize: 1,
-    });
-    await api("POST", "/api/v1/suppliers/SUP-A/prices", {
-      prices: [
-        { sku: "M1", costFen: 250, taxRate: 13, effectiveFrom: "2026-01-01" },
-        { sku: "M2", costFen: 1000, taxRate: 13, effectiveFrom: "2026-01-01" },
-      ],
-    });
+    await bed.supplier({ id: "SUP-A", name: "光明乳业" }, { M1: 250, M2: 1000 });
     const po = await api<{ id: string }>("POST", "/api/v1/purchase-orders", {
       storeId: STORE,
       supplierId: "SUP-A",
@@ -72,27 +43,19 @@ test.describe("hq-console books e2e", () => {
       ],
     });
     await api("POST", `/api/v1/purchase-orders/${po.id}/send`);
-    wire = await connectStore(enrolled);
+    const wire = await bed.connect(enrolled);
     await wire.publish("events", [
-      {
-        v: 1,
-        id: uuidv7(),
-        type: "receiving.confirmed",
-        storeId: STORE,
-        seq: 1,
-        occurredAt: new Date().toISOString(),
-        payload: {
-          receivingId: uuidv7(),
-          purchaseOrderId: po.id,
-          supplierId: "SUP-A",
-          confirmedBy: "9001",
-          lines: [
-            { sku: "M1", qty: 10, expected: 10 },
-            { sku: "M2", qty: 5, expected: 5 },
-          ],
-          confirmedAt: new Date().toISOString(),
-        },
-      },
+      eventEnvelope(STORE, 1, "receiving.confirmed", {
+        receivingId: uuidv7(),
+        purchaseOrderId: po.id,
+        supplierId: "SUP-A",
+        confirmedBy: "9001",
+        lines: [
+          { sku: "M1", qty: 10, expected: 10 },
+          { sku: "M2", qty: 5, expected: 5 },
+        ],
+        confirmedAt: new Date().toISOString(),
+      }),
     ]);
     await until(
       async () =>
@@ -100,23 +63,11 @@ test.describe("hq-console books e2e", () => {
       15_000,
       "the receipt at HQ",
     );
-    context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      locale: "zh-CN",
-      acceptDownloads: true,
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${http}/`);
-    await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
-    await page.getByRole("button", { name: "登录" }).click();
-    await page.locator("nav.side").waitFor();
+    ({ page } = await bed.signIn(browser, { acceptDownloads: true, timeout: 10_000 }));
   });
 
   test.afterAll(async () => {
-    await context?.close().catch(() => {});
-    await wire?.close().catch(() => {});
-    if (hub) await stop(hub);
+    await bed?.close();
   });
 
   test("valuation: stock not yet in the books, posted, then equal to the inventory account to the fen", async () => {

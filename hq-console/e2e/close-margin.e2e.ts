@@ -6,12 +6,10 @@
 // Costs (price list): P100 7.00, P200 15.00. Sale: P100 12.34 (VAT 1.42 -> revenue 10.92),
 // P200 20.00 - 2.00 (PR1) = 18.00 (VAT 2.07 -> 15.93). Margin 10.92 - 7.00 = 3.92 and
 // 15.93 - 15.00 = 0.93; the store 26.85 - 22.00 = 4.85 (18.06%).
-import { rmSync } from "node:fs";
-import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
-import { connectStore, type Enrolled, type StoreWire, saleEnvelope, uuidv7 } from "./lib/store.ts";
+import type { Page } from "playwright-core";
+import { type Bed, startBed } from "./lib/bed.ts";
+import { until } from "./lib/procs.ts";
+import { eventEnvelope, saleEnvelope } from "./lib/store.ts";
 import { test } from "./lib/test.ts";
 
 const STORE = "S001";
@@ -22,25 +20,16 @@ function assert(cond: unknown, what: string): asserts cond {
 
 test.describe("hq-console month-end close and margin", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
-  let http = "";
-  let wire: StoreWire | undefined;
-  let context: BrowserContext | undefined;
+  let bed: Bed | undefined;
   let page: Page;
   const day = new Date().toISOString().slice(0, 10); // saleEnvelope's business day
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
+    bed!.api<T>(method, path, body);
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(120_000);
-    const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-close-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
-    await api("POST", "/api/v1/stores", { id: STORE, name: "上海徐汇店", region: "east" });
-    const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${STORE}/enrollment-code`);
-    const enrolled = await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, "");
+    bed = await startBed("close");
+    const enrolled = await bed.enrol({ id: STORE, name: "上海徐汇店", region: "east" });
     const cs = await api<{ id: number }>("POST", "/api/v1/changesets", {
       target: { kind: "all" },
       description: "目录",
@@ -59,39 +48,19 @@ test.describe("hq-console month-end close and margin", () => {
         status: "active",
       });
     await api("POST", `/api/v1/changesets/${cs.id}/release`, { stage: "all" });
-    await api("POST", "/api/v1/suppliers", {
-      id: "SUP1",
-      name: "供应商",
-      leadTimeDays: 2,
-      minOrderQty: 1,
-      packSize: 1,
-    });
-    await api("POST", "/api/v1/suppliers/SUP1/prices", {
-      prices: [
-        { sku: "P100", costFen: 700, taxRate: 13, effectiveFrom: "2026-01-01" },
-        { sku: "P200", costFen: 1500, taxRate: 13, effectiveFrom: "2026-01-01" },
-      ],
-    });
-    wire = await connectStore(enrolled);
+    await bed.supplier({ id: "SUP1", name: "供应商" }, { P100: 700, P200: 1500 });
+    const wire = await bed.connect(enrolled);
     const now = new Date().toISOString();
-    const receipt = {
-      v: 1,
-      id: uuidv7(),
-      type: "receiving.confirmed",
-      storeId: STORE,
-      seq: 1,
-      occurredAt: now,
-      payload: {
-        receivingId: "RC-1",
-        supplierId: "SUP1",
-        confirmedBy: "1001",
-        lines: [
-          { sku: "P100", qty: 10 },
-          { sku: "P200", qty: 5 },
-        ],
-        confirmedAt: now,
-      },
-    };
+    const receipt = eventEnvelope(STORE, 1, "receiving.confirmed", {
+      receivingId: "RC-1",
+      supplierId: "SUP1",
+      confirmedBy: "1001",
+      lines: [
+        { sku: "P100", qty: 10 },
+        { sku: "P200", qty: 5 },
+      ],
+      confirmedAt: now,
+    });
     const sale = saleEnvelope(
       STORE,
       2,
@@ -113,20 +82,11 @@ test.describe("hq-console month-end close and margin", () => {
       20_000,
       "the sale at HQ",
     );
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${http}/`);
-    await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
-    await page.getByRole("button", { name: /登录|Sign in/ }).click();
-    await page.locator("nav.side").waitFor();
+    ({ page } = await bed.signIn(browser));
   });
 
   test.afterAll(async () => {
-    await context?.close().catch(() => {});
-    await wire?.close().catch(() => {});
-    await stop(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   test("毛利: revenue, cost and gross margin by store and by promotion, to the fen", async () => {

@@ -3,13 +3,10 @@
 // the store's and product's names, the receipt number, the amounts in yuan and the difference,
 // the audited items and reasons in zh-CN words (English in English mode), filtered by item, at
 // 1280x800 and 1920x1080 without sideways scrolling.
-import { rmSync } from "node:fs";
-import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { signedIn } from "./lib/console.ts";
-import { hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
-import { connectStore, type Enrolled, type StoreWire, saleEnvelope } from "./lib/store.ts";
+import type { Page } from "playwright-core";
+import { type Bed, startBed } from "./lib/bed.ts";
+import { until } from "./lib/procs.ts";
+import { saleEnvelope } from "./lib/store.ts";
 import { test } from "./lib/test.ts";
 
 const STORE = "S050";
@@ -20,27 +17,18 @@ function assert(cond: unknown, what: string): asserts cond {
 
 test.describe("hq-console price audit e2e", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
-  let http = "";
-  let wire: StoreWire | undefined;
-  let context: BrowserContext | undefined;
+  let bed: Bed | undefined;
   let page: Page;
   let receiptNo = "";
 
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
+    bed!.api<T>(method, path, body);
   const finding = (field: string) => page.locator(`[data-testid="findings"] tr[data-field="${field}"]`);
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(120_000); // the hub starts, a store enrols, its sale reaches HQ
-    const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-price-audit-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
-    await api("POST", "/api/v1/stores", { id: STORE, name: "宁波天一店", region: "east", ring: "pilot" });
-    const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${STORE}/enrollment-code`);
-    const enrolled = await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, "");
+    bed = await startBed("price-audit");
+    const enrolled = await bed.enrol({ id: STORE, name: "宁波天一店", region: "east", ring: "pilot" });
     const cs = await api<{ id: number }>("POST", "/api/v1/changesets", {
       target: { kind: "all" },
       description: "可乐上架",
@@ -63,7 +51,7 @@ test.describe("hq-console price audit e2e", () => {
       stage: "all",
     });
     // The till charged 3.00 for a 3.50 product.
-    wire = await connectStore(enrolled);
+    const wire = await bed.connect(enrolled);
     const sale = saleEnvelope(STORE, 1, [{ sku: "100001", name: "可口可乐 330ml", priceFen: 300 }], version);
     receiptNo = sale.payload.receiptNo;
     await wire.publish("events", [sale]);
@@ -72,14 +60,11 @@ test.describe("hq-console price audit e2e", () => {
       15_000,
       "the sale's findings at HQ",
     );
-    ({ context, page } = await signedIn(browser, http, "数据异常"));
+    ({ page } = await bed.signIn(browser, { timeout: 10_000, open: "数据异常" }));
   });
 
   test.afterAll(async () => {
-    await context?.close().catch(() => {});
-    await wire?.close().catch(() => {});
-    await stop(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   test("findings with names, the receipt, amounts in yuan and the difference, headers and items in zh-CN", async () => {

@@ -2,12 +2,10 @@
 // their transaction ids; HQ staff import the day's WeChat Pay trade bill (the published layout,
 // built here from the documented columns) and see exactly the planted differences with their
 // reasons, in Chinese and in English, then post the fees and settlement.
-import { rmSync } from "node:fs";
-import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
-import { connectStore, type Enrolled, type StoreWire, saleEnvelope } from "./lib/store.ts";
+import type { Page } from "playwright-core";
+import { type Bed, startBed } from "./lib/bed.ts";
+import { until } from "./lib/procs.ts";
+import { saleEnvelope } from "./lib/store.ts";
 import { test } from "./lib/test.ts";
 
 const STORE = "S001";
@@ -76,26 +74,15 @@ function wechatBill(day: string, rows: { id: string; fen: number; fee: number }[
 
 test.describe("hq-console reconciliation", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
-  let http = "";
-  let wire: StoreWire | undefined;
-  let context: BrowserContext | undefined;
+  let bed: Bed | undefined;
   let page: Page;
   const day = new Date().toISOString().slice(0, 10); // saleEnvelope's business day
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(120_000);
-    const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-recon-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
-    const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-      hubApi<T>(http, method, path, body);
-    await api("POST", "/api/v1/stores", { id: STORE, name: "上海徐汇店", region: "east" });
-    const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${STORE}/enrollment-code`);
-    const enrolled = await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, "");
-    wire = await connectStore(enrolled);
+    bed = await startBed("recon");
+    const api = bed.api;
+    const wire = await bed.connect({ id: STORE, name: "上海徐汇店", region: "east" });
     const sales = [
       ["4200000001", 1234],
       ["4200000002", 500],
@@ -111,20 +98,11 @@ test.describe("hq-console reconciliation", () => {
       20_000,
       "the three WeChat Pay sales at HQ",
     );
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${http}/`);
-    await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
-    await page.getByRole("button", { name: /登录|Sign in/ }).click();
-    await page.locator("nav.side").waitFor();
+    ({ page } = await bed.signIn(browser, { timeout: 10_000 }));
   });
 
   test.afterAll(async () => {
-    await context?.close().catch(() => {});
-    await wire?.close().catch(() => {});
-    await stop(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   test("import the day's WeChat Pay bill: exactly the planted differences, with reasons", async () => {
@@ -191,9 +169,9 @@ test.describe("hq-console reconciliation", () => {
     const posted = page.getByTestId("recon-posted");
     await posted.waitFor();
     assert((await posted.innerText()).startsWith("Posted, vouchers"), "posted");
-    const runs = await hubApi<
+    const runs = await bed!.api<
       { postedAt: string | null; settlement: { storeId: string; feeFen: number }[] }[]
-    >(http, "GET", "/api/v1/reconciliation/runs");
+    >("GET", "/api/v1/reconciliation/runs");
     assert(runs[0]?.postedAt, "the run is posted at the hub");
     assert(
       runs[0]?.settlement[0]?.feeFen === 7,

@@ -3,12 +3,11 @@
 // shows each line against the book with the difference valued at the store's average cost and
 // the alerts (a big variance, negative book stock), and approving posts the adjustments (HQ's
 // on-hand follows) and the screen says so.
-import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
+import type { Page } from "playwright-core";
+import { type Bed, startBed } from "./lib/bed.ts";
 import { scrollsSideways } from "./lib/console.ts";
-import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
-import { connectStore, type Enrolled, type StoreWire, uuidv7 } from "./lib/store.ts";
+import { until } from "./lib/procs.ts";
+import { eventEnvelope, type StoreWire, uuidv7 } from "./lib/store.ts";
 import { test } from "./lib/test.ts";
 
 const STORE = "S030";
@@ -19,61 +18,29 @@ function assert(cond: unknown, what: string): asserts cond {
 
 test.describe("hq-console stocktakes e2e", () => {
   test.describe.configure({ mode: "serial" });
-  let hub: Proc | undefined;
+  let bed: Bed | undefined;
   let http = "";
   let wire: StoreWire | undefined;
-  let context: BrowserContext | undefined;
   let page: Page;
   let seq = 0;
   let sessionId = "";
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
-  const envelope = (type: string, payload: unknown) => ({
-    v: 1,
-    id: uuidv7(),
-    type,
-    storeId: STORE,
-    seq: ++seq,
-    occurredAt: new Date().toISOString(),
-    payload,
-  });
+    bed!.api<T>(method, path, body);
+  const envelope = (type: string, payload: unknown) => eventEnvelope(STORE, ++seq, type, payload);
   const onHand = async (sku: string) =>
     (await api<{ sku: string; on_hand: number }[]>("GET", `/api/v1/stores/${STORE}/stock?sku=${sku}`))[0]
       ?.on_hand ?? 0;
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(180_000);
-    const consoleDir = ensureConsoleBuild();
-    const dir = tempDir("hq-console-stocktakes-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
-    await api("POST", "/api/v1/stores", { id: STORE, name: "苏州园区店", region: "east" });
-    const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${STORE}/enrollment-code`);
-    const enrolled = await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, "");
-    const job = await api<{ id: string }>(
-      "POST",
-      "/api/v1/imports/products",
+    bed = await startBed("stocktakes");
+    http = bed.http;
+    const enrolled = await bed.enrol({ id: STORE, name: "苏州园区店", region: "east" });
+    await bed.importProducts(
       "sku,name,category,unit,taxRate,weighed,status\nM1,纯牛奶 250ml,10/1001,EA,13,false,active\nM2,进口红酒,10/1002,EA,13,false,active\nM3,矿泉水,10/1003,EA,13,false,active\n",
     );
-    await until(
-      async () => (await api<{ state: string }>("GET", `/api/v1/imports/${job.id}`)).state === "done",
-      15_000,
-      "import",
-    );
-    await api("POST", "/api/v1/suppliers", {
-      id: "SUP1",
-      name: "供应商",
-      leadTimeDays: 2,
-      minOrderQty: 1,
-      packSize: 1,
-    });
-    await api("POST", "/api/v1/suppliers/SUP1/prices", {
-      prices: [
-        { sku: "M1", costFen: 300, taxRate: 13, effectiveFrom: "2026-01-01" },
-        { sku: "M2", costFen: 8800, taxRate: 13, effectiveFrom: "2026-01-01" },
-      ],
-    });
-    wire = await connectStore(enrolled);
+    await bed.supplier({ id: "SUP1", name: "供应商" }, { M1: 300, M2: 8800 });
+    wire = await bed.connect(enrolled);
     await wire.publish("events", [
       envelope("receiving.confirmed", {
         receivingId: uuidv7(),
@@ -88,20 +55,12 @@ test.describe("hq-console stocktakes e2e", () => {
     ]);
     await until(async () => (await onHand("M2")) === 10, 20_000, "the receipt at HQ");
 
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${http}/`);
-    await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
-    await page.getByRole("button", { name: "登录" }).click();
-    await page.locator("nav.side").waitFor();
+    ({ page } = await bed.signIn(browser));
     await page.getByRole("link", { name: "盘点", exact: true }).click();
     await page.locator('[data-testid="stocktakes"][data-loaded="1"]').waitFor();
   });
   test.afterAll(async () => {
-    await context?.close().catch(() => {});
-    await wire?.close().catch(() => {});
-    await stop(hub);
+    await bed?.close();
   });
 
   test("HQ opens a cycle count at the store from the console; a bad SKU is refused", async () => {

@@ -3,12 +3,11 @@
 // requests a transfer of 10 milk to another store, approves it, ships it (the cost in transit
 // shown: 10 x ¥3.00), receives 8 (a difference of -2 at the receiver), and the screens in
 // English. The hub's stock answers agree at each step.
-import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
+import type { Page } from "playwright-core";
+import { type Bed, startBed } from "./lib/bed.ts";
 import { scrollsSideways } from "./lib/console.ts";
-import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
-import { connectStore, type Enrolled, type StoreWire, uuidv7 } from "./lib/store.ts";
+import { until } from "./lib/procs.ts";
+import { eventEnvelope, uuidv7 } from "./lib/store.ts";
 import { test } from "./lib/test.ts";
 
 function assert(cond: unknown, what: string): asserts cond {
@@ -17,77 +16,38 @@ function assert(cond: unknown, what: string): asserts cond {
 
 test.describe("hq-console transfers e2e", () => {
   test.describe.configure({ mode: "serial" });
-  let hub: Proc | undefined;
-  let http = "";
-  let wire: StoreWire | undefined;
-  let context: BrowserContext | undefined;
+  let bed: Bed | undefined;
   let page: Page;
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
+    bed!.api<T>(method, path, body);
   const onHand = async (store: string) =>
     (await api<{ on_hand: number }[]>("GET", `/api/v1/stores/${store}/stock?sku=M1`))[0]?.on_hand ?? 0;
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(180_000);
-    const consoleDir = ensureConsoleBuild();
-    hub = await startHub(join(tempDir("hq-console-transfers-"), "hq"), consoleDir);
-    http = hub.ready.http!;
-    await api("POST", "/api/v1/stores", { id: "T01", name: "杭州滨江店", region: "east" });
+    bed = await startBed("transfers");
     await api("POST", "/api/v1/stores", { id: "T02", name: "杭州西湖店", region: "east" });
-    const { code } = await api<{ code: string }>("POST", "/api/v1/stores/T01/enrollment-code");
-    const enrolled = await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, "");
-    const job = await api<{ id: string }>(
-      "POST",
-      "/api/v1/imports/products",
+    const enrolled = await bed.enrol({ id: "T01", name: "杭州滨江店", region: "east" });
+    await bed.importProducts(
       "sku,name,category,unit,taxRate,weighed,status\nM1,纯牛奶 250ml,10/1001,EA,13,false,active\n",
     );
-    await until(
-      async () => (await api<{ state: string }>("GET", `/api/v1/imports/${job.id}`)).state === "done",
-      15_000,
-      "products imported",
-    );
-    await api("POST", "/api/v1/suppliers", {
-      id: "SUP-YILI",
-      name: "伊利",
-      leadTimeDays: 3,
-      minOrderQty: 1,
-      packSize: 1,
-    });
-    await api("POST", "/api/v1/suppliers/SUP-YILI/prices", {
-      prices: [{ sku: "M1", costFen: 300, taxRate: 13, effectiveFrom: "2026-01-01" }],
-    });
+    await bed.supplier({ id: "SUP-YILI", name: "伊利", leadTimeDays: 3 }, { M1: 300 });
+    const wire = await bed.connect(enrolled);
     const at = new Date().toISOString();
-    wire = await connectStore(enrolled);
     await wire.publish("events", [
-      {
-        v: 1,
-        id: uuidv7(),
-        type: "receiving.confirmed",
-        storeId: "T01",
-        seq: 1,
-        occurredAt: at,
-        payload: {
-          receivingId: uuidv7(),
-          supplierId: "SUP-YILI",
-          confirmedBy: "9001",
-          lines: [{ sku: "M1", qty: 40 }],
-          confirmedAt: at,
-        },
-      },
+      eventEnvelope("T01", 1, "receiving.confirmed", {
+        receivingId: uuidv7(),
+        supplierId: "SUP-YILI",
+        confirmedBy: "9001",
+        lines: [{ sku: "M1", qty: 40 }],
+        confirmedAt: at,
+      }),
     ]);
     await until(async () => (await onHand("T01")) === 40, 15_000, "opening stock at T01");
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${http}/`);
-    await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
-    await page.getByRole("button", { name: "登录" }).click();
-    await page.locator("nav.side").waitFor();
+    ({ page } = await bed.signIn(browser));
   });
   test.afterAll(async () => {
-    await context?.close();
-    await wire?.close();
-    await stop(hub);
+    await bed?.close();
   });
 
   test("request a transfer of 10 milk from 滨江 to 西湖", async () => {
@@ -159,7 +119,7 @@ test.describe("hq-console transfers e2e", () => {
       { width: 1920, height: 1080 },
     ]) {
       await page.setViewportSize(size);
-      await page.goto(`${http}/transfers`);
+      await page.goto(`${bed!.http}/transfers`);
       await page.locator('[data-testid="transfer-list"] [data-testid="transfer-item"]').first().waitFor();
       await page
         .locator('[data-testid="transfer-list"] [data-testid="transfer-item"] button')

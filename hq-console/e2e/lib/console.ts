@@ -1,7 +1,8 @@
 // Set-up steps the console's browser suites share: products imported through the hub's CSV
 // import (waited for), and a signed-in admin browser on one screen.
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ADMIN_TOKEN, hubApi, until } from "./procs.ts";
+import { signInPage } from "./bed.ts";
+import { hubApi, until } from "./procs.ts";
 
 /** Imports a products CSV (header sku,name,category,unit,taxRate,weighed,status) and waits for it. */
 export async function importProducts(http: string, csv: string): Promise<void> {
@@ -22,10 +23,7 @@ export async function signedIn(
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
-  await page.goto(`${http}/`);
-  await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
-  await page.getByRole("button", { name: "登录" }).click();
-  await page.locator("nav.side").waitFor();
+  await signInPage(page, http);
   await page.getByRole("link", { name: linkName, exact: true }).click();
   await page.getByRole("heading", { name: linkName, exact: true }).waitFor();
   return { context, page };

@@ -107,3 +107,8 @@ export async function connectStore(e: Enrolled): Promise<StoreWire> {
     close: () => client.endAsync(true),
   };
 }
+
+/** An envelope of `type` from `storeId` with its event seq (0 for status and query messages). */
+export function eventEnvelope(storeId: string, seq: number, type: string, payload: unknown) {
+  return { v: 1, id: uuidv7(), type, storeId, seq, occurredAt: new Date().toISOString(), payload };
+}
