@@ -4,13 +4,11 @@
 // an operator locks a lane and collects a diagnostics bundle from the screen, sees the store's
 // answers, and downloads the bundle; the certificate renewal button says why it is refused.
 import { createHash } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { gunzipSync, gzipSync } from "node:zlib";
-import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir } from "./lib/procs.ts";
-import { connectStore, type Enrolled, type StoreWire, uuidv7 } from "./lib/store.ts";
+import type { Page } from "playwright-core";
+import { type Bed, startBed } from "./lib/bed.ts";
+import { eventEnvelope, type StoreWire } from "./lib/store.ts";
 import { test } from "./lib/test.ts";
 
 const STORE = "S050";
@@ -21,34 +19,17 @@ function assert(cond: unknown, what: string): asserts cond {
 
 test.describe("hq-console fleet commands and alerts e2e", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
-  let http = "";
+  let bed: Bed | undefined;
   let wire: StoreWire | undefined;
-  let context: BrowserContext | undefined;
   let page: Page;
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
-  const envelope = (type: string, payload: unknown) => ({
-    v: 1,
-    id: uuidv7(),
-    type,
-    storeId: STORE,
-    seq: 0,
-    occurredAt: new Date().toISOString(),
-    payload,
-  });
+    bed!.api<T>(method, path, body);
+  const envelope = (type: string, payload: unknown) => eventEnvelope(STORE, 0, type, payload);
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(120_000);
-    const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-fleetops-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
-    await api("POST", "/api/v1/stores", { id: STORE, name: "苏州园区店", region: "east" });
-    const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${STORE}/enrollment-code`);
-    const enrolled = await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, "");
-    wire = await connectStore(enrolled);
+    bed = await startBed("fleetops");
+    wire = await bed.connect({ id: STORE, name: "苏州园区店", region: "east" });
     // The store answers every command as the edge does: done, with a bundle for diagnostics.
     await wire.client.subscribeAsync(`retail/v1/s/${STORE}/down/command`, { qos: 1 });
     wire.client.on("message", (_topic, payload) => {
@@ -96,22 +77,13 @@ test.describe("hq-console fleet commands and alerts e2e", () => {
       }),
       true,
     );
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${http}/`);
-    await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
-    await page.getByRole("button", { name: "登录" }).click();
-    await page.locator("nav.side").waitFor();
+    ({ page } = await bed.signIn(browser, { timeout: 10_000 }));
     await page.getByRole("link", { name: "门店", exact: true }).click();
     await page.locator('[data-testid="fleet-filter"][data-loaded="true"]').waitFor();
   });
 
   test.afterAll(async () => {
-    await context?.close().catch(() => {});
-    await wire?.close().catch(() => {});
-    await stop(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   test("a device error raised by the rules shows in the fleet alerts in zh-CN", async () => {
