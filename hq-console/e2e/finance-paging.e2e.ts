@@ -4,12 +4,12 @@
 // missing against the hub's whole list), and back. At 1280x800 and 1920x1080; no page errors.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "@playwright/test";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
 import { scrollsSideways, signedIn } from "./lib/console.ts";
 import { hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
 import { connectStore, type Enrolled, type StoreWire, saleEnvelope } from "./lib/store.ts";
+import { test } from "./lib/test.ts";
 
 const STORE = "S001";
 const DAYS = 25;

@@ -8,8 +8,8 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../../scripts/ensure-build.ts";
-import { importProducts } from "./console.ts";
-import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir } from "./procs.ts";
+import { importProducts, openScreen, signInPage } from "./console.ts";
+import { hubApi, type Proc, startHub, stop, tempDir } from "./procs.ts";
 import { connectStore, type Enrolled, type StoreWire } from "./store.ts";
 
 /** A store as POST /api/v1/stores takes it. */
@@ -52,24 +52,12 @@ export interface Bed {
     costs?: Record<string, number>,
     taxRate?: number,
   ): Promise<void>;
+  /** A new browser context and its page, not signed in (closed by close()). */
+  browse(browser: Browser, o?: SignIn): Promise<{ context: BrowserContext; page: Page }>;
   /** A new browser context signed in as the admin, on the dashboard (closed by close()). */
   signIn(browser: Browser, o?: SignIn): Promise<{ context: BrowserContext; page: Page }>;
   /** Closes the contexts and store connections opened through the bed, stops the hub, removes the folder. */
   close(): Promise<void>;
-}
-
-/** Signs `page` in with the admin token and waits for the console's navigation. */
-export async function signInPage(page: Page, http: string, token = ADMIN_TOKEN): Promise<void> {
-  await page.goto(`${http}/`);
-  await page.locator('input[name="token"]').fill(token);
-  await page.getByRole("button", { name: /登录|Sign in/ }).click();
-  await page.locator("nav.side").waitFor();
-}
-
-/** Clicks the navigation link `name` and waits for the screen's heading of the same words. */
-export async function openScreen(page: Page, name: string): Promise<void> {
-  await page.getByRole("link", { name, exact: true }).click();
-  await page.getByRole("heading", { name, exact: true }).waitFor();
 }
 
 /**
@@ -96,6 +84,19 @@ export async function startBed(name: string, env: Record<string, string> = {}): 
     const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${store.id}/enrollment-code`);
     return hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, "");
   };
+  const browse = async (browser: Browser, o: SignIn = {}) => {
+    const { timeout, before, open, ...options } = o;
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: "zh-CN",
+      ...options,
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(timeout ?? 15_000);
+    await before?.(page);
+    return { context, page };
+  };
   return {
     dir,
     hub,
@@ -118,19 +119,11 @@ export async function startBed(name: string, env: Record<string, string> = {}): 
       }));
       if (prices.length) await api("POST", `/api/v1/suppliers/${sup.id}/prices`, { prices });
     },
+    browse,
     async signIn(browser, o = {}) {
-      const { timeout, before, open, ...options } = o;
-      const context = await browser.newContext({
-        viewport: { width: 1280, height: 800 },
-        locale: "zh-CN",
-        ...options,
-      });
-      contexts.push(context);
-      const page = await context.newPage();
-      page.setDefaultTimeout(timeout ?? 15_000);
-      await before?.(page);
+      const { context, page } = await browse(browser, o);
       await signInPage(page, http);
-      if (open) await openScreen(page, open);
+      if (o.open) await openScreen(page, o.open);
       return { context, page };
     },
     async close() {
