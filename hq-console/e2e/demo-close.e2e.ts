@@ -5,12 +5,12 @@
 // closes it; the console's 月结 screen, which opens on last month, shows it closed with every
 // step passed and confirmed, in Chinese and in English.
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
-import { connectStore, type Enrolled, type StoreWire, saleEnvelope, uuidv7 } from "./lib/store.ts";
+import type { Page } from "playwright-core";
+import { type Bed, startBed } from "./lib/bed.ts";
+import { signInPage } from "./lib/console.ts";
+import { ADMIN_TOKEN, until } from "./lib/procs.ts";
+import { eventEnvelope, saleEnvelope } from "./lib/store.ts";
 import { test } from "./lib/test.ts";
 
 const STORE = "S001";
@@ -50,25 +50,18 @@ function assert(cond: unknown, what: string): asserts cond {
 
 test.describe("hq-console: the demo closes last month", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
+  let bed: Bed | undefined;
   let http = "";
-  let wire: StoreWire | undefined;
-  let context: BrowserContext | undefined;
   let page: Page;
   const period = previousMonth();
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
+    bed!.api<T>(method, path, body);
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(120_000);
-    const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-demo-close-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
-    await api("POST", "/api/v1/stores", { id: STORE, name: "上海徐汇店", region: "east" });
-    const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${STORE}/enrollment-code`);
-    const enrolled = await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, "");
+    bed = await startBed("demo-close");
+    http = bed.http;
+    const enrolled = await bed.enrol({ id: STORE, name: "上海徐汇店", region: "east" });
     const cs = await api<{ id: number }>("POST", "/api/v1/changesets", {
       target: { kind: "all" },
       description: "目录",
@@ -83,32 +76,18 @@ test.describe("hq-console: the demo closes last month", () => {
       status: "active",
     });
     await api("POST", `/api/v1/changesets/${cs.id}/release`, { stage: "all" });
-    await api("POST", "/api/v1/suppliers", {
-      id: "SUP1",
-      name: "供应商",
-      leadTimeDays: 2,
-      minOrderQty: 1,
-      packSize: 1,
-    });
-    await api("POST", "/api/v1/suppliers/SUP1/prices", {
-      prices: [{ sku: "P100", costFen: 700, taxRate: 13, effectiveFrom: "2026-01-01" }],
-    });
-    wire = await connectStore(enrolled);
+    await bed.supplier({ id: "SUP1", name: "供应商" }, { P100: 700 });
+    const wire = await bed.connect(enrolled);
     const at = `${period}-15T10:00:00.000+08:00`;
     const receipt = {
-      v: 1,
-      id: uuidv7(),
-      type: "receiving.confirmed",
-      storeId: STORE,
-      seq: 1,
-      occurredAt: at,
-      payload: {
+      ...eventEnvelope(STORE, 1, "receiving.confirmed", {
         receivingId: "RC-1",
         supplierId: "SUP1",
         confirmedBy: "1001",
         lines: [{ sku: "P100", qty: 10 }],
         confirmedAt: at,
-      },
+      }),
+      occurredAt: at,
     };
     const sale = saleEnvelope(STORE, 2, [{ sku: "P100", name: "可口可乐 500ml", priceFen: 1234 }], 0);
     Object.assign(sale.payload, {
@@ -121,16 +100,11 @@ test.describe("hq-console: the demo closes last month", () => {
       20_000,
       "the sale at HQ",
     );
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    ({ page } = await bed.browse(browser));
   });
 
   test.afterAll(async () => {
-    await context?.close().catch(() => {});
-    await wire?.close().catch(() => {});
-    await stop(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   test("the script closes last month through the checklist; 月结 shows it closed, every step confirmed", async () => {
@@ -149,10 +123,7 @@ test.describe("hq-console: the demo closes last month", () => {
     const again = runMonthClose(http, period);
     assert(again.log.join() === `[close] ${period} is closed (console 月结)`, again.log.join());
 
-    await page.goto(`${http}/`);
-    await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
-    await page.getByRole("button", { name: /登录|Sign in/ }).click();
-    await page.locator("nav.side").waitFor();
+    await signInPage(page, http);
     await page.getByRole("link", { name: "月结", exact: true }).click();
     // The screen opens on last month (set it anyway: the browser's month may differ from China's at a month's turn).
     await page.getByTestId("close-period").fill(period);
