@@ -5,12 +5,12 @@
 // no stored code on 价格, 变更集 and 操作日志; 1280x800 and 1920x1080 without sideways scrolling.
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "@playwright/test";
 import type { BrowserContext, Page } from "playwright-core";
 import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
 import { scrollsSideways, signedIn } from "./lib/console.ts";
 import { hubApi, type Proc, startHub, stop, tempDir } from "./lib/procs.ts";
 import { KNOWN_CODES, rawCodesOn, TRAIL_CODES } from "./lib/raw-codes.ts";
+import { test } from "./lib/test.ts";
 
 function assert(cond: unknown, what: string): asserts cond {
   if (!cond) throw new Error(`expected: ${what}`);
