@@ -4,6 +4,11 @@
 // and its Workers) per call. Not a bench suite: a tool to compare before/after on one database.
 //
 //   node_modules/.bin/bun scripts/console-api-timing.ts /tmp/some-copy.db [rounds] [endpoint-name,...]
+//   node_modules/.bin/bun scripts/console-api-timing.ts /tmp/some-copy.db [rounds] compare
+//
+// `compare`: each roll-up read beside the full computation it replaced (kept in the hub as the
+// roll-up's reference), called in process, alternated, on the same database at the same moment;
+// the answers must be equal (deep equality, to the fen) or the script fails.
 //
 // The database file is copied again (never written); the clock is the month's last day.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -11,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { httpRequest } from "@retail/test-support";
 import { loadConfig } from "../hq-hub/src/config.ts";
+import { createStockValue } from "../hq-hub/src/costing/stock-value.ts";
 import { startHub } from "../hq-hub/src/hub.ts";
 
 const [source, roundsArg, onlyArg] = process.argv.slice(2);
@@ -33,7 +39,12 @@ const ENDPOINTS: { name: string; path: string }[] = [
   { name: "finance-valuation-mid", path: "/api/v1/finance/valuation?date=2026-11-15" },
   { name: "valuation", path: `/api/v1/valuation?date=${day}` },
 ];
-const endpoints = onlyArg ? ENDPOINTS.filter((e) => onlyArg.split(",").includes(e.name)) : ENDPOINTS;
+const compareMode = onlyArg === "compare";
+const endpoints = compareMode
+  ? []
+  : onlyArg
+    ? ENDPOINTS.filter((e) => onlyArg.split(",").includes(e.name))
+    : ENDPOINTS;
 
 const dir = mkdtempSync(join(tmpdir(), "console-api-timing-"));
 try {
@@ -64,6 +75,64 @@ try {
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    if (compareMode) {
+      // A first grid read computes and keeps every cell (as the hub's timer would have).
+      hub.completeness.grid({ from: "2026-11-24", to: day }, {});
+      const stockValue = createStockValue(hub.db);
+      const month = { from: "2026-11-01", to: day };
+      const pairs: { name: string; rollup: () => unknown; full: () => unknown }[] = [
+        {
+          name: "margin by store, 30 days",
+          rollup: () => hub.margin.margin({ ...month, by: "store" }, {}),
+          full: () => hub.margin.margin({ ...month, by: "store" }, {}, { fromDocuments: true }),
+        },
+        {
+          name: "margin by region, 30 days",
+          rollup: () => hub.margin.margin({ ...month, by: "region" }, {}),
+          full: () => hub.margin.margin({ ...month, by: "region" }, {}, { fromDocuments: true }),
+        },
+        {
+          name: "completeness grid, 7 days",
+          rollup: () => hub.completeness.grid({ from: "2026-11-24", to: day }, {}),
+          full: () => hub.completeness.gridFromDocuments({ from: "2026-11-24", to: day }, {}),
+        },
+        {
+          name: "valuation, month end",
+          rollup: () => stockValue.valuation({ date: day }),
+          full: () => stockValue.fromLedger({ date: day }),
+        },
+        {
+          name: "valuation, mid-month",
+          rollup: () => stockValue.valuation({ date: "2026-11-15" }),
+          full: () => stockValue.fromLedger({ date: "2026-11-15" }),
+        },
+      ];
+      const timed = (f: () => unknown) => {
+        const c0 = process.cpuUsage();
+        const w0 = performance.now();
+        const out = f();
+        const c = process.cpuUsage(c0);
+        return { out, wall: performance.now() - w0, cpu: (c.user + c.system) / 1000 };
+      };
+      console.log("read | roll-up wall / CPU median ms | full wall / CPU median ms | equal");
+      for (const p of pairs) {
+        const a: { wall: number; cpu: number }[] = [];
+        const b: { wall: number; cpu: number }[] = [];
+        let equal = true;
+        for (let r = 0; r < rounds; r++) {
+          const [first, second] = r % 2 ? [p.full, p.rollup] : [p.rollup, p.full];
+          const x = timed(first);
+          const y = timed(second);
+          (r % 2 ? b : a).push(x);
+          (r % 2 ? a : b).push(y);
+          equal &&= Bun.deepEquals(x.out, y.out, true);
+        }
+        console.log(
+          `${p.name} | ${median(a.map((x) => x.wall)).toFixed(0)} / ${median(a.map((x) => x.cpu)).toFixed(0)} | ${median(b.map((x) => x.wall)).toFixed(0)} / ${median(b.map((x) => x.cpu)).toFixed(0)} | ${equal}`,
+        );
+        if (!equal) process.exitCode = 1;
+      }
+    }
     console.log("endpoint | wall median (min-max) ms | CPU median ms | bytes");
     for (const [name, xs] of times) {
       const w = xs.map((x) => x.wall);
