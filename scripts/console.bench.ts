@@ -106,6 +106,8 @@ interface Measured {
   first?: number;
   ui: number[];
   cold: number[];
+  /** The page's main-thread CPU time per full load (ms): what the boot costs, whatever the load. */
+  coldCpu: number[];
   peer: number[];
   split: Split[];
   coldSplit: Split[];
@@ -193,6 +195,7 @@ export async function benchConsole(): Promise<BenchRow[]> {
           http: string;
           page: Page;
           log: ReturnType<typeof apiLog>;
+          cpuMs: () => Promise<number>;
           close: () => Promise<void>;
         }
       | undefined;
@@ -223,7 +226,15 @@ export async function benchConsole(): Promise<BenchRow[]> {
             else
               results
                 .get(build.label)!
-                .set(s.name, { ui: [], cold: [], peer: [], split: [], coldSplit: [], failed: true });
+                .set(s.name, {
+                  ui: [],
+                  cold: [],
+                  coldCpu: [],
+                  peer: [],
+                  split: [],
+                  coldSplit: [],
+                  failed: true,
+                });
             await at.close();
             at = undefined;
           }
@@ -243,16 +254,23 @@ export async function benchConsole(): Promise<BenchRow[]> {
       await context.addInitScript((token) => sessionStorage.setItem("hq-console-token", token), TOKEN);
       const page = await context.newPage();
       const log = apiLog(page);
+      // The renderer's main-thread CPU (thread ticks), read around each full load.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Performance.enable", { timeDomain: "threadTicks" });
+      const cpuMs = async () => {
+        const { metrics } = await cdp.send("Performance.getMetrics");
+        return (metrics.find((x) => x.name === "ThreadTime")?.value ?? Number.NaN) * 1000;
+      };
       await page.clock.setFixedTime(new Date(`${today}T15:00:00+08:00`));
       page.setDefaultTimeout(PAGE_TIMEOUT_MS);
       // Warm the browser's cache with the console's code (a returning user), not measured.
       await page.goto(`${http}/tokens`);
       await page.locator('[data-testid="tokens"]').waitFor();
-      return { page, log, close: () => context.close() };
+      return { page, log, cpuMs, close: () => context.close() };
     }
 
     async function measureScreen(
-      { http, page, log, build }: NonNullable<typeof at>,
+      { http, page, log, cpuMs, build }: NonNullable<typeof at>,
       s: Screen,
       per: Map<string, Measured>,
     ) {
@@ -268,7 +286,14 @@ export async function benchConsole(): Promise<BenchRow[]> {
         if (sc.tab) await page.locator(sc.tab).first().click();
         for (const sel of sc.ready) await page.locator(sel).first().waitFor();
       };
-      const m: Measured = per.get(s.name) ?? { ui: [], cold: [], peer: [], split: [], coldSplit: [] };
+      const m: Measured = per.get(s.name) ?? {
+        ui: [],
+        cold: [],
+        coldCpu: [],
+        peer: [],
+        split: [],
+        coldSplit: [],
+      };
       per.set(s.name, m);
       // A returning user's browser holds the screen's code (HTTP cache) and its compiled form
       // (V8's code cache, made on a script's second run): two full loads, not measured; the
@@ -284,11 +309,14 @@ export async function benchConsole(): Promise<BenchRow[]> {
       for (let i = 0; i < COLD; i++) {
         await page.goto("about:blank");
         log.clear();
+        const cpu = await cpuMs();
         const wall = Date.now();
         const t = performance.now();
         await page.goto(`${http}${s.path}`);
         await ready(s);
         m.cold.push(performance.now() - t);
+        const used = (await cpuMs()) - cpu;
+        if (used >= 0) m.coldCpu.push(used); // (a renderer swapped by the navigation starts at 0)
         const usable = Date.now();
         await page.waitForTimeout(50); // the last network events arrive
         m.coldSplit.push(log.split(wall, usable));
@@ -314,7 +342,7 @@ export async function benchConsole(): Promise<BenchRow[]> {
       }
       const ms = (xs: number[]) => `${median(xs).toFixed(0)}`;
       console.error(
-        `console${label ? ` [${label}]` : ""}: ${s.name} p95 ${p95(m.ui).toFixed(0)} ms (median ${ms(m.ui)}; browser split, medians: API in flight ${ms(m.split.map((x) => x.apiMs))}, before the first API call ${ms(m.split.map((x) => x.beforeApiMs))}, after the last answer ${ms(m.split.map((x) => x.afterApiMs))}), its API alone p95 ${p95(m.peer).toFixed(0)} ms [${m.split.at(-1)?.calls.join(" ")}]; full page load p95 ${p95(m.cold).toFixed(0)} ms (median ${ms(m.cold)}; API ${ms(m.coldSplit.map((x) => x.apiMs))}, before it ${ms(m.coldSplit.map((x) => x.beforeApiMs))}, after ${ms(m.coldSplit.map((x) => x.afterApiMs))}; the screen's first visit, its code not cached: ${m.first?.toFixed(0) ?? "-"} ms); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+        `console${label ? ` [${label}]` : ""}: ${s.name} p95 ${p95(m.ui).toFixed(0)} ms (median ${ms(m.ui)}; browser split, medians: API in flight ${ms(m.split.map((x) => x.apiMs))}, before the first API call ${ms(m.split.map((x) => x.beforeApiMs))}, after the last answer ${ms(m.split.map((x) => x.afterApiMs))}), its API alone p95 ${p95(m.peer).toFixed(0)} ms [${m.split.at(-1)?.calls.join(" ")}]; full page load p95 ${p95(m.cold).toFixed(0)} ms (median ${ms(m.cold)}; API ${ms(m.coldSplit.map((x) => x.apiMs))}, before it ${ms(m.coldSplit.map((x) => x.beforeApiMs))}, after ${ms(m.coldSplit.map((x) => x.afterApiMs))}; the screen's first visit, its code not cached: ${m.first?.toFixed(0) ?? "-"} ms; the page's main-thread CPU per full load median ${m.coldCpu.length ? ms(m.coldCpu) : "-"}, p95 ${m.coldCpu.length ? p95(m.coldCpu).toFixed(0) : "-"} ms); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
       );
     }
 
@@ -323,9 +351,11 @@ export async function benchConsole(): Promise<BenchRow[]> {
       const tag = label ? `[${label}] ` : "";
       const all: number[] = [];
       const cold: number[] = [];
+      const coldCpu: number[] = [];
       for (const [name, m] of per) {
         all.push(...m.ui);
         cold.push(...m.cold);
+        coldCpu.push(...m.coldCpu);
         if (m.failed) {
           rows.push({
             figure: `${tag}console ${name}: NOT usable within ${PAGE_TIMEOUT_MS / 1000} s (${shape.stores} stores, a month)`,
@@ -354,7 +384,7 @@ export async function benchConsole(): Promise<BenchRow[]> {
         });
       }
       rows.push({
-        figure: `${tag}console: full page load to a usable screen over ${per.size} screens (a visit's first screen, bundle cached), p95 in the median column`,
+        figure: `${tag}console: full page load to a usable screen over ${per.size} screens (a visit's first screen, bundle cached), p95 in the median column (the page's main-thread CPU per load: median ${coldCpu.length ? median(coldCpu).toFixed(0) : "-"}, p95 ${coldCpu.length ? p95(coldCpu).toFixed(0) : "-"} ms)`,
         unit: "ms",
         median: p95(cold),
         p99: p99(cold),
