@@ -9,13 +9,13 @@
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { packReceipts, receiptsHash, type StoreDayDigest } from "@retail/protocol";
 import fc from "fast-check";
-import { migrate, openDatabase, type Sqlite } from "../db/open.ts";
-import { tempDir } from "../test-kit.ts";
+import type { Sqlite } from "../db/open.ts";
 import {
   applyDocuments,
   clearDocuments,
   DAYS,
   documentOps,
+  documentsDatabase,
   nextSeq,
   type Op,
   STORES,
@@ -114,15 +114,8 @@ function writeDigest(db: Sqlite, s: Extract<Step, { step: "digest" }>) {
 }
 
 test("the grid from kept verdicts equals the grid compared receipt by receipt after any interleaving", () => {
-  const dir = tempDir();
-  dirs.push(dir);
-  const db = openDatabase({ dataDir: dir.path });
-  migrate(db);
-  const insertStore = db.prepare(
-    "INSERT INTO stores (id, name, region, created_at) VALUES (?, ?, ?, '2026-11-01T00:00:00Z')",
-  );
-  insertStore.run(STORES[0], "徐汇店", "east");
-  insertStore.run(STORES[1], "成都店", "west");
+  const { db, remove } = documentsDatabase();
+  dirs.push({ remove });
   const completeness = createCompleteness({ db, now: () => new Date("2026-11-03T04:00:00Z") });
   const ranges = [
     { from: DAYS[0]!, to: DAYS[1]! },
@@ -158,5 +151,4 @@ test("the grid from kept verdicts equals the grid compared receipt by receipt af
   );
   // Every verdict was reached, not only empty grids.
   expect([...statuses].sort()).toEqual(["complete", "incomplete", "no_digest", "pending"]);
-  db.close();
 });

@@ -83,15 +83,16 @@ export function createCompleteness(deps: { db: Sqlite; now: () => Date }) {
         ? inArray(storeId, orm.select({ id: stores.id }).from(stores).where(eq(stores.region, scope.region)))
         : undefined,
     );
+  const digestFields = {
+    storeId: dayDigests.storeId,
+    day: dayDigests.businessDay,
+    seq: dayDigests.seq,
+    payload: dayDigests.payload,
+  };
   const q = {
     digests: (r: Range, scope: Scope) =>
       orm
-        .select({
-          storeId: dayDigests.storeId,
-          day: dayDigests.businessDay,
-          seq: dayDigests.seq,
-          payload: dayDigests.payload,
-        })
+        .select(digestFields)
         .from(dayDigests)
         .where(and(between(dayDigests.businessDay, r.from, r.to), inScope(dayDigests.storeId, scope)))
         .all(),
@@ -333,12 +334,7 @@ export function createCompleteness(deps: { db: Sqlite; now: () => Date }) {
     const from = addDays(to, -MAX_GRID_DAYS);
     return db.transaction(() => {
       const todo = orm
-        .select({
-          storeId: dayDigests.storeId,
-          day: dayDigests.businessDay,
-          seq: dayDigests.seq,
-          payload: dayDigests.payload,
-        })
+        .select(digestFields)
         .from(dayDigests)
         .leftJoin(completenessCells, cellOfDigest)
         .where(and(between(dayDigests.businessDay, from, to), isNull(completenessCells.storeId)))

@@ -6,9 +6,14 @@
 // store and for ranges of one or both days.
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import fc from "fast-check";
-import { migrate, openDatabase } from "../db/open.ts";
-import { tempDir } from "../test-kit.ts";
-import { applyDocuments, clearDocuments, DAYS, documentOps, STORES } from "../testing/sales-documents.ts";
+import {
+  applyDocuments,
+  clearDocuments,
+  DAYS,
+  documentOps,
+  documentsDatabase,
+  STORES,
+} from "../testing/sales-documents.ts";
 import { createMarginReports } from "./margin-report.ts";
 
 setDefaultTimeout(120_000);
@@ -19,15 +24,8 @@ afterAll(() => {
 });
 
 test("margin by store and region from the roll-up equals the documents' sums after any interleaving", () => {
-  const dir = tempDir();
-  dirs.push(dir);
-  const db = openDatabase({ dataDir: dir.path });
-  migrate(db);
-  const insertStore = db.prepare(
-    "INSERT INTO stores (id, name, region, created_at) VALUES (?, ?, ?, '2026-11-01T00:00:00Z')",
-  );
-  insertStore.run(STORES[0], "徐汇店", "east");
-  insertStore.run(STORES[1], "成都店", "west");
+  const { db, remove } = documentsDatabase();
+  dirs.push({ remove });
   const margin = createMarginReports({ db, catchUpCost: () => {} });
   const ranges = [
     { from: DAYS[0]!, to: DAYS[1]! },
@@ -52,5 +50,4 @@ test("margin by store and region from the roll-up equals the documents' sums aft
   );
   // The generator must reach the interesting case, not only empty reports.
   expect(nonEmpty).toBeGreaterThan(50);
-  db.close();
 });

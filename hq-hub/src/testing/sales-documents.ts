@@ -7,7 +7,8 @@
 // document in reverse.ts's order (lines, tenders, then the document). Raw SQL: the documents'
 // own tables, written as ingest and the reversal write them.
 import fc from "fast-check";
-import type { Sqlite } from "../db/open.ts";
+import { migrate, openDatabase, type Sqlite } from "../db/open.ts";
+import { tempDir } from "../test-kit.ts";
 
 export const STORES = ["S1", "S2"];
 export const DAYS = ["2026-11-01", "2026-11-02"];
@@ -75,6 +76,25 @@ export function documentOps(opts: { minLines?: number } = {}): fc.Arbitrary<Op[]
     ),
     { maxLength: 40 },
   );
+}
+
+/** A migrated database on temp files holding the two stores (S1 in region east, S2 in west). */
+export function documentsDatabase(): { db: Sqlite; remove: () => void } {
+  const dir = tempDir();
+  const db = openDatabase({ dataDir: dir.path });
+  migrate(db);
+  const insertStore = db.prepare(
+    "INSERT INTO stores (id, name, region, created_at) VALUES (?, ?, ?, '2026-11-01T00:00:00Z')",
+  );
+  insertStore.run(STORES[0], "徐汇店", "east");
+  insertStore.run(STORES[1], "成都店", "west");
+  return {
+    db,
+    remove: () => {
+      db.close();
+      dir.remove();
+    },
+  };
 }
 
 /** Empties the documents and the roll-ups the triggers keep from them. */
