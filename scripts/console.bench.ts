@@ -224,17 +224,15 @@ export async function benchConsole(): Promise<BenchRow[]> {
             const m = results.get(build.label)!.get(s.name);
             if (m) m.failed = true;
             else
-              results
-                .get(build.label)!
-                .set(s.name, {
-                  ui: [],
-                  cold: [],
-                  coldCpu: [],
-                  peer: [],
-                  split: [],
-                  coldSplit: [],
-                  failed: true,
-                });
+              results.get(build.label)!.set(s.name, {
+                ui: [],
+                cold: [],
+                coldCpu: [],
+                peer: [],
+                split: [],
+                coldSplit: [],
+                failed: true,
+              });
             await at.close();
             at = undefined;
           }
