@@ -2,7 +2,8 @@
 // three demo stores in two regions (S001 in the pilot ring), each a store edge with two lanes
 // of simulated devices, seeded once with a Chinese supermarket's catalog. Data lives in
 // ./data (RETAIL_DATA to move it); a second start keeps it. `npm start -- --traffic` adds
-// simulated cashiers ringing up baskets. Ctrl-C stops everything cleanly.
+// simulated cashiers ringing up baskets. Ctrl-C stops everything cleanly. Ports: HQ_PORT,
+// HQ_MQTT_PORT, HQ_MQTTS_PORT, DEMO_EDGE_PORT (the first edge's; 0 = any free port).
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -15,6 +16,7 @@ import { redeemDemoCampaign, seedDemoMembers } from "./demo/members.ts";
 import { runPayables } from "./demo/payables.ts";
 import { runReconciliation } from "./demo/reconciliation.ts";
 import { runOpeningStock } from "./demo/stock.ts";
+import { runSupplyStory } from "./demo/supply.ts";
 import { runTraffic } from "./demo/traffic.ts";
 import { type Ready, spawnReady } from "./proc.ts";
 
@@ -208,6 +210,8 @@ try {
     ],
     "HQ_READY",
     {
+      // A fresh hub migrates its database first; on a busy machine that took over 30 s.
+      timeoutMs: 180_000,
       env: {
         HQ_ADMIN_TOKEN: adminToken,
         ...(existsSync(join(consoleDir, "index.html")) ? { HQ_CONSOLE_DIR: consoleDir } : {}),
@@ -257,13 +261,16 @@ try {
     // minute, so the demo shows its store-days at once (a store's default is every 15 min).
     cfg.digest = { runningIntervalSeconds: 60, tickSeconds: 10 };
     writeFileSync(cfgFile, JSON.stringify(cfg, null, 2));
-    const edgePort = await port(8101 + i);
+    // DEMO_EDGE_PORT=0: every edge on a port the OS picks (tests/demo/ starts the demo so).
+    const edgeBase = Number(process.env.DEMO_EDGE_PORT ?? 8101);
+    const edgePort = edgeBase === 0 ? 0 : await port(edgeBase + i);
     const staticDir = join(root, "terminal-ui/build");
     const edge = await spawnReady<{ http: string }>(
       s.id,
       [bun, join(root, "store-edge/src/cli.ts"), "serve", "--port", String(edgePort), "--data", dir],
       "EDGE_READY",
       {
+        timeoutMs: 180_000,
         env: {
           ...(existsSync(staticDir) ? { STORE_EDGE_STATIC_DIR: staticDir } : {}),
           // The broker's port may differ from the last run's (a busy port): same listener kind as enrolled.
@@ -293,7 +300,8 @@ try {
   // Opening stock first (the edges' receivings), then the lanes' traffic sells from it.
   const opened = runOpeningStock(hq, adminToken, dataDir, edges, () => stopping);
   if (traffic) void opened.then(() => runTraffic(edges, () => stopping));
-  else void opened;
+  // Then the replenishment story: history imported, the scheduled run, orders in every state.
+  void opened.then(() => runSupplyStory(hq, adminToken, dataDir, edges, () => stopping));
   void runReconciliation(hq, adminToken, dataDir, edges, () => stopping);
   void runPayables(hq, adminToken, edges, () => stopping);
   void redeemDemoCampaign(

@@ -59,6 +59,7 @@ import { createMarginReports } from "./reports/margin-report.ts";
 import { createReports } from "./reports/reports.ts";
 import { createReturnsVoids } from "./reports/returns-voids.ts";
 import { createSales } from "./sales/sales.ts";
+import { createSalesHistory } from "./sales-history/sales-history.ts";
 import { createStock } from "./stock/stock.ts";
 import { createStocktakes } from "./stocktakes/stocktakes.ts";
 import { createStoreGroups } from "./store-groups/store-groups.ts";
@@ -607,6 +608,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     supplierPrices: createSupplierPriceView({ db, now, suppliers, costing }),
     replenishment,
     autoReplenishment,
+    salesHistory: createSalesHistory({ db, now }),
     transfers,
     costing,
     payables,

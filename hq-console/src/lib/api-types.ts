@@ -1078,6 +1078,8 @@ export interface HubApiSchemas {
   Rollback: Rollback;
   SaleDetail: SaleDetail;
   SaleRow: SaleRow;
+  SalesHistoryImportResult: SalesHistoryImportResult;
+  SalesHistorySummary: SalesHistorySummary;
   SalesReport: SalesReport;
   SegmentPreview: SegmentPreview;
   SessionTakeover: SessionTakeover;
@@ -2757,6 +2759,17 @@ export interface SaleRow {
   net_fen: number;
   tax_fen: number;
   completed_at: string;
+}
+export interface SalesHistoryImportResult {
+  imported: number;
+  stores: SalesHistorySummary[];
+}
+export interface SalesHistorySummary {
+  storeId: string;
+  skus: number;
+  rows: number;
+  from: string | null;
+  to: string | null;
 }
 export interface SalesReport {
   from: string;

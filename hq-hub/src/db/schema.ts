@@ -32,6 +32,7 @@ export * from "./schema/reconciliation.ts";
 export * from "./schema/releases.ts";
 export * from "./schema/replenishment.ts";
 export * from "./schema/sales.ts";
+export * from "./schema/sales-history.ts";
 export * from "./schema/stock.ts";
 export * from "./schema/stock-value.ts";
 export * from "./schema/stocktakes.ts";

@@ -37,6 +37,7 @@ import type { MarginReports } from "../reports/margin-report.ts";
 import type { Reports } from "../reports/reports.ts";
 import type { ReturnsVoids } from "../reports/returns-voids.ts";
 import type { Sales } from "../sales/sales.ts";
+import type { SalesHistory } from "../sales-history/sales-history.ts";
 import type { Stock } from "../stock/stock.ts";
 import type { Stocktakes } from "../stocktakes/stocktakes.ts";
 import type { StoreGroups } from "../store-groups/store-groups.ts";
@@ -116,6 +117,8 @@ export interface ApiHub {
   replenishment: Replenishment;
   /** Forecast-driven orders: parameters, schedules, runs, approvals (replenishment/auto.ts). */
   autoReplenishment: AutoReplenishment;
+  /** Daily sales imported from before the stores ran on this system (sales-history/). */
+  salesHistory: SalesHistory;
   /** Transfers between stores as documents: requested, approved, shipped, received (transfers/). */
   transfers: Transfers;
   /** Supplier price lists and the moving-average cost per store and SKU (costing/). */

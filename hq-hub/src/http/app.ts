@@ -35,6 +35,7 @@ import { autoReplenishmentRoutes } from "../replenishment/auto-routes.ts";
 import { replenishmentRoutes } from "../replenishment/routes.ts";
 import { reportRoutes } from "../reports/routes.ts";
 import { salesRoutes } from "../sales/routes.ts";
+import { salesHistoryRoutes } from "../sales-history/routes.ts";
 import { stockRoutes } from "../stock/routes.ts";
 import { stocktakeRoutes } from "../stocktakes/routes.ts";
 import { storeGroupRoutes } from "../store-groups/routes.ts";
@@ -93,6 +94,7 @@ function suppliersAndReplenishment(...args: Parameters<RouteModule>) {
   supplierPriceRoutes(...args);
   replenishmentRoutes(...args);
   autoReplenishmentRoutes(...args);
+  salesHistoryRoutes(...args);
   costingRoutes(...args);
   payablesRoutes(...args);
   transferRoutes(...args);

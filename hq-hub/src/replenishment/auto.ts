@@ -7,6 +7,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Sqlite } from "../db/open.ts";
 import { fromZod, NotFoundError, StateError } from "../errors.ts";
+import { createImportedHistory } from "../sales-history/sales-history.ts";
 import type { Stock } from "../stock/stock.ts";
 import type { Suppliers } from "../suppliers/suppliers.ts";
 import {
@@ -99,7 +100,7 @@ export function createAutoReplenishment(deps: {
   const orders = createOrderStore(db);
   const params = createReorderParams({ db, now, suppliers, store, orders });
   const exporter = createOrderExport({ now, suppliers, replenishment, store, costing });
-  const demand = createStoreDemand({ now, stock, store, orders });
+  const demand = createStoreDemand({ now, stock, store, orders, imported: createImportedHistory(db) });
   const { models, forecastFrom } = demand;
 
   /** What every planned SKU of the store needs now. */

@@ -1,11 +1,13 @@
 // A store's demand: each planned SKU's daily sales from the stock ledger (stock-out days
-// flagged), fitted with the store's other SKUs of its top category (forecast/), and a SKU's
-// history beside its forecast for the console's chart.
+// flagged; before the store's first movement of it, the imported history), fitted with the
+// store's other SKUs of its top category (forecast/), and a SKU's history beside its forecast
+// for the console's chart.
 import { Sku } from "@retail/protocol";
 import { z } from "zod";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { isoDay } from "../forecast/calendar.ts";
 import { type DemandModel, type ForecastDay, fitDemand, forecastDemand } from "../forecast/model.ts";
+import { type ImportedDay, importedBefore } from "../sales-history/merge.ts";
 import type { Stock } from "../stock/stock.ts";
 import type { AutoStore } from "./auto-store.ts";
 import { businessDay, dailySales } from "./history.ts";
@@ -24,8 +26,10 @@ export function createStoreDemand(deps: {
   stock: Stock;
   store: AutoStore;
   orders: OrderStore;
+  /** Daily sales imported from before the store ran on this system (sales-history/). */
+  imported?: { daysOf(storeId: string, skus: readonly string[]): Map<string, ImportedDay[]> };
 }) {
-  const { now, stock, store, orders } = deps;
+  const { now, stock, store, orders, imported } = deps;
   const poolOf = (sku: string) => store.product(sku)?.pool ?? "-";
   /** The item promotions of a SKU at the store on `days` days from `from` (promo-days.ts). */
   const promosOf = (
@@ -36,23 +40,33 @@ export function createStoreDemand(deps: {
     days: number,
   ) => promoDays(list, storeId, sku, store.product(sku)?.path ?? [], from, days);
 
-  /** The store's daily sales of SKUs up to yesterday (China time), from each SKU's first movement. */
+  /**
+   * The store's daily sales of SKUs up to yesterday (China time), from each SKU's first
+   * movement, and before it the imported history of the days before the store went live
+   * (sales-history/merge.ts).
+   */
   function histories(storeId: string, skus: readonly string[]) {
     const today = businessDay(now());
     const promos = store.promotions();
+    const before = imported?.daysOf(storeId, skus);
     return skus.map((sku) => {
       const rows = stock
         .movements(storeId, sku)
         .map((r) => ({ qtyDelta: r.qty_delta, kind: r.kind, at: r.at }));
       const onHandNow = rows.reduce((a, r) => a + r.qtyDelta, 0);
-      const first = rows.length ? businessDay(rows[0]!.at) : today;
+      const first = rows.length ? Math.min(businessDay(rows[0]!.at), today) : today;
       const from = Math.max(today - HISTORY_DAYS, first);
       const h = dailySales(rows, onHandNow, from, today - 1);
+      const pre = importedBefore(before?.get(sku) ?? [], from, today - HISTORY_DAYS);
+      const start = pre ? pre.from : from;
+      const units = pre ? [...pre.units, ...h.units] : h.units;
       return {
         id: sku,
         category: poolOf(sku),
-        ...h,
-        promo: promosOf(promos, storeId, sku, from, h.units.length),
+        start: isoDay(start),
+        units,
+        stockout: pre ? [...pre.stockout, ...h.stockout] : h.stockout,
+        promo: promosOf(promos, storeId, sku, start, units.length),
       };
     });
   }
