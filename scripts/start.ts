@@ -16,7 +16,7 @@ import { redeemDemoCampaign, seedDemoMembers } from "./demo/members.ts";
 import { runPayables } from "./demo/payables.ts";
 import { runReconciliation } from "./demo/reconciliation.ts";
 import { runOpeningStock } from "./demo/stock.ts";
-import { runSupplyStory } from "./demo/supply.ts";
+import { runSupplyStory, STORY_STORE } from "./demo/supply.ts";
 import { runTraffic } from "./demo/traffic.ts";
 import { type Ready, spawnReady } from "./proc.ts";
 
@@ -298,10 +298,24 @@ try {
   console.log("  cashiers: 1001 / 1002 (PIN 1234), supervisor 9001 (PIN 9999)");
   console.log("Ctrl-C to stop.");
   // Opening stock first (the edges' receivings), then the lanes' traffic sells from it.
-  const opened = runOpeningStock(hq, adminToken, dataDir, edges, () => stopping);
+  let storyStoreIn = () => {};
+  const storyStore = new Promise<void>((r) => (storyStoreIn = r));
+  const opened = runOpeningStock(
+    hq,
+    adminToken,
+    dataDir,
+    edges,
+    () => stopping,
+    (id) => {
+      if (id === STORY_STORE) storyStoreIn();
+    },
+  );
   if (traffic) void opened.then(() => runTraffic(edges, () => stopping));
-  // Then the replenishment story: history imported, the scheduled run, orders in every state.
-  void opened.then(() => runSupplyStory(hq, adminToken, dataDir, edges, () => stopping));
+  // The replenishment story once S001 has its stock: history imported, the scheduled run,
+  // S001's orders in every state (scripts/demo/supply.ts).
+  void Promise.race([storyStore, opened]).then(() =>
+    runSupplyStory(hq, adminToken, dataDir, edges, () => stopping),
+  );
   void runReconciliation(hq, adminToken, dataDir, edges, () => stopping);
   void runPayables(hq, adminToken, edges, () => stopping);
   void redeemDemoCampaign(

@@ -10,7 +10,7 @@
 // every store (the plan and the automatic run have something to order), and the chain's markdown
 // rule runs every morning at 07:00 (China time). Done once per data folder (opening-stock.json);
 // a failing step is logged and the rest of the demo runs on.
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { prng } from "@retail/protocol";
 import { demoCatalog } from "./catalog.ts";
@@ -63,9 +63,28 @@ export async function runOpeningStock(
   dataDir: string,
   edges: { id: string; http: string }[],
   stopped: () => boolean,
+  /** Told as each store's delivery is in (the supply story waits for S001's alone). */
+  delivered: (storeId: string) => void = () => {},
 ): Promise<void> {
+  // The marker names the stores whose delivery went in and whether the chain's side (price list,
+  // ranges, dairy planned, markdowns) is done; one written before it named stores meant all.
   const marker = join(dataDir, "opening-stock.json");
-  if (existsSync(marker)) return;
+  const kept = existsSync(marker)
+    ? (JSON.parse(readFileSync(marker, "utf8")) as { stores?: string[]; planned?: boolean })
+    : undefined;
+  const done = new Set(kept ? (kept.stores ?? edges.map((e) => e.id)) : []);
+  let planned = kept ? (kept.planned ?? true) : false;
+  const save = () =>
+    writeFileSync(
+      marker,
+      JSON.stringify(
+        { at: new Date().toISOString(), supplier: DEMO_DC.id, stores: [...done], planned },
+        null,
+        2,
+      ),
+    );
+  for (const id of done) delivered(id);
+  if (planned && edges.every((e) => done.has(e.id))) return;
   const log = (msg: string) => console.log(`[stock] ${msg}`);
   const call = async <T>(base: string, method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${base}/api/v1${path}`, {
@@ -80,77 +99,86 @@ export async function runOpeningStock(
       });
     return (text ? JSON.parse(text) : {}) as T;
   };
+  const cat = demoCatalog();
+  const goods = cat.products.filter((p) => p.status === "active" && !p.weighed);
+  const skus = goods.map((p) => p.sku);
+  const dated = new Set(goods.filter((p) => p.category[1] === DATED_CATEGORY).map((p) => p.sku));
   try {
-    try {
-      await call(hq, "GET", `/suppliers/${DEMO_DC.id}`);
-    } catch (e) {
-      if ((e as { status?: number }).status !== 404) throw e;
-      await call(hq, "POST", "/suppliers", DEMO_DC);
-    }
-    const cat = demoCatalog();
-    const goods = cat.products.filter((p) => p.status === "active" && !p.weighed);
-    const shelf = new Map(cat.prices.map((p) => [p.sku, p.windows[0]!.price]));
-    const cost = (sku: string) => Math.max(1, Math.floor(((shelf.get(sku) ?? 100) * 7) / 10));
-    for (let i = 0; i < goods.length; i += CHUNK)
-      await call(hq, "POST", `/suppliers/${DEMO_DC.id}/prices`, {
-        prices: goods.slice(i, i + CHUNK).map((p) => ({
-          sku: p.sku,
-          costFen: cost(p.sku),
-          taxRate: p.taxRate,
-          effectiveFrom: "2026-01-01",
-        })),
+    if (!planned) {
+      try {
+        await call(hq, "GET", `/suppliers/${DEMO_DC.id}`);
+      } catch (e) {
+        if ((e as { status?: number }).status !== 404) throw e;
+        await call(hq, "POST", "/suppliers", DEMO_DC);
+      }
+      const shelf = new Map(cat.prices.map((p) => [p.sku, p.windows[0]!.price]));
+      const cost = (sku: string) => Math.max(1, Math.floor(((shelf.get(sku) ?? 100) * 7) / 10));
+      for (let i = 0; i < goods.length; i += CHUNK)
+        await call(hq, "POST", `/suppliers/${DEMO_DC.id}/prices`, {
+          prices: goods.slice(i, i + CHUNK).map((p) => ({
+            sku: p.sku,
+            costFen: cost(p.sku),
+            taxRate: p.taxRate,
+            effectiveFrom: "2026-01-01",
+          })),
+        });
+      // Every packaged SKU comes from the distribution centre (the plan's supplier).
+      await call(hq, "PUT", `/suppliers/${DEMO_DC.id}/skus`, { skus });
+      // Dairy is planned at every store; its near-expiry lots are marked down every morning.
+      await call(hq, "POST", "/replenishment/params/bulk", {
+        selector: { category: DATED_CATEGORY, storeIds: edges.map((e) => e.id) },
+        set: { serviceLevelBp: 9500, reviewDays: 3 },
       });
-    const skus = goods.map((p) => p.sku);
-    // Every packaged SKU comes from the distribution centre (the plan's supplier).
-    await call(hq, "PUT", `/suppliers/${DEMO_DC.id}/skus`, { skus });
-    const dated = new Set(goods.filter((p) => p.category[1] === DATED_CATEGORY).map((p) => p.sku));
+      await call(hq, "POST", "/batches/markdown-rules", {
+        name: "乳品临期2天7折",
+        category: DATED_CATEGORY,
+        maxDaysLeft: 2,
+        minQty: 1,
+        percent: 30,
+      });
+      await call(hq, "PUT", "/batches/markdown-schedule", { enabled: true, at: "07:00" });
+      planned = true;
+      save();
+      log(`dairy dated (two lots each), planned at ${edges.length} stores, marked down daily at 07:00`);
+    }
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-    for (const [i, edge] of edges.entries()) {
-      const qty = openingQty(i, skus);
-      const lines = skus
-        .filter((s) => qty.get(s)! > 0)
-        .map((sku) => ({
-          sku,
-          qty: qty.get(sku)!,
-          ...(dated.has(sku) ? { lots: openingLots(i, sku, qty.get(sku)!, today) } : {}),
-        }));
-      for (let j = 0; j < lines.length; j += CHUNK) {
-        const chunk = lines.slice(j, j + CHUNK);
-        // Retried until the store's catalog and cashiers have arrived from HQ.
-        let last = "";
-        for (let tries = 0; ; tries++) {
-          if (stopped()) return;
-          try {
-            await call(edge.http, "POST", "/stock/receivings", {
-              ...CASHIER,
-              supplierId: DEMO_DC.id,
-              lines: chunk,
-            });
-            break;
-          } catch (e) {
-            last = (e as Error).message;
-            if (tries > 90) throw new Error(`${edge.id} opening stock: ${last}`);
-            await Bun.sleep(2000);
+    // The stores take their deliveries side by side: one whose catalog has not arrived does not
+    // hold up the others (a later start delivers to it).
+    await Promise.all(
+      edges.map(async (edge, i) => {
+        if (done.has(edge.id)) return;
+        const qty = openingQty(i, skus);
+        const lines = skus
+          .filter((s) => qty.get(s)! > 0)
+          .map((sku) => ({
+            sku,
+            qty: qty.get(sku)!,
+            ...(dated.has(sku) ? { lots: openingLots(i, sku, qty.get(sku)!, today) } : {}),
+          }));
+        for (let j = 0; j < lines.length; j += CHUNK) {
+          const chunk = lines.slice(j, j + CHUNK);
+          // Retried until the store's catalog and cashiers have arrived from HQ.
+          for (let tries = 0; ; tries++) {
+            if (stopped()) return;
+            try {
+              await call(edge.http, "POST", "/stock/receivings", {
+                ...CASHIER,
+                supplierId: DEMO_DC.id,
+                lines: chunk,
+              });
+              break;
+            } catch (e) {
+              if (tries > 90) return log(`${edge.id}: opening stock not received: ${(e as Error).message}`);
+              await Bun.sleep(2000);
+            }
           }
         }
-      }
-      log(`${edge.id}: opening stock of ${lines.length} SKUs received from ${DEMO_DC.name}`);
-    }
-    // Dairy is planned at every store; its near-expiry lots are marked down every morning.
-    await call(hq, "POST", "/replenishment/params/bulk", {
-      selector: { category: DATED_CATEGORY, storeIds: edges.map((e) => e.id) },
-      set: { serviceLevelBp: 9500, reviewDays: 3 },
-    });
-    await call(hq, "POST", "/batches/markdown-rules", {
-      name: "乳品临期2天7折",
-      category: DATED_CATEGORY,
-      maxDaysLeft: 2,
-      minQty: 1,
-      percent: 30,
-    });
-    await call(hq, "PUT", "/batches/markdown-schedule", { enabled: true, at: "07:00" });
-    log(`dairy dated (two lots each), planned at ${edges.length} stores, marked down daily at 07:00`);
-    writeFileSync(marker, JSON.stringify({ at: new Date().toISOString(), supplier: DEMO_DC.id }, null, 2));
+        done.add(edge.id);
+        save();
+        delivered(edge.id);
+        log(`${edge.id}: opening stock of ${lines.length} SKUs received from ${DEMO_DC.name}`);
+      }),
+    );
   } catch (e) {
     log(`opening stock failed: ${(e as Error).message}`);
   }

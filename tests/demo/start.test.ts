@@ -7,7 +7,7 @@
 // the till's stock card in zh-CN (建议补货 / 已下单 + ETA / 在途 / 已到货 and the forecast panel),
 // with no uncaught error in the page. Prints how long the start took.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CHROMIUM, CHROMIUM_ARGS, tempDir } from "@retail/test-support";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -79,12 +79,12 @@ const TILL_STATE: Record<string, { status: string; zh: string }> = {
 };
 
 beforeAll(async () => {
+  mkdirSync(join(root, "test-results"), { recursive: true });
   const t0 = performance.now();
   proc = Bun.spawn([process.execPath, join(root, "scripts/start.ts")], {
     cwd: root,
     env: {
       ...process.env,
-      NODE_ENV: "production",
       RETAIL_DATA: dir,
       HQ_PORT: "0",
       HQ_MQTT_PORT: "0",
@@ -110,14 +110,17 @@ beforeAll(async () => {
 }, 30 * 60_000);
 
 afterAll(async () => {
+  // The demo's whole output, for a failure's reader.
+  writeFileSync(join(root, "test-results/demo-start.log"), `${lines.join("\n")}\n`);
   if (proc && proc.exitCode === null) {
+    // Ctrl-C, as a person stops the demo: every process of the chain stops with it.
     proc.kill("SIGINT");
-    const killer = setTimeout(() => proc?.kill("SIGKILL"), 30_000);
+    const killer = setTimeout(() => proc?.kill("SIGKILL"), 60_000);
     await proc.exited;
     clearTimeout(killer);
   }
   rmSync(dir, { recursive: true, force: true });
-}, 60_000);
+}, 90_000);
 
 describe("npm start: the till shows it all", () => {
   test("HQ: the scheduled run left S001 an order in each state, learnt from nine weeks of history", async () => {
