@@ -1,0 +1,100 @@
+// 导入历史销量 on 需求预测 (issue 17: the forecast on a store's first day) in a browser against a
+// real hub: a file with a bad row is refused whole (the row and the reason on screen, nothing
+// imported); eight weeks of a yoghurt's daily sales are imported, the store's summary shows
+// them, and the forecast chart draws from them with the sold-out day marked; no uncaught error
+// in the page; zh-CN at 1280x800 without sideways scrolling.
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "@playwright/test";
+import type { BrowserContext, Page } from "playwright-core";
+import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
+import { importProducts, scrollsSideways, signedIn } from "./lib/console.ts";
+import { hubApi, type Proc, startHub, stop, tempDir } from "./lib/procs.ts";
+
+function assert(cond: unknown, what: string): asserts cond {
+  if (!cond) throw new Error(`expected: ${what}`);
+}
+
+const DAY_MS = 86_400_000;
+/** Eight weeks up to yesterday (China time): 10 a weekday, 20 a weekend day, one sold-out day. */
+function history(): { csv: string; yesterday: string } {
+  const today = Math.floor((Date.now() + 8 * 3_600_000) / DAY_MS);
+  const iso = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
+  const soldOut = iso(today - 10);
+  const rows = ["store,sku,day,units,stockout"];
+  for (let d = today - 56; d < today; d++) {
+    const weekend = [0, 6].includes(new Date(d * DAY_MS).getUTCDay());
+    rows.push(
+      `E1,M4,${iso(d)},${iso(d) === soldOut ? 2 : weekend ? 20 : 10},${iso(d) === soldOut ? "是" : ""}`,
+    );
+  }
+  return { csv: `${rows.join("\n")}\n`, yesterday: iso(today - 1) };
+}
+
+test.describe("hq-console sales history import e2e", () => {
+  test.describe.configure({ mode: "serial" });
+  let dir = "";
+  let hub: Proc | undefined;
+  let http = "";
+  let context: BrowserContext | undefined;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(120_000);
+    const consoleDir = ensureConsoleBuild();
+    dir = tempDir("hq-console-sales-history-");
+    hub = await startHub(join(dir, "hq"), consoleDir);
+    http = hub.ready.http!;
+    await hubApi(http, "POST", "/api/v1/stores", { id: "E1", name: "杭州西湖店", region: "east" });
+    await importProducts(
+      http,
+      "sku,name,category,unit,taxRate,weighed,status\nM4,原味酸奶,10/1003,EA,13,false,active\n",
+    );
+    ({ context, page } = await signedIn(browser, http, "补货"));
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await page.getByTestId("supply-nav").getByRole("link", { name: "需求预测", exact: true }).click();
+    await page.getByRole("heading", { name: "需求预测" }).waitFor();
+  });
+  test.afterAll(async () => {
+    await context?.close().catch(() => {});
+    await stop(hub);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("a file with a bad row is refused whole, the row named", async () => {
+    await page.locator('[data-testid="sales-history"][data-loaded="true"]').waitFor();
+    await page.getByTestId("history-none").waitFor();
+    await page.getByTestId("history-file").setInputFiles({
+      name: "bad.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("store,sku,day,units\nE1,M4,2026-11-01,3\nZZ9,M4,2026-11-01,3\n"),
+    });
+    await page.getByTestId("history-import").click();
+    await page.getByTestId("sales-history").getByText("unknown store ZZ9").waitFor();
+    assert((await page.getByTestId("history-none").count()) === 1, "nothing imported");
+  });
+
+  test("eight weeks imported: the summary, then the forecast drawn from them", async () => {
+    const { csv, yesterday } = history();
+    await page.getByTestId("history-file").setInputFiles({
+      name: "history.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(csv),
+    });
+    await page.getByTestId("history-import").click();
+    await page.getByTestId("history-notice").filter({ hasText: "已导入 56 行" }).waitFor();
+    const row = page.locator('[data-testid="history-stores"] tr[data-key="E1"]');
+    await row.waitFor();
+    const cells = await row.locator("td").allTextContents();
+    assert(cells[1] === "1" && cells[2] === "56" && cells[4] === yesterday, `the summary: ${cells}`);
+    await page.locator('input[name="sku"]').fill("M4");
+    await page.getByRole("button", { name: "查看" }).click();
+    await page.getByTestId("forecast-chart").waitFor();
+    const marked = await page.locator('[data-testid="forecast-chart"] rect[data-stockout="true"]').count();
+    assert(marked === 1, `the sold-out day marked: ${marked}`);
+    assert((await page.getByTestId("censored-days").textContent()) === "1", "one censored day");
+    assert(!(await scrollsSideways(page)), "no sideways scrolling at 1280x800");
+    assert(pageErrors.length === 0, `no page errors: ${pageErrors.join("; ")}`);
+  });
+});
