@@ -297,6 +297,10 @@ try {
   }
   console.log("  cashiers: 1001 / 1002 (PIN 1234), supervisor 9001 (PIN 9999)");
   console.log("Ctrl-C to stop.");
+  // One machine-readable line, like the processes' own READY lines (tests/demo/ reads it).
+  console.log(
+    `DEMO_READY ${JSON.stringify({ hq, stores: Object.fromEntries(edges.map((e) => [e.id, e.http])) })}`,
+  );
   // Opening stock first (the edges' receivings), then the lanes' traffic sells from it.
   let storyStoreIn = () => {};
   const storyStore = new Promise<void>((r) => (storyStoreIn = r));

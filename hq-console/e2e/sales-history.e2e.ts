@@ -53,7 +53,7 @@ test.describe("hq-console sales history import e2e", () => {
     );
     ({ context, page } = await signedIn(browser, http, "补货"));
     page.on("pageerror", (e) => pageErrors.push(e.message));
-    await page.getByTestId("supply-nav").getByRole("link", { name: "需求预测", exact: true }).click();
+    await page.goto(`${http}/replenishment/forecast`);
     await page.getByRole("heading", { name: "需求预测" }).waitFor();
   });
   test.afterAll(async () => {

@@ -14,6 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { prng } from "@retail/protocol";
 import { demoCatalog } from "./catalog.ts";
+import { demoCall } from "./http.ts";
 
 export const DEMO_DC = {
   id: "SUP-DC01",
@@ -86,19 +87,7 @@ export async function runOpeningStock(
   for (const id of done) delivered(id);
   if (planned && edges.every((e) => done.has(e.id))) return;
   const log = (msg: string) => console.log(`[stock] ${msg}`);
-  const call = async <T>(base: string, method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (!res.ok)
-      throw Object.assign(new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`), {
-        status: res.status,
-      });
-    return (text ? JSON.parse(text) : {}) as T;
-  };
+  const call = demoCall(token);
   const cat = demoCatalog();
   const goods = cat.products.filter((p) => p.status === "active" && !p.weighed);
   const skus = goods.map((p) => p.sku);

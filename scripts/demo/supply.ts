@@ -1,6 +1,7 @@
 // The demo's replenishment story (`npm start`, issue 17 "the till shows it all in the demo"), after
 // the opening stock: dairy comes from four dairies (光明, 蒙牛, 伊利, 君乐宝; each its lead time and
-// price list), nine weeks of sales history from "the old POS" are imported at HQ (history.ts),
+// price list), nine weeks of sales history from "the old POS" are imported at HQ
+// (hq-hub/src/sales-history/demo-history.ts),
 // and each store's daily replenishment run is scheduled (06:00 China time, orders up to 15,000
 // 元 go out by themselves, dearer ones wait for approval). The hub's own timer runs it; then the
 // story moves S001's orders the way people would: the buyer approves all waiting orders but the
@@ -12,7 +13,8 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { demoCatalog } from "./catalog.ts";
-import { demoHistory, HISTORY_WEEKS, historyCsv } from "./history.ts";
+import { demoHistory, HISTORY_WEEKS, historyCsv } from "../../hq-hub/src/sales-history/demo-history.ts";
+import { demoCall } from "./http.ts";
 import { DATED_CATEGORY } from "./stock.ts";
 
 export const DAIRIES = [
@@ -62,20 +64,7 @@ export async function runSupplyStory(
   const marker = join(dataDir, "supply-story.json");
   if (existsSync(marker)) return;
   const log = (msg: string) => console.log(`[supply] ${msg}`);
-  const call = async <T>(base: string, method: string, path: string, body?: unknown): Promise<T> => {
-    const csv = typeof body === "string";
-    const res = await fetch(`${base}/api/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, "content-type": csv ? "text/csv" : "application/json" },
-      ...(body === undefined ? {} : { body: csv ? body : JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (!res.ok)
-      throw Object.assign(new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`), {
-        status: res.status,
-      });
-    return (text ? JSON.parse(text) : {}) as T;
-  };
+  const call = demoCall(token);
   const hub = <T>(method: string, path: string, body?: unknown) => call<T>(hq, method, path, body);
   async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 240_000): Promise<T> {
     let last = "";

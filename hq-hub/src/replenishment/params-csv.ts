@@ -2,7 +2,8 @@
 // that parameter as it is; every bad row is named with its column and the reason, and the
 // good rows are returned beside them (the service applies nothing while any row is bad).
 import { Sku } from "@retail/protocol";
-import { parseCsv, type RowError } from "../catalog/import.ts";
+import { csvTable } from "../catalog/csv-table.ts";
+import type { RowError } from "../catalog/import.ts";
 import type { ParamOverrides } from "./auto-plan.ts";
 
 export const PARAM_COLUMNS = [
@@ -52,31 +53,23 @@ function parseCount(s: string, [lo, hi]: readonly [number, number]): number | st
 }
 
 export function parseParamsCsv(text: string): { rows: ParamRow[]; errors: RowError[] } {
-  const table = parseCsv(text);
-  const errors: RowError[] = [];
+  const {
+    rows: table,
+    errors,
+    width,
+    col,
+  } = csvTable(text, {
+    columns: PARAM_COLUMNS,
+    required: ["store", "sku"],
+    maxRows: MAX_PARAM_ROWS,
+  });
   const rows: ParamRow[] = [];
-  const header = (table[0] ?? []).map((h) => h.trim().toLowerCase());
-  for (const c of ["store", "sku"])
-    if (!header.includes(c)) errors.push({ row: 0, column: c, reason: `the header has no ${c} column` });
-  for (const h of header)
-    if (!(PARAM_COLUMNS as readonly string[]).includes(h))
-      errors.push({ row: 0, column: h, reason: `unknown column (expected ${PARAM_COLUMNS.join(", ")})` });
-  if (errors.length) return { rows, errors };
-  if (table.length - 1 > MAX_PARAM_ROWS)
-    return {
-      rows,
-      errors: [{ row: 0, column: "", reason: `${table.length - 1} rows, at most ${MAX_PARAM_ROWS}` }],
-    };
-  const col = (r: string[], name: string) => {
-    const i = header.indexOf(name);
-    return i < 0 ? "" : (r[i] ?? "").trim();
-  };
   const seen = new Map<string, number>();
-  for (let n = 1; n < table.length; n++) {
-    const r = table[n]!;
+  for (const [i, r] of table.entries()) {
+    const n = i + 1;
     const bad = (column: string, reason: string) => errors.push({ row: n, column, reason });
     const before = errors.length;
-    if (r.length !== header.length) bad("", `${r.length} fields, the header has ${header.length}`);
+    if (r.length !== width) bad("", `${r.length} fields, the header has ${width}`);
     const storeId = col(r, "store");
     const sku = col(r, "sku");
     if (!STORE_ID.test(storeId)) bad("store", `"${storeId}" is not a store id`);

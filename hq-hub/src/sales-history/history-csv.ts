@@ -3,7 +3,8 @@
 // column and the reason, and the good rows come back beside them (the service writes nothing
 // while any row is bad).
 import { Sku } from "@retail/protocol";
-import { parseCsv, type RowError } from "../catalog/import.ts";
+import { csvTable } from "../catalog/csv-table.ts";
+import type { RowError } from "../catalog/import.ts";
 import { dayNumber } from "../forecast/calendar.ts";
 
 export const HISTORY_COLUMNS = ["store", "sku", "day", "units", "stockout"] as const;
@@ -31,31 +32,23 @@ const FALSE = new Set(["", "0", "false", "no", "n", "否"]);
 
 /** `today` is the China business day (a day number): history is the days before it. */
 export function parseHistoryCsv(text: string, today: number): { rows: HistoryRow[]; errors: RowError[] } {
-  const table = parseCsv(text).filter((r) => !(r.length === 1 && r[0]!.trim() === ""));
-  const errors: RowError[] = [];
+  const {
+    rows: table,
+    errors,
+    width,
+    col,
+  } = csvTable(text, {
+    columns: HISTORY_COLUMNS,
+    required: REQUIRED,
+    maxRows: MAX_HISTORY_ROWS,
+  });
   const rows: HistoryRow[] = [];
-  const header = (table[0] ?? []).map((h) => h.trim().toLowerCase());
-  for (const c of REQUIRED)
-    if (!header.includes(c)) errors.push({ row: 0, column: c, reason: `the header has no ${c} column` });
-  for (const h of header)
-    if (!(HISTORY_COLUMNS as readonly string[]).includes(h))
-      errors.push({ row: 0, column: h, reason: `unknown column (expected ${HISTORY_COLUMNS.join(", ")})` });
-  if (errors.length) return { rows, errors };
-  if (table.length - 1 > MAX_HISTORY_ROWS)
-    return {
-      rows,
-      errors: [{ row: 0, column: "", reason: `${table.length - 1} rows, at most ${MAX_HISTORY_ROWS}` }],
-    };
-  const col = (r: string[], name: string) => {
-    const i = header.indexOf(name);
-    return i < 0 ? "" : (r[i] ?? "").trim();
-  };
   const seen = new Map<string, number>();
-  for (let n = 1; n < table.length; n++) {
-    const r = table[n]!;
+  for (const [i, r] of table.entries()) {
+    const n = i + 1;
     const bad = (column: string, reason: string) => errors.push({ row: n, column, reason });
     const before = errors.length;
-    if (r.length !== header.length) bad("", `${r.length} fields, the header has ${header.length}`);
+    if (r.length !== width) bad("", `${r.length} fields, the header has ${width}`);
     const storeId = col(r, "store");
     const sku = col(r, "sku");
     if (!STORE_ID.test(storeId)) bad("store", `"${storeId.slice(0, 40)}" is not a store id`);

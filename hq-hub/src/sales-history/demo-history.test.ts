@@ -1,9 +1,9 @@
-// The demo's generated sales history (scripts/demo/history.ts): deterministic, nine weeks ending
+// The demo's generated sales history (demo-history.ts): deterministic, nine weeks ending
 // the day before the demo's first day, weekends above weekdays, a few stock-outs, and a file the
 // hub's own import rules accept without a bad row.
 import { expect, test } from "bun:test";
-import { parseHistoryCsv } from "../../hq-hub/src/sales-history/history-csv.ts";
-import { demoHistory, historyCsv } from "../../scripts/demo/history.ts";
+import { demoHistory, historyCsv } from "./demo-history.ts";
+import { parseHistoryCsv } from "./history-csv.ts";
 
 const DAY_MS = 86_400_000;
 const opts = {

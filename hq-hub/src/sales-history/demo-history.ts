@@ -1,7 +1,7 @@
-// The demo's sales history (`npm start`): nine weeks of daily sales per store and dairy SKU
-// before the demo's first day, as a chain moving in would bring from its old POS, imported at HQ
-// (POST /api/v1/sales-history/import) so the forecast and the replenishment run have something
-// to learn from on the first start. Shape: each SKU its own rate (2-12 a day), each store its own
+// The demo's sales history (`npm start`, scripts/demo/supply.ts): nine weeks of daily sales per
+// store and dairy SKU before the demo's first day, as a chain moving in would bring from its old
+// POS, imported at HQ (POST /api/v1/sales-history/import) so the forecast and the replenishment
+// run have something to learn from on the first start. Demo data, not used by the hub itself. Shape: each SKU its own rate (2-12 a day), each store its own
 // size, weekends above weekdays (Friday a little, Saturday and Sunday a third more), Poisson
 // noise, and about one sold-out day in forty (a third of a day's sales, marked as a stock-out).
 // Pure and deterministic: the same stores, SKUs, day and seed give the same file.
