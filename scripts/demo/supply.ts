@@ -12,8 +12,8 @@
 // off. A failing step is logged and the rest of the demo runs on.
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { demoCatalog } from "./catalog.ts";
 import { demoHistory, HISTORY_WEEKS, historyCsv } from "../../hq-hub/src/sales-history/demo-history.ts";
+import { demoCatalog } from "./catalog.ts";
 import { demoCall } from "./http.ts";
 import { DATED_CATEGORY } from "./stock.ts";
 
