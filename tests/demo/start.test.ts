@@ -74,7 +74,7 @@ beforeAll(async () => {
     { RETAIL_DATA: dir, HQ_PORT: "0", HQ_MQTT_PORT: "0", HQ_MQTTS_PORT: "0", DEMO_EDGE_PORT: "0" },
     20 * 60_000,
   );
-  const ready = demo.ready as { hq: string; stores: Record<string, string> };
+  const ready = demo.ready as unknown as { hq: string; stores: Record<string, string> };
   hq = ready.hq;
   till = ready.stores.S001!;
   figures.runningSeconds = (performance.now() - t0) / 1000;
