@@ -190,6 +190,25 @@ export async function runSupplyStory(
       all = await orders();
     }
 
+    // The till's own copy (replenishment.status over MQTT) follows HQ's; wait until it shows each.
+    const tillState: Record<string, string> = {
+      draft: "suggested",
+      ordered: "ordered",
+      in_transit: "in_transit",
+      received: "received",
+    };
+    const story = edges.find((e) => e.id === STORY_STORE);
+    for (const o of all) {
+      const want = tillState[o.po.status];
+      const sku = o.po.lines[0]?.sku;
+      if (!story || !want || !sku) continue;
+      await until(`${STORY_STORE}'s till showing ${sku} as ${want}`, async () =>
+        (await call<{ replenishment: { status: string } | null }>(story.http, "GET", `/products/${sku}`))
+          .replenishment?.status === want
+          ? true
+          : undefined,
+      );
+    }
     const word: Record<string, string> = {
       draft: "待审批 (建议补货)",
       ordered: "已下单",

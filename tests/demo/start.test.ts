@@ -130,17 +130,27 @@ describe("npm start: the till shows it all", () => {
   test("the till's API: each item's state from the store's own copy, and HQ's forecast", async () => {
     for (const [state, o] of byState) {
       const sku = o.lines[0]!.sku;
-      const card = await call<{
-        replenishment: { status: string; purchaseOrderId?: string; expectedAt?: string } | null;
-      }>(till, `/products/${sku}`);
+      type Card = { replenishment: { status: string; purchaseOrderId?: string; expectedAt?: string } | null };
+      // The store's copy follows HQ's over MQTT: a generous bound on a busy machine.
+      let card = await call<Card>(till, `/products/${sku}`);
+      for (const end = Date.now() + 60_000; card.replenishment?.status !== TILL_STATE[state]!.status; ) {
+        if (Date.now() > end) break;
+        await Bun.sleep(500);
+        card = await call<Card>(till, `/products/${sku}`);
+      }
       expect(card.replenishment).toMatchObject({ status: TILL_STATE[state]!.status, purchaseOrderId: o.id });
       if (state === "ordered")
         expect(Date.parse(card.replenishment!.expectedAt!)).toBeGreaterThan(Date.now());
-      const supply = await call<{ forecast: { day: string; units: number }[] }>(till, `/stock/${sku}/supply`);
+      // HQ's answer to the till's question (5 s at most at the edge): asked again when late.
+      type Supply = { forecast: { day: string; units: number }[] };
+      const ask = () => call<Supply>(till, `/stock/${sku}/supply`);
+      const supply = await ask()
+        .catch(() => Bun.sleep(3000).then(ask))
+        .catch(() => Bun.sleep(3000).then(ask));
       expect(supply.forecast.length).toBeGreaterThanOrEqual(7);
       expect(supply.forecast.reduce((a, d) => a + d.units, 0)).toBeGreaterThan(0);
     }
-  });
+  }, 400_000);
 
   test("the till in Chromium: the stock card shows each state in zh-CN with the forecast", async () => {
     let browser: Browser | undefined;
@@ -159,25 +169,43 @@ describe("npm start: the till shows it all", () => {
       await byId("open-float").fill("500");
       await byId("open-float").press("Enter");
       await byId("scan-input").waitFor({ timeout: 30_000 });
+      /** The stock card of `code`: its state shown, then HQ's supply answer (or its error text). */
+      async function card(code: string, zh: string): Promise<string | null> {
+        await page.keyboard.press("F9");
+        await byId("stock-dialog").waitFor({ timeout: 30_000 });
+        await byId("stock-query").fill(code);
+        await byId("stock-query").press("Enter");
+        await page
+          .locator(`[data-testid="stock-replenishment"]:text-is("${zh}")`)
+          .waitFor({ timeout: 30_000 });
+        await page.locator('[data-testid="supply-panel"][data-loaded="true"]').waitFor({ timeout: 30_000 });
+        return (await byId("supply-error").count()) ? await byId("supply-error").textContent() : null;
+      }
+      const close = async () => {
+        await page.keyboard.press("Escape");
+        await byId("stock-dialog").waitFor({ state: "detached", timeout: 30_000 });
+      };
+      const hqLate: string[] = [];
       for (const [state, o] of byState) {
         const sku = o.lines[0]!.sku;
         const { barcodes } = await call<{ barcodes: string[] }>(till, `/products/${sku}`);
-        await page.keyboard.press("F9");
-        await byId("stock-dialog").waitFor({ timeout: 30_000 });
-        await byId("stock-query").fill(barcodes[0] ?? sku);
-        await byId("stock-query").press("Enter");
-        await page
-          .locator(`[data-testid="stock-replenishment"]:text-is("${TILL_STATE[state]!.zh}")`)
-          .waitFor({ timeout: 30_000 });
+        // The forecast is HQ's answer to the till's question (5 s at most): on a machine at load
+        // 30+ it can come late; the cashier opens the card again, as the test does (twice at most).
+        let late = await card(barcodes[0] ?? sku, TILL_STATE[state]!.zh);
+        for (let again = 0; late && again < 2; again++) {
+          hqLate.push(`${sku}: ${late}`);
+          await close();
+          await Bun.sleep(3000);
+          late = await card(barcodes[0] ?? sku, TILL_STATE[state]!.zh);
+        }
+        expect(late).toBeNull();
         if (state === "ordered" || state === "in_transit")
           expect(await byId("stock-eta").textContent()).toBe(o.expectedAt!.slice(0, 10));
-        await page.locator('[data-testid="supply-panel"][data-loaded="true"]').waitFor({ timeout: 30_000 });
-        expect(await byId("supply-error").count()).toBe(0);
         expect(Number(await byId("forecast-total").textContent())).toBeGreaterThan(0);
         await page.screenshot({ path: join(root, `test-results/demo-till-${state}.png`) });
-        await page.keyboard.press("Escape");
-        await byId("stock-dialog").waitFor({ state: "detached", timeout: 30_000 });
+        await close();
       }
+      if (hqLate.length) console.log(`the till asked HQ again after: ${hqLate.join("; ")}`);
       expect(pageErrors).toEqual([]);
     } finally {
       await browser?.close();
