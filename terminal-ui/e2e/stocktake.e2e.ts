@@ -4,12 +4,12 @@
 // store's stock and the screen follow; a wrong PIN and a SKU outside the count are refused in
 // Chinese words.
 import assert from "node:assert/strict";
-import { test } from "@playwright/test";
 import type { Page } from "playwright-core";
 import { openContext } from "./lib/browser.ts";
 import { CASHIER, P, SUPERVISOR } from "./lib/fixtures.ts";
 import { edge, until } from "./lib/procs.ts";
 import { openStore, type Store } from "./lib/store.ts";
+import { test } from "./lib/test.ts";
 
 test.describe("terminal-ui e2e: stocktake (盘点)", () => {
   test.describe.configure({ mode: "serial" });

@@ -4,12 +4,12 @@
 // nearby store with the lane's cashier; HQ sees the document (origin till), approves and ships
 // it, and the till shows it in transit. Screenshots go to test-results/screenshots/ (t01-...).
 import assert from "node:assert/strict";
-import { test } from "@playwright/test";
 import type { Page } from "playwright-core";
 import { openContext } from "./lib/browser.ts";
 import { CASHIER, P } from "./lib/fixtures.ts";
 import { until } from "./lib/procs.ts";
 import { openStore, type Store } from "./lib/store.ts";
+import { test } from "./lib/test.ts";
 import { tillPage } from "./lib/till-page.ts";
 
 test.describe("terminal-ui e2e: supply and transfers at the till", () => {

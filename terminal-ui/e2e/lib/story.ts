@@ -1,19 +1,17 @@
 // One e2e story's set-up: a store (HQ hub + enrolled edge, lib/store.ts) and a till page in the
 // suite's browser, opened in beforeAll and closed in afterAll, and the cashier's sign-in with the
 // shift opened. For new stories; the older ones still carry their own copy of these lines.
-import { test } from "@playwright/test";
 import type { Page } from "playwright-core";
 import { openContext } from "./browser.ts";
 import { CASHIER } from "./fixtures.ts";
 import { openStore, type Store } from "./store.ts";
+import { test } from "./test.ts";
 import { tillPage } from "./till-page.ts";
 
 export function tillStory(storeId = "S001") {
   const story = {
     store: undefined as unknown as Store,
     page: undefined as unknown as Page,
-    /** Uncaught errors of the page: a story ends by asserting there were none. */
-    pageErrors: [] as string[],
     /** Cashier 1001 signs in and opens the shift with ¥500: the scan field is ready. */
     async signInWithShift() {
       const { byId, visible } = tillPage(() => story.page);
@@ -34,7 +32,6 @@ export function tillStory(storeId = "S001") {
     story.store = await openStore(storeId);
     browser = await openContext(pwBrowser);
     story.page = await browser.context.newPage();
-    story.page.on("pageerror", (e) => story.pageErrors.push(e.message));
   });
   test.afterAll(async () => {
     await browser?.close();
