@@ -68,7 +68,7 @@ export async function layoutFindings(page: Page): Promise<string[]> {
       let problem: string | undefined;
       let node: Element | null = c;
       while (node && node !== document.documentElement) {
-        const fixed = getComputedStyle(node).position === "fixed";
+        const fixed: boolean = getComputedStyle(node).position === "fixed";
         const a: Element | null = fixed ? null : node.parentElement;
         if (!a || a === document.documentElement) break;
         const s = getComputedStyle(a);
