@@ -6,12 +6,10 @@
 //
 // E1 (east): two sales, 12.34 + 20.00 = 32.34 and 5.00. W1 (west): one sale, 8.66. Chain
 // today: 46.00 over 3 baskets, average 15.33; then W1 sells 10.00 more: 56.00.
-import { rmSync } from "node:fs";
-import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
-import { connectStore, type Enrolled, type StoreWire, saleEnvelope } from "./lib/store.ts";
+import { type Bed, startBed } from "./lib/bed.ts";
+import { until } from "./lib/procs.ts";
+import { type StoreWire, saleEnvelope } from "./lib/store.ts";
 import { test } from "./lib/test.ts";
 
 function assert(cond: unknown, what: string): asserts cond {
@@ -20,15 +18,13 @@ function assert(cond: unknown, what: string): asserts cond {
 
 test.describe("hq-console dashboard", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
-  let http = "";
+  let bed: Bed | undefined;
   const wires: Record<string, StoreWire> = {};
   const seqs: Record<string, number> = { E1: 0, W1: 0 };
   let context: BrowserContext | undefined;
   let page: Page;
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
+    bed!.api<T>(method, path, body);
 
   async function sell(storeId: string, prices: number[]) {
     const sale = saleEnvelope(
@@ -45,32 +41,23 @@ test.describe("hq-console dashboard", () => {
 
   async function open(browser: Browser, viewport: { width: number; height: number }) {
     await context?.close();
-    context = await browser.newContext({ viewport, locale: "zh-CN", timezoneId: "UTC" });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    // Fake timers that still run: the live test fast-forwards the 30 s refresh.
-    await page.clock.install();
-    await page.goto(`${http}/`);
-    await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
-    await page.getByRole("button", { name: /登录|Sign in/ }).click();
-    await page.locator("nav.side").waitFor();
+    ({ context, page } = await bed!.signIn(browser, {
+      viewport,
+      timezoneId: "UTC",
+      // Fake timers that still run: the live test fast-forwards the 30 s refresh.
+      before: (p) => p.clock.install(),
+    }));
   }
   const kpi = (name: string) => page.locator(`[data-testid="dash-kpis"] [data-kpi="${name}"] b`);
 
   test.beforeAll(async () => {
     test.setTimeout(120_000);
-    const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-dash-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
+    bed = await startBed("dash");
     for (const [id, name, region] of [
       ["E1", "上海徐汇店", "east"],
       ["W1", "成都春熙店", "west"],
-    ] as const) {
-      await api("POST", "/api/v1/stores", { id, name, region });
-      const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${id}/enrollment-code`);
-      wires[id] = await connectStore(await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, ""));
-    }
+    ] as const)
+      wires[id] = await bed.connect({ id, name, region });
     await sell("E1", [1234, 2000]);
     await sell("E1", [500]);
     await sell("W1", [866]);
@@ -78,10 +65,7 @@ test.describe("hq-console dashboard", () => {
   });
 
   test.afterAll(async () => {
-    await context?.close().catch(() => {});
-    for (const w of Object.values(wires)) await w.close().catch(() => {});
-    await stop(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   test("today's KPIs to the fen, the charts drawn and described in Chinese (1280x800)", async ({
@@ -154,7 +138,7 @@ test.describe("hq-console dashboard", () => {
 
   test("1920x1080: the KPI cards sit in one row, the charts side by side", async ({ browser }) => {
     await open(browser, { width: 1920, height: 1080 });
-    await page.goto(`${http}/dashboard`);
+    await page.goto(`${bed!.http}/dashboard`);
     await page.locator('[data-testid="dash-kpis"][data-scope="chain:"]').waitFor();
     const tops = await page
       .locator("[data-kpi]")

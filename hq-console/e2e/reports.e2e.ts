@@ -5,13 +5,11 @@
 //
 // E1 (east): cashier 1001 sells P1 12.34 + P2 20.00; cashier 1002 sells P2 20.00; a return of
 // 5.00 (过期) by 1001; 1002 voids a sale of 8.00. W1 (west): 1001 sells P1 12.34. Chain: 64.68.
-import { rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
-import { connectStore, type Enrolled, type StoreWire, saleEnvelope, uuidv7 } from "./lib/store.ts";
+import { type Bed, startBed } from "./lib/bed.ts";
+import { until } from "./lib/procs.ts";
+import { eventEnvelope, type StoreWire, saleEnvelope, uuidv7 } from "./lib/store.ts";
 import { test } from "./lib/test.ts";
 
 function assert(cond: unknown, what: string): asserts cond {
@@ -20,16 +18,14 @@ function assert(cond: unknown, what: string): asserts cond {
 
 test.describe("hq-console reports", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
-  let http = "";
+  let bed: Bed | undefined;
   const wires: Record<string, StoreWire> = {};
   const seqs: Record<string, number> = { E1: 0, W1: 0 };
   let context: BrowserContext | undefined;
   let page: Page;
   const day = new Date().toISOString().slice(0, 10);
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
+    bed!.api<T>(method, path, body);
 
   function sale(storeId: string, cashierId: string, lines: [string, number][]) {
     const s = saleEnvelope(
@@ -41,30 +37,12 @@ test.describe("hq-console reports", () => {
     s.payload.cashierId = cashierId;
     return s;
   }
-  const envelope = (storeId: string, type: string, payload: unknown) => ({
-    v: 1,
-    id: uuidv7(),
-    type,
-    storeId,
-    seq: ++seqs[storeId]!,
-    occurredAt: new Date().toISOString(),
-    payload,
-  });
+  const envelope = (storeId: string, type: string, payload: unknown) =>
+    eventEnvelope(storeId, ++seqs[storeId]!, type, payload);
 
   async function open(browser: Browser, viewport: { width: number; height: number }) {
     await context?.close();
-    context = await browser.newContext({
-      viewport,
-      locale: "zh-CN",
-      timezoneId: "UTC",
-      acceptDownloads: true,
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${http}/`);
-    await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
-    await page.getByRole("button", { name: /登录|Sign in/ }).click();
-    await page.locator("nav.side").waitFor();
+    ({ context, page } = await bed!.signIn(browser, { viewport, timezoneId: "UTC", acceptDownloads: true }));
     await page.getByRole("link", { name: "报表", exact: true }).click();
     await page.getByTestId("sales-report").waitFor();
   }
@@ -78,18 +56,12 @@ test.describe("hq-console reports", () => {
 
   test.beforeAll(async () => {
     test.setTimeout(120_000);
-    const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-reports-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
+    bed = await startBed("reports");
     for (const [id, name, region] of [
       ["E1", "上海徐汇店", "east"],
       ["W1", "成都春熙店", "west"],
-    ] as const) {
-      await api("POST", "/api/v1/stores", { id, name, region });
-      const { code } = await api<{ code: string }>("POST", `/api/v1/stores/${id}/enrollment-code`);
-      wires[id] = await connectStore(await hubApi<Enrolled>(http, "POST", "/api/v1/enroll", { code }, ""));
-    }
+    ] as const)
+      wires[id] = await bed.connect({ id, name, region });
     const at = new Date().toISOString();
     await wires.E1!.publish("events", [
       sale("E1", "1001", [
@@ -138,10 +110,7 @@ test.describe("hq-console reports", () => {
   });
 
   test.afterAll(async () => {
-    await context?.close().catch(() => {});
-    for (const w of Object.values(wires)) await w.close().catch(() => {});
-    await stop(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   test("by region, week and cashier: the roll-ups to the fen (1280x800)", async ({ browser }) => {
