@@ -2,12 +2,8 @@
 // repriced by -10% (previewed old -> new in yuan, nothing written), then written into the draft
 // (the hub's chain prices moved, dated windows kept); cashiers ticked on 收银员 and disabled at
 // once into the same draft (PINs kept); zh-CN without stored codes; 1280x800 and 1920x1080.
-import { rmSync } from "node:fs";
-import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { signedIn } from "./lib/console.ts";
-import { hubApi, type Proc, startHub, stop, tempDir } from "./lib/procs.ts";
+import type { Page } from "playwright-core";
+import { type Bed, startBed } from "./lib/bed.ts";
 import { rawCodesOn } from "./lib/raw-codes.ts";
 import { test } from "./lib/test.ts";
 
@@ -17,13 +13,10 @@ function assert(cond: unknown, what: string): asserts cond {
 
 test.describe("hq-console bulk actions e2e", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
-  let http = "";
-  let context: BrowserContext | undefined;
+  let bed: Bed | undefined;
   let page: Page;
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
+    bed!.api<T>(method, path, body);
   const chainPrice = async (sku: string) =>
     (
       await api<{ windows: { price: number }[] }>(
@@ -34,10 +27,7 @@ test.describe("hq-console bulk actions e2e", () => {
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(120_000);
-    const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-bulk-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
+    bed = await startBed("bulk");
     const cs = await api<{ id: number }>("POST", "/api/v1/changesets", {
       target: { kind: "all" },
       description: "上架",
@@ -77,12 +67,10 @@ test.describe("hq-console bulk actions e2e", () => {
         status: "active",
         pin: "4321",
       });
-    ({ context, page } = await signedIn(browser, http, "商品"));
+    ({ page } = await bed.signIn(browser, { timeout: 10_000, open: "商品" }));
   });
   test.afterAll(async () => {
-    await context?.close().catch(() => {});
-    await stop(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   test("商品: two products ticked, -10% previewed in yuan, then written into a new draft", async () => {

@@ -2,12 +2,8 @@
 // cashiers, suppliers, members and coupons searched, filtered, sorted and paged BY THE HUB (the
 // pager's total is the hub's, the second page is asked for), codes shown as words in zh-CN (a
 // scan of the visible text for the stored enum values), at 1280x800 and 1920x1080.
-import { rmSync } from "node:fs";
-import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { signedIn } from "./lib/console.ts";
-import { hubApi, type Proc, startHub, stop, tempDir } from "./lib/procs.ts";
+import type { Page } from "playwright-core";
+import { type Bed, startBed } from "./lib/bed.ts";
 import { rawCodesOn } from "./lib/raw-codes.ts";
 import { test } from "./lib/test.ts";
 
@@ -19,14 +15,12 @@ const ROLES = ["cashier", "supervisor", "manager"] as const;
 
 test.describe("hq-console chain-scale lists e2e", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
+  let bed: Bed | undefined;
   let http = "";
-  let context: BrowserContext | undefined;
   let page: Page;
 
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
+    bed!.api<T>(method, path, body);
   const go = async (path: string, table: string) => {
     await page.goto(`${http}${path}`);
     await page.locator(`[data-testid="${table}"][data-total]:not([data-total=""])`).waitFor();
@@ -38,10 +32,8 @@ test.describe("hq-console chain-scale lists e2e", () => {
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(180_000); // the hub starts and 60 promotions, 55 cashiers, 60 members are written
-    const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-lists-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
+    bed = await startBed("lists");
+    http = bed.http;
     for (let i = 1; i <= 60; i++)
       await api("POST", "/api/v1/catalog/promotion", {
         id: `P-${pad(i)}`,
@@ -74,13 +66,11 @@ test.describe("hq-console chain-scale lists e2e", () => {
         points: i,
         status: "active",
       });
-    ({ context, page } = await signedIn(browser, http, "促销"));
+    ({ page } = await bed.signIn(browser, { timeout: 10_000, open: "促销" }));
   });
 
   test.afterAll(async () => {
-    await context?.close().catch(() => {});
-    await stop(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   test("promotions: 60 paged by the hub, the second page asked for, searched, filtered and sorted", async () => {

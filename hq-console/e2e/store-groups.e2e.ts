@@ -2,12 +2,8 @@
 // search and ticked in, a whole region added, one removed; the group moved to the pilot ring in
 // one action (rings shown in words); a draft change set opened for exactly the group's stores;
 // no stored code on screen in zh-CN; 1280x800 and 1920x1080 without sideways scrolling.
-import { rmSync } from "node:fs";
-import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { signedIn } from "./lib/console.ts";
-import { hubApi, type Proc, startHub, stop, tempDir } from "./lib/procs.ts";
+import type { Page } from "playwright-core";
+import { type Bed, startBed } from "./lib/bed.ts";
 import { rawCodesOn } from "./lib/raw-codes.ts";
 import { test } from "./lib/test.ts";
 
@@ -17,21 +13,15 @@ function assert(cond: unknown, what: string): asserts cond {
 
 test.describe("hq-console store groups e2e", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
-  let http = "";
-  let context: BrowserContext | undefined;
+  let bed: Bed | undefined;
   let page: Page;
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
+    bed!.api<T>(method, path, body);
   const member = (id: string) => page.locator(`[data-testid="group-stores"] tr[data-store="${id}"]`);
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(120_000);
-    const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-store-groups-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
+    bed = await startBed("store-groups");
     for (const [id, name, region] of [
       ["E101", "杭州西湖店", "east"],
       ["E102", "杭州滨江店", "east"],
@@ -41,12 +31,10 @@ test.describe("hq-console store groups e2e", () => {
       ["N301", "北京朝阳店", "north"],
     ])
       await api("POST", "/api/v1/stores", { id, name, region });
-    ({ context, page } = await signedIn(browser, http, "门店组"));
+    ({ page } = await bed.signIn(browser, { timeout: 10_000, open: "门店组" }));
   });
   test.afterAll(async () => {
-    await context?.close().catch(() => {});
-    await stop(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   test("a group made, stores ticked in from a search, a region added, one removed", async () => {

@@ -5,12 +5,9 @@
 // difference it causes on what is still to come) before it is saved; a CSV price list in yuan
 // refused naming the bad row and column, then previewed and imported; the screen in English;
 // no sideways scrolling at 1280x800 and 1920x1080.
-import { rmSync } from "node:fs";
-import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { importProducts, signedIn } from "./lib/console.ts";
-import { hubApi, type Proc, startHub, stop, tempDir } from "./lib/procs.ts";
+import type { Page } from "playwright-core";
+import { type Bed, startBed } from "./lib/bed.ts";
+import { importProducts } from "./lib/console.ts";
 import { test } from "./lib/test.ts";
 
 const STORE = "S040";
@@ -21,26 +18,22 @@ function assert(cond: unknown, what: string): asserts cond {
 
 test.describe("hq-console suppliers e2e", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
+  let bed: Bed | undefined;
   let http = "";
-  let context: BrowserContext | undefined;
   let page: Page;
   let po = "";
   let today = "";
 
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
+    bed!.api<T>(method, path, body);
   const supplierRow = (id: string) => page.locator(`[data-testid="suppliers"] tr[data-supplier="${id}"]`);
   const priceRow = (sku: string, state: string) =>
     page.locator(`[data-testid="price-list"] tr[data-sku="${sku}"][data-state="${state}"]`);
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(120_000); // the hub starts and imports the products
-    const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-suppliers-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
+    bed = await startBed("suppliers");
+    http = bed.http;
     await api("POST", "/api/v1/stores", { id: STORE, name: "杭州湖滨店", region: "east", ring: "pilot" });
     await importProducts(
       http,
@@ -70,14 +63,12 @@ test.describe("hq-console suppliers e2e", () => {
     po = o.id;
     await api("POST", `/api/v1/purchase-orders/${po}/send`);
     today = (await api<{ today: string }>("GET", "/api/v1/suppliers/SUP-MILK/price-list")).today;
-    ({ context, page } = await signedIn(browser, http, "供应商"));
+    ({ page } = await bed.signIn(browser, { timeout: 10_000, open: "供应商" }));
     await supplierRow("SUP-MILK").waitFor();
   });
 
   test.afterAll(async () => {
-    await context?.close().catch(() => {});
-    await stop(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   test("a supplier made with a tax id and payment terms; a mistyped check digit is refused naming the field", async () => {
