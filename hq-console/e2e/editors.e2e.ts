@@ -3,11 +3,10 @@
 // yuan), a new product created, bad input refused with the field named, the draft's preview
 // (stores reached, shelf prices old -> new with store counts, records), release to the pilot
 // ring; 价格 with the product picker by barcode. zh-CN at 1280x800, English at 1920x1080.
-import { rmSync } from "node:fs";
-import { join } from "node:path";
+
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir } from "./lib/procs.ts";
+import { type Bed, startBed } from "./lib/bed.ts";
+import { ADMIN_TOKEN } from "./lib/procs.ts";
 import { test } from "./lib/test.ts";
 
 function assert(cond: unknown, what: string): asserts cond {
@@ -43,20 +42,17 @@ async function signIn(
 
 test.describe("hq-console editors", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
+  let bed: Bed | undefined;
   let http = "";
   let context: BrowserContext | undefined;
   let page: Page;
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
+    bed!.api<T>(method, path, body);
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(120_000);
-    const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-editors-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
+    bed = await startBed("editors");
+    http = bed.http;
     for (const [id, region, ring] of [
       ["S001", "east", "pilot"],
       ["S002", "east", "general"],
@@ -96,8 +92,7 @@ test.describe("hq-console editors", () => {
 
   test.afterAll(async () => {
     await context?.close().catch(() => {});
-    await stop(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   test("商品: a draft opened, a product found by pinyin, edited with a barcode and prices in yuan", async () => {

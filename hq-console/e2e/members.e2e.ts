@@ -2,11 +2,10 @@
 // a profile, a segment previewed and saved, a campaign created from it (coupons issued through
 // 优惠券) whose results show the uplift with its interval on a chart; English too; an auditor
 // sees phones masked and no PIPL buttons.
-import { rmSync } from "node:fs";
-import { join } from "node:path";
+
 import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { hubApi, type Proc, startHub, stop, tempDir } from "./lib/procs.ts";
+import { type Bed, startBed } from "./lib/bed.ts";
+import { hubApi } from "./lib/procs.ts";
 import { test } from "./lib/test.ts";
 
 function assert(cond: unknown, what: string): asserts cond {
@@ -19,21 +18,18 @@ const phone = (i: number) => `137${String(i).padStart(8, "0")}`;
 
 test.describe("hq-console members", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
+  let bed: Bed | undefined;
   let http = "";
   let context: BrowserContext | undefined;
   let page: Page;
   let auditorToken = "";
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
+    bed!.api<T>(method, path, body);
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(120_000);
-    const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-members-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
+    bed = await startBed("members");
+    http = bed.http;
     const cs = await api<{ id: number }>("POST", "/api/v1/changesets", { target: { kind: "all" } });
     await api("POST", `/api/v1/catalog/promotion?changeset=${cs.id}`, {
       id: "P-BACK",
@@ -84,8 +80,7 @@ test.describe("hq-console members", () => {
 
   test.afterAll(async () => {
     await context?.close().catch(() => {});
-    await stop(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   test("a member's profile from the sales: visits, basket, favourites, points history, consent", async () => {

@@ -3,11 +3,11 @@
 // after a reload), a size of 1 and a unit barcode as pack code refused naming the field, the
 // packs of a weighed product not offered; at 1280x800 in zh-CN and 1920x1080 in English; and
 // pack levels imported by CSV on the catalog screen (a bad row named, then a good file).
-import { join } from "node:path";
+
 import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
+import { type Bed, startBed } from "./lib/bed.ts";
 import { scrollsSideways } from "./lib/console.ts";
-import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
+import { ADMIN_TOKEN, until } from "./lib/procs.ts";
 import { test } from "./lib/test.ts";
 
 const CASE = "16901234567899";
@@ -18,12 +18,12 @@ function assert(cond: unknown, what: string): asserts cond {
 
 test.describe("hq-console packs e2e", () => {
   test.describe.configure({ mode: "serial" });
-  let hub: Proc | undefined;
+  let bed: Bed | undefined;
   let http = "";
   let context: BrowserContext | undefined;
   let page: Page;
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
+    bed!.api<T>(method, path, body);
 
   async function open(
     browser: import("playwright-core").Browser,
@@ -53,10 +53,8 @@ test.describe("hq-console packs e2e", () => {
 
   test.beforeAll(async () => {
     test.setTimeout(180_000);
-    const consoleDir = ensureConsoleBuild();
-    const dir = tempDir("hq-console-packs-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
+    bed = await startBed("packs");
+    http = bed.http;
     const job = await api<{ id: string }>(
       "POST",
       "/api/v1/imports/products",
@@ -71,7 +69,7 @@ test.describe("hq-console packs e2e", () => {
   });
   test.afterAll(async () => {
     await context?.close().catch(() => {});
-    await stop(hub);
+    await bed?.close();
   });
 
   test("zh-CN 1280x800: a case of 12 as the purchase pack, saved to the draft and read back; bad packs named", async ({

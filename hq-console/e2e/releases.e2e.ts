@@ -6,12 +6,9 @@
 // pilot store healthy on the new version, the general store rolled back with its reason. Then
 // withdraws it. The same screen in English at 1920x1080.
 import { createHash, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
-import { rmSync } from "node:fs";
-import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { signedIn } from "./lib/console.ts";
-import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir, until } from "./lib/procs.ts";
+import { type Bed, startBed } from "./lib/bed.ts";
+import { ADMIN_TOKEN, hubApi, until } from "./lib/procs.ts";
 import { connectStore, type Enrolled, type StoreWire, uuidv7 } from "./lib/store.ts";
 import { test } from "./lib/test.ts";
 
@@ -35,8 +32,7 @@ function signatureOf(key: KeyObject, releaseId: number): string {
 
 test.describe("hq-console releases e2e", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
+  let bed: Bed | undefined;
   let http = "";
   const wires: Record<string, StoreWire> = {};
   const offers: Record<string, { releaseId: number; version: string; signature: string }[]> = {};
@@ -90,10 +86,8 @@ test.describe("hq-console releases e2e", () => {
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(120_000);
-    const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-releases-");
-    hub = await startHub(join(dir, "hq"), consoleDir, { HQ_RELEASE_PUBLIC_KEY: publicKey });
-    http = hub.ready.http!;
+    bed = await startBed("releases", { HQ_RELEASE_PUBLIC_KEY: publicKey });
+    http = bed.http;
     for (const [id, name, ring] of [
       ["P001", "试点一店", "pilot"],
       ["G001", "普通一店", "general"],
@@ -129,15 +123,13 @@ test.describe("hq-console releases e2e", () => {
       20_000,
       "both stores' status at HQ",
     );
-    ({ context, page } = await signedIn(browser, http, "版本发布"));
+    ({ context, page } = await bed.signIn(browser, { timeout: 10_000, open: "版本发布" }));
     await page.locator('[data-testid="releases"][data-loaded="1"]').waitFor();
   });
 
   test.afterAll(async () => {
-    await context?.close().catch(() => {});
     for (const w of Object.values(wires)) await w.close().catch(() => {});
-    await stop(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   test("upload from the screen: an unsigned draft under the offline key; a wrong signature refused, the right one accepted", async () => {
