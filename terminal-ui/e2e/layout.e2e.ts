@@ -325,4 +325,51 @@ test.describe("terminal-ui e2e: every screen fits 1024x768 in zh-CN", () => {
     }
     clean(problems);
   });
+  test("English mode (Ctrl+L): the sale, its F-keys and dialogs, pay and the shift menu fit too", async () => {
+    // The words are longer in English; raw codes are not looked for here (English words are codes' words).
+    const problems: string[] = [];
+    const fits = async (screen: string) => {
+      problems.push(...(await layoutFindings(page())).map((f) => `en ${screen}: ${f}`));
+      await shot(`layout-en-${screen}`);
+    };
+    await key("Control+l");
+    await until(async () => (await text("fkey-F1")).includes("Help"), 10_000, "English F-keys");
+    await fits("sale-lines");
+    for (const [k, name] of [
+      ["F1", "help"],
+      ["F4", "override"],
+      ["F5", "member"],
+      ["F7", "suspend"],
+      ["F8", "return"],
+      ["F11", "void-sale"],
+      ["Insert", "order-adjust"],
+    ] as const) {
+      await key(k);
+      await dialogOpen();
+      await fits(`dialog-${name}`);
+      await key("Escape");
+      await dialogsClosed();
+    }
+    await key("F10");
+    await visible("pay-dialog");
+    await fits("pay");
+    await key("Escape");
+    await dialogsClosed();
+    await key("F12");
+    await visible("shift-dialog");
+    await fits("shift-menu");
+    await byId("shift-x").click();
+    await fits("shift-x");
+    await key("Escape");
+    await dialogsClosed();
+    await key("F9");
+    await visible("stock-dialog");
+    await byId("stock-receiving").click();
+    await page().locator('[data-testid="receiving"][data-loaded="true"]').waitFor({ timeout: 20_000 });
+    await fits("receiving-list");
+    await key("Escape");
+    await dialogsClosed();
+    await key("Control+l");
+    clean(problems);
+  });
 });
