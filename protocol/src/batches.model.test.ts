@@ -1,6 +1,8 @@
 // Model-based test of batch stock (fast-check commands): one SKU's lots at a store go through
 // random receipts of dated lots, FEFO sales (also selling more than is there), transfers out,
-// counts (losses drawn FEFO, gains undated), restocked returns and expiry write-offs, against a
+// counts (losses drawn FEFO, gains undated), counts BY LOT (a stocktake: each lot counted with
+// shrink and finds, approval moving each lot by its own difference, lots.ts countLotDeltas),
+// restocked returns and expiry write-offs, against a
 // plain model that keeps every physical unit with its batch and expiry in a list plus the units
 // sold that the store did not have (owed; undated units coming in settle it first). After every command: the lots sum to on-hand, what
 // the shelf shows (`lotView`) is the model's units less what is owed, first-expiring first, and
@@ -11,6 +13,8 @@ import fc from "fast-check";
 import {
   applyLotDeltas,
   balancedDeltas,
+  countedLots,
+  countLotDeltas,
   daysToExpiry,
   drawFefo,
   isExpiryDate,
@@ -147,6 +151,55 @@ class Expire implements Cmd {
   toString = () => "expire";
 }
 
+/**
+ * A stocktake counted by lot: the counters find what is on the shelf per lot (the model's units
+ * less what is owed), some lots short or over by `adjust`, maybe a lot the book did not know
+ * (`found`). Approval moves each lot by its count less the snapshot: afterwards the store's lots
+ * are exactly what was counted, the undated rest included, and none is negative.
+ */
+class CountByLot implements Cmd {
+  constructor(
+    readonly adjust: { k: number; d: number }[],
+    readonly found: { batch: string; expiresOn: string | null; qty: number } | null,
+  ) {}
+  check = () => true;
+  run(m: Model, r: Real) {
+    const counted = modelView(m).map((l) => ({ batch: l.batch, expiresOn: l.expiresOn, qty: l.qty }));
+    for (const a of this.adjust)
+      if (counted.length) {
+        const l = counted[a.k % counted.length]!;
+        l.qty = Math.max(0, l.qty + a.d);
+      }
+    if (this.found) {
+      const f = this.found;
+      const same = counted.find(
+        (l) => l.batch === f.batch && (f.batch === UNDATED || l.expiresOn === f.expiresOn),
+      );
+      if (same) same.qty += f.qty;
+      else counted.push({ ...f, expiresOn: f.batch === UNDATED ? null : f.expiresOn });
+    }
+    const total = counted.reduce((a, l) => a + l.qty, 0);
+    const line = { expected: r.onHand, counted: total, lots: countedLots(r.lots, counted) };
+    // Nothing in the book and nothing found: no lots to name, nothing moves.
+    const deltas = line.lots.length === 0 ? [] : countLotDeltas(line);
+    expect(deltas).toBeDefined();
+    apply(r, deltas!, total - r.onHand);
+    // After approval the lots are what was counted: nothing owed, no negative (undated) rest.
+    expect(r.lots.every((l) => l.qty > 0)).toBe(true);
+    expect(r.lots).toEqual(
+      applyLotDeltas(
+        [],
+        counted.map((l) => ({ batch: l.batch, expiresOn: l.expiresOn ?? undefined, qty: l.qty })),
+      ),
+    );
+    m.owed = 0;
+    m.units = counted.flatMap((l) =>
+      Array.from({ length: l.qty }, () => ({ batch: l.batch, expiresOn: l.expiresOn })),
+    );
+  }
+  toString = () => `count by lot ${JSON.stringify(this.adjust)} found ${JSON.stringify(this.found)}`;
+}
+
 function checkAgree(m: Model, r: Real, shuffle: number[]) {
   expect(r.lots.reduce((s, l) => s + l.qty, 0)).toBe(r.onHand);
   expect(r.onHand).toBe(m.units.length - m.owed);
@@ -174,7 +227,7 @@ function checked(c: Cmd, shuffle: number[]): Cmd {
   };
 }
 
-test("batch stock: receive, FEFO sales and transfers, counts, returns and write-offs agree with a plain model and with HQ's shuffled mirror", () => {
+test("batch stock: receive, FEFO sales and transfers, counts (also by lot), returns and write-offs agree with a plain model and with HQ's shuffled mirror", () => {
   const commands = [
     fc
       .tuple(fc.constantFrom(...BATCHES), fc.constantFrom(...DATES), fc.integer({ min: 1, max: 12 }))
@@ -184,6 +237,18 @@ test("batch stock: receive, FEFO sales and transfers, counts, returns and write-
     fc.integer({ min: 1, max: 3 }).map((q) => new ReturnRestock(q)),
     fc.integer({ min: 0, max: 20 }).map((c) => new Count(c)),
     fc.constant(new Expire()),
+    fc
+      .tuple(
+        fc.array(fc.record({ k: fc.nat(5), d: fc.integer({ min: -4, max: 3 }) }), { maxLength: 3 }),
+        fc.option(
+          fc.record({
+            batch: fc.constantFrom(UNDATED, ...BATCHES),
+            expiresOn: fc.constantFrom(...DATES),
+            qty: fc.integer({ min: 1, max: 3 }),
+          }),
+        ),
+      )
+      .map(([adjust, found]) => new CountByLot(adjust, found)),
   ];
   fc.assert(
     fc.property(
