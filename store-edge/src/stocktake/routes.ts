@@ -44,8 +44,8 @@ export function stocktakeRoutes(st: Stocktakes) {
     if (!lot && b.expiresOn !== undefined) throw invalid("batch", "an expiry names its batch");
     return c.json(st.scan(c.req.param("id"), b.token, b.code, b.qty ?? 1, lot));
   });
-  // The lots a counter may pick for a dated SKU (batch and expiry, no quantities: counting is blind).
-  api.get("/stocktakes/:id/lots/:sku", (c) => c.json(st.lotChoices(c.req.param("id"), c.req.param("sku"))));
+  // The lots a counter may pick for a dated SKU, by SKU or barcode (batch and expiry, no quantities: counting is blind).
+  api.get("/stocktakes/:id/lots/:code", (c) => c.json(st.lotChoices(c.req.param("id"), c.req.param("code"))));
   api.post("/stocktakes/:id/finish", async (c) => {
     const b = await body(c, schemas.token);
     return c.json(st.finish(c.req.param("id"), b.token));

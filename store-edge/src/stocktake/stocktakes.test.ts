@@ -154,8 +154,9 @@ test("dated goods are counted by lot: the plain code refused, lots typed or read
     edge.stocktakes.scan("ST-HQ-1", a.token, code, qty, lot);
   expect(() => scan(gtinOf(1), 1)).toThrow(/counted by lot/);
   // Blind: the lots to pick name batch and expiry, never how many.
-  expect(edge.stocktakes.lotChoices("ST-HQ-1", skuOf(1))).toEqual({
+  expect(edge.stocktakes.lotChoices("ST-HQ-1", gtinOf(1))).toEqual({
     sku: skuOf(1),
+    name: expect.any(String),
     byLot: true,
     lots: [
       { batch: "L1", expiresOn: "2026-12-10" },

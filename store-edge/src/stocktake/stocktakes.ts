@@ -224,17 +224,21 @@ export class Stocktakes {
    */
   lotChoices(
     id: string,
-    sku: string,
-  ): { sku: string; byLot: boolean; lots: { batch: string; expiresOn: string }[] } {
+    code: string,
+  ): { sku: string; name: string; byLot: boolean; lots: { batch: string; expiresOn: string }[] } {
     this.row(id);
-    if (!this.d.replica.lookup.products.has(sku))
-      throw new EdgeError("not_found", "sku", `no product ${sku}`);
+    // By SKU, or by the barcode the counter scanned.
+    const lookup = this.d.replica.lookup;
+    const product = lookup.products.get(code) ?? lookup.byCode(code)?.product;
+    if (!product)
+      throw new EdgeError("not_found", "code", `no product with barcode or SKU ${code}`, "unknown_code");
+    const sku = product.sku;
     const lots = lotChoicesOf(
       this.snapshotLots(id, sku) ?? this.d.stock.lots.lots(sku),
       this.entries(id),
       sku,
     );
-    return { sku, byLot: this.byLot(id, sku), lots };
+    return { sku, name: product.name, byLot: this.byLot(id, sku), lots };
   }
 
   /**

@@ -20,7 +20,24 @@ export interface StocktakeView {
     recount: boolean;
     recounted: boolean;
     counters: string[];
+    /** Dated goods: counted by lot; what each lot was counted at (batch "" the undated rest). */
+    byLot: boolean;
+    lots: { batch: string; expiresOn: string | null; counted: number }[];
   }[];
+}
+
+/** The lot a scan counts: batch and expiry, or batch "" for the undated rest. */
+export interface CountLot {
+  batch: string;
+  expiresOn?: string;
+}
+
+/** A dated SKU's lots to pick from (no quantities: counting is blind). */
+export interface LotChoices {
+  sku: string;
+  name: string;
+  byLot: boolean;
+  lots: { batch: string; expiresOn: string }[];
 }
 
 export interface ScanResult {
@@ -28,6 +45,7 @@ export interface ScanResult {
   name: string;
   counted: number;
   qty: number;
+  lot?: { batch: string; expiresOn: string | null };
 }
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -67,8 +85,9 @@ export const stocktakeApi = {
     call<StocktakeView>("POST", "/stocktakes", b),
   signIn: (id: string, cashierId: string, pin: string) =>
     call<{ token: string; cashierId: string }>("POST", path(id, "/counters"), { cashierId, pin }),
-  scan: (id: string, token: string, code: string, qty: number) =>
-    call<ScanResult>("POST", path(id, "/scans"), { token, code, qty }),
+  scan: (id: string, token: string, code: string, qty: number, lot?: CountLot) =>
+    call<ScanResult>("POST", path(id, "/scans"), { token, code, qty, ...(lot ?? {}) }),
+  lots: (id: string, code: string) => call<LotChoices>("GET", path(id, `/lots/${encodeURIComponent(code)}`)),
   finish: (id: string, token: string) => call<StocktakeView>("POST", path(id, "/finish"), { token }),
   cancel: (id: string, token: string) => call<StocktakeView>("POST", path(id, "/cancel"), { token }),
 };

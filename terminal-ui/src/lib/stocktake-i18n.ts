@@ -48,6 +48,14 @@ const zh = {
   errOutsideCount: "这个商品不在本次盘点范围内",
   errNotRecount: "这个商品不需要复盘，只扫描需复盘的商品",
   errRecountMissing: "还有需复盘的商品没有复盘",
+  errLotRequired: "这个商品按批次盘点：请选择批次，或输入批次号和到期日",
+  batch: "批次号",
+  expiry: "到期日（年-月-日）",
+  pickLot: "按批次盘点，请选择批次",
+  undated: "无批次（退货、盘盈等）",
+  newLot: "其他批次：在上方填写批次号和到期日后记入",
+  expires: "到期",
+  lots: "批次",
 };
 
 const en: Record<keyof typeof zh, string> = {
@@ -96,6 +104,14 @@ const en: Record<keyof typeof zh, string> = {
   errOutsideCount: "This item is not in this count",
   errNotRecount: "This item needs no recount: scan only the items asked for",
   errRecountMissing: "Some items asked for a recount are not recounted yet",
+  errLotRequired: "This item is counted by lot: pick its lot, or type the batch and expiry",
+  batch: "Batch",
+  expiry: "Expiry (yyyy-mm-dd)",
+  pickLot: "Counted by lot: pick the lot",
+  undated: "No batch (returns, count gains)",
+  newLot: "Another lot: type its batch and expiry above, then add",
+  expires: "expires",
+  lots: "Lots",
 };
 
 export type StocktakeKey = keyof typeof zh;
@@ -126,6 +142,7 @@ const REASONS: Record<string, StocktakeKey> = {
   outside_count: "errOutsideCount",
   not_recount: "errNotRecount",
   recount_missing: "errRecountMissing",
+  lot_required: "errLotRequired",
 };
 
 /** The words of a stocktake refusal (the edge's reason code), or undefined for the till's general ones. */
