@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import { openContext } from "./lib/browser.ts";
 import { P, SUPERVISOR } from "./lib/fixtures.ts";
 import { edge, until } from "./lib/procs.ts";
-import { openStore, type Store } from "./lib/store.ts";
+import { openStore, receive, type Store } from "./lib/store.ts";
 import { test } from "./lib/test.ts";
 
 const STORE = "S006";
@@ -32,21 +32,17 @@ test.describe("terminal-ui e2e: near expiry (临期商品)", () => {
     store = await openStore(STORE);
     browser = await openContext(pwBrowser);
     page = await browser.context.newPage();
-    await edge(store.http, "POST", "/stock/receivings", {
-      cashierId: SUPERVISOR.id,
-      pin: SUPERVISOR.pin,
-      lines: [
-        {
-          sku: P.cola.sku,
-          qty: 24,
-          lots: [
-            { batch: "OLD-01", expiresOn: day(-1), qty: 4 },
-            { batch: "NEAR-02", expiresOn: day(2), qty: 8 },
-            { batch: "LATE-03", expiresOn: day(40), qty: 12 },
-          ],
-        },
-      ],
-    });
+    await receive(store, [
+      {
+        sku: P.cola.sku,
+        qty: 24,
+        lots: [
+          { batch: "OLD-01", expiresOn: day(-1), qty: 4 },
+          { batch: "NEAR-02", expiresOn: day(2), qty: 8 },
+          { batch: "LATE-03", expiresOn: day(40), qty: 12 },
+        ],
+      },
+    ]);
   });
   test.afterAll(async () => {
     await browser?.close();

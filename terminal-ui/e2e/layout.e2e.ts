@@ -9,6 +9,7 @@ import type { Page } from "playwright-core";
 import { CASHIER, P, SUPERVISOR } from "./lib/fixtures.ts";
 import { layoutFindings, rawCodesOn } from "./lib/layout.ts";
 import { edge, until } from "./lib/procs.ts";
+import { receive } from "./lib/store.ts";
 import { tillStory } from "./lib/story.ts";
 import { test } from "./lib/test.ts";
 import { tillPage } from "./lib/till-page.ts";
@@ -246,14 +247,10 @@ test.describe("terminal-ui e2e: every screen fits 1024x768 in zh-CN", () => {
 
   test("stocktake: the sessions, joining and counting", async () => {
     const problems: string[] = [];
-    await edge(story.store.http, "POST", "/stock/receivings", {
-      cashierId: SUPERVISOR.id,
-      pin: SUPERVISOR.pin,
-      lines: [
-        { sku: P.cola.sku, qty: 24 },
-        { sku: P.water.sku, qty: 12 },
-      ],
-    });
+    await receive(story.store, [
+      { sku: P.cola.sku, qty: 24 },
+      { sku: P.water.sku, qty: 12 },
+    ]);
     const r = await story.store.admin.call<{ session: { id: string } }>("POST", "/api/v1/stocktakes", {
       storeId: STORE,
       kind: "cycle",
@@ -284,20 +281,16 @@ test.describe("terminal-ui e2e: every screen fits 1024x768 in zh-CN", () => {
   test("near expiry", async () => {
     const problems: string[] = [];
     const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-    await edge(story.store.http, "POST", "/stock/receivings", {
-      cashierId: SUPERVISOR.id,
-      pin: SUPERVISOR.pin,
-      lines: [
-        {
-          sku: P.noodles.sku,
-          qty: 12,
-          lots: [
-            { batch: "OLD-01", expiresOn: day(-1), qty: 4 },
-            { batch: "NEAR-02", expiresOn: day(2), qty: 8 },
-          ],
-        },
-      ],
-    });
+    await receive(story.store, [
+      {
+        sku: P.noodles.sku,
+        qty: 12,
+        lots: [
+          { batch: "OLD-01", expiresOn: day(-1), qty: 4 },
+          { batch: "NEAR-02", expiresOn: day(2), qty: 8 },
+        ],
+      },
+    ]);
     await page().goto(`${story.store.http}/expiry`);
     await page().locator('[data-testid="expiry-page"][data-loaded="1"]').waitFor();
     await page().locator('[data-testid="ex-lot"][data-batch="NEAR-02"]').waitFor({ timeout: 20_000 });

@@ -2,7 +2,7 @@
 // one-time code and bootstrapped from HQ, serving the built terminal UI.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { catalog } from "./fixtures.ts";
+import { catalog, SUPERVISOR } from "./fixtures.ts";
 import { edge, HubAdmin, type Proc, runEdgeCli, startEdge, startHub, stop, tempDir, until } from "./procs.ts";
 
 export interface Store {
@@ -67,4 +67,20 @@ export async function openStore(storeId = "S001", lanes: Record<string, unknown>
   };
   await until(async () => (await store.status()).catalog.applied >= 1, 30_000, "catalog from HQ on the edge");
   return store;
+}
+
+/** A line of goods received at the store, with its dated lots where it has them. */
+export interface ReceivedLine {
+  sku: string;
+  qty: number;
+  lots?: { batch: string; expiresOn: string; qty: number }[];
+}
+
+/** Goods received at the store by the supervisor through the edge's API (a story's set-up). */
+export function receive(store: Pick<Store, "http">, lines: ReceivedLine[]): Promise<unknown> {
+  return edge(store.http, "POST", "/stock/receivings", {
+    cashierId: SUPERVISOR.id,
+    pin: SUPERVISOR.pin,
+    lines,
+  });
 }
