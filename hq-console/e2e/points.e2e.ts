@@ -2,11 +2,8 @@
 // screen says no store takes points; garbage is refused with the field named; a rule saved is
 // released to every store as a change set (the hub's own API says so) and read back after a
 // reload; English too; no overdrawn redemption listed on a fresh hub.
-import { rmSync } from "node:fs";
-import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { ADMIN_TOKEN, hubApi, type Proc, startHub, stop, tempDir } from "./lib/procs.ts";
+import type { Page } from "playwright-core";
+import { type Bed, startBed } from "./lib/bed.ts";
 import { test } from "./lib/test.ts";
 
 function assert(cond: unknown, what: string): asserts cond {
@@ -19,33 +16,19 @@ for (const viewport of [
 ]) {
   test.describe(`hq-console points rule at ${viewport.width}x${viewport.height}`, () => {
     test.describe.configure({ mode: "serial" });
-    let dir = "";
-    let hub: Proc | undefined;
-    let http = "";
-    let context: BrowserContext | undefined;
+    let bed: Bed | undefined;
     let page: Page;
     const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-      hubApi<T>(http, method, path, body);
+      bed!.api<T>(method, path, body);
 
     test.beforeAll(async ({ browser }) => {
       test.setTimeout(120_000);
-      const consoleDir = ensureConsoleBuild();
-      dir = tempDir("hq-console-points-");
-      hub = await startHub(join(dir, "hq"), consoleDir);
-      http = hub.ready.http!;
-      context = await browser.newContext({ viewport, locale: "zh-CN" });
-      page = await context.newPage();
-      page.setDefaultTimeout(10_000);
-      await page.goto(`${http}/`);
-      await page.locator('input[name="token"]').fill(ADMIN_TOKEN);
-      await page.getByRole("button", { name: /登录|Sign in/ }).click();
-      await page.locator("nav.side").waitFor();
+      bed = await startBed("points");
+      ({ page } = await bed.signIn(browser, { viewport, timeout: 10_000 }));
     });
 
     test.afterAll(async () => {
-      await context?.close().catch(() => {});
-      await stop(hub);
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      await bed?.close();
     });
 
     test("no rule yet; garbage refused naming the field; a rule saved is released to every store", async () => {
