@@ -2,7 +2,7 @@
 // the console, the store's finished count arrives over MQTT (as the edge sends it), the console
 // shows each line against the book with the difference valued at the store's average cost and
 // the alerts (a big variance, negative book stock), and approving posts the adjustments (HQ's
-// on-hand follows) and the screen says so.
+// on-hand follows, a line counted by lot moves each lot) and the screen says so.
 import type { Page } from "playwright-core";
 import { type Bed, startBed } from "./lib/bed.ts";
 import { scrollsSideways } from "./lib/console.ts";
@@ -89,7 +89,18 @@ test.describe("hq-console stocktakes e2e", () => {
         submittedAt: new Date().toISOString(),
         recountOver: 2,
         lines: [
-          { sku: "M1", expected: 40, counted: 39, recounted: false, counters: ["1001"] },
+          {
+            sku: "M1",
+            expected: 40,
+            counted: 39,
+            recounted: false,
+            counters: ["1001"],
+            // Counted by lot: 30 of a dated lot the book did not know, 9 without a date.
+            lots: [
+              { batch: "", expected: 40, counted: 9 },
+              { batch: "L-0501", expiresOn: "2027-05-01", expected: 0, counted: 30 },
+            ],
+          },
           { sku: "M2", expected: 10, counted: 7, recounted: true, counters: ["1001", "1002"] },
           { sku: "M3", expected: -2, counted: 0, recounted: false, counters: ["1002"] },
         ],
@@ -109,6 +120,10 @@ test.describe("hq-console stocktakes e2e", () => {
       page.locator(`[data-testid="st-line"][data-sku="${sku}"] [data-testid="st-value"]`);
     await value("M1").filter({ hasText: "-¥3.00" }).waitFor();
     await value("M2").filter({ hasText: "-¥264.00" }).waitFor();
+    const lot = (batch: string) =>
+      page.locator(`[data-testid="st-line"][data-sku="M1"] [data-testid="st-lot"][data-batch="${batch}"]`);
+    await lot("L-0501").filter({ hasText: "L-0501 · 到期 2027-05-01: 30 (账面 0)" }).waitFor();
+    await lot("").filter({ hasText: "无批次: 9 (账面 40)" }).waitFor();
     await page.getByTestId("st-totals").filter({ hasText: "盘亏" }).filter({ hasText: "-¥267.00" }).waitFor();
     await page
       .locator('[data-testid="st-alert"][data-sku="M2"][data-kind="big_variance"]')
@@ -124,6 +139,19 @@ test.describe("hq-console stocktakes e2e", () => {
     assert((await onHand("M1")) === 39, "M1 39 at HQ");
     assert((await onHand("M2")) === 7, "M2 7 at HQ");
     assert((await onHand("M3")) === 2, "M3 +2 at HQ");
+    // Each lot moved by its own count: HQ's mirror holds the counted lots.
+    const lots = await api<{ lots: { batch: string; qty: number }[] }>(
+      "GET",
+      `/api/v1/stores/${STORE}/lots/M1`,
+    );
+    assert(
+      JSON.stringify(lots.lots.map((l) => [l.batch, l.qty])) ===
+        JSON.stringify([
+          ["", 9],
+          ["L-0501", 30],
+        ]),
+      `M1's lots at HQ: ${JSON.stringify(lots.lots)}`,
+    );
   });
 
   test("the count's alerts are on 数据异常 too (negative book stock, a big variance), with the count", async () => {
