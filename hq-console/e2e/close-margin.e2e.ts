@@ -9,6 +9,7 @@
 import type { Page } from "playwright-core";
 import { type Bed, startBed } from "./lib/bed.ts";
 import { until } from "./lib/procs.ts";
+import { rawCodesOn } from "./lib/raw-codes.ts";
 import { eventEnvelope, saleEnvelope } from "./lib/store.ts";
 import { test } from "./lib/test.ts";
 
@@ -129,6 +130,10 @@ test.describe("hq-console month-end close and margin", () => {
     const vouchers = steps.locator('tr[data-step="vouchers_balanced"][data-status="passed"]');
     await vouchers.getByTestId("confirm-step").click();
     await vouchers.filter({ hasText: "admin" }).waitFor();
+    // Who confirmed it, with the role in words (issue 19 item 6), not "admin (hq_admin)".
+    await vouchers.filter({ hasText: "admin (总部管理员)" }).waitFor();
+    const found = await rawCodesOn(page);
+    assert(found.length === 0, `no stored codes on 月结 in zh-CN, found: ${found.join(", ")}`);
     // Nothing exported to the accounting package yet: the day's voucher is named as left.
     const exported = steps.locator('tr[data-step="vouchers_exported"]');
     assert((await exported.getAttribute("data-status")) === "failed", "not exported yet");
@@ -144,6 +149,9 @@ test.describe("hq-console month-end close and margin", () => {
       (await refused.innerText()).includes("不能结账: 每个门店每天数据完整"),
       `named in Chinese: ${await refused.innerText()}`,
     );
+    // The close log says its events and states in words ("运行检查: 未结账 → 检查中").
+    const log = await page.getByTestId("close-audit").innerText();
+    assert(log.includes("运行检查: 未结账 → 检查中"), `the close log in words: ${log}`);
     const periods = await api<{ period: string; status: string }[]>("GET", "/api/v1/finance/periods");
     assert(
       !periods.some((x) => x.period === day.slice(0, 7) && x.status === "closed"),

@@ -9,6 +9,7 @@ import { createHash, generateKeyPairSync, type KeyObject, sign } from "node:cryp
 import type { BrowserContext, Page } from "playwright-core";
 import { type Bed, startBed } from "./lib/bed.ts";
 import { ADMIN_TOKEN, hubApi, until } from "./lib/procs.ts";
+import { rawCodesOn } from "./lib/raw-codes.ts";
 import { connectStore, type Enrolled, type StoreWire, uuidv7 } from "./lib/store.ts";
 import { test } from "./lib/test.ts";
 
@@ -227,6 +228,10 @@ test.describe("hq-console releases e2e", () => {
     await row().getByTestId("rl-withdraw").click();
     await row().and(page.locator('[data-stage="withdrawn"]')).waitFor();
     await row().getByTestId("rl-stage").filter({ hasText: "已撤回" }).waitFor();
+    // Who uploaded it, with the role in words (issue 19 item 6); no stored code on the screen.
+    await row().filter({ hasText: "admin (总部管理员)" }).waitFor();
+    const found = await rawCodesOn(page);
+    assert(found.length === 0, `no stored codes on 版本发布 in zh-CN, found: ${found.join(", ")}`);
   });
 
   test("1920x1080 in English: the same screen in English words", async ({ browser }) => {

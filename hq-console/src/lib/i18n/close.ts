@@ -24,6 +24,10 @@ export const zh = {
   closeRefused: "不能结账",
   closeDone: "已结账",
   closeAudit: "月结记录",
+  closeEvent_check: "运行检查",
+  closeEvent_cancel: "取消结账",
+  closeEvent_close: "结账",
+  closeEvent_reopen: "重新开账",
   moreLeft: "另有",
 } as const;
 
@@ -50,5 +54,9 @@ export const en: Record<keyof typeof zh, string> = {
   closeRefused: "Cannot close",
   closeDone: "Closed",
   closeAudit: "Close log",
+  closeEvent_check: "check run",
+  closeEvent_cancel: "close cancelled",
+  closeEvent_close: "closed",
+  closeEvent_reopen: "reopened",
   moreLeft: "more",
 };
