@@ -3,12 +3,9 @@
 // change set's audit trail says each line in zh-CN words (saved price, pilot stores, undone by
 // a compensating change set) and in English in English mode, never the hub's English sentence;
 // no stored code on 价格, 变更集 and 操作日志; 1280x800 and 1920x1080 without sideways scrolling.
-import { rmSync } from "node:fs";
-import { join } from "node:path";
-import type { BrowserContext, Page } from "playwright-core";
-import { ensureConsoleBuild } from "../scripts/ensure-build.ts";
-import { scrollsSideways, signedIn } from "./lib/console.ts";
-import { hubApi, type Proc, startHub, stop, tempDir } from "./lib/procs.ts";
+import type { Page } from "playwright-core";
+import { type Bed, startBed } from "./lib/bed.ts";
+import { scrollsSideways } from "./lib/console.ts";
 import { KNOWN_CODES, rawCodesOn, TRAIL_CODES } from "./lib/raw-codes.ts";
 import { test } from "./lib/test.ts";
 
@@ -23,15 +20,11 @@ interface Detail {
 
 test.describe("hq-console words: the draft bar's store group, the change-set trail", () => {
   test.describe.configure({ mode: "serial" });
-  let dir = "";
-  let hub: Proc | undefined;
-  let http = "";
-  let context: BrowserContext | undefined;
+  let bed: Bed | undefined;
   let page: Page;
-  const pageErrors: string[] = [];
   let groupDraft = 0;
   const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
-    hubApi<T>(http, method, path, body);
+    bed!.api<T>(method, path, body);
   const noCodes = async (where: string, codes: readonly string[] = [...KNOWN_CODES, ...TRAIL_CODES]) => {
     const found = await rawCodesOn(page, codes);
     assert(found.length === 0, `no codes on ${where} in zh-CN, found: ${found.join(", ")}`);
@@ -39,10 +32,7 @@ test.describe("hq-console words: the draft bar's store group, the change-set tra
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(120_000);
-    const consoleDir = ensureConsoleBuild();
-    dir = tempDir("hq-console-words-");
-    hub = await startHub(join(dir, "hq"), consoleDir);
-    http = hub.ready.http!;
+    bed = await startBed("words");
     for (const [id, region, ring] of [
       ["S001", "east", "pilot"],
       ["S002", "east", "general"],
@@ -52,32 +42,13 @@ test.describe("hq-console words: the draft bar's store group, the change-set tra
     await api("POST", "/api/v1/store-groups", { id: "hz", name: "杭州重点店" });
     await api("POST", "/api/v1/store-groups/hz/stores", { add: ["S001", "S003"] });
     await api("POST", "/api/v1/store-groups", { id: "empty", name: "空组" });
-    const cs = await api<{ id: number }>("POST", "/api/v1/changesets", {
-      description: "开店",
-      target: { kind: "all" },
-    });
-    await api("POST", `/api/v1/catalog/product?changeset=${cs.id}`, {
-      sku: "100001",
-      name: "可口可乐 500ml",
-      category: ["10"],
-      unit: "BTL",
-      taxRate: 13,
-      weighed: false,
-      status: "active",
-    });
-    await api("POST", `/api/v1/catalog/price?changeset=${cs.id}`, {
-      sku: "100001",
-      scope: "chain",
-      windows: [{ price: 300 }],
-    });
-    await api("POST", `/api/v1/changesets/${cs.id}/release`, { stage: "all" });
-    ({ context, page } = await signedIn(browser, http, "价格"));
-    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await bed.importProducts(
+      "sku,name,category,unit,taxRate,weighed,status\n100001,可口可乐 500ml,10,BTL,13,false,active\n",
+    );
+    ({ page } = await bed.signIn(browser, { open: "价格" }));
   });
   test.afterAll(async () => {
-    await context?.close().catch(() => {});
-    await stop(hub);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   test("the draft bar opens a draft for a store group: its stores are the target; an empty group is refused", async () => {
@@ -206,6 +177,5 @@ test.describe("hq-console words: the draft bar's store group, the change-set tra
         assert(!(await scrollsSideways(page)), `${link} fits ${size.width} wide`);
       }
     }
-    assert(pageErrors.length === 0, `no page errors: ${pageErrors.join("; ")}`);
   });
 });
