@@ -9,7 +9,7 @@ const kind = (lang: "zh" | "en") => (k: string) =>
   (lang === "zh" ? zh : en)[`csImport_${k}` as keyof typeof zh];
 
 test("a change set the hub made is named in words; a typed description is shown as typed", () => {
-  const all: ChangesetAboutV1[] = [
+  const all: NonNullable<ChangesetAboutV1>[] = [
     { v: 1, kind: "edits" },
     { v: 1, kind: "import", importKind: "prices", rows: 12 },
     { v: 1, kind: "member_balances", members: 3 },

@@ -4,20 +4,16 @@
 // description it writes. A description a user typed (about null) is shown as typed.
 import type { ChangesetAboutV1 } from "./api-types.ts";
 
-export type AboutKey =
-  | `csAbout_${ChangesetAboutV1["kind"]}`
-  | "csAbout_member_balances_n"
-  | "csAbout_points_off";
+/** The generated type carries the field's null (the hub's schema is nullable where it is used). */
+type About = NonNullable<ChangesetAboutV1>;
+
+export type AboutKey = `csAbout_${About["kind"]}` | "csAbout_member_balances_n" | "csAbout_points_off";
 export type AboutWords = (key: AboutKey) => string;
 
 const fill = (text: string, params: Record<string, string | number>) =>
   text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
 
-export function aboutWords(
-  about: ChangesetAboutV1,
-  w: AboutWords,
-  importKind: (k: string) => string,
-): string {
+export function aboutWords(about: About, w: AboutWords, importKind: (k: string) => string): string {
   switch (about.kind) {
     case "edits":
       return w("csAbout_edits");
@@ -48,7 +44,7 @@ export function aboutWords(
 
 /** A change set's title: the hub's data in words, else the description as typed. */
 export function changesetTitle(
-  cs: { description: string; about: ChangesetAboutV1 | null },
+  cs: { description: string; about: About | null | undefined },
   w: AboutWords,
   importKind: (k: string) => string,
 ): string {

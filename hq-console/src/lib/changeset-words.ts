@@ -9,7 +9,7 @@ import { type Key, t } from "./i18n.svelte.ts";
 const about = (k: AboutKey) => t(k);
 const importKind = (k: string) => t(`csImport_${k}` as Key);
 
-export function titleOf(cs: { description: string; about: ChangesetAboutV1 | null }): string {
+export function titleOf(cs: { description: string; about: ChangesetAboutV1 | undefined }): string {
   return changesetTitle(cs, about, importKind);
 }
 
