@@ -627,7 +627,11 @@ test.describe("hq-console e2e", () => {
     await row.getByTestId("period-status").filter({ hasText: "未结账" }).waitFor();
     await row.getByRole("button", { name: "结账" }).click();
     await row.getByTestId("period-status").filter({ hasText: "已结账" }).waitFor();
-    assert((await row.innerText()).includes("admin"), "the closer is named");
+    const closer = await row.innerText();
+    assert(
+      closer.includes("admin (总部管理员)") && !closer.includes("hq_admin"),
+      `the closer in words: ${closer}`,
+    );
     const periods = await api<{ period: string; status: string }[]>("GET", "/api/v1/finance/periods");
     assert(
       periods.some((p) => p.period === month && p.status === "closed"),

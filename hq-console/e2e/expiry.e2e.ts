@@ -214,6 +214,8 @@ test.describe("hq-console near-expiry e2e", () => {
       .locator(`[data-testid="ex-schedule"][data-enabled="1"][data-at="${at}"]`)
       .filter({ hasText: `每天 ${at}` })
       .waitFor();
+    // Who set it, in words (the hub stores "admin (hq_admin)").
+    await page.getByTestId("ex-schedule").filter({ hasText: "总部管理员" }).waitFor();
     const saved = await api<{ enabled: boolean; at: string }>("GET", "/api/v1/batches/markdown-schedule");
     assert(saved.enabled && saved.at === at, `the hub keeps the schedule (${JSON.stringify(saved)})`);
     // The hub checks every minute with its own clock: today's run appears, finished, once.
